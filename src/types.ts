@@ -1,0 +1,273 @@
+/**
+ * The data that flows through the pipeline:
+ *   discover → extract (MigrationUnit) → parse (Statement) → analyze (Facts) → rules (Finding) → report / fix
+ * Every stage is a plain function from one of these shapes to the next.
+ */
+
+/** UTF-16 offsets into a file's text, end exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** ESLint-style location: 1-based lines and columns, end column exclusive. */
+export interface Loc {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type FrameworkId =
+  | 'psql'
+  | 'drizzle'
+  | 'prisma'
+  | 'flyway'
+  | 'golang-migrate'
+  | 'goose'
+  | 'dbmate'
+  | 'sqitch'
+  | 'graphile-migrate'
+  | 'supabase'
+  | 'diesel'
+  | 'sqlx'
+  | 'atlas'
+  | 'alembic'
+  | 'django'
+  | 'knex'
+  | 'typeorm'
+  | 'node-pg-migrate'
+  | 'sequelize'
+  | 'kysely'
+  | 'db-migrate';
+
+/** A file as read from disk (or stdin), decoded. */
+export interface SourceFile {
+  path: string;
+  /** Text without the BOM. */
+  text: string;
+  bom: boolean;
+}
+
+/** One text replacement in a file: UTF-16 offsets into SourceFile.text. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A fix or a suggestion: edits applied together. */
+export interface Fix {
+  description: string;
+  edits: Edit[];
+}
+
+/**
+ * How the runner sends a piece of a migration to PostgreSQL.
+ * `wrapped` is the framework's own transaction; explicit BEGIN/COMMIT in the SQL is tracked by the analysis on top.
+ */
+export interface ExecutionContext {
+  /** Runs inside a transaction the migration tool opens. */
+  wrapped: boolean;
+  /** The framework's words for why (or why not), e.g. "Drizzle runs all pending migrations in one transaction". */
+  reason: string;
+  /** The chunk is sent as one simple query: several statements in it run as one implicit transaction. */
+  oneQuery: boolean;
+}
+
+/**
+ * Maps offsets in a chunk of SQL to offsets in the file it came from.
+ * A segment is verbatim when chunk text equals file text there (no escapes, no dedent), so edits can land on it.
+ */
+export interface MapSegment {
+  chunkStart: number;
+  fileStart: number;
+  length: number;
+  verbatim: boolean;
+}
+
+/** A piece of SQL the runner sends, with where it came from. */
+export interface SqlChunk {
+  kind: 'sql';
+  text: string;
+  segments: MapSegment[];
+  exec: ExecutionContext;
+  /** Set by adapters: extra data their fix writers need (e.g. the Python call node's range). */
+  origin?: Record<string, unknown>;
+}
+
+/**
+ * A DSL call (op.create_index, AddIndex, table.index(), pgm.createIndex …) expressed as the SQL it runs,
+ * located at the call so findings land on real code. Fixes for it come from the adapter.
+ */
+export interface OperationItem {
+  kind: 'operation';
+  /** Equivalent SQL, parsed like any other statement. */
+  sql: string;
+  span: Span;
+  exec: ExecutionContext;
+  /** The call as the adapter saw it, e.g. "op.create_index". */
+  call: string;
+  origin?: Record<string, unknown>;
+}
+
+export type UnitItem = SqlChunk | OperationItem;
+
+export interface Directive {
+  kind: 'disable-next-line' | 'disable-file' | 'disable-line';
+  rules: string[];
+  /** Span of the comment holding the directive. */
+  span: Span;
+  /** The line the directive covers (1-based); for disable-file, the directive's own line. */
+  targetLine: number;
+  reason?: string;
+}
+
+/** A note an adapter emits (e.g. dynamic SQL it could not read). Becomes a finding. */
+export interface AdapterNote {
+  ruleId: 'unsupported-framework-construct' | 'parse-error' | 'framework-config';
+  message: string;
+  span: Span;
+  severity?: 'info' | 'warn' | 'error';
+}
+
+/** What the extract stage produces for one file. */
+export interface MigrationUnit {
+  file: SourceFile;
+  framework: FrameworkId;
+  items: UnitItem[];
+  directives: Directive[];
+  notes: AdapterNote[];
+  /** Named by the adapter: which assumption about the runner was made, printed once per file. */
+  assumption?: string;
+}
+
+/** A libpg-query statement node: exactly one key, the node type (IndexStmt, AlterTableStmt …). */
+export type PgNode = Record<string, any>;
+
+/** A parsed statement, located in the file. */
+export interface Statement {
+  index: number;
+  /** The node type, e.g. 'IndexStmt'. */
+  kind: string;
+  /** The node's fields (the value under `kind`). */
+  node: any;
+  /** The statement's SQL text as PostgreSQL sees it (from the chunk, or the operation's equivalent SQL). */
+  sql: string;
+  item: UnitItem;
+  /** Index of `item` in unit.items. */
+  itemIndex: number;
+  /** Span of the statement in its chunk's text (for operations: in `sql`). */
+  chunkSpan: Span;
+  /** Span in the file. For operations: the call. */
+  span: Span;
+  loc: Loc;
+}
+
+export interface ParseFailure {
+  message: string;
+  span: Span;
+  loc: Loc;
+}
+
+export type LockMode =
+  | 'AccessShareLock'
+  | 'RowShareLock'
+  | 'RowExclusiveLock'
+  | 'ShareUpdateExclusiveLock'
+  | 'ShareLock'
+  | 'ShareRowExclusiveLock'
+  | 'ExclusiveLock'
+  | 'AccessExclusiveLock';
+
+export interface QualifiedName {
+  schema?: string;
+  name: string;
+}
+
+export type SizeClass = 'new' | 'small' | 'large' | 'unknown';
+
+export interface TableInfo {
+  /** As written, folded: "public.orders" or "orders". */
+  name: string;
+  schema?: string;
+  rows?: number;
+  bytes?: number;
+  partitioned?: boolean;
+  sizeClass: SizeClass;
+}
+
+export interface LockFact {
+  mode: LockMode;
+  relation: QualifiedName;
+  /** What kind of object the relation is. */
+  on: 'table' | 'index' | 'view' | 'sequence' | 'other';
+  /** Human words for what this lock blocks while held. */
+  blocks: string[];
+}
+
+export type TxKind = 'explicit' | 'wrapper' | 'one-query' | 'assumed';
+
+export interface TxState {
+  kind: TxKind;
+  /** Why the statement is in a transaction, in the framework's words where it is the framework. */
+  reason: string;
+  /** For explicit transactions: the statement that began it. */
+  beganAt?: number;
+}
+
+/** Facts about one statement, computed in one forward pass over the unit. */
+export interface StatementFacts {
+  locks: LockFact[];
+  /** The strongest lock taken on a table (the statement's "main" lock), if any. */
+  mainLock?: LockFact;
+  /** PostgreSQL refuses to run this statement inside a transaction block. */
+  nonTransactional: boolean;
+  rewrite: boolean;
+  scan: boolean;
+  /** The transaction this statement runs in, or null when it runs on its own. */
+  inTransaction: TxState | null;
+  /** The lock_timeout in effect ('0' or undefined when none). */
+  lockTimeout?: string;
+  statementTimeout?: string;
+  /** Tables the statement acts on, with their size class. The first is the statement's main table. */
+  tables: TableInfo[];
+  /** Transaction-control problems found at this statement. */
+  txProblem?: 'begin-nested' | 'end-without-begin';
+}
+
+export interface AnalyzedStatement extends Statement {
+  facts: StatementFacts;
+}
+
+export type SeverityName = 'off' | 'info' | 'warn' | 'error';
+
+/** A finding, before suppression and formatting. */
+export interface Finding {
+  ruleId: string;
+  severity: Exclude<SeverityName, 'off'>;
+  message: string;
+  span: Span;
+  loc: Loc;
+  /** The statement the finding is about, when there is one (used by reporters for the snippet). */
+  statementIndex?: number;
+  fix?: Fix;
+  suggestions?: Fix[];
+  help?: string;
+  data?: {
+    lock?: { mode: string; relation: string; blocks: string[] };
+    table?: { name: string; rows?: number; bytes?: number; sizeClass: SizeClass };
+  };
+}
+
+/** Lint result for one file. */
+export interface FileResult {
+  filePath: string;
+  framework?: FrameworkId;
+  assumption?: string;
+  findings: Finding[];
+  /** The source, for reporters that print snippets. */
+  source?: string;
+  /** Set when the file could not be linted at all (unreadable, binary …). */
+  fatal?: string;
+}
