@@ -82,7 +82,10 @@ export interface ExecutionContext {
 export interface MapSegment {
   chunkStart: number;
   fileStart: number;
+  /** Length in the chunk. */
   length: number;
+  /** Length in the file, when it differs (an escape sequence: `\\n` is 2 characters in the file, 1 in the chunk). */
+  fileLength?: number;
   verbatim: boolean;
 }
 
@@ -159,6 +162,8 @@ export interface Statement {
   itemIndex: number;
   /** Span of the statement in its chunk's text (for operations: in `sql`). */
   chunkSpan: Span;
+  /** The same, through the `;` that ends it when there is one. */
+  chunkSpanWithSemicolon: Span;
   /** Span in the file. For operations: the call. */
   span: Span;
   loc: Loc;
@@ -233,7 +238,7 @@ export interface StatementFacts {
   /** Tables the statement acts on, with their size class. The first is the statement's main table. */
   tables: TableInfo[];
   /** Transaction-control problems found at this statement. */
-  txProblem?: 'begin-nested' | 'end-without-begin';
+  txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed';
 }
 
 export interface AnalyzedStatement extends Statement {

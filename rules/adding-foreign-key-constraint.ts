@@ -1,0 +1,64 @@
+import { defineRule } from '../src/engine/rule.js';
+import { displayName } from '../src/catalog/catalog.js';
+import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
+import { notValidPlan } from '../src/engine/not-valid-fix.js';
+
+export default defineRule({
+  meta: {
+    id: 'adding-foreign-key-constraint',
+    description: 'Adding a foreign key without NOT VALID blocks writes to both tables while every row is checked.',
+    category: 'constraints',
+    defaultSeverity: 'error',
+    fix: 'safe',
+    sizeAware: true,
+    messages: {
+      blocking: 'Adding foreign key {{constraint}} on {{table}} takes a SHARE ROW EXCLUSIVE lock on {{table_name}} and {{referenced}} and checks every row while holding it: INSERT, UPDATE and DELETE on both wait.',
+    },
+    docs: {
+      what: 'Flags `ALTER TABLE … ADD [CONSTRAINT …] FOREIGN KEY` and `ADD COLUMN … REFERENCES` without `NOT VALID` on a table that already exists.',
+      why: 'Adding a foreign key takes SHARE ROW EXCLUSIVE on the table and on the referenced table, then scans the table to check every existing row. Writes to both tables wait for the whole scan. Added `NOT VALID`, the constraint is enforced for new rows at once and the scan is skipped; `VALIDATE CONSTRAINT` later checks old rows under SHARE UPDATE EXCLUSIVE, which does not block reads or writes.',
+      invalid: [
+        {
+          code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);\n',
+          fixed: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n',
+        },
+      ],
+      valid: [
+        { code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n' },
+        { title: 'A new table has no rows to check', code: 'CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint);\nALTER TABLE payments ADD CONSTRAINT payments_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);\n' },
+      ],
+      fixSafety: 'The constraint ends up the same once VALIDATE has run. The fix adds VALIDATE right after the statement when it runs on its own, or after the COMMIT of its explicit transaction; when the framework wraps the migration in a transaction, validating in it would hold the locks again, so the fix is a suggestion that adds NOT VALID and asks for VALIDATE in a later migration.',
+      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES'],
+    },
+  },
+  check(ctx) {
+    for (const s of ctx.statements) {
+      if (s.kind !== 'AlterTableStmt') continue;
+      for (const cmd of s.node.cmds ?? []) {
+        const c = cmd?.AlterTableCmd;
+        let constraint: any;
+        let inColumn = false;
+        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_FOREIGN') constraint = c.def.Constraint;
+        else if (c?.subtype === 'AT_AddColumn') {
+          constraint = (c.def?.ColumnDef?.constraints ?? []).map((x: any) => x?.Constraint).find((x: any) => x?.contype === 'CONSTR_FOREIGN');
+          inColumn = constraint !== undefined;
+        }
+        if (!constraint || constraint.skip_validation) continue;
+        const table = s.facts.tables.find((t) => t.name === s.node.relation?.relname) ?? s.facts.tables[0];
+        if (!table) continue;
+        const referenced = constraint.pktable ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname }) : 'the referenced table';
+        const report = inColumn
+          ? { help: 'Add the column first, then the foreign key with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction.' }
+          : planToReport(notValidPlan(ctx, s, constraint.conname));
+        ctx.report({
+          statement: s,
+          table,
+          messageId: 'blocking',
+          data: { constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
+          ...report,
+          help: withSizeHint(report.help, table),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,75 @@
+import { defineRule } from '../src/engine/rule.js';
+import { displayName, tableKey } from '../src/catalog/catalog.js';
+import { tableLabel, withSizeHint } from '../src/engine/describe.js';
+
+/** `col IS NOT NULL` as a CHECK expression → the column name. */
+function isNotNullCheck(expr: any): string | undefined {
+  const test = expr?.NullTest;
+  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = test.arg?.ColumnRef?.fields ?? [];
+  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'adding-not-nullable-field',
+    description: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, unless a validated CHECK proves it first.',
+    category: 'columns',
+    defaultSeverity: 'error',
+    fix: 'none',
+    sizeAware: true,
+    messages: {
+      blocking: 'ALTER COLUMN {{column}} SET NOT NULL on {{table}} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes wait.',
+    },
+    docs: {
+      what: 'Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless a validated `CHECK (col IS NOT NULL)` on the same table comes earlier in the migration (PostgreSQL 12+ then skips the scan).',
+      why: 'SET NOT NULL takes ACCESS EXCLUSIVE and scans the whole table. From PostgreSQL 12, if a valid CHECK constraint already proves the column has no NULLs, the scan is skipped. The safe sequence: add `CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` (no blocking lock), then `SET NOT NULL` (instant), then drop the CHECK.',
+      invalid: [{ code: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n' }],
+      valid: [
+        {
+          title: 'A validated CHECK first (PostgreSQL 12+)',
+          code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_id_not_null CHECK (customer_id IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_not_null;\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_customer_id_not_null;\n',
+        },
+      ],
+      fixSafety: 'No automatic fix: the four-step sequence needs the VALIDATE outside the transaction that adds the CHECK, which depends on how the migration is run. The finding spells the sequence out with the real names.',
+      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL'],
+    },
+  },
+  check(ctx) {
+    const proven = new Set<string>();
+    const pending = new Map<string, string>();
+    for (const s of ctx.statements) {
+      if (s.kind !== 'AlterTableStmt') continue;
+      const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
+      for (const cmd of s.node.cmds ?? []) {
+        const c = cmd?.AlterTableCmd;
+        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_CHECK') {
+          const column = isNotNullCheck(c.def.Constraint.raw_expr);
+          if (!column) continue;
+          if (c.def.Constraint.skip_validation) pending.set(`${tableKey(rel)}.${c.def.Constraint.conname}`, column);
+          else proven.add(`${tableKey(rel)}.${column}`);
+        } else if (c?.subtype === 'AT_ValidateConstraint') {
+          const column = pending.get(`${tableKey(rel)}.${c.name}`);
+          if (column) proven.add(`${tableKey(rel)}.${column}`);
+        } else if (c?.subtype === 'AT_SetNotNull') {
+          if (ctx.settings.pgVersion >= 12 && proven.has(`${tableKey(rel)}.${c.name}`)) continue;
+          const table = s.facts.tables[0];
+          if (!table) continue;
+          const t = displayName(rel);
+          const check = displayName({ name: `${rel.name}_${c.name}_not_null` });
+          const col = displayName({ name: c.name });
+          ctx.report({
+            statement: s,
+            table,
+            messageId: 'blocking',
+            data: { column: c.name, table: tableLabel(table) },
+            help: withSizeHint(
+              `Instead: ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; then, in a separate transaction, ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}; then ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL; ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
+              table,
+            ),
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,52 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { AnalyzedStatement } from '../src/types.js';
+import { planToReport } from '../src/engine/describe.js';
+
+/** CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY. */
+export function concurrentIndexCommand(s: AnalyzedStatement): string | null {
+  if (s.kind === 'IndexStmt' && s.node.concurrent) return s.node.unique ? 'CREATE UNIQUE INDEX CONCURRENTLY' : 'CREATE INDEX CONCURRENTLY';
+  if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX' && s.node.concurrent) return 'DROP INDEX CONCURRENTLY';
+  if (s.kind === 'ReindexStmt' && (s.node.params ?? []).some((p: any) => p?.DefElem?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
+  return null;
+}
+
+export default defineRule({
+  meta: {
+    id: 'ban-concurrent-index-creation-in-transaction',
+    description: 'CONCURRENTLY index commands fail inside a transaction block — explicit, the framework\'s, or a one-query chunk.',
+    category: 'transactions',
+    defaultSeverity: 'error',
+    fix: 'safe',
+    messages: {
+      inTransaction: '{{command}} cannot run inside a transaction block, and this one will: {{reason}}. The migration fails at deploy time.',
+    },
+    docs: {
+      what: 'Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` and `REINDEX … CONCURRENTLY` that will run inside a transaction block: after an explicit BEGIN, inside the transaction the migration tool opens around the migration, or in a multi-statement chunk the tool sends as one query (PostgreSQL runs that as one implicit transaction).',
+      why: 'PostgreSQL refuses these commands in a transaction block: `ERROR: CREATE INDEX CONCURRENTLY cannot run inside a transaction block`. The migration that was meant to avoid a lock fails at deploy time instead — and teams then often fall back to a blocking CREATE INDEX.',
+      invalid: [
+        { title: 'Explicit transaction', code: 'BEGIN;\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\nCOMMIT;\n', fixed: 'BEGIN;\nCOMMIT;\n\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' },
+        { title: 'On a table created in the same transaction, CONCURRENTLY buys nothing: the fix drops it', code: 'BEGIN;\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX CONCURRENTLY invoices_customer_idx ON invoices (customer_id);\nCOMMIT;\n', fixed: 'BEGIN;\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX invoices_customer_idx ON invoices (customer_id);\nCOMMIT;\n' },
+      ],
+      valid: [
+        { title: 'psql -f runs each statement on its own', code: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n" },
+        { title: 'After the COMMIT', code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY idx_orders_note ON orders (note);\n' },
+      ],
+      fixSafety: 'On a table that is new or small, CONCURRENTLY is dropped: the plain build is short and can run in the transaction. Otherwise the statement is moved out of the transaction in the framework\'s own terms (after the COMMIT; goose `NO TRANSACTION`; Alembic `autocommit_block()` …), or, where there is no mechanical way, the manual procedure is given and nothing is rewritten. Adding a `COMMIT;` in the middle of a framework\'s transaction is never offered: it silently breaks the migration\'s atomicity.',
+      references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT'],
+    },
+  },
+  check(ctx) {
+    for (const s of ctx.statements) {
+      const command = concurrentIndexCommand(s);
+      const tx = s.facts.inTransaction;
+      if (!command || !tx) continue;
+      const table = s.facts.tables[0];
+      let report;
+      if (table && (table.sizeClass === 'new' || table.sizeClass === 'small')) {
+        const edits = ctx.fixer.dropConcurrently(s);
+        report = edits ? { fix: { description: `Drop CONCURRENTLY: ${table.name} is ${table.sizeClass === 'new' ? 'created in this migration' : 'small'}`, edits } } : {};
+      } else report = planToReport(ctx.fixer.outsideTransaction(s));
+      ctx.report({ statement: s, messageId: 'inTransaction', data: { command, reason: tx.reason }, ...report });
+    }
+  },
+});

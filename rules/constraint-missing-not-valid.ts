@@ -1,0 +1,65 @@
+import { defineRule } from '../src/engine/rule.js';
+import { tableKey } from '../src/catalog/catalog.js';
+import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
+import { notValidPlan } from '../src/engine/not-valid-fix.js';
+import type { AnalyzedStatement } from '../src/types.js';
+
+function sameTransaction(a: AnalyzedStatement, b: AnalyzedStatement): boolean {
+  const ta = a.facts.inTransaction;
+  const tb = b.facts.inTransaction;
+  if (!ta || !tb || ta.kind !== tb.kind) return false;
+  if (ta.kind === 'explicit') return ta.beganAt === tb.beganAt;
+  if (ta.kind === 'one-query') return a.itemIndex === b.itemIndex;
+  return true;
+}
+
+export default defineRule({
+  meta: {
+    id: 'constraint-missing-not-valid',
+    description: 'Adding a CHECK constraint without NOT VALID blocks all access to the table while every row is checked.',
+    category: 'constraints',
+    defaultSeverity: 'error',
+    fix: 'safe',
+    sizeAware: true,
+    messages: {
+      blocking: 'Adding CHECK constraint {{constraint}} on {{table}} takes an ACCESS EXCLUSIVE lock and checks every row while holding it: all reads and writes wait.',
+      sameTransaction: 'VALIDATE CONSTRAINT {{constraint}} runs in the same transaction as the NOT VALID add on line {{line}}: the ACCESS EXCLUSIVE lock of the add is held through the whole scan, so NOT VALID gains nothing.',
+    },
+    docs: {
+      what: 'Flags `ALTER TABLE … ADD CONSTRAINT … CHECK (…)` without `NOT VALID` on an existing table, and `VALIDATE CONSTRAINT` in the same transaction as the `NOT VALID` add it belongs to.',
+      why: 'Adding a CHECK constraint takes ACCESS EXCLUSIVE and scans the table to check every row: nothing can read or write the table meanwhile. `NOT VALID` skips the scan; `VALIDATE CONSTRAINT` in a later transaction scans under SHARE UPDATE EXCLUSIVE. Validating in the same transaction keeps the first lock for the whole scan.',
+      invalid: [
+        { code: "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);\n", fixed: "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\n" },
+        { title: 'Validated in the same transaction', code: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\nCOMMIT;\n' },
+      ],
+      valid: [{ code: "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\n" }],
+      fixSafety: 'As for adding-foreign-key-constraint: VALIDATE is added where it runs in its own transaction, otherwise the fix is a suggestion.',
+      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES'],
+    },
+  },
+  check(ctx) {
+    const addedNotValid = new Map<string, AnalyzedStatement>();
+    for (const s of ctx.statements) {
+      if (s.kind !== 'AlterTableStmt') continue;
+      const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
+      for (const cmd of s.node.cmds ?? []) {
+        const c = cmd?.AlterTableCmd;
+        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.skip_validation && c.def.Constraint.conname) {
+          addedNotValid.set(`${tableKey(rel)}.${c.def.Constraint.conname}`, s);
+        } else if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_CHECK') {
+          const constraint = c.def.Constraint;
+          if (constraint.skip_validation) continue;
+          const table = s.facts.tables[0];
+          if (!table) continue;
+          const report = planToReport(notValidPlan(ctx, s, constraint.conname));
+          ctx.report({ statement: s, table, messageId: 'blocking', data: { constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table) }, ...report, help: withSizeHint(report.help, table) });
+        } else if (c?.subtype === 'AT_ValidateConstraint') {
+          const added = addedNotValid.get(`${tableKey(rel)}.${c.name}`);
+          if (added && sameTransaction(added, s)) {
+            ctx.report({ statement: s, messageId: 'sameTransaction', data: { constraint: c.name, line: added.loc.line }, help: 'Commit between the NOT VALID add and VALIDATE CONSTRAINT (in a framework: a separate migration).' });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import type { RuleMeta } from '../src/engine/rule.js';
+
+/** Findings the engine itself produces. They have docs like any rule, and no check of their own. */
+export const ENGINE_RULES: RuleMeta[] = [
+  {
+    id: 'parse-error',
+    description: 'A statement PostgreSQL\'s parser cannot read. The rest of the file is still linted.',
+    category: 'engine',
+    defaultSeverity: 'error',
+    fix: 'none',
+    messages: {},
+    docs: {
+      what: 'Reports SQL that PostgreSQL 18\'s own parser rejects, at the statement and token where it fails. The file is split on `;` with PostgreSQL\'s scanner, so every other statement is still linted.',
+      why: 'A migration that does not parse fails at deploy time; and a linter that stops at the first error hides every other finding.',
+      invalid: [{ code: 'CREATE INDEX ON;\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n' }],
+      valid: [{ code: 'CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' }],
+      references: ['https://www.postgresql.org/docs/current/sql-commands.html'],
+    },
+  },
+  {
+    id: 'unknown-rule',
+    description: 'A suppression directive names a rule that does not exist.',
+    category: 'engine',
+    defaultSeverity: 'warn',
+    fix: 'none',
+    messages: {},
+    docs: {
+      what: 'Reports rule names in `migralint-disable…` comments that migralint does not know (often a typo, so the finding it meant to silence is still there).',
+      why: 'A misspelled directive silences nothing.',
+      invalid: [{ code: '-- migralint-disable-next-line require-concurent-index-creation\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' }],
+      valid: [{ code: '-- migralint-disable-next-line require-concurrent-index-creation -- orders is empty in every environment\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n' }],
+      references: [],
+    },
+  },
+  {
+    id: 'unused-disable-directive',
+    description: 'A suppression directive that suppresses nothing.',
+    category: 'engine',
+    defaultSeverity: 'warn',
+    fix: 'none',
+    messages: {},
+    docs: {
+      what: 'Reports `migralint-disable…` comments that did not suppress any finding.',
+      why: 'Stale directives hide the next real finding on that line.',
+      invalid: [{ code: '-- migralint-disable-next-line require-concurrent-index-creation\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' }],
+      valid: [{ code: '-- migralint-disable-next-line require-concurrent-index-creation -- orders is empty in every environment\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n' }],
+      references: [],
+    },
+  },
+  {
+    id: 'unsupported-framework-construct',
+    description: 'Embedded SQL that migralint cannot read statically (built at run time).',
+    category: 'engine',
+    defaultSeverity: 'info',
+    fix: 'none',
+    messages: {},
+    docs: {
+      what: 'Reports SQL in Python or JS/TS migrations that is built at run time (f-strings, concatenation with variables, `.format`), once per construct, so it is never skipped silently.',
+      why: 'migralint only judges SQL it can read; this finding says where it could not.',
+      invalid: [],
+      valid: [],
+      references: [],
+    },
+  },
+  {
+    id: 'framework-config',
+    description: 'A framework file migralint reads to know how migrations run (journal, metadata.toml, .conf) is malformed.',
+    category: 'engine',
+    defaultSeverity: 'warn',
+    fix: 'none',
+    messages: {},
+    docs: {
+      what: 'Warns when a framework\'s own metadata cannot be read; the framework\'s default execution model is used instead.',
+      why: 'Whether a statement runs in a transaction depends on those files.',
+      invalid: [],
+      valid: [],
+      references: [],
+    },
+  },
+];

@@ -1,0 +1,49 @@
+import { defineRule } from '../src/engine/rule.js';
+import { lockWords, planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
+
+export default defineRule({
+  meta: {
+    id: 'require-concurrent-index-creation',
+    description: 'CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build.',
+    category: 'locking',
+    defaultSeverity: 'error',
+    fix: 'safe',
+    sizeAware: true,
+    messages: {
+      blocking: '{{statement}} on {{table}} holds a {{lock}} lock for the whole build: {{blocks}}.',
+    },
+    docs: {
+      what: 'Flags `CREATE INDEX` without `CONCURRENTLY` on a table that already exists (not one created earlier in the same migration), and the same index built through a framework DSL (Alembic `op.create_index`, Django `AddIndex`, Knex `table.index()` …).',
+      why: 'A plain `CREATE INDEX` takes a SHARE lock on the table and holds it until the build finishes — seconds on a small table, minutes or hours on a large one. SHARE conflicts with ROW EXCLUSIVE, so every INSERT, UPDATE and DELETE on the table waits for the whole build; reads go on. `CREATE INDEX CONCURRENTLY` takes SHARE UPDATE EXCLUSIVE instead, which lets writes through, at the price of two table scans and of not running inside a transaction block.',
+      invalid: [
+        { title: 'A blocking build on a busy table', code: 'CREATE INDEX idx_page_views_user ON page_views (user_id);\n', tables: { page_views: { rows: 48_000_000, bytes: 9_800_000_000 } }, fixed: 'CREATE INDEX CONCURRENTLY idx_page_views_user ON page_views (user_id);\n' },
+        { title: 'Inside BEGIN … COMMIT the fix moves the build after the COMMIT', code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_created_idx ON orders (created_at);\nCOMMIT;\n', fixed: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n' },
+        { title: 'Unknown size is reported at the configured severity', code: 'CREATE UNIQUE INDEX users_email_key ON users (lower(email));\n' },
+      ],
+      valid: [
+        { title: 'Concurrent build', code: 'CREATE INDEX CONCURRENTLY idx_page_views_user ON page_views (user_id);\n' },
+        { title: 'A table created in the same migration is empty', code: 'CREATE TABLE audit_log (id bigint PRIMARY KEY, at timestamptz NOT NULL);\nCREATE INDEX audit_log_at_idx ON audit_log (at);\n' },
+        { title: 'A small table (below largeTableRows)', code: 'CREATE INDEX countries_name_idx ON countries (name);\n', tables: { countries: { rows: 250 } } },
+      ],
+      fixSafety: 'The fix adds CONCURRENTLY only where the statement will then run outside any transaction block: as it stands in a psql-run file, after the COMMIT of an explicit transaction (moved there, unless a later statement of that transaction uses the index — then it is a suggestion), or with the framework\'s own opt-out. Where the framework has no way out of its transaction (Drizzle, Kysely, TypeORM in "all" mode) there is no fix, only the manual procedure.',
+      references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/explicit-locking.html'],
+    },
+  },
+  check(ctx) {
+    for (const s of ctx.statements) {
+      if (s.kind !== 'IndexStmt' || s.node.concurrent) continue;
+      const table = s.facts.tables[0];
+      if (!table || table.partitioned) continue; // partitioned parents: ban-concurrent-index-on-partitioned-table
+      const plan = ctx.fixer.outsideTransaction(s, 'add-concurrently');
+      const r = planToReport(plan);
+      ctx.report({
+        statement: s,
+        table,
+        messageId: 'blocking',
+        data: { statement: s.node.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX', table: tableLabel(table), ...lockWords(s) },
+        ...r,
+        help: withSizeHint(r.help ?? 'Build the index with CREATE INDEX CONCURRENTLY, outside any transaction block.', table),
+      });
+    }
+  },
+});

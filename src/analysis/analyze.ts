@@ -1,0 +1,217 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { tableKey } from '../catalog/catalog.js';
+import type { AnalyzedStatement, LockFact, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import { LOCK_STRENGTH, lockBlocks, statementEffect } from './locks.js';
+
+export interface AnalysisSettings {
+  pgVersion: number;
+  largeTableRows: number;
+  /** Plain SQL files are wrapped in a transaction by the runner (config `assumeInTransaction`). */
+  assumeInTransaction?: boolean;
+}
+
+/** Names libpg-query gives in a RangeVar, as a QualifiedName. */
+export function rangeVarName(rv: { schemaname?: string; relname?: string } | undefined): QualifiedName | undefined {
+  if (!rv?.relname) return undefined;
+  return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
+}
+
+interface Settings {
+  lock_timeout?: string;
+  statement_timeout?: string;
+}
+type SettingName = keyof Settings;
+const TRACKED: SettingName[] = ['lock_timeout', 'statement_timeout'];
+
+/** Value of a SET's argument list as PostgreSQL would print it. */
+function settingValue(args: any[] | undefined): string | undefined {
+  const arg = args?.[0]?.A_Const;
+  if (!arg) return undefined;
+  if (arg.sval) return String(arg.sval.sval);
+  if (arg.ival) return String(arg.ival.ival ?? 0);
+  if (arg.ival !== undefined) return '0';
+  if (arg.fval) return String(arg.fval.fval);
+  return undefined;
+}
+
+function isDisabled(value: string | undefined): boolean {
+  return value === undefined || /^\s*0+\s*(ms|s|min)?\s*$/i.test(value);
+}
+
+/** `SELECT set_config('lock_timeout', '2s', is_local)` → [name, value, local]. */
+function setConfigCall(node: any): Array<[string, string, boolean]> {
+  const out: Array<[string, string, boolean]> = [];
+  for (const target of node?.targetList ?? []) {
+    const call = target?.ResTarget?.val?.FuncCall;
+    if (!call) continue;
+    const fname = (call.funcname ?? []).map((p: any) => p?.String?.sval).filter(Boolean).join('.');
+    if (fname !== 'set_config' && fname !== 'pg_catalog.set_config') continue;
+    const [name, value, local] = call.args ?? [];
+    const n = name?.A_Const?.sval?.sval;
+    const v = value?.A_Const?.sval?.sval;
+    const l = local?.A_Const?.boolval?.boolval === true;
+    if (typeof n === 'string' && typeof v === 'string') out.push([n.toLowerCase(), v, l]);
+  }
+  return out;
+}
+
+/**
+ * The analysis stage: ONE forward pass over a unit's statements computing, for each, the locks it takes, whether
+ * it runs in a transaction (and why), the settings in effect, and the size class of the tables it touches.
+ * Rules read these facts and never walk the unit again.
+ */
+export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalog: Catalog, settings: AnalysisSettings): AnalyzedStatement[] {
+  const created = new Set<string>();
+  const createdIndexes = new Set<string>();
+  let explicit: TxState | null = null;
+  /** The framework's transaction was ended by a COMMIT in the SQL (the "COMMIT hack"). */
+  let wrapperEnded = false;
+  let session: Settings = {};
+  /** Settings at BEGIN, restored on ROLLBACK; SET LOCAL values live in `local`. */
+  let atBegin: Settings | null = null;
+  let local: Settings = {};
+  let currentItem = -1;
+
+  const countInItem = new Map<number, number>();
+  for (const s of statements) countInItem.set(s.itemIndex, (countInItem.get(s.itemIndex) ?? 0) + 1);
+
+  const sizeClass = (rel: QualifiedName): Omit<TableInfo, 'name'> => {
+    const key = tableKey(rel);
+    if (created.has(key)) return { schema: rel.schema, sizeClass: 'new' };
+    const stats = catalog.lookup(rel);
+    if (!stats) return { schema: rel.schema, sizeClass: 'unknown' };
+    let cls: SizeClass = 'unknown';
+    if (stats.forcedLarge) cls = 'large';
+    else if (stats.rows !== undefined) cls = stats.rows >= settings.largeTableRows ? 'large' : 'small';
+    return { schema: rel.schema, rows: stats.rows, bytes: stats.bytes, partitioned: stats.partitioned, sizeClass: cls };
+  };
+
+  const out: AnalyzedStatement[] = [];
+  for (const stmt of statements) {
+    const item = stmt.item;
+    if (stmt.itemIndex !== currentItem) {
+      // A one-query chunk is one implicit transaction: its SET LOCALs end with it.
+      if (currentItem >= 0 && unit.items[currentItem]?.exec.oneQuery && !explicit) local = {};
+      currentItem = stmt.itemIndex;
+    }
+    const effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
+    let txProblem: StatementFacts['txProblem'];
+
+    const wrapper: TxState | null =
+      item.exec.wrapped && !wrapperEnded
+        ? { kind: 'wrapper', reason: item.exec.reason }
+        : unit.framework === 'psql' && settings.assumeInTransaction && !wrapperEnded
+          ? { kind: 'assumed', reason: 'config assumeInTransaction says the runner wraps each file in a transaction' }
+          : null;
+    const inChunk = countInItem.get(stmt.itemIndex) ?? 1;
+    const oneQuery: TxState | null =
+      item.exec.oneQuery && inChunk > 1
+        ? { kind: 'one-query', reason: `${item.exec.reason.replace(/\.$/, '')}, so its ${inChunk} statements run as one implicit transaction` }
+        : null;
+
+    // The transaction this statement runs in, before transaction control at this statement applies.
+    let inTransaction: TxState | null = explicit ?? wrapper ?? oneQuery;
+
+    if (stmt.kind === 'TransactionStmt') {
+      const kind: string = stmt.node.kind;
+      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
+        if (explicit || wrapper) txProblem = 'begin-nested';
+        if (!explicit) {
+          explicit = { kind: 'explicit', reason: `the BEGIN on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
+          atBegin = { ...session };
+        }
+        inTransaction = explicit;
+      } else if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
+        if (explicit) {
+          if (kind === 'TRANS_STMT_ROLLBACK' && atBegin) session = atBegin;
+          explicit = null;
+          atBegin = null;
+          local = {};
+        } else if (wrapper && wrapper.kind === 'wrapper') {
+          txProblem = 'commit-in-wrapper';
+          wrapperEnded = true;
+          local = {};
+        } else if (!oneQuery) {
+          txProblem = 'end-without-begin';
+        }
+      } else if (kind === 'TRANS_STMT_SAVEPOINT' || kind === 'TRANS_STMT_RELEASE' || kind === 'TRANS_STMT_ROLLBACK_TO') {
+        if (!inTransaction) txProblem = 'savepoint-outside';
+      }
+    }
+
+    // Settings in effect for this statement (before it changes them).
+    const effective: Settings = { ...session, ...local };
+    if (stmt.kind === 'VariableSetStmt') {
+      const name = String(stmt.node.name ?? '').toLowerCase() as SettingName;
+      const k: string = stmt.node.kind;
+      if (k === 'VAR_RESET_ALL') {
+        session = {};
+        local = {};
+      } else if (TRACKED.includes(name)) {
+        const value = k === 'VAR_SET_VALUE' ? settingValue(stmt.node.args) : undefined;
+        if (stmt.node.is_local) {
+          // SET LOCAL outside a transaction block has no effect (PostgreSQL warns).
+          if (inTransaction) local[name] = value;
+        } else {
+          session[name] = value;
+          delete local[name];
+        }
+      }
+    } else if (stmt.kind === 'SelectStmt') {
+      for (const [name, value, isLocal] of setConfigCall(stmt.node)) {
+        if (!TRACKED.includes(name as SettingName)) continue;
+        if (isLocal) {
+          if (inTransaction) local[name as SettingName] = value;
+        } else session[name as SettingName] = value;
+      }
+    }
+
+    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: lockBlocks(l.mode) }));
+    const tables: TableInfo[] = [];
+    for (const l of locks) {
+      if (l.on !== 'table') continue;
+      if (tables.some((t) => tableKey(t) === tableKey(l.relation))) continue;
+      tables.push({ name: l.relation.name, ...sizeClass(l.relation) });
+    }
+    // DROP INDEX / REINDEX INDEX name an index: it is new when this unit created it.
+    for (const l of locks) {
+      if (l.on === 'index' && createdIndexes.has(tableKey(l.relation))) {
+        tables.push({ name: l.relation.name, schema: l.relation.schema, sizeClass: 'new' });
+      }
+    }
+    let mainLock: LockFact | undefined;
+    for (const l of locks) {
+      if (!mainLock || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[mainLock.mode]) mainLock = l;
+    }
+
+    out.push({
+      ...stmt,
+      facts: {
+        locks,
+        mainLock,
+        nonTransactional: effect.nonTransactional,
+        rewrite: effect.rewrite,
+        scan: effect.scan,
+        inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
+        lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
+        statementTimeout: isDisabled(effective.statement_timeout) ? undefined : effective.statement_timeout,
+        tables,
+        txProblem,
+      },
+    });
+
+    // Objects this statement creates are new for the statements after it.
+    if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
+      const rel = rangeVarName(stmt.kind === 'CreateStmt' ? stmt.node.relation : stmt.node.into?.rel);
+      if (rel) created.add(tableKey(rel));
+    } else if (stmt.kind === 'IndexStmt' && stmt.node.idxname) {
+      const table = rangeVarName(stmt.node.relation);
+      createdIndexes.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
+    }
+  }
+  if (explicit?.beganAt !== undefined) {
+    const begin = out[explicit.beganAt];
+    if (begin && !begin.facts.txProblem) begin.facts.txProblem = 'never-committed';
+  }
+  return out;
+}

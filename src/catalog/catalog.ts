@@ -1,0 +1,109 @@
+import type { QualifiedName } from '../types.js';
+
+export interface TableStats {
+  rows?: number;
+  bytes?: number;
+  partitioned?: boolean;
+  /** Named in `largeTables`: large whatever its row count. */
+  forcedLarge?: boolean;
+}
+
+/** A snapshot of table sizes, as `migralint stats` writes it and `--stats` reads it. */
+export interface StatsSnapshot {
+  version: 1;
+  serverVersion?: string;
+  generatedAt?: string;
+  tables: Array<{ schema: string; name: string; rows: number; bytes: number; partitioned?: boolean }>;
+  invalidIndexes?: Array<{ schema: string; name: string; table: string }>;
+}
+
+/**
+ * Folds an identifier as PostgreSQL does: unquoted names are lower-cased, "quoted" names kept.
+ * Accepts `name`, `schema.name`, `"Mixed".name`.
+ */
+export function parseQualifiedName(text: string): QualifiedName {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '"') {
+      let j = i + 1;
+      let part = '';
+      while (j < text.length) {
+        if (text[j] === '"' && text[j + 1] === '"') {
+          part += '"';
+          j += 2;
+        } else if (text[j] === '"') break;
+        else part += text[j++];
+      }
+      parts.push(part);
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < text.length && text[j] !== '.') j++;
+      parts.push(text.slice(i, j).trim().toLowerCase());
+      i = j;
+    }
+    if (text[i] === '.') i++;
+  }
+  if (parts.length >= 2) return { schema: parts[parts.length - 2], name: parts[parts.length - 1]! };
+  return { name: parts[0] ?? '' };
+}
+
+export function tableKey(rel: QualifiedName, defaultSchema = 'public'): string {
+  return `${rel.schema ?? defaultSchema}.${rel.name}`;
+}
+
+export function displayName(rel: QualifiedName): string {
+  const q = (s: string): string => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
+  return rel.schema ? `${q(rel.schema)}.${q(rel.name)}` : q(rel.name);
+}
+
+/** Table sizes from every source, strongest first: live database / stats snapshot, then config. */
+export class Catalog {
+  private readonly tables = new Map<string, TableStats>();
+  private readonly invalid = new Set<string>();
+  serverVersion?: string;
+  /** Where the sizes came from, for messages ("stats snapshot migralint-stats.json"). */
+  sources: string[] = [];
+
+  static empty(): Catalog {
+    return new Catalog();
+  }
+
+  get size(): number {
+    return this.tables.size;
+  }
+
+  /** Config `tables` and `largeTables`. Does not override sizes from a database or snapshot. */
+  addConfig(tables: Record<string, TableStats> | undefined, largeTables: string[] | undefined): void {
+    for (const [name, stats] of Object.entries(tables ?? {})) {
+      const key = tableKey(parseQualifiedName(name));
+      if (!this.tables.has(key)) this.tables.set(key, { ...stats });
+    }
+    for (const name of largeTables ?? []) {
+      const key = tableKey(parseQualifiedName(name));
+      const existing = this.tables.get(key) ?? {};
+      this.tables.set(key, { ...existing, forcedLarge: true });
+    }
+    if (tables || largeTables) this.sources.push('config');
+  }
+
+  addSnapshot(snapshot: StatsSnapshot, source: string): void {
+    for (const t of snapshot.tables) {
+      const key = tableKey({ schema: t.schema, name: t.name });
+      const existing = this.tables.get(key);
+      this.tables.set(key, { rows: t.rows, bytes: t.bytes, partitioned: t.partitioned ?? false, forcedLarge: existing?.forcedLarge });
+    }
+    for (const ix of snapshot.invalidIndexes ?? []) this.invalid.add(tableKey({ schema: ix.schema, name: ix.name }));
+    this.serverVersion = snapshot.serverVersion;
+    this.sources.unshift(source);
+  }
+
+  lookup(rel: QualifiedName): TableStats | undefined {
+    return this.tables.get(tableKey(rel));
+  }
+
+  isInvalidIndex(rel: QualifiedName): boolean {
+    return this.invalid.has(tableKey(rel));
+  }
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { lilconfig, type LilconfigResult, type Loader } from 'lilconfig';
+import { configSchema, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super(file ? `${file}: ${message}` : message);
+  }
+}
+
+const SEARCH_PLACES = ['migralint.config.js', 'migralint.config.mjs', 'migralint.config.json', '.migralintrc.json', 'package.json'];
+
+const jsonLoader: Loader = (filepath, content) => {
+  try {
+    const data = JSON.parse(content) as unknown;
+    if (path.basename(filepath) === 'package.json') return (data as { migralint?: unknown }).migralint ?? null;
+    return data;
+  } catch (error) {
+    throw new ConfigError(`not valid JSON: ${(error as Error).message}`, filepath);
+  }
+};
+
+const esmLoader: Loader = async (filepath) => {
+  const mod = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+  return mod.default ?? mod;
+};
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from; undefined when no config was found. */
+  file?: string;
+  /** Directory relative paths in the config (stats, globs) resolve against. */
+  dir: string;
+}
+
+/** Validate raw config data; one clear message naming every problem. */
+export function validateConfig(data: unknown, file?: string): Config {
+  const result = configSchema.safeParse(data ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : '(root)';
+    return `${where}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid config:\n  ${problems.join('\n  ')}`, file);
+}
+
+/** Finds configs upward from each linted file's directory, once per directory. */
+export class ConfigResolver {
+  private readonly explorer = lilconfig('migralint', {
+    searchPlaces: SEARCH_PLACES,
+    loaders: { '.json': jsonLoader, '.js': esmLoader, '.mjs': esmLoader, noExt: jsonLoader },
+  });
+  private readonly byDir = new Map<string, Promise<LoadedConfig>>();
+  private explicit?: Promise<LoadedConfig>;
+
+  constructor(explicitPath?: string) {
+    if (explicitPath) this.explicit = loadConfigFile(explicitPath);
+  }
+
+  forFile(file: string): Promise<LoadedConfig> {
+    if (this.explicit) return this.explicit;
+    const dir = path.dirname(path.resolve(file));
+    let found = this.byDir.get(dir);
+    if (!found) {
+      found = this.explorer.search(dir).then(
+        (result: LilconfigResult) => toLoaded(result, dir),
+        (error: unknown) => {
+          throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
+        },
+      );
+      this.byDir.set(dir, found);
+    }
+    return found;
+  }
+}
+
+function toLoaded(result: LilconfigResult, fallbackDir: string): LoadedConfig {
+  if (!result || result.isEmpty) return { config: {}, dir: process.cwd() === fallbackDir ? fallbackDir : process.cwd() };
+  return { config: validateConfig(result.config, result.filepath), file: result.filepath, dir: path.dirname(result.filepath) };
+}
+
+export async function loadConfigFile(file: string): Promise<LoadedConfig> {
+  const abs = path.resolve(file);
+  let content: string;
+  try {
+    content = readFileSync(abs, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, file);
+  }
+  let data: unknown;
+  if (/\.(m?js|cjs)$/.test(abs)) {
+    try {
+      data = await esmLoader(abs, content);
+    } catch (error) {
+      throw new ConfigError(`cannot load config: ${(error as Error).message}`, file);
+    }
+  } else data = jsonLoader(abs, content);
+  return { config: validateConfig(data, abs), file: abs, dir: path.dirname(abs) };
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const SEVERITIES = ['off', 'info', 'warn', 'error'] as const;
+
+const severity = z.enum(SEVERITIES);
+const ruleSetting = z.union([severity, z.tuple([severity]).rest(z.unknown())]);
+
+const tableEntry = z
+  .object({
+    rows: z.number().nonnegative().optional().describe('Estimated row count (pg_class.reltuples).'),
+    bytes: z.number().nonnegative().optional().describe('Total size in bytes (pg_total_relation_size).'),
+    partitioned: z.boolean().optional().describe('The table is a partitioned parent (relkind = p).'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    rules: z.record(z.string(), ruleSetting).optional().describe('Rule id → "off" | "info" | "warn" | "error".'),
+    pgVersion: z.number().int().min(9).max(19).optional().describe('The PostgreSQL major version migrations run on (default 15).'),
+    include: z.array(z.string()).optional().describe('Globs of files to lint when a directory is given.'),
+    exclude: z.array(z.string()).optional().describe('Globs of files never to lint.'),
+    frameworks: z.record(z.string(), z.string()).optional().describe('Glob → framework id, overriding detection.'),
+    frameworkOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe('Per-framework settings, e.g. { "prisma": { "engine": "one-query" } }.'),
+    largeTableRows: z.number().int().positive().optional().describe('Rows from which a table counts as large (default 10000).'),
+    tables: z.record(z.string(), tableEntry).optional().describe('Known table sizes: { "public.orders": { "rows": 12000000 } }.'),
+    largeTables: z.array(z.string()).optional().describe('Tables to treat as large whatever their row count.'),
+    stats: z.string().optional().describe('Path to a stats snapshot written by `migralint stats`.'),
+    databaseUrl: z.string().optional().describe('Read table sizes from this database (prefer the MIGRALINT_DATABASE_URL environment variable).'),
+    baseline: z.string().optional().describe('Migrations up to and including this name or version are deployed and not linted.'),
+    startAfter: z.string().optional().describe('Alias of baseline.'),
+    assumeInTransaction: z.boolean().optional().describe('Plain SQL files are run inside a transaction by the runner.'),
+    lockTimeoutMax: z.string().optional().describe('The lock_timeout the require-lock-timeout fix inserts (default "2s").'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type RuleSetting = z.infer<typeof ruleSetting>;
+
+export function jsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { target: 'draft-7' });
+}

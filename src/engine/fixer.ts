@@ -1,0 +1,178 @@
+import { isVerbatim, toFileSpan } from '../sql/statements.js';
+import type { EscapePlan, FrameworkAdapter } from '../sources/adapter.js';
+import type { AnalyzedStatement, Edit, MigrationUnit } from '../types.js';
+
+/** A change inside a statement's own SQL text: offsets relative to `stmt.sql`. */
+interface LocalEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+const KEYWORD_SITES: Record<string, RegExp> = {
+  IndexStmt: /^CREATE\s+(?:UNIQUE\s+)?INDEX\b/i,
+  DropStmt: /^DROP\s+INDEX\b/i,
+  ReindexStmt: /^REINDEX\s*(?:\([^)]*\)\s*)?(?:INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\b/i,
+  RefreshMatViewStmt: /^REFRESH\s+MATERIALIZED\s+VIEW\b/i,
+};
+
+function applyLocal(text: string, edits: LocalEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/**
+ * Builds the edits rules attach to findings. SQL edits land only where the SQL is the file's text verbatim
+ * (never through an escape sequence); DSL operations and framework escapes are the adapter's.
+ */
+export class Fixer {
+  readonly eol: string;
+
+  constructor(
+    private readonly unit: MigrationUnit,
+    private readonly statements: AnalyzedStatement[],
+    private readonly adapter: FrameworkAdapter,
+  ) {
+    this.eol = /\r\n/.test(unit.file.text) ? '\r\n' : '\n';
+  }
+
+  /** Maps an edit inside `stmt.sql` to a file edit, or null when that part of the file is not verbatim SQL. */
+  fileEdit(stmt: AnalyzedStatement, local: LocalEdit): Edit | null {
+    const item = stmt.item;
+    if (item.kind !== 'sql') return null;
+    const span = { start: stmt.chunkSpan.start + local.start, end: stmt.chunkSpan.start + local.end };
+    // An insertion touches no text, but its neighbours must be verbatim for the offset to be exact.
+    const probe = span.start === span.end ? { start: Math.max(0, span.start - 1), end: span.end + 1 } : span;
+    if (!isVerbatim(item.segments, probe)) return null;
+    const file = toFileSpan(item.segments, span);
+    return { start: file.start, end: file.end, text: local.text };
+  }
+
+  /** Adds or removes CONCURRENTLY in the statement's text (no transaction handling). */
+  private keywordEdits(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently'): LocalEdit[] | null {
+    const site = KEYWORD_SITES[stmt.kind];
+    if (!site) return null;
+    const m = site.exec(stmt.sql);
+    if (!m) return null;
+    if (change === 'add-concurrently') return [{ start: m[0].length, end: m[0].length, text: ' CONCURRENTLY' }];
+    const after = /^\s+CONCURRENTLY\b/i.exec(stmt.sql.slice(m[0].length));
+    if (!after) return null;
+    return [{ start: m[0].length, end: m[0].length + after[0].length, text: '' }];
+  }
+
+  /** CONCURRENTLY removed: for a statement that may then run inside its transaction. */
+  dropConcurrently(stmt: AnalyzedStatement): Edit[] | null {
+    if (stmt.item.kind === 'operation') return this.adapter.rewriteOperation?.(stmt, 'drop-concurrently', this.unit) ?? null;
+    const local = this.keywordEdits(stmt, 'drop-concurrently');
+    return this.mapAll(stmt, local);
+  }
+
+  private mapAll(stmt: AnalyzedStatement, local: LocalEdit[] | null): Edit[] | null {
+    if (!local) return null;
+    const edits: Edit[] = [];
+    for (const l of local) {
+      const e = this.fileEdit(stmt, l);
+      if (!e) return null;
+      edits.push(e);
+    }
+    return edits;
+  }
+
+  /**
+   * The statement rewritten to run outside any transaction block, optionally with CONCURRENTLY added:
+   *  - already outside: just the keyword;
+   *  - inside an explicit BEGIN … COMMIT in the SQL: moved after the COMMIT;
+   *  - inside the framework's transaction or a one-query chunk: the adapter's escape (goose NO TRANSACTION,
+   *    Alembic autocommit_block, Django atomic = False …), or the manual procedure when there is none.
+   */
+  outsideTransaction(stmt: AnalyzedStatement, change?: 'add-concurrently'): EscapePlan {
+    let keyword: Edit[] = [];
+    let local: LocalEdit[] = [];
+    if (change) {
+      if (stmt.item.kind === 'operation') {
+        const edits = this.adapter.rewriteOperation?.(stmt, change, this.unit);
+        if (!edits) return { kind: 'manual', help: `Rewrite ${stmt.item.call} to build the index concurrently.` };
+        keyword = edits;
+      } else {
+        const l = this.keywordEdits(stmt, change);
+        const mapped = this.mapAll(stmt, l);
+        if (!l || !mapped) return { kind: 'manual', help: 'Add CONCURRENTLY to the statement.' };
+        local = l;
+        keyword = mapped;
+      }
+    }
+    const tx = stmt.facts.inTransaction;
+    if (!tx) return { kind: 'fix', description: 'Add CONCURRENTLY', edits: keyword };
+    if (tx.kind === 'explicit') {
+      return this.moveAfterCommit(stmt, applyLocal(stmt.sql, local));
+    }
+    const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements);
+    if (!escape) {
+      return {
+        kind: 'manual',
+        help: `${tx.reason}. Run this statement outside the migration tool's transaction: put it in its own migration that the tool runs without a transaction, or run it out of band and record the migration as applied.`,
+      };
+    }
+    if (escape.kind === 'manual') return escape;
+    const edits = mergeEdits(escape.edits, keyword);
+    if (!edits) return { kind: 'manual', help: escape.description };
+    return { kind: escape.kind, description: change ? `Add CONCURRENTLY and ${lowerFirst(escape.description)}` : escape.description, edits };
+  }
+
+  /** Moves a statement of an explicit BEGIN … COMMIT to just after the COMMIT. */
+  private moveAfterCommit(stmt: AnalyzedStatement, newText: string): EscapePlan {
+    const began = stmt.facts.inTransaction?.beganAt;
+    const commit = this.statements.find(
+      (s) => s.index > stmt.index && s.kind === 'TransactionStmt' && (s.node.kind === 'TRANS_STMT_COMMIT' || s.node.kind === 'TRANS_STMT_ROLLBACK'),
+    );
+    const help = 'Move the statement after the COMMIT so it runs outside the transaction block.';
+    // Inside the framework's transaction or a one-query chunk, after the COMMIT is still not outside.
+    if (stmt.item.exec.wrapped || stmt.item.exec.oneQuery) return { kind: 'manual', help };
+    if (!commit || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
+      return { kind: 'manual', help };
+    }
+    const text = this.unit.file.text;
+    const whole = this.fileEdit(stmt, { start: 0, end: stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start, text: '' });
+    const commitEnd = this.fileEdit(commit, { start: commit.chunkSpanWithSemicolon.end - commit.chunkSpan.start, end: commit.chunkSpanWithSemicolon.end - commit.chunkSpan.start, text: '' });
+    if (!whole || !commitEnd) return { kind: 'manual', help };
+    // Take the statement's whole lines when it stands alone on them.
+    let start = whole.start;
+    let end = whole.end;
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    if (/^[ \t]*$/.test(text.slice(lineStart, start))) {
+      const rest = /^[ \t]*(\r?\n)?/.exec(text.slice(end))!;
+      if (rest[1]) {
+        start = lineStart;
+        end += rest[0].length;
+      }
+    }
+    const edits: Edit[] = [
+      { start, end, text: '' },
+      { start: commitEnd.start, end: commitEnd.start, text: `${this.eol}${this.eol}${newText};` },
+    ];
+    // Later statements of the same transaction that use what this statement builds would break.
+    const name: string | undefined = stmt.node.idxname ?? stmt.node.relation?.relname;
+    const usedLater = name !== undefined && this.statements.some((s) => s.index > stmt.index && s.index < commit.index && s.sql.includes(name));
+    return {
+      kind: usedLater ? 'suggestion' : 'fix',
+      description: `Move the statement after the COMMIT on line ${commit.loc.line}${newText !== stmt.sql ? ' and make it CONCURRENTLY' : ''}`,
+      edits,
+    };
+  }
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** Combines two edit lists; null when they overlap (other than insertions at distinct points). */
+export function mergeEdits(a: Edit[], b: Edit[]): Edit[] | null {
+  const all = [...a, ...b].sort((x, y) => x.start - y.start || x.end - y.end);
+  for (let i = 1; i < all.length; i++) {
+    const prev = all[i - 1]!;
+    const cur = all[i]!;
+    if (cur.start < prev.end) return null;
+  }
+  return all;
+}

@@ -1,0 +1,36 @@
+import { Catalog } from '../catalog/catalog.js';
+import { loadParser } from '../sql/parse.js';
+import type { FileResult, FrameworkId, SeverityName } from '../types.js';
+import { fixToFixedPoint, type FixOutcome, type FixType } from './apply.js';
+import { DEFAULT_SETTINGS, lintSource } from './lint.js';
+import type { LintSettings } from './rule.js';
+
+export interface LintTextOptions {
+  filename?: string;
+  framework?: FrameworkId;
+  tables?: Record<string, { rows?: number; bytes?: number; partitioned?: boolean }>;
+  largeTables?: string[];
+  settings?: Partial<LintSettings>;
+  severities?: Record<string, SeverityName>;
+  catalog?: Catalog;
+}
+
+function optionsFor(o: LintTextOptions) {
+  const catalog = o.catalog ?? new Catalog();
+  if (!o.catalog && (o.tables || o.largeTables)) catalog.addConfig(o.tables, o.largeTables);
+  return { framework: o.framework, settings: { ...DEFAULT_SETTINGS, ...o.settings }, severities: o.severities, catalog };
+}
+
+/** Lints a text as if it were the file `filename` (default `migration.sql`): for tests, docs and the ESLint plugin. */
+export async function lintText(text: string, o: LintTextOptions = {}): Promise<FileResult> {
+  await loadParser();
+  const bom = text.charCodeAt(0) === 0xfeff;
+  return lintSource({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, optionsFor(o));
+}
+
+/** Applies fixes to a fixed point, as `--fix` does, without touching disk. */
+export async function fixText(text: string, o: LintTextOptions & { types?: FixType[]; rules?: string[] } = {}): Promise<FixOutcome> {
+  await loadParser();
+  const opts = optionsFor(o);
+  return fixToFixedPoint({ path: o.filename ?? 'migration.sql', text, bom: false }, (f) => lintSource(f, opts), { types: o.types, rules: o.rules });
+}

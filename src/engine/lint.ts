@@ -1,0 +1,119 @@
+import { analyzeUnit } from '../analysis/analyze.js';
+import { lockLabel } from '../analysis/locks.js';
+import { Catalog, displayName } from '../catalog/catalog.js';
+import { adapterFor, detectFramework } from '../sources/index.js';
+import { parseUnit } from '../sql/statements.js';
+import { LineIndex } from '../sql/text.js';
+import type { FileResult, Finding, FrameworkId, SeverityName, SourceFile } from '../types.js';
+import { ENGINE_RULE_IDS, RULES_BY_ID } from '../../rules/index.js';
+import { Fixer } from './fixer.js';
+import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
+import { applySuppressions } from './suppress.js';
+
+export interface LintOptions {
+  /** Forced framework (CLI --framework or config `frameworks`); detected when absent. */
+  framework?: FrameworkId;
+  settings: LintSettings;
+  /** Rule id → severity from config and --rule; rules not named use their default. */
+  severities?: Record<string, SeverityName>;
+  catalog?: Catalog;
+}
+
+export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
+
+export function severityOf(rule: Pick<Rule, 'meta'>, severities: Record<string, SeverityName> | undefined): SeverityName {
+  return severities?.[rule.meta.id] ?? rule.meta.defaultSeverity;
+}
+
+function format(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => (data && key in data ? String(data[key]) : `{{${key}}}`));
+}
+
+/**
+ * The whole pipeline for one file: extract → parse → analyze → rules → suppress. Pure: reads nothing from disk.
+ */
+export function lintSource(file: SourceFile, options: LintOptions): FileResult {
+  const settings = options.settings;
+  const catalog = options.catalog ?? Catalog.empty();
+  const framework = options.framework ?? detectFramework(file.path, file.text);
+  const adapter = adapterFor(framework);
+  const warnings: string[] = [];
+  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m) });
+  const lines = new LineIndex(file.text);
+  const parsed = parseUnit(unit, lines);
+  const statements = analyzeUnit(unit, parsed.statements, catalog, settings);
+  const fixer = new Fixer(unit, statements, adapter);
+  const findings: Finding[] = [];
+  const engineSeverity = (id: string, fallback: Exclude<SeverityName, 'off'>): SeverityName => options.severities?.[id] ?? fallback;
+
+  for (const failure of parsed.failures) {
+    const sev = engineSeverity('parse-error', 'error');
+    if (sev !== 'off') findings.push({ ruleId: 'parse-error', severity: sev, message: `Could not parse: ${failure.message}`, span: failure.span, loc: failure.loc });
+  }
+  for (const note of unit.notes) {
+    const sev = engineSeverity(note.ruleId, note.severity ?? 'info');
+    if (sev !== 'off') findings.push({ ruleId: note.ruleId, severity: sev, message: note.message, span: note.span, loc: lines.loc(note.span) });
+  }
+  for (const message of warnings) {
+    findings.push({ ruleId: 'framework-config', severity: 'warn', message, span: { start: 0, end: 0 }, loc: lines.loc({ start: 0, end: 0 }) });
+  }
+
+  for (const rule of Object.values(RULES_BY_ID)) {
+    const severity = severityOf(rule, options.severities);
+    if (severity === 'off') continue;
+    const ctx: RuleContext = {
+      unit,
+      framework,
+      adapter,
+      statements,
+      settings,
+      catalog,
+      fixer,
+      report: (r: Report) => {
+        const finding = toFinding(rule, severity, r, lines);
+        if (finding) findings.push(finding);
+      },
+    };
+    rule.check(ctx);
+  }
+
+  const kept = applySuppressions(findings, unit.directives, lines, new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]), (id) => engineSeverity(id, 'warn'));
+  kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text };
+}
+
+function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex): Finding | null {
+  const table = r.table;
+  let severity = configured;
+  if (rule.meta.sizeAware && table) {
+    if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
+    if (table.sizeClass === 'large') severity = 'error';
+  }
+  const template = rule.meta.messages[r.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);
+  const span = r.span ?? r.statement?.span;
+  if (!span) throw new Error(`rule ${rule.meta.id} reported without a location`);
+  const lock = r.statement?.facts.mainLock;
+  let fix = r.fix ?? undefined;
+  let suggestions = r.suggestions;
+  // Fix safety is declared once, in the rule's meta: a rule whose fixes are suggestions never auto-applies.
+  if (fix && rule.meta.fix !== 'safe') {
+    suggestions = [fix, ...(suggestions ?? [])];
+    fix = undefined;
+  }
+  return {
+    ruleId: rule.meta.id,
+    severity,
+    message: format(template, r.data),
+    span,
+    loc: lines.loc(span),
+    statementIndex: r.statement?.index,
+    fix: fix && fix.edits.length > 0 ? fix : undefined,
+    suggestions: suggestions?.filter((s) => s.edits.length > 0),
+    help: r.help,
+    data: {
+      ...(lock ? { lock: { mode: lockLabel(lock.mode), relation: displayName(lock.relation), blocks: lock.blocks } } : {}),
+      ...(table ? { table: { name: displayName(table), rows: table.rows, bytes: table.bytes, sizeClass: table.sizeClass } } : {}),
+    },
+  };
+}

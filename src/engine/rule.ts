@@ -1,0 +1,88 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { FrameworkAdapter } from '../sources/adapter.js';
+import type { AnalyzedStatement, Fix, FrameworkId, MigrationUnit, SeverityName, Span, TableInfo } from '../types.js';
+import type { Fixer } from './fixer.js';
+
+export type RuleCategory = 'locking' | 'constraints' | 'columns' | 'transactions' | 'engine';
+
+/** A documentation example. Doc examples are tests: invalid ones must raise the rule, valid ones must not. */
+export interface DocExample {
+  /** The file's text, in the framework's language. */
+  code: string;
+  /** What this example shows, in one line. */
+  title?: string;
+  /** The file name it is linted as (decides the framework); default `migration.sql` (plain psql). */
+  filename?: string;
+  /** Table sizes known for this example, as config `tables`. */
+  tables?: Record<string, { rows?: number; bytes?: number; partitioned?: boolean }>;
+  pgVersion?: number;
+  /** For invalid examples with a fix: the text after `--fix`, asserted by the doc tests. */
+  fixed?: string;
+}
+
+export interface RuleDocs {
+  /** What it does. */
+  what: string;
+  /** Why is this bad? Which lock, for how long, what waits. */
+  why: string;
+  invalid: DocExample[];
+  valid: DocExample[];
+  /** Why the fix is safe, or why it is only a suggestion. */
+  fixSafety?: string;
+  references: string[];
+}
+
+export interface RuleMeta {
+  id: string;
+  description: string;
+  category: RuleCategory;
+  defaultSeverity: Exclude<SeverityName, 'off'> | 'off';
+  /** Declared once: a `safe` fix is applied by --fix; a `suggestion` only with --fix-type suggestion. */
+  fix: 'safe' | 'suggestion' | 'none';
+  /** Silent on new and small tables, an error on large ones. */
+  sizeAware?: boolean;
+  messages: Record<string, string>;
+  docs: RuleDocs;
+}
+
+export interface Report {
+  messageId: string;
+  data?: Record<string, string | number>;
+  statement?: AnalyzedStatement;
+  /** Defaults to the statement's span. */
+  span?: Span;
+  /** The table decides the severity of size-aware rules: large → error. */
+  table?: TableInfo;
+  fix?: Fix | null;
+  suggestions?: Fix[];
+  help?: string;
+}
+
+export interface LintSettings {
+  pgVersion: number;
+  largeTableRows: number;
+  lockTimeoutValue: string;
+  assumeInTransaction?: boolean;
+  includeDown?: boolean;
+  frameworkOptions?: Record<string, Record<string, unknown>>;
+}
+
+export interface RuleContext {
+  unit: MigrationUnit;
+  framework: FrameworkId;
+  adapter: FrameworkAdapter;
+  statements: AnalyzedStatement[];
+  settings: LintSettings;
+  catalog: Catalog;
+  fixer: Fixer;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,31 @@
+import type { AnalyzedStatement, Edit, FrameworkId, MigrationUnit, SourceFile } from '../types.js';
+import type { LintSettings } from '../engine/rule.js';
+
+/** What a framework offers to make a statement run outside a transaction, in its own terms. */
+export type EscapePlan =
+  | { kind: 'fix' | 'suggestion'; description: string; edits: Edit[] }
+  | { kind: 'manual'; help: string };
+
+export interface ExtractContext {
+  settings: LintSettings;
+  /** Warnings about the project's files (a malformed metadata.toml …), reported once per file. */
+  warn(message: string): void;
+}
+
+/** One framework family: how its files look, how its runner sends them, and how to write fixes in its terms. */
+export interface FrameworkAdapter {
+  id: FrameworkId;
+  /** As users write it: "Drizzle", "golang-migrate". */
+  name: string;
+  /** The file → unit step: SQL chunks, DSL operations, execution model, suppression comments. */
+  extract(file: SourceFile, ctx: ExtractContext): MigrationUnit;
+  /**
+   * Edits that make `stmt` run outside any transaction block, given that the framework's wrapper or a one-query
+   * chunk is why it is in one. Explicit BEGIN…COMMIT in SQL is handled by the shared fixer, not here.
+   */
+  escapeTransaction?(stmt: AnalyzedStatement, unit: MigrationUnit, statements: AnalyzedStatement[]): EscapePlan | null;
+  /** Rewrites a DSL operation: add or remove CONCURRENTLY in the DSL's terms. */
+  rewriteOperation?(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently', unit: MigrationUnit): Edit[] | null;
+  /** The comment prefix suppression directives use in this framework's files. */
+  commentPrefix: '--' | '#' | '//';
+}

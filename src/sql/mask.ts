@@ -1,0 +1,179 @@
+/**
+ * Masks what is not SQL but sits in migration SQL — psql meta-commands, psql variables, ${placeholders},
+ * driver bind markers — so PostgreSQL's parser can read the rest. Every replacement has the same length as
+ * what it replaces, and newlines are kept, so offsets and line numbers do not move.
+ */
+export interface MaskOptions {
+  /** psql meta-command lines (`\set`, `\i`, `\echo` …) and variables (`:name`, `:'name'`, `:"name"`). */
+  psql?: boolean;
+  /** `${name}` placeholders (Flyway, templating). */
+  placeholders?: boolean;
+  /** Driver bind markers: `:name` (SQLAlchemy), `%s` / `%(name)s` (psycopg), `?` (Knex). */
+  bindMarkers?: Array<'colon' | 'percent' | 'question'>;
+}
+
+const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
+const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+export function maskSql(text: string, options: MaskOptions): string {
+  const binds = new Set(options.bindMarkers ?? []);
+  if (!options.psql && !options.placeholders && binds.size === 0) return text;
+  const out = text.split('');
+  const blank = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+  };
+  const n = text.length;
+  let i = 0;
+  let lineStart = true;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\n') {
+      lineStart = true;
+      i++;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '\t')) {
+      i++;
+      continue;
+    }
+    const atLineStart = lineStart;
+    lineStart = false;
+    if (atLineStart && options.psql && c === '\\') {
+      let end = text.indexOf('\n', i);
+      if (end < 0) end = n;
+      blank(i, end);
+      i = end;
+      continue;
+    }
+    if (c === '-' && text[i + 1] === '-') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? n : end;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      let depth = 1;
+      let k = i + 2;
+      while (k < n && depth > 0) {
+        if (text[k] === '/' && text[k + 1] === '*') {
+          depth++;
+          k += 2;
+        } else if (text[k] === '*' && text[k + 1] === '/') {
+          depth--;
+          k += 2;
+        } else k++;
+      }
+      i = k;
+      continue;
+    }
+    if (c === "'") {
+      i = skipQuoted(text, i, "'");
+      continue;
+    }
+    if (c === '"') {
+      i = skipQuoted(text, i, '"');
+      continue;
+    }
+    if (c === '$') {
+      if (options.placeholders && text[i + 1] === '{') {
+        const end = text.indexOf('}', i + 2);
+        if (end > 0 && !text.slice(i, end).includes('\n')) {
+          // An identifier of the same length keeps `${schema}.orders` parseable.
+          for (let k = i; k <= end; k++) out[k] = '_';
+          i = end + 1;
+          continue;
+        }
+      }
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64));
+      if (tag && (i === 0 || !IDENT_PART.test(text[i - 1]!))) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        i = close < 0 ? n : close + tag[0].length;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c === ':') {
+      const next = text[i + 1];
+      if (next === ':' || next === '=') {
+        i += 2;
+        continue;
+      }
+      const prevIsColon = i > 0 && text[i - 1] === ':';
+      if (!prevIsColon && next !== undefined) {
+        if (options.psql && (next === "'" || next === '"')) {
+          out[i] = ' ';
+          i++;
+          continue;
+        }
+        if ((options.psql || binds.has('colon')) && IDENT_START.test(next)) {
+          // `:name` → ` name`: an identifier of the same length.
+          out[i] = ' ';
+          i++;
+          while (i < n && IDENT_PART.test(text[i]!)) i++;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (c === '%' && binds.has('percent')) {
+      if (text[i + 1] === 's') {
+        out[i] = '$';
+        out[i + 1] = '1';
+        i += 2;
+        continue;
+      }
+      if (text[i + 1] === '(') {
+        const m = /^%\([A-Za-z0-9_]+\)s/.exec(text.slice(i, i + 80));
+        if (m) {
+          out[i] = '$';
+          out[i + 1] = '1';
+          blank(i + 2, i + m[0].length);
+          i += m[0].length;
+          continue;
+        }
+      }
+      if (text[i + 1] === '%') {
+        out[i] = ' ';
+        i += 2;
+        continue;
+      }
+    }
+    if (c === '?' && binds.has('question')) {
+      // A knex binding is a value; `0` keeps the statement parseable. `??` is an identifier binding.
+      if (text[i + 1] === '?') {
+        out[i] = 'x';
+        out[i + 1] = ' ';
+        i += 2;
+        continue;
+      }
+      out[i] = '0';
+      i++;
+      continue;
+    }
+    i++;
+  }
+  return out.join('');
+}
+
+function skipQuoted(text: string, start: number, quote: string): number {
+  let k = start + 1;
+  const n = text.length;
+  const backslashEscapes = quote === "'" && start > 0 && /[eE]/.test(text[start - 1]!);
+  while (k < n) {
+    const c = text[k]!;
+    if (backslashEscapes && c === '\\') {
+      k += 2;
+      continue;
+    }
+    if (c === quote) {
+      if (text[k + 1] === quote) {
+        k += 2;
+        continue;
+      }
+      return k + 1;
+    }
+    k++;
+  }
+  return n;
+}

@@ -1,0 +1,168 @@
+import { loadModule, parseSync, scanSync, type ScanToken } from 'libpg-query';
+import type { PgNode, Span } from '../types.js';
+import { ByteOffsets } from './text.js';
+
+/** One statement as PostgreSQL's parser sees it, spans in UTF-16 offsets into the chunk text. */
+export interface ParsedStatement {
+  stmt: PgNode;
+  kind: string;
+  /** From the first token to the end of the last token, without the `;`. */
+  span: Span;
+  /** To just after the terminating `;` when there is one (for edits that move or remove the statement). */
+  spanWithSemicolon: Span;
+}
+
+export interface ParseError {
+  message: string;
+  span: Span;
+}
+
+export interface ChunkParse {
+  statements: ParsedStatement[];
+  errors: ParseError[];
+}
+
+let ready: Promise<void> | undefined;
+
+/** Loads PostgreSQL's parser (WASM) once per process. */
+export function loadParser(): Promise<void> {
+  ready ??= loadModule();
+  return ready;
+}
+
+interface Token {
+  start: number;
+  end: number;
+  name: string;
+}
+
+const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
+
+function scanTokens(text: string, bytes: ByteOffsets): Token[] | null {
+  let tokens: ScanToken[];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch {
+    return null;
+  }
+  const out: Token[] = [];
+  for (const t of tokens) {
+    if (COMMENT_TOKENS.has(t.tokenName)) continue;
+    out.push({ start: bytes.toUtf16(t.start), end: bytes.toUtf16(t.end), name: t.tokenName });
+  }
+  return out;
+}
+
+function kindOf(stmt: PgNode): string {
+  return Object.keys(stmt)[0] ?? 'Unknown';
+}
+
+/** Find the first/last non-`;` tokens inside [from, to), tokens sorted. */
+function trimToTokens(tokens: Token[], from: number, to: number, startAt: number): { span: Span; semi: number; next: number } | null {
+  let i = startAt;
+  while (i < tokens.length && tokens[i]!.end <= from) i++;
+  let first = -1;
+  let last = -1;
+  let semi = -1;
+  let k = i;
+  for (; k < tokens.length && tokens[k]!.start < to; k++) {
+    const t = tokens[k]!;
+    if (t.name === 'ASCII_59') continue;
+    if (first < 0) first = k;
+    last = k;
+  }
+  // The `;` that ends the statement, if any, is the next token at or after `to`.
+  let j = last >= 0 ? last + 1 : i;
+  while (j < tokens.length && tokens[j]!.name !== 'ASCII_59' && tokens[j]!.start < to) j++;
+  if (j < tokens.length && tokens[j]!.name === 'ASCII_59') semi = tokens[j]!.end;
+  if (first < 0) return null;
+  return { span: { start: tokens[first]!.start, end: tokens[last]!.end }, semi, next: k };
+}
+
+/**
+ * Parses a chunk of SQL with PostgreSQL's own parser. When the chunk does not parse as a whole, it is split
+ * on top-level `;` with PostgreSQL's scanner and each piece is parsed alone, so one bad statement is one error
+ * and every other statement is still read.
+ */
+export function parseChunk(text: string): ChunkParse {
+  const bytes = new ByteOffsets(text);
+  const tokens = scanTokens(text, bytes);
+  if (tokens !== null && tokens.every((t) => t.name === 'ASCII_59')) return { statements: [], errors: [] };
+  try {
+    const result = parseSync(text);
+    const statements: ParsedStatement[] = [];
+    let cursor = 0;
+    for (const raw of result.stmts ?? []) {
+      const from = bytes.toUtf16(raw.stmt_location ?? 0);
+      const to = raw.stmt_len ? bytes.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
+      const trimmed = tokens ? trimToTokens(tokens, from, to, cursor) : null;
+      if (trimmed) cursor = trimmed.next;
+      const span = trimmed?.span ?? { start: from, end: to };
+      const semi = trimmed && trimmed.semi >= 0 ? trimmed.semi : span.end;
+      statements.push({ stmt: raw.stmt as PgNode, kind: kindOf(raw.stmt as PgNode), span, spanWithSemicolon: { start: span.start, end: semi } });
+    }
+    return { statements, errors: [] };
+  } catch (error) {
+    if (tokens === null) return { statements: [], errors: [wholeChunkError(text, bytes, error)] };
+    return parsePieces(text, tokens);
+  }
+}
+
+function wholeChunkError(text: string, bytes: ByteOffsets, error: unknown): ParseError {
+  const { message, position } = describe(error);
+  const at = position === undefined ? 0 : Math.min(bytes.toUtf16(position), text.length);
+  const firstNonSpace = text.search(/\S/);
+  const start = position === undefined ? Math.max(0, firstNonSpace) : at;
+  return { message, span: { start, end: Math.max(start, Math.min(text.length, lineEndAt(text, start))) } };
+}
+
+function lineEndAt(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl;
+}
+
+function describe(error: unknown): { message: string; position?: number } {
+  if (error && typeof error === 'object' && 'sqlDetails' in error) {
+    const details = (error as { sqlDetails?: { message: string; cursorPosition?: number } }).sqlDetails;
+    if (details) return { message: details.message, position: details.cursorPosition };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+function parsePieces(text: string, tokens: Token[]): ChunkParse {
+  const statements: ParsedStatement[] = [];
+  const errors: ParseError[] = [];
+  let pieceStart = -1;
+  const flush = (endToken: number, semiEnd: number): void => {
+    if (pieceStart < 0) return;
+    const span = { start: tokens[pieceStart]!.start, end: tokens[endToken]!.end };
+    const pieceText = text.slice(span.start, span.end);
+    const pieceBytes = new ByteOffsets(pieceText);
+    try {
+      const result = parseSync(pieceText);
+      for (const raw of result.stmts ?? []) {
+        const stmt = raw.stmt as PgNode;
+        statements.push({ stmt, kind: kindOf(stmt), span, spanWithSemicolon: { start: span.start, end: semiEnd >= 0 ? semiEnd : span.end } });
+      }
+    } catch (error) {
+      const { message, position } = describe(error);
+      const at = position === undefined ? span.start : span.start + Math.min(pieceBytes.toUtf16(position), pieceText.length);
+      const errStart = Math.min(at, span.end);
+      // Underline the offending token when we can find it, else the rest of the line.
+      const token = tokens.find((t) => t.start >= errStart && t.start < span.end + 1);
+      const errEnd = token && token.start === errStart ? token.end : Math.max(errStart + 1, Math.min(span.end, lineEndAt(text, errStart)));
+      errors.push({ message, span: { start: errStart, end: Math.min(errEnd, text.length) } });
+    }
+    pieceStart = -1;
+  };
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.name === 'ASCII_59') {
+      if (pieceStart >= 0) flush(k - 1, t.end);
+      continue;
+    }
+    if (pieceStart < 0) pieceStart = k;
+  }
+  if (pieceStart >= 0) flush(tokens.length - 1, -1);
+  return { statements, errors };
+}
