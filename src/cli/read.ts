@@ -15,8 +15,9 @@ export function decodeSource(path: string, bytes: Uint8Array): SourceFile {
   } catch {
     throw new InputError(`${path}: not valid UTF-8, not linted (convert it with iconv -t UTF-8)`);
   }
-  const bom = text.charCodeAt(0) === 0xfeff;
-  return { path, text: bom ? text.slice(1) : text, bom };
+  // TextDecoder drops a leading BOM; remember it from the bytes so --fix writes it back.
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return { path, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bom };
 }
 
 export function readSource(path: string): SourceFile {
