@@ -1,0 +1,687 @@
+/**
+ * The lock table: which locks a statement takes, whether it may run in a transaction block, whether it rewrites
+ * or scans the table — from the SQL alone. Every claim here is proved on a real PostgreSQL by
+ * test/locks.pg.test.ts over the cases in ./lock-cases.ts.
+ *
+ * Sources: PostgreSQL's "Explicit Locking" chapter (the conflict table) and AlterTableGetLockLevel() in
+ * src/backend/commands/tablecmds.c; where they disagree with the server, the server wins.
+ */
+import type { LockMode, QualifiedName } from '../types.js';
+
+export interface LockClaim {
+  mode: LockMode;
+  relation: QualifiedName;
+  on: 'table' | 'index' | 'view' | 'sequence' | 'other';
+}
+
+export interface StatementEffect {
+  /** The locks the statement takes, the strongest per relation, in the order the relations appear. */
+  locks: LockClaim[];
+  /** PostgreSQL refuses it inside a transaction block. */
+  nonTransactional: boolean;
+  /** Rewrites the relation (new relfilenode, a full copy under the lock). */
+  rewrite: boolean;
+  /** Reads the whole table under the lock (validation, index build). */
+  scan: boolean;
+}
+
+// ── the conflict table ──────────────────────────────────────────────────────────────────────────
+
+const MODES: LockMode[] = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+];
+
+export const LOCK_STRENGTH: Record<LockMode, number> = {
+  AccessShareLock: 1,
+  RowShareLock: 2,
+  RowExclusiveLock: 3,
+  ShareUpdateExclusiveLock: 4,
+  ShareLock: 5,
+  ShareRowExclusiveLock: 6,
+  ExclusiveLock: 7,
+  AccessExclusiveLock: 8,
+};
+
+/** PostgreSQL's table of conflicting lock modes ("Explicit Locking", table 13.2): the modes each mode conflicts with. */
+export const LOCK_CONFLICTS: Record<LockMode, readonly LockMode[]> = {
+  AccessShareLock: ['AccessExclusiveLock'],
+  RowShareLock: ['ExclusiveLock', 'AccessExclusiveLock'],
+  RowExclusiveLock: ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+  ShareUpdateExclusiveLock: [
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock',
+  ],
+  ShareLock: ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+  ShareRowExclusiveLock: [
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock',
+  ],
+  ExclusiveLock: [
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock',
+  ],
+  AccessExclusiveLock: [...MODES],
+};
+
+export function conflicts(a: LockMode, b: LockMode): boolean {
+  return LOCK_CONFLICTS[a].includes(b);
+}
+
+/** 'ShareUpdateExclusiveLock' → 'SHARE UPDATE EXCLUSIVE' (the words of LOCK TABLE … IN … MODE). */
+export function lockLabel(mode: LockMode): string {
+  return mode
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
+}
+
+/** What ordinary statements take each mode: the words lockBlocks() is built from. */
+const TAKEN_BY: Record<LockMode, string[]> = {
+  AccessShareLock: ['SELECT'],
+  RowShareLock: ['SELECT FOR UPDATE/SHARE'],
+  RowExclusiveLock: ['INSERT', 'UPDATE', 'DELETE'],
+  ShareUpdateExclusiveLock: ['VACUUM', 'ANALYZE', 'CREATE INDEX CONCURRENTLY'],
+  ShareLock: ['CREATE INDEX'],
+  ShareRowExclusiveLock: ['CREATE TRIGGER', 'ADD FOREIGN KEY'],
+  ExclusiveLock: ['REFRESH MATERIALIZED VIEW CONCURRENTLY'],
+  AccessExclusiveLock: ['ALTER TABLE', 'DROP', 'TRUNCATE'],
+};
+/** Modes taken by everyday traffic and maintenance, named one by one; the rest are schema changes. */
+const NAMED_MODES: LockMode[] = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock'];
+
+/**
+ * Human words for what waits while `mode` is held, derived from LOCK_CONFLICTS: the statements taking each
+ * conflicting mode. When everyday traffic or maintenance is blocked, the schema-change modes are folded into
+ * "other schema changes"; "SELECT FOR UPDATE/SHARE" is left out when plain SELECT is already blocked.
+ */
+export function lockBlocks(mode: LockMode): string[] {
+  const blocked = MODES.filter((m) => conflicts(mode, m));
+  const named = blocked.filter((m) => NAMED_MODES.includes(m));
+  if (named.length === 0) return blocked.flatMap((m) => TAKEN_BY[m]);
+  const words = named
+    .filter((m) => !(m === 'RowShareLock' && named.includes('AccessShareLock')))
+    .flatMap((m) => TAKEN_BY[m]);
+  if (blocked.some((m) => !NAMED_MODES.includes(m))) words.push('other schema changes');
+  return words;
+}
+
+function stronger(a: LockMode, b: LockMode): LockMode {
+  return LOCK_STRENGTH[a] >= LOCK_STRENGTH[b] ? a : b;
+}
+
+// ── reading the parse tree ──────────────────────────────────────────────────────────────────────
+
+type On = LockClaim['on'];
+
+class Effect {
+  private claims = new Map<string, LockClaim>();
+  nonTransactional = false;
+  rewrite = false;
+  scan = false;
+
+  claim(relation: QualifiedName | undefined, mode: LockMode, on: On): void {
+    if (!relation || !relation.name) return;
+    const key = relation.schema ? `${relation.schema}.${relation.name}` : relation.name;
+    const had = this.claims.get(key);
+    if (had) had.mode = stronger(had.mode, mode);
+    else this.claims.set(key, { mode, relation, on });
+  }
+
+  result(): StatementEffect {
+    return { locks: [...this.claims.values()], nonTransactional: this.nonTransactional, rewrite: this.rewrite, scan: this.scan };
+  }
+}
+
+/** A RangeVar's fields (libpg-query gives them unwrapped in `relation` fields, wrapped in lists). */
+function rangeVar(rv: any): QualifiedName | undefined {
+  const v = rv?.RangeVar ?? rv;
+  if (!v || typeof v.relname !== 'string') return undefined;
+  return v.schemaname ? { schema: v.schemaname, name: v.relname } : { name: v.relname };
+}
+
+function strings(list: any): string[] {
+  const items: any[] = list?.List?.items ?? (Array.isArray(list) ? list : []);
+  return items.map((i) => i?.String?.sval).filter((s): s is string => typeof s === 'string');
+}
+
+/** ['app', 'orders'] → { schema: 'app', name: 'orders' }; a leading database name is dropped. */
+function qualified(names: string[]): QualifiedName | undefined {
+  if (names.length === 0) return undefined;
+  const name = names[names.length - 1]!;
+  return names.length >= 2 ? { schema: names[names.length - 2]!, name } : { name };
+}
+
+/** A DefElem option's boolean value: `(concurrently)` is true, `(concurrently false)` is false. */
+function optionOn(options: any[] | undefined, name: string): boolean {
+  for (const o of options ?? []) {
+    const d = o?.DefElem;
+    if (!d || d.defname !== name) continue;
+    if (d.arg === undefined) return true;
+    const v = d.arg.String?.sval ?? d.arg.Boolean?.boolval ?? d.arg.Integer?.ival;
+    return !(v === false || v === 0 || v === undefined || /^(false|off|no|0)$/i.test(String(v)));
+  }
+  return false;
+}
+
+function objectOn(objtype: string | undefined): On {
+  switch (objtype) {
+    case 'OBJECT_TABLE':
+    case 'OBJECT_FOREIGN_TABLE':
+      return 'table';
+    case 'OBJECT_INDEX':
+      return 'index';
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+      return 'view';
+    case 'OBJECT_SEQUENCE':
+      return 'sequence';
+    default:
+      return 'other';
+  }
+}
+
+const RELATION_OBJECTS = new Set([
+  'OBJECT_TABLE',
+  'OBJECT_FOREIGN_TABLE',
+  'OBJECT_INDEX',
+  'OBJECT_VIEW',
+  'OBJECT_MATVIEW',
+  'OBJECT_SEQUENCE',
+]);
+/** Objects named `relation.name` whose commands lock the relation: triggers, rules, policies, constraints. */
+const RELATION_MEMBERS = new Set(['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY', 'OBJECT_TABCONSTRAINT']);
+
+/** Every relation read by a query (FROM items, subqueries, MERGE sources), except CTE names. */
+function readRelations(node: any): QualifiedName[] {
+  const found: QualifiedName[] = [];
+  const ctes = new Set<string>();
+  const walk = (n: any): void => {
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    if (!n || typeof n !== 'object') return;
+    if (n.CommonTableExpr?.ctename) ctes.add(n.CommonTableExpr.ctename);
+    if (n.RangeVar) {
+      const r = rangeVar(n.RangeVar);
+      if (r) found.push(r);
+      return;
+    }
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(node);
+  return found.filter((r) => r.schema !== undefined || !ctes.has(r.name));
+}
+
+function claimReads(effect: Effect, node: any): void {
+  for (const r of readRelations(node)) effect.claim(r, 'AccessShareLock', 'table');
+}
+
+// ── volatility of defaults (ADD COLUMN … DEFAULT) ───────────────────────────────────────────────
+
+/** Built-in functions that are immutable or stable: a default calling only these is evaluated once (PG 11+). */
+const NON_VOLATILE_FUNCTIONS = new Set([
+  'now', 'transaction_timestamp', 'statement_timestamp', 'current_date', 'current_time', 'current_timestamp',
+  'localtime', 'localtimestamp', 'current_setting', 'current_user', 'session_user', 'current_database',
+  'current_schema', 'lower', 'upper', 'length', 'char_length', 'concat', 'concat_ws', 'format', 'substr',
+  'substring', 'trim', 'btrim', 'ltrim', 'rtrim', 'replace', 'left', 'right', 'lpad', 'rpad', 'md5', 'abs',
+  'round', 'trunc', 'floor', 'ceil', 'ceiling', 'greatest', 'least', 'date_trunc', 'date_part', 'extract',
+  'make_date', 'make_time', 'make_timestamp', 'make_timestamptz', 'make_interval', 'to_timestamp', 'to_date',
+  'to_char', 'to_number', 'jsonb_build_object', 'json_build_object', 'jsonb_build_array', 'json_build_array',
+  'to_jsonb', 'to_json', 'array_fill', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
+]);
+
+function hasVolatileCall(expr: any): boolean {
+  if (Array.isArray(expr)) return expr.some(hasVolatileCall);
+  if (!expr || typeof expr !== 'object') return false;
+  if (expr.FuncCall) {
+    const name = strings(expr.FuncCall.funcname).pop()?.toLowerCase();
+    if (!name || !NON_VOLATILE_FUNCTIONS.has(name)) return true;
+  }
+  if (expr.SubLink) return true; // a subquery default is not allowed anyway; be conservative
+  return Object.values(expr).some(hasVolatileCall);
+}
+
+const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+
+/** Constraints written on a column (CREATE TABLE / ADD COLUMN). */
+function columnConstraints(col: any): any[] {
+  return (col?.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
+}
+
+// ── ALTER TABLE ─────────────────────────────────────────────────────────────────────────────────
+
+/** Storage parameters PostgreSQL changes under SHARE UPDATE EXCLUSIVE (reloptions.c); any other takes ACCESS EXCLUSIVE. */
+const SUE_RELOPTIONS = new Set([
+  'fillfactor', 'toast_tuple_target', 'parallel_workers', 'vacuum_index_cleanup', 'vacuum_truncate',
+  'log_autovacuum_min_duration', 'vacuum_max_eager_freeze_failure_rate', 'deduplicate_items', 'pages_per_range',
+]);
+
+function relOptionsMode(def: any): LockMode {
+  const items: any[] = def?.List?.items ?? [];
+  let mode: LockMode = 'ShareUpdateExclusiveLock';
+  for (const i of items) {
+    const name: string = i?.DefElem?.defname ?? '';
+    if (!SUE_RELOPTIONS.has(name) && !name.startsWith('autovacuum_')) mode = 'AccessExclusiveLock';
+  }
+  return items.length ? mode : 'AccessExclusiveLock';
+}
+
+const TRIGGER_SUBTYPES = new Set([
+  'AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_EnableTrigAll', 'AT_EnableTrigUser',
+  'AT_DisableTrig', 'AT_DisableTrigAll', 'AT_DisableTrigUser',
+]);
+const SUE_SUBTYPES = new Set([
+  'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_ClusterOn', 'AT_DropCluster', 'AT_ValidateConstraint',
+  'AT_DetachPartitionFinalize',
+]);
+
+function alterTable(effect: Effect, s: any, pgVersion: number): void {
+  const target = rangeVar(s.relation);
+  const on = objectOn(s.objtype);
+  const isIndex = s.objtype === 'OBJECT_INDEX';
+  /** Other relations the subcommands lock, claimed after the altered relation. */
+  const others: [QualifiedName | undefined, LockMode, On][] = [];
+  let mode: LockMode | undefined;
+  for (const c of s.cmds ?? []) {
+    const cmd = c?.AlterTableCmd;
+    if (!cmd) continue;
+    const subtype: string = cmd.subtype;
+    let cmdMode: LockMode = 'AccessExclusiveLock';
+    if (TRIGGER_SUBTYPES.has(subtype)) cmdMode = 'ShareRowExclusiveLock';
+    else if (SUE_SUBTYPES.has(subtype)) cmdMode = 'ShareUpdateExclusiveLock';
+    switch (subtype) {
+      case 'AT_AddColumn':
+      case 'AT_AddColumnToView':
+        addColumn(effect, cmd.def?.ColumnDef, pgVersion, others);
+        break;
+      case 'AT_AlterColumnType':
+      case 'AT_SetTableSpace':
+      case 'AT_SetLogged':
+      case 'AT_SetUnLogged':
+      case 'AT_SetAccessMethod':
+      case 'AT_SetExpression':
+        // ALTER COLUMN TYPE: binary-coercible changes (varchar(n) → text …) keep the file, but the SQL alone
+        // cannot tell the old type, so it is claimed as a rewrite. An index moved to another tablespace is
+        // copied, but `rewrite` is about the table's heap.
+        if (!isIndex) effect.rewrite = true;
+        break;
+      case 'AT_SetNotNull':
+      case 'AT_ValidateConstraint':
+        effect.scan = true;
+        break;
+      case 'AT_SetRelOptions':
+      case 'AT_ResetRelOptions':
+        cmdMode = relOptionsMode(cmd.def);
+        break;
+      case 'AT_AddConstraint':
+        cmdMode = addConstraint(effect, cmd.def?.Constraint, others);
+        break;
+      case 'AT_AttachPartition': {
+        const part = rangeVar(cmd.def?.PartitionCmd?.name);
+        // ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent (PG 12+), ACCESS EXCLUSIVE on the partition.
+        cmdMode = pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+        if (isIndex) {
+          others.push([part, 'AccessExclusiveLock', 'index']);
+        } else {
+          others.push([part, 'AccessExclusiveLock', 'table']);
+          effect.scan = true; // the partition is checked against its bound
+        }
+        break;
+      }
+      case 'AT_DetachPartition': {
+        if (cmd.def?.PartitionCmd?.concurrent) {
+          cmdMode = 'ShareUpdateExclusiveLock';
+          effect.nonTransactional = true;
+        }
+        others.push([rangeVar(cmd.def?.PartitionCmd?.name), cmdMode, 'table']);
+        break;
+      }
+      case 'AT_AddInherit':
+      case 'AT_DropInherit':
+        others.push([rangeVar(cmd.def), 'ShareUpdateExclusiveLock', 'table']);
+        break;
+      default:
+        break;
+    }
+    mode = mode ? stronger(mode, cmdMode) : cmdMode;
+  }
+  if (mode) effect.claim(target, mode, on);
+  for (const [rel, m, o] of others) effect.claim(rel, m, o);
+}
+
+function addColumn(effect: Effect, col: any, pgVersion: number, others: [QualifiedName | undefined, LockMode, On][]): void {
+  if (!col) return;
+  const typeName = strings(col.typeName?.names).pop()?.toLowerCase() ?? '';
+  if (SERIAL_TYPES.has(typeName)) effect.rewrite = true;
+  const cons = columnConstraints(col);
+  const hasDefault = cons.some((c) => c.contype === 'CONSTR_DEFAULT');
+  for (const c of cons) {
+    switch (c.contype) {
+      case 'CONSTR_DEFAULT':
+        if (pgVersion < 11 || hasVolatileCall(c.raw_expr)) effect.rewrite = true;
+        break;
+      case 'CONSTR_IDENTITY':
+        effect.rewrite = true;
+        break;
+      case 'CONSTR_GENERATED':
+        // PG 18: GENERATED ALWAYS AS (…) is VIRTUAL unless STORED; before 18 it must say STORED.
+        if (c.generated_kind !== 'v') effect.rewrite = true;
+        break;
+      case 'CONSTR_NOTNULL':
+        if (!hasDefault) effect.scan = true;
+        break;
+      case 'CONSTR_CHECK':
+      case 'CONSTR_UNIQUE':
+      case 'CONSTR_PRIMARY':
+        effect.scan = true;
+        break;
+      case 'CONSTR_FOREIGN':
+        others.push([rangeVar(c.pktable), 'ShareRowExclusiveLock', 'table']);
+        effect.scan = true;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** ADD CONSTRAINT: the lock on the altered table (AlterTableGetLockLevel), plus the referenced table for a FK. */
+function addConstraint(effect: Effect, con: any, others: [QualifiedName | undefined, LockMode, On][]): LockMode {
+  if (!con) return 'AccessExclusiveLock';
+  switch (con.contype) {
+    case 'CONSTR_FOREIGN':
+      others.push([rangeVar(con.pktable), 'ShareRowExclusiveLock', 'table']);
+      if (!con.skip_validation) effect.scan = true;
+      return 'ShareRowExclusiveLock';
+    case 'CONSTR_CHECK':
+    case 'CONSTR_NOTNULL':
+      if (!con.skip_validation) effect.scan = true;
+      return 'AccessExclusiveLock';
+    case 'CONSTR_PRIMARY':
+      effect.scan = true; // builds the index, or checks NOT NULL on the USING INDEX columns
+      return 'AccessExclusiveLock';
+    case 'CONSTR_UNIQUE':
+    case 'CONSTR_EXCLUSION':
+      if (!con.indexname) effect.scan = true;
+      return 'AccessExclusiveLock';
+    default:
+      return 'AccessExclusiveLock';
+  }
+}
+
+// ── statements ──────────────────────────────────────────────────────────────────────────────────
+
+const LOCK_STMT_MODES: Record<number, LockMode> = {
+  1: 'AccessShareLock',
+  2: 'RowShareLock',
+  3: 'RowExclusiveLock',
+  4: 'ShareUpdateExclusiveLock',
+  5: 'ShareLock',
+  6: 'ShareRowExclusiveLock',
+  7: 'ExclusiveLock',
+  8: 'AccessExclusiveLock',
+};
+
+function selectLocks(effect: Effect, s: any): void {
+  const locking: any[] = s?.lockingClause ?? [];
+  if (locking.length) {
+    const lockedNames = new Set<string>();
+    let all = false;
+    for (const l of locking) {
+      const rels: any[] = l?.LockingClause?.lockedRels ?? [];
+      if (rels.length === 0) all = true;
+      for (const r of rels) {
+        const q = rangeVar(r);
+        if (q) lockedNames.add(q.name);
+      }
+    }
+    for (const r of readRelations(s.fromClause)) {
+      if (all || lockedNames.has(r.name)) effect.claim(r, 'RowShareLock', 'table');
+    }
+  }
+  claimReads(effect, s);
+}
+
+function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void {
+  switch (kind) {
+    case 'IndexStmt':
+      effect.claim(rangeVar(s.relation), s.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock', 'table');
+      effect.nonTransactional = Boolean(s.concurrent);
+      effect.scan = true;
+      return;
+
+    case 'DropStmt': {
+      const type: string = s.removeType;
+      for (const o of s.objects ?? []) {
+        const names = strings(o);
+        if (type === 'OBJECT_INDEX') {
+          effect.claim(qualified(names), s.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', 'index');
+        } else if (RELATION_OBJECTS.has(type)) {
+          effect.claim(qualified(names), 'AccessExclusiveLock', objectOn(type));
+        } else if (type === 'OBJECT_TRIGGER' || type === 'OBJECT_RULE' || type === 'OBJECT_POLICY') {
+          effect.claim(qualified(names.slice(0, -1)), 'AccessExclusiveLock', 'table');
+        }
+      }
+      if (s.concurrent) effect.nonTransactional = true;
+      return;
+    }
+
+    case 'ReindexStmt': {
+      const concurrently = optionOn(s.params, 'concurrently');
+      if (s.kind === 'REINDEX_OBJECT_INDEX') {
+        effect.claim(rangeVar(s.relation), concurrently ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', 'index');
+      } else if (s.kind === 'REINDEX_OBJECT_TABLE') {
+        effect.claim(rangeVar(s.relation), concurrently ? 'ShareUpdateExclusiveLock' : 'ShareLock', 'table');
+      } else {
+        effect.nonTransactional = true; // SCHEMA, SYSTEM, DATABASE
+      }
+      if (concurrently) effect.nonTransactional = true;
+      effect.scan = true;
+      return;
+    }
+
+    case 'AlterTableStmt':
+      alterTable(effect, s, pgVersion);
+      return;
+
+    case 'RenameStmt': {
+      const type: string = s.renameType;
+      const rel = rangeVar(s.relation);
+      if (type === 'OBJECT_INDEX') {
+        effect.claim(rel, pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', 'index');
+      } else if (RELATION_OBJECTS.has(type)) {
+        effect.claim(rel, 'AccessExclusiveLock', objectOn(type));
+      } else if (type === 'OBJECT_COLUMN' || type === 'OBJECT_ATTRIBUTE' || RELATION_MEMBERS.has(type)) {
+        effect.claim(rel, 'AccessExclusiveLock', objectOn(s.relationType === 'OBJECT_ACCESS_METHOD' ? 'OBJECT_TABLE' : s.relationType));
+      }
+      return;
+    }
+
+    case 'AlterObjectSchemaStmt':
+      if (RELATION_OBJECTS.has(s.objectType)) effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', objectOn(s.objectType));
+      return;
+
+    case 'CreateStmt': {
+      const parents: any[] = s.inhRelations ?? [];
+      for (const p of parents) {
+        // PARTITION OF: ACCESS EXCLUSIVE on the parent; INHERITS: SHARE UPDATE EXCLUSIVE.
+        effect.claim(rangeVar(p), s.partbound ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', 'table');
+      }
+      for (const e of s.tableElts ?? []) {
+        if (e.ColumnDef) {
+          for (const c of columnConstraints(e.ColumnDef)) {
+            if (c.contype === 'CONSTR_FOREIGN') effect.claim(rangeVar(c.pktable), 'ShareRowExclusiveLock', 'table');
+          }
+        } else if (e.Constraint?.contype === 'CONSTR_FOREIGN') {
+          effect.claim(rangeVar(e.Constraint.pktable), 'ShareRowExclusiveLock', 'table');
+        } else if (e.TableLikeClause) {
+          effect.claim(rangeVar(e.TableLikeClause.relation), 'AccessShareLock', 'table');
+        }
+      }
+      return;
+    }
+
+    case 'CreateTableAsStmt':
+      claimReads(effect, s.query);
+      return;
+
+    case 'ViewStmt':
+      if (s.replace) effect.claim(rangeVar(s.view), 'AccessExclusiveLock', 'view');
+      claimReads(effect, s.query);
+      return;
+
+    case 'RefreshMatViewStmt':
+      effect.claim(rangeVar(s.relation), s.concurrent ? 'ExclusiveLock' : 'AccessExclusiveLock', 'view');
+      if (!s.concurrent) effect.rewrite = true;
+      return;
+
+    case 'CreateTrigStmt':
+      effect.claim(rangeVar(s.relation), 'ShareRowExclusiveLock', 'table');
+      return;
+
+    case 'CreatePolicyStmt':
+    case 'AlterPolicyStmt':
+      effect.claim(rangeVar(s.table), 'AccessExclusiveLock', 'table');
+      return;
+
+    case 'RuleStmt':
+      effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', 'table');
+      return;
+
+    case 'CreateStatsStmt':
+      for (const r of s.relations ?? []) effect.claim(rangeVar(r), 'ShareUpdateExclusiveLock', 'table');
+      return;
+
+    case 'CommentStmt': {
+      const names = strings(s.object);
+      if (RELATION_OBJECTS.has(s.objtype)) {
+        effect.claim(qualified(names), 'ShareUpdateExclusiveLock', objectOn(s.objtype));
+      } else if (s.objtype === 'OBJECT_COLUMN' || RELATION_MEMBERS.has(s.objtype)) {
+        effect.claim(qualified(names.slice(0, -1)), 'ShareUpdateExclusiveLock', 'table');
+      }
+      return;
+    }
+
+    case 'TruncateStmt':
+      for (const r of s.relations ?? []) effect.claim(rangeVar(r), 'AccessExclusiveLock', 'table');
+      return;
+
+    case 'VacuumStmt': {
+      const full = s.is_vacuumcmd && optionOn(s.options, 'full');
+      for (const r of s.rels ?? []) {
+        effect.claim(rangeVar(r?.VacuumRelation?.relation), full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', 'table');
+      }
+      if (s.is_vacuumcmd) effect.nonTransactional = true;
+      if (full) effect.rewrite = true;
+      effect.scan = true;
+      return;
+    }
+
+    case 'ClusterStmt':
+      if (s.relation) {
+        effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', 'table');
+        effect.rewrite = true;
+      } else {
+        effect.nonTransactional = true; // CLUSTER of every clustered table
+      }
+      return;
+
+    case 'LockStmt': {
+      const mode = LOCK_STMT_MODES[s.mode as number] ?? 'AccessExclusiveLock';
+      for (const r of s.relations ?? []) effect.claim(rangeVar(r), mode, 'table');
+      return;
+    }
+
+    case 'SelectStmt':
+      selectLocks(effect, s);
+      return;
+
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'MergeStmt':
+      effect.claim(rangeVar(s.relation), 'RowExclusiveLock', 'table');
+      claimReads(effect, { ...s, relation: undefined });
+      return;
+
+    case 'CopyStmt':
+      if (s.relation) effect.claim(rangeVar(s.relation), s.is_from ? 'RowExclusiveLock' : 'AccessShareLock', 'table');
+      if (s.query) claimReads(effect, s.query);
+      return;
+
+    case 'ExplainStmt': {
+      const inner = s.query && typeof s.query === 'object' ? Object.entries(s.query)[0] : undefined;
+      if (inner) effectOf(effect, inner[0], inner[1], pgVersion);
+      effect.nonTransactional = false;
+      effect.rewrite = false;
+      effect.scan = false;
+      return;
+    }
+
+    case 'AlterSeqStmt':
+      effect.claim(rangeVar(s.sequence), 'ShareRowExclusiveLock', 'sequence');
+      return;
+
+    case 'AlterEnumStmt':
+      // ALTER TYPE … ADD VALUE: refused in a transaction block before PostgreSQL 12.
+      if (s.newVal !== undefined && s.oldVal === undefined && pgVersion < 12) effect.nonTransactional = true;
+      return;
+
+    case 'CreatedbStmt':
+    case 'DropdbStmt':
+    case 'AlterSystemStmt':
+    case 'CreateTableSpaceStmt':
+    case 'DropTableSpaceStmt':
+    case 'DropSubscriptionStmt': // refused when the subscription has a replication slot, the usual case
+      effect.nonTransactional = true;
+      return;
+
+    case 'AlterDatabaseStmt':
+      if ((s.options ?? []).some((o: any) => o?.DefElem?.defname === 'tablespace')) effect.nonTransactional = true;
+      return;
+
+    case 'CreateSubscriptionStmt': {
+      const opts: any[] = s.options ?? [];
+      const has = (n: string) => opts.some((o) => o?.DefElem?.defname === n);
+      const connect = !has('connect') || optionOn(opts, 'connect');
+      const createSlot = !has('create_slot') || optionOn(opts, 'create_slot');
+      if (connect && createSlot) effect.nonTransactional = true;
+      return;
+    }
+
+    default:
+      return;
+  }
+}
+
+/** stmt is one libpg-query statement node, e.g. { IndexStmt: {...} } (the `stmt` of an entry of parseSync(sql).stmts). */
+export function statementEffect(stmt: Record<string, any>, opts: { pgVersion: number }): StatementEffect {
+  const effect = new Effect();
+  try {
+    const entry = stmt && typeof stmt === 'object' ? Object.entries(stmt)[0] : undefined;
+    if (entry) effectOf(effect, entry[0], entry[1], opts.pgVersion);
+    return effect.result();
+  } catch {
+    return new Effect().result();
+  }
+}
