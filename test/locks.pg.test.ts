@@ -2,6 +2,7 @@
  * Proof of the lock table on a real PostgreSQL: every case of LOCK_CASES runs on an embedded server, and the
  * locks it holds (pg_locks), its refusal inside a transaction block and its rewrite (relfilenode) are compared
  * with what statementEffect() claims from the SQL alone.
+ * LOCKS_DEBUG=1 prints, per transactional case, every lock PostgreSQL held on the case's relations.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -222,6 +223,7 @@ async function runInTransaction(c: LockCase, effect: StatementEffect, kind: stri
   } finally {
     await sessionA.query('ROLLBACK');
   }
+  if (process.env.LOCKS_DEBUG) console.log(`${c.name}: ${describeHeld(snap, held)}`);
   checkHeld(snap, effect, held);
   checkRewrite(kind, effect, heap, after);
 }

@@ -390,6 +390,95 @@ export const LOCK_CASES: LockCase[] = [
     expect: [{ relation: 'orders', mode: 'ShareUpdateExclusiveLock' }],
   },
 
+  {
+    name: 'ALTER TABLE ADD COLUMN REFERENCES',
+    setup: base(),
+    sql: 'ALTER TABLE orders ADD COLUMN referrer_id bigint REFERENCES customers (id)',
+    expect: [
+      { relation: 'orders', mode: 'AccessExclusiveLock' },
+      { relation: 'customers', mode: 'ShareRowExclusiveLock' },
+    ],
+  },
+  {
+    name: 'ALTER TABLE ADD COLUMN bigserial (rewrite)',
+    setup: base(),
+    sql: 'ALTER TABLE orders ADD COLUMN seq bigserial',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE ADD COLUMN with an inline CHECK',
+    setup: base(),
+    sql: 'ALTER TABLE orders ADD COLUMN discount numeric DEFAULT 0 CHECK (discount >= 0)',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE ALTER COLUMN SET (n_distinct)',
+    setup: base(),
+    sql: 'ALTER TABLE orders ALTER COLUMN customer_id SET (n_distinct = 100)',
+    expect: [{ relation: 'orders', mode: 'ShareUpdateExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE ALTER COLUMN SET EXPRESSION (rewrite)',
+    setup: base('ALTER TABLE orders ADD COLUMN total_cents numeric GENERATED ALWAYS AS (total * 100) STORED'),
+    sql: 'ALTER TABLE orders ALTER COLUMN total_cents SET EXPRESSION AS (total * 1000)',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+    pgMin: 17,
+  },
+  {
+    name: 'ALTER TABLE ALTER CONSTRAINT (foreign key) DEFERRABLE',
+    setup: base(FK_NOT_VALID),
+    sql: 'ALTER TABLE orders ALTER CONSTRAINT orders_customer_fk DEFERRABLE',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE ENABLE ROW LEVEL SECURITY',
+    setup: base(),
+    sql: 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE REPLICA IDENTITY FULL',
+    setup: base(),
+    sql: 'ALTER TABLE orders REPLICA IDENTITY FULL',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE OWNER TO',
+    setup: base(),
+    sql: 'ALTER TABLE orders OWNER TO CURRENT_USER',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE SET SCHEMA',
+    setup: base('CREATE SCHEMA IF NOT EXISTS lock_archive'),
+    sql: 'ALTER TABLE customers SET SCHEMA lock_archive',
+    expect: [{ relation: 'customers', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE INHERIT',
+    setup: base('CREATE TABLE old_orders (LIKE orders INCLUDING CONSTRAINTS)'),
+    sql: 'ALTER TABLE old_orders INHERIT orders',
+    expect: [
+      { relation: 'old_orders', mode: 'AccessExclusiveLock' },
+      { relation: 'orders', mode: 'ShareUpdateExclusiveLock' },
+    ],
+  },
+  {
+    name: 'ALTER INDEX SET (fillfactor)',
+    setup: base(),
+    sql: 'ALTER INDEX orders_customer_idx SET (fillfactor = 70)',
+    expect: [{ relation: 'orders_customer_idx', mode: 'ShareUpdateExclusiveLock' }],
+  },
+  {
+    name: 'DROP INDEX (two indexes)',
+    setup: base(),
+    sql: 'DROP INDEX orders_customer_idx, customer_totals_customer_idx',
+    expect: [
+      { relation: 'orders_customer_idx', mode: 'AccessExclusiveLock' },
+      { relation: 'customer_totals_customer_idx', mode: 'AccessExclusiveLock' },
+    ],
+  },
+
   // ── partitions ─────────────────────────────────────────────────────────────────────────────────
   {
     name: 'ALTER TABLE ATTACH PARTITION',
@@ -549,13 +638,62 @@ export const LOCK_CASES: LockCase[] = [
     name: 'GRANT',
     setup: base(),
     sql: 'GRANT SELECT ON orders TO PUBLIC',
-    expect: [],
+    expect: [{ relation: 'orders', mode: 'AccessShareLock' }],
   },
   {
     name: 'ALTER TYPE ... ADD VALUE',
     setup: base("CREATE TYPE order_status AS ENUM ('new', 'paid')"),
     sql: "ALTER TYPE order_status ADD VALUE 'refunded'",
     expect: [],
+  },
+
+  {
+    name: 'CREATE TABLE ... INHERITS',
+    setup: base(),
+    sql: 'CREATE TABLE special_orders (reason text) INHERITS (orders)',
+    expect: [{ relation: 'orders', mode: 'ShareUpdateExclusiveLock' }],
+  },
+  {
+    name: 'CREATE TABLE ... LIKE',
+    setup: base(),
+    sql: 'CREATE TABLE orders_archive (LIKE orders INCLUDING ALL)',
+    expect: [{ relation: 'orders', mode: 'AccessShareLock' }],
+  },
+  {
+    name: 'DROP VIEW',
+    setup: base('CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100'),
+    sql: 'DROP VIEW big_orders',
+    expect: [{ relation: 'big_orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER MATERIALIZED VIEW RENAME',
+    setup: base(),
+    sql: 'ALTER MATERIALIZED VIEW customer_totals RENAME TO customer_sums',
+    expect: [{ relation: 'customer_totals', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER SEQUENCE',
+    setup: base('CREATE SEQUENCE order_numbers'),
+    sql: 'ALTER SEQUENCE order_numbers RESTART WITH 1000',
+    expect: [{ relation: 'order_numbers', mode: 'ShareRowExclusiveLock' }],
+  },
+  {
+    name: 'DROP SEQUENCE',
+    setup: base('CREATE SEQUENCE order_numbers'),
+    sql: 'DROP SEQUENCE order_numbers',
+    expect: [{ relation: 'order_numbers', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'CREATE POLICY',
+    setup: base(),
+    sql: 'CREATE POLICY orders_visible ON orders USING (total > 0)',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'COMMENT ON INDEX',
+    setup: base(),
+    sql: "COMMENT ON INDEX orders_customer_idx IS 'lookups by customer'",
+    expect: [{ relation: 'orders_customer_idx', mode: 'ShareUpdateExclusiveLock' }],
   },
 
   // ── maintenance ────────────────────────────────────────────────────────────────────────────────
@@ -584,6 +722,34 @@ export const LOCK_CASES: LockCase[] = [
     setup: base(),
     sql: 'CLUSTER orders USING orders_pkey',
     expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+
+  {
+    name: 'VACUUM ANALYZE',
+    setup: base(),
+    sql: 'VACUUM (ANALYZE) orders',
+    expect: [{ relation: 'orders', mode: 'ShareUpdateExclusiveLock' }],
+    nonTransactional: true,
+  },
+  {
+    name: 'ANALYZE a partitioned table',
+    setup: base(),
+    sql: 'ANALYZE events',
+    expect: [{ relation: 'events', mode: 'ShareUpdateExclusiveLock' }],
+  },
+  {
+    name: 'CLUSTER (every clustered table)',
+    setup: base('ALTER TABLE orders CLUSTER ON orders_pkey'),
+    sql: 'CLUSTER',
+    expect: [],
+    nonTransactional: true,
+  },
+  {
+    name: 'REINDEX SCHEMA',
+    setup: base(),
+    sql: `REINDEX SCHEMA ${LOCK_SCHEMA}`,
+    expect: [],
+    nonTransactional: true,
   },
 
   // ── data ───────────────────────────────────────────────────────────────────────────────────────
@@ -658,6 +824,37 @@ export const LOCK_CASES: LockCase[] = [
     ],
   },
 
+  {
+    name: 'SELECT ... FOR UPDATE OF one side of a join',
+    setup: base(),
+    sql: 'SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = 1 FOR UPDATE OF o',
+    expect: [
+      { relation: 'orders', mode: 'RowShareLock' },
+      { relation: 'customers', mode: 'AccessShareLock' },
+    ],
+  },
+  {
+    name: 'SELECT from a CTE',
+    setup: base(),
+    sql: 'WITH big AS (SELECT * FROM orders WHERE total > 100) SELECT count(*) FROM big',
+    expect: [{ relation: 'orders', mode: 'AccessShareLock' }],
+  },
+  {
+    name: 'EXPLAIN ANALYZE UPDATE',
+    setup: base(),
+    sql: "EXPLAIN ANALYZE UPDATE orders SET note = 'x' WHERE id = 1",
+    expect: [{ relation: 'orders', mode: 'RowExclusiveLock' }],
+  },
+  {
+    name: 'TRUNCATE several tables',
+    setup: base(),
+    sql: 'TRUNCATE orders, customers',
+    expect: [
+      { relation: 'orders', mode: 'AccessExclusiveLock' },
+      { relation: 'customers', mode: 'AccessExclusiveLock' },
+    ],
+  },
+
   // ── cluster-wide statements that refuse transaction blocks ───────────────────────────────────
   {
     name: 'CREATE DATABASE',
@@ -684,6 +881,20 @@ export const LOCK_CASES: LockCase[] = [
     name: 'CREATE TABLESPACE',
     setup: base(),
     sql: "CREATE TABLESPACE lock_other_space LOCATION '/nonexistent/lock_other_space'",
+    expect: [],
+    nonTransactional: true,
+  },
+  {
+    name: 'DROP TABLESPACE',
+    setup: base(),
+    sql: 'DROP TABLESPACE IF EXISTS lock_other_space',
+    expect: [],
+    nonTransactional: true,
+  },
+  {
+    name: 'ALTER DATABASE SET TABLESPACE',
+    setup: base(),
+    sql: `ALTER DATABASE lock_scratch_db SET TABLESPACE ${LOCK_TABLESPACE}`,
     expect: [],
     nonTransactional: true,
   },

@@ -210,9 +210,15 @@ const RELATION_OBJECTS = new Set([
 /** Objects named `relation.name` whose commands lock the relation: triggers, rules, policies, constraints. */
 const RELATION_MEMBERS = new Set(['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY', 'OBJECT_TABCONSTRAINT']);
 
+interface Read {
+  relation: QualifiedName;
+  /** The name the query uses for it: its alias, or its own name. */
+  ref: string;
+}
+
 /** Every relation read by a query (FROM items, subqueries, MERGE sources), except CTE names. */
-function readRelations(node: any): QualifiedName[] {
-  const found: QualifiedName[] = [];
+function readRelations(node: any): Read[] {
+  const found: Read[] = [];
   const ctes = new Set<string>();
   const walk = (n: any): void => {
     if (Array.isArray(n)) {
@@ -223,17 +229,17 @@ function readRelations(node: any): QualifiedName[] {
     if (n.CommonTableExpr?.ctename) ctes.add(n.CommonTableExpr.ctename);
     if (n.RangeVar) {
       const r = rangeVar(n.RangeVar);
-      if (r) found.push(r);
+      if (r) found.push({ relation: r, ref: n.RangeVar.alias?.aliasname ?? r.name });
       return;
     }
     for (const v of Object.values(n)) walk(v);
   };
   walk(node);
-  return found.filter((r) => r.schema !== undefined || !ctes.has(r.name));
+  return found.filter((r) => r.relation.schema !== undefined || !ctes.has(r.relation.name));
 }
 
 function claimReads(effect: Effect, node: any): void {
-  for (const r of readRelations(node)) effect.claim(r, 'AccessShareLock', 'table');
+  for (const r of readRelations(node)) effect.claim(r.relation, 'AccessShareLock', 'table');
 }
 
 // ── volatility of defaults (ADD COLUMN … DEFAULT) ───────────────────────────────────────────────
@@ -445,21 +451,22 @@ const LOCK_STMT_MODES: Record<number, LockMode> = {
 function selectLocks(effect: Effect, s: any): void {
   const locking: any[] = s?.lockingClause ?? [];
   if (locking.length) {
-    const lockedNames = new Set<string>();
+    // FOR UPDATE/SHARE [OF name …]: ROW SHARE on the FROM items it names (by alias), or on all of them.
+    const lockedRefs = new Set<string>();
     let all = false;
     for (const l of locking) {
       const rels: any[] = l?.LockingClause?.lockedRels ?? [];
       if (rels.length === 0) all = true;
       for (const r of rels) {
         const q = rangeVar(r);
-        if (q) lockedNames.add(q.name);
+        if (q) lockedRefs.add(q.name);
       }
     }
     for (const r of readRelations(s.fromClause)) {
-      if (all || lockedNames.has(r.name)) effect.claim(r, 'RowShareLock', 'table');
+      if (all || lockedRefs.has(r.ref)) effect.claim(r.relation, 'RowShareLock', 'table');
     }
   }
-  claimReads(effect, s);
+  claimReads(effect, { ...s, lockingClause: undefined });
 }
 
 function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void {
@@ -566,6 +573,13 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
 
     case 'RuleStmt':
       effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', 'table');
+      return;
+
+    case 'GrantStmt':
+      // GRANT/REVOKE … ON TABLE name: ACCESS SHARE on each named relation.
+      if (s.targtype === 'ACL_TARGET_OBJECT' && (s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_SEQUENCE')) {
+        for (const r of s.objects ?? []) effect.claim(rangeVar(r), 'AccessShareLock', objectOn(s.objtype));
+      }
       return;
 
     case 'CreateStatsStmt':
