@@ -344,6 +344,32 @@ describe('lock claims on a real PostgreSQL', () => {
     expect(pgVersion).toBeGreaterThanOrEqual(Math.max(...LOCK_CASES.map((c) => c.pgMin ?? 0)));
   });
 
+  it('conflict matrix: LOCK … NOWAIT fails exactly when conflicts() says so', async () => {
+    const modes = Object.keys(LOCK_STRENGTH) as LockMode[];
+    await prepare({ name: 'matrix', setup: ['CREATE TABLE m (id int)'], sql: '' });
+    for (const held of modes) {
+      await sessionB.query('BEGIN');
+      try {
+        await sessionB.query(`LOCK TABLE m IN ${lockLabel(held)} MODE`);
+        for (const wanted of modes) {
+          await sessionA.query('BEGIN');
+          let refused = false;
+          try {
+            await sessionA.query(`LOCK TABLE m IN ${lockLabel(wanted)} MODE NOWAIT`);
+          } catch (e) {
+            expect(String(e)).toMatch(/could not obtain lock/);
+            refused = true;
+          } finally {
+            await sessionA.query('ROLLBACK');
+          }
+          expect(refused, `${wanted} requested while ${held} is held`).toBe(conflicts(wanted, held));
+        }
+      } finally {
+        await sessionB.query('ROLLBACK');
+      }
+    }
+  });
+
   it('has unique case names', () => {
     expect(new Set(LOCK_CASES.map((c) => c.name)).size).toBe(LOCK_CASES.length);
   });
