@@ -5,6 +5,13 @@
  *
  * Sources: PostgreSQL's "Explicit Locking" chapter (the conflict table) and AlterTableGetLockLevel() in
  * src/backend/commands/tablecmds.c; where they disagree with the server, the server wins.
+ *
+ * What the SQL alone cannot tell, and so is not claimed here (the analysis adds it when it knows the objects):
+ * - partitions of a locked partitioned table (PostgreSQL locks them in the same mode);
+ * - the table of an index named by DROP INDEX / REINDEX INDEX (locked too, in the index's mode or SHARE);
+ * - the referenced table of a foreign key being dropped (ALTER TABLE … DROP CONSTRAINT fk, DROP TABLE … CASCADE:
+ *   ACCESS EXCLUSIVE on it too) or validated (VALIDATE CONSTRAINT: ROW SHARE on it);
+ * - whether ALTER COLUMN TYPE is binary-coercible (varchar(n) → text keeps the file): it is claimed as a rewrite.
  */
 import type { LockMode, QualifiedName } from '../types.js';
 
@@ -19,9 +26,12 @@ export interface StatementEffect {
   locks: LockClaim[];
   /** PostgreSQL refuses it inside a transaction block. */
   nonTransactional: boolean;
-  /** Rewrites the relation (new relfilenode, a full copy under the lock). */
+  /**
+   * Rewrites the table's heap: a full copy under the lock (new relfilenode). Not TRUNCATE (a new empty file)
+   * and not index rebuilds (REINDEX, ALTER INDEX SET TABLESPACE).
+   */
   rewrite: boolean;
-  /** Reads the whole table under the lock (validation, index build). */
+  /** Reads the whole table while holding its lock: validation (FK, CHECK, NOT NULL, partition bound), index build. */
   scan: boolean;
 }
 
