@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jsonSchema } from '../src/config/schema.js';
-import { ConfigError, validateConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/config/error.js';
+import { validateConfig } from '../src/config/validate.js';
 
 describe('config', () => {
   it('the published JSON Schema is the one generated from the validator (run `npm run schema` after changing it)', () => {

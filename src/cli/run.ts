@@ -1,10 +1,9 @@
 import { renameSync, writeFileSync, unlinkSync, statSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.js';
-import { SEVERITIES } from '../config/schema.js';
+import { SEVERITIES } from '../config/severities.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { DEFAULT_SETTINGS, lintSource, type LintOptions } from '../engine/lint.js';
 import type { LintSettings } from '../engine/rule.js';
@@ -160,6 +159,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
       if (outcome.text !== source.text) {
         if (run.fixDryRun || !writeBack) {
+          const { createTwoFilesPatch } = await import('diff');
           diffs.push(createTwoFilesPatch(source.path, source.path, source.text, outcome.text, '', '', { context: 3 }));
         } else writeAtomically(source.path, outcome.text, source.bom);
       }
