@@ -30,3 +30,11 @@ describe('config', () => {
     expect(message).toMatch(/colour/);
   });
 });
+
+describe('README', () => {
+  it('the rule table is generated from the rules (run `npm run docs` after changing a rule)', async () => {
+    const { withRulesTable } = await import('../scripts/readme-rules.js');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toBe(withRulesTable(readme));
+  });
+});
