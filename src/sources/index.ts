@@ -1,10 +1,17 @@
 import type { FrameworkId } from '../types.js';
 import type { FrameworkAdapter } from './adapter.js';
+import { dbMigrateAdapter, detectJsFramework, knexAdapter, kyselyAdapter, nodePgMigrateAdapter, sequelizeAdapter, typeormAdapter } from './js/frameworks.js';
 import { psqlAdapter } from './psql.js';
 
 /** Every framework adapter, by id. A framework is one adapter. */
 export const ADAPTERS: Partial<Record<FrameworkId, FrameworkAdapter>> = {
   psql: psqlAdapter,
+  knex: knexAdapter,
+  typeorm: typeormAdapter,
+  'node-pg-migrate': nodePgMigrateAdapter,
+  sequelize: sequelizeAdapter,
+  kysely: kyselyAdapter,
+  'db-migrate': dbMigrateAdapter,
 };
 
 export function adapterFor(id: FrameworkId): FrameworkAdapter {
@@ -16,7 +23,8 @@ export function knownFrameworks(): FrameworkId[] {
 }
 
 /** Which framework a file belongs to, from its path and content. Plain psql when nothing else matches. */
-export function detectFramework(filePath: string, _text: string): FrameworkId {
-  void filePath;
+export function detectFramework(filePath: string, text: string): FrameworkId {
+  const js = detectJsFramework(filePath, text);
+  if (js) return js;
   return 'psql';
 }
