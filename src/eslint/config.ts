@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validateConfig, type ConfigError } from '../config/load.js';
+import type { ConfigError } from '../config/error.js';
+import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 
 export interface SyncConfig {

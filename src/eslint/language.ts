@@ -139,7 +139,7 @@ export class SqlSourceCode extends TextSourceCodeBase<{
   }
 }
 
-interface EslintFile {
+export interface EslintFile {
   path: string;
   physicalPath?: string;
   body: string | Uint8Array;

@@ -7,14 +7,14 @@ import { ALL_RULE_META } from '../../rules/index.js';
 import { configForFile } from './config.js';
 
 /** The parts of ESLint's rule context the plugin uses (ESLint 9.15 – 10). */
-interface Context {
+export interface Context {
   filename: string;
   physicalFilename?: string;
   sourceCode: { text: string; ast: any };
   report(descriptor: Record<string, unknown>): void;
 }
 
-interface Fixer {
+export interface Fixer {
   replaceTextRange(range: [number, number], text: string): unknown;
 }
 

@@ -154,7 +154,7 @@ const knexDialect: JsDialect = {
     const t = firstParamName(cb);
     if (!t) return out;
     const bare = table.split('.').pop()!;
-    walk(cb.body, (n, parent) => {
+    walk(cb.body, (n) => {
       if (n.type !== 'CallExpression') return;
       const c = chainOf(n.callee);
       const mm = c && new RegExp(`^${t}\\.(index|unique|foreign|dropIndex)$`).exec(c);
@@ -188,12 +188,11 @@ const knexDialect: JsDialect = {
         let refTable: string | undefined;
         let refCols: string[] | undefined;
         let node: Node = n;
-        let p: Node | null | undefined = parent;
         const parentOf = new Map<Node, Node>();
         walk(cb.body, (x, px) => {
           if (px) parentOf.set(x, px);
         });
-        p = parentOf.get(n);
+        let p: Node | undefined = parentOf.get(n);
         while (p && p.type === 'MemberExpression' && parentOf.get(p)?.type === 'CallExpression') {
           const outer = parentOf.get(p)!;
           const prop = p.property?.name;
