@@ -1,10 +1,17 @@
 import type { FrameworkId } from '../types.js';
 import type { FrameworkAdapter } from './adapter.js';
+import { dbMigrateAdapter, detectJsFramework, knexAdapter, kyselyAdapter, nodePgMigrateAdapter, sequelizeAdapter, typeormAdapter } from './js/frameworks.js';
 import { psqlAdapter } from './psql.js';
 
 /** Every framework adapter, by id. A framework is one adapter. */
 export const ADAPTERS: Partial<Record<FrameworkId, FrameworkAdapter>> = {
   psql: psqlAdapter,
+  knex: knexAdapter,
+  typeorm: typeormAdapter,
+  'node-pg-migrate': nodePgMigrateAdapter,
+  sequelize: sequelizeAdapter,
+  kysely: kyselyAdapter,
+  'db-migrate': dbMigrateAdapter,
 };
 
 export function adapterFor(id: FrameworkId): FrameworkAdapter {
@@ -16,13 +23,14 @@ export function knownFrameworks(): FrameworkId[] {
 }
 
 /** File patterns a directory is walked for. Each framework adds its own. */
-export const MIGRATION_GLOBS: string[] = ['**/*.sql'];
+export const MIGRATION_GLOBS: string[] = ['**/*.sql', '**/*.{js,cjs,mjs,ts,cts,mts}'];
 
 /** Where migrations usually live, looked in when migralint runs with no paths. */
 export const DEFAULT_FOLDERS: string[] = ['migrations', 'db/migrations', 'drizzle', 'prisma/migrations', 'supabase/migrations', 'sql'];
 
 /** Which framework a file belongs to, from its path and content. Plain psql when nothing else matches. */
-export function detectFramework(filePath: string, _text: string): FrameworkId {
-  void filePath;
+export function detectFramework(filePath: string, text: string): FrameworkId {
+  const js = detectJsFramework(filePath, text);
+  if (js) return js;
   return 'psql';
 }
