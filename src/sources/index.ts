@@ -1,10 +1,15 @@
 import type { FrameworkId } from '../types.js';
 import type { FrameworkAdapter } from './adapter.js';
 import { psqlAdapter } from './psql.js';
+import { alembicAdapter } from './python/alembic.js';
+import { djangoAdapter } from './python/django.js';
+import { detectPython } from './python/detect.js';
 
 /** Every framework adapter, by id. A framework is one adapter. */
 export const ADAPTERS: Partial<Record<FrameworkId, FrameworkAdapter>> = {
   psql: psqlAdapter,
+  alembic: alembicAdapter,
+  django: djangoAdapter,
 };
 
 export function adapterFor(id: FrameworkId): FrameworkAdapter {
@@ -16,7 +21,19 @@ export function knownFrameworks(): FrameworkId[] {
 }
 
 /** Which framework a file belongs to, from its path and content. Plain psql when nothing else matches. */
-export function detectFramework(filePath: string, _text: string): FrameworkId {
-  void filePath;
+export function detectFramework(filePath: string, text: string): FrameworkId {
+  const py = detectPython(filePath, text);
+  if (py) return py;
   return 'psql';
+}
+
+/**
+ * Why a file cannot be linted as a migration of any framework (a Python file that is neither an Alembic nor a
+ * Django migration …), or null. Directory walks skip such files; named explicitly, they are reported.
+ */
+export function unrecognised(filePath: string, text: string): string | null {
+  if (/\.py$/i.test(filePath) && !detectPython(filePath, text)) {
+    return 'Not a migration migralint recognises: a Python file that is neither an Alembic revision (`from alembic import op`, `revision = …`, `def upgrade()`) nor a Django migration (`class Migration(migrations.Migration)`). Nothing in it was linted.';
+  }
+  return null;
 }
