@@ -14,7 +14,7 @@ export interface LintTextOptions {
   settings?: Partial<LintSettings>;
   severities?: Record<string, SeverityName>;
   catalog?: Catalog;
-  /** Files next to the migration (Alembic's env.py …) by path; others are read from disk. */
+  /** Files next to the migration (Alembic's env.py …) by path; when given, no other file is read from disk. */
   files?: Record<string, string>;
 }
 
