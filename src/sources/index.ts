@@ -21,10 +21,10 @@ export function knownFrameworks(): FrameworkId[] {
 }
 
 /** File patterns a directory is walked for. Each framework adds its own. */
-export const MIGRATION_GLOBS: string[] = ['**/*.sql'];
+export const MIGRATION_GLOBS: string[] = ['**/*.sql', '**/versions/*.py', '**/migrations/[0-9][0-9][0-9][0-9]_*.py'];
 
 /** Where migrations usually live, looked in when migralint runs with no paths. */
-export const DEFAULT_FOLDERS: string[] = ['migrations', 'db/migrations', 'drizzle', 'prisma/migrations', 'supabase/migrations', 'sql'];
+export const DEFAULT_FOLDERS: string[] = ['migrations', 'db/migrations', 'drizzle', 'prisma/migrations', 'supabase/migrations', 'sql', 'alembic'];
 
 /** Which framework a file belongs to, from its path and content. Plain psql when nothing else matches. */
 export function detectFramework(filePath: string, text: string): FrameworkId {

@@ -438,12 +438,13 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
   const src = unit.file.text;
   const others = needAtomicity(stmt, statements).filter((s) => !(s.item.origin?.op && INDEX_OPS.has(s.item.origin.op as string)));
   const opaque = info.opaque;
-  const concurrentOp = item.kind === 'operation' ? 'AddIndexConcurrently' : 'RunSQL';
+  const op = item.origin?.op as string | undefined;
+  const concurrentOp = item.kind === 'operation' && op && INDEX_OPS.has(op) ? `${op.replace(/Concurrently$/, '')}Concurrently` : 'RunSQL';
   if (others.length > 0 || opaque.length > 0) {
     const what = [...others.map((o) => `${o.item.kind === 'operation' ? o.item.call : 'RunSQL'} (line ${o.loc.line})`), ...opaque].join(', ');
     return {
       kind: 'manual',
-      help: `${item.exec.reason}. This migration also holds ${what}, which need the transaction, so it cannot simply set atomic = False. Split it: move this index into a new migration whose class sets \`atomic = False\` and uses ${concurrentOp === 'AddIndexConcurrently' ? '`AddIndexConcurrently` (from django.contrib.postgres.operations)' : 'the RunSQL'}, depending on this one.`,
+      help: `${item.exec.reason}. This migration also holds ${what}, which need the transaction, so it cannot simply set atomic = False. Split it: move this index into a new migration whose class sets \`atomic = False\` and uses ${concurrentOp === 'RunSQL' ? 'the RunSQL' : `\`${concurrentOp}\` (from django.contrib.postgres.operations)`}, depending on this one.`,
     };
   }
   if (item.kind === 'sql' && item.exec.oneQuery && statements.filter((s) => s.itemIndex === stmt.itemIndex).length > 1) {
