@@ -19,6 +19,8 @@ export interface LintOptions {
   catalog?: Catalog;
   /** Reads files next to a migration that tell how it runs (Alembic's env.py …); adapters fall back to disk. */
   readFile?: (path: string) => string | undefined;
+  /** The host file's AST when the caller already parsed it (the ESLint plugin); adapters parse otherwise. */
+  hostAst?: unknown;
 }
 
 export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
@@ -46,7 +48,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const framework = options.framework ?? detectFramework(file.path, file.text);
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
-  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), readFile: options.readFile });
+  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), readFile: options.readFile, hostAst: options.hostAst });
   const parsed = parseUnit(unit, lines);
   const statements = analyzeUnit(unit, parsed.statements, catalog, settings);
   const fixer = new Fixer(unit, statements, adapter);

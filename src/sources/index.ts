@@ -1,5 +1,6 @@
 import type { FrameworkId } from '../types.js';
 import type { FrameworkAdapter } from './adapter.js';
+import { dbMigrateAdapter, detectJsFramework, knexAdapter, kyselyAdapter, nodePgMigrateAdapter, sequelizeAdapter, typeormAdapter } from './js/frameworks.js';
 import { psqlAdapter } from './psql.js';
 import { alembicAdapter } from './python/alembic.js';
 import { djangoAdapter } from './python/django.js';
@@ -10,6 +11,12 @@ export const ADAPTERS: Partial<Record<FrameworkId, FrameworkAdapter>> = {
   psql: psqlAdapter,
   alembic: alembicAdapter,
   django: djangoAdapter,
+  knex: knexAdapter,
+  typeorm: typeormAdapter,
+  'node-pg-migrate': nodePgMigrateAdapter,
+  sequelize: sequelizeAdapter,
+  kysely: kyselyAdapter,
+  'db-migrate': dbMigrateAdapter,
 };
 
 export function adapterFor(id: FrameworkId): FrameworkAdapter {
@@ -21,7 +28,7 @@ export function knownFrameworks(): FrameworkId[] {
 }
 
 /** File patterns a directory is walked for. Each framework adds its own. */
-export const MIGRATION_GLOBS: string[] = ['**/*.sql', '**/versions/*.py', '**/migrations/[0-9][0-9][0-9][0-9]_*.py'];
+export const MIGRATION_GLOBS: string[] = ['**/*.sql', '**/*.{js,cjs,mjs,ts,cts,mts}', '**/versions/*.py', '**/migrations/[0-9][0-9][0-9][0-9]_*.py'];
 
 /** Where migrations usually live, looked in when migralint runs with no paths. */
 export const DEFAULT_FOLDERS: string[] = ['migrations', 'db/migrations', 'drizzle', 'prisma/migrations', 'supabase/migrations', 'sql', 'alembic'];
@@ -30,6 +37,8 @@ export const DEFAULT_FOLDERS: string[] = ['migrations', 'db/migrations', 'drizzl
 export function detectFramework(filePath: string, text: string): FrameworkId {
   const py = detectPython(filePath, text);
   if (py) return py;
+  const js = detectJsFramework(filePath, text);
+  if (js) return js;
   return 'psql';
 }
 
