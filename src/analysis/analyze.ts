@@ -98,8 +98,9 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
   for (const stmt of statements) {
     const item = stmt.item;
     if (stmt.itemIndex !== currentItem) {
-      // A one-query chunk is one implicit transaction: its SET LOCALs end with it.
-      if (currentItem >= 0 && unit.items[currentItem]?.exec.oneQuery && !explicit) local = {};
+      // A one-query chunk outside any wrapper is one implicit transaction: its SET LOCALs end with it.
+      const prev = unit.items[currentItem];
+      if (currentItem >= 0 && prev?.exec.oneQuery && !prev.exec.wrapped && !explicit) local = {};
       currentItem = stmt.itemIndex;
     }
     const effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });

@@ -10,6 +10,8 @@ export interface ExtractContext {
   settings: LintSettings;
   /** Warnings about the project's files (a malformed metadata.toml …), reported once per file. */
   warn(message: string): void;
+  /** Reads a file next to the migration (Alembic's env.py …); undefined when absent. Adapters fall back to disk. */
+  readFile?(path: string): string | undefined;
   /** The host file's AST when the caller already has one (ESLint hands its ESTree to the JS adapters). */
   hostAst?: unknown;
 }
