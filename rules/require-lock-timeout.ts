@@ -60,7 +60,7 @@ export default defineRule({
     ctx.report({
       statement: first,
       messageId: 'missing',
-      data: { count: offenders.length, list: offenders.length > 5 ? `${list}; …` : list },
+      data: { count: offenders.length, list: offenders.length > 5 ? `${list}; and ${offenders.length - 5} more` : list },
       fix,
       help: `Start the migration with SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
     });
