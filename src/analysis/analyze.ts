@@ -93,6 +93,17 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       // A one-query chunk is one implicit transaction: its SET LOCALs end with it.
       if (currentItem >= 0 && unit.items[currentItem]?.exec.oneQuery && !explicit) local = {};
       currentItem = stmt.itemIndex;
+      if (item.exec.separateRun) {
+        const open = explicit?.beganAt !== undefined ? out[explicit.beganAt] : undefined;
+        if (open && !open.facts.txProblem) open.facts.txProblem = 'never-committed';
+        created.clear();
+        createdIndexes.clear();
+        explicit = null;
+        wrapperEnded = false;
+        session = {};
+        atBegin = null;
+        local = {};
+      }
     }
     const effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
     let txProblem: StatementFacts['txProblem'];

@@ -269,9 +269,15 @@ export const gooseAdapter: FrameworkAdapter = {
     let section: 'none' | 'up' | 'down' = hasUp ? 'none' : 'up';
     let inBlock = false;
     let regionStart = 0;
+    let downStarted = false;
     const close = (end: number) => {
       const keep = section === 'up' || (section === 'down' && ctx.settings.includeDown);
-      if (keep && end > regionStart) items.push(slice(file, regionStart, end, inBlock ? block : plain));
+      if (!keep || end <= regionStart) return;
+      const exec = inBlock ? block : plain;
+      // The Down section runs on rollback, on its own: nothing of the Up section carries over.
+      const first = section === 'down' && !downStarted;
+      if (section === 'down') downStarted = true;
+      items.push(slice(file, regionStart, end, first ? { ...exec, separateRun: true } : exec));
     };
     for (const l of all) {
       const m = GOOSE_ANNOTATION.exec(l.text);
@@ -338,7 +344,9 @@ export const dbmateAdapter: FrameworkAdapter = {
     const upStart = up.index + up[0].length;
     const upEnd = down && down.index > up.index ? down.index : text.length;
     items.push(slice(file, upStart, upEnd, dbmateExec(up[1], 'up')));
-    if (down && down.index > up.index && ctx.settings.includeDown) items.push(slice(file, down.index + down[0].length, text.length, dbmateExec(down[1], 'down')));
+    if (down && down.index > up.index && ctx.settings.includeDown) {
+      items.push(slice(file, down.index + down[0].length, text.length, { ...dbmateExec(down[1], 'down'), separateRun: true }));
+    }
     return unit(file, 'dbmate', items);
   },
   escapeTransaction(stmt, unit, statements) {
