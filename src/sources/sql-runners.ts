@@ -317,8 +317,8 @@ export const gooseAdapter: FrameworkAdapter = {
 // ---------------------------------------------------------------------------------------------------------------
 // dbmate
 
-const DBMATE_UP = /^--\s*migrate:up(?:[ \t]+([^\r\n]*))?[ \t]*$/m;
-const DBMATE_DOWN = /^--\s*migrate:down(?:[ \t]+([^\r\n]*))?[ \t]*$/m;
+const DBMATE_UP = /^--[ \t]*migrate:up(?:[ \t]+([^\r\n]*?))?[ \t]*(?=\r?\n|$)/m;
+const DBMATE_DOWN = /^--[ \t]*migrate:down(?:[ \t]+([^\r\n]*?))?[ \t]*(?=\r?\n|$)/m;
 
 function dbmateExec(options: string | undefined, section: 'up' | 'down'): ExecutionContext {
   const noTx = /(?:^|\s)transaction:false(?:\s|$)/.test(options ?? '');

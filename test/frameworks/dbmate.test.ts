@@ -46,3 +46,14 @@ describe('dbmate', () => {
     expect(lined(r).filter(([, id]) => id === 'require-lock-timeout')).toEqual([[6, 'require-lock-timeout']]);
   });
 });
+
+describe('dbmate with CRLF line ends', () => {
+  it('finds the sections and fixes on the directive line', async () => {
+    const text = '-- migrate:up\r\ncreate index concurrently products_name_idx on products (name);\r\n\r\n-- migrate:down\r\ndrop index products_name_idx;\r\n';
+    const filename = fx('dbmate/db/migrations/20240301000000_crlf.sql');
+    const { lintText } = await import('../../src/engine/lint-text.js');
+    const r = await lintText(text, { filename });
+    expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);
+    await proveFix(text, filename, 'ban-concurrent-index-creation-in-transaction', text.replace('-- migrate:up\r\n', '-- migrate:up transaction:false\r\n'));
+  });
+});

@@ -77,3 +77,13 @@ describe('goose', () => {
     ]);
   });
 });
+
+describe('goose with CRLF line ends', () => {
+  it('finds the sections and inserts NO TRANSACTION with the file\'s line end', async () => {
+    const text = '-- +goose Up\r\nCREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);\r\n\r\n-- +goose Down\r\nDROP INDEX accounts_email_idx;\r\n';
+    const filename = fx(`${M}/20240302000000_crlf.sql`);
+    const r = await lintText(text, { filename });
+    expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);
+    await proveFix(text, filename, 'ban-concurrent-index-creation-in-transaction', `-- +goose NO TRANSACTION\r\n${text}`);
+  });
+});
