@@ -57,3 +57,11 @@ describe('dbmate with CRLF line ends', () => {
     await proveFix(text, filename, 'ban-concurrent-index-creation-in-transaction', text.replace('-- migrate:up\r\n', '-- migrate:up transaction:false\r\n'));
   });
 });
+
+describe('dbmate: require-concurrent-index-creation', () => {
+  it('a lone blocking CREATE INDEX gets CONCURRENTLY and transaction:false together', async () => {
+    const text = '-- migrate:up\ncreate index products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n';
+    const filename = fx('dbmate/db/migrations/20240305000000_products_sku_name.sql');
+    await proveFix(text, filename, 'require-concurrent-index-creation', '-- migrate:up transaction:false\ncreate index CONCURRENTLY products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n', { largeTables: ['products'] });
+  });
+});

@@ -36,3 +36,11 @@ describe('sqlx', () => {
     expect(r.findings.map((f) => f.ruleId)).toContain('require-concurrent-index-deletion');
   });
 });
+
+describe('sqlx: require-concurrent-index-creation', () => {
+  it('a lone blocking CREATE INDEX gets CONCURRENTLY and -- no-transaction together', async () => {
+    const text = 'CREATE INDEX todos_done_desc_idx ON todos (done, id DESC);\n';
+    const filename = fx(`${M}/20240320090000_todos_done_desc_index.sql`);
+    await proveFix(text, filename, 'require-concurrent-index-creation', `-- no-transaction\nCREATE INDEX CONCURRENTLY todos_done_desc_idx ON todos (done, id DESC);\n`, { largeTables: ['todos'] });
+  });
+});
