@@ -85,7 +85,6 @@ function trimToTokens(tokens: Token[], from: number, to: number, startAt: number
  * and every other statement is still read.
  */
 export function parseChunk(text: string): ChunkParse {
-  // An empty file is a valid migration (golang-migrate repos are full of 0-byte down files).
   if (text.trim() === '') return { statements: [], errors: [] };
   const bytes = new ByteOffsets(text);
   const tokens = scanTokens(text, bytes);

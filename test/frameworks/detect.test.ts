@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
-import { DEFAULT_FOLDERS, MIGRATION_GLOBS, detectFramework, frameworkFromConfig, knownFrameworks, parseFrameworkName, UnknownFrameworkError } from '../../src/sources/index.js';
-import { fx, read, ROOT } from './helpers.js';
+import { DEFAULT_FOLDERS, MIGRATION_GLOBS, MIGRATION_GLOBS_BY_FRAMEWORK, detectFramework, knownFrameworks } from '../../src/sources/index.js';
+import { fx, read } from './helpers.js';
 
 const CASES: Array<[string, string]> = [
   ['drizzle/web/drizzle/0000_init.sql', 'drizzle'],
@@ -58,26 +58,16 @@ describe('framework detection', () => {
     expect(r.findings.map((f) => f.ruleId)).toContain('ban-concurrent-index-creation-in-transaction');
   });
 
-  it('config frameworks globs override detection, first match wins', () => {
-    const cfg = { 'db/legacy/**': 'psql', 'db/**/*.sql': 'goose', '*.up.sql': 'sqlx' };
-    expect(frameworkFromConfig('db/legacy/001.sql', cfg, ROOT)).toBe('psql');
-    expect(frameworkFromConfig('db/migrations/20240101_a.sql', cfg, ROOT)).toBe('goose');
-    expect(frameworkFromConfig('other/20240101_a.up.sql', cfg, ROOT)).toBe('sqlx');
-    expect(frameworkFromConfig('other/20240101_a.sql', cfg, ROOT)).toBeUndefined();
-  });
-
-  it('an unknown framework name names the known ones', () => {
-    expect(() => parseFrameworkName('flywya')).toThrow(UnknownFrameworkError);
-    expect(() => parseFrameworkName('flywya')).toThrow(/Unknown framework "flywya"\. Known frameworks: .*golang-migrate.*graphile-migrate/);
-    expect(() => frameworkFromConfig('a.sql', { '*.sql': 'liquibase' }, ROOT)).toThrow(/in config frameworks\["\*\.sql"\]/);
-    expect(parseFrameworkName('Goose')).toBe('goose');
+  it('every SQL-file framework is a known --framework / frameworks name', () => {
     for (const id of ['drizzle', 'prisma', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'graphile-migrate', 'supabase', 'diesel', 'sqlx', 'atlas', 'psql']) {
       expect(knownFrameworks()).toContain(id);
     }
   });
 
   it('exports walking globs and default folders', () => {
-    expect(MIGRATION_GLOBS.map((g) => g.framework)).toEqual(expect.arrayContaining(['drizzle', 'prisma', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'graphile-migrate', 'supabase', 'diesel', 'sqlx', 'atlas']));
+    expect(MIGRATION_GLOBS_BY_FRAMEWORK.map((g) => g.framework)).toEqual(expect.arrayContaining(['drizzle', 'prisma', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'graphile-migrate', 'supabase', 'diesel', 'sqlx', 'atlas']));
+    expect(MIGRATION_GLOBS).toContain('**/*.sql');
+    expect(new Set(MIGRATION_GLOBS).size).toBe(MIGRATION_GLOBS.length);
     expect(DEFAULT_FOLDERS).toEqual(expect.arrayContaining(['drizzle', 'prisma/migrations', 'migrations', 'db/migrations', 'supabase/migrations', 'deploy', 'alembic/versions']));
   });
 });
