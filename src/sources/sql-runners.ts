@@ -148,8 +148,8 @@ export const prismaAdapter: FrameworkAdapter = {
         }),
       ],
       oneQuery
-        ? 'Prisma\'s schema engine sends migration.sql as one query (older engines; set frameworkOptions.prisma.engine to "per-statement" for engines that run statement by statement)'
-        : 'Prisma\'s schema engine runs migration.sql statement by statement (frameworkOptions.prisma.engine = "per-statement")',
+        ? 'the schema engine sends migration.sql as one query, as older engines do (set frameworkOptions.prisma.engine to "per-statement" for engines that run it statement by statement)'
+        : 'the schema engine runs migration.sql statement by statement (frameworkOptions.prisma.engine = "per-statement")',
     );
   },
   escapeTransaction() {
@@ -206,11 +206,11 @@ export const flywayAdapter: FrameworkAdapter = {
     if (conf === false) exec = { wrapped: false, reason: `${base}.conf sets executeInTransaction=false`, oneQuery: false };
     else if (conf === undefined && detects && FLYWAY_CONCURRENT.test(file.text)) {
       exec = { wrapped: false, reason: 'Flyway runs a migration with CONCURRENTLY outside a transaction', oneQuery: false };
-      assumption = 'Flyway detects CONCURRENTLY and runs this migration without a transaction (frameworkOptions.flyway.detectNonTransactional = true)';
+      assumption = 'detects CONCURRENTLY and runs this migration without a transaction (frameworkOptions.flyway.detectNonTransactional = true)';
     } else {
       exec = { wrapped: true, reason: 'Flyway runs each migration in a transaction', oneQuery: false };
       if (conf === undefined && FLYWAY_CONCURRENT.test(file.text)) {
-        assumption = 'Flyway runs this migration in a transaction, CONCURRENTLY or not (set frameworkOptions.flyway.detectNonTransactional to true for Flyway versions that detect it)';
+        assumption = 'this migration runs in a transaction, CONCURRENTLY or not (set frameworkOptions.flyway.detectNonTransactional to true if your Flyway version detects it)';
       }
     }
     return unit(file, 'flyway', [slice(file, 0, file.text.length, exec)], assumption);
@@ -240,7 +240,7 @@ export const golangMigrateAdapter: FrameworkAdapter = {
     const exec: ExecutionContext = multi
       ? { wrapped: false, reason: 'golang-migrate (x-multi-statement=true) sends the statements one by one', oneQuery: false }
       : { wrapped: false, reason: 'golang-migrate sends this file as one query', oneQuery: true };
-    return unit(file, 'golang-migrate', [slice(file, 0, file.text.length, exec)], multi ? 'golang-migrate runs with x-multi-statement=true (frameworkOptions.golang-migrate.multiStatement)' : undefined);
+    return unit(file, 'golang-migrate', [slice(file, 0, file.text.length, exec)], multi ? 'runs with x-multi-statement=true (frameworkOptions["golang-migrate"].multiStatement)' : undefined);
   },
   escapeTransaction() {
     return { kind: 'manual', help: `${OWN_MIGRATION} (migrate create -ext sql …): golang-migrate sends a file as one query, so a CONCURRENTLY statement must be the only statement of its file.` };
@@ -455,8 +455,8 @@ export const supabaseAdapter: FrameworkAdapter = {
       'supabase',
       [slice(file, 0, file.text.length, exec)],
       modern
-        ? `Supabase CLI ${version} runs CONCURRENTLY statements on their own (frameworkOptions.supabase.cliVersion)`
-        : 'Supabase CLI before 2.109 sends a migration file as one batch (set frameworkOptions.supabase.cliVersion to "2.109.0" or later if you use a newer CLI)',
+        ? `CLI ${version} runs CONCURRENTLY statements on their own (frameworkOptions.supabase.cliVersion)`
+        : 'a CLI before 2.109, which sends a migration file as one batch (set frameworkOptions.supabase.cliVersion to your version if it is 2.109 or later)',
     );
   },
   escapeTransaction() {

@@ -43,7 +43,7 @@ describe('Flyway', () => {
     const settings = { frameworkOptions: { flyway: { detectNonTransactional: true } } };
     const r = await lintFixture(`${M}/V2__orders_created_at_index.sql`, { settings });
     expect(r.findings).toEqual([]);
-    expect(r.assumption).toContain('Flyway detects CONCURRENTLY');
+    expect(r.assumption).toBe('detects CONCURRENTLY and runs this migration without a transaction (frameworkOptions.flyway.detectNonTransactional = true)');
   });
 
   it('undo migrations (U<n>__) are linted only with includeDown', async () => {

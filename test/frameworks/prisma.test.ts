@@ -8,7 +8,7 @@ describe('Prisma', () => {
     const { unit } = extractFixture(`${M}/20240301120000_init/migration.sql`);
     expect(unit.items).toHaveLength(1);
     expect(unit.items[0]!.exec).toEqual({ wrapped: false, reason: 'Prisma Migrate sends migration.sql as one query', oneQuery: true });
-    expect(unit.assumption).toMatch(/one query .*frameworkOptions\.prisma\.engine/);
+    expect(unit.assumption).toMatch(/one query.*frameworkOptions\.prisma\.engine/);
   });
 
   it('a SET lock_timeout in front makes the file one implicit transaction', async () => {
