@@ -221,7 +221,7 @@ export const flywayAdapter: FrameworkAdapter = {
     return {
       kind: 'manual',
       help:
-        `${alone ? '' : `${OWN_MIGRATION}, then: `}create ${base}.conf beside ${alone ? 'this migration' : 'it'} with executeInTransaction=false. ` +
+        `${alone ? 'Create' : `${OWN_MIGRATION}, then create`} ${base}.conf beside ${alone ? 'this migration' : 'it'} with executeInTransaction=false. ` +
         'With Flyway\'s transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway\'s own lock transaction: set it to false.',
     };
   },

@@ -14,7 +14,7 @@ describe('Flyway', () => {
     expect(f.message).toContain('and this one will: Flyway runs each migration in a transaction.');
     expect(f.fix).toBeUndefined();
     expect(f.help).toBe(
-      "create V2__orders_created_at_index.sql.conf beside this migration with executeInTransaction=false. With Flyway's transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway's own lock transaction: set it to false.",
+      "Create V2__orders_created_at_index.sql.conf beside this migration with executeInTransaction=false. With Flyway's transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway's own lock transaction: set it to false.",
     );
   });
 
@@ -53,5 +53,18 @@ describe('Flyway', () => {
       [1, 'require-concurrent-index-deletion'],
       [1, 'require-lock-timeout'],
     ]);
+  });
+});
+
+describe('Flyway: explicit BEGIN … COMMIT inside the migration', () => {
+  it('does not advise moving after the COMMIT: Flyway\'s transaction is still around it', async () => {
+    const { lintText } = await import('../../src/engine/lint-text.js');
+    const text = 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\nCOMMIT;\n';
+    const r = await lintText(text, { filename: '/srv/shop/src/main/resources/db/migration/V7__orders_note.sql' });
+    const f = only(r, 'ban-concurrent-index-creation-in-transaction')[0]!;
+    expect(f.loc.line).toBe(3);
+    expect(f.fix).toBeUndefined();
+    expect(f.help).toMatch(/^Moving it after the COMMIT is not enough: Flyway runs each migration in a transaction\. Remove the BEGIN and COMMIT\. Put this statement alone in a migration of its own, then create V7__orders_note\.sql\.conf beside it with executeInTransaction=false\./);
+    expect(only(r, 'transaction-nesting')).toHaveLength(1);
   });
 });
