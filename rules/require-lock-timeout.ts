@@ -3,6 +3,8 @@ import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
 import { displayName } from '../src/catalog/catalog.js';
 import type { AnalyzedStatement, Fix } from '../src/types.js';
 
+const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
+
 function blocksOthers(s: AnalyzedStatement): boolean {
   const lock = s.facts.mainLock;
   if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
@@ -32,7 +34,7 @@ export default defineRule({
         { code: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\n" },
         { code: "BEGIN;\nSET LOCAL lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n" },
       ],
-      fixSafety: "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk that holds a statement that must run alone (CREATE INDEX CONCURRENTLY): that would make the chunk one implicit transaction and the statement fail.",
+      fixSafety: "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk (a golang-migrate file, a knex.raw string …) that holds a statement that must run alone (CREATE INDEX CONCURRENTLY), nor one holding an index statement another fix may make concurrent in the same --fix run: the SET would make the chunk one implicit transaction and the statement fail.",
       references: ['https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT'],
     },
   },
@@ -47,7 +49,10 @@ export default defineRule({
     let fix: Fix | undefined;
     const chunkStatements = ctx.statements.filter((s) => s.itemIndex === first.itemIndex);
     const head = chunkStatements[0];
-    const breaksOneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunkStatements.some((s) => s.facts.nonTransactional);
+    // In a one-query chunk, a SET in front makes the chunk one implicit transaction: that breaks a statement that
+    // must run alone — one there now, or an index statement another fix in the same --fix pass makes CONCURRENTLY.
+    const breaksOneQuery =
+      first.item.kind === 'sql' && first.item.exec.oneQuery && chunkStatements.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
     if (head && first.item.kind === 'sql' && !breaksOneQuery) {
       const edit = ctx.fixer.fileEdit(head, { start: 0, end: 0, text: `SET lock_timeout = '${ctx.settings.lockTimeoutValue}';${ctx.fixer.eol}` });
       if (edit) fix = { description: `Set lock_timeout to ${ctx.settings.lockTimeoutValue} before the first statement`, edits: [edit] };

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, LockFact, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import type { AnalyzedStatement, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH, lockBlocks, statementEffect } from './locks.js';
 
 export interface AnalysisSettings {
@@ -14,6 +14,14 @@ export interface AnalysisSettings {
 export function rangeVarName(rv: { schemaname?: string; relname?: string } | undefined): QualifiedName | undefined {
   if (!rv?.relname) return undefined;
   return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
+}
+
+const BLOCKS = new Map<LockMode, string[]>();
+/** What each mode blocks, computed once per mode: the lists are shared, read-only. */
+function blocksOf(mode: LockMode): string[] {
+  let b = BLOCKS.get(mode);
+  if (!b) BLOCKS.set(mode, (b = lockBlocks(mode)));
+  return b;
 }
 
 interface Settings {
@@ -177,7 +185,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       }
     }
 
-    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: lockBlocks(l.mode) }));
+    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: blocksOf(l.mode) }));
     const tables: TableInfo[] = [];
     for (const l of locks) {
       if (l.on !== 'table') continue;

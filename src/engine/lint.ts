@@ -17,6 +17,8 @@ export interface LintOptions {
   /** Rule id → severity from config and --rule; rules not named use their default. */
   severities?: Record<string, SeverityName>;
   catalog?: Catalog;
+  /** The host file's AST when the caller already parsed it (the ESLint plugin); adapters parse otherwise. */
+  hostAst?: unknown;
 }
 
 export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
@@ -38,7 +40,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const framework = options.framework ?? detectFramework(file.path, file.text);
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
-  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m) });
+  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), hostAst: options.hostAst });
   const lines = new LineIndex(file.text);
   const parsed = parseUnit(unit, lines);
   const statements = analyzeUnit(unit, parsed.statements, catalog, settings);

@@ -1,6 +1,7 @@
 import type { FrameworkId } from '../types.js';
 import type { FrameworkAdapter } from './adapter.js';
 import { detectSqlFramework } from './detect.js';
+import { dbMigrateAdapter, detectJsFramework, knexAdapter, kyselyAdapter, nodePgMigrateAdapter, sequelizeAdapter, typeormAdapter } from './js/frameworks.js';
 import { psqlAdapter } from './psql.js';
 import { SQL_RUNNER_ADAPTERS } from './sql-runners.js';
 
@@ -8,6 +9,12 @@ import { SQL_RUNNER_ADAPTERS } from './sql-runners.js';
 export const ADAPTERS: Partial<Record<FrameworkId, FrameworkAdapter>> = {
   psql: psqlAdapter,
   ...Object.fromEntries(SQL_RUNNER_ADAPTERS.map((a) => [a.id, a])),
+  knex: knexAdapter,
+  typeorm: typeormAdapter,
+  'node-pg-migrate': nodePgMigrateAdapter,
+  sequelize: sequelizeAdapter,
+  kysely: kyselyAdapter,
+  'db-migrate': dbMigrateAdapter,
 };
 
 export function adapterFor(id: FrameworkId): FrameworkAdapter {
@@ -35,6 +42,8 @@ export const MIGRATION_GLOBS_BY_FRAMEWORK: Array<{ framework: FrameworkId; glob:
   { framework: 'sqlx', glob: '**/migrations/*.sql' },
   { framework: 'atlas', glob: '**/migrations/*.sql' },
   { framework: 'psql', glob: '**/*.sql' },
+  // JS/TS migrations (Knex, TypeORM, node-pg-migrate, Sequelize, Kysely, db-migrate) are told apart by content.
+  { framework: 'knex', glob: '**/*.{js,cjs,mjs,ts,cts,mts}' },
 ];
 
 /** File patterns a directory is walked for. Each framework adds its own. */
@@ -56,5 +65,7 @@ export const DEFAULT_FOLDERS: string[] = [
 
 /** Which framework a file belongs to, from its path and content (and the files beside it). Plain psql otherwise. */
 export function detectFramework(filePath: string, text: string): FrameworkId {
+  const js = detectJsFramework(filePath, text);
+  if (js) return js;
   return detectSqlFramework(filePath, text);
 }
