@@ -102,6 +102,17 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       const prev = unit.items[currentItem];
       if (currentItem >= 0 && prev?.exec.oneQuery && !prev.exec.wrapped && !explicit) local = {};
       currentItem = stmt.itemIndex;
+      if (item.exec.separateRun) {
+        const open = explicit?.beganAt !== undefined ? out[explicit.beganAt] : undefined;
+        if (open && !open.facts.txProblem) open.facts.txProblem = 'never-committed';
+        created.clear();
+        createdIndexes.clear();
+        explicit = null;
+        wrapperEnded = false;
+        session = {};
+        atBegin = null;
+        local = {};
+      }
     }
     const effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
     let txProblem: StatementFacts['txProblem'];

@@ -130,8 +130,13 @@ export class Fixer {
       (s) => s.index > stmt.index && s.kind === 'TransactionStmt' && (s.node.kind === 'TRANS_STMT_COMMIT' || s.node.kind === 'TRANS_STMT_ROLLBACK'),
     );
     const help = 'Move the statement after the COMMIT so it runs outside the transaction block.';
-    // Inside the framework's transaction or a one-query chunk, after the COMMIT is still not outside.
-    if (stmt.item.exec.wrapped || stmt.item.exec.oneQuery) return { kind: 'manual', help };
+    // Inside the framework's transaction or a one-query chunk, after the COMMIT is still not outside:
+    // say so, and give the framework's own way out.
+    if (stmt.item.exec.wrapped || stmt.item.exec.oneQuery) {
+      const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements);
+      const way = !escape ? 'Run this statement outside the migration tool\'s transaction.' : escape.kind === 'manual' ? escape.help : `${escape.description}.`;
+      return { kind: 'manual', help: `Moving it after the COMMIT is not enough: ${stmt.item.exec.reason}. Remove the BEGIN and COMMIT. ${way}` };
+    }
     if (!commit || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
       return { kind: 'manual', help };
     }
