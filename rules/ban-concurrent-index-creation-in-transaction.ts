@@ -26,8 +26,19 @@ export default defineRule({
       invalid: [
         { title: 'Explicit transaction', code: 'BEGIN;\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\nCOMMIT;\n', fixed: 'BEGIN;\nCOMMIT;\n\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' },
         { title: 'On a table created in the same transaction, CONCURRENTLY buys nothing: the fix drops it', code: 'BEGIN;\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX CONCURRENTLY invoices_customer_idx ON invoices (customer_id);\nCOMMIT;\n', fixed: 'BEGIN;\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX invoices_customer_idx ON invoices (customer_id);\nCOMMIT;\n' },
+        {
+          title: 'Alembic runs the migration in a transaction: the fix moves the statement into autocommit_block',
+          filename: 'alembic/versions/3f2a9c1d7b4e_add_performance_indexes.py',
+          code: 'from alembic import op\nimport sqlalchemy as sa\n\nrevision = "3f2a9c1d7b4e"\n\n\ndef upgrade():\n    op.execute(sa.text("CREATE INDEX CONCURRENTLY idx_messages_user_created ON messages (user_id, created_at DESC)"))\n',
+          fixed: 'from alembic import op\nimport sqlalchemy as sa\n\nrevision = "3f2a9c1d7b4e"\n\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.execute(sa.text("CREATE INDEX CONCURRENTLY idx_messages_user_created ON messages (user_id, created_at DESC)"))\n',
+        },
       ],
       valid: [
+        {
+          title: 'Alembic: inside autocommit_block',
+          filename: 'alembic/versions/3f2a9c1d7b4e_add_performance_indexes.py',
+          code: 'from alembic import op\n\nrevision = "3f2a9c1d7b4e"\n\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.create_index("idx_messages_user", "messages", ["user_id"], postgresql_concurrently=True)\n',
+        },
         { title: 'psql -f runs each statement on its own', code: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n" },
         { title: 'After the COMMIT', code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY idx_orders_note ON orders (note);\n' },
       ],

@@ -4,6 +4,8 @@ import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
 import { displayName } from '../src/catalog/catalog.js';
 import type { AnalyzedStatement, Fix } from '../src/types.js';
 
+const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
+
 function blocksOthers(s: AnalyzedStatement): boolean {
   const lock = s.facts.mainLock;
   if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
@@ -44,7 +46,7 @@ export default defineRule({
         { code: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\n" },
         { code: "BEGIN;\nSET LOCAL lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n" },
       ],
-      fixSafety: "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk that holds a statement that must run alone (CREATE INDEX CONCURRENTLY): that would make the chunk one implicit transaction and the statement fail.",
+      fixSafety: "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk (a golang-migrate file, a knex.raw string …) that holds a statement that must run alone (CREATE INDEX CONCURRENTLY), nor one holding an index statement another fix may make concurrent in the same --fix run: the SET would make the chunk one implicit transaction and the statement fail.",
       references: ['https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT'],
     },
   },
@@ -63,7 +65,10 @@ export default defineRule({
     // offender. (Otherwise each --fix pass would add another SET at the top that never takes effect.)
     const resetBefore = chunkStatements.some((s) => s.index < first.index && overridesSessionTimeout(s));
     const head = resetBefore ? first : chunkStatements[0];
-    const breaksOneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunkStatements.some((s) => s.facts.nonTransactional);
+    // In a one-query chunk, a SET in front makes the chunk one implicit transaction: that breaks a statement that
+    // must run alone — one there now, or an index statement another fix in the same --fix pass makes CONCURRENTLY.
+    const breaksOneQuery =
+      first.item.kind === 'sql' && first.item.exec.oneQuery && chunkStatements.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
     if (head && first.item.kind === 'sql' && !breaksOneQuery) {
       const edit = ctx.fixer.fileEdit(head, { start: 0, end: 0, text: `SET lock_timeout = '${ctx.settings.lockTimeoutValue}';${ctx.fixer.eol}` });
       if (edit) fix = { description: `Set lock_timeout to ${ctx.settings.lockTimeoutValue} before ${head === first ? `line ${first.loc.line}` : 'the first statement'}`, edits: [edit] };

@@ -123,6 +123,8 @@ export interface Directive {
   span: Span;
   /** The line the directive covers (1-based); for disable-file, the directive's own line. */
   targetLine: number;
+  /** For a directive before a statement that spans several lines (a Python or JS call): its last line. */
+  targetEndLine?: number;
   reason?: string;
 }
 

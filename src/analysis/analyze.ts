@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, LockFact, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import type { AnalyzedStatement, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH, lockBlocks, statementEffect } from './locks.js';
 
 export interface AnalysisSettings {
@@ -14,6 +14,14 @@ export interface AnalysisSettings {
 export function rangeVarName(rv: { schemaname?: string; relname?: string } | undefined): QualifiedName | undefined {
   if (!rv?.relname) return undefined;
   return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
+}
+
+const BLOCKS = new Map<LockMode, string[]>();
+/** What each mode blocks, computed once per mode: the lists are shared, read-only. */
+function blocksOf(mode: LockMode): string[] {
+  let b = BLOCKS.get(mode);
+  if (!b) BLOCKS.set(mode, (b = lockBlocks(mode)));
+  return b;
 }
 
 interface Settings {
@@ -90,8 +98,9 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
   for (const stmt of statements) {
     const item = stmt.item;
     if (stmt.itemIndex !== currentItem) {
-      // A one-query chunk is one implicit transaction: its SET LOCALs end with it.
-      if (currentItem >= 0 && unit.items[currentItem]?.exec.oneQuery && !explicit) local = {};
+      // A one-query chunk outside any wrapper is one implicit transaction: its SET LOCALs end with it.
+      const prev = unit.items[currentItem];
+      if (currentItem >= 0 && prev?.exec.oneQuery && !prev.exec.wrapped && !explicit) local = {};
       currentItem = stmt.itemIndex;
     }
     const effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
@@ -170,7 +179,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       }
     }
 
-    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: lockBlocks(l.mode) }));
+    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: blocksOf(l.mode) }));
     const tables: TableInfo[] = [];
     for (const l of locks) {
       if (l.on !== 'table') continue;

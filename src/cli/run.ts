@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS, lintSource, type LintOptions } from '../engine/lint.j
 import type { LintSettings } from '../engine/rule.js';
 import { FORMATTERS } from '../report/index.js';
 import { knownFrameworks } from '../sources/index.js';
-import { loadParser } from '../sql/parse.js';
+import { loadParsers } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
 import { discover } from './discover.js';
 import { decodeSource, InputError, readSource } from './read.js';
@@ -144,7 +144,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
   if (run.framework) checkFramework(run.framework, '--framework');
   const cliSeverities = parseRuleOptions(run.rule);
-  await loadParser();
+  await loadParsers();
   const setups = new Setups(new ConfigResolver(run.config), run, cliSeverities);
   const results: FileResult[] = [];
   const problems: string[] = [];

@@ -41,6 +41,9 @@ export class Fixer {
   fileEdit(stmt: AnalyzedStatement, local: LocalEdit): Edit | null {
     const item = stmt.item;
     if (item.kind !== 'sql') return null;
+    // SQL inside a host-language string: text that would end or change the literal cannot be inserted.
+    const forbid = item.origin?.forbid;
+    if (Array.isArray(forbid) && forbid.some((f) => typeof f === 'string' && local.text.includes(f))) return null;
     const span = { start: stmt.chunkSpan.start + local.start, end: stmt.chunkSpan.start + local.end };
     // An insertion touches no text, but its neighbours must be verbatim for the offset to be exact.
     const probe = span.start === span.end ? { start: Math.max(0, span.start - 1), end: span.end + 1 } : span;
