@@ -47,7 +47,7 @@ function isDisabled(value: string | undefined): boolean {
 }
 
 /** `SELECT set_config('lock_timeout', '2s', is_local)` → [name, value, local]. */
-function setConfigCall(node: any): Array<[string, string, boolean]> {
+export function setConfigCall(node: any): Array<[string, string, boolean]> {
   const out: Array<[string, string, boolean]> = [];
   for (const target of node?.targetList ?? []) {
     const call = target?.ResTarget?.val?.FuncCall;
@@ -137,7 +137,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
         if (explicit || wrapper) txProblem = 'begin-nested';
         if (!explicit) {
-          explicit = { kind: 'explicit', reason: `the BEGIN on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
+          explicit = { kind: 'explicit', reason: `the ${kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
           atBegin = { ...session };
         }
         inTransaction = explicit;
@@ -177,6 +177,10 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
           delete local[name];
         }
       }
+    } else if (stmt.kind === 'DiscardStmt' && stmt.node.target === 'DISCARD_ALL') {
+      // DISCARD ALL includes RESET ALL.
+      session = {};
+      local = {};
     } else if (stmt.kind === 'SelectStmt') {
       for (const [name, value, isLocal] of setConfigCall(stmt.node)) {
         if (!TRACKED.includes(name as SettingName)) continue;

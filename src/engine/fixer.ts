@@ -52,6 +52,28 @@ export class Fixer {
     return { start: file.start, end: file.end, text: local.text };
   }
 
+  /**
+   * What follows the statement (and its `;`) on its last line when that is only blanks and a `--` comment:
+   * `end` is where that comment ends, relative to `stmt.sql`; `comment` is the text from the `;` to there
+   * (empty when there is no comment). Null when more SQL follows on the line, or for DSL operations.
+   */
+  lineTail(stmt: AnalyzedStatement): { end: number; comment: string } | null {
+    if (stmt.item.kind !== 'sql') return null;
+    const after = stmt.chunkSpanWithSemicolon.end;
+    const m = /^[ \t]*(--[^\r\n]*)?(?=\r?\n|\r|$)/.exec(stmt.item.text.slice(after));
+    if (!m) return null;
+    const comment = m[1] ? m[0].replace(/[ \t]+$/, '') : '';
+    return { end: after - stmt.chunkSpan.start + comment.length, comment };
+  }
+
+  /**
+   * Where text goes "right after" a statement, relative to `stmt.sql`: after its `;`, or after the comment that
+   * ends its line, so an inserted statement never takes over a comment written about this one.
+   */
+  afterStatement(stmt: AnalyzedStatement): number {
+    return this.lineTail(stmt)?.end ?? stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start;
+  }
+
   /** Adds or removes CONCURRENTLY in the statement's text (no transaction handling). */
   private keywordEdits(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently'): LocalEdit[] | null {
     const site = KEYWORD_SITES[stmt.kind];
@@ -141,8 +163,12 @@ export class Fixer {
       return { kind: 'manual', help };
     }
     const text = this.unit.file.text;
-    const whole = this.fileEdit(stmt, { start: 0, end: stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start, text: '' });
-    const commitEnd = this.fileEdit(commit, { start: commit.chunkSpanWithSemicolon.end - commit.chunkSpan.start, end: commit.chunkSpanWithSemicolon.end - commit.chunkSpan.start, text: '' });
+    // A comment at the end of the statement's line is about the statement: it moves with it.
+    const tail = this.lineTail(stmt);
+    const wholeEnd = tail?.end ?? stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start;
+    const whole = this.fileEdit(stmt, { start: 0, end: wholeEnd, text: '' });
+    const commitAt = this.afterStatement(commit);
+    const commitEnd = this.fileEdit(commit, { start: commitAt, end: commitAt, text: '' });
     if (!whole || !commitEnd) return { kind: 'manual', help };
     // Take the statement's whole lines when it stands alone on them.
     let start = whole.start;
@@ -157,7 +183,7 @@ export class Fixer {
     }
     const edits: Edit[] = [
       { start, end, text: '' },
-      { start: commitEnd.start, end: commitEnd.start, text: `${this.eol}${this.eol}${newText};` },
+      { start: commitEnd.start, end: commitEnd.start, text: `${this.eol}${this.eol}${newText};${tail?.comment ?? ''}` },
     ];
     // Later statements of the same transaction that use what this statement builds would break.
     const name: string | undefined = stmt.node.idxname ?? stmt.node.relation?.relname;

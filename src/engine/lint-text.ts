@@ -38,9 +38,14 @@ export async function lintText(text: string, o: LintTextOptions = {}): Promise<F
   return lintSource({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, optionsFor(o));
 }
 
-/** Applies fixes to a fixed point, as `--fix` does, without touching disk. */
+/**
+ * Applies fixes to a fixed point, as `--fix` does, without touching disk. A leading BOM is set aside while linting
+ * (as lintText and the CLI do) and kept in the result, as `--fix` writes it back.
+ */
 export async function fixText(text: string, o: LintTextOptions & { types?: FixType[]; rules?: string[] } = {}): Promise<FixOutcome> {
   await loadParsers();
   const opts = optionsFor(o);
-  return fixToFixedPoint({ path: o.filename ?? 'migration.sql', text, bom: false }, (f) => lintSource(f, opts), { types: o.types, rules: o.rules });
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const outcome = fixToFixedPoint({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, (f) => lintSource(f, opts), { types: o.types, rules: o.rules });
+  return bom ? { ...outcome, text: `\ufeff${outcome.text}` } : outcome;
 }
