@@ -109,6 +109,7 @@ class Setups {
 
   private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
     if (this.run.framework) return checkFramework(this.run.framework, '--framework');
+    if (!loaded.config.frameworks) return undefined;
     const rel = path.relative(loaded.dir, path.resolve(this.run.cwd, file)).split(path.sep).join('/');
     for (const [glob, fw] of Object.entries(loaded.config.frameworks ?? {})) {
       if (path.matchesGlob(rel, glob)) return fw as FrameworkId;
