@@ -10,6 +10,16 @@ import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.
 
 let db: TestPostgres;
 
+/** The error a call must fail with. */
+async function failure(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
 beforeAll(async () => {
   db = await startPostgres();
   await db.pg.createDatabase('shop');
@@ -99,27 +109,27 @@ describe('readDatabaseStats', () => {
 
   it('reports bad credentials without the password', async () => {
     const url = db.url('shop', { user: 'postgres', password: 'wrong-Pa55word' });
-    const err = await readDatabaseStats(url).catch((e: unknown) => e as Error);
+    const err = await failure(readDatabaseStats(url));
     expect(err).toBeInstanceOf(StatsError);
     expect(err.message).toMatch(/^authentication failed for the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop: password authentication failed for user "postgres"$/);
     expect(err.message).not.toContain('wrong-Pa55word');
   });
 
   it('reports a missing permission', async () => {
-    const err = await readDatabaseStats(db.url('shop', { user: 'auditor', password: 'auditor-pw' })).catch((e: unknown) => e as Error);
+    const err = await failure(readDatabaseStats(db.url('shop', { user: 'auditor', password: 'auditor-pw' })));
     expect(err).toBeInstanceOf(StatsError);
     expect(err.message).toMatch(/^permission denied reading the catalog of postgres:\/\/auditor:\*\*\*@127\.0\.0\.1:\d+\/shop: permission denied for database "shop"/);
     expect(err.message).not.toContain('auditor-pw');
   });
 
   it('reports a database that does not exist', async () => {
-    const err = await readDatabaseStats(db.url('shopp')).catch((e: unknown) => e as Error);
+    const err = await failure(readDatabaseStats(db.url('shopp')));
     expect(err.message).toMatch(/^the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shopp does not exist/);
   });
 
   it('reports an unreachable server', async () => {
     const port = await freePort();
-    const err = await readDatabaseStats(`postgres://app:hunter2-secret@127.0.0.1:${port}/shop`).catch((e: unknown) => e as Error);
+    const err = await failure(readDatabaseStats(`postgres://app:hunter2-secret@127.0.0.1:${port}/shop`));
     expect(err).toBeInstanceOf(StatsError);
     expect(err.message).toBe(`cannot connect to the database at postgres://app:***@127.0.0.1:${port}/shop: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
@@ -130,7 +140,7 @@ describe('readDatabaseStats', () => {
     const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
     try {
       const started = Date.now();
-      const err = await readDatabaseStats(`postgres://app:hunter2-secret@127.0.0.1:${port}/shop`, { connectTimeoutMs: 300 }).catch((e: unknown) => e as Error);
+      const err = await failure(readDatabaseStats(`postgres://app:hunter2-secret@127.0.0.1:${port}/shop`, { connectTimeoutMs: 300 }));
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(err.message).toBe(`cannot connect to the database at postgres://app:***@127.0.0.1:${port}/shop: no answer within 300 ms`);
     } finally {
