@@ -180,8 +180,12 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       }
     }
     let mainLock: LockFact | undefined;
+    // The strongest lock; between equals, the one on the table the statement names (ALTER TABLE orders … REFERENCES users).
+    const target = stmt.node?.relation?.relname;
     for (const l of locks) {
-      if (!mainLock || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[mainLock.mode]) mainLock = l;
+      const stronger = !mainLock || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[mainLock.mode];
+      const tieOnTarget = mainLock && LOCK_STRENGTH[l.mode] === LOCK_STRENGTH[mainLock.mode] && l.relation.name === target && mainLock.relation.name !== target;
+      if (stronger || tieOnTarget) mainLock = l;
     }
 
     out.push({

@@ -5,6 +5,13 @@
  *
  * Sources: PostgreSQL's "Explicit Locking" chapter (the conflict table) and AlterTableGetLockLevel() in
  * src/backend/commands/tablecmds.c; where they disagree with the server, the server wins.
+ *
+ * What the SQL alone cannot tell, and so is not claimed here (the analysis adds it when it knows the objects):
+ * - partitions of a locked partitioned table (PostgreSQL locks them in the same mode);
+ * - the table of an index named by DROP INDEX / REINDEX INDEX (locked too, in the index's mode or SHARE);
+ * - the referenced table of a foreign key being dropped (ALTER TABLE … DROP CONSTRAINT fk, DROP TABLE … CASCADE:
+ *   ACCESS EXCLUSIVE on it too) or validated (VALIDATE CONSTRAINT: ROW SHARE on it);
+ * - whether ALTER COLUMN TYPE is binary-coercible (varchar(n) → text keeps the file): it is claimed as a rewrite.
  */
 import type { LockMode, QualifiedName } from '../types.js';
 
@@ -19,9 +26,12 @@ export interface StatementEffect {
   locks: LockClaim[];
   /** PostgreSQL refuses it inside a transaction block. */
   nonTransactional: boolean;
-  /** Rewrites the relation (new relfilenode, a full copy under the lock). */
+  /**
+   * Rewrites the table's heap: a full copy under the lock (new relfilenode). Not TRUNCATE (a new empty file)
+   * and not index rebuilds (REINDEX, ALTER INDEX SET TABLESPACE).
+   */
   rewrite: boolean;
-  /** Reads the whole table under the lock (validation, index build). */
+  /** Reads the whole table while holding its lock: validation (FK, CHECK, NOT NULL, partition bound), index build. */
   scan: boolean;
 }
 
@@ -210,9 +220,15 @@ const RELATION_OBJECTS = new Set([
 /** Objects named `relation.name` whose commands lock the relation: triggers, rules, policies, constraints. */
 const RELATION_MEMBERS = new Set(['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY', 'OBJECT_TABCONSTRAINT']);
 
+interface Read {
+  relation: QualifiedName;
+  /** The name the query uses for it: its alias, or its own name. */
+  ref: string;
+}
+
 /** Every relation read by a query (FROM items, subqueries, MERGE sources), except CTE names. */
-function readRelations(node: any): QualifiedName[] {
-  const found: QualifiedName[] = [];
+function readRelations(node: any): Read[] {
+  const found: Read[] = [];
   const ctes = new Set<string>();
   const walk = (n: any): void => {
     if (Array.isArray(n)) {
@@ -223,17 +239,17 @@ function readRelations(node: any): QualifiedName[] {
     if (n.CommonTableExpr?.ctename) ctes.add(n.CommonTableExpr.ctename);
     if (n.RangeVar) {
       const r = rangeVar(n.RangeVar);
-      if (r) found.push(r);
+      if (r) found.push({ relation: r, ref: n.RangeVar.alias?.aliasname ?? r.name });
       return;
     }
     for (const v of Object.values(n)) walk(v);
   };
   walk(node);
-  return found.filter((r) => r.schema !== undefined || !ctes.has(r.name));
+  return found.filter((r) => r.relation.schema !== undefined || !ctes.has(r.relation.name));
 }
 
 function claimReads(effect: Effect, node: any): void {
-  for (const r of readRelations(node)) effect.claim(r, 'AccessShareLock', 'table');
+  for (const r of readRelations(node)) effect.claim(r.relation, 'AccessShareLock', 'table');
 }
 
 // ── volatility of defaults (ADD COLUMN … DEFAULT) ───────────────────────────────────────────────
@@ -298,17 +314,21 @@ const SUE_SUBTYPES = new Set([
 function alterTable(effect: Effect, s: any, pgVersion: number): void {
   const target = rangeVar(s.relation);
   const on = objectOn(s.objtype);
+  const isIndex = s.objtype === 'OBJECT_INDEX';
+  /** Other relations the subcommands lock, claimed after the altered relation. */
+  const others: [QualifiedName | undefined, LockMode, On][] = [];
+  let mode: LockMode | undefined;
   for (const c of s.cmds ?? []) {
     const cmd = c?.AlterTableCmd;
     if (!cmd) continue;
     const subtype: string = cmd.subtype;
-    let mode: LockMode = 'AccessExclusiveLock';
-    if (TRIGGER_SUBTYPES.has(subtype)) mode = 'ShareRowExclusiveLock';
-    else if (SUE_SUBTYPES.has(subtype)) mode = 'ShareUpdateExclusiveLock';
+    let cmdMode: LockMode = 'AccessExclusiveLock';
+    if (TRIGGER_SUBTYPES.has(subtype)) cmdMode = 'ShareRowExclusiveLock';
+    else if (SUE_SUBTYPES.has(subtype)) cmdMode = 'ShareUpdateExclusiveLock';
     switch (subtype) {
       case 'AT_AddColumn':
       case 'AT_AddColumnToView':
-        addColumn(effect, cmd.def?.ColumnDef, pgVersion);
+        addColumn(effect, cmd.def?.ColumnDef, pgVersion, others);
         break;
       case 'AT_AlterColumnType':
       case 'AT_SetTableSpace':
@@ -317,56 +337,55 @@ function alterTable(effect: Effect, s: any, pgVersion: number): void {
       case 'AT_SetAccessMethod':
       case 'AT_SetExpression':
         // ALTER COLUMN TYPE: binary-coercible changes (varchar(n) → text …) keep the file, but the SQL alone
-        // cannot tell the old type, so it is claimed as a rewrite.
-        effect.rewrite = true;
+        // cannot tell the old type, so it is claimed as a rewrite. An index moved to another tablespace is
+        // copied, but `rewrite` is about the table's heap.
+        if (!isIndex) effect.rewrite = true;
         break;
       case 'AT_SetNotNull':
-        effect.scan = true;
-        break;
       case 'AT_ValidateConstraint':
         effect.scan = true;
         break;
       case 'AT_SetRelOptions':
       case 'AT_ResetRelOptions':
-        mode = relOptionsMode(cmd.def);
+        cmdMode = relOptionsMode(cmd.def);
         break;
       case 'AT_AddConstraint':
-        mode = addConstraint(effect, cmd.def?.Constraint);
+        cmdMode = addConstraint(effect, cmd.def?.Constraint, others);
         break;
       case 'AT_AttachPartition': {
         const part = rangeVar(cmd.def?.PartitionCmd?.name);
-        if (s.objtype === 'OBJECT_INDEX') {
-          mode = 'AccessExclusiveLock';
-          effect.claim(part, 'AccessExclusiveLock', 'index');
+        // ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent (PG 12+), ACCESS EXCLUSIVE on the partition.
+        cmdMode = pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+        if (isIndex) {
+          others.push([part, 'AccessExclusiveLock', 'index']);
         } else {
-          mode = pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
-          effect.claim(part, 'AccessExclusiveLock', 'table');
-          effect.scan = true;
+          others.push([part, 'AccessExclusiveLock', 'table']);
+          effect.scan = true; // the partition is checked against its bound
         }
         break;
       }
       case 'AT_DetachPartition': {
-        const part = rangeVar(cmd.def?.PartitionCmd?.name);
         if (cmd.def?.PartitionCmd?.concurrent) {
-          mode = 'ShareUpdateExclusiveLock';
+          cmdMode = 'ShareUpdateExclusiveLock';
           effect.nonTransactional = true;
         }
-        effect.claim(target, mode, on);
-        effect.claim(part, mode, 'table');
+        others.push([rangeVar(cmd.def?.PartitionCmd?.name), cmdMode, 'table']);
         break;
       }
       case 'AT_AddInherit':
       case 'AT_DropInherit':
-        effect.claim(rangeVar(cmd.def), 'ShareUpdateExclusiveLock', 'table');
+        others.push([rangeVar(cmd.def), 'ShareUpdateExclusiveLock', 'table']);
         break;
       default:
         break;
     }
-    effect.claim(target, mode, on);
+    mode = mode ? stronger(mode, cmdMode) : cmdMode;
   }
+  if (mode) effect.claim(target, mode, on);
+  for (const [rel, m, o] of others) effect.claim(rel, m, o);
 }
 
-function addColumn(effect: Effect, col: any, pgVersion: number): void {
+function addColumn(effect: Effect, col: any, pgVersion: number, others: [QualifiedName | undefined, LockMode, On][]): void {
   if (!col) return;
   const typeName = strings(col.typeName?.names).pop()?.toLowerCase() ?? '';
   if (SERIAL_TYPES.has(typeName)) effect.rewrite = true;
@@ -393,7 +412,7 @@ function addColumn(effect: Effect, col: any, pgVersion: number): void {
         effect.scan = true;
         break;
       case 'CONSTR_FOREIGN':
-        effect.claim(rangeVar(c.pktable), 'ShareRowExclusiveLock', 'table');
+        others.push([rangeVar(c.pktable), 'ShareRowExclusiveLock', 'table']);
         effect.scan = true;
         break;
       default:
@@ -403,11 +422,11 @@ function addColumn(effect: Effect, col: any, pgVersion: number): void {
 }
 
 /** ADD CONSTRAINT: the lock on the altered table (AlterTableGetLockLevel), plus the referenced table for a FK. */
-function addConstraint(effect: Effect, con: any): LockMode {
+function addConstraint(effect: Effect, con: any, others: [QualifiedName | undefined, LockMode, On][]): LockMode {
   if (!con) return 'AccessExclusiveLock';
   switch (con.contype) {
     case 'CONSTR_FOREIGN':
-      effect.claim(rangeVar(con.pktable), 'ShareRowExclusiveLock', 'table');
+      others.push([rangeVar(con.pktable), 'ShareRowExclusiveLock', 'table']);
       if (!con.skip_validation) effect.scan = true;
       return 'ShareRowExclusiveLock';
     case 'CONSTR_CHECK':
@@ -442,21 +461,22 @@ const LOCK_STMT_MODES: Record<number, LockMode> = {
 function selectLocks(effect: Effect, s: any): void {
   const locking: any[] = s?.lockingClause ?? [];
   if (locking.length) {
-    const lockedNames = new Set<string>();
+    // FOR UPDATE/SHARE [OF name …]: ROW SHARE on the FROM items it names (by alias), or on all of them.
+    const lockedRefs = new Set<string>();
     let all = false;
     for (const l of locking) {
       const rels: any[] = l?.LockingClause?.lockedRels ?? [];
       if (rels.length === 0) all = true;
       for (const r of rels) {
         const q = rangeVar(r);
-        if (q) lockedNames.add(q.name);
+        if (q) lockedRefs.add(q.name);
       }
     }
     for (const r of readRelations(s.fromClause)) {
-      if (all || lockedNames.has(r.name)) effect.claim(r, 'RowShareLock', 'table');
+      if (all || lockedRefs.has(r.ref)) effect.claim(r.relation, 'RowShareLock', 'table');
     }
   }
-  claimReads(effect, s);
+  claimReads(effect, { ...s, lockingClause: undefined });
 }
 
 function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void {
@@ -563,6 +583,13 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
 
     case 'RuleStmt':
       effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', 'table');
+      return;
+
+    case 'GrantStmt':
+      // GRANT/REVOKE … ON TABLE name: ACCESS SHARE on each named relation.
+      if (s.targtype === 'ACL_TARGET_OBJECT' && (s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_SEQUENCE')) {
+        for (const r of s.objects ?? []) effect.claim(rangeVar(r), 'AccessShareLock', objectOn(s.objtype));
+      }
       return;
 
     case 'CreateStatsStmt':

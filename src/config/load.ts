@@ -17,9 +17,8 @@ const SEARCH_PLACES = ['migralint.config.js', 'migralint.config.mjs', 'migralint
 
 const jsonLoader: Loader = (filepath, content) => {
   try {
-    const data = JSON.parse(content) as unknown;
-    if (path.basename(filepath) === 'package.json') return (data as { migralint?: unknown }).migralint ?? null;
-    return data;
+    // lilconfig itself picks the "migralint" key out of package.json.
+    return JSON.parse(content) as unknown;
   } catch (error) {
     throw new ConfigError(`not valid JSON: ${(error as Error).message}`, filepath);
   }
@@ -99,6 +98,9 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     } catch (error) {
       throw new ConfigError(`cannot load config: ${(error as Error).message}`, file);
     }
-  } else data = jsonLoader(abs, content);
+  } else {
+    data = jsonLoader(abs, content);
+    if (path.basename(abs) === 'package.json') data = (data as { migralint?: unknown }).migralint ?? {};
+  }
   return { config: validateConfig(data, abs), file: abs, dir: path.dirname(abs) };
 }

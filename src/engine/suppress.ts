@@ -15,7 +15,7 @@ export function applySuppressions(
   severityOf: (ruleId: string) => SeverityName,
 ): Finding[] {
   if (directives.length === 0) return findings;
-  const used = directives.map((d) => new Set<string>());
+  const used = directives.map(() => new Set<string>());
   const kept: Finding[] = [];
   for (const f of findings) {
     let suppressed = false;

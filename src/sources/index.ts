@@ -15,6 +15,12 @@ export function knownFrameworks(): FrameworkId[] {
   return Object.keys(ADAPTERS) as FrameworkId[];
 }
 
+/** File patterns a directory is walked for. Each framework adds its own. */
+export const MIGRATION_GLOBS: string[] = ['**/*.sql'];
+
+/** Where migrations usually live, looked in when migralint runs with no paths. */
+export const DEFAULT_FOLDERS: string[] = ['migrations', 'db/migrations', 'drizzle', 'prisma/migrations', 'supabase/migrations', 'sql'];
+
 /** Which framework a file belongs to, from its path and content. Plain psql when nothing else matches. */
 export function detectFramework(filePath: string, _text: string): FrameworkId {
   void filePath;

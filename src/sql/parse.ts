@@ -85,6 +85,7 @@ function trimToTokens(tokens: Token[], from: number, to: number, startAt: number
  * and every other statement is still read.
  */
 export function parseChunk(text: string): ChunkParse {
+  if (text.trim() === '') return { statements: [], errors: [] };
   const bytes = new ByteOffsets(text);
   const tokens = scanTokens(text, bytes);
   if (tokens !== null && tokens.every((t) => t.name === 'ASCII_59')) return { statements: [], errors: [] };

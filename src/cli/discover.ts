@@ -1,0 +1,56 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { DEFAULT_FOLDERS, MIGRATION_GLOBS } from '../sources/index.js';
+
+export interface Discovery {
+  files: string[];
+  /** One message per path that gave nothing: missing, or a directory with no migrations. */
+  problems: string[];
+}
+
+const IGNORE = ['**/node_modules/**', '**/.git/**', '**/dist/**'];
+
+/**
+ * Expands CLI paths into migration files: files as given (whatever their extension), directories walked for
+ * every framework's migration files, globs expanded. With no paths, the usual migration folders are looked in.
+ */
+export async function discover(paths: string[], cwd: string, exclude: string[] = []): Promise<Discovery> {
+  const files = new Set<string>();
+  const problems: string[] = [];
+  let inputs = paths;
+  if (inputs.length === 0) {
+    inputs = DEFAULT_FOLDERS.filter((dir) => {
+      try {
+        return statSync(path.resolve(cwd, dir)).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+    if (inputs.length === 0) {
+      problems.push(`no paths given and none of the usual migration folders exist here (${DEFAULT_FOLDERS.join(', ')})`);
+      return { files: [], problems };
+    }
+  }
+  for (const input of inputs) {
+    if (isDynamicPattern(input)) {
+      const found = await glob(input, { cwd, ignore: [...IGNORE, ...exclude], absolute: false, dot: false });
+      if (found.length === 0) problems.push(`${input}: no files match`);
+      for (const f of found) files.add(path.normalize(f));
+      continue;
+    }
+    let stat;
+    try {
+      stat = statSync(path.resolve(cwd, input));
+    } catch {
+      problems.push(`${input}: no such file or directory`);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const found = await glob(MIGRATION_GLOBS, { cwd: path.resolve(cwd, input), ignore: [...IGNORE, ...exclude], dot: false });
+      if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
+      for (const f of found) files.add(path.normalize(path.join(input, f)));
+    } else files.add(path.normalize(input));
+  }
+  return { files: [...files].sort(), problems };
+}

@@ -1,0 +1,220 @@
+import { renameSync, writeFileSync, unlinkSync, statSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
+import { Catalog } from '../catalog/catalog.js';
+import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.js';
+import { SEVERITIES } from '../config/schema.js';
+import { fixToFixedPoint, type FixType } from '../engine/apply.js';
+import { DEFAULT_SETTINGS, lintSource, type LintOptions } from '../engine/lint.js';
+import type { LintSettings } from '../engine/rule.js';
+import { FORMATTERS } from '../report/index.js';
+import { knownFrameworks } from '../sources/index.js';
+import { loadParser } from '../sql/parse.js';
+import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
+import { discover } from './discover.js';
+import { decodeSource, InputError, readSource } from './read.js';
+
+export interface LintRun {
+  paths: string[];
+  cwd: string;
+  config?: string;
+  format: string;
+  outputFile?: string;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  fixType?: FixType[];
+  rule?: string[];
+  pgVersion?: number;
+  framework?: string;
+  maxWarnings?: number;
+  quiet?: boolean;
+  color: boolean;
+  stdin?: boolean;
+  stdinFilename?: string;
+  includeDown?: boolean;
+}
+
+export interface IO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Promise<Buffer>;
+}
+
+/** A usage or config problem: one clear message, exit 2. */
+export class UsageError extends Error {}
+
+function parseRuleOptions(specs: string[] | undefined): Record<string, SeverityName> {
+  const out: Record<string, SeverityName> = {};
+  const known = new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]);
+  for (const spec of specs ?? []) {
+    const m = /^([a-z0-9-]+):(off|info|warn|error)$/.exec(spec.trim());
+    if (!m) throw new UsageError(`--rule expects <rule-id>:<${SEVERITIES.join('|')}>, got '${spec}'`);
+    if (!known.has(m[1]!)) throw new UsageError(`--rule: unknown rule '${m[1]}' (see \`migralint rules\`)`);
+    out[m[1]!] = m[2] as SeverityName;
+  }
+  return out;
+}
+
+function checkFramework(name: string, where: string): FrameworkId {
+  const known = knownFrameworks();
+  if (!known.includes(name as FrameworkId)) throw new UsageError(`${where}: unknown framework '${name}'. Known: ${known.join(', ')}`);
+  return name as FrameworkId;
+}
+
+interface FileSetup {
+  options: LintOptions;
+}
+
+/** Per config file: settings, severities and the table catalog, built once. */
+class Setups {
+  private readonly byConfig = new Map<string, Promise<{ loaded: LoadedConfig; base: Omit<LintOptions, 'framework'> }>>();
+
+  constructor(
+    private readonly resolver: ConfigResolver,
+    private readonly run: LintRun,
+    private readonly cliSeverities: Record<string, SeverityName>,
+  ) {}
+
+  async forFile(file: string): Promise<FileSetup> {
+    const loaded = await this.resolver.forFile(file);
+    const key = loaded.file ?? '(none)';
+    let entry = this.byConfig.get(key);
+    if (!entry) {
+      entry = Promise.resolve().then(() => {
+        const c = loaded.config;
+        const settings: LintSettings = {
+          ...DEFAULT_SETTINGS,
+          pgVersion: this.run.pgVersion ?? c.pgVersion ?? DEFAULT_SETTINGS.pgVersion,
+          largeTableRows: c.largeTableRows ?? DEFAULT_SETTINGS.largeTableRows,
+          lockTimeoutValue: c.lockTimeoutMax ?? DEFAULT_SETTINGS.lockTimeoutValue,
+          assumeInTransaction: c.assumeInTransaction,
+          includeDown: this.run.includeDown,
+          frameworkOptions: c.frameworkOptions,
+        };
+        const severities: Record<string, SeverityName> = {};
+        for (const [id, setting] of Object.entries(c.rules ?? {})) {
+          if (!RULES_BY_ID[id] && !ENGINE_RULE_IDS.includes(id)) throw new ConfigError(`rules: unknown rule '${id}' (see \`migralint rules\`)`, loaded.file);
+          severities[id] = Array.isArray(setting) ? setting[0] : setting;
+        }
+        for (const [glob, fw] of Object.entries(c.frameworks ?? {})) checkFramework(fw, `${loaded.file}: frameworks["${glob}"]`);
+        const catalog = new Catalog();
+        catalog.addConfig(c.tables, c.largeTables);
+        return { loaded, base: { settings, severities: { ...severities, ...this.cliSeverities }, catalog } };
+      });
+      this.byConfig.set(key, entry);
+    }
+    const { base } = await entry;
+    return { options: { ...base, framework: this.frameworkFor(file, loaded) } };
+  }
+
+  private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
+    if (this.run.framework) return checkFramework(this.run.framework, '--framework');
+    const rel = path.relative(loaded.dir, path.resolve(this.run.cwd, file)).split(path.sep).join('/');
+    for (const [glob, fw] of Object.entries(loaded.config.frameworks ?? {})) {
+      if (path.matchesGlob(rel, glob)) return fw as FrameworkId;
+    }
+    return undefined;
+  }
+}
+
+/** Writes through a temp file + rename, so a crash never leaves a half-written migration. Keeps the BOM and mode. */
+function writeAtomically(file: string, text: string, bom: boolean): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.migralint-${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, (bom ? '\ufeff' : '') + text, 'utf8');
+    try {
+      chmodSync(tmp, statSync(file).mode);
+    } catch {
+      /* keep default mode */
+    }
+    renameSync(tmp, file);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing to clean */
+    }
+    throw error;
+  }
+}
+
+/** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
+export async function runLint(run: LintRun, io: IO): Promise<number> {
+  const formatter = FORMATTERS[run.format];
+  if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
+  if (run.framework) checkFramework(run.framework, '--framework');
+  const cliSeverities = parseRuleOptions(run.rule);
+  await loadParser();
+  const setups = new Setups(new ConfigResolver(run.config), run, cliSeverities);
+  const results: FileResult[] = [];
+  const problems: string[] = [];
+  let linted = 0;
+  const fixTypes: FixType[] = run.fixType ?? ['fix'];
+  const diffs: string[] = [];
+
+  const lintOne = async (source: SourceFile, writeBack: boolean): Promise<void> => {
+    const { options } = await setups.forFile(source.path);
+    if (run.fix || run.fixDryRun) {
+      const outcome = fixToFixedPoint(source, (f) => lintSource(f, options), { types: fixTypes });
+      if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
+      if (outcome.text !== source.text) {
+        if (run.fixDryRun || !writeBack) {
+          diffs.push(createTwoFilesPatch(source.path, source.path, source.text, outcome.text, '', '', { context: 3 }));
+        } else writeAtomically(source.path, outcome.text, source.bom);
+      }
+      results.push(outcome.result);
+    } else results.push(lintSource(source, options));
+    linted++;
+  };
+
+  if (run.stdin) {
+    const bytes = await io.readStdin();
+    const name = run.stdinFilename ?? 'stdin.sql';
+    try {
+      await lintOne({ ...decodeSource(name, bytes), path: name }, false);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
+  } else {
+    const found = await discover(run.paths, run.cwd);
+    problems.push(...found.problems);
+    for (const file of found.files) {
+      let source: SourceFile;
+      try {
+        source = readSource(path.resolve(run.cwd, file));
+        source = { ...source, path: file };
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
+        continue;
+      }
+      await lintOne(source, true);
+    }
+  }
+
+  for (const r of results) {
+    r.filePath = path.resolve(run.cwd, r.filePath);
+    if (run.quiet) r.findings = r.findings.filter((f) => f.severity === 'error');
+  }
+  for (const p of problems) io.stderr(`migralint: ${p}\n`);
+  if (diffs.length) io.stdout(diffs.join('\n'));
+
+  const output = formatter(results, { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile });
+  if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
+  else if (output) io.stdout(output);
+
+  if (linted === 0) {
+    if (problems.length === 0) io.stderr('migralint: nothing to lint\n');
+    return 2;
+  }
+  const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0);
+  const warnings = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0);
+  if (errors > 0) return 1;
+  if (run.maxWarnings !== undefined && run.maxWarnings >= 0 && warnings > run.maxWarnings) {
+    io.stderr(`migralint: too many warnings (${warnings}); maximum allowed is ${run.maxWarnings}.\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { lintText } from '../src/engine/lint-text.js';
+import { analyzeUnit } from '../src/analysis/analyze.js';
+import { Catalog } from '../src/catalog/catalog.js';
+import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
+import { psqlAdapter } from '../src/sources/psql.js';
+import { parseUnit } from '../src/sql/statements.js';
+import { loadParser } from '../src/sql/parse.js';
+
+async function facts(sql: string, catalog = new Catalog(), settings = DEFAULT_SETTINGS) {
+  await loadParser();
+  const unit = psqlAdapter.extract({ path: 'm.sql', text: sql, bom: false }, { settings, warn: () => {} });
+  return analyzeUnit(unit, parseUnit(unit).statements, catalog, settings).map((s) => ({ sql: s.sql, ...s.facts }));
+}
+
+describe('the forward pass', () => {
+  it('tracks explicit transactions, savepoints and their problems', async () => {
+    const f = await facts('CREATE INDEX CONCURRENTLY a ON t (x);\nBEGIN;\nSAVEPOINT s;\nCREATE INDEX b ON t (x);\nROLLBACK TO s;\nCOMMIT;\nCOMMIT;\nSTART TRANSACTION;\nALTER TABLE t ADD COLUMN y int;\n');
+    expect(f[0]!.inTransaction).toBeNull();
+    expect(f[3]!.inTransaction).toMatchObject({ kind: 'explicit', beganAt: 1 });
+    expect(f[6]!.txProblem).toBe('end-without-begin');
+    expect(f[7]!.txProblem).toBe('never-committed');
+    expect(f[8]!.inTransaction?.kind).toBe('explicit');
+  });
+
+  it('scopes lock_timeout: SET, SET LOCAL, RESET, set_config, ROLLBACK', async () => {
+    const f = await facts(
+      [
+        "BEGIN; SET LOCAL lock_timeout = '1s'; ALTER TABLE a ADD COLUMN x int; COMMIT;",
+        'ALTER TABLE a ADD COLUMN y int;',
+        "BEGIN; SET lock_timeout = '3s'; ROLLBACK;",
+        'ALTER TABLE a ADD COLUMN z int;',
+        "SELECT set_config('lock_timeout', '4s', false);",
+        'ALTER TABLE a ADD COLUMN w int;',
+        'RESET lock_timeout;',
+        'ALTER TABLE a ADD COLUMN v int;',
+        "SET lock_timeout TO 0;",
+        'ALTER TABLE a ADD COLUMN u int;',
+      ].join('\n'),
+    );
+    const alters = f.filter((s) => s.sql.startsWith('ALTER'));
+    expect(alters.map((s) => s.lockTimeout)).toEqual(['1s', undefined, undefined, '4s', undefined, undefined]);
+  });
+
+  it('classifies table sizes: new, small, large, unknown; folding identifiers and matching public', async () => {
+    const catalog = new Catalog();
+    catalog.addConfig({ 'public.orders': { rows: 5_000_000 }, Countries: { rows: 12 } }, ['"AuditLog"']);
+    const f = await facts(
+      'CREATE TABLE fresh (id int);\nCREATE INDEX i1 ON fresh (id);\nCREATE INDEX i2 ON ORDERS (id);\nCREATE INDEX i3 ON countries (id);\nCREATE INDEX i4 ON "AuditLog" (id);\nCREATE INDEX i5 ON other (id);\nCREATE INDEX i6 ON sales.orders (id);\n',
+      catalog,
+    );
+    expect(f.slice(1).map((s) => s.tables[0]?.sizeClass)).toEqual(['new', 'large', 'small', 'large', 'unknown', 'unknown']);
+    expect(f[2]!.tables[0]!.rows).toBe(5_000_000);
+  });
+
+  it('takes the strongest lock of an ALTER TABLE over its actions', async () => {
+    const f = await facts('ALTER TABLE orders ADD COLUMN note text, ADD CONSTRAINT c CHECK (total > 0) NOT VALID, ALTER COLUMN id SET NOT NULL;');
+    expect(f[0]!.mainLock).toMatchObject({ mode: 'AccessExclusiveLock', relation: { name: 'orders' } });
+  });
+
+  it('assumeInTransaction wraps plain SQL files', async () => {
+    const r = await lintText('CREATE INDEX CONCURRENTLY i ON t (a);\n', { settings: { assumeInTransaction: true } });
+    expect(r.findings.find((x) => x.ruleId === 'ban-concurrent-index-creation-in-transaction')?.message).toContain('assumeInTransaction');
+  });
+});
+
+describe('suppression', () => {
+  it('disables the next statement line and the file, and reports unknown and unused directives', async () => {
+    const sql = [
+      '-- migralint-disable-file require-lock-timeout',
+      '-- migralint-disable-next-line require-concurrent-index-creation -- orders is empty everywhere',
+      'CREATE INDEX orders_a ON orders (a);',
+      'CREATE INDEX orders_b ON orders (b);',
+      '-- migralint-disable-next-line require-concurent-index-creation',
+      'CREATE INDEX CONCURRENTLY orders_c ON orders (c);',
+      '-- migralint-disable-next-line ban-concurrent-index-creation-in-transaction',
+      'SELECT 1;',
+    ].join('\n');
+    const r = await lintText(sql);
+    const got = r.findings.map((f) => `${f.loc.line} ${f.ruleId}`);
+    expect(got).toEqual(['4 require-concurrent-index-creation', '5 unknown-rule', '7 unused-disable-directive']);
+  });
+});

