@@ -54,8 +54,7 @@ export function applyBaseline(files: string[], baseline: string): BaselineMatch 
   const byName = files.filter((f) => migrationName(f) === wanted || path.basename(f) === wanted);
   let limit: number[] | undefined;
   if (byName.length) limit = migrationVersion(migrationName(byName[0]!));
-  else if (/^[Vv]\d+([._]\d+)*$/.test(wanted)) limit = migrationVersion(wanted);
-  else if (/^\d+(-\d+)*$/.test(wanted)) limit = [Number(wanted.replace(/-/g, ''))];
+  else limit = migrationVersion(wanted); // a version, or the name of a migration no longer in the tree
   if (!limit && !byName.length) throw new Error(`baseline '${baseline}' is neither a migration version nor the name of a migration found`);
 
   const keep: string[] = [];

@@ -80,14 +80,3 @@ export async function stagedFiles(cwd: string): Promise<string[]> {
   if (r.code !== 0) throw new GitError(`git diff --cached failed: ${r.stderr.trim()}`);
   return paths(r.stdout, root).sort();
 }
-
-/**
- * The staged text of a file (what will be committed), which may differ from the working tree when only part
- * of the changes were staged. Null when the file is not in the index.
- */
-export async function stagedText(file: string, cwd: string): Promise<string | null> {
-  const root = await topLevel(cwd);
-  const rel = path.relative(root, path.resolve(cwd, file)).split(path.sep).join('/');
-  const r = await git(['show', `:${rel}`], root);
-  return r.code === 0 ? r.stdout : null;
-}

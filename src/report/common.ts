@@ -1,19 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { RuleMeta } from '../engine/rule.js';
 import type { FileResult, Finding } from '../types.js';
+import type { ReportContext as BaseContext } from './types.js';
 
-/** What every formatter gets besides the results. */
-export interface ReportContext {
-  /** Paths in reports are relative to this directory (the repository root in CI). */
-  cwd: string;
-  /** Every rule's meta, engine findings included (ALL_RULE_META). */
-  rules: RuleMeta[];
-  /** migralint's version, for tool metadata. */
-  version?: string;
-}
-
-export type Formatter = (results: FileResult[], ctx: ReportContext) => string;
+/** What the CI formatters read of the report context (they never colour). */
+export type ReportContext = Pick<BaseContext, 'cwd' | 'rules'> & { version?: string };
 
 /** One place the rules' documentation lives; SARIF's helpUri and the other reports link here. */
 export function ruleDocsUrl(ruleId: string): string {
