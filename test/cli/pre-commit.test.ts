@@ -40,6 +40,9 @@ beforeAll(() => {
   write('app/models.py', 'class Order:\n    pass\n');
   git('add', '.');
   git('commit', '-q', '-m', 'orders');
+  // Installing the hook's environment takes about a minute (npm install, build, pack, global install).
+  const installed = preCommit('install-hooks');
+  if (installed.code !== 0) throw new Error(`pre-commit install-hooks failed:\n${installed.out}`);
 }, 600_000);
 
 afterAll(() => {
