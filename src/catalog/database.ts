@@ -66,6 +66,8 @@ function describeError(error: unknown, url: string, timeouts: Required<DatabaseS
       return `the database at ${where} does not exist: ${message}`;
     case '42501':
       return `permission denied reading the catalog of ${where}: ${message}. migralint needs a role that can connect and read pg_catalog (no table privileges are needed).`;
+    case '55P03':
+      return `a table in ${where} is locked by another session (a migration running?), so its size could not be read within the lock_timeout; try again, or use a stats snapshot`;
     case '57014':
       return `a catalog query on ${where} took longer than the statement_timeout of ${timeouts.statementTimeoutMs} ms and was cancelled`;
     default:

@@ -37,8 +37,16 @@ export class SizeLoader {
   constructor(private readonly warn: (message: string) => void) {}
 
   load(src: SizeSources, cwd: string): Promise<LoadedSizes | null> {
-    const url = src.databaseUrl ?? (src.stats ? undefined : src.envDatabaseUrl ?? (src.configStats && !src.configDatabaseUrl ? undefined : src.configDatabaseUrl));
-    const file = url ? undefined : (src.stats ? path.resolve(cwd, src.stats) : src.configStats);
+    // --database-url, --stats, MIGRALINT_DATABASE_URL, config databaseUrl, config stats: the first one given.
+    const first = [
+      src.databaseUrl && { url: src.databaseUrl },
+      src.stats && { file: path.resolve(cwd, src.stats) },
+      src.envDatabaseUrl && { url: src.envDatabaseUrl },
+      src.configDatabaseUrl && { url: src.configDatabaseUrl },
+      src.configStats && { file: src.configStats },
+    ].find(Boolean) as { url?: string; file?: string } | undefined;
+    const url = first?.url;
+    const file = first?.file;
     if (!url && !file) return Promise.resolve(null);
     const key = url ? `url:${url}` : `file:${file}`;
     let entry = this.cache.get(key);

@@ -107,6 +107,21 @@ describe('readDatabaseStats', () => {
     expect(db.logs.slice(from).join('\n')).toContain('statement: SET LOCAL statement_timeout = 4000');
   });
 
+  it('gives up on a table another session holds locked, instead of queueing behind a migration', async () => {
+    const migration = db.pg.getPgClient('shop', '127.0.0.1');
+    await migration.connect();
+    try {
+      await migration.query('BEGIN; LOCK TABLE page_views IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const err = await failure(readDatabaseStats(db.url('shop')));
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(err.message).toMatch(/^a table in postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop is locked by another session \(a migration running\?\)/);
+    } finally {
+      await migration.query('ROLLBACK');
+      await migration.end();
+    }
+  });
+
   it('reports bad credentials without the password', async () => {
     const url = db.url('shop', { user: 'postgres', password: 'wrong-Pa55word' });
     const err = await failure(readDatabaseStats(url));
