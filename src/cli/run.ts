@@ -3,9 +3,10 @@ import path from 'node:path';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.js';
+import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '../config/options.js';
 import { SEVERITIES } from '../config/severities.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
-import { DEFAULT_SETTINGS, lintSource, type LintOptions } from '../engine/lint.js';
+import { lintSource, type LintOptions } from '../engine/lint.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
@@ -94,18 +95,13 @@ class Setups {
       entry = Promise.resolve().then(async () => {
         const c = loaded.config;
         const settings: LintSettings = {
-          ...DEFAULT_SETTINGS,
-          pgVersion: this.run.pgVersion ?? c.pgVersion ?? DEFAULT_SETTINGS.pgVersion,
-          largeTableRows: c.largeTableRows ?? DEFAULT_SETTINGS.largeTableRows,
-          lockTimeoutValue: c.lockTimeoutMax ?? DEFAULT_SETTINGS.lockTimeoutValue,
-          assumeInTransaction: c.assumeInTransaction,
+          ...settingsFromConfig(c),
+          ...(this.run.pgVersion !== undefined ? { pgVersion: this.run.pgVersion } : {}),
           includeDown: this.run.includeDown,
-          frameworkOptions: c.frameworkOptions,
         };
-        const severities: Record<string, SeverityName> = {};
-        for (const [id, setting] of Object.entries(c.rules ?? {})) {
+        const severities = severitiesFromConfig(c);
+        for (const id of Object.keys(severities)) {
           if (!RULES_BY_ID[id] && !ENGINE_RULE_IDS.includes(id)) throw new ConfigError(`rules: unknown rule '${id}' (see \`migralint rules\`)`, loaded.file);
-          severities[id] = Array.isArray(setting) ? setting[0] : setting;
         }
         for (const [glob, fw] of Object.entries(c.frameworks ?? {})) checkFramework(fw, `${loaded.file}: frameworks["${glob}"]`);
         const catalog = new Catalog();
@@ -126,12 +122,7 @@ class Setups {
 
   private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
     if (this.run.framework) return checkFramework(this.run.framework, '--framework');
-    if (!loaded.config.frameworks) return undefined;
-    const rel = path.relative(loaded.dir, path.resolve(this.run.cwd, file)).split(path.sep).join('/');
-    for (const [glob, fw] of Object.entries(loaded.config.frameworks ?? {})) {
-      if (path.matchesGlob(rel, glob)) return fw as FrameworkId;
-    }
-    return undefined;
+    return frameworkFromConfig(loaded.config, loaded.dir, path.resolve(this.run.cwd, file));
   }
 }
 
