@@ -18,34 +18,60 @@ function tmp(): string {
 }
 
 describe('migralint CLI (the built binary)', () => {
-  it('lints the demo: findings with lines, locks, sizes and fixes, exit 1', () => {
+  it('lints the demo: findings with lines, locks, sizes, in each framework\'s terms, exit 1', () => {
     const r = run(['fixtures/demo']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('0063_performance_optimization_indexes.sql');
-    expect(r.stdout).toMatch(/4:1 {2}error {2}require-concurrent-index-creation/);
-    expect(r.stdout).toContain('CREATE INDEX on mcp_activity (48.2M rows, 9.1 GB) holds a SHARE lock for the whole build: INSERT, UPDATE and DELETE wait.');
-    expect(r.stdout).toContain('ban-concurrent-index-creation-in-transaction');
-    expect(r.stdout).toContain('concurrent-index-invalid-leftover');
-    expect(r.stdout).toContain('+ CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_mcp_activity_item_name ON mcp_activity (item_name);');
+    const section = (name: string): string => {
+      const start = r.stdout.indexOf(name);
+      expect(start).toBeGreaterThanOrEqual(0);
+      const next = r.stdout.indexOf('\nfixtures/', start + 1);
+      return r.stdout.slice(start, next < 0 ? undefined : next);
+    };
+    // The Drizzle seed: blocking builds on big tables, and no mechanical way out of Drizzle's transaction.
+    const d63 = section('fixtures/demo/drizzle/0063_performance_optimization_indexes.sql (Drizzle)');
+    expect(d63).toMatch(/3:1 {2}error {2}require-concurrent-index-creation/);
+    expect(d63).toContain('CREATE INDEX on mcp_activity (48.2M rows, 9.1 GB) holds a SHARE lock for the whole build: INSERT, UPDATE and DELETE wait.');
+    expect(d63).toContain('Drizzle runs all pending migrations in one transaction');
+    expect(d63).not.toContain('fix (--fix)');
     // mcp_servers has 412 rows: small, so its plain CREATE INDEX is not an error.
-    expect(r.stdout).not.toMatch(/CREATE INDEX on mcp_servers.* holds/);
+    expect(d63).not.toMatch(/CREATE INDEX on mcp_servers.* holds/);
+    const d64 = section('fixtures/demo/drizzle/0064_performance_indexes_concurrent.sql (Drizzle)');
+    expect(d64).toContain('CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one will: Drizzle runs all pending migrations in one transaction');
+    expect(d64).toContain('concurrent-index-invalid-leftover');
+    // The Alembic seed: CONCURRENTLY in Alembic's transaction; the fix writes the autocommit_block.
+    const alembic = section('fixtures/demo/alembic/versions/20251207_add_performance_indexes.py (Alembic)');
+    expect(alembic).toMatch(/23:9 {2}error {2}ban-concurrent-index-creation-in-transaction/);
+    expect(alembic).toContain('+     with op.get_context().autocommit_block():');
+    expect(alembic).toContain('CREATE INDEX on saved_words (3.4M rows, 581.7 MB)');
+    // psql -f with an explicit transaction: the fix moves the build after the COMMIT.
+    const psql = section('fixtures/demo/psql/0064_performance_indexes_concurrent.sql');
+    expect(psql).toContain('fix (--fix): Move the statement after the COMMIT on line 8');
   });
 
   it('prints ESLint-shaped JSON with migralint data', () => {
-    const r = run(['fixtures/demo/db/0063_performance_optimization_indexes.sql', '--format', 'json']);
+    const file = 'fixtures/demo/drizzle/0063_performance_optimization_indexes.sql';
+    const r = run([file, '--format', 'json']);
     expect(r.code).toBe(1);
     const results = JSON.parse(r.stdout);
     expect(results).toHaveLength(1);
     const [res] = results;
-    expect(res.filePath).toBe(path.join(root, 'fixtures/demo/db/0063_performance_optimization_indexes.sql'));
-    expect(res.framework).toBe('psql');
+    expect(res.filePath).toBe(path.join(root, file));
+    expect(res.framework).toBe('drizzle');
     expect(res.errorCount).toBe(3);
     expect(res.warningCount).toBe(1);
+    expect(res.fixableErrorCount).toBe(0);
     const first = res.messages.find((m: any) => m.ruleId === 'require-concurrent-index-creation');
-    expect(first).toMatchObject({ severity: 2, line: 4, column: 1, endLine: 6, endColumn: 29 });
+    expect(first).toMatchObject({ severity: 2, line: 3, column: 1, endLine: 3, endColumn: 182 });
     expect(first.data.lock).toEqual({ mode: 'SHARE', relation: 'mcp_activity', blocks: expect.arrayContaining(['INSERT', 'UPDATE', 'DELETE']) });
     expect(first.data.table).toEqual({ name: 'mcp_activity', rows: 48200000, bytes: 9771000000, sizeClass: 'large' });
-    expect(first.fix).toEqual({ range: [expect.any(Number), expect.any(Number)], text: ' CONCURRENTLY' });
+    expect(first.fix).toBeUndefined();
+    expect(first.help).toContain('drizzle.__drizzle_migrations');
+  });
+
+  it('JSON fixes are ESLint fixes: one range and its text', () => {
+    const r = run(['fixtures/demo/psql/0065_messages_user_created.sql', '--format', 'json']);
+    const fk = JSON.parse(r.stdout)[0].messages.find((m: any) => m.ruleId === 'adding-foreign-key-constraint');
+    expect(fk.fix).toEqual({ range: [expect.any(Number), expect.any(Number)], text: ' NOT VALID;\nALTER TABLE messages VALIDATE CONSTRAINT messages_user_fk;' });
   });
 
   it('--fix rewrites files atomically, keeping CRLF line endings and the BOM, and the result lints clean for the fixed rules', () => {
