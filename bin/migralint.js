@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+// Start compiling PostgreSQL's parser (WASM) first, so it overlaps with loading the rest of the CLI.
+const parser = import('../dist/src/sql/parse.js').then((m) => m.loadParser());
+parser.catch(() => {});
+const { main } = await import('../dist/src/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

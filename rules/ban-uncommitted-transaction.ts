@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { Fix } from '../src/types.js';
+import type { Edit, Fix } from '../src/types.js';
 
 export default defineRule({
   meta: {
@@ -25,10 +25,12 @@ export default defineRule({
       if (s.facts.txProblem !== 'never-committed') continue;
       const last = ctx.statements[ctx.statements.length - 1]!;
       let fix: Fix | undefined;
-      const end = last.chunkSpanWithSemicolon.end - last.chunkSpan.start;
-      const needsSemi = last.chunkSpanWithSemicolon.end === last.chunkSpan.end ? ';' : '';
-      const edit = ctx.fixer.fileEdit(last, { start: end, end, text: `${needsSemi}${ctx.fixer.eol}COMMIT;` });
-      if (edit && last.item.kind === 'sql') fix = { description: 'Append COMMIT', edits: [edit] };
+      // The COMMIT goes after the last statement and the comment that ends its line; a missing `;` is added.
+      // Edits at the same offset apply in list order: the `;` first.
+      const at = ctx.fixer.afterStatement(last);
+      const edits = last.chunkSpanWithSemicolon.end === last.chunkSpan.end ? [ctx.fixer.fileEdit(last, { start: last.sql.length, end: last.sql.length, text: ';' })] : [];
+      edits.push(ctx.fixer.fileEdit(last, { start: at, end: at, text: `${ctx.fixer.eol}COMMIT;` }));
+      if (last.item.kind === 'sql' && edits.every((e) => e !== null)) fix = { description: 'Append COMMIT', edits: edits as Edit[] };
       ctx.report({ statement: s, messageId: 'uncommitted', fix });
     }
   },

@@ -19,6 +19,18 @@ export default defineRule({
         { title: 'A blocking build on a busy table', code: 'CREATE INDEX idx_page_views_user ON page_views (user_id);\n', tables: { page_views: { rows: 48_000_000, bytes: 9_800_000_000 } }, fixed: 'CREATE INDEX CONCURRENTLY idx_page_views_user ON page_views (user_id);\n' },
         { title: 'Inside BEGIN … COMMIT the fix moves the build after the COMMIT', code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_created_idx ON orders (created_at);\nCOMMIT;\n', fixed: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n' },
         { title: 'Unknown size is reported at the configured severity', code: 'CREATE UNIQUE INDEX users_email_key ON users (lower(email));\n' },
+        {
+          title: 'Alembic: postgresql_concurrently=True, inside autocommit_block',
+          filename: 'alembic/versions/4c1d2e3f5a6b_orders_created_at.py',
+          code: "from alembic import op\n\nrevision = '4c1d2e3f5a6b'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_index('ix_orders_created_at', 'orders', ['created_at'])\n",
+          fixed: "from alembic import op\n\nrevision = '4c1d2e3f5a6b'\ndown_revision = None\n\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.create_index('ix_orders_created_at', 'orders', ['created_at'], postgresql_concurrently=True)\n",
+        },
+        {
+          title: 'Django: AddIndexConcurrently in a non-atomic migration',
+          filename: 'orders/migrations/0002_order_created_idx.py',
+          code: "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [('orders', '0001_initial')]\n\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['created_at'], name='order_created_idx')),\n    ]\n",
+          fixed: "from django.db import migrations, models\nfrom django.contrib.postgres.operations import AddIndexConcurrently\n\n\nclass Migration(migrations.Migration):\n    atomic = False\n\n    dependencies = [('orders', '0001_initial')]\n\n    operations = [\n        AddIndexConcurrently(model_name='order', index=models.Index(fields=['created_at'], name='order_created_idx')),\n    ]\n",
+        },
       ],
       valid: [
         { title: 'Concurrent build', code: 'CREATE INDEX CONCURRENTLY idx_page_views_user ON page_views (user_id);\n' },

@@ -73,6 +73,11 @@ export interface ExecutionContext {
   reason: string;
   /** The chunk is sent as one simple query: several statements in it run as one implicit transaction. */
   oneQuery: boolean;
+  /**
+   * The runner runs this item on its own, not after the items before it (a down section linted with --include-down):
+   * objects created, settings made and transactions opened before it do not carry over.
+   */
+  separateRun?: boolean;
 }
 
 /**
@@ -123,6 +128,8 @@ export interface Directive {
   span: Span;
   /** The line the directive covers (1-based); for disable-file, the directive's own line. */
   targetLine: number;
+  /** For a directive before a statement that spans several lines (a Python or JS call): its last line. */
+  targetEndLine?: number;
   reason?: string;
 }
 

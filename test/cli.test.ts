@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,14 +50,14 @@ describe('migralint CLI (the built binary)', () => {
 
   it('--fix rewrites files atomically, keeping CRLF line endings and the BOM, and the result lints clean for the fixed rules', () => {
     const dir = tmp();
-    const file = path.join(dir, 'V2__orders_index.sql');
+    const file = path.join(dir, '002_orders_index.sql');
     writeFileSync(file, '\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\nCOMMIT;\r\n');
     const r = run([file, '--fix', '--format', 'json', '--rule', 'require-lock-timeout:off']);
     const fixed = readFileSync(file, 'utf8');
     expect(fixed).toBe('\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCOMMIT;\r\n\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\n');
     expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
     expect(r.code).toBe(0);
-    expect(readdirSync(dir)).toEqual(['V2__orders_index.sql']);
+    expect(readdirSync(dir)).toEqual(['002_orders_index.sql']);
   });
 
   it('--fix-dry-run prints a unified diff and writes nothing', () => {

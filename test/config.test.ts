@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jsonSchema } from '../src/config/schema.js';
-import { ConfigError, validateConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/config/error.js';
+import { validateConfig } from '../src/config/validate.js';
 
 describe('config', () => {
   it('the published JSON Schema is the one generated from the validator (run `npm run schema` after changing it)', () => {
@@ -27,5 +28,13 @@ describe('config', () => {
     expect(message).toContain('pgVersion');
     expect(message).toContain('tables.orders');
     expect(message).toMatch(/colour/);
+  });
+});
+
+describe('README', () => {
+  it('the rule table is generated from the rules (run `npm run docs` after changing a rule)', async () => {
+    const { withRulesTable } = await import('../scripts/readme-rules.js');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toBe(withRulesTable(readme));
   });
 });

@@ -51,3 +51,27 @@ describe('parsing with PostgreSQL\'s parser', () => {
     expect(errors[0]!.loc.line).toBe(2);
   });
 });
+
+describe('statement bounds', () => {
+  it('exclude comments around the statement and find its semicolon, stepping over strings and dollar quotes', () => {
+    const sql = [
+      '-- header',
+      "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $body$ SELECT 'a;b' $body$ /* trailing */ ;",
+      "INSERT INTO t VALUES (E'it\\'s; fine', 'x'';y') -- done",
+      ';',
+      'SELECT 1 -- the end, no semicolon',
+      '',
+    ].join('\n');
+    const r = parseChunk(sql);
+    expect(r.errors).toEqual([]);
+    const texts = r.statements.map((s) => sql.slice(s.span.start, s.span.end));
+    expect(texts).toEqual([
+      "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $body$ SELECT 'a;b' $body$",
+      "INSERT INTO t VALUES (E'it\\'s; fine', 'x'';y')",
+      'SELECT 1',
+    ]);
+    expect(sql.slice(r.statements[0]!.spanWithSemicolon.end - 1, r.statements[0]!.spanWithSemicolon.end)).toBe(';');
+    expect(sql.slice(r.statements[1]!.spanWithSemicolon.start, r.statements[1]!.spanWithSemicolon.end).endsWith(';')).toBe(true);
+    expect(r.statements[2]!.spanWithSemicolon).toEqual(r.statements[2]!.span);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, LockFact, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import type { AnalyzedStatement, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH, lockBlocks, statementEffect } from './locks.js';
 
 export interface AnalysisSettings {
@@ -14,6 +14,14 @@ export interface AnalysisSettings {
 export function rangeVarName(rv: { schemaname?: string; relname?: string } | undefined): QualifiedName | undefined {
   if (!rv?.relname) return undefined;
   return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
+}
+
+const BLOCKS = new Map<LockMode, string[]>();
+/** What each mode blocks, computed once per mode: the lists are shared, read-only. */
+function blocksOf(mode: LockMode): string[] {
+  let b = BLOCKS.get(mode);
+  if (!b) BLOCKS.set(mode, (b = lockBlocks(mode)));
+  return b;
 }
 
 interface Settings {
@@ -39,7 +47,7 @@ function isDisabled(value: string | undefined): boolean {
 }
 
 /** `SELECT set_config('lock_timeout', '2s', is_local)` → [name, value, local]. */
-function setConfigCall(node: any): Array<[string, string, boolean]> {
+export function setConfigCall(node: any): Array<[string, string, boolean]> {
   const out: Array<[string, string, boolean]> = [];
   for (const target of node?.targetList ?? []) {
     const call = target?.ResTarget?.val?.FuncCall;
@@ -90,9 +98,21 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
   for (const stmt of statements) {
     const item = stmt.item;
     if (stmt.itemIndex !== currentItem) {
-      // A one-query chunk is one implicit transaction: its SET LOCALs end with it.
-      if (currentItem >= 0 && unit.items[currentItem]?.exec.oneQuery && !explicit) local = {};
+      // A one-query chunk outside any wrapper is one implicit transaction: its SET LOCALs end with it.
+      const prev = unit.items[currentItem];
+      if (currentItem >= 0 && prev?.exec.oneQuery && !prev.exec.wrapped && !explicit) local = {};
       currentItem = stmt.itemIndex;
+      if (item.exec.separateRun) {
+        const open = explicit?.beganAt !== undefined ? out[explicit.beganAt] : undefined;
+        if (open && !open.facts.txProblem) open.facts.txProblem = 'never-committed';
+        created.clear();
+        createdIndexes.clear();
+        explicit = null;
+        wrapperEnded = false;
+        session = {};
+        atBegin = null;
+        local = {};
+      }
     }
     const effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
     let txProblem: StatementFacts['txProblem'];
@@ -117,7 +137,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
         if (explicit || wrapper) txProblem = 'begin-nested';
         if (!explicit) {
-          explicit = { kind: 'explicit', reason: `the BEGIN on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
+          explicit = { kind: 'explicit', reason: `the ${kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
           atBegin = { ...session };
         }
         inTransaction = explicit;
@@ -157,6 +177,10 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
           delete local[name];
         }
       }
+    } else if (stmt.kind === 'DiscardStmt' && stmt.node.target === 'DISCARD_ALL') {
+      // DISCARD ALL includes RESET ALL.
+      session = {};
+      local = {};
     } else if (stmt.kind === 'SelectStmt') {
       for (const [name, value, isLocal] of setConfigCall(stmt.node)) {
         if (!TRACKED.includes(name as SettingName)) continue;
@@ -166,7 +190,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       }
     }
 
-    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: lockBlocks(l.mode) }));
+    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: blocksOf(l.mode) }));
     const tables: TableInfo[] = [];
     for (const l of locks) {
       if (l.on !== 'table') continue;

@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { DEFAULT_FOLDERS, MIGRATION_GLOBS } from '../sources/index.js';
 
 export interface Discovery {
@@ -33,7 +32,8 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
     }
   }
   for (const input of inputs) {
-    if (isDynamicPattern(input)) {
+    if (/[*?[\]{}!]/.test(input)) {
+      const { glob } = await import('tinyglobby');
       const found = await glob(input, { cwd, ignore: [...IGNORE, ...exclude], absolute: false, dot: false });
       if (found.length === 0) problems.push(`${input}: no files match`);
       for (const f of found) files.add(path.normalize(f));
@@ -47,6 +47,7 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
       continue;
     }
     if (stat.isDirectory()) {
+      const { glob } = await import('tinyglobby');
       const found = await glob(MIGRATION_GLOBS, { cwd: path.resolve(cwd, input), ignore: [...IGNORE, ...exclude], dot: false });
       if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
       for (const f of found) files.add(path.normalize(path.join(input, f)));

@@ -1,16 +1,15 @@
 import { renameSync, writeFileSync, unlinkSync, statSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.js';
-import { SEVERITIES } from '../config/schema.js';
+import { SEVERITIES } from '../config/severities.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { DEFAULT_SETTINGS, lintSource, type LintOptions } from '../engine/lint.js';
 import type { LintSettings } from '../engine/rule.js';
 import { FORMATTERS } from '../report/index.js';
 import { knownFrameworks } from '../sources/index.js';
-import { loadParser } from '../sql/parse.js';
+import { loadParsers } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
 import { discover } from './discover.js';
 import { decodeSource, InputError, readSource } from './read.js';
@@ -145,7 +144,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
   if (run.framework) checkFramework(run.framework, '--framework');
   const cliSeverities = parseRuleOptions(run.rule);
-  await loadParser();
+  await loadParsers();
   const setups = new Setups(new ConfigResolver(run.config), run, cliSeverities);
   const results: FileResult[] = [];
   const problems: string[] = [];
@@ -160,6 +159,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
       if (outcome.text !== source.text) {
         if (run.fixDryRun || !writeBack) {
+          const { createTwoFilesPatch } = await import('diff');
           diffs.push(createTwoFilesPatch(source.path, source.path, source.text, outcome.text, '', '', { context: 3 }));
         } else writeAtomically(source.path, outcome.text, source.bom);
       }

@@ -2,16 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lilconfig, type LilconfigResult, type Loader } from 'lilconfig';
-import { configSchema, type Config } from './schema.js';
+import { ConfigError } from './error.js';
+import type { Config } from './schema.js';
 
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly file?: string,
-  ) {
-    super(file ? `${file}: ${message}` : message);
-  }
-}
+export { ConfigError } from './error.js';
 
 const SEARCH_PLACES = ['migralint.config.js', 'migralint.config.mjs', 'migralint.config.json', '.migralintrc.json', 'package.json'];
 
@@ -37,17 +31,6 @@ export interface LoadedConfig {
   dir: string;
 }
 
-/** Validate raw config data; one clear message naming every problem. */
-export function validateConfig(data: unknown, file?: string): Config {
-  const result = configSchema.safeParse(data ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const where = issue.path.length ? issue.path.join('.') : '(root)';
-    return `${where}: ${issue.message}`;
-  });
-  throw new ConfigError(`invalid config:\n  ${problems.join('\n  ')}`, file);
-}
-
 /** Finds configs upward from each linted file's directory, once per directory. */
 export class ConfigResolver {
   private readonly explorer = lilconfig('migralint', {
@@ -67,7 +50,7 @@ export class ConfigResolver {
     let found = this.byDir.get(dir);
     if (!found) {
       found = this.explorer.search(dir).then(
-        (result: LilconfigResult) => toLoaded(result, dir),
+        (result: LilconfigResult) => toLoaded(result),
         (error: unknown) => {
           throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
         },
@@ -78,9 +61,15 @@ export class ConfigResolver {
   }
 }
 
-function toLoaded(result: LilconfigResult, fallbackDir: string): LoadedConfig {
-  if (!result || result.isEmpty) return { config: {}, dir: process.cwd() === fallbackDir ? fallbackDir : process.cwd() };
-  return { config: validateConfig(result.config, result.filepath), file: result.filepath, dir: path.dirname(result.filepath) };
+/** The validator (zod) is loaded only when there is a config to validate: it costs start-up time. */
+async function validate(data: unknown, file: string): Promise<Config> {
+  const { validateConfig } = await import('./validate.js');
+  return validateConfig(data, file);
+}
+
+async function toLoaded(result: LilconfigResult): Promise<LoadedConfig> {
+  if (!result || result.isEmpty) return { config: {}, dir: process.cwd() };
+  return { config: await validate(result.config, result.filepath), file: result.filepath, dir: path.dirname(result.filepath) };
 }
 
 export async function loadConfigFile(file: string): Promise<LoadedConfig> {
@@ -102,5 +91,5 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     data = jsonLoader(abs, content);
     if (path.basename(abs) === 'package.json') data = (data as { migralint?: unknown }).migralint ?? {};
   }
-  return { config: validateConfig(data, abs), file: abs, dir: path.dirname(abs) };
+  return { config: await validate(data, abs), file: abs, dir: path.dirname(abs) };
 }

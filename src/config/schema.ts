@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const SEVERITIES = ['off', 'info', 'warn', 'error'] as const;
+import { SEVERITIES } from './severities.js';
 
 const severity = z.enum(SEVERITIES);
 const ruleSetting = z.union([severity, z.tuple([severity]).rest(z.unknown())]);

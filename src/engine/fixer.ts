@@ -41,12 +41,37 @@ export class Fixer {
   fileEdit(stmt: AnalyzedStatement, local: LocalEdit): Edit | null {
     const item = stmt.item;
     if (item.kind !== 'sql') return null;
+    // SQL inside a host-language string: text that would end or change the literal cannot be inserted.
+    const forbid = item.origin?.forbid;
+    if (Array.isArray(forbid) && forbid.some((f) => typeof f === 'string' && local.text.includes(f))) return null;
     const span = { start: stmt.chunkSpan.start + local.start, end: stmt.chunkSpan.start + local.end };
     // An insertion touches no text, but its neighbours must be verbatim for the offset to be exact.
     const probe = span.start === span.end ? { start: Math.max(0, span.start - 1), end: span.end + 1 } : span;
     if (!isVerbatim(item.segments, probe)) return null;
     const file = toFileSpan(item.segments, span);
     return { start: file.start, end: file.end, text: local.text };
+  }
+
+  /**
+   * What follows the statement (and its `;`) on its last line when that is only blanks and a `--` comment:
+   * `end` is where that comment ends, relative to `stmt.sql`; `comment` is the text from the `;` to there
+   * (empty when there is no comment). Null when more SQL follows on the line, or for DSL operations.
+   */
+  lineTail(stmt: AnalyzedStatement): { end: number; comment: string } | null {
+    if (stmt.item.kind !== 'sql') return null;
+    const after = stmt.chunkSpanWithSemicolon.end;
+    const m = /^[ \t]*(--[^\r\n]*)?(?=\r?\n|\r|$)/.exec(stmt.item.text.slice(after));
+    if (!m) return null;
+    const comment = m[1] ? m[0].replace(/[ \t]+$/, '') : '';
+    return { end: after - stmt.chunkSpan.start + comment.length, comment };
+  }
+
+  /**
+   * Where text goes "right after" a statement, relative to `stmt.sql`: after its `;`, or after the comment that
+   * ends its line, so an inserted statement never takes over a comment written about this one.
+   */
+  afterStatement(stmt: AnalyzedStatement): number {
+    return this.lineTail(stmt)?.end ?? stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start;
   }
 
   /** Adds or removes CONCURRENTLY in the statement's text (no transaction handling). */
@@ -127,14 +152,23 @@ export class Fixer {
       (s) => s.index > stmt.index && s.kind === 'TransactionStmt' && (s.node.kind === 'TRANS_STMT_COMMIT' || s.node.kind === 'TRANS_STMT_ROLLBACK'),
     );
     const help = 'Move the statement after the COMMIT so it runs outside the transaction block.';
-    // Inside the framework's transaction or a one-query chunk, after the COMMIT is still not outside.
-    if (stmt.item.exec.wrapped || stmt.item.exec.oneQuery) return { kind: 'manual', help };
+    // Inside the framework's transaction or a one-query chunk, after the COMMIT is still not outside:
+    // say so, and give the framework's own way out.
+    if (stmt.item.exec.wrapped || stmt.item.exec.oneQuery) {
+      const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements);
+      const way = !escape ? 'Run this statement outside the migration tool\'s transaction.' : escape.kind === 'manual' ? escape.help : `${escape.description}.`;
+      return { kind: 'manual', help: `Moving it after the COMMIT is not enough: ${stmt.item.exec.reason}. Remove the BEGIN and COMMIT. ${way}` };
+    }
     if (!commit || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
       return { kind: 'manual', help };
     }
     const text = this.unit.file.text;
-    const whole = this.fileEdit(stmt, { start: 0, end: stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start, text: '' });
-    const commitEnd = this.fileEdit(commit, { start: commit.chunkSpanWithSemicolon.end - commit.chunkSpan.start, end: commit.chunkSpanWithSemicolon.end - commit.chunkSpan.start, text: '' });
+    // A comment at the end of the statement's line is about the statement: it moves with it.
+    const tail = this.lineTail(stmt);
+    const wholeEnd = tail?.end ?? stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start;
+    const whole = this.fileEdit(stmt, { start: 0, end: wholeEnd, text: '' });
+    const commitAt = this.afterStatement(commit);
+    const commitEnd = this.fileEdit(commit, { start: commitAt, end: commitAt, text: '' });
     if (!whole || !commitEnd) return { kind: 'manual', help };
     // Take the statement's whole lines when it stands alone on them.
     let start = whole.start;
@@ -149,7 +183,7 @@ export class Fixer {
     }
     const edits: Edit[] = [
       { start, end, text: '' },
-      { start: commitEnd.start, end: commitEnd.start, text: `${this.eol}${this.eol}${newText};` },
+      { start: commitEnd.start, end: commitEnd.start, text: `${this.eol}${this.eol}${newText};${tail?.comment ?? ''}` },
     ];
     // Later statements of the same transaction that use what this statement builds would break.
     const name: string | undefined = stmt.node.idxname ?? stmt.node.relation?.relname;

@@ -1,5 +1,6 @@
 import { Catalog } from '../catalog/catalog.js';
 import { loadParser } from '../sql/parse.js';
+import { loadPython } from '../sources/python/tree.js';
 import type { FileResult, FrameworkId, SeverityName } from '../types.js';
 import { fixToFixedPoint, type FixOutcome, type FixType } from './apply.js';
 import { DEFAULT_SETTINGS, lintSource } from './lint.js';
@@ -13,24 +14,38 @@ export interface LintTextOptions {
   settings?: Partial<LintSettings>;
   severities?: Record<string, SeverityName>;
   catalog?: Catalog;
+  /** Files next to the migration (Alembic's env.py …) by path; when given, no other file is read from disk. */
+  files?: Record<string, string>;
+}
+
+/** Loads every parser the engine needs (PostgreSQL's, tree-sitter Python): once per process. */
+export async function loadParsers(): Promise<void> {
+  await Promise.all([loadParser(), loadPython()]);
 }
 
 function optionsFor(o: LintTextOptions) {
   const catalog = o.catalog ?? new Catalog();
   if (!o.catalog && (o.tables || o.largeTables)) catalog.addConfig(o.tables, o.largeTables);
-  return { framework: o.framework, settings: { ...DEFAULT_SETTINGS, ...o.settings }, severities: o.severities, catalog };
+  const files = o.files;
+  const readFile = files ? (path: string) => files[path.replace(/\\/g, '/')] : undefined;
+  return { framework: o.framework, settings: { ...DEFAULT_SETTINGS, ...o.settings }, severities: o.severities, catalog, readFile };
 }
 
 /** Lints a text as if it were the file `filename` (default `migration.sql`): for tests, docs and the ESLint plugin. */
 export async function lintText(text: string, o: LintTextOptions = {}): Promise<FileResult> {
-  await loadParser();
+  await loadParsers();
   const bom = text.charCodeAt(0) === 0xfeff;
   return lintSource({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, optionsFor(o));
 }
 
-/** Applies fixes to a fixed point, as `--fix` does, without touching disk. */
+/**
+ * Applies fixes to a fixed point, as `--fix` does, without touching disk. A leading BOM is set aside while linting
+ * (as lintText and the CLI do) and kept in the result, as `--fix` writes it back.
+ */
 export async function fixText(text: string, o: LintTextOptions & { types?: FixType[]; rules?: string[] } = {}): Promise<FixOutcome> {
-  await loadParser();
+  await loadParsers();
   const opts = optionsFor(o);
-  return fixToFixedPoint({ path: o.filename ?? 'migration.sql', text, bom: false }, (f) => lintSource(f, opts), { types: o.types, rules: o.rules });
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const outcome = fixToFixedPoint({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, (f) => lintSource(f, opts), { types: o.types, rules: o.rules });
+  return bom ? { ...outcome, text: `\ufeff${outcome.text}` } : outcome;
 }

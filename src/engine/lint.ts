@@ -1,7 +1,7 @@
 import { analyzeUnit } from '../analysis/analyze.js';
 import { lockLabel } from '../analysis/locks.js';
 import { Catalog, displayName } from '../catalog/catalog.js';
-import { adapterFor, detectFramework } from '../sources/index.js';
+import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FileResult, Finding, FrameworkId, SeverityName, SourceFile } from '../types.js';
@@ -17,6 +17,10 @@ export interface LintOptions {
   /** Rule id → severity from config and --rule; rules not named use their default. */
   severities?: Record<string, SeverityName>;
   catalog?: Catalog;
+  /** Reads files next to a migration that tell how it runs (Alembic's env.py …); adapters fall back to disk. */
+  readFile?: (path: string) => string | undefined;
+  /** The host file's AST when the caller already parsed it (the ESLint plugin); adapters parse otherwise. */
+  hostAst?: unknown;
 }
 
 export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
@@ -35,11 +39,16 @@ function format(template: string, data: Record<string, string | number> | undefi
 export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const settings = options.settings;
   const catalog = options.catalog ?? Catalog.empty();
+  const lines = new LineIndex(file.text);
+  const notMigration = options.framework ? null : unrecognised(file.path, file.text);
+  if (notMigration) {
+    const span = { start: 0, end: 0 };
+    return { filePath: file.path, findings: [{ ruleId: 'unsupported-framework-construct', severity: 'warn', message: notMigration, span, loc: lines.loc(span) }], source: file.text };
+  }
   const framework = options.framework ?? detectFramework(file.path, file.text);
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
-  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m) });
-  const lines = new LineIndex(file.text);
+  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), readFile: options.readFile, hostAst: options.hostAst });
   const parsed = parseUnit(unit, lines);
   const statements = analyzeUnit(unit, parsed.statements, catalog, settings);
   const fixer = new Fixer(unit, statements, adapter);

@@ -22,12 +22,12 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
   const tx = s.facts.inTransaction;
   let at: Edit | null = null;
   if (!tx) {
-    const end = s.chunkSpanWithSemicolon.end - s.chunkSpan.start;
+    const end = ctx.fixer.afterStatement(s);
     at = ctx.fixer.fileEdit(s, { start: end, end, text: `${eol}${validate}` });
   } else if (tx.kind === 'explicit' && !s.item.exec.wrapped && !s.item.exec.oneQuery) {
     const commit = ctx.statements.find((c) => c.index > s.index && c.kind === 'TransactionStmt' && c.node.kind === 'TRANS_STMT_COMMIT' && c.itemIndex === s.itemIndex);
     if (commit) {
-      const end = commit.chunkSpanWithSemicolon.end - commit.chunkSpan.start;
+      const end = ctx.fixer.afterStatement(commit);
       at = ctx.fixer.fileEdit(commit, { start: end, end, text: `${eol}${validate}` });
     }
   }

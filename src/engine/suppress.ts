@@ -24,7 +24,7 @@ export function applySuppressions(
         const names = d.rules.length ? d.rules : ['*'];
         const matches = d.rules.length === 0 || d.rules.includes(f.ruleId);
         if (!matches) return;
-        const covers = d.kind === 'disable-file' || d.targetLine === f.loc.line;
+        const covers = d.kind === 'disable-file' || (f.loc.line >= d.targetLine && f.loc.line <= (d.targetEndLine ?? d.targetLine));
         if (!covers) return;
         suppressed = true;
         used[i]!.add(d.rules.length ? f.ruleId : names[0]!);

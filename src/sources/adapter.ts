@@ -10,6 +10,10 @@ export interface ExtractContext {
   settings: LintSettings;
   /** Warnings about the project's files (a malformed metadata.toml …), reported once per file. */
   warn(message: string): void;
+  /** Reads a file next to the migration (Alembic's env.py …); undefined when absent. Adapters fall back to disk. */
+  readFile?(path: string): string | undefined;
+  /** The host file's AST when the caller already has one (ESLint hands its ESTree to the JS adapters). */
+  hostAst?: unknown;
 }
 
 /** One framework family: how its files look, how its runner sends them, and how to write fixes in its terms. */

@@ -18,9 +18,13 @@ const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
 export function maskSql(text: string, options: MaskOptions): string {
   const binds = new Set(options.bindMarkers ?? []);
   if (!options.psql && !options.placeholders && binds.size === 0) return text;
-  const out = text.split('');
+  // Replacements as [start, text] pairs of equal length, applied once at the end: most files need none.
+  const edits: Array<[number, string]> = [];
+  const put = (at: number, replacement: string): void => {
+    edits.push([at, replacement]);
+  };
   const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+    put(from, text.slice(from, to).replace(/[^\r\n]/g, ' '));
   };
   const n = text.length;
   let i = 0;
@@ -78,7 +82,7 @@ export function maskSql(text: string, options: MaskOptions): string {
         const end = text.indexOf('}', i + 2);
         if (end > 0 && !text.slice(i, end).includes('\n')) {
           // An identifier of the same length keeps `${schema}.orders` parseable.
-          for (let k = i; k <= end; k++) out[k] = '_';
+          put(i, '_'.repeat(end + 1 - i));
           i = end + 1;
           continue;
         }
@@ -101,13 +105,13 @@ export function maskSql(text: string, options: MaskOptions): string {
       const prevIsColon = i > 0 && text[i - 1] === ':';
       if (!prevIsColon && next !== undefined) {
         if (options.psql && (next === "'" || next === '"')) {
-          out[i] = ' ';
+          put(i, ' ');
           i++;
           continue;
         }
         if ((options.psql || binds.has('colon')) && IDENT_START.test(next)) {
           // `:name` → ` name`: an identifier of the same length.
-          out[i] = ' ';
+          put(i, ' ');
           i++;
           while (i < n && IDENT_PART.test(text[i]!)) i++;
           continue;
@@ -118,23 +122,20 @@ export function maskSql(text: string, options: MaskOptions): string {
     }
     if (c === '%' && binds.has('percent')) {
       if (text[i + 1] === 's') {
-        out[i] = '$';
-        out[i + 1] = '1';
+        put(i, '$1');
         i += 2;
         continue;
       }
       if (text[i + 1] === '(') {
         const m = /^%\([A-Za-z0-9_]+\)s/.exec(text.slice(i, i + 80));
         if (m) {
-          out[i] = '$';
-          out[i + 1] = '1';
-          blank(i + 2, i + m[0].length);
+          put(i, `$1${' '.repeat(m[0].length - 2)}`);
           i += m[0].length;
           continue;
         }
       }
       if (text[i + 1] === '%') {
-        out[i] = ' ';
+        put(i, ' ');
         i += 2;
         continue;
       }
@@ -142,18 +143,24 @@ export function maskSql(text: string, options: MaskOptions): string {
     if (c === '?' && binds.has('question')) {
       // A knex binding is a value; `0` keeps the statement parseable. `??` is an identifier binding.
       if (text[i + 1] === '?') {
-        out[i] = 'x';
-        out[i + 1] = ' ';
+        put(i, 'x ');
         i += 2;
         continue;
       }
-      out[i] = '0';
+      put(i, '0');
       i++;
       continue;
     }
     i++;
   }
-  return out.join('');
+  if (edits.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const [start, replacement] of edits) {
+    out += text.slice(at, start) + replacement;
+    at = start + replacement.length;
+  }
+  return out + text.slice(at);
 }
 
 function skipQuoted(text: string, start: number, quote: string): number {

@@ -1,5 +1,6 @@
 import { loadModule, parseSync, scanSync, type ScanToken } from 'libpg-query';
 import type { PgNode, Span } from '../types.js';
+import { semicolonAfter, tokenBounds } from './lex.js';
 import { ByteOffsets } from './text.js';
 
 /** One statement as PostgreSQL's parser sees it, spans in UTF-16 offsets into the chunk text. */
@@ -57,28 +58,6 @@ function kindOf(stmt: PgNode): string {
   return Object.keys(stmt)[0] ?? 'Unknown';
 }
 
-/** Find the first/last non-`;` tokens inside [from, to), tokens sorted. */
-function trimToTokens(tokens: Token[], from: number, to: number, startAt: number): { span: Span; semi: number; next: number } | null {
-  let i = startAt;
-  while (i < tokens.length && tokens[i]!.end <= from) i++;
-  let first = -1;
-  let last = -1;
-  let semi = -1;
-  let k = i;
-  for (; k < tokens.length && tokens[k]!.start < to; k++) {
-    const t = tokens[k]!;
-    if (t.name === 'ASCII_59') continue;
-    if (first < 0) first = k;
-    last = k;
-  }
-  // The `;` that ends the statement, if any, is the next token at or after `to`.
-  let j = last >= 0 ? last + 1 : i;
-  while (j < tokens.length && tokens[j]!.name !== 'ASCII_59' && tokens[j]!.start < to) j++;
-  if (j < tokens.length && tokens[j]!.name === 'ASCII_59') semi = tokens[j]!.end;
-  if (first < 0) return null;
-  return { span: { start: tokens[first]!.start, end: tokens[last]!.end }, semi, next: k };
-}
-
 /**
  * Parses a chunk of SQL with PostgreSQL's own parser. When the chunk does not parse as a whole, it is split
  * on top-level `;` with PostgreSQL's scanner and each piece is parsed alone, so one bad statement is one error
@@ -87,26 +66,25 @@ function trimToTokens(tokens: Token[], from: number, to: number, startAt: number
 export function parseChunk(text: string): ChunkParse {
   if (text.trim() === '') return { statements: [], errors: [] };
   const bytes = new ByteOffsets(text);
-  const tokens = scanTokens(text, bytes);
-  if (tokens !== null && tokens.every((t) => t.name === 'ASCII_59')) return { statements: [], errors: [] };
+  let result;
   try {
-    const result = parseSync(text);
-    const statements: ParsedStatement[] = [];
-    let cursor = 0;
-    for (const raw of result.stmts ?? []) {
-      const from = bytes.toUtf16(raw.stmt_location ?? 0);
-      const to = raw.stmt_len ? bytes.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-      const trimmed = tokens ? trimToTokens(tokens, from, to, cursor) : null;
-      if (trimmed) cursor = trimmed.next;
-      const span = trimmed?.span ?? { start: from, end: to };
-      const semi = trimmed && trimmed.semi >= 0 ? trimmed.semi : span.end;
-      statements.push({ stmt: raw.stmt as PgNode, kind: kindOf(raw.stmt as PgNode), span, spanWithSemicolon: { start: span.start, end: semi } });
-    }
-    return { statements, errors: [] };
+    result = parseSync(text);
   } catch (error) {
+    const tokens = scanTokens(text, bytes);
     if (tokens === null) return { statements: [], errors: [wholeChunkError(text, bytes, error)] };
+    if (tokens.every((t) => t.name === 'ASCII_59')) return { statements: [], errors: [] };
     return parsePieces(text, tokens);
   }
+  const statements: ParsedStatement[] = [];
+  for (const raw of result.stmts ?? []) {
+    const from = bytes.toUtf16(raw.stmt_location ?? 0);
+    const to = raw.stmt_len ? bytes.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
+    const bounds = tokenBounds(text, from, to);
+    if (!bounds) continue;
+    const semi = semicolonAfter(text, bounds.end);
+    statements.push({ stmt: raw.stmt as PgNode, kind: kindOf(raw.stmt as PgNode), span: bounds, spanWithSemicolon: { start: bounds.start, end: semi >= 0 ? semi : bounds.end } });
+  }
+  return { statements, errors: [] };
 }
 
 function wholeChunkError(text: string, bytes: ByteOffsets, error: unknown): ParseError {

@@ -1,0 +1,51 @@
+// npm run bench: end-to-end speed of the built CLI on generated corpora (not a test: numbers, not pass/fail).
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeSqlCorpus } from './sql-corpus.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'migralint.js');
+if (!existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js'))) {
+  console.error('bench: build first (npm run build)');
+  process.exit(2);
+}
+const work = path.join(root, '.bench');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+
+/** Runs the CLI under /usr/bin/time when present, for peak RSS; wall time measured here. */
+function timeCli(args: string[]): { ms: number; rssMB?: number; code: number | null } {
+  const hasTime = existsSync('/usr/bin/time');
+  const cmd = hasTime ? '/usr/bin/time' : process.execPath;
+  const argv = hasTime ? ['-f', '%M', process.execPath, bin, ...args] : [bin, ...args];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const kb = hasTime ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { ms, rssMB: Number.isFinite(kb) ? kb / 1024 : undefined, code: r.status };
+}
+
+function report(name: string, stats: { files: number; statements: number; bytes: number }, run: { ms: number; rssMB?: number; code: number | null }) {
+  const s = run.ms / 1000;
+  console.log(
+    `${name.padEnd(10)} ${stats.files} files, ${stats.statements} statements, ${(stats.bytes / 1e6).toFixed(2)} MB in ${s.toFixed(2)} s: ` +
+      `${(stats.files / s).toFixed(0)} files/s, ${(stats.bytes / 1e6 / s).toFixed(2)} MB/s, ${(stats.statements / s).toFixed(0)} statements/s, ` +
+      `peak RSS ${run.rssMB ? `${run.rssMB.toFixed(0)} MB` : 'n/a'} (exit ${run.code})`,
+  );
+}
+
+console.log(`migralint bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+const sqlDir = path.join(work, 'sql');
+const sql = writeSqlCorpus(sqlDir);
+report('sql', sql, timeCli([sqlDir, '--format', 'json', '--output-file', path.join(work, 'sql.json')]));
+
+// One file, process start to exit: the pre-commit case. Median of 7.
+const one = path.join(work, 'one.sql');
+writeFileSync(one, 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
+const times: number[] = [];
+for (let i = 0; i < 7; i++) times.push(timeCli([one, '--format', 'json']).ms);
+times.sort((a, b) => a - b);
+console.log(`one file   process start to exit: median ${times[3]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times[6]!.toFixed(0)})`);

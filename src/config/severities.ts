@@ -1,0 +1,1 @@
+export const SEVERITIES = ['off', 'info', 'warn', 'error'] as const;

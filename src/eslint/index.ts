@@ -1,0 +1,33 @@
+/**
+ * migralint's ESLint plugin (`migralint/eslint`): the `migralint/sql` language for `.sql` migrations, one rule
+ * per migralint rule for SQL and JS/TS migration files, and `configs.recommended`.
+ *
+ * ESLint rules run synchronously, but PostgreSQL's parser (libpg-query, WASM) loads asynchronously. This ES
+ * module therefore awaits the parser at top level: ESLint's `import()` of the plugin (flat config loading is
+ * async) resolves only once the parser is ready, so every rule can lint synchronously. ESLint ≥ 9.15 loads
+ * flat configs with `import()`, never `require()`, so the top-level await is always honoured.
+ */
+import { loadParser } from '../sql/parse.js';
+import { sqlLanguage } from './language.js';
+import { eslintRules, recommendedRules } from './rules.js';
+
+await loadParser();
+
+const MIGRATION_FILES = ['**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}', '**/migration/**/*.{js,cjs,mjs,ts,cts,mts}', '**/db/migrate/**/*.{js,cjs,mjs,ts,cts,mts}'];
+
+const plugin = {
+  meta: { name: 'migralint', version: '0.1.0' },
+  languages: { sql: sqlLanguage },
+  rules: eslintRules,
+  configs: {} as Record<string, unknown>,
+};
+
+const sqlRules = recommendedRules;
+
+plugin.configs.recommended = [
+  { name: 'migralint/recommended/sql', files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', rules: sqlRules },
+  { name: 'migralint/recommended/js', files: MIGRATION_FILES, plugins: { migralint: plugin }, rules: recommendedRules },
+];
+
+export { sqlLanguage, eslintRules as rules };
+export default plugin;

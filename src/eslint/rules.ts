@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { lintOptionsFromConfig } from '../config/options.js';
+import { lintSource } from '../engine/lint.js';
+import type { RuleMeta } from '../engine/rule.js';
+import type { Edit, FileResult, Finding } from '../types.js';
+import { ALL_RULE_META } from '../../rules/index.js';
+import { configForFile } from './config.js';
+
+/** The parts of ESLint's rule context the plugin uses (ESLint 9.15 – 10). */
+export interface Context {
+  filename: string;
+  physicalFilename?: string;
+  sourceCode: { text: string; ast: any };
+  report(descriptor: Record<string, unknown>): void;
+}
+
+export interface Fixer {
+  replaceTextRange(range: [number, number], text: string): unknown;
+}
+
+const results = new WeakMap<object, FileResult>();
+
+/**
+ * The migralint result for the file ESLint is linting: the core pipeline run ONCE per SourceCode (every
+ * migralint/* rule reads the same result), with the migralint config found for the file. For JS/TS the AST
+ * ESLint already has goes to the extractor; `.sql` files are read by the adapters as in the CLI.
+ */
+export function resultFor(context: Context): FileResult {
+  const sourceCode = context.sourceCode;
+  const cached = results.get(sourceCode);
+  if (cached) return cached;
+  const filePath = context.physicalFilename ?? context.filename;
+  const found = configForFile(filePath);
+  const options = lintOptionsFromConfig(found.config, found.dir, filePath);
+  const ast = sourceCode.ast;
+  const hostAst = ast && ast.type === 'Program' && !ast.migralintSql ? ast : undefined;
+  const result = lintSource({ path: path.resolve(filePath), text: sourceCode.text, bom: false }, { ...options, hostAst });
+  if (found.problem) {
+    result.findings.unshift({ ruleId: 'framework-config', severity: 'warn', message: found.problem, span: { start: 0, end: 0 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
+  }
+  results.set(sourceCode, result);
+  return result;
+}
+
+function toFix(edits: Edit[]) {
+  return (fixer: Fixer) => edits.map((e) => fixer.replaceTextRange([e.start, e.end], e.text));
+}
+
+function report(context: Context, f: Finding): void {
+  context.report({
+    loc: { start: { line: f.loc.line, column: f.loc.column - 1 }, end: { line: f.loc.endLine, column: f.loc.endColumn - 1 } },
+    message: f.message,
+    fix: f.fix ? toFix(f.fix.edits) : null,
+    suggest: (f.suggestions ?? []).map((s) => ({ desc: s.description, fix: toFix(s.edits) })),
+  });
+}
+
+const DOCS_BASE = 'https://github.com/migralint/migralint/blob/main/docs/rules/';
+
+/** One ESLint rule per migralint rule (engine findings included): it reports that rule's findings from the shared result. */
+export function eslintRule(meta: RuleMeta) {
+  return {
+    meta: {
+      type: meta.category === 'engine' ? ('problem' as const) : ('problem' as const),
+      docs: { description: meta.description, recommended: meta.defaultSeverity !== 'off', url: `${DOCS_BASE}${meta.id}.md` },
+      ...(meta.fix === 'safe' ? { fixable: 'code' as const } : {}),
+      hasSuggestions: meta.fix !== 'none',
+      schema: [],
+    },
+    create(context: Context) {
+      return {
+        Program() {
+          for (const f of resultFor(context).findings) if (f.ruleId === meta.id) report(context, f);
+        },
+      };
+    },
+  };
+}
+
+export const eslintRules = Object.fromEntries(ALL_RULE_META.map((m) => [m.id, eslintRule(m)]));
+
+/** ESLint severities for `configs.recommended`: migralint's defaults (info shows as a warning). */
+export const recommendedRules: Record<string, 'error' | 'warn' | 'off'> = Object.fromEntries(
+  ALL_RULE_META.map((m) => [`migralint/${m.id}`, m.defaultSeverity === 'error' ? 'error' : m.defaultSeverity === 'off' ? 'off' : 'warn']),
+);

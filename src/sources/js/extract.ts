@@ -1,0 +1,368 @@
+import { parseSync as parseJsSync } from 'oxc-parser';
+import { scanLineDirectives } from '../../engine/directives.js';
+import { maskSql } from '../../sql/mask.js';
+import { parseChunk } from '../../sql/parse.js';
+import { maskOptionsFor } from '../../sql/statements.js';
+import type { AdapterNote, ExecutionContext, FrameworkId, MigrationUnit, SourceFile, Span, UnitItem } from '../../types.js';
+import type { ExtractContext } from '../adapter.js';
+import { chainOf, firstParamName, isFunction, keyName, literalValue, property, rangeOf, unwrap, walk, type Node } from './estree.js';
+import { concatPieces, stringPiece, templatePiece, type SqlPiece } from './literals.js';
+
+/** A DSL call expressed as the SQL it runs. */
+export interface OperationSpec {
+  sql: string;
+  /** The node the finding lands on (the call). */
+  at: Node;
+  call: string;
+  origin?: Record<string, unknown>;
+}
+
+/** What the extractor learnt about the file as a whole: for execution models and fix writers. */
+export interface JsFileFacts {
+  text: string;
+  /** `export …` syntax (ESM / TypeScript) rather than `exports.x =` / `module.exports`. */
+  esm: boolean;
+  /** `module.exports = { … }`: the object literal's range. */
+  moduleExportsObject?: [number, number];
+  /** Knex `config` export: its `transaction` value and the object literal's range. */
+  knexConfig?: { transaction: unknown; object: [number, number] };
+  /** node-pg-migrate `pgm.noTransaction()` in up(). */
+  noTransaction: boolean;
+  /** TypeORM: `transaction = false` / `true` as a class field; class body range and first member start. */
+  classTransaction?: unknown;
+  classBody?: { start: number; end: number; firstMember?: number };
+  /** The up() function: its body range and the start of its first statement. */
+  up?: { bodyStart: number; bodyEnd: number; firstStatement?: number; expressionBody: boolean; param?: string };
+  /** The transaction mode the dialect settled on, for its fix writers (TypeORM: all | each | none). */
+  mode?: string;
+  /** Number of SQL statements / operations in up(), filled in after extraction. */
+  itemCount: number;
+}
+
+/** Framework-specific parts of the one extractor. */
+export interface JsDialect {
+  id: FrameworkId;
+  /** DSL calls of this framework, as SQL; null when `call` is not one. */
+  operations?(call: Node, env: ExtractEnv): OperationSpec[] | null;
+  /** The execution model of this file. */
+  exec(facts: JsFileFacts, ctx: ExtractContext): { exec: ExecutionContext; assumption?: string };
+}
+
+export interface ExtractEnv {
+  text: string;
+  /** Follows an identifier to its `const` string/array/object initializer in the file. */
+  resolve(node: Node | null | undefined): Node | null;
+  note(message: string, node: Node, ruleId?: AdapterNote['ruleId']): void;
+}
+
+const JS_CALLEES_DEFAULT = ['knex.raw', 'knex.schema.raw', 'queryRunner.query', 'pgm.sql', 'queryInterface.sequelize.query', 'db.runSql'];
+
+/** Member names whose call passes SQL text on, whatever the receiver is called. */
+function isSqlCallee(chain: string, params: Set<string>, extra: string[]): boolean {
+  if (extra.includes(chain) || JS_CALLEES_DEFAULT.includes(chain)) return true;
+  const dot = chain.lastIndexOf('.');
+  if (dot < 0) return false;
+  const obj = chain.slice(0, dot);
+  const member = chain.slice(dot + 1);
+  const base = obj.split('.').pop()!;
+  switch (member) {
+    case 'raw': // knex.raw, trx.raw, knex.schema.raw, sql.raw (Kysely)
+      return true;
+    case 'runSql': // db-migrate
+      return true;
+    case 'query': // TypeORM queryRunner.query, Sequelize queryInterface.sequelize.query, pgm.db.query
+      return base === 'queryRunner' || base === 'sequelize' || (base === 'db' && obj !== 'db') || params.has(obj);
+    case 'sql': // node-pg-migrate pgm.sql
+      return params.has(obj) || base === 'pgm';
+    default:
+      return false;
+  }
+}
+
+/** A raw-SQL call is one the migration runs, not a value handed to another call (`defaultTo(knex.raw('now()'))`). */
+function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
+  let child = node;
+  let p = parents.get(node);
+  while (p) {
+    switch (p.type) {
+      case 'AwaitExpression':
+      case 'ParenthesizedExpression':
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'ChainExpression':
+      case 'SequenceExpression':
+      case 'ConditionalExpression':
+      case 'LogicalExpression':
+        break;
+      case 'ExpressionStatement':
+      case 'ReturnStatement':
+      case 'VariableDeclarator':
+      case 'AssignmentExpression':
+        return true;
+      case 'ArrowFunctionExpression':
+        return p.body === child;
+      case 'MemberExpression':
+        // sql`…`.execute(db), knex.raw(…).then(…)
+        if (p.object !== child || p.property?.type !== 'Identifier' || !['execute', 'then', 'catch', 'finally', 'transacting'].includes(p.property.name)) return false;
+        break;
+      case 'CallExpression':
+        if (p.callee === child) break;
+        return false;
+      case 'ArrayExpression': {
+        const call = parents.get(p);
+        const chain = call?.type === 'CallExpression' ? chainOf(call.callee) : null;
+        if (chain !== 'Promise.all' && chain !== 'Promise.allSettled') return false;
+        child = call!;
+        p = parents.get(call!);
+        continue;
+      }
+      default:
+        return false;
+    }
+    child = p;
+    p = parents.get(p);
+  }
+  return false;
+}
+
+export interface ParsedJs {
+  program: Node | null;
+  error?: { message: string; span: Span };
+}
+
+/** The CLI's parse: oxc-parser, ESTree with TypeScript, UTF-16 offsets. */
+export function parseJs(file: SourceFile): ParsedJs {
+  const lang = /\.(c|m)?tsx?$/i.test(file.path) ? (/x$/i.test(file.path) ? 'tsx' : 'ts') : /\.jsx$/i.test(file.path) ? 'jsx' : 'js';
+  try {
+    const r = parseJsSync(file.path, file.text, { lang, sourceType: 'unambiguous', preserveParens: false } as never);
+    const err = r.errors.find((e) => e.severity === 'Error') ?? r.errors[0];
+    if (err) {
+      const label = err.labels?.[0];
+      return { program: null, error: { message: err.message, span: { start: label?.start ?? 0, end: label?.end ?? 0 } } };
+    }
+    return { program: r.program as unknown as Node };
+  } catch (error) {
+    return { program: null, error: { message: (error as Error).message, span: { start: 0, end: 0 } } };
+  }
+}
+
+function gatherFacts(program: Node, text: string): { facts: JsFileFacts; up: Node[]; down: Node[] } {
+  const facts: JsFileFacts = { text, esm: false, noTransaction: false, itemCount: 0 };
+  const up: Node[] = [];
+  const down: Node[] = [];
+  const addFn = (name: string | undefined, fn: Node | null | undefined): void => {
+    const f = unwrap(fn);
+    if (!isFunction(f)) return;
+    if (name === 'up') up.push(f);
+    else if (name === 'down') down.push(f);
+  };
+  for (const stmt of program.body ?? []) {
+    if (stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration') facts.esm = true;
+  }
+  walk(program, (n) => {
+    switch (n.type) {
+      case 'FunctionDeclaration':
+        addFn(n.id?.name, n);
+        break;
+      case 'VariableDeclarator':
+        if (n.id?.type === 'Identifier') {
+          addFn(n.id.name, n.init);
+          if (n.id.name === 'config' && unwrap(n.init)?.type === 'ObjectExpression') {
+            const obj = unwrap(n.init)!;
+            facts.knexConfig = { transaction: literalValue(property(obj, 'transaction')?.value), object: rangeOf(obj) };
+          }
+        }
+        break;
+      case 'AssignmentExpression': {
+        const left = chainOf(n.left);
+        if (left === 'module.exports' && unwrap(n.right)?.type === 'ObjectExpression') {
+          facts.moduleExportsObject = rangeOf(unwrap(n.right)!);
+          const cfg = property(n.right, 'config');
+          if (cfg && unwrap(cfg.value)?.type === 'ObjectExpression') {
+            facts.knexConfig = { transaction: literalValue(property(cfg.value, 'transaction')?.value), object: rangeOf(unwrap(cfg.value)!) };
+          }
+        }
+        if (left && /^(module\.)?exports\.(up|down)$/.test(left)) addFn(left.endsWith('up') ? 'up' : 'down', n.right);
+        if (left && /^(module\.)?exports\.config$/.test(left) && unwrap(n.right)?.type === 'ObjectExpression') {
+          facts.knexConfig = { transaction: literalValue(property(n.right, 'transaction')?.value), object: rangeOf(unwrap(n.right)!) };
+        }
+        break;
+      }
+      case 'Property':
+        addFn(keyName(n), n.value);
+        break;
+      case 'MethodDefinition':
+        if (n.key?.type === 'Identifier') addFn(n.key.name, n.value);
+        break;
+      case 'PropertyDefinition':
+        if (keyName(n) === 'transaction' && !n.static) facts.classTransaction = literalValue(n.value);
+        break;
+      case 'ClassBody':
+        facts.classBody ??= { start: rangeOf(n)[0], end: rangeOf(n)[1], firstMember: n.body[0] ? rangeOf(n.body[0])[0] : undefined };
+        break;
+      case 'CallExpression': {
+        const c = chainOf(n.callee);
+        if (c && /(^|\.)noTransaction$/.test(c)) facts.noTransaction = true;
+        break;
+      }
+    }
+  });
+  const first = up[0];
+  if (first) {
+    const body = first.body;
+    const expressionBody = body?.type !== 'BlockStatement';
+    const [bs, be] = rangeOf(body);
+    facts.up = { bodyStart: bs, bodyEnd: be, expressionBody, param: firstParamName(first), firstStatement: !expressionBody && body.body[0] ? rangeOf(body.body[0])[0] : undefined };
+  }
+  return { facts, up, down };
+}
+
+/**
+ * The one extractor over ESTree, for every JS/TS framework and for both parsers (oxc in the CLI, ESLint's own
+ * AST in the plugin): SQL in string and template literals passed to raw-SQL calls, DSL operations through the
+ * dialect, suppression comments, and the framework's execution model.
+ */
+export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDialect, hostAst?: unknown): MigrationUnit {
+  const text = file.text;
+  const notes: AdapterNote[] = [];
+  const unit: MigrationUnit = { file, framework: dialect.id, items: [], directives: scanLineDirectives(text, '//'), notes };
+  let program = hostAst as Node | undefined;
+  if (!program) {
+    const parsed = parseJs(file);
+    if (!parsed.program) {
+      notes.push({ ruleId: 'parse-error', severity: 'error', message: `Could not parse this file as JavaScript/TypeScript: ${parsed.error?.message ?? 'syntax error'}`, span: parsed.error?.span ?? { start: 0, end: 0 } });
+      return unit;
+    }
+    program = parsed.program;
+  }
+
+  const { facts, up, down } = gatherFacts(program, text);
+  const skip = ctx.settings.includeDown ? [] : down.map((d) => rangeOf(d));
+  const inDown = (n: Node): boolean => {
+    const [s] = rangeOf(n);
+    return skip.some(([a, b]) => s >= a && s < b);
+  };
+  const params = new Set<string>();
+  for (const fn of [...up, ...down]) {
+    const p = firstParamName(fn);
+    if (p) params.add(p);
+  }
+
+  // const bindings with literal initializers, for `const sql = '…'; await knex.raw(sql)`.
+  const consts = new Map<string, Node | null>();
+  const parents = new Map<Node, Node>();
+  const calls: Node[] = [];
+  walk(program, (n, parent) => {
+    if (parent) parents.set(n, parent);
+    if (n.type === 'VariableDeclarator' && n.id?.type === 'Identifier' && n.init) {
+      const kind = parent?.kind;
+      // A name bound twice is ambiguous: never resolve it.
+      consts.set(n.id.name, consts.has(n.id.name) || kind !== 'const' ? null : n.init);
+    }
+    if (n.type === 'CallExpression' || n.type === 'TaggedTemplateExpression') calls.push(n);
+  });
+
+  const env: ExtractEnv = {
+    text,
+    resolve(node) {
+      let n = unwrap(node);
+      for (let hops = 0; n && n.type === 'Identifier' && hops < 5; hops++) n = unwrap(consts.get(n.name) ?? null);
+      return n;
+    },
+    note(message, node, ruleId = 'unsupported-framework-construct') {
+      const [start, end] = rangeOf(node);
+      notes.push({ ruleId, message, span: { start, end }, severity: ruleId === 'parse-error' ? 'error' : 'info' });
+    },
+  };
+
+  const mask = maskOptionsFor(dialect.id);
+  const toPiece = (arg: Node, callName: string): SqlPiece | null => {
+    const parts: Node[] = [];
+    const flatten = (n: Node): boolean => {
+      const u = unwrap(n)!;
+      if (u.type === 'BinaryExpression' && u.operator === '+') return flatten(u.left) && flatten(u.right);
+      const r = env.resolve(u);
+      if (r && (r.type === 'Literal' && typeof r.value === 'string')) {
+        parts.push(r);
+        return true;
+      }
+      if (r && r.type === 'TemplateLiteral') {
+        parts.push(r);
+        return true;
+      }
+      return false;
+    };
+    if (!flatten(arg)) {
+      const u = unwrap(arg)!;
+      env.note(
+        u.type === 'BinaryExpression'
+          ? `SQL built by concatenation with a value migralint cannot read is passed to ${callName}; it is not linted.`
+          : `The SQL passed to ${callName} is not a literal migralint can read; it is not linted.`,
+        arg,
+      );
+      return null;
+    }
+    return concatPieces(
+      parts.map((p) => {
+        const [s, e] = rangeOf(p);
+        return p.type === 'Literal' ? stringPiece(text, s, e) : templatePiece(text, { start: s, end: e }, p.quasis.map((q: Node) => ({ start: rangeOf(q)[0], end: rangeOf(q)[1] })));
+      }),
+    );
+  };
+
+  const { exec, assumption } = dialect.exec(facts, ctx);
+  unit.assumption = assumption;
+  const origin = { js: facts };
+  const items: Array<{ at: number; item: UnitItem }> = [];
+  const addSql = (piece: SqlPiece | null, node: Node, callName: string): void => {
+    if (!piece) return;
+    if (piece.placeholders > 0 && parseChunk(maskSql(piece.text, mask)).errors.length > 0) {
+      env.note(`${callName}: a \`\${…}\` stands where the SQL needs a name or keyword, so the statement cannot be read; it is not linted.`, node);
+      return;
+    }
+    items.push({ at: rangeOf(node)[0], item: { kind: 'sql', text: piece.text, segments: piece.segments, exec, origin: { ...origin, call: callName, callRange: rangeOf(node) } } });
+  };
+  const extra = Array.isArray(ctx.settings.frameworkOptions?.[dialect.id]?.callees) ? (ctx.settings.frameworkOptions![dialect.id]!.callees as string[]) : [];
+
+  for (const call of calls) {
+    if (inDown(call)) continue;
+    if (call.type === 'TaggedTemplateExpression') {
+      const tag = chainOf(call.tag);
+      if (tag !== 'sql' && !extra.includes(tag ?? '')) continue;
+      if (!isExecuted(call, parents)) continue;
+      const q = call.quasi;
+      const [s, e] = rangeOf(q);
+      addSql(templatePiece(text, { start: s, end: e }, q.quasis.map((x: Node) => ({ start: rangeOf(x)[0], end: rangeOf(x)[1] }))), call, `${tag}\`…\``);
+      continue;
+    }
+    const chain = chainOf(call.callee);
+    if (chain && isSqlCallee(chain, params, extra) && call.arguments.length > 0) {
+      if (!isExecuted(call, parents)) continue;
+      addSql(toPiece(call.arguments[0], chain), call, chain);
+      continue;
+    }
+    const ops = dialect.operations?.(call, env);
+    if (ops) {
+      for (const op of ops) {
+        const [start, end] = rangeOf(op.at);
+        items.push({ at: start, item: { kind: 'operation', sql: op.sql, span: { start, end }, exec, call: op.call, origin: { ...origin, ...op.origin } } });
+      }
+    }
+  }
+  items.sort((a, b) => a.at - b.at);
+  unit.items = items.map((i) => i.item);
+  facts.itemCount = unit.items.length;
+  return unit;
+}
+
+/** SQL identifier as PostgreSQL needs it written. */
+export function ident(name: string): string {
+  // Always quoted: a table called `user` or `order` must not read as a keyword.
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `public.orders` → `"public"."orders"`. */
+export function qualified(name: string): string {
+  return name.split('.').map(ident).join('.');
+}

@@ -1,0 +1,162 @@
+import { createRequire } from 'node:module';
+import { Language, Parser } from 'web-tree-sitter';
+
+/**
+ * Python syntax trees from tree-sitter-python (WASM): no Python interpreter runs, and migration code is never
+ * executed. The grammar is loaded once per process (`await loadPython()`); parsing is synchronous after that.
+ * Each tree is copied into plain objects and freed at once, so no WASM memory outlives a file.
+ */
+export interface PyNode {
+  type: string;
+  /** UTF-16 offsets into the file text (web-tree-sitter reports string input in UTF-16 units). */
+  start: number;
+  end: number;
+  named: boolean;
+  /** The grammar's field name of this node in its parent (`function`, `arguments`, `name`, `value` …). */
+  field: string | null;
+  children: PyNode[];
+  /** An ERROR node, or a token the parser had to invent (MISSING). */
+  error: boolean;
+  parent: PyNode | null;
+}
+
+let parser: Parser | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads web-tree-sitter and the Python grammar once per process. */
+export function loadPython(): Promise<void> {
+  loading ??= (async () => {
+    await Parser.init();
+    const wasm = createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+    const language = await Language.load(wasm);
+    const p = new Parser();
+    p.setLanguage(language);
+    parser = p;
+  })();
+  return loading;
+}
+
+export function pythonReady(): boolean {
+  return parser !== undefined;
+}
+
+/** Parses Python source into plain nodes. Throws if loadPython() was not awaited first. */
+export function parsePython(text: string): PyNode {
+  if (!parser) throw new Error('Python parser not loaded: await loadPython() first');
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    const cursor = tree.walk();
+    try {
+      return copy(cursor, null);
+    } finally {
+      cursor.delete();
+    }
+  } finally {
+    tree.delete();
+  }
+}
+
+type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
+
+function copy(cursor: Cursor, parent: PyNode | null): PyNode {
+  const type = cursor.nodeType;
+  const node: PyNode = {
+    type,
+    start: cursor.startIndex,
+    end: cursor.endIndex,
+    named: cursor.nodeIsNamed,
+    field: cursor.currentFieldName,
+    children: [],
+    error: type === 'ERROR' || cursor.nodeIsMissing,
+    parent,
+  };
+  if (cursor.gotoFirstChild()) {
+    do node.children.push(copy(cursor, node));
+    while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  }
+  return node;
+}
+
+/** The first ERROR or MISSING node in document order. */
+export function firstError(node: PyNode): PyNode | null {
+  if (node.error) return node;
+  for (const c of node.children) {
+    const e = firstError(c);
+    if (e) return e;
+  }
+  return null;
+}
+
+export function hasError(node: PyNode): boolean {
+  return firstError(node) !== null;
+}
+
+export function child(node: PyNode, field: string): PyNode | undefined {
+  return node.children.find((c) => c.field === field);
+}
+
+export function namedChildren(node: PyNode): PyNode[] {
+  return node.children.filter((c) => c.named && c.type !== 'comment');
+}
+
+export function textOf(src: string, node: PyNode): string {
+  return src.slice(node.start, node.end);
+}
+
+/** `op.create_index`, `migrations.AddIndex`, `op.get_context().autocommit_block` (calls shown as `()`). */
+export function dottedName(src: string, node: PyNode | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') return textOf(src, node);
+  if (node.type === 'attribute') {
+    const obj = dottedName(src, child(node, 'object'));
+    const attr = child(node, 'attribute');
+    return obj !== undefined && attr ? `${obj}.${textOf(src, attr)}` : undefined;
+  }
+  if (node.type === 'call') {
+    const fn = dottedName(src, child(node, 'function'));
+    return fn === undefined ? undefined : `${fn}()`;
+  }
+  return undefined;
+}
+
+/** Positional and keyword arguments of a call. */
+export interface CallArgs {
+  positional: PyNode[];
+  keywords: Map<string, PyNode>;
+  /** `*args` / `**kwargs` present: the call's arguments are not all visible. */
+  splat: boolean;
+  list: PyNode | undefined;
+}
+
+export function callArgs(src: string, call: PyNode): CallArgs {
+  const list = child(call, 'arguments');
+  const out: CallArgs = { positional: [], keywords: new Map(), splat: false, list };
+  for (const a of list ? namedChildren(list) : []) {
+    if (a.type === 'keyword_argument') {
+      const name = child(a, 'name');
+      const value = child(a, 'value');
+      if (name && value) out.keywords.set(textOf(src, name), value);
+    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') out.splat = true;
+    else out.positional.push(a);
+  }
+  return out;
+}
+
+/** The argument at `position` or named `name`. */
+export function arg(args: CallArgs, position: number, name: string): PyNode | undefined {
+  return args.keywords.get(name) ?? (position >= 0 ? args.positional[position] : undefined);
+}
+
+/** The Python statement (a child of a block or the module) that holds `node`. */
+export function enclosingStatement(node: PyNode): PyNode {
+  let n = node;
+  while (n.parent && n.parent.type !== 'block' && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+export function walk(node: PyNode, visit: (n: PyNode) => boolean | void): void {
+  if (visit(node) === false) return;
+  for (const c of node.children) walk(c, visit);
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ESLint as ESLint10 } from 'eslint';
+import { ESLint as ESLint9 } from 'eslint-9';
+import { ESLint as ESLint915 } from 'eslint-9-15';
+import tseslint from 'typescript-eslint';
+import plugin from '../../src/eslint/index.js';
+import { ConfigResolver } from '../../src/config/load.js';
+import { lintOptionsFromConfig } from '../../src/config/options.js';
+import { lintSource } from '../../src/engine/lint.js';
+import { fixToFixedPoint } from '../../src/engine/apply.js';
+import { frameworkFixtures, ROOT } from '../helpers/fixtures.js';
+
+const recommended = (plugin.configs as any).recommended as any[];
+const config = [
+  ...recommended,
+  { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+  // Generated headers carry `/* eslint-disable camelcase */`; ESLint would report (and --fix remove) it here.
+  { linterOptions: { reportUnusedDisableDirectives: 'off' } },
+];
+
+/** The CLI's path: async config discovery (lilconfig), oxc-parser for JS/TS, the same core. */
+async function cliLint(file: string) {
+  const loaded = await new ConfigResolver().forFile(file);
+  const options = lintOptionsFromConfig(loaded.config, loaded.dir, file);
+  const text = readFileSync(file, 'utf8');
+  return { options, result: lintSource({ path: file, text, bom: false }, options), text };
+}
+
+const VERSIONS = [
+  ['eslint 10', ESLint10],
+  ['eslint 9 (latest)', ESLint9],
+  ['eslint 9.15', ESLint915],
+] as const;
+
+describe.each(VERSIONS)('%s reports what the CLI reports', (_name, ESLint) => {
+  const eslint = new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: config as any });
+  const fixer = new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: config as any, fix: true });
+
+  it.each(frameworkFixtures().map((f) => [path.relative(ROOT, f), f]))('%s', async (_rel, file) => {
+    const { result, text, options } = await cliLint(file);
+    const [res] = await eslint.lintFiles([file]);
+    // ESLint's own notes (an unused `/* eslint-disable camelcase */` in a generated header) are not migralint's.
+    const fromEslint = res!.messages.filter((m) => m.ruleId?.startsWith('migralint/')).map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, message: m.message }));
+    const fromCli = result.findings.map((f) => ({ ruleId: `migralint/${f.ruleId}`, line: f.loc.line, column: f.loc.column, endLine: f.loc.endLine, endColumn: f.loc.endColumn, message: f.message }));
+    expect(fromEslint).toEqual(fromCli);
+
+    // --fix applies the same fixes.
+    const fixedByCli = fixToFixedPoint({ path: file, text, bom: false }, (f) => lintSource(f, options));
+    const [fixed] = await fixer.lintFiles([file]);
+    expect(fixed!.output ?? text).toBe(fixedByCli.text);
+  });
+});

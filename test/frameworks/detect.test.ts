@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { lintText } from '../../src/engine/lint-text.js';
+import { DEFAULT_FOLDERS, MIGRATION_GLOBS, MIGRATION_GLOBS_BY_FRAMEWORK, detectFramework, knownFrameworks } from '../../src/sources/index.js';
+import { fx, read } from './helpers.js';
+
+const CASES: Array<[string, string]> = [
+  ['drizzle/web/drizzle/0000_init.sql', 'drizzle'],
+  ['drizzle/web/drizzle/0002_add_order_status.sql', 'drizzle'],
+  ['drizzle/broken-journal/drizzle/0000_add_index.sql', 'drizzle'],
+  ['drizzle/api-v1/drizzle/20250611093015_add_orders_customer_idx/migration.sql', 'drizzle'],
+  ['prisma/prisma/migrations/20240315093000_add_orders_customer_index/migration.sql', 'prisma'],
+  ['flyway/src/main/resources/db/migration/V2__orders_created_at_index.sql', 'flyway'],
+  ['flyway/src/main/resources/db/migration/U3__orders_status_index.sql', 'flyway'],
+  ['golang-migrate/db/migrations/000002_users_email_index.up.sql', 'golang-migrate'],
+  ['golang-migrate/db/migrations/000001_create_users_table.down.sql', 'golang-migrate'],
+  ['goose/db/migrations/20240105101010_create_accounts.sql', 'goose'],
+  ['dbmate/db/migrations/20240120090000_products_name_index.sql', 'dbmate'],
+  ['sqitch/deploy/users_nickname_idx.sql', 'sqitch'],
+  ['sqitch/revert/users_nickname_idx.sql', 'sqitch'],
+  ['graphile-migrate/migrations/committed/000001.sql', 'graphile-migrate'],
+  ['graphile-migrate/migrations/current.sql', 'graphile-migrate'],
+  ['supabase/supabase/migrations/20240415120000_profiles_username_index.sql', 'supabase'],
+  ['diesel/migrations/2024-02-12-090000_posts_title_index/up.sql', 'diesel'],
+  ['diesel/migrations/00000000000000_diesel_initial_setup/up.sql', 'diesel'],
+  ['sqlx/migrations/20240310090000_todos_description_index.sql', 'sqlx'],
+  ['sqlx/migrations/20240312090000_todos_trgm.up.sql', 'sqlx'],
+  ['atlas/migrations/20240510100000_users_email_index.sql', 'atlas'],
+];
+
+describe('framework detection', () => {
+  it.each(CASES)('%s → %s', (rel, framework) => {
+    expect(detectFramework(fx(rel), read(rel))).toBe(framework);
+  });
+
+  it('falls back to plain psql', () => {
+    expect(detectFramework('/srv/app/sql/2024_add_index.sql', 'CREATE INDEX CONCURRENTLY i ON t (c);\n')).toBe('psql');
+    expect(detectFramework('/srv/app/notes.txt', '-- +goose Up\n')).toBe('psql');
+  });
+
+  it('reads content markers without sibling files', () => {
+    expect(detectFramework('/tmp/x/001_a.sql', '-- +goose Up\nSELECT 1;\n')).toBe('goose');
+    expect(detectFramework('/tmp/x/001_a.sql', '-- a comment\n-- migrate:up\nSELECT 1;\n-- migrate:down\n')).toBe('dbmate');
+    // a statement before -- migrate:up is not a dbmate file (dbmate rejects it)
+    expect(detectFramework('/tmp/x/001_a.sql', 'SELECT 1;\n-- migrate:up\n')).toBe('psql');
+    expect(detectFramework('/tmp/x/0001_a.sql', 'SELECT 1;--> statement-breakpoint\nSELECT 2;\n')).toBe('drizzle');
+    expect(detectFramework('/tmp/x/1_a.sql', '--! Previous: -\n--! Hash: sha1:00\n\nSELECT 1;\n')).toBe('graphile-migrate');
+  });
+
+  it('the JSON result carries the framework', async () => {
+    const rel = 'goose/db/migrations/20240212083000_accounts_email_index.sql';
+    const r = await lintText(read(rel), { filename: fx(rel) });
+    expect(r.framework).toBe('goose');
+  });
+
+  it('--framework overrides detection', async () => {
+    const r = await lintText('SET lock_timeout = \'2s\';\nCREATE INDEX CONCURRENTLY i ON t (c);\n', { filename: 'migration.sql', framework: 'golang-migrate' });
+    expect(r.framework).toBe('golang-migrate');
+    expect(r.findings.map((f) => f.ruleId)).toContain('ban-concurrent-index-creation-in-transaction');
+  });
+
+  it('every SQL-file framework is a known --framework / frameworks name', () => {
+    for (const id of ['drizzle', 'prisma', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'graphile-migrate', 'supabase', 'diesel', 'sqlx', 'atlas', 'psql']) {
+      expect(knownFrameworks()).toContain(id);
+    }
+  });
+
+  it('exports walking globs and default folders', () => {
+    expect(MIGRATION_GLOBS_BY_FRAMEWORK.map((g) => g.framework)).toEqual(expect.arrayContaining(['drizzle', 'prisma', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'graphile-migrate', 'supabase', 'diesel', 'sqlx', 'atlas']));
+    expect(MIGRATION_GLOBS).toContain('**/*.sql');
+    expect(new Set(MIGRATION_GLOBS).size).toBe(MIGRATION_GLOBS.length);
+    expect(DEFAULT_FOLDERS).toEqual(expect.arrayContaining(['drizzle', 'prisma/migrations', 'migrations', 'db/migrations', 'supabase/migrations', 'deploy', 'alembic/versions']));
+  });
+});

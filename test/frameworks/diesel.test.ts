@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { extractFixture, lined, lintFixture, only } from './helpers.js';
+
+const M = 'diesel/migrations';
+
+describe('Diesel', () => {
+  it('runs each up.sql in a transaction, as one query; the initial setup function parses', async () => {
+    const { unit } = extractFixture(`${M}/00000000000000_diesel_initial_setup/up.sql`);
+    expect(unit.items.map((i) => i.exec)).toEqual([{ wrapped: true, reason: 'Diesel runs each migration in a transaction', oneQuery: true }]);
+    expect((await lintFixture(`${M}/00000000000000_diesel_initial_setup/up.sql`)).findings).toEqual([]);
+    expect((await lintFixture(`${M}/2024-02-01-101500_create_posts/up.sql`)).findings).toEqual([]);
+  });
+
+  it('metadata.toml run_in_transaction = false opts out', async () => {
+    const { unit } = extractFixture(`${M}/2024-02-10-083000_posts_published_index/up.sql`);
+    expect(unit.items[0]!.exec).toEqual({ wrapped: false, reason: 'Diesel sends the migration as one query (batch_execute)', oneQuery: true });
+    expect((await lintFixture(`${M}/2024-02-10-083000_posts_published_index/up.sql`)).findings).toEqual([]);
+  });
+
+  it('without it, CONCURRENTLY is flagged and the help names the metadata.toml to write', async () => {
+    const r = await lintFixture(`${M}/2024-02-12-090000_posts_title_index/up.sql`);
+    expect(lined(r)).toEqual([[1, 'ban-concurrent-index-creation-in-transaction']]);
+    expect(r.findings[0]!.message).toContain('Diesel runs each migration in a transaction');
+    expect(r.findings[0]!.help).toBe('Create 2024-02-12-090000_posts_title_index/metadata.toml with the line run_in_transaction = false.');
+  });
+
+  it('a malformed metadata.toml is a framework-config warning naming the file; the default is used', async () => {
+    const r = await lintFixture(`${M}/2024-02-15-120000_posts_author_index/up.sql`);
+    expect(lined(r)).toEqual([
+      [1, 'ban-concurrent-index-creation-in-transaction'],
+      [1, 'framework-config'],
+    ]);
+    expect(only(r, 'framework-config')[0]!.message).toBe(
+      "Diesel 2024-02-15-120000_posts_author_index/metadata.toml: run_in_transaction must be true or false, not nope. Assuming Diesel's default: the migration runs in a transaction.",
+    );
+  });
+
+  it('down.sql is linted only with includeDown', async () => {
+    expect(extractFixture(`${M}/2024-02-10-083000_posts_published_index/down.sql`).unit.items).toEqual([]);
+    expect((await lintFixture(`${M}/2024-02-12-090000_posts_title_index/down.sql`)).findings).toEqual([]);
+    const r = await lintFixture(`${M}/2024-02-12-090000_posts_title_index/down.sql`, { settings: { includeDown: true } });
+    expect(r.findings.map((f) => f.ruleId)).toContain('require-concurrent-index-deletion');
+  });
+});

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { fixText, lintText, type LintTextOptions } from '../../src/engine/lint-text.js';
+import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
+import type { LintSettings } from '../../src/engine/rule.js';
+import { adapterFor, detectFramework } from '../../src/sources/index.js';
+import type { FileResult, MigrationUnit } from '../../src/types.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Absolute path of a fixture under fixtures/frameworks/. */
+export function fx(rel: string): string {
+  return path.join(ROOT, 'fixtures', 'frameworks', rel);
+}
+
+export function read(rel: string): string {
+  return readFileSync(fx(rel), 'utf8');
+}
+
+/** Lints a fixture file as it lies on disk (detection reads its siblings). */
+export function lintFixture(rel: string, o: LintTextOptions = {}): Promise<FileResult> {
+  return lintText(read(rel), { filename: fx(rel), ...o });
+}
+
+/** The extract stage alone: the execution model the adapter states for the file. */
+export function extractFixture(rel: string, settings: Partial<LintSettings> = {}): { unit: MigrationUnit; warnings: string[] } {
+  const text = read(rel);
+  const warnings: string[] = [];
+  const unit = adapterFor(detectFramework(fx(rel), text)).extract({ path: fx(rel), text, bom: false }, { settings: { ...DEFAULT_SETTINGS, ...settings }, warn: (m) => warnings.push(m) });
+  return { unit, warnings };
+}
+
+/** [line, ruleId] of every finding, to assert findings with their lines. */
+export function lined(r: FileResult): Array<[number, string]> {
+  return r.findings.map((f) => [f.loc.line, f.ruleId]);
+}
+
+export function only(r: FileResult, ruleId: string) {
+  return r.findings.filter((f) => f.ruleId === ruleId);
+}
+
+/**
+ * Proves a fix: applied for `rule` it gives exactly `expected`, which parses and re-lints clean for that rule.
+ */
+export async function proveFix(text: string, filename: string, rule: string, expected: string, o: LintTextOptions & { types?: Array<'fix' | 'suggestion'> } = {}): Promise<void> {
+  const before = await lintText(text, { filename, ...o });
+  expect(before.findings.map((f) => f.ruleId)).toContain(rule);
+  const fixed = await fixText(text, { filename, rules: [rule], ...o });
+  expect(fixed.rejected).toBeUndefined();
+  expect(fixed.applied).toBeGreaterThan(0);
+  expect(fixed.text).toBe(expected);
+  const after = await lintText(fixed.text, { filename, ...o });
+  expect(after.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+  expect(after.findings.filter((f) => f.ruleId === rule)).toEqual([]);
+}
