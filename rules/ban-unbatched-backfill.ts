@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
 import { displayName, tableKey } from '../src/catalog/catalog.js';
-import { relName, sameTransaction, statementHead, tableFor } from '../src/engine/ast.js';
+import { relName, statementHead, tableFor, transactionKey } from '../src/engine/ast.js';
 import { tableLabel } from '../src/engine/describe.js';
 import type { AnalyzedStatement } from '../src/types.js';
 
@@ -33,9 +33,16 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const ddl: AnalyzedStatement[] = ctx.statements.filter(
-      (s) => !DML.has(s.kind) && s.facts.inTransaction && s.facts.mainLock && LOCK_STRENGTH[s.facts.mainLock.mode] >= LOCK_STRENGTH.ShareUpdateExclusiveLock,
-    );
+    // Schema changes by transaction and table: the first one per pair is the one a backfill is reported against.
+    const ddl = new Map<string, AnalyzedStatement>();
+    for (const s of ctx.statements) {
+      const tx = transactionKey(s);
+      if (tx === undefined || DML.has(s.kind) || !s.facts.mainLock || LOCK_STRENGTH[s.facts.mainLock.mode] < LOCK_STRENGTH.ShareUpdateExclusiveLock) continue;
+      for (const l of s.facts.locks) {
+        const key = `${tx} ${tableKey(l.relation)}`;
+        if (l.on === 'table' && !ddl.has(key)) ddl.set(key, s);
+      }
+    }
     for (const s of ctx.statements) {
       if (s.kind !== 'UpdateStmt' && s.kind !== 'DeleteStmt') continue;
       const rel = relName(s.node.relation);
@@ -47,7 +54,8 @@ export default defineRule({
         continue;
       }
       if (s.kind !== 'UpdateStmt') continue;
-      const other = ddl.find((d) => d.facts.locks.some((l) => l.on === 'table' && tableKey(l.relation) === tableKey(rel)) && sameTransaction(d, s));
+      const tx = transactionKey(s);
+      const other = tx === undefined ? undefined : ddl.get(`${tx} ${tableKey(rel)}`);
       if (!other) continue;
       const lock = other.facts.locks.find((l) => tableKey(l.relation) === tableKey(rel))!;
       ctx.report({

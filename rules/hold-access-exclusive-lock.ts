@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { tableLabel } from '../src/engine/describe.js';
-import { sameTransaction, statementHead } from '../src/engine/ast.js';
+import { statementHead, transactionKey } from '../src/engine/ast.js';
 import type { AnalyzedStatement } from '../src/types.js';
 
 /** Statements that do no work while the lock is held: transaction control and session settings. */
@@ -44,30 +44,31 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const statements = ctx.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i]!;
-      const lock = s.facts.mainLock;
-      if (!lock || lock.mode !== 'AccessExclusiveLock' || !s.facts.inTransaction) continue;
-      const table = s.facts.tables.find((t) => t.name === lock.relation.name && t.schema === lock.relation.schema);
-      if (!table || table.sizeClass === 'new') continue;
-      const after: AnalyzedStatement[] = [];
-      for (let j = i + 1; j < statements.length; j++) {
-        const t = statements[j]!;
-        if (t.kind === 'TransactionStmt') {
-          if (/COMMIT|ROLLBACK|PREPARE/.test(String(t.node.kind ?? ''))) break;
-          continue; // SAVEPOINT, RELEASE: the transaction goes on
-        }
-        if (!sameTransaction(s, t)) break;
-        if (!IDLE.has(t.kind)) after.push(t);
-      }
-      if (after.length === 0) continue;
-      const list = after.slice(0, 3).map(what).join('; ') + (after.length > 3 ? '; …' : '');
-      ctx.report({
-        statement: s,
-        messageId: 'held',
-        data: { statement: statementHead(s), table: tableLabel(table), table_name: displayName(table), count: after.length, list },
-        help: 'Move this statement to the end of its transaction, or commit right after it (in a framework: a migration of its own).',
+    // One pass: the statements of each transaction, in order (transaction control and SET do no work).
+    const byTx = new Map<string, AnalyzedStatement[]>();
+    for (const s of ctx.statements) {
+      const key = transactionKey(s);
+      if (key === undefined || IDLE.has(s.kind)) continue;
+      let list = byTx.get(key);
+      if (!list) byTx.set(key, (list = []));
+      list.push(s);
+    }
+    for (const list of byTx.values()) {
+      list.forEach((s, i) => {
+        const lock = s.facts.mainLock;
+        if (!lock || lock.mode !== 'AccessExclusiveLock') return;
+        const table = s.facts.tables.find((t) => t.name === lock.relation.name && t.schema === lock.relation.schema);
+        if (!table || table.sizeClass === 'new') return;
+        const count = list.length - i - 1;
+        if (count === 0) return;
+        const after = list.slice(i + 1, i + 4);
+        const listed = after.map(what).join('; ') + (count > after.length ? '; …' : '');
+        ctx.report({
+          statement: s,
+          messageId: 'held',
+          data: { statement: statementHead(s), table: tableLabel(table), table_name: displayName(table), count, list: listed },
+          help: 'Move this statement to the end of its transaction, or commit right after it (in a framework: a migration of its own).',
+        });
       });
     }
   },

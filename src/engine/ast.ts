@@ -169,12 +169,11 @@ export function statementHead(s: { kind: string; sql: string }): string {
   return KIND_LABELS[s.kind] ?? s.sql.trim().split(/\s+/)[0]!.toUpperCase();
 }
 
-/** Whether two statements run in the same transaction (explicit, the framework's, or one implicit one-query chunk). */
-export function sameTransaction(a: AnalyzedStatement, b: AnalyzedStatement): boolean {
-  const ta = a.facts.inTransaction;
-  const tb = b.facts.inTransaction;
-  if (!ta || !tb || ta.kind !== tb.kind) return false;
-  if (ta.kind === 'explicit') return ta.beganAt === tb.beganAt;
-  if (ta.kind === 'one-query') return a.itemIndex === b.itemIndex;
-  return true;
+/** A key naming the transaction a statement runs in (equal keys: the same explicit BEGIN, the same one-query chunk, or the framework's transaction), or undefined outside one. */
+export function transactionKey(s: AnalyzedStatement): string | undefined {
+  const tx = s.facts.inTransaction;
+  if (!tx) return undefined;
+  if (tx.kind === 'explicit') return `explicit:${tx.beganAt}`;
+  if (tx.kind === 'one-query') return `one-query:${s.itemIndex}`;
+  return tx.kind;
 }
