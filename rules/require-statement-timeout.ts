@@ -1,10 +1,21 @@
 import { defineRule } from '../src/engine/rule.js';
+import { setConfigCall } from '../src/analysis/analyze.js';
 import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
 import { displayName } from '../src/catalog/catalog.js';
 import type { AnalyzedStatement, Fix } from '../src/types.js';
 
 /** The value the fix inserts: long enough for a catalog change, short enough to bound a lock on a busy table. */
 export const STATEMENT_TIMEOUT = '5s';
+
+const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
+
+/** Undoes a session statement_timeout set before it (as require-lock-timeout judges lock_timeout). */
+function overridesSessionTimeout(s: AnalyzedStatement): boolean {
+  if (s.kind === 'VariableSetStmt') return !s.node.is_local && (s.node.kind === 'VAR_RESET_ALL' || String(s.node.name ?? '').toLowerCase() === 'statement_timeout');
+  if (s.kind === 'DiscardStmt') return s.node.target === 'DISCARD_ALL';
+  if (s.kind === 'SelectStmt') return setConfigCall(s.node).some(([name, , local]) => name === 'statement_timeout' && !local);
+  return false;
+}
 
 function holdsStrongLock(s: AnalyzedStatement): boolean {
   const lock = s.facts.mainLock;
@@ -46,16 +57,19 @@ export default defineRule({
       .join('; ');
     let fix: Fix | undefined;
     const chunk = ctx.statements.filter((s) => s.itemIndex === first.itemIndex);
-    const head = chunk[0];
-    const breaksOneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional);
+    // At the top of the chunk, unless something before the first offender resets the session's setting: then
+    // right before the offender. Never where it would turn a one-query chunk holding a statement that must run
+    // alone (or may become CONCURRENTLY in the same --fix pass) into one implicit transaction.
+    const head = chunk.some((s) => s.index < first.index && overridesSessionTimeout(s)) ? first : chunk[0];
+    const breaksOneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
     if (head && first.item.kind === 'sql' && !breaksOneQuery) {
       const edit = ctx.fixer.fileEdit(head, { start: 0, end: 0, text: `SET statement_timeout = '${STATEMENT_TIMEOUT}';${ctx.fixer.eol}` });
-      if (edit) fix = { description: `Set statement_timeout to ${STATEMENT_TIMEOUT} before the first statement`, edits: [edit] };
+      if (edit) fix = { description: `Set statement_timeout to ${STATEMENT_TIMEOUT} before ${head === first ? `line ${first.loc.line}` : 'the first statement'}`, edits: [edit] };
     }
     ctx.report({
       statement: first,
       messageId: 'missing',
-      data: { count: offenders.length, list: offenders.length > 5 ? `${list}; …` : list },
+      data: { count: offenders.length, list: offenders.length > 5 ? `${list}; and ${offenders.length - 5} more` : list },
       fix,
       help: `Start the migration with SET statement_timeout = '${STATEMENT_TIMEOUT}'; (longer for statements meant to run long).`,
     });

@@ -62,3 +62,11 @@ describe('require-concurrent-refresh and ban-vacuum-full-and-cluster', () => {
     );
   });
 });
+
+describe('require-statement-timeout fix placement', () => {
+  const id = 'require-statement-timeout';
+  it('goes before the offender when a RESET earlier in the file would undo a SET at the top', async () => {
+    const sql = "SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n";
+    expect(await proveFix(id, sql)).toBe("SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nSET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+  });
+});
