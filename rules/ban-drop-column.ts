@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
+import { lockWords } from '../src/engine/describe.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +11,7 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      drop: 'Dropping column {{table}}.{{column}} deletes its data for good and breaks every running query that names it (SELECT *, ORMs that list every column, INSERTs that set it).',
+      drop: 'Dropping column {{table}}.{{column}} (a brief {{lock}} lock) deletes its data for good and breaks every running query that names it (SELECT *, ORMs that list every column, INSERTs that set it).',
     },
     docs: {
       what: 'Flags `ALTER TABLE … DROP COLUMN` on a table that already exists.',
@@ -26,7 +27,7 @@ export default defineRule({
       for (const c of alterCmds(s)) {
         if (c.subtype !== 'AT_DropColumn') continue;
         if (tableFor(s, rel)?.sizeClass === 'new') continue;
-        ctx.report({ statement: s, messageId: 'drop', data: { table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) }, help: 'Remove every use of the column from the code in an earlier release, then drop it.' });
+        ctx.report({ statement: s, messageId: 'drop', data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) }, help: 'Remove every use of the column from the code in an earlier release, then drop it.' });
       }
     }
   },

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
+import { lockWords } from '../src/engine/describe.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +10,7 @@ export default defineRule({
     category: 'columns',
     defaultSeverity: 'warn',
     fix: 'none',
-    messages: { drop: 'ALTER COLUMN {{column}} DROP NOT NULL on {{table}}: code that reads the column assumes it is never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.' },
+    messages: { drop: 'ALTER COLUMN {{column}} DROP NOT NULL on {{table}} (a brief {{lock}} lock): code that reads the column assumes it is never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.' },
     docs: {
       what: 'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a table that already exists.',
       why: 'The change is instant, but it is a contract change: readers written against a NOT NULL column crash or mis-handle NULLs, and going back requires `SET NOT NULL`, which scans the table under ACCESS EXCLUSIVE (or the CHECK/VALIDATE dance). Make sure every reader handles NULL before the column may hold one.',
@@ -24,7 +25,7 @@ export default defineRule({
       for (const c of alterCmds(s)) {
         if (c.subtype !== 'AT_DropNotNull') continue;
         if (tableFor(s, rel)?.sizeClass === 'new') continue;
-        ctx.report({ statement: s, messageId: 'drop', data: { table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) }, help: 'Deploy code that handles NULL in this column first.' });
+        ctx.report({ statement: s, messageId: 'drop', data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) }, help: 'Deploy code that handles NULL in this column first.' });
       }
     }
   },

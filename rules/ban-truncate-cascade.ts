@@ -10,7 +10,7 @@ export default defineRule({
     category: 'columns',
     defaultSeverity: 'warn',
     fix: 'none',
-    messages: { cascade: 'TRUNCATE {{tables}} CASCADE also empties every table with a foreign key to them, and the tables referencing those, recursively — tables this migration does not name.' },
+    messages: { cascade: 'TRUNCATE {{tables}} CASCADE also empties every table with a foreign key to them, and the tables referencing those, recursively — tables this migration does not name — each under an ACCESS EXCLUSIVE lock.' },
     docs: {
       what: 'Flags `TRUNCATE … CASCADE`.',
       why: 'CASCADE follows foreign keys: truncating `customers` with CASCADE empties `orders`, then `order_lines`, `payments` … whatever references them, each under ACCESS EXCLUSIVE. The migration does not show which tables go. Name every table to truncate explicitly; without CASCADE, PostgreSQL refuses if a referencing table is left out, which is the check you want.',

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { relName, tableFor } from '../src/engine/ast.js';
+import { lockWords } from '../src/engine/describe.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +11,7 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      rename: 'Renaming column {{table}}.{{from}} to {{to}} breaks every query still using {{from}}: the application version running during and before the deploy fails until it is replaced.',
+      rename: 'Renaming column {{table}}.{{from}} to {{to}} takes a brief {{lock}} lock and breaks every query still using {{from}}: the application version running during and before the deploy fails until it is replaced.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … RENAME COLUMN` on a table that already exists.',
@@ -31,7 +32,7 @@ export default defineRule({
       ctx.report({
         statement: s,
         messageId: 'rename',
-        data: { table: rel ? displayName(rel) : '?', from: displayName({ name: s.node.subname ?? '?' }), to: displayName({ name: s.node.newname ?? '?' }) },
+        data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', from: displayName({ name: s.node.subname ?? '?' }), to: displayName({ name: s.node.newname ?? '?' }) },
         help: 'Add the new column, write to both, backfill, switch reads, then drop the old column in a later release.',
       });
     }

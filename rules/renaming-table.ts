@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { relName, tableFor } from '../src/engine/ast.js';
+import { lockWords } from '../src/engine/describe.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +11,7 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      rename: 'Renaming table {{from}} to {{to}} breaks every query still using {{from}}: the application version running during the deploy fails until it is replaced.',
+      rename: 'Renaming table {{from}} to {{to}} takes a brief {{lock}} lock and breaks every query still using {{from}}: the application version running during the deploy fails until it is replaced.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … RENAME TO` on a table that already exists.',
@@ -31,7 +32,7 @@ export default defineRule({
       ctx.report({
         statement: s,
         messageId: 'rename',
-        data: { from: rel ? displayName(rel) : '?', to: displayName({ name: s.node.newname ?? '?' }) },
+        data: { lock: lockWords(s).lock, from: rel ? displayName(rel) : '?', to: displayName({ name: s.node.newname ?? '?' }) },
         help: 'Keep the old name working (a view), move code to the new name, then drop the view in a later release.',
       });
     }
