@@ -1,9 +1,11 @@
 // npm run bench: end-to-end speed of the built CLI on generated corpora (not a test: numbers, not pass/fail).
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeJsCorpus } from './js-corpus.js';
+import { writePythonCorpus } from './python-corpus.js';
 import { writeSqlCorpus } from './sql-corpus.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +33,8 @@ function timeCli(args: string[]): { ms: number; rssMB?: number; code: number | n
 function report(name: string, stats: { files: number; statements: number; bytes: number }, run: { ms: number; rssMB?: number; code: number | null }) {
   const s = run.ms / 1000;
   console.log(
-    `${name.padEnd(10)} ${stats.files} files, ${stats.statements} statements, ${(stats.bytes / 1e6).toFixed(2)} MB in ${s.toFixed(2)} s: ` +
-      `${(stats.files / s).toFixed(0)} files/s, ${(stats.bytes / 1e6 / s).toFixed(2)} MB/s, ${(stats.statements / s).toFixed(0)} statements/s, ` +
+    `${name.padEnd(10)} ${stats.files} files${Number.isNaN(stats.statements) ? '' : `, ${stats.statements} statements`}, ${(stats.bytes / 1e6).toFixed(2)} MB in ${s.toFixed(2)} s: ` +
+      `${(stats.files / s).toFixed(0)} files/s, ${(stats.bytes / 1e6 / s).toFixed(2)} MB/s${Number.isNaN(stats.statements) ? '' : `, ${(stats.statements / s).toFixed(0)} statements/s`}, ` +
       `peak RSS ${run.rssMB ? `${run.rssMB.toFixed(0)} MB` : 'n/a'} (exit ${run.code})`,
   );
 }
@@ -41,6 +43,22 @@ console.log(`migralint bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 
 const sqlDir = path.join(work, 'sql');
 const sql = writeSqlCorpus(sqlDir);
 report('sql', sql, timeCli([sqlDir, '--format', 'json', '--output-file', path.join(work, 'sql.json')]));
+
+const jsDir = path.join(work, 'js');
+const js = writeJsCorpus(jsDir);
+report('js/ts', { files: js.files, statements: NaN, bytes: js.bytes }, timeCli([jsDir, '--format', 'json', '--output-file', path.join(work, 'js.json')]));
+
+const pyDir = path.join(work, 'python');
+const py = writePythonCorpus(pyDir);
+const pyBytes = py.files.reduce((n, f) => n + statSync(f).size, 0);
+report('python', { files: py.files.length, statements: NaN, bytes: pyBytes }, timeCli([pyDir, '--format', 'json', '--output-file', path.join(work, 'python.json')]));
+
+// ESLint, warm: re-linting one 300-line migration after an edit (the editor case), in its own process.
+const es = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'eslint.ts'), path.join(work, 'eslint')], { encoding: 'utf8' });
+if (es.status === 0) {
+  const r = JSON.parse(es.stdout.trim().split('\n').pop()!);
+  console.log(`eslint     re-lint of a ${r.lines}-line migration after an edit, warm: median ${r.medianMs.toFixed(1)} ms, p90 ${r.p90Ms.toFixed(1)} ms`);
+} else console.log(`eslint     failed: ${es.stderr.slice(0, 500)}`);
 
 // One file, process start to exit: the pre-commit case. Median of 7.
 const one = path.join(work, 'one.sql');

@@ -2,6 +2,7 @@ import type { Rule, RuleMeta } from '../src/engine/rule.js';
 import addingForeignKeyConstraint from './adding-foreign-key-constraint.js';
 import addingNotNullableField from './adding-not-nullable-field.js';
 import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-creation-in-transaction.js';
+import banConcurrentIndexOnPartitionedTable from './ban-concurrent-index-on-partitioned-table.js';
 import banNonTransactionalStatementInTransaction from './ban-non-transactional-statement-in-transaction.js';
 import banUncommittedTransaction from './ban-uncommitted-transaction.js';
 import concurrentIndexInvalidLeftover from './concurrent-index-invalid-leftover.js';
@@ -47,6 +48,7 @@ export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
   banConcurrentIndexCreationInTransaction,
   concurrentIndexInvalidLeftover,
+  banConcurrentIndexOnPartitionedTable,
   requireConcurrentIndexDeletion,
   requireConcurrentReindex,
   addingForeignKeyConstraint,

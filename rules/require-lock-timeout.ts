@@ -56,7 +56,7 @@ export default defineRule({
     const first = offenders[0]!;
     const list = offenders
       .slice(0, 5)
-      .map((s) => `${s.sql.split(/\s+/).slice(0, 2).join(' ')} on ${s.facts.mainLock ? displayName(s.facts.mainLock.relation) : '?'} (line ${s.loc.line}, ${lockLabel(s.facts.mainLock!.mode)})`)
+      .map((s) => `${/^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ')} on ${s.facts.mainLock ? displayName(s.facts.mainLock.relation) : '?'} (line ${s.loc.line}, ${lockLabel(s.facts.mainLock!.mode)})`)
       .join('; ');
     let fix: Fix | undefined;
     const chunkStatements = ctx.statements.filter((s) => s.itemIndex === first.itemIndex);

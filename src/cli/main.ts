@@ -1,6 +1,10 @@
 import yargs from 'yargs';
 import { ConfigError } from '../config/load.js';
+import { StatsError } from '../catalog/database.js';
 import { explainRule, findRule, listRules } from './explain.js';
+import { GitError } from './git.js';
+import { InitError, runInit } from './init.js';
+import { DEFAULT_STATS_FILE, runStats } from './stats.js';
 import { runLint, UsageError, type IO } from './run.js';
 
 const defaultIO: IO = {
@@ -31,7 +35,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       (y) =>
         y
           .positional('paths', { type: 'string', array: true, default: [] as string[] })
-          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json' })
+          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json | sarif | github | gitlab | junit | compact' })
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to a file' })
           .option('fix', { type: 'boolean', describe: 'Apply safe fixes to the files' })
           .option('fix-dry-run', { type: 'boolean', describe: 'Print the fixes as a unified diff, write nothing' })
@@ -45,7 +49,13 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
           .option('quiet', { type: 'boolean', describe: 'Report errors only' })
           .option('color', { type: 'boolean', describe: 'Colour output (default: when stdout is a TTY); --no-color turns it off' })
           .option('stdin', { type: 'boolean', describe: 'Lint text from standard input' })
-          .option('stdin-filename', { type: 'string', describe: 'The file name standard input is linted as' }),
+          .option('stdin-filename', { type: 'string', describe: 'The file name standard input is linted as' })
+          .option('changed-since', { type: 'string', describe: 'Lint only migrations added or modified since the merge base with this git ref' })
+          .option('staged', { type: 'boolean', describe: 'Lint only migrations staged in the git index' })
+          .option('database-url', { type: 'string', describe: 'Read table sizes from this database, read-only (or MIGRALINT_DATABASE_URL)' })
+          .option('stats', { type: 'string', describe: 'Read table sizes from a snapshot written by `migralint stats`' })
+          .option('stats-optional', { type: 'boolean', describe: 'If the database or snapshot cannot be read, warn and lint without sizes' })
+          .conflicts('changed-since', 'staged'),
       async (args) => {
         code = await runLint(
           {
@@ -66,6 +76,11 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             stdin: args.stdin,
             stdinFilename: args['stdin-filename'],
             includeDown: args['include-down'],
+            changedSince: args['changed-since'],
+            staged: args.staged,
+            databaseUrl: args['database-url'],
+            stats: args.stats,
+            statsOptional: args['stats-optional'],
           },
           io,
         );
@@ -84,6 +99,25 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
         io.stdout(explainRule(meta, useColor(undefined)));
       },
     )
+    .command(
+      'stats',
+      'Write a snapshot of table sizes (rows, bytes, partitioning, invalid indexes) for --stats / config `stats`.',
+      (y) =>
+        y
+          .option('database-url', { type: 'string', describe: 'The database to read, read-only (or MIGRALINT_DATABASE_URL)' })
+          .option('output', { alias: 'o', type: 'string', default: DEFAULT_STATS_FILE, describe: 'Where to write the snapshot (- for stdout)' }),
+      async (args) => {
+        code = await runStats({ databaseUrl: args['database-url'], output: args.output, cwd }, io);
+      },
+    )
+    .command(
+      'init',
+      'Write a starter .migralintrc.json; with --hook, a git pre-commit hook that lints staged migrations.',
+      (y) => y.option('hook', { type: 'boolean', describe: 'Also write .git/hooks/pre-commit (never over an existing hook)' }),
+      (args) => {
+        for (const file of runInit(cwd, { hook: args.hook }).written) io.stderr(`migralint: wrote ${file}\n`);
+      },
+    )
     .strictOptions()
     .help()
     .version()
@@ -95,7 +129,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
     await parser.parseAsync();
     return code;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof GitError || error instanceof StatsError || error instanceof InitError) {
       io.stderr(`migralint: ${error.message}\n`);
       return 2;
     }

@@ -3,16 +3,20 @@ import path from 'node:path';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.js';
+import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '../config/options.js';
 import { SEVERITIES } from '../config/severities.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
-import { DEFAULT_SETTINGS, lintSource, type LintOptions } from '../engine/lint.js';
+import { lintSource, type LintOptions } from '../engine/lint.js';
 import type { LintSettings } from '../engine/rule.js';
-import { FORMATTERS } from '../report/index.js';
+import { format as githubAnnotations } from '../report/github.js';
+import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
 import { knownFrameworks } from '../sources/index.js';
 import { loadParsers } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
 import { discover } from './discover.js';
 import { decodeSource, InputError, readSource } from './read.js';
+import { migralintVersion, selectFiles } from './select.js';
+import { SizeLoader } from './stats.js';
 
 export interface LintRun {
   paths: string[];
@@ -32,6 +36,13 @@ export interface LintRun {
   stdin?: boolean;
   stdinFilename?: string;
   includeDown?: boolean;
+  changedSince?: string;
+  staged?: boolean;
+  databaseUrl?: string;
+  stats?: string;
+  statsOptional?: boolean;
+  /** Environment (GITHUB_ACTIONS, MIGRALINT_DATABASE_URL); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface IO {
@@ -73,6 +84,7 @@ class Setups {
     private readonly resolver: ConfigResolver,
     private readonly run: LintRun,
     private readonly cliSeverities: Record<string, SeverityName>,
+    private readonly sizes: SizeLoader,
   ) {}
 
   async forFile(file: string): Promise<FileSetup> {
@@ -80,24 +92,25 @@ class Setups {
     const key = loaded.file ?? '(none)';
     let entry = this.byConfig.get(key);
     if (!entry) {
-      entry = Promise.resolve().then(() => {
+      entry = Promise.resolve().then(async () => {
         const c = loaded.config;
         const settings: LintSettings = {
-          ...DEFAULT_SETTINGS,
-          pgVersion: this.run.pgVersion ?? c.pgVersion ?? DEFAULT_SETTINGS.pgVersion,
-          largeTableRows: c.largeTableRows ?? DEFAULT_SETTINGS.largeTableRows,
-          lockTimeoutValue: c.lockTimeoutMax ?? DEFAULT_SETTINGS.lockTimeoutValue,
-          assumeInTransaction: c.assumeInTransaction,
+          ...settingsFromConfig(c),
+          ...(this.run.pgVersion !== undefined ? { pgVersion: this.run.pgVersion } : {}),
           includeDown: this.run.includeDown,
-          frameworkOptions: c.frameworkOptions,
         };
-        const severities: Record<string, SeverityName> = {};
-        for (const [id, setting] of Object.entries(c.rules ?? {})) {
+        const severities = severitiesFromConfig(c);
+        for (const id of Object.keys(severities)) {
           if (!RULES_BY_ID[id] && !ENGINE_RULE_IDS.includes(id)) throw new ConfigError(`rules: unknown rule '${id}' (see \`migralint rules\`)`, loaded.file);
-          severities[id] = Array.isArray(setting) ? setting[0] : setting;
         }
         for (const [glob, fw] of Object.entries(c.frameworks ?? {})) checkFramework(fw, `${loaded.file}: frameworks["${glob}"]`);
         const catalog = new Catalog();
+        const env = this.run.env ?? process.env;
+        const sizes = await this.sizes.load(
+          { databaseUrl: this.run.databaseUrl, stats: this.run.stats, envDatabaseUrl: env.MIGRALINT_DATABASE_URL || undefined, configDatabaseUrl: c.databaseUrl, configStats: c.stats && path.resolve(loaded.dir, c.stats), optional: this.run.statsOptional },
+          this.run.cwd,
+        );
+        if (sizes) catalog.addSnapshot(sizes.snapshot, sizes.source);
         catalog.addConfig(c.tables, c.largeTables);
         return { loaded, base: { settings, severities: { ...severities, ...this.cliSeverities }, catalog } };
       });
@@ -109,11 +122,7 @@ class Setups {
 
   private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
     if (this.run.framework) return checkFramework(this.run.framework, '--framework');
-    const rel = path.relative(loaded.dir, path.resolve(this.run.cwd, file)).split(path.sep).join('/');
-    for (const [glob, fw] of Object.entries(loaded.config.frameworks ?? {})) {
-      if (path.matchesGlob(rel, glob)) return fw as FrameworkId;
-    }
-    return undefined;
+    return frameworkFromConfig(loaded.config, loaded.dir, path.resolve(this.run.cwd, file));
   }
 }
 
@@ -145,7 +154,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   if (run.framework) checkFramework(run.framework, '--framework');
   const cliSeverities = parseRuleOptions(run.rule);
   await loadParsers();
-  const setups = new Setups(new ConfigResolver(run.config), run, cliSeverities);
+  const resolver = new ConfigResolver(run.config);
+  const setups = new Setups(resolver, run, cliSeverities, new SizeLoader((m) => io.stderr(`migralint: warning: ${m}\n`)));
+  let narrowed = false;
   const results: FileResult[] = [];
   const problems: string[] = [];
   let linted = 0;
@@ -180,7 +191,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   } else {
     const found = await discover(run.paths, run.cwd);
     problems.push(...found.problems);
-    for (const file of found.files) {
+    const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
+    narrowed = selected.narrowed;
+    for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
+    for (const file of selected.files) {
       let source: SourceFile;
       try {
         source = readSource(path.resolve(run.cwd, file));
@@ -199,13 +213,19 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (run.quiet) r.findings = r.findings.filter((f) => f.severity === 'error');
   }
   for (const p of problems) io.stderr(`migralint: ${p}\n`);
-  if (diffs.length) io.stdout(diffs.join('\n'));
+  // A machine format on stdout is never mixed with anything else.
+  const machine = MACHINE_FORMATS.has(run.format) && !run.outputFile;
+  if (diffs.length) (machine ? io.stderr : io.stdout)(diffs.join('\n'));
 
-  const output = formatter(results, { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile });
+  const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion() };
+  const output = formatter(results, ctx);
   if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
   else if (output) io.stdout(output);
+  // Inside GitHub Actions the default report also becomes annotations on the pull request.
+  if (run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true') io.stdout(githubAnnotations(results, ctx));
 
   if (linted === 0) {
+    if (narrowed && problems.length === 0) return 0;
     if (problems.length === 0) io.stderr('migralint: nothing to lint\n');
     return 2;
   }

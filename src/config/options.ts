@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Catalog, type StatsSnapshot } from '../catalog/catalog.js';
 import { DEFAULT_SETTINGS, type LintOptions } from '../engine/lint.js';
+import type { LintSettings } from '../engine/rule.js';
 import { knownFrameworks } from '../sources/index.js';
 import type { FrameworkId, SeverityName } from '../types.js';
 import type { Config } from './schema.js';
@@ -43,13 +44,30 @@ export function frameworkFromConfig(config: Config, dir: string, filePath: strin
   return undefined;
 }
 
-/**
- * Config → the options of lintSource for one file. Synchronous (the stats snapshot is read with readFileSync),
- * so the ESLint plugin uses it as the CLI does.
- */
-export function lintOptionsFromConfig(config: Config, dir: string, filePath: string): LintOptions {
+/** Config → the lint settings (PostgreSQL version, size threshold, framework options …). */
+export function settingsFromConfig(config: Config): LintSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    ...(config.pgVersion !== undefined ? { pgVersion: config.pgVersion } : {}),
+    ...(config.largeTableRows !== undefined ? { largeTableRows: config.largeTableRows } : {}),
+    ...(config.lockTimeoutMax !== undefined ? { lockTimeoutValue: config.lockTimeoutMax } : {}),
+    assumeInTransaction: config.assumeInTransaction,
+    frameworkOptions: config.frameworkOptions,
+  };
+}
+
+/** Config `rules` → rule id → severity. */
+export function severitiesFromConfig(config: Config): Record<string, SeverityName> {
   const severities: Record<string, SeverityName> = {};
   for (const [id, setting] of Object.entries(config.rules ?? {})) severities[id] = (Array.isArray(setting) ? setting[0] : setting) as SeverityName;
+  return severities;
+}
+
+/**
+ * Config → the options of lintSource for one file. Synchronous (the stats snapshot is read with readFileSync),
+ * so the ESLint plugin uses it; the CLI uses the same pieces and reads sizes from a database too.
+ */
+export function lintOptionsFromConfig(config: Config, dir: string, filePath: string): LintOptions {
   const catalog = new Catalog();
   if (config.stats) {
     const statsPath = path.resolve(dir, config.stats);
@@ -62,15 +80,8 @@ export function lintOptionsFromConfig(config: Config, dir: string, filePath: str
   catalog.addConfig(config.tables, config.largeTables);
   return {
     framework: frameworkFromConfig(config, dir, filePath),
-    settings: {
-      ...DEFAULT_SETTINGS,
-      ...(config.pgVersion !== undefined ? { pgVersion: config.pgVersion } : {}),
-      ...(config.largeTableRows !== undefined ? { largeTableRows: config.largeTableRows } : {}),
-      ...(config.lockTimeoutMax !== undefined ? { lockTimeoutValue: config.lockTimeoutMax } : {}),
-      assumeInTransaction: config.assumeInTransaction,
-      frameworkOptions: config.frameworkOptions,
-    },
-    severities,
+    settings: settingsFromConfig(config),
+    severities: severitiesFromConfig(config),
     catalog,
   };
 }

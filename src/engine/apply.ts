@@ -50,16 +50,24 @@ export function fixToFixedPoint(
   const parseErrorsBefore = result.findings.filter((f) => f.ruleId === 'parse-error').length;
   let applied = 0;
   for (let pass = 0; pass < 10; pass++) {
-    const chosen: Edit[] = [];
-    let count = 0;
+    // As ESLint does: each fix occupies the range from its first to its last edit; fixes are taken in order of
+    // that range and one that starts at or before the end of the last one taken waits for the next pass. The CLI
+    // and the ESLint plugin so apply the same fixes in the same order.
+    const candidates: Array<{ start: number; end: number; edits: Edit[] }> = [];
     for (const finding of result.findings) {
-      for (const fix of fixesOf(finding, types, rules)) {
-        const trial = [...chosen, ...fix.edits];
-        if (applyEdits(current.text, trial) === null) continue;
-        chosen.push(...fix.edits);
-        count++;
-        break;
-      }
+      const fix = fixesOf(finding, types, rules)[0];
+      if (!fix || fix.edits.length === 0) continue;
+      candidates.push({ start: Math.min(...fix.edits.map((e) => e.start)), end: Math.max(...fix.edits.map((e) => e.end)), edits: fix.edits });
+    }
+    candidates.sort((a, b) => a.start - b.start || a.end - b.end);
+    const chosen: Edit[] = [];
+    let lastEnd = -Infinity;
+    let count = 0;
+    for (const c of candidates) {
+      if (c.start <= lastEnd) continue;
+      chosen.push(...c.edits);
+      lastEnd = c.end;
+      count++;
     }
     if (count === 0) break;
     const next = applyEdits(current.text, chosen);

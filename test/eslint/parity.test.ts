@@ -10,6 +10,7 @@ import { ConfigResolver } from '../../src/config/load.js';
 import { lintOptionsFromConfig } from '../../src/config/options.js';
 import { lintSource } from '../../src/engine/lint.js';
 import { fixToFixedPoint } from '../../src/engine/apply.js';
+import { readSource } from '../../src/cli/read.js';
 import { frameworkFixtures, ROOT } from '../helpers/fixtures.js';
 
 const recommended = (plugin.configs as any).recommended as any[];
@@ -24,8 +25,8 @@ const config = [
 async function cliLint(file: string) {
   const loaded = await new ConfigResolver().forFile(file);
   const options = lintOptionsFromConfig(loaded.config, loaded.dir, file);
-  const text = readFileSync(file, 'utf8');
-  return { options, result: lintSource({ path: file, text, bom: false }, options), text };
+  const source = readSource(file);
+  return { options, result: lintSource(source, options), text: source.text, source };
 }
 
 const VERSIONS = [
@@ -39,7 +40,7 @@ describe.each(VERSIONS)('%s reports what the CLI reports', (_name, ESLint) => {
   const fixer = new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: config as any, fix: true });
 
   it.each(frameworkFixtures().map((f) => [path.relative(ROOT, f), f]))('%s', async (_rel, file) => {
-    const { result, text, options } = await cliLint(file);
+    const { result, text, options, source } = await cliLint(file);
     const [res] = await eslint.lintFiles([file]);
     // ESLint's own notes (an unused `/* eslint-disable camelcase */` in a generated header) are not migralint's.
     const fromEslint = res!.messages.filter((m) => m.ruleId?.startsWith('migralint/')).map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, message: m.message }));
@@ -49,8 +50,9 @@ describe.each(VERSIONS)('%s reports what the CLI reports', (_name, ESLint) => {
     expect([...fromEslint].sort(order)).toEqual([...fromCli].sort(order));
 
     // --fix applies the same fixes.
-    const fixedByCli = fixToFixedPoint({ path: file, text, bom: false }, (f) => lintSource(f, options));
+    const fixedByCli = fixToFixedPoint(source, (f) => lintSource(f, options));
     const [fixed] = await fixer.lintFiles([file]);
-    expect(fixed!.output ?? text).toBe(fixedByCli.text);
+    // ESLint keeps the BOM out of the text it fixes and writes it back, as the CLI does.
+    expect((fixed!.output ?? readFileSync(file, 'utf8')).replace(/^\ufeff/, '')).toBe(fixedByCli.text);
   });
 });

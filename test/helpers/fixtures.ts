@@ -4,16 +4,16 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Every migration file under fixtures/frameworks (JS/TS in migration folders, and .sql). */
+/** Every migration file under fixtures/ that ESLint lints: JS/TS in migration folders, and .sql (expected fix outputs excluded). */
 export function frameworkFixtures(): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir)) {
       const p = path.join(dir, e);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.sql$/.test(p) || (/[\\/]migrations?[\\/]/.test(p) && /\.(c|m)?(j|t)s$/.test(p))) out.push(p);
+      else if ((/\.sql$/.test(p) && !/\.fixed\.sql$/.test(p)) || (/[\\/]migrations?[\\/]/.test(p) && /\.(c|m)?(j|t)s$/.test(p))) out.push(p);
     }
   };
-  walk(path.join(ROOT, 'fixtures/frameworks'));
+  for (const dir of ['fixtures/frameworks', 'fixtures/rules', 'fixtures/demo']) walk(path.join(ROOT, dir));
   return out.sort();
 }

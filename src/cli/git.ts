@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+/** A git problem the user can act on; the CLI prints the message and exits 2. */
+export class GitError extends Error {
+  override name = 'GitError';
+}
+
+interface GitRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function git(args: string[], cwd: string): Promise<GitRun> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } }, (error, stdout, stderr) => {
+      if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
+        reject(new GitError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`));
+        return;
+      }
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function topLevel(cwd: string): Promise<string> {
+  const r = await git(['rev-parse', '--show-toplevel'], cwd);
+  if (r.code !== 0) throw new GitError(`${cwd} is not inside a git repository (needed for --changed-since / --staged)`);
+  return r.stdout.trim();
+}
+
+function paths(stdout: string, root: string): string[] {
+  return stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((p) => path.resolve(root, p));
+}
+
+async function isShallow(root: string): Promise<boolean> {
+  const r = await git(['rev-parse', '--is-shallow-repository'], root);
+  return r.stdout.trim() === 'true';
+}
+
+/**
+ * Files added, modified, renamed or copied since the merge base of `ref` and HEAD — committed, in the working
+ * tree, or new and untracked — as absolute paths. Deleted files are left out. The caller keeps the migrations.
+ */
+export async function changedSince(ref: string, cwd: string): Promise<string[]> {
+  const root = await topLevel(cwd);
+  if (ref.startsWith('-')) throw new GitError(`unknown git ref '${ref}'`);
+  const verify = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], root);
+  if (verify.code !== 0) {
+    const hint = (await isShallow(root))
+      ? ` This is a shallow clone: fetch the ref first (git fetch --depth=1 origin ${ref.replace(/^origin\//, '')}), or check out with full history (actions/checkout: fetch-depth: 0).`
+      : ref.includes('/')
+        ? ''
+        : ` If it is a remote branch, fetch it (git fetch origin ${ref}) or name it origin/${ref}.`;
+    throw new GitError(`unknown git ref '${ref}' for --changed-since.${hint}`);
+  }
+  const commit = verify.stdout.trim();
+  const base = await git(['merge-base', commit, 'HEAD'], root);
+  if (base.code !== 0) {
+    const hint = (await isShallow(root))
+      ? ' This is a shallow clone without enough history to find it: deepen it (git fetch --deepen=200, or fetch-depth: 0 in actions/checkout).'
+      : ' The branches share no history.';
+    throw new GitError(`no merge base between '${ref}' and HEAD.${hint}`);
+  }
+  const mergeBase = base.stdout.trim();
+  const diff = await git(['diff', '--name-only', '-z', '--no-renames', '--diff-filter=AM', mergeBase, '--'], root);
+  if (diff.code !== 0) throw new GitError(`git diff failed: ${diff.stderr.trim()}`);
+  const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard'], root);
+  return [...new Set([...paths(diff.stdout, root), ...paths(untracked.stdout, root)])].sort();
+}
+
+/** Files staged in the index (added, copied, modified, renamed): what a pre-commit hook checks. */
+export async function stagedFiles(cwd: string): Promise<string[]> {
+  const root = await topLevel(cwd);
+  const r = await git(['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR'], root);
+  if (r.code !== 0) throw new GitError(`git diff --cached failed: ${r.stderr.trim()}`);
+  return paths(r.stdout, root).sort();
+}

@@ -1,0 +1,81 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, type ConfigResolver } from '../config/load.js';
+import { applyBaseline } from './baseline.js';
+import { changedSince, stagedFiles } from './git.js';
+
+export interface Selection {
+  files: string[];
+  /** Why files were left out, for one line on stderr; empty when nothing was. */
+  notes: string[];
+  /** Files were narrowed by git or a baseline (so an empty result is not an error). */
+  narrowed: boolean;
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * Narrows discovered files to what is new: config `baseline` / `startAfter` (per config file), then
+ * `--changed-since REF` or `--staged`. Paths stay as discovery gave them.
+ */
+export async function selectFiles(files: string[], opts: { cwd: string; changedSince?: string; staged?: boolean; resolver: ConfigResolver }): Promise<Selection> {
+  const notes: string[] = [];
+  let narrowed = false;
+  let kept = files;
+
+  const groups = new Map<string, { baseline?: string; file?: string; files: string[] }>();
+  for (const f of kept) {
+    const loaded = await opts.resolver.forFile(path.resolve(opts.cwd, f));
+    const key = loaded.file ?? '';
+    const g = groups.get(key) ?? { baseline: loaded.config.baseline ?? loaded.config.startAfter, file: loaded.file, files: [] };
+    g.files.push(f);
+    groups.set(key, g);
+  }
+  if ([...groups.values()].some((g) => g.baseline)) {
+    narrowed = true;
+    const skipped = new Set<string>();
+    for (const g of groups.values()) {
+      if (!g.baseline) continue;
+      try {
+        for (const f of applyBaseline(g.files, g.baseline).skipped) skipped.add(f);
+      } catch (error) {
+        throw new ConfigError((error as Error).message, g.file);
+      }
+    }
+    kept = kept.filter((f) => !skipped.has(f));
+    if (skipped.size) notes.push(`${skipped.size} migration${skipped.size === 1 ? '' : 's'} at or before the baseline not linted`);
+  }
+
+  if (opts.changedSince !== undefined || opts.staged) {
+    narrowed = true;
+    const changed = opts.staged ? await stagedFiles(opts.cwd) : await changedSince(opts.changedSince!, opts.cwd);
+    const set = new Set(changed.map(real));
+    const before = kept.length;
+    kept = kept.filter((f) => set.has(real(path.resolve(opts.cwd, f))));
+    const what = opts.staged ? 'staged' : `changed since ${opts.changedSince}`;
+    if (kept.length === 0) notes.push(`no migration files ${what}`);
+    else if (kept.length < before) notes.push(`${kept.length} of ${before} migration files ${what}`);
+  }
+  return { files: kept, notes, narrowed };
+}
+
+/** migralint's own version, from its package.json (found upward from this module, in src/ or dist/src/). */
+export function migralintVersion(): string | undefined {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'migralint') return pkg.version;
+    } catch {
+      /* keep looking */
+    }
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
