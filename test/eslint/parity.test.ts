@@ -40,7 +40,7 @@ describe.each(VERSIONS)('%s reports what the CLI reports', (_name, ESLint) => {
   const fixer = new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: config as any, fix: true });
 
   it.each(frameworkFixtures().map((f) => [path.relative(ROOT, f), f]))('%s', async (_rel, file) => {
-    const { result, text, options, source } = await cliLint(file);
+    const { result, options, source } = await cliLint(file);
     const [res] = await eslint.lintFiles([file]);
     // ESLint's own notes (an unused `/* eslint-disable camelcase */` in a generated header) are not migralint's.
     const fromEslint = res!.messages.filter((m) => m.ruleId?.startsWith('migralint/')).map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, message: m.message }));
