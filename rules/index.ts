@@ -13,6 +13,36 @@ import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.
 import requireConcurrentReindex from './require-concurrent-reindex.js';
 import requireLockTimeout from './require-lock-timeout.js';
 import transactionNesting from './transaction-nesting.js';
+import disallowedUniqueConstraint from './disallowed-unique-constraint.js';
+import addingSerialPrimaryKeyField from './adding-serial-primary-key-field.js';
+import addingExclusionConstraint from './adding-exclusion-constraint.js';
+import banAlterDomainWithAddConstraint from './ban-alter-domain-with-add-constraint.js';
+import banCreateDomainWithConstraint from './ban-create-domain-with-constraint.js';
+import addingFieldWithDefault from './adding-field-with-default.js';
+import addingRequiredField from './adding-required-field.js';
+import changingColumnType from './changing-column-type.js';
+import renamingColumn from './renaming-column.js';
+import renamingTable from './renaming-table.js';
+import banDropColumn from './ban-drop-column.js';
+import banDropTable from './ban-drop-table.js';
+import banDropDatabase from './ban-drop-database.js';
+import banDropNotNull from './ban-drop-not-null.js';
+import banTruncateCascade from './ban-truncate-cascade.js';
+import requireStatementTimeout from './require-statement-timeout.js';
+import holdAccessExclusiveLock from './hold-access-exclusive-lock.js';
+import preferRobustStmts from './prefer-robust-stmts.js';
+import requireConcurrentPartitionDetach from './require-concurrent-partition-detach.js';
+import requireConcurrentRefresh from './require-concurrent-refresh.js';
+import banVacuumFullAndCluster from './ban-vacuum-full-and-cluster.js';
+import banUnbatchedBackfill from './ban-unbatched-backfill.js';
+import banCharField from './ban-char-field.js';
+import preferBigintOverInt from './prefer-bigint-over-int.js';
+import preferBigintOverSmallint from './prefer-bigint-over-smallint.js';
+import preferIdentity from './prefer-identity.js';
+import preferTextField from './prefer-text-field.js';
+import preferTimestamptz from './prefer-timestamptz.js';
+import identifierTooLong from './identifier-too-long.js';
+import requireTableSchema from './require-table-schema.js';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -28,6 +58,36 @@ export const RULES: Rule[] = [
   transactionNesting,
   banUncommittedTransaction,
   banNonTransactionalStatementInTransaction,
+  disallowedUniqueConstraint,
+  addingSerialPrimaryKeyField,
+  addingExclusionConstraint,
+  banAlterDomainWithAddConstraint,
+  banCreateDomainWithConstraint,
+  addingFieldWithDefault,
+  addingRequiredField,
+  changingColumnType,
+  renamingColumn,
+  renamingTable,
+  banDropColumn,
+  banDropTable,
+  banDropDatabase,
+  banDropNotNull,
+  banTruncateCascade,
+  requireStatementTimeout,
+  holdAccessExclusiveLock,
+  preferRobustStmts,
+  requireConcurrentPartitionDetach,
+  requireConcurrentRefresh,
+  banVacuumFullAndCluster,
+  banUnbatchedBackfill,
+  banCharField,
+  preferBigintOverInt,
+  preferBigintOverSmallint,
+  preferIdentity,
+  preferTextField,
+  preferTimestamptz,
+  identifierTooLong,
+  requireTableSchema,
 ];
 
 export const RULES_BY_ID: Record<string, Rule> = Object.fromEntries(RULES.map((r) => [r.meta.id, r]));

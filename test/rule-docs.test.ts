@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { ALL_RULE_META, RULES } from '../rules/index.js';
 import { fixText, lintText } from '../src/engine/lint-text.js';
-import type { DocExample } from '../src/engine/rule.js';
+import type { DocExample, Rule } from '../src/engine/rule.js';
 
-function opts(ex: DocExample) {
-  return { filename: ex.filename, tables: ex.tables, settings: ex.pgVersion ? { pgVersion: ex.pgVersion } : undefined };
+function opts(ex: DocExample, rule?: Rule) {
+  // A rule that is off by default is switched on for its own examples.
+  const severities = rule?.meta.defaultSeverity === 'off' ? { [rule.meta.id]: 'warn' as const } : undefined;
+  return { filename: ex.filename, tables: ex.tables, settings: ex.pgVersion ? { pgVersion: ex.pgVersion } : undefined, severities };
 }
 
 // Doc examples are tests: every invalid example raises its rule, every valid one does not,
@@ -21,20 +23,22 @@ describe.each(RULES.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
   });
 
   it.each(rule.meta.docs.invalid.map((ex, i) => [i, ex] as const))('invalid example %i raises the rule', async (_i, ex) => {
-    const result = await lintText(ex.code, opts(ex));
+    const result = await lintText(ex.code, opts(ex, rule));
     expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
     expect(result.findings.map((f) => f.ruleId)).toContain(id);
     if (ex.fixed !== undefined) {
-      const fixed = await fixText(ex.code, { ...opts(ex), rules: [id] });
+      // A rule whose fixes are suggestions documents what applying the suggestion gives.
+      const types = rule.meta.fix === 'suggestion' ? (['suggestion'] as const) : (['fix'] as const);
+      const fixed = await fixText(ex.code, { ...opts(ex, rule), rules: [id], types: [...types] });
       expect(fixed.rejected).toBeUndefined();
       expect(fixed.text).toBe(ex.fixed);
-      const after = await lintText(fixed.text, opts(ex));
+      const after = await lintText(fixed.text, opts(ex, rule));
       expect(after.findings.filter((f) => f.ruleId === id || f.ruleId === 'parse-error')).toEqual([]);
     }
   });
 
   it.each(rule.meta.docs.valid.map((ex, i) => [i, ex] as const))('valid example %i does not raise the rule', async (_i, ex) => {
-    const result = await lintText(ex.code, opts(ex));
+    const result = await lintText(ex.code, opts(ex, rule));
     expect(result.findings.filter((f) => f.ruleId === id || f.ruleId === 'parse-error')).toEqual([]);
   });
 });

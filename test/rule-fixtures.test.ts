@@ -59,17 +59,19 @@ describe.each(folders)('%s', (rule) => {
 
   it.each(cases)('%s', async (file, exp) => {
     const text = read(rule, file);
-    const result = await lintText(text, { filename: file, tables: exp.tables });
+    // A rule that is off by default is switched on for its own fixtures.
+    const severities = RULES.find((r) => r.meta.id === rule)?.meta.defaultSeverity === 'off' ? { [rule]: 'warn' as const } : undefined;
+    const result = await lintText(text, { filename: file, tables: exp.tables, severities });
     if (rule !== 'parse-error') expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
     const found = result.findings.filter((f) => f.ruleId === rule).map((f) => [f.loc.line, f.loc.column, f.ruleId]);
     expect(found).toEqual(exp.findings);
 
     if (exp.fixed === undefined) return;
-    const outcome = await fixText(text, { filename: file, tables: exp.tables, rules: [rule], types: exp.fixTypes });
+    const outcome = await fixText(text, { filename: file, tables: exp.tables, severities, rules: [rule], types: exp.fixTypes });
     expect(outcome.rejected).toBeUndefined();
     expect(outcome.applied).toBeGreaterThan(0);
     expect(outcome.text).toBe(read(rule, exp.fixed));
-    const after = await lintText(outcome.text, { filename: file, tables: exp.tables });
+    const after = await lintText(outcome.text, { filename: file, tables: exp.tables, severities });
     expect(after.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === rule)).toEqual([]);
   });
 });

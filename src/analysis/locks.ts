@@ -266,7 +266,7 @@ const NON_VOLATILE_FUNCTIONS = new Set([
   'to_jsonb', 'to_json', 'array_fill', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
 ]);
 
-function hasVolatileCall(expr: any): boolean {
+export function hasVolatileCall(expr: any): boolean {
   if (Array.isArray(expr)) return expr.some(hasVolatileCall);
   if (!expr || typeof expr !== 'object') return false;
   if (expr.FuncCall) {

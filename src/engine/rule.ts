@@ -3,7 +3,7 @@ import type { FrameworkAdapter } from '../sources/adapter.js';
 import type { AnalyzedStatement, Fix, FrameworkId, MigrationUnit, SeverityName, Span, TableInfo } from '../types.js';
 import type { Fixer } from './fixer.js';
 
-export type RuleCategory = 'locking' | 'constraints' | 'columns' | 'transactions' | 'engine';
+export type RuleCategory = 'locking' | 'constraints' | 'columns' | 'transactions' | 'hygiene' | 'engine';
 
 /** A documentation example. Doc examples are tests: invalid ones must raise the rule, valid ones must not. */
 export interface DocExample {

@@ -1,0 +1,34 @@
+import { defineRule } from '../src/engine/rule.js';
+import { displayName } from '../src/catalog/catalog.js';
+import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
+import { lockWords } from '../src/engine/describe.js';
+
+export default defineRule({
+  meta: {
+    id: 'ban-drop-column',
+    description: 'Dropping a column loses its data and breaks code that still reads or writes it.',
+    category: 'columns',
+    defaultSeverity: 'warn',
+    fix: 'none',
+    messages: {
+      drop: 'Dropping column {{table}}.{{column}} (a brief {{lock}} lock) deletes its data for good and breaks every running query that names it (SELECT *, ORMs that list every column, INSERTs that set it).',
+    },
+    docs: {
+      what: 'Flags `ALTER TABLE … DROP COLUMN` on a table that already exists.',
+      why: 'The drop is quick (ACCESS EXCLUSIVE, catalog only), but it cannot be undone, and application instances still running the previous release fail on the missing column — ORMs that select every mapped column fail even on queries that never use it. Stop using the column in code (and tell the ORM to ignore it) one release before dropping it.',
+      invalid: [{ code: 'ALTER TABLE customers DROP COLUMN legacy_password_hash;\n' }],
+      valid: [{ title: 'A table created in the same migration', code: 'CREATE TABLE import_batches (id bigint PRIMARY KEY, scratch text);\nALTER TABLE import_batches DROP COLUMN scratch;\n' }],
+      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN'],
+    },
+  },
+  check(ctx) {
+    for (const s of ctx.statements) {
+      const rel = relName(s.node?.relation);
+      for (const c of alterCmds(s)) {
+        if (c.subtype !== 'AT_DropColumn') continue;
+        if (tableFor(s, rel)?.sizeClass === 'new') continue;
+        ctx.report({ statement: s, messageId: 'drop', data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) }, help: 'Remove every use of the column from the code in an earlier release, then drop it.' });
+      }
+    }
+  },
+});

@@ -1,0 +1,75 @@
+import { defineRule } from '../src/engine/rule.js';
+import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
+import { displayName, tableKey } from '../src/catalog/catalog.js';
+import { relName, statementHead, tableFor, transactionKey } from '../src/engine/ast.js';
+import { tableLabel } from '../src/engine/describe.js';
+import type { AnalyzedStatement } from '../src/types.js';
+
+const DML = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'SelectStmt', 'CopyStmt']);
+
+export default defineRule({
+  meta: {
+    id: 'ban-unbatched-backfill',
+    description: 'An UPDATE or DELETE of a whole table in one statement, or a backfill in the same transaction as DDL on the table, holds its locks for the whole run.',
+    category: 'locking',
+    defaultSeverity: 'warn',
+    fix: 'none',
+    messages: {
+      unbounded: '{{statement}} on {{table}} without WHERE touches every row in one transaction: each row stays locked against concurrent UPDATE and DELETE until it commits, and the whole table is rewritten into WAL and dead tuples at once.',
+      withDdl: 'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}: the {{lock}} lock it takes is held for the whole backfill, and {{blocks}}.',
+    },
+    docs: {
+      what: 'Flags `UPDATE` and `DELETE` without `WHERE` on a table that already exists, and any `UPDATE` of a table in the same transaction as a schema change (ALTER TABLE, CREATE INDEX …) on that table.',
+      why: 'A single statement over every row locks each row it changes until commit, so application writes to those rows wait; it also produces a burst of WAL (replication lag) and a table\'s worth of dead tuples for VACUUM. Done in the transaction of an `ALTER TABLE`, the backfill also keeps that statement\'s ACCESS EXCLUSIVE lock — no reads at all — until it finishes. Backfill in batches of a few thousand rows, each committed on its own, after the schema change has committed.',
+      invalid: [
+        { code: "UPDATE orders SET currency = 'EUR';\n", tables: { orders: { rows: 12_000_000 } } },
+        { title: 'A backfill inside the migration that adds the column', code: "BEGIN;\nALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nCOMMIT;\n" },
+      ],
+      valid: [
+        { title: 'One batch, after the column was added in its own transaction', code: "ALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR' WHERE id BETWEEN 1 AND 5000 AND currency IS NULL;\n" },
+        { title: 'A table created in the same migration', code: "CREATE TABLE order_flags (order_id bigint PRIMARY KEY, flagged boolean);\nUPDATE order_flags SET flagged = false;\n" },
+      ],
+      references: ['https://www.postgresql.org/docs/current/sql-update.html', 'https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-ROWS'],
+    },
+  },
+  check(ctx) {
+    // Schema changes by transaction and table: the first one per pair is the one a backfill is reported against.
+    const ddl = new Map<string, AnalyzedStatement>();
+    for (const s of ctx.statements) {
+      const tx = transactionKey(s);
+      if (tx === undefined || DML.has(s.kind) || !s.facts.mainLock || LOCK_STRENGTH[s.facts.mainLock.mode] < LOCK_STRENGTH.ShareUpdateExclusiveLock) continue;
+      for (const l of s.facts.locks) {
+        const key = `${tx} ${tableKey(l.relation)}`;
+        if (l.on === 'table' && !ddl.has(key)) ddl.set(key, s);
+      }
+    }
+    for (const s of ctx.statements) {
+      if (s.kind !== 'UpdateStmt' && s.kind !== 'DeleteStmt') continue;
+      const rel = relName(s.node.relation);
+      const table = tableFor(s, rel);
+      if (!rel || !table || table.sizeClass === 'new') continue;
+      const statement = s.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
+      if (!s.node.whereClause) {
+        ctx.report({ statement: s, messageId: 'unbounded', data: { statement, table: tableLabel(table) }, help: 'Backfill in batches (WHERE id BETWEEN … or a LIMITed subquery), committing after each.' });
+        continue;
+      }
+      if (s.kind !== 'UpdateStmt') continue;
+      const tx = transactionKey(s);
+      const other = tx === undefined ? undefined : ddl.get(`${tx} ${tableKey(rel)}`);
+      if (!other) continue;
+      const lock = other.facts.locks.find((l) => tableKey(l.relation) === tableKey(rel))!;
+      ctx.report({
+        statement: s,
+        messageId: 'withDdl',
+        data: {
+          table: tableLabel(table),
+          ddl: statementHead(other),
+          line: other.loc.line,
+          lock: lockLabel(lock.mode),
+          blocks: lock.mode === 'AccessExclusiveLock' ? `every query on ${displayName(table)} waits` : `${lock.blocks.join(', ')} wait`,
+        },
+        help: 'Commit the schema change first (its own migration), then backfill in batches.',
+      });
+    }
+  },
+});

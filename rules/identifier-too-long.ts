@@ -1,0 +1,74 @@
+import { scanSync } from 'libpg-query';
+import { defineRule } from '../src/engine/rule.js';
+import { toFileSpan } from '../src/sql/statements.js';
+import type { Span } from '../src/types.js';
+
+const MAX = 63; // NAMEDATALEN - 1
+const LONG_RUN = /"[^"]{16,}|[\p{L}\p{N}_$]{16,}/u;
+
+/** The identifier a token spells: quotes removed, `""` unescaped, unquoted names folded to lower case. */
+function identifierOf(raw: string): string {
+  if (raw.startsWith('"') && raw.endsWith('"') && raw.length >= 2) return raw.slice(1, -1).replace(/""/g, '"');
+  return raw.toLowerCase();
+}
+
+/** What PostgreSQL keeps: the longest prefix of whole characters within 63 bytes. */
+function truncated(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    if (Buffer.byteLength(out + ch, 'utf8') > MAX) break;
+    out += ch;
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'identifier-too-long',
+    description: 'PostgreSQL silently truncates identifiers longer than 63 bytes.',
+    category: 'hygiene',
+    defaultSeverity: 'error',
+    fix: 'none',
+    messages: {
+      tooLong: 'Identifier {{name}} is {{bytes}} bytes long: PostgreSQL keeps only the first 63 bytes ({{kept}}), so the object gets a different name than the one written, and two long names with the same start collide.',
+    },
+    docs: {
+      what: 'Flags identifiers (table, column, index, constraint … names, quoted or not) longer than 63 bytes. Bytes, not characters: a name with accented letters or other non-ASCII text reaches the limit sooner.',
+      why: 'Names are stored in 64-byte `name` fields; a longer identifier is truncated with only a NOTICE. The object then exists under a name no code spells, a later migration that names it in full still works (it is truncated the same way) but tools comparing names do not, and two indexes whose names share the first 63 bytes collide ("relation already exists").',
+      invalid: [
+        { code: 'CREATE INDEX CONCURRENTLY idx_order_line_items_on_order_id_and_product_id_and_warehouse_id ON order_line_items (order_id, product_id, warehouse_id);\n' },
+        { title: 'Non-ASCII names count bytes: 33 characters, 66 bytes', code: 'ALTER TABLE customers ADD COLUMN "ééééééééééééééééééééééééééééééééé" text;\n' },
+      ],
+      valid: [{ code: 'CREATE INDEX CONCURRENTLY order_line_items_order_product_wh_idx ON order_line_items (order_id, product_id, warehouse_id);\n' }],
+      references: ['https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS'],
+    },
+  },
+  check(ctx) {
+    for (const s of ctx.statements) {
+      // 64 bytes take at least 16 characters (4-byte UTF-8): scan only statements with a run that long.
+      if (!LONG_RUN.test(s.sql)) continue;
+      let tokens;
+      try {
+        tokens = scanSync(s.sql).tokens;
+      } catch {
+        continue;
+      }
+      const bytes = Buffer.from(s.sql, 'utf8');
+      const seen = new Set<string>();
+      for (const t of tokens) {
+        if (t.tokenName !== 'IDENT') continue;
+        const raw = bytes.subarray(t.start, t.end).toString('utf8');
+        const name = identifierOf(raw);
+        const size = Buffer.byteLength(name, 'utf8');
+        if (size <= MAX || seen.has(name)) continue;
+        seen.add(name);
+        let span: Span | undefined;
+        if (s.item.kind === 'sql') {
+          const start = s.chunkSpan.start + bytes.subarray(0, t.start).toString('utf8').length;
+          span = toFileSpan(s.item.segments, { start, end: start + raw.length });
+        }
+        ctx.report({ statement: s, span, messageId: 'tooLong', data: { name: raw, bytes: size, kept: `"${truncated(name)}"` }, help: 'Shorten the name to at most 63 bytes.' });
+      }
+    }
+  },
+});

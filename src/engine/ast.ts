@@ -1,0 +1,179 @@
+/**
+ * Small readers over libpg-query parse trees, shared by rules: relation names, ALTER TABLE subcommands, column
+ * definitions and their types, and a statement re-parsed on its own so node locations are offsets into
+ * `stmt.sql` (edits inside a statement need them).
+ */
+import { parseSync } from 'libpg-query';
+import { displayName } from '../catalog/catalog.js';
+import { ByteOffsets } from '../sql/text.js';
+import type { AnalyzedStatement, QualifiedName, TableInfo } from '../types.js';
+import { tableKey } from '../catalog/catalog.js';
+
+export function relName(rv: { schemaname?: string; relname?: string } | undefined): QualifiedName | undefined {
+  if (!rv?.relname) return undefined;
+  return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
+}
+
+/** The AlterTableCmd nodes of an ALTER TABLE statement. */
+export function alterCmds(s: { kind: string; node: any }): any[] {
+  if (s.kind !== 'AlterTableStmt') return [];
+  return (s.node.cmds ?? []).map((c: any) => c?.AlterTableCmd).filter(Boolean);
+}
+
+/** The facts' entry for a relation the statement names (its size class), or the statement's first table. */
+export function tableFor(s: AnalyzedStatement, rel: QualifiedName | undefined): TableInfo | undefined {
+  if (rel) {
+    const hit = s.facts.tables.find((t) => tableKey(t) === tableKey(rel));
+    if (hit) return hit;
+  }
+  return s.facts.tables[0];
+}
+
+export function strings(list: any): string[] {
+  const items: any[] = list?.List?.items ?? (Array.isArray(list) ? list : []);
+  return items.map((i) => i?.String?.sval).filter((x): x is string => typeof x === 'string');
+}
+
+export interface TypeInfo {
+  /** The type's own name as PostgreSQL stores it: int4, varchar, timestamp, serial … */
+  name: string;
+  /** pg_catalog when the grammar rewrote a SQL-standard spelling. */
+  schema?: string;
+  mods: number[];
+  array: boolean;
+  /** Start of the type in the text that was parsed (byte offset). */
+  location?: number;
+}
+
+export function typeInfo(typeName: any): TypeInfo | undefined {
+  if (!typeName) return undefined;
+  const names = strings(typeName.names);
+  const name = names[names.length - 1];
+  if (!name) return undefined;
+  const mods = (typeName.typmods ?? []).map((m: any) => m?.A_Const?.ival?.ival ?? 0);
+  return {
+    name: name.toLowerCase(),
+    schema: names.length > 1 ? names[names.length - 2] : undefined,
+    mods,
+    array: (typeName.arrayBounds ?? []).length > 0,
+    location: typeof typeName.location === 'number' ? typeName.location : undefined,
+  };
+}
+
+/** int4 → "integer", varchar(20) → "varchar(20)": for messages. */
+export function typeLabel(t: TypeInfo): string {
+  const words: Record<string, string> = { int4: 'integer', int2: 'smallint', int8: 'bigint', bpchar: 'char', timestamptz: 'timestamptz' };
+  const base = words[t.name] ?? t.name;
+  return `${base}${t.mods.length ? `(${t.mods.join(',')})` : ''}${t.array ? '[]' : ''}`;
+}
+
+export function columnConstraints(col: any): any[] {
+  return (col?.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
+}
+
+/** A column a statement defines or retypes. */
+export interface ColumnSite {
+  /** The column definition (for ALTER COLUMN TYPE: the ColumnDef holding only the new type). */
+  col: any;
+  column: string;
+  type: TypeInfo;
+  how: 'create-table' | 'add-column' | 'alter-type';
+  table: QualifiedName;
+}
+
+/** Columns defined by CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE, in the given tree. */
+export function columnSites(kind: string, node: any): ColumnSite[] {
+  const out: ColumnSite[] = [];
+  const table = relName(node?.relation);
+  if (!table) return out;
+  if (kind === 'CreateStmt') {
+    for (const e of node.tableElts ?? []) {
+      const col = e?.ColumnDef;
+      const type = typeInfo(col?.typeName);
+      if (col?.colname && type) out.push({ col, column: col.colname, type, how: 'create-table', table });
+    }
+  } else if (kind === 'AlterTableStmt') {
+    for (const c of alterCmds({ kind, node })) {
+      const col = c.def?.ColumnDef;
+      const type = typeInfo(col?.typeName);
+      if (!type) continue;
+      if (c.subtype === 'AT_AddColumn' && col.colname) out.push({ col, column: col.colname, type, how: 'add-column', table });
+      else if (c.subtype === 'AT_AlterColumnType' && c.name) out.push({ col, column: c.name, type, how: 'alter-type', table });
+    }
+  }
+  return out;
+}
+
+const local = new WeakMap<object, { node: any; bytes: ByteOffsets } | null>();
+
+/**
+ * The statement parsed on its own: node locations are then byte offsets into `stmt.sql`, turned into UTF-16
+ * offsets by `bytes`. Null when it does not parse alone (it always should) or is a DSL operation.
+ */
+export function localTree(s: AnalyzedStatement): { node: any; bytes: ByteOffsets } | null {
+  if (local.has(s)) return local.get(s)!;
+  let out: { node: any; bytes: ByteOffsets } | null = null;
+  try {
+    const parsed = parseSync(s.sql).stmts ?? [];
+    const stmt = parsed.length === 1 ? (parsed[0]!.stmt as Record<string, any>) : undefined;
+    if (stmt && stmt[s.kind]) out = { node: stmt[s.kind], bytes: new ByteOffsets(s.sql) };
+  } catch {
+    out = null;
+  }
+  local.set(s, out);
+  return out;
+}
+
+/** Column sites of a statement with their type's offset in `stmt.sql` (UTF-16), when it can be placed. */
+export function localColumnSites(s: AnalyzedStatement): Array<ColumnSite & { typeStart?: number }> {
+  const tree = localTree(s);
+  if (!tree) return columnSites(s.kind, s.node);
+  return columnSites(s.kind, tree.node).map((site) => ({
+    ...site,
+    typeStart: site.type.location === undefined ? undefined : tree.bytes.toUtf16(site.type.location),
+  }));
+}
+
+export function quoteIdent(name: string): string {
+  return displayName({ name });
+}
+
+/** UTF-8 length of a string. */
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+const KIND_LABELS: Record<string, string> = {
+  AlterTableStmt: 'ALTER TABLE',
+  IndexStmt: 'CREATE INDEX',
+  CreateStmt: 'CREATE TABLE',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  InsertStmt: 'INSERT',
+  MergeStmt: 'MERGE',
+  SelectStmt: 'SELECT',
+  CopyStmt: 'COPY',
+  DropStmt: 'DROP',
+  RenameStmt: 'ALTER … RENAME',
+  TruncateStmt: 'TRUNCATE',
+  VacuumStmt: 'VACUUM',
+  ClusterStmt: 'CLUSTER',
+  ReindexStmt: 'REINDEX',
+  RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
+  CreateTrigStmt: 'CREATE TRIGGER',
+  LockStmt: 'LOCK',
+};
+
+/** The statement's kind in SQL words, for messages: "ALTER TABLE", "UPDATE". */
+export function statementHead(s: { kind: string; sql: string }): string {
+  return KIND_LABELS[s.kind] ?? s.sql.trim().split(/\s+/)[0]!.toUpperCase();
+}
+
+/** A key naming the transaction a statement runs in (equal keys: the same explicit BEGIN, the same one-query chunk, or the framework's transaction), or undefined outside one. */
+export function transactionKey(s: AnalyzedStatement): string | undefined {
+  const tx = s.facts.inTransaction;
+  if (!tx) return undefined;
+  if (tx.kind === 'explicit') return `explicit:${tx.beganAt}`;
+  if (tx.kind === 'one-query') return `one-query:${s.itemIndex}`;
+  return tx.kind;
+}

@@ -1,0 +1,74 @@
+/**
+ * The schema-hygiene rules about column types (ban-char-field, prefer-text-field, prefer-timestamptz,
+ * prefer-bigint-over-int, prefer-bigint-over-smallint, prefer-identity) share one shape: find the columns a
+ * statement defines or retypes, match their type, and offer the mechanical rewrite of the type's text.
+ * On CREATE TABLE (or a table created earlier in the migration) the rewrite is a fix; on an existing table it is
+ * a suggestion, because it changes the type of a column that already holds data or that code already reads.
+ */
+import { displayName } from '../catalog/catalog.js';
+import { toFileSpan } from '../sql/statements.js';
+import type { AnalyzedStatement, Fix, Span } from '../types.js';
+import { columnSites, localColumnSites, tableFor, typeLabel, type ColumnSite, type TypeInfo } from './ast.js';
+import { defineRule, type Rule, type RuleMeta } from './rule.js';
+
+export interface TypeRuleSpec {
+  meta: Omit<RuleMeta, 'category' | 'fix' | 'messages'> & { message: string };
+  /** The offending types, by PostgreSQL's internal name (int4, varchar, bpchar …). */
+  matches(type: TypeInfo, site: ColumnSite): boolean;
+  /** The type's text as written, anchored at its start: what the rewrite replaces. */
+  pattern: RegExp;
+  /** The new text for the type, or null when there is no mechanical rewrite. */
+  replacement(type: TypeInfo, site: ColumnSite, newTable: boolean): string | null;
+  /** The help line of each finding. */
+  help: string;
+}
+
+export function defineTypeRule(spec: TypeRuleSpec): Rule {
+  const { message, ...meta } = spec.meta;
+  return defineRule({
+    meta: { ...meta, category: 'hygiene', fix: 'safe', messages: { type: message } },
+    check(ctx) {
+      for (const s of ctx.statements) {
+        if (s.kind !== 'CreateStmt' && s.kind !== 'AlterTableStmt') continue;
+        // Re-parse the statement for offsets only when one of its columns is of interest.
+        if (!columnSites(s.kind, s.node).some((site) => spec.matches(site.type, site))) continue;
+        for (const site of localColumnSites(s)) {
+          if (!spec.matches(site.type, site)) continue;
+          const newTable = site.how === 'create-table' || tableFor(s, site.table)?.sizeClass === 'new';
+          const rewrite = rewriteFix(ctx.fixer.fileEdit.bind(ctx.fixer), s, site, spec, newTable);
+          ctx.report({
+            statement: s,
+            span: typeSpan(s, site, spec.pattern),
+            messageId: 'type',
+            data: { column: `${displayName(site.table)}.${displayName({ name: site.column })}`, type: typeLabel(site.type) },
+            ...(rewrite ? (newTable ? { fix: rewrite } : { suggestions: [rewrite] }) : {}),
+            help: spec.help,
+          });
+        }
+      }
+    },
+  });
+}
+
+type FileEdit = (s: AnalyzedStatement, e: { start: number; end: number; text: string }) => ReturnType<import('./fixer.js').Fixer['fileEdit']>;
+
+function rewriteFix(fileEdit: FileEdit, s: AnalyzedStatement, site: ColumnSite & { typeStart?: number }, spec: TypeRuleSpec, newTable: boolean): Fix | null {
+  if (site.typeStart === undefined) return null;
+  const text = spec.replacement(site.type, site, newTable);
+  if (text === null) return null;
+  const m = spec.pattern.exec(s.sql.slice(site.typeStart));
+  if (!m || m.index !== 0) return null;
+  const edit = fileEdit(s, { start: site.typeStart, end: site.typeStart + m[0].length, text });
+  if (!edit) return null;
+  return { description: `Change ${site.column} from ${m[0].replace(/\s+/g, ' ')} to ${text}`, edits: [edit] };
+}
+
+/** The column's type as written, in the file: where the finding points. Undefined falls back to the statement. */
+function typeSpan(s: AnalyzedStatement, site: ColumnSite & { typeStart?: number }, pattern: RegExp): Span | undefined {
+  if (site.typeStart === undefined || s.item.kind !== 'sql') return undefined;
+  const m = pattern.exec(s.sql.slice(site.typeStart));
+  const length = m && m.index === 0 ? m[0].length : (/^[\w"]+/.exec(s.sql.slice(site.typeStart))?.[0].length ?? 0);
+  if (length === 0) return undefined;
+  const start = s.chunkSpan.start + site.typeStart;
+  return toFileSpan(s.item.segments, { start, end: start + length });
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { defaultFindingsOf, findingsOf, proveFix } from './helpers.js';
+
+describe('prefer-robust-stmts (off by default)', () => {
+  const id = 'prefer-robust-stmts';
+  it('is off unless configured', async () => {
+    expect(await defaultFindingsOf(id, 'CREATE TABLE invoices (id bigint PRIMARY KEY);\n')).toEqual([]);
+  });
+
+  it('fixes DROP TABLE, DROP COLUMN and DROP CONSTRAINT with IF EXISTS', async () => {
+    expect(await proveFix(id, 'DROP TABLE legacy_sessions;\nALTER TABLE orders DROP COLUMN legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT orders_legacy_check;\n')).toBe(
+      'DROP TABLE IF EXISTS legacy_sessions;\nALTER TABLE orders DROP COLUMN IF EXISTS legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT IF EXISTS orders_legacy_check;\n',
+    );
+  });
+
+  it('ADD CONSTRAINT needs a preceding DROP CONSTRAINT IF EXISTS of that name; there is no mechanical fix', async () => {
+    const f = await findingsOf(id, 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\n');
+    expect(f[0]!.message).toContain('precede ADD CONSTRAINT with ALTER TABLE … DROP CONSTRAINT IF EXISTS');
+    expect(f[0]!.fix).toBeUndefined();
+  });
+
+  it('two subcommands that each need a change get one finding and no fix', async () => {
+    const f = await findingsOf(id, 'ALTER TABLE orders ADD COLUMN a text, DROP COLUMN b;\n');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('ADD COLUMN, DROP COLUMN');
+    expect(f[0]!.fix).toBeUndefined();
+  });
+});
+
+describe('require-statement-timeout (off by default)', () => {
+  const id = 'require-statement-timeout';
+  it('is off unless configured; set_config counts as a setting', async () => {
+    expect(await defaultFindingsOf(id, 'ALTER TABLE orders ADD COLUMN note text;\n')).toEqual([]);
+    expect(await findingsOf(id, "SELECT set_config('statement_timeout', '10s', false);\nALTER TABLE orders ADD COLUMN note text;\n")).toEqual([]);
+    expect(await findingsOf(id, "SET statement_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;\n")).toHaveLength(1);
+  });
+});
+
+describe('ban-unbatched-backfill', () => {
+  const id = 'ban-unbatched-backfill';
+  it('DELETE without WHERE; an UPDATE beside DDL on another table is fine', async () => {
+    expect((await findingsOf(id, 'DELETE FROM sessions;\n'))[0]!.message).toContain('DELETE on sessions without WHERE');
+    expect(await findingsOf(id, "BEGIN;\nALTER TABLE customers ADD COLUMN tier text;\nUPDATE orders SET currency = 'EUR' WHERE id < 1000;\nCOMMIT;\n")).toEqual([]);
+  });
+
+  it('an UPDATE before the DDL in the same transaction counts too', async () => {
+    const f = await findingsOf(id, "BEGIN;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
+    expect(f.map((x) => x.loc.line)).toEqual([2]);
+    expect(f[0]!.message).toContain('same transaction as ALTER TABLE on line 3');
+  });
+});
+
+describe('require-concurrent-refresh and ban-vacuum-full-and-cluster', () => {
+  it('refresh of a view created WITH NO DATA in the unit is fine', async () => {
+    expect(await findingsOf('require-concurrent-refresh', 'CREATE MATERIALIZED VIEW mv_sales AS SELECT 1 AS x WITH NO DATA;\nREFRESH MATERIALIZED VIEW mv_sales;\n')).toEqual([]);
+  });
+
+  it('VACUUM (FULL false) is plain VACUUM; CLUSTER with no table rewrites every clustered table', async () => {
+    expect(await findingsOf('ban-vacuum-full-and-cluster', 'VACUUM (FULL false, ANALYZE) events;\n')).toEqual([]);
+    expect((await findingsOf('ban-vacuum-full-and-cluster', 'CLUSTER;\n'))[0]!.message).toBe(
+      'CLUSTER without a table rewrites every previously clustered table in the database, each under an ACCESS EXCLUSIVE lock.',
+    );
+  });
+});
+
+describe('require-statement-timeout fix placement', () => {
+  const id = 'require-statement-timeout';
+  it('goes before the offender when a RESET earlier in the file would undo a SET at the top', async () => {
+    const sql = "SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n";
+    expect(await proveFix(id, sql)).toBe("SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nSET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+  });
+});
