@@ -1,10 +1,30 @@
 #!/usr/bin/env node
-// Start compiling PostgreSQL's parser (WASM) first, so it overlaps with loading the rest of the CLI.
-const parser = import('../dist/src/sql/parse.js').then((m) => m.loadParser());
-parser.catch(() => {});
-const { main } = await import('../dist/src/cli/main.js');
+import { statSync } from 'node:fs';
+import v8 from 'node:v8';
 
-main(process.argv.slice(2)).then(
+/** A few named files (a pre-commit hook, an editor): the parser's optimizing WASM tier costs more than it saves. */
+function fewFiles(args) {
+  let files = 0;
+  for (const arg of args) {
+    if (arg.startsWith('-')) continue;
+    try {
+      const stat = statSync(arg);
+      if (stat.isDirectory()) return false;
+      if (stat.isFile()) files++;
+    } catch {
+      /* an option's value or a glob */
+    }
+  }
+  return files > 0 && files <= 20;
+}
+
+const args = process.argv.slice(2);
+if (fewFiles(args)) v8.setFlagsFromString('--liftoff-only');
+// Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI.
+import('libpg-query').catch(() => {});
+const { main } = await import('../dist/cli.js');
+
+main(args).then(
   (code) => {
     process.exitCode = code;
   },

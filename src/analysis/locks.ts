@@ -98,11 +98,12 @@ export function conflicts(a: LockMode, b: LockMode): boolean {
 
 /** 'ShareUpdateExclusiveLock' → 'SHARE UPDATE EXCLUSIVE' (the words of LOCK TABLE … IN … MODE). */
 export function lockLabel(mode: LockMode): string {
-  return mode
-    .replace(/Lock$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toUpperCase();
+  return LABELS[mode];
 }
+
+const LABELS = Object.fromEntries(
+  MODES.map((m) => [m, m.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()]),
+) as Record<LockMode, string>;
 
 /** What ordinary statements take each mode: the words lockBlocks() is built from. */
 const TAKEN_BY: Record<LockMode, string[]> = {

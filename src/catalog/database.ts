@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import type { StatsSnapshot } from './catalog.js';
 
 /**
@@ -118,6 +118,8 @@ ORDER BY 1, 2`;
 export async function readDatabaseStats(url: string, options: DatabaseStatsOptions = {}): Promise<StatsSnapshot> {
   const timeouts = { connectTimeoutMs: options.connectTimeoutMs ?? 5_000, statementTimeoutMs: options.statementTimeoutMs ?? 10_000 };
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new StatsError(`not a PostgreSQL URL: ${redactUrl(url)} (expected postgres://user@host:5432/dbname)`);
+  // The driver is loaded only when a database is asked for: it costs start-up time on every other run.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
@@ -155,7 +157,12 @@ export async function readDatabaseStats(url: string, options: DatabaseStatsOptio
   }
 }
 
-const snapshotSchema = z
+let snapshotSchema: ReturnType<typeof makeSnapshotSchema> | undefined;
+
+/** Built on first use (zod is loaded only when a snapshot is read). */
+function makeSnapshotSchema() {
+  const { z } = createRequire(import.meta.url)('zod') as { z: typeof Zod };
+  return z
   .object({
     version: z.literal(1),
     serverVersion: z.string().optional(),
@@ -172,9 +179,11 @@ const snapshotSchema = z
     invalidIndexes: z.array(z.object({ schema: z.string().min(1), name: z.string().min(1), table: z.string() })).optional(),
   })
   .passthrough();
+}
 
 /** Validates snapshot data; the error names every problem with its path (`tables.3.rows: …`). */
 export function parseStatsSnapshot(data: unknown, source: string): StatsSnapshot {
+  snapshotSchema ??= makeSnapshotSchema();
   const result = snapshotSchema.safeParse(data);
   if (result.success) return result.data as StatsSnapshot;
   const problems = result.error.issues.slice(0, 10).map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);

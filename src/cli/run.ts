@@ -11,7 +11,7 @@ import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
 import { knownFrameworks } from '../sources/index.js';
-import { loadParsers } from '../engine/lint-text.js';
+import { loadParsersFor } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
 import { discover } from './discover.js';
 import { decodeSource, InputError, readSource } from './read.js';
@@ -153,7 +153,6 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
   if (run.framework) checkFramework(run.framework, '--framework');
   const cliSeverities = parseRuleOptions(run.rule);
-  await loadParsers();
   const resolver = new ConfigResolver(run.config);
   const setups = new Setups(resolver, run, cliSeverities, new SizeLoader((m) => io.stderr(`migralint: warning: ${m}\n`)));
   let narrowed = false;
@@ -182,6 +181,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   if (run.stdin) {
     const bytes = await io.readStdin();
     const name = run.stdinFilename ?? 'stdin.sql';
+    await loadParsersFor([name]);
     try {
       await lintOne({ ...decodeSource(name, bytes), path: name }, false);
     } catch (error) {
@@ -194,6 +194,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
+    await loadParsersFor(selected.files);
     for (const file of selected.files) {
       let source: SourceFile;
       try {

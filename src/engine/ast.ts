@@ -81,8 +81,19 @@ export interface ColumnSite {
   table: QualifiedName;
 }
 
-/** Columns defined by CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE, in the given tree. */
+const sitesOf = new WeakMap<object, ColumnSite[]>();
+
+/** Columns defined by CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE, in the given tree (once per tree: six rules ask). */
 export function columnSites(kind: string, node: any): ColumnSite[] {
+  if (node && typeof node === 'object') {
+    let sites = sitesOf.get(node);
+    if (!sites) sitesOf.set(node, (sites = findColumnSites(kind, node)));
+    return sites;
+  }
+  return findColumnSites(kind, node);
+}
+
+function findColumnSites(kind: string, node: any): ColumnSite[] {
   const out: ColumnSite[] = [];
   const table = relName(node?.relation);
   if (!table) return out;

@@ -23,6 +23,11 @@ export async function loadParsers(): Promise<void> {
   await Promise.all([loadParser(), loadPython()]);
 }
 
+/** Loads the parsers these files need: PostgreSQL's always, the Python grammar only when there is a .py file. */
+export async function loadParsersFor(paths: string[]): Promise<void> {
+  await Promise.all([loadParser(), paths.some((p) => /\.py$/i.test(p)) ? loadPython() : undefined]);
+}
+
 function optionsFor(o: LintTextOptions) {
   const catalog = o.catalog ?? new Catalog();
   if (!o.catalog && (o.tables || o.largeTables)) catalog.addConfig(o.tables, o.largeTables);

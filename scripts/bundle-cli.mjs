@@ -1,0 +1,17 @@
+// Bundles the CLI (dist/src/cli/main.js and everything it imports) into one file, dist/cli.js: resolving and
+// loading ~150 ES modules one by one is most of a one-file lint's start-up time. Packages that load WASM or native
+// code from their own folder (PostgreSQL's parser, tree-sitter, oxc) and the database driver stay external.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: [new URL('../dist/src/cli/main.js', import.meta.url).pathname],
+  outfile: new URL('../dist/cli.js', import.meta.url).pathname,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['libpg-query', 'web-tree-sitter', 'tree-sitter-python', 'oxc-parser', 'pg'],
+  // Bundled CommonJS packages (yargs' helpers) call require(); give the ES module one.
+  banner: { js: "import { createRequire as __migralintRequire } from 'node:module'; const require = __migralintRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
