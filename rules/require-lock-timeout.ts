@@ -1,27 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { setConfigCall } from '../src/analysis/analyze.js';
-import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
-import { displayName } from '../src/catalog/catalog.js';
-import type { AnalyzedStatement, Fix } from '../src/types.js';
-
-const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
-
-function blocksOthers(s: AnalyzedStatement): boolean {
-  const lock = s.facts.mainLock;
-  if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
-  return !s.facts.tables.some((t) => t.sizeClass === 'new') || s.facts.tables.length === 0;
-}
-
-/**
- * Undoes a session lock_timeout set before it: SET / RESET lock_timeout (not SET LOCAL), RESET ALL, DISCARD ALL,
- * set_config('lock_timeout', …, false).
- */
-function overridesSessionTimeout(s: AnalyzedStatement): boolean {
-  if (s.kind === 'VariableSetStmt') return !s.node.is_local && (s.node.kind === 'VAR_RESET_ALL' || String(s.node.name ?? '').toLowerCase() === 'lock_timeout');
-  if (s.kind === 'DiscardStmt') return s.node.target === 'DISCARD_ALL';
-  if (s.kind === 'SelectStmt') return setConfigCall(s.node).some(([name, , local]) => name === 'lock_timeout' && !local);
-  return false;
-}
+import { holdsStrongLock, reportMissingTimeout } from '../src/engine/timeout-rule.js';
 
 export default defineRule({
   meta: {
@@ -51,33 +29,10 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const offenders = ctx.statements.filter((s) => !s.facts.lockTimeout && blocksOthers(s));
-    if (offenders.length === 0) return;
-    const first = offenders[0]!;
-    const list = offenders
-      .slice(0, 5)
-      .map((s) => `${/^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ')} on ${s.facts.mainLock ? displayName(s.facts.mainLock.relation) : '?'} (line ${s.loc.line}, ${lockLabel(s.facts.mainLock!.mode)})`)
-      .join('; ');
-    let fix: Fix | undefined;
-    const chunkStatements = ctx.statements.filter((s) => s.itemIndex === first.itemIndex);
-    // Before the first statement of the chunk, unless something before the first offender resets the session's
-    // lock_timeout (RESET, SET … = 0, DISCARD ALL): a SET at the top would be undone, so it goes right before the
-    // offender. (Otherwise each --fix pass would add another SET at the top that never takes effect.)
-    const resetBefore = chunkStatements.some((s) => s.index < first.index && overridesSessionTimeout(s));
-    const head = resetBefore ? first : chunkStatements[0];
-    // In a one-query chunk, a SET in front makes the chunk one implicit transaction: that breaks a statement that
-    // must run alone — one there now, or an index statement another fix in the same --fix pass makes CONCURRENTLY.
-    const breaksOneQuery =
-      first.item.kind === 'sql' && first.item.exec.oneQuery && chunkStatements.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
-    if (head && first.item.kind === 'sql' && !breaksOneQuery) {
-      const edit = ctx.fixer.fileEdit(head, { start: 0, end: 0, text: `SET lock_timeout = '${ctx.settings.lockTimeoutValue}';${ctx.fixer.eol}` });
-      if (edit) fix = { description: `Set lock_timeout to ${ctx.settings.lockTimeoutValue} before ${head === first ? `line ${first.loc.line}` : 'the first statement'}`, edits: [edit] };
-    }
-    ctx.report({
-      statement: first,
-      messageId: 'missing',
-      data: { count: offenders.length, list: offenders.length > 5 ? `${list}; and ${offenders.length - 5} more` : list },
-      fix,
+    reportMissingTimeout(ctx, {
+      setting: 'lock_timeout',
+      value: ctx.settings.lockTimeoutValue,
+      offenders: ctx.statements.filter((s) => !s.facts.lockTimeout && holdsStrongLock(s)),
       help: `Start the migration with SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
     });
   },
