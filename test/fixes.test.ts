@@ -104,3 +104,12 @@ describe('analysis', () => {
     expect(f[4]!.facts.inTransaction?.reason).toBe('the BEGIN on line 4 opened a transaction');
   });
 });
+
+describe('keyword case', () => {
+  it('adds CONCURRENTLY in the case the statement is written in', async () => {
+    const lower = await fixText('create index orders_created_idx on orders (created_at);\n', { rules: ['require-concurrent-index-creation'] });
+    expect(lower.text).toBe('create index concurrently orders_created_idx on orders (created_at);\n');
+    const upper = await fixText('CREATE INDEX orders_created_idx ON orders (created_at);\n', { rules: ['require-concurrent-index-creation'] });
+    expect(upper.text).toBe('CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n');
+  });
+});

@@ -80,7 +80,9 @@ export class Fixer {
     if (!site) return null;
     const m = site.exec(stmt.sql);
     if (!m) return null;
-    if (change === 'add-concurrently') return [{ start: m[0].length, end: m[0].length, text: ' CONCURRENTLY' }];
+    // In the case the statement is written in: `create index` gets ` concurrently`.
+    const keyword = m[0] === m[0].toLowerCase() ? ' concurrently' : ' CONCURRENTLY';
+    if (change === 'add-concurrently') return [{ start: m[0].length, end: m[0].length, text: keyword }];
     const after = /^\s+CONCURRENTLY\b/i.exec(stmt.sql.slice(m[0].length));
     if (!after) return null;
     return [{ start: m[0].length, end: m[0].length + after[0].length, text: '' }];

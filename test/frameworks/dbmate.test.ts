@@ -63,6 +63,6 @@ describe('dbmate: require-concurrent-index-creation', () => {
   it('a lone blocking CREATE INDEX gets CONCURRENTLY and transaction:false together', async () => {
     const text = '-- migrate:up\ncreate index products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n';
     const filename = fx('dbmate/db/migrations/20240305000000_products_sku_name.sql');
-    await proveFix(text, filename, 'require-concurrent-index-creation', '-- migrate:up transaction:false\ncreate index CONCURRENTLY products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n', { largeTables: ['products'] });
+    await proveFix(text, filename, 'require-concurrent-index-creation', '-- migrate:up transaction:false\ncreate index concurrently products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n', { largeTables: ['products'] });
   });
 });
