@@ -65,7 +65,7 @@ export default defineRule({
         },
         { title: 'golang-migrate: the statement alone in its file', filename: 'db/migrations/000003_users_username_index.up.sql', code: 'CREATE INDEX CONCURRENTLY users_username_idx ON users (username);\n' },
       ],
-      fixSafety: 'On a table that is new or small, CONCURRENTLY is dropped: the plain build is short and can run in the transaction. Otherwise the statement is moved out of the transaction in the framework\'s own terms (after the COMMIT; goose `NO TRANSACTION`; Alembic `autocommit_block()` …), or, where there is no mechanical way, the manual procedure is given and nothing is rewritten. Adding a `COMMIT;` in the middle of a framework\'s transaction is never offered: it silently breaks the migration\'s atomicity.',
+      fixSafety: 'On a table that is new or small, CONCURRENTLY is dropped: the plain build is short and can run in the transaction. Otherwise the statement is moved out of the transaction in the framework\'s own terms (after the COMMIT; goose `NO TRANSACTION`; Alembic `autocommit_block()` …), or, where there is no mechanical way, the manual procedure is given and nothing is rewritten. Adding a `COMMIT;` in the middle of a framework\'s transaction is never offered: it silently breaks the migration\'s atomicity. When several statements leave the same transaction, each fix places its statement right after the COMMIT, one per --fix pass (as `eslint --fix` does), so they end up there in reverse order; concurrent index builds do not depend on each other\'s order.',
       references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT'],
     },
   },
