@@ -17,7 +17,6 @@ describe.each(VERSIONS)('%s', (_name, ESLint, RuleTester) => {
   // RuleTester runs under vitest's describe/it.
   (RuleTester as any).describe = describe;
   (RuleTester as any).it = it;
-  (RuleTester as any).itOnly = it.only;
 
   describe('RuleTester: SQL language', () => {
     const tester = new RuleTester({ plugins: { migralint: plugin }, language: 'migralint/sql' } as any);
