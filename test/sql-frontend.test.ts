@@ -75,3 +75,24 @@ describe('statement bounds', () => {
     expect(r.statements[2]!.spanWithSemicolon).toEqual(r.statements[2]!.span);
   });
 });
+
+describe('large chunks', () => {
+  it('are parsed in groups of whole statements with the same spans and errors as one parse would give', () => {
+    const pieces: string[] = [];
+    for (let i = 0; i < 9000; i++) {
+      if (i % 3 === 0) pieces.push(`INSERT INTO notes (body) VALUES ('a; b -- not a comment ${i}');`);
+      else if (i % 3 === 1) pieces.push(`CREATE FUNCTION f${i}() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN ${i}; END; $$; -- trailing ;`);
+      else pieces.push(`/* ; */ ALTER TABLE t${i} ADD COLUMN c int;`);
+    }
+    pieces.splice(4000, 0, 'CREATE INDEX ON;');
+    const text = `${pieces.join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(512 * 1024);
+    const r = parseChunk(text);
+    expect(r.statements).toHaveLength(9000);
+    expect(r.errors).toHaveLength(1);
+    expect(text.slice(0, r.errors[0]!.span.start).split('\n')).toHaveLength(4001);
+    const texts = r.statements.map((s) => text.slice(s.span.start, s.span.end));
+    const expected = pieces.filter((p) => p !== 'CREATE INDEX ON;').map((p) => p.replace(/^\/\* ; \*\/ /, '').replace(/; -- trailing ;$/, '').replace(/;$/, ''));
+    expect(texts).toEqual(expected);
+  });
+});

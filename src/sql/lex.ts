@@ -73,3 +73,22 @@ export function semicolonAfter(text: string, end: number): number {
   const i = skipTrivia(text, end, text.length);
   return text[i] === ';' ? i + 1 : -1;
 }
+
+/**
+ * Offsets just after top-level `;`s, walking tokens so a `;` inside a string, quoted name, comment or dollar-quoted
+ * body does not count. For cutting a large chunk into groups of whole statements.
+ */
+export function statementEnds(text: string): number[] {
+  const ends: number[] = [];
+  let i = 0;
+  while (i < text.length) {
+    i = skipTrivia(text, i, text.length);
+    if (i >= text.length) break;
+    if (text[i] === ';') {
+      ends.push(++i);
+      continue;
+    }
+    i = skipToken(text, i, text.length);
+  }
+  return ends;
+}

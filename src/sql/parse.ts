@@ -1,6 +1,6 @@
 import { loadModule, parseSync, scanSync, type ScanToken } from 'libpg-query';
 import type { PgNode, Span } from '../types.js';
-import { semicolonAfter, tokenBounds } from './lex.js';
+import { semicolonAfter, statementEnds, tokenBounds } from './lex.js';
 import { ByteOffsets } from './text.js';
 
 /** One statement as PostgreSQL's parser sees it, spans in UTF-16 offsets into the chunk text. */
@@ -63,7 +63,33 @@ function kindOf(stmt: PgNode): string {
  * on top-level `;` with PostgreSQL's scanner and each piece is parsed alone, so one bad statement is one error
  * and every other statement is still read.
  */
+/** Chunks larger than this are parsed in groups of whole statements, so PostgreSQL's JSON tree stays small. */
+const GROUP_SIZE = 256 * 1024;
+
 export function parseChunk(text: string): ChunkParse {
+  if (text.trim() === '') return { statements: [], errors: [] };
+  // SQL-standard function bodies (BEGIN ATOMIC … END) hold `;`s the simple split cannot see past.
+  if (text.length > GROUP_SIZE && !/\bBEGIN\s+ATOMIC\b/i.test(text)) return parseInGroups(text);
+  return parseWhole(text);
+}
+
+/** A large chunk as consecutive groups of whole statements, each parsed alone; spans are shifted back. */
+function parseInGroups(text: string): ChunkParse {
+  const out: ChunkParse = { statements: [], errors: [] };
+  const shift = (span: Span, by: number): Span => ({ start: span.start + by, end: span.end + by });
+  let start = 0;
+  const flush = (end: number): void => {
+    const part = parseWhole(text.slice(start, end));
+    for (const s of part.statements) out.statements.push({ ...s, span: shift(s.span, start), spanWithSemicolon: shift(s.spanWithSemicolon, start) });
+    for (const e of part.errors) out.errors.push({ ...e, span: shift(e.span, start) });
+    start = end;
+  };
+  for (const end of statementEnds(text)) if (end - start >= GROUP_SIZE) flush(end);
+  if (start < text.length) flush(text.length);
+  return out;
+}
+
+function parseWhole(text: string): ChunkParse {
   if (text.trim() === '') return { statements: [], errors: [] };
   const bytes = new ByteOffsets(text);
   let result;
