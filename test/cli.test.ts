@@ -142,6 +142,20 @@ describe('migralint CLI (the built binary)', () => {
     expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
   });
 
+  it('config include / exclude decide which walked files are linted', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });
+    mkdirSync(path.join(dir, 'db', 'seeds'), { recursive: true });
+    writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ include: ['db/**/*.sql'], exclude: ['db/seeds/**'] }));
+    writeFileSync(path.join(dir, 'db', 'migrations', '20240101_orders_idx.sql'), 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
+    writeFileSync(path.join(dir, 'db', 'seeds', 'reindex.sql'), 'REINDEX TABLE orders;\n');
+    writeFileSync(path.join(dir, 'scratch.sql'), 'DROP INDEX orders_old_idx;\n');
+    const r = run(['.', '--format', 'json'], { cwd: dir });
+    const linted = JSON.parse(r.stdout).map((x: any) => path.relative(dir, x.filePath));
+    expect(linted).toEqual([path.join('db', 'migrations', '20240101_orders_idx.sql')]);
+    expect(r.stderr).toContain('2 files left out by config include / exclude');
+  });
+
   it('lints standard input as the named file', () => {
     const r = run(['--stdin', '--stdin-filename', 'migrations/x.sql', '--format', 'json'], { input: 'BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\n' });
     expect(r.code).toBe(1);

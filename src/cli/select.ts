@@ -1,6 +1,8 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type ConfigResolver } from '../config/load.js';
+import { globToRegExp } from '../config/options.js';
+import type { Config } from '../config/schema.js';
 import { applyBaseline } from './baseline.js';
 import { changedSince, stagedFiles } from './git.js';
 
@@ -30,12 +32,25 @@ export async function selectFiles(files: string[], opts: { cwd: string; changedS
   let kept = files;
 
   const groups = new Map<string, { baseline?: string; file?: string; files: string[] }>();
+  let outside = 0;
+  const inScope: string[] = [];
   for (const f of kept) {
     const loaded = await opts.resolver.forFile(path.resolve(opts.cwd, f));
+    // Config `include` / `exclude`: globs relative to the config file's folder.
+    if (!inConfigScope(loaded.config, loaded.dir, path.resolve(opts.cwd, f))) {
+      outside++;
+      continue;
+    }
+    inScope.push(f);
     const key = loaded.file ?? '';
     const g = groups.get(key) ?? { baseline: loaded.config.baseline ?? loaded.config.startAfter, file: loaded.file, files: [] };
     g.files.push(f);
     groups.set(key, g);
+  }
+  if (outside) {
+    narrowed = true;
+    kept = inScope;
+    notes.push(`${outside} file${outside === 1 ? '' : 's'} left out by config include / exclude`);
   }
   if ([...groups.values()].some((g) => g.baseline)) {
     narrowed = true;
@@ -63,6 +78,21 @@ export async function selectFiles(files: string[], opts: { cwd: string; changedS
     else if (kept.length < before) notes.push(`${kept.length} of ${before} migration files ${what}`);
   }
   return { files: kept, notes, narrowed };
+}
+
+const globCache = new Map<string, RegExp>();
+function matches(glob: string, rel: string): boolean {
+  let re = globCache.get(glob);
+  if (!re) globCache.set(glob, (re = globToRegExp(glob)));
+  return re.test(rel);
+}
+
+/** Whether config `include` (when given) and `exclude` let this file be linted. */
+export function inConfigScope(config: Config, dir: string, file: string): boolean {
+  if (!config.include && !config.exclude) return true;
+  const rel = path.relative(dir, file).split(path.sep).join('/');
+  if (config.exclude?.some((g) => matches(g, rel))) return false;
+  return !config.include || config.include.some((g) => matches(g, rel));
 }
 
 /** migralint's own version, from its package.json (found upward from this module, in src/ or dist/src/). */
