@@ -60,6 +60,17 @@ export interface Edit {
 export interface Fix {
   description: string;
   edits: Edit[];
+  /**
+   * Other files the fix writes, whole: a framework's setting that lives beside the migration (Diesel's
+   * metadata.toml). Only `--fix` applies these; ESLint's fixes and the JSON format cannot carry them.
+   */
+  files?: FileWrite[];
+}
+
+/** A file a fix creates or replaces, with its complete new text. */
+export interface FileWrite {
+  path: string;
+  text: string;
 }
 
 /**

@@ -86,6 +86,23 @@ describe('migralint CLI (the built binary)', () => {
     expect(readdirSync(dir)).toEqual(['002_orders_index.sql']);
   });
 
+  it('--fix writes a framework setting that lives beside the migration (Diesel metadata.toml)', () => {
+    const dir = tmp();
+    const mig = path.join(dir, 'migrations', '2024-02-12-090000_posts_title_index');
+    mkdirSync(mig, { recursive: true });
+    writeFileSync(path.join(mig, 'up.sql'), 'CREATE INDEX CONCURRENTLY posts_title_idx ON posts (title);\n');
+    writeFileSync(path.join(mig, 'down.sql'), 'DROP INDEX posts_title_idx;\n');
+    const dry = run(['migrations', '--fix-dry-run'], { cwd: dir });
+    expect(dry.stdout).toContain('+++ migrations/2024-02-12-090000_posts_title_index/metadata.toml');
+    expect(dry.stdout).toContain('+run_in_transaction = false');
+    expect(readdirSync(mig).sort()).toEqual(['down.sql', 'up.sql']);
+    const r = run(['migrations', '--fix', '--format', 'json'], { cwd: dir });
+    expect(readFileSync(path.join(mig, 'metadata.toml'), 'utf8')).toBe('run_in_transaction = false\n');
+    expect(readFileSync(path.join(mig, 'up.sql'), 'utf8')).toBe('CREATE INDEX CONCURRENTLY posts_title_idx ON posts (title);\n');
+    expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
   it('--fix-dry-run prints a unified diff and writes nothing', () => {
     const dir = tmp();
     const file = path.join(dir, 'add_index.sql');

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync, unlinkSync, statSync, chmodSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
 import { Catalog } from '../catalog/catalog.js';
@@ -6,7 +6,7 @@ import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.j
 import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '../config/options.js';
 import { SEVERITIES } from '../config/severities.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
-import { lintSource, type LintOptions } from '../engine/lint.js';
+import { lintSource, withPending, type LintOptions } from '../engine/lint.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
@@ -126,6 +126,14 @@ class Setups {
   }
 }
 
+function readIfExists(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** Writes through a temp file + rename, so a crash never leaves a half-written migration. Keeps the BOM and mode. */
 function writeAtomically(file: string, text: string, bom: boolean): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.migralint-${process.pid}.tmp`);
@@ -165,13 +173,19 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const lintOne = async (source: SourceFile, writeBack: boolean): Promise<void> => {
     const { options } = await setups.forFile(source.path);
     if (run.fix || run.fixDryRun) {
-      const outcome = fixToFixedPoint(source, (f) => lintSource(f, options), { types: fixTypes });
+      const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
       if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
-      if (outcome.text !== source.text) {
+      // The migration, then the other files its fixes write (a framework's metadata beside it).
+      const changes = [
+        { path: source.path, before: source.text, after: outcome.text, bom: source.bom },
+        ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false })),
+      ].filter((c) => c.after !== c.before);
+      for (const c of changes) {
         if (run.fixDryRun || !writeBack) {
           const { createTwoFilesPatch } = await import('diff');
-          diffs.push(createTwoFilesPatch(source.path, source.path, source.text, outcome.text, '', '', { context: 3 }));
-        } else writeAtomically(source.path, outcome.text, source.bom);
+          const shown = path.isAbsolute(c.path) ? path.relative(run.cwd, c.path) : c.path;
+          diffs.push(createTwoFilesPatch(shown, shown, c.before, c.after, '', '', { context: 3 }));
+        } else writeAtomically(c.path, c.after, c.bom);
       }
       results.push(outcome.result);
     } else results.push(lintSource(source, options));

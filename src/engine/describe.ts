@@ -52,7 +52,7 @@ export const SIZE_HINT = 'Table size unknown: give migralint --stats, --database
 /** Turns an escape plan into the fix / suggestion / help of a report. */
 export function planToReport(plan: EscapePlan): Pick<Report, 'fix' | 'suggestions' | 'help'> {
   if (plan.kind === 'manual') return { help: plan.help };
-  const fix = { description: plan.description, edits: plan.edits };
+  const fix = { description: plan.description, edits: plan.edits, ...(plan.files?.length ? { files: plan.files } : {}) };
   return plan.kind === 'fix' ? { fix } : { suggestions: [fix] };
 }
 

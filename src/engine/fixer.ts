@@ -144,7 +144,7 @@ export class Fixer {
     if (escape.kind === 'manual') return escape;
     const edits = mergeEdits(escape.edits, keyword);
     if (!edits) return { kind: 'manual', help: escape.description };
-    return { kind: escape.kind, description: change ? `Add CONCURRENTLY and ${lowerFirst(escape.description)}` : escape.description, edits };
+    return { kind: escape.kind, description: change ? `Add CONCURRENTLY and ${lowerFirst(escape.description)}` : escape.description, edits, files: escape.files };
   }
 
   /** Moves a statement of an explicit BEGIN … COMMIT to just after the COMMIT. */

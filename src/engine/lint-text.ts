@@ -3,7 +3,7 @@ import { loadParser } from '../sql/parse.js';
 import { loadPython } from '../sources/python/tree.js';
 import type { FileResult, FrameworkId, SeverityName } from '../types.js';
 import { fixToFixedPoint, type FixOutcome, type FixType } from './apply.js';
-import { DEFAULT_SETTINGS, lintSource } from './lint.js';
+import { DEFAULT_SETTINGS, lintSource, withPending } from './lint.js';
 import type { LintSettings } from './rule.js';
 
 export interface LintTextOptions {
@@ -51,6 +51,6 @@ export async function fixText(text: string, o: LintTextOptions & { types?: FixTy
   await loadParsers();
   const opts = optionsFor(o);
   const bom = text.charCodeAt(0) === 0xfeff;
-  const outcome = fixToFixedPoint({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, (f) => lintSource(f, opts), { types: o.types, rules: o.rules });
+  const outcome = fixToFixedPoint({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, (f, pending) => lintSource(f, withPending(opts, pending)), { types: o.types, rules: o.rules });
   return bom ? { ...outcome, text: `\ufeff${outcome.text}` } : outcome;
 }

@@ -25,6 +25,11 @@ export interface LintOptions {
 
 export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
 
+/** Options whose file reads first see the writes pending from fixes (see fixToFixedPoint). */
+export function withPending(options: LintOptions, readPending: (path: string) => string | undefined): LintOptions {
+  return { ...options, readFile: (p) => readPending(p) ?? options.readFile?.(p) };
+}
+
 export function severityOf(rule: Pick<Rule, 'meta'>, severities: Record<string, SeverityName> | undefined): SeverityName {
   return severities?.[rule.meta.id] ?? rule.meta.defaultSeverity;
 }
@@ -117,8 +122,8 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     span,
     loc: lines.loc(span),
     statementIndex: r.statement?.index,
-    fix: fix && fix.edits.length > 0 ? fix : undefined,
-    suggestions: suggestions?.filter((s) => s.edits.length > 0),
+    fix: fix && (fix.edits.length > 0 || fix.files?.length) ? fix : undefined,
+    suggestions: suggestions?.filter((s) => s.edits.length > 0 || s.files?.length),
     help: r.help,
     data: {
       ...(lock ? { lock: { mode: lockLabel(lock.mode), relation: displayName(lock.relation), blocks: lock.blocks } } : {}),

@@ -50,8 +50,9 @@ function report(context: Context, f: Finding): void {
   context.report({
     loc: { start: { line: f.loc.line, column: f.loc.column - 1 }, end: { line: f.loc.endLine, column: f.loc.endColumn - 1 } },
     message: f.message,
-    fix: f.fix ? toFix(f.fix.edits) : null,
-    suggest: (f.suggestions ?? []).map((s) => ({ desc: s.description, fix: toFix(s.edits) })),
+    // ESLint edits one file: a fix that only writes another file (Diesel's metadata.toml) stays the CLI's.
+    fix: f.fix?.edits.length ? toFix(f.fix.edits) : null,
+    suggest: (f.suggestions ?? []).filter((s) => s.edits.length).map((s) => ({ desc: s.description, fix: toFix(s.edits) })),
   });
 }
 

@@ -25,10 +25,10 @@ export function counts(findings: Finding[]) {
   for (const f of findings) {
     if (f.severity === 'error') {
       errorCount++;
-      if (f.fix) fixableErrorCount++;
+      if (f.fix?.edits.length) fixableErrorCount++;
     } else if (f.severity === 'warn') {
       warningCount++;
-      if (f.fix) fixableWarningCount++;
+      if (f.fix?.edits.length) fixableWarningCount++;
     }
   }
   return { errorCount, warningCount, fixableErrorCount, fixableWarningCount };
@@ -52,8 +52,9 @@ export function format(results: FileResult[], _ctx?: ReportContext): string {
             column: f.loc.column,
             endLine: f.loc.endLine,
             endColumn: f.loc.endColumn,
-            ...(f.fix ? { fix: toEslintFix(f.fix, source) } : {}),
-            ...(f.suggestions?.length ? { suggestions: f.suggestions.map((s) => ({ desc: s.description, fix: toEslintFix(s, source) })) } : {}),
+            // ESLint's shape edits this file only: a fix that just writes another file is left to --fix.
+            ...(f.fix?.edits.length ? { fix: toEslintFix(f.fix, source) } : {}),
+            ...(f.suggestions?.some((s) => s.edits.length) ? { suggestions: f.suggestions.filter((s) => s.edits.length).map((s) => ({ desc: s.description, fix: toEslintFix(s, source) })) } : {}),
             ...(f.help ? { help: f.help } : {}),
             ...(f.data && (f.data.lock || f.data.table) ? { data: f.data } : {}),
           }));

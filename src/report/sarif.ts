@@ -41,7 +41,8 @@ export function format(results: FileResult[], ctx: ReportContext): string {
     const lines = result.source !== undefined ? new LineIndex(result.source) : undefined;
     const fingerprint = fingerprinter(uri, result.source);
     for (const f of sortedFindings(result)) {
-      const fixes = [...(f.fix ? [f.fix] : []), ...(f.suggestions ?? [])];
+      // Fixes that edit this file; one that only writes another file (Diesel's metadata.toml) is --fix's alone.
+      const fixes = [...(f.fix ? [f.fix] : []), ...(f.suggestions ?? [])].filter((fix) => fix.edits.length > 0);
       const index = ruleIndex.get(f.ruleId);
       sarifResults.push({
         ruleId: f.ruleId,

@@ -23,7 +23,13 @@ function snippet(f: Finding, lines: LineIndex, c: Colors): string[] {
   return out;
 }
 
-function diff(fix: Fix, lines: LineIndex, c: Colors): string[] {
+function diff(fix: Fix, lines: LineIndex, c: Colors, cwd: string): string[] {
+  const out: string[] = [];
+  for (const f of fix.files ?? []) {
+    out.push(`      ${c.dim(`writes ${path.isAbsolute(f.path) ? path.relative(cwd, f.path) : f.path}:`)}`);
+    for (const l of f.text.replace(/\n$/, '').split(/\r?\n/)) out.push(`      ${c.green(`+ ${l}`)}`);
+  }
+  if (fix.edits.length === 0) return out;
   const start = Math.min(...fix.edits.map((e) => e.start));
   const end = Math.max(...fix.edits.map((e) => e.end));
   const first = lines.position(start).line;
@@ -32,13 +38,11 @@ function diff(fix: Fix, lines: LineIndex, c: Colors): string[] {
   const to = lines.lineEnd(lastLine);
   const before = lines.text.slice(from, to);
   const after = applyEdits(before, fix.edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text })));
-  if (after === null) return [];
-  const out: string[] = [];
+  if (after === null) return out;
   for (const l of before.split(/\r?\n/)) out.push(`      ${c.red(`- ${l}`)}`);
   for (const l of after.split(/\r?\n/)) out.push(`      ${c.green(`+ ${l}`)}`);
   return out;
 }
-
 
 /** For people: each finding with the statement underlined, its lock, the help and the fix as a diff. */
 export function format(results: FileResult[], ctx: ReportContext): string {
@@ -70,11 +74,11 @@ export function format(results: FileResult[], ctx: ReportContext): string {
       if (f.help) out.push(`    ${c.cyan('help')}: ${f.help}`);
       if (f.fix) {
         out.push(`    ${c.green('fix')} (--fix): ${f.fix.description}`);
-        out.push(...diff(f.fix, lines, c));
+        out.push(...diff(f.fix, lines, c, ctx.cwd));
       }
       for (const s of f.suggestions ?? []) {
         out.push(`    ${c.yellow('suggestion')} (--fix-type suggestion): ${s.description}`);
-        out.push(...diff(s, lines, c));
+        out.push(...diff(s, lines, c, ctx.cwd));
       }
       if (f.severity === 'error') errors++;
       else if (f.severity === 'warn') warnings++;

@@ -1,9 +1,9 @@
-import type { AnalyzedStatement, Edit, FrameworkId, MigrationUnit, SourceFile } from '../types.js';
+import type { AnalyzedStatement, Edit, FileWrite, FrameworkId, MigrationUnit, SourceFile } from '../types.js';
 import type { LintSettings } from '../engine/rule.js';
 
 /** What a framework offers to make a statement run outside a transaction, in its own terms. */
 export type EscapePlan =
-  | { kind: 'fix' | 'suggestion'; description: string; edits: Edit[] }
+  | { kind: 'fix' | 'suggestion'; description: string; edits: Edit[]; files?: FileWrite[] }
   | { kind: 'manual'; help: string };
 
 export interface ExtractContext {

@@ -166,7 +166,8 @@ export const prismaAdapter: FrameworkAdapter = {
 /** Reads `<file>.conf` (Java properties): executeInTransaction, with warnings for what Flyway would reject. */
 function flywayConf(file: SourceFile, ctx: ExtractContext): boolean | undefined {
   const confPath = `${path.resolve(file.path)}.conf`;
-  const text = readSibling(confPath);
+  // A fix pending in this --fix run may have written it already.
+  const text = ctx.readFile?.(confPath) ?? readSibling(confPath);
   if (text === null) return undefined;
   const name = `${path.basename(file.path)}.conf`;
   let execute: boolean | undefined;
@@ -218,12 +219,16 @@ export const flywayAdapter: FrameworkAdapter = {
   escapeTransaction(stmt, unit, statements) {
     const base = path.basename(unit.file.path);
     const alone = statements.every((s) => s === stmt || harmlessOutside(s));
-    return {
-      kind: 'manual',
-      help:
-        `${alone ? 'Create' : `${OWN_MIGRATION}, then create`} ${base}.conf beside ${alone ? 'this migration' : 'it'} with executeInTransaction=false. ` +
-        'With Flyway\'s transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway\'s own lock transaction: set it to false.',
-    };
+    const lockNote = 'With Flyway\'s transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway\'s own lock transaction: set it to false.';
+    if (!alone) return { kind: 'manual', help: `${OWN_MIGRATION}, then create ${base}.conf beside it with executeInTransaction=false. ${lockNote}` };
+    // A suggestion, not a fix: whether the build then runs depends on the transactional lock setting too.
+    const confPath = `${path.resolve(unit.file.path)}.conf`;
+    const existing = readSibling(confPath) ?? '';
+    const line = 'executeInTransaction=false';
+    const text = /^\s*executeInTransaction\s*[=:].*$/m.test(existing)
+      ? existing.replace(/^\s*executeInTransaction\s*[=:].*$/m, line)
+      : `${existing}${existing && !existing.endsWith('\n') ? '\n' : ''}${line}\n`;
+    return { kind: 'suggestion', description: `Set executeInTransaction=false in ${base}.conf. ${lockNote}`, edits: [], files: [{ path: confPath, text }] };
   },
 };
 
@@ -468,9 +473,14 @@ export const supabaseAdapter: FrameworkAdapter = {
 // Diesel
 
 /** Reads metadata.toml's run_in_transaction (a flat TOML file); warns for what cannot be read. */
+function dieselMetadataPath(file: SourceFile): string {
+  return path.join(path.dirname(path.resolve(file.path)), 'metadata.toml');
+}
+
 function dieselMetadata(file: SourceFile, ctx: ExtractContext): boolean | undefined {
-  const metaPath = path.join(path.dirname(path.resolve(file.path)), 'metadata.toml');
-  const text = readSibling(metaPath);
+  const metaPath = dieselMetadataPath(file);
+  // A fix pending in this --fix run may have written it already.
+  const text = ctx.readFile?.(metaPath) ?? readSibling(metaPath);
   if (text === null) return undefined;
   const name = `${path.basename(path.dirname(metaPath))}/metadata.toml`;
   let run: boolean | undefined;
@@ -513,7 +523,14 @@ export const dieselAdapter: FrameworkAdapter = {
       return { kind: 'manual', help: `Diesel sends a migration as one query, so run_in_transaction = false works only for a migration of one statement. ${OWN_MIGRATION} (diesel migration generate …) with a metadata.toml that says run_in_transaction = false.` };
     }
     if (!stmt.item.exec.wrapped) return null;
-    return { kind: 'manual', help: `Create ${dir}/metadata.toml with the line run_in_transaction = false.` };
+    // The statement is the migration's only one: Diesel's own opt-out, in the metadata.toml beside up.sql.
+    const metaPath = dieselMetadataPath(unit.file);
+    const existing = readSibling(metaPath) ?? '';
+    const line = 'run_in_transaction = false';
+    const text = /^\s*run_in_transaction\s*=.*$/m.test(existing)
+      ? existing.replace(/^\s*run_in_transaction\s*=.*$/m, line)
+      : `${existing}${existing && !existing.endsWith('\n') ? '\n' : ''}${line}\n`;
+    return { kind: 'fix', description: `Set run_in_transaction = false in ${dir}/metadata.toml`, edits: [], files: [{ path: metaPath, text }] };
   },
 };
 

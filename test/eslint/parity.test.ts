@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 import plugin from '../../src/eslint/index.js';
 import { ConfigResolver } from '../../src/config/load.js';
 import { lintOptionsFromConfig } from '../../src/config/options.js';
-import { lintSource } from '../../src/engine/lint.js';
+import { lintSource, withPending } from '../../src/engine/lint.js';
 import { fixToFixedPoint } from '../../src/engine/apply.js';
 import { readSource } from '../../src/cli/read.js';
 import { frameworkFixtures, ROOT } from '../helpers/fixtures.js';
@@ -50,7 +50,7 @@ describe.each(VERSIONS)('%s reports what the CLI reports', (_name, ESLint) => {
     expect([...fromEslint].sort(order)).toEqual([...fromCli].sort(order));
 
     // --fix applies the same fixes.
-    const fixedByCli = fixToFixedPoint(source, (f) => lintSource(f, options));
+    const fixedByCli = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)));
     const [fixed] = await fixer.lintFiles([file]);
     // ESLint keeps the BOM out of the text it fixes and writes it back, as the CLI does.
     expect((fixed!.output ?? readFileSync(file, 'utf8')).replace(/^\ufeff/, '')).toBe(fixedByCli.text);

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractFixture, lined, lintFixture, only } from './helpers.js';
+import { fixText } from '../../src/engine/lint-text.js';
+import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js';
 
 const M = 'diesel/migrations';
 
@@ -18,11 +20,23 @@ describe('Diesel', () => {
     expect((await lintFixture(`${M}/2024-02-10-083000_posts_published_index/up.sql`)).findings).toEqual([]);
   });
 
-  it('without it, CONCURRENTLY is flagged and the help names the metadata.toml to write', async () => {
-    const r = await lintFixture(`${M}/2024-02-12-090000_posts_title_index/up.sql`);
+  it('without it, CONCURRENTLY is flagged; the fix writes run_in_transaction = false into metadata.toml', async () => {
+    const file = `${M}/2024-02-12-090000_posts_title_index/up.sql`;
+    const r = await lintFixture(file);
     expect(lined(r)).toEqual([[1, 'ban-concurrent-index-creation-in-transaction']]);
     expect(r.findings[0]!.message).toContain('Diesel runs each migration in a transaction');
-    expect(r.findings[0]!.help).toBe('Create 2024-02-12-090000_posts_title_index/metadata.toml with the line run_in_transaction = false.');
+    const metadata = path.join(path.dirname(fx(file)), 'metadata.toml');
+    expect(r.findings[0]!.fix).toEqual({
+      description: 'Set run_in_transaction = false in 2024-02-12-090000_posts_title_index/metadata.toml',
+      edits: [],
+      files: [{ path: metadata, text: 'run_in_transaction = false\n' }],
+    });
+    // Applied as --fix does: the re-lint reads the pending metadata.toml and the migration is clean.
+    const text = read(file);
+    const fixed = await fixText(text, { filename: fx(file) });
+    expect(fixed.text).toBe(text);
+    expect(fixed.files).toEqual([{ path: metadata, text: 'run_in_transaction = false\n' }]);
+    expect(fixed.result.findings.filter((f) => f.ruleId === 'ban-concurrent-index-creation-in-transaction')).toEqual([]);
   });
 
   it('a malformed metadata.toml is a framework-config warning naming the file; the default is used', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractFixture, lined, lintFixture, only } from './helpers.js';
+import { fixText } from '../../src/engine/lint-text.js';
+import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js';
 
 const M = 'flyway/src/main/resources/db/migration';
 
@@ -13,9 +14,18 @@ describe('Flyway', () => {
     const f = r.findings[0]!;
     expect(f.message).toContain('and this one will: Flyway runs each migration in a transaction.');
     expect(f.fix).toBeUndefined();
-    expect(f.help).toBe(
-      "Create V2__orders_created_at_index.sql.conf beside this migration with executeInTransaction=false. With Flyway's transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway's own lock transaction: set it to false.",
-    );
+    // The .conf opt-out is a suggestion: the build also needs Flyway's transactional lock off.
+    expect(f.suggestions).toEqual([
+      {
+        description:
+          "Set executeInTransaction=false in V2__orders_created_at_index.sql.conf. With Flyway's transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway's own lock transaction: set it to false.",
+        edits: [],
+        files: [{ path: `${fx(`${M}/V2__orders_created_at_index.sql`)}.conf`, text: 'executeInTransaction=false\n' }],
+      },
+    ]);
+    const fixed = await fixText(read(`${M}/V2__orders_created_at_index.sql`), { filename: fx(`${M}/V2__orders_created_at_index.sql`), types: ['suggestion'] });
+    expect(fixed.files).toEqual(f.suggestions![0]!.files);
+    expect(fixed.result.findings.filter((x) => x.ruleId === 'ban-concurrent-index-creation-in-transaction')).toEqual([]);
   });
 
   it('a table created in the same migration is new', async () => {
