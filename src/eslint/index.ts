@@ -7,6 +7,7 @@
  * async) resolves only once the parser is ready, so every rule can lint synchronously. ESLint ≥ 9.15 loads
  * flat configs with `import()`, never `require()`, so the top-level await is always honoured.
  */
+import { migralintVersion } from '../cli/select.js';
 import { loadParser } from '../sql/parse.js';
 import { sqlLanguage } from './language.js';
 import { eslintRules, recommendedRules } from './rules.js';
@@ -16,7 +17,7 @@ await loadParser();
 const MIGRATION_FILES = ['**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}', '**/migration/**/*.{js,cjs,mjs,ts,cts,mts}', '**/db/migrate/**/*.{js,cjs,mjs,ts,cts,mts}'];
 
 const plugin = {
-  meta: { name: 'migralint', version: '0.1.0' },
+  meta: { name: 'migralint', version: migralintVersion() ?? '0.0.0' },
   languages: { sql: sqlLanguage },
   rules: eslintRules,
   configs: {} as Record<string, unknown>,
