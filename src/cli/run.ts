@@ -15,7 +15,8 @@ import { loadParsersFor } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
 import { discover } from './discover.js';
 import { decodeSource, InputError, readSource } from './read.js';
-import { migralintVersion, selectFiles } from './select.js';
+import { selectFiles } from './select.js';
+import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 
 export interface LintRun {

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type ConfigResolver } from '../config/load.js';
 import { globToRegExp } from '../config/options.js';
@@ -93,19 +93,4 @@ export function inConfigScope(config: Config, dir: string, file: string): boolea
   const rel = path.relative(dir, file).split(path.sep).join('/');
   if (config.exclude?.some((g) => matches(g, rel))) return false;
   return !config.include || config.include.some((g) => matches(g, rel));
-}
-
-/** migralint's own version, from its package.json (found upward from this module, in src/ or dist/src/). */
-export function migralintVersion(): string | undefined {
-  let dir = path.dirname(new URL(import.meta.url).pathname);
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'migralint') return pkg.version;
-    } catch {
-      /* keep looking */
-    }
-    dir = path.dirname(dir);
-  }
-  return undefined;
 }

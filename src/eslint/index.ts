@@ -7,7 +7,7 @@
  * async) resolves only once the parser is ready, so every rule can lint synchronously. ESLint ≥ 9.15 loads
  * flat configs with `import()`, never `require()`, so the top-level await is always honoured.
  */
-import { migralintVersion } from '../cli/select.js';
+import { migralintVersion } from '../version.js';
 import { loadParser } from '../sql/parse.js';
 import { sqlLanguage } from './language.js';
 import { eslintRules, recommendedRules } from './rules.js';
