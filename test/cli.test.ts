@@ -159,6 +159,24 @@ describe('migralint CLI (the built binary)', () => {
     expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
   });
 
+  it('walking a framework\'s own folder finds its migrations (alembic/versions, an app\'s migrations/)', () => {
+    const dir = tmp();
+    const alembic = path.join(dir, 'alembic', 'versions');
+    const django = path.join(dir, 'shop', 'orders', 'migrations');
+    mkdirSync(alembic, { recursive: true });
+    mkdirSync(django, { recursive: true });
+    writeFileSync(path.join(alembic, '1a2b3c4d5e6f_orders_created_idx.py'), 'from alembic import op\n\nrevision = "1a2b3c4d5e6f"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_index("orders_created_idx", "orders", ["created_at"])\n\n\ndef downgrade():\n    op.drop_index("orders_created_idx", table_name="orders")\n');
+    writeFileSync(path.join(django, '__init__.py'), '');
+    writeFileSync(path.join(django, '0002_order_created_idx.py'), 'from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("orders", "0001_initial")]\n\n    operations = [\n        migrations.AddIndex(model_name="order", index=models.Index(fields=["created"], name="orders_created_idx")),\n    ]\n');
+    for (const folder of [alembic, django]) {
+      const r = run([folder, '--format', 'json']);
+      expect(r.stderr).toBe('');
+      const results = JSON.parse(r.stdout);
+      expect(results.map((x: any) => path.basename(x.filePath))).toEqual([folder === alembic ? '1a2b3c4d5e6f_orders_created_idx.py' : '0002_order_created_idx.py']);
+      expect(results[0].messages.map((m: any) => m.ruleId)).toContain('require-concurrent-index-creation');
+    }
+  });
+
   it('config include / exclude decide which walked files are linted', () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });

@@ -1,6 +1,18 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { globToRegExp } from '../config/options.js';
 import { DEFAULT_FOLDERS, MIGRATION_GLOBS } from '../sources/index.js';
+
+/** The kinds of file migrations are written in. */
+const CANDIDATES = ['**/*.sql', '**/*.py', '**/*.{js,cjs,mjs,ts,cts,mts}'];
+let patterns: RegExp[] | undefined;
+
+/** Whether a path matches one of the frameworks' migration patterns (MIGRATION_GLOBS), judged on the whole path. */
+export function isMigrationPath(file: string): boolean {
+  patterns ??= MIGRATION_GLOBS.map(globToRegExp);
+  const posix = file.split(path.sep).join('/');
+  return patterns.some((re) => re.test(posix));
+}
 
 export interface Discovery {
   files: string[];
@@ -47,8 +59,12 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
       continue;
     }
     if (stat.isDirectory()) {
+      // Every file of a kind migrations are written in, kept when its whole path matches a framework's pattern:
+      // matching the path from the walked folder alone would miss `alembic/versions` itself, say.
       const { glob } = await import('tinyglobby');
-      const found = await glob(MIGRATION_GLOBS, { cwd: path.resolve(cwd, input), ignore: [...IGNORE, ...exclude], dot: false });
+      const root = path.resolve(cwd, input);
+      const candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });
+      const found = candidates.filter((f) => isMigrationPath(path.join(root, f)));
       if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
       for (const f of found) files.add(path.normalize(path.join(input, f)));
     } else files.add(path.normalize(input));

@@ -21,6 +21,13 @@ export function globToRegExp(glob: string): RegExp {
         } else re += '.*';
       } else re += '[^/]*';
     } else if (c === '?') re += '[^/]';
+    else if (c === '[' && glob.indexOf(']', i + 2) > i) {
+      // A character class: [0-9], [!a-z] (negated as in globs).
+      const end = glob.indexOf(']', i + 2);
+      const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+      re += body.startsWith('!') ? `[^/${body.slice(1)}]` : `[${body}]`;
+      i = end;
+    }
     else if (c === '{') {
       const end = glob.indexOf('}', i);
       if (end < 0) re += '\\{';
