@@ -10,7 +10,10 @@ export interface ExtractContext {
   settings: LintSettings;
   /** Warnings about the project's files (a malformed metadata.toml …), reported once per file. */
   warn(message: string): void;
-  /** Reads a file next to the migration (Alembic's env.py …); undefined when absent. Adapters fall back to disk. */
+  /**
+   * A file next to the migration (Alembic's env.py, Diesel's metadata.toml …) as the caller supplies it: a fix's
+   * pending write, a test's files. Undefined: the adapter reads it from disk.
+   */
   readFile?(path: string): string | undefined;
   /** The host file's AST when the caller already has one (ESLint hands its ESTree to the JS adapters). */
   hostAst?: unknown;
@@ -30,6 +33,11 @@ export interface FrameworkAdapter {
   escapeTransaction?(stmt: AnalyzedStatement, unit: MigrationUnit, statements: AnalyzedStatement[]): EscapePlan | null;
   /** Rewrites a DSL operation: add or remove CONCURRENTLY in the DSL's terms. */
   rewriteOperation?(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently', unit: MigrationUnit): Edit[] | null;
+  /**
+   * Code that runs `sql` (a `SET …`) just before `stmt`, in the host language: for settings a rule wants in effect
+   * when the statement is a DSL call or lives in a string that cannot take another statement.
+   */
+  insertBefore?(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null;
   /** The comment prefix suppression directives use in this framework's files. */
   commentPrefix: '--' | '#' | '//';
 }

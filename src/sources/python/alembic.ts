@@ -37,7 +37,7 @@ function readFromDisk(path: string): string | undefined {
 export function alembicTxModel(filePath: string, ctx: Pick<ExtractContext, 'readFile' | 'settings'>): TxModel {
   const forced = ctx.settings.frameworkOptions?.alembic?.transactionPerMigration;
   const envPath = join(dirname(dirname(filePath)), 'env.py');
-  const env = (ctx.readFile ?? readFromDisk)(envPath);
+  const env = ctx.readFile?.(envPath) ?? readFromDisk(envPath);
   const perMigration =
     typeof forced === 'boolean' ? forced : env !== undefined && /transaction_per_migration\s*=\s*True\b/.test(env);
   if (env !== undefined && /isolation_level\s*=\s*["']AUTOCOMMIT["']/.test(env)) {
@@ -486,6 +486,18 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
   return { kind: 'fix', description, edits };
 }
 
+/** `op.execute("<sql>")` on a line of its own just before the statement's Python statement. */
+function insertBefore(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null {
+  const pyStmt = stmt.item.origin?.stmt as PyNode | undefined;
+  if (!pyStmt || pyStmt.type !== 'expression_statement') return null;
+  const src = unit.file.text;
+  const lineStart = src.lastIndexOf('\n', pyStmt.start - 1) + 1;
+  const indent = src.slice(lineStart, pyStmt.start);
+  if (!/^[ \t]*$/.test(indent)) return null; // another statement shares the line
+  const literal = `"${sql.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return [{ start: lineStart, end: lineStart, text: `${indent}op.execute(${literal})${eolOf(src)}` }];
+}
+
 export const alembicAdapter: FrameworkAdapter = {
   id: 'alembic',
   name: 'Alembic',
@@ -493,5 +505,6 @@ export const alembicAdapter: FrameworkAdapter = {
   extract,
   rewriteOperation,
   escapeTransaction,
+  insertBefore,
 };
 
