@@ -410,3 +410,23 @@ class Migration(migrations.Migration):
     expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([31]);
   });
 });
+
+describe('Django: require-lock-timeout', () => {
+  it('writes the SET as a RunSQL operation of its own before the first operation', async () => {
+    const text = [
+      'from django.db import migrations, models',
+      '',
+      '',
+      'class Migration(migrations.Migration):',
+      '    dependencies = [("orders", "0004_orders_paid_at_idx")]',
+      '',
+      '    operations = [',
+      '        migrations.AddField(model_name="order", name="note", field=models.TextField(null=True)),',
+      '    ]',
+      '',
+    ].join('\n');
+    const filename = 'shop/orders/migrations/0005_order_note.py';
+    const fixed = await proveFix(text, filename, 'require-lock-timeout');
+    expect(fixed).toBe(text.replace('    operations = [\n', '    operations = [\n        migrations.RunSQL("SET lock_timeout = \'2s\'", reverse_sql=migrations.RunSQL.noop),\n'));
+  });
+});

@@ -455,6 +455,18 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
   return { kind: 'fix', description: 'Set atomic = False on the migration (it holds nothing else that needs a transaction)', edits: [edit] };
 }
 
+/** A `migrations.RunSQL("<sql>", reverse_sql=migrations.RunSQL.noop)` operation on its own line before the statement's operation. */
+function insertBefore(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null {
+  const call = stmt.item.origin?.call as PyNode | undefined;
+  const src = unit.file.text;
+  if (!call || !/^from django\.db import (?:[\w, ]*\b)?migrations\b/m.test(src)) return null;
+  const lineStart = src.lastIndexOf('\n', call.start - 1) + 1;
+  const indent = src.slice(lineStart, call.start);
+  if (!/^[ \t]*$/.test(indent)) return null; // the operation shares its line with another
+  const literal = `"${sql.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return [{ start: lineStart, end: lineStart, text: `${indent}migrations.RunSQL(${literal}, reverse_sql=migrations.RunSQL.noop),${eolOf(src)}` }];
+}
+
 export const djangoAdapter: FrameworkAdapter = {
   id: 'django',
   name: 'Django',
@@ -462,4 +474,5 @@ export const djangoAdapter: FrameworkAdapter = {
   extract,
   rewriteOperation,
   escapeTransaction,
+  insertBefore,
 };
