@@ -24,7 +24,7 @@ export default defineRule({
         { code: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\n" },
         { code: "BEGIN;\nSET LOCAL lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n" },
       ],
-      fixSafety: "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk (a golang-migrate file, a knex.raw string …) that holds a statement that must run alone (CREATE INDEX CONCURRENTLY), nor one holding an index statement another fix may make concurrent in the same --fix run: the SET would make the chunk one implicit transaction and the statement fail. X",
+      fixSafety: "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk (a golang-migrate file, a knex.raw string …) that holds a statement that must run alone (CREATE INDEX CONCURRENTLY), nor one holding an index statement another fix may make concurrent in the same --fix run: the SET would make the chunk one implicit transaction and the statement fail. In Alembic and Django migrations it is written as a call of its own before the first statement (`op.execute(\"SET lock_timeout = '2s'\")`, `migrations.RunSQL(\"SET lock_timeout = '2s'\", reverse_sql=migrations.RunSQL.noop)`); JS/TS DSL calls get the advice only.",
       references: ['https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT'],
     },
   },
