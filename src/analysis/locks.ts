@@ -48,16 +48,8 @@ const MODES: LockMode[] = [
   'AccessExclusiveLock',
 ];
 
-export const LOCK_STRENGTH: Record<LockMode, number> = {
-  AccessShareLock: 1,
-  RowShareLock: 2,
-  RowExclusiveLock: 3,
-  ShareUpdateExclusiveLock: 4,
-  ShareLock: 5,
-  ShareRowExclusiveLock: 6,
-  ExclusiveLock: 7,
-  AccessExclusiveLock: 8,
-};
+/** 1 (ACCESS SHARE) … 8 (ACCESS EXCLUSIVE): the order of MODES. */
+export const LOCK_STRENGTH = Object.fromEntries(MODES.map((m, i) => [m, i + 1])) as Record<LockMode, number>;
 
 /** PostgreSQL's table of conflicting lock modes ("Explicit Locking", table 13.2): the modes each mode conflicts with. */
 export const LOCK_CONFLICTS: Record<LockMode, readonly LockMode[]> = {
