@@ -18,6 +18,21 @@ export const ENGINE_RULES: RuleMeta[] = [
     },
   },
   {
+    id: 'internal-error',
+    description: 'migralint itself failed on a statement (a bug): its locks are unknown. The rest of the file is still linted.',
+    category: 'engine',
+    defaultSeverity: 'error',
+    fix: 'none',
+    messages: {},
+    docs: {
+      what: 'Reports a statement on which migralint\'s own analysis crashed, with the error, instead of treating the statement as taking no locks. Every other statement in the file is still linted.',
+      why: 'A crash that read as "takes no locks" would silence every locking rule on the statement most likely to need them.',
+      invalid: [],
+      valid: [],
+      references: [],
+    },
+  },
+  {
     id: 'unknown-rule',
     description: 'A suppression directive names a rule that does not exist.',
     category: 'engine',

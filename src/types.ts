@@ -257,6 +257,8 @@ export interface StatementFacts {
   tables: TableInfo[];
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed';
+  /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
+  internalError?: string;
 }
 
 export interface AnalyzedStatement extends Statement {

@@ -58,6 +58,23 @@ describe('the forward pass', () => {
     expect(f[0]!.mainLock).toMatchObject({ mode: 'AccessExclusiveLock', relation: { name: 'orders' } });
   });
 
+  it('turns a crash in the lock table into an internal error on that statement and analyses the rest', async () => {
+    await loadParser();
+    const sql = "SET lock_timeout = '2s';\nCREATE TABLE orders_archive () INHERITS (orders);\nALTER TABLE orders ADD COLUMN note text;\n";
+    const unit = psqlAdapter.extract({ path: 'm.sql', text: sql, bom: false }, { settings: DEFAULT_SETTINGS, warn: () => {} });
+    const statements = parseUnit(unit).statements;
+    // A shape the parser never gives today (one parent as an object, not a list), standing in for a future parser
+    // change the lock table does not expect.
+    statements[1]!.node.inhRelations = statements[1]!.node.inhRelations[0];
+    const f = analyzeUnit(unit, statements, new Catalog(), DEFAULT_SETTINGS);
+    expect(f[1]!.facts.internalError).toMatch(/^the lock analysis failed on this CreateStmt: .*iterable/);
+    expect(f[1]!.facts.locks).toEqual([]);
+    expect(f[0]!.facts.internalError).toBeUndefined();
+    expect(f[2]!.facts.internalError).toBeUndefined();
+    expect(f[2]!.facts.mainLock).toMatchObject({ mode: 'AccessExclusiveLock', relation: { name: 'orders' } });
+    expect(f[2]!.facts.lockTimeout).toBe('2s');
+  });
+
   it('assumeInTransaction wraps plain SQL files', async () => {
     const r = await lintText('CREATE INDEX CONCURRENTLY i ON t (a);\n', { settings: { assumeInTransaction: true } });
     expect(r.findings.find((x) => x.ruleId === 'ban-concurrent-index-creation-in-transaction')?.message).toContain('assumeInTransaction');

@@ -200,14 +200,16 @@ describe('statementEffect without a server', () => {
     expect(effect("CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p WITH (connect = false)").nonTransactional).toBe(false);
   });
 
-  it('never throws on unknown or malformed shapes', () => {
+  it('claims nothing for statements it does not model', () => {
     const none: StatementEffect = { locks: [], nonTransactional: false, rewrite: false, scan: false };
     expect(effect("DO $$ BEGIN PERFORM 1; END $$")).toEqual(none);
     expect(effect('CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$')).toEqual(none);
     expect(statementEffect({}, { pgVersion: 18 })).toEqual(none);
     expect(statementEffect({ NoSuchStmt: {} }, { pgVersion: 18 })).toEqual(none);
     expect(statementEffect({ AlterTableStmt: { cmds: [null, { AlterTableCmd: {} }] } }, { pgVersion: 18 })).toEqual(none);
-    expect(statementEffect({ IndexStmt: null }, { pgVersion: 18 })).toEqual(none);
-    expect(statementEffect(null as unknown as Record<string, any>, { pgVersion: 18 })).toEqual(none);
+  });
+
+  it('throws on a shape it cannot read instead of claiming no locks (the analysis reports it)', () => {
+    expect(() => statementEffect({ IndexStmt: null }, { pgVersion: 18 })).toThrow(TypeError);
   });
 });

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
 import type { AnalyzedStatement, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
-import { LOCK_STRENGTH, lockBlocks, statementEffect } from './locks.js';
+import { LOCK_STRENGTH, lockBlocks, statementEffect, type StatementEffect } from './locks.js';
 
 export interface AnalysisSettings {
   pgVersion: number;
@@ -114,7 +114,15 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         local = {};
       }
     }
-    const effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
+    let effect: StatementEffect;
+    let internalError: string | undefined;
+    try {
+      effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
+    } catch (error) {
+      // A bug in the lock table must not read as "takes no locks": it becomes a finding on this statement.
+      internalError = `the lock analysis failed on this ${stmt.kind}: ${error instanceof Error ? error.message : String(error)}`;
+      effect = { locks: [], nonTransactional: false, rewrite: false, scan: false };
+    }
     let txProblem: StatementFacts['txProblem'];
 
     const wrapper: TxState | null =
@@ -225,6 +233,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         statementTimeout: isDisabled(effective.statement_timeout) ? undefined : effective.statement_timeout,
         tables,
         txProblem,
+        ...(internalError ? { internalError } : {}),
       },
     });
 

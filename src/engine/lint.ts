@@ -64,6 +64,14 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     const sev = engineSeverity('parse-error', 'error');
     if (sev !== 'off') findings.push({ ruleId: 'parse-error', severity: sev, message: `Could not parse: ${failure.message}`, span: failure.span, loc: failure.loc });
   }
+  for (const stmt of statements) {
+    if (!stmt.facts.internalError) continue;
+    const sev = engineSeverity('internal-error', 'error');
+    if (sev !== 'off') {
+      const message = `Internal error: ${stmt.facts.internalError}. Lock rules cannot judge this statement; please report it.`;
+      findings.push({ ruleId: 'internal-error', severity: sev, message, span: stmt.span, loc: stmt.loc, statementIndex: stmt.index });
+    }
+  }
   for (const note of unit.notes) {
     const sev = engineSeverity(note.ruleId, note.severity ?? 'info');
     if (sev !== 'off') findings.push({ ruleId: note.ruleId, severity: sev, message: note.message, span: note.span, loc: lines.loc(note.span) });
