@@ -33,7 +33,7 @@ export default defineRule({
         const outer = ctx.statements.slice(0, s.index).reverse().find((x) => x.facts.inTransaction)?.facts.inTransaction;
         ctx.report({ statement: s, messageId: 'nested', data: { reason: outer?.reason ?? s.item.exec.reason } });
       } else if (p === 'end-without-begin') ctx.report({ statement: s, messageId: 'noTransaction', data: { command } });
-      else if (p === 'commit-in-wrapper') ctx.report({ statement: s, messageId: 'commitInWrapper', data: { command, framework: ctx.adapter.name, reason: s.item.exec.reason } });
+      else if (p === 'commit-in-wrapper') ctx.report({ statement: s, messageId: 'commitInWrapper', data: { command, framework: ctx.frameworkName, reason: s.item.exec.reason } });
       else if (p === 'savepoint-outside') ctx.report({ statement: s, messageId: 'savepoint', data: { command } });
     }
   },

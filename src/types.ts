@@ -296,3 +296,18 @@ export interface FileResult {
   /** Set when the file could not be linted at all (unreadable, binary …). */
   fatal?: string;
 }
+
+/** The settings one lint run uses (from config and CLI flags). */
+export interface LintSettings {
+  pgVersion: number;
+  largeTableRows: number;
+  lockTimeoutValue: string;
+  assumeInTransaction?: boolean;
+  includeDown?: boolean;
+  frameworkOptions?: Record<string, Record<string, unknown>>;
+}
+
+/** What a framework offers to make a statement run outside a transaction, in its own terms. */
+export type EscapePlan =
+  | { kind: 'fix' | 'suggestion'; description: string; edits: Edit[]; files?: FileWrite[] }
+  | { kind: 'manual'; help: string };

@@ -1,7 +1,6 @@
 import { conflicts, lockLabel } from '../analysis/locks.js';
 import { displayName } from '../catalog/catalog.js';
-import type { AnalyzedStatement, LockMode, TableInfo } from '../types.js';
-import type { EscapePlan } from '../sources/adapter.js';
+import type { AnalyzedStatement, EscapePlan, LockMode, TableInfo } from '../types.js';
 import type { Report } from './rule.js';
 
 export function formatRows(rows: number): string {

@@ -1,6 +1,6 @@
 import { isVerbatim, toFileSpan } from '../sql/statements.js';
-import type { EscapePlan, FrameworkAdapter } from '../sources/adapter.js';
-import type { AnalyzedStatement, Edit, MigrationUnit } from '../types.js';
+import type { FrameworkAdapter } from '../sources/adapter.js';
+import type { AnalyzedStatement, Edit, EscapePlan, MigrationUnit } from '../types.js';
 
 /** A change inside a statement's own SQL text: offsets relative to `stmt.sql`. */
 interface LocalEdit {
@@ -35,6 +35,16 @@ export class Fixer {
     private readonly adapter: FrameworkAdapter,
   ) {
     this.eol = /\r\n/.test(unit.file.text) ? '\r\n' : '\n';
+  }
+
+  /** The framework writes a setting as host-language code of its own before a statement (see insertBefore). */
+  get insertsCode(): boolean {
+    return this.adapter.insertBefore !== undefined;
+  }
+
+  /** Code that runs `sql` (a `SET …`) just before `stmt`, in the framework's own terms; null when it cannot. */
+  insertBefore(stmt: AnalyzedStatement, sql: string): Edit[] | null {
+    return this.adapter.insertBefore?.(stmt, sql, this.unit) ?? null;
   }
 
   /** Maps an edit inside `stmt.sql` to a file edit, or null when that part of the file is not verbatim SQL. */

@@ -86,7 +86,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     const ctx: RuleContext = {
       unit,
       framework,
-      adapter,
+      frameworkName: adapter.name,
       statements,
       settings,
       catalog,

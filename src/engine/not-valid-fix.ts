@@ -1,6 +1,5 @@
 import { displayName } from '../catalog/catalog.js';
-import type { AnalyzedStatement, Edit } from '../types.js';
-import type { EscapePlan } from '../sources/adapter.js';
+import type { AnalyzedStatement, Edit, EscapePlan } from '../types.js';
 import type { RuleContext } from './rule.js';
 
 /**

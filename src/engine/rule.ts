@@ -1,7 +1,8 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { FrameworkAdapter } from '../sources/adapter.js';
-import type { AnalyzedStatement, Fix, FrameworkId, MigrationUnit, SeverityName, Span, TableInfo } from '../types.js';
+import type { AnalyzedStatement, Fix, FrameworkId, LintSettings, MigrationUnit, SeverityName, Span, TableInfo } from '../types.js';
 import type { Fixer } from './fixer.js';
+
+export type { LintSettings } from '../types.js';
 
 export type RuleCategory = 'locking' | 'constraints' | 'columns' | 'transactions' | 'hygiene' | 'engine';
 
@@ -58,19 +59,11 @@ export interface Report {
   help?: string;
 }
 
-export interface LintSettings {
-  pgVersion: number;
-  largeTableRows: number;
-  lockTimeoutValue: string;
-  assumeInTransaction?: boolean;
-  includeDown?: boolean;
-  frameworkOptions?: Record<string, Record<string, unknown>>;
-}
-
 export interface RuleContext {
   unit: MigrationUnit;
   framework: FrameworkId;
-  adapter: FrameworkAdapter;
+  /** The framework as users write it ("Drizzle", "golang-migrate"); what else rules need of it goes through the fixer. */
+  frameworkName: string;
   statements: AnalyzedStatement[];
   settings: LintSettings;
   catalog: Catalog;

@@ -52,11 +52,11 @@ export function reportMissingTimeout(
   const breaksOneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
   const resetBefore = head === first && chunk[0] !== first;
   const describe = (before: AnalyzedStatement): string => `Set ${o.setting} to ${o.value} before ${before === first ? `line ${first.loc.line}` : 'the first statement'}`;
-  if (ctx.adapter.insertBefore) {
+  if (ctx.fixer.insertsCode) {
     // Migrations written in code get the SET as a call of their own (op.execute(…) before the first statement),
     // never spliced into another statement's string.
     const target = resetBefore ? first : ctx.statements[0]!;
-    const edits = ctx.adapter.insertBefore(target, `SET ${o.setting} = '${o.value}'`, ctx.unit);
+    const edits = ctx.fixer.insertBefore(target, `SET ${o.setting} = '${o.value}'`);
     if (edits) fix = { description: describe(target), edits };
   } else if (head && first.item.kind === 'sql' && !breaksOneQuery) {
     const edit = ctx.fixer.fileEdit(head, { start: 0, end: 0, text: `SET ${o.setting} = '${o.value}';${ctx.fixer.eol}` });

@@ -1,10 +1,6 @@
-import type { AnalyzedStatement, Edit, FileWrite, FrameworkId, MigrationUnit, SourceFile } from '../types.js';
-import type { LintSettings } from '../engine/rule.js';
+import type { AnalyzedStatement, Edit, EscapePlan, FrameworkId, LintSettings, MigrationUnit, SourceFile } from '../types.js';
 
-/** What a framework offers to make a statement run outside a transaction, in its own terms. */
-export type EscapePlan =
-  | { kind: 'fix' | 'suggestion'; description: string; edits: Edit[]; files?: FileWrite[] }
-  | { kind: 'manual'; help: string };
+export type { EscapePlan } from '../types.js';
 
 export interface ExtractContext {
   settings: LintSettings;
