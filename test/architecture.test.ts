@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lintText } from '../src/engine/lint-text.js';
+import { memoryFileSystem, type FileSystem } from '../src/fs.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -101,5 +103,79 @@ describe('the import graph', () => {
 
   it('has no import cycle in src/ and rules/ (type-only imports included)', () => {
     expect(cycles(GRAPH)).toEqual([]);
+  });
+});
+
+/**
+ * Modules that may read the disk: the CLI, config and stats loading, the ESLint plugin's config lookup, the version
+ * lookup, and src/disk.ts, the FileSystem the CLI and the plugin hand to the core.
+ */
+const BOUNDARY = [/^src\/cli\//, /^src\/config\//, /^src\/catalog\/database\.ts$/, /^src\/eslint\/config\.ts$/, /^src\/version\.ts$/, /^src\/disk\.ts$/];
+/** The core: everything from detection to the report, rules included. It sees files only through a FileSystem. */
+const CORE = FILES.filter((f) => !BOUNDARY.some((re) => re.test(f)));
+
+describe('file access', () => {
+  it('the core never imports node:fs, nor the disk FileSystem (only lint-text, the entry point for tests, defaults to it)', () => {
+    const offenders = CORE.flatMap((file) =>
+      importsOf(readFileSync(path.join(ROOT, file), 'utf8'))
+        .filter((s) => /^(?:node:)?fs(?:\/promises)?$/.test(s) || (/\/disk\.js$/.test(s) && !['src/engine/lint-text.ts', 'src/eslint/rules.ts', 'src/eslint/language.ts'].includes(file)))
+        .map((s) => `${file} imports ${s}`),
+    );
+    expect(offenders).toEqual([]);
+    expect(CORE).toContain('src/sources/detect.ts');
+    expect(CORE).toContain('src/sources/python/alembic.ts');
+  });
+
+  /** An in-memory tree that fails the test on any read outside it. */
+  function strict(files: Record<string, string>, dirs: string[]): FileSystem & { reads: string[] } {
+    const inner = memoryFileSystem(files);
+    const reads: string[] = [];
+    const known = (p: string) => {
+      const abs = path.resolve(p);
+      reads.push(abs);
+      // Detection asks whether marker files exist beside a migration: asking is fine inside the tree's folders.
+      if (!dirs.some((d) => abs === d || abs.startsWith(`${d}/`))) throw new Error(`read outside the tree: ${abs}`);
+    };
+    return {
+      reads,
+      readFile: (p) => (known(p), inner.readFile(p)),
+      exists: (p) => (known(p), inner.exists(p)),
+      listDir: (p) => (known(p), inner.listDir(p)),
+    };
+  }
+
+  it('lints a Diesel migration from an in-memory tree: metadata.toml is read through the interface only', async () => {
+    const dir = '/virtual/blog/migrations/2024-02-10-083000_posts_published_index';
+    const fs = strict({ [`${dir}/metadata.toml`]: 'run_in_transaction = false\n' }, ['/virtual/blog/migrations', dir]);
+    const r = await lintText('CREATE INDEX CONCURRENTLY posts_published_idx ON posts (published_at);\n', { filename: `${dir}/up.sql`, fs });
+    expect(r.framework).toBe('diesel');
+    expect(r.findings.map((f) => f.ruleId)).not.toContain('ban-concurrent-index-creation-in-transaction');
+    expect(fs.reads).toContain(`${dir}/metadata.toml`);
+
+    // The same file with metadata.toml saying nothing: Diesel's transaction, and the finding.
+    const plain = strict({ [`${dir}/metadata.toml`]: '' }, ['/virtual/blog/migrations', dir]);
+    const r2 = await lintText('CREATE INDEX CONCURRENTLY posts_published_idx ON posts (published_at);\n', { filename: `${dir}/up.sql`, fs: plain });
+    expect(r2.findings.map((f) => f.ruleId)).toContain('ban-concurrent-index-creation-in-transaction');
+  });
+
+  it('a Drizzle journal and an Alembic env.py come from the interface, not the disk', async () => {
+    const drizzle = '/virtual/web/drizzle';
+    const fs = strict({ [`${drizzle}/meta/_journal.json`]: '{ "version": "7" }' }, [drizzle, `${drizzle}/meta`]);
+    const r = await lintText('CREATE INDEX orders_customer_idx ON orders (customer_id);\n', { filename: `${drizzle}/0001_orders_customer.sql`, fs });
+    expect(r.framework).toBe('drizzle');
+    expect(r.findings.find((f) => f.ruleId === 'framework-config')?.message).toMatch(/no "entries" array/);
+
+    const alembic = '/virtual/api/alembic';
+    const env = strict({ [`${alembic}/env.py`]: 'engine = create_engine(url, isolation_level="AUTOCOMMIT")\n' }, [alembic, `${alembic}/versions`]);
+    const revision = 'from alembic import op\n\nrevision = "1b2c"\ndown_revision = None\n\n\ndef upgrade():\n    op.execute("CREATE INDEX CONCURRENTLY ix_orders_customer ON orders (customer_id)")\n';
+    const a = await lintText(revision, { filename: `${alembic}/versions/1b2c_orders_customer.py`, fs: env });
+    expect(a.framework).toBe('alembic');
+    expect(a.findings.map((f) => f.ruleId)).not.toContain('ban-concurrent-index-creation-in-transaction');
+    expect(env.reads).toContain(`${alembic}/env.py`);
+  });
+
+  it('the strict tree does fail on a read outside it', () => {
+    const fs = strict({}, ['/virtual/a']);
+    expect(() => fs.readFile('/etc/passwd')).toThrow(/outside the tree/);
   });
 });

@@ -5,6 +5,7 @@ import { Catalog } from '../catalog/catalog.js';
 import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.js';
 import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '../config/options.js';
 import { SEVERITIES } from '../config/severities.js';
+import { diskFileSystem } from '../disk.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions } from '../engine/lint.js';
 import type { LintSettings } from '../engine/rule.js';
@@ -171,8 +172,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
   const diffs: string[] = [];
 
+  // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
+  const disk = diskFileSystem();
   const lintOne = async (source: SourceFile, writeBack: boolean): Promise<void> => {
-    const { options } = await setups.forFile(source.path);
+    const options = { ...(await setups.forFile(source.path)).options, fs: disk };
     if (run.fix || run.fixDryRun) {
       const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
       if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
@@ -186,7 +189,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
           const { createTwoFilesPatch } = await import('diff');
           const shown = path.isAbsolute(c.path) ? path.relative(run.cwd, c.path) : c.path;
           diffs.push(createTwoFilesPatch(shown, shown, c.before, c.after, '', '', { context: 3 }));
-        } else writeAtomically(c.path, c.after, c.bom);
+        } else {
+          writeAtomically(c.path, c.after, c.bom);
+          disk.forget(c.path);
+        }
       }
       results.push(outcome.result);
     } else results.push(lintSource(source, options));

@@ -1,4 +1,5 @@
 import { isVerbatim, toFileSpan } from '../sql/statements.js';
+import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
 import type { AnalyzedStatement, Edit, EscapePlan, MigrationUnit } from '../types.js';
 
@@ -33,6 +34,8 @@ export class Fixer {
     private readonly unit: MigrationUnit,
     private readonly statements: AnalyzedStatement[],
     private readonly adapter: FrameworkAdapter,
+    /** The files beside the migration, for escapes that edit one (a Flyway .conf, Diesel's metadata.toml). */
+    private readonly fs: FileSystem = NO_FILES,
   ) {
     this.eol = /\r\n/.test(unit.file.text) ? '\r\n' : '\n';
   }
@@ -144,7 +147,7 @@ export class Fixer {
     if (tx.kind === 'explicit') {
       return this.moveAfterCommit(stmt, applyLocal(stmt.sql, local));
     }
-    const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements);
+    const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements, this.fs);
     if (!escape) {
       return {
         kind: 'manual',
@@ -167,7 +170,7 @@ export class Fixer {
     // Inside the framework's transaction or a one-query chunk, after the COMMIT is still not outside:
     // say so, and give the framework's own way out.
     if (stmt.item.exec.wrapped || stmt.item.exec.oneQuery) {
-      const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements);
+      const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements, this.fs);
       const way = !escape ? 'Run this statement outside the migration tool\'s transaction.' : escape.kind === 'manual' ? escape.help : `${escape.description}.`;
       return { kind: 'manual', help: `Moving it after the COMMIT is not enough: ${stmt.item.exec.reason}. Remove the BEGIN and COMMIT. ${way}` };
     }

@@ -1,4 +1,10 @@
+/**
+ * The pipeline from a text, for tests and docs. A boundary module like the CLI: when the caller gives no file system
+ * it lints against the disk.
+ */
 import { Catalog } from '../catalog/catalog.js';
+import { diskFileSystem } from '../disk.js';
+import type { FileSystem } from '../fs.js';
 import { loadParser } from '../sql/parse.js';
 import { loadPython } from '../sources/python/tree.js';
 import type { FileResult, FrameworkId, SeverityName } from '../types.js';
@@ -14,8 +20,10 @@ export interface LintTextOptions {
   settings?: Partial<LintSettings>;
   severities?: Record<string, SeverityName>;
   catalog?: Catalog;
-  /** Files next to the migration (Alembic's env.py …) by path; when given, no other file is read from disk. */
+  /** Files next to the migration (Alembic's env.py …) by path, over `fs`. */
   files?: Record<string, string>;
+  /** The file system the migration lives in (an in-memory tree in tests); the disk when absent. */
+  fs?: FileSystem;
 }
 
 /** Loads every parser the engine needs (PostgreSQL's, tree-sitter Python): once per process. */
@@ -33,7 +41,7 @@ function optionsFor(o: LintTextOptions) {
   if (!o.catalog && (o.tables || o.largeTables)) catalog.addConfig(o.tables, o.largeTables);
   const files = o.files;
   const readFile = files ? (path: string) => files[path.replace(/\\/g, '/')] : undefined;
-  return { framework: o.framework, settings: { ...DEFAULT_SETTINGS, ...o.settings }, severities: o.severities, catalog, readFile };
+  return { framework: o.framework, settings: { ...DEFAULT_SETTINGS, ...o.settings }, severities: o.severities, catalog, readFile, fs: o.fs ?? diskFileSystem() };
 }
 
 /** Lints a text as if it were the file `filename` (default `migration.sql`): for tests, docs and the ESLint plugin. */

@@ -1,6 +1,7 @@
 import { analyzeUnit } from '../analysis/analyze.js';
 import { lockLabel } from '../analysis/locks.js';
 import { Catalog, displayName } from '../catalog/catalog.js';
+import { NO_FILES, overlay, type FileSystem } from '../fs.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
@@ -17,7 +18,13 @@ export interface LintOptions {
   /** Rule id → severity from config and --rule; rules not named use their default. */
   severities?: Record<string, SeverityName>;
   catalog?: Catalog;
-  /** Reads files next to a migration that tell how it runs (Alembic's env.py …); adapters fall back to disk. */
+  /**
+   * The files next to a migration that tell how it runs (Drizzle's journal, Alembic's env.py, a Flyway .conf …):
+   * the only way the pipeline reads a file. The CLI gives the disk, the ESLint plugin the disk under the editor's
+   * text, tests an in-memory tree; none when absent.
+   */
+  fs?: FileSystem;
+  /** Files supplied over `fs` (a fix's pending writes, a test's files): they hide the same path in `fs`. */
   readFile?: (path: string) => string | undefined;
   /** The host file's AST when the caller already parsed it (the ESLint plugin); adapters parse otherwise. */
   hostAst?: unknown;
@@ -39,7 +46,8 @@ function format(template: string, data: Record<string, string | number> | undefi
 }
 
 /**
- * The whole pipeline for one file: extract → parse → analyze → rules → suppress. Pure: reads nothing from disk.
+ * The whole pipeline for one file: extract → parse → analyze → rules → suppress. Pure: reads files only through
+ * `options.fs`.
  */
 export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const settings = options.settings;
@@ -50,13 +58,15 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     const span = { start: 0, end: 0 };
     return { filePath: file.path, findings: [{ ruleId: 'unsupported-framework-construct', severity: 'warn', message: notMigration, span, loc: lines.loc(span) }], source: file.text };
   }
-  const framework = options.framework ?? detectFramework(file.path, file.text);
+  const readFile = options.readFile;
+  const fs = readFile ? overlay(readFile, options.fs ?? NO_FILES) : (options.fs ?? NO_FILES);
+  const framework = options.framework ?? detectFramework(file.path, file.text, fs);
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
-  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), readFile: options.readFile, hostAst: options.hostAst });
+  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), fs, hostAst: options.hostAst });
   const parsed = parseUnit(unit, lines);
   const statements = analyzeUnit(unit, parsed.statements, catalog, settings);
-  const fixer = new Fixer(unit, statements, adapter);
+  const fixer = new Fixer(unit, statements, adapter, fs);
   const findings: Finding[] = [];
   const engineSeverity = (id: string, fallback: Exclude<SeverityName, 'off'>): SeverityName => options.severities?.[id] ?? fallback;
 

@@ -1,5 +1,6 @@
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import { scanSync } from 'libpg-query';
+import { diskFileSystem } from '../disk.js';
 import { detectFramework } from '../sources/index.js';
 import { maskSql } from '../sql/mask.js';
 import { parseChunk } from '../sql/parse.js';
@@ -163,7 +164,7 @@ export const sqlLanguage = {
   parse(file: EslintFile): { ok: true; ast: SqlProgram } {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
     const lines = new LineIndex(text);
-    const framework = detectFramework(file.physicalPath ?? file.path, text);
+    const framework = detectFramework(file.physicalPath ?? file.path, text, diskFileSystem());
     const parsed = parseChunk(maskSql(text, maskOptionsFor(framework)));
     const body: SqlStatementNode[] = parsed.statements.map((s) => ({ type: 'Statement', kind: s.kind, range: [s.span.start, s.span.end], loc: toLoc(lines, s.span.start, s.span.end) }));
     return { ok: true, ast: { type: 'Program', migralintSql: true, body, comments: scanComments(text, lines), range: [0, text.length], loc: toLoc(lines, 0, text.length) } };

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { lintOptionsFromConfig } from '../config/options.js';
+import { diskFileSystem } from '../disk.js';
 import { lintSource } from '../engine/lint.js';
+import { overlay } from '../fs.js';
 import type { RuleMeta } from '../engine/rule.js';
 import type { Edit, FileResult, Finding } from '../types.js';
 import { ALL_RULE_META } from '../../rules/index.js';
@@ -34,7 +36,11 @@ export function resultFor(context: Context): FileResult {
   const options = lintOptionsFromConfig(found.config, found.dir, filePath);
   const ast = sourceCode.ast;
   const hostAst = ast && ast.type === 'Program' && !ast.migralintSql ? ast : undefined;
-  const result = lintSource({ path: path.resolve(filePath), text: sourceCode.text, bom: false }, { ...options, hostAst });
+  // The disk under the editor's text of this file, read afresh for each lint: a journal or .conf added since the
+  // last lint is seen.
+  const abs = path.resolve(filePath);
+  const fs = overlay((p) => (path.resolve(p) === abs ? sourceCode.text : undefined), diskFileSystem());
+  const result = lintSource({ path: abs, text: sourceCode.text, bom: false }, { ...options, hostAst, fs });
   if (found.problem) {
     result.findings.unshift({ ruleId: 'framework-config', severity: 'warn', message: found.problem, span: { start: 0, end: 0 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
   }

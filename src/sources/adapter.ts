@@ -1,3 +1,4 @@
+import type { FileSystem } from '../fs.js';
 import type { AnalyzedStatement, Edit, EscapePlan, FrameworkId, LintSettings, MigrationUnit, SourceFile } from '../types.js';
 
 export type { EscapePlan } from '../types.js';
@@ -7,10 +8,10 @@ export interface ExtractContext {
   /** Warnings about the project's files (a malformed metadata.toml …), reported once per file. */
   warn(message: string): void;
   /**
-   * A file next to the migration (Alembic's env.py, Diesel's metadata.toml …) as the caller supplies it: a fix's
-   * pending write, a test's files. Undefined: the adapter reads it from disk.
+   * The files next to the migration (Alembic's env.py, Diesel's metadata.toml …) as the caller gives them: the disk,
+   * under a fix's pending writes or the editor's text. The only way an adapter reads a file; none when absent.
    */
-  readFile?(path: string): string | undefined;
+  fs?: FileSystem;
   /** The host file's AST when the caller already has one (ESLint hands its ESTree to the JS adapters). */
   hostAst?: unknown;
 }
@@ -26,7 +27,7 @@ export interface FrameworkAdapter {
    * Edits that make `stmt` run outside any transaction block, given that the framework's wrapper or a one-query
    * chunk is why it is in one. Explicit BEGIN…COMMIT in SQL is handled by the shared fixer, not here.
    */
-  escapeTransaction?(stmt: AnalyzedStatement, unit: MigrationUnit, statements: AnalyzedStatement[]): EscapePlan | null;
+  escapeTransaction?(stmt: AnalyzedStatement, unit: MigrationUnit, statements: AnalyzedStatement[], fs: FileSystem): EscapePlan | null;
   /** Rewrites a DSL operation: add or remove CONCURRENTLY in the DSL's terms. */
   rewriteOperation?(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently', unit: MigrationUnit): Edit[] | null;
   /**

@@ -1,43 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FileSystem } from '../fs.js';
 import type { FrameworkId } from '../types.js';
 
 /**
- * Framework detection from a file's path, its content and the files beside it (journal, lock file, atlas.sum …).
- * File-system answers are cached per path, so a run over thousands of migrations in a few folders stats each
- * sibling once.
+ * Framework detection from a file's path, its content and the files beside it (journal, lock file, atlas.sum …),
+ * read through the FileSystem the caller gives (which caches its answers for the run).
  */
-const existsCache = new Map<string, boolean>();
-const textCache = new Map<string, string | null>();
-
-/** fs.existsSync, cached for the process (migration folders do not change during a run). */
-export function cachedExists(p: string): boolean {
-  let v = existsCache.get(p);
-  if (v === undefined) {
-    v = existsSync(p);
-    existsCache.set(p, v);
-  }
-  return v;
-}
-
-/** A sibling file's text (journal, metadata.toml, .conf), cached; null when it does not exist or cannot be read. */
-export function readSibling(p: string): string | null {
-  if (textCache.has(p)) return textCache.get(p)!;
-  let text: string | null = null;
-  try {
-    if (cachedExists(p)) text = readFileSync(p, 'utf8').replace(/^\uFEFF/, '');
-  } catch {
-    text = null;
-  }
-  textCache.set(p, text);
-  return text;
-}
-
-/** Forgets cached file-system answers (tests that write files, watch mode). */
-export function clearDetectionCache(): void {
-  existsCache.clear();
-  textCache.clear();
-}
 
 const DRIZZLE_V1_DIR = /^\d{14}_[^/]+$/;
 const PRISMA_DIR = /^\d{14}_[^/]+$/;
@@ -57,10 +25,10 @@ export function hasLeadingDbmateUp(text: string): boolean {
 }
 
 /** The directory above `dir` whose basename is `name`, looking up to `levels` parents. */
-function ancestorHas(dir: string, file: string, levels: number): boolean {
+function ancestorHas(fs: FileSystem, dir: string, file: string, levels: number): boolean {
   let d = dir;
   for (let i = 0; i <= levels; i++) {
-    if (cachedExists(path.join(d, file))) return true;
+    if (fs.exists(path.join(d, file))) return true;
     const up = path.dirname(d);
     if (up === d) break;
     d = up;
@@ -69,7 +37,7 @@ function ancestorHas(dir: string, file: string, levels: number): boolean {
 }
 
 /** Which framework a file belongs to, from its path, its content and the files beside it. Plain psql otherwise. */
-export function detectSqlFramework(filePath: string, text: string): FrameworkId {
+export function detectSqlFramework(filePath: string, text: string, fs: FileSystem): FrameworkId {
   if (!/\.sql$/i.test(filePath)) return 'psql';
   const abs = path.resolve(filePath);
   const norm = abs.split(path.sep).join('/');
@@ -80,22 +48,22 @@ export function detectSqlFramework(filePath: string, text: string): FrameworkId 
 
   // Drizzle: `--> statement-breakpoint`, `meta/_journal.json` beside the file, or v1's <ts>_<name>/migration.sql.
   if (text.includes('--> statement-breakpoint')) return 'drizzle';
-  if (/^\d{4}_.+\.sql$/.test(base) && cachedExists(path.join(dir, 'meta', '_journal.json'))) return 'drizzle';
+  if (/^\d{4}_.+\.sql$/.test(base) && fs.exists(path.join(dir, 'meta', '_journal.json'))) return 'drizzle';
   if (base === 'migration.sql' && DRIZZLE_V1_DIR.test(parentName)) {
-    if (cachedExists(path.join(grand, 'migration_lock.toml')) || /\/prisma\/migrations\//.test(norm)) return 'prisma';
-    if (cachedExists(path.join(dir, 'snapshot.json')) || /\/drizzle\//.test(norm)) return 'drizzle';
+    if (fs.exists(path.join(grand, 'migration_lock.toml')) || /\/prisma\/migrations\//.test(norm)) return 'prisma';
+    if (fs.exists(path.join(dir, 'snapshot.json')) || /\/drizzle\//.test(norm)) return 'drizzle';
   }
   // Prisma: prisma/migrations/<ts>_<name>/migration.sql with migration_lock.toml.
-  if (base === 'migration.sql' && (PRISMA_DIR.test(parentName) || cachedExists(path.join(grand, 'migration_lock.toml')))) return 'prisma';
+  if (base === 'migration.sql' && (PRISMA_DIR.test(parentName) || fs.exists(path.join(grand, 'migration_lock.toml')))) return 'prisma';
   // Diesel: migrations/<date>_<name>/up.sql (+ metadata.toml, diesel.toml in the project).
-  if ((base === 'up.sql' || base === 'down.sql') && (DIESEL_DIR.test(parentName) || cachedExists(path.join(dir, 'metadata.toml')))) return 'diesel';
+  if ((base === 'up.sql' || base === 'down.sql') && (DIESEL_DIR.test(parentName) || fs.exists(path.join(dir, 'metadata.toml')))) return 'diesel';
   // Atlas: atlas.sum in the migration directory.
-  if (cachedExists(path.join(dir, 'atlas.sum'))) return 'atlas';
+  if (fs.exists(path.join(dir, 'atlas.sum'))) return 'atlas';
   // sqitch: deploy/ revert/ verify/ beside sqitch.plan.
-  if ((parentName === 'deploy' || parentName === 'revert' || parentName === 'verify') && cachedExists(path.join(grand, 'sqitch.plan'))) return 'sqitch';
+  if ((parentName === 'deploy' || parentName === 'revert' || parentName === 'verify') && fs.exists(path.join(grand, 'sqitch.plan'))) return 'sqitch';
   // graphile-migrate: `--! ` headers, migrations/committed/, migrations/current.sql, .gmrc.
   if (/^--! (?:Previous|Hash|Message|AllowInvalidHash|no-transaction)\b/.test(text)) return 'graphile-migrate';
-  if (/\/migrations\/(?:committed\/\d{6}[^/]*|current(?:\/[^/]+)?|current)\.sql$/.test(norm) && ancestorHas(dir, '.gmrc', 3)) return 'graphile-migrate';
+  if (/\/migrations\/(?:committed\/\d{6}[^/]*|current(?:\/[^/]+)?|current)\.sql$/.test(norm) && ancestorHas(fs, dir, '.gmrc', 3)) return 'graphile-migrate';
   // goose and dbmate: their section annotations.
   if (GOOSE.test(text)) return 'goose';
   if (hasLeadingDbmateUp(text)) return 'dbmate';
@@ -105,7 +73,7 @@ export function detectSqlFramework(filePath: string, text: string): FrameworkId 
   if (FLYWAY_FILE.test(base)) return 'flyway';
   // sqlx: its templates and `-- no-transaction`, or a Rust project around migrations/.
   if (SQLX_TEMPLATE.test(text)) return 'sqlx';
-  if (/^\d+_.+\.sql$/.test(base) && parentName === 'migrations' && cachedExists(path.join(grand, 'Cargo.toml')) && !cachedExists(path.join(grand, 'diesel.toml'))) return 'sqlx';
+  if (/^\d+_.+\.sql$/.test(base) && parentName === 'migrations' && fs.exists(path.join(grand, 'Cargo.toml')) && !fs.exists(path.join(grand, 'diesel.toml'))) return 'sqlx';
   // golang-migrate: <n>_name.up.sql / .down.sql.
   if (/^\d+_.+\.(?:up|down)\.sql$/i.test(base)) return 'golang-migrate';
   return 'psql';

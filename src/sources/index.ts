@@ -1,3 +1,4 @@
+import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkId } from '../types.js';
 import type { FrameworkAdapter } from './adapter.js';
 import { detectSqlFramework } from './detect.js';
@@ -73,12 +74,12 @@ export const DEFAULT_FOLDERS: string[] = [
 ];
 
 /** Which framework a file belongs to, from its path and content (and the files beside it). Plain psql otherwise. */
-export function detectFramework(filePath: string, text: string): FrameworkId {
+export function detectFramework(filePath: string, text: string, fs: FileSystem = NO_FILES): FrameworkId {
   const py = detectPython(filePath, text);
   if (py) return py;
   const js = detectJsFramework(filePath, text);
   if (js) return js;
-  return detectSqlFramework(filePath, text);
+  return detectSqlFramework(filePath, text, fs);
 }
 
 /**

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { scanLineDirectives } from '../engine/directives.js';
 import type { AnalyzedStatement, Edit, ExecutionContext, FrameworkId, MigrationUnit, SourceFile, SqlChunk } from '../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from './adapter.js';
-import { readSibling } from './detect.js';
+import { NO_FILES } from '../fs.js';
 
 /**
  * The migration tools whose migrations are SQL files: how each one sends a file to PostgreSQL (wrapped in its
@@ -82,8 +82,8 @@ function checkDrizzleJournal(file: SourceFile, ctx: ExtractContext): void {
   const dir = path.dirname(path.resolve(file.path));
   if (!/^\d{4}_.+\.sql$/.test(path.basename(file.path))) return;
   const journalPath = path.join(dir, 'meta', '_journal.json');
-  const text = readSibling(journalPath);
-  if (text === null) return;
+  const text = (ctx.fs ?? NO_FILES).readFile(journalPath);
+  if (text === undefined) return;
   let problem: string | undefined;
   try {
     const journal = JSON.parse(text) as { entries?: unknown };
@@ -166,9 +166,9 @@ export const prismaAdapter: FrameworkAdapter = {
 /** Reads `<file>.conf` (Java properties): executeInTransaction, with warnings for what Flyway would reject. */
 function flywayConf(file: SourceFile, ctx: ExtractContext): boolean | undefined {
   const confPath = `${path.resolve(file.path)}.conf`;
-  // A fix pending in this --fix run may have written it already.
-  const text = ctx.readFile?.(confPath) ?? readSibling(confPath);
-  if (text === null) return undefined;
+  // A fix pending in this --fix run may have written it already: the file system shows it.
+  const text = (ctx.fs ?? NO_FILES).readFile(confPath);
+  if (text === undefined) return undefined;
   const name = `${path.basename(file.path)}.conf`;
   let execute: boolean | undefined;
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
@@ -216,14 +216,14 @@ export const flywayAdapter: FrameworkAdapter = {
     }
     return unit(file, 'flyway', [slice(file, 0, file.text.length, exec)], assumption);
   },
-  escapeTransaction(stmt, unit, statements) {
+  escapeTransaction(stmt, unit, statements, fs) {
     const base = path.basename(unit.file.path);
     const alone = statements.every((s) => s === stmt || harmlessOutside(s));
     const lockNote = 'With Flyway\'s transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway\'s own lock transaction: set it to false.';
     if (!alone) return { kind: 'manual', help: `${OWN_MIGRATION}, then create ${base}.conf beside it with executeInTransaction=false. ${lockNote}` };
     // A suggestion, not a fix: whether the build then runs depends on the transactional lock setting too.
     const confPath = `${path.resolve(unit.file.path)}.conf`;
-    const existing = readSibling(confPath) ?? '';
+    const existing = fs.readFile(confPath) ?? '';
     const line = 'executeInTransaction=false';
     const text = /^\s*executeInTransaction\s*[=:].*$/m.test(existing)
       ? existing.replace(/^\s*executeInTransaction\s*[=:].*$/m, line)
@@ -479,9 +479,9 @@ function dieselMetadataPath(file: SourceFile): string {
 
 function dieselMetadata(file: SourceFile, ctx: ExtractContext): boolean | undefined {
   const metaPath = dieselMetadataPath(file);
-  // A fix pending in this --fix run may have written it already.
-  const text = ctx.readFile?.(metaPath) ?? readSibling(metaPath);
-  if (text === null) return undefined;
+  // A fix pending in this --fix run may have written it already: the file system shows it.
+  const text = (ctx.fs ?? NO_FILES).readFile(metaPath);
+  if (text === undefined) return undefined;
   const name = `${path.basename(path.dirname(metaPath))}/metadata.toml`;
   let run: boolean | undefined;
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
@@ -517,7 +517,7 @@ export const dieselAdapter: FrameworkAdapter = {
         : { wrapped: true, reason: 'Diesel runs each migration in a transaction', oneQuery: true };
     return unit(file, 'diesel', [slice(file, 0, file.text.length, exec)]);
   },
-  escapeTransaction(stmt, unit, statements) {
+  escapeTransaction(stmt, unit, statements, fs) {
     const dir = path.basename(path.dirname(path.resolve(unit.file.path)));
     if (statements.length > 1) {
       return { kind: 'manual', help: `Diesel sends a migration as one query, so run_in_transaction = false works only for a migration of one statement. ${OWN_MIGRATION} (diesel migration generate …) with a metadata.toml that says run_in_transaction = false.` };
@@ -525,7 +525,7 @@ export const dieselAdapter: FrameworkAdapter = {
     if (!stmt.item.exec.wrapped) return null;
     // The statement is the migration's only one: Diesel's own opt-out, in the metadata.toml beside up.sql.
     const metaPath = dieselMetadataPath(unit.file);
-    const existing = readSibling(metaPath) ?? '';
+    const existing = fs.readFile(metaPath) ?? '';
     const line = 'run_in_transaction = false';
     const text = /^\s*run_in_transaction\s*=.*$/m.test(existing)
       ? existing.replace(/^\s*run_in_transaction\s*=.*$/m, line)

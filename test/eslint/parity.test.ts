@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
 import plugin from '../../src/eslint/index.js';
 import { ConfigResolver } from '../../src/config/load.js';
 import { lintOptionsFromConfig } from '../../src/config/options.js';
+import { diskFileSystem } from '../../src/disk.js';
 import { lintSource, withPending } from '../../src/engine/lint.js';
 import { fixToFixedPoint } from '../../src/engine/apply.js';
 import { readSource } from '../../src/cli/read.js';
@@ -24,7 +25,7 @@ const config = [
 /** The CLI's path: async config discovery (lilconfig), oxc-parser for JS/TS, the same core. */
 async function cliLint(file: string) {
   const loaded = await new ConfigResolver().forFile(file);
-  const options = lintOptionsFromConfig(loaded.config, loaded.dir, file);
+  const options = { ...lintOptionsFromConfig(loaded.config, loaded.dir, file), fs: diskFileSystem() };
   const source = readSource(file);
   return { options, result: lintSource(source, options), text: source.text, source };
 }

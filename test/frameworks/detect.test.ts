@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { diskFileSystem } from '../../src/disk.js';
 import { lintText } from '../../src/engine/lint-text.js';
 import { DEFAULT_FOLDERS, MIGRATION_GLOBS, MIGRATION_GLOBS_BY_FRAMEWORK, detectFramework, knownFrameworks } from '../../src/sources/index.js';
 import { fx, read } from './helpers.js';
@@ -29,7 +30,7 @@ const CASES: Array<[string, string]> = [
 
 describe('framework detection', () => {
   it.each(CASES)('%s → %s', (rel, framework) => {
-    expect(detectFramework(fx(rel), read(rel))).toBe(framework);
+    expect(detectFramework(fx(rel), read(rel), diskFileSystem())).toBe(framework);
   });
 
   it('falls back to plain psql', () => {

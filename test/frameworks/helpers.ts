@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { diskFileSystem } from '../../src/disk.js';
 import { fixText, lintText, type LintTextOptions } from '../../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
 import type { LintSettings } from '../../src/engine/rule.js';
@@ -27,7 +28,8 @@ export function lintFixture(rel: string, o: LintTextOptions = {}): Promise<FileR
 export function extractFixture(rel: string, settings: Partial<LintSettings> = {}): { unit: MigrationUnit; warnings: string[] } {
   const text = read(rel);
   const warnings: string[] = [];
-  const unit = adapterFor(detectFramework(fx(rel), text)).extract({ path: fx(rel), text, bom: false }, { settings: { ...DEFAULT_SETTINGS, ...settings }, warn: (m) => warnings.push(m) });
+  const fs = diskFileSystem();
+  const unit = adapterFor(detectFramework(fx(rel), text, fs)).extract({ path: fx(rel), text, bom: false }, { settings: { ...DEFAULT_SETTINGS, ...settings }, warn: (m) => warnings.push(m), fs });
   return { unit, warnings };
 }
 

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { NO_FILES } from '../../fs.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, OperationItem, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { ident, indentUnit, needAtomicity, pythonDirectives, qualified, sqlChunk, sqlLiteral, syntaxNote, wrapInWith } from './common.js';
@@ -19,25 +19,11 @@ interface TxModel {
   assumption?: string;
 }
 
-const envCache = new Map<string, string | undefined>();
-
-function readFromDisk(path: string): string | undefined {
-  if (envCache.has(path)) return envCache.get(path);
-  let text: string | undefined;
-  try {
-    text = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    text = undefined;
-  }
-  envCache.set(path, text);
-  return text;
-}
-
 /** How env.py runs migrations: read it when it sits next to versions/, else Alembic's generated default. */
-export function alembicTxModel(filePath: string, ctx: Pick<ExtractContext, 'readFile' | 'settings'>): TxModel {
+export function alembicTxModel(filePath: string, ctx: Pick<ExtractContext, 'fs' | 'settings'>): TxModel {
   const forced = ctx.settings.frameworkOptions?.alembic?.transactionPerMigration;
   const envPath = join(dirname(dirname(filePath)), 'env.py');
-  const env = ctx.readFile?.(envPath) ?? readFromDisk(envPath);
+  const env = (ctx.fs ?? NO_FILES).readFile(envPath);
   const perMigration =
     typeof forced === 'boolean' ? forced : env !== undefined && /transaction_per_migration\s*=\s*True\b/.test(env);
   if (env !== undefined && /isolation_level\s*=\s*["']AUTOCOMMIT["']/.test(env)) {

@@ -1,0 +1,36 @@
+/**
+ * The disk as a FileSystem (see src/fs.ts): the one module, with the CLI and config loading, that reads files with
+ * node:fs. The CLI makes one per run, the ESLint plugin one per lint; each caches its answers for its own life only.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cachedFileSystem, type CachedFileSystem, type FileSystem } from './fs.js';
+
+export const rawDisk: FileSystem = {
+  readFile(p) {
+    try {
+      return readFileSync(p, 'utf8').replace(/^\uFEFF/, '');
+    } catch {
+      return undefined;
+    }
+  },
+  exists(p) {
+    try {
+      statSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  listDir(p) {
+    try {
+      return readdirSync(p).sort();
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** The disk, each answer cached for the life of the returned object (one run, one lint). */
+export function diskFileSystem(): CachedFileSystem {
+  return cachedFileSystem(rawDisk);
+}

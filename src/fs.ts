@@ -1,0 +1,95 @@
+/**
+ * The file system as the core sees it. Framework detection and the adapters read the files beside a migration
+ * (Drizzle's journal, Alembic's env.py, Diesel's metadata.toml, a Flyway .conf) only through this interface, so
+ * what they see is what the caller gives: the CLI the disk (src/disk.ts), the ESLint plugin the disk under the
+ * text of the file being edited, tests an in-memory tree. The core itself never imports node:fs
+ * (test/architecture.test.ts checks it).
+ */
+import path from 'node:path';
+
+export interface FileSystem {
+  /** The file's text (a leading BOM removed), or undefined when it does not exist or cannot be read. */
+  readFile(path: string): string | undefined;
+  /** A file or directory exists at the path. */
+  exists(path: string): boolean;
+  /** The names in a directory, sorted; undefined when it is not a readable directory. */
+  listDir(path: string): string[] | undefined;
+}
+
+/** A file system with nothing in it: what the core sees when the caller gives none. */
+export const NO_FILES: FileSystem = {
+  readFile: () => undefined,
+  exists: () => false,
+  listDir: () => undefined,
+};
+
+function norm(p: string): string {
+  return path.resolve(p).split(path.sep).join('/');
+}
+
+/** An in-memory tree: file path → text. Directories exist when a file is under them. Paths are resolved. */
+export function memoryFileSystem(files: Record<string, string>): FileSystem {
+  const texts = new Map(Object.entries(files).map(([p, t]) => [norm(p), t.replace(/^\uFEFF/, '')]));
+  const dirs = new Map<string, Set<string>>();
+  for (const p of texts.keys()) {
+    let child = p;
+    for (let dir = path.posix.dirname(p); ; dir = path.posix.dirname(dir)) {
+      let names = dirs.get(dir);
+      if (!names) dirs.set(dir, (names = new Set()));
+      names.add(path.posix.basename(child));
+      if (path.posix.dirname(dir) === dir) break;
+      child = dir;
+    }
+  }
+  return {
+    readFile: (p) => texts.get(norm(p)),
+    exists: (p) => texts.has(norm(p)) || dirs.has(norm(p)),
+    listDir: (p) => {
+      const names = dirs.get(norm(p));
+      return names ? [...names].sort() : undefined;
+    },
+  };
+}
+
+/**
+ * `top` over `base`: files `top` supplies (a fix's pending write, the editor's unsaved text) hide the same path in
+ * `base`. `top` only adds or replaces files; directories are `base`'s.
+ */
+export function overlay(top: (path: string) => string | undefined, base: FileSystem): FileSystem {
+  return {
+    readFile: (p) => top(p) ?? base.readFile(p),
+    exists: (p) => top(p) !== undefined || base.exists(p),
+    listDir: (p) => base.listDir(p),
+  };
+}
+
+export interface CachedFileSystem extends FileSystem {
+  /** Forgets what is known about a path (after writing it). */
+  forget(path: string): void;
+}
+
+/**
+ * Remembers each answer of `base` for the life of the object: one lint run in the CLI, one lint in the editor.
+ * A run over thousands of migrations in a few folders reads each journal or .conf once.
+ */
+export function cachedFileSystem(base: FileSystem): CachedFileSystem {
+  const texts = new Map<string, string | undefined>();
+  const exists = new Map<string, boolean>();
+  const lists = new Map<string, string[] | undefined>();
+  const remember = <T>(map: Map<string, T>, p: string, get: () => T): T => {
+    if (map.has(p)) return map.get(p)!;
+    const v = get();
+    map.set(p, v);
+    return v;
+  };
+  return {
+    readFile: (p) => remember(texts, p, () => base.readFile(p)),
+    exists: (p) => remember(exists, p, () => base.exists(p)),
+    listDir: (p) => remember(lists, p, () => base.listDir(p)),
+    forget: (p) => {
+      texts.delete(p);
+      exists.delete(p);
+      lists.delete(path.dirname(p));
+    },
+  };
+}
