@@ -114,15 +114,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         local = {};
       }
     }
-    let effect: StatementEffect;
-    let internalError: string | undefined;
-    try {
-      effect = statementEffect({ [stmt.kind]: stmt.node }, { pgVersion: settings.pgVersion });
-    } catch (error) {
-      // A bug in the lock table must not read as "takes no locks": it becomes a finding on this statement.
-      internalError = `the lock analysis failed on this ${stmt.kind}: ${error instanceof Error ? error.message : String(error)}`;
-      effect = { locks: [], nonTransactional: false, rewrite: false, scan: false };
-    }
+    const { effect, internalError } = lockEffect(stmt, settings.pgVersion);
     let txProblem: StatementFacts['txProblem'];
 
     const wrapper: TxState | null =
@@ -169,56 +161,11 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
 
     // Settings in effect for this statement (before it changes them).
     const effective: Settings = { ...session, ...local };
-    if (stmt.kind === 'VariableSetStmt') {
-      const name = String(stmt.node.name ?? '').toLowerCase() as SettingName;
-      const k: string = stmt.node.kind;
-      if (k === 'VAR_RESET_ALL') {
-        session = {};
-        local = {};
-      } else if (TRACKED.includes(name)) {
-        const value = k === 'VAR_SET_VALUE' ? settingValue(stmt.node.args) : undefined;
-        if (stmt.node.is_local) {
-          // SET LOCAL outside a transaction block has no effect (PostgreSQL warns).
-          if (inTransaction) local[name] = value;
-        } else {
-          session[name] = value;
-          delete local[name];
-        }
-      }
-    } else if (stmt.kind === 'DiscardStmt' && stmt.node.target === 'DISCARD_ALL') {
-      // DISCARD ALL includes RESET ALL.
-      session = {};
-      local = {};
-    } else if (stmt.kind === 'SelectStmt') {
-      for (const [name, value, isLocal] of setConfigCall(stmt.node)) {
-        if (!TRACKED.includes(name as SettingName)) continue;
-        if (isLocal) {
-          if (inTransaction) local[name as SettingName] = value;
-        } else session[name as SettingName] = value;
-      }
-    }
+    ({ session, local } = applySettings(stmt, session, local, inTransaction !== null));
 
     const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: blocksOf(l.mode) }));
-    const tables: TableInfo[] = [];
-    for (const l of locks) {
-      if (l.on !== 'table') continue;
-      if (tables.some((t) => tableKey(t) === tableKey(l.relation))) continue;
-      tables.push({ name: l.relation.name, ...sizeClass(l.relation) });
-    }
-    // DROP INDEX / REINDEX INDEX name an index: it is new when this unit created it.
-    for (const l of locks) {
-      if (l.on === 'index' && createdIndexes.has(tableKey(l.relation))) {
-        tables.push({ name: l.relation.name, schema: l.relation.schema, sizeClass: 'new' });
-      }
-    }
-    let mainLock: LockFact | undefined;
-    // The strongest lock; between equals, the one on the table the statement names (ALTER TABLE orders … REFERENCES users).
-    const target = stmt.node?.relation?.relname;
-    for (const l of locks) {
-      const stronger = !mainLock || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[mainLock.mode];
-      const tieOnTarget = mainLock && LOCK_STRENGTH[l.mode] === LOCK_STRENGTH[mainLock.mode] && l.relation.name === target && mainLock.relation.name !== target;
-      if (stronger || tieOnTarget) mainLock = l;
-    }
+    const tables = tablesTouched(locks, sizeClass, createdIndexes);
+    const mainLock = strongestLock(locks, stmt.node?.relation?.relname);
 
     out.push({
       ...stmt,
@@ -238,17 +185,90 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     });
 
     // Objects this statement creates are new for the statements after it.
-    if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
-      const rel = rangeVarName(stmt.kind === 'CreateStmt' ? stmt.node.relation : stmt.node.into?.rel);
-      if (rel) created.add(tableKey(rel));
-    } else if (stmt.kind === 'IndexStmt' && stmt.node.idxname) {
-      const table = rangeVarName(stmt.node.relation);
-      createdIndexes.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
-    }
+    recordCreated(stmt, created, createdIndexes);
   }
   if (explicit?.beganAt !== undefined) {
     const begin = out[explicit.beganAt];
     if (begin && !begin.facts.txProblem) begin.facts.txProblem = 'never-committed';
   }
   return out;
+}
+
+/** The lock-table pass: the statement's locks, rewrite and scan; a crash becomes an internal error on it, not "no locks". */
+function lockEffect(stmt: Statement, pgVersion: number): { effect: StatementEffect; internalError?: string } {
+  try {
+    return { effect: statementEffect({ [stmt.kind]: stmt.node }, { pgVersion }) };
+  } catch (error) {
+    const internalError = `the lock analysis failed on this ${stmt.kind}: ${error instanceof Error ? error.message : String(error)}`;
+    return { effect: { locks: [], nonTransactional: false, rewrite: false, scan: false }, internalError };
+  }
+}
+
+/** The settings pass: the session and SET LOCAL settings after this statement (SET, RESET, DISCARD ALL, set_config). */
+function applySettings(stmt: Statement, session: Settings, local: Settings, inTransaction: boolean): { session: Settings; local: Settings } {
+  if (stmt.kind === 'VariableSetStmt') {
+    const name = String(stmt.node.name ?? '').toLowerCase() as SettingName;
+    const k: string = stmt.node.kind;
+    if (k === 'VAR_RESET_ALL') return { session: {}, local: {} };
+    if (TRACKED.includes(name)) {
+      const value = k === 'VAR_SET_VALUE' ? settingValue(stmt.node.args) : undefined;
+      if (stmt.node.is_local) {
+        // SET LOCAL outside a transaction block has no effect (PostgreSQL warns).
+        if (inTransaction) local[name] = value;
+      } else {
+        session[name] = value;
+        delete local[name];
+      }
+    }
+  } else if (stmt.kind === 'DiscardStmt' && stmt.node.target === 'DISCARD_ALL') {
+    // DISCARD ALL includes RESET ALL.
+    return { session: {}, local: {} };
+  } else if (stmt.kind === 'SelectStmt') {
+    for (const [name, value, isLocal] of setConfigCall(stmt.node)) {
+      if (!TRACKED.includes(name as SettingName)) continue;
+      if (isLocal) {
+        if (inTransaction) local[name as SettingName] = value;
+      } else session[name as SettingName] = value;
+    }
+  }
+  return { session, local };
+}
+
+/** The tables pass: the tables a statement locks, with their size class, and indexes this unit created. */
+function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>, createdIndexes: Set<string>): TableInfo[] {
+  const tables: TableInfo[] = [];
+  for (const l of locks) {
+    if (l.on !== 'table') continue;
+    if (tables.some((t) => tableKey(t) === tableKey(l.relation))) continue;
+    tables.push({ name: l.relation.name, ...sizeClass(l.relation) });
+  }
+  // DROP INDEX / REINDEX INDEX name an index: it is new when this unit created it.
+  for (const l of locks) {
+    if (l.on === 'index' && createdIndexes.has(tableKey(l.relation))) {
+      tables.push({ name: l.relation.name, schema: l.relation.schema, sizeClass: 'new' });
+    }
+  }
+  return tables;
+}
+
+/** The strongest lock; between equals, the one on the table the statement names (ALTER TABLE orders … REFERENCES users). */
+function strongestLock(locks: LockFact[], target: string | undefined): LockFact | undefined {
+  let mainLock: LockFact | undefined;
+  for (const l of locks) {
+    const stronger = !mainLock || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[mainLock.mode];
+    const tieOnTarget = mainLock && LOCK_STRENGTH[l.mode] === LOCK_STRENGTH[mainLock.mode] && l.relation.name === target && mainLock.relation.name !== target;
+    if (stronger || tieOnTarget) mainLock = l;
+  }
+  return mainLock;
+}
+
+/** Tables and indexes a statement creates: new for the statements after it. */
+function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
+  if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
+    const rel = rangeVarName(stmt.kind === 'CreateStmt' ? stmt.node.relation : stmt.node.into?.rel);
+    if (rel) created.add(tableKey(rel));
+  } else if (stmt.kind === 'IndexStmt' && stmt.node.idxname) {
+    const table = rangeVarName(stmt.node.relation);
+    createdIndexes.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
+  }
 }
