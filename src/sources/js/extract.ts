@@ -1,4 +1,5 @@
 import { parseSync as parseJsSync } from 'oxc-parser';
+import { quoteIdent } from '../../sql/quote.js';
 import { scanLineDirectives } from '../../engine/directives.js';
 import { maskSql } from '../../sql/mask.js';
 import { parseChunk } from '../../sql/parse.js';
@@ -356,13 +357,10 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   return unit;
 }
 
-/** SQL identifier as PostgreSQL needs it written. */
-export function ident(name: string): string {
-  // Always quoted: a table called `user` or `order` must not read as a keyword.
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** SQL identifier as PostgreSQL needs it written (reserved words, upper case and quotes are quoted). */
+export { quoteIdent as ident } from '../../sql/quote.js';
 
-/** `public.orders` → `"public"."orders"`. */
+/** `public.order` → `public."order"`: a dotted name is schema and table, as Knex and Sequelize read it. */
 export function qualified(name: string): string {
-  return name.split('.').map(ident).join('.');
+  return name.split('.').map(quoteIdent).join('.');
 }
