@@ -1,5 +1,5 @@
 import type { MapSegment, MigrationUnit, ParseFailure, Span, Statement } from '../types.js';
-import { maskSql, type MaskOptions } from './mask.js';
+import { maskSql, placeholderStyle, type MaskOptions } from './mask.js';
 import { parseChunk } from './parse.js';
 import { LineIndex } from './text.js';
 
@@ -46,22 +46,7 @@ export interface UnitParse {
 }
 
 export function maskOptionsFor(framework: MigrationUnit['framework']): MaskOptions {
-  switch (framework) {
-    case 'psql':
-    case 'sqitch':
-    case 'graphile-migrate':
-      return { psql: true, placeholders: false };
-    case 'flyway':
-      return { psql: false, placeholders: true };
-    case 'alembic':
-      return { bindMarkers: ['colon', 'percent'] };
-    case 'django':
-      return { bindMarkers: ['percent'] };
-    case 'knex':
-      return { bindMarkers: ['question'] };
-    default:
-      return { psql: false };
-  }
+  return placeholderStyle(framework);
 }
 
 /** The parse stage: every chunk and operation of a unit, as located statements and parse failures. */
