@@ -64,7 +64,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     const sev = engineSeverity('parse-error', 'error');
     if (sev !== 'off') findings.push({ ruleId: 'parse-error', severity: sev, message: `Could not parse: ${failure.message}`, span: failure.span, loc: failure.loc });
   }
-  for (const note of unit.notes) {
+  for (const note of [...unit.notes, ...parsed.notes]) {
     const sev = engineSeverity(note.ruleId, note.severity ?? 'info');
     if (sev !== 'off') findings.push({ ruleId: note.ruleId, severity: sev, message: note.message, span: note.span, loc: lines.loc(note.span) });
   }

@@ -20,6 +20,21 @@ export interface MaskOptions {
    *  - `dollar-name`: Sequelize's `$name` bind parameter (`$1` is PostgreSQL's own and needs nothing).
    */
   bindMarkers?: BindMarker[];
+  /**
+   * Told of every COPY … FROM stdin data block. The block is always blanked (it is data, not SQL), so the
+   * statements after it are read; whether the runner can take it is the caller's question.
+   */
+  onCopyData?: (copy: CopyData) => void;
+  /** The runner itself feeds COPY … FROM stdin the data that follows in the file (psql, and Flyway). */
+  copyFromStdin?: boolean;
+}
+
+/** A `COPY … FROM stdin` (or psql `\copy … from stdin`) whose inline data follows in the file, up to `\.`. */
+export interface CopyData {
+  /** Start of the COPY statement (or the `\copy` line). */
+  statement: number;
+  /** The data lines, from the line after the statement through the `\.` line (or the end of the text). */
+  data: { start: number; end: number };
 }
 
 export type BindMarker = 'colon' | 'colon-ident' | 'percent' | 'question' | 'dollar-name';
@@ -30,11 +45,11 @@ export type BindMarker = 'colon' | 'colon-ident' | 'percent' | 'question' | 'dol
  */
 export const PLACEHOLDER_STYLES: Readonly<Record<string, MaskOptions>> = {
   // psql-style runners: meta-commands and psql variables.
-  psql: { psql: true },
-  sqitch: { psql: true },
+  psql: { psql: true, copyFromStdin: true },
+  sqitch: { psql: true, copyFromStdin: true },
   'graphile-migrate': { psql: true },
-  // Flyway: ${placeholder} replaced before the SQL is sent.
-  flyway: { placeholders: true },
+  // Flyway: ${placeholder} replaced before the SQL is sent; it feeds COPY FROM STDIN its data itself.
+  flyway: { placeholders: true, copyFromStdin: true },
   // Alembic: op.execute(str) runs sa.text(), whose binds are `:name`; psycopg's own `%s` / `%(name)s` too.
   alembic: { bindMarkers: ['colon', 'percent'] },
   // Django: RunSQL and cursor.execute go through psycopg.
@@ -74,7 +89,7 @@ const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
 
 export function maskSql(text: string, options: MaskOptions): string {
   const binds = new Set(options.bindMarkers ?? []);
-  if (!options.psql && !options.placeholders && binds.size === 0) return text;
+  if (!options.psql && !options.placeholders && binds.size === 0 && !/\bstdin\b/i.test(text)) return text;
   // Replacements as [start, text] pairs of equal length, applied once at the end: most files need none.
   const edits: Array<[number, string]> = [];
   const put = (at: number, replacement: string): void => {
@@ -86,6 +101,20 @@ export function maskSql(text: string, options: MaskOptions): string {
   const n = text.length;
   let i = 0;
   let lineStart = true;
+  let stmtStart = 0;
+  /** Blanks the data lines after the statement or line ending at `end`, through the `\.` line; where to go on. */
+  const skipCopyData = (statement: number, end: number): number => {
+    const nl = text.indexOf('\n', end);
+    if (nl < 0) return end;
+    const start = nl + 1;
+    const terminator = /^\\\.[ \t]*\r?$/m;
+    const m = terminator.exec(text.slice(start));
+    let stop = m ? start + m.index + m[0].length : n;
+    if (stop > n) stop = n;
+    blank(start, stop);
+    options.onCopyData?.({ statement, data: { start, end: stop } });
+    return stop;
+  };
   while (i < n) {
     const c = text[i]!;
     if (c === '\n') {
@@ -103,7 +132,9 @@ export function maskSql(text: string, options: MaskOptions): string {
       let end = text.indexOf('\n', i);
       if (end < 0) end = n;
       blank(i, end);
-      i = end;
+      const copy = /^\\copy\b.*\bfrom\s+stdin\b/i.test(text.slice(i, end)) ? skipCopyData(i, end) : undefined;
+      i = copy ?? end;
+      stmtStart = i;
       continue;
     }
     if (c === '-' && text[i + 1] === '-') {
@@ -228,6 +259,15 @@ export function maskSql(text: string, options: MaskOptions): string {
       put(i, '0');
       i++;
       continue;
+    }
+    if (c === ';') {
+      const head = text.slice(stmtStart, i).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').trim();
+      if (/^COPY\b[\s\S]*\bFROM\s+STDIN\b/i.test(head)) {
+        i = skipCopyData(stmtStart + text.slice(stmtStart).search(/\S/), i + 1);
+        stmtStart = i;
+        continue;
+      }
+      stmtStart = i + 1;
     }
     i++;
   }
