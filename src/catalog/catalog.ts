@@ -1,4 +1,5 @@
 import type { QualifiedName } from '../types.js';
+import { quoteQualified } from '../sql/quote.js';
 
 export interface TableStats {
   rows?: number;
@@ -54,8 +55,7 @@ export function tableKey(rel: QualifiedName, defaultSchema = 'public'): string {
 }
 
 export function displayName(rel: QualifiedName): string {
-  const q = (s: string): string => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
-  return rel.schema ? `${q(rel.schema)}.${q(rel.name)}` : q(rel.name);
+  return quoteQualified(rel.name, rel.schema);
 }
 
 /** Table sizes from every source, strongest first: live database / stats snapshot, then config. */

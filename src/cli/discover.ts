@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { globToRegExp } from '../config/options.js';
+import { DIESEL_DIR } from '../sources/detect.js';
 import { DEFAULT_FOLDERS, MIGRATION_GLOBS } from '../sources/index.js';
 
 /** The kinds of file migrations are written in. */
@@ -13,6 +14,19 @@ export function isMigrationPath(file: string): boolean {
   const posix = file.split(path.sep).join('/');
   return patterns.some((re) => re.test(posix));
 }
+
+/** Files a walk leaves out unless named: Diesel's down.sql (the rollback, not what deploys). */
+export function isRollbackOnly(file: string): boolean {
+  const posix = file.split(path.sep).join('/');
+  const parts = posix.split('/');
+  return parts[parts.length - 1] === 'down.sql' && DIESEL_DIR.test(parts[parts.length - 2] ?? '');
+}
+
+/** The extensions migrations migralint reads are written in. */
+const READABLE = /\.(?:sql|py|[cm]?js|[cm]?ts)$/i;
+
+/** Project files that say where migrations are when no paths are given: a walk from here finds them. */
+const PROJECT_MARKERS = ['manage.py', 'alembic.ini', 'diesel.toml'];
 
 export interface Discovery {
   files: string[];
@@ -38,6 +52,8 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
         return false;
       }
     });
+    // A Django project (manage.py, <app>/migrations/), an Alembic or a Diesel project at the root: walk it.
+    if (inputs.length === 0 && PROJECT_MARKERS.some((f) => isFile(path.resolve(cwd, f)))) inputs = ['.'];
     if (inputs.length === 0) {
       problems.push(`no paths given and none of the usual migration folders exist here (${DEFAULT_FOLDERS.join(', ')})`);
       return { files: [], problems };
@@ -64,10 +80,20 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
       const { glob } = await import('tinyglobby');
       const root = path.resolve(cwd, input);
       const candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });
-      const found = candidates.filter((f) => isMigrationPath(path.join(root, f)));
+      const found = candidates.filter((f) => isMigrationPath(path.join(root, f)) && !isRollbackOnly(f));
       if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
       for (const f of found) files.add(path.normalize(path.join(input, f)));
+    } else if (!READABLE.test(input)) {
+      problems.push(`${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, and JS/TS migrations); nothing in it was linted`);
     } else files.add(path.normalize(input));
   }
   return { files: [...files].sort(), problems };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }

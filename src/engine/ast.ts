@@ -4,8 +4,8 @@
  * `stmt.sql` (edits inside a statement need them).
  */
 import { parseSync } from 'libpg-query';
-import { displayName } from '../catalog/catalog.js';
 import { ByteOffsets } from '../sql/text.js';
+export { quoteIdent } from '../sql/quote.js';
 import type { AnalyzedStatement, QualifiedName, TableInfo } from '../types.js';
 import { tableKey } from '../catalog/catalog.js';
 
@@ -143,10 +143,6 @@ export function localColumnSites(s: AnalyzedStatement): Array<ColumnSite & { typ
     ...site,
     typeStart: site.type.location === undefined ? undefined : tree.bytes.toUtf16(site.type.location),
   }));
-}
-
-export function quoteIdent(name: string): string {
-  return displayName({ name });
 }
 
 /** UTF-8 length of a string. */

@@ -82,7 +82,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
       findings.push({ ruleId: 'internal-error', severity: sev, message, span: stmt.span, loc: stmt.loc, statementIndex: stmt.index });
     }
   }
-  for (const note of unit.notes) {
+  for (const note of [...unit.notes, ...parsed.notes]) {
     const sev = engineSeverity(note.ruleId, note.severity ?? 'info');
     if (sev !== 'off') findings.push({ ruleId: note.ruleId, severity: sev, message: note.message, span: note.span, loc: lines.loc(note.span) });
   }

@@ -9,7 +9,8 @@ import type { FrameworkId } from '../types.js';
 
 const DRIZZLE_V1_DIR = /^\d{14}_[^/]+$/;
 const PRISMA_DIR = /^\d{14}_[^/]+$/;
-const DIESEL_DIR = /^(?:\d{4}-\d{2}-\d{2}-\d{6}|\d{14})_[^/]+$/;
+/** Diesel's folder names: `2021-03-04-120000_name`, today's `2025-09-19-132648-0000_name`, or `20210304120000_name`. */
+export const DIESEL_DIR = /^(?:\d{4}-\d{2}-\d{2}-\d{6}(?:-\d{4})?|\d{14})_[^/]+$/;
 const FLYWAY_FILE = /^(?:[VU]\d+(?:[._]\d+)*|R)__.+\.sql$/i;
 const GOOSE = /^[ \t]*--[ \t]*\+goose[ \t]+(?:up|down)\b/im;
 const SQLX_TEMPLATE = /^-- (?:no-transaction|Add (?:up |down )?migration script here)/;

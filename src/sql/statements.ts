@@ -1,5 +1,5 @@
-import type { MapSegment, MigrationUnit, ParseFailure, Span, Statement } from '../types.js';
-import { maskSql, type MaskOptions } from './mask.js';
+import type { AdapterNote, MapSegment, MigrationUnit, ParseFailure, Span, Statement } from '../types.js';
+import { maskSql, placeholderStyle, type MaskOptions } from './mask.js';
 import { parseChunk } from './parse.js';
 import { LineIndex } from './text.js';
 
@@ -42,35 +42,37 @@ export function isVerbatim(segments: MapSegment[], span: Span): boolean {
 export interface UnitParse {
   statements: Statement[];
   failures: ParseFailure[];
+  /** What the parse stage has to say beyond errors: COPY FROM stdin data a runner cannot send. */
+  notes: AdapterNote[];
   lines: LineIndex;
 }
 
 export function maskOptionsFor(framework: MigrationUnit['framework']): MaskOptions {
-  switch (framework) {
-    case 'psql':
-    case 'sqitch':
-    case 'graphile-migrate':
-      return { psql: true, placeholders: false };
-    case 'flyway':
-      return { psql: false, placeholders: true };
-    case 'alembic':
-      return { bindMarkers: ['colon', 'percent'] };
-    case 'django':
-      return { bindMarkers: ['percent'] };
-    case 'knex':
-      return { bindMarkers: ['question'] };
-    default:
-      return { psql: false };
-  }
+  return placeholderStyle(framework);
 }
 
 /** The parse stage: every chunk and operation of a unit, as located statements and parse failures. */
 export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.text)): UnitParse {
   const statements: Statement[] = [];
   const failures: ParseFailure[] = [];
-  const mask = maskOptionsFor(unit.framework);
+  const notes: AdapterNote[] = [];
+  const style = maskOptionsFor(unit.framework);
   unit.items.forEach((item, itemIndex) => {
     if (item.kind === 'sql') {
+      const mask: MaskOptions = {
+        ...style,
+        onCopyData: (copy) => {
+          if (style.copyFromStdin) return;
+          // The runner sends the file to the server, which reads no data after COPY … FROM stdin: it fails there.
+          const span = toFileSpan(item.segments, { start: copy.statement, end: Math.max(copy.statement, copy.data.start - 1) });
+          notes.push({
+            ruleId: 'unsupported-framework-construct',
+            severity: 'error',
+            message: `COPY … FROM stdin with the data in the file works only with a runner that feeds it that data (psql, Flyway): ${unit.framework} sends the SQL to the server, which cannot take the data lines, so this migration fails. Load the data with INSERT, or COPY from a file the server can read; the data lines are skipped here.`,
+            span,
+          });
+        },
+      };
       const parsed = parseChunk(maskSql(item.text, mask));
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
@@ -112,5 +114,5 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       }
     }
   });
-  return { statements, failures, lines };
+  return { statements, failures, notes, lines };
 }

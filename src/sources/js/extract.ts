@@ -1,4 +1,5 @@
 import { parseSync as parseJsSync } from 'oxc-parser';
+import { quoteIdent } from '../../sql/quote.js';
 import { scanLineDirectives } from '../../engine/directives.js';
 import { maskSql } from '../../sql/mask.js';
 import { parseChunk } from '../../sql/parse.js';
@@ -50,7 +51,7 @@ export interface JsDialect {
 
 export interface ExtractEnv {
   text: string;
-  /** Follows an identifier to its `const` string/array/object initializer in the file. */
+  /** Follows an identifier to the string/array/object it holds there, when straight-line code fixes it. */
   resolve(node: Node | null | undefined): Node | null;
   note(message: string, node: Node, ruleId?: AdapterNote['ruleId']): void;
 }
@@ -250,24 +251,73 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   }
 
   // const bindings with literal initializers, for `const sql = '…'; await knex.raw(sql)`.
-  const consts = new Map<string, Node | null>();
+  /** Every write to a name: declarators, `=` assignments, and (as unknowable) compound assignments and updates. */
+  const writes = new Map<string, Node[]>();
+  const addWrite = (name: string, n: Node): void => {
+    writes.set(name, [...(writes.get(name) ?? []), n]);
+  };
   const parents = new Map<Node, Node>();
   const calls: Node[] = [];
   walk(program, (n, parent) => {
     if (parent) parents.set(n, parent);
-    if (n.type === 'VariableDeclarator' && n.id?.type === 'Identifier' && n.init) {
-      const kind = parent?.kind;
-      // A name bound twice is ambiguous: never resolve it.
-      consts.set(n.id.name, consts.has(n.id.name) || kind !== 'const' ? null : n.init);
-    }
+    if (n.type === 'VariableDeclarator' && n.id?.type === 'Identifier') addWrite(n.id.name, n);
+    if (n.type === 'AssignmentExpression' && n.left?.type === 'Identifier') addWrite(n.left.name, n);
+    if (n.type === 'UpdateExpression' && n.argument?.type === 'Identifier') addWrite(n.argument.name, n);
     if (n.type === 'CallExpression' || n.type === 'TaggedTemplateExpression') calls.push(n);
   });
+  const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+  const ancestors = (n: Node): Node[] => {
+    const out: Node[] = [];
+    for (let p = parents.get(n); p; p = parents.get(p)) out.push(p);
+    return out;
+  };
+  const isBlock = (n: Node | undefined): boolean => n?.type === 'BlockStatement' || n?.type === 'Program';
+  /**
+   * The value a name holds where it is used, when straight-line code fixes it: the variable is declared in a
+   * block around the use, every write to it is a plain statement in a block around the use (not in a branch,
+   * loop or other function), and the last write before the use gives the value. `const x = '…'` and
+   * `let t; t = '…'; query(t)` both resolve; anything else does not.
+   */
+  const valueAt = (use: Node): Node | null => {
+    const all = writes.get(use.name) ?? [];
+    const around = ancestors(use);
+    const aroundSet = new Set(around);
+    const holderOf = (w: Node): Node | undefined => parents.get(parents.get(w)!);
+    // The declaration in the nearest enclosing block that has one (a deeper one elsewhere is another variable).
+    let scope: Node | undefined;
+    for (const block of around) {
+      if (!isBlock(block)) continue;
+      const here = all.filter((w) => w.type === 'VariableDeclarator' && parents.get(w)?.type === 'VariableDeclaration' && holderOf(w) === block);
+      if (here.length > 1) return null;
+      if (here.length === 1) {
+        scope = block;
+        break;
+      }
+    }
+    if (!scope) return null;
+    let best: Node | null = null;
+    for (const w of all) {
+      const up = ancestors(w);
+      if (!up.includes(scope)) continue;
+      const holder = holderOf(w);
+      if (w.type === 'VariableDeclarator' && !aroundSet.has(holder!)) continue; // a shadowing declaration elsewhere
+      const direct =
+        (w.type === 'VariableDeclarator' && isBlock(holder)) ||
+        (w.type === 'AssignmentExpression' && w.operator === '=' && parents.get(w)?.type === 'ExpressionStatement' && isBlock(holder));
+      if (!direct || !aroundSet.has(holder!)) return null;
+      // A write inside a loop around the use may come after it in time.
+      if (up.some((x) => LOOPS.has(x.type) && aroundSet.has(x))) return null;
+      if (rangeOf(w)[0] < rangeOf(use)[0] && (!best || rangeOf(w)[0] > rangeOf(best)[0])) best = w;
+    }
+    if (!best) return null;
+    return (best.type === 'VariableDeclarator' ? best.init : best.right) ?? null;
+  };
 
   const env: ExtractEnv = {
     text,
     resolve(node) {
       let n = unwrap(node);
-      for (let hops = 0; n && n.type === 'Identifier' && hops < 5; hops++) n = unwrap(consts.get(n.name) ?? null);
+      for (let hops = 0; n && n.type === 'Identifier' && hops < 5; hops++) n = unwrap(valueAt(n));
       return n;
     },
     note(message, node, ruleId = 'unsupported-framework-construct') {
@@ -306,7 +356,13 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     return concatPieces(
       parts.map((p) => {
         const [s, e] = rangeOf(p);
-        return p.type === 'Literal' ? stringPiece(text, s, e) : templatePiece(text, { start: s, end: e }, p.quasis.map((q: Node) => ({ start: rangeOf(q)[0], end: rangeOf(q)[1] })));
+        if (p.type === 'Literal') return stringPiece(text, s, e);
+        // Outside a `sql` tag a `${…}` is pasted into the text: known when it names a const string or number.
+        const pasted = (p.expressions ?? []).map((x: Node) => {
+          const v = env.resolve(x);
+          return v?.type === 'Literal' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined;
+        });
+        return templatePiece(text, { start: s, end: e }, p.quasis.map((q: Node) => ({ start: rangeOf(q)[0], end: rangeOf(q)[1] })), 1, pasted);
       }),
     );
   };
@@ -315,8 +371,13 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   unit.assumption = assumption;
   const origin = { js: facts };
   const items: Array<{ at: number; item: UnitItem }> = [];
-  const addSql = (piece: SqlPiece | null, node: Node, callName: string): void => {
+  /** `bound`: a `sql` tagged template, whose `${…}` are bound parameters; elsewhere a `${…}` is pasted into the SQL text. */
+  const addSql = (piece: SqlPiece | null, node: Node, callName: string, bound: boolean): void => {
     if (!piece) return;
+    if (piece.placeholders > 0 && !bound) {
+      env.note(`${callName}: a \`\${…}\` pastes a value into the SQL text, so what runs cannot be read; it is not linted. Pass values as bindings (\`?\`, \`:name\`) or use a \`sql\` tagged template.`, node);
+      return;
+    }
     if (piece.placeholders > 0 && parseChunk(maskSql(piece.text, mask)).errors.length > 0) {
       env.note(`${callName}: a \`\${…}\` stands where the SQL needs a name or keyword, so the statement cannot be read; it is not linted.`, node);
       return;
@@ -333,13 +394,13 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
       if (!isExecuted(call, parents)) continue;
       const q = call.quasi;
       const [s, e] = rangeOf(q);
-      addSql(templatePiece(text, { start: s, end: e }, q.quasis.map((x: Node) => ({ start: rangeOf(x)[0], end: rangeOf(x)[1] }))), call, `${tag}\`…\``);
+      addSql(templatePiece(text, { start: s, end: e }, q.quasis.map((x: Node) => ({ start: rangeOf(x)[0], end: rangeOf(x)[1] }))), call, `${tag}\`…\``, true);
       continue;
     }
     const chain = chainOf(call.callee);
     if (chain && isSqlCallee(chain, params, extra) && call.arguments.length > 0) {
       if (!isExecuted(call, parents)) continue;
-      addSql(toPiece(call.arguments[0], chain), call, chain);
+      addSql(toPiece(call.arguments[0], chain), call, chain, false);
       continue;
     }
     const ops = dialect.operations?.(call, env);
@@ -356,13 +417,10 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   return unit;
 }
 
-/** SQL identifier as PostgreSQL needs it written. */
-export function ident(name: string): string {
-  // Always quoted: a table called `user` or `order` must not read as a keyword.
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** SQL identifier as PostgreSQL needs it written (reserved words, upper case and quotes are quoted). */
+export { quoteIdent as ident } from '../../sql/quote.js';
 
-/** `public.orders` → `"public"."orders"`. */
+/** `public.order` → `public."order"`: a dotted name is schema and table, as Knex and Sequelize read it. */
 export function qualified(name: string): string {
-  return name.split('.').map(ident).join('.');
+  return name.split('.').map(quoteIdent).join('.');
 }

@@ -103,7 +103,7 @@ export interface TemplatePart {
  * A template literal: its quasis (ranges as the parser gives them — with or without the `` ` `` / `${` / `}`
  * delimiters: parsers differ) and the ranges of its `${…}` expressions.
  */
-export function templatePiece(text: string, literal: { start: number; end: number }, quasis: TemplatePart[], firstPlaceholder = 1): SqlPiece {
+export function templatePiece(text: string, literal: { start: number; end: number }, quasis: TemplatePart[], firstPlaceholder = 1, pasted?: Array<string | undefined>): SqlPiece {
   const b = new Builder();
   // Delimiters are part of the quasi ranges when the first quasi starts at the literal's backtick.
   const withDelimiters = quasis.length > 0 && quasis[0]!.start === literal.start;
@@ -117,8 +117,13 @@ export function templatePiece(text: string, literal: { start: number; end: numbe
       const exprStart = to;
       const next = quasis[k + 1]!;
       const exprEnd = withDelimiters ? next.start + 1 : next.start;
-      b.placeholders++;
-      b.replaced(`$${firstPlaceholder + b.placeholders - 1}`, exprStart, exprEnd - exprStart);
+      // A `${…}` whose value is known (a const string or number) is pasted as the runtime would; else a `$n`.
+      const value = pasted?.[k];
+      if (value !== undefined) b.replaced(value, exprStart, exprEnd - exprStart);
+      else {
+        b.placeholders++;
+        b.replaced(`$${firstPlaceholder + b.placeholders - 1}`, exprStart, exprEnd - exprStart);
+      }
     }
   });
   return b.piece();

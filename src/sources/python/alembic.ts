@@ -289,7 +289,7 @@ function sqlArgument(src: string, node: PyNode | undefined): PyNode | undefined 
     const fn = dottedName(src, child(n, 'function')) ?? '';
     if (TEXT_CALLS.has(fn)) return callArgs(src, n).positional[0];
     const fnNode = child(n, 'function');
-    if (fnNode?.type === 'attribute' && /\.execution_options$/.test(fn)) n = child(fnNode, 'object');
+    if (fnNode?.type === 'attribute' && /\.(execution_options|bindparams|columns)$/.test(fn)) n = child(fnNode, 'object');
     else return n;
   }
   return n;

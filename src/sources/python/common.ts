@@ -4,14 +4,8 @@ import { LineIndex } from '../../sql/text.js';
 import { evalString, type Resolver } from './strings.js';
 import { child, enclosingStatement, firstError, walk, type PyNode } from './tree.js';
 
-/** A SQL identifier as PostgreSQL needs it written: quoted unless a plain lower-case name. */
-export function ident(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-export function qualified(name: string, schema?: string): string {
-  return schema ? `${ident(schema)}.${ident(name)}` : ident(name);
-}
+/** A SQL identifier as PostgreSQL needs it written (reserved words, upper case and quotes are quoted). */
+export { quoteIdent as ident, quoteQualified as qualified } from '../../sql/quote.js';
 
 export function sqlLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
