@@ -90,10 +90,13 @@ function verdict(results: FileResult[]): string {
   const blockWrites = outcomes.filter((o) => o.blocksLarge === 'writes').length;
   const fail = outcomes.filter((o) => o.failsAtDeploy).length;
   const unknown = outcomes.filter((o) => !o.blocksLarge && o.blocksUnknown).length;
-  if (blockReads) parts.push(`${plural(blockReads, 'migration')} will block reads and writes on large tables`);
-  if (blockWrites) parts.push(`${plural(blockWrites, 'migration')} will block writes on large tables`);
-  if (fail) parts.push(`${fail} will fail at deploy`);
-  if (unknown) parts.push(`${unknown} may block a table of unknown size`);
+  // "2 migrations will block writes …; 1 will fail at deploy": the noun once, on the first part.
+  const counted: Array<[number, string]> = [];
+  if (blockReads) counted.push([blockReads, 'will block reads and writes on large tables']);
+  if (blockWrites) counted.push([blockWrites, 'will block writes on large tables']);
+  if (fail) counted.push([fail, 'will fail at deploy']);
+  if (unknown) counted.push([unknown, 'may block a table of unknown size']);
+  counted.forEach(([n, text], i) => parts.push(i === 0 ? `${plural(n, 'migration')} ${text}` : `${n} ${text}`));
   const errors = results.filter((r) => r.fatal || r.findings.some((f) => f.severity === 'error')).length;
   const warned = results.filter((r) => !r.fatal && !r.findings.some((f) => f.severity === 'error') && r.findings.some((f) => f.severity === 'warn')).length;
   if (!parts.length && errors) parts.push(`${plural(errors, 'migration')} with errors`);
