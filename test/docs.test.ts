@@ -51,6 +51,24 @@ describe('rule pages', () => {
   });
 });
 
+describe('README examples', () => {
+  it('every example output in the README is what migralint prints for the demo (run `npm run docs` after a change)', async () => {
+    const { withExamples } = await import('../scripts/readme-examples.js');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const examples = readme.match(/<!-- example: migralint /g) ?? [];
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    expect(readme).toBe(await withExamples(readme));
+  }, 60_000);
+
+  it('an example that no longer matches is found', async () => {
+    const { withExamples } = await import('../scripts/readme-examples.js');
+    const stale = '<!-- example: migralint fixtures/demo/psql --format compact -->\n```\nold output\n```\n<!-- /example -->\n';
+    const fresh = await withExamples(stale);
+    expect(fresh).not.toBe(stale);
+    expect(fresh).toContain('fixtures/demo/psql/0065_messages_user_created.sql:7:1: error adding-foreign-key-constraint');
+  }, 60_000);
+});
+
 describe('links in the project docs', () => {
   it('GitHub heading anchors are computed as GitHub does', () => {
     expect([...githubSlugs('# CI and pre-commit\n## Python migrations: Alembic and Django\n## Table sizes\n## Table sizes\n```\n# not a heading\n```\n')]).toEqual([
