@@ -10,7 +10,7 @@
 // read-only token: 403) the report goes to the job summary (GITHUB_STEP_SUMMARY) instead.
 // GitLab: CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID and a token in MIGRALINT_GITLAB_TOKEN (or GITLAB_TOKEN);
 // the merge-request notes REST endpoints.
-// A clean report (its verdict starts with ✅): `update` (default) edits an existing comment to say so and posts none
+// A clean report (its verdict line, a heading, starts with ✅): `update` (default) edits an existing comment to say so and posts none
 // when there is none; `always` posts it anyway; `delete` removes the existing comment.
 // Commenting never fails the job: every problem is a warning, and the exit code is 0 (2 for bad arguments).
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ async function findExisting(listUrl, headers) {
 
 /** Create, update or delete the one comment, as the report and --when-clean decide. Returns what was done. */
 async function sync({ listUrl, createUrl, itemUrl, headers, updateMethod }, report, whenClean) {
-  const clean = report.trimStart().startsWith('✅');
+  const clean = /^[#\s]*✅/.test(report);
   const body = `${MARKER}\n${report}`;
   const existing = await findExisting(listUrl, headers);
   if (clean && whenClean === 'delete') {

@@ -101,11 +101,11 @@ function verdict(results: FileResult[]): string {
   const warned = results.filter((r) => !r.fatal && !r.findings.some((f) => f.severity === 'error') && r.findings.some((f) => f.severity === 'warn')).length;
   if (!parts.length && errors) parts.push(`${plural(errors, 'migration')} with errors`);
   if (!parts.length && warned) parts.push(`${plural(warned, 'migration')} with warnings only`);
-  if (!results.length) return '✅ **migralint:** no migrations to check.';
-  if (!parts.length) return `✅ **migralint:** no problems found in ${plural(results.length, 'migration')}.`;
+  if (!results.length) return '### ✅ migralint: no migrations to check.';
+  if (!parts.length) return `### ✅ migralint: no problems found in ${plural(results.length, 'migration')}.`;
   const icon = errors ? '❌' : '⚠️';
   const sentence = parts.join('; ');
-  return `${icon} **migralint:** ${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
+  return `### ${icon} migralint: ${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
 }
 
 function frameworkName(result: FileResult): string {
@@ -136,7 +136,7 @@ function fixOf(f: Finding): string {
 
 /** The first sentence of a help text: the rest is on the rule's page and in the CLI's report. */
 function firstSentence(text: string): string {
-  const m = /^(.{20,}?[.:])\s/s.exec(text);
+  const m = /^(.{20,}?\.)\s/s.exec(text);
   const first = m ? m[1]! : text;
   return first.length > 200 ? `${first.slice(0, 199).replace(/\s+\S*$/, '')} …` : first;
 }
@@ -215,23 +215,24 @@ function fileSection(result: FileResult, ctx: ReportContext, detail: Detail): st
   const findings = sortedFindings(result);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const icon = result.fatal || errors ? '❌' : findings.some((f) => f.severity === 'warn') ? '⚠️' : findings.length ? 'ℹ️' : '✅';
-  const out = [`### ${icon} \`${file}\``, ''];
+  const out = [`#### ${icon} \`${file}\``, ''];
   if (result.fatal) return [...out, `Could not be linted: ${cell(result.fatal)}`, ''];
   out.push(transactionLine(result), '');
   const counts = `${plural(errors, 'error')}, ${plural(findings.filter((f) => f.severity === 'warn').length, 'warning')}`;
   if (detail === 'summary') return [...out, `${counts}; rules: ${[...new Set(findings.map((f) => `[${f.ruleId}](${ruleDocsUrl(f.ruleId)})`))].join(', ') || 'none'}.`, ''];
-  if (findings.length) {
-    const table = findingsTable(findings);
-    // A long list of findings folds; the first ones stay in view.
-    if (findings.length > 6) out.push(`<details><summary>${counts}</summary>`, '', ...table, '', '</details>', '');
-    else out.push(...table, '');
-  } else out.push('No findings.', '');
+  // The picture first: what the migration locks, statement by statement; then what to do about it.
   const picture = detail === 'full' ? lockPicture(result) : undefined;
   if (picture) {
     const n = picture.length - 2;
     const open = errors > 0 && n <= 15 ? ' open' : '';
     out.push(`<details${open}><summary>Lock picture: ${plural(n, 'statement')} that lock something</summary>`, '', ...picture, '', `<sub>${LEGEND}</sub>`, '', '</details>', '');
   }
+  if (findings.length) {
+    const table = findingsTable(findings);
+    // A long list of findings folds.
+    if (findings.length > 6) out.push(`<details><summary>${counts}</summary>`, '', ...table, '', '</details>', '');
+    else out.push(...table, '');
+  } else out.push('No findings.', '');
   return out;
 }
 

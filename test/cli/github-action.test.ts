@@ -243,10 +243,10 @@ describe('GitHub Action: the review comment', () => {
     expect(ours()).toHaveLength(1);
     const posted = ours()[0]!;
     // No table sizes are given here: the index may block writes on a table of unknown size.
-    expect(posted.body.split('\n').slice(0, 2)).toEqual([MARKER, '❌ **migralint:** 1 migration may block a table of unknown size.']);
-    expect(posted.body).toContain('### ❌ `db/migrations/20240403120000_index_orders_created.sql`');
+    expect(posted.body.split('\n').slice(0, 2)).toEqual([MARKER, '### ❌ migralint: 1 migration may block a table of unknown size.']);
+    expect(posted.body).toContain('#### ❌ `db/migrations/20240403120000_index_orders_created.sql`');
     expect(posted.body).toContain('[require-concurrent-index-creation](https://github.com/migralint/migralint/blob/main/docs/rules/require-concurrent-index-creation.md)');
-    expect(posted.body).toContain('### ✅ `db/migrations/20240402120000_add_note.sql`'); // changed too, and clean
+    expect(posted.body).toContain('#### ✅ `db/migrations/20240402120000_add_note.sql`'); // changed too, and clean
     expect(posted.body).not.toContain('20240212110000_index_orders_customer'); // on main before the branch: not linted
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v3/repos/shop/app/issues/12/comments', 'POST /api/v3/repos/shop/app/issues/12/comments']);
     expect(api.requests[0]!.query).toEqual({ per_page: '100', page: '1' });
@@ -266,7 +266,7 @@ describe('GitHub Action: the review comment', () => {
     const clean = { INPUT_CHANGED_ONLY: 'false', INPUT_PATHS: 'db/migrations/20240402120000_add_note.sql' };
     const r = await runActionAsync(checkout(), prEnv(clean));
     expect(r.code).toBe(0);
-    expect(ours()).toEqual([{ id: 77, user: 'github-actions[bot]', body: expect.stringMatching(/^<!-- migralint-comment -->\n✅ \*\*migralint:\*\* no problems found in 1 migration\./) }]);
+    expect(ours()).toEqual([{ id: 77, user: 'github-actions[bot]', body: expect.stringMatching(/^<!-- migralint-comment -->\n### ✅ migralint: no problems found in 1 migration\./) }]);
     const removed = await runActionAsync(checkout(), prEnv({ ...clean, INPUT_COMMENT_WHEN_CLEAN: 'delete' }));
     expect(removed.code).toBe(0);
     expect(removed.stderr).toContain('clean: removed comment 77');
@@ -285,7 +285,7 @@ describe('GitHub Action: the review comment', () => {
       const r = await runActionAsync(checkout(), prEnv());
       expect(r.code).toBe(1); // findings, as without comment
       expect(r.outputs['exit-code']).toBe('1');
-      expect(r.summary).toContain('### ❌ `db/migrations/20240403120000_index_orders_created.sql`');
+      expect(r.summary).toContain('#### ❌ `db/migrations/20240403120000_index_orders_created.sql`');
       expect(r.stdout).toMatch(/^::warning title=migralint comment::no permission to comment on pull request #12 .*job summary instead\.$/m);
       expect(ours()).toEqual([]);
     } finally {

@@ -61,7 +61,7 @@ describe('GitLab merge-request comment', () => {
     const notes = () => api.threads.get('4321!7')!.filter((n) => n.body.includes(MARKER));
     expect(notes()).toHaveLength(1);
     expect(notes()[0]!.body).toBe(`${MARKER}\n${readFileSync(bad, 'utf8')}`);
-    expect(notes()[0]!.body).toContain('❌ **migralint:** 1 migration will block writes on large tables.');
+    expect(notes()[0]!.body).toContain('### ❌ migralint: 1 migration will block writes on large tables.');
 
     api.requests.length = 0;
     const again = await post(['gitlab', '--report', bad], mrEnv());
@@ -72,7 +72,7 @@ describe('GitLab merge-request comment', () => {
 
     const clean = await report("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_orders_created ON orders (created_at);\n");
     await post(['gitlab', '--report', clean, '--when-clean', 'update'], mrEnv());
-    expect(notes()[0]!.body).toContain('✅ **migralint:** no problems found in 1 migration.');
+    expect(notes()[0]!.body).toContain('### ✅ migralint: no problems found in 1 migration.');
     await post(['gitlab', '--report', clean, '--when-clean', 'delete'], mrEnv());
     expect(notes()).toEqual([]);
     expect(api.threads.get('4321!7')!.map((n) => n.body)).toEqual(['LGTM']);

@@ -58,13 +58,13 @@ async function drizzleResult(): Promise<FileResult> {
 describe('markdown (a review comment)', () => {
   it('opens with a verdict, gives the framework and its transaction, and links each rule to its page', async () => {
     const md = markdown([await drizzleResult()], ctx);
-    expect(md.split('\n')[0]).toBe('❌ **migralint:** 1 migration will block writes on large tables; 1 will fail at deploy.');
-    expect(md).toContain('### ❌ `drizzle/0007_orders_indexes.sql`');
+    expect(md.split('\n')[0]).toBe('### ❌ migralint: 1 migration will block writes on large tables; 1 will fail at deploy.');
+    expect(md).toContain('#### ❌ `drizzle/0007_orders_indexes.sql`');
     expect(md).toContain('**Drizzle** — runs in a transaction: Drizzle runs all pending migrations in one transaction');
     const links = [...md.matchAll(/\]\((https:[^)]+)\)/g)].map((m) => m[1]!);
     expect(links).toContain(`${DOCS_BASE_URL}rules/require-concurrent-index-creation.md`);
     for (const url of links) expect(existsSync(path.join(root, 'docs', url.slice(DOCS_BASE_URL.length))), url).toBe(true);
-    const findings = tables(md)[0]!;
+    const findings = tables(md)[1]!;
     expect(findings[0]).toEqual(['line', 'rule', 'lock and table', 'rows', 'fix']);
     const index = findings.find((r) => r[0] === '7' && r[1]!.includes('require-concurrent-index-creation'))!;
     expect(index[2]).toBe('🟧 SHARE on <code>orders</code>');
@@ -74,7 +74,7 @@ describe('markdown (a review comment)', () => {
 
   it('pictures every statement that locks something, flagged or not, with new tables set apart', async () => {
     const md = markdown([await drizzleResult()], ctx);
-    const picture = tables(md)[1]!;
+    const picture = tables(md)[0]!;
     // Existing tables first, the table the migration creates after it, marked new.
     expect(picture[0]).toEqual(['line', 'statement', '<code>orders</code>', '<code>audit_log</code> ✨new']);
     expect(picture.slice(2)).toEqual([
@@ -91,9 +91,9 @@ describe('markdown (a review comment)', () => {
   it('a clean run says so; the footer has the version, the counts and how to reproduce', async () => {
     const clean = await lintText('SET lock_timeout = \'2s\';\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n', { filename: `${cwd}/db/migrations/0002_orders.sql` });
     const md = markdown([clean], ctx);
-    expect(md.split('\n')[0]).toBe('✅ **migralint:** no problems found in 1 migration.');
+    expect(md.split('\n')[0]).toBe('### ✅ migralint: no problems found in 1 migration.');
     expect(md.trimEnd().split('\n').at(-1)).toBe('<sub>migralint 0.1.0 · 1 migration · 0 errors · 0 warnings · reproduce locally: `npx migralint db/migrations/0002_orders.sql` (`--fix-dry-run` shows the fixes)</sub>');
-    expect(markdown([], ctx).split('\n')[0]).toBe('✅ **migralint:** no migrations to check.');
+    expect(markdown([], ctx).split('\n')[0]).toBe('### ✅ migralint: no migrations to check.');
   });
 
   it('escapes what would break a table cell', async () => {
@@ -113,9 +113,9 @@ describe('markdown (a review comment)', () => {
       const md = markdown(many.slice(0, n), ctx);
       expect(md.length).toBeLessThan(MARKDOWN_LIMIT);
       expectWholeTables(md);
-      expect(md.split('\n')[0]).toBe(`❌ **migralint:** ${n} migrations will block writes on large tables; ${n} will fail at deploy.`);
+      expect(md.split('\n')[0]).toBe(`### ❌ migralint: ${n} migrations will block writes on large tables; ${n} will fail at deploy.`);
       // Every migration is still accounted for: in a section of its own, in the summary table, or counted.
-      const sections = (md.match(/^### /gm) ?? []).length;
+      const sections = (md.match(/^#### /gm) ?? []).length;
       const rows = (md.match(/^\| <code>drizzle\//gm) ?? []).length;
       const notShown = Number(/(\d+) more migrations? not shown/.exec(md)?.[1] ?? 0);
       expect(sections + rows + notShown).toBe(n);
@@ -131,8 +131,8 @@ describe('markdown (a review comment)', () => {
       out = (e as { stdout: string; status: number }).stdout;
       expect((e as { status: number }).status).toBe(1);
     }
-    expect(out.split('\n')[0]).toBe('❌ **migralint:** 3 migrations will block writes on large tables; 3 will fail at deploy.');
-    expect(out).toContain('### ❌ `fixtures/demo/alembic/versions/20251207_add_performance_indexes.py`');
+    expect(out.split('\n')[0]).toBe('### ❌ migralint: 3 migrations will block writes on large tables; 3 will fail at deploy.');
+    expect(out).toContain('#### ❌ `fixtures/demo/alembic/versions/20251207_add_performance_indexes.py`');
     expect(out.trimEnd().split('\n').at(-1)).toMatch(/^<sub>migralint \S+ · 5 migrations · \d+ errors · \d+ warnings .*`npx migralint fixtures\/demo`/);
     expectWholeTables(out);
   });
