@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # The GitHub Action's work (action.yml runs this): lint the migrations a pull request or push changes, with
-# annotations on the diff, optionally a SARIF file for code scanning. Inputs come as INPUT_* variables, the
+# annotations on the diff, optionally a SARIF file for code scanning and one review comment on the pull request. Inputs come as INPUT_* variables, the
 # rest from the environment GitHub sets (GITHUB_EVENT_NAME, GITHUB_BASE_REF, GITHUB_EVENT_PATH, GITHUB_OUTPUT …).
 set -uo pipefail
 
 log() { printf '%s\n' "$*" >&2; }
 
-# How to run migralint: INPUT_COMMAND (tests, self-built), else the version the action was released with.
+# How to run migralint: INPUT_COMMAND (tests), else the action's own checkout at the ref the workflow pinned —
+# nothing is fetched from npm. A checkout without a build (a branch ref) installs and builds; a release ref that
+# carries dist/ installs production dependencies only.
 if [[ -n "${INPUT_COMMAND:-}" ]]; then
   read -r -a MIGRALINT <<<"$INPUT_COMMAND"
 else
-  version="${INPUT_VERSION:-}"
-  if [[ -z "$version" && -n "${ACTION_PATH:-}" && -f "$ACTION_PATH/package.json" ]]; then
-    version="$(node -p "require(process.argv[1]).version" "$ACTION_PATH/package.json")"
+  if [[ ! -f "$ACTION_PATH/dist/cli.js" ]]; then
+    log "migralint: building the action's checkout"
+    (cd "$ACTION_PATH" && npm ci --no-audit --no-fund --loglevel=error >&2) || { log "migralint: could not install and build the action in $ACTION_PATH"; exit 2; }
+  elif [[ ! -d "$ACTION_PATH/node_modules" ]]; then
+    (cd "$ACTION_PATH" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2) || { log "migralint: could not install the action's dependencies in $ACTION_PATH"; exit 2; }
   fi
-  MIGRALINT=(npx --yes "migralint@${version:-latest}")
+  MIGRALINT=(node "$ACTION_PATH/bin/migralint.js")
 fi
 
 cd "${INPUT_WORKING_DIRECTORY:-${GITHUB_WORKSPACE:-.}}" || { log "migralint: cannot enter ${INPUT_WORKING_DIRECTORY:-$GITHUB_WORKSPACE}"; exit 2; }
@@ -86,6 +90,17 @@ if [[ "${INPUT_SARIF:-false}" == "true" ]]; then
   sarif_code=$?
   if [[ $sarif_code -le 1 && -f "$sarif_file" ]]; then
     [[ -n "${GITHUB_OUTPUT:-}" ]] && echo "sarif-file=$sarif_file" >>"$GITHUB_OUTPUT"
+  fi
+fi
+
+# The review comment: one per pull request, edited in place on every run (needs pull-requests: write).
+if [[ "${INPUT_COMMENT:-false}" == "true" ]]; then
+  report_file="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/migralint-report.md"
+  "${MIGRALINT[@]}" "${paths[@]}" "${args[@]}" "${sizes[@]}" --format markdown --output-file "$report_file" >/dev/null 2>&1
+  if [[ -f "$report_file" ]]; then
+    node "$ACTION_PATH/bin/migralint-comment.js" github --report "$report_file" --when-clean "${INPUT_COMMENT_WHEN_CLEAN:-update}"
+  else
+    log "migralint: no report to comment with"
   fi
 fi
 

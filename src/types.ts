@@ -285,6 +285,24 @@ export interface Finding {
   };
 }
 
+/**
+ * One statement as reports show it, from its facts: every statement of a file, flagged or not, so a report can
+ * draw what the migration locks without analysing it again.
+ */
+export interface StatementSummary {
+  line: number;
+  /** The statement's kind in SQL words: "CREATE INDEX", "ALTER TABLE". */
+  head: string;
+  /** The locks it takes: the strongest mode per relation. */
+  locks: Array<{ mode: LockMode; relation: string; on: LockFact['on'] }>;
+  /** The tables it acts on, with their size. */
+  tables: Array<{ name: string; rows?: number; bytes?: number; sizeClass: SizeClass }>;
+  /** The table it creates (CREATE TABLE …): new, so empty, for the rest of the migration. */
+  creates?: string;
+  /** Why it runs inside a transaction (its locks are held until that ends), or absent when it runs on its own. */
+  transaction?: string;
+}
+
 /** Lint result for one file. */
 export interface FileResult {
   filePath: string;
@@ -295,6 +313,8 @@ export interface FileResult {
   source?: string;
   /** Set when the file could not be linted at all (unreadable, binary …). */
   fatal?: string;
+  /** Every statement, in order, with the locks the analysis found (for reports that picture them). */
+  statements?: StatementSummary[];
 }
 
 /** The settings one lint run uses (from config and CLI flags). */

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import { ALL_RULE_META } from '../../rules/index.js';
+import { ruleDocsUrl } from '../docs-url.js';
 import type { RuleMeta } from '../engine/rule.js';
 
 export function findRule(id: string): RuleMeta | undefined {
@@ -32,5 +33,6 @@ export function explainRule(meta: RuleMeta, color: boolean): string {
   for (const ex of meta.docs.valid) out.push(c.bold(`Use instead${ex.title ? `: ${ex.title}` : ''}`), ...ex.code.trimEnd().split('\n').map((l) => `    ${c.green(l)}`), '');
   if (meta.docs.fixSafety) out.push(c.bold('Fix safety'), meta.docs.fixSafety, '');
   if (meta.docs.references.length) out.push(c.bold('References'), ...meta.docs.references.map((r) => `  ${r}`), '');
+  out.push(`Documentation: ${ruleDocsUrl(meta.id)}`, '');
   return `${out.join('\n')}`;
 }

@@ -51,7 +51,7 @@ export function runInit(cwd: string, options: { hook?: boolean } = {}): InitResu
     }
     hookPath = path.resolve(cwd, hooksDir, 'pre-commit');
     if (existsSync(hookPath)) {
-      throw new InitError(`${hookPath} already exists; not overwriting it. Add \`npx --no-install migralint --staged\` to it yourself, or use the pre-commit framework / husky (see docs/ci.md)`);
+      throw new InitError(`${hookPath} already exists; not overwriting it. Add \`npx --no-install migralint --staged\` to it yourself, or use the pre-commit framework / husky (see the README's "pre-commit" section)`);
     }
   }
   if (!existsSync(configPath)) {

@@ -35,7 +35,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       (y) =>
         y
           .positional('paths', { type: 'string', array: true, default: [] as string[] })
-          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json | sarif | github | gitlab | junit | compact' })
+          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json | sarif | github | gitlab | junit | compact | markdown' })
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to a file' })
           .option('fix', { type: 'boolean', describe: 'Apply safe fixes to the files' })
           .option('fix-dry-run', { type: 'boolean', describe: 'Print the fixes as a unified diff, write nothing' })

@@ -1,11 +1,12 @@
-import { analyzeUnit } from '../analysis/analyze.js';
-import { lockLabel } from '../analysis/locks.js';
+import { analyzeUnit, rangeVarName } from '../analysis/analyze.js';
+import { LOCK_STRENGTH, lockLabel } from '../analysis/locks.js';
 import { Catalog, displayName } from '../catalog/catalog.js';
 import { NO_FILES, overlay, type FileSystem } from '../fs.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
-import type { FileResult, Finding, FrameworkId, SeverityName, SourceFile } from '../types.js';
+import type { AnalyzedStatement, FileResult, Finding, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
+import { statementHead } from './ast.js';
 import { ENGINE_RULE_IDS, RULES_BY_ID } from '../../rules/index.js';
 import { Fixer } from './fixer.js';
 import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
@@ -111,7 +112,28 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
 
   const kept = applySuppressions(findings, unit.directives, lines, new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]), (id) => engineSeverity(id, 'warn'));
   kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text };
+  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, statements: statements.map(summarize) };
+}
+
+/** A statement's facts as reports show them (FileResult.statements). */
+function summarize(s: AnalyzedStatement): StatementSummary {
+  const strongest = new Map<string, StatementSummary['locks'][number]>();
+  for (const lock of s.facts.locks) {
+    const relation = displayName(lock.relation);
+    const seen = strongest.get(relation);
+    if (!seen || LOCK_STRENGTH[lock.mode] > LOCK_STRENGTH[seen.mode]) strongest.set(relation, { mode: lock.mode, relation, on: lock.on });
+  }
+  const head = statementHead(s);
+  const created = s.kind === 'CreateStmt' || s.kind === 'CreateTableAsStmt' ? rangeVarName(s.node.relation ?? s.node.into?.rel) : undefined;
+  return {
+    line: s.loc.line,
+    // "DROP" and the like name the object too: "DROP INDEX".
+    head: /^(CREATE|ALTER|DROP)$/.test(head) ? s.sql.trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase() : head,
+    locks: [...strongest.values()],
+    tables: s.facts.tables.map((t) => ({ name: displayName(t), rows: t.rows, bytes: t.bytes, sizeClass: t.sizeClass })),
+    ...(created ? { creates: displayName(created) } : {}),
+    ...(s.facts.inTransaction ? { transaction: s.facts.inTransaction.reason } : {}),
+  };
 }
 
 function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex): Finding | null {

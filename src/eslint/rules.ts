@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { lintOptionsFromConfig } from '../config/options.js';
 import { diskFileSystem } from '../disk.js';
+import { ruleDocsUrl } from '../docs-url.js';
 import { lintSource } from '../engine/lint.js';
 import { overlay } from '../fs.js';
 import type { RuleMeta } from '../engine/rule.js';
@@ -62,14 +63,12 @@ function report(context: Context, f: Finding): void {
   });
 }
 
-const DOCS_BASE = 'https://github.com/migralint/migralint/blob/main/docs/rules/';
-
 /** One ESLint rule per migralint rule (engine findings included): it reports that rule's findings from the shared result. */
 export function eslintRule(meta: RuleMeta) {
   return {
     meta: {
       type: meta.category === 'engine' ? ('problem' as const) : ('problem' as const),
-      docs: { description: meta.description, recommended: meta.defaultSeverity !== 'off', url: `${DOCS_BASE}${meta.id}.md` },
+      docs: { description: meta.description, recommended: meta.defaultSeverity !== 'off', url: ruleDocsUrl(meta.id) },
       ...(meta.fix === 'safe' ? { fixable: 'code' as const } : {}),
       hasSuggestions: meta.fix !== 'none',
       schema: [],

@@ -6,10 +6,7 @@ import type { ReportContext as BaseContext } from './types.js';
 /** What the CI formatters read of the report context (they never colour). */
 export type ReportContext = Pick<BaseContext, 'cwd' | 'rules'> & { version?: string };
 
-/** One place the rules' documentation lives; SARIF's helpUri and the other reports link here. */
-export function ruleDocsUrl(ruleId: string): string {
-  return `https://github.com/migralint/migralint/blob/main/rules/${ruleId}.ts`;
-}
+export { ruleDocsUrl } from '../docs-url.js';
 
 /** A report path: relative to cwd with forward slashes when the file is under it, else absolute. */
 export function reportPath(filePath: string, cwd: string): string {

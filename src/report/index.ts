@@ -3,6 +3,7 @@ import { format as github } from './github.js';
 import { format as gitlab } from './gitlab.js';
 import { format as json } from './json.js';
 import { format as junit } from './junit.js';
+import { format as markdown } from './markdown.js';
 import { format as sarif } from './sarif.js';
 import { format as stylish } from './stylish.js';
 import type { Formatter } from './types.js';
@@ -16,7 +17,8 @@ export const FORMATTERS: Record<string, Formatter> = {
   gitlab,
   junit,
   compact,
+  markdown,
 };
 
 /** Formats for programs: their stdout carries the report and nothing else. */
-export const MACHINE_FORMATS = new Set(['json', 'sarif', 'gitlab', 'junit']);
+export const MACHINE_FORMATS = new Set(['json', 'sarif', 'gitlab', 'junit', 'markdown']);

@@ -134,7 +134,7 @@ describe('sarif', () => {
     expect(rule.fullDescription.text).toMatch(/^Flags `CREATE INDEX` without `CONCURRENTLY`/);
     expect(rule.help.text).toContain('SHARE lock');
     expect(rule.help.markdown).toContain('**Why is this bad?**');
-    expect(rule.helpUri).toBe('https://github.com/migralint/migralint/blob/main/rules/require-concurrent-index-creation.ts');
+    expect(rule.helpUri).toBe('https://github.com/migralint/migralint/blob/main/docs/rules/require-concurrent-index-creation.md');
     expect(rule.defaultConfiguration.level).toBe('error');
     expect(log.runs[0].tool.driver.version).toBe('0.1.0');
   });

@@ -1,0 +1,306 @@
+import path from 'node:path';
+import { conflicts, lockLabel } from '../analysis/locks.js';
+import { formatBytes, formatRows } from '../engine/describe.js';
+import { adapterFor } from '../sources/index.js';
+import type { FileResult, Finding, LockMode, StatementSummary } from '../types.js';
+import { reportPath, ruleDocsUrl, sortedFindings, type ReportContext } from './common.js';
+
+/**
+ * A review comment for a pull request (GitHub) or merge request (GitLab): a verdict, then per migration its
+ * framework and transaction model, a table of findings, and a lock picture (statements in order against the
+ * tables they touch, each cell the lock mode, marked by what it blocks), a footer with how to reproduce.
+ * Plain GitHub/GitLab-flavoured markdown: tables, emoji, <details>. It stays under the comment size limit by
+ * summarising whole sections, never by cutting one.
+ */
+export const MARKDOWN_LIMIT = 65_536;
+/** Room left for what a poster adds around the report (a hidden marker, a heading). */
+const BUDGET = MARKDOWN_LIMIT - 1_536;
+
+/** Findings that mean the migration fails when it runs, not that it blocks. */
+const FAILS_AT_DEPLOY = new Set([
+  'parse-error',
+  'ban-concurrent-index-creation-in-transaction',
+  'ban-non-transactional-statement-in-transaction',
+  'transaction-nesting',
+  'ban-uncommitted-transaction',
+  'adding-required-field',
+]);
+
+const MARK = { reads: '🟥', writes: '🟧', weak: '🟩', new: '⬜' } as const;
+type Strength = keyof typeof MARK;
+
+/** What a lock mode does to the application's traffic: blocks reads (ACCESS EXCLUSIVE), writes (SHARE-class), or neither. */
+function strength(mode: LockMode): Exclude<Strength, 'new'> {
+  if (conflicts(mode, 'AccessShareLock')) return 'reads';
+  if (conflicts(mode, 'RowExclusiveLock')) return 'writes';
+  return 'weak';
+}
+
+const LEGEND = `${MARK.reads} blocks reads and writes (ACCESS EXCLUSIVE) · ${MARK.writes} blocks writes (SHARE-class) · ${MARK.weak} blocks only schema changes and VACUUM · ${MARK.new} a table new in this migration (empty: nobody waits) · 🔒 held until the transaction commits`;
+
+/** Text safe inside a table cell: no pipes or line breaks, HTML-significant characters escaped. */
+function cell(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+function code(text: string): string {
+  return `<code>${cell(text)}</code>`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What a migration will do, worst first, for the verdict. */
+interface Outcome {
+  failsAtDeploy: boolean;
+  blocksLarge: 'reads' | 'writes' | undefined;
+  blocksUnknown: boolean;
+}
+
+function outcome(result: FileResult): Outcome {
+  let failsAtDeploy = !!result.fatal;
+  let blocksLarge: Outcome['blocksLarge'];
+  let blocksUnknown = false;
+  for (const f of result.findings) {
+    if (f.severity !== 'error') continue;
+    if (FAILS_AT_DEPLOY.has(f.ruleId)) failsAtDeploy = true;
+    const mode = lockModeOf(f);
+    if (!mode || !f.data?.table) continue;
+    const s = strength(mode);
+    if (s === 'weak') continue;
+    if (f.data.table.sizeClass === 'large') blocksLarge = blocksLarge === 'reads' || s === 'reads' ? 'reads' : 'writes';
+    else if (f.data.table.sizeClass === 'unknown') blocksUnknown = true;
+  }
+  return { failsAtDeploy, blocksLarge, blocksUnknown };
+}
+
+const LABEL_TO_MODE = new Map<string, LockMode>(
+  (['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'] as LockMode[]).map((m) => [lockLabel(m), m]),
+);
+
+function lockModeOf(f: Finding): LockMode | undefined {
+  return f.data?.lock ? LABEL_TO_MODE.get(f.data.lock.mode) : undefined;
+}
+
+function verdict(results: FileResult[]): string {
+  const outcomes = results.map(outcome);
+  const parts: string[] = [];
+  const blockReads = outcomes.filter((o) => o.blocksLarge === 'reads').length;
+  const blockWrites = outcomes.filter((o) => o.blocksLarge === 'writes').length;
+  const fail = outcomes.filter((o) => o.failsAtDeploy).length;
+  const unknown = outcomes.filter((o) => !o.blocksLarge && o.blocksUnknown).length;
+  // "2 migrations will block writes …; 1 will fail at deploy": the noun once, on the first part.
+  const counted: Array<[number, string]> = [];
+  if (blockReads) counted.push([blockReads, 'will block reads and writes on large tables']);
+  if (blockWrites) counted.push([blockWrites, 'will block writes on large tables']);
+  if (fail) counted.push([fail, 'will fail at deploy']);
+  if (unknown) counted.push([unknown, 'may block a table of unknown size']);
+  counted.forEach(([n, text], i) => parts.push(i === 0 ? `${plural(n, 'migration')} ${text}` : `${n} ${text}`));
+  const errors = results.filter((r) => r.fatal || r.findings.some((f) => f.severity === 'error')).length;
+  const warned = results.filter((r) => !r.fatal && !r.findings.some((f) => f.severity === 'error') && r.findings.some((f) => f.severity === 'warn')).length;
+  if (!parts.length && errors) parts.push(`${plural(errors, 'migration')} with errors`);
+  if (!parts.length && warned) parts.push(`${plural(warned, 'migration')} with warnings only`);
+  if (!results.length) return '### ✅ migralint: no migrations to check.';
+  if (!parts.length) return `### ✅ migralint: no problems found in ${plural(results.length, 'migration')}.`;
+  const icon = errors ? '❌' : '⚠️';
+  const sentence = parts.join('; ');
+  return `### ${icon} migralint: ${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
+}
+
+function frameworkName(result: FileResult): string {
+  return !result.framework || result.framework === 'psql' ? 'Plain SQL (psql)' : adapterFor(result.framework).name;
+}
+
+/** The framework and how it runs this migration, in one line. */
+function transactionLine(result: FileResult): string {
+  const reasons = [...new Set((result.statements ?? []).map((s) => s.transaction).filter((r): r is string => !!r))];
+  const model = reasons.length ? `runs in a transaction: ${reasons.join('; ')}` : 'runs statement by statement, outside any transaction';
+  return `**${frameworkName(result)}** — ${cell(model)}${result.assumption ? ` (assumed: ${cell(result.assumption)})` : ''}`;
+}
+
+function rowsOf(f: Finding): string {
+  const t = f.data?.table;
+  if (!t) return '';
+  if (t.sizeClass === 'new') return 'new';
+  const parts = [t.rows !== undefined ? formatRows(t.rows).replace(/ rows?$/, '') : undefined, t.bytes !== undefined ? formatBytes(t.bytes) : undefined].filter(Boolean);
+  return parts.length ? parts.join(', ') : t.sizeClass === 'unknown' ? '?' : t.sizeClass;
+}
+
+function fixOf(f: Finding): string {
+  if (f.fix) return `✅ \`--fix\`: ${cell(f.fix.description)}`;
+  if (f.suggestions?.length) return `💡 suggestion: ${cell(f.suggestions[0]!.description)}`;
+  if (f.help) return cell(firstSentence(f.help));
+  return '';
+}
+
+/** The first sentence of a help text: the rest is on the rule's page and in the CLI's report. */
+function firstSentence(text: string): string {
+  const m = /^(.{20,}?\.)\s/s.exec(text);
+  const first = m ? m[1]! : text;
+  return first.length > 200 ? `${first.slice(0, 199).replace(/\s+\S*$/, '')} …` : first;
+}
+
+const SEVERITY_ICON: Record<Finding['severity'], string> = { error: '❌', warn: '⚠️', info: 'ℹ️' };
+
+function findingsTable(findings: Finding[]): string[] {
+  const out = ['| line | rule | lock and table | rows | fix |', '|---:|---|---|---|---|'];
+  for (const f of findings) {
+    const lock = f.data?.lock;
+    const mode = lockModeOf(f);
+    const lockCell = lock ? `${mode ? MARK[strength(mode)] : ''} ${lock.mode} on ${code(lock.relation)}` : '';
+    out.push(`| ${f.loc.line} | ${SEVERITY_ICON[f.severity]} [${f.ruleId}](${ruleDocsUrl(f.ruleId)})<br>${cell(f.message)} | ${lockCell.trim()} | ${rowsOf(f)} | ${fixOf(f)} |`);
+  }
+  return out;
+}
+
+/** The columns of the lock picture: existing relations first, in the order statements reach them, new tables after. */
+function pictureColumns(statements: StatementSummary[]): { existing: string[]; created: string[]; kinds: Map<string, string> } {
+  const created = new Set<string>();
+  const order: string[] = [];
+  const kinds = new Map<string, string>();
+  for (const s of statements) {
+    if (s.creates) created.add(s.creates);
+    for (const t of s.tables) if (t.sizeClass === 'new') created.add(t.name);
+    for (const l of s.locks) {
+      if (!order.includes(l.relation)) order.push(l.relation);
+      if (l.on !== 'table') kinds.set(l.relation, l.on);
+    }
+    if (s.creates && !order.includes(s.creates)) order.push(s.creates);
+  }
+  return { existing: order.filter((r) => !created.has(r)), created: order.filter((r) => created.has(r)), kinds };
+}
+
+const MAX_COLUMNS = 8;
+
+/** Statements in order against the relations they lock; each cell the lock mode, marked by what it blocks. */
+function lockPicture(result: FileResult): string[] | undefined {
+  const worst = new Map<number, Finding['severity']>();
+  for (const f of result.findings) if (f.severity === 'error' || !worst.has(f.loc.line)) worst.set(f.loc.line, f.severity);
+  const statements = (result.statements ?? []).filter((s) => s.locks.length || s.creates);
+  if (!statements.length) return undefined;
+  const { existing, created, kinds } = pictureColumns(statements);
+  // Wide pictures keep the relations with the strongest locks; the rest go into one column.
+  const strongestOn = (rel: string) => Math.max(...statements.flatMap((s) => s.locks.filter((l) => l.relation === rel).map((l) => ({ reads: 3, writes: 2, weak: 1 })[strength(l.mode)])));
+  let shownExisting = existing;
+  let shownCreated = created;
+  if (existing.length + created.length > MAX_COLUMNS) {
+    shownExisting = [...existing].sort((a, b) => strongestOn(b) - strongestOn(a)).slice(0, Math.min(existing.length, MAX_COLUMNS - Math.min(created.length, 2)));
+    shownCreated = created.slice(0, MAX_COLUMNS - shownExisting.length);
+    shownExisting = existing.filter((r) => shownExisting.includes(r));
+  }
+  const others = [...existing, ...created].filter((r) => !shownExisting.includes(r) && !shownCreated.includes(r));
+  const heading = (r: string, isNew: boolean) => `${code(r)}${kinds.has(r) ? ` (${kinds.get(r)})` : ''}${isNew ? ' ✨new' : ''}`;
+  const head = ['line', 'statement', ...shownExisting.map((r) => heading(r, false)), ...shownCreated.map((r) => heading(r, true)), ...(others.length ? ['other relations'] : [])];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---:' : i === 1 ? '---' : ':---:')).join('|')}|`];
+  for (const s of statements) {
+    const held = s.transaction ? ' 🔒' : '';
+    const lockCell = (rel: string, isNew: boolean) => {
+      const lock = s.locks.find((l) => l.relation === rel);
+      if (!lock) return s.creates === rel ? `${MARK.new} created` : '';
+      return `${isNew ? MARK.new : MARK[strength(lock.mode)]} ${lockLabel(lock.mode)}${isNew ? '' : held}`;
+    };
+    const rest = s.locks.filter((l) => others.includes(l.relation)).map((l) => `${created.includes(l.relation) ? MARK.new : MARK[strength(l.mode)]} ${lockLabel(l.mode)} ${code(l.relation)}`);
+    const flag = worst.get(s.line);
+    const row = [flag ? `**${s.line}** ${SEVERITY_ICON[flag]}` : String(s.line), code(s.head), ...shownExisting.map((r) => lockCell(r, false)), ...shownCreated.map((r) => lockCell(r, true)), ...(others.length ? [rest.join('<br>')] : [])];
+    out.push(`| ${row.join(' | ')} |`);
+  }
+  return out;
+}
+
+type Detail = 'full' | 'no-picture' | 'summary';
+
+function fileSection(result: FileResult, ctx: ReportContext, detail: Detail): string[] {
+  const file = reportPath(result.filePath, ctx.cwd);
+  const findings = sortedFindings(result);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const icon = result.fatal || errors ? '❌' : findings.some((f) => f.severity === 'warn') ? '⚠️' : findings.length ? 'ℹ️' : '✅';
+  const out = [`#### ${icon} \`${file}\``, ''];
+  if (result.fatal) return [...out, `Could not be linted: ${cell(result.fatal)}`, ''];
+  out.push(transactionLine(result), '');
+  const counts = `${plural(errors, 'error')}, ${plural(findings.filter((f) => f.severity === 'warn').length, 'warning')}`;
+  if (detail === 'summary') return [...out, `${counts}; rules: ${[...new Set(findings.map((f) => `[${f.ruleId}](${ruleDocsUrl(f.ruleId)})`))].join(', ') || 'none'}.`, ''];
+  // The picture first: what the migration locks, statement by statement; then what to do about it.
+  const picture = detail === 'full' ? lockPicture(result) : undefined;
+  if (picture) {
+    const n = picture.length - 2;
+    const open = errors > 0 && n <= 15 ? ' open' : '';
+    out.push(`<details${open}><summary>Lock picture: ${plural(n, 'statement')} that lock something</summary>`, '', ...picture, '', `<sub>${LEGEND}</sub>`, '', '</details>', '');
+  }
+  if (findings.length) {
+    const table = findingsTable(findings);
+    // A long list of findings folds.
+    if (findings.length > 6) out.push(`<details><summary>${counts}</summary>`, '', ...table, '', '</details>', '');
+    else out.push(...table, '');
+  } else out.push('No findings.', '');
+  return out;
+}
+
+function commonDir(paths: string[]): string {
+  if (!paths.length) return '.';
+  const split = paths.map((p) => path.posix.dirname(p).split('/'));
+  const first = split[0]!;
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return first.slice(0, n).join('/') || '.';
+}
+
+function footer(results: FileResult[], ctx: ReportContext): string {
+  const all = results.flatMap((r) => r.findings);
+  const errors = all.filter((f) => f.severity === 'error').length + results.filter((r) => r.fatal).length;
+  const warnings = all.filter((f) => f.severity === 'warn').length;
+  const fixable = all.filter((f) => f.fix).length;
+  const files = results.map((r) => reportPath(r.filePath, ctx.cwd));
+  const target = files.length <= 3 ? files.join(' ') : commonDir(files);
+  const version = ctx.version ? `migralint ${ctx.version}` : 'migralint';
+  return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: \`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)</sub>`;
+}
+
+function render(results: FileResult[], ctx: ReportContext, detailOf: (r: FileResult) => Detail, listed: FileResult[], unlisted: FileResult[]): string {
+  const out = [verdict(results), ''];
+  for (const r of listed) out.push(...fileSection(r, ctx, detailOf(r)));
+  if (unlisted.length) {
+    out.push(`<details><summary>${plural(unlisted.length, 'more migration')} (summarised to fit the comment)</summary>`, '', '| migration | errors | warnings |', '|---|---:|---:|');
+    for (const r of unlisted) out.push(`| ${code(reportPath(r.filePath, ctx.cwd))} | ${r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0)} | ${r.findings.filter((f) => f.severity === 'warn').length} |`);
+    out.push('', '</details>', '');
+  }
+  out.push('---', footer(results, ctx), '');
+  return out.join('\n');
+}
+
+export function format(results: FileResult[], ctx: ReportContext): string {
+  // Files with findings first (errors before warnings), clean ones after; each keeps its path order within.
+  const rank = (r: FileResult) => (r.fatal || r.findings.some((f) => f.severity === 'error') ? 0 : r.findings.length ? 1 : 2);
+  const ordered = [...results].sort((a, b) => rank(a) - rank(b));
+  const withFindings = ordered.filter((r) => rank(r) < 2);
+  const clean = ordered.filter((r) => rank(r) === 2);
+  // Clean migrations are listed in full only when few; otherwise in the summary table.
+  const listedClean = clean.length <= 5 ? clean : [];
+  const cleanUnlisted = clean.length <= 5 ? [] : clean;
+  const attempts: Array<() => string> = [
+    () => render(results, ctx, () => 'full', [...withFindings, ...listedClean], cleanUnlisted),
+    () => render(results, ctx, (r) => (rank(r) === 0 ? 'full' : 'no-picture'), [...withFindings, ...listedClean], cleanUnlisted),
+    () => render(results, ctx, (r) => (rank(r) === 0 ? 'no-picture' : 'summary'), withFindings, clean),
+    () => render(results, ctx, () => 'summary', withFindings, clean),
+  ];
+  for (const attempt of attempts) {
+    const text = attempt();
+    if (text.length <= BUDGET) return text;
+  }
+  // Still too long: as many migrations in summary as fit, the rest in the table (whole rows only).
+  let listed = withFindings.length;
+  while (listed > 0) {
+    listed = Math.floor(listed / 2);
+    const text = render(results, ctx, () => 'summary', withFindings.slice(0, listed), [...withFindings.slice(listed), ...clean]);
+    if (text.length <= BUDGET) return text;
+  }
+  // Only the table: drop whole rows from its end, saying how many.
+  const table = [...withFindings, ...clean];
+  let keep = table.length;
+  for (;;) {
+    keep = Math.floor(keep * 0.8);
+    const text = render(results, ctx, () => 'summary', [], table.slice(0, keep));
+    const note = `\n<sub>${plural(table.length - keep, 'more migration')} not shown: run migralint locally for the full report.</sub>\n`;
+    if (text.length + note.length <= BUDGET || keep === 0) return text + note;
+  }
+}
