@@ -59,6 +59,7 @@ export function settingsFromConfig(config: Config): LintSettings {
     ...(config.largeTableRows !== undefined ? { largeTableRows: config.largeTableRows } : {}),
     ...(config.lockTimeoutMax !== undefined ? { lockTimeoutValue: config.lockTimeoutMax } : {}),
     assumeInTransaction: config.assumeInTransaction,
+    ...(config.preset !== undefined ? { preset: config.preset } : {}),
     frameworkOptions: config.frameworkOptions,
   };
 }

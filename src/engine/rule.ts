@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
 import type { AnalyzedStatement, Fix, FrameworkId, MigrationUnit, SeverityName, Span, TableInfo } from '../types.js';
 import type { Fixer } from './fixer.js';
+import type { PresetName } from './presets.js';
 
 export type RuleCategory = 'locking' | 'constraints' | 'columns' | 'transactions' | 'hygiene' | 'engine';
 
@@ -16,6 +17,8 @@ export interface DocExample {
   /** Table sizes known for this example, as config `tables`. */
   tables?: Record<string, { rows?: number; bytes?: number; partitioned?: boolean }>;
   pgVersion?: number;
+  /** The preset the example is linted under; default `all`, so a rule's examples show its whole scope. */
+  preset?: PresetName;
   /** For invalid examples with a fix: the text after `--fix`, asserted by the doc tests. */
   fixed?: string;
 }
@@ -36,7 +39,10 @@ export interface RuleMeta {
   id: string;
   description: string;
   category: RuleCategory;
+  /** The rule's severity in the presets that hold it (see `preset`). */
   defaultSeverity: Exclude<SeverityName, 'off'> | 'off';
+  /** The smallest preset that switches the rule on: `recommended` (default), `strict` or `all`. */
+  preset?: PresetName;
   /** Declared once: a `safe` fix is applied by --fix; a `suggestion` only with --fix-type suggestion. */
   fix: 'safe' | 'suggestion' | 'none';
   /** Silent on new and small tables, an error on large ones. */
@@ -65,6 +71,8 @@ export interface LintSettings {
   assumeInTransaction?: boolean;
   includeDown?: boolean;
   frameworkOptions?: Record<string, Record<string, unknown>>;
+  /** The preset in use (default `recommended`): decides which rules are on, and the scope of some (prefer-bigint-over-int). */
+  preset?: PresetName;
 }
 
 export interface RuleContext {

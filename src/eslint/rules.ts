@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { lintOptionsFromConfig } from '../config/options.js';
 import { lintSource } from '../engine/lint.js';
+import { PRESETS, presetOf, presetSeverity, type PresetName } from '../engine/presets.js';
 import type { RuleMeta } from '../engine/rule.js';
 import type { Edit, FileResult, Finding } from '../types.js';
 import { ALL_RULE_META } from '../../rules/index.js';
@@ -11,6 +12,8 @@ export interface Context {
   filename: string;
   physicalFilename?: string;
   sourceCode: { text: string; ast: any };
+  /** ESLint's shared settings: `settings.migralint.preset` is set by the plugin's configs. */
+  settings?: { migralint?: { preset?: unknown } };
   report(descriptor: Record<string, unknown>): void;
 }
 
@@ -32,6 +35,10 @@ export function resultFor(context: Context): FileResult {
   const filePath = context.physicalFilename ?? context.filename;
   const found = configForFile(filePath);
   const options = lintOptionsFromConfig(found.config, found.dir, filePath);
+  // The ESLint config decides which rules show; its preset (set by configs.recommended / strict / all) also
+  // decides the scope of rules that differ between presets, over the migralint config's.
+  const preset = context.settings?.migralint?.preset;
+  if (typeof preset === 'string' && (PRESETS as readonly string[]).includes(preset)) options.settings = { ...options.settings, preset: preset as PresetName };
   const ast = sourceCode.ast;
   const hostAst = ast && ast.type === 'Program' && !ast.migralintSql ? ast : undefined;
   const result = lintSource({ path: path.resolve(filePath), text: sourceCode.text, bom: false }, { ...options, hostAst });
@@ -63,7 +70,7 @@ export function eslintRule(meta: RuleMeta) {
   return {
     meta: {
       type: meta.category === 'engine' ? ('problem' as const) : ('problem' as const),
-      docs: { description: meta.description, recommended: meta.defaultSeverity !== 'off', url: `${DOCS_BASE}${meta.id}.md` },
+      docs: { description: meta.description, recommended: presetOf(meta) === 'recommended', url: `${DOCS_BASE}${meta.id}.md` },
       ...(meta.fix === 'safe' ? { fixable: 'code' as const } : {}),
       hasSuggestions: meta.fix !== 'none',
       schema: [],
@@ -80,7 +87,15 @@ export function eslintRule(meta: RuleMeta) {
 
 export const eslintRules = Object.fromEntries(ALL_RULE_META.map((m) => [m.id, eslintRule(m)]));
 
-/** ESLint severities for `configs.recommended`: migralint's defaults (info shows as a warning). */
-export const recommendedRules: Record<string, 'error' | 'warn' | 'off'> = Object.fromEntries(
-  ALL_RULE_META.map((m) => [`migralint/${m.id}`, m.defaultSeverity === 'error' ? 'error' : m.defaultSeverity === 'off' ? 'off' : 'warn']),
-);
+/** ESLint severities for a preset's config: migralint's severities in that preset (info shows as a warning). */
+export function presetRules(preset: PresetName): Record<string, 'error' | 'warn' | 'off'> {
+  return Object.fromEntries(
+    ALL_RULE_META.map((m) => {
+      const severity = presetSeverity(m, preset);
+      return [`migralint/${m.id}`, severity === 'error' ? 'error' : severity === 'off' ? 'off' : 'warn'];
+    }),
+  );
+}
+
+/** ESLint severities for `configs.recommended`. */
+export const recommendedRules = presetRules('recommended');
