@@ -105,6 +105,7 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
+  if (r.info) severity = 'info';
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);
   const span = r.span ?? r.statement?.span;

@@ -62,6 +62,8 @@ export interface Report {
   fix?: Fix | null;
   suggestions?: Fix[];
   help?: string;
+  /** The finding only adds to another rule's finding on the same hazard: reported as info, whatever the severity. */
+  info?: boolean;
 }
 
 export interface LintSettings {
