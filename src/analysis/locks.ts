@@ -406,7 +406,8 @@ function addColumn(effect: Effect, col: any, pgVersion: number, others: [Qualifi
         break;
       case 'CONSTR_FOREIGN':
         others.push([rangeVar(c.pktable), 'ShareRowExclusiveLock', 'table']);
-        effect.scan = true;
+        // A new column is all NULL: PostgreSQL skips the check (and marks the key valid) unless it has a DEFAULT.
+        if (hasDefault) effect.scan = true;
         break;
       default:
         break;
