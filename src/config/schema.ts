@@ -32,7 +32,7 @@ export const configSchema = z
     baseline: z.string().optional().describe('Migrations up to and including this name or version are deployed and not linted.'),
     startAfter: z.string().optional().describe('Alias of baseline.'),
     assumeInTransaction: z.boolean().optional().describe('Plain SQL files are run inside a transaction by the runner.'),
-    lockTimeoutMax: z.string().optional().describe('The lock_timeout the require-lock-timeout fix inserts (default "2s").'),
+    lockTimeoutMax: z.string().optional().describe('The value the require-lock-timeout fix inserts (default "2s"), and the longest lock_timeout it accepts (unset: 10s).'),
   })
   .strict();
 

@@ -70,6 +70,8 @@ export interface LintSettings {
   pgVersion: number;
   largeTableRows: number;
   lockTimeoutValue: string;
+  /** Config `lockTimeoutMax` when set: a longer lock_timeout is reported. Unset, only values above 10s are. */
+  lockTimeoutMax?: string;
   assumeInTransaction?: boolean;
   includeDown?: boolean;
   frameworkOptions?: Record<string, Record<string, unknown>>;
