@@ -387,3 +387,57 @@ describe('lock claims on a real PostgreSQL', () => {
     });
   }
 });
+
+// require-lock-timeout's message says what queues behind a lock request that waits: PostgreSQL grants a new request
+// only if it conflicts neither with the locks held nor with the requests already waiting. So behind a waiting
+// ACCESS EXCLUSIVE request every query queues; behind a waiting SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE request
+// writes queue and reads go on. Proved with a writer's transaction holding ROW EXCLUSIVE, the DDL's request waiting
+// behind it, and a third session asking NOWAIT for a read's and a write's lock.
+describe('what queues behind a waiting lock request (require-lock-timeout)', () => {
+  const WAITING: Array<[LockMode, boolean]> = [
+    ['AccessExclusiveLock', true],
+    ['ExclusiveLock', false],
+    ['ShareRowExclusiveLock', false],
+    ['ShareLock', false],
+  ];
+
+  async function granted(client: pg.Client, mode: LockMode): Promise<boolean> {
+    await client.query('BEGIN');
+    try {
+      await client.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE NOWAIT`);
+      return true;
+    } catch (e) {
+      expect(String(e)).toMatch(/could not obtain lock/);
+      return false;
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  }
+
+  for (const [mode, readsQueue] of WAITING) {
+    it(`a waiting ${lockLabel(mode)} request: writes queue, reads ${readsQueue ? 'queue too' : 'go on'}`, async () => {
+      await prepare({ name: 'queue', setup: ['CREATE TABLE q (id int)'], sql: '' });
+      const writer = await connect();
+      const third = await connect();
+      try {
+        await writer.query('BEGIN');
+        await writer.query('INSERT INTO q VALUES (1)');
+        await sessionA.query('BEGIN');
+        const waiting = sessionA.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE`);
+        // Until the request is in the queue (pg_locks shows it not granted).
+        for (;;) {
+          const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [pidA]);
+          if (rows[0].n > 0) break;
+        }
+        expect(await granted(third, 'AccessShareLock')).toBe(!readsQueue);
+        expect(await granted(third, 'RowExclusiveLock')).toBe(false);
+        await writer.query('ROLLBACK');
+        await waiting;
+        await sessionA.query('ROLLBACK');
+      } finally {
+        await writer.end().catch(() => undefined);
+        await third.end().catch(() => undefined);
+      }
+    });
+  }
+});
