@@ -441,3 +441,35 @@ describe('what queues behind a waiting lock request (require-lock-timeout)', () 
     });
   }
 });
+
+// require-concurrent-reindex's message and blocks list: REINDEX TABLE takes only SHARE on the table, yet a plain
+// SELECT waits, because planning it locks every index of the table and REINDEX holds those ACCESS EXCLUSIVE.
+describe('REINDEX blocks plain SELECTs (require-concurrent-reindex)', () => {
+  for (const sql of ['REINDEX TABLE r', 'REINDEX INDEX r_v_idx']) {
+    it(`${sql}: a SELECT on the table waits for it`, async () => {
+      await prepare({ name: 'reindex-select', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
+      const effect = statementEffect(parseOne(sql), { pgVersion });
+      expect(effect.blocksReads).toBe(true);
+      const reader = await connect();
+      try {
+        const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        await sessionA.query('BEGIN');
+        await sessionA.query(sql);
+        const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
+        // The reader's request for the index is queued, not granted.
+        for (;;) {
+          const { rows } = await admin.query(
+            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND c.relname = 'r_v_idx'`,
+            [readerPid],
+          );
+          if (rows[0].n > 0) break;
+        }
+        await sessionA.query('ROLLBACK');
+        expect((await select).rows[0].count).toBe('0');
+      } finally {
+        await sessionA.query('ROLLBACK').catch(() => undefined);
+        await reader.end().catch(() => undefined);
+      }
+    });
+  }
+});

@@ -190,7 +190,11 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       }
     }
 
-    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: blocksOf(l.mode) }));
+    const locks: LockFact[] = effect.locks.map((l) => {
+      const blocks = blocksOf(l.mode);
+      // REINDEX: planning a SELECT locks every index of the table, and those are held ACCESS EXCLUSIVE.
+      return { ...l, blocks: effect.blocksReads && !blocks.includes('SELECT') ? ['SELECT', ...blocks] : blocks };
+    });
     const tables: TableInfo[] = [];
     for (const l of locks) {
       if (l.on !== 'table') continue;

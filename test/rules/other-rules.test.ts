@@ -89,3 +89,12 @@ describe('ban-drop-column', () => {
     ]);
   });
 });
+
+describe('require-concurrent-reindex', () => {
+  it('says plain SELECTs wait too, in the message and in the blocks list of data.lock', async () => {
+    const [f] = await findingsOf('require-concurrent-reindex', 'REINDEX TABLE orders;\n');
+    expect(f!.message).toContain('plain SELECTs on the table wait too, because planning any query on a table locks all its indexes');
+    expect(f!.data?.lock?.mode).toBe('SHARE');
+    expect(f!.data?.lock?.blocks[0]).toBe('SELECT');
+  });
+});
