@@ -12,10 +12,11 @@ export default defineRule({
     fix: 'safe',
     sizeAware: true,
     messages: {
+      columnDefault: 'ADD COLUMN {{column}} with a DEFAULT and REFERENCES {{referenced}} takes an ACCESS EXCLUSIVE lock on {{table_name}} and SHARE ROW EXCLUSIVE on {{referenced}}, and checks every row\'s default against {{referenced}} while holding them: every query on {{table_name}} and writes to {{referenced}} wait.',
       blocking: 'Adding foreign key {{constraint}} on {{table}} takes a SHARE ROW EXCLUSIVE lock on {{table_name}} and {{referenced}} and checks every row while holding it: INSERT, UPDATE and DELETE on both wait.',
     },
     docs: {
-      what: 'Flags `ALTER TABLE … ADD [CONSTRAINT …] FOREIGN KEY` and `ADD COLUMN … REFERENCES` without `NOT VALID` on a table that already exists.',
+      what: 'Flags `ALTER TABLE … ADD [CONSTRAINT …] FOREIGN KEY` without `NOT VALID` on a table that already exists, and `ADD COLUMN … REFERENCES` when the column has a DEFAULT. A new column without a DEFAULT is all NULL: PostgreSQL then checks no row and marks the key valid, so `ADD COLUMN … REFERENCES` alone is not flagged (its ACCESS EXCLUSIVE lock is require-lock-timeout\'s concern).',
       why: 'Adding a foreign key takes SHARE ROW EXCLUSIVE on the table and on the referenced table, then scans the table to check every existing row. Writes to both tables wait for the whole scan. Added `NOT VALID`, the constraint is enforced for new rows at once and the scan is skipped; `VALIDATE CONSTRAINT` later checks old rows under SHARE UPDATE EXCLUSIVE, which does not block reads or writes.',
       invalid: [
         {
@@ -40,7 +41,10 @@ export default defineRule({
         let inColumn = false;
         if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_FOREIGN') constraint = c.def.Constraint;
         else if (c?.subtype === 'AT_AddColumn') {
-          constraint = (c.def?.ColumnDef?.constraints ?? []).map((x: any) => x?.Constraint).find((x: any) => x?.contype === 'CONSTR_FOREIGN');
+          const cons = (c.def?.ColumnDef?.constraints ?? []).map((x: any) => x?.Constraint);
+          // ADD COLUMN … REFERENCES: the new column is all NULL, so PostgreSQL checks nothing — unless it has a DEFAULT.
+          if (!cons.some((x: any) => x?.contype === 'CONSTR_DEFAULT')) continue;
+          constraint = cons.find((x: any) => x?.contype === 'CONSTR_FOREIGN');
           inColumn = constraint !== undefined;
         }
         if (!constraint || constraint.skip_validation) continue;
@@ -48,13 +52,13 @@ export default defineRule({
         if (!table) continue;
         const referenced = constraint.pktable ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname }) : 'the referenced table';
         const report = inColumn
-          ? { help: 'Add the column first, then the foreign key with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction.' }
+          ? { help: 'Add the column with REFERENCES and no DEFAULT (nothing to check), then SET DEFAULT, and backfill old rows in batches.' }
           : planToReport(notValidPlan(ctx, s, constraint.conname));
         ctx.report({
           statement: s,
           table,
-          messageId: 'blocking',
-          data: { constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
+          messageId: inColumn ? 'columnDefault' : 'blocking',
+          data: { column: displayName({ name: c.def?.ColumnDef?.colname ?? '?' }), constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
           ...report,
           help: withSizeHint(report.help, table),
         });

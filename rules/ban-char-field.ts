@@ -6,6 +6,7 @@ export default defineTypeRule({
     id: 'ban-char-field',
     description: 'char(n) pads values with spaces and compares them with the padding ignored; use text.',
     defaultSeverity: 'warn',
+    preset: 'strict',
     message: 'Column {{column}} is {{type}}: char(n) pads every value with spaces to n characters; use text (with a length CHECK if needed).',
     docs: {
       what: 'Flags `char`, `char(n)`, `character(n)` and `bpchar` columns in CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE.',

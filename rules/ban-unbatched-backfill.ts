@@ -17,6 +17,7 @@ export default defineRule({
     messages: {
       unbounded: '{{statement}} on {{table}} without WHERE touches every row in one transaction: each row stays locked against concurrent UPDATE and DELETE until it commits, and the whole table is rewritten into WAL and dead tuples at once.',
       withDdl: 'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}: the {{lock}} lock it takes is held for the whole backfill, and {{blocks}}.',
+      beforeDdl: 'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}, after it: every row the backfill changed stays locked against UPDATE and DELETE while {{ddl}} waits for its {{lock}} lock, and until the transaction commits.',
     },
     docs: {
       what: 'Flags `UPDATE` and `DELETE` without `WHERE` on a table that already exists, and any `UPDATE` of a table in the same transaction as a schema change (ALTER TABLE, CREATE INDEX …) on that table.',
@@ -33,14 +34,18 @@ export default defineRule({
     },
   },
   check(ctx) {
-    // Schema changes by transaction and table: the first one per pair is the one a backfill is reported against.
-    const ddl = new Map<string, AnalyzedStatement>();
+    // Schema changes by transaction and table, in order: a backfill is reported against the first one before it
+    // (whose lock it runs under), else the first one after it (whose lock is taken while its row locks are held).
+    const ddl = new Map<string, AnalyzedStatement[]>();
     for (const s of ctx.statements) {
       const tx = transactionKey(s);
       if (tx === undefined || DML.has(s.kind) || !s.facts.mainLock || LOCK_STRENGTH[s.facts.mainLock.mode] < LOCK_STRENGTH.ShareUpdateExclusiveLock) continue;
       for (const l of s.facts.locks) {
         const key = `${tx} ${tableKey(l.relation)}`;
-        if (l.on === 'table' && !ddl.has(key)) ddl.set(key, s);
+        if (l.on !== 'table') continue;
+        const list = ddl.get(key);
+        if (!list) ddl.set(key, [s]);
+        else if (!list.includes(s)) list.push(s);
       }
     }
     for (const s of ctx.statements) {
@@ -55,12 +60,13 @@ export default defineRule({
       }
       if (s.kind !== 'UpdateStmt') continue;
       const tx = transactionKey(s);
-      const other = tx === undefined ? undefined : ddl.get(`${tx} ${tableKey(rel)}`);
-      if (!other) continue;
+      const changes = tx === undefined ? undefined : ddl.get(`${tx} ${tableKey(rel)}`);
+      if (!changes) continue;
+      const other = changes.find((d) => d.index < s.index) ?? changes[0]!;
       const lock = other.facts.locks.find((l) => tableKey(l.relation) === tableKey(rel))!;
       ctx.report({
         statement: s,
-        messageId: 'withDdl',
+        messageId: other.index < s.index ? 'withDdl' : 'beforeDdl',
         data: {
           table: tableLabel(table),
           ddl: statementHead(other),

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { tableKey } from '../src/catalog/catalog.js';
+import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { notValidPlan } from '../src/engine/not-valid-fix.js';
 import type { AnalyzedStatement } from '../src/types.js';
@@ -22,13 +22,15 @@ export default defineRule({
     fix: 'safe',
     sizeAware: true,
     messages: {
+      column: 'ADD COLUMN {{column}} with a CHECK on {{table}} takes an ACCESS EXCLUSIVE lock and checks every row against it while holding it: all reads and writes wait. A column constraint cannot be NOT VALID.',
       blocking: 'Adding CHECK constraint {{constraint}} on {{table}} takes an ACCESS EXCLUSIVE lock and checks every row while holding it: all reads and writes wait.',
       sameTransaction: 'VALIDATE CONSTRAINT {{constraint}} runs in the same transaction as the NOT VALID add on line {{line}}: the ACCESS EXCLUSIVE lock of the add is held through the whole scan, so NOT VALID gains nothing.',
     },
     docs: {
-      what: 'Flags `ALTER TABLE … ADD CONSTRAINT … CHECK (…)` without `NOT VALID` on an existing table, and `VALIDATE CONSTRAINT` in the same transaction as the `NOT VALID` add it belongs to.',
+      what: 'Flags `ALTER TABLE … ADD CONSTRAINT … CHECK (…)` without `NOT VALID` on an existing table, `ADD COLUMN … CHECK (…)` on one (PostgreSQL scans the table to check every row, under ACCESS EXCLUSIVE), and `VALIDATE CONSTRAINT` in the same transaction as the `NOT VALID` add it belongs to.',
       why: 'Adding a CHECK constraint takes ACCESS EXCLUSIVE and scans the table to check every row: nothing can read or write the table meanwhile. `NOT VALID` skips the scan; `VALIDATE CONSTRAINT` in a later transaction scans under SHARE UPDATE EXCLUSIVE. Validating in the same transaction keeps the first lock for the whole scan.',
       invalid: [
+        { title: 'A new column with a CHECK: every row is checked under ACCESS EXCLUSIVE', code: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN discount_cents bigint CHECK (discount_cents >= 0);\n" },
         { code: "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);\n", fixed: "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\n" },
         { title: 'Validated in the same transaction', code: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\nCOMMIT;\n' },
       ],
@@ -53,6 +55,16 @@ export default defineRule({
           if (!table) continue;
           const report = planToReport(notValidPlan(ctx, s, constraint.conname));
           ctx.report({ statement: s, table, messageId: 'blocking', data: { constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table) }, ...report, help: withSizeHint(report.help, table) });
+        } else if (c?.subtype === 'AT_AddColumn' && (c.def?.ColumnDef?.constraints ?? []).some((x: any) => x?.Constraint?.contype === 'CONSTR_CHECK')) {
+          const table = s.facts.tables[0];
+          if (!table) continue;
+          ctx.report({
+            statement: s,
+            table,
+            messageId: 'column',
+            data: { column: displayName({ name: c.def.ColumnDef.colname ?? '?' }), table: tableLabel(table) },
+            help: withSizeHint('Add the column without the CHECK, then ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a separate transaction.', table),
+          });
         } else if (c?.subtype === 'AT_ValidateConstraint') {
           const added = addedNotValid.get(`${tableKey(rel)}.${c.name}`);
           if (added && sameTransaction(added, s)) {

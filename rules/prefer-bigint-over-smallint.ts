@@ -7,6 +7,7 @@ export default defineTypeRule({
     id: 'prefer-bigint-over-smallint',
     description: 'A smallint column runs out at 32,767; widening it later rewrites the table.',
     defaultSeverity: 'warn',
+    preset: 'strict',
     message: 'Column {{column}} is {{type}}: it tops out at 32,767, and changing its type later rewrites the table under an ACCESS EXCLUSIVE lock.',
     docs: {
       what: 'Flags columns declared `smallint` / `int2` or `smallserial` / `serial2` in CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE.',

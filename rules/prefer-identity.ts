@@ -7,6 +7,7 @@ export default defineTypeRule({
     id: 'prefer-identity',
     description: 'serial columns own a loosely attached sequence; identity columns are the SQL-standard replacement.',
     defaultSeverity: 'warn',
+    preset: 'strict',
     message: 'Column {{column}} is {{type}}: use an identity column (GENERATED … AS IDENTITY) instead.',
     docs: {
       what: 'Flags `serial`, `bigserial` and `smallserial` (and `serial2/4/8`) columns in CREATE TABLE and ADD COLUMN.',

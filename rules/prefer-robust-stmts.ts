@@ -29,13 +29,14 @@ export default defineRule({
     id: 'prefer-robust-stmts',
     description: 'In a migration that runs without a transaction, a statement that fails half-way leaves earlier ones applied; IF [NOT] EXISTS makes a retry possible.',
     category: 'transactions',
-    defaultSeverity: 'off',
+    defaultSeverity: 'warn',
+    preset: 'all',
     fix: 'safe',
     messages: {
       fragile: '{{what}} runs outside a transaction and fails when re-run after a partial failure: {{how}}.',
     },
     docs: {
-      what: 'Off by default. For statements that run outside any transaction block, flags `CREATE TABLE` / `CREATE INDEX` / `CREATE SEQUENCE` / `CREATE SCHEMA` / `CREATE EXTENSION` without `IF NOT EXISTS`, `ALTER TABLE … ADD COLUMN` without `IF NOT EXISTS`, `DROP …` and `ALTER TABLE … DROP COLUMN | CONSTRAINT` without `IF EXISTS`, and `ADD CONSTRAINT` not preceded by a `DROP CONSTRAINT IF EXISTS` of the same name. A `CREATE INDEX CONCURRENTLY` counts as robust when a `DROP INDEX CONCURRENTLY IF EXISTS` of the same index precedes it.',
+      what: 'Only in the all preset. For statements that run outside any transaction block, flags `CREATE TABLE` / `CREATE INDEX` / `CREATE SEQUENCE` / `CREATE SCHEMA` / `CREATE EXTENSION` without `IF NOT EXISTS`, `ALTER TABLE … ADD COLUMN` without `IF NOT EXISTS`, `DROP …` and `ALTER TABLE … DROP COLUMN | CONSTRAINT` without `IF EXISTS`, and `ADD CONSTRAINT` not preceded by a `DROP CONSTRAINT IF EXISTS` of the same name. A `CREATE INDEX CONCURRENTLY` counts as robust when a `DROP INDEX CONCURRENTLY IF EXISTS` of the same index precedes it.',
       why: 'When a migration runs outside a transaction (CREATE INDEX CONCURRENTLY forces that), a failure in the middle leaves the statements before it applied. Re-running the migration then fails at the first of them ("relation already exists"), and someone has to fix the database by hand. Idempotent statements let the migration simply be run again.',
       invalid: [
         {

@@ -6,6 +6,7 @@ export default defineTypeRule({
     id: 'prefer-text-field',
     description: 'varchar(n) bakes a length limit into the type; changing it later can need an ACCESS EXCLUSIVE lock.',
     defaultSeverity: 'warn',
+    preset: 'strict',
     message: 'Column {{column}} is {{type}}: prefer text with a CHECK constraint on the length; shrinking or changing a varchar limit later takes an ACCESS EXCLUSIVE lock (and shrinking rewrites the table).',
     docs: {
       what: 'Flags `varchar(n)` / `character varying(n)` columns in CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE. `varchar` without a length is the same as `text` and is not flagged.',

@@ -5,6 +5,7 @@ export default defineTypeRule({
     id: 'prefer-timestamptz',
     description: 'timestamp without time zone stores wall-clock readings that shift meaning with the session time zone.',
     defaultSeverity: 'warn',
+    preset: 'strict',
     message: 'Column {{column}} is timestamp without time zone: use timestamptz, which stores an absolute instant.',
     docs: {
       what: 'Flags columns declared `timestamp` / `timestamp without time zone` in CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE.',

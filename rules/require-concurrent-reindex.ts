@@ -17,7 +17,7 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'safe',
     messages: {
-      blocking: 'REINDEX {{what}} {{name}} holds a SHARE lock on the table for the whole rebuild (INSERT, UPDATE and DELETE wait) and an ACCESS EXCLUSIVE lock on each index (queries that would use it wait).',
+      blocking: 'REINDEX {{what}} {{name}} holds a SHARE lock on the table for the whole rebuild (INSERT, UPDATE and DELETE wait) and an ACCESS EXCLUSIVE lock on each index it rebuilds: plain SELECTs on the table wait too, because planning any query on a table locks all its indexes.',
     },
     docs: {
       what: 'Flags `REINDEX INDEX|TABLE|SCHEMA|DATABASE` without `CONCURRENTLY` when the target PostgreSQL is 12 or newer.',

@@ -9,13 +9,14 @@ export default defineRule({
     id: 'require-statement-timeout',
     description: 'A statement that holds a strong lock with no statement_timeout can block a table for as long as it runs.',
     category: 'transactions',
-    defaultSeverity: 'off',
+    defaultSeverity: 'warn',
+    preset: 'strict',
     fix: 'safe',
     messages: {
       missing: 'No statement_timeout is set before {{count}} statement(s) that hold strong locks: {{list}}. If one of them runs long, the table stays locked for as long as it runs.',
     },
     docs: {
-      what: 'Off by default. Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `statement_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET).',
+      what: 'In the strict preset. Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `statement_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET).',
       why: '`lock_timeout` bounds the wait for a lock; `statement_timeout` bounds how long the lock is then held. A rewrite or validation that turns out slower than expected on production data keeps every query on the table waiting until it ends; with a timeout it is cancelled, the transaction rolls back and the table is free again.',
       invalid: [
         { code: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n', fixed: "SET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n" },

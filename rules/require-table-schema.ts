@@ -30,11 +30,12 @@ export default defineRule({
     id: 'require-table-schema',
     description: 'Table names without a schema resolve through search_path, which differs between environments.',
     category: 'hygiene',
-    defaultSeverity: 'off',
+    defaultSeverity: 'warn',
+    preset: 'strict',
     fix: 'none',
     messages: { unqualified: 'Table {{table}} is not schema-qualified: it resolves through search_path at run time.' },
     docs: {
-      what: 'Off by default. Flags CREATE TABLE, ALTER TABLE, CREATE INDEX … ON, CREATE TRIGGER … ON, renames and DROP TABLE naming a table without its schema. Temporary tables are exempt.',
+      what: 'In the strict preset. Flags CREATE TABLE, ALTER TABLE, CREATE INDEX … ON, CREATE TRIGGER … ON, renames and DROP TABLE naming a table without its schema. Temporary tables are exempt.',
       why: 'An unqualified name is looked up along `search_path`, which can differ between the migration runner, a developer\'s psql and production roles; a table can then be created in, or altered in, the wrong schema. Projects that keep several schemas turn this on to make every migration say where it acts.',
       invalid: [{ code: 'CREATE TABLE invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric(12,2) NOT NULL);\n' }],
       valid: [

@@ -318,13 +318,20 @@ export interface FileResult {
 }
 
 /** The settings one lint run uses (from config and CLI flags). */
+/** A set of rules, as ESLint's shared configs (src/engine/presets.ts). */
+export type PresetName = 'recommended' | 'strict' | 'all';
+
 export interface LintSettings {
   pgVersion: number;
   largeTableRows: number;
   lockTimeoutValue: string;
+  /** Config `lockTimeoutMax` when set: a longer lock_timeout is reported. Unset, only values above 10s are. */
+  lockTimeoutMax?: string;
   assumeInTransaction?: boolean;
   includeDown?: boolean;
   frameworkOptions?: Record<string, Record<string, unknown>>;
+  /** The preset in use (default `recommended`): decides which rules are on, and the scope of some (prefer-bigint-over-int). */
+  preset?: PresetName;
 }
 
 /** What a framework offers to make a statement run outside a transaction, in its own terms. */

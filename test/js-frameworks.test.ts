@@ -15,7 +15,7 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
   },
   'knex/migrations/20240402110512_create_invoices.ts': { framework: 'knex', findings: [] },
   'knex/migrations/20240415081244_add_payments_created_at_index.ts': { framework: 'knex', findings: ['concurrent-index-invalid-leftover@6'] },
-  'typeorm/src/migrations/1712345678901-AddUserEmailIndex.ts': { framework: 'typeorm', findings: ['hold-access-exclusive-lock@7', 'require-lock-timeout@7', 'prefer-timestamptz@7', 'require-concurrent-index-creation@8'] },
+  'typeorm/src/migrations/1712345678901-AddUserEmailIndex.ts': { framework: 'typeorm', findings: ['hold-access-exclusive-lock@7', 'require-lock-timeout@7', 'require-concurrent-index-creation@8'] },
   'typeorm/src/migrations/1712400000000-AddPostAuthorForeignKey.ts': {
     framework: 'typeorm',
     findings: ['adding-foreign-key-constraint@5', 'require-lock-timeout@5', 'ban-concurrent-index-creation-in-transaction@12'],

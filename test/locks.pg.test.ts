@@ -387,3 +387,89 @@ describe('lock claims on a real PostgreSQL', () => {
     });
   }
 });
+
+// require-lock-timeout's message says what queues behind a lock request that waits: PostgreSQL grants a new request
+// only if it conflicts neither with the locks held nor with the requests already waiting. So behind a waiting
+// ACCESS EXCLUSIVE request every query queues; behind a waiting SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE request
+// writes queue and reads go on. Proved with a writer's transaction holding ROW EXCLUSIVE, the DDL's request waiting
+// behind it, and a third session asking NOWAIT for a read's and a write's lock.
+describe('what queues behind a waiting lock request (require-lock-timeout)', () => {
+  const WAITING: Array<[LockMode, boolean]> = [
+    ['AccessExclusiveLock', true],
+    ['ExclusiveLock', false],
+    ['ShareRowExclusiveLock', false],
+    ['ShareLock', false],
+  ];
+
+  async function granted(client: pg.Client, mode: LockMode): Promise<boolean> {
+    await client.query('BEGIN');
+    try {
+      await client.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE NOWAIT`);
+      return true;
+    } catch (e) {
+      expect(String(e)).toMatch(/could not obtain lock/);
+      return false;
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  }
+
+  for (const [mode, readsQueue] of WAITING) {
+    it(`a waiting ${lockLabel(mode)} request: writes queue, reads ${readsQueue ? 'queue too' : 'go on'}`, async () => {
+      await prepare({ name: 'queue', setup: ['CREATE TABLE q (id int)'], sql: '' });
+      const writer = await connect();
+      const third = await connect();
+      try {
+        await writer.query('BEGIN');
+        await writer.query('INSERT INTO q VALUES (1)');
+        await sessionA.query('BEGIN');
+        const waiting = sessionA.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE`);
+        // Until the request is in the queue (pg_locks shows it not granted).
+        for (;;) {
+          const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [pidA]);
+          if (rows[0].n > 0) break;
+        }
+        expect(await granted(third, 'AccessShareLock')).toBe(!readsQueue);
+        expect(await granted(third, 'RowExclusiveLock')).toBe(false);
+        await writer.query('ROLLBACK');
+        await waiting;
+        await sessionA.query('ROLLBACK');
+      } finally {
+        await writer.end().catch(() => undefined);
+        await third.end().catch(() => undefined);
+      }
+    });
+  }
+});
+
+// require-concurrent-reindex's message and blocks list: REINDEX TABLE takes only SHARE on the table, yet a plain
+// SELECT waits, because planning it locks every index of the table and REINDEX holds those ACCESS EXCLUSIVE.
+describe('REINDEX blocks plain SELECTs (require-concurrent-reindex)', () => {
+  for (const sql of ['REINDEX TABLE r', 'REINDEX INDEX r_v_idx']) {
+    it(`${sql}: a SELECT on the table waits for it`, async () => {
+      await prepare({ name: 'reindex-select', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
+      const effect = statementEffect(parseOne(sql), { pgVersion });
+      expect(effect.blocksReads).toBe(true);
+      const reader = await connect();
+      try {
+        const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        await sessionA.query('BEGIN');
+        await sessionA.query(sql);
+        const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
+        // The reader's request for the index is queued, not granted.
+        for (;;) {
+          const { rows } = await admin.query(
+            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND c.relname = 'r_v_idx'`,
+            [readerPid],
+          );
+          if (rows[0].n > 0) break;
+        }
+        await sessionA.query('ROLLBACK');
+        expect((await select).rows[0].count).toBe('0');
+      } finally {
+        await sessionA.query('ROLLBACK').catch(() => undefined);
+        await reader.end().catch(() => undefined);
+      }
+    });
+  }
+});

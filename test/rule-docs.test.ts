@@ -4,10 +4,9 @@ import { ALL_RULE_META, RULES } from '../rules/index.js';
 import { fixText, lintText } from '../src/engine/lint-text.js';
 import type { DocExample, Rule } from '../src/engine/rule.js';
 
-function opts(ex: DocExample, rule?: Rule) {
-  // A rule that is off by default is switched on for its own examples.
-  const severities = rule?.meta.defaultSeverity === 'off' ? { [rule.meta.id]: 'warn' as const } : undefined;
-  return { filename: ex.filename, tables: ex.tables, settings: ex.pgVersion ? { pgVersion: ex.pgVersion } : undefined, severities };
+function opts(ex: DocExample, _rule?: Rule) {
+  // Examples run under the `all` preset unless they name one: a rule's examples show its whole scope.
+  return { filename: ex.filename, tables: ex.tables, settings: { preset: ex.preset ?? 'all', ...(ex.pgVersion ? { pgVersion: ex.pgVersion } : {}) } };
 }
 
 // Doc examples are tests: every invalid example raises its rule, every valid one does not,

@@ -4,6 +4,7 @@ import { ENGINE_RULES } from '../rules/engine.js';
 import { RULES } from '../rules/index.js';
 import type { FixType } from '../src/engine/apply.js';
 import { fixText, lintText } from '../src/engine/lint-text.js';
+import type { PresetName } from '../src/engine/presets.js';
 
 /**
  * fixtures/rules/<rule-id>/ holds migrations written the way projects write them, and an expected.json:
@@ -18,6 +19,8 @@ interface Expectation {
   findings: Array<[number, number, string]>;
   fixed?: string;
   fixTypes?: FixType[];
+  /** The preset the file is linted under; default `all`, so a rule's fixtures show its whole scope. */
+  preset?: PresetName;
 }
 
 const ROOT = new URL('../fixtures/rules/', import.meta.url);
@@ -59,19 +62,18 @@ describe.each(folders)('%s', (rule) => {
 
   it.each(cases)('%s', async (file, exp) => {
     const text = read(rule, file);
-    // A rule that is off by default is switched on for its own fixtures.
-    const severities = RULES.find((r) => r.meta.id === rule)?.meta.defaultSeverity === 'off' ? { [rule]: 'warn' as const } : undefined;
-    const result = await lintText(text, { filename: file, tables: exp.tables, severities });
+    const settings = { preset: exp.preset ?? 'all' };
+    const result = await lintText(text, { filename: file, tables: exp.tables, settings });
     if (rule !== 'parse-error') expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
     const found = result.findings.filter((f) => f.ruleId === rule).map((f) => [f.loc.line, f.loc.column, f.ruleId]);
     expect(found).toEqual(exp.findings);
 
     if (exp.fixed === undefined) return;
-    const outcome = await fixText(text, { filename: file, tables: exp.tables, severities, rules: [rule], types: exp.fixTypes });
+    const outcome = await fixText(text, { filename: file, tables: exp.tables, settings, rules: [rule], types: exp.fixTypes });
     expect(outcome.rejected).toBeUndefined();
     expect(outcome.applied).toBeGreaterThan(0);
     expect(outcome.text).toBe(read(rule, exp.fixed));
-    const after = await lintText(outcome.text, { filename: file, tables: exp.tables, severities });
+    const after = await lintText(outcome.text, { filename: file, tables: exp.tables, settings });
     expect(after.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === rule)).toEqual([]);
   });
 });

@@ -163,7 +163,11 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     const effective: Settings = { ...session, ...local };
     ({ session, local } = applySettings(stmt, session, local, inTransaction !== null));
 
-    const locks: LockFact[] = effect.locks.map((l) => ({ ...l, blocks: blocksOf(l.mode) }));
+    const locks: LockFact[] = effect.locks.map((l) => {
+      const blocks = blocksOf(l.mode);
+      // REINDEX: planning a SELECT locks every index of the table, and those are held ACCESS EXCLUSIVE.
+      return { ...l, blocks: effect.blocksReads && !blocks.includes('SELECT') ? ['SELECT', ...blocks] : blocks };
+    });
     const tables = tablesTouched(locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locks, stmt.node?.relation?.relname);
 

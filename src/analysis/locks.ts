@@ -33,6 +33,11 @@ export interface StatementEffect {
   rewrite: boolean;
   /** Reads the whole table while holding its lock: validation (FK, CHECK, NOT NULL, partition bound), index build. */
   scan: boolean;
+  /**
+   * Plain SELECTs on the table wait too, whatever its lock mode lets through: REINDEX holds ACCESS EXCLUSIVE on the
+   * table's indexes, and planning any query on a table locks every index of it.
+   */
+  blocksReads?: boolean;
 }
 
 // ── the conflict table ──────────────────────────────────────────────────────────────────────────
@@ -140,6 +145,7 @@ class Effect {
   nonTransactional = false;
   rewrite = false;
   scan = false;
+  blocksReads = false;
 
   claim(relation: QualifiedName | undefined, mode: LockMode, on: On): void {
     if (!relation || !relation.name) return;
@@ -150,7 +156,7 @@ class Effect {
   }
 
   result(): StatementEffect {
-    return { locks: [...this.claims.values()], nonTransactional: this.nonTransactional, rewrite: this.rewrite, scan: this.scan };
+    return { locks: [...this.claims.values()], nonTransactional: this.nonTransactional, rewrite: this.rewrite, scan: this.scan, ...(this.blocksReads ? { blocksReads: true } : {}) };
   }
 }
 
@@ -406,7 +412,8 @@ function addColumn(effect: Effect, col: any, pgVersion: number, others: [Qualifi
         break;
       case 'CONSTR_FOREIGN':
         others.push([rangeVar(c.pktable), 'ShareRowExclusiveLock', 'table']);
-        effect.scan = true;
+        // A new column is all NULL: PostgreSQL skips the check (and marks the key valid) unless it has a DEFAULT.
+        if (hasDefault) effect.scan = true;
         break;
       default:
         break;
@@ -506,6 +513,7 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
         effect.nonTransactional = true; // SCHEMA, SYSTEM, DATABASE
       }
       if (concurrently) effect.nonTransactional = true;
+      else if (s.kind === 'REINDEX_OBJECT_INDEX' || s.kind === 'REINDEX_OBJECT_TABLE') effect.blocksReads = true;
       effect.scan = true;
       return;
     }

@@ -1,20 +1,22 @@
 import { createColors } from 'picocolors';
 import { ALL_RULE_META } from '../../rules/index.js';
 import { ruleDocsUrl } from '../docs-url.js';
+import { presetOf } from '../engine/presets.js';
 import type { RuleMeta } from '../engine/rule.js';
 
 export function findRule(id: string): RuleMeta | undefined {
   return ALL_RULE_META.find((m) => m.id === id);
 }
 
-/** `migralint rules`: every rule with its default severity and fix kind. */
+/** `migralint rules`: every rule with the preset that holds it, its severity there, and its fix kind. */
 export function listRules(color: boolean): string {
   const c = createColors(color);
   const width = Math.max(...ALL_RULE_META.map((m) => m.id.length));
   const lines = ALL_RULE_META.map((m) => {
+    const preset = presetOf(m).padEnd(11);
     const sev = m.defaultSeverity.padEnd(5);
     const fix = m.fix === 'safe' ? 'fix' : m.fix === 'suggestion' ? 'sugg' : '';
-    return `${c.bold(m.id.padEnd(width))}  ${sev}  ${fix.padEnd(4)}  ${m.description}`;
+    return `${c.bold(m.id.padEnd(width))}  ${preset}  ${sev}  ${fix.padEnd(4)}  ${m.description}`;
   });
   return `${lines.join('\n')}\n`;
 }
@@ -24,7 +26,7 @@ export function explainRule(meta: RuleMeta, color: boolean): string {
   const c = createColors(color);
   const out: string[] = [];
   out.push(c.bold(`${meta.id}`), `${meta.description}`, '');
-  out.push(`default: ${meta.defaultSeverity}   fix: ${meta.fix}${meta.sizeAware ? '   size-aware: silent on new and small tables, an error on large ones' : ''}`, '');
+  out.push(`preset: ${presetOf(meta)}   severity: ${meta.defaultSeverity}   fix: ${meta.fix}${meta.sizeAware ? '   size-aware: silent on new and small tables, an error on large ones' : ''}`, '');
   out.push(c.bold('What it does'), meta.docs.what, '', c.bold('Why is this bad?'), meta.docs.why, '');
   for (const ex of meta.docs.invalid) {
     out.push(c.bold(`Example${ex.title ? `: ${ex.title}` : ''}`), ...ex.code.trimEnd().split('\n').map((l) => `    ${c.red(l)}`), '');

@@ -57,8 +57,9 @@ export function settingsFromConfig(config: Config): LintSettings {
     ...DEFAULT_SETTINGS,
     ...(config.pgVersion !== undefined ? { pgVersion: config.pgVersion } : {}),
     ...(config.largeTableRows !== undefined ? { largeTableRows: config.largeTableRows } : {}),
-    ...(config.lockTimeoutMax !== undefined ? { lockTimeoutValue: config.lockTimeoutMax } : {}),
+    ...(config.lockTimeoutMax !== undefined ? { lockTimeoutValue: config.lockTimeoutMax, lockTimeoutMax: config.lockTimeoutMax } : {}),
     assumeInTransaction: config.assumeInTransaction,
+    ...(config.preset !== undefined ? { preset: config.preset } : {}),
     frameworkOptions: config.frameworkOptions,
   };
 }

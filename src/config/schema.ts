@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { PRESETS } from '../engine/presets.js';
 import { SEVERITIES } from './severities.js';
 
 const severity = z.enum(SEVERITIES);
@@ -16,6 +17,7 @@ const tableEntry = z
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
+    preset: z.enum(PRESETS).optional().describe('The rule set to start from: "recommended" (default), "strict" (adds the type-style and policy rules) or "all"; `rules` then adjusts single rules.'),
     rules: z.record(z.string(), ruleSetting).optional().describe('Rule id → "off" | "info" | "warn" | "error".'),
     pgVersion: z.number().int().min(9).max(19).optional().describe('The PostgreSQL major version migrations run on (default 15).'),
     include: z.array(z.string()).optional().describe('Globs (relative to the config file) of the files to lint; others are left out.'),
@@ -30,7 +32,7 @@ export const configSchema = z
     baseline: z.string().optional().describe('Migrations up to and including this name or version are deployed and not linted.'),
     startAfter: z.string().optional().describe('Alias of baseline.'),
     assumeInTransaction: z.boolean().optional().describe('Plain SQL files are run inside a transaction by the runner.'),
-    lockTimeoutMax: z.string().optional().describe('The lock_timeout the require-lock-timeout fix inserts (default "2s").'),
+    lockTimeoutMax: z.string().optional().describe('The value the require-lock-timeout fix inserts (default "2s"), and the longest lock_timeout it accepts (unset: 10s).'),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import type { AnalyzedStatement, FileResult, Finding, FrameworkId, SeverityName,
 import { statementHead } from './ast.js';
 import { ENGINE_RULE_IDS, RULES_BY_ID } from '../../rules/index.js';
 import { Fixer } from './fixer.js';
+import { presetSeverity, type PresetName } from './presets.js';
 import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
 import { applySuppressions } from './suppress.js';
 
@@ -38,8 +39,9 @@ export function withPending(options: LintOptions, readPending: (path: string) =>
   return { ...options, readFile: (p) => readPending(p) ?? options.readFile?.(p) };
 }
 
-export function severityOf(rule: Pick<Rule, 'meta'>, severities: Record<string, SeverityName> | undefined): SeverityName {
-  return severities?.[rule.meta.id] ?? rule.meta.defaultSeverity;
+/** A rule's severity: as configured (config `rules`, --rule), else its severity in the preset. */
+export function severityOf(rule: Pick<Rule, 'meta'>, severities: Record<string, SeverityName> | undefined, preset?: PresetName): SeverityName {
+  return severities?.[rule.meta.id] ?? presetSeverity(rule.meta, preset);
 }
 
 function format(template: string, data: Record<string, string | number> | undefined): string {
@@ -92,7 +94,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   }
 
   for (const rule of Object.values(RULES_BY_ID)) {
-    const severity = severityOf(rule, options.severities);
+    const severity = severityOf(rule, options.severities, settings.preset);
     if (severity === 'off') continue;
     const ctx: RuleContext = {
       unit,
@@ -143,6 +145,7 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
+  if (r.info) severity = 'info';
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);
   const span = r.span ?? r.statement?.span;

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { AnalyzedStatement, Fix, FrameworkId, LintSettings, MigrationUnit, SeverityName, Span, TableInfo } from '../types.js';
 import type { Fixer } from './fixer.js';
+import type { PresetName } from './presets.js';
 
 export type { LintSettings } from '../types.js';
 
@@ -17,6 +18,8 @@ export interface DocExample {
   /** Table sizes known for this example, as config `tables`. */
   tables?: Record<string, { rows?: number; bytes?: number; partitioned?: boolean }>;
   pgVersion?: number;
+  /** The preset the example is linted under; default `all`, so a rule's examples show its whole scope. */
+  preset?: PresetName;
   /** For invalid examples with a fix: the text after `--fix`, asserted by the doc tests. */
   fixed?: string;
 }
@@ -37,7 +40,10 @@ export interface RuleMeta {
   id: string;
   description: string;
   category: RuleCategory;
+  /** The rule's severity in the presets that hold it (see `preset`). */
   defaultSeverity: Exclude<SeverityName, 'off'> | 'off';
+  /** The smallest preset that switches the rule on: `recommended` (default), `strict` or `all`. */
+  preset?: PresetName;
   /** Declared once: a `safe` fix is applied by --fix; a `suggestion` only with --fix-type suggestion. */
   fix: 'safe' | 'suggestion' | 'none';
   /** Silent on new and small tables, an error on large ones. */
@@ -57,6 +63,8 @@ export interface Report {
   fix?: Fix | null;
   suggestions?: Fix[];
   help?: string;
+  /** The finding only adds to another rule's finding on the same hazard: reported as info, whatever the severity. */
+  info?: boolean;
 }
 
 export interface RuleContext {

@@ -37,7 +37,7 @@ function overridesSession(s: AnalyzedStatement, setting: string): boolean {
  */
 export function reportMissingTimeout(
   ctx: RuleContext,
-  o: { setting: 'lock_timeout' | 'statement_timeout'; value: string; offenders: AnalyzedStatement[]; help: string },
+  o: { setting: 'lock_timeout' | 'statement_timeout'; value: string; offenders: AnalyzedStatement[]; help: string; data?: Record<string, string> },
 ): void {
   const { offenders } = o;
   if (offenders.length === 0) return;
@@ -65,7 +65,7 @@ export function reportMissingTimeout(
   ctx.report({
     statement: first,
     messageId: 'missing',
-    data: { count: offenders.length, list: offenders.length > 5 ? `${list}; and ${offenders.length - 5} more` : list },
+    data: { ...o.data, count: offenders.length, list: offenders.length > 5 ? `${list}; and ${offenders.length - 5} more` : list },
     fix,
     help: o.help,
   });

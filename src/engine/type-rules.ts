@@ -9,7 +9,7 @@ import { displayName } from '../catalog/catalog.js';
 import { toFileSpan } from '../sql/statements.js';
 import type { AnalyzedStatement, Fix, Span } from '../types.js';
 import { columnSites, localColumnSites, tableFor, typeLabel, type ColumnSite, type TypeInfo } from './ast.js';
-import { defineRule, type Rule, type RuleMeta } from './rule.js';
+import { defineRule, type Rule, type RuleContext, type RuleMeta } from './rule.js';
 
 export interface TypeRuleSpec {
   meta: Omit<RuleMeta, 'category' | 'fix' | 'messages'> & { message: string };
@@ -21,6 +21,8 @@ export interface TypeRuleSpec {
   replacement(type: TypeInfo, site: ColumnSite, newTable: boolean): string | null;
   /** The help line of each finding. */
   help: string;
+  /** Narrows the rule to some columns under some presets (prefer-bigint-over-int: keys only in `recommended`). */
+  inScope?(site: ColumnSite, s: AnalyzedStatement, ctx: RuleContext): boolean;
 }
 
 export function defineTypeRule(spec: TypeRuleSpec): Rule {
@@ -28,12 +30,17 @@ export function defineTypeRule(spec: TypeRuleSpec): Rule {
   return defineRule({
     meta: { ...meta, category: 'hygiene', fix: 'safe', messages: { type: message } },
     check(ctx) {
+      const initial = isInitialMigration(ctx.statements);
       for (const s of ctx.statements) {
         if (s.kind !== 'CreateStmt' && s.kind !== 'AlterTableStmt') continue;
+        // An ORM's initial migration (Django CreateModel, Alembic op.create_table) is generated from the models:
+        // the type is chosen there, not in this file, and every table is new. Style findings on it are noise.
+        if (initial && s.item.kind === 'operation') continue;
         // Re-parse the statement for offsets only when one of its columns is of interest.
         if (!columnSites(s.kind, s.node).some((site) => spec.matches(site.type, site))) continue;
         for (const site of localColumnSites(s)) {
           if (!spec.matches(site.type, site)) continue;
+          if (spec.inScope && !spec.inScope(site, s, ctx)) continue;
           const newTable = site.how === 'create-table' || tableFor(s, site.table)?.sizeClass === 'new';
           const rewrite = rewriteFix(ctx.fixer.fileEdit.bind(ctx.fixer), s, site, spec, newTable);
           ctx.report({
@@ -48,6 +55,11 @@ export function defineTypeRule(spec: TypeRuleSpec): Rule {
       }
     },
   });
+}
+
+/** Every statement of the migration acts only on tables it creates: a project's first migration. */
+function isInitialMigration(statements: AnalyzedStatement[]): boolean {
+  return statements.length > 0 && statements.every((s) => s.kind === 'CreateStmt' || s.facts.tables.every((t) => t.sizeClass === 'new'));
 }
 
 type FileEdit = (s: AnalyzedStatement, e: { start: number; end: number; text: string }) => ReturnType<import('./fixer.js').Fixer['fileEdit']>;

@@ -1,6 +1,6 @@
 /**
  * migralint's ESLint plugin (`migralint/eslint`): the `migralint/sql` language for `.sql` migrations, one rule
- * per migralint rule for SQL and JS/TS migration files, and `configs.recommended`.
+ * per migralint rule for SQL and JS/TS migration files, and `configs.recommended`, `configs.strict`, `configs.all`.
  *
  * ESLint rules run synchronously, but PostgreSQL's parser (libpg-query, WASM) loads asynchronously. This ES
  * module therefore awaits the parser at top level: ESLint's `import()` of the plugin (flat config loading is
@@ -10,7 +10,8 @@
 import { migralintVersion } from '../version.js';
 import { loadParser } from '../sql/parse.js';
 import { sqlLanguage } from './language.js';
-import { eslintRules, recommendedRules } from './rules.js';
+import { PRESETS } from '../engine/presets.js';
+import { eslintRules, presetRules } from './rules.js';
 
 await loadParser();
 
@@ -23,12 +24,16 @@ const plugin = {
   configs: {} as Record<string, unknown>,
 };
 
-const sqlRules = recommendedRules;
-
-plugin.configs.recommended = [
-  { name: 'migralint/recommended/sql', files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', rules: sqlRules },
-  { name: 'migralint/recommended/js', files: MIGRATION_FILES, plugins: { migralint: plugin }, rules: recommendedRules },
-];
+// One config per preset. `settings.migralint.preset` tells the shared core which preset the rules come from, so
+// a rule whose scope differs between presets (prefer-bigint-over-int) reports what this config asks for.
+for (const preset of PRESETS) {
+  const rules = presetRules(preset);
+  const settings = { migralint: { preset } };
+  plugin.configs[preset] = [
+    { name: `migralint/${preset}/sql`, files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', rules, settings },
+    { name: `migralint/${preset}/js`, files: MIGRATION_FILES, plugins: { migralint: plugin }, rules, settings },
+  ];
+}
 
 export { sqlLanguage, eslintRules as rules };
 export default plugin;

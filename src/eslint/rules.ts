@@ -4,6 +4,7 @@ import { diskFileSystem } from '../disk.js';
 import { ruleDocsUrl } from '../docs-url.js';
 import { lintSource } from '../engine/lint.js';
 import { overlay } from '../fs.js';
+import { PRESETS, presetOf, presetSeverity, type PresetName } from '../engine/presets.js';
 import type { RuleMeta } from '../engine/rule.js';
 import type { Edit, FileResult, Finding } from '../types.js';
 import { ALL_RULE_META } from '../../rules/index.js';
@@ -14,6 +15,8 @@ export interface Context {
   filename: string;
   physicalFilename?: string;
   sourceCode: { text: string; ast: any };
+  /** ESLint's shared settings: `settings.migralint.preset` is set by the plugin's configs. */
+  settings?: { migralint?: { preset?: unknown } };
   report(descriptor: Record<string, unknown>): void;
 }
 
@@ -35,6 +38,10 @@ export function resultFor(context: Context): FileResult {
   const filePath = context.physicalFilename ?? context.filename;
   const found = configForFile(filePath);
   const options = lintOptionsFromConfig(found.config, found.dir, filePath);
+  // The ESLint config decides which rules show; its preset (set by configs.recommended / strict / all) also
+  // decides the scope of rules that differ between presets, over the migralint config's.
+  const preset = context.settings?.migralint?.preset;
+  if (typeof preset === 'string' && (PRESETS as readonly string[]).includes(preset)) options.settings = { ...options.settings, preset: preset as PresetName };
   const ast = sourceCode.ast;
   const hostAst = ast && ast.type === 'Program' && !ast.migralintSql ? ast : undefined;
   // The disk under the editor's text of this file, read afresh for each lint: a journal or .conf added since the
@@ -68,7 +75,7 @@ export function eslintRule(meta: RuleMeta) {
   return {
     meta: {
       type: meta.category === 'engine' ? ('problem' as const) : ('problem' as const),
-      docs: { description: meta.description, recommended: meta.defaultSeverity !== 'off', url: ruleDocsUrl(meta.id) },
+      docs: { description: meta.description, recommended: presetOf(meta) === 'recommended', url: ruleDocsUrl(meta.id) },
       ...(meta.fix === 'safe' ? { fixable: 'code' as const } : {}),
       hasSuggestions: meta.fix !== 'none',
       schema: [],
@@ -85,7 +92,15 @@ export function eslintRule(meta: RuleMeta) {
 
 export const eslintRules = Object.fromEntries(ALL_RULE_META.map((m) => [m.id, eslintRule(m)]));
 
-/** ESLint severities for `configs.recommended`: migralint's defaults (info shows as a warning). */
-export const recommendedRules: Record<string, 'error' | 'warn' | 'off'> = Object.fromEntries(
-  ALL_RULE_META.map((m) => [`migralint/${m.id}`, m.defaultSeverity === 'error' ? 'error' : m.defaultSeverity === 'off' ? 'off' : 'warn']),
-);
+/** ESLint severities for a preset's config: migralint's severities in that preset (info shows as a warning). */
+export function presetRules(preset: PresetName): Record<string, 'error' | 'warn' | 'off'> {
+  return Object.fromEntries(
+    ALL_RULE_META.map((m) => {
+      const severity = presetSeverity(m, preset);
+      return [`migralint/${m.id}`, severity === 'error' ? 'error' : severity === 'off' ? 'off' : 'warn'];
+    }),
+  );
+}
+
+/** ESLint severities for `configs.recommended`. */
+export const recommendedRules = presetRules('recommended');

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { presetSeverity } from '../engine/presets.js';
 import type { RuleMeta } from '../engine/rule.js';
 import { LineIndex } from '../sql/text.js';
 import type { Edit, FileResult, Finding, Fix } from '../types.js';
@@ -97,7 +98,7 @@ function sarifRule(meta: RuleMeta) {
     ...(meta.docs.fixSafety ? [`**Fix safety.** ${meta.docs.fixSafety}`] : []),
     ...(refs.length ? [`**References**\n\n${refs.map((r) => `- <${r}>`).join('\n')}`] : []),
   ].join('\n\n');
-  const enabled = meta.defaultSeverity !== 'off';
+  const enabled = presetSeverity(meta) !== 'off';
   return {
     id: meta.id,
     name: meta.id.replace(/(^|-)([a-z0-9])/g, (_, _d: string, c: string) => c.toUpperCase()),

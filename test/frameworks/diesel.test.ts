@@ -10,8 +10,8 @@ describe('Diesel', () => {
     const { unit } = extractFixture(`${M}/00000000000000_diesel_initial_setup/up.sql`);
     expect(unit.items.map((i) => i.exec)).toEqual([{ wrapped: true, reason: 'Diesel runs each migration in a transaction', oneQuery: true }]);
     expect((await lintFixture(`${M}/00000000000000_diesel_initial_setup/up.sql`)).findings).toEqual([]);
-    // No lock finding; only schema hygiene on the new table's column types.
-    expect(lined(await lintFixture(`${M}/2024-02-01-101500_create_posts/up.sql`))).toEqual([[2, 'prefer-bigint-over-int'], [2, 'prefer-identity']]);
+    // No lock finding; only the 32-bit primary key (type style is in the strict preset).
+    expect(lined(await lintFixture(`${M}/2024-02-01-101500_create_posts/up.sql`))).toEqual([[2, 'prefer-bigint-over-int']]);
   });
 
   it('metadata.toml run_in_transaction = false opts out', async () => {

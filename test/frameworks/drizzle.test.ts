@@ -52,8 +52,8 @@ describe('Drizzle', () => {
     expect(r.framework).toBe('drizzle');
     expect(lined(r)).toEqual([[1, 'ban-concurrent-index-creation-in-transaction']]);
     const init = await lintFixture('drizzle/api-v1/drizzle/20250601080000_init/migration.sql');
-    // No lock finding; only schema hygiene on the new tables' column types.
-    expect(lined(init)).toEqual([[2, 'prefer-bigint-over-int'], [2, 'prefer-identity'], [3, 'prefer-bigint-over-int']]);
+    // No lock finding; only the 32-bit primary key (type style is in the strict preset).
+    expect(lined(init)).toEqual([[2, 'prefer-bigint-over-int']]);
   });
 
   it('a malformed _journal.json is a framework-config warning naming the file; the default model is used', async () => {

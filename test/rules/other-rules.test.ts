@@ -46,7 +46,16 @@ describe('ban-unbatched-backfill', () => {
   it('an UPDATE before the DDL in the same transaction counts too', async () => {
     const f = await findingsOf(id, "BEGIN;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
     expect(f.map((x) => x.loc.line)).toEqual([2]);
-    expect(f[0]!.message).toContain('same transaction as ALTER TABLE on line 3');
+    expect(f[0]!.message).toBe(
+      'UPDATE on orders runs in the same transaction as ALTER TABLE on line 3, after it: every row the backfill changed stays locked against UPDATE and DELETE while ALTER TABLE waits for its ACCESS EXCLUSIVE lock, and until the transaction commits.',
+    );
+    // It does not claim the schema change's lock is held during the backfill: the DDL comes after it.
+    expect(f[0]!.message).not.toContain('held for the whole backfill');
+  });
+
+  it('with DDL both before and after, the lock of the one before is the one held through the backfill', async () => {
+    const f = await findingsOf(id, "BEGIN;\nCREATE INDEX orders_currency_idx ON orders (currency);\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
+    expect(f[0]!.message).toContain('same transaction as CREATE INDEX on line 2: the SHARE lock it takes is held for the whole backfill');
   });
 });
 
@@ -68,5 +77,24 @@ describe('require-statement-timeout fix placement', () => {
   it('goes before the offender when a RESET earlier in the file would undo a SET at the top', async () => {
     const sql = "SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n";
     expect(await proveFix(id, sql)).toBe("SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nSET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+  });
+});
+
+describe('ban-drop-column', () => {
+  it('reports once per statement, naming every column it drops', async () => {
+    const f = await findingsOf('ban-drop-column', 'ALTER TABLE orders DROP COLUMN IF EXISTS legacy_status, DROP COLUMN fax_number, DROP COLUMN telex;\nALTER TABLE customers DROP COLUMN fax;\n');
+    expect(f.map((x) => x.message)).toEqual([
+      'Dropping columns legacy_status, fax_number and telex of orders (a brief ACCESS EXCLUSIVE lock) deletes their data for good and breaks every running query that names them (SELECT *, ORMs that list every column, INSERTs that set them).',
+      'Dropping column fax of customers (a brief ACCESS EXCLUSIVE lock) deletes its data for good and breaks every running query that names it (SELECT *, ORMs that list every column, INSERTs that set it).',
+    ]);
+  });
+});
+
+describe('require-concurrent-reindex', () => {
+  it('says plain SELECTs wait too, in the message and in the blocks list of data.lock', async () => {
+    const [f] = await findingsOf('require-concurrent-reindex', 'REINDEX TABLE orders;\n');
+    expect(f!.message).toContain('plain SELECTs on the table wait too, because planning any query on a table locks all its indexes');
+    expect(f!.data?.lock?.mode).toBe('SHARE');
+    expect(f!.data?.lock?.blocks[0]).toBe('SELECT');
   });
 });

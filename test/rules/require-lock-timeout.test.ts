@@ -30,3 +30,34 @@ describe('require-lock-timeout fix and one-query chunks', () => {
     expect(fixed.text).toBe("-- add a note column\nSET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\n");
   });
 });
+
+describe('require-lock-timeout messages', () => {
+  const ids = (r: { findings: Array<{ ruleId: string; message: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout').map((f) => f.message);
+
+  it('says which queries queue: everything behind ACCESS EXCLUSIVE, only writes behind SHARE', async () => {
+    const [ael] = ids(await lintText('ALTER TABLE orders ADD COLUMN note text;\n'));
+    expect(ael).toContain('every query on orders, reads included, queues behind it.');
+    const [share] = ids(await lintText('CREATE INDEX orders_placed_idx ON orders (placed_at);\n'));
+    expect(share).toContain('writes to orders queue behind it while reads go on.');
+    const [both] = ids(await lintText('ALTER TABLE customers ADD COLUMN tier text;\nCREATE INDEX orders_placed_idx ON orders (placed_at);\n'));
+    expect(both).toContain('every query on customers, reads included, queues behind it; writes to orders queue behind it while reads go on.');
+  });
+
+  it("catches a new table's foreign key to an existing table, which locks the existing one", async () => {
+    const [m] = ids(await lintText('CREATE TABLE refunds (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));\n'));
+    expect(m).toContain('CREATE TABLE on orders (line 1, SHARE ROW EXCLUSIVE)');
+    expect(m).toContain('writes to orders queue behind it while reads go on');
+    expect(ids(await lintText('CREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\n'))).toEqual([]);
+  });
+
+  it('flags a lock_timeout above lockTimeoutMax (10s when unset), and not one within it', async () => {
+    const [m] = ids(await lintText("SET lock_timeout = '1h';\nALTER TABLE orders ADD COLUMN note text;\n"));
+    expect(m).toBe(
+      'lock_timeout is 1h before 1 statement(s) that take strong locks: ALTER TABLE on orders (line 2). That is above the longest accepted (10s, config lockTimeoutMax): while such a statement waits for its lock, every query on orders, reads included, queues behind it for up to 1h.',
+    );
+    expect(ids(await lintText("SET lock_timeout = 1500;\nALTER TABLE orders ADD COLUMN note text;\n"))).toEqual([]);
+    expect(ids(await lintText("SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n"))).toEqual([]);
+    expect(ids(await lintText("SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n", { settings: { lockTimeoutMax: '3s' } }))).toHaveLength(1);
+    expect(ids(await lintText("SET lock_timeout = '2min';\nALTER TABLE orders ADD COLUMN note text;\n"))).toHaveLength(1);
+  });
+});
