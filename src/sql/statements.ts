@@ -83,6 +83,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           itemIndex,
           chunkSpan: s.span,
           chunkSpanWithSemicolon: s.spanWithSemicolon,
+          locate: s.locate,
           span,
           loc: lines.loc(span),
         });
@@ -103,6 +104,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           itemIndex,
           chunkSpan: s.span,
           chunkSpanWithSemicolon: s.spanWithSemicolon,
+          locate: s.locate,
           span: item.span,
           loc: lines.loc(item.span),
         });
