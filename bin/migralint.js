@@ -19,9 +19,12 @@ function fewFiles(args) {
 }
 
 const args = process.argv.slice(2);
-if (fewFiles(args)) v8.setFlagsFromString('--liftoff-only');
-// Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI.
-import('libpg-query').catch(() => {});
+if (fewFiles(args)) {
+  v8.setFlagsFromString('--liftoff-only');
+  // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
+  // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
+  import('libpg-query').catch(() => {});
+}
 const { main } = await import('../dist/cli.js');
 
 main(args).then(

@@ -9,9 +9,22 @@ import type { FrameworkId } from '../types.js';
  */
 const existsCache = new Map<string, boolean>();
 const textCache = new Map<string, string | null>();
+let consulted: ((path: string) => void) | undefined;
+
+/** Calls `record` with every file path detection and the adapters consult while `fn` runs (the lint cache's dependencies). */
+export function recordConsulted<T>(record: (path: string) => void, fn: () => T): T {
+  const outer = consulted;
+  consulted = record;
+  try {
+    return fn();
+  } finally {
+    consulted = outer;
+  }
+}
 
 /** fs.existsSync, cached for the process (migration folders do not change during a run). */
 export function cachedExists(p: string): boolean {
+  consulted?.(p);
   let v = existsCache.get(p);
   if (v === undefined) {
     v = existsSync(p);
@@ -22,6 +35,7 @@ export function cachedExists(p: string): boolean {
 
 /** A sibling file's text (journal, metadata.toml, .conf), cached; null when it does not exist or cannot be read. */
 export function readSibling(p: string): string | null {
+  consulted?.(p);
   if (textCache.has(p)) return textCache.get(p)!;
   let text: string | null = null;
   try {
