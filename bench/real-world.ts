@@ -9,6 +9,8 @@ import path from 'node:path';
 
 export interface Timed {
   ms: number;
+  /** User + system CPU time (from /usr/bin/time): less sensitive than wall time to a busy machine. */
+  cpuMs?: number;
   rssMB?: number;
   code: number | null;
 }
@@ -18,13 +20,13 @@ const hasTime = existsSync('/usr/bin/time');
 /** Runs a command (wall time measured here; peak RSS from /usr/bin/time when present). */
 export function timeCommand(cmd: string, args: string[], cwd?: string): Timed {
   const file = hasTime ? '/usr/bin/time' : cmd;
-  const argv = hasTime ? ['-f', '%M', cmd, ...args] : args;
+  const argv = hasTime ? ['-f', '%M %U %S', cmd, ...args] : args;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 1 << 30, cwd });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const kb = hasTime ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  const [kb, user, sys] = hasTime ? r.stderr.trim().split('\n').pop()!.split(' ').map(Number) : [NaN, NaN, NaN];
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} … exited ${r.status}: ${r.stderr.slice(0, 500)}`);
-  return { ms, rssMB: Number.isFinite(kb) ? kb / 1024 : undefined, code: r.status };
+  return { ms, cpuMs: Number.isFinite(user! + sys!) ? (user! + sys!) * 1000 : undefined, rssMB: Number.isFinite(kb) ? kb! / 1024 : undefined, code: r.status };
 }
 
 export function median(xs: number[]): number {
@@ -93,17 +95,24 @@ export function compareOnFiles(label: string, files: string[], o: RealBenchOptio
     if (o.cache) warm.push(ml(['--cache-location', cacheDir]));
     if (squawk) sq.push(timeCommand(squawk, ['--reporter', 'json', ...files]));
   }
-  const line = (name: string, ts: Timed[]) => {
+  const line = (name: string, ts: Timed[]): [number, number] => {
     const ms = median(ts.map((t) => t.ms));
+    const cpu = median(ts.map((t) => t.cpuMs ?? NaN));
     const rss = median(ts.map((t) => t.rssMB ?? NaN));
-    console.log(`  ${name.padEnd(18)} median ${secs(ms)} s (min ${secs(Math.min(...ts.map((t) => t.ms)))}, max ${secs(Math.max(...ts.map((t) => t.ms)))}), ${(bytes / 1e6 / (ms / 1000)).toFixed(2)} MB/s, peak RSS ${Number.isNaN(rss) ? 'n/a' : `${rss.toFixed(0)} MB`}`);
-    return ms;
+    console.log(
+      `  ${name.padEnd(16)} wall median ${secs(ms)} s (min ${secs(Math.min(...ts.map((t) => t.ms)))}, max ${secs(Math.max(...ts.map((t) => t.ms)))}), cpu median ${Number.isNaN(cpu) ? 'n/a' : `${secs(cpu)} s`}, ${(bytes / 1e6 / (ms / 1000)).toFixed(2)} MB/s wall, peak RSS ${Number.isNaN(rss) ? 'n/a' : `${rss.toFixed(0)} MB`}`,
+    );
+    return [ms, cpu];
   };
   console.log(`${label}: ${files.length} SQL files, ${mb(bytes)} MB, ${o.runs} runs each, interleaved`);
   const c = line('migralint cold', cold);
-  const w = o.cache ? line('migralint warm', warm) : NaN;
-  const s = squawk ? line('squawk 2.66.0', sq) : NaN;
-  if (squawk) console.log(`  ratio migralint/squawk: cold ${(c / s).toFixed(2)} (target ≤ 1.0)${o.cache ? `, warm ${(w / s).toFixed(2)} (target ≤ 0.2)` : ''}`);
+  const w = o.cache ? line('migralint warm', warm) : [NaN, NaN];
+  const s = squawk ? line('squawk 2.66.0', sq) : [NaN, NaN];
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  if (squawk) {
+    console.log(`  ratio migralint/squawk, wall: cold ${ratio(c[0], s[0])} (target ≤ 1.0)${o.cache ? `, warm ${ratio(w[0]!, s[0])} (target ≤ 0.2)` : ''}`);
+    console.log(`  ratio migralint/squawk, cpu:  cold ${ratio(c[1], s[1])}${o.cache ? `, warm ${ratio(w[1]!, s[1])}` : ''}`);
+  }
 }
 
 /** The real-world set copied 1×, 4× and 16×: wall time and peak RSS should grow linearly (cold, no cache). */
@@ -119,10 +128,11 @@ export function scaling(source: string, o: RealBenchOptions): void {
     const ts: Timed[] = [];
     for (let i = 0; i < o.runs; i++) ts.push(timeCommand(process.execPath, [o.bin, dir, '--format', 'json', ...(o.cache ? ['--no-cache'] : [])]));
     const ms = median(ts.map((t) => t.ms));
+    const cpu = median(ts.map((t) => t.cpuMs ?? NaN));
     const rss = Math.max(...ts.map((t) => t.rssMB ?? NaN));
-    base ??= ms / n;
+    base ??= cpu / n;
     console.log(
-      `  ${`${n}×`.padEnd(4)} ${String(files.length).padStart(5)} files, ${mb(bytes).padStart(6)} MB: median ${secs(ms)} s, ${(ms / n).toFixed(0)} ms per copy (${((ms / n / base) * 100).toFixed(0)}% of 1×), ${(bytes / 1e6 / (ms / 1000)).toFixed(2)} MB/s, peak RSS ${Number.isNaN(rss) ? 'n/a' : `${rss.toFixed(0)} MB`}`,
+      `  ${`${n}×`.padEnd(4)} ${String(files.length).padStart(5)} files, ${mb(bytes).padStart(6)} MB: wall median ${secs(ms)} s, cpu median ${secs(cpu)} s = ${(cpu / n).toFixed(0)} ms per copy (${((cpu / n / base) * 100).toFixed(0)}% of 1×), peak RSS ${Number.isNaN(rss) ? 'n/a' : `${rss.toFixed(0)} MB`}`,
     );
   }
 }
@@ -131,14 +141,17 @@ export function scaling(source: string, o: RealBenchOptions): void {
 export function oneFile(o: RealBenchOptions): void {
   const one = path.join(o.work, 'one.sql');
   writeFileSync(one, 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
-  const nodeMs: number[] = [];
-  const mlMs: number[] = [];
+  const node: Timed[] = [];
+  const ml: Timed[] = [];
   const runs = Math.max(o.runs, 7);
   for (let i = 0; i < runs; i++) {
-    nodeMs.push(timeCommand(process.execPath, ['-e', '0']).ms);
-    mlMs.push(timeCommand(process.execPath, [o.bin, one, '--format', 'json', ...(o.cache ? ['--no-cache'] : [])]).ms);
+    node.push(timeCommand(process.execPath, ['-e', '0']));
+    ml.push(timeCommand(process.execPath, [o.bin, one, '--format', 'json', ...(o.cache ? ['--no-cache'] : [])]));
   }
-  const n = median(nodeMs);
-  const m = median(mlMs);
-  console.log(`one file: migralint median ${m.toFixed(0)} ms, node -e 0 median ${n.toFixed(0)} ms: migralint adds ${(m - n).toFixed(0)} ms (target ≤ 60), ${runs} runs each, interleaved`);
+  const n = median(node.map((t) => t.ms));
+  const m = median(ml.map((t) => t.ms));
+  const nc = median(node.map((t) => t.cpuMs ?? NaN));
+  const mc = median(ml.map((t) => t.cpuMs ?? NaN));
+  console.log(`one file (${runs} runs each, interleaved): migralint wall median ${m.toFixed(0)} ms, node -e 0 ${n.toFixed(0)} ms: migralint adds ${(m - n).toFixed(0)} ms (target ≤ 60)`);
+  console.log(`  cpu: migralint ${mc.toFixed(0)} ms, node -e 0 ${nc.toFixed(0)} ms: migralint adds ${(mc - nc).toFixed(0)} ms`);
 }

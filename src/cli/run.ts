@@ -21,7 +21,7 @@ import { selectFiles } from './select.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache } from './cache.js';
-import { recordConsulted } from '../sources/detect.js';
+import { lintInWorkers, lintRecording, workerCount, type Miss } from './parallel.js';
 
 export interface LintRun {
   paths: string[];
@@ -198,6 +198,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const cache = run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd))) : undefined;
   const version = migralintVersion() ?? 'unknown';
   let parsersFor: string[] = [];
+  const misses: Miss[] = [];
   let parsersLoaded: Promise<void> | undefined;
   const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array): Promise<void> => {
     const { options, cacheParts } = await setups.forFile(source.path);
@@ -208,31 +209,29 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       linted++;
       return;
     }
+    if (!run.fix && !run.fixDryRun) {
+      // Linted after the walk, all together: in this thread or, when the work is large, in worker threads.
+      misses.push({ slot: results.length, source, options, key });
+      results.push(undefined as unknown as FileResult);
+      linted++;
+      return;
+    }
     await (parsersLoaded ??= loadParsersFor(parsersFor));
-    if (cache && key) {
-      const consulted: string[] = [];
-      const record = (p: string) => void consulted.push(p);
-      // The adapters ask options.readFile before reading a sibling from disk: that names the file too.
-      const result = recordConsulted(record, () => lintSource(source, { ...options, readFile: (p) => (record(p), undefined) }));
-      cache.set(key, consulted, result);
-      results.push(result);
-    } else if (run.fix || run.fixDryRun) {
-      const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
-      if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
-      // The migration, then the other files its fixes write (a framework's metadata beside it).
-      const changes = [
-        { path: source.path, before: source.text, after: outcome.text, bom: source.bom },
-        ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false })),
-      ].filter((c) => c.after !== c.before);
-      for (const c of changes) {
-        if (run.fixDryRun || !writeBack) {
-          const { createTwoFilesPatch } = await import('diff');
-          const shown = path.isAbsolute(c.path) ? path.relative(run.cwd, c.path) : c.path;
-          diffs.push(createTwoFilesPatch(shown, shown, c.before, c.after, '', '', { context: 3 }));
-        } else writeAtomically(c.path, c.after, c.bom);
-      }
-      results.push(outcome.result);
-    } else results.push(lintSource(source, options));
+    const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
+    if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
+    // The migration, then the other files its fixes write (a framework's metadata beside it).
+    const changes = [
+      { path: source.path, before: source.text, after: outcome.text, bom: source.bom },
+      ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false })),
+    ].filter((c) => c.after !== c.before);
+    for (const c of changes) {
+      if (run.fixDryRun || !writeBack) {
+        const { createTwoFilesPatch } = await import('diff');
+        const shown = path.isAbsolute(c.path) ? path.relative(run.cwd, c.path) : c.path;
+        diffs.push(createTwoFilesPatch(shown, shown, c.before, c.after, '', '', { context: 3 }));
+      } else writeAtomically(c.path, c.after, c.bom);
+    }
+    results.push(outcome.result);
     linted++;
   };
 
@@ -269,6 +268,16 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
   }
 
+  if (misses.length) {
+    const workers = workerCount(misses, run.env ?? process.env);
+    const done = workers > 1 ? await lintInWorkers(misses, workers, parsersFor) : undefined;
+    if (!done) await (parsersLoaded ??= loadParsersFor(parsersFor));
+    misses.forEach((m, i) => {
+      const { result, consulted } = done?.[i] ?? lintRecording(m.source, m.options);
+      if (cache && m.key) cache.set(m.key, consulted, result);
+      results[m.slot] = result;
+    });
+  }
   const cacheProblem = cache?.save();
   if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
   for (const r of results) {
