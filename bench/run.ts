@@ -1,12 +1,16 @@
-// npm run bench: end-to-end speed of the built CLI on generated corpora (not a test: numbers, not pass/fail).
+// npm run bench: end-to-end speed of the built CLI (not a test: numbers, not pass/fail). First the real-world
+// comparison with Squawk (bench/real-world.ts), then generated corpora per language.
+// BENCH_RUNS=n sets the runs per figure (median reported); MIGRALINT_BENCH_REAL=<folder> adds a larger local set
+// of real migrations (every .sql file under it) to the comparison.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeJsCorpus } from './js-corpus.js';
 import { writePythonCorpus } from './python-corpus.js';
 import { writeSqlCorpus } from './sql-corpus.js';
+import { compareOnFiles, installSquawk, oneFile, scaling, sqlFiles } from './real-world.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'migralint.js');
@@ -39,7 +43,20 @@ function report(name: string, stats: { files: number; statements: number; bytes:
   );
 }
 
-console.log(`migralint bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+console.log(`migralint bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}`);
+
+const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
+const real = { root, bin, work, runs: Number(process.env.BENCH_RUNS) || 5, cache: help.includes('--cache-location') };
+const squawk = installSquawk();
+if (squawk.error) console.log(`squawk: not available (${squawk.error}); migralint figures only`);
+const realDir = path.join(root, 'bench', 'real');
+compareOnFiles('real-world (bench/real)', sqlFiles(realDir), real, squawk.bin);
+const extra = process.env.MIGRALINT_BENCH_REAL;
+if (extra) compareOnFiles(`real-world (${extra})`, sqlFiles(path.resolve(extra)), real, squawk.bin);
+oneFile(real);
+scaling(realDir, real);
+if (process.env.BENCH_QUICK) process.exit(0);
+
 const sqlDir = path.join(work, 'sql');
 const sql = writeSqlCorpus(sqlDir);
 report('sql', sql, timeCli([sqlDir, '--format', 'json', '--output-file', path.join(work, 'sql.json')]));
@@ -59,11 +76,3 @@ if (es.status === 0) {
   const r = JSON.parse(es.stdout.trim().split('\n').pop()!);
   console.log(`eslint     re-lint of a ${r.lines}-line migration after an edit, warm: median ${r.medianMs.toFixed(1)} ms, p90 ${r.p90Ms.toFixed(1)} ms`);
 } else console.log(`eslint     failed: ${es.stderr.slice(0, 500)}`);
-
-// One file, process start to exit: the pre-commit case. Median of 7.
-const one = path.join(work, 'one.sql');
-writeFileSync(one, 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
-const times: number[] = [];
-for (let i = 0; i < 7; i++) times.push(timeCli([one, '--format', 'json']).ms);
-times.sort((a, b) => a - b);
-console.log(`one file   process start to exit: median ${times[3]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times[6]!.toFixed(0)})`);

@@ -6,11 +6,35 @@ import type { Span } from '../src/types.js';
 const MAX = 63; // NAMEDATALEN - 1
 const RUNS = /"(?:[^"]|"")*"|[\p{L}\p{N}_$]+/gu;
 
+/**
+ * True when the text could hold a name over 63 bytes: a non-ASCII character, 64 ASCII name characters in a row,
+ * or 64 characters after a `"` without a lone `"` (doubled `""` stay inside a quoted name). One pass, no regex.
+ */
+function mayHoldLongRun(sql: string): boolean {
+  let word = 0;
+  let quoted = -1;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (c >= 0x80) return true;
+    const isWord = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+    word = isWord ? word + 1 : 0;
+    if (word > MAX) return true;
+    if (c === 34) {
+      if (sql.charCodeAt(i + 1) === 34) {
+        i++;
+        quoted = quoted >= 0 ? quoted + 2 : 0;
+      } else quoted = 0;
+    } else if (quoted >= 0) quoted++;
+    if (quoted > MAX) return true;
+  }
+  return false;
+}
+
 /** Whether any word or quoted name in the text is over 63 bytes: only then is the statement scanned. */
 function hasLongRun(sql: string): boolean {
-  // Cheap first: an ASCII name needs 64 characters; only non-ASCII text or quoted names need the careful count.
-  // eslint-disable-next-line no-control-regex
-  if (!/[\w$]{64}|[^\x00-\x7f]|"[^"]{16}/.test(sql)) return false;
+  // Cheap first, in one pass: an ASCII name needs 64 characters; only non-ASCII text or quoted names need the
+  // careful count.
+  if (!mayHoldLongRun(sql)) return false;
   for (const m of sql.matchAll(RUNS)) {
     if (m[0].length > 16 && Buffer.byteLength(m[0], 'utf8') > MAX) return true;
   }

@@ -182,6 +182,8 @@ export interface Statement {
   chunkSpan: Span;
   /** The same, through the `;` that ends it when there is one. */
   chunkSpanWithSemicolon: Span;
+  /** A node location in `node` (PostgreSQL's byte offset) as a UTF-16 offset into the chunk; absent on statements built by hand. */
+  locate?: (byteLocation: number) => number;
   /** Span in the file. For operations: the call. */
   span: Span;
   loc: Loc;

@@ -118,7 +118,7 @@ describe('reserved-word names in ORM operations', () => {
     expect(lines(r, 'renaming-table')).toEqual([13]);
     expect(lines(r, 'require-concurrent-index-creation')).toEqual([22]);
     expect(lines(r, 'ban-drop-column')).toEqual([26]);
-    expect(r.findings.find((f) => f.ruleId === 'ban-drop-column')!.message).toContain('"group"."user"');
+    expect(r.findings.find((f) => f.ruleId === 'ban-drop-column')!.message).toContain('column "user" of "group"');
   });
 
   it('Knex: alterTable("user") with an "order" column, index and foreign key', async () => {

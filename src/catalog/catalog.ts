@@ -58,6 +58,13 @@ export function displayName(rel: QualifiedName): string {
   return quoteQualified(rel.name, rel.schema);
 }
 
+export interface CatalogData {
+  tables: Array<[string, TableStats]>;
+  invalid: string[];
+  serverVersion?: string;
+  sources: string[];
+}
+
 /** Table sizes from every source, strongest first: live database / stats snapshot, then config. */
 export class Catalog {
   private readonly tables = new Map<string, TableStats>();
@@ -97,6 +104,25 @@ export class Catalog {
     for (const ix of snapshot.invalidIndexes ?? []) this.invalid.add(tableKey({ schema: ix.schema, name: ix.name }));
     this.serverVersion = snapshot.serverVersion;
     this.sources.unshift(source);
+  }
+
+  /** Everything it holds as plain data (to hand to a worker thread); Catalog.fromData restores it. */
+  toData(): CatalogData {
+    return { tables: [...this.tables], invalid: [...this.invalid], serverVersion: this.serverVersion, sources: [...this.sources] };
+  }
+
+  static fromData(data: CatalogData): Catalog {
+    const c = new Catalog();
+    for (const [k, v] of data.tables) c.tables.set(k, v);
+    for (const k of data.invalid) c.invalid.add(k);
+    c.serverVersion = data.serverVersion;
+    c.sources = [...data.sources];
+    return c;
+  }
+
+  /** Every size fact as one string: equal fingerprints, equal answers (the lint cache keys on it). */
+  fingerprint(): string {
+    return JSON.stringify([[...this.tables].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), [...this.invalid].sort(), this.serverVersion ?? null, this.sources]);
   }
 
   lookup(rel: QualifiedName): TableStats | undefined {

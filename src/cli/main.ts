@@ -55,6 +55,8 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
           .option('database-url', { type: 'string', describe: 'Read table sizes from this database, read-only (or MIGRALINT_DATABASE_URL)' })
           .option('stats', { type: 'string', describe: 'Read table sizes from a snapshot written by `migralint stats`' })
           .option('stats-optional', { type: 'boolean', describe: 'If the database or snapshot cannot be read, warn and lint without sizes' })
+          .option('cache', { type: 'boolean', default: true, describe: 'Reuse results of unchanged files from earlier runs; --no-cache turns it off' })
+          .option('cache-location', { type: 'string', describe: 'Directory of the cache (default node_modules/.cache/migralint)' })
           .conflicts('changed-since', 'staged'),
       async (args) => {
         code = await runLint(
@@ -81,6 +83,8 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             databaseUrl: args['database-url'],
             stats: args.stats,
             statsOptional: args['stats-optional'],
+            cache: args.cache,
+            cacheLocation: args['cache-location'],
           },
           io,
         );

@@ -16,6 +16,11 @@ export function decodeSource(path: string, bytes: Uint8Array): SourceFile {
 }
 
 export function readSource(path: string): SourceFile {
+  return readSourceAndBytes(path).source;
+}
+
+/** The file decoded, and its bytes as read (the lint cache hashes those). */
+export function readSourceAndBytes(path: string): { source: SourceFile; bytes: Buffer } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -24,5 +29,5 @@ export function readSource(path: string): SourceFile {
     const why = code === 'ENOENT' ? 'no such file (did it vanish during the run?)' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
     throw new InputError(`${path}: cannot read: ${why}`);
   }
-  return decodeSource(path, bytes);
+  return { source: decodeSource(path, bytes), bytes };
 }

@@ -1,4 +1,6 @@
-import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
 import { Catalog } from '../catalog/catalog.js';
@@ -15,10 +17,12 @@ import { knownFrameworks } from '../sources/index.js';
 import { loadParsersFor } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
 import { discover } from './discover.js';
-import { decodeSource, InputError, readSource } from './read.js';
+import { decodeSource, InputError, readSourceAndBytes } from './read.js';
 import { selectFiles } from './select.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
+import { cacheKey, LintCache } from './cache.js';
+import { lintInWorkers, lintRecording, workerCount, type Miss } from './parallel.js';
 
 export interface LintRun {
   paths: string[];
@@ -43,6 +47,10 @@ export interface LintRun {
   databaseUrl?: string;
   stats?: string;
   statsOptional?: boolean;
+  /** The lint cache: on unless false (the CLI default is on; the programmatic default too). */
+  cache?: boolean;
+  /** The cache's directory (default: node_modules/.cache/migralint under cwd, see defaultCacheDir). */
+  cacheLocation?: string;
   /** Environment (GITHUB_ACTIONS, MIGRALINT_DATABASE_URL); default process.env. */
   env?: Record<string, string | undefined>;
 }
@@ -76,11 +84,13 @@ function checkFramework(name: string, where: string): FrameworkId {
 
 interface FileSetup {
   options: LintOptions;
+  /** Everything in the options a result depends on, for the cache key. */
+  cacheParts: { options: unknown; sizes: string };
 }
 
 /** Per config file: settings, severities and the table catalog, built once. */
 class Setups {
-  private readonly byConfig = new Map<string, Promise<{ loaded: LoadedConfig; base: Omit<LintOptions, 'framework'> }>>();
+  private readonly byConfig = new Map<string, Promise<{ loaded: LoadedConfig; base: Omit<LintOptions, 'framework'>; sizes: string }>>();
 
   constructor(
     private readonly resolver: ConfigResolver,
@@ -114,18 +124,31 @@ class Setups {
         );
         if (sizes) catalog.addSnapshot(sizes.snapshot, sizes.source);
         catalog.addConfig(c.tables, c.largeTables);
-        return { loaded, base: { settings, severities: { ...severities, ...this.cliSeverities }, catalog } };
+        return { loaded, base: { settings, severities: { ...severities, ...this.cliSeverities }, catalog }, sizes: catalog.fingerprint() };
       });
       this.byConfig.set(key, entry);
     }
-    const { base } = await entry;
-    return { options: { ...base, framework: this.frameworkFor(file, loaded) } };
+    const { base, sizes } = await entry;
+    const framework = this.frameworkFor(file, loaded);
+    return { options: { ...base, framework }, cacheParts: { options: { settings: base.settings, severities: base.severities, framework: framework ?? null }, sizes } };
   }
 
   private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
     if (this.run.framework) return checkFramework(this.run.framework, '--framework');
     return frameworkFromConfig(loaded.config, loaded.dir, path.resolve(this.run.cwd, file));
   }
+}
+
+/**
+ * Where the cache lives unless --cache-location says: node_modules/.cache/migralint when the project has a
+ * node_modules folder (the usual place for tools' caches), else the user's cache directory, one folder per project.
+ */
+export function defaultCacheDir(cwd: string): string {
+  const local = path.join(cwd, 'node_modules');
+  if (existsSync(local)) return path.join(local, '.cache', 'migralint');
+  const home = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const project = createHash('sha256').update(path.resolve(cwd)).digest('hex').slice(0, 16);
+  return path.join(home, 'migralint', project);
 }
 
 function readIfExists(file: string): string {
@@ -174,35 +197,55 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
 
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
   const disk = diskFileSystem();
-  const lintOne = async (source: SourceFile, writeBack: boolean): Promise<void> => {
-    const options = { ...(await setups.forFile(source.path)).options, fs: disk };
-    if (run.fix || run.fixDryRun) {
-      const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
-      if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
-      // The migration, then the other files its fixes write (a framework's metadata beside it).
-      const changes = [
-        { path: source.path, before: source.text, after: outcome.text, bom: source.bom },
-        ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false })),
-      ].filter((c) => c.after !== c.before);
-      for (const c of changes) {
-        if (run.fixDryRun || !writeBack) {
-          const { createTwoFilesPatch } = await import('diff');
-          const shown = path.isAbsolute(c.path) ? path.relative(run.cwd, c.path) : c.path;
-          diffs.push(createTwoFilesPatch(shown, shown, c.before, c.after, '', '', { context: 3 }));
-        } else {
-          writeAtomically(c.path, c.after, c.bom);
-          disk.forget(c.path);
-        }
+  // The cache serves plain lint runs over files on disk; --fix and stdin always run the pipeline.
+  const cache = run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd))) : undefined;
+  const version = migralintVersion() ?? 'unknown';
+  let parsersFor: string[] = [];
+  const misses: Miss[] = [];
+  let parsersLoaded: Promise<void> | undefined;
+  const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array): Promise<void> => {
+    const { options: configured, cacheParts } = await setups.forFile(source.path);
+    const options = { ...configured, fs: disk };
+    const key = cache && bytes ? cacheKey({ version, path: `${path.resolve(run.cwd)}\0${source.path}`, bytes, ...cacheParts }) : '';
+    const cached = key ? cache?.get(key) : undefined;
+    if (cached) {
+      results.push({ ...cached, filePath: source.path, source: source.text });
+      linted++;
+      return;
+    }
+    if (!run.fix && !run.fixDryRun) {
+      // Linted after the walk, all together: in this thread or, when the work is large, in worker threads.
+      misses.push({ slot: results.length, source, options, key });
+      results.push(undefined as unknown as FileResult);
+      linted++;
+      return;
+    }
+    await (parsersLoaded ??= loadParsersFor(parsersFor));
+    const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
+    if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
+    // The migration, then the other files its fixes write (a framework's metadata beside it).
+    const changes = [
+      { path: source.path, before: source.text, after: outcome.text, bom: source.bom },
+      ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false })),
+    ].filter((c) => c.after !== c.before);
+    for (const c of changes) {
+      if (run.fixDryRun || !writeBack) {
+        const { createTwoFilesPatch } = await import('diff');
+        const shown = path.isAbsolute(c.path) ? path.relative(run.cwd, c.path) : c.path;
+        diffs.push(createTwoFilesPatch(shown, shown, c.before, c.after, '', '', { context: 3 }));
+      } else {
+        writeAtomically(c.path, c.after, c.bom);
+        disk.forget(c.path);
       }
-      results.push(outcome.result);
-    } else results.push(lintSource(source, options));
+    }
+    results.push(outcome.result);
     linted++;
   };
 
   if (run.stdin) {
     const bytes = await io.readStdin();
     const name = run.stdinFilename ?? 'stdin.sql';
-    await loadParsersFor([name]);
+    parsersFor = [name];
     try {
       await lintOne({ ...decodeSource(name, bytes), path: name }, false);
     } catch (error) {
@@ -215,21 +258,35 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
-    await loadParsersFor(selected.files);
+    parsersFor = selected.files;
     for (const file of selected.files) {
       let source: SourceFile;
+      let bytes: Buffer;
       try {
-        source = readSource(path.resolve(run.cwd, file));
-        source = { ...source, path: file };
+        const read = readSourceAndBytes(path.resolve(run.cwd, file));
+        source = { ...read.source, path: file };
+        bytes = read.bytes;
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
         continue;
       }
-      await lintOne(source, true);
+      await lintOne(source, true, bytes);
     }
   }
 
+  if (misses.length) {
+    const workers = workerCount(misses, run.env ?? process.env);
+    const done = workers > 1 ? await lintInWorkers(misses, workers, parsersFor) : undefined;
+    if (!done) await (parsersLoaded ??= loadParsersFor(parsersFor));
+    misses.forEach((m, i) => {
+      const { result, consulted } = done?.[i] ?? lintRecording(m.source, m.options);
+      if (cache && m.key) cache.set(m.key, consulted, result);
+      results[m.slot] = result;
+    });
+  }
+  const cacheProblem = cache?.save();
+  if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
   for (const r of results) {
     r.filePath = path.resolve(run.cwd, r.filePath);
     if (run.quiet) r.findings = r.findings.filter((f) => f.severity === 'error');

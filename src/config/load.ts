@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lilconfig, type LilconfigResult, type Loader } from 'lilconfig';
@@ -7,6 +8,7 @@ import type { Config } from './schema.js';
 
 export { ConfigError } from './error.js';
 
+const HOME = path.resolve(os.homedir());
 const SEARCH_PLACES = ['migralint.config.js', 'migralint.config.mjs', 'migralint.config.json', '.migralintrc.json', 'package.json'];
 
 const jsonLoader: Loader = (filepath, content) => {
@@ -46,17 +48,27 @@ export class ConfigResolver {
 
   forFile(file: string): Promise<LoadedConfig> {
     if (this.explicit) return this.explicit;
-    const dir = path.dirname(path.resolve(file));
+    return this.forDir(path.dirname(path.resolve(file)));
+  }
+
+  private forDir(dir: string): Promise<LoadedConfig> {
     let found = this.byDir.get(dir);
-    if (!found) {
-      found = this.explorer.search(dir).then(
-        (result: LilconfigResult) => toLoaded(result),
-        (error: unknown) => {
-          throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
-        },
-      );
+    if (found) return found;
+    // A folder with none of the config files (most migration folders) has its parent's config: asked once per
+    // folder, synchronously, instead of one search per folder. lilconfig stops at the home directory; so does this.
+    const parent = path.dirname(dir);
+    if (parent !== dir && dir !== HOME && !SEARCH_PLACES.some((p) => existsSync(path.join(dir, p)))) {
+      found = this.forDir(parent);
       this.byDir.set(dir, found);
+      return found;
     }
+    found = this.explorer.search(dir).then(
+      (result: LilconfigResult) => toLoaded(result),
+      (error: unknown) => {
+        throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
+      },
+    );
+    this.byDir.set(dir, found);
     return found;
   }
 }

@@ -137,6 +137,14 @@ export function localTree(s: AnalyzedStatement): { node: any; bytes: ByteOffsets
 
 /** Column sites of a statement with their type's offset in `stmt.sql` (UTF-16), when it can be placed. */
 export function localColumnSites(s: AnalyzedStatement): Array<ColumnSite & { typeStart?: number }> {
+  // The parse stage knows where the statement's tree came from: no second parse.
+  const locate = s.locate;
+  if (locate) {
+    return columnSites(s.kind, s.node).map((site) => ({
+      ...site,
+      typeStart: site.type.location === undefined ? undefined : locate(site.type.location) - s.chunkSpan.start,
+    }));
+  }
   const tree = localTree(s);
   if (!tree) return columnSites(s.kind, s.node);
   return columnSites(s.kind, tree.node).map((site) => ({

@@ -48,6 +48,9 @@ function format(template: string, data: Record<string, string | number> | undefi
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => (data && key in data ? String(data[key]) : `{{${key}}}`));
 }
 
+/** Every rule id a directive may name (built once). */
+let knownIds: Set<string> | undefined;
+
 /**
  * The whole pipeline for one file: extract → parse → analyze → rules → suppress. Pure: reads files only through
  * `options.fs`.
@@ -112,7 +115,8 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     rule.check(ctx);
   }
 
-  const kept = applySuppressions(findings, unit.directives, lines, new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]), (id) => engineSeverity(id, 'warn'));
+  knownIds ??= new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]);
+  const kept = applySuppressions(findings, unit.directives, lines, knownIds, (id) => engineSeverity(id, 'warn'));
   kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
   return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, statements: statements.map(summarize) };
 }

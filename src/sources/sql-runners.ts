@@ -78,12 +78,11 @@ const OWN_MIGRATION = 'Put this statement alone in a migration of its own';
 
 const DRIZZLE_REASON = 'Drizzle runs all pending migrations in one transaction';
 
-function checkDrizzleJournal(file: SourceFile, ctx: ExtractContext): void {
-  const dir = path.dirname(path.resolve(file.path));
-  if (!/^\d{4}_.+\.sql$/.test(path.basename(file.path))) return;
-  const journalPath = path.join(dir, 'meta', '_journal.json');
-  const text = (ctx.fs ?? NO_FILES).readFile(journalPath);
-  if (text === undefined) return;
+const journalProblems = new Map<string, string | undefined>();
+
+/** What is wrong with a journal's text, judged once per distinct text (every migration beside it asks). */
+function journalProblem(text: string): string | undefined {
+  if (journalProblems.has(text)) return journalProblems.get(text);
   let problem: string | undefined;
   try {
     const journal = JSON.parse(text) as { entries?: unknown };
@@ -91,6 +90,17 @@ function checkDrizzleJournal(file: SourceFile, ctx: ExtractContext): void {
   } catch (e) {
     problem = `it is not valid JSON (${(e as Error).message})`;
   }
+  journalProblems.set(text, problem);
+  return problem;
+}
+
+function checkDrizzleJournal(file: SourceFile, ctx: ExtractContext): void {
+  const dir = path.dirname(path.resolve(file.path));
+  if (!/^\d{4}_.+\.sql$/.test(path.basename(file.path))) return;
+  const journalPath = path.join(dir, 'meta', '_journal.json');
+  const text = (ctx.fs ?? NO_FILES).readFile(journalPath);
+  if (text === undefined) return;
+  const problem = journalProblem(text);
   if (problem) {
     ctx.warn(`Drizzle journal ${path.relative(process.cwd(), journalPath).split(path.sep).join('/')} could not be read: ${problem}. Assuming Drizzle's default: all pending migrations run in one transaction, split on --> statement-breakpoint.`);
   }

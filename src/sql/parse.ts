@@ -11,6 +11,8 @@ export interface ParsedStatement {
   span: Span;
   /** To just after the terminating `;` when there is one (for edits that move or remove the statement). */
   spanWithSemicolon: Span;
+  /** A node location of this statement's tree (a byte offset into the text it was parsed from) as a UTF-16 offset into the chunk. */
+  locate: (byteLocation: number) => number;
 }
 
 export interface ParseError {
@@ -80,7 +82,8 @@ function parseInGroups(text: string): ChunkParse {
   let start = 0;
   const flush = (end: number): void => {
     const part = parseWhole(text.slice(start, end));
-    for (const s of part.statements) out.statements.push({ ...s, span: shift(s.span, start), spanWithSemicolon: shift(s.spanWithSemicolon, start) });
+    const by = start;
+    for (const s of part.statements) out.statements.push({ ...s, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate: (b) => s.locate(b) + by });
     for (const e of part.errors) out.errors.push({ ...e, span: shift(e.span, start) });
     start = end;
   };
@@ -102,13 +105,14 @@ function parseWhole(text: string): ChunkParse {
     return parsePieces(text, tokens);
   }
   const statements: ParsedStatement[] = [];
+  const locate = (b: number) => bytes.toUtf16(b);
   for (const raw of result.stmts ?? []) {
     const from = bytes.toUtf16(raw.stmt_location ?? 0);
     const to = raw.stmt_len ? bytes.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
     const bounds = tokenBounds(text, from, to);
     if (!bounds) continue;
     const semi = semicolonAfter(text, bounds.end);
-    statements.push({ stmt: raw.stmt as PgNode, kind: kindOf(raw.stmt as PgNode), span: bounds, spanWithSemicolon: { start: bounds.start, end: semi >= 0 ? semi : bounds.end } });
+    statements.push({ stmt: raw.stmt as PgNode, kind: kindOf(raw.stmt as PgNode), span: bounds, spanWithSemicolon: { start: bounds.start, end: semi >= 0 ? semi : bounds.end }, locate });
   }
   return { statements, errors: [] };
 }
@@ -145,9 +149,10 @@ function parsePieces(text: string, tokens: Token[]): ChunkParse {
     const pieceBytes = new ByteOffsets(pieceText);
     try {
       const result = parseSync(pieceText);
+      const locate = (b: number) => span.start + pieceBytes.toUtf16(b);
       for (const raw of result.stmts ?? []) {
         const stmt = raw.stmt as PgNode;
-        statements.push({ stmt, kind: kindOf(stmt), span, spanWithSemicolon: { start: span.start, end: semiEnd >= 0 ? semiEnd : span.end } });
+        statements.push({ stmt, kind: kindOf(stmt), span, spanWithSemicolon: { start: span.start, end: semiEnd >= 0 ? semiEnd : span.end }, locate });
       }
     } catch (error) {
       const { message, position } = describe(error);

@@ -85,6 +85,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           itemIndex,
           chunkSpan: s.span,
           chunkSpanWithSemicolon: s.spanWithSemicolon,
+          locate: s.locate,
           span,
           loc: lines.loc(span),
         });
@@ -105,6 +106,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           itemIndex,
           chunkSpan: s.span,
           chunkSpanWithSemicolon: s.spanWithSemicolon,
+          locate: s.locate,
           span: item.span,
           loc: lines.loc(item.span),
         });

@@ -34,4 +34,12 @@ describe(id, () => {
     // 31 × 'ab' + '""' in the source = 62 + 1 bytes as a name.
     expect(await findingsOf(id, `CREATE TABLE "${'ab'.repeat(31)}""" (id bigint);\n`)).toEqual([]);
   });
+
+  it('finds a quoted ASCII name over 63 bytes that holds doubled quotes, after other quoted names', async () => {
+    // "a""…" : 32 × 'a"' is 64 bytes as a name; the quoted names before it must not hide it.
+    const name = 'a""'.repeat(32);
+    const f = await findingsOf(id, `ALTER TABLE "orders" ADD COLUMN "${name}" text REFERENCES "customers" ("id");\n`);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('is 64 bytes long');
+  });
 });

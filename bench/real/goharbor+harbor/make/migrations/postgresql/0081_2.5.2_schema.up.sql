@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS idx_artifact_repository_name ON artifact (repository_name);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "report"
+ALTER COLUMN "parameters" SET DATA TYPE JSONB USING parameters::JSONB;

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDirs, write } from '../helpers/repo.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin', 'migralint.js');
+const tmp = tempDirs('migralint-cache-');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const cacheFile = (dir: string) => path.join(dir, 'lint-cache.json');
+
+/** Fixtures of SQL, Python and JS frameworks (with a Drizzle journal and Alembic's env.py), copied so the test owns them. */
+function project(): string {
+  const dir = tmp();
+  for (const fw of ['drizzle', 'alembic', 'prisma', 'knex', 'golang-migrate']) cpSync(path.join(root, 'fixtures', 'frameworks', fw), path.join(dir, 'migrations', fw), { recursive: true });
+  return dir;
+}
+
+describe('the lint cache', () => {
+  it('a warm run prints exactly what a cold run prints, and serves the results from the cache', { timeout: 300_000 }, () => {
+    const dir = project();
+    const cache = path.join(dir, 'cache');
+    for (const format of ['json', 'stylish']) {
+      const uncached = run(['migrations', '--format', format, '--no-cache'], dir);
+      const cold = run(['migrations', '--format', format, '--cache-location', cache], dir);
+      const warm = run(['migrations', '--format', format, '--cache-location', cache], dir);
+      expect(uncached.code).toBe(1);
+      expect(JSON.stringify(cold)).toBe(JSON.stringify(uncached));
+      expect(JSON.stringify(warm)).toBe(JSON.stringify(uncached));
+    }
+    const stored = JSON.parse(readFileSync(cacheFile(cache), 'utf8'));
+    const results = JSON.parse(run(['migrations', '--format', 'json', '--no-cache'], dir).stdout) as unknown[];
+    expect(Object.keys(stored.entries)).toHaveLength(results.length);
+    // Proof the warm run reads the cache: an entry altered on disk shows up in the report.
+    for (const e of Object.values(stored.entries) as Array<{ result: { findings: Array<{ message: string }> } }>) {
+      for (const f of e.result.findings) f.message = `from the cache: ${f.message}`;
+    }
+    writeFileSync(cacheFile(cache), JSON.stringify(stored));
+    expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir).stdout).toContain('from the cache: ');
+  });
+
+  it('ignores and rewrites a corrupt, truncated or foreign cache file', { timeout: 300_000 }, () => {
+    const dir = project();
+    const cache = path.join(dir, 'cache');
+    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir).stdout;
+    const good = (() => {
+      run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+      return readFileSync(cacheFile(cache), 'utf8');
+    })();
+    const bad = [
+      'not json at all {',
+      good.slice(0, Math.floor(good.length / 2)),
+      JSON.stringify({ format: 'eslint-cache', version: 1, run: 1, entries: {} }),
+      // Right header, entries of the wrong shape.
+      JSON.stringify({ ...JSON.parse(good), entries: Object.fromEntries(Object.keys(JSON.parse(good).entries).map((k) => [k, { deps: 'x', result: null, used: 1 }])) }),
+    ];
+    for (const text of bad) {
+      writeFileSync(cacheFile(cache), text);
+      const r = run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+      expect(r.stdout).toBe(expected);
+      expect(r.stderr).toBe('');
+      const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8'));
+      expect(rewritten.format).toBe('migralint-lint-cache');
+      expect(Object.keys(rewritten.entries).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('--no-cache writes nothing; the default location is node_modules/.cache/migralint when the project has node_modules', { timeout: 300_000 }, () => {
+    const dir = project();
+    write(dir, 'node_modules/.keep', '');
+    run(['migrations', '--format', 'json', '--no-cache'], dir);
+    expect(existsSync(path.join(dir, 'node_modules', '.cache'))).toBe(false);
+    run(['migrations', '--format', 'json'], dir);
+    expect(existsSync(cacheFile(path.join(dir, 'node_modules', '.cache', 'migralint')))).toBe(true);
+  });
+
+  it('a changed file, config, or file beside a migration is linted again', { timeout: 300_000 }, () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'cache');
+    const lint = () => JSON.parse(run(['migrations', '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{ framework: string; messages: Array<{ ruleId: string; message: string }> }>;
+    // A Rust project's migrations/ folder is sqlx's; without Cargo.toml beside it, plain psql.
+    write(dir, 'migrations/0001_orders.sql', 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
+    expect(lint()[0]!.framework).toBe('psql');
+    write(dir, 'Cargo.toml', '[package]\nname = "shop"\nversion = "0.1.0"\n');
+    expect(lint()[0]!.framework).toBe('sqlx');
+    // The file itself.
+    expect(lint()[0]!.messages.map((m) => m.ruleId)).toContain('require-concurrent-index-creation');
+    write(dir, 'migrations/0001_orders.sql', 'CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n');
+    expect(lint()[0]!.messages.map((m) => m.ruleId)).not.toContain('require-concurrent-index-creation');
+    // The config: a rule turned off.
+    write(dir, 'migrations/0002_legacy_total.sql', 'ALTER TABLE orders DROP COLUMN legacy_total;\n');
+    const withRule = lint().find((r) => r.messages.some((m) => m.ruleId === 'ban-drop-column'));
+    expect(withRule).toBeDefined();
+    write(dir, 'migralint.config.json', JSON.stringify({ rules: { 'ban-drop-column': 'off' } }));
+    expect(lint().some((r) => r.messages.some((m) => m.ruleId === 'ban-drop-column'))).toBe(false);
+  });
+});
