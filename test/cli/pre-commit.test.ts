@@ -40,7 +40,9 @@ describe('the release commit', () => {
     expect(pkg.devDependencies).toBeUndefined();
     expect(pkg.scripts).toBeUndefined();
     expect(pkg.bin).toEqual({ migralint: 'bin/migralint.js' });
-    expect(show('dist/cli.js')).toContain('export');
+    const built = execFileSync('git', ['ls-tree', '-r', '--name-only', release.rev, 'dist'], { cwd: release.dir, encoding: 'utf8' }).split('\n');
+    expect(built).toContain('dist/cli.js');
+    expect(built).toContain('dist/src/eslint/index.js');
     // The branch it was made on is left as it was.
     expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: release.dir, encoding: 'utf8' })).toBe('');
   });
