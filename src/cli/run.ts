@@ -18,6 +18,7 @@ import { decodeSource, InputError, readSource } from './read.js';
 import { selectFiles } from './select.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
+import { stagedContent } from './git.js';
 
 export interface LintRun {
   paths: string[];
@@ -161,6 +162,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const formatter = FORMATTERS[run.format];
   if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
   if (run.framework) checkFramework(run.framework, '--framework');
+  // Fixes computed from the staged text, written over the working tree, would drop unstaged edits.
+  if (run.staged && (run.fix || run.fixDryRun)) throw new UsageError('--fix and --fix-dry-run lint the working tree; they cannot be combined with --staged');
   const cliSeverities = parseRuleOptions(run.rule);
   const resolver = new ConfigResolver(run.config);
   const setups = new Setups(resolver, run, cliSeverities, new SizeLoader((m) => io.stderr(`migralint: warning: ${m}\n`)));
@@ -213,7 +216,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     for (const file of selected.files) {
       let source: SourceFile;
       try {
-        source = readSource(path.resolve(run.cwd, file));
+        // --staged: what the commit will hold (the index blob), not the working tree's file.
+        const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
+        source = staged ? decodeSource(path.resolve(run.cwd, file), staged) : readSource(path.resolve(run.cwd, file));
         source = { ...source, path: file };
       } catch (error) {
         if (!(error instanceof InputError)) throw error;

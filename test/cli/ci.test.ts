@@ -112,6 +112,27 @@ describe('lint only what is new', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('--staged lints the staged content, not the working tree, with positions in it', () => {
+    const dir = project();
+    const file = 'db/migrations/20240415080000_index_orders_note.sql';
+    // Staged: the locking index on line 3. In the working tree: fixed, on line 1.
+    write(dir, file, '-- Index for the notes search.\n\nCREATE INDEX idx_orders_note ON orders (note);\n');
+    git(dir, 'add', file);
+    write(dir, file, 'CREATE INDEX CONCURRENTLY idx_orders_note ON orders (note);\n');
+    const bad = run(['--staged', '--format', 'compact', '--rule', 'require-lock-timeout:off'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^db\/migrations\/20240415080000_index_orders_note\.sql:3:1: error require-concurrent-index-creation /);
+    // Staged clean, working tree bad: the commit is fine.
+    git(dir, 'add', file);
+    write(dir, file, 'CREATE INDEX idx_orders_note ON orders (note);\n');
+    const clean = run(['--staged', '--format', 'compact', '--rule', 'require-lock-timeout:off'], { cwd: dir });
+    expect(clean.stdout).toBe('');
+    expect(clean.code).toBe(0);
+    const fix = run(['--staged', '--fix'], { cwd: dir });
+    expect(fix.code).toBe(2);
+    expect(fix.stderr).toBe('migralint: --fix and --fix-dry-run lint the working tree; they cannot be combined with --staged\n');
+  });
+
   it('config baseline skips deployed migrations; an unknown baseline is a config error', () => {
     const dir = project();
     write(dir, '.migralintrc.json', JSON.stringify({ baseline: '20240320154500' }));
