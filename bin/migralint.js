@@ -18,6 +18,14 @@ function fewFiles(args) {
   return files > 0 && files <= 20;
 }
 
+// Output piped into a reader that stops early (`| head`): stop quietly, as ESLint does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const args = process.argv.slice(2);
 if (fewFiles(args)) v8.setFlagsFromString('--liftoff-only');
 // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI.

@@ -168,6 +168,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const resolver = new ConfigResolver(run.config);
   const setups = new Setups(resolver, run, cliSeverities, new SizeLoader((m) => io.stderr(`migralint: warning: ${m}\n`)));
   let narrowed = false;
+  // Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went.
+  let missingPaths = 0;
   const results: FileResult[] = [];
   const problems: string[] = [];
   let linted = 0;
@@ -209,6 +211,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   } else {
     const found = await discover(run.paths, run.cwd);
     problems.push(...found.problems);
+    missingPaths = found.problems.length;
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
@@ -250,6 +253,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (problems.length === 0) io.stderr('migralint: nothing to lint\n');
     return 2;
   }
+  if (missingPaths > 0) return 2;
   const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0);
   const warnings = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0);
   if (errors > 0) return 1;
