@@ -37,7 +37,7 @@ describe('machine formats keep stdout clean', () => {
   it('sarif on stdout is one JSON document, even with --fix-dry-run diffs and warnings', () => {
     const dir = project();
     const r = run(['db/migrations', 'missing-dir', '--format', 'sarif'], { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const log = JSON.parse(r.stdout);
     expect(log.runs[0].tool.driver.name).toBe('migralint');
     expect(log.runs[0].tool.driver.version).toMatch(/^\d+\.\d+\.\d+/);
