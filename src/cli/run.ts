@@ -248,7 +248,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // Inside GitHub Actions the default report also becomes annotations on the pull request.
   if (run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true') io.stdout(githubAnnotations(results, ctx));
 
-  if (linted === 0) {
+  if (linted === 0 && results.length === 0) {
     if (narrowed && problems.length === 0) return 0;
     if (problems.length === 0) io.stderr('migralint: nothing to lint\n');
     return 2;

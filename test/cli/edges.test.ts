@@ -1,6 +1,6 @@
 /** What a user hits first on the command line: the version, pipes, option values, exit codes. */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, symlinkSync } from 'node:fs';
+import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -130,5 +130,72 @@ describe('exit codes, as ESLint', () => {
     expect(secret.messages).toHaveLength(1);
     expect(secret.messages[0]).toMatchObject({ fatal: true, message: expect.stringMatching(/^cannot read: /) });
     expect(r.code).toBe(1);
+  });
+});
+
+describe('input the user did not expect', () => {
+  it('UTF-16 and UTF-32 files with a byte order mark are named as what they are, with how to convert them', () => {
+    const dir = tmp();
+    const sql = "SET lock_timeout = '2s';\nSELECT 1;\n";
+    write(dir, 'db/migrations/20240401000000_le.sql', '');
+    writeFileSync(path.join(dir, 'db/migrations/20240401000000_le.sql'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sql, 'utf16le')]));
+    const be = Buffer.from(sql, 'utf16le').swap16();
+    writeFileSync(path.join(dir, 'db/migrations/20240402000000_be.sql'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    const r = run(['db/migrations', '--format', 'json'], dir);
+    const fatal = Object.fromEntries((JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ message: string }> }>).map((x) => [path.basename(x.filePath), x.messages[0]!.message]));
+    expect(fatal['20240401000000_le.sql']).toBe('UTF-16LE (little-endian, with a byte order mark) text, not linted (convert it to UTF-8: iconv -f UTF-16LE -t UTF-8)');
+    expect(fatal['20240402000000_be.sql']).toBe('UTF-16BE (big-endian, with a byte order mark) text, not linted (convert it to UTF-8: iconv -f UTF-16BE -t UTF-8)');
+    expect(r.code).toBe(1);
+  });
+
+  it('a NUL byte after the first 8 KB does not hide the rest of the file: the file is named binary, with the line', () => {
+    const dir = tmp();
+    let text = '';
+    for (let i = 0; text.length < 10_000; i++) text += `ALTER TABLE orders ADD COLUMN IF NOT EXISTS note_${i} text;\n`;
+    const line = text.split('\n').length;
+    const file = write(dir, 'db/migrations/20240401000000_notes.sql', `${text}\0CREATE INDEX idx_orders_created ON orders (created_at);\n`);
+    const r = run([file, '--format', 'json']);
+    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ fatal?: boolean; message: string }> }>;
+    expect(result!.messages).toEqual([expect.objectContaining({ fatal: true, message: `binary file (a NUL byte on line ${line}), not linted` })]);
+    expect(r.code).toBe(1);
+  });
+
+  it('an Alembic migration with CR-only line endings is linted like any other', () => {
+    const dir = tmp();
+    const py = ['"""index orders.created_at"""', 'from alembic import op', '', 'revision = "3f1a9c2b7d10"', 'down_revision = "1b2c3d4e5f60"', '', '', 'def upgrade():', '    op.create_index("ix_orders_created_at", "orders", ["created_at"])', '', '', 'def downgrade():', '    op.drop_index("ix_orders_created_at", table_name="orders")', ''];
+    write(dir, 'alembic/versions/3f1a9c2b7d10_index_orders_created.py', py.join('\r'));
+    const r = run(['alembic/versions', '--format', 'compact', '--rule', 'require-lock-timeout:off'], dir);
+    expect(r.stdout).toBe(`alembic/versions/3f1a9c2b7d10_index_orders_created.py:9:5: error require-concurrent-index-creation ${r.stdout.split(' require-concurrent-index-creation ')[1]}`);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(1);
+  });
+
+  it.each([
+    ['an unterminated string', "SELECT 'it''s open;\n", 'unterminated quoted string'],
+    ['an unterminated $$ body', 'DO $$ BEGIN\n  PERFORM 1;\n', 'unterminated dollar-quoted string'],
+    ['an unterminated /* comment', '/* left open\n', 'unterminated /* comment'],
+  ])('%s does not hide the findings before it', (_what, tail, message) => {
+    const dir = tmp();
+    const file = write(dir, 'db/migrations/20240401000000_index.sql', `CREATE INDEX idx_orders_created ON orders (created_at);\n${tail}`);
+    const r = run([file, '--format', 'json', '--rule', 'require-lock-timeout:off']);
+    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; line: number; message: string }> }>;
+    expect(result!.messages.map((m) => [m.ruleId, m.line])).toEqual([
+      ['require-concurrent-index-creation', 1],
+      ['parse-error', 2],
+    ]);
+    expect(result!.messages[1]!.message).toContain(message);
+  });
+
+  it('a long one-line file gives a short report: the excerpt and the fix are cut to a window around the finding', () => {
+    const dir = tmp();
+    let text = "SET lock_timeout = '2s'; ";
+    for (let i = 0; text.length < 1024 * 1024; i++) text += `ALTER TABLE orders ADD COLUMN IF NOT EXISTS note_${i} text; `;
+    text += 'CREATE INDEX idx_orders_created ON orders (created_at);';
+    const file = write(dir, 'db/schema.sql', text);
+    const r = run([file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBeLessThan(3000);
+    expect(r.stdout).toMatch(/\n {4}1 \| …[^\n]{100,170}CREATE INDEX idx_orders_created ON orders \(created_at\);\n/);
+    expect(r.stdout).toMatch(/\n {6}\+ …[^\n]*CREATE INDEX CONCURRENTLY idx_orders_created ON orders \(created_at\);\n/);
   });
 });
