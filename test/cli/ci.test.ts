@@ -206,6 +206,24 @@ describe('table sizes from a database or a snapshot', () => {
     expect(run([file, '--format', 'compact'], { cwd: dir, env: { MIGRALINT_DATABASE_URL: db.url('shop') } }).stdout).toContain('CREATE INDEX on orders (25.0k rows, ');
   });
 
+  it('a table the database does not have is said to be not found there, treated as unknown or new', () => {
+    const dir = project();
+    write(dir, 'db/migrations/20240501000000_index_refunds.sql', "SET lock_timeout = '2s';\nCREATE INDEX idx_refunds_order ON refunds (order_id);\n");
+    const r = run(['db/migrations/20240501000000_index_refunds.sql', '--database-url', db.url('shop'), '--format', 'json'], { cwd: dir });
+    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; help?: string }> }>;
+    const help = result!.messages.find((m) => m.ruleId === 'require-concurrent-index-creation')!.help!;
+    expect(help).toMatch(/Table refunds was not found in the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop; treated as unknown or new\.$/);
+    expect(help).not.toContain('give migralint --stats');
+  });
+
+  it('a port that is not a number is one line with the password masked, exit 2', () => {
+    const dir = project();
+    const r = run(['db/migrations', '--database-url', 'postgres://shop:S3cret-pw@127.0.0.1:notaport/shop'], { cwd: dir });
+    expect(r.stderr).toBe('migralint: not a valid database URL: postgres://shop:***@127.0.0.1:notaport/shop (expected postgres://user:password@host:5432/dbname; is the port a number?)\n');
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+  });
+
   it('bad credentials: exit 2 without the password, or a warning with --stats-optional', () => {
     const dir = project();
     const file = 'db/migrations/20240402120000_index_orders_created.sql';
