@@ -9,26 +9,45 @@
  */
 import { migralintVersion } from '../version.js';
 import { loadParser } from '../sql/parse.js';
-import { sqlLanguage } from './language.js';
+import { loadPython } from '../sources/python/tree.js';
+import { pythonLanguage, sqlLanguage } from './language.js';
 import { eslintRules, recommendedRules } from './rules.js';
 
-await loadParser();
+// Python migrations (Alembic, Django) are read with tree-sitter, whose grammar loads asynchronously too.
+await Promise.all([loadParser(), loadPython()]);
 
 const MIGRATION_FILES = ['**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}', '**/migration/**/*.{js,cjs,mjs,ts,cts,mts}', '**/db/migrate/**/*.{js,cjs,mjs,ts,cts,mts}'];
 
+const PYTHON_MIGRATION_FILES = ['**/migrations/*.py', '**/versions/*.py'];
+
 const plugin = {
   meta: { name: 'migralint', version: migralintVersion() ?? '0.0.0' },
-  languages: { sql: sqlLanguage },
+  languages: { sql: sqlLanguage, python: pythonLanguage },
   rules: eslintRules,
   configs: {} as Record<string, unknown>,
 };
 
-const sqlRules = recommendedRules;
+/**
+ * ESLint's own rules are JavaScript rules: a config that turns them on for every file (js.configs.recommended
+ * without `files`) would run them on SQL and Python, where they fail. The SQL and Python entries turn them off.
+ */
+async function builtinRulesOff(): Promise<Record<string, 'off'>> {
+  try {
+    const { builtinRules } = (await import('eslint/use-at-your-own-risk')) as { builtinRules: Map<string, unknown> };
+    return Object.fromEntries([...builtinRules.keys()].map((id) => [id, 'off' as const]));
+  } catch {
+    return {};
+  }
+}
+const jsRulesOff = await builtinRulesOff();
+
+const sqlRules = { ...jsRulesOff, ...recommendedRules };
 
 plugin.configs.recommended = [
   { name: 'migralint/recommended/sql', files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', rules: sqlRules },
   { name: 'migralint/recommended/js', files: MIGRATION_FILES, plugins: { migralint: plugin }, rules: recommendedRules },
+  { name: 'migralint/recommended/python', files: PYTHON_MIGRATION_FILES, ignores: ['**/__init__.py'], plugins: { migralint: plugin }, language: 'migralint/python', rules: sqlRules },
 ];
 
-export { sqlLanguage, eslintRules as rules };
+export { pythonLanguage, sqlLanguage, eslintRules as rules };
 export default plugin;
