@@ -11,10 +11,12 @@ import { migralintVersion } from '../version.js';
 import { loadParser } from '../sql/parse.js';
 import { loadPython } from '../sources/python/tree.js';
 import { pythonLanguage, sqlLanguage } from './language.js';
+import { preloadJsConfigs } from './config.js';
 import { eslintRules, recommendedRules } from './rules.js';
 
 // Python migrations (Alembic, Django) are read with tree-sitter, whose grammar loads asynchronously too.
-await Promise.all([loadParser(), loadPython()]);
+// migralint.config.js / .mjs (imported asynchronously) from the folder ESLint runs in and its parents.
+await Promise.all([loadParser(), loadPython(), preloadJsConfigs()]);
 
 const MIGRATION_FILES = ['**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}', '**/migration/**/*.{js,cjs,mjs,ts,cts,mts}', '**/db/migrate/**/*.{js,cjs,mjs,ts,cts,mts}'];
 

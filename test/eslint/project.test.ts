@@ -1,0 +1,32 @@
+/** The plugin as a project uses it: the real ESLint CLI run in a project folder, with the built plugin. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDirs, write } from '../helpers/repo.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const eslintBin = path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
+const pluginUrl = pathToFileURL(path.join(root, 'dist', 'src', 'eslint', 'index.js')).href;
+const tmp = tempDirs('migralint-eslint-project-');
+
+function eslint(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [eslintBin, '--format', 'json', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, results: r.stdout ? (JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; message: string }> }>) : [], stderr: r.stderr };
+}
+
+describe('the ESLint plugin in a project', () => {
+  it('reads migralint.config.mjs in the folder ESLint runs from, as the CLI does', () => {
+    const dir = tmp();
+    write(dir, 'package.json', JSON.stringify({ name: 'shop', private: true }));
+    write(dir, 'eslint.config.mjs', `import migralint from ${JSON.stringify(pluginUrl)};\nexport default [...migralint.configs.recommended];\n`);
+    write(dir, 'migralint.config.mjs', "export default { tables: { orders: { rows: 12000000, bytes: 3400000000 } }, rules: { 'require-lock-timeout': 'off' } };\n");
+    write(dir, 'db/migrations/20240401000000_index.sql', 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
+    const r = eslint(dir, 'db/migrations');
+    expect(r.stderr).toBe('');
+    const messages = r.results.flatMap((x) => x.messages);
+    expect(messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation']);
+    expect(messages[0]!.message).toContain('CREATE INDEX on orders (12.0M rows, 3.2 GB)');
+    expect(r.code).toBe(1);
+  });
+});
