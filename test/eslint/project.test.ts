@@ -1,5 +1,6 @@
 /** The plugin as a project uses it: the real ESLint CLI run in a project folder, with the built plugin. */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -28,5 +29,32 @@ describe('the ESLint plugin in a project', () => {
     expect(messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation']);
     expect(messages[0]!.message).toContain('CREATE INDEX on orders (12.0M rows, 3.2 GB)');
     expect(r.code).toBe(1);
+  });
+});
+
+describe('the ESLint plugin in a CommonJS package (npm\'s default)', () => {
+  const project = () => {
+    const dir = tmp();
+    write(dir, 'package.json', JSON.stringify({ name: 'shop', private: true }));
+    mkdirSync(path.join(dir, 'node_modules'));
+    symlinkSync(root, path.join(dir, 'node_modules', 'migralint'));
+    write(dir, 'db/migrations/20240401000000_index.sql', 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
+    return dir;
+  };
+
+  it('eslint.config.cjs exporting import("migralint/eslint") lints', () => {
+    const dir = project();
+    write(dir, 'eslint.config.cjs', 'module.exports = import("migralint/eslint").then(({ default: migralint }) => [...migralint.configs.recommended]);\n');
+    const r = eslint(dir, 'db/migrations');
+    expect(r.results.flatMap((x) => x.messages).map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
+    expect(r.code).toBe(1);
+  });
+
+  it('require("migralint/eslint") fails with what to write instead', () => {
+    const dir = project();
+    write(dir, 'eslint.config.cjs', 'const migralint = require("migralint/eslint");\nmodule.exports = [...migralint.configs.recommended];\n');
+    const r = eslint(dir, 'db/migrations');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('migralint/eslint is an ES module that loads its parsers with top-level await, which require() cannot wait for. Name your ESLint config eslint.config.mjs');
   });
 });
