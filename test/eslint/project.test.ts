@@ -58,3 +58,20 @@ describe('the ESLint plugin in a CommonJS package (npm\'s default)', () => {
     expect(r.stderr).toContain('migralint/eslint is an ES module that loads its parsers with top-level await, which require() cannot wait for. Name your ESLint config eslint.config.mjs');
   });
 });
+
+describe('table sizes in ESLint', () => {
+  it('come from a `stats` snapshot in the config; a databaseUrl without one is said to be CLI-only', () => {
+    const dir = tmp();
+    write(dir, 'eslint.config.mjs', `import migralint from ${JSON.stringify(pluginUrl)};\nexport default [...migralint.configs.recommended];\n`);
+    write(dir, 'migralint-stats.json', JSON.stringify({ version: 1, serverVersion: '16.4', tables: [{ schema: 'public', name: 'orders', rows: 12000000, bytes: 3400000000, partitioned: false }], invalidIndexes: [] }));
+    write(dir, '.migralintrc.json', JSON.stringify({ stats: 'migralint-stats.json' }));
+    write(dir, 'db/migrations/20240401000000_index.sql', "SET lock_timeout = '2s';\nCREATE INDEX idx_orders_created ON orders (created_at);\n");
+    const withStats = eslint(dir, 'db/migrations');
+    expect(withStats.results.flatMap((x) => x.messages).map((m) => m.message)).toEqual([expect.stringContaining('CREATE INDEX on orders (12.0M rows, 3.2 GB)')]);
+    write(dir, '.migralintrc.json', JSON.stringify({ databaseUrl: 'postgres://reader@db.internal:5432/shop' }));
+    const live = eslint(dir, 'db/migrations');
+    const messages = live.results.flatMap((x) => x.messages);
+    expect(messages.map((m) => m.ruleId)).toEqual(['migralint/framework-config', 'migralint/require-concurrent-index-creation']);
+    expect(messages[0]!.message).toBe('.migralintrc.json: databaseUrl is read by the migralint CLI only; in ESLint, table sizes come from a `stats` snapshot (write one with `migralint stats`) or config `tables`.');
+  });
+});
