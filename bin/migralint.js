@@ -18,6 +18,14 @@ function fewFiles(args) {
   return files > 0 && files <= 20;
 }
 
+// Output piped into a reader that stops early (`| head`): stop quietly, as ESLint does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const args = process.argv.slice(2);
 // PostgreSQL's parser is a large WASM module: compiling it with V8's optimizing tier costs more CPU than the
 // optimized code saves on real histories (measured: 110 files, 1.8 s → 0.9 s CPU; 1,147 files, 3.7 s → 3.0 s;

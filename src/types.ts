@@ -220,6 +220,8 @@ export interface TableInfo {
   bytes?: number;
   partitioned?: boolean;
   sizeClass: SizeClass;
+  /** Unknown size although a database or snapshot was read: where the table was looked for and not found. */
+  notFoundIn?: string;
 }
 
 export interface LockFact {

@@ -121,7 +121,8 @@ describe('migralint CLI (the built binary)', () => {
     writeFileSync(path.join(dir, '003_latin1.sql'), Buffer.from('-- caf\xe9\nSELECT 1;\n', 'latin1'));
     writeFileSync(path.join(dir, '004_broken.sql'), 'CREATE INDEX ON;\nALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0);\n');
     const r = run([dir, path.join(dir, 'missing.sql'), '--format', 'json']);
-    expect(r.code).toBe(1);
+    // A path that names nothing is exit 2, as ESLint's; the rest is still linted and reported.
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('missing.sql: no such file or directory');
     const results = JSON.parse(r.stdout);
     const byName = Object.fromEntries(results.map((x: any) => [path.basename(x.filePath), x]));

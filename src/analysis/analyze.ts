@@ -87,7 +87,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     const key = tableKey(rel);
     if (created.has(key)) return { schema: rel.schema, sizeClass: 'new' };
     const stats = catalog.lookup(rel);
-    if (!stats) return { schema: rel.schema, sizeClass: 'unknown' };
+    if (!stats) return { schema: rel.schema, sizeClass: 'unknown', ...(catalog.snapshotSource ? { notFoundIn: catalog.snapshotSource } : {}) };
     let cls: SizeClass = 'unknown';
     if (stats.forcedLarge) cls = 'large';
     else if (stats.rows !== undefined) cls = stats.rows >= settings.largeTableRows ? 'large' : 'small';

@@ -72,6 +72,8 @@ export class Catalog {
   serverVersion?: string;
   /** Where the sizes came from, for messages ("stats snapshot migralint-stats.json"). */
   sources: string[] = [];
+  /** The database or snapshot read, if any ("database postgres://…", "stats snapshot x.json"). */
+  snapshotSource?: string;
 
   static empty(): Catalog {
     return new Catalog();
@@ -103,6 +105,7 @@ export class Catalog {
     }
     for (const ix of snapshot.invalidIndexes ?? []) this.invalid.add(tableKey({ schema: ix.schema, name: ix.name }));
     this.serverVersion = snapshot.serverVersion;
+    this.snapshotSource = source;
     this.sources.unshift(source);
   }
 

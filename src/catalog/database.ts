@@ -118,6 +118,14 @@ ORDER BY 1, 2`;
 export async function readDatabaseStats(url: string, options: DatabaseStatsOptions = {}): Promise<StatsSnapshot> {
   const timeouts = { connectTimeoutMs: options.connectTimeoutMs ?? 5_000, statementTimeoutMs: options.statementTimeoutMs ?? 10_000 };
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new StatsError(`not a PostgreSQL URL: ${redactUrl(url)} (expected postgres://user@host:5432/dbname)`);
+  // The driver reads the URL with the WHATWG parser: a URL it refuses (a port that is not a number) is one line.
+  let port: string;
+  try {
+    port = new URL(url).port;
+  } catch {
+    throw new StatsError(`not a valid database URL: ${redactUrl(url)} (expected postgres://user:password@host:5432/dbname; is the port a number?)`);
+  }
+  if (port && !(Number(port) >= 1 && Number(port) <= 65535)) throw new StatsError(`not a valid port in the database URL: ${redactUrl(url)}`);
   // The driver is loaded only when a database is asked for: it costs start-up time on every other run.
   const { default: pg } = await import('pg');
   const client = new pg.Client({

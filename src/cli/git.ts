@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** A git problem the user can act on; the CLI prints the message and exits 2. */
@@ -79,4 +80,25 @@ export async function stagedFiles(cwd: string): Promise<string[]> {
   const r = await git(['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR'], root);
   if (r.code !== 0) throw new GitError(`git diff --cached failed: ${r.stderr.trim()}`);
   return paths(r.stdout, root).sort();
+}
+
+/**
+ * The staged content of a file (its blob in the git index): what a commit will hold, which may differ from the
+ * working tree. Undefined when the file is not in the index.
+ */
+export async function stagedContent(file: string, cwd: string): Promise<Buffer | undefined> {
+  const root = await topLevel(cwd);
+  let abs = path.resolve(cwd, file);
+  try {
+    abs = realpathSync(abs);
+  } catch {
+    /* deleted in the working tree: the index may still have it */
+  }
+  const rel = path.relative(realpathSync(root), abs).split(path.sep).join('/');
+  return new Promise((resolve, reject) => {
+    execFile('git', ['cat-file', 'blob', `:${rel}`], { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } }, (error, stdout) => {
+      if (error && typeof (error as NodeJS.ErrnoException).code === 'string') reject(new GitError(`cannot run git: ${error.message}`));
+      else resolve(error ? undefined : stdout);
+    });
+  });
 }

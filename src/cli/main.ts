@@ -6,6 +6,7 @@ import { GitError } from './git.js';
 import { InitError, runInit } from './init.js';
 import { DEFAULT_STATS_FILE, runStats } from './stats.js';
 import { runLint, UsageError, type IO } from './run.js';
+import { migralintVersion } from '../version.js';
 
 const defaultIO: IO = {
   stdout: (s) => process.stdout.write(s),
@@ -21,6 +22,23 @@ function useColor(flag: boolean | undefined): boolean {
   if (flag === false || process.env.NO_COLOR) return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return process.stdout.isTTY === true;
+}
+
+const colorOption = { type: 'boolean', describe: 'Colour output (default: when stdout is a TTY); --no-color turns it off' } as const;
+
+/** The PostgreSQL major versions migralint knows (as config `pgVersion`). */
+const PG_VERSIONS = { min: 9, max: 19 };
+
+/** A whole number in [min, max] from an option's text, or a usage error naming the option. */
+function integerOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const n = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number, ${min} or more` : `a whole number from ${min} to ${max}`;
+    throw new UsageError(`${flag} expects ${range}, got '${text}'`);
+  }
+  return n;
 }
 
 /** The CLI. Returns the exit code: 0 clean, 1 lint errors, 2 usage / config / internal error (as ESLint). */
@@ -41,13 +59,14 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
           .option('fix-dry-run', { type: 'boolean', describe: 'Print the fixes as a unified diff, write nothing' })
           .option('fix-type', { type: 'string', array: true, choices: ['fix', 'suggestion'], describe: 'Which fixes --fix applies (default: fix)' })
           .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
-          .option('rule', { type: 'string', array: true, describe: 'Set a rule severity: <rule-id>:<off|info|warn|error>' })
-          .option('pg-version', { type: 'number', describe: 'PostgreSQL major version the migrations run on (default 15)' })
+          // One value per flag, as ESLint's: `--rule a:off file.sql` leaves file.sql a path.
+          .option('rule', { type: 'string', array: true, nargs: 1, describe: 'Set a rule severity: <rule-id>:<off|info|warn|error>' })
+          .option('pg-version', { type: 'string', describe: 'PostgreSQL major version the migrations run on (default 15)' })
           .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
           .option('include-down', { type: 'boolean', describe: 'Lint down migrations too' })
-          .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more warnings than this' })
+          .option('max-warnings', { type: 'string', describe: 'Exit 1 when there are more warnings than this' })
           .option('quiet', { type: 'boolean', describe: 'Report errors only' })
-          .option('color', { type: 'boolean', describe: 'Colour output (default: when stdout is a TTY); --no-color turns it off' })
+          .option('color', colorOption)
           .option('stdin', { type: 'boolean', describe: 'Lint text from standard input' })
           .option('stdin-filename', { type: 'string', describe: 'The file name standard input is linted as' })
           .option('changed-since', { type: 'string', describe: 'Lint only migrations added or modified since the merge base with this git ref' })
@@ -70,9 +89,9 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             fixDryRun: args['fix-dry-run'],
             fixType: args['fix-type'] as ('fix' | 'suggestion')[] | undefined,
             rule: args.rule,
-            pgVersion: args['pg-version'],
+            pgVersion: integerOption('--pg-version', args['pg-version'], PG_VERSIONS.min, PG_VERSIONS.max),
             framework: args.framework,
-            maxWarnings: args['max-warnings'],
+            maxWarnings: integerOption('--max-warnings', args['max-warnings'], -1, Number.MAX_SAFE_INTEGER),
             quiet: args.quiet,
             color: useColor(args.color),
             stdin: args.stdin,
@@ -90,17 +109,17 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
         );
       },
     )
-    .command('rules', 'List every rule with its default severity and fix kind.', {}, () => {
-      io.stdout(listRules(useColor(undefined)));
+    .command('rules', 'List every rule with its default severity and fix kind.', (y) => y.option('color', colorOption), (args) => {
+      io.stdout(listRules(useColor(args.color)));
     })
     .command(
       'explain <rule>',
       'Show a rule\'s documentation: what, why, examples, fix safety.',
-      (y) => y.positional('rule', { type: 'string', demandOption: true }),
+      (y) => y.positional('rule', { type: 'string', demandOption: true }).option('color', colorOption),
       (args) => {
         const meta = findRule(args.rule);
         if (!meta) throw new UsageError(`unknown rule '${args.rule}' (see \`migralint rules\`)`);
-        io.stdout(explainRule(meta, useColor(undefined)));
+        io.stdout(explainRule(meta, useColor(args.color)));
       },
     )
     .command(
@@ -124,7 +143,8 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
     )
     .strictOptions()
     .help()
-    .version()
+    // Its own version: yargs' default reads the package.json above node_modules, the host project's.
+    .version(migralintVersion() ?? 'unknown')
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);

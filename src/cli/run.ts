@@ -23,6 +23,7 @@ import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache } from './cache.js';
 import { lintInWorkers, lintRecording, workerCount, type Miss } from './parallel.js';
+import { stagedContent } from './git.js';
 
 export interface LintRun {
   paths: string[];
@@ -185,10 +186,14 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const formatter = FORMATTERS[run.format];
   if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
   if (run.framework) checkFramework(run.framework, '--framework');
+  // Fixes computed from the staged text, written over the working tree, would drop unstaged edits.
+  if (run.staged && (run.fix || run.fixDryRun)) throw new UsageError('--fix and --fix-dry-run lint the working tree; they cannot be combined with --staged');
   const cliSeverities = parseRuleOptions(run.rule);
   const resolver = new ConfigResolver(run.config);
   const setups = new Setups(resolver, run, cliSeverities, new SizeLoader((m) => io.stderr(`migralint: warning: ${m}\n`)));
   let narrowed = false;
+  // Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went.
+  let missingPaths = 0;
   const results: FileResult[] = [];
   const problems: string[] = [];
   let linted = 0;
@@ -255,6 +260,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   } else {
     const found = await discover(run.paths, run.cwd);
     problems.push(...found.problems);
+    missingPaths = found.problems.length;
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
@@ -263,7 +269,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       let source: SourceFile;
       let bytes: Buffer;
       try {
-        const read = readSourceAndBytes(path.resolve(run.cwd, file));
+        const abs = path.resolve(run.cwd, file);
+        // --staged: what the commit will hold (the index blob), not the working tree's file.
+        const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
+        const read = staged ? { source: decodeSource(abs, staged), bytes: staged } : readSourceAndBytes(abs);
         source = { ...read.source, path: file };
         bytes = read.bytes;
       } catch (error) {
@@ -303,11 +312,12 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // Inside GitHub Actions the default report also becomes annotations on the pull request.
   if (run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true') io.stdout(githubAnnotations(results, ctx));
 
-  if (linted === 0) {
+  if (linted === 0 && results.length === 0) {
     if (narrowed && problems.length === 0) return 0;
     if (problems.length === 0) io.stderr('migralint: nothing to lint\n');
     return 2;
   }
+  if (missingPaths > 0) return 2;
   const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0);
   const warnings = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0);
   if (errors > 0) return 1;

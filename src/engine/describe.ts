@@ -58,5 +58,7 @@ export function planToReport(plan: EscapePlan): Pick<Report, 'fix' | 'suggestion
 /** help text joined with the size hint when the table's size is unknown. */
 export function withSizeHint(help: string | undefined, table: TableInfo | undefined): string | undefined {
   if (table?.sizeClass !== 'unknown') return help;
-  return help ? `${help} ${SIZE_HINT}` : SIZE_HINT;
+  // A database or snapshot was read and has no such table: say so, rather than ask for one.
+  const hint = table.notFoundIn ? `Table ${table.name} was not found in the ${table.notFoundIn}; treated as unknown or new.` : SIZE_HINT;
+  return help ? `${help} ${hint}` : hint;
 }

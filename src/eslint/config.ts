@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ConfigError } from '../config/error.js';
 import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
@@ -16,6 +17,32 @@ const JSON_PLACES = ['migralint.config.json', '.migralintrc.json'];
 const JS_PLACES = ['migralint.config.js', 'migralint.config.mjs'];
 
 const byDir = new Map<string, SyncConfig>();
+/** JS configs imported ahead of time (at plugin import, where awaiting is possible), by file. */
+const preloaded = new Map<string, SyncConfig>();
+
+/**
+ * Imports the migralint.config.js / .mjs files in the current folder and its parents, so the synchronous
+ * lookup below can use them: ESLint runs from the project root, where a project's config usually is. Called
+ * by the plugin entry with top-level await.
+ */
+export async function preloadJsConfigs(from = process.cwd()): Promise<void> {
+  let dir = path.resolve(from);
+  for (;;) {
+    for (const name of JS_PLACES) {
+      const f = path.join(dir, name);
+      if (!existsSync(f) || preloaded.has(f)) continue;
+      try {
+        const mod = (await import(pathToFileURL(f).href)) as { default?: unknown };
+        preloaded.set(f, { config: validateConfig(mod.default ?? mod, f), dir, file: f });
+      } catch (error) {
+        preloaded.set(f, { config: {}, dir, file: f, problem: (error as Error).message });
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
 
 /**
  * The migralint config for a file, found as the CLI finds it (upward from the file's directory: migralint.config.*,
@@ -33,7 +60,7 @@ export function configForFile(filePath: string): SyncConfig {
     for (const name of JS_PLACES) {
       const f = path.join(dir, name);
       if (existsSync(f)) {
-        found = { config: {}, dir, file: f, problem: `${name} is not read inside ESLint (JS configs load asynchronously); use migralint.config.json or .migralintrc.json for settings the ESLint plugin should see.` };
+        found = preloaded.get(f) ?? { config: {}, dir, file: f, problem: `${name} is not read inside ESLint: the plugin reads JS configs in the folder ESLint runs from and its parents only (they load asynchronously, at plugin import); use migralint.config.json or .migralintrc.json here.` };
         break;
       }
     }

@@ -9,31 +9,53 @@
  */
 import { migralintVersion } from '../version.js';
 import { loadParser } from '../sql/parse.js';
-import { sqlLanguage } from './language.js';
+import { loadPython } from '../sources/python/tree.js';
+import { pythonLanguage, sqlLanguage } from './language.js';
+import { preloadJsConfigs } from './config.js';
 import { PRESETS } from '../engine/presets.js';
 import { eslintRules, presetRules } from './rules.js';
 
-await loadParser();
+// Python migrations (Alembic, Django) are read with tree-sitter, whose grammar loads asynchronously too.
+// migralint.config.js / .mjs (imported asynchronously) from the folder ESLint runs in and its parents.
+await Promise.all([loadParser(), loadPython(), preloadJsConfigs()]);
 
 const MIGRATION_FILES = ['**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}', '**/migration/**/*.{js,cjs,mjs,ts,cts,mts}', '**/db/migrate/**/*.{js,cjs,mjs,ts,cts,mts}'];
 
+const PYTHON_MIGRATION_FILES = ['**/migrations/*.py', '**/versions/*.py'];
+
 const plugin = {
   meta: { name: 'migralint', version: migralintVersion() ?? '0.0.0' },
-  languages: { sql: sqlLanguage },
+  languages: { sql: sqlLanguage, python: pythonLanguage },
   rules: eslintRules,
   configs: {} as Record<string, unknown>,
 };
+
+/**
+ * ESLint's own rules are JavaScript rules: a config that turns them on for every file (js.configs.recommended
+ * without `files`) would run them on SQL and Python, where they fail. The SQL and Python entries turn them off.
+ */
+async function builtinRulesOff(): Promise<Record<string, 'off'>> {
+  try {
+    const { builtinRules } = (await import('eslint/use-at-your-own-risk')) as { builtinRules: Map<string, unknown> };
+    return Object.fromEntries([...builtinRules.keys()].map((id) => [id, 'off' as const]));
+  } catch {
+    return {};
+  }
+}
+const jsRulesOff = await builtinRulesOff();
 
 // One config per preset. `settings.migralint.preset` tells the shared core which preset the rules come from, so
 // a rule whose scope differs between presets (prefer-bigint-over-int) reports what this config asks for.
 for (const preset of PRESETS) {
   const rules = presetRules(preset);
+  const sqlRules = { ...jsRulesOff, ...rules };
   const settings = { migralint: { preset } };
   plugin.configs[preset] = [
-    { name: `migralint/${preset}/sql`, files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', rules, settings },
+    { name: `migralint/${preset}/sql`, files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', rules: sqlRules, settings },
     { name: `migralint/${preset}/js`, files: MIGRATION_FILES, plugins: { migralint: plugin }, rules, settings },
+    { name: `migralint/${preset}/python`, files: PYTHON_MIGRATION_FILES, ignores: ['**/__init__.py'], plugins: { migralint: plugin }, language: 'migralint/python', rules: sqlRules, settings },
   ];
 }
 
-export { sqlLanguage, eslintRules as rules };
+export { pythonLanguage, sqlLanguage, eslintRules as rules };
 export default plugin;

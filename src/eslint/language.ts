@@ -157,10 +157,9 @@ export const sqlLanguage = {
   nodeTypeKey: 'type',
   visitorKeys: { Program: ['body'], Statement: [] },
   defaultLanguageOptions: {},
-  validateLanguageOptions(options: Record<string, unknown>): void {
-    const keys = Object.keys(options ?? {});
-    if (keys.length > 0) throw new TypeError(`migralint/sql has no language options (got ${keys.join(', ')}); migralint settings live in migralint.config.json.`);
-  },
+  // A config's global languageOptions (ecmaVersion, globals, a parser) are JavaScript's: they do not apply to SQL,
+  // and are ignored here, as ESLint's own JSON and CSS languages ignore them. migralint settings live in its config.
+  validateLanguageOptions(): void {},
   parse(file: EslintFile): { ok: true; ast: SqlProgram } {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
     const lines = new LineIndex(text);
@@ -172,5 +171,18 @@ export const sqlLanguage = {
   createSourceCode(file: EslintFile, input: { ast: SqlProgram }): SqlSourceCode {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
     return new SqlSourceCode({ text, ast: input.ast });
+  },
+};
+
+/**
+ * `migralint/python`: Alembic and Django migrations. The file is handed whole to migralint's Python front end
+ * (tree-sitter, loaded when the plugin is imported), as the CLI reads it; the AST ESLint sees is one Program.
+ */
+export const pythonLanguage = {
+  ...sqlLanguage,
+  parse(file: EslintFile): { ok: true; ast: SqlProgram } {
+    const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
+    const lines = new LineIndex(text);
+    return { ok: true, ast: { type: 'Program', migralintSql: true, body: [], comments: [], range: [0, text.length], loc: toLoc(lines, 0, text.length) } };
   },
 };

@@ -49,6 +49,10 @@ export function resultFor(context: Context): FileResult {
   const abs = path.resolve(filePath);
   const fs = overlay((p) => (path.resolve(p) === abs ? sourceCode.text : undefined), diskFileSystem());
   const result = lintSource({ path: abs, text: sourceCode.text, bom: false }, { ...options, hostAst, fs });
+  // A live database is read by the CLI only (ESLint rules are synchronous): say so rather than ignore it.
+  if (found.config.databaseUrl && !found.config.stats) {
+    result.findings.unshift({ ruleId: 'framework-config', severity: 'warn', message: `${path.basename(found.file ?? 'config')}: databaseUrl is read by the migralint CLI only; in ESLint, table sizes come from a \`stats\` snapshot (write one with \`migralint stats\`) or config \`tables\`.`, span: { start: 0, end: 0 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
+  }
   if (found.problem) {
     result.findings.unshift({ ruleId: 'framework-config', severity: 'warn', message: found.problem, span: { start: 0, end: 0 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
   }

@@ -2,8 +2,9 @@ import type { FileResult } from '../types.js';
 import { fullMessage, reportPath, sortedFindings, type ReportContext } from './common.js';
 
 /**
- * JUnit XML: one <testsuite> per file, one failing <testcase> per finding (a file without findings is one
- * passing test case), an <error> for a file that could not be linted. CI systems show these as test results.
+ * JUnit XML: one <testsuite> per file, one failing <testcase> per error, a passing <testcase> with the text in
+ * <system-out> per warning or info (a file without findings is one passing test case), an <error> for a file
+ * that could not be linted. CI systems show these as test results.
  */
 export function format(results: FileResult[], ctx: ReportContext): string {
   const suites: string[] = [];
@@ -18,12 +19,17 @@ export function format(results: FileResult[], ctx: ReportContext): string {
       cases.push(`    <testcase name="${attr(file)}" classname="${attr(file)}">\n      <error message="${attr(result.fatal)}"></error>\n    </testcase>`);
     }
     for (const f of sortedFindings(result)) {
-      suiteFailures++;
       const name = `${f.ruleId} at ${f.loc.line}:${f.loc.column}`;
       const body = `${f.severity}: ${fullMessage(f)}\n${file}:${f.loc.line}:${f.loc.column}`;
-      cases.push(
-        `    <testcase name="${attr(name)}" classname="${attr(file)}">\n      <failure message="${attr(f.message)}" type="${attr(f.ruleId)}">${text(body)}</failure>\n    </testcase>`,
-      );
+      if (f.severity === 'error') {
+        suiteFailures++;
+        cases.push(
+          `    <testcase name="${attr(name)}" classname="${attr(file)}">\n      <failure message="${attr(f.message)}" type="${attr(f.ruleId)}">${text(body)}</failure>\n    </testcase>`,
+        );
+      } else {
+        // A warning does not fail the build (the exit code agrees): a passing test case whose output shows it.
+        cases.push(`    <testcase name="${attr(`${f.severity}: ${name}`)}" classname="${attr(file)}">\n      <system-out>${text(body)}</system-out>\n    </testcase>`);
+      }
     }
     if (!result.fatal && cases.length === 0) cases.push(`    <testcase name="${attr(file)}" classname="${attr(file)}"></testcase>`);
     const suiteErrors = result.fatal ? 1 : 0;

@@ -8,15 +8,26 @@ import type { ReportContext } from './types.js';
 
 type Colors = ReturnType<typeof createColors>;
 
+/** The widest excerpt line shown: a long line (generated SQL on one line) is cut to a window around the finding. */
+const MAX_EXCERPT = 160;
+
+function clip(text: string, from: number, to: number): { text: string; from: number; to: number } {
+  if (text.length <= MAX_EXCERPT) return { text, from, to };
+  const start = Math.max(0, Math.min(from - 20, text.length - MAX_EXCERPT));
+  const end = Math.min(text.length, start + MAX_EXCERPT);
+  const head = start > 0 ? '…' : '';
+  const at = (i: number) => Math.max(0, Math.min(i, end) - start) + head.length;
+  return { text: `${head}${text.slice(start, end)}${end < text.length ? '…' : ''}`, from: at(from), to: at(to) };
+}
+
 function snippet(f: Finding, lines: LineIndex, c: Colors): string[] {
   const out: string[] = [];
   const last = Math.min(f.loc.endLine, f.loc.line + 3);
   const width = String(last).length;
   for (let n = f.loc.line; n <= last; n++) {
-    const text = lines.text.slice(lines.lineStart(n), lines.lineEnd(n)).replace(/\t/g, ' ');
+    const full = lines.text.slice(lines.lineStart(n), lines.lineEnd(n)).replace(/\t/g, ' ');
+    const { text, from, to } = clip(full, n === f.loc.line ? f.loc.column - 1 : full.search(/\S|$/), n === f.loc.endLine ? f.loc.endColumn - 1 : full.length);
     out.push(`    ${c.dim(`${String(n).padStart(width)} |`)} ${text}`);
-    const from = n === f.loc.line ? f.loc.column - 1 : text.search(/\S|$/);
-    const to = n === f.loc.endLine ? f.loc.endColumn - 1 : text.length;
     if (to > from) out.push(`    ${c.dim(`${' '.repeat(width)} |`)} ${' '.repeat(from)}${c.red('^'.repeat(to - from))}`);
   }
   if (f.loc.endLine > last) out.push(`    ${c.dim(`${' '.repeat(width)} |`)} …`);
@@ -39,8 +50,9 @@ function diff(fix: Fix, lines: LineIndex, c: Colors, cwd: string): string[] {
   const before = lines.text.slice(from, to);
   const after = applyEdits(before, fix.edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text })));
   if (after === null) return out;
-  for (const l of before.split(/\r?\n/)) out.push(`      ${c.red(`- ${l}`)}`);
-  for (const l of after.split(/\r?\n/)) out.push(`      ${c.green(`+ ${l}`)}`);
+  const col = start - from;
+  for (const l of before.split(/\r?\n/)) out.push(`      ${c.red(`- ${clip(l, col, col).text}`)}`);
+  for (const l of after.split(/\r?\n/)) out.push(`      ${c.green(`+ ${clip(l, col, col).text}`)}`);
   return out;
 }
 

@@ -100,7 +100,7 @@ function parseWhole(text: string): ChunkParse {
     result = parseSync(text);
   } catch (error) {
     const tokens = scanTokens(text, bytes);
-    if (tokens === null) return { statements: [], errors: [wholeChunkError(text, bytes, error)] };
+    if (tokens === null) return parseBeforeUnterminated(text, bytes, error);
     if (tokens.every((t) => t.name === 'ASCII_59')) return { statements: [], errors: [] };
     return parsePieces(text, tokens);
   }
@@ -115,6 +115,21 @@ function parseWhole(text: string): ChunkParse {
     statements.push({ stmt: raw.stmt as PgNode, kind: kindOf(raw.stmt as PgNode), span: bounds, spanWithSemicolon: { start: bounds.start, end: semi >= 0 ? semi : bounds.end }, locate });
   }
   return { statements, errors: [] };
+}
+
+/**
+ * The scanner stops at an unterminated string, `$$` body or comment, so nothing after it can be read. The
+ * statements before it still are: everything up to the last `;` before it is parsed as usual, and the rest is
+ * the one error.
+ */
+function parseBeforeUnterminated(text: string, bytes: ByteOffsets, error: unknown): ChunkParse {
+  const err = wholeChunkError(text, bytes, error);
+  const prefix = text.slice(0, err.span.start);
+  const tokens = prefix.trim() === '' ? null : scanTokens(prefix, new ByteOffsets(prefix));
+  const lastSemi = tokens?.filter((t) => t.name === 'ASCII_59').pop();
+  if (!lastSemi) return { statements: [], errors: [err] };
+  const head = parseWhole(text.slice(0, lastSemi.end));
+  return { statements: head.statements, errors: [...head.errors, err] };
 }
 
 function wholeChunkError(text: string, bytes: ByteOffsets, error: unknown): ParseError {

@@ -37,7 +37,7 @@ describe('machine formats keep stdout clean', () => {
   it('sarif on stdout is one JSON document, even with --fix-dry-run diffs and warnings', () => {
     const dir = project();
     const r = run(['db/migrations', 'missing-dir', '--format', 'sarif'], { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const log = JSON.parse(r.stdout);
     expect(log.runs[0].tool.driver.name).toBe('migralint');
     expect(log.runs[0].tool.driver.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -112,6 +112,27 @@ describe('lint only what is new', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('--staged lints the staged content, not the working tree, with positions in it', () => {
+    const dir = project();
+    const file = 'db/migrations/20240415080000_index_orders_note.sql';
+    // Staged: the locking index on line 3. In the working tree: fixed, on line 1.
+    write(dir, file, '-- Index for the notes search.\n\nCREATE INDEX idx_orders_note ON orders (note);\n');
+    git(dir, 'add', file);
+    write(dir, file, 'CREATE INDEX CONCURRENTLY idx_orders_note ON orders (note);\n');
+    const bad = run(['--staged', '--format', 'compact', '--rule', 'require-lock-timeout:off'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^db\/migrations\/20240415080000_index_orders_note\.sql:3:1: error require-concurrent-index-creation /);
+    // Staged clean, working tree bad: the commit is fine.
+    git(dir, 'add', file);
+    write(dir, file, 'CREATE INDEX idx_orders_note ON orders (note);\n');
+    const clean = run(['--staged', '--format', 'compact', '--rule', 'require-lock-timeout:off'], { cwd: dir });
+    expect(clean.stdout).toBe('');
+    expect(clean.code).toBe(0);
+    const fix = run(['--staged', '--fix'], { cwd: dir });
+    expect(fix.code).toBe(2);
+    expect(fix.stderr).toBe('migralint: --fix and --fix-dry-run lint the working tree; they cannot be combined with --staged\n');
+  });
+
   it('config baseline skips deployed migrations; an unknown baseline is a config error', () => {
     const dir = project();
     write(dir, '.migralintrc.json', JSON.stringify({ baseline: '20240320154500' }));
@@ -183,6 +204,24 @@ describe('table sizes from a database or a snapshot', () => {
     const file = 'db/migrations/20240402120000_index_orders_created.sql';
     expect(run([file, '--database-url', db.url('shop'), '--format', 'compact'], { cwd: dir }).stdout).toContain('CREATE INDEX on orders (25.0k rows, ');
     expect(run([file, '--format', 'compact'], { cwd: dir, env: { MIGRALINT_DATABASE_URL: db.url('shop') } }).stdout).toContain('CREATE INDEX on orders (25.0k rows, ');
+  });
+
+  it('a table the database does not have is said to be not found there, treated as unknown or new', () => {
+    const dir = project();
+    write(dir, 'db/migrations/20240501000000_index_refunds.sql', "SET lock_timeout = '2s';\nCREATE INDEX idx_refunds_order ON refunds (order_id);\n");
+    const r = run(['db/migrations/20240501000000_index_refunds.sql', '--database-url', db.url('shop'), '--format', 'json'], { cwd: dir });
+    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; help?: string }> }>;
+    const help = result!.messages.find((m) => m.ruleId === 'require-concurrent-index-creation')!.help!;
+    expect(help).toMatch(/Table refunds was not found in the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop; treated as unknown or new\.$/);
+    expect(help).not.toContain('give migralint --stats');
+  });
+
+  it('a port that is not a number is one line with the password masked, exit 2', () => {
+    const dir = project();
+    const r = run(['db/migrations', '--database-url', 'postgres://shop:S3cret-pw@127.0.0.1:notaport/shop'], { cwd: dir });
+    expect(r.stderr).toBe('migralint: not a valid database URL: postgres://shop:***@127.0.0.1:notaport/shop (expected postgres://user:password@host:5432/dbname; is the port a number?)\n');
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
   });
 
   it('bad credentials: exit 2 without the password, or a warning with --stats-optional', () => {

@@ -1,64 +1,107 @@
 /**
- * The pre-commit hook, run by the real `pre-commit` tool: it installs migralint from this repository as a node
- * hook (npm install, npm pack with the build, npm install -g) and runs it on the staged migration files.
+ * The pre-commit hook, run by the real `pre-commit` tool in both current forms: Debian's 3.0.4 (npm install in the
+ * clone, npm pack, npm install -g) and the current 4.x from pip (npm install -g git+file://…). Both install the
+ * hook from a release commit (scripts/release-commit.mjs: the build in the commit, no devDependencies) and run it
+ * on the staged migration files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDebianTool } from '../helpers/tools.js';
+import { requireDebianTool, requirePreCommit4 } from '../helpers/tools.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const env = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '' };
 let work: string;
-let repo: string;
-
-function git(...args: string[]): string {
-  return execFileSync('git', args, { cwd: repo, encoding: 'utf8', env });
-}
-function write(rel: string, text: string): void {
-  mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
-  writeFileSync(path.join(repo, rel), text);
-}
-function preCommit(...args: string[]) {
-  const r = spawnSync('pre-commit', args, { cwd: repo, encoding: 'utf8', env: { ...env, PRE_COMMIT_HOME: path.join(work, 'cache') }, timeout: 540_000 });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
-}
+let release: { dir: string; rev: string };
 
 beforeAll(() => {
-  ensureDebianTool('pre-commit');
+  requireDebianTool('pre-commit');
+  requirePreCommit4();
   work = mkdtempSync(path.join(os.tmpdir(), 'migralint-pre-commit-'));
-  repo = path.join(work, 'shop');
-  mkdirSync(repo);
-  git('init', '-q', '-b', 'main');
-  // The hook is taken from this repository's committed HEAD, as pre-commit would from a tag.
-  const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  write('.pre-commit-config.yaml', `repos:\n  - repo: ${root}\n    rev: ${rev}\n    hooks:\n      - id: migralint\n`);
-  write('db/migrations/20240105093000_create_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, created_at timestamptz);\n');
-  write('app/models.py', 'class Order:\n    pass\n');
-  git('add', '.');
-  git('commit', '-q', '-m', 'orders');
-  // Installing the hook's environment takes about a minute (npm install, build, pack, global install).
-  const installed = preCommit('install-hooks');
-  if (installed.code !== 0) throw new Error(`pre-commit install-hooks failed:\n${installed.out}`);
-}, 600_000);
+  // A clone of this repository's HEAD with the build beside it, and the release commit made from it, as a tag is.
+  const dir = path.join(work, 'migralint');
+  execFileSync('git', ['clone', '--quiet', '--no-local', root, dir], { env });
+  cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  const rev = execFileSync('node', [path.join(root, 'scripts/release-commit.mjs'), '--tag', 'v0.0.0-test'], { cwd: dir, env, encoding: 'utf8' }).trim();
+  release = { dir, rev };
+}, 120_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('pre-commit hook', () => {
-  it('is declared for node with a files pattern for migrations', () => {
-    const hooks = readFileSync(path.join(root, '.pre-commit-hooks.yaml'), 'utf8');
+describe('the release commit', () => {
+  it('carries the build and installs without devDependencies or build scripts', () => {
+    const show = (p: string) => execFileSync('git', ['show', `${release.rev}:${p}`], { cwd: release.dir, encoding: 'utf8' });
+    const pkg = JSON.parse(show('package.json')) as Record<string, unknown>;
+    expect(pkg.devDependencies).toBeUndefined();
+    expect(pkg.scripts).toBeUndefined();
+    expect(pkg.bin).toEqual({ migralint: 'bin/migralint.js' });
+    const built = execFileSync('git', ['ls-tree', '-r', '--name-only', release.rev, 'dist'], { cwd: release.dir, encoding: 'utf8' }).split('\n');
+    expect(built).toContain('dist/cli.js');
+    expect(built).toContain('dist/src/eslint/index.js');
+    // The branch it was made on is left as it was.
+    expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: release.dir, encoding: 'utf8' })).toBe('');
+  });
+
+  it('an untagged commit without the development tools says to use a release, not "tsc: not found"', () => {
+    const dir = path.join(work, 'no-tools');
+    mkdirSync(path.join(dir, 'scripts'), { recursive: true });
+    cpSync(path.join(root, 'scripts/prepare.mjs'), path.join(dir, 'scripts/prepare.mjs'));
+    const r = spawnSync('node', ['scripts/prepare.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('use a release tag as `rev`');
+  });
+});
+
+const hooks = readFileSync(path.join(root, '.pre-commit-hooks.yaml'), 'utf8');
+
+describe('the hook declaration', () => {
+  it('is declared for node with a files pattern for migrations that leaves out __init__.py', () => {
     expect(hooks).toMatch(/^- id: migralint$/m);
     expect(hooks).toMatch(/^ {2}language: node$/m);
     expect(hooks).toMatch(/^ {2}entry: migralint$/m);
     const files = new RegExp(/^ {2}files: '(.*)'$/m.exec(hooks)![1]!);
-    for (const f of ['db/migrations/20240402_index.sql', 'schema.sql', 'alembic/versions/3f1a_add_index.py', 'app/migrations/0042_orders_index.py', 'migrations/20240101_init.ts']) expect(files.test(f)).toBe(true);
-    for (const f of ['app/models.py', 'src/index.ts', 'README.md']) expect(files.test(f)).toBe(false);
+    const exclude = new RegExp(/^ {2}exclude: '(.*)'$/m.exec(hooks)![1]!);
+    const picked = (f: string) => files.test(f) && !exclude.test(f);
+    for (const f of ['db/migrations/20240402_index.sql', 'schema.sql', 'alembic/versions/3f1a_add_index.py', 'app/migrations/0042_orders_index.py', 'migrations/20240101_init.ts']) expect(picked(f)).toBe(true);
+    for (const f of ['app/models.py', 'src/index.ts', 'README.md', 'app/migrations/__init__.py', 'alembic/versions/__init__.py']) expect(picked(f)).toBe(false);
   });
+});
+
+describe.each([
+  { name: "Debian's pre-commit 3.0.4", command: () => 'pre-commit', major: '3' },
+  { name: 'the current pre-commit 4.x', command: () => requirePreCommit4(), major: '4' },
+])('pre-commit hook with $name', ({ command, major }) => {
+  let repo: string;
+  let home: string;
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env });
+  const write = (rel: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+    writeFileSync(path.join(repo, rel), text);
+  };
+  const preCommit = (...args: string[]) => {
+    const r = spawnSync(command(), args, { cwd: repo, encoding: 'utf8', env: { ...env, PRE_COMMIT_HOME: home }, timeout: 540_000 });
+    return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+
+  beforeAll(() => {
+    repo = mkdtempSync(path.join(work, 'shop-'));
+    home = path.join(repo, '..', `${path.basename(repo)}-cache`);
+    expect(preCommit('--version').out).toMatch(new RegExp(`^pre-commit ${major}\\.`));
+    git('init', '-q', '-b', 'main');
+    write('.pre-commit-config.yaml', `repos:\n  - repo: ${release.dir}\n    rev: v0.0.0-test\n    hooks:\n      - id: migralint\n`);
+    write('db/migrations/20240105093000_create_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, created_at timestamptz);\n');
+    write('app/models.py', 'class Order:\n    pass\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'orders');
+    // Installing the hook's environment: the runtime dependencies of the release commit.
+    const installed = preCommit('install-hooks');
+    if (installed.code !== 0) throw new Error(`pre-commit install-hooks failed:\n${installed.out}`);
+  }, 600_000);
 
   it('fails on a staged migration that would lock a table, and passes once it is fixed', () => {
     write('db/migrations/20240402120000_index_orders_created.sql', 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
@@ -82,10 +125,11 @@ describe('pre-commit hook', () => {
     expect(passed.code).toBe(0);
   });
 
-  it('is skipped when no migration is staged', () => {
+  it('is skipped when no migration is staged (a migrations package\'s __init__.py is none)', () => {
     git('commit', '-q', '--no-verify', '-m', 'index');
     write('app/models.py', 'class Order:\n    total = 1\n');
-    git('add', 'app/models.py');
+    write('app/migrations/__init__.py', '');
+    git('add', 'app/models.py', 'app/migrations/__init__.py');
     const r = preCommit('run');
     expect(r.out).toMatch(/migralint\.+\(no files to check\)Skipped/);
     expect(r.code).toBe(0);

@@ -43,7 +43,9 @@ export function pythonReady(): boolean {
 /** Parses Python source into plain nodes. Throws if loadPython() was not awaited first. */
 export function parsePython(text: string): PyNode {
   if (!parser) throw new Error('Python parser not loaded: await loadPython() first');
-  const tree = parser.parse(text);
+  // tree-sitter's Python grammar does not end lines at a lone CR (old Mac line endings), which Python does.
+  // A CR becomes an LF of the same length, so offsets stay those of the file.
+  const tree = parser.parse(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const cursor = tree.walk();
