@@ -218,6 +218,8 @@ export interface TableInfo {
   bytes?: number;
   partitioned?: boolean;
   sizeClass: SizeClass;
+  /** A new table that the change also fills (INSERT, COPY, CREATE TABLE AS): it has rows, but no readers yet. */
+  filled?: boolean;
 }
 
 export interface LockFact {
@@ -255,6 +257,11 @@ export interface StatementFacts {
   statementTimeout?: string;
   /** Tables the statement acts on, with their size class. The first is the statement's main table. */
   tables: TableInfo[];
+  /**
+   * For ALTER COLUMN … TYPE: each retyped column's type before the statement, when the schema model knows it
+   * (replayed from the migrations before this one and the statements before it).
+   */
+  oldTypes?: Record<string, { name: string; mods: number[]; array: boolean }>;
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed';
 }

@@ -103,6 +103,7 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
+  if (r.atMost && (severity === 'error' || (severity === 'warn' && r.atMost === 'info'))) severity = r.atMost;
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);
   const span = r.span ?? r.statement?.span;

@@ -56,6 +56,8 @@ export interface Report {
   fix?: Fix | null;
   suggestions?: Fix[];
   help?: string;
+  /** At most this severity, whatever the table's size: for findings that say what migralint cannot know. */
+  atMost?: 'warn' | 'info';
 }
 
 export interface LintSettings {
