@@ -6,7 +6,8 @@ import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.j
 import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '../config/options.js';
 import { SEVERITIES } from '../config/severities.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
-import { lintSource, withPending, type LintOptions } from '../engine/lint.js';
+import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
+import { ProjectHistory, replaySource } from '../project/history.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
@@ -171,8 +172,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
   const diffs: string[] = [];
 
-  const lintOne = async (source: SourceFile, writeBack: boolean): Promise<void> => {
-    const { options } = await setups.forFile(source.path);
+  const lintOne = async (source: SourceFile, writeBack: boolean, model?: ModelOptions): Promise<void> => {
+    const { options: base } = await setups.forFile(source.path);
+    const options = model ? { ...base, model } : base;
     if (run.fix || run.fixDryRun) {
       const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
       if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
@@ -209,8 +211,34 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
-    await loadParsersFor(selected.files);
-    for (const file of selected.files) {
+    // The project: every discovered migration, in its tool's order, replayed into the catalog each one meets.
+    const optionsOf = new Map<string, LintOptions>();
+    for (const f of found.files) optionsOf.set(f, (await setups.forFile(f)).options);
+    await loadParsersFor(found.files);
+    const readQuietly = (f: string): SourceFile | undefined => {
+      try {
+        return { ...readSource(path.resolve(run.cwd, f)), path: f };
+      } catch {
+        return undefined;
+      }
+    };
+    const { history, sources } = ProjectHistory.plan(found.files, run.cwd, readQuietly, (f) => optionsOf.get(f)?.framework, narrowed ? new Set(selected.files) : undefined);
+    for (const planned of history.order(selected.files)) {
+      const file = planned.path;
+      const model = history.modelFor(file);
+      if (!planned.lint) {
+        const src = sources.get(file);
+        const opts = optionsOf.get(file);
+        if (src && opts && model) {
+          try {
+            history.record(file, replaySource(src, opts, model.schema).delta);
+          } catch {
+            // A file that cannot be read as a migration teaches the catalog nothing.
+          }
+        }
+        history.advance(file);
+        continue;
+      }
       let source: SourceFile;
       try {
         source = readSource(path.resolve(run.cwd, file));
@@ -220,8 +248,11 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
         continue;
       }
-      await lintOne(source, true);
+      await lintOne(source, true, model);
+      history.advance(file);
     }
+    const rank = new Map(selected.files.map((f, i) => [f, i]));
+    results.sort((a, b) => (rank.get(a.filePath) ?? 0) - (rank.get(b.filePath) ?? 0));
   }
 
   for (const r of results) {
