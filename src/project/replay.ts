@@ -333,6 +333,7 @@ export class Replay {
         const old = objectKey(t.schema, c.usingIndex);
         const ix = this.get('indexes', old);
         if (ix) {
+          if (c.columns.length === 0) c.columns = ix.columns.filter((x): x is string => x !== null);
           this.set('indexes', old, null);
           this.set('indexes', ik, { ...ix, name: c.name });
         }
@@ -351,7 +352,8 @@ export class Replay {
     const schema = q.schema ?? 'public';
     const k = objectKey(schema, n.idxname);
     if (n.if_not_exists && this.get('indexes', k)) return;
-    const only = n.relation?.inh === false;
+    // libpg-query leaves out false fields: `ON ONLY` is a relation without inh.
+    const only = n.relation?.inh !== true;
     const columns = (n.indexParams ?? []).map((p: any) => p?.IndexElem?.name ?? null);
     this.set('indexes', k, {
       schema,
