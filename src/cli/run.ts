@@ -8,6 +8,7 @@ import { SEVERITIES } from '../config/severities.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
 import { ProjectHistory, replaySource } from '../project/history.js';
+import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
@@ -212,9 +213,14 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
     // The project: every discovered migration, in its tool's order, replayed into the catalog each one meets.
+    // Files named one by one still meet their history: the migrations beside them are read too.
+    const historyFiles = new Set(found.files);
+    const named = found.files.filter((f) => run.paths.some((p) => path.resolve(run.cwd, p) === path.resolve(run.cwd, f)));
+    if (named.length) for (const f of (await discover(historyFolders(named), run.cwd)).files) historyFiles.add(f);
+    const allFiles = [...historyFiles].sort();
     const optionsOf = new Map<string, LintOptions>();
-    for (const f of found.files) optionsOf.set(f, (await setups.forFile(f)).options);
-    await loadParsersFor(found.files);
+    for (const f of allFiles) optionsOf.set(f, (await setups.forFile(f)).options);
+    await loadParsersFor(allFiles);
     const readQuietly = (f: string): SourceFile | undefined => {
       try {
         return { ...readSource(path.resolve(run.cwd, f)), path: f };
@@ -222,7 +228,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         return undefined;
       }
     };
-    const { history, sources } = ProjectHistory.plan(found.files, run.cwd, readQuietly, (f) => optionsOf.get(f)?.framework, narrowed ? new Set(selected.files) : undefined);
+    const { history, sources } = ProjectHistory.plan(allFiles, run.cwd, readQuietly, (f) => optionsOf.get(f)?.framework, narrowed ? new Set(selected.files) : undefined);
     for (const planned of history.order(selected.files)) {
       const file = planned.path;
       const model = history.modelFor(file);

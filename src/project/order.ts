@@ -54,6 +54,16 @@ function rootOf(f: HistoryFile): string {
   return folderNamed(f.path) ? path.dirname(path.dirname(f.path)) : path.dirname(f.path);
 }
 
+/** The folders whose migrations form the history of these files: where to look for the ones not named. */
+export function historyFolders(files: string[]): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (isDownOrSideScript(f)) continue;
+    out.add(folderNamed(f) ? path.dirname(path.dirname(f)) : path.dirname(f));
+  }
+  return [...out];
+}
+
 /** The name that carries the version: the folder for folder-named files, else the file. */
 function versionName(file: string): string {
   return folderNamed(file) ? path.basename(path.dirname(file)) : path.basename(file);
