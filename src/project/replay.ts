@@ -137,6 +137,22 @@ export class Replay {
     return copy;
   }
 
+  /** Columns by name per columns array (a new array after a drop; cleared on a rename): big migrations stay linear. */
+  private readonly columnIndex = new WeakMap<ColumnModel[], Map<string, ColumnModel>>();
+  private column(t: TableModel, name: string | undefined): ColumnModel | undefined {
+    if (name === undefined) return undefined;
+    let index = this.columnIndex.get(t.columns);
+    if (!index) {
+      index = new Map(t.columns.map((c) => [c.name, c]));
+      this.columnIndex.set(t.columns, index);
+    }
+    return index.get(name);
+  }
+  private pushColumn(t: TableModel, col: ColumnModel): void {
+    t.columns.push(col);
+    this.columnIndex.get(t.columns)?.set(col.name, col);
+  }
+
   private note(message: string): void {
     if (!this.unknown.includes(message)) this.unknown.push(message);
   }
@@ -380,13 +396,13 @@ export class Replay {
     const tk = keyOf(q);
     if (!t || !tk) return;
     for (const c of cmds) {
-      const col = c.name ? t.columns.find((x) => x.name === c.name) : undefined;
+      const col = this.column(t, c.name);
       switch (c.subtype) {
         case 'AT_AddColumn': {
           const pending: ConstraintModel[] = [];
           const added = this.columnOf(c.def?.ColumnDef, t, pending);
-          if (added && !(c.missing_ok && t.columns.some((x) => x.name === added.name))) {
-            t.columns.push(added);
+          if (added && !(c.missing_ok && this.column(t, added.name))) {
+            this.pushColumn(t, added);
             for (const p of pending) this.addConstraint(tk, t, p);
           }
           break;
@@ -507,6 +523,7 @@ export class Replay {
           return;
         }
         col.name = n.newname;
+        this.columnIndex.delete(t.columns);
         const swap = (list: string[]) => list.map((c) => (c === n.subname ? n.newname : c));
         for (const c of t.constraints) {
           c.columns = swap(c.columns);
