@@ -30,6 +30,8 @@ const BINARY: Record<string, string[]> = {
  */
 export function binaryCoercible(from: TypeLike, to: TypeLike): boolean {
   if (from.array !== to.array) return false;
+  // An array's elements are coerced through a function call: PostgreSQL rewrites unless nothing changes.
+  if (from.array) return from.name === to.name && from.mods.join(',') === to.mods.join(',');
   const widerOrUnlimited = (a: number | undefined, b: number | undefined) => b === undefined || (a !== undefined && b >= a);
   if (TEXTUAL.has(from.name) && TEXTUAL.has(to.name)) {
     if (to.name === 'text' || to.mods.length === 0) return true;
