@@ -116,7 +116,7 @@ export function orderHistory(files: HistoryFile[], readFile: (p: string) => stri
     const [framework, root] = key.split('\0') as [FrameworkId, string];
     let ordered: string[];
     if (framework === 'alembic') ordered = alembicOrder(group, warnings);
-    else if (framework === 'django') ordered = djangoOrder(group, warnings);
+    else if (framework === 'django') ordered = djangoOrder(group, warnings, readFile);
     else if (framework === 'sqitch') ordered = listedOrder(group, planOrder(readFile(path.join(root, 'sqitch.plan'))), 'sqitch.plan', warnings, (f) => path.basename(f, '.sql'));
     else if (framework === 'drizzle' && !group.some((f) => folderNamed(f.path))) {
       const journal = journalOrder(readFile(path.join(root, 'meta', '_journal.json')));
@@ -259,7 +259,8 @@ function djangoApp(file: string): string {
   return path.basename(dir) === 'migrations' ? path.basename(path.dirname(dir)) : path.basename(dir);
 }
 
-function djangoOrder(group: HistoryFile[], warnings: OrderWarning[]): string[] {
+function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], readFile: (p: string) => string | undefined): string[] {
+  const dirOf = new Map(group.map((f) => [djangoApp(f.path), path.dirname(f.path)]));
   const nodes = new Map<string, { file: string; parents: string[] }>();
   const apps = new Map<string, string[]>();
   const info: Array<{ id: string; file: string; deps: Array<[string, string]>; replaces: Array<[string, string]> }> = [];
@@ -296,7 +297,8 @@ function djangoOrder(group: HistoryFile[], warnings: OrderWarning[]): string[] {
       if (name === '__first__') parents.push(`${app}.${names.slice().sort()[0]}`);
       else if (name === '__latest__') parents.push(`${app}.${names.slice().sort().at(-1)}`);
       else if (present.has(`${app}.${name}`)) parents.push(`${app}.${name}`);
-      else warnings.push({ file: i.file, message: `${i.id} depends on ${app}.${name}, which is not in ${app}/migrations: the history is incomplete` });
+      // A migration file read but not discovered (no number in its name) is there: only a missing one is a problem.
+      else if (readFile(path.join(dirOf.get(app)!, `${name}.py`)) === undefined) warnings.push({ file: i.file, message: `${i.id} depends on ${app}.${name}, which is not in ${app}/migrations: the history is incomplete` });
     }
     nodes.set(i.id, { file: i.file, parents });
   }
