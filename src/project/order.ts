@@ -104,16 +104,19 @@ function compareVersions(a: string, b: string, framework: FrameworkId): number {
 export function orderHistory(files: HistoryFile[], readFile: (p: string) => string | undefined): History {
   const groups = new Map<string, HistoryFile[]>();
   for (const f of files) {
-    if (f.framework === 'psql' || isDownOrSideScript(f.path)) continue;
-    const key = `${f.framework}\0${rootOf(f)}`;
+    if (isDownOrSideScript(f.path)) continue;
+    // One folder is one history, even when detection named some of its files plain SQL (a newer naming style).
+    const key = rootOf(f);
     const g = groups.get(key) ?? [];
     g.push(f);
     groups.set(key, g);
   }
   const projects: Project[] = [];
   const warnings: OrderWarning[] = [];
-  for (const [key, group] of groups) {
-    const [framework, root] = key.split('\0') as [FrameworkId, string];
+  for (const [root, group] of groups) {
+    const counts = new Map<FrameworkId, number>();
+    for (const f of group) if (f.framework !== 'psql') counts.set(f.framework, (counts.get(f.framework) ?? 0) + 1);
+    const framework = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'psql';
     let ordered: string[];
     if (framework === 'alembic') ordered = alembicOrder(group, warnings);
     else if (framework === 'django') ordered = djangoOrder(group, warnings, readFile);
