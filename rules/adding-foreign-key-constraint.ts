@@ -48,8 +48,10 @@ export default defineRule({
           inColumn = constraint !== undefined;
         }
         if (!constraint || constraint.skip_validation) continue;
-        const table = s.facts.tables.find((t) => t.name === s.node.relation?.relname) ?? s.facts.tables[0];
-        if (!table) continue;
+        const own = s.facts.tables.find((t) => t.name === s.node.relation?.relname) ?? s.facts.tables[0];
+        if (!own) continue;
+        // A table new in this change but already filled: checking its rows holds the lock on the referenced table.
+        const table = own.sizeClass === 'new' && own.filled ? (s.facts.tables.find((t) => t !== own && t.name === constraint.pktable?.relname) ?? own) : own;
         const referenced = constraint.pktable ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname }) : 'the referenced table';
         const report = inColumn
           ? { help: 'Add the column with REFERENCES and no DEFAULT (nothing to check), then SET DEFAULT, and backfill old rows in batches.' }

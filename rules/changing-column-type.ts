@@ -1,32 +1,11 @@
 import { defineRule } from '../src/engine/rule.js';
-import { tableKey } from '../src/catalog/catalog.js';
 import { columnSites, relName, tableFor, typeLabel, type TypeInfo } from '../src/engine/ast.js';
+import { binaryCoercible } from '../src/project/coercion.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 
-const TEXTUAL = new Set(['varchar', 'text']);
-const PRECISION = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
-
-/**
- * Whether changing `from` to `to` keeps the table file (a binary-coercible change PostgreSQL applies without
- * rewriting): varchar(n) → varchar(m ≥ n) / varchar / text, numeric(p,s) → numeric(q ≥ p, s) / numeric,
- * varbit(n) → varbit(m ≥ n), a larger time precision, cidr → inet.
- */
+/** Whether changing `from` to `to` keeps the table file: see src/project/coercion.ts. */
 export function keepsFile(from: TypeInfo, to: TypeInfo): boolean {
-  if (from.array !== to.array) return false;
-  const widerOrUnlimited = (a: number | undefined, b: number | undefined) => b === undefined || (a !== undefined && b >= a);
-  if (TEXTUAL.has(from.name) && TEXTUAL.has(to.name)) {
-    if (to.name === 'text' || to.mods.length === 0) return true;
-    return from.name === 'varchar' && widerOrUnlimited(from.mods[0], to.mods[0]);
-  }
-  if (from.name === 'numeric' && to.name === 'numeric') {
-    if (to.mods.length === 0) return true;
-    if (from.mods.length === 0) return false;
-    return (from.mods[1] ?? 0) === (to.mods[1] ?? 0) && to.mods[0]! >= from.mods[0]!;
-  }
-  if (from.name === 'varbit' && to.name === 'varbit') return widerOrUnlimited(from.mods[0], to.mods[0]);
-  if (PRECISION.has(from.name) && from.name === to.name) return widerOrUnlimited(from.mods[0] ?? 6, to.mods[0]);
-  if (from.name === 'cidr' && to.name === 'inet') return true;
-  return from.name === to.name && from.mods.join(',') === to.mods.join(',');
+  return binaryCoercible(from, to);
 }
 
 export default defineRule({
@@ -38,10 +17,11 @@ export default defineRule({
     fix: 'none',
     sizeAware: true,
     messages: {
-      rewrite: 'ALTER COLUMN {{column}} TYPE {{type}}{{from}} on {{table}} rewrites the table and rebuilds its indexes while holding an {{lock}} lock: {{blocks}} for the whole rewrite.{{note}}',
+      rewrite: 'ALTER COLUMN {{column}} TYPE {{type}}{{from}} on {{table}} rewrites the table and rebuilds its indexes while holding an {{lock}} lock: {{blocks}} for the whole rewrite.',
+      unknownOld: 'ALTER COLUMN {{column}} TYPE {{type}} on {{table}}: the old type is unknown (no migration migralint read created this column), so it cannot tell whether PostgreSQL rewrites the table. Unless the change is binary-coercible (e.g. varchar(n) to a longer varchar or text), it rewrites the table and rebuilds its indexes under an {{lock}} lock: {{blocks}} meanwhile.',
     },
     docs: {
-      what: 'Flags `ALTER TABLE … ALTER COLUMN … TYPE` on an existing table, except the changes PostgreSQL makes without touching the data — `varchar(n)` to `varchar(m)` with m ≥ n, to `varchar` or to `text`; `numeric(p,s)` to a larger precision at the same scale or to plain `numeric`; a larger timestamp/time precision; `cidr` to `inet` — when the column\'s old type is known from earlier in the same migration (a CREATE TABLE, ADD COLUMN or earlier ALTER … TYPE). A `USING` clause or a new collation always counts as a rewrite.',
+      what: 'Flags `ALTER TABLE … ALTER COLUMN … TYPE` on an existing table, except the changes PostgreSQL makes without touching the data — `varchar(n)` to `varchar(m)` with m ≥ n, to `varchar` or to `text`; `numeric(p,s)` to a larger precision at the same scale or to plain `numeric`; a larger timestamp/time precision; `cidr` to `inet` — when the column\'s old type is known from the replayed history (a CREATE TABLE, ADD COLUMN or ALTER … TYPE in this or an earlier migration). A `USING` clause or a new collation always counts as a rewrite. When no migration migralint read defined the column, it says the old type is unknown, at warn, instead of claiming a rewrite.',
       why: 'Changing a column\'s type converts every row: PostgreSQL writes a new copy of the table and rebuilds every index, all while holding ACCESS EXCLUSIVE, so nothing can read or write the table until it finishes — minutes to hours on a large table. The online way is a new column, written by the application or a trigger, backfilled in batches, then swapped in.',
       invalid: [
         { title: 'int → bigint rewrites', code: 'ALTER TABLE events ALTER COLUMN id TYPE bigint;\n', tables: { events: { rows: 310_000_000, bytes: 88_000_000_000 } } },
@@ -63,29 +43,28 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const known = new Map<string, TypeInfo>();
     for (const s of ctx.statements) {
-      if (s.kind !== 'CreateStmt' && s.kind !== 'AlterTableStmt') continue;
+      if (s.kind !== 'AlterTableStmt') continue;
       for (const site of columnSites(s.kind, s.node)) {
-        const key = `${tableKey(site.table)}.${site.column}`;
-        const old = known.get(key);
-        known.set(key, site.type);
         if (site.how !== 'alter-type') continue;
+        // The column's type before this statement, from the schema model (earlier migrations and statements).
+        const old = s.facts.oldTypes?.[site.column];
         const forced = site.col.raw_default !== undefined || site.col.collClause !== undefined;
-        if (old && !forced && keepsFile(old, site.type)) continue;
+        if (old && !forced && keepsFile({ ...old }, site.type)) continue;
         const table = tableFor(s, relName(s.node.relation));
         if (!table) continue;
+        const unknown = !old && !forced;
         ctx.report({
           statement: s,
           table,
-          messageId: 'rewrite',
+          messageId: unknown ? 'unknownOld' : 'rewrite',
+          ...(unknown ? { atMost: 'warn' as const } : {}),
           data: {
             column: site.column,
             type: typeLabel(site.type),
             table: tableLabel(table),
             ...lockWords(s),
-            from: old ? ` (was ${typeLabel(old)})` : '',
-            note: old || forced ? '' : ' The old type is not known to migralint: if the change is binary-coercible (e.g. varchar(n) to a longer varchar or text) PostgreSQL skips the rewrite.',
+            from: old ? ` (was ${typeLabel({ ...old })})` : '',
           },
           help: withSizeHint('Add a new column of the new type, fill it from the application or a trigger, backfill in batches, then switch reads over and drop the old column.', table),
         });

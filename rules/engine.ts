@@ -3,6 +3,21 @@ import type { RuleMeta } from '../src/engine/rule.js';
 /** Findings the engine itself produces. They have docs like any rule, and no check of their own. */
 export const ENGINE_RULES: RuleMeta[] = [
   {
+    id: 'schema-history',
+    description: 'The migration history cannot be fully ordered or replayed: a missing parent, two heads, a cycle, or DDL on objects no migration created.',
+    category: 'engine',
+    defaultSeverity: 'warn',
+    fix: 'none',
+    messages: {},
+    docs: {
+      what: 'migralint replays a project\'s migrations in the order its tool applies them, to know the tables each migration meets. This finding names the file where that order breaks (an Alembic revision whose parent is missing, two heads, a cycle in Alembic or Django dependencies, a file Drizzle\'s journal or sqitch.plan does not list) or where a migration acts on objects no earlier migration created. The files are still linted; what migralint does not know stays unknown.',
+      why: 'A history the tool cannot order fails at deploy time; and a migration altering a table the history never created is judged without knowing its columns, indexes or constraints.',
+      invalid: [],
+      valid: [{ code: 'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE INDEX orders_created_idx ON orders (id);\n' }],
+      references: ['https://alembic.sqlalchemy.org/en/latest/branches.html', 'https://docs.djangoproject.com/en/stable/topics/migrations/#dependencies'],
+    },
+  },
+  {
     id: 'parse-error',
     description: 'A statement PostgreSQL\'s parser cannot read. The rest of the file is still linted.',
     category: 'engine',

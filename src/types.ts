@@ -222,6 +222,8 @@ export interface TableInfo {
   sizeClass: SizeClass;
   /** Unknown size although a database or snapshot was read: where the table was looked for and not found. */
   notFoundIn?: string;
+  /** A new table that the change also fills (INSERT, COPY, CREATE TABLE AS): it has rows, but no readers yet. */
+  filled?: boolean;
 }
 
 export interface LockFact {
@@ -259,6 +261,11 @@ export interface StatementFacts {
   statementTimeout?: string;
   /** Tables the statement acts on, with their size class. The first is the statement's main table. */
   tables: TableInfo[];
+  /**
+   * For ALTER COLUMN … TYPE: each retyped column's type before the statement, when the schema model knows it
+   * (replayed from the migrations before this one and the statements before it).
+   */
+  oldTypes?: Record<string, { name: string; mods: number[]; array: boolean }>;
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
@@ -317,6 +324,8 @@ export interface FileResult {
   source?: string;
   /** Set when the file could not be linted at all (unreadable, binary …). */
   fatal?: string;
+  /** What the migration taught the schema model (a SchemaDelta): kept by the lint cache, so a hit still advances the history. */
+  schemaDelta?: unknown;
   /** Every statement, in order, with the locks the analysis found (for reports that picture them). */
   statements?: StatementSummary[];
 }

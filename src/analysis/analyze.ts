@@ -2,6 +2,18 @@ import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
 import type { AnalyzedStatement, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH, lockBlocks, statementEffect, type StatementEffect } from './locks.js';
+import { emptyModel } from '../project/model.js';
+import { modelLocks } from '../project/model-locks.js';
+import { columnType, Replay } from '../project/replay.js';
+import { binaryCoercible } from '../project/coercion.js';
+
+/** The schema model this unit is analysed against. */
+export interface ModelContext {
+  /** A replay over the model the migrations before this one left; the analysis feeds it this unit's statements. */
+  replay: Replay;
+  /** The files of the change being linted: a table one of them created is new at deploy time. Default: this file. */
+  change?: ReadonlySet<string>;
+}
 
 export interface AnalysisSettings {
   pgVersion: number;
@@ -68,7 +80,9 @@ export function setConfigCall(node: any): Array<[string, string, boolean]> {
  * it runs in a transaction (and why), the settings in effect, and the size class of the tables it touches.
  * Rules read these facts and never walk the unit again.
  */
-export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalog: Catalog, settings: AnalysisSettings): AnalyzedStatement[] {
+export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalog: Catalog, settings: AnalysisSettings, model?: ModelContext): AnalyzedStatement[] {
+  const replay = model?.replay ?? new Replay(emptyModel(), unit.file.path);
+  const change = model?.change ?? new Set([unit.file.path]);
   const created = new Set<string>();
   const createdIndexes = new Set<string>();
   let explicit: TxState | null = null;
@@ -87,7 +101,12 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     const key = tableKey(rel);
     if (created.has(key)) return { schema: rel.schema, sizeClass: 'new' };
     const stats = catalog.lookup(rel);
-    if (!stats) return { schema: rel.schema, sizeClass: 'unknown', ...(catalog.snapshotSource ? { notFoundIn: catalog.snapshotSource } : {}) };
+    if (!stats) {
+      // Sizes from a database, a snapshot or config win; then the history: created in this change means empty at deploy.
+      const t = replay.table(rel);
+      if (t && change.has(t.createdBy)) return { schema: rel.schema, sizeClass: 'new', ...(t.filledBy && change.has(t.filledBy) ? { filled: true } : {}) };
+      return { schema: rel.schema, sizeClass: 'unknown', ...(catalog.snapshotSource ? { notFoundIn: catalog.snapshotSource } : {}) };
+    }
     let cls: SizeClass = 'unknown';
     if (stats.forcedLarge) cls = 'large';
     else if (stats.rows !== undefined) cls = stats.rows >= settings.largeTableRows ? 'large' : 'small';
@@ -163,11 +182,21 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     const effective: Settings = { ...session, ...local };
     ({ session, local } = applySettings(stmt, session, local, inTransaction !== null));
 
-    const locks: LockFact[] = effect.locks.map((l) => {
+    const modeled = item.exec.separateRun ? [] : modelLocks(stmt.kind, stmt.node, replay);
+    const claims = [...effect.locks];
+    for (const extra of modeled) {
+      const same = claims.findIndex((l) => tableKey(l.relation) === tableKey(extra.relation));
+      if (same < 0) claims.push(extra);
+      else if (LOCK_STRENGTH[extra.mode] > LOCK_STRENGTH[claims[same]!.mode]) claims[same] = extra;
+    }
+    const locks: LockFact[] = claims.map((l) => {
       const blocks = blocksOf(l.mode);
       // REINDEX: planning a SELECT locks every index of the table, and those are held ACCESS EXCLUSIVE.
       return { ...l, blocks: effect.blocksReads && !blocks.includes('SELECT') ? ['SELECT', ...blocks] : blocks };
     });
+    const oldTypes = stmt.kind === 'AlterTableStmt' ? typesBefore(stmt.node, replay) : undefined;
+    let rewrite = effect.rewrite;
+    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt.node, oldTypes)) rewrite = false;
     const tables = tablesTouched(locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locks, stmt.node?.relation?.relname);
 
@@ -177,7 +206,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         locks,
         mainLock,
         nonTransactional: effect.nonTransactional,
-        rewrite: effect.rewrite,
+        rewrite,
         scan: effect.scan,
         inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
         lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
@@ -185,8 +214,11 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         tables,
         txProblem,
         ...(internalError ? { internalError } : {}),
+        ...(oldTypes ? { oldTypes } : {}),
       },
     });
+    // The model moves on: the statements after this one (and the migrations after this unit) meet what it made.
+    if (!item.exec.separateRun) replay.apply(stmt.kind, stmt.node);
 
     // Objects this statement creates are new for the statements after it.
     recordCreated(stmt, created, createdIndexes);
@@ -275,4 +307,31 @@ function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Se
     const table = rangeVarName(stmt.node.relation);
     createdIndexes.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
   }
+}
+
+/** The model's type of each column an ALTER TABLE retypes, before it runs; undefined when it retypes none it knows. */
+function typesBefore(node: any, replay: Replay): Record<string, { name: string; mods: number[]; array: boolean }> | undefined {
+  let out: Record<string, { name: string; mods: number[]; array: boolean }> | undefined;
+  const t = replay.table(rangeVarName(node?.relation));
+  if (!t) return undefined;
+  for (const x of node.cmds ?? []) {
+    const c = x?.AlterTableCmd;
+    if (c?.subtype !== 'AT_AlterColumnType' || !c.name) continue;
+    const col = t.columns.find((k) => k.name === c.name);
+    if (col) (out ??= {})[c.name] = col.type;
+  }
+  return out;
+}
+
+/** Every subcommand is an ALTER COLUMN TYPE without USING or COLLATE to a type the old one is binary-coercible to. */
+function retypesOnlyCoercibly(node: any, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): boolean {
+  for (const x of node.cmds ?? []) {
+    const c = x?.AlterTableCmd;
+    if (c?.subtype !== 'AT_AlterColumnType') return false;
+    const def = c.def?.ColumnDef;
+    const to = columnType(def?.typeName);
+    const from = oldTypes[c.name];
+    if (!from || !to || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
+  }
+  return true;
 }

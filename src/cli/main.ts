@@ -134,6 +134,21 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       },
     )
     .command(
+      'schema [paths..]',
+      'Print the catalog migralint replays from each project\'s migrations (as of the last one, or --at a file).',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, default: [] as string[] })
+          .option('at', { type: 'string', describe: 'Show the catalog as it stands after this migration' })
+          .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
+          .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
+          .option('json', { type: 'boolean', describe: 'Print the model as JSON' }),
+      async (args) => {
+        const { runSchema } = await import('./schema.js');
+        code = await runSchema({ paths: args.paths as string[], cwd, at: args.at, config: args.config, framework: args.framework, json: args.json }, io);
+      },
+    )
+    .command(
       'init',
       'Write a starter .migralintrc.json; with --hook, a git pre-commit hook that lints staged migrations.',
       (y) => y.option('hook', { type: 'boolean', describe: 'Also write .git/hooks/pre-commit (never over an existing hook)' }),

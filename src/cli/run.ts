@@ -9,7 +9,10 @@ import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '.
 import { SEVERITIES } from '../config/severities.js';
 import { diskFileSystem } from '../disk.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
-import { lintSource, withPending, type LintOptions } from '../engine/lint.js';
+import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
+import { ProjectHistory, replaySource } from '../project/history.js';
+import type { SchemaDelta } from '../project/model.js';
+import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
@@ -17,7 +20,7 @@ import { knownFrameworks } from '../sources/index.js';
 import { loadParsersFor } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
 import { discover } from './discover.js';
-import { decodeSource, InputError, readSourceAndBytes } from './read.js';
+import { decodeSource, InputError, readSource, readSourceAndBytes } from './read.js';
 import { selectFiles } from './select.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
@@ -182,6 +185,12 @@ function writeAtomically(file: string, text: string, bom: boolean): void {
 }
 
 /** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
+/** What a migration's lint depends on beyond its own text when it meets its history: the catalog it meets and the change. */
+function modelFingerprint(model: ModelOptions): string {
+  const change = model.change ? [...model.change].sort() : null;
+  return createHash('sha256').update(JSON.stringify([model.schema, change, model.hasHistory ?? false, model.notes ?? []])).digest('hex');
+}
+
 export async function runLint(run: LintRun, io: IO): Promise<number> {
   const formatter = FORMATTERS[run.format];
   if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
@@ -208,13 +217,28 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   let parsersFor: string[] = [];
   const misses: Miss[] = [];
   let parsersLoaded: Promise<void> | undefined;
-  const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array): Promise<void> => {
+  const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, model?: ModelOptions): Promise<void> => {
     const { options: configured, cacheParts } = await setups.forFile(source.path);
-    const options = { ...configured, fs: disk };
-    const key = cache && bytes ? cacheKey({ version, path: `${path.resolve(run.cwd)}\0${source.path}`, bytes, ...cacheParts }) : '';
+    const options: LintOptions = { ...configured, fs: disk, ...(model ? { model } : {}) };
+    // With the history, a file's result depends on the catalog the migrations before it left: that is part of the
+    // key, and a hit also gives back what the file taught the catalog.
+    const incomingSchema = model ? modelFingerprint(model) : undefined;
+    const key = cache && bytes ? cacheKey({ version, path: `${path.resolve(run.cwd)}\0${source.path}`, bytes, ...cacheParts, incomingSchema }) : '';
     const cached = key ? cache?.get(key) : undefined;
-    if (cached) {
-      results.push({ ...cached, filePath: source.path, source: source.text });
+    if (cached && (!model || cached.schemaDelta)) {
+      const { schemaDelta, ...result } = cached;
+      if (model && schemaDelta) model.onDelta?.(schemaDelta as SchemaDelta);
+      results.push({ ...result, filePath: source.path, source: source.text });
+      linted++;
+      return;
+    }
+    if (!run.fix && !run.fixDryRun && model) {
+      // In history order, now: the next migration meets the catalog this one leaves.
+      await (parsersLoaded ??= loadParsersFor(parsersFor));
+      let schemaDelta: SchemaDelta | undefined;
+      const { result, consulted } = lintRecording(source, { ...options, model: { ...model, onDelta: (d) => ((schemaDelta = d), model.onDelta?.(d)) } });
+      if (cache && key) cache.set(key, consulted, schemaDelta ? { ...result, schemaDelta } : result);
+      results.push(result);
       linted++;
       return;
     }
@@ -265,7 +289,39 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
     parsersFor = selected.files;
-    for (const file of selected.files) {
+    // The project: every discovered migration, in its tool's order, replayed into the catalog each one meets.
+    // Files named one by one still meet their history: the migrations beside them are read too.
+    const historyFiles = new Set(found.files);
+    const named = found.files.filter((f) => run.paths.some((p) => path.resolve(run.cwd, p) === path.resolve(run.cwd, f)));
+    if (named.length) for (const f of (await discover(historyFolders(named), run.cwd)).files) historyFiles.add(f);
+    const allFiles = [...historyFiles].sort();
+    const optionsOf = new Map<string, LintOptions>();
+    for (const f of allFiles) optionsOf.set(f, { ...(await setups.forFile(f)).options, fs: disk });
+    await loadParsersFor(allFiles);
+    const readQuietly = (f: string): SourceFile | undefined => {
+      try {
+        return { ...readSource(path.resolve(run.cwd, f)), path: f };
+      } catch {
+        return undefined;
+      }
+    };
+    const { history, sources } = ProjectHistory.plan(allFiles, run.cwd, readQuietly, (f) => optionsOf.get(f)?.framework, disk, narrowed ? new Set(selected.files) : undefined);
+    for (const planned of history.order(selected.files)) {
+      const file = planned.path;
+      const model = history.modelFor(file);
+      if (!planned.lint) {
+        const src = sources.get(file);
+        const opts = optionsOf.get(file);
+        if (src && opts && model) {
+          try {
+            history.record(file, replaySource(src, opts, model.schema).delta);
+          } catch {
+            // A file that cannot be read as a migration teaches the catalog nothing.
+          }
+        }
+        history.advance(file);
+        continue;
+      }
       let source: SourceFile;
       let bytes: Buffer;
       try {
@@ -280,8 +336,11 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
         continue;
       }
-      await lintOne(source, true, bytes);
+      await lintOne(source, true, bytes, model);
+      history.advance(file);
     }
+    const rank = new Map(selected.files.map((f, i) => [f, i]));
+    results.sort((a, b) => (rank.get(a.filePath) ?? 0) - (rank.get(b.filePath) ?? 0));
   }
 
   if (misses.length) {

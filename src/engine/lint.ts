@@ -10,6 +10,8 @@ import { statementHead } from './ast.js';
 import { ENGINE_RULE_IDS, RULES_BY_ID } from '../../rules/index.js';
 import { Fixer } from './fixer.js';
 import { presetSeverity, type PresetName } from './presets.js';
+import { emptyModel, type SchemaDelta, type SchemaModel } from '../project/model.js';
+import { Replay } from '../project/replay.js';
 import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
 import { applySuppressions } from './suppress.js';
 
@@ -30,6 +32,21 @@ export interface LintOptions {
   readFile?: (path: string) => string | undefined;
   /** The host file's AST when the caller already parsed it (the ESLint plugin); adapters parse otherwise. */
   hostAst?: unknown;
+  /** The schema this migration meets, replayed from the migrations before it (src/project/). */
+  model?: ModelOptions;
+}
+
+export interface ModelOptions {
+  /** The catalog as the migrations before this one left it. */
+  schema: SchemaModel;
+  /** The files of the change being linted: tables they created are new at deploy time. */
+  change?: ReadonlySet<string>;
+  /** Migrations came before this one: DDL on objects they never created is worth a warning. */
+  hasHistory?: boolean;
+  /** Problems ordering the history, about this file. */
+  notes?: string[];
+  /** Receives what this migration changed in the catalog. */
+  onDelta?: (delta: SchemaDelta) => void;
 }
 
 export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
@@ -71,7 +88,9 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const warnings: string[] = [];
   const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), fs, hostAst: options.hostAst });
   const parsed = parseUnit(unit, lines);
-  const statements = analyzeUnit(unit, parsed.statements, catalog, settings);
+  const replay = new Replay(options.model?.schema ?? emptyModel(), file.path);
+  const statements = analyzeUnit(unit, parsed.statements, catalog, settings, { replay, change: options.model?.change });
+  options.model?.onDelta?.(replay.delta());
   const fixer = new Fixer(unit, statements, adapter, fs);
   const findings: Finding[] = [];
   const engineSeverity = (id: string, fallback: Exclude<SeverityName, 'off'>): SeverityName => options.severities?.[id] ?? fallback;
@@ -94,6 +113,16 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   }
   for (const message of warnings) {
     findings.push({ ruleId: 'framework-config', severity: 'warn', message, span: { start: 0, end: 0 }, loc: lines.loc({ start: 0, end: 0 }) });
+  }
+
+  const historySeverity = engineSeverity('schema-history', 'warn');
+  if (historySeverity !== 'off') {
+    const at = { start: 0, end: 0 };
+    for (const note of options.model?.notes ?? []) findings.push({ ruleId: 'schema-history', severity: historySeverity, message: note, span: at, loc: lines.loc(at) });
+    if (options.model?.hasHistory && replay.unknown.length) {
+      const shown = replay.unknown.slice(0, 5).join('; ') + (replay.unknown.length > 5 ? ` and ${replay.unknown.length - 5} more` : '');
+      findings.push({ ruleId: 'schema-history', severity: historySeverity, message: `This migration acts on objects no earlier migration created (${shown}): migralint treats what it does not know about them as unknown.`, span: at, loc: lines.loc(at) });
+    }
   }
 
   for (const rule of Object.values(RULES_BY_ID)) {
@@ -150,6 +179,7 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     if (table.sizeClass === 'large') severity = 'error';
   }
   if (r.info) severity = 'info';
+  if (r.atMost && (severity === 'error' || (severity === 'warn' && r.atMost === 'info'))) severity = r.atMost;
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);
   const span = r.span ?? r.statement?.span;

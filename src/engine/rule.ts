@@ -65,6 +65,8 @@ export interface Report {
   help?: string;
   /** The finding only adds to another rule's finding on the same hazard: reported as info, whatever the severity. */
   info?: boolean;
+  /** At most this severity, whatever the table's size: for findings that say what migralint cannot know. */
+  atMost?: 'warn' | 'info';
 }
 
 export interface RuleContext {

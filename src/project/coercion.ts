@@ -1,0 +1,52 @@
+/**
+ * Which ALTER COLUMN … TYPE changes PostgreSQL makes without rewriting the table: the old type is binary-coercible
+ * to the new one (pg_cast.castmethod = 'b') and no length or precision check can fail
+ * (ATColumnChangeRequiresRewrite in src/backend/commands/tablecmds.c). Proved on a real server by relfilenode in
+ * test/coercion.pg.test.ts.
+ */
+export interface TypeLike {
+  name: string;
+  mods: number[];
+  array: boolean;
+}
+
+const TEXTUAL = new Set(['varchar', 'text']);
+const PRECISION = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
+/** Binary-coercible casts between different types (pg_cast, castmethod 'b') that migrations meet. */
+const BINARY: Record<string, string[]> = {
+  xml: ['text', 'varchar'],
+  cidr: ['inet'],
+  int4: ['oid', 'regclass', 'regproc', 'regtype'],
+  oid: ['int4', 'regclass', 'regproc', 'regtype'],
+  regclass: ['oid'],
+  varbit: ['bit'],
+  bit: ['varbit'],
+};
+
+/**
+ * Whether changing `from` to `to` keeps the table file: varchar(n) → varchar(m ≥ n) / varchar / text,
+ * text → varchar, numeric(p,s) → numeric(q ≥ p, s) / numeric, varbit(n) → varbit(m ≥ n) / varbit, a time type
+ * to a larger precision, cidr → inet, xml → text, and the same type with the same modifiers.
+ */
+export function binaryCoercible(from: TypeLike, to: TypeLike): boolean {
+  if (from.array !== to.array) return false;
+  // An array's elements are coerced through a function call: PostgreSQL rewrites unless nothing changes.
+  if (from.array) return from.name === to.name && from.mods.join(',') === to.mods.join(',');
+  const widerOrUnlimited = (a: number | undefined, b: number | undefined) => b === undefined || (a !== undefined && b >= a);
+  if (TEXTUAL.has(from.name) && TEXTUAL.has(to.name)) {
+    if (to.name === 'text' || to.mods.length === 0) return true;
+    return from.name === 'varchar' && widerOrUnlimited(from.mods[0], to.mods[0]);
+  }
+  if (from.name === 'numeric' && to.name === 'numeric') {
+    if (to.mods.length === 0) return true;
+    if (from.mods.length === 0) return false;
+    return (from.mods[1] ?? 0) === (to.mods[1] ?? 0) && to.mods[0]! >= from.mods[0]!;
+  }
+  if (from.name === 'varbit' && to.name === 'varbit') return widerOrUnlimited(from.mods[0], to.mods[0]);
+  if (PRECISION.has(from.name) && from.name === to.name) return widerOrUnlimited(from.mods[0] ?? 6, to.mods[0]);
+  if (from.name !== to.name && BINARY[from.name]?.includes(to.name)) {
+    // Casting to a length-limited type checks every value.
+    return to.mods.length === 0 || (to.name === 'varbit' && from.name === 'bit' && widerOrUnlimited(from.mods[0] ?? 1, to.mods[0]));
+  }
+  return from.name === to.name && from.mods.join(',') === to.mods.join(',');
+}

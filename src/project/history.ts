@@ -1,0 +1,128 @@
+/**
+ * The project stage of a run: every discovered migration is read, grouped into projects, ordered as its tool
+ * applies it, and replayed in that order. Files being linted get the catalog as the migrations before them left
+ * it; the others are only replayed (extract → parse → replay, no rules). What a file teaches the catalog is a
+ * SchemaDelta, a plain value, so it can be cached by content later.
+ */
+import path from 'node:path';
+import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
+import { parseUnit } from '../sql/statements.js';
+import { LineIndex } from '../sql/text.js';
+import type { FrameworkId, SourceFile } from '../types.js';
+import type { LintOptions, ModelOptions } from '../engine/lint.js';
+import { applyDelta, emptyModel, type SchemaDelta, type SchemaModel } from './model.js';
+import { orderHistory, type HistoryFile, type Project } from './order.js';
+import { Replay } from './replay.js';
+import { NO_FILES, type FileSystem } from '../fs.js';
+
+/** What one migration changed, from its statements over the incoming catalog, without running any rule. */
+export function replaySource(file: SourceFile, options: LintOptions, schema: SchemaModel): { delta: SchemaDelta; unknown: string[] } {
+  const fs = options.fs ?? NO_FILES;
+  const framework = options.framework ?? detectFramework(file.path, file.text, fs);
+  const unit = adapterFor(framework).extract(file, { settings: options.settings, warn: () => undefined, fs });
+  const parsed = parseUnit(unit, new LineIndex(file.text));
+  const replay = new Replay(schema, file.path);
+  for (const s of parsed.statements) if (!s.item.exec.separateRun) replay.apply(s.kind, s.node);
+  return { delta: replay.delta(), unknown: replay.unknown };
+}
+
+
+export interface PlannedFile {
+  path: string;
+  source?: SourceFile;
+  /** Linted (selected), or only replayed. */
+  lint: boolean;
+}
+
+/**
+ * A run's projects and their replay. `visit` yields every file to handle, in history order: a project's files
+ * in the tool's order (linted or only replayed), then selected files outside any project.
+ */
+export class ProjectHistory {
+  private readonly projectOf = new Map<string, Project>();
+  private readonly models = new Map<Project, SchemaModel>();
+  private readonly seen = new Map<Project, number>();
+  private readonly notes = new Map<string, string[]>();
+  readonly projects: Project[];
+
+  private constructor(
+    history: { projects: Project[]; warnings: Array<{ file: string; message: string }> },
+    private readonly change: ReadonlySet<string> | undefined,
+  ) {
+    this.projects = history.projects;
+    for (const p of history.projects) for (const f of p.files) this.projectOf.set(f, p);
+    for (const w of history.warnings) this.notes.set(w.file, [...(this.notes.get(w.file) ?? []), w.message]);
+  }
+
+  /**
+   * Reads and orders `files` (paths relative to `cwd` or absolute). `frameworkOf` gives the configured
+   * framework of a file, if any. `change`: the files of the change (git or baseline); undefined when the run is
+   * not narrowed, so only a file's own tables are new.
+   */
+  static plan(files: string[], cwd: string, read: (file: string) => SourceFile | undefined, frameworkOf: (file: string) => FrameworkId | undefined, fs: FileSystem, change?: ReadonlySet<string>): { history: ProjectHistory; sources: Map<string, SourceFile> } {
+    const sources = new Map<string, SourceFile>();
+    const entries: HistoryFile[] = [];
+    for (const f of files) {
+      const source = read(f);
+      if (!source) continue;
+      sources.set(f, source);
+      const forced = frameworkOf(f);
+      if (!forced && unrecognised(f, source.text)) continue;
+      entries.push({ path: f, text: source.text, framework: forced ?? detectFramework(f, source.text, fs) });
+    }
+    const history = orderHistory(entries, (p) => fs.readFile(path.resolve(cwd, p)));
+    return { history: new ProjectHistory(history, change), sources };
+  }
+
+  /** Files in the order to handle them: each project's history, then the selected files no project holds. */
+  order(selected: string[]): PlannedFile[] {
+    const want = new Set(selected);
+    const out: PlannedFile[] = [];
+    for (const p of this.projects) {
+      // Only projects with a file to lint are replayed.
+      if (!p.files.some((f) => want.has(f))) continue;
+      const last = Math.max(...p.files.map((f, i) => (want.has(f) ? i : -1)));
+      p.files.slice(0, last + 1).forEach((f) => out.push({ path: f, lint: want.has(f) }));
+    }
+    const placed = new Set(out.map((x) => x.path));
+    for (const f of selected) if (!placed.has(f)) out.push({ path: f, lint: true });
+    return out;
+  }
+
+  /** The model options for a file about to be linted or replayed; undefined for a file outside every project. */
+  modelFor(file: string): ModelOptions | undefined {
+    const p = this.projectOf.get(file);
+    if (!p) return undefined;
+    const schema = this.models.get(p) ?? emptyModel();
+    const index = p.files.indexOf(file);
+    return {
+      schema,
+      change: this.change ? new Set([...this.change].filter((f) => this.projectOf.get(f) === p)) : undefined,
+      hasHistory: index > 0,
+      notes: this.notes.get(file),
+      onDelta: (delta) => this.record(file, delta),
+    };
+  }
+
+  /** What a file changed, applied once: a file linted several times (--fix) records its last delta. */
+  private readonly pending = new Map<string, SchemaDelta>();
+  record(file: string, delta: SchemaDelta): void {
+    this.pending.set(file, delta);
+  }
+
+  /** Moves the project's catalog past a file, once it has been linted or replayed. */
+  advance(file: string): void {
+    const p = this.projectOf.get(file);
+    const delta = this.pending.get(file);
+    if (!p || !delta) return;
+    this.pending.delete(file);
+    this.models.set(p, applyDelta(this.models.get(p) ?? emptyModel(), delta));
+    this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
+  }
+
+  /** The catalog of the project holding `file`, as of the files advanced so far. */
+  schemaOf(file: string): SchemaModel | undefined {
+    const p = this.projectOf.get(file);
+    return p ? (this.models.get(p) ?? emptyModel()) : undefined;
+  }
+}

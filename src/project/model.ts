@@ -1,0 +1,159 @@
+/**
+ * The schema model: what migralint believes the database holds after a run of migrations, replayed from their
+ * statements. Plain JSON values only (no classes, no Maps), so a model or a delta can be cached or sent to a
+ * worker as it is. What the replay cannot know is absent, never guessed.
+ */
+
+/** A column type as PostgreSQL names it: int4, varchar, numeric … with its modifiers. */
+export interface ColumnType {
+  name: string;
+  mods: number[];
+  array: boolean;
+}
+
+export interface ColumnModel {
+  name: string;
+  type: ColumnType;
+  notNull: boolean;
+  hasDefault: boolean;
+  identity?: 'always' | 'by default';
+  generated?: boolean;
+}
+
+export type ConstraintKind = 'primary' | 'unique' | 'check' | 'foreign' | 'exclude';
+
+export interface ConstraintModel {
+  /** Unnamed constraints get PostgreSQL's generated name when it is predictable, else undefined. */
+  name?: string;
+  kind: ConstraintKind;
+  columns: string[];
+  /** False for NOT VALID until VALIDATE CONSTRAINT. */
+  validated: boolean;
+  /** Foreign keys: the referenced table (a model key) and columns. */
+  references?: { table: string; columns: string[] };
+  /** PRIMARY KEY / UNIQUE … USING INDEX: the index it took over. */
+  usingIndex?: string;
+  /** CHECK (col IS NOT NULL): the column it proves not null. */
+  notNullOf?: string;
+}
+
+export interface TableModel {
+  schema: string;
+  name: string;
+  columns: ColumnModel[];
+  constraints: ConstraintModel[];
+  partitioned?: boolean;
+  /** For a partition: the parent's key. */
+  partitionOf?: string;
+  /** The migration that created it (path as given); empty for a table the history never created. */
+  createdBy: string;
+  /**
+   * The history never created it (a table from before the first migration, or made outside them): only what the
+   * migrations did to it is recorded, and anything else about it is unknown.
+   */
+  partial?: boolean;
+  /** Created by CREATE TABLE AS, LIKE or INHERITS: its columns are not all known. */
+  columnsUnknown?: boolean;
+  /** Rows were written into it (INSERT, COPY, CREATE TABLE AS) by this migration, the last one that did. */
+  filledBy?: string;
+}
+
+export interface IndexModel {
+  schema: string;
+  name: string;
+  /** The table's key. */
+  table: string;
+  /** Key columns in order; null for an expression. */
+  columns: Array<string | null>;
+  unique: boolean;
+  partial: boolean;
+  /** `valid`; `maybe-invalid` after CREATE INDEX CONCURRENTLY (a failed build leaves it INVALID); `invalid` for ON ONLY until every partition is attached. */
+  validity: 'valid' | 'maybe-invalid' | 'invalid';
+  /** Built with ON ONLY on a partitioned table. */
+  only?: boolean;
+  /** Partition indexes attached to this one (ALTER INDEX … ATTACH PARTITION). */
+  attached?: string[];
+  createdBy: string;
+}
+
+export interface TypeModel {
+  schema: string;
+  name: string;
+  kind: 'enum' | 'domain';
+  values?: string[];
+  base?: ColumnType;
+}
+
+export interface ViewModel {
+  schema: string;
+  name: string;
+  materialized: boolean;
+}
+
+export interface SequenceModel {
+  schema: string;
+  name: string;
+  /** `table.column` key of OWNED BY. */
+  ownedBy?: string;
+}
+
+export interface SchemaModel {
+  schemas: Record<string, true>;
+  tables: Record<string, TableModel>;
+  indexes: Record<string, IndexModel>;
+  types: Record<string, TypeModel>;
+  views: Record<string, ViewModel>;
+  sequences: Record<string, SequenceModel>;
+}
+
+export type ObjectKind = Exclude<keyof SchemaModel, 'schemas'>;
+export const OBJECT_KINDS: ObjectKind[] = ['tables', 'indexes', 'types', 'views', 'sequences'];
+
+/**
+ * What one migration changed: the new value of every object it touched, null for an object it dropped.
+ * Computed from the migration's statements and the incoming model; applying it to that model gives the next.
+ */
+export interface SchemaDelta {
+  schemas: Record<string, true | null>;
+  tables: Record<string, TableModel | null>;
+  indexes: Record<string, IndexModel | null>;
+  types: Record<string, TypeModel | null>;
+  views: Record<string, ViewModel | null>;
+  sequences: Record<string, SequenceModel | null>;
+}
+
+export function emptyModel(): SchemaModel {
+  return { schemas: { public: true }, tables: {}, indexes: {}, types: {}, views: {}, sequences: {} };
+}
+
+export function emptyDelta(): SchemaDelta {
+  return { schemas: {}, tables: {}, indexes: {}, types: {}, views: {}, sequences: {} };
+}
+
+/** The model after a delta. The input is not changed; unchanged objects are shared. */
+export function applyDelta(model: SchemaModel, delta: SchemaDelta): SchemaModel {
+  const next = { ...model };
+  const merge = <T>(base: Record<string, T>, changes: Record<string, T | null>): Record<string, T> => {
+    const keys = Object.keys(changes);
+    if (keys.length === 0) return base;
+    const out = { ...base };
+    for (const k of keys) {
+      const v = changes[k];
+      if (v === null || v === undefined) delete out[k];
+      else out[k] = v;
+    }
+    return out;
+  };
+  next.schemas = merge(model.schemas, delta.schemas);
+  next.tables = merge(model.tables, delta.tables);
+  next.indexes = merge(model.indexes, delta.indexes);
+  next.types = merge(model.types, delta.types);
+  next.views = merge(model.views, delta.views);
+  next.sequences = merge(model.sequences, delta.sequences);
+  return next;
+}
+
+/** `schema.name`, the key of every object in the model. */
+export function objectKey(schema: string | undefined, name: string): string {
+  return `${schema ?? 'public'}.${name}`;
+}

@@ -1,0 +1,126 @@
+/**
+ * What the schema model lets migralint claim, proved on a real PostgreSQL: which ALTER COLUMN … TYPE changes
+ * keep the table's file (relfilenode unchanged), and the locks taken on relations the statement does not name
+ * (pg_locks), for the cases src/project/model-locks.ts claims.
+ */
+import { loadModule, parseSync } from 'libpg-query';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statementEffect } from '../../src/analysis/locks.js';
+import { binaryCoercible } from '../../src/project/coercion.js';
+import { emptyModel } from '../../src/project/model.js';
+import { modelLocks } from '../../src/project/model-locks.js';
+import { columnType, Replay } from '../../src/project/replay.js';
+import type { LockMode } from '../../src/types.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+
+let db: TestPostgres;
+let client: pg.Client;
+
+beforeAll(async () => {
+  await loadModule();
+  db = await startPostgres();
+  client = db.pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await client?.end();
+  await db?.stop();
+});
+
+const one = (sql: string): [string, any] => Object.entries(parseSync(sql).stmts![0]!.stmt as Record<string, any>)[0]!;
+
+const TYPE_CASES: Array<[string, string]> = [
+  ['varchar(10)', 'varchar(20)'],
+  ['varchar(20)', 'varchar(10)'],
+  ['varchar(10)', 'varchar'],
+  ['varchar(10)', 'text'],
+  ['text', 'varchar'],
+  ['text', 'varchar(10)'],
+  ['numeric(10,2)', 'numeric(12,2)'],
+  ['numeric(10,2)', 'numeric(12,3)'],
+  ['numeric(10,2)', 'numeric(8,2)'],
+  ['numeric(10,2)', 'numeric'],
+  ['numeric', 'numeric(10,2)'],
+  ['integer', 'bigint'],
+  ['bigint', 'integer'],
+  ['cidr', 'inet'],
+  ['xml', 'text'],
+  ['timestamp(3)', 'timestamp(6)'],
+  ['timestamp(6)', 'timestamp(3)'],
+  ['time(2)', 'time'],
+  ['varbit(5)', 'varbit(10)'],
+  ['varchar(10)[]', 'text[]'],
+  ['varchar(10)[]', 'varchar(20)[]'],
+  ['varchar(10)', 'text[]'],
+  ['integer', 'integer'],
+];
+
+describe('binary-coercible ALTER COLUMN … TYPE', () => {
+  it.each(TYPE_CASES)('%s → %s: the claim matches relfilenode', async (from, to) => {
+    await client.query('DROP TABLE IF EXISTS coercion_probe');
+    await client.query(`CREATE TABLE coercion_probe (v ${from})`);
+    await client.query('INSERT INTO coercion_probe SELECT NULL FROM generate_series(1, 10)');
+    const before = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+    const using = to.endsWith('[]') && !from.endsWith('[]') ? ' USING ARRAY[v]' : '';
+    await client.query(`ALTER TABLE coercion_probe ALTER COLUMN v TYPE ${to}${using}`);
+    const after = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+    const fromType = columnType(one(`CREATE TABLE x (v ${from})`)[1].tableElts[0].ColumnDef.typeName)!;
+    const toType = columnType(one(`CREATE TABLE x (v ${to})`)[1].tableElts[0].ColumnDef.typeName)!;
+    expect(binaryCoercible(fromType, toType), `PostgreSQL ${after === before ? 'kept' : 'rewrote'} the table`).toBe(after === before);
+  });
+});
+
+const SETUP = [
+  'CREATE TABLE customers (id integer PRIMARY KEY, email text)',
+  'CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer, CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id))',
+  'CREATE TABLE refunds (id integer, customer_id integer)',
+  'ALTER TABLE refunds ADD CONSTRAINT refunds_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID',
+  'CREATE INDEX orders_customer_idx ON orders (customer_id)',
+];
+
+const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
+  { sql: 'ALTER TABLE orders DROP CONSTRAINT orders_customer_fk', others: { customers: 'AccessExclusiveLock' } },
+  { sql: 'ALTER TABLE refunds VALIDATE CONSTRAINT refunds_customer_fk', others: { customers: 'RowShareLock' } },
+  { sql: 'ALTER TABLE orders ALTER COLUMN customer_id TYPE bigint', others: { customers: 'AccessExclusiveLock' } },
+  { sql: 'ALTER TABLE customers ALTER COLUMN id TYPE bigint', others: { orders: 'AccessExclusiveLock', refunds: 'AccessExclusiveLock' } },
+  { sql: 'DROP TABLE customers CASCADE', others: { orders: 'AccessExclusiveLock', refunds: 'AccessExclusiveLock' } },
+  { sql: 'DROP INDEX orders_customer_idx', others: { orders: 'AccessExclusiveLock' } },
+];
+
+describe('locks on relations the statement does not name, known from the model', () => {
+  it.each(LOCK_CASES)('$sql', async ({ sql, others }) => {
+    await client.query('DROP SCHEMA IF EXISTS model_locks CASCADE');
+    await client.query('CREATE SCHEMA model_locks');
+    await client.query('SET search_path = model_locks');
+    const replay = new Replay(emptyModel(), 'setup.sql');
+    for (const s of SETUP) {
+      await client.query(s);
+      replay.apply(...one(s));
+    }
+    const [kind, node] = one(sql);
+    const named = new Set(statementEffect({ [kind]: node }, { pgVersion: 18 }).locks.map((l) => l.relation.name));
+    const claimed = Object.fromEntries(modelLocks(kind, node, replay).map((l) => [l.relation.name, l.mode]));
+    expect(claimed).toEqual(others);
+    await client.query('BEGIN');
+    try {
+      await client.query(sql);
+      const { rows } = await client.query(
+        `SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+          WHERE l.pid = pg_backend_pid() AND c.relnamespace = 'model_locks'::regnamespace AND c.relkind IN ('r', 'p')`,
+      );
+      const strength = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+      const held: Record<string, string> = {};
+      for (const r of rows as Array<{ relname: string; mode: string }>) {
+        if (!held[r.relname] || strength.indexOf(r.mode) > strength.indexOf(held[r.relname]!)) held[r.relname] = r.mode;
+      }
+      // Every relation PostgreSQL locked that the SQL does not name is claimed by the model, in its strongest mode.
+      const unnamed = Object.fromEntries(Object.entries(held).filter(([rel]) => !named.has(rel)));
+      expect(unnamed).toEqual(others);
+    } finally {
+      await client.query('ROLLBACK');
+      await client.query('SET search_path = public');
+    }
+  });
+});
