@@ -4,7 +4,7 @@ import { ALL_RULE_META } from '../rules/index.js';
 
 export function rulesTable(): string {
   const rows = ALL_RULE_META.map((m) => {
-    const fix = m.fix === 'safe' ? 'fix' : m.fix === 'suggestion' ? 'sugg' : '';
+    const fix = m.fix === 'safe' ? 'fix' : m.fix === 'suggestion' ? 'sugg' : m.fix === 'display-only' ? 'show' : '';
     return `| \`${m.id}\` | ${m.category} | ${m.defaultSeverity} | ${fix} | ${m.description.replace(/\|/g, '\\|')} |`;
   });
   return ['| rule | category | default | fix | what it flags |', '|---|---|---|---|---|', ...rows].join('\n');

@@ -114,6 +114,36 @@ export class Fixer {
    *    Alembic autocommit_block, Django atomic = False …), or the manual procedure when there is none.
    */
   outsideTransaction(stmt: AnalyzedStatement, change?: 'add-concurrently'): EscapePlan {
+    const plan = this.outsideTransactionPlan(stmt, change);
+    const gap = plan.kind === 'fix' ? this.knowledgeGap(stmt, change, plan.edits.length > 0 && !!stmt.facts.inTransaction && stmt.facts.inTransaction.kind !== 'explicit') : undefined;
+    return gap && plan.kind === 'fix' ? { ...plan, kind: 'suggestion', description: `${plan.description} (not applied by --fix: ${gap})` } : plan;
+  }
+
+  /**
+   * Why a fix that changes how a statement runs cannot be declared safe here, or undefined when migralint knows
+   * enough: CONCURRENTLY would join IF NOT EXISTS (a form migralint itself warns about); the runner was not recognised; CONCURRENTLY on a table not known to be unpartitioned (PostgreSQL
+   * refuses CREATE INDEX CONCURRENTLY on a partitioned table); or, when the fix takes the migration out of its
+   * transaction, a statement in it that migralint cannot read (it would leave the transaction too).
+   */
+  knowledgeGap(stmt: AnalyzedStatement, change?: 'add-concurrently', leavesTransaction = false): string | undefined {
+    if (this.unit.runnerUnknown) return this.unit.runnerUnknown;
+    if (change === 'add-concurrently' && stmt.kind === 'IndexStmt') {
+      if (stmt.node.if_not_exists) {
+        return 'CREATE INDEX CONCURRENTLY IF NOT EXISTS silently keeps the INVALID index a failed build leaves behind (concurrent-index-invalid-leftover); drop a leftover first or remove IF NOT EXISTS';
+      }
+      const table = stmt.facts.tables[0];
+      if (table && table.sizeClass !== 'new' && table.partitioned === undefined) {
+        return `whether ${table.schema ? `${table.schema}.` : ''}${table.name} is partitioned is unknown, and CREATE INDEX CONCURRENTLY fails on a partitioned table; give --database-url, --stats or config \`tables\` (partitioned: false)`;
+      }
+    }
+    if (leavesTransaction) {
+      const unread = this.unit.notes.find((n) => n.ruleId === 'unsupported-framework-construct');
+      if (unread) return `a statement migralint cannot read (line ${lineOf(this.unit.file.text, unread.span.start)}) would leave the transaction too`;
+    }
+    return undefined;
+  }
+
+  private outsideTransactionPlan(stmt: AnalyzedStatement, change?: 'add-concurrently'): EscapePlan {
     let keyword: Edit[] = [];
     let local: LocalEdit[] = [];
     if (change) {
@@ -196,6 +226,12 @@ export class Fixer {
       edits,
     };
   }
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
 }
 
 function lowerFirst(s: string): string {

@@ -23,6 +23,12 @@ export interface LintOptions {
   hostAst?: unknown;
 }
 
+/**
+ * A migration tool's layout: a numbered folder per migration holding up.sql / down.sql (Diesel, refinery …) or
+ * migration.sql (Prisma). Linted as plain psql, the file's real runner is only guessed.
+ */
+const RUNNER_LAYOUT = /(?:^|[\\/])\d[^\\/]*[\\/](?:up|down|migration)\.sql$/i;
+
 export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
 
 /** Options whose file reads first see the writes pending from fixes (see fixToFixedPoint). */
@@ -54,6 +60,9 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
   const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), readFile: options.readFile, hostAst: options.hostAst });
+  if (!options.framework && framework === 'psql' && RUNNER_LAYOUT.test(file.path)) {
+    unit.runnerUnknown = `${file.path.split(/[\\/]/).pop()} is laid out like a migration tool's file but no tool was recognised (it is linted as plain psql); set \`frameworks\` in the config`;
+  }
   const parsed = parseUnit(unit, lines);
   const statements = analyzeUnit(unit, parsed.statements, catalog, settings);
   const fixer = new Fixer(unit, statements, adapter);
@@ -108,13 +117,12 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
   const span = r.span ?? r.statement?.span;
   if (!span) throw new Error(`rule ${rule.meta.id} reported without a location`);
   const lock = r.statement?.facts.mainLock;
-  let fix = r.fix ?? undefined;
-  let suggestions = r.suggestions;
-  // Fix safety is declared once, in the rule's meta: a rule whose fixes are suggestions never auto-applies.
-  if (fix && rule.meta.fix !== 'safe') {
-    suggestions = [fix, ...(suggestions ?? [])];
-    fix = undefined;
-  }
+  // Fix safety is declared where each fix is made: `fix` is safe (plain --fix applies it), `suggestions` are not,
+  // a display-only fix is words in `help`. The rule's meta only summarises the best kind it offers, so a safe fix
+  // from a rule that declares none is a bug in the rule, not something to demote silently.
+  const fix = r.fix ?? undefined;
+  const suggestions = r.suggestions;
+  if (fix && rule.meta.fix !== 'safe') throw new Error(`rule ${rule.meta.id} offers a safe fix but declares fix: '${rule.meta.fix}'`);
   return {
     ruleId: rule.meta.id,
     severity,

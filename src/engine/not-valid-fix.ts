@@ -21,6 +21,11 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
   const validate = `ALTER TABLE ${table} VALIDATE CONSTRAINT ${displayName({ name: constraintName })};`;
   const tx = s.facts.inTransaction;
   let at: Edit | null = null;
+  // A one-query chunk (Prisma's migration.sql, a Sequelize string) runs as one implicit transaction: VALIDATE
+  // added to it would run in the same transaction as the ADD, holding the locks NOT VALID avoids.
+  if (s.item.exec.oneQuery) {
+    return { kind: 'suggestion', description: `Add NOT VALID here; run \`${validate}\` in a later migration (this one is sent as one query, one implicit transaction)`, edits: [notValid] };
+  }
   if (!tx) {
     const end = ctx.fixer.afterStatement(s);
     at = ctx.fixer.fileEdit(s, { start: end, end, text: `${eol}${validate}` });
@@ -38,5 +43,8 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
       edits: [notValid],
     };
   }
-  return { kind: 'fix', description: `Add NOT VALID and validate in a separate transaction`, edits: [notValid, at] };
+  const description = 'Add NOT VALID and validate in a separate transaction';
+  // Plain psql only guessed: the real runner may wrap the file in one transaction, where VALIDATE holds the locks again.
+  if (ctx.unit.runnerUnknown) return { kind: 'suggestion', description: `${description} (not applied by --fix: ${ctx.unit.runnerUnknown})`, edits: [notValid, at] };
+  return { kind: 'fix', description, edits: [notValid, at] };
 }

@@ -65,7 +65,7 @@ export function eslintRule(meta: RuleMeta) {
       type: meta.category === 'engine' ? ('problem' as const) : ('problem' as const),
       docs: { description: meta.description, recommended: meta.defaultSeverity !== 'off', url: `${DOCS_BASE}${meta.id}.md` },
       ...(meta.fix === 'safe' ? { fixable: 'code' as const } : {}),
-      hasSuggestions: meta.fix !== 'none',
+      hasSuggestions: meta.fix === 'safe' || meta.fix === 'suggestion',
       schema: [],
     },
     create(context: Context) {
