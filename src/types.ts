@@ -298,4 +298,9 @@ export interface FileResult {
   source?: string;
   /** Set when the file could not be linted at all (unreadable, binary …). */
   fatal?: string;
+  /**
+   * Syntax errors the parsers found (host language and SQL), whatever rules are on or suppressed: the parse
+   * guard of --fix compares these, never findings.
+   */
+  syntaxErrors?: number;
 }

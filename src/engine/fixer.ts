@@ -194,6 +194,8 @@ export class Fixer {
     if (!commit || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
       return { kind: 'manual', help };
     }
+    // The statement is rewritten from its SQL text: a placeholder or escape in it would be replaced, not restored.
+    if (!isVerbatim(stmt.item.segments, { start: stmt.chunkSpan.start, end: stmt.chunkSpan.end })) return { kind: 'manual', help };
     const text = this.unit.file.text;
     // A comment at the end of the statement's line is about the statement: it moves with it.
     const tail = this.lineTail(stmt);

@@ -4,7 +4,8 @@ import { Catalog, displayName } from '../catalog/catalog.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
-import type { FileResult, Finding, FrameworkId, SeverityName, SourceFile } from '../types.js';
+import type { Edit, FileResult, Finding, FrameworkId, SeverityName, SourceFile } from '../types.js';
+import { applyEdits } from './apply.js';
 import { ENGINE_RULE_IDS, RULES_BY_ID } from '../../rules/index.js';
 import { Fixer } from './fixer.js';
 import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
@@ -100,9 +101,36 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     rule.check(ctx);
   }
 
+  // A fix or suggestion whose text would not parse (host language or SQL) is never offered, so no caller — the CLI,
+  // the ESLint plugin, the JSON report — can write it or count it as fixable.
+  const parseable = (edits: Edit[]): boolean => {
+    const text = applyEdits(file.text, edits);
+    return text !== null && syntaxErrorsOf({ ...file, text }, framework, options) <= syntaxErrors;
+  };
+  const syntaxErrors = parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
+  for (const f of findings) {
+    if (f.fix && f.fix.edits.length && !parseable(f.fix.edits)) {
+      f.help = `${f.help ? `${f.help} ` : ''}(A fix was withheld: the fixed file would not parse.)`;
+      f.fix = undefined;
+    }
+    if (f.suggestions?.length) f.suggestions = f.suggestions.filter((x) => !x.edits.length || parseable(x.edits));
+  }
+
   const kept = applySuppressions(findings, unit.directives, lines, new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]), (id) => engineSeverity(id, 'warn'));
   kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text };
+  // syntaxErrors is counted from the parsers' own output, before severities and suppressions: the parse guard.
+  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, syntaxErrors };
+}
+
+/**
+ * How many syntax errors the parsers find in a file (the host language's, from extraction, and PostgreSQL's):
+ * the extract and parse stages alone, independent of rules, severities and suppressions.
+ */
+export function syntaxErrorsOf(file: SourceFile, framework: FrameworkId, options: LintOptions): number {
+  const adapter = adapterFor(framework);
+  const unit = adapter.extract(file, { settings: options.settings, warn: () => {}, readFile: options.readFile });
+  const parsed = parseUnit(unit);
+  return parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
 }
 
 function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex): Finding | null {

@@ -1,4 +1,5 @@
 import { displayName } from '../catalog/catalog.js';
+import { isVerbatim } from '../sql/statements.js';
 import type { AnalyzedStatement, Edit } from '../types.js';
 import type { EscapePlan } from '../sources/adapter.js';
 import type { RuleContext } from './rule.js';
@@ -19,6 +20,11 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
   if (!notValid) return manual;
   if (!constraintName) return { kind: 'suggestion', description: 'Add NOT VALID; validate in a separate transaction', edits: [notValid] };
   const validate = `ALTER TABLE ${table} VALIDATE CONSTRAINT ${displayName({ name: constraintName })};`;
+  // Names read through a host-language placeholder (`${table}` masked as $1) are not the names the runner sees:
+  // writing them would replace the placeholder. The VALIDATE is then for the author to write.
+  if (!isVerbatim(s.item.segments, { start: s.chunkSpan.start, end: s.chunkSpan.end })) {
+    return { kind: 'suggestion', description: 'Add NOT VALID here; validate the constraint in a later migration (its names are built by the host code)', edits: [notValid] };
+  }
   const tx = s.facts.inTransaction;
   let at: Edit | null = null;
   // A one-query chunk (Prisma's migration.sql, a Sequelize string) runs as one implicit transaction: VALIDATE
