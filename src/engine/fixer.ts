@@ -34,7 +34,7 @@ export class Fixer {
     private readonly statements: AnalyzedStatement[],
     private readonly adapter: FrameworkAdapter,
   ) {
-    this.eol = /\r\n/.test(unit.file.text) ? '\r\n' : '\n';
+    this.eol = eolOf(unit.file.text);
   }
 
   /** Maps an edit inside `stmt.sql` to a file edit, or null when that part of the file is not verbatim SQL. */
@@ -249,4 +249,11 @@ export function mergeEdits(a: Edit[], b: Edit[]): Edit[] | null {
     if (cur.start < prev.end) return null;
   }
   return all;
+}
+
+/** The line ending a file uses: CRLF, CR alone (old Mac files) or LF. Inserted lines use the same. */
+export function eolOf(text: string): string {
+  if (/\r\n/.test(text)) return '\r\n';
+  if (/\r/.test(text) && !/\n/.test(text)) return '\r';
+  return '\n';
 }

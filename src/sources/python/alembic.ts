@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { eolOf } from '../../engine/fixer.js';
 import { dirname, join } from 'node:path';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, OperationItem, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
@@ -410,9 +411,6 @@ function extract(file: { path: string; text: string; bom: boolean }, ctx: Extrac
 
 // ---------- fixes ----------
 
-function eolOf(text: string): string {
-  return /\r\n/.test(text) ? '\r\n' : '\n';
-}
 
 function rewriteOperation(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently', unit: MigrationUnit): Edit[] | null {
   const item = stmt.item;
