@@ -265,7 +265,7 @@ export function strongerLocks(original: FileRun, fixed: FileRun): string[] {
 
 export interface HistoryComparison {
   original: FileRun[];
-  /** The fixed history, run with only the files that applied before (so the catalogs are comparable). */
+  /** The fixed history, with the files that failed before in their original version (so the catalogs compare). */
   fixed: FileRun[];
   /** Files that applied before the fix and no longer do. */
   broken: string[];
@@ -277,8 +277,8 @@ export interface HistoryComparison {
 
 /**
  * Runs two versions of a history on fresh databases and compares them. The fixed version runs twice: with only
- * the files that applied in the original (whose final catalog must equal the original's, and whose locks must be
- * no stronger), and whole (to find the files the fix repaired).
+ * the files that applied in the original fixed and the others as they were (its final catalog must equal the
+ * original's, its locks be no stronger), and whole (to find the files the fix repaired).
  */
 export async function compareHistories(connect: (database: string) => Promise<pg.Client>, admin: pg.Client, name: string, original: ExecutablePlan[], fixed: ExecutablePlan[]): Promise<HistoryComparison> {
   const runOn = async (db: string, plans: ExecutablePlan[]): Promise<{ runs: FileRun[]; snapshot: CatalogSnapshot }> => {
@@ -295,7 +295,10 @@ export async function compareHistories(connect: (database: string) => Promise<pg
   };
   const a = await runOn(`${name}_orig`, original);
   const applied = new Set(a.runs.filter((r) => r.status === 'applied').map((r) => r.file));
-  const comparable = fixed.map((p) => (applied.has(p.file) ? p : { ...p, notRunnable: p.notRunnable ?? 'did not apply before the fix: not compared' }));
+  // A file that failed before runs in its original version: what it did before failing (autocommitted statements)
+  // happens in both databases, so the catalogs compare the fixes alone.
+  const originalOf = new Map(original.map((p) => [p.file, p]));
+  const comparable = fixed.map((p) => (applied.has(p.file) ? p : (originalOf.get(p.file) ?? p)));
   const b = await runOn(`${name}_fixed`, comparable);
   const whole = await runOn(`${name}_whole`, fixed);
   const byFile = (runs: FileRun[]) => new Map(runs.map((r) => [r.file, r]));
