@@ -28,7 +28,7 @@ export default defineRule({
         { code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n' },
         { title: 'A new table has no rows to check', code: 'CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint);\nALTER TABLE payments ADD CONSTRAINT payments_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);\n' },
       ],
-      fixSafety: 'The constraint ends up the same once VALIDATE has run. The fix adds VALIDATE right after the statement when it runs on its own, or after the COMMIT of its explicit transaction; when the framework wraps the migration in a transaction, validating in it would hold the locks again, so the fix is a suggestion that adds NOT VALID and asks for VALIDATE in a later migration.',
+      fixSafety: 'The constraint ends up the same once VALIDATE has run. The fix adds VALIDATE right after the statement when it runs on its own, or after the COMMIT of its explicit transaction; when the framework wraps the migration in a transaction, validating in it would hold the locks again, so the fix is a suggestion that adds NOT VALID and asks for VALIDATE in a later migration. The same holds for a one-query chunk (Prisma\'s migration.sql, a Sequelize or golang-migrate string): its statements run as one implicit transaction. A file laid out like a migration tool\'s but not recognised gets the two-step form only as a suggestion.',
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES'],
     },
   },

@@ -35,7 +35,7 @@ export default defineRule({
         { title: 'Validated in the same transaction', code: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\nCOMMIT;\n' },
       ],
       valid: [{ code: "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\n" }],
-      fixSafety: 'As for adding-foreign-key-constraint: VALIDATE is added where it runs in its own transaction, otherwise the fix is a suggestion.',
+      fixSafety: 'As for adding-foreign-key-constraint: VALIDATE is added where it runs in its own transaction, otherwise (a framework transaction, a one-query chunk, an unrecognised runner) the fix is a suggestion that adds NOT VALID only.',
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES'],
     },
   },

@@ -22,7 +22,7 @@ export default defineTypeRule({
         { code: 'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email text NOT NULL CHECK (char_length(email) <= 320)\n);\n' },
         { title: 'varchar without a length is text', code: 'ALTER TABLE orders ADD COLUMN note varchar;\n' },
       ],
-      fixSafety: 'On a table created in the same migration `varchar(n)` becomes `text CHECK (char_length(col) <= n)`: the same values are accepted and rejected (the error names a constraint instead of the type). Arrays of varchar are left alone. On an existing table the rewrite is a suggestion to plain `text`, which drops the limit; retyping an existing column also takes ACCESS EXCLUSIVE.',
+      fixSafety: 'Never a safe fix: a type change changes the resulting schema, and later migrations, application code and the checksums Flyway and Prisma keep rely on the type as written. It is a suggestion (--fix-type suggestion) in hand-written migrations, and display-only in migrations an ORM generates (Prisma, Drizzle, Atlas, Django, Alembic autogenerate): the finding names the schema source to change instead. What the suggestion does: on a table created in the same migration `varchar(n)` becomes `text CHECK (char_length(col) <= n)`: the same values are accepted and rejected (the error names a constraint instead of the type). Arrays of varchar are left alone. On an existing table it rewrites to plain `text`, which drops the limit; retyping an existing column also takes ACCESS EXCLUSIVE.',
       references: ['https://www.postgresql.org/docs/current/datatype-character.html', 'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_varchar.28n.29_by_default'],
     },
   },

@@ -5,7 +5,7 @@ import { presetOf } from '../src/engine/presets.js';
 
 export function rulesTable(): string {
   const rows = ALL_RULE_META.map((m) => {
-    const fix = m.fix === 'safe' ? 'fix' : m.fix === 'suggestion' ? 'sugg' : '';
+    const fix = m.fix === 'safe' ? 'fix' : m.fix === 'suggestion' ? 'sugg' : m.fix === 'display-only' ? 'show' : '';
     return `| \`${m.id}\` | ${m.category} | ${presetOf(m)} | ${m.defaultSeverity} | ${fix} | ${m.description.replace(/\|/g, '\\|')} |`;
   });
   return ['| rule | category | preset | severity | fix | what it flags |', '|---|---|---|---|---|---|', ...rows].join('\n');

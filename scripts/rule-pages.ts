@@ -22,6 +22,7 @@ const CATEGORIES: Array<{ id: RuleCategory; title: string; about: string }> = [
 const FIX_WORDS: Record<RuleMeta['fix'], string> = {
   safe: 'fix (applied by `--fix`)',
   suggestion: 'suggestion (applied with `--fix-type suggestion`)',
+  'display-only': 'display-only (the finding says what to change, and where; never applied)',
   none: 'none',
 };
 

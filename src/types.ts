@@ -161,6 +161,11 @@ export interface MigrationUnit {
   notes: AdapterNote[];
   /** Named by the adapter: which assumption about the runner was made, printed once per file. */
   assumption?: string;
+  /**
+   * Set when no migration tool was recognised but the file is laid out like one's (`up.sql`, `migration.sql` …):
+   * it is linted as plain psql, yet a tool may run it in a transaction. Fixes that depend on that are not safe.
+   */
+  runnerUnknown?: string;
 }
 
 /** A libpg-query statement node: exactly one key, the node type (IndexStmt, AlterTableStmt …). */
@@ -328,6 +333,11 @@ export interface FileResult {
   schemaDelta?: unknown;
   /** Every statement, in order, with the locks the analysis found (for reports that picture them). */
   statements?: StatementSummary[];
+  /**
+   * Syntax errors the parsers found (host language and SQL), whatever rules are on or suppressed: the parse
+   * guard of --fix compares these, never findings.
+   */
+  syntaxErrors?: number;
 }
 
 /** The settings one lint run uses (from config and CLI flags). */

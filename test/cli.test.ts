@@ -108,6 +108,8 @@ describe('migralint CLI (the built binary)', () => {
     const file = path.join(dir, 'add_index.sql');
     const text = 'CREATE INDEX orders_created_idx ON orders (created_at);\n';
     writeFileSync(file, text);
+    // CONCURRENTLY is a safe fix only on a table known not to be partitioned.
+    writeFileSync(path.join(dir, 'migralint.config.json'), JSON.stringify({ tables: { orders: { partitioned: false } } }));
     const r = run([file, '--fix-dry-run', '--rule', 'require-lock-timeout:off']);
     expect(r.stdout).toContain('-CREATE INDEX orders_created_idx ON orders (created_at);');
     expect(r.stdout).toContain('+CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);');

@@ -8,7 +8,7 @@ import { loadParser } from '../src/sql/parse.js';
 import { parseUnit } from '../src/sql/statements.js';
 
 /** Fixes `text` for one rule, and proves the result: exact text, parses, clean for that rule. */
-async function fixOnce(text: string, rule: string, tables?: Record<string, { rows?: number }>) {
+async function fixOnce(text: string, rule: string, tables?: Record<string, { rows?: number; partitioned?: boolean }>) {
   const outcome = await fixText(text, { rules: [rule], tables });
   expect(outcome.rejected).toBeUndefined();
   const after = await lintText(outcome.text, { tables });
@@ -19,7 +19,7 @@ async function fixOnce(text: string, rule: string, tables?: Record<string, { row
 describe('fixText and a BOM', () => {
   it('lints without the BOM and writes it back, as --fix does', async () => {
     const text = '\ufeff-- Índice 🚀\nCREATE INDEX orders_customer_idx ON orders (customer_id);\n';
-    const outcome = await fixOnce(text, 'require-concurrent-index-creation');
+    const outcome = await fixOnce(text, 'require-concurrent-index-creation', { orders: { partitioned: false } });
     expect(outcome.applied).toBe(1);
     expect(outcome.text).toBe('\ufeff-- Índice 🚀\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n');
   });
@@ -28,7 +28,7 @@ describe('fixText and a BOM', () => {
 describe('a comment at the end of a statement line stays with its statement', () => {
   it('moving a statement after the COMMIT takes its trailing comment along (CRLF kept)', async () => {
     const text = 'BEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCREATE INDEX orders_note_idx ON orders (note); -- admin search\r\nCOMMIT;\r\n';
-    const outcome = await fixOnce(text, 'require-concurrent-index-creation');
+    const outcome = await fixOnce(text, 'require-concurrent-index-creation', { orders: { partitioned: false } });
     expect(outcome.text).toBe('BEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCOMMIT;\r\n\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note); -- admin search\r\n');
   });
 
@@ -107,9 +107,9 @@ describe('analysis', () => {
 
 describe('keyword case', () => {
   it('adds CONCURRENTLY in the case the statement is written in', async () => {
-    const lower = await fixText('create index orders_created_idx on orders (created_at);\n', { rules: ['require-concurrent-index-creation'] });
+    const lower = await fixText('create index orders_created_idx on orders (created_at);\n', { rules: ['require-concurrent-index-creation'], tables: { orders: { partitioned: false } } });
     expect(lower.text).toBe('create index concurrently orders_created_idx on orders (created_at);\n');
-    const upper = await fixText('CREATE INDEX orders_created_idx ON orders (created_at);\n', { rules: ['require-concurrent-index-creation'] });
+    const upper = await fixText('CREATE INDEX orders_created_idx ON orders (created_at);\n', { rules: ['require-concurrent-index-creation'], tables: { orders: { partitioned: false } } });
     expect(upper.text).toBe('CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n');
   });
 });

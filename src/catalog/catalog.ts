@@ -87,12 +87,13 @@ export class Catalog {
   addConfig(tables: Record<string, TableStats> | undefined, largeTables: string[] | undefined): void {
     for (const [name, stats] of Object.entries(tables ?? {})) {
       const key = tableKey(parseQualifiedName(name));
-      if (!this.tables.has(key)) this.tables.set(key, { ...stats });
+      // A table described in config is a partitioned parent only when it says so.
+      if (!this.tables.has(key)) this.tables.set(key, { ...stats, partitioned: stats.partitioned ?? false });
     }
     for (const name of largeTables ?? []) {
       const key = tableKey(parseQualifiedName(name));
       const existing = this.tables.get(key) ?? {};
-      this.tables.set(key, { ...existing, forcedLarge: true });
+      this.tables.set(key, { ...existing, partitioned: existing.partitioned ?? false, forcedLarge: true });
     }
     if (tables || largeTables) this.sources.push('config');
   }

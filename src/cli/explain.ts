@@ -15,11 +15,22 @@ export function listRules(color: boolean): string {
   const lines = ALL_RULE_META.map((m) => {
     const preset = presetOf(m).padEnd(11);
     const sev = m.defaultSeverity.padEnd(5);
-    const fix = m.fix === 'safe' ? 'fix' : m.fix === 'suggestion' ? 'sugg' : '';
+    const fix = m.fix === 'safe' ? 'fix' : m.fix === 'suggestion' ? 'sugg' : m.fix === 'display-only' ? 'show' : '';
     return `${c.bold(m.id.padEnd(width))}  ${preset}  ${sev}  ${fix.padEnd(4)}  ${m.description}`;
   });
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n\n${FIX_LEGEND}\n`;
 }
+
+/** What the fix column means, printed under `migralint rules`. */
+export const FIX_LEGEND = [
+  'fix:  a safe fix: plain --fix applies it where it keeps the migration\'s result identical apart from locking and timing',
+  '      (CONCURRENTLY, NOT VALID + a separate VALIDATE, lock_timeout, the framework\'s transaction opt-out); where',
+  '      migralint lacks knowledge (partitioning unknown, an unreadable statement in the same block, an unrecognised',
+  '      runner) the same change is offered as a suggestion only.',
+  'sugg: a suggestion: applied only with --fix-type suggestion, because it changes the resulting schema or behaviour;',
+  '      type changes are display-only in ORM-generated migrations (Prisma, Drizzle, Atlas, Django, Alembic',
+  '      autogenerate): the finding names the schema source to change. `migralint explain <rule>` says why, per rule.',
+].join('\n');
 
 /** `migralint explain <id>`: the rule's docs, in Ruff's section order. */
 export function explainRule(meta: RuleMeta, color: boolean): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
@@ -22,6 +22,7 @@ import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types
 import { discover } from './discover.js';
 import { decodeSource, InputError, readSource, readSourceAndBytes } from './read.js';
 import { selectFiles } from './select.js';
+import { WriteRefused, writeFixed } from './write.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache } from './cache.js';
@@ -163,27 +164,6 @@ function readIfExists(file: string): string {
   }
 }
 
-/** Writes through a temp file + rename, so a crash never leaves a half-written migration. Keeps the BOM and mode. */
-function writeAtomically(file: string, text: string, bom: boolean): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.migralint-${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, (bom ? '\ufeff' : '') + text, 'utf8');
-    try {
-      chmodSync(tmp, statSync(file).mode);
-    } catch {
-      /* keep default mode */
-    }
-    renameSync(tmp, file);
-  } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing to clean */
-    }
-    throw error;
-  }
-}
-
 /** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
 /** What a migration's lint depends on beyond its own text when it meets its history: the catalog it meets and the change. */
 function modelFingerprint(model: ModelOptions): string {
@@ -208,6 +188,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   let linted = 0;
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
   const diffs: string[] = [];
+  const fixedFiles: Array<{ path: string; applied: number; dryRun: boolean }> = [];
+  let writeFailures = 0;
 
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
   const disk = diskFileSystem();
@@ -254,20 +236,32 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
     // The migration, then the other files its fixes write (a framework's metadata beside it).
     const changes = [
-      { path: source.path, before: source.text, after: outcome.text, bom: source.bom },
-      ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false })),
+      { path: source.path, before: source.text, after: outcome.text, bom: source.bom, existed: true },
+      ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false, existed: existsSync(f.path) })),
     ].filter((c) => c.after !== c.before);
+    const shown = (p: string) => (path.isAbsolute(p) ? path.relative(run.cwd, p) : p);
+    let written = true;
     for (const c of changes) {
       if (run.fixDryRun || !writeBack) {
         const { createTwoFilesPatch } = await import('diff');
-        const shown = path.isAbsolute(c.path) ? path.relative(run.cwd, c.path) : c.path;
-        diffs.push(createTwoFilesPatch(shown, shown, c.before, c.after, '', '', { context: 3 }));
-      } else {
-        writeAtomically(c.path, c.after, c.bom);
+        diffs.push(createTwoFilesPatch(shown(c.path), shown(c.path), c.before, c.after, '', '', { context: 3 }));
+        continue;
+      }
+      try {
+        const bom = c.bom ? '\ufeff' : '';
+        writeFixed(path.resolve(run.cwd, c.path), c.existed ? bom + c.before : null, bom + c.after);
         disk.forget(c.path);
+      } catch (error) {
+        if (!(error instanceof WriteRefused)) throw error;
+        problems.push(`${shown(c.path)}: --fix: ${error.message}`);
+        writeFailures++;
+        written = false;
+        break;
       }
     }
-    results.push(outcome.result);
+    if (written && changes.length > 0 && outcome.applied > 0) fixedFiles.push({ path: shown(source.path), applied: outcome.applied, dryRun: !!run.fixDryRun || !writeBack });
+    // A file not written keeps its problems: report them as they are in the file.
+    results.push(written ? outcome.result : lintSource(source, options));
     linted++;
   };
 
@@ -363,6 +357,14 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // A machine format on stdout is never mixed with anything else.
   const machine = MACHINE_FORMATS.has(run.format) && !run.outputFile;
   if (diffs.length) (machine ? io.stderr : io.stdout)(diffs.join('\n'));
+  // What --fix changed: one line per file and a total, beside the report (stderr when stdout is a machine format).
+  if (run.fix || run.fixDryRun) {
+    const say = machine ? io.stderr : io.stdout;
+    const total = fixedFiles.reduce((n, f) => n + f.applied, 0);
+    const verb = run.fixDryRun ? 'would fix' : 'fixed';
+    for (const f of fixedFiles) say(`migralint: ${verb} ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${f.path}\n`);
+    say(`migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`);
+  }
 
   const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion() };
   const output = formatter(results, ctx);
@@ -379,6 +381,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   if (missingPaths > 0) return 2;
   const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0);
   const warnings = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0);
+  // A fix that could not be written fails the run (exit code 2), whatever the findings.
+  if (writeFailures > 0) return 2;
   if (errors > 0) return 1;
   if (run.maxWarnings !== undefined && run.maxWarnings >= 0 && warnings > run.maxWarnings) {
     io.stderr(`migralint: too many warnings (${warnings}); maximum allowed is ${run.maxWarnings}.\n`);

@@ -55,7 +55,8 @@ export function fixToFixedPoint(
   const readPending: PendingReader = (p) => pending.get(p);
   let current = file;
   let result = lint(file, readPending);
-  const parseErrorsBefore = result.findings.filter((f) => f.ruleId === 'parse-error').length;
+  // The parse guard counts what the parsers report, not findings: no rule setting or suppression switches it off.
+  const parseErrorsBefore = result.syntaxErrors ?? 0;
   let applied = 0;
   for (let pass = 0; pass < 10; pass++) {
     // As ESLint does: each fix occupies the range from its first to its last edit; fixes are taken in order of
@@ -92,7 +93,7 @@ export function fixToFixedPoint(
     result = lint(current, readPending);
     applied += count;
   }
-  const parseErrorsAfter = result.findings.filter((f) => f.ruleId === 'parse-error').length;
+  const parseErrorsAfter = result.syntaxErrors ?? 0;
   if (parseErrorsAfter > parseErrorsBefore) {
     return { text: file.text, applied: 0, result: lint(file, () => undefined), files: [], rejected: 'the fixed migration would not parse; nothing was written' };
   }

@@ -37,7 +37,7 @@ export class Fixer {
     /** The files beside the migration, for escapes that edit one (a Flyway .conf, Diesel's metadata.toml). */
     private readonly fs: FileSystem = NO_FILES,
   ) {
-    this.eol = /\r\n/.test(unit.file.text) ? '\r\n' : '\n';
+    this.eol = eolOf(unit.file.text);
   }
 
   /** The framework writes a setting as host-language code of its own before a statement (see insertBefore). */
@@ -127,6 +127,36 @@ export class Fixer {
    *    Alembic autocommit_block, Django atomic = False …), or the manual procedure when there is none.
    */
   outsideTransaction(stmt: AnalyzedStatement, change?: 'add-concurrently'): EscapePlan {
+    const plan = this.outsideTransactionPlan(stmt, change);
+    const gap = plan.kind === 'fix' ? this.knowledgeGap(stmt, change, plan.edits.length > 0 && !!stmt.facts.inTransaction && stmt.facts.inTransaction.kind !== 'explicit') : undefined;
+    return gap && plan.kind === 'fix' ? { ...plan, kind: 'suggestion', description: `${plan.description} (not applied by --fix: ${gap})` } : plan;
+  }
+
+  /**
+   * Why a fix that changes how a statement runs cannot be declared safe here, or undefined when migralint knows
+   * enough: CONCURRENTLY would join IF NOT EXISTS (a form migralint itself warns about); the runner was not recognised; CONCURRENTLY on a table not known to be unpartitioned (PostgreSQL
+   * refuses CREATE INDEX CONCURRENTLY on a partitioned table); or, when the fix takes the migration out of its
+   * transaction, a statement in it that migralint cannot read (it would leave the transaction too).
+   */
+  knowledgeGap(stmt: AnalyzedStatement, change?: 'add-concurrently', leavesTransaction = false): string | undefined {
+    if (this.unit.runnerUnknown) return this.unit.runnerUnknown;
+    if (change === 'add-concurrently' && stmt.kind === 'IndexStmt') {
+      if (stmt.node.if_not_exists) {
+        return 'CREATE INDEX CONCURRENTLY IF NOT EXISTS silently keeps the INVALID index a failed build leaves behind (concurrent-index-invalid-leftover); drop a leftover first or remove IF NOT EXISTS';
+      }
+      const table = stmt.facts.tables[0];
+      if (table && table.sizeClass !== 'new' && table.partitioned === undefined) {
+        return `whether ${table.schema ? `${table.schema}.` : ''}${table.name} is partitioned is unknown, and CREATE INDEX CONCURRENTLY fails on a partitioned table; give --database-url, --stats or config \`tables\` (partitioned: false)`;
+      }
+    }
+    if (leavesTransaction) {
+      const unread = this.unit.notes.find((n) => n.ruleId === 'unsupported-framework-construct');
+      if (unread) return `a statement migralint cannot read (line ${lineOf(this.unit.file.text, unread.span.start)}) would leave the transaction too`;
+    }
+    return undefined;
+  }
+
+  private outsideTransactionPlan(stmt: AnalyzedStatement, change?: 'add-concurrently'): EscapePlan {
     let keyword: Edit[] = [];
     let local: LocalEdit[] = [];
     if (change) {
@@ -177,6 +207,8 @@ export class Fixer {
     if (!commit || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
       return { kind: 'manual', help };
     }
+    // The statement is rewritten from its SQL text: a placeholder or escape in it would be replaced, not restored.
+    if (!isVerbatim(stmt.item.segments, { start: stmt.chunkSpan.start, end: stmt.chunkSpan.end })) return { kind: 'manual', help };
     const text = this.unit.file.text;
     // A comment at the end of the statement's line is about the statement: it moves with it.
     const tail = this.lineTail(stmt);
@@ -211,6 +243,12 @@ export class Fixer {
   }
 }
 
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
@@ -224,4 +262,11 @@ export function mergeEdits(a: Edit[], b: Edit[]): Edit[] | null {
     if (cur.start < prev.end) return null;
   }
   return all;
+}
+
+/** The line ending a file uses: CRLF, CR alone (old Mac files) or LF. Inserted lines use the same. */
+export function eolOf(text: string): string {
+  if (/\r\n/.test(text)) return '\r\n';
+  if (/\r/.test(text) && !/\n/.test(text)) return '\r';
+  return '\n';
 }

@@ -5,8 +5,9 @@ import { NO_FILES, overlay, type FileSystem } from '../fs.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
-import type { AnalyzedStatement, FileResult, Finding, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
+import type { AnalyzedStatement, Edit, FileResult, Finding, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
 import { statementHead } from './ast.js';
+import { applyEdits } from './apply.js';
 import { ENGINE_RULE_IDS, RULES_BY_ID } from '../../rules/index.js';
 import { Fixer } from './fixer.js';
 import { presetSeverity, type PresetName } from './presets.js';
@@ -49,6 +50,12 @@ export interface ModelOptions {
   onDelta?: (delta: SchemaDelta) => void;
 }
 
+/**
+ * A migration tool's layout: a numbered folder per migration holding up.sql / down.sql (Diesel, refinery …) or
+ * migration.sql (Prisma). Linted as plain psql, the file's real runner is only guessed.
+ */
+const RUNNER_LAYOUT = /(?:^|[\\/])\d[^\\/]*[\\/](?:up|down|migration)\.sql$/i;
+
 export const DEFAULT_SETTINGS: LintSettings = { pgVersion: 15, largeTableRows: 10_000, lockTimeoutValue: '2s' };
 
 /** Options whose file reads first see the writes pending from fixes (see fixToFixedPoint). */
@@ -87,6 +94,9 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
   const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), fs, hostAst: options.hostAst });
+  if (!options.framework && framework === 'psql' && RUNNER_LAYOUT.test(file.path)) {
+    unit.runnerUnknown = `${file.path.split(/[\\/]/).pop()} is laid out like a migration tool's file but no tool was recognised (it is linted as plain psql); set \`frameworks\` in the config`;
+  }
   const parsed = parseUnit(unit, lines);
   const replay = new Replay(options.model?.schema ?? emptyModel(), file.path);
   const statements = analyzeUnit(unit, parsed.statements, catalog, settings, { replay, change: options.model?.change });
@@ -144,10 +154,26 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     rule.check(ctx);
   }
 
+  // A fix or suggestion whose text would not parse (host language or SQL) is never offered, so no caller — the CLI,
+  // the ESLint plugin, the JSON report — can write it or count it as fixable.
+  const parseable = (edits: Edit[]): boolean => {
+    const text = applyEdits(file.text, edits);
+    return text !== null && syntaxErrorsOf({ ...file, text }, framework, options) <= syntaxErrors;
+  };
+  const syntaxErrors = parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
+  for (const f of findings) {
+    if (f.fix && f.fix.edits.length && !parseable(f.fix.edits)) {
+      f.help = `${f.help ? `${f.help} ` : ''}(A fix was withheld: the fixed file would not parse.)`;
+      f.fix = undefined;
+    }
+    if (f.suggestions?.length) f.suggestions = f.suggestions.filter((x) => !x.edits.length || parseable(x.edits));
+  }
+
   knownIds ??= new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]);
   const kept = applySuppressions(findings, unit.directives, lines, knownIds, (id) => engineSeverity(id, 'warn'));
   kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, statements: statements.map(summarize) };
+  // syntaxErrors is counted from the parsers' own output, before severities and suppressions: the parse guard.
+  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, statements: statements.map(summarize), syntaxErrors };
 }
 
 /** A statement's facts as reports show them (FileResult.statements). */
@@ -171,6 +197,17 @@ function summarize(s: AnalyzedStatement): StatementSummary {
   };
 }
 
+/**
+ * How many syntax errors the parsers find in a file (the host language's, from extraction, and PostgreSQL's):
+ * the extract and parse stages alone, independent of rules, severities and suppressions.
+ */
+export function syntaxErrorsOf(file: SourceFile, framework: FrameworkId, options: LintOptions): number {
+  const adapter = adapterFor(framework);
+  const unit = adapter.extract(file, { settings: options.settings, warn: () => {}, fs: options.fs });
+  const parsed = parseUnit(unit, new LineIndex(file.text));
+  return parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
+}
+
 function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex): Finding | null {
   const table = r.table;
   let severity = configured;
@@ -185,13 +222,12 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
   const span = r.span ?? r.statement?.span;
   if (!span) throw new Error(`rule ${rule.meta.id} reported without a location`);
   const lock = r.statement?.facts.mainLock;
-  let fix = r.fix ?? undefined;
-  let suggestions = r.suggestions;
-  // Fix safety is declared once, in the rule's meta: a rule whose fixes are suggestions never auto-applies.
-  if (fix && rule.meta.fix !== 'safe') {
-    suggestions = [fix, ...(suggestions ?? [])];
-    fix = undefined;
-  }
+  // Fix safety is declared where each fix is made: `fix` is safe (plain --fix applies it), `suggestions` are not,
+  // a display-only fix is words in `help`. The rule's meta only summarises the best kind it offers, so a safe fix
+  // from a rule that declares none is a bug in the rule, not something to demote silently.
+  const fix = r.fix ?? undefined;
+  const suggestions = r.suggestions;
+  if (fix && rule.meta.fix !== 'safe') throw new Error(`rule ${rule.meta.id} offers a safe fix but declares fix: '${rule.meta.fix}'`);
   return {
     ruleId: rule.meta.id,
     severity,

@@ -1,4 +1,5 @@
 import { displayName } from '../catalog/catalog.js';
+import { isVerbatim } from '../sql/statements.js';
 import type { AnalyzedStatement, Edit, EscapePlan } from '../types.js';
 import type { RuleContext } from './rule.js';
 
@@ -18,8 +19,18 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
   if (!notValid) return manual;
   if (!constraintName) return { kind: 'suggestion', description: 'Add NOT VALID; validate in a separate transaction', edits: [notValid] };
   const validate = `ALTER TABLE ${table} VALIDATE CONSTRAINT ${displayName({ name: constraintName })};`;
+  // Names read through a host-language placeholder (`${table}` masked as $1) are not the names the runner sees:
+  // writing them would replace the placeholder. The VALIDATE is then for the author to write.
+  if (!isVerbatim(s.item.segments, { start: s.chunkSpan.start, end: s.chunkSpan.end })) {
+    return { kind: 'suggestion', description: 'Add NOT VALID here; validate the constraint in a later migration (its names are built by the host code)', edits: [notValid] };
+  }
   const tx = s.facts.inTransaction;
   let at: Edit | null = null;
+  // A one-query chunk (Prisma's migration.sql, a Sequelize string) runs as one implicit transaction: VALIDATE
+  // added to it would run in the same transaction as the ADD, holding the locks NOT VALID avoids.
+  if (s.item.exec.oneQuery) {
+    return { kind: 'suggestion', description: `Add NOT VALID here; run \`${validate}\` in a later migration (this one is sent as one query, one implicit transaction)`, edits: [notValid] };
+  }
   if (!tx) {
     const end = ctx.fixer.afterStatement(s);
     at = ctx.fixer.fileEdit(s, { start: end, end, text: `${eol}${validate}` });
@@ -37,5 +48,8 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
       edits: [notValid],
     };
   }
-  return { kind: 'fix', description: `Add NOT VALID and validate in a separate transaction`, edits: [notValid, at] };
+  const description = 'Add NOT VALID and validate in a separate transaction';
+  // Plain psql only guessed: the real runner may wrap the file in one transaction, where VALIDATE holds the locks again.
+  if (ctx.unit.runnerUnknown) return { kind: 'suggestion', description: `${description} (not applied by --fix: ${ctx.unit.runnerUnknown})`, edits: [notValid, at] };
+  return { kind: 'fix', description, edits: [notValid, at] };
 }

@@ -31,7 +31,7 @@ export interface RuleDocs {
   why: string;
   invalid: DocExample[];
   valid: DocExample[];
-  /** Why the fix is safe, or why it is only a suggestion. */
+  /** Which of its fixes are safe, suggestions or display-only, and why. */
   fixSafety?: string;
   references: string[];
 }
@@ -44,8 +44,13 @@ export interface RuleMeta {
   defaultSeverity: Exclude<SeverityName, 'off'> | 'off';
   /** The smallest preset that switches the rule on: `recommended` (default), `strict` or `all`. */
   preset?: PresetName;
-  /** Declared once: a `safe` fix is applied by --fix; a `suggestion` only with --fix-type suggestion. */
-  fix: 'safe' | 'suggestion' | 'none';
+  /**
+   * The best kind of fix the rule offers; each fix declares its own kind where it is made (Report.fix is safe,
+   * Report.suggestions are not, a display-only fix is words in Report.help). `safe`: plain --fix may apply it
+   * (some findings may still get only a suggestion); `suggestion`: only with --fix-type suggestion;
+   * `display-only`: never applied, the finding says what to change and where (an ORM's schema source).
+   */
+  fix: 'safe' | 'suggestion' | 'display-only' | 'none';
   /** Silent on new and small tables, an error on large ones. */
   sizeAware?: boolean;
   messages: Record<string, string>;

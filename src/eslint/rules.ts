@@ -81,7 +81,7 @@ export function eslintRule(meta: RuleMeta) {
       type: meta.category === 'engine' ? ('problem' as const) : ('problem' as const),
       docs: { description: meta.description, recommended: presetOf(meta) === 'recommended', url: ruleDocsUrl(meta.id) },
       ...(meta.fix === 'safe' ? { fixable: 'code' as const } : {}),
-      hasSuggestions: meta.fix !== 'none',
+      hasSuggestions: meta.fix === 'safe' || meta.fix === 'suggestion',
       schema: [],
     },
     create(context: Context) {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { eolOf } from '../engine/fixer.js';
 import { scanLineDirectives } from '../engine/directives.js';
 import type { AnalyzedStatement, Edit, ExecutionContext, FrameworkId, MigrationUnit, SourceFile, SqlChunk } from '../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from './adapter.js';
@@ -54,9 +55,6 @@ function lines(text: string): Line[] {
   return out;
 }
 
-function eolOf(text: string): string {
-  return /\r\n/.test(text) ? '\r\n' : '\n';
-}
 
 function inItem(stmt: AnalyzedStatement, statements: AnalyzedStatement[]): AnalyzedStatement[] {
   return statements.filter((s) => s.itemIndex === stmt.itemIndex);

@@ -16,9 +16,11 @@ describe('require-lock-timeout fix and one-query chunks', () => {
       '',
     ].join('\n');
     const filename = 'migrations/20240312101500_orders_created_idx.js';
-    const before = await lintText(code, { filename });
+    // orders is known not to be partitioned: CONCURRENTLY is then a safe fix.
+    const tables = { orders: { partitioned: false } };
+    const before = await lintText(code, { filename, tables });
     expect(before.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['require-concurrent-index-creation', 'require-lock-timeout']));
-    const fixed = await fixText(code, { filename });
+    const fixed = await fixText(code, { filename, tables });
     expect(fixed.text).toContain("knex.raw('CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at)')");
     expect(fixed.text).not.toContain('SET lock_timeout');
     const after = await lintText(fixed.text, { filename });

@@ -1,4 +1,5 @@
 import type { AnalyzedStatement, Edit, FrameworkId, MigrationUnit } from '../../types.js';
+import { eolOf } from '../../engine/fixer.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { chainOf, firstParamName, isFunction, literalValue, property, propertyValue, rangeOf, unwrap, walk, type Node } from './estree.js';
 import { extractJs, ident, qualified, type ExtractEnv, type JsDialect, type JsFileFacts, type OperationSpec } from './extract.js';
@@ -63,9 +64,6 @@ function lineIndent(text: string, at: number): { lineStart: number; indent: stri
   return { lineStart, indent: /^[ \t]*/.exec(text.slice(lineStart))![0] };
 }
 
-function eolOf(text: string): string {
-  return /\r\n/.test(text) ? '\r\n' : '\n';
-}
 
 /** Sets `name: value` in an object literal: replaces the value when the key is there, else adds it in the object's own layout. */
 export function upsertProperty(text: string, obj: Node, name: string, value: string): Edit {

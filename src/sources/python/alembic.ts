@@ -1,3 +1,4 @@
+import { eolOf } from '../../engine/fixer.js';
 import { dirname, join } from 'node:path';
 import { NO_FILES } from '../../fs.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, OperationItem, UnitItem } from '../../types.js';
@@ -396,9 +397,6 @@ function extract(file: { path: string; text: string; bom: boolean }, ctx: Extrac
 
 // ---------- fixes ----------
 
-function eolOf(text: string): string {
-  return /\r\n/.test(text) ? '\r\n' : '\n';
-}
 
 function rewriteOperation(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently', unit: MigrationUnit): Edit[] | null {
   const item = stmt.item;

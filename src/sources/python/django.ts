@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { eolOf } from '../../engine/fixer.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { ident, needAtomicity, pythonDirectives, sqlChunk, sqlLiteral, syntaxNote } from './common.js';
@@ -371,9 +372,6 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
 
 // ---------- fixes ----------
 
-function eolOf(text: string): string {
-  return /\r\n/.test(text) ? '\r\n' : '\n';
-}
 
 /** The edit that imports `name` from django.contrib.postgres.operations, or [] when it is already imported. */
 function importEdit(src: string, name: string): Edit[] {
