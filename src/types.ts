@@ -329,8 +329,6 @@ export interface FileResult {
   source?: string;
   /** Set when the file could not be linted at all (unreadable, binary …). */
   fatal?: string;
-  /** What the migration taught the schema model (a SchemaDelta): kept by the lint cache, so a hit still advances the history. */
-  schemaDelta?: unknown;
   /** Every statement, in order, with the locks the analysis found (for reports that picture them). */
   statements?: StatementSummary[];
   /**

@@ -12,9 +12,10 @@ describe('1. type rewrites change the schema: never safe', () => {
   const sql = 'CREATE TABLE orders (\n  id serial PRIMARY KEY,\n  code char(3) NOT NULL,\n  label varchar(40),\n  placed_at timestamp NOT NULL,\n  qty smallint\n);\n';
 
   it('plain --fix leaves a hand-written CREATE TABLE as written; each rewrite is a suggestion', async () => {
-    const fixed = await fixText(sql, { filename: 'db/migrations/V3__orders.sql' });
+    // The type-style rules are in the `strict` preset; `all` switches every rule on.
+    const fixed = await fixText(sql, { filename: 'db/migrations/V3__orders.sql', settings: { preset: 'all' } });
     expect(fixed.text).toBe(sql);
-    const r = await lintText(sql, { filename: 'db/migrations/V3__orders.sql' });
+    const r = await lintText(sql, { filename: 'db/migrations/V3__orders.sql', settings: { preset: 'all' } });
     for (const id of TYPE_RULES.filter((id) => id !== 'prefer-bigint-over-int')) {
       const found = of(r, id);
       expect(found.length, id).toBeGreaterThan(0);
@@ -173,6 +174,6 @@ describe('migralint rules says what each fix kind means', () => {
     expect(out).toMatch(/^fix: {2}a safe fix/m);
     expect(out).toMatch(/^sugg: a suggestion/m);
     expect(out).toContain('display-only in ORM-generated migrations');
-    expect(out).toMatch(/prefer-identity\s+\w+\s+sugg/);
+    expect(out).toMatch(/prefer-identity\s+strict\s+\w+\s+sugg/);
   });
 });

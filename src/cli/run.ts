@@ -11,7 +11,6 @@ import { diskFileSystem } from '../disk.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
 import { ProjectHistory, replaySource } from '../project/history.js';
-import type { SchemaDelta } from '../project/model.js';
 import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
@@ -189,6 +188,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
   const diffs: string[] = [];
   const fixedFiles: Array<{ path: string; applied: number; dryRun: boolean }> = [];
+  let rank: Map<string, number> | undefined;
   let writeFailures = 0;
 
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
@@ -202,24 +202,26 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, model?: ModelOptions): Promise<void> => {
     const { options: configured, cacheParts } = await setups.forFile(source.path);
     const options: LintOptions = { ...configured, fs: disk, ...(model ? { model } : {}) };
-    // With the history, a file's result depends on the catalog the migrations before it left: that is part of the
-    // key, and a hit also gives back what the file taught the catalog.
+    // With the history, a file's result depends on the catalog the migrations before it left: its fingerprint is
+    // part of the key. A hit still replays the file (extract, parse, replay: no analysis, no rules) so the next
+    // migration meets exactly the catalog an uncached run gives it.
     const incomingSchema = model ? modelFingerprint(model) : undefined;
     const key = cache && bytes ? cacheKey({ version, path: `${path.resolve(run.cwd)}\0${source.path}`, bytes, ...cacheParts, incomingSchema }) : '';
     const cached = key ? cache?.get(key) : undefined;
-    if (cached && (!model || cached.schemaDelta)) {
-      const { schemaDelta, ...result } = cached;
-      if (model && schemaDelta) model.onDelta?.(schemaDelta as SchemaDelta);
-      results.push({ ...result, filePath: source.path, source: source.text });
+    if (cached) {
+      if (model) {
+        await (parsersLoaded ??= loadParsersFor(parsersFor));
+        model.onDelta?.(replaySource(source, options, model.schema).delta);
+      }
+      results.push({ ...cached, filePath: source.path, source: source.text });
       linted++;
       return;
     }
     if (!run.fix && !run.fixDryRun && model) {
       // In history order, now: the next migration meets the catalog this one leaves.
       await (parsersLoaded ??= loadParsersFor(parsersFor));
-      let schemaDelta: SchemaDelta | undefined;
-      const { result, consulted } = lintRecording(source, { ...options, model: { ...model, onDelta: (d) => ((schemaDelta = d), model.onDelta?.(d)) } });
-      if (cache && key) cache.set(key, consulted, schemaDelta ? { ...result, schemaDelta } : result);
+      const { result, consulted } = lintRecording(source, options);
+      if (cache && key) cache.set(key, consulted, result);
       results.push(result);
       linted++;
       return;
@@ -333,8 +335,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       await lintOne(source, true, bytes, model);
       history.advance(file);
     }
-    const rank = new Map(selected.files.map((f, i) => [f, i]));
-    results.sort((a, b) => (rank.get(a.filePath) ?? 0) - (rank.get(b.filePath) ?? 0));
+    rank = new Map(selected.files.map((f, i) => [f, i]));
   }
 
   if (misses.length) {
@@ -346,6 +347,11 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       if (cache && m.key) cache.set(m.key, consulted, result);
       results[m.slot] = result;
     });
+  }
+  // Files were linted in history order; report them in the order they were selected (once every slot is filled).
+  if (rank) {
+    const order = rank;
+    results.sort((a, b) => (order.get(a.filePath) ?? 0) - (order.get(b.filePath) ?? 0));
   }
   const cacheProblem = cache?.save();
   if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);

@@ -154,14 +154,18 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     rule.check(ctx);
   }
 
-  // A fix or suggestion whose text would not parse (host language or SQL) is never offered, so no caller — the CLI,
-  // the ESLint plugin, the JSON report — can write it or count it as fixable.
+  // In a host-language file (Python, JS/TS), a fix or suggestion whose text would not parse (host language or SQL)
+  // is never offered, so no caller — the CLI, the ESLint plugin, the JSON report — can write it or count it as
+  // fixable. Each check re-extracts the file, so plain .sql files (whose edits are SQL written by the rules, and
+  // whose --fix result is re-parsed as a whole before it is written) are not checked fix by fix: that would make a
+  // large migration's lint quadratic.
+  const hostLanguage = !/\.sql$/i.test(file.path);
   const parseable = (edits: Edit[]): boolean => {
     const text = applyEdits(file.text, edits);
     return text !== null && syntaxErrorsOf({ ...file, text }, framework, options) <= syntaxErrors;
   };
   const syntaxErrors = parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
-  for (const f of findings) {
+  for (const f of hostLanguage ? findings : []) {
     if (f.fix && f.fix.edits.length && !parseable(f.fix.edits)) {
       f.help = `${f.help ? `${f.help} ` : ''}(A fix was withheld: the fixed file would not parse.)`;
       f.fix = undefined;

@@ -78,10 +78,10 @@ describe('markdown (a review comment)', () => {
     // Existing tables first, the table the migration creates after it, marked new.
     expect(picture[0]).toEqual(['line', 'statement', '<code>orders</code>', '<code>audit_log</code> ✨new']);
     expect(picture.slice(2)).toEqual([
-      ['**1** ⚠️', '<code>CREATE TABLE</code>', '', '⬜ created'],
+      ['1', '<code>CREATE TABLE</code>', '', '⬜ created'],
       // Not flagged by any rule, still in the picture: the index on the new, empty table.
       ['3', '<code>CREATE INDEX</code>', '', '⬜ SHARE'],
-      ['**5** ⚠️', '<code>ALTER TABLE</code>', '🟥 ACCESS EXCLUSIVE 🔒', ''],
+      ['**5** ℹ️', '<code>ALTER TABLE</code>', '🟥 ACCESS EXCLUSIVE 🔒', ''],
       ['**7** ❌', '<code>CREATE INDEX</code>', '🟧 SHARE 🔒', ''],
       ['**9** ❌', '<code>CREATE INDEX</code>', '🟩 SHARE UPDATE EXCLUSIVE 🔒', ''],
     ]);
