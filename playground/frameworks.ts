@@ -65,13 +65,13 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_docs_source" ON "docs" USING btree 
     example: `"""add indexes
 
 Revision ID: 20251207a1
-Revises: 20251130f4
+Revises:
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '20251207a1'
-down_revision = '20251130f4'
+down_revision = None
 
 
 def upgrade() -> None:
@@ -94,7 +94,7 @@ def downgrade() -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
+    dependencies = []
 
     operations = [
         migrations.AddIndex(

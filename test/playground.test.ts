@@ -165,11 +165,13 @@ describe('playground', () => {
       await settled(page);
       expect(await page.$eval('#editor', (e) => (e as HTMLTextAreaElement).value)).toBe(fw.example);
       const inBrowser = (await findings(page)).map((f) => `${f.line} ${f.rule}`);
+      // Each tool's virtual project in a folder of its own, as the page has it: nothing but the migration and its siblings.
+      const project = path.join(dir, fw.id);
       for (const [p, text] of Object.entries({ ...fw.siblings, [fw.path]: fw.example })) {
-        mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-        writeFileSync(path.join(dir, p), text);
+        mkdirSync(path.dirname(path.join(project, p)), { recursive: true });
+        writeFileSync(path.join(project, p), text);
       }
-      const cli = spawnSync(process.execPath, [path.join(root, 'bin', 'migralint.js'), path.join(dir, fw.path), '--framework', fw.id, '--format', 'json', '-c', path.join(dir, 'migralint.config.json')], { encoding: 'utf8' });
+      const cli = spawnSync(process.execPath, [path.join(root, 'bin', 'migralint.js'), path.join(project, fw.path), '--framework', fw.id, '--format', 'json', '-c', path.join(dir, 'migralint.config.json')], { encoding: 'utf8' });
       const report = JSON.parse(cli.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
       const fromCli = report[0]!.messages.map((m) => `${m.line} ${m.ruleId}`);
       expect({ framework: fw.id, findings: inBrowser }).toEqual({ framework: fw.id, findings: fromCli });
