@@ -162,7 +162,9 @@ export class LintCache {
 
   /** Stores a fresh result with the files the lint consulted. */
   set(key: string, consulted: Iterable<string>, result: FileResult): void {
-    const { filePath: _path, source: _source, ...rest } = result;
+    // Per-statement summaries (for the markdown report's lock picture) are most of a result's size: not kept; the
+    // markdown format does not use the cache.
+    const { filePath: _path, source: _source, statements: _statements, ...rest } = result;
     const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
     this.entries.set(key, { deps, result: { ...rest, findings: rest.findings.slice() }, used: this.run });
     this.dirty = true;

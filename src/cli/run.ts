@@ -194,7 +194,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
   const disk = diskFileSystem();
   // The cache serves plain lint runs over files on disk; --fix and stdin always run the pipeline.
-  const cache = run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd))) : undefined;
+  const cache = run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin && run.format !== 'markdown' ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd))) : undefined;
   const version = migralintVersion() ?? 'unknown';
   let parsersFor: string[] = [];
   const misses: Miss[] = [];
