@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { strings } from '../src/engine/ast.js';
+import { tableLabel } from '../src/engine/describe.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +11,7 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      domain: 'ALTER DOMAIN {{domain}} ADD CONSTRAINT checks every row of every table with a column of this domain, while holding a SHARE lock on each: INSERT, UPDATE and DELETE on all of them wait.',
+      domain: 'ALTER DOMAIN {{domain}} ADD CONSTRAINT checks every row of every table with a column of this domain{{tables}}, while holding a SHARE lock on each: INSERT, UPDATE and DELETE on all of them wait.',
       notValid: 'ALTER DOMAIN {{domain}} ADD CONSTRAINT … NOT VALID skips the check for now, but its VALIDATE CONSTRAINT must scan every table with a column of this domain, holding a SHARE lock on each: INSERT, UPDATE and DELETE on all of them wait.',
     },
     docs: {
@@ -31,7 +32,10 @@ export default defineRule({
       if (s.kind !== 'AlterDomainStmt' || s.node.subtype !== 'C') continue;
       const names = strings(s.node.typeName);
       const domain = displayName(names.length > 1 ? { schema: names[names.length - 2]!, name: names[names.length - 1]! } : { name: names[0] ?? '?' });
-      ctx.report({ statement: s, messageId: s.node.def?.Constraint?.skip_validation ? 'notValid' : 'domain', data: { domain }, help: 'Put the CHECK on the tables instead (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT), or create a new domain and move columns to it.' });
+      // The tables using the domain, when the schema model knows them (they carry the SHARE lock claims).
+      const tables = s.facts.tables.filter((t) => t.sizeClass !== 'new');
+      const known = tables.length ? ` (${tables.map(tableLabel).join(', ')})` : '';
+      ctx.report({ statement: s, messageId: s.node.def?.Constraint?.skip_validation ? 'notValid' : 'domain', data: { domain, tables: known }, help: 'Put the CHECK on the tables instead (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT), or create a new domain and move columns to it.' });
     }
   },
 });

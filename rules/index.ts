@@ -43,6 +43,12 @@ import preferTextField from './prefer-text-field.js';
 import preferTimestamptz from './prefer-timestamptz.js';
 import identifierTooLong from './identifier-too-long.js';
 import requireTableSchema from './require-table-schema.js';
+import banTableRewrite from './ban-table-rewrite.js';
+import banDropSchema from './ban-drop-schema.js';
+import attachPartitionMissingCheck from './attach-partition-missing-check.js';
+import renamingObject from './renaming-object.js';
+import preferJsonb from './prefer-jsonb.js';
+import requiresNewerPostgres from './requires-newer-postgres.js';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -88,6 +94,12 @@ export const RULES: Rule[] = [
   preferTimestamptz,
   identifierTooLong,
   requireTableSchema,
+  banTableRewrite,
+  banDropSchema,
+  attachPartitionMissingCheck,
+  renamingObject,
+  preferJsonb,
+  requiresNewerPostgres,
 ];
 
 export const RULES_BY_ID: Record<string, Rule> = Object.fromEntries(RULES.map((r) => [r.meta.id, r]));

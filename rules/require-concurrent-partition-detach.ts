@@ -15,7 +15,7 @@ export default defineRule({
     },
     docs: {
       what: 'Flags `ALTER TABLE … DETACH PARTITION` without `CONCURRENTLY` on PostgreSQL 14 and later, when the partitioned table was not created in the same migration.',
-      why: 'A plain DETACH PARTITION takes ACCESS EXCLUSIVE on the parent, so reads and writes of every partition stop while it waits for and holds the lock. `DETACH PARTITION … CONCURRENTLY` (PostgreSQL 14+) takes only SHARE UPDATE EXCLUSIVE on the parent and waits for running queries to finish instead. It cannot run inside a transaction block, and not when the table has a default partition.',
+      why: 'A plain DETACH PARTITION takes ACCESS EXCLUSIVE on the parent, so reads and writes of every partition stop while it waits for and holds the lock. `DETACH PARTITION … CONCURRENTLY` (PostgreSQL 14+) takes only SHARE UPDATE EXCLUSIVE on the parent and runs in two transactions: the first marks the partition as detaching, then it waits for every query that could see the partition to finish, and the second takes ACCESS EXCLUSIVE on the partition alone (queries on that partition queue behind it, queries on the others go on). It cannot run inside a transaction block, and not when the table has a default partition.',
       invalid: [{ code: 'ALTER TABLE events DETACH PARTITION events_2023_01;\n', pgVersion: 16 }],
       valid: [
         { code: 'ALTER TABLE events DETACH PARTITION events_2023_01 CONCURRENTLY;\n', pgVersion: 16 },

@@ -271,6 +271,11 @@ export interface StatementFacts {
    * (replayed from the migrations before this one and the statements before it).
    */
   oldTypes?: Record<string, { name: string; mods: number[]; array: boolean }>;
+  /**
+   * For ALTER TABLE … ATTACH PARTITION: the CHECK constraints the schema model knows on the partition, validated
+   * (PostgreSQL skips its scan when one implies the partition bound); undefined when the model does not know it.
+   */
+  partitionChecks?: { name?: string; columns: string[] }[];
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */

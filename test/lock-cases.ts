@@ -14,6 +14,20 @@ export interface LockCase {
   setup: string[];
   sql: string;
   expect?: { relation: string; mode: LockMode }[];
+  /** The claims on servers older than `version`, when they differ there. */
+  expectBelow?: { version: number; expect: { relation: string; mode: LockMode }[] };
+  /**
+   * For a statement that commits in phases (DETACH PARTITION … CONCURRENTLY): every lock request it makes that a
+   * blocker can make wait, in order. Each is proved by holding the weakest conflicting mode on the relation and
+   * watching the statement wait for exactly this mode there.
+   */
+  phases?: { relation: string; mode: LockMode }[];
+  /**
+   * Relations PostgreSQL locks that the SQL does not name, so statementEffect cannot claim them: the other side of
+   * a foreign key (the schema model claims it: src/project/model-locks.ts, test/project/model.pg.test.ts), the
+   * tables a materialized view's query reads. Each is proved held in exactly this mode.
+   */
+  unnamed?: { relation: string; mode: LockMode }[];
   /** PostgreSQL refuses the statement inside a transaction block. */
   nonTransactional?: true;
   /** Oldest PostgreSQL major version that accepts the statement. */
@@ -265,6 +279,7 @@ export const LOCK_CASES: LockCase[] = [
     setup: base(FK_NOT_VALID),
     sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk',
     expect: [{ relation: 'orders', mode: 'ShareUpdateExclusiveLock' }],
+    unnamed: [{ relation: 'customers', mode: 'RowShareLock' }],
   },
   {
     name: 'ALTER TABLE ADD CHECK',
@@ -504,7 +519,13 @@ export const LOCK_CASES: LockCase[] = [
     sql: 'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY',
     expect: [
       { relation: 'events', mode: 'ShareUpdateExclusiveLock' },
+      { relation: 'events_2024', mode: 'AccessExclusiveLock' },
+    ],
+    // First transaction: SHARE UPDATE EXCLUSIVE on both; second: ACCESS EXCLUSIVE on the partition.
+    phases: [
+      { relation: 'events', mode: 'ShareUpdateExclusiveLock' },
       { relation: 'events_2024', mode: 'ShareUpdateExclusiveLock' },
+      { relation: 'events_2024', mode: 'AccessExclusiveLock' },
     ],
     nonTransactional: true,
     pgMin: 14,
@@ -597,12 +618,14 @@ export const LOCK_CASES: LockCase[] = [
     setup: base(),
     sql: 'REFRESH MATERIALIZED VIEW customer_totals',
     expect: [{ relation: 'customer_totals', mode: 'AccessExclusiveLock' }],
+    unnamed: [{ relation: 'orders', mode: 'AccessShareLock' }], // the view's query reads it
   },
   {
     name: 'REFRESH MATERIALIZED VIEW CONCURRENTLY',
     setup: base(),
     sql: 'REFRESH MATERIALIZED VIEW CONCURRENTLY customer_totals',
     expect: [{ relation: 'customer_totals', mode: 'ExclusiveLock' }],
+    unnamed: [{ relation: 'orders', mode: 'AccessShareLock' }], // the view's query reads it
   },
   {
     name: 'CREATE TRIGGER',
@@ -639,6 +662,7 @@ export const LOCK_CASES: LockCase[] = [
     setup: base(),
     sql: 'GRANT SELECT ON orders TO PUBLIC',
     expect: [{ relation: 'orders', mode: 'AccessShareLock' }],
+    expectBelow: { version: 18, expect: [] }, // before 18 GRANT locks no relation
   },
   {
     name: 'ALTER TYPE ... ADD VALUE',

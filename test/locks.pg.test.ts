@@ -12,7 +12,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE, type LockCase } from './lock-cases.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from './helpers/postgres.js';
 import { conflicts, LOCK_STRENGTH, lockLabel, statementEffect, type LockClaim, type StatementEffect } from '../src/analysis/locks.js';
 import type { LockMode, QualifiedName } from '../src/types.js';
 
@@ -126,12 +126,14 @@ function describeHeld(snap: Snapshot, held: Map<string, LockMode>): string {
 }
 
 /**
- * Claims against what PostgreSQL holds: every claim is the strongest mode held on its relation; every
- * non-index relation of the setup held at SHARE or stronger is claimed. A relation the SQL does not name is
- * accepted only when a claim implies it: a partition of a claimed table (PostgreSQL recurses) or the table
- * of a claimed index (DROP INDEX / REINDEX INDEX lock it too), held no stronger than that claim.
+ * Claims against what PostgreSQL holds: every claim is the strongest mode held on its relation; every relation of
+ * the setup held at any mode — indexes included — is claimed or implied by a claim. A relation the SQL does not
+ * name is implied, held no stronger than the claim, when it is a partition of a claimed table (PostgreSQL
+ * recurses), the table of a claimed index (DROP INDEX / REINDEX INDEX lock it too), or an index of a claimed
+ * table (planning and writing lock a table's indexes; a rewrite rebuilds them). REINDEX holds its table's indexes
+ * ACCESS EXCLUSIVE under a SHARE lock on the table: the claim says so with `blocksReads`.
  */
-function checkHeld(snap: Snapshot, effect: StatementEffect, held: Map<string, LockMode>): void {
+function checkHeld(snap: Snapshot, effect: StatementEffect, held: Map<string, LockMode>, unnamed: LockCase['unnamed'] = []): void {
   const seen = describeHeld(snap, held);
   const claimedOids = new Map<string, LockMode>();
   for (const claim of effect.locks) {
@@ -140,6 +142,12 @@ function checkHeld(snap: Snapshot, effect: StatementEffect, held: Map<string, Lo
     expect(held.get(rel.oid), `strongest lock on ${label(claim.relation)} (held: ${seen})`).toBe(claim.mode);
     claimedOids.set(rel.oid, claim.mode);
   }
+  for (const u of unnamed) {
+    const rel = resolve(snap, { name: u.relation });
+    expect(held.get(rel.oid), `strongest lock on ${u.relation}, which the SQL does not name (held: ${seen})`).toBe(u.mode);
+    claimedOids.set(rel.oid, u.mode);
+  }
+  const isIndex = (rel: Rel) => rel.kind === 'i' || rel.kind === 'I';
   const impliedBy = (rel: Rel): LockMode | undefined => {
     for (let p = rel.parent; p; p = snap.byOid.get(p)?.parent) {
       const m = claimedOids.get(p);
@@ -148,16 +156,22 @@ function checkHeld(snap: Snapshot, effect: StatementEffect, held: Map<string, Lo
     for (const [oid, mode] of claimedOids) {
       if (snap.byOid.get(oid)?.table === rel.oid) return mode;
     }
+    if (isIndex(rel) && rel.table) {
+      // An index of a claimed table, or of a partition of one.
+      for (let t: string | undefined = rel.table; t; t = snap.byOid.get(t)?.parent) {
+        const m = claimedOids.get(t);
+        if (m) return effect.blocksReads ? 'AccessExclusiveLock' : m;
+      }
+    }
     return undefined;
   };
   for (const [oid, mode] of held) {
     const rel = snap.byOid.get(oid);
-    if (!rel || rel.kind === 'i' || rel.kind === 'I' || claimedOids.has(oid)) continue;
-    if (LOCK_STRENGTH[mode] < LOCK_STRENGTH.ShareLock) continue;
+    if (!rel || claimedOids.has(oid)) continue;
     const implied = impliedBy(rel);
     expect(
       implied !== undefined && LOCK_STRENGTH[mode] <= LOCK_STRENGTH[implied],
-      `unclaimed ${mode} on ${rel.name} (held: ${seen})`,
+      `unclaimed ${mode} on ${isIndex(rel) ? 'index ' : ''}${rel.name} (held: ${seen})`,
     ).toBe(true);
   }
 }
@@ -194,11 +208,28 @@ async function filenode(oid: string, client: pg.Client): Promise<string | undefi
   return rows[0]?.f;
 }
 
+/** Statements that read tables as queries do (SELECT, DML, a view's or CREATE TABLE AS's query): `scan` is about DDL. */
+const QUERY_KINDS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'ExplainStmt', 'CreateTableAsStmt', 'RefreshMatViewStmt']);
+/** TRUNCATE rebuilds the indexes on the new, empty file: a scan of no rows. */
+const SCAN_OF_NOTHING = new Set(['TruncateStmt']);
+
+/**
+ * `scan` against what PostgreSQL did: the tables of the setup the transaction read sequentially
+ * (pg_stat_get_xact_numscans counts this transaction's sequential scans of a table: validation, index builds and
+ * rewrites all read the heap that way). A claimed scan happened; a DDL statement that claims neither a scan nor a
+ * rewrite read no table. (A rewrite may copy the file block by block without a scan: SET TABLESPACE.)
+ */
+function checkScan(kind: string, effect: StatementEffect, scanned: string[]): void {
+  if (effect.scan) expect(scanned.length, 'a claimed scan reads a table').toBeGreaterThan(0);
+  else if (!effect.rewrite && !QUERY_KINDS.has(kind) && !SCAN_OF_NOTHING.has(kind)) expect(scanned, 'tables read without a claimed scan').toEqual([]);
+}
+
 async function runInTransaction(c: LockCase, effect: StatementEffect, kind: string): Promise<void> {
   const snap = await prepare(c);
   const heap = heapOf(snap, effect);
   let held: Map<string, LockMode>;
   let after: string | undefined;
+  let scanned: string[];
   await sessionA.query('BEGIN');
   try {
     await sessionA.query(c.sql);
@@ -207,13 +238,17 @@ async function runInTransaction(c: LockCase, effect: StatementEffect, kind: stri
         WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`,
     );
     held = strongest(rows);
+    const heaps = [...snap.byOid.values()].filter((r) => r.kind === 'r' || r.kind === 'm');
+    const counts = await sessionA.query('SELECT o::text AS oid, pg_stat_get_xact_numscans(o) AS n FROM unnest($1::oid[]) o', [heaps.map((r) => r.oid)]);
+    scanned = (counts.rows as { oid: string; n: string }[]).filter((r) => Number(r.n) > 0).map((r) => snap.byOid.get(r.oid)!.name).sort();
     if (heap) after = await filenode(heap.oid, sessionA);
   } finally {
     await sessionA.query('ROLLBACK');
   }
-  if (process.env.LOCKS_DEBUG) console.log(`${c.name}: ${describeHeld(snap, held)}`);
-  checkHeld(snap, effect, held);
+  if (process.env.LOCKS_DEBUG) console.log(`${c.name}: ${describeHeld(snap, held)}; scanned: ${scanned.join(', ')}`);
+  checkHeld(snap, effect, held, c.unnamed);
   checkRewrite(kind, effect, heap, after);
+  checkScan(kind, effect, scanned);
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -238,10 +273,10 @@ function blockerFor(mode: LockMode): LockMode {
  * Session B holds blockerFor(claim) on the relation (on its table, for an index claim); session A runs the
  * statement; the lock A waits for must be the claimed mode. Then B lets go and A finishes.
  */
-async function waitForClaim(c: LockCase, claim: LockClaim, effect: StatementEffect, checkFile: boolean): Promise<void> {
+async function waitForClaim(c: LockCase, claim: Pick<LockClaim, 'relation' | 'mode'> & { on?: LockClaim['on'] }, effect: StatementEffect, checkFile: boolean): Promise<void> {
   const snap = await prepare(c);
   const rel = resolve(snap, claim.relation);
-  expect(KIND_ON[rel.kind], `${label(claim.relation)} is relkind ${rel.kind}`).toBe(claim.on);
+  if (claim.on) expect(KIND_ON[rel.kind], `${label(claim.relation)} is relkind ${rel.kind}`).toBe(claim.on);
   const blocked = rel.kind === 'i' || rel.kind === 'I' ? snap.byOid.get(rel.table!)! : rel;
   await sessionB.query('BEGIN');
   let run: Promise<unknown> | undefined;
@@ -285,171 +320,180 @@ async function runOutsideTransaction(c: LockCase, effect: StatementEffect): Prom
     await sessionA.query('ROLLBACK');
   }
   for (const [i, claim] of effect.locks.entries()) await waitForClaim(c, claim, effect, i === 0);
+  // A statement that commits in phases: each later lock request too, in order.
+  for (const phase of c.phases ?? []) await waitForClaim(c, { relation: { name: phase.relation }, mode: phase.mode }, effect, false);
 }
 
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migralint-locks-'));
-  fs.chmodSync(tmp, 0o755);
-  // The shared test server: run as the invoking user, or as `nobody` when the tests run as root.
-  server = await startPostgres();
-  await loadModule();
-  admin = await connect();
-  sessionA = await connect();
-  sessionB = await connect();
-  await sessionA.query("SET statement_timeout = '30s'");
-  await sessionA.query("SET lock_timeout = '20s'");
-  await sessionB.query("SET lock_timeout = '5s'");
-  pidA = (await sessionA.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-  pgVersion = Math.floor(Number((await admin.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+// Every claim is proved on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
+for (const major of TEST_PG_MAJORS) {
+describe(`PostgreSQL ${major}`, () => {
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migralint-locks-'));
+    fs.chmodSync(tmp, 0o755);
+    // The shared test server: run as the invoking user, or as `nobody` when the tests run as root.
+    server = await startPostgres(major);
+    await loadModule();
+    admin = await connect();
+    sessionA = await connect();
+    sessionB = await connect();
+    await sessionA.query("SET statement_timeout = '30s'");
+    await sessionA.query("SET lock_timeout = '20s'");
+    await sessionB.query("SET lock_timeout = '5s'");
+    pidA = (await sessionA.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    pgVersion = Math.floor(Number((await admin.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
 
-  // A tablespace for SET TABLESPACE: a directory the server's user owns.
-  const space = path.join(tmp, 'space');
-  fs.mkdirSync(space);
-  if (process.getuid?.() === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'nobody']).toString());
-    const gid = Number(execFileSync('id', ['-g', 'nobody']).toString());
-    fs.chownSync(space, uid, gid);
-  }
-  await admin.query(`CREATE TABLESPACE ${ident(LOCK_TABLESPACE)} LOCATION '${space}'`);
-});
-
-afterAll(async () => {
-  for (const c of [admin, sessionA, sessionB]) await c?.end().catch(() => undefined);
-  await server?.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-describe('lock claims on a real PostgreSQL', () => {
-  it('runs a server new enough for every case', () => {
-    expect(pgVersion).toBeGreaterThanOrEqual(Math.max(...LOCK_CASES.map((c) => c.pgMin ?? 0)));
+    // A tablespace for SET TABLESPACE: a directory the server's user owns.
+    const space = path.join(tmp, 'space');
+    fs.mkdirSync(space);
+    if (process.getuid?.() === 0) {
+      const uid = Number(execFileSync('id', ['-u', 'nobody']).toString());
+      const gid = Number(execFileSync('id', ['-g', 'nobody']).toString());
+      fs.chownSync(space, uid, gid);
+    }
+    await admin.query(`CREATE TABLESPACE ${ident(LOCK_TABLESPACE)} LOCATION '${space}'`);
   });
 
-  it('conflict matrix: LOCK … NOWAIT fails exactly when conflicts() says so', async () => {
-    const modes = Object.keys(LOCK_STRENGTH) as LockMode[];
-    await prepare({ name: 'matrix', setup: ['CREATE TABLE m (id int)'], sql: '' });
-    for (const held of modes) {
-      await sessionB.query('BEGIN');
-      try {
-        await sessionB.query(`LOCK TABLE m IN ${lockLabel(held)} MODE`);
-        for (const wanted of modes) {
-          await sessionA.query('BEGIN');
-          let refused = false;
-          try {
-            await sessionA.query(`LOCK TABLE m IN ${lockLabel(wanted)} MODE NOWAIT`);
-          } catch (e) {
-            expect(String(e)).toMatch(/could not obtain lock/);
-            refused = true;
-          } finally {
-            await sessionA.query('ROLLBACK');
+  afterAll(async () => {
+    for (const c of [admin, sessionA, sessionB]) await c?.end().catch(() => undefined);
+    await server?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  describe('lock claims on a real PostgreSQL', () => {
+    it(`runs PostgreSQL ${major}`, () => {
+      expect(pgVersion).toBe(major);
+    });
+
+    it('conflict matrix: LOCK … NOWAIT fails exactly when conflicts() says so', async () => {
+      const modes = Object.keys(LOCK_STRENGTH) as LockMode[];
+      await prepare({ name: 'matrix', setup: ['CREATE TABLE m (id int)'], sql: '' });
+      for (const held of modes) {
+        await sessionB.query('BEGIN');
+        try {
+          await sessionB.query(`LOCK TABLE m IN ${lockLabel(held)} MODE`);
+          for (const wanted of modes) {
+            await sessionA.query('BEGIN');
+            let refused = false;
+            try {
+              await sessionA.query(`LOCK TABLE m IN ${lockLabel(wanted)} MODE NOWAIT`);
+            } catch (e) {
+              expect(String(e)).toMatch(/could not obtain lock/);
+              refused = true;
+            } finally {
+              await sessionA.query('ROLLBACK');
+            }
+            expect(refused, `${wanted} requested while ${held} is held`).toBe(conflicts(wanted, held));
           }
-          expect(refused, `${wanted} requested while ${held} is held`).toBe(conflicts(wanted, held));
+        } finally {
+          await sessionB.query('ROLLBACK');
         }
-      } finally {
-        await sessionB.query('ROLLBACK');
       }
+    });
+
+    it('has unique case names', () => {
+      expect(new Set(LOCK_CASES.map((c) => c.name)).size).toBe(LOCK_CASES.length);
+    });
+
+    // Cases newer than the server are not registered on it (each says the oldest version that accepts it).
+    for (const c of LOCK_CASES.filter((x) => (x.pgMin ?? 0) <= major)) {
+      it(c.name, async () => {
+        const stmt = parseOne(c.sql);
+        const kind = Object.keys(stmt)[0]!;
+        const effect = statementEffect(stmt, { pgVersion });
+        expect(c.expect, 'every case lists its claims').toBeDefined();
+        const expected = c.expectBelow && major < c.expectBelow.version ? c.expectBelow.expect : c.expect;
+      expect(effect.locks.map((l) => ({ relation: label(l.relation), mode: l.mode }))).toEqual(expected);
+        expect(effect.nonTransactional).toBe(Boolean(c.nonTransactional));
+        if (c.nonTransactional) await runOutsideTransaction(c, effect);
+        else await runInTransaction(c, effect, kind);
+      });
     }
   });
 
-  it('has unique case names', () => {
-    expect(new Set(LOCK_CASES.map((c) => c.name)).size).toBe(LOCK_CASES.length);
+  // require-lock-timeout's message says what queues behind a lock request that waits: PostgreSQL grants a new request
+  // only if it conflicts neither with the locks held nor with the requests already waiting. So behind a waiting
+  // ACCESS EXCLUSIVE request every query queues; behind a waiting SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE request
+  // writes queue and reads go on. Proved with a writer's transaction holding ROW EXCLUSIVE, the DDL's request waiting
+  // behind it, and a third session asking NOWAIT for a read's and a write's lock.
+  describe('what queues behind a waiting lock request (require-lock-timeout)', () => {
+    const WAITING: Array<[LockMode, boolean]> = [
+      ['AccessExclusiveLock', true],
+      ['ExclusiveLock', false],
+      ['ShareRowExclusiveLock', false],
+      ['ShareLock', false],
+    ];
+
+    async function granted(client: pg.Client, mode: LockMode): Promise<boolean> {
+      await client.query('BEGIN');
+      try {
+        await client.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE NOWAIT`);
+        return true;
+      } catch (e) {
+        expect(String(e)).toMatch(/could not obtain lock/);
+        return false;
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    }
+
+    for (const [mode, readsQueue] of WAITING) {
+      it(`a waiting ${lockLabel(mode)} request: writes queue, reads ${readsQueue ? 'queue too' : 'go on'}`, async () => {
+        await prepare({ name: 'queue', setup: ['CREATE TABLE q (id int)'], sql: '' });
+        const writer = await connect();
+        const third = await connect();
+        try {
+          await writer.query('BEGIN');
+          await writer.query('INSERT INTO q VALUES (1)');
+          await sessionA.query('BEGIN');
+          const waiting = sessionA.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE`);
+          // Until the request is in the queue (pg_locks shows it not granted).
+          for (;;) {
+            const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [pidA]);
+            if (rows[0].n > 0) break;
+          }
+          expect(await granted(third, 'AccessShareLock')).toBe(!readsQueue);
+          expect(await granted(third, 'RowExclusiveLock')).toBe(false);
+          await writer.query('ROLLBACK');
+          await waiting;
+          await sessionA.query('ROLLBACK');
+        } finally {
+          await writer.end().catch(() => undefined);
+          await third.end().catch(() => undefined);
+        }
+      });
+    }
   });
 
-  for (const c of LOCK_CASES) {
-    it(c.name, async () => {
-      const stmt = parseOne(c.sql);
-      const kind = Object.keys(stmt)[0]!;
-      const effect = statementEffect(stmt, { pgVersion });
-      expect(c.expect, 'every case lists its claims').toBeDefined();
-      expect(effect.locks.map((l) => ({ relation: label(l.relation), mode: l.mode }))).toEqual(c.expect);
-      expect(effect.nonTransactional).toBe(Boolean(c.nonTransactional));
-      if (c.nonTransactional) await runOutsideTransaction(c, effect);
-      else await runInTransaction(c, effect, kind);
-    });
-  }
-});
-
-// require-lock-timeout's message says what queues behind a lock request that waits: PostgreSQL grants a new request
-// only if it conflicts neither with the locks held nor with the requests already waiting. So behind a waiting
-// ACCESS EXCLUSIVE request every query queues; behind a waiting SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE request
-// writes queue and reads go on. Proved with a writer's transaction holding ROW EXCLUSIVE, the DDL's request waiting
-// behind it, and a third session asking NOWAIT for a read's and a write's lock.
-describe('what queues behind a waiting lock request (require-lock-timeout)', () => {
-  const WAITING: Array<[LockMode, boolean]> = [
-    ['AccessExclusiveLock', true],
-    ['ExclusiveLock', false],
-    ['ShareRowExclusiveLock', false],
-    ['ShareLock', false],
-  ];
-
-  async function granted(client: pg.Client, mode: LockMode): Promise<boolean> {
-    await client.query('BEGIN');
-    try {
-      await client.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE NOWAIT`);
-      return true;
-    } catch (e) {
-      expect(String(e)).toMatch(/could not obtain lock/);
-      return false;
-    } finally {
-      await client.query('ROLLBACK');
+  // require-concurrent-reindex's message and blocks list: REINDEX TABLE takes only SHARE on the table, yet a plain
+  // SELECT waits, because planning it locks every index of the table and REINDEX holds those ACCESS EXCLUSIVE.
+  describe('REINDEX blocks plain SELECTs (require-concurrent-reindex)', () => {
+    for (const sql of ['REINDEX TABLE r', 'REINDEX INDEX r_v_idx']) {
+      it(`${sql}: a SELECT on the table waits for it`, async () => {
+        await prepare({ name: 'reindex-select', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
+        const effect = statementEffect(parseOne(sql), { pgVersion });
+        expect(effect.blocksReads).toBe(true);
+        const reader = await connect();
+        try {
+          const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+          await sessionA.query('BEGIN');
+          await sessionA.query(sql);
+          const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
+          // The reader's request for the index is queued, not granted.
+          for (;;) {
+            const { rows } = await admin.query(
+              `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND c.relname = 'r_v_idx'`,
+              [readerPid],
+            );
+            if (rows[0].n > 0) break;
+          }
+          await sessionA.query('ROLLBACK');
+          expect((await select).rows[0].count).toBe('0');
+        } finally {
+          await sessionA.query('ROLLBACK').catch(() => undefined);
+          await reader.end().catch(() => undefined);
+        }
+      });
     }
-  }
-
-  for (const [mode, readsQueue] of WAITING) {
-    it(`a waiting ${lockLabel(mode)} request: writes queue, reads ${readsQueue ? 'queue too' : 'go on'}`, async () => {
-      await prepare({ name: 'queue', setup: ['CREATE TABLE q (id int)'], sql: '' });
-      const writer = await connect();
-      const third = await connect();
-      try {
-        await writer.query('BEGIN');
-        await writer.query('INSERT INTO q VALUES (1)');
-        await sessionA.query('BEGIN');
-        const waiting = sessionA.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE`);
-        // Until the request is in the queue (pg_locks shows it not granted).
-        for (;;) {
-          const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [pidA]);
-          if (rows[0].n > 0) break;
-        }
-        expect(await granted(third, 'AccessShareLock')).toBe(!readsQueue);
-        expect(await granted(third, 'RowExclusiveLock')).toBe(false);
-        await writer.query('ROLLBACK');
-        await waiting;
-        await sessionA.query('ROLLBACK');
-      } finally {
-        await writer.end().catch(() => undefined);
-        await third.end().catch(() => undefined);
-      }
-    });
-  }
+  });
 });
-
-// require-concurrent-reindex's message and blocks list: REINDEX TABLE takes only SHARE on the table, yet a plain
-// SELECT waits, because planning it locks every index of the table and REINDEX holds those ACCESS EXCLUSIVE.
-describe('REINDEX blocks plain SELECTs (require-concurrent-reindex)', () => {
-  for (const sql of ['REINDEX TABLE r', 'REINDEX INDEX r_v_idx']) {
-    it(`${sql}: a SELECT on the table waits for it`, async () => {
-      await prepare({ name: 'reindex-select', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
-      const effect = statementEffect(parseOne(sql), { pgVersion });
-      expect(effect.blocksReads).toBe(true);
-      const reader = await connect();
-      try {
-        const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-        await sessionA.query('BEGIN');
-        await sessionA.query(sql);
-        const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
-        // The reader's request for the index is queued, not granted.
-        for (;;) {
-          const { rows } = await admin.query(
-            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND c.relname = 'r_v_idx'`,
-            [readerPid],
-          );
-          if (rows[0].n > 0) break;
-        }
-        await sessionA.query('ROLLBACK');
-        expect((await select).rows[0].count).toBe('0');
-      } finally {
-        await sessionA.query('ROLLBACK').catch(() => undefined);
-        await reader.end().catch(() => undefined);
-      }
-    });
-  }
-});
+}

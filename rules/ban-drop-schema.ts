@@ -1,0 +1,45 @@
+import { defineRule } from '../src/engine/rule.js';
+import { displayName } from '../src/catalog/catalog.js';
+import { createdEarlier } from '../src/engine/ast.js';
+
+export default defineRule({
+  meta: {
+    id: 'ban-drop-schema',
+    description: 'Dropping a schema loses every object in it and breaks code that still uses them.',
+    category: 'columns',
+    defaultSeverity: 'warn',
+    fix: 'none',
+    messages: {
+      drop: 'Dropping schema {{schema}}{{cascade}} breaks every running query that still uses an object in it{{lost}}.',
+    },
+    docs: {
+      what: 'Flags `DROP SCHEMA` of a schema that was not created in the same migration.',
+      why: 'With CASCADE, DROP SCHEMA drops every table, view, function and type in the schema — their data cannot be recovered short of a backup restore — taking an ACCESS EXCLUSIVE lock on each table it drops. Without CASCADE it fails unless the schema is empty, but code that still names the schema (a search_path, a qualified name) breaks all the same. Make sure nothing uses the schema any more, keep a dump, then drop it.',
+      invalid: [
+        { code: 'DROP SCHEMA reporting CASCADE;\n' },
+        { title: 'Even an empty schema may still be on a search_path', code: 'DROP SCHEMA IF EXISTS legacy;\n' },
+      ],
+      valid: [{ title: 'A scratch schema created in the same migration', code: 'CREATE SCHEMA import_tmp;\nCREATE TABLE import_tmp.rows (id bigint);\nDROP SCHEMA import_tmp CASCADE;\n' }],
+      references: ['https://www.postgresql.org/docs/current/sql-dropschema.html'],
+    },
+  },
+  check(ctx) {
+    for (const s of ctx.statements) {
+      if (s.kind !== 'DropStmt' || s.node.removeType !== 'OBJECT_SCHEMA') continue;
+      const names: string[] = (s.node.objects ?? []).map((o: any) => o?.String?.sval).filter((n: unknown): n is string => typeof n === 'string');
+      const dropped = names.filter((n) => !createdEarlier(ctx.statements, s, 'schema', n));
+      if (dropped.length === 0) continue;
+      const cascade = s.node.behavior === 'DROP_CASCADE';
+      ctx.report({
+        statement: s,
+        messageId: 'drop',
+        data: {
+          schema: dropped.map((n) => displayName({ name: n })).join(', '),
+          cascade: cascade ? ' CASCADE' : '',
+          lost: cascade ? ', and deletes every table, view, function and type in it for good, each table under an ACCESS EXCLUSIVE lock' : '',
+        },
+        help: 'Stop every use of the schema in an earlier release and keep a backup before dropping it.',
+      });
+    }
+  },
+});
