@@ -8,7 +8,7 @@ const REWRITES: Record<string, (c: any) => string> = {
   AT_SetTableSpace: (c) => `SET TABLESPACE ${displayName({ name: c.name ?? '?' })}`,
   AT_SetLogged: () => 'SET LOGGED',
   AT_SetUnLogged: () => 'SET UNLOGGED',
-  AT_SetAccessMethod: (c) => `SET ACCESS METHOD ${c.name ?? 'DEFAULT'}`,
+  AT_SetAccessMethod: (c) => `SET ACCESS METHOD ${c.name}`,
 };
 
 export default defineRule({
@@ -24,7 +24,7 @@ export default defineRule({
       index: 'ALTER INDEX {{index}} {{change}} copies the whole index while holding an ACCESS EXCLUSIVE lock on it: every query on {{table}} waits, because planning any query on a table locks all its indexes.',
     },
     docs: {
-      what: 'Flags `ALTER TABLE … SET TABLESPACE`, `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD` and `ALTER INDEX … SET TABLESPACE` on a table that was not created in the same migration. Size-aware: silent on new and small tables. Column type changes (changing-column-type), volatile defaults (adding-field-with-default), VACUUM FULL and CLUSTER (ban-vacuum-full-and-cluster) have their own rules.',
+      what: 'Flags `ALTER TABLE … SET TABLESPACE`, `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD` (to a method other than heap, which the SQL alone takes as the current one) and `ALTER INDEX … SET TABLESPACE` on a table that was not created in the same migration. Size-aware: silent on new and small tables. Column type changes (changing-column-type), volatile defaults (adding-field-with-default), VACUUM FULL and CLUSTER (ban-vacuum-full-and-cluster) have their own rules.',
       why: 'Each of these writes a complete new copy of the table (a new relfilenode) while holding ACCESS EXCLUSIVE, so nothing can read or write the table until the copy is done — minutes to hours on a large table — and the copy needs as much free disk space again. SET LOGGED also writes the whole table to the WAL, which replicas must then replay. Moving a large table to another tablespace or changing its persistence online needs a copy made beside it (a new table filled in batches, or logical replication, or pg_repack with `--tablespace`), then a swap.',
       invalid: [
         { code: 'ALTER TABLE events SET TABLESPACE archive_disks;\n', tables: { events: { rows: 80_000_000, bytes: 21_000_000_000 } } },
@@ -40,7 +40,10 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
-      const changes = alterCmds(s).filter((c) => REWRITES[c.subtype]).map((c) => REWRITES[c.subtype]!(c));
+      // SET ACCESS METHOD heap (the default, built-in method) on a heap table keeps its file.
+      const changes = alterCmds(s)
+        .filter((c) => REWRITES[c.subtype] && !(c.subtype === 'AT_SetAccessMethod' && (!c.name || c.name === 'heap')))
+        .map((c) => REWRITES[c.subtype]!(c));
       if (changes.length === 0) continue;
       const rel = relName(s.node.relation);
       if (s.node.objtype === 'OBJECT_INDEX') {

@@ -60,6 +60,8 @@ const TRIGGER = 'CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH RO
 const FK_NOT_VALID =
   'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID';
 const EVENTS_2025 = 'CREATE TABLE events_2025 (id bigint NOT NULL, happened_at date NOT NULL, kind text)';
+/** A table shaped like the partitions of events, not yet attached. */
+export const EVENTS_2025_SETUP = EVENTS_2025;
 
 function base(...extra: string[]): string[] {
   return [...BASE_SETUP, ...extra];
@@ -367,6 +369,13 @@ export const LOCK_CASES: LockCase[] = [
     setup: base(),
     sql: 'ALTER TABLE orders SET UNLOGGED',
     expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
+    name: 'ALTER TABLE SET ACCESS METHOD heap (its own method: no rewrite)',
+    setup: base(),
+    sql: 'ALTER TABLE orders SET ACCESS METHOD heap',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+    pgMin: 15,
   },
   {
     name: 'ALTER TABLE SET LOGGED (rewrite)',

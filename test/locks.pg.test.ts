@@ -11,7 +11,7 @@ import path from 'node:path';
 import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE, type LockCase } from './lock-cases.js';
+import { BASE_SETUP, EVENTS_2025_SETUP, LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE, type LockCase } from './lock-cases.js';
 import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from './helpers/postgres.js';
 import { conflicts, LOCK_STRENGTH, lockLabel, statementEffect, type LockClaim, type StatementEffect } from '../src/analysis/locks.js';
 import type { LockMode, QualifiedName } from '../src/types.js';
@@ -494,6 +494,79 @@ describe(`PostgreSQL ${major}`, () => {
         }
       });
     }
+  });
+  // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
+  // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.
+  describe('ATTACH PARTITION scans the partition unless a validated CHECK proves the bound (attach-partition-missing-check)', () => {
+    const bound = "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')";
+    const check = "ALTER TABLE events_2025 ADD CONSTRAINT events_2025_bound CHECK (happened_at IS NOT NULL AND happened_at >= '2025-01-01' AND happened_at < '2026-01-01')";
+    for (const withCheck of [false, true]) {
+      it(withCheck ? 'with a validated CHECK: no scan' : 'without a CHECK: the partition is scanned under ACCESS EXCLUSIVE', async () => {
+        const snap = await prepare({
+          name: 'attach',
+          setup: [...BASE_SETUP, EVENTS_2025_SETUP, "INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 300, 'view' FROM generate_series(1, 200) g", ...(withCheck ? [check] : [])],
+          sql: '',
+        });
+        const part = snap.byName.get('events_2025')!;
+        await sessionA.query('BEGIN');
+        try {
+          await sessionA.query(`ALTER TABLE events ATTACH PARTITION events_2025 ${bound}`);
+          const scans = Number((await sessionA.query('SELECT pg_stat_get_xact_numscans($1::oid) AS n', [part.oid])).rows[0].n);
+          const mode = (await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND mode = 'AccessExclusiveLock'`, [part.oid])).rows[0]?.mode;
+          expect(mode).toBe('AccessExclusiveLock');
+          expect(scans > 0, `scans of events_2025: ${scans}`).toBe(!withCheck);
+        } finally {
+          await sessionA.query('ROLLBACK');
+        }
+      });
+    }
+  });
+
+  // ban-drop-schema: DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in the schema.
+  it('DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in it (ban-drop-schema)', async () => {
+    await prepare({ name: 'drop-schema', setup: [], sql: '' });
+    await admin.query('DROP SCHEMA IF EXISTS legacy CASCADE');
+    await admin.query('CREATE SCHEMA legacy');
+    await admin.query('CREATE TABLE legacy.sessions (id bigint PRIMARY KEY)');
+    await admin.query('CREATE TABLE legacy.tokens (id bigint)');
+    const oids = (await admin.query(`SELECT oid::text AS oid FROM pg_class WHERE relnamespace = 'legacy'::regnamespace AND relkind = 'r'`)).rows.map((r) => r.oid as string);
+    expect(oids).toHaveLength(2);
+    await sessionA.query('BEGIN');
+    try {
+      await sessionA.query('DROP SCHEMA legacy CASCADE');
+      const { rows } = await sessionA.query(`SELECT relation::text AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = ANY($1::oid[])`, [oids]);
+      const held = strongest(rows);
+      for (const oid of oids) expect(held.get(oid)).toBe('AccessExclusiveLock');
+    } finally {
+      await sessionA.query('ROLLBACK');
+      await admin.query('DROP SCHEMA IF EXISTS legacy CASCADE');
+    }
+  });
+
+  // renaming-object and prefer-jsonb: what their messages say fails does fail.
+  describe('what breaks (renaming-object, prefer-jsonb)', () => {
+    it("after ALTER TYPE … RENAME VALUE, the old value is invalid input", async () => {
+      await prepare({ name: 'enum', setup: ["CREATE TYPE order_status AS ENUM ('pending', 'shipped')", "ALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched'"], sql: '' });
+      await expect(admin.query("SELECT 'shipped'::order_status")).rejects.toThrow(/invalid input value for enum order_status/);
+      expect((await admin.query("SELECT 'dispatched'::order_status AS v")).rows[0].v).toBe('dispatched');
+    });
+    it('after ALTER SCHEMA … RENAME, a name qualified with the old schema no longer resolves', async () => {
+      await prepare({ name: 'schema', setup: [], sql: '' });
+      await admin.query('DROP SCHEMA IF EXISTS billing, invoicing CASCADE');
+      await admin.query('CREATE SCHEMA billing');
+      await admin.query('CREATE TABLE billing.invoices (id bigint)');
+      await admin.query('ALTER SCHEMA billing RENAME TO invoicing');
+      try {
+        await expect(admin.query('SELECT count(*) FROM billing.invoices')).rejects.toThrow(/does not exist/);
+      } finally {
+        await admin.query('DROP SCHEMA IF EXISTS invoicing CASCADE');
+      }
+    });
+    it('json has no equality operator (DISTINCT fails); jsonb has one', async () => {
+      await prepare({ name: 'json', setup: ['CREATE TABLE w (a json, b jsonb)', `INSERT INTO w VALUES ('{"x": 1}', '{"x": 1}'), ('{"x": 1}', '{"x": 1}')`], sql: '' });
+      await expect(admin.query('SELECT DISTINCT a FROM w')).rejects.toThrow(/could not identify an equality operator for type json/);
+      expect((await admin.query('SELECT DISTINCT b FROM w')).rows).toHaveLength(1);
+    });
   });
 });
 }

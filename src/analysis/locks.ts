@@ -329,11 +329,15 @@ function alterTable(effect: Effect, s: any, pgVersion: number): void {
       case 'AT_AddColumnToView':
         addColumn(effect, cmd.def?.ColumnDef, pgVersion, others);
         break;
+      case 'AT_SetAccessMethod':
+        // A rewrite into the new method's format; setting the method the table already has (heap, the only built-in
+        // one and the default) keeps the file. The SQL alone does not tell the current method: heap is assumed.
+        if (!isIndex && cmd.name && cmd.name !== 'heap') effect.rewrite = true;
+        break;
       case 'AT_AlterColumnType':
       case 'AT_SetTableSpace':
       case 'AT_SetLogged':
       case 'AT_SetUnLogged':
-      case 'AT_SetAccessMethod':
       case 'AT_SetExpression':
         // ALTER COLUMN TYPE: binary-coercible changes (varchar(n) → text …) keep the file, but the SQL alone
         // cannot tell the old type, so it is claimed as a rewrite. An index moved to another tablespace is
