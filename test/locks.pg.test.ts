@@ -15,6 +15,9 @@ import { BASE_SETUP, EVENTS_2025_SETUP, LOCK_CASES, LOCK_SCHEMA, LOCK_TABLESPACE
 import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from './helpers/postgres.js';
 import { conflicts, LOCK_STRENGTH, lockLabel, statementEffect, type LockClaim, type StatementEffect } from '../src/analysis/locks.js';
 import type { LockMode, QualifiedName } from '../src/types.js';
+import { emptyModel } from '../src/project/model.js';
+import { modelLocks } from '../src/project/model-locks.js';
+import { Replay } from '../src/project/replay.js';
 
 const NOT_IN_TRANSACTION = /cannot run inside a transaction block|cannot be executed inside a transaction block/;
 /** Statements that give the table a new, empty file without copying it: not a rewrite. */
@@ -531,6 +534,14 @@ describe(`PostgreSQL ${major}`, () => {
     await admin.query('CREATE TABLE legacy.tokens (id bigint)');
     const oids = (await admin.query(`SELECT oid::text AS oid FROM pg_class WHERE relnamespace = 'legacy'::regnamespace AND relkind = 'r'`)).rows.map((r) => r.oid as string);
     expect(oids).toHaveLength(2);
+    // The schema model claims the same: ACCESS EXCLUSIVE on each table of the schema.
+    const replay = new Replay(emptyModel(), 'setup.sql');
+    for (const sql of ['CREATE SCHEMA legacy', 'CREATE TABLE legacy.sessions (id bigint PRIMARY KEY)', 'CREATE TABLE legacy.tokens (id bigint)']) {
+      const [k, n] = Object.entries(parseOne(sql))[0]!;
+      replay.apply(k, n);
+    }
+    const [kind, node] = Object.entries(parseOne('DROP SCHEMA legacy CASCADE'))[0]!;
+    expect(modelLocks(kind, node, replay).map((l) => `${label(l.relation)}=${l.mode}`).sort()).toEqual(['legacy.sessions=AccessExclusiveLock', 'legacy.tokens=AccessExclusiveLock']);
     await sessionA.query('BEGIN');
     try {
       await sessionA.query('DROP SCHEMA legacy CASCADE');

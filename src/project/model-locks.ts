@@ -60,6 +60,10 @@ export function modelLocks(kind: string, n: any, replay: Replay): LockClaim[] {
       for (const [key, t] of replay.all('tables')) {
         if (t.columns.some((c) => c.type.name === name && !c.type.array)) claim(key, mode);
       }
+    } else if (kind === 'DropStmt' && n.removeType === 'OBJECT_SCHEMA' && n.behavior === 'DROP_CASCADE') {
+      // DROP SCHEMA … CASCADE drops every table in it: ACCESS EXCLUSIVE on each.
+      const schemas = new Set((n.objects ?? []).map((o: any) => o?.String?.sval).filter(Boolean));
+      for (const [key, t] of replay.all('tables')) if (schemas.has(t.schema)) claim(key, 'AccessExclusiveLock');
     } else if (kind === 'DropStmt' && (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_INDEX')) {
       for (const o of n.objects ?? []) {
         const parts: string[] = (o?.List?.items ?? []).map((i: any) => i?.String?.sval).filter(Boolean);
