@@ -117,11 +117,11 @@ export function eslintRule(meta: RuleMeta) {
       schema: [],
     },
     create(context: Context) {
-      return {
-        Program() {
-          for (const f of resultFor(context).findings) if (f.ruleId === meta.id) report(context, f);
-        },
+      const run = () => {
+        for (const f of resultFor(context).findings) if (f.ruleId === meta.id) report(context, f);
       };
+      // The root is `Program` in JS/TS (ESLint's own AST) and `MigrationFile` in the SQL and Python languages.
+      return { Program: run, MigrationFile: run };
     },
   };
 }
