@@ -13,13 +13,16 @@ export default defineRule({
       drop: 'Dropping schema {{schema}}{{cascade}} breaks every running query that still uses an object in it{{lost}}.',
     },
     docs: {
-      what: 'Flags `DROP SCHEMA` of a schema that was not created in the same migration.',
+      what: 'Flags `DROP SCHEMA` of a schema that was not created in the same migration, except `DROP SCHEMA IF EXISTS` of a schema the same migration creates again (a script written to be re-run).',
       why: 'With CASCADE, DROP SCHEMA drops every table, view, function and type in the schema — their data cannot be recovered short of a backup restore — taking an ACCESS EXCLUSIVE lock on each table it drops. Without CASCADE it fails unless the schema is empty, but code that still names the schema (a search_path, a qualified name) breaks all the same. Make sure nothing uses the schema any more, keep a dump, then drop it.',
       invalid: [
         { code: 'DROP SCHEMA reporting CASCADE;\n' },
         { title: 'Even an empty schema may still be on a search_path', code: 'DROP SCHEMA IF EXISTS legacy;\n' },
       ],
-      valid: [{ title: 'A scratch schema created in the same migration', code: 'CREATE SCHEMA import_tmp;\nCREATE TABLE import_tmp.rows (id bigint);\nDROP SCHEMA import_tmp CASCADE;\n' }],
+      valid: [
+        { title: 'A script written to be re-run: the migration drops the schema if it exists and builds it again', code: 'DROP SCHEMA IF EXISTS app_public CASCADE;\nCREATE SCHEMA app_public;\nCREATE TABLE app_public.users (id bigint PRIMARY KEY);\n' },
+        { title: 'A scratch schema created in the same migration', code: 'CREATE SCHEMA import_tmp;\nCREATE TABLE import_tmp.rows (id bigint);\nDROP SCHEMA import_tmp CASCADE;\n' },
+      ],
       references: ['https://www.postgresql.org/docs/current/sql-dropschema.html'],
     },
   },
@@ -27,7 +30,10 @@ export default defineRule({
     for (const s of ctx.statements) {
       if (s.kind !== 'DropStmt' || s.node.removeType !== 'OBJECT_SCHEMA') continue;
       const names: string[] = (s.node.objects ?? []).map((o: any) => o?.String?.sval).filter((n: unknown): n is string => typeof n === 'string');
-      const dropped = names.filter((n) => !createdEarlier(ctx.statements, s, 'schema', n));
+      // `DROP SCHEMA IF EXISTS x CASCADE; … CREATE SCHEMA x;` is a script written to be re-run (graphile-migrate's
+      // current.sql, a first migration): the schema is rebuilt by the same migration, not taken from running code.
+      const recreated = (n: string) => s.node.missing_ok && ctx.statements.some((e) => e.index > s.index && e.kind === 'CreateSchemaStmt' && e.node.schemaname === n);
+      const dropped = names.filter((n) => !createdEarlier(ctx.statements, s, 'schema', n) && !recreated(n));
       if (dropped.length === 0) continue;
       const cascade = s.node.behavior === 'DROP_CASCADE';
       ctx.report({
