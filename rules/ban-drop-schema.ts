@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { createdEarlier } from '../src/engine/ast.js';
+import { createdEarlier, createdLater } from '../src/engine/ast.js';
 
 export default defineRule({
   meta: {
@@ -32,7 +32,7 @@ export default defineRule({
       const names: string[] = (s.node.objects ?? []).map((o: any) => o?.String?.sval).filter((n: unknown): n is string => typeof n === 'string');
       // `DROP SCHEMA IF EXISTS x CASCADE; … CREATE SCHEMA x;` is a script written to be re-run (graphile-migrate's
       // current.sql, a first migration): the schema is rebuilt by the same migration, not taken from running code.
-      const recreated = (n: string) => s.node.missing_ok && ctx.statements.some((e) => e.index > s.index && e.kind === 'CreateSchemaStmt' && e.node.schemaname === n);
+      const recreated = (n: string) => Boolean(s.node.missing_ok) && createdLater(ctx.statements, s, 'schema', n);
       const dropped = names.filter((n) => !createdEarlier(ctx.statements, s, 'schema', n) && !recreated(n));
       if (dropped.length === 0) continue;
       const cascade = s.node.behavior === 'DROP_CASCADE';

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { createdEarlier, strings } from '../src/engine/ast.js';
+import { createdEarlier, createdLater, strings } from '../src/engine/ast.js';
 import type { AnalyzedStatement } from '../src/types.js';
 
 const WHAT: Record<string, { word: string; kind: 'schema' | 'type' | 'view' }> = {
@@ -37,7 +37,7 @@ export default defineRule({
       enumValue: "Renaming value '{{from}}' of enum {{type}} to '{{to}}' breaks every query and deployed code still writing or comparing '{{from}}': the application version running during the deploy fails until it is replaced.",
     },
     docs: {
-      what: 'Flags `ALTER SCHEMA … RENAME TO`, `ALTER TYPE|DOMAIN … RENAME TO`, `ALTER [MATERIALIZED] VIEW … RENAME TO` and `ALTER TYPE … RENAME VALUE` on objects that already exist. Tables and columns have their own rules (renaming-table, renaming-column).',
+      what: 'Flags `ALTER SCHEMA … RENAME TO`, `ALTER TYPE|DOMAIN … RENAME TO`, `ALTER [MATERIALIZED] VIEW … RENAME TO` and `ALTER TYPE … RENAME VALUE` on objects that already exist, unless the same migration creates a new object under the old name (a swap). Tables and columns have their own rules (renaming-table, renaming-column).',
       why: 'A rename takes effect at commit, and from then on every statement naming the old schema, type or view — or writing the old enum value (`\'shipped\'::order_status` fails with "invalid input value for enum") — fails, including those of the application instances that have not been redeployed yet. Add the new name beside the old one (a new enum value with ADD VALUE, a view under the new name, a new schema holding views), move the code over, then remove the old name in a later release.',
       invalid: [
         { code: "ALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched';\n" },
@@ -46,6 +46,7 @@ export default defineRule({
       ],
       valid: [
         { title: 'Add the new value beside the old one', code: "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'dispatched';\n" },
+        { title: 'The swap: the old type moves aside and a new one takes its name', code: "ALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('pending', 'dispatched');\n" },
         { title: 'A type created in the same migration', code: "CREATE TYPE order_status AS ENUM ('pending', 'shipped');\nALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched';\n" },
       ],
       references: ['https://www.postgresql.org/docs/current/sql-altertype.html', 'https://www.postgresql.org/docs/current/sql-alterschema.html', 'https://www.postgresql.org/docs/current/sql-alterview.html'],
@@ -64,6 +65,9 @@ export default defineRule({
       if (s.kind !== 'RenameStmt') continue;
       const r = renamed(s);
       if (!r || createdEarlier(ctx.statements, s, r.kind, r.name)) continue;
+      // The swap: the old object is renamed aside and a new one takes its name in the same migration (an enum
+      // rebuilt with other values), so code using the name keeps finding one.
+      if (createdLater(ctx.statements, s, r.kind, r.name)) continue;
       ctx.report({
         statement: s,
         messageId: 'rename',

@@ -193,23 +193,29 @@ export function transactionKey(s: AnalyzedStatement): string | undefined {
   return tx.kind;
 }
 
+/** Whether statement `e` creates a schema, type or view of this name (names compare unqualified). */
+export function creates(e: AnalyzedStatement, what: 'schema' | 'type' | 'view', name: string): boolean {
+  const n = e.node;
+  if (what === 'schema') return e.kind === 'CreateSchemaStmt' && n.schemaname === name;
+  if (what === 'type') {
+    if (e.kind !== 'CreateEnumStmt' && e.kind !== 'CompositeTypeStmt' && e.kind !== 'CreateDomainStmt' && e.kind !== 'CreateRangeStmt') return false;
+    const names = e.kind === 'CompositeTypeStmt' ? [n.typevar?.relname] : strings(e.kind === 'CreateDomainStmt' ? n.domainname : n.typeName);
+    return names[names.length - 1] === name;
+  }
+  if (e.kind !== 'ViewStmt' && e.kind !== 'CreateTableAsStmt') return false;
+  const rv = e.kind === 'ViewStmt' ? n.view : n.into?.rel;
+  return rv?.relname === name;
+}
+
 /**
  * Whether a schema, type or view of this name was created by a statement before `s` in the same unit (its
- * objects are new, so renaming or dropping it breaks no running code). Names compare unqualified.
+ * objects are new, so renaming or dropping it breaks no running code).
  */
 export function createdEarlier(statements: AnalyzedStatement[], s: AnalyzedStatement, what: 'schema' | 'type' | 'view', name: string): boolean {
-  for (const e of statements) {
-    if (e === s) return false;
-    const n = e.node;
-    if (what === 'schema' && e.kind === 'CreateSchemaStmt' && n.schemaname === name) return true;
-    if (what === 'type' && (e.kind === 'CreateEnumStmt' || e.kind === 'CompositeTypeStmt' || e.kind === 'CreateDomainStmt' || e.kind === 'CreateRangeStmt')) {
-      const names = e.kind === 'CompositeTypeStmt' ? [n.typevar?.relname] : strings(e.kind === 'CreateDomainStmt' ? n.domainname : n.typeName);
-      if (names[names.length - 1] === name) return true;
-    }
-    if (what === 'view' && (e.kind === 'ViewStmt' || e.kind === 'CreateTableAsStmt')) {
-      const rv = e.kind === 'ViewStmt' ? n.view : n.into?.rel;
-      if (rv?.relname === name) return true;
-    }
-  }
-  return false;
+  return statements.some((e) => e.index < s.index && creates(e, what, name));
+}
+
+/** Whether a statement after `s` in the same unit creates a schema, type or view of this name. */
+export function createdLater(statements: AnalyzedStatement[], s: AnalyzedStatement, what: 'schema' | 'type' | 'view', name: string): boolean {
+  return statements.some((e) => e.index > s.index && creates(e, what, name));
 }
