@@ -10,7 +10,7 @@ export const ENGINE_RULES: RuleMeta[] = [
     fix: 'none',
     messages: {},
     docs: {
-      what: 'migralint replays a project\'s migrations in the order its tool applies them, to know the tables each migration meets. This finding names the file where that order breaks (an Alembic revision whose parent is missing, two heads, a cycle in Alembic or Django dependencies, a file Drizzle\'s journal or sqitch.plan does not list) or where a migration acts on objects no earlier migration created. The files are still linted; what migralint does not know stays unknown.',
+      what: 'migralint replays a project\'s migrations in the order its tool applies them, to know the tables each migration meets. This finding names the file where that order breaks (an Alembic revision whose parent is missing, two heads, a cycle in Alembic or Django dependencies, a file Drizzle\'s journal or sqitch.plan does not list) or where a migration acts on objects no earlier migration created (reported as info: it is no hazard in the migration, only what migralint cannot know). The files are still linted; what migralint does not know stays unknown.',
       why: 'A history the tool cannot order fails at deploy time; and a migration altering a table the history never created is judged without knowing its columns, indexes or constraints.',
       invalid: [],
       valid: [{ code: 'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE INDEX orders_created_idx ON orders (id);\n' }],
