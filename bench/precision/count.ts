@@ -2,7 +2,7 @@
  * Default findings per 1,000 statements on real projects' migration histories, and a seeded sample of findings
  * to judge by hand (bench/precision/sample.md records the verdicts).
  *
- *   node --import tsx bench/precision/count.ts [--preset recommended] [--sample 120] [--seed 12] DIR...
+ *   node --import tsx bench/precision/count.ts [--preset recommended] [--sample 120] [--seed 12] [--dump FILE] DIR...
  *
  * Each DIR is one project's migrations (e.g. /work/corpus/<owner+repo>, paths as in the repository). Findings come
  * from the built CLI with default settings (`bin/migralint.js DIR -f json`), as a user gets them; statements are
@@ -34,6 +34,8 @@ const opt = (name: string, fallback: string): string => {
 };
 const preset = opt('preset', 'recommended');
 const sampleSize = Number(opt('sample', '0'));
+/** Every finding (warnings and errors), one JSON object per line: to check a judged sample against a later run. */
+const dumpFile = opt('dump', '');
 let seed = Number(opt('seed', '12'));
 const rand = (n: number): number => {
   seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -79,6 +81,7 @@ for (const dir of args) {
 }
 console.log(`TOTAL statements=${totalStatements} findings=${totalFindings} per1000=${totalStatements ? Math.round((totalFindings * 1000) / totalStatements) : 0}`);
 
+if (dumpFile) writeFileSync(dumpFile, all.map((f) => JSON.stringify({ project: f.project, file: f.file, line: f.line, rule: f.ruleId, severity: f.severity, message: f.message })).join('\n') + '\n');
 if (sampleSize > 0) {
   // Stratified: round-robin over rules, a random finding of each, so rare rules are judged too.
   const byRule = new Map<string, typeof all>();
