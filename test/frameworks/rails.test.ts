@@ -174,6 +174,18 @@ describe('Rails (ActiveRecord)', () => {
     expect(broken.findings.map((f) => f.ruleId)).toContain('parse-error');
   });
 
+  it('%i[…] and %w[…] column lists, hash-rocket options, and Rails\' generated index names', async () => {
+    const r = await lintText('class A < ActiveRecord::Migration[5.0]\n  disable_ddl_transaction!\n\n  def change\n    add_index :content_items, %i[content_id state], :algorithm => :concurrently\n    remove_index :content_items, %w[state]\n  end\nend\n', {
+      filename: '/app/db/migrate/20161219102828_add_indexes_to_content_item.rb',
+    });
+    expect(r.framework).toBe('rails');
+    expect(r.statements?.map((s) => s.head)).toEqual(['CREATE INDEX', 'DROP INDEX']);
+    expect(lined(r)).toEqual([
+      [6, 'require-concurrent-index-deletion'],
+      [6, 'require-lock-timeout'],
+    ]);
+  });
+
   it('--fix writes the new validate migration beside the one it fixes', async () => {
     const rel = `${M}/20240321110000_add_orders_foreign_key_to_shipments.rb`;
     const out = await fixText(read(rel), { filename: fx(rel), rules: ['adding-foreign-key-constraint'], types: ['suggestion'] });

@@ -80,6 +80,8 @@ export function symbolOrString(src: string, n: RbNode | undefined): string | und
 /** A list of names: one symbol/string, or an array of them. */
 export function nameList(src: string, n: RbNode | undefined): string[] | undefined {
   if (!n) return undefined;
+  // %i[a b] and %w[a b]: their elements are bare words.
+  if (n.type === 'symbol_array' || n.type === 'string_array') return namedChildren(n).map((e) => text(src, e));
   if (n.type === 'array') {
     const out: string[] = [];
     for (const e of namedChildren(n)) {

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+// A default import: the playground's browser bundle stands an empty module in for node:crypto (it reads no Ruby).
+import crypto from 'node:crypto';
 import { quoteIdent, quoteQualified } from '../../sql/quote.js';
 import { isFalse, isTrue, nameList, sqlValue, stringValue, symbolOrString, text, type RbCall, type RbNode } from './ruby.js';
 
@@ -43,7 +44,7 @@ export function plural(word: string): string {
   return `${word}s`;
 }
 
-const sha10 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 10);
+const sha10 = (s: string): string => crypto.createHash('sha256').update(s).digest('hex').slice(0, 10);
 
 /** Rails' foreign key name: `fk_rails_` + the first 10 hex digits of SHA-256("<table>_<column>_fk"). */
 export function foreignKeyName(from: string, column: string): string {
