@@ -12,7 +12,7 @@ for (const [entry, out] of [['main.js', 'cli.js'], ['worker.js', 'worker.js']]) 
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['libpg-query', 'web-tree-sitter', 'tree-sitter-python', 'oxc-parser', 'pg'],
+    external: ['libpg-query', 'web-tree-sitter', 'tree-sitter-python', 'tree-sitter-ruby', 'oxc-parser', 'pg'],
     // Bundled CommonJS packages (yargs' helpers) call require(); give the ES module one.
     banner: { js: "import { createRequire as __migralintRequire } from 'node:module'; const require = __migralintRequire(import.meta.url);" },
     logLevel: 'warning',

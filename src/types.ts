@@ -39,7 +39,8 @@ export type FrameworkId =
   | 'node-pg-migrate'
   | 'sequelize'
   | 'kysely'
-  | 'db-migrate';
+  | 'db-migrate'
+  | 'rails';
 
 /** A file as read from disk (or stdin), decoded. */
 export interface SourceFile {

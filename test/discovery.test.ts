@@ -37,11 +37,31 @@ describe('discovery', () => {
     expect(results[0]!.messages.map((m) => `${m.ruleId}@${m.line}`)).toContain('require-concurrent-index-creation@13');
   });
 
-  it('a named file no adapter reads (.rb) is one clear message, exit 2 when nothing else was linted', () => {
-    const dir = path.join(FIXTURES, 'rails');
-    const r = run(['db/migrate/20250101000000_add_index_to_users.rb'], dir);
+  it('a named file no adapter reads (.go) is one clear message, exit 2 when nothing else was linted', () => {
+    const dir = path.join(FIXTURES, 'go');
+    const r = run(['migrations/20250101000000_add_index_to_users.go'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('migralint: db/migrate/20250101000000_add_index_to_users.rb: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, and JS/TS migrations); nothing in it was linted\n');
+    expect(r.stderr).toBe('migralint: migrations/20250101000000_add_index_to_users.go: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted\n');
     expect(r.stdout).toBe('');
+  });
+
+  it('a Rails migration named on the command line is read (db/migrate/*.rb), and a walk of db/ finds it', async () => {
+    const dir = path.join(FIXTURES, 'rails');
+    const r = run(['db/migrate/20250101000000_add_index_to_users.rb', '--format', 'json'], dir);
+    const results = JSON.parse(r.stdout) as Array<{ framework: string; messages: Array<{ ruleId: string; line: number }> }>;
+    expect(results.map((x) => x.framework)).toEqual(['rails']);
+    expect(results[0]!.messages.map((m) => `${m.ruleId}@${m.line}`)).toContain('require-concurrent-index-creation@3');
+    expect((await discover(['db'], dir)).files).toEqual([path.join('db', 'migrate', '20250101000000_add_index_to_users.rb')]);
+  });
+
+  it("a walk of a Rails project's db/ skips the schema dumps (structure.sql, schema.rb); named, structure.sql is reported, not linted", async () => {
+    const dir = path.join(root, 'fixtures', 'frameworks', 'rails');
+    const found = (await discover(['db'], dir)).files;
+    expect(found.length).toBe(18);
+    expect(found.every((f) => f.startsWith(path.join('db', 'migrate')) && f.endsWith('.rb'))).toBe(true);
+    const r = run(['db/structure.sql', '--format', 'json'], dir);
+    const results = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
+    expect(results[0]!.messages.map((m) => m.ruleId)).toEqual(['unsupported-framework-construct']);
+    expect(results[0]!.messages[0]!.message).toMatch(/^structure\.sql is Rails' schema dump/);
   });
 });

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { globToRegExp } from '../config/options.js';
 import { DIESEL_DIR } from '../frameworks/diesel/index.js';
-import { DEFAULT_FOLDERS, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS } from '../frameworks/index.js';
+import { diskFileSystem } from '../disk.js';
+import { DEFAULT_FOLDERS, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS, notMigration } from '../frameworks/index.js';
 
 /** The kinds of file migrations are written in. */
 const CANDIDATES = WALK_PATTERNS;
@@ -23,7 +24,7 @@ export function isRollbackOnly(file: string): boolean {
 }
 
 /** The extensions migrations migralint reads are written in. */
-const READABLE = /\.(?:sql|py|[cm]?js|[cm]?ts)$/i;
+const READABLE = /\.(?:sql|py|rb|[cm]?js|[cm]?ts)$/i;
 
 export interface Discovery {
   files: string[];
@@ -77,11 +78,11 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
       const { glob } = await import('tinyglobby');
       const root = path.resolve(cwd, input);
       const candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });
-      const found = candidates.filter((f) => isMigrationPath(path.join(root, f)) && !isRollbackOnly(f));
+      const found = candidates.filter((f) => isMigrationPath(path.join(root, f)) && !isRollbackOnly(f) && !notMigration(path.join(root, f), diskFileSystem()));
       if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
       for (const f of found) files.add(path.normalize(path.join(input, f)));
     } else if (!READABLE.test(input)) {
-      problems.push(`${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, and JS/TS migrations); nothing in it was linted`);
+      problems.push(`${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted`);
     } else files.add(path.normalize(input));
   }
   return { files: [...files].sort(), problems };

@@ -50,6 +50,11 @@ export class Fixer {
     return this.adapter.insertBefore?.(stmt, sql, this.unit) ?? null;
   }
 
+  /** A DSL call's constraint added NOT VALID and validated later, in the framework's terms; null when it cannot. */
+  notValidOperation(stmt: AnalyzedStatement): EscapePlan | null {
+    return this.adapter.notValidOperation?.(stmt, this.unit, this.fs) ?? null;
+  }
+
   /** Maps an edit inside `stmt.sql` to a file edit, or null when that part of the file is not verbatim SQL. */
   fileEdit(stmt: AnalyzedStatement, local: LocalEdit): Edit | null {
     const item = stmt.item;

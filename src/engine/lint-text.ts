@@ -6,7 +6,7 @@ import { Catalog } from '../catalog/catalog.js';
 import { diskFileSystem } from '../disk.js';
 import type { FileSystem } from '../fs.js';
 import { loadParser } from '../sql/parse.js';
-import { loadPython } from '../sources/python/tree.js';
+import { loadLanguagesFor } from '../frameworks/index.js';
 import type { FileResult, FrameworkId, SeverityName } from '../types.js';
 import { fixToFixedPoint, type FixOutcome, type FixType } from './apply.js';
 import { DEFAULT_SETTINGS, lintSource, withPending } from './lint.js';
@@ -26,14 +26,14 @@ export interface LintTextOptions {
   fs?: FileSystem;
 }
 
-/** Loads every parser the engine needs (PostgreSQL's, tree-sitter Python): once per process. */
+/** Loads every parser the engine needs (PostgreSQL's, the tree-sitter grammars): once per process. */
 export async function loadParsers(): Promise<void> {
-  await Promise.all([loadParser(), loadPython()]);
+  await Promise.all([loadParser(), loadLanguagesFor('all')]);
 }
 
-/** Loads the parsers these files need: PostgreSQL's always, the Python grammar only when there is a .py file. */
+/** Loads the parsers these files need: PostgreSQL's always, a host language's grammar only when a file is written in it. */
 export async function loadParsersFor(paths: string[]): Promise<void> {
-  await Promise.all([loadParser(), paths.some((p) => /\.py$/i.test(p)) ? loadPython() : undefined]);
+  await Promise.all([loadParser(), loadLanguagesFor(paths)]);
 }
 
 function optionsFor(o: LintTextOptions) {

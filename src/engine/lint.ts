@@ -83,13 +83,13 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const settings = options.settings;
   const catalog = options.catalog ?? Catalog.empty();
   const lines = new LineIndex(file.text);
-  const notMigration = options.framework ? null : unrecognised(file.path, file.text);
+  const readFile = options.readFile;
+  const fs = readFile ? overlay(readFile, options.fs ?? NO_FILES) : (options.fs ?? NO_FILES);
+  const notMigration = options.framework ? null : unrecognised(file.path, file.text, fs);
   if (notMigration) {
     const span = { start: 0, end: 0 };
     return { filePath: file.path, findings: [{ ruleId: 'unsupported-framework-construct', severity: 'warn', message: notMigration, span, loc: lines.loc(span) }], source: file.text };
   }
-  const readFile = options.readFile;
-  const fs = readFile ? overlay(readFile, options.fs ?? NO_FILES) : (options.fs ?? NO_FILES);
   const framework = options.framework ?? detectFramework(file.path, file.text, fs);
   const adapter = adapterFor(framework);
   const warnings: string[] = [];

@@ -13,6 +13,7 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
     kind: 'manual',
     help: 'Add the constraint with NOT VALID (a brief lock, no scan), then run ALTER TABLE … VALIDATE CONSTRAINT in a separate transaction: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through.',
   };
+  if (s.item.kind === 'operation' && (s.node.cmds ?? []).length === 1) return ctx.fixer.notValidOperation(s) ?? manual;
   if ((s.node.cmds ?? []).length !== 1 || !table || s.item.kind !== 'sql') return manual;
   const eol = ctx.fixer.eol;
   const notValid = ctx.fixer.fileEdit(s, { start: s.sql.length, end: s.sql.length, text: ' NOT VALID' });

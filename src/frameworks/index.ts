@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
+import { loadPython } from '../sources/python/tree.js';
+import { loadRuby } from '../sources/ruby/tree.js';
 import type { FrameworkId } from '../types.js';
 import { alembic } from './alembic/index.js';
 import { atlas } from './atlas/index.js';
@@ -18,6 +20,7 @@ import { kysely } from './kysely/index.js';
 import { nodePgMigrate } from './node-pg-migrate/index.js';
 import { prisma } from './prisma/index.js';
 import { psql } from './psql/index.js';
+import { rails } from './rails/index.js';
 import { sequelize } from './sequelize/index.js';
 import { sqitch } from './sqitch/index.js';
 import { sqlx } from './sqlx/index.js';
@@ -52,6 +55,7 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
   sequelize,
   kysely,
   dbMigrate,
+  rails,
 ];
 
 const BY_ID = new Map<FrameworkId, FrameworkModule>(FRAMEWORKS.map((m) => [m.id, m]));
@@ -86,16 +90,22 @@ export function detectFramework(filePath: string, text: string, fs: FileSystem =
 }
 
 /** The host languages: how their files are named, and what a file of the language no module recognises is. */
-export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unrecognised?: string }> = {
+export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unrecognised?: string; load?: () => Promise<void> }> = {
   sql: { extension: /\.sql$/i, walk: '**/*.sql' },
   python: {
     extension: /\.py$/i,
     walk: '**/*.py',
+    load: loadPython,
     unrecognised:
       'Not a migration migralint recognises: a Python file that is neither an Alembic revision (`from alembic import op`, `revision = …`, `def upgrade()`) nor a Django migration (`class Migration(migrations.Migration)`). Nothing in it was linted.',
   },
   js: { extension: /\.(c|m)?(j|t)sx?$/i, walk: '**/*.{js,cjs,mjs,ts,cts,mts}' },
-  ruby: { extension: /\.rb$/i, walk: '**/*.rb' },
+  ruby: {
+    extension: /\.rb$/i,
+    walk: '**/*.rb',
+    load: loadRuby,
+    unrecognised: 'Not a migration migralint recognises: a Ruby file that is not a Rails migration (a class inheriting from `ActiveRecord::Migration`). Nothing in it was linted.',
+  },
 };
 
 /**
@@ -103,11 +113,28 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
  * Django migration …), or null. Directory walks skip such files; named explicitly, they are reported.
  */
 export function unrecognised(filePath: string, text: string, fs: FileSystem = NO_FILES): string | null {
+  const dump = notMigration(filePath, fs);
+  if (dump) return dump;
   for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
     if (!spec.unrecognised || !spec.extension.test(filePath)) continue;
     if (frameworkModule(detectFramework(filePath, text, fs, [language])).language !== language) return spec.unrecognised;
   }
   return null;
+}
+
+/** Why a file a tool keeps beside its migrations is not one (a schema dump), from its path and neighbours; or null. */
+export function notMigration(filePath: string, fs: FileSystem = NO_FILES): string | null {
+  const input = detectInput(filePath, '', fs);
+  for (const m of FRAMEWORKS) {
+    const why = m.notMigration?.(input);
+    if (why) return why;
+  }
+  return null;
+}
+
+/** Loads the grammars of the languages these files are written in (tree-sitter Python, Ruby): once per process. */
+export async function loadLanguagesFor(paths: string[] | 'all'): Promise<void> {
+  await Promise.all(Object.values(LANGUAGES).map((l) => (l.load && (paths === 'all' || paths.some((p) => l.extension.test(p))) ? l.load() : undefined)));
 }
 
 /** Every framework adapter, by id. */

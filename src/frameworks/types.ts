@@ -23,6 +23,11 @@ export interface FrameworkModule {
   execution: ExecutionModel;
   /** Extraction (file → MigrationUnit) and the fix writers in the host language. */
   adapter: FrameworkAdapter;
+  /**
+   * Why a file this tool keeps beside its migrations is not one (Rails' db/structure.sql and db/schema.rb, schema
+   * dumps), or null. Walks skip such files; named, they are reported and not linted.
+   */
+  notMigration?(file: DetectInput): string | null;
   /** The source a generated migration comes from (an ORM's schema), where a type change belongs; undefined for hand-written files. */
   generatedFrom?(text: string): string | undefined;
   /** The README heading that documents this framework, as its anchor (`#drizzle`). */

@@ -67,7 +67,7 @@ export class ProjectHistory {
       if (!source) continue;
       sources.set(f, source);
       const forced = frameworkOf(f);
-      if (!forced && unrecognised(f, source.text)) continue;
+      if (!forced && unrecognised(f, source.text, fs)) continue;
       entries.push({ path: f, text: source.text, framework: forced ?? detectFramework(f, source.text, fs) });
     }
     const history = orderHistory(entries, (p) => fs.readFile(path.resolve(cwd, p)));

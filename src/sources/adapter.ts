@@ -35,6 +35,11 @@ export interface FrameworkAdapter {
    * when the statement is a DSL call or lives in a string that cannot take another statement.
    */
   insertBefore?(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null;
+  /**
+   * A constraint a DSL call adds with its validation scan, rewritten to add it without (`validate: false`) and to
+   * validate it later in the framework's own terms; null when the adapter cannot.
+   */
+  notValidOperation?(stmt: AnalyzedStatement, unit: MigrationUnit, fs: FileSystem): EscapePlan | null;
   /** The comment prefix suppression directives use in this framework's files. */
   commentPrefix: '--' | '#' | '//';
 }

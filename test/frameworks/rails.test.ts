@@ -1,0 +1,194 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diskFileSystem } from '../../src/disk.js';
+import { fixText, lintText, loadParsers } from '../../src/engine/lint-text.js';
+import { detectFramework, unrecognised } from '../../src/frameworks/index.js';
+import { foreignKeyName, indexName } from '../../src/frameworks/rails/schema-dsl.js';
+import { firstError } from '../../src/sources/python/tree.js';
+import { parseRuby } from '../../src/sources/ruby/tree.js';
+import type { OperationItem, SqlChunk } from '../../src/types.js';
+import { extractFixture, fx, lined, lintFixture, only, proveFix, read } from './helpers.js';
+
+const M = 'rails/db/migrate';
+const WRAPPED = 'Rails runs each migration in a transaction (unless the class calls disable_ddl_transaction!)';
+
+/** A fix's result is Ruby tree-sitter parses without an error. */
+function parsesAsRuby(text: string): void {
+  expect(firstError(parseRuby(text))).toBeNull();
+}
+
+describe('Rails (ActiveRecord)', () => {
+  it('detects db/migrate/*.rb migrations; schema dumps and other Ruby files are not migrations', async () => {
+    await loadParsers();
+    const fs = diskFileSystem();
+    expect(detectFramework(fx(`${M}/20240315120000_add_index_to_orders_status.rb`), read(`${M}/20240315120000_add_index_to_orders_status.rb`), fs)).toBe('rails');
+    expect(unrecognised(fx('rails/db/structure.sql'), read('rails/db/structure.sql'), fs)).toMatch(/^structure\.sql is Rails' schema dump/);
+    expect(unrecognised(fx('rails/config/boot.rb'), 'require "bootsnap/setup"\n', fs)).toMatch(/a Ruby file that is not a Rails migration/);
+    // A structure.sql with no db/migrate beside it is somebody's SQL file.
+    expect(unrecognised('/srv/tools/db/structure.sql', 'CREATE TABLE t (a int);', fs)).toBeNull();
+  });
+
+  it('names objects as Rails does (index_<table>_on_<cols>, fk_rails_<sha256>)', () => {
+    expect(indexName('orders', ['customer_id', 'created_at'])).toBe('index_orders_on_customer_id_and_created_at');
+    // From a real Rails app's db/structure.sql: note_subscriptions.note_id → fk_rails_2c1913f293.
+    expect(foreignKeyName('note_subscriptions', 'note_id')).toBe('fk_rails_2c1913f293');
+  });
+
+  it('each migration in a transaction; disable_ddl_transaction! opts out; execute strings are one query each', () => {
+    const wrapped = extractFixture(`${M}/20240401093000_make_orders_status_required.rb`).unit;
+    expect(wrapped.items.map((i) => [i.kind, i.exec])).toEqual([
+      ['sql', { wrapped: true, reason: WRAPPED, oneQuery: true }],
+      ['operation', { wrapped: true, reason: WRAPPED, oneQuery: false }],
+    ]);
+    expect((wrapped.items[0] as SqlChunk).text).toBe("UPDATE orders SET status = 'pending' WHERE status IS NULL;\n");
+    expect((wrapped.items[1] as OperationItem).sql).toBe('ALTER TABLE orders ALTER COLUMN status SET NOT NULL');
+    const optedOut = extractFixture(`${M}/20240316100000_add_index_to_orders_created_at.rb`).unit;
+    expect(optedOut.items).toHaveLength(1);
+    expect(optedOut.items[0]!.exec).toEqual({ wrapped: false, reason: 'disable_ddl_transaction! runs this migration outside a transaction', oneQuery: false });
+    expect((optedOut.items[0] as OperationItem).sql).toBe('CREATE INDEX CONCURRENTLY index_orders_on_created_at ON orders (created_at)');
+  });
+
+  it('the DSL as the SQL ActiveRecord sends', () => {
+    const sql = (rel: string) => extractFixture(`${M}/${rel}`).unit.items.map((i) => (i.kind === 'operation' ? i.sql : i.text));
+    expect(sql('20240301090500_create_orders.rb')).toEqual([
+      'CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL, CONSTRAINT fk_rails_3dad120da9 FOREIGN KEY (customer_id) REFERENCES customers (id), total numeric(10,2), status character varying, created_at timestamp(6) NOT NULL, updated_at timestamp(6) NOT NULL)',
+      'CREATE INDEX index_orders_on_customer_id ON orders (customer_id)',
+    ]);
+    expect(sql('20240322090000_add_billing_customer_to_orders.rb')).toEqual([
+      'ALTER TABLE orders ADD COLUMN billing_customer_id bigint',
+      'ALTER TABLE orders ADD CONSTRAINT fk_rails_e47d0a8e01 FOREIGN KEY (billing_customer_id) REFERENCES customers (id) NOT VALID',
+    ]);
+    expect(sql('20240322090100_validate_orders_billing_customer_foreign_key.rb')).toEqual(['ALTER TABLE orders VALIDATE CONSTRAINT fk_rails_e47d0a8e01']);
+    expect(sql('20240325100000_add_total_check_to_orders.rb')).toEqual(['ALTER TABLE orders ADD CONSTRAINT orders_total_non_negative CHECK (total >= 0) NOT VALID']);
+    expect(sql('20240405080000_add_currency_to_orders.rb')).toEqual(["ALTER TABLE orders ADD COLUMN currency character varying(3) DEFAULT 'EUR' NOT NULL"]);
+    expect(sql('20240410120000_widen_orders_total.rb')).toEqual(['ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2)']);
+    expect(sql('20240501120000_add_shipments_order_reference.rb')).toEqual([
+      'ALTER TABLE shipments ADD COLUMN return_order_id bigint',
+      'ALTER TABLE shipments ADD CONSTRAINT fk_rails_4b56b184af FOREIGN KEY (return_order_id) REFERENCES orders (id)',
+    ]);
+    expect(sql('20240505100000_rename_customer_name.rb')).toEqual(['ALTER TABLE customers RENAME COLUMN name TO full_name', 'DROP INDEX index_orders_on_status']);
+  });
+
+  it('a <<~ heredoc maps every statement to its exact line and column', async () => {
+    const r = await lintFixture(`${M}/20240422090000_add_search_indexes_to_shipments.rb`);
+    expect(only(r, 'require-concurrent-index-creation').map((f) => [f.loc.line, f.loc.column, f.loc.endColumn])).toEqual([
+      [4, 7, 69],
+      [5, 7, 85],
+    ]);
+    const text = read(`${M}/20240422090000_add_search_indexes_to_shipments.rb`);
+    const f = only(r, 'require-concurrent-index-creation')[0]!;
+    const lineStart = text.split('\n').slice(0, 3).join('\n').length + 1;
+    expect(text.slice(lineStart + 6, lineStart + 6 + 12)).toBe('CREATE INDEX');
+    expect(f.span.start).toBe(lineStart + 6);
+  });
+
+  it('lints the fixture project: findings at the calls, schema dumps never linted', async () => {
+    expect(lined(await lintFixture(`${M}/20240316100000_add_index_to_orders_created_at.rb`))).toEqual([]);
+    expect(lined(await lintFixture(`${M}/20240420100000_add_lower_email_index_to_customers.rb`))).toEqual([]);
+    expect(lined(await lintFixture(`${M}/20240322090100_validate_orders_billing_customer_foreign_key.rb`))).toEqual([]);
+    expect(lined(await lintFixture(`${M}/20240401093000_make_orders_status_required.rb`))).toEqual([
+      [4, 'ban-unbatched-backfill'],
+      [6, 'adding-not-nullable-field'],
+      [6, 'require-lock-timeout'],
+    ]);
+    const dump = await lintText(read('rails/db/structure.sql'), { filename: fx('rails/db/structure.sql') });
+    expect(dump.findings.map((f) => f.ruleId)).toEqual(['unsupported-framework-construct']);
+  });
+
+  it('blocking add_index: algorithm: :concurrently and disable_ddl_transaction!, re-parsed as Ruby and re-linted', async () => {
+    const rel = `${M}/20240315120000_add_index_to_orders_status.rb`;
+    const text = read(rel);
+    const expected = text.replace('  def change', '  disable_ddl_transaction!\n\n  def change').replace('add_index :orders, :status', 'add_index :orders, :status, algorithm: :concurrently');
+    await proveFix(text, fx(rel), 'require-concurrent-index-creation', expected, { tables: { orders: { rows: 5_000_000, partitioned: false } } });
+    parsesAsRuby(expected);
+    // With the table known unpartitioned, it is the safe fix --fix applies.
+    const r = await lintText(text, { filename: fx(rel), tables: { orders: { rows: 5_000_000, partitioned: false } } });
+    expect(only(r, 'require-concurrent-index-creation')[0]!.fix?.description).toBe('Add CONCURRENTLY and add disable_ddl_transaction! to the migration (it holds nothing else that needs a transaction)');
+  });
+
+  it('algorithm: :concurrently inside the migration transaction: the fix adds disable_ddl_transaction!', async () => {
+    const rel = `${M}/20240318090000_add_index_to_customers_created_at.rb`;
+    const r = await lintFixture(rel);
+    expect(lined(r)).toEqual([[3, 'ban-concurrent-index-creation-in-transaction']]);
+    expect(r.findings[0]!.message).toContain(WRAPPED);
+    const text = read(rel);
+    const expected = text.replace('  def change', '  disable_ddl_transaction!\n\n  def change');
+    await proveFix(text, fx(rel), 'ban-concurrent-index-creation-in-transaction', expected);
+    parsesAsRuby(expected);
+  });
+
+  it('add_foreign_key: validate: false here, validate_foreign_key in a new migration (a suggestion)', async () => {
+    const rel = `${M}/20240321110000_add_orders_foreign_key_to_shipments.rb`;
+    const text = read(rel);
+    const r = await lintFixture(rel);
+    const f = only(r, 'adding-foreign-key-constraint')[0]!;
+    expect(f.fix).toBeUndefined();
+    const s = f.suggestions![0]!;
+    expect(s.description).toBe('Add validate: false; validate the constraint in a new migration (20240321110001_validate_fk_rails_9892d6a938.rb)');
+    expect(s.files).toEqual([
+      {
+        path: path.join(path.dirname(fx(rel)), '20240321110001_validate_fk_rails_9892d6a938.rb'),
+        text: 'class ValidateFkRails9892d6a938 < ActiveRecord::Migration[7.1]\n  def change\n    validate_foreign_key :shipments, name: "fk_rails_9892d6a938"\n  end\nend\n',
+      },
+    ]);
+    const expected = text.replace('add_foreign_key :shipments, :orders', 'add_foreign_key :shipments, :orders, validate: false');
+    await proveFix(text, fx(rel), 'adding-foreign-key-constraint', expected, { types: ['suggestion'] });
+    parsesAsRuby(expected);
+    parsesAsRuby(s.files![0]!.text);
+    // The new migration is itself a clean Rails migration.
+    const validate = await lintText(s.files![0]!.text, { filename: s.files![0]!.path });
+    expect(validate.framework).toBe('rails');
+    expect(validate.findings).toEqual([]);
+  });
+
+  it('require-lock-timeout: execute "SET lock_timeout" on the line before the call', async () => {
+    const rel = `${M}/20240405080000_add_currency_to_orders.rb`;
+    const text = read(rel);
+    const expected = text.replace('    add_column', `    execute "SET lock_timeout = '2s'"\n    add_column`);
+    await proveFix(text, fx(rel), 'require-lock-timeout', expected);
+    parsesAsRuby(expected);
+  });
+
+  it('two CREATE INDEX in one execute string: one query, so the help says to split it', async () => {
+    const r = await lintFixture(`${M}/20240422090000_add_search_indexes_to_shipments.rb`);
+    const f = only(r, 'require-concurrent-index-creation')[0]!;
+    expect(f.fix).toBeUndefined();
+    expect(f.help).toContain('execute sends its string as one query');
+  });
+
+  it('down is linted only with includeDown, as a separate run', () => {
+    const rel = `${M}/20240420100000_add_lower_email_index_to_customers.rb`;
+    expect(extractFixture(rel).unit.items).toHaveLength(1);
+    const both = extractFixture(rel, { includeDown: true }).unit.items;
+    expect(both).toHaveLength(2);
+    expect(both[1]!.exec.separateRun).toBe(true);
+    expect((both[1] as SqlChunk).text).toBe('DROP INDEX CONCURRENTLY index_customers_on_lower_email');
+  });
+
+  it('SQL in a variable is reported once, not guessed; #{…} becomes a placeholder; a Ruby syntax error is a parse-error', async () => {
+    const dynamic = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    sql = build_sql\n    execute sql\n  end\nend\n', { filename: '/app/db/migrate/20240101000000_a.rb' });
+    expect(dynamic.findings.map((f) => [f.ruleId, f.loc.line])).toEqual([['unsupported-framework-construct', 4]]);
+    const interp = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    execute "UPDATE accounts SET plan = #{PLAN} WHERE plan IS NULL"\n  end\nend\n', { filename: '/app/db/migrate/20240101000000_a.rb' });
+    expect(interp.findings.map((f) => f.ruleId)).not.toContain('parse-error');
+    const broken = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    add_index :t, :a,\n  end\n', { filename: '/app/db/migrate/20240101000000_a.rb' });
+    expect(broken.findings.map((f) => f.ruleId)).toContain('parse-error');
+  });
+
+  it('%i[…] and %w[…] column lists, hash-rocket options, and Rails\' generated index names', async () => {
+    const r = await lintText('class A < ActiveRecord::Migration[5.0]\n  disable_ddl_transaction!\n\n  def change\n    add_index :content_items, %i[content_id state], :algorithm => :concurrently\n    remove_index :content_items, %w[state]\n  end\nend\n', {
+      filename: '/app/db/migrate/20161219102828_add_indexes_to_content_item.rb',
+    });
+    expect(r.framework).toBe('rails');
+    expect(r.statements?.map((s) => s.head)).toEqual(['CREATE INDEX', 'DROP INDEX']);
+    expect(lined(r)).toEqual([
+      [6, 'require-concurrent-index-deletion'],
+      [6, 'require-lock-timeout'],
+    ]);
+  });
+
+  it('--fix writes the new validate migration beside the one it fixes', async () => {
+    const rel = `${M}/20240321110000_add_orders_foreign_key_to_shipments.rb`;
+    const out = await fixText(read(rel), { filename: fx(rel), rules: ['adding-foreign-key-constraint'], types: ['suggestion'] });
+    expect(out.files?.map((f) => path.basename(f.path))).toEqual(['20240321110001_validate_fk_rails_9892d6a938.rb']);
+  });
+});
