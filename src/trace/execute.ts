@@ -20,7 +20,7 @@ import pg from 'pg';
 import { LOCK_STRENGTH } from '../analysis/locks.js';
 import { adapterFor, detectFramework } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
-import type { FrameworkId, LockMode, MigrationUnit, SourceFile } from '../types.js';
+import type { FrameworkId, LockMode, MigrationUnit, SourceFile, Statement } from '../types.js';
 import type { LintSettings } from '../engine/rule.js';
 
 export type WrapMode = 'per-file' | 'per-run';
@@ -39,6 +39,8 @@ export interface ExecStep {
   /** Sent as one simple query (a one-query chunk). */
   oneQuery: boolean;
   line: number;
+  /** The parsed statements the step sends (one, or a one-query chunk's), for the trace's comparison with the analysis. */
+  statements?: Statement[];
 }
 
 export interface ExecutablePlan {
@@ -47,12 +49,21 @@ export interface ExecutablePlan {
   steps: ExecStep[];
   /** Why the file cannot be run as extracted (SQL built at run time), or undefined. */
   notRunnable?: string;
+  /** The framework runs every pending migration in one transaction (its adapter says so for this file). */
+  perRun?: boolean;
+  /** The framework's words for the transaction structure of the file's first item. */
+  reason?: string;
+  /** Every parsed statement of the file, in order (what the analysis sees). */
+  statements?: Statement[];
 }
 
 /** The steps of a unit, in order; `notRunnable` when any SQL is built at run time or does not parse. */
 export function planUnit(unit: MigrationUnit): ExecutablePlan {
   const parsed = parseUnit(unit);
-  const plan: ExecutablePlan = { file: unit.file.path, framework: unit.framework, steps: [] };
+  const plan: ExecutablePlan = { file: unit.file.path, framework: unit.framework, steps: [], statements: parsed.statements };
+  const wrappedItem = unit.items.find((i) => i.exec.wrapped);
+  plan.reason = (wrappedItem ?? unit.items[0])?.exec.reason;
+  plan.perRun = PER_RUN.has(unit.framework) || (wrappedItem !== undefined && /\ball pending\b/i.test(wrappedItem.exec.reason));
   const dynamic = unit.notes.find((n) => n.ruleId === 'unsupported-framework-construct' || n.ruleId === 'parse-error');
   if (dynamic) plan.notRunnable = `SQL built at run time or unreadable (${dynamic.message.slice(0, 80)})`;
   if (parsed.failures.length) plan.notRunnable = `does not parse: ${parsed.failures[0]!.message}`;
@@ -62,10 +73,10 @@ export function planUnit(unit: MigrationUnit): ExecutablePlan {
       plan.notRunnable ??= 'a host-language placeholder stands in the SQL';
     }
     if (item.kind === 'sql' && item.exec.oneQuery) {
-      if (stmts.length) plan.steps.push({ sql: item.text, wrapped: item.exec.wrapped, oneQuery: true, line: stmts[0]!.loc.line });
+      if (stmts.length) plan.steps.push({ sql: item.text, wrapped: item.exec.wrapped, oneQuery: true, line: stmts[0]!.loc.line, statements: stmts });
       return;
     }
-    for (const s of stmts) plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line });
+    for (const s of stmts) plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line, statements: [s] });
   });
   return plan;
 }
