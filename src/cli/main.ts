@@ -146,6 +146,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
           .option('database-url', { type: 'string', describe: 'Trace on this scratch database instead of an embedded server' })
           .option('allow-nonempty', { type: 'boolean', describe: 'Trace on a --database-url that already has tables' })
           .option('schema', { type: 'string', describe: 'SQL run before the history (a schema dump), instead of stand-in tables' })
+          .option('progress', { type: 'boolean', describe: 'Show the migration being traced on stderr (default: when stderr is a TTY)' })
           .option('color', colorOption),
       async (args) => {
         const { runTrace } = await import('./trace.js');
@@ -161,7 +162,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             pgVersion: integerOption('--pg-version', args['pg-version'], PG_VERSIONS.min, PG_VERSIONS.max),
             schema: args.schema,
             color: useColor(args.color),
-            progress: process.stderr.isTTY === true && io === defaultIO,
+            progress: args.progress ?? (process.stderr.isTTY === true && io === defaultIO),
           },
           io,
         );

@@ -149,6 +149,7 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     } else {
       server = await startEmbedded({ major: run.pgVersion });
       label = `embedded PostgreSQL ${server.major} (temporary, ${server.dir})`;
+      if (run.progress) io.stderr(`migralint trace: PostgreSQL ${server.major} started in ${server.dir} (pid ${server.pid})\n`);
     }
   } catch (error) {
     if (error instanceof ServerStartError) {
@@ -159,7 +160,7 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
   }
 
   const report: TraceReport = { server: label, projects: [] };
-  const progress = run.progress ? (k: number, n: number, file: string) => io.stderr(`\r\x1b[Kmigralint trace: migration ${k + 1} of ${n}: ${file}`) : undefined;
+  const progress = run.progress ? (k: number, n: number, file: string) => io.stderr(`\r\x1b[Kmigralint trace: migration ${k + 1} of ${n}: ${path.relative(run.cwd, path.resolve(run.cwd, file))}`) : undefined;
   try {
     for (const [i, { project, plans, facts, standIns }] of planned.entries()) {
       let url: string;

@@ -52,6 +52,7 @@ function jsonRecords(report: TraceReport): unknown[] {
           framework: f.framework,
           sql: s.sql,
           transaction: s.transaction,
+          ...(s.txId !== undefined ? { txId: s.txId } : {}),
           observed: { locks: s.observed.locks.map((l) => ({ relation: l.relation, mode: l.mode, heldMs: l.heldMs, kind: l.kind })) },
           expected: { locks: s.expected.locks },
           rewrite: s.rewrite,
@@ -94,7 +95,10 @@ function stylish(report: TraceReport, color: boolean): string {
       if (f.status === 'rolled-back') out.push(`  ${c.yellow(f.reason ?? '')}`);
       // Tables across: every table or partitioned table a statement of the file locked.
       const tables: string[] = [];
-      for (const s of f.statements) for (const l of s.observed.locks) if ((l.kind === 'r' || l.kind === 'p') && !tables.includes(l.relation)) tables.push(l.relation);
+      for (const s of f.statements) {
+        for (const t of s.stillHeld) if (!tables.includes(t)) tables.push(t);
+        for (const l of s.observed.locks) if ((l.kind === 'r' || l.kind === 'p') && !tables.includes(l.relation)) tables.push(l.relation);
+      }
       const cell = (s: TracedStatement, t: string) => {
         const l = s.observed.locks.find((x) => x.relation === t);
         return l ? `${lockLabel(l.mode)} ${ms(l.heldMs)}` : s.stillHeld.includes(t) ? '│' : '·';

@@ -107,15 +107,17 @@ function run(binary: string, args: string[], as: RunAs | undefined, onOutput: (s
   return child;
 }
 
-/** Servers started and not yet stopped, with their folders: what an exit or a signal must clean up. */
-const live = new Map<ChildProcess, string>();
+/** Temp folders of servers not yet stopped, with the process running in each (initdb, then postgres). */
+const live = new Map<string, { child?: ChildProcess }>();
 let hooked = false;
 
 function cleanUpNow(): void {
-  for (const [child, dir] of live) {
+  for (const [dir, entry] of live) {
     // Immediate shutdown: the postmaster ends its backends; the folder goes with it.
-    child.kill('SIGQUIT');
-    waitForExit(child.pid);
+    if (entry.child && entry.child.exitCode === null && entry.child.signalCode === null) {
+      entry.child.kill('SIGQUIT');
+      waitForExit(entry.child.pid);
+    }
     rmSync(dir, { recursive: true, force: true });
   }
   live.clear();
@@ -127,12 +129,23 @@ function waitForExit(pid: number | undefined): void {
   const until = Date.now() + 5000;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   while (Date.now() < until) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
+    if (processGone(pid)) return;
     Atomics.wait(sleeper, 0, 0, 20);
+  }
+}
+
+/** The process has exited (a zombie waiting to be reaped counts as exited: it holds no files and no port). */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; Z is a zombie. Other systems: alive as far as we can tell.
+    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)/s, ')'));
+  } catch {
+    return false;
   }
 }
 
@@ -167,7 +180,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<Embedde
 
   hookExit();
   const dir = mkdtempSync(path.join(tmpdir(), 'migralint-pg-'));
-  let server: ChildProcess | undefined;
+  const entry: { child?: ChildProcess } = {};
+  live.set(dir, entry);
   try {
     if (as) chownSync(dir, as.uid, as.gid);
     const data = path.join(dir, 'data');
@@ -180,7 +194,7 @@ export async function startEmbedded(options: StartOptions = {}): Promise<Embedde
     if (as) chownSync(pwfile, as.uid, as.gid);
 
     await new Promise<void>((resolve, reject) => {
-      const initdb = run(bin('initdb'), [`--pgdata=${data}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale', '--no-sync'], as, (s) => logs.push(s));
+      const initdb = (entry.child = run(bin('initdb'), [`--pgdata=${data}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale', '--no-sync'], as, (s) => logs.push(s)));
       initdb.on('error', reject);
       initdb.on('close', (code) => (code === 0 ? resolve() : reject(new ServerStartError(`initdb failed (exit ${code}):\n${logs.join('')}`))));
     });
@@ -188,8 +202,7 @@ export async function startEmbedded(options: StartOptions = {}): Promise<Embedde
 
     // fsync off: a throwaway server, nothing to keep after a crash.
     const started = run(bin('postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off'], as, (s) => logs.push(s));
-    server = started;
-    live.set(started, dir);
+    entry.child = started;
     const exited = new Promise<void>((resolve) => started.once('close', () => resolve()));
     await new Promise<void>((resolve, reject) => {
       const check = (c: Buffer) => {
@@ -215,20 +228,20 @@ export async function startEmbedded(options: StartOptions = {}): Promise<Embedde
       logs,
       url,
       stop: async () => {
-        if (!live.has(started)) return;
+        if (!live.has(dir)) return;
         // Fast shutdown: roll back open transactions, end sessions.
         started.kill('SIGINT');
         await exited;
-        live.delete(started);
+        live.delete(dir);
         rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    if (server) {
-      server.kill('SIGQUIT');
-      live.delete(server);
-      waitForExit(server.pid);
+    if (entry.child && entry.child.exitCode === null && entry.child.signalCode === null) {
+      entry.child.kill('SIGQUIT');
+      waitForExit(entry.child.pid);
     }
+    live.delete(dir);
     rmSync(dir, { recursive: true, force: true });
     if (error instanceof ServerStartError) throw error;
     throw new ServerStartError(`could not start PostgreSQL: ${(error as Error).message}`);

@@ -263,7 +263,9 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
       // (CONCURRENTLY) has no rehearsal, and the watcher holds a snapshot so it sees the statement's lock.
       let rehearsed: Map<string, LockMode> | undefined;
       let multiPhase = false;
-      if (!inTx && !control) {
+      // (The rehearsal doubles the time of a statement run outside a transaction: exact locks are worth it.)
+      if (!inTx && !control && (step.statements ?? []).some((st) => options.facts.get(st)?.facts.nonTransactional)) multiPhase = true;
+      else if (!inTx && !control) {
         const r = await rehearse(client, step.sql);
         rehearsed = r.locks;
         multiPhase = r.refused;
