@@ -19,7 +19,7 @@ import { knownFrameworks } from '../sources/index.js';
 import { planUnit, unitOf, type ExecutablePlan } from '../trace/execute.js';
 import { startEmbedded, ServerStartError, type EmbeddedServer } from '../trace/server.js';
 import { describeStandIn, standInSql, standInsFor, type StandIn } from '../trace/standins.js';
-import { LockWatcher, traceProject, type TracedFile } from '../trace/trace.js';
+import { LockWatcher, traceProject, type TraceReport } from '../trace/trace.js';
 import { formatTrace } from '../report/trace.js';
 import type { AnalyzedStatement, FrameworkId } from '../types.js';
 import { discover } from './discover.js';
@@ -39,19 +39,6 @@ export interface TraceRun {
   color: boolean;
   /** Show a progress line (stderr is a TTY). */
   progress?: boolean;
-}
-
-export interface TracedProject {
-  root: string;
-  framework: FrameworkId;
-  /** Tables the history acts on without creating, made up for the trace (none with --schema). */
-  standIns: string[];
-  files: TracedFile[];
-}
-
-export interface TraceReport {
-  server: string;
-  projects: TracedProject[];
 }
 
 /** A URL with its password hidden, for messages. */

@@ -6,8 +6,7 @@
 import { createColors } from 'picocolors';
 import { lockLabel } from '../analysis/locks.js';
 import type { LockMode } from '../types.js';
-import type { TraceReport } from '../cli/trace.js';
-import type { TracedStatement } from '../trace/trace.js';
+import type { TraceReport, TracedStatement } from '../trace/trace.js';
 
 export const TRACE_ISSUES_URL = 'https://github.com/migralint/migralint/issues/new';
 

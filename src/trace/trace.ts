@@ -15,7 +15,7 @@
  */
 import type pg from 'pg';
 import { LOCK_STRENGTH } from '../analysis/locks.js';
-import type { AnalyzedStatement, LockMode, QualifiedName } from '../types.js';
+import type { AnalyzedStatement, FrameworkId, LockMode, QualifiedName } from '../types.js';
 import type { ExecStep, ExecutablePlan } from './execute.js';
 
 export interface ObservedLock {
@@ -63,6 +63,19 @@ export interface TracedFile {
   reason?: string;
   durationMs: number;
   statements: TracedStatement[];
+}
+
+export interface TracedProject {
+  root: string;
+  framework: FrameworkId;
+  /** Tables the history acts on without creating, made up for the trace (none with --schema). */
+  standIns: string[];
+  files: TracedFile[];
+}
+
+export interface TraceReport {
+  server: string;
+  projects: TracedProject[];
 }
 
 interface Rel {
