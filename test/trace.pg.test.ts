@@ -182,6 +182,35 @@ describe('--database-url', () => {
   }, 120_000);
 });
 
+describe('--seed-rows', () => {
+  let server: TestPostgres;
+  beforeAll(async () => {
+    server = await startPostgres();
+    await server.pg.createDatabase('seeded');
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('fills the tables a migration creates, referenced ones first, and says which it could not fill', async () => {
+    const r = await trace(['fixtures/trace/seeded', '--database-url', server.url('seeded'), '--seed-rows', '300', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('20240301100000_create_shop.sql: not seeded: public.coupons: new row for relation "coupons" violates check constraint "coupons_kind_check"');
+    const c = server.pg.getPgClient('seeded');
+    await c.connect();
+    const counts = (await c.query<{ t: string; n: number }>(`SELECT 'customers' AS t, count(*)::int AS n FROM customers UNION ALL SELECT 'orders', count(*)::int FROM orders UNION ALL SELECT 'coupons', count(*)::int FROM coupons UNION ALL SELECT 'distinct customers of orders', count(DISTINCT customer_id)::int FROM orders`)).rows;
+    // The sequences continue after the generated ids.
+    const next = (await c.query<{ id: string }>("INSERT INTO customers (email) VALUES ('new@example.com') RETURNING id")).rows[0]!.id;
+    await c.end();
+    expect(Object.fromEntries(counts.map((x) => [x.t, x.n]))).toEqual({ customers: 300, orders: 300, coupons: 0, 'distinct customers of orders': 300 });
+    expect(Number(next)).toBe(301);
+    const recs = JSON.parse(r.stdout) as Rec[];
+    const retype = at(recs, '20240320120000_orders_quantity_bigint.sql', 2);
+    expect(retype.rewritten).toEqual(['orders']);
+    expect(tableLocks(at(recs, '20240315090000_orders_customer_index.sql', 2))).toEqual({ orders: 'ShareUpdateExclusiveLock' });
+  }, 120_000);
+});
+
 describe('Ctrl-C', () => {
   it('stops the server and removes its folder', async () => {
     const child = spawn(process.execPath, [bin, 'trace', 'fixtures/trace/slow', '--progress'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -18,6 +18,7 @@ import { parseUnit } from '../sql/statements.js';
 import { knownFrameworks } from '../sources/index.js';
 import { planUnit, unitOf, type ExecutablePlan } from '../trace/execute.js';
 import { startEmbedded, ServerStartError, type EmbeddedServer } from '../trace/server.js';
+import { seedTables } from '../trace/seed.js';
 import { describeStandIn, standInSql, standInsFor, type StandIn } from '../trace/standins.js';
 import { LockWatcher, traceProject, type TraceReport } from '../trace/trace.js';
 import { formatTrace } from '../report/trace.js';
@@ -36,6 +37,8 @@ export interface TraceRun {
   allowNonempty?: boolean;
   pgVersion?: number;
   schema?: string;
+  /** Fill every table with this many generated rows before the migrations that follow it. */
+  seedRows?: number;
   color: boolean;
   /** Show a progress line (stderr is a TTY). */
   progress?: boolean;
@@ -176,7 +179,14 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
         }
         if (schemaSql !== undefined) await client.query(schemaSql);
         else if (standIns.length) await client.query(standInSql(standIns));
-        const files = await traceProject(client, new LockWatcher(watch), plans, { facts, onFile: progress });
+        const seeding = run.seedRows ? { seedRows: run.seedRows, onSeedSkipped: (m: string) => io.stderr(`migralint: trace: ${m}\n`) } : {};
+        if (run.seedRows) {
+          await client.query('BEGIN');
+          const r = await seedTables(client, run.seedRows);
+          await client.query('COMMIT');
+          for (const m of r.skipped) io.stderr(`migralint: trace: not seeded: ${m}\n`);
+        }
+        const files = await traceProject(client, new LockWatcher(watch), plans, { facts, onFile: progress, ...seeding });
         report.projects.push({ root: project.root, framework: project.framework, standIns: standIns.map(describeStandIn), files });
       } finally {
         await client.end().catch(() => undefined);

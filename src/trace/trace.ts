@@ -17,6 +17,7 @@ import type pg from 'pg';
 import { LOCK_STRENGTH } from '../analysis/locks.js';
 import type { AnalyzedStatement, FrameworkId, LockMode, QualifiedName } from '../types.js';
 import type { ExecStep, ExecutablePlan } from './execute.js';
+import { seedTables } from './seed.js';
 
 export interface ObservedLock {
   relation: string;
@@ -197,6 +198,10 @@ export interface TraceOptions {
   facts: Map<unknown, AnalyzedStatement>;
   /** Called before each file (progress). */
   onFile?: (index: number, total: number, file: string) => void;
+  /** --seed-rows: after each migration, the tables it created get this many rows (not timed, not traced). */
+  seedRows?: number;
+  /** Tables that could not be seeded, and why. */
+  onSeedSkipped?: (message: string) => void;
 }
 
 type TxKind = 'framework' | 'explicit';
@@ -236,6 +241,7 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
       continue;
     }
     const fileStart = now();
+    const tablesBefore = options.seedRows ? new Set(await userTableOids(client)) : undefined;
     let failed = false;
     for (const step of plan.steps) {
       if (step.wrapped && tx === null) {
@@ -307,11 +313,13 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
           const w = watched.get(oid);
           if (!w || stronger(w.mode, mode)) watched.set(oid, { mode, name: w?.name, kind: w?.kind });
         }
-        for (const [oid, w] of watched) rec.observed.locks.push({ relation: w.name ?? nameOf(oid), kind: w.kind ?? kindOf(oid), mode: w.mode, heldMs: rec.durationMs });
+        for (const [oid, w] of watched) if (w.name || before.has(oid) || after.has(oid)) rec.observed.locks.push({ relation: w.name ?? nameOf(oid), kind: w.kind ?? kindOf(oid), mode: w.mode, heldMs: rec.durationMs });
       } else if (!error) {
         const held = byOid((await client.query<{ oid: string; mode: string }>(OWN_LOCKS)).rows);
         for (const [oid, mode] of held) {
           if (!stronger(txLocks.get(oid), mode)) continue;
+          // A relation that neither existed before nor after: a transient one (the new heap of a rewrite).
+          if (!before.has(oid) && !after.has(oid)) continue;
           const lock: ObservedLock = { relation: nameOf(oid), kind: kindOf(oid), mode, heldMs: 0 };
           rec.observed.locks.push(lock);
           open.push({ lock, since: startMs });
@@ -326,7 +334,8 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
         rec.rewrite = rec.rewritten.length > 0;
       }
       rec.observed.locks.sort((a, b) => (a.relation < b.relation ? -1 : 1));
-      rec.stillHeld = [...heldBefore.keys()].filter((t) => !rec.observed.locks.some((l) => l.relation === t)).sort();
+      const tableNames = new Set([...before.values()].filter((r) => r.kind === 'r' || r.kind === 'p').map((r) => r.name));
+      rec.stillHeld = [...heldBefore.keys()].filter((t) => tableNames.has(t) && !rec.observed.locks.some((l) => l.relation === t)).sort();
       compare(rec, step, before, heldBefore, options.facts);
 
       if (error) {
@@ -355,6 +364,16 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
     if (failed) break;
     if (tx === 'framework' && !plan.perRun) await endTx('COMMIT');
     else if (tx === 'framework') pendingFiles.push(file);
+    // Seeded after the file's transaction: not part of what it holds (in a per-run transaction it must be).
+    if (options.seedRows && tablesBefore) {
+      const created = new Set((await userTableOids(client)).filter((oid) => !tablesBefore.has(oid)));
+      if (created.size) {
+        if (tx === null) await client.query('BEGIN');
+        const r = await seedTables(client, options.seedRows, created);
+        if (tx === null) await client.query('COMMIT');
+        for (const m of r.skipped) options.onSeedSkipped?.(`${plan.file}: not seeded: ${m}`);
+      }
+    }
   }
   if (tx !== null) await endTx(tx === 'framework' ? 'COMMIT' : 'ROLLBACK');
   // Files after a failure: a deploy stops there.
@@ -390,6 +409,10 @@ function holdTables(step: ExecStep, before: Map<string, Rel>, facts: Map<unknown
     }
   }
   return [...out];
+}
+
+async function userTableOids(client: pg.Client): Promise<string[]> {
+  return [...(await relations(client))].filter(([, r]) => r.kind === 'r' || r.kind === 'p').map(([oid]) => oid);
 }
 
 function round(ms: number): number {
