@@ -156,7 +156,7 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
       run.error = plan.notRunnable;
       continue;
     }
-    const perRun = wrapModeOf(plan.framework) === 'per-run';
+    const perRun = plan.perRun ?? wrapModeOf(plan.framework) === 'per-run';
     try {
       for (const step of plan.steps) {
         if (step.wrapped) await begin();
@@ -291,12 +291,14 @@ export interface HistoryComparison {
  * the files that applied in the original fixed and the others as they were (its final catalog must equal the
  * original's, its locks be no stronger), and whole (to find the files the fix repaired).
  */
-export async function compareHistories(connect: (database: string) => Promise<pg.Client>, admin: pg.Client, name: string, original: ExecutablePlan[], fixed: ExecutablePlan[]): Promise<HistoryComparison> {
+export async function compareHistories(connect: (database: string) => Promise<pg.Client>, admin: pg.Client, name: string, original: ExecutablePlan[], fixed: ExecutablePlan[], prelude?: string): Promise<HistoryComparison> {
   const runOn = async (db: string, plans: ExecutablePlan[]): Promise<{ runs: FileRun[]; snapshot: CatalogSnapshot }> => {
     await admin.query(`DROP DATABASE IF EXISTS "${db}"`);
     await admin.query(`CREATE DATABASE "${db}"`);
     const client = await connect(db);
     try {
+      // The tables the history meets without creating them (a schema dump, stand-ins), before it, in every database.
+      if (prelude) await client.query(prelude);
       const runs = await runPlans(client, plans);
       return { runs, snapshot: await snapshotCatalog(client) };
     } finally {
