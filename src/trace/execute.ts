@@ -148,6 +148,8 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
   };
   // Files whose changes sit in the open transaction: a failure rolls them back too (per-run frameworks).
   let pending: FileRun[] = [];
+  /** Inside a transaction the file's own SQL opened. */
+  let explicit = false;
   for (const plan of plans) {
     const run: FileRun = { file: plan.file, status: 'applied', statements: [] };
     out.push(run);
@@ -169,10 +171,23 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
           const now = strongest((await client.query(LOCKS_SQL)).rows);
           run.statements.push({ line: step.line, locks: newLocks(txLocks, now) });
           txLocks = { ...txLocks, ...now };
+        } else if (explicit || control(step)) {
+          // The file's own BEGIN … COMMIT (psql -f): no probe, which would end the open transaction.
+          await client.query(step.sql);
+          const c = control(step);
+          if (c === 'TRANS_STMT_BEGIN' || c === 'TRANS_STMT_START') explicit = true;
+          else if (c === 'TRANS_STMT_COMMIT' || c === 'TRANS_STMT_ROLLBACK') explicit = false;
+          const now = strongest((await client.query(LOCKS_SQL)).rows);
+          run.statements.push({ line: step.line, locks: explicit ? now : {} });
         } else {
           run.statements.push({ line: step.line, locks: await probeLocks(client, step.sql) });
           await client.query(step.sql);
         }
+      }
+      if (explicit) {
+        // psql ends the session at the end of the file: an open transaction is rolled back.
+        await client.query('ROLLBACK');
+        explicit = false;
       }
       if (!perRun) {
         await commit();
@@ -181,6 +196,10 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
     } catch (error) {
       run.status = 'failed';
       run.error = (error as Error).message;
+      if (explicit) {
+        await client.query('ROLLBACK').catch(() => {});
+        explicit = false;
+      }
       if (inTx) {
         await client.query('ROLLBACK').catch(() => {});
         inTx = false;
@@ -194,6 +213,12 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
   }
   await commit();
   return out;
+}
+
+/** The transaction-control kind of a one-statement step (TRANS_STMT_BEGIN …), or ''. */
+function control(step: ExecStep): string {
+  const only = step.statements?.length === 1 ? step.statements[0]! : undefined;
+  return only?.kind === 'TransactionStmt' ? ((only.node as { kind?: string }).kind ?? '') : '';
 }
 
 /** The locks a statement run outside a transaction takes: probed in a transaction that is rolled back. */

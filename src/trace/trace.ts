@@ -79,6 +79,21 @@ export interface TraceReport {
   projects: TracedProject[];
 }
 
+export interface FixProof {
+  root: string;
+  framework: FrameworkId;
+  fixedFiles: string[];
+  original: { applied: number; files: number };
+  fixed: { applied: number; files: number };
+  /** Files that applied before the fix and no longer do. */
+  broken: string[];
+  /** Files that failed before the fix and apply after it. */
+  repaired: string[];
+  schemaDiff: string[];
+  strongerLocks: string[];
+  proven: boolean;
+}
+
 interface Rel {
   name: string;
   kind: string;
