@@ -19,6 +19,8 @@ interface Column {
   enumCount: number;
 }
 
+const SEED_BASE = 1_000_000_000;
+
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** An expression of g for a column of this type, or undefined when migralint cannot make one. */
@@ -28,7 +30,8 @@ function valueOf(c: Column): string | undefined {
   let v: string | undefined;
   if (c.typtype === 'e') v = `(enum_range(NULL::${c.type}))[1 + (g % ${Math.max(1, c.enumCount)})]`;
   else if (base === 'smallint') v = '(g % 32767)::smallint';
-  else if (base === 'integer' || base === 'bigint' || base === 'numeric' || base === 'real' || base === 'double precision') v = `g::${base}`;
+  // Far above the ids a migration's own INSERTs use, so generated keys do not collide with its rows.
+  else if (base === 'integer' || base === 'bigint' || base === 'numeric' || base === 'real' || base === 'double precision') v = `(${SEED_BASE} + g)::${base}`;
   else if (base === 'text' || base === 'character varying' || base === 'character' || base === 'citext') {
     const len = /\((\d+)\)/.exec(c.type)?.[1];
     v = len ? `right('v' || g, ${len})` : `'v' || g`;
@@ -106,7 +109,8 @@ export async function seedTables(client: pg.Client, n: number, only?: ReadonlySe
     try {
       await client.query(`INSERT INTO ${t.name} (${cols.join(', ')})${override} SELECT ${values.join(', ')} FROM generate_series(1, ${n}) AS g`);
       // Sequences owned by the filled columns continue after the rows (later inserts of the history do not collide).
-      await client.query(`SELECT setval(s.seq, greatest((SELECT count(*) FROM ${t.name}), 1)) FROM (SELECT pg_get_serial_sequence($1, a.attname) AS seq FROM pg_attribute a WHERE a.attrelid = $2::oid AND a.attnum > 0 AND NOT a.attisdropped) s WHERE s.seq IS NOT NULL`, [t.name, t.oid]);
+      const owned = (await client.query<{ col: string; seq: string }>(`SELECT a.attname AS col, pg_get_serial_sequence($1, a.attname) AS seq FROM pg_attribute a WHERE a.attrelid = $2::oid AND a.attnum > 0 AND NOT a.attisdropped`, [t.name, t.oid])).rows.filter((r) => r.seq);
+      for (const o of owned) await client.query(`SELECT setval($1, greatest((SELECT max(${ident(o.col)}) FROM ${t.name})::bigint, 1))`, [o.seq]);
       await client.query('RELEASE SAVEPOINT seed');
       result.seeded.push(t.name);
     } catch (error) {
