@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { writeJsCorpus } from './js-corpus.js';
 import { writePythonCorpus } from './python-corpus.js';
 import { writeSqlCorpus } from './sql-corpus.js';
+import { writeTraceHistory } from './trace-history.js';
 import { compareOnFiles, installSquawk, oneFile, scaling, sqlFiles } from './real-world.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,3 +77,9 @@ if (es.status === 0) {
   const r = JSON.parse(es.stdout.trim().split('\n').pop()!);
   console.log(`eslint     re-lint of a ${r.lines}-line migration after an edit, warm: median ${r.medianMs.toFixed(1)} ms, p90 ${r.p90Ms.toFixed(1)} ms`);
 } else console.log(`eslint     failed: ${es.stderr.slice(0, 500)}`);
+
+// migralint trace: a 300-migration goose history on the embedded PostgreSQL (start-up and clean-up included).
+const traceDir = path.join(work, 'trace', 'db', 'migrations');
+const history = writeTraceHistory(traceDir, 300);
+const tr = timeCli(['trace', path.join(work, 'trace'), '--format', 'json']);
+console.log(`trace      ${history.files} migrations, ${history.statements} statements in ${(tr.ms / 1000).toFixed(2)} s (embedded server start and removal included), peak RSS ${tr.rssMB ? `${tr.rssMB.toFixed(0)} MB` : 'n/a'} (exit ${tr.code})`);

@@ -134,6 +134,45 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       },
     )
     .command(
+      'trace [paths..]',
+      'Run the migrations on a throwaway PostgreSQL the way their framework does, and report the locks they really take.',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, default: [] as string[] })
+          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json' })
+          .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
+          .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
+          .option('pg-version', { type: 'string', describe: 'PostgreSQL major version of the embedded server (where a build is installed)' })
+          .option('database-url', { type: 'string', describe: 'Trace on this scratch database instead of an embedded server' })
+          .option('allow-nonempty', { type: 'boolean', describe: 'Trace on a --database-url that already has tables' })
+          .option('schema', { type: 'string', describe: 'SQL run before the history (a schema dump), instead of stand-in tables' })
+          .option('fix', { type: 'boolean', describe: 'Prove the safe fixes: trace the original and the fixed history (fixed in a temp copy, your files untouched)' })
+          .option('seed-rows', { type: 'string', describe: 'Fill every table with N generated rows that fit its columns and constraints (FKs referenced-first)' })
+          .option('progress', { type: 'boolean', describe: 'Show the migration being traced on stderr (default: when stderr is a TTY)' })
+          .option('color', colorOption),
+      async (args) => {
+        const { runTrace } = await import('./trace.js');
+        code = await runTrace(
+          {
+            paths: args.paths as string[],
+            cwd,
+            config: args.config,
+            framework: args.framework,
+            format: args.format,
+            databaseUrl: args['database-url'],
+            allowNonempty: args['allow-nonempty'],
+            pgVersion: integerOption('--pg-version', args['pg-version'], PG_VERSIONS.min, PG_VERSIONS.max),
+            schema: args.schema,
+            fix: args.fix,
+            seedRows: integerOption('--seed-rows', args['seed-rows'], 0, 100_000_000),
+            color: useColor(args.color),
+            progress: args.progress ?? (process.stderr.isTTY === true && io === defaultIO),
+          },
+          io,
+        );
+      },
+    )
+    .command(
       'schema [paths..]',
       'Print the catalog migralint replays from each project\'s migrations (as of the last one, or --at a file).',
       (y) =>

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { LOCK_STRENGTH } from '../analysis/locks.js';
 import { adapterFor, detectFramework } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
-import type { FrameworkId, LockMode, MigrationUnit, SourceFile } from '../types.js';
+import type { FrameworkId, LockMode, MigrationUnit, SourceFile, Statement } from '../types.js';
 import type { LintSettings } from '../engine/rule.js';
 
 export type WrapMode = 'per-file' | 'per-run';
@@ -39,6 +39,8 @@ export interface ExecStep {
   /** Sent as one simple query (a one-query chunk). */
   oneQuery: boolean;
   line: number;
+  /** The parsed statements the step sends (one, or a one-query chunk's), for the trace's comparison with the analysis. */
+  statements?: Statement[];
 }
 
 export interface ExecutablePlan {
@@ -47,12 +49,21 @@ export interface ExecutablePlan {
   steps: ExecStep[];
   /** Why the file cannot be run as extracted (SQL built at run time), or undefined. */
   notRunnable?: string;
+  /** The framework runs every pending migration in one transaction (its adapter says so for this file). */
+  perRun?: boolean;
+  /** The framework's words for the transaction structure of the file's first item. */
+  reason?: string;
+  /** Every parsed statement of the file, in order (what the analysis sees). */
+  statements?: Statement[];
 }
 
 /** The steps of a unit, in order; `notRunnable` when any SQL is built at run time or does not parse. */
 export function planUnit(unit: MigrationUnit): ExecutablePlan {
   const parsed = parseUnit(unit);
-  const plan: ExecutablePlan = { file: unit.file.path, framework: unit.framework, steps: [] };
+  const plan: ExecutablePlan = { file: unit.file.path, framework: unit.framework, steps: [], statements: parsed.statements };
+  const wrappedItem = unit.items.find((i) => i.exec.wrapped);
+  plan.reason = (wrappedItem ?? unit.items[0])?.exec.reason;
+  plan.perRun = PER_RUN.has(unit.framework) || (wrappedItem !== undefined && /\ball pending\b/i.test(wrappedItem.exec.reason));
   const dynamic = unit.notes.find((n) => n.ruleId === 'unsupported-framework-construct' || n.ruleId === 'parse-error');
   if (dynamic) plan.notRunnable = `SQL built at run time or unreadable (${dynamic.message.slice(0, 80)})`;
   if (parsed.failures.length) plan.notRunnable = `does not parse: ${parsed.failures[0]!.message}`;
@@ -62,10 +73,10 @@ export function planUnit(unit: MigrationUnit): ExecutablePlan {
       plan.notRunnable ??= 'a host-language placeholder stands in the SQL';
     }
     if (item.kind === 'sql' && item.exec.oneQuery) {
-      if (stmts.length) plan.steps.push({ sql: item.text, wrapped: item.exec.wrapped, oneQuery: true, line: stmts[0]!.loc.line });
+      if (stmts.length) plan.steps.push({ sql: item.text, wrapped: item.exec.wrapped, oneQuery: true, line: stmts[0]!.loc.line, statements: stmts });
       return;
     }
-    for (const s of stmts) plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line });
+    for (const s of stmts) plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line, statements: [s] });
   });
   return plan;
 }
@@ -137,6 +148,8 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
   };
   // Files whose changes sit in the open transaction: a failure rolls them back too (per-run frameworks).
   let pending: FileRun[] = [];
+  /** Inside a transaction the file's own SQL opened. */
+  let explicit = false;
   for (const plan of plans) {
     const run: FileRun = { file: plan.file, status: 'applied', statements: [] };
     out.push(run);
@@ -145,7 +158,7 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
       run.error = plan.notRunnable;
       continue;
     }
-    const perRun = wrapModeOf(plan.framework) === 'per-run';
+    const perRun = plan.perRun ?? wrapModeOf(plan.framework) === 'per-run';
     try {
       for (const step of plan.steps) {
         if (step.wrapped) await begin();
@@ -158,10 +171,23 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
           const now = strongest((await client.query(LOCKS_SQL)).rows);
           run.statements.push({ line: step.line, locks: newLocks(txLocks, now) });
           txLocks = { ...txLocks, ...now };
+        } else if (explicit || control(step)) {
+          // The file's own BEGIN … COMMIT (psql -f): no probe, which would end the open transaction.
+          await client.query(step.sql);
+          const c = control(step);
+          if (c === 'TRANS_STMT_BEGIN' || c === 'TRANS_STMT_START') explicit = true;
+          else if (c === 'TRANS_STMT_COMMIT' || c === 'TRANS_STMT_ROLLBACK') explicit = false;
+          const now = strongest((await client.query(LOCKS_SQL)).rows);
+          run.statements.push({ line: step.line, locks: explicit ? now : {} });
         } else {
           run.statements.push({ line: step.line, locks: await probeLocks(client, step.sql) });
           await client.query(step.sql);
         }
+      }
+      if (explicit) {
+        // psql ends the session at the end of the file: an open transaction is rolled back.
+        await client.query('ROLLBACK');
+        explicit = false;
       }
       if (!perRun) {
         await commit();
@@ -170,6 +196,10 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
     } catch (error) {
       run.status = 'failed';
       run.error = (error as Error).message;
+      if (explicit) {
+        await client.query('ROLLBACK').catch(() => {});
+        explicit = false;
+      }
       if (inTx) {
         await client.query('ROLLBACK').catch(() => {});
         inTx = false;
@@ -183,6 +213,12 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
   }
   await commit();
   return out;
+}
+
+/** The transaction-control kind of a one-statement step (TRANS_STMT_BEGIN …), or ''. */
+function control(step: ExecStep): string {
+  const only = step.statements?.length === 1 ? step.statements[0]! : undefined;
+  return only?.kind === 'TransactionStmt' ? ((only.node as { kind?: string }).kind ?? '') : '';
 }
 
 /** The locks a statement run outside a transaction takes: probed in a transaction that is rolled back. */
@@ -280,12 +316,14 @@ export interface HistoryComparison {
  * the files that applied in the original fixed and the others as they were (its final catalog must equal the
  * original's, its locks be no stronger), and whole (to find the files the fix repaired).
  */
-export async function compareHistories(connect: (database: string) => Promise<pg.Client>, admin: pg.Client, name: string, original: ExecutablePlan[], fixed: ExecutablePlan[]): Promise<HistoryComparison> {
+export async function compareHistories(connect: (database: string) => Promise<pg.Client>, admin: pg.Client, name: string, original: ExecutablePlan[], fixed: ExecutablePlan[], prelude?: string): Promise<HistoryComparison> {
   const runOn = async (db: string, plans: ExecutablePlan[]): Promise<{ runs: FileRun[]; snapshot: CatalogSnapshot }> => {
     await admin.query(`DROP DATABASE IF EXISTS "${db}"`);
     await admin.query(`CREATE DATABASE "${db}"`);
     const client = await connect(db);
     try {
+      // The tables the history meets without creating them (a schema dump, stand-ins), before it, in every database.
+      if (prelude) await client.query(prelude);
       const runs = await runPlans(client, plans);
       return { runs, snapshot: await snapshotCatalog(client) };
     } finally {

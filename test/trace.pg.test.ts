@@ -1,0 +1,290 @@
+// `migralint trace` on embedded PostgreSQL: histories of each execution model with known locks, the demo's deploy
+// failures, a failure mid-run, a refused non-empty --database-url, and cleanup after Ctrl-C.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { processGone } from '../src/trace/server.js';
+import { loadParsers } from '../src/engine/lint-text.js';
+import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
+import { compareHistories, planUnit, unitOf } from '../src/trace/execute.js';
+import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'migralint.js');
+
+interface Lock {
+  relation: string;
+  mode: string;
+  heldMs: number;
+  kind: string;
+}
+interface Rec {
+  file: string;
+  line: number | null;
+  sql?: string;
+  transaction?: string;
+  txId?: number;
+  observed: { locks: Lock[] };
+  rewrite: boolean;
+  rewritten?: string[];
+  durationMs: number | null;
+  error: { message: string; code?: string; line?: number } | null;
+  status: string;
+}
+
+async function trace(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['trace', ...args], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), readStdin: async () => Buffer.alloc(0) }, root);
+  return { code, stdout, stderr };
+}
+
+const tableLocks = (r: Rec) => Object.fromEntries(r.observed.locks.filter((l) => l.kind === 'r').map((l) => [l.relation, l.mode]));
+const at = (recs: Rec[], file: string, line: number) => {
+  const r = recs.find((x) => x.file.endsWith(file) && x.line === line);
+  expect(r, `${file}:${line}`).toBeDefined();
+  return r!;
+};
+
+describe('execution models', () => {
+  let recs: Rec[];
+  let code: number;
+  beforeAll(async () => {
+    const r = await trace(['fixtures/trace/goose', 'fixtures/trace/drizzle', 'fixtures/trace/golang-migrate', 'fixtures/trace/alembic', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    code = r.code;
+    recs = JSON.parse(r.stdout) as Rec[];
+  }, 180_000);
+
+  it('applies every history and finds no mismatch with the static analysis', () => {
+    expect(code).toBe(0);
+    expect(recs.filter((r) => r.status === 'mismatch' || r.status === 'failed' || r.error)).toEqual([]);
+    expect(recs.every((r) => r.status === 'confirmed' || r.status === 'trace-only')).toBe(true);
+  });
+
+  it('goose: per-file transactions, NO TRANSACTION for the concurrent build, a rewrite seen in relfilenode', () => {
+    const create = at(recs, '20240105101010_create_accounts.sql', 2);
+    const insert = at(recs, '20240105101010_create_accounts.sql', 8);
+    expect(create.transaction).toBe('framework');
+    expect(insert.txId).toBe(create.txId);
+    const cic = at(recs, '20240212083000_accounts_email_index.sql', 3);
+    expect(cic.transaction).toBe('none');
+    expect(tableLocks(cic)).toEqual({ accounts: 'ShareUpdateExclusiveLock' });
+    expect(cic.status).toBe('confirmed');
+    const add = at(recs, '20240301090000_accounts_plan.sql', 2);
+    expect(add.txId).not.toBe(create.txId);
+    expect(tableLocks(add)).toEqual({ accounts: 'AccessExclusiveLock' });
+    // A lock is held until the transaction ends: longer than the statement took.
+    expect(add.observed.locks[0]!.heldMs).toBeGreaterThanOrEqual(add.durationMs!);
+    const retype = at(recs, '20240301090000_accounts_plan.sql', 3);
+    expect(retype.rewrite).toBe(true);
+    expect(retype.rewritten).toEqual(['accounts']);
+    expect(add.rewrite).toBe(false);
+  });
+
+  it('drizzle: all pending migrations in one transaction', () => {
+    const first = at(recs, '0000_init.sql', 1);
+    const fk = at(recs, '0001_orders_customer_fk.sql', 1);
+    expect(first.transaction).toBe('framework');
+    expect(fk.txId).toBe(first.txId);
+    expect(tableLocks(first)).toEqual({ customers: 'AccessExclusiveLock' });
+  });
+
+  it('golang-migrate: a file is one query, run as one implicit transaction', () => {
+    const chunk = at(recs, '000002_users_last_seen.up.sql', 1);
+    expect(chunk.sql).toContain("SET lock_timeout = '3s';");
+    expect(chunk.sql).toContain('ADD COLUMN last_seen_at');
+    expect(chunk.transaction).toBe('none');
+    expect(tableLocks(chunk)).toEqual({ users: 'AccessExclusiveLock' });
+    expect(tableLocks(at(recs, '000003_users_username_index.up.sql', 1))).toEqual({ users: 'ShareUpdateExclusiveLock' });
+  });
+
+  it('alembic: autocommit_block commits the migration transaction and runs the index build on its own', () => {
+    const add = at(recs, '7c8d9e0f1a2b_word_lists_user_index.py', 21);
+    const create = at(recs, '1a2b3c4d5e6f_create_word_lists.py', 21);
+    expect(add.transaction).toBe('framework');
+    // Generated env.py: one transaction for all pending migrations, so the ADD COLUMN shares the CREATE TABLE's.
+    expect(add.txId).toBe(create.txId);
+    const cic = at(recs, '7c8d9e0f1a2b_word_lists_user_index.py', 23);
+    expect(cic.transaction).toBe('none');
+    expect(tableLocks(cic)).toEqual({ word_lists: 'ShareUpdateExclusiveLock' });
+  });
+});
+
+describe('the README demo', () => {
+  it('fails where the deploy fails: Drizzle and Alembic run CREATE INDEX CONCURRENTLY inside their transaction', async () => {
+    const r = await trace(['fixtures/demo', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const recs = JSON.parse(r.stdout) as Rec[];
+    const drizzle = at(recs, 'drizzle/0064_performance_indexes_concurrent.sql', 2);
+    expect(drizzle.status).toBe('failed');
+    expect(drizzle.error).toMatchObject({ code: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block', line: 2 });
+    // The run's transaction is rolled back: the indexes of 0063 are gone too.
+    expect(recs.filter((x) => x.file.endsWith('0063_performance_optimization_indexes.sql')).map((x) => x.status)).toEqual(['rolled-back', 'rolled-back', 'rolled-back', 'rolled-back']);
+    const alembic = at(recs, '20251207_add_performance_indexes.py', 23);
+    expect(alembic.error).toMatchObject({ code: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block' });
+    // psql -f: the file's own BEGIN wraps the concurrent build.
+    expect(at(recs, 'psql/0064_performance_indexes_concurrent.sql', 6).error).toMatchObject({ code: '25001' });
+    expect(recs.find((x) => x.file.endsWith('0065_messages_user_created.sql'))!.status).toBe('not-run');
+  }, 180_000);
+});
+
+describe('a migration that fails mid-run', () => {
+  it('stops there, says where, and removes the server', async () => {
+    const r = await trace(['fixtures/trace/failing', '--no-color']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ERROR 23502: column "phone" of relation "accounts" contains null values (fixtures/trace/failing/db/migrations/20240110090000_accounts_require_phone.sql line 3)');
+    expect(r.stdout).toMatch(/20240110090000_accounts_require_phone\.sql {2}FAILED/);
+    expect(r.stdout).toMatch(/20240120090000_accounts_status_index\.sql {2}not run/);
+    expect(r.stdout).toMatch(/↺ +2 {2}ALTER TABLE accounts ADD COLUMN phone text/);
+    const dir = /temporary, ([^)]+)\)/.exec(r.stdout)![1]!;
+    expect(dir).toContain('migralint-pg-');
+    expect(existsSync(dir)).toBe(false);
+  }, 180_000);
+});
+
+describe('--database-url', () => {
+  let server: TestPostgres;
+  beforeAll(async () => {
+    server = await startPostgres();
+    await server.pg.createDatabase('staging_copy');
+    await server.pg.createDatabase('scratch');
+    const c = server.pg.getPgClient('staging_copy');
+    await c.connect();
+    await c.query('CREATE TABLE invoices (id bigint PRIMARY KEY)');
+    await c.end();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('refuses a database that has tables, without printing its password', async () => {
+    const r = await trace(['fixtures/trace/goose', '--database-url', server.url('staging_copy')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is not empty (public.invoices)');
+    expect(r.stderr).toContain('--allow-nonempty');
+    expect(r.stderr + r.stdout).not.toContain(server.password);
+    const c = server.pg.getPgClient('staging_copy');
+    await c.connect();
+    const tables = (await c.query("SELECT relname FROM pg_class WHERE relname = 'accounts'")).rows;
+    await c.end();
+    expect(tables).toEqual([]);
+  }, 60_000);
+
+  it('traces on an empty one, and on a non-empty one with --allow-nonempty', async () => {
+    const empty = await trace(['fixtures/trace/goose', '--database-url', server.url('scratch'), '--no-color']);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain(`Traced on postgres://postgres:***@127.0.0.1:${server.port}/scratch`);
+    expect(empty.stdout + empty.stderr).not.toContain(server.password);
+    const allowed = await trace(['fixtures/trace/goose', '--database-url', server.url('staging_copy'), '--allow-nonempty', '--format', 'json']);
+    expect(allowed.code).toBe(0);
+    expect((JSON.parse(allowed.stdout) as Rec[]).length).toBe(6);
+  }, 120_000);
+});
+
+describe('--seed-rows', () => {
+  let server: TestPostgres;
+  beforeAll(async () => {
+    server = await startPostgres();
+    await server.pg.createDatabase('seeded');
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('fills the tables a migration creates, referenced ones first, and says which it could not fill', async () => {
+    const r = await trace(['fixtures/trace/seeded', '--database-url', server.url('seeded'), '--seed-rows', '300', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('20240301100000_create_shop.sql: not seeded: public.coupons: new row for relation "coupons" violates check constraint "coupons_kind_check"');
+    const c = server.pg.getPgClient('seeded');
+    await c.connect();
+    const counts = (await c.query<{ t: string; n: number }>(`SELECT 'customers' AS t, count(*)::int AS n FROM customers UNION ALL SELECT 'orders', count(*)::int FROM orders UNION ALL SELECT 'coupons', count(*)::int FROM coupons UNION ALL SELECT 'distinct customers of orders', count(DISTINCT customer_id)::int FROM orders`)).rows;
+    // The sequences continue after the generated ids.
+    const next = (await c.query<{ id: string }>("INSERT INTO customers (email) VALUES ('new@example.com') RETURNING id")).rows[0]!.id;
+    await c.end();
+    expect(Object.fromEntries(counts.map((x) => [x.t, x.n]))).toEqual({ customers: 300, orders: 300, coupons: 0, 'distinct customers of orders': 300 });
+    expect(Number(next)).toBe(1_000_000_301);
+    const recs = JSON.parse(r.stdout) as Rec[];
+    const retype = at(recs, '20240320120000_orders_quantity_bigint.sql', 2);
+    expect(retype.rewritten).toEqual(['orders']);
+    expect(tableLocks(at(recs, '20240315090000_orders_customer_index.sql', 2))).toEqual({ orders: 'ShareUpdateExclusiveLock' });
+  }, 120_000);
+});
+
+describe('trace --fix', () => {
+  it('proves the demo\'s fixes: what applied still applies, catalogs identical, no stronger lock; the files stay as they were', async () => {
+    const before = readFileSync(path.join(root, 'fixtures/demo/psql/0064_performance_indexes_concurrent.sql'), 'utf8');
+    const r = await trace(['fixtures/demo', '--fix', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const proofs = JSON.parse(r.stdout) as Array<{ root: string; fixedFiles: string[]; repaired: string[]; broken: string[]; schemaDiff: string[]; strongerLocks: string[]; proven: boolean }>;
+    const byRoot = Object.fromEntries(proofs.map((p) => [p.root, p]));
+    expect(byRoot['fixtures/demo/alembic/versions']).toMatchObject({ proven: true, repaired: ['fixtures/demo/alembic/versions/20251207_add_performance_indexes.py'] });
+    expect(byRoot['fixtures/demo/psql']).toMatchObject({ proven: true, broken: [], schemaDiff: [], strongerLocks: [], repaired: ['fixtures/demo/psql/0064_performance_indexes_concurrent.sql'] });
+    expect(byRoot['fixtures/demo/psql']!.fixedFiles).toHaveLength(2);
+    expect(readFileSync(path.join(root, 'fixtures/demo/psql/0064_performance_indexes_concurrent.sql'), 'utf8')).toBe(before);
+  }, 240_000);
+
+  it('catches a wrong fix: a changed type, a lost CONCURRENTLY', async () => {
+    await loadParsers();
+    const server = await startPostgres();
+    const admin = server.pg.getPgClient('postgres');
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const connect = async (db: string) => {
+        const c = server.pg.getPgClient(db);
+        c.on('error', () => undefined);
+        await c.connect();
+        return c;
+      };
+      const plan = (file: string, text: string) => {
+        const p = planUnit(unitOf({ path: `/repo/db/migrations/${file}`, text, bom: false }, DEFAULT_SETTINGS));
+        p.file = file;
+        return p;
+      };
+      const create = plan('20240101000000_create.sql', '-- +goose Up\nCREATE TABLE accounts (id bigint PRIMARY KEY, status varchar(20));\n');
+      const index = '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY accounts_status_idx ON accounts (status);\n';
+      const original = [create, plan('20240102000000_index.sql', index)];
+      const retyped = [plan('20240101000000_create.sql', '-- +goose Up\nCREATE TABLE accounts (id bigint PRIMARY KEY, status text);\n'), original[1]!];
+      const blocking = [create, plan('20240102000000_index.sql', index.replace(' CONCURRENTLY', ''))];
+      const a = await compareHistories(connect, admin, 'wrong_type', original, retyped);
+      expect(a.schemaDiff).toEqual(['- columns: public.accounts.status character varying(20)', '+ columns: public.accounts.status text']);
+      const b = await compareHistories(connect, admin, 'wrong_lock', original, blocking);
+      expect(b.schemaDiff).toEqual([]);
+      // The harness records a concurrent build without its relation; the blocking build's SHARE is new, so stronger.
+      expect(b.strongerLocks).toContain('20240102000000_index.sql: accounts: ShareLock (none before)');
+    } finally {
+      await admin.end();
+      await server.stop();
+    }
+  }, 120_000);
+});
+
+describe('Ctrl-C', () => {
+  it('stops the server and removes its folder', async () => {
+    const child = spawn(process.execPath, [bin, 'trace', 'fixtures/trace/slow', '--progress'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+    // Interrupt once the slow backfill (the second migration) is running.
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes('migration 2 of 2')) resolve();
+      });
+      void exited.then(() => resolve());
+    });
+    const started = /started in (\S+) \(pid (\d+)\)/.exec(stderr);
+    expect(started, stderr + stdout).not.toBeNull();
+    expect(existsSync(started![1]!)).toBe(true);
+    child.kill('SIGINT');
+    const end = await exited;
+    expect(end.signal).toBe('SIGINT');
+    expect(existsSync(started![1]!)).toBe(false);
+    expect(processGone(Number(started![2]))).toBe(true);
+  }, 180_000);
+});
