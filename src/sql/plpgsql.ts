@@ -74,7 +74,7 @@ function bodyConstant(text: string, kind: 'do' | 'function' | 'procedure', expec
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.tokenName !== 'SCONST') continue;
-    const prev = tokens[k - 1]?.tokenName;
+    const prev = tokens[k - 1]?.text.toUpperCase();
     if (kind === 'do' ? prev === 'LANGUAGE' : prev !== 'AS') continue;
     const map = decodeConstant(text, bytes.toUtf16(t.start), bytes.toUtf16(t.end));
     if (map && map.text === expected) return map;

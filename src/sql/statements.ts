@@ -164,7 +164,7 @@ class Bodies {
       const parts = (call?.funcname ?? []).map((p: any) => p?.String?.sval).filter(Boolean);
       return parts[parts.length - 1]?.toLowerCase();
     };
-    if (kind === 'CallStmt') names.push(nameOf(node.funccall?.FuncCall) ?? '');
+    if (kind === 'CallStmt') names.push(nameOf(node.funccall?.FuncCall ?? node.funccall) ?? '');
     else if (kind === 'SelectStmt' && !node.fromClause) for (const t of node.targetList ?? []) names.push(nameOf(t?.ResTarget?.val?.FuncCall) ?? '');
     for (const name of names) {
       const known = this.functions.get(name);
