@@ -133,6 +133,13 @@ describe('PL/pgSQL bodies', () => {
     expect(notes[0]!.message).toContain('PL/pgSQL parser');
   });
 
+  it('a suppression comment inside a body covers the statement under it', async () => {
+    const sql = "DO $$\nBEGIN\n  -- migralint-disable-next-line adding-foreign-key-constraint -- orders is tiny\n  ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n  ALTER TABLE invoices ADD CONSTRAINT invoices_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nEND\n$$;\n";
+    const r = await lintText(sql);
+    expect(at(r, 'adding-foreign-key-constraint')).toEqual(['5:3']);
+    expect(at(r, 'unused-disable-directive')).toEqual([]);
+  });
+
   it('DO blocks in another language, and SQL functions, are left alone', async () => {
     const r = await lintText("DO LANGUAGE plpython3u $$ plpy.execute('CREATE INDEX i ON t (a)') $$;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nSELECT f();\n");
     expect(r.findings.map((f) => f.ruleId)).toEqual([]);

@@ -384,7 +384,9 @@ function fillFormat(template: TextMap, args: any[], textAt: (node: any) => strin
       text = m[2] === 'I' ? quoteIdent(arg.value) : m[2] === 'L' ? `'${arg.value.replace(/'/g, "''")}'` : arg.value;
     } else {
       unknown.push(arg.name);
-      text = m[2] === 'L' ? `'<${arg.name.replace(/'/g, "''")}>'` : quoteIdent(`<${arg.name}>`);
+      // Short enough never to be taken for an over-long identifier.
+      const name = arg.name.length > 40 ? `${arg.name.slice(0, 39)}…` : arg.name;
+      text = m[2] === 'L' ? `'<${name.replace(/'/g, "''")}>'` : quoteIdent(`<${name}>`);
     }
     map.add(text, m.index, m[0].length, false);
   }
