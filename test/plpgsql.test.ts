@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixText, lintText, loadParsers } from '../src/engine/lint-text.js';
+import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
+import { planUnit, unitOf } from '../src/trace/execute.js';
 import type { FileResult, Finding } from '../src/types.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/plpgsql/', import.meta.url));
@@ -138,6 +140,12 @@ describe('PL/pgSQL bodies', () => {
     const r = await lintText(sql);
     expect(at(r, 'adding-foreign-key-constraint')).toEqual(['5:3']);
     expect(at(r, 'unused-disable-directive')).toEqual([]);
+  });
+
+  it('trace runs a DO block and a CALL as the statements they are, not their bodies again', () => {
+    const path = `${FIXTURES}psql/0043_backfill_scores.sql`;
+    const plan = planUnit(unitOf({ path, text: readFileSync(path, 'utf8'), bom: false }, DEFAULT_SETTINGS, 'psql'));
+    expect(plan.steps.map((s) => `${s.line} ${s.sql.split(/\s+/).slice(0, 2).join(' ')}`)).toEqual(['3 CREATE OR', '19 CALL backfill_post_score', '21 DROP PROCEDURE']);
   });
 
   it('DO blocks in another language, and SQL functions, are left alone', async () => {
