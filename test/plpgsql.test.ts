@@ -127,6 +127,27 @@ describe('PL/pgSQL bodies', () => {
     expect(at(session, 'require-lock-timeout')).toEqual([]);
   });
 
+  it('PERFORM in a body: set_config is tracked, and a function it calls runs there', async () => {
+    const sql = [
+      'CREATE FUNCTION add_fk() RETURNS void LANGUAGE plpgsql AS $$',
+      'BEGIN',
+      '  ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);',
+      'END',
+      '$$;',
+      'DO $$',
+      'BEGIN',
+      "  PERFORM set_config('lock_timeout', '2s', true);",
+      '  PERFORM add_fk();',
+      'END',
+      '$$;',
+      '',
+    ].join('\n');
+    const r = await lintText(sql);
+    expect(at(r, 'adding-foreign-key-constraint')).toEqual(['3:3']);
+    expect(at(r, 'require-lock-timeout')).toEqual([]);
+    expect(of(r, 'adding-foreign-key-constraint')[0]!.message).toContain('orders');
+  });
+
   it('a body PostgreSQL cannot compile is one info note, not a parse error', async () => {
     const r = await lintText('DO $$\nBEGIN\n  FOR r IN SELECT 1 LOOP\n    NULL;\n  END LOOP;\nEND\n$$;\n');
     expect(at(r, 'parse-error')).toEqual([]);

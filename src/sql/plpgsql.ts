@@ -217,16 +217,15 @@ class BodyReader {
 
   /**
    * Where `query` starts in the body, searching from line `lineno`. PL/pgSQL hands back the source text of a
-   * statement, except that an INTO clause is blanked out and PERFORM reads as SELECT (same lengths).
+   * statement, except that an INTO clause is blanked out (same length).
    */
-  private find(query: string, lineno: number | undefined, perform: boolean): number {
+  private find(query: string, lineno: number | undefined): number {
     const from = this.lines.lineStart(lineno ?? 1);
-    const head = perform ? 'perform' : (/^\S+/.exec(query)?.[0] ?? '').toLowerCase();
+    const head = (/^\S+/.exec(query)?.[0] ?? '').toLowerCase();
     if (!head) return -1;
-    const skip = perform ? 'perform'.length : 0;
     for (let at = this.lower.indexOf(head, from); at >= 0; at = this.lower.indexOf(head, at + 1)) {
       let ok = true;
-      for (let i = skip; i < query.length && ok; i++) {
+      for (let i = 0; i < query.length && ok; i++) {
         const q = query[i]!;
         if (q !== this.body[at + i] && q !== ' ') ok = false;
       }
@@ -253,7 +252,24 @@ class BodyReader {
 
   private static(query: string | undefined, lineno: number | undefined, mode: 'perform' | null): void {
     if (!query) return;
-    const at = this.find(query, lineno, mode === 'perform');
+    if (mode === 'perform') {
+      // PERFORM expr comes back as "SELECT expr": find the expression after the PERFORM keyword.
+      const SELECT = 'SELECT ';
+      if (!query.startsWith(SELECT)) return;
+      const expr = query.slice(SELECT.length);
+      const re = /\bperform\s+/gi;
+      re.lastIndex = this.lines.lineStart(lineno ?? 1);
+      for (let m = re.exec(this.body); m; m = re.exec(this.body)) {
+        const from = m.index + m[0].length;
+        if (this.body.startsWith(expr, from)) {
+          const span = { start: this.toChunk(m.index), end: this.toChunk(from + expr.length) };
+          this.parse(query, (o) => this.toChunk(o < SELECT.length ? m.index : from + o - SELECT.length), span, {});
+          return;
+        }
+      }
+      return;
+    }
+    const at = this.find(query, lineno);
     if (at < 0) return;
     const span = { start: this.toChunk(at), end: this.toChunk(at + query.length) };
     this.parse(query, (o) => this.toChunk(at + o), span, {});
@@ -272,7 +288,7 @@ class BodyReader {
   /** EXECUTE expr: readable when expr is a constant string, or format() of a constant template. */
   private dynamic(expr: string | undefined, lineno: number | undefined): void {
     if (!expr) return;
-    const at = this.find(expr, lineno, false);
+    const at = this.find(expr, lineno);
     if (at < 0) return;
     const exprSpan = { start: this.toChunk(at), end: this.toChunk(at + expr.length) };
     const unreadable = (why: string): void => {

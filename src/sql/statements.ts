@@ -149,7 +149,14 @@ class Bodies {
   ) {}
 
   read(text: string, span: Span, kind: string, node: any, item: SqlChunk, itemIndex: number, at: number): void {
-    const body = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? readPlpgsql(text, span, kind, node) : null;
+    let body: PlpgsqlBody | null = null;
+    try {
+      body = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? readPlpgsql(text, span, kind, node) : null;
+    } catch (error) {
+      // A body migralint fails to read loses its own statements, never the file's.
+      const message = `migralint could not read this PL/pgSQL body (${error instanceof Error ? error.message : String(error)}): its statements are not linted.`;
+      this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message, span: toFileSpan(item.segments, span) });
+    }
     const container = toFileSpan(item.segments, span);
     const line = this.lines.position(container.start).line;
     if (body?.kind === 'do') this.run({ body, item, itemIndex, line, container, noted: false }, at, 0);
