@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { AnalyzedStatement } from '../src/types.js';
 import { planToReport } from '../src/engine/describe.js';
+import { bodyReason } from '../src/analysis/analyze.js';
 
 /** CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY. */
 export function concurrentIndexCommand(s: AnalyzedStatement): string | null {
@@ -21,7 +22,7 @@ export default defineRule({
       inTransaction: '{{command}} cannot run inside a transaction block, and this one will: {{reason}}. The migration fails at deploy time.',
     },
     docs: {
-      what: 'Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` and `REINDEX … CONCURRENTLY` that will run inside a transaction block: after an explicit BEGIN, inside the transaction the migration tool opens around the migration, or in a multi-statement chunk the tool sends as one query (PostgreSQL runs that as one implicit transaction).',
+      what: 'Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` and `REINDEX … CONCURRENTLY` that will run inside a transaction block: after an explicit BEGIN, inside the transaction the migration tool opens around the migration, in a multi-statement chunk the tool sends as one query (PostgreSQL runs that as one implicit transaction), or in a PL/pgSQL body (a DO block, or a function or procedure the migration calls), which PostgreSQL runs as a function in a transaction.',
       why: 'PostgreSQL refuses these commands in a transaction block: `ERROR: CREATE INDEX CONCURRENTLY cannot run inside a transaction block`. The migration that was meant to avoid a lock fails at deploy time instead — and teams then often fall back to a blocking CREATE INDEX.',
       invalid: [
         { title: 'Explicit transaction', code: 'BEGIN;\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\nCOMMIT;\n', fixed: 'BEGIN;\nCOMMIT;\n\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' },
@@ -49,6 +50,10 @@ export default defineRule({
           code: '-- migrate:up\ncreate index concurrently products_name_idx on products (name);\n\n-- migrate:down\ndrop index products_name_idx;\n',
           fixed: '-- migrate:up transaction:false\ncreate index concurrently products_name_idx on products (name);\n\n-- migrate:down\ndrop index products_name_idx;\n',
         },
+        {
+          title: 'A DO block runs as a function in a transaction: CONCURRENTLY is refused there',
+          code: "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'orders_customer_idx') THEN\n    EXECUTE 'CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id)';\n  END IF;\nEND\n$$;\n",
+        },
       ],
       valid: [
         {
@@ -74,6 +79,12 @@ export default defineRule({
       const command = concurrentIndexCommand(s);
       const tx = s.facts.inTransaction;
       if (!command || !tx) continue;
+      if (s.body) {
+        // PostgreSQL runs a PL/pgSQL body as a function: CONCURRENTLY is refused there whatever the transaction.
+        const reason = `${bodyReason(s.body)} (PostgreSQL refuses it "from a function")`;
+        ctx.report({ statement: s, messageId: 'inTransaction', data: { command, reason }, help: 'Take the statement out of the body and run it on its own, outside any transaction; a per-partition loop becomes one statement per partition.' });
+        continue;
+      }
       const table = s.facts.tables[0];
       let report;
       if (table && (table.sizeClass === 'new' || table.sizeClass === 'small')) {

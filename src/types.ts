@@ -172,6 +172,26 @@ export interface MigrationUnit {
 /** A libpg-query statement node: exactly one key, the node type (IndexStmt, AlterTableStmt …). */
 export type PgNode = Record<string, any>;
 
+/**
+ * A statement inside a PL/pgSQL body that the migration runs: a DO block's, or a function's or procedure's that
+ * the migration calls. It runs inside the body's transaction (PostgreSQL runs the body as one function call).
+ */
+export interface BodyOrigin {
+  kind: 'do' | 'function' | 'procedure';
+  /** The function's or procedure's name. */
+  name?: string;
+  /** Index of the statement that runs the body: the DO, or the CALL / SELECT that calls the function. */
+  runBy: number;
+  /** 1-based line of the DO / CREATE FUNCTION / CREATE PROCEDURE in the file. */
+  line: number;
+  /** Span in the file of that DO / CREATE FUNCTION / CREATE PROCEDURE statement. */
+  container: Span;
+  /** Read from EXECUTE of a constant string, or of format() with a constant template. */
+  dynamic?: 'constant' | 'format';
+  /** format() arguments known only at run time (e.g. `r.tablename`): their names stand in for the values. */
+  unknownNames?: string[];
+}
+
 /** A parsed statement, located in the file. */
 export interface Statement {
   index: number;
@@ -193,6 +213,8 @@ export interface Statement {
   /** Span in the file. For operations: the call. */
   span: Span;
   loc: Loc;
+  /** Set on a statement of a PL/pgSQL body the migration runs (src/sql/plpgsql.ts). */
+  body?: BodyOrigin;
 }
 
 export interface ParseFailure {
@@ -241,13 +263,14 @@ export interface LockFact {
   blocks: string[];
 }
 
-export type TxKind = 'explicit' | 'wrapper' | 'one-query' | 'assumed';
+/** `body`: the transaction a DO block or a called function or procedure runs in, when nothing outside it opened one. */
+export type TxKind = 'explicit' | 'wrapper' | 'one-query' | 'assumed' | 'body';
 
 export interface TxState {
   kind: TxKind;
   /** Why the statement is in a transaction, in the framework's words where it is the framework. */
   reason: string;
-  /** For explicit transactions: the statement that began it. */
+  /** For explicit transactions: the statement that began it. For `body`: the DO / CALL, or the body's last COMMIT. */
   beganAt?: number;
 }
 
@@ -278,7 +301,7 @@ export interface StatementFacts {
    */
   partitionChecks?: { name?: string; columns: string[] }[];
   /** Transaction-control problems found at this statement. */
-  txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed';
+  txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed' | 'body-commit-in-transaction';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
   internalError?: string;
 }

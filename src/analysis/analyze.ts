@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import type { AnalyzedStatement, BodyOrigin, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH, lockBlocks, statementEffect, type StatementEffect } from './locks.js';
 import { emptyModel } from '../project/model.js';
 import { modelLocks } from '../project/model-locks.js';
@@ -95,7 +95,12 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
   let currentItem = -1;
 
   const countInItem = new Map<number, number>();
-  for (const s of statements) countInItem.set(s.itemIndex, (countInItem.get(s.itemIndex) ?? 0) + 1);
+  for (const s of statements) if (!s.body) countInItem.set(s.itemIndex, (countInItem.get(s.itemIndex) ?? 0) + 1);
+  /** The PL/pgSQL body being run (its DO / CALL) and the statement that began its current transaction. */
+  let bodyRun = -1;
+  let bodyBegan = -1;
+  /** The body ran in a transaction of its own (no outer one): its SET LOCALs end with it. */
+  let bodyOwnTx = false;
 
   const sizeClass = (rel: QualifiedName): Omit<TableInfo, 'name'> => {
     const key = tableKey(rel);
@@ -116,7 +121,11 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
   const out: AnalyzedStatement[] = [];
   for (const stmt of statements) {
     const item = stmt.item;
-    if (stmt.itemIndex !== currentItem) {
+    if (!stmt.body && bodyRun >= 0) {
+      if (bodyOwnTx) local = {};
+      bodyRun = -1;
+    }
+    if (!stmt.body && stmt.itemIndex !== currentItem) {
       // A one-query chunk outside any wrapper is one implicit transaction: its SET LOCALs end with it.
       const prev = unit.items[currentItem];
       if (currentItem >= 0 && prev?.exec.oneQuery && !prev.exec.wrapped && !explicit) local = {};
@@ -151,7 +160,27 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     // The transaction this statement runs in, before transaction control at this statement applies.
     let inTransaction: TxState | null = explicit ?? wrapper ?? oneQuery;
 
-    if (stmt.kind === 'TransactionStmt') {
+    if (stmt.body) {
+      // A PL/pgSQL body runs in the transaction of the statement that runs it, or in one of its own.
+      const outer = out[stmt.body.runBy]?.facts.inTransaction ?? null;
+      if (bodyRun !== stmt.body.runBy) {
+        bodyRun = stmt.body.runBy;
+        bodyBegan = stmt.body.runBy;
+      }
+      bodyOwnTx = outer === null;
+      inTransaction = outer ?? { kind: 'body', reason: bodyReason(stmt.body), beganAt: bodyBegan };
+      if (stmt.kind === 'TransactionStmt') {
+        const kind: string = stmt.node.kind;
+        if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
+          // Only a DO block or a procedure run outside a transaction block may end its transaction; it starts the next.
+          if (outer || stmt.body.kind === 'function') txProblem = 'body-commit-in-transaction';
+          else {
+            bodyBegan = stmt.index;
+            local = {};
+          }
+        }
+      }
+    } else if (stmt.kind === 'TransactionStmt') {
       const kind: string = stmt.node.kind;
       if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
         if (explicit || wrapper) txProblem = 'begin-nested';
@@ -230,6 +259,12 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     if (begin && !begin.facts.txProblem) begin.facts.txProblem = 'never-committed';
   }
   return out;
+}
+
+/** Why a statement of a PL/pgSQL body runs in a transaction, in words. */
+export function bodyReason(body: BodyOrigin): string {
+  if (body.kind === 'do') return `it is in the DO block on line ${body.line}, whose body PostgreSQL runs as one function call inside a transaction`;
+  return `it is in ${body.kind} ${body.name ?? ''} (line ${body.line}), whose body runs inside the transaction of the statement that calls it`.replace('  ', ' ');
 }
 
 /** The lock-table pass: the statement's locks, rewrite and scan; a crash becomes an internal error on it, not "no locks". */

@@ -190,6 +190,7 @@ export function transactionKey(s: AnalyzedStatement): string | undefined {
   if (!tx) return undefined;
   if (tx.kind === 'explicit') return `explicit:${tx.beganAt}`;
   if (tx.kind === 'one-query') return `one-query:${s.itemIndex}`;
+  if (tx.kind === 'body') return `body:${tx.beganAt}`;
   return tx.kind;
 }
 

@@ -162,6 +162,12 @@ export class Fixer {
   }
 
   private outsideTransactionPlan(stmt: AnalyzedStatement, change?: 'add-concurrently'): EscapePlan {
+    if (stmt.body) {
+      // A PL/pgSQL body runs as a function: nothing in it can leave the transaction, so no edit here helps.
+      const where = stmt.body.kind === 'do' ? `the DO block on line ${stmt.body.line}` : `${stmt.body.kind} ${stmt.body.name ?? ''} (line ${stmt.body.line})`;
+      const loop = stmt.body.unknownNames?.length ? ` (for a loop over tables: one statement per table, e.g. generated with \\gexec in psql)` : '';
+      return { kind: 'manual', help: `This statement is in ${where}, which PostgreSQL runs as a function inside a transaction: take it out of the body and run it on its own, outside any transaction${loop}.` };
+    }
     let keyword: Edit[] = [];
     let local: LocalEdit[] = [];
     if (change) {

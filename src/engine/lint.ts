@@ -5,7 +5,7 @@ import { NO_FILES, overlay, type FileSystem } from '../fs.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
-import type { AnalyzedStatement, Edit, FileResult, Finding, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
+import type { AnalyzedStatement, Edit, FileResult, Finding, Fix, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
 import { statementHead } from './ast.js';
 import { applyEdits } from './apply.js';
 import { ENGINE_RULE_IDS, RULES_BY_ID } from '../../rules/index.js';
@@ -214,6 +214,23 @@ export function syntaxErrorsOf(file: SourceFile, framework: FrameworkId, options
   return parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
 }
 
+/**
+ * Fixes for a statement inside a PL/pgSQL body. One that rewrites the statement in place is a suggestion at
+ * most. The fixers write top-level SQL, so other edits that reach into the body (a SET before the statement,
+ * a VALIDATE after it, moving it after a COMMIT) would land in its control flow; CONCURRENTLY cannot run in a
+ * body; text read from EXECUTE is a string literal whose escaping the fixers do not write: none of those are
+ * offered. A fix whose edits all lie outside the DO / CREATE FUNCTION (a SET lock_timeout at the top of the
+ * file) is not inside the body and keeps its kind.
+ */
+function inBody(s: AnalyzedStatement, fix: Fix | undefined, suggestions: Report['suggestions']): { fix: Fix | undefined; suggestions: Report['suggestions'] } {
+  const body = s.body!;
+  const outside = (f: NonNullable<Report['fix']>): boolean => f.edits.every((e) => e.end <= body.container.start || e.start >= body.container.end);
+  const inPlace = (f: NonNullable<Report['fix']>): boolean =>
+    !body.dynamic && !f.files?.length && f.edits.every((e) => e.start >= s.span.start && e.end <= s.span.end && !/\bconcurrently\b/i.test(e.text));
+  const kept = [...(fix && !outside(fix) ? [fix] : []), ...(suggestions ?? [])].filter((f) => outside(f) || inPlace(f));
+  return { fix: fix && outside(fix) ? fix : undefined, suggestions: kept.length ? kept : undefined };
+}
+
 function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex): Finding | null {
   const table = r.table;
   let severity = configured;
@@ -231,9 +248,10 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
   // Fix safety is declared where each fix is made: `fix` is safe (plain --fix applies it), `suggestions` are not,
   // a display-only fix is words in `help`. The rule's meta only summarises the best kind it offers, so a safe fix
   // from a rule that declares none is a bug in the rule, not something to demote silently.
-  const fix = r.fix ?? undefined;
-  const suggestions = r.suggestions;
+  let fix: Fix | undefined = r.fix ?? undefined;
+  let suggestions = r.suggestions;
   if (fix && rule.meta.fix !== 'safe') throw new Error(`rule ${rule.meta.id} offers a safe fix but declares fix: '${rule.meta.fix}'`);
+  if (r.statement?.body) ({ fix, suggestions } = inBody(r.statement, fix, suggestions));
   return {
     ruleId: rule.meta.id,
     severity,

@@ -1,6 +1,7 @@
-import type { AdapterNote, MapSegment, MigrationUnit, ParseFailure, Span, Statement } from '../types.js';
+import type { AdapterNote, BodyOrigin, MapSegment, MigrationUnit, ParseFailure, SqlChunk, Span, Statement } from '../types.js';
 import { maskSql, placeholderStyle, type MaskOptions } from './mask.js';
 import { parseChunk } from './parse.js';
+import { readPlpgsql, type PlpgsqlBody } from './plpgsql.js';
 import { LineIndex } from './text.js';
 
 /** Chunk offset → file offset. */
@@ -57,6 +58,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
   const failures: ParseFailure[] = [];
   const notes: AdapterNote[] = [];
   const style = maskOptionsFor(unit.framework);
+  const bodies = new Bodies(statements, notes, lines);
   unit.items.forEach((item, itemIndex) => {
     if (item.kind === 'sql') {
       const mask: MaskOptions = {
@@ -73,9 +75,11 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           });
         },
       };
-      const parsed = parseChunk(maskSql(item.text, mask));
+      const masked = maskSql(item.text, mask);
+      const parsed = parseChunk(masked);
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
+        const at = statements.length;
         statements.push({
           index: statements.length,
           kind: s.kind,
@@ -89,6 +93,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           span,
           loc: lines.loc(span),
         });
+        bodies.read(masked, s.span, s.kind, s.stmt[s.kind], item, itemIndex, at);
       }
       for (const e of parsed.errors) {
         const span = toFileSpan(item.segments, e.span);
@@ -117,4 +122,97 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
     }
   });
   return { statements, failures, notes, lines };
+}
+
+interface KnownBody {
+  body: PlpgsqlBody;
+  item: SqlChunk;
+  itemIndex: number;
+  line: number;
+  container: Span;
+  /** Its notes were reported (once, at the first call). */
+  noted: boolean;
+}
+
+/**
+ * PL/pgSQL bodies as statements of the unit. A DO block's statements follow the DO. A function's or procedure's
+ * statements run only when the migration calls it (CALL p(), SELECT f(), PERFORM f() in a body): they follow
+ * that call. A function that is only created is not run by the migration, so its statements are not linted.
+ */
+class Bodies {
+  private readonly functions = new Map<string, KnownBody>();
+
+  constructor(
+    private readonly statements: Statement[],
+    private readonly notes: AdapterNote[],
+    private readonly lines: LineIndex,
+  ) {}
+
+  read(text: string, span: Span, kind: string, node: any, item: SqlChunk, itemIndex: number, at: number): void {
+    let body: PlpgsqlBody | null = null;
+    try {
+      body = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? readPlpgsql(text, span, kind, node) : null;
+    } catch (error) {
+      // A body migralint fails to read loses its own statements, never the file's.
+      const message = `migralint could not read this PL/pgSQL body (${error instanceof Error ? error.message : String(error)}): its statements are not linted.`;
+      this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message, span: toFileSpan(item.segments, span) });
+    }
+    const container = toFileSpan(item.segments, span);
+    const line = this.lines.position(container.start).line;
+    if (body?.kind === 'do') this.run({ body, item, itemIndex, line, container, noted: false }, at, 0);
+    else if (body?.name) this.functions.set(body.name.toLowerCase(), { body, item, itemIndex, line, container, noted: false });
+    else this.calls(kind, node, at, 0);
+  }
+
+  /** CALL p(…), or SELECT f(…) without FROM, of a function created earlier in the unit: its body runs here. */
+  private calls(kind: string, node: any, at: number, depth: number): void {
+    const names: string[] = [];
+    const nameOf = (call: any): string | undefined => {
+      const parts = (call?.funcname ?? []).map((p: any) => p?.String?.sval).filter(Boolean);
+      return parts[parts.length - 1]?.toLowerCase();
+    };
+    if (kind === 'CallStmt') names.push(nameOf(node.funccall?.FuncCall ?? node.funccall) ?? '');
+    else if (kind === 'SelectStmt' && !node.fromClause) for (const t of node.targetList ?? []) names.push(nameOf(t?.ResTarget?.val?.FuncCall) ?? '');
+    for (const name of names) {
+      const known = this.functions.get(name);
+      // A function calling itself (or a cycle) is read once per call from the migration.
+      if (known && depth < 4) this.run(known, at, depth);
+    }
+  }
+
+  private run(known: KnownBody, runBy: number, depth: number): void {
+    const { body, item, itemIndex, line, container } = known;
+    if (!known.noted || body.kind === 'do') {
+      for (const n of body.notes) this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: n.message, span: toFileSpan(item.segments, n.span) });
+      known.noted = true;
+    }
+    for (const b of body.statements) {
+      const span = toFileSpan(item.segments, b.span);
+      const origin: BodyOrigin = {
+        kind: body.kind,
+        ...(body.name ? { name: body.name } : {}),
+        runBy,
+        line,
+        container,
+        ...(b.dynamic ? { dynamic: b.dynamic } : {}),
+        ...(b.unknownNames ? { unknownNames: b.unknownNames } : {}),
+      };
+      const at = this.statements.length;
+      this.statements.push({
+        index: at,
+        kind: b.kind,
+        node: b.stmt[b.kind],
+        sql: b.sql,
+        item,
+        itemIndex,
+        chunkSpan: b.span,
+        chunkSpanWithSemicolon: b.span,
+        locate: b.locate,
+        span,
+        loc: this.lines.loc(span),
+        body: origin,
+      });
+      this.calls(b.kind, b.stmt[b.kind], at, depth + 1);
+    }
+  }
 }

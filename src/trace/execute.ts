@@ -68,7 +68,8 @@ export function planUnit(unit: MigrationUnit): ExecutablePlan {
   if (dynamic) plan.notRunnable = `SQL built at run time or unreadable (${dynamic.message.slice(0, 80)})`;
   if (parsed.failures.length) plan.notRunnable = `does not parse: ${parsed.failures[0]!.message}`;
   unit.items.forEach((item, itemIndex) => {
-    const stmts = parsed.statements.filter((s) => s.itemIndex === itemIndex);
+    // A PL/pgSQL body's statements run inside their DO or CALL: they are not steps of their own.
+    const stmts = parsed.statements.filter((s) => s.itemIndex === itemIndex && !s.body);
     if (item.kind === 'sql' && item.segments.some((seg) => !seg.verbatim && /^\$\d+$/.test(item.text.slice(seg.chunkStart, seg.chunkStart + seg.length)))) {
       plan.notRunnable ??= 'a host-language placeholder stands in the SQL';
     }
