@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { migrationName } from '../cli/baseline.js';
-import { redactUrl, StatsError } from './database.js';
+import { checkDatabaseUrl, describeError, StatsError } from './database.js';
 
 /**
  * Which migrations a database records as applied, read from the migration tool's own history table, read-only
@@ -130,13 +130,15 @@ export interface AppliedHistory {
   records: AppliedRecords;
   /** The history tables found, with how many entries each holds: `flyway_schema_history (12)`. */
   tables: string[];
+  /** History tables present that the role has no SELECT privilege on. */
+  unreadable: string[];
 }
 
 /** Reads every known history table the database has, read-only. A database with none gives empty records. */
 export async function readAppliedHistory(url: string, options: { connectTimeoutMs?: number; statementTimeoutMs?: number } = {}): Promise<AppliedHistory> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
-  if (!/^postgres(ql)?:\/\//i.test(url)) throw new StatsError(`not a PostgreSQL URL: ${redactUrl(url)} (expected postgres://user@host:5432/dbname)`);
+  checkDatabaseUrl(url);
   const { default: pg } = await import('pg');
   const client = new pg.Client({
     connectionString: url,
@@ -148,14 +150,17 @@ export async function readAppliedHistory(url: string, options: { connectTimeoutM
   client.on('error', () => {});
   const records: AppliedRecords = {};
   const tables: string[] = [];
+  const unreadable: string[] = [];
   try {
     await client.connect();
     await client.query('BEGIN TRANSACTION READ ONLY');
     const q: Query = async (sql) => (await client.query(sql)).rows as Array<Record<string, unknown>>;
     const present = await q(
-      `SELECT t.name, to_regclass(t.name) IS NOT NULL AS present FROM unnest(ARRAY[${SOURCES.map((s) => `'${s.table}'`).join(', ')}, 'schema_migrations']) AS t(name)`,
+      `SELECT t.name, to_regclass(t.name) IS NOT NULL AS present, to_regclass(t.name) IS NOT NULL AND has_table_privilege(to_regclass(t.name), 'SELECT') AS readable FROM unnest(ARRAY[${SOURCES.map((s) => `'${s.table}'`).join(', ')}, 'schema_migrations']) AS t(name)`,
     );
-    const has = new Set(present.filter((r) => r.present === true).map((r) => str(r.name)));
+    // A table the role may not read is left out (the role that reads table sizes needs no table privileges).
+    const has = new Set(present.filter((r) => r.readable === true).map((r) => str(r.name)));
+    unreadable.push(...present.filter((r) => r.present === true && r.readable !== true).map((r) => str(r.name)));
     for (const s of SOURCES) {
       if (!has.has(s.table)) continue;
       const value = await s.read(q);
@@ -181,12 +186,12 @@ export async function readAppliedHistory(url: string, options: { connectTimeoutM
     }
     await client.query('COMMIT');
   } catch (error) {
-    const e = error as { message?: string };
-    throw new StatsError(`cannot read the migration history from ${redactUrl(url)}: ${(e.message ?? String(error)).split(url).join(redactUrl(url))}`);
+    // The same words as for table sizes read from the same database (a wrong password is one message).
+    throw new StatsError(describeError(error, url, { connectTimeoutMs, statementTimeoutMs }));
   } finally {
     await client.end().catch(() => {});
   }
-  return { records, tables };
+  return { records, tables, unreadable };
 }
 
 /** `0042` → `42`: versions compared as numbers where they are numbers. */

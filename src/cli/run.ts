@@ -289,7 +289,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const env = run.env ?? process.env;
     const historyUrl = run.databaseUrl || env.MIGRALINT_DATABASE_URL || (selected.files[0] ? (await resolver.forFile(path.resolve(run.cwd, selected.files[0]))).config.databaseUrl : undefined);
     if (historyUrl && selected.files.length) {
-      const deployed = await deployedFiles(historyUrl, selected.files, run, io);
+      const deployed = await deployedFiles(historyUrl, selected.files, run);
+      if (deployed?.unreadable.length) selected.notes.push(`cannot read ${deployed.unreadable.join(', ')} (no SELECT privilege): the migrations recorded there are linted and fixed as if not applied`);
       if (deployed) {
         selected.files = selected.files.filter((f) => !deployed.files.has(f));
         selected.narrowed = true;
@@ -422,13 +423,13 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
 }
 
 /** The selected files the database's migration history records as applied; null when it could not be read and that is allowed. */
-async function deployedFiles(url: string, files: string[], run: LintRun, io: IO): Promise<{ files: Set<string>; tables: string[] } | null> {
+async function deployedFiles(url: string, files: string[], run: LintRun): Promise<{ files: Set<string>; tables: string[]; unreadable: string[] } | null> {
   let history;
   try {
     history = await readAppliedHistory(url);
   } catch (error) {
     if (!(error instanceof StatsError) || !run.statsOptional) throw error;
-    io.stderr(`migralint: warning: ${error.message}\n`);
+    // --stats-optional: the size loader warns about the same database once.
     return null;
   }
   // Alembic and Drizzle need the files beside the selected ones (revision links, the journal).
@@ -439,7 +440,7 @@ async function deployedFiles(url: string, files: string[], run: LintRun, io: IO)
     for (const name of readdirQuietly(dir)) if (name.endsWith('.py')) siblings.add(path.join(dir, name));
   }
   const applied = appliedFiles(history.records, [...siblings], read);
-  return { files: new Set(files.filter((f) => applied.has(path.resolve(run.cwd, f)))), tables: history.tables };
+  return { files: new Set(files.filter((f) => applied.has(path.resolve(run.cwd, f)))), tables: history.tables, unreadable: history.unreadable };
 }
 
 function readdirQuietly(dir: string): string[] {
