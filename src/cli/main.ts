@@ -150,7 +150,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
     )
     .command(
       'init',
-      'Write a starter .migralintrc.json; with --hook, a git pre-commit hook that lints staged migrations.',
+      'Write a starter .migralintrc.json, its baseline at the newest migration (the ones there now are deployed: not linted, never fixed); with --hook, a git pre-commit hook that lints staged migrations.',
       (y) => y.option('hook', { type: 'boolean', describe: 'Also write .git/hooks/pre-commit (never over an existing hook)' }),
       async (args) => {
         // The migrations there now are deployed: the config's baseline is the newest of them.
