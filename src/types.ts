@@ -104,6 +104,24 @@ export interface MapSegment {
   /** Length in the file, when it differs (an escape sequence: `\\n` is 2 characters in the file, 1 in the chunk). */
   fileLength?: number;
   verbatim: boolean;
+  /** A host-language placeholder (`${…}`) read as a value: restored as written, never replaced by an edit. */
+  placeholder?: boolean;
+}
+
+/**
+ * A host-language string literal that holds embedded SQL: the file range of its content (between the
+ * delimiters) and how text is written in it. Fix text landing there is escaped for it (src/sources/<lang>/escape.ts).
+ */
+export interface HostLiteral {
+  start: number;
+  end: number;
+  language: 'js' | 'python';
+  /** The delimiter: `'`, `"`, `` ` `` (JS); `'`, `"`, `'''`, `"""` (Python). */
+  quote: string;
+  /** Python string prefix, lower case (`r`, `f`, `rf`, `u`, `b` …). */
+  prefix?: string;
+  /** textwrap.dedent margin the runtime removes from each line of the value (Python). */
+  margin?: string;
 }
 
 /** A piece of SQL the runner sends, with where it came from. */
@@ -111,6 +129,8 @@ export interface SqlChunk {
   kind: 'sql';
   text: string;
   segments: MapSegment[];
+  /** The host-language literals the text was read from; absent for SQL files. */
+  literals?: HostLiteral[];
   exec: ExecutionContext;
   /** Set by adapters: extra data their fix writers need (e.g. the Python call node's range). */
   origin?: Record<string, unknown>;

@@ -47,7 +47,7 @@ function scrub(text: string, url: string): string {
   return out;
 }
 
-function describeError(error: unknown, url: string, timeouts: Required<DatabaseStatsOptions>): string {
+export function describeError(error: unknown, url: string, timeouts: Required<DatabaseStatsOptions>): string {
   const e = error as { code?: string; message?: string; routine?: string };
   const where = redactUrl(url);
   const message = scrub(e.message ?? String(error), url);
@@ -114,9 +114,8 @@ JOIN pg_namespace n ON n.oid = ic.relnamespace
 WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
 ORDER BY 1, 2`;
 
-/** Reads table sizes, partitioning and INVALID indexes from a live PostgreSQL. */
-export async function readDatabaseStats(url: string, options: DatabaseStatsOptions = {}): Promise<StatsSnapshot> {
-  const timeouts = { connectTimeoutMs: options.connectTimeoutMs ?? 5_000, statementTimeoutMs: options.statementTimeoutMs ?? 10_000 };
+/** Throws a StatsError for a URL the driver cannot use, before any connection is tried. */
+export function checkDatabaseUrl(url: string): void {
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new StatsError(`not a PostgreSQL URL: ${redactUrl(url)} (expected postgres://user@host:5432/dbname)`);
   // The driver reads the URL with the WHATWG parser: a URL it refuses (a port that is not a number) is one line.
   let port: string;
@@ -126,6 +125,12 @@ export async function readDatabaseStats(url: string, options: DatabaseStatsOptio
     throw new StatsError(`not a valid database URL: ${redactUrl(url)} (expected postgres://user:password@host:5432/dbname; is the port a number?)`);
   }
   if (port && !(Number(port) >= 1 && Number(port) <= 65535)) throw new StatsError(`not a valid port in the database URL: ${redactUrl(url)}`);
+}
+
+/** Reads table sizes, partitioning and INVALID indexes from a live PostgreSQL. */
+export async function readDatabaseStats(url: string, options: DatabaseStatsOptions = {}): Promise<StatsSnapshot> {
+  const timeouts = { connectTimeoutMs: options.connectTimeoutMs ?? 5_000, statementTimeoutMs: options.statementTimeoutMs ?? 10_000 };
+  checkDatabaseUrl(url);
   // The driver is loaded only when a database is asked for: it costs start-up time on every other run.
   const { default: pg } = await import('pg');
   const client = new pg.Client({

@@ -102,3 +102,31 @@ export async function stagedContent(file: string, cwd: string): Promise<Buffer |
     });
   });
 }
+
+/**
+ * The default branch (origin's HEAD, else a local main or master) and the files of its newest commit, as absolute
+ * real paths. A migration in that commit "looks deployed": it was merged before this change. Null outside git or
+ * when there is no such branch.
+ */
+export async function defaultBranchFiles(cwd: string): Promise<{ ref: string; files: Set<string> } | null> {
+  const top = await git(['rev-parse', '--show-toplevel'], cwd);
+  if (top.code !== 0) return null;
+  const root = top.stdout.trim();
+  let ref: string | undefined;
+  const head = await git(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], root);
+  if (head.code === 0 && head.stdout.trim()) ref = head.stdout.trim();
+  for (const candidate of ['main', 'master']) {
+    if (ref) break;
+    if ((await git(['rev-parse', '--verify', '--quiet', `refs/heads/${candidate}`], root)).code === 0) ref = candidate;
+  }
+  if (!ref) return null;
+  const tree = await git(['ls-tree', '-r', '--name-only', '-z', ref, '--'], root);
+  if (tree.code !== 0) return null;
+  let real = root;
+  try {
+    real = realpathSync(root);
+  } catch {
+    // keep the path git gave
+  }
+  return { ref, files: new Set(paths(tree.stdout, real)) };
+}

@@ -3,7 +3,7 @@ import { ConfigError } from '../config/load.js';
 import { StatsError } from '../catalog/database.js';
 import { explainRule, findRule, listRules } from './explain.js';
 import { GitError } from './git.js';
-import { InitError, runInit } from './init.js';
+import { CONFIG_FILE, InitError, runInit } from './init.js';
 import { DEFAULT_STATS_FILE, runStats } from './stats.js';
 import { runLint, UsageError, type IO } from './run.js';
 import { migralintVersion } from '../version.js';
@@ -189,10 +189,16 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
     )
     .command(
       'init',
-      'Write a starter .migralintrc.json; with --hook, a git pre-commit hook that lints staged migrations.',
+      'Write a starter .migralintrc.json, its baseline at the newest migration (the ones there now are deployed: not linted, never fixed); with --hook, a git pre-commit hook that lints staged migrations.',
       (y) => y.option('hook', { type: 'boolean', describe: 'Also write .git/hooks/pre-commit (never over an existing hook)' }),
-      (args) => {
-        for (const file of runInit(cwd, { hook: args.hook }).written) io.stderr(`migralint: wrote ${file}\n`);
+      async (args) => {
+        // The migrations there now are deployed: the config's baseline is the newest of them.
+        const { discover } = await import('./discover.js');
+        const found = await discover([], cwd);
+        const result = runInit(cwd, { hook: args.hook, migrations: found.files });
+        for (const file of result.written) io.stderr(`migralint: wrote ${file}\n`);
+        if (result.baseline && result.written.some((f) => f.endsWith(CONFIG_FILE))) io.stderr(`migralint: baseline: ${result.baseline} (it and the migrations before it are taken as deployed: not linted, never fixed)\n`);
+        else if (result.noBaseline && result.written.some((f) => f.endsWith(CONFIG_FILE))) io.stderr(`migralint: no baseline written: ${result.noBaseline}\n`);
       },
     )
     .strictOptions()

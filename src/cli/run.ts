@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ALL_RULE_META, RULES_BY_ID, ENGINE_RULE_IDS } from '../../rules/index.js';
+import { appliedFiles, readAppliedHistory } from '../catalog/applied.js';
 import { Catalog } from '../catalog/catalog.js';
+import { StatsError } from '../catalog/database.js';
 import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.js';
 import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '../config/options.js';
 import { SEVERITIES } from '../config/severities.js';
@@ -26,7 +28,7 @@ import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache } from './cache.js';
 import { lintInWorkers, lintRecording, workerCount, type Miss } from './parallel.js';
-import { stagedContent } from './git.js';
+import { defaultBranchFiles, stagedContent } from './git.js';
 
 export interface LintRun {
   paths: string[];
@@ -282,6 +284,19 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     problems.push(...found.problems);
     missingPaths = found.problems.length;
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
+    // A database given: the migrations its tool's history table records as applied are deployed, and are
+    // neither linted nor fixed (an automatic baseline).
+    const env = run.env ?? process.env;
+    const historyUrl = run.databaseUrl || env.MIGRALINT_DATABASE_URL || (selected.files[0] ? (await resolver.forFile(path.resolve(run.cwd, selected.files[0]))).config.databaseUrl : undefined);
+    if (historyUrl && selected.files.length) {
+      const deployed = await deployedFiles(historyUrl, selected.files, run);
+      if (deployed?.unreadable.length) selected.notes.push(`cannot read ${deployed.unreadable.join(', ')} (no SELECT privilege): the migrations recorded there are linted and fixed as if not applied`);
+      if (deployed) {
+        selected.files = selected.files.filter((f) => !deployed.files.has(f));
+        selected.narrowed = true;
+        if (deployed.files.size) selected.notes.push(`${deployed.files.size} migration${deployed.files.size === 1 ? '' : 's'} recorded as applied in ${deployed.tables.join(', ')} not linted or fixed`);
+      }
+    }
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
     parsersFor = selected.files;
@@ -370,6 +385,16 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const verb = run.fixDryRun ? 'would fix' : 'fixed';
     for (const f of fixedFiles) say(`migralint: ${verb} ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${f.path}\n`);
     say(`migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`);
+    // Nothing said which migrations are deployed: warn about fixed files that already are on the default branch.
+    if (!narrowed && fixedFiles.length) {
+      const onDefault = await defaultBranchFiles(run.cwd).catch(() => null);
+      if (onDefault) {
+        const old = fixedFiles.filter((f) => onDefault.files.has(realPath(path.resolve(run.cwd, f.path))));
+        if (old.length) {
+          say(`migralint: ${old.length} of the ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'} ${verb === 'fixed' ? 'fixed' : 'to fix'} look${old.length === 1 ? 's' : ''} deployed: ${old.length === 1 ? 'it is' : 'they are'} already in the newest commit of ${onDefault.ref}. A tool that records checksums (Flyway, Prisma …) refuses a changed applied migration; to leave deployed migrations alone use --changed-since ${onDefault.ref}, a \`baseline\` in the config (\`migralint init\` writes one), or --database-url.\n`);
+        }
+      }
+    }
   }
 
   const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion() };
@@ -395,4 +420,41 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The selected files the database's migration history records as applied; null when it could not be read and that is allowed. */
+async function deployedFiles(url: string, files: string[], run: LintRun): Promise<{ files: Set<string>; tables: string[]; unreadable: string[] } | null> {
+  let history;
+  try {
+    history = await readAppliedHistory(url);
+  } catch (error) {
+    if (!(error instanceof StatsError) || !run.statsOptional) throw error;
+    // --stats-optional: the size loader warns about the same database once.
+    return null;
+  }
+  // Alembic and Drizzle need the files beside the selected ones (revision links, the journal).
+  const read = (f: string) => readIfExists(path.resolve(run.cwd, f)) || undefined;
+  const folders = [...new Set(files.map((f) => path.dirname(path.resolve(run.cwd, f))))];
+  const siblings = new Set(files.map((f) => path.resolve(run.cwd, f)));
+  for (const dir of folders) {
+    for (const name of readdirQuietly(dir)) if (name.endsWith('.py')) siblings.add(path.join(dir, name));
+  }
+  const applied = appliedFiles(history.records, [...siblings], read);
+  return { files: new Set(files.filter((f) => applied.has(path.resolve(run.cwd, f)))), tables: history.tables, unreadable: history.unreadable };
+}
+
+function readdirQuietly(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }

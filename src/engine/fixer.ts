@@ -1,7 +1,8 @@
 import { isVerbatim, toFileSpan } from '../sql/statements.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
-import type { AnalyzedStatement, Edit, EscapePlan, MigrationUnit } from '../types.js';
+import { escapeForLiteral } from '../sources/escape.js';
+import type { AnalyzedStatement, Edit, EscapePlan, MigrationUnit, SqlChunk, Span } from '../types.js';
 
 /** A change inside a statement's own SQL text: offsets relative to `stmt.sql`. */
 interface LocalEdit {
@@ -55,19 +56,11 @@ export class Fixer {
     return this.adapter.notValidOperation?.(stmt, this.unit, this.fs) ?? null;
   }
 
-  /** Maps an edit inside `stmt.sql` to a file edit, or null when that part of the file is not verbatim SQL. */
+  /** Maps an edit inside `stmt.sql` to a file edit, or null when that part of the file cannot take it. */
   fileEdit(stmt: AnalyzedStatement, local: LocalEdit): Edit | null {
     const item = stmt.item;
     if (item.kind !== 'sql') return null;
-    // SQL inside a host-language string: text that would end or change the literal cannot be inserted.
-    const forbid = item.origin?.forbid;
-    if (Array.isArray(forbid) && forbid.some((f) => typeof f === 'string' && local.text.includes(f))) return null;
-    const span = { start: stmt.chunkSpan.start + local.start, end: stmt.chunkSpan.start + local.end };
-    // An insertion touches no text, but its neighbours must be verbatim for the offset to be exact.
-    const probe = span.start === span.end ? { start: Math.max(0, span.start - 1), end: span.end + 1 } : span;
-    if (!isVerbatim(item.segments, probe)) return null;
-    const file = toFileSpan(item.segments, span);
-    return { start: file.start, end: file.end, text: local.text };
+    return chunkEdit(item, this.unit.file.text, { start: stmt.chunkSpan.start + local.start, end: stmt.chunkSpan.start + local.end }, local.text);
   }
 
   /**
@@ -218,16 +211,18 @@ export class Fixer {
     if (!commit || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
       return { kind: 'manual', help };
     }
-    // The statement is rewritten from its SQL text: a placeholder or escape in it would be replaced, not restored.
-    if (!isVerbatim(stmt.item.segments, { start: stmt.chunkSpan.start, end: stmt.chunkSpan.end })) return { kind: 'manual', help };
+    // The statement is rewritten from its SQL text (escaped again for the literal it lands in): a placeholder in
+    // it would be replaced by its masked stand-in, not restored.
+    const own = { start: stmt.chunkSpan.start, end: stmt.chunkSpan.end };
+    if (stmt.item.literals ? hasPlaceholder(stmt.item, own) : !isVerbatim(stmt.item.segments, own)) return { kind: 'manual', help };
     const text = this.unit.file.text;
     // A comment at the end of the statement's line is about the statement: it moves with it.
     const tail = this.lineTail(stmt);
     const wholeEnd = tail?.end ?? stmt.chunkSpanWithSemicolon.end - stmt.chunkSpan.start;
     const whole = this.fileEdit(stmt, { start: 0, end: wholeEnd, text: '' });
     const commitAt = this.afterStatement(commit);
-    const commitEnd = this.fileEdit(commit, { start: commitAt, end: commitAt, text: '' });
-    if (!whole || !commitEnd) return { kind: 'manual', help };
+    const moved = this.fileEdit(commit, { start: commitAt, end: commitAt, text: `${this.eol}${this.eol}${newText};${tail?.comment ?? ''}` });
+    if (!whole || !moved) return { kind: 'manual', help };
     // Take the statement's whole lines when it stands alone on them.
     let start = whole.start;
     let end = whole.end;
@@ -241,7 +236,7 @@ export class Fixer {
     }
     const edits: Edit[] = [
       { start, end, text: '' },
-      { start: commitEnd.start, end: commitEnd.start, text: `${this.eol}${this.eol}${newText};${tail?.comment ?? ''}` },
+      moved,
     ];
     // Later statements of the same transaction that use what this statement builds would break.
     const name: string | undefined = stmt.node.idxname ?? stmt.node.relation?.relname;
@@ -252,6 +247,45 @@ export class Fixer {
       edits,
     };
   }
+}
+
+/**
+ * An edit of a chunk's SQL (`span` in chunk offsets, `text` the SQL to put there) as an edit of the file, or null
+ * when it cannot be made exactly. In SQL files the text goes in as it is, where the chunk is the file's text
+ * verbatim. In a host-language literal it is escaped for that literal (src/sources/escape.ts); an edit may not
+ * cut into an escape sequence, replace a placeholder (`${…}`: restored as written, never replaced), or span
+ * two literals.
+ */
+export function chunkEdit(item: SqlChunk, fileText: string, span: Span, text: string): Edit | null {
+  const literals = item.literals;
+  if (!literals || literals.length === 0) {
+    // An insertion touches no text, but its neighbours must be verbatim for the offset to be exact.
+    const probe = span.start === span.end ? { start: Math.max(0, span.start - 1), end: span.end + 1 } : span;
+    if (!isVerbatim(item.segments, probe)) return null;
+    const file = toFileSpan(item.segments, span);
+    return { start: file.start, end: file.end, text };
+  }
+  for (const seg of item.segments) {
+    // Text the runtime drops (a dedent margin) sits at a zero-length segment: a deletion or replacement ending or
+    // starting there could not say which side of it the dropped text goes.
+    if (!seg.verbatim && seg.length === 0 && span.start !== span.end && (seg.chunkStart === span.start || seg.chunkStart === span.end)) return null;
+    if (seg.verbatim || seg.length === 0) continue;
+    const segEnd = seg.chunkStart + seg.length;
+    const inside = (at: number) => at > seg.chunkStart && at < segEnd;
+    if (inside(span.start) || inside(span.end)) return null;
+    if (seg.placeholder && seg.chunkStart < span.end && segEnd > span.start) return null;
+  }
+  // An empty literal has no segments: its content starts at the literal.
+  const file = item.segments.length > 0 ? toFileSpan(item.segments, span) : { start: literals[0]!.start, end: literals[0]!.start };
+  const lit = literals.find((l) => l.start <= file.start && file.end <= l.end);
+  if (!lit) return null;
+  const escaped = escapeForLiteral(lit, text, fileText.slice(lit.start, file.start), fileText.slice(file.end, lit.end));
+  return escaped === null ? null : { start: file.start, end: file.end, text: escaped };
+}
+
+/** True when chunk text over `span` holds a host-language placeholder (its SQL text is not what the file says). */
+export function hasPlaceholder(item: SqlChunk, span: Span): boolean {
+  return item.segments.some((s) => s.placeholder && s.chunkStart < span.end && s.chunkStart + s.length > span.start);
 }
 
 function lineOf(text: string, offset: number): number {

@@ -1,5 +1,7 @@
 import { displayName } from '../catalog/catalog.js';
-import { isVerbatim } from '../sql/statements.js';
+import { maskSql } from '../sql/mask.js';
+import { isVerbatim, maskOptionsFor } from '../sql/statements.js';
+import { hasPlaceholder } from './fixer.js';
 import type { AnalyzedStatement, Edit, EscapePlan } from '../types.js';
 import type { RuleContext } from './rule.js';
 
@@ -22,7 +24,11 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
   const validate = `ALTER TABLE ${table} VALIDATE CONSTRAINT ${displayName({ name: constraintName })};`;
   // Names read through a host-language placeholder (`${table}` masked as $1) are not the names the runner sees:
   // writing them would replace the placeholder. The VALIDATE is then for the author to write.
-  if (!isVerbatim(s.item.segments, { start: s.chunkSpan.start, end: s.chunkSpan.end })) {
+  // Likewise a runner's placeholder in the SQL (Flyway `${schema}`, a psql `:var`, a bind marker): the parser read
+  // a masked stand-in for it, which must not be written as if it were the name.
+  const own = { start: s.chunkSpan.start, end: s.chunkSpan.end };
+  const placeholders = s.item.literals ? hasPlaceholder(s.item, own) : !isVerbatim(s.item.segments, own);
+  if (placeholders || maskSql(s.sql, maskOptionsFor(ctx.unit.framework)) !== s.sql) {
     return { kind: 'suggestion', description: 'Add NOT VALID here; validate the constraint in a later migration (its names are built by the host code)', edits: [notValid] };
   }
   const tx = s.facts.inTransaction;

@@ -382,7 +382,7 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
       env.note(`${callName}: a \`\${…}\` stands where the SQL needs a name or keyword, so the statement cannot be read; it is not linted.`, node);
       return;
     }
-    items.push({ at: rangeOf(node)[0], item: { kind: 'sql', text: piece.text, segments: piece.segments, exec, origin: { ...origin, call: callName, callRange: rangeOf(node) } } });
+    items.push({ at: rangeOf(node)[0], item: { kind: 'sql', text: piece.text, segments: piece.segments, literals: piece.literals, exec, origin: { ...origin, call: callName, callRange: rangeOf(node) } } });
   };
   const extra = Array.isArray(ctx.settings.frameworkOptions?.[dialect.id]?.callees) ? (ctx.settings.frameworkOptions![dialect.id]!.callees as string[]) : [];
 

@@ -1,4 +1,4 @@
-import type { MapSegment } from '../../types.js';
+import type { HostLiteral, MapSegment } from '../../types.js';
 
 /**
  * JS string and template literals read back from the file's own text (not from the parser's `value`/`raw`,
@@ -14,12 +14,15 @@ export interface SqlPiece {
   segments: MapSegment[];
   /** How many `${…}` placeholders it has. */
   placeholders: number;
+  /** The literals the text was read from, for escaping fix text (escape.ts). */
+  literals: HostLiteral[];
 }
 
 class Builder {
   text = '';
   segments: MapSegment[] = [];
   placeholders = 0;
+  literals: HostLiteral[] = [];
 
   verbatim(fileText: string, from: number, to: number): void {
     if (to <= from) return;
@@ -32,14 +35,14 @@ class Builder {
     this.text += fileText.slice(from, to);
   }
 
-  replaced(value: string, fileStart: number, fileLength: number): void {
+  replaced(value: string, fileStart: number, fileLength: number, placeholder = false): void {
     // A zero-length piece (a line continuation) needs no segment: the next one starts further on in the file.
-    if (value.length > 0) this.segments.push({ chunkStart: this.text.length, fileStart, length: value.length, fileLength, verbatim: false });
+    if (value.length > 0) this.segments.push({ chunkStart: this.text.length, fileStart, length: value.length, fileLength, verbatim: false, ...(placeholder ? { placeholder } : {}) });
     this.text += value;
   }
 
   piece(): SqlPiece {
-    return { text: this.text, segments: this.segments, placeholders: this.placeholders };
+    return { text: this.text, segments: this.segments, placeholders: this.placeholders, literals: this.literals };
   }
 }
 
@@ -89,6 +92,7 @@ function decodeInto(b: Builder, text: string, from: number, to: number): void {
 /** A string literal `'…'` / `"…"` whose node spans [start, end) in the file (quotes included). */
 export function stringPiece(text: string, start: number, end: number): SqlPiece {
   const b = new Builder();
+  b.literals.push({ start: start + 1, end: end - 1, language: 'js', quote: text[start]! });
   decodeInto(b, text, start + 1, end - 1);
   return b.piece();
 }
@@ -105,6 +109,7 @@ export interface TemplatePart {
  */
 export function templatePiece(text: string, literal: { start: number; end: number }, quasis: TemplatePart[], firstPlaceholder = 1, pasted?: Array<string | undefined>): SqlPiece {
   const b = new Builder();
+  b.literals.push({ start: literal.start + 1, end: literal.end - 1, language: 'js', quote: '`' });
   // Delimiters are part of the quasi ranges when the first quasi starts at the literal's backtick.
   const withDelimiters = quasis.length > 0 && quasis[0]!.start === literal.start;
   quasis.forEach((q, k) => {
@@ -119,10 +124,10 @@ export function templatePiece(text: string, literal: { start: number; end: numbe
       const exprEnd = withDelimiters ? next.start + 1 : next.start;
       // A `${…}` whose value is known (a const string or number) is pasted as the runtime would; else a `$n`.
       const value = pasted?.[k];
-      if (value !== undefined) b.replaced(value, exprStart, exprEnd - exprStart);
+      if (value !== undefined) b.replaced(value, exprStart, exprEnd - exprStart, true);
       else {
         b.placeholders++;
-        b.replaced(`$${firstPlaceholder + b.placeholders - 1}`, exprStart, exprEnd - exprStart);
+        b.replaced(`$${firstPlaceholder + b.placeholders - 1}`, exprStart, exprEnd - exprStart, true);
       }
     }
   });
@@ -131,8 +136,9 @@ export function templatePiece(text: string, literal: { start: number; end: numbe
 
 /** Joins pieces (`'a' + 'b'`); placeholders of later pieces continue the numbering of earlier ones. */
 export function concatPieces(pieces: SqlPiece[]): SqlPiece {
-  const out: SqlPiece = { text: '', segments: [], placeholders: 0 };
+  const out: SqlPiece = { text: '', segments: [], placeholders: 0, literals: [] };
   for (const p of pieces) {
+    out.literals.push(...p.literals);
     for (const s of p.segments) out.segments.push({ ...s, chunkStart: s.chunkStart + out.text.length });
     out.text += p.text;
     out.placeholders += p.placeholders;

@@ -71,7 +71,7 @@ export function sqlChunk(
     return null;
   }
   const segments: MapSegment[] = value.segments;
-  return { kind: 'sql', text: value.text, segments, exec, origin: { ...origin, forbid: value.forbid } };
+  return { kind: 'sql', text: value.text, segments, literals: value.literals, exec, origin };
 }
 
 /** Offsets of every line start inside [from, to) that lies inside a multi-line string (not code). */

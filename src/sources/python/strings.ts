@@ -1,4 +1,4 @@
-import type { MapSegment, Span } from '../../types.js';
+import type { HostLiteral, MapSegment, Span } from '../../types.js';
 import { callArgs, child, dottedName, namedChildren, textOf, type PyNode } from './tree.js';
 
 /**
@@ -8,7 +8,7 @@ import { callArgs, child, dottedName, namedChildren, textOf, type PyNode } from 
  * time (f-strings with expressions, `%` / `.format`, names bound elsewhere) is reported as dynamic.
  */
 export type PyString =
-  | { kind: 'static'; text: string; segments: MapSegment[]; forbid: string[] }
+  | { kind: 'static'; text: string; segments: MapSegment[]; literals: HostLiteral[] }
   | { kind: 'dynamic'; why: string; span: Span };
 
 /** A value being built: its characters, and for each the file offset it came from (verbatim) or an escape. */
@@ -17,8 +17,8 @@ interface Built {
   /** >= 0: the verbatim file offset of this character; < 0: -(index into escapes) - 1. */
   origin: number[];
   escapes: Span[];
-  /** Text an edit must not insert into this string (it would end or change the literal). */
-  forbid: Set<string>;
+  /** The literals read, for escaping fix text (escape.ts). */
+  literals: HostLiteral[];
 }
 
 export interface Resolver {
@@ -44,18 +44,9 @@ function literal(src: string, node: PyNode, into: Built): string | null {
   const quote = start ? textOf(src, start).slice(prefix.length) : '"';
   if (prefix.includes('b')) return 'a bytes literal';
   const raw = prefix.includes('r');
-  const fstring = prefix.includes('f') || prefix.includes('t');
   if (node.children.some((c) => c.type === 'interpolation')) return 'an f-string with expressions';
-  into.forbid.add(quote.length === 3 ? quote : quote);
-  if (quote.length === 1) {
-    into.forbid.add('\n');
-    into.forbid.add('\r');
-  }
-  if (!raw) into.forbid.add('\\');
-  if (fstring) {
-    into.forbid.add('{');
-    into.forbid.add('}');
-  }
+  const end = node.children.find((c) => c.type === 'string_end');
+  if (start && end) into.literals.push({ start: start.end, end: end.start, language: 'python', quote, prefix });
   for (const content of node.children) {
     if (content.type !== 'string_content') continue;
     let at = content.start;
@@ -115,6 +106,7 @@ function dedent(b: Built): void {
   });
   b.chars = chars;
   b.origin = origin;
+  for (const lit of b.literals) lit.margin = margin ?? '';
 }
 
 function build(src: string, node: PyNode, resolver: Resolver, into: Built, depth = 0): { why: string; span: Span } | null {
@@ -156,12 +148,13 @@ function build(src: string, node: PyNode, resolver: Resolver, into: Built, depth
       if (fn === 'textwrap.dedent' || fn === 'dedent') {
         const args = callArgs(src, node);
         if (args.positional.length !== 1 || args.keywords.size > 0) return dyn('a dedent() call with unexpected arguments');
-        const inner: Built = { chars: [], origin: [], escapes: into.escapes, forbid: into.forbid };
+        const inner: Built = { chars: [], origin: [], escapes: into.escapes, literals: [] };
         const r = build(src, args.positional[0]!, resolver, inner, depth + 1);
         if (r) return r;
         dedent(inner);
         into.chars.push(...inner.chars);
         into.origin.push(...inner.origin);
+        into.literals.push(...inner.literals);
         return null;
       }
       if (fn?.endsWith('.format')) return dyn('a string built with .format()');
@@ -205,10 +198,10 @@ function segmentsOf(b: Built, fallbackStart: number): MapSegment[] {
 
 /** The value of a string expression, or why it cannot be read statically. */
 export function evalString(src: string, node: PyNode, resolver: Resolver): PyString {
-  const b: Built = { chars: [], origin: [], escapes: [], forbid: new Set() };
+  const b: Built = { chars: [], origin: [], escapes: [], literals: [] };
   const why = build(src, node, resolver, b);
   if (why) return { kind: 'dynamic', ...why };
-  return { kind: 'static', text: b.chars.join(''), segments: segmentsOf(b, node.start), forbid: [...b.forbid] };
+  return { kind: 'static', text: b.chars.join(''), segments: segmentsOf(b, node.start), literals: b.literals };
 }
 
 /** A plain string literal's value (names, table names …), or undefined. */
