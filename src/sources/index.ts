@@ -3,6 +3,7 @@ import type { FrameworkId } from '../types.js';
 import type { FrameworkAdapter } from './adapter.js';
 import { detectSqlFramework } from './detect.js';
 import { dbMigrateAdapter, detectJsFramework, knexAdapter, kyselyAdapter, nodePgMigrateAdapter, sequelizeAdapter, typeormAdapter } from './js/frameworks.js';
+import { unknownJsAdapter } from './js/unknown.js';
 import { psqlAdapter } from './psql.js';
 import { alembicAdapter } from './python/alembic.js';
 import { djangoAdapter } from './python/django.js';
@@ -21,6 +22,7 @@ export const ADAPTERS: Partial<Record<FrameworkId, FrameworkAdapter>> = {
   sequelize: sequelizeAdapter,
   kysely: kyselyAdapter,
   'db-migrate': dbMigrateAdapter,
+  js: unknownJsAdapter,
 };
 
 export function adapterFor(id: FrameworkId): FrameworkAdapter {
@@ -52,6 +54,8 @@ export const MIGRATION_GLOBS_BY_FRAMEWORK: Array<{ framework: FrameworkId; glob:
   { framework: 'knex', glob: '**/*.{js,cjs,mjs,ts,cts,mts}' },
   // Python migrations: Alembic revisions and Django app migrations.
   { framework: 'alembic', glob: '**/versions/*.py' },
+  // Revisions kept per dialect or branch: versions/postgresql/*.py.
+  { framework: 'alembic', glob: '**/versions/*/*.py' },
   { framework: 'django', glob: '**/migrations/[0-9][0-9][0-9][0-9]_*.py' },
 ];
 

@@ -80,6 +80,9 @@ function isSqlCallee(chain: string, params: Set<string>, extra: string[]): boole
   }
 }
 
+/** Tags of templates that are SQL text with bound values. */
+const SQL_TAGS = new Set(['sql', 'sql.unsafe', 'sql.type()', 'sql.typeAlias()']);
+
 /** A raw-SQL call is one the migration runs, not a value handed to another call (`defaultTo(knex.raw('now()'))`). */
 function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
   let child = node;
@@ -109,6 +112,8 @@ function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
         break;
       case 'CallExpression':
         if (p.callee === child) break;
+        // connection.query(sql`…`) (slonik, a custom runner): the template is what the call runs.
+        if (child.type === 'TaggedTemplateExpression' && p.arguments[0] === child && /\.query$/.test(chainOf(p.callee) ?? '')) break;
         return false;
       case 'ArrayExpression': {
         const call = parents.get(p);
@@ -390,7 +395,8 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     if (inDown(call)) continue;
     if (call.type === 'TaggedTemplateExpression') {
       const tag = chainOf(call.tag);
-      if (tag !== 'sql' && !extra.includes(tag ?? '')) continue;
+      // sql`…`; slonik's sql.unsafe`…`, sql.type(T)`…` and sql.typeAlias('x')`…`: SQL text whose ${…} are bound values.
+      if (!SQL_TAGS.has(tag ?? '') && !extra.includes(tag ?? '')) continue;
       if (!isExecuted(call, parents)) continue;
       const q = call.quasi;
       const [s, e] = rangeOf(q);

@@ -608,13 +608,16 @@ const DETECT: Array<[FrameworkId, RegExp]> = [
   ['node-pg-migrate', /node-pg-migrate|\bMigrationBuilder\b|\bpgm\.\w+\(/],
   ['sequelize', /\bqueryInterface\b|\bQueryInterface\b|['"]sequelize['"]/],
   ['kysely', /from\s+['"]kysely['"]|\bKysely</],
-  ['db-migrate', /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=/],
-  ['knex', /['"]knex['"]|\bKnex\b|\bknex\.(schema|raw)\b/],
+  ['db-migrate', /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=|\bdb\.(?:addIndex|addForeignKey|createTable|addColumn|removeColumn|changeColumn|removeIndex|removeForeignKey)\s*(?:\.bind\s*)?\(/],
+  ['knex', /['"]knex['"]|\bKnex\b|\bknex\b|\.schema\s*\.\s*(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable|raw|withSchema)\s*\(/],
 ];
 
-/** The JS/TS framework of a migration file, from its content; Knex when nothing more specific matches. Null for non-JS files. */
+/**
+ * The JS/TS framework of a migration file, from its content. `js` (an unknown runner) when no tool's signs are
+ * there: a custom runner over slonik or pg is never taken for Knex. Null for non-JS files.
+ */
 export function detectJsFramework(filePath: string, text: string): FrameworkId | null {
   if (!JS_FILE.test(filePath)) return null;
   for (const [id, re] of DETECT) if (re.test(text)) return id;
-  return 'knex';
+  return 'js';
 }
