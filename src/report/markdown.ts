@@ -2,8 +2,8 @@ import path from 'node:path';
 import { conflicts, lockLabel } from '../analysis/locks.js';
 import { formatBytes, formatRows } from '../engine/describe.js';
 import { adapterFor } from '../sources/index.js';
-import type { FileResult, Finding, LockMode, StatementSummary } from '../types.js';
-import { reportPath, ruleDocsUrl, sortedFindings, type ReportContext } from './common.js';
+import type { FileResult, Finding, FrameworkId, LockMode, StatementSummary } from '../types.js';
+import { coverageLines, reportPath, ruleDocsUrl, sortedFindings, type ReportContext } from './common.js';
 
 /**
  * A review comment for a pull request (GitHub) or merge request (GitLab): a verdict, then per migration its
@@ -253,7 +253,9 @@ function footer(results: FileResult[], ctx: ReportContext): string {
   const files = results.map((r) => reportPath(r.filePath, ctx.cwd));
   const target = files.length <= 3 ? files.join(' ') : commonDir(files);
   const version = ctx.version ? `migralint ${ctx.version}` : 'migralint';
-  return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: \`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)</sub>`;
+  // Coverage: what was read per framework, and what a walk skipped.
+  const read = coverageLines(results, ctx.skipped, (id) => adapterFor(id as FrameworkId).name);
+  return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: \`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)</sub>${read.length ? `<br>\n<sub>read: ${read.join(' · ')}</sub>` : ''}`;
 }
 
 function render(results: FileResult[], ctx: ReportContext, detailOf: (r: FileResult) => Detail, listed: FileResult[], unlisted: FileResult[]): string {
