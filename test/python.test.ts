@@ -431,4 +431,18 @@ describe('Django: require-lock-timeout', () => {
     const fixed = await proveFix(text, filename, 'require-lock-timeout');
     expect(fixed).toBe(text.replace('    operations = [\n', '    operations = [\n        migrations.RunSQL("SET lock_timeout = \'2s\'", reverse_sql=migrations.RunSQL.noop),\n'));
   });
+
+  it('a name bound to sa.text("…") earlier in the revision is read where conn.execute runs it', async () => {
+    const text = `${HEADER}
+
+def upgrade():
+    connection = op.get_bind()
+    update_query = sa.text("UPDATE dashboards SET tags = :tags WHERE id = :id")
+    for dashboard in connection.execute(sa.text("SELECT id, name FROM dashboards")):
+        connection.execute(update_query, tags=[], id=dashboard[0])
+`;
+    const r = await lintText(text, { filename: 'migrations/versions/1b2c3d4e5f60_inline_tags.py' });
+    expect(r.coverage).toEqual({ statements: 2, unreadable: 0 });
+    expect(only(r, 'unsupported-framework-construct')).toEqual([]);
+  });
 });

@@ -331,7 +331,12 @@ function handleCall(w: Walk, call: PyNode, region: Region): boolean {
   const isConnection = recv === 'op.get_bind()' || recv === 'op.get_context().connection' || (receiver.type === 'identifier' && region.connections.has(textOf(src, receiver)));
   if ((recv === 'op' && method === 'execute') || (isConnection && (method === 'execute' || method === 'exec_driver_sql'))) {
     const args = callArgs(src, call);
-    const sqlNode = sqlArgument(src, arg(args, 0, recv === 'op' ? 'sqltext' : 'statement'));
+    let sqlNode = sqlArgument(src, arg(args, 0, recv === 'op' ? 'sqltext' : 'statement'));
+    // `update = sa.text("…")` earlier in the module, then `conn.execute(update, …)`: the text() the name holds.
+    if (sqlNode?.type === 'identifier') {
+      const bound = w.resolver.lookup(textOf(src, sqlNode), sqlNode);
+      if (bound?.type === 'call' && TEXT_CALLS.has(dottedName(src, child(bound, 'function')) ?? '')) sqlNode = sqlArgument(src, bound);
+    }
     if (!sqlNode) return true;
     const chunk = sqlChunk(src, sqlNode, w.resolver, exec(w, region, true), fn, origin, w.notes);
     if (chunk) w.items.push(chunk);
