@@ -4,6 +4,7 @@ import { NO_FILES, type FileSystem } from '../../fs.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, OperationItem, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { ident, indentUnit, needAtomicity, pythonDirectives, qualified, sqlChunk, sqlLiteral, syntaxNote, wrapInWith } from './common.js';
+import { coreStatementSql } from './sa-core.js';
 import { scopeResolver, stringValue, type Resolver } from './strings.js';
 import { arg, callArgs, child, dottedName, enclosingStatement, namedChildren, parsePython, textOf, type CallArgs, type PyNode } from './tree.js';
 
@@ -338,6 +339,12 @@ function handleCall(w: Walk, call: PyNode, region: Region): boolean {
       if (bound?.type === 'call' && TEXT_CALLS.has(dottedName(src, child(bound, 'function')) ?? '')) sqlNode = sqlArgument(src, bound);
     }
     if (!sqlNode) return true;
+    // SQLAlchemy Core on a table the revision declares: t.update().where(…).values(…) and the like.
+    const core = coreStatementSql(src, sqlNode, w.resolver);
+    if (core) {
+      w.items.push({ kind: 'operation', sql: core, span: { start: call.start, end: call.end }, exec: exec(w, region, true), call: fn, origin });
+      return true;
+    }
     const chunk = sqlChunk(src, sqlNode, w.resolver, exec(w, region, true), fn, origin, w.notes);
     if (chunk) w.items.push(chunk);
     return true;
