@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { discover } from '../src/cli/discover.js';
+import { discover, skippedNote } from '../src/cli/discover.js';
 import { diskFileSystem } from '../src/disk.js';
 import { detectSqlFramework } from '../src/sources/detect.js';
 import { lintSource, DEFAULT_SETTINGS } from '../src/engine/lint.js';
@@ -87,6 +87,11 @@ describe('discovery', () => {
     expect(notes).toEqual([
       'migralint: 2 .sql files outside migration folders were not linted (query files, seeds …; e.g. db/queries/active_customers.sql). To lint them as migrations, name them on the command line, or map them in the config: "frameworks": { "db/queries/**/*.sql": "psql" }',
     ]);
+
+    // A walk of an absolute path: the note still gives paths and a glob relative to where migralint runs.
+    const absolute = await discover([dir], dir);
+    expect(skippedNote(absolute.skipped, dir)).toContain('e.g. db/queries/active_customers.sql). To lint them as migrations, name them on the command line, or map them in the config: "frameworks": { "db/queries/**/*.sql": "psql" }');
+    expect(skippedNote(absolute.skipped, os.tmpdir())).toContain('"frameworks": { "**/queries/**/*.sql": "psql" }');
 
     // Named explicitly, a loose file is linted.
     const named = run(['db/queries/active_customers.sql', '--format', 'json', '--no-cache'], dir);

@@ -168,14 +168,24 @@ export function configClaims(resolver: ConfigResolver, cwd: string, framework?: 
 }
 
 /** The one note about loose `.sql` files a walk skipped: how many, an example, and how to include them. */
-export function skippedNote(skipped: SkippedFile[]): string | undefined {
+export function skippedNote(skipped: SkippedFile[], cwd: string): string | undefined {
   const loose = skipped.filter((s) => s.reason === 'outside-migrations');
   if (loose.length === 0) return undefined;
   const n = loose.length;
-  return `${n} .sql file${n === 1 ? '' : 's'} outside migration folders ${n === 1 ? 'was' : 'were'} not linted (query files, seeds …; e.g. ${loose[0]!.filePath}). To lint ${n === 1 ? 'it' : 'them'} as migrations, name ${n === 1 ? 'it' : 'them'} on the command line, or map ${n === 1 ? 'it' : 'them'} in the config: "frameworks": { "${suggestGlob(loose[0]!.filePath)}": "psql" }`;
+  const them = n === 1 ? 'it' : 'them';
+  const example = shown(loose[0]!.filePath, cwd);
+  return `${n} .sql file${n === 1 ? '' : 's'} outside migration folders ${n === 1 ? 'was' : 'were'} not linted (query files, seeds …; e.g. ${example}). To lint ${them} as migrations, name ${them} on the command line, or map ${them} in the config: "frameworks": { "${suggestGlob(example)}": "psql" }`;
 }
 
+/** A path as the user reads it: relative to cwd when under it. */
+function shown(file: string, cwd: string): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(cwd, file);
+}
+
+/** A config glob for the folder of `file` (config globs are relative to the config file, usually at the root). */
 function suggestGlob(file: string): string {
+  if (path.isAbsolute(file)) return `**/${path.basename(path.dirname(file))}/**/*.sql`;
   const dir = path.dirname(file).split(path.sep).join('/');
   return dir === '.' ? '*.sql' : `${dir}/**/*.sql`;
 }

@@ -283,7 +283,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) });
     problems.push(...found.problems);
     skipped = found.skipped;
-    const note = skippedNote(found.skipped);
+    const note = skippedNote(found.skipped, run.cwd);
     if (note) io.stderr(`migralint: ${note}\n`);
     missingPaths = found.problems.length;
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
