@@ -3,14 +3,13 @@ import path from 'node:path';
 import type { ConfigResolver } from '../config/load.js';
 import { frameworkFromConfig, globToRegExp } from '../config/options.js';
 import { rawDisk } from '../disk.js';
+import { DIESEL_DIR } from '../frameworks/diesel/index.js';
+import { DEFAULT_FOLDERS, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS, detectFramework } from '../frameworks/index.js';
 import type { FileSystem } from '../fs.js';
-import { DIESEL_DIR, detectSqlFramework } from '../sources/detect.js';
-import { DEFAULT_FOLDERS, MIGRATION_GLOBS } from '../sources/index.js';
-import { detectPython } from '../sources/python/detect.js';
 import type { SkippedFile } from '../types.js';
 
 /** The kinds of file migrations are written in. */
-const CANDIDATES = ['**/*.sql', '**/*.py', '**/*.{js,cjs,mjs,ts,cts,mts}'];
+const CANDIDATES = WALK_PATTERNS;
 let patterns: RegExp[] | undefined;
 
 /** Whether a path matches one of the frameworks' migration patterns (MIGRATION_GLOBS), judged on the whole path. */
@@ -29,9 +28,6 @@ export function isRollbackOnly(file: string): boolean {
 
 /** The extensions migrations migralint reads are written in. */
 const READABLE = /\.(?:sql|py|[cm]?js|[cm]?ts)$/i;
-
-/** Project files that say where migrations are when no paths are given: a walk from here finds them. */
-const PROJECT_MARKERS = ['manage.py', 'alembic.ini', 'diesel.toml'];
 
 export interface Discovery {
   files: string[];
@@ -77,9 +73,12 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
   const inFolder = inMigrationFolder(abs);
   // Migrations kept per database (versions/sqlite/, migrations/mysql/): migralint lints PostgreSQL's.
   if (path.dirname(abs).split(/[\\/]/).some((part) => OTHER_DATABASE.test(part))) return { keep: false, reason: 'other-database' };
-  if (/\.py$/i.test(abs)) return detectPython(abs, text) ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  if (/\.py$/i.test(abs)) {
+    const py = detectFramework(abs, text, fs, ['python']);
+    return py !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  }
   if (/\.sql$/i.test(abs)) {
-    if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectSqlFramework(abs, text, fs) !== 'psql') return { keep: true };
+    if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };
   }
   // JS/TS: a module that exports an up migration.

@@ -2,7 +2,6 @@ import type { AnalyzedStatement, Edit, FrameworkId, MigrationUnit } from '../../
 import { eolOf } from '../../engine/fixer.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { chainOf, firstParamName, isFunction, literalValue, property, propertyValue, rangeOf, unwrap, walk, type Node } from './estree.js';
-import { dbMigrateOperations } from './db-migrate-dsl.js';
 import { extractJs, ident, qualified, type ExtractEnv, type JsDialect, type JsFileFacts, type OperationSpec } from './extract.js';
 
 /**
@@ -590,7 +589,6 @@ const dbMigrateDialect: JsDialect = {
     }
     return { exec: { wrapped: true, reason: 'db-migrate runs each migration in its own transaction', oneQuery: true } };
   },
-  operations: dbMigrateOperations,
 };
 
 export const dbMigrateAdapter = makeAdapter(dbMigrateDialect, 'db-migrate', {
@@ -598,26 +596,3 @@ export const dbMigrateAdapter = makeAdapter(dbMigrateDialect, 'db-migrate', {
     return { kind: 'manual', help: 'db-migrate runs each migration in its own transaction and a migration cannot opt out: run db-migrate with --non-transactional for this migration, or run the statement out of band.' };
   },
 });
-
-// ---------------------------------------------------------------- detection
-
-const JS_FILE = /\.(c|m)?(j|t)sx?$/i;
-
-const DETECT: Array<[FrameworkId, RegExp]> = [
-  ['typeorm', /\bMigrationInterface\b|from\s+['"]typeorm['"]/],
-  ['node-pg-migrate', /node-pg-migrate|\bMigrationBuilder\b|\bpgm\.\w+\(/],
-  ['sequelize', /\bqueryInterface\b|\bQueryInterface\b|['"]sequelize['"]/],
-  ['kysely', /from\s+['"]kysely['"]|\bKysely</],
-  ['db-migrate', /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=|\bdb\.(?:addIndex|addForeignKey|createTable|addColumn|removeColumn|changeColumn|removeIndex|removeForeignKey)\s*(?:\.bind\s*)?\(/],
-  ['knex', /['"]knex['"]|\bKnex\b|\bknex\b|\.schema\s*\.\s*(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable|raw|withSchema)\s*\(/],
-];
-
-/**
- * The JS/TS framework of a migration file, from its content. `js` (an unknown runner) when no tool's signs are
- * there: a custom runner over slonik or pg is never taken for Knex. Null for non-JS files.
- */
-export function detectJsFramework(filePath: string, text: string): FrameworkId | null {
-  if (!JS_FILE.test(filePath)) return null;
-  for (const [id, re] of DETECT) if (re.test(text)) return id;
-  return 'js';
-}
