@@ -40,7 +40,9 @@ export type FrameworkId =
   | 'sequelize'
   | 'kysely'
   | 'db-migrate'
-  | 'rails';
+  | 'rails'
+  /** A JS/TS migration whose runner no adapter knows (src/sources/js/unknown.ts). */
+  | 'js';
 
 /** A file as read from disk (or stdin), decoded. */
 export interface SourceFile {
@@ -385,6 +387,8 @@ export interface FileResult {
    * guard of --fix compares these, never findings.
    */
   syntaxErrors?: number;
+  /** What was read: statements parsed, and statements that could not be read statically. */
+  coverage?: Coverage;
 }
 
 /** The settings one lint run uses (from config and CLI flags). */
@@ -408,3 +412,22 @@ export interface LintSettings {
 export type EscapePlan =
   | { kind: 'fix' | 'suggestion'; description: string; edits: Edit[]; files?: FileWrite[] }
   | { kind: 'manual'; help: string };
+
+/** A file a directory walk found and left out, and why (coverage in reports). Files named explicitly are never skipped. */
+export interface SkippedFile {
+  filePath: string;
+  /**
+   * `outside-migrations`: a loose `.sql` file no framework claims, outside migration folders (a query file, a seed);
+   * `not-a-migration`: a file inside a migration folder that is not a migration (`__init__.py`, `env.py`, a helper);
+   * `other-database`: a migration kept for another database (`versions/sqlite/`, `migrations/mysql/`).
+   */
+  reason: 'outside-migrations' | 'not-a-migration' | 'other-database';
+}
+
+/** How much of a file's SQL migralint read (FileResult.coverage). */
+export interface Coverage {
+  /** Statements parsed and analysed: SQL text and DSL operations. */
+  statements: number;
+  /** Statements in host-language code that are built at run time and could not be read (one per unsupported-framework-construct note). */
+  unreadable: number;
+}

@@ -184,14 +184,19 @@ describe('migralint CLI (the built binary)', () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });
     mkdirSync(path.join(dir, 'db', 'seeds'), { recursive: true });
-    writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ include: ['db/**/*.sql'], exclude: ['db/seeds/**'] }));
+    mkdirSync(path.join(dir, 'db', 'migrations', 'archive'), { recursive: true });
+    writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ include: ['db/**/*.sql'], exclude: ['db/migrations/archive/**'] }));
     writeFileSync(path.join(dir, 'db', 'migrations', '20240101_orders_idx.sql'), 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
+    writeFileSync(path.join(dir, 'db', 'migrations', 'archive', '20190101_reindex.sql'), 'REINDEX TABLE orders;\n');
+    writeFileSync(path.join(dir, '0001_scratch.sql'), 'DROP INDEX orders_old_idx;\n');
+    // A seed outside migration folders is not a migration: discovery skips it before include / exclude.
     writeFileSync(path.join(dir, 'db', 'seeds', 'reindex.sql'), 'REINDEX TABLE orders;\n');
-    writeFileSync(path.join(dir, 'scratch.sql'), 'DROP INDEX orders_old_idx;\n');
     const r = run(['.', '--format', 'json'], { cwd: dir });
-    const linted = JSON.parse(r.stdout).map((x: any) => path.relative(dir, x.filePath));
+    const results = JSON.parse(r.stdout);
+    const linted = results.filter((x: any) => !x.skipped).map((x: any) => path.relative(dir, x.filePath));
     expect(linted).toEqual([path.join('db', 'migrations', '20240101_orders_idx.sql')]);
     expect(r.stderr).toContain('2 files left out by config include / exclude');
+    expect(results.filter((x: any) => x.skipped).map((x: any) => [path.relative(dir, x.filePath), x.skipped])).toEqual([[path.join('db', 'seeds', 'reindex.sql'), 'outside-migrations']]);
   });
 
   it('lints standard input as the named file', () => {

@@ -1,14 +1,30 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { discover } from '../src/cli/discover.js';
+import { discover, skippedNote } from '../src/cli/discover.js';
 import { diskFileSystem } from '../src/disk.js';
 import { detectSqlFramework } from '../src/sources/detect.js';
+import { lintSource, DEFAULT_SETTINGS } from '../src/engine/lint.js';
+import { loadParsersFor } from '../src/engine/lint-text.js';
+import { memoryFileSystem } from '../src/fs.js';
+import { detectFramework } from '../src/sources/index.js';
+import { findAlembicEnv } from '../src/sources/python/alembic.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(root, 'fixtures', 'discovery');
 const bin = path.join(root, 'bin', 'migralint.js');
+
+type JsonResult = { filePath: string; framework: string | null; skipped?: string; messages: Array<{ ruleId: string; line: number; fix?: unknown; suggestions?: unknown[] }>; coverage?: { statements: number; unreadable: number; parseErrors: number } };
+
+const rel = (dir: string, results: JsonResult[]) => results.map((x) => path.relative(dir, x.filePath).split(path.sep).join('/'));
+
+async function lintFile(file: string) {
+  await loadParsersFor([file]);
+  return lintSource({ path: file, text: readFileSync(file, 'utf8'), bom: false }, { settings: DEFAULT_SETTINGS, fs: diskFileSystem() });
+}
 
 function run(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
@@ -63,5 +79,123 @@ describe('discovery', () => {
     const results = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
     expect(results[0]!.messages.map((m) => m.ruleId)).toEqual(['unsupported-framework-construct']);
     expect(results[0]!.messages[0]!.message).toMatch(/^structure\.sql is Rails' schema dump/);
+  });
+
+  it('a walk lints only migrations: loose .sql files (queries, seeds) are skipped with one note saying how to include them', async () => {
+    const dir = path.join(FIXTURES, 'loose-sql');
+    const found = await discover(['.'], dir);
+    expect(found.problems).toEqual([]);
+    expect(found.files).toEqual([path.normalize('db/migrations/20240105120000_add_orders_customer_index.sql')]);
+    expect(found.skipped.map((s) => [s.filePath.split(path.sep).join('/'), s.reason])).toEqual([
+      ['db/queries/active_customers.sql', 'outside-migrations'],
+      ['db/seeds/dev_seed.sql', 'outside-migrations'],
+    ]);
+    // The configuration claims files: they are then linted from a walk.
+    const claimed = await discover(['.'], dir, { claims: (f) => f.split(path.sep).join('/').startsWith('db/queries/') });
+    expect(claimed.files).toContain(path.normalize('db/queries/active_customers.sql'));
+
+    const r = run(['.', '--format', 'json', '--no-cache'], dir);
+    const results = JSON.parse(r.stdout) as JsonResult[];
+    expect(rel(dir, results.filter((x) => !x.skipped))).toEqual(['db/migrations/20240105120000_add_orders_customer_index.sql']);
+    expect(results.filter((x) => x.skipped).map((x) => [rel(dir, [x])[0], x.skipped, x.messages.length])).toEqual([
+      ['db/queries/active_customers.sql', 'outside-migrations', 0],
+      ['db/seeds/dev_seed.sql', 'outside-migrations', 0],
+    ]);
+    expect(results[0]!.framework).toBe('dbmate');
+    expect(results[0]!.coverage).toEqual({ statements: 1, unreadable: 0, parseErrors: 0 });
+    const notes = r.stderr.split('\n').filter((l) => l.includes('outside migration folders'));
+    expect(notes).toEqual([
+      'migralint: 2 .sql files outside migration folders were not linted (query files, seeds …; e.g. db/queries/active_customers.sql). To lint them as migrations, name them on the command line, or map them in the config: "frameworks": { "db/queries/**/*.sql": "psql" }',
+    ]);
+
+    // A walk of an absolute path: the note still gives paths and a glob relative to where migralint runs.
+    const absolute = await discover([dir], dir);
+    expect(skippedNote(absolute.skipped, dir)).toContain('e.g. db/queries/active_customers.sql). To lint them as migrations, name them on the command line, or map them in the config: "frameworks": { "db/queries/**/*.sql": "psql" }');
+    expect(skippedNote(absolute.skipped, os.tmpdir())).toContain('"frameworks": { "**/queries/**/*.sql": "psql" }');
+
+    // Named explicitly, a loose file is linted.
+    const named = run(['db/queries/active_customers.sql', '--format', 'json', '--no-cache'], dir);
+    expect(named.code).toBe(0);
+    expect(rel(dir, JSON.parse(named.stdout) as JsonResult[])).toEqual(['db/queries/active_customers.sql']);
+    expect(named.stderr).toBe('');
+
+    // The stylish summary gives the coverage per framework and the files skipped.
+    const stylish = run(['.', '--no-cache'], dir);
+    expect(stylish.code).toBe(1);
+    expect(stylish.stdout).toContain('  dbmate: 1 file, 1 statement read\n  skipped: 2 .sql outside migration folders\n');
+  });
+
+  it('config `frameworks` brings loose .sql files into a walk', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'migralint-loose-'));
+    cpSync(path.join(FIXTURES, 'loose-sql'), dir, { recursive: true });
+    writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ frameworks: { 'db/seeds/**/*.sql': 'psql' } }));
+    const r = run(['.', '--format', 'json', '--no-cache'], dir);
+    const results = JSON.parse(r.stdout) as JsonResult[];
+    expect(rel(dir, results.filter((x) => !x.skipped))).toEqual(['db/migrations/20240105120000_add_orders_customer_index.sql', 'db/seeds/dev_seed.sql']);
+    expect(rel(dir, results.filter((x) => x.skipped))).toEqual(['db/queries/active_customers.sql']);
+    expect(r.stderr).toContain('migralint: 1 .sql file outside migration folders was not linted');
+  });
+
+  it('Alembic revisions kept per dialect: found from the root and from inside versions/, env.py searched upward, other databases and __init__.py skipped', async () => {
+    const dir = path.join(FIXTURES, 'alembic-dialects');
+    const found = await discover(['.'], dir);
+    const pg = ['migrations/versions/postgresql/3b1f9c2d7a10_create_events.py', 'migrations/versions/postgresql/8d4e0a6b5c21_events_kind_index.py'];
+    expect(found.problems).toEqual([]);
+    expect(found.files.map((f) => f.split(path.sep).join('/'))).toEqual(pg);
+    expect(found.skipped.map((s) => [s.filePath.split(path.sep).join('/'), s.reason])).toEqual([
+      ['migrations/versions/__init__.py', 'not-a-migration'],
+      ['migrations/versions/postgresql/__init__.py', 'not-a-migration'],
+      ['migrations/versions/sqlite/5a0c1d2e3f40_create_events.py', 'other-database'],
+    ]);
+    // With no paths, from inside the dialect folder (env.py and alembic.ini are further up).
+    const inside = path.join(dir, 'migrations/versions/postgresql');
+    expect((await discover([], inside)).files).toEqual(['3b1f9c2d7a10_create_events.py', '8d4e0a6b5c21_events_kind_index.py']);
+
+    // A revision that does not import alembic's op is recognised by its revision and down_revision.
+    const revision = path.join(dir, pg[1]!);
+    expect(detectFramework(revision, readFileSync(revision, 'utf8'))).toBe('alembic');
+    expect(detectFramework('x.py', 'revision = "a1"\ndown_revision = "b2"\n\nupgrade = steps.upgrade\n')).toBe('alembic');
+    expect(detectFramework('x.py', 'revision = "a1"\n')).not.toBe('alembic');
+    // env.py, three folders up, says each migration runs in its own transaction.
+    const result = await lintFile(revision);
+    expect(result.framework).toBe('alembic');
+    expect(result.assumption).toBeUndefined();
+    expect(result.findings.map((f) => `${f.ruleId}@${f.loc.line}`)).toContain('require-concurrent-index-creation@18');
+
+    const r = run(['--format', 'json', '--no-cache'], inside);
+    expect(rel(inside, (JSON.parse(r.stdout) as JsonResult[]).filter((x) => !x.skipped))).toEqual(['3b1f9c2d7a10_create_events.py', '8d4e0a6b5c21_events_kind_index.py']);
+  });
+
+  it("alembic.ini's script_location leads to env.py when the revisions live elsewhere", () => {
+    const fs = memoryFileSystem({
+      '/p/alembic.ini': '[alembic]\nscript_location = %(here)s/tools/alembic\nversion_locations = %(here)s/revisions/postgresql\n',
+      '/p/tools/alembic/env.py': 'context.configure(connection=connection, transaction_per_migration=True)\n',
+      '/p/revisions/postgresql/a1_init.py': 'revision = "a1"\ndown_revision = None\n',
+    });
+    expect(findAlembicEnv('/p/revisions/postgresql/a1_init.py', fs)).toContain('transaction_per_migration=True');
+    expect(findAlembicEnv('/elsewhere/versions/a1_init.py', fs)).toBeUndefined();
+  });
+
+  it('a custom runner over slonik is an unknown runner, never Knex: its SQL is linted, fixes that depend on the runner are suggestions', async () => {
+    const dir = path.join(FIXTURES, 'slonik-runner');
+    const file = path.join(dir, 'src/migrations/2025.02.11T09.30.00.add-orders-status-index.ts');
+    const result = await lintFile(file);
+    expect(result.framework).toBe('js');
+    expect(result.assumption).toBe('unknown runner; assumed statement by statement, no transaction');
+    expect(result.coverage).toEqual({ statements: 2, unreadable: 0 });
+    const index = result.findings.find((f) => f.ruleId === 'require-concurrent-index-creation')!;
+    expect(index.loc.line).toBe(6);
+    expect(index.fix).toBeUndefined();
+    expect(index.suggestions?.length).toBeGreaterThan(0);
+
+    const found = await discover(['src'], dir);
+    expect(found.files.map((f) => f.split(path.sep).join('/'))).toEqual(['src/migrations/2025.02.11T09.30.00.add-orders-status-index.ts']);
+    // helpers.ts sits in the migration folder: skipped; src/db/migrate.ts (the runner) is not a migration and not mentioned.
+    expect(found.skipped.map((s) => [s.filePath.split(path.sep).join('/'), s.reason])).toEqual([['src/migrations/helpers.ts', 'not-a-migration']]);
+  });
+
+  it('Knex is still Knex without an import: knex.schema calls on any receiver', () => {
+    expect(detectFramework('migrations/20240101_x.js', 'exports.up = (db) => db.schema.alterTable("orders", (t) => t.index(["status"]));')).toBe('knex');
+    expect(detectFramework('migrations/20240101_x.js', 'exports.up = async (client) => { await client.query("CREATE INDEX i ON t (a)"); };')).toBe('js');
   });
 });

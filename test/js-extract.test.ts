@@ -157,4 +157,28 @@ describe('fixes in the framework\'s terms', () => {
     expect(f.suggestions ?? []).toEqual([]);
     expect(f.help).toContain('migrationsTransactionMode');
   });
+
+  it("a loop over a constant list is read once per value; '${value}' inside an SQL string literal is a value", async () => {
+    const SEQ = 'migrations/20191118023010-cascade-delete.js';
+    const text = [
+      'const tableName = "revisions";',
+      'const constraintNames = ["revisions_documentId_fkey", "documentId_foreign_idx"];',
+      'module.exports = {',
+      '  up: async (queryInterface) => {',
+      '    for (const constraintName of constraintNames) {',
+      '      await queryInterface.sequelize.query(`alter table "${tableName}" drop constraint "${constraintName}"`);',
+      '      await queryInterface.sequelize.query(`alter table "${tableName}" add constraint "${constraintName}" foreign key ("documentId") references "documents" ("id") on delete cascade`);',
+      '    }',
+      '    const [teams] = await queryInterface.sequelize.query(`SELECT id FROM teams`);',
+      "    for (const team of teams) await queryInterface.sequelize.query(`update users set \"isAdmin\" = true where \"teamId\" = '${team.id}'`);",
+      '    for (const team of teams) await queryInterface.sequelize.query(`update ${team.table} set x = 1`);',
+      '  },',
+      '};',
+    ].join('\n');
+    const r = await lintText(text, { filename: SEQ });
+    // Each constraint name of the loop: two statements each; the SELECT; the update with a quoted value.
+    expect(r.coverage).toEqual({ statements: 6, unreadable: 1 });
+    expect(only(r, 'adding-foreign-key-constraint').map((f) => f.message.match(/foreign key (\S+ on \S+)/)?.[1])).toEqual(['revisions_documentId_fkey on revisions', 'documentId_foreign_idx on revisions']);
+    expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([11]);
+  });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigResolver } from '../src/config/load.js';
 import { lintOptionsFromConfig } from '../src/config/options.js';
 import { loadParser } from '../src/sql/parse.js';
-import { lintSource } from '../src/engine/lint.js';
+import { DEFAULT_SETTINGS, lintSource } from '../src/engine/lint.js';
+import { adapterFor } from '../src/sources/index.js';
 import { ROOT } from './helpers/fixtures.js';
 
 // The CLI's path (config found with lilconfig, oxc-parser) on each tool's fixture project: which rule, on which line.
@@ -38,6 +39,20 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
     framework: 'db-migrate',
     findings: ['require-concurrent-index-creation@18', 'require-lock-timeout@18', 'ban-concurrent-index-creation-in-transaction@18'],
   },
+  // db-migrate's DSL, callback style: a new table (its foreign key meets an empty table) with serial / int keys.
+  'db-migrate/migrations/20240405142210-create-invoices.js': { framework: 'db-migrate', findings: ['prefer-bigint-over-int@14', 'prefer-bigint-over-int@14'] },
+  // …and promise style on an existing table.
+  'db-migrate/migrations/20240502081530-orders-status.js': {
+    framework: 'db-migrate',
+    findings: [
+      'hold-access-exclusive-lock@14',
+      'require-lock-timeout@14',
+      'require-concurrent-index-creation@15',
+      'adding-not-nullable-field@16',
+      'changing-column-type@16',
+      'ban-drop-column@17',
+    ],
+  },
 };
 
 describe('JS/TS framework fixtures through the CLI path', () => {
@@ -58,5 +73,48 @@ describe('JS/TS framework fixtures through the CLI path', () => {
     const f = result.findings.find((x) => x.ruleId === 'require-concurrent-index-creation')!;
     expect(f.severity).toBe('error');
     expect(f.message).toContain('orders (18.4M rows');
+  });
+
+  it("db-migrate's DSL becomes the SQL db-migrate-pg sends, one statement per step", async () => {
+    await loadParser();
+    const sqlOf = (rel: string) => {
+      const file = path.join(ROOT, 'fixtures/frameworks/db-migrate/migrations', rel);
+      const unit = adapterFor('db-migrate').extract({ path: file, text: readFileSync(file, 'utf8'), bom: false }, { settings: DEFAULT_SETTINGS, warn() {} });
+      expect(unit.notes).toEqual([]);
+      return unit.items.map((i) => (i.kind === 'operation' ? `${i.call}: ${i.sql}` : i.text));
+    };
+    expect(sqlOf('20240405142210-create-invoices.js')).toEqual([
+      'db.createTable: CREATE TABLE invoices (id SERIAL PRIMARY KEY, order_id INTEGER NOT NULL, number VARCHAR(32) NOT NULL UNIQUE, issued_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, total DECIMAL)',
+      'db.addForeignKey: ALTER TABLE invoices ADD CONSTRAINT invoices_order_id_fk FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE ON UPDATE RESTRICT',
+    ]);
+    expect(sqlOf('20240502081530-orders-status.js')).toEqual([
+      "db.addColumn: ALTER TABLE orders ADD COLUMN status VARCHAR(16) NOT NULL DEFAULT 'pending'",
+      'db.addIndex: CREATE INDEX orders_status_idx ON orders (status)',
+      'db.changeColumn: ALTER TABLE orders ALTER COLUMN total SET NOT NULL',
+      'db.changeColumn: ALTER TABLE orders ALTER COLUMN total DROP DEFAULT',
+      'db.changeColumn: ALTER TABLE orders ALTER COLUMN total TYPE BIGINT USING total::BIGINT',
+      'db.removeColumn: ALTER TABLE orders DROP COLUMN legacy_state',
+    ]);
+  });
+
+  it('db-migrate: bound calls (async.series) are read; a table name built at run time is one note', async () => {
+    await loadParser();
+    const text = [
+      "exports.up = function (db, callback) {",
+      "  async.series([",
+      "    db.addColumn.bind(db, 'users', 'group', { type: 'string', length: 40 }),",
+      "    db.addIndex.bind(db, 'users', 'users_group_idx', ['group'], true),",
+      "    db.removeIndex.bind(db, 'users', 'users_legacy_idx'),",
+      "    db.addIndex.bind(db, prefix + '_users', 'users_group_idx', ['group']),",
+      "  ], callback);",
+      "};",
+    ].join('\n');
+    const unit = adapterFor('db-migrate').extract({ path: 'migrations/20240601000000-users-group.js', text, bom: false }, { settings: DEFAULT_SETTINGS, warn() {} });
+    expect(unit.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
+      'ALTER TABLE users ADD COLUMN "group" VARCHAR(40)',
+      'CREATE UNIQUE INDEX users_group_idx ON users ("group")',
+      'DROP INDEX users_legacy_idx',
+    ]);
+    expect(unit.notes.map((n) => [n.ruleId, n.message])).toEqual([['unsupported-framework-construct', 'db.addIndex: the table is not a literal migralint can read; this call is not linted.']]);
   });
 });

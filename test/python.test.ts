@@ -431,4 +431,44 @@ describe('Django: require-lock-timeout', () => {
     const fixed = await proveFix(text, filename, 'require-lock-timeout');
     expect(fixed).toBe(text.replace('    operations = [\n', '    operations = [\n        migrations.RunSQL("SET lock_timeout = \'2s\'", reverse_sql=migrations.RunSQL.noop),\n'));
   });
+
+  it('a name bound to sa.text("…") earlier in the revision is read where conn.execute runs it', async () => {
+    const text = `${HEADER}
+
+def upgrade():
+    connection = op.get_bind()
+    update_query = sa.text("UPDATE dashboards SET tags = :tags WHERE id = :id")
+    for dashboard in connection.execute(sa.text("SELECT id, name FROM dashboards")):
+        connection.execute(update_query, tags=[], id=dashboard[0])
+`;
+    const r = await lintText(text, { filename: 'migrations/versions/1b2c3d4e5f60_inline_tags.py' });
+    expect(r.coverage).toEqual({ statements: 2, unreadable: 0 });
+    expect(only(r, 'unsupported-framework-construct')).toEqual([]);
+  });
+
+  it('SQLAlchemy Core on a table the revision declares is read: update / select / delete / insert, with and without WHERE', async () => {
+    const text = `${HEADER}
+from sqlalchemy.sql import table
+
+def upgrade():
+    op.add_column("queries", sa.Column("old_schedule", sa.String(length=10), nullable=True))
+    queries = table("queries", sa.Column("id", sa.Integer), sa.Column("schedule", sa.String(length=10)), sa.Column("old_schedule", sa.String(length=10)))
+    op.execute(queries.update().values({"old_schedule": queries.c.schedule}))
+    conn = op.get_bind()
+    for row in conn.execute(queries.select()):
+        conn.execute(queries.update().where(queries.c.id == row.id).values(schedule=None))
+    conn.execute(queries.delete().where(queries.c.schedule == None))
+    conn.execute(queries.insert().values(id=1, schedule="1h"))
+    conn.execute(sa.select([queries.c.id]).select_from(queries))
+`;
+    const r = await lintText(text, { filename: 'migrations/versions/1b2c3d4e5f60_old_schedule.py' });
+    expect(r.coverage).toEqual({ statements: 6, unreadable: 1 });
+    expect(r.statements!.map((s) => `${s.line} ${s.head}`)).toEqual(['12 ALTER TABLE', '14 UPDATE', '16 SELECT', '17 UPDATE', '18 DELETE', '19 INSERT']);
+    // The UPDATE with no WHERE is a backfill of the whole table; both UPDATEs run in the transaction of the ALTER TABLE.
+    expect(only(r, 'ban-unbatched-backfill').map((f) => [f.loc.line, /without WHERE/.test(f.message)])).toEqual([
+      [14, true],
+      [17, false],
+    ]);
+    expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([20]);
+  });
 });

@@ -1,9 +1,12 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { globToRegExp } from '../config/options.js';
+import type { ConfigResolver } from '../config/load.js';
+import { frameworkFromConfig, globToRegExp } from '../config/options.js';
+import { rawDisk } from '../disk.js';
 import { DIESEL_DIR } from '../frameworks/diesel/index.js';
-import { diskFileSystem } from '../disk.js';
-import { DEFAULT_FOLDERS, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS, notMigration } from '../frameworks/index.js';
+import { DEFAULT_FOLDERS, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS, detectFramework, notMigration } from '../frameworks/index.js';
+import type { FileSystem } from '../fs.js';
+import type { SkippedFile } from '../types.js';
 
 /** The kinds of file migrations are written in. */
 const CANDIDATES = WALK_PATTERNS;
@@ -30,6 +33,57 @@ export interface Discovery {
   files: string[];
   /** One message per path that gave nothing: missing, or a directory with no migrations. */
   problems: string[];
+  /** Files a walk found and left out (never files named explicitly). */
+  skipped: SkippedFile[];
+}
+
+export interface DiscoverOptions {
+  /** Config `exclude` globs. */
+  exclude?: string[];
+  /** True when the configuration (`frameworks`, `--framework`) names this file's framework: it is a migration. */
+  claims?: (file: string) => boolean | Promise<boolean>;
+  /** Where the files' text and neighbours are read (the disk by default). */
+  fs?: FileSystem;
+}
+
+/**
+ * A folder that holds migrations by name: `migrations`, `db_migrations`, `migration`, `migrate`, sqitch's `deploy`,
+ * Drizzle's `drizzle`, Alembic's `versions`. Loose `.sql` files elsewhere are query files or seeds.
+ */
+const MIGRATION_DIR = /^(?:[\w.-]*[_-])?migrations?$|^(?:migrate|deploy|drizzle|versions)$/i;
+/** A versioned file name (`0001_init.sql`, `20240101120000_add.sql`, `V3__x.sql`): a migration wherever it lives. */
+const VERSIONED_NAME = /^(?:\d{3,}|[VU]\d+(?:[._]\d+)*_)[_.-]?[^/]*\.sql$/i;
+/** A JS/TS module that exports a migration: `exports.up`, `export async function up`, `up: async (…)`, `async up(`. */
+const JS_MIGRATION = /\bexports\.up\b|\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\b|\bup\s*:\s*(?:async\b|function\b|\()|\basync\s+up\s*\(|\bup\s*\([^)]*\)\s*(?::[^{]*)?\{/;
+
+/** A folder of another database's migrations, beside a `postgresql/` one. */
+const OTHER_DATABASE = /^(?:sqlite3?|mysql|mariadb|mssql|sqlserver|oracle|clickhouse)$/i;
+
+function inMigrationFolder(abs: string): boolean {
+  return path.dirname(abs).split(/[\\/]/).some((part) => MIGRATION_DIR.test(part));
+}
+
+/**
+ * Whether a file a walk found is a migration: some framework claims it from its path, its content or the files
+ * beside it. 'skip' with a reason otherwise; 'ignore' for source files outside migration folders (not worth a word).
+ */
+export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { keep: false; reason?: SkippedFile['reason'] } {
+  const text = fs.readFile(abs);
+  if (text === undefined) return { keep: true }; // Unreadable: linting it reports why.
+  const inFolder = inMigrationFolder(abs);
+  // Migrations kept per database (versions/sqlite/, migrations/mysql/): migralint lints PostgreSQL's.
+  if (path.dirname(abs).split(/[\\/]/).some((part) => OTHER_DATABASE.test(part))) return { keep: false, reason: 'other-database' };
+  if (/\.py$/i.test(abs)) {
+    const py = detectFramework(abs, text, fs, ['python']);
+    return py !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  }
+  if (/\.sql$/i.test(abs)) {
+    if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
+    return { keep: false, reason: 'outside-migrations' };
+  }
+  // JS/TS: a module that exports an up migration.
+  if (JS_MIGRATION.test(text)) return { keep: true };
+  return { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
 }
 
 const IGNORE = ['**/node_modules/**', '**/.git/**', '**/dist/**'];
@@ -38,9 +92,11 @@ const IGNORE = ['**/node_modules/**', '**/.git/**', '**/dist/**'];
  * Expands CLI paths into migration files: files as given (whatever their extension), directories walked for
  * every framework's migration files, globs expanded. With no paths, the usual migration folders are looked in.
  */
-export async function discover(paths: string[], cwd: string, exclude: string[] = []): Promise<Discovery> {
+export async function discover(paths: string[], cwd: string, options: DiscoverOptions = {}): Promise<Discovery> {
+  const { exclude = [], claims, fs = rawDisk } = options;
   const files = new Set<string>();
   const problems: string[] = [];
+  const skipped = new Map<string, SkippedFile>();
   let inputs = paths;
   if (inputs.length === 0) {
     inputs = DEFAULT_FOLDERS.filter((dir) => {
@@ -52,9 +108,11 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
     });
     // A Django project (manage.py, <app>/migrations/), an Alembic or a Diesel project at the root: walk it.
     if (inputs.length === 0 && PROJECT_MARKERS.some((f) => isFile(path.resolve(cwd, f)))) inputs = ['.'];
+    // Inside an Alembic project (env.py or alembic.ini here or a few folders up: versions/, versions/postgresql/): walk from here.
+    if (inputs.length === 0 && insideAlembic(cwd)) inputs = ['.'];
     if (inputs.length === 0) {
       problems.push(`no paths given and none of the usual migration folders exist here (${DEFAULT_FOLDERS.join(', ')})`);
-      return { files: [], problems };
+      return { files: [], problems, skipped: [] };
     }
   }
   for (const input of inputs) {
@@ -78,14 +136,69 @@ export async function discover(paths: string[], cwd: string, exclude: string[] =
       const { glob } = await import('tinyglobby');
       const root = path.resolve(cwd, input);
       const candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });
-      const found = candidates.filter((f) => isMigrationPath(path.join(root, f)) && !isRollbackOnly(f) && !notMigration(path.join(root, f), diskFileSystem()));
+      const found: string[] = [];
+      for (const f of candidates) {
+        const abs = path.join(root, f);
+        // Schema dumps (Rails' db/structure.sql) are never migrations.
+        if (!isMigrationPath(abs) || isRollbackOnly(f) || notMigration(abs, fs)) continue;
+        const rel = path.normalize(path.join(input, f));
+        // Only what some framework (or the configuration) claims as a migration is linted from a walk.
+        const verdict = (await claims?.(rel)) ? { keep: true as const } : classifyWalked(abs, fs);
+        if (verdict.keep) found.push(rel);
+        else if (verdict.reason) skipped.set(rel, { filePath: rel, reason: verdict.reason });
+      }
       if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
-      for (const f of found) files.add(path.normalize(path.join(input, f)));
+      for (const f of found) files.add(f);
     } else if (!READABLE.test(input)) {
       problems.push(`${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted`);
     } else files.add(path.normalize(input));
   }
-  return { files: [...files].sort(), problems };
+  for (const f of files) skipped.delete(f);
+  return { files: [...files].sort(), problems, skipped: [...skipped.values()].sort((a, b) => a.filePath.localeCompare(b.filePath)) };
+}
+
+/** DiscoverOptions.claims from the configuration: `--framework` claims every file, config `frameworks` the files its globs match. */
+export function configClaims(resolver: ConfigResolver, cwd: string, framework?: string): (file: string) => Promise<boolean> {
+  return async (file) => {
+    if (framework) return true;
+    const abs = path.resolve(cwd, file);
+    const loaded = await resolver.forFile(abs);
+    return frameworkFromConfig(loaded.config, loaded.dir, abs) !== undefined;
+  };
+}
+
+/** The one note about loose `.sql` files a walk skipped: how many, an example, and how to include them. */
+export function skippedNote(skipped: SkippedFile[], cwd: string): string | undefined {
+  const loose = skipped.filter((s) => s.reason === 'outside-migrations');
+  if (loose.length === 0) return undefined;
+  const n = loose.length;
+  const them = n === 1 ? 'it' : 'them';
+  const example = shown(loose[0]!.filePath, cwd);
+  return `${n} .sql file${n === 1 ? '' : 's'} outside migration folders ${n === 1 ? 'was' : 'were'} not linted (query files, seeds …; e.g. ${example}). To lint ${them} as migrations, name ${them} on the command line, or map ${them} in the config: "frameworks": { "${suggestGlob(example)}": "psql" }`;
+}
+
+/** A path as the user reads it: relative to cwd when under it. */
+function shown(file: string, cwd: string): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(cwd, file);
+}
+
+/** A config glob for the folder of `file` (config globs are relative to the config file, usually at the root). */
+function suggestGlob(file: string): string {
+  if (path.isAbsolute(file)) return `**/${path.basename(path.dirname(file))}/**/*.sql`;
+  const dir = path.dirname(file).split(path.sep).join('/');
+  return dir === '.' ? '*.sql' : `${dir}/**/*.sql`;
+}
+
+function insideAlembic(cwd: string): boolean {
+  let dir = path.resolve(cwd);
+  for (let i = 0; i < 4; i++) {
+    if (isFile(path.join(dir, 'env.py')) || isFile(path.join(dir, 'alembic.ini'))) return true;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return false;
 }
 
 function isFile(p: string): boolean {

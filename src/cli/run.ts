@@ -19,8 +19,8 @@ import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
 import { knownFrameworks } from '../sources/index.js';
 import { loadParsersFor } from '../engine/lint-text.js';
-import type { FileResult, FrameworkId, SeverityName, SourceFile } from '../types.js';
-import { discover } from './discover.js';
+import type { FileResult, FrameworkId, SeverityName, SkippedFile, SourceFile } from '../types.js';
+import { configClaims, discover, skippedNote } from './discover.js';
 import { decodeSource, InputError, readSource, readSourceAndBytes } from './read.js';
 import { selectFiles } from './select.js';
 import { WriteRefused, writeFixed } from './write.js';
@@ -192,6 +192,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const fixedFiles: Array<{ path: string; applied: number; dryRun: boolean }> = [];
   let rank: Map<string, number> | undefined;
   let writeFailures = 0;
+  // Files a walk found and left out (coverage in the reports).
+  let skipped: SkippedFile[] = [];
 
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
   const disk = diskFileSystem();
@@ -280,8 +282,11 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       problems.push(error.message);
     }
   } else {
-    const found = await discover(run.paths, run.cwd);
+    const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) });
     problems.push(...found.problems);
+    skipped = found.skipped;
+    const note = skippedNote(found.skipped, run.cwd);
+    if (note) io.stderr(`migralint: ${note}\n`);
     missingPaths = found.problems.length;
     const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
     // A database given: the migrations its tool's history table records as applied are deployed, and are
@@ -304,7 +309,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // Files named one by one still meet their history: the migrations beside them are read too.
     const historyFiles = new Set(found.files);
     const named = found.files.filter((f) => run.paths.some((p) => path.resolve(run.cwd, p) === path.resolve(run.cwd, f)));
-    if (named.length) for (const f of (await discover(historyFolders(named), run.cwd)).files) historyFiles.add(f);
+    if (named.length) for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) })).files) historyFiles.add(f);
     const allFiles = [...historyFiles].sort();
     const optionsOf = new Map<string, LintOptions>();
     for (const f of allFiles) optionsOf.set(f, { ...(await setups.forFile(f)).options, fs: disk });
@@ -397,7 +402,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
   }
 
-  const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion() };
+  const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion(), skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })) };
   const output = formatter(results, ctx);
   if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
   else if (output) io.stdout(output);

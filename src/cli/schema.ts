@@ -8,7 +8,7 @@ import { ProjectHistory, replaySource } from '../project/history.js';
 import { emptyModel } from '../project/model.js';
 import { printModel } from '../project/print.js';
 import type { FrameworkId } from '../types.js';
-import { discover } from './discover.js';
+import { configClaims, discover } from './discover.js';
 import { readSource } from './read.js';
 import type { IO } from './run.js';
 import { UsageError } from './run.js';
@@ -24,9 +24,9 @@ export interface SchemaRun {
 
 /** `migralint schema [paths] [--at file]`: the catalog replayed from each project's history. */
 export async function runSchema(run: SchemaRun, io: IO): Promise<number> {
-  const found = await discover(run.paths, run.cwd);
-  for (const p of found.problems) io.stderr(`migralint: ${p}\n`);
   const resolver = new ConfigResolver(run.config);
+  const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) });
+  for (const p of found.problems) io.stderr(`migralint: ${p}\n`);
   const optionsOf = new Map<string, LintOptions>();
   const disk = diskFileSystem();
   for (const f of found.files) {

@@ -179,7 +179,10 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const kept = applySuppressions(findings, unit.directives, lines, knownIds, (id) => engineSeverity(id, 'warn'));
   kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
   // syntaxErrors is counted from the parsers' own output, before severities and suppressions: the parse guard.
-  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, statements: statements.map(summarize), syntaxErrors };
+  // Coverage: what was read, whatever rules are on. An adapter note about SQL built at run time is one statement unread.
+  const unreadable = unit.notes.filter((n) => n.ruleId === 'unsupported-framework-construct').length;
+  const coverage = { statements: statements.length, unreadable };
+  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, statements: statements.map(summarize), syntaxErrors, coverage };
 }
 
 /** A statement's facts as reports show them (FileResult.statements). */

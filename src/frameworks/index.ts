@@ -26,6 +26,7 @@ import { sqitch } from './sqitch/index.js';
 import { sqlx } from './sqlx/index.js';
 import { supabase } from './supabase/index.js';
 import { typeorm } from './typeorm/index.js';
+import { unknownJs } from './js/index.js';
 import type { DetectInput, DetectRule, FrameworkModule, Language } from './types.js';
 
 /**
@@ -56,6 +57,7 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
   kysely,
   dbMigrate,
   rails,
+  unknownJs,
 ];
 
 const BY_ID = new Map<FrameworkId, FrameworkModule>(FRAMEWORKS.map((m) => [m.id, m]));

@@ -38,9 +38,11 @@ export function counts(findings: Finding[]) {
  * ESLint's JSON result format, plus migralint's `framework` on each result and `data.lock` / `data.table` on each
  * message. Severity 0 is migralint's `info` (not counted as a warning or error).
  */
-export function format(results: FileResult[], _ctx?: ReportContext): string {
+export function format(results: FileResult[], ctx?: ReportContext): string {
+  // Files a walk left out follow the linted ones: no messages, and `skipped` says why.
+  const skipped = (ctx?.skipped ?? []).map((s) => ({ filePath: s.filePath, framework: null, skipped: s.reason, messages: [], errorCount: 0, fatalErrorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 }));
   return JSON.stringify(
-    results.map((r) => {
+    [...results.map((r) => {
       const source = r.source ?? '';
       const messages = r.fatal
         ? [{ ruleId: null, fatal: true, severity: 2, message: r.fatal, line: 0, column: 0 }]
@@ -68,8 +70,9 @@ export function format(results: FileResult[], _ctx?: ReportContext): string {
         warningCount: c.warningCount,
         fixableErrorCount: c.fixableErrorCount,
         fixableWarningCount: c.fixableWarningCount,
+        ...(r.coverage ? { coverage: { statements: r.coverage.statements, unreadable: r.coverage.unreadable, parseErrors: r.syntaxErrors ?? 0 } } : {}),
       };
-    }),
+    }), ...skipped],
     null,
     2,
   );

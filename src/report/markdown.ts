@@ -2,11 +2,11 @@ import path from 'node:path';
 import { lockLabel } from '../analysis/locks.js';
 import { formatBytes, formatRows } from '../engine/describe.js';
 import { adapterFor } from '../sources/index.js';
-import type { FileResult, Finding, LockMode } from '../types.js';
+import type { FileResult, Finding, FrameworkId, LockMode } from '../types.js';
 import { RULES_BY_ID } from '../../rules/index.js';
 import { ruleExampleLink } from '../example-link.js';
 import { lockPicture, strength, type PictureCell, type PictureColumn, type Strength } from './lock-picture.js';
-import { reportPath, ruleDocsUrl, sortedFindings, type ReportContext } from './common.js';
+import { coverageLines, reportPath, ruleDocsUrl, sortedFindings, type ReportContext } from './common.js';
 
 /**
  * A review comment for a pull request (GitHub) or merge request (GitLab): a verdict, then per migration its
@@ -213,7 +213,9 @@ function footer(results: FileResult[], ctx: ReportContext): string {
   const files = results.map((r) => reportPath(r.filePath, ctx.cwd));
   const target = files.length <= 3 ? files.join(' ') : commonDir(files);
   const version = ctx.version ? `migralint ${ctx.version}` : 'migralint';
-  return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: \`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)</sub>`;
+  // Coverage: what was read per framework, and what a walk skipped.
+  const read = coverageLines(results, ctx.skipped, (id) => adapterFor(id as FrameworkId).name);
+  return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: \`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)</sub>${read.length ? `<br>\n<sub>read: ${read.join(' · ')}</sub>` : ''}`;
 }
 
 /** Each rule found, once, with a link to its flagged example in the playground. */

@@ -3,7 +3,8 @@ import { createColors } from 'picocolors';
 import { applyEdits } from '../engine/apply.js';
 import { ADAPTERS } from '../sources/index.js';
 import { LineIndex } from '../sql/text.js';
-import type { FileResult, Finding, Fix } from '../types.js';
+import type { FileResult, Finding, Fix, FrameworkId } from '../types.js';
+import { coverageLines } from './common.js';
 import type { ReportContext } from './types.js';
 
 type Colors = ReturnType<typeof createColors>;
@@ -104,5 +105,7 @@ export function format(results: FileResult[], ctx: ReportContext): string {
   const summary = `${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${infos ? `, ${infos} info` : ''})`;
   out.push(errors ? c.red(c.bold(`✖ ${summary}`)) : c.yellow(c.bold(`⚠ ${summary}`)));
   if (fixable) out.push(c.dim(`  ${fixable} fixable with --fix`));
+  // What was read, per framework, and what a walk skipped: whether migralint understood the project.
+  for (const line of coverageLines(results, ctx.skipped, (id) => ADAPTERS[id as FrameworkId]?.name ?? id)) out.push(c.dim(`  ${line}`));
   return `${out.join('\n')}\n`;
 }

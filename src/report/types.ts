@@ -1,5 +1,5 @@
 import type { RuleMeta } from '../engine/rule.js';
-import type { FileResult } from '../types.js';
+import type { FileResult, SkippedFile } from '../types.js';
 
 export interface ReportContext {
   cwd: string;
@@ -7,6 +7,8 @@ export interface ReportContext {
   color: boolean;
   /** migralint's version, for tool metadata (SARIF). */
   version?: string;
+  /** Files a directory walk found and left out, with why (absolute paths): coverage. */
+  skipped?: SkippedFile[];
 }
 
 export type Formatter = (results: FileResult[], ctx: ReportContext) => string;

@@ -110,7 +110,10 @@ describe('markdown (a review comment)', () => {
     const clean = await lintText('SET lock_timeout = \'2s\';\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n', { filename: `${cwd}/db/migrations/0002_orders.sql` });
     const md = markdown([clean], ctx);
     expect(md.split('\n')[0]).toBe('### ✅ migralint: no problems found in 1 migration.');
-    expect(md.trimEnd().split('\n').at(-1)).toBe('<sub>migralint 0.1.0 · 1 migration · 0 errors · 0 warnings · reproduce locally: `npx migralint db/migrations/0002_orders.sql` (`--fix-dry-run` shows the fixes)</sub>');
+    const tail = md.trimEnd().split('\n').slice(-2);
+    expect(tail[0]).toBe('<sub>migralint 0.1.0 · 1 migration · 0 errors · 0 warnings · reproduce locally: `npx migralint db/migrations/0002_orders.sql` (`--fix-dry-run` shows the fixes)</sub><br>');
+    // Coverage: what was read, per framework.
+    expect(tail[1]).toBe('<sub>read: psql: 1 file, 2 statements read</sub>');
     expect(markdown([], ctx).split('\n')[0]).toBe('### ✅ migralint: no migrations to check.');
   });
 
@@ -151,7 +154,8 @@ describe('markdown (a review comment)', () => {
     }
     expect(out.split('\n')[0]).toBe('### ❌ migralint: 3 migrations will block writes on large tables; 3 will fail at deploy.');
     expect(out).toContain('#### ❌ `fixtures/demo/alembic/versions/20251207_add_performance_indexes.py`');
-    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^<sub>migralint \S+ · 5 migrations · \d+ errors · \d+ warnings .*`npx migralint fixtures\/demo`/);
+    expect(out.trimEnd().split('\n').at(-2)).toMatch(/^<sub>migralint \S+ · 5 migrations · \d+ errors · \d+ warnings .*`npx migralint fixtures\/demo`/);
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^<sub>read: .*Alembic: 1 file, \d+ statements read/);
     expectWholeTables(out);
   });
 });

@@ -7,8 +7,9 @@ export const alembic: FrameworkModule = {
   id: 'alembic',
   name: 'Alembic',
   language: 'python',
-  detect: [{ priority: 900, describe: '`from alembic import op`, or `revision =` with `def upgrade()`', test: (f) => isPython(f) && isAlembicMigration(f.text) }],
-  discovery: { globs: ['**/versions/*.py'], folders: ['alembic/versions', 'alembic'], markers: ['alembic.ini'] },
+  detect: [{ priority: 900, describe: '`from alembic import op`, or `revision =` with `def upgrade()` or `down_revision =`', test: (f) => isPython(f) && isAlembicMigration(f.text) }],
+  // Revisions kept per dialect or branch too: versions/postgresql/*.py.
+  discovery: { globs: ['**/versions/*.py', '**/versions/*/*.py'], folders: ['alembic/versions', 'alembic'], markers: ['alembic.ini'] },
   history: { describe: "the revision graph (down_revision, depends_on, branch labels)", order: (files, ctx) => alembicOrder(files, ctx.warnings) },
   execution: {
     wraps: 'per-run',

@@ -6,7 +6,14 @@ export const dbMigrate: FrameworkModule = {
   id: 'db-migrate',
   name: 'db-migrate',
   language: 'js',
-  detect: [{ priority: 820, describe: '`dbm`, `db.runSql(` or `exports.setup =`', test: (f) => isJs(f) && /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=/.test(f.text) }],
+  detect: [
+    {
+      priority: 820,
+      describe: '`dbm`, `db.runSql(`, `exports.setup =`, or its DSL on `db` (`db.addIndex(`, `db.createTable(` …)',
+      test: (f) =>
+        isJs(f) && /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=|\bdb\.(?:addIndex|addForeignKey|createTable|addColumn|removeColumn|changeColumn|removeIndex|removeForeignKey)\s*(?:\.bind\s*)?\(/.test(f.text),
+    },
+  ],
   discovery: { globs: ['**/*.{js,cjs,mjs,ts,cts,mts}'], folders: ['migrations'] },
   history: { describe: 'by the timestamp that leads the file name' },
   execution: {

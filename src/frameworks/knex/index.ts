@@ -6,7 +6,13 @@ export const knex: FrameworkModule = {
   id: 'knex',
   name: 'Knex',
   language: 'js',
-  detect: [{ priority: 810, describe: 'any other JS/TS migration (knex.raw, knex.schema …)', test: isJs }],
+  detect: [
+    {
+      priority: 810,
+      describe: '`knex`, `Knex`, or `.schema.createTable(` / `.alterTable(` … on any receiver',
+      test: (f) => isJs(f) && /['"]knex['"]|\bKnex\b|\bknex\b|\.schema\s*\.\s*(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable|raw|withSchema)\s*\(/.test(f.text),
+    },
+  ],
   discovery: { globs: ['**/*.{js,cjs,mjs,ts,cts,mts}'], folders: ['migrations'] },
   history: { describe: 'by the timestamp that leads the file name' },
   execution: {

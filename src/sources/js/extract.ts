@@ -80,6 +80,9 @@ function isSqlCallee(chain: string, params: Set<string>, extra: string[]): boole
   }
 }
 
+/** Tags of templates that are SQL text with bound values. */
+const SQL_TAGS = new Set(['sql', 'sql.unsafe', 'sql.type()', 'sql.typeAlias()']);
+
 /** A raw-SQL call is one the migration runs, not a value handed to another call (`defaultTo(knex.raw('now()'))`). */
 function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
   let child = node;
@@ -109,6 +112,8 @@ function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
         break;
       case 'CallExpression':
         if (p.callee === child) break;
+        // connection.query(sql`…`) (slonik, a custom runner): the template is what the call runs.
+        if (child.type === 'TaggedTemplateExpression' && p.arguments[0] === child && /\.query$/.test(chainOf(p.callee) ?? '')) break;
         return false;
       case 'ArrayExpression': {
         const call = parents.get(p);
@@ -313,6 +318,24 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     return (best.type === 'VariableDeclarator' ? best.init : best.right) ?? null;
   };
 
+  /**
+   * `for (const name of ['a', 'b'])` (or of a const array of literals): the values the loop variable takes, so a
+   * statement pasting it is read once per value, as the loop runs it. Null for any other loop or binding.
+   */
+  const loopValues = (use: Node): Node[] | null => {
+    if (use?.type !== 'Identifier' || valueAt(use)) return null;
+    const decls = (writes.get(use.name) ?? []).filter((w) => w.type === 'VariableDeclarator' && !w.init);
+    for (const d of decls) {
+      const loop = parents.get(parents.get(d)!);
+      if (loop?.type !== 'ForOfStatement' || loop.left !== parents.get(d) || !ancestors(use).includes(loop.body)) continue;
+      const list = env.resolve(loop.right);
+      if (list?.type !== 'ArrayExpression' || list.elements.length === 0 || list.elements.length > 50) return null;
+      const literals = list.elements.every((e: Node | null) => e?.type === 'Literal' && (typeof e.value === 'string' || typeof e.value === 'number'));
+      return literals ? list.elements : null;
+    }
+    return null;
+  };
+
   const env: ExtractEnv = {
     text,
     resolve(node) {
@@ -327,7 +350,7 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   };
 
   const mask = maskOptionsFor(dialect.id);
-  const toPiece = (arg: Node, callName: string): SqlPiece | null => {
+  const toPiece = (arg: Node, callName: string): SqlPiece | SqlPiece[] | null => {
     const parts: Node[] = [];
     const flatten = (n: Node): boolean => {
       const u = unwrap(n)!;
@@ -353,18 +376,27 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
       );
       return null;
     }
-    return concatPieces(
-      parts.map((p) => {
-        const [s, e] = rangeOf(p);
-        if (p.type === 'Literal') return stringPiece(text, s, e);
-        // Outside a `sql` tag a `${…}` is pasted into the text: known when it names a const string or number.
-        const pasted = (p.expressions ?? []).map((x: Node) => {
-          const v = env.resolve(x);
-          return v?.type === 'Literal' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined;
-        });
-        return templatePiece(text, { start: s, end: e }, p.quasis.map((q: Node) => ({ start: rangeOf(q)[0], end: rangeOf(q)[1] })), 1, pasted);
-      }),
-    );
+    // A loop variable over a constant list (one per statement): the statement once per value.
+    const loopVars = new Map<string, Node[]>();
+    for (const p of parts) for (const x of p.expressions ?? []) {
+      const values = unwrap(x)?.type === 'Identifier' ? loopValues(unwrap(x)!) : null;
+      if (values) loopVars.set(unwrap(x)!.name, values);
+    }
+    const loop = loopVars.size === 1 ? [...loopVars][0]! : undefined;
+    const pieceWith = (loopValue?: Node): SqlPiece =>
+      concatPieces(
+        parts.map((p) => {
+          const [s, e] = rangeOf(p);
+          if (p.type === 'Literal') return stringPiece(text, s, e);
+          // Outside a `sql` tag a `${…}` is pasted into the text: known when it names a const string or number.
+          const pasted = (p.expressions ?? []).map((x: Node) => {
+            const v = loop && unwrap(x)?.type === 'Identifier' && unwrap(x)!.name === loop[0] ? loopValue : env.resolve(x);
+            return v?.type === 'Literal' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined;
+          });
+          return templatePiece(text, { start: s, end: e }, p.quasis.map((q: Node) => ({ start: rangeOf(q)[0], end: rangeOf(q)[1] })), 1, pasted);
+        }),
+      );
+    return loop ? loop[1].map((v) => pieceWith(v)) : pieceWith();
   };
 
   const { exec, assumption } = dialect.exec(facts, ctx);
@@ -372,8 +404,14 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   const origin = { js: facts };
   const items: Array<{ at: number; item: UnitItem }> = [];
   /** `bound`: a `sql` tagged template, whose `${…}` are bound parameters; elsewhere a `${…}` is pasted into the SQL text. */
-  const addSql = (piece: SqlPiece | null, node: Node, callName: string, bound: boolean): void => {
+  const addSql = (piece: SqlPiece | SqlPiece[] | null, node: Node, callName: string, bound: boolean): void => {
     if (!piece) return;
+    if (Array.isArray(piece)) {
+      // The same statement per value: one note, not one per value, when it cannot be read.
+      const before = notes.length;
+      for (const p of piece) if (notes.length === before) addSql(p, node, callName, bound);
+      return;
+    }
     if (piece.placeholders > 0 && !bound) {
       env.note(`${callName}: a \`\${…}\` pastes a value into the SQL text, so what runs cannot be read; it is not linted. Pass values as bindings (\`?\`, \`:name\`) or use a \`sql\` tagged template.`, node);
       return;
@@ -390,7 +428,8 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     if (inDown(call)) continue;
     if (call.type === 'TaggedTemplateExpression') {
       const tag = chainOf(call.tag);
-      if (tag !== 'sql' && !extra.includes(tag ?? '')) continue;
+      // sql`…`; slonik's sql.unsafe`…`, sql.type(T)`…` and sql.typeAlias('x')`…`: SQL text whose ${…} are bound values.
+      if (!SQL_TAGS.has(tag ?? '') && !extra.includes(tag ?? '')) continue;
       if (!isExecuted(call, parents)) continue;
       const q = call.quasi;
       const [s, e] = rangeOf(q);

@@ -2,6 +2,7 @@ import type { AnalyzedStatement, Edit, FrameworkId, MigrationUnit } from '../../
 import { eolOf } from '../../engine/fixer.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { chainOf, firstParamName, isFunction, literalValue, property, propertyValue, rangeOf, unwrap, walk, type Node } from './estree.js';
+import { dbMigrateOperations } from './db-migrate-dsl.js';
 import { extractJs, ident, qualified, type ExtractEnv, type JsDialect, type JsFileFacts, type OperationSpec } from './extract.js';
 
 /**
@@ -589,6 +590,7 @@ const dbMigrateDialect: JsDialect = {
     }
     return { exec: { wrapped: true, reason: 'db-migrate runs each migration in its own transaction', oneQuery: true } };
   },
+  operations: dbMigrateOperations,
 };
 
 export const dbMigrateAdapter = makeAdapter(dbMigrateDialect, 'db-migrate', {

@@ -125,13 +125,24 @@ export function templatePiece(text: string, literal: { start: number; end: numbe
       // A `${…}` whose value is known (a const string or number) is pasted as the runtime would; else a `$n`.
       const value = pasted?.[k];
       if (value !== undefined) b.replaced(value, exprStart, exprEnd - exprStart, true);
-      else {
+      else if (insideSqlString(b.text) && text[exprEnd] === "'") {
+        // `'${value}'`: the whole SQL string literal is a value; what it holds does not change the statement.
+        b.replaced(`$${firstPlaceholder + b.placeholders}`, exprStart, exprEnd - exprStart, true);
+      } else {
         b.placeholders++;
         b.replaced(`$${firstPlaceholder + b.placeholders - 1}`, exprStart, exprEnd - exprStart, true);
       }
     }
   });
   return b.piece();
+}
+
+/** The text ends with the opening quote of an SQL string literal: `… where id = '`. */
+function insideSqlString(text: string): boolean {
+  if (!text.endsWith("'")) return false;
+  let quotes = 0;
+  for (const ch of text) if (ch === "'") quotes++;
+  return quotes % 2 === 1;
 }
 
 /** Joins pieces (`'a' + 'b'`); placeholders of later pieces continue the numbering of earlier ones. */

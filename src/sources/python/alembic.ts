@@ -1,9 +1,10 @@
 import { eolOf } from '../../engine/fixer.js';
-import { dirname, join } from 'node:path';
-import { NO_FILES } from '../../fs.js';
+import { dirname, join, resolve } from 'node:path';
+import { NO_FILES, type FileSystem } from '../../fs.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, OperationItem, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { ident, indentUnit, needAtomicity, pythonDirectives, qualified, sqlChunk, sqlLiteral, syntaxNote, wrapInWith } from './common.js';
+import { coreStatementSql } from './sa-core.js';
 import { scopeResolver, stringValue, type Resolver } from './strings.js';
 import { arg, callArgs, child, dottedName, enclosingStatement, namedChildren, parsePython, textOf, type CallArgs, type PyNode } from './tree.js';
 
@@ -20,11 +21,32 @@ interface TxModel {
   assumption?: string;
 }
 
-/** How env.py runs migrations: read it when it sits next to versions/, else Alembic's generated default. */
+/**
+ * The env.py that runs a revision: searched upward from the revision's folder (next to versions/, or above a
+ * per-dialect `versions/postgresql/`), and through an alembic.ini's `script_location` on the way.
+ */
+export function findAlembicEnv(filePath: string, fs: FileSystem): string | undefined {
+  let dir = dirname(resolve(filePath));
+  for (let i = 0; i < 5; i++) {
+    const here = fs.readFile(join(dir, 'env.py'));
+    if (here !== undefined) return here;
+    const ini = fs.readFile(join(dir, 'alembic.ini'));
+    const location = ini && /^\s*script_location\s*=\s*(.+?)\s*$/m.exec(ini)?.[1];
+    if (location) {
+      const env = fs.readFile(join(resolve(dir, location.replace(/%\(here\)s/g, dir)), 'env.py'));
+      if (env !== undefined) return env;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+/** How env.py runs migrations: read it when found (see findAlembicEnv), else Alembic's generated default. */
 export function alembicTxModel(filePath: string, ctx: Pick<ExtractContext, 'fs' | 'settings'>): TxModel {
   const forced = ctx.settings.frameworkOptions?.alembic?.transactionPerMigration;
-  const envPath = join(dirname(dirname(filePath)), 'env.py');
-  const env = (ctx.fs ?? NO_FILES).readFile(envPath);
+  const env = findAlembicEnv(filePath, ctx.fs ?? NO_FILES);
   const perMigration =
     typeof forced === 'boolean' ? forced : env !== undefined && /transaction_per_migration\s*=\s*True\b/.test(env);
   if (env !== undefined && /isolation_level\s*=\s*["']AUTOCOMMIT["']/.test(env)) {
@@ -36,7 +58,7 @@ export function alembicTxModel(filePath: string, ctx: Pick<ExtractContext, 'fs' 
   return {
     wrapped: true,
     reason,
-    assumption: env === undefined && typeof forced !== 'boolean' ? 'env.py not found next to versions/: assumed the generated env.py (all pending migrations in one transaction)' : undefined,
+    assumption: env === undefined && typeof forced !== 'boolean' ? 'env.py not found above the revision: assumed the generated env.py (all pending migrations in one transaction)' : undefined,
   };
 }
 
@@ -310,8 +332,19 @@ function handleCall(w: Walk, call: PyNode, region: Region): boolean {
   const isConnection = recv === 'op.get_bind()' || recv === 'op.get_context().connection' || (receiver.type === 'identifier' && region.connections.has(textOf(src, receiver)));
   if ((recv === 'op' && method === 'execute') || (isConnection && (method === 'execute' || method === 'exec_driver_sql'))) {
     const args = callArgs(src, call);
-    const sqlNode = sqlArgument(src, arg(args, 0, recv === 'op' ? 'sqltext' : 'statement'));
+    let sqlNode = sqlArgument(src, arg(args, 0, recv === 'op' ? 'sqltext' : 'statement'));
+    // `update = sa.text("…")` earlier in the module, then `conn.execute(update, …)`: the text() the name holds.
+    if (sqlNode?.type === 'identifier') {
+      const bound = w.resolver.lookup(textOf(src, sqlNode), sqlNode);
+      if (bound?.type === 'call' && TEXT_CALLS.has(dottedName(src, child(bound, 'function')) ?? '')) sqlNode = sqlArgument(src, bound);
+    }
     if (!sqlNode) return true;
+    // SQLAlchemy Core on a table the revision declares: t.update().where(…).values(…) and the like.
+    const core = coreStatementSql(src, sqlNode, w.resolver);
+    if (core) {
+      w.items.push({ kind: 'operation', sql: core, span: { start: call.start, end: call.end }, exec: exec(w, region, true), call: fn, origin });
+      return true;
+    }
     const chunk = sqlChunk(src, sqlNode, w.resolver, exec(w, region, true), fn, origin, w.notes);
     if (chunk) w.items.push(chunk);
     return true;
@@ -369,7 +402,8 @@ function connectionNames(src: string, fn: PyNode): Set<string> {
 }
 
 export function isAlembicMigration(text: string): boolean {
-  return /^\s*from\s+alembic\s+import\s+(?:[\w\s,()]*\b)?op\b/m.test(text) || (/^revision\s*[:=]/m.test(text) && /^def\s+upgrade\s*\(/m.test(text));
+  // `from alembic import op`, or a revision's own identifiers: `revision = …` with `def upgrade()` or `down_revision = …`.
+  return /^\s*from\s+alembic\s+import\s+(?:[\w\s,()]*\b)?op\b/m.test(text) || (/^revision\s*[:=]/m.test(text) && (/^def\s+upgrade\s*\(/m.test(text) || /^down_revision\s*[:=]/m.test(text)));
 }
 
 function extract(file: { path: string; text: string; bom: boolean }, ctx: ExtractContext): MigrationUnit {
