@@ -43,6 +43,7 @@ import preferTextField from './prefer-text-field.js';
 import preferTimestamptz from './prefer-timestamptz.js';
 import identifierTooLong from './identifier-too-long.js';
 import requireTableSchema from './require-table-schema.js';
+import requireIndexOnForeignKey from './require-index-on-foreign-key.js';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -88,6 +89,7 @@ export const RULES: Rule[] = [
   preferTimestamptz,
   identifierTooLong,
   requireTableSchema,
+  requireIndexOnForeignKey,
 ];
 
 export const RULES_BY_ID: Record<string, Rule> = Object.fromEntries(RULES.map((r) => [r.meta.id, r]));

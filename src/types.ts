@@ -271,10 +271,36 @@ export interface StatementFacts {
    * (replayed from the migrations before this one and the statements before it).
    */
   oldTypes?: Record<string, { name: string; mods: number[]; array: boolean }>;
+  /**
+   * Foreign keys this statement adds (CREATE TABLE, ADD CONSTRAINT, ADD COLUMN … REFERENCES) on a table whose
+   * indexes the schema model knows, and whether an index leads with the key's columns once the unit has run.
+   */
+  foreignKeys?: ForeignKeyFact[];
+  /**
+   * For ALTER COLUMN … SET NOT NULL: the columns PostgreSQL sets without scanning the table, as the schema model
+   * knows them (already NOT NULL, or proved by a validated CHECK (col IS NOT NULL) on PostgreSQL 12+).
+   */
+  notNullProven?: string[];
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
   internalError?: string;
+}
+
+export interface ForeignKeyFact {
+  /** The referencing table's model key (`schema.name`) and its name as written. */
+  table: string;
+  tableName: QualifiedName;
+  columns: string[];
+  /** The referenced table's model key. */
+  references: string;
+  constraint?: string;
+  /** An index (or PRIMARY KEY / UNIQUE) on the table leads with the key's columns, in any order. */
+  indexed: boolean;
+  /** The referencing table was created in the change being linted (so it is empty at deploy time). */
+  newTable: boolean;
+  /** A name for the missing index that no relation in the model has. */
+  indexName: string;
 }
 
 export interface AnalyzedStatement extends Statement {
@@ -298,6 +324,7 @@ export interface Finding {
   data?: {
     lock?: { mode: string; relation: string; blocks: string[] };
     table?: { name: string; rows?: number; bytes?: number; sizeClass: SizeClass };
+    foreignKey?: { table: string; columns: string[] };
   };
 }
 

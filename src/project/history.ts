@@ -10,7 +10,7 @@ import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
 import type { LintOptions, ModelOptions } from '../engine/lint.js';
-import { applyDelta, emptyModel, type SchemaDelta, type SchemaModel } from './model.js';
+import { applyDelta, emptyModel, leadsWith, type SchemaDelta, type SchemaModel } from './model.js';
 import { orderHistory, type HistoryFile, type Project } from './order.js';
 import { Replay } from './replay.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
@@ -118,6 +118,19 @@ export class ProjectHistory {
     this.pending.delete(file);
     this.models.set(p, applyDelta(this.models.get(p) ?? emptyModel(), delta));
     this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
+  }
+
+  /**
+   * Whether a migration of the change, at or after `file`, built an index leading with `columns` on `table` that
+   * the catalog still holds (as of the files advanced so far): a foreign key added earlier in the change is then
+   * indexed by the time the change is deployed.
+   */
+  indexedInChange(file: string, table: string, columns: string[]): boolean {
+    const p = this.projectOf.get(file);
+    const model = p ? this.models.get(p) : undefined;
+    if (!p || !model || !this.change) return false;
+    const from = p.files.indexOf(file);
+    return Object.values(model.indexes).some((ix) => ix.table === table && this.change!.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns));
   }
 
   /** The catalog of the project holding `file`, as of the files advanced so far. */
