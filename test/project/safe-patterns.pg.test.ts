@@ -196,4 +196,18 @@ describe('CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL', () =>
     await client.query(VALIDATE);
     expect(await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).toMatchObject({ seqScans: 0 });
   });
+
+  it('SET NOT NULL on a column that is NOT NULL already reads nothing, and is not flagged', async () => {
+    const again = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN id SET NOT NULL;\n";
+    expect((await lintHistory({ 'V1__create_users.sql': USERS, 'V2__users_id_not_null.sql': again }))['V2__users_id_not_null.sql']).toEqual([]);
+    const [, proven] = analyzeLast(USERS, again);
+    expect(proven!.facts).toMatchObject({ scan: false, notNullProven: ['id'] });
+
+    await reset();
+    await client.query(USERS);
+    await client.query("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 5000) g");
+    expect(await measure('ALTER TABLE users ALTER COLUMN id SET NOT NULL', 'users')).toMatchObject({ seqScans: 0 });
+    // The control: a column that may hold NULLs is read.
+    expect((await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).seqScans).toBeGreaterThan(0);
+  });
 });
