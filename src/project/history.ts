@@ -121,16 +121,18 @@ export class ProjectHistory {
   }
 
   /**
-   * Whether a migration of the change, at or after `file`, built an index leading with `columns` on `table` that
-   * the catalog still holds (as of the files advanced so far): a foreign key added earlier in the change is then
-   * indexed by the time the change is deployed.
+   * Whether a migration deployed with `file`, at or after it, built an index leading with `columns` on `table`
+   * that the catalog still holds (as of the files advanced so far): a foreign key added earlier is then indexed by
+   * the time the migrations are deployed. Deployed together: the change's migrations, or, when the run is not
+   * narrowed to a change, the files being linted (`linted`).
    */
-  indexedInChange(file: string, table: string, columns: string[]): boolean {
+  indexedInChange(file: string, table: string, columns: string[], linted: ReadonlySet<string>): boolean {
     const p = this.projectOf.get(file);
     const model = p ? this.models.get(p) : undefined;
-    if (!p || !model || !this.change) return false;
+    if (!p || !model) return false;
+    const together = this.change ?? linted;
     const from = p.files.indexOf(file);
-    return Object.values(model.indexes).some((ix) => ix.table === table && this.change!.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns));
+    return Object.values(model.indexes).some((ix) => ix.table === table && together.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns));
   }
 
   /** The catalog of the project holding `file`, as of the files advanced so far. */
