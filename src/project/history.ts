@@ -121,7 +121,8 @@ export class ProjectHistory {
   }
 
   /**
-   * Whether a migration deployed with `file`, at or after it, built an index leading with `columns` on `table`
+   * Whether the foreign key on `columns` of `table` that `file` adds is settled by the migrations deployed with it:
+   * one of them, at or after `file`, dropped the key, or built an index leading with `columns` on `table`
    * that the catalog still holds (as of the files advanced so far): a foreign key added earlier is then indexed by
    * the time the migrations are deployed. Deployed together: the change's migrations, or, when the run is not
    * narrowed to a change, the files being linted (`linted`).
@@ -131,6 +132,10 @@ export class ProjectHistory {
     const model = p ? this.models.get(p) : undefined;
     if (!p || !model) return false;
     const together = this.change ?? linted;
+    // The key itself is gone by the end (its column or constraint dropped by a later migration deployed with it).
+    const t = model.tables[table];
+    const lastLinted = Math.max(...p.files.map((f, i) => (together.has(f) ? i : -1)));
+    if (t && !t.constraints.some((c) => c.kind === 'foreign' && c.columns.length === columns.length && columns.every((x) => c.columns.includes(x))) && lastLinted > p.files.indexOf(file)) return true;
     const from = p.files.indexOf(file);
     return Object.values(model.indexes).some((ix) => ix.table === table && together.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns));
   }

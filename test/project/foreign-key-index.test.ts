@@ -92,6 +92,19 @@ describe('require-index-on-foreign-key over a history', () => {
     expect(fkFindings(results)['20240202000000_orders_coupon.sql']!.map((m) => m.line)).toEqual([3]);
   });
 
+  it('a key a later migration of the change drops is not reported', async () => {
+    const work = tempDir();
+    git(work, 'clone', '-q', repo, 'r');
+    const r = `${work}/r`;
+    git(r, 'checkout', '-q', 'feature/coupons');
+    write(r, 'db/migrations/20240203000000_orders_coupon_index.sql', '-- +goose Up\nALTER TABLE orders DROP COLUMN coupon_id;\n');
+    const results = await lint(r, 'db/migrations', '--changed-since', 'origin/main');
+    expect(Object.values(fkFindings(results)).flat()).toEqual([]);
+    // The file alone: the key stands.
+    const alone = await lint(r, 'db/migrations/20240202000000_orders_coupon.sql');
+    expect(fkFindings(alone)['20240202000000_orders_coupon.sql']!.map((m) => m.line)).toEqual([3]);
+  });
+
   it('on an existing table in a file that runs statement by statement, suggests CREATE INDEX CONCURRENTLY after the key', async () => {
     const dir = tempDir();
     write(dir, 'migrations/V1__customers.sql', 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n');
