@@ -365,7 +365,15 @@ export class Replay {
     const view = this.get('views', tk);
     if (!t && !view) this.note(`CREATE INDEX on ${tk}`);
     const schema = q.schema ?? 'public';
-    const columns: Array<string | null> = (n.indexParams ?? []).map((p: any) => p?.IndexElem?.name ?? null);
+    // A Django index names a ForeignKey by its field ("product"), whose column is product_id; the adapter knows the
+    // field is a key only within its own file. A column the table lacks, when `<name>_id` is one, is that column
+    // (SQL naming a missing column would have failed on PostgreSQL).
+    const known = t && !t.columnsUnknown ? new Set(t.columns.map((c) => c.name)) : undefined;
+    const columns: Array<string | null> = (n.indexParams ?? []).map((p: any) => {
+      const name: string | undefined = p?.IndexElem?.name;
+      if (!name) return null;
+      return known && !known.has(name) && known.has(`${name}_id`) ? `${name}_id` : name;
+    });
     // Unnamed, PostgreSQL chooses the name (ChooseIndexName): table_col1_col2_idx, then idx1, idx2 … while taken.
     const name: string | undefined = n.idxname ?? this.chosenIndexName(schema, q.name, columns);
     if (!name) return;
