@@ -49,6 +49,7 @@ import attachPartitionMissingCheck from './attach-partition-missing-check.js';
 import renamingObject from './renaming-object.js';
 import preferJsonb from './prefer-jsonb.js';
 import requiresNewerPostgres from './requires-newer-postgres.js';
+import requireIndexOnForeignKey from './require-index-on-foreign-key.js';
 
 export const RULES: Rule[] = [
   requireConcurrentIndexCreation,
@@ -100,6 +101,7 @@ export const RULES: Rule[] = [
   renamingObject,
   preferJsonb,
   requiresNewerPostgres,
+  requireIndexOnForeignKey,
 ];
 
 export const RULES_BY_ID: Record<string, Rule> = Object.fromEntries(RULES.map((r) => [r.meta.id, r]));

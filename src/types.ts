@@ -322,10 +322,36 @@ export interface StatementFacts {
    * (PostgreSQL skips its scan when one implies the partition bound); undefined when the model does not know it.
    */
   partitionChecks?: { name?: string; columns: string[] }[];
+  /**
+   * Foreign keys this statement adds (CREATE TABLE, ADD CONSTRAINT, ADD COLUMN … REFERENCES) on a table whose
+   * indexes the schema model knows, and whether an index leads with the key's columns once the unit has run.
+   */
+  foreignKeys?: ForeignKeyFact[];
+  /**
+   * For ALTER COLUMN … SET NOT NULL: the columns PostgreSQL sets without scanning the table, as the schema model
+   * knows them (already NOT NULL, or proved by a validated CHECK (col IS NOT NULL) on PostgreSQL 12+).
+   */
+  notNullProven?: string[];
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed' | 'body-commit-in-transaction';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
   internalError?: string;
+}
+
+export interface ForeignKeyFact {
+  /** The referencing table's model key (`schema.name`) and its name as written. */
+  table: string;
+  tableName: QualifiedName;
+  columns: string[];
+  /** The referenced table's model key. */
+  references: string;
+  constraint?: string;
+  /** An index (or PRIMARY KEY / UNIQUE) on the table leads with the key's columns, in any order. */
+  indexed: boolean;
+  /** The referencing table was created in the change being linted (so it is empty at deploy time). */
+  newTable: boolean;
+  /** A name for the missing index that no relation in the model has. */
+  indexName: string;
 }
 
 export interface AnalyzedStatement extends Statement {
@@ -349,6 +375,7 @@ export interface Finding {
   data?: {
     lock?: { mode: string; relation: string; blocks: string[] };
     table?: { name: string; rows?: number; bytes?: number; sizeClass: SizeClass };
+    foreignKey?: { table: string; columns: string[] };
   };
 }
 

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
 import type { AnalyzedStatement, BodyOrigin, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH, lockBlocks, statementEffect, type StatementEffect } from './locks.js';
-import { emptyModel } from '../project/model.js';
+import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
 import { modelLocks } from '../project/model-locks.js';
 import { columnType, Replay } from '../project/replay.js';
 import { binaryCoercible } from '../project/coercion.js';
@@ -104,21 +104,25 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
 
   const sizeClass = (rel: QualifiedName): Omit<TableInfo, 'name'> => {
     const key = tableKey(rel);
-    if (created.has(key)) return { schema: rel.schema, sizeClass: 'new' };
+    // A table the history created says whether it is partitioned (PARTITION BY is only given at CREATE TABLE).
+    const modelled = replay.table(rel);
+    const partitioned = modelled && !modelled.partial ? { partitioned: modelled.partitioned === true } : {};
+    if (created.has(key)) return { schema: rel.schema, sizeClass: 'new', ...partitioned };
     const stats = catalog.lookup(rel);
     if (!stats) {
       // Sizes from a database, a snapshot or config win; then the history: created in this change means empty at deploy.
-      const t = replay.table(rel);
-      if (t && change.has(t.createdBy)) return { schema: rel.schema, sizeClass: 'new', ...(t.filledBy && change.has(t.filledBy) ? { filled: true } : {}) };
-      return { schema: rel.schema, sizeClass: 'unknown', ...(catalog.snapshotSource ? { notFoundIn: catalog.snapshotSource } : {}) };
+      const t = modelled;
+      if (t && change.has(t.createdBy)) return { schema: rel.schema, sizeClass: 'new', ...partitioned, ...(t.filledBy && change.has(t.filledBy) ? { filled: true } : {}) };
+      return { schema: rel.schema, sizeClass: 'unknown', ...partitioned, ...(catalog.snapshotSource ? { notFoundIn: catalog.snapshotSource } : {}) };
     }
     let cls: SizeClass = 'unknown';
     if (stats.forcedLarge) cls = 'large';
     else if (stats.rows !== undefined) cls = stats.rows >= settings.largeTableRows ? 'large' : 'small';
-    return { schema: rel.schema, rows: stats.rows, bytes: stats.bytes, partitioned: stats.partitioned, sizeClass: cls };
+    return { schema: rel.schema, rows: stats.rows, bytes: stats.bytes, ...partitioned, ...(stats.partitioned !== undefined ? { partitioned: stats.partitioned } : {}), sizeClass: cls };
   };
 
   const out: AnalyzedStatement[] = [];
+  const addedKeys: Array<{ at: AnalyzedStatement; key: string; rel: QualifiedName; added: ConstraintModel[] }> = [];
   for (const stmt of statements) {
     const item = stmt.item;
     if (!stmt.body && bodyRun >= 0) {
@@ -227,6 +231,9 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     let rewrite = effect.rewrite;
     if (rewrite && oldTypes && retypesOnlyCoercibly(stmt.node, oldTypes)) rewrite = false;
     const partitionChecks = stmt.kind === 'AlterTableStmt' ? checksOfAttached(stmt.node, replay) : undefined;
+    const notNullProven = stmt.kind === 'AlterTableStmt' && !item.exec.separateRun ? provenNotNull(stmt.node, replay, settings.pgVersion) : undefined;
+    let scan = effect.scan;
+    if (scan && stmt.kind === 'AlterTableStmt' && !item.exec.separateRun && noCommandScans(stmt.node, replay, notNullProven ?? [], settings.pgVersion)) scan = false;
     const tables = tablesTouched(locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locks, stmt.node?.relation?.relname);
 
@@ -237,7 +244,8 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         mainLock,
         nonTransactional: effect.nonTransactional,
         rewrite,
-        scan: effect.scan,
+        scan,
+        ...(notNullProven ? { notNullProven } : {}),
         inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
         lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
         statementTimeout: isDisabled(effective.statement_timeout) ? undefined : effective.statement_timeout,
@@ -249,10 +257,36 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       },
     });
     // The model moves on: the statements after this one (and the migrations after this unit) meet what it made.
-    if (!item.exec.separateRun) replay.apply(stmt.kind, stmt.node);
+    if (!item.exec.separateRun) {
+      const target = foreignKeyTarget(stmt);
+      const before = target ? foreignKeysOf(replay, target) : undefined;
+      replay.apply(stmt.kind, stmt.node);
+      if (target && before) {
+        const added = [...foreignKeysOf(replay, target)].filter(([sig]) => !before.has(sig)).map(([, c]) => c);
+        if (added.length) addedKeys.push({ at: out[out.length - 1]!, key: target, rel: rangeVarName(stmt.node.relation)!, added });
+      }
+    }
 
     // Objects this statement creates are new for the statements after it.
     recordCreated(stmt, created, createdIndexes);
+  }
+  // Foreign keys are judged against the unit's end: an index created later in the same file counts.
+  for (const k of addedKeys) {
+    const t = replay.get('tables', k.key);
+    // A table the history never created, or dropped or renamed later in the unit: its indexes are not known.
+    if (!t || t.partial) continue;
+    const indexes = replay.all('indexes').filter(([, ix]) => ix.table === k.key);
+    const taken = new Set([...replay.all('indexes'), ...replay.all('tables')].map(([key]) => key));
+    k.at.facts.foreignKeys = k.added.map((c) => ({
+      table: k.key,
+      tableName: k.rel,
+      columns: c.columns,
+      references: c.references!.table,
+      ...(c.name ? { constraint: c.name } : {}),
+      indexed: indexes.some(([, ix]) => leadsWith(ix, c.columns)),
+      newTable: change.has(t.createdBy),
+      indexName: freeIndexName(t.schema, t.name, c.columns, taken),
+    }));
   }
   if (explicit?.beganAt !== undefined) {
     const begin = out[explicit.beganAt];
@@ -335,6 +369,29 @@ function strongestLock(locks: LockFact[], target: string | undefined): LockFact 
   return mainLock;
 }
 
+/** The table a statement may add foreign keys to (CREATE TABLE, ALTER TABLE). */
+function foreignKeyTarget(stmt: Statement): string | undefined {
+  if (stmt.kind !== 'CreateStmt' && !(stmt.kind === 'AlterTableStmt' && stmt.node.objtype === 'OBJECT_TABLE')) return undefined;
+  const rel = rangeVarName(stmt.node.relation);
+  return rel ? objectKey(rel.schema, rel.name) : undefined;
+}
+
+/** A table's foreign keys as the model holds them now, by what they are (a copied table has copied constraints). */
+function foreignKeysOf(replay: Replay, key: string): Map<string, ConstraintModel> {
+  const t = replay.get('tables', key);
+  const keys = (t?.constraints ?? []).filter((c) => c.kind === 'foreign' && c.references && c.columns.length > 0);
+  return new Map(keys.map((c) => [JSON.stringify([c.name, c.columns, c.references]), c]));
+}
+
+/** `table_col_idx`, as PostgreSQL would name it, numbered past the names the model already has. */
+function freeIndexName(schema: string, table: string, columns: string[], taken: Set<string>): string {
+  const base = `${table}_${columns.join('_')}`.slice(0, 59);
+  for (let i = 0; ; i++) {
+    const name = `${base}_idx${i === 0 ? '' : i}`;
+    if (!taken.has(objectKey(schema, name))) return name;
+  }
+}
+
 /** Tables and indexes a statement creates: new for the statements after it. */
 function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
   if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
@@ -370,6 +427,49 @@ function checksOfAttached(node: any, replay: Replay): { name?: string; columns: 
     return t.constraints.filter((k) => k.kind === 'check' && k.validated).map((k) => ({ ...(k.name ? { name: k.name } : {}), columns: k.columns }));
   }
   return undefined;
+}
+
+/**
+ * The columns an ALTER TABLE sets NOT NULL without scanning the table: the column is NOT NULL already, or (from
+ * PostgreSQL 12) a validated CHECK (col IS NOT NULL) proves it. Undefined when there is none.
+ */
+function provenNotNull(node: any, replay: Replay, pgVersion: number): string[] | undefined {
+  // Of a table the history never created, only what the migrations did is known: a CHECK they added still proves.
+  const t = replay.table(rangeVarName(node?.relation));
+  if (!t) return undefined;
+  let out: string[] | undefined;
+  for (const x of node.cmds ?? []) {
+    const c = x?.AlterTableCmd;
+    if (c?.subtype !== 'AT_SetNotNull' || !c.name) continue;
+    const already = t.columns.some((k) => k.name === c.name && k.notNull);
+    const checked = pgVersion >= 12 && t.constraints.some((k) => k.kind === 'check' && k.validated && k.notNullOf === c.name);
+    if (already || checked) (out ??= []).push(c.name);
+  }
+  return out;
+}
+
+/**
+ * No subcommand of the ALTER TABLE reads the table, once the model is asked: SET NOT NULL of a proven column, and
+ * ADD PRIMARY KEY USING INDEX over columns that are all NOT NULL already (PostgreSQL then only checks the
+ * catalog); any other subcommand as the lock table says.
+ */
+function noCommandScans(node: any, replay: Replay, proven: string[], pgVersion: number): boolean {
+  const t = replay.table(rangeVarName(node?.relation));
+  return (node.cmds ?? []).every((x: any) => {
+    const c = x?.AlterTableCmd;
+    if (c?.subtype === 'AT_SetNotNull') return proven.includes(c.name);
+    const con = c?.subtype === 'AT_AddConstraint' ? c.def?.Constraint : undefined;
+    if (con?.contype === 'CONSTR_PRIMARY' && con.indexname && t) {
+      const ix = replay.get('indexes', objectKey(t.schema, con.indexname));
+      const cols = ix?.columns ?? [];
+      return cols.length > 0 && cols.every((name) => name !== null && t.columns.some((k) => k.name === name && k.notNull));
+    }
+    try {
+      return !statementEffect({ AlterTableStmt: { ...node, cmds: [x] } }, { pgVersion }).scan;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Every subcommand is an ALTER COLUMN TYPE without USING or COLLATE to a type the old one is binary-coercible to. */

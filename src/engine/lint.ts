@@ -268,6 +268,7 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     data: {
       ...(lock ? { lock: { mode: lockLabel(lock.mode), relation: displayName(lock.relation), blocks: lock.blocks } } : {}),
       ...(table ? { table: { name: displayName(table), rows: table.rows, bytes: table.bytes, sizeClass: table.sizeClass } } : {}),
+      ...(r.foreignKey ? { foreignKey: r.foreignKey } : {}),
     },
   };
 }

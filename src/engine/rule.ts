@@ -70,6 +70,8 @@ export interface Report {
   help?: string;
   /** The finding only adds to another rule's finding on the same hazard: reported as info, whatever the severity. */
   info?: boolean;
+  /** A foreign key the finding is about (model key and columns): a later migration of the change may index it. */
+  foreignKey?: { table: string; columns: string[] };
   /** At most this severity, whatever the table's size: for findings that say what migralint cannot know. */
   atMost?: 'warn' | 'info';
 }

@@ -10,7 +10,7 @@ import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
 import type { LintOptions, ModelOptions } from '../engine/lint.js';
-import { applyDelta, emptyModel, type SchemaDelta, type SchemaModel } from './model.js';
+import { applyDelta, emptyModel, leadsWith, type SchemaDelta, type SchemaModel } from './model.js';
 import { orderHistory, type HistoryFile, type Project } from './order.js';
 import { Replay } from './replay.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
@@ -118,6 +118,26 @@ export class ProjectHistory {
     this.pending.delete(file);
     this.models.set(p, applyDelta(this.models.get(p) ?? emptyModel(), delta));
     this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
+  }
+
+  /**
+   * Whether the foreign key on `columns` of `table` that `file` adds is settled by the migrations deployed with it:
+   * one of them, at or after `file`, dropped the key, or built an index leading with `columns` on `table`
+   * that the catalog still holds (as of the files advanced so far): a foreign key added earlier is then indexed by
+   * the time the migrations are deployed. Deployed together: the change's migrations, or, when the run is not
+   * narrowed to a change, the files being linted (`linted`).
+   */
+  indexedInChange(file: string, table: string, columns: string[], linted: ReadonlySet<string>): boolean {
+    const p = this.projectOf.get(file);
+    const model = p ? this.models.get(p) : undefined;
+    if (!p || !model) return false;
+    const together = this.change ?? linted;
+    // The key itself is gone by the end (its column or constraint dropped by a later migration deployed with it).
+    const t = model.tables[table];
+    const lastLinted = Math.max(...p.files.map((f, i) => (together.has(f) ? i : -1)));
+    if (t && !t.constraints.some((c) => c.kind === 'foreign' && c.columns.length === columns.length && columns.every((x) => c.columns.includes(x))) && lastLinted > p.files.indexOf(file)) return true;
+    const from = p.files.indexOf(file);
+    return Object.values(model.indexes).some((ix) => ix.table === table && together.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns));
   }
 
   /** The catalog of the project holding `file`, as of the files advanced so far. */

@@ -157,3 +157,10 @@ export function applyDelta(model: SchemaModel, delta: SchemaDelta): SchemaModel 
 export function objectKey(schema: string | undefined, name: string): string {
   return `${schema ?? 'public'}.${name}`;
 }
+
+/** The index's first columns are `columns` (in any order) and it covers every row: it serves lookups by them. */
+export function leadsWith(ix: IndexModel, columns: string[]): boolean {
+  if (ix.partial || ix.columns.length < columns.length) return false;
+  const lead = ix.columns.slice(0, columns.length);
+  return columns.every((c) => lead.includes(c));
+}

@@ -364,16 +364,26 @@ export class Replay {
     const t = this.get('tables', tk);
     const view = this.get('views', tk);
     if (!t && !view) this.note(`CREATE INDEX on ${tk}`);
-    if (!n.idxname) return; // PostgreSQL picks a name the replay cannot know for sure
     const schema = q.schema ?? 'public';
-    const k = objectKey(schema, n.idxname);
+    // A Django index names a ForeignKey by its field ("product"), whose column is product_id; the adapter knows the
+    // field is a key only within its own file. A column the table lacks, when `<name>_id` is one, is that column
+    // (SQL naming a missing column would have failed on PostgreSQL).
+    const known = t && !t.columnsUnknown ? new Set(t.columns.map((c) => c.name)) : undefined;
+    const columns: Array<string | null> = (n.indexParams ?? []).map((p: any) => {
+      const name: string | undefined = p?.IndexElem?.name;
+      if (!name) return null;
+      return known && !known.has(name) && known.has(`${name}_id`) ? `${name}_id` : name;
+    });
+    // Unnamed, PostgreSQL chooses the name (ChooseIndexName): table_col1_col2_idx, then idx1, idx2 … while taken.
+    const name: string | undefined = n.idxname ?? this.chosenIndexName(schema, q.name, columns);
+    if (!name) return;
+    const k = objectKey(schema, name);
     if (n.if_not_exists && this.get('indexes', k)) return;
     // libpg-query leaves out false fields: `ON ONLY` is a relation without inh.
     const only = n.relation?.inh !== true;
-    const columns = (n.indexParams ?? []).map((p: any) => p?.IndexElem?.name ?? null);
     this.set('indexes', k, {
       schema,
-      name: n.idxname,
+      name,
       table: tk,
       columns,
       unique: Boolean(n.unique),
@@ -382,6 +392,17 @@ export class Replay {
       ...(only ? { only: true } : {}),
       createdBy: this.file,
     });
+  }
+
+  /** The name PostgreSQL gives an unnamed index; undefined when it would be cut to 63 bytes (the cut is not predicted). */
+  private chosenIndexName(schema: string, table: string, columns: Array<string | null>): string | undefined {
+    const base = `${table}_${columns.map((c) => c ?? 'expr').join('_')}`;
+    for (let i = 0; i < 100; i++) {
+      const name = `${base}_idx${i === 0 ? '' : i}`;
+      if (Buffer.byteLength(name) > 63) return undefined;
+      if (!this.get('indexes', objectKey(schema, name)) && !this.get('tables', objectKey(schema, name))) return name;
+    }
+    return undefined;
   }
 
   private alterTable(n: any): void {

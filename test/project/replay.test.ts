@@ -134,3 +134,14 @@ describe('the replayed catalog', () => {
     expect(model.indexes['public.parents_pkey']).toBeUndefined();
   });
 });
+
+describe('index columns named by a Django field', () => {
+  it('reads a column the table lacks as <name>_id when that is a column (a ForeignKey indexed by its field name in a later migration)', () => {
+    const { model } = replay(
+      'CREATE TABLE attribute_value (id bigint PRIMARY KEY, product_id bigint REFERENCES product_product (id), name varchar(100));',
+      'CREATE INDEX CONCURRENTLY assignedprodattrval_product_idx ON attribute_value (product);\nCREATE INDEX attribute_value_name_idx ON attribute_value (name);',
+    );
+    expect(model.indexes['public.assignedprodattrval_product_idx']!.columns).toEqual(['product_id']);
+    expect(model.indexes['public.attribute_value_name_idx']!.columns).toEqual(['name']);
+  });
+});

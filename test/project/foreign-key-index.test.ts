@@ -1,0 +1,121 @@
+/**
+ * require-index-on-foreign-key against a project's history: indexes built by earlier migrations count, and with
+ * --changed-since, so do indexes built by a later migration of the same change. A pull-request branch in a real
+ * git repository, linted through the CLI.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { git, tempDirs, write } from '../helpers/repo.js';
+
+const tempDir = tempDirs('migralint-fk-index-');
+
+interface Message {
+  ruleId: string;
+  severity: number;
+  message: string;
+  line: number;
+  suggestions?: Array<{ desc: string; fix: { range: [number, number]; text: string } }>;
+}
+
+async function lint(cwd: string, ...args: string[]): Promise<Array<{ filePath: string; messages: Message[] }>> {
+  let out = '';
+  await main([...args, '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, cwd);
+  return JSON.parse(out);
+}
+
+const fkFindings = (results: Awaited<ReturnType<typeof lint>>) =>
+  Object.fromEntries(results.map((r) => [r.filePath.replace(/.*migrations\//, ''), r.messages.filter((m) => m.ruleId === 'require-index-on-foreign-key')]));
+
+let repo: string;
+beforeAll(() => {
+  repo = tempDir();
+  git(repo, 'init', '-q', '-b', 'main');
+  write(repo, 'db/migrations/20240101000000_create_customers.sql', '-- +goose Up\nCREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL);\n');
+  write(
+    repo,
+    'db/migrations/20240102000000_create_orders.sql',
+    '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, placed_at timestamptz NOT NULL);\nCREATE INDEX orders_customer_placed_idx ON orders (customer_id, placed_at);\n',
+  );
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'orders');
+  git(repo, 'checkout', '-q', '-b', 'feature/coupons');
+  write(repo, 'db/migrations/20240201000000_create_coupons.sql', '-- +goose Up\nCREATE TABLE coupons (id bigint PRIMARY KEY, code text NOT NULL UNIQUE);\n');
+  write(
+    repo,
+    'db/migrations/20240202000000_orders_coupon.sql',
+    [
+      '-- +goose Up',
+      'ALTER TABLE orders ADD COLUMN coupon_id bigint;',
+      'ALTER TABLE orders ADD CONSTRAINT orders_coupon_fk FOREIGN KEY (coupon_id) REFERENCES coupons (id) NOT VALID;',
+      // Served by the index main built on (customer_id, placed_at).
+      'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;',
+      '',
+    ].join('\n'),
+  );
+  write(repo, 'db/migrations/20240203000000_orders_coupon_index.sql', '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY orders_coupon_id_idx ON orders (coupon_id);\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'coupons');
+});
+
+describe('require-index-on-foreign-key over a history', () => {
+  it('counts an index an earlier migration built, and one a later migration of the change builds', async () => {
+    const results = await lint(repo, 'db/migrations', '--changed-since', 'main');
+    expect(fkFindings(results)).toEqual({
+      '20240201000000_create_coupons.sql': [],
+      '20240202000000_orders_coupon.sql': [],
+      '20240203000000_orders_coupon_index.sql': [],
+    });
+  });
+
+  it('without git, the files linted together count as deployed together: the later migration indexes the key', async () => {
+    const results = await lint(repo, 'db/migrations');
+    expect(Object.values(fkFindings(results)).flat()).toEqual([]);
+  });
+
+  it('without the change, the file alone leaves orders.coupon_id unindexed; goose runs it in a transaction, so the index goes in a migration of its own', async () => {
+    const results = await lint(repo, 'db/migrations/20240202000000_orders_coupon.sql');
+    const found = fkFindings(results)['20240202000000_orders_coupon.sql']!;
+    expect(found.map((m) => [m.line, m.severity])).toEqual([[3, 1]]);
+    expect(found[0]!.message).toBe(
+      'Foreign key orders_coupon_fk on orders (coupon_id) references coupons, but no index on orders starts with coupon_id: every DELETE from coupons, and every UPDATE of its key, scans orders to check for referencing rows.',
+    );
+    expect(found[0]!.suggestions ?? []).toEqual([]);
+  });
+
+  it('an index the change builds and then drops does not count', async () => {
+    const work = tempDir();
+    git(work, 'clone', '-q', repo, 'r');
+    const r = `${work}/r`;
+    git(r, 'checkout', '-q', 'feature/coupons');
+    write(r, 'db/migrations/20240204000000_drop_coupon_index.sql', '-- +goose Up\n-- +goose NO TRANSACTION\nDROP INDEX CONCURRENTLY orders_coupon_id_idx;\n');
+    const results = await lint(r, 'db/migrations', '--changed-since', 'origin/main');
+    expect(fkFindings(results)['20240202000000_orders_coupon.sql']!.map((m) => m.line)).toEqual([3]);
+  });
+
+  it('a key a later migration of the change drops is not reported', async () => {
+    const work = tempDir();
+    git(work, 'clone', '-q', repo, 'r');
+    const r = `${work}/r`;
+    git(r, 'checkout', '-q', 'feature/coupons');
+    write(r, 'db/migrations/20240203000000_orders_coupon_index.sql', '-- +goose Up\nALTER TABLE orders DROP COLUMN coupon_id;\n');
+    const results = await lint(r, 'db/migrations', '--changed-since', 'origin/main');
+    expect(Object.values(fkFindings(results)).flat()).toEqual([]);
+    // The file alone: the key stands.
+    const alone = await lint(r, 'db/migrations/20240202000000_orders_coupon.sql');
+    expect(fkFindings(alone)['20240202000000_orders_coupon.sql']!.map((m) => m.line)).toEqual([3]);
+  });
+
+  it('on an existing table in a file that runs statement by statement, suggests CREATE INDEX CONCURRENTLY after the key', async () => {
+    const dir = tempDir();
+    write(dir, 'migrations/V1__customers.sql', 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n');
+    const second = 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\n';
+    write(dir, 'migrations/V2__orders_customer_fk.sql', second);
+    const results = await lint(dir, 'migrations', '--framework', 'psql');
+    const found = fkFindings(results)['V2__orders_customer_fk.sql']!;
+    expect(found).toHaveLength(1);
+    const suggestion = found[0]!.suggestions![0]!;
+    expect(suggestion.desc).toBe('Add `CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);`');
+    const [start, end] = suggestion.fix.range;
+    expect(second.slice(0, start) + suggestion.fix.text + second.slice(end)).toBe(`${second.trimEnd()}\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n`);
+  });
+});
