@@ -58,6 +58,10 @@ export default defineTypeRule({
           title: 'A new table',
           code: 'CREATE TABLE orders (\n  id integer PRIMARY KEY,\n  customer_id int NOT NULL,\n  placed_at timestamptz NOT NULL\n);\n',
           fixed: 'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint NOT NULL,\n  placed_at timestamptz NOT NULL\n);\n',
+          findings: [
+            { line: 2, messageId: 'type' },
+            { line: 3, messageId: 'type' },
+          ],
         },
         { title: 'recommended: a foreign key column', preset: 'recommended', code: 'CREATE TABLE order_lines (\n  id bigint PRIMARY KEY,\n  order_id integer NOT NULL REFERENCES orders (id)\n);\n', fixed: 'CREATE TABLE order_lines (\n  id bigint PRIMARY KEY,\n  order_id bigint NOT NULL REFERENCES orders (id)\n);\n' },
         { title: 'serial is a 32-bit counter', code: 'CREATE TABLE events (id serial PRIMARY KEY, payload jsonb);\n', fixed: 'CREATE TABLE events (id bigserial PRIMARY KEY, payload jsonb);\n' },

@@ -42,6 +42,10 @@ export default defineRule({
         {
           code: 'CREATE TABLE customer_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE customers ADD COLUMN notes_count bigint;\n',
           fixed: 'CREATE TABLE IF NOT EXISTS customer_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE customers ADD COLUMN IF NOT EXISTS notes_count bigint;\n',
+          findings: [
+            { line: 1, messageId: 'fragile' },
+            { line: 2, messageId: 'fragile' },
+          ],
         },
         {
           title: 'A concurrent build: drop a leftover INVALID index first rather than skip it',

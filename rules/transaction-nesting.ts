@@ -17,7 +17,13 @@ export default defineRule({
       what: 'Flags transaction control that does not match the transaction state: a BEGIN when a transaction is already open (an explicit one, or the one the migration tool opens), COMMIT or ROLLBACK with none open, a COMMIT that ends the migration tool\'s own transaction, and SAVEPOINT / RELEASE / ROLLBACK TO outside a transaction.',
       why: 'Nested BEGIN is not nesting in PostgreSQL: it is ignored, and the first COMMIT commits everything. A COMMIT inside a framework\'s transaction (the "COMMIT; --> statement-breakpoint" trick used to run CREATE INDEX CONCURRENTLY under Drizzle) silently splits the migration: if anything after it fails, the part before it stays applied and the migrator does not know.',
       invalid: [
-        { code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nBEGIN;\nALTER TABLE orders ADD COLUMN tag text;\nCOMMIT;\nCOMMIT;\n' },
+        {
+          code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nBEGIN;\nALTER TABLE orders ADD COLUMN tag text;\nCOMMIT;\nCOMMIT;\n',
+          findings: [
+            { line: 3, messageId: 'nested' },
+            { line: 6, messageId: 'noTransaction' },
+          ],
+        },
         { code: 'ALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n' },
       ],
       valid: [{ code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nSAVEPOINT before_tag;\nALTER TABLE orders ADD COLUMN tag text;\nRELEASE SAVEPOINT before_tag;\nCOMMIT;\n' }],

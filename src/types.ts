@@ -288,6 +288,9 @@ export interface Finding {
   ruleId: string;
   severity: Exclude<SeverityName, 'off'>;
   message: string;
+  /** The rule's message id and the data filled into it (rule findings; engine findings have none). */
+  messageId?: string;
+  messageData?: Record<string, string | number>;
   span: Span;
   loc: Loc;
   /** The statement the finding is about, when there is one (used by reporters for the snippet). */

@@ -236,6 +236,8 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     ruleId: rule.meta.id,
     severity,
     message: format(template, r.data),
+    messageId: r.messageId,
+    ...(r.data ? { messageData: r.data } : {}),
     span,
     loc: lines.loc(span),
     statementIndex: r.statement?.index,

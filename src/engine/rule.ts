@@ -7,7 +7,7 @@ export type { LintSettings } from '../types.js';
 
 export type RuleCategory = 'locking' | 'constraints' | 'columns' | 'transactions' | 'hygiene' | 'engine';
 
-/** A documentation example. Doc examples are tests: invalid ones must raise the rule, valid ones must not. */
+/** A documentation example. Doc examples are tests: invalid ones must show exactly their findings, valid ones none. */
 export interface DocExample {
   /** The file's text, in the framework's language. */
   code: string;
@@ -22,6 +22,11 @@ export interface DocExample {
   preset?: PresetName;
   /** For invalid examples with a fix: the text after `--fix`, asserted by the doc tests. */
   fixed?: string;
+  /**
+   * For an invalid example that shows more than one finding of its rule: each one's line and message id, in order.
+   * Without it an invalid example shows exactly one finding (the doc tests check either).
+   */
+  findings?: Array<{ line: number; messageId: string }>;
 }
 
 export interface RuleDocs {
