@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { notValidPlan } from '../src/engine/not-valid-fix.js';
+import { unwrap } from '../src/sql/nodes.js';
 
 export default defineRule({
   meta: {
@@ -36,12 +37,12 @@ export default defineRule({
     for (const s of ctx.statements) {
       if (s.kind !== 'AlterTableStmt') continue;
       for (const cmd of s.node.cmds ?? []) {
-        const c = cmd?.AlterTableCmd;
+        const c = unwrap(cmd, 'AlterTableCmd');
         let constraint: any;
         let inColumn = false;
-        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_FOREIGN') constraint = c.def.Constraint;
+        if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_FOREIGN') constraint = unwrap(c.def, 'Constraint')!;
         else if (c?.subtype === 'AT_AddColumn') {
-          const cons = (c.def?.ColumnDef?.constraints ?? []).map((x: any) => x?.Constraint);
+          const cons = (unwrap(c.def, 'ColumnDef')?.constraints ?? []).map((x: any) => unwrap(x, 'Constraint'));
           // ADD COLUMN … REFERENCES: the new column is all NULL, so PostgreSQL checks nothing — unless it has a DEFAULT.
           if (!cons.some((x: any) => x?.contype === 'CONSTR_DEFAULT')) continue;
           constraint = cons.find((x: any) => x?.contype === 'CONSTR_FOREIGN');
@@ -60,7 +61,7 @@ export default defineRule({
           statement: s,
           table,
           messageId: inColumn ? 'columnDefault' : 'blocking',
-          data: { column: displayName({ name: c.def?.ColumnDef?.colname ?? '?' }), constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
+          data: { column: displayName({ name: unwrap(c?.def, 'ColumnDef')?.colname ?? '?' }), constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
           ...report,
           help: withSizeHint(report.help, table),
         });

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
+import { unwrap } from '../src/sql/nodes.js';
 
 /** `col IS NOT NULL` as a CHECK expression → the column name. */
 function isNotNullCheck(expr: any): string | undefined {
@@ -42,11 +43,11 @@ export default defineRule({
       if (s.kind !== 'AlterTableStmt') continue;
       const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
       for (const cmd of s.node.cmds ?? []) {
-        const c = cmd?.AlterTableCmd;
-        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_CHECK') {
-          const column = isNotNullCheck(c.def.Constraint.raw_expr);
+        const c = unwrap(cmd, 'AlterTableCmd');
+        if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK') {
+          const column = isNotNullCheck(unwrap(c.def, 'Constraint')!.raw_expr);
           if (!column) continue;
-          if (c.def.Constraint.skip_validation) pending.set(`${tableKey(rel)}.${c.def.Constraint.conname}`, column);
+          if (unwrap(c.def, 'Constraint')!.skip_validation) pending.set(`${tableKey(rel)}.${unwrap(c.def, 'Constraint')!.conname}`, column);
           else proven.add(`${tableKey(rel)}.${column}`);
         } else if (c?.subtype === 'AT_ValidateConstraint') {
           const column = pending.get(`${tableKey(rel)}.${c.name}`);
@@ -57,12 +58,12 @@ export default defineRule({
           if (!table) continue;
           const t = displayName(rel);
           const check = displayName({ name: `${rel.name}_${c.name}_not_null` });
-          const col = displayName({ name: c.name });
+          const col = displayName({ name: c.name ?? '' });
           ctx.report({
             statement: s,
             table,
             messageId: 'blocking',
-            data: { column: c.name, table: tableLabel(table) },
+            data: { column: c.name ?? '', table: tableLabel(table) },
             help: withSizeHint(
               `Instead: ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; then, in a separate transaction, ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}; then ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL; ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
               table,

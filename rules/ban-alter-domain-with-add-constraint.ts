@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { strings } from '../src/engine/ast.js';
+import { strings, unwrap } from '../src/engine/ast.js';
 
 export default defineRule({
   meta: {
@@ -31,7 +31,7 @@ export default defineRule({
       if (s.kind !== 'AlterDomainStmt' || s.node.subtype !== 'C') continue;
       const names = strings(s.node.typeName);
       const domain = displayName(names.length > 1 ? { schema: names[names.length - 2]!, name: names[names.length - 1]! } : { name: names[0] ?? '?' });
-      ctx.report({ statement: s, messageId: s.node.def?.Constraint?.skip_validation ? 'notValid' : 'domain', data: { domain }, help: 'Put the CHECK on the tables instead (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT), or create a new domain and move columns to it.' });
+      ctx.report({ statement: s, messageId: unwrap(s.node.def, 'Constraint')?.skip_validation ? 'notValid' : 'domain', data: { domain }, help: 'Put the CHECK on the tables instead (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT), or create a new domain and move columns to it.' });
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { columnSites, relName, tableFor, typeLabel, type TypeInfo } from '../src/engine/ast.js';
+import { columnSites, relationOf, relName, tableFor, type TypeInfo, typeLabel } from '../src/engine/ast.js';
 import { binaryCoercible } from '../src/project/coercion.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 
@@ -51,7 +51,7 @@ export default defineRule({
         const old = s.facts.oldTypes?.[site.column];
         const forced = site.col.raw_default !== undefined || site.col.collClause !== undefined;
         if (old && !forced && keepsFile({ ...old }, site.type)) continue;
-        const table = tableFor(s, relName(s.node.relation));
+        const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
         const unknown = !old && !forced;
         ctx.report({

@@ -168,16 +168,14 @@ export interface MigrationUnit {
   runnerUnknown?: string;
 }
 
+import type { Node, StatementNode } from './sql/nodes.js';
+
 /** A libpg-query statement node: exactly one key, the node type (IndexStmt, AlterTableStmt …). */
-export type PgNode = Record<string, any>;
+export type PgNode = Node;
 
 /** A parsed statement, located in the file. */
-export interface Statement {
+export interface StatementBase {
   index: number;
-  /** The node type, e.g. 'IndexStmt'. */
-  kind: string;
-  /** The node's fields (the value under `kind`). */
-  node: any;
   /** The statement's SQL text as PostgreSQL sees it (from the chunk, or the operation's equivalent SQL). */
   sql: string;
   item: UnitItem;
@@ -193,6 +191,12 @@ export interface Statement {
   span: Span;
   loc: Loc;
 }
+
+/**
+ * A parsed statement: its node type in `kind` (IndexStmt, AlterTableStmt …) and the node's fields in `node`, typed by
+ * PostgreSQL's own node types (@pgsql/types). Checking `kind` narrows `node`.
+ */
+export type Statement = StatementBase & StatementNode;
 
 export interface ParseFailure {
   message: string;
@@ -277,9 +281,9 @@ export interface StatementFacts {
   internalError?: string;
 }
 
-export interface AnalyzedStatement extends Statement {
+export type AnalyzedStatement = Statement & {
   facts: StatementFacts;
-}
+};
 
 export type SeverityName = 'off' | 'info' | 'warn' | 'error';
 

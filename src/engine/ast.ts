@@ -8,17 +8,15 @@ import { ByteOffsets } from '../sql/text.js';
 export { quoteIdent } from '../sql/quote.js';
 import type { AnalyzedStatement, QualifiedName, TableInfo } from '../types.js';
 import { tableKey } from '../catalog/catalog.js';
+import { alterCmds, strings } from '../sql/nodes.js';
+import { unwrap } from '../sql/nodes.js';
+export { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 
 export function relName(rv: { schemaname?: string; relname?: string } | undefined): QualifiedName | undefined {
   if (!rv?.relname) return undefined;
   return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
 }
 
-/** The AlterTableCmd nodes of an ALTER TABLE statement. */
-export function alterCmds(s: { kind: string; node: any }): any[] {
-  if (s.kind !== 'AlterTableStmt') return [];
-  return (s.node.cmds ?? []).map((c: any) => c?.AlterTableCmd).filter(Boolean);
-}
 
 /** The facts' entry for a relation the statement names (its size class), or the statement's first table. */
 export function tableFor(s: AnalyzedStatement, rel: QualifiedName | undefined): TableInfo | undefined {
@@ -29,10 +27,6 @@ export function tableFor(s: AnalyzedStatement, rel: QualifiedName | undefined): 
   return s.facts.tables[0];
 }
 
-export function strings(list: any): string[] {
-  const items: any[] = list?.List?.items ?? (Array.isArray(list) ? list : []);
-  return items.map((i) => i?.String?.sval).filter((x): x is string => typeof x === 'string');
-}
 
 export interface TypeInfo {
   /** The type's own name as PostgreSQL stores it: int4, varchar, timestamp, serial … */
@@ -67,9 +61,6 @@ export function typeLabel(t: TypeInfo): string {
   return `${base}${t.mods.length ? `(${t.mods.join(',')})` : ''}${t.array ? '[]' : ''}`;
 }
 
-export function columnConstraints(col: any): any[] {
-  return (col?.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
-}
 
 /** A column a statement defines or retypes. */
 export interface ColumnSite {
@@ -99,16 +90,16 @@ function findColumnSites(kind: string, node: any): ColumnSite[] {
   if (!table) return out;
   if (kind === 'CreateStmt') {
     for (const e of node.tableElts ?? []) {
-      const col = e?.ColumnDef;
+      const col = unwrap(e, 'ColumnDef');
       const type = typeInfo(col?.typeName);
       if (col?.colname && type) out.push({ col, column: col.colname, type, how: 'create-table', table });
     }
   } else if (kind === 'AlterTableStmt') {
     for (const c of alterCmds({ kind, node })) {
-      const col = c.def?.ColumnDef;
+      const col = unwrap(c.def, 'ColumnDef');
       const type = typeInfo(col?.typeName);
       if (!type) continue;
-      if (c.subtype === 'AT_AddColumn' && col.colname) out.push({ col, column: col.colname, type, how: 'add-column', table });
+      if (c.subtype === 'AT_AddColumn' && col?.colname) out.push({ col, column: col.colname, type, how: 'add-column', table });
       else if (c.subtype === 'AT_AlterColumnType' && c.name) out.push({ col, column: c.name, type, how: 'alter-type', table });
     }
   }

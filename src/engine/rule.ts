@@ -96,6 +96,35 @@ export interface Rule {
   check(ctx: RuleContext): void;
 }
 
-export function defineRule(rule: Rule): Rule {
+type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
+
+/** The `{{placeholders}}` of a message template, as a union of their names. */
+export type Placeholders<T extends string> = T extends `${string}{{${infer P}}}${infer Rest}` ? Trim<P> | Placeholders<Rest> : never;
+
+type Data = Record<string, string | number>;
+
+/** The data a message needs: every placeholder of its template (more keys are allowed). */
+type DataFor<T extends string> = string extends T ? { data?: Data } : [Placeholders<T>] extends [never] ? { data?: Data } : { data: Record<Placeholders<T>, string | number> & Data };
+
+/** A report whose message id is one of the rule's, with the data its message needs. */
+export type ReportOf<M extends Record<string, string>> = {
+  [K in keyof M & string]: Omit<Report, 'messageId' | 'data'> & { messageId: K } & DataFor<M[K]>;
+}[keyof M & string];
+
+/** The context of a rule with messages `M`: `report` takes only its message ids, with their placeholders' data. */
+export interface RuleContextOf<M extends Record<string, string>> extends Omit<RuleContext, 'report'> {
+  report(report: ReportOf<M>): void;
+}
+
+export interface RuleDefinition<M extends Record<string, string>> {
+  meta: Omit<RuleMeta, 'messages'> & { messages: M };
+  check(ctx: RuleContextOf<M>): void;
+}
+
+/**
+ * Defines a rule, typed over its messages (as typescript-eslint's createRule): a message id the rule does not declare,
+ * or a report missing data for one of the message's `{{placeholders}}`, is a type error.
+ */
+export function defineRule<const M extends Record<string, string>>(rule: RuleDefinition<M>): Rule {
   return rule;
 }

@@ -1,5 +1,6 @@
 import type { AdapterNote, MapSegment, MigrationUnit, ParseFailure, Span, Statement } from '../types.js';
 import { maskSql, placeholderStyle, type MaskOptions } from './mask.js';
+import { statementNode } from './nodes.js';
 import { parseChunk } from './parse.js';
 import { LineIndex } from './text.js';
 
@@ -78,8 +79,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
         const span = toFileSpan(item.segments, s.span);
         statements.push({
           index: statements.length,
-          kind: s.kind,
-          node: s.stmt[s.kind],
+          ...statementNode(s.stmt, s.kind),
           sql: item.text.slice(s.span.start, s.span.end),
           item,
           itemIndex,
@@ -99,8 +99,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       for (const s of parsed.statements) {
         statements.push({
           index: statements.length,
-          kind: s.kind,
-          node: s.stmt[s.kind],
+          ...statementNode(s.stmt, s.kind),
           sql: item.sql.slice(s.span.start, s.span.end),
           item,
           itemIndex,
