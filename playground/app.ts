@@ -4,6 +4,9 @@
  */
 import { FRAMEWORKS, frameworkById } from './frameworks.js';
 import type { LintResponse, PlaygroundFinding } from './protocol.js';
+import { PRESETS } from '../src/engine/presets.js';
+import type { LockPicture, PictureCell } from '../src/report/lock-picture.js';
+import type { PresetName } from '../src/types.js';
 import { decodeState, encodeState, formatTableSizes, parseTableSizes, PG_VERSIONS, type PlaygroundState } from './state.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -11,11 +14,15 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 const editor = $<HTMLTextAreaElement>('editor');
 const frameworkSelect = $<HTMLSelectElement>('framework');
 const pgSelect = $<HTMLSelectElement>('pg-version');
+const presetSelect = $<HTMLSelectElement>('preset');
 const tablesInput = $<HTMLInputElement>('tables');
 const largeInput = $<HTMLInputElement>('large-tables');
+const partitionedInput = $<HTMLInputElement>('partitioned-tables');
 const status = $<HTMLParagraphElement>('status');
 const findingsList = $<HTMLOListElement>('findings');
 const assumption = $<HTMLParagraphElement>('assumption');
+const pictureSection = $<HTMLElement>('picture');
+const pictureTable = $<HTMLTableElement>('picture-table');
 const fixSection = $<HTMLElement>('fix');
 const fixDiff = $<HTMLPreElement>('fix-diff');
 const applyButton = $<HTMLButtonElement>('apply-fix');
@@ -27,10 +34,14 @@ const DEFAULTS: PlaygroundState = {
   text: frameworkById('drizzle').example,
   tables: { mcp_activity: 48_200_000, docs: 2_310_000, messages: 12_700_000, orders: 5_000_000 },
   largeTables: [],
+  partitioned: [],
+  preset: 'recommended',
+  rules: {},
 };
 
 for (const f of FRAMEWORKS) frameworkSelect.add(new Option(f.label, f.id));
 for (const v of PG_VERSIONS) pgSelect.add(new Option(`PostgreSQL ${v}`, String(v)));
+for (const p of PRESETS) presetSelect.add(new Option(p, p));
 
 /** The state a link gives; a link that names a tool but no text opens that tool's example. */
 function stateFromHash(hash: string): PlaygroundState {
@@ -48,15 +59,18 @@ function render(): void {
   editor.value = state.text;
   frameworkSelect.value = frameworkById(state.framework).id;
   pgSelect.value = String(state.pgVersion);
+  presetSelect.value = state.preset;
   tablesInput.value = formatTableSizes(state.tables);
   largeInput.value = state.largeTables.join(', ');
+  partitionedInput.value = state.partitioned.join(', ');
 }
 
 function request(): void {
   seq += 1;
   status.textContent = 'Linting…';
-  const tables = Object.fromEntries(Object.entries(state.tables).map(([name, rows]) => [name, { rows }]));
-  worker.postMessage({ seq, framework: frameworkById(state.framework).id, text: state.text, pgVersion: state.pgVersion, tables, largeTables: state.largeTables });
+  const tables: Record<string, { rows?: number; partitioned?: boolean }> = Object.fromEntries(Object.entries(state.tables).map(([name, rows]) => [name, { rows }]));
+  for (const name of state.partitioned) tables[name] = { ...tables[name], partitioned: true };
+  worker.postMessage({ seq, framework: frameworkById(state.framework).id, text: state.text, pgVersion: state.pgVersion, tables, largeTables: state.largeTables, preset: state.preset, rules: state.rules });
   history.replaceState(null, '', encodeState(state));
 }
 
@@ -86,7 +100,9 @@ function findingItem(f: PlaygroundFinding): HTMLElement {
   const head = el('div', { class: 'finding-head' });
   const where = el('button', { type: 'button', class: 'where', 'aria-label': `Go to line ${f.line}, column ${f.column}` }, `${f.line}:${f.column}`);
   where.addEventListener('click', () => selectLine(f.line));
-  head.append(where, el('span', { class: `severity ${f.severity}` }, f.severity), el('code', { class: 'rule' }, f.ruleId));
+  const rule = el('a', { class: 'rule', href: f.docsUrl, target: '_blank', rel: 'noopener', 'aria-label': `${f.ruleId}: the rule's page` });
+  rule.append(el('code', {}, f.ruleId));
+  head.append(where, el('span', { class: `severity ${f.severity}` }, f.severity), rule);
   li.append(head, el('p', { class: 'message' }, f.message));
   if (f.lock) li.append(el('p', { class: 'lock' }, `lock: ${f.lock.mode} on ${f.lock.relation}${f.lock.blocks.length ? ` — blocks ${f.lock.blocks.join(', ')}` : ''}`));
   if (f.table?.rows !== undefined) li.append(el('p', { class: 'table' }, `table: ${f.table.name}, ${f.table.rows.toLocaleString('en-US')} rows (${f.table.sizeClass})`));
@@ -96,10 +112,58 @@ function findingItem(f: PlaygroundFinding): HTMLElement {
   return li;
 }
 
+const PICTURE_TITLE: Record<PictureCell['strength'], string> = {
+  reads: 'blocks reads and writes',
+  writes: 'blocks writes',
+  weak: 'blocks only schema changes and VACUUM',
+  new: 'a table new in this migration: nobody waits',
+};
+
+function pictureCell(c: PictureCell, relation?: string): HTMLElement {
+  const td = el('td', { class: `lock ${c.strength}`, title: `${PICTURE_TITLE[c.strength]}${c.held ? '; held until the transaction commits' : ''}` });
+  td.append(el('span', {}, `${c.label}${c.held ? ' 🔒' : ''}`));
+  if (relation) td.append(' on ', el('code', {}, relation));
+  return td;
+}
+
+/** The lock picture of the review comment, as a table: statements down, relations across. */
+function renderPicture(picture: LockPicture | undefined): void {
+  pictureSection.hidden = !picture;
+  if (!picture) return pictureTable.replaceChildren();
+  const headRow = el('tr');
+  headRow.append(el('th', { scope: 'col' }, 'line'), el('th', { scope: 'col' }, 'statement'));
+  for (const c of picture.columns) {
+    const th = el('th', { scope: 'col', 'data-relation': c.relation });
+    th.append(el('code', {}, c.relation), `${c.kind ? ` (${c.kind})` : ''}${c.isNew ? ' new' : ''}`);
+    headRow.append(th);
+  }
+  if (picture.hasOthers) headRow.append(el('th', { scope: 'col' }, 'other relations'));
+  const thead = el('thead');
+  thead.append(headRow);
+  const tbody = el('tbody');
+  for (const r of picture.rows) {
+    const tr = el('tr', { 'data-line': String(r.line), ...(r.severity ? { 'data-severity': r.severity } : {}) });
+    const th = el('th', { scope: 'row' });
+    const go = el('button', { type: 'button', class: 'where', 'aria-label': `Go to line ${r.line}` }, String(r.line));
+    go.addEventListener('click', () => selectLine(r.line));
+    th.append(go);
+    tr.append(th, el('td', {}, r.head));
+    for (const c of r.cells) tr.append(c ? pictureCell(c) : el('td'));
+    if (picture.hasOthers) {
+      const td = el('td');
+      for (const o of r.others) td.append(pictureCell(o, o.relation));
+      tr.append(td);
+    }
+    tbody.append(tr);
+  }
+  pictureTable.replaceChildren(thead, tbody);
+}
+
 worker.onmessage = (event: MessageEvent<LintResponse>) => {
   const r = event.data;
   if (r.seq !== seq) return;
   findingsList.replaceChildren(...r.findings.map(findingItem));
+  renderPicture(r.picture);
   const counts = { error: 0, warn: 0, info: 0 };
   for (const f of r.findings) counts[f.severity]++;
   status.textContent = r.error ? `Internal error: ${r.error}` : r.findings.length === 0 ? 'No problems found.' : `${counts.error} errors, ${counts.warn} warnings, ${counts.info} notes`;
@@ -124,12 +188,20 @@ frameworkSelect.addEventListener('change', () => {
   render();
   request();
 });
+presetSelect.addEventListener('change', () => {
+  state = { ...state, preset: presetSelect.value as PresetName };
+  request();
+});
 pgSelect.addEventListener('change', () => {
   state = { ...state, pgVersion: Number(pgSelect.value) };
   request();
 });
 tablesInput.addEventListener('change', () => {
   state = { ...state, tables: parseTableSizes(tablesInput.value) };
+  request();
+});
+partitionedInput.addEventListener('change', () => {
+  state = { ...state, partitioned: partitionedInput.value.split(',').map((s) => s.trim()).filter(Boolean) };
   request();
 });
 largeInput.addEventListener('change', () => {

@@ -5,6 +5,8 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { Catalog } from '../src/catalog/catalog.js';
+import { ruleDocsUrl } from '../src/docs-url.js';
+import { lockPicture } from '../src/report/lock-picture.js';
 import { fixToFixedPoint } from '../src/engine/apply.js';
 import { memoryFileSystem } from '../src/fs.js';
 import { DEFAULT_SETTINGS, lintSource, type LintOptions } from '../src/engine/lint.js';
@@ -26,7 +28,7 @@ function lintOptions(request: LintRequest, files: Record<string, string>): LintO
   for (const [id, sev] of Object.entries(request.rules ?? {})) if (id in RULES_BY_ID) severities[id] = sev;
   return {
     framework: request.framework as FrameworkId,
-    settings: { ...DEFAULT_SETTINGS, pgVersion: request.pgVersion, largeTableRows: request.largeTableRows ?? DEFAULT_SETTINGS.largeTableRows },
+    settings: { ...DEFAULT_SETTINGS, pgVersion: request.pgVersion, largeTableRows: request.largeTableRows ?? DEFAULT_SETTINGS.largeTableRows, preset: request.preset },
     severities,
     catalog,
     // The virtual project: the core reads the files beside the migration only through this.
@@ -58,6 +60,7 @@ async function handle(request: LintRequest): Promise<LintResponse> {
     fixable: Boolean(f.fix),
     suggestions: (f.suggestions ?? []).map((s) => s.description),
     source: lines[f.loc.line - 1] ?? '',
+    docsUrl: ruleDocsUrl(f.ruleId),
   }));
   const outcome = fixToFixedPoint(file, (current, readPending) => lintSource(current, { ...options, readFile: readPending }));
   const name = fw.path.split('/').pop() ?? fw.path;
@@ -65,7 +68,7 @@ async function handle(request: LintRequest): Promise<LintResponse> {
     outcome.applied > 0 && !outcome.rejected
       ? { text: outcome.text, applied: outcome.applied, diff: createTwoFilesPatch(name, name, request.text, outcome.text, '', '', { context: 2 }), otherFiles: outcome.files.map((f) => f.path) }
       : undefined;
-  return { seq: request.seq, framework: result.framework ?? request.framework, assumption: result.assumption, findings, fixed, rejected: outcome.rejected };
+  return { seq: request.seq, framework: result.framework ?? request.framework, assumption: result.assumption, findings, picture: lockPicture(result), fixed, rejected: outcome.rejected };
 }
 
 self.onmessage = (event: MessageEvent<LintRequest>) => {

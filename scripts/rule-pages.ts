@@ -8,6 +8,7 @@ import { lintText } from '../src/engine/lint-text.js';
 import type { DocExample, RuleCategory, RuleMeta } from '../src/engine/rule.js';
 import { formatBytes, formatRows } from '../src/engine/describe.js';
 import { adapterFor } from '../src/sources/index.js';
+import { exampleFramework, exampleLink } from '../src/example-link.js';
 import type { FileResult } from '../src/types.js';
 
 const CATEGORIES: Array<{ id: RuleCategory; title: string; about: string }> = [
@@ -110,6 +111,9 @@ export async function rulePage(meta: RuleMeta): Promise<string> {
     for (const f of messages) out.push(`> line ${f.loc.line}, ${f.severity}: ${f.message.replace(/\n/g, ' ')}`);
     if (messages.length) out.push('');
     if (ex.fixed !== undefined) out.push(meta.fix === 'suggestion' ? 'With the suggestion applied:' : 'After `--fix`:', '', fence(ex.fixed, fenceLanguage(ex.filename)), '');
+    // The link names the framework from the file name and text alone; it must be the one the page was linted as.
+    if (exampleFramework(ex) !== (result.framework ?? 'psql')) throw new Error(`${meta.id}: example linted as ${result.framework}, but its playground link says ${exampleFramework(ex)}`);
+    out.push(`[Open this example in the playground](${exampleLink(meta, ex)})`, '');
   });
   for (const ex of meta.docs.valid) {
     const result = await lintText(ex.code, lintOptions(ex, meta));

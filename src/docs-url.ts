@@ -9,3 +9,6 @@ export const DOCS_BASE_URL = 'https://github.com/migralint/migralint/blob/main/d
 export function ruleDocsUrl(ruleId: string): string {
   return `${DOCS_BASE_URL}rules/${ruleId}.md`;
 }
+
+/** Where the playground is published (GitHub Pages, by .github/workflows/playground.yml). */
+export const PLAYGROUND_URL = 'https://migralint.github.io/migralint/';

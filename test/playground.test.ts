@@ -10,6 +10,9 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAMEWORKS } from '../playground/frameworks.js';
+import { ALL_RULE_META } from '../rules/index.js';
+import { ruleDocsUrl } from '../src/docs-url.js';
+import { ruleExampleLink } from '../src/example-link.js';
 import { tempDirs } from './helpers/repo.js';
 
 /** The table sizes the page starts with (playground/app.ts DEFAULTS). */
@@ -177,6 +180,50 @@ describe('playground', () => {
       expect({ framework: fw.id, findings: inBrowser }).toEqual({ framework: fw.id, findings: fromCli });
       expect(inBrowser.length).toBeGreaterThan(0);
     }
+    await page.close();
+  }, 300_000);
+
+  it('draws the lock picture of the review comment: statements down, tables across, each cell the lock mode', async () => {
+    const sql = 'BEGIN;\nCREATE TABLE audit (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_note_idx ON orders (note);\nCOMMIT;\n';
+    const page = await openPage(`#framework=psql&sql=${base64url(sql)}&tables=${base64url(JSON.stringify({ orders: 5_000_000 }))}`);
+    expect(await page.$eval('#picture', (e) => (e as HTMLElement).hidden)).toBe(false);
+    const head = await page.$$eval('#picture-table thead th', (ths) => ths.map((th) => th.textContent?.trim()));
+    expect(head).toEqual(['line', 'statement', 'orders', 'audit new']);
+    const rows = await page.$$eval('#picture-table tbody tr', (trs) => trs.map((tr) => ({ line: tr.getAttribute('data-line'), cells: [...tr.querySelectorAll('td')].map((td) => `${td.className}|${td.textContent?.trim()}`) })));
+    expect(rows).toEqual([
+      { line: '2', cells: ['|CREATE TABLE', '|', 'lock new|created'] },
+      { line: '3', cells: ['|ALTER TABLE', 'lock reads|ACCESS EXCLUSIVE 🔒', '|'] },
+      { line: '4', cells: ['|CREATE INDEX', 'lock writes|SHARE 🔒', '|'] },
+    ]);
+    // The flagged statement is marked, and each finding links to its rule's page.
+    expect(await page.$eval('#picture-table tr[data-line="4"]', (tr) => tr.getAttribute('data-severity'))).toBe('error');
+    const href = await page.$eval('#findings li[data-rule-id="require-concurrent-index-creation"] a.rule', (a) => a.getAttribute('href'));
+    expect(href).toBe(ruleDocsUrl('require-concurrent-index-creation'));
+    await page.close();
+  });
+
+  it('opens every rule’s flagged example from its link (rule pages, explain, review comment) and shows that rule', async () => {
+    const page = await openPage();
+    const missing: string[] = [];
+    for (const meta of ALL_RULE_META) {
+      const link = ruleExampleLink(meta, `${origin}/index.html`);
+      if (!link) continue;
+      // Following the link: the page's own hashchange listener (registered first) has started the lint when ours runs.
+      await page.evaluate(
+        (hash) =>
+          new Promise<void>((resolve) => {
+            if (location.hash === hash) return resolve();
+            window.addEventListener('hashchange', () => resolve(), { once: true });
+            location.hash = hash;
+          }),
+        link.slice(link.indexOf('#')),
+      );
+      await settled(page);
+      expect(await page.$eval('#editor', (e) => (e as HTMLTextAreaElement).value)).toBe(meta.docs.invalid[0]!.code);
+      const rules = (await findings(page)).map((f) => f.rule);
+      if (!rules.includes(meta.id)) missing.push(meta.id);
+    }
+    expect(missing).toEqual([]);
     await page.close();
   }, 300_000);
 

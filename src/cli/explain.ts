@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors';
 import { ALL_RULE_META } from '../../rules/index.js';
 import { ruleDocsUrl } from '../docs-url.js';
+import { ruleExampleLink } from '../example-link.js';
 import { presetOf } from '../engine/presets.js';
 import type { RuleMeta } from '../engine/rule.js';
 
@@ -46,6 +47,9 @@ export function explainRule(meta: RuleMeta, color: boolean): string {
   for (const ex of meta.docs.valid) out.push(c.bold(`Use instead${ex.title ? `: ${ex.title}` : ''}`), ...ex.code.trimEnd().split('\n').map((l) => `    ${c.green(l)}`), '');
   if (meta.docs.fixSafety) out.push(c.bold('Fix safety'), meta.docs.fixSafety, '');
   if (meta.docs.references.length) out.push(c.bold('References'), ...meta.docs.references.map((r) => `  ${r}`), '');
-  out.push(`Documentation: ${ruleDocsUrl(meta.id)}`, '');
+  out.push(`Documentation: ${ruleDocsUrl(meta.id)}`);
+  const example = ruleExampleLink(meta);
+  if (example) out.push(`Try it in the playground: ${example}`);
+  out.push('');
   return `${out.join('\n')}`;
 }

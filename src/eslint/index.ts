@@ -13,7 +13,7 @@ import { loadPython } from '../sources/python/tree.js';
 import { pythonLanguage, sqlLanguage } from './language.js';
 import { preloadJsConfigs } from './config.js';
 import { PRESETS } from '../engine/presets.js';
-import { eslintRules, presetRules } from './rules.js';
+import { escalateBySize, eslintRules, presetRules } from './rules.js';
 
 // Python migrations (Alembic, Django) are read with tree-sitter, whose grammar loads asynchronously too.
 // migralint.config.js / .mjs (imported asynchronously) from the folder ESLint runs in and its parents.
@@ -23,9 +23,22 @@ const MIGRATION_FILES = ['**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}', '**/migra
 
 const PYTHON_MIGRATION_FILES = ['**/migrations/*.py', '**/versions/*.py'];
 
+/**
+ * Size-aware severity: in the CLI a size-aware rule's finding on a large table is an error, whatever the rule's
+ * configured severity. ESLint rules cannot choose a message's severity, so this processor (set by every preset
+ * config) raises those messages once the rules have run. It passes the text through unchanged, and fixes with it.
+ */
+const sizeAware = {
+  meta: { name: 'migralint/size-aware', version: migralintVersion() ?? '0.0.0' },
+  preprocess: (text: string) => [text],
+  postprocess: (messages: Parameters<typeof escalateBySize>[0][], filename: string) => escalateBySize(messages.flat(), filename),
+  supportsAutofix: true,
+};
+
 const plugin = {
   meta: { name: 'migralint', version: migralintVersion() ?? '0.0.0' },
   languages: { sql: sqlLanguage, python: pythonLanguage },
+  processors: { 'size-aware': sizeAware },
   rules: eslintRules,
   configs: {} as Record<string, unknown>,
 };
@@ -51,9 +64,9 @@ for (const preset of PRESETS) {
   const sqlRules = { ...jsRulesOff, ...rules };
   const settings = { migralint: { preset } };
   plugin.configs[preset] = [
-    { name: `migralint/${preset}/sql`, files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', rules: sqlRules, settings },
-    { name: `migralint/${preset}/js`, files: MIGRATION_FILES, plugins: { migralint: plugin }, rules, settings },
-    { name: `migralint/${preset}/python`, files: PYTHON_MIGRATION_FILES, ignores: ['**/__init__.py'], plugins: { migralint: plugin }, language: 'migralint/python', rules: sqlRules, settings },
+    { name: `migralint/${preset}/sql`, files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', processor: 'migralint/size-aware', rules: sqlRules, settings },
+    { name: `migralint/${preset}/js`, files: MIGRATION_FILES, plugins: { migralint: plugin }, processor: 'migralint/size-aware', rules, settings },
+    { name: `migralint/${preset}/python`, files: PYTHON_MIGRATION_FILES, ignores: ['**/__init__.py'], plugins: { migralint: plugin }, language: 'migralint/python', processor: 'migralint/size-aware', rules: sqlRules, settings },
   ];
 }
 

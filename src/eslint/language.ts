@@ -35,7 +35,11 @@ export interface SqlStatementNode {
 
 /** The root ESLint sees for a `.sql` file: the statements PostgreSQL's parser found, with locations. */
 export interface SqlProgram {
-  type: 'Program';
+  /**
+   * Not `Program`: JavaScript rules that a config turns on for every file (typescript-eslint's recommended
+   * without `files` …) visit `Program` and would run on SQL and Python, where they fail. None visits this.
+   */
+  type: 'MigrationFile';
   migralintSql: true;
   body: SqlStatementNode[];
   comments: SqlComment[];
@@ -155,7 +159,7 @@ export const sqlLanguage = {
   lineStart: 1 as const,
   columnStart: 0 as const,
   nodeTypeKey: 'type',
-  visitorKeys: { Program: ['body'], Statement: [] },
+  visitorKeys: { MigrationFile: ['body'], Statement: [] },
   defaultLanguageOptions: {},
   // A config's global languageOptions (ecmaVersion, globals, a parser) are JavaScript's: they do not apply to SQL,
   // and are ignored here, as ESLint's own JSON and CSS languages ignore them. migralint settings live in its config.
@@ -166,7 +170,7 @@ export const sqlLanguage = {
     const framework = detectFramework(file.physicalPath ?? file.path, text, diskFileSystem());
     const parsed = parseChunk(maskSql(text, maskOptionsFor(framework)));
     const body: SqlStatementNode[] = parsed.statements.map((s) => ({ type: 'Statement', kind: s.kind, range: [s.span.start, s.span.end], loc: toLoc(lines, s.span.start, s.span.end) }));
-    return { ok: true, ast: { type: 'Program', migralintSql: true, body, comments: scanComments(text, lines), range: [0, text.length], loc: toLoc(lines, 0, text.length) } };
+    return { ok: true, ast: { type: 'MigrationFile', migralintSql: true, body, comments: scanComments(text, lines), range: [0, text.length], loc: toLoc(lines, 0, text.length) } };
   },
   createSourceCode(file: EslintFile, input: { ast: SqlProgram }): SqlSourceCode {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
@@ -176,13 +180,13 @@ export const sqlLanguage = {
 
 /**
  * `migralint/python`: Alembic and Django migrations. The file is handed whole to migralint's Python front end
- * (tree-sitter, loaded when the plugin is imported), as the CLI reads it; the AST ESLint sees is one Program.
+ * (tree-sitter, loaded when the plugin is imported), as the CLI reads it; the AST ESLint sees is one MigrationFile node.
  */
 export const pythonLanguage = {
   ...sqlLanguage,
   parse(file: EslintFile): { ok: true; ast: SqlProgram } {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
     const lines = new LineIndex(text);
-    return { ok: true, ast: { type: 'Program', migralintSql: true, body: [], comments: [], range: [0, text.length], loc: toLoc(lines, 0, text.length) } };
+    return { ok: true, ast: { type: 'MigrationFile', migralintSql: true, body: [], comments: [], range: [0, text.length], loc: toLoc(lines, 0, text.length) } };
   },
 };

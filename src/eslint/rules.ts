@@ -27,6 +27,37 @@ export interface Fixer {
 const results = new WeakMap<object, FileResult>();
 
 /**
+ * Size-aware escalation, as in the CLI: a size-aware rule's finding on a large table is an error whatever
+ * severity the rule is configured at. ESLint rules cannot set a message's severity, so the plugin's processor
+ * (`migralint/size-aware`, in every preset config) raises those messages after the rules have run. Keyed by the
+ * file ESLint lints; each entry is taken by the processor's postprocess of that file.
+ */
+const escalated = new Map<string, Set<string>>();
+
+function messageKey(ruleId: string, line: number, column: number, message: string): string {
+  return `${ruleId}\u0000${line}\u0000${column}\u0000${message}`;
+}
+
+function recordEscalations(filePath: string, result: FileResult): void {
+  const keys = new Set<string>();
+  for (const f of result.findings) {
+    if (f.severity === 'error' && f.data?.table?.sizeClass === 'large' && SIZE_AWARE.has(f.ruleId)) keys.add(messageKey(`migralint/${f.ruleId}`, f.loc.line, f.loc.column, f.message));
+  }
+  if (keys.size) escalated.set(path.resolve(filePath), keys);
+  else escalated.delete(path.resolve(filePath));
+}
+
+const SIZE_AWARE = new Set(ALL_RULE_META.filter((m) => m.sizeAware).map((m) => m.id));
+
+/** The messages ESLint reports for one file, with size-aware findings on large tables raised to errors. */
+export function escalateBySize(messages: Array<{ ruleId: string | null; line: number; column: number; message: string; severity: number }>, filename: string) {
+  const keys = escalated.get(path.resolve(filename));
+  escalated.delete(path.resolve(filename));
+  if (!keys) return messages;
+  return messages.map((m) => (m.ruleId && m.severity === 1 && keys.has(messageKey(m.ruleId, m.line, m.column, m.message)) ? { ...m, severity: 2 } : m));
+}
+
+/**
  * The migralint result for the file ESLint is linting: the core pipeline run ONCE per SourceCode (every
  * migralint/* rule reads the same result), with the migralint config found for the file. For JS/TS the AST
  * ESLint already has goes to the extractor; `.sql` files are read by the adapters as in the CLI.
@@ -57,6 +88,7 @@ export function resultFor(context: Context): FileResult {
     result.findings.unshift({ ruleId: 'framework-config', severity: 'warn', message: found.problem, span: { start: 0, end: 0 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
   }
   results.set(sourceCode, result);
+  recordEscalations(filePath, result);
   return result;
 }
 
@@ -85,11 +117,11 @@ export function eslintRule(meta: RuleMeta) {
       schema: [],
     },
     create(context: Context) {
-      return {
-        Program() {
-          for (const f of resultFor(context).findings) if (f.ruleId === meta.id) report(context, f);
-        },
+      const run = () => {
+        for (const f of resultFor(context).findings) if (f.ruleId === meta.id) report(context, f);
       };
+      // The root is `Program` in JS/TS (ESLint's own AST) and `MigrationFile` in the SQL and Python languages.
+      return { Program: run, MigrationFile: run };
     },
   };
 }

@@ -1,8 +1,11 @@
 import path from 'node:path';
-import { conflicts, lockLabel } from '../analysis/locks.js';
+import { lockLabel } from '../analysis/locks.js';
 import { formatBytes, formatRows } from '../engine/describe.js';
 import { adapterFor } from '../sources/index.js';
-import type { FileResult, Finding, LockMode, StatementSummary } from '../types.js';
+import type { FileResult, Finding, LockMode } from '../types.js';
+import { RULES_BY_ID } from '../../rules/index.js';
+import { ruleExampleLink } from '../example-link.js';
+import { lockPicture, strength, type PictureCell, type PictureColumn, type Strength } from './lock-picture.js';
 import { reportPath, ruleDocsUrl, sortedFindings, type ReportContext } from './common.js';
 
 /**
@@ -26,15 +29,7 @@ const FAILS_AT_DEPLOY = new Set([
   'adding-required-field',
 ]);
 
-const MARK = { reads: '🟥', writes: '🟧', weak: '🟩', new: '⬜' } as const;
-type Strength = keyof typeof MARK;
-
-/** What a lock mode does to the application's traffic: blocks reads (ACCESS EXCLUSIVE), writes (SHARE-class), or neither. */
-function strength(mode: LockMode): Exclude<Strength, 'new'> {
-  if (conflicts(mode, 'AccessShareLock')) return 'reads';
-  if (conflicts(mode, 'RowExclusiveLock')) return 'writes';
-  return 'weak';
-}
+const MARK: Record<Strength, string> = { reads: '🟥', writes: '🟧', weak: '🟩', new: '⬜' };
 
 const LEGEND = `${MARK.reads} blocks reads and writes (ACCESS EXCLUSIVE) · ${MARK.writes} blocks writes (SHARE-class) · ${MARK.weak} blocks only schema changes and VACUUM · ${MARK.new} a table new in this migration (empty: nobody waits) · 🔒 held until the transaction commits`;
 
@@ -154,55 +149,20 @@ function findingsTable(findings: Finding[]): string[] {
   return out;
 }
 
-/** The columns of the lock picture: existing relations first, in the order statements reach them, new tables after. */
-function pictureColumns(statements: StatementSummary[]): { existing: string[]; created: string[]; kinds: Map<string, string> } {
-  const created = new Set<string>();
-  const order: string[] = [];
-  const kinds = new Map<string, string>();
-  for (const s of statements) {
-    if (s.creates) created.add(s.creates);
-    for (const t of s.tables) if (t.sizeClass === 'new') created.add(t.name);
-    for (const l of s.locks) {
-      if (!order.includes(l.relation)) order.push(l.relation);
-      if (l.on !== 'table') kinds.set(l.relation, l.on);
-    }
-    if (s.creates && !order.includes(s.creates)) order.push(s.creates);
-  }
-  return { existing: order.filter((r) => !created.has(r)), created: order.filter((r) => created.has(r)), kinds };
-}
-
 const MAX_COLUMNS = 8;
 
 /** Statements in order against the relations they lock; each cell the lock mode, marked by what it blocks. */
-function lockPicture(result: FileResult): string[] | undefined {
-  const worst = new Map<number, Finding['severity']>();
-  for (const f of result.findings) if (f.severity === 'error' || !worst.has(f.loc.line)) worst.set(f.loc.line, f.severity);
-  const statements = (result.statements ?? []).filter((s) => s.locks.length || s.creates);
-  if (!statements.length) return undefined;
-  const { existing, created, kinds } = pictureColumns(statements);
-  // Wide pictures keep the relations with the strongest locks; the rest go into one column.
-  const strongestOn = (rel: string) => Math.max(...statements.flatMap((s) => s.locks.filter((l) => l.relation === rel).map((l) => ({ reads: 3, writes: 2, weak: 1 })[strength(l.mode)])));
-  let shownExisting = existing;
-  let shownCreated = created;
-  if (existing.length + created.length > MAX_COLUMNS) {
-    shownExisting = [...existing].sort((a, b) => strongestOn(b) - strongestOn(a)).slice(0, Math.min(existing.length, MAX_COLUMNS - Math.min(created.length, 2)));
-    shownCreated = created.slice(0, MAX_COLUMNS - shownExisting.length);
-    shownExisting = existing.filter((r) => shownExisting.includes(r));
-  }
-  const others = [...existing, ...created].filter((r) => !shownExisting.includes(r) && !shownCreated.includes(r));
-  const heading = (r: string, isNew: boolean) => `${code(r)}${kinds.has(r) ? ` (${kinds.get(r)})` : ''}${isNew ? ' ✨new' : ''}`;
-  const head = ['line', 'statement', ...shownExisting.map((r) => heading(r, false)), ...shownCreated.map((r) => heading(r, true)), ...(others.length ? ['other relations'] : [])];
+function pictureTable(result: FileResult): string[] | undefined {
+  const picture = lockPicture(result, MAX_COLUMNS);
+  if (!picture) return undefined;
+  const heading = (c: PictureColumn) => `${code(c.relation)}${c.kind ? ` (${c.kind})` : ''}${c.isNew ? ' ✨new' : ''}`;
+  const head = ['line', 'statement', ...picture.columns.map(heading), ...(picture.hasOthers ? ['other relations'] : [])];
   const out = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---:' : i === 1 ? '---' : ':---:')).join('|')}|`];
-  for (const s of statements) {
-    const held = s.transaction ? ' 🔒' : '';
-    const lockCell = (rel: string, isNew: boolean) => {
-      const lock = s.locks.find((l) => l.relation === rel);
-      if (!lock) return s.creates === rel ? `${MARK.new} created` : '';
-      return `${isNew ? MARK.new : MARK[strength(lock.mode)]} ${lockLabel(lock.mode)}${isNew ? '' : held}`;
-    };
-    const rest = s.locks.filter((l) => others.includes(l.relation)).map((l) => `${created.includes(l.relation) ? MARK.new : MARK[strength(l.mode)]} ${lockLabel(l.mode)} ${code(l.relation)}`);
-    const flag = worst.get(s.line);
-    const row = [flag ? `**${s.line}** ${SEVERITY_ICON[flag]}` : String(s.line), code(s.head), ...shownExisting.map((r) => lockCell(r, false)), ...shownCreated.map((r) => lockCell(r, true)), ...(others.length ? [rest.join('<br>')] : [])];
+  const mark = (c: PictureCell) => `${MARK[c.strength]} ${c.label}${c.held ? ' 🔒' : ''}`;
+  for (const r of picture.rows) {
+    const flag = r.severity ? `**${r.line}** ${SEVERITY_ICON[r.severity]}` : String(r.line);
+    const rest = r.others.map((o) => `${mark(o)} ${code(o.relation)}`);
+    const row = [flag, code(r.head), ...r.cells.map((c) => (c ? mark(c) : '')), ...(picture.hasOthers ? [rest.join('<br>')] : [])];
     out.push(`| ${row.join(' | ')} |`);
   }
   return out;
@@ -221,7 +181,7 @@ function fileSection(result: FileResult, ctx: ReportContext, detail: Detail): st
   const counts = `${plural(errors, 'error')}, ${plural(findings.filter((f) => f.severity === 'warn').length, 'warning')}`;
   if (detail === 'summary') return [...out, `${counts}; rules: ${[...new Set(findings.map((f) => `[${f.ruleId}](${ruleDocsUrl(f.ruleId)})`))].join(', ') || 'none'}.`, ''];
   // The picture first: what the migration locks, statement by statement; then what to do about it.
-  const picture = detail === 'full' ? lockPicture(result) : undefined;
+  const picture = detail === 'full' ? pictureTable(result) : undefined;
   if (picture) {
     const n = picture.length - 2;
     const open = errors > 0 && n <= 15 ? ' open' : '';
@@ -256,7 +216,19 @@ function footer(results: FileResult[], ctx: ReportContext): string {
   return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: \`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)</sub>`;
 }
 
-function render(results: FileResult[], ctx: ReportContext, detailOf: (r: FileResult) => Detail, listed: FileResult[], unlisted: FileResult[]): string {
+/** Each rule found, once, with a link to its flagged example in the playground. */
+function examples(results: FileResult[]): string[] {
+  const ids = [...new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)))].sort();
+  const links = ids.flatMap((id) => {
+    const rule = RULES_BY_ID[id];
+    const link = rule ? ruleExampleLink(rule.meta) : undefined;
+    return link ? [`- [\`${id}\`](${link})`] : [];
+  });
+  if (!links.length) return [];
+  return ['<details><summary>Try these rules in the playground</summary>', '', ...links, '', '</details>', ''];
+}
+
+function render(results: FileResult[], ctx: ReportContext, detailOf: (r: FileResult) => Detail, listed: FileResult[], unlisted: FileResult[], withExamples = false): string {
   const out = [verdict(results), ''];
   for (const r of listed) out.push(...fileSection(r, ctx, detailOf(r)));
   if (unlisted.length) {
@@ -264,6 +236,7 @@ function render(results: FileResult[], ctx: ReportContext, detailOf: (r: FileRes
     for (const r of unlisted) out.push(`| ${code(reportPath(r.filePath, ctx.cwd))} | ${r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0)} | ${r.findings.filter((f) => f.severity === 'warn').length} |`);
     out.push('', '</details>', '');
   }
+  if (withExamples) out.push(...examples(results));
   out.push('---', footer(results, ctx), '');
   return out.join('\n');
 }
@@ -278,7 +251,7 @@ export function format(results: FileResult[], ctx: ReportContext): string {
   const listedClean = clean.length <= 5 ? clean : [];
   const cleanUnlisted = clean.length <= 5 ? [] : clean;
   const attempts: Array<() => string> = [
-    () => render(results, ctx, () => 'full', [...withFindings, ...listedClean], cleanUnlisted),
+    () => render(results, ctx, () => 'full', [...withFindings, ...listedClean], cleanUnlisted, true),
     () => render(results, ctx, (r) => (rank(r) === 0 ? 'full' : 'no-picture'), [...withFindings, ...listedClean], cleanUnlisted),
     () => render(results, ctx, (r) => (rank(r) === 0 ? 'no-picture' : 'summary'), withFindings, clean),
     () => render(results, ctx, () => 'summary', withFindings, clean),

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ESLint as ESLint10, RuleTester as RuleTester10 } from 'eslint';
 import { ESLint as ESLint9, RuleTester as RuleTester9 } from 'eslint-9';
 import { ESLint as ESLint915, RuleTester as RuleTester915 } from 'eslint-9-15';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import plugin from '../../src/eslint/index.js';
 
 const recommended = (plugin.configs as any).recommended as any[];
@@ -116,6 +119,32 @@ describe.each(VERSIONS)('%s', (_name, ESLint, RuleTester) => {
       const eslint = make();
       const r = await eslint.lintText('-- migralint-disable-next-line require-concurrent-index-creation, require-lock-timeout\nCREATE INDEX i ON t (c);\n', { filePath: 'db/001_x.sql' });
       expect(r[0]!.messages).toEqual([]);
+    });
+
+    it('size-aware severity as in the CLI: a finding on a large table is an error even where the rule is set to warn', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'migralint-eslint-size-'));
+      try {
+        writeFileSync(path.join(dir, 'migralint.config.json'), JSON.stringify({ tables: { orders: { rows: 48_000_000 }, tags: { rows: 200 } } }));
+        const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...recommended, { files: ['**/*.sql'], rules: { 'migralint/require-concurrent-index-creation': 'warn' } }] as any });
+        const sql = 'CREATE INDEX orders_at_idx ON orders (at);\nCREATE INDEX events_at_idx ON events (at);\nCREATE INDEX tags_name_idx ON tags (name);\n';
+        const [r] = await eslint.lintText(sql, { filePath: path.join(dir, 'db/001_x.sql') });
+        const index = r!.messages.filter((m) => m.ruleId === 'migralint/require-concurrent-index-creation').map((m) => [m.line, m.severity]);
+        // orders is large: raised to an error; events' size is unknown: the configured warning; tags is small: silent.
+        expect(index).toEqual([[1, 2], [2, 1]]);
+        // The same file linted again (the editor's case) gets the same severities.
+        const [again] = await eslint.lintText(sql, { filePath: path.join(dir, 'db/001_x.sql') });
+        expect(again!.messages.filter((m) => m.ruleId === 'migralint/require-concurrent-index-creation').map((m) => [m.line, m.severity])).toEqual([[1, 2], [2, 1]]);
+        // Switched off, the rule stays off: escalation never turns a rule on.
+        const off = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...recommended, { files: ['**/*.sql'], rules: { 'migralint/require-concurrent-index-creation': 'off' } }] as any });
+        const [quiet] = await off.lintText(sql, { filePath: path.join(dir, 'db/001_x.sql') });
+        expect(quiet!.messages.some((m) => m.ruleId === 'migralint/require-concurrent-index-creation')).toBe(false);
+        // Fixes pass through the processor: --fix still writes the lock_timeout.
+        const fixing = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: recommended as any, fix: true });
+        const [fixed] = await fixing.lintText(sql, { filePath: path.join(dir, 'db/001_x.sql') });
+        expect(fixed!.output?.startsWith("SET lock_timeout = '2s';\n")).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('--fix applies the safe fixes, not suggestions', async () => {

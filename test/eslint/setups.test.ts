@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import { ESLint } from 'eslint';
 import { ESLint as ESLint915 } from 'eslint-9-15';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../src/eslint/index.js';
 
@@ -55,5 +56,16 @@ describe('next to the usual JS and TS configs', () => {
     expect(ts!.messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining(['migralint/require-concurrent-index-creation', 'no-unused-vars']));
     const [py] = await eslint.lintText(ALEMBIC, { filePath: 'alembic/versions/3f1a9c2b7d10_index_orders_created.py' });
     expect(py!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
+  });
+
+  it('typescript-eslint recommended, unscoped, in the same config: SQL and Python lint, TypeScript migrations get both', async () => {
+    const eslint = new ESLint({ overrideConfigFile: true, overrideConfig: [...tseslint.configs.recommended, ...recommended] as never });
+    const [sql] = await eslint.lintText('CREATE INDEX i ON t (c);\n', { filePath: 'db/migrations/001_x.sql' });
+    expect(sql!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
+    const [py] = await eslint.lintText(ALEMBIC, { filePath: 'alembic/versions/3f1a9c2b7d10_index_orders_created.py' });
+    expect(py!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
+    const knexTs = "import type { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw('CREATE INDEX i ON t (c)');\n}\n\nconst unused: any = 1;\n";
+    const [ts] = await eslint.lintText(knexTs, { filePath: 'migrations/20240101000000_x.ts' });
+    expect(ts!.messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining(['migralint/require-concurrent-index-creation', '@typescript-eslint/no-unused-vars', '@typescript-eslint/no-explicit-any']));
   });
 });

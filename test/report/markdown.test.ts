@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_RULE_META } from '../../rules/index.js';
-import { DOCS_BASE_URL } from '../../src/docs-url.js';
+import { DOCS_BASE_URL, PLAYGROUND_URL } from '../../src/docs-url.js';
+import { decodeState } from '../../src/playground-link.js';
 import { lintText } from '../../src/engine/lint-text.js';
 import { format as markdown, MARKDOWN_LIMIT } from '../../src/report/markdown.js';
 import type { FileResult } from '../../src/types.js';
@@ -24,6 +25,11 @@ function tables(md: string): string[][][] {
     } else current = undefined;
   }
   return out;
+}
+
+/** The rule ids of the findings tables' rows ("❌ [rule-id](…)"). */
+function drizzleFindingRules(md: string): string[] {
+  return [...md.matchAll(/\| (?:❌|⚠️|ℹ️) \[([a-z-]+)\]\(/gu)].map((m) => m[1]!);
 }
 
 /** A table is whole: a header, a separator, and every row with the header's number of cells, ending with `|`. */
@@ -62,8 +68,20 @@ describe('markdown (a review comment)', () => {
     expect(md).toContain('#### ❌ `drizzle/0007_orders_indexes.sql`');
     expect(md).toContain('**Drizzle** — runs in a transaction: Drizzle runs all pending migrations in one transaction');
     const links = [...md.matchAll(/\]\((https:[^)]+)\)/g)].map((m) => m[1]!);
-    expect(links).toContain(`${DOCS_BASE_URL}rules/require-concurrent-index-creation.md`);
-    for (const url of links) expect(existsSync(path.join(root, 'docs', url.slice(DOCS_BASE_URL.length))), url).toBe(true);
+    const docs = links.filter((url) => url.startsWith(DOCS_BASE_URL));
+    expect(docs).toContain(`${DOCS_BASE_URL}rules/require-concurrent-index-creation.md`);
+    for (const url of docs) expect(existsSync(path.join(root, 'docs', url.slice(DOCS_BASE_URL.length))), url).toBe(true);
+    // Every other link opens a flagged example of a rule found here in the playground, once per rule.
+    const examples = [...md.matchAll(/- \[`([a-z-]+)`\]\((https:[^)]+)\)/g)].map((m) => ({ rule: m[1]!, url: m[2]! }));
+    expect(links.filter((url) => !url.startsWith(DOCS_BASE_URL)).sort()).toEqual(examples.map((e) => e.url).sort());
+    expect(examples.length).toBeGreaterThan(1);
+    expect(examples.map((e) => e.rule)).toEqual([...new Set(drizzleFindingRules(md))].sort());
+    for (const { rule, url } of examples) {
+      expect(url.startsWith(PLAYGROUND_URL)).toBe(true);
+      const meta = ALL_RULE_META.find((m) => m.id === rule)!;
+      const state = decodeState(url.slice(PLAYGROUND_URL.length), { framework: '', pgVersion: 0, text: '', tables: {}, largeTables: [], partitioned: [], preset: 'recommended', rules: {} });
+      expect(state.text).toBe(meta.docs.invalid[0]!.code);
+    }
     const findings = tables(md)[1]!;
     expect(findings[0]).toEqual(['line', 'rule', 'lock and table', 'rows', 'fix']);
     const index = findings.find((r) => r[0] === '7' && r[1]!.includes('require-concurrent-index-creation'))!;
