@@ -1,14 +1,15 @@
+import type { Node } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
 import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { unwrap } from '../src/sql/nodes.js';
 
 /** `col IS NOT NULL` as a CHECK expression → the column name. */
-function isNotNullCheck(expr: any): string | undefined {
-  const test = expr?.NullTest;
+function isNotNullCheck(expr: Node | undefined): string | undefined {
+  const test = unwrap(expr, 'NullTest');
   if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = test.arg?.ColumnRef?.fields ?? [];
-  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+  const fields = unwrap(test.arg, 'ColumnRef')?.fields ?? [];
+  return fields.length === 1 ? unwrap(fields[0], 'String')?.sval : undefined;
 }
 
 export default defineRule({

@@ -45,7 +45,7 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'AlterTableStmt') continue;
-      for (const site of columnSites(s.kind, s.node)) {
+      for (const site of columnSites(s)) {
         if (site.how !== 'alter-type') continue;
         // The column's type before this statement, from the schema model (earlier migrations and statements).
         const old = s.facts.oldTypes?.[site.column];

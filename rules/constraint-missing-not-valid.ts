@@ -3,7 +3,7 @@ import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { notValidPlan } from '../src/engine/not-valid-fix.js';
 import type { AnalyzedStatement } from '../src/types.js';
-import { unwrap } from '../src/sql/nodes.js';
+import { columnConstraints, unwrap } from '../src/sql/nodes.js';
 
 function sameTransaction(a: AnalyzedStatement, b: AnalyzedStatement): boolean {
   const ta = a.facts.inTransaction;
@@ -56,7 +56,7 @@ export default defineRule({
           if (!table) continue;
           const report = planToReport(notValidPlan(ctx, s, constraint.conname));
           ctx.report({ statement: s, table, messageId: 'blocking', data: { constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table) }, ...report, help: withSizeHint(report.help, table) });
-        } else if (c?.subtype === 'AT_AddColumn' && (unwrap(c.def, 'ColumnDef')?.constraints ?? []).some((x: any) => unwrap(x, 'Constraint')?.contype === 'CONSTR_CHECK')) {
+        } else if (c?.subtype === 'AT_AddColumn' && columnConstraints(unwrap(c.def, 'ColumnDef')).some((x) => x.contype === 'CONSTR_CHECK')) {
           const table = s.facts.tables[0];
           if (!table) continue;
           ctx.report({

@@ -1,3 +1,4 @@
+import type { Constraint } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
 import { alterCmds, columnConstraints, relationOf, relName, tableFor, unwrap } from '../src/engine/ast.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
@@ -36,7 +37,7 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       for (const c of alterCmds(s)) {
-        let constraint: any;
+        let constraint: Constraint | undefined;
         let inColumn = false;
         if (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_UNIQUE') constraint = unwrap(c.def, 'Constraint')!;
         else if (c.subtype === 'AT_AddColumn') {
