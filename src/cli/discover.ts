@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { globToRegExp } from '../config/options.js';
-import { DIESEL_DIR } from '../sources/detect.js';
-import { DEFAULT_FOLDERS, MIGRATION_GLOBS } from '../sources/index.js';
+import { DIESEL_DIR } from '../frameworks/diesel/index.js';
+import { DEFAULT_FOLDERS, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS } from '../frameworks/index.js';
 
 /** The kinds of file migrations are written in. */
-const CANDIDATES = ['**/*.sql', '**/*.py', '**/*.{js,cjs,mjs,ts,cts,mts}'];
+const CANDIDATES = WALK_PATTERNS;
 let patterns: RegExp[] | undefined;
 
 /** Whether a path matches one of the frameworks' migration patterns (MIGRATION_GLOBS), judged on the whole path. */
@@ -24,9 +24,6 @@ export function isRollbackOnly(file: string): boolean {
 
 /** The extensions migrations migralint reads are written in. */
 const READABLE = /\.(?:sql|py|[cm]?js|[cm]?ts)$/i;
-
-/** Project files that say where migrations are when no paths are given: a walk from here finds them. */
-const PROJECT_MARKERS = ['manage.py', 'alembic.ini', 'diesel.toml'];
 
 export interface Discovery {
   files: string[];

@@ -596,23 +596,3 @@ export const dbMigrateAdapter = makeAdapter(dbMigrateDialect, 'db-migrate', {
     return { kind: 'manual', help: 'db-migrate runs each migration in its own transaction and a migration cannot opt out: run db-migrate with --non-transactional for this migration, or run the statement out of band.' };
   },
 });
-
-// ---------------------------------------------------------------- detection
-
-const JS_FILE = /\.(c|m)?(j|t)sx?$/i;
-
-const DETECT: Array<[FrameworkId, RegExp]> = [
-  ['typeorm', /\bMigrationInterface\b|from\s+['"]typeorm['"]/],
-  ['node-pg-migrate', /node-pg-migrate|\bMigrationBuilder\b|\bpgm\.\w+\(/],
-  ['sequelize', /\bqueryInterface\b|\bQueryInterface\b|['"]sequelize['"]/],
-  ['kysely', /from\s+['"]kysely['"]|\bKysely</],
-  ['db-migrate', /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=/],
-  ['knex', /['"]knex['"]|\bKnex\b|\bknex\.(schema|raw)\b/],
-];
-
-/** The JS/TS framework of a migration file, from its content; Knex when nothing more specific matches. Null for non-JS files. */
-export function detectJsFramework(filePath: string, text: string): FrameworkId | null {
-  if (!JS_FILE.test(filePath)) return null;
-  for (const [id, re] of DETECT) if (re.test(text)) return id;
-  return 'knex';
-}

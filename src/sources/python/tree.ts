@@ -59,9 +59,10 @@ export function parsePython(text: string): PyNode {
   }
 }
 
-type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
+export type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
 
-function copy(cursor: Cursor, parent: PyNode | null): PyNode {
+/** A tree-sitter tree (any grammar) as plain nodes, from a cursor at its root. */
+export function copy(cursor: Cursor, parent: PyNode | null): PyNode {
   const type = cursor.nodeType;
   const node: PyNode = {
     type,

@@ -1,0 +1,28 @@
+import { djangoAdapter, isDjangoMigration } from '../../sources/python/django.js';
+import { isPython } from '../shared.js';
+import type { FrameworkModule } from '../types.js';
+import { djangoOrder } from './history.js';
+
+export const django: FrameworkModule = {
+  id: 'django',
+  name: 'Django',
+  language: 'python',
+  detect: [{ priority: 910, describe: '`class Migration(migrations.Migration):`', test: (f) => isPython(f) && isDjangoMigration(f.text) }],
+  discovery: { globs: ['**/migrations/[0-9][0-9][0-9][0-9]_*.py'], folders: [], markers: ['manage.py'] },
+  history: {
+    describe: "each migration's dependencies, across the project's apps (squashed migrations replayed as their originals)",
+    // All apps of a Django project are one history: migrations depend on other apps' migrations.
+    root: () => 'django',
+    order: (files, ctx) => djangoOrder(files, ctx.warnings, ctx.readFile),
+  },
+  execution: {
+    wraps: 'per-file',
+    oneQuery: 'no',
+    summary: 'Each migration in a transaction unless the class says `atomic = False`; `AddIndexConcurrently` / `RemoveIndexConcurrently` need that.',
+    optOuts: [{ syntax: 'atomic = False', in: 'file' }],
+  },
+  adapter: djangoAdapter,
+  generatedFrom: () => 'the model field (then manage.py makemigrations)',
+  readme: '#python-migrations-alembic-and-django',
+  fixtures: ['fixtures/frameworks/django'],
+};

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { NO_FILES, type FileSystem } from '../fs.js';
+import type { FrameworkAdapter } from '../sources/adapter.js';
+import type { FrameworkId } from '../types.js';
+import { alembic } from './alembic/index.js';
+import { atlas } from './atlas/index.js';
+import { dbMigrate } from './db-migrate/index.js';
+import { dbmate } from './dbmate/index.js';
+import { diesel } from './diesel/index.js';
+import { django } from './django/index.js';
+import { drizzle } from './drizzle/index.js';
+import { flyway } from './flyway/index.js';
+import { golangMigrate } from './golang-migrate/index.js';
+import { goose } from './goose/index.js';
+import { graphileMigrate } from './graphile-migrate/index.js';
+import { knex } from './knex/index.js';
+import { kysely } from './kysely/index.js';
+import { nodePgMigrate } from './node-pg-migrate/index.js';
+import { prisma } from './prisma/index.js';
+import { psql } from './psql/index.js';
+import { sequelize } from './sequelize/index.js';
+import { sqitch } from './sqitch/index.js';
+import { sqlx } from './sqlx/index.js';
+import { supabase } from './supabase/index.js';
+import { typeorm } from './typeorm/index.js';
+import type { DetectInput, DetectRule, FrameworkModule, Language } from './types.js';
+
+/**
+ * The registry: every framework module. Adding a framework is adding its module here (and its id to FrameworkId);
+ * detection, discovery, history order, extraction and fixes read it from this list. The order of the list decides
+ * nothing: detection follows the rules' declared priorities (it is the order `--framework` lists the names in).
+ */
+export const FRAMEWORKS: readonly FrameworkModule[] = [
+  psql,
+  alembic,
+  django,
+  drizzle,
+  prisma,
+  flyway,
+  golangMigrate,
+  goose,
+  dbmate,
+  sqitch,
+  graphileMigrate,
+  supabase,
+  diesel,
+  sqlx,
+  atlas,
+  knex,
+  typeorm,
+  nodePgMigrate,
+  sequelize,
+  kysely,
+  dbMigrate,
+];
+
+const BY_ID = new Map<FrameworkId, FrameworkModule>(FRAMEWORKS.map((m) => [m.id, m]));
+
+/** The module of a framework id (psql's for an id no module has). */
+export function frameworkModule(id: FrameworkId): FrameworkModule {
+  return BY_ID.get(id) ?? psql;
+}
+
+/** Every detection rule of every module, highest priority first. */
+export const DETECT_RULES: ReadonlyArray<DetectRule & { framework: FrameworkId; language: Language }> = FRAMEWORKS.flatMap((m) =>
+  m.detect.map((r) => ({ ...r, framework: m.id, language: m.language })),
+).sort((a, b) => b.priority - a.priority);
+
+function detectInput(filePath: string, text: string, fs: FileSystem): DetectInput {
+  const abs = path.resolve(filePath);
+  const dir = path.dirname(abs);
+  return { path: filePath, posix: abs.split(path.sep).join('/'), dir, base: path.basename(abs), parentName: path.basename(dir), grand: path.dirname(dir), text, fs };
+}
+
+/**
+ * Which framework a file belongs to, from its path, its content and the files beside it (read through the
+ * FileSystem the caller gives): the first rule, by priority, that recognises it. `languages` limits the rules tried.
+ */
+export function detectFramework(filePath: string, text: string, fs: FileSystem = NO_FILES, languages?: Language[]): FrameworkId {
+  const input = detectInput(filePath, text, fs);
+  for (const rule of DETECT_RULES) {
+    if (languages && !languages.includes(rule.language)) continue;
+    if (rule.test(input)) return rule.framework;
+  }
+  return 'psql';
+}
+
+/** The host languages: how their files are named, and what a file of the language no module recognises is. */
+export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unrecognised?: string }> = {
+  sql: { extension: /\.sql$/i, walk: '**/*.sql' },
+  python: {
+    extension: /\.py$/i,
+    walk: '**/*.py',
+    unrecognised:
+      'Not a migration migralint recognises: a Python file that is neither an Alembic revision (`from alembic import op`, `revision = …`, `def upgrade()`) nor a Django migration (`class Migration(migrations.Migration)`). Nothing in it was linted.',
+  },
+  js: { extension: /\.(c|m)?(j|t)sx?$/i, walk: '**/*.{js,cjs,mjs,ts,cts,mts}' },
+  ruby: { extension: /\.rb$/i, walk: '**/*.rb' },
+};
+
+/**
+ * Why a file cannot be linted as a migration of any framework (a Python file that is neither an Alembic nor a
+ * Django migration …), or null. Directory walks skip such files; named explicitly, they are reported.
+ */
+export function unrecognised(filePath: string, text: string, fs: FileSystem = NO_FILES): string | null {
+  for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
+    if (!spec.unrecognised || !spec.extension.test(filePath)) continue;
+    if (frameworkModule(detectFramework(filePath, text, fs, [language])).language !== language) return spec.unrecognised;
+  }
+  return null;
+}
+
+/** Every framework adapter, by id. */
+export const ADAPTERS: Record<FrameworkId, FrameworkAdapter> = Object.fromEntries(FRAMEWORKS.map((m) => [m.id, m.adapter])) as Record<FrameworkId, FrameworkAdapter>;
+
+/** Where each framework keeps its migrations: the file patterns a directory is walked for. */
+export const MIGRATION_GLOBS_BY_FRAMEWORK: Array<{ framework: FrameworkId; glob: string }> = FRAMEWORKS.flatMap((m) => m.discovery.globs.map((glob) => ({ framework: m.id, glob })));
+
+/** File patterns a directory is walked for. Each framework adds its own. */
+export const MIGRATION_GLOBS: string[] = [...new Set(MIGRATION_GLOBS_BY_FRAMEWORK.map((g) => g.glob))];
+
+/** Where migrations usually live, looked in when migralint runs with no paths. */
+export const DEFAULT_FOLDERS: string[] = [...new Set(FRAMEWORKS.flatMap((m) => m.discovery.folders))];
+
+/** Files at a project root that say the project itself is to be walked (manage.py, alembic.ini, diesel.toml). */
+export const PROJECT_MARKERS: string[] = [...new Set(FRAMEWORKS.flatMap((m) => m.discovery.markers ?? []))];
+
+/** The kinds of file migrations are written in: what a directory walk lists before matching MIGRATION_GLOBS. */
+export const WALK_PATTERNS: string[] = [...new Set(FRAMEWORKS.map((m) => LANGUAGES[m.language].walk))];
+
+/** The source a generated migration comes from, where a type change belongs (Prisma's schema …); undefined for hand-written files. */
+export function generatedFrom(framework: FrameworkId, text: string): string | undefined {
+  return frameworkModule(framework).generatedFrom?.(text);
+}

@@ -1,0 +1,24 @@
+import { knexAdapter } from '../../sources/js/frameworks.js';
+import { isJs } from '../shared.js';
+import type { FrameworkModule } from '../types.js';
+
+export const knex: FrameworkModule = {
+  id: 'knex',
+  name: 'Knex',
+  language: 'js',
+  detect: [{ priority: 810, describe: 'any other JS/TS migration (knex.raw, knex.schema …)', test: isJs }],
+  discovery: { globs: ['**/*.{js,cjs,mjs,ts,cts,mts}'], folders: ['migrations'] },
+  history: { describe: 'by the timestamp that leads the file name' },
+  execution: {
+    wraps: 'per-run',
+    oneQuery: 'per-chunk',
+    summary: '`migrate:latest` runs all pending migrations in one transaction unless a pending migration exports `config = { transaction: false }`; `frameworkOptions: { knex: { disableTransactions: true } }` for a knexfile with `disableTransactions`. Each `knex.raw` string is one query.',
+    optOuts: [
+      { syntax: 'transaction: false', in: 'file' },
+      { syntax: 'disableTransactions: true', in: 'config' },
+    ],
+  },
+  adapter: knexAdapter,
+  readme: '#jsts-migration-tools',
+  fixtures: ['fixtures/frameworks/knex'],
+};
