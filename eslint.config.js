@@ -9,8 +9,25 @@ export default tseslint.config(
   {
     languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // `any` only where untyped data enters (ESTree from oxc, ESLint's SourceCode) and in the modules not yet moved
+    // to the typed parse tree (src/sql/nodes.ts): the lock table and the schema model, and tests poking at results.
+    files: [
+      'src/sources/js/estree.ts',
+      'src/sources/js/frameworks.ts',
+      'src/eslint/rules.ts',
+      'src/analysis/**',
+      'src/project/**',
+      'src/trace/standins.ts',
+      // libpg-query's PL/pgSQL parse tree has no published types.
+      'src/sql/plpgsql.ts',
+      'bench/**',
+      'test/**',
+    ],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
+import { alterCmds, relationOf, relName, tableFor, unwrap } from '../src/engine/ast.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -32,9 +32,9 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       for (const c of alterCmds(s)) {
-        const con = c.subtype === 'AT_AddConstraint' ? c.def?.Constraint : undefined;
+        const con = c.subtype === 'AT_AddConstraint' ? unwrap(c.def, 'Constraint') : undefined;
         if (con?.contype !== 'CONSTR_EXCLUSION') continue;
-        const table = tableFor(s, relName(s.node.relation));
+        const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
         ctx.report({ statement: s, table, messageId: 'blocking', data: { constraint: con.conname ?? '(unnamed)', table: tableLabel(table), ...lockWords(s) }, help: withSizeHint('There is no online way to add an exclusion constraint: schedule it for a quiet time, with lock_timeout and statement_timeout set.', table) });
       }

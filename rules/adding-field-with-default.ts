@@ -1,12 +1,13 @@
+import type { ColumnDef } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
 import { hasVolatileCall } from '../src/analysis/locks.js';
-import { alterCmds, columnConstraints, relName, tableFor, typeInfo } from '../src/engine/ast.js';
+import { alterCmds, columnConstraints, relationOf, relName, tableFor, typeInfo, unwrap } from '../src/engine/ast.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
 
 const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 /** Why adding this column rewrites the table, or undefined when it does not. */
-function rewriteReason(col: any, pgVersion: number): { id: string; what: string } | undefined {
+function rewriteReason(col: ColumnDef | undefined, pgVersion: number): { id: 'volatile' | 'generated' | 'oldVersion'; what: string } | undefined {
   const cons = columnConstraints(col);
   const type = typeInfo(col?.typeName);
   if (type && SERIAL.has(type.name)) return { id: 'volatile', what: `${type.name} (a nextval() default)` };
@@ -59,16 +60,16 @@ export default defineRule({
     for (const s of ctx.statements) {
       for (const c of alterCmds(s)) {
         if (c.subtype !== 'AT_AddColumn') continue;
-        const col = c.def?.ColumnDef;
+        const col = unwrap(c.def, 'ColumnDef');
         const reason = rewriteReason(col, ctx.settings.pgVersion);
         if (!reason) continue;
-        const table = tableFor(s, relName(s.node.relation));
+        const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
         ctx.report({
           statement: s,
           table,
           messageId: reason.id,
-          data: { column: col.colname, table: tableLabel(table), what: reason.what },
+          data: { column: col?.colname ?? '?', table: tableLabel(table), what: reason.what },
           help: withSizeHint(
             reason.id === 'generated'
               ? 'Add a plain nullable column, keep it filled with a trigger, backfill in batches; or, on PostgreSQL 18+, use a VIRTUAL generated column.'

@@ -1,7 +1,9 @@
+import type { Constraint } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { notValidPlan } from '../src/engine/not-valid-fix.js';
+import { columnConstraints, unwrap } from '../src/sql/nodes.js';
 
 export default defineRule({
   meta: {
@@ -36,15 +38,15 @@ export default defineRule({
     for (const s of ctx.statements) {
       if (s.kind !== 'AlterTableStmt') continue;
       for (const cmd of s.node.cmds ?? []) {
-        const c = cmd?.AlterTableCmd;
-        let constraint: any;
+        const c = unwrap(cmd, 'AlterTableCmd');
+        let constraint: Constraint | undefined;
         let inColumn = false;
-        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_FOREIGN') constraint = c.def.Constraint;
+        if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_FOREIGN') constraint = unwrap(c.def, 'Constraint')!;
         else if (c?.subtype === 'AT_AddColumn') {
-          const cons = (c.def?.ColumnDef?.constraints ?? []).map((x: any) => x?.Constraint);
+          const cons = columnConstraints(unwrap(c.def, 'ColumnDef'));
           // ADD COLUMN … REFERENCES: the new column is all NULL, so PostgreSQL checks nothing — unless it has a DEFAULT.
-          if (!cons.some((x: any) => x?.contype === 'CONSTR_DEFAULT')) continue;
-          constraint = cons.find((x: any) => x?.contype === 'CONSTR_FOREIGN');
+          if (!cons.some((x) => x.contype === 'CONSTR_DEFAULT')) continue;
+          constraint = cons.find((x) => x.contype === 'CONSTR_FOREIGN');
           inColumn = constraint !== undefined;
         }
         if (!constraint || constraint.skip_validation) continue;
@@ -52,7 +54,7 @@ export default defineRule({
         if (!own) continue;
         // A table new in this change but already filled: checking its rows holds the lock on the referenced table.
         const table = own.sizeClass === 'new' && own.filled ? (s.facts.tables.find((t) => t !== own && t.name === constraint.pktable?.relname) ?? own) : own;
-        const referenced = constraint.pktable ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname }) : 'the referenced table';
+        const referenced = constraint.pktable ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname ?? '' }) : 'the referenced table';
         const report = inColumn
           ? { help: 'Add the column with REFERENCES and no DEFAULT (nothing to check), then SET DEFAULT, and backfill old rows in batches.' }
           : planToReport(notValidPlan(ctx, s, constraint.conname));
@@ -60,7 +62,7 @@ export default defineRule({
           statement: s,
           table,
           messageId: inColumn ? 'columnDefault' : 'blocking',
-          data: { column: displayName({ name: c.def?.ColumnDef?.colname ?? '?' }), constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
+          data: { column: displayName({ name: unwrap(c?.def, 'ColumnDef')?.colname ?? '?' }), constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
           ...report,
           help: withSizeHint(report.help, table),
         });

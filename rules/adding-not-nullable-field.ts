@@ -1,13 +1,15 @@
+import type { Node } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
 import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
+import { unwrap } from '../src/sql/nodes.js';
 
 /** `col IS NOT NULL` as a CHECK expression → the column name. */
-function isNotNullCheck(expr: any): string | undefined {
-  const test = expr?.NullTest;
+function isNotNullCheck(expr: Node | undefined): string | undefined {
+  const test = unwrap(expr, 'NullTest');
   if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = test.arg?.ColumnRef?.fields ?? [];
-  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+  const fields = unwrap(test.arg, 'ColumnRef')?.fields ?? [];
+  return fields.length === 1 ? unwrap(fields[0], 'String')?.sval : undefined;
 }
 
 export default defineRule({
@@ -42,11 +44,11 @@ export default defineRule({
       if (s.kind !== 'AlterTableStmt') continue;
       const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
       for (const cmd of s.node.cmds ?? []) {
-        const c = cmd?.AlterTableCmd;
-        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_CHECK') {
-          const column = isNotNullCheck(c.def.Constraint.raw_expr);
+        const c = unwrap(cmd, 'AlterTableCmd');
+        if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK') {
+          const column = isNotNullCheck(unwrap(c.def, 'Constraint')!.raw_expr);
           if (!column) continue;
-          if (c.def.Constraint.skip_validation) pending.set(`${tableKey(rel)}.${c.def.Constraint.conname}`, column);
+          if (unwrap(c.def, 'Constraint')!.skip_validation) pending.set(`${tableKey(rel)}.${unwrap(c.def, 'Constraint')!.conname}`, column);
           else proven.add(`${tableKey(rel)}.${column}`);
         } else if (c?.subtype === 'AT_ValidateConstraint') {
           const column = pending.get(`${tableKey(rel)}.${c.name}`);
@@ -54,17 +56,17 @@ export default defineRule({
         } else if (c?.subtype === 'AT_SetNotNull') {
           if (ctx.settings.pgVersion >= 12 && proven.has(`${tableKey(rel)}.${c.name}`)) continue;
           // The schema model: a CHECK validated by an earlier migration, or a column that is NOT NULL already.
-          if (s.facts.notNullProven?.includes(c.name)) continue;
+          if (c.name && s.facts.notNullProven?.includes(c.name)) continue;
           const table = s.facts.tables[0];
           if (!table) continue;
           const t = displayName(rel);
           const check = displayName({ name: `${rel.name}_${c.name}_not_null` });
-          const col = displayName({ name: c.name });
+          const col = displayName({ name: c.name ?? '' });
           ctx.report({
             statement: s,
             table,
             messageId: 'blocking',
-            data: { column: c.name, table: tableLabel(table) },
+            data: { column: c.name ?? '', table: tableLabel(table) },
             help: withSizeHint(
               `Instead: ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; then, in a separate transaction, ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}; then ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL; ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
               table,

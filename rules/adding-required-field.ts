@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { alterCmds, columnConstraints, relName, tableFor, typeInfo } from '../src/engine/ast.js';
+import { alterCmds, columnConstraints, relationOf, relName, tableFor, typeInfo, unwrap } from '../src/engine/ast.js';
 import { tableLabel } from '../src/engine/describe.js';
 
 const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
@@ -30,19 +30,19 @@ export default defineRule({
     for (const s of ctx.statements) {
       for (const c of alterCmds(s)) {
         if (c.subtype !== 'AT_AddColumn') continue;
-        const col = c.def?.ColumnDef;
+        const col = unwrap(c.def, 'ColumnDef');
         const cons = columnConstraints(col);
         if (!cons.some((x) => x.contype === 'CONSTR_NOTNULL' || x.contype === 'CONSTR_PRIMARY')) continue;
         if (cons.some((x) => x.contype === 'CONSTR_DEFAULT' || x.contype === 'CONSTR_GENERATED' || x.contype === 'CONSTR_IDENTITY')) continue;
         const type = typeInfo(col?.typeName);
         if (type && SERIAL.has(type.name)) continue;
-        const table = tableFor(s, relName(s.node.relation));
+        const table = tableFor(s, relName(relationOf(s)));
         if (!table || table.sizeClass === 'new' || table.rows === 0) continue;
         ctx.report({
           statement: s,
           table,
           messageId: 'required',
-          data: { column: col.colname, table: tableLabel(table) },
+          data: { column: col?.colname ?? '?', table: tableLabel(table) },
           help: 'Give the column a non-volatile DEFAULT, or add it nullable, backfill, then SET NOT NULL behind a validated CHECK (col IS NOT NULL).',
         });
       }

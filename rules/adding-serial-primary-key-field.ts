@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { alterCmds, columnConstraints, relName, tableFor } from '../src/engine/ast.js';
+import { alterCmds, columnConstraints, relationOf, relName, tableFor, unwrap } from '../src/engine/ast.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { usingIndexRewrite } from '../src/engine/using-index-fix.js';
 
@@ -36,10 +36,10 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       for (const c of alterCmds(s)) {
-        const table = tableFor(s, relName(s.node.relation));
+        const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
-        if (c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_PRIMARY' && !c.def.Constraint.indexname) {
-          const rewrite = usingIndexRewrite(ctx, s, c.def.Constraint, 'PRIMARY KEY');
+        if (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_PRIMARY' && !unwrap(c.def, 'Constraint')!.indexname) {
+          const rewrite = usingIndexRewrite(ctx, s, unwrap(c.def, 'Constraint')!, 'PRIMARY KEY');
           ctx.report({
             statement: s,
             table,
@@ -48,12 +48,12 @@ export default defineRule({
             suggestions: rewrite ? [rewrite] : undefined,
             help: withSizeHint('Build the index with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction), then ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX.', table),
           });
-        } else if (c.subtype === 'AT_AddColumn' && columnConstraints(c.def?.ColumnDef).some((x) => x.contype === 'CONSTR_PRIMARY')) {
+        } else if (c.subtype === 'AT_AddColumn' && columnConstraints(unwrap(c.def, 'ColumnDef')).some((x) => x.contype === 'CONSTR_PRIMARY')) {
           ctx.report({
             statement: s,
             table,
             messageId: 'column',
-            data: { column: c.def.ColumnDef.colname, table: tableLabel(table), ...lockWords(s) },
+            data: { column: unwrap(c.def, 'ColumnDef')?.colname ?? '?', table: tableLabel(table), ...lockWords(s) },
             help: withSizeHint('Add the column nullable and without a volatile default, backfill it in batches, set NOT NULL via a validated CHECK, build a unique index CONCURRENTLY, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.', table),
           });
         }

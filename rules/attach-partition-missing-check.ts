@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { alterCmds, relName } from '../src/engine/ast.js';
+import { alterCmds, relName, unwrap } from '../src/engine/ast.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -32,11 +32,11 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
-      if (s.node?.objtype !== 'OBJECT_TABLE') continue;
+      if (s.kind !== 'AlterTableStmt' || s.node.objtype !== 'OBJECT_TABLE') continue;
       for (const c of alterCmds(s)) {
         if (c.subtype !== 'AT_AttachPartition') continue;
         if (s.facts.partitionChecks?.length) continue;
-        const rel = relName(c.def?.PartitionCmd?.name);
+        const rel = relName(unwrap(c.def, 'PartitionCmd')?.name);
         const partition = rel ? s.facts.tables.find((t) => t.name === rel.name) : undefined;
         if (!rel || !partition) continue;
         const parent = relName(s.node.relation);

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { strings } from '../src/engine/ast.js';
+import { strings, unwrap } from '../src/engine/ast.js';
 import { tableLabel } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -35,7 +35,7 @@ export default defineRule({
       // The tables using the domain, when the schema model knows them (they carry the SHARE lock claims).
       const tables = s.facts.tables.filter((t) => t.sizeClass !== 'new');
       const known = tables.length ? ` (${tables.map(tableLabel).join(', ')})` : '';
-      ctx.report({ statement: s, messageId: s.node.def?.Constraint?.skip_validation ? 'notValid' : 'domain', data: { domain, tables: known }, help: 'Put the CHECK on the tables instead (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT), or create a new domain and move columns to it.' });
+      ctx.report({ statement: s, messageId: unwrap(s.node.def, 'Constraint')?.skip_validation ? 'notValid' : 'domain', data: { domain, tables: known }, help: 'Put the CHECK on the tables instead (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT), or create a new domain and move columns to it.' });
     }
   },
 });

@@ -2,12 +2,13 @@ import { defineRule } from '../src/engine/rule.js';
 import type { AnalyzedStatement } from '../src/types.js';
 import { planToReport } from '../src/engine/describe.js';
 import { bodyReason } from '../src/analysis/analyze.js';
+import { unwrap } from '../src/sql/nodes.js';
 
 /** CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY. */
 export function concurrentIndexCommand(s: AnalyzedStatement): string | null {
   if (s.kind === 'IndexStmt' && s.node.concurrent) return s.node.unique ? 'CREATE UNIQUE INDEX CONCURRENTLY' : 'CREATE INDEX CONCURRENTLY';
   if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX' && s.node.concurrent) return 'DROP INDEX CONCURRENTLY';
-  if (s.kind === 'ReindexStmt' && (s.node.params ?? []).some((p: any) => p?.DefElem?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
+  if (s.kind === 'ReindexStmt' && (s.node.params ?? []).some((p) => unwrap(p, 'DefElem')?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
   return null;
 }
 

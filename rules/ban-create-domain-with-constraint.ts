@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { strings } from '../src/engine/ast.js';
+import { unwrapAll } from '../src/sql/nodes.js';
 
 export default defineRule({
   meta: {
@@ -26,7 +27,7 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'CreateDomainStmt') continue;
-      const con = (s.node.constraints ?? []).map((c: any) => c?.Constraint).find((c: any) => c?.contype === 'CONSTR_CHECK' || c?.contype === 'CONSTR_NOTNULL');
+      const con = unwrapAll(s.node.constraints, 'Constraint').find((c) => c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_NOTNULL');
       if (!con) continue;
       const names = strings(s.node.domainname);
       const domain = displayName(names.length > 1 ? { schema: names[names.length - 2]!, name: names[names.length - 1]! } : { name: names[0] ?? '?' });

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
+import { alterCmds, relationOf, relName, tableFor } from '../src/engine/ast.js';
 import { lockWords } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -23,7 +23,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
-      const rel = relName(s.node?.relation);
+      const rel = relName(relationOf(s));
       const dropped = alterCmds(s).filter((c) => c.subtype === 'AT_DropColumn');
       if (dropped.length === 0 || tableFor(s, rel)?.sizeClass === 'new') continue;
       const names = dropped.map((c) => displayName({ name: c.name ?? '?' }));

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
+import { alterCmds, relationOf, relName, tableFor } from '../src/engine/ast.js';
 import { lockWords } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -21,7 +21,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
-      const rel = relName(s.node?.relation);
+      const rel = relName(relationOf(s));
       for (const c of alterCmds(s)) {
         if (c.subtype !== 'AT_DropNotNull') continue;
         if (tableFor(s, rel)?.sizeClass === 'new') continue;

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { strings } from '../src/engine/ast.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { createdEarlier, createdLater } from '../src/engine/ast.js';
 
@@ -29,7 +30,7 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'DropStmt' || s.node.removeType !== 'OBJECT_SCHEMA') continue;
-      const names: string[] = (s.node.objects ?? []).map((o: any) => o?.String?.sval).filter((n: unknown): n is string => typeof n === 'string');
+      const names: string[] = strings(s.node.objects);
       // `DROP SCHEMA IF EXISTS x CASCADE; … CREATE SCHEMA x;` is a script written to be re-run (graphile-migrate's
       // current.sql, a first migration): the schema is rebuilt by the same migration, not taken from running code.
       const recreated = (n: string) => Boolean(s.node.missing_ok) && createdLater(ctx.statements, s, 'schema', n);

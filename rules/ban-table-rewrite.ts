@@ -1,10 +1,11 @@
+import type { AlterTableCmd } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
 
 /** ALTER TABLE subcommands that copy the whole table into a new file, and nothing else (no column changes). */
-const REWRITES: Record<string, (c: any) => string> = {
+const REWRITES: Record<string, (c: AlterTableCmd) => string> = {
   AT_SetTableSpace: (c) => `SET TABLESPACE ${displayName({ name: c.name ?? '?' })}`,
   AT_SetLogged: () => 'SET LOGGED',
   AT_SetUnLogged: () => 'SET UNLOGGED',
@@ -41,9 +42,10 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       // SET ACCESS METHOD heap (the default, built-in method) on a heap table keeps its file.
+      if (s.kind !== 'AlterTableStmt') continue;
       const changes = alterCmds(s)
-        .filter((c) => REWRITES[c.subtype] && !(c.subtype === 'AT_SetAccessMethod' && (!c.name || c.name === 'heap')))
-        .map((c) => REWRITES[c.subtype]!(c));
+        .filter((c) => c.subtype && REWRITES[c.subtype] && !(c.subtype === 'AT_SetAccessMethod' && (!c.name || c.name === 'heap')))
+        .map((c) => REWRITES[c.subtype!]!(c));
       if (changes.length === 0) continue;
       const rel = relName(s.node.relation);
       if (s.node.objtype === 'OBJECT_INDEX') {

@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { relName } from '../src/engine/ast.js';
 import type { QualifiedName } from '../src/types.js';
+import { unwrap } from '../src/sql/nodes.js';
 
 export default defineRule({
   meta: {
@@ -22,7 +23,7 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'TruncateStmt' || s.node.behavior !== 'DROP_CASCADE') continue;
-      const names = (s.node.relations ?? []).map((r: any) => relName(r?.RangeVar ?? r)).filter((x: QualifiedName | undefined): x is QualifiedName => !!x);
+      const names = (s.node.relations ?? []).map((r) => relName(unwrap(r, 'RangeVar'))).filter((x: QualifiedName | undefined): x is QualifiedName => !!x);
       ctx.report({ statement: s, messageId: 'cascade', data: { tables: names.map((n: QualifiedName) => displayName(n)).join(', ') }, help: 'List every table to empty and drop CASCADE.' });
     }
   },

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
 import { displayName, tableKey } from '../src/catalog/catalog.js';
-import { relName, statementHead, tableFor, transactionKey } from '../src/engine/ast.js';
+import { relationOf, relName, statementHead, tableFor, transactionKey } from '../src/engine/ast.js';
 import { tableLabel } from '../src/engine/describe.js';
 import type { AnalyzedStatement } from '../src/types.js';
 
@@ -50,7 +50,7 @@ export default defineRule({
     }
     for (const s of ctx.statements) {
       if (s.kind !== 'UpdateStmt' && s.kind !== 'DeleteStmt') continue;
-      const rel = relName(s.node.relation);
+      const rel = relName(relationOf(s));
       const table = tableFor(s, rel);
       if (!rel || !table || table.sizeClass === 'new') continue;
       const statement = s.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';

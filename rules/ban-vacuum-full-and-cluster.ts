@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { tableLabel } from '../src/engine/describe.js';
+import { unwrap, unwrapAll } from '../src/sql/nodes.js';
 
 export default defineRule({
   meta: {
@@ -27,7 +28,7 @@ export default defineRule({
     for (const s of ctx.statements) {
       let statement: string;
       if (s.kind === 'VacuumStmt') {
-        const full = s.node.is_vacuumcmd && (s.node.options ?? []).some((o: any) => o?.DefElem?.defname === 'full' && !/^(false|off|0)$/i.test(String(o.DefElem.arg?.String?.sval ?? o.DefElem.arg?.Boolean?.boolval ?? o.DefElem.arg?.Integer?.ival ?? 'true')));
+        const full = s.node.is_vacuumcmd && unwrapAll(s.node.options, 'DefElem').some((o) => o.defname === 'full' && !/^(false|off|0)$/i.test(String(unwrap(o.arg, 'String')?.sval ?? unwrap(o.arg, 'Boolean')?.boolval ?? unwrap(o.arg, 'Integer')?.ival ?? 'true')));
         if (!full) continue;
         statement = 'VACUUM FULL';
       } else if (s.kind === 'ClusterStmt') statement = 'CLUSTER';

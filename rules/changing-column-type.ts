@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { columnSites, relName, tableFor, typeLabel, type TypeInfo } from '../src/engine/ast.js';
+import { columnSites, relationOf, relName, tableFor, type TypeInfo, typeLabel } from '../src/engine/ast.js';
 import { binaryCoercible } from '../src/project/coercion.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 
@@ -45,13 +45,13 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'AlterTableStmt') continue;
-      for (const site of columnSites(s.kind, s.node)) {
+      for (const site of columnSites(s)) {
         if (site.how !== 'alter-type') continue;
         // The column's type before this statement, from the schema model (earlier migrations and statements).
         const old = s.facts.oldTypes?.[site.column];
         const forced = site.col.raw_default !== undefined || site.col.collClause !== undefined;
         if (old && !forced && keepsFile({ ...old }, site.type)) continue;
-        const table = tableFor(s, relName(s.node.relation));
+        const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
         const unknown = !old && !forced;
         ctx.report({

@@ -3,6 +3,7 @@ import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { notValidPlan } from '../src/engine/not-valid-fix.js';
 import type { AnalyzedStatement } from '../src/types.js';
+import { columnConstraints, unwrap } from '../src/sql/nodes.js';
 
 function sameTransaction(a: AnalyzedStatement, b: AnalyzedStatement): boolean {
   const ta = a.facts.inTransaction;
@@ -45,30 +46,30 @@ export default defineRule({
       if (s.kind !== 'AlterTableStmt') continue;
       const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
       for (const cmd of s.node.cmds ?? []) {
-        const c = cmd?.AlterTableCmd;
-        if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.skip_validation && c.def.Constraint.conname) {
-          addedNotValid.set(`${tableKey(rel)}.${c.def.Constraint.conname}`, s);
-        } else if (c?.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_CHECK') {
-          const constraint = c.def.Constraint;
+        const c = unwrap(cmd, 'AlterTableCmd');
+        if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.skip_validation && unwrap(c.def, 'Constraint')!.conname) {
+          addedNotValid.set(`${tableKey(rel)}.${unwrap(c.def, 'Constraint')!.conname}`, s);
+        } else if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK') {
+          const constraint = unwrap(c.def, 'Constraint')!;
           if (constraint.skip_validation) continue;
           const table = s.facts.tables[0];
           if (!table) continue;
           const report = planToReport(notValidPlan(ctx, s, constraint.conname));
           ctx.report({ statement: s, table, messageId: 'blocking', data: { constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table) }, ...report, help: withSizeHint(report.help, table) });
-        } else if (c?.subtype === 'AT_AddColumn' && (c.def?.ColumnDef?.constraints ?? []).some((x: any) => x?.Constraint?.contype === 'CONSTR_CHECK')) {
+        } else if (c?.subtype === 'AT_AddColumn' && columnConstraints(unwrap(c.def, 'ColumnDef')).some((x) => x.contype === 'CONSTR_CHECK')) {
           const table = s.facts.tables[0];
           if (!table) continue;
           ctx.report({
             statement: s,
             table,
             messageId: 'column',
-            data: { column: displayName({ name: c.def.ColumnDef.colname ?? '?' }), table: tableLabel(table) },
+            data: { column: displayName({ name: unwrap(c.def, 'ColumnDef')!.colname ?? '?' }), table: tableLabel(table) },
             help: withSizeHint('Add the column without the CHECK, then ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a separate transaction.', table),
           });
         } else if (c?.subtype === 'AT_ValidateConstraint') {
           const added = addedNotValid.get(`${tableKey(rel)}.${c.name}`);
           if (added && sameTransaction(added, s)) {
-            ctx.report({ statement: s, messageId: 'sameTransaction', data: { constraint: c.name, line: added.loc.line }, help: 'Commit between the NOT VALID add and VALIDATE CONSTRAINT (in a framework: a separate migration).' });
+            ctx.report({ statement: s, messageId: 'sameTransaction', data: { constraint: c.name ?? '?', line: added.loc.line }, help: 'Commit between the NOT VALID add and VALIDATE CONSTRAINT (in a framework: a separate migration).' });
           }
         }
       }

@@ -1,5 +1,6 @@
+import type { Constraint } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
-import { alterCmds, columnConstraints, relName, tableFor } from '../src/engine/ast.js';
+import { alterCmds, columnConstraints, relationOf, relName, tableFor, unwrap } from '../src/engine/ast.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { usingIndexRewrite } from '../src/engine/using-index-fix.js';
 
@@ -36,15 +37,15 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       for (const c of alterCmds(s)) {
-        let constraint: any;
+        let constraint: Constraint | undefined;
         let inColumn = false;
-        if (c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_UNIQUE') constraint = c.def.Constraint;
+        if (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_UNIQUE') constraint = unwrap(c.def, 'Constraint')!;
         else if (c.subtype === 'AT_AddColumn') {
-          constraint = columnConstraints(c.def?.ColumnDef).find((x) => x.contype === 'CONSTR_UNIQUE');
+          constraint = columnConstraints(unwrap(c.def, 'ColumnDef')).find((x) => x.contype === 'CONSTR_UNIQUE');
           inColumn = constraint !== undefined;
         }
         if (!constraint || constraint.indexname) continue;
-        const table = tableFor(s, relName(s.node.relation));
+        const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
         const rewrite = inColumn ? null : usingIndexRewrite(ctx, s, constraint, 'UNIQUE');
         ctx.report({

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { tableLabel } from '../src/engine/describe.js';
-import { statementHead, transactionKey } from '../src/engine/ast.js';
+import { statementHead, transactionKey, unwrap } from '../src/engine/ast.js';
 import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
 import { tableKey } from '../src/catalog/catalog.js';
 import type { AnalyzedStatement, LockFact, QualifiedName } from '../src/types.js';
@@ -13,7 +13,7 @@ const ROW_WORK = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt']);
 
 /** An INSERT that reads rows from a table (INSERT … SELECT … FROM): a backfill, however small the target. */
 function insertsFromQuery(s: AnalyzedStatement): boolean {
-  return s.kind === 'InsertStmt' && !!s.node.selectStmt?.SelectStmt?.fromClause?.length;
+  return s.kind === 'InsertStmt' && !!unwrap(s.node.selectStmt, 'SelectStmt')?.fromClause?.length;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { alterCmds, columnConstraints, strings } from '../src/engine/ast.js';
+import type { ColumnDef, Constraint } from '@pgsql/types';
+import { alterCmds, columnConstraints, relationOf, strings, unwrap } from '../src/engine/ast.js';
 import { presetIncludes } from '../src/engine/presets.js';
 import { defineTypeRule } from '../src/engine/type-rules.js';
 import type { AnalyzedStatement } from '../src/types.js';
@@ -19,24 +20,26 @@ function keyColumns(statements: AnalyzedStatement[]): Set<string> {
   const add = (table: string | undefined, columns: string[]) => {
     if (table) for (const c of columns) keys!.add(`${table}.${c}`);
   };
-  const fromConstraint = (table: string | undefined, con: any) => {
+  const fromConstraint = (table: string | undefined, con: Constraint | undefined) => {
     if (con?.contype === 'CONSTR_PRIMARY') add(table, strings(con.keys));
     else if (con?.contype === 'CONSTR_FOREIGN') add(table, strings(con.fk_attrs));
   };
-  const fromColumn = (table: string | undefined, col: any) => {
-    if (columnConstraints(col).some((c: any) => c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_FOREIGN')) add(table, [col.colname]);
+  const fromColumn = (table: string | undefined, col: ColumnDef) => {
+    if (col.colname && columnConstraints(col).some((c) => c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_FOREIGN')) add(table, [col.colname]);
   };
   for (const s of statements) {
-    const table: string | undefined = s.node?.relation?.relname;
+    const table: string | undefined = relationOf(s)?.relname;
     if (s.kind === 'CreateStmt') {
       for (const e of s.node.tableElts ?? []) {
-        if (e?.ColumnDef) fromColumn(table, e.ColumnDef);
-        else if (e?.Constraint) fromConstraint(table, e.Constraint);
+        const col = unwrap(e, 'ColumnDef');
+        if (col) fromColumn(table, col);
+        else fromConstraint(table, unwrap(e, 'Constraint'));
       }
     } else if (s.kind === 'AlterTableStmt') {
       for (const c of alterCmds(s)) {
-        if (c.subtype === 'AT_AddColumn' && c.def?.ColumnDef) fromColumn(table, c.def.ColumnDef);
-        else if (c.subtype === 'AT_AddConstraint') fromConstraint(table, c.def?.Constraint);
+        const col = unwrap(c.def, 'ColumnDef');
+        if (c.subtype === 'AT_AddColumn' && col) fromColumn(table, col);
+        else if (c.subtype === 'AT_AddConstraint') fromConstraint(table, unwrap(c.def, 'Constraint'));
       }
     }
   }
@@ -58,6 +61,10 @@ export default defineTypeRule({
           title: 'A new table',
           code: 'CREATE TABLE orders (\n  id integer PRIMARY KEY,\n  customer_id int NOT NULL,\n  placed_at timestamptz NOT NULL\n);\n',
           fixed: 'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint NOT NULL,\n  placed_at timestamptz NOT NULL\n);\n',
+          findings: [
+            { line: 2, messageId: 'type' },
+            { line: 3, messageId: 'type' },
+          ],
         },
         { title: 'recommended: a foreign key column', preset: 'recommended', code: 'CREATE TABLE order_lines (\n  id bigint PRIMARY KEY,\n  order_id integer NOT NULL REFERENCES orders (id)\n);\n', fixed: 'CREATE TABLE order_lines (\n  id bigint PRIMARY KEY,\n  order_id bigint NOT NULL REFERENCES orders (id)\n);\n' },
         { title: 'serial is a 32-bit counter', code: 'CREATE TABLE events (id serial PRIMARY KEY, payload jsonb);\n', fixed: 'CREATE TABLE events (id bigserial PRIMARY KEY, payload jsonb);\n' },

@@ -16,6 +16,10 @@ export default defineTypeRule({
         {
           code: 'CREATE TABLE warehouses (\n  id smallserial PRIMARY KEY,\n  dock_count smallint NOT NULL DEFAULT 1\n);\n',
           fixed: 'CREATE TABLE warehouses (\n  id bigserial PRIMARY KEY,\n  dock_count bigint NOT NULL DEFAULT 1\n);\n',
+          findings: [
+            { line: 2, messageId: 'type' },
+            { line: 3, messageId: 'type' },
+          ],
         },
         { title: 'Existing table: suggestion only', code: 'ALTER TABLE products ADD COLUMN reorder_level smallint;\n' },
       ],

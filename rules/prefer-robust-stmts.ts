@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../src/engine/rule.js';
 import { displayName, tableKey } from '../src/catalog/catalog.js';
-import { alterCmds, relName } from '../src/engine/ast.js';
+import { alterCmds, relationOf, relName, strings, unwrap } from '../src/engine/ast.js';
 import type { AnalyzedStatement, Edit, Fix } from '../src/types.js';
 
 const TABLE = /^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?:"(?:[^"]|"")*"|[^\s"]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[^\s"]+))?\s+/i.source;
@@ -42,6 +42,10 @@ export default defineRule({
         {
           code: 'CREATE TABLE customer_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE customers ADD COLUMN notes_count bigint;\n',
           fixed: 'CREATE TABLE IF NOT EXISTS customer_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE customers ADD COLUMN IF NOT EXISTS notes_count bigint;\n',
+          findings: [
+            { line: 1, messageId: 'fragile' },
+            { line: 2, messageId: 'fragile' },
+          ],
         },
         {
           title: 'A concurrent build: drop a leftover INVALID index first rather than skip it',
@@ -64,10 +68,10 @@ export default defineRule({
     const droppedConstraints = new Set<string>();
     const droppedIndexes = new Set<string>();
     for (const s of ctx.statements) {
-      const rel = relName(s.node?.relation);
+      const rel = relName(relationOf(s));
       // Remember the "drop if exists, then create" pattern, in or out of a transaction.
       if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX' && s.node.missing_ok) {
-        for (const o of s.node.objects ?? []) droppedIndexes.add(((o?.List?.items ?? []) as any[]).map((i) => i?.String?.sval).join('.'));
+        for (const o of s.node.objects ?? []) droppedIndexes.add(strings(o).join('.'));
       }
       for (const c of alterCmds(s)) {
         if (c.subtype === 'AT_DropConstraint' && c.missing_ok && rel) droppedConstraints.add(`${tableKey(rel)}.${c.name}`);
@@ -105,7 +109,7 @@ export default defineRule({
             else if (c.subtype === 'AT_DropColumn' && !c.missing_ok) ifExists('DROP COLUMN', 'AT_DropColumn');
             else if (c.subtype === 'AT_DropConstraint' && !c.missing_ok) ifExists('DROP CONSTRAINT', 'AT_DropConstraint');
             else if (c.subtype === 'AT_AddConstraint') {
-              const name: string | undefined = c.def?.Constraint?.conname;
+              const name: string | undefined = unwrap(c.def, 'Constraint')?.conname;
               if (!name) problems.push({ what: 'ADD CONSTRAINT (unnamed)' });
               else if (rel && !droppedConstraints.has(`${tableKey(rel)}.${name}`)) problems.push({ what: `ADD CONSTRAINT ${displayName({ name })}` });
             }
@@ -134,7 +138,8 @@ function howTo(s: AnalyzedStatement, problems: Problem[]): string {
 
 function fixFor(ctx: RuleContext, s: AnalyzedStatement, p: Problem): Fix | undefined {
   if (s.kind === 'IndexStmt' && s.node.concurrent) {
-    const rel = relName(s.node.relation);
+    if (!s.node.idxname) return undefined;
+    const rel = relName(relationOf(s));
     const index = displayName({ schema: rel?.schema, name: s.node.idxname });
     const edit = ctx.fixer.fileEdit(s, { start: 0, end: 0, text: `DROP INDEX CONCURRENTLY IF EXISTS ${index};${ctx.fixer.eol}` });
     return edit ? { description: `Drop a leftover ${index} before building it`, edits: [edit] } : undefined;

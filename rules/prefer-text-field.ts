@@ -15,6 +15,10 @@ export default defineTypeRule({
         {
           code: 'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email varchar(320) NOT NULL,\n  country_code character varying(2)\n);\n',
           fixed: 'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email text CHECK (char_length(email) <= 320) NOT NULL,\n  country_code text CHECK (char_length(country_code) <= 2)\n);\n',
+          findings: [
+            { line: 3, messageId: 'type' },
+            { line: 4, messageId: 'type' },
+          ],
         },
         { title: 'On an existing table: suggestion only', code: 'ALTER TABLE orders ADD COLUMN coupon_code varchar(32);\n' },
       ],

@@ -14,6 +14,10 @@ export default defineTypeRule({
         {
           code: 'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  occurred_at timestamp NOT NULL DEFAULT now(),\n  processed_at timestamp(3) without time zone\n);\n',
           fixed: 'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  occurred_at timestamptz NOT NULL DEFAULT now(),\n  processed_at timestamptz(3)\n);\n',
+          findings: [
+            { line: 3, messageId: 'type' },
+            { line: 4, messageId: 'type' },
+          ],
         },
         { title: 'On an existing table: suggestion only', code: 'ALTER TABLE orders ADD COLUMN shipped_at timestamp;\n' },
       ],

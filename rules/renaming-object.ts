@@ -13,12 +13,13 @@ const WHAT: Record<string, { word: string; kind: 'schema' | 'type' | 'view' }> =
 
 /** The renamed object's own name and its display name, or undefined for a rename this rule does not cover. */
 function renamed(s: AnalyzedStatement): { what: string; kind: 'schema' | 'type' | 'view'; name: string; shown: string } | undefined {
-  const w = WHAT[s.node.renameType];
+  if (s.kind !== 'RenameStmt') return undefined;
+  const w = s.node.renameType ? WHAT[s.node.renameType] : undefined;
   if (!w) return undefined;
   if (w.kind === 'schema') return { what: w.word, kind: w.kind, name: s.node.subname ?? '?', shown: displayName({ name: s.node.subname ?? '?' }) };
   if (w.kind === 'view') {
     const rv = s.node.relation;
-    return { what: w.word, kind: w.kind, name: rv?.relname ?? '?', shown: displayName(rv?.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv?.relname ?? '?' }) };
+    return { what: w.word, kind: w.kind, name: rv?.relname ?? '?', shown: displayName(rv?.schemaname ? { schema: rv.schemaname, name: rv.relname ?? '?' } : { name: rv?.relname ?? '?' }) };
   }
   const names = strings(s.node.object);
   const name = names[names.length - 1] ?? '?';

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { relName, tableFor } from '../src/engine/ast.js';
+import { relationOf, relName, tableFor } from '../src/engine/ast.js';
 import { lockWords } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -28,7 +28,7 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'RenameStmt' || s.node.renameType !== 'OBJECT_TABLE') continue;
-      const rel = relName(s.node.relation);
+      const rel = relName(relationOf(s));
       if (tableFor(s, rel)?.sizeClass === 'new') continue;
       // ALTER TABLE … RENAME also renames sequences (Django's RunSQL for a serial's `<table>_<column>_seq`): column
       // defaults follow a sequence by OID, so that rename breaks nothing running.

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { planToReport } from '../src/engine/describe.js';
+import { unwrap } from '../src/sql/nodes.js';
 
 export default defineRule({
   meta: {
@@ -28,8 +29,8 @@ export default defineRule({
     for (const s of ctx.statements) {
       if (s.kind !== 'DropStmt' || s.node.removeType !== 'OBJECT_INDEX' || s.node.concurrent) continue;
       if (s.facts.tables.some((t) => t.sizeClass === 'new')) continue;
-      const objects: any[] = s.node.objects ?? [];
-      const names = objects.map((o) => (o?.List?.items ?? []).map((i: any) => i?.String?.sval).join('.'));
+      const objects = s.node.objects ?? [];
+      const names = objects.map((o) => (unwrap(o, 'List')?.items ?? []).map((i) => unwrap(i, 'String')?.sval).join('.'));
       const fixable = objects.length === 1 && s.node.behavior !== 'DROP_CASCADE';
       const report = fixable ? planToReport(ctx.fixer.outsideTransaction(s, 'add-concurrently')) : { help: 'DROP INDEX CONCURRENTLY drops one index at a time and cannot CASCADE: split the statement.' };
       ctx.report({ statement: s, messageId: 'blocking', data: { index: names.map((n) => displayName({ name: n })).join(', ') }, ...report });

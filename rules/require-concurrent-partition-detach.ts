@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { alterCmds, relName, tableFor } from '../src/engine/ast.js';
+import { alterCmds, relationOf, relName, tableFor, unwrap } from '../src/engine/ast.js';
 import { tableLabel } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -28,10 +28,10 @@ export default defineRule({
     if (ctx.settings.pgVersion < 14) return;
     for (const s of ctx.statements) {
       for (const c of alterCmds(s)) {
-        if (c.subtype !== 'AT_DetachPartition' || c.def?.PartitionCmd?.concurrent) continue;
-        const parent = tableFor(s, relName(s.node.relation));
+        if (c.subtype !== 'AT_DetachPartition' || unwrap(c.def, 'PartitionCmd')?.concurrent) continue;
+        const parent = tableFor(s, relName(relationOf(s)));
         if (!parent || parent.sizeClass === 'new') continue;
-        const part = relName(c.def?.PartitionCmd?.name);
+        const part = relName(unwrap(c.def, 'PartitionCmd')?.name);
         ctx.report({
           statement: s,
           messageId: 'blocking',

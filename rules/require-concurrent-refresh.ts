@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName, tableKey } from '../src/catalog/catalog.js';
-import { relName } from '../src/engine/ast.js';
+import { relationOf, relName } from '../src/engine/ast.js';
 
 export default defineRule({
   meta: {
@@ -35,7 +35,7 @@ export default defineRule({
         continue;
       }
       if (s.kind !== 'RefreshMatViewStmt' || s.node.concurrent) continue;
-      const view = relName(s.node.relation);
+      const view = relName(relationOf(s));
       if (!view || created.has(tableKey(view))) continue;
       ctx.report({
         statement: s,

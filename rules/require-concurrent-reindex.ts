@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { planToReport } from '../src/engine/describe.js';
+import { unwrap } from '../src/sql/nodes.js';
 
 const KIND_WORD: Record<string, string> = {
   REINDEX_OBJECT_INDEX: 'INDEX',
@@ -32,9 +33,9 @@ export default defineRule({
     if (ctx.settings.pgVersion < 12) return;
     for (const s of ctx.statements) {
       if (s.kind !== 'ReindexStmt') continue;
-      if ((s.node.params ?? []).some((p: any) => p?.DefElem?.defname === 'concurrently')) continue;
+      if ((s.node.params ?? []).some((p) => unwrap(p, 'DefElem')?.defname === 'concurrently')) continue;
       if (s.facts.tables.some((t) => t.sizeClass === 'new')) continue;
-      const what = KIND_WORD[s.node.kind] ?? 'INDEX';
+      const what = KIND_WORD[s.node.kind ?? ''] ?? 'INDEX';
       const name = s.node.relation?.relname ?? s.node.name ?? '';
       const report = what === 'SYSTEM' ? {} : planToReport(ctx.fixer.outsideTransaction(s, 'add-concurrently'));
       ctx.report({ statement: s, messageId: 'blocking', data: { what, name }, ...report });

@@ -1,22 +1,23 @@
+import type { StatementNode } from '../src/sql/nodes.js';
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { relName, strings } from '../src/engine/ast.js';
 import type { QualifiedName } from '../src/types.js';
 
 /** Tables a statement names, with whether the name is schema-qualified. Temporary tables live in pg_temp. */
-function namedTables(kind: string, node: any): QualifiedName[] {
-  switch (kind) {
+function namedTables(s: StatementNode): QualifiedName[] {
+  switch (s.kind) {
     case 'CreateStmt':
-      return node.relation?.relpersistence === 't' ? [] : [relName(node.relation)].filter((x): x is QualifiedName => !!x);
+      return s.node.relation?.relpersistence === 't' ? [] : [relName(s.node.relation)].filter((x): x is QualifiedName => !!x);
     case 'AlterTableStmt':
     case 'IndexStmt':
     case 'CreateTrigStmt':
-      return [relName(node.relation)].filter((x): x is QualifiedName => !!x);
+      return [relName(s.node.relation)].filter((x): x is QualifiedName => !!x);
     case 'RenameStmt':
-      return node.renameType === 'OBJECT_TABLE' || node.renameType === 'OBJECT_COLUMN' ? [relName(node.relation)].filter((x): x is QualifiedName => !!x) : [];
+      return s.node.renameType === 'OBJECT_TABLE' || s.node.renameType === 'OBJECT_COLUMN' ? [relName(s.node.relation)].filter((x): x is QualifiedName => !!x) : [];
     case 'DropStmt':
-      if (node.removeType !== 'OBJECT_TABLE') return [];
-      return (node.objects ?? []).map((o: any) => {
+      if (s.node.removeType !== 'OBJECT_TABLE') return [];
+      return (s.node.objects ?? []).map((o) => {
         const names = strings(o);
         return names.length > 1 ? { schema: names[names.length - 2]!, name: names[names.length - 1]! } : { name: names[0] ?? '' };
       });
@@ -47,7 +48,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
-      for (const t of namedTables(s.kind, s.node)) {
+      for (const t of namedTables(s)) {
         if (t.schema || !t.name) continue;
         ctx.report({ statement: s, messageId: 'unqualified', data: { table: displayName(t) }, help: `Write the schema, e.g. public.${displayName(t)}.` });
       }

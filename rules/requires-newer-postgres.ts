@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { alterCmds, columnConstraints } from '../src/engine/ast.js';
+import { alterCmds, columnConstraints, unwrap, unwrapAll } from '../src/engine/ast.js';
 import type { AnalyzedStatement } from '../src/types.js';
 
 /** A feature of a statement with the first PostgreSQL major version that accepts it. */
@@ -10,17 +10,16 @@ interface Feature {
 
 function features(s: AnalyzedStatement): Feature[] {
   const out: Feature[] = [];
-  const n = s.node;
-  if (s.kind === 'ReindexStmt' && (n.params ?? []).some((p: any) => p?.DefElem?.defname === 'concurrently')) out.push({ feature: 'REINDEX CONCURRENTLY', since: 12 });
+  if (s.kind === 'ReindexStmt' && unwrapAll(s.node.params, 'DefElem').some((p) => p.defname === 'concurrently')) out.push({ feature: 'REINDEX CONCURRENTLY', since: 12 });
   if (s.kind === 'IndexStmt') {
-    if (n.nulls_not_distinct) out.push({ feature: 'NULLS NOT DISTINCT', since: 15 });
-    if ((n.indexIncludingParams ?? []).length) out.push({ feature: 'CREATE INDEX … INCLUDE', since: 11 });
+    if (s.node.nulls_not_distinct) out.push({ feature: 'NULLS NOT DISTINCT', since: 15 });
+    if ((s.node.indexIncludingParams ?? []).length) out.push({ feature: 'CREATE INDEX … INCLUDE', since: 11 });
   }
   if (s.kind === 'MergeStmt') out.push({ feature: 'MERGE', since: 15 });
   for (const c of alterCmds(s)) {
-    if (c.subtype === 'AT_DetachPartition' && c.def?.PartitionCmd?.concurrent) out.push({ feature: 'DETACH PARTITION … CONCURRENTLY', since: 14 });
-    if (c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.nulls_not_distinct) out.push({ feature: 'NULLS NOT DISTINCT', since: 15 });
-    if (c.subtype === 'AT_AddColumn' && columnConstraints(c.def?.ColumnDef).some((k) => k.contype === 'CONSTR_GENERATED')) out.push({ feature: 'generated columns', since: 12 });
+    if (c.subtype === 'AT_DetachPartition' && unwrap(c.def, 'PartitionCmd')?.concurrent) out.push({ feature: 'DETACH PARTITION … CONCURRENTLY', since: 14 });
+    if (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.nulls_not_distinct) out.push({ feature: 'NULLS NOT DISTINCT', since: 15 });
+    if (c.subtype === 'AT_AddColumn' && columnConstraints(unwrap(c.def, 'ColumnDef')).some((k) => k.contype === 'CONSTR_GENERATED')) out.push({ feature: 'generated columns', since: 12 });
   }
   return out;
 }

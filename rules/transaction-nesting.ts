@@ -18,7 +18,13 @@ export default defineRule({
       what: 'Flags transaction control that does not match the transaction state: a BEGIN when a transaction is already open (an explicit one, or the one the migration tool opens), COMMIT or ROLLBACK with none open, a COMMIT that ends the migration tool\'s own transaction, SAVEPOINT / RELEASE / ROLLBACK TO outside a transaction, and a COMMIT or ROLLBACK in a DO block or procedure that runs inside a transaction (or in any function).',
       why: 'Nested BEGIN is not nesting in PostgreSQL: it is ignored, and the first COMMIT commits everything. A COMMIT inside a framework\'s transaction (the "COMMIT; --> statement-breakpoint" trick used to run CREATE INDEX CONCURRENTLY under Drizzle) silently splits the migration: if anything after it fails, the part before it stays applied and the migrator does not know.',
       invalid: [
-        { code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nBEGIN;\nALTER TABLE orders ADD COLUMN tag text;\nCOMMIT;\nCOMMIT;\n' },
+        {
+          code: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nBEGIN;\nALTER TABLE orders ADD COLUMN tag text;\nCOMMIT;\nCOMMIT;\n',
+          findings: [
+            { line: 3, messageId: 'nested' },
+            { line: 6, messageId: 'noTransaction' },
+          ],
+        },
         { code: 'ALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n' },
         { title: 'A DO block may COMMIT only when nothing outside it opened a transaction', code: "BEGIN;\nDO $$\nBEGIN\n  UPDATE orders SET status = 'open' WHERE status IS NULL;\n  COMMIT;\nEND\n$$;\nCOMMIT;\n" },
       ],

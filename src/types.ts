@@ -191,8 +191,10 @@ export interface MigrationUnit {
   runnerUnknown?: string;
 }
 
+import type { Node, StatementNode } from './sql/nodes.js';
+
 /** A libpg-query statement node: exactly one key, the node type (IndexStmt, AlterTableStmt …). */
-export type PgNode = Record<string, any>;
+export type PgNode = Node;
 
 /**
  * A statement inside a PL/pgSQL body that the migration runs: a DO block's, or a function's or procedure's that
@@ -215,12 +217,8 @@ export interface BodyOrigin {
 }
 
 /** A parsed statement, located in the file. */
-export interface Statement {
+export interface StatementBase {
   index: number;
-  /** The node type, e.g. 'IndexStmt'. */
-  kind: string;
-  /** The node's fields (the value under `kind`). */
-  node: any;
   /** The statement's SQL text as PostgreSQL sees it (from the chunk, or the operation's equivalent SQL). */
   sql: string;
   item: UnitItem;
@@ -238,6 +236,12 @@ export interface Statement {
   /** Set on a statement of a PL/pgSQL body the migration runs (src/sql/plpgsql.ts). */
   body?: BodyOrigin;
 }
+
+/**
+ * A parsed statement: its node type in `kind` (IndexStmt, AlterTableStmt …) and the node's fields in `node`, typed by
+ * PostgreSQL's own node types (@pgsql/types). Checking `kind` narrows `node`.
+ */
+export type Statement = StatementBase & StatementNode;
 
 export interface ParseFailure {
   message: string;
@@ -354,9 +358,9 @@ export interface ForeignKeyFact {
   indexName: string;
 }
 
-export interface AnalyzedStatement extends Statement {
+export type AnalyzedStatement = Statement & {
   facts: StatementFacts;
-}
+};
 
 export type SeverityName = 'off' | 'info' | 'warn' | 'error';
 
@@ -365,6 +369,9 @@ export interface Finding {
   ruleId: string;
   severity: Exclude<SeverityName, 'off'>;
   message: string;
+  /** The rule's message id and the data filled into it (rule findings; engine findings have none). */
+  messageId?: string;
+  messageData?: Record<string, string | number>;
   span: Span;
   loc: Loc;
   /** The statement the finding is about, when there is one (used by reporters for the snippet). */

@@ -65,7 +65,8 @@ describe('the forward pass', () => {
     const statements = parseUnit(unit).statements;
     // A shape the parser never gives today (one parent as an object, not a list), standing in for a future parser
     // change the lock table does not expect.
-    statements[1]!.node.inhRelations = statements[1]!.node.inhRelations[0];
+    const created = statements[1]!.node as { inhRelations?: unknown[] | unknown };
+    created.inhRelations = (created.inhRelations as unknown[])[0];
     const f = analyzeUnit(unit, statements, new Catalog(), DEFAULT_SETTINGS);
     expect(f[1]!.facts.internalError).toMatch(/^the lock analysis failed on this CreateStmt: .*iterable/);
     expect(f[1]!.facts.locks).toEqual([]);

@@ -1,7 +1,7 @@
-import { parseSync } from 'oxc-parser';
 import { describe, expect, it } from 'vitest';
-import { fixText, lintText } from '../src/engine/lint-text.js';
+import { lintText } from '../src/engine/lint-text.js';
 import type { FileResult } from '../src/types.js';
+import { RuleTester } from './helpers/rule-tester.js';
 
 const KNEX = 'migrations/20240312093015_add_index.js';
 const ids = (r: FileResult) => r.findings.map((f) => `${f.ruleId}@${f.loc.line}:${f.loc.column}`);
@@ -11,14 +11,7 @@ const only = (r: FileResult, id: string) => r.findings.filter((f) => f.ruleId ==
 // The tables these migrations index are known not to be partitioned (CONCURRENTLY is a safe fix only then).
 const TABLES = { orders: { partitioned: false }, '"Users"': { partitioned: false }, post: { partitioned: false } };
 
-async function proveFix(text: string, filename: string, rule: string, o: { types?: Array<'fix' | 'suggestion'>; settings?: any } = {}) {
-  const fixed = await fixText(text, { filename, rules: [rule], types: o.types, settings: o.settings, tables: TABLES });
-  expect(fixed.rejected).toBeUndefined();
-  expect(parseSync(filename, fixed.text).errors).toEqual([]);
-  const after = await lintText(fixed.text, { filename, settings: o.settings });
-  expect(after.findings.filter((f) => f.ruleId === rule || f.ruleId === 'parse-error')).toEqual([]);
-  return fixed.text;
-}
+const tester = new RuleTester({ tables: TABLES });
 
 describe('SQL in JS literals: exact positions', () => {
   it('through escapes in a string literal', async () => {
@@ -111,21 +104,21 @@ describe('transaction models', () => {
 describe('fixes in the framework\'s terms', () => {
   it('Knex CJS: CONCURRENTLY + exports.config = { transaction: false }', async () => {
     const text = "exports.up = async function (knex) {\n  await knex.raw('CREATE INDEX orders_created_idx ON orders (created_at)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX orders_created_idx');\n};\n";
-    expect(await proveFix(text, KNEX, 'require-concurrent-index-creation')).toBe(
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: KNEX })).toBe(
       "exports.up = async function (knex) {\n  await knex.raw('CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX orders_created_idx');\n};\n\nexports.config = { transaction: false };\n",
     );
   });
 
   it('Knex ESM/TS: export const config, and an existing config is edited in place', async () => {
     const ts = "import type { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw(`CREATE INDEX CONCURRENTLY users_email_idx ON users (email)`);\n}\n";
-    expect(await proveFix(ts, 'migrations/20240101000000_x.ts', 'ban-concurrent-index-creation-in-transaction')).toBe(ts + "\nexport const config = { transaction: false };\n");
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', ts, { filename: 'migrations/20240101000000_x.ts' })).toBe(ts + "\nexport const config = { transaction: false };\n");
     const withConfig = "exports.config = { transaction: true };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n";
-    expect(await proveFix(withConfig, KNEX, 'ban-concurrent-index-creation-in-transaction')).toBe("exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n");
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', withConfig, { filename: KNEX })).toBe("exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n");
   });
 
   it('node-pg-migrate: concurrently option + pgm.noTransaction() (a suggestion when other statements lose their transaction)', async () => {
     const text = "exports.up = (pgm) => {\n  pgm.createIndex('orders', ['status'], {\n    name: 'orders_status_index',\n  });\n};\n";
-    expect(await proveFix(text, 'migrations/1712345678901_x.js', 'require-concurrent-index-creation')).toBe(
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: 'migrations/1712345678901_x.js' })).toBe(
       "exports.up = (pgm) => {\n  pgm.noTransaction();\n  pgm.createIndex('orders', ['status'], {\n    name: 'orders_status_index',\n    concurrently: true,\n  });\n};\n",
     );
     const two = "exports.up = (pgm) => {\n  pgm.sql('UPDATE orders SET status = 1');\n  pgm.createIndex('orders', 'status');\n};\n";
@@ -137,7 +130,7 @@ describe('fixes in the framework\'s terms', () => {
 
   it('Sequelize: { concurrently: true } added to addIndex', async () => {
     const text = "module.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex('Users', ['email']);\n  },\n};\n";
-    expect(await proveFix(text, 'migrations/20240101-x.js', 'require-concurrent-index-creation')).toBe(
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: 'migrations/20240101-x.js' })).toBe(
       "module.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex('Users', ['email'], { concurrently: true });\n  },\n};\n",
     );
   });
@@ -145,7 +138,7 @@ describe('fixes in the framework\'s terms', () => {
   it('TypeORM under "each": isConcurrent: true + transaction = false on the class', async () => {
     const settings = { frameworkOptions: { typeorm: { migrationsTransactionMode: 'each' } } };
     const text = 'import { MigrationInterface, QueryRunner, TableIndex } from "typeorm";\n\nexport class AddIdx1712345678901 implements MigrationInterface {\n    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.createIndex("post", new TableIndex({ name: "IDX_post_a", columnNames: ["a"] }));\n    }\n}\n';
-    expect(await proveFix(text, 'src/migrations/1712345678901-AddIdx.ts', 'require-concurrent-index-creation', { settings })).toBe(
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: 'src/migrations/1712345678901-AddIdx.ts', settings })).toBe(
       'import { MigrationInterface, QueryRunner, TableIndex } from "typeorm";\n\nexport class AddIdx1712345678901 implements MigrationInterface {\n    transaction = false;\n\n    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.createIndex("post", new TableIndex({ name: "IDX_post_a", columnNames: ["a"], isConcurrent: true }));\n    }\n}\n',
     );
   });

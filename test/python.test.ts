@@ -5,6 +5,7 @@ import { fixText, lintText, loadParsers, type LintTextOptions } from '../src/eng
 import { hasError, parsePython } from '../src/sources/python/tree.js';
 import { detectFramework, unrecognised } from '../src/sources/index.js';
 import type { FileResult } from '../src/types.js';
+import { RuleTester } from './helpers/rule-tester.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/frameworks/', import.meta.url));
 const ALEMBIC = `${FIXTURES}alembic/alembic/versions/`;
@@ -12,25 +13,15 @@ const DJANGO = `${FIXTURES}django/shop/orders/migrations/`;
 
 beforeAll(loadParsers);
 
+/** Fixes are proven by the rule tester: applied, valid Python, the SQL parses, the rule is clean after. */
+const tester = new RuleTester();
+
 async function lintFile(path: string, o: LintTextOptions = {}): Promise<FileResult> {
   return lintText(readFileSync(path, 'utf8'), { filename: path, ...o });
 }
 
 const ids = (r: FileResult): string[] => r.findings.map((f) => f.ruleId);
 const only = (r: FileResult, id: string) => r.findings.filter((f) => f.ruleId === id);
-
-/** apply → valid Python → re-lint clean for the rule → the fixed text (returned for an exact assertion). */
-async function proveFix(text: string, filename: string, rule: string, o: LintTextOptions = {}): Promise<string> {
-  const before = await lintText(text, { filename, ...o });
-  expect(ids(before)).toContain(rule);
-  const fixed = await fixText(text, { filename, rules: [rule], ...o });
-  expect(fixed.rejected).toBeUndefined();
-  expect(fixed.applied).toBeGreaterThan(0);
-  expect(hasError(parsePython(fixed.text))).toBe(false);
-  const after = await lintText(fixed.text, { filename, ...o });
-  expect(after.findings.filter((f) => f.ruleId === rule || f.ruleId === 'parse-error')).toEqual([]);
-  return fixed.text;
-}
 
 const HEADER = `from alembic import op
 import sqlalchemy as sa
@@ -73,7 +64,7 @@ describe('Alembic: the seed', () => {
 
   it('fixes it with autocommit_block, keeping the string and the rest of the file', async () => {
     const text = readFileSync(seed, 'utf8');
-    const fixed = await proveFix(text, seed, 'ban-concurrent-index-creation-in-transaction');
+    const fixed = await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: seed });
     expect(fixed).toBe(
       text.replace(
         '    op.execute(sa.text("""\n    CREATE INDEX CONCURRENTLY',
@@ -108,7 +99,7 @@ def upgrade():
         unique=False
     )
 `;
-    expect(await proveFix(text, REV, 'require-concurrent-index-creation', { tables: { orders: { rows: 2_000_000 } } })).toBe(`${HEADER}
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: REV, tables: { orders: { rows: 2_000_000 } } })).toBe(`${HEADER}
 
 def upgrade():
     with op.get_context().autocommit_block():
@@ -133,7 +124,7 @@ def upgrade():
 `;
     const r = await lintText(text, { filename: REV });
     expect(only(r, 'require-concurrent-index-creation')[0]!.loc).toMatchObject({ line: 13, column: 9 });
-    expect(await proveFix(text, REV, 'require-concurrent-index-creation', { tables: { events: { partitioned: false } } })).toBe(`${HEADER}
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: REV, tables: { events: { partitioned: false } } })).toBe(`${HEADER}
 
 def upgrade():
     op.execute("SET lock_timeout = '2s'")
@@ -150,7 +141,7 @@ def upgrade():
     const r = await lintFile(path);
     expect(only(r, 'ban-concurrent-index-creation-in-transaction').map((f) => f.loc.line)).toEqual([29]);
     expect(ids(r)).not.toContain('require-concurrent-index-creation'); // word_lists is created in this migration
-    const fixed = await proveFix(text, path, 'ban-concurrent-index-creation-in-transaction');
+    const fixed = await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: path });
     expect(fixed).toBe(text.replace("['user_id'], unique=False, postgresql_concurrently=True)", "['user_id'], unique=False)"));
   });
 
@@ -160,7 +151,7 @@ def upgrade():
 def upgrade():
     op.create_index('ix_orders_ref', 'orders', ['ref'], postgresql_concurrently=True)
 `;
-    expect(await proveFix(text, REV, 'ban-concurrent-index-creation-in-transaction')).toBe(`${HEADER}
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: REV })).toBe(`${HEADER}
 
 def upgrade():
     with op.get_context().autocommit_block():
@@ -241,10 +232,10 @@ describe('Alembic: embedded SQL', () => {
 
   it('require-lock-timeout writes the SET as an op.execute() call of its own, never into another statement\'s string', async () => {
     const text = `${HEADER}\n\ndef upgrade():\n    op.execute("ALTER TABLE orders ADD COLUMN note text")\n    op.add_column("orders", sa.Column("tag", sa.Text()))\n`;
-    const fixed = await proveFix(text, REV, 'require-lock-timeout');
+    const fixed = await tester.fix('require-lock-timeout', text, { filename: REV });
     expect(fixed).toBe(`${HEADER}\n\ndef upgrade():\n    op.execute("SET lock_timeout = '2s'")\n    op.execute("ALTER TABLE orders ADD COLUMN note text")\n    op.add_column("orders", sa.Column("tag", sa.Text()))\n`);
     const triple = `${HEADER}\n\ndef upgrade():\n    op.execute("""\n        ALTER TABLE orders ADD COLUMN note text\n    """)\n`;
-    expect(await proveFix(triple, REV, 'require-lock-timeout')).toBe(`${HEADER}\n\ndef upgrade():\n    op.execute("SET lock_timeout = '2s'")\n    op.execute("""\n        ALTER TABLE orders ADD COLUMN note text\n    """)\n`);
+    expect(await tester.fix('require-lock-timeout', triple, { filename: REV })).toBe(`${HEADER}\n\ndef upgrade():\n    op.execute("SET lock_timeout = '2s'")\n    op.execute("""\n        ALTER TABLE orders ADD COLUMN note text\n    """)\n`);
   });
 });
 
@@ -275,7 +266,7 @@ describe('Django', () => {
     const f = only(r, 'require-concurrent-index-creation')[0]!;
     expect(f.message).toContain('orders_order');
     expect(f.loc).toMatchObject({ line: 13, column: 9, endLine: 16, endColumn: 10 });
-    const fixed = await proveFix(readFileSync(path, 'utf8'), path, 'require-concurrent-index-creation', { tables: { orders_order: { partitioned: false } } });
+    const fixed = await tester.fix('require-concurrent-index-creation', readFileSync(path, 'utf8'), { filename: path, tables: { orders_order: { partitioned: false } } });
     expect(fixed).toBe(`# Generated by Django 5.1.4 on 2025-01-14 09:30
 
 from django.db import migrations, models
@@ -313,7 +304,7 @@ class Migration(migrations.Migration):
     ]
 `;
     const path = 'shop/orders/migrations/0009_two.py';
-    expect(await proveFix(text, path, 'require-concurrent-index-creation', { tables: { orders_order: { partitioned: false } } })).toBe(`from django.db import migrations, models
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: path, tables: { orders_order: { partitioned: false } } })).toBe(`from django.db import migrations, models
 from django.contrib.postgres.operations import AddIndexConcurrently
 
 
@@ -342,7 +333,7 @@ class Migration(migrations.Migration):
     const text = readFileSync(path, 'utf8');
     const r = await lintFile(path);
     expect(only(r, 'ban-concurrent-index-creation-in-transaction')[0]!.loc).toMatchObject({ line: 12, column: 18 });
-    const fixed = await proveFix(text, path, 'ban-concurrent-index-creation-in-transaction');
+    const fixed = await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: path });
     expect(fixed).toBe(text.replace('class Migration(migrations.Migration):\n\n    dependencies', 'class Migration(migrations.Migration):\n\n    atomic = False\n\n    dependencies'));
   });
 
@@ -362,7 +353,7 @@ class Migration(migrations.Migration):
         AddIndexConcurrently(model_name='refund', index=models.Index(fields=['amount'], name='refund_amount_idx')),
     ]
 `;
-    const fixed = await proveFix(text, 'shop/orders/migrations/0010_refund.py', 'ban-concurrent-index-creation-in-transaction');
+    const fixed = await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: 'shop/orders/migrations/0010_refund.py' });
     expect(fixed).toBe(text.replace("        AddIndexConcurrently(model_name='refund'", "        migrations.AddIndex(model_name='refund'"));
   });
 
@@ -428,7 +419,7 @@ describe('Django: require-lock-timeout', () => {
       '',
     ].join('\n');
     const filename = 'shop/orders/migrations/0005_order_note.py';
-    const fixed = await proveFix(text, filename, 'require-lock-timeout');
+    const fixed = await tester.fix('require-lock-timeout', text, { filename: filename });
     expect(fixed).toBe(text.replace('    operations = [\n', '    operations = [\n        migrations.RunSQL("SET lock_timeout = \'2s\'", reverse_sql=migrations.RunSQL.noop),\n'));
   });
 

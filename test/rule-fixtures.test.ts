@@ -1,22 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { ENGINE_RULES } from '../rules/engine.js';
 import { RULES } from '../rules/index.js';
 import type { FixType } from '../src/engine/apply.js';
-import { fixText, lintText } from '../src/engine/lint-text.js';
 import type { PresetName } from '../src/engine/presets.js';
+import { RuleTester, type ExpectedFinding } from './helpers/rule-tester.js';
 
 /**
- * fixtures/rules/<rule-id>/ holds migrations written the way projects write them, and an expected.json:
- *   { "<file>": { "tables"?: {...config tables...}, "findings": [[line, column, "rule-id"], ...],
+ * fixtures/rules/<rule-id>/ holds migrations written the way projects write them (SQL, or a framework's Python or
+ * JS/TS), and an expected.json:
+ *   { "<file>": { "filename"?: "alembic/versions/<file>", "tables"?: {...config tables...},
+ *                 "findings": [[line, column, "rule-id", "messageId"], ...],
  *                 "fixed"?: "<file>.fixed.sql", "fixTypes"?: ["suggestion"] } }
- * `findings` is every finding of the folder's rule in that file, exactly (1-based lines, UTF-16 columns).
- * With `fixed`, the rule's fixes (or, with fixTypes, its suggestions) are applied to a fixed point and the result
- * must be that file byte for byte, must parse, and must be clean for the rule.
+ * `findings` is every finding of the folder's rule in that file, exactly (1-based lines, UTF-16 columns, and the
+ * rule's message id; engine findings have none). `filename` is the path the file is linted as, when its framework
+ * is known from its path. Each file is a case of the rule tester: with `fixed`, the rule's fixes (or, with
+ * fixTypes, its suggestions) are applied to a fixed point and the result must be that file byte for byte, parse
+ * (as SQL and in its host language), and be clean for the rule.
  */
 interface Expectation {
+  filename?: string;
   tables?: Record<string, { rows?: number; bytes?: number; partitioned?: boolean }>;
-  findings: Array<[number, number, string]>;
+  findings: Array<[number, number, string] | [number, number, string, string]>;
   fixed?: string;
   fixTypes?: FixType[];
   /** The preset the file is linted under; default `all`, so a rule's fixtures show its whole scope. */
@@ -27,9 +32,11 @@ interface Expectation {
 
 const ROOT = new URL('../fixtures/rules/', import.meta.url);
 const folders = readdirSync(ROOT).filter((d) => statSync(new URL(`${d}/`, ROOT)).isDirectory()).sort();
+const ENGINE_IDS = new Set(ENGINE_RULES.map((m) => m.id));
+const tester = new RuleTester();
 
 function read(folder: string, file: string): string {
-  // readFileSync keeps a BOM as U+FEFF: lintText and fixText get the file exactly as it is on disk.
+  // readFileSync keeps a BOM as U+FEFF: the tester lints and fixes the file exactly as it is on disk.
   return readFileSync(new URL(`${folder}/${file}`, ROOT), 'utf8');
 }
 
@@ -48,14 +55,15 @@ describe('rule fixtures exist', () => {
     expect(files.filter((e) => e.findings.length === 0).length).toBeGreaterThan(0);
   });
 
-  it.each(folders)('%s: every migration in the folder is listed, every listed file exists', (folder) => {
+  it.each(folders)('%s: every migration in the folder is listed, every listed file exists, findings name their message', (folder) => {
     expect(COVERED).toContain(folder);
     const expected = expectations(folder);
     const fixedFiles = Object.values(expected).flatMap((e) => (e.fixed ? [e.fixed] : []));
-    const sql = readdirSync(new URL(`${folder}/`, ROOT)).filter((f) => f.endsWith('.sql'));
-    expect(sql.filter((f) => !f.endsWith('.fixed.sql')).sort()).toEqual(Object.keys(expected).sort());
-    expect(sql.filter((f) => f.endsWith('.fixed.sql')).sort()).toEqual([...fixedFiles].sort());
-    for (const f of fixedFiles) expect(existsSync(new URL(`${folder}/${f}`, ROOT))).toBe(true);
+    const files = readdirSync(new URL(`${folder}/`, ROOT)).filter((f) => f !== 'expected.json');
+    expect(files.filter((f) => !fixedFiles.includes(f)).sort()).toEqual(Object.keys(expected).sort());
+    expect(files.filter((f) => fixedFiles.includes(f)).sort()).toEqual([...new Set(fixedFiles)].sort());
+    // Rule findings pin their message id; engine findings have none.
+    for (const e of Object.values(expected)) for (const f of e.findings) expect(f.length, `${folder}: ${JSON.stringify(f)}`).toBe(ENGINE_IDS.has(folder) ? 3 : 4);
   });
 });
 
@@ -63,19 +71,18 @@ describe.each(folders)('%s', (rule) => {
   const cases = Object.entries(expectations(rule));
 
   it.each(cases)('%s', async (file, exp) => {
-    const text = read(rule, file);
-    const settings = { preset: exp.preset ?? 'all', ...(exp.pgVersion ? { pgVersion: exp.pgVersion } : {}) };
-    const result = await lintText(text, { filename: file, tables: exp.tables, settings });
-    if (rule !== 'parse-error') expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
-    const found = result.findings.filter((f) => f.ruleId === rule).map((f) => [f.loc.line, f.loc.column, f.ruleId]);
-    expect(found).toEqual(exp.findings);
-
-    if (exp.fixed === undefined) return;
-    const outcome = await fixText(text, { filename: file, tables: exp.tables, settings, rules: [rule], types: exp.fixTypes });
-    expect(outcome.rejected).toBeUndefined();
-    expect(outcome.applied).toBeGreaterThan(0);
-    expect(outcome.text).toBe(read(rule, exp.fixed));
-    const after = await lintText(outcome.text, { filename: file, tables: exp.tables, settings });
-    expect(after.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === rule)).toEqual([]);
+    const errors: ExpectedFinding[] = exp.findings.map(([line, column, ruleId, messageId]) => {
+      expect(ruleId).toBe(rule);
+      return { line, column, ...(messageId ? { messageId } : {}) };
+    });
+    await tester.invalid(rule, {
+      code: read(rule, file),
+      filename: exp.filename ?? file,
+      tables: exp.tables,
+      settings: { preset: exp.preset ?? 'all', ...(exp.pgVersion ? { pgVersion: exp.pgVersion } : {}) },
+      errors,
+      fixTypes: exp.fixTypes,
+      ...(exp.fixed !== undefined ? { output: read(rule, exp.fixed) } : {}),
+    });
   });
 });

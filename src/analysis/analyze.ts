@@ -1,3 +1,4 @@
+import { relationOf } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
 import type { AnalyzedStatement, BodyOrigin, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
@@ -6,6 +7,7 @@ import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../proje
 import { modelLocks } from '../project/model-locks.js';
 import { columnType, Replay } from '../project/replay.js';
 import { binaryCoercible } from '../project/coercion.js';
+import { unwrap } from '../sql/nodes.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -174,7 +176,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       bodyOwnTx = outer === null;
       inTransaction = outer ?? { kind: 'body', reason: bodyReason(stmt.body), beganAt: bodyBegan };
       if (stmt.kind === 'TransactionStmt') {
-        const kind: string = stmt.node.kind;
+        const kind: string = stmt.node.kind ?? '';
         if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
           // Only a DO block or a procedure run outside a transaction block may end its transaction; it starts the next.
           if (outer || stmt.body.kind === 'function') txProblem = 'body-commit-in-transaction';
@@ -185,7 +187,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         }
       }
     } else if (stmt.kind === 'TransactionStmt') {
-      const kind: string = stmt.node.kind;
+      const kind: string = stmt.node.kind ?? '';
       if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
         if (explicit || wrapper) txProblem = 'begin-nested';
         if (!explicit) {
@@ -229,13 +231,13 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     });
     const oldTypes = stmt.kind === 'AlterTableStmt' ? typesBefore(stmt.node, replay) : undefined;
     let rewrite = effect.rewrite;
-    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt.node, oldTypes)) rewrite = false;
+    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt, oldTypes)) rewrite = false;
     const partitionChecks = stmt.kind === 'AlterTableStmt' ? checksOfAttached(stmt.node, replay) : undefined;
     const notNullProven = stmt.kind === 'AlterTableStmt' && !item.exec.separateRun ? provenNotNull(stmt.node, replay, settings.pgVersion) : undefined;
     let scan = effect.scan;
     if (scan && stmt.kind === 'AlterTableStmt' && !item.exec.separateRun && noCommandScans(stmt.node, replay, notNullProven ?? [], settings.pgVersion)) scan = false;
     const tables = tablesTouched(locks, sizeClass, createdIndexes);
-    const mainLock = strongestLock(locks, stmt.node?.relation?.relname);
+    const mainLock = strongestLock(locks, relationOf(stmt)?.relname);
 
     out.push({
       ...stmt,
@@ -263,7 +265,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       replay.apply(stmt.kind, stmt.node);
       if (target && before) {
         const added = [...foreignKeysOf(replay, target)].filter(([sig]) => !before.has(sig)).map(([, c]) => c);
-        if (added.length) addedKeys.push({ at: out[out.length - 1]!, key: target, rel: rangeVarName(stmt.node.relation)!, added });
+        if (added.length) addedKeys.push({ at: out[out.length - 1]!, key: target, rel: rangeVarName(relationOf(stmt))!, added });
       }
     }
 
@@ -315,7 +317,7 @@ function lockEffect(stmt: Statement, pgVersion: number): { effect: StatementEffe
 function applySettings(stmt: Statement, session: Settings, local: Settings, inTransaction: boolean): { session: Settings; local: Settings } {
   if (stmt.kind === 'VariableSetStmt') {
     const name = String(stmt.node.name ?? '').toLowerCase() as SettingName;
-    const k: string = stmt.node.kind;
+    const k: string = stmt.node.kind ?? '';
     if (k === 'VAR_RESET_ALL') return { session: {}, local: {} };
     if (TRACKED.includes(name)) {
       const value = k === 'VAR_SET_VALUE' ? settingValue(stmt.node.args) : undefined;
@@ -409,7 +411,7 @@ function typesBefore(node: any, replay: Replay): Record<string, { name: string; 
   const t = replay.table(rangeVarName(node?.relation));
   if (!t) return undefined;
   for (const x of node.cmds ?? []) {
-    const c = x?.AlterTableCmd;
+    const c = unwrap(x, 'AlterTableCmd');
     if (c?.subtype !== 'AT_AlterColumnType' || !c.name) continue;
     const col = t.columns.find((k) => k.name === c.name);
     if (col) (out ??= {})[c.name] = col.type;
@@ -473,14 +475,14 @@ function noCommandScans(node: any, replay: Replay, proven: string[], pgVersion: 
 }
 
 /** Every subcommand is an ALTER COLUMN TYPE without USING or COLLATE to a type the old one is binary-coercible to. */
-function retypesOnlyCoercibly(node: any, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): boolean {
-  for (const x of node.cmds ?? []) {
-    const c = x?.AlterTableCmd;
+function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): boolean {
+  for (const x of (stmt.kind === 'AlterTableStmt' ? stmt.node.cmds : undefined) ?? []) {
+    const c = unwrap(x, 'AlterTableCmd');
     if (c?.subtype !== 'AT_AlterColumnType') return false;
-    const def = c.def?.ColumnDef;
+    const def = unwrap(c.def, 'ColumnDef');
     const to = columnType(def?.typeName);
-    const from = oldTypes[c.name];
-    if (!from || !to || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
+    const from = oldTypes[c.name ?? ''];
+    if (!from || !to || !def || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
   }
   return true;
 }

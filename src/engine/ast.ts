@@ -8,17 +8,15 @@ import { ByteOffsets } from '../sql/text.js';
 export { quoteIdent } from '../sql/quote.js';
 import type { AnalyzedStatement, QualifiedName, TableInfo } from '../types.js';
 import { tableKey } from '../catalog/catalog.js';
+import type { ColumnDef, TypeName } from '@pgsql/types';
+import { alterCmds, relationOf, statementNode, strings, unwrap, type StatementNode } from '../sql/nodes.js';
+export { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 
 export function relName(rv: { schemaname?: string; relname?: string } | undefined): QualifiedName | undefined {
   if (!rv?.relname) return undefined;
   return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
 }
 
-/** The AlterTableCmd nodes of an ALTER TABLE statement. */
-export function alterCmds(s: { kind: string; node: any }): any[] {
-  if (s.kind !== 'AlterTableStmt') return [];
-  return (s.node.cmds ?? []).map((c: any) => c?.AlterTableCmd).filter(Boolean);
-}
 
 /** The facts' entry for a relation the statement names (its size class), or the statement's first table. */
 export function tableFor(s: AnalyzedStatement, rel: QualifiedName | undefined): TableInfo | undefined {
@@ -29,10 +27,6 @@ export function tableFor(s: AnalyzedStatement, rel: QualifiedName | undefined): 
   return s.facts.tables[0];
 }
 
-export function strings(list: any): string[] {
-  const items: any[] = list?.List?.items ?? (Array.isArray(list) ? list : []);
-  return items.map((i) => i?.String?.sval).filter((x): x is string => typeof x === 'string');
-}
 
 export interface TypeInfo {
   /** The type's own name as PostgreSQL stores it: int4, varchar, timestamp, serial … */
@@ -45,12 +39,12 @@ export interface TypeInfo {
   location?: number;
 }
 
-export function typeInfo(typeName: any): TypeInfo | undefined {
+export function typeInfo(typeName: TypeName | undefined): TypeInfo | undefined {
   if (!typeName) return undefined;
   const names = strings(typeName.names);
   const name = names[names.length - 1];
   if (!name) return undefined;
-  const mods = (typeName.typmods ?? []).map((m: any) => m?.A_Const?.ival?.ival ?? 0);
+  const mods = (typeName.typmods ?? []).map((m) => unwrap(m, 'A_Const')?.ival?.ival ?? 0);
   return {
     name: name.toLowerCase(),
     schema: names.length > 1 ? names[names.length - 2] : undefined,
@@ -67,14 +61,11 @@ export function typeLabel(t: TypeInfo): string {
   return `${base}${t.mods.length ? `(${t.mods.join(',')})` : ''}${t.array ? '[]' : ''}`;
 }
 
-export function columnConstraints(col: any): any[] {
-  return (col?.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
-}
 
 /** A column a statement defines or retypes. */
 export interface ColumnSite {
   /** The column definition (for ALTER COLUMN TYPE: the ColumnDef holding only the new type). */
-  col: any;
+  col: ColumnDef;
   column: string;
   type: TypeInfo;
   how: 'create-table' | 'add-column' | 'alter-type';
@@ -84,30 +75,31 @@ export interface ColumnSite {
 const sitesOf = new WeakMap<object, ColumnSite[]>();
 
 /** Columns defined by CREATE TABLE, ADD COLUMN and ALTER COLUMN … TYPE, in the given tree (once per tree: six rules ask). */
-export function columnSites(kind: string, node: any): ColumnSite[] {
+export function columnSites(s: StatementNode): ColumnSite[] {
+  const node: object | undefined = s.node;
   if (node && typeof node === 'object') {
     let sites = sitesOf.get(node);
-    if (!sites) sitesOf.set(node, (sites = findColumnSites(kind, node)));
+    if (!sites) sitesOf.set(node, (sites = findColumnSites(s)));
     return sites;
   }
-  return findColumnSites(kind, node);
+  return findColumnSites(s);
 }
 
-function findColumnSites(kind: string, node: any): ColumnSite[] {
+function findColumnSites(s: StatementNode): ColumnSite[] {
   const out: ColumnSite[] = [];
-  const table = relName(node?.relation);
+  const table = relName(relationOf(s));
   if (!table) return out;
-  if (kind === 'CreateStmt') {
-    for (const e of node.tableElts ?? []) {
-      const col = e?.ColumnDef;
+  if (s.kind === 'CreateStmt') {
+    for (const e of s.node.tableElts ?? []) {
+      const col = unwrap(e, 'ColumnDef');
       const type = typeInfo(col?.typeName);
       if (col?.colname && type) out.push({ col, column: col.colname, type, how: 'create-table', table });
     }
-  } else if (kind === 'AlterTableStmt') {
-    for (const c of alterCmds({ kind, node })) {
-      const col = c.def?.ColumnDef;
+  } else if (s.kind === 'AlterTableStmt') {
+    for (const c of alterCmds(s)) {
+      const col = unwrap(c.def, 'ColumnDef');
       const type = typeInfo(col?.typeName);
-      if (!type) continue;
+      if (!col || !type) continue;
       if (c.subtype === 'AT_AddColumn' && col.colname) out.push({ col, column: col.colname, type, how: 'add-column', table });
       else if (c.subtype === 'AT_AlterColumnType' && c.name) out.push({ col, column: c.name, type, how: 'alter-type', table });
     }
@@ -115,19 +107,19 @@ function findColumnSites(kind: string, node: any): ColumnSite[] {
   return out;
 }
 
-const local = new WeakMap<object, { node: any; bytes: ByteOffsets } | null>();
+const local = new WeakMap<object, { stmt: StatementNode; bytes: ByteOffsets } | null>();
 
 /**
  * The statement parsed on its own: node locations are then byte offsets into `stmt.sql`, turned into UTF-16
  * offsets by `bytes`. Null when it does not parse alone (it always should) or is a DSL operation.
  */
-export function localTree(s: AnalyzedStatement): { node: any; bytes: ByteOffsets } | null {
+export function localTree(s: AnalyzedStatement): { stmt: StatementNode; bytes: ByteOffsets } | null {
   if (local.has(s)) return local.get(s)!;
-  let out: { node: any; bytes: ByteOffsets } | null = null;
+  let out: { stmt: StatementNode; bytes: ByteOffsets } | null = null;
   try {
     const parsed = parseSync(s.sql).stmts ?? [];
-    const stmt = parsed.length === 1 ? (parsed[0]!.stmt as Record<string, any>) : undefined;
-    if (stmt && stmt[s.kind]) out = { node: stmt[s.kind], bytes: new ByteOffsets(s.sql) };
+    const stmt = parsed.length === 1 ? parsed[0]!.stmt : undefined;
+    if (stmt && unwrap(stmt, s.kind)) out = { stmt: statementNode(stmt, s.kind), bytes: new ByteOffsets(s.sql) };
   } catch {
     out = null;
   }
@@ -140,14 +132,14 @@ export function localColumnSites(s: AnalyzedStatement): Array<ColumnSite & { typ
   // The parse stage knows where the statement's tree came from: no second parse.
   const locate = s.locate;
   if (locate) {
-    return columnSites(s.kind, s.node).map((site) => ({
+    return columnSites(s).map((site) => ({
       ...site,
       typeStart: site.type.location === undefined ? undefined : locate(site.type.location) - s.chunkSpan.start,
     }));
   }
   const tree = localTree(s);
-  if (!tree) return columnSites(s.kind, s.node);
-  return columnSites(s.kind, tree.node).map((site) => ({
+  if (!tree) return columnSites(s);
+  return columnSites(tree.stmt).map((site) => ({
     ...site,
     typeStart: site.type.location === undefined ? undefined : tree.bytes.toUtf16(site.type.location),
   }));
@@ -196,15 +188,16 @@ export function transactionKey(s: AnalyzedStatement): string | undefined {
 
 /** Whether statement `e` creates a schema, type or view of this name (names compare unqualified). */
 export function creates(e: AnalyzedStatement, what: 'schema' | 'type' | 'view', name: string): boolean {
-  const n = e.node;
-  if (what === 'schema') return e.kind === 'CreateSchemaStmt' && n.schemaname === name;
+  if (what === 'schema') return e.kind === 'CreateSchemaStmt' && e.node.schemaname === name;
   if (what === 'type') {
-    if (e.kind !== 'CreateEnumStmt' && e.kind !== 'CompositeTypeStmt' && e.kind !== 'CreateDomainStmt' && e.kind !== 'CreateRangeStmt') return false;
-    const names = e.kind === 'CompositeTypeStmt' ? [n.typevar?.relname] : strings(e.kind === 'CreateDomainStmt' ? n.domainname : n.typeName);
+    let names: Array<string | undefined>;
+    if (e.kind === 'CompositeTypeStmt') names = [e.node.typevar?.relname];
+    else if (e.kind === 'CreateDomainStmt') names = strings(e.node.domainname);
+    else if (e.kind === 'CreateEnumStmt' || e.kind === 'CreateRangeStmt') names = strings(e.node.typeName);
+    else return false;
     return names[names.length - 1] === name;
   }
-  if (e.kind !== 'ViewStmt' && e.kind !== 'CreateTableAsStmt') return false;
-  const rv = e.kind === 'ViewStmt' ? n.view : n.into?.rel;
+  const rv = e.kind === 'ViewStmt' ? e.node.view : e.kind === 'CreateTableAsStmt' ? e.node.into?.rel : undefined;
   return rv?.relname === name;
 }
 

@@ -1,3 +1,4 @@
+import { relationOf } from '../sql/nodes.js';
 import { isVerbatim, toFileSpan } from '../sql/statements.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
@@ -208,7 +209,7 @@ export class Fixer {
       const way = !escape ? 'Run this statement outside the migration tool\'s transaction.' : escape.kind === 'manual' ? escape.help : `${escape.description}.`;
       return { kind: 'manual', help: `Moving it after the COMMIT is not enough: ${stmt.item.exec.reason}. Remove the BEGIN and COMMIT. ${way}` };
     }
-    if (!commit || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
+    if (!commit || commit.kind !== 'TransactionStmt' || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
       return { kind: 'manual', help };
     }
     // The statement is rewritten from its SQL text (escaped again for the literal it lands in): a placeholder in
@@ -239,7 +240,7 @@ export class Fixer {
       moved,
     ];
     // Later statements of the same transaction that use what this statement builds would break.
-    const name: string | undefined = stmt.node.idxname ?? stmt.node.relation?.relname;
+    const name: string | undefined = (stmt.kind === 'IndexStmt' ? stmt.node.idxname : undefined) ?? relationOf(stmt)?.relname;
     const usedLater = name !== undefined && this.statements.some((s) => s.index > stmt.index && s.index < commit.index && s.sql.includes(name));
     return {
       kind: usedLater ? 'suggestion' : 'fix',

@@ -194,7 +194,7 @@ function summarize(s: AnalyzedStatement): StatementSummary {
     if (!seen || LOCK_STRENGTH[lock.mode] > LOCK_STRENGTH[seen.mode]) strongest.set(relation, { mode: lock.mode, relation, on: lock.on });
   }
   const head = statementHead(s);
-  const created = s.kind === 'CreateStmt' || s.kind === 'CreateTableAsStmt' ? rangeVarName(s.node.relation ?? s.node.into?.rel) : undefined;
+  const created = s.kind === 'CreateStmt' ? rangeVarName(s.node.relation) : s.kind === 'CreateTableAsStmt' ? rangeVarName(s.node.into?.rel) : undefined;
   return {
     line: s.loc.line,
     // "DROP" and the like name the object too: "DROP INDEX".
@@ -259,6 +259,8 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
     ruleId: rule.meta.id,
     severity,
     message: format(template, r.data),
+    messageId: r.messageId,
+    ...(r.data ? { messageData: r.data } : {}),
     span,
     loc: lines.loc(span),
     statementIndex: r.statement?.index,

@@ -1,3 +1,4 @@
+import { relationOf } from '../sql/nodes.js';
 import { displayName } from '../catalog/catalog.js';
 import { maskSql } from '../sql/mask.js';
 import { isVerbatim, maskOptionsFor } from '../sql/statements.js';
@@ -10,13 +11,15 @@ import type { RuleContext } from './rule.js';
  * `VALIDATE CONSTRAINT` in a later transaction (scans under a weaker lock). Shared by the FK and CHECK rules.
  */
 export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintName: string | undefined): EscapePlan {
-  const table = s.node.relation ? displayName({ schema: s.node.relation.schemaname, name: s.node.relation.relname }) : undefined;
+  const relation = relationOf(s);
+  const table = relation ? displayName({ schema: relation.schemaname, name: relation.relname ?? '' }) : undefined;
   const manual: EscapePlan = {
     kind: 'manual',
     help: 'Add the constraint with NOT VALID (a brief lock, no scan), then run ALTER TABLE … VALIDATE CONSTRAINT in a separate transaction: it scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through.',
   };
-  if (s.item.kind === 'operation' && (s.node.cmds ?? []).length === 1) return ctx.fixer.notValidOperation(s) ?? manual;
-  if ((s.node.cmds ?? []).length !== 1 || !table || s.item.kind !== 'sql') return manual;
+  const cmds = (s.kind === 'AlterTableStmt' ? s.node.cmds : undefined) ?? [];
+  if (s.item.kind === 'operation' && cmds.length === 1) return ctx.fixer.notValidOperation(s) ?? manual;
+  if (cmds.length !== 1 || !table || s.item.kind !== 'sql') return manual;
   const eol = ctx.fixer.eol;
   const notValid = ctx.fixer.fileEdit(s, { start: s.sql.length, end: s.sql.length, text: ' NOT VALID' });
   if (!notValid) return manual;

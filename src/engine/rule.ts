@@ -7,7 +7,7 @@ export type { LintSettings } from '../types.js';
 
 export type RuleCategory = 'locking' | 'constraints' | 'columns' | 'transactions' | 'hygiene' | 'engine';
 
-/** A documentation example. Doc examples are tests: invalid ones must raise the rule, valid ones must not. */
+/** A documentation example. Doc examples are tests: invalid ones must show exactly their findings, valid ones none. */
 export interface DocExample {
   /** The file's text, in the framework's language. */
   code: string;
@@ -22,6 +22,11 @@ export interface DocExample {
   preset?: PresetName;
   /** For invalid examples with a fix: the text after `--fix`, asserted by the doc tests. */
   fixed?: string;
+  /**
+   * For an invalid example that shows more than one finding of its rule: each one's line and message id, in order.
+   * Without it an invalid example shows exactly one finding (the doc tests check either).
+   */
+  findings?: Array<{ line: number; messageId: string }>;
 }
 
 export interface RuleDocs {
@@ -93,6 +98,35 @@ export interface Rule {
   check(ctx: RuleContext): void;
 }
 
-export function defineRule(rule: Rule): Rule {
+type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
+
+/** The `{{placeholders}}` of a message template, as a union of their names. */
+export type Placeholders<T extends string> = T extends `${string}{{${infer P}}}${infer Rest}` ? Trim<P> | Placeholders<Rest> : never;
+
+type Data = Record<string, string | number>;
+
+/** The data a message needs: every placeholder of its template (more keys are allowed). */
+type DataFor<T extends string> = string extends T ? { data?: Data } : [Placeholders<T>] extends [never] ? { data?: Data } : { data: Record<Placeholders<T>, string | number> & Data };
+
+/** A report whose message id is one of the rule's, with the data its message needs. */
+export type ReportOf<M extends Record<string, string>> = {
+  [K in keyof M & string]: Omit<Report, 'messageId' | 'data'> & { messageId: K } & DataFor<M[K]>;
+}[keyof M & string];
+
+/** The context of a rule with messages `M`: `report` takes only its message ids, with their placeholders' data. */
+export interface RuleContextOf<M extends Record<string, string>> extends Omit<RuleContext, 'report'> {
+  report(report: ReportOf<M>): void;
+}
+
+export interface RuleDefinition<M extends Record<string, string>> {
+  meta: Omit<RuleMeta, 'messages'> & { messages: M };
+  check(ctx: RuleContextOf<M>): void;
+}
+
+/**
+ * Defines a rule, typed over its messages (as typescript-eslint's createRule): a message id the rule does not declare,
+ * or a report missing data for one of the message's `{{placeholders}}`, is a type error.
+ */
+export function defineRule<const M extends Record<string, string>>(rule: RuleDefinition<M>): Rule {
   return rule;
 }

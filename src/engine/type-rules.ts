@@ -41,7 +41,7 @@ export function defineTypeRule(spec: TypeRuleSpec): Rule {
         // the type is chosen there, not in this file, and every table is new. Style findings on it are noise.
         if (initial && s.item.kind === 'operation') continue;
         // Re-parse the statement for offsets only when one of its columns is of interest.
-        if (!columnSites(s.kind, s.node).some((site) => spec.matches(site.type, site))) continue;
+        if (!columnSites(s).some((site) => spec.matches(site.type, site))) continue;
         for (const site of localColumnSites(s)) {
           if (!spec.matches(site.type, site)) continue;
           if (spec.inScope && !spec.inScope(site, s, ctx)) continue;

@@ -1,3 +1,5 @@
+import type { Constraint } from '@pgsql/types';
+import { relationOf } from '../sql/nodes.js';
 import { displayName } from '../catalog/catalog.js';
 import type { AnalyzedStatement, Fix } from '../types.js';
 import { strings } from './ast.js';
@@ -9,9 +11,9 @@ import type { RuleContext } from './rule.js';
  * name … USING INDEX name;`. Only for a statement with that one subcommand, plain column keys, written as SQL
  * and running outside any transaction block (CONCURRENTLY refuses one); null otherwise.
  */
-export function usingIndexRewrite(ctx: RuleContext, s: AnalyzedStatement, constraint: any, kind: 'UNIQUE' | 'PRIMARY KEY'): Fix | null {
-  if ((s.node.cmds ?? []).length !== 1 || s.facts.inTransaction || s.item.kind !== 'sql') return null;
-  const rel = s.node.relation;
+export function usingIndexRewrite(ctx: RuleContext, s: AnalyzedStatement, constraint: Constraint, kind: 'UNIQUE' | 'PRIMARY KEY'): Fix | null {
+  if (((s.kind === 'AlterTableStmt' ? s.node.cmds : undefined) ?? []).length !== 1 || s.facts.inTransaction || s.item.kind !== 'sql') return null;
+  const rel = relationOf(s);
   if (!rel?.relname) return null;
   const keys = strings(constraint.keys);
   if (keys.length === 0 || keys.length !== (constraint.keys ?? []).length) return null;

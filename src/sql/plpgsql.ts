@@ -154,6 +154,21 @@ function firstKind(stmt: PgNode): string {
  * Reads the PL/pgSQL body of a DO or CREATE FUNCTION / PROCEDURE statement. `text` is the chunk, `span` the
  * statement in it. Returns null when the statement has no PL/pgSQL body.
  */
+/**
+ * The functions a statement calls directly: CALL p(…), or SELECT f(…) without FROM (lower-cased, unqualified);
+ * their bodies run where the statement runs.
+ */
+export function calledFunctions(kind: string, node: any): string[] {
+  const names: string[] = [];
+  const nameOf = (call: any): string | undefined => {
+    const parts = (call?.funcname ?? []).map((p: any) => p?.String?.sval).filter(Boolean);
+    return parts[parts.length - 1]?.toLowerCase();
+  };
+  if (kind === 'CallStmt') names.push(nameOf(node?.funccall?.FuncCall ?? node?.funccall) ?? '');
+  else if (kind === 'SelectStmt' && !node?.fromClause) for (const t of node?.targetList ?? []) names.push(nameOf(t?.ResTarget?.val?.FuncCall) ?? '');
+  return names;
+}
+
 export function readPlpgsql(text: string, span: Span, kind: string, node: any): PlpgsqlBody | null {
   const found = bodyOf(kind, node);
   if (!found) return null;

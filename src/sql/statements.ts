@@ -1,7 +1,8 @@
 import type { AdapterNote, BodyOrigin, MapSegment, MigrationUnit, ParseFailure, SqlChunk, Span, Statement } from '../types.js';
 import { maskSql, placeholderStyle, type MaskOptions } from './mask.js';
+import { statementNode } from './nodes.js';
 import { parseChunk } from './parse.js';
-import { readPlpgsql, type PlpgsqlBody } from './plpgsql.js';
+import { calledFunctions, readPlpgsql, type PlpgsqlBody } from './plpgsql.js';
 import { LineIndex } from './text.js';
 
 /** Chunk offset → file offset. */
@@ -82,8 +83,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
         const at = statements.length;
         statements.push({
           index: statements.length,
-          kind: s.kind,
-          node: s.stmt[s.kind],
+          ...statementNode(s.stmt, s.kind),
           sql: item.text.slice(s.span.start, s.span.end),
           item,
           itemIndex,
@@ -93,7 +93,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           span,
           loc: lines.loc(span),
         });
-        bodies.read(masked, s.span, s.kind, s.stmt[s.kind], item, itemIndex, at);
+        bodies.read(masked, s.span, s.kind, statementNode(s.stmt, s.kind).node, item, itemIndex, at);
       }
       for (const e of parsed.errors) {
         const span = toFileSpan(item.segments, e.span);
@@ -104,8 +104,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       for (const s of parsed.statements) {
         statements.push({
           index: statements.length,
-          kind: s.kind,
-          node: s.stmt[s.kind],
+          ...statementNode(s.stmt, s.kind),
           sql: item.sql.slice(s.span.start, s.span.end),
           item,
           itemIndex,
@@ -148,7 +147,7 @@ class Bodies {
     private readonly lines: LineIndex,
   ) {}
 
-  read(text: string, span: Span, kind: string, node: any, item: SqlChunk, itemIndex: number, at: number): void {
+  read(text: string, span: Span, kind: string, node: unknown, item: SqlChunk, itemIndex: number, at: number): void {
     let body: PlpgsqlBody | null = null;
     try {
       body = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? readPlpgsql(text, span, kind, node) : null;
@@ -165,14 +164,8 @@ class Bodies {
   }
 
   /** CALL p(…), or SELECT f(…) without FROM, of a function created earlier in the unit: its body runs here. */
-  private calls(kind: string, node: any, at: number, depth: number): void {
-    const names: string[] = [];
-    const nameOf = (call: any): string | undefined => {
-      const parts = (call?.funcname ?? []).map((p: any) => p?.String?.sval).filter(Boolean);
-      return parts[parts.length - 1]?.toLowerCase();
-    };
-    if (kind === 'CallStmt') names.push(nameOf(node.funccall?.FuncCall ?? node.funccall) ?? '');
-    else if (kind === 'SelectStmt' && !node.fromClause) for (const t of node.targetList ?? []) names.push(nameOf(t?.ResTarget?.val?.FuncCall) ?? '');
+  private calls(kind: string, node: unknown, at: number, depth: number): void {
+    const names = calledFunctions(kind, node);
     for (const name of names) {
       const known = this.functions.get(name);
       // A function calling itself (or a cycle) is read once per call from the migration.
@@ -200,8 +193,7 @@ class Bodies {
       const at = this.statements.length;
       this.statements.push({
         index: at,
-        kind: b.kind,
-        node: b.stmt[b.kind],
+        ...statementNode(b.stmt, b.kind),
         sql: b.sql,
         item,
         itemIndex,
@@ -212,7 +204,7 @@ class Bodies {
         loc: this.lines.loc(span),
         body: origin,
       });
-      this.calls(b.kind, b.stmt[b.kind], at, depth + 1);
+      this.calls(b.kind, statementNode(b.stmt, b.kind).node, at, depth + 1);
     }
   }
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
-import { extractFixture, fx, lined, lintFixture, only, proveFix, read } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester();
 
 const M = 'atlas/migrations';
 
@@ -24,7 +27,7 @@ describe('Atlas', () => {
     expect(f.fix).toBeUndefined();
     expect(f.suggestions![0]!.description).toBe('Run the file without a transaction (-- atlas:txmode none), then re-hash with atlas migrate hash');
     const text = read(rel);
-    await proveFix(text, fx(rel), 'ban-concurrent-index-creation-in-transaction', `-- atlas:txmode none\n\n${text}`, { types: ['suggestion'] });
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel), fixTypes: ['suggestion'] })).toBe(`-- atlas:txmode none\n\n${text}`);
   });
 
   it('an unknown txmode is a framework-config warning; the default is used', async () => {

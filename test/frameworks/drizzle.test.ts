@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
-import { extractFixture, fx, lined, lintFixture, only, proveFix } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, only } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester();
 
 const WEB = 'drizzle/web/drizzle';
 
@@ -44,7 +47,7 @@ describe('Drizzle', () => {
 
   it('a table created earlier in the same migration is new: CONCURRENTLY is dropped', async () => {
     const text = 'CREATE TABLE "audit" ("id" serial PRIMARY KEY, "at" timestamp);\n--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "audit_at_idx" ON "audit" ("at");\n';
-    await proveFix(text, fx(`${WEB}/0003_audit.sql`), 'ban-concurrent-index-creation-in-transaction', text.replace('INDEX CONCURRENTLY', 'INDEX'));
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(`${WEB}/0003_audit.sql`) })).toBe(text.replace('INDEX CONCURRENTLY', 'INDEX'));
   });
 
   it('Drizzle v1 folders (<ts>_<name>/migration.sql) run the same way', async () => {
@@ -67,7 +70,7 @@ describe('Drizzle', () => {
 
   it('require-lock-timeout inserts SET lock_timeout into the first chunk', async () => {
     const text = 'ALTER TABLE "orders" ADD COLUMN "note" text;--> statement-breakpoint\nALTER TABLE "orders" ADD COLUMN "tag" text;\n';
-    await proveFix(text, fx(`${WEB}/0004_note.sql`), 'require-lock-timeout', `SET lock_timeout = '2s';\n${text}`);
+    expect(await tester.fix('require-lock-timeout', text, { filename: fx(`${WEB}/0004_note.sql`) })).toBe(`SET lock_timeout = '2s';\n${text}`);
     const r = await lintText(text, { filename: fx(`${WEB}/0004_note.sql`) });
     expect(r.framework).toBe('drizzle');
   });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixText, lintText } from '../../src/engine/lint-text.js';
-import { extractFixture, fx, lined, lintFixture, only, proveFix, read } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester();
 
 const M = 'golang-migrate/db/migrations';
 
@@ -57,7 +60,7 @@ describe('golang-migrate', () => {
     const fixed = await fixText(both, { filename, rules: ['require-lock-timeout'] });
     expect(fixed.applied).toBe(0);
     // Without a must-run-alone statement the SET goes in.
-    await proveFix(text, filename, 'require-lock-timeout', `SET lock_timeout = '2s';\n${text}`);
+    expect(await tester.fix('require-lock-timeout', text, { filename })).toBe(`SET lock_timeout = '2s';\n${text}`);
   });
 
   it('frameworkOptions["golang-migrate"].multiStatement runs statements one by one', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
-import { extractFixture, fx, lined, lintFixture, only, proveFix, read } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester();
 
 const M = 'goose/db/migrations';
 
@@ -30,7 +33,7 @@ describe('goose', () => {
     expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);
     expect(r.findings[0]!.message).toContain('and this one will: goose runs each migration in a transaction.');
     const text = read(rel);
-    await proveFix(text, fx(rel), 'ban-concurrent-index-creation-in-transaction', `-- +goose NO TRANSACTION\n${text}`);
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel) })).toBe(`-- +goose NO TRANSACTION\n${text}`);
   });
 
   it('NO TRANSACTION with SET lock_timeout before CONCURRENTLY is fine (goose sends statements one by one)', async () => {
@@ -51,13 +54,13 @@ describe('goose', () => {
     expect(f.fix).toBeUndefined();
     expect(f.suggestions![0]!.description).toBe('Add CONCURRENTLY and add -- +goose NO TRANSACTION (the other 1 statement(s) of this migration then run without a transaction too; or move this statement into its own migration)');
     const text = read(rel);
-    await proveFix(text, fx(rel), 'require-concurrent-index-creation', `-- +goose NO TRANSACTION\n${text.replace('CREATE INDEX accounts_status_idx', 'CREATE INDEX CONCURRENTLY accounts_status_idx')}`, { types: ['suggestion'] });
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: fx(rel), fixTypes: ['suggestion'] })).toBe(`-- +goose NO TRANSACTION\n${text.replace('CREATE INDEX accounts_status_idx', 'CREATE INDEX CONCURRENTLY accounts_status_idx')}`);
   });
 
   it('require-lock-timeout puts SET lock_timeout inside the Up section', async () => {
     const rel = `${M}/20240301090000_accounts_status.sql`;
     const text = read(rel);
-    await proveFix(text, fx(rel), 'require-lock-timeout', text.replace('-- +goose Up\n', "-- +goose Up\nSET lock_timeout = '2s';\n"));
+    expect(await tester.fix('require-lock-timeout', text, { filename: fx(rel) })).toBe(text.replace('-- +goose Up\n', "-- +goose Up\nSET lock_timeout = '2s';\n"));
   });
 
   it('CONCURRENTLY inside a StatementBegin block with other statements has no mechanical fix', async () => {
@@ -86,6 +89,6 @@ describe('goose with CRLF line ends', () => {
     const filename = fx(`${M}/20240302000000_crlf.sql`);
     const r = await lintText(text, { filename });
     expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);
-    await proveFix(text, filename, 'ban-concurrent-index-creation-in-transaction', `-- +goose NO TRANSACTION\r\n${text}`);
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename })).toBe(`-- +goose NO TRANSACTION\r\n${text}`);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
-import { extractFixture, fx, lined, lintFixture, only, proveFix, read } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester();
 
 describe('graphile-migrate', () => {
   it('runs each migration in a transaction, as one query; :PLACEHOLDERS parse', async () => {
@@ -24,7 +27,7 @@ describe('graphile-migrate', () => {
       [1, 'concurrent-index-invalid-leftover'],
     ]);
     const text = read(rel);
-    await proveFix(text, fx(rel), 'ban-concurrent-index-creation-in-transaction', `--! no-transaction\n${text}`);
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel) })).toBe(`--! no-transaction\n${text}`);
   });
 
   it('with other statements --! no-transaction cannot help: manual, and the one-query reason', async () => {

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
 import { diskFileSystem } from '../../src/disk.js';
-import { fixText, lintText, type LintTextOptions } from '../../src/engine/lint-text.js';
+import { lintText, type LintTextOptions } from '../../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
 import type { LintSettings } from '../../src/engine/rule.js';
 import { adapterFor, detectFramework } from '../../src/sources/index.js';
@@ -40,19 +39,4 @@ export function lined(r: FileResult): Array<[number, string]> {
 
 export function only(r: FileResult, ruleId: string) {
   return r.findings.filter((f) => f.ruleId === ruleId);
-}
-
-/**
- * Proves a fix: applied for `rule` it gives exactly `expected`, which parses and re-lints clean for that rule.
- */
-export async function proveFix(text: string, filename: string, rule: string, expected: string, o: LintTextOptions & { types?: Array<'fix' | 'suggestion'> } = {}): Promise<void> {
-  const before = await lintText(text, { filename, ...o });
-  expect(before.findings.map((f) => f.ruleId)).toContain(rule);
-  const fixed = await fixText(text, { filename, rules: [rule], ...o });
-  expect(fixed.rejected).toBeUndefined();
-  expect(fixed.applied).toBeGreaterThan(0);
-  expect(fixed.text).toBe(expected);
-  const after = await lintText(fixed.text, { filename, ...o });
-  expect(after.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
-  expect(after.findings.filter((f) => f.ruleId === rule)).toEqual([]);
 }

@@ -7,7 +7,17 @@ import { foreignKeyName, indexName } from '../../src/frameworks/rails/schema-dsl
 import { firstError } from '../../src/sources/python/tree.js';
 import { parseRuby } from '../../src/sources/ruby/tree.js';
 import type { OperationItem, SqlChunk } from '../../src/types.js';
-import { extractFixture, fx, lined, lintFixture, only, proveFix, read } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+import type { FixType } from '../../src/engine/apply.js';
+import type { LintTextOptions } from '../../src/engine/lint-text.js';
+
+const tester = new RuleTester();
+
+/** The rule's fix (or suggestion, with `types`) gives exactly `expected`, proven by the one rule tester. */
+async function proveFix(text: string, filename: string, rule: string, expected: string, o: Pick<LintTextOptions, 'tables'> & { types?: FixType[] } = {}): Promise<void> {
+  expect(await tester.fix(rule, text, { filename, tables: o.tables, fixTypes: o.types })).toBe(expected);
+}
 
 const M = 'rails/db/migrate';
 const WRAPPED = 'Rails runs each migration in a transaction (unless the class calls disable_ddl_transaction!)';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { extractFixture, fx, lined, lintFixture, proveFix, read } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, read } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester();
 
 describe('sqitch', () => {
   it('deploy scripts run with psql, statement by statement; the template\'s BEGIN/COMMIT is explicit SQL', async () => {
@@ -17,7 +20,7 @@ describe('sqitch', () => {
     expect(r.findings[0]!.message).toContain('the BEGIN on line 4 opened a transaction');
     const text = read(rel);
     const expected = text.replace('CREATE INDEX CONCURRENTLY users_timestamp_idx ON flipr.users (timestamp);\n', '').replace('COMMIT;', 'COMMIT;\n\nCREATE INDEX CONCURRENTLY users_timestamp_idx ON flipr.users (timestamp);');
-    await proveFix(text, fx(rel), 'ban-concurrent-index-creation-in-transaction', expected);
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel) })).toBe(expected);
   });
 
   it('revert scripts are linted only with includeDown', async () => {

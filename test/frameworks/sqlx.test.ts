@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { extractFixture, fx, lined, lintFixture, proveFix, read } from './helpers.js';
+import { extractFixture, fx, lined, lintFixture, read } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester();
 
 const M = 'sqlx/migrations';
 
@@ -21,7 +24,7 @@ describe('sqlx', () => {
     const r = await lintFixture(rel);
     expect(lined(r)).toEqual([[1, 'ban-concurrent-index-creation-in-transaction']]);
     const text = read(rel);
-    await proveFix(text, fx(rel), 'ban-concurrent-index-creation-in-transaction', `-- no-transaction\n${text}`);
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel) })).toBe(`-- no-transaction\n${text}`);
   });
 
   it('with another statement in the file there is no fix: -- no-transaction still sends one query', async () => {
@@ -42,6 +45,6 @@ describe('sqlx: require-concurrent-index-creation', () => {
   it('a lone blocking CREATE INDEX gets CONCURRENTLY and -- no-transaction together', async () => {
     const text = 'CREATE INDEX todos_done_desc_idx ON todos (done, id DESC);\n';
     const filename = fx(`${M}/20240320090000_todos_done_desc_index.sql`);
-    await proveFix(text, filename, 'require-concurrent-index-creation', `-- no-transaction\nCREATE INDEX CONCURRENTLY todos_done_desc_idx ON todos (done, id DESC);\n`, { largeTables: ['todos'] });
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename, largeTables: ['todos'] })).toBe(`-- no-transaction\nCREATE INDEX CONCURRENTLY todos_done_desc_idx ON todos (done, id DESC);\n`);
   });
 });

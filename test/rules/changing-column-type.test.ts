@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { keepsFile } from '../../rules/changing-column-type.js';
-import { findingsOf } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester({ settings: { preset: 'all' }, ruleSeverity: 'warn' });
 
 const id = 'changing-column-type';
 const t = (name: string, mods: number[] = [], array = false) => ({ name, mods, array });
@@ -27,30 +29,30 @@ describe(id, () => {
 
   it('treats varchar(n) → varchar(m ≥ n) / text as safe only when the old type is known from earlier in the unit', async () => {
     const widen = 'ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(64);\n';
-    const unknown = await findingsOf(id, widen);
+    const unknown = await tester.findings(id, widen);
     expect(unknown).toHaveLength(1);
     expect(unknown[0]!.message).toContain('the old type is unknown');
     expect(unknown[0]!.severity).toBe('warn');
-    expect(await findingsOf(id, `ALTER TABLE customers ADD COLUMN nickname varchar(32);\n${widen}`)).toEqual([]);
-    expect(await findingsOf(id, 'ALTER TABLE customers ADD COLUMN nickname varchar(32);\nALTER TABLE customers ALTER COLUMN nickname TYPE text;\n')).toEqual([]);
+    expect(await tester.findings(id, `ALTER TABLE customers ADD COLUMN nickname varchar(32);\n${widen}`)).toEqual([]);
+    expect(await tester.findings(id, 'ALTER TABLE customers ADD COLUMN nickname varchar(32);\nALTER TABLE customers ALTER COLUMN nickname TYPE text;\n')).toEqual([]);
     // The type the unit last gave the column counts: widened once, then shrunk.
-    const shrunk = await findingsOf(id, `ALTER TABLE customers ADD COLUMN nickname varchar(32);\n${widen}ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(16);\n`);
+    const shrunk = await tester.findings(id, `ALTER TABLE customers ADD COLUMN nickname varchar(32);\n${widen}ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(16);\n`);
     expect(shrunk.map((f) => f.loc.line)).toEqual([3]);
     expect(shrunk[0]!.message).toContain('TYPE varchar(16) (was varchar(64))');
   });
 
   it('a table created earlier in the unit is new: silent whatever the change', async () => {
-    expect(await findingsOf(id, 'CREATE TABLE vouchers (id bigint PRIMARY KEY, code varchar(20));\nALTER TABLE vouchers ALTER COLUMN code TYPE varchar(10);\nALTER TABLE vouchers ALTER COLUMN id TYPE int;\n')).toEqual([]);
+    expect(await tester.findings(id, 'CREATE TABLE vouchers (id bigint PRIMARY KEY, code varchar(20));\nALTER TABLE vouchers ALTER COLUMN code TYPE varchar(10);\nALTER TABLE vouchers ALTER COLUMN id TYPE int;\n')).toEqual([]);
   });
 
   it('a USING clause or a new collation counts as a rewrite even for a widening', async () => {
     const base = 'ALTER TABLE customers ADD COLUMN nickname varchar(32);\n';
-    expect(await findingsOf(id, `${base}ALTER TABLE customers ALTER COLUMN nickname TYPE text USING nickname::text;\n`)).toHaveLength(1);
-    expect(await findingsOf(id, `${base}ALTER TABLE customers ALTER COLUMN nickname TYPE text COLLATE "C";\n`)).toHaveLength(1);
+    expect(await tester.findings(id, `${base}ALTER TABLE customers ALTER COLUMN nickname TYPE text USING nickname::text;\n`)).toHaveLength(1);
+    expect(await tester.findings(id, `${base}ALTER TABLE customers ALTER COLUMN nickname TYPE text COLLATE "C";\n`)).toHaveLength(1);
   });
 
   it('names the lock, the table and its size', async () => {
-    const f = await findingsOf(id, 'ALTER TABLE events ADD COLUMN id integer;\nALTER TABLE events ALTER COLUMN id TYPE bigint;\n', { tables: { events: { rows: 310_000_000, bytes: 88_000_000_000 } } });
+    const f = await tester.findings(id, 'ALTER TABLE events ADD COLUMN id integer;\nALTER TABLE events ALTER COLUMN id TYPE bigint;\n', { tables: { events: { rows: 310_000_000, bytes: 88_000_000_000 } } });
     expect(f[0]!.severity).toBe('error');
     expect(f[0]!.message).toMatch(/^ALTER COLUMN id TYPE bigint \(was integer\) on events \(310\.0M rows, 82\.0 GB\) rewrites the table and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits for the whole rewrite\./);
   });

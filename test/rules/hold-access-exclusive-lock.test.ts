@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester({ settings: { preset: 'all' }, ruleSeverity: 'warn' });
 
 const id = 'hold-access-exclusive-lock';
 
@@ -17,7 +19,7 @@ describe(id, () => {
       'ALTER TABLE customers ADD COLUMN tier text;',
       '',
     ].join('\n');
-    const f = await findingsOf(id, sql);
+    const f = await tester.findings(id, sql);
     expect(f.map((x) => x.loc.line)).toEqual([2]);
     expect(f[0]!.message).toBe(
       'The ACCESS EXCLUSIVE lock ALTER TABLE takes on orders is held until the transaction ends, through UPDATE on line 6, which writes rows; CREATE INDEX on line 7, which builds an index. Every SELECT, INSERT, UPDATE and DELETE on orders waits all that time.',
@@ -29,37 +31,37 @@ describe(id, () => {
 
   it('is a warning when a slow statement has no finding of its own (INSERT … SELECT into a new table)', async () => {
     const sql = 'BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nCREATE TABLE order_totals (order_id bigint PRIMARY KEY, total bigint);\nINSERT INTO order_totals SELECT id, total_cents FROM orders;\nCOMMIT;\n';
-    const f = await findingsOf(id, sql);
+    const f = await tester.findings(id, sql);
     expect(f.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
     expect(f[0]!.message).toContain('INSERT on line 4, which copies rows from a query');
   });
 
   it('reports a lock on another table awaited with no lock_timeout, and not with one', async () => {
-    const waits = await findingsOf(id, 'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n');
+    const waits = await tester.findings(id, 'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n');
     expect(waits.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
     expect(waits[0]!.message).toContain('ALTER TABLE on line 3, which waits for its ACCESS EXCLUSIVE lock on orders with no lock_timeout');
-    expect(await findingsOf(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n")).toEqual([]);
+    expect(await tester.findings(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n")).toEqual([]);
   });
 
   it('is silent on quick statements after the lock: two ADD COLUMNs of one table, a lock on a new table', async () => {
-    expect(await findingsOf(id, 'BEGIN;\nALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n')).toEqual([]);
-    expect(await findingsOf(id, 'BEGIN;\nALTER TABLE orders ADD COLUMN refund_id bigint;\nCREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n')).toEqual([]);
+    expect(await tester.findings(id, 'BEGIN;\nALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n')).toEqual([]);
+    expect(await tester.findings(id, 'BEGIN;\nALTER TABLE orders ADD COLUMN refund_id bigint;\nCREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n')).toEqual([]);
   });
 
   it('is silent when the AEL statement is last, outside transactions, and on tables created in the unit', async () => {
-    expect(await findingsOf(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN status text;\nCOMMIT;\n")).toEqual([]);
-    expect(await findingsOf(id, "ALTER TABLE orders ADD COLUMN status text;\nUPDATE orders SET status = 'new' WHERE id < 1000;\n")).toEqual([]);
-    expect(await findingsOf(id, 'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE refunds ADD COLUMN reason text;\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n')).toEqual([]);
+    expect(await tester.findings(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN status text;\nCOMMIT;\n")).toEqual([]);
+    expect(await tester.findings(id, "ALTER TABLE orders ADD COLUMN status text;\nUPDATE orders SET status = 'new' WHERE id < 1000;\n")).toEqual([]);
+    expect(await tester.findings(id, 'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE refunds ADD COLUMN reason text;\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n')).toEqual([]);
   });
 
   it('reports once per transaction and table, at the first statement that takes the lock', async () => {
     const sql = "BEGIN;\nALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';\nINSERT INTO order_archive SELECT * FROM orders WHERE placed_at < '2020-01-01';\nCOMMIT;\n";
-    expect((await findingsOf(id, sql)).map((x) => x.loc.line)).toEqual([2]);
+    expect((await tester.findings(id, sql)).map((x) => x.loc.line)).toEqual([2]);
   });
 
   it("applies to the runner's transaction: the whole file, when config says the runner wraps it", async () => {
     const sql = "ALTER TABLE orders ADD COLUMN status text;\nUPDATE orders SET status = 'new' WHERE id < 1000;\n";
-    const f = await findingsOf(id, sql, { settings: { assumeInTransaction: true } });
+    const f = await tester.findings(id, sql, { settings: { assumeInTransaction: true } });
     expect(f.map((x) => x.loc.line)).toEqual([1]);
   });
 
@@ -67,7 +69,7 @@ describe(id, () => {
     const lines = ['BEGIN;', 'ALTER TABLE orders RENAME COLUMN total TO total_cents;'];
     for (let i = 0; i < 5; i++) lines.push(`INSERT INTO order_archive_${i} SELECT * FROM orders;`);
     lines.push('COMMIT;', '');
-    const f = await findingsOf(id, lines.join('\n'));
+    const f = await tester.findings(id, lines.join('\n'));
     expect(f[0]!.message).toContain('through INSERT on line 3, which copies rows from a query; INSERT on line 4, which copies rows from a query; INSERT on line 5, which copies rows from a query; and 2 more.');
   });
 });

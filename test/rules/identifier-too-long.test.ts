@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester({ settings: { preset: 'all' }, ruleSeverity: 'warn' });
 
 const id = 'identifier-too-long';
 
@@ -7,15 +9,15 @@ describe(id, () => {
   it('counts bytes: 63 is the limit', async () => {
     const n63 = 'a'.repeat(63);
     const n64 = 'b'.repeat(64);
-    expect(await findingsOf(id, `CREATE INDEX ${n63} ON orders (id);\n`)).toEqual([]);
-    const f = await findingsOf(id, `CREATE INDEX ${n64} ON orders (id);\n`);
+    expect(await tester.findings(id, `CREATE INDEX ${n63} ON orders (id);\n`)).toEqual([]);
+    const f = await tester.findings(id, `CREATE INDEX ${n64} ON orders (id);\n`);
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toContain(`is 64 bytes long: PostgreSQL keeps only the first 63 bytes ("${'b'.repeat(63)}")`);
   });
 
   it('multi-byte characters: 31 × "é" + "x" is 63 bytes (fine), 32 × "é" is 64 (flagged)', async () => {
-    expect(await findingsOf(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(31)}x" text;\n`)).toEqual([]);
-    const f = await findingsOf(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(32)}" text;\n`);
+    expect(await tester.findings(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(31)}x" text;\n`)).toEqual([]);
+    const f = await tester.findings(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(32)}" text;\n`);
     expect(f).toHaveLength(1);
     // Truncation keeps whole characters: 31 × é = 62 bytes.
     expect(f[0]!.message).toContain(`("${'é'.repeat(31)}")`);
@@ -24,7 +26,7 @@ describe(id, () => {
   it('points at the identifier itself, on its line, and reports a repeated name once per statement', async () => {
     const long = 'order_line_items_customer_reference_number_normalised_lowercase_v2';
     const sql = `CREATE TABLE order_line_items (\n  id bigint PRIMARY KEY,\n  ${long} text,\n  CHECK (${long} <> '')\n);\n`;
-    const f = await findingsOf(id, sql);
+    const f = await tester.findings(id, sql);
     expect(f).toHaveLength(1);
     expect(f[0]!.loc).toEqual({ line: 3, column: 3, endLine: 3, endColumn: 3 + long.length });
     expect(sql.slice(f[0]!.span.start, f[0]!.span.end)).toBe(long);
@@ -32,13 +34,13 @@ describe(id, () => {
 
   it('unescapes doubled quotes before counting', async () => {
     // 31 × 'ab' + '""' in the source = 62 + 1 bytes as a name.
-    expect(await findingsOf(id, `CREATE TABLE "${'ab'.repeat(31)}""" (id bigint);\n`)).toEqual([]);
+    expect(await tester.findings(id, `CREATE TABLE "${'ab'.repeat(31)}""" (id bigint);\n`)).toEqual([]);
   });
 
   it('finds a quoted ASCII name over 63 bytes that holds doubled quotes, after other quoted names', async () => {
     // "a""…" : 32 × 'a"' is 64 bytes as a name; the quoted names before it must not hide it.
     const name = 'a""'.repeat(32);
-    const f = await findingsOf(id, `ALTER TABLE "orders" ADD COLUMN "${name}" text REFERENCES "customers" ("id");\n`);
+    const f = await tester.findings(id, `ALTER TABLE "orders" ADD COLUMN "${name}" text REFERENCES "customers" ("id");\n`);
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toContain('is 64 bytes long');
   });

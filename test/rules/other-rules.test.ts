@@ -1,26 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFindingsOf, findingsOf, proveFix } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester({ settings: { preset: 'all' }, ruleSeverity: 'warn' });
+/** The rule at its configured (default) severity and preset. */
+const defaults = new RuleTester();
 
 describe('prefer-robust-stmts (off by default)', () => {
   const id = 'prefer-robust-stmts';
   it('is off unless configured', async () => {
-    expect(await defaultFindingsOf(id, 'CREATE TABLE invoices (id bigint PRIMARY KEY);\n')).toEqual([]);
+    expect(await defaults.findings(id, 'CREATE TABLE invoices (id bigint PRIMARY KEY);\n')).toEqual([]);
   });
 
   it('fixes DROP TABLE, DROP COLUMN and DROP CONSTRAINT with IF EXISTS', async () => {
-    expect(await proveFix(id, 'DROP TABLE legacy_sessions;\nALTER TABLE orders DROP COLUMN legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT orders_legacy_check;\n')).toBe(
+    expect(await tester.fix(id, 'DROP TABLE legacy_sessions;\nALTER TABLE orders DROP COLUMN legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT orders_legacy_check;\n')).toBe(
       'DROP TABLE IF EXISTS legacy_sessions;\nALTER TABLE orders DROP COLUMN IF EXISTS legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT IF EXISTS orders_legacy_check;\n',
     );
   });
 
   it('ADD CONSTRAINT needs a preceding DROP CONSTRAINT IF EXISTS of that name; there is no mechanical fix', async () => {
-    const f = await findingsOf(id, 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\n');
+    const f = await tester.findings(id, 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\n');
     expect(f[0]!.message).toContain('precede ADD CONSTRAINT with ALTER TABLE … DROP CONSTRAINT IF EXISTS');
     expect(f[0]!.fix).toBeUndefined();
   });
 
   it('two subcommands that each need a change get one finding and no fix', async () => {
-    const f = await findingsOf(id, 'ALTER TABLE orders ADD COLUMN a text, DROP COLUMN b;\n');
+    const f = await tester.findings(id, 'ALTER TABLE orders ADD COLUMN a text, DROP COLUMN b;\n');
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toContain('ADD COLUMN, DROP COLUMN');
     expect(f[0]!.fix).toBeUndefined();
@@ -30,21 +34,21 @@ describe('prefer-robust-stmts (off by default)', () => {
 describe('require-statement-timeout (off by default)', () => {
   const id = 'require-statement-timeout';
   it('is off unless configured; set_config counts as a setting', async () => {
-    expect(await defaultFindingsOf(id, 'ALTER TABLE orders ADD COLUMN note text;\n')).toEqual([]);
-    expect(await findingsOf(id, "SELECT set_config('statement_timeout', '10s', false);\nALTER TABLE orders ADD COLUMN note text;\n")).toEqual([]);
-    expect(await findingsOf(id, "SET statement_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;\n")).toHaveLength(1);
+    expect(await defaults.findings(id, 'ALTER TABLE orders ADD COLUMN note text;\n')).toEqual([]);
+    expect(await tester.findings(id, "SELECT set_config('statement_timeout', '10s', false);\nALTER TABLE orders ADD COLUMN note text;\n")).toEqual([]);
+    expect(await tester.findings(id, "SET statement_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;\n")).toHaveLength(1);
   });
 });
 
 describe('ban-unbatched-backfill', () => {
   const id = 'ban-unbatched-backfill';
   it('DELETE without WHERE; an UPDATE beside DDL on another table is fine', async () => {
-    expect((await findingsOf(id, 'DELETE FROM sessions;\n'))[0]!.message).toContain('DELETE on sessions without WHERE');
-    expect(await findingsOf(id, "BEGIN;\nALTER TABLE customers ADD COLUMN tier text;\nUPDATE orders SET currency = 'EUR' WHERE id < 1000;\nCOMMIT;\n")).toEqual([]);
+    expect((await tester.findings(id, 'DELETE FROM sessions;\n'))[0]!.message).toContain('DELETE on sessions without WHERE');
+    expect(await tester.findings(id, "BEGIN;\nALTER TABLE customers ADD COLUMN tier text;\nUPDATE orders SET currency = 'EUR' WHERE id < 1000;\nCOMMIT;\n")).toEqual([]);
   });
 
   it('an UPDATE before the DDL in the same transaction counts too', async () => {
-    const f = await findingsOf(id, "BEGIN;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
+    const f = await tester.findings(id, "BEGIN;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
     expect(f.map((x) => x.loc.line)).toEqual([2]);
     expect(f[0]!.message).toBe(
       'UPDATE on orders runs in the same transaction as ALTER TABLE on line 3, after it: every row the backfill changed stays locked against UPDATE and DELETE while ALTER TABLE waits for its ACCESS EXCLUSIVE lock, and until the transaction commits.',
@@ -54,19 +58,19 @@ describe('ban-unbatched-backfill', () => {
   });
 
   it('with DDL both before and after, the lock of the one before is the one held through the backfill', async () => {
-    const f = await findingsOf(id, "BEGIN;\nCREATE INDEX orders_currency_idx ON orders (currency);\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
+    const f = await tester.findings(id, "BEGIN;\nCREATE INDEX orders_currency_idx ON orders (currency);\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
     expect(f[0]!.message).toContain('same transaction as CREATE INDEX on line 2: the SHARE lock it takes is held for the whole backfill');
   });
 });
 
 describe('require-concurrent-refresh and ban-vacuum-full-and-cluster', () => {
   it('refresh of a view created WITH NO DATA in the unit is fine', async () => {
-    expect(await findingsOf('require-concurrent-refresh', 'CREATE MATERIALIZED VIEW mv_sales AS SELECT 1 AS x WITH NO DATA;\nREFRESH MATERIALIZED VIEW mv_sales;\n')).toEqual([]);
+    expect(await tester.findings('require-concurrent-refresh', 'CREATE MATERIALIZED VIEW mv_sales AS SELECT 1 AS x WITH NO DATA;\nREFRESH MATERIALIZED VIEW mv_sales;\n')).toEqual([]);
   });
 
   it('VACUUM (FULL false) is plain VACUUM; CLUSTER with no table rewrites every clustered table', async () => {
-    expect(await findingsOf('ban-vacuum-full-and-cluster', 'VACUUM (FULL false, ANALYZE) events;\n')).toEqual([]);
-    expect((await findingsOf('ban-vacuum-full-and-cluster', 'CLUSTER;\n'))[0]!.message).toBe(
+    expect(await tester.findings('ban-vacuum-full-and-cluster', 'VACUUM (FULL false, ANALYZE) events;\n')).toEqual([]);
+    expect((await tester.findings('ban-vacuum-full-and-cluster', 'CLUSTER;\n'))[0]!.message).toBe(
       'CLUSTER without a table rewrites every previously clustered table in the database, each under an ACCESS EXCLUSIVE lock.',
     );
   });
@@ -76,13 +80,13 @@ describe('require-statement-timeout fix placement', () => {
   const id = 'require-statement-timeout';
   it('goes before the offender when a RESET earlier in the file would undo a SET at the top', async () => {
     const sql = "SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n";
-    expect(await proveFix(id, sql)).toBe("SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nSET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+    expect(await tester.fix(id, sql)).toBe("SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nSET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
   });
 });
 
 describe('ban-drop-column', () => {
   it('reports once per statement, naming every column it drops', async () => {
-    const f = await findingsOf('ban-drop-column', 'ALTER TABLE orders DROP COLUMN IF EXISTS legacy_status, DROP COLUMN fax_number, DROP COLUMN telex;\nALTER TABLE customers DROP COLUMN fax;\n');
+    const f = await tester.findings('ban-drop-column', 'ALTER TABLE orders DROP COLUMN IF EXISTS legacy_status, DROP COLUMN fax_number, DROP COLUMN telex;\nALTER TABLE customers DROP COLUMN fax;\n');
     expect(f.map((x) => x.message)).toEqual([
       'Dropping columns legacy_status, fax_number and telex of orders (a brief ACCESS EXCLUSIVE lock) deletes their data for good and breaks every running query that names them (SELECT *, ORMs that list every column, INSERTs that set them).',
       'Dropping column fax of customers (a brief ACCESS EXCLUSIVE lock) deletes its data for good and breaks every running query that names it (SELECT *, ORMs that list every column, INSERTs that set it).',
@@ -92,7 +96,7 @@ describe('ban-drop-column', () => {
 
 describe('require-concurrent-reindex', () => {
   it('says plain SELECTs wait too, in the message and in the blocks list of data.lock', async () => {
-    const [f] = await findingsOf('require-concurrent-reindex', 'REINDEX TABLE orders;\n');
+    const [f] = await tester.findings('require-concurrent-reindex', 'REINDEX TABLE orders;\n');
     expect(f!.message).toContain('plain SELECTs on the table wait too, because planning any query on a table locks all its indexes');
     expect(f!.data?.lock?.mode).toBe('SHARE');
     expect(f!.data?.lock?.blocks[0]).toBe('SELECT');

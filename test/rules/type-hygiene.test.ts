@@ -1,31 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, proveFix } from './helpers.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+const tester = new RuleTester({ settings: { preset: 'all' }, ruleSeverity: 'warn' });
 
 // The type-hygiene rules share src/engine/type-rules.ts: a type change is never a safe fix, only a suggestion.
 describe('type hygiene rules', () => {
   it('rewrite the type on a table created earlier in the same migration as a fix (ADD COLUMN too)', async () => {
     const sql = 'CREATE TABLE coupons (id bigint PRIMARY KEY);\nALTER TABLE coupons ADD COLUMN code varchar(24) NOT NULL, ADD COLUMN valid_until timestamp;\n';
-    expect(await proveFix('prefer-text-field', sql, { types: ['suggestion'] })).toBe(
+    expect(await tester.fix('prefer-text-field', sql, { fixTypes: ['suggestion'] })).toBe(
       'CREATE TABLE coupons (id bigint PRIMARY KEY);\nALTER TABLE coupons ADD COLUMN code text CHECK (char_length(code) <= 24) NOT NULL, ADD COLUMN valid_until timestamp;\n',
     );
-    expect(await proveFix('prefer-timestamptz', sql, { types: ['suggestion'] })).toBe(
+    expect(await tester.fix('prefer-timestamptz', sql, { fixTypes: ['suggestion'] })).toBe(
       'CREATE TABLE coupons (id bigint PRIMARY KEY);\nALTER TABLE coupons ADD COLUMN code varchar(24) NOT NULL, ADD COLUMN valid_until timestamptz;\n',
     );
   });
 
   it('offer only a suggestion on an existing table, proven when applied', async () => {
     const sql = 'ALTER TABLE orders ADD COLUMN coupon_code varchar(32), ADD COLUMN points int;\n';
-    const text = await findingsOf('prefer-text-field', sql);
+    const text = await tester.findings('prefer-text-field', sql);
     expect(text[0]!.fix).toBeUndefined();
     expect(text[0]!.suggestions?.[0]?.description).toBe('Change coupon_code from varchar(32) to text');
-    expect(await proveFix('prefer-text-field', sql, { types: ['suggestion'] })).toBe('ALTER TABLE orders ADD COLUMN coupon_code text, ADD COLUMN points int;\n');
-    expect(await proveFix('prefer-bigint-over-int', sql, { types: ['suggestion'] })).toBe('ALTER TABLE orders ADD COLUMN coupon_code varchar(32), ADD COLUMN points bigint;\n');
+    expect(await tester.fix('prefer-text-field', sql, { fixTypes: ['suggestion'] })).toBe('ALTER TABLE orders ADD COLUMN coupon_code text, ADD COLUMN points int;\n');
+    expect(await tester.fix('prefer-bigint-over-int', sql, { fixTypes: ['suggestion'] })).toBe('ALTER TABLE orders ADD COLUMN coupon_code varchar(32), ADD COLUMN points bigint;\n');
   });
 
   it('ALTER COLUMN … TYPE: a suggestion of plain text on an existing table, nothing mechanical on a new one', async () => {
-    const existing = await findingsOf('prefer-text-field', 'ALTER TABLE orders ALTER COLUMN coupon_code TYPE varchar(64);\n');
+    const existing = await tester.findings('prefer-text-field', 'ALTER TABLE orders ALTER COLUMN coupon_code TYPE varchar(64);\n');
     expect(existing[0]!.suggestions?.[0]?.description).toBe('Change coupon_code from varchar(64) to text');
-    const fresh = await findingsOf('prefer-text-field', 'CREATE TABLE vouchers (code text);\nALTER TABLE vouchers ALTER COLUMN code TYPE varchar(64);\n');
+    const fresh = await tester.findings('prefer-text-field', 'CREATE TABLE vouchers (code text);\nALTER TABLE vouchers ALTER COLUMN code TYPE varchar(64);\n');
     expect(fresh).toHaveLength(1);
     expect(fresh[0]!.fix).toBeUndefined();
     expect(fresh[0]!.suggestions ?? []).toEqual([]);
@@ -33,10 +35,10 @@ describe('type hygiene rules', () => {
 
   it('point at the type as written, keep the array brackets, and leave varchar arrays without a fix', async () => {
     const sql = 'CREATE TABLE products (\n  id bigint PRIMARY KEY,\n  stock_levels INTEGER[],\n  tags character varying(30)[]\n);\n';
-    const ints = await findingsOf('prefer-bigint-over-int', sql);
+    const ints = await tester.findings('prefer-bigint-over-int', sql);
     expect(sql.slice(ints[0]!.span.start, ints[0]!.span.end)).toBe('INTEGER');
-    expect(await proveFix('prefer-bigint-over-int', sql, { types: ['suggestion'] })).toBe('CREATE TABLE products (\n  id bigint PRIMARY KEY,\n  stock_levels bigint[],\n  tags character varying(30)[]\n);\n');
-    const tags = await findingsOf('prefer-text-field', sql);
+    expect(await tester.fix('prefer-bigint-over-int', sql, { fixTypes: ['suggestion'] })).toBe('CREATE TABLE products (\n  id bigint PRIMARY KEY,\n  stock_levels bigint[],\n  tags character varying(30)[]\n);\n');
+    const tags = await tester.findings('prefer-text-field', sql);
     expect(tags).toHaveLength(1);
     expect(sql.slice(tags[0]!.span.start, tags[0]!.span.end)).toBe('character varying(30)');
     expect(tags[0]!.fix).toBeUndefined();
@@ -45,17 +47,17 @@ describe('type hygiene rules', () => {
   it('do not flag what they should not: varchar without length, timestamptz, "char", bigint', async () => {
     const sql = 'CREATE TABLE ok (a varchar, b timestamp with time zone, c "char", d bigint, e int8, f text);\n';
     for (const id of ['prefer-text-field', 'prefer-timestamptz', 'ban-char-field', 'prefer-bigint-over-int', 'prefer-bigint-over-smallint', 'prefer-identity']) {
-      expect(await findingsOf(id, sql), id).toEqual([]);
+      expect(await tester.findings(id, sql), id).toEqual([]);
     }
   });
 
   it('prefer-identity on a serial column added to a new table is a fix; the rewrite keeps NOT NULL semantics', async () => {
     const sql = 'CREATE TABLE tickets (subject text);\nALTER TABLE tickets ADD COLUMN id serial8 PRIMARY KEY;\n';
-    expect(await proveFix('prefer-identity', sql, { types: ['suggestion'] })).toBe('CREATE TABLE tickets (subject text);\nALTER TABLE tickets ADD COLUMN id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY;\n');
+    expect(await tester.fix('prefer-identity', sql, { fixTypes: ['suggestion'] })).toBe('CREATE TABLE tickets (subject text);\nALTER TABLE tickets ADD COLUMN id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY;\n');
   });
 
   it('edits only verbatim SQL: a multi-byte comment before the type does not shift the edit', async () => {
     const sql = '-- Kundenbestellungen für Übersee\nCREATE TABLE überseebestellungen (id serial PRIMARY KEY, notiz varchar(200));\n';
-    expect(await proveFix('prefer-text-field', sql, { types: ['suggestion'] })).toBe('-- Kundenbestellungen für Übersee\nCREATE TABLE überseebestellungen (id serial PRIMARY KEY, notiz text CHECK (char_length(notiz) <= 200));\n');
+    expect(await tester.fix('prefer-text-field', sql, { fixTypes: ['suggestion'] })).toBe('-- Kundenbestellungen für Übersee\nCREATE TABLE überseebestellungen (id serial PRIMARY KEY, notiz text CHECK (char_length(notiz) <= 200));\n');
   });
 });
