@@ -40,7 +40,7 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
     findings: ['require-concurrent-index-creation@18', 'require-lock-timeout@18', 'ban-concurrent-index-creation-in-transaction@18'],
   },
   // db-migrate's DSL, callback style: a new table (its foreign key meets an empty table) with serial / int keys.
-  'db-migrate/migrations/20240405142210-create-invoices.js': { framework: 'db-migrate', findings: ['prefer-bigint-over-int@14', 'prefer-bigint-over-int@14'] },
+  'db-migrate/migrations/20240405142210-create-invoices.js': { framework: 'db-migrate', findings: ['prefer-bigint-over-int@14', 'prefer-bigint-over-int@14', 'require-index-on-foreign-key@22'] },
   // …and promise style on an existing table.
   'db-migrate/migrations/20240502081530-orders-status.js': {
     framework: 'db-migrate',

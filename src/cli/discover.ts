@@ -81,6 +81,10 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
     if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };
   }
+  if (/\.rb$/i.test(abs)) {
+    const rb = detectFramework(abs, text, fs, ['ruby']);
+    return rb !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  }
   // JS/TS: a module that exports an up migration.
   if (JS_MIGRATION.test(text)) return { keep: true };
   return { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
