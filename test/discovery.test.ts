@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +111,13 @@ describe('discovery', () => {
     // A walk of an absolute path: the note still gives paths and a glob relative to where migralint runs.
     const absolute = await discover([dir], dir);
     expect(skippedNote(absolute.skipped, dir)).toContain('e.g. db/queries/active_customers.sql). To lint them as migrations, name them on the command line, or map them in the config: "frameworks": { "db/queries/**/*.sql": "psql" }');
-    expect(skippedNote(absolute.skipped, os.tmpdir())).toContain('"frameworks": { "**/queries/**/*.sql": "psql" }');
+    // Run from a folder outside the project (a fresh temp folder: never an ancestor of this checkout, wherever it is).
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'migralint-elsewhere-'));
+    try {
+      expect(skippedNote(absolute.skipped, elsewhere)).toContain('"frameworks": { "**/queries/**/*.sql": "psql" }');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
 
     // Named explicitly, a loose file is linted.
     const named = run(['db/queries/active_customers.sql', '--format', 'json', '--no-cache'], dir);
