@@ -20,43 +20,59 @@ export interface PyNode {
   parent: PyNode | null;
 }
 
-let parser: Parser | undefined;
-let loading: Promise<void> | undefined;
+/**
+ * One tree-sitter grammar: loaded once per process from its package's WASM (`load()`), then parsing is synchronous.
+ * Each tree is copied into plain nodes and freed at once. Python and Ruby (src/sources/ruby/tree.ts) both use it.
+ */
+export function treeSitterGrammar(wasm: string, language: string, loadName: string) {
+  let parser: Parser | undefined;
+  let loading: Promise<void> | undefined;
+  return {
+    load(): Promise<void> {
+      loading ??= (async () => {
+        await Parser.init();
+        const language = await Language.load(createRequire(import.meta.url).resolve(wasm));
+        const p = new Parser();
+        p.setLanguage(language);
+        parser = p;
+      })();
+      return loading;
+    },
+    ready: (): boolean => parser !== undefined,
+    parse(text: string): PyNode {
+      if (!parser) throw new Error(`${language} parser not loaded: await ${loadName}() first`);
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('tree-sitter returned no tree');
+      try {
+        const cursor = tree.walk();
+        try {
+          return copy(cursor, null);
+        } finally {
+          cursor.delete();
+        }
+      } finally {
+        tree.delete();
+      }
+    },
+  };
+}
+
+const python = treeSitterGrammar('tree-sitter-python/tree-sitter-python.wasm', 'Python', 'loadPython');
 
 /** Loads web-tree-sitter and the Python grammar once per process. */
 export function loadPython(): Promise<void> {
-  loading ??= (async () => {
-    await Parser.init();
-    const wasm = createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
-    const language = await Language.load(wasm);
-    const p = new Parser();
-    p.setLanguage(language);
-    parser = p;
-  })();
-  return loading;
+  return python.load();
 }
 
 export function pythonReady(): boolean {
-  return parser !== undefined;
+  return python.ready();
 }
 
 /** Parses Python source into plain nodes. Throws if loadPython() was not awaited first. */
 export function parsePython(text: string): PyNode {
-  if (!parser) throw new Error('Python parser not loaded: await loadPython() first');
   // tree-sitter's Python grammar does not end lines at a lone CR (old Mac line endings), which Python does.
   // A CR becomes an LF of the same length, so offsets stay those of the file.
-  const tree = parser.parse(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  try {
-    const cursor = tree.walk();
-    try {
-      return copy(cursor, null);
-    } finally {
-      cursor.delete();
-    }
-  } finally {
-    tree.delete();
-  }
+  return python.parse(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
 }
 
 export type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;

@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
-import { copy, type PyNode } from '../python/tree.js';
+import { treeSitterGrammar, type PyNode } from '../python/tree.js';
 
 /**
  * Ruby syntax trees from tree-sitter-ruby (WASM), loaded like the Python grammar: no Ruby runs, and migration code
@@ -9,35 +7,14 @@ import { copy, type PyNode } from '../python/tree.js';
  */
 export type RbNode = PyNode;
 
-let parser: Parser | undefined;
-let loading: Promise<void> | undefined;
+const ruby = treeSitterGrammar('tree-sitter-ruby/tree-sitter-ruby.wasm', 'Ruby', 'loadRuby');
 
 /** Loads web-tree-sitter and the Ruby grammar once per process. */
 export function loadRuby(): Promise<void> {
-  loading ??= (async () => {
-    await Parser.init();
-    const wasm = createRequire(import.meta.url).resolve('tree-sitter-ruby/tree-sitter-ruby.wasm');
-    const language = await Language.load(wasm);
-    const p = new Parser();
-    p.setLanguage(language);
-    parser = p;
-  })();
-  return loading;
+  return ruby.load();
 }
 
 /** Parses Ruby source into plain nodes. Throws if loadRuby() was not awaited first. */
 export function parseRuby(text: string): RbNode {
-  if (!parser) throw new Error('Ruby parser not loaded: await loadRuby() first');
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  try {
-    const cursor = tree.walk();
-    try {
-      return copy(cursor, null);
-    } finally {
-      cursor.delete();
-    }
-  } finally {
-    tree.delete();
-  }
+  return ruby.parse(text);
 }
