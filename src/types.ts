@@ -41,6 +41,7 @@ export type FrameworkId =
   | 'kysely'
   | 'db-migrate'
   | 'rails'
+  | 'ef-core'
   /** A JS/TS migration whose runner no adapter knows (src/sources/js/unknown.ts). */
   | 'js';
 
