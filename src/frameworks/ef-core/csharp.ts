@@ -157,14 +157,32 @@ export function plainString(src: string, n: CsNode | undefined): string | undefi
   return s && s.dynamic === 0 ? s.text : undefined;
 }
 
-/** `new[] { "A", "B" }`, `new string[] { … }`: the strings; undefined when any is not a literal. */
+/** The elements of an array initializer or a collection expression (`[a, b]`: each wrapped in an element node). */
+export function elementsOf(init: CsNode): CsNode[] {
+  return namedChildren(init).map((e) => {
+    let n = e;
+    while ((n.type === 'collection_element' || n.type === 'expression_element') && namedChildren(n).length === 1) n = namedChildren(n)[0]!;
+    return n;
+  });
+}
+
+/** The elements of `new[] { … }`, `new T[] { … }` or `[ … ]`; undefined for anything else. */
+export function arrayElements(n: CsNode | undefined): CsNode[] | undefined {
+  if (!n) return undefined;
+  if (n.type === 'collection_expression') return elementsOf(n);
+  if (n.type !== 'implicit_array_creation_expression' && n.type !== 'array_creation_expression') return undefined;
+  const init = n.children.find((c) => c.type === 'initializer_expression');
+  return init ? elementsOf(init) : undefined;
+}
+
+/** `new[] { "A", "B" }`, `new string[] { … }`, `["A", "B"]`: the strings; undefined when any is not a literal. */
 export function stringArray(src: string, n: CsNode | undefined): string[] | undefined {
   if (!n) return undefined;
   if (n.type !== 'implicit_array_creation_expression' && n.type !== 'array_creation_expression' && n.type !== 'collection_expression') return undefined;
   const init = n.type === 'collection_expression' ? n : n.children.find((c) => c.type === 'initializer_expression');
   if (!init) return undefined;
   const out: string[] = [];
-  for (const e of namedChildren(init)) {
+  for (const e of elementsOf(init)) {
     const v = plainString(src, e);
     if (v === undefined) return undefined;
     out.push(v);

@@ -4,7 +4,7 @@ import type { ExtractContext } from '../../sources/adapter.js';
 import { parseCSharp, type CsNode } from '../../sources/csharp/tree.js';
 import { child, firstError, namedChildren, walk } from '../../sources/python/tree.js';
 import type { AdapterNote, Directive, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
-import { argOf, callOf, plainString, stringArray, stringValue, text, type CsCall } from './csharp.js';
+import { argOf, arrayElements, callOf, plainString, stringArray, stringValue, text, type CsCall } from './csharp.js';
 
 /**
  * EF Core migrations: `Migrations/<id>_<Name>.cs`, a class deriving from `Migration` whose `Up(MigrationBuilder)`
@@ -104,6 +104,8 @@ function literal(src: string, n: CsNode | undefined): string | undefined {
   if (!n) return undefined;
   const t = text(src, n);
   if (n.type === 'null_literal') return 'NULL';
+  // (byte)0, (short)1: the value, as PostgreSQL casts it to the column's type.
+  if (n.type === 'cast_expression') return literal(src, child(n, 'value'));
   if (n.type === 'boolean_literal') return t.toUpperCase();
   if (n.type === 'integer_literal' || n.type === 'real_literal') return t.replace(/[uUlLmMfFdD]+$/, '').replace(/_/g, '');
   if (n.type === 'prefix_unary_expression' && /^-\s*\d/.test(t)) return t.replace(/\s+/g, '').replace(/[uUlLmMfFdD]+$/, '');
@@ -300,7 +302,10 @@ function createIndex(w: Walk, call: CsCall, stmt: CsNode, annotations: Map<strin
   const method = plainString(src, annotations.get('Npgsql:IndexMethod'));
   const include = stringArray(src, annotations.get('Npgsql:IndexInclude'));
   const filter = plainString(src, argOf(call, params, 'filter'));
-  let sql = `CREATE ${unique}INDEX ${isConcurrent ? 'CONCURRENTLY ' : ''}${ident(name)} ON ${qualified(table, schema)}${method ? ` USING ${method}` : ''} (${cols(columns)})`;
+  // descending: [false, true] (EF Core 7+): DESC per column; an empty array, every column.
+  const desc = arrayElements(call.named.get('descending'))?.map((e) => text(src, e) === 'true');
+  const keys = columns.map((c, i) => `${ident(c)}${desc && (desc.length === 0 || desc[i]) ? ' DESC' : ''}`).join(', ');
+  let sql = `CREATE ${unique}INDEX ${isConcurrent ? 'CONCURRENTLY ' : ''}${ident(name)} ON ${qualified(table, schema)}${method ? ` USING ${method}` : ''} (${keys})`;
   if (include?.length) sql += ` INCLUDE (${cols(include)})`;
   if (filter) sql += ` WHERE ${filter}`;
   push(w, call, stmt, annotations, sql, isConcurrent ? { wrapped: false, reason: CONCURRENT, oneQuery: false } : wrapped, 'index');

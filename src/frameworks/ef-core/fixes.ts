@@ -39,7 +39,7 @@ export function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, 
   }
   if (o.kind === 'index' && item.exec.wrapped) {
     // The annotation rewriteOperation adds is itself the way out: Npgsql suppresses the transaction for it.
-    return { kind: 'fix', description: 'Npgsql builds a concurrent index outside the migration transaction', edits: [] };
+    return { kind: 'fix', description: 'run it outside the migration transaction (Npgsql suppresses the transaction for a concurrent index)', edits: [] };
   }
   if (!item.exec.wrapped) return null;
   return {
