@@ -42,6 +42,7 @@ export type FrameworkId =
   | 'db-migrate'
   | 'rails'
   | 'ef-core'
+  | 'ecto'
   /** A JS/TS migration whose runner no adapter knows (src/sources/js/unknown.ts). */
   | 'js';
 

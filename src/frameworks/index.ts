@@ -13,6 +13,7 @@ import { diesel } from './diesel/index.js';
 import { django } from './django/index.js';
 import { drizzle } from './drizzle/index.js';
 import { efCore } from './ef-core/index.js';
+import { ecto } from './ecto/index.js';
 import { flyway } from './flyway/index.js';
 import { golangMigrate } from './golang-migrate/index.js';
 import { goose } from './goose/index.js';
@@ -60,6 +61,7 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
   dbMigrate,
   rails,
   efCore,
+  ecto,
   unknownJs,
 ];
 
@@ -116,6 +118,11 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
     walk: '**/*.cs',
     load: loadCSharp,
     unrecognised: 'Not a migration migralint recognises: a C# file that is not an EF Core migration (a class overriding `Up(MigrationBuilder …)`). Nothing in it was linted.',
+  },
+  elixir: {
+    extension: /\.exs$/i,
+    walk: '**/*.exs',
+    unrecognised: 'Not a migration migralint recognises: an Elixir script that is not an Ecto migration (`use Ecto.Migration`). Nothing in it was linted.',
   },
 };
 

@@ -151,7 +151,10 @@ function columnDef(w: Walk, name: string, call: CsCall, params: readonly string[
   if (computed !== undefined) parts.push(`GENERATED ALWAYS AS (${computed}) STORED`);
   const defaultSql = plainString(src, argOf(call, params, 'defaultValueSql'));
   const defaultValue = argOf(call, params, 'defaultValue');
-  if (defaultSql !== undefined) parts.push(`DEFAULT ${defaultSql}`);
+  // An identity column takes no default (Npgsql leaves the scaffolded defaultValue out).
+  if (identity) {
+    /* no DEFAULT */
+  } else if (defaultSql !== undefined) parts.push(`DEFAULT ${defaultSql}`);
   else if (defaultValue) {
     const lit = literal(src, defaultValue);
     if (lit === undefined) note(w, defaultValue, `${call.method}: the default of ${name} (${text(src, defaultValue)}) is not a constant migralint can read; it was read as a constant default.`);
@@ -417,6 +420,14 @@ function builderCall(w: Walk, call: CsCall, stmt: CsNode, annotations: Map<strin
       for (const key of annotations.keys()) {
         const ext = /^Npgsql:PostgresExtension:(?:([^.]+)\.)?(.+)$/.exec(key);
         if (ext) push(w, call, stmt, annotations, `CREATE EXTENSION IF NOT EXISTS ${ident(ext[2]!)}${ext[1] ? ` SCHEMA ${ident(ext[1])}` : ''}`);
+        // "Npgsql:CollationDefinition:<name>" = "<lc_collate>,<lc_ctype>,<provider>,<deterministic>".
+        const coll = /^Npgsql:CollationDefinition:(?:([^.]+)\.)?(.+)$/.exec(key);
+        const def = coll ? plainString(src, annotations.get(key))?.split(',') : undefined;
+        if (coll && def && def.length >= 2) {
+          const [lcCollate, lcCtype, provider, deterministic] = def;
+          const opts = [...(lcCollate === lcCtype ? [`LOCALE = '${lcCollate}'`] : [`LC_COLLATE = '${lcCollate}'`, `LC_CTYPE = '${lcCtype}'`]), ...(provider ? [`PROVIDER = ${provider}`] : []), ...(deterministic ? [`DETERMINISTIC = ${deterministic}`] : [])];
+          push(w, call, stmt, annotations, `CREATE COLLATION ${qualified(coll[2]!, coll[1])} (${opts.join(', ')})`);
+        }
       }
       return;
     }
