@@ -46,6 +46,8 @@ interface Walk {
   notes: AdapterNote[];
   info: EctoInfo;
   exec: ExecutionContext;
+  /** Names of the module's own functions (`defp fixup(…)`). */
+  localFunctions: Set<string>;
 }
 
 const nameOf = (n: ExNode | undefined): string | undefined => (n?.kind === 'atom' ? n.value : n?.kind === 'string' && n.value.dynamic === 0 ? n.value.text : undefined);
@@ -222,8 +224,16 @@ function alterTable(w: Walk, stmt: Call, t: Call): void {
     if (s.kind !== 'call') continue;
     const args = positional(s);
     const opts = keywordsOf(s);
+    if (s.name === 'timestamps') {
+      const type = columnType(opts.get('type') ?? { kind: 'atom', value: 'naive_datetime', start: 0, end: 0 }, new Map());
+      for (const n of [nameOf(opts.get('inserted_at')) ?? 'inserted_at', nameOf(opts.get('updated_at')) ?? 'updated_at']) changes.push(`ADD COLUMN ${ident(n)} ${type} NOT NULL`);
+      continue;
+    }
     const name = nameOf(args[0]);
-    if (!name) continue;
+    if (!name) {
+      unread(w, s, `${s.name} in alter table`);
+      continue;
+    }
     if (s.name === 'add' || s.name === 'add_if_not_exists') {
       const def = columnDef(w, table.name, name, args[1], opts);
       if (def) changes.push(`ADD COLUMN ${s.name === 'add_if_not_exists' ? 'IF NOT EXISTS ' : ''}${def}`);
@@ -245,8 +255,6 @@ function alterTable(w: Walk, stmt: Call, t: Call): void {
       }
     } else if (s.name === 'remove' || s.name === 'remove_if_exists') {
       changes.push(`DROP COLUMN ${s.name === 'remove_if_exists' ? 'IF EXISTS ' : ''}${ident(name)}`);
-    } else if (s.name === 'timestamps') {
-      changes.push(`ADD COLUMN "inserted_at" timestamp(0) NOT NULL`, `ADD COLUMN "updated_at" timestamp(0) NOT NULL`);
     }
   }
   if (changes.length) push(w, stmt, `ALTER TABLE ${table.sql} ${changes.join(', ')}`, 'alter');
@@ -343,8 +351,16 @@ function statement(w: Walk, s: ExNode): void {
       return;
     }
   }
+  // A function of the migration module (defp fixup(table) …) or of a library (Oban.Migrations.up()): its SQL
+  // depends on its arguments, and migralint does not follow it.
+  if (s.receiver && /^[A-Z]/.test(s.receiver) && !s.block) return unread(w, s, `${s.receiver}.${s.name}`);
+  if (!s.receiver && w.localFunctions.has(s.name)) return unread(w, s, s.name);
   // Blocks (if …, for …, Enum.each … do … end): the statements inside.
   for (const b of s.block ?? []) statement(w, b);
+}
+
+function unread(w: Walk, s: ExNode, what: string): void {
+  w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `${what}: a function call whose SQL migralint cannot read; it was not linted.`, span: { start: s.start, end: s.end } });
 }
 
 function ectoDirectives(src: string, stmts: ExNode[]): Directive[] {
@@ -391,8 +407,9 @@ export function extractEcto(file: SourceFile, ctx: ExtractContext): MigrationUni
     disableMigrationLock: attr('disable_migration_lock'),
   };
   const exec: ExecutionContext = info.disableDdlTransaction ? { wrapped: false, reason: OPTED_OUT, oneQuery: false } : { wrapped: true, reason: WRAPPED, oneQuery: false };
-  const w: Walk = { src, items, notes, info, exec };
   const defs = body.filter((n): n is Call => n.kind === 'call' && n.name === 'def');
+  const helpers = body.filter((n): n is Call => n.kind === 'call' && (n.name === 'defp' || n.name === 'def')).map((d) => (d.args[0]?.kind === 'call' ? d.args[0].name : ''));
+  const w: Walk = { src, items, notes, info, exec, localFunctions: new Set(helpers.filter((h) => !['change', 'up', 'down'].includes(h))) };
   const fn = (name: string) => defs.filter((d) => { const a = d.args[0]; return a?.kind === 'call' && a.name === name; });
   const statements: ExNode[] = [];
   const run = (d: Call, separate: boolean) => {
