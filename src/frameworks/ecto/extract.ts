@@ -242,6 +242,9 @@ function alterTable(w: Walk, stmt: Call, t: Call): void {
       if (type?.kind === 'call' && type.name === 'references') {
         const def = columnDef(w, table.name, name, type, new Map());
         const m = def ? / (bigint|integer|uuid|[\w()]+) CONSTRAINT (".*?") (REFERENCES .*)$/.exec(def) : null;
+        // from: references(…): Ecto drops the old foreign key first.
+        const from = opts.get('from');
+        if (m && from?.kind === 'call' && from.name === 'references') changes.push(`DROP CONSTRAINT ${ident(nameOf(keywordsOf(from).get('name')) ?? `${table.name}_${name}_fkey`)}`);
         if (m) changes.push(`ALTER COLUMN ${ident(name)} TYPE ${m[1]}`, `ADD CONSTRAINT ${m[2]} FOREIGN KEY (${ident(name)}) ${m[3]}`);
       } else {
         const sqlType = columnType(type, opts);
