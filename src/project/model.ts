@@ -104,9 +104,11 @@ export interface SchemaModel {
   types: Record<string, TypeModel>;
   views: Record<string, ViewModel>;
   sequences: Record<string, SequenceModel>;
+  /** State a framework keeps beside the catalog (Django's models and fields), plain JSON; its module reads it. */
+  framework?: unknown;
 }
 
-export type ObjectKind = Exclude<keyof SchemaModel, 'schemas'>;
+export type ObjectKind = Exclude<keyof SchemaModel, 'schemas' | 'framework'>;
 export const OBJECT_KINDS: ObjectKind[] = ['tables', 'indexes', 'types', 'views', 'sequences'];
 
 /**
@@ -120,6 +122,8 @@ export interface SchemaDelta {
   types: Record<string, TypeModel | null>;
   views: Record<string, ViewModel | null>;
   sequences: Record<string, SequenceModel | null>;
+  /** The framework's state after the migration, when its module keeps one. */
+  framework?: unknown;
 }
 
 export function emptyModel(): SchemaModel {
@@ -150,6 +154,7 @@ export function applyDelta(model: SchemaModel, delta: SchemaDelta): SchemaModel 
   next.types = merge(model.types, delta.types);
   next.views = merge(model.views, delta.views);
   next.sequences = merge(model.sequences, delta.sequences);
+  if (delta.framework !== undefined) next.framework = delta.framework;
   return next;
 }
 
