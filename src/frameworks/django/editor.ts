@@ -89,6 +89,8 @@ export interface DjangoModel {
 export interface DjangoState {
   /** `app.model` (lower case) → the model. */
   models: Record<string, DjangoModel>;
+  /** A digest of the migrations (path and text) replayed into this state, in order: it stands for the state in cache keys. */
+  fingerprint?: string;
 }
 
 export const MAX_NAME = 63;
@@ -157,8 +159,9 @@ export class SchemaEditor {
   private own = new Set<DjangoModel>();
   state: DjangoState;
 
-  constructor(incoming: DjangoState, readonly app: string) {
-    this.state = { models: { ...incoming.models } };
+  constructor(incoming: DjangoState, readonly app: string, migration?: { path: string; text: string }) {
+    const fingerprint = migration ? createHash('sha256').update(`${incoming.fingerprint ?? ''}\0${migration.path}\0${migration.text}`).digest('hex') : incoming.fingerprint;
+    this.state = { models: { ...incoming.models }, ...(fingerprint ? { fingerprint } : {}) };
   }
 
   model(key: string): DjangoModel | undefined {
@@ -182,7 +185,7 @@ export class SchemaEditor {
   aside(f: () => void): void {
     const state = this.state;
     const own = this.own;
-    this.state = { models: { ...state.models } };
+    this.state = { ...state, models: { ...state.models } };
     this.own = new Set();
     try {
       f();
@@ -518,7 +521,7 @@ export class SchemaEditor {
   }
 
   /** AlterField: what changed between the field as the state holds it and `next`; undefined when the old field is unknown. */
-  alterField(op: number, key: string, name: string, next: DjangoField): string[] | undefined {
+  alterField(key: string, name: string, next: DjangoField): string[] | undefined {
     const m = this.model(key);
     const old = m ? this.field(m, name) : undefined;
     if (!m || !old) return undefined;
@@ -528,69 +531,70 @@ export class SchemaEditor {
     next.checkName = old.checkName;
     if (old.m2m || next.m2m) return [];
     if (old.sig === next.sig) return [];
+    // Django's _alter_field (base, then PostgreSQL's additions), step by step.
     const t = m.table;
     const out: string[] = [];
     const typeChanged = old.type !== next.type && old.type !== undefined && next.type !== undefined;
-    const unknownType = (old.type === undefined) !== (next.type === undefined) || (old.type === undefined && old.cls !== next.cls);
-    // The foreign key goes first whenever the field changes at all.
+    const family = (type: string | undefined): string => (type?.startsWith('varchar') ? 'varchar' : type?.startsWith('text') ? 'text' : (type ?? ''));
+    const oldIndexed = old.dbIndex || old.unique;
+    const newIndexed = next.dbIndex || next.unique;
+    // PostgreSQL: a varchar/text column leaving its family loses its LIKE index first.
+    if (oldIndexed && !old.primaryKey && typeChanged && family(old.type) !== family(next.type) && this.likeIndex(t, old).length) out.push(`DROP INDEX IF EXISTS ${q(indexName(t, [old.column], '_like'))}`);
+    // The foreign key goes whenever a database option of the field changes.
     let fkDropped = false;
     if (old.fk?.constraint) {
       out.push(...this.dropFkSql(t, this.fkName(t, old)));
       fkDropped = true;
     }
-    if (old.unique && !old.primaryKey && (!next.unique || typeChanged)) {
+    if (old.unique && !old.primaryKey && (!next.unique || next.primaryKey)) {
       out.push(`ALTER TABLE ${q(t)} DROP CONSTRAINT ${q(old.uniqueName ?? indexName(t, [old.column], '_uniq'))}`);
       next.uniqueName = undefined;
     }
-    const oldPlainIndex = old.dbIndex && !old.unique && !old.primaryKey;
-    const newPlainIndex = next.dbIndex && !next.unique && !next.primaryKey;
-    if (oldPlainIndex && (!newPlainIndex || typeChanged)) out.push(`DROP INDEX IF EXISTS ${q(indexName(t, [old.column]))}`);
+    // A plain index no longer wanted: Django drops every index it finds on the column (with the LIKE one).
+    if (old.dbIndex && !old.unique && !old.primaryKey && (!next.dbIndex || next.unique)) {
+      out.push(`DROP INDEX IF EXISTS ${q(indexName(t, [old.column]))}`);
+      if (this.likeIndex(t, old).length && !(typeChanged && family(old.type) !== family(next.type))) out.push(`DROP INDEX IF EXISTS ${q(indexName(t, [old.column], '_like'))}`);
+    }
     if (old.positive && (!next.positive || old.column !== next.column)) {
       out.push(`ALTER TABLE ${q(t)} DROP CONSTRAINT ${q(old.checkName ?? indexName(t, [old.column], '_check'))}`);
       next.checkName = undefined;
     }
     if (old.column !== next.column) out.push(`ALTER TABLE ${q(t)} RENAME COLUMN ${q(old.column)} TO ${q(next.column)}`);
     const changes: string[] = [];
-    const post: string[] = [];
-    const hadLike = this.likeIndex(t, old).length > 0;
-    if (typeChanged) {
-      if (hadLike) out.push(`DROP INDEX IF EXISTS ${q(indexName(t, [old.column], '_like'))}`);
-      changes.push(`ALTER COLUMN ${q(next.column)} TYPE ${next.type}${old.dataType !== next.dataType ? ` USING ${q(next.column)}::${next.type}` : ''}`);
-    }
-    let fourWay = false;
+    if (typeChanged) changes.push(`ALTER COLUMN ${q(next.column)} TYPE ${next.type}${old.dataType !== next.dataType ? ` USING ${q(next.column)}::${next.type}` : ''}`);
+    let dropDefault = false;
     if (old.null !== next.null && !next.primaryKey) {
       if (next.null) changes.push(`ALTER COLUMN ${q(next.column)} DROP NOT NULL`);
       else if (next.effectiveDefault !== undefined) {
-        // Null → not null with a default: Django sets it, fills the NULLs, sets NOT NULL, and drops it again.
-        fourWay = true;
+        // Null → not null with a default: Django sets it, fills the NULLs, sets NOT NULL, and drops it at the end.
         out.push(`ALTER TABLE ${q(t)} ${[...changes, `ALTER COLUMN ${q(next.column)} SET DEFAULT ${next.effectiveDefault}`].join(', ')}`);
+        changes.length = 0;
         out.push(`UPDATE ${q(t)} SET ${q(next.column)} = ${next.effectiveDefault} WHERE ${q(next.column)} IS NULL`, 'SET CONSTRAINTS ALL IMMEDIATE');
         out.push(`ALTER TABLE ${q(t)} ALTER COLUMN ${q(next.column)} SET NOT NULL`);
-        out.push(`ALTER TABLE ${q(t)} ALTER COLUMN ${q(next.column)} DROP DEFAULT`);
+        dropDefault = true;
       } else changes.push(`ALTER COLUMN ${q(next.column)} SET NOT NULL`);
     }
-    if (changes.length && !fourWay) out.push(`ALTER TABLE ${q(t)} ${changes.join(', ')}`);
-    if (typeChanged && this.likeIndex(t, next).length && (next.dbIndex || next.unique)) post.push(...this.likeIndex(t, next));
-    if (next.unique && !next.primaryKey && (!old.unique || typeChanged)) {
+    if (changes.length) out.push(`ALTER TABLE ${q(t)} ${changes.join(', ')}`);
+    if (next.primaryKey && !old.primaryKey) {
+      out.push(`ALTER TABLE ${q(t)} DROP CONSTRAINT ${q(`${t.slice(0, MAX_NAME - 5)}_pkey`)}`);
+      out.push(`ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(indexName(t, [next.column], '_pk'))} PRIMARY KEY (${q(next.column)})`);
+    }
+    if (next.unique && !next.primaryKey && (!old.unique || old.primaryKey)) {
       const n = indexName(t, [next.column], '_uniq');
       out.push(`ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(n)} UNIQUE (${q(next.column)})`);
       next.uniqueName = n;
-      if (!hadLike || typeChanged) post.push(...this.likeIndex(t, next));
     }
-    if (newPlainIndex && (!oldPlainIndex || typeChanged)) {
-      out.push(`CREATE INDEX ${q(indexName(t, [next.column]))} ON ${q(t)} (${q(next.column)})`);
-      if (!hadLike || typeChanged) post.push(...this.likeIndex(t, next));
-    }
-    if (!next.dbIndex && !next.unique && hadLike && !typeChanged) out.push(`DROP INDEX IF EXISTS ${q(indexName(t, [old.column], '_like'))}`);
-    out.push(...[...new Set(post)]);
+    if (next.dbIndex && !next.unique && !next.primaryKey && (!old.dbIndex || old.unique)) out.push(`CREATE INDEX ${q(indexName(t, [next.column]))} ON ${q(t)} (${q(next.column)})`);
+    if (next.fk?.constraint && (fkDropped || !old.fk?.constraint)) out.push(this.fkSql(t, next));
     if (next.positive && (!old.positive || old.column !== next.column)) {
       const n = indexName(t, [next.column], '_check');
       out.push(`ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(n)} CHECK (${q(next.column)} >= 0)`);
       next.checkName = n;
     }
-    if (next.fk?.constraint && (fkDropped || !old.fk?.constraint)) out.push(this.fkSql(t, next));
-    void op;
-    void unknownType;
+    if (dropDefault) out.push(`ALTER TABLE ${q(t)} ALTER COLUMN ${q(next.column)} DROP DEFAULT`);
+    // PostgreSQL: the LIKE index follows the field's indexes.
+    if (!next.primaryKey && ((!oldIndexed && next.dbIndex) || (!old.unique && next.unique))) out.push(...this.likeIndex(t, next));
+    if (old.unique && !old.primaryKey && !newIndexed && this.likeIndex(t, old).length && !(typeChanged && family(old.type) !== family(next.type))) out.push(`DROP INDEX IF EXISTS ${q(indexName(t, [old.column], '_like'))}`);
     return out;
   }
 

@@ -349,7 +349,7 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
       const f = name && modelName ? readField(c, name, arg(args, 2, 'field'), modelName) : null;
       if (!f || !name) return [];
       const key = ensureModel(c, modelName);
-      const sql = e.alterField(index, key, name, f);
+      const sql = e.alterField(key, name, f);
       if (sql === undefined) {
         e.model(key)!.fields.push([name, f]);
         c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `AlterField ${modelName}.${name}: no earlier migration migralint read defines this field, so what Django sends (a type change, SET NOT NULL, an index …) is unknown` });
@@ -514,7 +514,7 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
     : { wrapped: false, reason: 'the migration sets atomic = False, so Django runs each operation on its own', oneQuery: false };
   const app = appLabel(file.path);
   // The state the migrations before this one left (the history's order); alone, the file starts from nothing.
-  const editor = new SchemaEditor((ctx.state as DjangoState | undefined) ?? emptyState(), app);
+  const editor = new SchemaEditor((ctx.state as DjangoState | undefined) ?? emptyState(), app, { path: file.path, text: src });
   const c: Ctx = { src, resolver: scopeResolver(src, root), app, editor, items, notes, info, includeDown: ctx.settings.includeDown === true, exec, calls: [], stateOnly: new Set() };
   operations(c, opsNode, exec, 'both');
   // What Django defers to the end of the migration (foreign keys, field indexes …), each at the operation that asked for it.
