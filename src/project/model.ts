@@ -67,6 +67,8 @@ export interface IndexModel {
   columns: Array<string | null>;
   unique: boolean;
   partial: boolean;
+  /** A partial index whose predicate only requires these columns NOT NULL (`WHERE fk IS NOT NULL`). */
+  notNullOf?: string[];
   /** `valid`; `maybe-invalid` after CREATE INDEX CONCURRENTLY (a failed build leaves it INVALID); `invalid` for ON ONLY until every partition is attached. */
   validity: 'valid' | 'maybe-invalid' | 'invalid';
   /** Built with ON ONLY on a partitioned table. */
@@ -163,9 +165,14 @@ export function objectKey(schema: string | undefined, name: string): string {
   return `${schema ?? 'public'}.${name}`;
 }
 
-/** The index's first columns are `columns` (in any order) and it covers every row: it serves lookups by them. */
+/**
+ * The index's first columns are `columns` (in any order) and it serves equality lookups by them: it covers every
+ * row, or its predicate only requires some of those columns NOT NULL, which `col = $1` implies (PostgreSQL then
+ * uses the partial index for the lookup).
+ */
 export function leadsWith(ix: IndexModel, columns: string[]): boolean {
-  if (ix.partial || ix.columns.length < columns.length) return false;
+  if (ix.partial && !ix.notNullOf?.every((c) => columns.includes(c))) return false;
+  if (ix.columns.length < columns.length) return false;
   const lead = ix.columns.slice(0, columns.length);
   return columns.every((c) => lead.includes(c));
 }
