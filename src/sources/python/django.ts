@@ -349,6 +349,11 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
       const f = name && modelName ? readField(c, name, arg(args, 2, 'field'), modelName) : null;
       if (!f || !name) return [];
       const key = ensureModel(c, modelName);
+      const before = e.field(e.model(key)!, name);
+      if (before && !before.m2m && !f.m2m && before.sig !== f.sig && (before.type === undefined || f.type === undefined)) {
+        const cls = [before, f].filter((x) => x.type === undefined).map((x) => x.cls);
+        c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `AlterField ${modelName}.${name}: migralint does not know the column type of ${[...new Set(cls)].join(' / ')} (a field class defined outside Django), so whether Django changes the column type is unknown; nullability, unique and index changes are read` });
+      }
       const sql = e.alterField(key, name, f);
       if (sql === undefined) {
         e.model(key)!.fields.push([name, f]);
