@@ -191,6 +191,8 @@ export interface MigrationUnit {
    * it is linted as plain psql, yet a tool may run it in a transaction. Fixes that depend on that are not safe.
    */
   runnerUnknown?: string;
+  /** The framework's own state after this migration (Django's models and fields), for the next one; plain JSON. */
+  state?: unknown;
 }
 
 import type { Node, StatementNode } from './sql/nodes.js';
