@@ -231,7 +231,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     });
     const oldTypes = stmt.kind === 'AlterTableStmt' ? typesBefore(stmt.node, replay) : undefined;
     let rewrite = effect.rewrite;
-    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt, oldTypes)) rewrite = false;
+    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt, oldTypes, settings.pgVersion)) rewrite = false;
     const partitionChecks = stmt.kind === 'AlterTableStmt' ? checksOfAttached(stmt.node, replay) : undefined;
     const notNullProven = stmt.kind === 'AlterTableStmt' && !item.exec.separateRun ? provenNotNull(stmt.node, replay, settings.pgVersion) : undefined;
     let scan = effect.scan;
@@ -521,15 +521,24 @@ function noCommandScans(node: any, replay: Replay, proven: string[], pgVersion: 
   });
 }
 
-/** Every subcommand is an ALTER COLUMN TYPE without USING or COLLATE to a type the old one is binary-coercible to. */
-function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): boolean {
-  for (const x of (stmt.kind === 'AlterTableStmt' ? stmt.node.cmds : undefined) ?? []) {
+/**
+ * Every ALTER COLUMN TYPE of the statement is without USING or COLLATE, to a type the old one is binary-coercible to,
+ * and no other subcommand rewrites the table: the statement rewrites nothing.
+ */
+function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>, pgVersion: number): boolean {
+  if (stmt.kind !== 'AlterTableStmt') return false;
+  // The other commands of the ALTER TABLE (SET NOT NULL, ADD COLUMN …) rewrite nothing unless they do on their own.
+  const others: NonNullable<typeof stmt.node.cmds> = [];
+  for (const x of stmt.node.cmds ?? []) {
     const c = unwrap(x, 'AlterTableCmd');
-    if (c?.subtype !== 'AT_AlterColumnType') return false;
+    if (c?.subtype !== 'AT_AlterColumnType') {
+      others.push(x);
+      continue;
+    }
     const def = unwrap(c.def, 'ColumnDef');
     const to = columnType(def?.typeName);
     const from = oldTypes[c.name ?? ''];
     if (!from || !to || !def || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
   }
-  return true;
+  return others.length === 0 || !statementEffect({ AlterTableStmt: { ...stmt.node, cmds: others } }, { pgVersion }).rewrite;
 }

@@ -27,6 +27,14 @@ describe('checks done by a rewrite', () => {
     expect(await rulesOf(dir, '20240301000000_widen_orders.sql')).toEqual(['adding-not-nullable-field@4', 'changing-column-type@2']);
   });
 
+  it('a type change that keeps the data (same type, as Rails change_column writes it) rewrites nothing: SET NOT NULL in it scans', async () => {
+    const dir = tempDir();
+    write(dir, 'db/migrations/20240101000000_create_orders.sql', '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, note varchar(40));\n');
+    write(dir, 'db/migrations/20240301000000_require_customer.sql', '-- +goose Up\nALTER TABLE orders ALTER COLUMN customer_id TYPE bigint, ALTER COLUMN customer_id SET NOT NULL;\nALTER TABLE orders ALTER COLUMN note TYPE text, ADD COLUMN total bigint;\n');
+    // The second statement keeps the file (varchar → text) and adds a nullable column: no rewrite, so no hold note either.
+    expect(await rulesOf(dir, '20240301000000_require_customer.sql')).toEqual(['adding-not-nullable-field@2']);
+  });
+
   it('still reports the scan when the old type is unknown (the rewrite is only assumed)', async () => {
     const dir = tempDir();
     write(dir, 'db/migrations/20240301000000_widen_orders.sql', '-- +goose Up\nALTER TABLE orders ALTER COLUMN customer_id TYPE bigint, ALTER COLUMN customer_id SET NOT NULL;\n');
