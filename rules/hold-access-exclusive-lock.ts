@@ -62,7 +62,7 @@ function andList(items: string[]): string {
 export default defineRule({
   meta: {
     id: 'hold-access-exclusive-lock',
-    description: 'An ACCESS EXCLUSIVE lock is held until the transaction ends, through every statement that follows it.',
+    description: 'An ACCESS EXCLUSIVE lock is held until the transaction ends, through the slow work that follows it.',
     category: 'transactions',
     defaultSeverity: 'warn',
     fix: 'none',
