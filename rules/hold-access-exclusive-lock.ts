@@ -132,7 +132,10 @@ export default defineRule({
       // Once per transaction: at the first statement that takes ACCESS EXCLUSIVE on an existing table.
       const held = [...exclusive.entries()].filter(([k]) => heldThrough.has(k)).map(([, v]) => v);
       const first = held[0]!;
-      const later = held.slice(1).map((h) => displayName(h.table));
+      const rest = held.slice(1);
+      const later = rest.map((h) => displayName(h.table));
+      const own = rest.filter((h) => h.statement === first.statement).length;
+      const by = own === rest.length ? 'by it' : own === 0 ? 'by later statements' : 'by it and later statements';
       const listed = items.slice(0, 3).join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
       ctx.report({
         statement: first.statement,
@@ -140,7 +143,7 @@ export default defineRule({
         data: {
           statement: statementHead(first.statement),
           table: tableLabel(first.table),
-          also: later.length ? ` (as are the ones later statements take on ${andList(later.slice(0, 3))}${later.length > 3 ? ` and ${later.length - 3} more` : ''})` : '',
+          also: later.length ? ` (as are the ones taken ${by} on ${andList(later.slice(0, 3))}${later.length > 3 ? ` and ${later.length - 3} more` : ''})` : '',
           tables: andList([displayName(first.table), ...later].slice(0, 4)) + (later.length > 3 ? ' and the others' : ''),
           list: listed,
         },

@@ -74,8 +74,14 @@ describe(id, () => {
     const f = await tester.findings(id, sql);
     expect(f.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
     expect(f[0]!.message).toBe(
-      'The ACCESS EXCLUSIVE lock ALTER … RENAME takes on customers is held until the transaction ends (as are the ones later statements take on orders), through ALTER … RENAME on line 3, which waits for its ACCESS EXCLUSIVE lock on orders with no lock_timeout; UPDATE on line 4, which writes rows. Every SELECT, INSERT, UPDATE and DELETE on customers and orders waits all that time.',
+      'The ACCESS EXCLUSIVE lock ALTER … RENAME takes on customers is held until the transaction ends (as are the ones taken by later statements on orders), through ALTER … RENAME on line 3, which waits for its ACCESS EXCLUSIVE lock on orders with no lock_timeout; UPDATE on line 4, which writes rows. Every SELECT, INSERT, UPDATE and DELETE on customers and orders waits all that time.',
     );
+  });
+
+  it('says when the first statement itself locks the other tables', async () => {
+    const sql = "BEGIN;\nLOCK TABLE orders, order_lines IN ACCESS EXCLUSIVE MODE;\nUPDATE order_notes SET body = 'x' WHERE body IS NULL;\nCOMMIT;\n";
+    const f = await tester.findings(id, sql);
+    expect(f[0]?.message).toMatch(/^The ACCESS EXCLUSIVE lock LOCK takes on orders is held until the transaction ends \(as are the ones taken by it on order_lines\), through UPDATE on line 3/);
   });
 
   it('does not count a lock the transaction already holds as a wait', async () => {
