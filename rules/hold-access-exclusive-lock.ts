@@ -106,6 +106,8 @@ export default defineRule({
       const exclusive = new Map<string, { statement: AnalyzedStatement; table: TableInfo }>();
       const items: string[] = [];
       const heldThrough = new Set<string>();
+      /** Tables renamed in the transaction: the new name's key → the key it was locked under. */
+      const renamed = new Map<string, string>();
       let owned = true;
       list.forEach((t, i) => {
         if (exclusive.size > 0) {
@@ -123,9 +125,18 @@ export default defineRule({
           const key = tableKey(lock.relation);
           const had = holds.get(key);
           if (!had || LOCK_STRENGTH[lock.mode] > LOCK_STRENGTH[had.mode]) holds.set(key, lock);
-          if (lock.mode !== 'AccessExclusiveLock' || exclusive.has(key)) continue;
+          if (lock.mode !== 'AccessExclusiveLock' || exclusive.has(key) || exclusive.has(renamed.get(key) ?? '')) continue;
           const table = t.facts.tables.find((x) => sameTable(x, lock.relation));
           if (table && table.sizeClass !== 'new') exclusive.set(key, { statement: t, table });
+        }
+        // ALTER TABLE … RENAME TO: the transaction holds its locks on the table under the new name too.
+        if (t.kind === 'RenameStmt' && t.node.renameType === 'OBJECT_TABLE' && t.node.relation?.relname && t.node.newname) {
+          const from = tableKey({ schema: t.node.relation.schemaname, name: t.node.relation.relname });
+          const to = tableKey({ schema: t.node.relation.schemaname, name: t.node.newname });
+          const lock = holds.get(from);
+          if (lock) holds.set(to, lock);
+          const ex = exclusive.get(from);
+          if (ex) renamed.set(to, from);
         }
       });
       if (items.length === 0) continue;

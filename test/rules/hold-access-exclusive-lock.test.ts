@@ -84,6 +84,14 @@ describe(id, () => {
     expect(f[0]?.message).toMatch(/^The ACCESS EXCLUSIVE lock LOCK takes on orders is held until the transaction ends \(as are the ones taken by it on order_lines\), through UPDATE on line 3/);
   });
 
+  it('follows a table renamed in the transaction: its new name is locked already', async () => {
+    const sql = "BEGIN;\nALTER TABLE comment_reply RENAME TO notification;\nALTER TABLE notification ADD COLUMN kind text;\nUPDATE order_notes SET body = 'x' WHERE body IS NULL;\nCOMMIT;\n";
+    const f = await tester.findings(id, sql);
+    expect(f.map((x) => x.message)).toEqual([
+      'The ACCESS EXCLUSIVE lock ALTER … RENAME takes on comment_reply is held until the transaction ends, through UPDATE on line 4, which writes rows. Every SELECT, INSERT, UPDATE and DELETE on comment_reply waits all that time.',
+    ]);
+  });
+
   it('does not count a lock the transaction already holds as a wait', async () => {
     const sql = 'BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nALTER TABLE customers ADD COLUMN tier text;\nALTER TABLE orders DROP COLUMN legacy_total;\nALTER TABLE customers DROP COLUMN legacy_tier;\nCOMMIT;\n';
     const f = await tester.findings(id, sql);
