@@ -139,7 +139,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       (y) =>
         y
           .positional('paths', { type: 'string', array: true, default: [] as string[] })
-          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json' })
+          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json | markdown (the review comment, its lock picture with the observed locks and hold times)' })
           .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
           .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
           .option('pg-version', { type: 'string', describe: 'PostgreSQL major version of the embedded server (where a build is installed)' })

@@ -74,7 +74,8 @@ async function userTables(client: pg.Client): Promise<string[]> {
 }
 
 export async function runTrace(run: TraceRun, io: IO): Promise<number> {
-  if (run.format !== 'stylish' && run.format !== 'json') throw new UsageError(`--format: trace prints stylish or json, got '${run.format}'`);
+  if (run.format !== 'stylish' && run.format !== 'json' && run.format !== 'markdown') throw new UsageError(`--format: trace prints stylish, json or markdown, got '${run.format}'`);
+  if (run.format === 'markdown' && run.fix) throw new UsageError('--format markdown: trace --fix prints stylish or json');
   if (run.framework && !knownFrameworks().includes(run.framework as FrameworkId)) throw new UsageError(`--framework: unknown framework '${run.framework}'. Known: ${knownFrameworks().join(', ')}`);
   const schemaSql = run.schema !== undefined ? readSchema(path.resolve(run.cwd, run.schema)) : undefined;
 
@@ -211,9 +212,34 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     f.file = rel(f.file);
     for (const s of f.statements) s.file = f.file;
   }
-  io.stdout(formatTrace(report, { format: run.format as 'stylish' | 'json', color: run.color }));
+  if (run.format === 'markdown') await reviewComment(run, report, io);
+  else io.stdout(formatTrace(report, { format: run.format as 'stylish' | 'json', color: run.color }));
   const failed = report.projects.some((p) => p.files.some((f) => f.status === 'failed' || f.statements.some((s) => s.status === 'mismatch')));
   return failed ? 1 : 0;
+}
+
+/**
+ * `--format markdown`: the lint's review comment (the same run and renderer as `migralint --format markdown`), its
+ * lock picture annotated with the trace. The lint's own exit code does not count: the trace's does.
+ */
+async function reviewComment(run: TraceRun, report: TraceReport, io: IO): Promise<void> {
+  const { runLint } = await import('./run.js');
+  // What discovery had to say was said once already, by the trace.
+  const quiet: IO = { ...io, stderr: () => undefined };
+  await runLint(
+    {
+      paths: run.paths,
+      cwd: run.cwd,
+      format: 'markdown',
+      color: false,
+      cache: false,
+      trace: report,
+      ...(run.config ? { config: run.config } : {}),
+      ...(run.framework ? { framework: run.framework } : {}),
+      ...(run.pgVersion !== undefined ? { pgVersion: run.pgVersion } : {}),
+    },
+    quiet,
+  );
 }
 
 function readSchema(file: string): string {
