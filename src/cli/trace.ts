@@ -45,6 +45,10 @@ export interface TraceRun {
   progress?: boolean;
   /** Prove migralint's safe fixes instead: trace the original and the fixed history (fixed in a temp copy). */
   fix?: boolean;
+  /** --format markdown: the review covers the migrations changed since this git ref (the whole history is traced). */
+  changedSince?: string;
+  /** --format markdown: table sizes for the review. */
+  stats?: string;
 }
 
 /** A URL with its password hidden, for messages. */
@@ -76,6 +80,7 @@ async function userTables(client: pg.Client): Promise<string[]> {
 export async function runTrace(run: TraceRun, io: IO): Promise<number> {
   if (run.format !== 'stylish' && run.format !== 'json' && run.format !== 'markdown') throw new UsageError(`--format: trace prints stylish, json or markdown, got '${run.format}'`);
   if (run.format === 'markdown' && run.fix) throw new UsageError('--format markdown: trace --fix prints stylish or json');
+  if (run.format !== 'markdown' && (run.changedSince !== undefined || run.stats !== undefined)) throw new UsageError(`${run.changedSince !== undefined ? '--changed-since' : '--stats'} is for the review comment: use it with --format markdown`);
   if (run.framework && !knownFrameworks().includes(run.framework as FrameworkId)) throw new UsageError(`--framework: unknown framework '${run.framework}'. Known: ${knownFrameworks().join(', ')}`);
   const schemaSql = run.schema !== undefined ? readSchema(path.resolve(run.cwd, run.schema)) : undefined;
 
@@ -212,8 +217,10 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     f.file = rel(f.file);
     for (const s of f.statements) s.file = f.file;
   }
-  if (run.format === 'markdown') await reviewComment(run, report, io);
-  else io.stdout(formatTrace(report, { format: run.format as 'stylish' | 'json', color: run.color }));
+  if (run.format === 'markdown') {
+    // The review could not be made (a bad --changed-since or --stats): said on stderr, exit 2.
+    if ((await reviewComment(run, report, io, new Set(found.problems.map((p) => `migralint: ${p}\n`)))) === 2) return 2;
+  } else io.stdout(formatTrace(report, { format: run.format as 'stylish' | 'json', color: run.color }));
   const failed = report.projects.some((p) => p.files.some((f) => f.status === 'failed' || f.statements.some((s) => s.status === 'mismatch')));
   return failed ? 1 : 0;
 }
@@ -222,11 +229,11 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
  * `--format markdown`: the lint's review comment (the same run and renderer as `migralint --format markdown`), its
  * lock picture annotated with the trace. The lint's own exit code does not count: the trace's does.
  */
-async function reviewComment(run: TraceRun, report: TraceReport, io: IO): Promise<void> {
+async function reviewComment(run: TraceRun, report: TraceReport, io: IO, said: Set<string>): Promise<number> {
   const { runLint } = await import('./run.js');
   // What discovery had to say was said once already, by the trace.
-  const quiet: IO = { ...io, stderr: () => undefined };
-  await runLint(
+  const quiet: IO = { ...io, stderr: (s) => (said.has(s) ? undefined : io.stderr(s)) };
+  return runLint(
     {
       paths: run.paths,
       cwd: run.cwd,
@@ -237,6 +244,8 @@ async function reviewComment(run: TraceRun, report: TraceReport, io: IO): Promis
       ...(run.config ? { config: run.config } : {}),
       ...(run.framework ? { framework: run.framework } : {}),
       ...(run.pgVersion !== undefined ? { pgVersion: run.pgVersion } : {}),
+      ...(run.changedSince !== undefined ? { changedSince: run.changedSince } : {}),
+      ...(run.stats !== undefined ? { stats: run.stats } : {}),
     },
     quiet,
   );
