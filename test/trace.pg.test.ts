@@ -161,7 +161,7 @@ describe('the review comment with the trace (--format markdown)', () => {
     await main(['fixtures/demo', '--format', 'markdown'], { stdout: (s) => (lint += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, root);
     expect(md.split('\n')[0]).toBe(lint.split('\n')[0]);
     for (const table of lint.match(/^\| line \| rule \|.*$/gm)!) expect(md).toContain(table);
-    expect(md).toMatch(/^\*\*Traced on embedded PostgreSQL \d+:\*\* 9 statements ran · .*20251207_add_performance_indexes\.py<\/code> failed at line 23 with <code>ERROR 25001<\/code>.* · every lock as migralint claims\.$/m);
+    expect(md).toMatch(/^\*\*Traced on embedded PostgreSQL \d+:\*\* 9 statements ran · 💥 3 migrations failed: <code>versions\/20251207_add_performance_indexes\.py:23<\/code> ERROR 25001, <code>drizzle\/0064_performance_indexes_concurrent\.sql:2<\/code> ERROR 25001, <code>psql\/0064_performance_indexes_concurrent\.sql:6<\/code> ERROR 25001 · 1 migration rolled back with a failure · 1 migration not run after a failure · every lock as migralint claims\.$/m);
 
     // Alembic: the concurrent build fails inside the run's transaction; the statement after it never runs.
     const alembic = '20251207_add_performance_indexes.py';
@@ -174,7 +174,7 @@ describe('the review comment with the trace (--format markdown)', () => {
 
     // Drizzle: 0063's SHARE locks are held from each build to the ROLLBACK that 0064's failure causes.
     const drizzle63 = '0063_performance_optimization_indexes.sql';
-    expect(section(md, drizzle63)).toContain('Trace: ↺ rolled back: rolled back with fixtures/demo/drizzle/0064_performance_indexes_concurrent.sql');
+    expect(section(md, drizzle63)).toContain('Trace: ↺ rolled back with fixtures/demo/drizzle/0064_performance_indexes_concurrent.sql');
     const row3 = pictureRow(md, drizzle63, 3);
     expect(row3[3]).toMatch(/^🟧 SHARE 🔒<br><sub>✓ held [\d.]+m?s to ROLLBACK<\/sub>$/);
     expect(pictureRow(md, drizzle63, 4)[3]).toBe('🟧 SHARE 🔒<br><sub>│ held since an earlier statement</sub>');

@@ -127,10 +127,13 @@ function traceSummary(ctx: ReportContext): string[] {
   const mismatches = statements.filter((s) => s.status === 'mismatch').length;
   const server = report.server.replace(/ \(temporary, [^)]*\)$/, '');
   const parts = [`${plural(statements.length, 'statement')} ran`];
-  for (const f of failed) {
+  // Where each failing migration fails, as at deploy: its folder and name, the line, PostgreSQL's error code.
+  const where = failed.map((f) => {
     const s = f.statements.find((x) => x.error);
-    parts.push(`${code(reportPath(f.file, ctx.cwd))} failed${s?.error ? ` at line ${s.error.line ?? s.line} with ${code(errorText(s.error).replace(/:.*$/s, ''))}` : ''}`);
-  }
+    const short = reportPath(f.file, ctx.cwd).split('/').slice(-2).join('/');
+    return `${code(`${short}:${s?.error?.line ?? s?.line ?? ''}`)}${s?.error?.code ? ` ERROR ${s.error.code}` : ''}`;
+  });
+  if (failed.length) parts.push(`💥 ${plural(failed.length, 'migration')} failed: ${where.join(', ')}`);
   const rolledBack = files.filter((f) => f.status === 'rolled-back').length;
   const notRun = files.filter((f) => f.status === 'not-run').length;
   const notTraced = files.filter((f) => f.status === 'not-traced').length;
@@ -148,7 +151,7 @@ function traceLine(trace: TracedFile | undefined): string[] {
   const text: Record<TracedFile['status'], string> = {
     applied: `✅ applied in ${ms(trace.durationMs)}`,
     failed: `💥 **failed** after ${ms(trace.durationMs)}${failure?.error ? `: line ${failure.error.line ?? failure.line}: ${code(errorText(failure.error))}` : ''}`,
-    'rolled-back': `↺ rolled back: ${cell(trace.reason ?? '')}`,
+    'rolled-back': `↺ ${cell(trace.reason ?? 'rolled back')}`,
     'not-run': `⏭ not run: ${cell(trace.reason ?? 'after the failed migration')}`,
     'not-traced': `not traced: ${cell(trace.reason ?? '')}`,
   };
