@@ -208,6 +208,25 @@ describe('the review comment with the trace (--format markdown)', () => {
   }, 180_000);
 });
 
+describe('stand-in tables', () => {
+  it('take the column types the schema model knows: auth.users(id) is uuid because the columns referencing it are', async () => {
+    // Supabase's starter: profiles and todos reference auth.users, which the history never creates. Guessed from its
+    // name, id would be bigint, and the foreign keys would fail (uuid references bigint); without columns, REFERENCES
+    // means the primary key, which the stand-in must have.
+    const r = await trace(['fixtures/trace/supabase', '--color', 'false']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('    auth.users (id uuid, primary key (id))\n');
+    expect(r.code).toBe(0);
+    const json = await trace(['fixtures/trace/supabase', '--format', 'json']);
+    const recs = JSON.parse(json.stdout) as Rec[];
+    expect(recs.map((x) => [path.basename(x.file), x.status, x.error])).toEqual([
+      ['20240115093000_profiles.sql', 'confirmed', null],
+      ['20240122141500_todos.sql', 'confirmed', null],
+    ]);
+    expect(tableLocks(recs[1]!)).toEqual({ 'auth.users': 'ShareRowExclusiveLock', todos: 'AccessExclusiveLock' });
+  }, 180_000);
+});
+
 describe('a migration that fails mid-run', () => {
   it('stops there, says where, and removes the server', async () => {
     const r = await trace(['fixtures/trace/failing', '--no-color']);

@@ -14,13 +14,14 @@ import { frameworkFromConfig, settingsFromConfig } from '../config/options.js';
 import { diskFileSystem } from '../disk.js';
 import type { LintOptions } from '../engine/lint.js';
 import { loadParsersFor } from '../engine/lint-text.js';
-import { ProjectHistory } from '../project/history.js';
+import { ProjectHistory, replaySource } from '../project/history.js';
+import { emptyModel, type SchemaModel } from '../project/model.js';
 import { parseUnit } from '../sql/statements.js';
 import { knownFrameworks } from '../sources/index.js';
 import { planUnit, unitOf, type ExecutablePlan } from '../trace/execute.js';
 import { startEmbedded, ServerStartError, type EmbeddedServer } from '../trace/server.js';
 import { seedTables } from '../trace/seed.js';
-import { describeStandIn, standInSql, standInsFor, type StandIn } from '../trace/standins.js';
+import { describeStandIn, modelColumnTypes, standInSql, standInsFor, type StandIn } from '../trace/standins.js';
 import { LockWatcher, traceProject, type FixProof, type TraceReport } from '../trace/trace.js';
 import { formatFixProofs, formatTrace } from '../report/trace.js';
 import type { AnalyzedStatement, FrameworkId } from '../types.js';
@@ -114,6 +115,23 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     throw new UsageError(`--database-url traces one project at a time; found ${projects.length} (${projects.map((p) => p.root || '.').join(', ')}): name one folder`);
   }
 
+  // The schema model of each project's history (what `migralint schema` prints): the column types stand-ins take.
+  const replayed = (files: string[]): SchemaModel => {
+    for (const f of files) {
+      const src = sources.get(f);
+      const opts = optionsOf.get(f);
+      if (!src || !opts) continue;
+      try {
+        const r = replaySource(src, opts, history.schemaOf(f) ?? emptyModel());
+        history.record(f, r.delta);
+        history.advance(f);
+      } catch {
+        // Not replayable: its columns keep their guessed types.
+      }
+    }
+    return (files[0] ? history.schemaOf(files[0]) : undefined) ?? emptyModel();
+  };
+
   // Plans and the analysis's lock facts, before any server starts.
   const planned = projects.map((p) => {
     const facts = new Map<unknown, AnalyzedStatement>();
@@ -136,7 +154,7 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
         // No static facts: the statements are trace-only.
       }
     }
-    const standIns: StandIn[] = schemaSql === undefined ? standInsFor(plans.filter((x) => !x.notRunnable).flatMap((x) => x.statements ?? [])) : [];
+    const standIns: StandIn[] = schemaSql === undefined ? standInsFor(plans.filter((x) => !x.notRunnable).flatMap((x) => x.statements ?? []), modelColumnTypes(replayed(p.files))) : [];
     return { project: p, plans, facts, standIns };
   });
 
