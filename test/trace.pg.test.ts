@@ -192,6 +192,14 @@ describe('the review comment with the trace (--format markdown)', () => {
     expect(pictureRow(md, 'psql/0064_performance_indexes_concurrent.sql', 4)[3]).toMatch(/^🟥 ACCESS EXCLUSIVE 🔒<br><sub>✓ held [\d.]+m?s to ROLLBACK<\/sub>$/);
     expect(section(md, 'psql/0065_messages_user_created.sql')).toContain('Trace: ⏭ not run: after the failed migration');
     expect(md).toContain('reproduce locally: `npx migralint trace fixtures/demo --format markdown`');
+    // The README's excerpt of this review is current, but for the durations, which vary by run.
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const excerpt = /<!-- trace-excerpt: [^\n]*-->\n([\s\S]*?)\n<!-- \/trace-excerpt -->/.exec(readme);
+    expect(excerpt).not.toBeNull();
+    const times = (text: string) => text.replace(/\d+(\.\d)?m?s\b/g, 'T');
+    const lines = excerpt![1]!.split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const l of lines) expect(times(md).split('\n'), l).toContain(times(l));
   }, 180_000);
 
   it('outside a transaction a lock is held for the statement; inside one, to COMMIT', async () => {
