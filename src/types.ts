@@ -41,6 +41,8 @@ export type FrameworkId =
   | 'kysely'
   | 'db-migrate'
   | 'rails'
+  | 'ef-core'
+  | 'ecto'
   /** A JS/TS migration whose runner no adapter knows (src/sources/js/unknown.ts). */
   | 'js';
 
