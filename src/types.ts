@@ -41,6 +41,8 @@ export type FrameworkId =
   | 'kysely'
   | 'db-migrate'
   | 'rails'
+  | 'liquibase'
+  | 'laravel'
   /** A JS/TS migration whose runner no adapter knows (src/sources/js/unknown.ts). */
   | 'js';
 
@@ -92,6 +94,11 @@ export interface ExecutionContext {
    * objects created, settings made and transactions opened before it do not carry over.
    */
   separateRun?: boolean;
+  /**
+   * Names the framework's transaction this item runs in, where a file holds several (Liquibase commits each
+   * changeSet): items with different names run in different transactions. Absent: one per file (or per run).
+   */
+  transaction?: string;
 }
 
 /**
@@ -117,8 +124,8 @@ export interface MapSegment {
 export interface HostLiteral {
   start: number;
   end: number;
-  language: 'js' | 'python';
-  /** The delimiter: `'`, `"`, `` ` `` (JS); `'`, `"`, `'''`, `"""` (Python). */
+  language: 'js' | 'python' | 'xml' | 'yaml' | 'php';
+  /** The delimiter: `'`, `"`, `` ` `` (JS); `'`, `"`, `'''`, `"""` (Python); `<![CDATA[` or `` (XML text); `|`, `'`, `"`, `` (YAML); `'`, `"`, `<<<`, `<<<'` (PHP). */
   quote: string;
   /** Python string prefix, lower case (`r`, `f`, `rf`, `u`, `b` …). */
   prefix?: string;

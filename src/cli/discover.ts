@@ -27,7 +27,7 @@ export function isRollbackOnly(file: string): boolean {
 }
 
 /** The extensions migrations migralint reads are written in. */
-const READABLE = /\.(?:sql|py|rb|[cm]?js|[cm]?ts)$/i;
+const READABLE = /\.(?:sql|py|rb|php|xml|ya?ml|json|[cm]?js|[cm]?ts)$/i;
 
 export interface Discovery {
   files: string[];
@@ -84,6 +84,10 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
   if (/\.rb$/i.test(abs)) {
     const rb = detectFramework(abs, text, fs, ['ruby']);
     return rb !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  }
+  if (/\.(?:xml|ya?ml|json)$/i.test(abs)) {
+    // Liquibase changelogs; other XML, YAML and JSON beside them (a pom.xml, a config) are not migrations.
+    return detectFramework(abs, text, fs, ['changelog']) !== 'psql' ? { keep: true } : { keep: false };
   }
   // JS/TS: a module that exports an up migration.
   if (JS_MIGRATION.test(text)) return { keep: true };

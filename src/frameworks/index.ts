@@ -3,6 +3,7 @@ import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
 import { loadPython } from '../sources/python/tree.js';
 import { loadRuby } from '../sources/ruby/tree.js';
+import { loadPhp } from '../sources/php/tree.js';
 import type { FrameworkId } from '../types.js';
 import { alembic } from './alembic/index.js';
 import { atlas } from './atlas/index.js';
@@ -17,6 +18,7 @@ import { goose } from './goose/index.js';
 import { graphileMigrate } from './graphile-migrate/index.js';
 import { knex } from './knex/index.js';
 import { kysely } from './kysely/index.js';
+import { liquibase } from './liquibase/index.js';
 import { nodePgMigrate } from './node-pg-migrate/index.js';
 import { prisma } from './prisma/index.js';
 import { psql } from './psql/index.js';
@@ -57,6 +59,7 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
   kysely,
   dbMigrate,
   rails,
+  liquibase,
   unknownJs,
 ];
 
@@ -69,7 +72,7 @@ export function frameworkModule(id: FrameworkId): FrameworkModule {
 
 /** Every detection rule of every module, highest priority first. */
 export const DETECT_RULES: ReadonlyArray<DetectRule & { framework: FrameworkId; language: Language }> = FRAMEWORKS.flatMap((m) =>
-  m.detect.map((r) => ({ ...r, framework: m.id, language: m.language })),
+  m.detect.map((r) => ({ ...r, framework: m.id, language: r.language ?? m.language })),
 ).sort((a, b) => b.priority - a.priority);
 
 function detectInput(filePath: string, text: string, fs: FileSystem): DetectInput {
@@ -107,6 +110,17 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
     walk: '**/*.rb',
     load: loadRuby,
     unrecognised: 'Not a migration migralint recognises: a Ruby file that is not a Rails migration (a class inheriting from `ActiveRecord::Migration`). Nothing in it was linted.',
+  },
+  php: {
+    extension: /\.php$/i,
+    walk: '**/*.php',
+    load: loadPhp,
+    unrecognised: 'Not a migration migralint recognises: a PHP file that is not a Laravel migration (a class extending `Migration`). Nothing in it was linted.',
+  },
+  changelog: {
+    extension: /\.(xml|ya?ml|json)$/i,
+    walk: '**/*.{xml,yaml,yml,json}',
+    unrecognised: 'Not a migration migralint recognises: an XML, YAML or JSON file that is not a Liquibase changelog (a `databaseChangeLog` document). Nothing in it was linted.',
   },
 };
 
