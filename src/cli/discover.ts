@@ -85,6 +85,10 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
     const rb = detectFramework(abs, text, fs, ['ruby']);
     return rb !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
   }
+  if (/\.php$/i.test(abs)) {
+    const php = detectFramework(abs, text, fs, ['php']);
+    return php !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  }
   if (/\.(?:xml|ya?ml|json)$/i.test(abs)) {
     // Liquibase changelogs; other XML, YAML and JSON beside them (a pom.xml, a config) are not migrations.
     return detectFramework(abs, text, fs, ['changelog']) !== 'psql' ? { keep: true } : { keep: false };

@@ -18,6 +18,7 @@ import { goose } from './goose/index.js';
 import { graphileMigrate } from './graphile-migrate/index.js';
 import { knex } from './knex/index.js';
 import { kysely } from './kysely/index.js';
+import { laravel } from './laravel/index.js';
 import { liquibase } from './liquibase/index.js';
 import { nodePgMigrate } from './node-pg-migrate/index.js';
 import { prisma } from './prisma/index.js';
@@ -60,6 +61,7 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
   dbMigrate,
   rails,
   liquibase,
+  laravel,
   unknownJs,
 ];
 

@@ -115,8 +115,8 @@ function columnDef(col: LbNode, inline: boolean): ColumnSql | string {
     if (ref) {
       const fkName = attr(k, 'foreignKeyName');
       const action = isTrue(attr(k, 'deleteCascade')) ? ' ON DELETE CASCADE' : '';
-      foreignKey = `${fkName ? `CONSTRAINT ${ident(fkName)} ` : ''}FOREIGN KEY (${ident(name)}) REFERENCES ${ref}${action}`;
-      if (!fkName && inline) parts.push(`REFERENCES ${ref}${action}`), (foreignKey = undefined);
+      if (!fkName && inline) parts.push(`REFERENCES ${ref}${action}`);
+      else foreignKey = `${fkName ? `CONSTRAINT ${ident(fkName)} ` : ''}FOREIGN KEY (${ident(name)}) REFERENCES ${ref}${action}`;
     }
   }
   return { def: parts.join(' '), primaryKey, foreignKey };
