@@ -2,6 +2,7 @@ import { scanLineDirectives } from '../../engine/directives.js';
 import type { ExtractContext } from '../../sources/adapter.js';
 import { parsePhp, type PhpNode } from '../../sources/php/tree.js';
 import { child, firstError, namedChildren, walk } from '../../sources/python/tree.js';
+import { quoteIdent } from '../../sql/quote.js';
 import type { AdapterNote, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
 import { args, names, phpString, plain, sqlValue, text } from './php.js';
 
@@ -16,7 +17,8 @@ import { args, names, phpString, plain, sqlValue, text } from './php.js';
  */
 
 export function isLaravelMigration(text: string): boolean {
-  return /\bextends\s+(?:\\?Illuminate\\Database\\Migrations\\)?Migration\b/.test(text) && /function\s+up\s*\(/.test(text);
+  // Packages subclass Migration (Pulse's PulseMigration …): any class whose parent's name ends in Migration.
+  return /\bextends\s+\\?(?:[\w\\]*\\)?\w*Migration\b/.test(text) && /function\s+up\s*\(/.test(text);
 }
 
 export interface LaravelInfo {
@@ -34,6 +36,8 @@ interface Walk {
   notes: AdapterNote[];
   exec: ExecutionContext;
   info: LaravelInfo;
+  /** The statement of up() being read: a setting a fix adds goes on the line before it. */
+  top?: PhpNode;
 }
 
 /** `$table->string('a')->nullable()->change()` as its calls, innermost first, and the variable it starts from. */
@@ -49,7 +53,8 @@ function chain(src: string, n: PhpNode): { root: string; calls: Array<{ name: st
   return cur && cur.type === 'variable_name' ? { root: text(src, cur), calls } : null;
 }
 
-const ident = (n: string) => (/^[a-z_][a-z0-9_]*$/.test(n) ? n : `"${n.replace(/"/g, '""')}"`);
+/** Laravel's grammar quotes every name; written here only where PostgreSQL needs it (the same name either way). */
+const ident = (n: string) => quoteIdent(n);
 const indexName = (table: string, cols: string[], type: string) => `${table}_${cols.join('_')}_${type}`.replace(/[-.]/g, '_').toLowerCase();
 
 /** Column types of the Blueprint as PostgresGrammar writes them. */
@@ -118,7 +123,7 @@ function columnType(method: string, a: (i: number) => string | undefined): strin
 }
 
 function op(w: Walk, sql: string, node: PhpNode, call: string, extra: Record<string, unknown> = {}): void {
-  w.items.push({ kind: 'operation', sql, span: { start: node.start, end: node.end }, exec: w.exec, call, origin: { info: w.info, ...extra } });
+  w.items.push({ kind: 'operation', sql, span: { start: node.start, end: node.end }, exec: w.exec, call, origin: { info: w.info, stmt: w.top, ...extra } });
 }
 
 /** One `$table->…` statement of a Schema::create / Schema::table closure: the SQL it compiles to. */
@@ -146,7 +151,8 @@ function blueprintStatement(w: Walk, table: string, creating: boolean, stmt: Php
       op(w, `ALTER TABLE ${t} ${parts.join(', ')}`, node, 'change');
       return;
     }
-    const def = `${ident(col)} ${type}${/primary key$/.test(type) ? '' : nullable ? ' NULL' : ' NOT NULL'}${dflt !== undefined ? ` DEFAULT ${dflt}` : ''}`;
+    const primary = has('primary') && !/primary key$/.test(type) ? ' PRIMARY KEY' : '';
+    const def = `${ident(col)} ${type}${/primary key$/.test(type) ? '' : nullable ? ' NULL' : ' NOT NULL'}${dflt !== undefined ? ` DEFAULT ${dflt}` : ''}${primary}`;
     if (creating) columns.push(def);
     else op(w, `ALTER TABLE ${t} ADD COLUMN ${def}`, node, first!.name);
     for (const m of mods) {
@@ -260,7 +266,7 @@ function schemaCall(w: Walk, method: string, call: PhpNode): void {
   const creating = method === 'create';
   const start = w.items.length;
   for (const s of namedChildren(body)) if (s.type === 'expression_statement') blueprintStatement(w, table, creating, s, columns, after);
-  if (creating) w.items.splice(start, 0, { kind: 'operation', sql: `CREATE TABLE ${t} (${columns.join(', ')})`, span: { start: call.start, end: call.end }, exec: w.exec, call: 'Schema::create', origin: { info: w.info } });
+  if (creating) w.items.splice(start, 0, { kind: 'operation', sql: `CREATE TABLE ${t} (${columns.join(', ')})`, span: { start: call.start, end: call.end }, exec: w.exec, call: 'Schema::create', origin: { info: w.info, stmt: w.top } });
   for (const f of after) f();
 }
 
@@ -279,7 +285,11 @@ function visit(w: Walk, n: PhpNode): void {
         if (arg) w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `DB::${method}: the SQL is built at run time; migralint cannot read it and did not lint it.`, span: { start: arg.start, end: arg.end } });
         return;
       }
-      w.items.push({ kind: 'sql', text: s.text, segments: s.segments, literals: s.literals, exec: { ...w.exec, oneQuery: true }, origin: { info: w.info, call: n, method } });
+      if (s.dynamic > 0) {
+        w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `DB::${method}: a \`$variable\` pastes a value into the SQL text, so what runs cannot be read; it is not linted. Pass values as bindings (\`?\`).`, span: { start: arg!.start, end: arg!.end } });
+        return;
+      }
+      w.items.push({ kind: 'sql', text: s.text, segments: s.segments, literals: s.literals, exec: { ...w.exec, oneQuery: true }, origin: { info: w.info, stmt: w.top, call: n, method } });
       return;
     }
     if (/^(?:Illuminate\\Support\\Facades\\)?Schema$/.test(scopeText) || /^Schema::connection\(/.test(scopeText)) return schemaCall(w, method, n);
@@ -318,7 +328,11 @@ export function extractLaravel(file: SourceFile, _ctx: ExtractContext): Migratio
     const name = child(m, 'name');
     if (!name || text(src, name) !== 'up') continue;
     const b = child(m, 'body');
-    if (b) for (const s of namedChildren(b)) visit(w, s);
+    if (b)
+      for (const s of namedChildren(b)) {
+        w.top = s;
+        visit(w, s);
+      }
   }
   return { file, framework: 'laravel', items, directives, notes };
 }

@@ -1,7 +1,8 @@
 import { eolOf } from '../../engine/fixer.js';
 import type { FrameworkAdapter } from '../../sources/adapter.js';
 import { needAtomicity } from '../../sources/python/common.js';
-import type { AnalyzedStatement, EscapePlan, MigrationUnit } from '../../types.js';
+import type { PhpNode } from '../../sources/php/tree.js';
+import type { AnalyzedStatement, Edit, EscapePlan, MigrationUnit } from '../../types.js';
 import type { FrameworkModule } from '../types.js';
 import { extractLaravel, isLaravelMigration, type LaravelInfo } from './extract.js';
 
@@ -34,12 +35,27 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
   return { kind: 'fix', description: 'Add public $withinTransaction = false; to the migration (it holds nothing else that needs a transaction)', edits: [{ start: lineStart, end: lineStart, text: `${indent}public $withinTransaction = false;${eol}${eol}` }] };
 }
 
+/** `DB::statement("SET …");` on its own line before the statement of up() that holds `stmt`. */
+function insertBefore(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null {
+  const node = (stmt.item.origin as { stmt?: PhpNode } | undefined)?.stmt;
+  if (!node) return null;
+  const src = unit.file.text;
+  const lineStart = src.lastIndexOf('\n', node.start - 1) + 1;
+  const indent = src.slice(lineStart, node.start);
+  // The DB facade must be in scope (imported, or used already through its global alias).
+  if (!/^use\s+Illuminate\\Support\\Facades\\DB\s*;/m.test(src) && !/(^|[^\w\\])DB::/.test(src)) return null;
+  if (!/^[ \t]*$/.test(indent)) return null;
+  const literal = `'${sql.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return [{ start: lineStart, end: lineStart, text: `${indent}DB::statement(${literal});${eolOf(src)}` }];
+}
+
 export const laravelAdapter: FrameworkAdapter = {
   id: 'laravel',
   name: 'Laravel',
   commentPrefix: '//',
   extract: extractLaravel,
   escapeTransaction,
+  insertBefore,
 };
 
 /** `2024_03_15_101500_add_status_to_orders.php`: the date and time that lead the name, as one number. */

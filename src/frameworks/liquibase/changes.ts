@@ -1,3 +1,4 @@
+import { quoteIdent } from '../../sql/quote.js';
 import type { LbNode } from './tree.js';
 
 /**
@@ -12,11 +13,10 @@ const attr = (n: LbNode, k: string): string | undefined => n.attrs.get(k)?.value
 const isTrue = (v: string | undefined) => v !== undefined && /^true$/i.test(v.trim());
 const isFalse = (v: string | undefined) => v !== undefined && /^false$/i.test(v.trim());
 
-const RESERVED = new Set(['user', 'order', 'group', 'table', 'select', 'from', 'where', 'column', 'check', 'default', 'primary', 'references', 'end', 'limit', 'offset', 'all', 'analyse', 'analyze', 'and', 'any', 'as', 'asc', 'both', 'case', 'cast', 'collate', 'constraint', 'create', 'desc', 'distinct', 'do', 'else', 'except', 'false', 'fetch', 'for', 'foreign', 'grant', 'having', 'in', 'initially', 'intersect', 'into', 'leading', 'not', 'null', 'on', 'only', 'or', 'placing', 'returning', 'some', 'symmetric', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'using', 'variadic', 'when', 'window', 'with']);
-
+/** A name as Liquibase writes it for PostgreSQL: bare when plain (PostgreSQL folds it to lower case), quoted when a keyword or not plain. */
 export function ident(name: string): string {
   const n = name.trim();
-  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(n) && !RESERVED.has(n.toLowerCase()) ? n : `"${n.replace(/"/g, '""')}"`;
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(n) ? quoteIdent(n.toLowerCase()) : `"${n.replace(/"/g, '""')}"`;
 }
 
 function table(n: LbNode, key = 'tableName', schemaKey = 'schemaName'): string | undefined {
@@ -41,7 +41,8 @@ const TYPES: Array<[RegExp, string]> = [
 /** A Liquibase column type in PostgreSQL's terms; undefined for one built from a property (`${…}`). */
 export function pgType(type: string | undefined, autoIncrement = false): string | undefined {
   if (!type || type.includes('${')) return undefined;
-  let t = type.trim().replace(/^java\.sql\.Types\./i, '');
+  // `VARCHAR(10) NULL` in a type attribute: the nullability is not part of the type.
+  let t = type.trim().replace(/^java\.sql\.Types\./i, '').replace(/\s+(?:NOT\s+)?NULL$/i, '');
   t = t.replace(/^n(varchar|char)\b/i, '$1').replace(/^varchar2\b/i, 'varchar');
   const bare = /^([\w ]+?)\s*(\(.*\))?$/.exec(t);
   if (bare) {
@@ -61,7 +62,13 @@ const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 /** A value attribute family (`value`, `valueNumeric`, `valueBoolean`, `valueComputed`, `valueDate`; `defaultValue…` likewise) as SQL. */
 function valueOf(n: LbNode, prefix: 'value' | 'defaultValue'): string | undefined {
   const get = (suffix: string) => attr(n, prefix + suffix);
-  if (get('Computed') !== undefined) return get('Computed')!;
+  if (get('Computed') !== undefined) {
+    // Liquibase writes its portable date functions as the database's own.
+    const v = get('Computed')!.trim();
+    if (/^(?:current_timestamp|now|getdate|sysdate|systimestamp|localtimestamp)\s*(?:\(\s*\))?$/i.test(v)) return 'now()';
+    if (/^current_date\s*(?:\(\s*\))?$/i.test(v)) return 'CURRENT_DATE';
+    return v;
+  }
   if (get('Numeric') !== undefined) return get('Numeric')!.trim();
   if (get('Boolean') !== undefined) return isTrue(get('Boolean')) ? 'true' : 'false';
   if (get('Date') !== undefined) return quote(get('Date')!);
@@ -85,6 +92,7 @@ function references(c: LbNode): string | undefined {
 const list = (names: string) =>
   names
     .split(',')
+    .filter((x) => x.trim())
     .map((x) => ident(x))
     .join(', ');
 
@@ -136,6 +144,9 @@ function fkActions(n: LbNode): string {
 
 /** The SQL a change type runs, or why migralint cannot say. `sql` and `sqlFile` are handled by the extractor. */
 export function changeSql(n: LbNode): ChangeSql {
+  // A changelog property (`${uuid}`) is set elsewhere (the master changelog, liquibase.properties, the command line).
+  const property = [n, ...n.children, ...n.children.flatMap((c) => c.children)].flatMap((x) => [...x.attrs.values()]).find((v) => v.value.includes('${'));
+  if (property) return { unreadable: `${n.name}: ${property.value.match(/\$\{[^}]*\}/)?.[0] ?? 'a property'} is a changelog property set outside this file` };
   const t = table(n);
   const need = (...vals: Array<string | undefined>): boolean => vals.every((v) => v !== undefined && v !== '');
   const col = attr(n, 'columnName');

@@ -55,6 +55,18 @@ function forPostgres(dbms: string | undefined): boolean {
   return positive.length === 0 || positive.includes('postgresql') || positive.includes('all');
 }
 
+const DATABASES = /^(?:mysql|mariadb|oracle|mssql|sqlserver|h2|hsqldb|derby|db2|sqlite|sybase|informix|firebird|postgres(?:ql)?)$/i;
+
+/**
+ * A changeSet whose `context` names only other databases (`context="mysql"`): projects that support several
+ * databases select one with a context at run time, and such a changeSet does not run on PostgreSQL.
+ */
+function otherDatabaseContext(context: string | undefined): boolean {
+  if (!context) return false;
+  const words = context.split(/\s*(?:,|\band\b|\bor\b)\s*/i).map((w) => w.trim().replace(/^\(|\)$/g, '')).filter(Boolean);
+  return words.length > 0 && words.every((w) => DATABASES.test(w) && !/^postgres/i.test(w));
+}
+
 const falseValue = (v: LbValue | undefined) => v !== undefined && /^\s*false\s*$/i.test(v.value);
 
 interface Out {
@@ -122,7 +134,7 @@ function changeSetItems(out: Out, cs: LbNode, format: 'xml' | 'yaml'): void {
   const id = cs.attrs.get('id')?.value ?? '?';
   const author = cs.attrs.get('author')?.value ?? '?';
   const info: ChangeSetInfo = { format, label: `${author}:${id}`, node: cs };
-  if (!forPostgres(cs.attrs.get('dbms')?.value)) return;
+  if (!forPostgres(cs.attrs.get('dbms')?.value) || otherDatabaseContext(cs.attrs.get('context')?.value ?? cs.attrs.get('contextFilter')?.value)) return;
   const wrapped = !falseValue(cs.attrs.get('runInTransaction'));
   for (const change of cs.children) {
     if (['comment', 'preConditions', 'rollback', 'validCheckSum', 'modifySql', 'tagDatabase'].includes(change.name)) continue;
@@ -160,7 +172,7 @@ function formattedSql(out: Out, file: SourceFile): void {
     if (!current) return;
     const { info, attrs, bodyStart } = current;
     current = null;
-    if (end <= bodyStart || !forPostgres(attrs.get('dbms'))) return;
+    if (end <= bodyStart || !forPostgres(attrs.get('dbms')) || otherDatabaseContext(attrs.get('context') ?? attrs.get('contextfilter'))) return;
     const wrapped = !/^false$/i.test(attrs.get('runintransaction') ?? '');
     const split = !/^false$/i.test(attrs.get('splitstatements') ?? '');
     const body = { kind: 'sql' as const, text: text.slice(bodyStart, end), segments: [{ chunkStart: 0, fileStart: bodyStart, length: end - bodyStart, verbatim: true }] };

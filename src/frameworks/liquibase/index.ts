@@ -2,7 +2,8 @@ import path from 'node:path';
 import { eolOf } from '../../engine/fixer.js';
 import type { FrameworkAdapter } from '../../sources/adapter.js';
 import { needAtomicity } from '../../sources/python/common.js';
-import type { AnalyzedStatement, EscapePlan, MigrationUnit } from '../../types.js';
+import type { AnalyzedStatement, Edit, EscapePlan, MigrationUnit } from '../../types.js';
+import type { LbNode } from './tree.js';
 import { isSql } from '../shared.js';
 import type { FrameworkModule, HistoryFile, OrderContext } from '../types.js';
 import { extractLiquibase, includesOf, isChangelog, isFormattedSql, resolveInclude, type ChangeSetInfo } from './extract.js';
@@ -60,12 +61,25 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
   return { kind: 'fix', description: `Add runInTransaction: false to changeSet ${info.label} (it holds nothing else that needs a transaction)`, edits: [edit] };
 }
 
+/** XML: an `<sql>` change with the setting on the line before the change (it runs first, in the same changeSet). */
+function insertBefore(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null {
+  const info = changeSetOf(stmt);
+  const change = (stmt.item.origin as { change?: LbNode } | undefined)?.change;
+  if (!info || info.format !== 'xml' || !change || /[<&]/.test(sql)) return null;
+  const src = unit.file.text;
+  const lineStart = src.lastIndexOf('\n', change.start - 1) + 1;
+  const indent = src.slice(lineStart, change.start);
+  if (!/^[ \t]*$/.test(indent)) return null;
+  return [{ start: lineStart, end: lineStart, text: `${indent}<sql>${sql.replace(/;\s*$/, '')}</sql>${eolOf(src)}` }];
+}
+
 export const liquibaseAdapter: FrameworkAdapter = {
   id: 'liquibase',
   name: 'Liquibase',
   commentPrefix: '--',
   extract: extractLiquibase,
   escapeTransaction,
+  insertBefore,
 };
 
 /** The changelog folder a file belongs to: the outermost `changelog`/`changelogs`/`liquibase` folder above it, else its own. */
