@@ -97,7 +97,11 @@ export function detectFramework(filePath: string, text: string, fs: FileSystem =
 }
 
 /** The host languages: how their files are named, and what a file of the language no module recognises is. */
-export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unrecognised?: string; load?: () => Promise<void> }> = {
+/**
+ * `quiet`: a file of the kind that no module recognises is not worth a word in a walk's report (XML, YAML and JSON
+ * beside migrations are mostly a tool's own files: Drizzle's journal, a pom.xml).
+ */
+export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unrecognised?: string; load?: () => Promise<void>; quiet?: boolean }> = {
   sql: { extension: /\.sql$/i, walk: '**/*.sql' },
   python: {
     extension: /\.py$/i,
@@ -122,6 +126,7 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
   changelog: {
     extension: /\.(xml|ya?ml|json)$/i,
     walk: '**/*.{xml,yaml,yml,json}',
+    quiet: true,
     unrecognised: 'Not a migration migralint recognises: an XML, YAML or JSON file that is not a Liquibase changelog (a `databaseChangeLog` document). Nothing in it was linted.',
   },
 };
