@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLaravelCorpus, writeLiquibaseCorpus } from './framework-corpus.js';
+import { writeEctoCorpus, writeEfCoreCorpus } from './ecto-efcore-corpus.js';
 import { writeJsCorpus } from './js-corpus.js';
 import { writePythonCorpus } from './python-corpus.js';
 import { writeSqlCorpus } from './sql-corpus.js';
@@ -79,6 +80,12 @@ report('liquibase', { files: lb.files.length, statements: NaN, bytes: lb.bytes }
 const phpDir = path.join(work, 'laravel');
 const php = writeLaravelCorpus(phpDir);
 report('php', { files: php.files.length, statements: NaN, bytes: php.bytes }, timeCli([phpDir, '--format', 'json', '--output-file', path.join(work, 'laravel.json')]));
+
+const exDir = path.join(work, 'ecto');
+report('ecto', { ...writeEctoCorpus(exDir), statements: NaN }, timeCli([exDir, '--format', 'json', '--output-file', path.join(work, 'ecto.json')]));
+
+const csDir = path.join(work, 'ef-core');
+report('ef-core', { ...writeEfCoreCorpus(csDir), statements: NaN }, timeCli([csDir, '--format', 'json', '--output-file', path.join(work, 'ef-core.json')]));
 
 // ESLint, warm: re-linting one 300-line migration after an edit (the editor case), in its own process.
 const es = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'eslint.ts'), path.join(work, 'eslint')], { encoding: 'utf8' });

@@ -78,7 +78,7 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
     if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };
   }
-  // A file of a host language (Python, Ruby, PHP, a Liquibase changelog): a migration when a module of that language recognises it.
+  // A file of a host language (Python, Ruby, C#, Elixir, PHP, a Liquibase changelog): a migration when a module of that language recognises it.
   for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
     if (!spec.unrecognised || !spec.extension.test(abs)) continue;
     if (detectFramework(abs, text, fs, [language]) !== 'psql') return { keep: true };
