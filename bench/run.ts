@@ -7,6 +7,7 @@ import { existsSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLaravelCorpus, writeLiquibaseCorpus } from './framework-corpus.js';
 import { writeEctoCorpus, writeEfCoreCorpus } from './ecto-efcore-corpus.js';
 import { writeJsCorpus } from './js-corpus.js';
 import { writePythonCorpus } from './python-corpus.js';
@@ -71,6 +72,14 @@ const pyDir = path.join(work, 'python');
 const py = writePythonCorpus(pyDir);
 const pyBytes = py.files.reduce((n, f) => n + statSync(f).size, 0);
 report('python', { files: py.files.length, statements: NaN, bytes: pyBytes }, timeCli([pyDir, '--format', 'json', '--output-file', path.join(work, 'python.json')]));
+
+const lbDir = path.join(work, 'liquibase');
+const lb = writeLiquibaseCorpus(lbDir);
+report('liquibase', { files: lb.files.length, statements: NaN, bytes: lb.bytes }, timeCli([lbDir, '--format', 'json', '--output-file', path.join(work, 'liquibase.json')]));
+
+const phpDir = path.join(work, 'laravel');
+const php = writeLaravelCorpus(phpDir);
+report('php', { files: php.files.length, statements: NaN, bytes: php.bytes }, timeCli([phpDir, '--format', 'json', '--output-file', path.join(work, 'laravel.json')]));
 
 const exDir = path.join(work, 'ecto');
 report('ecto', { ...writeEctoCorpus(exDir), statements: NaN }, timeCli([exDir, '--format', 'json', '--output-file', path.join(work, 'ecto.json')]));

@@ -9,7 +9,7 @@ function sameTransaction(a: AnalyzedStatement, b: AnalyzedStatement): boolean {
   const ta = a.facts.inTransaction;
   const tb = b.facts.inTransaction;
   if (!ta || !tb || ta.kind !== tb.kind) return false;
-  if (ta.kind === 'explicit' || ta.kind === 'body') return ta.beganAt === tb.beganAt;
+  if (ta.kind === 'explicit' || ta.kind === 'body' || ta.kind === 'wrapper') return ta.beganAt === tb.beganAt;
   if (ta.kind === 'one-query') return a.itemIndex === b.itemIndex;
   return true;
 }

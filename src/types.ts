@@ -41,6 +41,8 @@ export type FrameworkId =
   | 'kysely'
   | 'db-migrate'
   | 'rails'
+  | 'liquibase'
+  | 'laravel'
   | 'ef-core'
   | 'ecto'
   /** A JS/TS migration whose runner no adapter knows (src/sources/js/unknown.ts). */
@@ -94,6 +96,11 @@ export interface ExecutionContext {
    * objects created, settings made and transactions opened before it do not carry over.
    */
   separateRun?: boolean;
+  /**
+   * Names the framework's transaction this item runs in, where a file holds several (Liquibase commits each
+   * changeSet): items with different names run in different transactions. Absent: one per file (or per run).
+   */
+  transaction?: string;
 }
 
 /**
@@ -119,8 +126,8 @@ export interface MapSegment {
 export interface HostLiteral {
   start: number;
   end: number;
-  language: 'js' | 'python';
-  /** The delimiter: `'`, `"`, `` ` `` (JS); `'`, `"`, `'''`, `"""` (Python). */
+  language: 'js' | 'python' | 'xml' | 'yaml' | 'php';
+  /** The delimiter: `'`, `"`, `` ` `` (JS); `'`, `"`, `'''`, `"""` (Python); `<![CDATA[` or `` (XML text); `|`, `'`, `"`, `` (YAML); `'`, `"`, `<<<`, `<<<'` (PHP). */
   quote: string;
   /** Python string prefix, lower case (`r`, `f`, `rf`, `u`, `b` …). */
   prefix?: string;

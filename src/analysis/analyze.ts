@@ -95,6 +95,9 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
   let atBegin: Settings | null = null;
   let local: Settings = {};
   let currentItem = -1;
+  /** The framework transaction of the current item (ExecutionContext.transaction) and the statement that began it. */
+  let wrapperName: string | undefined;
+  let wrapperBegan: number | undefined;
 
   const countInItem = new Map<number, number>();
   for (const s of statements) if (!s.body) countInItem.set(s.itemIndex, (countInItem.get(s.itemIndex) ?? 0) + 1);
@@ -148,12 +151,18 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         local = {};
       }
     }
+    if (!stmt.body && item.exec.transaction !== undefined && item.exec.transaction !== wrapperName) {
+      // The framework committed the previous transaction (a Liquibase changeSet) and begins another: SET LOCALs end.
+      if (wrapperName !== undefined && !explicit) local = {};
+      wrapperName = item.exec.transaction;
+      wrapperBegan = stmt.index;
+    }
     const { effect, internalError } = lockEffect(stmt, settings.pgVersion);
     let txProblem: StatementFacts['txProblem'];
 
     const wrapper: TxState | null =
       item.exec.wrapped && !wrapperEnded
-        ? { kind: 'wrapper', reason: item.exec.reason }
+        ? { kind: 'wrapper', reason: item.exec.reason, ...(item.exec.transaction !== undefined ? { beganAt: wrapperBegan } : {}) }
         : unit.framework === 'psql' && settings.assumeInTransaction && !wrapperEnded
           ? { kind: 'assumed', reason: 'config assumeInTransaction says the runner wraps each file in a transaction' }
           : null;

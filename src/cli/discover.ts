@@ -4,7 +4,8 @@ import type { ConfigResolver } from '../config/load.js';
 import { frameworkFromConfig, globToRegExp } from '../config/options.js';
 import { rawDisk } from '../disk.js';
 import { DIESEL_DIR } from '../frameworks/diesel/index.js';
-import { DEFAULT_FOLDERS, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS, detectFramework, notMigration } from '../frameworks/index.js';
+import { DEFAULT_FOLDERS, LANGUAGES, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATTERNS, detectFramework, notMigration } from '../frameworks/index.js';
+import type { Language } from '../frameworks/types.js';
 import type { FileSystem } from '../fs.js';
 import type { SkippedFile } from '../types.js';
 
@@ -27,7 +28,7 @@ export function isRollbackOnly(file: string): boolean {
 }
 
 /** The extensions migrations migralint reads are written in. */
-const READABLE = /\.(?:sql|py|rb|[cm]?js|[cm]?ts)$/i;
+const READABLE = /\.(?:sql|py|rb|php|xml|ya?ml|json|[cm]?js|[cm]?ts)$/i;
 
 export interface Discovery {
   files: string[];
@@ -73,25 +74,15 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
   const inFolder = inMigrationFolder(abs);
   // Migrations kept per database (versions/sqlite/, migrations/mysql/): migralint lints PostgreSQL's.
   if (path.dirname(abs).split(/[\\/]/).some((part) => OTHER_DATABASE.test(part))) return { keep: false, reason: 'other-database' };
-  if (/\.py$/i.test(abs)) {
-    const py = detectFramework(abs, text, fs, ['python']);
-    return py !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
-  }
   if (/\.sql$/i.test(abs)) {
     if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };
   }
-  if (/\.rb$/i.test(abs)) {
-    const rb = detectFramework(abs, text, fs, ['ruby']);
-    return rb !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
-  }
-  if (/\.exs$/i.test(abs)) {
-    const ex = detectFramework(abs, text, fs, ['elixir']);
-    return ex !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
-  }
-  if (/\.cs$/i.test(abs)) {
-    const cs = detectFramework(abs, text, fs, ['csharp']);
-    return cs !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  // A file of a host language (Python, Ruby, C#, Elixir, PHP, a Liquibase changelog): a migration when a module of that language recognises it.
+  for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
+    if (!spec.unrecognised || !spec.extension.test(abs)) continue;
+    if (detectFramework(abs, text, fs, [language]) !== 'psql') return { keep: true };
+    return { keep: false, ...(inFolder && !spec.quiet ? { reason: 'not-a-migration' as const } : {}) };
   }
   // JS/TS: a module that exports an up migration.
   if (JS_MIGRATION.test(text)) return { keep: true };

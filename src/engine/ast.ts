@@ -183,6 +183,7 @@ export function transactionKey(s: AnalyzedStatement): string | undefined {
   if (tx.kind === 'explicit') return `explicit:${tx.beganAt}`;
   if (tx.kind === 'one-query') return `one-query:${s.itemIndex}`;
   if (tx.kind === 'body') return `body:${tx.beganAt}`;
+  if (tx.kind === 'wrapper' && tx.beganAt !== undefined) return `wrapper:${tx.beganAt}`;
   return tx.kind;
 }
 

@@ -3,6 +3,7 @@ import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
 import { loadPython } from '../sources/python/tree.js';
 import { loadRuby } from '../sources/ruby/tree.js';
+import { loadPhp } from '../sources/php/tree.js';
 import { loadCSharp } from '../sources/csharp/tree.js';
 import type { FrameworkId } from '../types.js';
 import { alembic } from './alembic/index.js';
@@ -20,6 +21,8 @@ import { goose } from './goose/index.js';
 import { graphileMigrate } from './graphile-migrate/index.js';
 import { knex } from './knex/index.js';
 import { kysely } from './kysely/index.js';
+import { laravel } from './laravel/index.js';
+import { liquibase } from './liquibase/index.js';
 import { nodePgMigrate } from './node-pg-migrate/index.js';
 import { prisma } from './prisma/index.js';
 import { psql } from './psql/index.js';
@@ -60,6 +63,8 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
   kysely,
   dbMigrate,
   rails,
+  liquibase,
+  laravel,
   efCore,
   ecto,
   unknownJs,
@@ -74,7 +79,7 @@ export function frameworkModule(id: FrameworkId): FrameworkModule {
 
 /** Every detection rule of every module, highest priority first. */
 export const DETECT_RULES: ReadonlyArray<DetectRule & { framework: FrameworkId; language: Language }> = FRAMEWORKS.flatMap((m) =>
-  m.detect.map((r) => ({ ...r, framework: m.id, language: m.language })),
+  m.detect.map((r) => ({ ...r, framework: m.id, language: r.language ?? m.language })),
 ).sort((a, b) => b.priority - a.priority);
 
 function detectInput(filePath: string, text: string, fs: FileSystem): DetectInput {
@@ -97,7 +102,11 @@ export function detectFramework(filePath: string, text: string, fs: FileSystem =
 }
 
 /** The host languages: how their files are named, and what a file of the language no module recognises is. */
-export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unrecognised?: string; load?: () => Promise<void> }> = {
+/**
+ * `quiet`: a file of the kind that no module recognises is not worth a word in a walk's report (XML, YAML and JSON
+ * beside migrations are mostly a tool's own files: Drizzle's journal, a pom.xml).
+ */
+export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unrecognised?: string; load?: () => Promise<void>; quiet?: boolean }> = {
   sql: { extension: /\.sql$/i, walk: '**/*.sql' },
   python: {
     extension: /\.py$/i,
@@ -123,6 +132,18 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
     extension: /\.exs$/i,
     walk: '**/*.exs',
     unrecognised: 'Not a migration migralint recognises: an Elixir script that is not an Ecto migration (`use Ecto.Migration`). Nothing in it was linted.',
+  },
+  php: {
+    extension: /\.php$/i,
+    walk: '**/*.php',
+    load: loadPhp,
+    unrecognised: 'Not a migration migralint recognises: a PHP file that is not a Laravel migration (a class extending `Migration`). Nothing in it was linted.',
+  },
+  changelog: {
+    extension: /\.(xml|ya?ml|json)$/i,
+    walk: '**/*.{xml,yaml,yml,json}',
+    quiet: true,
+    unrecognised: 'Not a migration migralint recognises: an XML, YAML or JSON file that is not a Liquibase changelog (a `databaseChangeLog` document). Nothing in it was linted.',
   },
 };
 

@@ -36,7 +36,7 @@ export interface FrameworkModule {
   fixtures: string[];
 }
 
-export type Language = 'sql' | 'python' | 'js' | 'ruby' | 'csharp' | 'elixir';
+export type Language = 'sql' | 'python' | 'js' | 'ruby' | 'csharp' | 'elixir' | 'changelog' | 'php';
 
 /** What detection rules look at: the file's path, its content, and the files beside it (through the FileSystem). */
 export interface DetectInput {
@@ -61,6 +61,8 @@ export interface DetectRule {
    * where a module sits in the list. Bands: 900s Python, 800s JS/TS, 700–500 SQL (specific markers first), 0 the fallback.
    */
   priority: number;
+  /** The language of the files it recognises, when not the module's (Liquibase's formatted SQL beside its XML changelogs). */
+  language?: Language;
   /** What the rule recognises, in words (for docs and failing tests). */
   describe: string;
   test(file: DetectInput): boolean;

@@ -41,6 +41,8 @@ export interface ExecStep {
   line: number;
   /** The parsed statements the step sends (one, or a one-query chunk's), for the trace's comparison with the analysis. */
   statements?: Statement[];
+  /** The framework transaction it runs in, where a file holds several (ExecutionContext.transaction). */
+  transaction?: string;
 }
 
 export interface ExecutablePlan {
@@ -74,10 +76,10 @@ export function planUnit(unit: MigrationUnit): ExecutablePlan {
       plan.notRunnable ??= 'a host-language placeholder stands in the SQL';
     }
     if (item.kind === 'sql' && item.exec.oneQuery) {
-      if (stmts.length) plan.steps.push({ sql: item.text, wrapped: item.exec.wrapped, oneQuery: true, line: stmts[0]!.loc.line, statements: stmts });
+      if (stmts.length) plan.steps.push({ sql: item.text, wrapped: item.exec.wrapped, oneQuery: true, line: stmts[0]!.loc.line, statements: stmts, transaction: item.exec.transaction });
       return;
     }
-    for (const s of stmts) plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line, statements: [s] });
+    for (const s of stmts) plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line, statements: [s], transaction: item.exec.transaction });
   });
   return plan;
 }
@@ -161,7 +163,11 @@ export async function runPlans(client: pg.Client, plans: ExecutablePlan[]): Prom
     }
     const perRun = plan.perRun ?? wrapModeOf(plan.framework) === 'per-run';
     try {
+      let txName: string | undefined;
       for (const step of plan.steps) {
+        // The framework commits one transaction and begins the next inside a file (Liquibase's changeSets).
+        if (step.wrapped && inTx && !explicit && step.transaction !== txName) await commit();
+        txName = step.transaction;
         if (step.wrapped) await begin();
         else {
           await commit();
