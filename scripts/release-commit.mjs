@@ -45,8 +45,10 @@ try {
   for (const name of grammars) {
     const dir = path.dirname(require.resolve(`${name}/package.json`));
     const wasm = readdirSync(dir).filter((f) => f.endsWith('.wasm'));
-    if (wasm.length !== 1) throw new Error(`release-commit: ${name} has ${wasm.length} .wasm files, expected one`);
-    shipped.push([path.join(dir, wasm[0]), `dist/grammars/${wasm[0]}`], [path.join(dir, 'LICENSE'), `dist/grammars/${name}.LICENSE`]);
+    // Every .wasm of the package (tree-sitter-php has two: PHP in HTML, and PHP only): the loader asks for one by name.
+    if (wasm.length === 0) throw new Error(`release-commit: ${name} has no .wasm file`);
+    for (const file of wasm) shipped.push([path.join(dir, file), `dist/grammars/${file}`]);
+    shipped.push([path.join(dir, 'LICENSE'), `dist/grammars/${name}.LICENSE`]);
     delete pkg.dependencies[name];
   }
   const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: root, env, input: `${JSON.stringify(pkg, null, 2)}\n`, encoding: 'utf8' }).trim();
