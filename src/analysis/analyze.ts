@@ -297,7 +297,7 @@ const NO_EFFECT: StatementEffect = { locks: [], nonTransactional: false, rewrite
  */
 function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: boolean, guard: Guard) {
   const effect = guard('the lock analysis', NO_EFFECT, () => effectOfStatement(stmt, { pgVersion }));
-  const modeled = separate ? [] : guard('the schema model\'s lock analysis', [], () => modelLocksOf(stmt, replay));
+  const modeled = separate ? [] : guard('the schema model\'s lock analysis', [], () => modelLocksOf(stmt, replay, pgVersion));
   const claims = [...effect.locks];
   for (const extra of modeled) {
     const same = claims.findIndex((l) => tableKey(l.relation) === tableKey(extra.relation));

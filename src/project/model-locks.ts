@@ -4,8 +4,8 @@
  * partitions of a partitioned table. Each claim is proved on a real server in test/model-locks.pg.test.ts.
  */
 import type { Node, RangeVar } from '@pgsql/types';
-import type { LockClaim } from '../analysis/locks.js';
-import { rangeVarOf, statementNode, strings, unwrap, unwrapAll, type StatementNode } from '../sql/nodes.js';
+import { effectOfStatement, type LockClaim } from '../analysis/locks.js';
+import { alterCmds, rangeVarOf, statementNode, strings, unwrap, unwrapAll, type StatementNode } from '../sql/nodes.js';
 import type { LockMode, QualifiedName } from '../types.js';
 import type { Replay } from './replay.js';
 import { referencingTables } from './replay.js';
@@ -32,7 +32,61 @@ export function modelLocks(kind: string, node: unknown, replay: Replay): LockCla
 }
 
 /** The extra claims for a statement of the pipeline (`{ kind, node }`). */
-export function modelLocksOf(s: StatementNode, replay: Replay): LockClaim[] {
+export function modelLocksOf(s: StatementNode, replay: Replay, pgVersion = 18): LockClaim[] {
+  return [...otherSides(s, replay), ...partitionsOf(s, replay, pgVersion)];
+}
+
+/** ALTER TABLE subcommands PostgreSQL runs on every partition too (proved in test/project/model.pg.test.ts). */
+const RECURSING = new Set<string | undefined>(['AT_AddColumn', 'AT_AlterColumnType', 'AT_SetNotNull']);
+
+/** The keys of the partitioned tables a statement acts on together with their partitions (no ONLY). */
+function recursingTables(s: StatementNode): string[] {
+  const inh = (r: Node | RangeVar | undefined) => rangeVarOf(r)?.inh === true;
+  switch (s.kind) {
+    case 'AlterTableStmt': {
+      const all = alterCmds(s).every((c) => RECURSING.has(c.subtype) || (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK'));
+      return s.node.objtype === 'OBJECT_TABLE' && inh(s.node.relation) && all ? [rvKey(s.node.relation)].filter((k): k is string => k !== undefined) : [];
+    }
+    case 'IndexStmt':
+      return inh(s.node.relation) && !s.node.concurrent ? [rvKey(s.node.relation)].filter((k): k is string => k !== undefined) : [];
+    case 'TruncateStmt':
+    case 'LockStmt':
+      return (s.node.relations ?? []).filter(inh).map(rvKey).filter((k): k is string => k !== undefined);
+    default:
+      // DROP TABLE drops the partitions too, under ACCESS EXCLUSIVE; not claimed: the proof reads locks through
+      // pg_class, where a relation dropped in the open transaction no longer shows.
+      return [];
+  }
+}
+
+/**
+ * A statement on a partitioned table the model knows, without ONLY, locks each partition (and theirs) in the mode
+ * it locks the table: ALTER TABLE ADD COLUMN / ALTER COLUMN TYPE / SET NOT NULL / ADD CHECK, CREATE INDEX,
+ * TRUNCATE, LOCK TABLE.
+ */
+function partitionsOf(s: StatementNode, replay: Replay, pgVersion: number): LockClaim[] {
+  const tables = recursingTables(s);
+  if (tables.length === 0) return [];
+  const out: LockClaim[] = [];
+  const all = replay.all('tables');
+  for (const l of effectOfStatement(s, { pgVersion }).locks) {
+    const key = objectKey(l.relation.schema, l.relation.name);
+    if (l.on !== 'table' || !tables.includes(key) || !replay.get('tables', key)?.partitioned) continue;
+    const queue = [key];
+    while (queue.length) {
+      const parent = queue.shift()!;
+      for (const [k, t] of all) {
+        if (t.partitionOf !== parent) continue;
+        out.push({ relation: fromKey(k), mode: l.mode, on: 'table' });
+        if (t.partitioned) queue.push(k);
+      }
+    }
+  }
+  return out;
+}
+
+/** Claims on the other side of a foreign key, a domain's tables, a dropped schema's tables, a dropped index's table. */
+function otherSides(s: StatementNode, replay: Replay): LockClaim[] {
   const out: LockClaim[] = [];
   const claim = (key: string, mode: LockMode) => out.push({ relation: fromKey(key), mode, on: 'table' });
   if (s.kind === 'AlterTableStmt' && s.node.objtype === 'OBJECT_TABLE') {
