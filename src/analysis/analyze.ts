@@ -2,7 +2,7 @@ import type { AlterTableStmt, ColumnDef, Constraint, Node, SelectStmt } from '@p
 import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, BodyOrigin, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import type { AnalyzedStatement, BodyOrigin, SlowWork, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } from './locks.js';
 import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
 import { modelLocksOf } from '../project/model-locks.js';
@@ -111,6 +111,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard);
     const tables = tablesTouched(locked.locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
+    const work = slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
     const ordered = guard('the unit-order analysis', {}, () => order.step(stmt, inTransaction, out, settings.pgVersion));
     const keyColumns = keyColumnsOfStatement(stmt, keys);
 
@@ -122,6 +123,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         nonTransactional: locked.nonTransactional,
         rewrite: locked.rewrite,
         scan: locked.scan,
+        ...(work ? { work } : {}),
         ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
         ...ordered,
         inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
@@ -313,7 +315,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const model = <T>(fallback: T, run: () => T): T => guard('the schema model', fallback, run);
   const oldTypes = alter ? model(undefined, () => typesBefore(alter, replay)) : undefined;
   let rewrite = effect.rewrite;
-  if (rewrite && oldTypes && model(false, () => retypesOnlyCoercibly(stmt, oldTypes))) rewrite = false;
+  if (rewrite && oldTypes && model(false, () => retypesOnlyCoercibly(stmt, oldTypes, pgVersion))) rewrite = false;
   const partitionChecks = alter ? model(undefined, () => checksOfAttached(alter, replay)) : undefined;
   const notNullProven = alter && !separate ? model(undefined, () => provenNotNull(alter, replay, pgVersion)) : undefined;
   let scan = effect.scan;
@@ -382,7 +384,7 @@ function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: Readonly
 }
 
 /**
- * The key-columns pass: the primary-key and foreign-key columns the unit declares, as `table.column`: inline
+ * The key-columns pass: the one-column primary keys and foreign-key columns the unit declares, as `table.column`: inline
  * (`id int PRIMARY KEY`, `author_id int REFERENCES authors`) or as table constraints, in CREATE TABLE or ALTER
  * TABLE — a foreign key added by a later statement of the same unit (as Django and Rails write them) counts too.
  */
@@ -392,7 +394,9 @@ function keyColumnsOf(statements: Statement[]): Set<string> {
     if (table) for (const c of columns) keys.add(`${table}.${c}`);
   };
   const fromConstraint = (table: string | undefined, con: Constraint | undefined) => {
-    if (con?.contype === 'CONSTR_PRIMARY') add(table, strings(con.keys));
+    // A one-column primary key is an id; the members of a composite key are ids only when they are foreign keys
+    // (counted as such) — the others are positions or kinds within the key (e.g. relation_members.sequence_id).
+    if (con?.contype === 'CONSTR_PRIMARY' && strings(con.keys).length === 1) add(table, strings(con.keys));
     else if (con?.contype === 'CONSTR_FOREIGN') add(table, strings(con.fk_attrs));
   };
   const fromColumn = (table: string | undefined, col: ColumnDef) => {
@@ -409,8 +413,8 @@ function keyColumnsOf(statements: Statement[]): Set<string> {
     } else if (s.kind === 'AlterTableStmt') {
       for (const c of alterCmds(s)) {
         const col = unwrap(c.def, 'ColumnDef');
-        if (col) fromColumn(table, col);
-        else fromConstraint(table, unwrap(c.def, 'Constraint'));
+        if (c.subtype === 'AT_AddColumn' && col) fromColumn(table, col);
+        else if (c.subtype === 'AT_AddConstraint') fromConstraint(table, unwrap(c.def, 'Constraint'));
       }
     }
   }
@@ -580,6 +584,51 @@ function freeIndexName(schema: string, table: string, columns: string[], taken: 
 }
 
 /** Tables and indexes a statement creates: new for the statements after it. */
+/** The relations a query reads: every RangeVar in it but the names of its CTEs (whose own queries are read). */
+function readRelations(query: unknown): QualifiedName[] {
+  const out: QualifiedName[] = [];
+  const ctes = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) for (const x of node) walk(x);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'RangeVar') {
+          const rel = rangeVarName(v as { schemaname?: string; relname?: string });
+          if (rel) out.push(rel);
+        } else {
+          if (k === 'CommonTableExpr' && typeof (v as { ctename?: unknown }).ctename === 'string') ctes.add((v as { ctename: string }).ctename);
+          walk(v);
+        }
+      }
+    }
+  };
+  walk(query);
+  return out.filter((r) => r.schema || !ctes.has(r.name));
+}
+
+const ROW_WRITES = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt']);
+
+/**
+ * The work that makes a statement take time (see StatementFacts.work). Rows copied from a query take time whatever
+ * the target; everything else only on a table with rows: not one created empty in the change, nor a small one.
+ */
+function slowWork(stmt: Statement, rewrite: boolean, scan: boolean, tables: TableInfo[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>): SlowWork | undefined {
+  const target = tables[0];
+  const name = (t: TableInfo): QualifiedName => (t.schema ? { schema: t.schema, name: t.name } : { name: t.name });
+  const hasRows = (t: Omit<TableInfo, 'name'>) => t.sizeClass !== 'small' && (t.sizeClass !== 'new' || t.filled === true);
+  // Rows copied from a query: slow when the query reads a relation with rows (not only tables the change created empty).
+  const copy = (query: unknown, into: QualifiedName | undefined): SlowWork | undefined =>
+    into && readRelations(query).some((r) => hasRows(sizeClass(r))) ? { kind: 'copy', table: into } : undefined;
+  if (stmt.kind === 'InsertStmt') return copy(stmt.node.selectStmt, rangeVarName(stmt.node.relation));
+  if (stmt.kind === 'CreateTableAsStmt') return stmt.node.into?.skipData ? undefined : copy(stmt.node.query, rangeVarName(stmt.node.into?.rel));
+  if (!target || !hasRows(target)) return undefined;
+  if (rewrite) return { kind: 'rewrite', table: name(target) };
+  if (stmt.kind === 'IndexStmt') return { kind: 'index', table: name(target) };
+  if (scan) return { kind: 'scan', table: name(target) };
+  if (ROW_WRITES.has(stmt.kind)) return { kind: 'rows', table: name(target) };
+  return undefined;
+}
+
 function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
   if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
     const rel = rangeVarName(stmt.kind === 'CreateStmt' ? stmt.node.relation : stmt.node.into?.rel);
@@ -652,15 +701,24 @@ function noCommandScans(node: AlterTableStmt, replay: Replay, proven: string[], 
   });
 }
 
-/** Every subcommand is an ALTER COLUMN TYPE without USING or COLLATE to a type the old one is binary-coercible to. */
-function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): boolean {
-  for (const x of (stmt.kind === 'AlterTableStmt' ? stmt.node.cmds : undefined) ?? []) {
+/**
+ * Every ALTER COLUMN TYPE of the statement is without USING or COLLATE, to a type the old one is binary-coercible to,
+ * and no other subcommand rewrites the table: the statement rewrites nothing.
+ */
+function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>, pgVersion: number): boolean {
+  if (stmt.kind !== 'AlterTableStmt') return false;
+  // The other commands of the ALTER TABLE (SET NOT NULL, ADD COLUMN …) rewrite nothing unless they do on their own.
+  const others: NonNullable<typeof stmt.node.cmds> = [];
+  for (const x of stmt.node.cmds ?? []) {
     const c = unwrap(x, 'AlterTableCmd');
-    if (c?.subtype !== 'AT_AlterColumnType') return false;
+    if (c?.subtype !== 'AT_AlterColumnType') {
+      others.push(x);
+      continue;
+    }
     const def = unwrap(c.def, 'ColumnDef');
     const to = columnType(def?.typeName);
     const from = oldTypes[c.name ?? ''];
     if (!from || !to || !def || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
   }
-  return true;
+  return others.length === 0 || !effectOfStatement({ kind: 'AlterTableStmt', node: { ...stmt.node, cmds: others } }, { pgVersion }).rewrite;
 }

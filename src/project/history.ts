@@ -19,7 +19,7 @@ import { NO_FILES, type FileSystem } from '../fs.js';
 export function replaySource(file: SourceFile, options: LintOptions, schema: SchemaModel): { delta: SchemaDelta; unknown: string[] } {
   const fs = options.fs ?? NO_FILES;
   const framework = options.framework ?? detectFramework(file.path, file.text, fs);
-  const unit = adapterFor(framework).extract(file, { settings: options.settings, warn: () => undefined, fs });
+  const unit = adapterFor(framework).extract(file, { settings: options.settings, warn: () => undefined, fs, state: schema.framework });
   const parsed = parseUnit(unit, new LineIndex(file.text));
   const replay = new Replay(schema, file.path);
   for (const s of parsed.statements) {
@@ -31,7 +31,9 @@ export function replaySource(file: SourceFile, options: LintOptions, schema: Sch
       // analysis makes it an internal-error finding on this statement (src/analysis/analyze.ts, modelPass).
     }
   }
-  return { delta: replay.delta(), unknown: replay.unknown };
+  const delta = replay.delta();
+  if (unit.state !== undefined) delta.framework = unit.state;
+  return { delta, unknown: replay.unknown };
 }
 
 

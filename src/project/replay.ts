@@ -72,6 +72,14 @@ export function notNullColumn(expr: Node | undefined): string | undefined {
   return fields.length === 1 ? unwrap(fields[0], 'String')?.sval : undefined;
 }
 
+/** The columns a partial index's predicate requires NOT NULL, when that is all it requires (`a IS NOT NULL AND …`). */
+function notNullPredicate(where: Node | undefined): string[] | undefined {
+  const and = unwrap(where, 'BoolExpr');
+  const parts: Array<Node | undefined> = and?.boolop === 'AND_EXPR' ? (and.args ?? []) : [where];
+  const cols = parts.map(notNullColumn);
+  return cols.length && cols.every((c): c is string => c !== undefined) ? cols : undefined;
+}
+
 export interface ReplayNote {
   /** What was acted on without being known, e.g. "ALTER TABLE public.orders". */
   message: string;
@@ -398,6 +406,7 @@ export class Replay {
       columns,
       unique: Boolean(n.unique),
       partial: Boolean(n.whereClause),
+      ...(n.whereClause && notNullPredicate(n.whereClause) ? { notNullOf: notNullPredicate(n.whereClause) } : {}),
       validity: only && t?.partitioned ? 'invalid' : n.concurrent ? 'maybe-invalid' : 'valid',
       ...(only ? { only: true } : {}),
       createdBy: this.file,
