@@ -96,7 +96,25 @@ fi
 # The review comment: one per pull request, edited in place on every run (needs pull-requests: write).
 if [[ "${INPUT_COMMENT:-false}" == "true" ]]; then
   report_file="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/migralint-report.md"
-  "${MIGRALINT[@]}" "${paths[@]}" "${args[@]}" "${sizes[@]}" --format markdown --output-file "$report_file" >/dev/null 2>&1
+  rm -f "$report_file"
+  if [[ "${INPUT_TRACE:-false}" == "true" ]]; then
+    # The trace's review: the whole history runs on the embedded PostgreSQL the package's optional dependency
+    # brings (no database service); the comment covers the changed migrations, as the lint's does.
+    trace_args=(trace "${paths[@]}" --format markdown)
+    [[ -n "$base" ]] && trace_args+=(--changed-since "$base")
+    [[ -n "${INPUT_CONFIG:-}" ]] && trace_args+=(--config "$INPUT_CONFIG")
+    [[ ${#sizes[@]} -gt 0 && "${sizes[0]}" == "--stats" ]] && trace_args+=(--stats "${sizes[1]}")
+    "${MIGRALINT[@]}" "${trace_args[@]}" >"$report_file.tmp"
+    trace_code=$?
+    [[ -n "${GITHUB_OUTPUT:-}" ]] && echo "trace-exit-code=$trace_code" >>"$GITHUB_OUTPUT"
+    if [[ $trace_code -le 1 ]]; then
+      mv "$report_file.tmp" "$report_file"
+    else
+      rm -f "$report_file.tmp"
+      log "migralint: the trace could not run (exit $trace_code): commenting with the lint's review"
+    fi
+  fi
+  [[ -f "$report_file" ]] || "${MIGRALINT[@]}" "${paths[@]}" "${args[@]}" "${sizes[@]}" --format markdown --output-file "$report_file" >/dev/null 2>&1
   if [[ -f "$report_file" ]]; then
     node "$ACTION_PATH/bin/migralint-comment.js" github --report "$report_file" --when-clean "${INPUT_COMMENT_WHEN_CLEAN:-update}"
   else

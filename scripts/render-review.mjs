@@ -1,8 +1,10 @@
-// Renders `migralint fixtures/demo --format markdown` as GitHub shows a pull-request comment — GitHub-flavoured
+// Renders `migralint fixtures/demo --format markdown` (with --trace: `migralint trace fixtures/demo --format
+// markdown`, the review with the trace's observed locks and hold times) as GitHub shows a pull-request comment — GitHub-flavoured
 // markdown (marked) styled with GitHub's own stylesheet (github-markdown-css) — and screenshots it with headless
 // Chromium (Debian's `chromium` package) into docs/review-comment.png. A person looks at the PNG; npm test does not
 // run this (it needs Chromium).
-//   node scripts/render-review.mjs [--out docs/review-comment.png] [--height 1900] [--html /tmp/review.html]
+//   node scripts/render-review.mjs [--trace] [--out docs/review-comment.png] [--height 1900] [--html /tmp/review.html]
+//   node scripts/render-review.mjs --trace --out docs/trace-review.png --height 2000
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,9 @@ const out = path.resolve(root, arg('out', 'docs/review-comment.png'));
 const height = Number(arg('height', '1900'));
 const width = 980;
 
-const lint = spawnSync(process.execPath, [path.join(root, 'bin/migralint.js'), 'fixtures/demo', '--format', 'markdown'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const traced = process.argv.includes('--trace');
+const command = traced ? ['trace', 'fixtures/demo', '--format', 'markdown'] : ['fixtures/demo', '--format', 'markdown'];
+const lint = spawnSync(process.execPath, [path.join(root, 'bin/migralint.js'), ...command], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 if (lint.status !== 0 && lint.status !== 1) throw new Error(`migralint failed (${lint.status}): ${lint.stderr}`);
 const body = marked.parse(lint.stdout, { gfm: true });
 const css = readFileSync(path.join(root, 'node_modules/github-markdown-css/github-markdown-light.css'), 'utf8');

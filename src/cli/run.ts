@@ -24,6 +24,7 @@ import { configClaims, discover, skippedNote } from './discover.js';
 import { decodeSource, InputError, readSource, readSourceAndBytes } from './read.js';
 import { selectFiles } from './select.js';
 import { WriteRefused, writeFixed } from './write.js';
+import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache } from './cache.js';
@@ -59,6 +60,8 @@ export interface LintRun {
   cacheLocation?: string;
   /** Environment (GITHUB_ACTIONS, MIGRALINT_DATABASE_URL); default process.env. */
   env?: Record<string, string | undefined>;
+  /** `trace --format markdown`: the trace of these migrations, for the review's lock picture. */
+  trace?: TraceReport;
 }
 
 export interface IO {
@@ -413,7 +416,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
   }
 
-  const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion(), skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })) };
+  const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion(), skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })), ...(run.trace ? { trace: run.trace } : {}) };
   const output = formatter(results, ctx);
   if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
   else if (output) io.stdout(output);

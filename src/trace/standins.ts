@@ -3,10 +3,15 @@
  * by another tool): without them its first ALTER or CREATE INDEX fails on a missing relation, which is not how it
  * fails at deploy. From the parsed statements, every table a statement names before any statement of the history
  * creates it gets an empty table with the columns the statements name on it (indexed, constrained, altered,
- * referenced by a foreign key, updated), typed from their names (id / *_id bigint, *uuid uuid, *_at timestamptz,
- * is_* / has_* boolean, else text), and a UNIQUE constraint on the columns a foreign key references.
+ * referenced by a foreign key, updated), and a UNIQUE constraint on the columns a foreign key references (a PRIMARY
+ * KEY where it names none: PostgreSQL then references the primary key). A column's type is the one the schema model
+ * knows (the replayed history: the type the migrations gave a column they altered, or the type of the column that
+ * references it by a foreign key, which must be compatible); else guessed from its name (id / *_id bigint, *uuid
+ * uuid, *_at timestamptz, is_* / has_* boolean, else text).
  * They are listed in the output: a schema dump (`--schema`) replaces them with the real tables.
  */
+import { typeText } from '../project/print.js';
+import type { SchemaModel } from '../project/model.js';
 import type { Statement } from '../types.js';
 
 export interface StandIn {
@@ -14,6 +19,34 @@ export interface StandIn {
   name: string;
   columns: string[];
   uniques: string[][];
+  /** A foreign key references the table without naming columns: it needs a primary key (on `id`). */
+  primaryKey?: string[];
+  /** Column types the schema model knows; the others are guessed from the name. */
+  types?: Record<string, string>;
+}
+
+/** The column types the schema model knows for a table (`schema.name`) the history never created. */
+export type KnownTypes = (table: string, column: string) => string | undefined;
+
+/**
+ * What the replayed model says of the columns of tables the history acts on without creating: the types the
+ * migrations gave them (ALTER COLUMN … TYPE), and for a column a foreign key references, the referencing column's.
+ */
+export function modelColumnTypes(model: SchemaModel): KnownTypes {
+  const types = new Map<string, string>();
+  for (const [key, t] of Object.entries(model.tables)) if (t.partial) for (const c of t.columns) types.set(`${key}.${c.name}`, typeText(c.type));
+  for (const t of Object.values(model.tables)) {
+    for (const c of t.constraints) {
+      if (c.kind !== 'foreign' || !c.references) continue;
+      const to = c.references.columns.length ? c.references.columns : c.columns.length === 1 ? ['id'] : [];
+      to.forEach((col, i) => {
+        const from = t.columns.find((x) => x.name === c.columns[i]);
+        const k = `${c.references!.table}.${col}`;
+        if (from && !types.has(k)) types.set(k, typeText(from.type));
+      });
+    }
+  }
+  return (table, column) => types.get(`${table}.${column}`);
 }
 
 interface Rv {
@@ -54,9 +87,9 @@ function columnsUnder(node: any, out: Set<string>): void {
 const COLUMN_CMDS = new Set(['AT_AlterColumnType', 'AT_SetNotNull', 'AT_DropNotNull', 'AT_ColumnDefault', 'AT_DropColumn', 'AT_SetStatistics', 'AT_SetStorage', 'AT_SetCompression', 'AT_DropExpression', 'AT_SetExpression', 'AT_AddIdentity', 'AT_DropIdentity']);
 
 /** The stand-ins a history needs, in the order its statements first name them. */
-export function standInsFor(statements: Statement[]): StandIn[] {
+export function standInsFor(statements: Statement[], known?: KnownTypes): StandIn[] {
   const created = new Set<string>();
-  const needed = new Map<string, { rv: Rv; columns: Set<string>; uniques: string[][] }>();
+  const needed = new Map<string, { rv: Rv; columns: Set<string>; uniques: string[][]; primaryKey?: string[] }>();
   const added = new Set<string>();
   const need = (rv: Rv | undefined) => {
     if (!rv?.relname) return undefined;
@@ -79,7 +112,9 @@ export function standInsFor(statements: Statement[]): StandIn[] {
       if (ref) {
         const pk = cols.length ? cols : ['id'];
         for (const col of pk) ref.columns.add(col);
-        if (!ref.uniques.some((u) => u.join() === pk.join())) ref.uniques.push(pk);
+        // REFERENCES t without columns means t's primary key.
+        if (!cols.length) ref.primaryKey ??= pk;
+        else if (!ref.uniques.some((u) => u.join() === pk.join())) ref.uniques.push(pk);
       }
     }
   };
@@ -140,13 +175,21 @@ export function standInsFor(statements: Statement[]): StandIn[] {
         break;
     }
   }
-  return [...needed.values()].map((e) => ({
-    ...(e.rv.schemaname ? { schema: e.rv.schemaname } : {}),
-    name: e.rv.relname!,
-    columns: [...new Set([...e.columns, ...e.uniques.flat()])],
-    uniques: e.uniques,
-  }));
+  return [...needed.entries()].map(([k, e]) => {
+    const columns = [...new Set([...(e.primaryKey ?? []), ...e.columns, ...e.uniques.flat()])];
+    const types = Object.fromEntries(columns.flatMap((c) => (known?.(k, c) ? [[c, known(k, c)!]] : [])));
+    return {
+      ...(e.rv.schemaname ? { schema: e.rv.schemaname } : {}),
+      name: e.rv.relname!,
+      columns,
+      uniques: e.uniques.filter((u) => u.join() !== e.primaryKey?.join()),
+      ...(e.primaryKey ? { primaryKey: e.primaryKey } : {}),
+      ...(Object.keys(types).length ? { types } : {}),
+    };
+  });
 }
+
+const typeOf = (t: StandIn, column: string) => t.types?.[column] ?? columnType(column);
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -156,14 +199,15 @@ export function standInSql(standIns: StandIn[]): string {
   const out = [...schemas].map((s) => `CREATE SCHEMA IF NOT EXISTS ${ident(s)};`);
   for (const t of standIns) {
     const name = t.schema ? `${ident(t.schema)}.${ident(t.name)}` : ident(t.name);
-    const cols = t.columns.map((c) => `${ident(c)} ${columnType(c)}`);
-    const uniques = t.uniques.map((u) => `UNIQUE (${u.map(ident).join(', ')})`);
-    out.push(`CREATE TABLE ${name} (${[...cols, ...uniques].join(', ')});`);
+    const cols = t.columns.map((c) => `${ident(c)} ${typeOf(t, c)}`);
+    const keys = [...(t.primaryKey ? [`PRIMARY KEY (${t.primaryKey.map(ident).join(', ')})`] : []), ...t.uniques.map((u) => `UNIQUE (${u.map(ident).join(', ')})`)];
+    out.push(`CREATE TABLE ${name} (${[...cols, ...keys].join(', ')});`);
   }
   return out.join('\n');
 }
 
 /** How a stand-in is shown: `messages (user_id bigint, created_at timestamptz)`. */
 export function describeStandIn(t: StandIn): string {
-  return `${t.schema && t.schema !== 'public' ? `${t.schema}.` : ''}${t.name} (${t.columns.map((c) => `${c} ${columnType(c)}`).join(', ')}${t.uniques.map((u) => `, unique (${u.join(', ')})`).join('')})`;
+  const keys = [...(t.primaryKey ? [`, primary key (${t.primaryKey.join(', ')})`] : []), ...t.uniques.map((u) => `, unique (${u.join(', ')})`)];
+  return `${t.schema && t.schema !== 'public' ? `${t.schema}.` : ''}${t.name} (${t.columns.map((c) => `${c} ${typeOf(t, c)}`).join(', ')}${keys.join('')})`;
 }

@@ -24,7 +24,13 @@ export interface ObservedLock {
   /** pg_class.relkind of the relation: r table, p partitioned table, i index, S sequence, v view … */
   kind: string;
   mode: LockMode;
+  /**
+   * How long it was held, in ms: outside a transaction the statement's duration; inside one from the statement's
+   * start to the COMMIT or ROLLBACK that released it (`until`).
+   */
   heldMs: number;
+  /** What released it: the statement's end (no transaction), or the end of its transaction. */
+  until: 'statement' | 'commit' | 'rollback';
 }
 
 export type StatementStatus = 'confirmed' | 'mismatch' | 'trace-only' | 'failed' | 'rolled-back';
@@ -41,6 +47,8 @@ export interface TracedStatement {
   /** Tables whose locks, taken by earlier statements of the same transaction, this statement still holds. */
   stillHeld: string[];
   oneQuery: boolean;
+  /** A one-query chunk: the lines of the statements it sends (its locks are recorded on the first). */
+  lines?: number[];
   /** Milliseconds since the project's trace began. */
   startMs: number;
   durationMs: number;
@@ -237,10 +245,13 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
   let pendingFiles: TracedFile[] = [];
   let txCount = 0;
 
-  const endTx = async (sql: 'COMMIT' | 'ROLLBACK' | null) => {
+  const endTx = async (sql: 'COMMIT' | 'ROLLBACK' | null, ended: 'commit' | 'rollback' = sql === 'ROLLBACK' ? 'rollback' : 'commit') => {
     if (sql) await client.query(sql);
     const end = now();
-    for (const o of open) o.lock.heldMs = round(end - o.since);
+    for (const o of open) {
+      o.lock.heldMs = round(end - o.since);
+      o.lock.until = ended;
+    }
     open = [];
     txLocks = new Map();
     tx = null;
@@ -283,6 +294,7 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
         ...(tx ? { txId: txCount } : {}),
         stillHeld: [],
         oneQuery: step.oneQuery,
+        ...(step.oneQuery && step.statements && step.statements.length > 1 ? { lines: step.statements.map((st) => st.loc.line) } : {}),
         startMs: round(startMs),
         durationMs: 0,
         observed: { locks: [] },
@@ -328,14 +340,14 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
           const w = watched.get(oid);
           if (!w || stronger(w.mode, mode)) watched.set(oid, { mode, name: w?.name, kind: w?.kind });
         }
-        for (const [oid, w] of watched) if (w.name || before.has(oid) || after.has(oid)) rec.observed.locks.push({ relation: w.name ?? nameOf(oid), kind: w.kind ?? kindOf(oid), mode: w.mode, heldMs: rec.durationMs });
+        for (const [oid, w] of watched) if (w.name || before.has(oid) || after.has(oid)) rec.observed.locks.push({ relation: w.name ?? nameOf(oid), kind: w.kind ?? kindOf(oid), mode: w.mode, heldMs: rec.durationMs, until: 'statement' });
       } else if (!error) {
         const held = byOid((await client.query<{ oid: string; mode: string }>(OWN_LOCKS)).rows);
         for (const [oid, mode] of held) {
           if (!stronger(txLocks.get(oid), mode)) continue;
           // A relation that neither existed before nor after: a transient one (the new heap of a rewrite).
           if (!before.has(oid) && !after.has(oid)) continue;
-          const lock: ObservedLock = { relation: nameOf(oid), kind: kindOf(oid), mode, heldMs: 0 };
+          const lock: ObservedLock = { relation: nameOf(oid), kind: kindOf(oid), mode, heldMs: 0, until: 'commit' };
           rec.observed.locks.push(lock);
           open.push({ lock, since: startMs });
           txLocks.set(oid, mode);
@@ -373,7 +385,7 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
         tx = 'explicit';
         txCount++;
       }
-      else if (control === 'TRANS_STMT_COMMIT' || control === 'TRANS_STMT_ROLLBACK') await endTx(null);
+      else if (control === 'TRANS_STMT_COMMIT' || control === 'TRANS_STMT_ROLLBACK') await endTx(null, control === 'TRANS_STMT_COMMIT' ? 'commit' : 'rollback');
     }
     file.durationMs = round(now() - fileStart);
     if (failed) break;

@@ -278,6 +278,26 @@ describe('GitHub Action: the review comment', () => {
     expect(api.violations).toEqual([]);
   }, 120_000);
 
+  it('trace: true posts the trace\'s review: the whole history run on embedded PostgreSQL, the changed migrations shown with the locks granted and held', async () => {
+    api.threads.set('shop/app#12', []);
+    api.requests.length = 0;
+    const r = await runActionAsync(checkout(), prEnv({ INPUT_TRACE: 'true' }));
+    expect(r.code).toBe(1); // the lint's exit code
+    expect(r.outputs['trace-exit-code']).toBe('0'); // every migration of the branch applies
+    expect(ours()).toHaveLength(1);
+    const body = ours()[0]!.body;
+    expect(body.split('\n').slice(0, 2)).toEqual([MARKER, '### ❌ migralint: 1 migration may block a table of unknown size.']);
+    // The history up to the branch's head ran: orders, its index, and the branch's two migrations.
+    expect(body).toMatch(/^\*\*Traced on embedded PostgreSQL \d+:\*\* 6 statements ran · every lock as migralint claims\.$/m);
+    // psql runs each statement on its own: the SHARE lock of the index build is held for the statement.
+    const row = body.split('\n').find((l) => l.startsWith('| **2** ❌ | <code>CREATE INDEX</code>'));
+    expect(row).toMatch(/\| ✓ ([\d.]+)ms \| 🟧 SHARE<br><sub>✓ held \1ms to the statement's end<\/sub> \|$/);
+    expect(body).toContain('#### ✅ `db/migrations/20240402120000_add_note.sql`');
+    expect(body).not.toContain('#### ✅ `db/migrations/20240212110000_index_orders_customer.sql`'); // traced, not changed: not reviewed
+    expect(body).toContain('reproduce locally: `npx migralint trace ');
+    expect(api.violations).toEqual([]);
+  }, 180_000);
+
   it('a pull request from a fork (read-only token, 403) gets the job summary instead, and the job does not fail on it', async () => {
     api.threads.set('shop/app#12', []);
     api.readOnly = true;

@@ -159,3 +159,44 @@ describe('markdown (a review comment)', () => {
     expectWholeTables(out);
   });
 });
+
+describe('markdown with a trace (trace --format markdown)', () => {
+  // The trace's records are data here (the real server's are tested in trace.pg.test.ts): one where PostgreSQL granted
+  // another lock than migralint claims, as a bug in a lock claim would show, and a lock seen without a claim.
+  it('marks a mismatch in its cell, shows a lock seen without a claim, and says how to report the bug', async () => {
+    const file = `${cwd}/db/migrations/0003_orders.sql`;
+    const result = await lintText('ALTER TABLE orders ADD COLUMN note text;\nSELECT refresh_totals();\n', { filename: file });
+    const base = { file: 'db/migrations/0003_orders.sql', transaction: 'none' as const, stillHeld: [], oneQuery: false, startMs: 0, rewrite: false, rewritten: [] };
+    const trace = {
+      server: 'embedded PostgreSQL 18',
+      projects: [
+        {
+          root: 'db/migrations',
+          framework: 'psql' as const,
+          standIns: [],
+          files: [
+            {
+              file: 'db/migrations/0003_orders.sql',
+              framework: 'psql',
+              status: 'applied' as const,
+              durationMs: 12,
+              statements: [
+                { ...base, line: 1, sql: 'ALTER TABLE orders ADD COLUMN note text', durationMs: 4.2, observed: { locks: [{ relation: 'orders', kind: 'r', mode: 'ShareRowExclusiveLock' as const, heldMs: 4.2, until: 'statement' as const }] }, expected: { locks: [{ relation: 'orders', mode: 'AccessExclusiveLock' as const }] }, status: 'mismatch' as const },
+                { ...base, line: 2, sql: 'SELECT refresh_totals()', durationMs: 7, observed: { locks: [{ relation: 'totals', kind: 'r', mode: 'ExclusiveLock' as const, heldMs: 7, until: 'statement' as const }] }, expected: { locks: [] }, status: 'trace-only' as const },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const md = markdown([result], { ...ctx, trace });
+    const picture = tables(md).find((t) => t[0]![2] === 'ran')!;
+    expect(picture[0]).toEqual(['line', 'statement', 'ran', '<code>orders</code>', '<code>totals</code>']);
+    expect(picture[2]!.slice(2)).toEqual(['<b>≠</b> 4.2ms', '🟥 ACCESS EXCLUSIVE<br><sub><b>≠ seen 🟧 SHARE ROW EXCLUSIVE</b>, held 4.2ms to the statement\'s end</sub>', '']);
+    expect(picture[3]!.slice(2)).toEqual(['+ 7.0ms', '', '<sub>+ seen 🟧 EXCLUSIVE, held 7.0ms to the statement\'s end</sub>']);
+    expect(md).toContain('**Traced on embedded PostgreSQL 18:** 2 statements ran · **1 mismatch** with the static analysis.');
+    expect(md).toContain('A mismatch between the claimed and the seen lock is a migralint bug: please report it at https://github.com/migralint/migralint/issues/new');
+    expect(md).toContain('reproduce locally: `npx migralint trace db/migrations/0003_orders.sql --format markdown`');
+    expectWholeTables(md);
+  });
+});
