@@ -20,8 +20,6 @@ export default tseslint.config(
       'src/sources/js/estree.ts',
       'src/sources/js/frameworks.ts',
       'src/eslint/rules.ts',
-      'src/analysis/**',
-      'src/project/**',
       'src/trace/standins.ts',
       // libpg-query's PL/pgSQL parse tree has no published types.
       'src/sql/plpgsql.ts',

@@ -1,25 +1,22 @@
-import type { ColumnDef } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
-import { hasVolatileCall } from '../src/analysis/locks.js';
-import { alterCmds, columnConstraints, relationOf, relName, tableFor, typeInfo, unwrap } from '../src/engine/ast.js';
+import { relationOf, relName, tableFor } from '../src/engine/ast.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
+import type { ColumnRewrite } from '../src/types.js';
 
-const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
-
-/** Why adding this column rewrites the table, or undefined when it does not. */
-function rewriteReason(col: ColumnDef | undefined, pgVersion: number): { id: 'volatile' | 'generated' | 'oldVersion'; what: string } | undefined {
-  const cons = columnConstraints(col);
-  const type = typeInfo(col?.typeName);
-  if (type && SERIAL.has(type.name)) return { id: 'volatile', what: `${type.name} (a nextval() default)` };
-  for (const c of cons) {
-    if (c.contype === 'CONSTR_IDENTITY') return { id: 'volatile', what: 'an identity column (a value drawn from its sequence)' };
-    if (c.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v') return { id: 'generated', what: 'GENERATED … STORED' };
-    if (c.contype === 'CONSTR_DEFAULT') {
-      if (hasVolatileCall(c.raw_expr)) return { id: 'volatile', what: 'a volatile default' };
-      if (pgVersion < 11) return { id: 'oldVersion', what: 'a default' };
-    }
+/** The message for why the lock table says adding the column rewrites the table (facts.columnRewrites). */
+function reasonOf(r: ColumnRewrite): { id: 'volatile' | 'generated' | 'oldVersion'; what: string } {
+  switch (r.cause) {
+    case 'serial':
+      return { id: 'volatile', what: `${r.type ?? 'serial'} (a nextval() default)` };
+    case 'identity':
+      return { id: 'volatile', what: 'an identity column (a value drawn from its sequence)' };
+    case 'generated':
+      return { id: 'generated', what: 'GENERATED … STORED' };
+    case 'volatile-default':
+      return { id: 'volatile', what: 'a volatile default' };
+    case 'default-before-11':
+      return { id: 'oldVersion', what: 'a default' };
   }
-  return undefined;
 }
 
 export default defineRule({
@@ -58,18 +55,16 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
-      for (const c of alterCmds(s)) {
-        if (c.subtype !== 'AT_AddColumn') continue;
-        const col = unwrap(c.def, 'ColumnDef');
-        const reason = rewriteReason(col, ctx.settings.pgVersion);
-        if (!reason) continue;
+      if (!s.facts.rewrite) continue;
+      for (const r of s.facts.columnRewrites ?? []) {
+        const reason = reasonOf(r);
         const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
         ctx.report({
           statement: s,
           table,
           messageId: reason.id,
-          data: { column: col?.colname ?? '?', table: tableLabel(table), what: reason.what },
+          data: { column: r.column ?? '?', table: tableLabel(table), what: reason.what },
           help: withSizeHint(
             reason.id === 'generated'
               ? 'Add a plain nullable column, keep it filled with a trigger, backfill in batches; or, on PostgreSQL 18+, use a VIRTUAL generated column.'

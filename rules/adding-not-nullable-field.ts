@@ -1,16 +1,7 @@
-import type { Node } from '@pgsql/types';
 import { defineRule } from '../src/engine/rule.js';
-import { displayName, tableKey } from '../src/catalog/catalog.js';
+import { displayName } from '../src/catalog/catalog.js';
 import { tableLabel, withSizeHint } from '../src/engine/describe.js';
-import { unwrap } from '../src/sql/nodes.js';
-
-/** `col IS NOT NULL` as a CHECK expression → the column name. */
-function isNotNullCheck(expr: Node | undefined): string | undefined {
-  const test = unwrap(expr, 'NullTest');
-  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = unwrap(test.arg, 'ColumnRef')?.fields ?? [];
-  return fields.length === 1 ? unwrap(fields[0], 'String')?.sval : undefined;
-}
+import { alterCmds } from '../src/sql/nodes.js';
 
 export default defineRule({
   meta: {
@@ -38,25 +29,14 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const proven = new Set<string>();
-    const pending = new Map<string, string>();
     for (const s of ctx.statements) {
       if (s.kind !== 'AlterTableStmt') continue;
       const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
-      for (const cmd of s.node.cmds ?? []) {
-        const c = unwrap(cmd, 'AlterTableCmd');
-        if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK') {
-          const column = isNotNullCheck(unwrap(c.def, 'Constraint')!.raw_expr);
-          if (!column) continue;
-          if (unwrap(c.def, 'Constraint')!.skip_validation) pending.set(`${tableKey(rel)}.${unwrap(c.def, 'Constraint')!.conname}`, column);
-          else proven.add(`${tableKey(rel)}.${column}`);
-        } else if (c?.subtype === 'AT_ValidateConstraint') {
-          const column = pending.get(`${tableKey(rel)}.${c.name}`);
-          if (column) proven.add(`${tableKey(rel)}.${column}`);
-        } else if (c?.subtype === 'AT_SetNotNull') {
-          if (ctx.settings.pgVersion >= 12 && proven.has(`${tableKey(rel)}.${c.name}`)) continue;
-          // The schema model: a CHECK validated by an earlier migration, or a column that is NOT NULL already.
-          if (c.name && s.facts.notNullProven?.includes(c.name)) continue;
+      for (const c of alterCmds(s)) {
+        if (c.subtype === 'AT_SetNotNull') {
+          // A validated CHECK (col IS NOT NULL) earlier in the migration (PostgreSQL 12+), or the schema model: a
+          // CHECK validated by an earlier migration, or a column that is NOT NULL already.
+          if (c.name && (s.facts.notNullChecked?.includes(c.name) || s.facts.notNullProven?.includes(c.name))) continue;
           // The same ALTER TABLE rewrites the table (a type change from a type the model knows): PostgreSQL checks NOT
           // NULL while it copies the rows, with no scan of its own, and the rewrite has its own finding.
           if (s.facts.rewrite && s.facts.oldTypes) continue;

@@ -1,18 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
-import { displayName, tableKey } from '../src/catalog/catalog.js';
+import { displayName } from '../src/catalog/catalog.js';
 import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { notValidPlan } from '../src/engine/not-valid-fix.js';
-import type { AnalyzedStatement } from '../src/types.js';
 import { columnConstraints, unwrap } from '../src/sql/nodes.js';
-
-function sameTransaction(a: AnalyzedStatement, b: AnalyzedStatement): boolean {
-  const ta = a.facts.inTransaction;
-  const tb = b.facts.inTransaction;
-  if (!ta || !tb || ta.kind !== tb.kind) return false;
-  if (ta.kind === 'explicit' || ta.kind === 'body' || ta.kind === 'wrapper') return ta.beganAt === tb.beganAt;
-  if (ta.kind === 'one-query') return a.itemIndex === b.itemIndex;
-  return true;
-}
 
 export default defineRule({
   meta: {
@@ -41,14 +31,13 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const addedNotValid = new Map<string, AnalyzedStatement>();
     for (const s of ctx.statements) {
       if (s.kind !== 'AlterTableStmt') continue;
-      const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
       for (const cmd of s.node.cmds ?? []) {
         const c = unwrap(cmd, 'AlterTableCmd');
         if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.skip_validation && unwrap(c.def, 'Constraint')!.conname) {
-          addedNotValid.set(`${tableKey(rel)}.${unwrap(c.def, 'Constraint')!.conname}`, s);
+          // A NOT VALID add: its VALIDATE is judged where it comes (facts.validatesInAddTransaction).
+          continue;
         } else if (c?.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK') {
           const constraint = unwrap(c.def, 'Constraint')!;
           // In an ALTER TABLE that rewrites the table, PostgreSQL checks the constraint while it copies the rows (one
@@ -69,9 +58,9 @@ export default defineRule({
             help: withSizeHint('Add the column without the CHECK, then ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a separate transaction.', table),
           });
         } else if (c?.subtype === 'AT_ValidateConstraint') {
-          const added = addedNotValid.get(`${tableKey(rel)}.${c.name}`);
-          if (added && sameTransaction(added, s)) {
-            ctx.report({ statement: s, messageId: 'sameTransaction', data: { constraint: c.name ?? '?', line: added.loc.line }, help: 'Commit between the NOT VALID add and VALIDATE CONSTRAINT (in a framework: a separate migration).' });
+          const added = s.facts.validatesInAddTransaction?.find((v) => v.constraint === c.name);
+          if (added) {
+            ctx.report({ statement: s, messageId: 'sameTransaction', data: { constraint: c.name ?? '?', line: added.line }, help: 'Commit between the NOT VALID add and VALIDATE CONSTRAINT (in a framework: a separate migration).' });
           }
         }
       }

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../src/engine/rule.js';
-import { displayName, tableKey } from '../src/catalog/catalog.js';
-import { alterCmds, relationOf, relName, strings, unwrap } from '../src/engine/ast.js';
+import { displayName } from '../src/catalog/catalog.js';
+import { alterCmds, relationOf, relName, unwrap } from '../src/engine/ast.js';
 import type { AnalyzedStatement, Edit, Fix } from '../src/types.js';
 
 const TABLE = /^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?:"(?:[^"]|"")*"|[^\s"]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[^\s"]+))?\s+/i.source;
@@ -65,18 +65,11 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const droppedConstraints = new Set<string>();
-    const droppedIndexes = new Set<string>();
     for (const s of ctx.statements) {
       const rel = relName(relationOf(s));
-      // Remember the "drop if exists, then create" pattern, in or out of a transaction.
-      if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX' && s.node.missing_ok) {
-        for (const o of s.node.objects ?? []) droppedIndexes.add(strings(o).join('.'));
-      }
-      for (const c of alterCmds(s)) {
-        if (c.subtype === 'AT_DropConstraint' && c.missing_ok && rel) droppedConstraints.add(`${tableKey(rel)}.${c.name}`);
-      }
       if (s.facts.inTransaction) continue;
+      // The "drop if exists, then create" pattern, in or out of a transaction: the analysis' droppedFirst.
+      const droppedFirst = (name: string) => s.facts.droppedFirst?.includes(name) === true;
       const problems: Problem[] = [];
       const ifNot = (what: string, key: string) => problems.push({ what, local: { at: INSERT_AFTER[key]!, text: ' IF NOT EXISTS' } });
       const ifExists = (what: string, key: string) => problems.push({ what, local: { at: INSERT_AFTER[key]!, text: ' IF EXISTS' } });
@@ -87,8 +80,7 @@ export default defineRule({
         case 'IndexStmt':
           if (s.node.if_not_exists || !s.node.idxname) break;
           if (s.node.concurrent) {
-            const name = rel?.schema ? `${rel.schema}.${s.node.idxname}` : s.node.idxname;
-            if (!droppedIndexes.has(name)) problems.push({ what: 'CREATE INDEX CONCURRENTLY' });
+            if (!droppedFirst(s.node.idxname)) problems.push({ what: 'CREATE INDEX CONCURRENTLY' });
           } else ifNot('CREATE INDEX', 'IndexStmt');
           break;
         case 'CreateSeqStmt':
@@ -111,7 +103,7 @@ export default defineRule({
             else if (c.subtype === 'AT_AddConstraint') {
               const name: string | undefined = unwrap(c.def, 'Constraint')?.conname;
               if (!name) problems.push({ what: 'ADD CONSTRAINT (unnamed)' });
-              else if (rel && !droppedConstraints.has(`${tableKey(rel)}.${name}`)) problems.push({ what: `ADD CONSTRAINT ${displayName({ name })}` });
+              else if (rel && !droppedFirst(name)) problems.push({ what: `ADD CONSTRAINT ${displayName({ name })}` });
             }
           }
           break;

@@ -354,10 +354,40 @@ export interface StatementFacts {
    * knows them (already NOT NULL, or proved by a validated CHECK (col IS NOT NULL) on PostgreSQL 12+).
    */
   notNullProven?: string[];
+  /**
+   * For ALTER COLUMN … SET NOT NULL (PostgreSQL 12+): the columns a validated CHECK (col IS NOT NULL) added earlier
+   * in this unit proves, whatever the schema model knows (it holds across a framework's separate runs too).
+   */
+  notNullChecked?: string[];
+  /**
+   * For ADD COLUMN: the columns written into every row, and why (the reason `rewrite` is set for them), from the
+   * lock table.
+   */
+  columnRewrites?: ColumnRewrite[];
+  /** For CREATE TABLE and ALTER TABLE: the columns of the table (by name) the unit declares as primary or foreign keys. */
+  keyColumns?: string[];
+  /**
+   * The names this statement creates (a CREATE INDEX CONCURRENTLY's index, ADD CONSTRAINT's constraints) that a
+   * DROP … IF EXISTS earlier in the unit (or in the same ALTER TABLE) dropped first: a re-run rebuilds them.
+   */
+  droppedFirst?: string[];
+  /** VALIDATE CONSTRAINTs of this statement whose NOT VALID add, earlier in the unit, runs in the same transaction. */
+  validatesInAddTransaction?: Array<{ constraint: string; line: number }>;
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed' | 'body-commit-in-transaction';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
   internalError?: string;
+}
+
+/**
+ * An added column filled row by row: a serial type (a nextval() default), an identity column, a stored generated
+ * column, a volatile default, or any default before PostgreSQL 11. The first reason, in that order of checking.
+ */
+export interface ColumnRewrite {
+  column?: string;
+  cause: 'serial' | 'identity' | 'generated' | 'volatile-default' | 'default-before-11';
+  /** The serial type as written (serial, bigserial …), for `serial`. */
+  type?: string;
 }
 
 export interface SlowWork {

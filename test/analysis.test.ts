@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { lintText } from '../src/engine/lint-text.js';
 import { analyzeUnit } from '../src/analysis/analyze.js';
 import { Catalog } from '../src/catalog/catalog.js';
-import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
+import { DEFAULT_SETTINGS, lintSource } from '../src/engine/lint.js';
+import { emptyModel } from '../src/project/model.js';
 import { psqlAdapter } from '../src/sources/psql.js';
 import { parseUnit } from '../src/sql/statements.js';
 import { loadParser } from '../src/sql/parse.js';
@@ -74,6 +75,24 @@ describe('the forward pass', () => {
     expect(f[2]!.facts.internalError).toBeUndefined();
     expect(f[2]!.facts.mainLock).toMatchObject({ mode: 'AccessExclusiveLock', relation: { name: 'orders' } });
     expect(f[2]!.facts.lockTimeout).toBe('2s');
+  });
+
+  it('turns a crash in the schema model passes into an internal error on that statement and lints the rest', async () => {
+    await loadParser();
+    // The model comes in through the real seam (LintOptions.model, as the project stage gives it): a table whose
+    // constraints are unreadable, as a model from a cache of another version would be. The model's lock claims and
+    // the replay crash on it; before, both swallowed the error and the statement read as "no extra locks".
+    const schema = emptyModel();
+    schema.tables['public.orders'] = { schema: 'public', name: 'orders', columns: [], constraints: null as unknown as [], createdBy: 'm0.sql' };
+    const sql = "SET lock_timeout = '2s';\nALTER TABLE orders DROP CONSTRAINT orders_customer_fk;\nCREATE INDEX orders_placed_at_idx ON orders (placed_at);\n";
+    const r = lintSource({ path: 'm1.sql', text: sql, bom: false }, { settings: DEFAULT_SETTINGS, model: { schema } });
+    const internal = r.findings.filter((f) => f.ruleId === 'internal-error');
+    expect(internal.map((f) => f.loc.line)).toEqual([2]);
+    expect(internal[0]!.message).toMatch(/the schema model's lock analysis failed on this AlterTableStmt: .*null/);
+    expect(internal[0]!.message).toMatch(/the schema model failed on this AlterTableStmt/);
+    // The lock table's own claim on the statement stands, and the statement after it is linted as usual.
+    expect(r.statements?.[1]?.locks).toEqual([{ mode: 'AccessExclusiveLock', relation: 'orders', on: 'table' }]);
+    expect(r.findings.find((f) => f.ruleId === 'require-concurrent-index-creation')?.loc.line).toBe(3);
   });
 
   it('assumeInTransaction wraps plain SQL files', async () => {

@@ -1,13 +1,13 @@
-import { relationOf } from '../sql/nodes.js';
+import type { AlterTableStmt, ColumnDef, Constraint, Node, SelectStmt } from '@pgsql/types';
+import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
 import type { AnalyzedStatement, BodyOrigin, SlowWork, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
-import { LOCK_STRENGTH, lockBlocks, statementEffect, type StatementEffect } from './locks.js';
+import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } from './locks.js';
 import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
-import { modelLocks } from '../project/model-locks.js';
-import { columnType, Replay } from '../project/replay.js';
+import { modelLocksOf } from '../project/model-locks.js';
+import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible } from '../project/coercion.js';
-import { unwrap } from '../sql/nodes.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -38,16 +38,12 @@ function blocksOf(mode: LockMode): string[] {
   return b;
 }
 
-interface Settings {
-  lock_timeout?: string;
-  statement_timeout?: string;
-}
 type SettingName = keyof Settings;
 const TRACKED: SettingName[] = ['lock_timeout', 'statement_timeout'];
 
 /** Value of a SET's argument list as PostgreSQL would print it. */
-function settingValue(args: any[] | undefined): string | undefined {
-  const arg = args?.[0]?.A_Const;
+function settingValue(args: Node[] | undefined): string | undefined {
+  const arg = unwrap(args?.[0], 'A_Const');
   if (!arg) return undefined;
   if (arg.sval) return String(arg.sval.sval);
   if (arg.ival) return String(arg.ival.ival ?? 0);
@@ -61,53 +57,284 @@ function isDisabled(value: string | undefined): boolean {
 }
 
 /** `SELECT set_config('lock_timeout', '2s', is_local)` → [name, value, local]. */
-export function setConfigCall(node: any): Array<[string, string, boolean]> {
+export function setConfigCall(node: SelectStmt | undefined): Array<[string, string, boolean]> {
   const out: Array<[string, string, boolean]> = [];
-  for (const target of node?.targetList ?? []) {
-    const call = target?.ResTarget?.val?.FuncCall;
+  for (const target of unwrapAll(node?.targetList, 'ResTarget')) {
+    const call = unwrap(target.val, 'FuncCall');
     if (!call) continue;
-    const fname = (call.funcname ?? []).map((p: any) => p?.String?.sval).filter(Boolean).join('.');
+    const fname = strings(call.funcname).filter(Boolean).join('.');
     if (fname !== 'set_config' && fname !== 'pg_catalog.set_config') continue;
     const [name, value, local] = call.args ?? [];
-    const n = name?.A_Const?.sval?.sval;
-    const v = value?.A_Const?.sval?.sval;
-    const l = local?.A_Const?.boolval?.boolval === true;
+    const n = unwrap(name, 'A_Const')?.sval?.sval;
+    const v = unwrap(value, 'A_Const')?.sval?.sval;
+    const l = unwrap(local, 'A_Const')?.boolval?.boolval === true;
     if (typeof n === 'string' && typeof v === 'string') out.push([n.toLowerCase(), v, l]);
   }
   return out;
 }
 
 /**
- * The analysis stage: ONE forward pass over a unit's statements computing, for each, the locks it takes, whether
- * it runs in a transaction (and why), the settings in effect, and the size class of the tables it touches.
- * Rules read these facts and never walk the unit again.
+ * The analysis stage: one forward pass over a unit's statements, in named passes, computing for each statement the
+ * locks it takes, whether it runs in a transaction (and why), the settings in effect, the size class of the tables
+ * it touches, and the facts that depend on the statements around it. Rules read these facts and never walk the
+ * unit again. A pass that crashes on a statement leaves an internal error on that statement; the rest is analysed.
  */
 export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalog: Catalog, settings: AnalysisSettings, model?: ModelContext): AnalyzedStatement[] {
   const replay = model?.replay ?? new Replay(emptyModel(), unit.file.path);
   const change = model?.change ?? new Set([unit.file.path]);
   const created = new Set<string>();
   const createdIndexes = new Set<string>();
-  let explicit: TxState | null = null;
+  const sizeClass = sizeClassOf(replay, change, catalog, settings, created);
+  const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true);
+  const keys = keyColumnsOf(statements);
+  const order = new UnitOrderPass();
+
+  const out: AnalyzedStatement[] = [];
+  const addedKeys: AddedKeys[] = [];
+  for (const stmt of statements) {
+    const errors: string[] = [];
+    /** Runs one pass; a crash becomes an internal error on this statement, and the pass's fallback its result. */
+    const guard = <T>(pass: string, fallback: T, run: () => T): T => {
+      try {
+        return run();
+      } catch (error) {
+        errors.push(`${pass} failed on this ${stmt.kind}: ${error instanceof Error ? error.message : String(error)}`);
+        return fallback;
+      }
+    };
+    const separate = stmt.item.exec.separateRun === true;
+    const { inTransaction, txProblem, effective, newRun } = transactions.step(stmt, out);
+    if (newRun) {
+      created.clear();
+      createdIndexes.clear();
+    }
+    const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard);
+    const tables = tablesTouched(locked.locks, sizeClass, createdIndexes);
+    const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
+    const work = slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
+    const ordered = guard('the unit-order analysis', {}, () => order.step(stmt, inTransaction, out, settings.pgVersion));
+    const keyColumns = keyColumnsOfStatement(stmt, keys);
+
+    const analyzed: AnalyzedStatement = {
+      ...stmt,
+      facts: {
+        locks: locked.locks,
+        mainLock,
+        nonTransactional: locked.nonTransactional,
+        rewrite: locked.rewrite,
+        scan: locked.scan,
+        ...(work ? { work } : {}),
+        ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
+        ...ordered,
+        inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
+        lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
+        statementTimeout: isDisabled(effective.statement_timeout) ? undefined : effective.statement_timeout,
+        tables,
+        txProblem,
+        ...(locked.columnRewrites ? { columnRewrites: locked.columnRewrites } : {}),
+        ...(keyColumns.length ? { keyColumns } : {}),
+        ...(locked.oldTypes ? { oldTypes: locked.oldTypes } : {}),
+        ...(locked.partitionChecks ? { partitionChecks: locked.partitionChecks } : {}),
+      },
+    };
+    out.push(analyzed);
+    // The model moves on: the statements after this one (and the migrations after this unit) meet what it made.
+    if (!separate) {
+      const added = guard('the schema model', undefined, () => modelPass(stmt, replay));
+      if (added) addedKeys.push({ at: analyzed, ...added });
+    }
+    // Objects this statement creates are new for the statements after it.
+    recordCreated(stmt, created, createdIndexes);
+    if (errors.length) analyzed.facts.internalError = errors.join('; ');
+  }
+  foreignKeyPass(addedKeys, replay, change);
+  transactions.finish(out);
+  return out;
+}
+
+/** Session settings the analysis tracks. */
+interface Settings {
+  lock_timeout?: string;
+  statement_timeout?: string;
+}
+
+/**
+ * The transaction pass: the transaction each statement runs in (explicit, the framework's wrapper, a one-query
+ * chunk, a PL/pgSQL body's), the transaction-control problems, and (with the settings pass) the settings in effect.
+ */
+class TransactionPass {
+  private explicit: TxState | null = null;
   /** The framework's transaction was ended by a COMMIT in the SQL (the "COMMIT hack"). */
-  let wrapperEnded = false;
-  let session: Settings = {};
+  private wrapperEnded = false;
+  private session: Settings = {};
   /** Settings at BEGIN, restored on ROLLBACK; SET LOCAL values live in `local`. */
-  let atBegin: Settings | null = null;
-  let local: Settings = {};
-  let currentItem = -1;
+  private atBegin: Settings | null = null;
+  private local: Settings = {};
+  private currentItem = -1;
+  private readonly countInItem = new Map<number, number>();
   /** The framework transaction of the current item (ExecutionContext.transaction) and the statement that began it. */
-  let wrapperName: string | undefined;
-  let wrapperBegan: number | undefined;
-
-  const countInItem = new Map<number, number>();
-  for (const s of statements) if (!s.body) countInItem.set(s.itemIndex, (countInItem.get(s.itemIndex) ?? 0) + 1);
+  private wrapperName: string | undefined;
+  private wrapperBegan: number | undefined;
   /** The PL/pgSQL body being run (its DO / CALL) and the statement that began its current transaction. */
-  let bodyRun = -1;
-  let bodyBegan = -1;
+  private bodyRun = -1;
+  private bodyBegan = -1;
   /** The body ran in a transaction of its own (no outer one): its SET LOCALs end with it. */
-  let bodyOwnTx = false;
+  private bodyOwnTx = false;
 
-  const sizeClass = (rel: QualifiedName): Omit<TableInfo, 'name'> => {
+  constructor(
+    private readonly unit: MigrationUnit,
+    statements: Statement[],
+    private readonly assumeInTransaction: boolean,
+  ) {
+    for (const s of statements) if (!s.body) this.countInItem.set(s.itemIndex, (this.countInItem.get(s.itemIndex) ?? 0) + 1);
+  }
+
+  /** This statement's transaction and settings; `newRun`: it starts a separate run (what earlier ones made is not new). */
+  step(stmt: Statement, out: AnalyzedStatement[]): { inTransaction: TxState | null; txProblem: StatementFacts['txProblem']; effective: Settings; newRun: boolean } {
+    const item = stmt.item;
+    let newRun = false;
+    if (!stmt.body && this.bodyRun >= 0) {
+      if (this.bodyOwnTx) this.local = {};
+      this.bodyRun = -1;
+    }
+    if (!stmt.body && stmt.itemIndex !== this.currentItem) {
+      // A one-query chunk outside any wrapper is one implicit transaction: its SET LOCALs end with it.
+      const prev = this.unit.items[this.currentItem];
+      if (this.currentItem >= 0 && prev?.exec.oneQuery && !prev.exec.wrapped && !this.explicit) this.local = {};
+      this.currentItem = stmt.itemIndex;
+      if (item.exec.separateRun) {
+        const open = this.explicit?.beganAt !== undefined ? out[this.explicit.beganAt] : undefined;
+        if (open && !open.facts.txProblem) open.facts.txProblem = 'never-committed';
+        newRun = true;
+        this.explicit = null;
+        this.wrapperEnded = false;
+        this.session = {};
+        this.atBegin = null;
+        this.local = {};
+      }
+    }
+    if (!stmt.body && item.exec.transaction !== undefined && item.exec.transaction !== this.wrapperName) {
+      // The framework committed the previous transaction (a Liquibase changeSet) and begins another: SET LOCALs end.
+      if (this.wrapperName !== undefined && !this.explicit) this.local = {};
+      this.wrapperName = item.exec.transaction;
+      this.wrapperBegan = stmt.index;
+    }
+    let txProblem: StatementFacts['txProblem'];
+
+    const wrapper: TxState | null =
+      item.exec.wrapped && !this.wrapperEnded
+        ? { kind: 'wrapper', reason: item.exec.reason, ...(item.exec.transaction !== undefined ? { beganAt: this.wrapperBegan } : {}) }
+        : this.unit.framework === 'psql' && this.assumeInTransaction && !this.wrapperEnded
+          ? { kind: 'assumed', reason: 'config assumeInTransaction says the runner wraps each file in a transaction' }
+          : null;
+    const inChunk = this.countInItem.get(stmt.itemIndex) ?? 1;
+    const oneQuery: TxState | null =
+      item.exec.oneQuery && inChunk > 1
+        ? { kind: 'one-query', reason: `${item.exec.reason.replace(/\.$/, '')}, so its ${inChunk} statements run as one implicit transaction` }
+        : null;
+
+    // The transaction this statement runs in, before transaction control at this statement applies.
+    let inTransaction: TxState | null = this.explicit ?? wrapper ?? oneQuery;
+
+    if (stmt.body) {
+      // A PL/pgSQL body runs in the transaction of the statement that runs it, or in one of its own.
+      const outer = out[stmt.body.runBy]?.facts.inTransaction ?? null;
+      if (this.bodyRun !== stmt.body.runBy) {
+        this.bodyRun = stmt.body.runBy;
+        this.bodyBegan = stmt.body.runBy;
+      }
+      this.bodyOwnTx = outer === null;
+      inTransaction = outer ?? { kind: 'body', reason: bodyReason(stmt.body), beganAt: this.bodyBegan };
+      if (stmt.kind === 'TransactionStmt') {
+        const kind: string = stmt.node.kind ?? '';
+        if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
+          // Only a DO block or a procedure run outside a transaction block may end its transaction; it starts the next.
+          if (outer || stmt.body.kind === 'function') txProblem = 'body-commit-in-transaction';
+          else {
+            this.bodyBegan = stmt.index;
+            this.local = {};
+          }
+        }
+      }
+    } else if (stmt.kind === 'TransactionStmt') {
+      const kind: string = stmt.node.kind ?? '';
+      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
+        if (this.explicit || wrapper) txProblem = 'begin-nested';
+        if (!this.explicit) {
+          this.explicit = { kind: 'explicit', reason: `the ${kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
+          this.atBegin = { ...this.session };
+        }
+        inTransaction = this.explicit;
+      } else if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
+        if (this.explicit) {
+          if (kind === 'TRANS_STMT_ROLLBACK' && this.atBegin) this.session = this.atBegin;
+          this.explicit = null;
+          this.atBegin = null;
+          this.local = {};
+        } else if (wrapper && wrapper.kind === 'wrapper') {
+          txProblem = 'commit-in-wrapper';
+          this.wrapperEnded = true;
+          this.local = {};
+        } else if (!oneQuery) {
+          txProblem = 'end-without-begin';
+        }
+      } else if (kind === 'TRANS_STMT_SAVEPOINT' || kind === 'TRANS_STMT_RELEASE' || kind === 'TRANS_STMT_ROLLBACK_TO') {
+        if (!inTransaction) txProblem = 'savepoint-outside';
+      }
+    }
+
+    // Settings in effect for this statement (before it changes them).
+    const effective: Settings = { ...this.session, ...this.local };
+    ({ session: this.session, local: this.local } = applySettings(stmt, this.session, this.local, inTransaction !== null));
+    return { inTransaction, txProblem, effective, newRun };
+  }
+
+  /** A transaction the unit began and never ended. */
+  finish(out: AnalyzedStatement[]): void {
+    if (this.explicit?.beganAt !== undefined) {
+      const begin = out[this.explicit.beganAt];
+      if (begin && !begin.facts.txProblem) begin.facts.txProblem = 'never-committed';
+    }
+  }
+}
+
+type Guard = <T>(pass: string, fallback: T, run: () => T) => T;
+
+const NO_EFFECT: StatementEffect = { locks: [], nonTransactional: false, rewrite: false, scan: false };
+
+/**
+ * The lock pass: the lock table's claims (proved in test/locks.pg.test.ts), the schema model's (proved in
+ * test/model-locks.pg.test.ts), and what the model changes about rewrite and scan.
+ */
+function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: boolean, guard: Guard) {
+  const effect = guard('the lock analysis', NO_EFFECT, () => effectOfStatement(stmt, { pgVersion }));
+  const modeled = separate ? [] : guard('the schema model\'s lock analysis', [], () => modelLocksOf(stmt, replay, pgVersion));
+  const claims = [...effect.locks];
+  for (const extra of modeled) {
+    const same = claims.findIndex((l) => tableKey(l.relation) === tableKey(extra.relation));
+    if (same < 0) claims.push(extra);
+    else if (LOCK_STRENGTH[extra.mode] > LOCK_STRENGTH[claims[same]!.mode]) claims[same] = extra;
+  }
+  const locks: LockFact[] = claims.map((l) => {
+    const blocks = blocksOf(l.mode);
+    // REINDEX: planning a SELECT locks every index of the table, and those are held ACCESS EXCLUSIVE.
+    return { ...l, blocks: effect.blocksReads && !blocks.includes('SELECT') ? ['SELECT', ...blocks] : blocks };
+  });
+  const alter = stmt.kind === 'AlterTableStmt' ? stmt.node : undefined;
+  const model = <T>(fallback: T, run: () => T): T => guard('the schema model', fallback, run);
+  const oldTypes = alter ? model(undefined, () => typesBefore(alter, replay)) : undefined;
+  let rewrite = effect.rewrite;
+  if (rewrite && oldTypes && model(false, () => retypesOnlyCoercibly(stmt, oldTypes, pgVersion))) rewrite = false;
+  const partitionChecks = alter ? model(undefined, () => checksOfAttached(alter, replay)) : undefined;
+  const notNullProven = alter && !separate ? model(undefined, () => provenNotNull(alter, replay, pgVersion)) : undefined;
+  let scan = effect.scan;
+  if (scan && alter && !separate && model(false, () => noCommandScans(alter, replay, notNullProven ?? [], pgVersion))) scan = false;
+  return { locks, nonTransactional: effect.nonTransactional, rewrite, scan, notNullProven, oldTypes, partitionChecks, columnRewrites: effect.columnRewrites };
+}
+
+/** The size class of a table a statement touches: new (this unit or change created it), small, large or unknown. */
+function sizeClassOf(replay: Replay, change: ReadonlySet<string>, catalog: Catalog, settings: AnalysisSettings, created: Set<string>) {
+  return (rel: QualifiedName): Omit<TableInfo, 'name'> => {
     const key = tableKey(rel);
     // A table the history created says whether it is partitioned (PARTITION BY is only given at CREATE TABLE).
     const modelled = replay.table(rel);
@@ -125,165 +352,27 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     else if (stats.rows !== undefined) cls = stats.rows >= settings.largeTableRows ? 'large' : 'small';
     return { schema: rel.schema, rows: stats.rows, bytes: stats.bytes, ...partitioned, ...(stats.partitioned !== undefined ? { partitioned: stats.partitioned } : {}), sizeClass: cls };
   };
+}
 
-  const out: AnalyzedStatement[] = [];
-  const addedKeys: Array<{ at: AnalyzedStatement; key: string; rel: QualifiedName; added: ConstraintModel[] }> = [];
-  for (const stmt of statements) {
-    const item = stmt.item;
-    if (!stmt.body && bodyRun >= 0) {
-      if (bodyOwnTx) local = {};
-      bodyRun = -1;
-    }
-    if (!stmt.body && stmt.itemIndex !== currentItem) {
-      // A one-query chunk outside any wrapper is one implicit transaction: its SET LOCALs end with it.
-      const prev = unit.items[currentItem];
-      if (currentItem >= 0 && prev?.exec.oneQuery && !prev.exec.wrapped && !explicit) local = {};
-      currentItem = stmt.itemIndex;
-      if (item.exec.separateRun) {
-        const open = explicit?.beganAt !== undefined ? out[explicit.beganAt] : undefined;
-        if (open && !open.facts.txProblem) open.facts.txProblem = 'never-committed';
-        created.clear();
-        createdIndexes.clear();
-        explicit = null;
-        wrapperEnded = false;
-        session = {};
-        atBegin = null;
-        local = {};
-      }
-    }
-    if (!stmt.body && item.exec.transaction !== undefined && item.exec.transaction !== wrapperName) {
-      // The framework committed the previous transaction (a Liquibase changeSet) and begins another: SET LOCALs end.
-      if (wrapperName !== undefined && !explicit) local = {};
-      wrapperName = item.exec.transaction;
-      wrapperBegan = stmt.index;
-    }
-    const { effect, internalError } = lockEffect(stmt, settings.pgVersion);
-    let txProblem: StatementFacts['txProblem'];
+interface AddedKeys {
+  at: AnalyzedStatement;
+  key: string;
+  rel: QualifiedName;
+  added: ConstraintModel[];
+}
 
-    const wrapper: TxState | null =
-      item.exec.wrapped && !wrapperEnded
-        ? { kind: 'wrapper', reason: item.exec.reason, ...(item.exec.transaction !== undefined ? { beganAt: wrapperBegan } : {}) }
-        : unit.framework === 'psql' && settings.assumeInTransaction && !wrapperEnded
-          ? { kind: 'assumed', reason: 'config assumeInTransaction says the runner wraps each file in a transaction' }
-          : null;
-    const inChunk = countInItem.get(stmt.itemIndex) ?? 1;
-    const oneQuery: TxState | null =
-      item.exec.oneQuery && inChunk > 1
-        ? { kind: 'one-query', reason: `${item.exec.reason.replace(/\.$/, '')}, so its ${inChunk} statements run as one implicit transaction` }
-        : null;
+/** The model pass: the statement applied to the schema model; the foreign keys it added, if any. */
+function modelPass(stmt: Statement, replay: Replay): Omit<AddedKeys, 'at'> | undefined {
+  const target = foreignKeyTarget(stmt);
+  const before = target ? foreignKeysOf(replay, target) : undefined;
+  replay.applyStatement(stmt);
+  if (!target || !before) return undefined;
+  const added = [...foreignKeysOf(replay, target)].filter(([sig]) => !before.has(sig)).map(([, c]) => c);
+  return added.length ? { key: target, rel: rangeVarName(relationOf(stmt))!, added } : undefined;
+}
 
-    // The transaction this statement runs in, before transaction control at this statement applies.
-    let inTransaction: TxState | null = explicit ?? wrapper ?? oneQuery;
-
-    if (stmt.body) {
-      // A PL/pgSQL body runs in the transaction of the statement that runs it, or in one of its own.
-      const outer = out[stmt.body.runBy]?.facts.inTransaction ?? null;
-      if (bodyRun !== stmt.body.runBy) {
-        bodyRun = stmt.body.runBy;
-        bodyBegan = stmt.body.runBy;
-      }
-      bodyOwnTx = outer === null;
-      inTransaction = outer ?? { kind: 'body', reason: bodyReason(stmt.body), beganAt: bodyBegan };
-      if (stmt.kind === 'TransactionStmt') {
-        const kind: string = stmt.node.kind ?? '';
-        if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
-          // Only a DO block or a procedure run outside a transaction block may end its transaction; it starts the next.
-          if (outer || stmt.body.kind === 'function') txProblem = 'body-commit-in-transaction';
-          else {
-            bodyBegan = stmt.index;
-            local = {};
-          }
-        }
-      }
-    } else if (stmt.kind === 'TransactionStmt') {
-      const kind: string = stmt.node.kind ?? '';
-      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
-        if (explicit || wrapper) txProblem = 'begin-nested';
-        if (!explicit) {
-          explicit = { kind: 'explicit', reason: `the ${kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
-          atBegin = { ...session };
-        }
-        inTransaction = explicit;
-      } else if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
-        if (explicit) {
-          if (kind === 'TRANS_STMT_ROLLBACK' && atBegin) session = atBegin;
-          explicit = null;
-          atBegin = null;
-          local = {};
-        } else if (wrapper && wrapper.kind === 'wrapper') {
-          txProblem = 'commit-in-wrapper';
-          wrapperEnded = true;
-          local = {};
-        } else if (!oneQuery) {
-          txProblem = 'end-without-begin';
-        }
-      } else if (kind === 'TRANS_STMT_SAVEPOINT' || kind === 'TRANS_STMT_RELEASE' || kind === 'TRANS_STMT_ROLLBACK_TO') {
-        if (!inTransaction) txProblem = 'savepoint-outside';
-      }
-    }
-
-    // Settings in effect for this statement (before it changes them).
-    const effective: Settings = { ...session, ...local };
-    ({ session, local } = applySettings(stmt, session, local, inTransaction !== null));
-
-    const modeled = item.exec.separateRun ? [] : modelLocks(stmt.kind, stmt.node, replay);
-    const claims = [...effect.locks];
-    for (const extra of modeled) {
-      const same = claims.findIndex((l) => tableKey(l.relation) === tableKey(extra.relation));
-      if (same < 0) claims.push(extra);
-      else if (LOCK_STRENGTH[extra.mode] > LOCK_STRENGTH[claims[same]!.mode]) claims[same] = extra;
-    }
-    const locks: LockFact[] = claims.map((l) => {
-      const blocks = blocksOf(l.mode);
-      // REINDEX: planning a SELECT locks every index of the table, and those are held ACCESS EXCLUSIVE.
-      return { ...l, blocks: effect.blocksReads && !blocks.includes('SELECT') ? ['SELECT', ...blocks] : blocks };
-    });
-    const oldTypes = stmt.kind === 'AlterTableStmt' ? typesBefore(stmt.node, replay) : undefined;
-    let rewrite = effect.rewrite;
-    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt, oldTypes, settings.pgVersion)) rewrite = false;
-    const partitionChecks = stmt.kind === 'AlterTableStmt' ? checksOfAttached(stmt.node, replay) : undefined;
-    const notNullProven = stmt.kind === 'AlterTableStmt' && !item.exec.separateRun ? provenNotNull(stmt.node, replay, settings.pgVersion) : undefined;
-    let scan = effect.scan;
-    if (scan && stmt.kind === 'AlterTableStmt' && !item.exec.separateRun && noCommandScans(stmt.node, replay, notNullProven ?? [], settings.pgVersion)) scan = false;
-    const tables = tablesTouched(locks, sizeClass, createdIndexes);
-    const mainLock = strongestLock(locks, relationOf(stmt)?.relname);
-    const work = slowWork(stmt, rewrite, scan, tables, sizeClass);
-
-    out.push({
-      ...stmt,
-      facts: {
-        locks,
-        mainLock,
-        nonTransactional: effect.nonTransactional,
-        rewrite,
-        scan,
-        ...(work ? { work } : {}),
-        ...(notNullProven ? { notNullProven } : {}),
-        inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
-        lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
-        statementTimeout: isDisabled(effective.statement_timeout) ? undefined : effective.statement_timeout,
-        tables,
-        txProblem,
-        ...(internalError ? { internalError } : {}),
-        ...(oldTypes ? { oldTypes } : {}),
-        ...(partitionChecks ? { partitionChecks } : {}),
-      },
-    });
-    // The model moves on: the statements after this one (and the migrations after this unit) meet what it made.
-    if (!item.exec.separateRun) {
-      const target = foreignKeyTarget(stmt);
-      const before = target ? foreignKeysOf(replay, target) : undefined;
-      replay.apply(stmt.kind, stmt.node);
-      if (target && before) {
-        const added = [...foreignKeysOf(replay, target)].filter(([sig]) => !before.has(sig)).map(([, c]) => c);
-        if (added.length) addedKeys.push({ at: out[out.length - 1]!, key: target, rel: rangeVarName(relationOf(stmt))!, added });
-      }
-    }
-
-    // Objects this statement creates are new for the statements after it.
-    recordCreated(stmt, created, createdIndexes);
-  }
-  // Foreign keys are judged against the unit's end: an index created later in the same file counts.
+/** The foreign-key pass, at the unit's end: an index created later in the same file counts. */
+function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>): void {
   for (const k of addedKeys) {
     const t = replay.get('tables', k.key);
     // A table the history never created, or dropped or renamed later in the unit: its indexes are not known.
@@ -301,27 +390,125 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
       indexName: freeIndexName(t.schema, t.name, c.columns, taken),
     }));
   }
-  if (explicit?.beganAt !== undefined) {
-    const begin = out[explicit.beganAt];
-    if (begin && !begin.facts.txProblem) begin.facts.txProblem = 'never-committed';
+}
+
+/**
+ * The key-columns pass: the one-column primary keys and foreign-key columns the unit declares, as `table.column`: inline
+ * (`id int PRIMARY KEY`, `author_id int REFERENCES authors`) or as table constraints, in CREATE TABLE or ALTER
+ * TABLE — a foreign key added by a later statement of the same unit (as Django and Rails write them) counts too.
+ */
+function keyColumnsOf(statements: Statement[]): Set<string> {
+  const keys = new Set<string>();
+  const add = (table: string | undefined, columns: string[]) => {
+    if (table) for (const c of columns) keys.add(`${table}.${c}`);
+  };
+  const fromConstraint = (table: string | undefined, con: Constraint | undefined) => {
+    // A one-column primary key is an id; the members of a composite key are ids only when they are foreign keys
+    // (counted as such) — the others are positions or kinds within the key (e.g. relation_members.sequence_id).
+    if (con?.contype === 'CONSTR_PRIMARY' && strings(con.keys).length === 1) add(table, strings(con.keys));
+    else if (con?.contype === 'CONSTR_FOREIGN') add(table, strings(con.fk_attrs));
+  };
+  const fromColumn = (table: string | undefined, col: ColumnDef) => {
+    if (col.colname && columnConstraints(col).some((c) => c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_FOREIGN')) add(table, [col.colname]);
+  };
+  for (const s of statements) {
+    const table = relationOf(s)?.relname;
+    if (s.kind === 'CreateStmt') {
+      for (const e of s.node.tableElts ?? []) {
+        const col = unwrap(e, 'ColumnDef');
+        if (col) fromColumn(table, col);
+        else fromConstraint(table, unwrap(e, 'Constraint'));
+      }
+    } else if (s.kind === 'AlterTableStmt') {
+      for (const c of alterCmds(s)) {
+        const col = unwrap(c.def, 'ColumnDef');
+        if (c.subtype === 'AT_AddColumn' && col) fromColumn(table, col);
+        else if (c.subtype === 'AT_AddConstraint') fromConstraint(table, unwrap(c.def, 'Constraint'));
+      }
+    }
   }
-  return out;
+  return keys;
+}
+
+/** The key columns of the table a CREATE TABLE or ALTER TABLE names (by its name, as the unit's keys are). */
+function keyColumnsOfStatement(stmt: Statement, keys: Set<string>): string[] {
+  if (stmt.kind !== 'CreateStmt' && stmt.kind !== 'AlterTableStmt') return [];
+  const table = relationOf(stmt)?.relname;
+  if (!table) return [];
+  const prefix = `${table}.`;
+  return [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
+/**
+ * The unit-order pass: facts about a statement that depend on the statements before it in the unit, whatever
+ * the schema model knows (they hold across a framework's separate runs too): a validated CHECK (col IS NOT NULL)
+ * before a SET NOT NULL, a DROP … IF EXISTS before the CREATE or ADD CONSTRAINT of the same name, and the NOT
+ * VALID add a VALIDATE CONSTRAINT belongs to when both run in one transaction. Subcommands of one ALTER TABLE
+ * count in their order.
+ */
+class UnitOrderPass {
+  /** `table.column` proved NOT NULL by a validated CHECK, and NOT VALID ones by `table.constraint`. */
+  private readonly checked = new Set<string>();
+  private readonly pendingChecks = new Map<string, string>();
+  private readonly droppedIndexes = new Set<string>();
+  private readonly droppedConstraints = new Set<string>();
+  /** NOT VALID adds by `table.constraint`: where, and the transaction they ran in. */
+  private readonly addedNotValid = new Map<string, { line: number; tx: TxState | null; itemIndex: number }>();
+
+  step(stmt: Statement, inTransaction: TxState | null, _out: AnalyzedStatement[], pgVersion: number): Pick<StatementFacts, 'notNullChecked' | 'droppedFirst' | 'validatesInAddTransaction'> {
+    const facts: Pick<StatementFacts, 'notNullChecked' | 'droppedFirst' | 'validatesInAddTransaction'> = {};
+    const rel = rangeVarName(relationOf(stmt));
+    if (stmt.kind === 'DropStmt' && stmt.node.removeType === 'OBJECT_INDEX' && stmt.node.missing_ok) {
+      for (const o of stmt.node.objects ?? []) this.droppedIndexes.add(strings(o).join('.'));
+    }
+    const cmds = alterCmds(stmt);
+    for (const c of cmds) {
+      if (c.subtype === 'AT_DropConstraint' && c.missing_ok && rel) this.droppedConstraints.add(`${tableKey(rel)}.${c.name}`);
+    }
+    if (stmt.kind === 'IndexStmt' && stmt.node.concurrent && stmt.node.idxname) {
+      const name = rel?.schema ? `${rel.schema}.${stmt.node.idxname}` : stmt.node.idxname;
+      if (this.droppedIndexes.has(name)) facts.droppedFirst = [stmt.node.idxname];
+    }
+    if (stmt.kind !== 'AlterTableStmt') return facts;
+    // As written, without a name: '' (the statement's relation is always named in an ALTER TABLE).
+    const tk = tableKey({ schema: stmt.node.relation?.schemaname, name: stmt.node.relation?.relname ?? '' });
+    for (const c of cmds) {
+      const con = c.subtype === 'AT_AddConstraint' ? unwrap(c.def, 'Constraint') : undefined;
+      if (con?.conname && rel && this.droppedConstraints.has(`${tableKey(rel)}.${con.conname}`)) (facts.droppedFirst ??= []).push(con.conname);
+      if (con?.contype === 'CONSTR_CHECK') {
+        const column = notNullColumn(con.raw_expr);
+        if (column) {
+          if (con.skip_validation) this.pendingChecks.set(`${tk}.${con.conname}`, column);
+          else this.checked.add(`${tk}.${column}`);
+        }
+      }
+      if (con?.skip_validation && con.conname) this.addedNotValid.set(`${tk}.${con.conname}`, { line: stmt.loc.line, tx: inTransaction, itemIndex: stmt.itemIndex });
+      if (c.subtype === 'AT_ValidateConstraint') {
+        const column = this.pendingChecks.get(`${tk}.${c.name}`);
+        if (column) this.checked.add(`${tk}.${column}`);
+        const added = this.addedNotValid.get(`${tk}.${c.name}`);
+        if (c.name && added && sameTransaction(added, { tx: inTransaction, itemIndex: stmt.itemIndex })) (facts.validatesInAddTransaction ??= []).push({ constraint: c.name, line: added.line });
+      }
+      if (c.subtype === 'AT_SetNotNull' && c.name && pgVersion >= 12 && this.checked.has(`${tk}.${c.name}`)) (facts.notNullChecked ??= []).push(c.name);
+    }
+    return facts;
+  }
+}
+
+/** Two statements run in one transaction (the same BEGIN, body transaction, one-query chunk, or wrapper). */
+function sameTransaction(a: { tx: TxState | null; itemIndex: number }, b: { tx: TxState | null; itemIndex: number }): boolean {
+  const ta = a.tx;
+  const tb = b.tx;
+  if (!ta || !tb || ta.kind !== tb.kind) return false;
+  if (ta.kind === 'explicit' || ta.kind === 'body' || ta.kind === 'wrapper') return ta.beganAt === tb.beganAt;
+  if (ta.kind === 'one-query') return a.itemIndex === b.itemIndex;
+  return true;
 }
 
 /** Why a statement of a PL/pgSQL body runs in a transaction, in words. */
 export function bodyReason(body: BodyOrigin): string {
   if (body.kind === 'do') return `it is in the DO block on line ${body.line}, whose body PostgreSQL runs as one function call inside a transaction`;
   return `it is in ${body.kind} ${body.name ?? ''} (line ${body.line}), whose body runs inside the transaction of the statement that calls it`.replace('  ', ' ');
-}
-
-/** The lock-table pass: the statement's locks, rewrite and scan; a crash becomes an internal error on it, not "no locks". */
-function lockEffect(stmt: Statement, pgVersion: number): { effect: StatementEffect; internalError?: string } {
-  try {
-    return { effect: statementEffect({ [stmt.kind]: stmt.node }, { pgVersion }) };
-  } catch (error) {
-    const internalError = `the lock analysis failed on this ${stmt.kind}: ${error instanceof Error ? error.message : String(error)}`;
-    return { effect: { locks: [], nonTransactional: false, rewrite: false, scan: false }, internalError };
-  }
 }
 
 /** The settings pass: the session and SET LOCAL settings after this statement (SET, RESET, DISCARD ALL, set_config). */
@@ -462,13 +649,12 @@ function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Se
 }
 
 /** The model's type of each column an ALTER TABLE retypes, before it runs; undefined when it retypes none it knows. */
-function typesBefore(node: any, replay: Replay): Record<string, { name: string; mods: number[]; array: boolean }> | undefined {
+function typesBefore(node: AlterTableStmt, replay: Replay): Record<string, { name: string; mods: number[]; array: boolean }> | undefined {
   let out: Record<string, { name: string; mods: number[]; array: boolean }> | undefined;
-  const t = replay.table(rangeVarName(node?.relation));
+  const t = replay.table(rangeVarName(node.relation));
   if (!t) return undefined;
-  for (const x of node.cmds ?? []) {
-    const c = unwrap(x, 'AlterTableCmd');
-    if (c?.subtype !== 'AT_AlterColumnType' || !c.name) continue;
+  for (const c of unwrapAll(node.cmds, 'AlterTableCmd')) {
+    if (c.subtype !== 'AT_AlterColumnType' || !c.name) continue;
     const col = t.columns.find((k) => k.name === c.name);
     if (col) (out ??= {})[c.name] = col.type;
   }
@@ -476,11 +662,10 @@ function typesBefore(node: any, replay: Replay): Record<string, { name: string; 
 }
 
 /** The validated CHECK constraints of the table an ATTACH PARTITION attaches, as the model knows them before it runs. */
-function checksOfAttached(node: any, replay: Replay): { name?: string; columns: string[] }[] | undefined {
-  for (const x of node.cmds ?? []) {
-    const c = x?.AlterTableCmd;
-    if (c?.subtype !== 'AT_AttachPartition' || node.objtype !== 'OBJECT_TABLE') continue;
-    const t = replay.table(rangeVarName(c.def?.PartitionCmd?.name));
+function checksOfAttached(node: AlterTableStmt, replay: Replay): { name?: string; columns: string[] }[] | undefined {
+  for (const c of unwrapAll(node.cmds, 'AlterTableCmd')) {
+    if (c.subtype !== 'AT_AttachPartition' || node.objtype !== 'OBJECT_TABLE') continue;
+    const t = replay.table(rangeVarName(unwrap(c.def, 'PartitionCmd')?.name));
     if (!t) return undefined;
     return t.constraints.filter((k) => k.kind === 'check' && k.validated).map((k) => ({ ...(k.name ? { name: k.name } : {}), columns: k.columns }));
   }
@@ -491,14 +676,13 @@ function checksOfAttached(node: any, replay: Replay): { name?: string; columns: 
  * The columns an ALTER TABLE sets NOT NULL without scanning the table: the column is NOT NULL already, or (from
  * PostgreSQL 12) a validated CHECK (col IS NOT NULL) proves it. Undefined when there is none.
  */
-function provenNotNull(node: any, replay: Replay, pgVersion: number): string[] | undefined {
+function provenNotNull(node: AlterTableStmt, replay: Replay, pgVersion: number): string[] | undefined {
   // Of a table the history never created, only what the migrations did is known: a CHECK they added still proves.
-  const t = replay.table(rangeVarName(node?.relation));
+  const t = replay.table(rangeVarName(node.relation));
   if (!t) return undefined;
   let out: string[] | undefined;
-  for (const x of node.cmds ?? []) {
-    const c = x?.AlterTableCmd;
-    if (c?.subtype !== 'AT_SetNotNull' || !c.name) continue;
+  for (const c of unwrapAll(node.cmds, 'AlterTableCmd')) {
+    if (c.subtype !== 'AT_SetNotNull' || !c.name) continue;
     const already = t.columns.some((k) => k.name === c.name && k.notNull);
     const checked = pgVersion >= 12 && t.constraints.some((k) => k.kind === 'check' && k.validated && k.notNullOf === c.name);
     if (already || checked) (out ??= []).push(c.name);
@@ -511,22 +695,18 @@ function provenNotNull(node: any, replay: Replay, pgVersion: number): string[] |
  * ADD PRIMARY KEY USING INDEX over columns that are all NOT NULL already (PostgreSQL then only checks the
  * catalog); any other subcommand as the lock table says.
  */
-function noCommandScans(node: any, replay: Replay, proven: string[], pgVersion: number): boolean {
-  const t = replay.table(rangeVarName(node?.relation));
-  return (node.cmds ?? []).every((x: any) => {
-    const c = x?.AlterTableCmd;
-    if (c?.subtype === 'AT_SetNotNull') return proven.includes(c.name);
-    const con = c?.subtype === 'AT_AddConstraint' ? c.def?.Constraint : undefined;
+function noCommandScans(node: AlterTableStmt, replay: Replay, proven: string[], pgVersion: number): boolean {
+  const t = replay.table(rangeVarName(node.relation));
+  return (node.cmds ?? []).every((x) => {
+    const c = unwrap(x, 'AlterTableCmd');
+    if (c?.subtype === 'AT_SetNotNull') return proven.includes(c.name ?? '');
+    const con = c?.subtype === 'AT_AddConstraint' ? unwrap(c.def, 'Constraint') : undefined;
     if (con?.contype === 'CONSTR_PRIMARY' && con.indexname && t) {
       const ix = replay.get('indexes', objectKey(t.schema, con.indexname));
       const cols = ix?.columns ?? [];
       return cols.length > 0 && cols.every((name) => name !== null && t.columns.some((k) => k.name === name && k.notNull));
     }
-    try {
-      return !statementEffect({ AlterTableStmt: { ...node, cmds: [x] } }, { pgVersion }).scan;
-    } catch {
-      return false;
-    }
+    return !effectOfStatement({ kind: 'AlterTableStmt', node: { ...node, cmds: [x] } }, { pgVersion }).scan;
   });
 }
 
@@ -549,5 +729,5 @@ function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: 
     const from = oldTypes[c.name ?? ''];
     if (!from || !to || !def || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
   }
-  return others.length === 0 || !statementEffect({ AlterTableStmt: { ...stmt.node, cmds: others } }, { pgVersion }).rewrite;
+  return others.length === 0 || !effectOfStatement({ kind: 'AlterTableStmt', node: { ...stmt.node, cmds: others } }, { pgVersion }).rewrite;
 }

@@ -13,7 +13,11 @@
  *   ACCESS EXCLUSIVE on it too) or validated (VALIDATE CONSTRAINT: ROW SHARE on it);
  * - whether ALTER COLUMN TYPE is binary-coercible (varchar(n) → text keeps the file): it is claimed as a rewrite.
  */
-import type { LockMode, QualifiedName } from '../types.js';
+import type { AlterTableStmt, ColumnDef, Constraint, Node, RangeVar, SelectStmt } from '@pgsql/types';
+import type { ColumnRewrite, LockMode, QualifiedName } from '../types.js';
+import { columnConstraints, defElems, rangeVarOf, statementNode, strings, unwrap, unwrapAll, type StatementNode } from '../sql/nodes.js';
+
+export type { ColumnRewrite };
 
 export interface LockClaim {
   mode: LockMode;
@@ -38,6 +42,8 @@ export interface StatementEffect {
    * table's indexes, and planning any query on a table locks every index of it.
    */
   blocksReads?: boolean;
+  /** ADD COLUMNs that write the new column into every row, and why (the reason `rewrite` is set for them). */
+  columnRewrites?: ColumnRewrite[];
 }
 
 // ── the conflict table ──────────────────────────────────────────────────────────────────────────
@@ -146,6 +152,7 @@ class Effect {
   rewrite = false;
   scan = false;
   blocksReads = false;
+  columnRewrites: ColumnRewrite[] = [];
 
   claim(relation: QualifiedName | undefined, mode: LockMode, on: On): void {
     if (!relation || !relation.name) return;
@@ -156,20 +163,22 @@ class Effect {
   }
 
   result(): StatementEffect {
-    return { locks: [...this.claims.values()], nonTransactional: this.nonTransactional, rewrite: this.rewrite, scan: this.scan, ...(this.blocksReads ? { blocksReads: true } : {}) };
+    return {
+      locks: [...this.claims.values()],
+      nonTransactional: this.nonTransactional,
+      rewrite: this.rewrite,
+      scan: this.scan,
+      ...(this.blocksReads ? { blocksReads: true } : {}),
+      ...(this.columnRewrites.length ? { columnRewrites: this.columnRewrites } : {}),
+    };
   }
 }
 
-/** A RangeVar's fields (libpg-query gives them unwrapped in `relation` fields, wrapped in lists). */
-function rangeVar(rv: any): QualifiedName | undefined {
-  const v = rv?.RangeVar ?? rv;
+/** A RangeVar's name (libpg-query gives RangeVars bare in `relation` fields, wrapped in lists). */
+function rangeVar(rv: Node | RangeVar | undefined): QualifiedName | undefined {
+  const v = rangeVarOf(rv);
   if (!v || typeof v.relname !== 'string') return undefined;
   return v.schemaname ? { schema: v.schemaname, name: v.relname } : { name: v.relname };
-}
-
-function strings(list: any): string[] {
-  const items: any[] = list?.List?.items ?? (Array.isArray(list) ? list : []);
-  return items.map((i) => i?.String?.sval).filter((s): s is string => typeof s === 'string');
 }
 
 /** ['app', 'orders'] → { schema: 'app', name: 'orders' }; a leading database name is dropped. */
@@ -180,12 +189,11 @@ function qualified(names: string[]): QualifiedName | undefined {
 }
 
 /** A DefElem option's boolean value: `(concurrently)` is true, `(concurrently false)` is false. */
-function optionOn(options: any[] | undefined, name: string): boolean {
-  for (const o of options ?? []) {
-    const d = o?.DefElem;
-    if (!d || d.defname !== name) continue;
+function optionOn(options: Node[] | undefined, name: string): boolean {
+  for (const d of defElems(options)) {
+    if (d.defname !== name) continue;
     if (d.arg === undefined) return true;
-    const v = d.arg.String?.sval ?? d.arg.Boolean?.boolval ?? d.arg.Integer?.ival;
+    const v = unwrap(d.arg, 'String')?.sval ?? unwrap(d.arg, 'Boolean')?.boolval ?? unwrap(d.arg, 'Integer')?.ival;
     return !(v === false || v === 0 || v === undefined || /^(false|off|no|0)$/i.test(String(v)));
   }
   return false;
@@ -208,7 +216,7 @@ function objectOn(objtype: string | undefined): On {
   }
 }
 
-const RELATION_OBJECTS = new Set([
+const RELATION_OBJECTS = new Set<string | undefined>([
   'OBJECT_TABLE',
   'OBJECT_FOREIGN_TABLE',
   'OBJECT_INDEX',
@@ -217,7 +225,7 @@ const RELATION_OBJECTS = new Set([
   'OBJECT_SEQUENCE',
 ]);
 /** Objects named `relation.name` whose commands lock the relation: triggers, rules, policies, constraints. */
-const RELATION_MEMBERS = new Set(['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY', 'OBJECT_TABCONSTRAINT']);
+const RELATION_MEMBERS = new Set<string | undefined>(['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY', 'OBJECT_TABCONSTRAINT']);
 
 interface Read {
   relation: QualifiedName;
@@ -226,29 +234,32 @@ interface Read {
 }
 
 /** Every relation read by a query (FROM items, subqueries, MERGE sources), except CTE names. */
-function readRelations(node: any): Read[] {
+function readRelations(tree: unknown): Read[] {
   const found: Read[] = [];
   const ctes = new Set<string>();
-  const walk = (n: any): void => {
+  const walk = (n: unknown): void => {
     if (Array.isArray(n)) {
       for (const x of n) walk(x);
       return;
     }
     if (!n || typeof n !== 'object') return;
-    if (n.CommonTableExpr?.ctename) ctes.add(n.CommonTableExpr.ctename);
-    if (n.RangeVar) {
-      const r = rangeVar(n.RangeVar);
-      if (r) found.push({ relation: r, ref: n.RangeVar.alias?.aliasname ?? r.name });
+    const node = n as Node;
+    const cte = unwrap(node, 'CommonTableExpr')?.ctename;
+    if (cte) ctes.add(cte);
+    const rv = unwrap(node, 'RangeVar');
+    if (rv) {
+      const r = rangeVar(rv);
+      if (r) found.push({ relation: r, ref: rv.alias?.aliasname ?? r.name });
       return;
     }
     for (const v of Object.values(n)) walk(v);
   };
-  walk(node);
+  walk(tree);
   return found.filter((r) => r.relation.schema !== undefined || !ctes.has(r.relation.name));
 }
 
-function claimReads(effect: Effect, node: any): void {
-  for (const r of readRelations(node)) effect.claim(r.relation, 'AccessShareLock', 'table');
+function claimReads(effect: Effect, tree: unknown): void {
+  for (const r of readRelations(tree)) effect.claim(r.relation, 'AccessShareLock', 'table');
 }
 
 // ── volatility of defaults (ADD COLUMN … DEFAULT) ───────────────────────────────────────────────
@@ -265,23 +276,20 @@ const NON_VOLATILE_FUNCTIONS = new Set([
   'to_jsonb', 'to_json', 'array_fill', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
 ]);
 
-export function hasVolatileCall(expr: any): boolean {
+/** The expression calls a function not known to be stable or immutable, or holds a subquery. */
+export function hasVolatileCall(expr: unknown): boolean {
   if (Array.isArray(expr)) return expr.some(hasVolatileCall);
   if (!expr || typeof expr !== 'object') return false;
-  if (expr.FuncCall) {
-    const name = strings(expr.FuncCall.funcname).pop()?.toLowerCase();
+  const call = unwrap(expr as Node, 'FuncCall');
+  if (call) {
+    const name = strings(call.funcname).pop()?.toLowerCase();
     if (!name || !NON_VOLATILE_FUNCTIONS.has(name)) return true;
   }
-  if (expr.SubLink) return true; // a subquery default is not allowed anyway; be conservative
+  if ('SubLink' in expr) return true; // a subquery default is not allowed anyway; be conservative
   return Object.values(expr).some(hasVolatileCall);
 }
 
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
-
-/** Constraints written on a column (CREATE TABLE / ADD COLUMN). */
-function columnConstraints(col: any): any[] {
-  return (col?.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
-}
 
 // ── ALTER TABLE ─────────────────────────────────────────────────────────────────────────────────
 
@@ -291,43 +299,43 @@ const SUE_RELOPTIONS = new Set([
   'log_autovacuum_min_duration', 'vacuum_max_eager_freeze_failure_rate', 'deduplicate_items', 'pages_per_range',
 ]);
 
-function relOptionsMode(def: any): LockMode {
-  const items: any[] = def?.List?.items ?? [];
+function relOptionsMode(def: Node | undefined): LockMode {
+  const items = unwrap(def, 'List')?.items ?? [];
   let mode: LockMode = 'ShareUpdateExclusiveLock';
   for (const i of items) {
-    const name: string = i?.DefElem?.defname ?? '';
+    const name = unwrap(i, 'DefElem')?.defname ?? '';
     if (!SUE_RELOPTIONS.has(name) && !name.startsWith('autovacuum_')) mode = 'AccessExclusiveLock';
   }
   return items.length ? mode : 'AccessExclusiveLock';
 }
 
-const TRIGGER_SUBTYPES = new Set([
+const TRIGGER_SUBTYPES = new Set<string | undefined>([
   'AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_EnableTrigAll', 'AT_EnableTrigUser',
   'AT_DisableTrig', 'AT_DisableTrigAll', 'AT_DisableTrigUser',
 ]);
-const SUE_SUBTYPES = new Set([
+const SUE_SUBTYPES = new Set<string | undefined>([
   'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_ClusterOn', 'AT_DropCluster', 'AT_ValidateConstraint',
   'AT_DetachPartitionFinalize',
 ]);
 
-function alterTable(effect: Effect, s: any, pgVersion: number): void {
+type Others = [QualifiedName | undefined, LockMode, On][];
+
+function alterTable(effect: Effect, s: AlterTableStmt, pgVersion: number): void {
   const target = rangeVar(s.relation);
   const on = objectOn(s.objtype);
   const isIndex = s.objtype === 'OBJECT_INDEX';
   /** Other relations the subcommands lock, claimed after the altered relation. */
-  const others: [QualifiedName | undefined, LockMode, On][] = [];
+  const others: Others = [];
   let mode: LockMode | undefined;
-  for (const c of s.cmds ?? []) {
-    const cmd = c?.AlterTableCmd;
-    if (!cmd) continue;
-    const subtype: string = cmd.subtype;
+  for (const cmd of unwrapAll(s.cmds, 'AlterTableCmd')) {
+    const subtype = cmd.subtype;
     let cmdMode: LockMode = 'AccessExclusiveLock';
     if (TRIGGER_SUBTYPES.has(subtype)) cmdMode = 'ShareRowExclusiveLock';
     else if (SUE_SUBTYPES.has(subtype)) cmdMode = 'ShareUpdateExclusiveLock';
     switch (subtype) {
       case 'AT_AddColumn':
       case 'AT_AddColumnToView':
-        addColumn(effect, cmd.def?.ColumnDef, pgVersion, others);
+        addColumn(effect, unwrap(cmd.def, 'ColumnDef'), pgVersion, others, subtype === 'AT_AddColumn');
         break;
       case 'AT_SetAccessMethod':
         // A rewrite into the new method's format; setting the method the table already has (heap, the only built-in
@@ -353,10 +361,10 @@ function alterTable(effect: Effect, s: any, pgVersion: number): void {
         cmdMode = relOptionsMode(cmd.def);
         break;
       case 'AT_AddConstraint':
-        cmdMode = addConstraint(effect, cmd.def?.Constraint, others);
+        cmdMode = addConstraint(effect, unwrap(cmd.def, 'Constraint'), others);
         break;
       case 'AT_AttachPartition': {
-        const part = rangeVar(cmd.def?.PartitionCmd?.name);
+        const part = rangeVar(unwrap(cmd.def, 'PartitionCmd')?.name);
         // ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent (PG 12+), ACCESS EXCLUSIVE on the partition.
         cmdMode = pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
         if (isIndex) {
@@ -371,12 +379,13 @@ function alterTable(effect: Effect, s: any, pgVersion: number): void {
         // CONCURRENTLY runs in two transactions: the first takes SHARE UPDATE EXCLUSIVE on the parent and the
         // partition; the second, after waiting out every query that saw the partition, ACCESS EXCLUSIVE on the
         // partition (and SHARE UPDATE EXCLUSIVE on the parent again).
-        const concurrent = Boolean(cmd.def?.PartitionCmd?.concurrent);
+        const partition = unwrap(cmd.def, 'PartitionCmd');
+        const concurrent = Boolean(partition?.concurrent);
         if (concurrent) {
           cmdMode = 'ShareUpdateExclusiveLock';
           effect.nonTransactional = true;
         }
-        others.push([rangeVar(cmd.def?.PartitionCmd?.name), concurrent ? 'AccessExclusiveLock' : cmdMode, 'table']);
+        others.push([rangeVar(partition?.name), concurrent ? 'AccessExclusiveLock' : cmdMode, 'table']);
         break;
       }
       case 'AT_AddInherit':
@@ -392,23 +401,37 @@ function alterTable(effect: Effect, s: any, pgVersion: number): void {
   for (const [rel, m, o] of others) effect.claim(rel, m, o);
 }
 
-function addColumn(effect: Effect, col: any, pgVersion: number, others: [QualifiedName | undefined, LockMode, On][]): void {
+function addColumn(effect: Effect, col: ColumnDef | undefined, pgVersion: number, others: Others, toTable: boolean): void {
   if (!col) return;
   const typeName = strings(col.typeName?.names).pop()?.toLowerCase() ?? '';
-  if (SERIAL_TYPES.has(typeName)) effect.rewrite = true;
+  /** Why the column is written row by row: the first reason in the order serial, then the constraints as written. */
+  let cause: ColumnRewrite['cause'] | undefined;
+  if (SERIAL_TYPES.has(typeName)) {
+    effect.rewrite = true;
+    cause = 'serial';
+  }
   const cons = columnConstraints(col);
   const hasDefault = cons.some((c) => c.contype === 'CONSTR_DEFAULT');
   for (const c of cons) {
     switch (c.contype) {
-      case 'CONSTR_DEFAULT':
-        if (pgVersion < 11 || hasVolatileCall(c.raw_expr)) effect.rewrite = true;
+      case 'CONSTR_DEFAULT': {
+        const volatile = hasVolatileCall(c.raw_expr);
+        if (pgVersion < 11 || volatile) {
+          effect.rewrite = true;
+          cause ??= volatile ? 'volatile-default' : 'default-before-11';
+        }
         break;
+      }
       case 'CONSTR_IDENTITY':
         effect.rewrite = true;
+        cause ??= 'identity';
         break;
       case 'CONSTR_GENERATED':
         // PG 18: GENERATED ALWAYS AS (…) is VIRTUAL unless STORED; before 18 it must say STORED.
-        if (c.generated_kind !== 'v') effect.rewrite = true;
+        if (c.generated_kind !== 'v') {
+          effect.rewrite = true;
+          cause ??= 'generated';
+        }
         break;
       case 'CONSTR_NOTNULL':
         if (!hasDefault) effect.scan = true;
@@ -427,10 +450,11 @@ function addColumn(effect: Effect, col: any, pgVersion: number, others: [Qualifi
         break;
     }
   }
+  if (cause && toTable) effect.columnRewrites.push({ ...(col.colname !== undefined ? { column: col.colname } : {}), cause, ...(cause === 'serial' ? { type: typeName } : {}) });
 }
 
 /** ADD CONSTRAINT: the lock on the altered table (AlterTableGetLockLevel), plus the referenced table for a FK. */
-function addConstraint(effect: Effect, con: any, others: [QualifiedName | undefined, LockMode, On][]): LockMode {
+function addConstraint(effect: Effect, con: Constraint | undefined, others: Others): LockMode {
   if (!con) return 'AccessExclusiveLock';
   switch (con.contype) {
     case 'CONSTR_FOREIGN':
@@ -466,14 +490,14 @@ const LOCK_STMT_MODES: Record<number, LockMode> = {
   8: 'AccessExclusiveLock',
 };
 
-function selectLocks(effect: Effect, s: any): void {
-  const locking: any[] = s?.lockingClause ?? [];
+function selectLocks(effect: Effect, s: SelectStmt): void {
+  const locking = unwrapAll(s.lockingClause, 'LockingClause');
   if (locking.length) {
     // FOR UPDATE/SHARE [OF name …]: ROW SHARE on the FROM items it names (by alias), or on all of them.
     const lockedRefs = new Set<string>();
     let all = false;
     for (const l of locking) {
-      const rels: any[] = l?.LockingClause?.lockedRels ?? [];
+      const rels = l.lockedRels ?? [];
       if (rels.length === 0) all = true;
       for (const r of rels) {
         const q = rangeVar(r);
@@ -487,16 +511,19 @@ function selectLocks(effect: Effect, s: any): void {
   claimReads(effect, { ...s, lockingClause: undefined });
 }
 
-function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void {
-  switch (kind) {
-    case 'IndexStmt':
+function effectOf(effect: Effect, st: StatementNode, pgVersion: number): void {
+  switch (st.kind) {
+    case 'IndexStmt': {
+      const s = st.node;
       effect.claim(rangeVar(s.relation), s.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock', 'table');
       effect.nonTransactional = Boolean(s.concurrent);
       effect.scan = true;
       return;
+    }
 
     case 'DropStmt': {
-      const type: string = s.removeType;
+      const s = st.node;
+      const type = s.removeType;
       for (const o of s.objects ?? []) {
         const names = strings(o);
         if (type === 'OBJECT_INDEX') {
@@ -512,6 +539,7 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
     }
 
     case 'ReindexStmt': {
+      const s = st.node;
       const concurrently = optionOn(s.params, 'concurrently');
       if (s.kind === 'REINDEX_OBJECT_INDEX') {
         effect.claim(rangeVar(s.relation), concurrently ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', 'index');
@@ -527,11 +555,12 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
     }
 
     case 'AlterTableStmt':
-      alterTable(effect, s, pgVersion);
+      alterTable(effect, st.node, pgVersion);
       return;
 
     case 'RenameStmt': {
-      const type: string = s.renameType;
+      const s = st.node;
+      const type = s.renameType;
       const rel = rangeVar(s.relation);
       if (type === 'OBJECT_INDEX') {
         effect.claim(rel, pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock', 'index');
@@ -543,70 +572,78 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
       return;
     }
 
-    case 'AlterObjectSchemaStmt':
+    case 'AlterObjectSchemaStmt': {
+      const s = st.node;
       if (RELATION_OBJECTS.has(s.objectType)) effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', objectOn(s.objectType));
       return;
+    }
 
     case 'CreateStmt': {
-      const parents: any[] = s.inhRelations ?? [];
-      for (const p of parents) {
+      const s = st.node;
+      for (const p of s.inhRelations ?? []) {
         // PARTITION OF: ACCESS EXCLUSIVE on the parent; INHERITS: SHARE UPDATE EXCLUSIVE.
         effect.claim(rangeVar(p), s.partbound ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', 'table');
       }
       for (const e of s.tableElts ?? []) {
-        if (e.ColumnDef) {
-          for (const c of columnConstraints(e.ColumnDef)) {
+        const col = unwrap(e, 'ColumnDef');
+        const con = unwrap(e, 'Constraint');
+        const like = unwrap(e, 'TableLikeClause');
+        if (col) {
+          for (const c of columnConstraints(col)) {
             if (c.contype === 'CONSTR_FOREIGN') effect.claim(rangeVar(c.pktable), 'ShareRowExclusiveLock', 'table');
           }
-        } else if (e.Constraint?.contype === 'CONSTR_FOREIGN') {
-          effect.claim(rangeVar(e.Constraint.pktable), 'ShareRowExclusiveLock', 'table');
-        } else if (e.TableLikeClause) {
-          effect.claim(rangeVar(e.TableLikeClause.relation), 'AccessShareLock', 'table');
+        } else if (con?.contype === 'CONSTR_FOREIGN') {
+          effect.claim(rangeVar(con.pktable), 'ShareRowExclusiveLock', 'table');
+        } else if (like) {
+          effect.claim(rangeVar(like.relation), 'AccessShareLock', 'table');
         }
       }
       return;
     }
 
     case 'CreateTableAsStmt':
-      claimReads(effect, s.query);
+      claimReads(effect, st.node.query);
       return;
 
     case 'ViewStmt':
-      if (s.replace) effect.claim(rangeVar(s.view), 'AccessExclusiveLock', 'view');
-      claimReads(effect, s.query);
+      if (st.node.replace) effect.claim(rangeVar(st.node.view), 'AccessExclusiveLock', 'view');
+      claimReads(effect, st.node.query);
       return;
 
     case 'RefreshMatViewStmt':
-      effect.claim(rangeVar(s.relation), s.concurrent ? 'ExclusiveLock' : 'AccessExclusiveLock', 'view');
-      if (!s.concurrent) effect.rewrite = true;
+      effect.claim(rangeVar(st.node.relation), st.node.concurrent ? 'ExclusiveLock' : 'AccessExclusiveLock', 'view');
+      if (!st.node.concurrent) effect.rewrite = true;
       return;
 
     case 'CreateTrigStmt':
-      effect.claim(rangeVar(s.relation), 'ShareRowExclusiveLock', 'table');
+      effect.claim(rangeVar(st.node.relation), 'ShareRowExclusiveLock', 'table');
       return;
 
     case 'CreatePolicyStmt':
     case 'AlterPolicyStmt':
-      effect.claim(rangeVar(s.table), 'AccessExclusiveLock', 'table');
+      effect.claim(rangeVar(st.node.table), 'AccessExclusiveLock', 'table');
       return;
 
     case 'RuleStmt':
-      effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', 'table');
+      effect.claim(rangeVar(st.node.relation), 'AccessExclusiveLock', 'table');
       return;
 
-    case 'GrantStmt':
+    case 'GrantStmt': {
       // GRANT/REVOKE … ON TABLE name: ACCESS SHARE on each named relation from PostgreSQL 18 (proved on 18; on 15
       // it takes no lock on the relation; 16 and 17 are not proved and are taken as 15).
+      const s = st.node;
       if (pgVersion >= 18 && s.targtype === 'ACL_TARGET_OBJECT' && (s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_SEQUENCE')) {
         for (const r of s.objects ?? []) effect.claim(rangeVar(r), 'AccessShareLock', objectOn(s.objtype));
       }
       return;
+    }
 
     case 'CreateStatsStmt':
-      for (const r of s.relations ?? []) effect.claim(rangeVar(r), 'ShareUpdateExclusiveLock', 'table');
+      for (const r of st.node.relations ?? []) effect.claim(rangeVar(r), 'ShareUpdateExclusiveLock', 'table');
       return;
 
     case 'CommentStmt': {
+      const s = st.node;
       const names = strings(s.object);
       if (RELATION_OBJECTS.has(s.objtype)) {
         effect.claim(qualified(names), 'ShareUpdateExclusiveLock', objectOn(s.objtype));
@@ -617,13 +654,14 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
     }
 
     case 'TruncateStmt':
-      for (const r of s.relations ?? []) effect.claim(rangeVar(r), 'AccessExclusiveLock', 'table');
+      for (const r of st.node.relations ?? []) effect.claim(rangeVar(r), 'AccessExclusiveLock', 'table');
       return;
 
     case 'VacuumStmt': {
+      const s = st.node;
       const full = s.is_vacuumcmd && optionOn(s.options, 'full');
       for (const r of s.rels ?? []) {
-        effect.claim(rangeVar(r?.VacuumRelation?.relation), full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', 'table');
+        effect.claim(rangeVar(unwrap(r, 'VacuumRelation')?.relation), full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock', 'table');
       }
       if (s.is_vacuumcmd) effect.nonTransactional = true;
       if (full) effect.rewrite = true;
@@ -634,8 +672,8 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
     }
 
     case 'ClusterStmt':
-      if (s.relation) {
-        effect.claim(rangeVar(s.relation), 'AccessExclusiveLock', 'table');
+      if (st.node.relation) {
+        effect.claim(rangeVar(st.node.relation), 'AccessExclusiveLock', 'table');
         effect.rewrite = true;
       } else {
         effect.nonTransactional = true; // CLUSTER of every clustered table
@@ -643,44 +681,48 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
       return;
 
     case 'LockStmt': {
-      const mode = LOCK_STMT_MODES[s.mode as number] ?? 'AccessExclusiveLock';
-      for (const r of s.relations ?? []) effect.claim(rangeVar(r), mode, 'table');
+      const mode = LOCK_STMT_MODES[st.node.mode ?? 0] ?? 'AccessExclusiveLock';
+      for (const r of st.node.relations ?? []) effect.claim(rangeVar(r), mode, 'table');
       return;
     }
 
     case 'SelectStmt':
-      selectLocks(effect, s);
+      selectLocks(effect, st.node);
       return;
 
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt':
     case 'MergeStmt':
-      effect.claim(rangeVar(s.relation), 'RowExclusiveLock', 'table');
-      claimReads(effect, { ...s, relation: undefined });
+      effect.claim(rangeVar(st.node.relation), 'RowExclusiveLock', 'table');
+      claimReads(effect, { ...st.node, relation: undefined });
       return;
 
-    case 'CopyStmt':
+    case 'CopyStmt': {
+      const s = st.node;
       if (s.relation) effect.claim(rangeVar(s.relation), s.is_from ? 'RowExclusiveLock' : 'AccessShareLock', 'table');
       if (s.query) claimReads(effect, s.query);
       return;
+    }
 
     case 'ExplainStmt': {
-      const inner = s.query && typeof s.query === 'object' ? Object.entries(s.query)[0] : undefined;
-      if (inner) effectOf(effect, inner[0], inner[1], pgVersion);
+      const inner = st.node.query;
+      const kind = inner && typeof inner === 'object' ? Object.keys(inner)[0] : undefined;
+      if (inner && kind) effectOf(effect, statementNode(inner, kind), pgVersion);
       effect.nonTransactional = false;
       effect.rewrite = false;
       effect.scan = false;
+      effect.columnRewrites = [];
       return;
     }
 
     case 'AlterSeqStmt':
-      effect.claim(rangeVar(s.sequence), 'ShareRowExclusiveLock', 'sequence');
+      effect.claim(rangeVar(st.node.sequence), 'ShareRowExclusiveLock', 'sequence');
       return;
 
     case 'AlterEnumStmt':
       // ALTER TYPE … ADD VALUE: refused in a transaction block before PostgreSQL 12.
-      if (s.newVal !== undefined && s.oldVal === undefined && pgVersion < 12) effect.nonTransactional = true;
+      if (st.node.newVal !== undefined && st.node.oldVal === undefined && pgVersion < 12) effect.nonTransactional = true;
       return;
 
     case 'CreatedbStmt':
@@ -693,12 +735,12 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
       return;
 
     case 'AlterDatabaseStmt':
-      if ((s.options ?? []).some((o: any) => o?.DefElem?.defname === 'tablespace')) effect.nonTransactional = true;
+      if (defElems(st.node.options).some((d) => d.defname === 'tablespace')) effect.nonTransactional = true;
       return;
 
     case 'CreateSubscriptionStmt': {
-      const opts: any[] = s.options ?? [];
-      const has = (n: string) => opts.some((o) => o?.DefElem?.defname === n);
+      const opts = st.node.options ?? [];
+      const has = (n: string) => defElems(opts).some((d) => d.defname === n);
       const connect = !has('connect') || optionOn(opts, 'connect');
       const createSlot = !has('create_slot') || optionOn(opts, 'create_slot');
       if (connect && createSlot) effect.nonTransactional = true;
@@ -711,13 +753,18 @@ function effectOf(effect: Effect, kind: string, s: any, pgVersion: number): void
 }
 
 /**
- * stmt is one libpg-query statement node, e.g. { IndexStmt: {...} } (the `stmt` of an entry of parseSync(sql).stmts).
- * Statements the table does not know take no locks; a shape the code does not expect throws, and the analysis turns
- * that into an `internal-error` finding on the statement instead of a silent "takes no locks".
+ * stmt is one libpg-query statement node, e.g. { IndexStmt: {...} } (the `stmt` of an entry of parseSync(sql).stmts),
+ * as the parser gave it. Statements the table does not know take no locks; a shape the code does not expect throws,
+ * and the analysis turns that into an `internal-error` finding on the statement instead of a silent "takes no locks".
  */
-export function statementEffect(stmt: Record<string, any>, opts: { pgVersion: number }): StatementEffect {
+export function statementEffect(stmt: object | null | undefined, opts: { pgVersion: number }): StatementEffect {
+  const kind = stmt && typeof stmt === 'object' ? Object.keys(stmt)[0] : undefined;
+  return kind ? effectOfStatement(statementNode(stmt as Node, kind), opts) : new Effect().result();
+}
+
+/** The lock table's claims for a statement of the pipeline (`{ kind, node }`). */
+export function effectOfStatement(s: StatementNode, opts: { pgVersion: number }): StatementEffect {
   const effect = new Effect();
-  const entry = stmt && typeof stmt === 'object' ? Object.entries(stmt)[0] : undefined;
-  if (entry) effectOf(effect, entry[0], entry[1], opts.pgVersion);
+  effectOf(effect, s, opts.pgVersion);
   return effect.result();
 }

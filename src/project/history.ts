@@ -22,7 +22,15 @@ export function replaySource(file: SourceFile, options: LintOptions, schema: Sch
   const unit = adapterFor(framework).extract(file, { settings: options.settings, warn: () => undefined, fs, state: schema.framework });
   const parsed = parseUnit(unit, new LineIndex(file.text));
   const replay = new Replay(schema, file.path);
-  for (const s of parsed.statements) if (!s.item.exec.separateRun) replay.apply(s.kind, s.node);
+  for (const s of parsed.statements) {
+    if (s.item.exec.separateRun) continue;
+    try {
+      replay.applyStatement(s);
+    } catch {
+      // The model stays as it was before this statement. The crash is reported where the file is linted: the
+      // analysis makes it an internal-error finding on this statement (src/analysis/analyze.ts, modelPass).
+    }
+  }
   const delta = replay.delta();
   if (unit.state !== undefined) delta.framework = unit.state;
   return { delta, unknown: replay.unknown };

@@ -3,7 +3,9 @@
  * other side of a foreign key, the referencing tables of a dropped table, the table of a dropped index, the
  * partitions of a partitioned table. Each claim is proved on a real server in test/model-locks.pg.test.ts.
  */
-import type { LockClaim } from '../analysis/locks.js';
+import type { Node, RangeVar } from '@pgsql/types';
+import { effectOfStatement, type LockClaim } from '../analysis/locks.js';
+import { alterCmds, rangeVarOf, statementNode, strings, unwrap, unwrapAll, type StatementNode } from '../sql/nodes.js';
 import type { LockMode, QualifiedName } from '../types.js';
 import type { Replay } from './replay.js';
 import { referencingTables } from './replay.js';
@@ -16,69 +18,128 @@ function fromKey(key: string): QualifiedName {
   return schema === 'public' ? { name } : { schema, name };
 }
 
-function rvKey(v: any): string | undefined {
-  const r = v?.RangeVar ?? v;
+function rvKey(v: Node | RangeVar | undefined): string | undefined {
+  const r = rangeVarOf(v);
   return typeof r?.relname === 'string' ? objectKey(r.schemaname, r.relname) : undefined;
 }
 
-/** The extra claims, before the statement changes the model. */
-export function modelLocks(kind: string, n: any, replay: Replay): LockClaim[] {
+/**
+ * The extra claims, before the statement changes the model. `node` is the statement's node as parsed (`kind`'s
+ * fields). A tree or model shape this code does not expect throws: the analysis reports it on the statement.
+ */
+export function modelLocks(kind: string, node: unknown, replay: Replay): LockClaim[] {
+  return modelLocksOf(statementNode({ [kind]: node } as Node, kind), replay);
+}
+
+/** The extra claims for a statement of the pipeline (`{ kind, node }`). */
+export function modelLocksOf(s: StatementNode, replay: Replay, pgVersion = 18): LockClaim[] {
+  return [...otherSides(s, replay), ...partitionsOf(s, replay, pgVersion)];
+}
+
+/** ALTER TABLE subcommands PostgreSQL runs on every partition too (proved in test/project/model.pg.test.ts). */
+const RECURSING = new Set<string | undefined>(['AT_AddColumn', 'AT_AlterColumnType', 'AT_SetNotNull']);
+
+/** The keys of the partitioned tables a statement acts on together with their partitions (no ONLY). */
+function recursingTables(s: StatementNode): string[] {
+  const inh = (r: Node | RangeVar | undefined) => rangeVarOf(r)?.inh === true;
+  switch (s.kind) {
+    case 'AlterTableStmt': {
+      const all = alterCmds(s).every((c) => RECURSING.has(c.subtype) || (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK'));
+      return s.node.objtype === 'OBJECT_TABLE' && inh(s.node.relation) && all ? [rvKey(s.node.relation)].filter((k): k is string => k !== undefined) : [];
+    }
+    case 'IndexStmt':
+      return inh(s.node.relation) && !s.node.concurrent ? [rvKey(s.node.relation)].filter((k): k is string => k !== undefined) : [];
+    case 'TruncateStmt':
+    case 'LockStmt':
+      return (s.node.relations ?? []).filter(inh).map(rvKey).filter((k): k is string => k !== undefined);
+    default:
+      // DROP TABLE drops the partitions too, under ACCESS EXCLUSIVE; not claimed: the proof reads locks through
+      // pg_class, where a relation dropped in the open transaction no longer shows.
+      return [];
+  }
+}
+
+/**
+ * A statement on a partitioned table the model knows, without ONLY, locks each partition (and theirs) in the mode
+ * it locks the table: ALTER TABLE ADD COLUMN / ALTER COLUMN TYPE / SET NOT NULL / ADD CHECK, CREATE INDEX,
+ * TRUNCATE, LOCK TABLE.
+ */
+function partitionsOf(s: StatementNode, replay: Replay, pgVersion: number): LockClaim[] {
+  const tables = recursingTables(s);
+  if (tables.length === 0) return [];
+  const out: LockClaim[] = [];
+  const all = replay.all('tables');
+  for (const l of effectOfStatement(s, { pgVersion }).locks) {
+    const key = objectKey(l.relation.schema, l.relation.name);
+    if (l.on !== 'table' || !tables.includes(key) || !replay.get('tables', key)?.partitioned) continue;
+    const queue = [key];
+    while (queue.length) {
+      const parent = queue.shift()!;
+      for (const [k, t] of all) {
+        if (t.partitionOf !== parent) continue;
+        out.push({ relation: fromKey(k), mode: l.mode, on: 'table' });
+        if (t.partitioned) queue.push(k);
+      }
+    }
+  }
+  return out;
+}
+
+/** Claims on the other side of a foreign key, a domain's tables, a dropped schema's tables, a dropped index's table. */
+function otherSides(s: StatementNode, replay: Replay): LockClaim[] {
   const out: LockClaim[] = [];
   const claim = (key: string, mode: LockMode) => out.push({ relation: fromKey(key), mode, on: 'table' });
-  try {
-    if (kind === 'AlterTableStmt' && n.objtype === 'OBJECT_TABLE') {
-      const tk = rvKey(n.relation);
-      const t = tk ? replay.get('tables', tk) : undefined;
-      if (!tk || !t) return out;
-      for (const x of n.cmds ?? []) {
-        const c = x?.AlterTableCmd;
-        if (!c) continue;
-        if (c.subtype === 'AT_DropConstraint') {
-          const con = t.constraints.find((k) => k.name === c.name);
-          if (con?.kind === 'foreign' && con.references && con.references.table !== tk) claim(con.references.table, 'AccessExclusiveLock');
-        } else if (c.subtype === 'AT_ValidateConstraint') {
-          const con = t.constraints.find((k) => k.name === c.name);
-          if (con?.kind === 'foreign' && con.references && con.references.table !== tk) claim(con.references.table, 'RowShareLock');
-        } else if (c.subtype === 'AT_AlterColumnType' && c.name) {
-          // The foreign keys on the column are rebuilt: their other table is locked ACCESS EXCLUSIVE too.
-          for (const con of t.constraints) {
-            if (con.kind === 'foreign' && con.references && con.columns.includes(c.name) && con.references.table !== tk) claim(con.references.table, 'AccessExclusiveLock');
-          }
-          for (const [rk, rt] of replay.all('tables')) {
-            if (rk === tk) continue;
-            if (rt.constraints.some((con) => con.kind === 'foreign' && con.references?.table === tk && con.references.columns.includes(c.name))) claim(rk, 'AccessExclusiveLock');
-          }
+  if (s.kind === 'AlterTableStmt' && s.node.objtype === 'OBJECT_TABLE') {
+    const n = s.node;
+    const tk = rvKey(n.relation);
+    const t = tk ? replay.get('tables', tk) : undefined;
+    if (!tk || !t) return out;
+    for (const c of unwrapAll(n.cmds, 'AlterTableCmd')) {
+      if (c.subtype === 'AT_DropConstraint') {
+        const con = t.constraints.find((k) => k.name === c.name);
+        if (con?.kind === 'foreign' && con.references && con.references.table !== tk) claim(con.references.table, 'AccessExclusiveLock');
+      } else if (c.subtype === 'AT_ValidateConstraint') {
+        const con = t.constraints.find((k) => k.name === c.name);
+        if (con?.kind === 'foreign' && con.references && con.references.table !== tk) claim(con.references.table, 'RowShareLock');
+      } else if (c.subtype === 'AT_AlterColumnType' && c.name) {
+        const column = c.name;
+        // The foreign keys on the column are rebuilt: their other table is locked ACCESS EXCLUSIVE too.
+        for (const con of t.constraints) {
+          if (con.kind === 'foreign' && con.references && con.columns.includes(column) && con.references.table !== tk) claim(con.references.table, 'AccessExclusiveLock');
         }
-      }
-    } else if (kind === 'AlterDomainStmt' && ((n.subtype === 'C' && !n.def?.Constraint?.skip_validation) || n.subtype === 'O')) {
-      // ADD CONSTRAINT (unless NOT VALID) and SET NOT NULL check every column of the domain: SHARE on each table
-      // with such a column (columns of arrays of the domain are not claimed).
-      const parts: string[] = (n.typeName ?? []).map((i: any) => i?.String?.sval).filter(Boolean);
-      const name = parts[parts.length - 1];
-      if (!name) return out;
-      const mode: LockMode = 'ShareLock';
-      for (const [key, t] of replay.all('tables')) {
-        if (t.columns.some((c) => c.type.name === name && !c.type.array)) claim(key, mode);
-      }
-    } else if (kind === 'DropStmt' && n.removeType === 'OBJECT_SCHEMA' && n.behavior === 'DROP_CASCADE') {
-      // DROP SCHEMA … CASCADE drops every table in it: ACCESS EXCLUSIVE on each.
-      const schemas = new Set((n.objects ?? []).map((o: any) => o?.String?.sval).filter(Boolean));
-      for (const [key, t] of replay.all('tables')) if (schemas.has(t.schema)) claim(key, 'AccessExclusiveLock');
-    } else if (kind === 'DropStmt' && (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_INDEX')) {
-      for (const o of n.objects ?? []) {
-        const parts: string[] = (o?.List?.items ?? []).map((i: any) => i?.String?.sval).filter(Boolean);
-        if (parts.length === 0) continue;
-        const key = objectKey(parts.length >= 2 ? parts[parts.length - 2] : undefined, parts[parts.length - 1]!);
-        if (n.removeType === 'OBJECT_INDEX') {
-          const ix = replay.get('indexes', key);
-          if (ix) claim(ix.table, n.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
-        } else if (n.behavior === 'DROP_CASCADE') {
-          for (const r of referencingTables(replay, key)) claim(r, 'AccessExclusiveLock');
+        for (const [rk, rt] of replay.all('tables')) {
+          if (rk === tk) continue;
+          if (rt.constraints.some((con) => con.kind === 'foreign' && con.references?.table === tk && con.references.columns.includes(column))) claim(rk, 'AccessExclusiveLock');
         }
       }
     }
-  } catch {
-    return [];
+  } else if (s.kind === 'AlterDomainStmt' && ((s.node.subtype === 'C' && !unwrap(s.node.def, 'Constraint')?.skip_validation) || s.node.subtype === 'O')) {
+    // ADD CONSTRAINT (unless NOT VALID) and SET NOT NULL check every column of the domain: SHARE on each table
+    // with such a column (columns of arrays of the domain are not claimed).
+    const parts = strings(s.node.typeName).filter(Boolean);
+    const name = parts[parts.length - 1];
+    if (!name) return out;
+    const mode: LockMode = 'ShareLock';
+    for (const [key, t] of replay.all('tables')) {
+      if (t.columns.some((c) => c.type.name === name && !c.type.array)) claim(key, mode);
+    }
+  } else if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_SCHEMA' && s.node.behavior === 'DROP_CASCADE') {
+    // DROP SCHEMA … CASCADE drops every table in it: ACCESS EXCLUSIVE on each.
+    const schemas = new Set(strings(s.node.objects).filter(Boolean));
+    for (const [key, t] of replay.all('tables')) if (schemas.has(t.schema)) claim(key, 'AccessExclusiveLock');
+  } else if (s.kind === 'DropStmt' && (s.node.removeType === 'OBJECT_TABLE' || s.node.removeType === 'OBJECT_INDEX')) {
+    const n = s.node;
+    for (const o of n.objects ?? []) {
+      const parts = strings(unwrap(o, 'List')?.items).filter(Boolean);
+      if (parts.length === 0) continue;
+      const key = objectKey(parts.length >= 2 ? parts[parts.length - 2] : undefined, parts[parts.length - 1]!);
+      if (n.removeType === 'OBJECT_INDEX') {
+        const ix = replay.get('indexes', key);
+        if (ix) claim(ix.table, n.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
+      } else if (n.behavior === 'DROP_CASCADE') {
+        for (const r of referencingTables(replay, key)) claim(r, 'AccessExclusiveLock');
+      }
+    }
   }
   return out;
 }

@@ -4,7 +4,9 @@
  * that depends only on the statements and the incoming model. Objects the history never created stay unknown:
  * the replay notes them and invents nothing.
  */
+import type { AlterTableStmt, ColumnDef, Constraint, CreateStmt, DropStmt, IndexStmt, Node, RangeVar, RenameStmt, TypeName } from '@pgsql/types';
 import type { QualifiedName } from '../types.js';
+import { rangeVarOf, statementNode, strings, unwrap, unwrapAll, type StatementNode } from '../sql/nodes.js';
 import {
   emptyDelta,
   objectKey,
@@ -23,13 +25,13 @@ import {
 
 type Values = { tables: TableModel; indexes: IndexModel; types: TypeModel; views: ViewModel; sequences: SequenceModel };
 
-function names(list: any): string[] {
-  const items: any[] = list?.List?.items ?? (Array.isArray(list) ? list : []);
-  return items.map((i) => i?.String?.sval).filter((s): s is string => typeof s === 'string');
+/** The strings of a name list, or of a `{ List: { items } }` node. */
+function names(list: Node[] | Node | undefined): string[] {
+  return strings(list);
 }
 
-function rv(v: any): QualifiedName | undefined {
-  const r = v?.RangeVar ?? v;
+function rv(v: Node | RangeVar | undefined): QualifiedName | undefined {
+  const r = rangeVarOf(v);
   if (!r || typeof r.relname !== 'string') return undefined;
   return r.schemaname ? { schema: r.schemaname, name: r.relname } : { name: r.relname };
 }
@@ -47,12 +49,12 @@ const SERIAL: Record<string, string> = { serial: 'int4', serial4: 'int4', bigser
 const ALIASES: Record<string, string> = { integer: 'int4', int: 'int4', bigint: 'int8', smallint: 'int2', 'character varying': 'varchar', boolean: 'bool', decimal: 'numeric', real: 'float4', 'double precision': 'float8' };
 
 /** A TypeName node as a ColumnType: PostgreSQL's internal name, modifiers, array. */
-export function columnType(typeName: any): ColumnType | undefined {
+export function columnType(typeName: TypeName | undefined): ColumnType | undefined {
   const list = names(typeName?.names);
   let name = list[list.length - 1]?.toLowerCase();
-  if (!name) return undefined;
+  if (!typeName || !name) return undefined;
   name = SERIAL[name] ?? ALIASES[name] ?? name;
-  const mods = (typeName.typmods ?? []).map((m: any) => m?.A_Const?.ival?.ival ?? 0);
+  const mods = (typeName.typmods ?? []).map((m) => unwrap(m, 'A_Const')?.ival?.ival ?? 0);
   return { name, mods, array: (typeName.arrayBounds ?? []).length > 0 };
 }
 
@@ -63,16 +65,17 @@ function generatedName(table: string, columns: string[], suffix: string): string
 }
 
 /** The column a CHECK (col IS NOT NULL) proves not null. */
-function notNullColumn(expr: any): string | undefined {
-  const t = expr?.NullTest;
+export function notNullColumn(expr: Node | undefined): string | undefined {
+  const t = unwrap(expr, 'NullTest');
   if (t?.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = t.arg?.ColumnRef?.fields ?? [];
-  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+  const fields = unwrap(t.arg, 'ColumnRef')?.fields ?? [];
+  return fields.length === 1 ? unwrap(fields[0], 'String')?.sval : undefined;
 }
 
 /** The columns a partial index's predicate requires NOT NULL, when that is all it requires (`a IS NOT NULL AND …`). */
-function notNullPredicate(where: any): string[] | undefined {
-  const parts: any[] = where?.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args ?? [] : [where];
+function notNullPredicate(where: Node | undefined): string[] | undefined {
+  const and = unwrap(where, 'BoolExpr');
+  const parts: Array<Node | undefined> = and?.boolop === 'AND_EXPR' ? (and.args ?? []) : [where];
   const cols = parts.map(notNullColumn);
   return cols.length && cols.every((c): c is string => c !== undefined) ? cols : undefined;
 }
@@ -164,23 +167,24 @@ export class Replay {
     if (!this.unknown.includes(message)) this.unknown.push(message);
   }
 
-  /** Applies one parsed statement. Statements that do not change the schema are ignored. */
-  apply(kind: string, node: any): void {
-    try {
-      this.dispatch(kind, node);
-    } catch {
-      // A tree shape the replay does not expect changes nothing: the model stays as it was.
-    }
+  /**
+   * Applies one parsed statement (`node`: the fields of a `kind` node, as parsed). Statements that do not change the
+   * schema are ignored. A tree or model shape the replay does not expect throws: the analysis reports it on the
+   * statement (internal-error) rather than let the model drift silently.
+   */
+  apply(kind: string, node: unknown): void {
+    this.applyStatement(statementNode({ [kind]: node } as Node, kind));
   }
 
-  private dispatch(kind: string, n: any): void {
-    switch (kind) {
+  applyStatement(s: StatementNode): void {
+    switch (s.kind) {
       case 'CreateSchemaStmt':
-        if (n.schemaname) this.changes.schemas[n.schemaname] = true;
+        if (s.node.schemaname) this.changes.schemas[s.node.schemaname] = true;
         return;
       case 'CreateStmt':
-        return this.createTable(n);
+        return this.createTable(s.node);
       case 'CreateTableAsStmt': {
+        const n = s.node;
         const q = rv(n.into?.rel);
         const k = keyOf(q);
         if (!q || !k) return;
@@ -192,64 +196,70 @@ export class Replay {
         return;
       }
       case 'ViewStmt': {
-        const q = rv(n.view);
+        const q = rv(s.node.view);
         const k = keyOf(q);
         if (q && k) this.set('views', k, { schema: q.schema ?? 'public', name: q.name, materialized: false });
         return;
       }
       case 'CreateSeqStmt': {
+        const n = s.node;
         const q = rv(n.sequence);
         const k = keyOf(q);
         if (q && k && !(n.if_not_exists && this.get('sequences', k))) this.set('sequences', k, { schema: q.schema ?? 'public', name: q.name });
         return;
       }
       case 'CreateEnumStmt': {
-        const list = names(n.typeName);
+        const list = names(s.node.typeName);
         const k = keyOfNames(list);
-        if (k) this.set('types', k, { schema: list.length >= 2 ? list[list.length - 2]! : 'public', name: list[list.length - 1]!, kind: 'enum', values: (n.vals ?? []).map((v: any) => v?.String?.sval) });
+        if (k) this.set('types', k, { schema: list.length >= 2 ? list[list.length - 2]! : 'public', name: list[list.length - 1]!, kind: 'enum', values: names(s.node.vals) });
         return;
       }
       case 'AlterEnumStmt': {
-        const k = keyOfNames(names(n.typeName));
+        const { oldVal, newVal } = s.node;
+        const k = keyOfNames(names(s.node.typeName));
         const t = k ? this.get('types', k) : undefined;
         if (!k || !t) {
           if (k) this.note(`ALTER TYPE ${k}`);
           return;
         }
-        if (n.newVal && !n.oldVal) this.set('types', k, { ...t, values: [...(t.values ?? []), n.newVal] });
-        else if (n.oldVal && n.newVal) this.set('types', k, { ...t, values: (t.values ?? []).map((v) => (v === n.oldVal ? n.newVal : v)) });
+        if (newVal && !oldVal) this.set('types', k, { ...t, values: [...(t.values ?? []), newVal] });
+        else if (oldVal && newVal) this.set('types', k, { ...t, values: (t.values ?? []).map((v) => (v === oldVal ? newVal : v)) });
         return;
       }
       case 'CreateDomainStmt': {
-        const list = names(n.domainname);
+        const list = names(s.node.domainname);
         const k = keyOfNames(list);
-        const base = columnType(n.typeName);
+        const base = columnType(s.node.typeName);
         if (k) this.set('types', k, { schema: list.length >= 2 ? list[list.length - 2]! : 'public', name: list[list.length - 1]!, kind: 'domain', ...(base ? { base } : {}) });
         return;
       }
       case 'IndexStmt':
-        return this.createIndex(n);
+        return this.createIndex(s.node);
       case 'AlterTableStmt':
-        return this.alterTable(n);
+        return this.alterTable(s.node);
       case 'RenameStmt':
-        return this.rename(n);
+        return this.rename(s.node);
       case 'DropStmt':
-        return this.drop(n);
+        return this.drop(s.node);
       case 'InsertStmt':
-      case 'CopyStmt': {
-        if (kind === 'CopyStmt' && !n.is_from) return;
-        const q = rv(n.relation);
-        const k = keyOf(q);
-        const t = k ? this.get('tables', k) : undefined;
-        if (k && t && t.filledBy !== this.file) this.set('tables', k, { ...t, filledBy: this.file });
+        return this.fill(s.node.relation);
+      case 'CopyStmt':
+        if (s.node.is_from) this.fill(s.node.relation);
         return;
-      }
       default:
         return;
     }
   }
 
-  private createTable(n: any): void {
+  /** INSERT, COPY FROM: the table has rows this migration wrote. */
+  private fill(relation: RangeVar | undefined): void {
+    const q = rv(relation);
+    const k = keyOf(q);
+    const t = k ? this.get('tables', k) : undefined;
+    if (k && t && t.filledBy !== this.file) this.set('tables', k, { ...t, filledBy: this.file });
+  }
+
+  private createTable(n: CreateStmt): void {
     const q = rv(n.relation);
     const k = keyOf(q);
     if (!q || !k) return;
@@ -265,27 +275,27 @@ export class Replay {
     } else if ((n.inhRelations ?? []).length > 0) t.columnsUnknown = true;
     const pending: ConstraintModel[] = [];
     for (const e of n.tableElts ?? []) {
-      if (e.ColumnDef) {
-        const col = this.columnOf(e.ColumnDef, t, pending);
+      const def = unwrap(e, 'ColumnDef');
+      const con = unwrap(e, 'Constraint');
+      if (def) {
+        const col = this.columnOf(def, t, pending);
         if (col) t.columns.push(col);
-      } else if (e.Constraint) {
-        const c = this.constraintOf(e.Constraint, t, undefined);
+      } else if (con) {
+        const c = this.constraintOf(con, t, undefined);
         if (c) pending.push(c);
-      } else if (e.TableLikeClause) t.columnsUnknown = true;
+      } else if (unwrap(e, 'TableLikeClause')) t.columnsUnknown = true;
     }
     this.set('tables', k, t);
     for (const c of pending) this.addConstraint(k, t, c);
   }
 
-  private columnOf(def: any, t: TableModel, pending: ConstraintModel[]): ColumnModel | undefined {
-    const type = columnType(def.typeName);
-    if (!def.colname || !type) return undefined;
+  private columnOf(def: ColumnDef | undefined, t: TableModel, pending: ConstraintModel[]): ColumnModel | undefined {
+    const type = columnType(def?.typeName);
+    if (!def?.colname || !type) return undefined;
     const raw = names(def.typeName?.names);
     const serial = SERIAL[raw[raw.length - 1]?.toLowerCase() ?? ''] !== undefined;
     const col: ColumnModel = { name: def.colname, type, notNull: serial, hasDefault: serial };
-    for (const x of def.constraints ?? []) {
-      const c = x?.Constraint;
-      if (!c) continue;
+    for (const c of unwrapAll(def.constraints, 'Constraint')) {
       switch (c.contype) {
         case 'CONSTR_NOTNULL':
           col.notNull = true;
@@ -315,8 +325,9 @@ export class Replay {
     return col;
   }
 
-  private constraintOf(c: any, t: TableModel, column: string | undefined): ConstraintModel | undefined {
-    const cols = (list: any[] | undefined): string[] => (list ?? []).map((x: any) => x?.String?.sval ?? x?.IndexElem?.name).filter(Boolean);
+  private constraintOf(c: Constraint, t: TableModel, column: string | undefined): ConstraintModel | undefined {
+    const cols = (list: Node[] | undefined): string[] =>
+      (list ?? []).map((x) => unwrap(x, 'String')?.sval ?? unwrap(x, 'IndexElem')?.name).filter((x): x is string => Boolean(x));
     const validated = !c.skip_validation;
     const own = column ? [column] : cols(c.keys);
     switch (c.contype) {
@@ -364,7 +375,7 @@ export class Replay {
     }
   }
 
-  private createIndex(n: any): void {
+  private createIndex(n: IndexStmt): void {
     const q = rv(n.relation);
     const tk = keyOf(q);
     if (!q || !tk) return;
@@ -376,8 +387,8 @@ export class Replay {
     // field is a key only within its own file. A column the table lacks, when `<name>_id` is one, is that column
     // (SQL naming a missing column would have failed on PostgreSQL).
     const known = t && !t.columnsUnknown ? new Set(t.columns.map((c) => c.name)) : undefined;
-    const columns: Array<string | null> = (n.indexParams ?? []).map((p: any) => {
-      const name: string | undefined = p?.IndexElem?.name;
+    const columns: Array<string | null> = (n.indexParams ?? []).map((p) => {
+      const name = unwrap(p, 'IndexElem')?.name;
       if (!name) return null;
       return known && !known.has(name) && known.has(`${name}_id`) ? `${name}_id` : name;
     });
@@ -413,11 +424,11 @@ export class Replay {
     return undefined;
   }
 
-  private alterTable(n: any): void {
+  private alterTable(n: AlterTableStmt): void {
     const q = rv(n.relation);
-    const cmds = (n.cmds ?? []).map((c: any) => c?.AlterTableCmd).filter(Boolean);
+    const cmds = unwrapAll(n.cmds, 'AlterTableCmd');
     if (n.objtype === 'OBJECT_INDEX') {
-      for (const c of cmds) if (c.subtype === 'AT_AttachPartition') this.attachIndex(q, rv(c.def?.PartitionCmd?.name));
+      for (const c of cmds) if (c.subtype === 'AT_AttachPartition') this.attachIndex(q, rv(unwrap(c.def, 'PartitionCmd')?.name));
       return;
     }
     if (n.objtype !== 'OBJECT_TABLE') return;
@@ -429,7 +440,7 @@ export class Replay {
       switch (c.subtype) {
         case 'AT_AddColumn': {
           const pending: ConstraintModel[] = [];
-          const added = this.columnOf(c.def?.ColumnDef, t, pending);
+          const added = this.columnOf(unwrap(c.def, 'ColumnDef'), t, pending);
           if (added && !(c.missing_ok && this.column(t, added.name))) {
             this.pushColumn(t, added);
             for (const p of pending) this.addConstraint(tk, t, p);
@@ -444,7 +455,7 @@ export class Replay {
           } else if (!c.missing_ok && !t.columnsUnknown) this.note(`DROP COLUMN ${tk}.${c.name}`);
           break;
         case 'AT_AlterColumnType': {
-          const type = columnType(c.def?.ColumnDef?.typeName);
+          const type = columnType(unwrap(c.def, 'ColumnDef')?.typeName);
           if (col && type) col.type = type;
           break;
         }
@@ -458,13 +469,14 @@ export class Replay {
           if (col) col.hasDefault = c.def !== undefined;
           break;
         case 'AT_AddIdentity':
-          if (col) col.identity = c.def?.Constraint?.generated_when === 'a' ? 'always' : 'by default';
+          if (col) col.identity = unwrap(c.def, 'Constraint')?.generated_when === 'a' ? 'always' : 'by default';
           break;
         case 'AT_DropIdentity':
           if (col) delete col.identity;
           break;
         case 'AT_AddConstraint': {
-          const m = c.def?.Constraint ? this.constraintOf(c.def.Constraint, t, undefined) : undefined;
+          const con = unwrap(c.def, 'Constraint');
+          const m = con ? this.constraintOf(con, t, undefined) : undefined;
           if (m) this.addConstraint(tk, t, m);
           break;
         }
@@ -485,13 +497,13 @@ export class Replay {
           break;
         }
         case 'AT_AttachPartition': {
-          const part = keyOf(rv(c.def?.PartitionCmd?.name));
+          const part = keyOf(rv(unwrap(c.def, 'PartitionCmd')?.name));
           const p = part ? this.get('tables', part) : undefined;
           if (part && p) this.set('tables', part, { ...p, partitionOf: tk });
           break;
         }
         case 'AT_DetachPartition': {
-          const part = keyOf(rv(c.def?.PartitionCmd?.name));
+          const part = keyOf(rv(unwrap(c.def, 'PartitionCmd')?.name));
           const p = part ? this.get('tables', part) : undefined;
           if (part && p) {
             const { partitionOf: _detached, ...rest } = p;
@@ -521,9 +533,11 @@ export class Replay {
     this.set('indexes', pk, { ...ix, attached, validity: complete ? 'valid' : ix.validity });
   }
 
-  private rename(n: any): void {
+  private rename(n: RenameStmt): void {
     const q = rv(n.relation);
     const k = keyOf(q);
+    const { newname, subname } = n;
+    if (newname === undefined) return;
     switch (n.renameType) {
       case 'OBJECT_TABLE': {
         const t = k ? this.get('tables', k) : undefined;
@@ -531,9 +545,9 @@ export class Replay {
           if (k && !n.missing_ok) this.note(`RENAME TABLE ${k}`);
           return;
         }
-        const nk = objectKey(t.schema, n.newname);
+        const nk = objectKey(t.schema, newname);
         this.set('tables', k, null);
-        this.set('tables', nk, { ...t, name: n.newname });
+        this.set('tables', nk, { ...t, name: newname });
         for (const [ik, ix] of this.all('indexes')) if (ix.table === k) this.set('indexes', ik, { ...ix, table: nk });
         for (const [tk, other] of this.all('tables')) {
           if (other.partitionOf === k) this.set('tables', tk, { ...other, partitionOf: nk });
@@ -545,22 +559,22 @@ export class Replay {
       }
       case 'OBJECT_COLUMN': {
         const t = this.editTable(q, 'RENAME COLUMN on', n.missing_ok);
-        if (!t || !k) return;
-        const col = t.columns.find((c) => c.name === n.subname);
+        if (!t || !k || subname === undefined) return;
+        const col = t.columns.find((c) => c.name === subname);
         if (!col) {
-          if (!t.columnsUnknown) this.note(`RENAME COLUMN ${k}.${n.subname}`);
+          if (!t.columnsUnknown) this.note(`RENAME COLUMN ${k}.${subname}`);
           return;
         }
-        col.name = n.newname;
+        col.name = newname;
         this.columnIndex.delete(t.columns);
-        const swap = (list: string[]) => list.map((c) => (c === n.subname ? n.newname : c));
+        const swap = (list: string[]) => list.map((c) => (c === subname ? newname : c));
         for (const c of t.constraints) {
           c.columns = swap(c.columns);
-          if (c.notNullOf === n.subname) c.notNullOf = n.newname;
+          if (c.notNullOf === subname) c.notNullOf = newname;
         }
-        for (const [ik, ix] of this.all('indexes')) if (ix.table === k && ix.columns.includes(n.subname)) this.set('indexes', ik, { ...ix, columns: ix.columns.map((c) => (c === n.subname ? n.newname : c)) });
+        for (const [ik, ix] of this.all('indexes')) if (ix.table === k && ix.columns.includes(subname)) this.set('indexes', ik, { ...ix, columns: ix.columns.map((c) => (c === subname ? newname : c)) });
         for (const [tk, other] of this.all('tables')) {
-          if (!other.constraints.some((c) => c.references?.table === k && c.references.columns.includes(n.subname))) continue;
+          if (!other.constraints.some((c) => c.references?.table === k && c.references.columns.includes(subname))) continue;
           const cur = tk === k ? t : (this.get('tables', tk) ?? other);
           this.set('tables', tk, { ...cur, constraints: cur.constraints.map((c) => (c.references?.table === k ? { ...c, references: { ...c.references, columns: swap(c.references.columns) } } : c)) });
         }
@@ -568,27 +582,27 @@ export class Replay {
       }
       case 'OBJECT_TABCONSTRAINT': {
         const t = this.editTable(q, 'RENAME CONSTRAINT on', n.missing_ok);
-        const c = t?.constraints.find((x) => x.name === n.subname);
+        const c = t?.constraints.find((x) => x.name === subname);
         if (t && c) {
-          if ((c.kind === 'primary' || c.kind === 'unique') && c.name) this.renameObject('indexes', objectKey(t.schema, c.name), n.newname);
-          c.name = n.newname;
+          if ((c.kind === 'primary' || c.kind === 'unique') && c.name) this.renameObject('indexes', objectKey(t.schema, c.name), newname);
+          c.name = newname;
         }
         return;
       }
       case 'OBJECT_INDEX':
-        if (k) this.renameObject('indexes', k, n.newname, n.missing_ok);
+        if (k) this.renameObject('indexes', k, newname, n.missing_ok);
         return;
       case 'OBJECT_VIEW':
       case 'OBJECT_MATVIEW':
-        if (k) this.renameObject('views', k, n.newname, n.missing_ok);
+        if (k) this.renameObject('views', k, newname, n.missing_ok);
         return;
       case 'OBJECT_SEQUENCE':
-        if (k) this.renameObject('sequences', k, n.newname, n.missing_ok);
+        if (k) this.renameObject('sequences', k, newname, n.missing_ok);
         return;
       case 'OBJECT_TYPE':
       case 'OBJECT_DOMAIN': {
         const tk = keyOfNames(names(n.object));
-        if (tk) this.renameObject('types', tk, n.newname, n.missing_ok);
+        if (tk) this.renameObject('types', tk, newname, n.missing_ok);
         return;
       }
       default:
@@ -606,10 +620,11 @@ export class Replay {
     this.set(kind, objectKey(v.schema, newName), { ...v, name: newName });
   }
 
-  private drop(n: any): void {
+  private drop(n: DropStmt): void {
     const cascade = n.behavior === 'DROP_CASCADE';
     for (const o of n.objects ?? []) {
-      const list = n.removeType === 'OBJECT_SCHEMA' ? [o?.String?.sval].filter(Boolean) : names(o).length ? names(o) : names(o?.TypeName?.names);
+      const schema = unwrap(o, 'String')?.sval;
+      const list = n.removeType === 'OBJECT_SCHEMA' ? (schema ? [schema] : []) : names(o).length ? names(o) : names(unwrap(o, 'TypeName')?.names);
       const k = keyOfNames(list);
       if (!k) continue;
       switch (n.removeType) {

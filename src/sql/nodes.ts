@@ -17,7 +17,7 @@ export type StatementNode = { [K in NodeKind]: { kind: K; node: NodeOf<K> } }[No
 
 export type { Node };
 
-import type { AlterTableCmd, ColumnDef, Constraint, RangeVar } from '@pgsql/types';
+import type { AlterTableCmd, ColumnDef, Constraint, DefElem, RangeVar } from '@pgsql/types';
 
 /** The fields of `node` when it is a `kind` node (`{ ColumnDef: {...} }` → the ColumnDef), else undefined. */
 export function unwrap<K extends NodeKind>(node: Node | null | undefined, kind: K): NodeOf<K> | undefined {
@@ -60,4 +60,15 @@ export function strings(list: Node[] | Node | null | undefined): string[] {
 /** A statement node as `{ kind, node }`: `stmt` is `{ [kind]: fields }`, as PostgreSQL's parser gives it. */
 export function statementNode(stmt: Node, kind: string): StatementNode {
   return { kind, node: (stmt as Record<string, unknown>)[kind] } as StatementNode;
+}
+
+/** A RangeVar given bare (a `relation` field) or wrapped as a node (`{ RangeVar: {...} }`, in lists). */
+export function rangeVarOf(x: Node | RangeVar | null | undefined): RangeVar | undefined {
+  if (!x || typeof x !== 'object') return undefined;
+  return 'RangeVar' in x ? x.RangeVar : (x as RangeVar);
+}
+
+/** The DefElems of an option list (`WITH (…)`, `(CONCURRENTLY)`, subscription options). */
+export function defElems(options: Node[] | null | undefined): DefElem[] {
+  return unwrapAll(options, 'DefElem');
 }

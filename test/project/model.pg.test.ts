@@ -81,7 +81,12 @@ const SETUP = [
   'CREATE DOMAIN quantity AS integer',
   'CREATE TABLE order_lines (id integer, qty quantity)',
   'CREATE TABLE returns (id integer, qty quantity)',
+  'CREATE TABLE events (id bigint, happened_at date NOT NULL, kind text) PARTITION BY RANGE (happened_at)',
+  "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+  "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
 ];
+
+const PARTITIONS_AEL = { events_2025: 'AccessExclusiveLock', events_2026: 'AccessExclusiveLock' } as const;
 
 const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
   { sql: 'ALTER TABLE orders DROP CONSTRAINT orders_customer_fk', others: { customers: 'AccessExclusiveLock' } },
@@ -93,6 +98,16 @@ const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
   { sql: 'ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0)', others: { order_lines: 'ShareLock', returns: 'ShareLock' } },
   { sql: 'ALTER DOMAIN quantity SET NOT NULL', others: { order_lines: 'ShareLock', returns: 'ShareLock' } },
   { sql: 'ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID', others: {} },
+  // A partitioned table: PostgreSQL takes the table's lock on each partition too, unless ONLY.
+  { sql: 'ALTER TABLE events ADD COLUMN source text', others: PARTITIONS_AEL },
+  { sql: "ALTER TABLE events ADD CONSTRAINT events_kind_known CHECK (kind <> '')", others: PARTITIONS_AEL },
+  { sql: 'ALTER TABLE events ALTER COLUMN kind SET NOT NULL', others: PARTITIONS_AEL },
+  { sql: 'ALTER TABLE events ALTER COLUMN id TYPE numeric', others: PARTITIONS_AEL },
+  { sql: 'CREATE INDEX events_kind_idx ON events (kind)', others: { events_2025: 'ShareLock', events_2026: 'ShareLock' } },
+  { sql: 'CREATE INDEX events_kind_idx ON ONLY events (kind)', others: {} },
+  { sql: 'TRUNCATE events', others: PARTITIONS_AEL },
+  { sql: 'LOCK TABLE events IN SHARE MODE', others: { events_2025: 'ShareLock', events_2026: 'ShareLock' } },
+  { sql: 'LOCK TABLE ONLY events IN SHARE MODE', others: {} },
 ];
 
 describe('locks on relations the statement does not name, known from the model', () => {
