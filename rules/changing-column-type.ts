@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { columnSites, relationOf, relName, tableFor, type TypeInfo, typeLabel } from '../src/engine/ast.js';
-import { binaryCoercible } from '../src/project/coercion.js';
+import { binaryCoercible, plainConversion } from '../src/project/coercion.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 
 /** Whether changing `from` to `to` keeps the table file: see src/project/coercion.ts. */
@@ -49,7 +49,7 @@ export default defineRule({
         if (site.how !== 'alter-type') continue;
         // The column's type before this statement, from the schema model (earlier migrations and statements).
         const old = s.facts.oldTypes?.[site.column];
-        const forced = site.col.raw_default !== undefined || site.col.collClause !== undefined;
+        const forced = !plainConversion(site.col, site.column);
         if (old && !forced && keepsFile({ ...old }, site.type)) continue;
         const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;

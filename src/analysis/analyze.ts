@@ -7,7 +7,7 @@ import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } fr
 import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
-import { binaryCoercible } from '../project/coercion.js';
+import { binaryCoercible, plainConversion } from '../project/coercion.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -727,7 +727,7 @@ function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: 
     const def = unwrap(c.def, 'ColumnDef');
     const to = columnType(def?.typeName);
     const from = oldTypes[c.name ?? ''];
-    if (!from || !to || !def || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
+    if (!from || !to || !def || !plainConversion(def, c.name ?? '') || !binaryCoercible(from, to)) return false;
   }
   return others.length === 0 || !effectOfStatement({ kind: 'AlterTableStmt', node: { ...stmt.node, cmds: others } }, { pgVersion }).rewrite;
 }

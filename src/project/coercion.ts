@@ -1,3 +1,7 @@
+import type { ColumnDef, Node } from '@pgsql/types';
+import { unwrap } from '../sql/nodes.js';
+import { columnType } from './replay.js';
+
 /**
  * Which ALTER COLUMN … TYPE changes PostgreSQL makes without rewriting the table: the old type is binary-coercible
  * to the new one (pg_cast.castmethod = 'b') and no length or precision check can fail
@@ -49,4 +53,26 @@ export function binaryCoercible(from: TypeLike, to: TypeLike): boolean {
     return to.mods.length === 0 || (to.name === 'varbit' && from.name === 'bit' && widerOrUnlimited(from.mods[0] ?? 1, to.mods[0]));
   }
   return from.name === to.name && from.mods.join(',') === to.mods.join(',');
+}
+
+/**
+ * Whether an ALTER COLUMN … TYPE's USING and COLLATE leave the conversion what it is without them, so that
+ * binaryCoercible() decides: no USING, `USING col`, or `USING col::<the new type>` (Django writes
+ * `TYPE text USING "col"::text`). PostgreSQL then builds the same transform expression (the column relabelled, or
+ * length-coerced and simplified by the planner) and ATColumnChangeRequiresRewrite finds the column under it.
+ * Any other expression, or a COLLATE clause, counts as a rewrite. Proved by relfilenode in test/coercion.pg.test.ts.
+ */
+export function plainConversion(def: ColumnDef, column: string): boolean {
+  if (def.collClause !== undefined) return false;
+  if (def.raw_default === undefined) return true;
+  const isColumn = (n: Node | undefined): boolean => {
+    const fields = unwrap(n, 'ColumnRef')?.fields ?? [];
+    return fields.length === 1 && unwrap(fields[0], 'String')?.sval === column;
+  };
+  if (isColumn(def.raw_default)) return true;
+  const cast = unwrap(def.raw_default, 'TypeCast');
+  if (!cast || !isColumn(cast.arg)) return false;
+  const to = columnType(def.typeName);
+  const via = columnType(cast.typeName);
+  return !!to && !!via && to.name === via.name && to.array === via.array && to.mods.join(',') === via.mods.join(',');
 }

@@ -7,7 +7,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementEffect } from '../../src/analysis/locks.js';
-import { binaryCoercible } from '../../src/project/coercion.js';
+import { binaryCoercible, plainConversion } from '../../src/project/coercion.js';
 import { emptyModel } from '../../src/project/model.js';
 import { modelLocks } from '../../src/project/model-locks.js';
 import { columnType, Replay } from '../../src/project/replay.js';
@@ -69,6 +69,32 @@ describe('binary-coercible ALTER COLUMN … TYPE', () => {
     const fromType = columnType(one(`CREATE TABLE x (v ${from})`)[1].tableElts[0].ColumnDef.typeName)!;
     const toType = columnType(one(`CREATE TABLE x (v ${to})`)[1].tableElts[0].ColumnDef.typeName)!;
     expect(binaryCoercible(fromType, toType), `PostgreSQL ${after === before ? 'kept' : 'rewrote'} the table`).toBe(after === before);
+  });
+});
+
+const USING_CASES: Array<[string, string, string]> = [
+  ['varchar(500)', 'text', 'v::text'],
+  ['varchar(500)', 'text', 'v'],
+  ['varchar(10)', 'varchar(20)', 'v::varchar(20)'],
+  ['varchar(10)', 'varchar(20)', 'v::varchar(30)'],
+  ['varchar(500)', 'text', "v || ''"],
+  ['integer', 'bigint', 'v::bigint'],
+  ['text', 'text', 'lower(v)'],
+];
+
+describe('ALTER COLUMN … TYPE … USING: a plain cast of the column to the new type is no conversion of its own', () => {
+  it.each(USING_CASES)('%s → %s USING %s: the claim matches relfilenode', async (from, to, expr) => {
+    await client.query('DROP TABLE IF EXISTS coercion_probe');
+    await client.query(`CREATE TABLE coercion_probe (v ${from})`);
+    await client.query('INSERT INTO coercion_probe SELECT NULL FROM generate_series(1, 10)');
+    const before = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+    const sql = `ALTER TABLE coercion_probe ALTER COLUMN v TYPE ${to} USING ${expr}`;
+    await client.query(sql);
+    const after = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+    const fromType = columnType(one(`CREATE TABLE x (v ${from})`)[1].tableElts[0].ColumnDef.typeName)!;
+    const def = one(sql)[1].cmds[0].AlterTableCmd.def.ColumnDef;
+    const claim = plainConversion(def, 'v') && binaryCoercible(fromType, columnType(def.typeName)!);
+    expect(claim, `PostgreSQL ${after === before ? 'kept' : 'rewrote'} the table`).toBe(after === before);
   });
 });
 

@@ -27,6 +27,16 @@ describe(id, () => {
     expect(keepsFile(t('varchar', [20], true), t('text'))).toBe(false);
   });
 
+  it('reads USING col::<the new type> (what Django sends) as the plain conversion, any other USING as a rewrite', async () => {
+    const add = 'ALTER TABLE "shop_product" ADD COLUMN "description" varchar(500) NULL;\n';
+    expect(await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text USING "description"::text;\n`)).toEqual([]);
+    expect(await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text USING "description";\n`)).toEqual([]);
+    const trimmed = await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text USING btrim("description");\n`);
+    expect(trimmed.map((f) => f.messageId)).toEqual(['rewrite']);
+    const collated = await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text COLLATE "C" USING "description"::text;\n`);
+    expect(collated.map((f) => f.messageId)).toEqual(['rewrite']);
+  });
+
   it('treats varchar(n) → varchar(m ≥ n) / text as safe only when the old type is known from earlier in the unit', async () => {
     const widen = 'ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(64);\n';
     const unknown = await tester.findings(id, widen);
@@ -45,9 +55,10 @@ describe(id, () => {
     expect(await tester.findings(id, 'CREATE TABLE vouchers (id bigint PRIMARY KEY, code varchar(20));\nALTER TABLE vouchers ALTER COLUMN code TYPE varchar(10);\nALTER TABLE vouchers ALTER COLUMN id TYPE int;\n')).toEqual([]);
   });
 
-  it('a USING clause or a new collation counts as a rewrite even for a widening', async () => {
+  it('a USING clause other than the column cast to the new type, or a new collation, counts as a rewrite even for a widening', async () => {
     const base = 'ALTER TABLE customers ADD COLUMN nickname varchar(32);\n';
-    expect(await tester.findings(id, `${base}ALTER TABLE customers ALTER COLUMN nickname TYPE text USING nickname::text;\n`)).toHaveLength(1);
+    // `USING nickname::text` is the plain conversion: PostgreSQL keeps the file (model.pg.test.ts proves it).
+    expect(await tester.findings(id, `${base}ALTER TABLE customers ALTER COLUMN nickname TYPE text USING lower(nickname);\n`)).toHaveLength(1);
     expect(await tester.findings(id, `${base}ALTER TABLE customers ALTER COLUMN nickname TYPE text COLLATE "C";\n`)).toHaveLength(1);
   });
 
