@@ -11,7 +11,7 @@ import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
 import type { LintOptions, ModelOptions } from '../engine/lint.js';
-import { applyDelta, emptyModel, leadsWith, type SchemaDelta, type SchemaModel } from './model.js';
+import { emptyModel, leadsWith, OBJECT_KINDS, type SchemaDelta, type SchemaModel } from './model.js';
 import { orderHistory, type HistoryFile, type Project } from './order.js';
 import { Replay } from './replay.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
@@ -31,6 +31,17 @@ export function replaySource(file: SourceFile, options: LintOptions, schema: Sch
 /** A delta's identity: equal deltas, equal hashes (the replay is deterministic, so its JSON is too). */
 export function deltaHash(delta: SchemaDelta): string {
   return createHash('sha256').update(JSON.stringify(delta)).digest('hex');
+}
+
+/** Applies a delta to a model this history owns (what applyDelta returns, without the copy). */
+function applyInPlace(model: SchemaModel, delta: SchemaDelta): void {
+  for (const kind of ['schemas', ...OBJECT_KINDS] as const) {
+    const into = model[kind] as Record<string, unknown>;
+    for (const [k, v] of Object.entries(delta[kind])) {
+      if (v === null || v === undefined) delete into[k];
+      else into[k] = v;
+    }
+  }
 }
 
 /** The fingerprint of the empty catalog a project's history starts from. */
@@ -137,7 +148,11 @@ export class ProjectHistory {
     const recorded = this.pending.get(file);
     if (!p || !recorded) return;
     this.pending.delete(file);
-    this.models.set(p, applyDelta(this.models.get(p) ?? emptyModel(), recorded.delta));
+    // In place: the project's catalog belongs to this history, and a file's model is used only until it advances.
+    // A copy per file (applyDelta) made a long history quadratic: each migration copied every table's entry.
+    const model = this.models.get(p) ?? emptyModel();
+    applyInPlace(model, recorded.delta);
+    this.models.set(p, model);
     const hash = recorded.hash ?? deltaHash(recorded.delta);
     this.prints.set(p, createHash('sha256').update(`${this.prints.get(p) ?? START}\0${hash}`).digest('hex'));
     this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
