@@ -7,6 +7,7 @@ import { existsSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeEctoCorpus, writeEfCoreCorpus } from './ecto-efcore-corpus.js';
 import { writeJsCorpus } from './js-corpus.js';
 import { writePythonCorpus } from './python-corpus.js';
 import { writeSqlCorpus } from './sql-corpus.js';
@@ -73,6 +74,12 @@ const pyDir = path.join(work, 'python');
 const py = writePythonCorpus(pyDir);
 const pyBytes = py.files.reduce((n, f) => n + statSync(f).size, 0);
 report('python', { files: py.files.length, statements: NaN, bytes: pyBytes }, timeCli([pyDir, '--format', 'json', '--output-file', path.join(work, 'python.json')]));
+
+const exDir = path.join(work, 'ecto');
+report('ecto', { ...writeEctoCorpus(exDir), statements: NaN }, timeCli([exDir, '--format', 'json', '--output-file', path.join(work, 'ecto.json')]));
+
+const csDir = path.join(work, 'ef-core');
+report('ef-core', { ...writeEfCoreCorpus(csDir), statements: NaN }, timeCli([csDir, '--format', 'json', '--output-file', path.join(work, 'ef-core.json')]));
 
 // ESLint, warm: re-linting one 300-line migration after an edit (the editor case), in its own process.
 const es = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'eslint.ts'), path.join(work, 'eslint')], { encoding: 'utf8' });

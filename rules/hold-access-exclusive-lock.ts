@@ -1,43 +1,32 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { tableLabel } from '../src/engine/describe.js';
-import { statementHead, transactionKey, unwrap } from '../src/engine/ast.js';
+import { statementHead, transactionKey } from '../src/engine/ast.js';
 import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
 import { tableKey } from '../src/catalog/catalog.js';
-import type { AnalyzedStatement, LockFact, QualifiedName } from '../src/types.js';
+import type { AnalyzedStatement, LockFact, QualifiedName, SlowWork, TableInfo } from '../src/types.js';
 
 /** Statements that do no work while the lock is held: transaction control and session settings. */
 const IDLE = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt']);
 
 const ROW_WORK = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt']);
 
-/** An INSERT that reads rows from a table (INSERT … SELECT … FROM): a backfill, however small the target. */
-function insertsFromQuery(s: AnalyzedStatement): boolean {
-  return s.kind === 'InsertStmt' && !!unwrap(s.node.selectStmt, 'SelectStmt')?.fromClause?.length;
-}
-
-/**
- * Why a statement takes time while an earlier lock is held: it scans or rewrites a table, builds an index on
- * one, or backfills rows of one (empty new tables take no time). Undefined when it is quick.
- */
-function slowWork(s: AnalyzedStatement): string | undefined {
-  const existing = s.facts.tables.length > 0 && s.facts.tables[0]!.sizeClass !== 'new';
-  if (insertsFromQuery(s)) return 'copies rows from a query';
-  if (!existing) return undefined;
-  if (s.facts.rewrite) return 'rewrites a table';
-  if (s.kind === 'IndexStmt') return 'builds an index';
-  if (s.facts.scan) return 'scans a table';
-  if (ROW_WORK.has(s.kind)) return 'writes rows';
-  return undefined;
-}
+/** The analysis's `work` fact, in words. */
+const WORK_WORDS: Record<SlowWork['kind'], string> = {
+  rewrite: 'rewrites a table',
+  scan: 'scans a table',
+  index: 'builds an index',
+  rows: 'writes rows',
+  copy: 'copies rows from a query',
+};
 
 /**
  * The slow statement already has a finding of its own (the rule that owns its hazard): a rewrite, a scan or an
  * index build on an existing table, an UPDATE / DELETE without WHERE, or an UPDATE after DDL on its table in the
  * same transaction (ban-unbatched-backfill). This finding then only adds how long the earlier lock is held.
  */
-function ownsFinding(s: AnalyzedStatement, before: AnalyzedStatement[]): boolean {
-  if (s.facts.rewrite || s.facts.scan || s.kind === 'IndexStmt') return true;
+function ownsFinding(s: AnalyzedStatement, work: SlowWork, before: AnalyzedStatement[]): boolean {
+  if (work.kind === 'rewrite' || work.kind === 'scan' || work.kind === 'index') return true;
   if ((s.kind === 'UpdateStmt' || s.kind === 'DeleteStmt') && !s.node.whereClause) return true;
   if (s.kind === 'UpdateStmt') {
     const table = s.facts.tables[0];
@@ -50,28 +39,38 @@ function sameTable(a: QualifiedName, b: QualifiedName): boolean {
   return tableKey(a) === tableKey(b);
 }
 
-/** A lock on another existing table that can wait behind other sessions, requested with no lock_timeout. */
-function awaitedLock(s: AnalyzedStatement, held: QualifiedName): LockFact | undefined {
+/**
+ * A lock on an existing table that can wait behind other sessions, requested with no lock_timeout: one the
+ * transaction does not hold already (in this mode or a stronger one).
+ */
+function awaitedLock(s: AnalyzedStatement, holds: Map<string, LockFact>): LockFact | undefined {
   if (s.facts.lockTimeout && s.facts.lockTimeout !== '0') return undefined;
   return s.facts.locks.find((l) => {
-    if (l.on !== 'table' || sameTable(l.relation, held) || LOCK_STRENGTH[l.mode] < LOCK_STRENGTH.ShareLock) return false;
+    if (l.on !== 'table' || LOCK_STRENGTH[l.mode] < LOCK_STRENGTH.ShareLock) return false;
+    const had = holds.get(tableKey(l.relation));
+    if (had && LOCK_STRENGTH[had.mode] >= LOCK_STRENGTH[l.mode]) return false;
     const t = s.facts.tables.find((x) => sameTable(x, l.relation));
     return !t || t.sizeClass !== 'new';
   });
 }
 
+/** "a", "a and b", "a, b and c". */
+function andList(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 export default defineRule({
   meta: {
     id: 'hold-access-exclusive-lock',
-    description: 'An ACCESS EXCLUSIVE lock is held until the transaction ends, through every statement that follows it.',
+    description: 'An ACCESS EXCLUSIVE lock is held until the transaction ends, through the slow work that follows it.',
     category: 'transactions',
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      held: 'The ACCESS EXCLUSIVE lock {{statement}} takes on {{table}} is held until the transaction ends, through {{list}}. Every SELECT, INSERT, UPDATE and DELETE on {{table_name}} waits all that time.',
+      held: 'The ACCESS EXCLUSIVE lock {{statement}} takes on {{table}} is held until the transaction ends{{also}}, through {{list}}. Every SELECT, INSERT, UPDATE and DELETE on {{tables}} waits all that time.',
     },
     docs: {
-      what: 'Flags a statement that takes ACCESS EXCLUSIVE on an existing table when, later in the same transaction (an explicit BEGIN, the framework\'s transaction, or a multi-statement one-query chunk), slow work follows — a scan, a rewrite, an index build or a backfill of an existing table, or an INSERT … SELECT — or a lock on another existing table is requested with no `lock_timeout` (a wait of unknown length). Once per transaction and table, at the first statement that locks it. Quick statements after it (more ADD COLUMNs, another lock under a lock_timeout) are not reported. When every slow statement already has a finding of its own (an index build, a rewrite, a validation, a backfill), the finding is info: it only adds how long the lock is held.',
+      what: 'Flags a transaction (an explicit BEGIN, the framework\'s transaction, or a multi-statement one-query chunk) that takes ACCESS EXCLUSIVE on an existing table and then does slow work: a statement that rewrites, scans or builds an index on a table with rows (not one created empty in the change), writes rows of such a table (UPDATE, DELETE, MERGE, COPY), or copies rows from a query (INSERT … SELECT, CREATE TABLE … AS) — or one that requests a lock on another existing table with no `lock_timeout` (a wait of unknown length). Once per transaction, at the first statement that takes ACCESS EXCLUSIVE on an existing table, naming every such table and the slow statements (with their lines). Quick statements after the lock (more ADD COLUMNs, renames, drops, a lock the transaction already holds, a lock under a lock_timeout) are not reported. When every slow statement already has a finding of its own (an index build, a rewrite, a validating scan, an unbatched backfill, or a lock wait with no lock_timeout, which `require-lock-timeout` reports and its fix bounds), the finding is info: it only adds how long the lock is held.',
       why: 'Locks are released at COMMIT, not when the statement that took them ends. An instant `ALTER TABLE … ADD COLUMN` followed by a backfill, an index build or a lock wait on another table keeps the table unreadable for the whole rest of the transaction. Take the ACCESS EXCLUSIVE lock last, or commit right after it.',
       invalid: [
         {
@@ -101,33 +100,66 @@ export default defineRule({
       list.push(s);
     }
     for (const list of byTx.values()) {
-      // Once per transaction and table: the first statement that takes ACCESS EXCLUSIVE on it is the one reported.
-      const seen = new Set<string>();
-      list.forEach((s, i) => {
-        for (const lock of s.facts.locks) {
-          if (lock.mode !== 'AccessExclusiveLock' || lock.on !== 'table' || seen.has(tableKey(lock.relation))) continue;
-          seen.add(tableKey(lock.relation));
-          const table = s.facts.tables.find((t) => sameTable(t, lock.relation));
-          if (!table || table.sizeClass === 'new') continue;
-          const items: string[] = [];
-          let owned = true;
-          for (const t of list.slice(i + 1)) {
-            const slow = slowWork(t);
-            const wait = slow ? undefined : awaitedLock(t, lock.relation);
-            if (!slow && !wait) continue;
-            if (!slow || !ownsFinding(t, list.slice(0, list.indexOf(t)))) owned = false;
-            items.push(slow ? `${statementHead(t)} on line ${t.loc.line}, which ${slow}` : `${statementHead(t)} on line ${t.loc.line}, which waits for its ${lockLabel(wait!.mode)} lock on ${displayName(wait!.relation)} with no lock_timeout`);
+      // The locks the transaction holds so far (the strongest per table), and the existing tables it holds
+      // ACCESS EXCLUSIVE on, with the statement that took each lock.
+      const holds = new Map<string, LockFact>();
+      const exclusive = new Map<string, { statement: AnalyzedStatement; table: TableInfo }>();
+      const items: string[] = [];
+      const heldThrough = new Set<string>();
+      /** Tables renamed in the transaction: the new name's key → the key it was locked under. */
+      const renamed = new Map<string, string>();
+      let owned = true;
+      list.forEach((t, i) => {
+        if (exclusive.size > 0) {
+          const work = t.facts.work;
+          const wait = work ? undefined : awaitedLock(t, holds);
+          if (work || wait) {
+            // A wait with no lock_timeout is require-lock-timeout's finding: that rule's fix (a lock_timeout) bounds it.
+            if (work && !ownsFinding(t, work, list.slice(0, i))) owned = false;
+            for (const k of exclusive.keys()) heldThrough.add(k);
+            items.push(work ? `${statementHead(t)} on line ${t.loc.line}, which ${WORK_WORDS[work.kind]}` : `${statementHead(t)} on line ${t.loc.line}, which waits for its ${lockLabel(wait!.mode)} lock on ${displayName(wait!.relation)} with no lock_timeout`);
           }
-          if (items.length === 0) continue;
-          const listed = items.slice(0, 3).join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
-          ctx.report({
-            statement: s,
-            messageId: 'held',
-            data: { statement: statementHead(s), table: tableLabel(table), table_name: displayName(table), list: listed },
-            info: owned,
-            help: 'Move this statement to the end of its transaction, or commit right after it (in a framework: a migration of its own).',
-          });
         }
+        for (const lock of t.facts.locks) {
+          if (lock.on !== 'table') continue;
+          const key = tableKey(lock.relation);
+          const had = holds.get(key);
+          if (!had || LOCK_STRENGTH[lock.mode] > LOCK_STRENGTH[had.mode]) holds.set(key, lock);
+          if (lock.mode !== 'AccessExclusiveLock' || exclusive.has(key) || exclusive.has(renamed.get(key) ?? '')) continue;
+          const table = t.facts.tables.find((x) => sameTable(x, lock.relation));
+          if (table && table.sizeClass !== 'new') exclusive.set(key, { statement: t, table });
+        }
+        // ALTER TABLE … RENAME TO: the transaction holds its locks on the table under the new name too.
+        if (t.kind === 'RenameStmt' && t.node.renameType === 'OBJECT_TABLE' && t.node.relation?.relname && t.node.newname) {
+          const from = tableKey({ schema: t.node.relation.schemaname, name: t.node.relation.relname });
+          const to = tableKey({ schema: t.node.relation.schemaname, name: t.node.newname });
+          const lock = holds.get(from);
+          if (lock) holds.set(to, lock);
+          const ex = exclusive.get(from);
+          if (ex) renamed.set(to, from);
+        }
+      });
+      if (items.length === 0) continue;
+      // Once per transaction: at the first statement that takes ACCESS EXCLUSIVE on an existing table.
+      const held = [...exclusive.entries()].filter(([k]) => heldThrough.has(k)).map(([, v]) => v);
+      const first = held[0]!;
+      const rest = held.slice(1);
+      const later = rest.map((h) => displayName(h.table));
+      const own = rest.filter((h) => h.statement === first.statement).length;
+      const by = own === rest.length ? 'by it' : own === 0 ? 'by later statements' : 'by it and later statements';
+      const listed = items.slice(0, 3).join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
+      ctx.report({
+        statement: first.statement,
+        messageId: 'held',
+        data: {
+          statement: statementHead(first.statement),
+          table: tableLabel(first.table),
+          also: later.length ? ` (as are the ones taken ${by} on ${andList(later.slice(0, 3))}${later.length > 3 ? ` and ${later.length - 3} more` : ''})` : '',
+          tables: andList([displayName(first.table), ...later].slice(0, 4)) + (later.length > 3 ? ' and the others' : ''),
+          list: listed,
+        },
+        info: owned,
+        help: 'Move the ACCESS EXCLUSIVE statements to the end of their transaction, or commit right after them (in a framework: a migration of their own).',
       });
     }
   },

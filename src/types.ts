@@ -41,6 +41,8 @@ export type FrameworkId =
   | 'kysely'
   | 'db-migrate'
   | 'rails'
+  | 'ef-core'
+  | 'ecto'
   /** A JS/TS migration whose runner no adapter knows (src/sources/js/unknown.ts). */
   | 'js';
 
@@ -189,6 +191,8 @@ export interface MigrationUnit {
    * it is linted as plain psql, yet a tool may run it in a transaction. Fixes that depend on that are not safe.
    */
   runnerUnknown?: string;
+  /** The framework's own state after this migration (Django's models and fields), for the next one; plain JSON. */
+  state?: unknown;
 }
 
 import type { Node, StatementNode } from './sql/nodes.js';
@@ -309,6 +313,13 @@ export interface StatementFacts {
   nonTransactional: boolean;
   rewrite: boolean;
   scan: boolean;
+  /**
+   * The work that makes this statement take time, when it does any: a rewrite, a scan or an index build of a table
+   * that has rows (not one created empty in the change, nor one the stats call small), rows written to such a table,
+   * or rows copied from a query (INSERT … SELECT … FROM, CREATE TABLE … AS). Undefined when the statement is quick
+   * (catalog-only changes, work on empty new tables).
+   */
+  work?: SlowWork;
   /** The transaction this statement runs in, or null when it runs on its own. */
   inTransaction: TxState | null;
   /** The lock_timeout in effect ('0' or undefined when none). */
@@ -340,6 +351,12 @@ export interface StatementFacts {
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed' | 'body-commit-in-transaction';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
   internalError?: string;
+}
+
+export interface SlowWork {
+  kind: 'rewrite' | 'scan' | 'index' | 'rows' | 'copy';
+  /** The table the work is done on (for `copy`, the one written). */
+  table: QualifiedName;
 }
 
 export interface ForeignKeyFact {

@@ -1,7 +1,7 @@
 import { relationOf } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, BodyOrigin, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import type { AnalyzedStatement, BodyOrigin, SlowWork, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH, lockBlocks, statementEffect, type StatementEffect } from './locks.js';
 import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
 import { modelLocks } from '../project/model-locks.js';
@@ -231,13 +231,14 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
     });
     const oldTypes = stmt.kind === 'AlterTableStmt' ? typesBefore(stmt.node, replay) : undefined;
     let rewrite = effect.rewrite;
-    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt, oldTypes)) rewrite = false;
+    if (rewrite && oldTypes && retypesOnlyCoercibly(stmt, oldTypes, settings.pgVersion)) rewrite = false;
     const partitionChecks = stmt.kind === 'AlterTableStmt' ? checksOfAttached(stmt.node, replay) : undefined;
     const notNullProven = stmt.kind === 'AlterTableStmt' && !item.exec.separateRun ? provenNotNull(stmt.node, replay, settings.pgVersion) : undefined;
     let scan = effect.scan;
     if (scan && stmt.kind === 'AlterTableStmt' && !item.exec.separateRun && noCommandScans(stmt.node, replay, notNullProven ?? [], settings.pgVersion)) scan = false;
     const tables = tablesTouched(locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locks, relationOf(stmt)?.relname);
+    const work = slowWork(stmt, rewrite, scan, tables, sizeClass);
 
     out.push({
       ...stmt,
@@ -247,6 +248,7 @@ export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalo
         nonTransactional: effect.nonTransactional,
         rewrite,
         scan,
+        ...(work ? { work } : {}),
         ...(notNullProven ? { notNullProven } : {}),
         inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
         lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
@@ -395,6 +397,51 @@ function freeIndexName(schema: string, table: string, columns: string[], taken: 
 }
 
 /** Tables and indexes a statement creates: new for the statements after it. */
+/** The relations a query reads: every RangeVar in it but the names of its CTEs (whose own queries are read). */
+function readRelations(query: unknown): QualifiedName[] {
+  const out: QualifiedName[] = [];
+  const ctes = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) for (const x of node) walk(x);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'RangeVar') {
+          const rel = rangeVarName(v as { schemaname?: string; relname?: string });
+          if (rel) out.push(rel);
+        } else {
+          if (k === 'CommonTableExpr' && typeof (v as { ctename?: unknown }).ctename === 'string') ctes.add((v as { ctename: string }).ctename);
+          walk(v);
+        }
+      }
+    }
+  };
+  walk(query);
+  return out.filter((r) => r.schema || !ctes.has(r.name));
+}
+
+const ROW_WRITES = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt']);
+
+/**
+ * The work that makes a statement take time (see StatementFacts.work). Rows copied from a query take time whatever
+ * the target; everything else only on a table with rows: not one created empty in the change, nor a small one.
+ */
+function slowWork(stmt: Statement, rewrite: boolean, scan: boolean, tables: TableInfo[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>): SlowWork | undefined {
+  const target = tables[0];
+  const name = (t: TableInfo): QualifiedName => (t.schema ? { schema: t.schema, name: t.name } : { name: t.name });
+  const hasRows = (t: Omit<TableInfo, 'name'>) => t.sizeClass !== 'small' && (t.sizeClass !== 'new' || t.filled === true);
+  // Rows copied from a query: slow when the query reads a relation with rows (not only tables the change created empty).
+  const copy = (query: unknown, into: QualifiedName | undefined): SlowWork | undefined =>
+    into && readRelations(query).some((r) => hasRows(sizeClass(r))) ? { kind: 'copy', table: into } : undefined;
+  if (stmt.kind === 'InsertStmt') return copy(stmt.node.selectStmt, rangeVarName(stmt.node.relation));
+  if (stmt.kind === 'CreateTableAsStmt') return stmt.node.into?.skipData ? undefined : copy(stmt.node.query, rangeVarName(stmt.node.into?.rel));
+  if (!target || !hasRows(target)) return undefined;
+  if (rewrite) return { kind: 'rewrite', table: name(target) };
+  if (stmt.kind === 'IndexStmt') return { kind: 'index', table: name(target) };
+  if (scan) return { kind: 'scan', table: name(target) };
+  if (ROW_WRITES.has(stmt.kind)) return { kind: 'rows', table: name(target) };
+  return undefined;
+}
+
 function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
   if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
     const rel = rangeVarName(stmt.kind === 'CreateStmt' ? stmt.node.relation : stmt.node.into?.rel);
@@ -474,15 +521,24 @@ function noCommandScans(node: any, replay: Replay, proven: string[], pgVersion: 
   });
 }
 
-/** Every subcommand is an ALTER COLUMN TYPE without USING or COLLATE to a type the old one is binary-coercible to. */
-function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): boolean {
-  for (const x of (stmt.kind === 'AlterTableStmt' ? stmt.node.cmds : undefined) ?? []) {
+/**
+ * Every ALTER COLUMN TYPE of the statement is without USING or COLLATE, to a type the old one is binary-coercible to,
+ * and no other subcommand rewrites the table: the statement rewrites nothing.
+ */
+function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>, pgVersion: number): boolean {
+  if (stmt.kind !== 'AlterTableStmt') return false;
+  // The other commands of the ALTER TABLE (SET NOT NULL, ADD COLUMN …) rewrite nothing unless they do on their own.
+  const others: NonNullable<typeof stmt.node.cmds> = [];
+  for (const x of stmt.node.cmds ?? []) {
     const c = unwrap(x, 'AlterTableCmd');
-    if (c?.subtype !== 'AT_AlterColumnType') return false;
+    if (c?.subtype !== 'AT_AlterColumnType') {
+      others.push(x);
+      continue;
+    }
     const def = unwrap(c.def, 'ColumnDef');
     const to = columnType(def?.typeName);
     const from = oldTypes[c.name ?? ''];
     if (!from || !to || !def || def.raw_default !== undefined || def.collClause !== undefined || !binaryCoercible(from, to)) return false;
   }
-  return true;
+  return others.length === 0 || !statementEffect({ AlterTableStmt: { ...stmt.node, cmds: others } }, { pgVersion }).rewrite;
 }

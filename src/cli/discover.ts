@@ -85,6 +85,14 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
     const rb = detectFramework(abs, text, fs, ['ruby']);
     return rb !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
   }
+  if (/\.exs$/i.test(abs)) {
+    const ex = detectFramework(abs, text, fs, ['elixir']);
+    return ex !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  }
+  if (/\.cs$/i.test(abs)) {
+    const cs = detectFramework(abs, text, fs, ['csharp']);
+    return cs !== 'psql' ? { keep: true } : { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };
+  }
   // JS/TS: a module that exports an up migration.
   if (JS_MIGRATION.test(text)) return { keep: true };
   return { keep: false, ...(inFolder ? { reason: 'not-a-migration' as const } : {}) };

@@ -175,6 +175,15 @@ function modelFingerprint(model: ModelOptions, schema: string): string {
   return createHash('sha256').update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? []])).digest('hex');
 }
 
+/**
+ * Whether a replay's delta is worth keeping in the cache: one carrying a framework's state (Django's models) holds
+ * the whole state, not a change, and a copy per migration would make the cache quadratic in the history. Those
+ * migrations are replayed again on a warm run (their lint results are still cached).
+ */
+function keepable(delta: SchemaDelta): boolean {
+  return delta.framework === undefined;
+}
+
 /** A file linted in its project's history: the catalog it meets, that catalog's name, and where its delta goes. */
 interface InHistory {
   model: ModelOptions;
@@ -229,7 +238,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const consulted: string[] = [];
     const { delta } = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema);
     const hash = deltaHash(delta);
-    if (cache && replayKey) cache.setReplay(replayKey, consulted, { delta, hash });
+    if (cache && replayKey && keepable(delta)) cache.setReplay(replayKey, consulted, { delta, hash });
     record(delta, hash);
   };
   const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, inHistory?: InHistory): Promise<void> => {
@@ -259,7 +268,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         const hash = deltaHash(learned);
         inHistory!.record(learned, hash);
         const replayKey = replayKeyHere();
-        if (cache && replayKey) cache.setReplay(replayKey, consulted, { delta: learned, hash });
+        if (cache && replayKey && keepable(learned)) cache.setReplay(replayKey, consulted, { delta: learned, hash });
       }
       if (cache && key) cache.set(key, consulted, result);
       results.push(result);

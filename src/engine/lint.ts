@@ -93,14 +93,16 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const framework = options.framework ?? detectFramework(file.path, file.text, fs);
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
-  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), fs, hostAst: options.hostAst });
+  const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), fs, hostAst: options.hostAst, state: options.model?.schema.framework });
   if (!options.framework && framework === 'psql' && RUNNER_LAYOUT.test(file.path)) {
     unit.runnerUnknown = `${file.path.split(/[\\/]/).pop()} is laid out like a migration tool's file but no tool was recognised (it is linted as plain psql); set \`frameworks\` in the config`;
   }
   const parsed = parseUnit(unit, lines);
   const replay = new Replay(options.model?.schema ?? emptyModel(), file.path);
   const statements = analyzeUnit(unit, parsed.statements, catalog, settings, { replay, change: options.model?.change });
-  options.model?.onDelta?.(replay.delta());
+  const delta = replay.delta();
+  if (unit.state !== undefined) delta.framework = unit.state;
+  options.model?.onDelta?.(delta);
   const fixer = new Fixer(unit, statements, adapter, fs);
   const findings: Finding[] = [];
   const engineSeverity = (id: string, fallback: Exclude<SeverityName, 'off'>): SeverityName => options.severities?.[id] ?? fallback;

@@ -3,6 +3,7 @@ import { NO_FILES, type FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
 import { loadPython } from '../sources/python/tree.js';
 import { loadRuby } from '../sources/ruby/tree.js';
+import { loadCSharp } from '../sources/csharp/tree.js';
 import type { FrameworkId } from '../types.js';
 import { alembic } from './alembic/index.js';
 import { atlas } from './atlas/index.js';
@@ -11,6 +12,8 @@ import { dbmate } from './dbmate/index.js';
 import { diesel } from './diesel/index.js';
 import { django } from './django/index.js';
 import { drizzle } from './drizzle/index.js';
+import { efCore } from './ef-core/index.js';
+import { ecto } from './ecto/index.js';
 import { flyway } from './flyway/index.js';
 import { golangMigrate } from './golang-migrate/index.js';
 import { goose } from './goose/index.js';
@@ -57,6 +60,8 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
   kysely,
   dbMigrate,
   rails,
+  efCore,
+  ecto,
   unknownJs,
 ];
 
@@ -107,6 +112,17 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
     walk: '**/*.rb',
     load: loadRuby,
     unrecognised: 'Not a migration migralint recognises: a Ruby file that is not a Rails migration (a class inheriting from `ActiveRecord::Migration`). Nothing in it was linted.',
+  },
+  csharp: {
+    extension: /\.cs$/i,
+    walk: '**/*.cs',
+    load: loadCSharp,
+    unrecognised: 'Not a migration migralint recognises: a C# file that is not an EF Core migration (a class overriding `Up(MigrationBuilder …)`). Nothing in it was linted.',
+  },
+  elixir: {
+    extension: /\.exs$/i,
+    walk: '**/*.exs',
+    unrecognised: 'Not a migration migralint recognises: an Elixir script that is not an Ecto migration (`use Ecto.Migration`). Nothing in it was linted.',
   },
 };
 

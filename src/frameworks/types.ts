@@ -36,7 +36,7 @@ export interface FrameworkModule {
   fixtures: string[];
 }
 
-export type Language = 'sql' | 'python' | 'js' | 'ruby';
+export type Language = 'sql' | 'python' | 'js' | 'ruby' | 'csharp' | 'elixir';
 
 /** What detection rules look at: the file's path, its content, and the files beside it (through the FileSystem). */
 export interface DetectInput {

@@ -20,17 +20,23 @@ import { NO_FILES, type FileSystem } from '../fs.js';
 export function replaySource(file: SourceFile, options: LintOptions, schema: SchemaModel): { delta: SchemaDelta; unknown: string[] } {
   const fs = options.fs ?? NO_FILES;
   const framework = options.framework ?? detectFramework(file.path, file.text, fs);
-  const unit = adapterFor(framework).extract(file, { settings: options.settings, warn: () => undefined, fs });
+  const unit = adapterFor(framework).extract(file, { settings: options.settings, warn: () => undefined, fs, state: schema.framework });
   const parsed = parseUnit(unit, new LineIndex(file.text));
   const replay = new Replay(schema, file.path);
   for (const s of parsed.statements) if (!s.item.exec.separateRun) replay.apply(s.kind, s.node);
-  return { delta: replay.delta(), unknown: replay.unknown };
+  const delta = replay.delta();
+  if (unit.state !== undefined) delta.framework = unit.state;
+  return { delta, unknown: replay.unknown };
 }
 
 
 /** A delta's identity: equal deltas, equal hashes (the replay is deterministic, so its JSON is too). */
 export function deltaHash(delta: SchemaDelta): string {
-  return createHash('sha256').update(JSON.stringify(delta)).digest('hex');
+  // A framework's state names itself by its fingerprint (a digest of the migrations that made it), when it has one:
+  // its text is the whole state, and hashing it per migration would make a long history quadratic.
+  const { framework, ...catalog } = delta;
+  const state = (framework as { fingerprint?: string } | undefined)?.fingerprint ?? framework ?? null;
+  return createHash('sha256').update(JSON.stringify([catalog, state])).digest('hex');
 }
 
 /** Applies a delta to a model this history owns (what applyDelta returns, without the copy). */
@@ -42,6 +48,7 @@ function applyInPlace(model: SchemaModel, delta: SchemaDelta): void {
       else into[k] = v;
     }
   }
+  if (delta.framework !== undefined) model.framework = delta.framework;
 }
 
 /** The fingerprint of the empty catalog a project's history starts from. */

@@ -67,6 +67,8 @@ export interface IndexModel {
   columns: Array<string | null>;
   unique: boolean;
   partial: boolean;
+  /** A partial index whose predicate only requires these columns NOT NULL (`WHERE fk IS NOT NULL`). */
+  notNullOf?: string[];
   /** `valid`; `maybe-invalid` after CREATE INDEX CONCURRENTLY (a failed build leaves it INVALID); `invalid` for ON ONLY until every partition is attached. */
   validity: 'valid' | 'maybe-invalid' | 'invalid';
   /** Built with ON ONLY on a partitioned table. */
@@ -104,9 +106,11 @@ export interface SchemaModel {
   types: Record<string, TypeModel>;
   views: Record<string, ViewModel>;
   sequences: Record<string, SequenceModel>;
+  /** State a framework keeps beside the catalog (Django's models and fields), plain JSON; its module reads it. */
+  framework?: unknown;
 }
 
-export type ObjectKind = Exclude<keyof SchemaModel, 'schemas'>;
+export type ObjectKind = Exclude<keyof SchemaModel, 'schemas' | 'framework'>;
 export const OBJECT_KINDS: ObjectKind[] = ['tables', 'indexes', 'types', 'views', 'sequences'];
 
 /**
@@ -120,6 +124,8 @@ export interface SchemaDelta {
   types: Record<string, TypeModel | null>;
   views: Record<string, ViewModel | null>;
   sequences: Record<string, SequenceModel | null>;
+  /** The framework's state after the migration, when its module keeps one. */
+  framework?: unknown;
 }
 
 export function emptyModel(): SchemaModel {
@@ -150,6 +156,7 @@ export function applyDelta(model: SchemaModel, delta: SchemaDelta): SchemaModel 
   next.types = merge(model.types, delta.types);
   next.views = merge(model.views, delta.views);
   next.sequences = merge(model.sequences, delta.sequences);
+  if (delta.framework !== undefined) next.framework = delta.framework;
   return next;
 }
 
@@ -158,9 +165,14 @@ export function objectKey(schema: string | undefined, name: string): string {
   return `${schema ?? 'public'}.${name}`;
 }
 
-/** The index's first columns are `columns` (in any order) and it covers every row: it serves lookups by them. */
+/**
+ * The index's first columns are `columns` (in any order) and it serves equality lookups by them: it covers every
+ * row, or its predicate only requires some of those columns NOT NULL, which `col = $1` implies (PostgreSQL then
+ * uses the partial index for the lookup).
+ */
 export function leadsWith(ix: IndexModel, columns: string[]): boolean {
-  if (ix.partial || ix.columns.length < columns.length) return false;
+  if (ix.partial && !ix.notNullOf?.every((c) => columns.includes(c))) return false;
+  if (ix.columns.length < columns.length) return false;
   const lead = ix.columns.slice(0, columns.length);
   return columns.every((c) => lead.includes(c));
 }

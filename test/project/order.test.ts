@@ -75,6 +75,19 @@ describe('history order', () => {
     expect(h.warnings).toEqual([]);
     expect(h.projects[0]!.files).toEqual(['shop/customers/migrations/0001_initial.py', 'shop/customers/migrations/0002_email.py', 'shop/orders/migrations/0001_initial.py', 'shop/orders/migrations/0002_note.py']);
 
+    // A dependency on a migration file without a number (saleor's checkout/migrations/fix_empty_data_in_lines.py):
+    // not discovered, but there, so its own dependencies order the migration that names it.
+    const unnumbered = orderHistory(
+      [
+        f('shop/cart/migrations/0001_initial.py', 'django', django('')),
+        f('shop/cart/migrations/0001_auto_20170113_0435.py', 'django', django("        ('cart', 'fix_empty_data_in_lines'),")),
+        f('shop/cart/migrations/0002_auto_20170206_0407.py', 'django', django("        ('cart', '0001_auto_20170113_0435'),")),
+      ],
+      (p) => (p.replace(/\\/g, '/') === 'shop/cart/migrations/fix_empty_data_in_lines.py' ? django("        ('cart', '0001_initial'),") : undefined),
+    );
+    expect(unnumbered.warnings).toEqual([]);
+    expect(unnumbered.projects[0]!.files).toEqual(['shop/cart/migrations/0001_initial.py', 'shop/cart/migrations/0001_auto_20170113_0435.py', 'shop/cart/migrations/0002_auto_20170206_0407.py']);
+
     const broken = orderHistory([f('a/migrations/0001_initial.py', 'django', django("        ('a', '0002_next'),")), f('a/migrations/0002_next.py', 'django', django("        ('a', '0001_initial'),\n        ('a', '0003_missing'),"))], none);
     expect(broken.warnings.map((w) => [w.file, w.message.includes('cycle') ? 'cycle' : w.message.includes('not in a/migrations') ? 'missing' : w.message])).toEqual(
       expect.arrayContaining([

@@ -36,11 +36,19 @@ describe(id, () => {
     expect(f[0]!.message).toContain('INSERT on line 4, which copies rows from a query');
   });
 
-  it('reports a lock on another table awaited with no lock_timeout, and not with one', async () => {
+  it('reports a lock on another table awaited with no lock_timeout as info (require-lock-timeout owns that wait), and nothing with one', async () => {
     const waits = await tester.findings(id, 'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n');
-    expect(waits.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
+    expect(waits.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'info']]);
+    expect((await tester.findings('require-lock-timeout', 'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n')).length).toBe(1);
     expect(waits[0]!.message).toContain('ALTER TABLE on line 3, which waits for its ACCESS EXCLUSIVE lock on orders with no lock_timeout');
     expect(await tester.findings(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n")).toEqual([]);
+  });
+
+  it('counts rows copied only from a query that reads a table with rows', async () => {
+    const fromNew = 'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nALTER TABLE orders ADD COLUMN refund_id bigint;\nCREATE TABLE refund_reasons AS SELECT DISTINCT reason FROM refunds;\nINSERT INTO refund_reasons SELECT reason FROM refunds WHERE reason IS NOT NULL;\nCOMMIT;\n';
+    expect(await tester.findings(id, fromNew)).toEqual([]);
+    const fromExisting = 'BEGIN;\nALTER TABLE orders ADD COLUMN refund_id bigint;\nWITH r AS (SELECT order_id, reason FROM legacy_refunds)\nINSERT INTO refund_reasons SELECT reason FROM r;\nCOMMIT;\n';
+    expect((await tester.findings(id, fromExisting)).map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
   });
 
   it('is silent on quick statements after the lock: two ADD COLUMNs of one table, a lock on a new table', async () => {
@@ -52,6 +60,49 @@ describe(id, () => {
     expect(await tester.findings(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN status text;\nCOMMIT;\n")).toEqual([]);
     expect(await tester.findings(id, "ALTER TABLE orders ADD COLUMN status text;\nUPDATE orders SET status = 'new' WHERE id < 1000;\n")).toEqual([]);
     expect(await tester.findings(id, 'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE refunds ADD COLUMN reason text;\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n')).toEqual([]);
+  });
+
+  it('reports once per transaction, at the first ACCESS EXCLUSIVE statement, naming every table held through the slow work', async () => {
+    const sql = [
+      'BEGIN;',
+      'ALTER TABLE customers RENAME COLUMN mail TO email;',
+      'ALTER TABLE orders RENAME COLUMN total TO total_cents;',
+      "UPDATE order_notes SET body = 'migrated' WHERE body IS NULL;",
+      'COMMIT;',
+      '',
+    ].join('\n');
+    const f = await tester.findings(id, sql);
+    expect(f.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
+    expect(f[0]!.message).toBe(
+      'The ACCESS EXCLUSIVE lock ALTER … RENAME takes on customers is held until the transaction ends (as are the ones taken by later statements on orders), through ALTER … RENAME on line 3, which waits for its ACCESS EXCLUSIVE lock on orders with no lock_timeout; UPDATE on line 4, which writes rows. Every SELECT, INSERT, UPDATE and DELETE on customers and orders waits all that time.',
+    );
+  });
+
+  it('says when the first statement itself locks the other tables', async () => {
+    const sql = "BEGIN;\nLOCK TABLE orders, order_lines IN ACCESS EXCLUSIVE MODE;\nUPDATE order_notes SET body = 'x' WHERE body IS NULL;\nCOMMIT;\n";
+    const f = await tester.findings(id, sql);
+    expect(f[0]?.message).toMatch(/^The ACCESS EXCLUSIVE lock LOCK takes on orders is held until the transaction ends \(as are the ones taken by it on order_lines\), through UPDATE on line 3/);
+  });
+
+  it('follows a table renamed in the transaction: its new name is locked already', async () => {
+    const sql = "BEGIN;\nALTER TABLE comment_reply RENAME TO notification;\nALTER TABLE notification ADD COLUMN kind text;\nUPDATE order_notes SET body = 'x' WHERE body IS NULL;\nCOMMIT;\n";
+    const f = await tester.findings(id, sql);
+    expect(f.map((x) => x.message)).toEqual([
+      'The ACCESS EXCLUSIVE lock ALTER … RENAME takes on comment_reply is held until the transaction ends, through UPDATE on line 4, which writes rows. Every SELECT, INSERT, UPDATE and DELETE on comment_reply waits all that time.',
+    ]);
+  });
+
+  it('does not count a lock the transaction already holds as a wait', async () => {
+    const sql = 'BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nALTER TABLE customers ADD COLUMN tier text;\nALTER TABLE orders DROP COLUMN legacy_total;\nALTER TABLE customers DROP COLUMN legacy_tier;\nCOMMIT;\n';
+    const f = await tester.findings(id, sql);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('through ALTER TABLE on line 3, which waits for its ACCESS EXCLUSIVE lock on customers with no lock_timeout. Every');
+  });
+
+  it('counts no work on tables the stats call small', async () => {
+    const sql = "BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nUPDATE order_flags SET flag = 'x' WHERE flag IS NULL;\nCOMMIT;\n";
+    expect(await tester.findings(id, sql, { tables: { order_flags: { rows: 40 } } })).toEqual([]);
+    expect((await tester.findings(id, sql)).map((x) => x.severity)).toEqual(['warn']);
   });
 
   it('reports once per transaction and table, at the first statement that takes the lock', async () => {

@@ -9,6 +9,23 @@ function djangoApp(file: string): string {
   return path.basename(dir) === 'migrations' ? path.basename(path.dirname(dir)) : path.basename(dir);
 }
 
+/** The `(app, name)` pairs of a migration's `dependencies` or `replaces` list. */
+function list(text: string, field: string): Array<[string, string]> {
+  const m = new RegExp(`^\\s*${field}\\s*=\\s*[[(]`, 'm').exec(text);
+  if (!m) return [];
+  // The list runs to the bracket that closes it.
+  let depth = 0;
+  let end = m.index + m[0].length - 1;
+  for (; end < text.length; end++) {
+    const ch = text[end];
+    if (ch === '[' || ch === '(') depth++;
+    else if (ch === ']' || ch === ')') depth--;
+    if (depth === 0) break;
+  }
+  const body = text.slice(m.index + m[0].length, end);
+  return [...body.matchAll(/\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)/g)].map((x) => [x[2]!, x[4]!] as [string, string]);
+}
+
 export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], readFile: (p: string) => string | undefined): string[] {
   const dirOf = new Map(group.map((f) => [djangoApp(f.path), path.dirname(f.path)]));
   const nodes = new Map<string, { file: string; parents: string[] }>();
@@ -18,22 +35,7 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
     const app = djangoApp(f.path);
     const name = path.basename(f.path, '.py');
     const id = `${app}.${name}`;
-    const list = (field: string): Array<[string, string]> => {
-      const m = new RegExp(`^\\s*${field}\\s*=\\s*[[(]`, 'm').exec(f.text);
-      if (!m) return [];
-      // The list runs to the bracket that closes it.
-      let depth = 0;
-      let end = m.index + m[0].length - 1;
-      for (; end < f.text.length; end++) {
-        const ch = f.text[end];
-        if (ch === '[' || ch === '(') depth++;
-        else if (ch === ']' || ch === ')') depth--;
-        if (depth === 0) break;
-      }
-      const body = f.text.slice(m.index + m[0].length, end);
-      return [...body.matchAll(/\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)/g)].map((x) => [x[2]!, x[4]!] as [string, string]);
-    };
-    info.push({ id, file: f.path, deps: list('dependencies'), replaces: list('replaces') });
+    info.push({ id, file: f.path, deps: list(f.text, 'dependencies'), replaces: list(f.text, 'replaces') });
     apps.set(app, [...(apps.get(app) ?? []), name]);
   }
   const present = new Set(info.map((i) => i.id));
@@ -41,15 +43,25 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
     // A squashed migration whose originals are all here: Django uses one or the other; migralint replays the originals.
     if (i.replaces.length && i.replaces.every(([a, n]) => present.has(`${a}.${n}`))) continue;
     const parents: string[] = [];
-    for (const [app, name] of i.deps) {
-      const names = apps.get(app);
-      if (!names) continue; // an app outside the project (django.contrib.auth …): its tables are unknown
-      if (name === '__first__') parents.push(`${app}.${names.slice().sort()[0]}`);
-      else if (name === '__latest__') parents.push(`${app}.${names.slice().sort().at(-1)}`);
-      else if (present.has(`${app}.${name}`)) parents.push(`${app}.${name}`);
-      // A migration file read but not discovered (no number in its name) is there: only a missing one is a problem.
-      else if (readFile(path.join(dirOf.get(app)!, `${name}.py`)) === undefined) warnings.push({ file: i.file, message: `${i.id} depends on ${app}.${name}, which is not in ${app}/migrations: the history is incomplete` });
-    }
+    const seen = new Set<string>();
+    const follow = (deps: Array<[string, string]>): void => {
+      for (const [app, name] of deps) {
+        const names = apps.get(app);
+        if (!names) continue; // an app outside the project (django.contrib.auth …): its tables are unknown
+        if (name === '__first__') parents.push(`${app}.${names.slice().sort()[0]}`);
+        else if (name === '__latest__') parents.push(`${app}.${names.slice().sort().at(-1)}`);
+        else if (present.has(`${app}.${name}`)) parents.push(`${app}.${name}`);
+        else if (!seen.has(`${app}.${name}`)) {
+          seen.add(`${app}.${name}`);
+          // A migration file read but not discovered (no number in its name, like fix_empty_data_in_lines.py) is
+          // there: its own dependencies order this one. Only a missing one is a problem.
+          const text = readFile(path.join(dirOf.get(app)!, `${name}.py`));
+          if (text === undefined) warnings.push({ file: i.file, message: `${i.id} depends on ${app}.${name}, which is not in ${app}/migrations: the history is incomplete` });
+          else follow(list(text, 'dependencies'));
+        }
+      }
+    };
+    follow(i.deps);
     nodes.set(i.id, { file: i.file, parents });
   }
   const ordered = topo(nodes, warnings, 'Django dependency');

@@ -1,8 +1,9 @@
 import { basename, dirname } from 'node:path';
 import { eolOf } from '../../engine/fixer.js';
+import { emptyState, SchemaEditor, type Condition, type DjangoConstraint, type DjangoField, type DjangoIndex, type DjangoModel, type DjangoState } from '../../frameworks/django/editor.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
-import { ident, needAtomicity, pythonDirectives, sqlChunk, sqlLiteral, syntaxNote } from './common.js';
+import { needAtomicity, pythonDirectives, sqlChunk, sqlLiteral, syntaxNote } from './common.js';
 import { scopeResolver, stringValue, type Resolver } from './strings.js';
 import { arg, callArgs, child, dottedName, namedChildren, parsePython, textOf, type CallArgs, type PyNode } from './tree.js';
 
@@ -12,6 +13,9 @@ import { arg, callArgs, child, dottedName, namedChildren, parsePython, textOf, t
  * (django.contrib.postgres.operations) refuse to run in an atomic migration. `RunSQL` strings are split into
  * statements and run one by one; each element of a RunSQL list is one query. Only `database_operations` of
  * `SeparateDatabaseAndState` touch the database.
+ *
+ * The schema operations are read into Django's migration state (src/frameworks/django/editor.ts), carried from
+ * migration to migration in the history's order, and each yields the SQL Django's PostgreSQL schema editor sends.
  */
 
 const INDEX_OPS = new Set(['AddIndex', 'AddIndexConcurrently', 'RemoveIndex', 'RemoveIndexConcurrently']);
@@ -36,15 +40,16 @@ interface Ctx {
   src: string;
   resolver: Resolver;
   app: string;
-  /** model name (lower) → db_table, from CreateModel options / AlterModelTable in this migration. */
-  tables: Map<string, string>;
-  /** `model.field` (lower) of foreign keys seen in this migration: their column is `<field>_id`. */
-  foreignKeys: Set<string>;
+  editor: SchemaEditor;
   items: UnitItem[];
   notes: AdapterNote[];
   info: MigrationInfo;
   includeDown: boolean;
   exec: ExecutionContext;
+  /** The calls of the operations, by the index the editor's deferred statements name. */
+  calls: Array<{ call: PyNode; op: string }>;
+  /** Operations that only change the state (SeparateDatabaseAndState's state_operations): they send nothing. */
+  stateOnly: Set<number>;
 }
 
 function appLabel(path: string): string {
@@ -52,235 +57,371 @@ function appLabel(path: string): string {
   return basename(dir) === 'migrations' ? basename(dirname(dir)) : basename(dir);
 }
 
-function table(c: Ctx, model: string): string {
-  const key = model.toLowerCase();
-  return c.tables.get(key) ?? `${c.app}_${key}`.toLowerCase();
-}
+// ---------- reading fields ----------
 
-/** `'app.Model'`, `'Model'`, `settings.AUTH_USER_MODEL` → the referenced table. */
-function targetTable(c: Ctx, node: PyNode | undefined): string {
-  if (!node) return 'unknown';
-  const text = textOf(c.src, node);
-  if (/AUTH_USER_MODEL$/.test(text)) return 'auth_user';
-  const v = stringValue(c.src, node, c.resolver);
-  if (!v) return 'unknown';
-  const [app, model] = v.includes('.') ? v.split('.') : [c.app, v];
-  return app!.toLowerCase() === c.app.toLowerCase() ? table(c, model!) : `${app}_${model}`.toLowerCase();
-}
-
-const FIELD_TYPES: Record<string, string> = {
-  AutoField: 'integer', BigAutoField: 'bigint', SmallAutoField: 'smallint', IntegerField: 'integer', BigIntegerField: 'bigint',
-  SmallIntegerField: 'smallint', PositiveIntegerField: 'integer', PositiveBigIntegerField: 'bigint', PositiveSmallIntegerField: 'smallint',
-  TextField: 'text', BooleanField: 'boolean', NullBooleanField: 'boolean', DateTimeField: 'timestamptz', DateField: 'date', TimeField: 'time',
-  DurationField: 'interval', FloatField: 'double precision', UUIDField: 'uuid', JSONField: 'jsonb', BinaryField: 'bytea',
-  GenericIPAddressField: 'inet', IPAddressField: 'inet', EmailField: 'varchar(254)', URLField: 'varchar(200)', SlugField: 'varchar(50)',
-  ForeignKey: 'bigint', OneToOneField: 'bigint',
+/** Django's column types on PostgreSQL, and the data type template each class shares (a change of it adds USING). */
+const SIMPLE_TYPES: Record<string, [string, string]> = {
+  AutoField: ['integer', 'integer'], BigAutoField: ['bigint', 'bigint'], SmallAutoField: ['smallint', 'smallint'],
+  IntegerField: ['integer', 'integer'], BigIntegerField: ['bigint', 'bigint'], SmallIntegerField: ['smallint', 'smallint'],
+  PositiveIntegerField: ['integer', 'integer'], PositiveBigIntegerField: ['bigint', 'bigint'], PositiveSmallIntegerField: ['smallint', 'smallint'],
+  TextField: ['text', 'text'], BooleanField: ['boolean', 'boolean'], NullBooleanField: ['boolean', 'boolean'],
+  DateTimeField: ['timestamp with time zone', 'timestamp with time zone'], DateField: ['date', 'date'], TimeField: ['time', 'time'],
+  DurationField: ['interval', 'interval'], FloatField: ['double precision', 'double precision'], UUIDField: ['uuid', 'uuid'],
+  JSONField: ['jsonb', 'jsonb'], BinaryField: ['bytea', 'bytea'], GenericIPAddressField: ['inet', 'inet'], IPAddressField: ['inet', 'inet'],
+  HStoreField: ['hstore', 'hstore'], CICharField: ['citext', 'citext'], CIEmailField: ['citext', 'citext'], CITextField: ['citext', 'citext'],
+  IntegerRangeField: ['int4range', 'int4range'], BigIntegerRangeField: ['int8range', 'int8range'], DecimalRangeField: ['numrange', 'numrange'],
+  DateTimeRangeField: ['tstzrange', 'tstzrange'], DateRangeField: ['daterange', 'daterange'], SearchVectorField: ['tsvector', 'tsvector'],
 };
+/** String fields and their default max_length. */
+const VARCHAR: Record<string, number | undefined> = { CharField: undefined, EmailField: 254, URLField: 200, SlugField: 50, FileField: 100, ImageField: 100, FilePathField: 100 };
+const AUTO = new Set(['AutoField', 'BigAutoField', 'SmallAutoField']);
+const POSITIVE = new Set(['PositiveIntegerField', 'PositiveBigIntegerField', 'PositiveSmallIntegerField']);
+/** Classes whose empty string is a value (Field.empty_strings_allowed): blank and not null gives DEFAULT ''. */
+const STRINGS = new Set(['CharField', 'TextField', 'EmailField', 'URLField', 'SlugField', 'FileField', 'ImageField', 'FilePathField', 'GenericIPAddressField', 'BinaryField', 'CICharField', 'CIEmailField', 'CITextField']);
+/** Options that do not reach the database (Field.non_db_attrs, and those of the relation). */
+const NON_DB = new Set(['blank', 'choices', 'db_column', 'editable', 'error_messages', 'help_text', 'limit_choices_to', 'on_delete', 'related_name', 'related_query_name', 'validators', 'verbose_name', 'to', 'preserve_default', 'serialize', 'auto_created']);
 
-interface FieldInfo {
-  column: string;
-  type: string;
-  nullable: boolean;
-  defaultSql?: string;
-  fk?: string;
-  unique: boolean;
-  index: boolean;
+function kwText(c: Ctx, args: CallArgs, k: string): string | undefined {
+  const v = args.keywords.get(k);
+  return v ? textOf(c.src, v) : undefined;
 }
 
-function field(c: Ctx, name: string, node: PyNode | undefined): FieldInfo | null {
-  if (node?.type !== 'call') return null;
-  const { src } = c;
-  const cls = (dottedName(src, child(node, 'function')) ?? '').split('.').pop() ?? '';
-  const args = callArgs(src, node);
-  const kw = (k: string): string | undefined => {
-    const v = args.keywords.get(k);
-    return v ? textOf(src, v) : undefined;
-  };
-  const isFk = cls === 'ForeignKey' || cls === 'OneToOneField';
-  let type = FIELD_TYPES[cls] ?? 'text';
-  if (cls === 'CharField') type = kw('max_length') && /^\d+$/.test(kw('max_length')!) ? `varchar(${kw('max_length')})` : 'varchar';
-  if (cls === 'DecimalField') type = kw('max_digits') && kw('decimal_places') ? `numeric(${kw('max_digits')}, ${kw('decimal_places')})` : 'numeric';
-  const db = stringValue(src, args.keywords.get('db_column'), c.resolver);
-  const column = db ?? (isFk ? `${name}_id` : name);
-  let defaultSql: string | undefined;
-  const dbDefault = args.keywords.get('db_default');
-  const def = args.keywords.get('default');
-  if (dbDefault) defaultSql = literal(c, dbDefault);
-  else if (def && textOf(src, def) !== 'NOT_PROVIDED' && !/NOT_PROVIDED$/.test(textOf(src, def))) defaultSql = literal(c, def);
-  return {
-    column,
-    type,
-    nullable: kw('null') === 'True',
-    defaultSql,
-    fk: isFk ? targetTable(c, arg(args, 0, 'to')) : undefined,
-    unique: kw('unique') === 'True' || cls === 'OneToOneField' || kw('primary_key') === 'True',
-    index: (isFk && kw('db_index') !== 'False' && cls !== 'OneToOneField') || (kw('db_index') === 'True' && kw('unique') !== 'True') || (cls === 'SlugField' && kw('db_index') !== 'False'),
-  };
+/** `'app.Model'`, `'Model'`, `settings.AUTH_USER_MODEL` → the referenced model's key. */
+function targetKey(c: Ctx, node: PyNode | undefined): string | undefined {
+  if (!node) return undefined;
+  const text = textOf(c.src, node);
+  if (/AUTH_USER_MODEL$/.test(text)) {
+    // A project's own user model, when one app defines `User`; else django.contrib.auth's.
+    const users = Object.keys(c.editor.state.models).filter((k) => k.endsWith('.user'));
+    return users.length === 1 ? users[0] : 'auth.user';
+  }
+  const v = stringValue(c.src, node, c.resolver);
+  if (!v) return undefined;
+  if (v === 'self') return undefined;
+  return c.editor.resolve(v);
+}
+
+/** The column type of a foreign key to `to`: the target's key type (an auto field's plain integer type). */
+function relType(c: Ctx, to: string, toField: string | undefined): string | undefined {
+  const m = c.editor.model(to);
+  if (!m) return to === 'auth.user' ? 'integer' : undefined;
+  const f = toField ? c.editor.field(m, toField) : c.editor.pk(m)?.[1];
+  return f?.type;
 }
 
 /** A Python default as the constant Django sends (Django evaluates callables once, in Python). */
 function literal(c: Ctx, node: PyNode): string {
   const t = textOf(c.src, node);
   if (node.type === 'integer' || node.type === 'float') return t;
+  if (node.type === 'unary_operator' && /^-\s*[\d.]+$/.test(t)) return t.replace(/\s/g, '');
   if (node.type === 'true' || node.type === 'false') return t.toLowerCase();
   if (node.type === 'none') return 'NULL';
   const s = stringValue(c.src, node, c.resolver);
   if (s !== undefined) return sqlLiteral(s);
+  if (t === 'dict' || t === '{}') return `'{}'`;
+  if (t === 'list' || t === '[]') return `'[]'`;
   if (/(^|\.)Now\(\)$/.test(t)) return 'now()';
   return sqlLiteral(t);
 }
 
-/** `Q(price__gte=0)` → `price >= 0`; anything else → `true` (the constraint is still a CHECK on the table). */
-function checkExpr(c: Ctx, node: PyNode | undefined): string {
-  if (node?.type !== 'call' || !/(^|\.)Q$/.test(dottedName(c.src, child(node, 'function')) ?? '')) return 'true';
-  const args = callArgs(c.src, node);
-  const ops: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=', exact: '=' };
-  const parts: string[] = [];
-  for (const [k, v] of args.keywords) {
-    const m = /^(\w+?)(?:__(gt|gte|lt|lte|exact|isnull))?$/.exec(k);
-    if (!m) return 'true';
-    if (m[2] === 'isnull') parts.push(`${ident(m[1]!)} IS ${textOf(c.src, v) === 'True' ? '' : 'NOT '}NULL`);
-    else parts.push(`${ident(m[1]!)} ${ops[m[2] ?? 'exact']} ${literal(c, v)}`);
-  }
-  return parts.length ? parts.join(' AND ') : 'true';
-}
-
-function indexSql(c: Ctx, tbl: string, model: string, index: PyNode | undefined, concurrently: boolean): string | null {
-  if (index?.type !== 'call') return null;
-  const { src } = c;
-  const cls = (dottedName(src, child(index, 'function')) ?? '').split('.').pop() ?? '';
-  const args = callArgs(src, index);
-  const name = stringValue(src, args.keywords.get('name'), c.resolver);
-  const fieldsNode = args.keywords.get('fields');
-  const cols = fieldsNode
-    ? namedChildren(fieldsNode).map((f) => {
-        const v = stringValue(src, f, c.resolver) ?? 'id';
-        const desc = v.startsWith('-');
-        const fname = desc ? v.slice(1) : v;
-        const col = c.foreignKeys.has(`${model.toLowerCase()}.${fname.toLowerCase()}`) ? `${fname}_id` : fname;
-        return `${ident(col)}${desc ? ' DESC' : ''}`;
-      })
-    : ['(id)'];
-  const using = /^(Gin|Gist|Brin|Hash|SpGist|Bloom|BTree)Index$/.exec(cls)?.[1]?.toLowerCase();
-  const condition = args.keywords.get('condition');
-  return `CREATE INDEX${concurrently ? ' CONCURRENTLY' : ''}${name ? ` ${ident(name)}` : ''} ON ${ident(tbl)}${using && using !== 'btree' ? ` USING ${using}` : ''} (${cols.join(', ') || 'id'})${condition ? ` WHERE ${checkExpr(c, condition)}` : ''}`;
-}
-
-function constraintSql(c: Ctx, tbl: string, node: PyNode | undefined): string | null {
+/** A field as Django's state holds it, or null when the node is not a field call. */
+function readField(c: Ctx, name: string, node: PyNode | undefined, model?: string): DjangoField | null {
   if (node?.type !== 'call') return null;
   const { src } = c;
   const cls = (dottedName(src, child(node, 'function')) ?? '').split('.').pop() ?? '';
   const args = callArgs(src, node);
-  const name = stringValue(src, args.keywords.get('name'), c.resolver);
-  const named = name ? `CONSTRAINT ${ident(name)} ` : '';
-  if (cls === 'UniqueConstraint') {
-    const cols = namedChildren(args.keywords.get('fields') ?? { children: [] } as unknown as PyNode).map((f) => ident(stringValue(src, f, c.resolver) ?? 'id'));
-    const condition = args.keywords.get('condition');
-    if (condition || args.positional.length > 0) {
-      return `CREATE UNIQUE INDEX${name ? ` ${ident(name)}` : ''} ON ${ident(tbl)} (${cols.join(', ') || 'id'})${condition ? ` WHERE ${checkExpr(c, condition)}` : ''}`;
-    }
-    return `ALTER TABLE ${ident(tbl)} ADD ${named}UNIQUE (${cols.join(', ') || 'id'})`;
+  const kw = (k: string): string | undefined => kwText(c, args, k);
+  const isM2m = /ManyToManyField$/.test(cls) || cls === 'TaggableManager';
+  const isFk = !isM2m && (/ForeignKey$/.test(cls) || /OneToOneField$/.test(cls) || cls === 'ParentalKey');
+  const toNode = arg(args, 0, 'to');
+  const toText = toNode ? stringValue(src, toNode, c.resolver) : undefined;
+  const to = toText === 'self' && model ? c.editor.resolve(model) : targetKey(c, toNode);
+  const dbColumn = stringValue(src, args.keywords.get('db_column'), c.resolver);
+  const nullable = kw('null') === 'True';
+  const primaryKey = kw('primary_key') === 'True';
+  const unique = primaryKey || kw('unique') === 'True' || /OneToOneField$/.test(cls);
+  let type: string | undefined;
+  let dataType: string | undefined;
+  if (SIMPLE_TYPES[cls]) [type, dataType] = SIMPLE_TYPES[cls];
+  else if (cls in VARCHAR) {
+    const ml = kw('max_length');
+    const len = ml && /^\d+$/.test(ml) ? ml : VARCHAR[cls]?.toString();
+    type = len ? `varchar(${len})` : 'varchar';
+    dataType = 'varchar';
+  } else if (cls === 'DecimalField') {
+    const d = kw('max_digits');
+    const p = kw('decimal_places');
+    type = d && p && /^\d+$/.test(d) && /^\d+$/.test(p) ? `numeric(${d}, ${p})` : undefined;
+    dataType = 'numeric';
+  } else if (cls === 'ArrayField') {
+    const base = readField(c, name, arg(args, 0, 'base_field'));
+    type = base?.type ? `${base.type}[]` : undefined;
+    dataType = base?.type ? `${base.dataType}[]` : undefined;
+  } else if (isFk && to) {
+    type = relType(c, to, stringValue(src, args.keywords.get('to_field'), c.resolver));
+    dataType = type;
   }
-  if (cls === 'CheckConstraint') return `ALTER TABLE ${ident(tbl)} ADD ${named}CHECK (${checkExpr(c, args.keywords.get('condition') ?? args.keywords.get('check'))})`;
-  if (cls === 'ExclusionConstraint') return `ALTER TABLE ${ident(tbl)} ADD ${named}EXCLUDE USING gist (id WITH =)`;
+  const fk = isFk && to ? { to, toField: stringValue(src, args.keywords.get('to_field'), c.resolver), constraint: kw('db_constraint') !== 'False' } : undefined;
+  const m2m = isM2m && to ? { to, through: args.keywords.has('through') || cls === 'TaggableManager' ? textOf(src, args.keywords.get('through') ?? node) : undefined } : undefined;
+  // Defaults: what AddField sends (Django's effective_default).
+  let effectiveDefault: string | undefined;
+  const def = args.keywords.get('default');
+  if (def && !/NOT_PROVIDED$/.test(textOf(src, def)) && def.type !== 'none') effectiveDefault = literal(c, def);
+  else if (!def && !nullable && kw('blank') === 'True' && STRINGS.has(cls)) effectiveDefault = "''";
+  else if (!def && (kw('auto_now') === 'True' || kw('auto_now_add') === 'True')) effectiveDefault = 'now()';
+  const dbDefault = args.keywords.get('db_default');
+  const sigParts = [...args.keywords.entries()].filter(([k]) => !NON_DB.has(k)).map(([k, v]) => `${k}=${textOf(src, v).replace(/\s+/g, ' ')}`).sort();
+  const f: DjangoField = {
+    cls,
+    column: dbColumn ?? (isFk ? `${name}_id` : name),
+    type,
+    dataType,
+    null: nullable,
+    unique: !isM2m && unique,
+    // ForeignKey indexes by default; SlugField too; unique and primary keys have their own index.
+    dbIndex: !isM2m && (kw('db_index') === 'True' || ((isFk || cls === 'SlugField') && kw('db_index') !== 'False')),
+    primaryKey,
+    ...(AUTO.has(cls) ? { auto: true } : {}),
+    ...(effectiveDefault !== undefined && !dbDefault ? { effectiveDefault } : {}),
+    ...(POSITIVE.has(cls) ? { positive: true } : {}),
+    ...(fk ? { fk } : {}),
+    ...(m2m ? { m2m } : {}),
+    sig: `${cls}(${[...args.positional.map((p) => textOf(src, p).replace(/\s+/g, ' ')).slice(isFk || isM2m ? 1 : 0), ...sigParts].join(', ')})->${to ?? ''}@${dbColumn ?? ''}`,
+  };
+  if (dbDefault) f.effectiveDefault = literal(c, dbDefault);
+  return f;
+}
+
+/** `Q(price__gte=0)` → its parts; null for anything migralint cannot render (the constraint is still there). */
+function readCondition(c: Ctx, node: PyNode | undefined): Condition {
+  if (node?.type !== 'call' || !/(^|\.)Q$/.test(dottedName(c.src, child(node, 'function')) ?? '')) return null;
+  const args = callArgs(c.src, node);
+  if (args.positional.length) return null;
+  const ops: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=', exact: '=' };
+  const parts: NonNullable<Condition> = [];
+  for (const [k, v] of args.keywords) {
+    const m = /^(\w+?)(?:__(gt|gte|lt|lte|exact|isnull))?$/.exec(k);
+    if (!m) return null;
+    if (m[2] === 'isnull') parts.push({ field: m[1]!, op: textOf(c.src, v) === 'True' ? 'IS NULL' : 'IS NOT NULL', value: '' });
+    else parts.push({ field: m[1]!, op: ops[m[2] ?? 'exact']!, value: literal(c, v) });
+  }
+  return parts;
+}
+
+function stringList(c: Ctx, node: PyNode | undefined): string[] {
+  if (!node) return [];
+  return namedChildren(node).map((f) => stringValue(c.src, f, c.resolver)).filter((x): x is string => x !== undefined);
+}
+
+function readIndex(c: Ctx, node: PyNode | undefined): DjangoIndex | null {
+  if (node?.type !== 'call') return null;
+  const cls = (dottedName(c.src, child(node, 'function')) ?? '').split('.').pop() ?? '';
+  const args = callArgs(c.src, node);
+  const name = stringValue(c.src, args.keywords.get('name'), c.resolver);
+  if (!name) return null;
+  const using = /^(Gin|Gist|Brin|Hash|SpGist|Bloom|BTree)Index$/.exec(cls)?.[1]?.toLowerCase();
+  const condition = args.keywords.get('condition');
+  const opclasses = args.keywords.has('opclasses') ? stringList(c, args.keywords.get('opclasses')) : undefined;
+  return {
+    name,
+    fields: stringList(c, args.keywords.get('fields')),
+    ...(using ? { using } : {}),
+    ...(condition ? { condition: readCondition(c, condition) } : {}),
+    ...(opclasses?.length ? { opclasses } : {}),
+    ...(args.positional.length ? { expressions: true } : {}),
+  };
+}
+
+function readConstraint(c: Ctx, node: PyNode | undefined): DjangoConstraint | null {
+  if (node?.type !== 'call') return null;
+  const cls = (dottedName(c.src, child(node, 'function')) ?? '').split('.').pop() ?? '';
+  const args = callArgs(c.src, node);
+  const name = stringValue(c.src, args.keywords.get('name'), c.resolver) ?? '';
+  if (cls === 'UniqueConstraint') {
+    const condition = args.keywords.get('condition');
+    const asIndex = !!condition || args.positional.length > 0 || args.keywords.has('include') || args.keywords.has('opclasses');
+    return {
+      name,
+      kind: 'unique',
+      fields: stringList(c, args.keywords.get('fields')),
+      ...(condition ? { condition: readCondition(c, condition) } : {}),
+      ...(asIndex ? { asIndex } : {}),
+      ...(kwText(c, args, 'deferrable')?.endsWith('DEFERRED') ? { deferrable: true } : {}),
+    };
+  }
+  if (cls === 'CheckConstraint') return { name, kind: 'check', fields: [], condition: readCondition(c, args.keywords.get('condition') ?? args.keywords.get('check')) };
+  if (cls === 'ExclusionConstraint') return { name, kind: 'exclude', fields: [] };
   return null;
 }
 
-function columnSql(f: FieldInfo): string {
-  return `${ident(f.column)} ${f.type}${f.nullable ? '' : ' NOT NULL'}${f.defaultSql ? ` DEFAULT ${f.defaultSql}` : ''}${f.unique ? ' UNIQUE' : ''}${f.fk ? ` REFERENCES ${ident(f.fk)} (id) DEFERRABLE INITIALLY DEFERRED` : ''}`;
+/** unique_together / index_together: `{('a', 'b')}`, `(('a', 'b'),)`, `('a', 'b')` or `set()`. */
+function readTogether(c: Ctx, node: PyNode | undefined): string[][] {
+  if (!node) return [];
+  const items = namedChildren(node);
+  if (items.length && items.every((i) => stringValue(c.src, i, c.resolver) !== undefined)) return [stringList(c, node)];
+  return items.map((i) => stringList(c, i)).filter((x) => x.length);
 }
 
-/** The SQL Django runs for one schema operation, or null for operations that only change state. */
-function operationSql(c: Ctx, op: string, args: CallArgs): string | null {
+function dictEntries(c: Ctx, node: PyNode | undefined): Map<string, PyNode> {
+  const out = new Map<string, PyNode>();
+  if (node?.type !== 'dictionary') return out;
+  for (const pair of namedChildren(node)) {
+    if (pair.type !== 'pair') continue;
+    const k = stringValue(c.src, child(pair, 'key'), c.resolver);
+    const v = child(pair, 'value');
+    if (k && v) out.set(k, v);
+  }
+  return out;
+}
+
+/** The model an operation names, from the state; a model the history never created gets a placeholder. */
+function ensureModel(c: Ctx, name: string): string {
+  const key = c.editor.resolve(name);
+  if (!c.editor.model(key)) {
+    const [app, model] = key.split('.') as [string, string];
+    c.editor.put({ app, name: model, table: c.editor.defaultTable(app, model), fields: [], uniqueTogether: [], indexTogether: [], indexes: [], constraints: [] });
+  }
+  return key;
+}
+
+// ---------- operations ----------
+
+/** The SQL Django runs for one schema operation (empty for operations that only change state). */
+function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: { start: number; end: number }): string[] {
   const s = (n: PyNode | undefined): string | undefined => stringValue(c.src, n, c.resolver);
-  const model = s(arg(args, 0, 'model_name')) ?? s(arg(args, 0, 'name')) ?? '';
+  const e = c.editor;
+  const modelName = s(arg(args, 0, 'model_name')) ?? s(arg(args, 0, 'name')) ?? '';
   switch (op) {
-    case 'AddIndex':
-    case 'AddIndexConcurrently':
-      return model ? indexSql(c, table(c, model), model, arg(args, 1, 'index'), op === 'AddIndexConcurrently') : null;
-    case 'RemoveIndex':
-    case 'RemoveIndexConcurrently': {
-      const name = s(arg(args, 1, 'name'));
-      return name ? `DROP INDEX${op === 'RemoveIndexConcurrently' ? ' CONCURRENTLY' : ''} ${ident(name)}` : null;
+    case 'CreateModel': {
+      const name = s(arg(args, 0, 'name'));
+      if (!name) return [];
+      const options = dictEntries(c, arg(args, 2, 'options'));
+      const table = s(options.get('db_table'));
+      const model: DjangoModel = { app: c.app, name, table: table ?? e.defaultTable(c.app, name), fields: [], uniqueTogether: [], indexTogether: [], indexes: [], constraints: [] };
+      // The model is in the state while its fields are read: a foreign key to 'self' finds its key type.
+      e.put(model);
+      for (const pair of namedChildren(arg(args, 1, 'fields') ?? ({ children: [] } as unknown as PyNode))) {
+        const [fname, fnode] = namedChildren(pair);
+        const n = s(fname);
+        const f = n ? readField(c, n, fnode, name) : null;
+        if (f && n) model.fields.push([n, f]);
+      }
+      if (!model.fields.some(([, f]) => f.primaryKey)) {
+        // No primary key given: Django adds an auto field `id` (DEFAULT_AUTO_FIELD, BigAutoField since Django 3.2).
+        model.fields.unshift(['id', { cls: 'BigAutoField', column: 'id', type: 'bigint', dataType: 'bigint', null: false, unique: true, dbIndex: false, primaryKey: true, auto: true, sig: 'BigAutoField()' }]);
+      }
+      model.uniqueTogether = readTogether(c, options.get('unique_together'));
+      model.indexTogether = readTogether(c, options.get('index_together'));
+      model.indexes = namedChildren(options.get('indexes') ?? ({ children: [] } as unknown as PyNode)).map((n) => readIndex(c, n)).filter((x): x is DjangoIndex => !!x);
+      model.constraints = namedChildren(options.get('constraints') ?? ({ children: [] } as unknown as PyNode)).map((n) => readConstraint(c, n)).filter((x): x is DjangoConstraint => !!x);
+      return e.createModel(index, model);
     }
-    case 'AddConstraint':
-      return model ? constraintSql(c, table(c, model), arg(args, 1, 'constraint')) : null;
-    case 'RemoveConstraint': {
-      const name = s(arg(args, 1, 'name'));
-      return model && name ? `ALTER TABLE ${ident(table(c, model))} DROP CONSTRAINT ${ident(name)}` : null;
+    case 'DeleteModel':
+      return modelName ? e.deleteModel(ensureModel(c, modelName)) : [];
+    case 'RenameModel': {
+      const from = s(arg(args, 0, 'old_name'));
+      const to = s(arg(args, 1, 'new_name'));
+      return from && to ? e.renameModel(ensureModel(c, from), to) : [];
+    }
+    case 'AlterModelTable': {
+      const name = s(arg(args, 0, 'name'));
+      const node = arg(args, 1, 'table');
+      return name ? e.alterModelTable(ensureModel(c, name), node?.type === 'none' ? null : (s(node) ?? null)) : [];
     }
     case 'AddField': {
       const name = s(arg(args, 1, 'name'));
-      const f = name ? field(c, name, arg(args, 2, 'field')) : null;
-      if (!model || !f || !name) return null;
-      if (f.fk) c.foreignKeys.add(`${model.toLowerCase()}.${name.toLowerCase()}`);
-      const tbl = table(c, model);
-      const out = [`ALTER TABLE ${ident(tbl)} ADD COLUMN ${columnSql(f)}`];
-      if (f.index) out.push(`CREATE INDEX ${ident(`${tbl}_${f.column}_idx`)} ON ${ident(tbl)} (${ident(f.column)})`);
-      return out.join(';\n');
-    }
-    case 'AlterField': {
-      const name = s(arg(args, 1, 'name'));
-      const f = name ? field(c, name, arg(args, 2, 'field')) : null;
-      if (!model || !f) return null;
-      // The field's previous state lives in earlier migrations: the column's type is what AlterField may change.
-      return `ALTER TABLE ${ident(table(c, model))} ALTER COLUMN ${ident(f.column)} TYPE ${f.type}`;
+      const f = name && modelName ? readField(c, name, arg(args, 2, 'field'), modelName) : null;
+      return f && name ? e.addField(index, ensureModel(c, modelName), name, f) : [];
     }
     case 'RemoveField': {
       const name = s(arg(args, 1, 'name'));
-      return model && name ? `ALTER TABLE ${ident(table(c, model))} DROP COLUMN ${ident(c.foreignKeys.has(`${model.toLowerCase()}.${name.toLowerCase()}`) ? `${name}_id` : name)}` : null;
+      if (!modelName || !name) return [];
+      const key = ensureModel(c, modelName);
+      const m = e.model(key)!;
+      if (!e.field(m, name)) {
+        c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `RemoveField ${modelName}.${name}: no earlier migration migralint read defines this field, so its column is unknown (read as column ${name})` });
+        return [`ALTER TABLE "${m.table}" DROP COLUMN "${name}" CASCADE`];
+      }
+      return e.removeField(key, name);
+    }
+    case 'AlterField': {
+      const name = s(arg(args, 1, 'name'));
+      const f = name && modelName ? readField(c, name, arg(args, 2, 'field'), modelName) : null;
+      if (!f || !name) return [];
+      const key = ensureModel(c, modelName);
+      const before = e.field(e.model(key)!, name);
+      if (before && !before.m2m && !f.m2m && before.sig !== f.sig && (before.type === undefined || f.type === undefined)) {
+        const cls = [before, f].filter((x) => x.type === undefined).map((x) => x.cls);
+        c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `AlterField ${modelName}.${name}: migralint does not know the column type of ${[...new Set(cls)].join(' / ')} (a field class defined outside Django), so whether Django changes the column type is unknown; nullability, unique and index changes are read` });
+      }
+      const sql = e.alterField(key, name, f);
+      if (sql === undefined) {
+        e.model(key)!.fields.push([name, f]);
+        c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `AlterField ${modelName}.${name}: no earlier migration migralint read defines this field, so what Django sends (a type change, SET NOT NULL, an index …) is unknown` });
+        return [];
+      }
+      return sql;
     }
     case 'RenameField': {
       const from = s(arg(args, 1, 'old_name'));
       const to = s(arg(args, 2, 'new_name'));
-      return model && from && to ? `ALTER TABLE ${ident(table(c, model))} RENAME COLUMN ${ident(from)} TO ${ident(to)}` : null;
+      if (!modelName || !from || !to) return [];
+      const key = ensureModel(c, modelName);
+      const m = e.model(key)!;
+      const f = e.field(m, from);
+      if (!f) return [`ALTER TABLE "${m.table}" RENAME COLUMN "${from}" TO "${to}"`];
+      // The column follows the name unless db_column fixes it.
+      const column = /@$/.test(f.sig) ? (f.fk ? `${to}_id` : to) : undefined;
+      return e.renameField(key, from, to, column);
     }
-    case 'CreateModel': {
-      const name = s(arg(args, 0, 'name'));
-      if (!name) return null;
-      const options = arg(args, 2, 'options');
-      if (options?.type === 'dictionary') {
-        for (const pair of namedChildren(options)) {
-          if (pair.type === 'pair' && s(child(pair, 'key')) === 'db_table') {
-            const v = s(child(pair, 'value'));
-            if (v) c.tables.set(name.toLowerCase(), v);
-          }
-        }
-      }
-      const tbl = table(c, name);
-      const cols: string[] = [];
-      const indexes: string[] = [];
-      for (const pair of namedChildren(arg(args, 1, 'fields') ?? ({ children: [] } as unknown as PyNode))) {
-        const [fname, fnode] = namedChildren(pair);
-        const n = s(fname);
-        const f = n ? field(c, n, fnode) : null;
-        if (!f || !n) continue;
-        if (f.fk) c.foreignKeys.add(`${name.toLowerCase()}.${n.toLowerCase()}`);
-        cols.push(`${ident(f.column)} ${f.type}`);
-        if (f.index) indexes.push(`CREATE INDEX ${ident(`${tbl}_${f.column}_idx`)} ON ${ident(tbl)} (${ident(f.column)})`);
-      }
-      return [`CREATE TABLE ${ident(tbl)} (${cols.join(', ')})`, ...indexes].join(';\n');
+    case 'AddIndex':
+    case 'AddIndexConcurrently': {
+      const ix = modelName ? readIndex(c, arg(args, 1, 'index')) : null;
+      return ix ? e.addIndex(ensureModel(c, modelName), ix, op === 'AddIndexConcurrently') : [];
     }
-    case 'DeleteModel':
-      return model ? `DROP TABLE ${ident(table(c, model))}` : null;
-    case 'RenameModel': {
-      const from = s(arg(args, 0, 'old_name'));
+    case 'RemoveIndex':
+    case 'RemoveIndexConcurrently': {
+      const name = s(arg(args, 1, 'name'));
+      return name && modelName ? e.removeIndex(ensureModel(c, modelName), name, op === 'RemoveIndexConcurrently') : [];
+    }
+    case 'RenameIndex': {
       const to = s(arg(args, 1, 'new_name'));
-      if (!from || !to) return null;
-      const oldTable = table(c, from);
-      if (!c.tables.has(to.toLowerCase())) c.tables.set(to.toLowerCase(), `${c.app}_${to}`.toLowerCase());
-      return `ALTER TABLE ${ident(oldTable)} RENAME TO ${ident(table(c, to))}`;
+      const from = s(args.keywords.get('old_name'));
+      return modelName && from && to ? e.renameIndex(ensureModel(c, modelName), from, to) : [];
     }
-    case 'AlterModelTable': {
+    case 'AddConstraint':
+    case 'AddConstraintNotValid': {
+      const con = modelName ? readConstraint(c, arg(args, 1, 'constraint')) : null;
+      return con ? e.addConstraint(ensureModel(c, modelName), con, op === 'AddConstraintNotValid') : [];
+    }
+    case 'RemoveConstraint': {
+      const name = s(arg(args, 1, 'name'));
+      return name && modelName ? e.removeConstraint(ensureModel(c, modelName), name) : [];
+    }
+    case 'ValidateConstraint': {
+      const name = s(arg(args, 1, 'name'));
+      return name && modelName ? [`ALTER TABLE "${e.model(ensureModel(c, modelName))!.table}" VALIDATE CONSTRAINT "${name}"`] : [];
+    }
+    case 'AlterUniqueTogether':
+    case 'AlterIndexTogether': {
       const name = s(arg(args, 0, 'name'));
-      const to = s(arg(args, 1, 'table'));
-      if (!name || !to) return null;
-      const from = table(c, name);
-      c.tables.set(name.toLowerCase(), to);
-      return `ALTER TABLE ${ident(from)} RENAME TO ${ident(to)}`;
+      const together = arg(args, 1, op === 'AlterUniqueTogether' ? 'unique_together' : 'index_together');
+      return name ? e.alterTogether(ensureModel(c, name), op === 'AlterUniqueTogether' ? 'unique' : 'index', together?.type === 'none' ? [] : readTogether(c, together)) : [];
+    }
+    case 'CreateExtension':
+    case 'BtreeGinExtension':
+    case 'BtreeGistExtension':
+    case 'CITextExtension':
+    case 'CryptoExtension':
+    case 'HStoreExtension':
+    case 'TrigramExtension':
+    case 'UnaccentExtension': {
+      const names: Record<string, string> = { BtreeGinExtension: 'btree_gin', BtreeGistExtension: 'btree_gist', CITextExtension: 'citext', CryptoExtension: 'pgcrypto', HStoreExtension: 'hstore', TrigramExtension: 'pg_trgm', UnaccentExtension: 'unaccent' };
+      const ext = names[op] ?? s(arg(args, 0, 'name'));
+      return ext ? [`CREATE EXTENSION IF NOT EXISTS "${ext}"`] : [];
     }
     default:
-      return null;
+      return [];
   }
 }
 
@@ -289,37 +430,48 @@ function opName(c: Ctx, call: PyNode): string | undefined {
   return fn?.split('.').pop();
 }
 
-function operations(c: Ctx, list: PyNode | undefined, exec: ExecutionContext): void {
+function pushOperation(c: Ctx, sql: string[], call: PyNode, op: string, exec: ExecutionContext): void {
+  if (!sql.length) return;
+  c.items.push({ kind: 'operation', sql: sql.join(';\n'), span: { start: call.start, end: call.end }, exec, call: `migrations.${op}`, origin: { call, op, info: c.info } });
+}
+
+function operations(c: Ctx, list: PyNode | undefined, exec: ExecutionContext, state: 'both' | 'state' | 'database'): void {
   if (!list) return;
   if (list.type !== 'list' && list.type !== 'tuple') {
-    c.info.opaque.push(textOf(c.src, list).slice(0, 40));
+    if (state !== 'state') c.info.opaque.push(textOf(c.src, list).slice(0, 40));
     return;
   }
   for (const call of namedChildren(list)) {
     if (call.type !== 'call') {
-      c.info.opaque.push(textOf(c.src, call).slice(0, 40));
+      if (state !== 'state') c.info.opaque.push(textOf(c.src, call).slice(0, 40));
       continue;
     }
     const op = opName(c, call) ?? '';
     const args = callArgs(c.src, call);
     const origin = { call, op, info: c.info };
     if (op === 'SeparateDatabaseAndState') {
-      operations(c, arg(args, 0, 'database_operations'), exec);
+      // The database operations run against a copy of the state; the state operations alone make the next state.
+      c.editor.aside(() => operations(c, arg(args, 0, 'database_operations'), exec, 'database'));
+      operations(c, arg(args, 1, 'state_operations'), exec, 'state');
       continue;
     }
     if (op === 'RunSQL') {
+      if (state === 'state') continue;
       const sqlArgs = [arg(args, 0, 'sql')];
       if (c.includeDown) sqlArgs.push(arg(args, 1, 'reverse_sql'));
       for (const sqlArg of sqlArgs) runSql(c, sqlArg, { ...origin }, exec);
+      operations(c, args.keywords.get('state_operations'), exec, 'state');
       continue;
     }
     if (op === 'RunPython') {
-      c.info.opaque.push('RunPython');
+      if (state !== 'state') c.info.opaque.push('RunPython');
       continue;
     }
-    const sql = operationSql(c, op, args);
-    if (sql === null) continue;
-    c.items.push({ kind: 'operation', sql, span: { start: call.start, end: call.end }, exec, call: `migrations.${op}`, origin });
+    const index = c.calls.length;
+    c.calls.push({ call, op });
+    if (state === 'state') c.stateOnly.add(index);
+    const sql = operationSql(c, op, args, index, { start: call.start, end: call.end });
+    if (state !== 'state') pushOperation(c, sql, call, op, exec);
   }
 }
 
@@ -350,7 +502,7 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
   const items: UnitItem[] = [];
   const cls = root.children.find((n) => n.type === 'class_definition' && textOf(src, child(n, 'name')!) === 'Migration');
   const body = cls ? child(cls, 'body') : undefined;
-  if (!cls || !body) return { file, framework: 'django', items, directives: pythonDirectives(src, root), notes };
+  if (!cls || !body) return { file, framework: 'django', items, directives: pythonDirectives(src, root), notes, state: ctx.state };
   let atomicValue: PyNode | undefined;
   let opsNode: PyNode | undefined;
   for (const stmt of body.children) {
@@ -365,10 +517,19 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
   const exec: ExecutionContext = atomic
     ? { wrapped: true, reason: atomicValue ? 'Django runs this migration in a transaction (atomic = True)' : 'Django runs each migration in a transaction (Migration.atomic is True by default)', oneQuery: false }
     : { wrapped: false, reason: 'the migration sets atomic = False, so Django runs each operation on its own', oneQuery: false };
-  const c: Ctx = { src, resolver: scopeResolver(src, root), app: appLabel(file.path), tables: new Map(), foreignKeys: new Set(), items, notes, info, includeDown: ctx.settings.includeDown === true, exec };
-  operations(c, opsNode, exec);
-  return { file, framework: 'django', items, directives: pythonDirectives(src, root), notes };
+  const app = appLabel(file.path);
+  // The state the migrations before this one left (the history's order); alone, the file starts from nothing.
+  const editor = new SchemaEditor((ctx.state as DjangoState | undefined) ?? emptyState(), app, { path: file.path, text: src });
+  const c: Ctx = { src, resolver: scopeResolver(src, root), app, editor, items, notes, info, includeDown: ctx.settings.includeDown === true, exec, calls: [], stateOnly: new Set() };
+  operations(c, opsNode, exec, 'both');
+  // What Django defers to the end of the migration (foreign keys, field indexes …), each at the operation that asked for it.
+  for (const d of editor.flush()) {
+    const owner = c.calls[d.owner];
+    if (owner && !c.stateOnly.has(d.owner)) pushOperation(c, d.sql, owner.call, owner.op, exec);
+  }
+  return { file, framework: 'django', items, directives: pythonDirectives(src, root), notes, state: editor.state };
 }
+
 
 // ---------- fixes ----------
 

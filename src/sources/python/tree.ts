@@ -21,6 +21,27 @@ export interface PyNode {
 }
 
 /**
+ * A grammar's WASM file (`<package>/<file>.wasm`): from its npm package, else the copy a release commit carries in
+ * dist/grammars/. The release (what a pre-commit hook installs, scripts/release-commit.mjs) leaves the grammar
+ * packages out: beside the WASM they hold native builds and C sources (35 MB) that nothing here loads.
+ */
+export function grammarFile(wasm: string): string {
+  const require = createRequire(import.meta.url);
+  try {
+    return require.resolve(wasm);
+  } catch (error) {
+    let root: string;
+    try {
+      // migralint's own folder, found from any module in it (dist/cli.js or dist/src/…) by its package name.
+      root = require.resolve('migralint/package.json').slice(0, -'package.json'.length);
+    } catch {
+      throw error;
+    }
+    return `${root}dist/grammars/${wasm.slice(wasm.lastIndexOf('/') + 1)}`;
+  }
+}
+
+/**
  * One tree-sitter grammar: loaded once per process from its package's WASM (`load()`), then parsing is synchronous.
  * Each tree is copied into plain nodes and freed at once. Python and Ruby (src/sources/ruby/tree.ts) both use it.
  */
@@ -31,7 +52,7 @@ export function treeSitterGrammar(wasm: string, language: string, loadName: stri
     load(): Promise<void> {
       loading ??= (async () => {
         await Parser.init();
-        const language = await Language.load(createRequire(import.meta.url).resolve(wasm));
+        const language = await Language.load(grammarFile(wasm));
         const p = new Parser();
         p.setLanguage(language);
         parser = p;
