@@ -14,6 +14,7 @@ import { writePythonCorpus } from './python-corpus.js';
 import { writeSqlCorpus } from './sql-corpus.js';
 import { writeTraceHistory } from './trace-history.js';
 import { compareOnFiles, installSquawk, oneFile, scaling, sqlFiles } from './real-world.js';
+import { filesPerLanguage, oneFileInHistory } from './history.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'migralint.js');
@@ -57,6 +58,8 @@ compareOnFiles('real-world (bench/real)', sqlFiles(realDir), real, squawk.bin);
 const extra = process.env.MIGRALINT_BENCH_REAL;
 if (extra) compareOnFiles(`real-world (${extra})`, sqlFiles(path.resolve(extra)), real, squawk.bin);
 oneFile(real);
+oneFileInHistory(real);
+filesPerLanguage(real);
 scaling(realDir, real);
 if (process.env.BENCH_QUICK) process.exit(0);
 

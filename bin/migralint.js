@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { statSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
 import v8 from 'node:v8';
+
+// Node 22.1+: V8 keeps the compiled code of the CLI's modules on disk (in the OS temp folder, or where
+// NODE_COMPILE_CACHE says), so later runs skip most of the start-up compile. Older Node: nothing to do.
+module.enableCompileCache?.();
 
 /** A few named files (a pre-commit hook, an editor). */
 function fewFiles(args) {
@@ -34,7 +39,13 @@ v8.setFlagsFromString('--liftoff-only');
 if (fewFiles(args)) {
   // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
-  import('libpg-query').catch(() => {});
+  // Required, not imported: the bundle requires the same instance, and an ES import of this CommonJS package first
+  // scans its source for exports.
+  try {
+    createRequire(import.meta.url)('libpg-query');
+  } catch {
+    /* reported when the parser is needed */
+  }
 }
 const { main } = await import('../dist/cli.js');
 

@@ -4,15 +4,19 @@
  * also lists the files beside it that the lint consulted (a Drizzle journal, Alembic's env.py, a migration_lock.toml
  * …) with their state then; the entry is used only while each of them is unchanged. The cache can only make a run
  * faster: an unreadable, corrupt or foreign cache file is ignored and rewritten.
+ *
+ * Beside the results it keeps what the replay of each migration taught the schema model (its SchemaDelta), keyed
+ * by the file's bytes, settings and the catalog it met: a warm run walks a long history without parsing it.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SchemaDelta } from '../project/model.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const CACHE_FILE = 'lint-cache.json';
 /** Entries beyond this many are dropped, least recently used first. */
 const MAX_ENTRIES = 50_000;
@@ -32,6 +36,14 @@ export interface CacheKeyParts {
    * null until then. A later migration's result depends on the files before it, so this enters the key.
    */
   incomingSchema?: string | null;
+  /** What is kept: a lint result (the default) or what the replay learned from the file (its SchemaDelta). */
+  kind?: 'lint' | 'replay';
+}
+
+/** What replaying a migration taught the catalog, and the delta's hash (ProjectHistory's fingerprint chain). */
+export interface StoredReplay {
+  delta: SchemaDelta;
+  hash: string;
 }
 
 type StoredResult = Omit<FileResult, 'filePath' | 'source'>;
@@ -44,11 +56,19 @@ interface Entry {
   used: number;
 }
 
+interface ReplayEntry {
+  deps: Array<[string, string]>;
+  replay: StoredReplay;
+  used: number;
+}
+
 interface CacheFile {
   format: 'migralint-lint-cache';
   version: number;
   run: number;
   entries: Record<string, Entry>;
+  /** What each migration taught the schema model, so a warm run replays its history without parsing it. */
+  replays: Record<string, ReplayEntry>;
 }
 
 let identity: string | undefined;
@@ -96,7 +116,7 @@ function sha256(text: string): string {
 }
 
 export function cacheKey(parts: CacheKeyParts): string {
-  const material = JSON.stringify([CACHE_FORMAT, parts.version, codeIdentity(), parts.path, parts.options, parts.sizes, parts.incomingSchema ?? null, createHash('sha256').update(parts.bytes).digest('hex')]);
+  const material = JSON.stringify([CACHE_FORMAT, parts.kind ?? 'lint', parts.version, codeIdentity(), parts.path, parts.options, parts.sizes, parts.incomingSchema ?? null, createHash('sha256').update(parts.bytes).digest('hex')]);
   return sha256(material);
 }
 
@@ -112,6 +132,7 @@ function stateOf(file: string): string {
 
 export class LintCache {
   private readonly entries: Map<string, Entry>;
+  private readonly replays: Map<string, ReplayEntry>;
   private readonly run: number;
   private readonly states = new Map<string, string>();
   private dirty = false;
@@ -121,6 +142,7 @@ export class LintCache {
     data: CacheFile | undefined,
   ) {
     this.entries = new Map(Object.entries(data?.entries ?? {}));
+    this.replays = new Map(Object.entries(data?.replays ?? {}));
     this.run = (data?.run ?? 0) + 1;
     // A missing, corrupt or foreign file is rewritten at the end of the run.
     if (!data) this.dirty = true;
@@ -132,7 +154,7 @@ export class LintCache {
     let data: CacheFile | undefined;
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
-      if (parsed && parsed.format === 'migralint-lint-cache' && parsed.version === CACHE_FORMAT && typeof parsed.run === 'number' && parsed.entries && typeof parsed.entries === 'object' && !Array.isArray(parsed.entries)) {
+      if (parsed && parsed.format === 'migralint-lint-cache' && parsed.version === CACHE_FORMAT && typeof parsed.run === 'number' && parsed.entries && typeof parsed.entries === 'object' && !Array.isArray(parsed.entries) && isRecord(parsed.replays)) {
         data = parsed as CacheFile;
       }
     } catch {
@@ -170,12 +192,31 @@ export class LintCache {
     this.dirty = true;
   }
 
+  /** The stored replay of a migration for this key (kind 'replay'), when every file it consulted is as it was. */
+  getReplay(key: string): StoredReplay | undefined {
+    const entry = this.replays.get(key);
+    if (!entry || !isReplayEntry(entry)) return undefined;
+    for (const [file, state] of entry.deps) if (this.currentState(file) !== state) return undefined;
+    entry.used = this.run;
+    return entry.replay;
+  }
+
+  /** Stores what a migration's replay learned, with the files its extraction consulted. */
+  setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
+    const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
+    this.replays.set(key, { deps, replay, used: this.run });
+    this.dirty = true;
+  }
+
   /** Writes the cache when anything changed (through a temp file and a rename). Returns an error message on failure. */
   save(): string | undefined {
     if (!this.dirty) return undefined;
-    let kept = [...this.entries];
-    if (kept.length > MAX_ENTRIES) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, MAX_ENTRIES);
-    const data: CacheFile = { format: 'migralint-lint-cache', version: CACHE_FORMAT, run: this.run, entries: Object.fromEntries(kept) };
+    const recent = <T extends { used: number }>(m: Map<string, T>): Record<string, T> => {
+      let kept = [...m];
+      if (kept.length > MAX_ENTRIES) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, MAX_ENTRIES);
+      return Object.fromEntries(kept);
+    };
+    const data: CacheFile = { format: 'migralint-lint-cache', version: CACHE_FORMAT, run: this.run, entries: recent(this.entries), replays: recent(this.replays) };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
@@ -192,6 +233,20 @@ export class LintCache {
       return `cannot write the cache ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
     }
   }
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return !!x && typeof x === 'object' && !Array.isArray(x);
+}
+
+function isDeps(deps: unknown): deps is Array<[string, string]> {
+  return Array.isArray(deps) && deps.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string');
+}
+
+function isReplayEntry(e: unknown): e is ReplayEntry {
+  const x = e as ReplayEntry;
+  const d = x?.replay?.delta as unknown as Record<string, unknown> | undefined;
+  return !!x && isDeps(x.deps) && typeof x.used === 'number' && typeof x.replay?.hash === 'string' && isRecord(d) && ['schemas', 'tables', 'indexes', 'types', 'views', 'sequences'].every((k) => isRecord(d[k]));
 }
 
 /** An entry read from disk is trusted only in shape: anything else counts as a miss. */

@@ -30,15 +30,21 @@ export interface Linted {
 const MIN_BYTES = 2_000_000;
 const MIN_FILES = 64;
 
+/**
+ * `fs`, noting in `consulted` each path asked for. Detection and the adapters read the files beside a migration
+ * only through the FileSystem: each path is a dependency of the file's result.
+ */
+export function recordingFs(fs: FileSystem | undefined, consulted: string[]): FileSystem {
+  const base = fs ?? NO_FILES;
+  const record = (p: string) => void consulted.push(p);
+  return { readFile: (p) => (record(p), base.readFile(p)), exists: (p) => (record(p), base.exists(p)), listDir: (p) => (record(p), base.listDir(p)) };
+}
+
 /** The lint of one file in this thread, naming the files it consulted. */
 export function lintRecording(source: SourceFile, options: LintOptions): Linted {
   const consulted: string[] = [];
-  const record = (p: string) => void consulted.push(p);
-  // Detection and the adapters read the files beside a migration only through the FileSystem: each path it is
-  // asked for is a dependency.
-  const base = options.fs ?? NO_FILES;
-  const fs: FileSystem = { readFile: (p) => (record(p), base.readFile(p)), exists: (p) => (record(p), base.exists(p)), listDir: (p) => (record(p), base.listDir(p)) };
-  const result = lintSource(source, { ...options, fs, readFile: options.readFile && ((p) => (record(p), options.readFile?.(p))) });
+  const fs = recordingFs(options.fs, consulted);
+  const result = lintSource(source, { ...options, fs, readFile: options.readFile && ((p) => (consulted.push(p), options.readFile?.(p))) });
   return { result, consulted };
 }
 

@@ -12,7 +12,8 @@ import { SEVERITIES } from '../config/severities.js';
 import { diskFileSystem } from '../disk.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
-import { ProjectHistory, replaySource } from '../project/history.js';
+import { deltaHash, ProjectHistory, replaySource } from '../project/history.js';
+import type { SchemaDelta } from '../project/model.js';
 import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
@@ -21,14 +22,14 @@ import { knownFrameworks } from '../sources/index.js';
 import { loadParsersFor } from '../engine/lint-text.js';
 import type { FileResult, FrameworkId, SeverityName, SkippedFile, SourceFile } from '../types.js';
 import { configClaims, discover, skippedNote } from './discover.js';
-import { decodeSource, InputError, readSource, readSourceAndBytes } from './read.js';
+import { decodeSource, InputError, readSourceAndBytes } from './read.js';
 import { selectFiles } from './select.js';
 import { WriteRefused, writeFixed } from './write.js';
 import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache } from './cache.js';
-import { lintInWorkers, lintRecording, workerCount, type Miss } from './parallel.js';
+import { lintInWorkers, lintRecording, recordingFs, workerCount, type Miss } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
 
 export interface LintRun {
@@ -168,16 +169,32 @@ function readIfExists(file: string): string {
   }
 }
 
-/** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
-/** What a migration's lint depends on beyond its own text when it meets its history: the catalog it meets and the change. */
-function modelFingerprint(model: ModelOptions): string {
+/**
+ * What a migration's lint depends on beyond its own text when it meets its history: the catalog it meets (named by
+ * the history's fingerprint chain, not hashed whole: that made a long history quadratic) and the change.
+ */
+function modelFingerprint(model: ModelOptions, schema: string): string {
   const change = model.change ? [...model.change].sort() : null;
-  // A framework's state names its own fingerprint (a digest of the migrations that made it): cheaper than its text.
-  const { framework, ...catalog } = model.schema;
-  const state = (framework as { fingerprint?: string } | undefined)?.fingerprint ?? framework ?? null;
-  return createHash('sha256').update(JSON.stringify([catalog, state, change, model.hasHistory ?? false, model.notes ?? []])).digest('hex');
+  return createHash('sha256').update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? []])).digest('hex');
 }
 
+/**
+ * Whether a replay's delta is worth keeping in the cache: one carrying a framework's state (Django's models) holds
+ * the whole state, not a change, and a copy per migration would make the cache quadratic in the history. Those
+ * migrations are replayed again on a warm run (their lint results are still cached).
+ */
+function keepable(delta: SchemaDelta): boolean {
+  return delta.framework === undefined;
+}
+
+/** A file linted in its project's history: the catalog it meets, that catalog's name, and where its delta goes. */
+interface InHistory {
+  model: ModelOptions;
+  print: string;
+  record: (delta: SchemaDelta, hash: string) => void;
+}
+
+/** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
 export async function runLint(run: LintRun, io: IO): Promise<number> {
   const formatter = FORMATTERS[run.format];
   if (!formatter) throw new UsageError(`--format: unknown format '${run.format}'. Known: ${Object.keys(FORMATTERS).join(', ')}`);
@@ -209,28 +226,53 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   let parsersFor: string[] = [];
   const misses: Miss[] = [];
   let parsersLoaded: Promise<void> | undefined;
-  const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, model?: ModelOptions): Promise<void> => {
+  const parsers = () => (parsersLoaded ??= loadParsersFor(parsersFor));
+  /** A replay's cache key: what the replay reads (the file as given, its bytes, settings, framework, the catalog it meets). */
+  const replayKey = (cwd: string, file: string, bytes: Uint8Array, options: LintOptions, print: string): string =>
+    cache ? cacheKey({ version, path: `${cwd}\0${file}`, bytes, options: { settings: options.settings, framework: options.framework ?? null }, sizes: '', incomingSchema: print, kind: 'replay' }) : '';
+  /**
+   * The replay of a migration the history holds: from the cache when its text, settings and incoming catalog are
+   * as before, else extract → parse → replay (no analysis, no rules), then cached. Records the delta.
+   */
+  const replayCached = async (source: SourceFile, options: LintOptions, model: ModelOptions, replayKey: string, record: (delta: SchemaDelta, hash: string) => void): Promise<void> => {
+    const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
+    if (stored) return record(stored.delta, stored.hash);
+    await parsers();
+    const consulted: string[] = [];
+    const { delta } = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema);
+    const hash = deltaHash(delta);
+    if (cache && replayKey && keepable(delta)) cache.setReplay(replayKey, consulted, { delta, hash });
+    record(delta, hash);
+  };
+  const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, inHistory?: InHistory): Promise<void> => {
+    const model = inHistory?.model;
+    const schemaPrint = inHistory?.print;
     const { options: configured, cacheParts } = await setups.forFile(source.path);
     const options: LintOptions = { ...configured, fs: disk, ...(model ? { model } : {}) };
     // With the history, a file's result depends on the catalog the migrations before it left: its fingerprint is
-    // part of the key. A hit still replays the file (extract, parse, replay: no analysis, no rules) so the next
-    // migration meets exactly the catalog an uncached run gives it.
-    const incomingSchema = model ? modelFingerprint(model) : undefined;
+    // part of the key. A hit still moves the catalog past the file: from the replay cache, else by replaying it
+    // (extract, parse, replay: no analysis, no rules), so the next migration meets what an uncached run gives it.
+    const incomingSchema = model && schemaPrint ? modelFingerprint(model, schemaPrint) : undefined;
     const key = cache && bytes ? cacheKey({ version, path: `${path.resolve(run.cwd)}\0${source.path}`, bytes, ...cacheParts, incomingSchema }) : '';
+    const replayKeyHere = () => (bytes && schemaPrint ? replayKey(path.resolve(run.cwd), source.path, bytes, options, schemaPrint) : '');
     const cached = key ? cache?.get(key) : undefined;
     if (cached) {
-      if (model) {
-        await (parsersLoaded ??= loadParsersFor(parsersFor));
-        model.onDelta?.(replaySource(source, options, model.schema).delta);
-      }
+      if (model) await replayCached(source, options, model, replayKeyHere(), (delta, hash) => inHistory!.record(delta, hash));
       results.push({ ...cached, filePath: source.path, source: source.text });
       linted++;
       return;
     }
     if (!run.fix && !run.fixDryRun && model) {
       // In history order, now: the next migration meets the catalog this one leaves.
-      await (parsersLoaded ??= loadParsersFor(parsersFor));
-      const { result, consulted } = lintRecording(source, options);
+      await parsers();
+      let learned: SchemaDelta | undefined;
+      const { result, consulted } = lintRecording(source, { ...options, model: { ...model, onDelta: (d) => void (learned = d) } });
+      if (learned) {
+        const hash = deltaHash(learned);
+        inHistory!.record(learned, hash);
+        const replayKey = replayKeyHere();
+        if (cache && replayKey && keepable(learned)) cache.setReplay(replayKey, consulted, { delta: learned, hash });
+      }
       if (cache && key) cache.set(key, consulted, result);
       results.push(result);
       linted++;
@@ -243,7 +285,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       linted++;
       return;
     }
-    await (parsersLoaded ??= loadParsersFor(parsersFor));
+    await parsers();
     const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
     if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
     // The migration, then the other files its fixes write (a framework's metadata beside it).
@@ -310,33 +352,41 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
     narrowed = selected.narrowed;
     for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
-    parsersFor = selected.files;
     // The project: every discovered migration, in its tool's order, replayed into the catalog each one meets.
     // Files named one by one still meet their history: the migrations beside them are read too.
     const historyFiles = new Set(found.files);
     const named = found.files.filter((f) => run.paths.some((p) => path.resolve(run.cwd, p) === path.resolve(run.cwd, f)));
     if (named.length) for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) })).files) historyFiles.add(f);
     const allFiles = [...historyFiles].sort();
+    // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
+    parsersFor = allFiles;
     const optionsOf = new Map<string, LintOptions>();
     for (const f of allFiles) optionsOf.set(f, { ...(await setups.forFile(f)).options, fs: disk });
-    await loadParsersFor(allFiles);
+    // Each file is read once: its bytes key the caches, its text is replayed or linted.
+    const bytesOf = new Map<string, Buffer>();
     const readQuietly = (f: string): SourceFile | undefined => {
       try {
-        return { ...readSource(path.resolve(run.cwd, f)), path: f };
+        const read = readSourceAndBytes(path.resolve(run.cwd, f));
+        bytesOf.set(f, read.bytes);
+        return { ...read.source, path: f };
       } catch {
         return undefined;
       }
     };
     const { history, sources } = ProjectHistory.plan(allFiles, run.cwd, readQuietly, (f) => optionsOf.get(f)?.framework, disk, narrowed ? new Set(selected.files) : undefined);
+    const cwdKey = path.resolve(run.cwd);
     for (const planned of history.order(selected.files)) {
       const file = planned.path;
       const model = history.modelFor(file);
+      const print = history.fingerprint(file);
+      const inHistory: InHistory | undefined = model && print ? { model, print, record: (delta, hash) => history.record(file, delta, hash) } : undefined;
       if (!planned.lint) {
         const src = sources.get(file);
         const opts = optionsOf.get(file);
-        if (src && opts && model) {
+        const bytes = bytesOf.get(file);
+        if (src && opts && inHistory) {
           try {
-            history.record(file, replaySource(src, opts, model.schema).delta);
+            await replayCached(src, opts, inHistory.model, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '', inHistory.record);
           } catch {
             // A file that cannot be read as a migration teaches the catalog nothing.
           }
@@ -350,7 +400,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         const abs = path.resolve(run.cwd, file);
         // --staged: what the commit will hold (the index blob), not the working tree's file.
         const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
-        const read = staged ? { source: decodeSource(abs, staged), bytes: staged } : readSourceAndBytes(abs);
+        const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
+        const read = staged ? { source: decodeSource(abs, staged), bytes: staged } : known && bytesOf.has(file) ? { source: known, bytes: bytesOf.get(file)! } : readSourceAndBytes(abs);
         source = { ...read.source, path: file };
         bytes = read.bytes;
       } catch (error) {
@@ -358,7 +409,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
         continue;
       }
-      await lintOne(source, true, bytes, model);
+      await lintOne(source, true, bytes, inHistory);
       history.advance(file);
     }
     // A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
@@ -375,7 +426,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   if (misses.length) {
     const workers = workerCount(misses, run.env ?? process.env);
     const done = workers > 1 ? await lintInWorkers(misses, workers, parsersFor) : undefined;
-    if (!done) await (parsersLoaded ??= loadParsersFor(parsersFor));
+    if (!done) await parsers();
     misses.forEach((m, i) => {
       const { result, consulted } = done?.[i] ?? lintRecording(m.source, m.options);
       if (cache && m.key) cache.set(m.key, consulted, result);

@@ -6,7 +6,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+// The database driver is loaded by the trace only (the bundled CLI would otherwise load it for every lint).
+import type pg from 'pg';
 import { analyzeUnit } from '../analysis/analyze.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ConfigResolver } from '../config/load.js';
@@ -64,7 +65,8 @@ export function redact(url: string): string {
 }
 
 async function connect(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url, application_name: 'migralint trace' });
+  const { default: driver } = await import('pg');
+  const c = new driver.Client({ connectionString: url, application_name: 'migralint trace' });
   c.on('error', () => undefined);
   await c.connect();
   await c.query("SET client_min_messages = 'warning'");

@@ -4,13 +4,14 @@
  * it; the others are only replayed (extract → parse → replay, no rules). What a file teaches the catalog is a
  * SchemaDelta, a plain value, so it can be cached by content later.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
 import type { LintOptions, ModelOptions } from '../engine/lint.js';
-import { applyDelta, emptyModel, leadsWith, type SchemaDelta, type SchemaModel } from './model.js';
+import { emptyModel, leadsWith, OBJECT_KINDS, type SchemaDelta, type SchemaModel } from './model.js';
 import { orderHistory, type HistoryFile, type Project } from './order.js';
 import { Replay } from './replay.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
@@ -37,6 +38,30 @@ export function replaySource(file: SourceFile, options: LintOptions, schema: Sch
 }
 
 
+/** A delta's identity: equal deltas, equal hashes (the replay is deterministic, so its JSON is too). */
+export function deltaHash(delta: SchemaDelta): string {
+  // A framework's state names itself by its fingerprint (a digest of the migrations that made it), when it has one:
+  // its text is the whole state, and hashing it per migration would make a long history quadratic.
+  const { framework, ...catalog } = delta;
+  const state = (framework as { fingerprint?: string } | undefined)?.fingerprint ?? framework ?? null;
+  return createHash('sha256').update(JSON.stringify([catalog, state])).digest('hex');
+}
+
+/** Applies a delta to a model this history owns (what applyDelta returns, without the copy). */
+function applyInPlace(model: SchemaModel, delta: SchemaDelta): void {
+  for (const kind of ['schemas', ...OBJECT_KINDS] as const) {
+    const into = model[kind] as Record<string, unknown>;
+    for (const [k, v] of Object.entries(delta[kind])) {
+      if (v === null || v === undefined) delete into[k];
+      else into[k] = v;
+    }
+  }
+  if (delta.framework !== undefined) model.framework = delta.framework;
+}
+
+/** The fingerprint of the empty catalog a project's history starts from. */
+const START = createHash('sha256').update('migralint-schema-start').digest('hex');
+
 export interface PlannedFile {
   path: string;
   source?: SourceFile;
@@ -52,6 +77,8 @@ export class ProjectHistory {
   private readonly projectOf = new Map<string, Project>();
   private readonly models = new Map<Project, SchemaModel>();
   private readonly seen = new Map<Project, number>();
+  /** Per project: a hash chained over the deltas applied so far, naming the catalog the next file meets. */
+  private readonly prints = new Map<Project, string>();
   private readonly notes = new Map<string, string[]>();
   readonly projects: Project[];
 
@@ -114,19 +141,35 @@ export class ProjectHistory {
     };
   }
 
-  /** What a file changed, applied once: a file linted several times (--fix) records its last delta. */
-  private readonly pending = new Map<string, SchemaDelta>();
-  record(file: string, delta: SchemaDelta): void {
-    this.pending.set(file, delta);
+  /**
+   * A name for the catalog `file` meets (as of the files advanced so far): a hash chained over the deltas of the
+   * migrations before it, so the same history gives the same name, in O(1) per file instead of hashing the whole
+   * catalog. Undefined for a file outside every project.
+   */
+  fingerprint(file: string): string | undefined {
+    const p = this.projectOf.get(file);
+    return p ? (this.prints.get(p) ?? START) : undefined;
+  }
+
+  /** What a file changed, applied once: a file linted several times (--fix) records its last delta. `hash`: its deltaHash, when known. */
+  private readonly pending = new Map<string, { delta: SchemaDelta; hash?: string }>();
+  record(file: string, delta: SchemaDelta, hash?: string): void {
+    this.pending.set(file, { delta, hash });
   }
 
   /** Moves the project's catalog past a file, once it has been linted or replayed. */
   advance(file: string): void {
     const p = this.projectOf.get(file);
-    const delta = this.pending.get(file);
-    if (!p || !delta) return;
+    const recorded = this.pending.get(file);
+    if (!p || !recorded) return;
     this.pending.delete(file);
-    this.models.set(p, applyDelta(this.models.get(p) ?? emptyModel(), delta));
+    // In place: the project's catalog belongs to this history, and a file's model is used only until it advances.
+    // A copy per file (applyDelta) made a long history quadratic: each migration copied every table's entry.
+    const model = this.models.get(p) ?? emptyModel();
+    applyInPlace(model, recorded.delta);
+    this.models.set(p, model);
+    const hash = recorded.hash ?? deltaHash(recorded.delta);
+    this.prints.set(p, createHash('sha256').update(`${this.prints.get(p) ?? START}\0${hash}`).digest('hex'));
     this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
   }
 

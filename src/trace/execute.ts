@@ -16,7 +16,7 @@
  * After the run, `snapshotCatalog` reads tables, columns, types, constraints (with validity) and indexes (with
  * validity) for comparison.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { LOCK_STRENGTH } from '../analysis/locks.js';
 import { adapterFor, detectFramework } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ function run(args: string[], cwd: string) {
 }
 
 const cacheFile = (dir: string) => path.join(dir, 'lint-cache.json');
+const rmCache = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
 /** Fixtures of SQL, Python and JS frameworks (with a Drizzle journal and Alembic's env.py), copied so the test owns them. */
 function project(): string {
@@ -61,6 +62,9 @@ describe('the lint cache', () => {
       JSON.stringify({ format: 'eslint-cache', version: 1, run: 1, entries: {} }),
       // Right header, entries of the wrong shape.
       JSON.stringify({ ...JSON.parse(good), entries: Object.fromEntries(Object.keys(JSON.parse(good).entries).map((k) => [k, { deps: 'x', result: null, used: 1 }])) }),
+      // Replays of the wrong shape (a delta without its kinds), and no replays at all.
+      JSON.stringify({ ...JSON.parse(good), replays: Object.fromEntries(Object.keys(JSON.parse(good).replays).map((k) => [k, { deps: [], replay: { delta: { tables: 'x' }, hash: 'h' }, used: 1 }])) }),
+      JSON.stringify({ ...JSON.parse(good), replays: undefined }),
     ];
     for (const text of bad) {
       writeFileSync(cacheFile(cache), text);
@@ -101,5 +105,32 @@ describe('the lint cache', () => {
     expect(withRule).toBeDefined();
     write(dir, 'migralint.config.json', JSON.stringify({ rules: { 'ban-drop-column': 'off' } }));
     expect(lint().some((r) => r.messages.some((m) => m.ruleId === 'ban-drop-column'))).toBe(false);
+  });
+
+  it('the history is replayed from the cache: what each migration taught the catalog is kept by content', { timeout: 300_000 }, () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'cache');
+    write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n');
+    write(dir, 'db/migrations/0002_note.sql', 'ALTER TABLE orders ADD COLUMN note text;\n');
+    const lint = (file: string) => JSON.parse(run([file, '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
+    const unknownObjects = (file: string) => lint(file)[0]!.messages.filter((m) => m.ruleId === 'schema-history').map((m) => m.message);
+    // Linting 0001 keeps what its replay learned; 0002 meets orders, created before it.
+    expect(lint('db/migrations/0001_orders.sql')).toHaveLength(1);
+    const stored = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as { replays: Record<string, { replay: { delta: { tables: Record<string, unknown> } } }> };
+    const replays = Object.values(stored.replays);
+    expect(replays).toHaveLength(1);
+    expect(Object.keys(replays[0]!.replay.delta.tables)).toEqual(['public.orders']);
+    // Proof a later run takes 0001's replay from the cache instead of parsing it: a delta altered on disk (orders
+    // never created) is what 0002 meets.
+    replays[0]!.replay.delta.tables = {};
+    writeFileSync(cacheFile(cache), JSON.stringify(stored));
+    expect(unknownObjects('db/migrations/0002_note.sql').join('\n')).toContain('orders');
+    // The cache only names what it saw: 0001 changed on disk is replayed again, and 0002 is linted again against it.
+    rmCache(cache);
+    expect(unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
+    write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE customers (id bigint PRIMARY KEY);\n');
+    expect(unknownObjects('db/migrations/0002_note.sql').join('\n')).toContain('orders');
+    write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n');
+    expect(unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
   });
 });

@@ -67,7 +67,8 @@ export function treeSitterGrammar(wasm: string, language: string, loadName: stri
       try {
         const cursor = tree.walk();
         try {
-          return copy(cursor, null);
+          // MISSING nodes exist only in a tree with errors: asking each node is skipped otherwise.
+          return copy(cursor, null, tree.rootNode.hasError);
         } finally {
           cursor.delete();
         }
@@ -98,21 +99,36 @@ export function parsePython(text: string): PyNode {
 
 export type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
 
-/** A tree-sitter tree (any grammar) as plain nodes, from a cursor at its root. */
-export function copy(cursor: Cursor, parent: PyNode | null): PyNode {
-  const type = cursor.nodeType;
+/** Per grammar: whether each node type id is named (a property of the type, asked of the grammar once). */
+const namedTypes = new WeakMap<object, boolean[]>();
+
+/**
+ * A tree-sitter tree (any grammar) as plain nodes, from a cursor at its root. Each cursor property is a call
+ * into WASM, so only four are asked per node (type id, start, end, field id): names and namedness come from the
+ * grammar's tables, and MISSING only when the tree has errors (`mayMiss`).
+ */
+export function copy(cursor: Cursor, parent: PyNode | null, mayMiss = true): PyNode {
+  const language = (cursor as unknown as { tree: { language: Language } }).tree.language;
+  let named = namedTypes.get(language);
+  if (!named) namedTypes.set(language, (named = []));
+  return copyNode(cursor, parent, mayMiss, language, named);
+}
+
+function copyNode(cursor: Cursor, parent: PyNode | null, mayMiss: boolean, language: Language, named: boolean[]): PyNode {
+  const id = cursor.nodeTypeId;
+  const type = language.types[id] || 'ERROR';
   const node: PyNode = {
     type,
     start: cursor.startIndex,
     end: cursor.endIndex,
-    named: cursor.nodeIsNamed,
-    field: cursor.currentFieldName,
+    named: (named[id] ??= type === 'ERROR' || language.nodeTypeIsNamed(id)),
+    field: language.fields[cursor.currentFieldId] ?? null,
     children: [],
-    error: type === 'ERROR' || cursor.nodeIsMissing,
+    error: type === 'ERROR' || (mayMiss && cursor.nodeIsMissing),
     parent,
   };
   if (cursor.gotoFirstChild()) {
-    do node.children.push(copy(cursor, node));
+    do node.children.push(copyNode(cursor, node, mayMiss, language, named));
     while (cursor.gotoNextSibling());
     cursor.gotoParent();
   }
