@@ -28,11 +28,22 @@ export function writeEctoCorpus(dir: string, count = 1000): { files: number; byt
     const body: string[] = [];
     for (let k = 0, n = 2 + rand(4); k < n; k++) {
       switch (rand(5)) {
-        case 0: body.push(`    create index(:${t}, [:${c}])`); break;
-        case 1: body.push(`    alter table(:${t}) do\n      add :extra_${k}, :string, null: true\n      modify :${c}, :bigint, null: false\n    end`); break;
-        case 2: body.push(`    execute """\n    UPDATE ${t} SET ${c} = 0 WHERE ${c} IS NULL\n    """`); break;
-        case 3: body.push(`    create table(:${t}_${i}_${k}) do\n      add :${c}, references(:${t}, on_delete: :delete_all), null: false\n      add :note, :text\n      timestamps(type: :utc_datetime)\n    end`); break;
-        default: body.push(`    create unique_index(:${t}, [:${c}, :inserted_at], concurrently: true)`);
+        case 0:
+          body.push(`    create index(:${t}, [:${c}])`);
+          break;
+        case 1:
+          body.push(`    alter table(:${t}) do\n      add :extra_${k}, :string, null: true\n      modify :${c}, :bigint, null: false\n    end`);
+          break;
+        case 2:
+          body.push(`    execute """\n    UPDATE ${t} SET ${c} = 0 WHERE ${c} IS NULL\n    """`);
+          break;
+        case 3:
+          body.push(
+            `    create table(:${t}_${i}_${k}) do\n      add :${c}, references(:${t}, on_delete: :delete_all), null: false\n      add :note, :text\n      timestamps(type: :utc_datetime)\n    end`,
+          );
+          break;
+        default:
+          body.push(`    create unique_index(:${t}, [:${c}, :inserted_at], concurrently: true)`);
       }
     }
     const text = `defmodule App.Repo.Migrations.Change${pascal(t)}${i} do\n  use Ecto.Migration\n\n  def change do\n${body.join('\n\n')}\n  end\nend\n`;
@@ -53,11 +64,28 @@ export function writeEfCoreCorpus(dir: string, count = 1000): { files: number; b
     const body: string[] = [];
     for (let k = 0, n = 2 + rand(4); k < n; k++) {
       switch (rand(5)) {
-        case 0: body.push(`            migrationBuilder.CreateIndex(\n                name: "IX_${t}_${c}_${k}",\n                table: "${t}",\n                column: "${c}");`); break;
-        case 1: body.push(`            migrationBuilder.AddColumn<string>(\n                name: "Extra${k}",\n                table: "${t}",\n                type: "text",\n                nullable: true);`); break;
-        case 2: body.push(`            migrationBuilder.Sql(@"UPDATE ""${t}"" SET ""${c}"" = 0 WHERE ""${c}"" IS NULL;");`); break;
-        case 3: body.push(`            migrationBuilder.AlterColumn<long>(\n                name: "${c}",\n                table: "${t}",\n                type: "bigint",\n                nullable: false,\n                oldClrType: typeof(int),\n                oldType: "integer");`); break;
-        default: body.push(`            migrationBuilder.CreateIndex(\n                name: "IX_${t}_${c}_Unique${k}",\n                table: "${t}",\n                columns: new[] { "${c}", "CreatedAt" },\n                unique: true)\n                .Annotation("Npgsql:CreatedConcurrently", true);`);
+        case 0:
+          body.push(
+            `            migrationBuilder.CreateIndex(\n                name: "IX_${t}_${c}_${k}",\n                table: "${t}",\n                column: "${c}");`,
+          );
+          break;
+        case 1:
+          body.push(
+            `            migrationBuilder.AddColumn<string>(\n                name: "Extra${k}",\n                table: "${t}",\n                type: "text",\n                nullable: true);`,
+          );
+          break;
+        case 2:
+          body.push(`            migrationBuilder.Sql(@"UPDATE ""${t}"" SET ""${c}"" = 0 WHERE ""${c}"" IS NULL;");`);
+          break;
+        case 3:
+          body.push(
+            `            migrationBuilder.AlterColumn<long>(\n                name: "${c}",\n                table: "${t}",\n                type: "bigint",\n                nullable: false,\n                oldClrType: typeof(int),\n                oldType: "integer");`,
+          );
+          break;
+        default:
+          body.push(
+            `            migrationBuilder.CreateIndex(\n                name: "IX_${t}_${c}_Unique${k}",\n                table: "${t}",\n                columns: new[] { "${c}", "CreatedAt" },\n                unique: true)\n                .Annotation("Npgsql:CreatedConcurrently", true);`,
+          );
       }
     }
     const name = `Change${t}${i}`;

@@ -22,7 +22,7 @@ async function plansOf(dir: string) {
   const found = await discover(['.'], dir);
   const files = found.files.map((f) => ({ path: f, text: readFileSync(path.resolve(dir, f), 'utf8').replace(/^\ufeff/, '') }));
   const frameworks = files.map((f) => detectFramework(path.resolve(dir, f.path), f.text));
-  const ordered = orderHistory(files, frameworks.includes('alembic') ? 'alembic' : frameworks[0] ?? 'psql');
+  const ordered = orderHistory(files, frameworks.includes('alembic') ? 'alembic' : (frameworks[0] ?? 'psql'));
   const plans = ordered.map((f) => planUnit(unitOf({ path: path.resolve(dir, f.path), text: f.text, bom: false }, DEFAULT_SETTINGS)));
   for (const p of plans) p.file = path.relative(dir, p.file);
   return { plans, texts: new Map(ordered.map((f) => [f.path, f.text])), framework: frameworks[0] };
@@ -44,29 +44,35 @@ try {
     const copy = mkdtempSync(path.join(os.tmpdir(), 'migralint-proof-'));
     cpSync(src, copy, { recursive: true });
     const r = spawnSync(process.execPath, [bin, '--fix', '--format', 'compact', '.'], { cwd: copy, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const summary = (r.stderr + r.stdout).split('\n').filter((l) => /fixed \d+ problems? in \d+ files?/.test(l)).pop() ?? '(no summary)';
+    const summary =
+      (r.stderr + r.stdout)
+        .split('\n')
+        .filter((l) => /fixed \d+ problems? in \d+ files?/.test(l))
+        .pop() ?? '(no summary)';
     const original = await plansOf(src);
     const fixed = await plansOf(copy);
     const changed = [...fixed.texts].filter(([f, t]) => original.texts.get(f) !== t).length;
     const name = path.basename(project!).replace(/\W+/g, '_').toLowerCase();
     const c = await compareHistories(connect, admin, name, original.plans, fixed.plans);
     const count = (runs: typeof c.original, s: string) => runs.filter((x) => x.status === s).length;
-    console.log(JSON.stringify({
-      project: `${path.basename(project!)}${sub === '.' ? '' : `/${sub}`}`,
-      framework: original.framework,
-      files: original.plans.length,
-      changedByFix: changed,
-      cli: summary.replace(/^migralint: /, ''),
-      appliedBefore: count(c.original, 'applied'),
-      failedBefore: count(c.original, 'failed'),
-      skipped: count(c.original, 'skipped'),
-      appliedAfter: count(c.fixed, 'applied'),
-      broken: c.broken,
-      repaired: c.repaired.length,
-      schemaDiff: c.schemaDiff.length,
-      schemaDiffSample: c.schemaDiff.slice(0, 5),
-      strongerLocks: c.strongerLocks,
-    }));
+    console.log(
+      JSON.stringify({
+        project: `${path.basename(project!)}${sub === '.' ? '' : `/${sub}`}`,
+        framework: original.framework,
+        files: original.plans.length,
+        changedByFix: changed,
+        cli: summary.replace(/^migralint: /, ''),
+        appliedBefore: count(c.original, 'applied'),
+        failedBefore: count(c.original, 'failed'),
+        skipped: count(c.original, 'skipped'),
+        appliedAfter: count(c.fixed, 'applied'),
+        broken: c.broken,
+        repaired: c.repaired.length,
+        schemaDiff: c.schemaDiff.length,
+        schemaDiffSample: c.schemaDiff.slice(0, 5),
+        strongerLocks: c.strongerLocks,
+      }),
+    );
   }
 } finally {
   await admin.end();

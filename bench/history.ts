@@ -44,7 +44,9 @@ export function writeHistory(dir: string, count: number, seed = 7): void {
       const name = `${pick(['order', 'customer', 'invoice', 'payment', 'event', 'product', 'shipment', 'message', 'account', 'report'])}_${pick(['items', 'notes', 'history', 'links', 'settings', 'stats', 'tags'])}_${i}`;
       const columns = Array.from({ length: 3 + Math.floor(r() * 8) }, (_, k) => `c${k}_${pick(['status', 'name', 'amount', 'kind', 'ref'])}`);
       const parent = recent.length ? pick(recent) : undefined;
-      parts.push(`CREATE TABLE ${name} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n${columns.map((c) => `  ${c} ${pick(types)},\n`).join('')}${parent ? `  ${parent.name}_id bigint REFERENCES ${parent.name} (id),\n` : ''}  created_at timestamptz NOT NULL DEFAULT now()\n);`);
+      parts.push(
+        `CREATE TABLE ${name} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n${columns.map((c) => `  ${c} ${pick(types)},\n`).join('')}${parent ? `  ${parent.name}_id bigint REFERENCES ${parent.name} (id),\n` : ''}  created_at timestamptz NOT NULL DEFAULT now()\n);`,
+      );
       if (parent) parts.push(`CREATE INDEX ${name}_${parent.name}_id_idx ON ${name} (${parent.name}_id);`);
       tables.push({ name, columns: [...columns, 'created_at'] });
     } else {
@@ -58,12 +60,19 @@ export function writeHistory(dir: string, count: number, seed = 7): void {
       } else if (k < 0.55) parts.push(`CREATE INDEX ${r() < 0.5 ? 'CONCURRENTLY ' : ''}${t.name}_${col}_${i}_idx ON ${t.name} (${col});`);
       else if (k < 0.65) parts.push(`ALTER TABLE ${t.name} ALTER COLUMN ${col} SET DEFAULT ${r() < 0.5 ? 'NULL' : "'0'"};`);
       else if (k < 0.75) parts.push(`UPDATE ${t.name} SET ${col} = NULL WHERE id < ${Math.floor(r() * 100000)};`);
-      else if (k < 0.82) parts.push(`ALTER TABLE ${t.name} ADD CONSTRAINT ${t.name}_${col}_${i}_check CHECK (${col} IS NOT NULL) NOT VALID;`, `ALTER TABLE ${t.name} VALIDATE CONSTRAINT ${t.name}_${col}_${i}_check;`);
+      else if (k < 0.82)
+        parts.push(
+          `ALTER TABLE ${t.name} ADD CONSTRAINT ${t.name}_${col}_${i}_check CHECK (${col} IS NOT NULL) NOT VALID;`,
+          `ALTER TABLE ${t.name} VALIDATE CONSTRAINT ${t.name}_${col}_${i}_check;`,
+        );
       else if (k < 0.9 && t.columns.length > 3) {
         parts.push(`ALTER TABLE ${t.name} DROP COLUMN ${col};`);
         t.columns = t.columns.filter((c) => c !== col);
       } else if (k < 0.95) parts.push(`COMMENT ON TABLE ${t.name} IS 'Owned by the ${pick(['billing', 'import', 'sync'])} team';`);
-      else parts.push(`CREATE OR REPLACE FUNCTION touch_${t.name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.created_at := now();\n  RETURN NEW;\nEND;\n$$;`);
+      else
+        parts.push(
+          `CREATE OR REPLACE FUNCTION touch_${t.name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.created_at := now();\n  RETURN NEW;\nEND;\n$$;`,
+        );
     }
     writeFileSync(path.join(dir, `${String(i).padStart(5, '0')}_migration.sql`), `${parts.join('\n\n')}\n`);
   }
@@ -108,12 +117,27 @@ export function oneFileInHistory(o: RealBenchOptions, count = 2000): void {
   const a = summary(single);
   console.log(`one file in a big project: the last of ${count} generated SQL migrations, ${o.runs} runs each, interleaved`);
   console.log(`  alone (the file in an empty project):                 wall median ${secs(a.wall)} s, cpu median ${secs(a.cpu)} s`);
-  console.log(`  in the history, cold (nothing cached):                wall median ${secs(c.wall)} s, cpu median ${secs(c.cpu)} s = ${(c.cpu / a.cpu).toFixed(2)}× alone (cpu)`);
-  if (o.cache) console.log(`  in the history, warm (history cached, file changed): wall median ${secs(w.wall)} s, cpu median ${secs(w.cpu)} s = ${(w.cpu / a.cpu).toFixed(2)}× alone (cpu), ${(w.wall / a.wall).toFixed(2)}× (wall) (target ≤ 2)`);
+  console.log(
+    `  in the history, cold (nothing cached):                wall median ${secs(c.wall)} s, cpu median ${secs(c.cpu)} s = ${(c.cpu / a.cpu).toFixed(2)}× alone (cpu)`,
+  );
+  if (o.cache)
+    console.log(
+      `  in the history, warm (history cached, file changed): wall median ${secs(w.wall)} s, cpu median ${secs(w.cpu)} s = ${(w.cpu / a.cpu).toFixed(2)}× alone (cpu), ${(w.wall / a.wall).toFixed(2)}× (wall) (target ≤ 2)`,
+    );
 }
 
 /** The language of a file migralint lints, by extension; an extension not listed is its own language. */
-const LANGUAGES: Record<string, string> = { sql: 'SQL', py: 'Python', js: 'JS/TS', mjs: 'JS/TS', cjs: 'JS/TS', ts: 'JS/TS', mts: 'JS/TS', cts: 'JS/TS', rb: 'Ruby' };
+const LANGUAGES: Record<string, string> = {
+  sql: 'SQL',
+  py: 'Python',
+  js: 'JS/TS',
+  mjs: 'JS/TS',
+  cjs: 'JS/TS',
+  ts: 'JS/TS',
+  mts: 'JS/TS',
+  cts: 'JS/TS',
+  rb: 'Ruby',
+};
 const languageOf = (file: string) => {
   const ext = path.extname(file).slice(1).toLowerCase();
   return LANGUAGES[ext] ?? (ext || 'no extension');

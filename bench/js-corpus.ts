@@ -95,7 +95,12 @@ module.exports = {
 
 export function writeJsCorpus(dir: string, count = 1000): { files: number; bytes: number } {
   let bytes = 0;
-  const dirs = { knex: path.join(dir, 'knex', 'migrations'), typeorm: path.join(dir, 'typeorm', 'src', 'migrations'), pgm: path.join(dir, 'pgm', 'migrations'), seq: path.join(dir, 'sequelize', 'migrations') };
+  const dirs = {
+    knex: path.join(dir, 'knex', 'migrations'),
+    typeorm: path.join(dir, 'typeorm', 'src', 'migrations'),
+    pgm: path.join(dir, 'pgm', 'migrations'),
+    seq: path.join(dir, 'sequelize', 'migrations'),
+  };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   for (let i = 0; i < count; i++) {
     const t = TABLES[i % TABLES.length]!;

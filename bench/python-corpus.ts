@@ -10,7 +10,10 @@ export function writePythonCorpus(dir: string, count = 1000): { files: string[] 
   const files: string[] = [];
   const alembicDir = join(dir, 'alembic', 'versions');
   mkdirSync(alembicDir, { recursive: true });
-  writeFileSync(join(dir, 'alembic', 'env.py'), 'from alembic import context\n\n\ndef run_migrations_online():\n    with context.begin_transaction():\n        context.run_migrations()\n');
+  writeFileSync(
+    join(dir, 'alembic', 'env.py'),
+    'from alembic import context\n\n\ndef run_migrations_online():\n    with context.begin_transaction():\n        context.run_migrations()\n',
+  );
   let seed = 7;
   const rand = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -27,13 +30,28 @@ export function writePythonCorpus(dir: string, count = 1000): { files: string[] 
     const ops = 2 + rand(5);
     for (let k = 0; k < ops; k++) {
       switch (rand(7)) {
-        case 0: body.push(`    op.create_index(op.f('ix_${t}_${c}_${k}'), '${t}', ['${c}'], unique=False)`); break;
-        case 1: body.push(`    op.add_column('${t}', sa.Column('extra_${k}', sa.String(length=64), nullable=True))`); break;
-        case 2: body.push(`    op.execute(sa.text("""\n        CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_${t}_${k}\n        ON ${t} (${c}, created_at DESC)\n    """))`); break;
-        case 3: body.push(`    op.alter_column('${t}', '${c}', existing_type=sa.BIGINT(), nullable=False)`); break;
-        case 4: body.push(`    op.create_foreign_key('fk_${t}_${k}', '${t}', 'users', ['${c}'], ['id'])`); break;
-        case 5: body.push(`    with op.get_context().autocommit_block():\n        op.create_index('ix_${t}_${k}', '${t}', ['${c}'], postgresql_concurrently=True)`); break;
-        default: body.push(`    op.execute("UPDATE ${t} SET ${c} = :value WHERE ${c} IS NULL")`);
+        case 0:
+          body.push(`    op.create_index(op.f('ix_${t}_${c}_${k}'), '${t}', ['${c}'], unique=False)`);
+          break;
+        case 1:
+          body.push(`    op.add_column('${t}', sa.Column('extra_${k}', sa.String(length=64), nullable=True))`);
+          break;
+        case 2:
+          body.push(
+            `    op.execute(sa.text("""\n        CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_${t}_${k}\n        ON ${t} (${c}, created_at DESC)\n    """))`,
+          );
+          break;
+        case 3:
+          body.push(`    op.alter_column('${t}', '${c}', existing_type=sa.BIGINT(), nullable=False)`);
+          break;
+        case 4:
+          body.push(`    op.create_foreign_key('fk_${t}_${k}', '${t}', 'users', ['${c}'], ['id'])`);
+          break;
+        case 5:
+          body.push(`    with op.get_context().autocommit_block():\n        op.create_index('ix_${t}_${k}', '${t}', ['${c}'], postgresql_concurrently=True)`);
+          break;
+        default:
+          body.push(`    op.execute("UPDATE ${t} SET ${c} = :value WHERE ${c} IS NULL")`);
       }
     }
     const rev = hex(i);
@@ -55,12 +73,35 @@ export function writePythonCorpus(dir: string, count = 1000): { files: string[] 
     const n = 1 + rand(4);
     for (let k = 0; k < n; k++) {
       switch (rand(6)) {
-        case 0: ops.push(`        migrations.AddIndex(\n            model_name='${model}',\n            index=models.Index(fields=['created_at'], name='${model}_created_${i}_${k}'),\n        ),`); break;
-        case 1: ops.push(`        migrations.AddField(\n            model_name='${model}',\n            name='note_${k}',\n            field=models.TextField(blank=True, null=True),\n        ),`); break;
-        case 2: ops.push(`        migrations.RunSQL(\n            "CREATE INDEX CONCURRENTLY ${model}_${i}_${k} ON ${app}_${model} (id)",\n            reverse_sql="DROP INDEX ${model}_${i}_${k}",\n        ),`); break;
-        case 3: ops.push(`        migrations.AddConstraint(\n            model_name='${model}',\n            constraint=models.CheckConstraint(condition=models.Q(amount__gte=0), name='${model}_amount_${i}_${k}'),\n        ),`); break;
-        case 4: ops.push(`        migrations.AddField(\n            model_name='${model}',\n            name='owner_${k}',\n            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),\n        ),`); break;
-        default: ops.push(`        migrations.RenameField(\n            model_name='${model}',\n            old_name='old_${k}',\n            new_name='new_${k}',\n        ),`);
+        case 0:
+          ops.push(
+            `        migrations.AddIndex(\n            model_name='${model}',\n            index=models.Index(fields=['created_at'], name='${model}_created_${i}_${k}'),\n        ),`,
+          );
+          break;
+        case 1:
+          ops.push(
+            `        migrations.AddField(\n            model_name='${model}',\n            name='note_${k}',\n            field=models.TextField(blank=True, null=True),\n        ),`,
+          );
+          break;
+        case 2:
+          ops.push(
+            `        migrations.RunSQL(\n            "CREATE INDEX CONCURRENTLY ${model}_${i}_${k} ON ${app}_${model} (id)",\n            reverse_sql="DROP INDEX ${model}_${i}_${k}",\n        ),`,
+          );
+          break;
+        case 3:
+          ops.push(
+            `        migrations.AddConstraint(\n            model_name='${model}',\n            constraint=models.CheckConstraint(condition=models.Q(amount__gte=0), name='${model}_amount_${i}_${k}'),\n        ),`,
+          );
+          break;
+        case 4:
+          ops.push(
+            `        migrations.AddField(\n            model_name='${model}',\n            name='owner_${k}',\n            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),\n        ),`,
+          );
+          break;
+        default:
+          ops.push(
+            `        migrations.RenameField(\n            model_name='${model}',\n            old_name='old_${k}',\n            new_name='new_${k}',\n        ),`,
+          );
       }
     }
     const num = String(Math.floor(i / apps.length) + 2).padStart(4, '0');

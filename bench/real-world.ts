@@ -152,6 +152,8 @@ export function oneFile(o: RealBenchOptions): void {
   const m = median(ml.map((t) => t.ms));
   const nc = median(node.map((t) => t.cpuMs ?? NaN));
   const mc = median(ml.map((t) => t.cpuMs ?? NaN));
-  console.log(`one file (${runs} runs each, interleaved): migralint wall median ${m.toFixed(0)} ms, node -e 0 ${n.toFixed(0)} ms: migralint adds ${(m - n).toFixed(0)} ms (target ≤ 60)`);
+  console.log(
+    `one file (${runs} runs each, interleaved): migralint wall median ${m.toFixed(0)} ms, node -e 0 ${n.toFixed(0)} ms: migralint adds ${(m - n).toFixed(0)} ms (target ≤ 60)`,
+  );
   console.log(`  cpu: migralint ${mc.toFixed(0)} ms, node -e 0 ${nc.toFixed(0)} ms: migralint adds ${(mc - nc).toFixed(0)} ms`);
 }

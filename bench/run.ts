@@ -74,15 +74,27 @@ report('js/ts', { files: js.files, statements: NaN, bytes: js.bytes }, timeCli([
 const pyDir = path.join(work, 'python');
 const py = writePythonCorpus(pyDir);
 const pyBytes = py.files.reduce((n, f) => n + statSync(f).size, 0);
-report('python', { files: py.files.length, statements: NaN, bytes: pyBytes }, timeCli([pyDir, '--format', 'json', '--output-file', path.join(work, 'python.json')]));
+report(
+  'python',
+  { files: py.files.length, statements: NaN, bytes: pyBytes },
+  timeCli([pyDir, '--format', 'json', '--output-file', path.join(work, 'python.json')]),
+);
 
 const lbDir = path.join(work, 'liquibase');
 const lb = writeLiquibaseCorpus(lbDir);
-report('liquibase', { files: lb.files.length, statements: NaN, bytes: lb.bytes }, timeCli([lbDir, '--format', 'json', '--output-file', path.join(work, 'liquibase.json')]));
+report(
+  'liquibase',
+  { files: lb.files.length, statements: NaN, bytes: lb.bytes },
+  timeCli([lbDir, '--format', 'json', '--output-file', path.join(work, 'liquibase.json')]),
+);
 
 const phpDir = path.join(work, 'laravel');
 const php = writeLaravelCorpus(phpDir);
-report('php', { files: php.files.length, statements: NaN, bytes: php.bytes }, timeCli([phpDir, '--format', 'json', '--output-file', path.join(work, 'laravel.json')]));
+report(
+  'php',
+  { files: php.files.length, statements: NaN, bytes: php.bytes },
+  timeCli([phpDir, '--format', 'json', '--output-file', path.join(work, 'laravel.json')]),
+);
 
 const exDir = path.join(work, 'ecto');
 report('ecto', { ...writeEctoCorpus(exDir), statements: NaN }, timeCli([exDir, '--format', 'json', '--output-file', path.join(work, 'ecto.json')]));
@@ -101,4 +113,6 @@ if (es.status === 0) {
 const traceDir = path.join(work, 'trace', 'db', 'migrations');
 const history = writeTraceHistory(traceDir, 300);
 const tr = timeCli(['trace', path.join(work, 'trace'), '--format', 'json']);
-console.log(`trace      ${history.files} migrations, ${history.statements} statements in ${(tr.ms / 1000).toFixed(2)} s (embedded server start and removal included), peak RSS ${tr.rssMB ? `${tr.rssMB.toFixed(0)} MB` : 'n/a'} (exit ${tr.code})`);
+console.log(
+  `trace      ${history.files} migrations, ${history.statements} statements in ${(tr.ms / 1000).toFixed(2)} s (embedded server start and removal included), peak RSS ${tr.rssMB ? `${tr.rssMB.toFixed(0)} MB` : 'n/a'} (exit ${tr.code})`,
+);

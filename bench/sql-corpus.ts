@@ -10,8 +10,34 @@ function rng(seed: number): () => number {
   };
 }
 
-const TABLES = ['orders', 'customers', 'invoices', 'payments', 'page_views', 'events', 'sessions', 'products', 'line_items', 'shipments', 'audit_log', 'messages'];
-const COLUMNS = ['status', 'created_at', 'updated_at', 'customer_id', 'total_cents', 'currency', 'external_id', 'note', 'deleted_at', 'tenant_id', 'email', 'sku'];
+const TABLES = [
+  'orders',
+  'customers',
+  'invoices',
+  'payments',
+  'page_views',
+  'events',
+  'sessions',
+  'products',
+  'line_items',
+  'shipments',
+  'audit_log',
+  'messages',
+];
+const COLUMNS = [
+  'status',
+  'created_at',
+  'updated_at',
+  'customer_id',
+  'total_cents',
+  'currency',
+  'external_id',
+  'note',
+  'deleted_at',
+  'tenant_id',
+  'email',
+  'sku',
+];
 
 export function writeSqlCorpus(dir: string, files = 2000, seed = 42): { files: number; statements: number; bytes: number } {
   const r = rng(seed);
@@ -29,11 +55,17 @@ export function writeSqlCorpus(dir: string, files = 2000, seed = 42): { files: n
       const choice = r();
       if (k === 0 && r() < 0.3) parts.push('BEGIN;');
       if (choice < 0.12) {
-        parts.push(`CREATE TABLE IF NOT EXISTS ${fresh}_${k} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  ${c} text NOT NULL,\n  tenant_id bigint NOT NULL REFERENCES customers (id),\n  created_at timestamptz NOT NULL DEFAULT now()\n);`);
+        parts.push(
+          `CREATE TABLE IF NOT EXISTS ${fresh}_${k} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  ${c} text NOT NULL,\n  tenant_id bigint NOT NULL REFERENCES customers (id),\n  created_at timestamptz NOT NULL DEFAULT now()\n);`,
+        );
       } else if (choice < 0.3) {
-        parts.push(`CREATE INDEX ${r() < 0.5 ? 'CONCURRENTLY ' : ''}idx_${t}_${c}_${i}_${k} ON ${t} (${c}${r() < 0.3 ? ', created_at DESC' : ''})${r() < 0.2 ? ` WHERE deleted_at IS NULL` : ''};`);
+        parts.push(
+          `CREATE INDEX ${r() < 0.5 ? 'CONCURRENTLY ' : ''}idx_${t}_${c}_${i}_${k} ON ${t} (${c}${r() < 0.3 ? ', created_at DESC' : ''})${r() < 0.2 ? ` WHERE deleted_at IS NULL` : ''};`,
+        );
       } else if (choice < 0.45) {
-        parts.push(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${c}_${i}_${k} ${pick(['text', 'bigint', 'timestamptz', 'boolean NOT NULL DEFAULT false', 'jsonb'])};`);
+        parts.push(
+          `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${c}_${i}_${k} ${pick(['text', 'bigint', 'timestamptz', 'boolean NOT NULL DEFAULT false', 'jsonb'])};`,
+        );
       } else if (choice < 0.55) {
         parts.push(`ALTER TABLE ${t} ADD CONSTRAINT ${t}_${c}_${i}_${k}_fk FOREIGN KEY (${c}) REFERENCES customers (id)${r() < 0.5 ? ' NOT VALID' : ''};`);
       } else if (choice < 0.62) {
@@ -41,7 +73,9 @@ export function writeSqlCorpus(dir: string, files = 2000, seed = 42): { files: n
       } else if (choice < 0.7) {
         parts.push(`UPDATE ${t} SET ${c} = NULL WHERE id < ${Math.floor(r() * 100000)};`);
       } else if (choice < 0.76) {
-        parts.push(`CREATE OR REPLACE FUNCTION touch_${t}_${i}_${k}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n$$;`);
+        parts.push(
+          `CREATE OR REPLACE FUNCTION touch_${t}_${i}_${k}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n$$;`,
+        );
       } else if (choice < 0.82) {
         parts.push(`COMMENT ON COLUMN ${t}.${c} IS 'Set by the ${pick(['billing', 'import', 'sync'])} job; see ADR-${Math.floor(r() * 90)}';`);
       } else if (choice < 0.88) {

@@ -18,7 +18,8 @@ import { appendFileSync, readFileSync } from 'node:fs';
 const MARKER = '<!-- migralint-comment -->';
 
 function warn(message) {
-  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(`::warning title=migralint comment::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
+  if (process.env.GITHUB_ACTIONS === 'true')
+    process.stdout.write(`::warning title=migralint comment::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
   else process.stderr.write(`migralint-comment: ${message}\n`);
 }
 function note(message) {
@@ -47,7 +48,11 @@ class HttpError extends Error {
 }
 
 async function request(method, url, headers, body) {
-  const res = await globalThis.fetch(url, { method, headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await globalThis.fetch(url, {
+    method,
+    headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new HttpError(method, url, res.status, text);
   return text ? JSON.parse(text) : undefined;
@@ -106,7 +111,12 @@ async function github(report, whenClean) {
   if (!env.GITHUB_REPOSITORY) return githubSummary(report, 'GITHUB_REPOSITORY is not set');
   const api = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/$/, '');
   const repo = env.GITHUB_REPOSITORY.split('/').map(encodeURIComponent).join('/');
-  const headers = { Authorization: `Bearer ${env.GITHUB_TOKEN}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'migralint-comment' };
+  const headers = {
+    Authorization: `Bearer ${env.GITHUB_TOKEN}`,
+    Accept: 'application/vnd.github+json',
+    'X-GitHub-Api-Version': '2022-11-28',
+    'User-Agent': 'migralint-comment',
+  };
   try {
     const done = await sync(
       {
@@ -121,7 +131,10 @@ async function github(report, whenClean) {
     );
     note(`pull request #${number}: ${done}`);
   } catch (e) {
-    const why = e.status === 403 || e.status === 404 ? `no permission to comment on pull request #${number} (a pull request from a fork gets a read-only token; the job needs pull-requests: write)` : `commenting on pull request #${number} failed`;
+    const why =
+      e.status === 403 || e.status === 404
+        ? `no permission to comment on pull request #${number} (a pull request from a fork gets a read-only token; the job needs pull-requests: write)`
+        : `commenting on pull request #${number} failed`;
     note(e.message);
     githubSummary(report, why);
   }
@@ -137,7 +150,17 @@ async function gitlab(report, whenClean) {
   const api = env.CI_API_V4_URL.replace(/\/$/, '');
   const notes = `${api}/projects/${encodeURIComponent(env.CI_PROJECT_ID)}/merge_requests/${encodeURIComponent(iid)}/notes`;
   try {
-    const done = await sync({ listUrl: `${notes}?sort=asc&order_by=created_at`, createUrl: notes, itemUrl: (id) => `${notes}/${id}`, headers: { 'PRIVATE-TOKEN': token, 'User-Agent': 'migralint-comment' }, updateMethod: 'PUT' }, report, whenClean);
+    const done = await sync(
+      {
+        listUrl: `${notes}?sort=asc&order_by=created_at`,
+        createUrl: notes,
+        itemUrl: (id) => `${notes}/${id}`,
+        headers: { 'PRIVATE-TOKEN': token, 'User-Agent': 'migralint-comment' },
+        updateMethod: 'PUT',
+      },
+      report,
+      whenClean,
+    );
     note(`merge request !${iid}: ${done}`);
   } catch (e) {
     warn(`commenting on merge request !${iid} failed: ${e.message}`);

@@ -68,9 +68,20 @@ function render(): void {
 function request(): void {
   seq += 1;
   status.textContent = 'Linting…';
-  const tables: Record<string, { rows?: number; partitioned?: boolean }> = Object.fromEntries(Object.entries(state.tables).map(([name, rows]) => [name, { rows }]));
+  const tables: Record<string, { rows?: number; partitioned?: boolean }> = Object.fromEntries(
+    Object.entries(state.tables).map(([name, rows]) => [name, { rows }]),
+  );
   for (const name of state.partitioned) tables[name] = { ...tables[name], partitioned: true };
-  worker.postMessage({ seq, framework: frameworkById(state.framework).id, text: state.text, pgVersion: state.pgVersion, tables, largeTables: state.largeTables, preset: state.preset, rules: state.rules });
+  worker.postMessage({
+    seq,
+    framework: frameworkById(state.framework).id,
+    text: state.text,
+    pgVersion: state.pgVersion,
+    tables,
+    largeTables: state.largeTables,
+    preset: state.preset,
+    rules: state.rules,
+  });
   history.replaceState(null, '', encodeState(state));
 }
 
@@ -104,8 +115,10 @@ function findingItem(f: PlaygroundFinding): HTMLElement {
   rule.append(el('code', {}, f.ruleId));
   head.append(where, el('span', { class: `severity ${f.severity}` }, f.severity), rule);
   li.append(head, el('p', { class: 'message' }, f.message));
-  if (f.lock) li.append(el('p', { class: 'lock' }, `lock: ${f.lock.mode} on ${f.lock.relation}${f.lock.blocks.length ? ` — blocks ${f.lock.blocks.join(', ')}` : ''}`));
-  if (f.table?.rows !== undefined) li.append(el('p', { class: 'table' }, `table: ${f.table.name}, ${f.table.rows.toLocaleString('en-US')} rows (${f.table.sizeClass})`));
+  if (f.lock)
+    li.append(el('p', { class: 'lock' }, `lock: ${f.lock.mode} on ${f.lock.relation}${f.lock.blocks.length ? ` — blocks ${f.lock.blocks.join(', ')}` : ''}`));
+  if (f.table?.rows !== undefined)
+    li.append(el('p', { class: 'table' }, `table: ${f.table.name}, ${f.table.rows.toLocaleString('en-US')} rows (${f.table.sizeClass})`));
   if (f.help) li.append(el('p', { class: 'help' }, `help: ${f.help}`));
   if (f.fixable) li.append(el('p', { class: 'fixable' }, 'fix: applied by --fix (see the fix below)'));
   for (const s of f.suggestions) li.append(el('p', { class: 'suggestion' }, `suggestion: ${s}`));
@@ -166,7 +179,11 @@ worker.onmessage = (event: MessageEvent<LintResponse>) => {
   renderPicture(r.picture);
   const counts = { error: 0, warn: 0, info: 0 };
   for (const f of r.findings) counts[f.severity]++;
-  status.textContent = r.error ? `Internal error: ${r.error}` : r.findings.length === 0 ? 'No problems found.' : `${counts.error} errors, ${counts.warn} warnings, ${counts.info} notes`;
+  status.textContent = r.error
+    ? `Internal error: ${r.error}`
+    : r.findings.length === 0
+      ? 'No problems found.'
+      : `${counts.error} errors, ${counts.warn} warnings, ${counts.info} notes`;
   assumption.textContent = r.assumption ? `${frameworkById(r.framework).label}: ${r.assumption}` : '';
   lastFixed = r.fixed?.text;
   fixSection.hidden = !r.fixed && !r.rejected;
@@ -201,11 +218,23 @@ tablesInput.addEventListener('change', () => {
   request();
 });
 partitionedInput.addEventListener('change', () => {
-  state = { ...state, partitioned: partitionedInput.value.split(',').map((s) => s.trim()).filter(Boolean) };
+  state = {
+    ...state,
+    partitioned: partitionedInput.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
   request();
 });
 largeInput.addEventListener('change', () => {
-  state = { ...state, largeTables: largeInput.value.split(',').map((s) => s.trim()).filter(Boolean) };
+  state = {
+    ...state,
+    largeTables: largeInput.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
   request();
 });
 applyButton.addEventListener('click', () => {

@@ -28,7 +28,12 @@ function lintOptions(request: LintRequest, files: Record<string, string>): LintO
   for (const [id, sev] of Object.entries(request.rules ?? {})) if (id in RULES_BY_ID) severities[id] = sev;
   return {
     framework: request.framework as FrameworkId,
-    settings: { ...DEFAULT_SETTINGS, pgVersion: request.pgVersion, largeTableRows: request.largeTableRows ?? DEFAULT_SETTINGS.largeTableRows, preset: request.preset },
+    settings: {
+      ...DEFAULT_SETTINGS,
+      pgVersion: request.pgVersion,
+      largeTableRows: request.largeTableRows ?? DEFAULT_SETTINGS.largeTableRows,
+      preset: request.preset,
+    },
     severities,
     catalog,
     // The virtual project: the core reads the files beside the migration only through this.
@@ -66,14 +71,33 @@ async function handle(request: LintRequest): Promise<LintResponse> {
   const name = fw.path.split('/').pop() ?? fw.path;
   const fixed =
     outcome.applied > 0 && !outcome.rejected
-      ? { text: outcome.text, applied: outcome.applied, diff: createTwoFilesPatch(name, name, request.text, outcome.text, '', '', { context: 2 }), otherFiles: outcome.files.map((f) => f.path) }
+      ? {
+          text: outcome.text,
+          applied: outcome.applied,
+          diff: createTwoFilesPatch(name, name, request.text, outcome.text, '', '', { context: 2 }),
+          otherFiles: outcome.files.map((f) => f.path),
+        }
       : undefined;
-  return { seq: request.seq, framework: result.framework ?? request.framework, assumption: result.assumption, findings, picture: lockPicture(result), fixed, rejected: outcome.rejected };
+  return {
+    seq: request.seq,
+    framework: result.framework ?? request.framework,
+    assumption: result.assumption,
+    findings,
+    picture: lockPicture(result),
+    fixed,
+    rejected: outcome.rejected,
+  };
 }
 
 self.onmessage = (event: MessageEvent<LintRequest>) => {
   handle(event.data).then(
     (response) => self.postMessage(response),
-    (error: unknown) => self.postMessage({ seq: event.data.seq, framework: event.data.framework, findings: [], error: error instanceof Error ? error.message : String(error) } satisfies LintResponse),
+    (error: unknown) =>
+      self.postMessage({
+        seq: event.data.seq,
+        framework: event.data.framework,
+        findings: [],
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies LintResponse),
   );
 };

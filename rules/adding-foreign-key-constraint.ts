@@ -14,23 +14,32 @@ export default defineRule({
     fix: 'safe',
     sizeAware: true,
     messages: {
-      columnDefault: 'ADD COLUMN {{column}} with a DEFAULT and REFERENCES {{referenced}} takes an ACCESS EXCLUSIVE lock on {{table_name}} and SHARE ROW EXCLUSIVE on {{referenced}}, and checks every row\'s default against {{referenced}} while holding them: every query on {{table_name}} and writes to {{referenced}} wait.',
-      blocking: 'Adding foreign key {{constraint}} on {{table}} takes a SHARE ROW EXCLUSIVE lock on {{table_name}} and {{referenced}} and checks every row while holding it: INSERT, UPDATE and DELETE on both wait.',
+      columnDefault:
+        "ADD COLUMN {{column}} with a DEFAULT and REFERENCES {{referenced}} takes an ACCESS EXCLUSIVE lock on {{table_name}} and SHARE ROW EXCLUSIVE on {{referenced}}, and checks every row's default against {{referenced}} while holding them: every query on {{table_name}} and writes to {{referenced}} wait.",
+      blocking:
+        'Adding foreign key {{constraint}} on {{table}} takes a SHARE ROW EXCLUSIVE lock on {{table_name}} and {{referenced}} and checks every row while holding it: INSERT, UPDATE and DELETE on both wait.',
     },
     docs: {
-      what: 'Flags `ALTER TABLE … ADD [CONSTRAINT …] FOREIGN KEY` without `NOT VALID` on a table that already exists, and `ADD COLUMN … REFERENCES` when the column has a DEFAULT. A new column without a DEFAULT is all NULL: PostgreSQL then checks no row and marks the key valid, so `ADD COLUMN … REFERENCES` alone is not flagged (its ACCESS EXCLUSIVE lock is require-lock-timeout\'s concern).',
+      what: "Flags `ALTER TABLE … ADD [CONSTRAINT …] FOREIGN KEY` without `NOT VALID` on a table that already exists, and `ADD COLUMN … REFERENCES` when the column has a DEFAULT. A new column without a DEFAULT is all NULL: PostgreSQL then checks no row and marks the key valid, so `ADD COLUMN … REFERENCES` alone is not flagged (its ACCESS EXCLUSIVE lock is require-lock-timeout's concern).",
       why: 'Adding a foreign key takes SHARE ROW EXCLUSIVE on the table and on the referenced table, then scans the table to check every existing row. Writes to both tables wait for the whole scan. Added `NOT VALID`, the constraint is enforced for new rows at once and the scan is skipped; `VALIDATE CONSTRAINT` later checks old rows under SHARE UPDATE EXCLUSIVE, which does not block reads or writes.',
       invalid: [
         {
           code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);\n',
-          fixed: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n',
+          fixed:
+            'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n',
         },
       ],
       valid: [
-        { code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n' },
-        { title: 'A new table has no rows to check', code: 'CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint);\nALTER TABLE payments ADD CONSTRAINT payments_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);\n' },
+        {
+          code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n',
+        },
+        {
+          title: 'A new table has no rows to check',
+          code: 'CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint);\nALTER TABLE payments ADD CONSTRAINT payments_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);\n',
+        },
       ],
-      fixSafety: 'The constraint ends up the same once VALIDATE has run. The fix adds VALIDATE right after the statement when it runs on its own, or after the COMMIT of its explicit transaction; when the framework wraps the migration in a transaction, validating in it would hold the locks again, so the fix is a suggestion that adds NOT VALID and asks for VALIDATE in a later migration. The same holds for a one-query chunk (Prisma\'s migration.sql, a Sequelize or golang-migrate string): its statements run as one implicit transaction. A file laid out like a migration tool\'s but not recognised gets the two-step form only as a suggestion.',
+      fixSafety:
+        "The constraint ends up the same once VALIDATE has run. The fix adds VALIDATE right after the statement when it runs on its own, or after the COMMIT of its explicit transaction; when the framework wraps the migration in a transaction, validating in it would hold the locks again, so the fix is a suggestion that adds NOT VALID and asks for VALIDATE in a later migration. The same holds for a one-query chunk (Prisma's migration.sql, a Sequelize or golang-migrate string): its statements run as one implicit transaction. A file laid out like a migration tool's but not recognised gets the two-step form only as a suggestion.",
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES'],
     },
   },
@@ -54,7 +63,9 @@ export default defineRule({
         if (!own) continue;
         // A table new in this change but already filled: checking its rows holds the lock on the referenced table.
         const table = own.sizeClass === 'new' && own.filled ? (s.facts.tables.find((t) => t !== own && t.name === constraint.pktable?.relname) ?? own) : own;
-        const referenced = constraint.pktable ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname ?? '' }) : 'the referenced table';
+        const referenced = constraint.pktable
+          ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname ?? '' })
+          : 'the referenced table';
         const report = inColumn
           ? { help: 'Add the column with REFERENCES and no DEFAULT (nothing to check), then SET DEFAULT, and backfill old rows in batches.' }
           : planToReport(notValidPlan(ctx, s, constraint.conname));
@@ -62,7 +73,13 @@ export default defineRule({
           statement: s,
           table,
           messageId: inColumn ? 'columnDefault' : 'blocking',
-          data: { column: displayName({ name: unwrap(c?.def, 'ColumnDef')?.colname ?? '?' }), constraint: constraint.conname ?? '(unnamed)', table: tableLabel(table), table_name: displayName(table), referenced },
+          data: {
+            column: displayName({ name: unwrap(c?.def, 'ColumnDef')?.colname ?? '?' }),
+            constraint: constraint.conname ?? '(unnamed)',
+            table: tableLabel(table),
+            table_name: displayName(table),
+            referenced,
+          },
           ...report,
           help: withSizeHint(report.help, table),
         });

@@ -12,7 +12,8 @@ export default defineRule({
     fix: 'none',
     sizeAware: true,
     messages: {
-      blocking: 'ALTER COLUMN {{column}} SET NOT NULL on {{table}} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes wait.',
+      blocking:
+        'ALTER COLUMN {{column}} SET NOT NULL on {{table}} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes wait.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless a validated `CHECK (col IS NOT NULL)` on the same table comes earlier in the migration or in an earlier migration of the history (PostgreSQL 12+ then skips the scan), or the column is NOT NULL already. Not flagged either when the same ALTER TABLE rewrites the table (a type change from a known type): PostgreSQL checks the column while it copies the rows, and `changing-column-type` reports the rewrite.',
@@ -24,7 +25,8 @@ export default defineRule({
           code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_id_not_null CHECK (customer_id IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_not_null;\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_customer_id_not_null;\n',
         },
       ],
-      fixSafety: 'No automatic fix: the four-step sequence needs the VALIDATE outside the transaction that adds the CHECK, which depends on how the migration is run. The finding spells the sequence out with the real names.',
+      fixSafety:
+        'No automatic fix: the four-step sequence needs the VALIDATE outside the transaction that adds the CHECK, which depends on how the migration is run. The finding spells the sequence out with the real names.',
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL'],
     },
   },

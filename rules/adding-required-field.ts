@@ -12,7 +12,8 @@ export default defineRule({
     defaultSeverity: 'error',
     fix: 'none',
     messages: {
-      required: 'Adding column {{column}} to {{table}} as NOT NULL without a DEFAULT fails as soon as the table has a row ("column contains null values"), and existing INSERTs that do not name the column start failing.',
+      required:
+        'Adding column {{column}} to {{table}} as NOT NULL without a DEFAULT fails as soon as the table has a row ("column contains null values"), and existing INSERTs that do not name the column start failing.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … ADD COLUMN … NOT NULL` with no `DEFAULT` on a table that already exists (generated, identity and serial columns fill themselves and are not flagged).',
@@ -20,8 +21,15 @@ export default defineRule({
       invalid: [{ code: 'ALTER TABLE orders ADD COLUMN currency text NOT NULL;\n' }],
       valid: [
         { title: 'A constant default fills existing rows instantly', code: "ALTER TABLE orders ADD COLUMN currency text NOT NULL DEFAULT 'EUR';\n" },
-        { title: 'A table created in the same migration', code: 'CREATE TABLE invoices (id bigint PRIMARY KEY);\nALTER TABLE invoices ADD COLUMN currency text NOT NULL;\n' },
-        { title: 'Generated columns fill themselves', code: 'ALTER TABLE order_lines ADD COLUMN total numeric NOT NULL GENERATED ALWAYS AS (quantity * unit_price) STORED;\n', pgVersion: 17 },
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE TABLE invoices (id bigint PRIMARY KEY);\nALTER TABLE invoices ADD COLUMN currency text NOT NULL;\n',
+        },
+        {
+          title: 'Generated columns fill themselves',
+          code: 'ALTER TABLE order_lines ADD COLUMN total numeric NOT NULL GENERATED ALWAYS AS (quantity * unit_price) STORED;\n',
+          pgVersion: 17,
+        },
       ],
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-COLUMN'],
     },

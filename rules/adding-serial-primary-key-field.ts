@@ -21,15 +21,26 @@ export default defineRule({
       invalid: [
         {
           code: 'ALTER TABLE order_items ADD CONSTRAINT order_items_pkey PRIMARY KEY (order_id, line_no);\n',
-          fixed: 'CREATE UNIQUE INDEX CONCURRENTLY order_items_pkey ON order_items (order_id, line_no);\nALTER TABLE order_items ADD CONSTRAINT order_items_pkey PRIMARY KEY USING INDEX order_items_pkey;\n',
+          fixed:
+            'CREATE UNIQUE INDEX CONCURRENTLY order_items_pkey ON order_items (order_id, line_no);\nALTER TABLE order_items ADD CONSTRAINT order_items_pkey PRIMARY KEY USING INDEX order_items_pkey;\n',
         },
-        { title: 'A serial key added to an existing table', code: 'ALTER TABLE audit_entries ADD COLUMN id bigserial PRIMARY KEY;\n', tables: { audit_entries: { rows: 31_000_000 } } },
+        {
+          title: 'A serial key added to an existing table',
+          code: 'ALTER TABLE audit_entries ADD COLUMN id bigserial PRIMARY KEY;\n',
+          tables: { audit_entries: { rows: 31_000_000 } },
+        },
       ],
       valid: [
-        { code: 'CREATE UNIQUE INDEX CONCURRENTLY order_items_pkey ON order_items (order_id, line_no);\nALTER TABLE order_items ADD CONSTRAINT order_items_pkey PRIMARY KEY USING INDEX order_items_pkey;\n' },
-        { title: 'A table created in the same migration', code: 'CREATE TABLE shipments (order_id bigint NOT NULL, carrier text);\nALTER TABLE shipments ADD PRIMARY KEY (order_id);\n' },
+        {
+          code: 'CREATE UNIQUE INDEX CONCURRENTLY order_items_pkey ON order_items (order_id, line_no);\nALTER TABLE order_items ADD CONSTRAINT order_items_pkey PRIMARY KEY USING INDEX order_items_pkey;\n',
+        },
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE TABLE shipments (order_id bigint NOT NULL, carrier text);\nALTER TABLE shipments ADD PRIMARY KEY (order_id);\n',
+        },
       ],
-      fixSafety: 'A suggestion: the index is built concurrently (outside any transaction block, so it is offered only where the statement runs on its own), a failed build leaves an INVALID index to drop, and `PRIMARY KEY USING INDEX` still scans under ACCESS EXCLUSIVE to set NOT NULL on key columns that are nullable — make them NOT NULL first (see adding-not-nullable-field).',
+      fixSafety:
+        'A suggestion: the index is built concurrently (outside any transaction block, so it is offered only where the statement runs on its own), a failed build leaves an INVALID index to drop, and `PRIMARY KEY USING INDEX` still scans under ACCESS EXCLUSIVE to set NOT NULL on key columns that are nullable — make them NOT NULL first (see adding-not-nullable-field).',
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX'],
     },
   },
@@ -46,7 +57,10 @@ export default defineRule({
             messageId: 'blocking',
             data: { table: tableLabel(table), ...lockWords(s) },
             suggestions: rewrite ? [rewrite] : undefined,
-            help: withSizeHint('Build the index with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction), then ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX.', table),
+            help: withSizeHint(
+              'Build the index with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction), then ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX.',
+              table,
+            ),
           });
         } else if (c.subtype === 'AT_AddColumn' && columnConstraints(unwrap(c.def, 'ColumnDef')).some((x) => x.contype === 'CONSTR_PRIMARY')) {
           ctx.report({
@@ -54,7 +68,10 @@ export default defineRule({
             table,
             messageId: 'column',
             data: { column: unwrap(c.def, 'ColumnDef')?.colname ?? '?', table: tableLabel(table), ...lockWords(s) },
-            help: withSizeHint('Add the column nullable and without a volatile default, backfill it in batches, set NOT NULL via a validated CHECK, build a unique index CONCURRENTLY, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.', table),
+            help: withSizeHint(
+              'Add the column nullable and without a volatile default, backfill it in batches, set NOT NULL via a validated CHECK, build a unique index CONCURRENTLY, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.',
+              table,
+            ),
           });
         }
       }

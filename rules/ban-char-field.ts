@@ -14,13 +14,22 @@ export default defineTypeRule({
       invalid: [
         {
           code: 'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  country_code char(2) NOT NULL\n);\n',
-          fixed: 'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  country_code text CHECK (char_length(country_code) <= 2) NOT NULL\n);\n',
+          fixed:
+            'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  country_code text CHECK (char_length(country_code) <= 2) NOT NULL\n);\n',
         },
         { title: 'On an existing table: suggestion only', code: 'ALTER TABLE orders ADD COLUMN currency character(3);\n' },
       ],
-      valid: [{ code: 'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  country_code text NOT NULL CHECK (char_length(country_code) = 2)\n);\n' }],
-      fixSafety: 'Never a safe fix: a type change changes the resulting schema, and later migrations, application code and the checksums Flyway and Prisma keep rely on the type as written. It is a suggestion (--fix-type suggestion) in hand-written migrations, and display-only in migrations an ORM generates (Prisma, Drizzle, Atlas, Django, Alembic autogenerate): the finding names the schema source to change instead. What the suggestion does: on a table created in the same migration `char(n)` becomes `text CHECK (char_length(col) <= n)`: values longer than n are still rejected, but shorter ones are no longer padded with spaces, which code comparing against padded literals could notice. On an existing table it rewrites to plain `text`: it changes stored values (the padding is dropped) and rewrites the table.',
-      references: ['https://www.postgresql.org/docs/current/datatype-character.html', 'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_char.28n.29'],
+      valid: [
+        {
+          code: 'CREATE TABLE customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  country_code text NOT NULL CHECK (char_length(country_code) = 2)\n);\n',
+        },
+      ],
+      fixSafety:
+        'Never a safe fix: a type change changes the resulting schema, and later migrations, application code and the checksums Flyway and Prisma keep rely on the type as written. It is a suggestion (--fix-type suggestion) in hand-written migrations, and display-only in migrations an ORM generates (Prisma, Drizzle, Atlas, Django, Alembic autogenerate): the finding names the schema source to change instead. What the suggestion does: on a table created in the same migration `char(n)` becomes `text CHECK (char_length(col) <= n)`: values longer than n are still rejected, but shorter ones are no longer padded with spaces, which code comparing against padded literals could notice. On an existing table it rewrites to plain `text`: it changes stored values (the padding is dropped) and rewrites the table.',
+      references: [
+        'https://www.postgresql.org/docs/current/datatype-character.html',
+        'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_char.28n.29',
+      ],
     },
   },
   matches: (t) => t.name === 'bpchar',

@@ -11,12 +11,14 @@ export default defineRule({
     defaultSeverity: 'error',
     fix: 'suggestion',
     messages: {
-      concurrent: 'PostgreSQL cannot build an index CONCURRENTLY on the partitioned table {{table}}: the migration fails with "cannot create index on partitioned table … concurrently".',
-      blocking: 'CREATE INDEX on the partitioned table {{table}} builds the index on every partition under a SHARE lock: INSERT, UPDATE and DELETE on all partitions wait until the last build finishes.',
+      concurrent:
+        'PostgreSQL cannot build an index CONCURRENTLY on the partitioned table {{table}}: the migration fails with "cannot create index on partitioned table … concurrently".',
+      blocking:
+        'CREATE INDEX on the partitioned table {{table}} builds the index on every partition under a SHARE lock: INSERT, UPDATE and DELETE on all partitions wait until the last build finishes.',
     },
     docs: {
       what: 'Flags `CREATE INDEX CONCURRENTLY` on a partitioned table (PostgreSQL refuses it) and plain `CREATE INDEX` on a partitioned parent (it recurses into every partition). It needs to know the table is partitioned: from a live database (`--database-url`), a stats snapshot (`--stats`), config `tables: { events: { partitioned: true } }`, or a `CREATE TABLE … PARTITION BY` earlier in the same migration.',
-      why: 'An index on a partitioned table is built partition by partition, and PostgreSQL has no CONCURRENTLY for it: the concurrent form fails at deploy time, and the plain form holds a SHARE lock on the parent and on each partition until the whole tree is built, so writes to the table stop for the sum of all builds. The way that keeps writes flowing: create the index `ON ONLY` the parent (instant; the index is INVALID until every partition has one), build each partition\'s index with `CREATE INDEX CONCURRENTLY`, and attach each with `ALTER INDEX parent_index ATTACH PARTITION partition_index` — the parent index becomes valid when the last one is attached.',
+      why: "An index on a partitioned table is built partition by partition, and PostgreSQL has no CONCURRENTLY for it: the concurrent form fails at deploy time, and the plain form holds a SHARE lock on the parent and on each partition until the whole tree is built, so writes to the table stop for the sum of all builds. The way that keeps writes flowing: create the index `ON ONLY` the parent (instant; the index is INVALID until every partition has one), build each partition's index with `CREATE INDEX CONCURRENTLY`, and attach each with `ALTER INDEX parent_index ATTACH PARTITION partition_index` — the parent index becomes valid when the last one is attached.",
       invalid: [
         {
           title: 'CONCURRENTLY on a partitioned table fails',
@@ -41,7 +43,7 @@ export default defineRule({
         },
         {
           title: 'A plain build on a partitioned table created in the same migration (empty)',
-          code: "CREATE TABLE measurements (sensor_id bigint NOT NULL, taken_at timestamptz NOT NULL) PARTITION BY RANGE (taken_at);\nCREATE INDEX idx_measurements_sensor ON measurements (sensor_id, taken_at);\n",
+          code: 'CREATE TABLE measurements (sensor_id bigint NOT NULL, taken_at timestamptz NOT NULL) PARTITION BY RANGE (taken_at);\nCREATE INDEX idx_measurements_sensor ON measurements (sensor_id, taken_at);\n',
         },
         {
           title: 'An ordinary table',
@@ -49,7 +51,8 @@ export default defineRule({
           tables: { orders: { rows: 5_000_000 } },
         },
       ],
-      fixSafety: 'A suggestion, never applied by --fix: it changes the statement to `CREATE INDEX … ON ONLY parent` without CONCURRENTLY, which creates an INVALID parent index at once; the per-partition `CREATE INDEX CONCURRENTLY` and `ALTER INDEX … ATTACH PARTITION` statements still have to be written (partition names are not in the migration).',
+      fixSafety:
+        'A suggestion, never applied by --fix: it changes the statement to `CREATE INDEX … ON ONLY parent` without CONCURRENTLY, which creates an INVALID parent index at once; the per-partition `CREATE INDEX CONCURRENTLY` and `ALTER INDEX … ATTACH PARTITION` statements still have to be written (partition names are not in the migration).',
       references: [
         'https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE',
         'https://www.postgresql.org/docs/current/sql-createindex.html',
@@ -89,7 +92,10 @@ export default defineRule({
       }
       const edits = local.map((e) => ctx.fixer.fileEdit(s, e));
       if (local.length && edits.every((e) => e !== null)) {
-        suggestions.push({ description: `Create the index ON ONLY ${displayName(qualified)}, then build and attach one per partition`, edits: edits as NonNullable<(typeof edits)[number]>[] });
+        suggestions.push({
+          description: `Create the index ON ONLY ${displayName(qualified)}, then build and attach one per partition`,
+          edits: edits as NonNullable<(typeof edits)[number]>[],
+        });
       }
       const label = table && table.sizeClass !== 'new' ? tableLabel(table) : displayName(qualified);
       const index = s.node.idxname ? displayName({ name: s.node.idxname as string }) : 'the_index';

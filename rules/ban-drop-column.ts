@@ -17,7 +17,12 @@ export default defineRule({
       what: 'Flags `ALTER TABLE … DROP COLUMN` on a table that already exists: once per statement, naming every column it drops.',
       why: 'The drop is quick (ACCESS EXCLUSIVE, catalog only), but it cannot be undone, and application instances still running the previous release fail on the missing column — ORMs that select every mapped column fail even on queries that never use it. Stop using the column in code (and tell the ORM to ignore it) one release before dropping it.',
       invalid: [{ code: 'ALTER TABLE customers DROP COLUMN legacy_password_hash;\n' }],
-      valid: [{ title: 'A table created in the same migration', code: 'CREATE TABLE import_batches (id bigint PRIMARY KEY, scratch text);\nALTER TABLE import_batches DROP COLUMN scratch;\n' }],
+      valid: [
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE TABLE import_batches (id bigint PRIMARY KEY, scratch text);\nALTER TABLE import_batches DROP COLUMN scratch;\n',
+        },
+      ],
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN'],
     },
   },
@@ -28,7 +33,18 @@ export default defineRule({
       if (dropped.length === 0 || tableFor(s, rel)?.sizeClass === 'new') continue;
       const names = dropped.map((c) => displayName({ name: c.name ?? '?' }));
       const columns = names.length === 1 ? `column ${names[0]}` : `columns ${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-      ctx.report({ statement: s, messageId: 'drop', data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', columns, its: names.length === 1 ? 'its' : 'their', it: names.length === 1 ? 'it' : 'them' }, help: 'Remove every use of the column from the code in an earlier release, then drop it.' });
+      ctx.report({
+        statement: s,
+        messageId: 'drop',
+        data: {
+          lock: lockWords(s).lock,
+          table: rel ? displayName(rel) : '?',
+          columns,
+          its: names.length === 1 ? 'its' : 'their',
+          it: names.length === 1 ? 'it' : 'them',
+        },
+        help: 'Remove every use of the column from the code in an earlier release, then drop it.',
+      });
     }
   },
 });

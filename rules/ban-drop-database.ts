@@ -20,7 +20,12 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'DropdbStmt') continue;
-      ctx.report({ statement: s, messageId: 'drop', data: { database: displayName({ name: s.node.dbname ?? '?' }) }, help: 'Drop databases by hand or in environment setup scripts, not in migrations.' });
+      ctx.report({
+        statement: s,
+        messageId: 'drop',
+        data: { database: displayName({ name: s.node.dbname ?? '?' }) },
+        help: 'Drop databases by hand or in environment setup scripts, not in migrations.',
+      });
     }
   },
 });

@@ -10,12 +10,19 @@ export default defineRule({
     category: 'columns',
     defaultSeverity: 'warn',
     fix: 'none',
-    messages: { drop: 'ALTER COLUMN {{column}} DROP NOT NULL on {{table}} (a brief {{lock}} lock): code that reads the column assumes it is never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.' },
+    messages: {
+      drop: 'ALTER COLUMN {{column}} DROP NOT NULL on {{table}} (a brief {{lock}} lock): code that reads the column assumes it is never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.',
+    },
     docs: {
       what: 'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a table that already exists.',
       why: 'The change is instant, but it is a contract change: readers written against a NOT NULL column crash or mis-handle NULLs, and going back requires `SET NOT NULL`, which scans the table under ACCESS EXCLUSIVE (or the CHECK/VALIDATE dance). Make sure every reader handles NULL before the column may hold one.',
       invalid: [{ code: 'ALTER TABLE orders ALTER COLUMN shipping_address_id DROP NOT NULL;\n' }],
-      valid: [{ title: 'A table created in the same migration', code: 'CREATE TABLE gift_cards (id bigint PRIMARY KEY, order_id bigint NOT NULL);\nALTER TABLE gift_cards ALTER COLUMN order_id DROP NOT NULL;\n' }],
+      valid: [
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE TABLE gift_cards (id bigint PRIMARY KEY, order_id bigint NOT NULL);\nALTER TABLE gift_cards ALTER COLUMN order_id DROP NOT NULL;\n',
+        },
+      ],
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL'],
     },
   },
@@ -25,7 +32,12 @@ export default defineRule({
       for (const c of alterCmds(s)) {
         if (c.subtype !== 'AT_DropNotNull') continue;
         if (tableFor(s, rel)?.sizeClass === 'new') continue;
-        ctx.report({ statement: s, messageId: 'drop', data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) }, help: 'Deploy code that handles NULL in this column first.' });
+        ctx.report({
+          statement: s,
+          messageId: 'drop',
+          data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) },
+          help: 'Deploy code that handles NULL in this column first.',
+        });
       }
     }
   },

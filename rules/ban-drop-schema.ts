@@ -21,8 +21,14 @@ export default defineRule({
         { title: 'Even an empty schema may still be on a search_path', code: 'DROP SCHEMA IF EXISTS legacy;\n' },
       ],
       valid: [
-        { title: 'A script written to be re-run: the migration drops the schema if it exists and builds it again', code: 'DROP SCHEMA IF EXISTS app_public CASCADE;\nCREATE SCHEMA app_public;\nCREATE TABLE app_public.users (id bigint PRIMARY KEY);\n' },
-        { title: 'A scratch schema created in the same migration', code: 'CREATE SCHEMA import_tmp;\nCREATE TABLE import_tmp.rows (id bigint);\nDROP SCHEMA import_tmp CASCADE;\n' },
+        {
+          title: 'A script written to be re-run: the migration drops the schema if it exists and builds it again',
+          code: 'DROP SCHEMA IF EXISTS app_public CASCADE;\nCREATE SCHEMA app_public;\nCREATE TABLE app_public.users (id bigint PRIMARY KEY);\n',
+        },
+        {
+          title: 'A scratch schema created in the same migration',
+          code: 'CREATE SCHEMA import_tmp;\nCREATE TABLE import_tmp.rows (id bigint);\nDROP SCHEMA import_tmp CASCADE;\n',
+        },
       ],
       references: ['https://www.postgresql.org/docs/current/sql-dropschema.html'],
     },

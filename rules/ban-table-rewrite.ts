@@ -21,8 +21,10 @@ export default defineRule({
     fix: 'none',
     sizeAware: true,
     messages: {
-      table: 'ALTER TABLE {{table}} {{change}} copies the whole table into a new file while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits until the copy is done.',
-      index: 'ALTER INDEX {{index}} {{change}} copies the whole index while holding an ACCESS EXCLUSIVE lock on it: every query on {{table}} waits, because planning any query on a table locks all its indexes.',
+      table:
+        'ALTER TABLE {{table}} {{change}} copies the whole table into a new file while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits until the copy is done.',
+      index:
+        'ALTER INDEX {{index}} {{change}} copies the whole index while holding an ACCESS EXCLUSIVE lock on it: every query on {{table}} waits, because planning any query on a table locks all its indexes.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … SET TABLESPACE`, `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD` (to a method other than heap, which the SQL alone takes as the current one) and `ALTER INDEX … SET TABLESPACE` on a table that was not created in the same migration. Size-aware: silent on new and small tables. Column type changes (changing-column-type), volatile defaults (adding-field-with-default), VACUUM FULL and CLUSTER (ban-vacuum-full-and-cluster) have their own rules.',
@@ -33,10 +35,16 @@ export default defineRule({
         { code: 'ALTER TABLE import_rows SET UNLOGGED;\n' },
       ],
       valid: [
-        { title: 'A table created in the same migration', code: 'CREATE UNLOGGED TABLE import_rows (id bigint, payload text);\nALTER TABLE import_rows SET LOGGED;\n' },
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE UNLOGGED TABLE import_rows (id bigint, payload text);\nALTER TABLE import_rows SET LOGGED;\n',
+        },
         { title: 'A small table (below largeTableRows)', code: 'ALTER TABLE countries SET TABLESPACE fast_disks;\n', tables: { countries: { rows: 250 } } },
       ],
-      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-TABLESPACE', 'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-LOGGED-UNLOGGED'],
+      references: [
+        'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-TABLESPACE',
+        'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-LOGGED-UNLOGGED',
+      ],
     },
   },
   check(ctx) {
@@ -52,7 +60,16 @@ export default defineRule({
         // The table of the index (from the model's lock claims), for its size.
         const table = s.facts.tables.find((t) => !rel || t.name !== rel.name) ?? s.facts.tables[0];
         if (table?.sizeClass === 'new') continue;
-        ctx.report({ statement: s, ...(table ? { table } : {}), messageId: 'index', data: { index: rel ? displayName(rel) : '?', change: changes.join(', '), table: table ? tableLabel(table) : 'its table' }, help: withSizeHint('Build a new index CONCURRENTLY in the other tablespace (CREATE INDEX CONCURRENTLY … TABLESPACE), then drop the old one CONCURRENTLY.', table) });
+        ctx.report({
+          statement: s,
+          ...(table ? { table } : {}),
+          messageId: 'index',
+          data: { index: rel ? displayName(rel) : '?', change: changes.join(', '), table: table ? tableLabel(table) : 'its table' },
+          help: withSizeHint(
+            'Build a new index CONCURRENTLY in the other tablespace (CREATE INDEX CONCURRENTLY … TABLESPACE), then drop the old one CONCURRENTLY.',
+            table,
+          ),
+        });
         continue;
       }
       if (s.node.objtype !== 'OBJECT_TABLE' && s.node.objtype !== 'OBJECT_MATVIEW') continue;

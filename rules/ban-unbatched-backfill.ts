@@ -10,25 +10,38 @@ const DML = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'Sel
 export default defineRule({
   meta: {
     id: 'ban-unbatched-backfill',
-    description: 'An UPDATE or DELETE of a whole table in one statement, or a backfill in the same transaction as DDL on the table, holds its locks for the whole run.',
+    description:
+      'An UPDATE or DELETE of a whole table in one statement, or a backfill in the same transaction as DDL on the table, holds its locks for the whole run.',
     category: 'locking',
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      unbounded: '{{statement}} on {{table}} without WHERE touches every row in one transaction: each row stays locked against concurrent UPDATE and DELETE until it commits, and the whole table is rewritten into WAL and dead tuples at once.',
-      withDdl: 'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}: the {{lock}} lock it takes is held for the whole backfill, and {{blocks}}.',
-      beforeDdl: 'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}, after it: every row the backfill changed stays locked against UPDATE and DELETE while {{ddl}} waits for its {{lock}} lock, and until the transaction commits.',
+      unbounded:
+        '{{statement}} on {{table}} without WHERE touches every row in one transaction: each row stays locked against concurrent UPDATE and DELETE until it commits, and the whole table is rewritten into WAL and dead tuples at once.',
+      withDdl:
+        'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}: the {{lock}} lock it takes is held for the whole backfill, and {{blocks}}.',
+      beforeDdl:
+        'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}, after it: every row the backfill changed stays locked against UPDATE and DELETE while {{ddl}} waits for its {{lock}} lock, and until the transaction commits.',
     },
     docs: {
       what: 'Flags `UPDATE` and `DELETE` without `WHERE` on a table that already exists, and any `UPDATE` of a table in the same transaction as a schema change (ALTER TABLE, CREATE INDEX …) on that table.',
-      why: 'A single statement over every row locks each row it changes until commit, so application writes to those rows wait; it also produces a burst of WAL (replication lag) and a table\'s worth of dead tuples for VACUUM. Done in the transaction of an `ALTER TABLE`, the backfill also keeps that statement\'s ACCESS EXCLUSIVE lock — no reads at all — until it finishes. Backfill in batches of a few thousand rows, each committed on its own, after the schema change has committed.',
+      why: "A single statement over every row locks each row it changes until commit, so application writes to those rows wait; it also produces a burst of WAL (replication lag) and a table's worth of dead tuples for VACUUM. Done in the transaction of an `ALTER TABLE`, the backfill also keeps that statement's ACCESS EXCLUSIVE lock — no reads at all — until it finishes. Backfill in batches of a few thousand rows, each committed on its own, after the schema change has committed.",
       invalid: [
         { code: "UPDATE orders SET currency = 'EUR';\n", tables: { orders: { rows: 12_000_000 } } },
-        { title: 'A backfill inside the migration that adds the column', code: "BEGIN;\nALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nCOMMIT;\n" },
+        {
+          title: 'A backfill inside the migration that adds the column',
+          code: "BEGIN;\nALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nCOMMIT;\n",
+        },
       ],
       valid: [
-        { title: 'One batch, after the column was added in its own transaction', code: "ALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR' WHERE id BETWEEN 1 AND 5000 AND currency IS NULL;\n" },
-        { title: 'A table created in the same migration', code: "CREATE TABLE order_flags (order_id bigint PRIMARY KEY, flagged boolean);\nUPDATE order_flags SET flagged = false;\n" },
+        {
+          title: 'One batch, after the column was added in its own transaction',
+          code: "ALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR' WHERE id BETWEEN 1 AND 5000 AND currency IS NULL;\n",
+        },
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE TABLE order_flags (order_id bigint PRIMARY KEY, flagged boolean);\nUPDATE order_flags SET flagged = false;\n',
+        },
       ],
       references: ['https://www.postgresql.org/docs/current/sql-update.html', 'https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-ROWS'],
     },
@@ -55,7 +68,12 @@ export default defineRule({
       if (!rel || !table || table.sizeClass === 'new') continue;
       const statement = s.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
       if (!s.node.whereClause) {
-        ctx.report({ statement: s, messageId: 'unbounded', data: { statement, table: tableLabel(table) }, help: 'Backfill in batches (WHERE id BETWEEN … or a LIMITed subquery), committing after each.' });
+        ctx.report({
+          statement: s,
+          messageId: 'unbounded',
+          data: { statement, table: tableLabel(table) },
+          help: 'Backfill in batches (WHERE id BETWEEN … or a LIMITed subquery), committing after each.',
+        });
         continue;
       }
       if (s.kind !== 'UpdateStmt') continue;

@@ -9,15 +9,19 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'suggestion',
     messages: {
-      leftover: 'If a concurrent build of {{index}} fails or is cancelled, PostgreSQL leaves an INVALID index of that name behind, and IF NOT EXISTS then skips the rebuild: the index silently never works.',
-      invalidNow: 'An INVALID index {{index}} exists in the database right now (a failed concurrent build): IF NOT EXISTS will skip the build and leave it unusable.',
+      leftover:
+        'If a concurrent build of {{index}} fails or is cancelled, PostgreSQL leaves an INVALID index of that name behind, and IF NOT EXISTS then skips the rebuild: the index silently never works.',
+      invalidNow:
+        'An INVALID index {{index}} exists in the database right now (a failed concurrent build): IF NOT EXISTS will skip the build and leave it unusable.',
     },
     docs: {
       what: 'Flags `CREATE INDEX CONCURRENTLY IF NOT EXISTS name`. With a live database or stats snapshot, says when an INVALID index of that name exists now.',
       why: 'A concurrent build that fails (deadlock, unique violation, lock_timeout, a cancelled deploy) does not roll back: it leaves an INVALID index that the planner never uses but that is still maintained on every write. `IF NOT EXISTS` sees the name and does nothing, so the retry "succeeds" without an index.',
       invalid: [{ code: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_messages_user_created ON messages (user_id, created_at DESC);\n' }],
       valid: [
-        { code: 'DROP INDEX CONCURRENTLY IF EXISTS idx_messages_user_created;\nCREATE INDEX CONCURRENTLY idx_messages_user_created ON messages (user_id, created_at DESC);\n' },
+        {
+          code: 'DROP INDEX CONCURRENTLY IF EXISTS idx_messages_user_created;\nCREATE INDEX CONCURRENTLY idx_messages_user_created ON messages (user_id, created_at DESC);\n',
+        },
       ],
       fixSafety: 'A suggestion: dropping the index first rebuilds an index that may already be valid, which costs a build.',
       references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],

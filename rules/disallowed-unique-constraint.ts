@@ -22,16 +22,26 @@ export default defineRule({
         {
           code: 'ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);\n',
           tables: { customers: { rows: 2_400_000, bytes: 640_000_000 } },
-          fixed: 'CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email);\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;\n',
+          fixed:
+            'CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email);\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;\n',
         },
         { title: 'A unique column added to an existing table', code: 'ALTER TABLE orders ADD COLUMN external_ref text UNIQUE;\n' },
       ],
       valid: [
-        { code: 'CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email);\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;\n' },
-        { title: 'A table created in the same migration', code: 'CREATE TABLE coupons (id bigint PRIMARY KEY, code text NOT NULL);\nALTER TABLE coupons ADD CONSTRAINT coupons_code_key UNIQUE (code);\n' },
+        {
+          code: 'CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email);\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;\n',
+        },
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE TABLE coupons (id bigint PRIMARY KEY, code text NOT NULL);\nALTER TABLE coupons ADD CONSTRAINT coupons_code_key UNIQUE (code);\n',
+        },
       ],
-      fixSafety: 'A suggestion, because it changes how the migration runs: the index is built concurrently (two table scans, and it cannot run inside a transaction block, so it is offered only where the statement runs on its own). If the build fails it leaves an INVALID index behind that must be dropped before retrying.',
-      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX', 'https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
+      fixSafety:
+        'A suggestion, because it changes how the migration runs: the index is built concurrently (two table scans, and it cannot run inside a transaction block, so it is offered only where the statement runs on its own). If the build fails it leaves an INVALID index behind that must be dropped before retrying.',
+      references: [
+        'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX',
+        'https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY',
+      ],
     },
   },
   check(ctx) {

@@ -10,7 +10,7 @@ export const ENGINE_RULES: RuleMeta[] = [
     fix: 'none',
     messages: {},
     docs: {
-      what: 'migralint replays a project\'s migrations in the order its tool applies them, to know the tables each migration meets. This finding names the file where that order breaks (an Alembic revision whose parent is missing, two heads, a cycle in Alembic or Django dependencies, a file Drizzle\'s journal or sqitch.plan does not list) or where a migration acts on objects no earlier migration created (reported as info: it is no hazard in the migration, only what migralint cannot know). The files are still linted; what migralint does not know stays unknown.',
+      what: "migralint replays a project's migrations in the order its tool applies them, to know the tables each migration meets. This finding names the file where that order breaks (an Alembic revision whose parent is missing, two heads, a cycle in Alembic or Django dependencies, a file Drizzle's journal or sqitch.plan does not list) or where a migration acts on objects no earlier migration created (reported as info: it is no hazard in the migration, only what migralint cannot know). The files are still linted; what migralint does not know stays unknown.",
       why: 'A history the tool cannot order fails at deploy time; and a migration altering a table the history never created is judged without knowing its columns, indexes or constraints.',
       invalid: [],
       valid: [{ code: 'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE INDEX orders_created_idx ON orders (id);\n' }],
@@ -19,13 +19,13 @@ export const ENGINE_RULES: RuleMeta[] = [
   },
   {
     id: 'parse-error',
-    description: 'A statement PostgreSQL\'s parser cannot read. The rest of the file is still linted.',
+    description: "A statement PostgreSQL's parser cannot read. The rest of the file is still linted.",
     category: 'engine',
     defaultSeverity: 'error',
     fix: 'none',
     messages: {},
     docs: {
-      what: 'Reports SQL that PostgreSQL 18\'s own parser rejects, at the statement and token where it fails. The file is split on `;` with PostgreSQL\'s scanner, so every other statement is still linted.',
+      what: "Reports SQL that PostgreSQL 18's own parser rejects, at the statement and token where it fails. The file is split on `;` with PostgreSQL's scanner, so every other statement is still linted.",
       why: 'A migration that does not parse fails at deploy time; and a linter that stops at the first error hides every other finding.',
       invalid: [{ code: 'CREATE INDEX ON;\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n' }],
       valid: [{ code: 'CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' }],
@@ -40,7 +40,7 @@ export const ENGINE_RULES: RuleMeta[] = [
     fix: 'none',
     messages: {},
     docs: {
-      what: 'Reports a statement on which migralint\'s own analysis crashed, with the error, instead of treating the statement as taking no locks. Every other statement in the file is still linted.',
+      what: "Reports a statement on which migralint's own analysis crashed, with the error, instead of treating the statement as taking no locks. Every other statement in the file is still linted.",
       why: 'A crash that read as "takes no locks" would silence every locking rule on the statement most likely to need them.',
       invalid: [],
       valid: [],
@@ -57,8 +57,14 @@ export const ENGINE_RULES: RuleMeta[] = [
     docs: {
       what: 'Reports rule names in `migralint-disable…` comments that migralint does not know (often a typo, so the finding it meant to silence is still there).',
       why: 'A misspelled directive silences nothing.',
-      invalid: [{ code: '-- migralint-disable-next-line require-concurent-index-creation\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' }],
-      valid: [{ code: '-- migralint-disable-next-line require-concurrent-index-creation -- orders is empty in every environment\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n' }],
+      invalid: [
+        { code: '-- migralint-disable-next-line require-concurent-index-creation\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' },
+      ],
+      valid: [
+        {
+          code: '-- migralint-disable-next-line require-concurrent-index-creation -- orders is empty in every environment\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n',
+        },
+      ],
       references: [],
     },
   },
@@ -72,8 +78,14 @@ export const ENGINE_RULES: RuleMeta[] = [
     docs: {
       what: 'Reports `migralint-disable…` comments that did not suppress any finding.',
       why: 'Stale directives hide the next real finding on that line.',
-      invalid: [{ code: '-- migralint-disable-next-line require-concurrent-index-creation\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' }],
-      valid: [{ code: '-- migralint-disable-next-line require-concurrent-index-creation -- orders is empty in every environment\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n' }],
+      invalid: [
+        { code: '-- migralint-disable-next-line require-concurrent-index-creation\nCREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n' },
+      ],
+      valid: [
+        {
+          code: '-- migralint-disable-next-line require-concurrent-index-creation -- orders is empty in every environment\nCREATE INDEX idx_orders_customer ON orders (customer_id);\n',
+        },
+      ],
       references: [],
     },
   },
@@ -100,7 +112,7 @@ export const ENGINE_RULES: RuleMeta[] = [
     fix: 'none',
     messages: {},
     docs: {
-      what: 'Warns when a framework\'s own metadata cannot be read; the framework\'s default execution model is used instead.',
+      what: "Warns when a framework's own metadata cannot be read; the framework's default execution model is used instead.",
       why: 'Whether a statement runs in a transaction depends on those files.',
       invalid: [],
       valid: [],

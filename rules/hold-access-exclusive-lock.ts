@@ -30,7 +30,16 @@ function ownsFinding(s: AnalyzedStatement, work: SlowWork, before: AnalyzedState
   if ((s.kind === 'UpdateStmt' || s.kind === 'DeleteStmt') && !s.node.whereClause) return true;
   if (s.kind === 'UpdateStmt') {
     const table = s.facts.tables[0];
-    return !!table && before.some((b) => !ROW_WORK.has(b.kind) && b.kind !== 'InsertStmt' && b.kind !== 'SelectStmt' && b.facts.locks.some((l) => l.on === 'table' && sameTable(l.relation, table) && LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareUpdateExclusiveLock));
+    return (
+      !!table &&
+      before.some(
+        (b) =>
+          !ROW_WORK.has(b.kind) &&
+          b.kind !== 'InsertStmt' &&
+          b.kind !== 'SelectStmt' &&
+          b.facts.locks.some((l) => l.on === 'table' && sameTable(l.relation, table) && LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareUpdateExclusiveLock),
+      )
+    );
   }
   return false;
 }
@@ -70,7 +79,7 @@ export default defineRule({
       held: 'The ACCESS EXCLUSIVE lock {{statement}} takes on {{table}} is held until the transaction ends{{also}}, through {{list}}. Every SELECT, INSERT, UPDATE and DELETE on {{tables}} waits all that time.',
     },
     docs: {
-      what: 'Flags a transaction (an explicit BEGIN, the framework\'s transaction, or a multi-statement one-query chunk) that takes ACCESS EXCLUSIVE on an existing table and then does slow work: a statement that rewrites, scans or builds an index on a table with rows (not one created empty in the change), writes rows of such a table (UPDATE, DELETE, MERGE, COPY), or copies rows from a query (INSERT … SELECT, CREATE TABLE … AS) — or one that requests a lock on another existing table with no `lock_timeout` (a wait of unknown length). Once per transaction, at the first statement that takes ACCESS EXCLUSIVE on an existing table, naming every such table and the slow statements (with their lines). Quick statements after the lock (more ADD COLUMNs, renames, drops, a lock the transaction already holds, a lock under a lock_timeout) are not reported. When every slow statement already has a finding of its own (an index build, a rewrite, a validating scan, an unbatched backfill, or a lock wait with no lock_timeout, which `require-lock-timeout` reports and its fix bounds), the finding is info: it only adds how long the lock is held.',
+      what: "Flags a transaction (an explicit BEGIN, the framework's transaction, or a multi-statement one-query chunk) that takes ACCESS EXCLUSIVE on an existing table and then does slow work: a statement that rewrites, scans or builds an index on a table with rows (not one created empty in the change), writes rows of such a table (UPDATE, DELETE, MERGE, COPY), or copies rows from a query (INSERT … SELECT, CREATE TABLE … AS) — or one that requests a lock on another existing table with no `lock_timeout` (a wait of unknown length). Once per transaction, at the first statement that takes ACCESS EXCLUSIVE on an existing table, naming every such table and the slow statements (with their lines). Quick statements after the lock (more ADD COLUMNs, renames, drops, a lock the transaction already holds, a lock under a lock_timeout) are not reported. When every slow statement already has a finding of its own (an index build, a rewrite, a validating scan, an unbatched backfill, or a lock wait with no lock_timeout, which `require-lock-timeout` reports and its fix bounds), the finding is info: it only adds how long the lock is held.",
       why: 'Locks are released at COMMIT, not when the statement that took them ends. An instant `ALTER TABLE … ADD COLUMN` followed by a backfill, an index build or a lock wait on another table keeps the table unreadable for the whole rest of the transaction. Take the ACCESS EXCLUSIVE lock last, or commit right after it.',
       invalid: [
         {
@@ -83,8 +92,14 @@ export default defineRule({
         },
       ],
       valid: [
-        { title: 'The ACCESS EXCLUSIVE statement last', code: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nCREATE TABLE order_notes (id bigint PRIMARY KEY, order_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE orders ADD COLUMN last_note_id bigint;\nCOMMIT;\n" },
-        { title: 'Each statement in its own transaction', code: "ALTER TABLE orders ADD COLUMN status text;\nUPDATE orders SET status = 'shipped' WHERE id BETWEEN 1 AND 10000;\n" },
+        {
+          title: 'The ACCESS EXCLUSIVE statement last',
+          code: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nCREATE TABLE order_notes (id bigint PRIMARY KEY, order_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE orders ADD COLUMN last_note_id bigint;\nCOMMIT;\n",
+        },
+        {
+          title: 'Each statement in its own transaction',
+          code: "ALTER TABLE orders ADD COLUMN status text;\nUPDATE orders SET status = 'shipped' WHERE id BETWEEN 1 AND 10000;\n",
+        },
       ],
       references: ['https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-TABLES'],
     },
@@ -117,7 +132,11 @@ export default defineRule({
             // A wait with no lock_timeout is require-lock-timeout's finding: that rule's fix (a lock_timeout) bounds it.
             if (work && !ownsFinding(t, work, list.slice(0, i))) owned = false;
             for (const k of exclusive.keys()) heldThrough.add(k);
-            items.push(work ? `${statementHead(t)} on line ${t.loc.line}, which ${WORK_WORDS[work.kind]}` : `${statementHead(t)} on line ${t.loc.line}, which waits for its ${lockLabel(wait!.mode)} lock on ${displayName(wait!.relation)} with no lock_timeout`);
+            items.push(
+              work
+                ? `${statementHead(t)} on line ${t.loc.line}, which ${WORK_WORDS[work.kind]}`
+                : `${statementHead(t)} on line ${t.loc.line}, which waits for its ${lockLabel(wait!.mode)} lock on ${displayName(wait!.relation)} with no lock_timeout`,
+            );
           }
         }
         for (const lock of t.facts.locks) {

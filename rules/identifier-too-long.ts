@@ -65,13 +65,16 @@ export default defineRule({
     defaultSeverity: 'error',
     fix: 'none',
     messages: {
-      tooLong: 'Identifier {{name}} is {{bytes}} bytes long: PostgreSQL keeps only the first 63 bytes ({{kept}}), so the object gets a different name than the one written, and two long names with the same start collide.',
+      tooLong:
+        'Identifier {{name}} is {{bytes}} bytes long: PostgreSQL keeps only the first 63 bytes ({{kept}}), so the object gets a different name than the one written, and two long names with the same start collide.',
     },
     docs: {
-      what: 'Flags identifiers (table, column, index, constraint … names, quoted or not) longer than 63 bytes. In a framework\'s DSL call (Django, Alembic, Knex …) only names written in the file count: the names the tool generates it shortens itself. Bytes, not characters: a name with accented letters or other non-ASCII text reaches the limit sooner.',
+      what: "Flags identifiers (table, column, index, constraint … names, quoted or not) longer than 63 bytes. In a framework's DSL call (Django, Alembic, Knex …) only names written in the file count: the names the tool generates it shortens itself. Bytes, not characters: a name with accented letters or other non-ASCII text reaches the limit sooner.",
       why: 'Names are stored in 64-byte `name` fields; a longer identifier is truncated with only a NOTICE. The object then exists under a name no code spells, a later migration that names it in full still works (it is truncated the same way) but tools comparing names do not, and two indexes whose names share the first 63 bytes collide ("relation already exists").',
       invalid: [
-        { code: 'CREATE INDEX CONCURRENTLY idx_order_line_items_on_order_id_and_product_id_and_warehouse_id ON order_line_items (order_id, product_id, warehouse_id);\n' },
+        {
+          code: 'CREATE INDEX CONCURRENTLY idx_order_line_items_on_order_id_and_product_id_and_warehouse_id ON order_line_items (order_id, product_id, warehouse_id);\n',
+        },
         { title: 'Non-ASCII names count bytes: 33 characters, 66 bytes', code: 'ALTER TABLE customers ADD COLUMN "ééééééééééééééééééééééééééééééééé" text;\n' },
       ],
       valid: [
@@ -112,7 +115,13 @@ export default defineRule({
           const start = s.chunkSpan.start + bytes.subarray(0, t.start).toString('utf8').length;
           span = toFileSpan(s.item.segments, { start, end: start + raw.length });
         }
-        ctx.report({ statement: s, span, messageId: 'tooLong', data: { name: raw, bytes: size, kept: `"${truncated(name)}"` }, help: 'Shorten the name to at most 63 bytes.' });
+        ctx.report({
+          statement: s,
+          span,
+          messageId: 'tooLong',
+          data: { name: raw, bytes: size, kept: `"${truncated(name)}"` },
+          help: 'Shorten the name to at most 63 bytes.',
+        });
       }
     }
   },

@@ -27,7 +27,8 @@ interface Problem {
 export default defineRule({
   meta: {
     id: 'prefer-robust-stmts',
-    description: 'In a migration that runs without a transaction, a statement that fails half-way leaves earlier ones applied; IF [NOT] EXISTS makes a retry possible.',
+    description:
+      'In a migration that runs without a transaction, a statement that fails half-way leaves earlier ones applied; IF [NOT] EXISTS makes a retry possible.',
     category: 'transactions',
     defaultSeverity: 'warn',
     preset: 'all',
@@ -41,7 +42,8 @@ export default defineRule({
       invalid: [
         {
           code: 'CREATE TABLE customer_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE customers ADD COLUMN notes_count bigint;\n',
-          fixed: 'CREATE TABLE IF NOT EXISTS customer_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE customers ADD COLUMN IF NOT EXISTS notes_count bigint;\n',
+          fixed:
+            'CREATE TABLE IF NOT EXISTS customer_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL, body text NOT NULL);\nALTER TABLE customers ADD COLUMN IF NOT EXISTS notes_count bigint;\n',
           findings: [
             { line: 1, messageId: 'fragile' },
             { line: 2, messageId: 'fragile' },
@@ -55,13 +57,25 @@ export default defineRule({
         { code: 'DROP INDEX CONCURRENTLY orders_legacy_status_idx;\n', fixed: 'DROP INDEX CONCURRENTLY IF EXISTS orders_legacy_status_idx;\n' },
       ],
       valid: [
-        { code: 'CREATE TABLE IF NOT EXISTS customer_notes (id bigint PRIMARY KEY, body text NOT NULL);\nALTER TABLE customers ADD COLUMN IF NOT EXISTS notes_count bigint;\n' },
+        {
+          code: 'CREATE TABLE IF NOT EXISTS customer_notes (id bigint PRIMARY KEY, body text NOT NULL);\nALTER TABLE customers ADD COLUMN IF NOT EXISTS notes_count bigint;\n',
+        },
         { code: 'DROP INDEX CONCURRENTLY IF EXISTS orders_placed_at_idx;\nCREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at);\n' },
-        { title: 'In a transaction a failure rolls everything back', code: 'BEGIN;\nCREATE TABLE customer_notes (id bigint PRIMARY KEY, body text NOT NULL);\nALTER TABLE customers ADD CONSTRAINT customers_notes_fk FOREIGN KEY (last_note_id) REFERENCES customer_notes (id) NOT VALID;\nCOMMIT;\n' },
-        { code: 'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_total_positive;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\n' },
+        {
+          title: 'In a transaction a failure rolls everything back',
+          code: 'BEGIN;\nCREATE TABLE customer_notes (id bigint PRIMARY KEY, body text NOT NULL);\nALTER TABLE customers ADD CONSTRAINT customers_notes_fk FOREIGN KEY (last_note_id) REFERENCES customer_notes (id) NOT VALID;\nCOMMIT;\n',
+        },
+        {
+          code: 'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_total_positive;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\n',
+        },
       ],
-      fixSafety: 'Adds `IF NOT EXISTS` / `IF EXISTS` where PostgreSQL accepts it (for ALTER TABLE, only in a statement with that one subcommand), and for `CREATE INDEX CONCURRENTLY` inserts `DROP INDEX CONCURRENTLY IF EXISTS` before it, so a half-built INVALID index left by a failed run is rebuilt instead of silently kept. `IF NOT EXISTS` skips a same-named object even if it differs from the definition; that is the accepted trade of idempotent migrations. ADD CONSTRAINT has no IF NOT EXISTS: the finding says what to add.',
-      references: ['https://www.postgresql.org/docs/current/sql-createtable.html', 'https://www.postgresql.org/docs/current/sql-altertable.html', 'https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
+      fixSafety:
+        'Adds `IF NOT EXISTS` / `IF EXISTS` where PostgreSQL accepts it (for ALTER TABLE, only in a statement with that one subcommand), and for `CREATE INDEX CONCURRENTLY` inserts `DROP INDEX CONCURRENTLY IF EXISTS` before it, so a half-built INVALID index left by a failed run is rebuilt instead of silently kept. `IF NOT EXISTS` skips a same-named object even if it differs from the definition; that is the accepted trade of idempotent migrations. ADD CONSTRAINT has no IF NOT EXISTS: the finding says what to add.',
+      references: [
+        'https://www.postgresql.org/docs/current/sql-createtable.html',
+        'https://www.postgresql.org/docs/current/sql-altertable.html',
+        'https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY',
+      ],
     },
   },
   check(ctx) {
@@ -93,7 +107,16 @@ export default defineRule({
           if (!s.node.if_not_exists) ifNot('CREATE EXTENSION', s.kind);
           break;
         case 'DropStmt':
-          if (!s.node.missing_ok) ifExists(s.sql.trim().split(/\s+/).slice(0, s.node.removeType === 'OBJECT_MATVIEW' ? 3 : 2).join(' ').toUpperCase(), 'DropStmt');
+          if (!s.node.missing_ok)
+            ifExists(
+              s.sql
+                .trim()
+                .split(/\s+/)
+                .slice(0, s.node.removeType === 'OBJECT_MATVIEW' ? 3 : 2)
+                .join(' ')
+                .toUpperCase(),
+              'DropStmt',
+            );
           break;
         case 'AlterTableStmt':
           for (const c of alterCmds(s)) {
@@ -124,7 +147,8 @@ export default defineRule({
 
 function howTo(s: AnalyzedStatement, problems: Problem[]): string {
   if (problems.some((p) => p.what.startsWith('ADD CONSTRAINT'))) return 'precede ADD CONSTRAINT with ALTER TABLE … DROP CONSTRAINT IF EXISTS of the same name';
-  if (s.kind === 'IndexStmt' && s.node.concurrent) return 'precede it with DROP INDEX CONCURRENTLY IF EXISTS of the same index (a failed build leaves an INVALID index behind)';
+  if (s.kind === 'IndexStmt' && s.node.concurrent)
+    return 'precede it with DROP INDEX CONCURRENTLY IF EXISTS of the same index (a failed build leaves an INVALID index behind)';
   return problems.some((p) => p.local?.text === ' IF NOT EXISTS') ? 'add IF NOT EXISTS' : 'add IF EXISTS';
 }
 

@@ -11,7 +11,8 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      rename: 'Renaming column {{table}}.{{from}} to {{to}} takes a brief {{lock}} lock and breaks every query still using {{from}}: the application version running during and before the deploy fails until it is replaced.',
+      rename:
+        'Renaming column {{table}}.{{from}} to {{to}} takes a brief {{lock}} lock and breaks every query still using {{from}}: the application version running during and before the deploy fails until it is replaced.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … RENAME COLUMN` on a table that already exists.',
@@ -19,7 +20,10 @@ export default defineRule({
       invalid: [{ code: 'ALTER TABLE customers RENAME COLUMN mail TO email;\n' }],
       valid: [
         { title: 'Expand first: add the new column', code: 'ALTER TABLE customers ADD COLUMN email text;\n' },
-        { title: 'A table created in the same migration', code: 'CREATE TABLE newsletter_signups (id bigint PRIMARY KEY, mail text);\nALTER TABLE newsletter_signups RENAME COLUMN mail TO email;\n' },
+        {
+          title: 'A table created in the same migration',
+          code: 'CREATE TABLE newsletter_signups (id bigint PRIMARY KEY, mail text);\nALTER TABLE newsletter_signups RENAME COLUMN mail TO email;\n',
+        },
       ],
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME'],
     },
@@ -32,7 +36,12 @@ export default defineRule({
       ctx.report({
         statement: s,
         messageId: 'rename',
-        data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', from: displayName({ name: s.node.subname ?? '?' }), to: displayName({ name: s.node.newname ?? '?' }) },
+        data: {
+          lock: lockWords(s).lock,
+          table: rel ? displayName(rel) : '?',
+          from: displayName({ name: s.node.subname ?? '?' }),
+          to: displayName({ name: s.node.newname ?? '?' }),
+        },
         help: 'Add the new column, write to both, backfill, switch reads, then drop the old column in a later release.',
       });
     }

@@ -19,7 +19,12 @@ function renamed(s: AnalyzedStatement): { what: string; kind: 'schema' | 'type' 
   if (w.kind === 'schema') return { what: w.word, kind: w.kind, name: s.node.subname ?? '?', shown: displayName({ name: s.node.subname ?? '?' }) };
   if (w.kind === 'view') {
     const rv = s.node.relation;
-    return { what: w.word, kind: w.kind, name: rv?.relname ?? '?', shown: displayName(rv?.schemaname ? { schema: rv.schemaname, name: rv.relname ?? '?' } : { name: rv?.relname ?? '?' }) };
+    return {
+      what: w.word,
+      kind: w.kind,
+      name: rv?.relname ?? '?',
+      shown: displayName(rv?.schemaname ? { schema: rv.schemaname, name: rv.relname ?? '?' } : { name: rv?.relname ?? '?' }),
+    };
   }
   const names = strings(s.node.object);
   const name = names[names.length - 1] ?? '?';
@@ -34,8 +39,10 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      rename: 'Renaming {{what}} {{from}} to {{to}} breaks every query and deployed code still using {{from}}: the application version running during the deploy fails until it is replaced.',
-      enumValue: "Renaming value '{{from}}' of enum {{type}} to '{{to}}' breaks every query and deployed code still writing or comparing '{{from}}': the application version running during the deploy fails until it is replaced.",
+      rename:
+        'Renaming {{what}} {{from}} to {{to}} breaks every query and deployed code still using {{from}}: the application version running during the deploy fails until it is replaced.',
+      enumValue:
+        "Renaming value '{{from}}' of enum {{type}} to '{{to}}' breaks every query and deployed code still writing or comparing '{{from}}': the application version running during the deploy fails until it is replaced.",
     },
     docs: {
       what: 'Flags `ALTER SCHEMA … RENAME TO`, `ALTER TYPE|DOMAIN … RENAME TO`, `ALTER [MATERIALIZED] VIEW … RENAME TO` and `ALTER TYPE … RENAME VALUE` on objects that already exist, unless the same migration creates a new object under the old name (a swap). Tables and columns have their own rules (renaming-table, renaming-column).',
@@ -47,10 +54,20 @@ export default defineRule({
       ],
       valid: [
         { title: 'Add the new value beside the old one', code: "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'dispatched';\n" },
-        { title: 'The swap: the old type moves aside and a new one takes its name', code: "ALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('pending', 'dispatched');\n" },
-        { title: 'A type created in the same migration', code: "CREATE TYPE order_status AS ENUM ('pending', 'shipped');\nALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched';\n" },
+        {
+          title: 'The swap: the old type moves aside and a new one takes its name',
+          code: "ALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('pending', 'dispatched');\n",
+        },
+        {
+          title: 'A type created in the same migration',
+          code: "CREATE TYPE order_status AS ENUM ('pending', 'shipped');\nALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched';\n",
+        },
       ],
-      references: ['https://www.postgresql.org/docs/current/sql-altertype.html', 'https://www.postgresql.org/docs/current/sql-alterschema.html', 'https://www.postgresql.org/docs/current/sql-alterview.html'],
+      references: [
+        'https://www.postgresql.org/docs/current/sql-altertype.html',
+        'https://www.postgresql.org/docs/current/sql-alterschema.html',
+        'https://www.postgresql.org/docs/current/sql-alterview.html',
+      ],
     },
   },
   check(ctx) {
@@ -60,7 +77,12 @@ export default defineRule({
         const name = names[names.length - 1] ?? '?';
         if (createdEarlier(ctx.statements, s, 'type', name)) continue;
         const type = displayName(names.length > 1 ? { schema: names[names.length - 2]!, name } : { name });
-        ctx.report({ statement: s, messageId: 'enumValue', data: { type, from: s.node.oldVal, to: s.node.newVal ?? '?' }, help: 'Add the new value with ADD VALUE, move code and data to it, and stop using the old value before it goes.' });
+        ctx.report({
+          statement: s,
+          messageId: 'enumValue',
+          data: { type, from: s.node.oldVal, to: s.node.newVal ?? '?' },
+          help: 'Add the new value with ADD VALUE, move code and data to it, and stop using the old value before it goes.',
+        });
         continue;
       }
       if (s.kind !== 'RenameStmt') continue;

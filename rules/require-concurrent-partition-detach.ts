@@ -11,7 +11,8 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      blocking: 'DETACH PARTITION {{partition}} takes an ACCESS EXCLUSIVE lock on {{table}}: every query on the whole partitioned table — all partitions — waits, and queues behind any running query first.',
+      blocking:
+        'DETACH PARTITION {{partition}} takes an ACCESS EXCLUSIVE lock on {{table}}: every query on the whole partitioned table — all partitions — waits, and queues behind any running query first.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … DETACH PARTITION` without `CONCURRENTLY` on PostgreSQL 14 and later, when the partitioned table was not created in the same migration.',
@@ -21,7 +22,10 @@ export default defineRule({
         { code: 'ALTER TABLE events DETACH PARTITION events_2023_01 CONCURRENTLY;\n', pgVersion: 16 },
         { title: 'Before PostgreSQL 14 there is no concurrent form', code: 'ALTER TABLE events DETACH PARTITION events_2023_01;\n', pgVersion: 13 },
       ],
-      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION', 'https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE'],
+      references: [
+        'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION',
+        'https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE',
+      ],
     },
   },
   check(ctx) {

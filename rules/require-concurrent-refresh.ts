@@ -10,11 +10,12 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      blocking: 'REFRESH MATERIALIZED VIEW {{view}} takes an ACCESS EXCLUSIVE lock on it for the whole rebuild: every SELECT on the view waits until the query behind it has run.',
+      blocking:
+        'REFRESH MATERIALIZED VIEW {{view}} takes an ACCESS EXCLUSIVE lock on it for the whole rebuild: every SELECT on the view waits until the query behind it has run.',
     },
     docs: {
       what: 'Flags `REFRESH MATERIALIZED VIEW` without `CONCURRENTLY` on a view not created in the same migration (or created `WITH NO DATA`, which the concurrent form cannot refresh).',
-      why: 'A plain refresh runs the view\'s query and swaps in the result under ACCESS EXCLUSIVE: readers of the view wait for the whole query. `REFRESH MATERIALIZED VIEW CONCURRENTLY` takes EXCLUSIVE instead, which lets SELECTs go on; it needs a unique index on the view (that covers all rows, without WHERE) and the view to be populated already.',
+      why: "A plain refresh runs the view's query and swaps in the result under ACCESS EXCLUSIVE: readers of the view wait for the whole query. `REFRESH MATERIALIZED VIEW CONCURRENTLY` takes EXCLUSIVE instead, which lets SELECTs go on; it needs a unique index on the view (that covers all rows, without WHERE) and the view to be populated already.",
       invalid: [{ code: 'REFRESH MATERIALIZED VIEW daily_sales_summary;\n' }],
       valid: [
         { code: 'REFRESH MATERIALIZED VIEW CONCURRENTLY daily_sales_summary;\n' },

@@ -18,13 +18,17 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'safe',
     messages: {
-      blocking: 'REINDEX {{what}} {{name}} holds a SHARE lock on the table for the whole rebuild (INSERT, UPDATE and DELETE wait) and an ACCESS EXCLUSIVE lock on each index it rebuilds: plain SELECTs on the table wait too, because planning any query on a table locks all its indexes.',
+      blocking:
+        'REINDEX {{what}} {{name}} holds a SHARE lock on the table for the whole rebuild (INSERT, UPDATE and DELETE wait) and an ACCESS EXCLUSIVE lock on each index it rebuilds: plain SELECTs on the table wait too, because planning any query on a table locks all its indexes.',
     },
     docs: {
       what: 'Flags `REINDEX INDEX|TABLE|SCHEMA|DATABASE` without `CONCURRENTLY` when the target PostgreSQL is 12 or newer.',
       why: 'A plain REINDEX locks out writes to the table for the whole rebuild and blocks every query that would read through the index being rebuilt. `REINDEX … CONCURRENTLY` (PostgreSQL 12+) builds a new index beside the old one and swaps them.',
       invalid: [{ code: 'REINDEX INDEX idx_orders_customer;\n', fixed: 'REINDEX INDEX CONCURRENTLY idx_orders_customer;\n' }],
-      valid: [{ code: 'REINDEX INDEX CONCURRENTLY idx_orders_customer;\n' }, { title: 'PostgreSQL 11 has no concurrent REINDEX', code: 'REINDEX INDEX idx_orders_customer;\n', pgVersion: 11 }],
+      valid: [
+        { code: 'REINDEX INDEX CONCURRENTLY idx_orders_customer;\n' },
+        { title: 'PostgreSQL 11 has no concurrent REINDEX', code: 'REINDEX INDEX idx_orders_customer;\n', pgVersion: 11 },
+      ],
       fixSafety: 'CONCURRENTLY is added only where the statement then runs outside a transaction block. REINDEX SYSTEM cannot be concurrent and gets no fix.',
       references: ['https://www.postgresql.org/docs/current/sql-reindex.html#SQL-REINDEX-CONCURRENTLY'],
     },

@@ -36,7 +36,9 @@ function insertIndex(ctx: RuleContext, s: AnalyzedStatement, fk: ForeignKeyFact)
     return edit ? { edit, sql } : null;
   }
   if (tx.kind !== 'explicit') return null;
-  const commit = ctx.statements.find((c) => c.index > s.index && c.kind === 'TransactionStmt' && c.node.kind === 'TRANS_STMT_COMMIT' && c.itemIndex === s.itemIndex);
+  const commit = ctx.statements.find(
+    (c) => c.index > s.index && c.kind === 'TransactionStmt' && c.node.kind === 'TRANS_STMT_COMMIT' && c.itemIndex === s.itemIndex,
+  );
   if (!commit) return null;
   const end = ctx.fixer.afterStatement(commit);
   const edit = ctx.fixer.fileEdit(commit, { start: end, end, text: `${eol}${sql}` });
@@ -52,16 +54,18 @@ export default defineRule({
     preset: 'recommended',
     fix: 'suggestion',
     messages: {
-      missing: 'Foreign key {{constraint}} on {{table}} ({{columns}}) references {{referenced}}, but no index on {{table}} starts with {{columns}}: every DELETE from {{referenced}}, and every UPDATE of its key, scans {{table}} to check for referencing rows.',
+      missing:
+        'Foreign key {{constraint}} on {{table}} ({{columns}}) references {{referenced}}, but no index on {{table}} starts with {{columns}}: every DELETE from {{referenced}}, and every UPDATE of its key, scans {{table}} to check for referencing rows.',
     },
     docs: {
-      what: 'Flags a foreign key (`CREATE TABLE … REFERENCES`, `ADD [CONSTRAINT …] FOREIGN KEY`, `ADD COLUMN … REFERENCES`) when no index on the referencing table has the key\'s columns as its first columns (in any order) once the migration has run. Indexes count when an earlier migration built them, when this migration builds them before or after the key, or when a later migration deployed with it builds them: a later migration of the change when linting one (`--changed-since`, `--staged`), else a later migration among the files linted together; a PRIMARY KEY or UNIQUE constraint leading with the columns counts too. A table whose indexes migralint cannot know (the migrations never created it) is not judged. Django builds an index for each ForeignKey itself, so its foreign keys are only flagged with `db_index=False`.',
+      what: "Flags a foreign key (`CREATE TABLE … REFERENCES`, `ADD [CONSTRAINT …] FOREIGN KEY`, `ADD COLUMN … REFERENCES`) when no index on the referencing table has the key's columns as its first columns (in any order) once the migration has run. Indexes count when an earlier migration built them, when this migration builds them before or after the key, or when a later migration deployed with it builds them: a later migration of the change when linting one (`--changed-since`, `--staged`), else a later migration among the files linted together; a PRIMARY KEY or UNIQUE constraint leading with the columns counts too. A table whose indexes migralint cannot know (the migrations never created it) is not judged. Django builds an index for each ForeignKey itself, so its foreign keys are only flagged with `db_index=False`.",
       why: 'PostgreSQL indexes the referenced side of a foreign key (it must be a PRIMARY KEY or UNIQUE) but never the referencing side. When a referenced row is deleted, or its key updated, PostgreSQL looks for rows that still point at it (to refuse the change, or to cascade it); without an index that lookup is a sequential scan of the referencing table, once per row changed. A `DELETE` of a thousand customers reads a large orders table a thousand times, holding its row locks all the while, and `ON DELETE CASCADE` turns one delete into a long-running one. Joins along the key suffer the same way.',
       invalid: [
         {
           title: 'A new table whose foreign key has no index',
           code: 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id));\n',
-          fixed: 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n',
+          fixed:
+            'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n',
         },
       ],
       valid: [
@@ -70,12 +74,16 @@ export default defineRule({
           code: 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n',
         },
         {
-          title: 'A composite primary key that starts with the key\'s column',
+          title: "A composite primary key that starts with the key's column",
           code: 'CREATE TABLE tags (id bigint PRIMARY KEY);\nCREATE TABLE posts (id bigint PRIMARY KEY);\nCREATE TABLE post_tags (post_id bigint REFERENCES posts (id), tag_id bigint REFERENCES tags (id), PRIMARY KEY (post_id, tag_id));\nCREATE INDEX post_tags_tag_id_idx ON post_tags (tag_id);\n',
         },
       ],
-      fixSafety: 'Always a suggestion: a new index changes the schema (it takes space and slows writes), which a team may decide against for a small or rarely deleted-from table. On a table created in the change the suggestion adds a plain `CREATE INDEX` after the statement (the table is empty at deploy time). On an existing table it adds `CREATE INDEX CONCURRENTLY` after the statement when the statement runs on its own, or after the COMMIT of its explicit transaction; when the framework runs the migration in a transaction or as one query, the finding gives the statement to put in a migration of its own that runs without a transaction.',
-      references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK', 'https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
+      fixSafety:
+        'Always a suggestion: a new index changes the schema (it takes space and slows writes), which a team may decide against for a small or rarely deleted-from table. On a table created in the change the suggestion adds a plain `CREATE INDEX` after the statement (the table is empty at deploy time). On an existing table it adds `CREATE INDEX CONCURRENTLY` after the statement when the statement runs on its own, or after the COMMIT of its explicit transaction; when the framework runs the migration in a transaction or as one query, the finding gives the statement to put in a migration of its own that runs without a transaction.',
+      references: [
+        'https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK',
+        'https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY',
+      ],
     },
   },
   check(ctx) {
@@ -91,7 +99,10 @@ export default defineRule({
             constraint: fk.constraint ?? '(unnamed)',
             table: displayName(fk.tableName),
             columns: fk.columns.join(', '),
-            referenced: displayName({ schema: fk.references.split('.')[0] === 'public' ? undefined : fk.references.split('.')[0], name: fk.references.slice(fk.references.indexOf('.') + 1) }),
+            referenced: displayName({
+              schema: fk.references.split('.')[0] === 'public' ? undefined : fk.references.split('.')[0],
+              name: fk.references.slice(fk.references.indexOf('.') + 1),
+            }),
           },
           foreignKey: { table: fk.table, columns: fk.columns },
           ...(at

@@ -47,11 +47,13 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'safe',
     messages: {
-      missing: 'No lock_timeout is set before {{count}} statement(s) that take strong locks: {{list}}. While such a statement waits for its lock behind a long-running query, {{queue}}.',
-      tooLong: 'lock_timeout is {{value}} before {{count}} statement(s) that take strong locks: {{list}}. That is above the longest accepted ({{max}}, config lockTimeoutMax): while such a statement waits for its lock, {{queue}} for up to {{value}}.',
+      missing:
+        'No lock_timeout is set before {{count}} statement(s) that take strong locks: {{list}}. While such a statement waits for its lock behind a long-running query, {{queue}}.',
+      tooLong:
+        'lock_timeout is {{value}} before {{count}} statement(s) that take strong locks: {{list}}. That is above the longest accepted ({{max}}, config lockTimeoutMax): while such a statement waits for its lock, {{queue}} for up to {{value}}.',
     },
     docs: {
-      what: 'Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table\'s foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included; behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set).',
+      what: "Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table's foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included; behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set).",
       why: 'A lock request waits behind every conflicting lock already held — a long report query, an idle-in-transaction session — and every later request on the table waits behind it. Even a statement that holds its lock for a millisecond can so stall all traffic on the table for as long as the oldest query runs. With `lock_timeout` the migration fails fast and can be retried instead.',
       invalid: [
         {
@@ -63,7 +65,8 @@ export default defineRule({
         { code: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\n" },
         { code: "BEGIN;\nSET LOCAL lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n" },
       ],
-      fixSafety: "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk (a golang-migrate file, a knex.raw string …) that holds a statement that must run alone (CREATE INDEX CONCURRENTLY), nor one holding an index statement another fix may make concurrent in the same --fix run: the SET would make the chunk one implicit transaction and the statement fail. In Alembic and Django migrations it is written as a call of its own before the first statement (`op.execute(\"SET lock_timeout = '2s'\")`, `migrations.RunSQL(\"SET lock_timeout = '2s'\", reverse_sql=migrations.RunSQL.noop)`); JS/TS DSL calls get the advice only.",
+      fixSafety:
+        "Inserts `SET lock_timeout = '2s';` (config `lockTimeoutMax` sets the value) before the first statement of the chunk, so it is in effect for all of them. It is never inserted into a one-query chunk (a golang-migrate file, a knex.raw string …) that holds a statement that must run alone (CREATE INDEX CONCURRENTLY), nor one holding an index statement another fix may make concurrent in the same --fix run: the SET would make the chunk one implicit transaction and the statement fail. In Alembic and Django migrations it is written as a call of its own before the first statement (`op.execute(\"SET lock_timeout = '2s'\")`, `migrations.RunSQL(\"SET lock_timeout = '2s'\", reverse_sql=migrations.RunSQL.noop)`); JS/TS DSL calls get the advice only.",
       references: ['https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT'],
     },
   },
@@ -89,7 +92,11 @@ export default defineRule({
         value: first.facts.lockTimeout!.replace(/^'|'$/g, ''),
         max: maxText,
         count: tooLong.length,
-        list: tooLong.slice(0, 5).map((s) => `${/^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ')} on ${displayName(s.facts.mainLock!.relation)} (line ${s.loc.line})`).join('; ') + (tooLong.length > 5 ? `; and ${tooLong.length - 5} more` : ''),
+        list:
+          tooLong
+            .slice(0, 5)
+            .map((s) => `${/^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ')} on ${displayName(s.facts.mainLock!.relation)} (line ${s.loc.line})`)
+            .join('; ') + (tooLong.length > 5 ? `; and ${tooLong.length - 5} more` : ''),
         queue: queueWords(tooLong),
       },
       help: `Use SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,

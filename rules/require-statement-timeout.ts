@@ -13,19 +13,24 @@ export default defineRule({
     preset: 'strict',
     fix: 'safe',
     messages: {
-      missing: 'No statement_timeout is set before {{count}} statement(s) that hold strong locks: {{list}}. If one of them runs long, the table stays locked for as long as it runs.',
+      missing:
+        'No statement_timeout is set before {{count}} statement(s) that hold strong locks: {{list}}. If one of them runs long, the table stays locked for as long as it runs.',
     },
     docs: {
       what: 'In the strict preset. Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `statement_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET).',
       why: '`lock_timeout` bounds the wait for a lock; `statement_timeout` bounds how long the lock is then held. A rewrite or validation that turns out slower than expected on production data keeps every query on the table waiting until it ends; with a timeout it is cancelled, the transaction rolls back and the table is free again.',
       invalid: [
-        { code: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n', fixed: "SET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n" },
+        {
+          code: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n',
+          fixed: "SET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n",
+        },
       ],
       valid: [
         { code: "SET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n" },
         { code: "BEGIN;\nSET LOCAL statement_timeout = '30s';\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n" },
       ],
-      fixSafety: "Inserts `SET statement_timeout = '5s';` before the first statement of the chunk, so it covers all of them (raise it for statements that are meant to run long). As for require-lock-timeout, it is never inserted into a one-query chunk holding a statement that must run alone. A migration that hits the timeout fails and rolls back instead of blocking; that is the intended trade.",
+      fixSafety:
+        "Inserts `SET statement_timeout = '5s';` before the first statement of the chunk, so it covers all of them (raise it for statements that are meant to run long). As for require-lock-timeout, it is never inserted into a one-query chunk holding a statement that must run alone. A migration that hits the timeout fails and rolls back instead of blocking; that is the intended trade.",
       references: ['https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT'],
     },
   },

@@ -14,7 +14,9 @@ function namedTables(s: StatementNode): QualifiedName[] {
     case 'CreateTrigStmt':
       return [relName(s.node.relation)].filter((x): x is QualifiedName => !!x);
     case 'RenameStmt':
-      return s.node.renameType === 'OBJECT_TABLE' || s.node.renameType === 'OBJECT_COLUMN' ? [relName(s.node.relation)].filter((x): x is QualifiedName => !!x) : [];
+      return s.node.renameType === 'OBJECT_TABLE' || s.node.renameType === 'OBJECT_COLUMN'
+        ? [relName(s.node.relation)].filter((x): x is QualifiedName => !!x)
+        : [];
     case 'DropStmt':
       if (s.node.removeType !== 'OBJECT_TABLE') return [];
       return (s.node.objects ?? []).map((o) => {
@@ -37,7 +39,7 @@ export default defineRule({
     messages: { unqualified: 'Table {{table}} is not schema-qualified: it resolves through search_path at run time.' },
     docs: {
       what: 'In the strict preset. Flags CREATE TABLE, ALTER TABLE, CREATE INDEX … ON, CREATE TRIGGER … ON, renames and DROP TABLE naming a table without its schema. Temporary tables are exempt.',
-      why: 'An unqualified name is looked up along `search_path`, which can differ between the migration runner, a developer\'s psql and production roles; a table can then be created in, or altered in, the wrong schema. Projects that keep several schemas turn this on to make every migration say where it acts.',
+      why: "An unqualified name is looked up along `search_path`, which can differ between the migration runner, a developer's psql and production roles; a table can then be created in, or altered in, the wrong schema. Projects that keep several schemas turn this on to make every migration say where it acts.",
       invalid: [{ code: 'CREATE TABLE invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric(12,2) NOT NULL);\n' }],
       valid: [
         { code: 'CREATE TABLE billing.invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric(12,2) NOT NULL);\n' },

@@ -22,9 +22,17 @@ mkdirSync(out, { recursive: true });
 const nodeBuiltinsUnused = {
   name: 'node-builtins-unused',
   setup(b) {
-    const replaced = { 'node:fs': shim('fs.ts'), 'node:module': shim('module.ts'), 'node:path': require.resolve('path-browserify'), 'oxc-parser': shim('oxc-parser.ts') };
+    const replaced = {
+      'node:fs': shim('fs.ts'),
+      'node:module': shim('module.ts'),
+      'node:path': require.resolve('path-browserify'),
+      'oxc-parser': shim('oxc-parser.ts'),
+    };
     b.onResolve({ filter: /^(node:fs|node:module|node:path|oxc-parser)$/ }, (args) => ({ path: replaced[args.path] }));
-    b.onResolve({ filter: /^(node:)?(fs|path|os|url|util|crypto|module|perf_hooks|inspector|process|events|stream|assert|tty|worker_threads|child_process)(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'node-builtin-unused' }));
+    b.onResolve(
+      { filter: /^(node:)?(fs|path|os|url|util|crypto|module|perf_hooks|inspector|process|events|stream|assert|tty|worker_threads|child_process)(\/.*)?$/ },
+      (args) => ({ path: args.path, namespace: 'node-builtin-unused' }),
+    );
     b.onLoad({ filter: /.*/, namespace: 'node-builtin-unused' }, () => ({ contents: 'export default {};', loader: 'js' }));
   },
 };

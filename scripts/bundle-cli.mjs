@@ -19,7 +19,9 @@ const LAZY = {
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
-    b.onResolve({ filter: /^(libpg-query|oxc-parser)$/ }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' }));
+    b.onResolve({ filter: /^(libpg-query|oxc-parser)$/ }, (args) =>
+      args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' },
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
       loader: 'js',
       contents: [

@@ -30,7 +30,10 @@ export interface DjangoRecording {
 
 /** Runs real Django's sqlmigrate over one project on a fresh database of the embedded PostgreSQL. */
 export async function recordProject(project: { dir: string; settings: string }): Promise<DjangoRecording> {
-  if (!existsSync(DJANGO_PYTHON)) throw new Error(`Django is not installed at ${DJANGO_PYTHON}: run \`.ci/test-tools\` (it makes a virtualenv there and installs Django and psycopg2 with pip)`);
+  if (!existsSync(DJANGO_PYTHON))
+    throw new Error(
+      `Django is not installed at ${DJANGO_PYTHON}: run \`.ci/test-tools\` (it makes a virtualenv there and installs Django and psycopg2 with pip)`,
+    );
   const server = await startEmbedded();
   try {
     const db = `django_${path.basename(project.dir).replace(/\W/g, '_')}`;
@@ -48,7 +51,11 @@ export async function recordProject(project: { dir: string; settings: string }):
     });
     if (run.status !== 0) throw new Error(`django-sqlmigrate.py failed (${run.status}):\n${run.stderr}`);
     const out = JSON.parse(run.stdout) as Omit<DjangoRecording, 'producedBy'>;
-    return { producedBy: 'node --import tsx scripts/django-sqlmigrate.ts (manage.py sqlmigrate, then migrate, for each migration in graph order, on an empty database)', ...out };
+    return {
+      producedBy:
+        'node --import tsx scripts/django-sqlmigrate.ts (manage.py sqlmigrate, then migrate, for each migration in graph order, on an empty database)',
+      ...out,
+    };
   } finally {
     await server.stop();
   }

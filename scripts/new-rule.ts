@@ -75,9 +75,20 @@ export function scaffold(id: string, root: string = ROOT): Scaffold {
   writeFileSync(path.join(fixtureDir, clean), '-- TODO: the same change written the safe way.\nSELECT 1;\n');
   // The rule tester's case for each file: every finding of the rule as [line, column, rule id, message id].
   const expected = { [flagged]: { findings: [[2, 1, id, 'found']] }, [clean]: { findings: [] } };
-  writeFileSync(path.join(fixtureDir, 'expected.json'), `${JSON.stringify(expected, null, 2).replace(/\[\s+(\d+),\s+(\d+),\s+("[^"]+"),\s+("[^"]+")\s+\]/g, '[$1, $2, $3, $4]')}\n`);
+  writeFileSync(
+    path.join(fixtureDir, 'expected.json'),
+    `${JSON.stringify(expected, null, 2).replace(/\[\s+(\d+),\s+(\d+),\s+("[^"]+"),\s+("[^"]+")\s+\]/g, '[$1, $2, $3, $4]')}\n`,
+  );
   writeFileSync(path.join(root, 'rules', 'index.ts'), rulesIndex(ruleFileIds(new URL(`file://${path.join(root, 'rules')}/`))));
-  return { files: [`rules/${id}.ts`, `fixtures/rules/${id}/${flagged}`, `fixtures/rules/${id}/${clean}`, `fixtures/rules/${id}/expected.json`, 'rules/index.ts (generated)'] };
+  return {
+    files: [
+      `rules/${id}.ts`,
+      `fixtures/rules/${id}/${flagged}`,
+      `fixtures/rules/${id}/${clean}`,
+      `fixtures/rules/${id}/expected.json`,
+      'rules/index.ts (generated)',
+    ],
+  };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
@@ -88,7 +99,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   }
   try {
     const { files } = scaffold(id);
-    console.log(`Wrote:\n${files.map((f) => `  ${f}`).join('\n')}\nFill in the TODOs, make the fixtures real migrations, then run \`npm run docs\` and \`npx vitest run test/rule-docs.test.ts test/rule-fixtures.test.ts\`.`);
+    console.log(
+      `Wrote:\n${files.map((f) => `  ${f}`).join('\n')}\nFill in the TODOs, make the fixtures real migrations, then run \`npm run docs\` and \`npx vitest run test/rule-docs.test.ts test/rule-fixtures.test.ts\`.`,
+    );
   } catch (e) {
     console.error(`migralint new-rule: ${(e as Error).message}`);
     process.exit(1);

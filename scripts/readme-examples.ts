@@ -34,7 +34,10 @@ export async function exampleOutput(args: string): Promise<string> {
 export async function withExamples(readme: string): Promise<string> {
   const outputs = new Map<string, string>();
   for (const m of readme.matchAll(EXAMPLE)) if (!outputs.has(m[1]!)) outputs.set(m[1]!, await exampleOutput(m[1]!));
-  return readme.replace(EXAMPLE, (_, args: string) => `<!-- example: migralint ${args} -->\n\`\`\`\n$ npx migralint ${args}\n${outputs.get(args)}\n\`\`\`\n<!-- /example -->`);
+  return readme.replace(
+    EXAMPLE,
+    (_, args: string) => `<!-- example: migralint ${args} -->\n\`\`\`\n$ npx migralint ${args}\n${outputs.get(args)}\n\`\`\`\n<!-- /example -->`,
+  );
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

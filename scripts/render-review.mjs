@@ -23,7 +23,11 @@ const width = 980;
 
 const traced = process.argv.includes('--trace');
 const command = traced ? ['trace', 'fixtures/demo', '--format', 'markdown'] : ['fixtures/demo', '--format', 'markdown'];
-const lint = spawnSync(process.execPath, [path.join(root, 'bin/migralint.js'), ...command], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const lint = spawnSync(process.execPath, [path.join(root, 'bin/migralint.js'), ...command], {
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, NO_COLOR: '1' },
+});
 if (lint.status !== 0 && lint.status !== 1) throw new Error(`migralint failed (${lint.status}): ${lint.stderr}`);
 const body = marked.parse(lint.stdout, { gfm: true });
 const css = readFileSync(path.join(root, 'node_modules/github-markdown-css/github-markdown-light.css'), 'utf8');
@@ -42,7 +46,20 @@ try {
   const page = path.join(dir, 'review.html');
   writeFileSync(page, html);
   if (arg('html')) writeFileSync(path.resolve(arg('html')), html);
-  execFileSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--user-data-dir=${path.join(dir, 'profile')}`, `--window-size=${width},${height}`, `--screenshot=${out}`, `file://${page}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(
+    'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--hide-scrollbars',
+      `--user-data-dir=${path.join(dir, 'profile')}`,
+      `--window-size=${width},${height}`,
+      `--screenshot=${out}`,
+      `file://${page}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   console.log(`${path.relative(root, out)}: ${readFileSync(out).length} bytes`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -59,7 +59,11 @@ function frameworkLine(result: FileResult, ex: DocExample): string {
 function sizesLine(ex: DocExample): string | undefined {
   if (!ex.tables) return undefined;
   const parts = Object.entries(ex.tables).map(([name, t]) => {
-    const bits = [t.rows !== undefined ? formatRows(t.rows) : undefined, t.bytes !== undefined ? formatBytes(t.bytes) : undefined, t.partitioned ? 'partitioned' : undefined].filter(Boolean);
+    const bits = [
+      t.rows !== undefined ? formatRows(t.rows) : undefined,
+      t.bytes !== undefined ? formatBytes(t.bytes) : undefined,
+      t.partitioned ? 'partitioned' : undefined,
+    ].filter(Boolean);
     return `\`${name}\`${bits.length ? ` (${bits.join(', ')})` : ''}`;
   });
   return `Table sizes known: ${parts.join(', ')}.`;
@@ -82,21 +86,29 @@ function lockFacts(meta: RuleMeta, results: FileResult[]): string[] {
 
 export async function rulePage(meta: RuleMeta): Promise<string> {
   const out: string[] = [];
-  out.push('<!-- Generated from the rule\'s metadata by `npm run docs` (scripts/rule-pages.ts). Edit the rule, not this file. -->', '');
+  out.push("<!-- Generated from the rule's metadata by `npm run docs` (scripts/rule-pages.ts). Edit the rule, not this file. -->", '');
   out.push(`# ${meta.id}`, '', meta.description, '');
   const presets = presetsOf(meta);
   out.push('| category | default severity | fix | size-aware |' + (presets.length ? ' presets |' : ''));
   out.push('|---|---|---|---|' + (presets.length ? '---|' : ''));
-  out.push(`| ${meta.category} | ${meta.defaultSeverity} | ${FIX_WORDS[meta.fix]} | ${meta.sizeAware ? 'yes: silent on new and small tables, an error on large ones' : 'no'} |` + (presets.length ? ` ${presets.map((p) => `\`${p}\``).join(', ')} |` : ''));
+  out.push(
+    `| ${meta.category} | ${meta.defaultSeverity} | ${FIX_WORDS[meta.fix]} | ${meta.sizeAware ? 'yes: silent on new and small tables, an error on large ones' : 'no'} |` +
+      (presets.length ? ` ${presets.map((p) => `\`${p}\``).join(', ')} |` : ''),
+  );
   out.push('', '## What it does', '', meta.docs.what, '', '## Why is this bad?', '', meta.docs.why, '');
 
   const invalid = await Promise.all(meta.docs.invalid.map((ex) => lintText(ex.code, lintOptions(ex, meta))));
   const locks = lockFacts(meta, invalid);
   out.push('## Locks', '');
   if (locks.length) {
-    out.push('The locks migralint reports for this rule\'s examples below (the lock table is checked against a real PostgreSQL in `test/locks.pg.test.ts`):', '', ...locks, '');
+    out.push(
+      "The locks migralint reports for this rule's examples below (the lock table is checked against a real PostgreSQL in `test/locks.pg.test.ts`):",
+      '',
+      ...locks,
+      '',
+    );
   } else {
-    out.push('This rule\'s findings are not about a lock the statement holds (see *Why is this bad?*).', '');
+    out.push("This rule's findings are not about a lock the statement holds (see *Why is this bad?*).", '');
   }
 
   out.push('## Examples', '');
@@ -110,9 +122,11 @@ export async function rulePage(meta: RuleMeta): Promise<string> {
     const messages = result.findings.filter((f) => f.ruleId === meta.id);
     for (const f of messages) out.push(`> line ${f.loc.line}, ${f.severity}: ${f.message.replace(/\n/g, ' ')}`);
     if (messages.length) out.push('');
-    if (ex.fixed !== undefined) out.push(meta.fix === 'suggestion' ? 'With the suggestion applied:' : 'After `--fix`:', '', fence(ex.fixed, fenceLanguage(ex.filename)), '');
+    if (ex.fixed !== undefined)
+      out.push(meta.fix === 'suggestion' ? 'With the suggestion applied:' : 'After `--fix`:', '', fence(ex.fixed, fenceLanguage(ex.filename)), '');
     // The link names the framework from the file name and text alone; it must be the one the page was linted as.
-    if (exampleFramework(ex) !== (result.framework ?? 'psql')) throw new Error(`${meta.id}: example linted as ${result.framework}, but its playground link says ${exampleFramework(ex)}`);
+    if (exampleFramework(ex) !== (result.framework ?? 'psql'))
+      throw new Error(`${meta.id}: example linted as ${result.framework}, but its playground link says ${exampleFramework(ex)}`);
     out.push(`[Open this example in the playground](${exampleLink(meta, ex)})`, '');
   });
   for (const ex of meta.docs.valid) {
@@ -139,18 +153,35 @@ function indexRow(meta: RuleMeta): string {
 
 export function rulesIndex(): string {
   const out: string[] = [];
-  out.push('<!-- Generated from the rules\' metadata by `npm run docs` (scripts/rule-pages.ts). -->', '');
+  out.push("<!-- Generated from the rules' metadata by `npm run docs` (scripts/rule-pages.ts). -->", '');
   out.push('# Rules', '');
-  out.push('Every rule migralint has, with its default severity and whether `--fix` can rewrite the migration (**fix**: applied by `--fix`; **sugg**: a suggestion, applied with `--fix-type suggestion`). Each page has the rule\'s examples, the locks involved, and references to PostgreSQL\'s documentation. `migralint explain <rule-id>` prints the same in a terminal.', '');
+  out.push(
+    "Every rule migralint has, with its default severity and whether `--fix` can rewrite the migration (**fix**: applied by `--fix`; **sugg**: a suggestion, applied with `--fix-type suggestion`). Each page has the rule's examples, the locks involved, and references to PostgreSQL's documentation. `migralint explain <rule-id>` prints the same in a terminal.",
+    '',
+  );
   const presets = [...new Set(ALL_RULE_META.flatMap(presetsOf))].sort();
-  out.push('By category: ' + CATEGORIES.filter((c) => ALL_RULE_META.some((m) => m.category === c.id)).map((c) => `[${c.title}](#${c.title.toLowerCase().replace(/ /g, '-')})`).join(' · ') + (presets.length ? ` — by preset: ${presets.map((p) => `[${p}](#preset-${p})`).join(' · ')}` : ''), '');
+  out.push(
+    'By category: ' +
+      CATEGORIES.filter((c) => ALL_RULE_META.some((m) => m.category === c.id))
+        .map((c) => `[${c.title}](#${c.title.toLowerCase().replace(/ /g, '-')})`)
+        .join(' · ') +
+      (presets.length ? ` — by preset: ${presets.map((p) => `[${p}](#preset-${p})`).join(' · ')}` : ''),
+    '',
+  );
   for (const c of CATEGORIES) {
     const rules = ALL_RULE_META.filter((m) => m.category === c.id);
     if (!rules.length) continue;
     out.push(`## ${c.title}`, '', `Rules about ${c.about}.`, '', '| rule | default | fix | what it flags |', '|---|---|---|---|', ...rules.map(indexRow), '');
   }
   for (const p of presets) {
-    out.push(`## Preset: ${p}`, '', '| rule | default | fix | what it flags |', '|---|---|---|---|', ...ALL_RULE_META.filter((m) => presetsOf(m).includes(p)).map(indexRow), '');
+    out.push(
+      `## Preset: ${p}`,
+      '',
+      '| rule | default | fix | what it flags |',
+      '|---|---|---|---|',
+      ...ALL_RULE_META.filter((m) => presetsOf(m).includes(p)).map(indexRow),
+      '',
+    );
   }
   return out.join('\n');
 }

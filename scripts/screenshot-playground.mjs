@@ -27,7 +27,11 @@ try {
   execFileSync(process.execPath, [path.join(root, 'scripts/build-playground.mjs'), dir], { stdio: 'pipe' });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const seed = readFileSync(path.join(root, 'fixtures/demo/drizzle/0064_performance_indexes_concurrent.sql'), 'utf8');
-  browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 1000 });
   await page.goto(`http://127.0.0.1:${server.address().port}/index.html#framework=drizzle&sql=${Buffer.from(seed).toString('base64url')}`);

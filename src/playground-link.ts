@@ -88,16 +88,26 @@ export function decodeState(hash: string, defaults: PlaygroundState): Playground
     try {
       const parsed = JSON.parse(tablesJson) as unknown;
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        state.tables = Object.fromEntries(Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] >= 0));
+        state.tables = Object.fromEntries(
+          Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] >= 0),
+        );
       }
     } catch {
       // A link whose table sizes are not JSON keeps the defaults.
     }
   }
   const large = params.get('large');
-  if (large !== null) state.largeTables = large.split(',').map((s) => s.trim()).filter(Boolean);
+  if (large !== null)
+    state.largeTables = large
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const partitioned = params.get('partitioned');
-  if (partitioned !== null) state.partitioned = partitioned.split(',').map((s) => s.trim()).filter(Boolean);
+  if (partitioned !== null)
+    state.partitioned = partitioned
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return state;
 }
 

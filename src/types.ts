@@ -497,9 +497,7 @@ export interface LintSettings {
 }
 
 /** What a framework offers to make a statement run outside a transaction, in its own terms. */
-export type EscapePlan =
-  | { kind: 'fix' | 'suggestion'; description: string; edits: Edit[]; files?: FileWrite[] }
-  | { kind: 'manual'; help: string };
+export type EscapePlan = { kind: 'fix' | 'suggestion'; description: string; edits: Edit[]; files?: FileWrite[] } | { kind: 'manual'; help: string };
 
 /** A file a directory walk found and left out, and why (coverage in reports). Files named explicitly are never skipped. */
 export interface SkippedFile {

@@ -16,7 +16,9 @@ async function facts(sql: string, catalog = new Catalog(), settings = DEFAULT_SE
 
 describe('the forward pass', () => {
   it('tracks explicit transactions, savepoints and their problems', async () => {
-    const f = await facts('CREATE INDEX CONCURRENTLY a ON t (x);\nBEGIN;\nSAVEPOINT s;\nCREATE INDEX b ON t (x);\nROLLBACK TO s;\nCOMMIT;\nCOMMIT;\nSTART TRANSACTION;\nALTER TABLE t ADD COLUMN y int;\n');
+    const f = await facts(
+      'CREATE INDEX CONCURRENTLY a ON t (x);\nBEGIN;\nSAVEPOINT s;\nCREATE INDEX b ON t (x);\nROLLBACK TO s;\nCOMMIT;\nCOMMIT;\nSTART TRANSACTION;\nALTER TABLE t ADD COLUMN y int;\n',
+    );
     expect(f[0]!.inTransaction).toBeNull();
     expect(f[3]!.inTransaction).toMatchObject({ kind: 'explicit', beganAt: 1 });
     expect(f[6]!.txProblem).toBe('end-without-begin');
@@ -35,7 +37,7 @@ describe('the forward pass', () => {
         'ALTER TABLE a ADD COLUMN w int;',
         'RESET lock_timeout;',
         'ALTER TABLE a ADD COLUMN v int;',
-        "SET lock_timeout TO 0;",
+        'SET lock_timeout TO 0;',
         'ALTER TABLE a ADD COLUMN u int;',
       ].join('\n'),
     );

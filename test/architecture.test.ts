@@ -77,13 +77,11 @@ function cycles(graph: Map<string, string[]>): string[][] {
 
 describe('the import graph', () => {
   it('reads every kind of import', () => {
-    expect(importsOf("import type { A } from './a.js';\nimport {\n  b,\n} from '../b.js';\nexport { c } from './c.js';\nimport './d.js';\nconst e = await import('./e.js');\n")).toEqual([
-      './a.js',
-      '../b.js',
-      './c.js',
-      './d.js',
-      './e.js',
-    ]);
+    expect(
+      importsOf(
+        "import type { A } from './a.js';\nimport {\n  b,\n} from '../b.js';\nexport { c } from './c.js';\nimport './d.js';\nconst e = await import('./e.js');\n",
+      ),
+    ).toEqual(['./a.js', '../b.js', './c.js', './d.js', './e.js']);
   });
 
   it('finds a cycle when there is one', () => {
@@ -110,7 +108,15 @@ describe('the import graph', () => {
  * Modules that may read the disk: the CLI, config and stats loading, the ESLint plugin's config lookup, the version
  * lookup, src/disk.ts, the FileSystem the CLI and the plugin hand to the core, and the temp folder of trace's server.
  */
-const BOUNDARY = [/^src\/cli\//, /^src\/config\//, /^src\/catalog\/database\.ts$/, /^src\/eslint\/config\.ts$/, /^src\/version\.ts$/, /^src\/disk\.ts$/, /^src\/trace\/server\.ts$/];
+const BOUNDARY = [
+  /^src\/cli\//,
+  /^src\/config\//,
+  /^src\/catalog\/database\.ts$/,
+  /^src\/eslint\/config\.ts$/,
+  /^src\/version\.ts$/,
+  /^src\/disk\.ts$/,
+  /^src\/trace\/server\.ts$/,
+];
 /** The core: everything from detection to the report, rules included. It sees files only through a FileSystem. */
 const CORE = FILES.filter((f) => !BOUNDARY.some((re) => re.test(f)));
 
@@ -118,7 +124,11 @@ describe('file access', () => {
   it('the core never imports node:fs, nor the disk FileSystem (only lint-text, the entry point for tests, defaults to it)', () => {
     const offenders = CORE.flatMap((file) =>
       importsOf(readFileSync(path.join(ROOT, file), 'utf8'))
-        .filter((s) => /^(?:node:)?fs(?:\/promises)?$/.test(s) || (/\/disk\.js$/.test(s) && !['src/engine/lint-text.ts', 'src/eslint/rules.ts', 'src/eslint/language.ts'].includes(file)))
+        .filter(
+          (s) =>
+            /^(?:node:)?fs(?:\/promises)?$/.test(s) ||
+            (/\/disk\.js$/.test(s) && !['src/engine/lint-text.ts', 'src/eslint/rules.ts', 'src/eslint/language.ts'].includes(file)),
+        )
         .map((s) => `${file} imports ${s}`),
     );
     expect(offenders).toEqual([]);
@@ -167,7 +177,8 @@ describe('file access', () => {
 
     const alembic = '/virtual/api/alembic';
     const env = strict({ [`${alembic}/env.py`]: 'engine = create_engine(url, isolation_level="AUTOCOMMIT")\n' }, [alembic, `${alembic}/versions`]);
-    const revision = 'from alembic import op\n\nrevision = "1b2c"\ndown_revision = None\n\n\ndef upgrade():\n    op.execute("CREATE INDEX CONCURRENTLY ix_orders_customer ON orders (customer_id)")\n';
+    const revision =
+      'from alembic import op\n\nrevision = "1b2c"\ndown_revision = None\n\n\ndef upgrade():\n    op.execute("CREATE INDEX CONCURRENTLY ix_orders_customer ON orders (customer_id)")\n';
     const a = await lintText(revision, { filename: `${alembic}/versions/1b2c_orders_customer.py`, fs: env });
     expect(a.framework).toBe('alembic');
     expect(a.findings.map((f) => f.ruleId)).not.toContain('ban-concurrent-index-creation-in-transaction');

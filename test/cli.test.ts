@@ -9,7 +9,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'migralint.js');
 
 function run(args: string[], opts: { cwd?: string; input?: string | Buffer } = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? root, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: opts.cwd ?? root,
+    input: opts.input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -18,7 +23,7 @@ function tmp(): string {
 }
 
 describe('migralint CLI (the built binary)', () => {
-  it('lints the demo: findings with lines, locks, sizes, in each framework\'s terms, exit 1', () => {
+  it("lints the demo: findings with lines, locks, sizes, in each framework's terms, exit 1", () => {
     const r = run(['fixtures/demo']);
     expect(r.code).toBe(1);
     const section = (name: string): string => {
@@ -36,7 +41,9 @@ describe('migralint CLI (the built binary)', () => {
     // mcp_servers has 412 rows: small, so its plain CREATE INDEX is not an error.
     expect(d63).not.toMatch(/CREATE INDEX on mcp_servers.* holds/);
     const d64 = section('fixtures/demo/drizzle/0064_performance_indexes_concurrent.sql (Drizzle)');
-    expect(d64).toContain('CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one will: Drizzle runs all pending migrations in one transaction');
+    expect(d64).toContain(
+      'CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one will: Drizzle runs all pending migrations in one transaction',
+    );
     expect(d64).toContain('concurrent-index-invalid-leftover');
     // The Alembic seed: CONCURRENTLY in Alembic's transaction; the fix writes the autocommit_block.
     const alembic = section('fixtures/demo/alembic/versions/20251207_add_performance_indexes.py (Alembic)');
@@ -71,16 +78,24 @@ describe('migralint CLI (the built binary)', () => {
   it('JSON fixes are ESLint fixes: one range and its text', () => {
     const r = run(['fixtures/demo/psql/0065_messages_user_created.sql', '--format', 'json']);
     const fk = JSON.parse(r.stdout)[0].messages.find((m: any) => m.ruleId === 'adding-foreign-key-constraint');
-    expect(fk.fix).toEqual({ range: [expect.any(Number), expect.any(Number)], text: ' NOT VALID;\nALTER TABLE messages VALIDATE CONSTRAINT messages_user_fk;' });
+    expect(fk.fix).toEqual({
+      range: [expect.any(Number), expect.any(Number)],
+      text: ' NOT VALID;\nALTER TABLE messages VALIDATE CONSTRAINT messages_user_fk;',
+    });
   });
 
   it('--fix rewrites files atomically, keeping CRLF line endings and the BOM, and the result lints clean for the fixed rules', () => {
     const dir = tmp();
     const file = path.join(dir, '002_orders_index.sql');
-    writeFileSync(file, '\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\nCOMMIT;\r\n');
+    writeFileSync(
+      file,
+      '\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\nCOMMIT;\r\n',
+    );
     const r = run([file, '--fix', '--format', 'json', '--rule', 'require-lock-timeout:off']);
     const fixed = readFileSync(file, 'utf8');
-    expect(fixed).toBe('\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCOMMIT;\r\n\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\n');
+    expect(fixed).toBe(
+      '\ufeffBEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCOMMIT;\r\n\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\r\n',
+    );
     expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
     expect(r.code).toBe(0);
     expect(readdirSync(dir)).toEqual(['002_orders_index.sql']);
@@ -155,27 +170,38 @@ describe('migralint CLI (the built binary)', () => {
   it('reads config found upward from the file: table sizes decide severity', () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', migralint: { tables: { orders: { rows: 120 } }, rules: { 'require-lock-timeout': 'off' } } }));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'app', migralint: { tables: { orders: { rows: 120 } }, rules: { 'require-lock-timeout': 'off' } } }),
+    );
     writeFileSync(path.join(dir, 'db', 'migrations', '20240101_orders_idx.sql'), 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
     const r = run(['db/migrations', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)[0].messages).toEqual([]);
   });
 
-  it('walking a framework\'s own folder finds its migrations (alembic/versions, an app\'s migrations/)', () => {
+  it("walking a framework's own folder finds its migrations (alembic/versions, an app's migrations/)", () => {
     const dir = tmp();
     const alembic = path.join(dir, 'alembic', 'versions');
     const django = path.join(dir, 'shop', 'orders', 'migrations');
     mkdirSync(alembic, { recursive: true });
     mkdirSync(django, { recursive: true });
-    writeFileSync(path.join(alembic, '1a2b3c4d5e6f_orders_created_idx.py'), 'from alembic import op\n\nrevision = "1a2b3c4d5e6f"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_index("orders_created_idx", "orders", ["created_at"])\n\n\ndef downgrade():\n    op.drop_index("orders_created_idx", table_name="orders")\n');
+    writeFileSync(
+      path.join(alembic, '1a2b3c4d5e6f_orders_created_idx.py'),
+      'from alembic import op\n\nrevision = "1a2b3c4d5e6f"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_index("orders_created_idx", "orders", ["created_at"])\n\n\ndef downgrade():\n    op.drop_index("orders_created_idx", table_name="orders")\n',
+    );
     writeFileSync(path.join(django, '__init__.py'), '');
-    writeFileSync(path.join(django, '0002_order_created_idx.py'), 'from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("orders", "0001_initial")]\n\n    operations = [\n        migrations.AddIndex(model_name="order", index=models.Index(fields=["created"], name="orders_created_idx")),\n    ]\n');
+    writeFileSync(
+      path.join(django, '0002_order_created_idx.py'),
+      'from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("orders", "0001_initial")]\n\n    operations = [\n        migrations.AddIndex(model_name="order", index=models.Index(fields=["created"], name="orders_created_idx")),\n    ]\n',
+    );
     for (const folder of [alembic, django]) {
       const r = run([folder, '--format', 'json']);
       expect(r.stderr).toBe('');
       const results = JSON.parse(r.stdout);
-      expect(results.map((x: any) => path.basename(x.filePath))).toEqual([folder === alembic ? '1a2b3c4d5e6f_orders_created_idx.py' : '0002_order_created_idx.py']);
+      expect(results.map((x: any) => path.basename(x.filePath))).toEqual([
+        folder === alembic ? '1a2b3c4d5e6f_orders_created_idx.py' : '0002_order_created_idx.py',
+      ]);
       expect(results[0].messages.map((m: any) => m.ruleId)).toContain('require-concurrent-index-creation');
     }
   });
@@ -196,11 +222,15 @@ describe('migralint CLI (the built binary)', () => {
     const linted = results.filter((x: any) => !x.skipped).map((x: any) => path.relative(dir, x.filePath));
     expect(linted).toEqual([path.join('db', 'migrations', '20240101_orders_idx.sql')]);
     expect(r.stderr).toContain('2 files left out by config include / exclude');
-    expect(results.filter((x: any) => x.skipped).map((x: any) => [path.relative(dir, x.filePath), x.skipped])).toEqual([[path.join('db', 'seeds', 'reindex.sql'), 'outside-migrations']]);
+    expect(results.filter((x: any) => x.skipped).map((x: any) => [path.relative(dir, x.filePath), x.skipped])).toEqual([
+      [path.join('db', 'seeds', 'reindex.sql'), 'outside-migrations'],
+    ]);
   });
 
   it('lints standard input as the named file', () => {
-    const r = run(['--stdin', '--stdin-filename', 'migrations/x.sql', '--format', 'json'], { input: 'BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\n' });
+    const r = run(['--stdin', '--stdin-filename', 'migrations/x.sql', '--format', 'json'], {
+      input: 'BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\n',
+    });
     expect(r.code).toBe(1);
     const [res] = JSON.parse(r.stdout);
     expect(res.messages.map((m: any) => m.ruleId)).toContain('ban-concurrent-index-creation-in-transaction');

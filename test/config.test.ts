@@ -11,7 +11,13 @@ describe('config', () => {
   });
 
   it('accepts a full config', () => {
-    const c = validateConfig({ rules: { 'require-lock-timeout': 'off' }, pgVersion: 16, tables: { 'public.orders': { rows: 1e7, bytes: 2e9 } }, largeTables: ['events'], largeTableRows: 5000 });
+    const c = validateConfig({
+      rules: { 'require-lock-timeout': 'off' },
+      pgVersion: 16,
+      tables: { 'public.orders': { rows: 1e7, bytes: 2e9 } },
+      largeTables: ['events'],
+      largeTableRows: 5000,
+    });
     expect(c.tables?.['public.orders']?.rows).toBe(1e7);
   });
 

@@ -39,7 +39,11 @@ describe('COPY … FROM stdin data blocks', () => {
     expect(lines(r, 'require-concurrent-index-creation')).toEqual([22]);
     // The fix lands after the data and the result re-parses and re-lints clean.
     // Sizes from config say orders is a plain table (not partitioned): CONCURRENTLY is then a safe fix.
-    const fixed = await fixText(readFileSync(path, 'utf8'), { filename: path, rules: ['require-concurrent-index-creation'], tables: { orders: { rows: 2_000_000 } } });
+    const fixed = await fixText(readFileSync(path, 'utf8'), {
+      filename: path,
+      rules: ['require-concurrent-index-creation'],
+      tables: { orders: { rows: 2_000_000 } },
+    });
     expect(fixed.applied).toBe(1);
     expect(fixed.text).toContain('CREATE INDEX CONCURRENTLY orders_currency_idx ON orders (currency);');
     expect(fixed.text).toContain('USD\tUS dollar \\. not the end\t$#,##0.00\n');

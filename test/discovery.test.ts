@@ -17,7 +17,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(root, 'fixtures', 'discovery');
 const bin = path.join(root, 'bin', 'migralint.js');
 
-type JsonResult = { filePath: string; framework: string | null; skipped?: string; messages: Array<{ ruleId: string; line: number; fix?: unknown; suggestions?: unknown[] }>; coverage?: { statements: number; unreadable: number; parseErrors: number } };
+type JsonResult = {
+  filePath: string;
+  framework: string | null;
+  skipped?: string;
+  messages: Array<{ ruleId: string; line: number; fix?: unknown; suggestions?: unknown[] }>;
+  coverage?: { statements: number; unreadable: number; parseErrors: number };
+};
 
 const rel = (dir: string, results: JsonResult[]) => results.map((x) => path.relative(dir, x.filePath).split(path.sep).join('/'));
 
@@ -34,10 +40,15 @@ function run(args: string[], cwd: string) {
 describe('discovery', () => {
   it("Diesel's current folder names (YYYY-MM-DD-HHMMSS-0000_name) are Diesel; a walk skips their down.sql", async () => {
     const dir = path.join(FIXTURES, 'diesel-new');
-    expect(detectSqlFramework(path.join(dir, 'migrations/2025-10-08-084508-0000_multi_comm_index_lower/up.sql'), 'CREATE INDEX i ON t (a);', diskFileSystem())).toBe('diesel');
+    expect(
+      detectSqlFramework(path.join(dir, 'migrations/2025-10-08-084508-0000_multi_comm_index_lower/up.sql'), 'CREATE INDEX i ON t (a);', diskFileSystem()),
+    ).toBe('diesel');
     const found = await discover(['migrations'], dir);
     expect(found.problems).toEqual([]);
-    expect(found.files).toEqual([path.normalize('migrations/00000000000000_diesel_initial_setup/up.sql'), path.normalize('migrations/2025-10-08-084508-0000_multi_comm_index_lower/up.sql')]);
+    expect(found.files).toEqual([
+      path.normalize('migrations/00000000000000_diesel_initial_setup/up.sql'),
+      path.normalize('migrations/2025-10-08-084508-0000_multi_comm_index_lower/up.sql'),
+    ]);
     // Named explicitly, a down.sql is still linted.
     expect((await discover(['migrations/2025-10-08-084508-0000_multi_comm_index_lower/down.sql'], dir)).files).toHaveLength(1);
   });
@@ -57,7 +68,9 @@ describe('discovery', () => {
     const dir = path.join(FIXTURES, 'go');
     const r = run(['migrations/20250101000000_add_index_to_users.go'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('migralint: migrations/20250101000000_add_index_to_users.go: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted\n');
+    expect(r.stderr).toBe(
+      'migralint: migrations/20250101000000_add_index_to_users.go: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted\n',
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -96,7 +109,12 @@ describe('discovery', () => {
 
     const r = run(['.', '--format', 'json', '--no-cache'], dir);
     const results = JSON.parse(r.stdout) as JsonResult[];
-    expect(rel(dir, results.filter((x) => !x.skipped))).toEqual(['db/migrations/20240105120000_add_orders_customer_index.sql']);
+    expect(
+      rel(
+        dir,
+        results.filter((x) => !x.skipped),
+      ),
+    ).toEqual(['db/migrations/20240105120000_add_orders_customer_index.sql']);
     expect(results.filter((x) => x.skipped).map((x) => [rel(dir, [x])[0], x.skipped, x.messages.length])).toEqual([
       ['db/queries/active_customers.sql', 'outside-migrations', 0],
       ['db/seeds/dev_seed.sql', 'outside-migrations', 0],
@@ -110,7 +128,9 @@ describe('discovery', () => {
 
     // A walk of an absolute path: the note still gives paths and a glob relative to where migralint runs.
     const absolute = await discover([dir], dir);
-    expect(skippedNote(absolute.skipped, dir)).toContain('e.g. db/queries/active_customers.sql). To lint them as migrations, name them on the command line, or map them in the config: "frameworks": { "db/queries/**/*.sql": "psql" }');
+    expect(skippedNote(absolute.skipped, dir)).toContain(
+      'e.g. db/queries/active_customers.sql). To lint them as migrations, name them on the command line, or map them in the config: "frameworks": { "db/queries/**/*.sql": "psql" }',
+    );
     // Run from a folder outside the project (a fresh temp folder: never an ancestor of this checkout, wherever it is).
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'migralint-elsewhere-'));
     try {
@@ -137,8 +157,18 @@ describe('discovery', () => {
     writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ frameworks: { 'db/seeds/**/*.sql': 'psql' } }));
     const r = run(['.', '--format', 'json', '--no-cache'], dir);
     const results = JSON.parse(r.stdout) as JsonResult[];
-    expect(rel(dir, results.filter((x) => !x.skipped))).toEqual(['db/migrations/20240105120000_add_orders_customer_index.sql', 'db/seeds/dev_seed.sql']);
-    expect(rel(dir, results.filter((x) => x.skipped))).toEqual(['db/queries/active_customers.sql']);
+    expect(
+      rel(
+        dir,
+        results.filter((x) => !x.skipped),
+      ),
+    ).toEqual(['db/migrations/20240105120000_add_orders_customer_index.sql', 'db/seeds/dev_seed.sql']);
+    expect(
+      rel(
+        dir,
+        results.filter((x) => x.skipped),
+      ),
+    ).toEqual(['db/queries/active_customers.sql']);
     expect(r.stderr).toContain('migralint: 1 .sql file outside migration folders was not linted');
   });
 
@@ -169,7 +199,12 @@ describe('discovery', () => {
     expect(result.findings.map((f) => `${f.ruleId}@${f.loc.line}`)).toContain('require-concurrent-index-creation@18');
 
     const r = run(['--format', 'json', '--no-cache'], inside);
-    expect(rel(inside, (JSON.parse(r.stdout) as JsonResult[]).filter((x) => !x.skipped))).toEqual(['3b1f9c2d7a10_create_events.py', '8d4e0a6b5c21_events_kind_index.py']);
+    expect(
+      rel(
+        inside,
+        (JSON.parse(r.stdout) as JsonResult[]).filter((x) => !x.skipped),
+      ),
+    ).toEqual(['3b1f9c2d7a10_create_events.py', '8d4e0a6b5c21_events_kind_index.py']);
   });
 
   it("alembic.ini's script_location leads to env.py when the revisions live elsewhere", () => {

@@ -28,7 +28,9 @@ describe('rule pages', () => {
   it('docs/rules is exactly what `npm run docs` generates from the rules (run it after changing a rule)', async () => {
     const { renderRuleDocs } = await import('../scripts/rule-pages.js');
     const files = await renderRuleDocs();
-    const onDisk = readdirSync(path.join(root, 'docs/rules')).map((f) => `docs/rules/${f}`).sort();
+    const onDisk = readdirSync(path.join(root, 'docs/rules'))
+      .map((f) => `docs/rules/${f}`)
+      .sort();
     expect(onDisk).toEqual([...files.keys()].sort());
     for (const [rel, text] of files) expect(readFileSync(path.join(root, rel), 'utf8'), rel).toBe(text);
   }, 60_000);
@@ -71,17 +73,21 @@ describe('README examples', () => {
 
 describe('links in the project docs', () => {
   it('GitHub heading anchors are computed as GitHub does', () => {
-    expect([...githubSlugs('# CI and pre-commit\n## Python migrations: Alembic and Django\n## Table sizes\n## Table sizes\n```\n# not a heading\n```\n')]).toEqual([
-      'ci-and-pre-commit',
-      'python-migrations-alembic-and-django',
-      'table-sizes',
-      'table-sizes-1',
+    expect([
+      ...githubSlugs('# CI and pre-commit\n## Python migrations: Alembic and Django\n## Table sizes\n## Table sizes\n```\n# not a heading\n```\n'),
+    ]).toEqual(['ci-and-pre-commit', 'python-migrations-alembic-and-django', 'table-sizes', 'table-sizes-1']);
+    expect(markdownLinks('see [a](b.md#c), `[x](not-a-link)`, <a href="d.md">d</a> and ![img](e.png)\n```\n[y](in-code)\n```\n')).toEqual([
+      'b.md#c',
+      'd.md',
+      'e.png',
     ]);
-    expect(markdownLinks('see [a](b.md#c), `[x](not-a-link)`, <a href="d.md">d</a> and ![img](e.png)\n```\n[y](in-code)\n```\n')).toEqual(['b.md#c', 'd.md', 'e.png']);
   });
 
   it('a dead relative link or anchor is found', () => {
-    const files = { 'README.md': '# Top\n[ok](docs/a.md#there) [bad](docs/missing.md) [anchor](#nowhere) [self](#top)\n', 'docs/a.md': '## There\n[up](../README.md#top)\n' };
+    const files = {
+      'README.md': '# Top\n[ok](docs/a.md#there) [bad](docs/missing.md) [anchor](#nowhere) [self](#top)\n',
+      'docs/a.md': '## There\n[up](../README.md#top)\n',
+    };
     expect(checkLinks(files, (rel) => rel in files)).toEqual(['README.md: docs/missing.md (no such file)', 'README.md: #nowhere (no such anchor)']);
   });
 

@@ -27,7 +27,7 @@ async function plansOf(dir: string): Promise<{ plans: ExecutablePlan[]; texts: M
   const found = await discover(['.'], dir);
   const files = found.files.map((f) => ({ path: f, text: readFileSync(path.resolve(dir, f), 'utf8').replace(/^\ufeff/, '') }));
   const frameworks = files.map((f) => detectFramework(path.resolve(dir, f.path), f.text));
-  const ordered = orderHistory(files, frameworks.includes('alembic') ? 'alembic' : frameworks[0] ?? 'psql');
+  const ordered = orderHistory(files, frameworks.includes('alembic') ? 'alembic' : (frameworks[0] ?? 'psql'));
   const plans = ordered.map((f) => planUnit(unitOf({ path: path.resolve(dir, f.path), text: f.text, bom: false }, DEFAULT_SETTINGS)));
   // Report files by their path inside the history, the same for both copies.
   for (const p of plans) p.file = path.relative(dir, p.file);
@@ -71,7 +71,11 @@ describe.each(HISTORIES)('%s', (history) => {
     const name = history.replace(/\W+/g, '_').toLowerCase();
     const result = await compareHistories(connect, admin, name, original.plans, fixed.plans);
     appliedFiles += result.original.filter((x) => x.status === 'applied').length;
-    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({ broken: [], schemaDiff: [], strongerLocks: [] });
+    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({
+      broken: [],
+      schemaDiff: [],
+      strongerLocks: [],
+    });
     // Files the fix left runnable stay runnable: --fix never turns readable SQL into something the harness skips.
     for (const [i, plan] of original.plans.entries()) if (!plan.notRunnable) expect(fixed.plans[i]!.notRunnable, plan.file).toBeUndefined();
   }, 120_000);

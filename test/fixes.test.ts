@@ -24,7 +24,9 @@ describe('a comment at the end of a statement line stays with its statement', ()
   it('moving a statement after the COMMIT takes its trailing comment along (CRLF kept)', async () => {
     const text = 'BEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCREATE INDEX orders_note_idx ON orders (note); -- admin search\r\nCOMMIT;\r\n';
     const outcome = await tester.fixOutcome('require-concurrent-index-creation', text, { tables: { orders: { partitioned: false } } });
-    expect(outcome.text).toBe('BEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCOMMIT;\r\n\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note); -- admin search\r\n');
+    expect(outcome.text).toBe(
+      'BEGIN;\r\nALTER TABLE orders ADD COLUMN note text;\r\nCOMMIT;\r\n\r\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note); -- admin search\r\n',
+    );
   });
 
   it('a statement moved after the COMMIT goes after the comment on the COMMIT line', async () => {
@@ -63,7 +65,9 @@ describe('require-lock-timeout fix placement', () => {
     const text = "SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN a int;\nRESET lock_timeout;\nALTER TABLE t ADD COLUMN b int;\n";
     const outcome = await tester.fixOutcome('require-lock-timeout', text);
     expect(outcome.applied).toBe(1);
-    expect(outcome.text).toBe("SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN a int;\nRESET lock_timeout;\nSET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN b int;\n");
+    expect(outcome.text).toBe(
+      "SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN a int;\nRESET lock_timeout;\nSET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN b int;\n",
+    );
   });
 
   it('a SET LOCAL before the offender does not undo a session SET: the top of the file is kept', async () => {
@@ -73,10 +77,12 @@ describe('require-lock-timeout fix placement', () => {
   });
 
   it('two resets: one SET per pass before each offender, to a fixed point', async () => {
-    const text = "ALTER TABLE t ADD COLUMN a int;\nDISCARD ALL;\nALTER TABLE t ADD COLUMN b int;\n";
+    const text = 'ALTER TABLE t ADD COLUMN a int;\nDISCARD ALL;\nALTER TABLE t ADD COLUMN b int;\n';
     const outcome = await tester.fixOutcome('require-lock-timeout', text);
     expect(outcome.applied).toBe(2);
-    expect(outcome.text).toBe("SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN a int;\nDISCARD ALL;\nSET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN b int;\n");
+    expect(outcome.text).toBe(
+      "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN a int;\nDISCARD ALL;\nSET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN b int;\n",
+    );
   });
 });
 
@@ -102,9 +108,15 @@ describe('analysis', () => {
 
 describe('keyword case', () => {
   it('adds CONCURRENTLY in the case the statement is written in', async () => {
-    const lower = await fixText('create index orders_created_idx on orders (created_at);\n', { rules: ['require-concurrent-index-creation'], tables: { orders: { partitioned: false } } });
+    const lower = await fixText('create index orders_created_idx on orders (created_at);\n', {
+      rules: ['require-concurrent-index-creation'],
+      tables: { orders: { partitioned: false } },
+    });
     expect(lower.text).toBe('create index concurrently orders_created_idx on orders (created_at);\n');
-    const upper = await fixText('CREATE INDEX orders_created_idx ON orders (created_at);\n', { rules: ['require-concurrent-index-creation'], tables: { orders: { partitioned: false } } });
+    const upper = await fixText('CREATE INDEX orders_created_idx ON orders (created_at);\n', {
+      rules: ['require-concurrent-index-creation'],
+      tables: { orders: { partitioned: false } },
+    });
     expect(upper.text).toBe('CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n');
   });
 });

@@ -23,7 +23,8 @@ describe('SQL in JS literals: exact positions', () => {
   });
 
   it('through CRLF line ends in a multi-line template', async () => {
-    const text = 'exports.up = async (knex) => {\r\n  await knex.raw(`\r\n    SELECT 1;\r\n    CREATE INDEX orders_created_idx\r\n      ON orders (created_at)\r\n  `);\r\n};\r\n';
+    const text =
+      'exports.up = async (knex) => {\r\n  await knex.raw(`\r\n    SELECT 1;\r\n    CREATE INDEX orders_created_idx\r\n      ON orders (created_at)\r\n  `);\r\n};\r\n';
     const r = await lintText(text, { filename: KNEX });
     const f = only(r, 'require-concurrent-index-creation')[0]!;
     expect(f.loc).toMatchObject({ line: 4, column: 5, endLine: 5, endColumn: 29 });
@@ -31,7 +32,8 @@ describe('SQL in JS literals: exact positions', () => {
   });
 
   it('${…} becomes a placeholder and positions after it stay exact', async () => {
-    const text = 'export async function up(knex) {\n  const days = 30;\n  await knex.raw(`DELETE FROM sessions WHERE age > ${days}; CREATE INDEX s_idx ON sessions (age)`);\n}\n';
+    const text =
+      'export async function up(knex) {\n  const days = 30;\n  await knex.raw(`DELETE FROM sessions WHERE age > ${days}; CREATE INDEX s_idx ON sessions (age)`);\n}\n';
     const r = await lintText(text, { filename: KNEX });
     const f = only(r, 'require-concurrent-index-creation')[0]!;
     expect(text.slice(f.span.start, f.span.end)).toBe('CREATE INDEX s_idx ON sessions (age)');
@@ -39,14 +41,16 @@ describe('SQL in JS literals: exact positions', () => {
   });
 
   it('a ${…} where SQL needs a name is unsupported-framework-construct, not a crash', async () => {
-    const text = "import { sql } from 'kysely';\nexport async function up(db) {\n  await sql`CREATE INDEX ${sql.raw(name)} ON pets (owner_id)`.execute(db);\n}\n";
+    const text =
+      "import { sql } from 'kysely';\nexport async function up(db) {\n  await sql`CREATE INDEX ${sql.raw(name)} ON pets (owner_id)`.execute(db);\n}\n";
     const r = await lintText(text, { filename: 'src/migrations/2024_01_01_x.ts' });
     expect(ids(r)).toEqual(['unsupported-framework-construct@3:9']);
     expect(r.findings[0]!.severity).toBe('info');
   });
 
   it('concatenation with a non-literal is reported once; literal concatenation is read', async () => {
-    const text = "exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX idx ON ' + table + ' (c)');\n  await knex.raw('CREATE INDEX a_idx ' +\n    'ON a (c)');\n};\n";
+    const text =
+      "exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX idx ON ' + table + ' (c)');\n  await knex.raw('CREATE INDEX a_idx ' +\n    'ON a (c)');\n};\n";
     const r = await lintText(text, { filename: KNEX });
     expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([2]);
     const f = only(r, 'require-concurrent-index-creation')[0]!;
@@ -65,7 +69,9 @@ describe('SQL in JS literals: exact positions', () => {
   });
 
   it('down() is not linted', async () => {
-    const r = await lintText("exports.up = async () => {};\nexports.down = async (knex) => {\n  await knex.raw('DROP INDEX orders_idx');\n};\n", { filename: KNEX });
+    const r = await lintText("exports.up = async () => {};\nexports.down = async (knex) => {\n  await knex.raw('DROP INDEX orders_idx');\n};\n", {
+      filename: KNEX,
+    });
     expect(r.findings).toEqual([]);
   });
 });
@@ -74,11 +80,16 @@ describe('transaction models', () => {
   const cic = (call: string) => `exports.up = async (knex) => {\n  await ${call}('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n`;
   it('Knex wraps unless the file exports config = { transaction: false }', async () => {
     expect(ids(await lintText(cic('knex.raw'), { filename: KNEX }))).toContain('ban-concurrent-index-creation-in-transaction@2:19');
-    expect(ids(await lintText(cic('knex.raw') + 'exports.config = { transaction: false };\n', { filename: KNEX }))).not.toContain('ban-concurrent-index-creation-in-transaction@2:19');
-    expect(ids(await lintText(cic('knex.raw'), { filename: KNEX, settings: { frameworkOptions: { knex: { disableTransactions: true } } } }))).not.toContain('ban-concurrent-index-creation-in-transaction@2:19');
+    expect(ids(await lintText(cic('knex.raw') + 'exports.config = { transaction: false };\n', { filename: KNEX }))).not.toContain(
+      'ban-concurrent-index-creation-in-transaction@2:19',
+    );
+    expect(ids(await lintText(cic('knex.raw'), { filename: KNEX, settings: { frameworkOptions: { knex: { disableTransactions: true } } } }))).not.toContain(
+      'ban-concurrent-index-creation-in-transaction@2:19',
+    );
   });
 
-  const typeorm = (field: string) => `import { MigrationInterface, QueryRunner } from "typeorm";\n\nexport class AddIdx1712345678901 implements MigrationInterface {\n${field}    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.query(\`CREATE INDEX CONCURRENTLY "IDX_a" ON "post" ("a")\`);\n    }\n}\n`;
+  const typeorm = (field: string) =>
+    `import { MigrationInterface, QueryRunner } from "typeorm";\n\nexport class AddIdx1712345678901 implements MigrationInterface {\n${field}    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.query(\`CREATE INDEX CONCURRENTLY "IDX_a" ON "post" ("a")\`);\n    }\n}\n`;
   const TYPEORM = 'src/migrations/1712345678901-AddIdx.ts';
   it('TypeORM: "all" wraps even with transaction = false (and warns); "each" honours it; "none" never wraps', async () => {
     const all = await lintText(typeorm('    transaction = false;\n\n'), { filename: TYPEORM });
@@ -86,34 +97,63 @@ describe('transaction models', () => {
     const each = { frameworkOptions: { typeorm: { migrationsTransactionMode: 'each' } } };
     expect((await lintText(typeorm('    transaction = false;\n\n'), { filename: TYPEORM, settings: each })).findings).toEqual([]);
     expect(only(await lintText(typeorm(''), { filename: TYPEORM, settings: each }), 'ban-concurrent-index-creation-in-transaction')).toHaveLength(1);
-    expect((await lintText(typeorm(''), { filename: TYPEORM, settings: { frameworkOptions: { typeorm: { migrationsTransactionMode: 'none' } } } })).findings).toEqual([]);
+    expect(
+      (await lintText(typeorm(''), { filename: TYPEORM, settings: { frameworkOptions: { typeorm: { migrationsTransactionMode: 'none' } } } })).findings,
+    ).toEqual([]);
   });
 
   it('node-pg-migrate wraps unless pgm.noTransaction(); Sequelize never; Kysely all in one; db-migrate per file', async () => {
     const PGM = 'migrations/1712345678901_x.js';
-    expect(only(await lintText("exports.up = (pgm) => {\n  pgm.sql('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n", { filename: PGM }), 'ban-concurrent-index-creation-in-transaction')).toHaveLength(1);
-    expect((await lintText("exports.up = (pgm) => {\n  pgm.noTransaction();\n  pgm.sql('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n", { filename: PGM })).findings.map((f) => f.ruleId)).not.toContain('ban-concurrent-index-creation-in-transaction');
-    expect((await lintText("module.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query('CREATE INDEX CONCURRENTLY i ON t (c)');\n  },\n};\n", { filename: 'migrations/20240101-x.js' })).findings.map((f) => f.ruleId)).not.toContain('ban-concurrent-index-creation-in-transaction');
-    const ky = await lintText("import { Kysely, sql } from 'kysely';\nexport async function up(db: Kysely<any>) {\n  await sql`CREATE INDEX CONCURRENTLY i ON t (c)`.execute(db);\n}\n", { filename: 'src/migrations/x.ts' });
+    expect(
+      only(
+        await lintText("exports.up = (pgm) => {\n  pgm.sql('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n", { filename: PGM }),
+        'ban-concurrent-index-creation-in-transaction',
+      ),
+    ).toHaveLength(1);
+    expect(
+      (
+        await lintText("exports.up = (pgm) => {\n  pgm.noTransaction();\n  pgm.sql('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n", { filename: PGM })
+      ).findings.map((f) => f.ruleId),
+    ).not.toContain('ban-concurrent-index-creation-in-transaction');
+    expect(
+      (
+        await lintText(
+          "module.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query('CREATE INDEX CONCURRENTLY i ON t (c)');\n  },\n};\n",
+          { filename: 'migrations/20240101-x.js' },
+        )
+      ).findings.map((f) => f.ruleId),
+    ).not.toContain('ban-concurrent-index-creation-in-transaction');
+    const ky = await lintText(
+      "import { Kysely, sql } from 'kysely';\nexport async function up(db: Kysely<any>) {\n  await sql`CREATE INDEX CONCURRENTLY i ON t (c)`.execute(db);\n}\n",
+      { filename: 'src/migrations/x.ts' },
+    );
     expect(only(ky, 'ban-concurrent-index-creation-in-transaction')[0]!.message).toContain("Kysely's Migrator");
-    const dbm = await lintText("exports.up = function (db) {\n  return db.runSql('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n", { filename: 'migrations/20240101-x.js' });
+    const dbm = await lintText("exports.up = function (db) {\n  return db.runSql('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n", {
+      filename: 'migrations/20240101-x.js',
+    });
     expect(only(dbm, 'ban-concurrent-index-creation-in-transaction')[0]!.message).toContain('db-migrate');
   });
 });
 
-describe('fixes in the framework\'s terms', () => {
+describe("fixes in the framework's terms", () => {
   it('Knex CJS: CONCURRENTLY + exports.config = { transaction: false }', async () => {
-    const text = "exports.up = async function (knex) {\n  await knex.raw('CREATE INDEX orders_created_idx ON orders (created_at)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX orders_created_idx');\n};\n";
+    const text =
+      "exports.up = async function (knex) {\n  await knex.raw('CREATE INDEX orders_created_idx ON orders (created_at)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX orders_created_idx');\n};\n";
     expect(await tester.fix('require-concurrent-index-creation', text, { filename: KNEX })).toBe(
       "exports.up = async function (knex) {\n  await knex.raw('CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX orders_created_idx');\n};\n\nexports.config = { transaction: false };\n",
     );
   });
 
   it('Knex ESM/TS: export const config, and an existing config is edited in place', async () => {
-    const ts = "import type { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw(`CREATE INDEX CONCURRENTLY users_email_idx ON users (email)`);\n}\n";
-    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', ts, { filename: 'migrations/20240101000000_x.ts' })).toBe(ts + "\nexport const config = { transaction: false };\n");
+    const ts =
+      "import type { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw(`CREATE INDEX CONCURRENTLY users_email_idx ON users (email)`);\n}\n";
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', ts, { filename: 'migrations/20240101000000_x.ts' })).toBe(
+      ts + '\nexport const config = { transaction: false };\n',
+    );
     const withConfig = "exports.config = { transaction: true };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n";
-    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', withConfig, { filename: KNEX })).toBe("exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n");
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', withConfig, { filename: KNEX })).toBe(
+      "exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n",
+    );
   });
 
   it('node-pg-migrate: concurrently option + pgm.noTransaction() (a suggestion when other statements lose their transaction)', async () => {
@@ -137,14 +177,18 @@ describe('fixes in the framework\'s terms', () => {
 
   it('TypeORM under "each": isConcurrent: true + transaction = false on the class', async () => {
     const settings = { frameworkOptions: { typeorm: { migrationsTransactionMode: 'each' } } };
-    const text = 'import { MigrationInterface, QueryRunner, TableIndex } from "typeorm";\n\nexport class AddIdx1712345678901 implements MigrationInterface {\n    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.createIndex("post", new TableIndex({ name: "IDX_post_a", columnNames: ["a"] }));\n    }\n}\n';
+    const text =
+      'import { MigrationInterface, QueryRunner, TableIndex } from "typeorm";\n\nexport class AddIdx1712345678901 implements MigrationInterface {\n    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.createIndex("post", new TableIndex({ name: "IDX_post_a", columnNames: ["a"] }));\n    }\n}\n';
     expect(await tester.fix('require-concurrent-index-creation', text, { filename: 'src/migrations/1712345678901-AddIdx.ts', settings })).toBe(
       'import { MigrationInterface, QueryRunner, TableIndex } from "typeorm";\n\nexport class AddIdx1712345678901 implements MigrationInterface {\n    transaction = false;\n\n    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.createIndex("post", new TableIndex({ name: "IDX_post_a", columnNames: ["a"], isConcurrent: true }));\n    }\n}\n',
     );
   });
 
   it('TypeORM under "all" and Kysely: no fix, the manual procedure', async () => {
-    const r = await lintText('import { MigrationInterface, QueryRunner } from "typeorm";\nexport class A1712345678901 implements MigrationInterface {\n  async up(queryRunner: QueryRunner) {\n    await queryRunner.query(`CREATE INDEX i ON t (c)`);\n  }\n}\n', { filename: 'src/migrations/1712345678901-A.ts' });
+    const r = await lintText(
+      'import { MigrationInterface, QueryRunner } from "typeorm";\nexport class A1712345678901 implements MigrationInterface {\n  async up(queryRunner: QueryRunner) {\n    await queryRunner.query(`CREATE INDEX i ON t (c)`);\n  }\n}\n',
+      { filename: 'src/migrations/1712345678901-A.ts' },
+    );
     const f = only(r, 'require-concurrent-index-creation')[0]!;
     expect(f.fix).toBeUndefined();
     expect(f.suggestions ?? []).toEqual([]);
@@ -163,7 +207,7 @@ describe('fixes in the framework\'s terms', () => {
       '      await queryInterface.sequelize.query(`alter table "${tableName}" add constraint "${constraintName}" foreign key ("documentId") references "documents" ("id") on delete cascade`);',
       '    }',
       '    const [teams] = await queryInterface.sequelize.query(`SELECT id FROM teams`);',
-      "    for (const team of teams) await queryInterface.sequelize.query(`update users set \"isAdmin\" = true where \"teamId\" = '${team.id}'`);",
+      '    for (const team of teams) await queryInterface.sequelize.query(`update users set "isAdmin" = true where "teamId" = \'${team.id}\'`);',
       '    for (const team of teams) await queryInterface.sequelize.query(`update ${team.table} set x = 1`);',
       '  },',
       '};',
@@ -171,7 +215,10 @@ describe('fixes in the framework\'s terms', () => {
     const r = await lintText(text, { filename: SEQ });
     // Each constraint name of the loop: two statements each; the SELECT; the update with a quoted value.
     expect(r.coverage).toEqual({ statements: 6, unreadable: 1 });
-    expect(only(r, 'adding-foreign-key-constraint').map((f) => f.message.match(/foreign key (\S+ on \S+)/)?.[1])).toEqual(['revisions_documentId_fkey on revisions', 'documentId_foreign_idx on revisions']);
+    expect(only(r, 'adding-foreign-key-constraint').map((f) => f.message.match(/foreign key (\S+ on \S+)/)?.[1])).toEqual([
+      'revisions_documentId_fkey on revisions',
+      'documentId_foreign_idx on revisions',
+    ]);
     expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([11]);
   });
 });

@@ -16,7 +16,10 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
   },
   'knex/migrations/20240402110512_create_invoices.ts': { framework: 'knex', findings: [] },
   'knex/migrations/20240415081244_add_payments_created_at_index.ts': { framework: 'knex', findings: ['concurrent-index-invalid-leftover@6'] },
-  'typeorm/src/migrations/1712345678901-AddUserEmailIndex.ts': { framework: 'typeorm', findings: ['hold-access-exclusive-lock@7', 'require-lock-timeout@7', 'require-concurrent-index-creation@8'] },
+  'typeorm/src/migrations/1712345678901-AddUserEmailIndex.ts': {
+    framework: 'typeorm',
+    findings: ['hold-access-exclusive-lock@7', 'require-lock-timeout@7', 'require-concurrent-index-creation@8'],
+  },
   'typeorm/src/migrations/1712400000000-AddPostAuthorForeignKey.ts': {
     framework: 'typeorm',
     findings: ['adding-foreign-key-constraint@5', 'require-lock-timeout@5', 'ban-concurrent-index-creation-in-transaction@12'],
@@ -30,7 +33,10 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
     framework: 'sequelize',
     findings: ['require-concurrent-index-creation@6', 'require-lock-timeout@6', 'require-concurrent-index-creation@10'],
   },
-  'sequelize/migrations/20240402110512-add-orders-user-fk.js': { framework: 'sequelize', findings: ['adding-foreign-key-constraint@6', 'require-lock-timeout@6'] },
+  'sequelize/migrations/20240402110512-add-orders-user-fk.js': {
+    framework: 'sequelize',
+    findings: ['adding-foreign-key-constraint@6', 'require-lock-timeout@6'],
+  },
   'kysely/src/migrations/2024_03_12_add_pet_owner_index.ts': {
     framework: 'kysely',
     findings: ['require-concurrent-index-creation@4', 'require-lock-timeout@4', 'adding-foreign-key-constraint@6'],
@@ -40,7 +46,10 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
     findings: ['require-concurrent-index-creation@18', 'require-lock-timeout@18', 'ban-concurrent-index-creation-in-transaction@18'],
   },
   // db-migrate's DSL, callback style: a new table (its foreign key meets an empty table) with serial / int keys.
-  'db-migrate/migrations/20240405142210-create-invoices.js': { framework: 'db-migrate', findings: ['prefer-bigint-over-int@14', 'prefer-bigint-over-int@14', 'require-index-on-foreign-key@22'] },
+  'db-migrate/migrations/20240405142210-create-invoices.js': {
+    framework: 'db-migrate',
+    findings: ['prefer-bigint-over-int@14', 'prefer-bigint-over-int@14', 'require-index-on-foreign-key@22'],
+  },
   // …and promise style on an existing table.
   'db-migrate/migrations/20240502081530-orders-status.js': {
     framework: 'db-migrate',
@@ -100,21 +109,26 @@ describe('JS/TS framework fixtures through the CLI path', () => {
   it('db-migrate: bound calls (async.series) are read; a table name built at run time is one note', async () => {
     await loadParser();
     const text = [
-      "exports.up = function (db, callback) {",
-      "  async.series([",
+      'exports.up = function (db, callback) {',
+      '  async.series([',
       "    db.addColumn.bind(db, 'users', 'group', { type: 'string', length: 40 }),",
       "    db.addIndex.bind(db, 'users', 'users_group_idx', ['group'], true),",
       "    db.removeIndex.bind(db, 'users', 'users_legacy_idx'),",
       "    db.addIndex.bind(db, prefix + '_users', 'users_group_idx', ['group']),",
-      "  ], callback);",
-      "};",
+      '  ], callback);',
+      '};',
     ].join('\n');
-    const unit = adapterFor('db-migrate').extract({ path: 'migrations/20240601000000-users-group.js', text, bom: false }, { settings: DEFAULT_SETTINGS, warn() {} });
+    const unit = adapterFor('db-migrate').extract(
+      { path: 'migrations/20240601000000-users-group.js', text, bom: false },
+      { settings: DEFAULT_SETTINGS, warn() {} },
+    );
     expect(unit.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
       'ALTER TABLE users ADD COLUMN "group" VARCHAR(40)',
       'CREATE UNIQUE INDEX users_group_idx ON users ("group")',
       'DROP INDEX users_legacy_idx',
     ]);
-    expect(unit.notes.map((n) => [n.ruleId, n.message])).toEqual([['unsupported-framework-construct', 'db.addIndex: the table is not a literal migralint can read; this call is not linted.']]);
+    expect(unit.notes.map((n) => [n.ruleId, n.message])).toEqual([
+      ['unsupported-framework-construct', 'db.addIndex: the table is not a literal migralint can read; this call is not linted.'],
+    ]);
   });
 });

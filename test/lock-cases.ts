@@ -54,11 +54,9 @@ export const BASE_SETUP: string[] = [
   'CREATE UNIQUE INDEX customer_totals_customer_idx ON customer_totals (customer_id)',
 ];
 
-const TRIGGER_FN =
-  'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$';
+const TRIGGER_FN = 'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$';
 const TRIGGER = 'CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch()';
-const FK_NOT_VALID =
-  'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID';
+const FK_NOT_VALID = 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID';
 const EVENTS_2025 = 'CREATE TABLE events_2025 (id bigint NOT NULL, happened_at date NOT NULL, kind text)';
 /** A table shaped like the partitions of events, not yet attached. */
 export const EVENTS_2025_SETUP = EVENTS_2025;

@@ -243,7 +243,10 @@ async function runInTransaction(c: LockCase, effect: StatementEffect, kind: stri
     held = strongest(rows);
     const heaps = [...snap.byOid.values()].filter((r) => r.kind === 'r' || r.kind === 'm');
     const counts = await sessionA.query('SELECT o::text AS oid, pg_stat_get_xact_numscans(o) AS n FROM unnest($1::oid[]) o', [heaps.map((r) => r.oid)]);
-    scanned = (counts.rows as { oid: string; n: string }[]).filter((r) => Number(r.n) > 0).map((r) => snap.byOid.get(r.oid)!.name).sort();
+    scanned = (counts.rows as { oid: string; n: string }[])
+      .filter((r) => Number(r.n) > 0)
+      .map((r) => snap.byOid.get(r.oid)!.name)
+      .sort();
     if (heap) after = await filenode(heap.oid, sessionA);
   } finally {
     await sessionA.query('ROLLBACK');
@@ -264,9 +267,7 @@ async function sleep(ms: number): Promise<void> {
  */
 function blockerFor(mode: LockMode): LockMode {
   const modes = (Object.keys(LOCK_STRENGTH) as LockMode[]).sort((a, b) => LOCK_STRENGTH[a] - LOCK_STRENGTH[b]);
-  const blocker = modes.find(
-    (m) => conflicts(mode, m) && (mode === 'AccessShareLock' || !conflicts('AccessShareLock', m)),
-  );
+  const blocker = modes.find((m) => conflicts(mode, m) && (mode === 'AccessShareLock' || !conflicts('AccessShareLock', m)));
   if (!blocker) throw new Error(`no blocker for ${mode}`);
   return blocker;
 }
@@ -276,7 +277,12 @@ function blockerFor(mode: LockMode): LockMode {
  * Session B holds blockerFor(claim) on the relation (on its table, for an index claim); session A runs the
  * statement; the lock A waits for must be the claimed mode. Then B lets go and A finishes.
  */
-async function waitForClaim(c: LockCase, claim: Pick<LockClaim, 'relation' | 'mode'> & { on?: LockClaim['on'] }, effect: StatementEffect, checkFile: boolean): Promise<void> {
+async function waitForClaim(
+  c: LockCase,
+  claim: Pick<LockClaim, 'relation' | 'mode'> & { on?: LockClaim['on'] },
+  effect: StatementEffect,
+  checkFile: boolean,
+): Promise<void> {
   const snap = await prepare(c);
   const rel = resolve(snap, claim.relation);
   if (claim.on) expect(KIND_ON[rel.kind], `${label(claim.relation)} is relkind ${rel.kind}`).toBe(claim.on);
@@ -293,10 +299,7 @@ async function waitForClaim(c: LockCase, claim: Pick<LockClaim, 'relation' | 'mo
     run.catch(() => undefined);
     const deadline = Date.now() + 10_000;
     while (!settled && !waited && Date.now() < deadline) {
-      const { rows } = await admin.query(
-        `SELECT relation::text AS oid, mode FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND NOT granted`,
-        [pidA],
-      );
+      const { rows } = await admin.query(`SELECT relation::text AS oid, mode FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND NOT granted`, [pidA]);
       waited = rows[0];
       if (!waited) await sleep(20);
     }
@@ -329,255 +332,279 @@ async function runOutsideTransaction(c: LockCase, effect: StatementEffect): Prom
 
 // Every claim is proved on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
 for (const major of TEST_PG_MAJORS) {
-describe(`PostgreSQL ${major}`, () => {
-  beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migralint-locks-'));
-    fs.chmodSync(tmp, 0o755);
-    // The shared test server: run as the invoking user, or as `nobody` when the tests run as root.
-    server = await startPostgres(major);
-    await loadModule();
-    admin = await connect();
-    sessionA = await connect();
-    sessionB = await connect();
-    await sessionA.query("SET statement_timeout = '30s'");
-    await sessionA.query("SET lock_timeout = '20s'");
-    await sessionB.query("SET lock_timeout = '5s'");
-    pidA = (await sessionA.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-    pgVersion = Math.floor(Number((await admin.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+  describe(`PostgreSQL ${major}`, () => {
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migralint-locks-'));
+      fs.chmodSync(tmp, 0o755);
+      // The shared test server: run as the invoking user, or as `nobody` when the tests run as root.
+      server = await startPostgres(major);
+      await loadModule();
+      admin = await connect();
+      sessionA = await connect();
+      sessionB = await connect();
+      await sessionA.query("SET statement_timeout = '30s'");
+      await sessionA.query("SET lock_timeout = '20s'");
+      await sessionB.query("SET lock_timeout = '5s'");
+      pidA = (await sessionA.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      pgVersion = Math.floor(Number((await admin.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
 
-    // A tablespace for SET TABLESPACE: a directory the server's user owns.
-    const space = path.join(tmp, 'space');
-    fs.mkdirSync(space);
-    if (process.getuid?.() === 0) {
-      const uid = Number(execFileSync('id', ['-u', 'nobody']).toString());
-      const gid = Number(execFileSync('id', ['-g', 'nobody']).toString());
-      fs.chownSync(space, uid, gid);
-    }
-    await admin.query(`CREATE TABLESPACE ${ident(LOCK_TABLESPACE)} LOCATION '${space}'`);
-  });
-
-  afterAll(async () => {
-    for (const c of [admin, sessionA, sessionB]) await c?.end().catch(() => undefined);
-    await server?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  describe('lock claims on a real PostgreSQL', () => {
-    it(`runs PostgreSQL ${major}`, () => {
-      expect(pgVersion).toBe(major);
+      // A tablespace for SET TABLESPACE: a directory the server's user owns.
+      const space = path.join(tmp, 'space');
+      fs.mkdirSync(space);
+      if (process.getuid?.() === 0) {
+        const uid = Number(execFileSync('id', ['-u', 'nobody']).toString());
+        const gid = Number(execFileSync('id', ['-g', 'nobody']).toString());
+        fs.chownSync(space, uid, gid);
+      }
+      await admin.query(`CREATE TABLESPACE ${ident(LOCK_TABLESPACE)} LOCATION '${space}'`);
     });
 
-    it('conflict matrix: LOCK … NOWAIT fails exactly when conflicts() says so', async () => {
-      const modes = Object.keys(LOCK_STRENGTH) as LockMode[];
-      await prepare({ name: 'matrix', setup: ['CREATE TABLE m (id int)'], sql: '' });
-      for (const held of modes) {
-        await sessionB.query('BEGIN');
-        try {
-          await sessionB.query(`LOCK TABLE m IN ${lockLabel(held)} MODE`);
-          for (const wanted of modes) {
-            await sessionA.query('BEGIN');
-            let refused = false;
-            try {
-              await sessionA.query(`LOCK TABLE m IN ${lockLabel(wanted)} MODE NOWAIT`);
-            } catch (e) {
-              expect(String(e)).toMatch(/could not obtain lock/);
-              refused = true;
-            } finally {
-              await sessionA.query('ROLLBACK');
+    afterAll(async () => {
+      for (const c of [admin, sessionA, sessionB]) await c?.end().catch(() => undefined);
+      await server?.stop();
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    describe('lock claims on a real PostgreSQL', () => {
+      it(`runs PostgreSQL ${major}`, () => {
+        expect(pgVersion).toBe(major);
+      });
+
+      it('conflict matrix: LOCK … NOWAIT fails exactly when conflicts() says so', async () => {
+        const modes = Object.keys(LOCK_STRENGTH) as LockMode[];
+        await prepare({ name: 'matrix', setup: ['CREATE TABLE m (id int)'], sql: '' });
+        for (const held of modes) {
+          await sessionB.query('BEGIN');
+          try {
+            await sessionB.query(`LOCK TABLE m IN ${lockLabel(held)} MODE`);
+            for (const wanted of modes) {
+              await sessionA.query('BEGIN');
+              let refused = false;
+              try {
+                await sessionA.query(`LOCK TABLE m IN ${lockLabel(wanted)} MODE NOWAIT`);
+              } catch (e) {
+                expect(String(e)).toMatch(/could not obtain lock/);
+                refused = true;
+              } finally {
+                await sessionA.query('ROLLBACK');
+              }
+              expect(refused, `${wanted} requested while ${held} is held`).toBe(conflicts(wanted, held));
             }
-            expect(refused, `${wanted} requested while ${held} is held`).toBe(conflicts(wanted, held));
+          } finally {
+            await sessionB.query('ROLLBACK');
           }
-        } finally {
-          await sessionB.query('ROLLBACK');
         }
+      });
+
+      it('has unique case names', () => {
+        expect(new Set(LOCK_CASES.map((c) => c.name)).size).toBe(LOCK_CASES.length);
+      });
+
+      // Cases newer than the server are not registered on it (each says the oldest version that accepts it).
+      for (const c of LOCK_CASES.filter((x) => (x.pgMin ?? 0) <= major)) {
+        it(c.name, async () => {
+          const stmt = parseOne(c.sql);
+          const kind = Object.keys(stmt)[0]!;
+          const effect = statementEffect(stmt, { pgVersion });
+          expect(c.expect, 'every case lists its claims').toBeDefined();
+          const expected = c.expectBelow && major < c.expectBelow.version ? c.expectBelow.expect : c.expect;
+          expect(effect.locks.map((l) => ({ relation: label(l.relation), mode: l.mode }))).toEqual(expected);
+          expect(effect.nonTransactional).toBe(Boolean(c.nonTransactional));
+          if (c.nonTransactional) await runOutsideTransaction(c, effect);
+          else await runInTransaction(c, effect, kind);
+        });
       }
     });
 
-    it('has unique case names', () => {
-      expect(new Set(LOCK_CASES.map((c) => c.name)).size).toBe(LOCK_CASES.length);
+    // require-lock-timeout's message says what queues behind a lock request that waits: PostgreSQL grants a new request
+    // only if it conflicts neither with the locks held nor with the requests already waiting. So behind a waiting
+    // ACCESS EXCLUSIVE request every query queues; behind a waiting SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE request
+    // writes queue and reads go on. Proved with a writer's transaction holding ROW EXCLUSIVE, the DDL's request waiting
+    // behind it, and a third session asking NOWAIT for a read's and a write's lock.
+    describe('what queues behind a waiting lock request (require-lock-timeout)', () => {
+      const WAITING: Array<[LockMode, boolean]> = [
+        ['AccessExclusiveLock', true],
+        ['ExclusiveLock', false],
+        ['ShareRowExclusiveLock', false],
+        ['ShareLock', false],
+      ];
+
+      async function granted(client: pg.Client, mode: LockMode): Promise<boolean> {
+        await client.query('BEGIN');
+        try {
+          await client.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE NOWAIT`);
+          return true;
+        } catch (e) {
+          expect(String(e)).toMatch(/could not obtain lock/);
+          return false;
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }
+
+      for (const [mode, readsQueue] of WAITING) {
+        it(`a waiting ${lockLabel(mode)} request: writes queue, reads ${readsQueue ? 'queue too' : 'go on'}`, async () => {
+          await prepare({ name: 'queue', setup: ['CREATE TABLE q (id int)'], sql: '' });
+          const writer = await connect();
+          const third = await connect();
+          try {
+            await writer.query('BEGIN');
+            await writer.query('INSERT INTO q VALUES (1)');
+            await sessionA.query('BEGIN');
+            const waiting = sessionA.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE`);
+            // Until the request is in the queue (pg_locks shows it not granted).
+            for (;;) {
+              const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [pidA]);
+              if (rows[0].n > 0) break;
+            }
+            expect(await granted(third, 'AccessShareLock')).toBe(!readsQueue);
+            expect(await granted(third, 'RowExclusiveLock')).toBe(false);
+            await writer.query('ROLLBACK');
+            await waiting;
+            await sessionA.query('ROLLBACK');
+          } finally {
+            await writer.end().catch(() => undefined);
+            await third.end().catch(() => undefined);
+          }
+        });
+      }
     });
 
-    // Cases newer than the server are not registered on it (each says the oldest version that accepts it).
-    for (const c of LOCK_CASES.filter((x) => (x.pgMin ?? 0) <= major)) {
-      it(c.name, async () => {
-        const stmt = parseOne(c.sql);
-        const kind = Object.keys(stmt)[0]!;
-        const effect = statementEffect(stmt, { pgVersion });
-        expect(c.expect, 'every case lists its claims').toBeDefined();
-        const expected = c.expectBelow && major < c.expectBelow.version ? c.expectBelow.expect : c.expect;
-      expect(effect.locks.map((l) => ({ relation: label(l.relation), mode: l.mode }))).toEqual(expected);
-        expect(effect.nonTransactional).toBe(Boolean(c.nonTransactional));
-        if (c.nonTransactional) await runOutsideTransaction(c, effect);
-        else await runInTransaction(c, effect, kind);
-      });
-    }
-  });
+    // require-concurrent-reindex's message and blocks list: REINDEX TABLE takes only SHARE on the table, yet a plain
+    // SELECT waits, because planning it locks every index of the table and REINDEX holds those ACCESS EXCLUSIVE.
+    describe('REINDEX blocks plain SELECTs (require-concurrent-reindex)', () => {
+      for (const sql of ['REINDEX TABLE r', 'REINDEX INDEX r_v_idx']) {
+        it(`${sql}: a SELECT on the table waits for it`, async () => {
+          await prepare({ name: 'reindex-select', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
+          const effect = statementEffect(parseOne(sql), { pgVersion });
+          expect(effect.blocksReads).toBe(true);
+          const reader = await connect();
+          try {
+            const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+            await sessionA.query('BEGIN');
+            await sessionA.query(sql);
+            const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
+            // The reader's request for the index is queued, not granted.
+            for (;;) {
+              const { rows } = await admin.query(
+                `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND c.relname = 'r_v_idx'`,
+                [readerPid],
+              );
+              if (rows[0].n > 0) break;
+            }
+            await sessionA.query('ROLLBACK');
+            expect((await select).rows[0].count).toBe('0');
+          } finally {
+            await sessionA.query('ROLLBACK').catch(() => undefined);
+            await reader.end().catch(() => undefined);
+          }
+        });
+      }
+    });
+    // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
+    // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.
+    describe('ATTACH PARTITION scans the partition unless a validated CHECK proves the bound (attach-partition-missing-check)', () => {
+      const bound = "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')";
+      const check =
+        "ALTER TABLE events_2025 ADD CONSTRAINT events_2025_bound CHECK (happened_at IS NOT NULL AND happened_at >= '2025-01-01' AND happened_at < '2026-01-01')";
+      for (const withCheck of [false, true]) {
+        it(withCheck ? 'with a validated CHECK: no scan' : 'without a CHECK: the partition is scanned under ACCESS EXCLUSIVE', async () => {
+          const snap = await prepare({
+            name: 'attach',
+            setup: [
+              ...BASE_SETUP,
+              EVENTS_2025_SETUP,
+              "INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 300, 'view' FROM generate_series(1, 200) g",
+              ...(withCheck ? [check] : []),
+            ],
+            sql: '',
+          });
+          const part = snap.byName.get('events_2025')!;
+          await sessionA.query('BEGIN');
+          try {
+            await sessionA.query(`ALTER TABLE events ATTACH PARTITION events_2025 ${bound}`);
+            const scans = Number((await sessionA.query('SELECT pg_stat_get_xact_numscans($1::oid) AS n', [part.oid])).rows[0].n);
+            const mode = (
+              await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND mode = 'AccessExclusiveLock'`, [part.oid])
+            ).rows[0]?.mode;
+            expect(mode).toBe('AccessExclusiveLock');
+            expect(scans > 0, `scans of events_2025: ${scans}`).toBe(!withCheck);
+          } finally {
+            await sessionA.query('ROLLBACK');
+          }
+        });
+      }
+    });
 
-  // require-lock-timeout's message says what queues behind a lock request that waits: PostgreSQL grants a new request
-  // only if it conflicts neither with the locks held nor with the requests already waiting. So behind a waiting
-  // ACCESS EXCLUSIVE request every query queues; behind a waiting SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE request
-  // writes queue and reads go on. Proved with a writer's transaction holding ROW EXCLUSIVE, the DDL's request waiting
-  // behind it, and a third session asking NOWAIT for a read's and a write's lock.
-  describe('what queues behind a waiting lock request (require-lock-timeout)', () => {
-    const WAITING: Array<[LockMode, boolean]> = [
-      ['AccessExclusiveLock', true],
-      ['ExclusiveLock', false],
-      ['ShareRowExclusiveLock', false],
-      ['ShareLock', false],
-    ];
-
-    async function granted(client: pg.Client, mode: LockMode): Promise<boolean> {
-      await client.query('BEGIN');
+    // ban-drop-schema: DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in the schema.
+    it('DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in it (ban-drop-schema)', async () => {
+      await prepare({ name: 'drop-schema', setup: [], sql: '' });
+      await admin.query('DROP SCHEMA IF EXISTS legacy CASCADE');
+      await admin.query('CREATE SCHEMA legacy');
+      await admin.query('CREATE TABLE legacy.sessions (id bigint PRIMARY KEY)');
+      await admin.query('CREATE TABLE legacy.tokens (id bigint)');
+      const oids = (await admin.query(`SELECT oid::text AS oid FROM pg_class WHERE relnamespace = 'legacy'::regnamespace AND relkind = 'r'`)).rows.map(
+        (r) => r.oid as string,
+      );
+      expect(oids).toHaveLength(2);
+      // The schema model claims the same: ACCESS EXCLUSIVE on each table of the schema.
+      const replay = new Replay(emptyModel(), 'setup.sql');
+      for (const sql of ['CREATE SCHEMA legacy', 'CREATE TABLE legacy.sessions (id bigint PRIMARY KEY)', 'CREATE TABLE legacy.tokens (id bigint)']) {
+        const [k, n] = Object.entries(parseOne(sql))[0]!;
+        replay.apply(k, n);
+      }
+      const [kind, node] = Object.entries(parseOne('DROP SCHEMA legacy CASCADE'))[0]!;
+      expect(
+        modelLocks(kind, node, replay)
+          .map((l) => `${label(l.relation)}=${l.mode}`)
+          .sort(),
+      ).toEqual(['legacy.sessions=AccessExclusiveLock', 'legacy.tokens=AccessExclusiveLock']);
+      await sessionA.query('BEGIN');
       try {
-        await client.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE NOWAIT`);
-        return true;
-      } catch (e) {
-        expect(String(e)).toMatch(/could not obtain lock/);
-        return false;
+        await sessionA.query('DROP SCHEMA legacy CASCADE');
+        const { rows } = await sessionA.query(`SELECT relation::text AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = ANY($1::oid[])`, [
+          oids,
+        ]);
+        const held = strongest(rows);
+        for (const oid of oids) expect(held.get(oid)).toBe('AccessExclusiveLock');
       } finally {
-        await client.query('ROLLBACK');
+        await sessionA.query('ROLLBACK');
+        await admin.query('DROP SCHEMA IF EXISTS legacy CASCADE');
       }
-    }
+    });
 
-    for (const [mode, readsQueue] of WAITING) {
-      it(`a waiting ${lockLabel(mode)} request: writes queue, reads ${readsQueue ? 'queue too' : 'go on'}`, async () => {
-        await prepare({ name: 'queue', setup: ['CREATE TABLE q (id int)'], sql: '' });
-        const writer = await connect();
-        const third = await connect();
-        try {
-          await writer.query('BEGIN');
-          await writer.query('INSERT INTO q VALUES (1)');
-          await sessionA.query('BEGIN');
-          const waiting = sessionA.query(`LOCK TABLE q IN ${lockLabel(mode)} MODE`);
-          // Until the request is in the queue (pg_locks shows it not granted).
-          for (;;) {
-            const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [pidA]);
-            if (rows[0].n > 0) break;
-          }
-          expect(await granted(third, 'AccessShareLock')).toBe(!readsQueue);
-          expect(await granted(third, 'RowExclusiveLock')).toBe(false);
-          await writer.query('ROLLBACK');
-          await waiting;
-          await sessionA.query('ROLLBACK');
-        } finally {
-          await writer.end().catch(() => undefined);
-          await third.end().catch(() => undefined);
-        }
-      });
-    }
-  });
-
-  // require-concurrent-reindex's message and blocks list: REINDEX TABLE takes only SHARE on the table, yet a plain
-  // SELECT waits, because planning it locks every index of the table and REINDEX holds those ACCESS EXCLUSIVE.
-  describe('REINDEX blocks plain SELECTs (require-concurrent-reindex)', () => {
-    for (const sql of ['REINDEX TABLE r', 'REINDEX INDEX r_v_idx']) {
-      it(`${sql}: a SELECT on the table waits for it`, async () => {
-        await prepare({ name: 'reindex-select', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
-        const effect = statementEffect(parseOne(sql), { pgVersion });
-        expect(effect.blocksReads).toBe(true);
-        const reader = await connect();
-        try {
-          const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-          await sessionA.query('BEGIN');
-          await sessionA.query(sql);
-          const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
-          // The reader's request for the index is queued, not granted.
-          for (;;) {
-            const { rows } = await admin.query(
-              `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND c.relname = 'r_v_idx'`,
-              [readerPid],
-            );
-            if (rows[0].n > 0) break;
-          }
-          await sessionA.query('ROLLBACK');
-          expect((await select).rows[0].count).toBe('0');
-        } finally {
-          await sessionA.query('ROLLBACK').catch(() => undefined);
-          await reader.end().catch(() => undefined);
-        }
-      });
-    }
-  });
-  // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
-  // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.
-  describe('ATTACH PARTITION scans the partition unless a validated CHECK proves the bound (attach-partition-missing-check)', () => {
-    const bound = "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')";
-    const check = "ALTER TABLE events_2025 ADD CONSTRAINT events_2025_bound CHECK (happened_at IS NOT NULL AND happened_at >= '2025-01-01' AND happened_at < '2026-01-01')";
-    for (const withCheck of [false, true]) {
-      it(withCheck ? 'with a validated CHECK: no scan' : 'without a CHECK: the partition is scanned under ACCESS EXCLUSIVE', async () => {
-        const snap = await prepare({
-          name: 'attach',
-          setup: [...BASE_SETUP, EVENTS_2025_SETUP, "INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 300, 'view' FROM generate_series(1, 200) g", ...(withCheck ? [check] : [])],
+    // renaming-object and prefer-jsonb: what their messages say fails does fail.
+    describe('what breaks (renaming-object, prefer-jsonb)', () => {
+      it('after ALTER TYPE … RENAME VALUE, the old value is invalid input', async () => {
+        await prepare({
+          name: 'enum',
+          setup: ["CREATE TYPE order_status AS ENUM ('pending', 'shipped')", "ALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched'"],
           sql: '',
         });
-        const part = snap.byName.get('events_2025')!;
-        await sessionA.query('BEGIN');
+        await expect(admin.query("SELECT 'shipped'::order_status")).rejects.toThrow(/invalid input value for enum order_status/);
+        expect((await admin.query("SELECT 'dispatched'::order_status AS v")).rows[0].v).toBe('dispatched');
+      });
+      it('after ALTER SCHEMA … RENAME, a name qualified with the old schema no longer resolves', async () => {
+        await prepare({ name: 'schema', setup: [], sql: '' });
+        await admin.query('DROP SCHEMA IF EXISTS billing, invoicing CASCADE');
+        await admin.query('CREATE SCHEMA billing');
+        await admin.query('CREATE TABLE billing.invoices (id bigint)');
+        await admin.query('ALTER SCHEMA billing RENAME TO invoicing');
         try {
-          await sessionA.query(`ALTER TABLE events ATTACH PARTITION events_2025 ${bound}`);
-          const scans = Number((await sessionA.query('SELECT pg_stat_get_xact_numscans($1::oid) AS n', [part.oid])).rows[0].n);
-          const mode = (await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND mode = 'AccessExclusiveLock'`, [part.oid])).rows[0]?.mode;
-          expect(mode).toBe('AccessExclusiveLock');
-          expect(scans > 0, `scans of events_2025: ${scans}`).toBe(!withCheck);
+          await expect(admin.query('SELECT count(*) FROM billing.invoices')).rejects.toThrow(/does not exist/);
         } finally {
-          await sessionA.query('ROLLBACK');
+          await admin.query('DROP SCHEMA IF EXISTS invoicing CASCADE');
         }
       });
-    }
-  });
-
-  // ban-drop-schema: DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in the schema.
-  it('DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in it (ban-drop-schema)', async () => {
-    await prepare({ name: 'drop-schema', setup: [], sql: '' });
-    await admin.query('DROP SCHEMA IF EXISTS legacy CASCADE');
-    await admin.query('CREATE SCHEMA legacy');
-    await admin.query('CREATE TABLE legacy.sessions (id bigint PRIMARY KEY)');
-    await admin.query('CREATE TABLE legacy.tokens (id bigint)');
-    const oids = (await admin.query(`SELECT oid::text AS oid FROM pg_class WHERE relnamespace = 'legacy'::regnamespace AND relkind = 'r'`)).rows.map((r) => r.oid as string);
-    expect(oids).toHaveLength(2);
-    // The schema model claims the same: ACCESS EXCLUSIVE on each table of the schema.
-    const replay = new Replay(emptyModel(), 'setup.sql');
-    for (const sql of ['CREATE SCHEMA legacy', 'CREATE TABLE legacy.sessions (id bigint PRIMARY KEY)', 'CREATE TABLE legacy.tokens (id bigint)']) {
-      const [k, n] = Object.entries(parseOne(sql))[0]!;
-      replay.apply(k, n);
-    }
-    const [kind, node] = Object.entries(parseOne('DROP SCHEMA legacy CASCADE'))[0]!;
-    expect(modelLocks(kind, node, replay).map((l) => `${label(l.relation)}=${l.mode}`).sort()).toEqual(['legacy.sessions=AccessExclusiveLock', 'legacy.tokens=AccessExclusiveLock']);
-    await sessionA.query('BEGIN');
-    try {
-      await sessionA.query('DROP SCHEMA legacy CASCADE');
-      const { rows } = await sessionA.query(`SELECT relation::text AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = ANY($1::oid[])`, [oids]);
-      const held = strongest(rows);
-      for (const oid of oids) expect(held.get(oid)).toBe('AccessExclusiveLock');
-    } finally {
-      await sessionA.query('ROLLBACK');
-      await admin.query('DROP SCHEMA IF EXISTS legacy CASCADE');
-    }
-  });
-
-  // renaming-object and prefer-jsonb: what their messages say fails does fail.
-  describe('what breaks (renaming-object, prefer-jsonb)', () => {
-    it("after ALTER TYPE … RENAME VALUE, the old value is invalid input", async () => {
-      await prepare({ name: 'enum', setup: ["CREATE TYPE order_status AS ENUM ('pending', 'shipped')", "ALTER TYPE order_status RENAME VALUE 'shipped' TO 'dispatched'"], sql: '' });
-      await expect(admin.query("SELECT 'shipped'::order_status")).rejects.toThrow(/invalid input value for enum order_status/);
-      expect((await admin.query("SELECT 'dispatched'::order_status AS v")).rows[0].v).toBe('dispatched');
-    });
-    it('after ALTER SCHEMA … RENAME, a name qualified with the old schema no longer resolves', async () => {
-      await prepare({ name: 'schema', setup: [], sql: '' });
-      await admin.query('DROP SCHEMA IF EXISTS billing, invoicing CASCADE');
-      await admin.query('CREATE SCHEMA billing');
-      await admin.query('CREATE TABLE billing.invoices (id bigint)');
-      await admin.query('ALTER SCHEMA billing RENAME TO invoicing');
-      try {
-        await expect(admin.query('SELECT count(*) FROM billing.invoices')).rejects.toThrow(/does not exist/);
-      } finally {
-        await admin.query('DROP SCHEMA IF EXISTS invoicing CASCADE');
-      }
-    });
-    it('json has no equality operator (DISTINCT fails); jsonb has one', async () => {
-      await prepare({ name: 'json', setup: ['CREATE TABLE w (a json, b jsonb)', `INSERT INTO w VALUES ('{"x": 1}', '{"x": 1}'), ('{"x": 1}', '{"x": 1}')`], sql: '' });
-      await expect(admin.query('SELECT DISTINCT a FROM w')).rejects.toThrow(/could not identify an equality operator for type json/);
-      expect((await admin.query('SELECT DISTINCT b FROM w')).rows).toHaveLength(1);
+      it('json has no equality operator (DISTINCT fails); jsonb has one', async () => {
+        await prepare({
+          name: 'json',
+          setup: ['CREATE TABLE w (a json, b jsonb)', `INSERT INTO w VALUES ('{"x": 1}', '{"x": 1}'), ('{"x": 1}', '{"x": 1}')`],
+          sql: '',
+        });
+        await expect(admin.query('SELECT DISTINCT a FROM w')).rejects.toThrow(/could not identify an equality operator for type json/);
+        expect((await admin.query('SELECT DISTINCT b FROM w')).rows).toHaveLength(1);
+      });
     });
   });
-});
 }

@@ -2,15 +2,7 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_CASES } from './lock-cases.js';
-import {
-  conflicts,
-  LOCK_CONFLICTS,
-  LOCK_STRENGTH,
-  lockBlocks,
-  lockLabel,
-  statementEffect,
-  type StatementEffect,
-} from '../src/analysis/locks.js';
+import { conflicts, LOCK_CONFLICTS, LOCK_STRENGTH, lockBlocks, lockLabel, statementEffect, type StatementEffect } from '../src/analysis/locks.js';
 import type { LockMode } from '../src/types.js';
 
 beforeAll(async () => {
@@ -99,12 +91,7 @@ describe('lockLabel', () => {
 
 describe('lockBlocks', () => {
   it('names what waits behind the common modes', () => {
-    expect(lockBlocks('ShareUpdateExclusiveLock')).toEqual([
-      'VACUUM',
-      'ANALYZE',
-      'CREATE INDEX CONCURRENTLY',
-      'other schema changes',
-    ]);
+    expect(lockBlocks('ShareUpdateExclusiveLock')).toEqual(['VACUUM', 'ANALYZE', 'CREATE INDEX CONCURRENTLY', 'other schema changes']);
     expect(lockBlocks('ShareLock').slice(0, 3)).toEqual(['INSERT', 'UPDATE', 'DELETE']);
     expect(lockBlocks('AccessExclusiveLock').slice(0, 4)).toEqual(['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
     expect(lockBlocks('AccessShareLock')).toEqual(['ALTER TABLE', 'DROP', 'TRUNCATE']);
@@ -114,9 +101,7 @@ describe('lockBlocks', () => {
     for (const m of ORDER) {
       const words = lockBlocks(m);
       expect(words.includes('SELECT'), `${m} blocks SELECT`).toBe(conflicts(m, 'AccessShareLock'));
-      expect(words.includes('SELECT') || words.includes('SELECT FOR UPDATE/SHARE'), `${m} blocks FOR UPDATE`).toBe(
-        conflicts(m, 'RowShareLock'),
-      );
+      expect(words.includes('SELECT') || words.includes('SELECT FOR UPDATE/SHARE'), `${m} blocks FOR UPDATE`).toBe(conflicts(m, 'RowShareLock'));
       for (const w of ['INSERT', 'UPDATE', 'DELETE']) {
         expect(words.includes(w), `${m} blocks ${w}`).toBe(conflicts(m, 'RowExclusiveLock'));
       }
@@ -185,8 +170,8 @@ describe('statementEffect without a server', () => {
     expect(effect("ALTER TYPE e RENAME VALUE 'x' TO 'y'", 11).nonTransactional).toBe(false);
     expect(effect('ALTER TABLE t ADD COLUMN a int DEFAULT 0', 10).rewrite).toBe(true);
     expect(effect('ALTER TABLE t ADD COLUMN a int DEFAULT 0', 11).rewrite).toBe(false);
-    expect(effect("ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)", 11).locks[0]?.mode).toBe('AccessExclusiveLock');
-    expect(effect("ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)", 12).locks[0]?.mode).toBe('ShareUpdateExclusiveLock');
+    expect(effect('ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)', 11).locks[0]?.mode).toBe('AccessExclusiveLock');
+    expect(effect('ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)', 12).locks[0]?.mode).toBe('ShareUpdateExclusiveLock');
     expect(effect('ALTER INDEX i RENAME TO j', 11).locks[0]?.mode).toBe('AccessExclusiveLock');
   });
 
@@ -202,7 +187,7 @@ describe('statementEffect without a server', () => {
 
   it('claims nothing for statements it does not model', () => {
     const none: StatementEffect = { locks: [], nonTransactional: false, rewrite: false, scan: false };
-    expect(effect("DO $$ BEGIN PERFORM 1; END $$")).toEqual(none);
+    expect(effect('DO $$ BEGIN PERFORM 1; END $$')).toEqual(none);
     expect(effect('CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$')).toEqual(none);
     expect(statementEffect({}, { pgVersion: 18 })).toEqual(none);
     expect(statementEffect({ NoSuchStmt: {} }, { pgVersion: 18 })).toEqual(none);

@@ -34,7 +34,10 @@ describe('npm run new-rule', () => {
     expect(rule.meta.docs.valid).toHaveLength(1);
     expect(Object.keys(rule.meta.messages)).toEqual(['found']);
 
-    const expected = JSON.parse(readFileSync(path.join(dir, 'fixtures/rules/ban-example-statement/expected.json'), 'utf8')) as Record<string, { findings: unknown[][] }>;
+    const expected = JSON.parse(readFileSync(path.join(dir, 'fixtures/rules/ban-example-statement/expected.json'), 'utf8')) as Record<
+      string,
+      { findings: unknown[][] }
+    >;
     const cases = Object.values(expected);
     expect(cases.map((c) => c.findings.length)).toEqual([1, 0]);
     expect(cases[0]!.findings[0]).toEqual([2, 1, 'ban-example-statement', 'found']);

@@ -30,12 +30,14 @@ describe('one placeholder mechanism, per framework', () => {
 
   it('Sequelize: :name replacements, $name and $1 binds; dollar quotes are left alone', () => {
     expect(masked('UPDATE t SET a = :value, b = $updatedAt, c = $1', 'sequelize')).toBe('UPDATE t SET a = $1    , b = $1        , c = $1');
-    expect(masked("DO $$ BEGIN PERFORM 1; END $$", 'sequelize')).toBe('DO $$ BEGIN PERFORM 1; END $$');
+    expect(masked('DO $$ BEGIN PERFORM 1; END $$', 'sequelize')).toBe('DO $$ BEGIN PERFORM 1; END $$');
     expect(masked('SELECT $body$ :x $body$', 'sequelize')).toBe('SELECT $body$ :x $body$');
   });
 
   it('SQLAlchemy text(): :name binds and \\: a literal colon; psycopg %s, %(name)s and %%', () => {
-    expect(masked('UPDATE t SET a = :name WHERE b = %(b)s AND c = %s AND d LIKE \'x%%\'', 'alembic')).toBe("UPDATE t SET a = $1    WHERE b = $1    AND c = $1 AND d LIKE 'x%%'");
+    expect(masked("UPDATE t SET a = :name WHERE b = %(b)s AND c = %s AND d LIKE 'x%%'", 'alembic')).toBe(
+      "UPDATE t SET a = $1    WHERE b = $1    AND c = $1 AND d LIKE 'x%%'",
+    );
     expect(masked("UPDATE t SET a = 'x' WHERE b = %s AND c LIKE 'a' || %(p)s", 'django')).toBe("UPDATE t SET a = 'x' WHERE b = $1 AND c LIKE 'a' || $1   ");
   });
 

@@ -51,7 +51,12 @@ async function openPage(hash = ''): Promise<Page> {
 
 async function findings(page: Page): Promise<Array<{ rule: string; line: number; severity: string; text: string }>> {
   return page.$$eval('#findings li', (items) =>
-    items.map((li) => ({ rule: li.getAttribute('data-rule-id') ?? '', line: Number(li.getAttribute('data-line')), severity: li.getAttribute('data-severity') ?? '', text: li.textContent ?? '' })),
+    items.map((li) => ({
+      rule: li.getAttribute('data-rule-id') ?? '',
+      line: Number(li.getAttribute('data-line')),
+      severity: li.getAttribute('data-severity') ?? '',
+      text: li.textContent ?? '',
+    })),
   );
 }
 
@@ -103,7 +108,9 @@ describe('playground', () => {
     // Pasted, as a user brings a migration in: the browser's own text insertion, which fires the input event.
     await page.$eval('#editor', (e) => (e as HTMLTextAreaElement).select());
     await page.evaluate((text) => document.execCommand('insertText', false, text), seed);
-    await page.waitForFunction(() => document.querySelector('#findings li[data-rule-id="ban-concurrent-index-creation-in-transaction"]') !== null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('#findings li[data-rule-id="ban-concurrent-index-creation-in-transaction"]') !== null, {
+      timeout: 30_000,
+    });
     await settled(page);
     const before = await findings(page);
     const seedLine = seed.split('\n').findIndex((l) => l.includes('CREATE INDEX CONCURRENTLY')) + 1;
@@ -161,10 +168,17 @@ describe('playground', () => {
   it('finds exactly what the CLI finds, for every tool in the picker (the same core, no lint logic of its own)', async () => {
     const page = await openPage();
     const dir = tmp();
-    writeFileSync(path.join(dir, 'migralint.config.json'), JSON.stringify({ tables: Object.fromEntries(Object.entries(PAGE_DEFAULT_TABLES).map(([t, rows]) => [t, { rows }])) }));
+    writeFileSync(
+      path.join(dir, 'migralint.config.json'),
+      JSON.stringify({ tables: Object.fromEntries(Object.entries(PAGE_DEFAULT_TABLES).map(([t, rows]) => [t, { rows }])) }),
+    );
     for (const fw of FRAMEWORKS) {
       await page.select('#framework', fw.id);
-      await page.waitForFunction((id) => (document.getElementById('editor') as HTMLTextAreaElement).value.length > 0 && location.hash.includes(`framework=${id}`), {}, fw.id);
+      await page.waitForFunction(
+        (id) => (document.getElementById('editor') as HTMLTextAreaElement).value.length > 0 && location.hash.includes(`framework=${id}`),
+        {},
+        fw.id,
+      );
       await settled(page);
       expect(await page.$eval('#editor', (e) => (e as HTMLTextAreaElement).value)).toBe(fw.example);
       const inBrowser = (await findings(page)).map((f) => `${f.line} ${f.rule}`);
@@ -174,7 +188,20 @@ describe('playground', () => {
         mkdirSync(path.dirname(path.join(project, p)), { recursive: true });
         writeFileSync(path.join(project, p), text);
       }
-      const cli = spawnSync(process.execPath, [path.join(root, 'bin', 'migralint.js'), path.join(project, fw.path), '--framework', fw.id, '--format', 'json', '-c', path.join(dir, 'migralint.config.json')], { encoding: 'utf8' });
+      const cli = spawnSync(
+        process.execPath,
+        [
+          path.join(root, 'bin', 'migralint.js'),
+          path.join(project, fw.path),
+          '--framework',
+          fw.id,
+          '--format',
+          'json',
+          '-c',
+          path.join(dir, 'migralint.config.json'),
+        ],
+        { encoding: 'utf8' },
+      );
       const report = JSON.parse(cli.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
       const fromCli = report[0]!.messages.map((m) => `${m.line} ${m.ruleId}`);
       expect({ framework: fw.id, findings: inBrowser }).toEqual({ framework: fw.id, findings: fromCli });
@@ -184,12 +211,15 @@ describe('playground', () => {
   }, 300_000);
 
   it('draws the lock picture of the review comment: statements down, tables across, each cell the lock mode', async () => {
-    const sql = 'BEGIN;\nCREATE TABLE audit (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_note_idx ON orders (note);\nCOMMIT;\n';
+    const sql =
+      'BEGIN;\nCREATE TABLE audit (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_note_idx ON orders (note);\nCOMMIT;\n';
     const page = await openPage(`#framework=psql&sql=${base64url(sql)}&tables=${base64url(JSON.stringify({ orders: 5_000_000 }))}`);
     expect(await page.$eval('#picture', (e) => (e as HTMLElement).hidden)).toBe(false);
     const head = await page.$$eval('#picture-table thead th', (ths) => ths.map((th) => th.textContent?.trim()));
     expect(head).toEqual(['line', 'statement', 'orders', 'audit new']);
-    const rows = await page.$$eval('#picture-table tbody tr', (trs) => trs.map((tr) => ({ line: tr.getAttribute('data-line'), cells: [...tr.querySelectorAll('td')].map((td) => `${td.className}|${td.textContent?.trim()}`) })));
+    const rows = await page.$$eval('#picture-table tbody tr', (trs) =>
+      trs.map((tr) => ({ line: tr.getAttribute('data-line'), cells: [...tr.querySelectorAll('td')].map((td) => `${td.className}|${td.textContent?.trim()}`) })),
+    );
     expect(rows).toEqual([
       { line: '2', cells: ['|CREATE TABLE', '|', 'lock new|created'] },
       { line: '3', cells: ['|ALTER TABLE', 'lock reads|ACCESS EXCLUSIVE 🔒', '|'] },

@@ -30,7 +30,16 @@ async function locksOf(sql: string): Promise<Record<string, string>> {
       `SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
        WHERE l.pid = pg_backend_pid() AND c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace`,
     );
-    const order = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+    const order = [
+      'AccessShareLock',
+      'RowShareLock',
+      'RowExclusiveLock',
+      'ShareUpdateExclusiveLock',
+      'ShareLock',
+      'ShareRowExclusiveLock',
+      'ExclusiveLock',
+      'AccessExclusiveLock',
+    ];
     const out: Record<string, string> = {};
     for (const r of rows) if (!out[r.relname] || order.indexOf(r.mode) > order.indexOf(out[r.relname]!)) out[r.relname] = r.mode;
     return out;
@@ -70,7 +79,8 @@ afterAll(async () => {
 
 describe('PL/pgSQL bodies on a real PostgreSQL', () => {
   it('a foreign key added under an IF NOT EXISTS guard in a DO block takes SHARE ROW EXCLUSIVE on both tables, as claimed', async () => {
-    const sql = "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'post_creator_fk') THEN\n    ALTER TABLE post ADD CONSTRAINT post_creator_fk FOREIGN KEY (creator_id) REFERENCES person (id);\n  END IF;\nEND\n$$;\n";
+    const sql =
+      "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'post_creator_fk') THEN\n    ALTER TABLE post ADD CONSTRAINT post_creator_fk FOREIGN KEY (creator_id) REFERENCES person (id);\n  END IF;\nEND\n$$;\n";
     const real = await locksOf(sql);
     const r = await lintText(sql);
     expect(claimed(r, 4)).toEqual({ post: 'ShareRowExclusiveLock', person: 'ShareRowExclusiveLock' });
@@ -79,7 +89,8 @@ describe('PL/pgSQL bodies on a real PostgreSQL', () => {
   });
 
   it('a per-partition EXECUTE format(CREATE INDEX … ON %I) loop takes SHARE on each partition (migralint: SHARE on a table it cannot name)', async () => {
-    const sql = "DO $$\nDECLARE part record;\nBEGIN\n  FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'event_log'::regclass LOOP\n    EXECUTE format('CREATE INDEX ON %I (actor_id)', part.relname);\n  END LOOP;\nEND\n$$;\n";
+    const sql =
+      "DO $$\nDECLARE part record;\nBEGIN\n  FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'event_log'::regclass LOOP\n    EXECUTE format('CREATE INDEX ON %I (actor_id)', part.relname);\n  END LOOP;\nEND\n$$;\n";
     const real = await locksOf(sql);
     expect(real).toMatchObject({ event_log_2024_01: 'ShareLock', event_log_2024_02: 'ShareLock' });
     const r = await lintText(sql);
@@ -94,7 +105,8 @@ describe('PL/pgSQL bodies on a real PostgreSQL', () => {
   });
 
   it("a procedure's COMMIT works when CALL runs on its own, and fails inside a multi-statement query; migralint tells them apart", async () => {
-    const proc = 'CREATE OR REPLACE PROCEDURE backfill_score()\nLANGUAGE plpgsql\nAS $$\nBEGIN\n  UPDATE post SET score = 0 WHERE score IS NULL;\n  COMMIT;\nEND\n$$;\n';
+    const proc =
+      'CREATE OR REPLACE PROCEDURE backfill_score()\nLANGUAGE plpgsql\nAS $$\nBEGIN\n  UPDATE post SET score = 0 WHERE score IS NULL;\n  COMMIT;\nEND\n$$;\n';
     await client.query(proc);
     expect(await error('CALL backfill_score();')).toBeNull();
     // pg sends a text without parameters as one simple query: the golang-migrate way.
@@ -106,7 +118,7 @@ describe('PL/pgSQL bodies on a real PostgreSQL', () => {
   });
 
   it('a COMMIT in a DO block inside BEGIN … COMMIT fails, outside it works', async () => {
-    const body = "DO $$\nBEGIN\n  UPDATE post SET score = 1 WHERE id = 1;\n  COMMIT;\nEND\n$$;\n";
+    const body = 'DO $$\nBEGIN\n  UPDATE post SET score = 1 WHERE id = 1;\n  COMMIT;\nEND\n$$;\n';
     expect(await error(body)).toBeNull();
     expect(await error(`BEGIN;\n${body}COMMIT;\n`)).toMatch(/invalid transaction termination/);
     await client.query('ROLLBACK').catch(() => undefined);

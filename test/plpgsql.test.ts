@@ -87,7 +87,9 @@ describe('PL/pgSQL bodies', () => {
     expect(at(r, 'adding-foreign-key-constraint')).toEqual(['18:17']);
     const text = readFileSync(`${FIXTURES}alembic/versions/7c1d2e3f4a5b_invoice_customer_fk.py`, 'utf8');
     const f = of(r, 'adding-foreign-key-constraint')[0]!;
-    expect(text.slice(f.span.start, f.span.end)).toBe('ALTER TABLE invoice ADD CONSTRAINT invoice_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (id)');
+    expect(text.slice(f.span.start, f.span.end)).toBe(
+      'ALTER TABLE invoice ADD CONSTRAINT invoice_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (id)',
+    );
   });
 
   it('Knex: a DO block in knex.raw(`…`) — the index is reported where it is written, and no fix adds CONCURRENTLY to a body', async () => {
@@ -111,7 +113,8 @@ describe('PL/pgSQL bodies', () => {
   });
 
   it('format() with constant arguments fills them in, quoted as %I quotes', async () => {
-    const sql = "DO $$\nBEGIN\n  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (user_id) REFERENCES %I (id)', 'Order', 'order_user_fk', 'user');\nEND\n$$;\n";
+    const sql =
+      "DO $$\nBEGIN\n  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (user_id) REFERENCES %I (id)', 'Order', 'order_user_fk', 'user');\nEND\n$$;\n";
     const r = await lintText(sql);
     const fk = of(r, 'adding-foreign-key-constraint');
     expect(fk.map((f) => `${f.loc.line}:${f.loc.column}`)).toEqual(['3:19']);
@@ -120,7 +123,9 @@ describe('PL/pgSQL bodies', () => {
   });
 
   it('SET LOCAL in a DO block that runs on its own ends with it; a session SET stays', async () => {
-    const local = await lintText("DO $$\nBEGIN\n  SET LOCAL lock_timeout = '1s';\n  ALTER TABLE a ADD COLUMN b int;\nEND\n$$;\nALTER TABLE c ADD COLUMN d int;\n");
+    const local = await lintText(
+      "DO $$\nBEGIN\n  SET LOCAL lock_timeout = '1s';\n  ALTER TABLE a ADD COLUMN b int;\nEND\n$$;\nALTER TABLE c ADD COLUMN d int;\n",
+    );
     expect(of(local, 'require-lock-timeout')[0]?.message).toContain('ALTER TABLE on c (line 7');
     expect(of(local, 'require-lock-timeout')[0]?.message).not.toContain('line 4');
     const session = await lintText("DO $$\nBEGIN\n  SET lock_timeout = '1s';\nEND\n$$;\nALTER TABLE c ADD COLUMN d int;\n");
@@ -157,7 +162,8 @@ describe('PL/pgSQL bodies', () => {
   });
 
   it('a suppression comment inside a body covers the statement under it', async () => {
-    const sql = "DO $$\nBEGIN\n  -- migralint-disable-next-line adding-foreign-key-constraint -- orders is tiny\n  ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n  ALTER TABLE invoices ADD CONSTRAINT invoices_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nEND\n$$;\n";
+    const sql =
+      'DO $$\nBEGIN\n  -- migralint-disable-next-line adding-foreign-key-constraint -- orders is tiny\n  ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n  ALTER TABLE invoices ADD CONSTRAINT invoices_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nEND\n$$;\n';
     const r = await lintText(sql);
     expect(at(r, 'adding-foreign-key-constraint')).toEqual(['5:3']);
     expect(at(r, 'unused-disable-directive')).toEqual([]);
@@ -166,11 +172,17 @@ describe('PL/pgSQL bodies', () => {
   it('trace runs a DO block and a CALL as the statements they are, not their bodies again', () => {
     const path = `${FIXTURES}psql/0043_backfill_scores.sql`;
     const plan = planUnit(unitOf({ path, text: readFileSync(path, 'utf8'), bom: false }, DEFAULT_SETTINGS, 'psql'));
-    expect(plan.steps.map((s) => `${s.line} ${s.sql.split(/\s+/).slice(0, 2).join(' ')}`)).toEqual(['3 CREATE OR', '19 CALL backfill_post_score', '21 DROP PROCEDURE']);
+    expect(plan.steps.map((s) => `${s.line} ${s.sql.split(/\s+/).slice(0, 2).join(' ')}`)).toEqual([
+      '3 CREATE OR',
+      '19 CALL backfill_post_score',
+      '21 DROP PROCEDURE',
+    ]);
   });
 
   it('DO blocks in another language, and SQL functions, are left alone', async () => {
-    const r = await lintText("DO LANGUAGE plpython3u $$ plpy.execute('CREATE INDEX i ON t (a)') $$;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nSELECT f();\n");
+    const r = await lintText(
+      "DO LANGUAGE plpython3u $$ plpy.execute('CREATE INDEX i ON t (a)') $$;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nSELECT f();\n",
+    );
     expect(r.findings.map((f) => f.ruleId)).toEqual([]);
   });
 });

@@ -76,7 +76,7 @@ describe('presets', () => {
     }
   });
 
-  it('`migralint rules` shows each rule\'s preset', () => {
+  it("`migralint rules` shows each rule's preset", () => {
     // The table, then a blank line and the legend of the fix column.
     const lines = listRules(false).split('\n\n')[0]!.split('\n');
     expect(lines).toHaveLength(ALL_RULE_META.length);
@@ -90,7 +90,7 @@ describe('presets', () => {
 describe('ESLint configs per preset', () => {
   const configs = plugin.configs as Record<string, any[]>;
 
-  it('configs.recommended, configs.strict and configs.all exist, with migralint\'s severities of the preset', () => {
+  it("configs.recommended, configs.strict and configs.all exist, with migralint's severities of the preset", () => {
     expect(Object.keys(configs).sort()).toEqual(['all', 'recommended', 'strict']);
     expect(configs.recommended![0].rules['migralint/prefer-text-field']).toBe('off');
     expect(configs.strict![0].rules['migralint/prefer-text-field']).toBe('warn');
@@ -114,7 +114,10 @@ describe('ESLint configs per preset', () => {
   it('size-aware rules under configs.strict: silent on a small table, and a large table named with its rows', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'migralint-preset-'));
     mkdirSync(path.join(dir, 'db'));
-    writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ preset: 'recommended', tables: { orders: { rows: 5_000_000 }, countries: { rows: 250 } } }));
+    writeFileSync(
+      path.join(dir, '.migralintrc.json'),
+      JSON.stringify({ preset: 'recommended', tables: { orders: { rows: 5_000_000 }, countries: { rows: 250 } } }),
+    );
     clearConfigCache();
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: configs.strict as any });
     const [r] = await eslint.lintText('CREATE INDEX orders_at_idx ON orders (created_at);\n', { filePath: path.join(dir, 'db/002_orders_at.sql') });

@@ -35,8 +35,12 @@ const REV = 'alembic/versions/1b2c3d4e5f60_test.py';
 
 describe('detection', () => {
   it('tells Alembic and Django migrations from other Python files', () => {
-    expect(detectFramework(`${ALEMBIC}3f2a9c1d7b4e_add_performance_indexes.py`, readFileSync(`${ALEMBIC}3f2a9c1d7b4e_add_performance_indexes.py`, 'utf8'))).toBe('alembic');
-    expect(detectFramework(`${DJANGO}0002_order_orders_cust_created_idx.py`, readFileSync(`${DJANGO}0002_order_orders_cust_created_idx.py`, 'utf8'))).toBe('django');
+    expect(
+      detectFramework(`${ALEMBIC}3f2a9c1d7b4e_add_performance_indexes.py`, readFileSync(`${ALEMBIC}3f2a9c1d7b4e_add_performance_indexes.py`, 'utf8')),
+    ).toBe('alembic');
+    expect(detectFramework(`${DJANGO}0002_order_orders_cust_created_idx.py`, readFileSync(`${DJANGO}0002_order_orders_cust_created_idx.py`, 'utf8'))).toBe(
+      'django',
+    );
     expect(unrecognised(`${FIXTURES}alembic/alembic/env.py`, readFileSync(`${FIXTURES}alembic/alembic/env.py`, 'utf8'))).toMatch(/neither an Alembic revision/);
     expect(unrecognised('x.sql', 'SELECT 1')).toBeNull();
   });
@@ -71,7 +75,9 @@ describe('Alembic: the seed', () => {
         '    with op.get_context().autocommit_block():\n        op.execute(sa.text("""\n    CREATE INDEX CONCURRENTLY',
       ),
     );
-    expect(fixed).toContain('with op.get_context().autocommit_block():\n        op.execute(sa.text("""\n    CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_messages_user_created\n    ON messages (user_id, created_at DESC)\n"""))\n\n\ndef downgrade()');
+    expect(fixed).toContain(
+      'with op.get_context().autocommit_block():\n        op.execute(sa.text("""\n    CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_messages_user_created\n    ON messages (user_id, created_at DESC)\n"""))\n\n\ndef downgrade()',
+    );
   });
 
   it('its correct form (autocommit_block + postgresql_concurrently=True) is clean', async () => {
@@ -173,7 +179,10 @@ def upgrade():
 
   it('env.py with AUTOCOMMIT isolation runs statements outside any transaction', async () => {
     const text = `${HEADER}\n\ndef upgrade():\n    op.execute("CREATE INDEX CONCURRENTLY ix_a ON a (b)")\n`;
-    const r = await lintText(text, { filename: '/proj/alembic/versions/1b2c_x.py', files: { '/proj/alembic/env.py': 'engine = create_engine(url, isolation_level="AUTOCOMMIT")\n' } });
+    const r = await lintText(text, {
+      filename: '/proj/alembic/versions/1b2c_x.py',
+      files: { '/proj/alembic/env.py': 'engine = create_engine(url, isolation_level="AUTOCOMMIT")\n' },
+    });
     expect(ids(r)).not.toContain('ban-concurrent-index-creation-in-transaction');
     const dflt = await lintText(text, { filename: '/nowhere/alembic/versions/1b2c_x.py', files: {} });
     expect(dflt.assumption).toMatch(/env.py not found/);
@@ -230,12 +239,16 @@ describe('Alembic: embedded SQL', () => {
     expect(f.loc).toMatchObject({ line: 13, column: 9, endLine: 14, endColumn: 68 });
   });
 
-  it('require-lock-timeout writes the SET as an op.execute() call of its own, never into another statement\'s string', async () => {
+  it("require-lock-timeout writes the SET as an op.execute() call of its own, never into another statement's string", async () => {
     const text = `${HEADER}\n\ndef upgrade():\n    op.execute("ALTER TABLE orders ADD COLUMN note text")\n    op.add_column("orders", sa.Column("tag", sa.Text()))\n`;
     const fixed = await tester.fix('require-lock-timeout', text, { filename: REV });
-    expect(fixed).toBe(`${HEADER}\n\ndef upgrade():\n    op.execute("SET lock_timeout = '2s'")\n    op.execute("ALTER TABLE orders ADD COLUMN note text")\n    op.add_column("orders", sa.Column("tag", sa.Text()))\n`);
+    expect(fixed).toBe(
+      `${HEADER}\n\ndef upgrade():\n    op.execute("SET lock_timeout = '2s'")\n    op.execute("ALTER TABLE orders ADD COLUMN note text")\n    op.add_column("orders", sa.Column("tag", sa.Text()))\n`,
+    );
     const triple = `${HEADER}\n\ndef upgrade():\n    op.execute("""\n        ALTER TABLE orders ADD COLUMN note text\n    """)\n`;
-    expect(await tester.fix('require-lock-timeout', triple, { filename: REV })).toBe(`${HEADER}\n\ndef upgrade():\n    op.execute("SET lock_timeout = '2s'")\n    op.execute("""\n        ALTER TABLE orders ADD COLUMN note text\n    """)\n`);
+    expect(await tester.fix('require-lock-timeout', triple, { filename: REV })).toBe(
+      `${HEADER}\n\ndef upgrade():\n    op.execute("SET lock_timeout = '2s'")\n    op.execute("""\n        ALTER TABLE orders ADD COLUMN note text\n    """)\n`,
+    );
   });
 });
 
@@ -266,7 +279,10 @@ describe('Django', () => {
     const f = only(r, 'require-concurrent-index-creation')[0]!;
     expect(f.message).toContain('orders_order');
     expect(f.loc).toMatchObject({ line: 13, column: 9, endLine: 16, endColumn: 10 });
-    const fixed = await tester.fix('require-concurrent-index-creation', readFileSync(path, 'utf8'), { filename: path, tables: { orders_order: { partitioned: false } } });
+    const fixed = await tester.fix('require-concurrent-index-creation', readFileSync(path, 'utf8'), {
+      filename: path,
+      tables: { orders_order: { partitioned: false } },
+    });
     expect(fixed).toBe(`# Generated by Django 5.1.4 on 2025-01-14 09:30
 
 from django.db import migrations, models
@@ -304,7 +320,8 @@ class Migration(migrations.Migration):
     ]
 `;
     const path = 'shop/orders/migrations/0009_two.py';
-    expect(await tester.fix('require-concurrent-index-creation', text, { filename: path, tables: { orders_order: { partitioned: false } } })).toBe(`from django.db import migrations, models
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: path, tables: { orders_order: { partitioned: false } } }))
+      .toBe(`from django.db import migrations, models
 from django.contrib.postgres.operations import AddIndexConcurrently
 
 
@@ -334,7 +351,12 @@ class Migration(migrations.Migration):
     const r = await lintFile(path);
     expect(only(r, 'ban-concurrent-index-creation-in-transaction')[0]!.loc).toMatchObject({ line: 12, column: 18 });
     const fixed = await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: path });
-    expect(fixed).toBe(text.replace('class Migration(migrations.Migration):\n\n    dependencies', 'class Migration(migrations.Migration):\n\n    atomic = False\n\n    dependencies'));
+    expect(fixed).toBe(
+      text.replace(
+        'class Migration(migrations.Migration):\n\n    dependencies',
+        'class Migration(migrations.Migration):\n\n    atomic = False\n\n    dependencies',
+      ),
+    );
   });
 
   it('AddIndexConcurrently with atomic = False is clean; on a new table in an atomic migration it becomes AddIndex', async () => {
@@ -399,7 +421,9 @@ class Migration(migrations.Migration):
     // SET LOCAL in the first element holds for every later operation: the migration is one transaction.
     expect(ids(r)).not.toContain('require-lock-timeout');
     const withoutSet = readFileSync(`${DJANGO}0007_reporting.py`, 'utf8').replace(`"SET LOCAL lock_timeout = '2s'",`, '');
-    expect(only(await lintText(withoutSet, { filename: `${DJANGO}0007_reporting.py` }), 'require-lock-timeout')[0]!.message).toMatch(/ALTER TABLE on orders_order \(line 24.*REFRESH MATERIALIZED on orders_daily_totals \(line 4,/);
+    expect(only(await lintText(withoutSet, { filename: `${DJANGO}0007_reporting.py` }), 'require-lock-timeout')[0]!.message).toMatch(
+      /ALTER TABLE on orders_order \(line 24.*REFRESH MATERIALIZED on orders_daily_totals \(line 4,/,
+    );
     expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([31]);
   });
 });
@@ -420,7 +444,9 @@ describe('Django: require-lock-timeout', () => {
     ].join('\n');
     const filename = 'shop/orders/migrations/0005_order_note.py';
     const fixed = await tester.fix('require-lock-timeout', text, { filename: filename });
-    expect(fixed).toBe(text.replace('    operations = [\n', '    operations = [\n        migrations.RunSQL("SET lock_timeout = \'2s\'", reverse_sql=migrations.RunSQL.noop),\n'));
+    expect(fixed).toBe(
+      text.replace('    operations = [\n', '    operations = [\n        migrations.RunSQL("SET lock_timeout = \'2s\'", reverse_sql=migrations.RunSQL.noop),\n'),
+    );
   });
 
   it('a name bound to sa.text("…") earlier in the revision is read where conn.execute runs it', async () => {

@@ -22,7 +22,35 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = ['group', 'order', 'user', 'select', 'between', 'int', 'left', 'authorization', 'table', 'name', 'type', 'value', 'year', 'char', 'interval', 'orders', 'customer_id', 'Users', 'createdAt', 'end', 'limit', 'default', 'check', 'collation', 'overlaps', 'xmlelement', 'outer'];
+const WORDS = [
+  'group',
+  'order',
+  'user',
+  'select',
+  'between',
+  'int',
+  'left',
+  'authorization',
+  'table',
+  'name',
+  'type',
+  'value',
+  'year',
+  'char',
+  'interval',
+  'orders',
+  'customer_id',
+  'Users',
+  'createdAt',
+  'end',
+  'limit',
+  'default',
+  'check',
+  'collation',
+  'overlaps',
+  'xmlelement',
+  'outer',
+];
 const ALPHABET = 'abcxyzABCXYZ_019$ "\'.;-é';
 
 function randomName(next: () => number): string {
@@ -54,10 +82,30 @@ const BARE_CONTEXTS: Array<[(n: string) => string, (stmt: any) => string]> = [
 describe('quoteIdent', () => {
   it('quotes exactly the names PostgreSQL needs quoted, with its own keyword kinds', () => {
     // Plain lower-case names and unreserved keywords stay bare.
-    expect(['orders', 'customer_id', '_tmp', 'name', 'type', 'value', 'year', 'action'].map(quoteIdent)).toEqual(['orders', 'customer_id', '_tmp', 'name', 'type', 'value', 'year', 'action']);
+    expect(['orders', 'customer_id', '_tmp', 'name', 'type', 'value', 'year', 'action'].map(quoteIdent)).toEqual([
+      'orders',
+      'customer_id',
+      '_tmp',
+      'name',
+      'type',
+      'value',
+      'year',
+      'action',
+    ]);
     // Reserved, column-name and type/function-name keywords are quoted, as are upper case, digits first, `$` and quotes.
     expect(['group', 'order', 'user', 'between', 'int', 'left', 'authorization', 'Users', '1st', 'a$b', 'say "hi"', ''].map(quoteIdent)).toEqual([
-      '"group"', '"order"', '"user"', '"between"', '"int"', '"left"', '"authorization"', '"Users"', '"1st"', '"a$b"', '"say ""hi"""', '""',
+      '"group"',
+      '"order"',
+      '"user"',
+      '"between"',
+      '"int"',
+      '"left"',
+      '"authorization"',
+      '"Users"',
+      '"1st"',
+      '"a$b"',
+      '"say ""hi"""',
+      '""',
     ]);
     expect(quoteQualified('order', 'Sales')).toBe('"Sales"."order"');
     expect(quoteQualified('orders', 'public')).toBe('public.orders');
@@ -130,7 +178,12 @@ describe('reserved-word names in ORM operations', () => {
   });
 
   it('every fix and suggestion on reserved-word names writes them quoted: the result re-parses and re-lints', async () => {
-    const files = ['alembic/versions/9c1e2a7b3d40_group_order_columns.py', 'shop/accounts/migrations/0004_user_group_order.py', 'knex/migrations/20250219101500_user_order_columns.js', 'db/migrations/20250301120000_group_fk.sql'];
+    const files = [
+      'alembic/versions/9c1e2a7b3d40_group_order_columns.py',
+      'shop/accounts/migrations/0004_user_group_order.py',
+      'knex/migrations/20250219101500_user_order_columns.js',
+      'db/migrations/20250301120000_group_fk.sql',
+    ];
     let tried = 0;
     for (const rel of files) {
       const path = `${FIXTURES}${rel}`;
@@ -143,14 +196,20 @@ describe('reserved-word names in ORM operations', () => {
           let out = text;
           for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
           const after = await lintText(out, { filename: path });
-          expect(after.findings.filter((x) => x.ruleId === 'parse-error'), `${rel}: ${f.ruleId}: ${fix.description}`).toEqual([]);
+          expect(
+            after.findings.filter((x) => x.ruleId === 'parse-error'),
+            `${rel}: ${f.ruleId}: ${fix.description}`,
+          ).toEqual([]);
           tried++;
         }
       }
     }
     expect(tried).toBeGreaterThanOrEqual(files.length);
     const sql = await lintFixture('db/migrations/20250301120000_group_fk.sql');
-    const said = sql.findings.flatMap((f) => [f.fix, ...(f.suggestions ?? [])]).map((x) => x?.description ?? '').join('\n');
+    const said = sql.findings
+      .flatMap((f) => [f.fix, ...(f.suggestions ?? [])])
+      .map((x) => x?.description ?? '')
+      .join('\n');
     expect(said).toContain('`ALTER TABLE "group" VALIDATE CONSTRAINT "order";`');
     expect(said).toContain('`ALTER TABLE "Sales"."order" VALIDATE CONSTRAINT "check";`');
   });

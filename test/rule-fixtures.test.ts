@@ -31,7 +31,9 @@ interface Expectation {
 }
 
 const ROOT = new URL('../fixtures/rules/', import.meta.url);
-const folders = readdirSync(ROOT).filter((d) => statSync(new URL(`${d}/`, ROOT)).isDirectory()).sort();
+const folders = readdirSync(ROOT)
+  .filter((d) => statSync(new URL(`${d}/`, ROOT)).isDirectory())
+  .sort();
 const ENGINE_IDS = new Set(ENGINE_RULES.map((m) => m.id));
 const tester = new RuleTester();
 
@@ -63,7 +65,8 @@ describe('rule fixtures exist', () => {
     expect(files.filter((f) => !fixedFiles.includes(f)).sort()).toEqual(Object.keys(expected).sort());
     expect(files.filter((f) => fixedFiles.includes(f)).sort()).toEqual([...new Set(fixedFiles)].sort());
     // Rule findings pin their message id; engine findings have none.
-    for (const e of Object.values(expected)) for (const f of e.findings) expect(f.length, `${folder}: ${JSON.stringify(f)}`).toBe(ENGINE_IDS.has(folder) ? 3 : 4);
+    for (const e of Object.values(expected))
+      for (const f of e.findings) expect(f.length, `${folder}: ${JSON.stringify(f)}`).toBe(ENGINE_IDS.has(folder) ? 3 : 4);
   });
 });
 

@@ -45,7 +45,10 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const rule of Object.values(RULES_BY_ID)) {
     const docs = rule.meta.docs;
-    for (const [kind, list] of [['invalid', docs.invalid], ['valid', docs.valid]] as const) {
+    for (const [kind, list] of [
+      ['invalid', docs.invalid],
+      ['valid', docs.valid],
+    ] as const) {
       (list ?? []).forEach((e, i) =>
         out.push({
           name: `${rule.meta.id} ${kind} #${i + 1}`,
@@ -61,7 +64,12 @@ function cases(): Case[] {
   for (const dir of readdirSync(root)) {
     for (const f of readdirSync(path.join(root, dir))) {
       if (!f.endsWith('.sql') || f.endsWith('.fixed.sql')) continue;
-      out.push({ name: `fixtures/rules/${dir}/${f}`, path: f, text: readFileSync(path.join(root, dir, f), 'utf8'), settings: { ...DEFAULT_SETTINGS, preset: 'all' } });
+      out.push({
+        name: `fixtures/rules/${dir}/${f}`,
+        path: f,
+        text: readFileSync(path.join(root, dir, f), 'utf8'),
+        settings: { ...DEFAULT_SETTINGS, preset: 'all' },
+      });
     }
   }
   return out;
@@ -81,7 +89,9 @@ describe('rules hold no cross-statement state', () => {
     const offenders: string[] = [];
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
       const text = readFileSync(path.join(dir, f), 'utf8');
-      for (const m of text.matchAll(/^(?:export\s+)?(?:let|var)\s+\w+|^(?:export\s+)?const\s+\w+\s*(?::[^=]+)?=\s*new\s+(?:Weak)?(?:Map|Set)\b(?:<.*>)?\(\s*\)/gm)) {
+      for (const m of text.matchAll(
+        /^(?:export\s+)?(?:let|var)\s+\w+|^(?:export\s+)?const\s+\w+\s*(?::[^=]+)?=\s*new\s+(?:Weak)?(?:Map|Set)\b(?:<.*>)?\(\s*\)/gm,
+      )) {
         offenders.push(`${f}: ${m[0]}`);
       }
     }
@@ -98,7 +108,10 @@ describe('rules hold no cross-statement state', () => {
       const text = readFileSync(path.join(dir, f), 'utf8');
       for (const m of text.matchAll(/^import\s+\{([^}]*)\}\s+from\s+'\.\.\/src\/(?:analysis|project)\/[^']+'/gm)) {
         // Types are words too (`type StatementEffect`); values are what would compute a fact again.
-        for (const name of m[1]!.split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('type '))) {
+        for (const name of m[1]!
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x && !x.startsWith('type '))) {
           if (!vocabulary.has(name)) offenders.push(`${f}: ${name}`);
         }
       }

@@ -33,7 +33,9 @@ describe('RuleTester', () => {
 
   it('fails on a wrong output, and on an output where nothing may be fixed', async () => {
     await expect(tester.invalid('require-concurrent-index-creation', { code: INDEX, tables: TABLES, errors: 1, output: INDEX })).rejects.toThrow();
-    await expect(tester.invalid('require-concurrent-index-creation', { code: INDEX, tables: TABLES, errors: 1, output: null })).rejects.toThrow(/nothing is fixed/);
+    await expect(tester.invalid('require-concurrent-index-creation', { code: INDEX, tables: TABLES, errors: 1, output: null })).rejects.toThrow(
+      /nothing is fixed/,
+    );
   });
 
   it('fails a fix proof when the rule is not raised', async () => {
@@ -45,7 +47,14 @@ describe('RuleTester', () => {
   });
 
   it('fails on an unfilled placeholder, an undeclared message id, and edits from a rule that declares no fix', () => {
-    const base: Finding = { ruleId: 'ban-drop-database', severity: 'error', message: 'DROP DATABASE x deletes', messageId: 'drop', span: { start: 0, end: 1 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 2 } };
+    const base: Finding = {
+      ruleId: 'ban-drop-database',
+      severity: 'error',
+      message: 'DROP DATABASE x deletes',
+      messageId: 'drop',
+      span: { start: 0, end: 1 },
+      loc: { line: 1, column: 1, endLine: 1, endColumn: 2 },
+    };
     expect(() => checkFinding('ban-drop-database', base)).not.toThrow();
     expect(() => checkFinding('ban-drop-database', { ...base, message: 'DROP DATABASE {{database}} deletes' })).toThrow(/placeholder/);
     expect(() => checkFinding('ban-drop-database', { ...base, messageId: 'dropp' })).toThrow(/message id/);

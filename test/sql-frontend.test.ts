@@ -7,7 +7,8 @@ beforeAll(() => loadParser());
 
 describe('masking keeps every offset', () => {
   it('psql meta-commands and variables', () => {
-    const sql = "\\set ON_ERROR_STOP on\nCREATE INDEX :idx ON :\"schema\".orders (a) WHERE note = :'note';\n\\echo done\nSELECT a::text, '\\x :not_a_var' FROM t;\n";
+    const sql =
+      "\\set ON_ERROR_STOP on\nCREATE INDEX :idx ON :\"schema\".orders (a) WHERE note = :'note';\n\\echo done\nSELECT a::text, '\\x :not_a_var' FROM t;\n";
     const masked = maskSql(sql, { psql: true });
     expect(masked).toHaveLength(sql.length);
     expect(masked.split('\n').map((l) => l.length)).toEqual(sql.split('\n').map((l) => l.length));
@@ -18,11 +19,13 @@ describe('masking keeps every offset', () => {
 
   it('${placeholders} and bind markers', () => {
     expect(maskSql('CREATE INDEX i ON ${schema}.orders (a);', { placeholders: true })).toBe('CREATE INDEX i ON _________.orders (a);');
-    expect(maskSql('UPDATE t SET a = %s WHERE b = %(name)s AND c = :c', { bindMarkers: ['percent', 'colon'] })).toBe('UPDATE t SET a = $1 WHERE b = $1       AND c = $1');
+    expect(maskSql('UPDATE t SET a = %s WHERE b = %(name)s AND c = :c', { bindMarkers: ['percent', 'colon'] })).toBe(
+      'UPDATE t SET a = $1 WHERE b = $1       AND c = $1',
+    );
   });
 });
 
-describe('parsing with PostgreSQL\'s parser', () => {
+describe("parsing with PostgreSQL's parser", () => {
   it('one bad statement is one error; the others are still parsed, with exact spans', () => {
     const sql = 'CREATE INDEX a ON t (x);\nCREATE INDEX ON;\n-- a comment\nALTER TABLE t ADD COLUMN y int;\n';
     const r = parseChunk(sql);
@@ -92,7 +95,14 @@ describe('large chunks', () => {
     expect(r.errors).toHaveLength(1);
     expect(text.slice(0, r.errors[0]!.span.start).split('\n')).toHaveLength(4001);
     const texts = r.statements.map((s) => text.slice(s.span.start, s.span.end));
-    const expected = pieces.filter((p) => p !== 'CREATE INDEX ON;').map((p) => p.replace(/^\/\* ; \*\/ /, '').replace(/; -- trailing ;$/, '').replace(/;$/, ''));
+    const expected = pieces
+      .filter((p) => p !== 'CREATE INDEX ON;')
+      .map((p) =>
+        p
+          .replace(/^\/\* ; \*\/ /, '')
+          .replace(/; -- trailing ;$/, '')
+          .replace(/;$/, ''),
+      );
     expect(texts).toEqual(expected);
   });
 });

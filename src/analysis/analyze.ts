@@ -2,7 +2,20 @@ import type { AlterTableStmt, ColumnDef, Constraint, Node, SelectStmt } from '@p
 import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, BodyOrigin, SlowWork, LockFact, LockMode, MigrationUnit, QualifiedName, SizeClass, Statement, StatementFacts, TableInfo, TxState } from '../types.js';
+import type {
+  AnalyzedStatement,
+  BodyOrigin,
+  SlowWork,
+  LockFact,
+  LockMode,
+  MigrationUnit,
+  QualifiedName,
+  SizeClass,
+  Statement,
+  StatementFacts,
+  TableInfo,
+  TxState,
+} from '../types.js';
 import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } from './locks.js';
 import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
 import { modelLocksOf } from '../project/model-locks.js';
@@ -79,7 +92,13 @@ export function setConfigCall(node: SelectStmt | undefined): Array<[string, stri
  * it touches, and the facts that depend on the statements around it. Rules read these facts and never walk the
  * unit again. A pass that crashes on a statement leaves an internal error on that statement; the rest is analysed.
  */
-export function analyzeUnit(unit: MigrationUnit, statements: Statement[], catalog: Catalog, settings: AnalysisSettings, model?: ModelContext): AnalyzedStatement[] {
+export function analyzeUnit(
+  unit: MigrationUnit,
+  statements: Statement[],
+  catalog: Catalog,
+  settings: AnalysisSettings,
+  model?: ModelContext,
+): AnalyzedStatement[] {
   const replay = model?.replay ?? new Replay(emptyModel(), unit.file.path);
   const change = model?.change ?? new Set([unit.file.path]);
   const created = new Set<string>();
@@ -190,7 +209,10 @@ class TransactionPass {
   }
 
   /** This statement's transaction and settings; `newRun`: it starts a separate run (what earlier ones made is not new). */
-  step(stmt: Statement, out: AnalyzedStatement[]): { inTransaction: TxState | null; txProblem: StatementFacts['txProblem']; effective: Settings; newRun: boolean } {
+  step(
+    stmt: Statement,
+    out: AnalyzedStatement[],
+  ): { inTransaction: TxState | null; txProblem: StatementFacts['txProblem']; effective: Settings; newRun: boolean } {
     const item = stmt.item;
     let newRun = false;
     if (!stmt.body && this.bodyRun >= 0) {
@@ -261,7 +283,11 @@ class TransactionPass {
       if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
         if (this.explicit || wrapper) txProblem = 'begin-nested';
         if (!this.explicit) {
-          this.explicit = { kind: 'explicit', reason: `the ${kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} on line ${stmt.loc.line} opened a transaction`, beganAt: stmt.index };
+          this.explicit = {
+            kind: 'explicit',
+            reason: `the ${kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN'} on line ${stmt.loc.line} opened a transaction`,
+            beganAt: stmt.index,
+          };
           this.atBegin = { ...this.session };
         }
         inTransaction = this.explicit;
@@ -308,7 +334,7 @@ const NO_EFFECT: StatementEffect = { locks: [], nonTransactional: false, rewrite
  */
 function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: boolean, guard: Guard) {
   const effect = guard('the lock analysis', NO_EFFECT, () => effectOfStatement(stmt, { pgVersion }));
-  const modeled = separate ? [] : guard('the schema model\'s lock analysis', [], () => modelLocksOf(stmt, replay, pgVersion));
+  const modeled = separate ? [] : guard("the schema model's lock analysis", [], () => modelLocksOf(stmt, replay, pgVersion));
   const claims = [...effect.locks];
   for (const extra of modeled) {
     const same = claims.findIndex((l) => tableKey(l.relation) === tableKey(extra.relation));
@@ -344,13 +370,21 @@ function sizeClassOf(replay: Replay, change: ReadonlySet<string>, catalog: Catal
     if (!stats) {
       // Sizes from a database, a snapshot or config win; then the history: created in this change means empty at deploy.
       const t = modelled;
-      if (t && change.has(t.createdBy)) return { schema: rel.schema, sizeClass: 'new', ...partitioned, ...(t.filledBy && change.has(t.filledBy) ? { filled: true } : {}) };
+      if (t && change.has(t.createdBy))
+        return { schema: rel.schema, sizeClass: 'new', ...partitioned, ...(t.filledBy && change.has(t.filledBy) ? { filled: true } : {}) };
       return { schema: rel.schema, sizeClass: 'unknown', ...partitioned, ...(catalog.snapshotSource ? { notFoundIn: catalog.snapshotSource } : {}) };
     }
     let cls: SizeClass = 'unknown';
     if (stats.forcedLarge) cls = 'large';
     else if (stats.rows !== undefined) cls = stats.rows >= settings.largeTableRows ? 'large' : 'small';
-    return { schema: rel.schema, rows: stats.rows, bytes: stats.bytes, ...partitioned, ...(stats.partitioned !== undefined ? { partitioned: stats.partitioned } : {}), sizeClass: cls };
+    return {
+      schema: rel.schema,
+      rows: stats.rows,
+      bytes: stats.bytes,
+      ...partitioned,
+      ...(stats.partitioned !== undefined ? { partitioned: stats.partitioned } : {}),
+      sizeClass: cls,
+    };
   };
 }
 
@@ -455,7 +489,12 @@ class UnitOrderPass {
   /** NOT VALID adds by `table.constraint`: where, and the transaction they ran in. */
   private readonly addedNotValid = new Map<string, { line: number; tx: TxState | null; itemIndex: number }>();
 
-  step(stmt: Statement, inTransaction: TxState | null, _out: AnalyzedStatement[], pgVersion: number): Pick<StatementFacts, 'notNullChecked' | 'droppedFirst' | 'validatesInAddTransaction'> {
+  step(
+    stmt: Statement,
+    inTransaction: TxState | null,
+    _out: AnalyzedStatement[],
+    pgVersion: number,
+  ): Pick<StatementFacts, 'notNullChecked' | 'droppedFirst' | 'validatesInAddTransaction'> {
     const facts: Pick<StatementFacts, 'notNullChecked' | 'droppedFirst' | 'validatesInAddTransaction'> = {};
     const rel = rangeVarName(relationOf(stmt));
     if (stmt.kind === 'DropStmt' && stmt.node.removeType === 'OBJECT_INDEX' && stmt.node.missing_ok) {
@@ -482,12 +521,14 @@ class UnitOrderPass {
           else this.checked.add(`${tk}.${column}`);
         }
       }
-      if (con?.skip_validation && con.conname) this.addedNotValid.set(`${tk}.${con.conname}`, { line: stmt.loc.line, tx: inTransaction, itemIndex: stmt.itemIndex });
+      if (con?.skip_validation && con.conname)
+        this.addedNotValid.set(`${tk}.${con.conname}`, { line: stmt.loc.line, tx: inTransaction, itemIndex: stmt.itemIndex });
       if (c.subtype === 'AT_ValidateConstraint') {
         const column = this.pendingChecks.get(`${tk}.${c.name}`);
         if (column) this.checked.add(`${tk}.${column}`);
         const added = this.addedNotValid.get(`${tk}.${c.name}`);
-        if (c.name && added && sameTransaction(added, { tx: inTransaction, itemIndex: stmt.itemIndex })) (facts.validatesInAddTransaction ??= []).push({ constraint: c.name, line: added.line });
+        if (c.name && added && sameTransaction(added, { tx: inTransaction, itemIndex: stmt.itemIndex }))
+          (facts.validatesInAddTransaction ??= []).push({ constraint: c.name, line: added.line });
       }
       if (c.subtype === 'AT_SetNotNull' && c.name && pgVersion >= 12 && this.checked.has(`${tk}.${c.name}`)) (facts.notNullChecked ??= []).push(c.name);
     }
@@ -508,7 +549,10 @@ function sameTransaction(a: { tx: TxState | null; itemIndex: number }, b: { tx: 
 /** Why a statement of a PL/pgSQL body runs in a transaction, in words. */
 export function bodyReason(body: BodyOrigin): string {
   if (body.kind === 'do') return `it is in the DO block on line ${body.line}, whose body PostgreSQL runs as one function call inside a transaction`;
-  return `it is in ${body.kind} ${body.name ?? ''} (line ${body.line}), whose body runs inside the transaction of the statement that calls it`.replace('  ', ' ');
+  return `it is in ${body.kind} ${body.name ?? ''} (line ${body.line}), whose body runs inside the transaction of the statement that calls it`.replace(
+    '  ',
+    ' ',
+  );
 }
 
 /** The settings pass: the session and SET LOCAL settings after this statement (SET, RESET, DISCARD ALL, set_config). */
@@ -621,7 +665,13 @@ const ROW_WRITES = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt']
  * The work that makes a statement take time (see StatementFacts.work). Rows copied from a query take time whatever
  * the target; everything else only on a table with rows: not one created empty in the change, nor a small one.
  */
-function slowWork(stmt: Statement, rewrite: boolean, scan: boolean, tables: TableInfo[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>): SlowWork | undefined {
+function slowWork(
+  stmt: Statement,
+  rewrite: boolean,
+  scan: boolean,
+  tables: TableInfo[],
+  sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>,
+): SlowWork | undefined {
   const target = tables[0];
   const name = (t: TableInfo): QualifiedName => (t.schema ? { schema: t.schema, name: t.name } : { name: t.name });
   const hasRows = (t: Omit<TableInfo, 'name'>) => t.sizeClass !== 'small' && (t.sizeClass !== 'new' || t.filled === true);

@@ -67,31 +67,10 @@ export const LOCK_CONFLICTS: Record<LockMode, readonly LockMode[]> = {
   AccessShareLock: ['AccessExclusiveLock'],
   RowShareLock: ['ExclusiveLock', 'AccessExclusiveLock'],
   RowExclusiveLock: ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
-  ShareUpdateExclusiveLock: [
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-  ],
+  ShareUpdateExclusiveLock: ['ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
   ShareLock: ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
-  ShareRowExclusiveLock: [
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-  ],
-  ExclusiveLock: [
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-  ],
+  ShareRowExclusiveLock: ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+  ExclusiveLock: ['RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
   AccessExclusiveLock: [...MODES],
 };
 
@@ -105,7 +84,13 @@ export function lockLabel(mode: LockMode): string {
 }
 
 const LABELS = Object.fromEntries(
-  MODES.map((m) => [m, m.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()]),
+  MODES.map((m) => [
+    m,
+    m
+      .replace(/Lock$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toUpperCase(),
+  ]),
 ) as Record<LockMode, string>;
 
 /** What ordinary statements take each mode: the words lockBlocks() is built from. */
@@ -131,9 +116,7 @@ export function lockBlocks(mode: LockMode): string[] {
   const blocked = MODES.filter((m) => conflicts(mode, m));
   const named = blocked.filter((m) => NAMED_MODES.includes(m));
   if (named.length === 0) return blocked.flatMap((m) => TAKEN_BY[m]);
-  const words = named
-    .filter((m) => !(m === 'RowShareLock' && named.includes('AccessShareLock')))
-    .flatMap((m) => TAKEN_BY[m]);
+  const words = named.filter((m) => !(m === 'RowShareLock' && named.includes('AccessShareLock'))).flatMap((m) => TAKEN_BY[m]);
   if (blocked.some((m) => !NAMED_MODES.includes(m))) words.push('other schema changes');
   return words;
 }
@@ -266,14 +249,71 @@ function claimReads(effect: Effect, tree: unknown): void {
 
 /** Built-in functions that are immutable or stable: a default calling only these is evaluated once (PG 11+). */
 const NON_VOLATILE_FUNCTIONS = new Set([
-  'now', 'transaction_timestamp', 'statement_timestamp', 'current_date', 'current_time', 'current_timestamp',
-  'localtime', 'localtimestamp', 'current_setting', 'current_user', 'session_user', 'current_database',
-  'current_schema', 'lower', 'upper', 'length', 'char_length', 'concat', 'concat_ws', 'format', 'substr',
-  'substring', 'trim', 'btrim', 'ltrim', 'rtrim', 'replace', 'left', 'right', 'lpad', 'rpad', 'md5', 'abs',
-  'round', 'trunc', 'floor', 'ceil', 'ceiling', 'greatest', 'least', 'date_trunc', 'date_part', 'extract',
-  'make_date', 'make_time', 'make_timestamp', 'make_timestamptz', 'make_interval', 'to_timestamp', 'to_date',
-  'to_char', 'to_number', 'jsonb_build_object', 'json_build_object', 'jsonb_build_array', 'json_build_array',
-  'to_jsonb', 'to_json', 'array_fill', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
+  'now',
+  'transaction_timestamp',
+  'statement_timestamp',
+  'current_date',
+  'current_time',
+  'current_timestamp',
+  'localtime',
+  'localtimestamp',
+  'current_setting',
+  'current_user',
+  'session_user',
+  'current_database',
+  'current_schema',
+  'lower',
+  'upper',
+  'length',
+  'char_length',
+  'concat',
+  'concat_ws',
+  'format',
+  'substr',
+  'substring',
+  'trim',
+  'btrim',
+  'ltrim',
+  'rtrim',
+  'replace',
+  'left',
+  'right',
+  'lpad',
+  'rpad',
+  'md5',
+  'abs',
+  'round',
+  'trunc',
+  'floor',
+  'ceil',
+  'ceiling',
+  'greatest',
+  'least',
+  'date_trunc',
+  'date_part',
+  'extract',
+  'make_date',
+  'make_time',
+  'make_timestamp',
+  'make_timestamptz',
+  'make_interval',
+  'to_timestamp',
+  'to_date',
+  'to_char',
+  'to_number',
+  'jsonb_build_object',
+  'json_build_object',
+  'jsonb_build_array',
+  'json_build_array',
+  'to_jsonb',
+  'to_json',
+  'array_fill',
+  'int4range',
+  'int8range',
+  'numrange',
+  'tsrange',
+  'tstzrange',
+  'daterange',
 ]);
 
 /** The expression calls a function not known to be stable or immutable, or holds a subquery. */
@@ -295,8 +335,15 @@ const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smal
 
 /** Storage parameters PostgreSQL changes under SHARE UPDATE EXCLUSIVE (reloptions.c); any other takes ACCESS EXCLUSIVE. */
 const SUE_RELOPTIONS = new Set([
-  'fillfactor', 'toast_tuple_target', 'parallel_workers', 'vacuum_index_cleanup', 'vacuum_truncate',
-  'log_autovacuum_min_duration', 'vacuum_max_eager_freeze_failure_rate', 'deduplicate_items', 'pages_per_range',
+  'fillfactor',
+  'toast_tuple_target',
+  'parallel_workers',
+  'vacuum_index_cleanup',
+  'vacuum_truncate',
+  'log_autovacuum_min_duration',
+  'vacuum_max_eager_freeze_failure_rate',
+  'deduplicate_items',
+  'pages_per_range',
 ]);
 
 function relOptionsMode(def: Node | undefined): LockMode {
@@ -310,11 +357,22 @@ function relOptionsMode(def: Node | undefined): LockMode {
 }
 
 const TRIGGER_SUBTYPES = new Set<string | undefined>([
-  'AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_EnableTrigAll', 'AT_EnableTrigUser',
-  'AT_DisableTrig', 'AT_DisableTrigAll', 'AT_DisableTrigUser',
+  'AT_EnableTrig',
+  'AT_EnableAlwaysTrig',
+  'AT_EnableReplicaTrig',
+  'AT_EnableTrigAll',
+  'AT_EnableTrigUser',
+  'AT_DisableTrig',
+  'AT_DisableTrigAll',
+  'AT_DisableTrigUser',
 ]);
 const SUE_SUBTYPES = new Set<string | undefined>([
-  'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_ClusterOn', 'AT_DropCluster', 'AT_ValidateConstraint',
+  'AT_SetStatistics',
+  'AT_SetOptions',
+  'AT_ResetOptions',
+  'AT_ClusterOn',
+  'AT_DropCluster',
+  'AT_ValidateConstraint',
   'AT_DetachPartitionFinalize',
 ]);
 
@@ -450,7 +508,8 @@ function addColumn(effect: Effect, col: ColumnDef | undefined, pgVersion: number
         break;
     }
   }
-  if (cause && toTable) effect.columnRewrites.push({ ...(col.colname !== undefined ? { column: col.colname } : {}), cause, ...(cause === 'serial' ? { type: typeName } : {}) });
+  if (cause && toTable)
+    effect.columnRewrites.push({ ...(col.colname !== undefined ? { column: col.colname } : {}), cause, ...(cause === 'serial' ? { type: typeName } : {}) });
 }
 
 /** ADD CONSTRAINT: the lock on the altered table (AlterTableGetLockLevel), plus the referenced table for a FK. */

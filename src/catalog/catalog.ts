@@ -126,7 +126,12 @@ export class Catalog {
 
   /** Every size fact as one string: equal fingerprints, equal answers (the lint cache keys on it). */
   fingerprint(): string {
-    return JSON.stringify([[...this.tables].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), [...this.invalid].sort(), this.serverVersion ?? null, this.sources]);
+    return JSON.stringify([
+      [...this.tables].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      [...this.invalid].sort(),
+      this.serverVersion ?? null,
+      this.sources,
+    ]);
   }
 
   lookup(rel: QualifiedName): TableStats | undefined {

@@ -148,7 +148,9 @@ export async function readDatabaseStats(url: string, options: DatabaseStatsOptio
     const versionNum = Number((await client.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0]?.server_version_num);
     const serverVersion = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '';
     if (!(versionNum >= MIN_SERVER_VERSION_NUM)) {
-      throw new StatsError(`the server at ${redactUrl(url)} runs PostgreSQL ${serverVersion}, which is too old: migralint reads sizes from PostgreSQL 10 or newer`);
+      throw new StatsError(
+        `the server at ${redactUrl(url)} runs PostgreSQL ${serverVersion}, which is too old: migralint reads sizes from PostgreSQL 10 or newer`,
+      );
     }
     await client.query('BEGIN TRANSACTION READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`);
@@ -159,7 +161,13 @@ export async function readDatabaseStats(url: string, options: DatabaseStatsOptio
       version: 1,
       serverVersion,
       generatedAt: new Date().toISOString(),
-      tables: tables.rows.map((t) => ({ schema: t.schema, name: t.name, rows: Math.round(Number(t.rows)), bytes: Math.round(Number(t.bytes)), ...(t.partitioned ? { partitioned: true } : {}) })),
+      tables: tables.rows.map((t) => ({
+        schema: t.schema,
+        name: t.name,
+        rows: Math.round(Number(t.rows)),
+        bytes: Math.round(Number(t.bytes)),
+        ...(t.partitioned ? { partitioned: true } : {}),
+      })),
       invalidIndexes: invalid.rows.map((i) => ({ schema: i.schema, name: i.name, table: i.table })),
     };
   } catch (error) {
@@ -176,22 +184,22 @@ let snapshotSchema: ReturnType<typeof makeSnapshotSchema> | undefined;
 function makeSnapshotSchema() {
   const { z } = createRequire(import.meta.url)('zod') as { z: typeof Zod };
   return z
-  .object({
-    version: z.literal(1),
-    serverVersion: z.string().optional(),
-    generatedAt: z.string().optional(),
-    tables: z.array(
-      z.object({
-        schema: z.string().min(1),
-        name: z.string().min(1),
-        rows: z.number().nonnegative(),
-        bytes: z.number().nonnegative(),
-        partitioned: z.boolean().optional(),
-      }),
-    ),
-    invalidIndexes: z.array(z.object({ schema: z.string().min(1), name: z.string().min(1), table: z.string() })).optional(),
-  })
-  .passthrough();
+    .object({
+      version: z.literal(1),
+      serverVersion: z.string().optional(),
+      generatedAt: z.string().optional(),
+      tables: z.array(
+        z.object({
+          schema: z.string().min(1),
+          name: z.string().min(1),
+          rows: z.number().nonnegative(),
+          bytes: z.number().nonnegative(),
+          partitioned: z.boolean().optional(),
+        }),
+      ),
+      invalidIndexes: z.array(z.object({ schema: z.string().min(1), name: z.string().min(1), table: z.string() })).optional(),
+    })
+    .passthrough();
 }
 
 /** Validates snapshot data; the error names every problem with its path (`tables.3.rows: …`). */

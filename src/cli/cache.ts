@@ -116,7 +116,17 @@ function sha256(text: string): string {
 }
 
 export function cacheKey(parts: CacheKeyParts): string {
-  const material = JSON.stringify([CACHE_FORMAT, parts.kind ?? 'lint', parts.version, codeIdentity(), parts.path, parts.options, parts.sizes, parts.incomingSchema ?? null, createHash('sha256').update(parts.bytes).digest('hex')]);
+  const material = JSON.stringify([
+    CACHE_FORMAT,
+    parts.kind ?? 'lint',
+    parts.version,
+    codeIdentity(),
+    parts.path,
+    parts.options,
+    parts.sizes,
+    parts.incomingSchema ?? null,
+    createHash('sha256').update(parts.bytes).digest('hex'),
+  ]);
   return sha256(material);
 }
 
@@ -154,7 +164,16 @@ export class LintCache {
     let data: CacheFile | undefined;
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
-      if (parsed && parsed.format === 'migralint-lint-cache' && parsed.version === CACHE_FORMAT && typeof parsed.run === 'number' && parsed.entries && typeof parsed.entries === 'object' && !Array.isArray(parsed.entries) && isRecord(parsed.replays)) {
+      if (
+        parsed &&
+        parsed.format === 'migralint-lint-cache' &&
+        parsed.version === CACHE_FORMAT &&
+        typeof parsed.run === 'number' &&
+        parsed.entries &&
+        typeof parsed.entries === 'object' &&
+        !Array.isArray(parsed.entries) &&
+        isRecord(parsed.replays)
+      ) {
         data = parsed as CacheFile;
       }
     } catch {
@@ -216,7 +235,13 @@ export class LintCache {
       if (kept.length > MAX_ENTRIES) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, MAX_ENTRIES);
       return Object.fromEntries(kept);
     };
-    const data: CacheFile = { format: 'migralint-lint-cache', version: CACHE_FORMAT, run: this.run, entries: recent(this.entries), replays: recent(this.replays) };
+    const data: CacheFile = {
+      format: 'migralint-lint-cache',
+      version: CACHE_FORMAT,
+      run: this.run,
+      entries: recent(this.entries),
+      replays: recent(this.replays),
+    };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
@@ -246,11 +271,25 @@ function isDeps(deps: unknown): deps is Array<[string, string]> {
 function isReplayEntry(e: unknown): e is ReplayEntry {
   const x = e as ReplayEntry;
   const d = x?.replay?.delta as unknown as Record<string, unknown> | undefined;
-  return !!x && isDeps(x.deps) && typeof x.used === 'number' && typeof x.replay?.hash === 'string' && isRecord(d) && ['schemas', 'tables', 'indexes', 'types', 'views', 'sequences'].every((k) => isRecord(d[k]));
+  return (
+    !!x &&
+    isDeps(x.deps) &&
+    typeof x.used === 'number' &&
+    typeof x.replay?.hash === 'string' &&
+    isRecord(d) &&
+    ['schemas', 'tables', 'indexes', 'types', 'views', 'sequences'].every((k) => isRecord(d[k]))
+  );
 }
 
 /** An entry read from disk is trusted only in shape: anything else counts as a miss. */
 function isEntry(e: unknown): e is Entry {
   const x = e as Entry;
-  return !!x && Array.isArray(x.deps) && x.deps.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string') && !!x.result && Array.isArray(x.result.findings) && typeof x.used === 'number';
+  return (
+    !!x &&
+    Array.isArray(x.deps) &&
+    x.deps.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string') &&
+    !!x.result &&
+    Array.isArray(x.result.findings) &&
+    typeof x.used === 'number'
+  );
 }

@@ -55,13 +55,17 @@ const MIGRATION_DIR = /^(?:[\w.-]*[_-])?migrations?$|^(?:migrate|deploy|drizzle|
 /** A versioned file name (`0001_init.sql`, `20240101120000_add.sql`, `V3__x.sql`): a migration wherever it lives. */
 const VERSIONED_NAME = /^(?:\d{3,}|[VU]\d+(?:[._]\d+)*_)[_.-]?[^/]*\.sql$/i;
 /** A JS/TS module that exports a migration: `exports.up`, `export async function up`, `up: async (…)`, `async up(`. */
-const JS_MIGRATION = /\bexports\.up\b|\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\b|\bup\s*:\s*(?:async\b|function\b|\()|\basync\s+up\s*\(|\bup\s*\([^)]*\)\s*(?::[^{]*)?\{/;
+const JS_MIGRATION =
+  /\bexports\.up\b|\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\b|\bup\s*:\s*(?:async\b|function\b|\()|\basync\s+up\s*\(|\bup\s*\([^)]*\)\s*(?::[^{]*)?\{/;
 
 /** A folder of another database's migrations, beside a `postgresql/` one. */
 const OTHER_DATABASE = /^(?:sqlite3?|mysql|mariadb|mssql|sqlserver|oracle|clickhouse)$/i;
 
 function inMigrationFolder(abs: string): boolean {
-  return path.dirname(abs).split(/[\\/]/).some((part) => MIGRATION_DIR.test(part));
+  return path
+    .dirname(abs)
+    .split(/[\\/]/)
+    .some((part) => MIGRATION_DIR.test(part));
 }
 
 /**
@@ -73,7 +77,13 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
   if (text === undefined) return { keep: true }; // Unreadable: linting it reports why.
   const inFolder = inMigrationFolder(abs);
   // Migrations kept per database (versions/sqlite/, migrations/mysql/): migralint lints PostgreSQL's.
-  if (path.dirname(abs).split(/[\\/]/).some((part) => OTHER_DATABASE.test(part))) return { keep: false, reason: 'other-database' };
+  if (
+    path
+      .dirname(abs)
+      .split(/[\\/]/)
+      .some((part) => OTHER_DATABASE.test(part))
+  )
+    return { keep: false, reason: 'other-database' };
   if (/\.sql$/i.test(abs)) {
     if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };
@@ -153,7 +163,9 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
       if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
       for (const f of found) files.add(f);
     } else if (!READABLE.test(input)) {
-      problems.push(`${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted`);
+      problems.push(
+        `${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted`,
+      );
     } else files.add(path.normalize(input));
   }
   for (const f of files) skipped.delete(f);

@@ -24,8 +24,8 @@ export function listRules(color: boolean): string {
 
 /** What the fix column means, printed under `migralint rules`. */
 export const FIX_LEGEND = [
-  'fix:  a safe fix: plain --fix applies it where it keeps the migration\'s result identical apart from locking and timing',
-  '      (CONCURRENTLY, NOT VALID + a separate VALIDATE, lock_timeout, the framework\'s transaction opt-out); where',
+  "fix:  a safe fix: plain --fix applies it where it keeps the migration's result identical apart from locking and timing",
+  "      (CONCURRENTLY, NOT VALID + a separate VALIDATE, lock_timeout, the framework's transaction opt-out); where",
   '      migralint lacks knowledge (partitioning unknown, an unreadable statement in the same block, an unrecognised',
   '      runner) the same change is offered as a suggestion only.',
   'sugg: a suggestion: applied only with --fix-type suggestion, because it changes the resulting schema or behaviour;',
@@ -38,13 +38,39 @@ export function explainRule(meta: RuleMeta, color: boolean): string {
   const c = createColors(color);
   const out: string[] = [];
   out.push(c.bold(`${meta.id}`), `${meta.description}`, '');
-  out.push(`preset: ${presetOf(meta)}   severity: ${meta.defaultSeverity}   fix: ${meta.fix}${meta.sizeAware ? '   size-aware: silent on new and small tables, an error on large ones' : ''}`, '');
+  out.push(
+    `preset: ${presetOf(meta)}   severity: ${meta.defaultSeverity}   fix: ${meta.fix}${meta.sizeAware ? '   size-aware: silent on new and small tables, an error on large ones' : ''}`,
+    '',
+  );
   out.push(c.bold('What it does'), meta.docs.what, '', c.bold('Why is this bad?'), meta.docs.why, '');
   for (const ex of meta.docs.invalid) {
-    out.push(c.bold(`Example${ex.title ? `: ${ex.title}` : ''}`), ...ex.code.trimEnd().split('\n').map((l) => `    ${c.red(l)}`), '');
-    if (ex.fixed) out.push('  after --fix:', ...ex.fixed.trimEnd().split('\n').map((l) => `    ${c.green(l)}`), '');
+    out.push(
+      c.bold(`Example${ex.title ? `: ${ex.title}` : ''}`),
+      ...ex.code
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${c.red(l)}`),
+      '',
+    );
+    if (ex.fixed)
+      out.push(
+        '  after --fix:',
+        ...ex.fixed
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${c.green(l)}`),
+        '',
+      );
   }
-  for (const ex of meta.docs.valid) out.push(c.bold(`Use instead${ex.title ? `: ${ex.title}` : ''}`), ...ex.code.trimEnd().split('\n').map((l) => `    ${c.green(l)}`), '');
+  for (const ex of meta.docs.valid)
+    out.push(
+      c.bold(`Use instead${ex.title ? `: ${ex.title}` : ''}`),
+      ...ex.code
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${c.green(l)}`),
+      '',
+    );
   if (meta.docs.fixSafety) out.push(c.bold('Fix safety'), meta.docs.fixSafety, '');
   if (meta.docs.references.length) out.push(c.bold('References'), ...meta.docs.references.map((r) => `  ${r}`), '');
   out.push(`Documentation: ${ruleDocsUrl(meta.id)}`);

@@ -15,13 +15,18 @@ interface GitRun {
 
 function git(args: string[], cwd: string): Promise<GitRun> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } }, (error, stdout, stderr) => {
-      if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-        reject(new GitError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`));
-        return;
-      }
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'git',
+      args,
+      { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
+      (error, stdout, stderr) => {
+        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
+          reject(new GitError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`));
+          return;
+        }
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -96,10 +101,15 @@ export async function stagedContent(file: string, cwd: string): Promise<Buffer |
   }
   const rel = path.relative(realpathSync(root), abs).split(path.sep).join('/');
   return new Promise((resolve, reject) => {
-    execFile('git', ['cat-file', 'blob', `:${rel}`], { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } }, (error, stdout) => {
-      if (error && typeof (error as NodeJS.ErrnoException).code === 'string') reject(new GitError(`cannot run git: ${error.message}`));
-      else resolve(error ? undefined : stdout);
-    });
+    execFile(
+      'git',
+      ['cat-file', 'blob', `:${rel}`],
+      { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
+      (error, stdout) => {
+        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') reject(new GitError(`cannot run git: ${error.message}`));
+        else resolve(error ? undefined : stdout);
+      },
+    );
   });
 }
 

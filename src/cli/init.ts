@@ -49,7 +49,8 @@ export function newestMigration(files: string[]): { name?: string; why?: string 
   const migrations = files.filter((f) => !/\.down\.sql$/i.test(f) && !/(^|[\\/])down\.sql$/i.test(f));
   if (migrations.length === 0) return { why: 'no migrations found' };
   const unversioned = migrations.filter((f) => !migrationVersion(migrationName(f)));
-  if (unversioned.length) return { why: `${path.basename(unversioned[0]!)} has no version in its name, so there is no single newest migration; set \`baseline\` yourself` };
+  if (unversioned.length)
+    return { why: `${path.basename(unversioned[0]!)} has no version in its name, so there is no single newest migration; set \`baseline\` yourself` };
   const folders = new Set(migrations.map((f) => (migrationName(f) === path.basename(path.dirname(f)) ? path.dirname(path.dirname(f)) : path.dirname(f))));
   if (folders.size > 1) return { why: `migrations in ${folders.size} folders have separate histories; set \`baseline\` per folder yourself` };
   const cmp = (a: number[], b: number[]) => {
@@ -78,7 +79,9 @@ export function runInit(cwd: string, options: { hook?: boolean; migrations?: str
     }
     hookPath = path.resolve(cwd, hooksDir, 'pre-commit');
     if (existsSync(hookPath)) {
-      throw new InitError(`${hookPath} already exists; not overwriting it. Add \`npx --no-install migralint --staged\` to it yourself, or use the pre-commit framework / husky (see the README's "pre-commit" section)`);
+      throw new InitError(
+        `${hookPath} already exists; not overwriting it. Add \`npx --no-install migralint --staged\` to it yourself, or use the pre-commit framework / husky (see the README's "pre-commit" section)`,
+      );
     }
   }
   if (!existsSync(configPath)) {

@@ -53,7 +53,12 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       (y) =>
         y
           .positional('paths', { type: 'string', array: true, default: [] as string[] })
-          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json | sarif | github | gitlab | junit | compact | markdown' })
+          .option('format', {
+            alias: 'f',
+            type: 'string',
+            default: 'stylish',
+            describe: 'stylish | json | sarif | github | gitlab | junit | compact | markdown',
+          })
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to a file' })
           .option('fix', { type: 'boolean', describe: 'Apply safe fixes to the files' })
           .option('fix-dry-run', { type: 'boolean', describe: 'Print the fixes as a unified diff, write nothing' })
@@ -62,7 +67,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
           // One value per flag, as ESLint's: `--rule a:off file.sql` leaves file.sql a path.
           .option('rule', { type: 'string', array: true, nargs: 1, describe: 'Set a rule severity: <rule-id>:<off|info|warn|error>' })
           .option('pg-version', { type: 'string', describe: 'PostgreSQL major version the migrations run on (default 15)' })
-          .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
+          .option('framework', { type: 'string', describe: "Treat every file as this framework's" })
           .option('include-down', { type: 'boolean', describe: 'Lint down migrations too' })
           .option('max-warnings', { type: 'string', describe: 'Exit 1 when there are more warnings than this' })
           .option('quiet', { type: 'boolean', describe: 'Report errors only' })
@@ -109,12 +114,17 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
         );
       },
     )
-    .command('rules', 'List every rule with its default severity and fix kind.', (y) => y.option('color', colorOption), (args) => {
-      io.stdout(listRules(useColor(args.color)));
-    })
+    .command(
+      'rules',
+      'List every rule with its default severity and fix kind.',
+      (y) => y.option('color', colorOption),
+      (args) => {
+        io.stdout(listRules(useColor(args.color)));
+      },
+    )
     .command(
       'explain <rule>',
-      'Show a rule\'s documentation: what, why, examples, fix safety.',
+      "Show a rule's documentation: what, why, examples, fix safety.",
       (y) => y.positional('rule', { type: 'string', demandOption: true }).option('color', colorOption),
       (args) => {
         const meta = findRule(args.rule);
@@ -139,17 +149,32 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
       (y) =>
         y
           .positional('paths', { type: 'string', array: true, default: [] as string[] })
-          .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: 'stylish | json | markdown (the review comment, its lock picture with the observed locks and hold times)' })
+          .option('format', {
+            alias: 'f',
+            type: 'string',
+            default: 'stylish',
+            describe: 'stylish | json | markdown (the review comment, its lock picture with the observed locks and hold times)',
+          })
           .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
-          .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
+          .option('framework', { type: 'string', describe: "Treat every file as this framework's" })
           .option('pg-version', { type: 'string', describe: 'PostgreSQL major version of the embedded server (where a build is installed)' })
           .option('database-url', { type: 'string', describe: 'Trace on this scratch database instead of an embedded server' })
           .option('allow-nonempty', { type: 'boolean', describe: 'Trace on a --database-url that already has tables' })
           .option('schema', { type: 'string', describe: 'SQL run before the history (a schema dump), instead of stand-in tables' })
-          .option('fix', { type: 'boolean', describe: 'Prove the safe fixes: trace the original and the fixed history (fixed in a temp copy, your files untouched)' })
-          .option('seed-rows', { type: 'string', describe: 'Fill every table with N generated rows that fit its columns and constraints (FKs referenced-first)' })
+          .option('fix', {
+            type: 'boolean',
+            describe: 'Prove the safe fixes: trace the original and the fixed history (fixed in a temp copy, your files untouched)',
+          })
+          .option('seed-rows', {
+            type: 'string',
+            describe: 'Fill every table with N generated rows that fit its columns and constraints (FKs referenced-first)',
+          })
           .option('progress', { type: 'boolean', describe: 'Show the migration being traced on stderr (default: when stderr is a TTY)' })
-          .option('changed-since', { type: 'string', describe: 'With --format markdown: review only migrations added or modified since the merge base with this git ref (the whole history is still traced)' })
+          .option('changed-since', {
+            type: 'string',
+            describe:
+              'With --format markdown: review only migrations added or modified since the merge base with this git ref (the whole history is still traced)',
+          })
           .option('stats', { type: 'string', describe: 'With --format markdown: table sizes for the review, from a snapshot written by `migralint stats`' })
           .option('color', colorOption),
       async (args) => {
@@ -178,13 +203,13 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
     )
     .command(
       'schema [paths..]',
-      'Print the catalog migralint replays from each project\'s migrations (as of the last one, or --at a file).',
+      "Print the catalog migralint replays from each project's migrations (as of the last one, or --at a file).",
       (y) =>
         y
           .positional('paths', { type: 'string', array: true, default: [] as string[] })
           .option('at', { type: 'string', describe: 'Show the catalog as it stands after this migration' })
           .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
-          .option('framework', { type: 'string', describe: 'Treat every file as this framework\'s' })
+          .option('framework', { type: 'string', describe: "Treat every file as this framework's" })
           .option('json', { type: 'boolean', describe: 'Print the model as JSON' }),
       async (args) => {
         const { runSchema } = await import('./schema.js');
@@ -201,7 +226,8 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
         const found = await discover([], cwd);
         const result = runInit(cwd, { hook: args.hook, migrations: found.files });
         for (const file of result.written) io.stderr(`migralint: wrote ${file}\n`);
-        if (result.baseline && result.written.some((f) => f.endsWith(CONFIG_FILE))) io.stderr(`migralint: baseline: ${result.baseline} (it and the migrations before it are taken as deployed: not linted, never fixed)\n`);
+        if (result.baseline && result.written.some((f) => f.endsWith(CONFIG_FILE)))
+          io.stderr(`migralint: baseline: ${result.baseline} (it and the migrations before it are taken as deployed: not linted, never fixed)\n`);
         else if (result.noBaseline && result.written.some((f) => f.endsWith(CONFIG_FILE))) io.stderr(`migralint: no baseline written: ${result.noBaseline}\n`);
       },
     )

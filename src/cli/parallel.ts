@@ -125,7 +125,14 @@ export async function lintInWorkers(misses: Miss[], n: number, parsersFor: strin
   const runs = shard(misses, n).map((indexes) => {
     const tasks: Task[] = indexes.map((i) => {
       const m = misses[i]!;
-      return { index: i, source: m.source, framework: m.options.framework, settings: m.options.settings, severities: m.options.severities, catalog: catalogOf(m.options.catalog) };
+      return {
+        index: i,
+        source: m.source,
+        framework: m.options.framework,
+        settings: m.options.settings,
+        severities: m.options.severities,
+        catalog: catalogOf(m.options.catalog),
+      };
     });
     const input: WorkerInput = { catalogs, tasks, parsersFor };
     return new Promise<void>((resolve, reject) => {

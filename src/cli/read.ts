@@ -42,7 +42,14 @@ export function readSourceAndBytes(path: string): { source: SourceFile; bytes: B
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file (did it vanish during the run?)' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file (did it vanish during the run?)'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : (error as Error).message;
     throw new InputError(`${path}: cannot read: ${why}`);
   }
   return { source: decodeSource(path, bytes), bytes };

@@ -129,7 +129,14 @@ class Setups {
         const catalog = new Catalog();
         const env = this.run.env ?? process.env;
         const sizes = await this.sizes.load(
-          { databaseUrl: this.run.databaseUrl, stats: this.run.stats, envDatabaseUrl: env.MIGRALINT_DATABASE_URL || undefined, configDatabaseUrl: c.databaseUrl, configStats: c.stats && path.resolve(loaded.dir, c.stats), optional: this.run.statsOptional },
+          {
+            databaseUrl: this.run.databaseUrl,
+            stats: this.run.stats,
+            envDatabaseUrl: env.MIGRALINT_DATABASE_URL || undefined,
+            configDatabaseUrl: c.databaseUrl,
+            configStats: c.stats && path.resolve(loaded.dir, c.stats),
+            optional: this.run.statsOptional,
+          },
           this.run.cwd,
         );
         if (sizes) catalog.addSnapshot(sizes.snapshot, sizes.source);
@@ -140,7 +147,10 @@ class Setups {
     }
     const { base, sizes } = await entry;
     const framework = this.frameworkFor(file, loaded);
-    return { options: { ...base, framework }, cacheParts: { options: { settings: base.settings, severities: base.severities, framework: framework ?? null }, sizes } };
+    return {
+      options: { ...base, framework },
+      cacheParts: { options: { settings: base.settings, severities: base.severities, framework: framework ?? null }, sizes },
+    };
   }
 
   private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
@@ -175,7 +185,9 @@ function readIfExists(file: string): string {
  */
 function modelFingerprint(model: ModelOptions, schema: string): string {
   const change = model.change ? [...model.change].sort() : null;
-  return createHash('sha256').update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? []])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? []]))
+    .digest('hex');
 }
 
 /**
@@ -221,7 +233,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
   const disk = diskFileSystem();
   // The cache serves plain lint runs over files on disk; --fix and stdin always run the pipeline.
-  const cache = run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin && run.format !== 'markdown' ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd))) : undefined;
+  const cache =
+    run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin && run.format !== 'markdown'
+      ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd)))
+      : undefined;
   const version = migralintVersion() ?? 'unknown';
   let parsersFor: string[] = [];
   const misses: Miss[] = [];
@@ -229,12 +244,28 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const parsers = () => (parsersLoaded ??= loadParsersFor(parsersFor));
   /** A replay's cache key: what the replay reads (the file as given, its bytes, settings, framework, the catalog it meets). */
   const replayKey = (cwd: string, file: string, bytes: Uint8Array, options: LintOptions, print: string): string =>
-    cache ? cacheKey({ version, path: `${cwd}\0${file}`, bytes, options: { settings: options.settings, framework: options.framework ?? null }, sizes: '', incomingSchema: print, kind: 'replay' }) : '';
+    cache
+      ? cacheKey({
+          version,
+          path: `${cwd}\0${file}`,
+          bytes,
+          options: { settings: options.settings, framework: options.framework ?? null },
+          sizes: '',
+          incomingSchema: print,
+          kind: 'replay',
+        })
+      : '';
   /**
    * The replay of a migration the history holds: from the cache when its text, settings and incoming catalog are
    * as before, else extract → parse → replay (no analysis, no rules), then cached. Records the delta.
    */
-  const replayCached = async (source: SourceFile, options: LintOptions, model: ModelOptions, replayKey: string, record: (delta: SchemaDelta, hash: string) => void): Promise<void> => {
+  const replayCached = async (
+    source: SourceFile,
+    options: LintOptions,
+    model: ModelOptions,
+    replayKey: string,
+    record: (delta: SchemaDelta, hash: string) => void,
+  ): Promise<void> => {
     const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
     if (stored) return record(stored.delta, stored.hash);
     await parsers();
@@ -313,7 +344,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         break;
       }
     }
-    if (written && changes.length > 0 && outcome.applied > 0) fixedFiles.push({ path: shown(source.path), applied: outcome.applied, dryRun: !!run.fixDryRun || !writeBack });
+    if (written && changes.length > 0 && outcome.applied > 0)
+      fixedFiles.push({ path: shown(source.path), applied: outcome.applied, dryRun: !!run.fixDryRun || !writeBack });
     // A file not written keeps its problems: report them as they are in the file.
     results.push(written ? outcome.result : lintSource(source, options));
     linted++;
@@ -340,14 +372,23 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // A database given: the migrations its tool's history table records as applied are deployed, and are
     // neither linted nor fixed (an automatic baseline).
     const env = run.env ?? process.env;
-    const historyUrl = run.databaseUrl || env.MIGRALINT_DATABASE_URL || (selected.files[0] ? (await resolver.forFile(path.resolve(run.cwd, selected.files[0]))).config.databaseUrl : undefined);
+    const historyUrl =
+      run.databaseUrl ||
+      env.MIGRALINT_DATABASE_URL ||
+      (selected.files[0] ? (await resolver.forFile(path.resolve(run.cwd, selected.files[0]))).config.databaseUrl : undefined);
     if (historyUrl && selected.files.length) {
       const deployed = await deployedFiles(historyUrl, selected.files, run);
-      if (deployed?.unreadable.length) selected.notes.push(`cannot read ${deployed.unreadable.join(', ')} (no SELECT privilege): the migrations recorded there are linted and fixed as if not applied`);
+      if (deployed?.unreadable.length)
+        selected.notes.push(
+          `cannot read ${deployed.unreadable.join(', ')} (no SELECT privilege): the migrations recorded there are linted and fixed as if not applied`,
+        );
       if (deployed) {
         selected.files = selected.files.filter((f) => !deployed.files.has(f));
         selected.narrowed = true;
-        if (deployed.files.size) selected.notes.push(`${deployed.files.size} migration${deployed.files.size === 1 ? '' : 's'} recorded as applied in ${deployed.tables.join(', ')} not linted or fixed`);
+        if (deployed.files.size)
+          selected.notes.push(
+            `${deployed.files.size} migration${deployed.files.size === 1 ? '' : 's'} recorded as applied in ${deployed.tables.join(', ')} not linted or fixed`,
+          );
       }
     }
     narrowed = selected.narrowed;
@@ -356,7 +397,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // Files named one by one still meet their history: the migrations beside them are read too.
     const historyFiles = new Set(found.files);
     const named = found.files.filter((f) => run.paths.some((p) => path.resolve(run.cwd, p) === path.resolve(run.cwd, f)));
-    if (named.length) for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) })).files) historyFiles.add(f);
+    if (named.length)
+      for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) })).files) historyFiles.add(f);
     const allFiles = [...historyFiles].sort();
     // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
     parsersFor = allFiles;
@@ -373,7 +415,14 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         return undefined;
       }
     };
-    const { history, sources } = ProjectHistory.plan(allFiles, run.cwd, readQuietly, (f) => optionsOf.get(f)?.framework, disk, narrowed ? new Set(selected.files) : undefined);
+    const { history, sources } = ProjectHistory.plan(
+      allFiles,
+      run.cwd,
+      readQuietly,
+      (f) => optionsOf.get(f)?.framework,
+      disk,
+      narrowed ? new Set(selected.files) : undefined,
+    );
     const cwdKey = path.resolve(run.cwd);
     for (const planned of history.order(selected.files)) {
       const file = planned.path;
@@ -401,7 +450,11 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         // --staged: what the commit will hold (the index blob), not the working tree's file.
         const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
         const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
-        const read = staged ? { source: decodeSource(abs, staged), bytes: staged } : known && bytesOf.has(file) ? { source: known, bytes: bytesOf.get(file)! } : readSourceAndBytes(abs);
+        const read = staged
+          ? { source: decodeSource(abs, staged), bytes: staged }
+          : known && bytesOf.has(file)
+            ? { source: known, bytes: bytesOf.get(file)! }
+            : readSourceAndBytes(abs);
         source = { ...read.source, path: file };
         bytes = read.bytes;
       } catch (error) {
@@ -416,7 +469,14 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // the files linted together) builds the index: known only now, with the history replayed to its end.
     const linted = new Set(selected.files);
     results.forEach((r, i) => {
-      const kept = r?.findings.filter((f) => !(f.ruleId === 'require-index-on-foreign-key' && f.data?.foreignKey && history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, linted)));
+      const kept = r?.findings.filter(
+        (f) =>
+          !(
+            f.ruleId === 'require-index-on-foreign-key' &&
+            f.data?.foreignKey &&
+            history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, linted)
+          ),
+      );
       // A copy: the cache keeps the result as the file's own lint gave it.
       if (r && kept && kept.length !== r.findings.length) results[i] = { ...r, findings: kept };
     });
@@ -454,20 +514,31 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const total = fixedFiles.reduce((n, f) => n + f.applied, 0);
     const verb = run.fixDryRun ? 'would fix' : 'fixed';
     for (const f of fixedFiles) say(`migralint: ${verb} ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${f.path}\n`);
-    say(`migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`);
+    say(
+      `migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`,
+    );
     // Nothing said which migrations are deployed: warn about fixed files that already are on the default branch.
     if (!narrowed && fixedFiles.length) {
       const onDefault = await defaultBranchFiles(run.cwd).catch(() => null);
       if (onDefault) {
         const old = fixedFiles.filter((f) => onDefault.files.has(realPath(path.resolve(run.cwd, f.path))));
         if (old.length) {
-          say(`migralint: ${old.length} of the ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'} ${verb === 'fixed' ? 'fixed' : 'to fix'} look${old.length === 1 ? 's' : ''} deployed: ${old.length === 1 ? 'it is' : 'they are'} already in the newest commit of ${onDefault.ref}. A tool that records checksums (Flyway, Prisma …) refuses a changed applied migration; to leave deployed migrations alone use --changed-since ${onDefault.ref}, a \`baseline\` in the config (\`migralint init\` writes one), or --database-url.\n`);
+          say(
+            `migralint: ${old.length} of the ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'} ${verb === 'fixed' ? 'fixed' : 'to fix'} look${old.length === 1 ? 's' : ''} deployed: ${old.length === 1 ? 'it is' : 'they are'} already in the newest commit of ${onDefault.ref}. A tool that records checksums (Flyway, Prisma …) refuses a changed applied migration; to leave deployed migrations alone use --changed-since ${onDefault.ref}, a \`baseline\` in the config (\`migralint init\` writes one), or --database-url.\n`,
+          );
         }
       }
     }
   }
 
-  const ctx = { cwd: run.cwd, rules: ALL_RULE_META, color: run.color && !run.outputFile, version: migralintVersion(), skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })), ...(run.trace ? { trace: run.trace } : {}) };
+  const ctx = {
+    cwd: run.cwd,
+    rules: ALL_RULE_META,
+    color: run.color && !run.outputFile,
+    version: migralintVersion(),
+    skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })),
+    ...(run.trace ? { trace: run.trace } : {}),
+  };
   const output = formatter(results, ctx);
   if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
   else if (output) io.stdout(output);

@@ -26,7 +26,10 @@ function real(p: string): string {
  * Narrows discovered files to what is new: config `baseline` / `startAfter` (per config file), then
  * `--changed-since REF` or `--staged`. Paths stay as discovery gave them.
  */
-export async function selectFiles(files: string[], opts: { cwd: string; changedSince?: string; staged?: boolean; resolver: ConfigResolver }): Promise<Selection> {
+export async function selectFiles(
+  files: string[],
+  opts: { cwd: string; changedSince?: string; staged?: boolean; resolver: ConfigResolver },
+): Promise<Selection> {
   const notes: string[] = [];
   let narrowed = false;
   let kept = files;

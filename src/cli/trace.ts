@@ -81,10 +81,13 @@ async function userTables(client: pg.Client): Promise<string[]> {
 }
 
 export async function runTrace(run: TraceRun, io: IO): Promise<number> {
-  if (run.format !== 'stylish' && run.format !== 'json' && run.format !== 'markdown') throw new UsageError(`--format: trace prints stylish, json or markdown, got '${run.format}'`);
+  if (run.format !== 'stylish' && run.format !== 'json' && run.format !== 'markdown')
+    throw new UsageError(`--format: trace prints stylish, json or markdown, got '${run.format}'`);
   if (run.format === 'markdown' && run.fix) throw new UsageError('--format markdown: trace --fix prints stylish or json');
-  if (run.format !== 'markdown' && (run.changedSince !== undefined || run.stats !== undefined)) throw new UsageError(`${run.changedSince !== undefined ? '--changed-since' : '--stats'} is for the review comment: use it with --format markdown`);
-  if (run.framework && !knownFrameworks().includes(run.framework as FrameworkId)) throw new UsageError(`--framework: unknown framework '${run.framework}'. Known: ${knownFrameworks().join(', ')}`);
+  if (run.format !== 'markdown' && (run.changedSince !== undefined || run.stats !== undefined))
+    throw new UsageError(`${run.changedSince !== undefined ? '--changed-since' : '--stats'} is for the review comment: use it with --format markdown`);
+  if (run.framework && !knownFrameworks().includes(run.framework as FrameworkId))
+    throw new UsageError(`--framework: unknown framework '${run.framework}'. Known: ${knownFrameworks().join(', ')}`);
   const schemaSql = run.schema !== undefined ? readSchema(path.resolve(run.cwd, run.schema)) : undefined;
 
   // The projects, as lint finds them.
@@ -114,7 +117,9 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     return 2;
   }
   if (run.databaseUrl && projects.length > 1) {
-    throw new UsageError(`--database-url traces one project at a time; found ${projects.length} (${projects.map((p) => p.root || '.').join(', ')}): name one folder`);
+    throw new UsageError(
+      `--database-url traces one project at a time; found ${projects.length} (${projects.map((p) => p.root || '.').join(', ')}): name one folder`,
+    );
   }
 
   // The schema model of each project's history (what `migralint schema` prints): the column types stand-ins take.
@@ -151,12 +156,22 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
       plans.push(plan);
       try {
         const analyzed = analyzeUnit(unit, plan.statements ?? parseUnit(unit).statements, new Catalog(), opts.settings);
-        for (const a of analyzed) facts.set((plan.statements ?? []).find((s) => s.index === a.index && s.itemIndex === a.itemIndex), a);
+        for (const a of analyzed)
+          facts.set(
+            (plan.statements ?? []).find((s) => s.index === a.index && s.itemIndex === a.itemIndex),
+            a,
+          );
       } catch {
         // No static facts: the statements are trace-only.
       }
     }
-    const standIns: StandIn[] = schemaSql === undefined ? standInsFor(plans.filter((x) => !x.notRunnable).flatMap((x) => x.statements ?? []), modelColumnTypes(replayed(p.files))) : [];
+    const standIns: StandIn[] =
+      schemaSql === undefined
+        ? standInsFor(
+            plans.filter((x) => !x.notRunnable).flatMap((x) => x.statements ?? []),
+            modelColumnTypes(replayed(p.files)),
+          )
+        : [];
     return { project: p, plans, facts, standIns };
   });
 
@@ -184,7 +199,10 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
   }
 
   const report: TraceReport = { server: label, projects: [] };
-  const progress = run.progress ? (k: number, n: number, file: string) => io.stderr(`\r\x1b[Kmigralint trace: migration ${k + 1} of ${n}: ${path.relative(run.cwd, path.resolve(run.cwd, file))}`) : undefined;
+  const progress = run.progress
+    ? (k: number, n: number, file: string) =>
+        io.stderr(`\r\x1b[Kmigralint trace: migration ${k + 1} of ${n}: ${path.relative(run.cwd, path.resolve(run.cwd, file))}`)
+    : undefined;
   try {
     for (const [i, { project, plans, facts, standIns }] of planned.entries()) {
       let url: string;
@@ -207,7 +225,9 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
         if (run.databaseUrl && !run.allowNonempty) {
           const tables = await userTables(client);
           if (tables.length) {
-            io.stderr(`migralint: trace: ${redact(url)} is not empty (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}): trace needs a scratch database it may change. Pass --allow-nonempty to trace on it anyway.\n`);
+            io.stderr(
+              `migralint: trace: ${redact(url)} is not empty (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}): trace needs a scratch database it may change. Pass --allow-nonempty to trace on it anyway.\n`,
+            );
             return 2;
           }
         }
@@ -233,10 +253,11 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
   }
 
   const rel = (f: string) => path.relative(run.cwd, path.resolve(run.cwd, f)) || f;
-  for (const p of report.projects) for (const f of p.files) {
-    f.file = rel(f.file);
-    for (const s of f.statements) s.file = f.file;
-  }
+  for (const p of report.projects)
+    for (const f of p.files) {
+      f.file = rel(f.file);
+      for (const s of f.statements) s.file = f.file;
+    }
   if (run.format === 'markdown') {
     // The review could not be made (a bad --changed-since or --stats): said on stderr, exit 2.
     if ((await reviewComment(run, report, io, new Set(found.problems.map((p) => `migralint: ${p}\n`)))) === 2) return 2;
@@ -293,7 +314,14 @@ const silent: IO = { stdout: () => undefined, stderr: () => undefined, readStdin
  * (execute.ts's compareHistories): what applied still applies, the final catalogs are identical, and no fixed
  * migration holds a stronger lock on a relation than the original did. The user's files are never written.
  */
-async function proveFixes(run: TraceRun, io: IO, planned: Planned[], resolver: ConfigResolver, schemaSql: string | undefined, optionsOf: (file: string) => LintOptions): Promise<number> {
+async function proveFixes(
+  run: TraceRun,
+  io: IO,
+  planned: Planned[],
+  resolver: ConfigResolver,
+  schemaSql: string | undefined,
+  optionsOf: (file: string) => LintOptions,
+): Promise<number> {
   const { runLint } = await import('./run.js');
   const { compareHistories } = await import('../trace/execute.js');
   let server: EmbeddedServer;
@@ -319,7 +347,20 @@ async function proveFixes(run: TraceRun, io: IO, planned: Planned[], resolver: C
         cpSync(base, copy, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
         const first = project.files[0] ? path.resolve(run.cwd, project.files[0]) : absRoot;
         const config = run.config ?? (await resolver.forFile(first)).file;
-        await runLint({ paths: [path.join(copy, path.relative(base, absRoot))], cwd: copy, fix: true, format: 'json', color: false, cache: false, ...(config ? { config } : {}), ...(run.framework ? { framework: run.framework } : {}), env: {} }, silent);
+        await runLint(
+          {
+            paths: [path.join(copy, path.relative(base, absRoot))],
+            cwd: copy,
+            fix: true,
+            format: 'json',
+            color: false,
+            cache: false,
+            ...(config ? { config } : {}),
+            ...(run.framework ? { framework: run.framework } : {}),
+            env: {},
+          },
+          silent,
+        );
         const rel = (f: string) => path.relative(base, path.resolve(run.cwd, f));
         const original = plans.map((p) => ({ ...p, file: rel(p.file) }));
         const fixedFiles: string[] = [];
@@ -361,4 +402,3 @@ async function proveFixes(run: TraceRun, io: IO, planned: Planned[], resolver: C
   else io.stdout(formatFixProofs(proofs, run.color));
   return proofs.every((p) => p.proven) ? 0 : 1;
 }
-

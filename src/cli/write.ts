@@ -50,7 +50,8 @@ export function writeFixed(file: string, expected: string | null, text: string):
         }
       }
       // The last moment to notice an edit made meanwhile.
-      if (stat && expected !== null && readFileSync(real, 'utf8') !== expected) throw new WriteRefused('the file changed while migralint was fixing it; not fixed (run --fix again)');
+      if (stat && expected !== null && readFileSync(real, 'utf8') !== expected)
+        throw new WriteRefused('the file changed while migralint was fixing it; not fixed (run --fix again)');
       renameSync(tmp, real);
     } catch (error) {
       try {
@@ -63,7 +64,14 @@ export function writeFixed(file: string, expected: string | null, text: string):
   } catch (error) {
     if (error instanceof WriteRefused) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on the device' : code === 'EROFS' ? 'read-only file system' : (error as Error).message;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOSPC'
+          ? 'no space left on the device'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : (error as Error).message;
     throw new WriteRefused(`cannot write it: ${why}; not fixed`);
   }
 }

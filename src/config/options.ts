@@ -27,12 +27,15 @@ export function globToRegExp(glob: string): RegExp {
       const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
       re += body.startsWith('!') ? `[^/${body.slice(1)}]` : `[${body}]`;
       i = end;
-    }
-    else if (c === '{') {
+    } else if (c === '{') {
       const end = glob.indexOf('}', i);
       if (end < 0) re += '\\{';
       else {
-        re += `(?:${glob.slice(i + 1, end).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
+        re += `(?:${glob
+          .slice(i + 1, end)
+          .split(',')
+          .map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+          .join('|')})`;
         i = end;
       }
     } else re += /[.+^$()|[\]\\]/.test(c) ? `\\${c}` : c;

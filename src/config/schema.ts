@@ -17,13 +17,21 @@ const tableEntry = z
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
-    preset: z.enum(PRESETS).optional().describe('The rule set to start from: "recommended" (default), "strict" (adds the type-style and policy rules) or "all"; `rules` then adjusts single rules.'),
+    preset: z
+      .enum(PRESETS)
+      .optional()
+      .describe(
+        'The rule set to start from: "recommended" (default), "strict" (adds the type-style and policy rules) or "all"; `rules` then adjusts single rules.',
+      ),
     rules: z.record(z.string(), ruleSetting).optional().describe('Rule id → "off" | "info" | "warn" | "error".'),
     pgVersion: z.number().int().min(9).max(19).optional().describe('The PostgreSQL major version migrations run on (default 15).'),
     include: z.array(z.string()).optional().describe('Globs (relative to the config file) of the files to lint; others are left out.'),
     exclude: z.array(z.string()).optional().describe('Globs (relative to the config file) of files never to lint.'),
     frameworks: z.record(z.string(), z.string()).optional().describe('Glob → framework id, overriding detection.'),
-    frameworkOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe('Per-framework settings, e.g. { "prisma": { "engine": "one-query" } }.'),
+    frameworkOptions: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('Per-framework settings, e.g. { "prisma": { "engine": "one-query" } }.'),
     largeTableRows: z.number().int().positive().optional().describe('Rows from which a table counts as large (default 10000).'),
     tables: z.record(z.string(), tableEntry).optional().describe('Known table sizes: { "public.orders": { "rows": 12000000 } }.'),
     largeTables: z.array(z.string()).optional().describe('Tables to treat as large whatever their row count.'),
@@ -32,7 +40,10 @@ export const configSchema = z
     baseline: z.string().optional().describe('Migrations up to and including this name or version are deployed and not linted.'),
     startAfter: z.string().optional().describe('Alias of baseline.'),
     assumeInTransaction: z.boolean().optional().describe('Plain SQL files are run inside a transaction by the runner.'),
-    lockTimeoutMax: z.string().optional().describe('The value the require-lock-timeout fix inserts (default "2s"), and the longest lock_timeout it accepts (unset: 10s).'),
+    lockTimeoutMax: z
+      .string()
+      .optional()
+      .describe('The value the require-lock-timeout fix inserts (default "2s"), and the longest lock_timeout it accepts (unset: 10s).'),
   })
   .strict();
 

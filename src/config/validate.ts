@@ -11,4 +11,3 @@ export function validateConfig(data: unknown, file?: string): Config {
   });
   throw new ConfigError(`invalid config:\n  ${problems.join('\n  ')}`, file);
 }
-

@@ -69,7 +69,12 @@ export function fixToFixedPoint(
       if (!fix || (fix.edits.length === 0 && !fix.files?.length)) continue;
       const starts = fix.edits.map((e) => e.start);
       const ends = fix.edits.map((e) => e.end);
-      candidates.push({ start: starts.length ? Math.min(...starts) : Infinity, end: ends.length ? Math.max(...ends) : Infinity, edits: fix.edits, files: fix.files ?? [] });
+      candidates.push({
+        start: starts.length ? Math.min(...starts) : Infinity,
+        end: ends.length ? Math.max(...ends) : Infinity,
+        edits: fix.edits,
+        files: fix.files ?? [],
+      });
     }
     candidates.sort((a, b) => a.start - b.start || a.end - b.end);
     const chosen: Edit[] = [];
@@ -95,7 +100,13 @@ export function fixToFixedPoint(
   }
   const parseErrorsAfter = result.syntaxErrors ?? 0;
   if (parseErrorsAfter > parseErrorsBefore) {
-    return { text: file.text, applied: 0, result: lint(file, () => undefined), files: [], rejected: 'the fixed migration would not parse; nothing was written' };
+    return {
+      text: file.text,
+      applied: 0,
+      result: lint(file, () => undefined),
+      files: [],
+      rejected: 'the fixed migration would not parse; nothing was written',
+    };
   }
   return { text: current.text, applied, result, files: [...pending].map(([path, text]) => ({ path, text })) };
 }

@@ -17,7 +17,6 @@ export function relName(rv: { schemaname?: string; relname?: string } | undefine
   return rv.schemaname ? { schema: rv.schemaname, name: rv.relname } : { name: rv.relname };
 }
 
-
 /** The facts' entry for a relation the statement names (its size class), or the statement's first table. */
 export function tableFor(s: AnalyzedStatement, rel: QualifiedName | undefined): TableInfo | undefined {
   if (rel) {
@@ -26,7 +25,6 @@ export function tableFor(s: AnalyzedStatement, rel: QualifiedName | undefined): 
   }
   return s.facts.tables[0];
 }
-
 
 export interface TypeInfo {
   /** The type's own name as PostgreSQL stores it: int4, varchar, timestamp, serial … */
@@ -60,7 +58,6 @@ export function typeLabel(t: TypeInfo): string {
   const base = words[t.name] ?? t.name;
   return `${base}${t.mods.length ? `(${t.mods.join(',')})` : ''}${t.array ? '[]' : ''}`;
 }
-
 
 /** A column a statement defines or retypes. */
 export interface ColumnSite {

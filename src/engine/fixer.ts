@@ -127,7 +127,10 @@ export class Fixer {
    */
   outsideTransaction(stmt: AnalyzedStatement, change?: 'add-concurrently'): EscapePlan {
     const plan = this.outsideTransactionPlan(stmt, change);
-    const gap = plan.kind === 'fix' ? this.knowledgeGap(stmt, change, plan.edits.length > 0 && !!stmt.facts.inTransaction && stmt.facts.inTransaction.kind !== 'explicit') : undefined;
+    const gap =
+      plan.kind === 'fix'
+        ? this.knowledgeGap(stmt, change, plan.edits.length > 0 && !!stmt.facts.inTransaction && stmt.facts.inTransaction.kind !== 'explicit')
+        : undefined;
     return gap && plan.kind === 'fix' ? { ...plan, kind: 'suggestion', description: `${plan.description} (not applied by --fix: ${gap})` } : plan;
   }
 
@@ -160,7 +163,10 @@ export class Fixer {
       // A PL/pgSQL body runs as a function: nothing in it can leave the transaction, so no edit here helps.
       const where = stmt.body.kind === 'do' ? `the DO block on line ${stmt.body.line}` : `${stmt.body.kind} ${stmt.body.name ?? ''} (line ${stmt.body.line})`;
       const loop = stmt.body.unknownNames?.length ? ` (for a loop over tables: one statement per table, e.g. generated with \\gexec in psql)` : '';
-      return { kind: 'manual', help: `This statement is in ${where}, which PostgreSQL runs as a function inside a transaction: take it out of the body and run it on its own, outside any transaction${loop}.` };
+      return {
+        kind: 'manual',
+        help: `This statement is in ${where}, which PostgreSQL runs as a function inside a transaction: take it out of the body and run it on its own, outside any transaction${loop}.`,
+      };
     }
     let keyword: Edit[] = [];
     let local: LocalEdit[] = [];
@@ -192,7 +198,12 @@ export class Fixer {
     if (escape.kind === 'manual') return escape;
     const edits = mergeEdits(escape.edits, keyword);
     if (!edits) return { kind: 'manual', help: escape.description };
-    return { kind: escape.kind, description: change ? `Add CONCURRENTLY and ${lowerFirst(escape.description)}` : escape.description, edits, files: escape.files };
+    return {
+      kind: escape.kind,
+      description: change ? `Add CONCURRENTLY and ${lowerFirst(escape.description)}` : escape.description,
+      edits,
+      files: escape.files,
+    };
   }
 
   /** Moves a statement of an explicit BEGIN … COMMIT to just after the COMMIT. */
@@ -206,10 +217,17 @@ export class Fixer {
     // say so, and give the framework's own way out.
     if (stmt.item.exec.wrapped || stmt.item.exec.oneQuery) {
       const escape = this.adapter.escapeTransaction?.(stmt, this.unit, this.statements, this.fs);
-      const way = !escape ? 'Run this statement outside the migration tool\'s transaction.' : escape.kind === 'manual' ? escape.help : `${escape.description}.`;
+      const way = !escape ? "Run this statement outside the migration tool's transaction." : escape.kind === 'manual' ? escape.help : `${escape.description}.`;
       return { kind: 'manual', help: `Moving it after the COMMIT is not enough: ${stmt.item.exec.reason}. Remove the BEGIN and COMMIT. ${way}` };
     }
-    if (!commit || commit.kind !== 'TransactionStmt' || commit.node.kind !== 'TRANS_STMT_COMMIT' || commit.itemIndex !== stmt.itemIndex || stmt.item.kind !== 'sql' || began === undefined) {
+    if (
+      !commit ||
+      commit.kind !== 'TransactionStmt' ||
+      commit.node.kind !== 'TRANS_STMT_COMMIT' ||
+      commit.itemIndex !== stmt.itemIndex ||
+      stmt.item.kind !== 'sql' ||
+      began === undefined
+    ) {
       return { kind: 'manual', help };
     }
     // The statement is rewritten from its SQL text (escaped again for the literal it lands in): a placeholder in
@@ -235,10 +253,7 @@ export class Fixer {
         end += rest[0].length;
       }
     }
-    const edits: Edit[] = [
-      { start, end, text: '' },
-      moved,
-    ];
+    const edits: Edit[] = [{ start, end, text: '' }, moved];
     // Later statements of the same transaction that use what this statement builds would break.
     const name: string | undefined = (stmt.kind === 'IndexStmt' ? stmt.node.idxname : undefined) ?? relationOf(stmt)?.relname;
     const usedLater = name !== undefined && this.statements.some((s) => s.index > stmt.index && s.index < commit.index && s.sql.includes(name));

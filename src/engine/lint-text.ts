@@ -41,7 +41,14 @@ function optionsFor(o: LintTextOptions) {
   if (!o.catalog && (o.tables || o.largeTables)) catalog.addConfig(o.tables, o.largeTables);
   const files = o.files;
   const readFile = files ? (path: string) => files[path.replace(/\\/g, '/')] : undefined;
-  return { framework: o.framework, settings: { ...DEFAULT_SETTINGS, ...o.settings }, severities: o.severities, catalog, readFile, fs: o.fs ?? diskFileSystem() };
+  return {
+    framework: o.framework,
+    settings: { ...DEFAULT_SETTINGS, ...o.settings },
+    severities: o.severities,
+    catalog,
+    readFile,
+    fs: o.fs ?? diskFileSystem(),
+  };
 }
 
 /** Lints a text as if it were the file `filename` (default `migration.sql`): for tests, docs and the ESLint plugin. */
@@ -59,6 +66,10 @@ export async function fixText(text: string, o: LintTextOptions & { types?: FixTy
   await loadParsers();
   const opts = optionsFor(o);
   const bom = text.charCodeAt(0) === 0xfeff;
-  const outcome = fixToFixedPoint({ path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom }, (f, pending) => lintSource(f, withPending(opts, pending)), { types: o.types, rules: o.rules });
+  const outcome = fixToFixedPoint(
+    { path: o.filename ?? 'migration.sql', text: bom ? text.slice(1) : text, bom },
+    (f, pending) => lintSource(f, withPending(opts, pending)),
+    { types: o.types, rules: o.rules },
+  );
   return bom ? { ...outcome, text: `\ufeff${outcome.text}` } : outcome;
 }

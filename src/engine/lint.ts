@@ -88,7 +88,11 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const notMigration = options.framework ? null : unrecognised(file.path, file.text, fs);
   if (notMigration) {
     const span = { start: 0, end: 0 };
-    return { filePath: file.path, findings: [{ ruleId: 'unsupported-framework-construct', severity: 'warn', message: notMigration, span, loc: lines.loc(span) }], source: file.text };
+    return {
+      filePath: file.path,
+      findings: [{ ruleId: 'unsupported-framework-construct', severity: 'warn', message: notMigration, span, loc: lines.loc(span) }],
+      source: file.text,
+    };
   }
   const framework = options.framework ?? detectFramework(file.path, file.text, fs);
   const adapter = adapterFor(framework);
@@ -109,7 +113,8 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
 
   for (const failure of parsed.failures) {
     const sev = engineSeverity('parse-error', 'error');
-    if (sev !== 'off') findings.push({ ruleId: 'parse-error', severity: sev, message: `Could not parse: ${failure.message}`, span: failure.span, loc: failure.loc });
+    if (sev !== 'off')
+      findings.push({ ruleId: 'parse-error', severity: sev, message: `Could not parse: ${failure.message}`, span: failure.span, loc: failure.loc });
   }
   for (const stmt of statements) {
     if (!stmt.facts.internalError) continue;
@@ -130,12 +135,19 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const historySeverity = engineSeverity('schema-history', 'warn');
   if (historySeverity !== 'off') {
     const at = { start: 0, end: 0 };
-    for (const note of options.model?.notes ?? []) findings.push({ ruleId: 'schema-history', severity: historySeverity, message: note, span: at, loc: lines.loc(at) });
+    for (const note of options.model?.notes ?? [])
+      findings.push({ ruleId: 'schema-history', severity: historySeverity, message: note, span: at, loc: lines.loc(at) });
     if (options.model?.hasHistory && replay.unknown.length) {
       const shown = replay.unknown.slice(0, 5).join('; ') + (replay.unknown.length > 5 ? ` and ${replay.unknown.length - 5} more` : '');
       // What migralint does not know is no hazard in the migration: always info (on the corpus of real histories it
       // was 133 warnings, none a problem to fix). A history that cannot be ordered (the notes above) stays a warning.
-      findings.push({ ruleId: 'schema-history', severity: 'info', message: `This migration acts on objects no earlier migration created (${shown}): migralint treats what it does not know about them as unknown.`, span: at, loc: lines.loc(at) });
+      findings.push({
+        ruleId: 'schema-history',
+        severity: 'info',
+        message: `This migration acts on objects no earlier migration created (${shown}): migralint treats what it does not know about them as unknown.`,
+        span: at,
+        loc: lines.loc(at),
+      });
     }
   }
 
@@ -184,7 +196,16 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   // Coverage: what was read, whatever rules are on. An adapter note about SQL built at run time is one statement unread.
   const unreadable = unit.notes.filter((n) => n.ruleId === 'unsupported-framework-construct').length;
   const coverage = { statements: statements.length, unreadable };
-  return { filePath: file.path, framework, assumption: unit.assumption, findings: kept, source: file.text, statements: statements.map(summarize), syntaxErrors, coverage };
+  return {
+    filePath: file.path,
+    framework,
+    assumption: unit.assumption,
+    findings: kept,
+    source: file.text,
+    statements: statements.map(summarize),
+    syntaxErrors,
+    coverage,
+  };
 }
 
 /** A statement's facts as reports show them (FileResult.statements). */

@@ -32,20 +32,30 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
   const own = { start: s.chunkSpan.start, end: s.chunkSpan.end };
   const placeholders = s.item.literals ? hasPlaceholder(s.item, own) : !isVerbatim(s.item.segments, own);
   if (placeholders || maskSql(s.sql, maskOptionsFor(ctx.unit.framework)) !== s.sql) {
-    return { kind: 'suggestion', description: 'Add NOT VALID here; validate the constraint in a later migration (its names are built by the host code)', edits: [notValid] };
+    return {
+      kind: 'suggestion',
+      description: 'Add NOT VALID here; validate the constraint in a later migration (its names are built by the host code)',
+      edits: [notValid],
+    };
   }
   const tx = s.facts.inTransaction;
   let at: Edit | null = null;
   // A one-query chunk (Prisma's migration.sql, a Sequelize string) runs as one implicit transaction: VALIDATE
   // added to it would run in the same transaction as the ADD, holding the locks NOT VALID avoids.
   if (s.item.exec.oneQuery) {
-    return { kind: 'suggestion', description: `Add NOT VALID here; run \`${validate}\` in a later migration (this one is sent as one query, one implicit transaction)`, edits: [notValid] };
+    return {
+      kind: 'suggestion',
+      description: `Add NOT VALID here; run \`${validate}\` in a later migration (this one is sent as one query, one implicit transaction)`,
+      edits: [notValid],
+    };
   }
   if (!tx) {
     const end = ctx.fixer.afterStatement(s);
     at = ctx.fixer.fileEdit(s, { start: end, end, text: `${eol}${validate}` });
   } else if (tx.kind === 'explicit' && !s.item.exec.wrapped && !s.item.exec.oneQuery) {
-    const commit = ctx.statements.find((c) => c.index > s.index && c.kind === 'TransactionStmt' && c.node.kind === 'TRANS_STMT_COMMIT' && c.itemIndex === s.itemIndex);
+    const commit = ctx.statements.find(
+      (c) => c.index > s.index && c.kind === 'TransactionStmt' && c.node.kind === 'TRANS_STMT_COMMIT' && c.itemIndex === s.itemIndex,
+    );
     if (commit) {
       const end = ctx.fixer.afterStatement(commit);
       at = ctx.fixer.fileEdit(commit, { start: end, end, text: `${eol}${validate}` });
@@ -60,6 +70,7 @@ export function notValidPlan(ctx: RuleContext, s: AnalyzedStatement, constraintN
   }
   const description = 'Add NOT VALID and validate in a separate transaction';
   // Plain psql only guessed: the real runner may wrap the file in one transaction, where VALIDATE holds the locks again.
-  if (ctx.unit.runnerUnknown) return { kind: 'suggestion', description: `${description} (not applied by --fix: ${ctx.unit.runnerUnknown})`, edits: [notValid, at] };
+  if (ctx.unit.runnerUnknown)
+    return { kind: 'suggestion', description: `${description} (not applied by --fix: ${ctx.unit.runnerUnknown})`, edits: [notValid, at] };
   return { kind: 'fix', description, edits: [notValid, at] };
 }

@@ -106,7 +106,11 @@ export type Placeholders<T extends string> = T extends `${string}{{${infer P}}}$
 type Data = Record<string, string | number>;
 
 /** The data a message needs: every placeholder of its template (more keys are allowed). */
-type DataFor<T extends string> = string extends T ? { data?: Data } : [Placeholders<T>] extends [never] ? { data?: Data } : { data: Record<Placeholders<T>, string | number> & Data };
+type DataFor<T extends string> = string extends T
+  ? { data?: Data }
+  : [Placeholders<T>] extends [never]
+    ? { data?: Data }
+    : { data: Record<Placeholders<T>, string | number> & Data };
 
 /** A report whose message id is one of the rule's, with the data its message needs. */
 export type ReportOf<M extends Record<string, string>> = {

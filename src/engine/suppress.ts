@@ -40,7 +40,12 @@ export function applySuppressions(
   directives.forEach((d, i) => {
     for (const name of d.rules) {
       if (!knownRules.has(name)) add('unknown-rule', `Unknown rule '${name}' in migralint-${d.kind} directive.`, d);
-      else if (!used[i]!.has(name)) add('unused-disable-directive', `Unused migralint-${d.kind} directive (no '${name}' finding ${d.kind === 'disable-file' ? 'in this file' : `on line ${d.targetLine}`}).`, d);
+      else if (!used[i]!.has(name))
+        add(
+          'unused-disable-directive',
+          `Unused migralint-${d.kind} directive (no '${name}' finding ${d.kind === 'disable-file' ? 'in this file' : `on line ${d.targetLine}`}).`,
+          d,
+        );
     }
     if (d.rules.length === 0 && used[i]!.size === 0) add('unused-disable-directive', `Unused migralint-${d.kind} directive (nothing to suppress).`, d);
   });

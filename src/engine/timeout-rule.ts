@@ -44,14 +44,19 @@ export function reportMissingTimeout(
   const first = offenders[0]!;
   const list = offenders
     .slice(0, 5)
-    .map((s) => `${/^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ')} on ${s.facts.mainLock ? displayName(s.facts.mainLock.relation) : '?'} (line ${s.loc.line}, ${s.facts.mainLock ? lockLabel(s.facts.mainLock.mode) : '?'})`)
+    .map(
+      (s) =>
+        `${/^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ')} on ${s.facts.mainLock ? displayName(s.facts.mainLock.relation) : '?'} (line ${s.loc.line}, ${s.facts.mainLock ? lockLabel(s.facts.mainLock.mode) : '?'})`,
+    )
     .join('; ');
   let fix: Fix | undefined;
   const chunk = ctx.statements.filter((s) => s.itemIndex === first.itemIndex);
   const head = chunk.some((s) => s.index < first.index && overridesSession(s, o.setting)) ? first : chunk[0];
-  const breaksOneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
+  const breaksOneQuery =
+    first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
   const resetBefore = head === first && chunk[0] !== first;
-  const describe = (before: AnalyzedStatement): string => `Set ${o.setting} to ${o.value} before ${before === first ? `line ${first.loc.line}` : 'the first statement'}`;
+  const describe = (before: AnalyzedStatement): string =>
+    `Set ${o.setting} to ${o.value} before ${before === first ? `line ${first.loc.line}` : 'the first statement'}`;
   if (ctx.fixer.insertsCode) {
     // Migrations written in code get the SET as a call of their own (op.execute(…) before the first statement),
     // never spliced into another statement's string.

@@ -17,7 +17,15 @@ export function usingIndexRewrite(ctx: RuleContext, s: AnalyzedStatement, constr
   if (!rel?.relname) return null;
   const keys = strings(constraint.keys);
   if (keys.length === 0 || keys.length !== (constraint.keys ?? []).length) return null;
-  if (constraint.including?.length || constraint.options?.length || constraint.indexspace || constraint.nulls_not_distinct || constraint.deferrable || constraint.without_overlaps) return null;
+  if (
+    constraint.including?.length ||
+    constraint.options?.length ||
+    constraint.indexspace ||
+    constraint.nulls_not_distinct ||
+    constraint.deferrable ||
+    constraint.without_overlaps
+  )
+    return null;
   const table = displayName({ schema: rel.schemaname, name: rel.relname });
   const name = constraint.conname ?? (kind === 'PRIMARY KEY' ? `${rel.relname}_pkey` : `${rel.relname}_${keys.join('_')}_key`);
   const index = displayName({ name });

@@ -60,7 +60,12 @@ export function configForFile(filePath: string): SyncConfig {
     for (const name of JS_PLACES) {
       const f = path.join(dir, name);
       if (existsSync(f)) {
-        found = preloaded.get(f) ?? { config: {}, dir, file: f, problem: `${name} is not read inside ESLint: the plugin reads JS configs in the folder ESLint runs from and its parents only (they load asynchronously, at plugin import); use migralint.config.json or .migralintrc.json here.` };
+        found = preloaded.get(f) ?? {
+          config: {},
+          dir,
+          file: f,
+          problem: `${name} is not read inside ESLint: the plugin reads JS configs in the folder ESLint runs from and its parents only (they load asynchronously, at plugin import); use migralint.config.json or .migralintrc.json here.`,
+        };
         break;
       }
     }

@@ -19,7 +19,11 @@ import { escalateBySize, eslintRules, presetRules } from './rules.js';
 // migralint.config.js / .mjs (imported asynchronously) from the folder ESLint runs in and its parents.
 await Promise.all([loadParser(), loadPython(), preloadJsConfigs()]);
 
-const MIGRATION_FILES = ['**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}', '**/migration/**/*.{js,cjs,mjs,ts,cts,mts}', '**/db/migrate/**/*.{js,cjs,mjs,ts,cts,mts}'];
+const MIGRATION_FILES = [
+  '**/migrations/**/*.{js,cjs,mjs,ts,cts,mts}',
+  '**/migration/**/*.{js,cjs,mjs,ts,cts,mts}',
+  '**/db/migrate/**/*.{js,cjs,mjs,ts,cts,mts}',
+];
 
 const PYTHON_MIGRATION_FILES = ['**/migrations/*.py', '**/versions/*.py'];
 
@@ -64,9 +68,26 @@ for (const preset of PRESETS) {
   const sqlRules = { ...jsRulesOff, ...rules };
   const settings = { migralint: { preset } };
   plugin.configs[preset] = [
-    { name: `migralint/${preset}/sql`, files: ['**/*.sql'], plugins: { migralint: plugin }, language: 'migralint/sql', processor: 'migralint/size-aware', rules: sqlRules, settings },
+    {
+      name: `migralint/${preset}/sql`,
+      files: ['**/*.sql'],
+      plugins: { migralint: plugin },
+      language: 'migralint/sql',
+      processor: 'migralint/size-aware',
+      rules: sqlRules,
+      settings,
+    },
     { name: `migralint/${preset}/js`, files: MIGRATION_FILES, plugins: { migralint: plugin }, processor: 'migralint/size-aware', rules, settings },
-    { name: `migralint/${preset}/python`, files: PYTHON_MIGRATION_FILES, ignores: ['**/__init__.py'], plugins: { migralint: plugin }, language: 'migralint/python', processor: 'migralint/size-aware', rules: sqlRules, settings },
+    {
+      name: `migralint/${preset}/python`,
+      files: PYTHON_MIGRATION_FILES,
+      ignores: ['**/__init__.py'],
+      plugins: { migralint: plugin },
+      language: 'migralint/python',
+      processor: 'migralint/size-aware',
+      rules: sqlRules,
+      settings,
+    },
   ];
 }
 

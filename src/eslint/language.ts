@@ -69,7 +69,12 @@ function scanComments(text: string, lines: LineIndex): SqlComment[] {
     const end = bytes.toUtf16(t.end);
     const raw = text.slice(start, end);
     const block = t.tokenName === 'C_COMMENT';
-    out.push({ type: block ? 'BlockComment' : 'LineComment', value: block ? raw.slice(2, -2) : raw.slice(2).replace(/\r$/, ''), range: [start, end], loc: toLoc(lines, start, end) });
+    out.push({
+      type: block ? 'BlockComment' : 'LineComment',
+      value: block ? raw.slice(2, -2) : raw.slice(2).replace(/\r$/, ''),
+      range: [start, end],
+      loc: toLoc(lines, start, end),
+    });
   }
   return out;
 }
@@ -169,8 +174,16 @@ export const sqlLanguage = {
     const lines = new LineIndex(text);
     const framework = detectFramework(file.physicalPath ?? file.path, text, diskFileSystem());
     const parsed = parseChunk(maskSql(text, maskOptionsFor(framework)));
-    const body: SqlStatementNode[] = parsed.statements.map((s) => ({ type: 'Statement', kind: s.kind, range: [s.span.start, s.span.end], loc: toLoc(lines, s.span.start, s.span.end) }));
-    return { ok: true, ast: { type: 'MigrationFile', migralintSql: true, body, comments: scanComments(text, lines), range: [0, text.length], loc: toLoc(lines, 0, text.length) } };
+    const body: SqlStatementNode[] = parsed.statements.map((s) => ({
+      type: 'Statement',
+      kind: s.kind,
+      range: [s.span.start, s.span.end],
+      loc: toLoc(lines, s.span.start, s.span.end),
+    }));
+    return {
+      ok: true,
+      ast: { type: 'MigrationFile', migralintSql: true, body, comments: scanComments(text, lines), range: [0, text.length], loc: toLoc(lines, 0, text.length) },
+    };
   },
   createSourceCode(file: EslintFile, input: { ast: SqlProgram }): SqlSourceCode {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);

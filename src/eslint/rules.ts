@@ -41,7 +41,8 @@ function messageKey(ruleId: string, line: number, column: number, message: strin
 function recordEscalations(filePath: string, result: FileResult): void {
   const keys = new Set<string>();
   for (const f of result.findings) {
-    if (f.severity === 'error' && f.data?.table?.sizeClass === 'large' && SIZE_AWARE.has(f.ruleId)) keys.add(messageKey(`migralint/${f.ruleId}`, f.loc.line, f.loc.column, f.message));
+    if (f.severity === 'error' && f.data?.table?.sizeClass === 'large' && SIZE_AWARE.has(f.ruleId))
+      keys.add(messageKey(`migralint/${f.ruleId}`, f.loc.line, f.loc.column, f.message));
   }
   if (keys.size) escalated.set(path.resolve(filePath), keys);
   else escalated.delete(path.resolve(filePath));
@@ -82,10 +83,22 @@ export function resultFor(context: Context): FileResult {
   const result = lintSource({ path: abs, text: sourceCode.text, bom: false }, { ...options, hostAst, fs });
   // A live database is read by the CLI only (ESLint rules are synchronous): say so rather than ignore it.
   if (found.config.databaseUrl && !found.config.stats) {
-    result.findings.unshift({ ruleId: 'framework-config', severity: 'warn', message: `${path.basename(found.file ?? 'config')}: databaseUrl is read by the migralint CLI only; in ESLint, table sizes come from a \`stats\` snapshot (write one with \`migralint stats\`) or config \`tables\`.`, span: { start: 0, end: 0 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
+    result.findings.unshift({
+      ruleId: 'framework-config',
+      severity: 'warn',
+      message: `${path.basename(found.file ?? 'config')}: databaseUrl is read by the migralint CLI only; in ESLint, table sizes come from a \`stats\` snapshot (write one with \`migralint stats\`) or config \`tables\`.`,
+      span: { start: 0, end: 0 },
+      loc: { line: 1, column: 1, endLine: 1, endColumn: 1 },
+    });
   }
   if (found.problem) {
-    result.findings.unshift({ ruleId: 'framework-config', severity: 'warn', message: found.problem, span: { start: 0, end: 0 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
+    result.findings.unshift({
+      ruleId: 'framework-config',
+      severity: 'warn',
+      message: found.problem,
+      span: { start: 0, end: 0 },
+      loc: { line: 1, column: 1, endLine: 1, endColumn: 1 },
+    });
   }
   results.set(sourceCode, result);
   recordEscalations(filePath, result);

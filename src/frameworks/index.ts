@@ -85,7 +85,16 @@ export const DETECT_RULES: ReadonlyArray<DetectRule & { framework: FrameworkId; 
 function detectInput(filePath: string, text: string, fs: FileSystem): DetectInput {
   const abs = path.resolve(filePath);
   const dir = path.dirname(abs);
-  return { path: filePath, posix: abs.split(path.sep).join('/'), dir, base: path.basename(abs), parentName: path.basename(dir), grand: path.dirname(dir), text, fs };
+  return {
+    path: filePath,
+    posix: abs.split(path.sep).join('/'),
+    dir,
+    base: path.basename(abs),
+    parentName: path.basename(dir),
+    grand: path.dirname(dir),
+    text,
+    fs,
+  };
 }
 
 /**
@@ -120,13 +129,15 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
     extension: /\.rb$/i,
     walk: '**/*.rb',
     load: loadRuby,
-    unrecognised: 'Not a migration migralint recognises: a Ruby file that is not a Rails migration (a class inheriting from `ActiveRecord::Migration`). Nothing in it was linted.',
+    unrecognised:
+      'Not a migration migralint recognises: a Ruby file that is not a Rails migration (a class inheriting from `ActiveRecord::Migration`). Nothing in it was linted.',
   },
   csharp: {
     extension: /\.cs$/i,
     walk: '**/*.cs',
     load: loadCSharp,
-    unrecognised: 'Not a migration migralint recognises: a C# file that is not an EF Core migration (a class overriding `Up(MigrationBuilder …)`). Nothing in it was linted.',
+    unrecognised:
+      'Not a migration migralint recognises: a C# file that is not an EF Core migration (a class overriding `Up(MigrationBuilder …)`). Nothing in it was linted.',
   },
   elixir: {
     extension: /\.exs$/i,
@@ -143,7 +154,8 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
     extension: /\.(xml|ya?ml|json)$/i,
     walk: '**/*.{xml,yaml,yml,json}',
     quiet: true,
-    unrecognised: 'Not a migration migralint recognises: an XML, YAML or JSON file that is not a Liquibase changelog (a `databaseChangeLog` document). Nothing in it was linted.',
+    unrecognised:
+      'Not a migration migralint recognises: an XML, YAML or JSON file that is not a Liquibase changelog (a `databaseChangeLog` document). Nothing in it was linted.',
   },
 };
 
@@ -177,10 +189,15 @@ export async function loadLanguagesFor(paths: string[] | 'all'): Promise<void> {
 }
 
 /** Every framework adapter, by id. */
-export const ADAPTERS: Record<FrameworkId, FrameworkAdapter> = Object.fromEntries(FRAMEWORKS.map((m) => [m.id, m.adapter])) as Record<FrameworkId, FrameworkAdapter>;
+export const ADAPTERS: Record<FrameworkId, FrameworkAdapter> = Object.fromEntries(FRAMEWORKS.map((m) => [m.id, m.adapter])) as Record<
+  FrameworkId,
+  FrameworkAdapter
+>;
 
 /** Where each framework keeps its migrations: the file patterns a directory is walked for. */
-export const MIGRATION_GLOBS_BY_FRAMEWORK: Array<{ framework: FrameworkId; glob: string }> = FRAMEWORKS.flatMap((m) => m.discovery.globs.map((glob) => ({ framework: m.id, glob })));
+export const MIGRATION_GLOBS_BY_FRAMEWORK: Array<{ framework: FrameworkId; glob: string }> = FRAMEWORKS.flatMap((m) =>
+  m.discovery.globs.map((glob) => ({ framework: m.id, glob })),
+);
 
 /** File patterns a directory is walked for. Each framework adds its own. */
 export const MIGRATION_GLOBS: string[] = [...new Set(MIGRATION_GLOBS_BY_FRAMEWORK.map((g) => g.glob))];

@@ -14,7 +14,10 @@ export function topo(nodes: Map<string, { file: string; parents: string[] }>, wa
       const file = nodes.get(n)!.file;
       if (!cycles.has(file)) {
         cycles.add(file);
-        warnings.push({ file, message: `the ${what} graph has a cycle (${[...loop, n].join(' → ')}): the tool cannot order these migrations; migralint replays them in file-name order` });
+        warnings.push({
+          file,
+          message: `the ${what} graph has a cycle (${[...loop, n].join(' → ')}): the tool cannot order these migrations; migralint replays them in file-name order`,
+        });
       }
       return;
     }

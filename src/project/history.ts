@@ -37,14 +37,15 @@ export function replaySource(file: SourceFile, options: LintOptions, schema: Sch
   return { delta, unknown: replay.unknown };
 }
 
-
 /** A delta's identity: equal deltas, equal hashes (the replay is deterministic, so its JSON is too). */
 export function deltaHash(delta: SchemaDelta): string {
   // A framework's state names itself by its fingerprint (a digest of the migrations that made it), when it has one:
   // its text is the whole state, and hashing it per migration would make a long history quadratic.
   const { framework, ...catalog } = delta;
   const state = (framework as { fingerprint?: string } | undefined)?.fingerprint ?? framework ?? null;
-  return createHash('sha256').update(JSON.stringify([catalog, state])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([catalog, state]))
+    .digest('hex');
 }
 
 /** Applies a delta to a model this history owns (what applyDelta returns, without the copy). */
@@ -96,7 +97,14 @@ export class ProjectHistory {
    * framework of a file, if any. `change`: the files of the change (git or baseline); undefined when the run is
    * not narrowed, so only a file's own tables are new.
    */
-  static plan(files: string[], cwd: string, read: (file: string) => SourceFile | undefined, frameworkOf: (file: string) => FrameworkId | undefined, fs: FileSystem, change?: ReadonlySet<string>): { history: ProjectHistory; sources: Map<string, SourceFile> } {
+  static plan(
+    files: string[],
+    cwd: string,
+    read: (file: string) => SourceFile | undefined,
+    frameworkOf: (file: string) => FrameworkId | undefined,
+    fs: FileSystem,
+    change?: ReadonlySet<string>,
+  ): { history: ProjectHistory; sources: Map<string, SourceFile> } {
     const sources = new Map<string, SourceFile>();
     const entries: HistoryFile[] = [];
     for (const f of files) {
@@ -169,7 +177,12 @@ export class ProjectHistory {
     applyInPlace(model, recorded.delta);
     this.models.set(p, model);
     const hash = recorded.hash ?? deltaHash(recorded.delta);
-    this.prints.set(p, createHash('sha256').update(`${this.prints.get(p) ?? START}\0${hash}`).digest('hex'));
+    this.prints.set(
+      p,
+      createHash('sha256')
+        .update(`${this.prints.get(p) ?? START}\0${hash}`)
+        .digest('hex'),
+    );
     this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
   }
 
@@ -188,9 +201,16 @@ export class ProjectHistory {
     // The key itself is gone by the end (its column or constraint dropped by a later migration deployed with it).
     const t = model.tables[table];
     const lastLinted = Math.max(...p.files.map((f, i) => (together.has(f) ? i : -1)));
-    if (t && !t.constraints.some((c) => c.kind === 'foreign' && c.columns.length === columns.length && columns.every((x) => c.columns.includes(x))) && lastLinted > p.files.indexOf(file)) return true;
+    if (
+      t &&
+      !t.constraints.some((c) => c.kind === 'foreign' && c.columns.length === columns.length && columns.every((x) => c.columns.includes(x))) &&
+      lastLinted > p.files.indexOf(file)
+    )
+      return true;
     const from = p.files.indexOf(file);
-    return Object.values(model.indexes).some((ix) => ix.table === table && together.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns));
+    return Object.values(model.indexes).some(
+      (ix) => ix.table === table && together.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns),
+    );
   }
 
   /** The catalog of the project holding `file`, as of the files advanced so far. */

@@ -44,14 +44,19 @@ function recursingTables(s: StatementNode): string[] {
   const inh = (r: Node | RangeVar | undefined) => rangeVarOf(r)?.inh === true;
   switch (s.kind) {
     case 'AlterTableStmt': {
-      const all = alterCmds(s).every((c) => RECURSING.has(c.subtype) || (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK'));
+      const all = alterCmds(s).every(
+        (c) => RECURSING.has(c.subtype) || (c.subtype === 'AT_AddConstraint' && unwrap(c.def, 'Constraint')?.contype === 'CONSTR_CHECK'),
+      );
       return s.node.objtype === 'OBJECT_TABLE' && inh(s.node.relation) && all ? [rvKey(s.node.relation)].filter((k): k is string => k !== undefined) : [];
     }
     case 'IndexStmt':
       return inh(s.node.relation) && !s.node.concurrent ? [rvKey(s.node.relation)].filter((k): k is string => k !== undefined) : [];
     case 'TruncateStmt':
     case 'LockStmt':
-      return (s.node.relations ?? []).filter(inh).map(rvKey).filter((k): k is string => k !== undefined);
+      return (s.node.relations ?? [])
+        .filter(inh)
+        .map(rvKey)
+        .filter((k): k is string => k !== undefined);
     default:
       // DROP TABLE drops the partitions too, under ACCESS EXCLUSIVE; not claimed: the proof reads locks through
       // pg_class, where a relation dropped in the open transaction no longer shows.
@@ -105,11 +110,13 @@ function otherSides(s: StatementNode, replay: Replay): LockClaim[] {
         const column = c.name;
         // The foreign keys on the column are rebuilt: their other table is locked ACCESS EXCLUSIVE too.
         for (const con of t.constraints) {
-          if (con.kind === 'foreign' && con.references && con.columns.includes(column) && con.references.table !== tk) claim(con.references.table, 'AccessExclusiveLock');
+          if (con.kind === 'foreign' && con.references && con.columns.includes(column) && con.references.table !== tk)
+            claim(con.references.table, 'AccessExclusiveLock');
         }
         for (const [rk, rt] of replay.all('tables')) {
           if (rk === tk) continue;
-          if (rt.constraints.some((con) => con.kind === 'foreign' && con.references?.table === tk && con.references.columns.includes(column))) claim(rk, 'AccessExclusiveLock');
+          if (rt.constraints.some((con) => con.kind === 'foreign' && con.references?.table === tk && con.references.columns.includes(column)))
+            claim(rk, 'AccessExclusiveLock');
         }
       }
     }

@@ -119,7 +119,10 @@ function listedOrder(group: HistoryFile[], list: string[] | undefined, index: st
   }
   for (const f of group.map((g) => g.path).sort()) {
     if (out.includes(f)) continue;
-    warnings.push({ file: f, message: `${path.basename(f)} is not listed in ${index}, so the tool does not run it; migralint replays it after the listed migrations` });
+    warnings.push({
+      file: f,
+      message: `${path.basename(f)} is not listed in ${index}, so the tool does not run it; migralint replays it after the listed migrations`,
+    });
     out.push(f);
   }
   return out;

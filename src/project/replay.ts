@@ -46,7 +46,17 @@ function keyOfNames(list: string[]): string | undefined {
 }
 
 const SERIAL: Record<string, string> = { serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2' };
-const ALIASES: Record<string, string> = { integer: 'int4', int: 'int4', bigint: 'int8', smallint: 'int2', 'character varying': 'varchar', boolean: 'bool', decimal: 'numeric', real: 'float4', 'double precision': 'float8' };
+const ALIASES: Record<string, string> = {
+  integer: 'int4',
+  int: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  'character varying': 'varchar',
+  boolean: 'bool',
+  decimal: 'numeric',
+  real: 'float4',
+  'double precision': 'float8',
+};
 
 /** A TypeName node as a ColumnType: PostgreSQL's internal name, modifiers, array. */
 export function columnType(typeName: TypeName | undefined): ColumnType | undefined {
@@ -142,7 +152,11 @@ export class Replay {
       return stub;
     }
     if (this.changes.tables[k] === t) return t;
-    const copy: TableModel = { ...t, columns: t.columns.map((c) => ({ ...c, type: { ...c.type, mods: [...c.type.mods] } })), constraints: t.constraints.map((c) => ({ ...c, columns: [...c.columns] })) };
+    const copy: TableModel = {
+      ...t,
+      columns: t.columns.map((c) => ({ ...c, type: { ...c.type, mods: [...c.type.mods] } })),
+      constraints: t.constraints.map((c) => ({ ...c, columns: [...c.columns] })),
+    };
     this.set('tables', k, copy);
     return copy;
   }
@@ -191,7 +205,15 @@ export class Replay {
         if (n.objtype === 'OBJECT_MATVIEW') this.set('views', k, { schema: q.schema ?? 'public', name: q.name, materialized: true });
         else if (!(n.if_not_exists && this.get('tables', k))) {
           const filled = !n.into?.skipData;
-          this.set('tables', k, { schema: q.schema ?? 'public', name: q.name, columns: [], constraints: [], createdBy: this.file, columnsUnknown: true, ...(filled ? { filledBy: this.file } : {}) });
+          this.set('tables', k, {
+            schema: q.schema ?? 'public',
+            name: q.name,
+            columns: [],
+            constraints: [],
+            createdBy: this.file,
+            columnsUnknown: true,
+            ...(filled ? { filledBy: this.file } : {}),
+          });
         }
         return;
       }
@@ -211,7 +233,13 @@ export class Replay {
       case 'CreateEnumStmt': {
         const list = names(s.node.typeName);
         const k = keyOfNames(list);
-        if (k) this.set('types', k, { schema: list.length >= 2 ? list[list.length - 2]! : 'public', name: list[list.length - 1]!, kind: 'enum', values: names(s.node.vals) });
+        if (k)
+          this.set('types', k, {
+            schema: list.length >= 2 ? list[list.length - 2]! : 'public',
+            name: list[list.length - 1]!,
+            kind: 'enum',
+            values: names(s.node.vals),
+          });
         return;
       }
       case 'AlterEnumStmt': {
@@ -230,7 +258,13 @@ export class Replay {
         const list = names(s.node.domainname);
         const k = keyOfNames(list);
         const base = columnType(s.node.typeName);
-        if (k) this.set('types', k, { schema: list.length >= 2 ? list[list.length - 2]! : 'public', name: list[list.length - 1]!, kind: 'domain', ...(base ? { base } : {}) });
+        if (k)
+          this.set('types', k, {
+            schema: list.length >= 2 ? list[list.length - 2]! : 'public',
+            name: list[list.length - 1]!,
+            kind: 'domain',
+            ...(base ? { base } : {}),
+          });
         return;
       }
       case 'IndexStmt':
@@ -332,14 +366,32 @@ export class Replay {
     const own = column ? [column] : cols(c.keys);
     switch (c.contype) {
       case 'CONSTR_PRIMARY':
-        return { name: c.conname ?? generatedName(t.name, own, 'pkey'), kind: 'primary', columns: own, validated: true, ...(c.indexname ? { usingIndex: c.indexname } : {}) };
+        return {
+          name: c.conname ?? generatedName(t.name, own, 'pkey'),
+          kind: 'primary',
+          columns: own,
+          validated: true,
+          ...(c.indexname ? { usingIndex: c.indexname } : {}),
+        };
       case 'CONSTR_UNIQUE':
-        return { name: c.conname ?? (own.length ? generatedName(t.name, own, 'key') : undefined), kind: 'unique', columns: own, validated: true, ...(c.indexname ? { usingIndex: c.indexname } : {}) };
+        return {
+          name: c.conname ?? (own.length ? generatedName(t.name, own, 'key') : undefined),
+          kind: 'unique',
+          columns: own,
+          validated: true,
+          ...(c.indexname ? { usingIndex: c.indexname } : {}),
+        };
       case 'CONSTR_EXCLUSION':
         return { name: c.conname, kind: 'exclude', columns: [], validated: true };
       case 'CONSTR_CHECK': {
         const nn = notNullColumn(c.raw_expr);
-        return { name: c.conname ?? (column ? generatedName(t.name, [column], 'check') : undefined), kind: 'check', columns: column ? [column] : nn ? [nn] : [], validated, ...(nn ? { notNullOf: nn } : {}) };
+        return {
+          name: c.conname ?? (column ? generatedName(t.name, [column], 'check') : undefined),
+          kind: 'check',
+          columns: column ? [column] : nn ? [nn] : [],
+          validated,
+          ...(nn ? { notNullOf: nn } : {}),
+        };
       }
       case 'CONSTR_FOREIGN': {
         const from = column ? [column] : cols(c.fk_attrs);
@@ -350,7 +402,13 @@ export class Replay {
           const ref = target === objectKey(t.schema, t.name) ? t : this.get('tables', target);
           to = ref?.constraints.find((x) => x.kind === 'primary')?.columns ?? [];
         }
-        return { name: c.conname ?? (from.length ? generatedName(t.name, from, 'fkey') : undefined), kind: 'foreign', columns: from, validated, references: { table: target, columns: to } };
+        return {
+          name: c.conname ?? (from.length ? generatedName(t.name, from, 'fkey') : undefined),
+          kind: 'foreign',
+          columns: from,
+          validated,
+          references: { table: target, columns: to },
+        };
       }
       default:
         return undefined;
@@ -371,7 +429,17 @@ export class Replay {
           this.set('indexes', old, null);
           this.set('indexes', ik, { ...ix, name: c.name });
         }
-      } else this.set('indexes', ik, { schema: t.schema, name: c.name, table: tableKey, columns: [...c.columns], unique: true, partial: false, validity: 'valid', createdBy: this.file });
+      } else
+        this.set('indexes', ik, {
+          schema: t.schema,
+          name: c.name,
+          table: tableKey,
+          columns: [...c.columns],
+          unique: true,
+          partial: false,
+          validity: 'valid',
+          createdBy: this.file,
+        });
     }
   }
 
@@ -527,7 +595,9 @@ export class Replay {
       return;
     }
     const attached = [...new Set([...(ix.attached ?? []), ck])];
-    const partitions = this.all('tables').filter(([, t]) => t.partitionOf === ix.table).map(([k]) => k);
+    const partitions = this.all('tables')
+      .filter(([, t]) => t.partitionOf === ix.table)
+      .map(([k]) => k);
     const indexed = new Set(attached.map((a) => this.get('indexes', a)?.table).filter(Boolean));
     const complete = partitions.length > 0 && partitions.every((p) => indexed.has(p));
     this.set('indexes', pk, { ...ix, attached, validity: complete ? 'valid' : ix.validity });
@@ -552,7 +622,12 @@ export class Replay {
         for (const [tk, other] of this.all('tables')) {
           if (other.partitionOf === k) this.set('tables', tk, { ...other, partitionOf: nk });
           if (other.constraints.some((c) => c.references?.table === k)) {
-            this.set('tables', tk, { ...(this.get('tables', tk) ?? other), constraints: (this.get('tables', tk) ?? other).constraints.map((c) => (c.references?.table === k ? { ...c, references: { ...c.references, table: nk } } : c)) });
+            this.set('tables', tk, {
+              ...(this.get('tables', tk) ?? other),
+              constraints: (this.get('tables', tk) ?? other).constraints.map((c) =>
+                c.references?.table === k ? { ...c, references: { ...c.references, table: nk } } : c,
+              ),
+            });
           }
         }
         return;
@@ -572,11 +647,17 @@ export class Replay {
           c.columns = swap(c.columns);
           if (c.notNullOf === subname) c.notNullOf = newname;
         }
-        for (const [ik, ix] of this.all('indexes')) if (ix.table === k && ix.columns.includes(subname)) this.set('indexes', ik, { ...ix, columns: ix.columns.map((c) => (c === subname ? newname : c)) });
+        for (const [ik, ix] of this.all('indexes'))
+          if (ix.table === k && ix.columns.includes(subname)) this.set('indexes', ik, { ...ix, columns: ix.columns.map((c) => (c === subname ? newname : c)) });
         for (const [tk, other] of this.all('tables')) {
           if (!other.constraints.some((c) => c.references?.table === k && c.references.columns.includes(subname))) continue;
           const cur = tk === k ? t : (this.get('tables', tk) ?? other);
-          this.set('tables', tk, { ...cur, constraints: cur.constraints.map((c) => (c.references?.table === k ? { ...c, references: { ...c.references, columns: swap(c.references.columns) } } : c)) });
+          this.set('tables', tk, {
+            ...cur,
+            constraints: cur.constraints.map((c) =>
+              c.references?.table === k ? { ...c, references: { ...c.references, columns: swap(c.references.columns) } } : c,
+            ),
+          });
         }
         return;
       }
@@ -674,7 +755,8 @@ export class Replay {
     for (const [ik, ix] of this.all('indexes')) if (ix.table === k) this.set('indexes', ik, null);
     for (const [tk, t] of this.all('tables')) {
       if (t.partitionOf === k) this.dropTable(tk, cascade);
-      else if (cascade && t.constraints.some((c) => c.references?.table === k)) this.set('tables', tk, { ...t, constraints: t.constraints.filter((c) => c.references?.table !== k) });
+      else if (cascade && t.constraints.some((c) => c.references?.table === k))
+        this.set('tables', tk, { ...t, constraints: t.constraints.filter((c) => c.references?.table !== k) });
     }
   }
 }

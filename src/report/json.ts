@@ -40,39 +40,54 @@ export function counts(findings: Finding[]) {
  */
 export function format(results: FileResult[], ctx?: ReportContext): string {
   // Files a walk left out follow the linted ones: no messages, and `skipped` says why.
-  const skipped = (ctx?.skipped ?? []).map((s) => ({ filePath: s.filePath, framework: null, skipped: s.reason, messages: [], errorCount: 0, fatalErrorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 }));
+  const skipped = (ctx?.skipped ?? []).map((s) => ({
+    filePath: s.filePath,
+    framework: null,
+    skipped: s.reason,
+    messages: [],
+    errorCount: 0,
+    fatalErrorCount: 0,
+    warningCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+  }));
   return JSON.stringify(
-    [...results.map((r) => {
-      const source = r.source ?? '';
-      const messages = r.fatal
-        ? [{ ruleId: null, fatal: true, severity: 2, message: r.fatal, line: 0, column: 0 }]
-        : r.findings.map((f) => ({
-            ruleId: f.ruleId,
-            severity: SEVERITY_NUMBER[f.severity],
-            message: f.message,
-            line: f.loc.line,
-            column: f.loc.column,
-            endLine: f.loc.endLine,
-            endColumn: f.loc.endColumn,
-            // ESLint's shape edits this file only: a fix that just writes another file is left to --fix.
-            ...(f.fix?.edits.length ? { fix: toEslintFix(f.fix, source) } : {}),
-            ...(f.suggestions?.some((s) => s.edits.length) ? { suggestions: f.suggestions.filter((s) => s.edits.length).map((s) => ({ desc: s.description, fix: toEslintFix(s, source) })) } : {}),
-            ...(f.help ? { help: f.help } : {}),
-            ...(f.data && (f.data.lock || f.data.table) ? { data: f.data } : {}),
-          }));
-      const c = counts(r.findings);
-      return {
-        filePath: r.filePath,
-        framework: r.framework ?? null,
-        messages,
-        errorCount: c.errorCount + (r.fatal ? 1 : 0),
-        fatalErrorCount: r.fatal ? 1 : 0,
-        warningCount: c.warningCount,
-        fixableErrorCount: c.fixableErrorCount,
-        fixableWarningCount: c.fixableWarningCount,
-        ...(r.coverage ? { coverage: { statements: r.coverage.statements, unreadable: r.coverage.unreadable, parseErrors: r.syntaxErrors ?? 0 } } : {}),
-      };
-    }), ...skipped],
+    [
+      ...results.map((r) => {
+        const source = r.source ?? '';
+        const messages = r.fatal
+          ? [{ ruleId: null, fatal: true, severity: 2, message: r.fatal, line: 0, column: 0 }]
+          : r.findings.map((f) => ({
+              ruleId: f.ruleId,
+              severity: SEVERITY_NUMBER[f.severity],
+              message: f.message,
+              line: f.loc.line,
+              column: f.loc.column,
+              endLine: f.loc.endLine,
+              endColumn: f.loc.endColumn,
+              // ESLint's shape edits this file only: a fix that just writes another file is left to --fix.
+              ...(f.fix?.edits.length ? { fix: toEslintFix(f.fix, source) } : {}),
+              ...(f.suggestions?.some((s) => s.edits.length)
+                ? { suggestions: f.suggestions.filter((s) => s.edits.length).map((s) => ({ desc: s.description, fix: toEslintFix(s, source) })) }
+                : {}),
+              ...(f.help ? { help: f.help } : {}),
+              ...(f.data && (f.data.lock || f.data.table) ? { data: f.data } : {}),
+            }));
+        const c = counts(r.findings);
+        return {
+          filePath: r.filePath,
+          framework: r.framework ?? null,
+          messages,
+          errorCount: c.errorCount + (r.fatal ? 1 : 0),
+          fatalErrorCount: r.fatal ? 1 : 0,
+          warningCount: c.warningCount,
+          fixableErrorCount: c.fixableErrorCount,
+          fixableWarningCount: c.fixableWarningCount,
+          ...(r.coverage ? { coverage: { statements: r.coverage.statements, unreadable: r.coverage.unreadable, parseErrors: r.syntaxErrors ?? 0 } } : {}),
+        };
+      }),
+      ...skipped,
+    ],
     null,
     2,
   );

@@ -28,7 +28,9 @@ export function format(results: FileResult[], ctx: ReportContext): string {
         );
       } else {
         // A warning does not fail the build (the exit code agrees): a passing test case whose output shows it.
-        cases.push(`    <testcase name="${attr(`${f.severity}: ${name}`)}" classname="${attr(file)}">\n      <system-out>${text(body)}</system-out>\n    </testcase>`);
+        cases.push(
+          `    <testcase name="${attr(`${f.severity}: ${name}`)}" classname="${attr(file)}">\n      <system-out>${text(body)}</system-out>\n    </testcase>`,
+        );
       }
     }
     if (!result.fatal && cases.length === 0) cases.push(`    <testcase name="${attr(file)}" classname="${attr(file)}"></testcase>`);
@@ -36,7 +38,9 @@ export function format(results: FileResult[], ctx: ReportContext): string {
     tests += cases.length;
     failures += suiteFailures;
     errors += suiteErrors;
-    suites.push(`  <testsuite name="${attr(file)}" tests="${cases.length}" failures="${suiteFailures}" errors="${suiteErrors}">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="${attr(file)}" tests="${cases.length}" failures="${suiteFailures}" errors="${suiteErrors}">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="migralint" tests="${tests}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}${suites.length ? '\n' : ''}</testsuites>\n`;
 }

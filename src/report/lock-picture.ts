@@ -87,7 +87,10 @@ export interface LockPicture {
 }
 
 /** The columns: existing relations first, in the order statements reach them, new tables after. */
-function columnsOf(statements: StatementSummary[], observedOn: (s: StatementSummary) => string[]): { existing: string[]; created: string[]; kinds: Map<string, string> } {
+function columnsOf(
+  statements: StatementSummary[],
+  observedOn: (s: StatementSummary) => string[],
+): { existing: string[]; created: string[]; kinds: Map<string, string> } {
   const created = new Set<string>();
   const order: string[] = [];
   const kinds = new Map<string, string>();
@@ -117,7 +120,12 @@ function traceIndex(trace: TracedFile | undefined): (line: number) => { rec?: Tr
   return (line) => {
     const rec = byLine.get(line);
     if (rec) {
-      const observation: RowObservation = { status: rec.status, durationMs: rec.durationMs, ...(rec.error ? { error: rec.error } : {}), ...(rec.rewritten.length ? { rewritten: rec.rewritten } : {}) };
+      const observation: RowObservation = {
+        status: rec.status,
+        durationMs: rec.durationMs,
+        ...(rec.error ? { error: rec.error } : {}),
+        ...(rec.rewritten.length ? { rewritten: rec.rewritten } : {}),
+      };
       return { rec, observation };
     }
     const query = recs.find((r) => r.lines?.includes(line));
@@ -141,7 +149,13 @@ export function lockPicture(result: FileResult, maxColumns = 8, trace?: TracedFi
   const statements = (result.statements ?? []).filter((s) => s.locks.length || s.creates || observedLocks(s).length || traced(s.line).rec?.error);
   if (!statements.length) return undefined;
   const { existing, created, kinds } = columnsOf(statements, (s) => observedLocks(s).map((l) => l.relation));
-  const modesOn = (rel: string) => statements.flatMap((s) => [...s.locks.filter((l) => l.relation === rel).map((l) => l.mode), ...observedLocks(s).filter((l) => l.relation === rel).map((l) => l.mode)]);
+  const modesOn = (rel: string) =>
+    statements.flatMap((s) => [
+      ...s.locks.filter((l) => l.relation === rel).map((l) => l.mode),
+      ...observedLocks(s)
+        .filter((l) => l.relation === rel)
+        .map((l) => l.mode),
+    ]);
   const strongestOn = (rel: string) => Math.max(...modesOn(rel).map((m) => RANK[strength(m)]));
   let shownExisting = existing;
   let shownCreated = created;
@@ -173,7 +187,11 @@ export function lockPicture(result: FileResult, maxColumns = 8, trace?: TracedFi
     const cellFor = (rel: string, isNew: boolean): PictureCell | undefined => {
       const lock = s.locks.find((l) => l.relation === rel);
       const observed = observedOn(rel, isNew);
-      const extra = { ...(observed ? { observed } : {}), ...(differs(rel) ? { mismatch: true } : {}), ...(!observed && rec?.stillHeld.includes(rel) ? { stillHeld: true } : {}) };
+      const extra = {
+        ...(observed ? { observed } : {}),
+        ...(differs(rel) ? { mismatch: true } : {}),
+        ...(!observed && rec?.stillHeld.includes(rel) ? { stillHeld: true } : {}),
+      };
       if (!lock) {
         if (s.creates === rel) return { strength: 'new', label: 'created', held: false, ...extra };
         // Seen by the trace only: no static claim to show, only what PostgreSQL granted.
@@ -183,7 +201,12 @@ export function lockPicture(result: FileResult, maxColumns = 8, trace?: TracedFi
     };
     const rest = s.locks
       .filter((l) => others.includes(l.relation))
-      .map((l) => ({ relation: l.relation, strength: created.includes(l.relation) ? ('new' as const) : strength(l.mode), label: lockLabel(l.mode), held: false }));
+      .map((l) => ({
+        relation: l.relation,
+        strength: created.includes(l.relation) ? ('new' as const) : strength(l.mode),
+        label: lockLabel(l.mode),
+        held: false,
+      }));
     return {
       line: s.line,
       head: s.head,

@@ -39,7 +39,12 @@ const LEGEND = `${MARK.reads} blocks reads and writes (ACCESS EXCLUSIVE) · ${MA
 
 /** Text safe inside a table cell: no pipes or line breaks, HTML-significant characters escaped. */
 function cell(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 function code(text: string): string {
@@ -75,7 +80,18 @@ function outcome(result: FileResult): Outcome {
 }
 
 const LABEL_TO_MODE = new Map<string, LockMode>(
-  (['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'] as LockMode[]).map((m) => [lockLabel(m), m]),
+  (
+    [
+      'AccessShareLock',
+      'RowShareLock',
+      'RowExclusiveLock',
+      'ShareUpdateExclusiveLock',
+      'ShareLock',
+      'ShareRowExclusiveLock',
+      'ExclusiveLock',
+      'AccessExclusiveLock',
+    ] as LockMode[]
+  ).map((m) => [lockLabel(m), m]),
 );
 
 function lockModeOf(f: Finding): LockMode | undefined {
@@ -173,7 +189,9 @@ function rowsOf(f: Finding): string {
   const t = f.data?.table;
   if (!t) return '';
   if (t.sizeClass === 'new') return 'new';
-  const parts = [t.rows !== undefined ? formatRows(t.rows).replace(/ rows?$/, '') : undefined, t.bytes !== undefined ? formatBytes(t.bytes) : undefined].filter(Boolean);
+  const parts = [t.rows !== undefined ? formatRows(t.rows).replace(/ rows?$/, '') : undefined, t.bytes !== undefined ? formatBytes(t.bytes) : undefined].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(', ') : t.sizeClass === 'unknown' ? '?' : t.sizeClass;
 }
 
@@ -199,14 +217,16 @@ function findingsTable(findings: Finding[]): string[] {
     const lock = f.data?.lock;
     const mode = lockModeOf(f);
     const lockCell = lock ? `${mode ? MARK[strength(mode)] : ''} ${lock.mode} on ${code(lock.relation)}` : '';
-    out.push(`| ${f.loc.line} | ${SEVERITY_ICON[f.severity]} [${f.ruleId}](${ruleDocsUrl(f.ruleId)})<br>${cell(f.message)} | ${lockCell.trim()} | ${rowsOf(f)} | ${fixOf(f)} |`);
+    out.push(
+      `| ${f.loc.line} | ${SEVERITY_ICON[f.severity]} [${f.ruleId}](${ruleDocsUrl(f.ruleId)})<br>${cell(f.message)} | ${lockCell.trim()} | ${rowsOf(f)} | ${fixOf(f)} |`,
+    );
   }
   return out;
 }
 
 const MAX_COLUMNS = 8;
 
-const UNTIL: Record<ObservedCell['until'], string> = { statement: 'to the statement\'s end', commit: 'to COMMIT', rollback: 'to ROLLBACK' };
+const UNTIL: Record<ObservedCell['until'], string> = { statement: "to the statement's end", commit: 'to COMMIT', rollback: 'to ROLLBACK' };
 
 /** What the trace saw in a cell, under the claim. */
 function observedText(c: PictureCell, row: PictureRow): string {
@@ -269,7 +289,13 @@ function pictureTable(result: FileResult, trace?: TracedFile): string[] | undefi
     const flag = r.severity ? `**${r.line}** ${SEVERITY_ICON[r.severity]}` : String(r.line);
     const rest = r.others.map((o) => `${claim(o)} ${code(o.relation)}`);
     const error = r.observed?.error ? `<br>💥 <b>${cell(errorText(r.observed.error))}</b>` : '';
-    const row = [flag, `${code(r.head)}${error}`, ...(traced ? [ranText(r)] : []), ...r.cells.map((c) => (c ? mark(c, r) : '')), ...(picture.hasOthers ? [rest.join('<br>')] : [])];
+    const row = [
+      flag,
+      `${code(r.head)}${error}`,
+      ...(traced ? [ranText(r)] : []),
+      ...r.cells.map((c) => (c ? mark(c, r) : '')),
+      ...(picture.hasOthers ? [rest.join('<br>')] : []),
+    ];
     out.push(`| ${row.join(' | ')} |`);
   }
   return out;
@@ -288,7 +314,8 @@ function fileSection(result: FileResult, ctx: ReportContext, detail: Detail): st
   const trace = traceOf(result, ctx);
   out.push(...traceLine(trace));
   const counts = `${plural(errors, 'error')}, ${plural(findings.filter((f) => f.severity === 'warn').length, 'warning')}`;
-  if (detail === 'summary') return [...out, `${counts}; rules: ${[...new Set(findings.map((f) => `[${f.ruleId}](${ruleDocsUrl(f.ruleId)})`))].join(', ') || 'none'}.`, ''];
+  if (detail === 'summary')
+    return [...out, `${counts}; rules: ${[...new Set(findings.map((f) => `[${f.ruleId}](${ruleDocsUrl(f.ruleId)})`))].join(', ') || 'none'}.`, ''];
   // The picture first: what the migration locks, statement by statement; then what to do about it.
   const picture = detail === 'full' ? pictureTable(result, trace) : undefined;
   if (picture) {
@@ -296,7 +323,16 @@ function fileSection(result: FileResult, ctx: ReportContext, detail: Detail): st
     const open = (errors > 0 || trace?.status === 'failed') && n <= 15 ? ' open' : '';
     const what = trace && trace.status !== 'not-run' && trace.status !== 'not-traced' ? ' — claimed, and seen on PostgreSQL' : '';
     const legend = trace ? `${LEGEND}<br>${TRACE_LEGEND}` : LEGEND;
-    out.push(`<details${open}><summary>Lock picture: ${plural(n, 'statement')} that lock something${what}</summary>`, '', ...picture, '', `<sub>${legend}</sub>`, '', '</details>', '');
+    out.push(
+      `<details${open}><summary>Lock picture: ${plural(n, 'statement')} that lock something${what}</summary>`,
+      '',
+      ...picture,
+      '',
+      `<sub>${legend}</sub>`,
+      '',
+      '</details>',
+      '',
+    );
   }
   if (findings.length) {
     const table = findingsTable(findings);
@@ -325,7 +361,9 @@ function footer(results: FileResult[], ctx: ReportContext): string {
   const target = files.length <= 3 ? files.join(' ') : commonDir(files);
   const version = ctx.version ? `migralint ${ctx.version}` : 'migralint';
   const mismatches = ctx.trace?.projects.some((p) => p.files.some((f) => f.statements.some((s) => s.status === 'mismatch')));
-  const report = mismatches ? `<br>\n<sub>A mismatch between the claimed and the seen lock is a migralint bug: please report it at ${TRACE_ISSUES_URL} with the statement and its \`migralint trace --format json\` record.</sub>` : '';
+  const report = mismatches
+    ? `<br>\n<sub>A mismatch between the claimed and the seen lock is a migralint bug: please report it at ${TRACE_ISSUES_URL} with the statement and its \`migralint trace --format json\` record.</sub>`
+    : '';
   const reproduce = ctx.trace ? `\`npx migralint trace ${target} --format markdown\`` : `\`npx migralint ${target}\` (\`--fix-dry-run\` shows the fixes)`;
   // Coverage: what was read per framework, and what a walk skipped.
   const read = coverageLines(results, ctx.skipped, (id) => adapterFor(id as FrameworkId).name);
@@ -344,12 +382,27 @@ function examples(results: FileResult[]): string[] {
   return ['<details><summary>Try these rules in the playground</summary>', '', ...links, '', '</details>', ''];
 }
 
-function render(results: FileResult[], ctx: ReportContext, detailOf: (r: FileResult) => Detail, listed: FileResult[], unlisted: FileResult[], withExamples = false): string {
+function render(
+  results: FileResult[],
+  ctx: ReportContext,
+  detailOf: (r: FileResult) => Detail,
+  listed: FileResult[],
+  unlisted: FileResult[],
+  withExamples = false,
+): string {
   const out = [verdict(results), '', ...traceSummary(ctx)];
   for (const r of listed) out.push(...fileSection(r, ctx, detailOf(r)));
   if (unlisted.length) {
-    out.push(`<details><summary>${plural(unlisted.length, 'more migration')} (summarised to fit the comment)</summary>`, '', '| migration | errors | warnings |', '|---|---:|---:|');
-    for (const r of unlisted) out.push(`| ${code(reportPath(r.filePath, ctx.cwd))} | ${r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0)} | ${r.findings.filter((f) => f.severity === 'warn').length} |`);
+    out.push(
+      `<details><summary>${plural(unlisted.length, 'more migration')} (summarised to fit the comment)</summary>`,
+      '',
+      '| migration | errors | warnings |',
+      '|---|---:|---:|',
+    );
+    for (const r of unlisted)
+      out.push(
+        `| ${code(reportPath(r.filePath, ctx.cwd))} | ${r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0)} | ${r.findings.filter((f) => f.severity === 'warn').length} |`,
+      );
     out.push('', '</details>', '');
   }
   if (withExamples) out.push(...examples(results));

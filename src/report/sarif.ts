@@ -54,7 +54,14 @@ export function format(results: FileResult[], ctx: ReportContext): string {
           {
             physicalLocation: {
               artifactLocation,
-              region: { startLine: f.loc.line, startColumn: f.loc.column, endLine: f.loc.endLine, endColumn: f.loc.endColumn, charOffset: f.span.start, charLength: f.span.end - f.span.start },
+              region: {
+                startLine: f.loc.line,
+                startColumn: f.loc.column,
+                endLine: f.loc.endLine,
+                endColumn: f.loc.endColumn,
+                charOffset: f.span.start,
+                charLength: f.span.end - f.span.start,
+              },
             },
           },
         ],
@@ -121,7 +128,14 @@ function sarifFix(fix: Fix, artifactLocation: object, lines: LineIndex) {
 function replacement(edit: Edit, lines: LineIndex) {
   const a = lines.position(edit.start);
   const b = lines.position(edit.end);
-  const deletedRegion: Region = { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column, charOffset: edit.start, charLength: edit.end - edit.start };
+  const deletedRegion: Region = {
+    startLine: a.line,
+    startColumn: a.column,
+    endLine: b.line,
+    endColumn: b.column,
+    charOffset: edit.start,
+    charLength: edit.end - edit.start,
+  };
   return { deletedRegion, insertedContent: { text: edit.text } };
 }
 

@@ -49,7 +49,10 @@ function diff(fix: Fix, lines: LineIndex, c: Colors, cwd: string): string[] {
   const from = lines.lineStart(first);
   const to = lines.lineEnd(lastLine);
   const before = lines.text.slice(from, to);
-  const after = applyEdits(before, fix.edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text })));
+  const after = applyEdits(
+    before,
+    fix.edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text })),
+  );
   if (after === null) return out;
   const col = start - from;
   for (const l of before.split(/\r?\n/)) out.push(`      ${c.red(`- ${clip(l, col, col).text}`)}`);
@@ -69,7 +72,12 @@ export function format(results: FileResult[], ctx: ReportContext): string {
     if (!r.fatal && r.findings.length === 0) continue;
     const rel = path.relative(ctx.cwd, r.filePath) || r.filePath;
     const adapter = r.framework ? ADAPTERS[r.framework] : undefined;
-    const framework = adapter && r.framework !== 'psql' ? ` ${c.dim(`(${adapter.name}${r.assumption ? `: ${r.assumption}` : ''})`)}` : r.assumption ? ` ${c.dim(`(${r.assumption})`)}` : '';
+    const framework =
+      adapter && r.framework !== 'psql'
+        ? ` ${c.dim(`(${adapter.name}${r.assumption ? `: ${r.assumption}` : ''})`)}`
+        : r.assumption
+          ? ` ${c.dim(`(${r.assumption})`)}`
+          : '';
     out.push(`${c.underline(rel)}${framework}`);
     if (r.fatal) {
       out.push(`  ${c.red('error')}  ${r.fatal}`, '');

@@ -42,7 +42,17 @@ function jsonRecords(report: TraceReport): unknown[] {
   for (const p of report.projects) {
     for (const f of p.files) {
       if (f.status === 'not-traced' || f.status === 'not-run') {
-        out.push({ file: f.file, line: null, framework: f.framework, observed: { locks: [] }, rewrite: false, durationMs: null, error: null, status: f.status, reason: f.reason });
+        out.push({
+          file: f.file,
+          line: null,
+          framework: f.framework,
+          observed: { locks: [] },
+          rewrite: false,
+          durationMs: null,
+          error: null,
+          status: f.status,
+          reason: f.reason,
+        });
         continue;
       }
       for (const s of f.statements) {
@@ -82,7 +92,13 @@ function stylish(report: TraceReport, color: boolean): string {
     }
     for (const f of p.files) {
       const state =
-        f.status === 'applied' ? c.green('applied') : f.status === 'failed' ? c.red(c.bold('FAILED')) : f.status === 'rolled-back' ? c.yellow('rolled back') : c.yellow(f.status === 'not-traced' ? 'not traced' : 'not run');
+        f.status === 'applied'
+          ? c.green('applied')
+          : f.status === 'failed'
+            ? c.red(c.bold('FAILED'))
+            : f.status === 'rolled-back'
+              ? c.yellow('rolled back')
+              : c.yellow(f.status === 'not-traced' ? 'not traced' : 'not run');
       out.push('');
       out.push(`  ${c.underline(f.file)}  ${state}${f.status === 'applied' || f.status === 'failed' ? c.dim(` ${ms(f.durationMs)}`) : ''}`);
       if (f.transaction && f.statements.length) out.push(c.dim(`  ${f.transaction}`));
@@ -114,30 +130,52 @@ function stylish(report: TraceReport, color: boolean): string {
           const text = cell(s, t).padEnd(widths[i]!);
           const l = s.observed.locks.find((x) => x.relation === t);
           if (!l && s.stillHeld.includes(t)) return c.yellow(text);
-          return l && (l.mode === 'AccessExclusiveLock' || l.mode === 'ExclusiveLock' || l.mode === 'ShareRowExclusiveLock' || l.mode === 'ShareLock') ? c.red(text) : l ? c.yellow(text) : c.dim(text);
+          return l && (l.mode === 'AccessExclusiveLock' || l.mode === 'ExclusiveLock' || l.mode === 'ShareRowExclusiveLock' || l.mode === 'ShareLock')
+            ? c.red(text)
+            : l
+              ? c.yellow(text)
+              : c.dim(text);
         });
-        const mark = s.status === 'confirmed' ? c.green(MARK[s.status]) : s.status === 'failed' || s.status === 'mismatch' ? c.red(MARK[s.status]) : c.yellow(MARK[s.status]);
-        const extra = [s.rewrite ? c.red(`rewrote ${s.rewritten.join(', ')}`) : '', s.transaction === 'none' ? c.dim('no transaction') : ''].filter(Boolean).join(c.dim(', '));
-        out.push(`${mark} ${String(s.line).padStart(lineW)}  ${head(s.sql, stmtW).padEnd(stmtW)} ${ms(s.durationMs).padStart(7)}  ${cells.join('  ')}${extra ? `  ${extra}` : ''}`.trimEnd());
+        const mark =
+          s.status === 'confirmed'
+            ? c.green(MARK[s.status])
+            : s.status === 'failed' || s.status === 'mismatch'
+              ? c.red(MARK[s.status])
+              : c.yellow(MARK[s.status]);
+        const extra = [s.rewrite ? c.red(`rewrote ${s.rewritten.join(', ')}`) : '', s.transaction === 'none' ? c.dim('no transaction') : '']
+          .filter(Boolean)
+          .join(c.dim(', '));
+        out.push(
+          `${mark} ${String(s.line).padStart(lineW)}  ${head(s.sql, stmtW).padEnd(stmtW)} ${ms(s.durationMs).padStart(7)}  ${cells.join('  ')}${extra ? `  ${extra}` : ''}`.trimEnd(),
+        );
         if (s.error) {
           failed++;
           const where = s.error.line !== undefined ? `line ${s.error.line}${s.error.column !== undefined ? `:${s.error.column}` : ''}` : '';
-          out.push(`  ${' '.repeat(lineW)}  ${c.red(`ERROR${s.error.code ? ` ${s.error.code}` : ''}: ${s.error.message}`)}${where ? c.dim(` (${f.file} ${where})`) : ''}`);
+          out.push(
+            `  ${' '.repeat(lineW)}  ${c.red(`ERROR${s.error.code ? ` ${s.error.code}` : ''}: ${s.error.message}`)}${where ? c.dim(` (${f.file} ${where})`) : ''}`,
+          );
           if (s.error.detail) out.push(`  ${' '.repeat(lineW)}  ${c.dim(`DETAIL: ${s.error.detail}`)}`);
           if (s.error.hint) out.push(`  ${' '.repeat(lineW)}  ${c.dim(`HINT: ${s.error.hint}`)}`);
         }
         if (s.status === 'mismatch') {
           mismatches++;
-          const show = (locks: Array<{ relation: string; mode: LockMode }>) => (locks.length ? locks.map((l) => `${lockLabel(l.mode)} on ${l.relation}`).join(', ') : 'no lock');
-          const tableLocks = s.observed.locks.filter((l) => l.kind === 'r' || l.kind === 'p' );
+          const show = (locks: Array<{ relation: string; mode: LockMode }>) =>
+            locks.length ? locks.map((l) => `${lockLabel(l.mode)} on ${l.relation}`).join(', ') : 'no lock';
+          const tableLocks = s.observed.locks.filter((l) => l.kind === 'r' || l.kind === 'p');
           out.push(`  ${' '.repeat(lineW)}  ${c.red('mismatch:')} migralint claims ${show(s.expected.locks)}; PostgreSQL took ${show(tableLocks)}`);
-          out.push(`  ${' '.repeat(lineW)}  ${c.dim(`This is a migralint bug: please report it at ${TRACE_ISSUES_URL} with this statement and the --format json record.`)}`);
+          out.push(
+            `  ${' '.repeat(lineW)}  ${c.dim(`This is a migralint bug: please report it at ${TRACE_ISSUES_URL} with this statement and the --format json record.`)}`,
+          );
         }
       }
     }
     out.push('');
   }
-  out.push(c.dim(`${MARK.confirmed} confirmed (the locks migralint claims)  ${MARK.mismatch} mismatch  ${MARK['trace-only']} trace-only (no static claim)  ${MARK.failed} failed  ${MARK['rolled-back']} rolled back`));
+  out.push(
+    c.dim(
+      `${MARK.confirmed} confirmed (the locks migralint claims)  ${MARK.mismatch} mismatch  ${MARK['trace-only']} trace-only (no static claim)  ${MARK.failed} failed  ${MARK['rolled-back']} rolled back`,
+    ),
+  );
   const summary = `${statements} statement${statements === 1 ? '' : 's'} traced, ${failed} failed, ${mismatches} mismatch${mismatches === 1 ? '' : 'es'}${notTraced ? `, ${notTraced} file${notTraced === 1 ? '' : 's'} not traced` : ''}`;
   out.push(failed || mismatches ? c.red(c.bold(summary)) : c.green(summary));
   return `${out.join('\n')}\n`;
@@ -148,7 +186,9 @@ export function formatFixProofs(proofs: FixProof[], color: boolean): string {
   const c = createColors(color);
   const out: string[] = [];
   for (const p of proofs) {
-    out.push(c.bold(`${p.framework} project ${p.root || '.'}`) + c.dim(`: ${p.fixedFiles.length} file${p.fixedFiles.length === 1 ? '' : 's'} changed by --fix`));
+    out.push(
+      c.bold(`${p.framework} project ${p.root || '.'}`) + c.dim(`: ${p.fixedFiles.length} file${p.fixedFiles.length === 1 ? '' : 's'} changed by --fix`),
+    );
     for (const f of p.fixedFiles) out.push(c.dim(`  fixed ${f}`));
     out.push(`  original: ${p.original.applied} of ${p.original.files} migrations apply; fixed: ${p.fixed.applied} of ${p.fixed.files}`);
     for (const r of p.repaired) out.push(`  ${c.green('repaired')} ${r}`);

@@ -46,7 +46,6 @@ export function lines(text: string): Line[] {
   return out;
 }
 
-
 export function inItem(stmt: AnalyzedStatement, statements: AnalyzedStatement[]): AnalyzedStatement[] {
   return statements.filter((s) => s.itemIndex === stmt.itemIndex);
 }

@@ -261,7 +261,10 @@ export function maskSql(text: string, options: MaskOptions): string {
       continue;
     }
     if (c === ';') {
-      const head = text.slice(stmtStart, i).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').trim();
+      const head = text
+        .slice(stmtStart, i)
+        .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+        .trim();
       if (/^COPY\b[\s\S]*\bFROM\s+STDIN\b/i.test(head)) {
         i = skipCopyData(stmtStart + text.slice(stmtStart).search(/\S/), i + 1);
         stmtStart = i;

@@ -83,7 +83,8 @@ function parseInGroups(text: string): ChunkParse {
   const flush = (end: number): void => {
     const part = parseWhole(text.slice(start, end));
     const by = start;
-    for (const s of part.statements) out.statements.push({ ...s, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate: (b) => s.locate(b) + by });
+    for (const s of part.statements)
+      out.statements.push({ ...s, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate: (b) => s.locate(b) + by });
     for (const e of part.errors) out.errors.push({ ...e, span: shift(e.span, start) });
     start = end;
   };
@@ -112,7 +113,13 @@ function parseWhole(text: string): ChunkParse {
     const bounds = tokenBounds(text, from, to);
     if (!bounds) continue;
     const semi = semicolonAfter(text, bounds.end);
-    statements.push({ stmt: raw.stmt as PgNode, kind: kindOf(raw.stmt as PgNode), span: bounds, spanWithSemicolon: { start: bounds.start, end: semi >= 0 ? semi : bounds.end }, locate });
+    statements.push({
+      stmt: raw.stmt as PgNode,
+      kind: kindOf(raw.stmt as PgNode),
+      span: bounds,
+      spanWithSemicolon: { start: bounds.start, end: semi >= 0 ? semi : bounds.end },
+      locate,
+    });
   }
   return { statements, errors: [] };
 }

@@ -177,7 +177,10 @@ export function readPlpgsql(text: string, span: Span, kind: string, node: any): 
   const stmtText = text.slice(span.start, span.end);
   const constant = bodyConstant(stmtText, found.kind, found.body);
   if (!constant) {
-    out.notes.push({ message: `The body of this ${what} is written in a form migralint cannot map back to the file (an E'' or U&'' string): its statements are not linted.`, span });
+    out.notes.push({
+      message: `The body of this ${what} is written in a form migralint cannot map back to the file (an E'' or U&'' string): its statements are not linted.`,
+      span,
+    });
     return out;
   }
   // Body offsets → chunk offsets.
@@ -186,7 +189,10 @@ export function readPlpgsql(text: string, span: Span, kind: string, node: any): 
   try {
     tree = parsePlPgSQLSync(stmtText);
   } catch (error) {
-    out.notes.push({ message: `PostgreSQL's PL/pgSQL parser could not read the body of this ${what} (${message(error)}): its statements are not linted.`, span });
+    out.notes.push({
+      message: `PostgreSQL's PL/pgSQL parser could not read the body of this ${what} (${message(error)}): its statements are not linted.`,
+      span,
+    });
     return out;
   }
   const reader = new BodyReader(found.body, toChunk, what);
@@ -223,7 +229,8 @@ class BodyReader {
       if (key === 'PLpgSQL_stmt_execsql') this.static(value.sqlstmt?.PLpgSQL_expr?.query, value.lineno, null);
       else if (key === 'PLpgSQL_stmt_perform') this.static(value.expr?.PLpgSQL_expr?.query, value.lineno, 'perform');
       else if (key === 'PLpgSQL_stmt_call') this.static(value.expr?.PLpgSQL_expr?.query, value.lineno, null);
-      else if (key === 'PLpgSQL_stmt_commit' || key === 'PLpgSQL_stmt_rollback') this.transaction(key === 'PLpgSQL_stmt_commit' ? 'commit' : 'rollback', value.lineno);
+      else if (key === 'PLpgSQL_stmt_commit' || key === 'PLpgSQL_stmt_rollback')
+        this.transaction(key === 'PLpgSQL_stmt_commit' ? 'commit' : 'rollback', value.lineno);
       else if (key === 'PLpgSQL_stmt_dynexecute') this.dynamic(value.query?.PLpgSQL_expr?.query, value.lineno);
       else if (key === 'PLpgSQL_expr' || key === 'datums') continue;
       else this.walk(value);
@@ -307,7 +314,10 @@ class BodyReader {
     if (at < 0) return;
     const exprSpan = { start: this.toChunk(at), end: this.toChunk(at + expr.length) };
     const unreadable = (why: string): void => {
-      this.notes.push({ message: `EXECUTE of SQL built at run time (${why}) in this ${this.what} cannot be read statically: that statement is not linted.`, span: exprSpan });
+      this.notes.push({
+        message: `EXECUTE of SQL built at run time (${why}) in this ${this.what} cannot be read statically: that statement is not linted.`,
+        span: exprSpan,
+      });
     };
     const prefix = 'SELECT ';
     let value: any;

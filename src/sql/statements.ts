@@ -176,7 +176,8 @@ class Bodies {
   private run(known: KnownBody, runBy: number, depth: number): void {
     const { body, item, itemIndex, line, container } = known;
     if (!known.noted || body.kind === 'do') {
-      for (const n of body.notes) this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: n.message, span: toFileSpan(item.segments, n.span) });
+      for (const n of body.notes)
+        this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: n.message, span: toFileSpan(item.segments, n.span) });
       known.noted = true;
     }
     for (const b of body.statements) {

@@ -76,10 +76,19 @@ export function planUnit(unit: MigrationUnit): ExecutablePlan {
       plan.notRunnable ??= 'a host-language placeholder stands in the SQL';
     }
     if (item.kind === 'sql' && item.exec.oneQuery) {
-      if (stmts.length) plan.steps.push({ sql: item.text, wrapped: item.exec.wrapped, oneQuery: true, line: stmts[0]!.loc.line, statements: stmts, transaction: item.exec.transaction });
+      if (stmts.length)
+        plan.steps.push({
+          sql: item.text,
+          wrapped: item.exec.wrapped,
+          oneQuery: true,
+          line: stmts[0]!.loc.line,
+          statements: stmts,
+          transaction: item.exec.transaction,
+        });
       return;
     }
-    for (const s of stmts) plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line, statements: [s], transaction: item.exec.transaction });
+    for (const s of stmts)
+      plan.steps.push({ sql: s.sql, wrapped: item.exec.wrapped, oneQuery: false, line: s.loc.line, statements: [s], transaction: item.exec.transaction });
   });
   return plan;
 }
@@ -257,11 +266,15 @@ export async function snapshotCatalog(client: pg.Client): Promise<CatalogSnapsho
   const user = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'`;
   const rows = async (sql: string) => (await client.query<{ x: string }>(sql)).rows.map((r) => r.x).sort();
   return {
-    tables: await rows(`SELECT n.nspname || '.' || c.relname || ' ' || c.relkind::text AS x FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${user} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')`),
-    columns: await rows(`SELECT n.nspname || '.' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity::text ELSE '' END AS x
+    tables: await rows(
+      `SELECT n.nspname || '.' || c.relname || ' ' || c.relkind::text AS x FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${user} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')`,
+    ),
+    columns:
+      await rows(`SELECT n.nspname || '.' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity::text ELSE '' END AS x
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE ${user} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped`),
-    constraints: await rows(`SELECT n.nspname || '.' || coalesce(c.relname, '-') || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN '' ELSE ' (not valid)' END AS x
+    constraints:
+      await rows(`SELECT n.nspname || '.' || coalesce(c.relname, '-') || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN '' ELSE ' (not valid)' END AS x
       FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace LEFT JOIN pg_class c ON c.oid = k.conrelid WHERE ${user}`),
     indexes: await rows(`SELECT pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END AS x
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${user}`),
@@ -323,7 +336,14 @@ export interface HistoryComparison {
  * the files that applied in the original fixed and the others as they were (its final catalog must equal the
  * original's, its locks be no stronger), and whole (to find the files the fix repaired).
  */
-export async function compareHistories(connect: (database: string) => Promise<pg.Client>, admin: pg.Client, name: string, original: ExecutablePlan[], fixed: ExecutablePlan[], prelude?: string): Promise<HistoryComparison> {
+export async function compareHistories(
+  connect: (database: string) => Promise<pg.Client>,
+  admin: pg.Client,
+  name: string,
+  original: ExecutablePlan[],
+  fixed: ExecutablePlan[],
+  prelude?: string,
+): Promise<HistoryComparison> {
   const runOn = async (db: string, plans: ExecutablePlan[]): Promise<{ runs: FileRun[]; snapshot: CatalogSnapshot }> => {
     await admin.query(`DROP DATABASE IF EXISTS "${db}"`);
     await admin.query(`CREATE DATABASE "${db}"`);
@@ -349,7 +369,9 @@ export async function compareHistories(connect: (database: string) => Promise<pg
   const byFile = (runs: FileRun[]) => new Map(runs.map((r) => [r.file, r]));
   const bf = byFile(b.runs);
   const wf = byFile(whole.runs);
-  const broken = a.runs.filter((r) => r.status === 'applied' && bf.get(r.file)?.status !== 'applied').map((r) => `${r.file}: ${bf.get(r.file)?.error ?? 'missing from the fixed history'}`);
+  const broken = a.runs
+    .filter((r) => r.status === 'applied' && bf.get(r.file)?.status !== 'applied')
+    .map((r) => `${r.file}: ${bf.get(r.file)?.error ?? 'missing from the fixed history'}`);
   const repaired = a.runs.filter((r) => r.status === 'failed' && wf.get(r.file)?.status === 'applied').map((r) => r.file);
   const locks = a.runs.flatMap((r) => {
     const f = bf.get(r.file);

@@ -58,10 +58,17 @@ export interface SeedResult {
  */
 export async function seedTables(client: pg.Client, n: number, only?: ReadonlySet<string>): Promise<SeedResult> {
   const tables = (
-    await client.query<{ oid: string; name: string }>(`SELECT c.oid::text AS oid, format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    await client.query<{
+      oid: string;
+      name: string;
+    }>(`SELECT c.oid::text AS oid, format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'`)
   ).rows.filter((t) => !only || only.has(t.oid));
-  const deps = (await client.query<{ from: string; to: string }>(`SELECT conrelid::text AS from, confrelid::text AS to FROM pg_constraint WHERE contype = 'f' AND conrelid <> confrelid`)).rows;
+  const deps = (
+    await client.query<{ from: string; to: string }>(
+      `SELECT conrelid::text AS from, confrelid::text AS to FROM pg_constraint WHERE contype = 'f' AND conrelid <> confrelid`,
+    )
+  ).rows;
   // Referenced tables first (depth-first over the FK graph; a cycle is broken where it is met).
   const order: typeof tables = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -109,7 +116,12 @@ export async function seedTables(client: pg.Client, n: number, only?: ReadonlySe
     try {
       await client.query(`INSERT INTO ${t.name} (${cols.join(', ')})${override} SELECT ${values.join(', ')} FROM generate_series(1, ${n}) AS g`);
       // Sequences owned by the filled columns continue after the rows (later inserts of the history do not collide).
-      const owned = (await client.query<{ col: string; seq: string }>(`SELECT a.attname AS col, pg_get_serial_sequence($1, a.attname) AS seq FROM pg_attribute a WHERE a.attrelid = $2::oid AND a.attnum > 0 AND NOT a.attisdropped`, [t.name, t.oid])).rows.filter((r) => r.seq);
+      const owned = (
+        await client.query<{ col: string; seq: string }>(
+          `SELECT a.attname AS col, pg_get_serial_sequence($1, a.attname) AS seq FROM pg_attribute a WHERE a.attrelid = $2::oid AND a.attnum > 0 AND NOT a.attisdropped`,
+          [t.name, t.oid],
+        )
+      ).rows.filter((r) => r.seq);
       for (const o of owned) await client.query(`SELECT setval($1, greatest((SELECT max(${ident(o.col)}) FROM ${t.name})::bigint, 1))`, [o.seq]);
       await client.query('RELEASE SAVEPOINT seed');
       result.seeded.push(t.name);

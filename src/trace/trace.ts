@@ -327,7 +327,12 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
       const watched = inTx ? undefined : await watcher.stop();
       if (error) {
         rec.status = 'failed';
-        rec.error = { message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.detail ? { detail: error.detail } : {}), ...(error.hint ? { hint: error.hint } : {}) };
+        rec.error = {
+          message: error.message,
+          ...(error.code ? { code: error.code } : {}),
+          ...(error.detail ? { detail: error.detail } : {}),
+          ...(error.hint ? { hint: error.hint } : {}),
+        };
         if (error.position) Object.assign(rec.error, positionIn(step, Number(error.position)));
         else rec.error.line = step.line;
       }
@@ -340,7 +345,9 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
           const w = watched.get(oid);
           if (!w || stronger(w.mode, mode)) watched.set(oid, { mode, name: w?.name, kind: w?.kind });
         }
-        for (const [oid, w] of watched) if (w.name || before.has(oid) || after.has(oid)) rec.observed.locks.push({ relation: w.name ?? nameOf(oid), kind: w.kind ?? kindOf(oid), mode: w.mode, heldMs: rec.durationMs, until: 'statement' });
+        for (const [oid, w] of watched)
+          if (w.name || before.has(oid) || after.has(oid))
+            rec.observed.locks.push({ relation: w.name ?? nameOf(oid), kind: w.kind ?? kindOf(oid), mode: w.mode, heldMs: rec.durationMs, until: 'statement' });
       } else if (!error) {
         const held = byOid((await client.query<{ oid: string; mode: string }>(OWN_LOCKS)).rows);
         for (const [oid, mode] of held) {
@@ -384,8 +391,8 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
       if (control === 'TRANS_STMT_BEGIN' || control === 'TRANS_STMT_START') {
         tx = 'explicit';
         txCount++;
-      }
-      else if (control === 'TRANS_STMT_COMMIT' || control === 'TRANS_STMT_ROLLBACK') await endTx(null, control === 'TRANS_STMT_COMMIT' ? 'commit' : 'rollback');
+      } else if (control === 'TRANS_STMT_COMMIT' || control === 'TRANS_STMT_ROLLBACK')
+        await endTx(null, control === 'TRANS_STMT_COMMIT' ? 'commit' : 'rollback');
     }
     file.durationMs = round(now() - fileStart);
     if (failed) break;
@@ -405,7 +412,17 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
   if (tx !== null) await endTx(tx === 'framework' ? 'COMMIT' : 'ROLLBACK');
   // Files after a failure: a deploy stops there.
   const ran = new Set(out.map((f) => f.file));
-  for (const plan of plans) if (!ran.has(plan.file)) out.push({ file: plan.file, framework: plan.framework, transaction: plan.reason, status: 'not-run', reason: 'after the failed migration', durationMs: 0, statements: [] });
+  for (const plan of plans)
+    if (!ran.has(plan.file))
+      out.push({
+        file: plan.file,
+        framework: plan.framework,
+        transaction: plan.reason,
+        status: 'not-run',
+        reason: 'after the failed migration',
+        durationMs: 0,
+        statements: [],
+      });
   return out;
 }
 
@@ -447,7 +464,13 @@ function round(ms: number): number {
 }
 
 /** Static claims vs what the server took, on the tables that existed before the statement. */
-function compare(rec: TracedStatement, step: ExecStep, before: Map<string, Rel>, heldBefore: Map<string, LockMode>, facts: Map<unknown, AnalyzedStatement>): void {
+function compare(
+  rec: TracedStatement,
+  step: ExecStep,
+  before: Map<string, Rel>,
+  heldBefore: Map<string, LockMode>,
+  facts: Map<unknown, AnalyzedStatement>,
+): void {
   const tables = new Map<string, string>();
   for (const rel of before.values()) if (rel.kind === 'r' || rel.kind === 'p') tables.set(rel.name, rel.kind);
   const expected = new Map<string, LockMode>();

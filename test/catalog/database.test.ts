@@ -44,11 +44,15 @@ beforeAll(async () => {
       ANALYZE;
     `);
     // A concurrent unique build over duplicates fails and leaves an INVALID index behind.
-    await expect(c.query('CREATE UNIQUE INDEX CONCURRENTLY invoices_customer_email_key ON billing.invoices (customer_email)')).rejects.toThrow(/could not create unique index/);
+    await expect(c.query('CREATE UNIQUE INDEX CONCURRENTLY invoices_customer_email_key ON billing.invoices (customer_email)')).rejects.toThrow(
+      /could not create unique index/,
+    );
     // A role that may not connect to the database, for the permission error.
     await c.query(`CREATE ROLE auditor LOGIN PASSWORD 'auditor-pw'; REVOKE CONNECT ON DATABASE shop FROM PUBLIC`);
     // An ordinary role with CONNECT only, whose statements the server logs.
-    await c.query(`CREATE ROLE stats_reader LOGIN PASSWORD 'reader-pw'; GRANT CONNECT ON DATABASE shop TO stats_reader; ALTER ROLE stats_reader SET log_statement = 'all'`);
+    await c.query(
+      `CREATE ROLE stats_reader LOGIN PASSWORD 'reader-pw'; GRANT CONNECT ON DATABASE shop TO stats_reader; ALTER ROLE stats_reader SET log_statement = 'all'`,
+    );
   } finally {
     await c.end();
   }
@@ -87,7 +91,9 @@ describe('readDatabaseStats', () => {
     expect(finding.message).toMatch(/^CREATE INDEX on page_views \(60\.0k rows, [\d.]+ MB\) holds a SHARE lock/);
     const small = await lintText('CREATE INDEX countries_name_idx ON countries (name);\n', { catalog });
     expect(small.findings.filter((f) => f.ruleId === 'require-concurrent-index-creation')).toEqual([]);
-    const leftover = await lintText('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS invoices_customer_email_key ON billing.invoices (customer_email);\n', { catalog });
+    const leftover = await lintText('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS invoices_customer_email_key ON billing.invoices (customer_email);\n', {
+      catalog,
+    });
     expect(leftover.findings.find((f) => f.ruleId === 'concurrent-index-invalid-leftover')!.message).toBe(
       'An INVALID index billing.invoices_customer_email_key exists in the database right now (a failed concurrent build): IF NOT EXISTS will skip the build and leave it unusable.',
     );
@@ -103,7 +109,15 @@ describe('readDatabaseStats', () => {
       .split(/\n(?=\S)/)
       .map((l) => /LOG:\s+statement: ([\s\S]*)/.exec(l)?.[1]?.trim().split(/\s+/).slice(0, 4).join(' '))
       .filter(Boolean);
-    expect(statements).toEqual(['SHOW server_version_num', 'SHOW server_version', 'BEGIN TRANSACTION READ ONLY', 'SET LOCAL statement_timeout =', 'WITH RECURSIVE tree AS', 'SELECT n.nspname AS schema,', 'COMMIT']);
+    expect(statements).toEqual([
+      'SHOW server_version_num',
+      'SHOW server_version',
+      'BEGIN TRANSACTION READ ONLY',
+      'SET LOCAL statement_timeout =',
+      'WITH RECURSIVE tree AS',
+      'SELECT n.nspname AS schema,',
+      'COMMIT',
+    ]);
     expect(db.logs.slice(from).join('\n')).toContain('statement: SET LOCAL statement_timeout = 4000');
   });
 
@@ -126,14 +140,18 @@ describe('readDatabaseStats', () => {
     const url = db.url('shop', { user: 'postgres', password: 'wrong-Pa55word' });
     const err = await failure(readDatabaseStats(url));
     expect(err).toBeInstanceOf(StatsError);
-    expect(err.message).toMatch(/^authentication failed for the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop: password authentication failed for user "postgres"$/);
+    expect(err.message).toMatch(
+      /^authentication failed for the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop: password authentication failed for user "postgres"$/,
+    );
     expect(err.message).not.toContain('wrong-Pa55word');
   });
 
   it('reports a missing permission', async () => {
     const err = await failure(readDatabaseStats(db.url('shop', { user: 'auditor', password: 'auditor-pw' })));
     expect(err).toBeInstanceOf(StatsError);
-    expect(err.message).toMatch(/^permission denied reading the catalog of postgres:\/\/auditor:\*\*\*@127\.0\.0\.1:\d+\/shop: permission denied for database "shop"/);
+    expect(err.message).toMatch(
+      /^permission denied reading the catalog of postgres:\/\/auditor:\*\*\*@127\.0\.0\.1:\d+\/shop: permission denied for database "shop"/,
+    );
     expect(err.message).not.toContain('auditor-pw');
   });
 
@@ -165,7 +183,9 @@ describe('readDatabaseStats', () => {
   });
 
   it('rejects what is not a PostgreSQL URL', async () => {
-    await expect(readDatabaseStats('mysql://root:pw@db/shop')).rejects.toThrow('not a PostgreSQL URL: mysql://root:***@db/shop (expected postgres://user@host:5432/dbname)');
+    await expect(readDatabaseStats('mysql://root:pw@db/shop')).rejects.toThrow(
+      'not a PostgreSQL URL: mysql://root:***@db/shop (expected postgres://user@host:5432/dbname)',
+    );
   });
 });
 
@@ -198,6 +218,8 @@ describe('loadStatsFile', () => {
     const bad = file('broken.json', '{"version": 1, "tables": [');
     expect(() => loadStatsFile(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: stats file is not valid JSON: `));
     const wrong = file('wrong.json', JSON.stringify({ version: 2, tables: [{ schema: 'public', name: 'orders', rows: '12000000', bytes: 1 }] }));
-    expect(() => loadStatsFile(wrong)).toThrow(`${wrong}: not a valid migralint stats snapshot (write one with \`migralint stats\`):\n  version: Invalid input: expected 1\n  tables.0.rows: Invalid input: expected number, received string`);
+    expect(() => loadStatsFile(wrong)).toThrow(
+      `${wrong}: not a valid migralint stats snapshot (write one with \`migralint stats\`):\n  version: Invalid input: expected 1\n  tables.0.rows: Invalid input: expected number, received string`,
+    );
   });
 });

@@ -20,7 +20,8 @@ const rmCache = (dir: string) => rmSync(dir, { recursive: true, force: true });
 /** Fixtures of SQL, Python and JS frameworks (with a Drizzle journal and Alembic's env.py), copied so the test owns them. */
 function project(): string {
   const dir = tmp();
-  for (const fw of ['drizzle', 'alembic', 'prisma', 'knex', 'golang-migrate']) cpSync(path.join(root, 'fixtures', 'frameworks', fw), path.join(dir, 'migrations', fw), { recursive: true });
+  for (const fw of ['drizzle', 'alembic', 'prisma', 'knex', 'golang-migrate'])
+    cpSync(path.join(root, 'fixtures', 'frameworks', fw), path.join(dir, 'migrations', fw), { recursive: true });
   return dir;
 }
 
@@ -61,9 +62,17 @@ describe('the lint cache', () => {
       good.slice(0, Math.floor(good.length / 2)),
       JSON.stringify({ format: 'eslint-cache', version: 1, run: 1, entries: {} }),
       // Right header, entries of the wrong shape.
-      JSON.stringify({ ...JSON.parse(good), entries: Object.fromEntries(Object.keys(JSON.parse(good).entries).map((k) => [k, { deps: 'x', result: null, used: 1 }])) }),
+      JSON.stringify({
+        ...JSON.parse(good),
+        entries: Object.fromEntries(Object.keys(JSON.parse(good).entries).map((k) => [k, { deps: 'x', result: null, used: 1 }])),
+      }),
       // Replays of the wrong shape (a delta without its kinds), and no replays at all.
-      JSON.stringify({ ...JSON.parse(good), replays: Object.fromEntries(Object.keys(JSON.parse(good).replays).map((k) => [k, { deps: [], replay: { delta: { tables: 'x' }, hash: 'h' }, used: 1 }])) }),
+      JSON.stringify({
+        ...JSON.parse(good),
+        replays: Object.fromEntries(
+          Object.keys(JSON.parse(good).replays).map((k) => [k, { deps: [], replay: { delta: { tables: 'x' }, hash: 'h' }, used: 1 }]),
+        ),
+      }),
       JSON.stringify({ ...JSON.parse(good), replays: undefined }),
     ];
     for (const text of bad) {
@@ -89,7 +98,11 @@ describe('the lint cache', () => {
   it('a changed file, config, or file beside a migration is linted again', { timeout: 300_000 }, () => {
     const dir = tmp();
     const cache = path.join(dir, 'cache');
-    const lint = () => JSON.parse(run(['migrations', '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{ framework: string; messages: Array<{ ruleId: string; message: string }> }>;
+    const lint = () =>
+      JSON.parse(run(['migrations', '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{
+        framework: string;
+        messages: Array<{ ruleId: string; message: string }>;
+      }>;
     // A Rust project's migrations/ folder is sqlx's; without Cargo.toml beside it, plain psql.
     write(dir, 'migrations/0001_orders.sql', 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
     expect(lint()[0]!.framework).toBe('psql');
@@ -112,11 +125,17 @@ describe('the lint cache', () => {
     const cache = path.join(dir, 'cache');
     write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n');
     write(dir, 'db/migrations/0002_note.sql', 'ALTER TABLE orders ADD COLUMN note text;\n');
-    const lint = (file: string) => JSON.parse(run([file, '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
-    const unknownObjects = (file: string) => lint(file)[0]!.messages.filter((m) => m.ruleId === 'schema-history').map((m) => m.message);
+    const lint = (file: string) =>
+      JSON.parse(run([file, '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
+    const unknownObjects = (file: string) =>
+      lint(file)[0]!
+        .messages.filter((m) => m.ruleId === 'schema-history')
+        .map((m) => m.message);
     // Linting 0001 keeps what its replay learned; 0002 meets orders, created before it.
     expect(lint('db/migrations/0001_orders.sql')).toHaveLength(1);
-    const stored = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as { replays: Record<string, { replay: { delta: { tables: Record<string, unknown> } } }> };
+    const stored = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as {
+      replays: Record<string, { replay: { delta: { tables: Record<string, unknown> } } }>;
+    };
     const replays = Object.values(stored.replays);
     expect(replays).toHaveLength(1);
     expect(Object.keys(replays[0]!.replay.delta.tables)).toEqual(['public.orders']);

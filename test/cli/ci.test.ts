@@ -10,12 +10,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const bin = path.join(root, 'bin', 'migralint.js');
 
 function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '', ...opts.env } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: opts.cwd ?? root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '', ...opts.env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const tmp = tempDirs('migralint-ci-');
-
 
 /** A Rails-like project: three deployed migrations on main, one new on a feature branch. */
 function project(): string {
@@ -41,7 +44,11 @@ describe('machine formats keep stdout clean', () => {
     const log = JSON.parse(r.stdout);
     expect(log.runs[0].tool.driver.name).toBe('migralint');
     expect(log.runs[0].tool.driver.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(log.runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toContain('db/migrations/20240212110000_index_orders_customer.sql');
+    expect(
+      log.runs[0].results.map(
+        (x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    ).toContain('db/migrations/20240212110000_index_orders_customer.sql');
     expect(r.stderr).toBe('migralint: missing-dir: no such file or directory\n');
     const dry = run(['db/migrations', '--format', 'sarif', '--fix-dry-run'], { cwd: dir });
     expect(JSON.parse(dry.stdout).version).toBe('2.1.0');
@@ -54,7 +61,8 @@ describe('machine formats keep stdout clean', () => {
     expect(r.code).toBe(1);
     const expected = {
       compact: 'db/migrations/20240212110000_index_orders_customer.sql:1:1: error require-concurrent-index-creation ',
-      github: '::error file=db/migrations/20240212110000_index_orders_customer.sql,line=1,col=1,endLine=1,endColumn=56,title=migralint(require-concurrent-index-creation)::',
+      github:
+        '::error file=db/migrations/20240212110000_index_orders_customer.sql,line=1,col=1,endLine=1,endColumn=56,title=migralint(require-concurrent-index-creation)::',
       gitlab: '"check_name": "require-concurrent-index-creation"',
       junit: '<testcase name="require-concurrent-index-creation at 1:1" classname="db/migrations/20240212110000_index_orders_customer.sql">',
     }[format]!;
@@ -66,7 +74,9 @@ describe('machine formats keep stdout clean', () => {
     const file = 'db/migrations/20240212110000_index_orders_customer.sql';
     const stylish = run([file], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
     expect(stylish.stdout).toContain('require-concurrent-index-creation');
-    expect(stylish.stdout).toMatch(/^::error file=db\/migrations\/20240212110000_index_orders_customer\.sql,line=1,col=1,.*title=migralint\(require-concurrent-index-creation\)::/m);
+    expect(stylish.stdout).toMatch(
+      /^::error file=db\/migrations\/20240212110000_index_orders_customer\.sql,line=1,col=1,.*title=migralint\(require-concurrent-index-creation\)::/m,
+    );
     expect(stylish.stdout).toMatch(/^::warning file=.*title=migralint\(require-lock-timeout\)::/m);
     const json = run([file, '--format', 'json'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
     expect(JSON.parse(json.stdout)).toHaveLength(1);
@@ -79,14 +89,23 @@ describe('lint only what is new', () => {
   it('--changed-since lints the migrations added or modified on the branch', () => {
     const dir = project();
     const r = run(['--changed-since', 'main', '--format', 'compact'], { cwd: dir });
-    expect(r.stdout).toMatch(/^db\/migrations\/20240402120000_index_orders_created\.sql:2:1: error require-concurrent-index-creation CREATE INDEX on orders holds/);
+    expect(r.stdout).toMatch(
+      /^db\/migrations\/20240402120000_index_orders_created\.sql:2:1: error require-concurrent-index-creation CREATE INDEX on orders holds/,
+    );
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('migralint: 1 of 4 migration files changed since main\n');
     write(dir, 'db/migrations/20240212110000_index_orders_customer.sql', 'CREATE INDEX idx_orders_customer ON orders (customer_id, created_at);\n');
     const modified = run(['db/migrations', '--changed-since', 'main', '--format', 'compact'], { cwd: dir });
     expect(modified.code).toBe(1);
-    expect(new Set(modified.stdout.trim().split('\n').map((l) => l.split(':')[0]))).toEqual(new Set(['db/migrations/20240212110000_index_orders_customer.sql', 'db/migrations/20240402120000_index_orders_created.sql']));
+    expect(
+      new Set(
+        modified.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(':')[0]),
+      ),
+    ).toEqual(new Set(['db/migrations/20240212110000_index_orders_customer.sql', 'db/migrations/20240402120000_index_orders_created.sql']));
   });
 
   it('nothing changed is a success; an unknown ref is exit 2 naming it', () => {
@@ -139,11 +158,20 @@ describe('lint only what is new', () => {
     const r = run(['db/migrations', '--format', 'compact'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('migralint: 3 migrations at or before the baseline not linted\n');
-    expect(new Set(r.stdout.trim().split('\n').map((l) => l.split(':')[0]))).toEqual(new Set(['db/migrations/20240402120000_index_orders_created.sql']));
+    expect(
+      new Set(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(':')[0]),
+      ),
+    ).toEqual(new Set(['db/migrations/20240402120000_index_orders_created.sql']));
     write(dir, '.migralintrc.json', JSON.stringify({ startAfter: 'add_orders_note' }));
     const bad = run(['db/migrations'], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe(`migralint: ${path.join(dir, '.migralintrc.json')}: baseline 'add_orders_note' is neither a migration version nor the name of a migration found\n`);
+    expect(bad.stderr).toBe(
+      `migralint: ${path.join(dir, '.migralintrc.json')}: baseline 'add_orders_note' is neither a migration version nor the name of a migration found\n`,
+    );
   });
 });
 
@@ -185,7 +213,9 @@ describe('table sizes from a database or a snapshot', () => {
     const dir = project();
     const w = run(['stats', '--database-url', db.url('shop')], { cwd: dir });
     expect(w.code).toBe(0);
-    expect(w.stderr).toMatch(/^migralint: wrote migralint-stats\.json: 3 tables \(1 partitioned\), 0 invalid indexes, PostgreSQL 1\d\.\d+ at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop\n$/);
+    expect(w.stderr).toMatch(
+      /^migralint: wrote migralint-stats\.json: 3 tables \(1 partitioned\), 0 invalid indexes, PostgreSQL 1\d\.\d+ at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop\n$/,
+    );
     expect(w.stderr + w.stdout).not.toContain(db.password);
     const snap = JSON.parse(readFileSync(path.join(dir, 'migralint-stats.json'), 'utf8'));
     expect(snap.tables.find((t: { name: string }) => t.name === 'orders')).toMatchObject({ schema: 'public', rows: 25000 });
@@ -196,14 +226,18 @@ describe('table sizes from a database or a snapshot', () => {
     write(dir, '.migralintrc.json', JSON.stringify({ stats: 'migralint-stats.json' }));
     expect(run([file, '--format', 'compact'], { cwd: dir }).stdout).toContain('(25.0k rows, ');
     write(dir, 'db/migrations/20240501000000_events_index.sql', 'CREATE INDEX CONCURRENTLY idx_events_at ON events (at);\n');
-    expect(run(['db/migrations/20240501000000_events_index.sql', '--format', 'compact'], { cwd: dir }).stdout).toContain('error ban-concurrent-index-on-partitioned-table PostgreSQL cannot build an index CONCURRENTLY on the partitioned table events');
+    expect(run(['db/migrations/20240501000000_events_index.sql', '--format', 'compact'], { cwd: dir }).stdout).toContain(
+      'error ban-concurrent-index-on-partitioned-table PostgreSQL cannot build an index CONCURRENTLY on the partitioned table events',
+    );
   });
 
   it('--database-url and MIGRALINT_DATABASE_URL read sizes live', () => {
     const dir = project();
     const file = 'db/migrations/20240402120000_index_orders_created.sql';
     expect(run([file, '--database-url', db.url('shop'), '--format', 'compact'], { cwd: dir }).stdout).toContain('CREATE INDEX on orders (25.0k rows, ');
-    expect(run([file, '--format', 'compact'], { cwd: dir, env: { MIGRALINT_DATABASE_URL: db.url('shop') } }).stdout).toContain('CREATE INDEX on orders (25.0k rows, ');
+    expect(run([file, '--format', 'compact'], { cwd: dir, env: { MIGRALINT_DATABASE_URL: db.url('shop') } }).stdout).toContain(
+      'CREATE INDEX on orders (25.0k rows, ',
+    );
   });
 
   it('a table the database does not have is said to be not found there, treated as unknown or new', () => {
@@ -219,7 +253,9 @@ describe('table sizes from a database or a snapshot', () => {
   it('a port that is not a number is one line with the password masked, exit 2', () => {
     const dir = project();
     const r = run(['db/migrations', '--database-url', 'postgres://shop:S3cret-pw@127.0.0.1:notaport/shop'], { cwd: dir });
-    expect(r.stderr).toBe('migralint: not a valid database URL: postgres://shop:***@127.0.0.1:notaport/shop (expected postgres://user:password@host:5432/dbname; is the port a number?)\n');
+    expect(r.stderr).toBe(
+      'migralint: not a valid database URL: postgres://shop:***@127.0.0.1:notaport/shop (expected postgres://user:password@host:5432/dbname; is the port a number?)\n',
+    );
     expect(r.stdout).toBe('');
     expect(r.code).toBe(2);
   });
@@ -231,10 +267,14 @@ describe('table sizes from a database or a snapshot', () => {
     const r = run([file, '--database-url', url], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^migralint: authentication failed for the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop: password authentication failed for user "postgres"\n$/);
+    expect(r.stderr).toMatch(
+      /^migralint: authentication failed for the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/shop: password authentication failed for user "postgres"\n$/,
+    );
     const optional = run([file, '--database-url', url, '--stats-optional', '--format', 'compact'], { cwd: dir });
     expect(optional.code).toBe(1);
-    expect(optional.stderr).toMatch(/^migralint: warning: authentication failed for the database at postgres:\/\/postgres:\*\*\*@.*; linting without table sizes \(--stats-optional\)\n$/);
+    expect(optional.stderr).toMatch(
+      /^migralint: warning: authentication failed for the database at postgres:\/\/postgres:\*\*\*@.*; linting without table sizes \(--stats-optional\)\n$/,
+    );
     expect(optional.stdout).toMatch(/error require-concurrent-index-creation CREATE INDEX on orders holds/);
     expect(optional.stderr + optional.stdout).not.toContain('not-the-Passw0rd');
     const stats = run(['stats', '--database-url', url], { cwd: dir });
@@ -247,6 +287,8 @@ describe('table sizes from a database or a snapshot', () => {
     write(dir, 'stats.json', JSON.stringify({ version: 1, tables: [{ schema: 'public', name: 'orders', rows: -5, bytes: 10 }] }));
     const r = run(['db/migrations', '--stats', 'stats.json'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`migralint: ${path.join(dir, 'stats.json')}: not a valid migralint stats snapshot (write one with \`migralint stats\`):\n  tables.0.rows: Too small: expected number to be >=0\n`);
+    expect(r.stderr).toBe(
+      `migralint: ${path.join(dir, 'stats.json')}: not a valid migralint stats snapshot (write one with \`migralint stats\`):\n  tables.0.rows: Too small: expected number to be >=0\n`,
+    );
   });
 });

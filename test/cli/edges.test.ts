@@ -12,7 +12,11 @@ const tmp = tempDirs('migralint-edges-');
 const version = (await import(path.join(root, 'package.json'), { with: { type: 'json' } })).default.version as string;
 
 function run(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '' } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -142,9 +146,18 @@ describe('input the user did not expect', () => {
     const be = Buffer.from(sql, 'utf16le').swap16();
     writeFileSync(path.join(dir, 'db/migrations/20240402000000_be.sql'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
     const r = run(['db/migrations', '--format', 'json'], dir);
-    const fatal = Object.fromEntries((JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ message: string }> }>).map((x) => [path.basename(x.filePath), x.messages[0]!.message]));
-    expect(fatal['20240401000000_le.sql']).toBe('UTF-16LE (little-endian, with a byte order mark) text, not linted (convert it to UTF-8: iconv -f UTF-16LE -t UTF-8)');
-    expect(fatal['20240402000000_be.sql']).toBe('UTF-16BE (big-endian, with a byte order mark) text, not linted (convert it to UTF-8: iconv -f UTF-16BE -t UTF-8)');
+    const fatal = Object.fromEntries(
+      (JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ message: string }> }>).map((x) => [
+        path.basename(x.filePath),
+        x.messages[0]!.message,
+      ]),
+    );
+    expect(fatal['20240401000000_le.sql']).toBe(
+      'UTF-16LE (little-endian, with a byte order mark) text, not linted (convert it to UTF-8: iconv -f UTF-16LE -t UTF-8)',
+    );
+    expect(fatal['20240402000000_be.sql']).toBe(
+      'UTF-16BE (big-endian, with a byte order mark) text, not linted (convert it to UTF-8: iconv -f UTF-16BE -t UTF-8)',
+    );
     expect(r.code).toBe(1);
   });
 
@@ -162,10 +175,27 @@ describe('input the user did not expect', () => {
 
   it('an Alembic migration with CR-only line endings is linted like any other', () => {
     const dir = tmp();
-    const py = ['"""index orders.created_at"""', 'from alembic import op', '', 'revision = "3f1a9c2b7d10"', 'down_revision = None', '', '', 'def upgrade():', '    op.create_index("ix_orders_created_at", "orders", ["created_at"])', '', '', 'def downgrade():', '    op.drop_index("ix_orders_created_at", table_name="orders")', ''];
+    const py = [
+      '"""index orders.created_at"""',
+      'from alembic import op',
+      '',
+      'revision = "3f1a9c2b7d10"',
+      'down_revision = None',
+      '',
+      '',
+      'def upgrade():',
+      '    op.create_index("ix_orders_created_at", "orders", ["created_at"])',
+      '',
+      '',
+      'def downgrade():',
+      '    op.drop_index("ix_orders_created_at", table_name="orders")',
+      '',
+    ];
     write(dir, 'alembic/versions/3f1a9c2b7d10_index_orders_created.py', py.join('\r'));
     const r = run(['alembic/versions', '--format', 'compact', '--rule', 'require-lock-timeout:off'], dir);
-    expect(r.stdout).toBe(`alembic/versions/3f1a9c2b7d10_index_orders_created.py:9:5: error require-concurrent-index-creation ${r.stdout.split(' require-concurrent-index-creation ')[1]}`);
+    expect(r.stdout).toBe(
+      `alembic/versions/3f1a9c2b7d10_index_orders_created.py:9:5: error require-concurrent-index-creation ${r.stdout.split(' require-concurrent-index-creation ')[1]}`,
+    );
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.code).toBe(1);
   });

@@ -47,7 +47,9 @@ describe('changedSince', () => {
 
   it('names an unknown ref', async () => {
     await expect(changedSince('origin/develop', repo)).rejects.toThrow(new GitError("unknown git ref 'origin/develop' for --changed-since."));
-    await expect(changedSince('develop', repo)).rejects.toThrow(/unknown git ref 'develop' for --changed-since\. If it is a remote branch, fetch it \(git fetch origin develop\) or name it origin\/develop\./);
+    await expect(changedSince('develop', repo)).rejects.toThrow(
+      /unknown git ref 'develop' for --changed-since\. If it is a remote branch, fetch it \(git fetch origin develop\) or name it origin\/develop\./,
+    );
     await expect(changedSince('--output=x', repo)).rejects.toThrow("unknown git ref '--output=x'");
   });
 
@@ -55,13 +57,18 @@ describe('changedSince', () => {
     const clone = tempDir();
     git(clone, 'clone', '-q', '--depth=1', '--branch', 'feature/order-index', `file://${repo}`, 'work');
     const work = path.join(clone, 'work');
-    await expect(changedSince('origin/main', work)).rejects.toThrow(/unknown git ref 'origin\/main' for --changed-since\. This is a shallow clone: fetch the ref first \(git fetch --depth=1 origin main\)/);
+    await expect(changedSince('origin/main', work)).rejects.toThrow(
+      /unknown git ref 'origin\/main' for --changed-since\. This is a shallow clone: fetch the ref first \(git fetch --depth=1 origin main\)/,
+    );
     // With the ref fetched but history too shallow to reach the merge base:
     git(work, 'fetch', '-q', '--depth=1', 'origin', 'main:refs/remotes/origin/main');
     await expect(changedSince('origin/main', work)).rejects.toThrow(/no merge base between 'origin\/main' and HEAD\. This is a shallow clone/);
     // Deepened, it works.
     git(work, 'fetch', '-q', '--unshallow', 'origin');
-    expect(await changedSince('origin/main', work)).toEqual([path.join(work, 'db/migrations/20240201000000_create_orders.sql'), path.join(work, 'db/migrations/20240301000000_index_orders.sql')]);
+    expect(await changedSince('origin/main', work)).toEqual([
+      path.join(work, 'db/migrations/20240201000000_create_orders.sql'),
+      path.join(work, 'db/migrations/20240301000000_index_orders.sql'),
+    ]);
   });
 
   it('says when the directory is not a git repository', async () => {
@@ -100,7 +107,10 @@ describe('baseline', () => {
   it('skips migrations up to and including a version or a name', () => {
     expect(applyBaseline(files, '2')).toEqual({ skipped: files.slice(0, 2), keep: files.slice(2) });
     expect(applyBaseline(files, '0010_index_orders')).toEqual({ skipped: files.slice(0, 3), keep: files.slice(3) });
-    expect(applyBaseline(['sql/V1__init.sql', 'sql/V1_1__users.sql', 'sql/V2__orders.sql'], 'V1.1')).toEqual({ skipped: ['sql/V1__init.sql', 'sql/V1_1__users.sql'], keep: ['sql/V2__orders.sql'] });
+    expect(applyBaseline(['sql/V1__init.sql', 'sql/V1_1__users.sql', 'sql/V2__orders.sql'], 'V1.1')).toEqual({
+      skipped: ['sql/V1__init.sql', 'sql/V1_1__users.sql'],
+      keep: ['sql/V2__orders.sql'],
+    });
   });
 
   it('rejects a baseline that is neither a version nor a known migration', () => {

@@ -12,7 +12,13 @@ import { startForgeApi, type ForgeApi } from '../helpers/forge-api.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const script = path.join(root, 'scripts', 'github-action.sh');
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
 let work: string;
 let origin: string;
 let before: string;
@@ -97,7 +103,10 @@ function actionEnv(ws: string, env: Record<string, string>) {
 }
 
 /** Runs the action's script without blocking this process, so a local API server in it can answer. */
-function runActionAsync(ws: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; summary: string; outputs: Record<string, string> }> {
+function runActionAsync(
+  ws: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string; summary: string; outputs: Record<string, string> }> {
   const e = actionEnv(ws, env);
   return new Promise((resolve) => {
     const child = spawn('bash', [script], { cwd: ws, env: e.env });
@@ -173,12 +182,18 @@ describe('GitHub Action', () => {
     const r = runAction(ws, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main', GITHUB_HEAD_REF: 'feature/index-created-at', INPUT_SARIF: 'true' });
     expect(r.code).toBe(1);
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
-    expect(annotations).toEqual([expect.stringMatching(/^::error file=db\/migrations\/20240403120000_index_orders_created\.sql,line=2,col=1,endLine=2,endColumn=\d+,title=migralint\(require-concurrent-index-creation\)::CREATE INDEX on orders holds a SHARE lock/)]);
+    expect(annotations).toEqual([
+      expect.stringMatching(
+        /^::error file=db\/migrations\/20240403120000_index_orders_created\.sql,line=2,col=1,endLine=2,endColumn=\d+,title=migralint\(require-concurrent-index-creation\)::CREATE INDEX on orders holds a SHARE lock/,
+      ),
+    ]);
     expect(r.stdout).toContain('db/migrations/20240403120000_index_orders_created.sql'); // the stylish report for the log
     expect(r.stderr).toContain('migralint: 2 of 4 migration files changed since origin/main');
     expect(r.outputs['exit-code']).toBe('1');
     const sarif = JSON.parse(readFileSync(r.outputs['sarif-file']!, 'utf8'));
-    const uris = sarif.runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    const uris = sarif.runs[0].results.map(
+      (x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
     expect(new Set(uris)).toEqual(new Set(['db/migrations/20240403120000_index_orders_created.sql']));
   });
 
@@ -245,17 +260,25 @@ describe('GitHub Action: the review comment', () => {
     // No table sizes are given here: the index may block writes on a table of unknown size.
     expect(posted.body.split('\n').slice(0, 2)).toEqual([MARKER, '### ❌ migralint: 1 migration may block a table of unknown size.']);
     expect(posted.body).toContain('#### ❌ `db/migrations/20240403120000_index_orders_created.sql`');
-    expect(posted.body).toContain('[require-concurrent-index-creation](https://github.com/migralint/migralint/blob/main/docs/rules/require-concurrent-index-creation.md)');
+    expect(posted.body).toContain(
+      '[require-concurrent-index-creation](https://github.com/migralint/migralint/blob/main/docs/rules/require-concurrent-index-creation.md)',
+    );
     expect(posted.body).toContain('#### ✅ `db/migrations/20240402120000_add_note.sql`'); // changed too, and clean
     expect(posted.body).not.toContain('20240212110000_index_orders_customer'); // on main before the branch: not linted
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v3/repos/shop/app/issues/12/comments', 'POST /api/v3/repos/shop/app/issues/12/comments']);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v3/repos/shop/app/issues/12/comments',
+      'POST /api/v3/repos/shop/app/issues/12/comments',
+    ]);
     expect(api.requests[0]!.query).toEqual({ per_page: '100', page: '1' });
     expect(api.requests[1]!.headers['x-github-api-version']).toBe('2022-11-28');
 
     api.requests.length = 0;
     const second = await runActionAsync(checkout(), prEnv());
     expect(second.code).toBe(1);
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v3/repos/shop/app/issues/12/comments', `PATCH /api/v3/repos/shop/app/issues/comments/${posted.id}`]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v3/repos/shop/app/issues/12/comments',
+      `PATCH /api/v3/repos/shop/app/issues/comments/${posted.id}`,
+    ]);
     expect(ours()).toHaveLength(1);
     expect(api.threads.get('shop/app#12')).toHaveLength(2); // the reviewer's comment is untouched
     expect(api.violations).toEqual([]);
@@ -266,7 +289,9 @@ describe('GitHub Action: the review comment', () => {
     const clean = { INPUT_CHANGED_ONLY: 'false', INPUT_PATHS: 'db/migrations/20240402120000_add_note.sql' };
     const r = await runActionAsync(checkout(), prEnv(clean));
     expect(r.code).toBe(0);
-    expect(ours()).toEqual([{ id: 77, user: 'github-actions[bot]', body: expect.stringMatching(/^<!-- migralint-comment -->\n### ✅ migralint: no problems found in 1 migration\./) }]);
+    expect(ours()).toEqual([
+      { id: 77, user: 'github-actions[bot]', body: expect.stringMatching(/^<!-- migralint-comment -->\n### ✅ migralint: no problems found in 1 migration\./) },
+    ]);
     const removed = await runActionAsync(checkout(), prEnv({ ...clean, INPUT_COMMENT_WHEN_CLEAN: 'delete' }));
     expect(removed.code).toBe(0);
     expect(removed.stderr).toContain('clean: removed comment 77');
@@ -278,7 +303,7 @@ describe('GitHub Action: the review comment', () => {
     expect(api.violations).toEqual([]);
   }, 120_000);
 
-  it('trace: true posts the trace\'s review: the whole history run on embedded PostgreSQL, the changed migrations shown with the locks granted and held', async () => {
+  it("trace: true posts the trace's review: the whole history run on embedded PostgreSQL, the changed migrations shown with the locks granted and held", async () => {
     api.threads.set('shop/app#12', []);
     api.requests.length = 0;
     const r = await runActionAsync(checkout(), prEnv({ INPUT_TRACE: 'true' }));

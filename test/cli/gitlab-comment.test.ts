@@ -33,7 +33,10 @@ function post(args: string[], env: Record<string, string>): Promise<{ code: numb
 
 async function report(sql: string): Promise<string> {
   const file = path.join(dir, `report-${Math.random().toString(36).slice(2)}.md`);
-  const result = await lintText(sql, { filename: '/builds/shop/app/db/migrations/20240403120000_index_orders_created.sql', tables: { orders: { rows: 2_000_000 } } });
+  const result = await lintText(sql, {
+    filename: '/builds/shop/app/db/migrations/20240403120000_index_orders_created.sql',
+    tables: { orders: { rows: 2_000_000 } },
+  });
   writeFileSync(file, markdown([result], { cwd: '/builds/shop/app', rules: ALL_RULE_META, version: '0.1.0' }));
   return file;
 }
@@ -55,7 +58,10 @@ describe('GitLab merge-request comment', () => {
     const bad = await report('CREATE INDEX idx_orders_created ON orders (created_at);\n');
     const first = await post(['gitlab', '--report', bad], mrEnv());
     expect(first.code).toBe(0);
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v4/projects/4321/merge_requests/7/notes', 'POST /api/v4/projects/4321/merge_requests/7/notes']);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v4/projects/4321/merge_requests/7/notes',
+      'POST /api/v4/projects/4321/merge_requests/7/notes',
+    ]);
     expect(api.requests[0]!.query).toMatchObject({ per_page: '100', page: '1' });
     expect(api.requests[1]!.headers['private-token']).toBe(TOKEN);
     const notes = () => api.threads.get('4321!7')!.filter((n) => n.body.includes(MARKER));
@@ -67,7 +73,10 @@ describe('GitLab merge-request comment', () => {
     const again = await post(['gitlab', '--report', bad], mrEnv());
     expect(again.code).toBe(0);
     const id = notes()[0]!.id;
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v4/projects/4321/merge_requests/7/notes', `PUT /api/v4/projects/4321/merge_requests/7/notes/${id}`]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v4/projects/4321/merge_requests/7/notes',
+      `PUT /api/v4/projects/4321/merge_requests/7/notes/${id}`,
+    ]);
     expect(notes()).toHaveLength(1);
 
     const clean = await report("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_orders_created ON orders (created_at);\n");
@@ -84,7 +93,10 @@ describe('GitLab merge-request comment', () => {
     many[120] = { id: 220, body: `${MARKER}\nold`, user: 'project_42_bot' };
     api.threads.set('4321!8', many);
     api.requests.length = 0;
-    const r = await post(['gitlab', '--report', await report('CREATE INDEX idx_orders_created ON orders (created_at);\n')], { ...mrEnv(), CI_MERGE_REQUEST_IID: '8' });
+    const r = await post(['gitlab', '--report', await report('CREATE INDEX idx_orders_created ON orders (created_at);\n')], {
+      ...mrEnv(),
+      CI_MERGE_REQUEST_IID: '8',
+    });
     expect(r.code).toBe(0);
     expect(api.requests.map((q) => `${q.method} ${q.query.page ?? ''}`)).toEqual(['GET 1', 'GET 2', 'PUT ']);
     expect(api.requests[2]!.path).toBe('/api/v4/projects/4321/merge_requests/8/notes/220');
@@ -106,7 +118,7 @@ describe('GitLab merge-request comment', () => {
     expect((await post(['gitlab'], mrEnv())).code).toBe(2);
   });
 
-  it('the CI template runs the linter, the Code Quality report and the comment with GitLab\'s variables', () => {
+  it("the CI template runs the linter, the Code Quality report and the comment with GitLab's variables", () => {
     const yml = readFileSync(path.join(root, 'templates/gitlab/migralint.gitlab-ci.yml'), 'utf8');
     expect(yml).toContain('$CI_PIPELINE_SOURCE == "merge_request_event"');
     expect(yml).toContain('--changed-since "$base"');

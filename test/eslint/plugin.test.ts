@@ -54,15 +54,28 @@ describe.each(VERSIONS)('%s', (_name, ESLint, RuleTester) => {
     });
   });
 
-  describe('RuleTester: JS rules on ESLint\'s own AST', () => {
+  describe("RuleTester: JS rules on ESLint's own AST", () => {
     const tester = new RuleTester({ languageOptions: { ecmaVersion: 2022, sourceType: 'commonjs' } } as any);
     tester.run('ban-concurrent-index-creation-in-transaction', rules['ban-concurrent-index-creation-in-transaction'], {
-      valid: [{ code: "exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\nexports.config = { transaction: false };\n", filename: 'migrations/20240101000000_x.js' }],
+      valid: [
+        {
+          code: "exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\nexports.config = { transaction: false };\n",
+          filename: 'migrations/20240101000000_x.js',
+        },
+      ],
       invalid: [
         {
           code: "exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n",
           filename: 'migrations/20240101000000_x.js',
-          errors: [{ message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one will: knex migrate:latest runs the pending migrations in one transaction. The migration fails at deploy time.', line: 2, column: 19, endColumn: 55 }],
+          errors: [
+            {
+              message:
+                'CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one will: knex migrate:latest runs the pending migrations in one transaction. The migration fails at deploy time.',
+              line: 2,
+              column: 19,
+              endColumn: 55,
+            },
+          ],
           output: "exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX CONCURRENTLY i ON t (c)');\n};\n\nexports.config = { transaction: false };\n",
         },
       ],
@@ -80,8 +93,9 @@ describe.each(VERSIONS)('%s', (_name, ESLint, RuleTester) => {
               line: 3,
               suggestions: [
                 {
-                  desc: "Add CONCURRENTLY and run this migration outside a transaction with pgm.noTransaction() (the other 1 statement(s) of this migration then run without a transaction too: consider moving this one to its own migration)",
-                  output: "exports.up = (pgm) => {\n  pgm.noTransaction();\n  pgm.sql('UPDATE t SET c = 0');\n  pgm.createIndex('t', 'c', { concurrently: true });\n};\n",
+                  desc: 'Add CONCURRENTLY and run this migration outside a transaction with pgm.noTransaction() (the other 1 statement(s) of this migration then run without a transaction too: consider moving this one to its own migration)',
+                  output:
+                    "exports.up = (pgm) => {\n  pgm.noTransaction();\n  pgm.sql('UPDATE t SET c = 0');\n  pgm.createIndex('t', 'c', { concurrently: true });\n};\n",
                 },
               ],
             },
@@ -107,7 +121,10 @@ describe.each(VERSIONS)('%s', (_name, ESLint, RuleTester) => {
 
     it('-- eslint-disable-next-line and /* eslint … */ work in SQL', async () => {
       const eslint = make();
-      const disabled = await eslint.lintText('-- eslint-disable-next-line migralint/require-concurrent-index-creation -- empty in every environment\nCREATE INDEX i ON t (c);\n', { filePath: 'db/001_x.sql' });
+      const disabled = await eslint.lintText(
+        '-- eslint-disable-next-line migralint/require-concurrent-index-creation -- empty in every environment\nCREATE INDEX i ON t (c);\n',
+        { filePath: 'db/001_x.sql' },
+      );
       expect(disabled[0]!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-lock-timeout']);
       const configured = await eslint.lintText('/* eslint migralint/require-lock-timeout: "off" */\nCREATE INDEX i ON t (c);\n', { filePath: 'db/001_x.sql' });
       expect(configured[0]!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation']);
@@ -117,7 +134,9 @@ describe.each(VERSIONS)('%s', (_name, ESLint, RuleTester) => {
 
     it('migralint-disable comments are honoured as in the CLI', async () => {
       const eslint = make();
-      const r = await eslint.lintText('-- migralint-disable-next-line require-concurrent-index-creation, require-lock-timeout\nCREATE INDEX i ON t (c);\n', { filePath: 'db/001_x.sql' });
+      const r = await eslint.lintText('-- migralint-disable-next-line require-concurrent-index-creation, require-lock-timeout\nCREATE INDEX i ON t (c);\n', {
+        filePath: 'db/001_x.sql',
+      });
       expect(r[0]!.messages).toEqual([]);
     });
 
@@ -125,17 +144,31 @@ describe.each(VERSIONS)('%s', (_name, ESLint, RuleTester) => {
       const dir = mkdtempSync(path.join(tmpdir(), 'migralint-eslint-size-'));
       try {
         writeFileSync(path.join(dir, 'migralint.config.json'), JSON.stringify({ tables: { orders: { rows: 48_000_000 }, tags: { rows: 200 } } }));
-        const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...recommended, { files: ['**/*.sql'], rules: { 'migralint/require-concurrent-index-creation': 'warn' } }] as any });
+        const eslint = new ESLint({
+          cwd: dir,
+          overrideConfigFile: true,
+          overrideConfig: [...recommended, { files: ['**/*.sql'], rules: { 'migralint/require-concurrent-index-creation': 'warn' } }] as any,
+        });
         const sql = 'CREATE INDEX orders_at_idx ON orders (at);\nCREATE INDEX events_at_idx ON events (at);\nCREATE INDEX tags_name_idx ON tags (name);\n';
         const [r] = await eslint.lintText(sql, { filePath: path.join(dir, 'db/001_x.sql') });
         const index = r!.messages.filter((m) => m.ruleId === 'migralint/require-concurrent-index-creation').map((m) => [m.line, m.severity]);
         // orders is large: raised to an error; events' size is unknown: the configured warning; tags is small: silent.
-        expect(index).toEqual([[1, 2], [2, 1]]);
+        expect(index).toEqual([
+          [1, 2],
+          [2, 1],
+        ]);
         // The same file linted again (the editor's case) gets the same severities.
         const [again] = await eslint.lintText(sql, { filePath: path.join(dir, 'db/001_x.sql') });
-        expect(again!.messages.filter((m) => m.ruleId === 'migralint/require-concurrent-index-creation').map((m) => [m.line, m.severity])).toEqual([[1, 2], [2, 1]]);
+        expect(again!.messages.filter((m) => m.ruleId === 'migralint/require-concurrent-index-creation').map((m) => [m.line, m.severity])).toEqual([
+          [1, 2],
+          [2, 1],
+        ]);
         // Switched off, the rule stays off: escalation never turns a rule on.
-        const off = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...recommended, { files: ['**/*.sql'], rules: { 'migralint/require-concurrent-index-creation': 'off' } }] as any });
+        const off = new ESLint({
+          cwd: dir,
+          overrideConfigFile: true,
+          overrideConfig: [...recommended, { files: ['**/*.sql'], rules: { 'migralint/require-concurrent-index-creation': 'off' } }] as any,
+        });
         const [quiet] = await off.lintText(sql, { filePath: path.join(dir, 'db/001_x.sql') });
         expect(quiet!.messages.some((m) => m.ruleId === 'migralint/require-concurrent-index-creation')).toBe(false);
         // Fixes pass through the processor: --fix still writes the lock_timeout.

@@ -13,7 +13,11 @@ const tmp = tempDirs('migralint-eslint-project-');
 
 function eslint(cwd: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [eslintBin, '--format', 'json', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, results: r.stdout ? (JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; message: string }> }>) : [], stderr: r.stderr };
+  return {
+    code: r.status,
+    results: r.stdout ? (JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; message: string }> }>) : [],
+    stderr: r.stderr,
+  };
 }
 
 describe('the ESLint plugin in a project', () => {
@@ -21,7 +25,11 @@ describe('the ESLint plugin in a project', () => {
     const dir = tmp();
     write(dir, 'package.json', JSON.stringify({ name: 'shop', private: true }));
     write(dir, 'eslint.config.mjs', `import migralint from ${JSON.stringify(pluginUrl)};\nexport default [...migralint.configs.recommended];\n`);
-    write(dir, 'migralint.config.mjs', "export default { tables: { orders: { rows: 12000000, bytes: 3400000000 } }, rules: { 'require-lock-timeout': 'off' } };\n");
+    write(
+      dir,
+      'migralint.config.mjs',
+      "export default { tables: { orders: { rows: 12000000, bytes: 3400000000 } }, rules: { 'require-lock-timeout': 'off' } };\n",
+    );
     write(dir, 'db/migrations/20240401000000_index.sql', 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
     const r = eslint(dir, 'db/migrations');
     expect(r.stderr).toBe('');
@@ -32,7 +40,7 @@ describe('the ESLint plugin in a project', () => {
   });
 });
 
-describe('the ESLint plugin in a CommonJS package (npm\'s default)', () => {
+describe("the ESLint plugin in a CommonJS package (npm's default)", () => {
   const project = () => {
     const dir = tmp();
     write(dir, 'package.json', JSON.stringify({ name: 'shop', private: true }));
@@ -46,7 +54,10 @@ describe('the ESLint plugin in a CommonJS package (npm\'s default)', () => {
     const dir = project();
     write(dir, 'eslint.config.cjs', 'module.exports = import("migralint/eslint").then(({ default: migralint }) => [...migralint.configs.recommended]);\n');
     const r = eslint(dir, 'db/migrations');
-    expect(r.results.flatMap((x) => x.messages).map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
+    expect(r.results.flatMap((x) => x.messages).map((m) => m.ruleId)).toEqual([
+      'migralint/require-concurrent-index-creation',
+      'migralint/require-lock-timeout',
+    ]);
     expect(r.code).toBe(1);
   });
 
@@ -55,7 +66,9 @@ describe('the ESLint plugin in a CommonJS package (npm\'s default)', () => {
     write(dir, 'eslint.config.cjs', 'const migralint = require("migralint/eslint");\nmodule.exports = [...migralint.configs.recommended];\n');
     const r = eslint(dir, 'db/migrations');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('migralint/eslint is an ES module that loads its parsers with top-level await, which require() cannot wait for. Name your ESLint config eslint.config.mjs');
+    expect(r.stderr).toContain(
+      'migralint/eslint is an ES module that loads its parsers with top-level await, which require() cannot wait for. Name your ESLint config eslint.config.mjs',
+    );
   });
 });
 
@@ -63,15 +76,28 @@ describe('table sizes in ESLint', () => {
   it('come from a `stats` snapshot in the config; a databaseUrl without one is said to be CLI-only', () => {
     const dir = tmp();
     write(dir, 'eslint.config.mjs', `import migralint from ${JSON.stringify(pluginUrl)};\nexport default [...migralint.configs.recommended];\n`);
-    write(dir, 'migralint-stats.json', JSON.stringify({ version: 1, serverVersion: '16.4', tables: [{ schema: 'public', name: 'orders', rows: 12000000, bytes: 3400000000, partitioned: false }], invalidIndexes: [] }));
+    write(
+      dir,
+      'migralint-stats.json',
+      JSON.stringify({
+        version: 1,
+        serverVersion: '16.4',
+        tables: [{ schema: 'public', name: 'orders', rows: 12000000, bytes: 3400000000, partitioned: false }],
+        invalidIndexes: [],
+      }),
+    );
     write(dir, '.migralintrc.json', JSON.stringify({ stats: 'migralint-stats.json' }));
     write(dir, 'db/migrations/20240401000000_index.sql', "SET lock_timeout = '2s';\nCREATE INDEX idx_orders_created ON orders (created_at);\n");
     const withStats = eslint(dir, 'db/migrations');
-    expect(withStats.results.flatMap((x) => x.messages).map((m) => m.message)).toEqual([expect.stringContaining('CREATE INDEX on orders (12.0M rows, 3.2 GB)')]);
+    expect(withStats.results.flatMap((x) => x.messages).map((m) => m.message)).toEqual([
+      expect.stringContaining('CREATE INDEX on orders (12.0M rows, 3.2 GB)'),
+    ]);
     write(dir, '.migralintrc.json', JSON.stringify({ databaseUrl: 'postgres://reader@db.internal:5432/shop' }));
     const live = eslint(dir, 'db/migrations');
     const messages = live.results.flatMap((x) => x.messages);
     expect(messages.map((m) => m.ruleId)).toEqual(['migralint/framework-config', 'migralint/require-concurrent-index-creation']);
-    expect(messages[0]!.message).toBe('.migralintrc.json: databaseUrl is read by the migralint CLI only; in ESLint, table sizes come from a `stats` snapshot (write one with `migralint stats`) or config `tables`.');
+    expect(messages[0]!.message).toBe(
+      '.migralintrc.json: databaseUrl is read by the migralint CLI only; in ESLint, table sizes come from a `stats` snapshot (write one with `migralint stats`) or config `tables`.',
+    );
   });
 });

@@ -30,12 +30,15 @@ describe.each([
   ['eslint 9.15', ESLint915],
 ] as const)('%s', (_name, Eslint) => {
   it('a global languageOptions block (globals, ecmaVersion) does not stop SQL files being linted', async () => {
-    const eslint = new Eslint({ overrideConfigFile: true, overrideConfig: [{ languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { process: 'readonly' } } }, ...recommended] as never });
+    const eslint = new Eslint({
+      overrideConfigFile: true,
+      overrideConfig: [{ languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { process: 'readonly' } } }, ...recommended] as never,
+    });
     const [r] = await eslint.lintText('CREATE INDEX i ON t (c);\n', { filePath: 'db/migrations/001_x.sql' });
     expect(r!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
   });
 
-  it('Alembic migrations are linted in ESLint, with the CLI\'s positions', async () => {
+  it("Alembic migrations are linted in ESLint, with the CLI's positions", async () => {
     const eslint = new Eslint({ overrideConfigFile: true, overrideConfig: recommended as never });
     const [r] = await eslint.lintText(ALEMBIC, { filePath: 'alembic/versions/3f1a9c2b7d10_index_orders_created.py' });
     expect(r!.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([
@@ -52,7 +55,9 @@ describe('next to the usual JS and TS configs', () => {
     const eslint = new ESLint({ overrideConfigFile: true, overrideConfig: [js.configs.recommended, ...recommended] as never });
     const [sql] = await eslint.lintText('CREATE INDEX i ON t (c);\n', { filePath: 'db/migrations/001_x.sql' });
     expect(sql!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
-    const [ts] = await eslint.lintText("exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX i ON t (c)');\n};\nconst unused = 1;\n", { filePath: 'migrations/20240101000000_x.js' });
+    const [ts] = await eslint.lintText("exports.up = async (knex) => {\n  await knex.raw('CREATE INDEX i ON t (c)');\n};\nconst unused = 1;\n", {
+      filePath: 'migrations/20240101000000_x.js',
+    });
     expect(ts!.messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining(['migralint/require-concurrent-index-creation', 'no-unused-vars']));
     const [py] = await eslint.lintText(ALEMBIC, { filePath: 'alembic/versions/3f1a9c2b7d10_index_orders_created.py' });
     expect(py!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
@@ -64,8 +69,11 @@ describe('next to the usual JS and TS configs', () => {
     expect(sql!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
     const [py] = await eslint.lintText(ALEMBIC, { filePath: 'alembic/versions/3f1a9c2b7d10_index_orders_created.py' });
     expect(py!.messages.map((m) => m.ruleId)).toEqual(['migralint/require-concurrent-index-creation', 'migralint/require-lock-timeout']);
-    const knexTs = "import type { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw('CREATE INDEX i ON t (c)');\n}\n\nconst unused: any = 1;\n";
+    const knexTs =
+      "import type { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw('CREATE INDEX i ON t (c)');\n}\n\nconst unused: any = 1;\n";
     const [ts] = await eslint.lintText(knexTs, { filePath: 'migrations/20240101000000_x.ts' });
-    expect(ts!.messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining(['migralint/require-concurrent-index-creation', '@typescript-eslint/no-unused-vars', '@typescript-eslint/no-explicit-any']));
+    expect(ts!.messages.map((m) => m.ruleId)).toEqual(
+      expect.arrayContaining(['migralint/require-concurrent-index-creation', '@typescript-eslint/no-unused-vars', '@typescript-eslint/no-explicit-any']),
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('Atlas', () => {
     expect(f.fix).toBeUndefined();
     expect(f.suggestions![0]!.description).toBe('Run the file without a transaction (-- atlas:txmode none), then re-hash with atlas migrate hash');
     const text = read(rel);
-    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel), fixTypes: ['suggestion'] })).toBe(`-- atlas:txmode none\n\n${text}`);
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel), fixTypes: ['suggestion'] })).toBe(
+      `-- atlas:txmode none\n\n${text}`,
+    );
   });
 
   it('an unknown txmode is a framework-config warning; the default is used', async () => {

@@ -25,7 +25,9 @@ describe('dbmate', () => {
     expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);
     expect(r.findings[0]!.message).toContain('dbmate runs the migrate:up section in a transaction');
     const text = read(rel);
-    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel) })).toBe(text.replace('-- migrate:up\n', '-- migrate:up transaction:false\n'));
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel) })).toBe(
+      text.replace('-- migrate:up\n', '-- migrate:up transaction:false\n'),
+    );
   });
 
   it('transaction:false with one statement passes', async () => {
@@ -58,7 +60,9 @@ describe('dbmate with CRLF line ends', () => {
     const { lintText } = await import('../../src/engine/lint-text.js');
     const r = await lintText(text, { filename });
     expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);
-    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename })).toBe(text.replace('-- migrate:up\r\n', '-- migrate:up transaction:false\r\n'));
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename })).toBe(
+      text.replace('-- migrate:up\r\n', '-- migrate:up transaction:false\r\n'),
+    );
   });
 });
 
@@ -66,6 +70,8 @@ describe('dbmate: require-concurrent-index-creation', () => {
   it('a lone blocking CREATE INDEX gets CONCURRENTLY and transaction:false together', async () => {
     const text = '-- migrate:up\ncreate index products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n';
     const filename = fx('dbmate/db/migrations/20240305000000_products_sku_name.sql');
-    expect(await tester.fix('require-concurrent-index-creation', text, { filename, largeTables: ['products'] })).toBe('-- migrate:up transaction:false\ncreate index concurrently products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n');
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename, largeTables: ['products'] })).toBe(
+      '-- migrate:up transaction:false\ncreate index concurrently products_sku_name_idx on products (sku, name);\n\n-- migrate:down\ndrop index products_sku_name_idx;\n',
+    );
   });
 });

@@ -54,21 +54,52 @@ describe('framework detection', () => {
   });
 
   it('--framework overrides detection', async () => {
-    const r = await lintText('SET lock_timeout = \'2s\';\nCREATE INDEX CONCURRENTLY i ON t (c);\n', { filename: 'migration.sql', framework: 'golang-migrate' });
+    const r = await lintText("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY i ON t (c);\n", { filename: 'migration.sql', framework: 'golang-migrate' });
     expect(r.framework).toBe('golang-migrate');
     expect(r.findings.map((f) => f.ruleId)).toContain('ban-concurrent-index-creation-in-transaction');
   });
 
   it('every SQL-file framework is a known --framework / frameworks name', () => {
-    for (const id of ['drizzle', 'prisma', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'graphile-migrate', 'supabase', 'diesel', 'sqlx', 'atlas', 'psql']) {
+    for (const id of [
+      'drizzle',
+      'prisma',
+      'flyway',
+      'golang-migrate',
+      'goose',
+      'dbmate',
+      'sqitch',
+      'graphile-migrate',
+      'supabase',
+      'diesel',
+      'sqlx',
+      'atlas',
+      'psql',
+    ]) {
       expect(knownFrameworks()).toContain(id);
     }
   });
 
   it('exports walking globs and default folders', () => {
-    expect(MIGRATION_GLOBS_BY_FRAMEWORK.map((g) => g.framework)).toEqual(expect.arrayContaining(['drizzle', 'prisma', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'graphile-migrate', 'supabase', 'diesel', 'sqlx', 'atlas']));
+    expect(MIGRATION_GLOBS_BY_FRAMEWORK.map((g) => g.framework)).toEqual(
+      expect.arrayContaining([
+        'drizzle',
+        'prisma',
+        'flyway',
+        'golang-migrate',
+        'goose',
+        'dbmate',
+        'sqitch',
+        'graphile-migrate',
+        'supabase',
+        'diesel',
+        'sqlx',
+        'atlas',
+      ]),
+    );
     expect(MIGRATION_GLOBS).toContain('**/*.sql');
     expect(new Set(MIGRATION_GLOBS).size).toBe(MIGRATION_GLOBS.length);
-    expect(DEFAULT_FOLDERS).toEqual(expect.arrayContaining(['drizzle', 'prisma/migrations', 'migrations', 'db/migrations', 'supabase/migrations', 'deploy', 'alembic/versions']));
+    expect(DEFAULT_FOLDERS).toEqual(
+      expect.arrayContaining(['drizzle', 'prisma/migrations', 'migrations', 'db/migrations', 'supabase/migrations', 'deploy', 'alembic/versions']),
+    );
   });
 });

@@ -17,7 +17,11 @@ describe('Django: migralint and a live sqlmigrate agree', () => {
       const recorded = JSON.parse(readFileSync(recordingPath(project), 'utf8')) as DjangoRecording;
       expect(live.migrations.map((m) => djangoStatements(m.sql))).toEqual(recorded.migrations.map((m) => djangoStatements(m.sql)));
       const ours = migralintStatements(project.dir);
-      for (const m of live.migrations) expect({ migration: `${m.app}/${m.name}`, statements: ours.get(`${m.app}/${m.name}`) }).toEqual({ migration: `${m.app}/${m.name}`, statements: djangoStatements(m.sql) });
+      for (const m of live.migrations)
+        expect({ migration: `${m.app}/${m.name}`, statements: ours.get(`${m.app}/${m.name}`) }).toEqual({
+          migration: `${m.app}/${m.name}`,
+          statements: djangoStatements(m.sql),
+        });
     });
   }
 });

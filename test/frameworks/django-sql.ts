@@ -53,7 +53,10 @@ export function migralintStatements(projectDir: string): Map<string, string[]> {
     const source = sources.get(planned.path)!;
     const model = history.modelFor(planned.path)!;
     const unit = adapterFor('django').extract(source, { settings: DEFAULT_SETTINGS, warn: () => undefined, fs, state: model.schema.framework });
-    const statements = unit.items.flatMap((item) => (item.kind === 'operation' ? item.sql.split(';\n') : item.text.split(';'))).map(normalise).filter(Boolean);
+    const statements = unit.items
+      .flatMap((item) => (item.kind === 'operation' ? item.sql.split(';\n') : item.text.split(';')))
+      .map(normalise)
+      .filter(Boolean);
     const app = path.basename(path.dirname(path.dirname(planned.path)));
     out.set(`${app}/${path.basename(planned.path, '.py')}`, statements);
     history.record(planned.path, replaySource(source, { settings: DEFAULT_SETTINGS, fs, framework: 'django' }, model.schema).delta);

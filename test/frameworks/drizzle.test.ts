@@ -13,7 +13,8 @@ describe('Drizzle', () => {
     expect(warnings).toEqual([]);
     expect(unit.framework).toBe('drizzle');
     expect(unit.items).toHaveLength(3);
-    for (const item of unit.items) expect(item.exec).toEqual({ wrapped: true, reason: 'Drizzle runs all pending migrations in one transaction', oneQuery: true });
+    for (const item of unit.items)
+      expect(item.exec).toEqual({ wrapped: true, reason: 'Drizzle runs all pending migrations in one transaction', oneQuery: true });
     expect(unit.items[1]!.kind === 'sql' && unit.items[1]!.text.trim().startsWith('CREATE TABLE "orders"')).toBe(true);
   });
 
@@ -26,7 +27,9 @@ describe('Drizzle', () => {
       [2, 'concurrent-index-invalid-leftover'],
     ]);
     const ban = only(r, 'ban-concurrent-index-creation-in-transaction')[0]!;
-    expect(ban.message).toBe('CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one will: Drizzle runs all pending migrations in one transaction. The migration fails at deploy time.');
+    expect(ban.message).toBe(
+      'CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one will: Drizzle runs all pending migrations in one transaction. The migration fails at deploy time.',
+    );
   });
 
   it('offers no fix, only the manual procedure — never the COMMIT hack', async () => {
@@ -46,8 +49,11 @@ describe('Drizzle', () => {
   });
 
   it('a table created earlier in the same migration is new: CONCURRENTLY is dropped', async () => {
-    const text = 'CREATE TABLE "audit" ("id" serial PRIMARY KEY, "at" timestamp);\n--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "audit_at_idx" ON "audit" ("at");\n';
-    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(`${WEB}/0003_audit.sql`) })).toBe(text.replace('INDEX CONCURRENTLY', 'INDEX'));
+    const text =
+      'CREATE TABLE "audit" ("id" serial PRIMARY KEY, "at" timestamp);\n--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "audit_at_idx" ON "audit" ("at");\n';
+    expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(`${WEB}/0003_audit.sql`) })).toBe(
+      text.replace('INDEX CONCURRENTLY', 'INDEX'),
+    );
   });
 
   it('Drizzle v1 folders (<ts>_<name>/migration.sql) run the same way', async () => {

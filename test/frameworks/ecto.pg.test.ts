@@ -17,7 +17,11 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/frameworks/ecto');
 const RULES = ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'require-lock-timeout'];
-const TABLES = { orders: { rows: 2_000_000, partitioned: false }, accounts: { rows: 400_000, partitioned: false }, shipments: { rows: 1_000_000, partitioned: false } };
+const TABLES = {
+  orders: { rows: 2_000_000, partitioned: false },
+  accounts: { rows: 400_000, partitioned: false },
+  shipments: { rows: 1_000_000, partitioned: false },
+};
 
 async function plansOf(dir: string): Promise<ExecutablePlan[]> {
   const found = await discover(['priv'], dir);
@@ -68,7 +72,9 @@ describe('Ecto fixture on PostgreSQL', () => {
     }
     // Not vacuous: the blocking index and the concurrent one inside the transaction were rewritten.
     expect(changed).toEqual(expect.arrayContaining(['20240310120000_add_orders_status_index.exs', '20240405100000_add_shipments_carrier_index.exs']));
-    expect(readFileSync(path.join(copy, 'priv/repo/migrations/20240310120000_add_orders_status_index.exs'), 'utf8')).toContain('create index(:orders, [:status], concurrently: true)');
+    expect(readFileSync(path.join(copy, 'priv/repo/migrations/20240310120000_add_orders_status_index.exs'), 'utf8')).toContain(
+      'create index(:orders, [:status], concurrently: true)',
+    );
 
     const original = await plansOf(FIXTURE);
     const fixed = await plansOf(copy);
@@ -82,6 +88,10 @@ describe('Ecto fixture on PostgreSQL', () => {
       'priv/repo/migrations/20240405100000_add_shipments_carrier_index.exs: CREATE INDEX CONCURRENTLY cannot run inside a transaction block',
     ]);
     expect(result.repaired).toEqual(['priv/repo/migrations/20240405100000_add_shipments_carrier_index.exs']);
-    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({ broken: [], schemaDiff: [], strongerLocks: [] });
+    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({
+      broken: [],
+      schemaDiff: [],
+      strongerLocks: [],
+    });
   }, 300_000);
 });

@@ -12,7 +12,11 @@ import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js
 const tester = new RuleTester();
 const M = 'ecto/priv/repo/migrations';
 const WRAPPED = 'Ecto runs each migration in a transaction (unless the module sets @disable_ddl_transaction true)';
-const TABLES = { orders: { rows: 2_000_000, partitioned: false }, accounts: { rows: 400_000, partitioned: false }, shipments: { rows: 1_000_000, partitioned: false } };
+const TABLES = {
+  orders: { rows: 2_000_000, partitioned: false },
+  accounts: { rows: 400_000, partitioned: false },
+  shipments: { rows: 1_000_000, partitioned: false },
+};
 const FILE = fx(`${M}/20240501000000_change.exs`);
 
 /** A fix's result is Elixir the reader follows to the end. */
@@ -22,14 +26,17 @@ function parsesAsElixir(text: string): void {
 
 const sqlOf = (rel: string) => extractFixture(`${M}/${rel}`).unit.items.map((i) => (i.kind === 'operation' ? i.sql : i.text));
 const extract = (text: string) => extractEcto({ path: FILE, text, bom: false }, { settings: DEFAULT_SETTINGS, warn: () => {} });
-const migration = (body: string, attrs = '') => `defmodule Shop.Repo.Migrations.Change do\n  use Ecto.Migration\n${attrs}\n  def change do\n${body}\n  end\nend\n`;
+const migration = (body: string, attrs = '') =>
+  `defmodule Shop.Repo.Migrations.Change do\n  use Ecto.Migration\n${attrs}\n  def change do\n${body}\n  end\nend\n`;
 
 describe('Ecto', () => {
   it('detects priv/repo/migrations/*.exs migrations; other Elixir scripts are not migrations', async () => {
     await loadParsers();
     const fs = diskFileSystem();
     expect(detectFramework(fx(`${M}/20240310120000_add_orders_status_index.exs`), read(`${M}/20240310120000_add_orders_status_index.exs`), fs)).toBe('ecto');
-    expect(unrecognised(fx('ecto/priv/repo/seeds.exs'), 'Shop.Repo.insert!(%Shop.Account{name: "demo"})\n', fs)).toMatch(/an Elixir script that is not an Ecto migration/);
+    expect(unrecognised(fx('ecto/priv/repo/seeds.exs'), 'Shop.Repo.insert!(%Shop.Account{name: "demo"})\n', fs)).toMatch(
+      /an Elixir script that is not an Ecto migration/,
+    );
   });
 
   it('each migration in a transaction; @disable_ddl_transaction true opts out; execute strings are one query each', () => {
@@ -40,18 +47,21 @@ describe('Ecto', () => {
     ]);
     const optedOut = extractFixture(`${M}/20240312090000_add_orders_inserted_at_index.exs`).unit;
     expect(optedOut.items.map((i) => [(i as OperationItem).sql, i.exec])).toEqual([
-      ['CREATE INDEX CONCURRENTLY "orders_inserted_at_index" ON "orders" ("inserted_at")', { wrapped: false, reason: '@disable_ddl_transaction true runs this migration outside a transaction', oneQuery: false }],
+      [
+        'CREATE INDEX CONCURRENTLY "orders_inserted_at_index" ON "orders" ("inserted_at")',
+        { wrapped: false, reason: '@disable_ddl_transaction true runs this migration outside a transaction', oneQuery: false },
+      ],
     ]);
     expect(optedOut.notes).toEqual([]);
   });
 
-  it('a concurrent build without @disable_migration_lock true is reported: it waits for the migration lock\'s transaction', async () => {
+  it("a concurrent build without @disable_migration_lock true is reported: it waits for the migration lock's transaction", async () => {
     const r = await lintFixture(`${M}/20240401093000_add_accounts_inserted_at_index.exs`);
     expect(r.findings.map((f) => [f.loc.line, f.ruleId])).toEqual([[2, 'framework-config']]);
     expect(r.findings[0]!.message).toMatch(/^A concurrent index build without @disable_migration_lock true/);
   });
 
-  it('the DSL as the SQL Ecto\'s Postgres adapter sends', () => {
+  it("the DSL as the SQL Ecto's Postgres adapter sends", () => {
     expect(sqlOf('20240301090500_create_orders.exs')).toEqual([
       'CREATE TABLE "orders" ("id" bigserial, "account_id" bigint CONSTRAINT "orders_account_id_fkey" REFERENCES "accounts"("id") ON DELETE CASCADE NOT NULL, "total" decimal(10,2), "status" varchar(255), "metadata" jsonb DEFAULT \'{}\', "inserted_at" timestamp(0) NOT NULL, "updated_at" timestamp(0) NOT NULL, PRIMARY KEY ("id"))',
       'CREATE INDEX "orders_account_id_index" ON "orders" ("account_id")',
@@ -66,14 +76,20 @@ describe('Ecto', () => {
       'ALTER TABLE "shipments" ADD COLUMN "return_order_id" bigint CONSTRAINT "shipments_return_order_id_fkey" REFERENCES "orders"("id") ON DELETE SET NULL',
       'CREATE INDEX "shipments_return_order_id_index" ON "shipments" ("return_order_id")',
     ]);
-    expect(sqlOf('20240322100000_add_total_check_to_orders.exs')).toEqual(['ALTER TABLE "orders" ADD CONSTRAINT "total_must_not_be_negative" CHECK (total >= 0) NOT VALID']);
+    expect(sqlOf('20240322100000_add_total_check_to_orders.exs')).toEqual([
+      'ALTER TABLE "orders" ADD CONSTRAINT "total_must_not_be_negative" CHECK (total >= 0) NOT VALID',
+    ]);
     expect(sqlOf('20240322100100_validate_total_check_on_orders.exs')).toEqual(['ALTER TABLE orders VALIDATE CONSTRAINT total_must_not_be_negative']);
     expect(sqlOf('20240325080000_add_currency_to_orders.exs')).toEqual([`ALTER TABLE "orders" ADD COLUMN "currency" varchar(3) DEFAULT 'EUR' NOT NULL`]);
     expect(sqlOf('20240410090000_rename_account_name.exs')).toEqual(['ALTER TABLE "accounts" RENAME "name" TO "full_name"']);
   });
 
   it('strings map to their exact place in the file: heredocs, ~s sigils, escapes and #{} placeholders', () => {
-    for (const rel of ['20240315100000_require_order_status.exs', '20240322100100_validate_total_check_on_orders.exs', '20240401093000_add_accounts_inserted_at_index.exs']) {
+    for (const rel of [
+      '20240315100000_require_order_status.exs',
+      '20240322100100_validate_total_check_on_orders.exs',
+      '20240401093000_add_accounts_inserted_at_index.exs',
+    ]) {
       const text = read(`${M}/${rel}`);
       const chunk = extractFixture(`${M}/${rel}`).unit.items.find((i): i is SqlChunk => i.kind === 'sql')!;
       for (const s of chunk.segments) {
@@ -121,7 +137,10 @@ describe('Ecto', () => {
   });
 
   it('a migration that also needs its transaction: the help says to move the index to its own migration', async () => {
-    const r = await lintText(migration('    alter table(:orders) do\n      add :note, :text\n    end\n\n    create index(:orders, [:note], concurrently: true)'), { filename: FILE });
+    const r = await lintText(
+      migration('    alter table(:orders) do\n      add :note, :text\n    end\n\n    create index(:orders, [:note], concurrently: true)'),
+      { filename: FILE },
+    );
     const f = only(r, 'ban-concurrent-index-creation-in-transaction')[0]!;
     expect(f.fix).toBeUndefined();
     expect(f.help).toContain('Move this statement into a new migration of its own with @disable_ddl_transaction true and @disable_migration_lock true');

@@ -18,7 +18,11 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/frameworks/ef-core');
 const RULES = ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'require-lock-timeout'];
-const TABLES = { '"Orders"': { rows: 2_000_000, partitioned: false }, '"Customers"': { rows: 400_000, partitioned: false }, '"Shipments"': { rows: 1_000_000, partitioned: false } };
+const TABLES = {
+  '"Orders"': { rows: 2_000_000, partitioned: false },
+  '"Customers"': { rows: 400_000, partitioned: false },
+  '"Shipments"': { rows: 1_000_000, partitioned: false },
+};
 
 async function plansOf(dir: string): Promise<ExecutablePlan[]> {
   const found = await discover(['Migrations'], dir);
@@ -70,9 +74,15 @@ describe('EF Core fixture on PostgreSQL', () => {
     }
     // Not vacuous: the DSL index, the index in a Sql string and the CONCURRENTLY without suppressTransaction were rewritten.
     expect(changed).toEqual(
-      expect.arrayContaining(['20240310120000_AddOrdersStatusIndex.cs', '20240322100000_AddShipmentsCarrierIndex.cs', '20240410090000_AddCustomersCreatedAtIndex.cs']),
+      expect.arrayContaining([
+        '20240310120000_AddOrdersStatusIndex.cs',
+        '20240322100000_AddShipmentsCarrierIndex.cs',
+        '20240410090000_AddCustomersCreatedAtIndex.cs',
+      ]),
     );
-    expect(readFileSync(path.join(copy, 'Migrations/20240310120000_AddOrdersStatusIndex.cs'), 'utf8')).toContain('.Annotation("Npgsql:CreatedConcurrently", true)');
+    expect(readFileSync(path.join(copy, 'Migrations/20240310120000_AddOrdersStatusIndex.cs'), 'utf8')).toContain(
+      '.Annotation("Npgsql:CreatedConcurrently", true)',
+    );
 
     const original = await plansOf(FIXTURE);
     const fixed = await plansOf(copy);
@@ -86,6 +96,10 @@ describe('EF Core fixture on PostgreSQL', () => {
       'Migrations/20240410090000_AddCustomersCreatedAtIndex.cs: CREATE INDEX CONCURRENTLY cannot run inside a transaction block',
     ]);
     expect(result.repaired).toEqual(['Migrations/20240410090000_AddCustomersCreatedAtIndex.cs']);
-    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({ broken: [], schemaDiff: [], strongerLocks: [] });
+    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({
+      broken: [],
+      schemaDiff: [],
+      strongerLocks: [],
+    });
   }, 300_000);
 });

@@ -11,7 +11,11 @@ import { extractFixture, fx, lined, lintFixture, only, read } from './helpers.js
 const tester = new RuleTester();
 const M = 'ef-core/Migrations';
 const WRAPPED = 'EF Core runs each migration in a transaction (unless a command suppresses it: Sql(…, suppressTransaction: true))';
-const TABLES = { '"Orders"': { rows: 2_000_000, partitioned: false }, '"Customers"': { rows: 400_000, partitioned: false }, '"Shipments"': { rows: 1_000_000, partitioned: false } };
+const TABLES = {
+  '"Orders"': { rows: 2_000_000, partitioned: false },
+  '"Customers"': { rows: 400_000, partitioned: false },
+  '"Shipments"': { rows: 1_000_000, partitioned: false },
+};
 
 /** A fix's result is C# that tree-sitter parses without an error. */
 function parsesAsCSharp(text: string): void {
@@ -30,9 +34,13 @@ describe('EF Core', () => {
     await loadParsers();
     const fs = diskFileSystem();
     expect(detectFramework(fx(`${M}/20240310120000_AddOrdersStatusIndex.cs`), read(`${M}/20240310120000_AddOrdersStatusIndex.cs`), fs)).toBe('ef-core');
-    expect(unrecognised(fx(`${M}/20240301090000_InitialCreate.Designer.cs`), read(`${M}/20240301090000_InitialCreate.Designer.cs`), fs)).toMatch(/^20240301090000_InitialCreate\.Designer\.cs is EF Core's migration designer file/);
+    expect(unrecognised(fx(`${M}/20240301090000_InitialCreate.Designer.cs`), read(`${M}/20240301090000_InitialCreate.Designer.cs`), fs)).toMatch(
+      /^20240301090000_InitialCreate\.Designer\.cs is EF Core's migration designer file/,
+    );
     expect(unrecognised(fx(`${M}/ShopDbContextModelSnapshot.cs`), read(`${M}/ShopDbContextModelSnapshot.cs`), fs)).toMatch(/is EF Core's model snapshot/);
-    expect(unrecognised(fx('ef-core/Program.cs'), 'var app = WebApplication.Create(args);\napp.Run();\n', fs)).toMatch(/a C# file that is not an EF Core migration/);
+    expect(unrecognised(fx('ef-core/Program.cs'), 'var app = WebApplication.Create(args);\napp.Run();\n', fs)).toMatch(
+      /a C# file that is not an EF Core migration/,
+    );
     // A WinForms designer file outside a Migrations folder is somebody else's.
     expect(unrecognised('/srv/app/Forms/Main.Designer.cs', 'partial class Main { }', fs)).toMatch(/a C# file that is not an EF Core migration/);
     const named = await lintText(read(`${M}/ShopDbContextModelSnapshot.cs`), { filename: fx(`${M}/ShopDbContextModelSnapshot.cs`) });
@@ -47,7 +55,9 @@ describe('EF Core', () => {
       ['operation', { wrapped: true, reason: WRAPPED, oneQuery: false }],
     ]);
     const suppressed = extractFixture(`${M}/20240315100000_AddOrdersCreatedAtIndex.cs`).unit;
-    expect(suppressed.items.map((i) => i.exec)).toEqual([{ wrapped: false, reason: 'suppressTransaction: true runs this command outside the migration transaction', oneQuery: true }]);
+    expect(suppressed.items.map((i) => i.exec)).toEqual([
+      { wrapped: false, reason: 'suppressTransaction: true runs this command outside the migration transaction', oneQuery: true },
+    ]);
     const concurrent = extractFixture(`${M}/20240312090000_AddCustomersEmailIndex.cs`).unit;
     expect(concurrent.items.map((i) => [(i as OperationItem).sql, i.exec])).toEqual([
       [
@@ -77,7 +87,10 @@ describe('EF Core', () => {
     ]);
     expect(sqlOf('20240325080000_AddCurrencyToOrders.cs')).toEqual([`ALTER TABLE "Orders" ADD COLUMN "Currency" character varying(3) DEFAULT 'EUR' NOT NULL`]);
     expect(sqlOf('20240401093000_WidenOrdersTotal.cs')).toEqual(['ALTER TABLE "Orders" ALTER COLUMN "Total" TYPE numeric(12,2)']);
-    expect(sqlOf('20240405100000_RenameCustomerName.cs')).toEqual(['DROP INDEX "IX_Orders_Status"', 'ALTER TABLE "Customers" RENAME COLUMN "Name" TO "FullName"']);
+    expect(sqlOf('20240405100000_RenameCustomerName.cs')).toEqual([
+      'DROP INDEX "IX_Orders_Status"',
+      'ALTER TABLE "Customers" RENAME COLUMN "Name" TO "FullName"',
+    ]);
   });
 
   it('strings map to their exact place in the file: regular escapes, verbatim "" and raw literals', async () => {
@@ -116,7 +129,7 @@ describe('EF Core', () => {
     expect(r.findings[0]!.message).toContain(WRAPPED);
   });
 
-  it('a blocking CreateIndex: Npgsql\'s CreatedConcurrently annotation, re-parsed as C# and re-linted', async () => {
+  it("a blocking CreateIndex: Npgsql's CreatedConcurrently annotation, re-parsed as C# and re-linted", async () => {
     const rel = `${M}/20240310120000_AddOrdersStatusIndex.cs`;
     const text = read(rel);
     const expected = text.replace('column: "Status");', 'column: "Status").Annotation("Npgsql:CreatedConcurrently", true);');
@@ -125,7 +138,9 @@ describe('EF Core', () => {
     const after = await lintText(expected, { filename: fx(rel), tables: TABLES });
     expect(lined(after)).toEqual([]);
     const r = await lintText(text, { filename: fx(rel), tables: TABLES });
-    expect(only(r, 'require-concurrent-index-creation')[0]!.fix?.description).toBe('Add CONCURRENTLY and run it outside the migration transaction (Npgsql suppresses the transaction for a concurrent index)');
+    expect(only(r, 'require-concurrent-index-creation')[0]!.fix?.description).toBe(
+      'Add CONCURRENTLY and run it outside the migration transaction (Npgsql suppresses the transaction for a concurrent index)',
+    );
   });
 
   it('CREATE INDEX in a Sql string: CONCURRENTLY and suppressTransaction: true', async () => {
@@ -153,13 +168,18 @@ describe('EF Core', () => {
   it('require-lock-timeout: migrationBuilder.Sql("SET lock_timeout …") on the line before the call', async () => {
     const rel = `${M}/20240325080000_AddCurrencyToOrders.cs`;
     const text = read(rel);
-    const expected = text.replace('            migrationBuilder.AddColumn', `            migrationBuilder.Sql("SET lock_timeout = '2s'");\n            migrationBuilder.AddColumn`);
+    const expected = text.replace(
+      '            migrationBuilder.AddColumn',
+      `            migrationBuilder.Sql("SET lock_timeout = '2s'");\n            migrationBuilder.AddColumn`,
+    );
     expect(await tester.fix('require-lock-timeout', text, { filename: fx(rel) })).toBe(expected);
     parsesAsCSharp(expected);
   });
 
   it('two statements in one Sql string are one command: the help says to split them', async () => {
-    const text = migration('            migrationBuilder.Sql(@"\n                CREATE INDEX CONCURRENTLY ""IX_A"" ON ""A"" (""X"");\n                CREATE INDEX CONCURRENTLY ""IX_B"" ON ""B"" (""Y"");", suppressTransaction: true);');
+    const text = migration(
+      '            migrationBuilder.Sql(@"\n                CREATE INDEX CONCURRENTLY ""IX_A"" ON ""A"" (""X"");\n                CREATE INDEX CONCURRENTLY ""IX_B"" ON ""B"" (""Y"");", suppressTransaction: true);',
+    );
     const r = await lintText(text, { filename: FILE });
     const f = only(r, 'ban-concurrent-index-creation-in-transaction');
     expect(f.map((x) => x.loc.line)).toEqual([10, 11]);
@@ -190,7 +210,10 @@ describe('EF Core', () => {
         '            migrationBuilder.Sql("UPDATE \\"Providers\\" " +\n                "SET \\"Type\\" = 1;");',
       ].join('\n'),
     );
-    const unit = (await import('../../src/frameworks/ef-core/extract.js')).extractEfCore({ path: FILE, text, bom: false }, { settings: (await import('../../src/engine/lint.js')).DEFAULT_SETTINGS, warn: () => {} });
+    const unit = (await import('../../src/frameworks/ef-core/extract.js')).extractEfCore(
+      { path: FILE, text, bom: false },
+      { settings: (await import('../../src/engine/lint.js')).DEFAULT_SETTINGS, warn: () => {} },
+    );
     expect(unit.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
       'CREATE INDEX "IX_R" ON "Reports" ("OrganizationId", "Date" DESC)',
       'ALTER TABLE "Providers" ADD COLUMN "Type" smallint DEFAULT 0 NOT NULL',

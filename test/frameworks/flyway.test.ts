@@ -68,14 +68,16 @@ describe('Flyway', () => {
 });
 
 describe('Flyway: explicit BEGIN … COMMIT inside the migration', () => {
-  it('does not advise moving after the COMMIT: Flyway\'s transaction is still around it', async () => {
+  it("does not advise moving after the COMMIT: Flyway's transaction is still around it", async () => {
     const { lintText } = await import('../../src/engine/lint-text.js');
     const text = 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\nCOMMIT;\n';
     const r = await lintText(text, { filename: '/srv/shop/src/main/resources/db/migration/V7__orders_note.sql' });
     const f = only(r, 'ban-concurrent-index-creation-in-transaction')[0]!;
     expect(f.loc.line).toBe(3);
     expect(f.fix).toBeUndefined();
-    expect(f.help).toMatch(/^Moving it after the COMMIT is not enough: Flyway runs each migration in a transaction\. Remove the BEGIN and COMMIT\. Put this statement alone in a migration of its own, then create V7__orders_note\.sql\.conf beside it with executeInTransaction=false\./);
+    expect(f.help).toMatch(
+      /^Moving it after the COMMIT is not enough: Flyway runs each migration in a transaction\. Remove the BEGIN and COMMIT\. Put this statement alone in a migration of its own, then create V7__orders_note\.sql\.conf beside it with executeInTransaction=false\./,
+    );
     expect(only(r, 'transaction-nesting')).toHaveLength(1);
   });
 });

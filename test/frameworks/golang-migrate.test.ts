@@ -13,7 +13,7 @@ describe('golang-migrate', () => {
     expect(unit.items.map((i) => i.exec)).toEqual([{ wrapped: false, reason: 'golang-migrate sends this file as one query', oneQuery: true }]);
   });
 
-  it('SET lock_timeout before CONCURRENTLY in one file: the message says why in golang-migrate\'s words', async () => {
+  it("SET lock_timeout before CONCURRENTLY in one file: the message says why in golang-migrate's words", async () => {
     const r = await lintFixture(`${M}/000002_users_email_index.up.sql`);
     expect(lined(r)).toEqual([
       [2, 'ban-concurrent-index-creation-in-transaction'],

@@ -27,7 +27,7 @@ describe('goose', () => {
     expect(lined(r)).toEqual([]);
   });
 
-  it('flags CONCURRENTLY in goose\'s transaction and fixes it with -- +goose NO TRANSACTION', async () => {
+  it("flags CONCURRENTLY in goose's transaction and fixes it with -- +goose NO TRANSACTION", async () => {
     const rel = `${M}/20240212083000_accounts_email_index.sql`;
     const r = await lintFixture(rel);
     expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);
@@ -38,7 +38,11 @@ describe('goose', () => {
 
   it('NO TRANSACTION with SET lock_timeout before CONCURRENTLY is fine (goose sends statements one by one)', async () => {
     const rel = `${M}/20240219140000_accounts_updated_index.sql`;
-    expect(extractFixture(rel).unit.items[0]!.exec).toEqual({ wrapped: false, reason: 'goose runs this migration without a transaction (-- +goose NO TRANSACTION)', oneQuery: false });
+    expect(extractFixture(rel).unit.items[0]!.exec).toEqual({
+      wrapped: false,
+      reason: 'goose runs this migration without a transaction (-- +goose NO TRANSACTION)',
+      oneQuery: false,
+    });
     expect((await lintFixture(rel)).findings).toEqual([]);
   });
 
@@ -52,19 +56,26 @@ describe('goose', () => {
     ]);
     const f = only(r, 'require-concurrent-index-creation')[0]!;
     expect(f.fix).toBeUndefined();
-    expect(f.suggestions![0]!.description).toBe('Add CONCURRENTLY and add -- +goose NO TRANSACTION (the other 1 statement(s) of this migration then run without a transaction too; or move this statement into its own migration)');
+    expect(f.suggestions![0]!.description).toBe(
+      'Add CONCURRENTLY and add -- +goose NO TRANSACTION (the other 1 statement(s) of this migration then run without a transaction too; or move this statement into its own migration)',
+    );
     const text = read(rel);
-    expect(await tester.fix('require-concurrent-index-creation', text, { filename: fx(rel), fixTypes: ['suggestion'] })).toBe(`-- +goose NO TRANSACTION\n${text.replace('CREATE INDEX accounts_status_idx', 'CREATE INDEX CONCURRENTLY accounts_status_idx')}`);
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename: fx(rel), fixTypes: ['suggestion'] })).toBe(
+      `-- +goose NO TRANSACTION\n${text.replace('CREATE INDEX accounts_status_idx', 'CREATE INDEX CONCURRENTLY accounts_status_idx')}`,
+    );
   });
 
   it('require-lock-timeout puts SET lock_timeout inside the Up section', async () => {
     const rel = `${M}/20240301090000_accounts_status.sql`;
     const text = read(rel);
-    expect(await tester.fix('require-lock-timeout', text, { filename: fx(rel) })).toBe(text.replace('-- +goose Up\n', "-- +goose Up\nSET lock_timeout = '2s';\n"));
+    expect(await tester.fix('require-lock-timeout', text, { filename: fx(rel) })).toBe(
+      text.replace('-- +goose Up\n', "-- +goose Up\nSET lock_timeout = '2s';\n"),
+    );
   });
 
   it('CONCURRENTLY inside a StatementBegin block with other statements has no mechanical fix', async () => {
-    const text = "-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\nSET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY accounts_x_idx ON accounts (email);\n-- +goose StatementEnd\n";
+    const text =
+      "-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\nSET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY accounts_x_idx ON accounts (email);\n-- +goose StatementEnd\n";
     const r = await lintText(text, { filename: fx(`${M}/20240401000000_block.sql`) });
     const f = only(r, 'ban-concurrent-index-creation-in-transaction')[0]!;
     expect(f.loc.line).toBe(5);
@@ -84,8 +95,9 @@ describe('goose', () => {
 });
 
 describe('goose with CRLF line ends', () => {
-  it('finds the sections and inserts NO TRANSACTION with the file\'s line end', async () => {
-    const text = '-- +goose Up\r\nCREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);\r\n\r\n-- +goose Down\r\nDROP INDEX accounts_email_idx;\r\n';
+  it("finds the sections and inserts NO TRANSACTION with the file's line end", async () => {
+    const text =
+      '-- +goose Up\r\nCREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);\r\n\r\n-- +goose Down\r\nDROP INDEX accounts_email_idx;\r\n';
     const filename = fx(`${M}/20240302000000_crlf.sql`);
     const r = await lintText(text, { filename });
     expect(lined(r)).toEqual([[2, 'ban-concurrent-index-creation-in-transaction']]);

@@ -13,7 +13,7 @@ describe('graphile-migrate', () => {
     expect(lined(await lintFixture('graphile-migrate/migrations/committed/000001.sql'))).toEqual([[6, 'prefer-bigint-over-int']]);
   });
 
-  it('--! no-transaction as the first line of a committed migration\'s body opts out', async () => {
+  it("--! no-transaction as the first line of a committed migration's body opts out", async () => {
     const { unit } = extractFixture('graphile-migrate/migrations/committed/000002.sql');
     expect(unit.items[0]!.exec).toEqual({ wrapped: false, reason: 'graphile-migrate sends the migration as one query', oneQuery: true });
     expect((await lintFixture('graphile-migrate/migrations/committed/000002.sql')).findings).toEqual([]);

@@ -28,7 +28,10 @@ export function extractFixture(rel: string, settings: Partial<LintSettings> = {}
   const text = read(rel);
   const warnings: string[] = [];
   const fs = diskFileSystem();
-  const unit = adapterFor(detectFramework(fx(rel), text, fs)).extract({ path: fx(rel), text, bom: false }, { settings: { ...DEFAULT_SETTINGS, ...settings }, warn: (m) => warnings.push(m), fs });
+  const unit = adapterFor(detectFramework(fx(rel), text, fs)).extract(
+    { path: fx(rel), text, bom: false },
+    { settings: { ...DEFAULT_SETTINGS, ...settings }, warn: (m) => warnings.push(m), fs },
+  );
   return { unit, warnings };
 }
 

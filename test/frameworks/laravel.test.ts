@@ -17,7 +17,9 @@ describe('Laravel', () => {
   it('detects database/migrations/*.php migrations; other PHP is not a migration', async () => {
     await loadParsers();
     const fs = diskFileSystem();
-    expect(detectFramework(fx(`${M}/2024_03_01_090000_create_customers_table.php`), read(`${M}/2024_03_01_090000_create_customers_table.php`), fs)).toBe('laravel');
+    expect(detectFramework(fx(`${M}/2024_03_01_090000_create_customers_table.php`), read(`${M}/2024_03_01_090000_create_customers_table.php`), fs)).toBe(
+      'laravel',
+    );
     expect(unrecognised(fx('laravel/app/Models/User.php'), '<?php\nclass User extends Model {}\n', fs)).toMatch(/not a Laravel migration/);
   });
 
@@ -31,7 +33,9 @@ describe('Laravel', () => {
     expect((idx.items[0] as OperationItem).sql).toBe('CREATE INDEX orders_status_created_at_index ON orders (status, created_at)');
     expect(idx.items[0]!.exec).toEqual({ wrapped: true, reason: WRAPPED, oneQuery: false });
     const change = extractFixture(`${M}/2024_04_02_110000_make_orders_status_required.php`).unit;
-    expect((change.items[1] as OperationItem).sql).toBe("ALTER TABLE orders ALTER COLUMN status TYPE varchar(20), ALTER COLUMN status SET NOT NULL, ALTER COLUMN status SET DEFAULT 'pending'");
+    expect((change.items[1] as OperationItem).sql).toBe(
+      "ALTER TABLE orders ALTER COLUMN status TYPE varchar(20), ALTER COLUMN status SET NOT NULL, ALTER COLUMN status SET DEFAULT 'pending'",
+    );
   });
 
   it('reads DB::statement strings and nowdocs at their place; $withinTransaction = false opts out', () => {
@@ -81,7 +85,11 @@ return new class extends Migration {
   });
 
   it('orders migrations by the date and time leading the name', () => {
-    const names = ['2024_04_15_090000_rename_customers_name_column.php', '2024_03_01_090500_create_orders_table.php', '2024_03_01_090000_create_customers_table.php'];
+    const names = [
+      '2024_04_15_090000_rename_customers_name_column.php',
+      '2024_03_01_090500_create_orders_table.php',
+      '2024_03_01_090000_create_customers_table.php',
+    ];
     const h = orderHistory(
       names.map((n) => ({ path: fx(`${M}/${n}`), text: read(`${M}/${n}`), framework: 'laravel' as const })),
       () => undefined,

@@ -14,7 +14,9 @@ const tester = new RuleTester();
 
 /** The file text a chunk's verbatim segments point at, pasted together where the chunk is verbatim throughout. */
 function fileTextOf(chunk: SqlChunk, file: string): string {
-  return chunk.segments.map((s) => (s.verbatim ? file.slice(s.fileStart, s.fileStart + s.length) : chunk.text.slice(s.chunkStart, s.chunkStart + s.length))).join('');
+  return chunk.segments
+    .map((s) => (s.verbatim ? file.slice(s.fileStart, s.fileStart + s.length) : chunk.text.slice(s.chunkStart, s.chunkStart + s.length)))
+    .join('');
 }
 
 describe('Liquibase', () => {
@@ -37,7 +39,9 @@ describe('Liquibase', () => {
       ['sql', false, undefined],
       ['operation', true, 'li.wei:004-orders-total-type'],
     ]);
-    expect((unit.items[1] as OperationItem).sql).toBe('ALTER TABLE invoices ADD CONSTRAINT fk_invoices_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE');
+    expect((unit.items[1] as OperationItem).sql).toBe(
+      'ALTER TABLE invoices ADD CONSTRAINT fk_invoices_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE',
+    );
     expect((unit.items[4] as OperationItem).sql).toBe('ALTER TABLE orders ALTER COLUMN total_cents TYPE BIGINT USING (total_cents::BIGINT)');
   });
 
@@ -80,7 +84,7 @@ describe('Liquibase', () => {
     expect(sql).not.toContainEqual([9, 'ban-concurrent-index-creation-in-transaction']);
   });
 
-  it('a commit between changeSets: a backfill in the next changeSet does not hold the first one\'s lock', async () => {
+  it("a commit between changeSets: a backfill in the next changeSet does not hold the first one's lock", async () => {
     const two = (same: boolean) => `<?xml version="1.0"?>
 <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">
     <changeSet id="1" author="a">
@@ -115,14 +119,21 @@ ${same ? '' : '    </changeSet>\n    <changeSet id="2" author="a">\n'}        <s
   });
 
   it('writes fix text into XML and YAML exactly, or not at all', () => {
-    expect(escapeForLiteral({ start: 0, end: 0, language: 'xml', quote: '' }, "a < b && c", '', '')).toBe('a &lt; b &amp;&amp; c');
+    expect(escapeForLiteral({ start: 0, end: 0, language: 'xml', quote: '' }, 'a < b && c', '', '')).toBe('a &lt; b &amp;&amp; c');
     expect(escapeForLiteral({ start: 0, end: 0, language: 'xml', quote: '<![CDATA[' }, 'x ]]> y', '', '')).toBeNull();
     expect(escapeForLiteral({ start: 0, end: 0, language: 'yaml', quote: '|', margin: '    ' }, 'SET a = 1;\n', '', '')).toBe('SET a = 1;\n    ');
     expect(escapeForLiteral({ start: 0, end: 0, language: 'yaml', quote: '"' }, 'say "x"', '', '')).toBeNull();
   });
 
   it('orders changelogs from the master: includes in turn', () => {
-    const files = ['db.changelog-master.xml', 'changes/005-customer-email.yaml', 'changes/001-create-customers-and-orders.xml', 'changes/004-invoices.xml', 'changes/003-order-indexes.sql', 'changes/002-order-status.yaml'].map((f) => ({
+    const files = [
+      'db.changelog-master.xml',
+      'changes/005-customer-email.yaml',
+      'changes/001-create-customers-and-orders.xml',
+      'changes/004-invoices.xml',
+      'changes/003-order-indexes.sql',
+      'changes/002-order-status.yaml',
+    ].map((f) => ({
       path: fx(`${C}/${f}`),
       text: read(`${C}/${f}`),
       framework: 'liquibase' as const,

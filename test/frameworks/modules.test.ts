@@ -33,7 +33,8 @@ function problems(m: FrameworkModule, root = ROOT): string[] {
   if (!existsSync(path.join(root, 'src', 'frameworks', m.id, 'index.ts'))) lack(`no module folder src/frameworks/${m.id}/index.ts`);
   if (!m.name) lack('no name');
   if (m.detect.length === 0) lack('no detection rule');
-  for (const r of m.detect) if (!r.describe || typeof r.test !== 'function' || !Number.isFinite(r.priority)) lack('a detection rule without priority, description or test');
+  for (const r of m.detect)
+    if (!r.describe || typeof r.test !== 'function' || !Number.isFinite(r.priority)) lack('a detection rule without priority, description or test');
   if (m.discovery.globs.length === 0) lack('no discovery globs');
   if (!m.history.describe) lack('no description of its history order');
   if (!m.execution.summary) lack('no execution model');
@@ -102,10 +103,13 @@ describe('the framework registry', () => {
       'goose: no fixture shows its opt-out -- +goose NEVER WRITTEN',
     ]);
     // Fixtures that are there but are another tool's, and an opt-out no fixture shows.
-    expect(problems({ ...whole, fixtures: ['fixtures/frameworks/dbmate'], execution: { ...whole.execution, optOuts: [{ syntax: '-- +goose NEVER WRITTEN', in: 'file' }] } })).toEqual([
-      'goose: no fixture file under fixtures/frameworks/dbmate is detected as goose',
-      'goose: no fixture shows its opt-out -- +goose NEVER WRITTEN',
-    ]);
+    expect(
+      problems({
+        ...whole,
+        fixtures: ['fixtures/frameworks/dbmate'],
+        execution: { ...whole.execution, optOuts: [{ syntax: '-- +goose NEVER WRITTEN', in: 'file' }] },
+      }),
+    ).toEqual(['goose: no fixture file under fixtures/frameworks/dbmate is detected as goose', 'goose: no fixture shows its opt-out -- +goose NEVER WRITTEN']);
   });
 });
 

@@ -35,8 +35,12 @@ describe('Prisma', () => {
   });
 
   it('a bad option value is a framework-config warning, and the default is used', async () => {
-    const r = await lintFixture(`${M}/20240315093000_add_orders_customer_index/migration.sql`, { settings: { frameworkOptions: { prisma: { engine: 'fast' } } } });
-    expect(only(r, 'framework-config')[0]!.message).toBe('frameworkOptions.prisma.engine must be "one-query" or "per-statement", not "fast"; using the default.');
+    const r = await lintFixture(`${M}/20240315093000_add_orders_customer_index/migration.sql`, {
+      settings: { frameworkOptions: { prisma: { engine: 'fast' } } },
+    });
+    expect(only(r, 'framework-config')[0]!.message).toBe(
+      'frameworkOptions.prisma.engine must be "one-query" or "per-statement", not "fast"; using the default.',
+    );
     expect(only(r, 'ban-concurrent-index-creation-in-transaction')).toHaveLength(1);
   });
 });

@@ -17,9 +17,19 @@ import { compareHistories, orderHistory, planUnit, unitOf, type ExecutablePlan }
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/frameworks/rails');
-const RULES = ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'adding-foreign-key-constraint', 'constraint-missing-not-valid', 'require-lock-timeout'];
+const RULES = [
+  'require-concurrent-index-creation',
+  'ban-concurrent-index-creation-in-transaction',
+  'adding-foreign-key-constraint',
+  'constraint-missing-not-valid',
+  'require-lock-timeout',
+];
 // Known unpartitioned, as `tables` in a project's config says, so CONCURRENTLY is offered.
-const TABLES = { orders: { rows: 2_000_000, partitioned: false }, customers: { rows: 400_000, partitioned: false }, shipments: { rows: 1_000_000, partitioned: false } };
+const TABLES = {
+  orders: { rows: 2_000_000, partitioned: false },
+  customers: { rows: 400_000, partitioned: false },
+  shipments: { rows: 1_000_000, partitioned: false },
+};
 
 async function plansOf(dir: string): Promise<ExecutablePlan[]> {
   const found = await discover(['db'], dir);
@@ -73,7 +83,13 @@ describe('Rails fixture on PostgreSQL', () => {
       }
     }
     // The proof is not vacuous: the index, the opt-out, the lock timeouts and the foreign key were rewritten.
-    expect(changed).toEqual(expect.arrayContaining(['20240315120000_add_index_to_orders_status.rb', '20240318090000_add_index_to_customers_created_at.rb', '20240321110000_add_orders_foreign_key_to_shipments.rb']));
+    expect(changed).toEqual(
+      expect.arrayContaining([
+        '20240315120000_add_index_to_orders_status.rb',
+        '20240318090000_add_index_to_customers_created_at.rb',
+        '20240321110000_add_orders_foreign_key_to_shipments.rb',
+      ]),
+    );
     expect(written).toEqual(['20240321110001_validate_fk_rails_9892d6a938.rb']);
 
     const original = await plansOf(FIXTURE);
@@ -82,9 +98,15 @@ describe('Rails fixture on PostgreSQL', () => {
     expect(fixed.filter((p) => p.notRunnable)).toEqual([]);
     const result = await compareHistories(connect, admin, 'rails_fixture', original, fixed);
     // As written, the CONCURRENTLY add_index inside Rails' transaction fails at deploy; the fix repairs it.
-    expect(result.original.filter((r) => r.status !== 'applied').map((r) => `${r.file}: ${r.error}`)).toEqual(['db/migrate/20240318090000_add_index_to_customers_created_at.rb: CREATE INDEX CONCURRENTLY cannot run inside a transaction block']);
+    expect(result.original.filter((r) => r.status !== 'applied').map((r) => `${r.file}: ${r.error}`)).toEqual([
+      'db/migrate/20240318090000_add_index_to_customers_created_at.rb: CREATE INDEX CONCURRENTLY cannot run inside a transaction block',
+    ]);
     expect(result.repaired).toEqual(['db/migrate/20240318090000_add_index_to_customers_created_at.rb']);
     expect(result.fixed.find((r) => r.file.endsWith('20240321110001_validate_fk_rails_9892d6a938.rb'))?.status).toBe('applied');
-    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({ broken: [], schemaDiff: [], strongerLocks: [] });
+    expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({
+      broken: [],
+      schemaDiff: [],
+      strongerLocks: [],
+    });
   }, 300_000);
 });

@@ -15,7 +15,13 @@ import type { LintTextOptions } from '../../src/engine/lint-text.js';
 const tester = new RuleTester();
 
 /** The rule's fix (or suggestion, with `types`) gives exactly `expected`, proven by the one rule tester. */
-async function proveFix(text: string, filename: string, rule: string, expected: string, o: Pick<LintTextOptions, 'tables'> & { types?: FixType[] } = {}): Promise<void> {
+async function proveFix(
+  text: string,
+  filename: string,
+  rule: string,
+  expected: string,
+  o: Pick<LintTextOptions, 'tables'> & { types?: FixType[] } = {},
+): Promise<void> {
   expect(await tester.fix(rule, text, { filename, tables: o.tables, fixTypes: o.types })).toBe(expected);
 }
 
@@ -31,7 +37,9 @@ describe('Rails (ActiveRecord)', () => {
   it('detects db/migrate/*.rb migrations; schema dumps and other Ruby files are not migrations', async () => {
     await loadParsers();
     const fs = diskFileSystem();
-    expect(detectFramework(fx(`${M}/20240315120000_add_index_to_orders_status.rb`), read(`${M}/20240315120000_add_index_to_orders_status.rb`), fs)).toBe('rails');
+    expect(detectFramework(fx(`${M}/20240315120000_add_index_to_orders_status.rb`), read(`${M}/20240315120000_add_index_to_orders_status.rb`), fs)).toBe(
+      'rails',
+    );
     expect(unrecognised(fx('rails/db/structure.sql'), read('rails/db/structure.sql'), fs)).toMatch(/^structure\.sql is Rails' schema dump/);
     expect(unrecognised(fx('rails/config/boot.rb'), 'require "bootsnap/setup"\n', fs)).toMatch(/a Ruby file that is not a Rails migration/);
     // A structure.sql with no db/migrate beside it is somebody's SQL file.
@@ -69,14 +77,19 @@ describe('Rails (ActiveRecord)', () => {
       'ALTER TABLE orders ADD CONSTRAINT fk_rails_e47d0a8e01 FOREIGN KEY (billing_customer_id) REFERENCES customers (id) NOT VALID',
     ]);
     expect(sql('20240322090100_validate_orders_billing_customer_foreign_key.rb')).toEqual(['ALTER TABLE orders VALIDATE CONSTRAINT fk_rails_e47d0a8e01']);
-    expect(sql('20240325100000_add_total_check_to_orders.rb')).toEqual(['ALTER TABLE orders ADD CONSTRAINT orders_total_non_negative CHECK (total >= 0) NOT VALID']);
+    expect(sql('20240325100000_add_total_check_to_orders.rb')).toEqual([
+      'ALTER TABLE orders ADD CONSTRAINT orders_total_non_negative CHECK (total >= 0) NOT VALID',
+    ]);
     expect(sql('20240405080000_add_currency_to_orders.rb')).toEqual(["ALTER TABLE orders ADD COLUMN currency character varying(3) DEFAULT 'EUR' NOT NULL"]);
     expect(sql('20240410120000_widen_orders_total.rb')).toEqual(['ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2)']);
     expect(sql('20240501120000_add_shipments_order_reference.rb')).toEqual([
       'ALTER TABLE shipments ADD COLUMN return_order_id bigint',
       'ALTER TABLE shipments ADD CONSTRAINT fk_rails_4b56b184af FOREIGN KEY (return_order_id) REFERENCES orders (id)',
     ]);
-    expect(sql('20240505100000_rename_customer_name.rb')).toEqual(['ALTER TABLE customers RENAME COLUMN name TO full_name', 'DROP INDEX index_orders_on_status']);
+    expect(sql('20240505100000_rename_customer_name.rb')).toEqual([
+      'ALTER TABLE customers RENAME COLUMN name TO full_name',
+      'DROP INDEX index_orders_on_status',
+    ]);
   });
 
   it('a <<~ heredoc maps every statement to its exact line and column', async () => {
@@ -108,12 +121,16 @@ describe('Rails (ActiveRecord)', () => {
   it('blocking add_index: algorithm: :concurrently and disable_ddl_transaction!, re-parsed as Ruby and re-linted', async () => {
     const rel = `${M}/20240315120000_add_index_to_orders_status.rb`;
     const text = read(rel);
-    const expected = text.replace('  def change', '  disable_ddl_transaction!\n\n  def change').replace('add_index :orders, :status', 'add_index :orders, :status, algorithm: :concurrently');
+    const expected = text
+      .replace('  def change', '  disable_ddl_transaction!\n\n  def change')
+      .replace('add_index :orders, :status', 'add_index :orders, :status, algorithm: :concurrently');
     await proveFix(text, fx(rel), 'require-concurrent-index-creation', expected, { tables: { orders: { rows: 5_000_000, partitioned: false } } });
     parsesAsRuby(expected);
     // With the table known unpartitioned, it is the safe fix --fix applies.
     const r = await lintText(text, { filename: fx(rel), tables: { orders: { rows: 5_000_000, partitioned: false } } });
-    expect(only(r, 'require-concurrent-index-creation')[0]!.fix?.description).toBe('Add CONCURRENTLY and add disable_ddl_transaction! to the migration (it holds nothing else that needs a transaction)');
+    expect(only(r, 'require-concurrent-index-creation')[0]!.fix?.description).toBe(
+      'Add CONCURRENTLY and add disable_ddl_transaction! to the migration (it holds nothing else that needs a transaction)',
+    );
   });
 
   it('algorithm: :concurrently inside the migration transaction: the fix adds disable_ddl_transaction!', async () => {
@@ -176,18 +193,28 @@ describe('Rails (ActiveRecord)', () => {
   });
 
   it('SQL in a variable is reported once, not guessed; #{…} becomes a placeholder; a Ruby syntax error is a parse-error', async () => {
-    const dynamic = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    sql = build_sql\n    execute sql\n  end\nend\n', { filename: '/app/db/migrate/20240101000000_a.rb' });
+    const dynamic = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    sql = build_sql\n    execute sql\n  end\nend\n', {
+      filename: '/app/db/migrate/20240101000000_a.rb',
+    });
     expect(dynamic.findings.map((f) => [f.ruleId, f.loc.line])).toEqual([['unsupported-framework-construct', 4]]);
-    const interp = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    execute "UPDATE accounts SET plan = #{PLAN} WHERE plan IS NULL"\n  end\nend\n', { filename: '/app/db/migrate/20240101000000_a.rb' });
+    const interp = await lintText(
+      'class A < ActiveRecord::Migration[7.1]\n  def up\n    execute "UPDATE accounts SET plan = #{PLAN} WHERE plan IS NULL"\n  end\nend\n',
+      { filename: '/app/db/migrate/20240101000000_a.rb' },
+    );
     expect(interp.findings.map((f) => f.ruleId)).not.toContain('parse-error');
-    const broken = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    add_index :t, :a,\n  end\n', { filename: '/app/db/migrate/20240101000000_a.rb' });
+    const broken = await lintText('class A < ActiveRecord::Migration[7.1]\n  def up\n    add_index :t, :a,\n  end\n', {
+      filename: '/app/db/migrate/20240101000000_a.rb',
+    });
     expect(broken.findings.map((f) => f.ruleId)).toContain('parse-error');
   });
 
-  it('%i[…] and %w[…] column lists, hash-rocket options, and Rails\' generated index names', async () => {
-    const r = await lintText('class A < ActiveRecord::Migration[5.0]\n  disable_ddl_transaction!\n\n  def change\n    add_index :content_items, %i[content_id state], :algorithm => :concurrently\n    remove_index :content_items, %w[state]\n  end\nend\n', {
-      filename: '/app/db/migrate/20161219102828_add_indexes_to_content_item.rb',
-    });
+  it("%i[…] and %w[…] column lists, hash-rocket options, and Rails' generated index names", async () => {
+    const r = await lintText(
+      'class A < ActiveRecord::Migration[5.0]\n  disable_ddl_transaction!\n\n  def change\n    add_index :content_items, %i[content_id state], :algorithm => :concurrently\n    remove_index :content_items, %w[state]\n  end\nend\n',
+      {
+        filename: '/app/db/migrate/20161219102828_add_indexes_to_content_item.rb',
+      },
+    );
     expect(r.framework).toBe('rails');
     expect(r.statements?.map((s) => s.head)).toEqual(['CREATE INDEX', 'DROP INDEX']);
     expect(lined(r)).toEqual([

@@ -5,7 +5,7 @@ import { RuleTester } from '../helpers/rule-tester.js';
 const tester = new RuleTester();
 
 describe('sqitch', () => {
-  it('deploy scripts run with psql, statement by statement; the template\'s BEGIN/COMMIT is explicit SQL', async () => {
+  it("deploy scripts run with psql, statement by statement; the template's BEGIN/COMMIT is explicit SQL", async () => {
     const { unit } = extractFixture('sqitch/deploy/users.sql');
     expect(unit.items.map((i) => i.exec)).toEqual([{ wrapped: false, reason: 'sqitch runs the script with psql, statement by statement', oneQuery: false }]);
     expect((await lintFixture('sqitch/deploy/users.sql')).findings).toEqual([]);
@@ -13,13 +13,15 @@ describe('sqitch', () => {
     expect((await lintFixture('sqitch/verify/users_nickname_idx.sql')).findings).toEqual([]);
   });
 
-  it('CONCURRENTLY inside the template\'s BEGIN … COMMIT: flagged, and moved after the COMMIT', async () => {
+  it("CONCURRENTLY inside the template's BEGIN … COMMIT: flagged, and moved after the COMMIT", async () => {
     const rel = 'sqitch/deploy/users_nickname_idx.sql';
     const r = await lintFixture(rel);
     expect(lined(r)).toEqual([[6, 'ban-concurrent-index-creation-in-transaction']]);
     expect(r.findings[0]!.message).toContain('the BEGIN on line 4 opened a transaction');
     const text = read(rel);
-    const expected = text.replace('CREATE INDEX CONCURRENTLY users_timestamp_idx ON flipr.users (timestamp);\n', '').replace('COMMIT;', 'COMMIT;\n\nCREATE INDEX CONCURRENTLY users_timestamp_idx ON flipr.users (timestamp);');
+    const expected = text
+      .replace('CREATE INDEX CONCURRENTLY users_timestamp_idx ON flipr.users (timestamp);\n', '')
+      .replace('COMMIT;', 'COMMIT;\n\nCREATE INDEX CONCURRENTLY users_timestamp_idx ON flipr.users (timestamp);');
     expect(await tester.fix('ban-concurrent-index-creation-in-transaction', text, { filename: fx(rel) })).toBe(expected);
   });
 

@@ -45,6 +45,8 @@ describe('sqlx: require-concurrent-index-creation', () => {
   it('a lone blocking CREATE INDEX gets CONCURRENTLY and -- no-transaction together', async () => {
     const text = 'CREATE INDEX todos_done_desc_idx ON todos (done, id DESC);\n';
     const filename = fx(`${M}/20240320090000_todos_done_desc_index.sql`);
-    expect(await tester.fix('require-concurrent-index-creation', text, { filename, largeTables: ['todos'] })).toBe(`-- no-transaction\nCREATE INDEX CONCURRENTLY todos_done_desc_idx ON todos (done, id DESC);\n`);
+    expect(await tester.fix('require-concurrent-index-creation', text, { filename, largeTables: ['todos'] })).toBe(
+      `-- no-transaction\nCREATE INDEX CONCURRENTLY todos_done_desc_idx ON todos (done, id DESC);\n`,
+    );
   });
 });

@@ -30,7 +30,9 @@ describe('Supabase CLI', () => {
     const r = await lintFixture(`${M}/20240415120000_profiles_username_index.sql`, { settings: { frameworkOptions: { supabase: { cliVersion: '2.110.1' } } } });
     expect(only(r, 'ban-concurrent-index-creation-in-transaction')).toEqual([]);
     expect(r.assumption).toBe('CLI 2.110.1 runs CONCURRENTLY statements on their own (frameworkOptions.supabase.cliVersion)');
-    const old = await lintFixture(`${M}/20240415120000_profiles_username_index.sql`, { settings: { frameworkOptions: { supabase: { cliVersion: '2.108.4' } } } });
+    const old = await lintFixture(`${M}/20240415120000_profiles_username_index.sql`, {
+      settings: { frameworkOptions: { supabase: { cliVersion: '2.108.4' } } },
+    });
     expect(only(old, 'ban-concurrent-index-creation-in-transaction')).toHaveLength(1);
   });
 });

@@ -109,7 +109,10 @@ export async function startForgeApi(opts: { kind: 'github' | 'gitlab'; token: st
         }
         if (rec.method === 'DELETE') {
           if (raw) return reject('DELETE with a body');
-          api.threads.set(entry[0], entry[1].filter((c) => c.id !== id));
+          api.threads.set(
+            entry[0],
+            entry[1].filter((c) => c.id !== id),
+          );
           return send(204);
         }
         return reject(`${rec.method} on a comment`);
@@ -134,7 +137,10 @@ export async function startForgeApi(opts: { kind: 'github' | 'gitlab'; token: st
           return send(200, { id, body: c.body });
         }
         if (rec.method === 'DELETE') {
-          api.threads.set(key, list.filter((x) => x.id !== id));
+          api.threads.set(
+            key,
+            list.filter((x) => x.id !== id),
+          );
           return send(204);
         }
         return reject(`${rec.method} on a note`);

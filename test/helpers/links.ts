@@ -35,7 +35,11 @@ export function githubSlugs(md: string): Set<string> {
  * Dead relative links and anchors in a set of markdown files (paths relative to the repository root, with `/`).
  * External links (a scheme) are not followed. Returns "file: target (why)" for each dead one.
  */
-export function checkLinks(files: Record<string, string>, exists: (rel: string) => boolean, read: (rel: string) => string | undefined = (rel) => files[rel]): string[] {
+export function checkLinks(
+  files: Record<string, string>,
+  exists: (rel: string) => boolean,
+  read: (rel: string) => string | undefined = (rel) => files[rel],
+): string[] {
   const dead: string[] = [];
   for (const [file, text] of Object.entries(files)) {
     for (const target of markdownLinks(text)) {

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 
 /** An identity for commits in test repositories, whatever the machine's git config says. */
-export const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+export const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
 
 /** Runs git in `cwd` and returns its output. */
 export function git(cwd: string, ...args: string[]): string {

@@ -160,7 +160,10 @@ export class RuleTester {
     const o = this.options(rule, rest);
     const before = await this.lint(rule, code, rest);
     const label = rest.filename ?? rule;
-    expect(before.findings.map((f) => f.ruleId), `${label}: the case raises ${rule}`).toContain(rule);
+    expect(
+      before.findings.map((f) => f.ruleId),
+      `${label}: the case raises ${rule}`,
+    ).toContain(rule);
     const outcome = await fixText(code, { ...o, rules: [rule], types: fixTypes });
     expect(outcome.rejected, `${label}: the fix was rejected`).toBeUndefined();
     expect(outcome.applied, `${label}: nothing was fixed`).toBeGreaterThan(0);
@@ -168,7 +171,10 @@ export class RuleTester {
     const after = await lintText(outcome.text, o);
     expect(sqlOrHostErrors(rest.filename ?? 'migration.sql', outcome.text, after, before), `${label}: the fixed file parses`).toEqual([]);
     const left = after.findings.filter((f) => f.ruleId === rule);
-    expect(left.map((f) => `${f.loc.line}:${f.loc.column} ${f.message}`), `${label}: ${rule} after the fix`).toEqual([]);
+    expect(
+      left.map((f) => `${f.loc.line}:${f.loc.column} ${f.message}`),
+      `${label}: ${rule} after the fix`,
+    ).toEqual([]);
     return outcome;
   }
 
@@ -196,7 +202,10 @@ export function checkFinding(rule: string, f: Finding): void {
   }
   if (meta.fix === 'none') {
     expect(f.fix?.edits ?? [], `${rule} declares no fix but made one`).toEqual([]);
-    expect((f.suggestions ?? []).flatMap((s) => s.edits), `${rule} declares no fix but suggested edits`).toEqual([]);
+    expect(
+      (f.suggestions ?? []).flatMap((s) => s.edits),
+      `${rule} declares no fix but suggested edits`,
+    ).toEqual([]);
   }
   if (meta.fix !== 'safe') expect(f.fix?.edits ?? [], `${rule} declares fix: '${meta.fix}' but made a safe fix`).toEqual([]);
 }

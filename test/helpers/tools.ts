@@ -24,5 +24,7 @@ export const PRE_COMMIT_4 = path.join(root, 'node_modules', '.cache', 'migralint
 /** The current pre-commit's command; fails with how to install it when it is missing. */
 export function requirePreCommit4(): string {
   if (existsSync(PRE_COMMIT_4)) return PRE_COMMIT_4;
-  throw new Error(`the tests need a current pre-commit (4.x) at ${PRE_COMMIT_4}: run \`.ci/test-tools\` (it makes a virtualenv there and installs pre-commit with pip; needs python3-venv)`);
+  throw new Error(
+    `the tests need a current pre-commit (4.x) at ${PRE_COMMIT_4}: run \`.ci/test-tools\` (it makes a virtualenv there and installs pre-commit with pip; needs python3-venv)`,
+  );
 }

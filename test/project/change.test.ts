@@ -9,7 +9,10 @@ import { git, tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-change-');
 
-async function lint(cwd: string, ...args: string[]): Promise<{ code: number; results: Array<{ filePath: string; messages: Array<{ ruleId: string; severity: number; message: string }> }> }> {
+async function lint(
+  cwd: string,
+  ...args: string[]
+): Promise<{ code: number; results: Array<{ filePath: string; messages: Array<{ ruleId: string; severity: number; message: string }> }> }> {
   let out = '';
   const code = await main([...args, '--format', 'json'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, cwd);
   return { code, results: JSON.parse(out) };
@@ -22,18 +25,30 @@ let repo: string;
 beforeAll(() => {
   repo = tempDir();
   git(repo, 'init', '-q', '-b', 'main');
-  write(repo, 'db/migrations/20240101000000_create_customers.sql', '-- +goose Up\nCREATE TABLE customers (id bigint PRIMARY KEY, email varchar(120) NOT NULL, score integer);\n');
+  write(
+    repo,
+    'db/migrations/20240101000000_create_customers.sql',
+    '-- +goose Up\nCREATE TABLE customers (id bigint PRIMARY KEY, email varchar(120) NOT NULL, score integer);\n',
+  );
   write(repo, 'db/migrations/20240102000000_customer_notes.sql', '-- +goose Up\nALTER TABLE customers ADD COLUMN note varchar(40);\n');
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'customers');
   git(repo, 'checkout', '-q', '-b', 'feature/invoices');
-  write(repo, 'db/migrations/20240201000000_create_invoices.sql', '-- +goose Up\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint, total numeric(10,2));\n');
+  write(
+    repo,
+    'db/migrations/20240201000000_create_invoices.sql',
+    '-- +goose Up\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint, total numeric(10,2));\n',
+  );
   write(
     repo,
     'db/migrations/20240202000000_invoice_indexes.sql',
     '-- +goose Up\nCREATE INDEX invoices_customer_idx ON invoices (customer_id);\nALTER TABLE invoices ADD CONSTRAINT invoices_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);\nALTER TABLE invoices ALTER COLUMN total TYPE numeric(14,2);\n',
   );
-  write(repo, 'db/migrations/20240203000000_customer_changes.sql', '-- +goose Up\nALTER TABLE customers ALTER COLUMN email TYPE varchar(255);\nALTER TABLE customers ALTER COLUMN note TYPE text;\nALTER TABLE customers ALTER COLUMN score TYPE bigint;\n');
+  write(
+    repo,
+    'db/migrations/20240203000000_customer_changes.sql',
+    '-- +goose Up\nALTER TABLE customers ALTER COLUMN email TYPE varchar(255);\nALTER TABLE customers ALTER COLUMN note TYPE text;\nALTER TABLE customers ALTER COLUMN score TYPE bigint;\n',
+  );
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'invoices');
 });
@@ -64,8 +79,21 @@ describe('the change being linted', () => {
     git(work, 'clone', '-q', repo, 'r');
     const r = `${work}/r`;
     git(r, 'checkout', '-q', 'feature/invoices');
-    write(r, 'db/migrations/20240201000000_create_invoices.sql', '-- +goose Up\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint, total numeric(10,2));\nINSERT INTO invoices SELECT id, id, 0 FROM customers;\n');
-    const { results } = await lint(r, 'db/migrations', '--changed-since', 'origin/main', '--rule', 'require-lock-timeout:off', '--rule', 'ban-unbatched-backfill:off');
+    write(
+      r,
+      'db/migrations/20240201000000_create_invoices.sql',
+      '-- +goose Up\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint, total numeric(10,2));\nINSERT INTO invoices SELECT id, id, 0 FROM customers;\n',
+    );
+    const { results } = await lint(
+      r,
+      'db/migrations',
+      '--changed-since',
+      'origin/main',
+      '--rule',
+      'require-lock-timeout:off',
+      '--rule',
+      'ban-unbatched-backfill:off',
+    );
     const found = results.find((x) => x.filePath.endsWith('20240202000000_invoice_indexes.sql'))!.messages;
     expect(found.map((m) => m.ruleId)).toEqual(['adding-foreign-key-constraint']);
     expect(found[0]!.message).toContain('customers');

@@ -32,13 +32,25 @@ const CASES: Array<{ title: string; index: string; flagged: boolean }> = [
   { title: 'an index on the key columns in another order', index: 'CREATE INDEX orders_key_idx ON orders (customer_id, tenant_id);\n', flagged: false },
   { title: 'an index on the first key column only', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id);\n', flagged: true },
   { title: 'an index whose key columns come second', index: 'CREATE INDEX orders_key_idx ON orders (placed_at, tenant_id, customer_id);\n', flagged: true },
-  { title: 'a partial index on the key columns', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE placed_at > \'2024-01-01\';\n', flagged: true },
+  {
+    title: 'a partial index on the key columns',
+    index: "CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE placed_at > '2024-01-01';\n",
+    flagged: true,
+  },
   // The check's `customer_id = $1` implies the predicate (the Django pattern: AddIndexConcurrently with condition=Q(fk__isnull=False)).
-  { title: 'a partial index on the key columns WHERE a key column IS NOT NULL', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE customer_id IS NOT NULL;\n', flagged: false },
-  { title: 'a partial index on the key columns WHERE another column IS NOT NULL', index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE placed_at IS NOT NULL;\n', flagged: true },
+  {
+    title: 'a partial index on the key columns WHERE a key column IS NOT NULL',
+    index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE customer_id IS NOT NULL;\n',
+    flagged: false,
+  },
+  {
+    title: 'a partial index on the key columns WHERE another column IS NOT NULL',
+    index: 'CREATE INDEX orders_key_idx ON orders (tenant_id, customer_id) WHERE placed_at IS NOT NULL;\n',
+    flagged: true,
+  },
 ];
 
-describe('a DELETE on the referenced table and the referencing table\'s indexes', () => {
+describe("a DELETE on the referenced table and the referencing table's indexes", () => {
   it.each(CASES)('$title', async ({ index, flagged }) => {
     const migration = PARENTS + CHILD + KEY + index;
     const result = await lintText(migration, { filename: 'migration.sql', settings: { preset: 'all' } });
@@ -49,7 +61,9 @@ describe('a DELETE on the referenced table and the referencing table\'s indexes'
     await client.query(migration);
     // Enough rows that the planner prefers an index it can use; tenant 1 holds most of them.
     await client.query('INSERT INTO customers SELECT 1 + (g % 50 = 0)::int, g FROM generate_series(1, 20000) g');
-    await client.query("INSERT INTO orders SELECT g, 1 + (g % 50 = 0)::int, g, '2023-06-01'::timestamptz + g * interval '1 minute' FROM generate_series(1, 20000) g");
+    await client.query(
+      "INSERT INTO orders SELECT g, 1 + (g % 50 = 0)::int, g, '2023-06-01'::timestamptz + g * interval '1 minute' FROM generate_series(1, 20000) g",
+    );
     await client.query('ANALYZE customers');
     await client.query('ANALYZE orders');
     await client.query('BEGIN');

@@ -52,7 +52,11 @@ beforeAll(() => {
       '',
     ].join('\n'),
   );
-  write(repo, 'db/migrations/20240203000000_orders_coupon_index.sql', '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY orders_coupon_id_idx ON orders (coupon_id);\n');
+  write(
+    repo,
+    'db/migrations/20240203000000_orders_coupon_index.sql',
+    '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY orders_coupon_id_idx ON orders (coupon_id);\n',
+  );
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'coupons');
 });
@@ -107,7 +111,11 @@ describe('require-index-on-foreign-key over a history', () => {
 
   it('on an existing table in a file that runs statement by statement, suggests CREATE INDEX CONCURRENTLY after the key', async () => {
     const dir = tempDir();
-    write(dir, 'migrations/V1__customers.sql', 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n');
+    write(
+      dir,
+      'migrations/V1__customers.sql',
+      'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n',
+    );
     const second = 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\n';
     write(dir, 'migrations/V2__orders_customer_fk.sql', second);
     const results = await lint(dir, 'migrations', '--framework', 'psql');
@@ -116,6 +124,8 @@ describe('require-index-on-foreign-key over a history', () => {
     const suggestion = found[0]!.suggestions![0]!;
     expect(suggestion.desc).toBe('Add `CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);`');
     const [start, end] = suggestion.fix.range;
-    expect(second.slice(0, start) + suggestion.fix.text + second.slice(end)).toBe(`${second.trimEnd()}\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n`);
+    expect(second.slice(0, start) + suggestion.fix.text + second.slice(end)).toBe(
+      `${second.trimEnd()}\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n`,
+    );
   });
 });

@@ -157,7 +157,16 @@ describe('locks on relations the statement does not name, known from the model',
         `SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
           WHERE l.pid = pg_backend_pid() AND c.relnamespace = 'model_locks'::regnamespace AND c.relkind IN ('r', 'p')`,
       );
-      const strength = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+      const strength = [
+        'AccessShareLock',
+        'RowShareLock',
+        'RowExclusiveLock',
+        'ShareUpdateExclusiveLock',
+        'ShareLock',
+        'ShareRowExclusiveLock',
+        'ExclusiveLock',
+        'AccessExclusiveLock',
+      ];
       const held: Record<string, string> = {};
       for (const r of rows as Array<{ relname: string; mode: string }>) {
         if (!held[r.relname] || strength.indexOf(r.mode) > strength.indexOf(held[r.relname]!)) held[r.relname] = r.mode;

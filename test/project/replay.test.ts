@@ -29,7 +29,7 @@ function replay(...files: string[]): { model: SchemaModel; unknown: string[][] }
 describe('the replayed catalog', () => {
   it('follows a table created, altered, indexed, renamed and dropped across migrations', () => {
     const { model, unknown } = replay(
-      'CREATE TABLE accounts (id bigserial PRIMARY KEY, email varchar(120) NOT NULL UNIQUE, plan text DEFAULT \'free\');',
+      "CREATE TABLE accounts (id bigserial PRIMARY KEY, email varchar(120) NOT NULL UNIQUE, plan text DEFAULT 'free');",
       'ALTER TABLE accounts ADD COLUMN nickname varchar(20), ALTER COLUMN email TYPE varchar(255);\nCREATE INDEX CONCURRENTLY accounts_nickname_idx ON accounts (nickname) WHERE nickname IS NOT NULL;',
       'ALTER TABLE accounts RENAME COLUMN nickname TO handle;\nALTER TABLE accounts RENAME TO users;\nCREATE TABLE scratch (id int);',
       'DROP TABLE scratch;\nALTER TABLE users DROP COLUMN plan;',
@@ -82,7 +82,10 @@ describe('the replayed catalog', () => {
     expect(partial.tables['public.events_2025']!.partitionOf).toBe('public.events');
     expect(partial.tables['public.events_2025']!.columns.map((c) => c.name)).toEqual(['id', 'at']);
     expect(partial.indexes['public.events_at_idx']).toMatchObject({ only: true, validity: 'invalid' });
-    const full = replay(...steps, 'CREATE INDEX CONCURRENTLY events_2025_at_idx ON events_2025 (at);\nALTER INDEX events_at_idx ATTACH PARTITION events_2025_at_idx;').model;
+    const full = replay(
+      ...steps,
+      'CREATE INDEX CONCURRENTLY events_2025_at_idx ON events_2025 (at);\nALTER INDEX events_at_idx ATTACH PARTITION events_2025_at_idx;',
+    ).model;
     expect(full.indexes['public.events_at_idx']!.validity).toBe('valid');
   });
 
@@ -117,7 +120,10 @@ describe('the replayed catalog', () => {
   });
 
   it('records what a migration did to a table the history never created, marked partial, and invents nothing else', () => {
-    const { model, unknown } = replay('CREATE TABLE a (id int);', 'ALTER TABLE legacy ADD COLUMN note varchar(10);\nDROP INDEX nowhere_idx;\nDROP TABLE IF EXISTS gone;');
+    const { model, unknown } = replay(
+      'CREATE TABLE a (id int);',
+      'ALTER TABLE legacy ADD COLUMN note varchar(10);\nDROP INDEX nowhere_idx;\nDROP TABLE IF EXISTS gone;',
+    );
     expect(unknown[1]).toEqual(['ALTER TABLE public.legacy', 'DROP INDEX public.nowhere_idx']);
     expect(model.tables['public.legacy']).toMatchObject({ partial: true, createdBy: '', columnsUnknown: true, constraints: [] });
     expect(model.tables['public.legacy']!.columns.map((c) => c.name)).toEqual(['note']);

@@ -44,7 +44,11 @@ const FIXTURES = new URL('../../fixtures/safe-patterns/', import.meta.url);
 /** The migrations of a fixture folder, by file name. */
 function fixture(pattern: string): Record<string, string> {
   const dir = new URL(`${pattern}/migrations/`, FIXTURES);
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(new URL(f, dir), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(new URL(f, dir), 'utf8')]),
+  );
 }
 /** A fixture's statements, one per line, without comments. */
 const lines = (sql: string) => sql.split('\n').filter((l) => l.trim() && !l.startsWith('--'));
@@ -54,7 +58,11 @@ async function lintHistory(files: Record<string, string>): Promise<Record<string
   const dir = tempDir();
   for (const [name, text] of Object.entries(files)) write(dir, `migrations/${name}`, text);
   let out = '';
-  await main(['migrations', '--framework', 'psql', '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, dir);
+  await main(
+    ['migrations', '--framework', 'psql', '--format', 'json', '--no-cache'],
+    { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
+    dir,
+  );
   const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string }> }>;
   return Object.fromEntries(results.map((r) => [r.filePath.replace(/.*migrations\//, ''), r.messages.map((m) => m.ruleId).sort()]));
 }
@@ -86,7 +94,9 @@ async function measure(sql: string, table: string): Promise<{ seqScans: number; 
     const before = await client.query('SELECT coalesce(seq_scan, 0) AS n FROM pg_stat_xact_user_tables WHERE relname = $1', [table]);
     await client.query(sql);
     const after = await client.query('SELECT coalesce(seq_scan, 0) AS n FROM pg_stat_xact_user_tables WHERE relname = $1', [table]);
-    const locks = await client.query("SELECT DISTINCT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = pg_backend_pid() AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY 1");
+    const locks = await client.query(
+      "SELECT DISTINCT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = pg_backend_pid() AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY 1",
+    );
     return { seqScans: Number(after.rows[0]?.n ?? 0) - Number(before.rows[0]?.n ?? 0), locked: locks.rows.map((r) => r.relname as string) };
   } finally {
     await client.query('ROLLBACK');
@@ -105,7 +115,10 @@ const ON_ONLY = EVENTS_INDEX.slice(0, 2).join('\n');
 describe('ON ONLY the parent, CONCURRENTLY per partition, then ATTACH PARTITION', () => {
   it('is not flagged, and the model follows the parent index to valid; a plain CREATE INDEX on the parent is', async () => {
     expect(await lintHistory(PARTITIONED)).toEqual({ 'V1__create_events.sql': [], 'V2__events_tenant_index.sql': [] });
-    const plain = await lintHistory({ 'V1__events.sql': EVENTS, 'V2__events_tenant_index.sql': 'SET lock_timeout = \'2s\';\nCREATE INDEX events_tenant_idx ON events (tenant_id);\n' });
+    const plain = await lintHistory({
+      'V1__events.sql': EVENTS,
+      'V2__events_tenant_index.sql': "SET lock_timeout = '2s';\nCREATE INDEX events_tenant_idx ON events (tenant_id);\n",
+    });
     expect(plain['V2__events_tenant_index.sql']).toEqual(['ban-concurrent-index-on-partitioned-table']);
 
     // The model knows events is partitioned, and follows the parent index: INVALID until the last partition's
@@ -129,7 +142,8 @@ describe('ON ONLY the parent, CONCURRENTLY per partition, then ATTACH PARTITION'
     expect(plainBuild.seqScans).toBeGreaterThan(0);
 
     await client.query('CREATE INDEX events_tenant_idx ON ONLY events (tenant_id)');
-    const valid = async () => (await client.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_tenant_idx'::regclass")).rows[0].indisvalid as boolean;
+    const valid = async () =>
+      (await client.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_tenant_idx'::regclass")).rows[0].indisvalid as boolean;
     expect(await valid()).toBe(false);
     for (const s of lines(half)) await client.query(s);
     expect(await valid()).toBe(false);
@@ -152,18 +166,29 @@ describe('CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX'
     expect(pk!.facts.scan).toBe(false);
     expect(unique!.facts.scan).toBe(false);
     // Over a column that may hold NULLs, PostgreSQL must check every row: the scan stays claimed.
-    const [, nullable] = analyzeLast(ACCOUNTS, INDEXES, 'SET lock_timeout = \'2s\';\nALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx;\n');
+    const [, nullable] = analyzeLast(
+      ACCOUNTS,
+      INDEXES,
+      "SET lock_timeout = '2s';\nALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx;\n",
+    );
     expect(nullable!.facts.scan).toBe(true);
 
     await reset();
     await client.query(ACCOUNTS);
     await client.query("INSERT INTO accounts SELECT g, 'u' || g || '@example.com', 'h' || g FROM generate_series(1, 5000) g");
     for (const s of lines(INDEXES)) await client.query(s);
-    const relfilenode = async () => (await client.query("SELECT relfilenode FROM pg_class WHERE relname IN ('accounts_id_idx', 'accounts_pkey')")).rows[0].relfilenode as string;
+    const relfilenode = async () =>
+      (await client.query("SELECT relfilenode FROM pg_class WHERE relname IN ('accounts_id_idx', 'accounts_pkey')")).rows[0].relfilenode as string;
     const node = await relfilenode();
-    expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx', 'accounts')).toMatchObject({ seqScans: 0 });
-    expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email_idx', 'accounts')).toMatchObject({ seqScans: 0 });
-    expect((await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx', 'accounts')).seqScans).toBeGreaterThan(0);
+    expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx', 'accounts')).toMatchObject({
+      seqScans: 0,
+    });
+    expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email_idx', 'accounts')).toMatchObject({
+      seqScans: 0,
+    });
+    expect(
+      (await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx', 'accounts')).seqScans,
+    ).toBeGreaterThan(0);
     // The index is taken over, not rebuilt: same file.
     await client.query('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx');
     expect(await relfilenode()).toBe(node);
@@ -178,7 +203,12 @@ describe('CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL', () =>
   const SET_NOT_NULL = FILES['V4__users_email_not_null.sql']!;
 
   it('is not flagged when the CHECK was validated by an earlier migration, and is without VALIDATE', async () => {
-    expect(await lintHistory(FILES)).toEqual({ 'V1__create_users.sql': [], 'V2__users_email_check.sql': [], 'V3__users_email_validate.sql': [], 'V4__users_email_not_null.sql': [] });
+    expect(await lintHistory(FILES)).toEqual({
+      'V1__create_users.sql': [],
+      'V2__users_email_check.sql': [],
+      'V3__users_email_validate.sql': [],
+      'V4__users_email_not_null.sql': [],
+    });
     const unvalidated = await lintHistory({ 'V1__users.sql': USERS, 'V2__check.sql': CHECK, 'V3__not_null.sql': SET_NOT_NULL });
     expect(unvalidated['V3__not_null.sql']).toEqual(['adding-not-nullable-field']);
 

@@ -10,7 +10,8 @@ import type { FileResult } from '../../src/types.js';
 
 const cwd = '/home/ci/shop';
 const ctx = { cwd, rules: ALL_RULE_META, version: '0.1.0' };
-const ORDERS = 'BEGIN;\nCREATE INDEX idx_orders_customer ON orders (customer_id);\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS idx_messages_user ON messages (user_id);\n';
+const ORDERS =
+  'BEGIN;\nCREATE INDEX idx_orders_customer ON orders (customer_id);\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS idx_messages_user ON messages (user_id);\n';
 const ordersTables = { orders: { rows: 12_000_000, bytes: 3_400_000_000 } };
 
 async function ordersResult(): Promise<FileResult> {
@@ -18,12 +19,19 @@ async function ordersResult(): Promise<FileResult> {
 }
 
 /** Applies SARIF replacements by their line/column regions only (as a SARIF consumer would). */
-function applyByRegion(source: string, replacements: Array<{ deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number }; insertedContent: { text: string } }>): string {
+function applyByRegion(
+  source: string,
+  replacements: Array<{ deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number }; insertedContent: { text: string } }>,
+): string {
   const lineStarts = [0];
   for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
   const off = (line: number, col: number) => lineStarts[line - 1]! + col - 1;
   const edits = replacements
-    .map((r) => ({ start: off(r.deletedRegion.startLine, r.deletedRegion.startColumn), end: off(r.deletedRegion.endLine, r.deletedRegion.endColumn), text: r.insertedContent.text }))
+    .map((r) => ({
+      start: off(r.deletedRegion.startLine, r.deletedRegion.startColumn),
+      end: off(r.deletedRegion.endLine, r.deletedRegion.endColumn),
+      text: r.insertedContent.text,
+    }))
     .sort((a, b) => b.start - a.start);
   let out = source;
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
@@ -33,15 +41,13 @@ function applyByRegion(source: string, replacements: Array<{ deletedRegion: { st
 describe('compact', () => {
   it('prints file:line:col: severity rule message, one line per finding', async () => {
     const out = compact([await ordersResult(), { filePath: `${cwd}/db/migrate/broken.sql`, findings: [], fatal: 'cannot read file: EACCES' }], ctx);
-    expect(out.split('\n')).toEqual(
-      [
-        'db/migrate/20240611_add_order_indexes.sql:2:1: error require-concurrent-index-creation CREATE INDEX on orders (12.0M rows, 3.2 GB) holds a SHARE lock for the whole build: INSERT, UPDATE and DELETE wait.',
-        expect.stringContaining('db/migrate/20240611_add_order_indexes.sql:2:1: warn require-lock-timeout No lock_timeout is set'),
-        'db/migrate/20240611_add_order_indexes.sql:4:1: warn concurrent-index-invalid-leftover If a concurrent build of idx_messages_user fails or is cancelled, PostgreSQL leaves an INVALID index of that name behind, and IF NOT EXISTS then skips the rebuild: the index silently never works.',
-        'db/migrate/broken.sql:1:1: error fatal cannot read file: EACCES',
-        '',
-      ],
-    );
+    expect(out.split('\n')).toEqual([
+      'db/migrate/20240611_add_order_indexes.sql:2:1: error require-concurrent-index-creation CREATE INDEX on orders (12.0M rows, 3.2 GB) holds a SHARE lock for the whole build: INSERT, UPDATE and DELETE wait.',
+      expect.stringContaining('db/migrate/20240611_add_order_indexes.sql:2:1: warn require-lock-timeout No lock_timeout is set'),
+      'db/migrate/20240611_add_order_indexes.sql:4:1: warn concurrent-index-invalid-leftover If a concurrent build of idx_messages_user fails or is cancelled, PostgreSQL leaves an INVALID index of that name behind, and IF NOT EXISTS then skips the rebuild: the index silently never works.',
+      'db/migrate/broken.sql:1:1: error fatal cannot read file: EACCES',
+      '',
+    ]);
   });
 
   it('prints nothing for clean files', async () => {
@@ -61,7 +67,9 @@ describe('github', () => {
     expect(out[0]).toBe(
       '::error file=db/migrate/20240611_add_order_indexes.sql,line=2,col=1,endLine=2,endColumn=56,title=migralint(require-concurrent-index-creation)::CREATE INDEX on orders (12.0M rows, 3.2 GB) holds a SHARE lock for the whole build: INSERT, UPDATE and DELETE wait.%0ABuild the index with CREATE INDEX CONCURRENTLY, outside any transaction block.',
     );
-    expect(out[1]).toMatch(/^::warning file=db\/migrate\/20240611_add_order_indexes\.sql,line=2,col=1,endLine=2,endColumn=56,title=migralint\(require-lock-timeout\)::No lock_timeout/);
+    expect(out[1]).toMatch(
+      /^::warning file=db\/migrate\/20240611_add_order_indexes\.sql,line=2,col=1,endLine=2,endColumn=56,title=migralint\(require-lock-timeout\)::No lock_timeout/,
+    );
     expect(out[2]).toMatch(/^::warning file=[^,]+,line=4,col=1,endLine=4,endColumn=79,title=migralint\(concurrent-index-invalid-leftover\)::/);
     expect(out.slice(3)).toEqual(['']);
     // Every line is a single workflow command: no raw newline inside a message.
@@ -72,9 +80,19 @@ describe('github', () => {
     const result: FileResult = {
       filePath: `${cwd}/migrations/2024:06,weird.sql`,
       source: 'SELECT 1;\n',
-      findings: [{ ruleId: 'unsupported-framework-construct', severity: 'info', message: 'SQL built at run time: 50% unknown', span: { start: 0, end: 9 }, loc: { line: 1, column: 1, endLine: 1, endColumn: 10 } }],
+      findings: [
+        {
+          ruleId: 'unsupported-framework-construct',
+          severity: 'info',
+          message: 'SQL built at run time: 50% unknown',
+          span: { start: 0, end: 9 },
+          loc: { line: 1, column: 1, endLine: 1, endColumn: 10 },
+        },
+      ],
     };
-    expect(github([result], ctx)).toBe('::notice file=migrations/2024%3A06%2Cweird.sql,line=1,col=1,endLine=1,endColumn=9,title=migralint(unsupported-framework-construct)::SQL built at run time: 50%25 unknown\n');
+    expect(github([result], ctx)).toBe(
+      '::notice file=migrations/2024%3A06%2Cweird.sql,line=1,col=1,endLine=1,endColumn=9,title=migralint(unsupported-framework-construct)::SQL built at run time: 50%25 unknown\n',
+    );
   });
 });
 
@@ -99,7 +117,11 @@ describe('gitlab', () => {
     expect(b.map((x) => x[2])).toEqual(a.map((x) => (x[2] as number) + 2));
     expect(b.map((x) => x[1])).toEqual(a.map((x) => x[1]));
 
-    const twice = await lintText('CREATE INDEX idx_a ON orders (a);\nCREATE INDEX idx_a ON orders (a);\n', { filename: before.filePath, tables: ordersTables, severities: { 'require-lock-timeout': 'off' } });
+    const twice = await lintText('CREATE INDEX idx_a ON orders (a);\nCREATE INDEX idx_a ON orders (a);\n', {
+      filename: before.filePath,
+      tables: ordersTables,
+      severities: { 'require-lock-timeout': 'off' },
+    });
     const prints = fp(twice).map((x) => x[1]);
     expect(prints).toHaveLength(2);
     expect(prints[0]).not.toBe(prints[1]);
@@ -113,10 +135,14 @@ describe('junit', () => {
     expect(out.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="migralint" tests="5" failures="1" errors="1">\n')).toBe(true);
     expect(out).toContain('<testsuite name="db/migrate/20240611_add_order_indexes.sql" tests="3" failures="1" errors="0">');
     // The warning stays visible without failing the build.
-    expect(out).toMatch(/<testcase name="warn: require-lock-timeout at 2:1" classname="db\/migrate\/20240611_add_order_indexes\.sql">\n {6}<system-out>warn: [^<]+<\/system-out>\n {4}<\/testcase>/);
+    expect(out).toMatch(
+      /<testcase name="warn: require-lock-timeout at 2:1" classname="db\/migrate\/20240611_add_order_indexes\.sql">\n {6}<system-out>warn: [^<]+<\/system-out>\n {4}<\/testcase>/,
+    );
     expect(out).not.toMatch(/<failure[^>]*type="require-lock-timeout"/);
     expect(out).toContain('<testcase name="require-concurrent-index-creation at 2:1" classname="db/migrate/20240611_add_order_indexes.sql">');
-    expect(out).toContain('<testsuite name="db/migrate/20240101_clean.sql" tests="1" failures="0" errors="0">\n    <testcase name="db/migrate/20240101_clean.sql" classname="db/migrate/20240101_clean.sql"></testcase>');
+    expect(out).toContain(
+      '<testsuite name="db/migrate/20240101_clean.sql" tests="1" failures="0" errors="0">\n    <testcase name="db/migrate/20240101_clean.sql" classname="db/migrate/20240101_clean.sql"></testcase>',
+    );
     expect(out).toContain('<error message="binary file &lt;skipped&gt; &amp; &quot;odd&quot;"></error>');
     expect(out.endsWith('</testsuites>\n')).toBe(true);
     // Well-formed enough: tags balance.
@@ -150,7 +176,11 @@ describe('sarif', () => {
     expect(first.ruleId).toBe('require-concurrent-index-creation');
     expect(run.tool.driver.rules[first.ruleIndex].id).toBe(first.ruleId);
     expect(first.level).toBe('error');
-    expect(first.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'db/migrate/20240611_add_order_indexes.sql', uriBaseId: '%SRCROOT%', index: 0 });
+    expect(first.locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'db/migrate/20240611_add_order_indexes.sql',
+      uriBaseId: '%SRCROOT%',
+      index: 0,
+    });
     expect(first.locations[0].physicalLocation.region).toEqual({ startLine: 2, startColumn: 1, endLine: 2, endColumn: 57, charOffset: 7, charLength: 56 });
     expect(first.properties.table).toEqual({ name: 'orders', rows: 12_000_000, bytes: 3_400_000_000, sizeClass: 'large' });
   });
@@ -172,7 +202,11 @@ describe('sarif', () => {
   it('reports files that could not be linted as tool notifications', () => {
     const log = JSON.parse(sarif([{ filePath: `${cwd}/db/x.sql`, findings: [], fatal: 'cannot read file: EISDIR' }], ctx));
     expect(log.runs[0].invocations[0].toolExecutionNotifications).toEqual([
-      { level: 'error', message: { text: 'cannot read file: EISDIR' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'db/x.sql', uriBaseId: '%SRCROOT%', index: 0 } } }] },
+      {
+        level: 'error',
+        message: { text: 'cannot read file: EISDIR' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'db/x.sql', uriBaseId: '%SRCROOT%', index: 0 } } }],
+      },
     ]);
   });
 });

@@ -19,7 +19,11 @@ function tables(md: string): string[][][] {
   let current: string[][] | undefined;
   for (const line of md.split('\n')) {
     if (line.startsWith('|')) {
-      const cells = line.replace(/\\\|/g, '\u0000').split('|').slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .replace(/\\\|/g, '\u0000')
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
       (current ??= []).push(cells);
       if (current.length === 1) out.push(current);
     } else current = undefined;
@@ -57,7 +61,13 @@ async function drizzleResult(): Promise<FileResult> {
   return lintText(DRIZZLE, {
     filename: `${cwd}/drizzle/0007_orders_indexes.sql`,
     tables: { orders: { rows: 12_000_000, bytes: 3_400_000_000 } },
-    files: { [`${cwd}/drizzle/meta/_journal.json`]: JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 7, version: '7', when: 1718000000000, tag: '0007_orders_indexes', breakpoints: true }] }) },
+    files: {
+      [`${cwd}/drizzle/meta/_journal.json`]: JSON.stringify({
+        version: '7',
+        dialect: 'postgresql',
+        entries: [{ idx: 7, version: '7', when: 1718000000000, tag: '0007_orders_indexes', breakpoints: true }],
+      }),
+    },
   });
 }
 
@@ -79,7 +89,16 @@ describe('markdown (a review comment)', () => {
     for (const { rule, url } of examples) {
       expect(url.startsWith(PLAYGROUND_URL)).toBe(true);
       const meta = ALL_RULE_META.find((m) => m.id === rule)!;
-      const state = decodeState(url.slice(PLAYGROUND_URL.length), { framework: '', pgVersion: 0, text: '', tables: {}, largeTables: [], partitioned: [], preset: 'recommended', rules: {} });
+      const state = decodeState(url.slice(PLAYGROUND_URL.length), {
+        framework: '',
+        pgVersion: 0,
+        text: '',
+        tables: {},
+        largeTables: [],
+        partitioned: [],
+        preset: 'recommended',
+        rules: {},
+      });
       expect(state.text).toBe(meta.docs.invalid[0]!.code);
     }
     const findings = tables(md)[1]!;
@@ -107,11 +126,15 @@ describe('markdown (a review comment)', () => {
   });
 
   it('a clean run says so; the footer has the version, the counts and how to reproduce', async () => {
-    const clean = await lintText('SET lock_timeout = \'2s\';\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n', { filename: `${cwd}/db/migrations/0002_orders.sql` });
+    const clean = await lintText("SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n", {
+      filename: `${cwd}/db/migrations/0002_orders.sql`,
+    });
     const md = markdown([clean], ctx);
     expect(md.split('\n')[0]).toBe('### ✅ migralint: no problems found in 1 migration.');
     const tail = md.trimEnd().split('\n').slice(-2);
-    expect(tail[0]).toBe('<sub>migralint 0.1.0 · 1 migration · 0 errors · 0 warnings · reproduce locally: `npx migralint db/migrations/0002_orders.sql` (`--fix-dry-run` shows the fixes)</sub><br>');
+    expect(tail[0]).toBe(
+      '<sub>migralint 0.1.0 · 1 migration · 0 errors · 0 warnings · reproduce locally: `npx migralint db/migrations/0002_orders.sql` (`--fix-dry-run` shows the fixes)</sub><br>',
+    );
     // Coverage: what was read, per framework.
     expect(tail[1]).toBe('<sub>read: psql: 1 file, 2 statements read</sub>');
     expect(markdown([], ctx).split('\n')[0]).toBe('### ✅ migralint: no migrations to check.');
@@ -127,8 +150,14 @@ describe('markdown (a review comment)', () => {
 
   it('stays under the comment limit by summarising whole sections, never cutting a table', async () => {
     const one = await drizzleResult();
-    const many = Array.from({ length: 400 }, (_, i) => ({ ...one, filePath: `${cwd}/drizzle/${String(i).padStart(4, '0')}_orders_indexes_with_a_rather_long_name.sql` }));
-    const full = many.slice(0, 3).map((r) => markdown([r], ctx).length).reduce((a, b) => a + b);
+    const many = Array.from({ length: 400 }, (_, i) => ({
+      ...one,
+      filePath: `${cwd}/drizzle/${String(i).padStart(4, '0')}_orders_indexes_with_a_rather_long_name.sql`,
+    }));
+    const full = many
+      .slice(0, 3)
+      .map((r) => markdown([r], ctx).length)
+      .reduce((a, b) => a + b);
     expect(full * 140).toBeGreaterThan(MARKDOWN_LIMIT); // the unsummarised report would not fit
     for (const n of [40, 150, 400]) {
       const md = markdown(many.slice(0, n), ctx);
@@ -166,7 +195,15 @@ describe('markdown with a trace (trace --format markdown)', () => {
   it('marks a mismatch in its cell, shows a lock seen without a claim, and says how to report the bug', async () => {
     const file = `${cwd}/db/migrations/0003_orders.sql`;
     const result = await lintText('ALTER TABLE orders ADD COLUMN note text;\nSELECT refresh_totals();\n', { filename: file });
-    const base = { file: 'db/migrations/0003_orders.sql', transaction: 'none' as const, stillHeld: [], oneQuery: false, startMs: 0, rewrite: false, rewritten: [] };
+    const base = {
+      file: 'db/migrations/0003_orders.sql',
+      transaction: 'none' as const,
+      stillHeld: [],
+      oneQuery: false,
+      startMs: 0,
+      rewrite: false,
+      rewritten: [],
+    };
     const trace = {
       server: 'embedded PostgreSQL 18',
       projects: [
@@ -181,8 +218,24 @@ describe('markdown with a trace (trace --format markdown)', () => {
               status: 'applied' as const,
               durationMs: 12,
               statements: [
-                { ...base, line: 1, sql: 'ALTER TABLE orders ADD COLUMN note text', durationMs: 4.2, observed: { locks: [{ relation: 'orders', kind: 'r', mode: 'ShareRowExclusiveLock' as const, heldMs: 4.2, until: 'statement' as const }] }, expected: { locks: [{ relation: 'orders', mode: 'AccessExclusiveLock' as const }] }, status: 'mismatch' as const },
-                { ...base, line: 2, sql: 'SELECT refresh_totals()', durationMs: 7, observed: { locks: [{ relation: 'totals', kind: 'r', mode: 'ExclusiveLock' as const, heldMs: 7, until: 'statement' as const }] }, expected: { locks: [] }, status: 'trace-only' as const },
+                {
+                  ...base,
+                  line: 1,
+                  sql: 'ALTER TABLE orders ADD COLUMN note text',
+                  durationMs: 4.2,
+                  observed: { locks: [{ relation: 'orders', kind: 'r', mode: 'ShareRowExclusiveLock' as const, heldMs: 4.2, until: 'statement' as const }] },
+                  expected: { locks: [{ relation: 'orders', mode: 'AccessExclusiveLock' as const }] },
+                  status: 'mismatch' as const,
+                },
+                {
+                  ...base,
+                  line: 2,
+                  sql: 'SELECT refresh_totals()',
+                  durationMs: 7,
+                  observed: { locks: [{ relation: 'totals', kind: 'r', mode: 'ExclusiveLock' as const, heldMs: 7, until: 'statement' as const }] },
+                  expected: { locks: [] },
+                  status: 'trace-only' as const,
+                },
               ],
             },
           ],
@@ -192,10 +245,16 @@ describe('markdown with a trace (trace --format markdown)', () => {
     const md = markdown([result], { ...ctx, trace });
     const picture = tables(md).find((t) => t[0]![2] === 'ran')!;
     expect(picture[0]).toEqual(['line', 'statement', 'ran', '<code>orders</code>', '<code>totals</code>']);
-    expect(picture[2]!.slice(2)).toEqual(['<b>≠</b> 4.2ms', '🟥 ACCESS EXCLUSIVE<br><sub><b>≠ seen 🟧 SHARE ROW EXCLUSIVE</b>, held 4.2ms to the statement\'s end</sub>', '']);
-    expect(picture[3]!.slice(2)).toEqual(['+ 7.0ms', '', '<sub>+ seen 🟧 EXCLUSIVE, held 7.0ms to the statement\'s end</sub>']);
+    expect(picture[2]!.slice(2)).toEqual([
+      '<b>≠</b> 4.2ms',
+      "🟥 ACCESS EXCLUSIVE<br><sub><b>≠ seen 🟧 SHARE ROW EXCLUSIVE</b>, held 4.2ms to the statement's end</sub>",
+      '',
+    ]);
+    expect(picture[3]!.slice(2)).toEqual(['+ 7.0ms', '', "<sub>+ seen 🟧 EXCLUSIVE, held 7.0ms to the statement's end</sub>"]);
     expect(md).toContain('**Traced on embedded PostgreSQL 18:** 2 statements ran · **1 mismatch** with the static analysis.');
-    expect(md).toContain('A mismatch between the claimed and the seen lock is a migralint bug: please report it at https://github.com/migralint/migralint/issues/new');
+    expect(md).toContain(
+      'A mismatch between the claimed and the seen lock is a migralint bug: please report it at https://github.com/migralint/migralint/issues/new',
+    );
     expect(md).toContain('reproduce locally: `npx migralint trace db/migrations/0003_orders.sql --format markdown`');
     expectWholeTables(md);
   });

@@ -28,7 +28,7 @@ function loadSchema(): Record<string, unknown> {
 }
 
 function validator() {
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }) // the schema's language pattern is not valid with the u flag;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }); // the schema's language pattern is not valid with the u flag;
   const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   return ajv.compile(loadSchema());
@@ -44,7 +44,16 @@ describe('SARIF output against the SARIF 2.1.0 schema', () => {
     );
     expect(result.findings.some((f) => f.fix)).toBe(true);
     expect(result.findings.some((f) => f.suggestions?.length)).toBe(true);
-    const log = JSON.parse(sarif([result, { filePath: `${cwd}/db/migrations/blob.sql`, findings: [], fatal: 'binary file (contains NUL bytes), not linted' }, { filePath: '/elsewhere/x.sql', findings: [], fatal: 'cannot read' }], { cwd, rules: ALL_RULE_META, version: '0.1.0' }));
+    const log = JSON.parse(
+      sarif(
+        [
+          result,
+          { filePath: `${cwd}/db/migrations/blob.sql`, findings: [], fatal: 'binary file (contains NUL bytes), not linted' },
+          { filePath: '/elsewhere/x.sql', findings: [], fatal: 'cannot read' },
+        ],
+        { cwd, rules: ALL_RULE_META, version: '0.1.0' },
+      ),
+    );
     const ok = validate(log);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
@@ -52,6 +61,8 @@ describe('SARIF output against the SARIF 2.1.0 schema', () => {
 
   it('rejects what the schema forbids (the validator is live)', () => {
     const validate = validator();
-    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'migralint' } }, results: [{ message: { text: 'x' }, level: 'fatal' }] }] })).toBe(false);
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'migralint' } }, results: [{ message: { text: 'x' }, level: 'fatal' }] }] })).toBe(
+      false,
+    );
   });
 });

@@ -10,8 +10,12 @@ describe(ID, () => {
     const r = await lintText('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id);\n', { tables });
     const f = r.findings.find((x) => x.ruleId === ID)!;
     expect(f.severity).toBe('error');
-    expect(f.message).toBe('PostgreSQL cannot build an index CONCURRENTLY on the partitioned table events (240.0M rows, 56.8 GB): the migration fails with "cannot create index on partitioned table … concurrently".');
-    expect(f.help).toBe('Create the index ON ONLY events (instant, INVALID until complete); then for each partition: CREATE INDEX CONCURRENTLY … ON <partition> (…); ALTER INDEX idx_events_account ATTACH PARTITION <partition index>;');
+    expect(f.message).toBe(
+      'PostgreSQL cannot build an index CONCURRENTLY on the partitioned table events (240.0M rows, 56.8 GB): the migration fails with "cannot create index on partitioned table … concurrently".',
+    );
+    expect(f.help).toBe(
+      'Create the index ON ONLY events (instant, INVALID until complete); then for each partition: CREATE INDEX CONCURRENTLY … ON <partition> (…); ALTER INDEX idx_events_account ATTACH PARTITION <partition index>;',
+    );
     // The blocking-build rule leaves partitioned parents to this rule.
     expect(r.findings.map((x) => x.ruleId)).not.toContain('require-concurrent-index-creation');
   });
@@ -23,7 +27,10 @@ describe(ID, () => {
 
   it.each([
     ['CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id);\n', 'CREATE INDEX idx_events_account ON ONLY events (account_id);\n'],
-    ['CREATE UNIQUE INDEX idx_events_id ON public.events USING btree (id, happened_at);\n', 'CREATE UNIQUE INDEX idx_events_id ON ONLY public.events USING btree (id, happened_at);\n'],
+    [
+      'CREATE UNIQUE INDEX idx_events_id ON public.events USING btree (id, happened_at);\n',
+      'CREATE UNIQUE INDEX idx_events_id ON ONLY public.events USING btree (id, happened_at);\n',
+    ],
     ['CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_events_kind ON ONLY events (kind);\n', 'CREATE INDEX IF NOT EXISTS idx_events_kind ON ONLY events (kind);\n'],
   ])('suggests ON ONLY: %j', async (code, fixed) => {
     const out = await fixText(code, { tables, types: ['suggestion'], rules: [ID] });
@@ -52,10 +59,15 @@ describe(`${ID} on a real PostgreSQL`, () => {
       await c.query(`CREATE TABLE events (id bigint, account_id bigint, happened_at date NOT NULL) PARTITION BY RANGE (happened_at);
         CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
         CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`);
-      await expect(c.query('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id)')).rejects.toThrow('cannot create index on partitioned table "events" concurrently');
-      const suggested = (await fixText('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id);\n', { tables, types: ['suggestion'], rules: [ID] })).text;
+      await expect(c.query('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id)')).rejects.toThrow(
+        'cannot create index on partitioned table "events" concurrently',
+      );
+      const suggested = (
+        await fixText('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id);\n', { tables, types: ['suggestion'], rules: [ID] })
+      ).text;
       await c.query(suggested);
-      const valid = async () => (await c.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_events_account'::regclass`)).rows[0].indisvalid as boolean;
+      const valid = async () =>
+        (await c.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_events_account'::regclass`)).rows[0].indisvalid as boolean;
       expect(await valid()).toBe(false);
       for (const p of ['events_2025', 'events_2026']) {
         await c.query(`CREATE INDEX CONCURRENTLY idx_${p}_account ON ${p} (account_id)`);

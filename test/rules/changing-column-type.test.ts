@@ -33,7 +33,10 @@ describe(id, () => {
     expect(await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text USING "description";\n`)).toEqual([]);
     const trimmed = await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text USING btrim("description");\n`);
     expect(trimmed.map((f) => f.messageId)).toEqual(['rewrite']);
-    const collated = await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text COLLATE "C" USING "description"::text;\n`);
+    const collated = await tester.findings(
+      id,
+      `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text COLLATE "C" USING "description"::text;\n`,
+    );
     expect(collated.map((f) => f.messageId)).toEqual(['rewrite']);
   });
 
@@ -44,15 +47,25 @@ describe(id, () => {
     expect(unknown[0]!.message).toContain('the old type is unknown');
     expect(unknown[0]!.severity).toBe('warn');
     expect(await tester.findings(id, `ALTER TABLE customers ADD COLUMN nickname varchar(32);\n${widen}`)).toEqual([]);
-    expect(await tester.findings(id, 'ALTER TABLE customers ADD COLUMN nickname varchar(32);\nALTER TABLE customers ALTER COLUMN nickname TYPE text;\n')).toEqual([]);
+    expect(
+      await tester.findings(id, 'ALTER TABLE customers ADD COLUMN nickname varchar(32);\nALTER TABLE customers ALTER COLUMN nickname TYPE text;\n'),
+    ).toEqual([]);
     // The type the unit last gave the column counts: widened once, then shrunk.
-    const shrunk = await tester.findings(id, `ALTER TABLE customers ADD COLUMN nickname varchar(32);\n${widen}ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(16);\n`);
+    const shrunk = await tester.findings(
+      id,
+      `ALTER TABLE customers ADD COLUMN nickname varchar(32);\n${widen}ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(16);\n`,
+    );
     expect(shrunk.map((f) => f.loc.line)).toEqual([3]);
     expect(shrunk[0]!.message).toContain('TYPE varchar(16) (was varchar(64))');
   });
 
   it('a table created earlier in the unit is new: silent whatever the change', async () => {
-    expect(await tester.findings(id, 'CREATE TABLE vouchers (id bigint PRIMARY KEY, code varchar(20));\nALTER TABLE vouchers ALTER COLUMN code TYPE varchar(10);\nALTER TABLE vouchers ALTER COLUMN id TYPE int;\n')).toEqual([]);
+    expect(
+      await tester.findings(
+        id,
+        'CREATE TABLE vouchers (id bigint PRIMARY KEY, code varchar(20));\nALTER TABLE vouchers ALTER COLUMN code TYPE varchar(10);\nALTER TABLE vouchers ALTER COLUMN id TYPE int;\n',
+      ),
+    ).toEqual([]);
   });
 
   it('a USING clause other than the column cast to the new type, or a new collation, counts as a rewrite even for a widening', async () => {
@@ -63,8 +76,12 @@ describe(id, () => {
   });
 
   it('names the lock, the table and its size', async () => {
-    const f = await tester.findings(id, 'ALTER TABLE events ADD COLUMN id integer;\nALTER TABLE events ALTER COLUMN id TYPE bigint;\n', { tables: { events: { rows: 310_000_000, bytes: 88_000_000_000 } } });
+    const f = await tester.findings(id, 'ALTER TABLE events ADD COLUMN id integer;\nALTER TABLE events ALTER COLUMN id TYPE bigint;\n', {
+      tables: { events: { rows: 310_000_000, bytes: 88_000_000_000 } },
+    });
     expect(f[0]!.severity).toBe('error');
-    expect(f[0]!.message).toMatch(/^ALTER COLUMN id TYPE bigint \(was integer\) on events \(310\.0M rows, 82\.0 GB\) rewrites the table and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits for the whole rewrite\./);
+    expect(f[0]!.message).toMatch(
+      /^ALTER COLUMN id TYPE bigint \(was integer\) on events \(310\.0M rows, 82\.0 GB\) rewrites the table and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits for the whole rewrite\./,
+    );
   });
 });

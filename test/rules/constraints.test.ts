@@ -12,15 +12,25 @@ describe('disallowed-unique-constraint and adding-serial-primary-key-field', () 
   });
 
   it('inside a transaction there is no suggestion (CONCURRENTLY would fail), only the procedure', async () => {
-    const f = await tester.findings('disallowed-unique-constraint', 'BEGIN;\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);\nCOMMIT;\n');
+    const f = await tester.findings(
+      'disallowed-unique-constraint',
+      'BEGIN;\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);\nCOMMIT;\n',
+    );
     expect(f).toHaveLength(1);
     expect(f[0]!.suggestions ?? []).toEqual([]);
     expect(f[0]!.help).toContain('CREATE UNIQUE INDEX CONCURRENTLY');
   });
 
   it('USING INDEX is fine; a second subcommand leaves no suggestion', async () => {
-    expect(await tester.findings('disallowed-unique-constraint', 'ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;\n')).toEqual([]);
-    expect(await tester.findings('adding-serial-primary-key-field', 'ALTER TABLE customers ADD CONSTRAINT customers_pkey PRIMARY KEY USING INDEX customers_pkey;\n')).toEqual([]);
+    expect(
+      await tester.findings(
+        'disallowed-unique-constraint',
+        'ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;\n',
+      ),
+    ).toEqual([]);
+    expect(
+      await tester.findings('adding-serial-primary-key-field', 'ALTER TABLE customers ADD CONSTRAINT customers_pkey PRIMARY KEY USING INDEX customers_pkey;\n'),
+    ).toEqual([]);
     const two = await tester.findings('adding-serial-primary-key-field', 'ALTER TABLE shipments ADD COLUMN note text, ADD PRIMARY KEY (order_id);\n');
     expect(two).toHaveLength(1);
     expect(two[0]!.suggestions ?? []).toEqual([]);
@@ -29,9 +39,14 @@ describe('disallowed-unique-constraint and adding-serial-primary-key-field', () 
   it('small tables are silent, large ones errors', async () => {
     const sql = 'ALTER TABLE countries ADD PRIMARY KEY (iso_code);\n';
     expect(await tester.findings('adding-serial-primary-key-field', sql, { tables: { countries: { rows: 250 } } })).toEqual([]);
-    const big = await tester.findings('adding-serial-primary-key-field', 'ALTER TABLE page_views ADD PRIMARY KEY (id);\n', { tables: { page_views: { rows: 48_000_000 } }, severities: { 'adding-serial-primary-key-field': 'warn' } });
+    const big = await tester.findings('adding-serial-primary-key-field', 'ALTER TABLE page_views ADD PRIMARY KEY (id);\n', {
+      tables: { page_views: { rows: 48_000_000 } },
+      severities: { 'adding-serial-primary-key-field': 'warn' },
+    });
     expect(big[0]!.severity).toBe('error');
-    expect(big[0]!.message).toBe('Adding a primary key on page_views (48.0M rows) builds its unique index while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits until the build is done.');
+    expect(big[0]!.message).toBe(
+      'Adding a primary key on page_views (48.0M rows) builds its unique index while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits until the build is done.',
+    );
   });
 });
 

@@ -30,36 +30,64 @@ describe(id, () => {
   });
 
   it('is a warning when a slow statement has no finding of its own (INSERT … SELECT into a new table)', async () => {
-    const sql = 'BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nCREATE TABLE order_totals (order_id bigint PRIMARY KEY, total bigint);\nINSERT INTO order_totals SELECT id, total_cents FROM orders;\nCOMMIT;\n';
+    const sql =
+      'BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nCREATE TABLE order_totals (order_id bigint PRIMARY KEY, total bigint);\nINSERT INTO order_totals SELECT id, total_cents FROM orders;\nCOMMIT;\n';
     const f = await tester.findings(id, sql);
     expect(f.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
     expect(f[0]!.message).toContain('INSERT on line 4, which copies rows from a query');
   });
 
   it('reports a lock on another table awaited with no lock_timeout as info (require-lock-timeout owns that wait), and nothing with one', async () => {
-    const waits = await tester.findings(id, 'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n');
+    const waits = await tester.findings(
+      id,
+      'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n',
+    );
     expect(waits.map((x) => [x.loc.line, x.severity])).toEqual([[2, 'info']]);
-    expect((await tester.findings('require-lock-timeout', 'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n')).length).toBe(1);
+    expect(
+      (
+        await tester.findings(
+          'require-lock-timeout',
+          'BEGIN;\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n',
+        )
+      ).length,
+    ).toBe(1);
     expect(waits[0]!.message).toContain('ALTER TABLE on line 3, which waits for its ACCESS EXCLUSIVE lock on orders with no lock_timeout');
-    expect(await tester.findings(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n")).toEqual([]);
+    expect(
+      await tester.findings(
+        id,
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE customers RENAME COLUMN mail TO email;\nALTER TABLE orders ADD COLUMN email_sent boolean;\nCOMMIT;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('counts rows copied only from a query that reads a table with rows', async () => {
-    const fromNew = 'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nALTER TABLE orders ADD COLUMN refund_id bigint;\nCREATE TABLE refund_reasons AS SELECT DISTINCT reason FROM refunds;\nINSERT INTO refund_reasons SELECT reason FROM refunds WHERE reason IS NOT NULL;\nCOMMIT;\n';
+    const fromNew =
+      'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nALTER TABLE orders ADD COLUMN refund_id bigint;\nCREATE TABLE refund_reasons AS SELECT DISTINCT reason FROM refunds;\nINSERT INTO refund_reasons SELECT reason FROM refunds WHERE reason IS NOT NULL;\nCOMMIT;\n';
     expect(await tester.findings(id, fromNew)).toEqual([]);
-    const fromExisting = 'BEGIN;\nALTER TABLE orders ADD COLUMN refund_id bigint;\nWITH r AS (SELECT order_id, reason FROM legacy_refunds)\nINSERT INTO refund_reasons SELECT reason FROM r;\nCOMMIT;\n';
+    const fromExisting =
+      'BEGIN;\nALTER TABLE orders ADD COLUMN refund_id bigint;\nWITH r AS (SELECT order_id, reason FROM legacy_refunds)\nINSERT INTO refund_reasons SELECT reason FROM r;\nCOMMIT;\n';
     expect((await tester.findings(id, fromExisting)).map((x) => [x.loc.line, x.severity])).toEqual([[2, 'warn']]);
   });
 
   it('is silent on quick statements after the lock: two ADD COLUMNs of one table, a lock on a new table', async () => {
     expect(await tester.findings(id, 'BEGIN;\nALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n')).toEqual([]);
-    expect(await tester.findings(id, 'BEGIN;\nALTER TABLE orders ADD COLUMN refund_id bigint;\nCREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n')).toEqual([]);
+    expect(
+      await tester.findings(
+        id,
+        'BEGIN;\nALTER TABLE orders ADD COLUMN refund_id bigint;\nCREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n',
+      ),
+    ).toEqual([]);
   });
 
   it('is silent when the AEL statement is last, outside transactions, and on tables created in the unit', async () => {
     expect(await tester.findings(id, "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN status text;\nCOMMIT;\n")).toEqual([]);
     expect(await tester.findings(id, "ALTER TABLE orders ADD COLUMN status text;\nUPDATE orders SET status = 'new' WHERE id < 1000;\n")).toEqual([]);
-    expect(await tester.findings(id, 'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE refunds ADD COLUMN reason text;\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n')).toEqual([]);
+    expect(
+      await tester.findings(
+        id,
+        'BEGIN;\nCREATE TABLE refunds (id bigint PRIMARY KEY);\nALTER TABLE refunds ADD COLUMN reason text;\nCREATE INDEX refunds_reason_idx ON refunds (reason);\nCOMMIT;\n',
+      ),
+    ).toEqual([]);
   });
 
   it('reports once per transaction, at the first ACCESS EXCLUSIVE statement, naming every table held through the slow work', async () => {
@@ -81,11 +109,14 @@ describe(id, () => {
   it('says when the first statement itself locks the other tables', async () => {
     const sql = "BEGIN;\nLOCK TABLE orders, order_lines IN ACCESS EXCLUSIVE MODE;\nUPDATE order_notes SET body = 'x' WHERE body IS NULL;\nCOMMIT;\n";
     const f = await tester.findings(id, sql);
-    expect(f[0]?.message).toMatch(/^The ACCESS EXCLUSIVE lock LOCK takes on orders is held until the transaction ends \(as are the ones taken by it on order_lines\), through UPDATE on line 3/);
+    expect(f[0]?.message).toMatch(
+      /^The ACCESS EXCLUSIVE lock LOCK takes on orders is held until the transaction ends \(as are the ones taken by it on order_lines\), through UPDATE on line 3/,
+    );
   });
 
   it('follows a table renamed in the transaction: its new name is locked already', async () => {
-    const sql = "BEGIN;\nALTER TABLE comment_reply RENAME TO notification;\nALTER TABLE notification ADD COLUMN kind text;\nUPDATE order_notes SET body = 'x' WHERE body IS NULL;\nCOMMIT;\n";
+    const sql =
+      "BEGIN;\nALTER TABLE comment_reply RENAME TO notification;\nALTER TABLE notification ADD COLUMN kind text;\nUPDATE order_notes SET body = 'x' WHERE body IS NULL;\nCOMMIT;\n";
     const f = await tester.findings(id, sql);
     expect(f.map((x) => x.message)).toEqual([
       'The ACCESS EXCLUSIVE lock ALTER … RENAME takes on comment_reply is held until the transaction ends, through UPDATE on line 4, which writes rows. Every SELECT, INSERT, UPDATE and DELETE on comment_reply waits all that time.',
@@ -93,7 +124,8 @@ describe(id, () => {
   });
 
   it('does not count a lock the transaction already holds as a wait', async () => {
-    const sql = 'BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nALTER TABLE customers ADD COLUMN tier text;\nALTER TABLE orders DROP COLUMN legacy_total;\nALTER TABLE customers DROP COLUMN legacy_tier;\nCOMMIT;\n';
+    const sql =
+      'BEGIN;\nALTER TABLE orders RENAME COLUMN total TO total_cents;\nALTER TABLE customers ADD COLUMN tier text;\nALTER TABLE orders DROP COLUMN legacy_total;\nALTER TABLE customers DROP COLUMN legacy_tier;\nCOMMIT;\n';
     const f = await tester.findings(id, sql);
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toContain('through ALTER TABLE on line 3, which waits for its ACCESS EXCLUSIVE lock on customers with no lock_timeout. Every');
@@ -106,7 +138,8 @@ describe(id, () => {
   });
 
   it('reports once per transaction and table, at the first statement that takes the lock', async () => {
-    const sql = "BEGIN;\nALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';\nINSERT INTO order_archive SELECT * FROM orders WHERE placed_at < '2020-01-01';\nCOMMIT;\n";
+    const sql =
+      "BEGIN;\nALTER TABLE orders ADD COLUMN status text;\nALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';\nINSERT INTO order_archive SELECT * FROM orders WHERE placed_at < '2020-01-01';\nCOMMIT;\n";
     expect((await tester.findings(id, sql)).map((x) => x.loc.line)).toEqual([2]);
   });
 
@@ -121,6 +154,8 @@ describe(id, () => {
     for (let i = 0; i < 5; i++) lines.push(`INSERT INTO order_archive_${i} SELECT * FROM orders;`);
     lines.push('COMMIT;', '');
     const f = await tester.findings(id, lines.join('\n'));
-    expect(f[0]!.message).toContain('through INSERT on line 3, which copies rows from a query; INSERT on line 4, which copies rows from a query; INSERT on line 5, which copies rows from a query; and 2 more.');
+    expect(f[0]!.message).toContain(
+      'through INSERT on line 3, which copies rows from a query; INSERT on line 4, which copies rows from a query; INSERT on line 5, which copies rows from a query; and 2 more.',
+    );
   });
 });

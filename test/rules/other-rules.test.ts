@@ -12,7 +12,12 @@ describe('prefer-robust-stmts (off by default)', () => {
   });
 
   it('fixes DROP TABLE, DROP COLUMN and DROP CONSTRAINT with IF EXISTS', async () => {
-    expect(await tester.fix(id, 'DROP TABLE legacy_sessions;\nALTER TABLE orders DROP COLUMN legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT orders_legacy_check;\n')).toBe(
+    expect(
+      await tester.fix(
+        id,
+        'DROP TABLE legacy_sessions;\nALTER TABLE orders DROP COLUMN legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT orders_legacy_check;\n',
+      ),
+    ).toBe(
       'DROP TABLE IF EXISTS legacy_sessions;\nALTER TABLE orders DROP COLUMN IF EXISTS legacy_flag;\nALTER TABLE ONLY public.orders DROP CONSTRAINT IF EXISTS orders_legacy_check;\n',
     );
   });
@@ -36,7 +41,7 @@ describe('require-statement-timeout (off by default)', () => {
   it('is off unless configured; set_config counts as a setting', async () => {
     expect(await defaults.findings(id, 'ALTER TABLE orders ADD COLUMN note text;\n')).toEqual([]);
     expect(await tester.findings(id, "SELECT set_config('statement_timeout', '10s', false);\nALTER TABLE orders ADD COLUMN note text;\n")).toEqual([]);
-    expect(await tester.findings(id, "SET statement_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;\n")).toHaveLength(1);
+    expect(await tester.findings(id, 'SET statement_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;\n')).toHaveLength(1);
   });
 });
 
@@ -44,11 +49,16 @@ describe('ban-unbatched-backfill', () => {
   const id = 'ban-unbatched-backfill';
   it('DELETE without WHERE; an UPDATE beside DDL on another table is fine', async () => {
     expect((await tester.findings(id, 'DELETE FROM sessions;\n'))[0]!.message).toContain('DELETE on sessions without WHERE');
-    expect(await tester.findings(id, "BEGIN;\nALTER TABLE customers ADD COLUMN tier text;\nUPDATE orders SET currency = 'EUR' WHERE id < 1000;\nCOMMIT;\n")).toEqual([]);
+    expect(
+      await tester.findings(id, "BEGIN;\nALTER TABLE customers ADD COLUMN tier text;\nUPDATE orders SET currency = 'EUR' WHERE id < 1000;\nCOMMIT;\n"),
+    ).toEqual([]);
   });
 
   it('an UPDATE before the DDL in the same transaction counts too', async () => {
-    const f = await tester.findings(id, "BEGIN;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
+    const f = await tester.findings(
+      id,
+      "BEGIN;\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n",
+    );
     expect(f.map((x) => x.loc.line)).toEqual([2]);
     expect(f[0]!.message).toBe(
       'UPDATE on orders runs in the same transaction as ALTER TABLE on line 3, after it: every row the backfill changed stays locked against UPDATE and DELETE while ALTER TABLE waits for its ACCESS EXCLUSIVE lock, and until the transaction commits.',
@@ -58,14 +68,22 @@ describe('ban-unbatched-backfill', () => {
   });
 
   it('with DDL both before and after, the lock of the one before is the one held through the backfill', async () => {
-    const f = await tester.findings(id, "BEGIN;\nCREATE INDEX orders_currency_idx ON orders (currency);\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n");
+    const f = await tester.findings(
+      id,
+      "BEGIN;\nCREATE INDEX orders_currency_idx ON orders (currency);\nUPDATE orders SET currency = 'EUR' WHERE currency IS NULL;\nALTER TABLE orders ALTER COLUMN currency SET NOT NULL;\nCOMMIT;\n",
+    );
     expect(f[0]!.message).toContain('same transaction as CREATE INDEX on line 2: the SHARE lock it takes is held for the whole backfill');
   });
 });
 
 describe('require-concurrent-refresh and ban-vacuum-full-and-cluster', () => {
   it('refresh of a view created WITH NO DATA in the unit is fine', async () => {
-    expect(await tester.findings('require-concurrent-refresh', 'CREATE MATERIALIZED VIEW mv_sales AS SELECT 1 AS x WITH NO DATA;\nREFRESH MATERIALIZED VIEW mv_sales;\n')).toEqual([]);
+    expect(
+      await tester.findings(
+        'require-concurrent-refresh',
+        'CREATE MATERIALIZED VIEW mv_sales AS SELECT 1 AS x WITH NO DATA;\nREFRESH MATERIALIZED VIEW mv_sales;\n',
+      ),
+    ).toEqual([]);
   });
 
   it('VACUUM (FULL false) is plain VACUUM; CLUSTER with no table rewrites every clustered table', async () => {
@@ -79,14 +97,20 @@ describe('require-concurrent-refresh and ban-vacuum-full-and-cluster', () => {
 describe('require-statement-timeout fix placement', () => {
   const id = 'require-statement-timeout';
   it('goes before the offender when a RESET earlier in the file would undo a SET at the top', async () => {
-    const sql = "SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n";
-    expect(await tester.fix(id, sql)).toBe("SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nSET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+    const sql =
+      "SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n";
+    expect(await tester.fix(id, sql)).toBe(
+      "SET statement_timeout = '1min';\nUPDATE orders SET note = '' WHERE id = 1;\nRESET statement_timeout;\nSET statement_timeout = '5s';\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n",
+    );
   });
 });
 
 describe('ban-drop-column', () => {
   it('reports once per statement, naming every column it drops', async () => {
-    const f = await tester.findings('ban-drop-column', 'ALTER TABLE orders DROP COLUMN IF EXISTS legacy_status, DROP COLUMN fax_number, DROP COLUMN telex;\nALTER TABLE customers DROP COLUMN fax;\n');
+    const f = await tester.findings(
+      'ban-drop-column',
+      'ALTER TABLE orders DROP COLUMN IF EXISTS legacy_status, DROP COLUMN fax_number, DROP COLUMN telex;\nALTER TABLE customers DROP COLUMN fax;\n',
+    );
     expect(f.map((x) => x.message)).toEqual([
       'Dropping columns legacy_status, fax_number and telex of orders (a brief ACCESS EXCLUSIVE lock) deletes their data for good and breaks every running query that names them (SELECT *, ORMs that list every column, INSERTs that set them).',
       'Dropping column fax of customers (a brief ACCESS EXCLUSIVE lock) deletes its data for good and breaks every running query that names it (SELECT *, ORMs that list every column, INSERTs that set it).',

@@ -4,7 +4,7 @@ import { fixText, lintText } from '../../src/engine/lint-text.js';
 describe('require-lock-timeout fix and one-query chunks', () => {
   it('does not put a SET into a knex.raw string whose index another fix makes CONCURRENTLY', async () => {
     const code = [
-      "exports.config = { transaction: false };",
+      'exports.config = { transaction: false };',
       '',
       'exports.up = async function (knex) {',
       "  await knex.raw('CREATE INDEX orders_created_idx ON orders (created_at)');",
@@ -34,7 +34,8 @@ describe('require-lock-timeout fix and one-query chunks', () => {
 });
 
 describe('require-lock-timeout messages', () => {
-  const ids = (r: { findings: Array<{ ruleId: string; message: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout').map((f) => f.message);
+  const ids = (r: { findings: Array<{ ruleId: string; message: string }> }) =>
+    r.findings.filter((f) => f.ruleId === 'require-lock-timeout').map((f) => f.message);
 
   it('says which queries queue: everything behind ACCESS EXCLUSIVE, only writes behind SHARE', async () => {
     const [ael] = ids(await lintText('ALTER TABLE orders ADD COLUMN note text;\n'));
@@ -57,7 +58,7 @@ describe('require-lock-timeout messages', () => {
     expect(m).toBe(
       'lock_timeout is 1h before 1 statement(s) that take strong locks: ALTER TABLE on orders (line 2). That is above the longest accepted (10s, config lockTimeoutMax): while such a statement waits for its lock, every query on orders, reads included, queues behind it for up to 1h.',
     );
-    expect(ids(await lintText("SET lock_timeout = 1500;\nALTER TABLE orders ADD COLUMN note text;\n"))).toEqual([]);
+    expect(ids(await lintText('SET lock_timeout = 1500;\nALTER TABLE orders ADD COLUMN note text;\n'))).toEqual([]);
     expect(ids(await lintText("SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n"))).toEqual([]);
     expect(ids(await lintText("SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n", { settings: { lockTimeoutMax: '3s' } }))).toHaveLength(1);
     expect(ids(await lintText("SET lock_timeout = '2min';\nALTER TABLE orders ADD COLUMN note text;\n"))).toHaveLength(1);

@@ -10,15 +10,27 @@ const tempDir = tempDirs('migralint-rewrite-checks-');
 
 async function rulesOf(dir: string, file: string): Promise<string[]> {
   let out = '';
-  await main([dir, '--format', 'json', '--rule', 'require-lock-timeout:off'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, dir);
+  await main(
+    [dir, '--format', 'json', '--rule', 'require-lock-timeout:off'],
+    { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
+    dir,
+  );
   const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
-  return results.find((r) => r.filePath.endsWith(file))!.messages.filter((m) => m.severity > 0).map((m) => `${m.ruleId}@${m.line}`).sort();
+  return results
+    .find((r) => r.filePath.endsWith(file))!
+    .messages.filter((m) => m.severity > 0)
+    .map((m) => `${m.ruleId}@${m.line}`)
+    .sort();
 }
 
 describe('checks done by a rewrite', () => {
   it('reports the rewrite, not a scan for SET NOT NULL or ADD CHECK in the same ALTER TABLE; a separate SET NOT NULL is still a scan', async () => {
     const dir = tempDir();
-    write(dir, 'db/migrations/20240101000000_create_orders.sql', '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer, total integer);\n');
+    write(
+      dir,
+      'db/migrations/20240101000000_create_orders.sql',
+      '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer, total integer);\n',
+    );
     write(
       dir,
       'db/migrations/20240301000000_widen_orders.sql',
@@ -29,15 +41,27 @@ describe('checks done by a rewrite', () => {
 
   it('a type change that keeps the data (same type, as Rails change_column writes it) rewrites nothing: SET NOT NULL in it scans', async () => {
     const dir = tempDir();
-    write(dir, 'db/migrations/20240101000000_create_orders.sql', '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, note varchar(40));\n');
-    write(dir, 'db/migrations/20240301000000_require_customer.sql', '-- +goose Up\nALTER TABLE orders ALTER COLUMN customer_id TYPE bigint, ALTER COLUMN customer_id SET NOT NULL;\nALTER TABLE orders ALTER COLUMN note TYPE text, ADD COLUMN total bigint;\n');
+    write(
+      dir,
+      'db/migrations/20240101000000_create_orders.sql',
+      '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, note varchar(40));\n',
+    );
+    write(
+      dir,
+      'db/migrations/20240301000000_require_customer.sql',
+      '-- +goose Up\nALTER TABLE orders ALTER COLUMN customer_id TYPE bigint, ALTER COLUMN customer_id SET NOT NULL;\nALTER TABLE orders ALTER COLUMN note TYPE text, ADD COLUMN total bigint;\n',
+    );
     // The second statement keeps the file (varchar → text) and adds a nullable column: no rewrite, so no hold note either.
     expect(await rulesOf(dir, '20240301000000_require_customer.sql')).toEqual(['adding-not-nullable-field@2']);
   });
 
   it('still reports the scan when the old type is unknown (the rewrite is only assumed)', async () => {
     const dir = tempDir();
-    write(dir, 'db/migrations/20240301000000_widen_orders.sql', '-- +goose Up\nALTER TABLE orders ALTER COLUMN customer_id TYPE bigint, ALTER COLUMN customer_id SET NOT NULL;\n');
+    write(
+      dir,
+      'db/migrations/20240301000000_widen_orders.sql',
+      '-- +goose Up\nALTER TABLE orders ALTER COLUMN customer_id TYPE bigint, ALTER COLUMN customer_id SET NOT NULL;\n',
+    );
     expect(await rulesOf(dir, '20240301000000_widen_orders.sql')).toEqual(['adding-not-nullable-field@2', 'changing-column-type@2']);
   });
 });

@@ -32,13 +32,20 @@ export function alembicOrder(group: HistoryFile[], warnings: OrderWarning[]): st
   for (const f of group) {
     const rev = pyStrings(pyAssignment(f.text, 'revision'))[0];
     if (!rev) {
-      warnings.push({ file: f.path, message: `${path.basename(f.path)} has no \`revision = '…'\`: migralint cannot place it in the Alembic history and replays it last` });
+      warnings.push({
+        file: f.path,
+        message: `${path.basename(f.path)} has no \`revision = '…'\`: migralint cannot place it in the Alembic history and replays it last`,
+      });
       continue;
     }
     const down = pyStrings(pyAssignment(f.text, 'down_revision'));
     const deps = pyStrings(pyAssignment(f.text, 'depends_on'));
     for (const label of pyStrings(pyAssignment(f.text, 'branch_labels'))) branchLabels.set(label, rev);
-    if (nodes.has(rev)) warnings.push({ file: f.path, message: `revision ${rev} is also defined in ${path.basename(nodes.get(rev)!.file)}: Alembic refuses duplicate revisions` });
+    if (nodes.has(rev))
+      warnings.push({
+        file: f.path,
+        message: `revision ${rev} is also defined in ${path.basename(nodes.get(rev)!.file)}: Alembic refuses duplicate revisions`,
+      });
     nodes.set(rev, { file: f.path, parents: [...down, ...deps] });
     byFile.set(f.path, rev);
   }
@@ -48,13 +55,23 @@ export function alembicOrder(group: HistoryFile[], warnings: OrderWarning[]): st
   for (const [rev, n] of nodes) {
     for (const p of n.parents) {
       if (nodes.has(p)) children.add(p);
-      else warnings.push({ file: n.file, message: `revision ${rev} names ${p} as its parent, but no migration here defines ${p}: the history is incomplete, and migralint replays ${path.basename(n.file)} without what ${p} did` });
+      else
+        warnings.push({
+          file: n.file,
+          message: `revision ${rev} names ${p} as its parent, but no migration here defines ${p}: the history is incomplete, and migralint replays ${path.basename(n.file)} without what ${p} did`,
+        });
     }
   }
   const heads = [...nodes.entries()].filter(([rev]) => !children.has(rev));
   if (heads.length > 1 && branchLabels.size === 0) {
-    const last = heads.map(([, n]) => n.file).sort().at(-1)!;
-    warnings.push({ file: last, message: `the Alembic history has ${heads.length} heads (${heads.map(([r]) => r).join(', ')}): \`alembic upgrade head\` refuses to run until a merge migration joins them` });
+    const last = heads
+      .map(([, n]) => n.file)
+      .sort()
+      .at(-1)!;
+    warnings.push({
+      file: last,
+      message: `the Alembic history has ${heads.length} heads (${heads.map(([r]) => r).join(', ')}): \`alembic upgrade head\` refuses to run until a merge migration joins them`,
+    });
   }
   const ordered = topo(nodes, warnings, 'Alembic revision');
   for (const f of group) if (!byFile.has(f.path)) ordered.push(f.path);

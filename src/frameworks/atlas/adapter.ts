@@ -38,7 +38,9 @@ export const atlasAdapter: FrameworkAdapter = {
     const eol = eolOf(text);
     const others = statements.filter((s) => s !== stmt && !harmlessOutside(s));
     const existing = /^--\s*atlas:txmode\s+\S+/m.exec(text);
-    const edits: Edit[] = existing ? [{ start: existing.index, end: existing.index + existing[0].length, text: '-- atlas:txmode none' }] : [{ start: 0, end: 0, text: `-- atlas:txmode none${eol}${eol}` }];
+    const edits: Edit[] = existing
+      ? [{ start: existing.index, end: existing.index + existing[0].length, text: '-- atlas:txmode none' }]
+      : [{ start: 0, end: 0, text: `-- atlas:txmode none${eol}${eol}` }];
     return {
       kind: 'suggestion',
       description: `Run the file without a transaction (-- atlas:txmode none), then re-hash with atlas migrate hash${others.length ? `; the other ${others.length} statement(s) of this file then run without a transaction too` : ''}`,

@@ -11,7 +11,10 @@ export const dbMigrate: FrameworkModule = {
       priority: 820,
       describe: '`dbm`, `db.runSql(`, `exports.setup =`, or its DSL on `db` (`db.addIndex(`, `db.createTable(` …)',
       test: (f) =>
-        isJs(f) && /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=|\bdb\.(?:addIndex|addForeignKey|createTable|addColumn|removeColumn|changeColumn|removeIndex|removeForeignKey)\s*(?:\.bind\s*)?\(/.test(f.text),
+        isJs(f) &&
+        /\bdbm\b|\bdb\.runSql\(|['"]db-migrate['"]|exports\.setup\s*=|\bdb\.(?:addIndex|addForeignKey|createTable|addColumn|removeColumn|changeColumn|removeIndex|removeForeignKey)\s*(?:\.bind\s*)?\(/.test(
+          f.text,
+        ),
     },
   ],
   discovery: { globs: ['**/*.{js,cjs,mjs,ts,cts,mts}'], folders: ['migrations'] },

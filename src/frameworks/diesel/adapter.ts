@@ -54,7 +54,10 @@ export const dieselAdapter: FrameworkAdapter = {
   escapeTransaction(stmt, unit, statements, fs) {
     const dir = path.basename(path.dirname(path.resolve(unit.file.path)));
     if (statements.length > 1) {
-      return { kind: 'manual', help: `Diesel sends a migration as one query, so run_in_transaction = false works only for a migration of one statement. ${OWN_MIGRATION} (diesel migration generate …) with a metadata.toml that says run_in_transaction = false.` };
+      return {
+        kind: 'manual',
+        help: `Diesel sends a migration as one query, so run_in_transaction = false works only for a migration of one statement. ${OWN_MIGRATION} (diesel migration generate …) with a metadata.toml that says run_in_transaction = false.`,
+      };
     }
     if (!stmt.item.exec.wrapped) return null;
     // The statement is the migration's only one: Diesel's own opt-out, in the metadata.toml beside up.sql.

@@ -14,7 +14,8 @@ export const diesel: FrameworkModule = {
     {
       priority: 650,
       describe: '`<date>_<name>/up.sql` (or `down.sql`), or one beside `metadata.toml`',
-      test: (f) => isSql(f) && (f.base === 'up.sql' || f.base === 'down.sql') && (DIESEL_DIR.test(f.parentName) || f.fs.exists(path.join(f.dir, 'metadata.toml'))),
+      test: (f) =>
+        isSql(f) && (f.base === 'up.sql' || f.base === 'down.sql') && (DIESEL_DIR.test(f.parentName) || f.fs.exists(path.join(f.dir, 'metadata.toml'))),
     },
   ],
   discovery: { globs: ['**/migrations/*/{up,down}.sql'], folders: ['migrations'], markers: ['diesel.toml'] },
@@ -22,7 +23,8 @@ export const diesel: FrameworkModule = {
   execution: {
     wraps: 'per-file',
     oneQuery: 'yes',
-    summary: "Each `up.sql` in a transaction as one query; `run_in_transaction = false` in the migration's `metadata.toml` opts out for a one-statement migration.",
+    summary:
+      "Each `up.sql` in a transaction as one query; `run_in_transaction = false` in the migration's `metadata.toml` opts out for a one-statement migration.",
     optOuts: [{ syntax: 'run_in_transaction = false', in: 'file' }],
   },
   adapter: dieselAdapter,

@@ -56,7 +56,8 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
           // A migration file read but not discovered (no number in its name, like fix_empty_data_in_lines.py) is
           // there: its own dependencies order this one. Only a missing one is a problem.
           const text = readFile(path.join(dirOf.get(app)!, `${name}.py`));
-          if (text === undefined) warnings.push({ file: i.file, message: `${i.id} depends on ${app}.${name}, which is not in ${app}/migrations: the history is incomplete` });
+          if (text === undefined)
+            warnings.push({ file: i.file, message: `${i.id} depends on ${app}.${name}, which is not in ${app}/migrations: the history is incomplete` });
           else follow(list(text, 'dependencies'));
         }
       }

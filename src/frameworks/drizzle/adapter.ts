@@ -32,7 +32,9 @@ function checkDrizzleJournal(file: SourceFile, ctx: ExtractContext): void {
   if (text === undefined) return;
   const problem = journalProblem(text);
   if (problem) {
-    ctx.warn(`Drizzle journal ${path.relative(process.cwd(), journalPath).split(path.sep).join('/')} could not be read: ${problem}. Assuming Drizzle's default: all pending migrations run in one transaction, split on --> statement-breakpoint.`);
+    ctx.warn(
+      `Drizzle journal ${path.relative(process.cwd(), journalPath).split(path.sep).join('/')} could not be read: ${problem}. Assuming Drizzle's default: all pending migrations run in one transaction, split on --> statement-breakpoint.`,
+    );
   }
 }
 
@@ -62,7 +64,7 @@ export const drizzleAdapter: FrameworkAdapter = {
       help:
         `${DRIZZLE_REASON} and has no way to run one outside it. ${OWN_MIGRATION} (drizzle-kit generate --custom), ` +
         `run it outside the migrator (psql "$DATABASE_URL" -f ${display(unit.file)}), then record it as applied: insert its hash and the journal entry's "when" into drizzle.__drizzle_migrations so drizzle-kit migrate skips it. ` +
-        'Do not add COMMIT; before it: that ends Drizzle\'s transaction and silently breaks the atomicity of the whole run.',
+        "Do not add COMMIT; before it: that ends Drizzle's transaction and silently breaks the atomicity of the whole run.",
     };
   },
 };

@@ -26,11 +26,19 @@ export const drizzle: FrameworkModule = {
   language: 'sql',
   detect: [
     { priority: 700, describe: 'a `--> statement-breakpoint` marker', test: (f) => isSql(f) && f.text.includes('--> statement-breakpoint') },
-    { priority: 690, describe: '`NNNN_name.sql` with `meta/_journal.json` beside it', test: (f) => isSql(f) && /^\d{4}_.+\.sql$/.test(f.base) && f.fs.exists(path.join(f.dir, 'meta', '_journal.json')) },
+    {
+      priority: 690,
+      describe: '`NNNN_name.sql` with `meta/_journal.json` beside it',
+      test: (f) => isSql(f) && /^\d{4}_.+\.sql$/.test(f.base) && f.fs.exists(path.join(f.dir, 'meta', '_journal.json')),
+    },
     {
       priority: 675,
       describe: "v1's `<ts>_<name>/migration.sql` with `snapshot.json`, or under `drizzle/`",
-      test: (f) => isSql(f) && f.base === 'migration.sql' && DRIZZLE_V1_DIR.test(f.parentName) && (f.fs.exists(path.join(f.dir, 'snapshot.json')) || /\/drizzle\//.test(f.posix)),
+      test: (f) =>
+        isSql(f) &&
+        f.base === 'migration.sql' &&
+        DRIZZLE_V1_DIR.test(f.parentName) &&
+        (f.fs.exists(path.join(f.dir, 'snapshot.json')) || /\/drizzle\//.test(f.posix)),
     },
   ],
   discovery: { globs: ['**/drizzle/*.sql', '**/drizzle/*/migration.sql'], folders: ['drizzle'] },

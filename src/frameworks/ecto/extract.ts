@@ -50,7 +50,8 @@ interface Walk {
   localFunctions: Set<string>;
 }
 
-const nameOf = (n: ExNode | undefined): string | undefined => (n?.kind === 'atom' ? n.value : n?.kind === 'string' && n.value.dynamic === 0 ? n.value.text : undefined);
+const nameOf = (n: ExNode | undefined): string | undefined =>
+  n?.kind === 'atom' ? n.value : n?.kind === 'string' && n.value.dynamic === 0 ? n.value.text : undefined;
 
 function keywordsOf(call: Call | undefined): Map<string, ExNode> {
   const m = new Map<string, ExNode>();
@@ -152,7 +153,12 @@ function columnDef(w: Walk, table: string, name: string, type: ExNode | undefine
     if (ro.get('validate')?.kind === 'bool' && (ro.get('validate') as { value: boolean }).value === false) ref += ' NOT VALID';
   } else sqlType = columnType(type, opts);
   if (!sqlType) {
-    w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `the type of column ${name} is not one migralint can read; the column was not linted.`, span: { start: type?.start ?? 0, end: type?.end ?? 0 } });
+    w.notes.push({
+      ruleId: 'unsupported-framework-construct',
+      severity: 'info',
+      message: `the type of column ${name} is not one migralint can read; the column was not linted.`,
+      span: { start: type?.start ?? 0, end: type?.end ?? 0 },
+    });
     return undefined;
   }
   let def = `${ident(name)} ${sqlType}${ref}`;
@@ -168,17 +174,35 @@ function columnDef(w: Walk, table: string, name: string, type: ExNode | undefine
 
 function push(w: Walk, stmt: ExNode, sql: string, call: string, index?: Call): void {
   const origin: EctoOrigin = { stmt, index, info: w.info };
-  w.items.push({ kind: 'operation', sql, span: { start: stmt.start, end: stmt.end }, exec: { ...w.exec }, call, origin: origin as unknown as Record<string, unknown> });
+  w.items.push({
+    kind: 'operation',
+    sql,
+    span: { start: stmt.start, end: stmt.end },
+    exec: { ...w.exec },
+    call,
+    origin: origin as unknown as Record<string, unknown>,
+  });
 }
 
 function sqlItem(w: Walk, stmt: ExNode, arg: ExNode | undefined, what: string): void {
   if (!arg) return;
   if (arg.kind !== 'string') {
-    w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `${what}: the SQL is built at run time (a variable or a function call); migralint cannot read it and did not lint it.`, span: { start: arg.start, end: arg.end } });
+    w.notes.push({
+      ruleId: 'unsupported-framework-construct',
+      severity: 'info',
+      message: `${what}: the SQL is built at run time (a variable or a function call); migralint cannot read it and did not lint it.`,
+      span: { start: arg.start, end: arg.end },
+    });
     return;
   }
   const origin: EctoOrigin = { stmt, info: w.info };
-  w.items.push({ kind: 'sql', text: arg.value.text, segments: arg.value.segments, exec: { ...w.exec, oneQuery: true }, origin: origin as unknown as Record<string, unknown> });
+  w.items.push({
+    kind: 'sql',
+    text: arg.value.text,
+    segments: arg.value.segments,
+    exec: { ...w.exec, oneQuery: true },
+    origin: origin as unknown as Record<string, unknown>,
+  });
 }
 
 /** `create table(:t) do … end`: the columns, then `PRIMARY KEY`. */
@@ -226,7 +250,8 @@ function alterTable(w: Walk, stmt: Call, t: Call): void {
     const opts = keywordsOf(s);
     if (s.name === 'timestamps') {
       const type = columnType(opts.get('type') ?? { kind: 'atom', value: 'naive_datetime', start: 0, end: 0 }, new Map());
-      for (const n of [nameOf(opts.get('inserted_at')) ?? 'inserted_at', nameOf(opts.get('updated_at')) ?? 'updated_at']) changes.push(`ADD COLUMN ${ident(n)} ${type} NOT NULL`);
+      for (const n of [nameOf(opts.get('inserted_at')) ?? 'inserted_at', nameOf(opts.get('updated_at')) ?? 'updated_at'])
+        changes.push(`ADD COLUMN ${ident(n)} ${type} NOT NULL`);
       continue;
     }
     const name = nameOf(args[0]);
@@ -244,7 +269,8 @@ function alterTable(w: Walk, stmt: Call, t: Call): void {
         const m = def ? / (bigint|integer|uuid|[\w()]+) CONSTRAINT (".*?") (REFERENCES .*)$/.exec(def) : null;
         // from: references(…): Ecto drops the old foreign key first.
         const from = opts.get('from');
-        if (m && from?.kind === 'call' && from.name === 'references') changes.push(`DROP CONSTRAINT ${ident(nameOf(keywordsOf(from).get('name')) ?? `${table.name}_${name}_fkey`)}`);
+        if (m && from?.kind === 'call' && from.name === 'references')
+          changes.push(`DROP CONSTRAINT ${ident(nameOf(keywordsOf(from).get('name')) ?? `${table.name}_${name}_fkey`)}`);
         if (m) changes.push(`ALTER COLUMN ${ident(name)} TYPE ${m[1]}`, `ADD CONSTRAINT ${m[2]} FOREIGN KEY (${ident(name)}) ${m[3]}`);
       } else {
         const sqlType = columnType(type, opts);
@@ -269,9 +295,16 @@ function indexParts(idx: Call): { table: string; sqlTable: string; name: string;
   const table = nameOf(args[0]);
   const opts = keywordsOf(idx);
   const colsNode = args[1];
-  const columns = colsNode?.kind === 'list' ? colsNode.items.map((c) => (c.kind === 'atom' ? ident(c.value) : c.kind === 'string' ? c.value.text : undefined)) : colsNode ? [nameOf(colsNode) && ident(nameOf(colsNode)!)] : [];
+  const columns =
+    colsNode?.kind === 'list'
+      ? colsNode.items.map((c) => (c.kind === 'atom' ? ident(c.value) : c.kind === 'string' ? c.value.text : undefined))
+      : colsNode
+        ? [nameOf(colsNode) && ident(nameOf(colsNode)!)]
+        : [];
   if (!table || columns.some((c) => c === undefined)) return undefined;
-  const plain = (colsNode?.kind === 'list' ? colsNode.items : colsNode ? [colsNode] : []).map((c) => (c.kind === 'atom' ? c.value : c.kind === 'string' ? c.value.text.replace(/\W+/g, '_').replace(/^_|_$/g, '') : ''));
+  const plain = (colsNode?.kind === 'list' ? colsNode.items : colsNode ? [colsNode] : []).map((c) =>
+    c.kind === 'atom' ? c.value : c.kind === 'string' ? c.value.text.replace(/\W+/g, '_').replace(/^_|_$/g, '') : '',
+  );
   const name = nameOf(opts.get('name')) ?? [table, ...plain, 'index'].join('_');
   const prefix = nameOf(opts.get('prefix'));
   return { table, sqlTable: prefix ? `${ident(prefix)}.${ident(table)}` : ident(table), name, columns: columns as string[], opts };
@@ -331,7 +364,13 @@ function statement(w: Walk, s: ExNode): void {
         const p = indexParts(first);
         if (!p) return;
         const prefix = nameOf(p.opts.get('prefix'));
-        return push(w, s, `DROP INDEX ${isTrue(p.opts.get('concurrently')) ? 'CONCURRENTLY ' : ''}${ifExists}${prefix ? `${ident(prefix)}.` : ''}${ident(p.name)}`, `${s.name} index`, first);
+        return push(
+          w,
+          s,
+          `DROP INDEX ${isTrue(p.opts.get('concurrently')) ? 'CONCURRENTLY ' : ''}${ifExists}${prefix ? `${ident(prefix)}.` : ''}${ident(p.name)}`,
+          `${s.name} index`,
+          first,
+        );
       }
       if (first.name === 'constraint') {
         const table = nameOf(positional(first)[0]);
@@ -363,7 +402,12 @@ function statement(w: Walk, s: ExNode): void {
 }
 
 function unread(w: Walk, s: ExNode, what: string): void {
-  w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `${what}: a function call whose SQL migralint cannot read; it was not linted.`, span: { start: s.start, end: s.end } });
+  w.notes.push({
+    ruleId: 'unsupported-framework-construct',
+    severity: 'info',
+    message: `${what}: a function call whose SQL migralint cannot read; it was not linted.`,
+    span: { start: s.start, end: s.end },
+  });
 }
 
 function ectoDirectives(src: string, stmts: ExNode[]): Directive[] {
@@ -409,11 +453,19 @@ export function extractEcto(file: SourceFile, ctx: ExtractContext): MigrationUni
     disableDdlTransaction: attr('disable_ddl_transaction'),
     disableMigrationLock: attr('disable_migration_lock'),
   };
-  const exec: ExecutionContext = info.disableDdlTransaction ? { wrapped: false, reason: OPTED_OUT, oneQuery: false } : { wrapped: true, reason: WRAPPED, oneQuery: false };
+  const exec: ExecutionContext = info.disableDdlTransaction
+    ? { wrapped: false, reason: OPTED_OUT, oneQuery: false }
+    : { wrapped: true, reason: WRAPPED, oneQuery: false };
   const defs = body.filter((n): n is Call => n.kind === 'call' && n.name === 'def');
-  const helpers = body.filter((n): n is Call => n.kind === 'call' && (n.name === 'defp' || n.name === 'def')).map((d) => (d.args[0]?.kind === 'call' ? d.args[0].name : ''));
+  const helpers = body
+    .filter((n): n is Call => n.kind === 'call' && (n.name === 'defp' || n.name === 'def'))
+    .map((d) => (d.args[0]?.kind === 'call' ? d.args[0].name : ''));
   const w: Walk = { src, items, notes, info, exec, localFunctions: new Set(helpers.filter((h) => !['change', 'up', 'down'].includes(h))) };
-  const fn = (name: string) => defs.filter((d) => { const a = d.args[0]; return a?.kind === 'call' && a.name === name; });
+  const fn = (name: string) =>
+    defs.filter((d) => {
+      const a = d.args[0];
+      return a?.kind === 'call' && a.name === name;
+    });
   const statements: ExNode[] = [];
   const run = (d: Call, separate: boolean) => {
     const start = items.length;

@@ -18,7 +18,10 @@ function attributesEdit(src: string, o: EctoOrigin): Edit | null {
   const indent = src.slice(lineStart, use.start);
   if (!/^[ \t]*$/.test(indent)) return null;
   const eol = eolOf(src);
-  const lines = [...(o.info.disableDdlTransaction ? [] : ['@disable_ddl_transaction true']), ...(o.info.disableMigrationLock ? [] : ['@disable_migration_lock true'])];
+  const lines = [
+    ...(o.info.disableDdlTransaction ? [] : ['@disable_ddl_transaction true']),
+    ...(o.info.disableMigrationLock ? [] : ['@disable_migration_lock true']),
+  ];
   if (lines.length === 0) return null;
   return { start: use.end, end: use.end, text: `${eol}${eol}${lines.map((l) => `${indent}${l}`).join(eol)}` };
 }
@@ -28,7 +31,10 @@ export function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, 
   if (!o) return null;
   const item = stmt.item;
   if (item.kind === 'sql' && item.exec.oneQuery && statements.filter((s) => s.itemIndex === stmt.itemIndex).length > 1) {
-    return { kind: 'manual', help: `execute sends its string as one query. Give this statement an execute call of its own${item.exec.wrapped ? ', in a migration with @disable_ddl_transaction true and @disable_migration_lock true' : ''}.` };
+    return {
+      kind: 'manual',
+      help: `execute sends its string as one query. Give this statement an execute call of its own${item.exec.wrapped ? ', in a migration with @disable_ddl_transaction true and @disable_migration_lock true' : ''}.`,
+    };
   }
   if (!item.exec.wrapped) return null;
   const others = needAtomicity(stmt, statements);
@@ -40,8 +46,13 @@ export function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, 
     };
   }
   const edit = attributesEdit(unit.file.text, o);
-  if (!edit) return { kind: 'manual', help: `${item.exec.reason}. Add @disable_ddl_transaction true and @disable_migration_lock true to the migration module.` };
-  return { kind: 'fix', description: 'Add @disable_ddl_transaction true and @disable_migration_lock true to the migration (it holds nothing else that needs a transaction)', edits: [edit] };
+  if (!edit)
+    return { kind: 'manual', help: `${item.exec.reason}. Add @disable_ddl_transaction true and @disable_migration_lock true to the migration module.` };
+  return {
+    kind: 'fix',
+    description: 'Add @disable_ddl_transaction true and @disable_migration_lock true to the migration (it holds nothing else that needs a transaction)',
+    edits: [edit],
+  };
 }
 
 export function rewriteOperation(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently', unit: MigrationUnit): Edit[] | null {

@@ -16,7 +16,7 @@ export const ecto: FrameworkModule = {
     wraps: 'per-file',
     oneQuery: 'per-chunk',
     summary:
-      'Each migration in a transaction (Ecto SQL 3.x); `@disable_ddl_transaction true` in the module opts out, and a concurrent index also needs `@disable_migration_lock true` (else the build waits for the migration lock\'s transaction). Each `execute` string is one query.',
+      "Each migration in a transaction (Ecto SQL 3.x); `@disable_ddl_transaction true` in the module opts out, and a concurrent index also needs `@disable_migration_lock true` (else the build waits for the migration lock's transaction). Each `execute` string is one query.",
     optOuts: [
       { syntax: '@disable_ddl_transaction true', in: 'file' },
       { syntax: '@disable_migration_lock true', in: 'file' },

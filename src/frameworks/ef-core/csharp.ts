@@ -37,7 +37,20 @@ class Builder {
   }
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { "'": "'", '"': '"', '\\': '\\', '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  "'": "'",
+  '"': '"',
+  '\\': '\\',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
 
 /** The value of a C# escape sequence (`\n`, `\u00e9`, `\x41`, `\U0001F600`). */
 function escapeValue(raw: string): string {
@@ -230,7 +243,9 @@ export function callOf(src: string, n: CsNode): CsCall | null {
   for (const a of argumentList ? namedChildren(argumentList) : []) {
     if (a.type !== 'argument') continue;
     const name = child(a, 'name');
-    const value = namedChildren(a).filter((c) => c !== name).at(-1);
+    const value = namedChildren(a)
+      .filter((c) => c !== name)
+      .at(-1);
     if (!value) continue;
     if (name) named.set(text(src, name), value);
     else positional.push(value);

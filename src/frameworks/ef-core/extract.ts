@@ -44,8 +44,46 @@ const P = {
   Sql: ['sql', 'suppressTransaction'],
   CreateTable: ['name', 'columns', 'schema', 'constraints', 'comment'],
   DropTable: ['name', 'schema'],
-  AddColumn: ['name', 'table', 'type', 'unicode', 'maxLength', 'rowVersion', 'schema', 'nullable', 'defaultValue', 'defaultValueSql', 'computedColumnSql', 'fixedLength', 'comment', 'collation', 'precision', 'scale', 'stored'],
-  AlterColumn: ['name', 'table', 'type', 'unicode', 'maxLength', 'rowVersion', 'schema', 'nullable', 'defaultValue', 'defaultValueSql', 'computedColumnSql', 'oldClrType', 'oldType', 'oldUnicode', 'oldMaxLength', 'oldRowVersion', 'oldNullable', 'oldDefaultValue', 'oldDefaultValueSql'],
+  AddColumn: [
+    'name',
+    'table',
+    'type',
+    'unicode',
+    'maxLength',
+    'rowVersion',
+    'schema',
+    'nullable',
+    'defaultValue',
+    'defaultValueSql',
+    'computedColumnSql',
+    'fixedLength',
+    'comment',
+    'collation',
+    'precision',
+    'scale',
+    'stored',
+  ],
+  AlterColumn: [
+    'name',
+    'table',
+    'type',
+    'unicode',
+    'maxLength',
+    'rowVersion',
+    'schema',
+    'nullable',
+    'defaultValue',
+    'defaultValueSql',
+    'computedColumnSql',
+    'oldClrType',
+    'oldType',
+    'oldUnicode',
+    'oldMaxLength',
+    'oldRowVersion',
+    'oldNullable',
+    'oldDefaultValue',
+    'oldDefaultValueSql',
+  ],
   CreateIndex: ['name', 'table', 'column', 'schema', 'unique', 'filter'],
   DropIndex: ['name', 'table', 'schema'],
   AddForeignKey: ['name', 'table', 'column', 'principalTable', 'schema', 'principalSchema', 'principalColumn', 'onUpdate', 'onDelete'],
@@ -72,10 +110,32 @@ const qualified = (name: string, schema?: string): string => (schema ? `${ident(
 
 /** The PostgreSQL type Npgsql maps a CLR type to, when the call gives no `type:`. */
 const CLR_TYPES: Record<string, string> = {
-  int: 'integer', Int32: 'integer', long: 'bigint', Int64: 'bigint', short: 'smallint', Int16: 'smallint', bool: 'boolean', Boolean: 'boolean',
-  string: 'text', String: 'text', decimal: 'numeric', Decimal: 'numeric', double: 'double precision', Double: 'double precision', float: 'real', Single: 'real',
-  DateTime: 'timestamp with time zone', DateTimeOffset: 'timestamp with time zone', DateOnly: 'date', TimeOnly: 'time without time zone', TimeSpan: 'interval',
-  Guid: 'uuid', 'byte[]': 'bytea', byte: 'smallint', char: 'character(1)', uint: 'xid',
+  int: 'integer',
+  Int32: 'integer',
+  long: 'bigint',
+  Int64: 'bigint',
+  short: 'smallint',
+  Int16: 'smallint',
+  bool: 'boolean',
+  Boolean: 'boolean',
+  string: 'text',
+  String: 'text',
+  decimal: 'numeric',
+  Decimal: 'numeric',
+  double: 'double precision',
+  Double: 'double precision',
+  float: 'real',
+  Single: 'real',
+  DateTime: 'timestamp with time zone',
+  DateTimeOffset: 'timestamp with time zone',
+  DateOnly: 'date',
+  TimeOnly: 'time without time zone',
+  TimeSpan: 'interval',
+  Guid: 'uuid',
+  'byte[]': 'bytea',
+  byte: 'smallint',
+  char: 'character(1)',
+  uint: 'xid',
 };
 
 interface Walk {
@@ -112,9 +172,13 @@ function literal(src: string, n: CsNode | undefined): string | undefined {
   const s = plainString(src, n);
   if (s !== undefined) return `'${s.replace(/'/g, "''")}'`;
   if (n.type === 'object_creation_expression' && /^new\s+DateTime\s*\(/.test(t)) {
-    const nums = t.replace(/^new\s+DateTime\s*\(/, '').split(',').map((x) => x.trim());
+    const nums = t
+      .replace(/^new\s+DateTime\s*\(/, '')
+      .split(',')
+      .map((x) => x.trim());
     const [y, mo, d, h = '0', mi = '0', se = '0'] = nums.map((x) => (/^\d+$/.test(x) ? x : ''));
-    if (y && mo && d) return `'${y.padStart(4, '0')}-${mo.padStart(2, '0')}-${d.padStart(2, '0')} ${h.padStart(2, '0')}:${mi.padStart(2, '0')}:${se.padStart(2, '0')}'`;
+    if (y && mo && d)
+      return `'${y.padStart(4, '0')}-${mo.padStart(2, '0')}-${d.padStart(2, '0')} ${h.padStart(2, '0')}:${mi.padStart(2, '0')}:${se.padStart(2, '0')}'`;
   }
   if (t === 'Guid.Empty') return "'00000000-0000-0000-0000-000000000000'";
   return undefined;
@@ -157,12 +221,20 @@ function columnDef(w: Walk, name: string, call: CsCall, params: readonly string[
   } else if (defaultSql !== undefined) parts.push(`DEFAULT ${defaultSql}`);
   else if (defaultValue) {
     const lit = literal(src, defaultValue);
-    if (lit === undefined) note(w, defaultValue, `${call.method}: the default of ${name} (${text(src, defaultValue)}) is not a constant migralint can read; it was read as a constant default.`);
+    if (lit === undefined)
+      note(
+        w,
+        defaultValue,
+        `${call.method}: the default of ${name} (${text(src, defaultValue)}) is not a constant migralint can read; it was read as a constant default.`,
+      );
     parts.push(`DEFAULT ${lit ?? 'NULL'}`);
   }
   // AddColumn's nullable defaults to false; Column<T>'s follows the CLR type (T? and reference types are nullable).
   const nullable = boolOf(src, argOf(call, params, 'nullable'));
-  const notNull = nullable !== undefined ? !nullable : call.method !== 'Column' || (!!call.typeArg && !/\?$/.test(call.typeArg) && !['string', 'String', 'byte[]'].includes(call.typeArg));
+  const notNull =
+    nullable !== undefined
+      ? !nullable
+      : call.method !== 'Column' || (!!call.typeArg && !/\?$/.test(call.typeArg) && !['string', 'String', 'byte[]'].includes(call.typeArg));
   if (notNull) parts.push('NOT NULL');
   const collation = plainString(src, argOf(call, params, 'collation'));
   if (collation) parts.splice(2, 0, `COLLATE ${ident(collation)}`);
@@ -221,7 +293,10 @@ function foreignKeySql(w: Walk, call: CsCall, params: readonly string[], columns
   const principalCols = columnsArg(w, call, params, 'principalColumn', 'principalColumns');
   const schema = plainString(src, argOf(call, params, 'principalSchema'));
   let sql = `${name ? `CONSTRAINT ${ident(name)} ` : ''}FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(principal, schema)}${principalCols ? ` (${cols(principalCols)})` : ''}`;
-  for (const [arg, clause] of [['onDelete', 'ON DELETE'], ['onUpdate', 'ON UPDATE']] as const) {
+  for (const [arg, clause] of [
+    ['onDelete', 'ON DELETE'],
+    ['onUpdate', 'ON UPDATE'],
+  ] as const) {
     const v = argOf(call, params, arg);
     const action = v ? REFERENTIAL[text(src, v).replace(/^.*\./, '')] : undefined;
     if (action) sql += ` ${clause} ${action}`;
@@ -229,9 +304,24 @@ function foreignKeySql(w: Walk, call: CsCall, params: readonly string[], columns
   return sql;
 }
 
-function push(w: Walk, call: CsCall, stmt: CsNode, annotations: Map<string, CsNode>, sql: string, exec: ExecutionContext = wrapped, kind?: EfOrigin['kind']): void {
+function push(
+  w: Walk,
+  call: CsCall,
+  stmt: CsNode,
+  annotations: Map<string, CsNode>,
+  sql: string,
+  exec: ExecutionContext = wrapped,
+  kind?: EfOrigin['kind'],
+): void {
   const origin: EfOrigin = { call, stmt, annotations, info: w.info, kind };
-  w.items.push({ kind: 'operation', sql, span: { start: call.node.start, end: call.node.end }, exec, call: `migrationBuilder.${call.method}`, origin: origin as unknown as Record<string, unknown> });
+  w.items.push({
+    kind: 'operation',
+    sql,
+    span: { start: call.node.start, end: call.node.end },
+    exec,
+    call: `migrationBuilder.${call.method}`,
+    origin: origin as unknown as Record<string, unknown>,
+  });
 }
 
 function createTable(w: Walk, call: CsCall, stmt: CsNode, annotations: Map<string, CsNode>): void {
@@ -260,7 +350,13 @@ function createTable(w: Walk, call: CsCall, stmt: CsNode, annotations: Map<strin
     const colName = plainString(src, col.call.named.get('name')) ?? prop;
     if (!colName) continue;
     if (prop) w.props.set(prop, colName);
-    const def = columnDef(w, colName, col.call, ['type', 'unicode', 'maxLength', 'rowVersion', 'name', 'nullable', 'defaultValue', 'defaultValueSql', 'computedColumnSql'], col.annotations);
+    const def = columnDef(
+      w,
+      colName,
+      col.call,
+      ['type', 'unicode', 'maxLength', 'rowVersion', 'name', 'nullable', 'defaultValue', 'defaultValueSql', 'computedColumnSql'],
+      col.annotations,
+    );
     if (def) defs.push(def);
   }
   const after: string[] = [];
@@ -407,7 +503,9 @@ function builderCall(w: Walk, call: CsCall, stmt: CsNode, annotations: Map<strin
     case 'AddPrimaryKey':
     case 'AddUniqueConstraint': {
       const c = columnsArg(w, call, params);
-      return emit(tbl() && s('name') && c && `ALTER TABLE ${tbl()} ADD CONSTRAINT ${ident(s('name')!)} ${m === 'AddPrimaryKey' ? 'PRIMARY KEY' : 'UNIQUE'} (${cols(c)})`);
+      return emit(
+        tbl() && s('name') && c && `ALTER TABLE ${tbl()} ADD CONSTRAINT ${ident(s('name')!)} ${m === 'AddPrimaryKey' ? 'PRIMARY KEY' : 'UNIQUE'} (${cols(c)})`,
+      );
     }
     case 'AddCheckConstraint':
       return emit(tbl() && s('name') && s('sql') && `ALTER TABLE ${tbl()} ADD CONSTRAINT ${ident(s('name')!)} CHECK (${s('sql')})`, 'check');
@@ -425,7 +523,11 @@ function builderCall(w: Walk, call: CsCall, stmt: CsNode, annotations: Map<strin
         const def = coll ? plainString(src, annotations.get(key))?.split(',') : undefined;
         if (coll && def && def.length >= 2) {
           const [lcCollate, lcCtype, provider, deterministic] = def;
-          const opts = [...(lcCollate === lcCtype ? [`LOCALE = '${lcCollate}'`] : [`LC_COLLATE = '${lcCollate}'`, `LC_CTYPE = '${lcCtype}'`]), ...(provider ? [`PROVIDER = ${provider}`] : []), ...(deterministic ? [`DETERMINISTIC = ${deterministic}`] : [])];
+          const opts = [
+            ...(lcCollate === lcCtype ? [`LOCALE = '${lcCollate}'`] : [`LC_COLLATE = '${lcCollate}'`, `LC_CTYPE = '${lcCtype}'`]),
+            ...(provider ? [`PROVIDER = ${provider}`] : []),
+            ...(deterministic ? [`DETERMINISTIC = ${deterministic}`] : []),
+          ];
           push(w, call, stmt, annotations, `CREATE COLLATION ${qualified(coll[2]!, coll[1])} (${opts.join(', ')})`);
         }
       }

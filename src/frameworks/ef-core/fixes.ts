@@ -16,7 +16,11 @@ const originOf = (stmt: AnalyzedStatement) => stmt.item.origin as unknown as EfO
 function setArgument(src: string, call: CsCall, name: string, value: string): Edit[] | null {
   const existing = call.named.get(name);
   if (existing) return text(src, existing) === value ? [] : [{ start: existing.start, end: existing.end, text: value }];
-  const last = call.argumentList ? namedChildren(call.argumentList).filter((n) => n.type === 'argument').at(-1) : undefined;
+  const last = call.argumentList
+    ? namedChildren(call.argumentList)
+        .filter((n) => n.type === 'argument')
+        .at(-1)
+    : undefined;
   if (!last) return null;
   return [{ start: last.end, end: last.end, text: `, ${name}: ${value}` }];
 }

@@ -11,7 +11,13 @@ export const efCore: FrameworkModule = {
   id: 'ef-core',
   name: 'EF Core',
   language: 'csharp',
-  detect: [{ priority: 973, describe: 'a `.cs` class overriding `Up(MigrationBuilder …)` (an EF Core migration)', test: (f) => isCSharp(f.path) && !NOT_MIGRATION.test(f.base) && isEfMigration(f.text) }],
+  detect: [
+    {
+      priority: 973,
+      describe: 'a `.cs` class overriding `Up(MigrationBuilder …)` (an EF Core migration)',
+      test: (f) => isCSharp(f.path) && !NOT_MIGRATION.test(f.base) && isEfMigration(f.text),
+    },
+  ],
   discovery: { globs: ['**/Migrations/*.cs', '**/Migrations/**/*.cs'], folders: ['Migrations'] },
   notMigration: (f) =>
     NOT_MIGRATION.test(f.base) && /(^|\/)Migrations\//i.test(f.posix)
@@ -22,7 +28,7 @@ export const efCore: FrameworkModule = {
     wraps: 'per-file',
     oneQuery: 'per-chunk',
     summary:
-      'Each migration in a transaction (EF Core 3.0–9.0: the migrator runs a migration\'s commands in one transaction). A `migrationBuilder.Sql(…, suppressTransaction: true)` command, and a CreateIndex with Npgsql\'s `Npgsql:CreatedConcurrently` annotation, commit what ran before and run alone outside it. Each `Sql` string is one command (Npgsql sends its statements as one batch, one implicit transaction).',
+      "Each migration in a transaction (EF Core 3.0–9.0: the migrator runs a migration's commands in one transaction). A `migrationBuilder.Sql(…, suppressTransaction: true)` command, and a CreateIndex with Npgsql's `Npgsql:CreatedConcurrently` annotation, commit what ran before and run alone outside it. Each `Sql` string is one command (Npgsql sends its statements as one batch, one implicit transaction).",
     optOuts: [
       { syntax: 'suppressTransaction: true', in: 'file' },
       { syntax: '.Annotation("Npgsql:CreatedConcurrently", true)', in: 'file' },

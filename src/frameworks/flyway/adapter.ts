@@ -19,13 +19,17 @@ function flywayConf(file: SourceFile, ctx: ExtractContext): boolean | undefined 
     if (!line || line.startsWith('#') || line.startsWith('!')) continue;
     const m = /^([^=:\s]+)\s*[=:]\s*(.*)$/.exec(line);
     if (!m) {
-      ctx.warn(`Flyway script config ${name} line ${i + 1} is not a key=value line: "${line}". Assuming Flyway's default: the migration runs in a transaction.`);
+      ctx.warn(
+        `Flyway script config ${name} line ${i + 1} is not a key=value line: "${line}". Assuming Flyway's default: the migration runs in a transaction.`,
+      );
       return undefined;
     }
     if (m[1] === 'executeInTransaction') {
       const v = m[2]!.trim().toLowerCase();
       if (v !== 'true' && v !== 'false') {
-        ctx.warn(`Flyway script config ${name}: executeInTransaction must be true or false, not "${m[2]}". Assuming Flyway's default: the migration runs in a transaction.`);
+        ctx.warn(
+          `Flyway script config ${name}: executeInTransaction must be true or false, not "${m[2]}". Assuming Flyway's default: the migration runs in a transaction.`,
+        );
         return undefined;
       }
       execute = v === 'true';
@@ -54,7 +58,8 @@ export const flywayAdapter: FrameworkAdapter = {
     } else {
       exec = { wrapped: true, reason: 'Flyway runs each migration in a transaction', oneQuery: false };
       if (conf === undefined && FLYWAY_CONCURRENT.test(file.text)) {
-        assumption = 'this migration runs in a transaction, CONCURRENTLY or not (set frameworkOptions.flyway.detectNonTransactional to true if your Flyway version detects it)';
+        assumption =
+          'this migration runs in a transaction, CONCURRENTLY or not (set frameworkOptions.flyway.detectNonTransactional to true if your Flyway version detects it)';
       }
     }
     return unit(file, 'flyway', [slice(file, 0, file.text.length, exec)], assumption);
@@ -62,7 +67,8 @@ export const flywayAdapter: FrameworkAdapter = {
   escapeTransaction(stmt, unit, statements, fs) {
     const base = path.basename(unit.file.path);
     const alone = statements.every((s) => s === stmt || harmlessOutside(s));
-    const lockNote = 'With Flyway\'s transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway\'s own lock transaction: set it to false.';
+    const lockNote =
+      "With Flyway's transactional lock on (flyway.postgresql.transactional.lock, the default) a concurrent build waits for Flyway's own lock transaction: set it to false.";
     if (!alone) return { kind: 'manual', help: `${OWN_MIGRATION}, then create ${base}.conf beside it with executeInTransaction=false. ${lockNote}` };
     // A suggestion, not a fix: whether the build then runs depends on the transactional lock setting too.
     const confPath = `${path.resolve(unit.file.path)}.conf`;

@@ -8,7 +8,9 @@ export const flyway: FrameworkModule = {
   id: 'flyway',
   name: 'Flyway',
   language: 'sql',
-  detect: [{ priority: 570, describe: '`V<n>__name.sql`, `U<n>__name.sql` (undo) or `R__name.sql` (repeatable)', test: (f) => isSql(f) && FLYWAY_FILE.test(f.base) }],
+  detect: [
+    { priority: 570, describe: '`V<n>__name.sql`, `U<n>__name.sql` (undo) or `R__name.sql` (repeatable)', test: (f) => isSql(f) && FLYWAY_FILE.test(f.base) },
+  ],
   discovery: { globs: ['**/{V,U,R}*__*.sql'], folders: ['db/migration', 'src/main/resources/db/migration'] },
   history: {
     describe: 'by version (V1.2__ → 1, 2, compared part by part); repeatable R__ migrations after the versioned ones',
@@ -20,7 +22,8 @@ export const flyway: FrameworkModule = {
   execution: {
     wraps: 'per-file',
     oneQuery: 'no',
-    summary: 'Each `V<n>__*.sql` in a transaction; `<file>.sql.conf` with `executeInTransaction=false` opts out; `frameworkOptions: { flyway: { detectNonTransactional: true } }` for versions that run CONCURRENTLY migrations outside a transaction by themselves.',
+    summary:
+      'Each `V<n>__*.sql` in a transaction; `<file>.sql.conf` with `executeInTransaction=false` opts out; `frameworkOptions: { flyway: { detectNonTransactional: true } }` for versions that run CONCURRENTLY migrations outside a transaction by themselves.',
     optOuts: [
       { syntax: 'executeInTransaction=false', in: 'file' },
       { syntax: 'detectNonTransactional: true', in: 'config' },

@@ -14,9 +14,17 @@ export const golangMigrateAdapter: FrameworkAdapter = {
     const exec: ExecutionContext = multi
       ? { wrapped: false, reason: 'golang-migrate (x-multi-statement=true) sends the statements one by one', oneQuery: false }
       : { wrapped: false, reason: 'golang-migrate sends this file as one query', oneQuery: true };
-    return unit(file, 'golang-migrate', [slice(file, 0, file.text.length, exec)], multi ? 'runs with x-multi-statement=true (frameworkOptions["golang-migrate"].multiStatement)' : undefined);
+    return unit(
+      file,
+      'golang-migrate',
+      [slice(file, 0, file.text.length, exec)],
+      multi ? 'runs with x-multi-statement=true (frameworkOptions["golang-migrate"].multiStatement)' : undefined,
+    );
   },
   escapeTransaction() {
-    return { kind: 'manual', help: `${OWN_MIGRATION} (migrate create -ext sql …): golang-migrate sends a file as one query, so a CONCURRENTLY statement must be the only statement of its file.` };
+    return {
+      kind: 'manual',
+      help: `${OWN_MIGRATION} (migrate create -ext sql …): golang-migrate sends a file as one query, so a CONCURRENTLY statement must be the only statement of its file.`,
+    };
   },
 };

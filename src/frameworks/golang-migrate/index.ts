@@ -12,7 +12,8 @@ export const golangMigrate: FrameworkModule = {
   execution: {
     wraps: 'none',
     oneQuery: 'yes',
-    summary: 'Each `.up.sql` is sent as one query with no transaction, so CONCURRENTLY must be alone in its file; `frameworkOptions: { "golang-migrate": { multiStatement: true } }` for `x-multi-statement=true`.',
+    summary:
+      'Each `.up.sql` is sent as one query with no transaction, so CONCURRENTLY must be alone in its file; `frameworkOptions: { "golang-migrate": { multiStatement: true } }` for `x-multi-statement=true`.',
     optOuts: [{ syntax: 'multiStatement: true', in: 'config' }],
   },
   adapter: golangMigrateAdapter,

@@ -19,7 +19,11 @@ export const gooseAdapter: FrameworkAdapter = {
     const plain: ExecutionContext = noTx
       ? { wrapped: false, reason: 'goose runs this migration without a transaction (-- +goose NO TRANSACTION)', oneQuery: false }
       : { wrapped: true, reason: GOOSE_REASON, oneQuery: false };
-    const block: ExecutionContext = { ...plain, oneQuery: true, reason: noTx ? 'goose sends the StatementBegin … StatementEnd block as one query' : GOOSE_REASON };
+    const block: ExecutionContext = {
+      ...plain,
+      oneQuery: true,
+      reason: noTx ? 'goose sends the StatementBegin … StatementEnd block as one query' : GOOSE_REASON,
+    };
     const items: SqlChunk[] = [];
     let section: 'none' | 'up' | 'down' = hasUp ? 'none' : 'up';
     let inBlock = false;
@@ -51,7 +55,10 @@ export const gooseAdapter: FrameworkAdapter = {
   escapeTransaction(stmt, unit, statements) {
     const block = inItem(stmt, statements);
     if (stmt.item.exec.oneQuery && block.length > 1) {
-      return { kind: 'manual', help: 'goose sends a StatementBegin … StatementEnd block as one query: take this statement out of the block and add -- +goose NO TRANSACTION.' };
+      return {
+        kind: 'manual',
+        help: 'goose sends a StatementBegin … StatementEnd block as one query: take this statement out of the block and add -- +goose NO TRANSACTION.',
+      };
     }
     if (!stmt.item.exec.wrapped) return null;
     const text = unit.file.text;

@@ -14,7 +14,8 @@ export const goose: FrameworkModule = {
   execution: {
     wraps: 'per-file',
     oneQuery: 'no',
-    summary: 'Each migration in a transaction, statement by statement; a `StatementBegin … StatementEnd` block is one query; `-- +goose NO TRANSACTION` opts out.',
+    summary:
+      'Each migration in a transaction, statement by statement; a `StatementBegin … StatementEnd` block is one query; `-- +goose NO TRANSACTION` opts out.',
     optOuts: [{ syntax: '-- +goose NO TRANSACTION', in: 'file' }],
   },
   adapter: gooseAdapter,

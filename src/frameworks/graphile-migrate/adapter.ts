@@ -31,12 +31,22 @@ export const graphileAdapter: FrameworkAdapter = {
     const alone = statements.length === 1;
     const committed = graphileBodyStart(unit.file.text) > 0;
     if (!alone) {
-      return { kind: 'manual', help: `graphile-migrate sends a migration as one query, so --! no-transaction works only for a migration of exactly one statement. ${OWN_MIGRATION} starting with --! no-transaction.` };
+      return {
+        kind: 'manual',
+        help: `graphile-migrate sends a migration as one query, so --! no-transaction works only for a migration of exactly one statement. ${OWN_MIGRATION} starting with --! no-transaction.`,
+      };
     }
     if (!stmt.item.exec.wrapped) return null;
     if (committed) {
-      return { kind: 'manual', help: 'Add --! no-transaction as the first line of the migration body: a committed migration\'s hash then changes, so uncommit it (graphile-migrate uncommit), add the line to current.sql and commit again.' };
+      return {
+        kind: 'manual',
+        help: "Add --! no-transaction as the first line of the migration body: a committed migration's hash then changes, so uncommit it (graphile-migrate uncommit), add the line to current.sql and commit again.",
+      };
     }
-    return { kind: 'fix', description: 'Add --! no-transaction as the first line', edits: [{ start: 0, end: 0, text: `--! no-transaction${eolOf(unit.file.text)}` }] };
+    return {
+      kind: 'fix',
+      description: 'Add --! no-transaction as the first line',
+      edits: [{ start: 0, end: 0, text: `--! no-transaction${eolOf(unit.file.text)}` }],
+    };
   },
 };

@@ -7,7 +7,11 @@ export const graphileMigrate: FrameworkModule = {
   name: 'graphile-migrate',
   language: 'sql',
   detect: [
-    { priority: 620, describe: '`--! Previous:`, `--! Hash:` … headers', test: (f) => isSql(f) && /^--! (?:Previous|Hash|Message|AllowInvalidHash|no-transaction)\b/.test(f.text) },
+    {
+      priority: 620,
+      describe: '`--! Previous:`, `--! Hash:` … headers',
+      test: (f) => isSql(f) && /^--! (?:Previous|Hash|Message|AllowInvalidHash|no-transaction)\b/.test(f.text),
+    },
     {
       priority: 610,
       describe: '`migrations/committed/NNNNNN*.sql` or `migrations/current.sql` under a `.gmrc`',
@@ -19,7 +23,8 @@ export const graphileMigrate: FrameworkModule = {
   execution: {
     wraps: 'per-file',
     oneQuery: 'yes',
-    summary: 'Each migration in a transaction as one query; `--! no-transaction` on the first line of the body opts out for a migration of exactly one statement.',
+    summary:
+      'Each migration in a transaction as one query; `--! no-transaction` on the first line of the body opts out for a migration of exactly one statement.',
     optOuts: [{ syntax: '--! no-transaction', in: 'file' }],
   },
   adapter: graphileAdapter,

@@ -13,7 +13,8 @@ export const unknownJs: FrameworkModule = {
   execution: {
     wraps: 'none',
     oneQuery: 'no',
-    summary: 'Unknown: statement by statement outside a transaction, or each migration in one with `assumeInTransaction: true`; fixes that depend on the runner are suggestions.',
+    summary:
+      'Unknown: statement by statement outside a transaction, or each migration in one with `assumeInTransaction: true`; fixes that depend on the runner are suggestions.',
     optOuts: [],
   },
   adapter: unknownJsAdapter,

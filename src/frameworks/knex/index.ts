@@ -10,7 +10,11 @@ export const knex: FrameworkModule = {
     {
       priority: 810,
       describe: '`knex`, `Knex`, or `.schema.createTable(` / `.alterTable(` … on any receiver',
-      test: (f) => isJs(f) && /['"]knex['"]|\bKnex\b|\bknex\b|\.schema\s*\.\s*(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable|raw|withSchema)\s*\(/.test(f.text),
+      test: (f) =>
+        isJs(f) &&
+        /['"]knex['"]|\bKnex\b|\bknex\b|\.schema\s*\.\s*(?:createTable|createTableIfNotExists|alterTable|table|dropTable|dropTableIfExists|renameTable|raw|withSchema)\s*\(/.test(
+          f.text,
+        ),
     },
   ],
   discovery: { globs: ['**/*.{js,cjs,mjs,ts,cts,mts}'], folders: ['migrations'] },
@@ -18,7 +22,8 @@ export const knex: FrameworkModule = {
   execution: {
     wraps: 'per-run',
     oneQuery: 'per-chunk',
-    summary: '`migrate:latest` runs all pending migrations in one transaction unless a pending migration exports `config = { transaction: false }`; `frameworkOptions: { knex: { disableTransactions: true } }` for a knexfile with `disableTransactions`. Each `knex.raw` string is one query.',
+    summary:
+      '`migrate:latest` runs all pending migrations in one transaction unless a pending migration exports `config = { transaction: false }`; `frameworkOptions: { knex: { disableTransactions: true } }` for a knexfile with `disableTransactions`. Each `knex.raw` string is one query.',
     optOuts: [
       { syntax: 'transaction: false', in: 'file' },
       { syntax: 'disableTransactions: true', in: 'config' },

@@ -12,7 +12,8 @@ export const kysely: FrameworkModule = {
   execution: {
     wraps: 'per-run',
     oneQuery: 'per-chunk',
-    summary: 'The Migrator runs all pending migrations in one transaction (no per-migration opt-out); `frameworkOptions: { kysely: { disableTransactions: true } }` if you disabled them.',
+    summary:
+      'The Migrator runs all pending migrations in one transaction (no per-migration opt-out); `frameworkOptions: { kysely: { disableTransactions: true } }` if you disabled them.',
     optOuts: [{ syntax: 'disableTransactions: true', in: 'config' }],
   },
   adapter: kyselyAdapter,

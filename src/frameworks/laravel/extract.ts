@@ -147,7 +147,11 @@ function blueprintStatement(w: Walk, table: string, creating: boolean, stmt: Php
     const nullable = nullableCall ? !(nullableCall.args[0] && /^false$/i.test(text(src, nullableCall.args[0]))) : false;
     const dflt = has('default') ? sqlValue(src, has('default')!.args[0]) : has('useCurrent') ? 'CURRENT_TIMESTAMP' : undefined;
     if (has('change')) {
-      const parts = [`ALTER COLUMN ${ident(col)} TYPE ${type.replace(/ primary key$/, '')}`, `ALTER COLUMN ${ident(col)} ${nullable ? 'DROP' : 'SET'} NOT NULL`, `ALTER COLUMN ${ident(col)} ${dflt !== undefined ? `SET DEFAULT ${dflt}` : 'DROP DEFAULT'}`];
+      const parts = [
+        `ALTER COLUMN ${ident(col)} TYPE ${type.replace(/ primary key$/, '')}`,
+        `ALTER COLUMN ${ident(col)} ${nullable ? 'DROP' : 'SET'} NOT NULL`,
+        `ALTER COLUMN ${ident(col)} ${dflt !== undefined ? `SET DEFAULT ${dflt}` : 'DROP DEFAULT'}`,
+      ];
       op(w, `ALTER TABLE ${t} ${parts.join(', ')}`, node, 'change');
       return;
     }
@@ -156,13 +160,28 @@ function blueprintStatement(w: Walk, table: string, creating: boolean, stmt: Php
     if (creating) columns.push(def);
     else op(w, `ALTER TABLE ${t} ADD COLUMN ${def}`, node, first!.name);
     for (const m of mods) {
-      if (m.name === 'index') after.push(() => op(w, `CREATE INDEX ${ident(plain(src, m.args[0]) ?? indexName(table, [col], 'index'))} ON ${t} (${ident(col)})`, node, 'index'));
-      if (m.name === 'unique') after.push(() => op(w, `ALTER TABLE ${t} ADD CONSTRAINT ${ident(plain(src, m.args[0]) ?? indexName(table, [col], 'unique'))} UNIQUE (${ident(col)})`, node, 'unique'));
+      if (m.name === 'index')
+        after.push(() => op(w, `CREATE INDEX ${ident(plain(src, m.args[0]) ?? indexName(table, [col], 'index'))} ON ${t} (${ident(col)})`, node, 'index'));
+      if (m.name === 'unique')
+        after.push(() =>
+          op(w, `ALTER TABLE ${t} ADD CONSTRAINT ${ident(plain(src, m.args[0]) ?? indexName(table, [col], 'unique'))} UNIQUE (${ident(col)})`, node, 'unique'),
+        );
       if (m.name === 'constrained') {
         const ref = plain(src, m.args[0]) ?? `${col.replace(/_id$/, '')}s`;
         const refCol = plain(src, m.args[1]) ?? 'id';
-        const del = mods.some((x) => x.name === 'cascadeOnDelete') ? ' ON DELETE CASCADE' : mods.some((x) => x.name === 'nullOnDelete') ? ' ON DELETE SET NULL' : '';
-        after.push(() => op(w, `ALTER TABLE ${t} ADD CONSTRAINT ${ident(indexName(table, [col], 'foreign'))} FOREIGN KEY (${ident(col)}) REFERENCES ${ident(ref)} (${ident(refCol)})${del}`, node, 'constrained'));
+        const del = mods.some((x) => x.name === 'cascadeOnDelete')
+          ? ' ON DELETE CASCADE'
+          : mods.some((x) => x.name === 'nullOnDelete')
+            ? ' ON DELETE SET NULL'
+            : '';
+        after.push(() =>
+          op(
+            w,
+            `ALTER TABLE ${t} ADD CONSTRAINT ${ident(indexName(table, [col], 'foreign'))} FOREIGN KEY (${ident(col)}) REFERENCES ${ident(ref)} (${ident(refCol)})${del}`,
+            node,
+            'constrained',
+          ),
+        );
       }
     }
     return;
@@ -210,9 +229,20 @@ function blueprintStatement(w: Walk, table: string, creating: boolean, stmt: Php
       const refs = names(src, has('references')?.args[0]);
       const on = plain(src, has('on')?.args[0]);
       if (!cols || !refs || !on) break;
-      const del = has('onDelete') ? ` ON DELETE ${(plain(src, has('onDelete')!.args[0]) ?? '').toUpperCase()}` : has('cascadeOnDelete') ? ' ON DELETE CASCADE' : '';
+      const del = has('onDelete')
+        ? ` ON DELETE ${(plain(src, has('onDelete')!.args[0]) ?? '').toUpperCase()}`
+        : has('cascadeOnDelete')
+          ? ' ON DELETE CASCADE'
+          : '';
       const name = plain(src, first!.args[1]) ?? indexName(table, cols, 'foreign');
-      after.push(() => op(w, `ALTER TABLE ${t} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols.map(ident).join(', ')}) REFERENCES ${ident(on)} (${refs.map(ident).join(', ')})${del}`, node, 'foreign'));
+      after.push(() =>
+        op(
+          w,
+          `ALTER TABLE ${t} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols.map(ident).join(', ')}) REFERENCES ${ident(on)} (${refs.map(ident).join(', ')})${del}`,
+          node,
+          'foreign',
+        ),
+      );
       return;
     }
     case 'dropColumn': {
@@ -241,7 +271,12 @@ function blueprintStatement(w: Walk, table: string, creating: boolean, stmt: Php
     default:
       return;
   }
-  w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `$table->${first!.name}(…): its arguments are built at run time; migralint did not lint it.`, span: { start: node.start, end: node.end } });
+  w.notes.push({
+    ruleId: 'unsupported-framework-construct',
+    severity: 'info',
+    message: `$table->${first!.name}(…): its arguments are built at run time; migralint did not lint it.`,
+    span: { start: node.start, end: node.end },
+  });
 }
 
 /** `Schema::create('t', function (Blueprint $table) { … })` and `Schema::table(…)`. */
@@ -251,7 +286,8 @@ function schemaCall(w: Walk, method: string, call: PhpNode): void {
   const table = plain(src, a[0]);
   if (!table) return;
   const t = ident(table);
-  if (method === 'dropIfExists' || method === 'drop') return op(w, `DROP TABLE ${method === 'dropIfExists' ? 'IF EXISTS ' : ''}${t}`, call, `Schema::${method}`);
+  if (method === 'dropIfExists' || method === 'drop')
+    return op(w, `DROP TABLE ${method === 'dropIfExists' ? 'IF EXISTS ' : ''}${t}`, call, `Schema::${method}`);
   if (method === 'rename') {
     const to = plain(src, a[1]);
     if (to) op(w, `ALTER TABLE ${t} RENAME TO ${ident(to)}`, call, 'Schema::rename');
@@ -266,7 +302,15 @@ function schemaCall(w: Walk, method: string, call: PhpNode): void {
   const creating = method === 'create';
   const start = w.items.length;
   for (const s of namedChildren(body)) if (s.type === 'expression_statement') blueprintStatement(w, table, creating, s, columns, after);
-  if (creating) w.items.splice(start, 0, { kind: 'operation', sql: `CREATE TABLE ${t} (${columns.join(', ')})`, span: { start: call.start, end: call.end }, exec: w.exec, call: 'Schema::create', origin: { info: w.info, stmt: w.top } });
+  if (creating)
+    w.items.splice(start, 0, {
+      kind: 'operation',
+      sql: `CREATE TABLE ${t} (${columns.join(', ')})`,
+      span: { start: call.start, end: call.end },
+      exec: w.exec,
+      call: 'Schema::create',
+      origin: { info: w.info, stmt: w.top },
+    });
   for (const f of after) f();
 }
 
@@ -282,14 +326,32 @@ function visit(w: Walk, n: PhpNode): void {
       const arg = args(n)[0];
       const s = arg ? phpString(src, arg) : undefined;
       if (!s) {
-        if (arg) w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `DB::${method}: the SQL is built at run time; migralint cannot read it and did not lint it.`, span: { start: arg.start, end: arg.end } });
+        if (arg)
+          w.notes.push({
+            ruleId: 'unsupported-framework-construct',
+            severity: 'info',
+            message: `DB::${method}: the SQL is built at run time; migralint cannot read it and did not lint it.`,
+            span: { start: arg.start, end: arg.end },
+          });
         return;
       }
       if (s.dynamic > 0) {
-        w.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `DB::${method}: a \`$variable\` pastes a value into the SQL text, so what runs cannot be read; it is not linted. Pass values as bindings (\`?\`).`, span: { start: arg!.start, end: arg!.end } });
+        w.notes.push({
+          ruleId: 'unsupported-framework-construct',
+          severity: 'info',
+          message: `DB::${method}: a \`$variable\` pastes a value into the SQL text, so what runs cannot be read; it is not linted. Pass values as bindings (\`?\`).`,
+          span: { start: arg!.start, end: arg!.end },
+        });
         return;
       }
-      w.items.push({ kind: 'sql', text: s.text, segments: s.segments, literals: s.literals, exec: { ...w.exec, oneQuery: true }, origin: { info: w.info, stmt: w.top, call: n, method } });
+      w.items.push({
+        kind: 'sql',
+        text: s.text,
+        segments: s.segments,
+        literals: s.literals,
+        exec: { ...w.exec, oneQuery: true },
+        origin: { info: w.info, stmt: w.top, call: n, method },
+      });
       return;
     }
     if (/^(?:Illuminate\\Support\\Facades\\)?Schema$/.test(scopeText) || /^Schema::connection\(/.test(scopeText)) return schemaCall(w, method, n);
@@ -304,13 +366,21 @@ export function extractLaravel(file: SourceFile, _ctx: ExtractContext): Migratio
   const err = firstError(root);
   if (err) {
     const lineEnd = src.indexOf('\n', err.start);
-    notes.push({ ruleId: 'parse-error', severity: 'error', message: 'PHP syntax error: the file cannot be read as PHP past this point; findings inside the damaged code may be missing.', span: { start: err.start, end: Math.max(err.start + 1, Math.min(err.end, lineEnd < 0 ? src.length : lineEnd)) } });
+    notes.push({
+      ruleId: 'parse-error',
+      severity: 'error',
+      message: 'PHP syntax error: the file cannot be read as PHP past this point; findings inside the damaged code may be missing.',
+      span: { start: err.start, end: Math.max(err.start + 1, Math.min(err.end, lineEnd < 0 ? src.length : lineEnd)) },
+    });
   }
   const items: UnitItem[] = [];
   let cls: PhpNode | undefined;
   walk(root, (n) => {
     if (cls) return false;
-    if ((n.type === 'class_declaration' || n.type === 'anonymous_class') && /Migration/.test(text(src, child(n, 'base_clause') ?? n.children.find((c) => c.type === 'base_clause') ?? n).slice(0, 200))) {
+    if (
+      (n.type === 'class_declaration' || n.type === 'anonymous_class') &&
+      /Migration/.test(text(src, child(n, 'base_clause') ?? n.children.find((c) => c.type === 'base_clause') ?? n).slice(0, 200))
+    ) {
       cls = n;
       return false;
     }

@@ -17,22 +17,33 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
   if (!info) return null;
   const item = stmt.item;
   if (item.kind === 'sql' && item.exec.oneQuery && statements.filter((s) => s.itemIndex === stmt.itemIndex).length > 1) {
-    return { kind: 'manual', help: `One DB::statement / DB::unprepared string runs as one query (a prepared statement refuses several), so give this statement a DB::statement call of its own${item.exec.wrapped ? ' in a migration with public $withinTransaction = false;' : ''}.` };
+    return {
+      kind: 'manual',
+      help: `One DB::statement / DB::unprepared string runs as one query (a prepared statement refuses several), so give this statement a DB::statement call of its own${item.exec.wrapped ? ' in a migration with public $withinTransaction = false;' : ''}.`,
+    };
   }
   if (!item.exec.wrapped) return null;
   const others = needAtomicity(stmt, statements);
   if (others.length) {
-    return { kind: 'manual', help: `${item.exec.reason}. This migration also holds statements that need the transaction (line ${others.map((s) => s.loc.line).join(', ')}), so move this statement into a new migration with public $withinTransaction = false;.` };
+    return {
+      kind: 'manual',
+      help: `${item.exec.reason}. This migration also holds statements that need the transaction (line ${others.map((s) => s.loc.line).join(', ')}), so move this statement into a new migration with public $withinTransaction = false;.`,
+    };
   }
   const src = unit.file.text;
   const open = info.body.children[0];
   const firstMember = info.body.children.find((c) => c.named);
-  if (!open || src[open.start] !== '{' || !firstMember) return { kind: 'manual', help: `${item.exec.reason}. Add public $withinTransaction = false; to the migration class.` };
+  if (!open || src[open.start] !== '{' || !firstMember)
+    return { kind: 'manual', help: `${item.exec.reason}. Add public $withinTransaction = false; to the migration class.` };
   const lineStart = src.lastIndexOf('\n', firstMember.start - 1) + 1;
   const indent = src.slice(lineStart, firstMember.start);
   if (!/^[ \t]+$/.test(indent)) return { kind: 'manual', help: `${item.exec.reason}. Add public $withinTransaction = false; to the migration class.` };
   const eol = eolOf(src);
-  return { kind: 'fix', description: 'Add public $withinTransaction = false; to the migration (it holds nothing else that needs a transaction)', edits: [{ start: lineStart, end: lineStart, text: `${indent}public $withinTransaction = false;${eol}${eol}` }] };
+  return {
+    kind: 'fix',
+    description: 'Add public $withinTransaction = false; to the migration (it holds nothing else that needs a transaction)',
+    edits: [{ start: lineStart, end: lineStart, text: `${indent}public $withinTransaction = false;${eol}${eol}` }],
+  };
 }
 
 /** `DB::statement("SET …");` on its own line before the statement of up() that holds `stmt`. */
@@ -68,7 +79,13 @@ export const laravel: FrameworkModule = {
   id: 'laravel',
   name: 'Laravel',
   language: 'php',
-  detect: [{ priority: 955, describe: 'a class extending `Migration` with an `up()` method in a `.php` file', test: (f) => /\.php$/i.test(f.path) && isLaravelMigration(f.text) }],
+  detect: [
+    {
+      priority: 955,
+      describe: 'a class extending `Migration` with an `up()` method in a `.php` file',
+      test: (f) => /\.php$/i.test(f.path) && isLaravelMigration(f.text),
+    },
+  ],
   discovery: { globs: ['**/database/migrations/**/*.php'], folders: ['database/migrations'], markers: ['artisan'] },
   history: { describe: 'by the date and time that lead the file name (`2024_03_15_101500_…`), then by name', version },
   execution: {

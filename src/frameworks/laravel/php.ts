@@ -124,7 +124,12 @@ export function phpString(src: string, n: PhpNode): PhpString | undefined {
     const c = r && phpString(src, r);
     if (!a || !c || src.slice(l!.end, r!.start).trim() !== '.') return undefined;
     const shift = a.text.length;
-    return { text: a.text + c.text, segments: [...a.segments, ...c.segments.map((s) => ({ ...s, chunkStart: s.chunkStart + shift }))], literals: [...a.literals, ...c.literals], dynamic: a.dynamic + c.dynamic };
+    return {
+      text: a.text + c.text,
+      segments: [...a.segments, ...c.segments.map((s) => ({ ...s, chunkStart: s.chunkStart + shift }))],
+      literals: [...a.literals, ...c.literals],
+      dynamic: a.dynamic + c.dynamic,
+    };
   }
   return undefined;
 }

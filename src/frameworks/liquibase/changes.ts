@@ -42,7 +42,10 @@ const TYPES: Array<[RegExp, string]> = [
 export function pgType(type: string | undefined, autoIncrement = false): string | undefined {
   if (!type || type.includes('${')) return undefined;
   // `VARCHAR(10) NULL` in a type attribute: the nullability is not part of the type.
-  let t = type.trim().replace(/^java\.sql\.Types\./i, '').replace(/\s+(?:NOT\s+)?NULL$/i, '');
+  let t = type
+    .trim()
+    .replace(/^java\.sql\.Types\./i, '')
+    .replace(/\s+(?:NOT\s+)?NULL$/i, '');
   t = t.replace(/^n(varchar|char)\b/i, '$1').replace(/^varchar2\b/i, 'varchar');
   const bare = /^([\w ]+?)\s*(\(.*\))?$/.exec(t);
   if (bare) {
@@ -182,7 +185,9 @@ export function changeSql(n: LbNode): ChangeSql {
     }
     case 'createIndex': {
       if (!t) break;
-      const cols = columnsOf(n).map((c) => (isTrue(attr(c, 'computed')) ? `(${attr(c, 'name')})` : ident(attr(c, 'name') ?? '')) + (isTrue(attr(c, 'descending')) ? ' DESC' : ''));
+      const cols = columnsOf(n).map(
+        (c) => (isTrue(attr(c, 'computed')) ? `(${attr(c, 'name')})` : ident(attr(c, 'name') ?? '')) + (isTrue(attr(c, 'descending')) ? ' DESC' : ''),
+      );
       if (cols.length === 0) break;
       const name = attr(n, 'indexName');
       return { statements: [`CREATE ${isTrue(attr(n, 'unique')) ? 'UNIQUE ' : ''}INDEX ${name ? `${ident(name)} ` : ''}ON ${t} (${cols.join(', ')})`] };
@@ -201,13 +206,20 @@ export function changeSql(n: LbNode): ChangeSql {
       if (!base || !ref || !need(from, to)) break;
       const name = attr(n, 'constraintName');
       const notValid = isFalse(attr(n, 'validate')) ? ' NOT VALID' : '';
-      return { statements: [`ALTER TABLE ${base} ADD ${name ? `CONSTRAINT ${ident(name)} ` : ''}FOREIGN KEY (${list(from!)}) REFERENCES ${ref} (${list(to!)})${fkActions(n)}${notValid}`] };
+      return {
+        statements: [
+          `ALTER TABLE ${base} ADD ${name ? `CONSTRAINT ${ident(name)} ` : ''}FOREIGN KEY (${list(from!)}) REFERENCES ${ref} (${list(to!)})${fkActions(n)}${notValid}`,
+        ],
+      };
     }
     case 'addNotNullConstraint': {
       if (!t || !col) break;
       const out: string[] = [];
       const fill = attr(n, 'defaultNullValue');
-      if (fill !== undefined) out.push(`UPDATE ${t} SET ${ident(col)} = ${/^-?\d+(\.\d+)?$/.test(fill) || /^(true|false)$/i.test(fill) ? fill : quote(fill)} WHERE ${ident(col)} IS NULL`);
+      if (fill !== undefined)
+        out.push(
+          `UPDATE ${t} SET ${ident(col)} = ${/^-?\d+(\.\d+)?$/.test(fill) || /^(true|false)$/i.test(fill) ? fill : quote(fill)} WHERE ${ident(col)} IS NULL`,
+        );
       out.push(`ALTER TABLE ${t} ALTER COLUMN ${ident(col)} SET NOT NULL`);
       return { statements: out };
     }
@@ -220,7 +232,11 @@ export function changeSql(n: LbNode): ChangeSql {
       const name = attr(n, 'constraintName');
       const using = attr(n, 'forIndexName');
       const body = using ? `UNIQUE USING INDEX ${ident(using)}` : `UNIQUE (${list(cols)})`;
-      return { statements: [`ALTER TABLE ${t} ADD ${name ? `CONSTRAINT ${ident(name)} ` : ''}${body}${isTrue(attr(n, 'deferrable')) ? ' DEFERRABLE' : ''}${isTrue(attr(n, 'initiallyDeferred')) ? ' INITIALLY DEFERRED' : ''}`] };
+      return {
+        statements: [
+          `ALTER TABLE ${t} ADD ${name ? `CONSTRAINT ${ident(name)} ` : ''}${body}${isTrue(attr(n, 'deferrable')) ? ' DEFERRABLE' : ''}${isTrue(attr(n, 'initiallyDeferred')) ? ' INITIALLY DEFERRED' : ''}`,
+        ],
+      };
     }
     case 'addPrimaryKey': {
       const cols = attr(n, 'columnNames');
@@ -230,7 +246,11 @@ export function changeSql(n: LbNode): ChangeSql {
     }
     case 'dropColumn': {
       if (!t) break;
-      const names = col ? [col] : columnsOf(n).map((c) => attr(c, 'name')).filter((x): x is string => !!x);
+      const names = col
+        ? [col]
+        : columnsOf(n)
+            .map((c) => attr(c, 'name'))
+            .filter((x): x is string => !!x);
       if (names.length === 0) break;
       return { statements: [`ALTER TABLE ${t} ${names.map((c) => `DROP COLUMN ${ident(c)}`).join(', ')}`] };
     }
@@ -284,9 +304,13 @@ export function changeSql(n: LbNode): ChangeSql {
       const cols = columnsOf(n);
       const where = n.children.find((c) => c.name === 'where')?.body?.value ?? attr(n, 'where');
       const values = cols.map((c) => [ident(attr(c, 'name') ?? ''), valueOf(c, 'value') ?? 'NULL'] as const);
-      if (n.name === 'insert') return { statements: [`INSERT INTO ${t} (${values.map((v) => v[0]).join(', ')}) VALUES (${values.map((v) => v[1]).join(', ')})`] };
+      if (n.name === 'insert')
+        return { statements: [`INSERT INTO ${t} (${values.map((v) => v[0]).join(', ')}) VALUES (${values.map((v) => v[1]).join(', ')})`] };
       const w = where ? ` WHERE ${where}` : '';
-      if (n.name === 'update') return values.length ? { statements: [`UPDATE ${t} SET ${values.map((v) => `${v[0]} = ${v[1]}`).join(', ')}${w}`] } : { unreadable: 'update without columns' };
+      if (n.name === 'update')
+        return values.length
+          ? { statements: [`UPDATE ${t} SET ${values.map((v) => `${v[0]} = ${v[1]}`).join(', ')}${w}`] }
+          : { unreadable: 'update without columns' };
       return { statements: [`DELETE FROM ${t}${w}`] };
     }
     case 'tagDatabase':

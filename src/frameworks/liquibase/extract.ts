@@ -63,7 +63,10 @@ const DATABASES = /^(?:mysql|mariadb|oracle|mssql|sqlserver|h2|hsqldb|derby|db2|
  */
 function otherDatabaseContext(context: string | undefined): boolean {
   if (!context) return false;
-  const words = context.split(/\s*(?:,|\band\b|\bor\b)\s*/i).map((w) => w.trim().replace(/^\(|\)$/g, '')).filter(Boolean);
+  const words = context
+    .split(/\s*(?:,|\band\b|\bor\b)\s*/i)
+    .map((w) => w.trim().replace(/^\(|\)$/g, ''))
+    .filter(Boolean);
   return words.length > 0 && words.every((w) => DATABASES.test(w) && !/^postgres/i.test(w));
 }
 
@@ -106,7 +109,14 @@ function splitOn(chunk: Omit<SqlChunk, 'exec'>, delimiter: string): Array<Omit<S
   return pieces;
 }
 
-function pushSql(out: Out, info: ChangeSetInfo, body: Omit<SqlChunk, 'exec'>, wrapped: boolean, opts: { split: boolean; endDelimiter?: string }, at: { start: number; end: number }): void {
+function pushSql(
+  out: Out,
+  info: ChangeSetInfo,
+  body: Omit<SqlChunk, 'exec'>,
+  wrapped: boolean,
+  opts: { split: boolean; endDelimiter?: string },
+  at: { start: number; end: number },
+): void {
   const origin = { changeSet: info };
   if (!opts.split) {
     out.items.push({ ...body, exec: execFor(info, wrapped, true), origin });
@@ -116,7 +126,12 @@ function pushSql(out: Out, info: ChangeSetInfo, body: Omit<SqlChunk, 'exec'>, wr
   if (d && d !== ';') {
     const pieces = splitOn(body, d.replace(/^\\n/, ''));
     if (!pieces) {
-      out.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: `endDelimiter ${JSON.stringify(d)} is a pattern migralint does not read; the SQL is read as split on ";".`, span: at });
+      out.notes.push({
+        ruleId: 'unsupported-framework-construct',
+        severity: 'info',
+        message: `endDelimiter ${JSON.stringify(d)} is a pattern migralint does not read; the SQL is read as split on ";".`,
+        span: at,
+      });
     } else {
       for (const p of pieces) out.items.push({ ...p, exec: execFor(info, wrapped, true), origin });
       return;
@@ -144,11 +159,22 @@ function changeSetItems(out: Out, cs: LbNode, format: 'xml' | 'yaml'): void {
       const body = change.body ?? change.attrs.get('sql');
       if (!body || !body.value.trim()) continue;
       const split = !falseValue(change.attrs.get('splitStatements'));
-      pushSql(out, info, { kind: 'sql', text: body.value, segments: body.segments, literals: body.literals }, wrapped, { split, endDelimiter: change.attrs.get('endDelimiter')?.value }, span);
+      pushSql(
+        out,
+        info,
+        { kind: 'sql', text: body.value, segments: body.segments, literals: body.literals },
+        wrapped,
+        { split, endDelimiter: change.attrs.get('endDelimiter')?.value },
+        span,
+      );
       continue;
     }
     if (change.name === 'sqlFile') {
-      note(out, `sqlFile ${change.attrs.get('path')?.value ?? ''}: the SQL lives in another file, which migralint does not read from here; lint that file on its own.`, span);
+      note(
+        out,
+        `sqlFile ${change.attrs.get('path')?.value ?? ''}: the SQL lives in another file, which migralint does not read from here; lint that file on its own.`,
+        span,
+      );
       continue;
     }
     const r = changeSql(change);
@@ -175,7 +201,11 @@ function formattedSql(out: Out, file: SourceFile): void {
     if (end <= bodyStart || !forPostgres(attrs.get('dbms')) || otherDatabaseContext(attrs.get('context') ?? attrs.get('contextfilter'))) return;
     const wrapped = !/^false$/i.test(attrs.get('runintransaction') ?? '');
     const split = !/^false$/i.test(attrs.get('splitstatements') ?? '');
-    const body = { kind: 'sql' as const, text: text.slice(bodyStart, end), segments: [{ chunkStart: 0, fileStart: bodyStart, length: end - bodyStart, verbatim: true }] };
+    const body = {
+      kind: 'sql' as const,
+      text: text.slice(bodyStart, end),
+      segments: [{ chunkStart: 0, fileStart: bodyStart, length: end - bodyStart, verbatim: true }],
+    };
     pushSql(out, info, body, wrapped, { split, endDelimiter: attrs.get('enddelimiter') }, { start: bodyStart, end });
   };
   for (const l of all) {
@@ -209,7 +239,9 @@ function directivesOf(file: SourceFile, format: 'xml' | 'yaml' | 'sql'): Directi
   if (format === 'sql') return scanLineDirectives(file.text, '--');
   if (format === 'yaml') return scanLineDirectives(file.text, '#');
   // An XML comment's text after `<!--`, as a `--` comment of the same length, so the SQL scanner reads it.
-  const masked = file.text.replace(/<!--([\s\S]*?)-->/g, (all, inner: string) => `--  ${inner.replace(/\n/g, ' ')}   `.slice(0, all.length).padEnd(all.length, ' '));
+  const masked = file.text.replace(/<!--([\s\S]*?)-->/g, (all, inner: string) =>
+    `--  ${inner.replace(/\n/g, ' ')}   `.slice(0, all.length).padEnd(all.length, ' '),
+  );
   return scanLineDirectives(masked, '--');
 }
 
@@ -220,7 +252,13 @@ export function extractLiquibase(file: SourceFile, _ctx: ExtractContext): Migrat
     return { file, framework: 'liquibase', items: out.items, notes: out.notes, directives: directivesOf(file, 'sql') };
   }
   const doc = docOf(file);
-  if (doc.error) out.notes.push({ ruleId: 'parse-error', severity: 'error', message: `${doc.format === 'xml' ? 'XML' : 'YAML'} syntax error: ${doc.error.message}; findings past this point may be missing.`, span: doc.error.span });
+  if (doc.error)
+    out.notes.push({
+      ruleId: 'parse-error',
+      severity: 'error',
+      message: `${doc.format === 'xml' ? 'XML' : 'YAML'} syntax error: ${doc.error.message}; findings past this point may be missing.`,
+      span: doc.error.span,
+    });
   for (const child of doc.root?.children ?? []) if (child.name === 'changeSet') changeSetItems(out, child, doc.format);
   return { file, framework: 'liquibase', items: out.items, notes: out.notes, directives: directivesOf(file, doc.format) };
 }
@@ -229,7 +267,8 @@ export function extractLiquibase(file: SourceFile, _ctx: ExtractContext): Migrat
 export function includesOf(file: string, text: string): Array<{ kind: 'file' | 'dir'; path: string; relative: boolean }> {
   const out: Array<{ kind: 'file' | 'dir'; path: string; relative: boolean }> = [];
   if (!/\.(xml|ya?ml|json)$/i.test(file)) {
-    for (const m of text.matchAll(/^\s*--\s*include\s+file:(\S+)(.*)$/gim)) out.push({ kind: 'file', path: m[1]!, relative: /relativeToChangelogFile:true/i.test(m[2]!) });
+    for (const m of text.matchAll(/^\s*--\s*include\s+file:(\S+)(.*)$/gim))
+      out.push({ kind: 'file', path: m[1]!, relative: /relativeToChangelogFile:true/i.test(m[2]!) });
     return out;
   }
   const doc = /\.xml$/i.test(file) ? parseXmlChangelog(text) : parseYamlChangelog(text);
@@ -244,7 +283,10 @@ export function includesOf(file: string, text: string): Array<{ kind: 'file' | '
 /** A path as Liquibase resolves it: beside the including changelog, or on the classpath (matched here by its end). */
 export function resolveInclude(from: string, inc: { path: string; relative: boolean }, candidates: string[]): string[] {
   const posix = (p: string) => p.split(path.sep).join('/');
-  const target = posix(inc.path).replace(/^classpath\*?:/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  const target = posix(inc.path)
+    .replace(/^classpath\*?:/, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
   const exact = posix(path.resolve(path.dirname(from), target));
   return candidates.filter((c) => {
     const p = posix(path.resolve(c));

@@ -36,17 +36,29 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
     };
   }
   const src = unit.file.text;
-  const setFalse = (v: { start: number; end: number }) => ({ kind: 'fix' as const, description: `Set ${attr} on changeSet ${info.label} (it holds nothing else that needs a transaction)`, edits: [{ start: v.start, end: v.end, text: 'false' }] });
+  const setFalse = (v: { start: number; end: number }) => ({
+    kind: 'fix' as const,
+    description: `Set ${attr} on changeSet ${info.label} (it holds nothing else that needs a transaction)`,
+    edits: [{ start: v.start, end: v.end, text: 'false' }],
+  });
   if (info.format === 'sql') {
     if (info.runInTransaction) return setFalse(info.runInTransaction);
-    return { kind: 'fix', description: `Add runInTransaction:false to changeSet ${info.label} (it holds nothing else that needs a transaction)`, edits: [{ start: info.headerEnd!, end: info.headerEnd!, text: ' runInTransaction:false' }] };
+    return {
+      kind: 'fix',
+      description: `Add runInTransaction:false to changeSet ${info.label} (it holds nothing else that needs a transaction)`,
+      edits: [{ start: info.headerEnd!, end: info.headerEnd!, text: ' runInTransaction:false' }],
+    };
   }
   const node = info.node!;
   const existing = node.attrs.get('runInTransaction');
   if (existing && existing.segments.every((g) => g.verbatim)) return setFalse(existing);
   if (existing) return { kind: 'manual', help: `${item.exec.reason}. Set ${attr} on the changeSet.` };
   if (info.format === 'xml') {
-    return { kind: 'fix', description: `Add runInTransaction="false" to changeSet ${info.label} (it holds nothing else that needs a transaction)`, edits: [{ start: node.nameEnd!, end: node.nameEnd!, text: ' runInTransaction="false"' }] };
+    return {
+      kind: 'fix',
+      description: `Add runInTransaction="false" to changeSet ${info.label} (it holds nothing else that needs a transaction)`,
+      edits: [{ start: node.nameEnd!, end: node.nameEnd!, text: ' runInTransaction="false"' }],
+    };
   }
   // YAML: a key of the changeSet's mapping, on its own line before `id:` (block style), or before it in a flow mapping.
   const id = node.attrs.get('id') ?? node.attrs.get('author');
@@ -119,7 +131,12 @@ function order(files: HistoryFile[], ctx: OrderContext): string[] {
   const masters = paths.filter((p) => !isIncluded.has(p) && (included.get(p)?.length ?? 0) > 0).sort();
   for (const m of masters) visit(m);
   const rest = paths.filter((p) => !seen.has(p));
-  if (masters.length) for (const p of rest) ctx.warnings.push({ file: p, message: `${path.basename(p)} is not included by the master changelog, so Liquibase does not run it from there; migralint replays it after the included changelogs` });
+  if (masters.length)
+    for (const p of rest)
+      ctx.warnings.push({
+        file: p,
+        message: `${path.basename(p)} is not included by the master changelog, so Liquibase does not run it from there; migralint replays it after the included changelogs`,
+      });
   return [...out, ...ctx.byVersion(rest.map((p) => byPath.get(p)!))];
 }
 
@@ -130,11 +147,21 @@ export const liquibase: FrameworkModule = {
   name: 'Liquibase',
   language: 'changelog',
   detect: [
-    { priority: 960, describe: 'an XML, YAML or JSON document whose root is `databaseChangeLog`', test: (f) => CHANGELOG_FILES.test(f.path) && isChangelog(f.path, f.text) },
+    {
+      priority: 960,
+      describe: 'an XML, YAML or JSON document whose root is `databaseChangeLog`',
+      test: (f) => CHANGELOG_FILES.test(f.path) && isChangelog(f.path, f.text),
+    },
     { priority: 705, language: 'sql', describe: 'a first line `--liquibase formatted sql`', test: (f) => isSql(f) && isFormattedSql(f.text) },
   ],
   discovery: {
-    globs: ['**/db/changelog/**/*.{xml,yaml,yml,json,sql}', '**/changelog/**/*.{xml,yaml,yml,json,sql}', '**/changelogs/**/*.{xml,yaml,yml,json,sql}', '**/liquibase/**/*.{xml,yaml,yml,json,sql}', '**/*changelog*.{xml,yaml,yml,json}'],
+    globs: [
+      '**/db/changelog/**/*.{xml,yaml,yml,json,sql}',
+      '**/changelog/**/*.{xml,yaml,yml,json,sql}',
+      '**/changelogs/**/*.{xml,yaml,yml,json,sql}',
+      '**/liquibase/**/*.{xml,yaml,yml,json,sql}',
+      '**/*changelog*.{xml,yaml,yml,json}',
+    ],
     folders: ['src/main/resources/db/changelog', 'db/changelog', 'changelog'],
     markers: ['liquibase.properties'],
   },

@@ -122,7 +122,16 @@ export function parseXmlChangelog(src: string): LbDocument {
   let tagStart = 0;
   parser.on('opentagstart', (tag) => {
     tagStart = src.lastIndexOf('<', parser.position - 1);
-    stack.push({ name: localName(tag.name), attrs: new Map(), children: [], start: tagStart, end: tagStart, nameEnd: tagStart + 1 + tag.name.length, contentStart: 0, childSpans: [] });
+    stack.push({
+      name: localName(tag.name),
+      attrs: new Map(),
+      children: [],
+      start: tagStart,
+      end: tagStart,
+      nameEnd: tagStart + 1 + tag.name.length,
+      contentStart: 0,
+      childSpans: [],
+    });
   });
   parser.on('attribute', (a) => {
     const close = parser.position - 1;
@@ -187,7 +196,7 @@ function yamlScalar(src: string, s: Scalar, keyStart: number): LbValue {
     const headerEnd = src.indexOf('\n', start);
     const explicit = /^\|[+-]?(\d)|^\|\d?[+-]?/.exec(raw);
     const lines: Array<[number, number]> = [];
-    for (let ls = headerEnd + 1; ls < valueEnd && headerEnd >= 0; ) {
+    for (let ls = headerEnd + 1; ls < valueEnd && headerEnd >= 0;) {
       const le = src.indexOf('\n', ls);
       const end = le < 0 || le >= valueEnd ? valueEnd : le + 1;
       lines.push([ls, end]);
@@ -229,7 +238,14 @@ function yamlNode(src: string, name: string, value: YamlNode | null, start: numb
       if (isMap(item) && item.items.length === 1) {
         const p = item.items[0] as Pair<YamlNode, YamlNode>;
         if (isScalar(p.key)) into.children.push(yamlNode(src, String(p.key.value), p.value, p.key.range?.[0] ?? 0));
-      } else if (isScalar(item)) into.children.push({ name: 'value', attrs: new Map([['value', yamlScalar(src, item, item.range?.[0] ?? 0)]]), children: [], start: item.range?.[0] ?? 0, end: item.range?.[1] ?? 0 });
+      } else if (isScalar(item))
+        into.children.push({
+          name: 'value',
+          attrs: new Map([['value', yamlScalar(src, item, item.range?.[0] ?? 0)]]),
+          children: [],
+          start: item.range?.[0] ?? 0,
+          end: item.range?.[1] ?? 0,
+        });
     }
   };
   if (isMap(value)) {
@@ -256,7 +272,11 @@ export function parseYamlChangelog(src: string): LbDocument {
   const err = doc.errors[0];
   if (err) {
     const at = Math.min(err.pos[0], Math.max(0, src.length - 1));
-    return { format: 'yaml', root: null, error: { message: err.message.split('\n')[0]!, span: { start: at, end: Math.min(src.length, Math.max(at + 1, err.pos[1])) } } };
+    return {
+      format: 'yaml',
+      root: null,
+      error: { message: err.message.split('\n')[0]!, span: { start: at, end: Math.min(src.length, Math.max(at + 1, err.pos[1])) } },
+    };
   }
   const contents = doc.contents as YamlNode | null;
   if (!isMap(contents)) return { format: 'yaml', root: null };

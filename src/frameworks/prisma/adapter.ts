@@ -8,7 +8,14 @@ export const prismaAdapter: FrameworkAdapter = {
   name: 'Prisma',
   commentPrefix: '--',
   extract(file, ctx) {
-    const engine = option(ctx, 'prisma', 'engine', (v): v is 'one-query' | 'per-statement' => v === 'one-query' || v === 'per-statement', '"one-query" or "per-statement"') ?? 'one-query';
+    const engine =
+      option(
+        ctx,
+        'prisma',
+        'engine',
+        (v): v is 'one-query' | 'per-statement' => v === 'one-query' || v === 'per-statement',
+        '"one-query" or "per-statement"',
+      ) ?? 'one-query';
     const oneQuery = engine === 'one-query';
     return unit(
       file,

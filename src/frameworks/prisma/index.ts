@@ -13,7 +13,10 @@ export const prisma: FrameworkModule = {
     {
       priority: 680,
       describe: '`<ts>_<name>/migration.sql` with `migration_lock.toml` above it, or under `prisma/migrations/`',
-      test: (f) => f.base === 'migration.sql' && DRIZZLE_V1_DIR.test(f.parentName) && (f.fs.exists(path.join(f.grand, 'migration_lock.toml')) || /\/prisma\/migrations\//.test(f.posix)),
+      test: (f) =>
+        f.base === 'migration.sql' &&
+        DRIZZLE_V1_DIR.test(f.parentName) &&
+        (f.fs.exists(path.join(f.grand, 'migration_lock.toml')) || /\/prisma\/migrations\//.test(f.posix)),
     },
     {
       priority: 660,
@@ -26,7 +29,8 @@ export const prisma: FrameworkModule = {
   execution: {
     wraps: 'none',
     oneQuery: 'yes',
-    summary: 'The schema engine sends `migration.sql` as one query, with no transaction; `frameworkOptions: { prisma: { engine: "per-statement" } }` for engines that run statement by statement.',
+    summary:
+      'The schema engine sends `migration.sql` as one query, with no transaction; `frameworkOptions: { prisma: { engine: "per-statement" } }` for engines that run statement by statement.',
     optOuts: [{ syntax: 'engine: "per-statement"', in: 'config' }],
   },
   adapter: prismaAdapter,

@@ -119,7 +119,8 @@ function sqlArgument(w: Walk, call: RbCall): RbString | null {
   let arg = call.args[0];
   if (!arg) return null;
   // `<<~SQL.squish`, `"…".strip`, `.freeze`: the same SQL (squish only folds whitespace).
-  while (arg.type === 'call' && ['squish', 'strip', 'freeze', 'chomp', 'dedent'].includes(text(w.src, child(arg, 'method')!)) && child(arg, 'receiver')) arg = child(arg, 'receiver')!;
+  while (arg.type === 'call' && ['squish', 'strip', 'freeze', 'chomp', 'dedent'].includes(text(w.src, child(arg, 'method')!)) && child(arg, 'receiver'))
+    arg = child(arg, 'receiver')!;
   if (arg.type === 'heredoc_beginning') {
     const body = w.heredocs.get(arg);
     if (body) return heredocValue(w.src, arg, body);
@@ -139,7 +140,13 @@ function sqlArgument(w: Walk, call: RbCall): RbString | null {
 function executeCall(w: Walk, call: RbCall): void {
   const value = sqlArgument(w, call);
   if (!value) return;
-  w.items.push({ kind: 'sql', text: value.text, segments: value.segments, exec: execFor(w, true), origin: { call, stmt: statementOf(call.node), info: w.info, execute: true } });
+  w.items.push({
+    kind: 'sql',
+    text: value.text,
+    segments: value.segments,
+    exec: execFor(w, true),
+    origin: { call, stmt: statementOf(call.node), info: w.info, execute: true },
+  });
 }
 
 /** The block's parameter (`do |t|`), and its statements. */
@@ -162,7 +169,11 @@ function createTable(w: Walk, call: RbCall): void {
   if (!(id && id.type === 'false')) {
     const pk = symbolOrString(src, o.get('primary_key')) ?? 'id';
     const idType = id ? (symbolOrString(src, id) ?? 'bigserial') : 'bigserial';
-    cols.push(idType === 'uuid' ? `${ident(pk)} uuid DEFAULT gen_random_uuid() PRIMARY KEY` : `${ident(pk)} ${idType === 'bigint' || idType === 'primary_key' ? 'bigserial' : idType === 'integer' ? 'serial' : idType} PRIMARY KEY`);
+    cols.push(
+      idType === 'uuid'
+        ? `${ident(pk)} uuid DEFAULT gen_random_uuid() PRIMARY KEY`
+        : `${ident(pk)} ${idType === 'bigint' || idType === 'primary_key' ? 'bigserial' : idType === 'integer' ? 'serial' : idType} PRIMARY KEY`,
+    );
   }
   if (call.block) {
     const { param, body } = blockParts(src, call.block);
@@ -172,7 +183,8 @@ function createTable(w: Walk, call: RbCall): void {
       const names = c.args.map((a) => symbolOrString(src, a)).filter((x): x is string => x !== undefined);
       if (c.method === 'timestamps') {
         const nullable = c.options.get('null')?.type === 'true';
-        for (const n of ['created_at', 'updated_at']) cols.push(columnDef(src, n, 'datetime', new Map([...c.options, ...(nullable ? [] : [['null', { type: 'false' } as RbNode] as const])])));
+        for (const n of ['created_at', 'updated_at'])
+          cols.push(columnDef(src, n, 'datetime', new Map([...c.options, ...(nullable ? [] : [['null', { type: 'false' } as RbNode] as const])])));
       } else if (c.method === 'references' || c.method === 'belongs_to') {
         for (const ref of names) {
           const stmts = referenceSql(src, tbl, ref, c.options, 'create');
@@ -260,7 +272,8 @@ function changeTable(w: Walk, call: RbCall): void {
         // t.string :a, :b → one add_column each.
         const name = symbolOrString(src, tbl);
         const names = c.args.map((a) => symbolOrString(src, a));
-        if (name && names.length && names.every((n) => n !== undefined)) stmts = names.map((n) => ({ sql: `ALTER TABLE ${table(name)} ADD COLUMN ${columnDef(src, n!, c.method, c.options)}` }));
+        if (name && names.length && names.every((n) => n !== undefined))
+          stmts = names.map((n) => ({ sql: `ALTER TABLE ${table(name)} ADD COLUMN ${columnDef(src, n!, c.method, c.options)}` }));
       }
     }
     if (stmts?.length) pushOperations(w, c, stmts);
@@ -392,7 +405,17 @@ export function extractRails(file: SourceFile, ctx: ExtractContext): MigrationUn
   const optOut = namedChildren(body).find((n) => (n.type === 'call' || n.type === 'identifier') && text(src, n) === 'disable_ddl_transaction!');
   const info: RailsInfo = { body, optOut, version };
   const exec: ExecutionContext = optOut ? { wrapped: false, reason: OPTED_OUT, oneQuery: false } : { wrapped: true, reason: WRAPPED, oneQuery: false };
-  const w: Walk = { src, items, notes, info, exec, heredocs, includeDown: ctx.settings.includeDown === true, separate: false, dsl: earlierForeignKeys(file, ctx.fs ?? NO_FILES) };
+  const w: Walk = {
+    src,
+    items,
+    notes,
+    info,
+    exec,
+    heredocs,
+    includeDown: ctx.settings.includeDown === true,
+    separate: false,
+    dsl: earlierForeignKeys(file, ctx.fs ?? NO_FILES),
+  };
   const methods = namedChildren(body).filter((n) => n.type === 'method' || n.type === 'singleton_method');
   const named = (name: string) => methods.filter((m) => text(src, child(m, 'name')!) === name);
   for (const m of [...named('change'), ...named('up')]) {

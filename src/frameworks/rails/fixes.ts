@@ -14,11 +14,16 @@ import type { DslStatement } from './schema-dsl.js';
  * `validate_foreign_key` / `validate_check_constraint` in a new migration after this one.
  */
 
-const originOf = (stmt: AnalyzedStatement) => stmt.item.origin as { call?: RbCall; stmt?: RbNode; info?: RailsInfo; dsl?: DslStatement; execute?: boolean } | undefined;
+const originOf = (stmt: AnalyzedStatement) =>
+  stmt.item.origin as { call?: RbCall; stmt?: RbNode; info?: RailsInfo; dsl?: DslStatement; execute?: boolean } | undefined;
 
 /** The last argument node of a call (where a new keyword argument goes after). */
 function lastArgument(call: RbCall): RbNode | undefined {
-  return call.argumentList ? namedChildren(call.argumentList).filter((n) => n.type !== 'comment').at(-1) : undefined;
+  return call.argumentList
+    ? namedChildren(call.argumentList)
+        .filter((n) => n.type !== 'comment')
+        .at(-1)
+    : undefined;
 }
 
 /** Sets `key: value` on a call: replaces the value when the key is there, else adds it after the last argument. */
@@ -160,4 +165,3 @@ export function notValidOperation(stmt: AnalyzedStatement, unit: MigrationUnit, 
     files: [{ path: path.join(dir, `${nextVersion}_${name}.rb`), text: body }],
   };
 }
-

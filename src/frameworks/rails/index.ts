@@ -9,7 +9,9 @@ export const rails: FrameworkModule = {
   id: 'rails',
   name: 'Rails',
   language: 'ruby',
-  detect: [{ priority: 950, describe: 'a class inheriting from `ActiveRecord::Migration` in a `.rb` file', test: (f) => isRuby(f.path) && isRailsMigration(f.text) }],
+  detect: [
+    { priority: 950, describe: 'a class inheriting from `ActiveRecord::Migration` in a `.rb` file', test: (f) => isRuby(f.path) && isRailsMigration(f.text) },
+  ],
   discovery: { globs: ['**/db/migrate/*.rb', '**/db/*_migrate/*.rb'], folders: ['db/migrate'] },
   // Schema dumps sit beside the migrations; Rails loads them, it never migrates with them.
   notMigration: (f) =>

@@ -143,7 +143,14 @@ function escapeValue(raw: string, single: boolean): string {
   if (c in DOUBLE_ESCAPES) return DOUBLE_ESCAPES[c]!;
   if (/^x[0-9a-fA-F]{1,2}$/.test(c)) return String.fromCharCode(parseInt(c.slice(1), 16));
   if (/^u[0-9a-fA-F]{4}$/.test(c)) return String.fromCharCode(parseInt(c.slice(1), 16));
-  if (/^u\{[0-9a-fA-F ]+\}$/.test(c)) return String.fromCodePoint(...c.slice(2, -1).trim().split(/\s+/).map((h) => parseInt(h, 16)));
+  if (/^u\{[0-9a-fA-F ]+\}$/.test(c))
+    return String.fromCodePoint(
+      ...c
+        .slice(2, -1)
+        .trim()
+        .split(/\s+/)
+        .map((h) => parseInt(h, 16)),
+    );
   if (/^[0-7]{1,3}$/.test(c)) return String.fromCharCode(parseInt(c, 8));
   if (c === '\n') return '';
   return c;
@@ -207,7 +214,7 @@ export function heredocValue(src: string, beginning: RbNode, body: RbNode): RbSt
   let indent = 0;
   if (squiggly) {
     let min = Infinity;
-    for (let ls = from; ls < to; ) {
+    for (let ls = from; ls < to;) {
       const le = src.indexOf('\n', ls);
       const line = src.slice(ls, le < 0 || le > to ? to : le);
       if (/\S/.test(line)) min = Math.min(min, /^[ \t]*/.exec(line)![0].length);

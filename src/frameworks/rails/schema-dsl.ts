@@ -21,7 +21,8 @@ export interface DslStatement {
 
 export const ident = (name: string): string => quoteIdent(name);
 /** A table name as Rails' quote_table_name writes it: `schema.table` is two names. */
-export const table = (name: string): string => (name.includes('.') ? quoteQualified(name.slice(name.indexOf('.') + 1), name.slice(0, name.indexOf('.'))) : quoteIdent(name));
+export const table = (name: string): string =>
+  name.includes('.') ? quoteQualified(name.slice(name.indexOf('.') + 1), name.slice(0, name.indexOf('.'))) : quoteIdent(name);
 
 /** A table's name without its schema. */
 function bare(name: string): string {
@@ -251,7 +252,9 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
       const name = symbolOrString(src, o.get('name')) ?? (cols ? indexName(tbl, cols.names) : undefined);
       if (!name) return null;
       const concurrently = symbolOrString(src, o.get('algorithm')) === 'concurrently';
-      return [{ sql: `DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${isTrue(src, o.get('if_exists')) ? 'IF EXISTS ' : ''}${ident(name)}`, kind: 'remove-index' }];
+      return [
+        { sql: `DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${isTrue(src, o.get('if_exists')) ? 'IF EXISTS ' : ''}${ident(name)}`, kind: 'remove-index' },
+      ];
     }
     case 'rename_index': {
       const from = str(1);
@@ -270,7 +273,14 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
       const column = symbolOrString(src, o.get('column')) ?? `${singular(bare(to))}_id`;
       const name = symbolOrString(src, o.get('name')) ?? foreignKeyName(tbl, column);
       const notValid = isFalse(src, o.get('validate'));
-      return [{ sql: `ALTER TABLE ${table(tbl)} ADD CONSTRAINT ${ident(name)} ${fkClause(src, column, to, o)}${notValid ? ' NOT VALID' : ''}`, kind: 'foreign-key', table: tbl, constraint: name }];
+      return [
+        {
+          sql: `ALTER TABLE ${table(tbl)} ADD CONSTRAINT ${ident(name)} ${fkClause(src, column, to, o)}${notValid ? ' NOT VALID' : ''}`,
+          kind: 'foreign-key',
+          table: tbl,
+          constraint: name,
+        },
+      ];
     }
     case 'validate_foreign_key': {
       if (!tbl) return null;
@@ -287,7 +297,14 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
       if (!tbl || !expr || expr.dynamic) return null;
       const name = symbolOrString(src, o.get('name')) ?? checkName(tbl, expr.text);
       const notValid = isFalse(src, o.get('validate'));
-      return [{ sql: `ALTER TABLE ${table(tbl)} ADD CONSTRAINT ${ident(name)} CHECK (${expr.text})${notValid ? ' NOT VALID' : ''}`, kind: 'check', table: tbl, constraint: name }];
+      return [
+        {
+          sql: `ALTER TABLE ${table(tbl)} ADD CONSTRAINT ${ident(name)} CHECK (${expr.text})${notValid ? ' NOT VALID' : ''}`,
+          kind: 'check',
+          table: tbl,
+          constraint: name,
+        },
+      ];
     }
     case 'validate_check_constraint':
     case 'validate_constraint': {
@@ -321,7 +338,12 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
       if (!tbl || !col || !type) return null;
       const using = o.get('using') ? stringValue(src, o.get('using')!) : undefined;
       const parts = [`ALTER COLUMN ${ident(col)} TYPE ${columnType(src, type, o)}${using && !using.dynamic ? ` USING ${using.text}` : ''}`];
-      if (o.has('default')) parts.push(o.get('default')!.type === 'nil' ? `ALTER COLUMN ${ident(col)} DROP DEFAULT` : `ALTER COLUMN ${ident(col)} SET DEFAULT ${sqlValue(src, o.get('default')) ?? '$1'}`);
+      if (o.has('default'))
+        parts.push(
+          o.get('default')!.type === 'nil'
+            ? `ALTER COLUMN ${ident(col)} DROP DEFAULT`
+            : `ALTER COLUMN ${ident(col)} SET DEFAULT ${sqlValue(src, o.get('default')) ?? '$1'}`,
+        );
       if (isFalse(src, o.get('null'))) parts.push(`ALTER COLUMN ${ident(col)} SET NOT NULL`);
       if (isTrue(src, o.get('null'))) parts.push(`ALTER COLUMN ${ident(col)} DROP NOT NULL`);
       return [{ sql: `ALTER TABLE ${table(tbl)} ${parts.join(', ')}` }];
@@ -365,7 +387,13 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
       return tbl && ref ? [{ sql: `ALTER TABLE ${table(tbl)} DROP COLUMN ${ident(`${ref}_id`)}` }] : null;
     }
     case 'drop_table':
-      return tbl ? [{ sql: `DROP TABLE ${isTrue(src, o.get('if_exists')) ? 'IF EXISTS ' : ''}${table(tbl)}${symbolOrString(src, o.get('force')) === 'cascade' ? ' CASCADE' : ''}` }] : null;
+      return tbl
+        ? [
+            {
+              sql: `DROP TABLE ${isTrue(src, o.get('if_exists')) ? 'IF EXISTS ' : ''}${table(tbl)}${symbolOrString(src, o.get('force')) === 'cascade' ? ' CASCADE' : ''}`,
+            },
+          ]
+        : null;
     case 'enable_extension':
       return tbl ? [{ sql: `CREATE EXTENSION IF NOT EXISTS ${ident(tbl)}` }] : null;
     case 'disable_extension':
@@ -376,7 +404,9 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
     }
     case 'add_enum_value': {
       const v = str(1);
-      return tbl && v ? [{ sql: `ALTER TYPE ${ident(tbl)} ADD VALUE ${isTrue(src, o.get('if_not_exists')) ? 'IF NOT EXISTS ' : ''}'${v.replace(/'/g, "''")}'` }] : null;
+      return tbl && v
+        ? [{ sql: `ALTER TYPE ${ident(tbl)} ADD VALUE ${isTrue(src, o.get('if_not_exists')) ? 'IF NOT EXISTS ' : ''}'${v.replace(/'/g, "''")}'` }]
+        : null;
     }
     default:
       return null;
@@ -391,7 +421,10 @@ export function referenceSql(src: string, tbl: string, ref: string, o: Map<strin
   const polymorphic = isTrue(src, o.get('polymorphic'));
   const def = columnDef(src, column, type, o);
   if (mode === 'alter') {
-    out.push({ sql: `ALTER TABLE ${table(tbl)} ADD COLUMN ${def}${polymorphic ? `, ADD COLUMN ${ident(`${ref}_type`)} character varying${isFalse(src, o.get('null')) ? ' NOT NULL' : ''}` : ''}`, kind: 'reference' });
+    out.push({
+      sql: `ALTER TABLE ${table(tbl)} ADD COLUMN ${def}${polymorphic ? `, ADD COLUMN ${ident(`${ref}_type`)} character varying${isFalse(src, o.get('null')) ? ' NOT NULL' : ''}` : ''}`,
+      kind: 'reference',
+    });
   }
   const index = o.get('index');
   if (!index || !isFalse(src, index)) {
@@ -407,7 +440,10 @@ export function referenceSql(src: string, tbl: string, ref: string, o: Map<strin
     const cols = polymorphic ? [`${ref}_type`, column] : [column];
     const name = symbolOrString(src, io.get('name')) ?? indexName(tbl, cols);
     const concurrently = symbolOrString(src, io.get('algorithm')) === 'concurrently';
-    out.push({ sql: `CREATE ${isTrue(src, io.get('unique')) ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${ident(name)} ON ${table(tbl)} (${cols.map(ident).join(', ')})`, kind: 'index' });
+    out.push({
+      sql: `CREATE ${isTrue(src, io.get('unique')) ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${ident(name)} ON ${table(tbl)} (${cols.map(ident).join(', ')})`,
+      kind: 'index',
+    });
   }
   const fk = o.get('foreign_key');
   if (fk && !isFalse(src, fk) && fk.type !== 'nil' && !polymorphic) {
@@ -423,7 +459,12 @@ export function referenceSql(src: string, tbl: string, ref: string, o: Map<strin
     const to = symbolOrString(src, fo.get('to_table')) ?? plural(ref);
     const name = symbolOrString(src, fo.get('name')) ?? foreignKeyName(tbl, column);
     const notValid = isFalse(src, fo.get('validate'));
-    out.push({ sql: `ALTER TABLE ${table(tbl)} ADD CONSTRAINT ${ident(name)} ${fkClause(src, column, to, fo)}${notValid ? ' NOT VALID' : ''}`, kind: 'foreign-key', table: tbl, constraint: name });
+    out.push({
+      sql: `ALTER TABLE ${table(tbl)} ADD CONSTRAINT ${ident(name)} ${fkClause(src, column, to, fo)}${notValid ? ' NOT VALID' : ''}`,
+      kind: 'foreign-key',
+      table: tbl,
+      constraint: name,
+    });
   }
   return out;
 }

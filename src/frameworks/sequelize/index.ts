@@ -6,7 +6,13 @@ export const sequelize: FrameworkModule = {
   id: 'sequelize',
   name: 'Sequelize',
   language: 'js',
-  detect: [{ priority: 840, describe: '`queryInterface` or an import of sequelize', test: (f) => isJs(f) && /\bqueryInterface\b|\bQueryInterface\b|['"]sequelize['"]/.test(f.text) }],
+  detect: [
+    {
+      priority: 840,
+      describe: '`queryInterface` or an import of sequelize',
+      test: (f) => isJs(f) && /\bqueryInterface\b|\bQueryInterface\b|['"]sequelize['"]/.test(f.text),
+    },
+  ],
   discovery: { globs: ['**/*.{js,cjs,mjs,ts,cts,mts}'], folders: ['migrations'] },
   history: { describe: 'by the timestamp that leads the file name' },
   execution: {

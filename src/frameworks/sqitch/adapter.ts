@@ -12,6 +12,8 @@ export const sqitchAdapter: FrameworkAdapter = {
     const folder = path.basename(path.dirname(path.resolve(file.path)));
     if (folder === 'revert' && !ctx.settings.includeDown) return unit(file, 'sqitch', []);
     // sqitch deploys with psql: statement by statement; its template's BEGIN/COMMIT is tracked as explicit SQL.
-    return unit(file, 'sqitch', [slice(file, 0, file.text.length, { wrapped: false, reason: 'sqitch runs the script with psql, statement by statement', oneQuery: false })]);
+    return unit(file, 'sqitch', [
+      slice(file, 0, file.text.length, { wrapped: false, reason: 'sqitch runs the script with psql, statement by statement', oneQuery: false }),
+    ]);
   },
 };

@@ -23,7 +23,8 @@ export const sqitch: FrameworkModule = {
     {
       priority: 630,
       describe: '`deploy/`, `revert/` or `verify/` scripts beside `sqitch.plan`',
-      test: (f) => isSql(f) && (f.parentName === 'deploy' || f.parentName === 'revert' || f.parentName === 'verify') && f.fs.exists(path.join(f.grand, 'sqitch.plan')),
+      test: (f) =>
+        isSql(f) && (f.parentName === 'deploy' || f.parentName === 'revert' || f.parentName === 'verify') && f.fs.exists(path.join(f.grand, 'sqitch.plan')),
     },
   ],
   discovery: { globs: ['**/{deploy,revert,verify}/*.sql'], folders: ['deploy'] },
@@ -38,7 +39,8 @@ export const sqitch: FrameworkModule = {
   execution: {
     wraps: 'none',
     oneQuery: 'no',
-    summary: "`deploy/*.sql` runs with psql, statement by statement; the template's `BEGIN; … COMMIT;` is tracked as written, and the fix moves the statement after the `COMMIT`.",
+    summary:
+      "`deploy/*.sql` runs with psql, statement by statement; the template's `BEGIN; … COMMIT;` is tracked as written, and the fix moves the statement after the `COMMIT`.",
     optOuts: [{ syntax: 'COMMIT;', in: 'file' }],
   },
   adapter: sqitchAdapter,

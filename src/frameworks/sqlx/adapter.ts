@@ -20,9 +20,16 @@ export const sqlxAdapter: FrameworkAdapter = {
   },
   escapeTransaction(stmt, unit, statements) {
     if (statements.length > 1) {
-      return { kind: 'manual', help: `sqlx sends a migration as one query, so -- no-transaction works only for a migration of one statement. ${OWN_MIGRATION} (sqlx migrate add …) that starts with -- no-transaction.` };
+      return {
+        kind: 'manual',
+        help: `sqlx sends a migration as one query, so -- no-transaction works only for a migration of one statement. ${OWN_MIGRATION} (sqlx migrate add …) that starts with -- no-transaction.`,
+      };
     }
     if (!stmt.item.exec.wrapped) return null;
-    return { kind: 'fix', description: 'Start the file with -- no-transaction', edits: [{ start: 0, end: 0, text: `-- no-transaction${eolOf(unit.file.text)}` }] };
+    return {
+      kind: 'fix',
+      description: 'Start the file with -- no-transaction',
+      edits: [{ start: 0, end: 0, text: `-- no-transaction${eolOf(unit.file.text)}` }],
+    };
   },
 };

@@ -10,11 +10,20 @@ export const sqlx: FrameworkModule = {
   name: 'sqlx',
   language: 'sql',
   detect: [
-    { priority: 560, describe: "sqlx's templates (`-- Add migration script here`) or `-- no-transaction`", test: (f) => isSql(f) && SQLX_TEMPLATE.test(f.text) },
+    {
+      priority: 560,
+      describe: "sqlx's templates (`-- Add migration script here`) or `-- no-transaction`",
+      test: (f) => isSql(f) && SQLX_TEMPLATE.test(f.text),
+    },
     {
       priority: 550,
       describe: '`migrations/<n>_name.sql` in a Rust project (Cargo.toml, no diesel.toml)',
-      test: (f) => isSql(f) && /^\d+_.+\.sql$/.test(f.base) && f.parentName === 'migrations' && f.fs.exists(path.join(f.grand, 'Cargo.toml')) && !f.fs.exists(path.join(f.grand, 'diesel.toml')),
+      test: (f) =>
+        isSql(f) &&
+        /^\d+_.+\.sql$/.test(f.base) &&
+        f.parentName === 'migrations' &&
+        f.fs.exists(path.join(f.grand, 'Cargo.toml')) &&
+        !f.fs.exists(path.join(f.grand, 'diesel.toml')),
     },
   ],
   discovery: { globs: ['**/migrations/*.sql'], folders: ['migrations'] },

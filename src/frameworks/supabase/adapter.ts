@@ -30,6 +30,9 @@ export const supabaseAdapter: FrameworkAdapter = {
     );
   },
   escapeTransaction() {
-    return { kind: 'manual', help: `${OWN_MIGRATION} (supabase migration new …), or use Supabase CLI 2.109 or later, which runs CONCURRENTLY statements on their own (and set frameworkOptions.supabase.cliVersion).` };
+    return {
+      kind: 'manual',
+      help: `${OWN_MIGRATION} (supabase migration new …), or use Supabase CLI 2.109 or later, which runs CONCURRENTLY statements on their own (and set frameworkOptions.supabase.cliVersion).`,
+    };
   },
 };

@@ -12,7 +12,8 @@ export const supabase: FrameworkModule = {
   execution: {
     wraps: 'per-file',
     oneQuery: 'yes',
-    summary: 'A CLI before 2.109 sends each file as one batch, so CONCURRENTLY must be alone in its file; `frameworkOptions: { supabase: { cliVersion: "2.109.0" } }` for newer CLIs, which run CONCURRENTLY on its own.',
+    summary:
+      'A CLI before 2.109 sends each file as one batch, so CONCURRENTLY must be alone in its file; `frameworkOptions: { supabase: { cliVersion: "2.109.0" } }` for newer CLIs, which run CONCURRENTLY on its own.',
     optOuts: [{ syntax: 'cliVersion', in: 'config' }],
   },
   adapter: supabaseAdapter,

@@ -52,7 +52,22 @@ type Tok =
   | { t: 'nl'; s: number; e: number }
   | { t: 'eof'; s: number; e: number };
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', s: ' ', '0': '\0', e: '\x1b', a: '\x07', b: '\b', f: '\f', v: '\v', '"': '"', "'": "'", '\\': '\\', '#': '#' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  s: ' ',
+  '0': '\0',
+  e: '\x1b',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  '#': '#',
+};
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '<': '>', '"': '"', "'": "'", '|': '|', '/': '/' };
 
 class StringBuilder {
@@ -281,7 +296,11 @@ export function tokenize(src: string): Tok[] {
     }
     const three = src.slice(i, i + 3);
     const two = src.slice(i, i + 2);
-    const op = ['===', '!==', '<<<', '>>>', '...', '<>'].includes(three) ? three : ['|>', '->', '<-', '=>', '==', '!=', '<=', '>=', '&&', '||', '<>', '++', '--', '::', '..', '\\\\'].includes(two) ? two : c;
+    const op = ['===', '!==', '<<<', '>>>', '...', '<>'].includes(three)
+      ? three
+      : ['|>', '->', '<-', '=>', '==', '!=', '<=', '>=', '&&', '||', '<>', '++', '--', '::', '..', '\\\\'].includes(two)
+        ? two
+        : c;
     out.push({ t: 'punct', v: op, s, e: i + op.length });
     i += op.length;
   }
@@ -477,7 +496,15 @@ export function parseElixir(src: string): ExNode[] {
           while (isP('.') && peek(1).t === 'id') {
             next();
             const m = next() as { v: string; e: number };
-            const chained: Extract<ExNode, { kind: 'call' }> = { kind: 'call', name: m.v, receiver: `${name}()`, args: [], parens: false, start: t.s, end: m.e };
+            const chained: Extract<ExNode, { kind: 'call' }> = {
+              kind: 'call',
+              name: m.v,
+              receiver: `${name}()`,
+              args: [],
+              parens: false,
+              start: t.s,
+              end: m.e,
+            };
             if (isP('(')) {
               next();
               chained.args = args(')');

@@ -8,13 +8,39 @@ import { ident, qualified, type ExtractEnv, type OperationSpec } from './extract
  * SQL text, read by the shared extractor.
  */
 
-const METHODS = new Set(['createTable', 'dropTable', 'renameTable', 'addColumn', 'removeColumn', 'renameColumn', 'changeColumn', 'addIndex', 'removeIndex', 'addForeignKey', 'removeForeignKey']);
+const METHODS = new Set([
+  'createTable',
+  'dropTable',
+  'renameTable',
+  'addColumn',
+  'removeColumn',
+  'renameColumn',
+  'changeColumn',
+  'addIndex',
+  'removeIndex',
+  'addForeignKey',
+  'removeForeignKey',
+]);
 
 /** dbm.dataType constants (db-migrate-shared) by name, as the strings they stand for. */
 const DATA_TYPES: Record<string, string> = {
-  CHAR: 'char', STRING: 'string', TEXT: 'text', SMALLINT: 'smallint', BIGINT: 'bigint', INTEGER: 'int', SMALL_INTEGER: 'smallint',
-  BIG_INTEGER: 'bigint', REAL: 'real', DATE: 'date', DATE_TIME: 'datetime', TIME: 'time', BLOB: 'blob', TIMESTAMP: 'timestamp',
-  BINARY: 'binary', BOOLEAN: 'boolean', DECIMAL: 'decimal',
+  CHAR: 'char',
+  STRING: 'string',
+  TEXT: 'text',
+  SMALLINT: 'smallint',
+  BIGINT: 'bigint',
+  INTEGER: 'int',
+  SMALL_INTEGER: 'smallint',
+  BIG_INTEGER: 'bigint',
+  REAL: 'real',
+  DATE: 'date',
+  DATE_TIME: 'datetime',
+  TIME: 'time',
+  BLOB: 'blob',
+  TIMESTAMP: 'timestamp',
+  BINARY: 'binary',
+  BOOLEAN: 'boolean',
+  DECIMAL: 'decimal',
 };
 
 /** The PostgreSQL type db-migrate-pg writes for a db-migrate type name. */
@@ -178,7 +204,9 @@ export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[
         const length = literalValue(propNode(spec, 'length'));
         const using = literalValue(propNode(spec, 'using'));
         const pg = pgType(type);
-        out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${pg}${typeof length === 'number' ? `(${length})` : ''} ${typeof using === 'string' ? using : `USING ${c}::${pg}`}`);
+        out.push(
+          `ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${pg}${typeof length === 'number' ? `(${length})` : ''} ${typeof using === 'string' ? using : `USING ${c}::${pg}`}`,
+        );
       }
       return out.map((sql) => ({ sql, at: call, call: label }));
     }
@@ -226,5 +254,9 @@ function rawDefault(node: Node | undefined): string | undefined {
 
 function isCallback(node: Node | undefined): boolean {
   const n = unwrap(node);
-  return n?.type === 'FunctionExpression' || n?.type === 'ArrowFunctionExpression' || (n?.type === 'Identifier' && /^(?:callback|cb|done|next)$/.test(n.name as string));
+  return (
+    n?.type === 'FunctionExpression' ||
+    n?.type === 'ArrowFunctionExpression' ||
+    (n?.type === 'Identifier' && /^(?:callback|cb|done|next)$/.test(n.name as string))
+  );
 }

@@ -12,7 +12,20 @@ export function rangeOf(node: Node): [number, number] {
   return r ?? [node.start as number, node.end as number];
 }
 
-const SKIP_KEYS = new Set(['parent', 'loc', 'range', 'start', 'end', 'tokens', 'comments', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'decorators']);
+const SKIP_KEYS = new Set([
+  'parent',
+  'loc',
+  'range',
+  'start',
+  'end',
+  'tokens',
+  'comments',
+  'typeAnnotation',
+  'returnType',
+  'typeParameters',
+  'typeArguments',
+  'decorators',
+]);
 
 /** Depth-first, source order; `visit` returns false to skip a node's children. */
 export function walk(node: Node, visit: (node: Node, parent: Node | null) => boolean | void, parent: Node | null = null): void {
@@ -31,7 +44,15 @@ export function walk(node: Node, visit: (node: Node, parent: Node | null) => boo
 /** Strips what does not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
 export function unwrap(node: Node | null | undefined): Node | null {
   let n = node ?? null;
-  while (n && (n.type === 'ParenthesizedExpression' || n.type === 'TSAsExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSTypeAssertion' || n.type === 'ChainExpression')) {
+  while (
+    n &&
+    (n.type === 'ParenthesizedExpression' ||
+      n.type === 'TSAsExpression' ||
+      n.type === 'TSSatisfiesExpression' ||
+      n.type === 'TSNonNullExpression' ||
+      n.type === 'TSTypeAssertion' ||
+      n.type === 'ChainExpression')
+  ) {
     n = n.expression;
   }
   return n;

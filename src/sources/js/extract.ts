@@ -108,7 +108,8 @@ function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
         return p.body === child;
       case 'MemberExpression':
         // sql`…`.execute(db), knex.raw(…).then(…)
-        if (p.object !== child || p.property?.type !== 'Identifier' || !['execute', 'then', 'catch', 'finally', 'transacting'].includes(p.property.name)) return false;
+        if (p.object !== child || p.property?.type !== 'Identifier' || !['execute', 'then', 'catch', 'finally', 'transacting'].includes(p.property.name))
+          return false;
         break;
       case 'CallExpression':
         if (p.callee === child) break;
@@ -219,7 +220,13 @@ function gatherFacts(program: Node, text: string): { facts: JsFileFacts; up: Nod
     const body = first.body;
     const expressionBody = body?.type !== 'BlockStatement';
     const [bs, be] = rangeOf(body);
-    facts.up = { bodyStart: bs, bodyEnd: be, expressionBody, param: firstParamName(first), firstStatement: !expressionBody && body.body[0] ? rangeOf(body.body[0])[0] : undefined };
+    facts.up = {
+      bodyStart: bs,
+      bodyEnd: be,
+      expressionBody,
+      param: firstParamName(first),
+      firstStatement: !expressionBody && body.body[0] ? rangeOf(body.body[0])[0] : undefined,
+    };
   }
   return { facts, up, down };
 }
@@ -237,7 +244,12 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   if (!program) {
     const parsed = parseJs(file);
     if (!parsed.program) {
-      notes.push({ ruleId: 'parse-error', severity: 'error', message: `Could not parse this file as JavaScript/TypeScript: ${parsed.error?.message ?? 'syntax error'}`, span: parsed.error?.span ?? { start: 0, end: 0 } });
+      notes.push({
+        ruleId: 'parse-error',
+        severity: 'error',
+        message: `Could not parse this file as JavaScript/TypeScript: ${parsed.error?.message ?? 'syntax error'}`,
+        span: parsed.error?.span ?? { start: 0, end: 0 },
+      });
       return unit;
     }
     program = parsed.program;
@@ -356,7 +368,7 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
       const u = unwrap(n)!;
       if (u.type === 'BinaryExpression' && u.operator === '+') return flatten(u.left) && flatten(u.right);
       const r = env.resolve(u);
-      if (r && (r.type === 'Literal' && typeof r.value === 'string')) {
+      if (r && r.type === 'Literal' && typeof r.value === 'string') {
         parts.push(r);
         return true;
       }
@@ -378,10 +390,11 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     }
     // A loop variable over a constant list (one per statement): the statement once per value.
     const loopVars = new Map<string, Node[]>();
-    for (const p of parts) for (const x of p.expressions ?? []) {
-      const values = unwrap(x)?.type === 'Identifier' ? loopValues(unwrap(x)!) : null;
-      if (values) loopVars.set(unwrap(x)!.name, values);
-    }
+    for (const p of parts)
+      for (const x of p.expressions ?? []) {
+        const values = unwrap(x)?.type === 'Identifier' ? loopValues(unwrap(x)!) : null;
+        if (values) loopVars.set(unwrap(x)!.name, values);
+      }
     const loop = loopVars.size === 1 ? [...loopVars][0]! : undefined;
     const pieceWith = (loopValue?: Node): SqlPiece =>
       concatPieces(
@@ -393,7 +406,13 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
             const v = loop && unwrap(x)?.type === 'Identifier' && unwrap(x)!.name === loop[0] ? loopValue : env.resolve(x);
             return v?.type === 'Literal' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined;
           });
-          return templatePiece(text, { start: s, end: e }, p.quasis.map((q: Node) => ({ start: rangeOf(q)[0], end: rangeOf(q)[1] })), 1, pasted);
+          return templatePiece(
+            text,
+            { start: s, end: e },
+            p.quasis.map((q: Node) => ({ start: rangeOf(q)[0], end: rangeOf(q)[1] })),
+            1,
+            pasted,
+          );
         }),
       );
     return loop ? loop[1].map((v) => pieceWith(v)) : pieceWith();
@@ -413,14 +432,27 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
       return;
     }
     if (piece.placeholders > 0 && !bound) {
-      env.note(`${callName}: a \`\${…}\` pastes a value into the SQL text, so what runs cannot be read; it is not linted. Pass values as bindings (\`?\`, \`:name\`) or use a \`sql\` tagged template.`, node);
+      env.note(
+        `${callName}: a \`\${…}\` pastes a value into the SQL text, so what runs cannot be read; it is not linted. Pass values as bindings (\`?\`, \`:name\`) or use a \`sql\` tagged template.`,
+        node,
+      );
       return;
     }
     if (piece.placeholders > 0 && parseChunk(maskSql(piece.text, mask)).errors.length > 0) {
       env.note(`${callName}: a \`\${…}\` stands where the SQL needs a name or keyword, so the statement cannot be read; it is not linted.`, node);
       return;
     }
-    items.push({ at: rangeOf(node)[0], item: { kind: 'sql', text: piece.text, segments: piece.segments, literals: piece.literals, exec, origin: { ...origin, call: callName, callRange: rangeOf(node) } } });
+    items.push({
+      at: rangeOf(node)[0],
+      item: {
+        kind: 'sql',
+        text: piece.text,
+        segments: piece.segments,
+        literals: piece.literals,
+        exec,
+        origin: { ...origin, call: callName, callRange: rangeOf(node) },
+      },
+    });
   };
   const extra = Array.isArray(ctx.settings.frameworkOptions?.[dialect.id]?.callees) ? (ctx.settings.frameworkOptions![dialect.id]!.callees as string[]) : [];
 
@@ -433,7 +465,16 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
       if (!isExecuted(call, parents)) continue;
       const q = call.quasi;
       const [s, e] = rangeOf(q);
-      addSql(templatePiece(text, { start: s, end: e }, q.quasis.map((x: Node) => ({ start: rangeOf(x)[0], end: rangeOf(x)[1] }))), call, `${tag}\`…\``, true);
+      addSql(
+        templatePiece(
+          text,
+          { start: s, end: e },
+          q.quasis.map((x: Node) => ({ start: rangeOf(x)[0], end: rangeOf(x)[1] })),
+        ),
+        call,
+        `${tag}\`…\``,
+        true,
+      );
       continue;
     }
     const chain = chainOf(call.callee);

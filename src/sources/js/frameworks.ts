@@ -65,7 +65,6 @@ function lineIndent(text: string, at: number): { lineStart: number; indent: stri
   return { lineStart, indent: /^[ \t]*/.exec(text.slice(lineStart))![0] };
 }
 
-
 /** Sets `name: value` in an object literal: replaces the value when the key is there, else adds it in the object's own layout. */
 export function upsertProperty(text: string, obj: Node, name: string, value: string): Edit {
   const existing = property(obj, name);
@@ -94,7 +93,11 @@ function factsOf(unit: MigrationUnit): JsFileFacts | undefined {
 /** A fix when the statement is all the migration does; otherwise the other statements would lose their transaction too. */
 function standAlone(edits: Edit[], description: string, statements: AnalyzedStatement[]): EscapePlan {
   if (statements.length <= 1) return { kind: 'fix', description, edits };
-  return { kind: 'suggestion', description: `${description} (the other ${statements.length - 1} statement(s) of this migration then run without a transaction too: consider moving this one to its own migration)`, edits };
+  return {
+    kind: 'suggestion',
+    description: `${description} (the other ${statements.length - 1} statement(s) of this migration then run without a transaction too: consider moving this one to its own migration)`,
+    edits,
+  };
 }
 
 function option(ctx: ExtractContext, id: FrameworkId, key: string): unknown {
@@ -126,7 +129,10 @@ const knexDialect: JsDialect = {
   id: 'knex',
   exec(facts, ctx) {
     if (option(ctx, 'knex', 'disableTransactions') === true) {
-      return { exec: { wrapped: false, reason: 'the knexfile sets disableTransactions: true', oneQuery: true }, assumption: 'knexfile disableTransactions: true (frameworkOptions.knex)' };
+      return {
+        exec: { wrapped: false, reason: 'the knexfile sets disableTransactions: true', oneQuery: true },
+        assumption: 'knexfile disableTransactions: true (frameworkOptions.knex)',
+      };
     }
     if (facts.knexConfig?.transaction === false) {
       return { exec: { wrapped: false, reason: 'this migration exports config = { transaction: false }', oneQuery: true } };
@@ -148,7 +154,12 @@ const knexDialect: JsDialect = {
     }
     const out: OperationSpec[] = [];
     const creating = m[3]!.startsWith('createTable');
-    if (creating) out.push({ sql: `CREATE TABLE ${m[3] === 'createTableIfNotExists' ? 'IF NOT EXISTS ' : ''}${qualified(table)} ()`, at: call, call: `knex.schema.${m[3]}` });
+    if (creating)
+      out.push({
+        sql: `CREATE TABLE ${m[3] === 'createTableIfNotExists' ? 'IF NOT EXISTS ' : ''}${qualified(table)} ()`,
+        at: call,
+        call: `knex.schema.${m[3]}`,
+      });
     if (!isFunction(cb)) return out;
     const t = firstParamName(cb);
     if (!t) return out;
@@ -171,12 +182,18 @@ const knexDialect: JsDialect = {
       if (method === 'index') {
         const using = propertyValue(opts, 'indexType');
         const name = given ?? knexIndexName(bare, columns, 'index');
-        out.push({ sql: `CREATE INDEX ${ident(name)} ON ${qualified(table)}${typeof using === 'string' ? ` USING ${using}` : ''} (${cols(columns)})`, at: n, call: label });
+        out.push({
+          sql: `CREATE INDEX ${ident(name)} ON ${qualified(table)}${typeof using === 'string' ? ` USING ${using}` : ''} (${cols(columns)})`,
+          at: n,
+          call: label,
+        });
       } else if (method === 'unique') {
         const name = given ?? knexIndexName(bare, columns, 'unique');
         const constraint = propertyValue(opts, 'useConstraint') !== false && !property(opts, 'predicate');
         out.push({
-          sql: constraint ? `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} UNIQUE (${cols(columns)})` : `CREATE UNIQUE INDEX ${ident(name)} ON ${qualified(table)} (${cols(columns)})`,
+          sql: constraint
+            ? `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} UNIQUE (${cols(columns)})`
+            : `CREATE UNIQUE INDEX ${ident(name)} ON ${qualified(table)} (${cols(columns)})`,
           at: n,
           call: label,
         });
@@ -210,7 +227,11 @@ const knexDialect: JsDialect = {
           return;
         }
         const name = given ?? knexIndexName(bare, columns, 'foreign');
-        out.push({ sql: `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(refTable)} (${cols(refCols)})`, at: node, call: label });
+        out.push({
+          sql: `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(refTable)} (${cols(refCols)})`,
+          at: node,
+          call: label,
+        });
       }
     });
     return out;
@@ -260,11 +281,14 @@ function upsertTextProperty(text: string, start: number, end: number, name: stri
   if (body.trim() === '') return { start, end, text: `{ ${name}: ${value} }` };
   const multiline = /[\r\n]/.test(inner);
   const lastEnd = start + 1 + body.length;
-  if (!multiline) return body.endsWith(',') ? { start: lastEnd, end: lastEnd, text: ` ${name}: ${value}` } : { start: lastEnd, end: lastEnd, text: `, ${name}: ${value}` };
+  if (!multiline)
+    return body.endsWith(',') ? { start: lastEnd, end: lastEnd, text: ` ${name}: ${value}` } : { start: lastEnd, end: lastEnd, text: `, ${name}: ${value}` };
   const lastLine = body.slice(body.lastIndexOf('\n') + 1);
   const indent = /^[ \t]*/.exec(lastLine)![0];
   const eol = eolOf(text);
-  return body.endsWith(',') ? { start: lastEnd, end: lastEnd, text: `${eol}${indent}${name}: ${value},` } : { start: lastEnd, end: lastEnd, text: `,${eol}${indent}${name}: ${value}` };
+  return body.endsWith(',')
+    ? { start: lastEnd, end: lastEnd, text: `${eol}${indent}${name}: ${value},` }
+    : { start: lastEnd, end: lastEnd, text: `,${eol}${indent}${name}: ${value}` };
 }
 
 // ---------------------------------------------------------------- TypeORM
@@ -289,17 +313,26 @@ const typeormDialect: JsDialect = {
     const mode = typeormMode(ctx);
     facts.mode = mode;
     const assumption = `TypeORM migrationsTransactionMode "${mode}"${option(ctx, 'typeorm', 'migrationsTransactionMode') ? '' : ' (the default; set frameworkOptions.typeorm.migrationsTransactionMode)'}`;
-    if (mode === 'none') return { exec: { wrapped: false, reason: 'TypeORM runs migrations without a transaction (migrationsTransactionMode "none")', oneQuery: true }, assumption };
+    if (mode === 'none')
+      return {
+        exec: { wrapped: false, reason: 'TypeORM runs migrations without a transaction (migrationsTransactionMode "none")', oneQuery: true },
+        assumption,
+      };
     if (mode === 'each' && facts.classTransaction === false) {
       return { exec: { wrapped: false, reason: 'this migration sets transaction = false (migrationsTransactionMode "each")', oneQuery: true }, assumption };
     }
     if (mode === 'all' && facts.classTransaction === false) {
-      ctx.warn('This migration sets transaction = false, but under migrationsTransactionMode "all" TypeORM refuses to run it: set migrationsTransactionMode to "each" (frameworkOptions.typeorm.migrationsTransactionMode tells migralint).');
+      ctx.warn(
+        'This migration sets transaction = false, but under migrationsTransactionMode "all" TypeORM refuses to run it: set migrationsTransactionMode to "each" (frameworkOptions.typeorm.migrationsTransactionMode tells migralint).',
+      );
     }
     return {
       exec: {
         wrapped: true,
-        reason: mode === 'all' ? 'TypeORM runs all pending migrations in one transaction (migrationsTransactionMode "all")' : 'TypeORM runs each migration in its own transaction (migrationsTransactionMode "each")',
+        reason:
+          mode === 'all'
+            ? 'TypeORM runs all pending migrations in one transaction (migrationsTransactionMode "all")'
+            : 'TypeORM runs each migration in its own transaction (migrationsTransactionMode "each")',
         oneQuery: true,
       },
       assumption,
@@ -363,7 +396,13 @@ const typeormDialect: JsDialect = {
       return [];
     }
     const name = (propertyValue(o, 'name') as string | undefined) ?? `FK_${bare}_${columns.join('_')}`;
-    return [{ sql: `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(refTable)} (${cols(refCols)})`, at: call, call: label }];
+    return [
+      {
+        sql: `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(refTable)} (${cols(refCols)})`,
+        at: call,
+        call: label,
+      },
+    ];
   },
 };
 
@@ -380,7 +419,11 @@ export const typeormAdapter = makeAdapter(typeormDialect, 'TypeORM', {
     if (!facts.classBody || facts.classBody.firstMember === undefined) return { kind: 'manual', help: 'Add `transaction = false` to this migration class.' };
     const { lineStart, indent } = lineIndent(facts.text, facts.classBody.firstMember);
     const eol = eolOf(facts.text);
-    return standAlone([{ start: lineStart, end: lineStart, text: `${indent}transaction = false;${eol}${eol}` }], 'Run this migration outside a transaction with `transaction = false` on the class', statements);
+    return standAlone(
+      [{ start: lineStart, end: lineStart, text: `${indent}transaction = false;${eol}${eol}` }],
+      'Run this migration outside a transaction with `transaction = false` on the class',
+      statements,
+    );
   },
   rewriteOperation(stmt, change) {
     const o = stmt.item.origin?.options as Node | undefined;
@@ -407,7 +450,9 @@ const pgmDialect: JsDialect = {
   operations(call, env) {
     const names = ['pgm'];
     const chain = chainOf(call.callee);
-    const r = receiverIs(chain, names, ['createIndex', 'addIndex', 'dropIndex', 'addConstraint', 'createConstraint', 'createTable']) ?? receiverIs(chain, [chain?.split('.')[0] ?? ''], ['createIndex', 'addIndex', 'dropIndex', 'addConstraint', 'createConstraint', 'createTable']);
+    const r =
+      receiverIs(chain, names, ['createIndex', 'addIndex', 'dropIndex', 'addConstraint', 'createConstraint', 'createTable']) ??
+      receiverIs(chain, [chain?.split('.')[0] ?? ''], ['createIndex', 'addIndex', 'dropIndex', 'addConstraint', 'createConstraint', 'createTable']);
     if (!r || r.receiver.includes('.')) return null;
     const label = `pgm.${r.method}`;
     const table = tableArg(env, call.arguments[0]);
@@ -482,7 +527,11 @@ export const nodePgMigrateAdapter = makeAdapter(pgmDialect, 'node-pg-migrate', {
     }
     const { lineStart, indent } = lineIndent(facts.text, facts.up.firstStatement);
     const eol = eolOf(facts.text);
-    return standAlone([{ start: lineStart, end: lineStart, text: `${indent}${facts.up.param ?? 'pgm'}.noTransaction();${eol}` }], 'Run this migration outside a transaction with pgm.noTransaction()', statements);
+    return standAlone(
+      [{ start: lineStart, end: lineStart, text: `${indent}${facts.up.param ?? 'pgm'}.noTransaction();${eol}` }],
+      'Run this migration outside a transaction with pgm.noTransaction()',
+      statements,
+    );
   },
   rewriteOperation: (stmt, change) => concurrentlyOption(stmt, change, 'concurrently'),
 });
@@ -564,7 +613,10 @@ const kyselyDialect: JsDialect = {
   id: 'kysely',
   exec(_facts, ctx) {
     if (option(ctx, 'kysely', 'disableTransactions') === true) {
-      return { exec: { wrapped: false, reason: "Kysely's Migrator runs without transactions (disableTransactions)", oneQuery: true }, assumption: 'Kysely Migrator disableTransactions: true (frameworkOptions.kysely)' };
+      return {
+        exec: { wrapped: false, reason: "Kysely's Migrator runs without transactions (disableTransactions)", oneQuery: true },
+        assumption: 'Kysely Migrator disableTransactions: true (frameworkOptions.kysely)',
+      };
     }
     return {
       exec: { wrapped: true, reason: "Kysely's Migrator runs all pending migrations in one transaction", oneQuery: true },
@@ -595,6 +647,9 @@ const dbMigrateDialect: JsDialect = {
 
 export const dbMigrateAdapter = makeAdapter(dbMigrateDialect, 'db-migrate', {
   escapeTransaction() {
-    return { kind: 'manual', help: 'db-migrate runs each migration in its own transaction and a migration cannot opt out: run db-migrate with --non-transactional for this migration, or run the statement out of band.' };
+    return {
+      kind: 'manual',
+      help: 'db-migrate runs each migration in its own transaction and a migration cannot opt out: run db-migrate with --non-transactional for this migration, or run the statement out of band.',
+    };
   },
 });

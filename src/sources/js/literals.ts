@@ -37,7 +37,15 @@ class Builder {
 
   replaced(value: string, fileStart: number, fileLength: number, placeholder = false): void {
     // A zero-length piece (a line continuation) needs no segment: the next one starts further on in the file.
-    if (value.length > 0) this.segments.push({ chunkStart: this.text.length, fileStart, length: value.length, fileLength, verbatim: false, ...(placeholder ? { placeholder } : {}) });
+    if (value.length > 0)
+      this.segments.push({
+        chunkStart: this.text.length,
+        fileStart,
+        length: value.length,
+        fileLength,
+        verbatim: false,
+        ...(placeholder ? { placeholder } : {}),
+      });
     this.text += value;
   }
 
@@ -107,7 +115,13 @@ export interface TemplatePart {
  * A template literal: its quasis (ranges as the parser gives them — with or without the `` ` `` / `${` / `}`
  * delimiters: parsers differ) and the ranges of its `${…}` expressions.
  */
-export function templatePiece(text: string, literal: { start: number; end: number }, quasis: TemplatePart[], firstPlaceholder = 1, pasted?: Array<string | undefined>): SqlPiece {
+export function templatePiece(
+  text: string,
+  literal: { start: number; end: number },
+  quasis: TemplatePart[],
+  firstPlaceholder = 1,
+  pasted?: Array<string | undefined>,
+): SqlPiece {
   const b = new Builder();
   b.literals.push({ start: literal.start + 1, end: literal.end - 1, language: 'js', quote: '`' });
   // Delimiters are part of the quasi ranges when the first quasi starts at the literal's backtick.

@@ -14,10 +14,14 @@ const unknownDialect: JsDialect = {
     return {
       exec: {
         wrapped,
-        reason: wrapped ? 'config assumeInTransaction says the runner wraps each migration in a transaction' : 'the runner is unknown: each statement is assumed to run on its own (set assumeInTransaction if it wraps migrations)',
+        reason: wrapped
+          ? 'config assumeInTransaction says the runner wraps each migration in a transaction'
+          : 'the runner is unknown: each statement is assumed to run on its own (set assumeInTransaction if it wraps migrations)',
         oneQuery: false,
       },
-      assumption: wrapped ? 'unknown runner; assumeInTransaction: each migration in a transaction' : 'unknown runner; assumed statement by statement, no transaction',
+      assumption: wrapped
+        ? 'unknown runner; assumeInTransaction: each migration in a transaction'
+        : 'unknown runner; assumed statement by statement, no transaction',
     };
   },
 };

@@ -47,8 +47,7 @@ export function findAlembicEnv(filePath: string, fs: FileSystem): string | undef
 export function alembicTxModel(filePath: string, ctx: Pick<ExtractContext, 'fs' | 'settings'>): TxModel {
   const forced = ctx.settings.frameworkOptions?.alembic?.transactionPerMigration;
   const env = findAlembicEnv(filePath, ctx.fs ?? NO_FILES);
-  const perMigration =
-    typeof forced === 'boolean' ? forced : env !== undefined && /transaction_per_migration\s*=\s*True\b/.test(env);
+  const perMigration = typeof forced === 'boolean' ? forced : env !== undefined && /transaction_per_migration\s*=\s*True\b/.test(env);
   if (env !== undefined && /isolation_level\s*=\s*["']AUTOCOMMIT["']/.test(env)) {
     return { wrapped: false, reason: 'env.py connects with isolation_level="AUTOCOMMIT", so Alembic runs each statement on its own' };
   }
@@ -58,7 +57,10 @@ export function alembicTxModel(filePath: string, ctx: Pick<ExtractContext, 'fs' 
   return {
     wrapped: true,
     reason,
-    assumption: env === undefined && typeof forced !== 'boolean' ? 'env.py not found above the revision: assumed the generated env.py (all pending migrations in one transaction)' : undefined,
+    assumption:
+      env === undefined && typeof forced !== 'boolean'
+        ? 'env.py not found above the revision: assumed the generated env.py (all pending migrations in one transaction)'
+        : undefined,
   };
 }
 
@@ -77,29 +79,70 @@ function saType(src: string, node: PyNode | undefined): string {
     return v?.type === 'integer' ? textOf(src, v) : undefined;
   };
   switch (name) {
-    case 'Integer': case 'INTEGER': return 'integer';
-    case 'BigInteger': case 'BIGINT': return 'bigint';
-    case 'SmallInteger': case 'SMALLINT': return 'smallint';
-    case 'String': case 'Unicode': case 'VARCHAR': { const n = num(0, 'length'); return n ? `varchar(${n})` : 'varchar'; }
-    case 'CHAR': { const n = num(0, 'length'); return n ? `char(${n})` : 'char'; }
-    case 'Text': case 'UnicodeText': case 'TEXT': return 'text';
-    case 'Boolean': case 'BOOLEAN': return 'boolean';
-    case 'DateTime': case 'TIMESTAMP': {
+    case 'Integer':
+    case 'INTEGER':
+      return 'integer';
+    case 'BigInteger':
+    case 'BIGINT':
+      return 'bigint';
+    case 'SmallInteger':
+    case 'SMALLINT':
+      return 'smallint';
+    case 'String':
+    case 'Unicode':
+    case 'VARCHAR': {
+      const n = num(0, 'length');
+      return n ? `varchar(${n})` : 'varchar';
+    }
+    case 'CHAR': {
+      const n = num(0, 'length');
+      return n ? `char(${n})` : 'char';
+    }
+    case 'Text':
+    case 'UnicodeText':
+    case 'TEXT':
+      return 'text';
+    case 'Boolean':
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'DateTime':
+    case 'TIMESTAMP': {
       const tz = args ? arg(args, 0, 'timezone') : undefined;
       return tz && textOf(src, tz) === 'True' ? 'timestamptz' : 'timestamp';
     }
-    case 'Date': return 'date';
-    case 'Time': return 'time';
-    case 'Interval': return 'interval';
-    case 'Float': case 'REAL': case 'DOUBLE_PRECISION': return 'double precision';
-    case 'Numeric': case 'NUMERIC': case 'DECIMAL': { const p = num(0, 'precision'); const s = num(1, 'scale'); return p ? `numeric(${p}${s ? `, ${s}` : ''})` : 'numeric'; }
-    case 'JSON': return 'json';
-    case 'JSONB': return 'jsonb';
-    case 'UUID': case 'Uuid': return 'uuid';
-    case 'LargeBinary': case 'BYTEA': return 'bytea';
-    case 'INET': return 'inet';
-    case 'ARRAY': return `${saType(src, args?.positional[0])}[]`;
-    default: return 'text';
+    case 'Date':
+      return 'date';
+    case 'Time':
+      return 'time';
+    case 'Interval':
+      return 'interval';
+    case 'Float':
+    case 'REAL':
+    case 'DOUBLE_PRECISION':
+      return 'double precision';
+    case 'Numeric':
+    case 'NUMERIC':
+    case 'DECIMAL': {
+      const p = num(0, 'precision');
+      const s = num(1, 'scale');
+      return p ? `numeric(${p}${s ? `, ${s}` : ''})` : 'numeric';
+    }
+    case 'JSON':
+      return 'json';
+    case 'JSONB':
+      return 'jsonb';
+    case 'UUID':
+    case 'Uuid':
+      return 'uuid';
+    case 'LargeBinary':
+    case 'BYTEA':
+      return 'bytea';
+    case 'INET':
+      return 'inet';
+    case 'ARRAY':
+      return `${saType(src, args?.positional[0])}[]`;
+    default:
+      return 'text';
   }
 }
 
@@ -114,7 +157,8 @@ function saExpr(src: string, node: PyNode | undefined, resolver: Resolver, fallb
   if (node.type === 'true' || node.type === 'false') return textOf(src, node).toLowerCase();
   if (node.type === 'call') {
     const fn = dottedName(src, child(node, 'function')) ?? '';
-    if (TEXT_CALLS.has(fn) || fn === 'sa.literal_column' || fn === 'literal_column') return stringValue(src, callArgs(src, node).positional[0], resolver) ?? fallback;
+    if (TEXT_CALLS.has(fn) || fn === 'sa.literal_column' || fn === 'literal_column')
+      return stringValue(src, callArgs(src, node).positional[0], resolver) ?? fallback;
     const m = /(?:^|\.)func\.(\w+)$/.exec(fn);
     if (m) return `${m[1]}()`;
     if (/(^|\.)(true|false)$/.test(fn)) return fn.split('.').pop()!;
@@ -130,7 +174,9 @@ function columnDef(src: string, node: PyNode | undefined, resolver: Resolver, fu
   const args = callArgs(src, node);
   const name = stringValue(src, args.positional[0], resolver) ?? stringValue(src, args.keywords.get('name'), resolver);
   if (!name) return null;
-  const typeNode = args.keywords.get('type_') ?? args.positional.find((a, i) => i > 0 && !(a.type === 'call' && /ForeignKey$/.test(dottedName(src, child(a, 'function')) ?? '')));
+  const typeNode =
+    args.keywords.get('type_') ??
+    args.positional.find((a, i) => i > 0 && !(a.type === 'call' && /ForeignKey$/.test(dottedName(src, child(a, 'function')) ?? '')));
   let sql = `${ident(name)} ${saType(src, typeNode)}`;
   if (!full) return { name, sql };
   const nullable = args.keywords.get('nullable');
@@ -217,12 +263,21 @@ function operationSql(w: Walk, op: string, args: CallArgs, batch?: { table: stri
         `(${cols.length ? cols.join(', ') : 'id'})`,
         include.length ? `INCLUDE (${include.join(', ')})` : '',
         where ? `WHERE ${saExpr(src, where, resolver, 'true')}` : '',
-      ].filter(Boolean).join(' ');
+      ]
+        .filter(Boolean)
+        .join(' ');
     }
     case 'drop_index': {
       const name = s(arg(args, 0, 'index_name'));
       if (!name) return null;
-      return ['DROP INDEX', isTrue(src, args.keywords.get('postgresql_concurrently')) ? 'CONCURRENTLY' : '', isTrue(src, args.keywords.get('if_exists')) ? 'IF EXISTS' : '', qualified(name, s(args.keywords.get('schema')))].filter(Boolean).join(' ');
+      return [
+        'DROP INDEX',
+        isTrue(src, args.keywords.get('postgresql_concurrently')) ? 'CONCURRENTLY' : '',
+        isTrue(src, args.keywords.get('if_exists')) ? 'IF EXISTS' : '',
+        qualified(name, s(args.keywords.get('schema'))),
+      ]
+        .filter(Boolean)
+        .join(' ');
     }
     case 'create_foreign_key': {
       const t = batch ? { name: batch.table, schema: batch.schema } : { name: s(arg(args, 1, 'source_table')), schema: s(args.keywords.get('source_schema')) };
@@ -270,7 +325,12 @@ function operationSql(w: Walk, op: string, args: CallArgs, batch?: { table: stri
       if (nullable && textOf(src, nullable) === 'False') out.push(`ALTER TABLE ${table} ALTER COLUMN ${ident(col)} SET NOT NULL`);
       if (nullable && textOf(src, nullable) === 'True') out.push(`ALTER TABLE ${table} ALTER COLUMN ${ident(col)} DROP NOT NULL`);
       const def = args.keywords.get('server_default');
-      if (def) out.push(textOf(src, def) === 'None' ? `ALTER TABLE ${table} ALTER COLUMN ${ident(col)} DROP DEFAULT` : `ALTER TABLE ${table} ALTER COLUMN ${ident(col)} SET DEFAULT ${saExpr(src, def, resolver, 'NULL')}`);
+      if (def)
+        out.push(
+          textOf(src, def) === 'None'
+            ? `ALTER TABLE ${table} ALTER COLUMN ${ident(col)} DROP DEFAULT`
+            : `ALTER TABLE ${table} ALTER COLUMN ${ident(col)} SET DEFAULT ${saExpr(src, def, resolver, 'NULL')}`,
+        );
       const rename = s(args.keywords.get('new_column_name'));
       if (rename) out.push(`ALTER TABLE ${table} RENAME COLUMN ${ident(col)} TO ${ident(rename)}`);
       return out.length ? out.join(';\n') : null;
@@ -278,7 +338,10 @@ function operationSql(w: Walk, op: string, args: CallArgs, batch?: { table: stri
     case 'create_table': {
       const name = s(arg(args, 0, 'table_name'));
       if (!name) return null;
-      const cols = args.positional.slice(1).map((c) => columnDef(src, c, resolver, false)).filter((c): c is { name: string; sql: string } => c !== null);
+      const cols = args.positional
+        .slice(1)
+        .map((c) => columnDef(src, c, resolver, false))
+        .filter((c): c is { name: string; sql: string } => c !== null);
       return `CREATE TABLE ${isTrue(src, args.keywords.get('if_not_exists')) ? 'IF NOT EXISTS ' : ''}${qualified(name, s(args.keywords.get('schema')))} (${cols.map((c) => c.sql).join(', ')})`;
     }
     case 'drop_table': {
@@ -329,7 +392,8 @@ function handleCall(w: Walk, call: PyNode, region: Region): boolean {
   const stmt = enclosingStatement(call);
   const origin = { call, stmt, section: w.section };
 
-  const isConnection = recv === 'op.get_bind()' || recv === 'op.get_context().connection' || (receiver.type === 'identifier' && region.connections.has(textOf(src, receiver)));
+  const isConnection =
+    recv === 'op.get_bind()' || recv === 'op.get_context().connection' || (receiver.type === 'identifier' && region.connections.has(textOf(src, receiver)));
   if ((recv === 'op' && method === 'execute') || (isConnection && (method === 'execute' || method === 'exec_driver_sql'))) {
     const args = callArgs(src, call);
     let sqlNode = sqlArgument(src, arg(args, 0, recv === 'op' ? 'sqltext' : 'statement'));
@@ -353,7 +417,14 @@ function handleCall(w: Walk, call: PyNode, region: Region): boolean {
   if (recv === 'op' || batch) {
     const sql = operationSql(w, method, callArgs(src, call), batch);
     if (sql === null) return false;
-    const item: OperationItem = { kind: 'operation', sql, span: { start: call.start, end: call.end }, exec: exec(w, region, false), call: `${recv === 'op' ? 'op' : textOf(src, receiver)}.${method}`, origin };
+    const item: OperationItem = {
+      kind: 'operation',
+      sql,
+      span: { start: call.start, end: call.end },
+      exec: exec(w, region, false),
+      call: `${recv === 'op' ? 'op' : textOf(src, receiver)}.${method}`,
+      origin,
+    };
     w.items.push(item);
     return true;
   }
@@ -368,8 +439,8 @@ function visit(w: Walk, node: PyNode, region: Region): void {
     for (const item of clause ? namedChildren(clause) : []) {
       const value = child(item, 'value');
       const expr = value?.type === 'as_pattern' ? namedChildren(value)[0] : value;
-      const alias = value?.type === 'as_pattern' ? child(value, 'alias') ?? namedChildren(value)[1] : undefined;
-      const fn = expr?.type === 'call' ? dottedName(src, child(expr, 'function')) ?? '' : '';
+      const alias = value?.type === 'as_pattern' ? (child(value, 'alias') ?? namedChildren(value)[1]) : undefined;
+      const fn = expr?.type === 'call' ? (dottedName(src, child(expr, 'function')) ?? '') : '';
       if (/(^|\.)autocommit_block$/.test(fn)) next.autocommit = true;
       else if (fn === 'op.batch_alter_table' && expr && alias) {
         const args = callArgs(src, expr);
@@ -393,7 +464,12 @@ function connectionNames(src: string, fn: PyNode): Set<string> {
     if (n.type === 'assignment') {
       const left = child(n, 'left');
       const right = child(n, 'right');
-      if (left?.type === 'identifier' && right && /^op\.get_(bind|context)\(\)/.test(dottedName(src, right.type === 'call' ? right : undefined) ?? textOf(src, right))) names.add(textOf(src, left));
+      if (
+        left?.type === 'identifier' &&
+        right &&
+        /^op\.get_(bind|context)\(\)/.test(dottedName(src, right.type === 'call' ? right : undefined) ?? textOf(src, right))
+      )
+        names.add(textOf(src, left));
     }
     n.children.forEach(scan);
   };
@@ -403,7 +479,10 @@ function connectionNames(src: string, fn: PyNode): Set<string> {
 
 export function isAlembicMigration(text: string): boolean {
   // `from alembic import op`, or a revision's own identifiers: `revision = …` with `def upgrade()` or `down_revision = …`.
-  return /^\s*from\s+alembic\s+import\s+(?:[\w\s,()]*\b)?op\b/m.test(text) || (/^revision\s*[:=]/m.test(text) && (/^def\s+upgrade\s*\(/m.test(text) || /^down_revision\s*[:=]/m.test(text)));
+  return (
+    /^\s*from\s+alembic\s+import\s+(?:[\w\s,()]*\b)?op\b/m.test(text) ||
+    (/^revision\s*[:=]/m.test(text) && (/^def\s+upgrade\s*\(/m.test(text) || /^down_revision\s*[:=]/m.test(text)))
+  );
 }
 
 function extract(file: { path: string; text: string; bom: boolean }, ctx: ExtractContext): MigrationUnit {
@@ -430,7 +509,6 @@ function extract(file: { path: string; text: string; bom: boolean }, ctx: Extrac
 }
 
 // ---------- fixes ----------
-
 
 function rewriteOperation(stmt: AnalyzedStatement, change: 'add-concurrently' | 'drop-concurrently', unit: MigrationUnit): Edit[] | null {
   const item = stmt.item;
@@ -493,7 +571,8 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
   const edits = wrapInWith(src, pyStmt, HEADER, eolOf(src));
   if (!edits) return { kind: 'manual', help: `${item.exec.reason}. Put the call on its own line inside \`${HEADER}\`.` };
   const others = needAtomicity(stmt, statements);
-  const description = 'Run it inside `with op.get_context().autocommit_block():` (Alembic commits the migration\'s transaction so far, runs the block in autocommit mode, then begins a new transaction)';
+  const description =
+    "Run it inside `with op.get_context().autocommit_block():` (Alembic commits the migration's transaction so far, runs the block in autocommit mode, then begins a new transaction)";
   if (others.length > 0) {
     return {
       kind: 'suggestion',
@@ -525,4 +604,3 @@ export const alembicAdapter: FrameworkAdapter = {
   escapeTransaction,
   insertBefore,
 };
-

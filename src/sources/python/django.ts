@@ -1,6 +1,15 @@
 import { basename, dirname } from 'node:path';
 import { eolOf } from '../../engine/fixer.js';
-import { emptyState, SchemaEditor, type Condition, type DjangoConstraint, type DjangoField, type DjangoIndex, type DjangoModel, type DjangoState } from '../../frameworks/django/editor.js';
+import {
+  emptyState,
+  SchemaEditor,
+  type Condition,
+  type DjangoConstraint,
+  type DjangoField,
+  type DjangoIndex,
+  type DjangoModel,
+  type DjangoState,
+} from '../../frameworks/django/editor.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { needAtomicity, pythonDirectives, sqlChunk, sqlLiteral, syntaxNote } from './common.js';
@@ -61,25 +70,86 @@ function appLabel(path: string): string {
 
 /** Django's column types on PostgreSQL, and the data type template each class shares (a change of it adds USING). */
 const SIMPLE_TYPES: Record<string, [string, string]> = {
-  AutoField: ['integer', 'integer'], BigAutoField: ['bigint', 'bigint'], SmallAutoField: ['smallint', 'smallint'],
-  IntegerField: ['integer', 'integer'], BigIntegerField: ['bigint', 'bigint'], SmallIntegerField: ['smallint', 'smallint'],
-  PositiveIntegerField: ['integer', 'integer'], PositiveBigIntegerField: ['bigint', 'bigint'], PositiveSmallIntegerField: ['smallint', 'smallint'],
-  TextField: ['text', 'text'], BooleanField: ['boolean', 'boolean'], NullBooleanField: ['boolean', 'boolean'],
-  DateTimeField: ['timestamp with time zone', 'timestamp with time zone'], DateField: ['date', 'date'], TimeField: ['time', 'time'],
-  DurationField: ['interval', 'interval'], FloatField: ['double precision', 'double precision'], UUIDField: ['uuid', 'uuid'],
-  JSONField: ['jsonb', 'jsonb'], BinaryField: ['bytea', 'bytea'], GenericIPAddressField: ['inet', 'inet'], IPAddressField: ['inet', 'inet'],
-  HStoreField: ['hstore', 'hstore'], CICharField: ['citext', 'citext'], CIEmailField: ['citext', 'citext'], CITextField: ['citext', 'citext'],
-  IntegerRangeField: ['int4range', 'int4range'], BigIntegerRangeField: ['int8range', 'int8range'], DecimalRangeField: ['numrange', 'numrange'],
-  DateTimeRangeField: ['tstzrange', 'tstzrange'], DateRangeField: ['daterange', 'daterange'], SearchVectorField: ['tsvector', 'tsvector'],
+  AutoField: ['integer', 'integer'],
+  BigAutoField: ['bigint', 'bigint'],
+  SmallAutoField: ['smallint', 'smallint'],
+  IntegerField: ['integer', 'integer'],
+  BigIntegerField: ['bigint', 'bigint'],
+  SmallIntegerField: ['smallint', 'smallint'],
+  PositiveIntegerField: ['integer', 'integer'],
+  PositiveBigIntegerField: ['bigint', 'bigint'],
+  PositiveSmallIntegerField: ['smallint', 'smallint'],
+  TextField: ['text', 'text'],
+  BooleanField: ['boolean', 'boolean'],
+  NullBooleanField: ['boolean', 'boolean'],
+  DateTimeField: ['timestamp with time zone', 'timestamp with time zone'],
+  DateField: ['date', 'date'],
+  TimeField: ['time', 'time'],
+  DurationField: ['interval', 'interval'],
+  FloatField: ['double precision', 'double precision'],
+  UUIDField: ['uuid', 'uuid'],
+  JSONField: ['jsonb', 'jsonb'],
+  BinaryField: ['bytea', 'bytea'],
+  GenericIPAddressField: ['inet', 'inet'],
+  IPAddressField: ['inet', 'inet'],
+  HStoreField: ['hstore', 'hstore'],
+  CICharField: ['citext', 'citext'],
+  CIEmailField: ['citext', 'citext'],
+  CITextField: ['citext', 'citext'],
+  IntegerRangeField: ['int4range', 'int4range'],
+  BigIntegerRangeField: ['int8range', 'int8range'],
+  DecimalRangeField: ['numrange', 'numrange'],
+  DateTimeRangeField: ['tstzrange', 'tstzrange'],
+  DateRangeField: ['daterange', 'daterange'],
+  SearchVectorField: ['tsvector', 'tsvector'],
 };
 /** String fields and their default max_length. */
-const VARCHAR: Record<string, number | undefined> = { CharField: undefined, EmailField: 254, URLField: 200, SlugField: 50, FileField: 100, ImageField: 100, FilePathField: 100 };
+const VARCHAR: Record<string, number | undefined> = {
+  CharField: undefined,
+  EmailField: 254,
+  URLField: 200,
+  SlugField: 50,
+  FileField: 100,
+  ImageField: 100,
+  FilePathField: 100,
+};
 const AUTO = new Set(['AutoField', 'BigAutoField', 'SmallAutoField']);
 const POSITIVE = new Set(['PositiveIntegerField', 'PositiveBigIntegerField', 'PositiveSmallIntegerField']);
 /** Classes whose empty string is a value (Field.empty_strings_allowed): blank and not null gives DEFAULT ''. */
-const STRINGS = new Set(['CharField', 'TextField', 'EmailField', 'URLField', 'SlugField', 'FileField', 'ImageField', 'FilePathField', 'GenericIPAddressField', 'BinaryField', 'CICharField', 'CIEmailField', 'CITextField']);
+const STRINGS = new Set([
+  'CharField',
+  'TextField',
+  'EmailField',
+  'URLField',
+  'SlugField',
+  'FileField',
+  'ImageField',
+  'FilePathField',
+  'GenericIPAddressField',
+  'BinaryField',
+  'CICharField',
+  'CIEmailField',
+  'CITextField',
+]);
 /** Options that do not reach the database (Field.non_db_attrs, and those of the relation). */
-const NON_DB = new Set(['blank', 'choices', 'db_column', 'editable', 'error_messages', 'help_text', 'limit_choices_to', 'on_delete', 'related_name', 'related_query_name', 'validators', 'verbose_name', 'to', 'preserve_default', 'serialize', 'auto_created']);
+const NON_DB = new Set([
+  'blank',
+  'choices',
+  'db_column',
+  'editable',
+  'error_messages',
+  'help_text',
+  'limit_choices_to',
+  'on_delete',
+  'related_name',
+  'related_query_name',
+  'validators',
+  'verbose_name',
+  'to',
+  'preserve_default',
+  'serialize',
+  'auto_created',
+]);
 
 function kwText(c: Ctx, args: CallArgs, k: string): string | undefined {
   const v = args.keywords.get(k);
@@ -162,7 +232,10 @@ function readField(c: Ctx, name: string, node: PyNode | undefined, model?: strin
     dataType = type;
   }
   const fk = isFk && to ? { to, toField: stringValue(src, args.keywords.get('to_field'), c.resolver), constraint: kw('db_constraint') !== 'False' } : undefined;
-  const m2m = isM2m && to ? { to, through: args.keywords.has('through') || cls === 'TaggableManager' ? textOf(src, args.keywords.get('through') ?? node) : undefined } : undefined;
+  const m2m =
+    isM2m && to
+      ? { to, through: args.keywords.has('through') || cls === 'TaggableManager' ? textOf(src, args.keywords.get('through') ?? node) : undefined }
+      : undefined;
   // Defaults: what AddField sends (Django's effective_default).
   let effectiveDefault: string | undefined;
   const def = args.keywords.get('default');
@@ -170,7 +243,10 @@ function readField(c: Ctx, name: string, node: PyNode | undefined, model?: strin
   else if (!def && !nullable && kw('blank') === 'True' && STRINGS.has(cls)) effectiveDefault = "''";
   else if (!def && (kw('auto_now') === 'True' || kw('auto_now_add') === 'True')) effectiveDefault = 'now()';
   const dbDefault = args.keywords.get('db_default');
-  const sigParts = [...args.keywords.entries()].filter(([k]) => !NON_DB.has(k)).map(([k, v]) => `${k}=${textOf(src, v).replace(/\s+/g, ' ')}`).sort();
+  const sigParts = [...args.keywords.entries()]
+    .filter(([k]) => !NON_DB.has(k))
+    .map(([k, v]) => `${k}=${textOf(src, v).replace(/\s+/g, ' ')}`)
+    .sort();
   const f: DjangoField = {
     cls,
     column: dbColumn ?? (isFk ? `${name}_id` : name),
@@ -210,7 +286,9 @@ function readCondition(c: Ctx, node: PyNode | undefined): Condition {
 
 function stringList(c: Ctx, node: PyNode | undefined): string[] {
   if (!node) return [];
-  return namedChildren(node).map((f) => stringValue(c.src, f, c.resolver)).filter((x): x is string => x !== undefined);
+  return namedChildren(node)
+    .map((f) => stringValue(c.src, f, c.resolver))
+    .filter((x): x is string => x !== undefined);
 }
 
 function readIndex(c: Ctx, node: PyNode | undefined): DjangoIndex | null {
@@ -249,7 +327,8 @@ function readConstraint(c: Ctx, node: PyNode | undefined): DjangoConstraint | nu
       ...(kwText(c, args, 'deferrable')?.endsWith('DEFERRED') ? { deferrable: true } : {}),
     };
   }
-  if (cls === 'CheckConstraint') return { name, kind: 'check', fields: [], condition: readCondition(c, args.keywords.get('condition') ?? args.keywords.get('check')) };
+  if (cls === 'CheckConstraint')
+    return { name, kind: 'check', fields: [], condition: readCondition(c, args.keywords.get('condition') ?? args.keywords.get('check')) };
   if (cls === 'ExclusionConstraint') return { name, kind: 'exclude', fields: [] };
   return null;
 }
@@ -279,7 +358,16 @@ function ensureModel(c: Ctx, name: string): string {
   const key = c.editor.resolve(name);
   if (!c.editor.model(key)) {
     const [app, model] = key.split('.') as [string, string];
-    c.editor.put({ app, name: model, table: c.editor.defaultTable(app, model), fields: [], uniqueTogether: [], indexTogether: [], indexes: [], constraints: [] });
+    c.editor.put({
+      app,
+      name: model,
+      table: c.editor.defaultTable(app, model),
+      fields: [],
+      uniqueTogether: [],
+      indexTogether: [],
+      indexes: [],
+      constraints: [],
+    });
   }
   return key;
 }
@@ -297,7 +385,16 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
       if (!name) return [];
       const options = dictEntries(c, arg(args, 2, 'options'));
       const table = s(options.get('db_table'));
-      const model: DjangoModel = { app: c.app, name, table: table ?? e.defaultTable(c.app, name), fields: [], uniqueTogether: [], indexTogether: [], indexes: [], constraints: [] };
+      const model: DjangoModel = {
+        app: c.app,
+        name,
+        table: table ?? e.defaultTable(c.app, name),
+        fields: [],
+        uniqueTogether: [],
+        indexTogether: [],
+        indexes: [],
+        constraints: [],
+      };
       // The model is in the state while its fields are read: a foreign key to 'self' finds its key type.
       e.put(model);
       for (const pair of namedChildren(arg(args, 1, 'fields') ?? ({ children: [] } as unknown as PyNode))) {
@@ -308,12 +405,30 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
       }
       if (!model.fields.some(([, f]) => f.primaryKey)) {
         // No primary key given: Django adds an auto field `id` (DEFAULT_AUTO_FIELD, BigAutoField since Django 3.2).
-        model.fields.unshift(['id', { cls: 'BigAutoField', column: 'id', type: 'bigint', dataType: 'bigint', null: false, unique: true, dbIndex: false, primaryKey: true, auto: true, sig: 'BigAutoField()' }]);
+        model.fields.unshift([
+          'id',
+          {
+            cls: 'BigAutoField',
+            column: 'id',
+            type: 'bigint',
+            dataType: 'bigint',
+            null: false,
+            unique: true,
+            dbIndex: false,
+            primaryKey: true,
+            auto: true,
+            sig: 'BigAutoField()',
+          },
+        ]);
       }
       model.uniqueTogether = readTogether(c, options.get('unique_together'));
       model.indexTogether = readTogether(c, options.get('index_together'));
-      model.indexes = namedChildren(options.get('indexes') ?? ({ children: [] } as unknown as PyNode)).map((n) => readIndex(c, n)).filter((x): x is DjangoIndex => !!x);
-      model.constraints = namedChildren(options.get('constraints') ?? ({ children: [] } as unknown as PyNode)).map((n) => readConstraint(c, n)).filter((x): x is DjangoConstraint => !!x);
+      model.indexes = namedChildren(options.get('indexes') ?? ({ children: [] } as unknown as PyNode))
+        .map((n) => readIndex(c, n))
+        .filter((x): x is DjangoIndex => !!x);
+      model.constraints = namedChildren(options.get('constraints') ?? ({ children: [] } as unknown as PyNode))
+        .map((n) => readConstraint(c, n))
+        .filter((x): x is DjangoConstraint => !!x);
       return e.createModel(index, model);
     }
     case 'DeleteModel':
@@ -339,7 +454,12 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
       const key = ensureModel(c, modelName);
       const m = e.model(key)!;
       if (!e.field(m, name)) {
-        c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `RemoveField ${modelName}.${name}: no earlier migration migralint read defines this field, so its column is unknown (read as column ${name})` });
+        c.notes.push({
+          ruleId: 'unsupported-framework-construct',
+          severity: 'info',
+          span,
+          message: `RemoveField ${modelName}.${name}: no earlier migration migralint read defines this field, so its column is unknown (read as column ${name})`,
+        });
         return [`ALTER TABLE "${m.table}" DROP COLUMN "${name}" CASCADE`];
       }
       return e.removeField(key, name);
@@ -352,12 +472,22 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
       const before = e.field(e.model(key)!, name);
       if (before && !before.m2m && !f.m2m && before.sig !== f.sig && (before.type === undefined || f.type === undefined)) {
         const cls = [before, f].filter((x) => x.type === undefined).map((x) => x.cls);
-        c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `AlterField ${modelName}.${name}: migralint does not know the column type of ${[...new Set(cls)].join(' / ')} (a field class defined outside Django), so whether Django changes the column type is unknown; nullability, unique and index changes are read` });
+        c.notes.push({
+          ruleId: 'unsupported-framework-construct',
+          severity: 'info',
+          span,
+          message: `AlterField ${modelName}.${name}: migralint does not know the column type of ${[...new Set(cls)].join(' / ')} (a field class defined outside Django), so whether Django changes the column type is unknown; nullability, unique and index changes are read`,
+        });
       }
       const sql = e.alterField(key, name, f);
       if (sql === undefined) {
         e.model(key)!.fields.push([name, f]);
-        c.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', span, message: `AlterField ${modelName}.${name}: no earlier migration migralint read defines this field, so what Django sends (a type change, SET NOT NULL, an index …) is unknown` });
+        c.notes.push({
+          ruleId: 'unsupported-framework-construct',
+          severity: 'info',
+          span,
+          message: `AlterField ${modelName}.${name}: no earlier migration migralint read defines this field, so what Django sends (a type change, SET NOT NULL, an index …) is unknown`,
+        });
         return [];
       }
       return sql;
@@ -406,7 +536,9 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
     case 'AlterIndexTogether': {
       const name = s(arg(args, 0, 'name'));
       const together = arg(args, 1, op === 'AlterUniqueTogether' ? 'unique_together' : 'index_together');
-      return name ? e.alterTogether(ensureModel(c, name), op === 'AlterUniqueTogether' ? 'unique' : 'index', together?.type === 'none' ? [] : readTogether(c, together)) : [];
+      return name
+        ? e.alterTogether(ensureModel(c, name), op === 'AlterUniqueTogether' ? 'unique' : 'index', together?.type === 'none' ? [] : readTogether(c, together))
+        : [];
     }
     case 'CreateExtension':
     case 'BtreeGinExtension':
@@ -416,7 +548,15 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
     case 'HStoreExtension':
     case 'TrigramExtension':
     case 'UnaccentExtension': {
-      const names: Record<string, string> = { BtreeGinExtension: 'btree_gin', BtreeGistExtension: 'btree_gist', CITextExtension: 'citext', CryptoExtension: 'pgcrypto', HStoreExtension: 'hstore', TrigramExtension: 'pg_trgm', UnaccentExtension: 'unaccent' };
+      const names: Record<string, string> = {
+        BtreeGinExtension: 'btree_gin',
+        BtreeGistExtension: 'btree_gist',
+        CITextExtension: 'citext',
+        CryptoExtension: 'pgcrypto',
+        HStoreExtension: 'hstore',
+        TrigramExtension: 'pg_trgm',
+        UnaccentExtension: 'unaccent',
+      };
       const ext = names[op] ?? s(arg(args, 0, 'name'));
       return ext ? [`CREATE EXTENSION IF NOT EXISTS "${ext}"`] : [];
     }
@@ -432,7 +572,14 @@ function opName(c: Ctx, call: PyNode): string | undefined {
 
 function pushOperation(c: Ctx, sql: string[], call: PyNode, op: string, exec: ExecutionContext): void {
   if (!sql.length) return;
-  c.items.push({ kind: 'operation', sql: sql.join(';\n'), span: { start: call.start, end: call.end }, exec, call: `migrations.${op}`, origin: { call, op, info: c.info } });
+  c.items.push({
+    kind: 'operation',
+    sql: sql.join(';\n'),
+    span: { start: call.start, end: call.end },
+    exec,
+    call: `migrations.${op}`,
+    origin: { call, op, info: c.info },
+  });
 }
 
 function operations(c: Ctx, list: PyNode | undefined, exec: ExecutionContext, state: 'both' | 'state' | 'database'): void {
@@ -515,12 +662,30 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
   const atomic = !atomicValue || textOf(src, atomicValue) !== 'False';
   const info: MigrationInfo = { classNode: cls, atomicValue, atomic, opaque: [], body };
   const exec: ExecutionContext = atomic
-    ? { wrapped: true, reason: atomicValue ? 'Django runs this migration in a transaction (atomic = True)' : 'Django runs each migration in a transaction (Migration.atomic is True by default)', oneQuery: false }
+    ? {
+        wrapped: true,
+        reason: atomicValue
+          ? 'Django runs this migration in a transaction (atomic = True)'
+          : 'Django runs each migration in a transaction (Migration.atomic is True by default)',
+        oneQuery: false,
+      }
     : { wrapped: false, reason: 'the migration sets atomic = False, so Django runs each operation on its own', oneQuery: false };
   const app = appLabel(file.path);
   // The state the migrations before this one left (the history's order); alone, the file starts from nothing.
   const editor = new SchemaEditor((ctx.state as DjangoState | undefined) ?? emptyState(), app, { path: file.path, text: src });
-  const c: Ctx = { src, resolver: scopeResolver(src, root), app, editor, items, notes, info, includeDown: ctx.settings.includeDown === true, exec, calls: [], stateOnly: new Set() };
+  const c: Ctx = {
+    src,
+    resolver: scopeResolver(src, root),
+    app,
+    editor,
+    items,
+    notes,
+    info,
+    includeDown: ctx.settings.includeDown === true,
+    exec,
+    calls: [],
+    stateOnly: new Set(),
+  };
   operations(c, opsNode, exec, 'both');
   // What Django defers to the end of the migration (foreign keys, field indexes …), each at the operation that asked for it.
   for (const d of editor.flush()) {
@@ -530,9 +695,7 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
   return { file, framework: 'django', items, directives: pythonDirectives(src, root), notes, state: editor.state };
 }
 
-
 // ---------- fixes ----------
-
 
 /** The edit that imports `name` from django.contrib.postgres.operations, or [] when it is already imported. */
 function importEdit(src: string, name: string): Edit[] {
@@ -607,7 +770,10 @@ function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, stateme
     };
   }
   if (item.kind === 'sql' && item.exec.oneQuery && statements.filter((s) => s.itemIndex === stmt.itemIndex).length > 1) {
-    return { kind: 'manual', help: `${item.exec.reason}. Give the statement its own RunSQL list element (one element is one query), and set atomic = False on the migration.` };
+    return {
+      kind: 'manual',
+      help: `${item.exec.reason}. Give the statement its own RunSQL list element (one element is one query), and set atomic = False on the migration.`,
+    };
   }
   const edit = atomicEdit(src, info);
   if (!edit) return { kind: 'manual', help: `${item.exec.reason}. Set \`atomic = False\` on the Migration class.` };

@@ -36,7 +36,9 @@ export function coreStatementSql(src: string, node: PyNode | undefined, resolver
   const table = schema ? `${ident(schema)}.${ident(name)}` : qualified(name);
 
   const kind = methods[0]!.name;
-  const where = methods.some((m) => m.name === 'where' || m.name === 'filter') || (kind !== 'insert' && callArgs(src, methods[0]!.call).positional.length > 0 && kind !== 'select');
+  const where =
+    methods.some((m) => m.name === 'where' || m.name === 'filter') ||
+    (kind !== 'insert' && callArgs(src, methods[0]!.call).positional.length > 0 && kind !== 'select');
   let p = 0;
   const param = () => `$${++p}`;
   // Columns written: values(a=…, b=…) or values({"a": …}).

@@ -7,9 +7,7 @@ import { callArgs, child, dottedName, namedChildren, textOf, type PyNode } from 
  * `textwrap.dedent(…)`, and names bound to a string earlier in the module (or function). Anything built at run
  * time (f-strings with expressions, `%` / `.format`, names bound elsewhere) is reported as dynamic.
  */
-export type PyString =
-  | { kind: 'static'; text: string; segments: MapSegment[]; literals: HostLiteral[] }
-  | { kind: 'dynamic'; why: string; span: Span };
+export type PyString = { kind: 'static'; text: string; segments: MapSegment[]; literals: HostLiteral[] } | { kind: 'dynamic'; why: string; span: Span };
 
 /** A value being built: its characters, and for each the file offset it came from (verbatim) or an escape. */
 interface Built {
@@ -40,7 +38,11 @@ function decodeEscape(seq: string): string {
 
 function literal(src: string, node: PyNode, into: Built): string | null {
   const start = node.children.find((c) => c.type === 'string_start');
-  const prefix = start ? textOf(src, start).replace(/["']+$/, '').toLowerCase() : '';
+  const prefix = start
+    ? textOf(src, start)
+        .replace(/["']+$/, '')
+        .toLowerCase()
+    : '';
   const quote = start ? textOf(src, start).slice(prefix.length) : '"';
   if (prefix.includes('b')) return 'a bytes literal';
   const raw = prefix.includes('r');
