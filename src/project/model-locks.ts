@@ -1,7 +1,7 @@
 /**
  * Locks PostgreSQL takes on relations a statement does not name, which only the schema model can tell: the
  * other side of a foreign key, the referencing tables of a dropped table, the table of a dropped index, the
- * partitions of a partitioned table. Each claim is proved on a real server in test/model-locks.pg.test.ts.
+ * partitions of a partitioned table. Each claim is proved on a real server in test/project/model.pg.test.ts.
  */
 import type { Node, RangeVar } from '@pgsql/types';
 import { effectOfStatement, type LockClaim } from '../analysis/locks.js';
@@ -57,9 +57,14 @@ function recursingTables(s: StatementNode): string[] {
         .filter(inh)
         .map(rvKey)
         .filter((k): k is string => k !== undefined);
+    case 'DropStmt':
+      // DROP TABLE drops the partitions too, each under ACCESS EXCLUSIVE (there is no ONLY for DROP).
+      if (s.node.removeType !== 'OBJECT_TABLE') return [];
+      return unwrapAll(s.node.objects, 'List').flatMap((l) => {
+        const parts = strings(l.items);
+        return parts.length ? [objectKey(parts.length >= 2 ? parts[parts.length - 2] : undefined, parts[parts.length - 1]!)] : [];
+      });
     default:
-      // DROP TABLE drops the partitions too, under ACCESS EXCLUSIVE; not claimed: the proof reads locks through
-      // pg_class, where a relation dropped in the open transaction no longer shows.
       return [];
   }
 }
@@ -67,7 +72,7 @@ function recursingTables(s: StatementNode): string[] {
 /**
  * A statement on a partitioned table the model knows, without ONLY, locks each partition (and theirs) in the mode
  * it locks the table: ALTER TABLE ADD COLUMN / ALTER COLUMN TYPE / SET NOT NULL / ADD CHECK, CREATE INDEX,
- * TRUNCATE, LOCK TABLE.
+ * TRUNCATE, LOCK TABLE, and DROP TABLE.
  */
 function partitionsOf(s: StatementNode, replay: Replay, pgVersion: number): LockClaim[] {
   const tables = recursingTables(s);

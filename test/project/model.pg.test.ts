@@ -134,6 +134,7 @@ const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
   { sql: 'TRUNCATE events', others: PARTITIONS_AEL },
   { sql: 'LOCK TABLE events IN SHARE MODE', others: { events_2025: 'ShareLock', events_2026: 'ShareLock' } },
   { sql: 'LOCK TABLE ONLY events IN SHARE MODE', others: {} },
+  { sql: 'DROP TABLE events', others: PARTITIONS_AEL },
 ];
 
 describe('locks on relations the statement does not name, known from the model', () => {
@@ -150,12 +151,18 @@ describe('locks on relations the statement does not name, known from the model',
     const named = new Set(statementEffect({ [kind]: node }, { pgVersion: 18 }).locks.map((l) => l.relation.name));
     const claimed = Object.fromEntries(modelLocks(kind, node, replay).map((l) => [l.relation.name, l.mode]));
     expect(claimed).toEqual(others);
+    // The tables by OID, read before the statement: a table it drops is gone from pg_class inside the transaction,
+    // while its lock still shows in pg_locks.
+    const tables = await client.query(
+      `SELECT oid::text AS oid, relname FROM pg_class WHERE relnamespace = 'model_locks'::regnamespace AND relkind IN ('r', 'p')`,
+    );
+    const nameOf = new Map((tables.rows as Array<{ oid: string; relname: string }>).map((r) => [r.oid, r.relname]));
     await client.query('BEGIN');
     try {
       await client.query(sql);
-      const { rows } = await client.query(
-        `SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-          WHERE l.pid = pg_backend_pid() AND c.relnamespace = 'model_locks'::regnamespace AND c.relkind IN ('r', 'p')`,
+      const locks = await client.query(`SELECT l.relation::text AS oid, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation'`);
+      const rows = (locks.rows as Array<{ oid: string; mode: string }>).flatMap((r) =>
+        nameOf.has(r.oid) ? [{ relname: nameOf.get(r.oid)!, mode: r.mode }] : [],
       );
       const strength = [
         'AccessShareLock',
