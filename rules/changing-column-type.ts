@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { columnSites, relationOf, relName, tableFor, type TypeInfo, typeLabel } from '../src/engine/ast.js';
-import { binaryCoercible, plainConversion } from '../src/project/coercion.js';
+import { binaryCoercible } from '../src/project/coercion.js';
 import { lockWords, tableLabel, withSizeHint } from '../src/engine/describe.js';
 
 /** Whether changing `from` to `to` keeps the table file: see src/project/coercion.ts. */
@@ -58,8 +58,9 @@ export default defineRule({
         if (site.how !== 'alter-type') continue;
         // The column's type before this statement, from the schema model (earlier migrations and statements).
         const old = s.facts.oldTypes?.[site.column];
-        const forced = !plainConversion(site.col, site.column);
-        if (old && !forced && keepsFile({ ...old }, site.type)) continue;
+        // The analysis knows which retyped columns keep the file (old type, new type, USING and COLLATE).
+        if (s.facts.keptFiles?.includes(site.column)) continue;
+        const forced = s.facts.forcedConversions?.includes(site.column) === true;
         const table = tableFor(s, relName(relationOf(s)));
         if (!table) continue;
         const unknown = !old && !forced;

@@ -26,9 +26,10 @@ const nodeBuiltinsUnused = {
       'node:fs': shim('fs.ts'),
       'node:module': shim('module.ts'),
       'node:path': require.resolve('path-browserify'),
+      'node:crypto': shim('crypto.ts'),
       'oxc-parser': shim('oxc-parser.ts'),
     };
-    b.onResolve({ filter: /^(node:fs|node:module|node:path|oxc-parser)$/ }, (args) => ({ path: replaced[args.path] }));
+    b.onResolve({ filter: /^(node:fs|node:module|node:path|node:crypto|oxc-parser)$/ }, (args) => ({ path: replaced[args.path] }));
     b.onResolve(
       { filter: /^(node:)?(fs|path|os|url|util|crypto|module|perf_hooks|inspector|process|events|stream|assert|tty|worker_threads|child_process)(\/.*)?$/ },
       (args) => ({ path: args.path, namespace: 'node-builtin-unused' }),

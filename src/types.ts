@@ -340,6 +340,13 @@ export interface StatementFacts {
    */
   oldTypes?: Record<string, { name: string; mods: number[]; array: boolean }>;
   /**
+   * For ALTER COLUMN … TYPE: the retyped columns whose change keeps the table file (old type known and
+   * binary-coercible to the new one, no USING other than the column cast to the new type, no COLLATE).
+   */
+  keptFiles?: string[];
+  /** For ALTER COLUMN … TYPE: the retyped columns whose USING expression or COLLATE forces a conversion of every row. */
+  forcedConversions?: string[];
+  /**
    * For ALTER TABLE … ATTACH PARTITION: the CHECK constraints the schema model knows on the partition, validated
    * (PostgreSQL skips its scan when one implies the partition bound); undefined when the model does not know it.
    */

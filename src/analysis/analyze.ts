@@ -153,6 +153,8 @@ export function analyzeUnit(
         ...(locked.columnRewrites ? { columnRewrites: locked.columnRewrites } : {}),
         ...(keyColumns.length ? { keyColumns } : {}),
         ...(locked.oldTypes ? { oldTypes: locked.oldTypes } : {}),
+        ...(locked.keptFiles ? { keptFiles: locked.keptFiles } : {}),
+        ...(locked.forcedConversions ? { forcedConversions: locked.forcedConversions } : {}),
         ...(locked.partitionChecks ? { partitionChecks: locked.partitionChecks } : {}),
       },
     };
@@ -349,13 +351,31 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const alter = stmt.kind === 'AlterTableStmt' ? stmt.node : undefined;
   const model = <T>(fallback: T, run: () => T): T => guard('the schema model', fallback, run);
   const oldTypes = alter ? model(undefined, () => typesBefore(alter, replay)) : undefined;
+  const keptFiles = oldTypes ? model<string[]>([], () => filesKept(stmt, oldTypes)) : [];
+  const converted = alter
+    ? unwrapAll(alter.cmds, 'AlterTableCmd').filter(
+        (c) => c.subtype === 'AT_AlterColumnType' && c.name && !plainConversion(unwrap(c.def, 'ColumnDef') ?? {}, c.name),
+      )
+    : [];
+  const forcedConversions = converted.map((c) => c.name!);
   let rewrite = effect.rewrite;
-  if (rewrite && oldTypes && model(false, () => retypesOnlyCoercibly(stmt, oldTypes, pgVersion))) rewrite = false;
+  if (rewrite && oldTypes && model(false, () => retypesOnlyCoercibly(stmt, keptFiles, pgVersion))) rewrite = false;
   const partitionChecks = alter ? model(undefined, () => checksOfAttached(alter, replay)) : undefined;
   const notNullProven = alter && !separate ? model(undefined, () => provenNotNull(alter, replay, pgVersion)) : undefined;
   let scan = effect.scan;
   if (scan && alter && !separate && model(false, () => noCommandScans(alter, replay, notNullProven ?? [], pgVersion))) scan = false;
-  return { locks, nonTransactional: effect.nonTransactional, rewrite, scan, notNullProven, oldTypes, partitionChecks, columnRewrites: effect.columnRewrites };
+  return {
+    locks,
+    nonTransactional: effect.nonTransactional,
+    rewrite,
+    scan,
+    notNullProven,
+    oldTypes,
+    ...(keptFiles.length ? { keptFiles } : {}),
+    ...(forcedConversions.length ? { forcedConversions } : {}),
+    partitionChecks,
+    columnRewrites: effect.columnRewrites,
+  };
 }
 
 /** The size class of a table a statement touches: new (this unit or change created it), small, large or unknown. */
@@ -761,10 +781,25 @@ function noCommandScans(node: AlterTableStmt, replay: Replay, proven: string[], 
 }
 
 /**
- * Every ALTER COLUMN TYPE of the statement is without USING or COLLATE, to a type the old one is binary-coercible to,
- * and no other subcommand rewrites the table: the statement rewrites nothing.
+ * The columns an ALTER TABLE retypes without touching the table file: the old type (from the model) is
+ * binary-coercible to the new one, and neither USING (other than the column cast to the new type) nor COLLATE
+ * forces a conversion. Proved by relfilenode in test/project/model.pg.test.ts.
  */
-function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>, pgVersion: number): boolean {
+function filesKept(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): string[] {
+  if (stmt.kind !== 'AlterTableStmt') return [];
+  const kept: string[] = [];
+  for (const c of unwrapAll(stmt.node.cmds, 'AlterTableCmd')) {
+    if (c.subtype !== 'AT_AlterColumnType' || !c.name) continue;
+    const def = unwrap(c.def, 'ColumnDef');
+    const to = columnType(def?.typeName);
+    const from = oldTypes[c.name];
+    if (from && to && def && plainConversion(def, c.name) && binaryCoercible(from, to)) kept.push(c.name);
+  }
+  return kept;
+}
+
+/** Every ALTER COLUMN TYPE of the statement keeps the file, and no other subcommand rewrites the table. */
+function retypesOnlyCoercibly(stmt: Statement, kept: string[], pgVersion: number): boolean {
   if (stmt.kind !== 'AlterTableStmt') return false;
   // The other commands of the ALTER TABLE (SET NOT NULL, ADD COLUMN …) rewrite nothing unless they do on their own.
   const others: NonNullable<typeof stmt.node.cmds> = [];
@@ -774,10 +809,7 @@ function retypesOnlyCoercibly(stmt: Statement, oldTypes: Record<string, { name: 
       others.push(x);
       continue;
     }
-    const def = unwrap(c.def, 'ColumnDef');
-    const to = columnType(def?.typeName);
-    const from = oldTypes[c.name ?? ''];
-    if (!from || !to || !def || !plainConversion(def, c.name ?? '') || !binaryCoercible(from, to)) return false;
+    if (!c.name || !kept.includes(c.name)) return false;
   }
   return others.length === 0 || !effectOfStatement({ kind: 'AlterTableStmt', node: { ...stmt.node, cmds: others } }, { pgVersion }).rewrite;
 }
