@@ -3,17 +3,12 @@
 // databases in Ecto's transaction structure (each migration in a transaction unless it sets
 // @disable_ddl_transaction true) and compare: what applied still applies, the final catalogs are identical, and no file
 // takes a stronger lock.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discover } from '../../src/cli/discover.js';
-import { fixText, loadParsers } from '../../src/engine/lint-text.js';
-import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
+import { describe, expect, it } from 'vitest';
 import { parseElixir } from '../../src/sources/elixir/reader.js';
-import { compareHistories, orderHistory, planUnit, unitOf, type ExecutablePlan } from '../../src/trace/execute.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { compareHistories } from '../../src/trace/execute.js';
+import { fixedCopy, historyPlans, proofServer } from '../helpers/framework-proof.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/frameworks/ecto');
 const RULES = ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'require-lock-timeout'];
@@ -23,66 +18,36 @@ const TABLES = {
   shipments: { rows: 1_000_000, partitioned: false },
 };
 
-async function plansOf(dir: string): Promise<ExecutablePlan[]> {
-  const found = await discover(['priv'], dir);
-  const files = found.files.map((f) => ({ path: f, text: readFileSync(path.resolve(dir, f), 'utf8') }));
-  const ordered = orderHistory(files, 'ecto');
-  const plans = ordered.map((f) => planUnit(unitOf({ path: path.resolve(dir, f.path), text: f.text, bom: false }, DEFAULT_SETTINGS)));
-  for (const p of plans) p.file = path.relative(dir, p.file);
-  return plans;
-}
-
-let server: TestPostgres;
-let admin: pg.Client;
-const connect = async (database: string) => {
-  const c = new pg.Client({ connectionString: server.url(database) });
-  await c.connect();
-  await c.query("SET client_min_messages = 'error'");
-  return c;
-};
-
-beforeAll(async () => {
-  await loadParsers();
-  server = await startPostgres();
-  admin = await connect('postgres');
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-});
+const { connect, admin } = proofServer();
 
 describe('Ecto fixture on PostgreSQL', () => {
   it('fixes keep the history applying, the schema identical and the locks no stronger', async () => {
-    const copy = mkdtempSync(path.join(os.tmpdir(), 'migralint-ecto-proof-'));
-    cpSync(FIXTURE, copy, { recursive: true });
-    const found = await discover(['priv'], copy);
-    expect(found.files).toHaveLength(13);
-    const changed: string[] = [];
-    for (const rel of found.files) {
-      const file = path.join(copy, rel);
-      const text = readFileSync(file, 'utf8');
-      const out = await fixText(text, { filename: file, rules: RULES, tables: TABLES });
-      expect(out.rejected, rel).toBeUndefined();
-      if (out.text !== text) {
-        expect(() => parseElixir(out.text), rel).not.toThrow();
-        writeFileSync(file, out.text);
-        changed.push(path.basename(rel));
-      }
-    }
+    const { copy, files, changed } = await fixedCopy(FIXTURE, ['priv'], {
+      rules: RULES,
+      tables: TABLES,
+      reparse: (text) => {
+        try {
+          parseElixir(text);
+          return null;
+        } catch (error) {
+          return error;
+        }
+      },
+    });
+    expect(files).toHaveLength(13);
     // Not vacuous: the blocking index and the concurrent one inside the transaction were rewritten.
     expect(changed).toEqual(expect.arrayContaining(['20240310120000_add_orders_status_index.exs', '20240405100000_add_shipments_carrier_index.exs']));
     expect(readFileSync(path.join(copy, 'priv/repo/migrations/20240310120000_add_orders_status_index.exs'), 'utf8')).toContain(
       'create index(:orders, [:status], concurrently: true)',
     );
 
-    const original = await plansOf(FIXTURE);
-    const fixed = await plansOf(copy);
+    const original = await historyPlans(FIXTURE, ['priv'], 'ecto');
+    const fixed = await historyPlans(copy, ['priv'], 'ecto');
     expect(original.map((p) => p.file)).toEqual(fixed.map((p) => p.file));
     expect(original).toHaveLength(13);
     expect(original.filter((p) => p.notRunnable)).toEqual([]);
     expect(fixed.filter((p) => p.notRunnable)).toEqual([]);
-    const result = await compareHistories(connect, admin, 'ecto_fixture', original, fixed);
+    const result = await compareHistories(connect, admin(), 'ecto_fixture', original, fixed);
     // As written, concurrently: true inside Ecto's transaction fails at deploy; the fix repairs it.
     expect(result.original.filter((r) => r.status !== 'applied').map((r) => `${r.file}: ${r.error}`)).toEqual([
       'priv/repo/migrations/20240405100000_add_shipments_carrier_index.exs: CREATE INDEX CONCURRENTLY cannot run inside a transaction block',

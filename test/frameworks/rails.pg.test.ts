@@ -3,18 +3,12 @@
 // beside the one it fixes), then the original and the fixed history run on fresh databases in ActiveRecord's
 // transaction structure and compare: what applied still applies, the final catalogs are identical (the foreign key
 // added with validate: false is valid after the new migration), and no file takes a stronger lock.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discover } from '../../src/cli/discover.js';
-import { fixText, loadParsers } from '../../src/engine/lint-text.js';
-import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
+import { describe, expect, it } from 'vitest';
 import { firstError } from '../../src/sources/python/tree.js';
 import { parseRuby } from '../../src/sources/ruby/tree.js';
-import { compareHistories, orderHistory, planUnit, unitOf, type ExecutablePlan } from '../../src/trace/execute.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { compareHistories } from '../../src/trace/execute.js';
+import { fixedCopy, historyPlans, proofServer } from '../helpers/framework-proof.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/frameworks/rails');
 const RULES = [
@@ -31,57 +25,16 @@ const TABLES = {
   shipments: { rows: 1_000_000, partitioned: false },
 };
 
-async function plansOf(dir: string): Promise<ExecutablePlan[]> {
-  const found = await discover(['db'], dir);
-  const files = found.files.map((f) => ({ path: f, text: readFileSync(path.resolve(dir, f), 'utf8') }));
-  const ordered = orderHistory(files, 'rails');
-  const plans = ordered.map((f) => planUnit(unitOf({ path: path.resolve(dir, f.path), text: f.text, bom: false }, DEFAULT_SETTINGS)));
-  for (const p of plans) p.file = path.relative(dir, p.file);
-  return plans;
-}
-
-let server: TestPostgres;
-let admin: pg.Client;
-const connect = async (database: string) => {
-  const c = new pg.Client({ connectionString: server.url(database) });
-  await c.connect();
-  await c.query("SET client_min_messages = 'error'");
-  return c;
-};
-
-beforeAll(async () => {
-  await loadParsers();
-  server = await startPostgres();
-  admin = await connect('postgres');
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-});
+const { connect, admin } = proofServer();
 
 describe('Rails fixture on PostgreSQL', () => {
   it('fixes and suggestions keep the history applying, the schema identical and the locks no stronger', async () => {
-    const copy = mkdtempSync(path.join(os.tmpdir(), 'migralint-rails-proof-'));
-    cpSync(FIXTURE, copy, { recursive: true });
-    const changed: string[] = [];
-    const written: string[] = [];
-    for (const rel of (await discover(['db'], copy)).files) {
-      const file = path.join(copy, rel);
-      const text = readFileSync(file, 'utf8');
-      const out = await fixText(text, { filename: file, rules: RULES, types: ['fix', 'suggestion'], tables: TABLES });
-      expect(out.rejected, rel).toBeUndefined();
-      if (out.text !== text) {
-        expect(firstError(parseRuby(out.text)), rel).toBeNull();
-        writeFileSync(file, out.text);
-        changed.push(path.basename(rel));
-      }
-      for (const f of out.files ?? []) {
-        expect(firstError(parseRuby(f.text)), f.path).toBeNull();
-        writeFileSync(f.path, f.text);
-        written.push(path.basename(f.path));
-      }
-    }
+    const { copy, changed, written } = await fixedCopy(FIXTURE, ['db'], {
+      rules: RULES,
+      tables: TABLES,
+      types: ['fix', 'suggestion'],
+      reparse: (text) => firstError(parseRuby(text)),
+    });
     // The proof is not vacuous: the index, the opt-out, the lock timeouts and the foreign key were rewritten.
     expect(changed).toEqual(
       expect.arrayContaining([
@@ -92,11 +45,11 @@ describe('Rails fixture on PostgreSQL', () => {
     );
     expect(written).toEqual(['20240321110001_validate_fk_rails_9892d6a938.rb']);
 
-    const original = await plansOf(FIXTURE);
-    const fixed = await plansOf(copy);
+    const original = await historyPlans(FIXTURE, ['db'], 'rails');
+    const fixed = await historyPlans(copy, ['db'], 'rails');
     expect(original.filter((p) => p.notRunnable)).toEqual([]);
     expect(fixed.filter((p) => p.notRunnable)).toEqual([]);
-    const result = await compareHistories(connect, admin, 'rails_fixture', original, fixed);
+    const result = await compareHistories(connect, admin(), 'rails_fixture', original, fixed);
     // As written, the CONCURRENTLY add_index inside Rails' transaction fails at deploy; the fix repairs it.
     expect(result.original.filter((r) => r.status !== 'applied').map((r) => `${r.file}: ${r.error}`)).toEqual([
       'db/migrate/20240318090000_add_index_to_customers_created_at.rb: CREATE INDEX CONCURRENTLY cannot run inside a transaction block',
