@@ -7,14 +7,12 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { discover } from '../src/cli/discover.js';
-import { loadParsers } from '../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
 import { detectFramework } from '../src/sources/index.js';
 import { compareHistories, orderHistory, planUnit, unitOf, type ExecutablePlan } from '../src/trace/execute.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { proofServer } from './helpers/framework-proof.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'migralint.js');
@@ -34,25 +32,7 @@ async function plansOf(dir: string): Promise<{ plans: ExecutablePlan[]; texts: M
   return { plans, texts: new Map(ordered.map((f) => [f.path, f.text])) };
 }
 
-let server: TestPostgres;
-let admin: pg.Client;
-const connect = async (database: string) => {
-  const c = new pg.Client({ connectionString: server.url(database) });
-  await c.connect();
-  await c.query("SET client_min_messages = 'error'");
-  return c;
-};
-
-beforeAll(async () => {
-  await loadParsers();
-  server = await startPostgres();
-  admin = await connect('postgres');
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-});
+const { connect, admin } = proofServer();
 
 let changedFiles = 0;
 let appliedFiles = 0;
@@ -69,7 +49,7 @@ describe.each(HISTORIES)('%s', (history) => {
     for (const [f, text] of fixed.texts) if (text !== original.texts.get(f)) changedFiles++;
 
     const name = history.replace(/\W+/g, '_').toLowerCase();
-    const result = await compareHistories(connect, admin, name, original.plans, fixed.plans);
+    const result = await compareHistories(connect, admin(), name, original.plans, fixed.plans);
     appliedFiles += result.original.filter((x) => x.status === 'applied').length;
     expect({ broken: result.broken, schemaDiff: result.schemaDiff, strongerLocks: result.strongerLocks }).toEqual({
       broken: [],

@@ -1,5 +1,5 @@
 /**
- * What the per-framework fix proofs on PostgreSQL (test/frameworks/*.pg.test.ts) share: one server per test file,
+ * What the fix proofs on PostgreSQL (test/fix-proof.pg.test.ts and test/frameworks/*.pg.test.ts) share: one server per test file,
  * the fixture's history planned in its framework's order and transaction structure, and the fixes applied to a copy
  * of the fixture, each rewritten file re-parsed with its host grammar. Each test keeps its own expectations.
  */
