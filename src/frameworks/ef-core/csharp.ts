@@ -1,3 +1,4 @@
+import { MappedStringBuilder } from '../../sources/mapped-string.js';
 import { child, namedChildren } from '../../sources/python/tree.js';
 import type { CsNode } from '../../sources/csharp/tree.js';
 import type { MapSegment } from '../../types.js';
@@ -11,30 +12,6 @@ export interface CsString {
   segments: MapSegment[];
   /** How many `{…}` interpolations it has (each became a `$n` placeholder). */
   dynamic: number;
-}
-
-class Builder {
-  text = '';
-  segments: MapSegment[] = [];
-  dynamic = 0;
-
-  verbatim(src: string, from: number, to: number): void {
-    if (to <= from) return;
-    const last = this.segments.at(-1);
-    if (last && last.verbatim && last.fileStart + last.length === from && last.chunkStart + last.length === this.text.length) last.length += to - from;
-    else this.segments.push({ chunkStart: this.text.length, fileStart: from, length: to - from, verbatim: true });
-    this.text += src.slice(from, to);
-  }
-
-  replaced(value: string, fileStart: number, fileLength: number): void {
-    if (value.length > 0) this.segments.push({ chunkStart: this.text.length, fileStart, length: value.length, fileLength, verbatim: false });
-    this.text += value;
-  }
-
-  placeholder(fileStart: number, fileLength: number): void {
-    this.dynamic++;
-    this.replaced(`$${this.dynamic}`, fileStart, fileLength);
-  }
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -61,7 +38,7 @@ function escapeValue(raw: string): string {
 }
 
 /** `"…"`: content verbatim, escapes replaced by their value. */
-function regular(src: string, n: CsNode, b: Builder): boolean {
+function regular(src: string, n: CsNode, b: MappedStringBuilder): boolean {
   for (const c of n.children) {
     if (c.type === 'string_literal_content') b.verbatim(src, c.start, c.end);
     else if (c.type === 'escape_sequence') b.replaced(escapeValue(text(src, c)), c.start, c.end - c.start);
@@ -71,7 +48,7 @@ function regular(src: string, n: CsNode, b: Builder): boolean {
 }
 
 /** `@"…"`: verbatim, a doubled quote is one. */
-function verbatimString(src: string, n: CsNode, b: Builder): void {
+function verbatimString(src: string, n: CsNode, b: MappedStringBuilder): void {
   const from = n.start + 2;
   const to = n.end - 1;
   let at = from;
@@ -89,7 +66,7 @@ function verbatimString(src: string, n: CsNode, b: Builder): void {
  * `"""…"""` (C# 11): a single-line raw string is its content; a multi-line one starts after the opening line and
  * ends before the closing line, whose whitespace is removed from the start of every content line.
  */
-function rawString(src: string, n: CsNode, b: Builder): boolean {
+function rawString(src: string, n: CsNode, b: MappedStringBuilder): boolean {
   const open = /^"{3,}/.exec(text(src, n))![0].length;
   const from = n.start + open;
   const to = n.end - open;
@@ -125,7 +102,7 @@ function rawString(src: string, n: CsNode, b: Builder): boolean {
 }
 
 /** `$"…{x}…"`: the text, each interpolation a placeholder. */
-function interpolated(src: string, n: CsNode, b: Builder): boolean {
+function interpolated(src: string, n: CsNode, b: MappedStringBuilder): boolean {
   const verbatim = /^\$@|^@\$/.test(text(src, n));
   for (const c of n.children) {
     if (c.type === 'string_content' || c.type === 'string_literal_content') {
@@ -141,7 +118,7 @@ function interpolated(src: string, n: CsNode, b: Builder): boolean {
 /** A string literal of any kind, or a `+` concatenation of them; undefined for anything else. */
 export function stringValue(src: string, n: CsNode | undefined): CsString | undefined {
   if (!n) return undefined;
-  const b = new Builder();
+  const b = new MappedStringBuilder();
   const one = (s: CsNode): boolean => {
     if (s.type === 'parenthesized_expression') {
       const inner = namedChildren(s)[0];

@@ -1,3 +1,4 @@
+import { MappedStringBuilder } from '../../sources/mapped-string.js';
 import type { MapSegment } from '../../types.js';
 import { child, namedChildren, type PyNode as RbNode } from '../../sources/python/tree.js';
 
@@ -113,30 +114,6 @@ export interface RbString {
 
 const DOUBLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', s: ' ', '0': '\0', e: '\x1b', a: '\x07', b: '\b', f: '\f', v: '\v' };
 
-class Builder {
-  text = '';
-  segments: MapSegment[] = [];
-  dynamic = 0;
-
-  verbatim(src: string, from: number, to: number): void {
-    if (to <= from) return;
-    const last = this.segments.at(-1);
-    if (last && last.verbatim && last.fileStart + last.length === from && last.chunkStart + last.length === this.text.length) last.length += to - from;
-    else this.segments.push({ chunkStart: this.text.length, fileStart: from, length: to - from, verbatim: true });
-    this.text += src.slice(from, to);
-  }
-
-  replaced(value: string, fileStart: number, fileLength: number): void {
-    if (value.length > 0) this.segments.push({ chunkStart: this.text.length, fileStart, length: value.length, fileLength, verbatim: false });
-    this.text += value;
-  }
-
-  placeholder(fileStart: number, fileLength: number): void {
-    this.dynamic++;
-    this.replaced(`$${this.dynamic}`, fileStart, fileLength);
-  }
-}
-
 function escapeValue(raw: string, single: boolean): string {
   const c = raw.slice(1);
   if (single) return c === '\\' || c === "'" ? c : raw;
@@ -158,7 +135,7 @@ function escapeValue(raw: string, single: boolean): string {
 
 /** Reads a string, chained strings (`'a' 'b'`) or a delimited symbol. Undefined for anything else. */
 export function stringValue(src: string, n: RbNode): RbString | undefined {
-  const b = new Builder();
+  const b = new MappedStringBuilder();
   const one = (s: RbNode): boolean => {
     const open = text(src, s).slice(0, 3);
     const single = /^'|^%q|^:'/.test(open);
@@ -222,7 +199,7 @@ export function heredocValue(src: string, beginning: RbNode, body: RbNode): RbSt
     }
     indent = Number.isFinite(min) ? min : 0;
   }
-  const b = new Builder();
+  const b = new MappedStringBuilder();
   let lineStart = true;
   for (const p of pieces) {
     if (p.kind === 'escape') {

@@ -1,3 +1,4 @@
+import { MappedStringBuilder } from '../mapped-string.js';
 import type { MapSegment } from '../../types.js';
 
 /**
@@ -70,26 +71,6 @@ const ESCAPES: Record<string, string> = {
 };
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '<': '>', '"': '"', "'": "'", '|': '|', '/': '/' };
 
-class StringBuilder {
-  text = '';
-  segments: MapSegment[] = [];
-  dynamic = 0;
-  verbatim(src: string, from: number, to: number): void {
-    if (to <= from) return;
-    const last = this.segments.at(-1);
-    if (last && last.verbatim && last.fileStart + last.length === from && last.chunkStart + last.length === this.text.length) last.length += to - from;
-    else this.segments.push({ chunkStart: this.text.length, fileStart: from, length: to - from, verbatim: true });
-    this.text += src.slice(from, to);
-  }
-  replaced(value: string, fileStart: number, fileLength: number): void {
-    if (value.length > 0) this.segments.push({ chunkStart: this.text.length, fileStart, length: value.length, fileLength, verbatim: false });
-    this.text += value;
-  }
-  done(): ExString {
-    return { text: this.text, segments: this.segments, dynamic: this.dynamic };
-  }
-}
-
 /** The end of a `#{…}` interpolation starting at `i` (at `#`). */
 function interpolationEnd(src: string, i: number): number {
   let depth = 0;
@@ -109,7 +90,7 @@ function interpolationEnd(src: string, i: number): number {
  * One line-or-inline string body from `from` to its closing `close`: escapes (unless raw) and interpolations
  * (unless raw). Returns the builder's additions and where the closing delimiter is.
  */
-function scanBody(src: string, from: number, close: string, b: StringBuilder, raw: boolean, stopAt = -1): number {
+function scanBody(src: string, from: number, close: string, b: MappedStringBuilder, raw: boolean, stopAt = -1): number {
   let i = from;
   let run = i;
   const end = stopAt >= 0 ? stopAt : src.length;
@@ -167,7 +148,7 @@ function heredoc(src: string, afterOpen: number, quote: string, raw: boolean): {
     }
   }
   if (closeAt < 0) throw new ElixirSyntaxError('unterminated heredoc', afterOpen);
-  const b = new StringBuilder();
+  const b = new MappedStringBuilder();
   let lineStart = nl + 1;
   while (lineStart < closeAt) {
     let lineEnd = src.indexOf('\n', lineStart);
@@ -213,7 +194,7 @@ export function tokenize(src: string): Tok[] {
       continue;
     }
     if (c === '"' || c === "'") {
-      const b = new StringBuilder();
+      const b = new MappedStringBuilder();
       const end = scanBody(src, i + 1, c, b, false);
       out.push({ t: 'str', v: b.done(), s, e: end + 1 });
       i = end + 1;
@@ -233,7 +214,7 @@ export function tokenize(src: string): Tok[] {
       const open = src[i + 2] ?? '';
       const close = CLOSERS[open];
       if (!close) throw new ElixirSyntaxError('unknown sigil delimiter', i);
-      const b = new StringBuilder();
+      const b = new MappedStringBuilder();
       const end = scanBody(src, i + 3, close, b, raw);
       let e = end + 1;
       while (/[a-zA-Z]/.test(src[e] ?? '')) e++;
@@ -244,7 +225,7 @@ export function tokenize(src: string): Tok[] {
       continue;
     }
     if (c === ':' && src[i + 1] === '"') {
-      const b = new StringBuilder();
+      const b = new MappedStringBuilder();
       const end = scanBody(src, i + 2, '"', b, false);
       out.push({ t: 'atom', v: b.text, s, e: end + 1 });
       i = end + 1;
