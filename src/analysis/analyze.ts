@@ -21,6 +21,7 @@ import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../proje
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, plainConversion } from '../project/coercion.js';
+import { unitFactsPass } from './unit-facts.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -170,6 +171,7 @@ export function analyzeUnit(
   }
   foreignKeyPass(addedKeys, replay, change);
   transactions.finish(out);
+  unitFactsPass(out);
   return out;
 }
 
