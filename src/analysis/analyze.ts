@@ -385,7 +385,8 @@ function sizeClassOf(replay: Replay, change: ReadonlySet<string>, catalog: Catal
     // A table the history created says whether it is partitioned (PARTITION BY is only given at CREATE TABLE).
     const modelled = replay.table(rel);
     const partitioned = modelled && !modelled.partial ? { partitioned: modelled.partitioned === true } : {};
-    if (created.has(key)) return { schema: rel.schema, sizeClass: 'new', ...partitioned };
+    // A table in a schema this unit created (CREATE SCHEMA without IF NOT EXISTS) cannot have existed before it.
+    if (created.has(key) || (rel.schema !== undefined && created.has(schemaKey(rel.schema)))) return { schema: rel.schema, sizeClass: 'new', ...partitioned };
     const stats = catalog.lookup(rel);
     if (!stats) {
       // Sizes from a database, a snapshot or config win; then the history: created in this change means empty at deploy.
@@ -708,8 +709,14 @@ function slowWork(
   return undefined;
 }
 
+/** The key in `created` of a schema this unit created: every table in it is new. */
+const schemaKey = (schema: string) => `schema\u0000${schema}`;
+
 function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
-  if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
+  if (stmt.kind === 'CreateSchemaStmt' && stmt.node.schemaname && !stmt.node.if_not_exists) {
+    // CREATE SCHEMA fails if the schema exists: the tables in it from here on are this unit's own.
+    created.add(schemaKey(stmt.node.schemaname));
+  } else if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
     const rel = rangeVarName(stmt.kind === 'CreateStmt' ? stmt.node.relation : stmt.node.into?.rel);
     if (rel) created.add(tableKey(rel));
   } else if (stmt.kind === 'IndexStmt' && stmt.node.idxname) {
