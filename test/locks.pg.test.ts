@@ -500,6 +500,42 @@ for (const major of TEST_PG_MAJORS) {
           }
         });
       }
+
+      // require-lock-timeout's message for a REINDEX that waits: it holds the table's SHARE lock, then waits for
+      // ACCESS EXCLUSIVE on an index a running query has open; a new SELECT planning on the table queues behind that
+      // request. So reads do not go on while a REINDEX waits, as they do behind a waiting CREATE INDEX.
+      it('REINDEX TABLE waiting for an index a running query holds: a new SELECT queues behind it', async () => {
+        await prepare({ name: 'reindex-wait', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
+        const running = await connect();
+        const reader = await connect();
+        try {
+          const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+          await running.query('BEGIN');
+          await running.query('SELECT count(*) FROM r WHERE v = 1');
+          const reindex = sessionA.query('REINDEX TABLE r');
+          reindex.catch(() => undefined);
+          const waitingOn = async (pid: number): Promise<string[]> =>
+            (
+              await admin.query(
+                `SELECT c.relname || '=' || l.mode AS w FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted`,
+                [pid],
+              )
+            ).rows.map((r) => r.w as string);
+          let waited: string[] = [];
+          while (!waited.length) waited = await waitingOn(pidA);
+          expect(waited).toEqual(['r_v_idx=AccessExclusiveLock']);
+          const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
+          let queued: string[] = [];
+          while (!queued.length) queued = await waitingOn(readerPid);
+          expect(queued).toEqual(['r_v_idx=AccessShareLock']);
+          await running.query('ROLLBACK');
+          await reindex;
+          expect((await select).rows[0].count).toBe('0');
+        } finally {
+          await running.end().catch(() => undefined);
+          await reader.end().catch(() => undefined);
+        }
+      });
     });
     // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
     // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.

@@ -44,6 +44,11 @@ describe('require-lock-timeout messages', () => {
     expect(share).toContain('writes to orders queue behind it while reads go on.');
     const [both] = ids(await lintText('ALTER TABLE customers ADD COLUMN tier text;\nCREATE INDEX orders_placed_idx ON orders (placed_at);\n'));
     expect(both).toContain('every query on customers, reads included, queues behind it; writes to orders queue behind it while reads go on.');
+    // REINDEX holds SHARE on the table but waits for ACCESS EXCLUSIVE on its indexes, which every query's planning locks
+    // (test/locks.pg.test.ts proves a SELECT queues behind a waiting REINDEX).
+    const [reindex] = ids(await lintText('REINDEX TABLE orders;\n'));
+    expect(reindex).toContain('REINDEX TABLE on orders (line 1, SHARE)');
+    expect(reindex).toContain('every query on orders, reads included, queues behind it.');
   });
 
   it("catches a new table's foreign key to an existing table, which locks the existing one", async () => {
