@@ -58,6 +58,15 @@ describe('require-lock-timeout messages', () => {
     expect(ids(await lintText('CREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\n'))).toEqual([]);
   });
 
+  it('catches DETACH PARTITION … CONCURRENTLY: its second transaction waits for ACCESS EXCLUSIVE on the partition', async () => {
+    // test/locks.pg.test.ts proves each lock it waits for, phase by phase.
+    const detach = 'ALTER TABLE events DETACH PARTITION events_2023_01 CONCURRENTLY;\n';
+    const [m] = ids(await lintText(detach));
+    expect(m).toContain('ALTER TABLE on events_2023_01 (line 1, ACCESS EXCLUSIVE)');
+    expect(m).toContain('every query on events_2023_01, reads included, queues behind it.');
+    expect(ids(await lintText(`SET lock_timeout = '2s';\n${detach}`))).toEqual([]);
+  });
+
   it('flags a lock_timeout above lockTimeoutMax (10s when unset), and not one within it', async () => {
     const [m] = ids(await lintText("SET lock_timeout = '1h';\nALTER TABLE orders ADD COLUMN note text;\n"));
     expect(m).toBe(
