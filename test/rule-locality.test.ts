@@ -23,8 +23,6 @@ import type { AnalyzedStatement, LintSettings } from '../src/types.js';
 
 /** Rules that still read other statements of the unit, and why. */
 const READS_OTHER_STATEMENTS: Record<string, string> = {
-  'require-lock-timeout': 'one finding per file for all the statements without a lock_timeout, and one SET at the top fixes them all',
-  'require-statement-timeout': 'one finding per file, as require-lock-timeout',
   'ban-drop-schema': 'whether the schema was created earlier or is re-created later in the unit (createdEarlier / createdLater): not yet a fact',
   'renaming-object': 'whether the object was created earlier or is re-created later in the unit (createdEarlier / createdLater): not yet a fact',
   'require-concurrent-refresh': 'whether the unit created the materialized view earlier: the analysis tracks created tables, not views',

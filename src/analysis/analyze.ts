@@ -10,6 +10,8 @@ import type {
   LockMode,
   MigrationUnit,
   QualifiedName,
+  RunnerSettings,
+  SettingOrigin,
   SizeClass,
   Statement,
   StatementFacts,
@@ -21,6 +23,7 @@ import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../proje
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, plainConversion } from '../project/coercion.js';
+import { timeoutPass } from './timeouts.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -35,6 +38,10 @@ export interface AnalysisSettings {
   largeTableRows: number;
   /** Plain SQL files are wrapped in a transaction by the runner (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
+  /** Session settings the runner makes on every migration connection (config, or found in the project's files). */
+  runner?: RunnerSettings;
+  /** The longest lock_timeout accepted (config `lockTimeoutMax`; 10s when unset). */
+  lockTimeoutMax?: string;
 }
 
 /** Names libpg-query gives in a RangeVar, as a QualifiedName. */
@@ -104,7 +111,7 @@ export function analyzeUnit(
   const created = new Set<string>();
   const createdIndexes = new Set<string>();
   const sizeClass = sizeClassOf(replay, change, catalog, settings, created);
-  const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true);
+  const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true, settings.runner);
   const keys = keyColumnsOf(statements);
   const order = new UnitOrderPass();
 
@@ -146,8 +153,7 @@ export function analyzeUnit(
         ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
         ...ordered,
         inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
-        lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
-        statementTimeout: isDisabled(effective.statement_timeout) ? undefined : effective.statement_timeout,
+        ...inEffect(effective),
         tables,
         txProblem,
         ...(locked.columnRewrites ? { columnRewrites: locked.columnRewrites } : {}),
@@ -170,13 +176,46 @@ export function analyzeUnit(
   }
   foreignKeyPass(addedKeys, replay, change);
   transactions.finish(out);
+  timeoutPass(out, settings);
   return out;
+}
+
+/** A tracked setting's value (undefined: the server's default, none) and where it was set. */
+interface SettingValue {
+  value: string | undefined;
+  origin?: SettingOrigin;
 }
 
 /** Session settings the analysis tracks. */
 interface Settings {
-  lock_timeout?: string;
-  statement_timeout?: string;
+  lock_timeout?: SettingValue;
+  statement_timeout?: SettingValue;
+}
+
+/** The tracked settings as facts: each value in effect, and where it was set. */
+function inEffect(effective: Settings): Pick<StatementFacts, 'lockTimeout' | 'lockTimeoutSetBy' | 'statementTimeout' | 'statementTimeoutSetBy'> {
+  const out: Pick<StatementFacts, 'lockTimeout' | 'lockTimeoutSetBy' | 'statementTimeout' | 'statementTimeoutSetBy'> = {};
+  const lock = effective.lock_timeout;
+  if (lock && !isDisabled(lock.value)) {
+    out.lockTimeout = lock.value;
+    if (lock.origin) out.lockTimeoutSetBy = lock.origin;
+  }
+  const statement = effective.statement_timeout;
+  if (statement && !isDisabled(statement.value)) {
+    out.statementTimeout = statement.value;
+    if (statement.origin) out.statementTimeoutSetBy = statement.origin;
+  }
+  return out;
+}
+
+/** The runner's settings as the session starts with them (`all`), and as RESET leaves them (connection options only). */
+function runnerBase(runner: RunnerSettings | undefined, all: boolean): Settings {
+  const out: Settings = {};
+  for (const name of TRACKED) {
+    const r = runner?.[name];
+    if (r && (all || r.connectionOption)) out[name] = { value: r.value, origin: { runner: r.where } };
+  }
+  return out;
 }
 
 /**
@@ -187,7 +226,9 @@ class TransactionPass {
   private explicit: TxState | null = null;
   /** The framework's transaction was ended by a COMMIT in the SQL (the "COMMIT hack"). */
   private wrapperEnded = false;
-  private session: Settings = {};
+  private session: Settings;
+  /** What RESET returns a setting to: the runner's connection options. */
+  private readonly resetTo: Settings;
   /** Settings at BEGIN, restored on ROLLBACK; SET LOCAL values live in `local`. */
   private atBegin: Settings | null = null;
   private local: Settings = {};
@@ -206,7 +247,10 @@ class TransactionPass {
     private readonly unit: MigrationUnit,
     statements: Statement[],
     private readonly assumeInTransaction: boolean,
+    private readonly runner?: RunnerSettings,
   ) {
+    this.session = runnerBase(runner, true);
+    this.resetTo = runnerBase(runner, false);
     for (const s of statements) if (!s.body) this.countInItem.set(s.itemIndex, (this.countInItem.get(s.itemIndex) ?? 0) + 1);
   }
 
@@ -232,7 +276,7 @@ class TransactionPass {
         newRun = true;
         this.explicit = null;
         this.wrapperEnded = false;
-        this.session = {};
+        this.session = runnerBase(this.runner, true);
         this.atBegin = null;
         this.local = {};
       }
@@ -313,7 +357,7 @@ class TransactionPass {
 
     // Settings in effect for this statement (before it changes them).
     const effective: Settings = { ...this.session, ...this.local };
-    ({ session: this.session, local: this.local } = applySettings(stmt, this.session, this.local, inTransaction !== null));
+    ({ session: this.session, local: this.local } = applySettings(stmt, this.session, this.local, inTransaction !== null, this.resetTo));
     return { inTransaction, txProblem, effective, newRun };
   }
 
@@ -575,14 +619,18 @@ export function bodyReason(body: BodyOrigin): string {
   );
 }
 
-/** The settings pass: the session and SET LOCAL settings after this statement (SET, RESET, DISCARD ALL, set_config). */
-function applySettings(stmt: Statement, session: Settings, local: Settings, inTransaction: boolean): { session: Settings; local: Settings } {
+/**
+ * The settings pass: the session and SET LOCAL settings after this statement (SET, RESET, DISCARD ALL, set_config).
+ * RESET and SET … TO DEFAULT return a setting to `resetTo` (the runner's connection options), else to none.
+ */
+function applySettings(stmt: Statement, session: Settings, local: Settings, inTransaction: boolean, resetTo: Settings): { session: Settings; local: Settings } {
+  const at: SettingOrigin = { line: stmt.loc.line };
   if (stmt.kind === 'VariableSetStmt') {
     const name = String(stmt.node.name ?? '').toLowerCase() as SettingName;
     const k: string = stmt.node.kind ?? '';
-    if (k === 'VAR_RESET_ALL') return { session: {}, local: {} };
+    if (k === 'VAR_RESET_ALL') return { session: { ...resetTo }, local: {} };
     if (TRACKED.includes(name)) {
-      const value = k === 'VAR_SET_VALUE' ? settingValue(stmt.node.args) : undefined;
+      const value: SettingValue = k === 'VAR_SET_VALUE' ? { value: settingValue(stmt.node.args), origin: at } : (resetTo[name] ?? { value: undefined });
       if (stmt.node.is_local) {
         // SET LOCAL outside a transaction block has no effect (PostgreSQL warns).
         if (inTransaction) local[name] = value;
@@ -593,13 +641,13 @@ function applySettings(stmt: Statement, session: Settings, local: Settings, inTr
     }
   } else if (stmt.kind === 'DiscardStmt' && stmt.node.target === 'DISCARD_ALL') {
     // DISCARD ALL includes RESET ALL.
-    return { session: {}, local: {} };
+    return { session: { ...resetTo }, local: {} };
   } else if (stmt.kind === 'SelectStmt') {
     for (const [name, value, isLocal] of setConfigCall(stmt.node)) {
       if (!TRACKED.includes(name as SettingName)) continue;
       if (isLocal) {
-        if (inTransaction) local[name as SettingName] = value;
-      } else session[name as SettingName] = value;
+        if (inTransaction) local[name as SettingName] = { value, origin: at };
+      } else session[name as SettingName] = { value, origin: at };
     }
   }
   return { session, local };

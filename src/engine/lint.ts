@@ -3,6 +3,7 @@ import { LOCK_STRENGTH, lockLabel } from '../analysis/locks.js';
 import { Catalog, displayName } from '../catalog/catalog.js';
 import { NO_FILES, overlay, type FileSystem } from '../fs.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
+import { frameworkModule } from '../frameworks/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { AnalyzedStatement, Edit, FileResult, Finding, Fix, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
@@ -103,7 +104,11 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   }
   const parsed = parseUnit(unit, lines);
   const replay = new Replay(options.model?.schema ?? emptyModel(), file.path);
-  const statements = analyzeUnit(unit, parsed.statements, catalog, settings, { replay, change: options.model?.change });
+  // The session settings the runner makes on every migration connection: found in the project's files (read
+  // through `fs`, each file parsed once), config `lockTimeout` / `statementTimeout` winning.
+  const found = frameworkModule(framework).runnerSettings?.(file.path, fs);
+  const runner = found || settings.runner ? { ...found, ...settings.runner } : undefined;
+  const statements = analyzeUnit(unit, parsed.statements, catalog, runner ? { ...settings, runner } : settings, { replay, change: options.model?.change });
   const delta = replay.delta();
   if (unit.state !== undefined) delta.framework = unit.state;
   options.model?.onDelta?.(delta);
