@@ -1,4 +1,4 @@
-import type { AlterTableStmt, ColumnDef, Constraint, Node, SelectStmt } from '@pgsql/types';
+import type { AlterTableStmt, ColumnDef, Constraint, Node } from '@pgsql/types';
 import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
@@ -24,6 +24,9 @@ import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, plainConversion } from '../project/coercion.js';
 import { timeoutPass } from './timeouts.js';
+import { setConfigCall } from './set-config.js';
+
+export { setConfigCall } from './set-config.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -74,23 +77,6 @@ function settingValue(args: Node[] | undefined): string | undefined {
 
 function isDisabled(value: string | undefined): boolean {
   return value === undefined || /^\s*0+\s*(ms|s|min)?\s*$/i.test(value);
-}
-
-/** `SELECT set_config('lock_timeout', '2s', is_local)` → [name, value, local]. */
-export function setConfigCall(node: SelectStmt | undefined): Array<[string, string, boolean]> {
-  const out: Array<[string, string, boolean]> = [];
-  for (const target of unwrapAll(node?.targetList, 'ResTarget')) {
-    const call = unwrap(target.val, 'FuncCall');
-    if (!call) continue;
-    const fname = strings(call.funcname).filter(Boolean).join('.');
-    if (fname !== 'set_config' && fname !== 'pg_catalog.set_config') continue;
-    const [name, value, local] = call.args ?? [];
-    const n = unwrap(name, 'A_Const')?.sval?.sval;
-    const v = unwrap(value, 'A_Const')?.sval?.sval;
-    const l = unwrap(local, 'A_Const')?.boolval?.boolval === true;
-    if (typeof n === 'string' && typeof v === 'string') out.push([n.toLowerCase(), v, l]);
-  }
-  return out;
 }
 
 /**

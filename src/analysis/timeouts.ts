@@ -6,7 +6,7 @@
  */
 import { unwrap } from '../sql/nodes.js';
 import type { AnalyzedStatement, TimeoutFinding, TimeoutStatement } from '../types.js';
-import { setConfigCall, type AnalysisSettings } from './analyze.js';
+import { setConfigCall } from './set-config.js';
 import { LOCK_STRENGTH } from './locks.js';
 
 /** Without config lockTimeoutMax, the longest lock_timeout accepted: teams commonly use 2–10 s. */
@@ -97,7 +97,7 @@ function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runn
   return { setting, kind, statements: list.map(named), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
 }
 
-export function timeoutPass(out: AnalyzedStatement[], settings: AnalysisSettings): void {
+export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
   const strong = out.filter(holdsStrongLock);
   if (strong.length === 0) return;
   const findings: TimeoutFinding[] = [];
