@@ -70,6 +70,13 @@ const CASES: Array<{ name: string; framework: FrameworkId; migration: string; wh
     where: 'flyway/flyway.conf line 4 (initSql runs SET lock_timeout)',
     value: '5s',
   },
+  {
+    name: 'Spring Boot application.yml spring.flyway.init-sqls (a YAML list)',
+    framework: 'flyway',
+    migration: 'flyway-spring/src/main/resources/db/migration/V12__ledger_reconciled_at.sql',
+    where: 'flyway-spring/src/main/resources/application.yml line 12 (spring.flyway.init-sqls runs SET lock_timeout)',
+    value: '3s',
+  },
 ];
 
 describe('runner settings found in the project (positive)', () => {
@@ -97,6 +104,7 @@ describe('runner settings not found (negative)', () => {
     ['Alembic: env.py without SET, alembic.ini URL without options', 'alembic-none/migrations/versions/3f2a1c9d8e7b_add_fulfilment_status.py'],
     ['Knex: knexfile without afterCreate', 'knex-none/migrations/20240311093000_add_fulfilment_status.js'],
     ['Flyway: flyway.conf without initSql or options', 'flyway-none/sql/V7__add_invoice_settled_at.sql'],
+    ['Flyway in Spring Boot: application.properties without init-sqls', 'flyway-spring-none/src/main/resources/db/migration/V12__ledger_reconciled_at.sql'],
   ] as const) {
     it(name, async () => {
       const r = await lintFixture(migration);
