@@ -22,14 +22,7 @@ import { memoryFileSystem } from '../src/fs.js';
 import type { AnalyzedStatement, LintSettings } from '../src/types.js';
 
 /** Rules that still read other statements of the unit, and why. */
-const READS_OTHER_STATEMENTS: Record<string, string> = {
-  'ban-drop-schema': 'whether the schema was created earlier or is re-created later in the unit (createdEarlier / createdLater): not yet a fact',
-  'renaming-object': 'whether the object was created earlier or is re-created later in the unit (createdEarlier / createdLater): not yet a fact',
-  'require-concurrent-refresh': 'whether the unit created the materialized view earlier: the analysis tracks created tables, not views',
-  'ban-unbatched-backfill': 'groups schema changes by transaction and table to name the one a backfill runs under: not yet a fact',
-  'hold-access-exclusive-lock': 'lists what else the transaction does while the lock is held (what follows in the transaction): not yet a fact',
-  'transaction-nesting': 'names the transaction of the statement that runs a PL/pgSQL body, and the last one opened before it',
-};
+const READS_OTHER_STATEMENTS: Record<string, string> = {};
 
 interface Case {
   name: string;

@@ -25,6 +25,7 @@ import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, plainConversion } from '../project/coercion.js';
 import { timeoutPass } from './timeouts.js';
 import { setConfigCall } from './set-config.js';
+import { unitFactsPass } from './unit-facts.js';
 
 export { setConfigCall } from './set-config.js';
 
@@ -82,8 +83,9 @@ function isDisabled(value: string | undefined): boolean {
 /**
  * The analysis stage: one forward pass over a unit's statements, in named passes, computing for each statement the
  * locks it takes, whether it runs in a transaction (and why), the settings in effect, the size class of the tables
- * it touches, and the facts that depend on the statements around it. Rules read these facts and never walk the
- * unit again. A pass that crashes on a statement leaves an internal error on that statement; the rest is analysed.
+ * it touches, and the facts that depend on the statements around it; then the whole-unit passes (unit-facts.ts, and
+ * timeouts.ts for the timeout findings) add the facts that depend on statements after it too. Rules read these facts and never walk the unit again. A pass
+ * that crashes on a statement leaves an internal error on that statement; the rest is analysed.
  */
 export function analyzeUnit(
   unit: MigrationUnit,
@@ -162,6 +164,7 @@ export function analyzeUnit(
   }
   foreignKeyPass(addedKeys, replay, change);
   transactions.finish(out);
+  unitFactsPass(out);
   timeoutPass(out, settings);
   return out;
 }
