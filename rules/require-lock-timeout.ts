@@ -3,6 +3,13 @@ import { defineRule } from '../src/engine/rule.js';
 import { DEFAULT_LOCK_TIMEOUT_MAX, originWords, reportMissingTimeout, statementList } from '../src/engine/timeout-rule.js';
 import type { TimeoutStatement } from '../src/types.js';
 
+/** The rule that asks for each statement's CONCURRENTLY form (facts.timeouts[].statements[].weakerForm). */
+const OWNER: Record<NonNullable<TimeoutStatement['weakerForm']>, string> = {
+  'create-index': 'require-concurrent-index-creation',
+  'drop-index': 'require-concurrent-index-deletion',
+  reindex: 'require-concurrent-reindex',
+};
+
 /**
  * Which queries queue behind these statements while they wait for their locks: everything behind an ACCESS
  * EXCLUSIVE request; writes only behind SHARE, SHARE ROW EXCLUSIVE and EXCLUSIVE (reads go on: their ACCESS
@@ -43,7 +50,7 @@ export default defineRule({
         'lock_timeout is {{value}} for {{count}} statement(s) that take strong locks: {{list}}. It is set for every migration connection by {{where}}: none of them waits longer than that for its lock.',
     },
     docs: {
-      what: 'Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table\'s foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included; behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set). A team whose runner already sets `lock_timeout` on every migration connection says so in config (`"lockTimeout": { "setBy": "runner", "value": "5s" }`), or migralint finds it in the project\'s own files: Rails `config/database.yml` (`variables: lock_timeout:` of the production environment, or a `url:` with `options=-c lock_timeout=…`), Django settings (`DATABASES … \'OPTIONS\': {\'options\': \'-c lock_timeout=…\'}`), Alembic `env.py` running `SET lock_timeout` on the migration connection (or `connect_args` options, or `sqlalchemy.url` options in alembic.ini), a knexfile\'s `pool.afterCreate` running `SET lock_timeout`, and Flyway\'s `flyway.initSql` or a `flyway.url` with `options=-c lock_timeout=…` (flyway.conf or flyway.toml), or `spring.flyway.init-sqls` in a Spring Boot application.properties / application.yml. The rule then stays on and quiet: one info finding says where the value is set, and a value above `lockTimeoutMax` is still a warning. When every statement listed already has a finding whose fix takes no strong lock (CREATE INDEX, DROP INDEX and REINDEX made CONCURRENTLY take SHARE UPDATE EXCLUSIVE), the finding is info: that fix removes the wait this one warns about.',
+      what: 'Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table\'s foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included; behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set). A team whose runner already sets `lock_timeout` on every migration connection says so in config (`"lockTimeout": { "setBy": "runner", "value": "5s" }`), or migralint finds it in the project\'s own files: Rails `config/database.yml` (`variables: lock_timeout:` of the production environment, or a `url:` with `options=-c lock_timeout=…`), Django settings (`DATABASES … \'OPTIONS\': {\'options\': \'-c lock_timeout=…\'}`), Alembic `env.py` running `SET lock_timeout` on the migration connection (or `connect_args` options, or `sqlalchemy.url` options in alembic.ini), a knexfile\'s `pool.afterCreate` running `SET lock_timeout`, and Flyway\'s `flyway.initSql` or a `flyway.url` with `options=-c lock_timeout=…` (flyway.conf or flyway.toml), or `spring.flyway.init-sqls` in a Spring Boot application.properties / application.yml. The rule then stays on and quiet: one info finding says where the value is set, and a value above `lockTimeoutMax` is still a warning. When every statement listed already has a finding whose fix takes no strong lock (CREATE INDEX, DROP INDEX and REINDEX made CONCURRENTLY take SHARE UPDATE EXCLUSIVE), the finding is info: that fix removes the wait this one warns about (when one of those rules is off, it stays a warning).',
       why: 'A lock request waits behind every conflicting lock already held — a long report query, an idle-in-transaction session — and every later request on the table waits behind it. Even a statement that holds its lock for a millisecond can so stall all traffic on the table for as long as the oldest query runs. With `lock_timeout` the migration fails fast and can be retried instead.',
       invalid: [
         {
@@ -72,7 +79,7 @@ export default defineRule({
             help: f.ownedByWeakerLock
               ? 'Each of these statements has a finding of its own whose fix (CONCURRENTLY) takes no strong lock: with that fix, no lock_timeout is needed.'
               : `Start the migration with SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
-            info: f.ownedByWeakerLock,
+            ...(f.ownedByWeakerLock ? { infoWhenOn: [...new Set(f.statements.map((x) => OWNER[x.weakerForm!]))] } : {}),
           });
         } else if (f.kind === 'too-long') {
           ctx.report({

@@ -513,6 +513,12 @@ export interface TimeoutStatement {
   /** The statement's first words ("ALTER TABLE"). */
   head: string;
   lock?: { mode: LockMode; relation: QualifiedName; on: LockFact['on'] };
+  /**
+   * The statement's strong lock is a choice: made CONCURRENTLY (CREATE INDEX, DROP INDEX, REINDEX), it takes SHARE
+   * UPDATE EXCLUSIVE, which no lock_timeout needs to bound. Set only where the rule asking for that form reports it
+   * (not on a small or partitioned table's index, not REINDEX before PostgreSQL 12).
+   */
+  weakerForm?: 'create-index' | 'drop-index' | 'reindex';
 }
 
 /**
@@ -540,11 +546,7 @@ export interface TimeoutFinding {
    * statement another fix may make CONCURRENTLY: a SET in it would make the chunk one implicit transaction.
    */
   oneQueryMustRunAlone?: boolean;
-  /**
-   * `missing`: every statement listed has a finding of its own whose fix takes a weaker lock instead (CREATE INDEX,
-   * DROP INDEX, REINDEX made CONCURRENTLY take SHARE UPDATE EXCLUSIVE, which needs no lock_timeout): that finding
-   * already covers the cost.
-   */
+  /** `missing`: every statement listed has a `weakerForm`: the findings asking for it already cover the cost. */
   ownedByWeakerLock?: boolean;
 }
 

@@ -48,27 +48,30 @@ function overridesSession(s: AnalyzedStatement, setting: string): boolean {
  * small and not partitioned (require-concurrent-index-creation), a DROP INDEX (require-concurrent-index-deletion),
  * a REINDEX on PostgreSQL 12+ (require-concurrent-reindex). Made CONCURRENTLY, none takes a strong lock.
  */
-function weakerLockOwned(s: AnalyzedStatement, pgVersion: number): boolean {
+function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['weakerForm'] {
   const notNew = !s.facts.tables.some((t) => t.sizeClass === 'new');
   if (s.kind === 'IndexStmt') {
     const table = s.facts.tables[0];
-    return !s.node.concurrent && !!table && !table.partitioned && table.sizeClass !== 'new' && table.sizeClass !== 'small';
+    const owned = !s.node.concurrent && !!table && !table.partitioned && table.sizeClass !== 'new' && table.sizeClass !== 'small';
+    return owned ? 'create-index' : undefined;
   }
-  if (s.kind === 'DropStmt') return s.node.removeType === 'OBJECT_INDEX' && !s.node.concurrent && notNew;
+  if (s.kind === 'DropStmt') return s.node.removeType === 'OBJECT_INDEX' && !s.node.concurrent && notNew ? 'drop-index' : undefined;
   if (s.kind === 'ReindexStmt') {
     const concurrent = (s.node.params ?? []).some((p) => unwrap(p, 'DefElem')?.defname === 'concurrently');
-    return pgVersion >= 12 && !concurrent && s.node.kind !== 'REINDEX_OBJECT_SYSTEM' && notNew;
+    return pgVersion >= 12 && !concurrent && s.node.kind !== 'REINDEX_OBJECT_SYSTEM' && notNew ? 'reindex' : undefined;
   }
-  return false;
+  return undefined;
 }
 
-function named(s: AnalyzedStatement): TimeoutStatement {
+function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
   const lock = s.facts.mainLock;
+  const weaker = weakerForm(s, pgVersion);
   return {
     index: s.index,
     line: s.loc.line,
     head: /^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' '),
     ...(lock ? { lock: { mode: lock.mode, relation: lock.relation, on: lock.on } } : {}),
+    ...(weaker ? { weakerForm: weaker } : {}),
   };
 }
 
@@ -77,11 +80,12 @@ function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatemen
   const first = offenders[0]!;
   const chunk = all.filter((s) => s.itemIndex === first.itemIndex);
   const oneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
-  const owned = setting === 'lock_timeout' && offenders.every((s) => weakerLockOwned(s, pgVersion));
+  const statements = offenders.map((s) => named(s, pgVersion));
+  const owned = setting === 'lock_timeout' && statements.every((s) => s.weakerForm);
   return {
     setting,
     kind: 'missing',
-    statements: offenders.map(named),
+    statements,
     chunkStart: chunk[0]!.index,
     ...(chunk.some((s) => s.index < first.index && overridesSession(s, setting)) ? { resetBefore: true } : {}),
     ...(oneQuery ? { oneQueryMustRunAlone: true } : {}),
@@ -90,11 +94,11 @@ function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatemen
 }
 
 /** Statements run under a value in effect: the finding names the first one's value and where it was set. */
-function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runner', list: AnalyzedStatement[]): TimeoutFinding {
+function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runner', list: AnalyzedStatement[], pgVersion: number): TimeoutFinding {
   const first = list[0]!;
   const value = setting === 'lock_timeout' ? first.facts.lockTimeout : first.facts.statementTimeout;
   const setBy = setting === 'lock_timeout' ? first.facts.lockTimeoutSetBy : first.facts.statementTimeoutSetBy;
-  return { setting, kind, statements: list.map(named), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
+  return { setting, kind, statements: list.map((s) => named(s, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
 }
 
 export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
@@ -108,14 +112,14 @@ export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: num
   const noLock = strong.filter((s) => !s.facts.lockTimeout);
   if (noLock.length) findings.push(missing('lock_timeout', noLock, out, settings.pgVersion));
   const long = strong.filter(tooLong);
-  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long));
+  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, settings.pgVersion));
   const runnerLock = strong.filter((s) => s.facts.lockTimeout && !tooLong(s) && byRunner(s.facts.lockTimeoutSetBy));
-  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock));
+  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, settings.pgVersion));
 
   const noStatement = strong.filter((s) => !s.facts.statementTimeout);
   if (noStatement.length) findings.push(missing('statement_timeout', noStatement, out, settings.pgVersion));
   const runnerStatement = strong.filter((s) => s.facts.statementTimeout && byRunner(s.facts.statementTimeoutSetBy));
-  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement));
+  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, settings.pgVersion));
 
   for (const f of findings) {
     const carrier = out[f.statements[0]!.index]!;

@@ -168,7 +168,10 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
       catalog,
       fixer,
       report: (r: Report) => {
-        const finding = toFinding(rule, severity, r, lines);
+        const finding = toFinding(rule, severity, r, lines, (id) => {
+          const other = RULES_BY_ID[id];
+          return !!other && severityOf(other, options.severities, settings.preset) !== 'off';
+        });
         if (finding) findings.push(finding);
       },
     };
@@ -262,14 +265,14 @@ function inBody(s: AnalyzedStatement, fix: Fix | undefined, suggestions: Report[
   return { fix: fix && outside(fix) ? fix : undefined, suggestions: kept.length ? kept : undefined };
 }
 
-function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex): Finding | null {
+function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex, isOn: (id: string) => boolean): Finding | null {
   const table = r.table;
   let severity = configured;
   if (rule.meta.sizeAware && table) {
     if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
-  if (r.info) severity = 'info';
+  if (r.info || (r.infoWhenOn?.length && r.infoWhenOn.every(isOn))) severity = 'info';
   if (r.atMost && (severity === 'error' || (severity === 'warn' && r.atMost === 'info'))) severity = r.atMost;
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);

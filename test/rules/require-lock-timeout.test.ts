@@ -87,6 +87,14 @@ describe('require-lock-timeout: one finding per cost', () => {
     expect(rlt(small).map((f) => f.severity)).toEqual(['warn']);
   });
 
+  it('stays a warning when the rule asking for CONCURRENTLY is off (nothing else then reports the wait)', async () => {
+    const text = 'CREATE INDEX orders_placed_idx ON orders (placed_at);\nDROP INDEX orders_legacy_idx;\n';
+    const off = await lintText(text, { severities: { 'require-concurrent-index-deletion': 'off' } });
+    expect(rlt(off).map((f) => f.severity)).toEqual(['warn']);
+    const on = await lintText(text, { severities: { 'require-concurrent-index-deletion': 'error' } });
+    expect(rlt(on).map((f) => f.severity)).toEqual(['info']);
+  });
+
   it('stays a warning for REINDEX before PostgreSQL 12 (no CONCURRENTLY there)', async () => {
     const r11 = await lintText('REINDEX TABLE orders;\n', { settings: { pgVersion: 11 } });
     expect(rlt(r11).map((f) => f.severity)).toEqual(['warn']);
