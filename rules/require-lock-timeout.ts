@@ -1,19 +1,14 @@
 import { displayName } from '../src/catalog/catalog.js';
 import { defineRule } from '../src/engine/rule.js';
-import { holdsStrongLock, reportMissingTimeout } from '../src/engine/timeout-rule.js';
-import type { AnalyzedStatement } from '../src/types.js';
+import { DEFAULT_LOCK_TIMEOUT_MAX, originWords, reportMissingTimeout, statementList } from '../src/engine/timeout-rule.js';
+import type { TimeoutStatement } from '../src/types.js';
 
-/** Without config lockTimeoutMax, the longest lock_timeout accepted: teams commonly use 2–10 s. */
-const DEFAULT_CEILING = '10s';
-
-const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** A lock_timeout value in milliseconds, as PostgreSQL reads it ('2s', '1min', 500 = 500 ms); undefined if unreadable. */
-export function durationMs(value: string): number | undefined {
-  const m = /^\s*'?\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*'?\s*$/i.exec(value);
-  if (!m) return undefined;
-  return Number(m[1]) * UNITS[(m[2] ?? 'ms').toLowerCase()]!;
-}
+/** The rule that asks for each statement's CONCURRENTLY form (facts.timeouts[].statements[].weakerForm). */
+const OWNER: Record<NonNullable<TimeoutStatement['weakerForm']>, string> = {
+  'create-index': 'require-concurrent-index-creation',
+  'drop-index': 'require-concurrent-index-deletion',
+  reindex: 'require-concurrent-reindex',
+};
 
 /**
  * Which queries queue behind these statements while they wait for their locks: everything behind an ACCESS
@@ -21,11 +16,11 @@ export function durationMs(value: string): number | undefined {
  * SHARE, SHARE ROW EXCLUSIVE and EXCLUSIVE (reads go on: their ACCESS SHARE does not conflict with those modes, so
  * they pass the waiting request).
  */
-function queueWords(offenders: AnalyzedStatement[]): string {
+function queueWords(offenders: TimeoutStatement[]): string {
   const all = new Set<string>();
   const writes = new Set<string>();
   for (const s of offenders) {
-    const lock = s.facts.mainLock;
+    const lock = s.lock;
     if (!lock || lock.on !== 'table') continue;
     // blocks lists SELECT for ACCESS EXCLUSIVE, and for REINDEX: it waits for its indexes' ACCESS EXCLUSIVE under the
     // table's SHARE lock, and planning any query on the table locks every index.
@@ -53,10 +48,12 @@ export default defineRule({
       missing:
         'No lock_timeout is set before {{count}} statement(s) that take strong locks: {{list}}. While such a statement waits for its lock behind a long-running query, {{queue}}.',
       tooLong:
-        'lock_timeout is {{value}} before {{count}} statement(s) that take strong locks: {{list}}. That is above the longest accepted ({{max}}, config lockTimeoutMax): while such a statement waits for its lock, {{queue}} for up to {{value}}.',
+        'lock_timeout is {{value}}{{origin}} before {{count}} statement(s) that take strong locks: {{list}}. That is above the longest accepted ({{max}}, config lockTimeoutMax): while such a statement waits for its lock, {{queue}} for up to {{value}}.',
+      runner:
+        'lock_timeout is {{value}} for {{count}} statement(s) that take strong locks: {{list}}. It is set for every migration connection by {{where}}: none of them waits longer than that for its lock.',
     },
     docs: {
-      what: "Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table's foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included (behind a REINDEX too: under its SHARE lock on the table it waits for ACCESS EXCLUSIVE on each index, and every query's planning locks the indexes); behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set).",
+      what: "Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table's foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included (behind a REINDEX too: under its SHARE lock on the table it waits for ACCESS EXCLUSIVE on each index, and every query's planning locks the indexes); behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set). A team whose runner already sets `lock_timeout` on every migration connection says so in config (`\"lockTimeout\": { \"setBy\": \"runner\", \"value\": \"5s\" }`), or migralint finds it in the project's own files: Rails `config/database.yml` (`variables: lock_timeout:` of the production environment, or a `url:` with `options=-c lock_timeout=…`), Django settings (`DATABASES … 'OPTIONS': {'options': '-c lock_timeout=…'}`), Alembic `env.py` running `SET lock_timeout` on the migration connection (or `connect_args` options, or `sqlalchemy.url` options in alembic.ini), a knexfile's `pool.afterCreate` running `SET lock_timeout`, and Flyway's `flyway.initSql` or a `flyway.url` with `options=-c lock_timeout=…` (flyway.conf or flyway.toml), or `spring.flyway.init-sqls` in a Spring Boot application.properties / application.yml. The rule then stays on and quiet: one info finding says where the value is set, and a value above `lockTimeoutMax` is still a warning. When every statement listed already has a finding whose fix takes no strong lock (CREATE INDEX, DROP INDEX and REINDEX made CONCURRENTLY take SHARE UPDATE EXCLUSIVE), the finding is info: that fix removes the wait this one warns about (when one of those rules is off, it stays a warning).",
       why: 'A lock request waits behind every conflicting lock already held — a long report query, an idle-in-transaction session — and every later request on the table waits behind it. Even a statement that holds its lock for a millisecond can so stall all traffic on the table for as long as the oldest query runs. With `lock_timeout` the migration fails fast and can be retried instead.',
       invalid: [
         {
@@ -74,35 +71,46 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const offenders = ctx.statements.filter((s) => !s.facts.lockTimeout && holdsStrongLock(s));
-    reportMissingTimeout(ctx, {
-      setting: 'lock_timeout',
-      value: ctx.settings.lockTimeoutValue,
-      offenders,
-      data: { queue: queueWords(offenders) },
-      help: `Start the migration with SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
-    });
-    const maxText = ctx.settings.lockTimeoutMax ?? DEFAULT_CEILING;
-    const max = durationMs(maxText);
-    if (max === undefined) return;
-    const tooLong = ctx.statements.filter((s) => s.facts.lockTimeout && (durationMs(s.facts.lockTimeout) ?? 0) > max && holdsStrongLock(s));
-    if (tooLong.length === 0) return;
-    const first = tooLong[0]!;
-    ctx.report({
-      statement: first,
-      messageId: 'tooLong',
-      data: {
-        value: first.facts.lockTimeout!.replace(/^'|'$/g, ''),
-        max: maxText,
-        count: tooLong.length,
-        list:
-          tooLong
-            .slice(0, 5)
-            .map((s) => `${/^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ')} on ${displayName(s.facts.mainLock!.relation)} (line ${s.loc.line})`)
-            .join('; ') + (tooLong.length > 5 ? `; and ${tooLong.length - 5} more` : ''),
-        queue: queueWords(tooLong),
-      },
-      help: `Use SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
-    });
+    // The analysis groups the statements (facts.timeouts): one finding of each kind, on the first statement it covers.
+    for (const s of ctx.statements) {
+      for (const f of s.facts.timeouts ?? []) {
+        if (f.setting !== 'lock_timeout') continue;
+        if (f.kind === 'missing') {
+          reportMissingTimeout(ctx, s, f, {
+            value: ctx.settings.lockTimeoutValue,
+            data: { queue: queueWords(f.statements) },
+            help: f.ownedByWeakerLock
+              ? 'Each of these statements has a finding of its own whose fix (CONCURRENTLY) takes no strong lock: with that fix, no lock_timeout is needed.'
+              : `Start the migration with SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
+            ...(f.ownedByWeakerLock ? { infoWhenOn: [...new Set(f.statements.map((x) => OWNER[x.weakerForm!]))] } : {}),
+          });
+        } else if (f.kind === 'too-long') {
+          ctx.report({
+            statement: s,
+            messageId: 'tooLong',
+            data: {
+              value: f.value!,
+              origin: originWords(f.setBy),
+              max: ctx.settings.lockTimeoutMax ?? DEFAULT_LOCK_TIMEOUT_MAX,
+              count: f.statements.length,
+              list: statementList(f.statements, false),
+              queue: queueWords(f.statements),
+            },
+            help:
+              f.setBy && 'runner' in f.setBy
+                ? `Set lock_timeout to ${ctx.settings.lockTimeoutValue} where the runner sets it (${f.setBy.runner}), and retry on timeout.`
+                : `Use SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
+          });
+        } else if (f.setBy && 'runner' in f.setBy) {
+          // The runner bounds every lock wait: said once, as info, so a reader sees where the bound comes from.
+          ctx.report({
+            statement: s,
+            messageId: 'runner',
+            data: { value: f.value!, where: f.setBy.runner, count: f.statements.length, list: statementList(f.statements, false) },
+            info: true,
+          });
+        }
+      }
+    }
   },
 });

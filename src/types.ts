@@ -331,7 +331,15 @@ export interface StatementFacts {
   inTransaction: TxState | null;
   /** The lock_timeout in effect ('0' or undefined when none). */
   lockTimeout?: string;
+  /** Where the lock_timeout in effect was set: a statement of this unit, or the runner. */
+  lockTimeoutSetBy?: SettingOrigin;
   statementTimeout?: string;
+  statementTimeoutSetBy?: SettingOrigin;
+  /**
+   * On the statement that carries them: a unit's findings about session timeouts, one per setting and kind, each
+   * naming every statement it covers (the statements that take a strong lock on an existing table).
+   */
+  timeouts?: TimeoutFinding[];
   /** Tables the statement acts on, with their size class. The first is the statement's main table. */
   tables: TableInfo[];
   /**
@@ -483,6 +491,66 @@ export interface ForeignKeyFact {
   indexName: string;
 }
 
+/** Where a setting in effect was set: a statement of this unit (its line), or the runner (`runner` says where). */
+export type SettingOrigin = { line: number } | { runner: string };
+
+/** A session setting the runner sets on every migration connection (config, or a project file that says so). */
+export interface RunnerSetting {
+  value: string;
+  /** Where it is set, in words: "config lockTimeout", "config/database.yml line 9 (variables: lock_timeout)". */
+  where: string;
+  /** Set as a connection option (`-c`, `options=`): RESET returns to it. A SET run at connect is undone by RESET. */
+  connectionOption?: boolean;
+}
+
+/** The session settings the runner sets on every migration connection. */
+export type RunnerSettings = Partial<Record<'lock_timeout' | 'statement_timeout', RunnerSetting>>;
+
+/** A statement a timeout finding covers, as the finding names it. */
+export interface TimeoutStatement {
+  index: number;
+  line: number;
+  /** The statement's first words ("ALTER TABLE"). */
+  head: string;
+  /** Its strongest lock; `blocks`: the statements that lock blocks (SELECT for ACCESS EXCLUSIVE, and for REINDEX). */
+  lock?: { mode: LockMode; relation: QualifiedName; on: LockFact['on']; blocks: string[] };
+  /**
+   * The statement's strong lock is a choice: made CONCURRENTLY (CREATE INDEX, DROP INDEX, REINDEX), it takes SHARE
+   * UPDATE EXCLUSIVE, which no lock_timeout needs to bound. Set only where the rule asking for that form reports it
+   * (not on a small or partitioned table's index, not REINDEX before PostgreSQL 12).
+   */
+  weakerForm?: 'create-index' | 'drop-index' | 'reindex';
+}
+
+/**
+ * One finding about a session timeout in a unit, computed by the analysis (src/analysis/timeouts.ts) and carried
+ * by the first statement it covers.
+ */
+export interface TimeoutFinding {
+  setting: 'lock_timeout' | 'statement_timeout';
+  /**
+   * `missing`: no timeout in effect; `too-long`: a lock_timeout above lockTimeoutMax; `runner`: the runner sets it
+   * on every migration connection (within lockTimeoutMax).
+   */
+  kind: 'missing' | 'too-long' | 'runner';
+  /** In order; the first carries the finding. */
+  statements: TimeoutStatement[];
+  /** `too-long`, `runner`: the value in effect at the first statement, and where it was set. */
+  value?: string;
+  setBy?: SettingOrigin;
+  /** `missing`: the first statement of the carrier's chunk (a SET there covers every statement listed). */
+  chunkStart?: number;
+  /** `missing`: something earlier in the chunk undoes a session setting (RESET, DISCARD ALL): a SET goes right before the carrier. */
+  resetBefore?: boolean;
+  /**
+   * `missing`: the carrier's chunk is sent as one query and holds a statement that must run alone, or an index
+   * statement another fix may make CONCURRENTLY: a SET in it would make the chunk one implicit transaction.
+   */
+  oneQueryMustRunAlone?: boolean;
+  /** `missing`: every statement listed has a `weakerForm`: the findings asking for it already cover the cost. */
+  ownedByWeakerLock?: boolean;
+}
+
 export type AnalyzedStatement = Statement & {
   facts: StatementFacts;
 };
@@ -560,6 +628,8 @@ export interface LintSettings {
   lockTimeoutValue: string;
   /** Config `lockTimeoutMax` when set: a longer lock_timeout is reported. Unset, only values above 10s are. */
   lockTimeoutMax?: string;
+  /** Settings the runner makes on every migration connection: config `lockTimeout` / `statementTimeout` (`setBy: "runner"`). */
+  runner?: RunnerSettings;
   assumeInTransaction?: boolean;
   includeDown?: boolean;
   frameworkOptions?: Record<string, Record<string, unknown>>;

@@ -176,13 +176,19 @@ describe('file access', () => {
     expect(r.findings.find((f) => f.ruleId === 'framework-config')?.message).toMatch(/no "entries" array/);
 
     const alembic = '/virtual/api/alembic';
-    const env = strict({ [`${alembic}/env.py`]: 'engine = create_engine(url, isolation_level="AUTOCOMMIT")\n' }, [alembic, `${alembic}/versions`]);
+    // alembic.ini sits in the project's root, above the script folder: its sqlalchemy.url may set connection options.
+    const env = strict({ [`${alembic}/env.py`]: 'engine = create_engine(url, isolation_level="AUTOCOMMIT")\n' }, [
+      '/virtual/api',
+      alembic,
+      `${alembic}/versions`,
+    ]);
     const revision =
       'from alembic import op\n\nrevision = "1b2c"\ndown_revision = None\n\n\ndef upgrade():\n    op.execute("CREATE INDEX CONCURRENTLY ix_orders_customer ON orders (customer_id)")\n';
     const a = await lintText(revision, { filename: `${alembic}/versions/1b2c_orders_customer.py`, fs: env });
     expect(a.framework).toBe('alembic');
     expect(a.findings.map((f) => f.ruleId)).not.toContain('ban-concurrent-index-creation-in-transaction');
     expect(env.reads).toContain(`${alembic}/env.py`);
+    expect(env.reads).toContain('/virtual/api/alembic.ini');
   });
 
   it('the strict tree does fail on a read outside it', () => {

@@ -22,10 +22,7 @@ import { memoryFileSystem } from '../src/fs.js';
 import type { AnalyzedStatement, LintSettings } from '../src/types.js';
 
 /** Rules that still read other statements of the unit, and why. */
-const READS_OTHER_STATEMENTS: Record<string, string> = {
-  'require-lock-timeout': 'one finding per file for all the statements without a lock_timeout, and one SET at the top fixes them all',
-  'require-statement-timeout': 'one finding per file, as require-lock-timeout',
-};
+const READS_OTHER_STATEMENTS: Record<string, string> = {};
 
 interface Case {
   name: string;

@@ -1,4 +1,4 @@
-import type { AlterTableStmt, ColumnDef, Constraint, Node, SelectStmt } from '@pgsql/types';
+import type { AlterTableStmt, ColumnDef, Constraint, Node } from '@pgsql/types';
 import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
@@ -10,6 +10,8 @@ import type {
   LockMode,
   MigrationUnit,
   QualifiedName,
+  RunnerSettings,
+  SettingOrigin,
   SizeClass,
   Statement,
   StatementFacts,
@@ -21,7 +23,11 @@ import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../proje
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, isUtcZone, plainConversion } from '../project/coercion.js';
+import { timeoutPass } from './timeouts.js';
+import { setConfigCall } from './set-config.js';
 import { unitFactsPass } from './unit-facts.js';
+
+export { setConfigCall } from './set-config.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -36,6 +42,10 @@ export interface AnalysisSettings {
   largeTableRows: number;
   /** Plain SQL files are wrapped in a transaction by the runner (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
+  /** Session settings the runner makes on every migration connection (config, or found in the project's files). */
+  runner?: RunnerSettings;
+  /** The longest lock_timeout accepted (config `lockTimeoutMax`; 10s when unset). */
+  lockTimeoutMax?: string;
 }
 
 /** Names libpg-query gives in a RangeVar, as a QualifiedName. */
@@ -70,28 +80,11 @@ function isDisabled(value: string | undefined): boolean {
   return value === undefined || /^\s*0+\s*(ms|s|min)?\s*$/i.test(value);
 }
 
-/** `SELECT set_config('lock_timeout', '2s', is_local)` → [name, value, local]. */
-export function setConfigCall(node: SelectStmt | undefined): Array<[string, string, boolean]> {
-  const out: Array<[string, string, boolean]> = [];
-  for (const target of unwrapAll(node?.targetList, 'ResTarget')) {
-    const call = unwrap(target.val, 'FuncCall');
-    if (!call) continue;
-    const fname = strings(call.funcname).filter(Boolean).join('.');
-    if (fname !== 'set_config' && fname !== 'pg_catalog.set_config') continue;
-    const [name, value, local] = call.args ?? [];
-    const n = unwrap(name, 'A_Const')?.sval?.sval;
-    const v = unwrap(value, 'A_Const')?.sval?.sval;
-    const l = unwrap(local, 'A_Const')?.boolval?.boolval === true;
-    if (typeof n === 'string' && typeof v === 'string') out.push([n.toLowerCase(), v, l]);
-  }
-  return out;
-}
-
 /**
  * The analysis stage: one forward pass over a unit's statements, in named passes, computing for each statement the
  * locks it takes, whether it runs in a transaction (and why), the settings in effect, the size class of the tables
- * it touches, and the facts that depend on the statements around it; then the whole-unit passes (unit-facts.ts) add
- * the facts that depend on statements after it too. Rules read these facts and never walk the unit again. A pass
+ * it touches, and the facts that depend on the statements around it; then the whole-unit passes (unit-facts.ts, and
+ * timeouts.ts for the timeout findings) add the facts that depend on statements after it too. Rules read these facts and never walk the unit again. A pass
  * that crashes on a statement leaves an internal error on that statement; the rest is analysed.
  */
 export function analyzeUnit(
@@ -106,7 +99,7 @@ export function analyzeUnit(
   const created = new Set<string>();
   const createdIndexes = new Set<string>();
   const sizeClass = sizeClassOf(replay, change, catalog, settings, created);
-  const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true);
+  const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true, settings.runner);
   const keys = keyColumnsOf(statements);
   const order = new UnitOrderPass();
 
@@ -129,7 +122,7 @@ export function analyzeUnit(
       created.clear();
       createdIndexes.clear();
     }
-    const utcSession = settings.pgVersion >= 12 && isUtcZone(effective.timezone);
+    const utcSession = settings.pgVersion >= 12 && isUtcZone(effective.timezone?.value);
     const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard, utcSession);
     const tables = tablesTouched(locked.locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
@@ -149,8 +142,7 @@ export function analyzeUnit(
         ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
         ...ordered,
         inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
-        lockTimeout: isDisabled(effective.lock_timeout) ? undefined : effective.lock_timeout,
-        statementTimeout: isDisabled(effective.statement_timeout) ? undefined : effective.statement_timeout,
+        ...inEffect(effective),
         tables,
         txProblem,
         ...(locked.columnRewrites ? { columnRewrites: locked.columnRewrites } : {}),
@@ -174,15 +166,48 @@ export function analyzeUnit(
   foreignKeyPass(addedKeys, replay, change);
   transactions.finish(out);
   unitFactsPass(out);
+  timeoutPass(out, settings);
   return out;
+}
+
+/** A tracked setting's value (undefined: the server's default, none) and where it was set. */
+interface SettingValue {
+  value: string | undefined;
+  origin?: SettingOrigin;
 }
 
 /** Session settings the analysis tracks. */
 interface Settings {
-  lock_timeout?: string;
-  statement_timeout?: string;
+  lock_timeout?: SettingValue;
+  statement_timeout?: SettingValue;
   /** `SET timezone` / `SET TIME ZONE`: under UTC, timestamp ↔ timestamptz keeps the table file. */
-  timezone?: string;
+  timezone?: SettingValue;
+}
+
+/** The tracked settings as facts: each value in effect, and where it was set. */
+function inEffect(effective: Settings): Pick<StatementFacts, 'lockTimeout' | 'lockTimeoutSetBy' | 'statementTimeout' | 'statementTimeoutSetBy'> {
+  const out: Pick<StatementFacts, 'lockTimeout' | 'lockTimeoutSetBy' | 'statementTimeout' | 'statementTimeoutSetBy'> = {};
+  const lock = effective.lock_timeout;
+  if (lock && !isDisabled(lock.value)) {
+    out.lockTimeout = lock.value;
+    if (lock.origin) out.lockTimeoutSetBy = lock.origin;
+  }
+  const statement = effective.statement_timeout;
+  if (statement && !isDisabled(statement.value)) {
+    out.statementTimeout = statement.value;
+    if (statement.origin) out.statementTimeoutSetBy = statement.origin;
+  }
+  return out;
+}
+
+/** The runner's settings as the session starts with them (`all`), and as RESET leaves them (connection options only). */
+function runnerBase(runner: RunnerSettings | undefined, all: boolean): Settings {
+  const out: Settings = {};
+  for (const name of ['lock_timeout', 'statement_timeout'] as const) {
+    const r = runner?.[name];
+    if (r && (all || r.connectionOption)) out[name] = { value: r.value, origin: { runner: r.where } };
+  }
+  return out;
 }
 
 /**
@@ -193,7 +218,9 @@ class TransactionPass {
   private explicit: TxState | null = null;
   /** The framework's transaction was ended by a COMMIT in the SQL (the "COMMIT hack"). */
   private wrapperEnded = false;
-  private session: Settings = {};
+  private session: Settings;
+  /** What RESET returns a setting to: the runner's connection options. */
+  private readonly resetTo: Settings;
   /** Settings at BEGIN, restored on ROLLBACK; SET LOCAL values live in `local`. */
   private atBegin: Settings | null = null;
   private local: Settings = {};
@@ -212,7 +239,10 @@ class TransactionPass {
     private readonly unit: MigrationUnit,
     statements: Statement[],
     private readonly assumeInTransaction: boolean,
+    private readonly runner?: RunnerSettings,
   ) {
+    this.session = runnerBase(runner, true);
+    this.resetTo = runnerBase(runner, false);
     for (const s of statements) if (!s.body) this.countInItem.set(s.itemIndex, (this.countInItem.get(s.itemIndex) ?? 0) + 1);
   }
 
@@ -238,7 +268,7 @@ class TransactionPass {
         newRun = true;
         this.explicit = null;
         this.wrapperEnded = false;
-        this.session = {};
+        this.session = runnerBase(this.runner, true);
         this.atBegin = null;
         this.local = {};
       }
@@ -319,7 +349,7 @@ class TransactionPass {
 
     // Settings in effect for this statement (before it changes them).
     const effective: Settings = { ...this.session, ...this.local };
-    ({ session: this.session, local: this.local } = applySettings(stmt, this.session, this.local, inTransaction !== null));
+    ({ session: this.session, local: this.local } = applySettings(stmt, this.session, this.local, inTransaction !== null, this.resetTo));
     return { inTransaction, txProblem, effective, newRun };
   }
 
@@ -582,14 +612,18 @@ export function bodyReason(body: BodyOrigin): string {
   );
 }
 
-/** The settings pass: the session and SET LOCAL settings after this statement (SET, RESET, DISCARD ALL, set_config). */
-function applySettings(stmt: Statement, session: Settings, local: Settings, inTransaction: boolean): { session: Settings; local: Settings } {
+/**
+ * The settings pass: the session and SET LOCAL settings after this statement (SET, RESET, DISCARD ALL, set_config).
+ * RESET and SET … TO DEFAULT return a setting to `resetTo` (the runner's connection options), else to none.
+ */
+function applySettings(stmt: Statement, session: Settings, local: Settings, inTransaction: boolean, resetTo: Settings): { session: Settings; local: Settings } {
+  const at: SettingOrigin = { line: stmt.loc.line };
   if (stmt.kind === 'VariableSetStmt') {
     const name = String(stmt.node.name ?? '').toLowerCase() as SettingName;
     const k: string = stmt.node.kind ?? '';
-    if (k === 'VAR_RESET_ALL') return { session: {}, local: {} };
+    if (k === 'VAR_RESET_ALL') return { session: { ...resetTo }, local: {} };
     if (TRACKED.includes(name)) {
-      const value = k === 'VAR_SET_VALUE' ? settingValue(stmt.node.args) : undefined;
+      const value: SettingValue = k === 'VAR_SET_VALUE' ? { value: settingValue(stmt.node.args), origin: at } : (resetTo[name] ?? { value: undefined });
       if (stmt.node.is_local) {
         // SET LOCAL outside a transaction block has no effect (PostgreSQL warns).
         if (inTransaction) local[name] = value;
@@ -600,13 +634,13 @@ function applySettings(stmt: Statement, session: Settings, local: Settings, inTr
     }
   } else if (stmt.kind === 'DiscardStmt' && stmt.node.target === 'DISCARD_ALL') {
     // DISCARD ALL includes RESET ALL.
-    return { session: {}, local: {} };
+    return { session: { ...resetTo }, local: {} };
   } else if (stmt.kind === 'SelectStmt') {
     for (const [name, value, isLocal] of setConfigCall(stmt.node)) {
       if (!TRACKED.includes(name as SettingName)) continue;
       if (isLocal) {
-        if (inTransaction) local[name as SettingName] = value;
-      } else session[name as SettingName] = value;
+        if (inTransaction) local[name as SettingName] = { value, origin: at };
+      } else session[name as SettingName] = { value, origin: at };
     }
   }
   return { session, local };

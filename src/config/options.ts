@@ -61,6 +61,14 @@ export function settingsFromConfig(config: Config): LintSettings {
     ...(config.pgVersion !== undefined ? { pgVersion: config.pgVersion } : {}),
     ...(config.largeTableRows !== undefined ? { largeTableRows: config.largeTableRows } : {}),
     ...(config.lockTimeoutMax !== undefined ? { lockTimeoutValue: config.lockTimeoutMax, lockTimeoutMax: config.lockTimeoutMax } : {}),
+    ...(config.lockTimeout || config.statementTimeout
+      ? {
+          runner: {
+            ...(config.lockTimeout ? { lock_timeout: { value: config.lockTimeout.value, where: 'config lockTimeout' } } : {}),
+            ...(config.statementTimeout ? { statement_timeout: { value: config.statementTimeout.value, where: 'config statementTimeout' } } : {}),
+          },
+        }
+      : {}),
     assumeInTransaction: config.assumeInTransaction,
     ...(config.preset !== undefined ? { preset: config.preset } : {}),
     frameworkOptions: config.frameworkOptions,

@@ -14,6 +14,20 @@ const tableEntry = z
   })
   .strict();
 
+/** A session setting the runner makes: `{ "setBy": "runner", "value": "5s" }`. */
+function runnerSetting(name: string, example: string) {
+  return z
+    .object({
+      setBy: z.literal('runner').describe('Who sets it: "runner" (the migration tool\'s connection settings, a wrapper script, the role\'s defaults).'),
+      value: z
+        .string()
+        .regex(/^\s*\d+(?:\.\d+)?\s*(?:us|ms|s|min|h|d)?\s*$/i, `a duration as PostgreSQL reads it for ${name}, e.g. "${example}" or "5000" (ms)`)
+        .describe(`The ${name} it sets, e.g. "${example}".`),
+    })
+    .strict()
+    .optional();
+}
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -40,6 +54,12 @@ export const configSchema = z
     baseline: z.string().optional().describe('Migrations up to and including this name or version are deployed and not linted.'),
     startAfter: z.string().optional().describe('Alias of baseline.'),
     assumeInTransaction: z.boolean().optional().describe('Plain SQL files are run inside a transaction by the runner.'),
+    lockTimeout: runnerSetting('lock_timeout', '5s').describe(
+      'The migration runner sets lock_timeout on every connection it migrates with: { "setBy": "runner", "value": "5s" }. require-lock-timeout then reports no missing lock_timeout (an info finding says where it is set) and still checks the value against lockTimeoutMax. Found by itself in config/database.yml, Django OPTIONS, Alembic env.py, a knexfile, flyway.conf; this wins.',
+    ),
+    statementTimeout: runnerSetting('statement_timeout', '30s').describe(
+      'The migration runner sets statement_timeout on every connection it migrates with: { "setBy": "runner", "value": "30s" } (require-statement-timeout then reports none missing).',
+    ),
     lockTimeoutMax: z
       .string()
       .optional()

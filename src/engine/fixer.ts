@@ -42,6 +42,11 @@ export class Fixer {
     this.eol = eolOf(unit.file.text);
   }
 
+  /** The unit's statement at this index: where an edit the analysis placed (facts.timeouts) lands. */
+  statementAt(index: number): AnalyzedStatement | undefined {
+    return this.statements[index];
+  }
+
   /** The framework writes a setting as host-language code of its own before a statement (see insertBefore). */
   get insertsCode(): boolean {
     return this.adapter.insertBefore !== undefined;

@@ -3,6 +3,7 @@ import { LOCK_STRENGTH, lockLabel } from '../analysis/locks.js';
 import { Catalog, displayName } from '../catalog/catalog.js';
 import { NO_FILES, overlay, type FileSystem } from '../fs.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
+import { frameworkModule } from '../frameworks/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { AnalyzedStatement, Edit, FileResult, Finding, Fix, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
@@ -103,7 +104,11 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   }
   const parsed = parseUnit(unit, lines);
   const replay = new Replay(options.model?.schema ?? emptyModel(), file.path);
-  const statements = analyzeUnit(unit, parsed.statements, catalog, settings, { replay, change: options.model?.change });
+  // The session settings the runner makes on every migration connection: found in the project's files (read
+  // through `fs`, each file parsed once), config `lockTimeout` / `statementTimeout` winning.
+  const found = frameworkModule(framework).runnerSettings?.(file.path, fs);
+  const runner = found || settings.runner ? { ...found, ...settings.runner } : undefined;
+  const statements = analyzeUnit(unit, parsed.statements, catalog, runner ? { ...settings, runner } : settings, { replay, change: options.model?.change });
   const delta = replay.delta();
   if (unit.state !== undefined) delta.framework = unit.state;
   options.model?.onDelta?.(delta);
@@ -163,7 +168,10 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
       catalog,
       fixer,
       report: (r: Report) => {
-        const finding = toFinding(rule, severity, r, lines);
+        const finding = toFinding(rule, severity, r, lines, (id) => {
+          const other = RULES_BY_ID[id];
+          return !!other && severityOf(other, options.severities, settings.preset) !== 'off';
+        });
         if (finding) findings.push(finding);
       },
     };
@@ -257,14 +265,14 @@ function inBody(s: AnalyzedStatement, fix: Fix | undefined, suggestions: Report[
   return { fix: fix && outside(fix) ? fix : undefined, suggestions: kept.length ? kept : undefined };
 }
 
-function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex): Finding | null {
+function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex, isOn: (id: string) => boolean): Finding | null {
   const table = r.table;
   let severity = configured;
   if (rule.meta.sizeAware && table) {
     if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
-  if (r.info) severity = 'info';
+  if (r.info || (r.infoWhenOn?.length && r.infoWhenOn.every(isOn))) severity = 'info';
   if (r.atMost && (severity === 'error' || (severity === 'warn' && r.atMost === 'info'))) severity = r.atMost;
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);

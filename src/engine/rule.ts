@@ -75,6 +75,11 @@ export interface Report {
   help?: string;
   /** The finding only adds to another rule's finding on the same hazard: reported as info, whatever the severity. */
   info?: boolean;
+  /**
+   * The finding only adds to the findings of these rules (ids): reported as info when every one of them is on in
+   * this run (config, --rule, the preset), at its own severity when one is off.
+   */
+  infoWhenOn?: string[];
   /** A foreign key the finding is about (model key and columns): a later migration of the change may index it. */
   foreignKey?: { table: string; columns: string[] };
   /** At most this severity, whatever the table's size: for findings that say what migralint cannot know. */

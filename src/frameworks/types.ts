@@ -1,6 +1,6 @@
 import type { FileSystem } from '../fs.js';
 import type { FrameworkAdapter } from '../sources/adapter.js';
-import type { FrameworkId } from '../types.js';
+import type { FrameworkId, RunnerSettings } from '../types.js';
 
 /**
  * A framework module: everything migralint knows about one migration tool, in one folder (src/frameworks/<id>/).
@@ -28,6 +28,12 @@ export interface FrameworkModule {
    * dumps), or null. Walks skip such files; named, they are reported and not linted.
    */
   notMigration?(file: DetectInput): string | null;
+  /**
+   * The session settings (lock_timeout, statement_timeout) the tool sets on every connection it migrates with, as
+   * the project's own files say (Rails' config/database.yml `variables:` …), read through the FileSystem; each found
+   * setting says where. Config `lockTimeout` / `statementTimeout` win over what is found.
+   */
+  runnerSettings?(migration: string, fs: FileSystem): RunnerSettings;
   /** The source a generated migration comes from (an ORM's schema), where a type change belongs; undefined for hand-written files. */
   generatedFrom?(text: string): string | undefined;
   /** The README heading that documents this framework, as its anchor (`#drizzle`). */

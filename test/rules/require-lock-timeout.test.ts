@@ -78,3 +78,41 @@ describe('require-lock-timeout messages', () => {
     expect(ids(await lintText("SET lock_timeout = '2min';\nALTER TABLE orders ADD COLUMN note text;\n"))).toHaveLength(1);
   });
 });
+
+describe('require-lock-timeout: one finding per cost', () => {
+  const rlt = (r: { findings: Array<{ ruleId: string; severity: string; help?: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
+
+  it('is info when every strong lock is one a CONCURRENTLY fix removes, and that finding is reported', async () => {
+    const text = 'CREATE INDEX orders_placed_idx ON orders (placed_at);\nDROP INDEX orders_legacy_idx;\n';
+    const r = await lintText(text);
+    expect(r.findings.filter((f) => f.severity !== 'info').map((f) => f.ruleId)).toEqual([
+      'require-concurrent-index-creation',
+      'require-concurrent-index-deletion',
+    ]);
+    expect(rlt(r).map((f) => f.severity)).toEqual(['info']);
+    expect(rlt(r)[0]!.help).toContain('CONCURRENTLY');
+  });
+
+  it('stays a warning when one strong lock has no such finding (an ALTER TABLE), or the index table is small (no index finding)', async () => {
+    const mixed = await lintText('CREATE INDEX orders_placed_idx ON orders (placed_at);\nALTER TABLE orders ADD COLUMN note text;\n');
+    expect(rlt(mixed).map((f) => f.severity)).toEqual(['warn']);
+    const small = await lintText('CREATE INDEX orders_placed_idx ON orders (placed_at);\n', { tables: { orders: { rows: 40 } } });
+    expect(small.findings.map((f) => f.ruleId)).not.toContain('require-concurrent-index-creation');
+    expect(rlt(small).map((f) => f.severity)).toEqual(['warn']);
+  });
+
+  it('stays a warning when the rule asking for CONCURRENTLY is off (nothing else then reports the wait)', async () => {
+    const text = 'CREATE INDEX orders_placed_idx ON orders (placed_at);\nDROP INDEX orders_legacy_idx;\n';
+    const off = await lintText(text, { severities: { 'require-concurrent-index-deletion': 'off' } });
+    expect(rlt(off).map((f) => f.severity)).toEqual(['warn']);
+    const on = await lintText(text, { severities: { 'require-concurrent-index-deletion': 'error' } });
+    expect(rlt(on).map((f) => f.severity)).toEqual(['info']);
+  });
+
+  it('stays a warning for REINDEX before PostgreSQL 12 (no CONCURRENTLY there)', async () => {
+    const r11 = await lintText('REINDEX TABLE orders;\n', { settings: { pgVersion: 11 } });
+    expect(rlt(r11).map((f) => f.severity)).toEqual(['warn']);
+    const r15 = await lintText('REINDEX TABLE orders;\n');
+    expect(rlt(r15).map((f) => f.severity)).toEqual(['info']);
+  });
+});

@@ -2,6 +2,7 @@ import { djangoAdapter, isDjangoMigration } from '../../sources/python/django.js
 import { isPython } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
 import { djangoOrder } from './history.js';
+import { djangoRunnerSettings } from './runner.js';
 
 export const django: FrameworkModule = {
   id: 'django',
@@ -22,6 +23,7 @@ export const django: FrameworkModule = {
     optOuts: [{ syntax: 'atomic = False', in: 'file' }],
   },
   adapter: djangoAdapter,
+  runnerSettings: djangoRunnerSettings,
   generatedFrom: () => 'the model field (then manage.py makemigrations)',
   readme: '#python-migrations-alembic-and-django',
   fixtures: ['fixtures/frameworks/django'],

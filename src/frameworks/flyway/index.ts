@@ -1,6 +1,7 @@
 import { isSql } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
 import { flywayAdapter } from './adapter.js';
+import { flywayRunnerSettings } from './runner.js';
 
 const FLYWAY_FILE = /^(?:[VU]\d+(?:[._]\d+)*|R)__.+\.sql$/i;
 
@@ -30,6 +31,7 @@ export const flyway: FrameworkModule = {
     ],
   },
   adapter: flywayAdapter,
+  runnerSettings: flywayRunnerSettings,
   readme: '#flyway',
   fixtures: ['fixtures/frameworks/flyway'],
 };

@@ -1,6 +1,7 @@
 import { knexAdapter } from '../../sources/js/frameworks.js';
 import { isJs } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
+import { knexRunnerSettings } from './runner.js';
 
 export const knex: FrameworkModule = {
   id: 'knex',
@@ -30,6 +31,7 @@ export const knex: FrameworkModule = {
     ],
   },
   adapter: knexAdapter,
+  runnerSettings: knexRunnerSettings,
   readme: '#jsts-migration-tools',
   fixtures: ['fixtures/frameworks/knex'],
 };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FrameworkModule } from '../types.js';
 import { railsAdapter } from './adapter.js';
 import { isRailsMigration } from './extract.js';
+import { railsRunnerSettings } from './runner.js';
 
 const isRuby = (p: string): boolean => /\.rb$/i.test(p);
 
@@ -27,6 +28,7 @@ export const rails: FrameworkModule = {
     optOuts: [{ syntax: 'disable_ddl_transaction!', in: 'file' }],
   },
   adapter: railsAdapter,
+  runnerSettings: railsRunnerSettings,
   readme: '#rails-activerecord',
   fixtures: ['fixtures/frameworks/rails'],
 };

@@ -1,0 +1,128 @@
+/**
+ * The timeouts pass: which statements of a unit take a strong lock on an existing table with no lock_timeout (or
+ * statement_timeout) in effect, with one too long, or with one the runner sets; grouped into one finding per kind
+ * and carried by the first statement each covers (facts.timeouts). require-lock-timeout and
+ * require-statement-timeout read these facts and report; they never walk the unit.
+ */
+import { unwrap } from '../sql/nodes.js';
+import type { AnalyzedStatement, TimeoutFinding, TimeoutStatement } from '../types.js';
+import { setConfigCall } from './set-config.js';
+import { LOCK_STRENGTH } from './locks.js';
+
+/** Without config lockTimeoutMax, the longest lock_timeout accepted: teams commonly use 2–10 s. */
+export const DEFAULT_LOCK_TIMEOUT_MAX = '10s';
+
+const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A timeout value in milliseconds, as PostgreSQL reads it ('2s', '1min', 500 = 500 ms); undefined if unreadable. */
+export function durationMs(value: string): number | undefined {
+  const m = /^\s*'?\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*'?\s*$/i.exec(value);
+  if (!m) return undefined;
+  return Number(m[1]) * UNITS[(m[2] ?? 'ms').toLowerCase()]!;
+}
+
+/** Statements another fix may turn CONCURRENTLY in the same --fix run (they must then run alone). */
+const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
+
+/** Takes SHARE or stronger on a table that exists before the migration. */
+function holdsStrongLock(s: AnalyzedStatement): boolean {
+  const lock = s.facts.mainLock;
+  if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
+  return s.facts.tables.length === 0 || !s.facts.tables.some((t) => t.sizeClass === 'new');
+}
+
+/**
+ * Undoes a session setting made before it: SET / RESET name (not SET LOCAL), RESET ALL, DISCARD ALL,
+ * set_config(name, …, false).
+ */
+function overridesSession(s: AnalyzedStatement, setting: string): boolean {
+  if (s.kind === 'VariableSetStmt') return !s.node.is_local && (s.node.kind === 'VAR_RESET_ALL' || String(s.node.name ?? '').toLowerCase() === setting);
+  if (s.kind === 'DiscardStmt') return s.node.target === 'DISCARD_ALL';
+  if (s.kind === 'SelectStmt') return setConfigCall(s.node).some(([name, , local]) => name === setting && !local);
+  return false;
+}
+
+/**
+ * The statement's strong lock is a choice another rule reports at warn or error, and that rule's fix takes SHARE
+ * UPDATE EXCLUSIVE instead (which no lock_timeout needs to bound): a CREATE INDEX on an existing table that is not
+ * small and not partitioned (require-concurrent-index-creation), a DROP INDEX (require-concurrent-index-deletion),
+ * a REINDEX on PostgreSQL 12+ (require-concurrent-reindex). Made CONCURRENTLY, none takes a strong lock.
+ */
+function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['weakerForm'] {
+  const notNew = !s.facts.tables.some((t) => t.sizeClass === 'new');
+  if (s.kind === 'IndexStmt') {
+    const table = s.facts.tables[0];
+    const owned = !s.node.concurrent && !!table && !table.partitioned && table.sizeClass !== 'new' && table.sizeClass !== 'small';
+    return owned ? 'create-index' : undefined;
+  }
+  if (s.kind === 'DropStmt') return s.node.removeType === 'OBJECT_INDEX' && !s.node.concurrent && notNew ? 'drop-index' : undefined;
+  if (s.kind === 'ReindexStmt') {
+    const concurrent = (s.node.params ?? []).some((p) => unwrap(p, 'DefElem')?.defname === 'concurrently');
+    return pgVersion >= 12 && !concurrent && s.node.kind !== 'REINDEX_OBJECT_SYSTEM' && notNew ? 'reindex' : undefined;
+  }
+  return undefined;
+}
+
+function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
+  const lock = s.facts.mainLock;
+  const weaker = weakerForm(s, pgVersion);
+  return {
+    index: s.index,
+    line: s.loc.line,
+    head: /^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' '),
+    ...(lock ? { lock: { mode: lock.mode, relation: lock.relation, on: lock.on, blocks: lock.blocks } } : {}),
+    ...(weaker ? { weakerForm: weaker } : {}),
+  };
+}
+
+/** The finding about statements with no `setting` in effect, with where one SET covers them all. */
+function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatement[], all: AnalyzedStatement[], pgVersion: number): TimeoutFinding {
+  const first = offenders[0]!;
+  const chunk = all.filter((s) => s.itemIndex === first.itemIndex);
+  const oneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
+  const statements = offenders.map((s) => named(s, pgVersion));
+  const owned = setting === 'lock_timeout' && statements.every((s) => s.weakerForm);
+  return {
+    setting,
+    kind: 'missing',
+    statements,
+    chunkStart: chunk[0]!.index,
+    ...(chunk.some((s) => s.index < first.index && overridesSession(s, setting)) ? { resetBefore: true } : {}),
+    ...(oneQuery ? { oneQueryMustRunAlone: true } : {}),
+    ...(owned ? { ownedByWeakerLock: true } : {}),
+  };
+}
+
+/** Statements run under a value in effect: the finding names the first one's value and where it was set. */
+function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runner', list: AnalyzedStatement[], pgVersion: number): TimeoutFinding {
+  const first = list[0]!;
+  const value = setting === 'lock_timeout' ? first.facts.lockTimeout : first.facts.statementTimeout;
+  const setBy = setting === 'lock_timeout' ? first.facts.lockTimeoutSetBy : first.facts.statementTimeoutSetBy;
+  return { setting, kind, statements: list.map((s) => named(s, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
+}
+
+export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
+  const strong = out.filter(holdsStrongLock);
+  if (strong.length === 0) return;
+  const findings: TimeoutFinding[] = [];
+  const max = durationMs(settings.lockTimeoutMax ?? DEFAULT_LOCK_TIMEOUT_MAX);
+  const tooLong = (s: AnalyzedStatement) => max !== undefined && !!s.facts.lockTimeout && (durationMs(s.facts.lockTimeout) ?? 0) > max;
+  const byRunner = (origin: AnalyzedStatement['facts']['lockTimeoutSetBy']) => !!origin && 'runner' in origin;
+
+  const noLock = strong.filter((s) => !s.facts.lockTimeout);
+  if (noLock.length) findings.push(missing('lock_timeout', noLock, out, settings.pgVersion));
+  const long = strong.filter(tooLong);
+  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, settings.pgVersion));
+  const runnerLock = strong.filter((s) => s.facts.lockTimeout && !tooLong(s) && byRunner(s.facts.lockTimeoutSetBy));
+  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, settings.pgVersion));
+
+  const noStatement = strong.filter((s) => !s.facts.statementTimeout);
+  if (noStatement.length) findings.push(missing('statement_timeout', noStatement, out, settings.pgVersion));
+  const runnerStatement = strong.filter((s) => s.facts.statementTimeout && byRunner(s.facts.statementTimeoutSetBy));
+  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, settings.pgVersion));
+
+  for (const f of findings) {
+    const carrier = out[f.statements[0]!.index]!;
+    (carrier.facts.timeouts ??= []).push(f);
+  }
+}
