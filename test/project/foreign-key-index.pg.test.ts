@@ -13,7 +13,7 @@ let client: pg.Client;
 
 beforeAll(async () => {
   db = await startPostgres();
-  client = db.pg.getPgClient('postgres', '127.0.0.1');
+  client = db.pg.getPgClient(db.database, '127.0.0.1');
   await client.connect();
 }, 120_000);
 
