@@ -58,7 +58,7 @@ function parseOne(sql: string): Record<string, any> {
 }
 
 async function connect(): Promise<pg.Client> {
-  const c = server.pg.getPgClient('postgres', '127.0.0.1');
+  const c = server.pg.getPgClient(server.database, '127.0.0.1');
   c.on('error', () => undefined);
   await c.connect();
   await c.query(`SET search_path = ${ident(LOCK_SCHEMA)}`);
@@ -361,9 +361,19 @@ for (const major of TEST_PG_MAJORS) {
     });
 
     afterAll(async () => {
-      for (const c of [admin, sessionA, sessionB]) await c?.end().catch(() => undefined);
-      await server?.stop();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+      // The server runs on after this file (test/helpers/postgres-global.ts): empty the tablespace whose folder goes.
+      try {
+        for (const c of [sessionA, sessionB]) await c?.end().catch(() => undefined);
+        if (admin) {
+          await admin.query(`DROP SCHEMA IF EXISTS ${ident(LOCK_SCHEMA)} CASCADE`);
+          await admin.query('DROP DATABASE IF EXISTS lock_scratch_db');
+          await admin.query(`DROP TABLESPACE IF EXISTS ${ident(LOCK_TABLESPACE)}`);
+        }
+      } finally {
+        await admin?.end().catch(() => undefined);
+        await server?.stop();
+        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+      }
     });
 
     describe('lock claims on a real PostgreSQL', () => {

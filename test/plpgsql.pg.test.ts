@@ -67,7 +67,7 @@ async function error(sql: string): Promise<string | null> {
 beforeAll(async () => {
   server = await startPostgres();
   await loadParsers();
-  client = server.pg.getPgClient('postgres', '127.0.0.1');
+  client = server.pg.getPgClient(server.database, '127.0.0.1');
   await client.connect();
   await client.query(SCHEMA);
 });

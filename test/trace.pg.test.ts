@@ -417,7 +417,7 @@ describe('trace --fix', () => {
   it('catches a wrong fix: a changed type, a lost CONCURRENTLY', async () => {
     await loadParsers();
     const server = await startPostgres();
-    const admin = server.pg.getPgClient('postgres');
+    const admin = server.pg.getPgClient(server.database);
     admin.on('error', () => undefined);
     await admin.connect();
     try {

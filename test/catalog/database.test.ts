@@ -21,7 +21,7 @@ async function failure(p: Promise<unknown>): Promise<Error> {
 }
 
 beforeAll(async () => {
-  db = await startPostgres();
+  db = await startPostgres(18, { own: true });
   await db.pg.createDatabase('shop');
   const c = db.pg.getPgClient('shop', '127.0.0.1');
   await c.connect();

@@ -121,7 +121,7 @@ const CASES: ToolCase[] = [
 let db: TestPostgres;
 
 beforeAll(async () => {
-  db = await startPostgres();
+  db = await startPostgres(18, { own: true });
 }, 120_000);
 
 afterAll(async () => {

@@ -28,7 +28,7 @@ export function proofServer(): { connect: (database: string) => Promise<pg.Clien
   beforeAll(async () => {
     await loadParsers();
     server = await startPostgres();
-    admin = await connect('postgres');
+    admin = await connect(server.database);
   }, 120_000);
   afterAll(async () => {
     await admin?.end();

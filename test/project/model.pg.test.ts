@@ -100,7 +100,7 @@ for (const major of TEST_PG_MAJORS) {
     beforeAll(async () => {
       await loadModule();
       db = await startPostgres(major);
-      client = db.pg.getPgClient('postgres', '127.0.0.1');
+      client = db.pg.getPgClient(db.database, '127.0.0.1');
       await client.connect();
     }, 120_000);
 

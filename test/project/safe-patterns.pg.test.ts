@@ -31,7 +31,7 @@ let client: pg.Client;
 beforeAll(async () => {
   await loadModule();
   db = await startPostgres();
-  client = db.pg.getPgClient('postgres', '127.0.0.1');
+  client = db.pg.getPgClient(db.database, '127.0.0.1');
   await client.connect();
 }, 120_000);
 

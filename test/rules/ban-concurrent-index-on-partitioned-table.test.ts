@@ -53,7 +53,7 @@ describe(`${ID} on a real PostgreSQL`, () => {
   });
 
   it('the flagged statement fails and the suggested sequence builds a valid index', async () => {
-    const c = db.pg.getPgClient('postgres', '127.0.0.1');
+    const c = db.pg.getPgClient(db.database, '127.0.0.1');
     await c.connect();
     try {
       await c.query(`CREATE TABLE events (id bigint, account_id bigint, happened_at date NOT NULL) PARTITION BY RANGE (happened_at);
