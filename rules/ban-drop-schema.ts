@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { strings } from '../src/engine/ast.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { createdEarlier, createdLater } from '../src/engine/ast.js';
 
 export default defineRule({
   meta: {
@@ -39,8 +38,8 @@ export default defineRule({
       const names: string[] = strings(s.node.objects);
       // `DROP SCHEMA IF EXISTS x CASCADE; … CREATE SCHEMA x;` is a script written to be re-run (graphile-migrate's
       // current.sql, a first migration): the schema is rebuilt by the same migration, not taken from running code.
-      const recreated = (n: string) => Boolean(s.node.missing_ok) && createdLater(ctx.statements, s, 'schema', n);
-      const dropped = names.filter((n) => !createdEarlier(ctx.statements, s, 'schema', n) && !recreated(n));
+      const recreated = (n: string) => Boolean(s.node.missing_ok) && (s.facts.createdLater ?? []).includes(n);
+      const dropped = names.filter((n) => !(s.facts.createdEarlier ?? []).includes(n) && !recreated(n));
       if (dropped.length === 0) continue;
       const cascade = s.node.behavior === 'DROP_CASCADE';
       ctx.report({

@@ -1,11 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
-import { LOCK_STRENGTH, lockLabel } from '../src/analysis/locks.js';
-import { displayName, tableKey } from '../src/catalog/catalog.js';
-import { relationOf, relName, statementHead, tableFor, transactionKey } from '../src/engine/ast.js';
+import { lockLabel } from '../src/analysis/locks.js';
+import { displayName } from '../src/catalog/catalog.js';
+import { relationOf, relName, statementHead, tableFor } from '../src/engine/ast.js';
 import { tableLabel } from '../src/engine/describe.js';
-import type { AnalyzedStatement } from '../src/types.js';
-
-const DML = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'SelectStmt', 'CopyStmt']);
 
 export default defineRule({
   meta: {
@@ -47,20 +44,6 @@ export default defineRule({
     },
   },
   check(ctx) {
-    // Schema changes by transaction and table, in order: a backfill is reported against the first one before it
-    // (whose lock it runs under), else the first one after it (whose lock is taken while its row locks are held).
-    const ddl = new Map<string, AnalyzedStatement[]>();
-    for (const s of ctx.statements) {
-      const tx = transactionKey(s);
-      if (tx === undefined || DML.has(s.kind) || !s.facts.mainLock || LOCK_STRENGTH[s.facts.mainLock.mode] < LOCK_STRENGTH.ShareUpdateExclusiveLock) continue;
-      for (const l of s.facts.locks) {
-        const key = `${tx} ${tableKey(l.relation)}`;
-        if (l.on !== 'table') continue;
-        const list = ddl.get(key);
-        if (!list) ddl.set(key, [s]);
-        else if (!list.includes(s)) list.push(s);
-      }
-    }
     for (const s of ctx.statements) {
       if (s.kind !== 'UpdateStmt' && s.kind !== 'DeleteStmt') continue;
       const rel = relName(relationOf(s));
@@ -76,19 +59,19 @@ export default defineRule({
         });
         continue;
       }
+      // The schema change on the table in the same transaction: the first before the backfill (whose lock it runs
+      // under), else the first after it (whose lock is taken while its row locks are held).
       if (s.kind !== 'UpdateStmt') continue;
-      const tx = transactionKey(s);
-      const changes = tx === undefined ? undefined : ddl.get(`${tx} ${tableKey(rel)}`);
-      if (!changes) continue;
-      const other = changes.find((d) => d.index < s.index) ?? changes[0]!;
-      const lock = other.facts.locks.find((l) => tableKey(l.relation) === tableKey(rel))!;
+      const change = s.facts.schemaChangeInTransaction;
+      if (!change) continue;
+      const lock = change.lock;
       ctx.report({
         statement: s,
-        messageId: other.index < s.index ? 'withDdl' : 'beforeDdl',
+        messageId: change.earlier ? 'withDdl' : 'beforeDdl',
         data: {
           table: tableLabel(table),
-          ddl: statementHead(other),
-          line: other.loc.line,
+          ddl: statementHead(change.statement),
+          line: change.statement.line,
           lock: lockLabel(lock.mode),
           blocks: lock.mode === 'AccessExclusiveLock' ? `every query on ${displayName(table)} waits` : `${lock.blocks.join(', ')} wait`,
         },

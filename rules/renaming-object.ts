@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { createdEarlier, createdLater, strings } from '../src/engine/ast.js';
+import { strings } from '../src/engine/ast.js';
 import type { AnalyzedStatement } from '../src/types.js';
 
 const WHAT: Record<string, { word: string; kind: 'schema' | 'type' | 'view' }> = {
@@ -75,7 +75,7 @@ export default defineRule({
       if (s.kind === 'AlterEnumStmt' && s.node.oldVal !== undefined) {
         const names = strings(s.node.typeName);
         const name = names[names.length - 1] ?? '?';
-        if (createdEarlier(ctx.statements, s, 'type', name)) continue;
+        if (s.facts.createdEarlier?.includes(name)) continue;
         const type = displayName(names.length > 1 ? { schema: names[names.length - 2]!, name } : { name });
         ctx.report({
           statement: s,
@@ -87,10 +87,10 @@ export default defineRule({
       }
       if (s.kind !== 'RenameStmt') continue;
       const r = renamed(s);
-      if (!r || createdEarlier(ctx.statements, s, r.kind, r.name)) continue;
+      if (!r || s.facts.createdEarlier?.includes(r.name)) continue;
       // The swap: the old object is renamed aside and a new one takes its name in the same migration (an enum
       // rebuilt with other values), so code using the name keeps finding one.
-      if (createdLater(ctx.statements, s, r.kind, r.name)) continue;
+      if (s.facts.createdLater?.includes(r.name)) continue;
       ctx.report({
         statement: s,
         messageId: 'rename',

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { displayName, tableKey } from '../src/catalog/catalog.js';
+import { displayName } from '../src/catalog/catalog.js';
 import { relationOf, relName } from '../src/engine/ast.js';
 
 export default defineRule({
@@ -28,16 +28,10 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const created = new Set<string>();
     for (const s of ctx.statements) {
-      if (s.kind === 'CreateTableAsStmt' && s.node.objtype === 'OBJECT_MATVIEW') {
-        const rel = relName(s.node.into?.rel);
-        if (rel) created.add(tableKey(rel));
-        continue;
-      }
       if (s.kind !== 'RefreshMatViewStmt' || s.node.concurrent) continue;
       const view = relName(relationOf(s));
-      if (!view || created.has(tableKey(view))) continue;
+      if (!view || s.facts.viewCreatedEarlier) continue;
       ctx.report({
         statement: s,
         messageId: 'blocking',

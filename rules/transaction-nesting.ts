@@ -47,11 +47,7 @@ export default defineRule({
       if (!p || p === 'never-committed') continue;
       const command = s.sql.split(/\s+/)[0]!.toUpperCase();
       if (p === 'begin-nested') {
-        const outer = ctx.statements
-          .slice(0, s.index)
-          .reverse()
-          .find((x) => x.facts.inTransaction)?.facts.inTransaction;
-        ctx.report({ statement: s, messageId: 'nested', data: { reason: outer?.reason ?? s.item.exec.reason } });
+        ctx.report({ statement: s, messageId: 'nested', data: { reason: s.facts.outerTransaction?.reason ?? s.item.exec.reason } });
       } else if (p === 'end-without-begin') ctx.report({ statement: s, messageId: 'noTransaction', data: { command } });
       else if (p === 'commit-in-wrapper')
         ctx.report({ statement: s, messageId: 'commitInWrapper', data: { command, framework: ctx.frameworkName, reason: s.item.exec.reason } });
@@ -61,7 +57,7 @@ export default defineRule({
         const why =
           s.body.kind === 'function'
             ? 'a function cannot end the transaction it runs in'
-            : `it runs inside a transaction (${ctx.statements[s.body.runBy]?.facts.inTransaction?.reason ?? s.item.exec.reason}), which only a DO block or procedure run on its own may end`;
+            : `it runs inside a transaction (${s.facts.outerTransaction?.reason ?? s.item.exec.reason}), which only a DO block or procedure run on its own may end`;
         ctx.report({ statement: s, messageId: 'bodyCommit', data: { command, body, why } });
       }
     }

@@ -380,6 +380,36 @@ export interface StatementFacts {
   droppedFirst?: string[];
   /** VALIDATE CONSTRAINTs of this statement whose NOT VALID add, earlier in the unit, runs in the same transaction. */
   validatesInAddTransaction?: Array<{ constraint: string; line: number }>;
+  /**
+   * For DROP SCHEMA, ALTER SCHEMA|TYPE|DOMAIN|[MATERIALIZED] VIEW … RENAME TO and ALTER TYPE … RENAME VALUE: the
+   * schemas, types or views it drops or renames (unqualified names) that a statement before it in the unit
+   * creates, so no running code uses them yet.
+   */
+  createdEarlier?: string[];
+  /**
+   * The same statements: the names it drops or renames that a statement after it in the unit creates (a script
+   * that drops and rebuilds a schema, a type swapped for a new one of the same name).
+   */
+  createdLater?: string[];
+  /** For REFRESH MATERIALIZED VIEW: a CREATE MATERIALIZED VIEW before it in the unit created the view (same name as written). */
+  viewCreatedEarlier?: boolean;
+  /**
+   * For UPDATE: the schema change on its table in the same transaction (a statement other than DML whose strongest
+   * lock is SHARE UPDATE EXCLUSIVE or stronger): the first one before it, whose lock the UPDATE runs under, or
+   * else the first one after it, whose lock is requested while the UPDATE's row locks are held.
+   */
+  schemaChangeInTransaction?: { statement: StatementRef; lock: LockFact; earlier: boolean };
+  /**
+   * At the first statement of a transaction that takes ACCESS EXCLUSIVE on an existing table, when slow work
+   * follows in the transaction while the lock is held: the tables held and that work.
+   */
+  accessExclusiveHeld?: HeldLock;
+  /**
+   * For transaction control that meets a transaction already open (txProblem `begin-nested`: the transaction the
+   * last statement before it ran in; `body-commit-in-transaction`: the transaction of the statement that runs the
+   * PL/pgSQL body).
+   */
+  outerTransaction?: TxState;
   /** Transaction-control problems found at this statement. */
   txProblem?: 'begin-nested' | 'end-without-begin' | 'commit-in-wrapper' | 'savepoint-outside' | 'never-committed' | 'body-commit-in-transaction';
   /** The analysis crashed on this statement (a migralint bug): its lock facts are unknown, reported as `internal-error`. */
@@ -401,6 +431,40 @@ export interface SlowWork {
   kind: 'rewrite' | 'scan' | 'index' | 'rows' | 'copy';
   /** The table the work is done on (for `copy`, the one written). */
   table: QualifiedName;
+}
+
+/** Another statement of the unit, as a fact names it: its kind, its SQL and its line. */
+export interface StatementRef {
+  kind: string;
+  sql: string;
+  line: number;
+}
+
+/** StatementFacts.accessExclusiveHeld: what a transaction does while it holds ACCESS EXCLUSIVE locks on existing tables. */
+export interface HeldLock {
+  /**
+   * The existing tables the transaction holds ACCESS EXCLUSIVE on through the slow work, in the order it locked
+   * them (the first is this statement's); `takenHere`: this statement took the lock, not a later one.
+   */
+  tables: Array<{ table: TableInfo; takenHere: boolean }>;
+  /** The statements that follow while the locks are held and take time, in order. */
+  through: HeldThrough[];
+}
+
+/** A statement that takes time while an ACCESS EXCLUSIVE lock is held: slow work, or a lock wait with no lock_timeout. */
+export interface HeldThrough {
+  statement: StatementRef;
+  /** Its slow work (StatementFacts.work). */
+  work?: SlowWork;
+  /** Without slow work: a lock on an existing table the transaction does not hold yet, requested with no lock_timeout. */
+  wait?: LockFact;
+  /** An UPDATE or DELETE without WHERE. */
+  unbounded: boolean;
+  /**
+   * An UPDATE with slow work, of a table that a statement before it in the transaction (not one reading or
+   * writing rows) locked SHARE UPDATE EXCLUSIVE or stronger.
+   */
+  afterSchemaChange: boolean;
 }
 
 export interface ForeignKeyFact {

@@ -25,12 +25,6 @@ import type { AnalyzedStatement, LintSettings } from '../src/types.js';
 const READS_OTHER_STATEMENTS: Record<string, string> = {
   'require-lock-timeout': 'one finding per file for all the statements without a lock_timeout, and one SET at the top fixes them all',
   'require-statement-timeout': 'one finding per file, as require-lock-timeout',
-  'ban-drop-schema': 'whether the schema was created earlier or is re-created later in the unit (createdEarlier / createdLater): not yet a fact',
-  'renaming-object': 'whether the object was created earlier or is re-created later in the unit (createdEarlier / createdLater): not yet a fact',
-  'require-concurrent-refresh': 'whether the unit created the materialized view earlier: the analysis tracks created tables, not views',
-  'ban-unbatched-backfill': 'groups schema changes by transaction and table to name the one a backfill runs under: not yet a fact',
-  'hold-access-exclusive-lock': 'lists what else the transaction does while the lock is held (what follows in the transaction): not yet a fact',
-  'transaction-nesting': 'names the transaction of the statement that runs a PL/pgSQL body, and the last one opened before it',
 };
 
 interface Case {

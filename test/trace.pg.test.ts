@@ -1,7 +1,8 @@
 // `migralint trace` on embedded PostgreSQL: histories of each execution model with known locks, the demo's deploy
 // failures, a failure mid-run, a refused non-empty --database-url, and cleanup after Ctrl-C.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -282,6 +283,30 @@ describe('a migration that fails mid-run', () => {
     const dir = /temporary, ([^)]+)\)/.exec(r.stdout)![1]!;
     expect(dir).toContain('migralint-pg-');
     expect(existsSync(dir)).toBe(false);
+  }, 180_000);
+});
+
+describe('a migration the tool itself never runs', () => {
+  it('is linted and replayed, but not executed: a Drizzle file the journal does not list (a leftover of a rebase)', async () => {
+    // As in Dokploy's history: two 0001 files, the journal lists one; the other adds a column a listed migration adds again.
+    const dir = mkdtempSync(path.join(tmpdir(), 'migralint-unlisted-'));
+    try {
+      cpSync(path.join(root, 'fixtures/trace/drizzle'), dir, { recursive: true });
+      writeFileSync(path.join(dir, 'drizzle', '0001_stale_rebase.sql'), 'ALTER TABLE "customers" ADD COLUMN "email" text;\n');
+      const r = await trace([dir, '--format', 'json']);
+      const recs = JSON.parse(r.stdout) as Array<Rec & { reason?: string }>;
+      expect(recs.filter((x) => x.error || x.status === 'failed')).toEqual([]);
+      const stale = recs.filter((x) => x.file.endsWith('0001_stale_rebase.sql'));
+      expect(stale).toHaveLength(1);
+      expect(stale[0]!.status).toBe('not-traced');
+      expect(stale[0]!.reason).toBe(
+        '0001_stale_rebase.sql is not listed in meta/_journal.json, so the tool does not run it; migralint replays it after the listed migrations',
+      );
+      expect(recs.some((x) => x.file.endsWith('0001_orders_customer_fk.sql') && x.status === 'confirmed')).toBe(true);
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 });
 

@@ -21,6 +21,7 @@ import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../proje
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, plainConversion } from '../project/coercion.js';
+import { unitFactsPass } from './unit-facts.js';
 
 /** The schema model this unit is analysed against. */
 export interface ModelContext {
@@ -89,8 +90,9 @@ export function setConfigCall(node: SelectStmt | undefined): Array<[string, stri
 /**
  * The analysis stage: one forward pass over a unit's statements, in named passes, computing for each statement the
  * locks it takes, whether it runs in a transaction (and why), the settings in effect, the size class of the tables
- * it touches, and the facts that depend on the statements around it. Rules read these facts and never walk the
- * unit again. A pass that crashes on a statement leaves an internal error on that statement; the rest is analysed.
+ * it touches, and the facts that depend on the statements around it; then the whole-unit passes (unit-facts.ts) add
+ * the facts that depend on statements after it too. Rules read these facts and never walk the unit again. A pass
+ * that crashes on a statement leaves an internal error on that statement; the rest is analysed.
  */
 export function analyzeUnit(
   unit: MigrationUnit,
@@ -170,6 +172,7 @@ export function analyzeUnit(
   }
   foreignKeyPass(addedKeys, replay, change);
   transactions.finish(out);
+  unitFactsPass(out);
   return out;
 }
 

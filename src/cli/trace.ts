@@ -150,6 +150,11 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
         plans.push({ file: f, framework: p.framework, steps: [], notRunnable: 'could not be read' });
         continue;
       }
+      const skipped = history.notRunByTool(f);
+      if (skipped) {
+        plans.push({ file: f, framework: p.framework, steps: [], notRunnable: skipped });
+        continue;
+      }
       const unit = unitOf(src, opts.settings, opts.framework ?? p.framework);
       const plan = planUnit(unit);
       plan.file = f;

@@ -1,4 +1,5 @@
-import type { Directive } from '../types.js';
+import type { Directive, Span } from '../types.js';
+import { LineIndex } from '../sql/text.js';
 
 const DIRECTIVE = /migralint-(disable-next-line|disable-line|disable-file)\b([^\n]*)/;
 
@@ -59,4 +60,27 @@ export function scanLineDirectives(text: string, prefix: '--' | '#' | '//'): Dir
     if (d) out.push(d);
   }
   return out;
+}
+
+/**
+ * The line directives of a host-language file (Ruby, Elixir, C#), where a `disable-next-line` before a statement
+ * that spans several lines (a call with its arguments on the lines after it) covers the whole statement.
+ * `statements` gives the file's statements, asked for only when the file has a directive; of several starting on
+ * one line, the first counts.
+ */
+export function statementDirectives(text: string, prefix: '#' | '//', statements: () => Iterable<Span>): Directive[] {
+  const directives = scanLineDirectives(text, prefix);
+  if (directives.length === 0) return directives;
+  const lines = new LineIndex(text);
+  const endByLine = new Map<number, number>();
+  for (const n of statements()) {
+    const line = lines.position(n.start).line;
+    if (!endByLine.has(line)) endByLine.set(line, lines.position(n.end).line);
+  }
+  for (const d of directives) {
+    if (d.kind !== 'disable-next-line') continue;
+    const end = endByLine.get(d.targetLine);
+    if (end !== undefined && end > d.targetLine) d.targetEndLine = end;
+  }
+  return directives;
 }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { eolOf } from '../engine/fixer.js';
+import type { Edit } from '../types.js';
 import type { DetectInput } from './types.js';
 
 /** Pieces several framework modules use. */
@@ -44,3 +46,16 @@ export function ancestorHas(f: DetectInput, file: string, levels: number): boole
 
 /** The default ordering for SQL-file tools whose version leads the file name. */
 export const VERSION_ORDER = 'by the version (number or timestamp) that leads the file name';
+
+/**
+ * `execute "<sql>"` on a line of its own before the line `at` is on, at its indentation: Rails' and Ecto's call,
+ * whose double-quoted literal is written alike in Ruby and Elixir (`\\`, `"` and the `#{` of interpolation
+ * escaped). Null when other code stands before `at` on its line.
+ */
+export function executeLineBefore(src: string, at: number, sql: string): Edit[] | null {
+  const lineStart = src.lastIndexOf('\n', at - 1) + 1;
+  const indent = src.slice(lineStart, at);
+  if (!/^[ \t]*$/.test(indent)) return null;
+  const literal = `"${sql.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/#\{/g, '\\#{')}"`;
+  return [{ start: lineStart, end: lineStart, text: `${indent}execute ${literal}${eolOf(src)}` }];
+}

@@ -87,6 +87,8 @@ export interface HistoryFile {
 export interface OrderWarning {
   file: string;
   message: string;
+  /** The tool itself never runs this file (its index does not list it): migralint still lints and replays it, trace does not execute it. */
+  notRunByTool?: true;
 }
 
 /** What a module's ordering gets besides the files. */

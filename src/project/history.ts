@@ -12,7 +12,7 @@ import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
 import type { LintOptions, ModelOptions } from '../engine/lint.js';
 import { emptyModel, leadsWith, OBJECT_KINDS, type SchemaDelta, type SchemaModel } from './model.js';
-import { orderHistory, type HistoryFile, type Project } from './order.js';
+import { orderHistory, type HistoryFile, type OrderWarning, type Project } from './order.js';
 import { Replay } from './replay.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
 
@@ -81,15 +81,24 @@ export class ProjectHistory {
   /** Per project: a hash chained over the deltas applied so far, naming the catalog the next file meets. */
   private readonly prints = new Map<Project, string>();
   private readonly notes = new Map<string, string[]>();
+  private readonly notRun = new Map<string, string>();
   readonly projects: Project[];
 
   private constructor(
-    history: { projects: Project[]; warnings: Array<{ file: string; message: string }> },
+    history: { projects: Project[]; warnings: OrderWarning[] },
     private readonly change: ReadonlySet<string> | undefined,
   ) {
     this.projects = history.projects;
     for (const p of history.projects) for (const f of p.files) this.projectOf.set(f, p);
-    for (const w of history.warnings) this.notes.set(w.file, [...(this.notes.get(w.file) ?? []), w.message]);
+    for (const w of history.warnings) {
+      this.notes.set(w.file, [...(this.notes.get(w.file) ?? []), w.message]);
+      if (w.notRunByTool) this.notRun.set(w.file, w.message);
+    }
+  }
+
+  /** Why the migration tool never runs `file` (its index does not list it), or undefined when it does. */
+  notRunByTool(file: string): string | undefined {
+    return this.notRun.get(file);
   }
 
   /**

@@ -122,6 +122,7 @@ function listedOrder(group: HistoryFile[], list: string[] | undefined, index: st
     warnings.push({
       file: f,
       message: `${path.basename(f)} is not listed in ${index}, so the tool does not run it; migralint replays it after the listed migrations`,
+      notRunByTool: true,
     });
     out.push(f);
   }

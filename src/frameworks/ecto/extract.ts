@@ -1,5 +1,4 @@
-import { scanLineDirectives } from '../../engine/directives.js';
-import { LineIndex } from '../../sql/text.js';
+import { scanLineDirectives, statementDirectives } from '../../engine/directives.js';
 import type { ExtractContext } from '../../sources/adapter.js';
 import { ElixirSyntaxError, parseElixir, type ExNode } from '../../sources/elixir/reader.js';
 import type { AdapterNote, Directive, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
@@ -411,20 +410,7 @@ function unread(w: Walk, s: ExNode, what: string): void {
 }
 
 function ectoDirectives(src: string, stmts: ExNode[]): Directive[] {
-  const directives = scanLineDirectives(src, '#');
-  if (directives.length === 0) return directives;
-  const lines = new LineIndex(src);
-  const endByLine = new Map<number, number>();
-  for (const n of stmts) {
-    const line = lines.position(n.start).line;
-    if (!endByLine.has(line)) endByLine.set(line, lines.position(n.end).line);
-  }
-  for (const d of directives) {
-    if (d.kind !== 'disable-next-line') continue;
-    const end = endByLine.get(d.targetLine);
-    if (end !== undefined && end > d.targetLine) d.targetEndLine = end;
-  }
-  return directives;
+  return statementDirectives(src, '#', () => stmts);
 }
 
 export function extractEcto(file: SourceFile, ctx: ExtractContext): MigrationUnit {

@@ -1,4 +1,5 @@
 import { eolOf } from '../../engine/fixer.js';
+import { executeLineBefore } from '../shared.js';
 import { needAtomicity } from '../../sources/python/common.js';
 import type { AnalyzedStatement, Edit, EscapePlan, MigrationUnit } from '../../types.js';
 import type { EctoOrigin } from './extract.js';
@@ -71,11 +72,5 @@ export function rewriteOperation(stmt: AnalyzedStatement, change: 'add-concurren
 /** `execute "<sql>"` on its own line before the statement. */
 export function insertBefore(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null {
   const node = originOf(stmt)?.stmt;
-  if (!node) return null;
-  const src = unit.file.text;
-  const lineStart = src.lastIndexOf('\n', node.start - 1) + 1;
-  const indent = src.slice(lineStart, node.start);
-  if (!/^[ \t]*$/.test(indent)) return null;
-  const literal = `"${sql.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/#\{/g, '\\#{')}"`;
-  return [{ start: lineStart, end: lineStart, text: `${indent}execute ${literal}${eolOf(src)}` }];
+  return node ? executeLineBefore(unit.file.text, node.start, sql) : null;
 }

@@ -1,8 +1,8 @@
-import { scanLineDirectives } from '../../engine/directives.js';
-import { LineIndex } from '../../sql/text.js';
+import { statementDirectives } from '../../engine/directives.js';
 import type { ExtractContext } from '../../sources/adapter.js';
 import { parseCSharp, type CsNode } from '../../sources/csharp/tree.js';
-import { child, firstError, namedChildren, walk } from '../../sources/python/tree.js';
+import { child, namedChildren, walk } from '../../sources/python/tree.js';
+import { syntaxNote } from '../../sources/python/common.js';
 import type { AdapterNote, Directive, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
 import { argOf, arrayElements, callOf, plainString, stringArray, stringValue, text, type CsCall } from './csharp.js';
 
@@ -40,50 +40,15 @@ export interface EfOrigin {
   kind?: 'index' | 'drop-index' | 'foreign-key' | 'check';
 }
 
+/** The parameters AddColumn and AlterColumn both begin with, in order. */
+const COLUMN = ['name', 'table', 'type', 'unicode', 'maxLength', 'rowVersion', 'schema', 'nullable', 'defaultValue', 'defaultValueSql', 'computedColumnSql'];
+
 const P = {
   Sql: ['sql', 'suppressTransaction'],
   CreateTable: ['name', 'columns', 'schema', 'constraints', 'comment'],
   DropTable: ['name', 'schema'],
-  AddColumn: [
-    'name',
-    'table',
-    'type',
-    'unicode',
-    'maxLength',
-    'rowVersion',
-    'schema',
-    'nullable',
-    'defaultValue',
-    'defaultValueSql',
-    'computedColumnSql',
-    'fixedLength',
-    'comment',
-    'collation',
-    'precision',
-    'scale',
-    'stored',
-  ],
-  AlterColumn: [
-    'name',
-    'table',
-    'type',
-    'unicode',
-    'maxLength',
-    'rowVersion',
-    'schema',
-    'nullable',
-    'defaultValue',
-    'defaultValueSql',
-    'computedColumnSql',
-    'oldClrType',
-    'oldType',
-    'oldUnicode',
-    'oldMaxLength',
-    'oldRowVersion',
-    'oldNullable',
-    'oldDefaultValue',
-    'oldDefaultValueSql',
-  ],
+  AddColumn: [...COLUMN, 'fixedLength', 'comment', 'collation', 'precision', 'scale', 'stored'],
+  AlterColumn: [...COLUMN, 'oldClrType', 'oldType', 'oldUnicode', 'oldMaxLength', 'oldRowVersion', 'oldNullable', 'oldDefaultValue', 'oldDefaultValueSql'],
   CreateIndex: ['name', 'table', 'column', 'schema', 'unique', 'filter'],
   DropIndex: ['name', 'table', 'schema'],
   AddForeignKey: ['name', 'table', 'column', 'principalTable', 'schema', 'principalSchema', 'principalColumn', 'onUpdate', 'onDelete'],
@@ -552,42 +517,20 @@ function visit(w: Walk, n: CsNode): void {
 
 /** `// migralint-disable-next-line` before a call that spans several lines covers the whole call. */
 function csDirectives(src: string, root: CsNode): Directive[] {
-  const directives = scanLineDirectives(src, '//');
-  if (directives.length === 0) return directives;
-  const lines = new LineIndex(src);
-  const endByLine = new Map<number, number>();
-  walk(root, (n) => {
-    if (n.type === 'expression_statement') {
-      const line = lines.position(n.start).line;
-      if (!endByLine.has(line)) endByLine.set(line, lines.position(n.end).line);
-    }
+  return statementDirectives(src, '//', () => {
+    const statements: CsNode[] = [];
+    walk(root, (n) => {
+      if (n.type === 'expression_statement') statements.push(n);
+    });
+    return statements;
   });
-  for (const d of directives) {
-    if (d.kind !== 'disable-next-line') continue;
-    const end = endByLine.get(d.targetLine);
-    if (end !== undefined && end > d.targetLine) d.targetEndLine = end;
-  }
-  return directives;
-}
-
-function syntaxNote(src: string, root: CsNode): AdapterNote | null {
-  const err = firstError(root);
-  if (!err) return null;
-  const lineEnd = src.indexOf('\n', err.start);
-  const end = Math.max(err.start + 1, Math.min(err.end, lineEnd < 0 ? src.length : lineEnd));
-  return {
-    ruleId: 'parse-error',
-    severity: 'error',
-    message: `C# syntax error${err.type === 'ERROR' ? '' : ` (missing ${err.type})`}: the file cannot be read as C# past this point; findings inside the damaged code may be missing.`,
-    span: { start: err.start, end: Math.min(end, src.length) },
-  };
 }
 
 export function extractEfCore(file: SourceFile, ctx: ExtractContext): MigrationUnit {
   const src = file.text;
   const root = parseCSharp(src);
   const notes: AdapterNote[] = [];
-  const syntax = syntaxNote(src, root);
+  const syntax = syntaxNote(src, root, 'C#');
   if (syntax) notes.push(syntax);
   const items: UnitItem[] = [];
   const methods: CsNode[] = [];

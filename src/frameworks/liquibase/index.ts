@@ -136,6 +136,7 @@ function order(files: HistoryFile[], ctx: OrderContext): string[] {
       ctx.warnings.push({
         file: p,
         message: `${path.basename(p)} is not included by the master changelog, so Liquibase does not run it from there; migralint replays it after the included changelogs`,
+        notRunByTool: true,
       });
   return [...out, ...ctx.byVersion(rest.map((p) => byPath.get(p)!))];
 }

@@ -1,9 +1,9 @@
-import { scanLineDirectives } from '../../engine/directives.js';
-import { LineIndex } from '../../sql/text.js';
+import { statementDirectives } from '../../engine/directives.js';
 import type { ExtractContext } from '../../sources/adapter.js';
-import { child, firstError, namedChildren, walk } from '../../sources/python/tree.js';
+import { child, namedChildren, walk } from '../../sources/python/tree.js';
+import { syntaxNote } from '../../sources/python/common.js';
 import { parseRuby } from '../../sources/ruby/tree.js';
-import type { AdapterNote, Directive, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
+import type { AdapterNote, Directive, ExecutionContext, MigrationUnit, SourceFile, Span, UnitItem } from '../../types.js';
 import { callOf, heredocValue, stringValue, symbolOrString, text, type RbCall, type RbNode, type RbString } from './ruby.js';
 import path from 'node:path';
 import { NO_FILES, type FileSystem } from '../../fs.js';
@@ -338,46 +338,24 @@ function visit(w: Walk, n: RbNode): void {
 
 /** `# migralint-disable-next-line` before a call that spans several lines covers the whole call. */
 function rubyDirectives(src: string, root: RbNode): Directive[] {
-  const directives = scanLineDirectives(src, '#');
-  if (directives.length === 0) return directives;
-  const lines = new LineIndex(src);
-  const endByLine = new Map<number, number>();
-  walk(root, (n) => {
-    if (n.parent && ['body_statement', 'block_body', 'program'].includes(n.parent.type) && n.type !== 'comment') {
-      const line = lines.position(n.start).line;
-      let end = n.end;
-      // A heredoc's body follows its call: the statement ends with it.
-      const next = n.parent.children[n.parent.children.indexOf(n) + 1];
-      if (next?.type === 'heredoc_body') end = next.end;
-      if (!endByLine.has(line)) endByLine.set(line, lines.position(end).line);
-    }
+  return statementDirectives(src, '#', () => {
+    const statements: Span[] = [];
+    walk(root, (n) => {
+      if (n.parent && ['body_statement', 'block_body', 'program'].includes(n.parent.type) && n.type !== 'comment') {
+        // A heredoc's body follows its call: the statement ends with it.
+        const next = n.parent.children[n.parent.children.indexOf(n) + 1];
+        statements.push({ start: n.start, end: next?.type === 'heredoc_body' ? next.end : n.end });
+      }
+    });
+    return statements;
   });
-  for (const d of directives) {
-    if (d.kind !== 'disable-next-line') continue;
-    const end = endByLine.get(d.targetLine);
-    if (end !== undefined && end > d.targetLine) d.targetEndLine = end;
-  }
-  return directives;
-}
-
-function syntaxNote(src: string, root: RbNode): AdapterNote | null {
-  const err = firstError(root);
-  if (!err) return null;
-  const lineEnd = src.indexOf('\n', err.start);
-  const end = Math.max(err.start + 1, Math.min(err.end, lineEnd < 0 ? src.length : lineEnd));
-  return {
-    ruleId: 'parse-error',
-    severity: 'error',
-    message: `Ruby syntax error${err.type === 'ERROR' ? '' : ` (missing ${err.type})`}: the file cannot be read as Ruby past this point; findings inside the damaged code may be missing.`,
-    span: { start: err.start, end: Math.min(end, src.length) },
-  };
 }
 
 export function extractRails(file: SourceFile, ctx: ExtractContext): MigrationUnit {
   const src = file.text;
   const root = parseRuby(src);
   const notes: AdapterNote[] = [];
-  const syntax = syntaxNote(src, root);
+  const syntax = syntaxNote(src, root, 'Ruby');
   if (syntax) notes.push(syntax);
   const items: UnitItem[] = [];
   // Heredoc bodies follow their openers in the text, in the same order.

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { eolOf } from '../../engine/fixer.js';
+import { executeLineBefore } from '../shared.js';
 import { NO_FILES, type FileSystem } from '../../fs.js';
 import { needAtomicity } from '../../sources/python/common.js';
 import { namedChildren } from '../../sources/python/tree.js';
@@ -104,13 +105,7 @@ export function escapeTransaction(stmt: AnalyzedStatement, unit: MigrationUnit, 
 /** `execute "<sql>"` on its own line before the statement. */
 export function insertBefore(stmt: AnalyzedStatement, sql: string, unit: MigrationUnit): Edit[] | null {
   const node = originOf(stmt)?.stmt;
-  if (!node) return null;
-  const src = unit.file.text;
-  const lineStart = src.lastIndexOf('\n', node.start - 1) + 1;
-  const indent = src.slice(lineStart, node.start);
-  if (!/^[ \t]*$/.test(indent)) return null;
-  const literal = `"${sql.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/#\{/g, '\\#{')}"`;
-  return [{ start: lineStart, end: lineStart, text: `${indent}execute ${literal}${eolOf(src)}` }];
+  return node ? executeLineBefore(unit.file.text, node.start, sql) : null;
 }
 
 /** CamelCase of a snake_case file name, as Rails names a migration's class. */

@@ -11,8 +11,11 @@ export function sqlLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** The Python syntax error of a file, as one parse-error note at the first error, or null. */
-export function syntaxNote(src: string, root: PyNode): AdapterNote | null {
+/**
+ * The syntax error of a file read with tree-sitter, as one parse-error note at the first error, or null. The
+ * Ruby and C# readers use it too, naming their language.
+ */
+export function syntaxNote(src: string, root: PyNode, language: 'Python' | 'Ruby' | 'C#' = 'Python'): AdapterNote | null {
   const err = firstError(root);
   if (!err) return null;
   const lineEnd = src.indexOf('\n', err.start);
@@ -20,7 +23,7 @@ export function syntaxNote(src: string, root: PyNode): AdapterNote | null {
   return {
     ruleId: 'parse-error',
     severity: 'error',
-    message: `Python syntax error${err.type === 'ERROR' ? '' : ` (missing ${err.type})`}: the file cannot be read as Python past this point; findings inside the damaged code may be missing.`,
+    message: `${language} syntax error${err.type === 'ERROR' ? '' : ` (missing ${err.type})`}: the file cannot be read as ${language} past this point; findings inside the damaged code may be missing.`,
     span: { start: err.start, end: Math.min(end, src.length) },
   };
 }
