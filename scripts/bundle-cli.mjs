@@ -70,9 +70,9 @@ function asciiOnly(file) {
   const lines = text.split('\n');
   let changed = false;
   for (let i = 0; i < lines.length; i++) {
-    if (!/[^\t\n\r\x20-\x7e]/.test(lines[i])) continue;
+    if (!/\P{ASCII}/u.test(lines[i])) continue;
     if (!/^\s*(\/\/|\/\*|\*)/.test(lines[i])) throw new Error(`bundle-cli: non-ASCII outside a comment in ${file}:${i + 1}`);
-    lines[i] = lines[i].replace(/[^\t\n\r\x20-\x7e]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+    lines[i] = lines[i].replace(/\P{ASCII}/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
     changed = true;
   }
   if (changed) writeFileSync(file, lines.join('\n'));

@@ -38,6 +38,12 @@ function intact(file: string): boolean {
 }
 
 describe('the code cache of the CLI', () => {
+  it('the bundle is ASCII: one non-ASCII character makes V8 hold and decode all of its text two bytes a character', () => {
+    const text = readFileSync(path.join(root, 'dist', 'cli.cjs'));
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(text.findIndex((b) => b > 0x7f)).toBe(-1);
+  });
+
   it('a run on stored compiled code prints exactly what a run without it prints, exit code included', { timeout: 300_000 }, () => {
     const dir = project();
     const cache = path.join(dir, 'cache');
