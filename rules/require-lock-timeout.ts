@@ -17,8 +17,9 @@ export function durationMs(value: string): number | undefined {
 
 /**
  * Which queries queue behind these statements while they wait for their locks: everything behind an ACCESS
- * EXCLUSIVE request; writes only behind SHARE, SHARE ROW EXCLUSIVE and EXCLUSIVE (reads go on: their ACCESS
- * SHARE does not conflict with those modes, so they pass the waiting request).
+ * EXCLUSIVE request, and behind a REINDEX (it waits for ACCESS EXCLUSIVE on each index); writes only behind
+ * SHARE, SHARE ROW EXCLUSIVE and EXCLUSIVE (reads go on: their ACCESS SHARE does not conflict with those modes, so
+ * they pass the waiting request).
  */
 function queueWords(offenders: AnalyzedStatement[]): string {
   const all = new Set<string>();
@@ -26,7 +27,9 @@ function queueWords(offenders: AnalyzedStatement[]): string {
   for (const s of offenders) {
     const lock = s.facts.mainLock;
     if (!lock || lock.on !== 'table') continue;
-    (lock.mode === 'AccessExclusiveLock' ? all : writes).add(displayName(lock.relation));
+    // blocks lists SELECT for ACCESS EXCLUSIVE, and for REINDEX: it waits for its indexes' ACCESS EXCLUSIVE under the
+    // table's SHARE lock, and planning any query on the table locks every index.
+    (lock.blocks.includes('SELECT') ? all : writes).add(displayName(lock.relation));
   }
   for (const t of all) writes.delete(t);
   const names = (set: Set<string>) => {
@@ -53,7 +56,7 @@ export default defineRule({
         'lock_timeout is {{value}} before {{count}} statement(s) that take strong locks: {{list}}. That is above the longest accepted ({{max}}, config lockTimeoutMax): while such a statement waits for its lock, {{queue}} for up to {{value}}.',
     },
     docs: {
-      what: "Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table's foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included; behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set).",
+      what: "Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table's foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included (behind a REINDEX too: under its SHARE lock on the table it waits for ACCESS EXCLUSIVE on each index, and every query's planning locks the indexes); behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set).",
       why: 'A lock request waits behind every conflicting lock already held — a long report query, an idle-in-transaction session — and every later request on the table waits behind it. Even a statement that holds its lock for a millisecond can so stall all traffic on the table for as long as the oldest query runs. With `lock_timeout` the migration fails fast and can be retried instead.',
       invalid: [
         {

@@ -434,6 +434,14 @@ export const LOCK_CASES: LockCase[] = [
     expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
   },
   {
+    // Django's AddField of a nullable PositiveSmallIntegerField: the column is all NULL, yet PostgreSQL still reads
+    // every row to check the constraint (constraint-missing-not-valid's message).
+    name: 'ALTER TABLE ADD COLUMN with an inline CHECK, nullable, no default',
+    setup: base(),
+    sql: 'ALTER TABLE orders ADD COLUMN position smallint NULL CHECK (position >= 0)',
+    expect: [{ relation: 'orders', mode: 'AccessExclusiveLock' }],
+  },
+  {
     name: 'ALTER TABLE ALTER COLUMN SET (n_distinct)',
     setup: base(),
     sql: 'ALTER TABLE orders ALTER COLUMN customer_id SET (n_distinct = 100)',

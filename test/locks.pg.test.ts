@@ -17,7 +17,8 @@ import { conflicts, LOCK_STRENGTH, lockLabel, statementEffect, type LockClaim, t
 import type { LockMode, QualifiedName } from '../src/types.js';
 import { emptyModel } from '../src/project/model.js';
 import { modelLocks } from '../src/project/model-locks.js';
-import { Replay } from '../src/project/replay.js';
+import { columnType, Replay } from '../src/project/replay.js';
+import { binaryCoercible, isUtcZone, plainConversion } from '../src/project/coercion.js';
 
 const NOT_IN_TRANSACTION = /cannot run inside a transaction block|cannot be executed inside a transaction block/;
 /** Statements that give the table a new, empty file without copying it: not a rewrite. */
@@ -500,6 +501,42 @@ for (const major of TEST_PG_MAJORS) {
           }
         });
       }
+
+      // require-lock-timeout's message for a REINDEX that waits: it holds the table's SHARE lock, then waits for
+      // ACCESS EXCLUSIVE on an index a running query has open; a new SELECT planning on the table queues behind that
+      // request. So reads do not go on while a REINDEX waits, as they do behind a waiting CREATE INDEX.
+      it('REINDEX TABLE waiting for an index a running query holds: a new SELECT queues behind it', async () => {
+        await prepare({ name: 'reindex-wait', setup: ['CREATE TABLE r (id int, v int)', 'CREATE INDEX r_v_idx ON r (v)'], sql: '' });
+        const running = await connect();
+        const reader = await connect();
+        try {
+          const readerPid = (await reader.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+          await running.query('BEGIN');
+          await running.query('SELECT count(*) FROM r WHERE v = 1');
+          const reindex = sessionA.query('REINDEX TABLE r');
+          reindex.catch(() => undefined);
+          const waitingOn = async (pid: number): Promise<string[]> =>
+            (
+              await admin.query(
+                `SELECT c.relname || '=' || l.mode AS w FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted`,
+                [pid],
+              )
+            ).rows.map((r) => r.w as string);
+          let waited: string[] = [];
+          while (!waited.length) waited = await waitingOn(pidA);
+          expect(waited).toEqual(['r_v_idx=AccessExclusiveLock']);
+          const select = reader.query('SELECT count(*) FROM r WHERE id = 1');
+          let queued: string[] = [];
+          while (!queued.length) queued = await waitingOn(readerPid);
+          expect(queued).toEqual(['r_v_idx=AccessShareLock']);
+          await running.query('ROLLBACK');
+          await reindex;
+          expect((await select).rows[0].count).toBe('0');
+        } finally {
+          await running.end().catch(() => undefined);
+          await reader.end().catch(() => undefined);
+        }
+      });
     });
     // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
     // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.
@@ -570,6 +607,106 @@ for (const major of TEST_PG_MAJORS) {
       } finally {
         await sessionA.query('ROLLBACK');
         await admin.query('DROP SCHEMA IF EXISTS legacy CASCADE');
+      }
+    });
+
+    // ban-alter-domain-with-add-constraint: the locks and scans its messages state, on every table with a column of
+    // the domain (the SQL names none of them: the schema model claims them).
+    describe('ALTER DOMAIN … ADD CONSTRAINT and VALIDATE CONSTRAINT (ban-alter-domain-with-add-constraint)', () => {
+      const SETUP = [
+        'CREATE DOMAIN quantity AS integer',
+        'CREATE TABLE order_lines (id bigint PRIMARY KEY, qty quantity)',
+        'CREATE TABLE returns (id bigint PRIMARY KEY, qty quantity)',
+        'CREATE TABLE notes (id bigint PRIMARY KEY, body text)',
+      ];
+      const ROWS = ['INSERT INTO order_lines SELECT g, g FROM generate_series(1, 100) g', 'INSERT INTO returns SELECT g, g FROM generate_series(1, 20) g'];
+
+      /** Strongest lock and sequential scans per table of the setup, in sessionA's transaction after `sql`. */
+      async function effectOf(sql: string, before: string[] = []): Promise<{ held: Record<string, LockMode | undefined>; scanned: string[] }> {
+        const snap = await prepare({ name: 'domain', setup: [...SETUP, ...ROWS, ...before], sql: '' });
+        const tables = ['order_lines', 'returns', 'notes'].map((n) => snap.byName.get(n)!);
+        await sessionA.query('BEGIN');
+        try {
+          await sessionA.query(sql);
+          const { rows } = await sessionA.query(`SELECT relation::text AS oid, mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = ANY($1::oid[])`, [
+            tables.map((t) => t.oid),
+          ]);
+          const strongestHeld = strongest(rows);
+          const scans = await sessionA.query('SELECT o::text AS oid, pg_stat_get_xact_numscans(o) AS n FROM unnest($1::oid[]) o', [tables.map((t) => t.oid)]);
+          return {
+            held: Object.fromEntries(tables.map((t) => [t.name, strongestHeld.get(t.oid)])),
+            scanned: (scans.rows as { oid: string; n: string }[]).filter((r) => Number(r.n) > 0).map((r) => snap.byOid.get(r.oid)!.name),
+          };
+        } finally {
+          await sessionA.query('ROLLBACK');
+        }
+      }
+
+      it('ADD CONSTRAINT: SHARE on each table using the domain, as the model claims, and a scan of each', async () => {
+        const sql = 'ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0)';
+        const replay = new Replay(emptyModel(), 'setup.sql');
+        for (const q of SETUP) {
+          const [k, n] = Object.entries(parseOne(q))[0]!;
+          replay.apply(k, n);
+        }
+        const [kind, node] = Object.entries(parseOne(sql))[0]!;
+        expect(
+          modelLocks(kind, node, replay)
+            .map((l) => `${label(l.relation)}=${l.mode}`)
+            .sort(),
+        ).toEqual(['order_lines=ShareLock', 'returns=ShareLock']);
+        const { held, scanned } = await effectOf(sql);
+        expect(held).toEqual({ order_lines: 'ShareLock', returns: 'ShareLock', notes: undefined });
+        expect(scanned.sort()).toEqual(['order_lines', 'returns']);
+      });
+
+      it('NOT VALID then VALIDATE CONSTRAINT: the validation scans each table under SHARE, as the notValid message says', async () => {
+        const added = await effectOf('ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID');
+        expect(added).toEqual({ held: { order_lines: undefined, returns: undefined, notes: undefined }, scanned: [] });
+        const { held, scanned } = await effectOf('ALTER DOMAIN quantity VALIDATE CONSTRAINT quantity_positive', [
+          'ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID',
+        ]);
+        expect(held).toEqual({ order_lines: 'ShareLock', returns: 'ShareLock', notes: undefined });
+        expect(scanned.sort()).toEqual(['order_lines', 'returns']);
+      });
+    });
+
+    // changing-column-type: timestamp ↔ timestamptz keeps the table file when the session's time zone has a fixed
+    // offset of zero (Lemmy's fix-timezones migration sets `timezone = 'UTC'` for this), and rewrites under any other.
+    describe('timestamp ↔ timestamptz under the session time zone (changing-column-type)', () => {
+      const ZONE_CASES: Array<[string, string, string, string]> = [
+        ['UTC', 'timestamp', 'timestamptz', ''],
+        ['Etc/UTC', 'timestamp', 'timestamptz', ' USING v'],
+        ['GMT', 'timestamptz', 'timestamp', ''],
+        ['UTC', 'timestamp(3)', 'timestamptz', ''],
+        ['Europe/Berlin', 'timestamp', 'timestamptz', ''],
+        ['America/New_York', 'timestamptz', 'timestamp', ' USING v'],
+      ];
+      const typeOf = (decl: string) => columnType(parseOne(`CREATE TABLE x (v ${decl})`).CreateStmt.tableElts[0].ColumnDef.typeName)!;
+      for (const [zone, from, to, using] of ZONE_CASES) {
+        it(`SET timezone = '${zone}'; ${from} → ${to}${using}: the claim matches relfilenode`, async () => {
+          const snap = await prepare({
+            name: 'zone',
+            setup: [
+              'CREATE TABLE z (v ' + from + ')',
+              "INSERT INTO z SELECT timestamp '2024-03-01 12:00' + g * interval '1 hour' FROM generate_series(1, 10) g",
+            ],
+            sql: '',
+          });
+          const sql = `ALTER TABLE z ALTER COLUMN v TYPE ${to}${using}`;
+          await sessionA.query('BEGIN');
+          let after: string | undefined;
+          try {
+            await sessionA.query(`SET LOCAL timezone = '${zone}'`);
+            await sessionA.query(sql);
+            after = await filenode(snap.byName.get('z')!.oid, sessionA);
+          } finally {
+            await sessionA.query('ROLLBACK');
+          }
+          const def = parseOne(sql).AlterTableStmt.cmds[0].AlterTableCmd.def.ColumnDef;
+          const claim = plainConversion(def, 'v') && binaryCoercible(typeOf(from), columnType(def.typeName)!, { utcSession: isUtcZone(zone) });
+          expect(claim, `PostgreSQL ${after === snap.byName.get('z')!.filenode ? 'kept' : 'rewrote'} the table`).toBe(after === snap.byName.get('z')!.filenode);
+        });
       }
     });
 

@@ -43,7 +43,7 @@ const opt = (name: string, fallback: string): string => {
 };
 const preset = opt('preset', 'recommended');
 const sampleSize = Number(opt('sample', '0'));
-/** Every finding (warnings and errors), one JSON object per line: to check a judged sample against a later run. */
+/** Every finding (warnings and errors), one JSON object per line: to check a judged sample against a later run, or to draw one with sample.ts. */
 const dumpFile = opt('dump', '');
 let seed = Number(opt('seed', '12'));
 const rand = (n: number): number => {
@@ -103,8 +103,11 @@ console.log(
 if (dumpFile)
   writeFileSync(
     dumpFile,
-    all.map((f) => JSON.stringify({ project: f.project, file: f.file, line: f.line, rule: f.ruleId, severity: f.severity, message: f.message })).join('\n') +
-      '\n',
+    all
+      .map((f) =>
+        JSON.stringify({ project: f.project, framework: f.framework, file: f.file, line: f.line, rule: f.ruleId, severity: f.severity, message: f.message }),
+      )
+      .join('\n') + '\n',
   );
 if (sampleSize > 0) {
   // Stratified: round-robin over rules, a random finding of each, so rare rules are judged too.

@@ -20,7 +20,7 @@ import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } fr
 import { emptyModel, leadsWith, objectKey, type ConstraintModel, type IndexModel } from '../project/model.js';
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
-import { binaryCoercible, plainConversion } from '../project/coercion.js';
+import { binaryCoercible, isUtcZone, plainConversion } from '../project/coercion.js';
 import { unitFactsPass } from './unit-facts.js';
 
 /** The schema model this unit is analysed against. */
@@ -53,7 +53,7 @@ function blocksOf(mode: LockMode): string[] {
 }
 
 type SettingName = keyof Settings;
-const TRACKED: SettingName[] = ['lock_timeout', 'statement_timeout'];
+const TRACKED: SettingName[] = ['lock_timeout', 'statement_timeout', 'timezone'];
 
 /** Value of a SET's argument list as PostgreSQL would print it. */
 function settingValue(args: Node[] | undefined): string | undefined {
@@ -129,7 +129,8 @@ export function analyzeUnit(
       created.clear();
       createdIndexes.clear();
     }
-    const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard);
+    const utcSession = settings.pgVersion >= 12 && isUtcZone(effective.timezone);
+    const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard, utcSession);
     const tables = tablesTouched(locked.locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
     const work = slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
@@ -180,6 +181,8 @@ export function analyzeUnit(
 interface Settings {
   lock_timeout?: string;
   statement_timeout?: string;
+  /** `SET timezone` / `SET TIME ZONE`: under UTC, timestamp ↔ timestamptz keeps the table file. */
+  timezone?: string;
 }
 
 /**
@@ -337,7 +340,7 @@ const NO_EFFECT: StatementEffect = { locks: [], nonTransactional: false, rewrite
  * The lock pass: the lock table's claims (proved in test/locks.pg.test.ts), the schema model's (proved in
  * test/model-locks.pg.test.ts), and what the model changes about rewrite and scan.
  */
-function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: boolean, guard: Guard) {
+function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: boolean, guard: Guard, utcSession = false) {
   const effect = guard('the lock analysis', NO_EFFECT, () => effectOfStatement(stmt, { pgVersion }));
   const modeled = separate ? [] : guard("the schema model's lock analysis", [], () => modelLocksOf(stmt, replay, pgVersion));
   const claims = [...effect.locks];
@@ -354,7 +357,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const alter = stmt.kind === 'AlterTableStmt' ? stmt.node : undefined;
   const model = <T>(fallback: T, run: () => T): T => guard('the schema model', fallback, run);
   const oldTypes = alter ? model(undefined, () => typesBefore(alter, replay)) : undefined;
-  const keptFiles = oldTypes ? model<string[]>([], () => filesKept(stmt, oldTypes)) : [];
+  const keptFiles = oldTypes ? model<string[]>([], () => filesKept(stmt, oldTypes, utcSession)) : [];
   const converted = alter
     ? unwrapAll(alter.cmds, 'AlterTableCmd').filter(
         (c) => c.subtype === 'AT_AlterColumnType' && c.name && !plainConversion(unwrap(c.def, 'ColumnDef') ?? {}, c.name),
@@ -388,7 +391,8 @@ function sizeClassOf(replay: Replay, change: ReadonlySet<string>, catalog: Catal
     // A table the history created says whether it is partitioned (PARTITION BY is only given at CREATE TABLE).
     const modelled = replay.table(rel);
     const partitioned = modelled && !modelled.partial ? { partitioned: modelled.partitioned === true } : {};
-    if (created.has(key)) return { schema: rel.schema, sizeClass: 'new', ...partitioned };
+    // A table in a schema this unit created (CREATE SCHEMA without IF NOT EXISTS) cannot have existed before it.
+    if (created.has(key) || (rel.schema !== undefined && created.has(schemaKey(rel.schema)))) return { schema: rel.schema, sizeClass: 'new', ...partitioned };
     const stats = catalog.lookup(rel);
     if (!stats) {
       // Sizes from a database, a snapshot or config win; then the history: created in this change means empty at deploy.
@@ -716,8 +720,14 @@ function slowWork(
   return undefined;
 }
 
+/** The key in `created` of a schema this unit created: every table in it is new. */
+const schemaKey = (schema: string) => `schema\u0000${schema}`;
+
 function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
-  if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
+  if (stmt.kind === 'CreateSchemaStmt' && stmt.node.schemaname && !stmt.node.if_not_exists) {
+    // CREATE SCHEMA fails if the schema exists: the tables in it from here on are this unit's own.
+    created.add(schemaKey(stmt.node.schemaname));
+  } else if (stmt.kind === 'CreateStmt' || stmt.kind === 'CreateTableAsStmt') {
     const rel = rangeVarName(stmt.kind === 'CreateStmt' ? stmt.node.relation : stmt.node.into?.rel);
     if (rel) created.add(tableKey(rel));
   } else if (stmt.kind === 'IndexStmt' && stmt.node.idxname) {
@@ -793,7 +803,7 @@ function noCommandScans(node: AlterTableStmt, replay: Replay, proven: string[], 
  * binary-coercible to the new one, and neither USING (other than the column cast to the new type) nor COLLATE
  * forces a conversion. Proved by relfilenode in test/project/model.pg.test.ts.
  */
-function filesKept(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>): string[] {
+function filesKept(stmt: Statement, oldTypes: Record<string, { name: string; mods: number[]; array: boolean }>, utcSession: boolean): string[] {
   if (stmt.kind !== 'AlterTableStmt') return [];
   const kept: string[] = [];
   for (const c of unwrapAll(stmt.node.cmds, 'AlterTableCmd')) {
@@ -801,7 +811,7 @@ function filesKept(stmt: Statement, oldTypes: Record<string, { name: string; mod
     const def = unwrap(c.def, 'ColumnDef');
     const to = columnType(def?.typeName);
     const from = oldTypes[c.name];
-    if (from && to && def && plainConversion(def, c.name) && binaryCoercible(from, to)) kept.push(c.name);
+    if (from && to && def && plainConversion(def, c.name) && binaryCoercible(from, to, { utcSession })) kept.push(c.name);
   }
   return kept;
 }

@@ -16,6 +16,7 @@ export interface TypeLike {
 
 const TEXTUAL = new Set(['varchar', 'text']);
 const PRECISION = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
+const TIMESTAMPS = new Set(['timestamp', 'timestamptz']);
 /** Binary-coercible casts between different types (pg_cast, castmethod 'b') that migrations meet. */
 const BINARY: Record<string, string[]> = {
   xml: ['text', 'varchar'],
@@ -28,12 +29,25 @@ const BINARY: Record<string, string[]> = {
 };
 
 /**
+ * Session time zones with a fixed offset of zero: under them PostgreSQL (12 and later) converts timestamp ↔
+ * timestamptz without rewriting (TimestampTimestampTzRequiresRewrite: pg_get_timezone_offset gives 0). Lower case.
+ */
+const UTC_ZONES = new Set(['utc', 'uct', 'gmt', 'gmt0', 'gmt+0', 'gmt-0', 'greenwich', 'universal', 'zulu'].flatMap((z) => [z, `etc/${z}`]));
+
+/** Whether a `SET timezone` value names a zone with a fixed offset of zero ('UTC', 'Etc/UTC', 'GMT' …). */
+export function isUtcZone(value: string | undefined): boolean {
+  return value !== undefined && UTC_ZONES.has(value.replace(/^'|'$/g, '').trim().toLowerCase());
+}
+
+/**
  * Whether changing `from` to `to` keeps the table file: varchar(n) → varchar(m ≥ n) / varchar / text,
  * text → varchar, numeric(p,s) → numeric(q ≥ p, s) / numeric, varbit(n) → varbit(m ≥ n) / varbit, a time type
- * to a larger precision, cidr → inet, xml → text, and the same type with the same modifiers.
+ * to a larger precision, cidr → inet, xml → text, and the same type with the same modifiers. With `utcSession`
+ * (the migration set a UTC time zone; PostgreSQL 12 and later) also timestamp ↔ timestamptz without a precision.
  */
-export function binaryCoercible(from: TypeLike, to: TypeLike): boolean {
+export function binaryCoercible(from: TypeLike, to: TypeLike, session: { utcSession?: boolean } = {}): boolean {
   if (from.array !== to.array) return false;
+  if (session.utcSession && !from.array && TIMESTAMPS.has(from.name) && TIMESTAMPS.has(to.name) && from.name !== to.name && to.mods.length === 0) return true;
   // An array's elements are coerced through a function call: PostgreSQL rewrites unless nothing changes.
   if (from.array) return from.name === to.name && from.mods.join(',') === to.mods.join(',');
   const widerOrUnlimited = (a: number | undefined, b: number | undefined) => b === undefined || (a !== undefined && b >= a);

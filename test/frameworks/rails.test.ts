@@ -92,6 +92,27 @@ describe('Rails (ActiveRecord)', () => {
     ]);
   });
 
+  it('change_table … t.remove :a, :b is one ALTER TABLE (remove_columns), reported once', async () => {
+    const text = [
+      'class DropExtraDateFields < ActiveRecord::Migration[5.2]',
+      '  def change',
+      '    change_table :editions, bulk: true do |t|',
+      '      t.remove :publisher_first_published_at,',
+      '               :publisher_last_edited_at,',
+      '               :temporary_first_published_at',
+      '    end',
+      '  end',
+      'end',
+      '',
+    ].join('\n');
+    const r = await lintText(text, { filename: 'db/migrate/20190716195325_drop_extra_date_fields.rb' });
+    const drops = r.findings.filter((f) => f.ruleId === 'ban-drop-column');
+    expect(drops.map((f) => [f.loc.line, f.message.split(' (a brief')[0]])).toEqual([
+      [4, 'Dropping columns publisher_first_published_at, publisher_last_edited_at and temporary_first_published_at of editions'],
+    ]);
+    expect(r.findings.find((f) => f.ruleId === 'require-lock-timeout')?.message).toContain('before 1 statement(s)');
+  });
+
   it('a <<~ heredoc maps every statement to its exact line and column', async () => {
     const r = await lintFixture(`${M}/20240422090000_add_search_indexes_to_shipments.rb`);
     expect(only(r, 'require-concurrent-index-creation').map((f) => [f.loc.line, f.loc.column, f.loc.endColumn])).toEqual([

@@ -6,21 +6,10 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from '../helpers/postgres.js';
 
 let db: TestPostgres;
 let client: pg.Client;
-
-beforeAll(async () => {
-  db = await startPostgres();
-  client = db.pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await client?.end();
-  await db?.stop();
-});
 
 const PARENTS = 'CREATE TABLE customers (tenant_id bigint NOT NULL, id bigint NOT NULL, PRIMARY KEY (tenant_id, id));\n';
 const CHILD = 'CREATE TABLE orders (id bigint PRIMARY KEY, tenant_id bigint NOT NULL, customer_id bigint, placed_at timestamptz NOT NULL DEFAULT now());\n';
@@ -50,46 +39,62 @@ const CASES: Array<{ title: string; index: string; flagged: boolean }> = [
   },
 ];
 
-describe("a DELETE on the referenced table and the referencing table's indexes", () => {
-  it.each(CASES)('$title', async ({ index, flagged }) => {
-    const migration = PARENTS + CHILD + KEY + index;
-    const result = await lintText(migration, { filename: 'migration.sql', settings: { preset: 'all' } });
-    expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
-    expect(result.findings.some((f) => f.ruleId === 'require-index-on-foreign-key')).toBe(flagged);
+// Proved on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
+for (const major of TEST_PG_MAJORS) {
+  describe(`PostgreSQL ${major}`, () => {
+    beforeAll(async () => {
+      db = await startPostgres(major);
+      client = db.pg.getPgClient('postgres', '127.0.0.1');
+      await client.connect();
+    }, 120_000);
 
-    await client.query('DROP TABLE IF EXISTS orders, customers');
-    await client.query(migration);
-    // Enough rows that the planner prefers an index it can use; tenant 1 holds most of them.
-    await client.query('INSERT INTO customers SELECT 1 + (g % 50 = 0)::int, g FROM generate_series(1, 20000) g');
-    await client.query(
-      "INSERT INTO orders SELECT g, 1 + (g % 50 = 0)::int, g, '2023-06-01'::timestamptz + g * interval '1 minute' FROM generate_series(1, 20000) g",
-    );
-    await client.query('ANALYZE customers');
-    await client.query('ANALYZE orders');
-    await client.query('BEGIN');
-    // The counts are read as a difference around the DELETE: since PostgreSQL 15 a backend's not-yet-flushed counts
-    // (the migration's own scans a moment ago) also show in pg_stat_xact_user_tables.
-    const counts = async () => {
-      const stats = await client.query("SELECT seq_scan, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_xact_user_tables WHERE relname = 'orders'");
-      const row = stats.rows[0] as { seq_scan: string; idx_scan: string };
-      return { seq: Number(row.seq_scan), idx: Number(row.idx_scan) };
-    };
-    try {
-      // A customer of the big tenant that no order references: the check finds nothing, after reading orders one
-      // way or the other. An index on tenant_id alone does not narrow the search for the big tenant.
-      await client.query('INSERT INTO customers VALUES (1, 999999)');
-      const before = await counts();
-      await client.query('DELETE FROM customers WHERE tenant_id = 1 AND id = 999999');
-      const after = await counts();
-      const seq_scan = after.seq - before.seq;
-      const idx_scan = after.idx - before.idx;
-      if (flagged) expect(seq_scan).toBeGreaterThan(0);
-      else {
-        expect(seq_scan).toBe(0);
-        expect(idx_scan).toBeGreaterThan(0);
-      }
-    } finally {
-      await client.query('ROLLBACK');
-    }
+    afterAll(async () => {
+      await client?.end();
+      await db?.stop();
+    });
+
+    describe("a DELETE on the referenced table and the referencing table's indexes", () => {
+      it.each(CASES)('$title', async ({ index, flagged }) => {
+        const migration = PARENTS + CHILD + KEY + index;
+        const result = await lintText(migration, { filename: 'migration.sql', settings: { preset: 'all' } });
+        expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+        expect(result.findings.some((f) => f.ruleId === 'require-index-on-foreign-key')).toBe(flagged);
+
+        await client.query('DROP TABLE IF EXISTS orders, customers');
+        await client.query(migration);
+        // Enough rows that the planner prefers an index it can use; tenant 1 holds most of them.
+        await client.query('INSERT INTO customers SELECT 1 + (g % 50 = 0)::int, g FROM generate_series(1, 20000) g');
+        await client.query(
+          "INSERT INTO orders SELECT g, 1 + (g % 50 = 0)::int, g, '2023-06-01'::timestamptz + g * interval '1 minute' FROM generate_series(1, 20000) g",
+        );
+        await client.query('ANALYZE customers');
+        await client.query('ANALYZE orders');
+        await client.query('BEGIN');
+        // The counts are read as a difference around the DELETE: since PostgreSQL 15 a backend's not-yet-flushed counts
+        // (the migration's own scans a moment ago) also show in pg_stat_xact_user_tables.
+        const counts = async () => {
+          const stats = await client.query("SELECT seq_scan, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_xact_user_tables WHERE relname = 'orders'");
+          const row = stats.rows[0] as { seq_scan: string; idx_scan: string };
+          return { seq: Number(row.seq_scan), idx: Number(row.idx_scan) };
+        };
+        try {
+          // A customer of the big tenant that no order references: the check finds nothing, after reading orders one
+          // way or the other. An index on tenant_id alone does not narrow the search for the big tenant.
+          await client.query('INSERT INTO customers VALUES (1, 999999)');
+          const before = await counts();
+          await client.query('DELETE FROM customers WHERE tenant_id = 1 AND id = 999999');
+          const after = await counts();
+          const seq_scan = after.seq - before.seq;
+          const idx_scan = after.idx - before.idx;
+          if (flagged) expect(seq_scan).toBeGreaterThan(0);
+          else {
+            expect(seq_scan).toBe(0);
+            expect(idx_scan).toBeGreaterThan(0);
+          }
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      });
+    });
   });
-});
+}

@@ -12,22 +12,10 @@ import { emptyModel } from '../../src/project/model.js';
 import { modelLocks } from '../../src/project/model-locks.js';
 import { columnType, Replay } from '../../src/project/replay.js';
 import type { LockMode } from '../../src/types.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from '../helpers/postgres.js';
 
 let db: TestPostgres;
 let client: pg.Client;
-
-beforeAll(async () => {
-  await loadModule();
-  db = await startPostgres();
-  client = db.pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await client?.end();
-  await db?.stop();
-});
 
 const one = (sql: string): [string, any] => Object.entries(parseSync(sql).stmts![0]!.stmt as Record<string, any>)[0]!;
 
@@ -57,21 +45,6 @@ const TYPE_CASES: Array<[string, string]> = [
   ['integer', 'integer'],
 ];
 
-describe('binary-coercible ALTER COLUMN … TYPE', () => {
-  it.each(TYPE_CASES)('%s → %s: the claim matches relfilenode', async (from, to) => {
-    await client.query('DROP TABLE IF EXISTS coercion_probe');
-    await client.query(`CREATE TABLE coercion_probe (v ${from})`);
-    await client.query('INSERT INTO coercion_probe SELECT NULL FROM generate_series(1, 10)');
-    const before = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
-    const using = to.endsWith('[]') && !from.endsWith('[]') ? ' USING ARRAY[v]' : '';
-    await client.query(`ALTER TABLE coercion_probe ALTER COLUMN v TYPE ${to}${using}`);
-    const after = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
-    const fromType = columnType(one(`CREATE TABLE x (v ${from})`)[1].tableElts[0].ColumnDef.typeName)!;
-    const toType = columnType(one(`CREATE TABLE x (v ${to})`)[1].tableElts[0].ColumnDef.typeName)!;
-    expect(binaryCoercible(fromType, toType), `PostgreSQL ${after === before ? 'kept' : 'rewrote'} the table`).toBe(after === before);
-  });
-});
-
 const USING_CASES: Array<[string, string, string]> = [
   ['varchar(500)', 'text', 'v::text'],
   ['varchar(500)', 'text', 'v'],
@@ -81,22 +54,6 @@ const USING_CASES: Array<[string, string, string]> = [
   ['integer', 'bigint', 'v::bigint'],
   ['text', 'text', 'lower(v)'],
 ];
-
-describe('ALTER COLUMN … TYPE … USING: a plain cast of the column to the new type is no conversion of its own', () => {
-  it.each(USING_CASES)('%s → %s USING %s: the claim matches relfilenode', async (from, to, expr) => {
-    await client.query('DROP TABLE IF EXISTS coercion_probe');
-    await client.query(`CREATE TABLE coercion_probe (v ${from})`);
-    await client.query('INSERT INTO coercion_probe SELECT NULL FROM generate_series(1, 10)');
-    const before = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
-    const sql = `ALTER TABLE coercion_probe ALTER COLUMN v TYPE ${to} USING ${expr}`;
-    await client.query(sql);
-    const after = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
-    const fromType = columnType(one(`CREATE TABLE x (v ${from})`)[1].tableElts[0].ColumnDef.typeName)!;
-    const def = one(sql)[1].cmds[0].AlterTableCmd.def.ColumnDef;
-    const claim = plainConversion(def, 'v') && binaryCoercible(fromType, columnType(def.typeName)!);
-    expect(claim, `PostgreSQL ${after === before ? 'kept' : 'rewrote'} the table`).toBe(after === before);
-  });
-});
 
 const SETUP = [
   'CREATE TABLE customers (id integer PRIMARY KEY, email text)',
@@ -137,53 +94,101 @@ const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
   { sql: 'DROP TABLE events', others: PARTITIONS_AEL },
 ];
 
-describe('locks on relations the statement does not name, known from the model', () => {
-  it.each(LOCK_CASES)('$sql', async ({ sql, others }) => {
-    await client.query('DROP SCHEMA IF EXISTS model_locks CASCADE');
-    await client.query('CREATE SCHEMA model_locks');
-    await client.query('SET search_path = model_locks');
-    const replay = new Replay(emptyModel(), 'setup.sql');
-    for (const s of SETUP) {
-      await client.query(s);
-      replay.apply(...one(s));
-    }
-    const [kind, node] = one(sql);
-    const named = new Set(statementEffect({ [kind]: node }, { pgVersion: 18 }).locks.map((l) => l.relation.name));
-    const claimed = Object.fromEntries(modelLocks(kind, node, replay).map((l) => [l.relation.name, l.mode]));
-    expect(claimed).toEqual(others);
-    // The tables by OID, read before the statement: a table it drops is gone from pg_class inside the transaction,
-    // while its lock still shows in pg_locks.
-    const tables = await client.query(
-      `SELECT oid::text AS oid, relname FROM pg_class WHERE relnamespace = 'model_locks'::regnamespace AND relkind IN ('r', 'p')`,
-    );
-    const nameOf = new Map((tables.rows as Array<{ oid: string; relname: string }>).map((r) => [r.oid, r.relname]));
-    await client.query('BEGIN');
-    try {
-      await client.query(sql);
-      const locks = await client.query(`SELECT l.relation::text AS oid, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation'`);
-      const rows = (locks.rows as Array<{ oid: string; mode: string }>).flatMap((r) =>
-        nameOf.has(r.oid) ? [{ relname: nameOf.get(r.oid)!, mode: r.mode }] : [],
-      );
-      const strength = [
-        'AccessShareLock',
-        'RowShareLock',
-        'RowExclusiveLock',
-        'ShareUpdateExclusiveLock',
-        'ShareLock',
-        'ShareRowExclusiveLock',
-        'ExclusiveLock',
-        'AccessExclusiveLock',
-      ];
-      const held: Record<string, string> = {};
-      for (const r of rows as Array<{ relname: string; mode: string }>) {
-        if (!held[r.relname] || strength.indexOf(r.mode) > strength.indexOf(held[r.relname]!)) held[r.relname] = r.mode;
-      }
-      // Every relation PostgreSQL locked that the SQL does not name is claimed by the model, in its strongest mode.
-      const unnamed = Object.fromEntries(Object.entries(held).filter(([rel]) => !named.has(rel)));
-      expect(unnamed).toEqual(others);
-    } finally {
-      await client.query('ROLLBACK');
-      await client.query('SET search_path = public');
-    }
+// Every claim is proved on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
+for (const major of TEST_PG_MAJORS) {
+  describe(`PostgreSQL ${major}`, () => {
+    beforeAll(async () => {
+      await loadModule();
+      db = await startPostgres(major);
+      client = db.pg.getPgClient('postgres', '127.0.0.1');
+      await client.connect();
+    }, 120_000);
+
+    afterAll(async () => {
+      await client?.end();
+      await db?.stop();
+    });
+
+    describe('binary-coercible ALTER COLUMN … TYPE', () => {
+      it.each(TYPE_CASES)('%s → %s: the claim matches relfilenode', async (from, to) => {
+        await client.query('DROP TABLE IF EXISTS coercion_probe');
+        await client.query(`CREATE TABLE coercion_probe (v ${from})`);
+        await client.query('INSERT INTO coercion_probe SELECT NULL FROM generate_series(1, 10)');
+        const before = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+        const using = to.endsWith('[]') && !from.endsWith('[]') ? ' USING ARRAY[v]' : '';
+        await client.query(`ALTER TABLE coercion_probe ALTER COLUMN v TYPE ${to}${using}`);
+        const after = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+        const fromType = columnType(one(`CREATE TABLE x (v ${from})`)[1].tableElts[0].ColumnDef.typeName)!;
+        const toType = columnType(one(`CREATE TABLE x (v ${to})`)[1].tableElts[0].ColumnDef.typeName)!;
+        expect(binaryCoercible(fromType, toType), `PostgreSQL ${after === before ? 'kept' : 'rewrote'} the table`).toBe(after === before);
+      });
+    });
+
+    describe('ALTER COLUMN … TYPE … USING: a plain cast of the column to the new type is no conversion of its own', () => {
+      it.each(USING_CASES)('%s → %s USING %s: the claim matches relfilenode', async (from, to, expr) => {
+        await client.query('DROP TABLE IF EXISTS coercion_probe');
+        await client.query(`CREATE TABLE coercion_probe (v ${from})`);
+        await client.query('INSERT INTO coercion_probe SELECT NULL FROM generate_series(1, 10)');
+        const before = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+        const sql = `ALTER TABLE coercion_probe ALTER COLUMN v TYPE ${to} USING ${expr}`;
+        await client.query(sql);
+        const after = (await client.query("SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'coercion_probe'")).rows[0].f;
+        const fromType = columnType(one(`CREATE TABLE x (v ${from})`)[1].tableElts[0].ColumnDef.typeName)!;
+        const def = one(sql)[1].cmds[0].AlterTableCmd.def.ColumnDef;
+        const claim = plainConversion(def, 'v') && binaryCoercible(fromType, columnType(def.typeName)!);
+        expect(claim, `PostgreSQL ${after === before ? 'kept' : 'rewrote'} the table`).toBe(after === before);
+      });
+    });
+
+    describe('locks on relations the statement does not name, known from the model', () => {
+      it.each(LOCK_CASES)('$sql', async ({ sql, others }) => {
+        await client.query('DROP SCHEMA IF EXISTS model_locks CASCADE');
+        await client.query('CREATE SCHEMA model_locks');
+        await client.query('SET search_path = model_locks');
+        const replay = new Replay(emptyModel(), 'setup.sql');
+        for (const s of SETUP) {
+          await client.query(s);
+          replay.apply(...one(s));
+        }
+        const [kind, node] = one(sql);
+        const named = new Set(statementEffect({ [kind]: node }, { pgVersion: major }).locks.map((l) => l.relation.name));
+        const claimed = Object.fromEntries(modelLocks(kind, node, replay).map((l) => [l.relation.name, l.mode]));
+        expect(claimed).toEqual(others);
+        // The tables by OID, read before the statement: a table it drops is gone from pg_class inside the transaction,
+        // while its lock still shows in pg_locks.
+        const tables = await client.query(
+          `SELECT oid::text AS oid, relname FROM pg_class WHERE relnamespace = 'model_locks'::regnamespace AND relkind IN ('r', 'p')`,
+        );
+        const nameOf = new Map((tables.rows as Array<{ oid: string; relname: string }>).map((r) => [r.oid, r.relname]));
+        await client.query('BEGIN');
+        try {
+          await client.query(sql);
+          const locks = await client.query(`SELECT l.relation::text AS oid, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation'`);
+          const rows = (locks.rows as Array<{ oid: string; mode: string }>).flatMap((r) =>
+            nameOf.has(r.oid) ? [{ relname: nameOf.get(r.oid)!, mode: r.mode }] : [],
+          );
+          const strength = [
+            'AccessShareLock',
+            'RowShareLock',
+            'RowExclusiveLock',
+            'ShareUpdateExclusiveLock',
+            'ShareLock',
+            'ShareRowExclusiveLock',
+            'ExclusiveLock',
+            'AccessExclusiveLock',
+          ];
+          const held: Record<string, string> = {};
+          for (const r of rows as Array<{ relname: string; mode: string }>) {
+            if (!held[r.relname] || strength.indexOf(r.mode) > strength.indexOf(held[r.relname]!)) held[r.relname] = r.mode;
+          }
+          // Every relation PostgreSQL locked that the SQL does not name is claimed by the model, in its strongest mode.
+          const unnamed = Object.fromEntries(Object.entries(held).filter(([rel]) => !named.has(rel)));
+          expect(unnamed).toEqual(others);
+        } finally {
+          await client.query('ROLLBACK');
+          await client.query('SET search_path = public');
+        }
+      });
+    });
   });
-});
+}

@@ -65,7 +65,9 @@ describe('history order', () => {
       (p) => (p === 'drizzle/meta/_journal.json' ? journal : undefined),
     );
     expect(drizzle.projects[0]!.files).toEqual(['drizzle/0000_init.sql', 'drizzle/0001_zeta.sql', 'drizzle/0002_alpha.sql', 'drizzle/0003_stray.sql']);
-    expect(drizzle.warnings).toEqual([{ file: 'drizzle/0003_stray.sql', message: expect.stringContaining('not listed in meta/_journal.json') }]);
+    expect(drizzle.warnings).toEqual([
+      { file: 'drizzle/0003_stray.sql', message: expect.stringContaining('not listed in meta/_journal.json'), notRunByTool: true },
+    ]);
     const plan =
       '%syntax-version=1.0.0\n%project=flipr\n\nusers 2024-01-11T10:00:00Z Marge <m@example.com> # users\nappschema 2024-01-10T10:00:00Z Marge <m@example.com> # schema\n@v1 2024-01-12T10:00:00Z Marge <m@example.com>\n';
     const sqitch = orderHistory([f('sq/deploy/appschema.sql', 'sqitch'), f('sq/deploy/users.sql', 'sqitch'), f('sq/revert/users.sql', 'sqitch')], (p) =>

@@ -40,6 +40,21 @@ describe(id, () => {
     expect(collated.map((f) => f.messageId)).toEqual(['rewrite']);
   });
 
+  it("knows timestamp → timestamptz keeps the file once the migration sets a UTC time zone (Lemmy's fix-timezones)", async () => {
+    // mod_ban exists before this migration; the column added here makes its old type known.
+    const add = 'ALTER TABLE mod_ban ADD COLUMN expires timestamp;\n';
+    const retype = 'ALTER TABLE mod_ban\n    ALTER COLUMN expires TYPE timestamptz\n    USING expires;\n';
+    const lint = async (sql: string, pgVersion?: number) =>
+      (await tester.findings(id, sql, pgVersion ? { settings: { preset: 'all', pgVersion } } : {})).map((f) => f.messageId);
+    expect(await lint(`SET timezone = 'UTC';\n${add}\n${retype}`)).toEqual([]);
+    expect(await lint(`${add}SET TIME ZONE 'Etc/UTC';\n${retype}`)).toEqual([]);
+    expect(await lint(`${add}${retype}`)).toEqual(['rewrite']);
+    expect(await lint(`SET timezone = 'Europe/Berlin';\n${add}${retype}`)).toEqual(['rewrite']);
+    expect(await lint(`SET timezone = 'UTC';\n${add}RESET timezone;\n${retype}`)).toEqual(['rewrite']);
+    // PostgreSQL 11 rewrites under any time zone.
+    expect(await lint(`SET timezone = 'UTC';\n${add}${retype}`, 11)).toEqual(['rewrite']);
+  });
+
   it('treats varchar(n) → varchar(m ≥ n) / text as safe only when the old type is known from earlier in the unit', async () => {
     const widen = 'ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(64);\n';
     const unknown = await tester.findings(id, widen);

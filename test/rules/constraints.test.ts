@@ -60,3 +60,21 @@ describe('adding-required-field', () => {
     expect(await tester.findings(id, 'ALTER TABLE orders ADD COLUMN currency text NOT NULL;\n', { tables: { orders: { rows: 0 } } })).toEqual([]);
   });
 });
+
+describe('ban-alter-domain-with-add-constraint', () => {
+  it('names the tables using the domain and carries the SHARE lock it takes on them (test/locks.pg.test.ts proves it)', async () => {
+    const sql = [
+      'ALTER TABLE customers ADD COLUMN contact_email email_address;',
+      'ALTER TABLE newsletter_signups ADD COLUMN email email_address;',
+      "ALTER DOMAIN email_address ADD CONSTRAINT email_address_has_at CHECK (VALUE LIKE '%@%');",
+      '',
+    ].join('\n');
+    const [f] = await tester.findings('ban-alter-domain-with-add-constraint', sql);
+    expect(f!.message).toContain('every table with a column of this domain (customers, newsletter_signups), while holding a SHARE lock on each');
+    expect(f!.data?.lock).toMatchObject({ mode: 'SHARE', relation: 'customers' });
+    // NOT VALID takes no lock on the tables (proved on PostgreSQL too): no lock data.
+    const [nv] = await tester.findings('ban-alter-domain-with-add-constraint', sql.replace("'%@%');", "'%@%') NOT VALID;"));
+    expect(nv!.messageId).toBe('notValid');
+    expect(nv!.data?.lock).toBeUndefined();
+  });
+});

@@ -44,6 +44,11 @@ describe('require-lock-timeout messages', () => {
     expect(share).toContain('writes to orders queue behind it while reads go on.');
     const [both] = ids(await lintText('ALTER TABLE customers ADD COLUMN tier text;\nCREATE INDEX orders_placed_idx ON orders (placed_at);\n'));
     expect(both).toContain('every query on customers, reads included, queues behind it; writes to orders queue behind it while reads go on.');
+    // REINDEX holds SHARE on the table but waits for ACCESS EXCLUSIVE on its indexes, which every query's planning locks
+    // (test/locks.pg.test.ts proves a SELECT queues behind a waiting REINDEX).
+    const [reindex] = ids(await lintText('REINDEX TABLE orders;\n'));
+    expect(reindex).toContain('REINDEX TABLE on orders (line 1, SHARE)');
+    expect(reindex).toContain('every query on orders, reads included, queues behind it.');
   });
 
   it("catches a new table's foreign key to an existing table, which locks the existing one", async () => {
@@ -51,6 +56,15 @@ describe('require-lock-timeout messages', () => {
     expect(m).toContain('CREATE TABLE on orders (line 1, SHARE ROW EXCLUSIVE)');
     expect(m).toContain('writes to orders queue behind it while reads go on');
     expect(ids(await lintText('CREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\n'))).toEqual([]);
+  });
+
+  it('catches DETACH PARTITION … CONCURRENTLY: its second transaction waits for ACCESS EXCLUSIVE on the partition', async () => {
+    // test/locks.pg.test.ts proves each lock it waits for, phase by phase.
+    const detach = 'ALTER TABLE events DETACH PARTITION events_2023_01 CONCURRENTLY;\n';
+    const [m] = ids(await lintText(detach));
+    expect(m).toContain('ALTER TABLE on events_2023_01 (line 1, ACCESS EXCLUSIVE)');
+    expect(m).toContain('every query on events_2023_01, reads included, queues behind it.');
+    expect(ids(await lintText(`SET lock_timeout = '2s';\n${detach}`))).toEqual([]);
   });
 
   it('flags a lock_timeout above lockTimeoutMax (10s when unset), and not one within it', async () => {

@@ -39,6 +39,11 @@ export interface DjangoField {
   auto?: boolean;
   /** The value AddField sends as DEFAULT (an SQL literal), when the field has one. */
   effectiveDefault?: string;
+  /**
+   * The field has a default of its own (`default=` or `db_default=`), not only an effective one (a blank string
+   * field's '', auto_now's now()): Django's has_default(). Only then does AlterField fill NULLs before SET NOT NULL.
+   */
+  hasDefault?: boolean;
   /** Positive integer fields: CHECK (column >= 0). */
   positive?: boolean;
   fk?: { to: string; toField?: string; constraint: boolean };
@@ -593,12 +598,17 @@ export class SchemaEditor {
     let dropDefault = false;
     if (old.null !== next.null && !next.primaryKey) {
       if (next.null) changes.push(`ALTER COLUMN ${q(next.column)} DROP NOT NULL`);
-      else if (next.effectiveDefault !== undefined) {
+      else if (next.effectiveDefault !== undefined && next.hasDefault) {
         // Null → not null with a default: Django sets it, fills the NULLs, sets NOT NULL, and drops it at the end.
         out.push(`ALTER TABLE ${q(t)} ${[...changes, `ALTER COLUMN ${q(next.column)} SET DEFAULT ${next.effectiveDefault}`].join(', ')}`);
         changes.length = 0;
         out.push(`UPDATE ${q(t)} SET ${q(next.column)} = ${next.effectiveDefault} WHERE ${q(next.column)} IS NULL`, 'SET CONSTRAINTS ALL IMMEDIATE');
         out.push(`ALTER TABLE ${q(t)} ALTER COLUMN ${q(next.column)} SET NOT NULL`);
+        dropDefault = true;
+      } else if (next.effectiveDefault !== undefined) {
+        // Only an effective default (blank string fields, auto_now): Django sets it and NOT NULL in one ALTER TABLE,
+        // with no UPDATE of the NULL rows (its four-step alteration needs has_default()), and drops it at the end.
+        changes.push(`ALTER COLUMN ${q(next.column)} SET DEFAULT ${next.effectiveDefault}`, `ALTER COLUMN ${q(next.column)} SET NOT NULL`);
         dropDefault = true;
       } else changes.push(`ALTER COLUMN ${q(next.column)} SET NOT NULL`);
     }

@@ -232,7 +232,8 @@ function changeTable(w: Walk, call: RbCall): void {
     let stmts: DslStatement[] | null = null;
     switch (c.method) {
       case 'remove':
-        stmts = c.args.flatMap((a) => dslSql(src, as('remove_column', [a])) ?? []);
+        // t.remove :a, :b is remove_columns: one ALTER TABLE with a DROP COLUMN each (what ActiveRecord sends).
+        stmts = (c.args.length > 1 ? dslSql(src, as('remove_columns', c.args)) : null) ?? c.args.flatMap((a) => dslSql(src, as('remove_column', [a])) ?? []);
         break;
       case 'index':
         stmts = dslSql(src, as('add_index', c.args));

@@ -259,6 +259,7 @@ function readField(c: Ctx, name: string, node: PyNode | undefined, model?: strin
     primaryKey,
     ...(AUTO.has(cls) ? { auto: true } : {}),
     ...(effectiveDefault !== undefined && !dbDefault ? { effectiveDefault } : {}),
+    ...((def && !/NOT_PROVIDED$/.test(textOf(src, def))) || dbDefault ? { hasDefault: true } : {}),
     ...(POSITIVE.has(cls) ? { positive: true } : {}),
     ...(fk ? { fk } : {}),
     ...(m2m ? { m2m } : {}),
