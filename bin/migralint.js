@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { statSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-
-// Node 22.1+: V8 keeps the compiled code of the CLI's modules on disk (in the OS temp folder, or where
-// NODE_COMPILE_CACHE says), so later runs skip most of the start-up compile. Older Node: nothing to do.
-module.enableCompileCache?.();
+import vm from 'node:vm';
 
 /** A few named files (a pre-commit hook, an editor). */
 function fewFiles(args) {
@@ -34,24 +35,100 @@ for (const stream of [process.stdout, process.stderr]) {
 const args = process.argv.slice(2);
 // PostgreSQL's parser is a large WASM module: compiling it with V8's optimizing tier costs more CPU than the
 // optimized code saves on real histories (measured: 110 files, 1.8 s → 0.9 s CPU; 1,147 files, 3.7 s → 3.0 s;
-// 2.7 MB, equal). The baseline compiler alone then.
+// 2.7 MB, equal). The baseline compiler alone then. (Set before anything is compiled: V8's code cache records the
+// flags it was made under.)
 v8.setFlagsFromString('--liftoff-only');
 if (fewFiles(args)) {
   // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
-  // Required, not imported: the bundle requires the same instance, and an ES import of this CommonJS package first
-  // scans its source for exports.
   try {
     createRequire(import.meta.url)('libpg-query');
   } catch {
     /* reported when the parser is needed */
   }
 }
-const { main } = await import('../dist/cli.js');
+
+/**
+ * Where the lint cache goes (as the CLI decides it, src/cli/run.ts defaultCacheDir), or null with --no-cache: V8's
+ * compiled code of the CLI is kept there too. Read from the arguments before the CLI's own parser is loaded.
+ */
+function cacheDir(argv, cwd) {
+  let location;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a === '--no-cache' || a === '--cache=false' || (a === '--cache' && argv[i + 1] === 'false')) return null;
+    if (a === '--cache-location' && i + 1 < argv.length) location = argv[++i];
+    else if (a.startsWith('--cache-location=')) location = a.slice('--cache-location='.length);
+  }
+  if (location) return path.resolve(cwd, location);
+  const local = path.join(cwd, 'node_modules');
+  if (existsSync(local)) return path.join(local, '.cache', 'migralint');
+  const home = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(home, 'migralint', createHash('sha256').update(path.resolve(cwd)).digest('hex').slice(0, 16));
+}
+
+/**
+ * Loads dist/cli.cjs with V8's compiled code from an earlier run (Node 20 has no module.enableCompileCache): on a
+ * hit V8 skips parsing and compiling the 2.7 MB bundle. V8 itself checks little of a code cache (its version and
+ * flags, the source's length, not the source or the data): the file is named by a hash of the bundle's text and
+ * Node's version, and carries a hash of its data; anything else, or a cache V8 rejects, is ignored and rewritten
+ * after the run. `save()` writes it when the run had none.
+ */
+function loadCli() {
+  const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+  const source = readFileSync(file, 'utf8');
+  const dir = cacheDir(args, process.cwd());
+  const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex').slice(0, 32);
+  const cacheFile = dir && path.join(dir, `cli-code-${id}.v8`);
+  let cachedData;
+  if (cacheFile) {
+    try {
+      const stored = readFileSync(cacheFile);
+      const data = stored.subarray(32);
+      if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
+    } catch {
+      /* none yet, or unreadable */
+    }
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const options = { filename: file, ...(cachedData ? { cachedData } : {}) };
+  const script = dir ? new vm.Script(wrapped, options) : undefined;
+  const mod = { exports: {} };
+  if (script) script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file));
+  else mod.exports = createRequire(import.meta.url)(file);
+  // A lint: the run whose compiled functions are worth keeping (`--help`, `rules` … compile little of it).
+  const lint = !args.some((a) => a === '--help' || a === '-h' || a === '--version') && !/^(rules|explain|init|stats|schema|trace|help)$/.test(args[0] ?? '');
+  const save = () => {
+    if (!script || !cacheFile || !lint || (cachedData && !script.cachedDataRejected)) return;
+    // After the run: the data then holds the functions the run compiled, not only the top level.
+    const data = script.createCachedData();
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest().subarray(0, 32), data]));
+      renameSync(tmp, cacheFile);
+      // Code of earlier builds: never read again.
+      for (const f of readdirSync(dir)) if (/^cli-code-[0-9a-f]+\.v8$/.test(f) && f !== path.basename(cacheFile)) unlinkSync(path.join(dir, f));
+    } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* nothing written */
+      }
+    }
+  };
+  return { main: mod.exports.main, save };
+}
+
+// A config file is an ES module: the bundle, compiled by node:vm, import()s it through this (src/config/load.ts).
+globalThis[Symbol.for('migralint.import')] = (url) => import(url);
+const { main, save } = loadCli();
 
 main(args).then(
   (code) => {
     process.exitCode = code;
+    save();
   },
   (error) => {
     process.stderr.write(`migralint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -1,16 +1,17 @@
-// Bundles the CLI (dist/src/cli/main.js and everything it imports) into one file, dist/cli.js: resolving and
-// loading ~150 ES modules one by one is most of a one-file lint's start-up time. Packages that load WASM or native
-// code from their own folder (PostgreSQL's parser, tree-sitter, oxc) and the database driver stay external.
-import { readdirSync, rmSync } from 'node:fs';
+// Bundles the CLI (dist/src/cli/main.js and everything it imports) into one CommonJS file, dist/cli.cjs, and the
+// worker of a parallel lint into dist/worker.js: resolving and loading ~300 ES modules one by one was most of a
+// one-file lint's start-up. CommonJS because bin/migralint.js compiles the bundle itself with node:vm and keeps V8's
+// compiled code between runs (a code cache): Node 20 can do that only for scripts, not for ES modules. Packages that
+// load WASM or native code from their own folder (PostgreSQL's parser, tree-sitter, oxc) and the database driver
+// stay external.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * An ES module's imports all load before it runs, wherever they are written, so an external package imported by
- * any bundled module loads with every run. Importing PostgreSQL's parser starts compiling its 1.7 MB of WASM, and
- * oxc-parser loads a native binding: a run whose files all come from the cache needs neither. Each is replaced
- * by a stand-in that requires the package on first use (its sync functions throw, as the package's own do, until
- * loadModule() has been awaited).
+ * Importing PostgreSQL's parser starts compiling its 1.7 MB of WASM, and oxc-parser loads a native binding: a run
+ * whose files all come from the cache needs neither. Each is replaced by a stand-in that requires the package on
+ * first use (its sync functions throw, as the package's own do, until loadModule() has been awaited).
  */
 const LAZY = {
   'libpg-query': ['loadModule', 'parseSync', 'scanSync', 'parsePlPgSQLSync'],
@@ -33,24 +34,97 @@ const lazyPackages = {
   },
 };
 
-// The worker threads of a parallel lint (src/cli/parallel.ts) load dist/worker.js, bundled with it. Code that
-// modules import dynamically (the config validator and zod, the trace, the schema printer …) goes into chunks
-// beside them (dist/chunk-*.js), loaded only by the runs that need it: V8 reads all of a file's text before
-// running any of it, and zod alone was 0.8 MB of a 2 MB bundle that every lint compiled.
+/**
+ * yargs measures its help text with string-width, whose module builds an Intl.Segmenter and Unicode-property
+ * regular expressions (\p{RGI_Emoji}) when it loads: 40–100 ms of every run's start-up, though only --help and usage
+ * errors measure anything. Its body runs on the first call instead. The build fails if a new version of the package
+ * no longer has the one shape this relies on (imports, then one default-exported function).
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](?:.*[\\/])?string-width[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const imports = text.match(/^import [^\n]*;\n/gm) ?? [];
+      let body = text;
+      for (const line of imports) body = body.replace(line, '');
+      const exported = /^export default function stringWidth\(/m;
+      if ((text.match(/^export /gm) ?? []).length !== 1 || !exported.test(body) || /^import /m.test(body))
+        throw new Error(`bundle-cli: ${args.path} is no longer shaped as lazy-string-width expects`);
+      body = body.replace(exported, 'function stringWidth(');
+      return {
+        loader: 'js',
+        contents: `${imports.join('')}let body;\nexport default function stringWidthLazy(...args) {\n  body ??= (() => {\n${body}\nreturn stringWidth;\n})();\n  return body(...args);\n}\n`,
+      };
+    });
+  },
+};
+
+/**
+ * esbuild writes code and strings in ASCII (escaping the rest), but keeps some comments as written: a few non-ASCII
+ * characters (an em dash, an arrow) made V8 hold the whole 2.7 MB text in two bytes a character and decode it slowly
+ * (40 ms of each start-up). Those comments get an escape instead; anything else non-ASCII fails the build.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (!/\P{ASCII}/u.test(lines[i])) continue;
+    if (!/^\s*(\/\/|\/\*|\*)/.test(lines[i])) throw new Error(`bundle-cli: non-ASCII outside a comment in ${file}:${i + 1}`);
+    lines[i] = lines[i].replace(/\P{ASCII}/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+    changed = true;
+  }
+  if (changed) writeFileSync(file, lines.join('\n'));
+}
+
+/**
+ * The database driver and tree-sitter are CommonJS packages the code import()s on first use. In the CLI's script
+ * an import() would go through node:vm, which on Node 20 cannot route one once the code comes from the code cache
+ * (bin/migralint.js): each is required instead, as the package's own CommonJS entry, still on first use.
+ */
+const requiredPackages = {
+  name: 'required-packages',
+  setup(b) {
+    b.onResolve({ filter: /^(pg|web-tree-sitter)$/ }, (args) =>
+      args.namespace === 'required' ? { path: args.path, external: true } : { path: args.path, namespace: 'required' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({ loader: 'js', contents: `module.exports = require(${JSON.stringify(args.path)});` }));
+  },
+};
+
 const dist = new URL('../dist/', import.meta.url).pathname;
-for (const f of readdirSync(dist)) if (/^chunk-.*\.js$/.test(f)) rmSync(path.join(dist, f));
-await build({
-  entryPoints: { cli: path.join(dist, 'src/cli/main.js'), worker: path.join(dist, 'src/cli/worker.js') },
-  outdir: dist,
-  splitting: true,
-  chunkNames: 'chunk-[hash]',
+// Chunks of the earlier, split ES-module bundle: gone.
+for (const f of readdirSync(dist)) if (/^(chunk-.*\.js|cli\.js)$/.test(f)) rmSync(path.join(dist, f));
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   external: ['web-tree-sitter', 'tree-sitter-python', 'tree-sitter-ruby', 'pg'],
-  plugins: [lazyPackages],
-  // Bundled CommonJS packages (yargs' helpers) call require(); give the ES modules one.
-  banner: { js: "import { createRequire as __migralintRequire } from 'node:module'; const require = __migralintRequire(import.meta.url);" },
+  plugins: [lazyPackages, lazyStringWidth],
   logLevel: 'warning',
+};
+// The CLI: code that modules import dynamically (the config validator and zod, the trace, the schema printer …)
+// stays in the file but runs only when imported; V8 compiles a function only when it first runs, and the code cache
+// holds what earlier runs compiled.
+await build({
+  ...common,
+  entryPoints: [path.join(dist, 'src/cli/main.js')],
+  outfile: path.join(dist, 'cli.cjs'),
+  format: 'cjs',
+  plugins: [requiredPackages, ...common.plugins],
+  // Modules find files beside them (the worker, the package's root) from import.meta.url: the bundle's own URL.
+  define: { 'import.meta.url': '__migralintUrl' },
+  banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+asciiOnly(path.join(dist, 'cli.cjs'));
+// The worker threads of a parallel lint (src/cli/parallel.ts) load dist/worker.js, beside the CLI.
+await build({
+  ...common,
+  entryPoints: [path.join(dist, 'src/cli/worker.js')],
+  outfile: path.join(dist, 'worker.js'),
+  format: 'esm',
+  // Bundled CommonJS packages call require(); give the ES module one.
+  banner: { js: "import { createRequire as __migralintRequire } from 'node:module'; const require = __migralintRequire(import.meta.url);" },
+});
+asciiOnly(path.join(dist, 'worker.js'));

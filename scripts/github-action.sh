@@ -12,7 +12,7 @@ log() { printf '%s\n' "$*" >&2; }
 if [[ -n "${INPUT_COMMAND:-}" ]]; then
   read -r -a MIGRALINT <<<"$INPUT_COMMAND"
 else
-  if [[ ! -f "$ACTION_PATH/dist/cli.js" ]]; then
+  if [[ ! -f "$ACTION_PATH/dist/cli.cjs" ]]; then
     log "migralint: building the action's checkout"
     (cd "$ACTION_PATH" && npm ci --no-audit --no-fund --loglevel=error >&2) || { log "migralint: could not install and build the action in $ACTION_PATH"; exit 2; }
   elif [[ ! -d "$ACTION_PATH/node_modules" ]]; then

@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 const tagAt = args.indexOf('--tag');
 const tag = tagAt >= 0 ? args[tagAt + 1] : undefined;
 if (tagAt >= 0 && !tag) throw new Error('--tag needs a name');
-if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
+if (!existsSync(path.join(root, 'dist', 'cli.cjs'))) {
   console.error('release-commit: dist/ is not built: run `npm ci` (or `npm run build`) first');
   process.exit(1);
 }

@@ -69,9 +69,22 @@ describe('discovery', () => {
     const r = run(['migrations/20250101000000_add_index_to_users.go'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'migralint: migrations/20250101000000_add_index_to_users.go: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted\n',
+      'migralint: migrations/20250101000000_add_index_to_users.go: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, JS/TS migrations, EF Core migrations in C#, Ecto migrations in Elixir, Laravel migrations in PHP and Liquibase changelogs); nothing in it was linted\n',
     );
     expect(r.stdout).toBe('');
+  });
+
+  it('an EF Core (.cs) and an Ecto (.exs) migration named on the command line are read, as a walk finds them', () => {
+    const frameworks = path.join(root, 'fixtures', 'frameworks');
+    for (const [dir, file, framework] of [
+      ['ef-core', 'Migrations/20240315100000_AddOrdersCreatedAtIndex.cs', 'ef-core'],
+      ['ecto', 'priv/repo/migrations/20240401093000_add_accounts_inserted_at_index.exs', 'ecto'],
+    ] as const) {
+      const r = run([file, '--format', 'json', '--no-cache'], path.join(frameworks, dir));
+      expect(r.stderr).toBe('');
+      const results = JSON.parse(r.stdout) as JsonResult[];
+      expect(results.map((x) => [path.relative(path.join(frameworks, dir), x.filePath).split(path.sep).join('/'), x.framework])).toEqual([[file, framework]]);
+    }
   });
 
   it('a Rails migration named on the command line is read (db/migrate/*.rb), and a walk of db/ finds it', async () => {

@@ -19,7 +19,7 @@ import type {
   TxState,
 } from '../types.js';
 import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } from './locks.js';
-import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
+import { emptyModel, leadsWith, objectKey, type ConstraintModel, type IndexModel } from '../project/model.js';
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, isUtcZone, plainConversion } from '../project/coercion.js';
@@ -464,12 +464,17 @@ function modelPass(stmt: Statement, replay: Replay): Omit<AddedKeys, 'at'> | und
 
 /** The foreign-key pass, at the unit's end: an index created later in the same file counts. */
 function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>): void {
+  // The catalog's indexes and names, read once for the pass (it only reads them): a copy per key made a long
+  // history's lint quadratic.
+  let allIndexes: Array<[string, IndexModel]> | undefined;
+  let taken: Set<string> | undefined;
   for (const k of addedKeys) {
     const t = replay.get('tables', k.key);
     // A table the history never created, or dropped or renamed later in the unit: its indexes are not known.
     if (!t || t.partial) continue;
-    const indexes = replay.all('indexes').filter(([, ix]) => ix.table === k.key);
-    const taken = new Set([...replay.all('indexes'), ...replay.all('tables')].map(([key]) => key));
+    allIndexes ??= replay.all('indexes');
+    const indexes = allIndexes.filter(([, ix]) => ix.table === k.key);
+    const names = (taken ??= new Set([...allIndexes, ...replay.all('tables')].map(([key]) => key)));
     k.at.facts.foreignKeys = k.added.map((c) => ({
       table: k.key,
       tableName: k.rel,
@@ -478,7 +483,7 @@ function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: Readonly
       ...(c.name ? { constraint: c.name } : {}),
       indexed: indexes.some(([, ix]) => leadsWith(ix, c.columns)),
       newTable: change.has(t.createdBy),
-      indexName: freeIndexName(t.schema, t.name, c.columns, taken),
+      indexName: freeIndexName(t.schema, t.name, c.columns, names),
     }));
   }
 }

@@ -27,8 +27,8 @@ export function isRollbackOnly(file: string): boolean {
   return parts[parts.length - 1] === 'down.sql' && DIESEL_DIR.test(parts[parts.length - 2] ?? '');
 }
 
-/** The extensions migrations migralint reads are written in. */
-const READABLE = /\.(?:sql|py|rb|php|xml|ya?ml|json|[cm]?js|[cm]?ts)$/i;
+/** Whether a file is of a kind migrations migralint reads are written in (a language's extension). */
+const readable = (file: string) => Object.values(LANGUAGES).some((l) => l.extension.test(file));
 
 export interface Discovery {
   files: string[];
@@ -162,9 +162,9 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
       }
       if (found.length === 0) problems.push(`${input}: no migration files in this directory`);
       for (const f of found) files.add(f);
-    } else if (!READABLE.test(input)) {
+    } else if (!readable(input)) {
       problems.push(
-        `${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, and JS/TS migrations); nothing in it was linted`,
+        `${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, JS/TS migrations, EF Core migrations in C#, Ecto migrations in Elixir, Laravel migrations in PHP and Liquibase changelogs); nothing in it was linted`,
       );
     } else files.add(path.normalize(input));
   }

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 /** A git problem the user can act on; the CLI prints the message and exits 2. */
@@ -13,7 +13,11 @@ interface GitRun {
   stderr: string;
 }
 
-function git(args: string[], cwd: string): Promise<GitRun> {
+/** node:child_process, loaded when git first runs: most lints never start a process. */
+const childProcess = () => createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+
+async function git(args: string[], cwd: string): Promise<GitRun> {
+  const { execFile } = childProcess();
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -100,6 +104,7 @@ export async function stagedContent(file: string, cwd: string): Promise<Buffer |
     /* deleted in the working tree: the index may still have it */
   }
   const rel = path.relative(realpathSync(root), abs).split(path.sep).join('/');
+  const { execFile } = childProcess();
   return new Promise((resolve, reject) => {
     execFile(
       'git',

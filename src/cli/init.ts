@@ -1,7 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { migrationName, migrationVersion } from './baseline.js';
+
+/** node:child_process, loaded only when `init --hook` asks git: every other run of the CLI starts no process. */
+const childProcess = () => createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
 
 export class InitError extends Error {
   override name = 'InitError';
@@ -73,7 +76,9 @@ export function runInit(cwd: string, options: { hook?: boolean; migrations?: str
   if (options.hook) {
     let hooksDir: string;
     try {
-      hooksDir = execFileSync('git', ['rev-parse', '--git-path', 'hooks'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      hooksDir = childProcess()
+        .execFileSync('git', ['rev-parse', '--git-path', 'hooks'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .trim();
     } catch {
       throw new InitError(`${cwd} is not inside a git repository: cannot install a pre-commit hook`);
     }

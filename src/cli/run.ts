@@ -396,7 +396,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // The project: every discovered migration, in its tool's order, replayed into the catalog each one meets.
     // Files named one by one still meet their history: the migrations beside them are read too.
     const historyFiles = new Set(found.files);
-    const named = found.files.filter((f) => run.paths.some((p) => path.resolve(run.cwd, p) === path.resolve(run.cwd, f)));
+    const given = new Set(run.paths.map((p) => path.resolve(run.cwd, p)));
+    const named = found.files.filter((f) => given.has(path.resolve(run.cwd, f)));
     if (named.length)
       for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) })).files) historyFiles.add(f);
     const allFiles = [...historyFiles].sort();

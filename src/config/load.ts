@@ -20,8 +20,20 @@ const jsonLoader: Loader = (filepath, content) => {
   }
 };
 
+/**
+ * import() of a config file. bin/migralint.js runs the CLI's bundle as a script it compiles itself (node:vm, to keep
+ * V8's compiled code between runs), where Node 20 cannot route an import() once the code comes from that cache: it
+ * hands in its own import() under this symbol. Elsewhere (the library, tests) this is plain import().
+ */
+const HOST_IMPORT = Symbol.for('migralint.import');
+
+function importModule(url: string): Promise<unknown> {
+  const host = (globalThis as { [HOST_IMPORT]?: (url: string) => Promise<unknown> })[HOST_IMPORT];
+  return host ? host(url) : import(url);
+}
+
 const esmLoader: Loader = async (filepath) => {
-  const mod = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+  const mod = (await importModule(pathToFileURL(filepath).href)) as { default?: unknown };
   return mod.default ?? mod;
 };
 

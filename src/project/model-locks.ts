@@ -9,7 +9,7 @@ import { alterCmds, rangeVarOf, statementNode, strings, unwrap, unwrapAll, type 
 import type { LockMode, QualifiedName } from '../types.js';
 import type { Replay } from './replay.js';
 import { referencingTables } from './replay.js';
-import { objectKey } from './model.js';
+import { objectKey, type TableModel } from './model.js';
 
 function fromKey(key: string): QualifiedName {
   const dot = key.indexOf('.');
@@ -78,14 +78,15 @@ function partitionsOf(s: StatementNode, replay: Replay, pgVersion: number): Lock
   const tables = recursingTables(s);
   if (tables.length === 0) return [];
   const out: LockClaim[] = [];
-  const all = replay.all('tables');
+  // The catalog's tables, copied only when a locked table is partitioned (most statements lock none).
+  let all: Array<[string, TableModel]> | undefined;
   for (const l of effectOfStatement(s, { pgVersion }).locks) {
     const key = objectKey(l.relation.schema, l.relation.name);
     if (l.on !== 'table' || !tables.includes(key) || !replay.get('tables', key)?.partitioned) continue;
     const queue = [key];
     while (queue.length) {
       const parent = queue.shift()!;
-      for (const [k, t] of all) {
+      for (const [k, t] of (all ??= replay.all('tables'))) {
         if (t.partitionOf !== parent) continue;
         out.push({ relation: fromKey(k), mode: l.mode, on: 'table' });
         if (t.partitioned) queue.push(k);

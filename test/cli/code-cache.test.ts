@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/repo.js';
+
+// bin/migralint.js keeps V8's compiled code of the CLI bundle (dist/cli.cjs) in the cache folder: these runs go
+// through the built bin, as users run it.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin', 'migralint.js');
+const tmp = tempDirs('migralint-code-cache-');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Real migrations (goharbor/harbor's, with their licence in bench/real), an Alembic project (Python: tree-sitter is
+ * loaded) and a config written as an ES module (imported by the bundle through the bin's import()).
+ */
+function project(): string {
+  const dir = tmp();
+  cpSync(path.join(root, 'bench', 'real', 'goharbor+harbor'), path.join(dir, 'migrations', 'harbor'), { recursive: true });
+  cpSync(path.join(root, 'fixtures', 'frameworks', 'alembic'), path.join(dir, 'migrations', 'alembic'), { recursive: true });
+  writeFileSync(path.join(dir, 'migralint.config.mjs'), "export default { rules: { 'require-lock-timeout': 'warn' } };\n");
+  return dir;
+}
+
+const codeFiles = (cache: string) => readdirSync(cache).filter((f) => /^cli-code-[0-9a-f]+\.v8$/.test(f));
+
+/** The stored data is intact: its first 32 bytes are the SHA-256 of the rest (what the bin checks before use). */
+function intact(file: string): boolean {
+  const b = readFileSync(file);
+  return b.length > 32 && createHash('sha256').update(b.subarray(32)).digest().equals(b.subarray(0, 32));
+}
+
+describe('the code cache of the CLI', () => {
+  it('the bundle is ASCII: one non-ASCII character makes V8 hold and decode all of its text two bytes a character', () => {
+    const text = readFileSync(path.join(root, 'dist', 'cli.cjs'));
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(text.findIndex((b) => b > 0x7f)).toBe(-1);
+  });
+
+  it('a run on stored compiled code prints exactly what a run without it prints, exit code included', { timeout: 300_000 }, () => {
+    const dir = project();
+    const cache = path.join(dir, 'cache');
+    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir);
+    expect(expected.code).toBe(1);
+    expect(JSON.parse(expected.stdout).length).toBeGreaterThan(40);
+    // --no-cache keeps nothing, compiled code included.
+    expect(() => readdirSync(cache)).toThrow();
+
+    const first = run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+    expect(first).toEqual(expected);
+    const [file] = codeFiles(cache);
+    expect(file).toBeDefined();
+    const stored = path.join(cache, file!);
+    expect(intact(stored)).toBe(true);
+    const written = statSync(stored).mtimeMs;
+
+    // Lint results dropped, compiled code kept: the whole pipeline runs on the stored code. The data is used as it
+    // is (a run rewrites it only when it had none, or V8 refused it).
+    for (const format of ['json', 'stylish']) {
+      writeFileSync(path.join(cache, 'lint-cache.json'), '');
+      const plain = run(['migrations', '--format', format, '--no-cache'], dir);
+      expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
+      // Warm on both: lint results and compiled code from the cache.
+      expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
+    }
+    expect(statSync(stored).mtimeMs).toBe(written);
+    expect(codeFiles(cache)).toEqual([file]);
+  });
+
+  it('ignores and rewrites corrupt or truncated compiled code, and drops that of other builds', { timeout: 300_000 }, () => {
+    const dir = project();
+    const cache = path.join(dir, 'cache');
+    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir);
+    run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+    const [file] = codeFiles(cache);
+    const stored = path.join(cache, file!);
+    const good = readFileSync(stored);
+    const flipped = Buffer.from(good);
+    // A changed byte inside V8's data: V8 itself would take it (it checks its header, not the data).
+    flipped[flipped.length >> 1] ^= 0x55;
+    const bad = [flipped, good.subarray(0, good.length >> 1), Buffer.from('not compiled code'), Buffer.alloc(0)];
+    for (const content of bad) {
+      writeFileSync(stored, content);
+      writeFileSync(path.join(cache, 'cli-code-0123456789abcdef.v8'), good);
+      writeFileSync(path.join(cache, 'lint-cache.json'), '');
+      expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir)).toEqual(expected);
+      expect(intact(stored)).toBe(true);
+      expect(codeFiles(cache)).toEqual([file]);
+    }
+  });
+});
