@@ -16,7 +16,7 @@ import type { SchemaDelta } from '../project/model.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const CACHE_FILE = 'lint-cache.json';
 /** Entries beyond this many are dropped, least recently used first. */
 const MAX_ENTRIES = 50_000;
@@ -65,6 +65,11 @@ interface ReplayEntry {
 interface CacheFile {
   format: 'migralint-lint-cache';
   version: number;
+  /**
+   * The build that wrote it (codeIdentity()). Every key includes the build, so another build's entries can never be
+   * used again: a file from another build is dropped whole instead of being read, carried and rewritten by every run.
+   */
+  identity: string;
   run: number;
   entries: Record<string, Entry>;
   /** What each migration taught the schema model, so a warm run replays its history without parsing it. */
@@ -168,6 +173,7 @@ export class LintCache {
         parsed &&
         parsed.format === 'migralint-lint-cache' &&
         parsed.version === CACHE_FORMAT &&
+        parsed.identity === codeIdentity() &&
         typeof parsed.run === 'number' &&
         parsed.entries &&
         typeof parsed.entries === 'object' &&
@@ -238,6 +244,7 @@ export class LintCache {
     const data: CacheFile = {
       format: 'migralint-lint-cache',
       version: CACHE_FORMAT,
+      identity: codeIdentity(),
       run: this.run,
       entries: recent(this.entries),
       replays: recent(this.replays),

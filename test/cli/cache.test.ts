@@ -86,6 +86,25 @@ describe('the lint cache', () => {
     }
   });
 
+  it("drops the entries another build stored: they can never match this build's keys, so they are not read or carried", { timeout: 300_000 }, () => {
+    const dir = project();
+    const cache = path.join(dir, 'cache');
+    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir).stdout;
+    run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+    const good = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as { identity: string; entries: Record<string, unknown>; replays: Record<string, unknown> };
+    expect(good.identity).toMatch(/^[0-9a-f]{64}$/);
+    const linted = Object.keys(good.entries).length;
+    // As after an upgrade: the same shape, written by another build, with entries of its own.
+    const older = { ...good, identity: 'f'.repeat(64), entries: { ...good.entries, ['0'.repeat(64)]: Object.values(good.entries)[0] } };
+    writeFileSync(cacheFile(cache), JSON.stringify(older));
+    const r = run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+    expect(r.stdout).toBe(expected);
+    const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as typeof good;
+    expect(rewritten.identity).toBe(good.identity);
+    expect(Object.keys(rewritten.entries).sort()).toEqual(Object.keys(good.entries).sort());
+    expect(Object.keys(rewritten.entries)).toHaveLength(linted);
+  });
+
   it('--no-cache writes nothing; the default location is node_modules/.cache/migralint when the project has node_modules', { timeout: 300_000 }, () => {
     const dir = project();
     write(dir, 'node_modules/.keep', '');
