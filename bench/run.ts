@@ -30,7 +30,10 @@ mkdirSync(work, { recursive: true });
 function timeCli(args: string[]): { ms: number; rssMB?: number; code: number | null } {
   const hasTime = existsSync('/usr/bin/time');
   const cmd = hasTime ? '/usr/bin/time' : process.execPath;
-  const argv = hasTime ? ['-f', '%M', process.execPath, bin, ...args] : [bin, ...args];
+  // Lint runs measure cold throughput: without --no-cache they would read and grow the user's default cache, and each
+  // corpus would pay for the ones before it.
+  const cliArgs = args[0] === 'trace' ? args : [...args, '--no-cache'];
+  const argv = hasTime ? ['-f', '%M', process.execPath, bin, ...cliArgs] : [bin, ...cliArgs];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

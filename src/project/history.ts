@@ -82,6 +82,8 @@ export class ProjectHistory {
   private readonly prints = new Map<Project, string>();
   private readonly notes = new Map<string, string[]>();
   private readonly notRun = new Map<string, string>();
+  private readonly positions = new Map<Project, Map<string, number>>();
+  private readonly lastOf = new Map<Project, { together: ReadonlySet<string>; last: number }>();
   readonly projects: Project[];
 
   private constructor(
@@ -207,19 +209,38 @@ export class ProjectHistory {
     const model = p ? this.models.get(p) : undefined;
     if (!p || !model) return false;
     const together = this.change ?? linted;
+    const position = this.positionsOf(p);
+    const from = position.get(file) ?? -1;
     // The key itself is gone by the end (its column or constraint dropped by a later migration deployed with it).
     const t = model.tables[table];
-    const lastLinted = Math.max(...p.files.map((f, i) => (together.has(f) ? i : -1)));
     if (
       t &&
       !t.constraints.some((c) => c.kind === 'foreign' && c.columns.length === columns.length && columns.every((x) => c.columns.includes(x))) &&
-      lastLinted > p.files.indexOf(file)
+      this.lastDeployed(p, together) > from
     )
       return true;
-    const from = p.files.indexOf(file);
     return Object.values(model.indexes).some(
-      (ix) => ix.table === table && together.has(ix.createdBy) && p.files.indexOf(ix.createdBy) >= from && leadsWith(ix, columns),
+      (ix) => ix.table === table && together.has(ix.createdBy) && (position.get(ix.createdBy) ?? -1) >= from && leadsWith(ix, columns),
     );
+  }
+
+  /** Each file's place in its project's history, computed once per project (a lookup per call kept long histories quadratic). */
+  private positionsOf(p: Project): Map<string, number> {
+    let m = this.positions.get(p);
+    if (!m) this.positions.set(p, (m = new Map(p.files.map((f, i) => [f, i]))));
+    return m;
+  }
+
+  /** The place of the last of `p`'s files deployed together (`together`), -1 for none; computed once per set. */
+  private lastDeployed(p: Project, together: ReadonlySet<string>): number {
+    const known = this.lastOf.get(p);
+    if (known && known.together === together) return known.last;
+    let last = -1;
+    p.files.forEach((f, i) => {
+      if (together.has(f)) last = i;
+    });
+    this.lastOf.set(p, { together, last });
+    return last;
   }
 
   /** The catalog of the project holding `file`, as of the files advanced so far. */
