@@ -308,12 +308,14 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
       // statement), and a watcher during the real run; a statement PostgreSQL refuses in a transaction block
       // (CONCURRENTLY) has no rehearsal, and the watcher holds a snapshot so it sees the statement's lock.
       let rehearsed: Map<string, LockMode> | undefined;
+      let rehearsedNames: Map<string, Rel> | undefined;
       let multiPhase = false;
       // (The rehearsal doubles the time of a statement run outside a transaction: exact locks are worth it.)
       if (!inTx && !control && (step.statements ?? []).some((st) => options.facts.get(st)?.facts.nonTransactional)) multiPhase = true;
       else if (!inTx && !control) {
         const r = await rehearse(client, step.sql);
         rehearsed = r.locks;
+        rehearsedNames = r.names;
         multiPhase = r.refused;
       }
       if (!inTx) await watcher.start(pid, multiPhase ? holdTables(step, before, options.facts) : undefined);
@@ -341,7 +343,12 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
       const nameOf = (oid: string) => before.get(oid)?.name ?? after.get(oid)?.name ?? `oid ${oid}`;
       const kindOf = (oid: string) => before.get(oid)?.kind ?? after.get(oid)?.kind ?? '?';
       if (watched) {
-        for (const [oid, mode] of rehearsed ?? []) {
+        // A relation the statement creates has one oid in the rolled-back rehearsal and another in the real run: the
+        // rehearsal's lock on it is matched to the real one by name (else only a watcher sample could see it).
+        const created = new Map([...after].filter(([o]) => !before.has(o)).map(([o, rel]) => [rel.name, o]));
+        for (const [rehearsedOid, mode] of rehearsed ?? []) {
+          const named = before.has(rehearsedOid) || after.has(rehearsedOid) ? undefined : rehearsedNames?.get(rehearsedOid)?.name;
+          const oid = named !== undefined ? (created.get(named) ?? rehearsedOid) : rehearsedOid;
           const w = watched.get(oid);
           if (!w || stronger(w.mode, mode)) watched.set(oid, { mode, name: w?.name, kind: w?.kind });
         }
@@ -429,11 +436,13 @@ export async function traceProject(client: pg.Client, watcher: LockWatcher, plan
 const NO_TX = '25001'; // active_sql_transaction: "… cannot run inside a transaction block"
 
 /** Runs SQL in a transaction that is rolled back: the relation locks it took, or `refused` for CONCURRENTLY & co. */
-async function rehearse(client: pg.Client, sql: string): Promise<{ locks?: Map<string, LockMode>; refused: boolean }> {
+async function rehearse(client: pg.Client, sql: string): Promise<{ locks?: Map<string, LockMode>; names?: Map<string, Rel>; refused: boolean }> {
   await client.query('BEGIN');
   try {
     await client.query(sql);
-    return { locks: byOid((await client.query<{ oid: string; mode: string }>(OWN_LOCKS)).rows), refused: false };
+    const locks = byOid((await client.query<{ oid: string; mode: string }>(OWN_LOCKS)).rows);
+    // Read inside the rehearsal: a relation the statement creates is visible here, and only here, under this oid.
+    return { locks, names: await relations(client), refused: false };
   } catch (error) {
     return { refused: (error as { code?: string }).code === NO_TX };
   } finally {
