@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { FileSystem } from '../fs.js';
+import { LineIndex } from '../sql/text.js';
 import type { RunnerSetting, RunnerSettings } from '../types.js';
 
 export const SESSION_SETTINGS = ['lock_timeout', 'statement_timeout'] as const;
@@ -70,36 +71,34 @@ export function shownPath(file: string): string {
   return (path.relative(process.cwd(), path.resolve(file)) || file).split(path.sep).join('/');
 }
 
-/** 1-based line of an offset. */
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** The settings found in a file, as the runner's: the first of each name wins. */
 export function asRunner(file: string, text: string, found: FoundSetting[]): RunnerSettings {
   const out: RunnerSettings = {};
+  const lines = new LineIndex(text);
   for (const f of found) {
     if (out[f.name]) continue;
-    const setting: RunnerSetting = { value: f.value, where: `${shownPath(file)} line ${lineAt(text, f.offset)}${f.how ? ` (${f.how})` : ''}` };
+    const setting: RunnerSetting = { value: f.value, where: `${shownPath(file)} line ${lines.position(f.offset).line}${f.how ? ` (${f.how})` : ''}` };
     if (f.option) setting.connectionOption = true;
     out[f.name] = setting;
   }
   return out;
 }
 
-/** What each file's text gave, by path and text: a project's files are read for every migration, parsed once. */
-const parsed = new Map<string, RunnerSettings>();
+/**
+ * What each file's text gave, per run (per FileSystem: the CLI's run, the ESLint plugin's lint): every migration of a
+ * project asks for the same files, and each is parsed once.
+ */
+const parsed = new WeakMap<FileSystem, Map<string, { text: string; settings: RunnerSettings }>>();
 
-export function parsedOnce(kind: string, file: string, text: string, parse: () => RunnerSettings): RunnerSettings {
-  const key = `${kind}\0${file}\0${text}`;
-  let hit = parsed.get(key);
-  if (!hit) {
-    if (parsed.size > 256) parsed.clear();
-    parsed.set(key, (hit = parse()));
-  }
-  return hit;
+export function parsedOnce(fs: FileSystem, kind: string, file: string, text: string, parse: () => RunnerSettings): RunnerSettings {
+  let run = parsed.get(fs);
+  if (!run) parsed.set(fs, (run = new Map()));
+  const key = `${kind}\0${file}`;
+  const hit = run.get(key);
+  if (hit && hit.text === text) return hit.settings;
+  const settings = parse();
+  run.set(key, { text, settings });
+  return settings;
 }
 
 /** The folders from `dir` upwards, `levels` of them at most (dir itself first). */

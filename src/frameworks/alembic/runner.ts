@@ -13,13 +13,13 @@ export function alembicRunnerSettings(migration: string, fs: FileSystem): Runner
   const scripts = path.dirname(path.dirname(path.resolve(migration)));
   const envPy = path.join(scripts, 'env.py');
   const envText = fs.readFile(envPy);
-  const fromEnv = envText === undefined ? {} : parsedOnce('alembic-env', envPy, envText, () => fromEnvPy(envPy, envText));
+  const fromEnv = envText === undefined ? {} : parsedOnce(fs, 'alembic-env', envPy, envText, () => fromEnvPy(envPy, envText));
   for (const ini of [path.join(path.dirname(scripts), 'alembic.ini'), path.join(scripts, 'alembic.ini')]) {
     const text = fs.readFile(ini);
     if (text !== undefined)
       return merged(
         fromEnv,
-        parsedOnce('alembic-ini', ini, text, () => fromIni(ini, text)),
+        parsedOnce(fs, 'alembic-ini', ini, text, () => fromIni(ini, text)),
       );
   }
   return fromEnv;

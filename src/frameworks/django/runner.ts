@@ -18,7 +18,7 @@ export function djangoRunnerSettings(migration: string, fs: FileSystem): RunnerS
   const base = path.join(root, ...module.split('.'));
   const settings = firstFile(fs, [path.dirname(base)], [`${path.basename(base)}.py`, path.join(path.basename(base), '__init__.py')]);
   if (!settings) return {};
-  return parsedOnce('django', settings.file, settings.text, () => fromSettings(settings.file, settings.text));
+  return parsedOnce(fs, 'django', settings.file, settings.text, () => fromSettings(settings.file, settings.text));
 }
 
 function fromSettings(file: string, text: string): RunnerSettings {

@@ -17,10 +17,10 @@ export function flywayRunnerSettings(migration: string, fs: FileSystem): RunnerS
     up.flatMap((d) => [d, path.join(d, 'conf')]),
     ['flyway.conf', 'flyway.toml'],
   );
-  const fromFlyway = conf ? parsedOnce('flyway', conf.file, conf.text, () => fromConf(conf.file, conf.text)) : {};
+  const fromFlyway = conf ? parsedOnce(fs, 'flyway', conf.file, conf.text, () => fromConf(conf.file, conf.text)) : {};
   const resources = up.find((d) => /[\\/]src[\\/]main[\\/]resources$/.test(d));
   const spring = resources ? firstFile(fs, [resources], ['application.properties', 'application.yml', 'application.yaml']) : undefined;
-  const fromSpring = spring ? parsedOnce('flyway-spring', spring.file, spring.text, () => fromSpringConfig(spring.file, spring.text)) : {};
+  const fromSpring = spring ? parsedOnce(fs, 'flyway-spring', spring.file, spring.text, () => fromSpringConfig(spring.file, spring.text)) : {};
   return merged(fromFlyway, fromSpring);
 }
 

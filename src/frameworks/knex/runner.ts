@@ -13,7 +13,7 @@ const KNEXFILES = ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs']
 export function knexRunnerSettings(migration: string, fs: FileSystem): RunnerSettings {
   const knexfile = firstFile(fs, upwards(path.dirname(path.resolve(migration)), 4), KNEXFILES);
   if (!knexfile) return {};
-  return parsedOnce('knex', knexfile.file, knexfile.text, () => fromKnexfile(knexfile.file, knexfile.text));
+  return parsedOnce(fs, 'knex', knexfile.file, knexfile.text, () => fromKnexfile(knexfile.file, knexfile.text));
 }
 
 function fromKnexfile(file: string, text: string): RunnerSettings {

@@ -16,7 +16,7 @@ export function railsRunnerSettings(migration: string, fs: FileSystem): RunnerSe
   const file = path.join(root, 'config', 'database.yml');
   const text = fs.readFile(file);
   if (text === undefined) return {};
-  return parsedOnce('rails', file, text, () => fromDatabaseYml(file, text));
+  return parsedOnce(fs, 'rails', file, text, () => fromDatabaseYml(file, text));
 }
 
 /** A key of a mapping, or of a mapping merged into it (`<<: *default`), with its node (for the line). */
