@@ -109,6 +109,52 @@ describe('require-lock-timeout: one finding per cost', () => {
     expect(rlt(on).map((f) => f.severity)).toEqual(['info']);
   });
 
+  it('is a warning again when a directive suppresses the finding that owned the wait: nothing else reports it then', async () => {
+    const sql = [
+      '-- migralint-disable-next-line require-concurrent-index-creation -- built in the maintenance window',
+      'CREATE INDEX orders_placed_idx ON orders (placed_at);',
+      'DROP INDEX orders_legacy_idx;',
+      '',
+    ].join('\n');
+    const r = await lintText(sql);
+    expect(r.findings.map((f) => `${f.loc.line} ${f.ruleId} ${f.severity}`)).toEqual([
+      '2 require-lock-timeout warn',
+      '3 require-concurrent-index-deletion warn',
+    ]);
+    // Suppressing another rule's finding on that line changes nothing.
+    const other = await lintText(sql.replace('require-concurrent-index-creation --', 'require-concurrent-index-creation, ban-drop-column --'));
+    expect(rlt(other).map((f) => f.severity)).toEqual(['warn']);
+    // The directive disabling require-lock-timeout itself still wins.
+    const both = await lintText(`-- migralint-disable-file require-lock-timeout\n${sql}`);
+    expect(rlt(both)).toEqual([]);
+  });
+
+  it("is a warning again when a Django migration's directive suppresses the AddIndex finding", async () => {
+    const code = [
+      'from django.db import migrations, models',
+      '',
+      '',
+      'class Migration(migrations.Migration):',
+      '    dependencies = [',
+      '        ("orders", "0041_order_placed_at"),',
+      '    ]',
+      '',
+      '    operations = [',
+      '        # migralint-disable-next-line require-concurrent-index-creation -- orders_order is loaded after the migration',
+      '        migrations.AddIndex(',
+      '            model_name="order",',
+      '            index=models.Index(fields=["placed_at"], name="orders_placed_idx"),',
+      '        ),',
+      '    ]',
+      '',
+    ].join('\n');
+    const filename = 'shop/orders/migrations/0042_order_placed_idx.py';
+    const r = await lintText(code, { filename });
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['require-lock-timeout warn']);
+    const plain = await lintText(code.replace(/ *# migralint-disable-next-line.*\n/, ''), { filename });
+    expect(plain.findings.map((f) => `${f.ruleId} ${f.severity}`).sort()).toEqual(['require-concurrent-index-creation error', 'require-lock-timeout info']);
+  });
+
   it('stays a warning for REINDEX before PostgreSQL 12 (no CONCURRENTLY there)', async () => {
     const r11 = await lintText('REINDEX TABLE orders;\n', { settings: { pgVersion: 11 } });
     expect(rlt(r11).map((f) => f.severity)).toEqual(['warn']);
