@@ -155,6 +155,20 @@ describe('require-lock-timeout: one finding per cost', () => {
     expect(plain.findings.map((f) => `${f.ruleId} ${f.severity}`).sort()).toEqual(['require-concurrent-index-creation error', 'require-lock-timeout info']);
   });
 
+  it('names a CREATE OR REPLACE TRIGGER as such in the list of statements (Lemmy fix_soft_delete_aggregates)', async () => {
+    const sql = [
+      'DROP TRIGGER IF EXISTS post_aggregates_comment_set_deleted ON comment;',
+      '',
+      'CREATE OR REPLACE TRIGGER post_aggregates_comment_count',
+      '    AFTER INSERT OR DELETE OR UPDATE OF removed, deleted ON comment',
+      '    FOR EACH ROW',
+      '    EXECUTE FUNCTION post_aggregates_comment_count ();',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(sql));
+    expect(f!.message).toContain('DROP TRIGGER on comment (line 1, ACCESS EXCLUSIVE); CREATE OR REPLACE TRIGGER on comment (line 3, SHARE ROW EXCLUSIVE)');
+  });
+
   it('stays a warning for REINDEX before PostgreSQL 12 (no CONCURRENTLY there)', async () => {
     const r11 = await lintText('REINDEX TABLE orders;\n', { settings: { pgVersion: 11 } });
     expect(rlt(r11).map((f) => f.severity)).toEqual(['warn']);
