@@ -80,7 +80,8 @@ describe('require-lock-timeout messages', () => {
 });
 
 describe('require-lock-timeout: one finding per cost', () => {
-  const rlt = (r: { findings: Array<{ ruleId: string; severity: string; help?: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
+  const rlt = (r: { findings: Array<{ ruleId: string; severity: string; message: string; help?: string }> }) =>
+    r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
 
   it('is info when every strong lock is one a CONCURRENTLY fix removes, and that finding is reported', async () => {
     const text = 'CREATE INDEX orders_placed_idx ON orders (placed_at);\nDROP INDEX orders_legacy_idx;\n';
