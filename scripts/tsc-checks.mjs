@@ -27,6 +27,15 @@ const buildFiles = new Set(build.fileNames.map((f) => path.resolve(f)));
 const outside = build.fileNames.filter((f) => !checked.fileNames.some((c) => path.resolve(c) === path.resolve(f)));
 if (outside.length) throw new Error(`tsconfig.build.json compiles files tsconfig.json does not check: ${outside.join(', ')}`);
 
+// The type check runs with the build's options: only what the build adds (emit, declarations) may differ.
+const own = (o) =>
+  JSON.stringify(
+    Object.entries(o)
+      .filter(([k]) => !['noEmit', 'declaration', 'configFilePath'].includes(k))
+      .sort(),
+  );
+if (own(checked.options) !== own(build.options)) throw new Error('tsconfig.build.json changes more than noEmit and declaration: run typecheck and build apart');
+
 const options = { ...build.options, ...(buildInfo ? { incremental: true, tsBuildInfoFile: buildInfo } : {}) };
 const builder = ts.createIncrementalProgram({ rootNames: checked.fileNames, options, configFileParsingDiagnostics: checked.errors });
 const program = builder.getProgram();
