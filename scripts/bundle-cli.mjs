@@ -16,11 +16,14 @@ import { build } from 'esbuild';
 const LAZY = {
   'libpg-query': ['loadModule', 'parseSync', 'scanSync', 'parsePlPgSQLSync'],
   'oxc-parser': ['parseSync'],
+  // yargs' platform shim takes two functions of node:assert when it loads (4 ms of start-up); it calls them only
+  // when a package.json is not found.
+  assert: ['notStrictEqual', 'strictEqual'],
 };
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
-    b.onResolve({ filter: /^(libpg-query|oxc-parser)$/ }, (args) =>
+    b.onResolve({ filter: /^(libpg-query|oxc-parser|assert)$/ }, (args) =>
       args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' },
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
@@ -61,6 +64,24 @@ const lazyStringWidth = {
 };
 
 /**
+ * yargs' factory gives every parser a default version read from the package.json found upward from the working
+ * directory (a readdir of each folder up to one that has it: the host project's, or /tmp and / for a file outside
+ * any project). src/cli/main.ts sets migralint's own version, which replaces it: the default is not looked up. The
+ * build fails if the factory no longer has the one call this removes.
+ */
+const noDefaultVersion = {
+  name: 'yargs-no-default-version',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const call = /^\s*yargs\.version\(\);\n/gm;
+      if ((text.match(call) ?? []).length !== 1) throw new Error(`bundle-cli: ${args.path} is no longer shaped as yargs-no-default-version expects`);
+      return { loader: 'js', contents: text.replace(call, '') };
+    });
+  },
+};
+
+/**
  * esbuild writes code and strings in ASCII (escaping the rest), but keeps some comments as written: a few non-ASCII
  * characters (an em dash, an arrow) made V8 hold the whole 2.7 MB text in two bytes a character and decode it slowly
  * (40 ms of each start-up). Those comments get an escape instead; anything else non-ASCII fails the build.
@@ -93,6 +114,23 @@ const requiredPackages = {
   },
 };
 
+/**
+ * node:worker_threads costs 4 ms to load; only a large lint starts workers (src/cli/parallel.ts). In the CLI it is
+ * required when the first worker is made. (Not in the worker's own bundle, which needs it at once.)
+ */
+const lazyWorkerThreads = {
+  name: 'lazy-worker-threads',
+  setup(b) {
+    b.onResolve({ filter: /^node:worker_threads$/ }, (args) =>
+      args.namespace === 'lazy-worker' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-worker' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-worker' }, () => ({
+      loader: 'js',
+      contents: "let lib;\nexport function Worker(...args) {\n  return new (lib ??= require('node:worker_threads')).Worker(...args);\n}\n",
+    }));
+  },
+};
+
 const dist = new URL('../dist/', import.meta.url).pathname;
 // Chunks of the earlier, split ES-module bundle: gone.
 for (const f of readdirSync(dist)) if (/^(chunk-.*\.js|cli\.js)$/.test(f)) rmSync(path.join(dist, f));
@@ -101,7 +139,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   external: ['web-tree-sitter', 'tree-sitter-python', 'tree-sitter-ruby', 'pg'],
-  plugins: [lazyPackages, lazyStringWidth],
+  plugins: [lazyPackages, lazyStringWidth, noDefaultVersion],
   logLevel: 'warning',
 };
 // The CLI: code that modules import dynamically (the config validator and zod, the trace, the schema printer …)
@@ -112,7 +150,7 @@ await build({
   entryPoints: [path.join(dist, 'src/cli/main.js')],
   outfile: path.join(dist, 'cli.cjs'),
   format: 'cjs',
-  plugins: [requiredPackages, ...common.plugins],
+  plugins: [requiredPackages, lazyWorkerThreads, ...common.plugins],
   // Modules find files beside them (the worker, the package's root) from import.meta.url: the bundle's own URL.
   define: { 'import.meta.url': '__migralintUrl' },
   banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },
