@@ -150,6 +150,9 @@ export function cacheKey(parts: CacheKeyParts): string {
 /** A consulted file's state now: its content hash, 'absent', or 'unreadable:<code>'. */
 function stateOf(file: string): string {
   try {
+    // Most consulted files are absent (a Diesel folder's metadata.toml, say): asked without the exception a failed
+    // read throws, which cost more than the rest of a cached replay.
+    if (!statSync(file, { throwIfNoEntry: false })) return 'absent';
     return createHash('sha256').update(readFileSync(file)).digest('hex');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
