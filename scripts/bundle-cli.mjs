@@ -16,9 +16,16 @@ import { build } from 'esbuild';
 const LAZY = {
   'libpg-query': ['loadModule', 'parseSync', 'scanSync', 'parsePlPgSQLSync'],
   'oxc-parser': ['parseSync'],
-  // yargs' platform shim takes two functions of node:assert when it loads (4 ms of start-up); it calls them only
-  // when a package.json is not found.
+  // yargs' platform shim takes two functions of node:assert when it loads (4 ms of start-up), and calls them on every
+  // parse: an assertion that holds is checked here (Object.is, as node:assert), one that fails is node:assert's own.
   assert: ['notStrictEqual', 'strictEqual'],
+};
+/** A stand-in's function that answers without the package when it can (the rest go to the package). */
+const LAZY_FIRST = {
+  assert: {
+    notStrictEqual: 'if (!Object.is(args[0], args[1])) return;',
+    strictEqual: 'if (Object.is(args[0], args[1])) return;',
+  },
 };
 const lazyPackages = {
   name: 'lazy-packages',
@@ -31,7 +38,7 @@ const lazyPackages = {
       contents: [
         'let lib;',
         `const load = () => (lib ??= require(${JSON.stringify(args.path)}));`,
-        ...LAZY[args.path].map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ...LAZY[args.path].map((name) => `export function ${name}(...args) { ${LAZY_FIRST[args.path]?.[name] ?? ''} return load().${name}(...args); }`),
       ].join('\n'),
     }));
   },
