@@ -13,7 +13,8 @@
 // A clean report (its verdict line, a heading, starts with ✅): `update` (default) edits an existing comment to say so and posts none
 // when there is none; `always` posts it anyway; `delete` removes the existing comment.
 // Commenting never fails the job: every problem is a warning, and the exit code is 0 (2 for bad arguments).
-import { appendFileSync, readFileSync } from 'node:fs';
+// CommonJS, as everything in bin/ (bin/package.json).
+const { appendFileSync, readFileSync } = require('node:fs');
 
 const MARKER = '<!-- migralint-comment -->';
 
@@ -186,4 +187,6 @@ async function main(argv) {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+// CommonJS (bin/package.json), not an ES module: Node starts a CommonJS entry without its ES module loader, about
+// 30 ms of CPU less on every run.
+const { createHash } = require('node:crypto');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const v8 = require('node:v8');
+const vm = require('node:vm');
 
 /** A few named files (a pre-commit hook, an editor). */
 function fewFiles(args) {
@@ -42,7 +42,7 @@ if (fewFiles(args)) {
   // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
   try {
-    createRequire(import.meta.url)('libpg-query');
+    require('libpg-query');
   } catch {
     /* reported when the parser is needed */
   }
@@ -76,7 +76,7 @@ function cacheDir(argv, cwd) {
  * after the run. `save()` writes it when the run had none.
  */
 function loadCli() {
-  const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+  const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
   const source = readFileSync(file, 'utf8');
   const dir = cacheDir(args, process.cwd());
   const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex').slice(0, 32);
@@ -95,8 +95,8 @@ function loadCli() {
   const options = { filename: file, ...(cachedData ? { cachedData } : {}) };
   const script = dir ? new vm.Script(wrapped, options) : undefined;
   const mod = { exports: {} };
-  if (script) script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file));
-  else mod.exports = createRequire(import.meta.url)(file);
+  if (script) script.runInThisContext()(mod.exports, require('node:module').createRequire(file), mod, file, path.dirname(file));
+  else mod.exports = require(file);
   // A lint: the run whose compiled functions are worth keeping (`--help`, `rules` … compile little of it).
   const lint = !args.some((a) => a === '--help' || a === '-h' || a === '--version') && !/^(rules|explain|init|stats|schema|trace|help)$/.test(args[0] ?? '');
   const save = () => {

@@ -16,11 +16,21 @@ import { build } from 'esbuild';
 const LAZY = {
   'libpg-query': ['loadModule', 'parseSync', 'scanSync', 'parsePlPgSQLSync'],
   'oxc-parser': ['parseSync'],
+  // yargs' platform shim takes two functions of node:assert when it loads (4 ms of start-up), and calls them on every
+  // parse: an assertion that holds is checked here (Object.is, as node:assert), one that fails is node:assert's own.
+  assert: ['notStrictEqual', 'strictEqual'],
+};
+/** A stand-in's function that answers without the package when it can (the rest go to the package). */
+const LAZY_FIRST = {
+  assert: {
+    notStrictEqual: 'if (!Object.is(args[0], args[1])) return;',
+    strictEqual: 'if (Object.is(args[0], args[1])) return;',
+  },
 };
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
-    b.onResolve({ filter: /^(libpg-query|oxc-parser)$/ }, (args) =>
+    b.onResolve({ filter: /^(libpg-query|oxc-parser|assert)$/ }, (args) =>
       args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' },
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
@@ -28,7 +38,7 @@ const lazyPackages = {
       contents: [
         'let lib;',
         `const load = () => (lib ??= require(${JSON.stringify(args.path)}));`,
-        ...LAZY[args.path].map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ...LAZY[args.path].map((name) => `export function ${name}(...args) { ${LAZY_FIRST[args.path]?.[name] ?? ''} return load().${name}(...args); }`),
       ].join('\n'),
     }));
   },
@@ -56,6 +66,42 @@ const lazyStringWidth = {
         loader: 'js',
         contents: `${imports.join('')}let body;\nexport default function stringWidthLazy(...args) {\n  body ??= (() => {\n${body}\nreturn stringWidth;\n})();\n  return body(...args);\n}\n`,
       };
+    });
+  },
+};
+
+/**
+ * yargs' factory gives every parser a default version read from the package.json found upward from the working
+ * directory (a readdir of each folder up to one that has it: the host project's, or /tmp and / for a file outside
+ * any project). src/cli/main.ts sets migralint's own version, which replaces it: the default is not looked up. The
+ * build fails if the factory no longer has the one call this removes.
+ */
+const noDefaultVersion = {
+  name: 'yargs-no-default-version',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const call = /^\s*yargs\.version\(\);\n/gm;
+      if ((text.match(call) ?? []).length !== 1) throw new Error(`bundle-cli: ${args.path} is no longer shaped as yargs-no-default-version expects`);
+      return { loader: 'js', contents: text.replace(call, '') };
+    });
+  },
+};
+
+/**
+ * fdir (tinyglobby's directory walker) looks for picomatch in node_modules when it loads, for a glob option
+ * tinyglobby does not use: resolving and compiling it there, outside the bundle and its code cache, cost about 15 ms
+ * of every run that walks a folder. It gets the picomatch bundled for tinyglobby instead. The build fails if fdir no
+ * longer has the one block this replaces.
+ */
+const fdirBundledPicomatch = {
+  name: 'fdir-bundled-picomatch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]fdir[\\/]dist[\\/]index\.mjs$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const block = /^try \{\n\t__require\.resolve\("picomatch"\);\n\tpm = __require\("picomatch"\);\n\} catch \{\}\n/gm;
+      if ((text.match(block) ?? []).length !== 1) throw new Error(`bundle-cli: ${args.path} is no longer shaped as fdir-bundled-picomatch expects`);
+      return { loader: 'js', contents: `import __fdirPicomatch from 'picomatch';\n${text.replace(block, 'pm = __fdirPicomatch;\n')}` };
     });
   },
 };
@@ -93,6 +139,23 @@ const requiredPackages = {
   },
 };
 
+/**
+ * node:worker_threads costs 4 ms to load; only a large lint starts workers (src/cli/parallel.ts). In the CLI it is
+ * required when the first worker is made. (Not in the worker's own bundle, which needs it at once.)
+ */
+const lazyWorkerThreads = {
+  name: 'lazy-worker-threads',
+  setup(b) {
+    b.onResolve({ filter: /^node:worker_threads$/ }, (args) =>
+      args.namespace === 'lazy-worker' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-worker' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-worker' }, () => ({
+      loader: 'js',
+      contents: "let lib;\nexport function Worker(...args) {\n  return new (lib ??= require('node:worker_threads')).Worker(...args);\n}\n",
+    }));
+  },
+};
+
 const dist = new URL('../dist/', import.meta.url).pathname;
 // Chunks of the earlier, split ES-module bundle: gone.
 for (const f of readdirSync(dist)) if (/^(chunk-.*\.js|cli\.js)$/.test(f)) rmSync(path.join(dist, f));
@@ -101,7 +164,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   external: ['web-tree-sitter', 'tree-sitter-python', 'tree-sitter-ruby', 'pg'],
-  plugins: [lazyPackages, lazyStringWidth],
+  plugins: [lazyPackages, lazyStringWidth, noDefaultVersion, fdirBundledPicomatch],
   logLevel: 'warning',
 };
 // The CLI: code that modules import dynamically (the config validator and zod, the trace, the schema printer …)
@@ -112,7 +175,7 @@ await build({
   entryPoints: [path.join(dist, 'src/cli/main.js')],
   outfile: path.join(dist, 'cli.cjs'),
   format: 'cjs',
-  plugins: [requiredPackages, ...common.plugins],
+  plugins: [requiredPackages, lazyWorkerThreads, ...common.plugins],
   // Modules find files beside them (the worker, the package's root) from import.meta.url: the bundle's own URL.
   define: { 'import.meta.url': '__migralintUrl' },
   banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -7,17 +7,27 @@
  *
  * Beside the results it keeps what the replay of each migration taught the schema model (its SchemaDelta), keyed
  * by the file's bytes, settings and the catalog it met: a warm run walks a long history without parsing it.
+ *
+ * The file is read whole at the start of a run; what a run adds (a new migration's result and replay, as in a
+ * pre-commit hook) is appended to a journal beside it instead of rewriting it: rewriting a long history's cache cost
+ * more than linting the one new file. The journal names the file it extends (a random id the file carries), so one
+ * left from another file is ignored; once it grows to half the file's size the two are written together again.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SchemaDelta } from '../project/model.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 const CACHE_FILE = 'lint-cache.json';
+/** What runs added since the file was written: one JSON line each (its first line names the file it extends). */
+const JOURNAL_FILE = 'lint-cache.journal';
+/** The journal is folded into the file once it is this large, and at least a fraction of the file's size. */
+const JOURNAL_MIN_BYTES = 256 * 1024;
 /** Entries beyond this many are dropped, least recently used first. */
 const MAX_ENTRIES = 50_000;
 
@@ -71,6 +81,8 @@ interface CacheFile {
    */
   identity: string;
   run: number;
+  /** Names this file: a journal carries it in its first line and is used only beside the file it names. */
+  journal: string;
   entries: Record<string, Entry>;
   /** What each migration taught the schema model, so a warm run replays its history without parsing it. */
   replays: Record<string, ReplayEntry>;
@@ -138,6 +150,9 @@ export function cacheKey(parts: CacheKeyParts): string {
 /** A consulted file's state now: its content hash, 'absent', or 'unreadable:<code>'. */
 function stateOf(file: string): string {
   try {
+    // Most consulted files are absent (a Diesel folder's metadata.toml, say): asked without the exception a failed
+    // read throws, which cost more than the rest of a cached replay.
+    if (!statSync(file, { throwIfNoEntry: false })) return 'absent';
     return createHash('sha256').update(readFileSync(file)).digest('hex');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -145,20 +160,35 @@ function stateOf(file: string): string {
   }
 }
 
+/** One line of the journal after its first: an entry or a replay a run added. */
+type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry };
+
 export class LintCache {
   private readonly entries: Map<string, Entry>;
   private readonly replays: Map<string, ReplayEntry>;
   private readonly run: number;
   private readonly states = new Map<string, string>();
+  /** The whole file must be written (it is missing, corrupt or foreign, or its journal is to be folded in). */
   private dirty = false;
+  /** What this run added, for the journal. */
+  private readonly added: JournalLine[] = [];
+  private readonly journal: string;
 
   private constructor(
     readonly file: string,
     data: CacheFile | undefined,
+    private readonly fileBytes: number,
+    private journalBytes: number,
+    journalLines: JournalLine[],
   ) {
     this.entries = new Map(Object.entries(data?.entries ?? {}));
     this.replays = new Map(Object.entries(data?.replays ?? {}));
-    this.run = (data?.run ?? 0) + 1;
+    for (const line of journalLines) {
+      if ('entry' in line) this.entries.set(line.entry, line.value);
+      else this.replays.set(line.replay, line.value);
+    }
+    this.run = (data?.run ?? 0) + journalLines.length + 1;
+    this.journal = data?.journal ?? '';
     // A missing, corrupt or foreign file is rewritten at the end of the run.
     if (!data) this.dirty = true;
   }
@@ -167,14 +197,18 @@ export class LintCache {
   static open(dir: string): LintCache {
     const file = path.join(dir, CACHE_FILE);
     let data: CacheFile | undefined;
+    let fileBytes = 0;
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
+      const text = readFileSync(file, 'utf8');
+      fileBytes = text.length;
+      const parsed = JSON.parse(text) as Partial<CacheFile> | null;
       if (
         parsed &&
         parsed.format === 'migralint-lint-cache' &&
         parsed.version === CACHE_FORMAT &&
         parsed.identity === codeIdentity() &&
         typeof parsed.run === 'number' &&
+        typeof parsed.journal === 'string' &&
         parsed.entries &&
         typeof parsed.entries === 'object' &&
         !Array.isArray(parsed.entries) &&
@@ -185,7 +219,8 @@ export class LintCache {
     } catch {
       data = undefined;
     }
-    return new LintCache(file, data);
+    const { lines, bytes } = data ? readJournal(path.join(dir, JOURNAL_FILE), data.journal) : { lines: [], bytes: 0 };
+    return new LintCache(file, data, fileBytes, bytes, lines);
   }
 
   private currentState(file: string): string {
@@ -213,8 +248,9 @@ export class LintCache {
     // markdown format does not use the cache.
     const { filePath: _path, source: _source, statements: _statements, ...rest } = result;
     const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
-    this.entries.set(key, { deps, result: { ...rest, findings: rest.findings.slice() }, used: this.run });
-    this.dirty = true;
+    const entry: Entry = { deps, result: { ...rest, findings: rest.findings.slice() }, used: this.run };
+    this.entries.set(key, entry);
+    this.added.push({ entry: key, value: entry });
   }
 
   /** The stored replay of a migration for this key (kind 'replay'), when every file it consulted is as it was. */
@@ -229,13 +265,37 @@ export class LintCache {
   /** Stores what a migration's replay learned, with the files its extraction consulted. */
   setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
     const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
-    this.replays.set(key, { deps, replay, used: this.run });
-    this.dirty = true;
+    const entry: ReplayEntry = { deps, replay, used: this.run };
+    this.replays.set(key, entry);
+    this.added.push({ replay: key, value: entry });
   }
 
-  /** Writes the cache when anything changed (through a temp file and a rename). Returns an error message on failure. */
+  /**
+   * Writes what the run added: appended to the journal, or the whole cache (through a temp file and a rename) when
+   * the file is missing or bad or the journal has grown large. Returns an error message on failure.
+   */
   save(): string | undefined {
-    if (!this.dirty) return undefined;
+    if (!this.dirty && this.added.length === 0) return undefined;
+    if (!this.dirty) {
+      const text = this.added.map((line) => `${JSON.stringify(line)}\n`).join('');
+      if (this.journalBytes + text.length <= Math.max(JOURNAL_MIN_BYTES, this.fileBytes / 2)) {
+        const journal = path.join(path.dirname(this.file), JOURNAL_FILE);
+        try {
+          // A new journal (in place of none, or of one for another file) starts with the id of the file it extends.
+          if (this.journalBytes === 0) writeFileSync(journal, `${JSON.stringify({ journal: this.journal })}\n${text}`);
+          else appendFileSync(journal, text);
+          this.journalBytes += text.length;
+          this.added.length = 0;
+          return undefined;
+        } catch {
+          /* written whole below */
+        }
+      }
+    }
+    return this.saveWhole();
+  }
+
+  private saveWhole(): string | undefined {
     const recent = <T extends { used: number }>(m: Map<string, T>): Record<string, T> => {
       let kept = [...m];
       if (kept.length > MAX_ENTRIES) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, MAX_ENTRIES);
@@ -246,6 +306,8 @@ export class LintCache {
       version: CACHE_FORMAT,
       identity: codeIdentity(),
       run: this.run,
+      // A new id: a journal written for the file this replaces is not read beside this one.
+      journal: randomBytes(8).toString('hex'),
       entries: recent(this.entries),
       replays: recent(this.replays),
     };
@@ -254,7 +316,14 @@ export class LintCache {
       mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileSync(tmp, JSON.stringify(data));
       renameSync(tmp, this.file);
+      // Folded in: gone (another run's journal for the file replaced is ignored in any case).
+      try {
+        unlinkSync(path.join(path.dirname(this.file), JOURNAL_FILE));
+      } catch {
+        /* none */
+      }
       this.dirty = false;
+      this.added.length = 0;
       return undefined;
     } catch (error) {
       try {
@@ -265,6 +334,42 @@ export class LintCache {
       return `cannot write the cache ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
     }
   }
+}
+
+/**
+ * The journal's lines when its first names the file read (`journal`); a line that is not a whole entry (a write cut
+ * short, another run appending at the same time) is skipped, as an entry it names would be a miss.
+ */
+function readJournal(file: string, journal: string): { lines: JournalLine[]; bytes: number } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { lines: [], bytes: 0 };
+  }
+  const raw = text.split('\n');
+  let head: unknown;
+  try {
+    head = JSON.parse(raw[0] ?? '');
+  } catch {
+    head = undefined;
+  }
+  // Another file's journal (or none readable): started again by the next run that adds anything.
+  if (!journal || !isRecord(head) || head.journal !== journal) return { lines: [], bytes: 0 };
+  const lines: JournalLine[] = [];
+  for (const line of raw.slice(1)) {
+    if (!line) continue;
+    let x: unknown;
+    try {
+      x = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!isRecord(x)) continue;
+    if (typeof x.entry === 'string' && isEntry(x.value)) lines.push({ entry: x.entry, value: x.value });
+    else if (typeof x.replay === 'string' && isReplayEntry(x.value)) lines.push({ replay: x.replay, value: x.value });
+  }
+  return { lines, bytes: text.length };
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

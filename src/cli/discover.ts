@@ -73,9 +73,13 @@ function inMigrationFolder(abs: string): boolean {
  * beside it. 'skip' with a reason otherwise; 'ignore' for source files outside migration folders (not worth a word).
  */
 export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { keep: false; reason?: SkippedFile['reason'] } {
-  const text = fs.readFile(abs);
-  if (text === undefined) return { keep: true }; // Unreadable: linting it reports why.
   const inFolder = inMigrationFolder(abs);
+  // SQL in a migration folder or with a versioned name is kept on its path alone: not read here (the text of a long
+  // history was read twice, here and for the lint).
+  const sql = /\.sql$/i.test(abs);
+  const byPath = sql && (inFolder || VERSIONED_NAME.test(path.basename(abs)));
+  const text = byPath ? '' : fs.readFile(abs);
+  if (text === undefined) return { keep: true }; // Unreadable: linting it reports why.
   // Migrations kept per database (versions/sqlite/, migrations/mysql/): migralint lints PostgreSQL's.
   if (
     path
@@ -84,8 +88,8 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
       .some((part) => OTHER_DATABASE.test(part))
   )
     return { keep: false, reason: 'other-database' };
-  if (/\.sql$/i.test(abs)) {
-    if (inFolder || VERSIONED_NAME.test(path.basename(abs)) || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
+  if (sql) {
+    if (byPath || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };
   }
   // A file of a host language (Python, Ruby, C#, Elixir, PHP, a Liquibase changelog): a migration when a module of that language recognises it.

@@ -362,7 +362,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       problems.push(error.message);
     }
   } else {
-    const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) });
+    const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework), fs: disk });
     problems.push(...found.problems);
     skipped = found.skipped;
     const note = skippedNote(found.skipped, run.cwd);
@@ -399,7 +399,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const given = new Set(run.paths.map((p) => path.resolve(run.cwd, p)));
     const named = found.files.filter((f) => given.has(path.resolve(run.cwd, f)));
     if (named.length)
-      for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) })).files) historyFiles.add(f);
+      for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework), fs: disk })).files)
+        historyFiles.add(f);
     const allFiles = [...historyFiles].sort();
     // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
     parsersFor = allFiles;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,7 +69,7 @@ export class ConfigResolver {
     // A folder with none of the config files (most migration folders) has its parent's config: asked once per
     // folder, synchronously, instead of one search per folder. lilconfig stops at the home directory; so does this.
     const parent = path.dirname(dir);
-    if (parent !== dir && dir !== HOME && !SEARCH_PLACES.some((p) => existsSync(path.join(dir, p)))) {
+    if (parent !== dir && dir !== HOME && !hasConfigFile(dir)) {
       found = this.forDir(parent);
       this.byDir.set(dir, found);
       return found;
@@ -83,6 +83,21 @@ export class ConfigResolver {
     this.byDir.set(dir, found);
     return found;
   }
+}
+
+/**
+ * Whether a folder holds one of the config files: one listing of it rather than a lookup per name (a long history has
+ * a folder per migration). A folder that cannot be listed is asked name by name.
+ */
+function hasConfigFile(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return SEARCH_PLACES.some((p) => existsSync(path.join(dir, p)));
+  }
+  // Compared without case: a case-insensitive disk finds package.json as Package.json (a search there costs only time).
+  return names.some((name) => SEARCH_PLACES.includes(name.toLowerCase()));
 }
 
 /** The validator (zod) is loaded only when there is a config to validate: it costs start-up time. */

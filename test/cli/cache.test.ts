@@ -49,6 +49,52 @@ describe('the lint cache', () => {
     expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir).stdout).toContain('from the cache: ');
   });
 
+  it('a run that adds a migration appends it to the journal; a journal for another file or a cut line is ignored', { timeout: 300_000 }, () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'cache');
+    const journal = path.join(cache, 'lint-cache.journal');
+    write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, created_at timestamptz);\n');
+    const lint = (file: string) => run([file, '--format', 'json', '--cache-location', cache], dir);
+    const plain = (file: string) => run([file, '--format', 'json', '--no-cache'], dir);
+    expect(lint('db/migrations/0001_orders.sql')).toEqual(plain('db/migrations/0001_orders.sql'));
+    const whole = readFileSync(cacheFile(cache), 'utf8');
+    expect(existsSync(journal)).toBe(false);
+
+    // A new migration (the pre-commit case): the file is left as it was, the run's entries go to the journal.
+    write(dir, 'db/migrations/0002_index.sql', 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
+    const expected = plain('db/migrations/0002_index.sql');
+    expect(expected.stdout).toContain('require-concurrent-index-creation');
+    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    expect(readFileSync(cacheFile(cache), 'utf8')).toBe(whole);
+    const lines = readFileSync(journal, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toEqual({ journal: JSON.parse(whole).journal });
+    expect(
+      lines
+        .slice(1)
+        .map((l) => Object.keys(JSON.parse(l) as object)[0])
+        .sort(),
+    ).toEqual(['entry', 'replay']);
+
+    // Proof the journal is read: its entry altered on disk shows up in the report; nothing new, nothing written.
+    const altered = lines.map((l, i) => (i > 0 && l.startsWith('{"entry"') ? l.replaceAll('"message":"', '"message":"from the journal: ') : l));
+    writeFileSync(journal, `${altered.join('\n')}\n`);
+    expect(lint('db/migrations/0002_index.sql').stdout).toContain('from the journal: ');
+    expect(readFileSync(journal, 'utf8')).toBe(`${altered.join('\n')}\n`);
+
+    // A line cut short is skipped (that file is linted again); a journal that names another file is not read at all.
+    writeFileSync(journal, `${altered.map((l, i) => (i > 0 && l.startsWith('{"entry"') ? l.slice(0, l.length >> 1) : l)).join('\n')}\n`);
+    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    writeFileSync(journal, `${[JSON.stringify({ journal: 'another file' }), ...altered.slice(1)].join('\n')}\n`);
+    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    expect(readFileSync(journal, 'utf8').split('\n')[0]).toBe(JSON.stringify({ journal: JSON.parse(whole).journal }));
+
+    // A file written whole (here: a corrupt one replaced) starts without a journal.
+    writeFileSync(cacheFile(cache), '{');
+    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    expect(existsSync(journal)).toBe(false);
+    expect(JSON.parse(readFileSync(cacheFile(cache), 'utf8')).journal).not.toBe(JSON.parse(whole).journal);
+  });
+
   it('ignores and rewrites a corrupt, truncated or foreign cache file', { timeout: 300_000 }, () => {
     const dir = project();
     const cache = path.join(dir, 'cache');
