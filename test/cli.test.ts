@@ -167,6 +167,23 @@ describe('migralint CLI (the built binary)', () => {
     expect(bad.stderr).toContain('rules.require-lock-timeout');
   });
 
+  it("a broken config in a subfolder stops only the files it governs: a file named above it still lints, and it's said", () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'legacy'));
+    writeFileSync(path.join(dir, 'legacy', '.migralintrc.json'), JSON.stringify({ rules: 5 }));
+    writeFileSync(path.join(dir, 'legacy', '001_orders.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY);\n');
+    writeFileSync(path.join(dir, '002_orders_created.sql'), 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
+    const r = run([path.join(dir, '002_orders_created.sql'), '-f', 'json', '--no-cache']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)[0].messages.map((m: { ruleId: string }) => m.ruleId)).toContain('require-concurrent-index-creation');
+    expect(r.stderr).toContain(`${path.join(dir, 'legacy', '.migralintrc.json')}: invalid config`);
+    expect(r.stderr).toContain('left out of the history');
+    // The file it governs, asked for, still stops the run with the config's message.
+    const own = run([path.join(dir, 'legacy', '001_orders.sql'), '--no-cache']);
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('invalid config');
+  });
+
   it('reads config found upward from the file: table sizes decide severity', () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });

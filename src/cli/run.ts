@@ -398,14 +398,35 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const historyFiles = new Set(found.files);
     const given = new Set(run.paths.map((p) => path.resolve(run.cwd, p)));
     const named = found.files.filter((f) => given.has(path.resolve(run.cwd, f)));
-    if (named.length)
-      for (const f of (await discover(historyFolders(named), run.cwd, { claims: configClaims(resolver, run.cwd, run.framework), fs: disk })).files)
-        historyFiles.add(f);
+    // A config that cannot be loaded stops the run only for a file the user asked for. A file met only as history
+    // (a subfolder of the named file's folder with a broken config of its own) is left out of the history, said once.
+    const brokenConfigs = new Set<string>();
+    const asked = new Set(selected.files);
+    const historyOnly = <T>(file: string, error: unknown, fallback: T): T => {
+      if (!(error instanceof ConfigError) || asked.has(file)) throw error;
+      if (!brokenConfigs.has(error.message)) {
+        brokenConfigs.add(error.message);
+        io.stderr(`migralint: ${error.message}\n  the migrations it governs are left out of the history of the files linted\n`);
+      }
+      historyFiles.delete(file);
+      return fallback;
+    };
+    if (named.length) {
+      const claims = configClaims(resolver, run.cwd, run.framework);
+      const claimed = (f: string) => claims(f).catch((error: unknown) => historyOnly(f, error, false));
+      for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk })).files) historyFiles.add(f);
+    }
+    const optionsOf = new Map<string, LintOptions>();
+    for (const f of [...historyFiles].sort()) {
+      const options = await setups.forFile(f).then(
+        (setup) => setup.options,
+        (error: unknown) => historyOnly(f, error, undefined),
+      );
+      if (options) optionsOf.set(f, { ...options, fs: disk });
+    }
     const allFiles = [...historyFiles].sort();
     // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
     parsersFor = allFiles;
-    const optionsOf = new Map<string, LintOptions>();
-    for (const f of allFiles) optionsOf.set(f, { ...(await setups.forFile(f)).options, fs: disk });
     // Each file is read once: its bytes key the caches, its text is replayed or linted.
     const bytesOf = new Map<string, Buffer>();
     const readQuietly = (f: string): SourceFile | undefined => {
