@@ -68,3 +68,31 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
   const ordered = topo(nodes, warnings, 'Django dependency');
   return ordered;
 }
+
+const RUNS_PYTHON = /\bRunPython\s*\(/;
+
+/**
+ * Squashed migrations whose originals are gone. Django records a squashed migration as applied on every database
+ * that ran all the migrations it `replaces`, and by the time those files may be deleted every database has (Django's
+ * documented procedure: deploy the squash beside them first); with any of them applied and the rest missing,
+ * `migrate` fails. So such a migration only ever runs where none of them ran: a new database, in the same `migrate`
+ * as every migration before it, whose tables are then empty, unless something wrote rows: migralint's replay sees
+ * INSERTs (RunSQL), not Python, so a RunPython in the squash or in an earlier file ends the set there. Not covered: a
+ * database last migrated before the first replaced migration was written, which runs the squash on its old tables.
+ */
+export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const present = new Set(files.map((f) => `${djangoApp(f.path)}.${path.basename(f.path, '.py')}`));
+  files.forEach((f, i) => {
+    const replaces = list(f.text, 'replaces');
+    if (!replaces.length || replaces.some(([a, n]) => present.has(`${a}.${n}`)) || RUNS_PYTHON.test(f.text)) return;
+    const earlier: string[] = [];
+    for (let j = i - 1; j >= 0; j--) {
+      const e = files[j]!;
+      if (RUNS_PYTHON.test(e.text)) break;
+      earlier.push(e.path);
+    }
+    if (earlier.length) out.set(f.path, earlier.reverse());
+  });
+  return out;
+}
