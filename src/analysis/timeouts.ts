@@ -69,7 +69,8 @@ function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
   return {
     index: s.index,
     line: s.loc.line,
-    head: /^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' '),
+    // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
+    head: /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' '),
     ...(lock ? { lock: { mode: lock.mode, relation: lock.relation, on: lock.on, blocks: lock.blocks } } : {}),
     ...(weaker ? { weakerForm: weaker } : {}),
   };

@@ -9,7 +9,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { djangoTogether } from '../../src/frameworks/django/history.js';
+import { djangoTogether, squashTogether } from '../../src/frameworks/django/history.js';
 import { tempDirs } from '../helpers/repo.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'django-squashed');
@@ -82,8 +82,22 @@ describe('Django: a squashed migration whose originals are gone runs only on a n
       file('0003_squashed_0004', squashed),
       file('0005_y', plain),
     ];
-    expect(djangoTogether(history)).toEqual(new Map([['shop/migrations/0003_squashed_0004.py', ['shop/migrations/0003_x.py']]]));
+    expect(squashTogether(history)).toEqual(new Map([['shop/migrations/0003_squashed_0004.py', ['shop/migrations/0003_x.py']]]));
     // An original still present: no set.
-    expect(djangoTogether([...history, file('0004_b', plain)]).size).toBe(0);
+    expect(squashTogether([...history, file('0004_b', plain)]).size).toBe(0);
+    // The framework's deployedTogether joins it with the split-initial sets, in history order.
+    const initialSquash = 'class Migration(migrations.Migration):\n    initial = True\n    replaces = [("shop", "0001_initial")]\n    operations = []\n';
+    const firstRun = [
+      file('0001_squashed_0002', initialSquash),
+      file('0003_x', plain),
+      file('0004_initial', 'class Migration(migrations.Migration):\n    initial = True\n    operations = []\n'),
+    ];
+    expect(djangoTogether(firstRun)).toEqual(new Map([['shop/migrations/0004_initial.py', ['shop/migrations/0001_squashed_0002.py']]]));
+    const later = [...firstRun, file('0005_squashed_0006', squashed.replace('0003_a', '0005_a').replace('0004_b', '0006_b'))];
+    expect(djangoTogether(later).get('shop/migrations/0005_squashed_0006.py')).toEqual([
+      'shop/migrations/0001_squashed_0002.py',
+      'shop/migrations/0003_x.py',
+      'shop/migrations/0004_initial.py',
+    ]);
   });
 });

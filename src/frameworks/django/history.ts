@@ -69,7 +69,53 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
   return ordered;
 }
 
+/** `initial = True` written in the Migration class: makemigrations' mark on the migrations of an app's first run. */
+const INITIAL = /^[ \t]+initial\s*=\s*True\b/m;
 const RUNS_PYTHON = /\bRunPython\s*\(/;
+
+/**
+ * For each migration, the earlier ones every database runs in the same `migrate` as it (history.deployedTogether):
+ * an app's split initial migrations (initialTogether) and a squash whose originals are gone (squashTogether).
+ */
+export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
+  const out = initialTogether(files);
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  for (const [file, earlier] of squashTogether(files)) {
+    const both = new Set([...(out.get(file) ?? []), ...earlier]);
+    out.set(
+      file,
+      [...both].sort((a, b) => order.get(a)! - order.get(b)!),
+    );
+  }
+  return out;
+}
+
+/**
+ * The migrations of an app's first makemigrations run: Django marks every migration it writes for an app that has
+ * none yet `initial = True` (more than one when foreign keys between apps must wait for another app's tables: the
+ * second adds them), and they reach every database together, in one `migrate`. So a table one of them created is
+ * empty when a later one of the same app alters it, unless something wrote rows in between: migralint's replay sees
+ * INSERTs (RunSQL), not Python, so a RunPython in a file from the creating migration to this one (in history order,
+ * any app) ends the set. Only files marked `initial = True` themselves count: Django also takes an app's first
+ * migration for initial without the mark, but then nothing says a later one came with it. Not covered: `migrate
+ * --fake-initial` on a database whose tables already exist runs a later initial migration on full tables when its
+ * columns are missing.
+ */
+function initialTogether(files: HistoryFile[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  files.forEach((f, i) => {
+    if (!INITIAL.test(f.text) || RUNS_PYTHON.test(f.text)) return;
+    const app = djangoApp(f.path);
+    const earlier: string[] = [];
+    for (let j = i - 1; j >= 0; j--) {
+      const e = files[j]!;
+      if (RUNS_PYTHON.test(e.text)) break;
+      if (djangoApp(e.path) === app && INITIAL.test(e.text)) earlier.push(e.path);
+    }
+    if (earlier.length) out.set(f.path, earlier.reverse());
+  });
+  return out;
+}
 
 /**
  * Squashed migrations whose originals are gone. Django records a squashed migration as applied on every database
@@ -80,7 +126,7 @@ const RUNS_PYTHON = /\bRunPython\s*\(/;
  * INSERTs (RunSQL), not Python, so a RunPython in the squash or in an earlier file ends the set there. Not covered: a
  * database last migrated before the first replaced migration was written, which runs the squash on its old tables.
  */
-export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
+export function squashTogether(files: HistoryFile[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const present = new Set(files.map((f) => `${djangoApp(f.path)}.${path.basename(f.path, '.py')}`));
   files.forEach((f, i) => {
