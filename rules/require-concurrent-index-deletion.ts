@@ -15,7 +15,7 @@ export default defineRule({
         'DROP INDEX {{index}} takes an ACCESS EXCLUSIVE lock on its table: every read and write waits, and while it waits behind a long query, everything queues behind it.',
     },
     docs: {
-      what: 'Flags `DROP INDEX` without `CONCURRENTLY` on an index that was not created in the same migration.',
+      what: 'Flags `DROP INDEX` without `CONCURRENTLY` on an index that was not created in the same migration, unless the transaction already holds ACCESS EXCLUSIVE on its table from an earlier statement (then that statement took the lock, and this drop adds no wait).',
       why: "DROP INDEX takes ACCESS EXCLUSIVE on the index's table. The drop itself is quick, but the lock request queues behind any running query on the table, and every later query — reads included — queues behind the request. `DROP INDEX CONCURRENTLY` waits for running transactions without blocking new ones.",
       invalid: [{ code: 'DROP INDEX idx_orders_legacy_status;\n', fixed: 'DROP INDEX CONCURRENTLY idx_orders_legacy_status;\n' }],
       valid: [
@@ -34,6 +34,9 @@ export default defineRule({
     for (const s of ctx.statements) {
       if (s.kind !== 'DropStmt' || s.node.removeType !== 'OBJECT_INDEX' || s.node.concurrent) continue;
       if (s.facts.tables.some((t) => t.sizeClass === 'new')) continue;
+      // The transaction already holds ACCESS EXCLUSIVE on the table (an earlier DROP INDEX, an ALTER TABLE): this
+      // drop waits for nothing and blocks no one not already blocked. The lock is the earlier statement's cost.
+      if (s.facts.locksAlreadyHeld) continue;
       const objects = s.node.objects ?? [];
       const names = objects.map((o) => (unwrap(o, 'List')?.items ?? []).map((i) => unwrap(i, 'String')?.sval).join('.'));
       const fixable = objects.length === 1 && s.node.behavior !== 'DROP_CASCADE';

@@ -418,6 +418,12 @@ export interface StatementFacts {
    */
   accessExclusiveHeld?: HeldLock;
   /**
+   * Every table lock the statement takes, the transaction already holds as strong or stronger from an earlier
+   * statement (the second DROP INDEX on a table in one transaction): it waits for no lock and blocks no one not
+   * already blocked; the cost of the lock belongs to the statement that took it.
+   */
+  locksAlreadyHeld?: { statement: StatementRef };
+  /**
    * For transaction control that meets a transaction already open (txProblem `begin-nested`: the transaction the
    * last statement before it ran in; `body-commit-in-transaction`: the transaction of the statement that runs the
    * PL/pgSQL body).

@@ -48,7 +48,7 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
   // db-migrate's DSL, callback style: a new table (its foreign key meets an empty table) with serial / int keys.
   'db-migrate/migrations/20240405142210-create-invoices.js': {
     framework: 'db-migrate',
-    findings: ['prefer-bigint-over-int@14', 'prefer-bigint-over-int@14', 'require-index-on-foreign-key@22'],
+    findings: ['prefer-bigint-over-int@14', 'require-index-on-foreign-key@22'],
   },
   // …and promise style on an existing table.
   'db-migrate/migrations/20240502081530-orders-status.js': {

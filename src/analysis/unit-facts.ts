@@ -209,7 +209,7 @@ function updateAfterSchemaChange(s: AnalyzedStatement, before: AnalyzedStatement
 }
 
 /**
- * The held-lock pass (StatementFacts.accessExclusiveHeld): each transaction's statements in order, the locks it
+ * The held-lock pass (StatementFacts.accessExclusiveHeld, locksAlreadyHeld): each transaction's statements in order, the locks it
  * holds so far (the strongest per table, following ALTER TABLE … RENAME TO), the existing tables it holds ACCESS
  * EXCLUSIVE on, and the slow work or unbounded lock waits that follow while they are held.
  */
@@ -232,6 +232,8 @@ function heldInTransaction(list: AnalyzedStatement[]): void {
   const heldThrough = new Set<string>();
   /** Tables renamed in the transaction: the new name's key → the key it was locked under. */
   const renamed = new Map<string, string>();
+  /** The statement that took each lock in `holds`. */
+  const takers = new Map<LockFact, AnalyzedStatement>();
   list.forEach((t, i) => {
     if (exclusive.size > 0) {
       const work = t.facts.work;
@@ -246,11 +248,18 @@ function heldInTransaction(list: AnalyzedStatement[]): void {
         });
       }
     }
+    const tableLocks = t.facts.locks.filter((l) => l.on === 'table');
+    const heldAlready = tableLocks.map((l) => holds.get(tableKey(l.relation)));
+    if (tableLocks.length && heldAlready.every((h, j) => h && LOCK_STRENGTH[h.mode] >= LOCK_STRENGTH[tableLocks[j]!.mode]))
+      t.facts.locksAlreadyHeld = { statement: refOf(takers.get(heldAlready[0]!)!) };
     for (const lock of t.facts.locks) {
       if (lock.on !== 'table') continue;
       const key = tableKey(lock.relation);
       const had = holds.get(key);
-      if (!had || LOCK_STRENGTH[lock.mode] > LOCK_STRENGTH[had.mode]) holds.set(key, lock);
+      if (!had || LOCK_STRENGTH[lock.mode] > LOCK_STRENGTH[had.mode]) {
+        holds.set(key, lock);
+        takers.set(lock, t);
+      }
       if (lock.mode !== 'AccessExclusiveLock' || exclusive.has(key) || exclusive.has(renamed.get(key) ?? '')) continue;
       const table = t.facts.tables.find((x) => sameTable(x, lock.relation));
       if (table && table.sizeClass !== 'new') exclusive.set(key, { statement: t, table });

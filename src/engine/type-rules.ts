@@ -27,6 +27,20 @@ export interface TypeRuleSpec {
   help: string;
   /** Narrows the rule to some columns under some presets (prefer-bigint-over-int: keys only in `recommended`). */
   inScope?(site: ColumnSite, s: AnalyzedStatement, ctx: RuleContext): boolean;
+  /**
+   * One finding per statement, naming every matching column, where the statement is one decision with one cost
+   * (prefer-bigint-over-int: a table's ids and the keys pointing at them widen together). The message then gets
+   * `columns` ("Column a.x" / "Columns a.x and a.y"), `are` (is / are), `it` (it / them) and `type` (the type, or
+   * `mixedType` when they differ, each column's own type then in brackets); the suggestion rewrites every column
+   * at once.
+   */
+  perStatement?: { mixedType: string };
+}
+
+interface Flagged {
+  site: ColumnSite;
+  column: string;
+  rewrite: Fix | null;
 }
 
 export function defineTypeRule(spec: TypeRuleSpec): Rule {
@@ -42,25 +56,54 @@ export function defineTypeRule(spec: TypeRuleSpec): Rule {
         if (initial && s.item.kind === 'operation') continue;
         // Re-parse the statement for offsets only when one of its columns is of interest.
         if (!columnSites(s).some((site) => spec.matches(site.type, site))) continue;
+        const source = generatedFrom(ctx.framework, ctx.unit.file.text);
+        const flagged: Flagged[] = [];
         for (const site of localColumnSites(s)) {
           if (!spec.matches(site.type, site)) continue;
           if (spec.inScope && !spec.inScope(site, s, ctx)) continue;
           const newTable = site.how === 'create-table' || tableFor(s, site.table)?.sizeClass === 'new';
-          const source = generatedFrom(ctx.framework, ctx.unit.file.text);
           const rewrite = source ? null : rewriteFix(ctx.fixer.fileEdit.bind(ctx.fixer), s, site, spec, newTable);
-          const column = `${displayName(site.table)}.${displayName({ name: site.column })}`;
+          flagged.push({ site, column: `${displayName(site.table)}.${displayName({ name: site.column })}`, rewrite });
+        }
+        const groups = spec.perStatement && flagged.length > 1 ? [flagged] : flagged.map((f) => [f]);
+        for (const group of groups) {
+          const first = group[0]!;
+          const names = group.map((f) => f.column);
+          const column = listed(names);
+          const rewrites = group.flatMap((f) => (f.rewrite ? [f.rewrite] : []));
+          const types = group.map((f) => typeLabel(f.site.type));
+          const sameType = types.every((t) => t === types[0]);
+          const data: Record<string, string> = spec.perStatement
+            ? {
+                columns: `${group.length === 1 ? 'Column' : 'Columns'} ${sameType ? column : listed(group.map((f, i) => `${f.column} (${types[i]})`))}`,
+                are: group.length === 1 ? 'is' : 'are',
+                it: group.length === 1 ? 'it' : 'them',
+                type: sameType ? types[0]! : spec.perStatement.mixedType,
+              }
+            : { column, type: types[0]! };
           ctx.report({
             statement: s,
-            span: typeSpan(s, site, spec.pattern),
+            span: typeSpan(s, first.site, spec.pattern),
             messageId: 'type',
-            data: { column, type: typeLabel(site.type) },
-            ...(rewrite ? { suggestions: [rewrite] } : {}),
+            data,
+            ...(rewrites.length ? { suggestions: [merged(rewrites)] } : {}),
             help: source ? `${spec.help} This migration is generated: change ${column} in ${source}, not in the generated SQL.` : spec.help,
           });
         }
       }
     },
   });
+}
+
+/** Names as a list: "a", "a and b", "a, b and c". */
+function listed(names: string[]): string {
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** The rewrites of several columns of one statement as one suggestion. */
+function merged(fixes: Fix[]): Fix {
+  if (fixes.length === 1) return fixes[0]!;
+  return { description: fixes.map((f) => f.description).join('; '), edits: fixes.flatMap((f) => f.edits) };
 }
 
 /** Every statement of the migration acts only on tables it creates: a project's first migration. */

@@ -41,7 +41,7 @@ describe('Django: the migrations of an app first makemigrations run deploy toget
     expect(await lint(FIXTURE)).toEqual(['accounts/migrations/0003_account_region.py:13 require-lock-timeout 1']);
   });
 
-  it('without the mark (a hand-written or squashed second migration, as netbox dcim 0002_squashed) the table may hold rows', async () => {
+  it('without the mark (a hand-written second migration) the table may hold rows', async () => {
     const dir = variant('accounts/migrations/0002_initial.py', (t) => t.replace('    initial = True\n\n', ''));
     // Two lines up: the mark and the blank line after it are gone.
     expect(await lint(dir)).toEqual(

@@ -50,6 +50,61 @@ describe('type hygiene rules', () => {
     expect(tags[0]!.fix).toBeUndefined();
   });
 
+  it('prefer-bigint-over-int: one finding per statement names every 32-bit key column, and its suggestion widens them all', async () => {
+    // A moderation-log table as a Diesel project writes it by hand: a serial id and two int foreign keys.
+    const sql = [
+      'CREATE TABLE mod_remove_post (',
+      '    id serial PRIMARY KEY,',
+      '    mod_user_id int REFERENCES user_ ON UPDATE CASCADE ON DELETE CASCADE NOT NULL,',
+      '    post_id int REFERENCES post ON UPDATE CASCADE ON DELETE CASCADE NOT NULL,',
+      '    reason text,',
+      '    when_ timestamp NOT NULL DEFAULT now()',
+      ');',
+      '',
+      'CREATE TABLE mod_ban (',
+      '    id serial PRIMARY KEY,',
+      '    other_user_id int NOT NULL,',
+      '    banned boolean DEFAULT TRUE',
+      ');',
+      '',
+    ].join('\n');
+    const recommended = new RuleTester({ settings: { preset: 'recommended' }, ruleSeverity: 'warn' });
+    const found = await recommended.findings('prefer-bigint-over-int', sql);
+    expect(found.map((f) => [f.loc.line, f.message])).toEqual([
+      [
+        2,
+        'Columns mod_remove_post.id (serial), mod_remove_post.mod_user_id (integer) and mod_remove_post.post_id (integer) are 32-bit integers: the largest value is 2,147,483,647, and changing them to bigint later rewrites the table under an ACCESS EXCLUSIVE lock.',
+      ],
+      // other_user_id has no foreign key: not an id in `recommended`, so only the key is named.
+      [
+        10,
+        'Column mod_ban.id is serial: the largest value is 2,147,483,647, and changing it to bigint later rewrites the table under an ACCESS EXCLUSIVE lock.',
+      ],
+    ]);
+    expect(found[0]!.suggestions?.[0]?.description).toBe(
+      'Change id from serial to bigserial; Change mod_user_id from int to bigint; Change post_id from int to bigint',
+    );
+    const fixed = await recommended.fix('prefer-bigint-over-int', sql, { fixTypes: ['suggestion'] });
+    expect(fixed.split('\n').slice(0, 4)).toEqual([
+      'CREATE TABLE mod_remove_post (',
+      '    id bigserial PRIMARY KEY,',
+      '    mod_user_id bigint REFERENCES user_ ON UPDATE CASCADE ON DELETE CASCADE NOT NULL,',
+      '    post_id bigint REFERENCES post ON UPDATE CASCADE ON DELETE CASCADE NOT NULL,',
+    ]);
+    expect(fixed).toContain('    id bigserial PRIMARY KEY,\n    other_user_id int NOT NULL,');
+    // strict names every int column of the statement, still once.
+    const strict = await tester.findings('prefer-bigint-over-int', sql);
+    expect(strict.map((f) => f.loc.line)).toEqual([2, 10]);
+    expect(strict[1]!.message).toMatch(/^Columns mod_ban\.id \(serial\) and mod_ban\.other_user_id \(integer\) are 32-bit integers:/);
+  });
+
+  it('prefer-bigint-over-int: columns of the same type are named once with it', async () => {
+    const found = await tester.findings('prefer-bigint-over-int', 'ALTER TABLE orders ADD COLUMN points integer, ADD COLUMN referrals integer;\n');
+    expect(found.map((f) => f.message)).toEqual([
+      'Columns orders.points and orders.referrals are integer: the largest value is 2,147,483,647, and changing them to bigint later rewrites the table under an ACCESS EXCLUSIVE lock.',
+    ]);
+  });
+
   it('do not flag what they should not: varchar without length, timestamptz, "char", bigint', async () => {
     const sql = 'CREATE TABLE ok (a varchar, b timestamp with time zone, c "char", d bigint, e int8, f text);\n';
     for (const id of [

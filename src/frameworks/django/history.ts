@@ -74,6 +74,23 @@ const INITIAL = /^[ \t]+initial\s*=\s*True\b/m;
 const RUNS_PYTHON = /\bRunPython\s*\(/;
 
 /**
+ * For each migration, the earlier ones every database runs in the same `migrate` as it (history.deployedTogether):
+ * an app's split initial migrations (initialTogether) and a squash whose originals are gone (squashTogether).
+ */
+export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
+  const out = initialTogether(files);
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  for (const [file, earlier] of squashTogether(files)) {
+    const both = new Set([...(out.get(file) ?? []), ...earlier]);
+    out.set(
+      file,
+      [...both].sort((a, b) => order.get(a)! - order.get(b)!),
+    );
+  }
+  return out;
+}
+
+/**
  * The migrations of an app's first makemigrations run: Django marks every migration it writes for an app that has
  * none yet `initial = True` (more than one when foreign keys between apps must wait for another app's tables: the
  * second adds them), and they reach every database together, in one `migrate`. So a table one of them created is
@@ -84,7 +101,7 @@ const RUNS_PYTHON = /\bRunPython\s*\(/;
  * --fake-initial` on a database whose tables already exist runs a later initial migration on full tables when its
  * columns are missing.
  */
-export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
+function initialTogether(files: HistoryFile[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   files.forEach((f, i) => {
     if (!INITIAL.test(f.text) || RUNS_PYTHON.test(f.text)) return;
@@ -94,6 +111,32 @@ export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
       const e = files[j]!;
       if (RUNS_PYTHON.test(e.text)) break;
       if (djangoApp(e.path) === app && INITIAL.test(e.text)) earlier.push(e.path);
+    }
+    if (earlier.length) out.set(f.path, earlier.reverse());
+  });
+  return out;
+}
+
+/**
+ * Squashed migrations whose originals are gone. Django records a squashed migration as applied on every database
+ * that ran all the migrations it `replaces`, and by the time those files may be deleted every database has (Django's
+ * documented procedure: deploy the squash beside them first); with any of them applied and the rest missing,
+ * `migrate` fails. So such a migration only ever runs where none of them ran: a new database, in the same `migrate`
+ * as every migration before it, whose tables are then empty, unless something wrote rows: migralint's replay sees
+ * INSERTs (RunSQL), not Python, so a RunPython in the squash or in an earlier file ends the set there. Not covered: a
+ * database last migrated before the first replaced migration was written, which runs the squash on its old tables.
+ */
+export function squashTogether(files: HistoryFile[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const present = new Set(files.map((f) => `${djangoApp(f.path)}.${path.basename(f.path, '.py')}`));
+  files.forEach((f, i) => {
+    const replaces = list(f.text, 'replaces');
+    if (!replaces.length || replaces.some(([a, n]) => present.has(`${a}.${n}`)) || RUNS_PYTHON.test(f.text)) return;
+    const earlier: string[] = [];
+    for (let j = i - 1; j >= 0; j--) {
+      const e = files[j]!;
+      if (RUNS_PYTHON.test(e.text)) break;
+      earlier.push(e.path);
     }
     if (earlier.length) out.set(f.path, earlier.reverse());
   });

@@ -11,7 +11,8 @@ export const django: FrameworkModule = {
   detect: [{ priority: 910, describe: '`class Migration(migrations.Migration):`', test: (f) => isPython(f) && isDjangoMigration(f.text) }],
   discovery: { globs: ['**/migrations/[0-9][0-9][0-9][0-9]_*.py'], folders: [], markers: ['manage.py'] },
   history: {
-    describe: "each migration's dependencies, across the project's apps (squashed migrations replayed as their originals)",
+    describe:
+      "each migration's dependencies, across the project's apps (squashed migrations replayed as their originals; one whose originals are gone runs only on a new database)",
     // All apps of a Django project are one history: migrations depend on other apps' migrations.
     root: () => 'django',
     order: (files, ctx) => djangoOrder(files, ctx.warnings, ctx.readFile),

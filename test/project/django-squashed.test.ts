@@ -1,0 +1,103 @@
+/**
+ * Django squashed migrations whose originals are gone. The fixture (fixtures/history/django-squashed) is a shop app as
+ * `squashmigrations shop 0002 0004` leaves it once the originals are deleted: 0001_initial creates shop_product,
+ * 0002_squashed_0004 (replaces 0002-0004) adds a column, an index and widens a decimal, 0005 adds an index later.
+ * Django records the squash as applied wherever its originals ran, so it runs only on a new database, in the same
+ * `migrate` as 0001_initial: shop_product is empty then. netbox's dcim 0003_squashed_0130 is this shape.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { djangoTogether, squashTogether } from '../../src/frameworks/django/history.js';
+import { tempDirs } from '../helpers/repo.js';
+
+const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'django-squashed');
+const MIGRATIONS = path.join('shop', 'migrations');
+const tempDir = tempDirs('migralint-django-squashed-');
+
+/** Lints the Django project in `dir` through the CLI: `file:line rule severity` per finding. */
+async function lint(dir: string): Promise<string[]> {
+  let out = '';
+  await main(['.', '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, dir);
+  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
+  return results.flatMap((r) => r.messages.map((m) => `${path.basename(r.filePath)}:${m.line} ${m.ruleId} ${m.severity}`)).sort();
+}
+
+/** A copy of the fixture, changed by `edit` (which gets the copy's migrations folder). */
+function variant(edit: (migrations: string) => void): string {
+  const dir = tempDir();
+  cpSync(FIXTURE, dir, { recursive: true });
+  edit(path.join(dir, MIGRATIONS));
+  return dir;
+}
+
+const squash = '0002_squashed_0004.py';
+
+describe('Django: a squashed migration whose originals are gone runs only on a new database', () => {
+  it('its index and column meet an empty table; the later migration still builds its index on a table with rows', async () => {
+    expect(await lint(FIXTURE)).toEqual([
+      '0005_product_shop_produc_name_9c3d7e_idx.py:13 require-concurrent-index-creation 2',
+      '0005_product_shop_produc_name_9c3d7e_idx.py:13 require-lock-timeout 0',
+    ]);
+  });
+
+  it('with one original still in the project, a database may have run part of it: the squash is linted as any migration', async () => {
+    const dir = variant((m) =>
+      writeFileSync(
+        path.join(m, '0002_product_sku.py'),
+        readFileSync(path.join(FIXTURE, MIGRATIONS, squash), 'utf8')
+          .replace(/ {4}replaces = \[[^\]]*\]\n\n/, '')
+          .replace(/ {8}migrations\.AddIndex\([\s\S]*$/, '    ]\n'),
+      ),
+    );
+    expect(await lint(dir)).toEqual(expect.arrayContaining([`${squash}:25 require-concurrent-index-creation 2`]));
+  });
+
+  it('a RunPython before it may write rows (migralint cannot read Python): the table is no longer known to be empty', async () => {
+    const dir = variant((m) => {
+      const initial = path.join(m, '0001_initial.py');
+      writeFileSync(
+        initial,
+        readFileSync(initial, 'utf8')
+          .replace(
+            'class Migration(',
+            'def create_gift_card(apps, schema_editor):\n    apps.get_model("shop", "Product").objects.create(name="Gift card", price=25)\n\n\nclass Migration(',
+          )
+          .replace(/\n {4}\]\n$/, '\n        migrations.RunPython(create_gift_card, migrations.RunPython.noop),\n    ]\n'),
+      );
+    });
+    expect(await lint(dir)).toEqual(expect.arrayContaining([`${squash}:25 require-concurrent-index-creation 2`]));
+  });
+
+  it('the set: every earlier migration back to a RunPython, for squashes only', () => {
+    const file = (name: string, text: string) => ({ path: `shop/migrations/${name}.py`, text, framework: 'django' as const });
+    const plain = 'class Migration(migrations.Migration):\n    operations = []\n';
+    const squashed = 'class Migration(migrations.Migration):\n    replaces = [("shop", "0003_a"), ("shop", "0004_b")]\n    operations = []\n';
+    const python = 'class Migration(migrations.Migration):\n    operations = [migrations.RunPython(fill)]\n';
+    const history = [
+      file('0001_initial', plain),
+      file('0002_fill', python),
+      file('0003_x', plain),
+      file('0003_squashed_0004', squashed),
+      file('0005_y', plain),
+    ];
+    expect(squashTogether(history)).toEqual(new Map([['shop/migrations/0003_squashed_0004.py', ['shop/migrations/0003_x.py']]]));
+    // An original still present: no set.
+    expect(squashTogether([...history, file('0004_b', plain)]).size).toBe(0);
+    // The framework's deployedTogether joins it with the split-initial sets, in history order.
+    const initialSquash = 'class Migration(migrations.Migration):\n    initial = True\n    replaces = [("shop", "0001_initial")]\n    operations = []\n';
+    const firstRun = [
+      file('0001_squashed_0002', initialSquash),
+      file('0003_x', plain),
+      file('0004_initial', 'class Migration(migrations.Migration):\n    initial = True\n    operations = []\n'),
+    ];
+    expect(djangoTogether(firstRun)).toEqual(new Map([['shop/migrations/0004_initial.py', ['shop/migrations/0001_squashed_0002.py']]]));
+    const later = [...firstRun, file('0005_squashed_0006', squashed.replace('0003_a', '0005_a').replace('0004_b', '0006_b'))];
+    expect(djangoTogether(later).get('shop/migrations/0005_squashed_0006.py')).toEqual([
+      'shop/migrations/0001_squashed_0002.py',
+      'shop/migrations/0003_x.py',
+      'shop/migrations/0004_initial.py',
+    ]);
+  });
+});
