@@ -83,8 +83,17 @@ function parseInGroups(text: string): ChunkParse {
   const flush = (end: number): void => {
     const part = parseWhole(text.slice(start, end));
     const by = start;
-    for (const s of part.statements)
-      out.statements.push({ ...s, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate: (b) => s.locate(b) + by });
+    // One shifted locate per locate of the group (its statements share one), never one per statement: a closure
+    // over the statement kept the unshifted copy alive for the whole lint.
+    const shifted = new Map<ParsedStatement['locate'], ParsedStatement['locate']>();
+    for (const s of part.statements) {
+      let locate = shifted.get(s.locate);
+      if (!locate) {
+        const inner = s.locate;
+        shifted.set(inner, (locate = (b) => inner(b) + by));
+      }
+      out.statements.push({ stmt: s.stmt, kind: s.kind, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate });
+    }
     for (const e of part.errors) out.errors.push({ ...e, span: shift(e.span, start) });
     start = end;
   };
