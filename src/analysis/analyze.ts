@@ -19,7 +19,7 @@ import type {
   TxState,
 } from '../types.js';
 import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } from './locks.js';
-import { emptyModel, leadsWith, objectKey, type ConstraintModel, type IndexModel } from '../project/model.js';
+import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, isUtcZone, plainConversion } from '../project/coercion.js';
@@ -486,26 +486,22 @@ function modelPass(stmt: Statement, replay: Replay): Omit<AddedKeys, 'at'> | und
 
 /** The foreign-key pass, at the unit's end: an index created later in the same file counts. */
 function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>): void {
-  // The catalog's indexes and names, read once for the pass (it only reads them): a copy per key made a long
-  // history's lint quadratic.
-  let allIndexes: Array<[string, IndexModel]> | undefined;
-  let taken: Set<string> | undefined;
+  // The catalog is read in place, never copied: a copy per unit (or per key) made a long history's lint quadratic.
+  const taken = (key: string): boolean => replay.get('indexes', key) !== undefined || replay.get('tables', key) !== undefined;
   for (const k of addedKeys) {
     const t = replay.get('tables', k.key);
     // A table the history never created, or dropped or renamed later in the unit: its indexes are not known.
     if (!t || t.partial) continue;
-    allIndexes ??= replay.all('indexes');
-    const indexes = allIndexes.filter(([, ix]) => ix.table === k.key);
-    const names = (taken ??= new Set([...allIndexes, ...replay.all('tables')].map(([key]) => key)));
+    const indexes = replay.indexesOn(k.key);
     k.at.facts.foreignKeys = k.added.map((c) => ({
       table: k.key,
       tableName: k.rel,
       columns: c.columns,
       references: c.references!.table,
       ...(c.name ? { constraint: c.name } : {}),
-      indexed: indexes.some(([, ix]) => leadsWith(ix, c.columns)),
+      indexed: indexes.some((ix) => leadsWith(ix, c.columns)),
       newTable: change.has(t.createdBy),
-      indexName: freeIndexName(t.schema, t.name, c.columns, names),
+      indexName: freeIndexName(t.schema, t.name, c.columns, taken),
     }));
   }
 }
@@ -716,11 +712,11 @@ function foreignKeysOf(replay: Replay, key: string): Map<string, ConstraintModel
 }
 
 /** `table_col_idx`, as PostgreSQL would name it, numbered past the names the model already has. */
-function freeIndexName(schema: string, table: string, columns: string[], taken: Set<string>): string {
+function freeIndexName(schema: string, table: string, columns: string[], taken: (key: string) => boolean): string {
   const base = `${table}_${columns.join('_')}`.slice(0, 59);
   for (let i = 0; ; i++) {
     const name = `${base}_idx${i === 0 ? '' : i}`;
-    if (!taken.has(objectKey(schema, name))) return name;
+    if (!taken(objectKey(schema, name))) return name;
   }
 }
 

@@ -88,10 +88,7 @@ function parseInGroups(text: string): ChunkParse {
     const shifted = new Map<ParsedStatement['locate'], ParsedStatement['locate']>();
     for (const s of part.statements) {
       let locate = shifted.get(s.locate);
-      if (!locate) {
-        const inner = s.locate;
-        shifted.set(inner, (locate = (b) => inner(b) + by));
-      }
+      if (!locate) shifted.set(s.locate, (locate = shiftLocate(s.locate, by)));
       out.statements.push({ stmt: s.stmt, kind: s.kind, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate });
     }
     for (const e of part.errors) out.errors.push({ ...e, span: shift(e.span, start) });
@@ -100,6 +97,11 @@ function parseInGroups(text: string): ChunkParse {
   for (const end of statementEnds(text)) if (end - start >= GROUP_SIZE) flush(end);
   if (start < text.length) flush(text.length);
   return out;
+}
+
+/** `locate` shifted by `by`: made outside parseInGroups, so the closure does not keep the group's results alive. */
+function shiftLocate(locate: ParsedStatement['locate'], by: number): ParsedStatement['locate'] {
+  return (b) => locate(b) + by;
 }
 
 function parseWhole(text: string): ChunkParse {
