@@ -1,4 +1,4 @@
-import type { AlterTableStmt, ColumnDef, Constraint, Node } from '@pgsql/types';
+import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node } from '@pgsql/types';
 import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
@@ -507,14 +507,18 @@ function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: Readonly
 }
 
 /**
- * The key-columns pass: the one-column primary keys and foreign-key columns the unit declares, as `table.column`: inline
+ * The key-columns pass: the one-column primary keys and foreign-key columns the unit declares, by table: inline
  * (`id int PRIMARY KEY`, `author_id int REFERENCES authors`) or as table constraints, in CREATE TABLE or ALTER
  * TABLE — a foreign key added by a later statement of the same unit (as Django and Rails write them) counts too.
  */
-function keyColumnsOf(statements: Statement[]): Set<string> {
-  const keys = new Set<string>();
+function keyColumnsOf(statements: Statement[]): Map<string, string[]> {
+  // By table: a statement asks for its table's, and a filter over every key per statement made a big file quadratic.
+  const keys = new Map<string, Set<string>>();
   const add = (table: string | undefined, columns: string[]) => {
-    if (table) for (const c of columns) keys.add(`${table}.${c}`);
+    if (!table) return;
+    let set = keys.get(table);
+    if (!set) keys.set(table, (set = new Set()));
+    for (const c of columns) set.add(c);
   };
   const fromConstraint = (table: string | undefined, con: Constraint | undefined) => {
     // A one-column primary key is an id; the members of a composite key are ids only when they are foreign keys
@@ -541,16 +545,15 @@ function keyColumnsOf(statements: Statement[]): Set<string> {
       }
     }
   }
-  return keys;
+  // One list per table, shared by its statements (read-only): a copy per statement made a big file's memory quadratic.
+  return new Map([...keys].map(([table, columns]) => [table, [...columns]]));
 }
 
 /** The key columns of the table a CREATE TABLE or ALTER TABLE names (by its name, as the unit's keys are). */
-function keyColumnsOfStatement(stmt: Statement, keys: Set<string>): string[] {
+function keyColumnsOfStatement(stmt: Statement, keys: Map<string, string[]>): string[] {
   if (stmt.kind !== 'CreateStmt' && stmt.kind !== 'AlterTableStmt') return [];
   const table = relationOf(stmt)?.relname;
-  if (!table) return [];
-  const prefix = `${table}.`;
-  return [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  return (table ? keys.get(table) : undefined) ?? [];
 }
 
 /**
@@ -697,9 +700,16 @@ function strongestLock(locks: LockFact[], target: string | undefined): LockFact 
   return mainLock;
 }
 
+const ADDS_KEYS = new Set(['AT_AddColumnToView', 'AT_AddConstraint', 'AT_AddInherit', 'AT_AttachPartition', 'AT_AddOf']);
+
 /** The table a statement may add foreign keys to (CREATE TABLE, ALTER TABLE). */
 function foreignKeyTarget(stmt: Statement): string | undefined {
   if (stmt.kind !== 'CreateStmt' && !(stmt.kind === 'AlterTableStmt' && stmt.node.objtype === 'OBJECT_TABLE')) return undefined;
+  // Only subcommands that add columns or constraints (or take them over) can add a foreign key: the others skip
+  // reading the table's keys before and after, which per statement made a big file's ALTERs quadratic.
+  const addsKeys = (c: AlterTableCmd) =>
+    c.subtype === 'AT_AddColumn' ? columnConstraints(unwrap(c.def, 'ColumnDef')).length > 0 : c.subtype !== undefined && ADDS_KEYS.has(c.subtype);
+  if (stmt.kind === 'AlterTableStmt' && !alterCmds(stmt).some(addsKeys)) return undefined;
   const rel = rangeVarName(stmt.node.relation);
   return rel ? objectKey(rel.schema, rel.name) : undefined;
 }

@@ -63,14 +63,24 @@ function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['
   return undefined;
 }
 
+/** Heads seen, each kept once: a big file names thousands of statements with a handful of heads. */
+const HEADS = new Map<string, string>();
+
 function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
   const lock = s.facts.mainLock;
   const weaker = weakerForm(s, pgVersion);
+  const head = /^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ');
+  let shared = HEADS.get(head);
+  if (shared === undefined) {
+    shared = head;
+    if (HEADS.size < 10_000) HEADS.set(head, head);
+  }
   return {
     index: s.index,
     line: s.loc.line,
-    head: /^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' '),
-    ...(lock ? { lock: { mode: lock.mode, relation: lock.relation, on: lock.on, blocks: lock.blocks } } : {}),
+    head: shared,
+    // The statement's own lock fact (the same four fields), not a copy per statement.
+    ...(lock ? { lock } : {}),
     ...(weaker ? { weakerForm: weaker } : {}),
   };
 }
