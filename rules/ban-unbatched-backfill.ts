@@ -12,6 +12,8 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warn',
     fix: 'none',
+    // A small table's backfill is a few rows: locked and rewritten in no time.
+    sizeAware: true,
     messages: {
       unbounded:
         '{{statement}} on {{table}} without WHERE touches every row in one transaction: each row stays locked against concurrent UPDATE and DELETE until it commits, and the whole table is rewritten into WAL and dead tuples at once.',
@@ -21,7 +23,7 @@ export default defineRule({
         'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}, after it: every row the backfill changed stays locked against UPDATE and DELETE while {{ddl}} waits for its {{lock}} lock, and until the transaction commits.',
     },
     docs: {
-      what: 'Flags `UPDATE` and `DELETE` without `WHERE` on a table that already exists, and any `UPDATE` of a table in the same transaction as a schema change (ALTER TABLE, CREATE INDEX …) on that table.',
+      what: 'Flags `UPDATE` and `DELETE` without `WHERE` on a table that already exists, and any `UPDATE` of a table in the same transaction as a schema change (ALTER TABLE, CREATE INDEX …) on that table. Size-aware: silent on a table known to be small (a one-row settings table), an error on a large one.',
       why: "A single statement over every row locks each row it changes until commit, so application writes to those rows wait; it also produces a burst of WAL (replication lag) and a table's worth of dead tuples for VACUUM. Done in the transaction of an `ALTER TABLE`, the backfill also keeps that statement's ACCESS EXCLUSIVE lock — no reads at all — until it finishes. Backfill in batches of a few thousand rows, each committed on its own, after the schema change has committed.",
       invalid: [
         { code: "UPDATE orders SET currency = 'EUR';\n", tables: { orders: { rows: 12_000_000 } } },
@@ -55,6 +57,7 @@ export default defineRule({
           statement: s,
           messageId: 'unbounded',
           data: { statement, table: tableLabel(table) },
+          table,
           help: 'Backfill in batches (WHERE id BETWEEN … or a LIMITed subquery), committing after each.',
         });
         continue;
@@ -68,6 +71,7 @@ export default defineRule({
       ctx.report({
         statement: s,
         messageId: change.earlier ? 'withDdl' : 'beforeDdl',
+        table,
         data: {
           table: tableLabel(table),
           ddl: statementHead(change.statement),

@@ -82,7 +82,9 @@ export default defineRule({
             help: f.ownedByWeakerLock
               ? 'Each of these statements has a finding of its own whose fix (CONCURRENTLY) takes no strong lock: with that fix, no lock_timeout is needed.'
               : `Start the migration with SET lock_timeout = '${ctx.settings.lockTimeoutValue}'; and retry on timeout.`,
-            ...(f.ownedByWeakerLock ? { infoWhenOn: [...new Set(f.statements.map((x) => OWNER[x.weakerForm!]))] } : {}),
+            ...(f.ownedByWeakerLock
+              ? { infoWhenOn: [...new Set(f.statements.map((x) => OWNER[x.weakerForm!]))], ownersAt: f.statements.map((x) => x.index) }
+              : {}),
           });
         } else if (f.kind === 'too-long') {
           ctx.report({

@@ -360,6 +360,11 @@ export interface StatementFacts {
    */
   partitionChecks?: { name?: string; columns: string[] }[];
   /**
+   * For DROP SCHEMA: each schema dropped, whether a migration of the history created it (the schema model then
+   * knows every table the migrations put in it), and how many tables the model holds in it now.
+   */
+  droppedSchemas?: { name: string; createdByHistory: boolean; tables: number }[];
+  /**
    * Foreign keys this statement adds (CREATE TABLE, ADD CONSTRAINT, ADD COLUMN … REFERENCES) on a table whose
    * indexes the schema model knows, and whether an index leads with the key's columns once the unit has run.
    */

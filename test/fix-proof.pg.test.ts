@@ -2,12 +2,12 @@
 // a copy, then apply the original and the fixed history to fresh databases of a real PostgreSQL, in the
 // framework's transaction structure, and compare: what applied before still applies, the final catalogs are
 // identical, and no fixed file takes a stronger lock on any relation than the original did.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../src/cli/discover.js';
 import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
 import { detectFramework } from '../src/sources/index.js';
@@ -37,12 +37,32 @@ const { connect, admin } = proofServer();
 let changedFiles = 0;
 let appliedFiles = 0;
 
-describe.each(HISTORIES)('%s', (history) => {
-  it('--fix keeps the history applying, the schema identical and the locks no stronger', async () => {
+// Each history in a copy of its own (its own folder and config, as a project), all fixed by one `migralint --fix`
+// over every copy: the same rewrites as one run per history (each file's config, framework and history are its own
+// project's), at one CLI start-up instead of one per history.
+const copies = new Map<string, string>();
+let fixRun: { stderr: string };
+
+beforeAll(async () => {
+  for (const history of HISTORIES) {
     const copy = mkdtempSync(path.join(os.tmpdir(), 'migralint-proof-'));
     cpSync(path.join(root, history), copy, { recursive: true });
-    const r = spawnSync(process.execPath, [bin, '--fix', '.'], { cwd: copy, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    copies.set(history, copy);
+  }
+  fixRun = await new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      [bin, '--fix', ...copies.values()],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } },
+      (_error, _stdout, stderr) => resolve({ stderr }),
+    ),
+  );
+}, 120_000);
+
+describe.each(HISTORIES)('%s', (history) => {
+  it('--fix keeps the history applying, the schema identical and the locks no stronger', async () => {
+    const copy = copies.get(history)!;
+    expect(fixRun.stderr).not.toMatch(/\n\s+at /);
     const original = await plansOf(path.join(root, history));
     const fixed = await plansOf(copy);
     expect(fixed.plans.map((p) => p.file)).toEqual(original.plans.map((p) => p.file));

@@ -3,7 +3,7 @@
  * local static server on 127.0.0.1, built by the same script as `npm run build:playground`. The core runs in the
  * page's Web Worker with PostgreSQL's parser and tree-sitter as WebAssembly.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -166,12 +166,34 @@ describe('playground', () => {
   });
 
   it('finds exactly what the CLI finds, for every tool in the picker (the same core, no lint logic of its own)', async () => {
-    const page = await openPage();
     const dir = tmp();
+    // Each tool's virtual project in a folder of its own, as the page has it: nothing but the migration and its
+    // siblings. One run of the CLI lints every tool's migration (the config's `frameworks` names each folder's tool,
+    // as the picker does), side by side with the browser: one start-up instead of one per tool.
     writeFileSync(
       path.join(dir, 'migralint.config.json'),
-      JSON.stringify({ tables: Object.fromEntries(Object.entries(PAGE_DEFAULT_TABLES).map(([t, rows]) => [t, { rows }])) }),
+      JSON.stringify({
+        tables: Object.fromEntries(Object.entries(PAGE_DEFAULT_TABLES).map(([t, rows]) => [t, { rows }])),
+        frameworks: Object.fromEntries(FRAMEWORKS.map((fw) => [`${fw.id}/**`, fw.id])),
+      }),
     );
+    const migration = (fw: (typeof FRAMEWORKS)[number]) => path.join(dir, fw.id, fw.path);
+    for (const fw of FRAMEWORKS) {
+      for (const [p, text] of Object.entries({ ...fw.siblings, [fw.path]: fw.example })) {
+        mkdirSync(path.dirname(path.join(dir, fw.id, p)), { recursive: true });
+        writeFileSync(path.join(dir, fw.id, p), text);
+      }
+    }
+    const cli = new Promise<{ stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [path.join(root, 'bin', 'migralint.js'), ...FRAMEWORKS.map(migration), '--format', 'json', '-c', path.join(dir, 'migralint.config.json')],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        (_error, stdout, stderr) => resolve({ stdout, stderr }),
+      ),
+    );
+    const page = await openPage();
+    const inBrowser = new Map<string, string[]>();
     for (const fw of FRAMEWORKS) {
       await page.select('#framework', fw.id);
       await page.waitForFunction(
@@ -181,33 +203,25 @@ describe('playground', () => {
       );
       await settled(page);
       expect(await page.$eval('#editor', (e) => (e as HTMLTextAreaElement).value)).toBe(fw.example);
-      const inBrowser = (await findings(page)).map((f) => `${f.line} ${f.rule}`);
-      // Each tool's virtual project in a folder of its own, as the page has it: nothing but the migration and its siblings.
-      const project = path.join(dir, fw.id);
-      for (const [p, text] of Object.entries({ ...fw.siblings, [fw.path]: fw.example })) {
-        mkdirSync(path.dirname(path.join(project, p)), { recursive: true });
-        writeFileSync(path.join(project, p), text);
-      }
-      const cli = spawnSync(
-        process.execPath,
-        [
-          path.join(root, 'bin', 'migralint.js'),
-          path.join(project, fw.path),
-          '--framework',
-          fw.id,
-          '--format',
-          'json',
-          '-c',
-          path.join(dir, 'migralint.config.json'),
-        ],
-        { encoding: 'utf8' },
+      inBrowser.set(
+        fw.id,
+        (await findings(page)).map((f) => `${f.line} ${f.rule}`),
       );
-      const report = JSON.parse(cli.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
-      const fromCli = report[0]!.messages.map((m) => `${m.line} ${m.ruleId}`);
-      expect({ framework: fw.id, findings: inBrowser }).toEqual({ framework: fw.id, findings: fromCli });
-      expect(inBrowser.length).toBeGreaterThan(0);
     }
     await page.close();
+    const { stdout, stderr } = await cli;
+    const report = new Map(
+      (JSON.parse(stdout || `"${stderr}"`) as Array<{ filePath: string; framework?: string; messages: Array<{ ruleId: string; line: number }> }>).map((r) => [
+        r.filePath,
+        r,
+      ]),
+    );
+    for (const fw of FRAMEWORKS) {
+      const result = report.get(migration(fw));
+      const fromCli = result?.messages.map((m) => `${m.line} ${m.ruleId}`);
+      expect({ framework: fw.id, linted: result?.framework, findings: inBrowser.get(fw.id) }).toEqual({ framework: fw.id, linted: fw.id, findings: fromCli });
+      expect(inBrowser.get(fw.id)!.length).toBeGreaterThan(0);
+    }
   }, 300_000);
 
   it('draws the lock picture of the review comment: statements down, tables across, each cell the lock mode', async () => {

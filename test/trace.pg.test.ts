@@ -11,7 +11,7 @@ import { installedMajor, processGone } from '../src/trace/server.js';
 import { loadParsers } from '../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
 import { compareHistories, planUnit, unitOf } from '../src/trace/execute.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from './helpers/postgres.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'migralint.js');
@@ -50,70 +50,83 @@ const at = (recs: Rec[], file: string, line: number) => {
   return r!;
 };
 
-describe('execution models', () => {
-  let recs: Rec[];
-  let code: number;
-  beforeAll(async () => {
-    const r = await trace(['fixtures/trace/goose', 'fixtures/trace/drizzle', 'fixtures/trace/golang-migrate', 'fixtures/trace/alembic', '--format', 'json']);
-    expect(r.stderr).toBe('');
-    code = r.code;
-    recs = JSON.parse(r.stdout) as Rec[];
-  }, 180_000);
+// The locks each execution model takes, on PostgreSQL 15 (migralint's default --pg-version) and 18; the static
+// analysis is asked about the same version.
+for (const major of TEST_PG_MAJORS) {
+  describe(`execution models on PostgreSQL ${major}`, () => {
+    let recs: Rec[];
+    let code: number;
+    beforeAll(async () => {
+      const r = await trace([
+        'fixtures/trace/goose',
+        'fixtures/trace/drizzle',
+        'fixtures/trace/golang-migrate',
+        'fixtures/trace/alembic',
+        '--pg-version',
+        String(major),
+        '--format',
+        'json',
+      ]);
+      expect(r.stderr).toBe('');
+      code = r.code;
+      recs = JSON.parse(r.stdout) as Rec[];
+    }, 180_000);
 
-  it('applies every history and finds no mismatch with the static analysis', () => {
-    expect(code).toBe(0);
-    expect(recs.filter((r) => r.status === 'mismatch' || r.status === 'failed' || r.error)).toEqual([]);
-    expect(recs.every((r) => r.status === 'confirmed' || r.status === 'trace-only')).toBe(true);
-  });
+    it('applies every history and finds no mismatch with the static analysis', () => {
+      expect(code).toBe(0);
+      expect(recs.filter((r) => r.status === 'mismatch' || r.status === 'failed' || r.error)).toEqual([]);
+      expect(recs.every((r) => r.status === 'confirmed' || r.status === 'trace-only')).toBe(true);
+    });
 
-  it('goose: per-file transactions, NO TRANSACTION for the concurrent build, a rewrite seen in relfilenode', () => {
-    const create = at(recs, '20240105101010_create_accounts.sql', 2);
-    const insert = at(recs, '20240105101010_create_accounts.sql', 8);
-    expect(create.transaction).toBe('framework');
-    expect(insert.txId).toBe(create.txId);
-    const cic = at(recs, '20240212083000_accounts_email_index.sql', 3);
-    expect(cic.transaction).toBe('none');
-    expect(tableLocks(cic)).toEqual({ accounts: 'ShareUpdateExclusiveLock' });
-    expect(cic.status).toBe('confirmed');
-    const add = at(recs, '20240301090000_accounts_plan.sql', 2);
-    expect(add.txId).not.toBe(create.txId);
-    expect(tableLocks(add)).toEqual({ accounts: 'AccessExclusiveLock' });
-    // A lock is held until the transaction ends: longer than the statement took.
-    expect(add.observed.locks[0]!.heldMs).toBeGreaterThanOrEqual(add.durationMs!);
-    const retype = at(recs, '20240301090000_accounts_plan.sql', 3);
-    expect(retype.rewrite).toBe(true);
-    expect(retype.rewritten).toEqual(['accounts']);
-    expect(add.rewrite).toBe(false);
-  });
+    it('goose: per-file transactions, NO TRANSACTION for the concurrent build, a rewrite seen in relfilenode', () => {
+      const create = at(recs, '20240105101010_create_accounts.sql', 2);
+      const insert = at(recs, '20240105101010_create_accounts.sql', 8);
+      expect(create.transaction).toBe('framework');
+      expect(insert.txId).toBe(create.txId);
+      const cic = at(recs, '20240212083000_accounts_email_index.sql', 3);
+      expect(cic.transaction).toBe('none');
+      expect(tableLocks(cic)).toEqual({ accounts: 'ShareUpdateExclusiveLock' });
+      expect(cic.status).toBe('confirmed');
+      const add = at(recs, '20240301090000_accounts_plan.sql', 2);
+      expect(add.txId).not.toBe(create.txId);
+      expect(tableLocks(add)).toEqual({ accounts: 'AccessExclusiveLock' });
+      // A lock is held until the transaction ends: longer than the statement took.
+      expect(add.observed.locks[0]!.heldMs).toBeGreaterThanOrEqual(add.durationMs!);
+      const retype = at(recs, '20240301090000_accounts_plan.sql', 3);
+      expect(retype.rewrite).toBe(true);
+      expect(retype.rewritten).toEqual(['accounts']);
+      expect(add.rewrite).toBe(false);
+    });
 
-  it('drizzle: all pending migrations in one transaction', () => {
-    const first = at(recs, '0000_init.sql', 1);
-    const fk = at(recs, '0001_orders_customer_fk.sql', 1);
-    expect(first.transaction).toBe('framework');
-    expect(fk.txId).toBe(first.txId);
-    expect(tableLocks(first)).toEqual({ customers: 'AccessExclusiveLock' });
-  });
+    it('drizzle: all pending migrations in one transaction', () => {
+      const first = at(recs, '0000_init.sql', 1);
+      const fk = at(recs, '0001_orders_customer_fk.sql', 1);
+      expect(first.transaction).toBe('framework');
+      expect(fk.txId).toBe(first.txId);
+      expect(tableLocks(first)).toEqual({ customers: 'AccessExclusiveLock' });
+    });
 
-  it('golang-migrate: a file is one query, run as one implicit transaction', () => {
-    const chunk = at(recs, '000002_users_last_seen.up.sql', 1);
-    expect(chunk.sql).toContain("SET lock_timeout = '3s';");
-    expect(chunk.sql).toContain('ADD COLUMN last_seen_at');
-    expect(chunk.transaction).toBe('none');
-    expect(tableLocks(chunk)).toEqual({ users: 'AccessExclusiveLock' });
-    expect(tableLocks(at(recs, '000003_users_username_index.up.sql', 1))).toEqual({ users: 'ShareUpdateExclusiveLock' });
-  });
+    it('golang-migrate: a file is one query, run as one implicit transaction', () => {
+      const chunk = at(recs, '000002_users_last_seen.up.sql', 1);
+      expect(chunk.sql).toContain("SET lock_timeout = '3s';");
+      expect(chunk.sql).toContain('ADD COLUMN last_seen_at');
+      expect(chunk.transaction).toBe('none');
+      expect(tableLocks(chunk)).toEqual({ users: 'AccessExclusiveLock' });
+      expect(tableLocks(at(recs, '000003_users_username_index.up.sql', 1))).toEqual({ users: 'ShareUpdateExclusiveLock' });
+    });
 
-  it('alembic: autocommit_block commits the migration transaction and runs the index build on its own', () => {
-    const add = at(recs, '7c8d9e0f1a2b_word_lists_user_index.py', 21);
-    const create = at(recs, '1a2b3c4d5e6f_create_word_lists.py', 21);
-    expect(add.transaction).toBe('framework');
-    // Generated env.py: one transaction for all pending migrations, so the ADD COLUMN shares the CREATE TABLE's.
-    expect(add.txId).toBe(create.txId);
-    const cic = at(recs, '7c8d9e0f1a2b_word_lists_user_index.py', 23);
-    expect(cic.transaction).toBe('none');
-    expect(tableLocks(cic)).toEqual({ word_lists: 'ShareUpdateExclusiveLock' });
+    it('alembic: autocommit_block commits the migration transaction and runs the index build on its own', () => {
+      const add = at(recs, '7c8d9e0f1a2b_word_lists_user_index.py', 21);
+      const create = at(recs, '1a2b3c4d5e6f_create_word_lists.py', 21);
+      expect(add.transaction).toBe('framework');
+      // Generated env.py: one transaction for all pending migrations, so the ADD COLUMN shares the CREATE TABLE's.
+      expect(add.txId).toBe(create.txId);
+      const cic = at(recs, '7c8d9e0f1a2b_word_lists_user_index.py', 23);
+      expect(cic.transaction).toBe('none');
+      expect(tableLocks(cic)).toEqual({ word_lists: 'ShareUpdateExclusiveLock' });
+    });
   });
-});
+}
 
 describe('the README demo', () => {
   it('fails where the deploy fails: Drizzle and Alembic run CREATE INDEX CONCURRENTLY inside their transaction', async () => {

@@ -1,5 +1,6 @@
 /**
- * Draw a reproducible, stratified sample of default findings to judge by hand (bench/precision/sample.md, Sample 4).
+ * Draw a reproducible, stratified sample of default findings to judge by hand (bench/precision/sample.md: Sample 4
+ * with --seed 4, Sample 5 with --seed 5, both --size 110 --per-rule 2).
  *
  *   node --import tsx bench/precision/count.ts --dump /tmp/all.jsonl /work/corpus/*+*\/
  *   node --import tsx bench/precision/sample.ts --seed 4 --size 110 --per-rule 2 /tmp/all.jsonl

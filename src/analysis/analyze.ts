@@ -149,6 +149,7 @@ export function analyzeUnit(
       ...(locked.keptFiles ? { keptFiles: locked.keptFiles } : {}),
       ...(locked.forcedConversions ? { forcedConversions: locked.forcedConversions } : {}),
       ...(locked.partitionChecks ? { partitionChecks: locked.partitionChecks } : {}),
+      ...(locked.droppedSchemas ? { droppedSchemas: locked.droppedSchemas } : {}),
     });
     out.push(analyzed);
     // The model moves on: the statements after this one (and the migrations after this unit) meet what it made.
@@ -419,6 +420,8 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   let rewrite = effect.rewrite;
   if (rewrite && oldTypes && model(false, () => retypesOnlyCoercibly(stmt, keptFiles, pgVersion))) rewrite = false;
   const partitionChecks = alter ? model(undefined, () => checksOfAttached(alter, replay)) : undefined;
+  const droppedSchemas =
+    stmt.kind === 'DropStmt' && stmt.node.removeType === 'OBJECT_SCHEMA' ? model(undefined, () => schemasDropped(stmt.node, replay)) : undefined;
   const notNullProven = alter && !separate ? model(undefined, () => provenNotNull(alter, replay, pgVersion)) : undefined;
   let scan = effect.scan;
   if (scan && alter && !separate && model(false, () => noCommandScans(alter, replay, notNullProven ?? [], pgVersion))) scan = false;
@@ -432,8 +435,19 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
     ...(keptFiles.length ? { keptFiles } : {}),
     ...(forcedConversions.length ? { forcedConversions } : {}),
     partitionChecks,
+    droppedSchemas,
     columnRewrites: effect.columnRewrites,
   };
+}
+
+/** DROP SCHEMA: what the schema model knows of each schema dropped (StatementFacts.droppedSchemas). */
+function schemasDropped(node: { objects?: Node[] }, replay: Replay): NonNullable<StatementFacts['droppedSchemas']> {
+  const tables = replay.all('tables');
+  return strings(node.objects).map((name) => ({
+    name,
+    createdByHistory: replay.hasSchema(name),
+    tables: tables.filter(([, t]) => t.schema === name).length,
+  }));
 }
 
 /** The size class of a table a statement touches: new (this unit or change created it), small, large or unknown. */

@@ -69,7 +69,8 @@ const HEADS = new Map<string, string>();
 function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
   const lock = s.facts.mainLock;
   const weaker = weakerForm(s, pgVersion);
-  const head = /^\S+(?:\s+\S+)?/.exec(s.sql)![0].replace(/\s+/, ' ');
+  // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
+  const head = /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' ');
   let shared = HEADS.get(head);
   if (shared === undefined) {
     shared = head;

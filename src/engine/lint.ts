@@ -114,6 +114,8 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   options.model?.onDelta?.(delta);
   const fixer = new Fixer(unit, statements, adapter, fs);
   const findings: Finding[] = [];
+  /** Findings made info because other rules' findings on the same statements say it (Report.infoWhenOn). */
+  const owned = new Map<Finding, { severity: Finding['severity']; rules: string[]; at: number[] }>();
   const engineSeverity = (id: string, fallback: Exclude<SeverityName, 'off'>): SeverityName => options.severities?.[id] ?? fallback;
 
   for (const failure of parsed.failures) {
@@ -172,7 +174,10 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
           const other = RULES_BY_ID[id];
           return !!other && severityOf(other, options.severities, settings.preset) !== 'off';
         });
-        if (finding) findings.push(finding);
+        if (finding) findings.push(finding.finding);
+        if (finding?.demoted) {
+          owned.set(finding.finding, { ...finding.demoted, rules: r.infoWhenOn ?? [], at: r.ownersAt ?? [] });
+        }
       },
     };
     rule.check(ctx);
@@ -199,6 +204,12 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
 
   knownIds ??= new Set([...Object.keys(RULES_BY_ID), ...ENGINE_RULE_IDS]);
   const kept = applySuppressions(findings, unit.directives, lines, knownIds, (id) => engineSeverity(id, 'warn'));
+  // A finding that only added to others' is reported at its own severity again when a directive suppressed one of
+  // those: nothing else reports that statement's cost now.
+  for (const [f, o] of owned) {
+    const reported = (at: number) => kept.some((k) => k.statementIndex === at && o.rules.includes(k.ruleId));
+    if (kept.includes(f) && o.at.some((at) => !reported(at))) f.severity = o.severity;
+  }
   kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
   // syntaxErrors is counted from the parsers' own output, before severities and suppressions: the parse guard.
   // Coverage: what was read, whatever rules are on. An adapter note about SQL built at run time is one statement unread.
@@ -266,15 +277,28 @@ function inBody(s: AnalyzedStatement, fix: Fix | undefined, suggestions: Report[
   return { fix: fix && outside(fix) ? fix : undefined, suggestions: kept.length ? kept : undefined };
 }
 
-function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Report, lines: LineIndex, isOn: (id: string) => boolean): Finding | null {
+/**
+ * The finding a report makes, at its severity; `demoted`: the severity it has of its own, when it was made info
+ * only because other rules' findings say the same (Report.infoWhenOn with ownersAt).
+ */
+function toFinding(
+  rule: Rule,
+  configured: Exclude<SeverityName, 'off'>,
+  r: Report,
+  lines: LineIndex,
+  isOn: (id: string) => boolean,
+): { finding: Finding; demoted?: { severity: Finding['severity'] } } | null {
   const table = r.table;
   let severity = configured;
   if (rule.meta.sizeAware && table) {
     if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
+  const atMost = (s: Finding['severity']): Finding['severity'] => (r.atMost && (s === 'error' || (s === 'warn' && r.atMost === 'info')) ? r.atMost : s);
+  const own = atMost(severity);
   if (r.info || (r.infoWhenOn?.length && r.infoWhenOn.every(isOn))) severity = 'info';
-  if (r.atMost && (severity === 'error' || (severity === 'warn' && r.atMost === 'info'))) severity = r.atMost;
+  severity = atMost(severity);
+  const demoted = !r.info && severity !== own && r.ownersAt?.length ? { severity: own } : undefined;
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message '${r.messageId}'`);
   const span = r.span ?? r.statement?.span;
@@ -287,7 +311,7 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
   let suggestions = r.suggestions;
   if (fix && rule.meta.fix !== 'safe') throw new Error(`rule ${rule.meta.id} offers a safe fix but declares fix: '${rule.meta.fix}'`);
   if (r.statement?.body) ({ fix, suggestions } = inBody(r.statement, fix, suggestions));
-  return {
+  const finding: Finding = {
     ruleId: rule.meta.id,
     severity,
     message: format(template, r.data),
@@ -305,4 +329,5 @@ function toFinding(rule: Rule, configured: Exclude<SeverityName, 'off'>, r: Repo
       ...(r.foreignKey ? { foreignKey: r.foreignKey } : {}),
     },
   };
+  return demoted ? { finding, demoted } : { finding };
 }

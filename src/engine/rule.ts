@@ -80,6 +80,11 @@ export interface Report {
    * this run (config, --rule, the preset), at its own severity when one is off.
    */
   infoWhenOn?: string[];
+  /**
+   * With infoWhenOn: the statements (indexes) whose findings of those rules this one adds to. When an inline
+   * directive suppresses one of them, nothing else reports that statement's cost: this finding keeps its severity.
+   */
+  ownersAt?: number[];
   /** A foreign key the finding is about (model key and columns): a later migration of the change may index it. */
   foreignKey?: { table: string; columns: string[] };
   /** At most this severity, whatever the table's size: for findings that say what migralint cannot know. */

@@ -33,7 +33,7 @@ export function reportMissingTimeout(
   ctx: RuleContext,
   first: AnalyzedStatement,
   finding: TimeoutFinding,
-  o: { value: string; help: string; data?: Record<string, string>; infoWhenOn?: string[] },
+  o: { value: string; help: string; data?: Record<string, string>; infoWhenOn?: string[]; ownersAt?: number[] },
 ): void {
   const setting = finding.setting;
   let fix: Fix | undefined;
@@ -56,6 +56,6 @@ export function reportMissingTimeout(
     data: { ...o.data, count: finding.statements.length, list: statementList(finding.statements, true) },
     fix,
     help: o.help,
-    ...(o.infoWhenOn ? { infoWhenOn: o.infoWhenOn } : {}),
+    ...(o.infoWhenOn ? { infoWhenOn: o.infoWhenOn, ...(o.ownersAt ? { ownersAt: o.ownersAt } : {}) } : {}),
   });
 }

@@ -119,6 +119,12 @@ export interface HistoryRules {
   version?(name: string): bigint[] | undefined;
   /** Orders one project's up migrations. Default: by version. */
   order?(files: HistoryFile[], ctx: OrderContext): string[];
+  /**
+   * For a migration, the earlier ones every database runs in the same deploy as it (no install runs one without
+   * the other): a table they created is empty when it runs, unless the replay saw rows written (filledBy). `files`
+   * in history order. Default: none.
+   */
+  deployedTogether?(files: HistoryFile[]): Map<string, string[]>;
 }
 
 export interface ExecutionModel {

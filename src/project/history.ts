@@ -153,9 +153,13 @@ export class ProjectHistory {
     if (!p) return undefined;
     const schema = this.models.get(p) ?? emptyModel();
     const index = p.files.indexOf(file);
+    let change = this.change ? new Set([...this.change].filter((f) => this.projectOf.get(f) === p)) : undefined;
+    // Migrations every database runs in the same deploy as this one: what they created is new when it runs.
+    const together = p.together?.get(file);
+    if (together) change = new Set([...(change ?? [file]), ...together]);
     return {
       schema,
-      change: this.change ? new Set([...this.change].filter((f) => this.projectOf.get(f) === p)) : undefined,
+      change,
       hasHistory: index > 0,
       notes: this.notes.get(file),
       onDelta: (delta) => this.record(file, delta),

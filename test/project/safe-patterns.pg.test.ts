@@ -21,24 +21,14 @@ import { adapterFor } from '../../src/sources/index.js';
 import { parseUnit } from '../../src/sql/statements.js';
 import { LineIndex } from '../../src/sql/text.js';
 import type { AnalyzedStatement } from '../../src/types.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from '../helpers/postgres.js';
 import { tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-safe-');
 let db: TestPostgres;
 let client: pg.Client;
-
-beforeAll(async () => {
-  await loadModule();
-  db = await startPostgres();
-  client = db.pg.getPgClient(db.database, '127.0.0.1');
-  await client.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await client?.end();
-  await db?.stop();
-});
+/** The server's major version: the analysis is asked about the same one. */
+let pgVersion = 18;
 
 const FIXTURES = new URL('../../fixtures/safe-patterns/', import.meta.url);
 /** The migrations of a fixture folder, by file name. */
@@ -59,7 +49,7 @@ async function lintHistory(files: Record<string, string>): Promise<Record<string
   for (const [name, text] of Object.entries(files)) write(dir, `migrations/${name}`, text);
   let out = '';
   await main(
-    ['migrations', '--framework', 'psql', '--format', 'json', '--no-cache'],
+    ['migrations', '--framework', 'psql', '--pg-version', String(pgVersion), '--format', 'json', '--no-cache'],
     { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
     dir,
   );
@@ -78,10 +68,10 @@ function analyzeAll(...sqls: string[]): { last: AnalyzedStatement[]; model: Sche
   let last: AnalyzedStatement[] = [];
   sqls.forEach((sql, i) => {
     const file = { path: `V${i + 1}__m.sql`, text: sql, bom: false };
-    const unit = adapterFor('psql').extract(file, { settings: { pgVersion: 18, largeTableRows: 10_000, lockTimeoutValue: '2s' }, warn: () => undefined });
+    const unit = adapterFor('psql').extract(file, { settings: { pgVersion, largeTableRows: 10_000, lockTimeoutValue: '2s' }, warn: () => undefined });
     const parsed = parseUnit(unit, new LineIndex(sql));
     const replay = new Replay(model, file.path);
-    last = analyzeUnit(unit, parsed.statements, Catalog.empty(), { pgVersion: 18, largeTableRows: 10_000 }, { replay });
+    last = analyzeUnit(unit, parsed.statements, Catalog.empty(), { pgVersion, largeTableRows: 10_000 }, { replay });
     model = applyDelta(model, replay.delta());
   });
   return { last, model };
@@ -112,132 +102,150 @@ const EVENTS = PARTITIONED['V1__create_events.sql']!;
 const EVENTS_INDEX = lines(PARTITIONED['V2__events_tenant_index.sql']!);
 const ON_ONLY = EVENTS_INDEX.slice(0, 2).join('\n');
 
-describe('ON ONLY the parent, CONCURRENTLY per partition, then ATTACH PARTITION', () => {
-  it('is not flagged, and the model follows the parent index to valid; a plain CREATE INDEX on the parent is', async () => {
-    expect(await lintHistory(PARTITIONED)).toEqual({ 'V1__create_events.sql': [], 'V2__events_tenant_index.sql': [] });
-    const plain = await lintHistory({
-      'V1__events.sql': EVENTS,
-      'V2__events_tenant_index.sql': "SET lock_timeout = '2s';\nCREATE INDEX events_tenant_idx ON events (tenant_id);\n",
+// Every claim is measured on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
+for (const major of TEST_PG_MAJORS) {
+  describe(`PostgreSQL ${major}`, () => {
+    beforeAll(async () => {
+      await loadModule();
+      pgVersion = major;
+      db = await startPostgres(major);
+      client = db.pg.getPgClient(db.database, '127.0.0.1');
+      await client.connect();
+    }, 120_000);
+
+    afterAll(async () => {
+      await client?.end();
+      await db?.stop();
     });
-    expect(plain['V2__events_tenant_index.sql']).toEqual(['ban-concurrent-index-on-partitioned-table']);
 
-    // The model knows events is partitioned, and follows the parent index: INVALID until the last partition's
-    // index is attached, as pg_index.indisvalid below.
-    const steps = analyzeAll(EVENTS, ON_ONLY);
-    expect(steps.last.find((s) => s.kind === 'IndexStmt')!.facts.tables[0]).toMatchObject({ name: 'events', partitioned: true });
-    expect(steps.model.indexes['public.events_tenant_idx']!.validity).toBe('invalid');
-    const [half, rest] = [EVENTS_INDEX.slice(2, 4).join('\n'), EVENTS_INDEX.slice(4).join('\n')];
-    expect(analyzeAll(EVENTS, ON_ONLY, half).model.indexes['public.events_tenant_idx']!.validity).toBe('invalid');
-    expect(analyzeAll(EVENTS, ON_ONLY, half, rest).model.indexes['public.events_tenant_idx']!.validity).toBe('valid');
+    describe('ON ONLY the parent, CONCURRENTLY per partition, then ATTACH PARTITION', () => {
+      it('is not flagged, and the model follows the parent index to valid; a plain CREATE INDEX on the parent is', async () => {
+        expect(await lintHistory(PARTITIONED)).toEqual({ 'V1__create_events.sql': [], 'V2__events_tenant_index.sql': [] });
+        const plain = await lintHistory({
+          'V1__events.sql': EVENTS,
+          'V2__events_tenant_index.sql': "SET lock_timeout = '2s';\nCREATE INDEX events_tenant_idx ON events (tenant_id);\n",
+        });
+        expect(plain['V2__events_tenant_index.sql']).toEqual(['ban-concurrent-index-on-partitioned-table']);
 
-    await reset();
-    await client.query(EVENTS);
-    await client.query("INSERT INTO events SELECT g, g % 7, '2024-06-01'::timestamptz + g * interval '1 hour' FROM generate_series(1, 5000) g");
-    // ON ONLY locks the parent alone: no partition is touched, nothing is read.
-    const onOnly = await measure('CREATE INDEX events_tenant_idx ON ONLY events (tenant_id)', 'events_2024');
-    expect(onOnly).toEqual({ seqScans: 0, locked: ['events'] });
-    // The plain form builds on every partition, locking and reading each.
-    const plainBuild = await measure('CREATE INDEX events_tenant_idx ON events (tenant_id)', 'events_2024');
-    expect(plainBuild.locked).toEqual(['events', 'events_2024', 'events_2025']);
-    expect(plainBuild.seqScans).toBeGreaterThan(0);
+        // The model knows events is partitioned, and follows the parent index: INVALID until the last partition's
+        // index is attached, as pg_index.indisvalid below.
+        const steps = analyzeAll(EVENTS, ON_ONLY);
+        expect(steps.last.find((s) => s.kind === 'IndexStmt')!.facts.tables[0]).toMatchObject({ name: 'events', partitioned: true });
+        expect(steps.model.indexes['public.events_tenant_idx']!.validity).toBe('invalid');
+        const [half, rest] = [EVENTS_INDEX.slice(2, 4).join('\n'), EVENTS_INDEX.slice(4).join('\n')];
+        expect(analyzeAll(EVENTS, ON_ONLY, half).model.indexes['public.events_tenant_idx']!.validity).toBe('invalid');
+        expect(analyzeAll(EVENTS, ON_ONLY, half, rest).model.indexes['public.events_tenant_idx']!.validity).toBe('valid');
 
-    await client.query('CREATE INDEX events_tenant_idx ON ONLY events (tenant_id)');
-    const valid = async () =>
-      (await client.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_tenant_idx'::regclass")).rows[0].indisvalid as boolean;
-    expect(await valid()).toBe(false);
-    for (const s of lines(half)) await client.query(s);
-    expect(await valid()).toBe(false);
-    for (const s of lines(rest)) await client.query(s);
-    expect(await valid()).toBe(true);
-  });
-});
+        await reset();
+        await client.query(EVENTS);
+        await client.query("INSERT INTO events SELECT g, g % 7, '2024-06-01'::timestamptz + g * interval '1 hour' FROM generate_series(1, 5000) g");
+        // ON ONLY locks the parent alone: no partition is touched, nothing is read.
+        const onOnly = await measure('CREATE INDEX events_tenant_idx ON ONLY events (tenant_id)', 'events_2024');
+        expect(onOnly).toEqual({ seqScans: 0, locked: ['events'] });
+        // The plain form builds on every partition, locking and reading each.
+        const plainBuild = await measure('CREATE INDEX events_tenant_idx ON events (tenant_id)', 'events_2024');
+        expect(plainBuild.locked).toEqual(['events', 'events_2024', 'events_2025']);
+        expect(plainBuild.seqScans).toBeGreaterThan(0);
 
-describe('CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX', () => {
-  const FILES = fixture('using-index');
-  const ACCOUNTS = FILES['V1__create_accounts.sql']!;
-  const INDEXES = FILES['V2__accounts_unique_indexes.sql']!;
-  const ADOPT = FILES['V3__accounts_keys.sql']!;
-
-  it('is not flagged when the index comes from an earlier migration or the same one, and claims no scan over NOT NULL columns', async () => {
-    expect(await lintHistory(FILES)).toEqual({ 'V1__create_accounts.sql': [], 'V2__accounts_unique_indexes.sql': [], 'V3__accounts_keys.sql': [] });
-    expect((await lintHistory({ 'V1__accounts.sql': ACCOUNTS, 'V2__accounts_keys.sql': INDEXES + ADOPT }))['V2__accounts_keys.sql']).toEqual([]);
-
-    const [, pk, unique] = analyzeLast(ACCOUNTS, INDEXES, ADOPT);
-    expect(pk!.facts.scan).toBe(false);
-    expect(unique!.facts.scan).toBe(false);
-    // Over a column that may hold NULLs, PostgreSQL must check every row: the scan stays claimed.
-    const [, nullable] = analyzeLast(
-      ACCOUNTS,
-      INDEXES,
-      "SET lock_timeout = '2s';\nALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx;\n",
-    );
-    expect(nullable!.facts.scan).toBe(true);
-
-    await reset();
-    await client.query(ACCOUNTS);
-    await client.query("INSERT INTO accounts SELECT g, 'u' || g || '@example.com', 'h' || g FROM generate_series(1, 5000) g");
-    for (const s of lines(INDEXES)) await client.query(s);
-    const relfilenode = async () =>
-      (await client.query("SELECT relfilenode FROM pg_class WHERE relname IN ('accounts_id_idx', 'accounts_pkey')")).rows[0].relfilenode as string;
-    const node = await relfilenode();
-    expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx', 'accounts')).toMatchObject({
-      seqScans: 0,
+        await client.query('CREATE INDEX events_tenant_idx ON ONLY events (tenant_id)');
+        const valid = async () =>
+          (await client.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_tenant_idx'::regclass")).rows[0].indisvalid as boolean;
+        expect(await valid()).toBe(false);
+        for (const s of lines(half)) await client.query(s);
+        expect(await valid()).toBe(false);
+        for (const s of lines(rest)) await client.query(s);
+        expect(await valid()).toBe(true);
+      });
     });
-    expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email_idx', 'accounts')).toMatchObject({
-      seqScans: 0,
+
+    describe('CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX', () => {
+      const FILES = fixture('using-index');
+      const ACCOUNTS = FILES['V1__create_accounts.sql']!;
+      const INDEXES = FILES['V2__accounts_unique_indexes.sql']!;
+      const ADOPT = FILES['V3__accounts_keys.sql']!;
+
+      it('is not flagged when the index comes from an earlier migration or the same one, and claims no scan over NOT NULL columns', async () => {
+        expect(await lintHistory(FILES)).toEqual({ 'V1__create_accounts.sql': [], 'V2__accounts_unique_indexes.sql': [], 'V3__accounts_keys.sql': [] });
+        expect((await lintHistory({ 'V1__accounts.sql': ACCOUNTS, 'V2__accounts_keys.sql': INDEXES + ADOPT }))['V2__accounts_keys.sql']).toEqual([]);
+
+        const [, pk, unique] = analyzeLast(ACCOUNTS, INDEXES, ADOPT);
+        expect(pk!.facts.scan).toBe(false);
+        expect(unique!.facts.scan).toBe(false);
+        // Over a column that may hold NULLs, PostgreSQL must check every row: the scan stays claimed.
+        const [, nullable] = analyzeLast(
+          ACCOUNTS,
+          INDEXES,
+          "SET lock_timeout = '2s';\nALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx;\n",
+        );
+        expect(nullable!.facts.scan).toBe(true);
+
+        await reset();
+        await client.query(ACCOUNTS);
+        await client.query("INSERT INTO accounts SELECT g, 'u' || g || '@example.com', 'h' || g FROM generate_series(1, 5000) g");
+        for (const s of lines(INDEXES)) await client.query(s);
+        const relfilenode = async () =>
+          (await client.query("SELECT relfilenode FROM pg_class WHERE relname IN ('accounts_id_idx', 'accounts_pkey')")).rows[0].relfilenode as string;
+        const node = await relfilenode();
+        expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx', 'accounts')).toMatchObject({
+          seqScans: 0,
+        });
+        expect(await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email_idx', 'accounts')).toMatchObject({
+          seqScans: 0,
+        });
+        expect(
+          (await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx', 'accounts')).seqScans,
+        ).toBeGreaterThan(0);
+        // The index is taken over, not rebuilt: same file.
+        await client.query('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx');
+        expect(await relfilenode()).toBe(node);
+      });
     });
-    expect(
-      (await measure('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_idx', 'accounts')).seqScans,
-    ).toBeGreaterThan(0);
-    // The index is taken over, not rebuilt: same file.
-    await client.query('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx');
-    expect(await relfilenode()).toBe(node);
-  });
-});
 
-describe('CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL', () => {
-  const FILES = fixture('not-null');
-  const USERS = FILES['V1__create_users.sql']!;
-  const CHECK = FILES['V2__users_email_check.sql']!;
-  const VALIDATE = FILES['V3__users_email_validate.sql']!;
-  const SET_NOT_NULL = FILES['V4__users_email_not_null.sql']!;
+    describe('CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL', () => {
+      const FILES = fixture('not-null');
+      const USERS = FILES['V1__create_users.sql']!;
+      const CHECK = FILES['V2__users_email_check.sql']!;
+      const VALIDATE = FILES['V3__users_email_validate.sql']!;
+      const SET_NOT_NULL = FILES['V4__users_email_not_null.sql']!;
 
-  it('is not flagged when the CHECK was validated by an earlier migration, and is without VALIDATE', async () => {
-    expect(await lintHistory(FILES)).toEqual({
-      'V1__create_users.sql': [],
-      'V2__users_email_check.sql': [],
-      'V3__users_email_validate.sql': [],
-      'V4__users_email_not_null.sql': [],
+      it('is not flagged when the CHECK was validated by an earlier migration, and is without VALIDATE', async () => {
+        expect(await lintHistory(FILES)).toEqual({
+          'V1__create_users.sql': [],
+          'V2__users_email_check.sql': [],
+          'V3__users_email_validate.sql': [],
+          'V4__users_email_not_null.sql': [],
+        });
+        const unvalidated = await lintHistory({ 'V1__users.sql': USERS, 'V2__check.sql': CHECK, 'V3__not_null.sql': SET_NOT_NULL });
+        expect(unvalidated['V3__not_null.sql']).toEqual(['adding-not-nullable-field']);
+
+        const [, proven] = analyzeLast(USERS, CHECK, VALIDATE, SET_NOT_NULL);
+        expect(proven!.facts).toMatchObject({ scan: false, notNullProven: ['email'] });
+        const [, unproven] = analyzeLast(USERS, CHECK, SET_NOT_NULL);
+        expect(unproven!.facts.scan).toBe(true);
+        expect(unproven!.facts.notNullProven).toBeUndefined();
+
+        await reset();
+        await client.query(USERS);
+        await client.query("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 5000) g");
+        await client.query(CHECK);
+        expect((await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).seqScans).toBeGreaterThan(0);
+        await client.query(VALIDATE);
+        expect(await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).toMatchObject({ seqScans: 0 });
+      });
+
+      it('SET NOT NULL on a column that is NOT NULL already reads nothing, and is not flagged', async () => {
+        const again = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN id SET NOT NULL;\n";
+        expect((await lintHistory({ 'V1__create_users.sql': USERS, 'V2__users_id_not_null.sql': again }))['V2__users_id_not_null.sql']).toEqual([]);
+        const [, proven] = analyzeLast(USERS, again);
+        expect(proven!.facts).toMatchObject({ scan: false, notNullProven: ['id'] });
+
+        await reset();
+        await client.query(USERS);
+        await client.query("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 5000) g");
+        expect(await measure('ALTER TABLE users ALTER COLUMN id SET NOT NULL', 'users')).toMatchObject({ seqScans: 0 });
+        // The control: a column that may hold NULLs is read.
+        expect((await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).seqScans).toBeGreaterThan(0);
+      });
     });
-    const unvalidated = await lintHistory({ 'V1__users.sql': USERS, 'V2__check.sql': CHECK, 'V3__not_null.sql': SET_NOT_NULL });
-    expect(unvalidated['V3__not_null.sql']).toEqual(['adding-not-nullable-field']);
-
-    const [, proven] = analyzeLast(USERS, CHECK, VALIDATE, SET_NOT_NULL);
-    expect(proven!.facts).toMatchObject({ scan: false, notNullProven: ['email'] });
-    const [, unproven] = analyzeLast(USERS, CHECK, SET_NOT_NULL);
-    expect(unproven!.facts.scan).toBe(true);
-    expect(unproven!.facts.notNullProven).toBeUndefined();
-
-    await reset();
-    await client.query(USERS);
-    await client.query("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 5000) g");
-    await client.query(CHECK);
-    expect((await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).seqScans).toBeGreaterThan(0);
-    await client.query(VALIDATE);
-    expect(await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).toMatchObject({ seqScans: 0 });
   });
-
-  it('SET NOT NULL on a column that is NOT NULL already reads nothing, and is not flagged', async () => {
-    const again = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN id SET NOT NULL;\n";
-    expect((await lintHistory({ 'V1__create_users.sql': USERS, 'V2__users_id_not_null.sql': again }))['V2__users_id_not_null.sql']).toEqual([]);
-    const [, proven] = analyzeLast(USERS, again);
-    expect(proven!.facts).toMatchObject({ scan: false, notNullProven: ['id'] });
-
-    await reset();
-    await client.query(USERS);
-    await client.query("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 5000) g");
-    expect(await measure('ALTER TABLE users ALTER COLUMN id SET NOT NULL', 'users')).toMatchObject({ seqScans: 0 });
-    // The control: a column that may hold NULLs is read.
-    expect((await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).seqScans).toBeGreaterThan(0);
-  });
-});
+}

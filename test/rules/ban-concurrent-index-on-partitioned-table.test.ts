@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixText, lintText } from '../../src/engine/lint-text.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from '../helpers/postgres.js';
 
 const ID = 'ban-concurrent-index-on-partitioned-table';
 const tables = { events: { rows: 240_000_000, bytes: 61_000_000_000, partitioned: true } };
@@ -43,39 +43,42 @@ describe(ID, () => {
   });
 });
 
-describe(`${ID} on a real PostgreSQL`, () => {
-  let db: TestPostgres;
-  beforeAll(async () => {
-    db = await startPostgres();
-  });
-  afterAll(async () => {
-    await db?.stop();
-  });
+// Proved on PostgreSQL 15 (migralint's default --pg-version) and 18.
+for (const major of TEST_PG_MAJORS) {
+  describe(`${ID} on PostgreSQL ${major}`, () => {
+    let db: TestPostgres;
+    beforeAll(async () => {
+      db = await startPostgres(major);
+    });
+    afterAll(async () => {
+      await db?.stop();
+    });
 
-  it('the flagged statement fails and the suggested sequence builds a valid index', async () => {
-    const c = db.pg.getPgClient(db.database, '127.0.0.1');
-    await c.connect();
-    try {
-      await c.query(`CREATE TABLE events (id bigint, account_id bigint, happened_at date NOT NULL) PARTITION BY RANGE (happened_at);
-        CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
-        CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`);
-      await expect(c.query('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id)')).rejects.toThrow(
-        'cannot create index on partitioned table "events" concurrently',
-      );
-      const suggested = (
-        await fixText('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id);\n', { tables, types: ['suggestion'], rules: [ID] })
-      ).text;
-      await c.query(suggested);
-      const valid = async () =>
-        (await c.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_events_account'::regclass`)).rows[0].indisvalid as boolean;
-      expect(await valid()).toBe(false);
-      for (const p of ['events_2025', 'events_2026']) {
-        await c.query(`CREATE INDEX CONCURRENTLY idx_${p}_account ON ${p} (account_id)`);
-        await c.query(`ALTER INDEX idx_events_account ATTACH PARTITION idx_${p}_account`);
+    it('the flagged statement fails and the suggested sequence builds a valid index', async () => {
+      const c = db.pg.getPgClient(db.database, '127.0.0.1');
+      await c.connect();
+      try {
+        await c.query(`CREATE TABLE events (id bigint, account_id bigint, happened_at date NOT NULL) PARTITION BY RANGE (happened_at);
+          CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+          CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`);
+        await expect(c.query('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id)')).rejects.toThrow(
+          'cannot create index on partitioned table "events" concurrently',
+        );
+        const suggested = (
+          await fixText('CREATE INDEX CONCURRENTLY idx_events_account ON events (account_id);\n', { tables, types: ['suggestion'], rules: [ID] })
+        ).text;
+        await c.query(suggested);
+        const valid = async () =>
+          (await c.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_events_account'::regclass`)).rows[0].indisvalid as boolean;
+        expect(await valid()).toBe(false);
+        for (const p of ['events_2025', 'events_2026']) {
+          await c.query(`CREATE INDEX CONCURRENTLY idx_${p}_account ON ${p} (account_id)`);
+          await c.query(`ALTER INDEX idx_events_account ATTACH PARTITION idx_${p}_account`);
+        }
+        expect(await valid()).toBe(true);
+      } finally {
+        await c.end();
       }
-      expect(await valid()).toBe(true);
-    } finally {
-      await c.end();
-    }
+    });
   });
-});
+}

@@ -54,6 +54,17 @@ describe('ban-unbatched-backfill', () => {
     ).toEqual([]);
   });
 
+  it('is size-aware: silent on a table known to be small (a one-row settings table), an error on a large one', async () => {
+    // Lemmy's registration_mode migration: local_site holds one row.
+    const sql =
+      "UPDATE local_site SET registration_mode = 'closed' WHERE require_application = false;\nUPDATE local_site SET require_email_verification = false;\n";
+    expect(await tester.findings(id, sql, { tables: { local_site: { rows: 1, bytes: 8192 } } })).toEqual([]);
+    const large = await tester.findings(id, sql, { tables: { local_site: { rows: 2_000_000 } } });
+    expect(large.map((f) => [f.loc.line, f.severity])).toEqual([[2, 'error']]);
+    const unknown = await tester.findings(id, sql);
+    expect(unknown.map((f) => [f.loc.line, f.severity])).toEqual([[2, 'warn']]);
+  });
+
   it('an UPDATE before the DDL in the same transaction counts too', async () => {
     const f = await tester.findings(
       id,

@@ -80,7 +80,8 @@ describe('require-lock-timeout messages', () => {
 });
 
 describe('require-lock-timeout: one finding per cost', () => {
-  const rlt = (r: { findings: Array<{ ruleId: string; severity: string; help?: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
+  const rlt = (r: { findings: Array<{ ruleId: string; severity: string; message: string; help?: string }> }) =>
+    r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
 
   it('is info when every strong lock is one a CONCURRENTLY fix removes, and that finding is reported', async () => {
     const text = 'CREATE INDEX orders_placed_idx ON orders (placed_at);\nDROP INDEX orders_legacy_idx;\n';
@@ -107,6 +108,66 @@ describe('require-lock-timeout: one finding per cost', () => {
     expect(rlt(off).map((f) => f.severity)).toEqual(['warn']);
     const on = await lintText(text, { severities: { 'require-concurrent-index-deletion': 'error' } });
     expect(rlt(on).map((f) => f.severity)).toEqual(['info']);
+  });
+
+  it('is a warning again when a directive suppresses the finding that owned the wait: nothing else reports it then', async () => {
+    const sql = [
+      '-- migralint-disable-next-line require-concurrent-index-creation -- built in the maintenance window',
+      'CREATE INDEX orders_placed_idx ON orders (placed_at);',
+      'DROP INDEX orders_legacy_idx;',
+      '',
+    ].join('\n');
+    const r = await lintText(sql);
+    expect(r.findings.map((f) => `${f.loc.line} ${f.ruleId} ${f.severity}`)).toEqual([
+      '2 require-lock-timeout warn',
+      '3 require-concurrent-index-deletion warn',
+    ]);
+    // Suppressing another rule's finding on that line changes nothing.
+    const other = await lintText(sql.replace('require-concurrent-index-creation --', 'require-concurrent-index-creation, ban-drop-column --'));
+    expect(rlt(other).map((f) => f.severity)).toEqual(['warn']);
+    // The directive disabling require-lock-timeout itself still wins.
+    const both = await lintText(`-- migralint-disable-file require-lock-timeout\n${sql}`);
+    expect(rlt(both)).toEqual([]);
+  });
+
+  it("is a warning again when a Django migration's directive suppresses the AddIndex finding", async () => {
+    const code = [
+      'from django.db import migrations, models',
+      '',
+      '',
+      'class Migration(migrations.Migration):',
+      '    dependencies = [',
+      '        ("orders", "0041_order_placed_at"),',
+      '    ]',
+      '',
+      '    operations = [',
+      '        # migralint-disable-next-line require-concurrent-index-creation -- orders_order is loaded after the migration',
+      '        migrations.AddIndex(',
+      '            model_name="order",',
+      '            index=models.Index(fields=["placed_at"], name="orders_placed_idx"),',
+      '        ),',
+      '    ]',
+      '',
+    ].join('\n');
+    const filename = 'shop/orders/migrations/0042_order_placed_idx.py';
+    const r = await lintText(code, { filename });
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['require-lock-timeout warn']);
+    const plain = await lintText(code.replace(/ *# migralint-disable-next-line.*\n/, ''), { filename });
+    expect(plain.findings.map((f) => `${f.ruleId} ${f.severity}`).sort()).toEqual(['require-concurrent-index-creation error', 'require-lock-timeout info']);
+  });
+
+  it('names a CREATE OR REPLACE TRIGGER as such in the list of statements (Lemmy fix_soft_delete_aggregates)', async () => {
+    const sql = [
+      'DROP TRIGGER IF EXISTS post_aggregates_comment_set_deleted ON comment;',
+      '',
+      'CREATE OR REPLACE TRIGGER post_aggregates_comment_count',
+      '    AFTER INSERT OR DELETE OR UPDATE OF removed, deleted ON comment',
+      '    FOR EACH ROW',
+      '    EXECUTE FUNCTION post_aggregates_comment_count ();',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(sql));
+    expect(f!.message).toContain('DROP TRIGGER on comment (line 1, ACCESS EXCLUSIVE); CREATE OR REPLACE TRIGGER on comment (line 3, SHARE ROW EXCLUSIVE)');
   });
 
   it('stays a warning for REINDEX before PostgreSQL 12 (no CONCURRENTLY there)', async () => {

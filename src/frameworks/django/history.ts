@@ -68,3 +68,34 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
   const ordered = topo(nodes, warnings, 'Django dependency');
   return ordered;
 }
+
+/** `initial = True` written in the Migration class: makemigrations' mark on the migrations of an app's first run. */
+const INITIAL = /^[ \t]+initial\s*=\s*True\b/m;
+const RUNS_PYTHON = /\bRunPython\s*\(/;
+
+/**
+ * The migrations of an app's first makemigrations run: Django marks every migration it writes for an app that has
+ * none yet `initial = True` (more than one when foreign keys between apps must wait for another app's tables: the
+ * second adds them), and they reach every database together, in one `migrate`. So a table one of them created is
+ * empty when a later one of the same app alters it, unless something wrote rows in between: migralint's replay sees
+ * INSERTs (RunSQL), not Python, so a RunPython in a file from the creating migration to this one (in history order,
+ * any app) ends the set. Only files marked `initial = True` themselves count: Django also takes an app's first
+ * migration for initial without the mark, but then nothing says a later one came with it. Not covered: `migrate
+ * --fake-initial` on a database whose tables already exist runs a later initial migration on full tables when its
+ * columns are missing.
+ */
+export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  files.forEach((f, i) => {
+    if (!INITIAL.test(f.text) || RUNS_PYTHON.test(f.text)) return;
+    const app = djangoApp(f.path);
+    const earlier: string[] = [];
+    for (let j = i - 1; j >= 0; j--) {
+      const e = files[j]!;
+      if (RUNS_PYTHON.test(e.text)) break;
+      if (djangoApp(e.path) === app && INITIAL.test(e.text)) earlier.push(e.path);
+    }
+    if (earlier.length) out.set(f.path, earlier.reverse());
+  });
+  return out;
+}

@@ -1,7 +1,7 @@
 import { djangoAdapter, isDjangoMigration } from '../../sources/python/django.js';
 import { isPython } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
-import { djangoOrder } from './history.js';
+import { djangoOrder, djangoTogether } from './history.js';
 import { djangoRunnerSettings } from './runner.js';
 
 export const django: FrameworkModule = {
@@ -15,6 +15,7 @@ export const django: FrameworkModule = {
     // All apps of a Django project are one history: migrations depend on other apps' migrations.
     root: () => 'django',
     order: (files, ctx) => djangoOrder(files, ctx.warnings, ctx.readFile),
+    deployedTogether: djangoTogether,
   },
   execution: {
     wraps: 'per-file',

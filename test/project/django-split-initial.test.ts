@@ -1,0 +1,66 @@
+/**
+ * Django's split first migrations: for an app with none yet, `makemigrations` writes more than one migration when
+ * foreign keys between apps must wait for the other app's tables, and marks every one `initial = True`. The fixture
+ * (fixtures/history/django-split-initial) is real Django 5.2 output: accounts 0001_initial creates Account,
+ * inventory 0001_initial creates Warehouse and StockItem (referencing Account), accounts 0002_initial adds Account's
+ * NOT NULL foreign key to Warehouse; 0003_account_region is a later migration. Every database runs the three initial
+ * migrations in one `migrate`, so accounts_account is empty when 0002_initial alters it.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { tempDirs } from '../helpers/repo.js';
+
+const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'django-split-initial');
+const tempDir = tempDirs('migralint-django-initial-');
+
+/** Lints a Django project through the CLI: `file line rule severity` per finding, per migration. */
+async function lint(dir: string): Promise<string[]> {
+  let out = '';
+  await main(['.', '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, dir);
+  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
+  return results.flatMap((r) => r.messages.map((m) => `${r.filePath.replace(/.*?(\w+\/migrations\/)/, '$1')}:${m.line} ${m.ruleId} ${m.severity}`)).sort();
+}
+
+/** A copy of the fixture with one migration's text changed. */
+function variant(file: string, change: (text: string) => string): string {
+  const dir = tempDir();
+  cpSync(FIXTURE, dir, { recursive: true });
+  const p = path.join(dir, file);
+  const before = readFileSync(p, 'utf8');
+  const after = change(before);
+  expect(after).not.toBe(before);
+  writeFileSync(p, after);
+  return dir;
+}
+
+describe('Django: the migrations of an app first makemigrations run deploy together', () => {
+  it("a table one initial migration created is empty when the app's next initial migration adds a NOT NULL foreign key to it", async () => {
+    // Only the later migration's ADD COLUMN on the existing table has no lock_timeout.
+    expect(await lint(FIXTURE)).toEqual(['accounts/migrations/0003_account_region.py:13 require-lock-timeout 1']);
+  });
+
+  it('without the mark (a hand-written or squashed second migration, as netbox dcim 0002_squashed) the table may hold rows', async () => {
+    const dir = variant('accounts/migrations/0002_initial.py', (t) => t.replace('    initial = True\n\n', ''));
+    // Two lines up: the mark and the blank line after it are gone.
+    expect(await lint(dir)).toEqual(
+      expect.arrayContaining([
+        'accounts/migrations/0002_initial.py:15 adding-required-field 2',
+        'accounts/migrations/0002_initial.py:15 require-lock-timeout 1',
+      ]),
+    );
+  });
+
+  it('a RunPython between them may write rows: the table is no longer known to be empty', async () => {
+    const dir = variant('inventory/migrations/0001_initial.py', (t) =>
+      t
+        .replace(
+          'class Migration(',
+          'def create_head_office(apps, schema_editor):\n    apps.get_model("inventory", "Warehouse").objects.using(schema_editor.connection.alias).create(name="Head office", manager_id=1)\n\n\nclass Migration(',
+        )
+        .replace(/\n {4}\]\n$/, '\n        migrations.RunPython(create_head_office, migrations.RunPython.noop),\n    ]\n'),
+    );
+    expect(await lint(dir)).toEqual(expect.arrayContaining(['accounts/migrations/0002_initial.py:17 adding-required-field 2']));
+  });
+});
