@@ -1,4 +1,4 @@
-import type { AlterTableStmt, ColumnDef, Constraint, Node } from '@pgsql/types';
+import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node } from '@pgsql/types';
 import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { tableKey } from '../catalog/catalog.js';
@@ -19,7 +19,7 @@ import type {
   TxState,
 } from '../types.js';
 import { effectOfStatement, LOCK_STRENGTH, lockBlocks, type StatementEffect } from './locks.js';
-import { emptyModel, leadsWith, objectKey, type ConstraintModel, type IndexModel } from '../project/model.js';
+import { emptyModel, leadsWith, objectKey, type ConstraintModel } from '../project/model.js';
 import { modelLocksOf } from '../project/model-locks.js';
 import { columnType, notNullColumn, Replay } from '../project/replay.js';
 import { binaryCoercible, isUtcZone, plainConversion } from '../project/coercion.js';
@@ -130,30 +130,27 @@ export function analyzeUnit(
     const ordered = guard('the unit-order analysis', {}, () => order.step(stmt, inTransaction, out, settings.pgVersion));
     const keyColumns = keyColumnsOfStatement(stmt, keys);
 
-    const analyzed: AnalyzedStatement = {
-      ...stmt,
-      facts: {
-        locks: locked.locks,
-        mainLock,
-        nonTransactional: locked.nonTransactional,
-        rewrite: locked.rewrite,
-        scan: locked.scan,
-        ...(work ? { work } : {}),
-        ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
-        ...ordered,
-        inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
-        ...inEffect(effective),
-        tables,
-        txProblem,
-        ...(locked.columnRewrites ? { columnRewrites: locked.columnRewrites } : {}),
-        ...(keyColumns.length ? { keyColumns } : {}),
-        ...(locked.oldTypes ? { oldTypes: locked.oldTypes } : {}),
-        ...(locked.keptFiles ? { keptFiles: locked.keptFiles } : {}),
-        ...(locked.forcedConversions ? { forcedConversions: locked.forcedConversions } : {}),
-        ...(locked.partitionChecks ? { partitionChecks: locked.partitionChecks } : {}),
-        ...(locked.droppedSchemas ? { droppedSchemas: locked.droppedSchemas } : {}),
-      },
-    };
+    const analyzed = withFacts(stmt, {
+      locks: locked.locks,
+      mainLock,
+      nonTransactional: locked.nonTransactional,
+      rewrite: locked.rewrite,
+      scan: locked.scan,
+      ...(work ? { work } : {}),
+      ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
+      ...ordered,
+      inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
+      ...inEffect(effective),
+      tables,
+      txProblem,
+      ...(locked.columnRewrites ? { columnRewrites: locked.columnRewrites } : {}),
+      ...(keyColumns.length ? { keyColumns } : {}),
+      ...(locked.oldTypes ? { oldTypes: locked.oldTypes } : {}),
+      ...(locked.keptFiles ? { keptFiles: locked.keptFiles } : {}),
+      ...(locked.forcedConversions ? { forcedConversions: locked.forcedConversions } : {}),
+      ...(locked.partitionChecks ? { partitionChecks: locked.partitionChecks } : {}),
+      ...(locked.droppedSchemas ? { droppedSchemas: locked.droppedSchemas } : {}),
+    });
     out.push(analyzed);
     // The model moves on: the statements after this one (and the migrations after this unit) meet what it made.
     if (!separate) {
@@ -169,6 +166,30 @@ export function analyzeUnit(
   unitFactsPass(out);
   timeoutPass(out, settings);
   return out;
+}
+
+/**
+ * The statement with its facts. Built field by field, not by spreading the statement: V8 gave each spread copy a
+ * hidden class of its own once a unit had a few thousand statements (a map, descriptors and a property array per
+ * statement: about 1 KB each, and every property read of a statement then missed its inline caches).
+ */
+function withFacts(stmt: Statement, facts: StatementFacts): AnalyzedStatement {
+  const analyzed = {
+    index: stmt.index,
+    kind: stmt.kind,
+    node: stmt.node,
+    sql: stmt.sql,
+    item: stmt.item,
+    itemIndex: stmt.itemIndex,
+    chunkSpan: stmt.chunkSpan,
+    chunkSpanWithSemicolon: stmt.chunkSpanWithSemicolon,
+    locate: stmt.locate,
+    span: stmt.span,
+    loc: stmt.loc,
+    facts,
+  } as AnalyzedStatement;
+  if (stmt.body) analyzed.body = stmt.body;
+  return analyzed;
 }
 
 /** A tracked setting's value (undefined: the server's default, none) and where it was set. */
@@ -383,7 +404,8 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const locks: LockFact[] = claims.map((l) => {
     const blocks = blocksOf(l.mode);
     // REINDEX: planning a SELECT locks every index of the table, and those are held ACCESS EXCLUSIVE.
-    return { ...l, blocks: effect.blocksReads && !blocks.includes('SELECT') ? ['SELECT', ...blocks] : blocks };
+    // Field by field, as withFacts: a spread copy got a hidden class of its own per statement.
+    return { mode: l.mode, relation: l.relation, on: l.on, blocks: effect.blocksReads && !blocks.includes('SELECT') ? ['SELECT', ...blocks] : blocks };
   });
   const alter = stmt.kind === 'AlterTableStmt' ? stmt.node : undefined;
   const model = <T>(fallback: T, run: () => T): T => guard('the schema model', fallback, run);
@@ -478,39 +500,39 @@ function modelPass(stmt: Statement, replay: Replay): Omit<AddedKeys, 'at'> | und
 
 /** The foreign-key pass, at the unit's end: an index created later in the same file counts. */
 function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>): void {
-  // The catalog's indexes and names, read once for the pass (it only reads them): a copy per key made a long
-  // history's lint quadratic.
-  let allIndexes: Array<[string, IndexModel]> | undefined;
-  let taken: Set<string> | undefined;
+  // The catalog is read in place, never copied: a copy per unit (or per key) made a long history's lint quadratic.
+  const taken = (key: string): boolean => replay.get('indexes', key) !== undefined || replay.get('tables', key) !== undefined;
   for (const k of addedKeys) {
     const t = replay.get('tables', k.key);
     // A table the history never created, or dropped or renamed later in the unit: its indexes are not known.
     if (!t || t.partial) continue;
-    allIndexes ??= replay.all('indexes');
-    const indexes = allIndexes.filter(([, ix]) => ix.table === k.key);
-    const names = (taken ??= new Set([...allIndexes, ...replay.all('tables')].map(([key]) => key)));
+    const indexes = replay.indexesOn(k.key);
     k.at.facts.foreignKeys = k.added.map((c) => ({
       table: k.key,
       tableName: k.rel,
       columns: c.columns,
       references: c.references!.table,
       ...(c.name ? { constraint: c.name } : {}),
-      indexed: indexes.some(([, ix]) => leadsWith(ix, c.columns)),
+      indexed: indexes.some((ix) => leadsWith(ix, c.columns)),
       newTable: change.has(t.createdBy),
-      indexName: freeIndexName(t.schema, t.name, c.columns, names),
+      indexName: freeIndexName(t.schema, t.name, c.columns, taken),
     }));
   }
 }
 
 /**
- * The key-columns pass: the one-column primary keys and foreign-key columns the unit declares, as `table.column`: inline
+ * The key-columns pass: the one-column primary keys and foreign-key columns the unit declares, by table: inline
  * (`id int PRIMARY KEY`, `author_id int REFERENCES authors`) or as table constraints, in CREATE TABLE or ALTER
  * TABLE — a foreign key added by a later statement of the same unit (as Django and Rails write them) counts too.
  */
-function keyColumnsOf(statements: Statement[]): Set<string> {
-  const keys = new Set<string>();
+function keyColumnsOf(statements: Statement[]): Map<string, string[]> {
+  // By table: a statement asks for its table's, and a filter over every key per statement made a big file quadratic.
+  const keys = new Map<string, Set<string>>();
   const add = (table: string | undefined, columns: string[]) => {
-    if (table) for (const c of columns) keys.add(`${table}.${c}`);
+    if (!table) return;
+    let set = keys.get(table);
+    if (!set) keys.set(table, (set = new Set()));
+    for (const c of columns) set.add(c);
   };
   const fromConstraint = (table: string | undefined, con: Constraint | undefined) => {
     // A one-column primary key is an id; the members of a composite key are ids only when they are foreign keys
@@ -537,16 +559,15 @@ function keyColumnsOf(statements: Statement[]): Set<string> {
       }
     }
   }
-  return keys;
+  // One list per table, shared by its statements (read-only): a copy per statement made a big file's memory quadratic.
+  return new Map([...keys].map(([table, columns]) => [table, [...columns]]));
 }
 
 /** The key columns of the table a CREATE TABLE or ALTER TABLE names (by its name, as the unit's keys are). */
-function keyColumnsOfStatement(stmt: Statement, keys: Set<string>): string[] {
+function keyColumnsOfStatement(stmt: Statement, keys: Map<string, string[]>): string[] {
   if (stmt.kind !== 'CreateStmt' && stmt.kind !== 'AlterTableStmt') return [];
   const table = relationOf(stmt)?.relname;
-  if (!table) return [];
-  const prefix = `${table}.`;
-  return [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  return (table ? keys.get(table) : undefined) ?? [];
 }
 
 /**
@@ -693,9 +714,16 @@ function strongestLock(locks: LockFact[], target: string | undefined): LockFact 
   return mainLock;
 }
 
+const ADDS_KEYS = new Set(['AT_AddColumnToView', 'AT_AddConstraint', 'AT_AddInherit', 'AT_AttachPartition', 'AT_AddOf']);
+
 /** The table a statement may add foreign keys to (CREATE TABLE, ALTER TABLE). */
 function foreignKeyTarget(stmt: Statement): string | undefined {
   if (stmt.kind !== 'CreateStmt' && !(stmt.kind === 'AlterTableStmt' && stmt.node.objtype === 'OBJECT_TABLE')) return undefined;
+  // Only subcommands that add columns or constraints (or take them over) can add a foreign key: the others skip
+  // reading the table's keys before and after, which per statement made a big file's ALTERs quadratic.
+  const addsKeys = (c: AlterTableCmd) =>
+    c.subtype === 'AT_AddColumn' ? columnConstraints(unwrap(c.def, 'ColumnDef')).length > 0 : c.subtype !== undefined && ADDS_KEYS.has(c.subtype);
+  if (stmt.kind === 'AlterTableStmt' && !alterCmds(stmt).some(addsKeys)) return undefined;
   const rel = rangeVarName(stmt.node.relation);
   return rel ? objectKey(rel.schema, rel.name) : undefined;
 }
@@ -708,11 +736,11 @@ function foreignKeysOf(replay: Replay, key: string): Map<string, ConstraintModel
 }
 
 /** `table_col_idx`, as PostgreSQL would name it, numbered past the names the model already has. */
-function freeIndexName(schema: string, table: string, columns: string[], taken: Set<string>): string {
+function freeIndexName(schema: string, table: string, columns: string[], taken: (key: string) => boolean): string {
   const base = `${table}_${columns.join('_')}`.slice(0, 59);
   for (let i = 0; ; i++) {
     const name = `${base}_idx${i === 0 ? '' : i}`;
-    if (!taken.has(objectKey(schema, name))) return name;
+    if (!taken(objectKey(schema, name))) return name;
   }
 }
 

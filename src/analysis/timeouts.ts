@@ -63,15 +63,25 @@ function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['
   return undefined;
 }
 
+/** Heads seen, each kept once: a big file names thousands of statements with a handful of heads. */
+const HEADS = new Map<string, string>();
+
 function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
   const lock = s.facts.mainLock;
   const weaker = weakerForm(s, pgVersion);
+  // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
+  const head = /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' ');
+  let shared = HEADS.get(head);
+  if (shared === undefined) {
+    shared = head;
+    if (HEADS.size < 10_000) HEADS.set(head, head);
+  }
   return {
     index: s.index,
     line: s.loc.line,
-    // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
-    head: /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' '),
-    ...(lock ? { lock: { mode: lock.mode, relation: lock.relation, on: lock.on, blocks: lock.blocks } } : {}),
+    head: shared,
+    // The statement's own lock fact (the same four fields), not a copy per statement.
+    ...(lock ? { lock } : {}),
     ...(weaker ? { weakerForm: weaker } : {}),
   };
 }

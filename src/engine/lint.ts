@@ -240,7 +240,8 @@ function summarize(s: AnalyzedStatement): StatementSummary {
   return {
     line: s.loc.line,
     // "DROP" and the like name the object too: "DROP INDEX".
-    head: /^(CREATE|ALTER|DROP)$/.test(head) ? s.sql.trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase() : head,
+    // The first two words, read without splitting the whole statement (a function's body can be most of a file).
+    head: /^(CREATE|ALTER|DROP)$/.test(head) ? (/^\S+(?:\s+\S+)?/.exec(s.sql.trimStart())?.[0] ?? '').replace(/\s+/, ' ').toUpperCase() : head,
     locks: [...strongest.values()],
     tables: s.facts.tables.map((t) => ({ name: displayName(t), rows: t.rows, bytes: t.bytes, sizeClass: t.sizeClass })),
     ...(created ? { creates: displayName(created) } : {}),

@@ -11,7 +11,7 @@ import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
 import type { LintOptions, ModelOptions } from '../engine/lint.js';
-import { emptyModel, leadsWith, OBJECT_KINDS, type SchemaDelta, type SchemaModel } from './model.js';
+import { emptyModel, indexKeysOn, leadsWith, OBJECT_KINDS, setIndexInPlace, type SchemaDelta, type SchemaModel } from './model.js';
 import { orderHistory, type HistoryFile, type OrderWarning, type Project } from './order.js';
 import { Replay } from './replay.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
@@ -50,7 +50,9 @@ export function deltaHash(delta: SchemaDelta): string {
 
 /** Applies a delta to a model this history owns (what applyDelta returns, without the copy). */
 function applyInPlace(model: SchemaModel, delta: SchemaDelta): void {
+  for (const [k, v] of Object.entries(delta.indexes)) setIndexInPlace(model.indexes, k, v);
   for (const kind of ['schemas', ...OBJECT_KINDS] as const) {
+    if (kind === 'indexes') continue;
     const into = model[kind] as Record<string, unknown>;
     for (const [k, v] of Object.entries(delta[kind])) {
       if (v === null || v === undefined) delete into[k];
@@ -223,9 +225,11 @@ export class ProjectHistory {
       this.lastDeployed(p, together) > from
     )
       return true;
-    return Object.values(model.indexes).some(
-      (ix) => ix.table === table && together.has(ix.createdBy) && (position.get(ix.createdBy) ?? -1) >= from && leadsWith(ix, columns),
-    );
+    for (const key of indexKeysOn(model.indexes, table)) {
+      const ix = model.indexes[key]!;
+      if (together.has(ix.createdBy) && (position.get(ix.createdBy) ?? -1) >= from && leadsWith(ix, columns)) return true;
+    }
+    return false;
   }
 
   /** Each file's place in its project's history, computed once per project (a lookup per call kept long histories quadratic). */

@@ -9,7 +9,7 @@ import { alterCmds, rangeVarOf, statementNode, strings, unwrap, unwrapAll, type 
 import type { LockMode, QualifiedName } from '../types.js';
 import type { Replay } from './replay.js';
 import { referencingTables } from './replay.js';
-import { objectKey, type TableModel } from './model.js';
+import { objectKey } from './model.js';
 
 function fromKey(key: string): QualifiedName {
   const dot = key.indexOf('.');
@@ -78,15 +78,13 @@ function partitionsOf(s: StatementNode, replay: Replay, pgVersion: number): Lock
   const tables = recursingTables(s);
   if (tables.length === 0) return [];
   const out: LockClaim[] = [];
-  // The catalog's tables, copied only when a locked table is partitioned (most statements lock none).
-  let all: Array<[string, TableModel]> | undefined;
   for (const l of effectOfStatement(s, { pgVersion }).locks) {
     const key = objectKey(l.relation.schema, l.relation.name);
     if (l.on !== 'table' || !tables.includes(key) || !replay.get('tables', key)?.partitioned) continue;
     const queue = [key];
     while (queue.length) {
       const parent = queue.shift()!;
-      for (const [k, t] of (all ??= replay.all('tables'))) {
+      for (const [k, t] of replay.entries('tables')) {
         if (t.partitionOf !== parent) continue;
         out.push({ relation: fromKey(k), mode: l.mode, on: 'table' });
         if (t.partitioned) queue.push(k);
@@ -119,7 +117,7 @@ function otherSides(s: StatementNode, replay: Replay): LockClaim[] {
           if (con.kind === 'foreign' && con.references && con.columns.includes(column) && con.references.table !== tk)
             claim(con.references.table, 'AccessExclusiveLock');
         }
-        for (const [rk, rt] of replay.all('tables')) {
+        for (const [rk, rt] of replay.entries('tables')) {
           if (rk === tk) continue;
           if (rt.constraints.some((con) => con.kind === 'foreign' && con.references?.table === tk && con.references.columns.includes(column)))
             claim(rk, 'AccessExclusiveLock');
@@ -133,13 +131,13 @@ function otherSides(s: StatementNode, replay: Replay): LockClaim[] {
     const name = parts[parts.length - 1];
     if (!name) return out;
     const mode: LockMode = 'ShareLock';
-    for (const [key, t] of replay.all('tables')) {
+    for (const [key, t] of replay.entries('tables')) {
       if (t.columns.some((c) => c.type.name === name && !c.type.array)) claim(key, mode);
     }
   } else if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_SCHEMA' && s.node.behavior === 'DROP_CASCADE') {
     // DROP SCHEMA … CASCADE drops every table in it: ACCESS EXCLUSIVE on each.
     const schemas = new Set(strings(s.node.objects).filter(Boolean));
-    for (const [key, t] of replay.all('tables')) if (schemas.has(t.schema)) claim(key, 'AccessExclusiveLock');
+    for (const [key, t] of replay.entries('tables')) if (schemas.has(t.schema)) claim(key, 'AccessExclusiveLock');
   } else if (s.kind === 'DropStmt' && (s.node.removeType === 'OBJECT_TABLE' || s.node.removeType === 'OBJECT_INDEX')) {
     const n = s.node;
     for (const o of n.objects ?? []) {

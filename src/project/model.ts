@@ -160,6 +160,43 @@ export function applyDelta(model: SchemaModel, delta: SchemaDelta): SchemaModel 
   return next;
 }
 
+/**
+ * The keys of each table's indexes in an `indexes` record, built once per record: a long history asks per file (and
+ * per foreign key) for one table's indexes, and a scan of every index each time made its lint quadratic. A record
+ * changed in place goes through setIndexInPlace, which keeps this current.
+ */
+const indexKeysByTable = new WeakMap<Record<string, IndexModel>, Map<string, Set<string>>>();
+
+function addIndexKey(map: Map<string, Set<string>>, table: string, key: string): void {
+  const keys = map.get(table);
+  if (keys) keys.add(key);
+  else map.set(table, new Set([key]));
+}
+
+/** The keys in `indexes` of the indexes on `table`. */
+export function indexKeysOn(indexes: Record<string, IndexModel>, table: string): ReadonlySet<string> {
+  let map = indexKeysByTable.get(indexes);
+  if (!map) {
+    map = new Map();
+    for (const key in indexes) addIndexKey(map, indexes[key]!.table, key);
+    indexKeysByTable.set(indexes, map);
+  }
+  return map.get(table) ?? NO_KEYS;
+}
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** Sets (or, with null, removes) an index of a record in place, keeping indexKeysOn current. */
+export function setIndexInPlace(indexes: Record<string, IndexModel>, key: string, value: IndexModel | null | undefined): void {
+  const map = indexKeysByTable.get(indexes);
+  if (map) {
+    const old = indexes[key];
+    if (old) map.get(old.table)?.delete(key);
+    if (value) addIndexKey(map, value.table, key);
+  }
+  if (value) indexes[key] = value;
+  else delete indexes[key];
+}
+
 /** `schema.name`, the key of every object in the model. */
 export function objectKey(schema: string | undefined, name: string): string {
   return `${schema ?? 'public'}.${name}`;

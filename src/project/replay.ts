@@ -9,6 +9,7 @@ import type { QualifiedName } from '../types.js';
 import { rangeVarOf, statementNode, strings, unwrap, unwrapAll, type StatementNode } from '../sql/nodes.js';
 import {
   emptyDelta,
+  indexKeysOn,
   objectKey,
   type ColumnModel,
   type ColumnType,
@@ -134,6 +135,40 @@ export class Replay {
       else out.delete(k);
     }
     return [...out];
+  }
+
+  /**
+   * Every object of a kind as it stands now, read in place (all() copies the catalog: per statement or per file on a
+   * long history, that copy was the cost). In all()'s order. Read-only: nothing may be set while it iterates.
+   */
+  *entries<K extends ObjectKind>(kind: K): Generator<[string, Values[K]]> {
+    const changed = this.changes[kind] as Record<string, Values[K] | null>;
+    const base = this.base[kind] as Record<string, Values[K]>;
+    for (const k in base) {
+      if (!(k in changed)) yield [k, base[k]!];
+      else if (changed[k]) yield [k, changed[k]];
+    }
+    for (const k in changed) {
+      const v = changed[k];
+      if (v && !(k in base)) yield [k, v];
+    }
+  }
+
+  /**
+   * The keys of the indexes on a table as the model stands now, without reading every index of the catalog (a long
+   * history asks per file): a new array, so the caller may set them.
+   */
+  private indexKeysOf(table: string): string[] {
+    const changed = this.changes.indexes;
+    const out: string[] = [];
+    for (const k of indexKeysOn(this.base.indexes, table)) if (!(k in changed)) out.push(k);
+    for (const k in changed) if (changed[k]?.table === table) out.push(k);
+    return out;
+  }
+
+  /** The indexes on a table as the model stands now, in no particular order. */
+  indexesOn(table: string): IndexModel[] {
+    return this.indexKeysOf(table).map((k) => this.get('indexes', k)!);
   }
 
   delta(): SchemaDelta {
@@ -527,7 +562,7 @@ export class Replay {
           if (col) {
             t.columns = t.columns.filter((x) => x !== col);
             t.constraints = t.constraints.filter((x) => !x.columns.includes(col.name));
-            for (const [ik, ix] of this.all('indexes')) if (ix.table === tk && ix.columns.includes(col.name)) this.set('indexes', ik, null);
+            for (const ik of this.indexKeysOf(tk)) if (this.get('indexes', ik)!.columns.includes(col.name)) this.set('indexes', ik, null);
           } else if (!c.missing_ok && !t.columnsUnknown) this.note(`DROP COLUMN ${tk}.${c.name}`);
           break;
         case 'AT_AlterColumnType': {
@@ -603,9 +638,8 @@ export class Replay {
       return;
     }
     const attached = [...new Set([...(ix.attached ?? []), ck])];
-    const partitions = this.all('tables')
-      .filter(([, t]) => t.partitionOf === ix.table)
-      .map(([k]) => k);
+    const partitions: string[] = [];
+    for (const [k, t] of this.entries('tables')) if (t.partitionOf === ix.table) partitions.push(k);
     const indexed = new Set(attached.map((a) => this.get('indexes', a)?.table).filter(Boolean));
     const complete = partitions.length > 0 && partitions.every((p) => indexed.has(p));
     this.set('indexes', pk, { ...ix, attached, validity: complete ? 'valid' : ix.validity });
@@ -814,7 +848,7 @@ export class Replay {
 
   private dropTable(k: string, cascade: boolean): void {
     this.set('tables', k, null);
-    for (const [ik, ix] of this.all('indexes')) if (ix.table === k) this.set('indexes', ik, null);
+    for (const ik of this.indexKeysOf(k)) this.set('indexes', ik, null);
     for (const [tk, t] of this.all('tables')) {
       if (t.partitionOf === k) this.dropTable(tk, cascade);
       else if (cascade && t.constraints.some((c) => c.references?.table === k))
@@ -825,8 +859,7 @@ export class Replay {
 
 /** Tables with foreign keys that reference `key`: the referencing side, for lock claims. */
 export function referencingTables(replay: Replay, key: string): string[] {
-  return replay
-    .all('tables')
-    .filter(([k, t]) => k !== key && t.constraints.some((c) => c.kind === 'foreign' && c.references?.table === key))
-    .map(([k]) => k);
+  const out: string[] = [];
+  for (const [k, t] of replay.entries('tables')) if (k !== key && t.constraints.some((c) => c.kind === 'foreign' && c.references?.table === key)) out.push(k);
+  return out;
 }

@@ -83,14 +83,25 @@ function parseInGroups(text: string): ChunkParse {
   const flush = (end: number): void => {
     const part = parseWhole(text.slice(start, end));
     const by = start;
-    for (const s of part.statements)
-      out.statements.push({ ...s, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate: (b) => s.locate(b) + by });
+    // One shifted locate per locate of the group (its statements share one), never one per statement: a closure
+    // over the statement kept the unshifted copy alive for the whole lint.
+    const shifted = new Map<ParsedStatement['locate'], ParsedStatement['locate']>();
+    for (const s of part.statements) {
+      let locate = shifted.get(s.locate);
+      if (!locate) shifted.set(s.locate, (locate = shiftLocate(s.locate, by)));
+      out.statements.push({ stmt: s.stmt, kind: s.kind, span: shift(s.span, by), spanWithSemicolon: shift(s.spanWithSemicolon, by), locate });
+    }
     for (const e of part.errors) out.errors.push({ ...e, span: shift(e.span, start) });
     start = end;
   };
   for (const end of statementEnds(text)) if (end - start >= GROUP_SIZE) flush(end);
   if (start < text.length) flush(text.length);
   return out;
+}
+
+/** `locate` shifted by `by`: made outside parseInGroups, so the closure does not keep the group's results alive. */
+function shiftLocate(locate: ParsedStatement['locate'], by: number): ParsedStatement['locate'] {
+  return (b) => locate(b) + by;
 }
 
 function parseWhole(text: string): ChunkParse {

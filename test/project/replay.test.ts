@@ -1,6 +1,6 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyDelta, emptyModel, type SchemaModel } from '../../src/project/model.js';
+import { applyDelta, emptyModel, indexKeysOn, setIndexInPlace, type SchemaModel } from '../../src/project/model.js';
 import { Replay } from '../../src/project/replay.js';
 
 beforeAll(async () => {
@@ -138,6 +138,50 @@ describe('the replayed catalog', () => {
     expect(model.tables['public.kids']!.filledBy).toBe('m2.sql');
     expect(model.tables['public.kids']!.constraints).toEqual([]);
     expect(model.indexes['public.parents_pkey']).toBeUndefined();
+  });
+});
+
+describe("a table's indexes, looked up without reading every index", () => {
+  const migrations = [
+    'CREATE TABLE a (id int PRIMARY KEY, x int, y int);\nCREATE TABLE b (id int, a_id int);\nCREATE INDEX a_x ON a (x);\nCREATE INDEX a_y ON a (y);\nCREATE INDEX b_a ON b (a_id);',
+    'ALTER TABLE a DROP COLUMN x;\nCREATE INDEX a_xy ON a (y, id);\nALTER TABLE b RENAME TO c;',
+    'DROP TABLE c;\nCREATE TABLE b (id int);\nCREATE INDEX b_id ON b (id);\nDROP INDEX a_y;',
+  ];
+  /** Every index's key by table, read the slow way: what the lookups must agree with. */
+  const scan = (indexes: SchemaModel['indexes'], table: string) =>
+    Object.entries(indexes)
+      .filter(([, ix]) => ix.table === table)
+      .map(([k]) => k)
+      .sort();
+  const tables = ['public.a', 'public.b', 'public.c'];
+
+  it('Replay.indexesOn agrees with a scan, statement by statement, over a catalog changed in place', () => {
+    const model = emptyModel();
+    migrations.forEach((sql, i) => {
+      const r = new Replay(model, `m${i + 1}.sql`);
+      for (const s of parseSync(sql).stmts ?? []) {
+        const [kind, node] = Object.entries(s.stmt as Record<string, unknown>)[0]!;
+        r.apply(kind, node);
+        for (const t of tables) {
+          const now = Object.fromEntries(r.all('indexes'));
+          expect(
+            r
+              .indexesOn(t)
+              .map((ix) => `${ix.schema}.${ix.name}`)
+              .sort(),
+          ).toEqual(scan(now, t));
+        }
+      }
+      // As the history applies a delta: in place, the lookup kept current.
+      for (const [k, v] of Object.entries(r.delta().indexes)) setIndexInPlace(model.indexes, k, v);
+      for (const [k, v] of Object.entries(r.delta().tables)) {
+        if (v) model.tables[k] = v;
+        else delete model.tables[k];
+      }
+      for (const t of tables) expect([...indexKeysOn(model.indexes, t)].sort()).toEqual(scan(model.indexes, t));
+    });
+    expect(scan(model.indexes, 'public.a')).toEqual(['public.a_pkey', 'public.a_xy']);
+    expect(scan(model.indexes, 'public.b')).toEqual(['public.b_id']);
   });
 });
 
