@@ -21,6 +21,9 @@ function queueWords(offenders: TimeoutStatement[]): string {
   const writes = new Set<string>();
   for (const s of offenders) {
     const lock = s.lock;
+    // ACCESS EXCLUSIVE on an index whose table the history does not know (DROP INDEX takes it on the table too):
+    // every query on that table plans with the index, so reads queue as well.
+    if (lock?.on === 'index' && lock.blocks.includes('SELECT')) all.add(`the table of ${displayName(lock.relation)}`);
     if (!lock || lock.on !== 'table') continue;
     // blocks lists SELECT for ACCESS EXCLUSIVE, and for REINDEX: it waits for its indexes' ACCESS EXCLUSIVE under the
     // table's SHARE lock, and planning any query on the table locks every index.

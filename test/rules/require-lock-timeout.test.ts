@@ -49,6 +49,13 @@ describe('require-lock-timeout messages', () => {
     const [reindex] = ids(await lintText('REINDEX TABLE orders;\n'));
     expect(reindex).toContain('REINDEX TABLE on orders (line 1, SHARE)');
     expect(reindex).toContain('every query on orders, reads included, queues behind it.');
+    // DROP INDEX of an index the history never created: its table is unknown, its ACCESS EXCLUSIVE lock (on the table
+    // too) still queues reads.
+    const [drop] = ids(await lintText('DROP INDEX orders_placed_idx;\nCREATE INDEX orders_placed_at_idx ON orders (placed_at);\n'));
+    expect(drop).toContain('DROP INDEX on orders_placed_idx (line 1, ACCESS EXCLUSIVE)');
+    expect(drop).toContain(
+      'every query on the table of orders_placed_idx, reads included, queues behind it; writes to orders queue behind it while reads go on.',
+    );
   });
 
   it("catches a new table's foreign key to an existing table, which locks the existing one", async () => {
