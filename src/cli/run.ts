@@ -110,7 +110,8 @@ class Setups {
   ) {}
 
   async forFile(file: string): Promise<FileSetup> {
-    const loaded = await this.resolver.forFile(file);
+    // Relative to the run's folder, not the process's (main() takes a cwd of its own).
+    const loaded = await this.resolver.forFile(path.resolve(this.run.cwd, file));
     const key = loaded.file ?? '(none)';
     let entry = this.byConfig.get(key);
     if (!entry) {
