@@ -129,3 +129,34 @@ describe('require-index-on-foreign-key over a history', () => {
     );
   });
 });
+
+describe('a referencing table known to be small', () => {
+  // Dokploy's notification settings: a row per configured channel, pointing at a row of telegram.
+  const history = (dir: string) => {
+    write(
+      dir,
+      'drizzle/0000_settings.sql',
+      'CREATE TABLE "telegram" ("telegramId" text PRIMARY KEY NOT NULL, "botToken" text NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "notification" ("notificationId" text PRIMARY KEY NOT NULL, "name" text NOT NULL);\n',
+    );
+    write(
+      dir,
+      'drizzle/0001_notification_telegram.sql',
+      'ALTER TABLE "notification" ADD COLUMN "telegramId" text;\n--> statement-breakpoint\nALTER TABLE "notification" ADD CONSTRAINT "notification_telegramId_telegram_telegramId_fk" FOREIGN KEY ("telegramId") REFERENCES "public"."telegram"("telegramId") ON DELETE cascade ON UPDATE no action;\n',
+    );
+  };
+  const severityOf = async (dir: string) =>
+    (await lint(dir, 'drizzle', '--framework', 'drizzle'))
+      .find((r) => r.filePath.endsWith('0001_notification_telegram.sql'))!
+      .messages.filter((m) => m.ruleId === 'require-index-on-foreign-key')
+      .map((m) => m.severity);
+
+  it('is info with the table sizes known (each check scans a few rows), a warning without them', async () => {
+    const unknown = tempDir();
+    history(unknown);
+    expect(await severityOf(unknown)).toEqual([1]);
+    const known = tempDir();
+    history(known);
+    write(known, '.migralintrc.json', JSON.stringify({ tables: { notification: { rows: 6 }, telegram: { rows: 2 } } }));
+    expect(await severityOf(known)).toEqual([0]);
+  });
+});
