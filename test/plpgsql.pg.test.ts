@@ -4,12 +4,12 @@
  * any transaction block, and when a procedure's own COMMIT works.
  */
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { lintText, loadParsers } from '../src/engine/lint-text.js';
 import type { FileResult } from '../src/types.js';
-import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from './helpers/postgres.js';
+import { connectedClient } from './helpers/pg-client.js';
+import { TEST_PG_MAJORS } from './helpers/postgres.js';
 
-let server: TestPostgres;
 let client: pg.Client;
 
 const SCHEMA = `
@@ -67,17 +67,10 @@ async function error(sql: string): Promise<string | null> {
 // Every claim is checked on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
 for (const major of TEST_PG_MAJORS) {
   describe(`PostgreSQL ${major}`, () => {
-    beforeAll(async () => {
-      server = await startPostgres(major);
-      await loadParsers();
-      client = server.pg.getPgClient(server.database, '127.0.0.1');
-      await client.connect();
+    beforeAll(() => loadParsers());
+    connectedClient(major, async (c) => {
+      client = c;
       await client.query(SCHEMA);
-    });
-
-    afterAll(async () => {
-      await client?.end().catch(() => undefined);
-      await server?.stop();
     });
 
     describe('PL/pgSQL bodies on a real PostgreSQL', () => {

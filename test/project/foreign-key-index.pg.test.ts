@@ -4,11 +4,11 @@
  * stays silent, the check uses an index. Each schema is linted with migralint and run on the server.
  */
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
-import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from '../helpers/postgres.js';
+import { connectedClient } from '../helpers/pg-client.js';
+import { TEST_PG_MAJORS } from '../helpers/postgres.js';
 
-let db: TestPostgres;
 let client: pg.Client;
 
 const PARENTS = 'CREATE TABLE customers (tenant_id bigint NOT NULL, id bigint NOT NULL, PRIMARY KEY (tenant_id, id));\n';
@@ -42,15 +42,8 @@ const CASES: Array<{ title: string; index: string; flagged: boolean }> = [
 // Proved on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
 for (const major of TEST_PG_MAJORS) {
   describe(`PostgreSQL ${major}`, () => {
-    beforeAll(async () => {
-      db = await startPostgres(major);
-      client = db.pg.getPgClient(db.database, '127.0.0.1');
-      await client.connect();
-    }, 120_000);
-
-    afterAll(async () => {
-      await client?.end();
-      await db?.stop();
+    connectedClient(major, (c) => {
+      client = c;
     });
 
     describe("a DELETE on the referenced table and the referencing table's indexes", () => {

@@ -5,16 +5,16 @@
  */
 import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { statementEffect } from '../../src/analysis/locks.js';
 import { binaryCoercible, plainConversion } from '../../src/project/coercion.js';
 import { emptyModel } from '../../src/project/model.js';
 import { modelLocks } from '../../src/project/model-locks.js';
 import { columnType, Replay } from '../../src/project/replay.js';
 import type { LockMode } from '../../src/types.js';
-import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from '../helpers/postgres.js';
+import { connectedClient } from '../helpers/pg-client.js';
+import { TEST_PG_MAJORS } from '../helpers/postgres.js';
 
-let db: TestPostgres;
 let client: pg.Client;
 
 const one = (sql: string): [string, any] => Object.entries(parseSync(sql).stmts![0]!.stmt as Record<string, any>)[0]!;
@@ -97,16 +97,9 @@ const LOCK_CASES: Array<{ sql: string; others: Record<string, LockMode> }> = [
 // Every claim is proved on PostgreSQL 15 (migralint's default --pg-version) and 18: one server per version.
 for (const major of TEST_PG_MAJORS) {
   describe(`PostgreSQL ${major}`, () => {
-    beforeAll(async () => {
-      await loadModule();
-      db = await startPostgres(major);
-      client = db.pg.getPgClient(db.database, '127.0.0.1');
-      await client.connect();
-    }, 120_000);
-
-    afterAll(async () => {
-      await client?.end();
-      await db?.stop();
+    beforeAll(() => loadModule());
+    connectedClient(major, (c) => {
+      client = c;
     });
 
     describe('binary-coercible ALTER COLUMN … TYPE', () => {

@@ -11,7 +11,7 @@
 import { loadModule } from 'libpg-query';
 import type pg from 'pg';
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { analyzeUnit } from '../../src/analysis/analyze.js';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -21,11 +21,11 @@ import { adapterFor } from '../../src/sources/index.js';
 import { parseUnit } from '../../src/sql/statements.js';
 import { LineIndex } from '../../src/sql/text.js';
 import type { AnalyzedStatement } from '../../src/types.js';
-import { startPostgres, TEST_PG_MAJORS, type TestPostgres } from '../helpers/postgres.js';
+import { connectedClient } from '../helpers/pg-client.js';
+import { TEST_PG_MAJORS } from '../helpers/postgres.js';
 import { tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-safe-');
-let db: TestPostgres;
 let client: pg.Client;
 /** The server's major version: the analysis is asked about the same one. */
 let pgVersion = 18;
@@ -108,14 +108,9 @@ for (const major of TEST_PG_MAJORS) {
     beforeAll(async () => {
       await loadModule();
       pgVersion = major;
-      db = await startPostgres(major);
-      client = db.pg.getPgClient(db.database, '127.0.0.1');
-      await client.connect();
-    }, 120_000);
-
-    afterAll(async () => {
-      await client?.end();
-      await db?.stop();
+    });
+    connectedClient(major, (c) => {
+      client = c;
     });
 
     describe('ON ONLY the parent, CONCURRENTLY per partition, then ATTACH PARTITION', () => {
