@@ -5,7 +5,7 @@
  * depend on size (no lock_timeout: the queue behind a waiting lock) stays.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliJson } from '../helpers/cli-json.js';
 import { tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-stats-');
@@ -39,13 +39,7 @@ async function lint(args: string[]): Promise<string[]> {
   write(dir, 'migrations/2025-01-10-120000_feed_indexes/up.sql', MIGRATION);
   write(dir, 'migrations/2025-01-10-120000_feed_indexes/down.sql', 'DROP INDEX idx_post_community_published;\nDROP INDEX idx_local_site_site_id;\n');
   write(dir, 'migralint-stats.json', JSON.stringify(SNAPSHOT, null, 2));
-  let out = '';
-  await main(
-    ['migrations', '--format', 'json', '--no-cache', ...args],
-    { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
-    dir,
-  );
-  const results = JSON.parse(out) as Array<{ messages: Array<{ ruleId: string; line: number; severity: number; message: string }> }>;
+  const { results } = await cliJson(['migrations', '--no-cache', ...args], dir);
   return results.flatMap((r) =>
     r.messages.filter((m) => m.severity > 0).map((m) => `${m.line} ${m.ruleId} ${m.severity}${/\(\S+ rows?,/.test(m.message) ? ' sized' : ''}`),
   );

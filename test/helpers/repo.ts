@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 /** An identity for commits in test repositories, whatever the machine's git config says. */
 export const GIT_ENV = {
@@ -37,4 +37,15 @@ export function tempDirs(prefix: string): () => string {
     dirs.push(d);
     return d;
   };
+}
+
+/** A copy of the folder `fixture` in `dir`, its file `rel` rewritten by `change` (which must change it); returns `dir`. */
+export function fixtureVariant(dir: string, fixture: string, rel: string, change: (text: string) => string): string {
+  cpSync(fixture, dir, { recursive: true });
+  const p = path.join(dir, rel);
+  const before = readFileSync(p, 'utf8');
+  const after = change(before);
+  expect(after).not.toBe(before);
+  writeFileSync(p, after);
+  return dir;
 }

@@ -4,18 +4,13 @@
  * not; old column types come from main's migrations.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliJson, type JsonResult } from '../helpers/cli-json.js';
 import { git, tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-change-');
 
-async function lint(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; results: Array<{ filePath: string; messages: Array<{ ruleId: string; severity: number; message: string }> }> }> {
-  let out = '';
-  const code = await main([...args, '--format', 'json'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, cwd);
-  return { code, results: JSON.parse(out) };
+function lint(cwd: string, ...args: string[]): Promise<{ code: number; results: JsonResult[] }> {
+  return cliJson(args, cwd);
 }
 
 const byFile = (results: Awaited<ReturnType<typeof lint>>['results']) =>

@@ -6,34 +6,22 @@
  * NOT NULL foreign key to Warehouse; 0003_account_region is a later migration. Every database runs the three initial
  * migrations in one `migrate`, so accounts_account is empty when 0002_initial alters it.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { tempDirs } from '../helpers/repo.js';
+import { cliJson } from '../helpers/cli-json.js';
+import { fixtureVariant, tempDirs } from '../helpers/repo.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'django-split-initial');
 const tempDir = tempDirs('migralint-django-initial-');
 
 /** Lints a Django project through the CLI: `file line rule severity` per finding, per migration. */
 async function lint(dir: string): Promise<string[]> {
-  let out = '';
-  await main(['.', '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, dir);
-  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
+  const { results } = await cliJson(['.', '--no-cache'], dir);
   return results.flatMap((r) => r.messages.map((m) => `${r.filePath.replace(/.*?(\w+\/migrations\/)/, '$1')}:${m.line} ${m.ruleId} ${m.severity}`)).sort();
 }
 
 /** A copy of the fixture with one migration's text changed. */
-function variant(file: string, change: (text: string) => string): string {
-  const dir = tempDir();
-  cpSync(FIXTURE, dir, { recursive: true });
-  const p = path.join(dir, file);
-  const before = readFileSync(p, 'utf8');
-  const after = change(before);
-  expect(after).not.toBe(before);
-  writeFileSync(p, after);
-  return dir;
-}
+const variant = (file: string, change: (text: string) => string): string => fixtureVariant(tempDir(), FIXTURE, file, change);
 
 describe('Django: the migrations of an app first makemigrations run deploy together', () => {
   it("a table one initial migration created is empty when the app's next initial migration adds a NOT NULL foreign key to it", async () => {

@@ -8,7 +8,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliJson } from '../helpers/cli-json.js';
 import { djangoTogether, squashTogether } from '../../src/frameworks/django/history.js';
 import { tempDirs } from '../helpers/repo.js';
 
@@ -18,9 +18,7 @@ const tempDir = tempDirs('migralint-django-squashed-');
 
 /** Lints the Django project in `dir` through the CLI: `file:line rule severity` per finding. */
 async function lint(dir: string): Promise<string[]> {
-  let out = '';
-  await main(['.', '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, dir);
-  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
+  const { results } = await cliJson(['.', '--no-cache'], dir);
   return results.flatMap((r) => r.messages.map((m) => `${path.basename(r.filePath)}:${m.line} ${m.ruleId} ${m.severity}`)).sort();
 }
 

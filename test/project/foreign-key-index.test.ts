@@ -4,23 +4,13 @@
  * git repository, linted through the CLI.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliJson, type JsonResult } from '../helpers/cli-json.js';
 import { git, tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-fk-index-');
 
-interface Message {
-  ruleId: string;
-  severity: number;
-  message: string;
-  line: number;
-  suggestions?: Array<{ desc: string; fix: { range: [number, number]; text: string } }>;
-}
-
-async function lint(cwd: string, ...args: string[]): Promise<Array<{ filePath: string; messages: Message[] }>> {
-  let out = '';
-  await main([...args, '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, cwd);
-  return JSON.parse(out);
+async function lint(cwd: string, ...args: string[]): Promise<JsonResult[]> {
+  return (await cliJson([...args, '--no-cache'], cwd)).results;
 }
 
 const fkFindings = (results: Awaited<ReturnType<typeof lint>>) =>

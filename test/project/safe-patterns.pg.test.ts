@@ -12,7 +12,7 @@ import { loadModule } from 'libpg-query';
 import type pg from 'pg';
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliJson } from '../helpers/cli-json.js';
 import { analyzeUnit } from '../../src/analysis/analyze.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { applyDelta, emptyModel, type SchemaModel } from '../../src/project/model.js';
@@ -47,13 +47,7 @@ const lines = (sql: string) => sql.split('\n').filter((l) => l.trim() && !l.star
 async function lintHistory(files: Record<string, string>): Promise<Record<string, string[]>> {
   const dir = tempDir();
   for (const [name, text] of Object.entries(files)) write(dir, `migrations/${name}`, text);
-  let out = '';
-  await main(
-    ['migrations', '--framework', 'psql', '--pg-version', String(pgVersion), '--format', 'json', '--no-cache'],
-    { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
-    dir,
-  );
-  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string }> }>;
+  const { results } = await cliJson(['migrations', '--framework', 'psql', '--pg-version', String(pgVersion), '--no-cache'], dir);
   return Object.fromEntries(results.map((r) => [r.filePath.replace(/.*migrations\//, ''), r.messages.map((m) => m.ruleId).sort()]));
 }
 

@@ -4,7 +4,7 @@
  * breaks. A schema holding a table, or one no migration created (the model cannot say what is in it), stays a warning.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliJson } from '../helpers/cli-json.js';
 import { tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-drop-schema-');
@@ -12,13 +12,7 @@ const tempDir = tempDirs('migralint-drop-schema-');
 async function lint(files: Record<string, string>): Promise<Array<{ file: string; line: number; severity: number; message: string }>> {
   const dir = tempDir();
   for (const [name, text] of Object.entries(files)) write(dir, `db/migrations/${name}`, text);
-  let out = '';
-  await main(
-    ['db/migrations', '--framework', 'flyway', '--format', 'json', '--no-cache', '--rule', 'ban-drop-schema:warn'],
-    { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
-    dir,
-  );
-  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; severity: number; message: string }> }>;
+  const { results } = await cliJson(['db/migrations', '--framework', 'flyway', '--no-cache', '--rule', 'ban-drop-schema:warn'], dir);
   return results.flatMap((r) =>
     r.messages
       .filter((m) => m.ruleId === 'ban-drop-schema')

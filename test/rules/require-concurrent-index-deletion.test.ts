@@ -5,11 +5,10 @@
  * the first migration creates post_aggregates and two indexes, the second drops and rebuilds both in one up.sql
  * (Diesel runs it in one transaction), so the history knows both indexes are on post_aggregates.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { tempDirs } from '../helpers/repo.js';
+import { cliJson } from '../helpers/cli-json.js';
+import { fixtureVariant, tempDirs } from '../helpers/repo.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'diesel-index-swap');
 const SWAP = path.join('migrations', '2024-04-23-020604_add_post_id_index', 'up.sql');
@@ -17,23 +16,12 @@ const tempDir = tempDirs('migralint-index-swap-');
 
 /** The lines of require-concurrent-index-deletion's findings in the swap migration, linted with its history. */
 async function drops(dir: string): Promise<number[]> {
-  let out = '';
-  await main(['.', '--format', 'json', '--no-cache'], { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) }, dir);
-  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number }> }>;
+  const { results } = await cliJson(['.', '--no-cache'], dir);
   const swap = results.find((r) => r.filePath.endsWith(SWAP))!;
   return swap.messages.filter((m) => m.ruleId === 'require-concurrent-index-deletion').map((m) => m.line);
 }
 
-function variant(change: (text: string) => string): string {
-  const dir = tempDir();
-  cpSync(FIXTURE, dir, { recursive: true });
-  const p = path.join(dir, SWAP);
-  const before = readFileSync(p, 'utf8');
-  const after = change(before);
-  expect(after).not.toBe(before);
-  writeFileSync(p, after);
-  return dir;
-}
+const variant = (change: (text: string) => string): string => fixtureVariant(tempDir(), FIXTURE, SWAP, change);
 
 describe('require-concurrent-index-deletion: one finding per lock taken', () => {
   it('the first DROP INDEX takes ACCESS EXCLUSIVE on post_aggregates; the second, in the same transaction, finds it held', async () => {

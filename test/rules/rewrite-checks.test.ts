@@ -3,19 +3,13 @@
  * no scan of their own, so only the rewrite is reported (changing-column-type). The old type comes from the history.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cliJson } from '../helpers/cli-json.js';
 import { tempDirs, write } from '../helpers/repo.js';
 
 const tempDir = tempDirs('migralint-rewrite-checks-');
 
 async function rulesOf(dir: string, file: string): Promise<string[]> {
-  let out = '';
-  await main(
-    [dir, '--format', 'json', '--rule', 'require-lock-timeout:off'],
-    { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0) },
-    dir,
-  );
-  const results = JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
+  const { results } = await cliJson([dir, '--rule', 'require-lock-timeout:off'], dir);
   return results
     .find((r) => r.filePath.endsWith(file))!
     .messages.filter((m) => m.severity > 0)
