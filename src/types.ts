@@ -387,6 +387,12 @@ export interface StatementFacts {
   /** For CREATE TABLE and ALTER TABLE: the columns of the table (by name) the unit declares as primary or foreign keys. */
   keyColumns?: string[];
   /**
+   * For CREATE TABLE and ALTER TABLE: the type (PostgreSQL's name: int4, int8 …) of the column each foreign-key column
+   * of the table references, by referencing column, as the schema model knows them once the unit has run. A column
+   * whose referenced column the model does not know is absent.
+   */
+  referencedTypes?: Record<string, string>;
+  /**
    * The names this statement creates (a CREATE INDEX CONCURRENTLY's index, ADD CONSTRAINT's constraints) that a
    * DROP … IF EXISTS earlier in the unit (or in the same ALTER TABLE) dropped first: a re-run rebuilds them.
    */
