@@ -5,7 +5,8 @@
  * require-statement-timeout read these facts and report; they never walk the unit.
  */
 import { unwrap } from '../sql/nodes.js';
-import type { AnalyzedStatement, TimeoutFinding, TimeoutStatement } from '../types.js';
+import { tableKey } from '../catalog/catalog.js';
+import type { AnalyzedStatement, LockFact, TimeoutFinding, TimeoutStatement } from '../types.js';
 import { setConfigCall } from './set-config.js';
 import { LOCK_STRENGTH } from './locks.js';
 
@@ -24,11 +25,23 @@ export function durationMs(value: string): number | undefined {
 /** Statements another fix may turn CONCURRENTLY in the same --fix run (they must then run alone). */
 const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
 
-/** Takes SHARE or stronger on a table that exists before the migration. */
-function holdsStrongLock(s: AnalyzedStatement): boolean {
-  const lock = s.facts.mainLock;
-  if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
-  return s.facts.tables.length === 0 || !s.facts.tables.some((t) => t.sizeClass === 'new');
+/**
+ * The lock of SHARE or stronger the statement waits for on a relation that exists before the migration (the
+ * statement's main lock when it is one): a statement that also locks a table the unit created (CREATE TABLE with a
+ * foreign key to a new table and to an existing one, ALTER TABLE existing ADD … REFERENCES new) still waits for the
+ * existing one. None for a statement whose table locks its transaction already holds as strong (locksAlreadyHeld: the
+ * second ALTER TABLE or DROP INDEX on a table in one transaction): they are granted at once, so no lock_timeout bounds
+ * anything for it; the statement that took the lock is the one listed.
+ */
+function strongWait(s: AnalyzedStatement): LockFact | undefined {
+  if (s.facts.locksAlreadyHeld) return undefined;
+  const existing = (l: LockFact) =>
+    LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock && !s.facts.tables.some((t) => t.sizeClass === 'new' && tableKey(t) === tableKey(l.relation));
+  const main = s.facts.mainLock;
+  if (main && existing(main)) return main;
+  let best: LockFact | undefined;
+  for (const l of s.facts.locks) if (existing(l) && (!best || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[best.mode])) best = l;
+  return best;
 }
 
 /**
@@ -67,7 +80,7 @@ function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['
 const HEADS = new Map<string, string>();
 
 function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
-  const lock = s.facts.mainLock;
+  const lock = strongWait(s);
   const weaker = weakerForm(s, pgVersion);
   // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
   const head = /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' ');
@@ -80,7 +93,7 @@ function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
     index: s.index,
     line: s.loc.line,
     head: shared,
-    // The statement's own lock fact (the same four fields), not a copy per statement.
+    // The statement's own lock fact (the same four fields), not a copy per statement: the one it waits for.
     ...(lock ? { lock } : {}),
     ...(weaker ? { weakerForm: weaker } : {}),
   };
@@ -113,7 +126,7 @@ function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runn
 }
 
 export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
-  const strong = out.filter(holdsStrongLock);
+  const strong = out.filter((s) => strongWait(s) !== undefined);
   if (strong.length === 0) return;
   const findings: TimeoutFinding[] = [];
   const max = durationMs(settings.lockTimeoutMax ?? DEFAULT_LOCK_TIMEOUT_MAX);

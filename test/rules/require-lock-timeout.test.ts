@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixText, lintText } from '../../src/engine/lint-text.js';
+import { cliJson } from '../helpers/cli-json.js';
 
 describe('require-lock-timeout fix and one-query chunks', () => {
   it('does not put a SET into a knex.raw string whose index another fix makes CONCURRENTLY', async () => {
@@ -182,5 +184,56 @@ describe('require-lock-timeout: one finding per cost', () => {
     expect(rlt(r11).map((f) => f.severity)).toEqual(['warn']);
     const r15 = await lintText('REINDEX TABLE orders;\n');
     expect(rlt(r15).map((f) => f.severity)).toEqual(['info']);
+  });
+});
+
+describe('require-lock-timeout: the statements that wait for a strong lock on an existing table', () => {
+  const rlt = (r: { findings: Array<{ ruleId: string; severity: string; message: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
+
+  it("lists a foreign key from a new table to an existing one added by ALTER TABLE, as Prisma writes it (documenso's add_passkeys)", async () => {
+    const sql = [
+      '-- CreateTable',
+      'CREATE TABLE "Passkey" (',
+      '    "id" TEXT NOT NULL,',
+      '    "userId" INTEGER NOT NULL,',
+      '    "credentialId" BYTEA NOT NULL,',
+      '    CONSTRAINT "Passkey_pkey" PRIMARY KEY ("id")',
+      ');',
+      '',
+      '-- AddForeignKey',
+      'ALTER TABLE "Passkey" ADD CONSTRAINT "Passkey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(sql, { filename: 'prisma/migrations/20240306060259_add_passkeys/migration.sql' }));
+    expect(f?.severity).toBe('warn');
+    expect(f?.message).toContain('ALTER TABLE on "User" (line 10, SHARE ROW EXCLUSIVE)');
+    expect(f?.message).toContain('writes to "User" queue behind it while reads go on');
+  });
+
+  it("lists an existing table's ALTER TABLE that adds a foreign key to a new table (a Django AddField to a new model)", async () => {
+    // saleor product/0013: CreateModel StockLocation, then AddField stock.location_link (a ForeignKey to it).
+    const sql = [
+      'CREATE TABLE "product_stocklocation" ("id" serial NOT NULL PRIMARY KEY, "name" varchar(100) NOT NULL);',
+      'ALTER TABLE "product_stock" ADD COLUMN "location_link_id" integer NULL CONSTRAINT "product_stock_location_link_id_fkey" REFERENCES "product_stocklocation"("id") DEFERRABLE INITIALLY DEFERRED;',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(sql));
+    expect(f?.message).toContain('ALTER TABLE on product_stock (line 2, ACCESS EXCLUSIVE)');
+    expect(f?.message).toContain('every query on product_stock, reads included, queues behind it');
+  });
+
+  it('lists the DROP INDEX that takes the lock, not the statements after it that find it held (Lemmy add_post_id_index)', async () => {
+    // Diesel runs the up.sql in one transaction: the first DROP INDEX waits for ACCESS EXCLUSIVE on post_aggregates; the
+    // second DROP INDEX and both CREATE INDEXes are granted their locks at once. The one statement that waits has its
+    // own finding (require-concurrent-index-deletion) whose fix takes no strong lock: this one is info.
+    const fixture = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'diesel-index-swap');
+    const { results } = await cliJson(['.', '--no-cache'], fixture);
+    const swap = results.find((r) => r.filePath.endsWith(path.join('2024-04-23-020604_add_post_id_index', 'up.sql')))!;
+    const found = swap.messages.filter((m) => m.ruleId === 'require-lock-timeout');
+    expect(found.map((m) => [m.line, m.severity])).toEqual([[2, 0]]);
+    expect(found[0]!.message).toContain(
+      'before 1 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments (line 2, ACCESS EXCLUSIVE).',
+    );
+    expect(found[0]!.message).not.toContain('writes to public.post_aggregates queue');
   });
 });
