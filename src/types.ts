@@ -428,7 +428,7 @@ export interface StatementFacts {
    * statement (the second DROP INDEX on a table in one transaction): it waits for no lock and blocks no one not
    * already blocked; the cost of the lock belongs to the statement that took it.
    */
-  locksAlreadyHeld?: { statement: StatementRef };
+  locksAlreadyHeld?: { statement: StatementRef; /** The index of the statement that took them. */ index: number };
   /**
    * For transaction control that meets a transaction already open (txProblem `begin-nested`: the transaction the
    * last statement before it ran in; `body-commit-in-transaction`: the transaction of the statement that runs the

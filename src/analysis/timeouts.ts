@@ -33,8 +33,8 @@ const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
  * second ALTER TABLE or DROP INDEX on a table in one transaction): they are granted at once, so no lock_timeout bounds
  * anything for it; the statement that took the lock is the one listed.
  */
-function strongWait(s: AnalyzedStatement): LockFact | undefined {
-  if (s.facts.locksAlreadyHeld) return undefined;
+function strongWait(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): LockFact | undefined {
+  if (grantedAtOnce(s, out, pgVersion)) return undefined;
   const existing = (l: LockFact) =>
     LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock && !s.facts.tables.some((t) => t.sizeClass === 'new' && tableKey(t) === tableKey(l.relation));
   const main = s.facts.mainLock;
@@ -42,6 +42,19 @@ function strongWait(s: AnalyzedStatement): LockFact | undefined {
   let best: LockFact | undefined;
   for (const l of s.facts.locks) if (existing(l) && (!best || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[best.mode])) best = l;
   return best;
+}
+
+/**
+ * Its transaction already holds the statement's table locks (locksAlreadyHeld), and will after the fixes other
+ * findings ask for: the statement that took them is not one a CONCURRENTLY form takes out of the transaction, or this
+ * statement is one too (a second DROP INDEX, a CREATE INDEX after a DROP INDEX). An ALTER TABLE after a DROP INDEX of
+ * its table would wait for ACCESS EXCLUSIVE itself once the DROP INDEX runs CONCURRENTLY: it stays listed.
+ */
+function grantedAtOnce(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): boolean {
+  const held = s.facts.locksAlreadyHeld;
+  if (!held) return false;
+  const taker = out[held.index];
+  return !taker || !weakerForm(taker, pgVersion) || weakerForm(s, pgVersion) !== undefined;
 }
 
 /**
@@ -79,8 +92,8 @@ function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['
 /** Heads seen, each kept once: a big file names thousands of statements with a handful of heads. */
 const HEADS = new Map<string, string>();
 
-function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
-  const lock = strongWait(s);
+function named(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): TimeoutStatement {
+  const lock = strongWait(s, out, pgVersion);
   const weaker = weakerForm(s, pgVersion);
   // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
   const head = /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' ');
@@ -104,7 +117,7 @@ function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatemen
   const first = offenders[0]!;
   const chunk = all.filter((s) => s.itemIndex === first.itemIndex);
   const oneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
-  const statements = offenders.map((s) => named(s, pgVersion));
+  const statements = offenders.map((s) => named(s, all, pgVersion));
   const owned = setting === 'lock_timeout' && statements.every((s) => s.weakerForm);
   return {
     setting,
@@ -118,15 +131,21 @@ function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatemen
 }
 
 /** Statements run under a value in effect: the finding names the first one's value and where it was set. */
-function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runner', list: AnalyzedStatement[], pgVersion: number): TimeoutFinding {
+function underValue(
+  setting: TimeoutFinding['setting'],
+  kind: 'too-long' | 'runner',
+  list: AnalyzedStatement[],
+  out: AnalyzedStatement[],
+  pgVersion: number,
+): TimeoutFinding {
   const first = list[0]!;
   const value = setting === 'lock_timeout' ? first.facts.lockTimeout : first.facts.statementTimeout;
   const setBy = setting === 'lock_timeout' ? first.facts.lockTimeoutSetBy : first.facts.statementTimeoutSetBy;
-  return { setting, kind, statements: list.map((s) => named(s, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
+  return { setting, kind, statements: list.map((s) => named(s, out, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
 }
 
 export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
-  const strong = out.filter((s) => strongWait(s) !== undefined);
+  const strong = out.filter((s) => strongWait(s, out, settings.pgVersion) !== undefined);
   if (strong.length === 0) return;
   const findings: TimeoutFinding[] = [];
   const max = durationMs(settings.lockTimeoutMax ?? DEFAULT_LOCK_TIMEOUT_MAX);
@@ -136,14 +155,14 @@ export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: num
   const noLock = strong.filter((s) => !s.facts.lockTimeout);
   if (noLock.length) findings.push(missing('lock_timeout', noLock, out, settings.pgVersion));
   const long = strong.filter(tooLong);
-  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, settings.pgVersion));
+  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, out, settings.pgVersion));
   const runnerLock = strong.filter((s) => s.facts.lockTimeout && !tooLong(s) && byRunner(s.facts.lockTimeoutSetBy));
-  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, settings.pgVersion));
+  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, out, settings.pgVersion));
 
   const noStatement = strong.filter((s) => !s.facts.statementTimeout);
   if (noStatement.length) findings.push(missing('statement_timeout', noStatement, out, settings.pgVersion));
   const runnerStatement = strong.filter((s) => s.facts.statementTimeout && byRunner(s.facts.statementTimeoutSetBy));
-  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, settings.pgVersion));
+  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, out, settings.pgVersion));
 
   for (const f of findings) {
     const carrier = out[f.statements[0]!.index]!;

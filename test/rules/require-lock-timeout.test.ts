@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixText, lintText } from '../../src/engine/lint-text.js';
 import { cliJson } from '../helpers/cli-json.js';
+import { fixtureVariant, tempDirs } from '../helpers/repo.js';
 
 describe('require-lock-timeout fix and one-query chunks', () => {
   it('does not put a SET into a knex.raw string whose index another fix makes CONCURRENTLY', async () => {
@@ -188,6 +189,7 @@ describe('require-lock-timeout: one finding per cost', () => {
 });
 
 describe('require-lock-timeout: the statements that wait for a strong lock on an existing table', () => {
+  const tempDir = tempDirs('migralint-lock-timeout-');
   const rlt = (r: { findings: Array<{ ruleId: string; severity: string; message: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
 
   it("lists a foreign key from a new table to an existing one added by ALTER TABLE, as Prisma writes it (documenso's add_passkeys)", async () => {
@@ -235,5 +237,18 @@ describe('require-lock-timeout: the statements that wait for a strong lock on an
       'before 1 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments (line 2, ACCESS EXCLUSIVE).',
     );
     expect(found[0]!.message).not.toContain('writes to public.post_aggregates queue');
+
+    // An ALTER TABLE after the DROP INDEX finds the lock held too, but once the DROP INDEX runs CONCURRENTLY (its
+    // finding's fix) the ALTER TABLE waits for ACCESS EXCLUSIVE itself: it stays listed, and the finding a warning.
+    const swapFile = path.join('migrations', '2024-04-23-020604_add_post_id_index', 'up.sql');
+    const altered = fixtureVariant(tempDir(), fixture, swapFile, (t) =>
+      t.replace('DROP INDEX idx_post_aggregates_community_score;', 'ALTER TABLE post_aggregates ADD COLUMN controversy_rank real NOT NULL DEFAULT 0;'),
+    );
+    const after = (await cliJson(['.', '--no-cache'], altered)).results.find((r) => r.filePath.endsWith(swapFile))!;
+    const [m] = after.messages.filter((x) => x.ruleId === 'require-lock-timeout');
+    expect(m?.severity).toBe(1);
+    expect(m?.message).toContain(
+      'before 2 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments (line 2, ACCESS EXCLUSIVE); ALTER TABLE on post_aggregates (line 4, ACCESS EXCLUSIVE).',
+    );
   });
 });
