@@ -80,8 +80,13 @@ describe('require-lock-timeout messages', () => {
       '    ]',
       '',
     ].join('\n');
-    const [m] = ids(await lintText(code, { filename: 'saleor/account/migrations/0020_user_token.py' }));
-    expect(m).toContain('before 2 statement(s) that take strong locks: ALTER TABLE on account_user (line 10, 2 statements, ACCESS EXCLUSIVE).');
+    // In a non-atomic migration each ALTER TABLE runs in a transaction of its own, and each waits for the lock.
+    const nonAtomic = code.replace('    dependencies = [', '    atomic = False\n\n    dependencies = [');
+    const [m] = ids(await lintText(nonAtomic, { filename: 'saleor/account/migrations/0020_user_token.py' }));
+    expect(m).toContain('before 2 statement(s) that take strong locks: ALTER TABLE on account_user (line 12, 2 statements, ACCESS EXCLUSIVE).');
+    // In one transaction (Django's default) the second finds the lock held and waits for nothing: only the first is listed.
+    const [atomic] = ids(await lintText(code, { filename: 'saleor/account/migrations/0020_user_token.py' }));
+    expect(atomic).toContain('before 1 statement(s) that take strong locks: ALTER TABLE on account_user (line 10, ACCESS EXCLUSIVE).');
     // Statements on different lines stay apart, in order.
     const [two] = ids(await lintText('ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN tag text;\n'));
     expect(two).toContain('ALTER TABLE on orders (line 1, ACCESS EXCLUSIVE); ALTER TABLE on orders (line 2, ACCESS EXCLUSIVE).');
