@@ -35,8 +35,11 @@ const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
  */
 function strongWait(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): LockFact | undefined {
   if (grantedAtOnce(s, out, pgVersion)) return undefined;
+  // A table lock is judged by its own table; a lock on an index, view or sequence by the statement's tables (an index
+  // of a new table is new with it).
   const existing = (l: LockFact) =>
-    LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock && !s.facts.tables.some((t) => t.sizeClass === 'new' && tableKey(t) === tableKey(l.relation));
+    LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock &&
+    !s.facts.tables.some((t) => t.sizeClass === 'new' && (l.on !== 'table' || tableKey(t) === tableKey(l.relation)));
   const main = s.facts.mainLock;
   if (main && existing(main)) return main;
   let best: LockFact | undefined;
