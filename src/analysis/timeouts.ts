@@ -5,8 +5,7 @@
  * require-statement-timeout read these facts and report; they never walk the unit.
  */
 import { unwrap } from '../sql/nodes.js';
-import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, LockFact, TimeoutFinding, TimeoutStatement } from '../types.js';
+import type { AnalyzedStatement, TimeoutFinding, TimeoutStatement } from '../types.js';
 import { setConfigCall } from './set-config.js';
 import { LOCK_STRENGTH } from './locks.js';
 
@@ -25,26 +24,21 @@ export function durationMs(value: string): number | undefined {
 /** Statements another fix may turn CONCURRENTLY in the same --fix run (they must then run alone). */
 const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
 
+/** Takes SHARE or stronger on a table that exists before the migration (and on no table the unit created). */
+function holdsStrongLock(s: AnalyzedStatement): boolean {
+  const lock = s.facts.mainLock;
+  if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
+  return s.facts.tables.length === 0 || !s.facts.tables.some((t) => t.sizeClass === 'new');
+}
+
 /**
- * The lock of SHARE or stronger the statement waits for on a relation that exists before the migration (the
- * statement's main lock when it is one): a statement that also locks a table the unit created (CREATE TABLE with a
- * foreign key to a new table and to an existing one, ALTER TABLE existing ADD … REFERENCES new) still waits for the
- * existing one. None for a statement whose table locks its transaction already holds as strong (locksAlreadyHeld: the
- * second ALTER TABLE or DROP INDEX on a table in one transaction): they are granted at once, so no lock_timeout bounds
- * anything for it; the statement that took the lock is the one listed.
+ * The statement waits for a strong lock on an existing table: it holds one, and its transaction does not already
+ * hold its table locks from a listed statement (locksAlreadyHeld: the second ALTER TABLE or DROP INDEX on a table in
+ * one transaction is granted them at once, so no lock_timeout bounds anything for it; the statement that took the
+ * lock is the one listed).
  */
-function strongWait(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): LockFact | undefined {
-  if (grantedAtOnce(s, out, pgVersion)) return undefined;
-  // A table lock is judged by its own table; a lock on an index, view or sequence by the statement's tables (an index
-  // of a new table is new with it).
-  const existing = (l: LockFact) =>
-    LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock &&
-    !s.facts.tables.some((t) => t.sizeClass === 'new' && (l.on !== 'table' || tableKey(t) === tableKey(l.relation)));
-  const main = s.facts.mainLock;
-  if (main && existing(main)) return main;
-  let best: LockFact | undefined;
-  for (const l of s.facts.locks) if (existing(l) && (!best || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[best.mode])) best = l;
-  return best;
+function waitsForStrongLock(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): boolean {
+  return holdsStrongLock(s) && !grantedAtOnce(s, out, pgVersion);
 }
 
 /**
@@ -57,7 +51,9 @@ function grantedAtOnce(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion
   const held = s.facts.locksAlreadyHeld;
   if (!held) return false;
   const taker = out[held.index];
-  return !taker || !weakerForm(taker, pgVersion) || weakerForm(s, pgVersion) !== undefined;
+  // A taker left out of the list (it also locks a new table) does not report the wait: this statement does.
+  if (!taker || !holdsStrongLock(taker)) return false;
+  return !weakerForm(taker, pgVersion) || weakerForm(s, pgVersion) !== undefined;
 }
 
 /**
@@ -95,8 +91,8 @@ function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['
 /** Heads seen, each kept once: a big file names thousands of statements with a handful of heads. */
 const HEADS = new Map<string, string>();
 
-function named(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): TimeoutStatement {
-  const lock = strongWait(s, out, pgVersion);
+function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
+  const lock = s.facts.mainLock;
   const weaker = weakerForm(s, pgVersion);
   // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
   const head = /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' ');
@@ -109,7 +105,7 @@ function named(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number
     index: s.index,
     line: s.loc.line,
     head: shared,
-    // The statement's own lock fact (the same four fields), not a copy per statement: the one it waits for.
+    // The statement's own lock fact (the same four fields), not a copy per statement.
     ...(lock ? { lock } : {}),
     ...(weaker ? { weakerForm: weaker } : {}),
   };
@@ -120,7 +116,7 @@ function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatemen
   const first = offenders[0]!;
   const chunk = all.filter((s) => s.itemIndex === first.itemIndex);
   const oneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
-  const statements = offenders.map((s) => named(s, all, pgVersion));
+  const statements = offenders.map((s) => named(s, pgVersion));
   const owned = setting === 'lock_timeout' && statements.every((s) => s.weakerForm);
   return {
     setting,
@@ -134,21 +130,15 @@ function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatemen
 }
 
 /** Statements run under a value in effect: the finding names the first one's value and where it was set. */
-function underValue(
-  setting: TimeoutFinding['setting'],
-  kind: 'too-long' | 'runner',
-  list: AnalyzedStatement[],
-  out: AnalyzedStatement[],
-  pgVersion: number,
-): TimeoutFinding {
+function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runner', list: AnalyzedStatement[], pgVersion: number): TimeoutFinding {
   const first = list[0]!;
   const value = setting === 'lock_timeout' ? first.facts.lockTimeout : first.facts.statementTimeout;
   const setBy = setting === 'lock_timeout' ? first.facts.lockTimeoutSetBy : first.facts.statementTimeoutSetBy;
-  return { setting, kind, statements: list.map((s) => named(s, out, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
+  return { setting, kind, statements: list.map((s) => named(s, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
 }
 
 export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
-  const strong = out.filter((s) => strongWait(s, out, settings.pgVersion) !== undefined);
+  const strong = out.filter((s) => waitsForStrongLock(s, out, settings.pgVersion));
   if (strong.length === 0) return;
   const findings: TimeoutFinding[] = [];
   const max = durationMs(settings.lockTimeoutMax ?? DEFAULT_LOCK_TIMEOUT_MAX);
@@ -158,14 +148,14 @@ export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: num
   const noLock = strong.filter((s) => !s.facts.lockTimeout);
   if (noLock.length) findings.push(missing('lock_timeout', noLock, out, settings.pgVersion));
   const long = strong.filter(tooLong);
-  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, out, settings.pgVersion));
+  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, settings.pgVersion));
   const runnerLock = strong.filter((s) => s.facts.lockTimeout && !tooLong(s) && byRunner(s.facts.lockTimeoutSetBy));
-  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, out, settings.pgVersion));
+  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, settings.pgVersion));
 
   const noStatement = strong.filter((s) => !s.facts.statementTimeout);
   if (noStatement.length) findings.push(missing('statement_timeout', noStatement, out, settings.pgVersion));
   const runnerStatement = strong.filter((s) => s.facts.statementTimeout && byRunner(s.facts.statementTimeoutSetBy));
-  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, out, settings.pgVersion));
+  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, settings.pgVersion));
 
   for (const f of findings) {
     const carrier = out[f.statements[0]!.index]!;
