@@ -396,7 +396,8 @@ export interface StatementFacts {
   /**
    * For DROP SCHEMA, ALTER SCHEMA|TYPE|DOMAIN|[MATERIALIZED] VIEW … RENAME TO and ALTER TYPE … RENAME VALUE: the
    * schemas, types or views it drops or renames (unqualified names) that a statement before it in the unit
-   * creates, so no running code uses them yet.
+   * creates, so no running code uses them yet. For ALTER TABLE … RENAME COLUMN: the column (its old name) when a
+   * statement before it in the unit added it, renamed a column to it, or renamed the table to its name.
    */
   createdEarlier?: string[];
   /**

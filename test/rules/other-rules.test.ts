@@ -129,6 +129,40 @@ describe('ban-drop-column', () => {
   });
 });
 
+describe('renaming-column', () => {
+  const id = 'renaming-column';
+  it('not when the old name was given earlier in the migration: a swap reports its first two renames only', async () => {
+    // alphagov/publishing-api 20200406130817_rename_json_columns.rb swaps access_limits' json columns this way.
+    const f = await defaults.findings(
+      id,
+      [
+        'ALTER TABLE access_limits RENAME COLUMN users TO old_users;',
+        'ALTER TABLE access_limits RENAME COLUMN temp_users TO users;',
+        'ALTER TABLE access_limits RENAME COLUMN old_users TO temp_users;',
+        'ALTER TABLE access_limits ADD COLUMN organisations_json jsonb;',
+        'ALTER TABLE access_limits RENAME COLUMN organisations_json TO organisations_v2;',
+        '',
+      ].join('\n'),
+    );
+    expect(f.map((x) => [x.loc.line, x.message.split(' takes')[0]])).toEqual([
+      [1, 'Renaming column access_limits.users to old_users'],
+      [2, 'Renaming column access_limits.temp_users to users'],
+    ]);
+  });
+
+  it('not on a table renamed earlier in the migration (renaming-table reports that break); a same-named column of another table still counts', async () => {
+    // goharbor/harbor 0004_1.8.0_schema.up.sql: replication_target becomes registry, then its columns are renamed.
+    const sql = [
+      'ALTER TABLE replication_target RENAME TO registry;',
+      'ALTER TABLE registry RENAME COLUMN username TO access_key;',
+      'ALTER TABLE replication_policy ADD COLUMN access_key text;',
+      'ALTER TABLE harbor_user RENAME COLUMN access_key TO api_key;',
+      '',
+    ].join('\n');
+    expect((await defaults.findings(id, sql)).map((x) => x.loc.line)).toEqual([4]);
+  });
+});
+
 describe('require-concurrent-reindex', () => {
   it('says plain SELECTs wait too, in the message and in the blocks list of data.lock', async () => {
     const [f] = await tester.findings('require-concurrent-reindex', 'REINDEX TABLE orders;\n');
