@@ -402,7 +402,8 @@ export interface StatementFacts {
   createdEarlier?: string[];
   /**
    * The same statements: the names it drops or renames that a statement after it in the unit creates (a script
-   * that drops and rebuilds a schema, a type swapped for a new one of the same name).
+   * that drops and rebuilds a schema, a type swapped for a new one of the same name). For DROP TABLE: the tables a
+   * CREATE TABLE … AS after it in the unit creates again, filled from a query (a cache table rebuilt).
    */
   createdLater?: string[];
   /** For REFRESH MATERIALIZED VIEW: a CREATE MATERIALIZED VIEW before it in the unit created the view (same name as written). */

@@ -54,7 +54,8 @@ function transactionKey(s: AnalyzedStatement): string | undefined {
   return tx.kind;
 }
 
-type NamedKind = 'schema' | 'type' | 'view';
+/** `table`: a table CREATE TABLE … AS fills from a query (a plain CREATE TABLE is not one: it starts empty). */
+type NamedKind = 'schema' | 'type' | 'view' | 'table';
 
 /** The schema, type (or domain) or view a statement creates, by its unqualified name. */
 function createdName(e: AnalyzedStatement): { kind: NamedKind; name: string } | undefined {
@@ -66,7 +67,7 @@ function createdName(e: AnalyzedStatement): { kind: NamedKind; name: string } | 
   else if (e.kind === 'CreateDomainStmt') [kind, name] = ['type', last(strings(e.node.domainname))];
   else if (e.kind === 'CreateEnumStmt' || e.kind === 'CreateRangeStmt') [kind, name] = ['type', last(strings(e.node.typeName))];
   else if (e.kind === 'ViewStmt') [kind, name] = ['view', e.node.view?.relname];
-  else if (e.kind === 'CreateTableAsStmt') [kind, name] = ['view', e.node.into?.rel?.relname];
+  else if (e.kind === 'CreateTableAsStmt') [kind, name] = [e.node.objtype === 'OBJECT_TABLE' ? 'table' : 'view', e.node.into?.rel?.relname];
   else return undefined;
   return name === undefined ? undefined : { kind, name };
 }
@@ -85,6 +86,8 @@ const RENAMED_KIND: Record<string, NamedKind> = {
  */
 function namesActedOn(s: AnalyzedStatement): { kind: NamedKind; names: string[] } | undefined {
   if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_SCHEMA') return { kind: 'schema', names: strings(s.node.objects) };
+  if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_TABLE')
+    return { kind: 'table', names: (s.node.objects ?? []).map((o) => strings(o).pop() ?? '?') };
   if (s.kind === 'AlterEnumStmt' && s.node.oldVal !== undefined) {
     const names = strings(s.node.typeName);
     return { kind: 'type', names: [names[names.length - 1] ?? '?'] };

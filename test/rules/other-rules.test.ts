@@ -129,6 +129,26 @@ describe('ban-drop-column', () => {
   });
 });
 
+describe('ban-drop-table', () => {
+  it('not for a cache table CREATE TABLE … AS rebuilds later in the migration; a plain CREATE TABLE starts empty, so that drop is still reported', async () => {
+    // LemmyNet/lemmy 2020-08-03 add_preferred_usernames_banners_and_icons: user_fast is dropped with the views it
+    // caches and built again from the new user_view further down the file.
+    const sql = [
+      'DROP TABLE user_fast;',
+      'DROP TABLE community_fast, site_snapshot;',
+      'DROP VIEW user_view;',
+      'CREATE VIEW user_view AS SELECT u.id, u.name, u.preferred_username FROM user_ u;',
+      'CREATE TABLE user_fast AS SELECT * FROM user_view;',
+      'ALTER TABLE user_fast ADD PRIMARY KEY (id);',
+      'CREATE TABLE community_fast AS SELECT * FROM user_view;',
+      'CREATE TABLE site_snapshot (id int PRIMARY KEY, taken_at timestamp);',
+      '',
+    ].join('\n');
+    const f = await defaults.findings('ban-drop-table', sql);
+    expect(f.map((x) => [x.loc.line, x.message.split(' deletes')[0]])).toEqual([[2, 'Dropping table site_snapshot']]);
+  });
+});
+
 describe('renaming-column', () => {
   const id = 'renaming-column';
   it('not when the old name was given earlier in the migration: a swap reports its first two renames only', async () => {
