@@ -528,6 +528,11 @@ export interface TimeoutStatement {
   /** Its strongest lock; `blocks`: the statements that lock blocks (SELECT for ACCESS EXCLUSIVE, and for REINDEX). */
   lock?: { mode: LockMode; relation: QualifiedName; on: LockFact['on']; blocks: string[] };
   /**
+   * Its locks of SHARE or stronger on other existing tables, which it waits for too: a foreign key's referenced
+   * table (SHARE ROW EXCLUSIVE to add one, ACCESS EXCLUSIVE to drop one).
+   */
+  alsoLocks?: Array<{ mode: LockMode; relation: QualifiedName; blocks: string[] }>;
+  /**
    * The statement's strong lock is a choice: made CONCURRENTLY (CREATE INDEX, DROP INDEX, REINDEX), it takes SHARE
    * UPDATE EXCLUSIVE, which no lock_timeout needs to bound. Set only where the rule asking for that form reports it
    * (not on a small or partitioned table's index, not REINDEX before PostgreSQL 12).

@@ -9,7 +9,15 @@ export { DEFAULT_LOCK_TIMEOUT_MAX } from '../analysis/timeouts.js';
 export function statementList(list: TimeoutStatement[], withLock: boolean): string {
   const shown = list
     .slice(0, 5)
-    .map((s) => `${s.head} on ${s.lock ? displayName(s.lock.relation) : '?'} (line ${s.line}${withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}` : ''})`)
+    .map((s) => {
+      // A foreign key's other table is locked too: "ALTER TABLE on a and b (line 3, ACCESS EXCLUSIVE)", with its own
+      // mode when it differs.
+      const also = s.alsoLocks ?? [];
+      const names = [s.lock ? displayName(s.lock.relation) : '?', ...also.map((a) => displayName(a.relation))];
+      const on = names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+      const modes = also.filter((a) => a.mode !== s.lock?.mode).map((a) => `; ${lockLabel(a.mode)} on ${displayName(a.relation)}`);
+      return `${s.head} on ${on} (line ${s.line}${withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}${modes.join('')}` : ''})`;
+    })
     .join('; ');
   return list.length > 5 ? `${shown}; and ${list.length - 5} more` : shown;
 }
