@@ -500,6 +500,11 @@ export interface ForeignKeyFact {
   indexed: boolean;
   /** The referencing table was created in the change being linted (so it is empty at deploy time). */
   newTable: boolean;
+  /**
+   * Table sizes (--stats, --database-url, config `tables`) say the referencing table is small today, new in this
+   * migration or not: an already deployed migration of the history, whose key every later DELETE checks.
+   */
+  smallToday?: boolean;
   /** A name for the missing index that no relation in the model has. */
   indexName: string;
 }
