@@ -50,7 +50,7 @@ if (fewFiles(args)) {
   // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
   try {
-    require('libpg-query');
+    require('./parser.js').requireParser();
   } catch {
     /* reported when the parser is needed */
   }

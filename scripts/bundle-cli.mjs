@@ -28,17 +28,26 @@ const LAZY_FIRST = {
     strictEqual: 'if (Object.is(args[0], args[1])) return;',
   },
 };
+/**
+ * How a stand-in loads its package, when not by require(name): PostgreSQL's parser through bin/parser.js (beside
+ * dist/ in the package), which starts its WASM memory at the size the module needs.
+ */
+const LAZY_REQUIRE = {
+  'libpg-query': 'require("../bin/parser.js").requireParser()',
+};
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
     b.onResolve({ filter: /^(libpg-query|oxc-parser|assert)$/ }, (args) =>
       args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' },
     );
+    // The loader beside dist/ stays a file of its own: the bin requires it before the bundle is loaded.
+    b.onResolve({ filter: /^\.\.\/bin\/parser\.js$/, namespace: 'lazy' }, (args) => ({ path: args.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
       loader: 'js',
       contents: [
         'let lib;',
-        `const load = () => (lib ??= require(${JSON.stringify(args.path)}));`,
+        `const load = () => (lib ??= ${LAZY_REQUIRE[args.path] ?? `require(${JSON.stringify(args.path)})`});`,
         ...LAZY[args.path].map((name) => `export function ${name}(...args) { ${LAZY_FIRST[args.path]?.[name] ?? ''} return load().${name}(...args); }`),
       ].join('\n'),
     }));
