@@ -161,7 +161,10 @@ export function analyzeUnit(
     recordCreated(stmt, created, createdIndexes);
     if (errors.length) analyzed.facts.internalError = errors.join('; ');
   }
-  foreignKeyPass(addedKeys, replay, change);
+  foreignKeyPass(addedKeys, replay, change, (rel) => {
+    const stats = catalog.lookup(rel);
+    return stats?.rows !== undefined && !stats.forcedLarge && stats.rows < settings.largeTableRows;
+  });
   transactions.finish(out);
   unitFactsPass(out);
   timeoutPass(out, settings);
@@ -499,7 +502,7 @@ function modelPass(stmt: Statement, replay: Replay): Omit<AddedKeys, 'at'> | und
 }
 
 /** The foreign-key pass, at the unit's end: an index created later in the same file counts. */
-function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>): void {
+function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>, smallToday: (rel: QualifiedName) => boolean): void {
   // The catalog is read in place, never copied: a copy per unit (or per key) made a long history's lint quadratic.
   const taken = (key: string): boolean => replay.get('indexes', key) !== undefined || replay.get('tables', key) !== undefined;
   for (const k of addedKeys) {
@@ -515,6 +518,7 @@ function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: Readonly
       ...(c.name ? { constraint: c.name } : {}),
       indexed: indexes.some((ix) => leadsWith(ix, c.columns)),
       newTable: change.has(t.createdBy),
+      ...(smallToday(k.rel) ? { smallToday: true } : {}),
       indexName: freeIndexName(t.schema, t.name, c.columns, taken),
     }));
   }
