@@ -5,13 +5,26 @@ import type { RuleContext } from './rule.js';
 
 export { DEFAULT_LOCK_TIMEOUT_MAX } from '../analysis/timeouts.js';
 
-/** "ALTER TABLE on orders (line 2, ACCESS EXCLUSIVE); …", the first five, then how many more. */
+/**
+ * "ALTER TABLE on orders (line 2, ACCESS EXCLUSIVE); …", the first five entries, then how many more statements.
+ * Statements of one line that read the same are one entry with their count ("line 15, 2 statements"): a framework
+ * call such as Django's AddField with a default sends two ALTER TABLEs from one line.
+ */
 export function statementList(list: TimeoutStatement[], withLock: boolean): string {
-  const shown = list
+  const entries: { what: string; lock: string; line: number; count: number }[] = [];
+  for (const s of list) {
+    const what = `${s.head} on ${s.lock ? displayName(s.lock.relation) : '?'}`;
+    const lock = withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}` : '';
+    const last = entries[entries.length - 1];
+    if (last && last.what === what && last.lock === lock && last.line === s.line) last.count++;
+    else entries.push({ what, lock, line: s.line, count: 1 });
+  }
+  const shown = entries
     .slice(0, 5)
-    .map((s) => `${s.head} on ${s.lock ? displayName(s.lock.relation) : '?'} (line ${s.line}${withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}` : ''})`)
+    .map((e) => `${e.what} (line ${e.line}${e.count > 1 ? `, ${e.count} statements` : ''}${e.lock})`)
     .join('; ');
-  return list.length > 5 ? `${shown}; and ${list.length - 5} more` : shown;
+  const rest = entries.slice(5).reduce((n, e) => n + e.count, 0);
+  return rest > 0 ? `${shown}; and ${rest} more` : shown;
 }
 
 /** Where a runner's setting was found, in words: " (set for every migration connection by …)"; empty for a SET in the file. */

@@ -58,6 +58,32 @@ describe('require-lock-timeout messages', () => {
     );
   });
 
+  it("lists one line's identical statements once, with their count (Django's AddField with a default sends two ALTER TABLEs)", async () => {
+    const code = [
+      'from django.db import migrations, models',
+      '',
+      '',
+      'class Migration(migrations.Migration):',
+      '    dependencies = [',
+      '        ("account", "0019_auto_20180528_1205"),',
+      '    ]',
+      '',
+      '    operations = [',
+      '        migrations.AddField(',
+      '            model_name="user",',
+      '            name="token",',
+      '            field=models.UUIDField(default="00000000-0000-0000-0000-000000000000", editable=False),',
+      '        ),',
+      '    ]',
+      '',
+    ].join('\n');
+    const [m] = ids(await lintText(code, { filename: 'saleor/account/migrations/0020_user_token.py' }));
+    expect(m).toContain('before 2 statement(s) that take strong locks: ALTER TABLE on account_user (line 10, 2 statements, ACCESS EXCLUSIVE).');
+    // Statements on different lines stay apart, in order.
+    const [two] = ids(await lintText('ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN tag text;\n'));
+    expect(two).toContain('ALTER TABLE on orders (line 1, ACCESS EXCLUSIVE); ALTER TABLE on orders (line 2, ACCESS EXCLUSIVE).');
+  });
+
   it("catches a new table's foreign key to an existing table, which locks the existing one", async () => {
     const [m] = ids(await lintText('CREATE TABLE refunds (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));\n'));
     expect(m).toContain('CREATE TABLE on orders (line 1, SHARE ROW EXCLUSIVE)');
