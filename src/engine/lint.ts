@@ -6,6 +6,7 @@ import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { frameworkModule } from '../frameworks/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
+import { compareRuleIds } from '../rule-order.js';
 import type { AnalyzedStatement, Edit, FileResult, Finding, Fix, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
 import { statementHead } from './ast.js';
 import { applyEdits } from './apply.js';
@@ -210,7 +211,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     const reported = (at: number) => kept.some((k) => k.statementIndex === at && o.rules.includes(k.ruleId));
     if (kept.includes(f) && o.at.some((at) => !reported(at))) f.severity = o.severity;
   }
-  kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+  kept.sort((a, b) => a.span.start - b.span.start || compareRuleIds(a.ruleId, b.ruleId));
   // syntaxErrors is counted from the parsers' own output, before severities and suppressions: the parse guard.
   // Coverage: what was read, whatever rules are on. An adapter note about SQL built at run time is one statement unread.
   const unreadable = unit.notes.filter((n) => n.ruleId === 'unsupported-framework-construct').length;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { compareRuleIds } from '../rule-order.js';
 import type { FileResult, Finding, SkippedFile } from '../types.js';
 import type { ReportContext as BaseContext } from './types.js';
 
@@ -18,7 +19,7 @@ export function reportPath(filePath: string, cwd: string): string {
 
 /** Findings of a result in report order: by position, then rule. */
 export function sortedFindings(result: FileResult): Finding[] {
-  return [...result.findings].sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column || a.ruleId.localeCompare(b.ruleId));
+  return [...result.findings].sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column || compareRuleIds(a.ruleId, b.ruleId));
 }
 
 /** The message with the finding's help on the next line, when there is one. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,19 @@ function project(): string {
   return dir;
 }
 
+/**
+ * One project for both runs over it (each test with a cache folder of its own; neither changes the project's files),
+ * and its report without any cache: what every run on stored compiled code must print.
+ */
+let shared: { dir: string; expected: ReturnType<typeof run> } | undefined;
+function sharedProject(): { dir: string; expected: ReturnType<typeof run> } {
+  if (!shared) {
+    const dir = project();
+    shared = { dir, expected: run(['migrations', '--format', 'json', '--no-cache'], dir) };
+  }
+  return shared;
+}
+
 const codeFiles = (cache: string) => readdirSync(cache).filter((f) => /^cli-code-[0-9a-f]+\.v8$/.test(f));
 
 /** The stored data is intact: its first 32 bytes are the SHA-256 of the rest (what the bin checks before use). */
@@ -44,10 +57,16 @@ describe('the code cache of the CLI', () => {
     expect(text.findIndex((b) => b > 0x7f)).toBe(-1);
   });
 
+  it('the bundle names its text on its last line (the SHA-256 of all before it), so a run need not hash 2.7 MB to key its compiled code', () => {
+    const text = readFileSync(path.join(root, 'dist', 'cli.cjs'), 'latin1');
+    const line = /\/\/# migralintBuild=([0-9a-f]{64})\n$/.exec(text);
+    expect(line).not.toBeNull();
+    expect(createHash('sha256').update(text.slice(0, line!.index), 'latin1').digest('hex')).toBe(line![1]);
+  });
+
   it('a run on stored compiled code prints exactly what a run without it prints, exit code included', { timeout: 300_000 }, () => {
-    const dir = project();
-    const cache = path.join(dir, 'cache');
-    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir);
+    const { dir, expected } = sharedProject();
+    const cache = path.join(dir, 'cache-stored');
     expect(expected.code).toBe(1);
     expect(JSON.parse(expected.stdout).length).toBeGreaterThan(40);
     // --no-cache keeps nothing, compiled code included.
@@ -65,7 +84,7 @@ describe('the code cache of the CLI', () => {
     // is (a run rewrites it only when it had none, or V8 refused it).
     for (const format of ['json', 'stylish']) {
       writeFileSync(path.join(cache, 'lint-cache.json'), '');
-      const plain = run(['migrations', '--format', format, '--no-cache'], dir);
+      const plain = format === 'json' ? expected : run(['migrations', '--format', format, '--no-cache'], dir);
       expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
       // Warm on both: lint results and compiled code from the cache.
       expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
@@ -75,9 +94,8 @@ describe('the code cache of the CLI', () => {
   });
 
   it('ignores and rewrites corrupt or truncated compiled code, and drops that of other builds', { timeout: 300_000 }, () => {
-    const dir = project();
-    const cache = path.join(dir, 'cache');
-    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir);
+    const { dir, expected } = sharedProject();
+    const cache = path.join(dir, 'cache-corrupt');
     run(['migrations', '--format', 'json', '--cache-location', cache], dir);
     const [file] = codeFiles(cache);
     const stored = path.join(cache, file!);
@@ -94,5 +112,47 @@ describe('the code cache of the CLI', () => {
       expect(intact(stored)).toBe(true);
       expect(codeFiles(cache)).toEqual([file]);
     }
+  });
+});
+
+/**
+ * The order in which a run reads the CLI's bundle and requires PostgreSQL's parser, recorded by a module preloaded
+ * into the bin's process (node -r).
+ */
+function loadOrder(args: string[], cwd: string): string[] {
+  const probe = path.join(tmp(), 'probe.cjs');
+  const out = path.join(path.dirname(probe), 'order.txt');
+  writeFileSync(
+    probe,
+    [
+      "const Module = require('node:module');",
+      "const fs = require('node:fs');",
+      'const order = [];',
+      'const load = Module._load;',
+      "Module._load = function (request, ...rest) { if (request === 'libpg-query' && !order.includes('parser')) order.push('parser'); return load.call(this, request, ...rest); };",
+      'const read = fs.readFileSync;',
+      "fs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && file.endsWith('cli.cjs') && !order.includes('cli')) order.push('cli'); return read.call(this, file, ...rest); };",
+      `process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, order.join(',')));`,
+    ].join('\n'),
+  );
+  const r = spawnSync(process.execPath, ['-r', probe, bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  expect(r.status, r.stderr).toBe(1);
+  return readFileSync(out, 'utf8').split(',');
+}
+
+describe("the parser's early start", () => {
+  it('a few named files: the parser is required before the CLI loads, whatever folder an option names', { timeout: 120_000 }, () => {
+    const dir = tmp();
+    const file = path.join(dir, '0001_orders.sql');
+    writeFileSync(file, 'CREATE INDEX idx_orders_created ON orders (created_at);\n');
+    const cache = path.join(dir, 'cache');
+    mkdirSync(cache);
+    expect(loadOrder([file, '--format', 'json', '--no-cache'], dir)).toEqual(['parser', 'cli']);
+    // The folder named by --cache-location (as in bench/real-world.ts) is the option's, not a folder to lint.
+    expect(loadOrder([file, '--format', 'json', '--cache-location', cache], dir)).toEqual(['parser', 'cli']);
+    expect(loadOrder(['--cache-location', cache, file], dir)).toEqual(['parser', 'cli']);
+    // A folder to lint: the run may find every file in the lint cache and need no parser (here it does: the file
+    // was linted into that cache above).
+    expect(loadOrder([dir, '--cache-location', cache], dir)).toEqual(['cli']);
   });
 });
