@@ -246,7 +246,7 @@ describe('require-lock-timeout: the statements that wait for a strong lock on an
     const found = swap.messages.filter((m) => m.ruleId === 'require-lock-timeout');
     expect(found.map((m) => [m.line, m.severity])).toEqual([[2, 0]]);
     expect(found[0]!.message).toContain(
-      'before 1 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments (line 2, ACCESS EXCLUSIVE).',
+      'before 1 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments and post_aggregates (line 2, ACCESS EXCLUSIVE).',
     );
     expect(found[0]!.message).not.toContain('writes to public.post_aggregates queue');
 
@@ -260,7 +260,7 @@ describe('require-lock-timeout: the statements that wait for a strong lock on an
     const [m] = after.messages.filter((x) => x.ruleId === 'require-lock-timeout');
     expect(m?.severity).toBe(1);
     expect(m?.message).toContain(
-      'before 2 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments (line 2, ACCESS EXCLUSIVE); ALTER TABLE on post_aggregates (line 4, ACCESS EXCLUSIVE).',
+      'before 2 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments and post_aggregates (line 2, ACCESS EXCLUSIVE); ALTER TABLE on post_aggregates (line 4, ACCESS EXCLUSIVE).',
     );
   });
 });
