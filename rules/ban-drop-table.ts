@@ -12,13 +12,17 @@ export default defineRule({
       drop: 'Dropping table {{table}} deletes its data for good, takes an ACCESS EXCLUSIVE lock on it, and breaks every running query that still uses it.',
     },
     docs: {
-      what: 'Flags `DROP TABLE` of a table that was not created in the same migration.',
+      what: 'Flags `DROP TABLE` of a table that was not created in the same migration, and that the migration does not build again with `CREATE TABLE … AS` (a cache table refilled from its query).',
       why: 'A dropped table cannot be recovered short of a backup restore, and the release still running during the deploy may query it. Make sure nothing reads it any more (rename it aside first, or revoke access and watch for errors), keep a dump, then drop it.',
       invalid: [{ code: 'DROP TABLE legacy_sessions;\n' }],
       valid: [
         {
           title: 'A scratch table created in the same migration',
           code: 'CREATE TABLE tmp_customer_merge (old_id bigint, new_id bigint);\nDROP TABLE tmp_customer_merge;\n',
+        },
+        {
+          title: 'A cache table rebuilt from its query in the same migration',
+          code: 'DROP TABLE customer_stats_fast;\nCREATE TABLE customer_stats_fast AS SELECT * FROM customer_stats_view;\n',
         },
       ],
       references: ['https://www.postgresql.org/docs/current/sql-droptable.html'],
@@ -27,7 +31,9 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (s.kind !== 'DropStmt' || s.node.removeType !== 'OBJECT_TABLE') continue;
-      const tables = s.facts.tables.filter((t) => t.sizeClass !== 'new');
+      // A table CREATE TABLE … AS rebuilds later in the migration is a cache filled again from its query.
+      const rebuilt = s.facts.createdLater ?? [];
+      const tables = s.facts.tables.filter((t) => t.sizeClass !== 'new' && !rebuilt.includes(t.name));
       if (tables.length === 0) continue;
       ctx.report({
         statement: s,

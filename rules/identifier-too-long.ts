@@ -1,7 +1,8 @@
 import { scanSync } from 'libpg-query';
 import { defineRule } from '../src/engine/rule.js';
 import { toFileSpan } from '../src/sql/statements.js';
-import type { Span } from '../src/types.js';
+import type { AnalyzedStatement, Span } from '../src/types.js';
+import { alterCmds } from '../src/sql/nodes.js';
 
 const MAX = 63; // NAMEDATALEN - 1
 const RUNS = /"(?:[^"]|"")*"|[\p{L}\p{N}_$]+/gu;
@@ -57,6 +58,13 @@ function truncated(name: string): string {
   return out;
 }
 
+/** DROP …, or an ALTER TABLE whose every command drops something (a column, a constraint): it only names what exists. */
+function isDrop(s: AnalyzedStatement): boolean {
+  if (s.kind === 'DropStmt') return true;
+  const cmds = alterCmds(s);
+  return cmds.length > 0 && cmds.every((c) => c.subtype === 'AT_DropColumn' || c.subtype === 'AT_DropConstraint');
+}
+
 export default defineRule({
   meta: {
     id: 'identifier-too-long',
@@ -69,7 +77,7 @@ export default defineRule({
         'Identifier {{name}} is {{bytes}} bytes long: PostgreSQL keeps only the first 63 bytes ({{kept}}), so the object gets a different name than the one written, and two long names with the same start collide.',
     },
     docs: {
-      what: "Flags identifiers (table, column, index, constraint … names, quoted or not) longer than 63 bytes. In a framework's DSL call (Django, Alembic, Knex …) only names written in the file count: the names the tool generates it shortens itself. Bytes, not characters: a name with accented letters or other non-ASCII text reaches the limit sooner.",
+      what: "Flags identifiers (table, column, index, constraint … names, quoted or not) longer than 63 bytes, except in a DROP (it finds the object under the name truncated as it was at its creation). In a framework's DSL call (Django, Alembic, Knex …) only names written in the file count: the names the tool generates it shortens itself. Bytes, not characters: a name with accented letters or other non-ASCII text reaches the limit sooner.",
       why: 'Names are stored in 64-byte `name` fields; a longer identifier is truncated with only a NOTICE. The object then exists under a name no code spells, a later migration that names it in full still works (it is truncated the same way) but tools comparing names do not, and two indexes whose names share the first 63 bytes collide ("relation already exists").',
       invalid: [
         {
@@ -90,6 +98,9 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
+      // A DROP names an object that exists: PostgreSQL truncates the name as it did when the object was created (where
+      // a long name is reported), and finds it.
+      if (isDrop(s)) continue;
       // Scan only statements that hold a run of name characters over 63 bytes (most hold none).
       if (!hasLongRun(s.sql)) continue;
       let tokens;

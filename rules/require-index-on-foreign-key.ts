@@ -58,7 +58,7 @@ export default defineRule({
         'Foreign key {{constraint}} on {{table}} ({{columns}}) references {{referenced}}, but no index on {{table}} starts with {{columns}}: every DELETE from {{referenced}}, and every UPDATE of its key, scans {{table}} to check for referencing rows.',
     },
     docs: {
-      what: "Flags a foreign key (`CREATE TABLE … REFERENCES`, `ADD [CONSTRAINT …] FOREIGN KEY`, `ADD COLUMN … REFERENCES`) when no index on the referencing table has the key's columns as its first columns (in any order) once the migration has run. Indexes count when an earlier migration built them, when this migration builds them before or after the key, or when a later migration deployed with it builds them: a later migration of the change when linting one (`--changed-since`, `--staged`), else a later migration among the files linted together; a PRIMARY KEY or UNIQUE constraint leading with the columns counts too. A table whose indexes migralint cannot know (the migrations never created it) is not judged. Django builds an index for each ForeignKey itself, so its foreign keys are only flagged with `db_index=False`. When the referencing table is known to be small (table sizes from `--stats`, `--database-url` or config `tables`), the finding is info: each check scans a few rows today.",
+      what: "Flags a foreign key (`CREATE TABLE … REFERENCES`, `ADD [CONSTRAINT …] FOREIGN KEY`, `ADD COLUMN … REFERENCES`) when no index on the referencing table has the key's columns as its first columns (in any order) once the migration has run. Indexes count when an earlier migration built them, when this migration builds them before or after the key, or when a later migration deployed with it builds them: a later migration of the change when linting one (`--changed-since`, `--staged`), else a later migration among the files linted together; a PRIMARY KEY or UNIQUE constraint leading with the columns counts too. A table whose indexes migralint cannot know (the migrations never created it) is not judged. Django builds an index for each ForeignKey itself, so its foreign keys are only flagged with `db_index=False`. When the referencing table is known to be small (table sizes from `--stats`, `--database-url` or config `tables`), the finding is info: each check scans a few rows today (also in the migration that creates the table: sizes that know it are those of a deployed history).",
       why: 'PostgreSQL indexes the referenced side of a foreign key (it must be a PRIMARY KEY or UNIQUE) but never the referencing side. When a referenced row is deleted, or its key updated, PostgreSQL looks for rows that still point at it (to refuse the change, or to cascade it); without an index that lookup is a sequential scan of the referencing table, once per row changed. A `DELETE` of a thousand customers reads a large orders table a thousand times, holding its row locks all the while, and `ON DELETE CASCADE` turns one delete into a long-running one. Joins along the key suffer the same way.',
       invalid: [
         {
@@ -95,7 +95,8 @@ export default defineRule({
         // A referencing table known to be small today (a settings table, by --stats, --database-url or config
         // `tables`): each check scans a few rows. Said at info, not silenced: the table may still grow.
         const referencing = s.facts.tables.find((t) => tableKey(t) === fk.table);
-        const small = referencing?.sizeClass === 'small';
+        // A table the migration creates is new here, but a snapshot that knows it is of a deployed history: its size today.
+        const small = referencing?.sizeClass === 'small' || fk.smallToday === true;
         ctx.report({
           ...(small ? { info: true, table: referencing } : {}),
           statement: s,

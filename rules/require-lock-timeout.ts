@@ -1,7 +1,7 @@
-import { displayName } from '../src/catalog/catalog.js';
+import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { defineRule } from '../src/engine/rule.js';
 import { DEFAULT_LOCK_TIMEOUT_MAX, originWords, reportMissingTimeout, statementList } from '../src/engine/timeout-rule.js';
-import type { TimeoutStatement } from '../src/types.js';
+import type { QualifiedName, TimeoutStatement } from '../src/types.js';
 
 /** The rule that asks for each statement's CONCURRENTLY form (facts.timeouts[].statements[].weakerForm). */
 const OWNER: Record<NonNullable<TimeoutStatement['weakerForm']>, string> = {
@@ -17,21 +17,28 @@ const OWNER: Record<NonNullable<TimeoutStatement['weakerForm']>, string> = {
  * they pass the waiting request).
  */
 function queueWords(offenders: TimeoutStatement[]): string {
-  const all = new Set<string>();
-  const writes = new Set<string>();
+  // By table (public."user" and "user" are one), shown as first written.
+  const all = new Map<string, string>();
+  const writes = new Map<string, string>();
+  const add = (to: Map<string, string>, rel: QualifiedName, shown = displayName(rel), key = tableKey(rel)) => {
+    if (!to.has(key)) to.set(key, shown);
+  };
   for (const s of offenders) {
     const lock = s.lock;
     // ACCESS EXCLUSIVE on an index whose table the history does not know (DROP INDEX takes it on the table too):
     // every query on that table plans with the index, so reads queue as well.
-    if (lock?.on === 'index' && lock.blocks.includes('SELECT')) all.add(`the table of ${displayName(lock.relation)}`);
+    if (lock?.on === 'index' && lock.blocks.includes('SELECT'))
+      add(all, lock.relation, `the table of ${displayName(lock.relation)}`, `index:${tableKey(lock.relation)}`);
     if (!lock || lock.on !== 'table') continue;
     // blocks lists SELECT for ACCESS EXCLUSIVE, and for REINDEX: it waits for its indexes' ACCESS EXCLUSIVE under the
     // table's SHARE lock, and planning any query on the table locks every index.
-    (lock.blocks.includes('SELECT') ? all : writes).add(displayName(lock.relation));
+    add(lock.blocks.includes('SELECT') ? all : writes, lock.relation);
+    // A foreign key's other table: the statement waits for its lock too, and the same queue forms there.
+    for (const a of s.alsoLocks ?? []) add(a.blocks.includes('SELECT') ? all : writes, a.relation);
   }
-  for (const t of all) writes.delete(t);
-  const names = (set: Set<string>) => {
-    const list = [...set];
+  for (const k of all.keys()) writes.delete(k);
+  const names = (map: Map<string, string>) => {
+    const list = [...map.values()];
     return list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
   };
   const parts: string[] = [];
@@ -56,7 +63,7 @@ export default defineRule({
         'lock_timeout is {{value}} for {{count}} statement(s) that take strong locks: {{list}}. It is set for every migration connection by {{where}}: none of them waits longer than that for its lock.',
     },
     docs: {
-      what: "Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table's foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included (behind a REINDEX too: under its SHARE lock on the table it waits for ACCESS EXCLUSIVE on each index, and every query's planning locks the indexes); behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set). A team whose runner already sets `lock_timeout` on every migration connection says so in config (`\"lockTimeout\": { \"setBy\": \"runner\", \"value\": \"5s\" }`), or migralint finds it in the project's own files: Rails `config/database.yml` (`variables: lock_timeout:` of the production environment, or a `url:` with `options=-c lock_timeout=…`), Django settings (`DATABASES … 'OPTIONS': {'options': '-c lock_timeout=…'}`), Alembic `env.py` running `SET lock_timeout` on the migration connection (or `connect_args` options, or `sqlalchemy.url` options in alembic.ini), a knexfile's `pool.afterCreate` running `SET lock_timeout`, and Flyway's `flyway.initSql` or a `flyway.url` with `options=-c lock_timeout=…` (flyway.conf or flyway.toml), or `spring.flyway.init-sqls` in a Spring Boot application.properties / application.yml. The rule then stays on and quiet: one info finding says where the value is set, and a value above `lockTimeoutMax` is still a warning. When every statement listed already has a finding whose fix takes no strong lock (CREATE INDEX, DROP INDEX and REINDEX made CONCURRENTLY take SHARE UPDATE EXCLUSIVE), the finding is info: that fix removes the wait this one warns about (when one of those rules is off, it stays a warning).",
+      what: "Reports, once per migration, the statements that take a SHARE lock or stronger on an existing table while no `lock_timeout` is in effect (`SET`, `SET LOCAL`, `set_config`, tracked through COMMIT, ROLLBACK and RESET) — a new table's foreign key to an existing table included, since it locks the referenced table. The message says what queues: behind an ACCESS EXCLUSIVE request every query, reads included (behind a REINDEX too: under its SHARE lock on the table it waits for ACCESS EXCLUSIVE on each index, and every query's planning locks the indexes); behind SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE only writes (reads go on). A foreign key's other table is named with its own queue: adding a key waits for SHARE ROW EXCLUSIVE on the referenced table too, dropping one for ACCESS EXCLUSIVE on it. Also reports, once, the statements run under a `lock_timeout` longer than config `lockTimeoutMax` (10s when it is not set). A team whose runner already sets `lock_timeout` on every migration connection says so in config (`\"lockTimeout\": { \"setBy\": \"runner\", \"value\": \"5s\" }`), or migralint finds it in the project's own files: Rails `config/database.yml` (`variables: lock_timeout:` of the production environment, or a `url:` with `options=-c lock_timeout=…`), Django settings (`DATABASES … 'OPTIONS': {'options': '-c lock_timeout=…'}`), Alembic `env.py` running `SET lock_timeout` on the migration connection (or `connect_args` options, or `sqlalchemy.url` options in alembic.ini), a knexfile's `pool.afterCreate` running `SET lock_timeout`, and Flyway's `flyway.initSql` or a `flyway.url` with `options=-c lock_timeout=…` (flyway.conf or flyway.toml), or `spring.flyway.init-sqls` in a Spring Boot application.properties / application.yml. The rule then stays on and quiet: one info finding says where the value is set, and a value above `lockTimeoutMax` is still a warning. When every statement listed already has a finding whose fix takes no strong lock (CREATE INDEX, DROP INDEX and REINDEX made CONCURRENTLY take SHARE UPDATE EXCLUSIVE), the finding is info: that fix removes the wait this one warns about (when one of those rules is off, it stays a warning).",
       why: 'A lock request waits behind every conflicting lock already held — a long report query, an idle-in-transaction session — and every later request on the table waits behind it. Even a statement that holds its lock for a millisecond can so stall all traffic on the table for as long as the oldest query runs. With `lock_timeout` the migration fails fast and can be retried instead.',
       invalid: [
         {

@@ -396,12 +396,14 @@ export interface StatementFacts {
   /**
    * For DROP SCHEMA, ALTER SCHEMA|TYPE|DOMAIN|[MATERIALIZED] VIEW … RENAME TO and ALTER TYPE … RENAME VALUE: the
    * schemas, types or views it drops or renames (unqualified names) that a statement before it in the unit
-   * creates, so no running code uses them yet.
+   * creates, so no running code uses them yet. For ALTER TABLE … RENAME COLUMN: the column (its old name) when a
+   * statement before it in the unit added it, renamed a column to it, or renamed the table to its name.
    */
   createdEarlier?: string[];
   /**
    * The same statements: the names it drops or renames that a statement after it in the unit creates (a script
-   * that drops and rebuilds a schema, a type swapped for a new one of the same name).
+   * that drops and rebuilds a schema, a type swapped for a new one of the same name). For DROP TABLE: the tables a
+   * CREATE TABLE … AS after it in the unit creates again, filled from a query (a cache table rebuilt).
    */
   createdLater?: string[];
   /** For REFRESH MATERIALIZED VIEW: a CREATE MATERIALIZED VIEW before it in the unit created the view (same name as written). */
@@ -498,6 +500,11 @@ export interface ForeignKeyFact {
   indexed: boolean;
   /** The referencing table was created in the change being linted (so it is empty at deploy time). */
   newTable: boolean;
+  /**
+   * Table sizes (--stats, --database-url, config `tables`) say the referencing table is small today, new in this
+   * migration or not: an already deployed migration of the history, whose key every later DELETE checks.
+   */
+  smallToday?: boolean;
   /** A name for the missing index that no relation in the model has. */
   indexName: string;
 }
@@ -525,6 +532,11 @@ export interface TimeoutStatement {
   head: string;
   /** Its strongest lock; `blocks`: the statements that lock blocks (SELECT for ACCESS EXCLUSIVE, and for REINDEX). */
   lock?: { mode: LockMode; relation: QualifiedName; on: LockFact['on']; blocks: string[] };
+  /**
+   * Its locks of SHARE or stronger on other existing tables, which it waits for too: a foreign key's referenced
+   * table (SHARE ROW EXCLUSIVE to add one, ACCESS EXCLUSIVE to drop one).
+   */
+  alsoLocks?: Array<{ mode: LockMode; relation: QualifiedName; blocks: string[] }>;
   /**
    * The statement's strong lock is a choice: made CONCURRENTLY (CREATE INDEX, DROP INDEX, REINDEX), it takes SHARE
    * UPDATE EXCLUSIVE, which no lock_timeout needs to bound. Set only where the rule asking for that form reports it

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -251,5 +251,54 @@ describe('discovery', () => {
   it('Knex is still Knex without an import: knex.schema calls on any receiver', () => {
     expect(detectFramework('migrations/20240101_x.js', 'exports.up = (db) => db.schema.alterTable("orders", (t) => t.index(["status"]));')).toBe('knex');
     expect(detectFramework('migrations/20240101_x.js', 'exports.up = async (client) => { await client.query("CREATE INDEX i ON t (a)"); };')).toBe('js');
+  });
+
+  it('walks a folder as the glob does: dot files and folders, dist and node_modules left out, extensions matched by case, through symbolic links', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'migralint-walk-'));
+    try {
+      const put = (rel: string, text = 'CREATE TABLE t (id int);\n') => {
+        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        writeFileSync(path.join(dir, rel), text);
+      };
+      put('migrations/0001_init.sql');
+      put('migrations/0002_upper.SQL');
+      put('migrations/.0003_hidden.sql');
+      put('migrations/sub/0004_nested.sql');
+      put('migrations/.cache/0005_in_dot_folder.sql');
+      put('migrations/dist/0006_built.sql');
+      put('migrations/node_modules/0007_dep.sql');
+      put('migrations/0008 with space.sql');
+      put('migrations/0009.tar.sql');
+      put('migrations/0010.sql.bak');
+      put(
+        'db/migrate/20240101000000_add_users.rb',
+        'class AddUsers < ActiveRecord::Migration[7.1]\n  def change\n    add_column :users, :age, :integer\n  end\nend\n',
+      );
+      // A non-empty `exclude` makes discover glob with tinyglobby: the same files and verdicts either way.
+      const globbed = async () => discover([dir], dir, { exclude: ['**/never-a-folder/**'] });
+      const walked = await discover([dir], dir);
+      expect(walked).toEqual(await globbed());
+      expect(walked.files.map((f) => path.relative(dir, f).split(path.sep).join('/'))).toEqual([
+        'db/migrate/20240101000000_add_users.rb',
+        'migrations/0001_init.sql',
+        'migrations/0008 with space.sql',
+        'migrations/0009.tar.sql',
+        'migrations/sub/0004_nested.sql',
+      ]);
+      // A symbolic link: the glob resolves it, and the walk leaves the folder to the glob.
+      let linked = true;
+      try {
+        symlinkSync(path.join(dir, 'migrations', 'sub'), path.join(dir, 'migrations', 'linked'), 'dir');
+      } catch {
+        linked = false;
+      }
+      if (linked) {
+        const withLink = await discover([dir], dir);
+        expect(withLink).toEqual(await globbed());
+        expect(withLink.files.length).toBe(6);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -383,7 +383,9 @@ class Migration(migrations.Migration):
     const r = await lintFile(`${DJANGO}0006_schema_changes.py`);
     // Django adds a ForeignKey inline in ADD COLUMN; the new column is all NULL, so PostgreSQL checks no row.
     expect(only(r, 'adding-foreign-key-constraint')).toEqual([]);
-    expect(only(r, 'require-lock-timeout')[0]!.message).toContain('ALTER TABLE on orders_order (line 16, ACCESS EXCLUSIVE)');
+    expect(only(r, 'require-lock-timeout')[0]!.message).toContain(
+      'ALTER TABLE on orders_order and auth_user (line 16, ACCESS EXCLUSIVE; SHARE ROW EXCLUSIVE on auth_user)',
+    );
     expect(only(r, 'require-concurrent-index-creation').map((f) => f.loc.line)).toEqual([16]);
     expect(only(r, 'constraint-missing-not-valid')[0]!.message).toContain('orders_total_gte_0');
     expect(only(r, 'require-concurrent-index-deletion')[0]!.loc.line).toBe(61);

@@ -161,7 +161,10 @@ export function analyzeUnit(
     recordCreated(stmt, created, createdIndexes);
     if (errors.length) analyzed.facts.internalError = errors.join('; ');
   }
-  foreignKeyPass(addedKeys, replay, change);
+  foreignKeyPass(addedKeys, replay, change, (rel) => {
+    const stats = catalog.lookup(rel);
+    return stats?.rows !== undefined && !stats.forcedLarge && stats.rows < settings.largeTableRows;
+  });
   transactions.finish(out);
   unitFactsPass(out);
   timeoutPass(out, settings);
@@ -499,7 +502,7 @@ function modelPass(stmt: Statement, replay: Replay): Omit<AddedKeys, 'at'> | und
 }
 
 /** The foreign-key pass, at the unit's end: an index created later in the same file counts. */
-function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>): void {
+function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: ReadonlySet<string>, smallToday: (rel: QualifiedName) => boolean): void {
   // The catalog is read in place, never copied: a copy per unit (or per key) made a long history's lint quadratic.
   const taken = (key: string): boolean => replay.get('indexes', key) !== undefined || replay.get('tables', key) !== undefined;
   for (const k of addedKeys) {
@@ -515,6 +518,7 @@ function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: Readonly
       ...(c.name ? { constraint: c.name } : {}),
       indexed: indexes.some((ix) => leadsWith(ix, c.columns)),
       newTable: change.has(t.createdBy),
+      ...(smallToday(k.rel) ? { smallToday: true } : {}),
       indexName: freeIndexName(t.schema, t.name, c.columns, taken),
     }));
   }
@@ -689,9 +693,13 @@ function applySettings(stmt: Statement, session: Settings, local: Settings, inTr
 /** The tables pass: the tables a statement locks, with their size class, and indexes this unit created. */
 function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>, createdIndexes: Set<string>): TableInfo[] {
   const tables: TableInfo[] = [];
+  // By key: a statement with many locks (a function body's) compared each with every table found before it.
+  const seen = new Set<string>();
   for (const l of locks) {
     if (l.on !== 'table') continue;
-    if (tables.some((t) => tableKey(t) === tableKey(l.relation))) continue;
+    const key = tableKey(l.relation);
+    if (seen.has(key)) continue;
+    seen.add(key);
     tables.push({ name: l.relation.name, ...sizeClass(l.relation) });
   }
   // DROP INDEX / REINDEX INDEX name an index: it is new when this unit created it.
@@ -752,7 +760,9 @@ function readRelations(query: unknown): QualifiedName[] {
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) for (const x of node) walk(x);
     else if (node && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node)) {
+      // for-in, not Object.entries: no array of pairs per node of a large query's tree.
+      for (const k in node) {
+        const v = (node as Record<string, unknown>)[k];
         if (k === 'RangeVar') {
           const rel = rangeVarName(v as { schemaname?: string; relname?: string });
           if (rel) out.push(rel);

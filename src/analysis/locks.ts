@@ -235,7 +235,8 @@ function readRelations(tree: unknown): Read[] {
       if (r) found.push({ relation: r, ref: rv.alias?.aliasname ?? r.name });
       return;
     }
-    for (const v of Object.values(n)) walk(v);
+    // for-in, not Object.values: no array per node of a large query's tree.
+    for (const k in n) walk((n as Record<string, unknown>)[k]);
   };
   walk(tree);
   return found.filter((r) => r.relation.schema !== undefined || !ctes.has(r.relation.name));

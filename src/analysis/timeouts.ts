@@ -8,6 +8,7 @@ import { unwrap } from '../sql/nodes.js';
 import type { AnalyzedStatement, TimeoutFinding, TimeoutStatement } from '../types.js';
 import { setConfigCall } from './set-config.js';
 import { LOCK_STRENGTH } from './locks.js';
+import { tableKey } from '../catalog/catalog.js';
 
 /** Without config lockTimeoutMax, the longest lock_timeout accepted: teams commonly use 2–10 s. */
 export const DEFAULT_LOCK_TIMEOUT_MAX = '10s';
@@ -66,8 +67,25 @@ function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['
 /** Heads seen, each kept once: a big file names thousands of statements with a handful of heads. */
 const HEADS = new Map<string, string>();
 
+/** The statement's SHARE-or-stronger locks on existing tables other than its main lock's (a foreign key's other table). */
+function alsoLocks(s: AnalyzedStatement): TimeoutStatement['alsoLocks'] {
+  const main = s.facts.mainLock;
+  if (!main) return undefined;
+  const fresh = new Set(s.facts.tables.filter((t) => t.sizeClass === 'new').map((t) => tableKey(t)));
+  const seen = new Set([tableKey(main.relation)]);
+  const out: NonNullable<TimeoutStatement['alsoLocks']> = [];
+  for (const l of s.facts.locks) {
+    const key = tableKey(l.relation);
+    if (l.on !== 'table' || LOCK_STRENGTH[l.mode] < LOCK_STRENGTH.ShareLock || seen.has(key) || fresh.has(key)) continue;
+    seen.add(key);
+    out.push({ mode: l.mode, relation: l.relation, blocks: l.blocks });
+  }
+  return out.length ? out : undefined;
+}
+
 function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
   const lock = s.facts.mainLock;
+  const also = alsoLocks(s);
   const weaker = weakerForm(s, pgVersion);
   // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
   const head = /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' ');
@@ -82,6 +100,7 @@ function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
     head: shared,
     // The statement's own lock fact (the same four fields), not a copy per statement.
     ...(lock ? { lock } : {}),
+    ...(also ? { alsoLocks: also } : {}),
     ...(weaker ? { weakerForm: weaker } : {}),
   };
 }

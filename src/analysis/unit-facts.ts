@@ -5,7 +5,7 @@
  * once the forward pass has given every statement its own facts, and read only those facts and the statements'
  * own nodes. Rules read the result and never walk the unit again.
  */
-import { relationOf, strings } from '../sql/nodes.js';
+import { alterCmds, relationOf, strings } from '../sql/nodes.js';
 import { tableKey } from '../catalog/catalog.js';
 import type { AnalyzedStatement, HeldLock, HeldThrough, LockFact, QualifiedName, StatementRef, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH } from './locks.js';
@@ -13,6 +13,7 @@ import { LOCK_STRENGTH } from './locks.js';
 /** Runs every whole-unit pass over the analysed statements, in place. */
 export function unitFactsPass(out: AnalyzedStatement[]): void {
   createdNamesPass(out);
+  createdColumnNamesPass(out);
   createdViewsPass(out);
   schemaChangePass(out);
   heldLockPass(out);
@@ -53,7 +54,8 @@ function transactionKey(s: AnalyzedStatement): string | undefined {
   return tx.kind;
 }
 
-type NamedKind = 'schema' | 'type' | 'view';
+/** `table`: a table CREATE TABLE … AS fills from a query (a plain CREATE TABLE is not one: it starts empty). */
+type NamedKind = 'schema' | 'type' | 'view' | 'table';
 
 /** The schema, type (or domain) or view a statement creates, by its unqualified name. */
 function createdName(e: AnalyzedStatement): { kind: NamedKind; name: string } | undefined {
@@ -65,7 +67,7 @@ function createdName(e: AnalyzedStatement): { kind: NamedKind; name: string } | 
   else if (e.kind === 'CreateDomainStmt') [kind, name] = ['type', last(strings(e.node.domainname))];
   else if (e.kind === 'CreateEnumStmt' || e.kind === 'CreateRangeStmt') [kind, name] = ['type', last(strings(e.node.typeName))];
   else if (e.kind === 'ViewStmt') [kind, name] = ['view', e.node.view?.relname];
-  else if (e.kind === 'CreateTableAsStmt') [kind, name] = ['view', e.node.into?.rel?.relname];
+  else if (e.kind === 'CreateTableAsStmt') [kind, name] = [e.node.objtype === 'OBJECT_TABLE' ? 'table' : 'view', e.node.into?.rel?.relname];
   else return undefined;
   return name === undefined ? undefined : { kind, name };
 }
@@ -84,6 +86,8 @@ const RENAMED_KIND: Record<string, NamedKind> = {
  */
 function namesActedOn(s: AnalyzedStatement): { kind: NamedKind; names: string[] } | undefined {
   if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_SCHEMA') return { kind: 'schema', names: strings(s.node.objects) };
+  if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_TABLE')
+    return { kind: 'table', names: (s.node.objects ?? []).map((o) => strings(o).pop() ?? '?') };
   if (s.kind === 'AlterEnumStmt' && s.node.oldVal !== undefined) {
     const names = strings(s.node.typeName);
     return { kind: 'type', names: [names[names.length - 1] ?? '?'] };
@@ -114,6 +118,36 @@ function createdNamesPass(out: AnalyzedStatement[]): void {
       if (later.length) s.facts.createdLater = later;
     });
   }
+}
+
+/**
+ * The created-column-names pass: StatementFacts.createdEarlier for ALTER TABLE … RENAME COLUMN. The column (its
+ * name before the rename) counts as created earlier when a statement before it in the unit added a column of that
+ * name to the table, renamed a column of the table to that name, or gave the table its name (ALTER TABLE … RENAME
+ * TO): no query of the application running during the deploy names that table and column.
+ */
+function createdColumnNamesPass(out: AnalyzedStatement[]): void {
+  for (const s of out) {
+    if (s.kind !== 'RenameStmt' || s.node.renameType !== 'OBJECT_COLUMN' || !s.node.subname) continue;
+    guard(s, 'the created-column-names analysis', () => {
+      const table = relationKey(s.node.relation ?? undefined);
+      const column = s.node.subname!;
+      if (!table) return;
+      const named = out.slice(0, s.index).some((e) => {
+        if (e.kind === 'RenameStmt' && e.node.renameType === 'OBJECT_TABLE' && e.node.newname)
+          return relationKey({ schemaname: e.node.relation?.schemaname, relname: e.node.newname }) === table;
+        if (relationKey(relationOf(e)) !== table) return false;
+        if (e.kind === 'RenameStmt') return e.node.renameType === 'OBJECT_COLUMN' && e.node.newname === column;
+        return alterCmds(e).some((c) => c.subtype === 'AT_AddColumn' && unwrapColumn(c.def)?.colname === column);
+      });
+      if (named) s.facts.createdEarlier = [column];
+    });
+  }
+}
+
+/** The ColumnDef of an ADD COLUMN command. */
+function unwrapColumn(def: unknown): { colname?: string } | undefined {
+  return (def as { ColumnDef?: { colname?: string } } | undefined)?.ColumnDef;
 }
 
 /** The created-views pass: StatementFacts.viewCreatedEarlier, from the materialized views the unit creates. */

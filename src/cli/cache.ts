@@ -132,6 +132,15 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Each file's bytes are hashed once a run: a file's lint key and its replay key both name them. */
+const bytesHashes = new WeakMap<Uint8Array, string>();
+
+function bytesHash(bytes: Uint8Array): string {
+  let h = bytesHashes.get(bytes);
+  if (h === undefined) bytesHashes.set(bytes, (h = createHash('sha256').update(bytes).digest('hex')));
+  return h;
+}
+
 export function cacheKey(parts: CacheKeyParts): string {
   const material = JSON.stringify([
     CACHE_FORMAT,
@@ -142,7 +151,7 @@ export function cacheKey(parts: CacheKeyParts): string {
     parts.options,
     parts.sizes,
     parts.incomingSchema ?? null,
-    createHash('sha256').update(parts.bytes).digest('hex'),
+    bytesHash(parts.bytes),
   ]);
   return sha256(material);
 }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { ConfigResolver } from '../config/load.js';
 import { frameworkFromConfig, globToRegExp } from '../config/options.js';
@@ -104,6 +104,57 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
 }
 
 const IGNORE = ['**/node_modules/**', '**/.git/**', '**/dist/**'];
+/** The folders IGNORE leaves out, by name (a walk never enters a dot folder either). */
+const IGNORED_DIRS = new Set(['node_modules', '.git', 'dist']);
+
+/** The extensions of CANDIDATES (each a pattern for every file with one extension or a brace list of them), or null when one is another kind of glob. */
+let candidateExtensions: ReadonlySet<string> | null | undefined;
+function extensionsOfCandidates(): ReadonlySet<string> | null {
+  if (candidateExtensions !== undefined) return candidateExtensions;
+  const out = new Set<string>();
+  for (const p of CANDIDATES) {
+    const m = /^\*\*\/\*\.(?:(\w+)|\{(\w+(?:,\w+)*)\})$/.exec(p);
+    if (!m) return (candidateExtensions = null);
+    for (const ext of (m[1] ?? m[2]!).split(',')) out.add(ext);
+  }
+  return (candidateExtensions = out);
+}
+
+/**
+ * The files under `root` that `glob(CANDIDATES, { cwd: root, ignore: IGNORE, dot: false })` finds, in no particular
+ * order, read with readdir alone: tinyglobby compiles its patterns into regular expressions on every call, most of
+ * the walk of a few folders in a warm run. Null when the tree holds a symbolic link (tinyglobby resolves
+ * those) or the patterns are not plain extensions: the caller globs then.
+ */
+function walkCandidates(root: string): string[] | null {
+  const extensions = extensionsOfCandidates();
+  if (!extensions) return null;
+  const out: string[] = [];
+  const walk = (dir: string, rel: string): boolean => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      // As the glob: a folder that cannot be read is passed over.
+      return true;
+    }
+    for (const e of entries) {
+      const name = e.name;
+      // dot: false, as the glob: no dot files or folders.
+      if (name.startsWith('.')) continue;
+      if (e.isSymbolicLink()) return false;
+      if (e.isDirectory()) {
+        if (IGNORED_DIRS.has(name)) continue;
+        if (!walk(path.join(dir, name), `${rel}${name}/`)) return false;
+      } else if (e.isFile()) {
+        const dot = name.lastIndexOf('.');
+        if (dot > 0 && extensions.has(name.slice(dot + 1))) out.push(rel + name);
+      }
+    }
+    return true;
+  };
+  return walk(root, '') ? out : null;
+}
 
 /**
  * Expands CLI paths into migration files: files as given (whatever their extension), directories walked for
@@ -150,9 +201,12 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
     if (stat.isDirectory()) {
       // Every file of a kind migrations are written in, kept when its whole path matches a framework's pattern:
       // matching the path from the walked folder alone would miss `alembic/versions` itself, say.
-      const { glob } = await import('tinyglobby');
       const root = path.resolve(cwd, input);
-      const candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });
+      let candidates = exclude.length === 0 ? walkCandidates(root) : null;
+      if (!candidates) {
+        const { glob } = await import('tinyglobby');
+        candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });
+      }
       const found: string[] = [];
       for (const f of candidates) {
         const abs = path.join(root, f);

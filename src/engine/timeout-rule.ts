@@ -13,8 +13,13 @@ export { DEFAULT_LOCK_TIMEOUT_MAX } from '../analysis/timeouts.js';
 export function statementList(list: TimeoutStatement[], withLock: boolean): string {
   const entries: { what: string; lock: string; line: number; count: number }[] = [];
   for (const s of list) {
-    const what = `${s.head} on ${s.lock ? displayName(s.lock.relation) : '?'}`;
-    const lock = withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}` : '';
+    // A foreign key's other table is locked too: "ALTER TABLE on a and b (line 3, ACCESS EXCLUSIVE)", with its own
+    // mode when it differs.
+    const also = s.alsoLocks ?? [];
+    const names = [s.lock ? displayName(s.lock.relation) : '?', ...also.map((a) => displayName(a.relation))];
+    const what = `${s.head} on ${names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`}`;
+    const modes = also.filter((a) => a.mode !== s.lock?.mode).map((a) => `; ${lockLabel(a.mode)} on ${displayName(a.relation)}`);
+    const lock = withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}${modes.join('')}` : '';
     const last = entries[entries.length - 1];
     if (last && last.what === what && last.lock === lock && last.line === s.line) last.count++;
     else entries.push({ what, lock, line: s.line, count: 1 });

@@ -152,7 +152,7 @@ export class ProjectHistory {
     const p = this.projectOf.get(file);
     if (!p) return undefined;
     const schema = this.models.get(p) ?? emptyModel();
-    const index = p.files.indexOf(file);
+    const index = this.positionsOf(p).get(file) ?? -1;
     let change = this.change ? new Set([...this.change].filter((f) => this.projectOf.get(f) === p)) : undefined;
     // Migrations every database runs in the same deploy as this one: what they created is new when it runs.
     const together = p.together?.get(file);

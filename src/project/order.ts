@@ -61,9 +61,22 @@ function versionParts(name: string, framework: FrameworkId): bigint[] | undefine
   return (frameworkModule(framework).history.version ?? leadingVersion)(name);
 }
 
-function compareVersions(a: string, b: string, framework: FrameworkId): number {
-  const va = versionParts(versionName(a), framework);
-  const vb = versionParts(versionName(b), framework);
+/**
+ * Paths sorted by the versions they carry (compareKnown), each path's name and version read once: reading them
+ * per comparison was most of ordering a long history.
+ */
+function sortByVersion(paths: string[], framework: FrameworkId): string[] {
+  const names = new Map<string, string>();
+  const versions = new Map<string, bigint[] | undefined>();
+  for (const p of paths) {
+    const name = versionName(p);
+    names.set(p, name);
+    versions.set(p, versionParts(name, framework));
+  }
+  return paths.sort((a, b) => compareKnown(a, b, versions.get(a), versions.get(b), names.get(a)!, names.get(b)!));
+}
+
+function compareKnown(a: string, b: string, va: bigint[] | undefined, vb: bigint[] | undefined, na: string, nb: string): number {
   if (va && vb) {
     for (let i = 0; i < Math.max(va.length, vb.length); i++) {
       const x = va[i] ?? 0n;
@@ -71,8 +84,6 @@ function compareVersions(a: string, b: string, framework: FrameworkId): number {
       if (x !== y) return x < y ? -1 : 1;
     }
   } else if (va || vb) return va ? -1 : 1; // Flyway's repeatable R__ migrations run after the versioned ones
-  const na = versionName(a);
-  const nb = versionName(b);
   return na < nb ? -1 : na > nb ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -100,7 +111,11 @@ export function orderHistory(files: HistoryFile[], readFile: (p: string) => stri
       root,
       readFile,
       warnings,
-      byVersion: (fs) => fs.map((f) => f.path).sort((a, b) => compareVersions(a, b, framework)),
+      byVersion: (fs) =>
+        sortByVersion(
+          fs.map((f) => f.path),
+          framework,
+        ),
       listed: (fs, list, index, nameOf) => listedOrder(fs, list, index, warnings, nameOf),
     };
     const { order, deployedTogether } = frameworkModule(framework).history;
@@ -115,7 +130,11 @@ export function orderHistory(files: HistoryFile[], readFile: (p: string) => stri
 /** Orders by a list of names from the tool's index; files it does not list follow, each with a warning. */
 function listedOrder(group: HistoryFile[], list: string[] | undefined, index: string, warnings: OrderWarning[], nameOf: (f: string) => string): string[] {
   const byName = new Map(group.map((f) => [nameOf(f.path), f.path]));
-  if (!list) return group.map((f) => f.path).sort((a, b) => compareVersions(a, b, group[0]!.framework));
+  if (!list)
+    return sortByVersion(
+      group.map((f) => f.path),
+      group[0]!.framework,
+    );
   const out: string[] = [];
   for (const n of list) {
     const f = byName.get(n);

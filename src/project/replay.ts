@@ -127,14 +127,9 @@ export class Replay {
     return changed !== undefined ? changed === true : this.base.schemas[name] === true;
   }
 
-  /** Every object of a kind as it stands now. */
+  /** Every object of a kind as it stands now: a copy, so the caller may set while it goes through them. */
   all<K extends ObjectKind>(kind: K): Array<[string, Values[K]]> {
-    const out = new Map<string, Values[K]>(Object.entries(this.base[kind] as Record<string, Values[K]>));
-    for (const [k, v] of Object.entries(this.changes[kind] as Record<string, Values[K] | null>)) {
-      if (v) out.set(k, v);
-      else out.delete(k);
-    }
-    return [...out];
+    return [...this.entries(kind)];
   }
 
   /**

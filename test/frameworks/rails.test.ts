@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { diskFileSystem } from '../../src/disk.js';
 import { fixText, lintText, loadParsers } from '../../src/engine/lint-text.js';
 import { detectFramework, unrecognised } from '../../src/frameworks/index.js';
+import { adapterFor } from '../../src/sources/index.js';
+import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
 import { foreignKeyName, indexName } from '../../src/frameworks/rails/schema-dsl.js';
 import { firstError } from '../../src/sources/python/tree.js';
 import { parseRuby } from '../../src/sources/ruby/tree.js';
@@ -89,6 +91,56 @@ describe('Rails (ActiveRecord)', () => {
     expect(sql('20240505100000_rename_customer_name.rb')).toEqual([
       'ALTER TABLE customers RENAME COLUMN name TO full_name',
       'DROP INDEX index_orders_on_status',
+    ]);
+  });
+
+  it('Migration[4.2] and older keep 4.2 defaults: timestamps without null: allow NULL (no adding-required-field)', async () => {
+    // publishing-api's db/migrate/20160101090938_add_timestamps_to_link_set.rb: ActiveRecord's compatibility layer
+    // (FourTwoShared) adds null: true to add_timestamps and t.timestamps for a [4.2] class; [5.0] and later send NOT NULL.
+    const migration = (version: string, body: string[]) =>
+      [
+        `class AddTimestampsToLinkSet < ActiveRecord::Migration${version}`,
+        '  def up',
+        ...body,
+        '  end',
+        '',
+        '  def down',
+        '    remove_timestamps :link_sets',
+        '  end',
+        'end',
+        '',
+      ].join('\n');
+    const sql = async (text: string) =>
+      (await lintText(text, { filename: 'db/migrate/20160101090938_add_timestamps_to_link_set.rb' })).findings
+        .filter((f) => f.ruleId === 'adding-required-field')
+        .map((f) => [f.loc.line, f.message.split(' as NOT NULL')[0]]);
+    expect(await sql(migration('[4.2]', ['    add_timestamps :link_sets']))).toEqual([]);
+    expect(await sql(migration('', ['    add_timestamps :link_sets']))).toEqual([]);
+    expect(await sql(migration('[4.2]', ['    change_table :link_sets do |t|', '      t.timestamps', '    end']))).toEqual([]);
+    expect(await sql(migration('[4.2]', ['    add_timestamps :link_sets, null: false']))).toEqual([
+      [3, 'Adding column created_at to link_sets'],
+      [3, 'Adding column updated_at to link_sets'],
+    ]);
+    expect(await sql(migration('[5.0]', ['    add_timestamps :link_sets']))).toEqual([
+      [3, 'Adding column created_at to link_sets'],
+      [3, 'Adding column updated_at to link_sets'],
+    ]);
+    expect(await sql(migration('[7.1]', ['    change_table :link_sets do |t|', '      t.timestamps', '    end']))).toHaveLength(2);
+    // In create_table the columns allow NULL too (the table is new, so no rule cares; the schema model does).
+    const createSql = (version: string) =>
+      adapterFor('rails')
+        .extract(
+          {
+            path: 'db/migrate/20150922125847_add_derived_representations.rb',
+            text: migration(version, ['    create_table :link_sets do |t|', '      t.timestamps', '    end']),
+            bom: false,
+          },
+          { settings: DEFAULT_SETTINGS, warn: () => {} },
+        )
+        .items.map((i) => (i.kind === 'operation' ? i.sql : i.text));
+    expect(createSql('[4.2]')).toEqual(['CREATE TABLE link_sets (id bigserial PRIMARY KEY, created_at timestamp(6), updated_at timestamp(6))']);
+    expect(createSql('[6.0]')).toEqual([
+      'CREATE TABLE link_sets (id bigserial PRIMARY KEY, created_at timestamp(6) NOT NULL, updated_at timestamp(6) NOT NULL)',
     ]);
   });
 

@@ -149,4 +149,30 @@ describe('a referencing table known to be small', () => {
     write(known, '.migralintrc.json', JSON.stringify({ tables: { notification: { rows: 6 }, telegram: { rows: 2 } } }));
     expect(await severityOf(known)).toEqual([0]);
   });
+  it('also on a table its own migration creates: a snapshot that knows the table is of a deployed history, and gives its size today', async () => {
+    // Dokploy 0000_reflective_puck.sql creates backup with its key to mysql (Sample 5 #101, Sample 6 #48 on Lemmy's
+    // admin_purge_comment): new in that migration, a handful of rows in the snapshot.
+    const created = (dir: string) =>
+      write(
+        dir,
+        'drizzle/0000_reflective_puck.sql',
+        'CREATE TABLE "mysql" ("mysqlId" text PRIMARY KEY NOT NULL, "name" text NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "backup" ("backupId" text PRIMARY KEY NOT NULL, "mysqlId" text);\n--> statement-breakpoint\nALTER TABLE "backup" ADD CONSTRAINT "backup_mysqlId_mysql_mysqlId_fk" FOREIGN KEY ("mysqlId") REFERENCES "public"."mysql"("mysqlId") ON DELETE cascade ON UPDATE no action;\n',
+      );
+    const severity = async (dir: string) =>
+      (await lint(dir, 'drizzle', '--framework', 'drizzle'))
+        .find((r) => r.filePath.endsWith('0000_reflective_puck.sql'))!
+        .messages.filter((m) => m.ruleId === 'require-index-on-foreign-key')
+        .map((m) => m.severity);
+    const unknown = tempDir();
+    created(unknown);
+    expect(await severity(unknown)).toEqual([1]);
+    const known = tempDir();
+    created(known);
+    write(known, '.migralintrc.json', JSON.stringify({ tables: { backup: { rows: 9 }, mysql: { rows: 4 } } }));
+    expect(await severity(known)).toEqual([0]);
+    const large = tempDir();
+    created(large);
+    write(large, '.migralintrc.json', JSON.stringify({ tables: { backup: { rows: 5_000_000 }, mysql: { rows: 4 } } }));
+    expect(await severity(large)).toEqual([1]);
+  });
 });

@@ -32,6 +32,20 @@ describe(id, () => {
     expect(sql.slice(f[0]!.span.start, f[0]!.span.end)).toBe(long);
   });
 
+  it('not in a DROP: it finds the object under the name truncated as at its creation, which was reported', async () => {
+    // LemmyNet/lemmy: 2023-07-04 add_optimized_indexes creates this 64-byte index, 2023-09-07 post-queries-efficient
+    // drops it and creates it again.
+    const long = 'idx_post_aggregates_featured_community_newest_comment_time_necro';
+    const sql = [
+      `DROP INDEX ${long};`,
+      'DROP INDEX idx_post_aggregates_featured_community_published;',
+      `ALTER TABLE post_aggregates DROP CONSTRAINT IF EXISTS ${long}_check;`,
+      `CREATE INDEX ${long} ON post_aggregates (community_id, featured_community DESC, newest_comment_time_necro DESC);`,
+      '',
+    ].join('\n');
+    expect((await tester.findings(id, sql)).map((f) => f.loc.line)).toEqual([4]);
+  });
+
   it('unescapes doubled quotes before counting', async () => {
     // 31 × 'ab' + '""' in the source = 62 + 1 bytes as a name.
     expect(await tester.findings(id, `CREATE TABLE "${'ab'.repeat(31)}""" (id bigint);\n`)).toEqual([]);

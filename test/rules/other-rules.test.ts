@@ -129,6 +129,60 @@ describe('ban-drop-column', () => {
   });
 });
 
+describe('ban-drop-table', () => {
+  it('not for a cache table CREATE TABLE … AS rebuilds later in the migration; a plain CREATE TABLE starts empty, so that drop is still reported', async () => {
+    // LemmyNet/lemmy 2020-08-03 add_preferred_usernames_banners_and_icons: user_fast is dropped with the views it
+    // caches and built again from the new user_view further down the file.
+    const sql = [
+      'DROP TABLE user_fast;',
+      'DROP TABLE community_fast, site_snapshot;',
+      'DROP VIEW user_view;',
+      'CREATE VIEW user_view AS SELECT u.id, u.name, u.preferred_username FROM user_ u;',
+      'CREATE TABLE user_fast AS SELECT * FROM user_view;',
+      'ALTER TABLE user_fast ADD PRIMARY KEY (id);',
+      'CREATE TABLE community_fast AS SELECT * FROM user_view;',
+      'CREATE TABLE site_snapshot (id int PRIMARY KEY, taken_at timestamp);',
+      '',
+    ].join('\n');
+    const f = await defaults.findings('ban-drop-table', sql);
+    expect(f.map((x) => [x.loc.line, x.message.split(' deletes')[0]])).toEqual([[2, 'Dropping table site_snapshot']]);
+  });
+});
+
+describe('renaming-column', () => {
+  const id = 'renaming-column';
+  it('not when the old name was given earlier in the migration: a swap reports its first two renames only', async () => {
+    // alphagov/publishing-api 20200406130817_rename_json_columns.rb swaps access_limits' json columns this way.
+    const f = await defaults.findings(
+      id,
+      [
+        'ALTER TABLE access_limits RENAME COLUMN users TO old_users;',
+        'ALTER TABLE access_limits RENAME COLUMN temp_users TO users;',
+        'ALTER TABLE access_limits RENAME COLUMN old_users TO temp_users;',
+        'ALTER TABLE access_limits ADD COLUMN organisations_json jsonb;',
+        'ALTER TABLE access_limits RENAME COLUMN organisations_json TO organisations_v2;',
+        '',
+      ].join('\n'),
+    );
+    expect(f.map((x) => [x.loc.line, x.message.split(' takes')[0]])).toEqual([
+      [1, 'Renaming column access_limits.users to old_users'],
+      [2, 'Renaming column access_limits.temp_users to users'],
+    ]);
+  });
+
+  it('not on a table renamed earlier in the migration (renaming-table reports that break); a same-named column of another table still counts', async () => {
+    // goharbor/harbor 0004_1.8.0_schema.up.sql: replication_target becomes registry, then its columns are renamed.
+    const sql = [
+      'ALTER TABLE replication_target RENAME TO registry;',
+      'ALTER TABLE registry RENAME COLUMN username TO access_key;',
+      'ALTER TABLE replication_policy ADD COLUMN access_key text;',
+      'ALTER TABLE harbor_user RENAME COLUMN access_key TO api_key;',
+      '',
+    ].join('\n');
+    expect((await defaults.findings(id, sql)).map((x) => x.loc.line)).toEqual([4]);
+  });
+});
+
 describe('require-concurrent-reindex', () => {
   it('says plain SELECTs wait too, in the message and in the blocks list of data.lock', async () => {
     const [f] = await tester.findings('require-concurrent-reindex', 'REINDEX TABLE orders;\n');

@@ -177,9 +177,24 @@ export class SchemaEditor {
     this.state = { models: { ...incoming.models }, ...(fingerprint ? { fingerprint } : {}) };
   }
 
-  model(key: string): DjangoModel | undefined {
+  /**
+   * A model as it stands now, to read only: not copied (a migration's foreign keys read their targets, and a copy
+   * of each target per migration was most of the Django state's cost on a long history).
+   */
+  peek(key: string): DjangoModel | undefined {
+    return this.state.models[this.current(key)];
+  }
+
+  /** The key a model has now, after this migration's renames. */
+  private current(key: string): string {
     let k = key;
     for (let i = 0; i < 20 && !this.state.models[k] && this.renamed.has(k); i++) k = this.renamed.get(k)!;
+    return k;
+  }
+
+  /** A model as it stands now, to change: this migration's own copy. */
+  model(key: string): DjangoModel | undefined {
+    const k = this.current(key);
     const m = this.state.models[k];
     if (!m || this.own.has(m)) return m;
     const copy = structuredClone(m);
@@ -234,7 +249,7 @@ export class SchemaEditor {
 
   /** The referenced table and column of a foreign key, as they stand now. */
   target(f: DjangoField): { table: string; column: string } {
-    const to = this.model(f.fk!.to);
+    const to = this.peek(f.fk!.to);
     if (!to) {
       const [app, name] = f.fk!.to.split('.');
       return { table: `${app}_${name}`, column: f.fk!.toField ?? 'id' };
@@ -381,7 +396,7 @@ export class SchemaEditor {
 
   /** The columns of an auto-created many-to-many table: <model>_id and <target>_id (from_/to_ when the same). */
   private throughColumns(m: DjangoModel, f: DjangoField): [string, string] {
-    const to = this.model(f.m2m!.to);
+    const to = this.peek(f.m2m!.to);
     const from = m.name.toLowerCase();
     const target = (to?.name ?? f.m2m!.to.split('.')[1]!).toLowerCase();
     return from === target ? [`from_${from}_id`, `to_${target}_id`] : [`${from}_id`, `${target}_id`];
@@ -391,7 +406,7 @@ export class SchemaEditor {
     const table = this.throughTable(m, name);
     const [a, b] = this.throughColumns(m, f);
     const fromPk = this.pk(m)?.[1];
-    const to = this.model(f.m2m!.to);
+    const to = this.peek(f.m2m!.to);
     const toPk = to ? this.pk(to)?.[1] : undefined;
     const relType = (p: DjangoField | undefined): string => (p?.type === 'integer' && p.auto ? 'integer' : (p?.type ?? 'bigint'));
     // The table's own key follows DEFAULT_AUTO_FIELD, a setting migralint does not read: the owner's auto key
@@ -408,7 +423,7 @@ export class SchemaEditor {
       if (!field?.m2m) return [];
       const t = this.throughTable(owner, name);
       const [ca, cb] = this.throughColumns(owner, field);
-      const other = this.model(field.m2m.to);
+      const other = this.peek(field.m2m.to);
       const ref = (model: DjangoModel | undefined, fallback: string): { table: string; column: string } => ({
         table: model?.table ?? fallback,
         column: (model && this.pk(model)?.[1].column) ?? 'id',

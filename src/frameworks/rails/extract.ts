@@ -182,7 +182,7 @@ function createTable(w: Walk, call: RbCall): void {
       if (!c || !c.receiver || text(src, c.receiver) !== param) continue;
       const names = c.args.map((a) => symbolOrString(src, a)).filter((x): x is string => x !== undefined);
       if (c.method === 'timestamps') {
-        const nullable = c.options.get('null')?.type === 'true';
+        const nullable = c.options.has('null') ? c.options.get('null')!.type === 'true' : Boolean(w.dsl.nullableTimestamps);
         for (const n of ['created_at', 'updated_at'])
           cols.push(columnDef(src, n, 'datetime', new Map([...c.options, ...(nullable ? [] : [['null', { type: 'false' } as RbNode] as const])])));
       } else if (c.method === 'references' || c.method === 'belongs_to') {
@@ -258,7 +258,7 @@ function changeTable(w: Walk, call: RbCall): void {
         stmts = c.args.flatMap((a) => dslSql(src, as('add_reference', [a])) ?? []);
         break;
       case 'timestamps':
-        stmts = dslSql(src, as('add_timestamps', []));
+        stmts = dslSql(src, as('add_timestamps', []), w.dsl);
         break;
       case 'foreign_key':
         stmts = dslSql(src, as('add_foreign_key', c.args));
@@ -380,7 +380,10 @@ export function extractRails(file: SourceFile, ctx: ExtractContext): MigrationUn
   if (!cls || !body) {
     return { file, framework: 'rails', items, directives: rubyDirectives(src, root), notes };
   }
-  const version = /\[\s*([\d.]+)\s*\]/.exec(text(src, child(cls, 'superclass')!))?.[1];
+  const superclass = text(src, child(cls, 'superclass')!);
+  const version = /\[\s*([\d.]+)\s*\]/.exec(superclass)?.[1];
+  // `Migration[4.2]` and the unversioned `ActiveRecord::Migration` of Rails 4 keep 4.2's defaults.
+  const legacy = version !== undefined ? Number(version) < 5 : /ActiveRecord::Migration\s*$/.test(superclass);
   const optOut = namedChildren(body).find((n) => (n.type === 'call' || n.type === 'identifier') && text(src, n) === 'disable_ddl_transaction!');
   const info: RailsInfo = { body, optOut, version };
   const exec: ExecutionContext = optOut ? { wrapped: false, reason: OPTED_OUT, oneQuery: false } : { wrapped: true, reason: WRAPPED, oneQuery: false };
@@ -393,7 +396,7 @@ export function extractRails(file: SourceFile, ctx: ExtractContext): MigrationUn
     heredocs,
     includeDown: ctx.settings.includeDown === true,
     separate: false,
-    dsl: earlierForeignKeys(file, ctx.fs ?? NO_FILES),
+    dsl: { ...earlierForeignKeys(file, ctx.fs ?? NO_FILES), nullableTimestamps: legacy },
   };
   const methods = namedChildren(body).filter((n) => n.type === 'method' || n.type === 'singleton_method');
   const named = (name: string) => methods.filter((m) => text(src, child(m, 'name')!) === name);

@@ -216,6 +216,12 @@ export function createIndex(src: string, tbl: string, columnsNode: RbNode | unde
 /** What the DSL needs from outside the file: the foreign keys earlier migrations added (Rails finds one by its target table). */
 export interface DslContext {
   foreignKey?(from: string, to: string): { column?: string; name?: string } | undefined;
+  /**
+   * The class is `ActiveRecord::Migration[4.2]` or older (or unversioned, Rails 4 and before): ActiveRecord keeps
+   * 4.2's default for it (Migration::Compatibility, FourTwoShared), so `add_timestamps` and `t.timestamps` without
+   * `null:` add columns that allow NULL. From `[5.0]` on they are NOT NULL.
+   */
+  nullableTimestamps?: boolean;
 }
 
 /** The name of the foreign key `validate_foreign_key` / `remove_foreign_key` mean, as Rails finds it. */
@@ -324,7 +330,7 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
     }
     case 'add_timestamps': {
       if (!tbl) return null;
-      const nullable = isTrue(src, o.get('null'));
+      const nullable = o.has('null') ? isTrue(src, o.get('null')) : Boolean(dsl.nullableTimestamps);
       const type = columnType(src, 'datetime', o);
       const def = o.get('default') ? ` DEFAULT ${sqlValue(src, o.get('default')) ?? '$1'}` : '';
       const col = (n: string) => `ADD COLUMN ${ident(n)} ${type}${def}${nullable ? '' : ' NOT NULL'}`;

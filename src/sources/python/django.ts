@@ -173,7 +173,7 @@ function targetKey(c: Ctx, node: PyNode | undefined): string | undefined {
 
 /** The column type of a foreign key to `to`: the target's key type (an auto field's plain integer type). */
 function relType(c: Ctx, to: string, toField: string | undefined): string | undefined {
-  const m = c.editor.model(to);
+  const m = c.editor.peek(to);
   if (!m) return to === 'auth.user' ? 'integer' : undefined;
   const f = toField ? c.editor.field(m, toField) : c.editor.pk(m)?.[1];
   return f?.type;
@@ -357,7 +357,7 @@ function dictEntries(c: Ctx, node: PyNode | undefined): Map<string, PyNode> {
 /** The model an operation names, from the state; a model the history never created gets a placeholder. */
 function ensureModel(c: Ctx, name: string): string {
   const key = c.editor.resolve(name);
-  if (!c.editor.model(key)) {
+  if (!c.editor.peek(key)) {
     const [app, model] = key.split('.') as [string, string];
     c.editor.put({
       app,
