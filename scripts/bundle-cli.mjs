@@ -20,7 +20,7 @@ const LAZY = {
   // yargs' platform shim takes two functions of node:assert when it loads (4 ms of start-up), and calls them on every
   // parse: an assertion that holds is checked here (Object.is, as node:assert), one that fails is node:assert's own.
   assert: ['notStrictEqual', 'strictEqual'],
-  // YAML (Liquibase changelogs, Rails' database.yml): 4–8 ms of every start-up to load, and a one-file SQL lint reads
+  // YAML (Liquibase changelogs, Rails' database.yml): about 4 ms of every start-up to load, and a one-file SQL lint reads
   // none. Its classes' static values (Scalar.PLAIN …) are read through the package, loaded by then.
   yaml: ['isAlias', 'isMap', 'isScalar', 'isSeq', 'parseDocument'],
 };
