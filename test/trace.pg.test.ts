@@ -43,6 +43,22 @@ async function trace(args: string[]): Promise<{ code: number; stdout: string; st
   return { code, stdout, stderr };
 }
 
+/**
+ * A new empty database on the run's shared PostgreSQL 18 (the major trace starts by default), for the tests whose
+ * subject is what the trace finds rather than the server it starts: `--database-url` of it instead of one more
+ * embedded server (initdb and start-up, seconds of CPU each). Starting, stopping and removing the embedded server
+ * stay covered by the demo, the execution models, --pg-version, the failing run and Ctrl-C.
+ */
+let scratchServer: Promise<TestPostgres> | undefined;
+let scratches = 0;
+async function scratchDatabase(): Promise<string> {
+  scratchServer ??= startPostgres();
+  const server = await scratchServer;
+  const name = `trace_scratch_${++scratches}`;
+  await server.pg.createDatabase(name);
+  return server.url(name);
+}
+
 const tableLocks = (r: Rec) => Object.fromEntries(r.observed.locks.filter((l) => l.kind === 'r').map((l) => [l.relation, l.mode]));
 const at = (recs: Rec[], file: string, line: number) => {
   const r = recs.find((x) => x.file.endsWith(file) && x.line === line);
@@ -233,7 +249,7 @@ describe('the review comment with the trace (--format markdown)', () => {
   }, 180_000);
 
   it('outside a transaction a lock is held for the statement; inside one, to COMMIT', async () => {
-    const r = await trace(['fixtures/trace/goose', '--format', 'markdown']);
+    const r = await trace(['fixtures/trace/goose', '--format', 'markdown', '--database-url', await scratchDatabase()]);
     expect(r.code).toBe(0);
     const [, , ran, accounts] = pictureRow(r.stdout, '20240212083000_accounts_email_index.sql', 3);
     const took = /^✓ ([\d.]+)ms$/.exec(ran!);
@@ -251,11 +267,11 @@ describe('stand-in tables', () => {
     // Supabase's starter: profiles and todos reference auth.users, which the history never creates. Guessed from its
     // name, id would be bigint, and the foreign keys would fail (uuid references bigint); without columns, REFERENCES
     // means the primary key, which the stand-in must have.
-    const r = await trace(['fixtures/trace/supabase', '--color', 'false']);
+    const r = await trace(['fixtures/trace/supabase', '--color', 'false', '--database-url', await scratchDatabase()]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('    auth.users (id uuid, primary key (id))\n');
     expect(r.code).toBe(0);
-    const json = await trace(['fixtures/trace/supabase', '--format', 'json']);
+    const json = await trace(['fixtures/trace/supabase', '--format', 'json', '--database-url', await scratchDatabase()]);
     const recs = JSON.parse(json.stdout) as Rec[];
     expect(recs.map((x) => [path.basename(x.file), x.status, x.error])).toEqual([
       ['20240115093000_profiles.sql', 'confirmed', null],
@@ -306,7 +322,7 @@ describe('a migration the tool itself never runs', () => {
     try {
       cpSync(path.join(root, 'fixtures/trace/drizzle'), dir, { recursive: true });
       writeFileSync(path.join(dir, 'drizzle', '0001_stale_rebase.sql'), 'ALTER TABLE "customers" ADD COLUMN "email" text;\n');
-      const r = await trace([dir, '--format', 'json']);
+      const r = await trace([dir, '--format', 'json', '--database-url', await scratchDatabase()]);
       const recs = JSON.parse(r.stdout) as Array<Rec & { reason?: string }>;
       expect(recs.filter((x) => x.error || x.status === 'failed')).toEqual([]);
       const stale = recs.filter((x) => x.file.endsWith('0001_stale_rebase.sql'));

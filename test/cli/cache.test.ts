@@ -25,12 +25,25 @@ function project(): string {
   return dir;
 }
 
+/**
+ * One project for the tests that only read its files (each with a cache folder of its own), and its report without
+ * a cache: what every cached run of it must print.
+ */
+let shared: { dir: string; uncachedJson: ReturnType<typeof run> } | undefined;
+function sharedProject(): { dir: string; uncachedJson: ReturnType<typeof run> } {
+  if (!shared) {
+    const dir = project();
+    shared = { dir, uncachedJson: run(['migrations', '--format', 'json', '--no-cache'], dir) };
+  }
+  return shared;
+}
+
 describe('the lint cache', () => {
   it('a warm run prints exactly what a cold run prints, and serves the results from the cache', { timeout: 300_000 }, () => {
-    const dir = project();
-    const cache = path.join(dir, 'cache');
+    const { dir, uncachedJson } = sharedProject();
+    const cache = path.join(dir, 'cache-warm');
     for (const format of ['json', 'stylish']) {
-      const uncached = run(['migrations', '--format', format, '--no-cache'], dir);
+      const uncached = format === 'json' ? uncachedJson : run(['migrations', '--format', format, '--no-cache'], dir);
       const cold = run(['migrations', '--format', format, '--cache-location', cache], dir);
       const warm = run(['migrations', '--format', format, '--cache-location', cache], dir);
       expect(uncached.code).toBe(1);
@@ -39,7 +52,7 @@ describe('the lint cache', () => {
     }
     const stored = JSON.parse(readFileSync(cacheFile(cache), 'utf8'));
     // One entry per linted file; files the walk skipped (knex/knexfile.js, a config) are not linted, so not cached.
-    const results = (JSON.parse(run(['migrations', '--format', 'json', '--no-cache'], dir).stdout) as Array<{ skipped?: string }>).filter((r) => !r.skipped);
+    const results = (JSON.parse(uncachedJson.stdout) as Array<{ skipped?: string }>).filter((r) => !r.skipped);
     expect(Object.keys(stored.entries)).toHaveLength(results.length);
     // Proof the warm run reads the cache: an entry altered on disk shows up in the report.
     for (const e of Object.values(stored.entries) as Array<{ result: { findings: Array<{ message: string }> } }>) {
@@ -96,9 +109,9 @@ describe('the lint cache', () => {
   });
 
   it('ignores and rewrites a corrupt, truncated or foreign cache file', { timeout: 300_000 }, () => {
-    const dir = project();
-    const cache = path.join(dir, 'cache');
-    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir).stdout;
+    const { dir, uncachedJson } = sharedProject();
+    const cache = path.join(dir, 'cache-corrupt');
+    const expected = uncachedJson.stdout;
     const good = (() => {
       run(['migrations', '--format', 'json', '--cache-location', cache], dir);
       return readFileSync(cacheFile(cache), 'utf8');
@@ -133,9 +146,9 @@ describe('the lint cache', () => {
   });
 
   it("drops the entries another build stored: they can never match this build's keys, so they are not read or carried", { timeout: 300_000 }, () => {
-    const dir = project();
-    const cache = path.join(dir, 'cache');
-    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir).stdout;
+    const { dir, uncachedJson } = sharedProject();
+    const cache = path.join(dir, 'cache-other-build');
+    const expected = uncachedJson.stdout;
     run(['migrations', '--format', 'json', '--cache-location', cache], dir);
     const good = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as { identity: string; entries: Record<string, unknown>; replays: Record<string, unknown> };
     expect(good.identity).toMatch(/^[0-9a-f]{64}$/);

@@ -29,6 +29,19 @@ function project(): string {
   return dir;
 }
 
+/**
+ * One project for both runs over it (each test with a cache folder of its own; neither changes the project's files),
+ * and its report without any cache: what every run on stored compiled code must print.
+ */
+let shared: { dir: string; expected: ReturnType<typeof run> } | undefined;
+function sharedProject(): { dir: string; expected: ReturnType<typeof run> } {
+  if (!shared) {
+    const dir = project();
+    shared = { dir, expected: run(['migrations', '--format', 'json', '--no-cache'], dir) };
+  }
+  return shared;
+}
+
 const codeFiles = (cache: string) => readdirSync(cache).filter((f) => /^cli-code-[0-9a-f]+\.v8$/.test(f));
 
 /** The stored data is intact: its first 32 bytes are the SHA-256 of the rest (what the bin checks before use). */
@@ -52,9 +65,8 @@ describe('the code cache of the CLI', () => {
   });
 
   it('a run on stored compiled code prints exactly what a run without it prints, exit code included', { timeout: 300_000 }, () => {
-    const dir = project();
-    const cache = path.join(dir, 'cache');
-    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir);
+    const { dir, expected } = sharedProject();
+    const cache = path.join(dir, 'cache-stored');
     expect(expected.code).toBe(1);
     expect(JSON.parse(expected.stdout).length).toBeGreaterThan(40);
     // --no-cache keeps nothing, compiled code included.
@@ -72,7 +84,7 @@ describe('the code cache of the CLI', () => {
     // is (a run rewrites it only when it had none, or V8 refused it).
     for (const format of ['json', 'stylish']) {
       writeFileSync(path.join(cache, 'lint-cache.json'), '');
-      const plain = run(['migrations', '--format', format, '--no-cache'], dir);
+      const plain = format === 'json' ? expected : run(['migrations', '--format', format, '--no-cache'], dir);
       expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
       // Warm on both: lint results and compiled code from the cache.
       expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
@@ -82,9 +94,8 @@ describe('the code cache of the CLI', () => {
   });
 
   it('ignores and rewrites corrupt or truncated compiled code, and drops that of other builds', { timeout: 300_000 }, () => {
-    const dir = project();
-    const cache = path.join(dir, 'cache');
-    const expected = run(['migrations', '--format', 'json', '--no-cache'], dir);
+    const { dir, expected } = sharedProject();
+    const cache = path.join(dir, 'cache-corrupt');
     run(['migrations', '--format', 'json', '--cache-location', cache], dir);
     const [file] = codeFiles(cache);
     const stored = path.join(cache, file!);
