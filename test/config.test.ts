@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigResolver } from '../src/config/load.js';
 import { jsonSchema } from '../src/config/schema.js';
 import { ConfigError } from '../src/config/error.js';
 import { validateConfig } from '../src/config/validate.js';
+import { tempDirs, write } from './helpers/repo.js';
 
 describe('config', () => {
   it('the published JSON Schema is the one generated from the validator (run `npm run schema` after changing it)', () => {
@@ -34,6 +37,74 @@ describe('config', () => {
     expect(message).toContain('pgVersion');
     expect(message).toContain('tables.orders');
     expect(message).toMatch(/colour/);
+  });
+});
+
+describe('finding the config of a linted file', () => {
+  const tmp = tempDirs('migralint-config-search-');
+  const found = async (file: string) => {
+    const r = await new ConfigResolver().forFile(file);
+    return { file: r.file, dir: r.dir, config: r.config };
+  };
+
+  it('takes the first of migralint.config.js/.mjs/.json, .migralintrc.json, package.json in a folder', async () => {
+    const dir = tmp();
+    const sql = write(dir, 'db/001.sql', 'SELECT 1;');
+    write(dir, 'package.json', JSON.stringify({ name: 'shop', migralint: { pgVersion: 13 } }));
+    expect(await found(sql)).toEqual({ file: path.join(dir, 'package.json'), dir, config: { pgVersion: 13 } });
+    write(dir, '.migralintrc.json', JSON.stringify({ pgVersion: 14 }));
+    expect((await found(sql)).config).toEqual({ pgVersion: 14 });
+    write(dir, 'migralint.config.json', JSON.stringify({ pgVersion: 15 }));
+    expect((await found(sql)).config).toEqual({ pgVersion: 15 });
+    write(dir, 'migralint.config.mjs', 'export default { pgVersion: 16 };\n');
+    expect(await found(sql)).toEqual({ file: path.join(dir, 'migralint.config.mjs'), dir, config: { pgVersion: 16 } });
+    write(dir, 'migralint.config.js', 'export default { pgVersion: 17 };\n');
+    write(dir, 'package.json', JSON.stringify({ name: 'shop', type: 'module' }));
+    expect((await found(sql)).config).toEqual({ pgVersion: 17 });
+  });
+
+  it('the nearest folder with a config wins; a package.json without the key, or an empty file, is passed over', async () => {
+    const dir = tmp();
+    write(dir, '.migralintrc.json', JSON.stringify({ pgVersion: 14 }));
+    const sql = write(dir, 'app/db/migrate/001.sql', 'SELECT 1;');
+    write(dir, 'app/package.json', JSON.stringify({ name: 'app', migralint: null }));
+    write(dir, 'app/db/package.json', JSON.stringify({ name: 'db', migralint: false }));
+    write(dir, 'app/db/migrate/.migralintrc.json', '  \n');
+    write(dir, 'app/db/migrate/package.json', JSON.stringify({ name: 'migrate' }));
+    expect(await found(sql)).toEqual({ file: path.join(dir, '.migralintrc.json'), dir, config: { pgVersion: 14 } });
+    write(dir, 'app/db/migralint.config.json', JSON.stringify({ pgVersion: 15 }));
+    expect(await found(sql)).toEqual({ file: path.join(dir, 'app/db/migralint.config.json'), dir: path.join(dir, 'app/db'), config: { pgVersion: 15 } });
+  });
+
+  it('no config up to the root: none, relative paths against the working folder', async () => {
+    const dir = tmp();
+    const sql = write(dir, 'db/001.sql', 'SELECT 1;');
+    expect(await found(sql)).toEqual({ file: undefined, dir: process.cwd(), config: {} });
+  });
+
+  it('a config that cannot be read or parsed is an error naming it, not a reason to look further up', async () => {
+    const dir = tmp();
+    write(dir, 'migralint.config.json', JSON.stringify({ pgVersion: 15 }));
+    const sql = write(dir, 'a/001.sql', 'SELECT 1;');
+    write(dir, 'a/.migralintrc.json', '{ "pgVersion": 15, }');
+    const bad = new ConfigResolver().forFile(sql);
+    await expect(bad).rejects.toBeInstanceOf(ConfigError);
+    await expect(bad).rejects.toThrow(`${path.join(dir, 'a/.migralintrc.json')}: not valid JSON`);
+    const other = write(dir, 'b/001.sql', 'SELECT 1;');
+    mkdirSync(path.join(dir, 'b', 'package.json'));
+    await expect(new ConfigResolver().forFile(other)).rejects.toThrow(/EISDIR/);
+    const thrower = write(dir, 'c/001.sql', 'SELECT 1;');
+    write(dir, 'c/migralint.config.mjs', "throw new Error('no config for you');\n");
+    const threw = new ConfigResolver().forFile(thrower);
+    await expect(threw).rejects.toBeInstanceOf(ConfigError);
+    await expect(threw).rejects.toThrow('no config for you');
+  });
+
+  it('an invalid config names its file', async () => {
+    const dir = tmp();
+    const sql = write(dir, 'db/001.sql', 'SELECT 1;');
+    write(dir, 'package.json', JSON.stringify({ name: 'shop', migralint: { pgVersion: 'fifteen' } }));
+    await expect(new ConfigResolver().forFile(sql)).rejects.toThrow(`${path.join(dir, 'package.json')}: invalid config`);
   });
 });
 

@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, lintSource } from '../src/engine/lint.js';
 import { adapterFor } from '../src/sources/index.js';
 import { ROOT } from './helpers/fixtures.js';
 
-// The CLI's path (config found with lilconfig, oxc-parser) on each tool's fixture project: which rule, on which line.
+// The CLI's path (config found upward from each file, oxc-parser) on each tool's fixture project: which rule, on which line.
 const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
   'knex/migrations/20240312093015_add_orders_customer_index.js': {
     framework: 'knex',

@@ -1,8 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { lilconfig, type LilconfigResult, type Loader } from 'lilconfig';
 import { ConfigError } from './error.js';
 import type { Config } from './schema.js';
 
@@ -11,14 +10,13 @@ export { ConfigError } from './error.js';
 const HOME = path.resolve(os.homedir());
 const SEARCH_PLACES = ['migralint.config.js', 'migralint.config.mjs', 'migralint.config.json', '.migralintrc.json', 'package.json'];
 
-const jsonLoader: Loader = (filepath, content) => {
+function jsonLoader(filepath: string, content: string): unknown {
   try {
-    // lilconfig itself picks the "migralint" key out of package.json.
     return JSON.parse(content) as unknown;
   } catch (error) {
     throw new ConfigError(`not valid JSON: ${(error as Error).message}`, filepath);
   }
-};
+}
 
 /**
  * import() of a config file. bin/migralint.js runs the CLI's bundle as a script it compiles itself (node:vm, to keep
@@ -32,10 +30,10 @@ function importModule(url: string): Promise<unknown> {
   return host ? host(url) : import(url);
 }
 
-const esmLoader: Loader = async (filepath) => {
+async function esmLoader(filepath: string): Promise<unknown> {
   const mod = (await importModule(pathToFileURL(filepath).href)) as { default?: unknown };
   return mod.default ?? mod;
-};
+}
 
 export interface LoadedConfig {
   config: Config;
@@ -45,12 +43,14 @@ export interface LoadedConfig {
   dir: string;
 }
 
-/** Finds configs upward from each linted file's directory, once per directory. */
+/**
+ * Finds configs upward from each linted file's directory, once per directory: in each folder the first of
+ * SEARCH_PLACES that exists, is not empty, and (package.json) has a "migralint" key that is not null or false; the
+ * search stops after the home directory or at the root. (lilconfig's search, as this used, done synchronously: its
+ * module loads node's fs/promises, and the search asked for each folder's files one await at a time, for a
+ * one-file lint's start-up. Only a JavaScript config is loaded asynchronously, by import().)
+ */
 export class ConfigResolver {
-  private readonly explorer = lilconfig('migralint', {
-    searchPlaces: SEARCH_PLACES,
-    loaders: { '.json': jsonLoader, '.js': esmLoader, '.mjs': esmLoader, noExt: jsonLoader },
-  });
   private readonly byDir = new Map<string, Promise<LoadedConfig>>();
   private explicit?: Promise<LoadedConfig>;
 
@@ -66,49 +66,60 @@ export class ConfigResolver {
   private forDir(dir: string): Promise<LoadedConfig> {
     let found = this.byDir.get(dir);
     if (found) return found;
-    // A folder with none of the config files (most migration folders) has its parent's config: asked once per
-    // folder, synchronously, instead of one search per folder. lilconfig stops at the home directory; so does this.
-    const parent = path.dirname(dir);
-    if (parent !== dir && dir !== HOME && !hasConfigFile(dir)) {
-      found = this.forDir(parent);
-      this.byDir.set(dir, found);
-      return found;
+    let own: Promise<LoadedConfig> | undefined;
+    try {
+      own = configIn(dir);
+    } catch (error) {
+      own = Promise.reject(error instanceof ConfigError ? error : new ConfigError((error as Error).message));
     }
-    found = this.explorer.search(dir).then(
-      (result: LilconfigResult) => toLoaded(result),
-      (error: unknown) => {
-        throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
-      },
-    );
+    const parent = path.dirname(dir) || path.sep;
+    if (own) found = own;
+    else if (dir === HOME || parent === dir) found = Promise.resolve({ config: {}, dir: process.cwd() });
+    // A folder with none of the config files (most migration folders) has its parent's config.
+    else found = this.forDir(parent);
     this.byDir.set(dir, found);
     return found;
   }
 }
 
 /**
- * Whether a folder holds one of the config files: one listing of it rather than a lookup per name (a long history has
- * a folder per migration). A folder that cannot be listed is asked name by name.
+ * The config a folder itself holds, or undefined when it has none. A file that cannot be read, or JSON that does not
+ * parse, throws (as a folder's config it is an error, not a reason to look further up).
  */
-function hasConfigFile(dir: string): boolean {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return SEARCH_PLACES.some((p) => existsSync(path.join(dir, p)));
+function configIn(dir: string): Promise<LoadedConfig> | undefined {
+  for (const place of SEARCH_PLACES) {
+    const file = path.join(dir, place);
+    if (!existsSync(file)) continue;
+    const content = readFileSync(file, 'utf8');
+    if (place === 'package.json') {
+      // The "migralint" key; a null, false, 0 or empty string one counts as none (so lilconfig did).
+      const config = (jsonLoader(file, content) as Record<string, unknown>).migralint || null;
+      if (config == null) continue;
+      return loaded(config, file);
+    }
+    if (content.trim() === '') continue;
+    if (/\.m?js$/.test(place)) {
+      return esmLoader(file).then(
+        (data) => loaded(data, file),
+        (error: unknown) => {
+          throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
+        },
+      );
+    }
+    const data = jsonLoader(file, content);
+    return loaded(data, file);
   }
-  // Compared without case: a case-insensitive disk finds package.json as Package.json (a search there costs only time).
-  return names.some((name) => SEARCH_PLACES.includes(name.toLowerCase()));
+  return undefined;
+}
+
+async function loaded(data: unknown, file: string): Promise<LoadedConfig> {
+  return { config: await validate(data, file), file, dir: path.dirname(file) };
 }
 
 /** The validator (zod) is loaded only when there is a config to validate: it costs start-up time. */
 async function validate(data: unknown, file: string): Promise<Config> {
   const { validateConfig } = await import('./validate.js');
   return validateConfig(data, file);
-}
-
-async function toLoaded(result: LilconfigResult): Promise<LoadedConfig> {
-  if (!result || result.isEmpty) return { config: {}, dir: process.cwd() };
-  return { config: await validate(result.config, result.filepath), file: result.filepath, dir: path.dirname(result.filepath) };
 }
 
 export async function loadConfigFile(file: string): Promise<LoadedConfig> {
@@ -122,7 +133,7 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
   let data: unknown;
   if (/\.(m?js|cjs)$/.test(abs)) {
     try {
-      data = await esmLoader(abs, content);
+      data = await esmLoader(abs);
     } catch (error) {
       throw new ConfigError(`cannot load config: ${(error as Error).message}`, file);
     }

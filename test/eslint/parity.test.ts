@@ -22,7 +22,7 @@ const config = [
   { linterOptions: { reportUnusedDisableDirectives: 'off' } },
 ];
 
-/** The CLI's path: async config discovery (lilconfig), oxc-parser for JS/TS, the same core. */
+/** The CLI's path: config found upward from each file (src/config/load.ts), oxc-parser for JS/TS, the same core. */
 async function cliLint(file: string) {
   const loaded = await new ConfigResolver().forFile(file);
   const options = { ...lintOptionsFromConfig(loaded.config, loaded.dir, file), fs: diskFileSystem() };
