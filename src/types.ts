@@ -387,6 +387,12 @@ export interface StatementFacts {
   /** For CREATE TABLE and ALTER TABLE: the columns of the table (by name) the unit declares as primary or foreign keys. */
   keyColumns?: string[];
   /**
+   * For CREATE TABLE and ALTER TABLE: the type (PostgreSQL's name: int4, int8 …) of the column each foreign-key column
+   * of the table references, by referencing column, as the schema model knows them once the unit has run. A column
+   * whose referenced column the model does not know is absent.
+   */
+  referencedTypes?: Record<string, string>;
+  /**
    * The names this statement creates (a CREATE INDEX CONCURRENTLY's index, ADD CONSTRAINT's constraints) that a
    * DROP … IF EXISTS earlier in the unit (or in the same ALTER TABLE) dropped first: a re-run rebuilds them.
    */
@@ -424,7 +430,7 @@ export interface StatementFacts {
    * statement (the second DROP INDEX on a table in one transaction): it waits for no lock and blocks no one not
    * already blocked; the cost of the lock belongs to the statement that took it.
    */
-  locksAlreadyHeld?: { statement: StatementRef };
+  locksAlreadyHeld?: { statement: StatementRef; /** The index of the statement that took them. */ index: number };
   /**
    * For transaction control that meets a transaction already open (txProblem `begin-nested`: the transaction the
    * last statement before it ran in; `body-commit-in-transaction`: the transaction of the statement that runs the

@@ -165,6 +165,7 @@ export function analyzeUnit(
     const stats = catalog.lookup(rel);
     return stats?.rows !== undefined && !stats.forcedLarge && stats.rows < settings.largeTableRows;
   });
+  referencedTypesPass(out, replay);
   transactions.finish(out);
   unitFactsPass(out);
   timeoutPass(out, settings);
@@ -521,6 +522,36 @@ function foreignKeyPass(addedKeys: AddedKeys[], replay: Replay, change: Readonly
       ...(smallToday(k.rel) ? { smallToday: true } : {}),
       indexName: freeIndexName(t.schema, t.name, c.columns, taken),
     }));
+  }
+}
+
+/**
+ * The referenced-types pass: for each CREATE TABLE and ALTER TABLE with key columns, the type of the column each of
+ * its table's foreign-key columns references, in the model once the unit has run (a key the unit adds or a table it
+ * creates after the statement counts, as for keyColumns). An `integer` column referencing an `integer` key has the
+ * width it must have: widening it is the referenced key's decision.
+ */
+function referencedTypesPass(out: AnalyzedStatement[], replay: Replay): void {
+  const byTable = new Map<string, Record<string, string> | undefined>();
+  const typesOf = (key: string): Record<string, string> | undefined => {
+    if (byTable.has(key)) return byTable.get(key);
+    let types: Record<string, string> | undefined;
+    for (const c of replay.get('tables', key)?.constraints ?? []) {
+      if (c.kind !== 'foreign' || !c.references || c.references.columns.length !== c.columns.length) continue;
+      const target = replay.get('tables', c.references.table);
+      c.columns.forEach((column, i) => {
+        const type = target?.columns.find((col) => col.name === c.references!.columns[i])?.type;
+        if (type && !type.array) (types ??= {})[column] = type.name;
+      });
+    }
+    byTable.set(key, types);
+    return types;
+  };
+  for (const s of out) {
+    if (!s.facts.keyColumns?.length) continue;
+    const rel = rangeVarName(relationOf(s));
+    const types = rel ? typesOf(objectKey(rel.schema, rel.name)) : undefined;
+    if (types) s.facts.referencedTypes = types;
   }
 }
 

@@ -25,11 +25,36 @@ export function durationMs(value: string): number | undefined {
 /** Statements another fix may turn CONCURRENTLY in the same --fix run (they must then run alone). */
 const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
 
-/** Takes SHARE or stronger on a table that exists before the migration. */
+/** Takes SHARE or stronger on a table that exists before the migration (and on no table the unit created). */
 function holdsStrongLock(s: AnalyzedStatement): boolean {
   const lock = s.facts.mainLock;
   if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
   return s.facts.tables.length === 0 || !s.facts.tables.some((t) => t.sizeClass === 'new');
+}
+
+/**
+ * The statement waits for a strong lock on an existing table: it holds one, and its transaction does not already
+ * hold its table locks from a listed statement (locksAlreadyHeld: the second ALTER TABLE or DROP INDEX on a table in
+ * one transaction is granted them at once, so no lock_timeout bounds anything for it; the statement that took the
+ * lock is the one listed).
+ */
+function waitsForStrongLock(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): boolean {
+  return holdsStrongLock(s) && !grantedAtOnce(s, out, pgVersion);
+}
+
+/**
+ * Its transaction already holds the statement's table locks (locksAlreadyHeld), and will after the fixes other
+ * findings ask for: the statement that took them is not one a CONCURRENTLY form takes out of the transaction, or this
+ * statement is one too (a second DROP INDEX, a CREATE INDEX after a DROP INDEX). An ALTER TABLE after a DROP INDEX of
+ * its table would wait for ACCESS EXCLUSIVE itself once the DROP INDEX runs CONCURRENTLY: it stays listed.
+ */
+function grantedAtOnce(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): boolean {
+  const held = s.facts.locksAlreadyHeld;
+  if (!held) return false;
+  const taker = out[held.index];
+  // A taker left out of the list (it also locks a new table) does not report the wait: this statement does.
+  if (!taker || !holdsStrongLock(taker)) return false;
+  return !weakerForm(taker, pgVersion) || weakerForm(s, pgVersion) !== undefined;
 }
 
 /**
@@ -132,7 +157,7 @@ function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runn
 }
 
 export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
-  const strong = out.filter(holdsStrongLock);
+  const strong = out.filter((s) => waitsForStrongLock(s, out, settings.pgVersion));
   if (strong.length === 0) return;
   const findings: TimeoutFinding[] = [];
   const max = durationMs(settings.lockTimeoutMax ?? DEFAULT_LOCK_TIMEOUT_MAX);

@@ -284,8 +284,10 @@ function heldInTransaction(list: AnalyzedStatement[]): void {
     }
     const tableLocks = t.facts.locks.filter((l) => l.on === 'table');
     const heldAlready = tableLocks.map((l) => holds.get(tableKey(l.relation)));
-    if (tableLocks.length && heldAlready.every((h, j) => h && LOCK_STRENGTH[h.mode] >= LOCK_STRENGTH[tableLocks[j]!.mode]))
-      t.facts.locksAlreadyHeld = { statement: refOf(takers.get(heldAlready[0]!)!) };
+    if (tableLocks.length && heldAlready.every((h, j) => h && LOCK_STRENGTH[h.mode] >= LOCK_STRENGTH[tableLocks[j]!.mode])) {
+      const taker = takers.get(heldAlready[0]!)!;
+      t.facts.locksAlreadyHeld = { statement: refOf(taker), index: taker.index };
+    }
     for (const lock of t.facts.locks) {
       if (lock.on !== 'table') continue;
       const key = tableKey(lock.relation);

@@ -68,6 +68,31 @@ describe('Django: a squashed migration whose originals are gone runs only on a n
     expect(await lint(dir)).toEqual(expect.arrayContaining([`${squash}:25 require-concurrent-index-creation 2`]));
   });
 
+  it('a RemoveIndex of an index the initial migration built: the index is new with its table, no lock_timeout is asked', async () => {
+    // netbox dcim 0160_squashed_0166 drops dcim_location_name, an index an earlier migration of the same migrate built.
+    const dir = variant((migrations) => {
+      const initial = path.join(migrations, '0001_initial.py');
+      const text = readFileSync(initial, 'utf8');
+      writeFileSync(
+        initial,
+        text.replace(
+          /\n {4}\]\n$/,
+          '\n        migrations.AddIndex(\n            model_name="product",\n            index=models.Index(fields=["name"], name="shop_produc_name_1a2b3c_idx"),\n        ),\n    ]\n',
+        ),
+      );
+      const file = path.join(migrations, squash);
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(
+          '    operations = [\n',
+          '    operations = [\n        migrations.RemoveIndex(\n            model_name="product",\n            name="shop_produc_name_1a2b3c_idx",\n        ),\n',
+        ),
+      );
+    });
+    const found = await lint(dir);
+    expect(found.filter((f) => f.startsWith(squash) && f.includes('require-lock-timeout'))).toEqual([]);
+  });
+
   it('the set: every earlier migration back to a RunPython, for squashes only', () => {
     const file = (name: string, text: string) => ({ path: `shop/migrations/${name}.py`, text, framework: 'django' as const });
     const plain = 'class Migration(migrations.Migration):\n    operations = []\n';

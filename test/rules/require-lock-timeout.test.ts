@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixText, lintText } from '../../src/engine/lint-text.js';
+import { cliJson } from '../helpers/cli-json.js';
+import { fixtureVariant, tempDirs } from '../helpers/repo.js';
 
 describe('require-lock-timeout fix and one-query chunks', () => {
   it('does not put a SET into a knex.raw string whose index another fix makes CONCURRENTLY', async () => {
@@ -77,8 +80,13 @@ describe('require-lock-timeout messages', () => {
       '    ]',
       '',
     ].join('\n');
-    const [m] = ids(await lintText(code, { filename: 'saleor/account/migrations/0020_user_token.py' }));
-    expect(m).toContain('before 2 statement(s) that take strong locks: ALTER TABLE on account_user (line 10, 2 statements, ACCESS EXCLUSIVE).');
+    // In a non-atomic migration each ALTER TABLE runs in a transaction of its own, and each waits for the lock.
+    const nonAtomic = code.replace('    dependencies = [', '    atomic = False\n\n    dependencies = [');
+    const [m] = ids(await lintText(nonAtomic, { filename: 'saleor/account/migrations/0020_user_token.py' }));
+    expect(m).toContain('before 2 statement(s) that take strong locks: ALTER TABLE on account_user (line 12, 2 statements, ACCESS EXCLUSIVE).');
+    // In one transaction (Django's default) the second finds the lock held and waits for nothing: only the first is listed.
+    const [atomic] = ids(await lintText(code, { filename: 'saleor/account/migrations/0020_user_token.py' }));
+    expect(atomic).toContain('before 1 statement(s) that take strong locks: ALTER TABLE on account_user (line 10, ACCESS EXCLUSIVE).');
     // Statements on different lines stay apart, in order.
     const [two] = ids(await lintText('ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN tag text;\n'));
     expect(two).toContain('ALTER TABLE on orders (line 1, ACCESS EXCLUSIVE); ALTER TABLE on orders (line 2, ACCESS EXCLUSIVE).');
@@ -208,5 +216,51 @@ describe('require-lock-timeout: one finding per cost', () => {
     expect(rlt(r11).map((f) => f.severity)).toEqual(['warn']);
     const r15 = await lintText('REINDEX TABLE orders;\n');
     expect(rlt(r15).map((f) => f.severity)).toEqual(['info']);
+  });
+});
+
+describe('require-lock-timeout: the statements that wait for a strong lock on an existing table', () => {
+  const tempDir = tempDirs('migralint-lock-timeout-');
+
+  it('keeps a statement whose lock was taken by one left out of the list (it also locked a new table): Lemmy create_community', async () => {
+    const sql = [
+      'BEGIN;',
+      'CREATE TABLE category (id serial PRIMARY KEY, name varchar(100) NOT NULL UNIQUE);',
+      'CREATE TABLE community (id serial PRIMARY KEY, category_id int REFERENCES category NOT NULL, creator_id int REFERENCES user_ NOT NULL);',
+      'CREATE TABLE site (id serial PRIMARY KEY, name varchar(20) NOT NULL, creator_id int REFERENCES user_ NOT NULL);',
+      'COMMIT;',
+      '',
+    ].join('\n');
+    const found = (await lintText(sql)).findings.filter((f) => f.ruleId === 'require-lock-timeout');
+    expect(found.map((f) => f.severity)).toEqual(['warn']);
+    expect(found[0]!.message).toContain('before 1 statement(s) that take strong locks: CREATE TABLE on user_ (line 4, SHARE ROW EXCLUSIVE).');
+  });
+
+  it('lists the DROP INDEX that takes the lock, not the statements after it that find it held (Lemmy add_post_id_index)', async () => {
+    // Diesel runs the up.sql in one transaction: the first DROP INDEX waits for ACCESS EXCLUSIVE on post_aggregates; the
+    // second DROP INDEX and both CREATE INDEXes are granted their locks at once. The one statement that waits has its
+    // own finding (require-concurrent-index-deletion) whose fix takes no strong lock: this one is info.
+    const fixture = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'diesel-index-swap');
+    const { results } = await cliJson(['.', '--no-cache'], fixture);
+    const swap = results.find((r) => r.filePath.endsWith(path.join('2024-04-23-020604_add_post_id_index', 'up.sql')))!;
+    const found = swap.messages.filter((m) => m.ruleId === 'require-lock-timeout');
+    expect(found.map((m) => [m.line, m.severity])).toEqual([[2, 0]]);
+    expect(found[0]!.message).toContain(
+      'before 1 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments and post_aggregates (line 2, ACCESS EXCLUSIVE).',
+    );
+    expect(found[0]!.message).not.toContain('writes to public.post_aggregates queue');
+
+    // An ALTER TABLE after the DROP INDEX finds the lock held too, but once the DROP INDEX runs CONCURRENTLY (its
+    // finding's fix) the ALTER TABLE waits for ACCESS EXCLUSIVE itself: it stays listed, and the finding a warning.
+    const swapFile = path.join('migrations', '2024-04-23-020604_add_post_id_index', 'up.sql');
+    const altered = fixtureVariant(tempDir(), fixture, swapFile, (t) =>
+      t.replace('DROP INDEX idx_post_aggregates_community_score;', 'ALTER TABLE post_aggregates ADD COLUMN controversy_rank real NOT NULL DEFAULT 0;'),
+    );
+    const after = (await cliJson(['.', '--no-cache'], altered)).results.find((r) => r.filePath.endsWith(swapFile))!;
+    const [m] = after.messages.filter((x) => x.ruleId === 'require-lock-timeout');
+    expect(m?.severity).toBe(1);
+    expect(m?.message).toContain(
+      'before 2 statement(s) that take strong locks: DROP INDEX on idx_post_aggregates_community_most_comments and post_aggregates (line 2, ACCESS EXCLUSIVE); ALTER TABLE on post_aggregates (line 4, ACCESS EXCLUSIVE).',
+    );
   });
 });
