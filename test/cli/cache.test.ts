@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDirs, write } from '../helpers/repo.js';
+import { once } from '../helpers/once.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'migralint.js');
@@ -29,14 +30,10 @@ function project(): string {
  * One project for the tests that only read its files (each with a cache folder of its own), and its report without
  * a cache: what every cached run of it must print.
  */
-let shared: { dir: string; uncachedJson: ReturnType<typeof run> } | undefined;
-function sharedProject(): { dir: string; uncachedJson: ReturnType<typeof run> } {
-  if (!shared) {
-    const dir = project();
-    shared = { dir, uncachedJson: run(['migrations', '--format', 'json', '--no-cache'], dir) };
-  }
-  return shared;
-}
+const sharedProject = once(() => {
+  const dir = project();
+  return { dir, uncachedJson: run(['migrations', '--format', 'json', '--no-cache'], dir) };
+});
 
 describe('the lint cache', () => {
   it('a warm run prints exactly what a cold run prints, and serves the results from the cache', { timeout: 300_000 }, () => {

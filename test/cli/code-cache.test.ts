@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../helpers/repo.js';
+import { once } from '../helpers/once.js';
 
 // bin/migralint.js keeps V8's compiled code of the CLI bundle (dist/cli.cjs) in the cache folder: these runs go
 // through the built bin, as users run it.
@@ -33,14 +34,10 @@ function project(): string {
  * One project for both runs over it (each test with a cache folder of its own; neither changes the project's files),
  * and its report without any cache: what every run on stored compiled code must print.
  */
-let shared: { dir: string; expected: ReturnType<typeof run> } | undefined;
-function sharedProject(): { dir: string; expected: ReturnType<typeof run> } {
-  if (!shared) {
-    const dir = project();
-    shared = { dir, expected: run(['migrations', '--format', 'json', '--no-cache'], dir) };
-  }
-  return shared;
-}
+const sharedProject = once(() => {
+  const dir = project();
+  return { dir, expected: run(['migrations', '--format', 'json', '--no-cache'], dir) };
+});
 
 const codeFiles = (cache: string) => readdirSync(cache).filter((f) => /^cli-code-[0-9a-f]+\.v8$/.test(f));
 
