@@ -125,14 +125,10 @@ function requireParser() {
     throw error;
   }
   // A glue that did not instantiate this way: WebAssembly's own again once the parser is ready.
-  parser.loadModule().then(
-    () => {
-      if (WebAssembly.instantiate === own) WebAssembly.instantiate = instantiate;
-    },
-    () => {
-      if (WebAssembly.instantiate === own) WebAssembly.instantiate = instantiate;
-    },
-  );
+  const restore = () => {
+    if (WebAssembly.instantiate === own) WebAssembly.instantiate = instantiate;
+  };
+  parser.loadModule().then(restore, restore);
   return parser;
 }
 

@@ -70,7 +70,7 @@ export class ConfigResolver {
     try {
       own = configIn(dir);
     } catch (error) {
-      own = Promise.reject(error instanceof ConfigError ? error : new ConfigError((error as Error).message));
+      own = Promise.reject(asConfigError(error));
     }
     const parent = path.dirname(dir) || path.sep;
     if (own) found = own;
@@ -102,7 +102,7 @@ function configIn(dir: string): Promise<LoadedConfig> | undefined {
       return esmLoader(file).then(
         (data) => loaded(data, file),
         (error: unknown) => {
-          throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
+          throw asConfigError(error);
         },
       );
     }
@@ -110,6 +110,11 @@ function configIn(dir: string): Promise<LoadedConfig> | undefined {
     return loaded(data, file);
   }
   return undefined;
+}
+
+/** A config folder's error as a ConfigError (a file that cannot be read, a JavaScript config that throws). */
+function asConfigError(error: unknown): ConfigError {
+  return error instanceof ConfigError ? error : new ConfigError((error as Error).message);
 }
 
 async function loaded(data: unknown, file: string): Promise<LoadedConfig> {
