@@ -303,6 +303,25 @@ describe('require-lock-timeout: the statements that wait for a strong lock on an
     expect(f?.message).toContain('every query on product_stock, reads included, queues behind it');
   });
 
+  it("lists only the first of a transaction's keys to one existing table: the later ones find its lock held (openstreetmap create_issues_and_reports)", async () => {
+    // Rails runs the migration in one transaction; add_foreign_key to users three times, from three new tables.
+    const sql = [
+      'BEGIN;',
+      'CREATE TABLE issues (id bigserial PRIMARY KEY, reported_user_id bigint NOT NULL, resolved_by bigint);',
+      'ALTER TABLE issues ADD CONSTRAINT issues_reported_user_id_fkey FOREIGN KEY (reported_user_id) REFERENCES users (id);',
+      'ALTER TABLE issues ADD CONSTRAINT issues_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES users (id);',
+      'CREATE TABLE reports (id bigserial PRIMARY KEY, issue_id bigint, user_id bigint NOT NULL);',
+      'ALTER TABLE reports ADD CONSTRAINT reports_issue_id_fkey FOREIGN KEY (issue_id) REFERENCES issues (id);',
+      'ALTER TABLE reports ADD CONSTRAINT reports_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
+      'COMMIT;',
+      '',
+    ].join('\n');
+    const found = rlt(await lintText(sql));
+    expect(found.map((f) => f.message)).toEqual([
+      'No lock_timeout is set before 1 statement(s) that take strong locks: ALTER TABLE on users (line 3, SHARE ROW EXCLUSIVE). While such a statement waits for its lock behind a long-running query, writes to users queue behind it while reads go on.',
+    ]);
+  });
+
   it('lists no foreign key between tables the migration creates', async () => {
     const sql = [
       'CREATE TABLE "Team" ("id" SERIAL NOT NULL, CONSTRAINT "Team_pkey" PRIMARY KEY ("id"));',
