@@ -322,6 +322,45 @@ describe('require-lock-timeout: the statements that wait for a strong lock on an
     ]);
   });
 
+  it("names Django's own table for a new model's key to content types (netbox dcim 0199_macaddress)", async () => {
+    const py = [
+      'import django.db.models.deletion',
+      'from django.db import migrations, models',
+      '',
+      '',
+      'class Migration(migrations.Migration):',
+      '    dependencies = [',
+      "        ('contenttypes', '0002_remove_content_type_name'),",
+      "        ('dcim', '0198_natural_ordering'),",
+      '    ]',
+      '',
+      '    operations = [',
+      '        migrations.CreateModel(',
+      "            name='MACAddress',",
+      '            fields=[',
+      "                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False)),",
+      "                ('mac_address', models.CharField(max_length=18)),",
+      "                ('assigned_object_id', models.PositiveBigIntegerField(blank=True, null=True)),",
+      '                (',
+      "                    'assigned_object_type',",
+      '                    models.ForeignKey(',
+      '                        blank=True,',
+      '                        null=True,',
+      '                        on_delete=django.db.models.deletion.PROTECT,',
+      "                        related_name='+',",
+      "                        to='contenttypes.contenttype',",
+      '                    ),',
+      '                ),',
+      '            ],',
+      '        ),',
+      '    ]',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(py, { filename: 'netbox/dcim/migrations/0199_macaddress.py' }));
+    expect(f?.message).toContain('ALTER TABLE on django_content_type (line 12, SHARE ROW EXCLUSIVE)');
+    expect(f?.message).toContain('writes to django_content_type queue behind it while reads go on');
+  });
+
   it('lists no foreign key between tables the migration creates', async () => {
     const sql = [
       'CREATE TABLE "Team" ("id" SERIAL NOT NULL, CONSTRAINT "Team_pkey" PRIMARY KEY ("id"));',
