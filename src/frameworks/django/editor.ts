@@ -442,7 +442,7 @@ export class SchemaEditor {
         column: (model && this.pk(model)?.[1].column) ?? 'id',
       });
       const ra = ref(owner, owner.table);
-      const rb = ref(other, field.m2m.to.replace('.', '_'));
+      const rb = ref(other, CONTRIB_TABLES[field.m2m.to] ?? field.m2m.to.replace('.', '_'));
       return [
         `ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(indexName(t, [ca, cb], '_uniq'))} UNIQUE (${q(ca)}, ${q(cb)})`,
         `ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(indexName(t, [ca], `_fk_${ra.table}_${ra.column}`))} FOREIGN KEY (${q(ca)}) REFERENCES ${q(ra.table)} (${q(ra.column)}) DEFERRABLE INITIALLY DEFERRED`,
