@@ -625,6 +625,49 @@ for (const major of TEST_PG_MAJORS) {
       }
     });
 
+    // require-lock-timeout on ALTER SEQUENCE says what queues: nextval() takes ROW EXCLUSIVE on the sequence, which
+    // conflicts with the SHARE ROW EXCLUSIVE ALTER SEQUENCE waits for, so every INSERT drawing an id queues; a read
+    // of the sequence (ACCESS SHARE) and of the table go on. Proved with a writer's open nextval() making ALTER
+    // SEQUENCE wait, then a third session's nextval() waiting behind it while its read is answered.
+    it('ALTER SEQUENCE waits for SHARE ROW EXCLUSIVE on the sequence; nextval() queues behind it, reads go on', async () => {
+      const statement = 'ALTER SEQUENCE order_numbers RESTART WITH 1000';
+      const finding = (await lintText(`${statement};\n`, { settings: { pgVersion: major } })).findings.find((f) => f.ruleId === 'require-lock-timeout');
+      expect(finding?.message).toContain(': ALTER SEQUENCE on order_numbers (line 1, SHARE ROW EXCLUSIVE).');
+      expect(finding?.message).toContain('every nextval() on order_numbers (an INSERT taking its default) queues behind it.');
+
+      await prepare({ name: 'alter-sequence-queue', setup: [...BASE_SETUP, 'CREATE SEQUENCE order_numbers'], sql: '' });
+      const writer = await connect();
+      const third = await connect();
+      const pidThird: number = (await third.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const waitingOf = async (pid: number) =>
+        (await admin.query('SELECT c.relname AS name, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted', [pid]))
+          .rows as Array<{ name: string; mode: string }>;
+      try {
+        await writer.query('BEGIN');
+        await writer.query("SELECT nextval('order_numbers')");
+        const alter = sessionA.query(statement);
+        alter.catch(() => undefined);
+        let waited: Array<{ name: string; mode: string }> = [];
+        while (!waited.length) waited = await waitingOf(pidA);
+        expect(waited).toEqual([{ name: 'order_numbers', mode: 'ShareRowExclusiveLock' }]);
+        // Reads go on: the sequence's own row and the table.
+        expect((await third.query('SELECT last_value FROM order_numbers')).rows).toHaveLength(1);
+        expect((await third.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(1000);
+        // nextval() queues behind the waiting ALTER SEQUENCE.
+        const draw = third.query("SELECT nextval('order_numbers') AS n");
+        draw.catch(() => undefined);
+        let queued: Array<{ name: string; mode: string }> = [];
+        while (!queued.length) queued = await waitingOf(pidThird);
+        expect(queued).toEqual([{ name: 'order_numbers', mode: 'RowExclusiveLock' }]);
+        await writer.query('ROLLBACK');
+        await alter;
+        expect(Number((await draw).rows[0].n)).toBe(1000);
+      } finally {
+        await writer.end().catch(() => undefined);
+        await third.end().catch(() => undefined);
+      }
+    });
+
     // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
     // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.
     describe('ATTACH PARTITION scans the partition unless a validated CHECK proves the bound (attach-partition-missing-check)', () => {
