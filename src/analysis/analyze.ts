@@ -102,7 +102,7 @@ export function analyzeUnit(
   const replay = model?.replay ?? new Replay(emptyModel(), unit.file.path);
   const change = model?.change ?? new Set([unit.file.path]);
   const created = new Set<string>();
-  const createdIndexes = new Set<string>();
+  const createdOthers = new Set<string>();
   const sizeClass = sizeClassOf(replay, change, catalog, settings, created);
   const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true, settings.runner);
   const keys = keyColumnsOf(statements);
@@ -125,11 +125,11 @@ export function analyzeUnit(
     const { inTransaction, txProblem, effective, newRun } = transactions.step(stmt, out);
     if (newRun) {
       created.clear();
-      createdIndexes.clear();
+      createdOthers.clear();
     }
     const utcSession = settings.pgVersion >= 12 && isUtcZone(effective.timezone?.value);
     const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard, utcSession);
-    const tables = tablesTouched(locked.locks, sizeClass, createdIndexes);
+    const tables = tablesTouched(locked.locks, sizeClass, createdOthers);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
     const work = slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
     const ordered = guard('the unit-order analysis', {}, () => order.step(stmt, inTransaction, out, settings.pgVersion));
@@ -163,7 +163,7 @@ export function analyzeUnit(
       if (added) addedKeys.push({ at: analyzed, ...added });
     }
     // Objects this statement creates are new for the statements after it.
-    recordCreated(stmt, created, createdIndexes);
+    recordCreated(stmt, created, createdOthers);
     if (errors.length) analyzed.facts.internalError = errors.join('; ');
   }
   foreignKeyPass(addedKeys, replay, change, (rel) => {
@@ -727,7 +727,7 @@ function applySettings(stmt: Statement, session: Settings, local: Settings, inTr
 }
 
 /** The tables pass: the tables a statement locks, with their size class, and indexes this unit created. */
-function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>, createdIndexes: Set<string>): TableInfo[] {
+function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>, createdOthers: Set<string>): TableInfo[] {
   const tables: TableInfo[] = [];
   // By key: a statement with many locks (a function body's) compared each with every table found before it.
   const seen = new Set<string>();
@@ -738,9 +738,9 @@ function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omi
     seen.add(key);
     tables.push({ name: l.relation.name, ...sizeClass(l.relation) });
   }
-  // DROP INDEX / REINDEX INDEX name an index: it is new when this unit created it.
+  // DROP INDEX / REINDEX INDEX name an index, ALTER SEQUENCE a sequence: it is new when this unit created it.
   for (const l of locks) {
-    if (l.on === 'index' && createdIndexes.has(tableKey(l.relation))) {
+    if ((l.on === 'index' || l.on === 'sequence') && createdOthers.has(tableKey(l.relation))) {
       tables.push({ name: l.relation.name, schema: l.relation.schema, sizeClass: 'new' });
     }
   }
@@ -845,7 +845,9 @@ function slowWork(
 /** The key in `created` of a schema this unit created: every table in it is new. */
 const schemaKey = (schema: string) => `schema\u0000${schema}`;
 
-function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
+const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+
+function recordCreated(stmt: Statement, created: Set<string>, createdOthers: Set<string>): void {
   if (stmt.kind === 'CreateSchemaStmt' && stmt.node.schemaname && !stmt.node.if_not_exists) {
     // CREATE SCHEMA fails if the schema exists: the tables in it from here on are this unit's own.
     created.add(schemaKey(stmt.node.schemaname));
@@ -854,7 +856,20 @@ function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Se
     if (rel) created.add(tableKey(rel));
   } else if (stmt.kind === 'IndexStmt' && stmt.node.idxname) {
     const table = rangeVarName(stmt.node.relation);
-    createdIndexes.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
+    createdOthers.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
+  } else if (stmt.kind === 'CreateSeqStmt' && !stmt.node.if_not_exists) {
+    // CREATE SEQUENCE fails if the sequence exists: an ALTER SEQUENCE on it later in the unit waits for no one.
+    const seq = rangeVarName(stmt.node.sequence);
+    if (seq) createdOthers.add(tableKey(seq));
+  }
+  if (stmt.kind === 'CreateStmt') {
+    // A serial column's sequence is created with the table, named <table>_<column>_seq when that fits in 63 bytes.
+    const rel = rangeVarName(stmt.node.relation);
+    for (const c of unwrapAll(stmt.node.tableElts, 'ColumnDef')) {
+      const type = strings(c.typeName?.names).at(-1)?.toLowerCase();
+      const name = `${rel?.name}_${c.colname}_seq`;
+      if (rel && c.colname && type && SERIAL_TYPES.has(type) && Buffer.byteLength(name) <= 63) createdOthers.add(tableKey({ schema: rel.schema, name }));
+    }
   }
 }
 
