@@ -327,6 +327,12 @@ export interface StatementFacts {
    * (catalog-only changes, work on empty new tables).
    */
   work?: SlowWork;
+  /**
+   * For CREATE INDEX … IF NOT EXISTS: the schema model holds an index of that name already (an earlier migration
+   * built it). PostgreSQL still takes the table's SHARE lock, waiting for it like any other, then skips the build with
+   * a NOTICE: no `work`.
+   */
+  existingIndex?: boolean;
   /** The transaction this statement runs in, or null when it runs on its own. */
   inTransaction: TxState | null;
   /** The lock_timeout in effect ('0' or undefined when none). */

@@ -583,6 +583,47 @@ for (const major of TEST_PG_MAJORS) {
       }
     });
 
+    // require-concurrent-index-creation: CREATE INDEX … IF NOT EXISTS naming an index that exists (StatementFacts.
+    // existingIndex) takes the table's SHARE lock, then finds the name taken and builds nothing; a new name builds.
+    describe('CREATE INDEX IF NOT EXISTS on an index that exists (require-concurrent-index-creation)', () => {
+      const setup = [
+        'CREATE TABLE artifact (id bigint PRIMARY KEY, push_time timestamptz NOT NULL)',
+        "INSERT INTO artifact SELECT g, now() - g * interval '1 minute' FROM generate_series(1, 500) g",
+        'CREATE INDEX idx_artifact_push_time ON artifact (push_time)',
+      ];
+      for (const [name, builds] of [
+        ['idx_artifact_push_time', false],
+        ['idx_artifact_push_time_v2', true],
+      ] as const) {
+        it(`${name}: SHARE on artifact, ${builds ? 'a scan and a new index' : 'no scan, no new index, the old one untouched'}`, async () => {
+          const snap = await prepare({ name: 'index-if-not-exists', setup, sql: '' });
+          const table = snap.byName.get('artifact')!;
+          const before = await filenode(snap.byName.get('idx_artifact_push_time')!.oid, admin);
+          await sessionA.query('BEGIN');
+          try {
+            await sessionA.query(`CREATE INDEX IF NOT EXISTS ${name} ON artifact (push_time)`);
+            const { rows } = await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND granted`, [table.oid]);
+            expect(rows.map((r) => r.mode as string)).toContain('ShareLock');
+            const scans = Number((await sessionA.query('SELECT pg_stat_get_xact_numscans($1::oid) AS n', [table.oid])).rows[0].n);
+            expect(scans > 0, `scans of artifact: ${scans}`).toBe(builds);
+            const indexes = await sessionA.query('SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = $1::oid ORDER BY 1', [table.oid]);
+            expect(indexes.rows.map((r) => r.name as string)).toEqual(['artifact_pkey', 'idx_artifact_push_time', ...(builds ? [name] : [])]);
+            expect(await filenode(snap.byName.get('idx_artifact_push_time')!.oid, sessionA)).toBe(before);
+          } finally {
+            await sessionA.query('ROLLBACK');
+          }
+        });
+      }
+      it('the existing name still waits for SHARE behind a writer (require-lock-timeout lists it)', async () => {
+        await waitForClaim(
+          { name: 'index-if-not-exists-waits', setup, sql: 'CREATE INDEX IF NOT EXISTS idx_artifact_push_time ON artifact (push_time)' },
+          { relation: { name: 'artifact' }, mode: 'ShareLock' },
+          statementEffect(parseOne('CREATE INDEX IF NOT EXISTS idx_artifact_push_time ON artifact (push_time)'), { pgVersion }),
+          false,
+        );
+      });
+    });
+
     // ban-drop-schema: DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in the schema.
     it('DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in it (ban-drop-schema)', async () => {
       await prepare({ name: 'drop-schema', setup: [], sql: '' });

@@ -126,7 +126,9 @@ export function analyzeUnit(
     const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard, utcSession);
     const tables = tablesTouched(locked.locks, sizeClass, createdIndexes);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
-    const work = slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
+    // CREATE INDEX IF NOT EXISTS naming an index the history made: PostgreSQL takes the SHARE lock, then skips the build.
+    const existingIndex = !separate && stmt.kind === 'IndexStmt' && guard('the schema model', false, () => indexExists(stmt.node, replay));
+    const work = existingIndex ? undefined : slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
     const ordered = guard('the unit-order analysis', {}, () => order.step(stmt, inTransaction, out, settings.pgVersion));
     const keyColumns = keyColumnsOfStatement(stmt, keys);
 
@@ -137,6 +139,7 @@ export function analyzeUnit(
       rewrite: locked.rewrite,
       scan: locked.scan,
       ...(work ? { work } : {}),
+      ...(existingIndex ? { existingIndex } : {}),
       ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
       ...ordered,
       inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
@@ -835,6 +838,15 @@ function slowWork(
   if (scan) return { kind: 'scan', table: name(target) };
   if (ROW_WRITES.has(stmt.kind)) return { kind: 'rows', table: name(target) };
   return undefined;
+}
+
+/**
+ * CREATE INDEX … IF NOT EXISTS whose name the schema model holds as an index already (in the table's schema, where
+ * PostgreSQL puts it): the statement builds nothing (StatementFacts.existingIndex).
+ */
+function indexExists(node: Extract<Statement, { kind: 'IndexStmt' }>['node'], replay: Replay): boolean {
+  if (!node.if_not_exists || !node.idxname) return false;
+  return replay.get('indexes', objectKey(rangeVarName(node.relation)?.schema, node.idxname)) !== undefined;
 }
 
 /** The key in `created` of a schema this unit created: every table in it is new. */
