@@ -624,6 +624,29 @@ for (const major of TEST_PG_MAJORS) {
       });
     });
 
+    // adding-not-nullable-field reports one finding per ALTER TABLE: every column it sets NOT NULL is checked in one scan.
+    it('ALTER TABLE … SET NOT NULL on two columns scans the table once (adding-not-nullable-field)', async () => {
+      const snap = await prepare({
+        name: 'set-not-null-two',
+        setup: [
+          'CREATE TABLE post (id bigint PRIMARY KEY, published timestamptz, updated timestamptz)',
+          'INSERT INTO post SELECT g, now(), now() FROM generate_series(1, 300) g',
+        ],
+        sql: '',
+      });
+      const table = snap.byName.get('post')!;
+      await sessionA.query('BEGIN');
+      try {
+        await sessionA.query('ALTER TABLE post ALTER COLUMN published SET NOT NULL, ALTER COLUMN updated SET NOT NULL');
+        const scans = Number((await sessionA.query('SELECT pg_stat_get_xact_numscans($1::oid) AS n', [table.oid])).rows[0].n);
+        expect(scans).toBe(1);
+        const { rows } = await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND granted`, [table.oid]);
+        expect(rows.map((r) => r.mode as string)).toContain('AccessExclusiveLock');
+      } finally {
+        await sessionA.query('ROLLBACK');
+      }
+    });
+
     // ban-drop-schema: DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in the schema.
     it('DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in it (ban-drop-schema)', async () => {
       await prepare({ name: 'drop-schema', setup: [], sql: '' });
