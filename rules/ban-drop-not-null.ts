@@ -25,6 +25,10 @@ export default defineRule({
       ],
       valid: [
         {
+          title: 'A column the history made nullable already (an explicit NULL, or an earlier DROP NOT NULL)',
+          code: 'ALTER TABLE orders ADD COLUMN gift_note text NULL;\nALTER TABLE orders ALTER COLUMN gift_note DROP NOT NULL;\n',
+        },
+        {
           title: 'A table created in the same migration',
           code: 'CREATE TABLE gift_cards (id bigint PRIMARY KEY, order_id bigint NOT NULL);\nALTER TABLE gift_cards ALTER COLUMN order_id DROP NOT NULL;\n',
         },
@@ -36,7 +40,8 @@ export default defineRule({
     for (const s of ctx.statements) {
       const rel = relName(relationOf(s));
       // One statement is one lock and one change of contract: one finding, naming each column (Prisma drops several at once).
-      const dropped = alterCmds(s).filter((c) => c.subtype === 'AT_DropNotNull');
+      // A column the history made nullable already (Alembic repeats `nullable=True`): nothing changes for its readers.
+      const dropped = alterCmds(s).filter((c) => c.subtype === 'AT_DropNotNull' && !(c.name && s.facts.nullableAlready?.includes(c.name)));
       if (dropped.length === 0 || tableFor(s, rel)?.sizeClass === 'new') continue;
       const names = dropped.map((c) => displayName({ name: c.name ?? '?' }));
       const one = names.length === 1;

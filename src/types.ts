@@ -381,6 +381,12 @@ export interface StatementFacts {
    */
   notNullProven?: string[];
   /**
+   * For ALTER COLUMN … DROP NOT NULL: the columns the history made nullable already (an explicit NULL where it defined
+   * the column, or a DROP NOT NULL since, and no SET NOT NULL after). PostgreSQL still takes ACCESS EXCLUSIVE, and
+   * changes nothing: no reader can see a NULL it could not see before.
+   */
+  nullableAlready?: string[];
+  /**
    * For ALTER COLUMN … SET NOT NULL (PostgreSQL 12+): the columns a validated CHECK (col IS NOT NULL) added earlier
    * in this unit proves, whatever the schema model knows (it holds across a framework's separate runs too).
    */

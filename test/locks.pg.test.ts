@@ -647,6 +647,24 @@ for (const major of TEST_PG_MAJORS) {
       }
     });
 
+    // ban-drop-not-null: DROP NOT NULL of a column that is nullable already (StatementFacts.nullableAlready) takes
+    // ACCESS EXCLUSIVE and changes nothing.
+    it('ALTER COLUMN … DROP NOT NULL of a nullable column: ACCESS EXCLUSIVE, the column unchanged (ban-drop-not-null)', async () => {
+      const snap = await prepare({ name: 'drop-not-null-again', setup: ['CREATE TABLE queries (id bigint PRIMARY KEY, schedule text NULL)'], sql: '' });
+      const table = snap.byName.get('queries')!;
+      const notNull = async (c: pg.Client) =>
+        (await c.query(`SELECT attnotnull FROM pg_attribute WHERE attrelid = $1::oid AND attname = 'schedule'`, [table.oid])).rows[0].attnotnull as boolean;
+      await sessionA.query('BEGIN');
+      try {
+        await sessionA.query('ALTER TABLE queries ALTER COLUMN schedule DROP NOT NULL');
+        const { rows } = await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND granted`, [table.oid]);
+        expect(rows.map((r) => r.mode as string)).toContain('AccessExclusiveLock');
+        expect(await notNull(sessionA)).toBe(false);
+      } finally {
+        await sessionA.query('ROLLBACK');
+      }
+    });
+
     // ban-drop-schema: DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in the schema.
     it('DROP SCHEMA … CASCADE takes ACCESS EXCLUSIVE on every table in it (ban-drop-schema)', async () => {
       await prepare({ name: 'drop-schema', setup: [], sql: '' });

@@ -141,6 +141,7 @@ export function analyzeUnit(
       ...(work ? { work } : {}),
       ...(existingIndex ? { existingIndex } : {}),
       ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
+      ...(locked.nullableAlready ? { nullableAlready: locked.nullableAlready } : {}),
       ...ordered,
       inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
       ...inEffect(effective),
@@ -430,6 +431,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const droppedSchemas =
     stmt.kind === 'DropStmt' && stmt.node.removeType === 'OBJECT_SCHEMA' ? model(undefined, () => schemasDropped(stmt.node, replay)) : undefined;
   const notNullProven = alter && !separate ? model(undefined, () => provenNotNull(alter, replay, pgVersion)) : undefined;
+  const nullableAlready = alter && !separate ? model(undefined, () => saidNullable(alter, replay)) : undefined;
   let scan = effect.scan;
   if (scan && alter && !separate && model(false, () => noCommandScans(alter, replay, notNullProven ?? [], pgVersion))) scan = false;
   return {
@@ -438,6 +440,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
     rewrite,
     scan,
     notNullProven,
+    nullableAlready,
     oldTypes,
     ...(keptFiles.length ? { keptFiles } : {}),
     ...(forcedConversions.length ? { forcedConversions } : {}),
@@ -903,6 +906,19 @@ function provenNotNull(node: AlterTableStmt, replay: Replay, pgVersion: number):
     const already = t.columns.some((k) => k.name === c.name && k.notNull);
     const checked = pgVersion >= 12 && t.constraints.some((k) => k.kind === 'check' && k.validated && k.notNullOf === c.name);
     if (already || checked) (out ??= []).push(c.name);
+  }
+  return out;
+}
+
+/** ALTER COLUMN … DROP NOT NULL of columns the history made nullable already (StatementFacts.nullableAlready). */
+function saidNullable(node: AlterTableStmt, replay: Replay): string[] | undefined {
+  const t = replay.table(rangeVarName(node.relation));
+  if (!t) return undefined;
+  let out: string[] | undefined;
+  for (const c of unwrapAll(node.cmds, 'AlterTableCmd')) {
+    if (c.subtype !== 'AT_DropNotNull' || !c.name) continue;
+    // Only what the history said (an explicit NULL, a DROP NOT NULL): a column defined with neither is not known.
+    if (t.columns.some((k) => k.name === c.name && !k.notNull && k.nullSaid)) (out ??= []).push(c.name);
   }
   return out;
 }
