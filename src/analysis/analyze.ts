@@ -131,7 +131,9 @@ export function analyzeUnit(
     const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard, utcSession);
     const tables = tablesTouched(locked.locks, sizeClass, createdOthers);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
-    const work = slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
+    // CREATE INDEX IF NOT EXISTS naming an index the history made: PostgreSQL takes the SHARE lock, then skips the build.
+    const existingIndex = !separate && stmt.kind === 'IndexStmt' && guard('the schema model', false, () => indexExists(stmt.node, replay));
+    const work = existingIndex ? undefined : slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
     const ordered = guard('the unit-order analysis', {}, () => order.step(stmt, inTransaction, out, settings.pgVersion));
     const keyColumns = keyColumnsOfStatement(stmt, keys);
 
@@ -142,7 +144,9 @@ export function analyzeUnit(
       rewrite: locked.rewrite,
       scan: locked.scan,
       ...(work ? { work } : {}),
+      ...(existingIndex ? { existingIndex } : {}),
       ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
+      ...(locked.nullableAlready ? { nullableAlready: locked.nullableAlready } : {}),
       ...ordered,
       inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
       ...inEffect(effective),
@@ -432,6 +436,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const droppedSchemas =
     stmt.kind === 'DropStmt' && stmt.node.removeType === 'OBJECT_SCHEMA' ? model(undefined, () => schemasDropped(stmt.node, replay)) : undefined;
   const notNullProven = alter && !separate ? model(undefined, () => provenNotNull(alter, replay, pgVersion)) : undefined;
+  const nullableAlready = alter && !separate ? model(undefined, () => saidNullable(alter, replay)) : undefined;
   let scan = effect.scan;
   if (scan && alter && !separate && model(false, () => noCommandScans(alter, replay, notNullProven ?? [], pgVersion))) scan = false;
   return {
@@ -440,6 +445,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
     rewrite,
     scan,
     notNullProven,
+    nullableAlready,
     oldTypes,
     ...(keptFiles.length ? { keptFiles } : {}),
     ...(forcedConversions.length ? { forcedConversions } : {}),
@@ -842,6 +848,15 @@ function slowWork(
   return undefined;
 }
 
+/**
+ * CREATE INDEX … IF NOT EXISTS whose name the schema model holds as an index already (in the table's schema, where
+ * PostgreSQL puts it): the statement builds nothing (StatementFacts.existingIndex).
+ */
+function indexExists(node: Extract<Statement, { kind: 'IndexStmt' }>['node'], replay: Replay): boolean {
+  if (!node.if_not_exists || !node.idxname) return false;
+  return replay.get('indexes', objectKey(rangeVarName(node.relation)?.schema, node.idxname)) !== undefined;
+}
+
 /** The key in `created` of a schema this unit created: every table in it is new. */
 const schemaKey = (schema: string) => `schema\u0000${schema}`;
 
@@ -911,6 +926,19 @@ function provenNotNull(node: AlterTableStmt, replay: Replay, pgVersion: number):
     const already = t.columns.some((k) => k.name === c.name && k.notNull);
     const checked = pgVersion >= 12 && t.constraints.some((k) => k.kind === 'check' && k.validated && k.notNullOf === c.name);
     if (already || checked) (out ??= []).push(c.name);
+  }
+  return out;
+}
+
+/** ALTER COLUMN … DROP NOT NULL of columns the history made nullable already (StatementFacts.nullableAlready). */
+function saidNullable(node: AlterTableStmt, replay: Replay): string[] | undefined {
+  const t = replay.table(rangeVarName(node.relation));
+  if (!t) return undefined;
+  let out: string[] | undefined;
+  for (const c of unwrapAll(node.cmds, 'AlterTableCmd')) {
+    if (c.subtype !== 'AT_DropNotNull' || !c.name) continue;
+    // Only what the history said (an explicit NULL, a DROP NOT NULL): a column defined with neither is not known.
+    if (t.columns.some((k) => k.name === c.name && !k.notNull && k.nullSaid)) (out ??= []).push(c.name);
   }
   return out;
 }
