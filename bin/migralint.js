@@ -46,6 +46,11 @@ const args = process.argv.slice(2);
 // 2.7 MB, equal). The baseline compiler alone then. (Set before anything is compiled: V8's code cache records the
 // flags it was made under.)
 v8.setFlagsFromString('--liftoff-only');
+// Each WASM function is validated when it is first compiled (V8 compiles them lazily, on first call), not all 526 of
+// the parser's 1.7 MB when the module is compiled: a one-file lint calls a few dozen. Measured: the parser's load
+// 32 → 22 ms of CPU. (Compiling the two large functions a first parse needs eagerly, in the background, through V8's
+// compilation hints, cost more CPU than it saved: also measured.)
+v8.setFlagsFromString('--wasm-lazy-validation');
 // JavaScript is optimized only once hot for 4x longer than V8's default: a lint is a short run, and the optimizing
 // compiler's background work was up to a fifth of its CPU for code run a few times. Measured (CPU, median, with
 // the main/background split): Lemmy cold 3.4 s → 2.6 s, Saleor 12.5 s → 10.5 s, bench/real 1.43 s → 1.35 s; the
