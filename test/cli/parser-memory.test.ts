@@ -119,7 +119,7 @@ describe("the CLI's PostgreSQL parser", () => {
   });
 
   it('instantiates a module whose static data lies above its stack as it is: the smaller memory would not hold it', async () => {
-    const instantiate = (b: Uint8Array, imports: WebAssembly.Imports) => WebAssembly.instantiate(b, imports);
+    const instantiate = (b: Uint8Array, imports: WebAssembly.Imports) => WebAssembly.instantiate(b as Uint8Array<ArrayBuffer>, imports);
     const memoryOf = (r: WebAssembly.WebAssemblyInstantiatedSource) => r.instance.exports.memory as WebAssembly.Memory;
     // Data below the stack (64 KB): the memory starts at the stack and 2 MB of heap, 33 pages, not 1,000.
     const below = await instantiateLowered(instantiate, module(1000, 65536, 1024), {});
