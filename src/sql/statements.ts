@@ -1,5 +1,5 @@
 import type { AdapterNote, BodyOrigin, MapSegment, MigrationUnit, ParseFailure, SqlChunk, Span, Statement } from '../types.js';
-import { maskSql, placeholderStyle, type MaskOptions } from './mask.js';
+import { maskAsIdentifier, maskSql, placeholderStyle, type MaskOptions } from './mask.js';
 import { statementNode } from './nodes.js';
 import { parseChunk } from './parse.js';
 import { calledFunctions, readPlpgsql, type PlpgsqlBody } from './plpgsql.js';
@@ -41,6 +41,20 @@ export function isVerbatim(segments: MapSegment[], span: Span): boolean {
   return true;
 }
 
+/**
+ * The host-language interpolations of a chunk read as `$n` (a non-verbatim segment whose text is `$1`, `$2` …): their
+ * chunk spans, and where they are in the file.
+ */
+function interpolations(text: string, segments: MapSegment[]): Array<Span & { file: Span }> {
+  const out: Array<Span & { file: Span }> = [];
+  for (const seg of segments) {
+    if (seg.verbatim) continue;
+    const span = { start: seg.chunkStart, end: seg.chunkStart + seg.length };
+    if (/^\$\d+$/.test(text.slice(span.start, span.end))) out.push({ ...span, file: { start: seg.fileStart, end: seg.fileStart + fileLength(seg) } });
+  }
+  return out;
+}
+
 export interface UnitParse {
   statements: Statement[];
   failures: ParseFailure[];
@@ -60,6 +74,8 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
   const notes: AdapterNote[] = [];
   const style = maskOptionsFor(unit.framework);
   const bodies = new Bodies(statements, notes, lines);
+  /** Interpolations masked as names, by their expression as written (`#{table}`): one name per expression. */
+  const named = new Map<string, number>();
   unit.items.forEach((item, itemIndex) => {
     if (item.kind === 'sql') {
       const mask: MaskOptions = {
@@ -76,8 +92,19 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           });
         },
       };
-      const masked = maskSql(item.text, mask);
-      const parsed = parseChunk(masked);
+      let masked = maskSql(item.text, mask);
+      let parsed = parseChunk(masked);
+      // An interpolation the parser rejects as a value where it stands (`update #{table} set …`) stands for a name
+      // there: parsed again with it as an identifier. A statement that still does not parse stays an error.
+      const holes = parsed.errors.length > 0 ? interpolations(item.text, item.segments) : [];
+      for (let tries = 0; parsed.errors.length > 0 && tries < holes.length; tries++) {
+        const hole = holes.find((h) => masked[h.start] === '$' && parsed.errors.some((e) => e.span.start === h.start));
+        if (!hole) break;
+        const expression = unit.file.text.slice(hole.file.start, hole.file.end);
+        if (!named.has(expression)) named.set(expression, named.size);
+        masked = maskAsIdentifier(masked, hole.start, hole.end - hole.start, named.get(expression)!);
+        parsed = parseChunk(masked);
+      }
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
         const at = statements.length;
