@@ -53,8 +53,11 @@ export function maskOptionsFor(framework: MigrationUnit['framework']): MaskOptio
   return placeholderStyle(framework);
 }
 
-/** The parse stage: every chunk and operation of a unit, as located statements and parse failures. */
-export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.text)): UnitParse {
+/**
+ * The parse stage: every chunk and operation of a unit, as located statements and parse failures. `chunkErrors`,
+ * when given, receives how many parse errors each chunk's text has (see countFailures).
+ */
+export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.text), chunkErrors?: Map<string, number>): UnitParse {
   const statements: Statement[] = [];
   const failures: ParseFailure[] = [];
   const notes: AdapterNote[] = [];
@@ -78,6 +81,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       };
       const masked = maskSql(item.text, mask);
       const parsed = parseChunk(masked);
+      chunkErrors?.set(masked, parsed.errors.length);
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
         const at = statements.length;
@@ -101,6 +105,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       }
     } else {
       const parsed = parseChunk(item.sql);
+      chunkErrors?.set(item.sql, parsed.errors.length);
       for (const s of parsed.statements) {
         statements.push({
           index: statements.length,
@@ -121,6 +126,23 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
     }
   });
   return { statements, failures, notes, lines };
+}
+
+/**
+ * How many parse failures the parse stage finds in a unit (parseUnit's `failures.length`), without making its
+ * statements. Each chunk's text is parsed as parseUnit parses it (a chunk's errors depend on its text alone), unless
+ * `known` has its count already (a parseUnit given the same map, an earlier count); new counts are added to it.
+ */
+export function countFailures(unit: MigrationUnit, known: Map<string, number>): number {
+  const style = maskOptionsFor(unit.framework);
+  let failures = 0;
+  for (const item of unit.items) {
+    const text = item.kind === 'sql' ? maskSql(item.text, style) : item.sql;
+    let errors = known.get(text);
+    if (errors === undefined) known.set(text, (errors = parseChunk(text).errors.length));
+    failures += errors;
+  }
+  return failures;
 }
 
 interface KnownBody {
