@@ -36,6 +36,13 @@ const CASES: Array<{ name: string; framework: FrameworkId; migration: string; wh
     value: '5s',
   },
   {
+    name: 'Rails config/initializers/strong_migrations.rb (StrongMigrations.lock_timeout = 10.seconds, as its installer writes)',
+    framework: 'rails',
+    migration: 'rails-strong-migrations/db/migrate/20240311093000_add_fulfilment_status_to_orders.rb',
+    where: 'rails-strong-migrations/config/initializers/strong_migrations.rb line 6 (StrongMigrations.lock_timeout)',
+    value: '10s',
+  },
+  {
     name: "Django settings DATABASES OPTIONS 'options': '-c lock_timeout=…'",
     framework: 'django',
     migration: 'django/orders/migrations/0002_order_fulfilment_status.py',
@@ -100,6 +107,10 @@ describe('runner settings found in the project (positive)', () => {
 describe('runner settings not found (negative)', () => {
   for (const [name, migration] of [
     ['Rails: variables only in another environment (benchmark), none in production', 'rails-none/db/migrate/20240311093000_add_fulfilment_status_to_orders.rb'],
+    [
+      'Rails: strong_migrations with its timeout lines commented out (lock_timeout_limit is a check, not a SET)',
+      'rails-strong-migrations-commented/db/migrate/20240311093000_add_fulfilment_status_to_orders.rb',
+    ],
     ['Django: no OPTIONS options', 'django-none/orders/migrations/0002_order_fulfilment_status.py'],
     ['Alembic: env.py without SET, alembic.ini URL without options', 'alembic-none/migrations/versions/3f2a1c9d8e7b_add_fulfilment_status.py'],
     ['Knex: knexfile without afterCreate', 'knex-none/migrations/20240311093000_add_fulfilment_status.js'],
@@ -173,6 +184,16 @@ describe('RESET: a SET run at connect is undone, a connection option is what RES
 });
 
 describe('statement_timeout from the runner', () => {
+  it('Rails: StrongMigrations durations (1.5.seconds, 1.hour with a comment after it) in PostgreSQL units', () => {
+    const fs = memoryFileSystem({
+      '/app/config/initializers/strong_migrations.rb':
+        'StrongMigrations.lock_timeout = 1.5.seconds\nStrongMigrations.statement_timeout = 1.hour # long backfills\n',
+      '/app/db/migrate/20240311093000_add_fulfilment_status_to_orders.rb': '',
+    });
+    const found = frameworkModule('rails').runnerSettings!('/app/db/migrate/20240311093000_add_fulfilment_status_to_orders.rb', fs);
+    expect([found.lock_timeout?.value, found.statement_timeout?.value]).toEqual(['1.5s', '1h']);
+  });
+
   it('require-statement-timeout (strict) says where the runner sets it', async () => {
     const r = await lintFixture('django/orders/migrations/0002_order_fulfilment_status.py', { severities: { 'require-statement-timeout': 'warn' } });
     const [f] = timeouts(r, 'require-statement-timeout');

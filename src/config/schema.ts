@@ -55,7 +55,7 @@ export const configSchema = z
     startAfter: z.string().optional().describe('Alias of baseline.'),
     assumeInTransaction: z.boolean().optional().describe('Plain SQL files are run inside a transaction by the runner.'),
     lockTimeout: runnerSetting('lock_timeout', '5s').describe(
-      'The migration runner sets lock_timeout on every connection it migrates with: { "setBy": "runner", "value": "5s" }. require-lock-timeout then reports no missing lock_timeout (an info finding says where it is set) and still checks the value against lockTimeoutMax. Found by itself in config/database.yml, Django OPTIONS, Alembic env.py, a knexfile, flyway.conf; this wins.',
+      'The migration runner sets lock_timeout on every connection it migrates with: { "setBy": "runner", "value": "5s" }. require-lock-timeout then reports no missing lock_timeout (an info finding says where it is set) and still checks the value against lockTimeoutMax. Found by itself in config/database.yml, a strong_migrations initializer, Django OPTIONS, Alembic env.py, a knexfile, flyway.conf; this wins.',
     ),
     statementTimeout: runnerSetting('statement_timeout', '30s').describe(
       'The migration runner sets statement_timeout on every connection it migrates with: { "setBy": "runner", "value": "30s" } (require-statement-timeout then reports none missing).',

@@ -103,9 +103,9 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   if (!options.framework && framework === 'psql' && RUNNER_LAYOUT.test(file.path)) {
     unit.runnerUnknown = `${file.path.split(/[\\/]/).pop()} is laid out like a migration tool's file but no tool was recognised (it is linted as plain psql); set \`frameworks\` in the config`;
   }
-  // Each chunk's parse error count, for the parse guard below: a fix's re-extracted file mostly has the same chunks.
-  const chunkErrors = new Map<string, number>();
-  const parsed = parseUnit(unit, lines, chunkErrors);
+  // The chunks that parse without an error, for the parse guard below: a fix's re-extracted file mostly has the same.
+  const cleanChunks = new Set<string>();
+  const parsed = parseUnit(unit, lines, cleanChunks);
   const replay = new Replay(options.model?.schema ?? emptyModel(), file.path);
   // The session settings the runner makes on every migration connection: found in the project's files (read
   // through `fs`, each file parsed once), config `lockTimeout` / `statementTimeout` winning.
@@ -194,7 +194,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const hostLanguage = !/\.sql$/i.test(file.path);
   const parseable = (edits: Edit[]): boolean => {
     const text = applyEdits(file.text, edits);
-    return text !== null && syntaxErrorsOf({ ...file, text }, framework, options, chunkErrors) <= syntaxErrors;
+    return text !== null && syntaxErrorsOf({ ...file, text }, framework, options, cleanChunks) <= syntaxErrors;
   };
   const syntaxErrors = parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
   for (const f of hostLanguage ? findings : []) {
@@ -254,13 +254,13 @@ function summarize(s: AnalyzedStatement): StatementSummary {
 
 /**
  * How many syntax errors the parsers find in a file (the host language's, from extraction, and PostgreSQL's):
- * the extract and parse stages alone, independent of rules, severities and suppressions. `chunkErrors`: the error
- * counts of SQL chunks already parsed (see countFailures).
+ * the extract and parse stages alone, independent of rules, severities and suppressions. `cleanChunks`: texts of SQL
+ * chunks known to parse without an error (see countFailures).
  */
-export function syntaxErrorsOf(file: SourceFile, framework: FrameworkId, options: LintOptions, chunkErrors = new Map<string, number>()): number {
+export function syntaxErrorsOf(file: SourceFile, framework: FrameworkId, options: LintOptions, cleanChunks: ReadonlySet<string> = new Set()): number {
   const adapter = adapterFor(framework);
   const unit = adapter.extract(file, { settings: options.settings, warn: () => {}, fs: options.fs });
-  return countFailures(unit, chunkErrors) + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
+  return countFailures(unit, cleanChunks) + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
 }
 
 /**

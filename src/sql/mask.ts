@@ -79,6 +79,22 @@ function name(bound: string, len: number): string {
   return '_'.repeat(len);
 }
 
+/** The characters after the leading `_` that tell one masked interpolation's name from another's. */
+const NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * `text` with the `len` characters at `at` (a host-language interpolation read as `$1`, as the Ruby, PHP, C# and
+ * Elixir readers give it) made an identifier of the same length, for an interpolation PostgreSQL's grammar rejects
+ * as a value where it stands (`update #{table} set …`), where only a name fits. Offsets and line numbers do not
+ * move. `which` numbers the distinct expressions of a migration: the same expression (`#{table}` twice) gets the same
+ * name, so a CREATE TABLE and the index on it are one table, and another expression a name of its own (`_a`, `_b` …;
+ * underscores alone, as a Flyway `${placeholder}` is masked, once two characters run out).
+ */
+export function maskAsIdentifier(text: string, at: number, len: number, which: number): string {
+  const id = which < NAME_CHARS.length ? `_${NAME_CHARS[which]}`.padEnd(len, '_').slice(0, len) : name('', len);
+  return `${text.slice(0, at)}${len < 2 ? name('', len) : id}${text.slice(at + len)}`;
+}
+
 /** A value placeholder `len` characters long: `$1` padded with spaces, or `0` when only one character is free. */
 function param(len: number): string {
   return len >= 2 ? `$1${' '.repeat(len - 2)}` : '0';

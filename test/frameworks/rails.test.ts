@@ -281,6 +281,40 @@ describe('Rails (ActiveRecord)', () => {
     expect(broken.findings.map((f) => f.ruleId)).toContain('parse-error');
   });
 
+  it('#{…} where only a name fits (a table in a loop) is read as a name, one per expression; what still fails to parse stays a parse-error', async () => {
+    // As in a real app's migration (publishing-api, 2015): a column's type changed on two tables in a loop.
+    const text = [
+      'class ChangeDescriptionColumnTypes < ActiveRecord::Migration[4.2]',
+      '  def change',
+      '    %i[draft_content_items live_content_items].each do |table|',
+      '      add_column table, :new_description, :json',
+      '',
+      '      ActiveRecord::Base.connection.execute(%{',
+      "        update #{table} set new_description = concat('{\"value\":', to_json(description), '}')::json",
+      '        where description is not null',
+      '      })',
+      '      execute "CREATE TABLE #{table}_history (id bigint, description json)"',
+      '      execute "CREATE INDEX index_#{table}_history_on_id ON #{table}_history (id)"',
+      '      execute "DROP INDEX #{index_name}"',
+      '    end',
+      '  end',
+      'end',
+      '',
+    ].join('\n');
+    const r = await lintText(text, { filename: '/app/db/migrate/20151119100750_change_description_column_types.rb' });
+    expect(r.findings.map((f) => f.ruleId)).not.toContain('parse-error');
+    expect(r.coverage?.statements).toBe(4);
+    // The same expression is one table (the history table is new, so its index is no finding); another is its own name.
+    expect(lined(r).filter(([, rule]) => rule !== 'require-lock-timeout' && rule !== 'schema-history')).toEqual([[12, 'require-concurrent-index-deletion']]);
+    expect(r.findings.find((f) => f.ruleId === 'require-concurrent-index-deletion')!.message).toMatch(/^DROP INDEX _b /);
+
+    const mysql = await lintText(
+      'class RemoveSegments < ActiveRecord::Migration[4.2]\n  def up\n    execute "LOAD DATA INFILE \'#{relations}\' INTO TABLE relations #{csvopts} (id, user_id, timestamp)"\n  end\nend\n',
+      { filename: '/app/db/migrate/008_remove_segments.rb' },
+    );
+    expect(mysql.findings.map((f) => [f.ruleId, f.loc.line])).toEqual([['parse-error', 3]]);
+  });
+
   it("%i[…] and %w[…] column lists, hash-rocket options, and Rails' generated index names", async () => {
     const r = await lintText(
       'class A < ActiveRecord::Migration[5.0]\n  disable_ddl_transaction!\n\n  def change\n    add_index :content_items, %i[content_id state], :algorithm => :concurrently\n    remove_index :content_items, %w[state]\n  end\nend\n',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { isAlias, isMap, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { FileSystem } from '../../fs.js';
 import type { RunnerSettings } from '../../types.js';
-import { asRunner, fromUrl, parsedOnce, SESSION_SETTINGS, type FoundSetting } from '../session-settings.js';
+import { asRunner, fromUrl, merged, parsedOnce, SESSION_SETTINGS, type FoundSetting } from '../session-settings.js';
 
 /**
  * The session settings Rails sets on every connection, as config/database.yml says for the environment migrations
@@ -15,8 +15,33 @@ export function railsRunnerSettings(migration: string, fs: FileSystem): RunnerSe
   const root = path.dirname(path.dirname(path.dirname(path.resolve(migration))));
   const file = path.join(root, 'config', 'database.yml');
   const text = fs.readFile(file);
-  if (text === undefined) return {};
-  return parsedOnce(fs, 'rails', file, text, () => fromDatabaseYml(file, text));
+  const yml = text === undefined ? {} : parsedOnce(fs, 'rails', file, text, () => fromDatabaseYml(file, text));
+  const initializer = path.join(root, 'config', 'initializers', 'strong_migrations.rb');
+  const rb = fs.readFile(initializer);
+  const strong = rb === undefined ? {} : parsedOnce(fs, 'rails-strong-migrations', initializer, rb, () => fromStrongMigrations(initializer, rb));
+  // strong_migrations runs its SET after the connection's own variables, so its value is the one in force.
+  return merged(strong, yml);
+}
+
+/** PostgreSQL's unit for each ActiveSupport duration method (`10.seconds`, `1.minute`, `2.hours`). */
+const DURATION_UNITS: Record<string, string> = { second: 's', seconds: 's', minute: 'min', minutes: 'min', hour: 'h', hours: 'h' };
+
+/**
+ * config/initializers/strong_migrations.rb: `StrongMigrations.lock_timeout = 10.seconds` (and statement_timeout), which
+ * the gem's installer writes. Before a migration's first schema call (add_column, execute …) strong_migrations runs
+ * `SET lock_timeout TO '10000ms'` on the migration's connection, for every migration (`start_after` and
+ * `safety_assured` only skip its checks, not the timeouts). A number is seconds, a string is passed as written.
+ */
+function fromStrongMigrations(file: string, text: string): RunnerSettings {
+  const found: FoundSetting[] = [];
+  const re =
+    /^[ \t]*StrongMigrations\.(lock_timeout|statement_timeout)[ \t]*=[ \t]*(?:(\d+(?:\.\d+)?)(?:\.(seconds?|minutes?|hours?))?|"([^"\\]*)"|'([^'\\]*)')[ \t]*(?:#.*)?$/gm;
+  for (const m of text.matchAll(re)) {
+    const [, name, number, unit, double, single] = m;
+    const value = number !== undefined ? `${number}${DURATION_UNITS[unit ?? 'seconds']}` : (double ?? single)!;
+    found.push({ name: name as FoundSetting['name'], value, offset: m.index, how: `StrongMigrations.${name}`, option: false });
+  }
+  return asRunner(file, text, found);
 }
 
 /** A key of a mapping, or of a mapping merged into it (`<<: *default`), with its node (for the line). */
