@@ -19,6 +19,7 @@ import { emptyModel } from '../src/project/model.js';
 import { modelLocks } from '../src/project/model-locks.js';
 import { columnType, Replay } from '../src/project/replay.js';
 import { binaryCoercible, isUtcZone, plainConversion } from '../src/project/coercion.js';
+import { lintText } from '../src/engine/lint-text.js';
 
 const NOT_IN_TRANSACTION = /cannot run inside a transaction block|cannot be executed inside a transaction block/;
 /** Statements that give the table a new, empty file without copying it: not a rewrite. */
@@ -548,6 +549,125 @@ for (const major of TEST_PG_MAJORS) {
         }
       });
     });
+    // require-lock-timeout lists a new table's foreign key to an existing table with the existing table's lock: adding
+    // the key waits for SHARE ROW EXCLUSIVE on the referenced table whether the referencing table is new or not. Proved
+    // as the migrations run: Prisma's and Drizzle's CREATE TABLE then ALTER TABLE … ADD FOREIGN KEY, and an inline
+    // REFERENCES beside a key to a table the same transaction created. A writer's open transaction on the existing
+    // table makes the key wait; a third session is then still granted a read's lock and refused a write's.
+    describe("a new table's foreign key to an existing table (require-lock-timeout)", () => {
+      const MIGRATIONS: Array<{ name: string; statements: string[]; line: number; head: string }> = [
+        {
+          name: 'CREATE TABLE, then ALTER TABLE … ADD FOREIGN KEY (Prisma, Drizzle)',
+          statements: [
+            'CREATE TABLE refunds (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount numeric NOT NULL)',
+            'ALTER TABLE refunds ADD CONSTRAINT refunds_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE',
+          ],
+          line: 3,
+          head: 'ALTER TABLE',
+        },
+        {
+          name: 'CREATE TABLE with keys to a new table and to an existing one',
+          statements: [
+            'CREATE TABLE reasons (id bigint PRIMARY KEY, label text NOT NULL)',
+            'CREATE TABLE refunds (id bigint PRIMARY KEY, reason_id bigint NOT NULL REFERENCES reasons (id), customer_id bigint NOT NULL REFERENCES customers (id))',
+          ],
+          line: 3,
+          head: 'CREATE TABLE',
+        },
+      ];
+      for (const m of MIGRATIONS) {
+        it(`${m.name}: waits for SHARE ROW EXCLUSIVE on the existing table; writes queue, reads go on`, async () => {
+          const file = ['BEGIN;', ...m.statements.map((x) => `${x};`), 'COMMIT;', ''].join('\n');
+          const finding = (await lintText(file, { settings: { pgVersion: major } })).findings.find((f) => f.ruleId === 'require-lock-timeout');
+          expect(finding?.message).toContain(`: ${m.head} on customers (line ${m.line}, SHARE ROW EXCLUSIVE).`);
+          expect(finding?.message).toContain('writes to customers queue behind it while reads go on.');
+
+          await prepare({ name: 'new-table-fk', setup: [...BASE_SETUP], sql: '' });
+          const writer = await connect();
+          const third = await connect();
+          const lockNowait = async (mode: LockMode): Promise<boolean> => {
+            await third.query('BEGIN');
+            try {
+              await third.query(`LOCK TABLE customers IN ${lockLabel(mode)} MODE NOWAIT`);
+              return true;
+            } catch (e) {
+              expect(String(e)).toMatch(/could not obtain lock/);
+              return false;
+            } finally {
+              await third.query('ROLLBACK');
+            }
+          };
+          try {
+            await writer.query('BEGIN');
+            await writer.query("INSERT INTO customers VALUES (1000, 'late@example.com')");
+            await sessionA.query('BEGIN');
+            for (const x of m.statements.slice(0, -1)) await sessionA.query(x);
+            const key = sessionA.query(m.statements.at(-1)!);
+            key.catch(() => undefined);
+            let waited: Array<{ name: string; mode: string }> = [];
+            while (!waited.length)
+              waited = (
+                await admin.query('SELECT c.relname AS name, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted', [
+                  pidA,
+                ])
+              ).rows;
+            expect(waited).toEqual([{ name: 'customers', mode: 'ShareRowExclusiveLock' }]);
+            expect(await lockNowait('AccessShareLock')).toBe(true);
+            expect(await lockNowait('RowExclusiveLock')).toBe(false);
+            await writer.query('ROLLBACK');
+            await key;
+          } finally {
+            await sessionA.query('ROLLBACK').catch(() => undefined);
+            await writer.end().catch(() => undefined);
+            await third.end().catch(() => undefined);
+          }
+        });
+      }
+    });
+
+    // require-lock-timeout on ALTER SEQUENCE says what queues: nextval() takes ROW EXCLUSIVE on the sequence, which
+    // conflicts with the SHARE ROW EXCLUSIVE ALTER SEQUENCE waits for, so every INSERT drawing an id queues; a read
+    // of the sequence (ACCESS SHARE) and of the table go on. Proved with a writer's open nextval() making ALTER
+    // SEQUENCE wait, then a third session's nextval() waiting behind it while its read is answered.
+    it('ALTER SEQUENCE waits for SHARE ROW EXCLUSIVE on the sequence; nextval() queues behind it, reads go on', async () => {
+      const statement = 'ALTER SEQUENCE order_numbers RESTART WITH 1000';
+      const finding = (await lintText(`${statement};\n`, { settings: { pgVersion: major } })).findings.find((f) => f.ruleId === 'require-lock-timeout');
+      expect(finding?.message).toContain(': ALTER SEQUENCE on order_numbers (line 1, SHARE ROW EXCLUSIVE).');
+      expect(finding?.message).toContain('every nextval() on order_numbers (an INSERT taking its default) queues behind it.');
+
+      await prepare({ name: 'alter-sequence-queue', setup: [...BASE_SETUP, 'CREATE SEQUENCE order_numbers'], sql: '' });
+      const writer = await connect();
+      const third = await connect();
+      const pidThird: number = (await third.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const waitingOf = async (pid: number) =>
+        (await admin.query('SELECT c.relname AS name, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted', [pid]))
+          .rows as Array<{ name: string; mode: string }>;
+      try {
+        await writer.query('BEGIN');
+        await writer.query("SELECT nextval('order_numbers')");
+        const alter = sessionA.query(statement);
+        alter.catch(() => undefined);
+        let waited: Array<{ name: string; mode: string }> = [];
+        while (!waited.length) waited = await waitingOf(pidA);
+        expect(waited).toEqual([{ name: 'order_numbers', mode: 'ShareRowExclusiveLock' }]);
+        // Reads go on: the sequence's own row and the table.
+        expect((await third.query('SELECT last_value FROM order_numbers')).rows).toHaveLength(1);
+        expect((await third.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(1000);
+        // nextval() queues behind the waiting ALTER SEQUENCE.
+        const draw = third.query("SELECT nextval('order_numbers') AS n");
+        draw.catch(() => undefined);
+        let queued: Array<{ name: string; mode: string }> = [];
+        while (!queued.length) queued = await waitingOf(pidThird);
+        expect(queued).toEqual([{ name: 'order_numbers', mode: 'RowExclusiveLock' }]);
+        await writer.query('ROLLBACK');
+        await alter;
+        expect(Number((await draw).rows[0].n)).toBe(1000);
+      } finally {
+        await writer.end().catch(() => undefined);
+        await third.end().catch(() => undefined);
+      }
+    });
+
     // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
     // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.
     describe('ATTACH PARTITION scans the partition unless a validated CHECK proves the bound (attach-partition-missing-check)', () => {

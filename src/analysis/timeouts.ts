@@ -5,7 +5,7 @@
  * require-statement-timeout read these facts and report; they never walk the unit.
  */
 import { unwrap } from '../sql/nodes.js';
-import type { AnalyzedStatement, TimeoutFinding, TimeoutStatement } from '../types.js';
+import type { AnalyzedStatement, LockFact, TimeoutFinding, TimeoutStatement } from '../types.js';
 import { setConfigCall } from './set-config.js';
 import { LOCK_STRENGTH } from './locks.js';
 import { tableKey } from '../catalog/catalog.js';
@@ -25,11 +25,29 @@ export function durationMs(value: string): number | undefined {
 /** Statements another fix may turn CONCURRENTLY in the same --fix run (they must then run alone). */
 const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
 
-/** Takes SHARE or stronger on a table that exists before the migration (and on no table the unit created). */
+/**
+ * The lock of SHARE or stronger the statement waits for on a relation that exists before the migration: its main
+ * lock when that is one, else its strongest such lock. Each lock is judged by its own table, so a statement that
+ * also locks a table the unit created still waits for the existing one: `ALTER TABLE new ADD FOREIGN KEY …
+ * REFERENCES existing` (how Prisma, Drizzle, Rails, Django and Sequelize add a new table's keys) and `CREATE TABLE new
+ * (… REFERENCES other_new, … REFERENCES existing)` take SHARE ROW EXCLUSIVE on the existing table, `ALTER TABLE
+ * existing ADD COLUMN … REFERENCES new` ACCESS EXCLUSIVE on it. A lock on an index (view, sequence) is judged by the
+ * statement's tables: an index of a new table is new with it.
+ */
+function strongLock(s: AnalyzedStatement): LockFact | undefined {
+  const existing = (l: LockFact) =>
+    LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock &&
+    !s.facts.tables.some((t) => t.sizeClass === 'new' && (l.on !== 'table' || tableKey(t) === tableKey(l.relation)));
+  const main = s.facts.mainLock;
+  if (main && existing(main)) return main;
+  let best: LockFact | undefined;
+  for (const l of s.facts.locks) if (existing(l) && (!best || LOCK_STRENGTH[l.mode] > LOCK_STRENGTH[best.mode])) best = l;
+  return best;
+}
+
+/** Takes SHARE or stronger on a relation that exists before the migration (strongLock). */
 function holdsStrongLock(s: AnalyzedStatement): boolean {
-  const lock = s.facts.mainLock;
-  if (!lock || LOCK_STRENGTH[lock.mode] < LOCK_STRENGTH.ShareLock) return false;
-  return s.facts.tables.length === 0 || !s.facts.tables.some((t) => t.sizeClass === 'new');
+  return strongLock(s) !== undefined;
 }
 
 /**
@@ -92,9 +110,8 @@ function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['
 /** Heads seen, each kept once: a big file names thousands of statements with a handful of heads. */
 const HEADS = new Map<string, string>();
 
-/** The statement's SHARE-or-stronger locks on existing tables other than its main lock's (a foreign key's other table). */
-function alsoLocks(s: AnalyzedStatement): TimeoutStatement['alsoLocks'] {
-  const main = s.facts.mainLock;
+/** The statement's SHARE-or-stronger locks on existing tables other than the one it is listed with (a foreign key's other table). */
+function alsoLocks(s: AnalyzedStatement, main: LockFact | undefined): TimeoutStatement['alsoLocks'] {
   if (!main) return undefined;
   const fresh = new Set(s.facts.tables.filter((t) => t.sizeClass === 'new').map((t) => tableKey(t)));
   const seen = new Set([tableKey(main.relation)]);
@@ -109,8 +126,8 @@ function alsoLocks(s: AnalyzedStatement): TimeoutStatement['alsoLocks'] {
 }
 
 function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
-  const lock = s.facts.mainLock;
-  const also = alsoLocks(s);
+  const lock = strongLock(s);
+  const also = alsoLocks(s, lock);
   const weaker = weakerForm(s, pgVersion);
   // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
   const head = /^(?:CREATE\s+OR\s+REPLACE\s+\S+|\S+(?:\s+\S+)?)/i.exec(s.sql)![0].replace(/\s+/g, ' ');
@@ -123,7 +140,7 @@ function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
     index: s.index,
     line: s.loc.line,
     head: shared,
-    // The statement's own lock fact (the same four fields), not a copy per statement.
+    // The statement's own lock fact (the same four fields), not a copy per statement: the one it waits for.
     ...(lock ? { lock } : {}),
     ...(also ? { alsoLocks: also } : {}),
     ...(weaker ? { weakerForm: weaker } : {}),
@@ -156,7 +173,12 @@ function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runn
   return { setting, kind, statements: list.map((s) => named(s, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
 }
 
-export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }): void {
+/**
+ * `newDatabaseOnly`: the framework runs this unit only on a new database (a Django squash whose originals are gone),
+ * where no other session holds a lock for its statements to wait behind: no timeout findings.
+ */
+export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }, newDatabaseOnly = false): void {
+  if (newDatabaseOnly) return;
   const strong = out.filter((s) => waitsForStrongLock(s, out, settings.pgVersion));
   if (strong.length === 0) return;
   const findings: TimeoutFinding[] = [];

@@ -243,7 +243,8 @@ function updateAfterSchemaChange(s: AnalyzedStatement, before: AnalyzedStatement
 }
 
 /**
- * The held-lock pass (StatementFacts.accessExclusiveHeld, locksAlreadyHeld): each transaction's statements in order, the locks it
+ * The held-lock pass (StatementFacts.accessExclusiveHeld, locksAlreadyHeld: every lock of the statement on a table
+ * that is not new is held already, as strong): each transaction's statements in order, the locks it
  * holds so far (the strongest per table, following ALTER TABLE … RENAME TO), the existing tables it holds ACCESS
  * EXCLUSIVE on, and the slow work or unbounded lock waits that follow while they are held.
  */
@@ -282,7 +283,8 @@ function heldInTransaction(list: AnalyzedStatement[]): void {
         });
       }
     }
-    const tableLocks = t.facts.locks.filter((l) => l.on === 'table');
+    // A lock on a table the unit (or its change) created waits for no one: only the others must be held already.
+    const tableLocks = t.facts.locks.filter((l) => l.on === 'table' && t.facts.tables.find((x) => sameTable(x, l.relation))?.sizeClass !== 'new');
     const heldAlready = tableLocks.map((l) => holds.get(tableKey(l.relation)));
     if (tableLocks.length && heldAlready.every((h, j) => h && LOCK_STRENGTH[h.mode] >= LOCK_STRENGTH[tableLocks[j]!.mode])) {
       const taker = takers.get(heldAlready[0]!)!;

@@ -187,7 +187,7 @@ function readIfExists(file: string): string {
 function modelFingerprint(model: ModelOptions, schema: string): string {
   const change = model.change ? [...model.change].sort() : null;
   return createHash('sha256')
-    .update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? []]))
+    .update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? [], model.newDatabaseOnly ?? false]))
     .digest('hex');
 }
 

@@ -44,6 +44,8 @@ export interface ModelOptions {
   schema: SchemaModel;
   /** The files of the change being linted: tables they created are new at deploy time. */
   change?: ReadonlySet<string>;
+  /** The tool only ever runs this migration on a new database (history.newDatabaseOnly): no lock it takes waits. */
+  newDatabaseOnly?: true;
   /** Migrations came before this one: DDL on objects they never created is worth a warning. */
   hasHistory?: boolean;
   /** Problems ordering the history, about this file. */
@@ -111,7 +113,11 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   // through `fs`, each file parsed once), config `lockTimeout` / `statementTimeout` winning.
   const found = frameworkModule(framework).runnerSettings?.(file.path, fs);
   const runner = found || settings.runner ? { ...found, ...settings.runner } : undefined;
-  const statements = analyzeUnit(unit, parsed.statements, catalog, runner ? { ...settings, runner } : settings, { replay, change: options.model?.change });
+  const statements = analyzeUnit(unit, parsed.statements, catalog, runner ? { ...settings, runner } : settings, {
+    replay,
+    change: options.model?.change,
+    newDatabaseOnly: options.model?.newDatabaseOnly,
+  });
   const delta = replay.delta();
   if (unit.state !== undefined) delta.framework = unit.state;
   options.model?.onDelta?.(delta);

@@ -125,6 +125,12 @@ export interface HistoryRules {
    * in history order. Default: none.
    */
   deployedTogether?(files: HistoryFile[]): Map<string, string[]>;
+  /**
+   * The migrations the tool only ever runs on a new database (Django: a squash whose originals are gone): no
+   * application uses the database yet, so no lock they take waits behind another session. `files` in history order.
+   * Default: none.
+   */
+  newDatabaseOnly?(files: HistoryFile[]): Set<string>;
 }
 
 export interface ExecutionModel {

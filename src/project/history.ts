@@ -164,6 +164,7 @@ export class ProjectHistory {
       schema,
       change,
       hasHistory: index > 0,
+      ...(p.newDatabase?.has(file) ? { newDatabaseOnly: true as const } : {}),
       notes: this.notes.get(file),
       onDelta: (delta) => this.record(file, delta),
     };

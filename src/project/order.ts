@@ -21,6 +21,8 @@ export interface Project {
   files: string[];
   /** Per file, the earlier migrations always deployed with it (the framework's history.deployedTogether). */
   together?: Map<string, string[]>;
+  /** The files the tool only ever runs on a new database (the framework's history.newDatabaseOnly). */
+  newDatabase?: Set<string>;
 }
 
 export interface History {
@@ -118,11 +120,13 @@ export function orderHistory(files: HistoryFile[], readFile: (p: string) => stri
         ),
       listed: (fs, list, index, nameOf) => listedOrder(fs, list, index, warnings, nameOf),
     };
-    const { order, deployedTogether } = frameworkModule(framework).history;
+    const { order, deployedTogether, newDatabaseOnly } = frameworkModule(framework).history;
     const ordered = order ? order(group, ctx) : ctx.byVersion(group);
     const byPath = new Map(group.map((f) => [f.path, f]));
-    const together = deployedTogether?.(ordered.map((f) => byPath.get(f)!));
-    projects.push({ root, framework, files: ordered, ...(together?.size ? { together } : {}) });
+    const inOrder = ordered.map((f) => byPath.get(f)!);
+    const together = deployedTogether?.(inOrder);
+    const newDatabase = newDatabaseOnly?.(inOrder);
+    projects.push({ root, framework, files: ordered, ...(together?.size ? { together } : {}), ...(newDatabase?.size ? { newDatabase } : {}) });
   }
   return { projects, warnings };
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliJson } from '../helpers/cli-json.js';
 import { fixtureVariant, tempDirs } from '../helpers/repo.js';
+import { djangoTogether } from '../../src/frameworks/django/history.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'django-split-initial');
 const tempDir = tempDirs('migralint-django-initial-');
@@ -50,5 +51,29 @@ describe('Django: the migrations of an app first makemigrations run deploy toget
         .replace(/\n {4}\]\n$/, '\n        migrations.RunPython(create_head_office, migrations.RunPython.noop),\n    ]\n'),
     );
     expect(await lint(dir)).toEqual(expect.arrayContaining(['accounts/migrations/0002_initial.py:17 adding-required-field 2']));
+  });
+
+  it("joins two apps' initial sets when the split proves one run: B's initial runs between two of A's", () => {
+    const file = (p: string, deps: string, initial = true) => ({
+      path: p,
+      text: `from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n${initial ? '\n    initial = True\n' : ''}\n    dependencies = [${deps}]\n\n    operations = []\n`,
+      framework: 'django' as const,
+    });
+    const a1 = file('accounts/migrations/0001_initial.py', '');
+    const b1 = file('inventory/migrations/0001_initial.py', "('accounts', '0001_initial')");
+    const a2 = file('accounts/migrations/0002_initial.py', "('accounts', '0001_initial'), ('inventory', '0001_initial')");
+    const together = djangoTogether([a1, b1, a2]);
+    // inventory's foreign keys to accounts_account, and accounts 0002's to inventory_warehouse, meet new tables.
+    expect(together.get(b1.path)).toEqual([a1.path]);
+    expect(together.get(a2.path)).toEqual([a1.path, b1.path]);
+    // A new app whose initial migration only references another app's table (an app added to a live project years
+    // later is written the same way): not joined, its foreign keys lock a table in use.
+    const c1 = file('billing/migrations/0001_initial.py', "('accounts', '0003_account_region')");
+    const a3 = file('accounts/migrations/0003_account_region.py', "('accounts', '0002_initial')", false);
+    expect(djangoTogether([a1, b1, a2, a3, c1]).get(c1.path)).toBeUndefined();
+    // Nor when B's initial does not itself wait for one of A's initial migrations (B may have run long before).
+    const b0 = file('inventory/migrations/0001_initial.py', '');
+    expect(djangoTogether([b0, a1, a2]).get(b0.path)).toBeUndefined();
+    expect(djangoTogether([b0, a1, a2]).get(a2.path)).toEqual([a1.path]);
   });
 });

@@ -9,7 +9,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliJson } from '../helpers/cli-json.js';
-import { djangoTogether, squashTogether } from '../../src/frameworks/django/history.js';
+import { djangoNewDatabaseOnly, djangoTogether, squashTogether } from '../../src/frameworks/django/history.js';
 import { tempDirs } from '../helpers/repo.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'django-squashed');
@@ -91,6 +91,67 @@ describe('Django: a squashed migration whose originals are gone runs only on a n
     });
     const found = await lint(dir);
     expect(found.filter((f) => f.startsWith(squash) && f.includes('require-lock-timeout'))).toEqual([]);
+  });
+
+  it('runs only on a new database: no lock_timeout is asked, even with its tables possibly filled or not created by the history', async () => {
+    // netbox ipam 0054_squashed_0067 (a RunPython earlier leaves its tables possibly filled) and extras 0001_squashed
+    // (a new model's foreign key to django.contrib's content types, a table no migration of the project creates).
+    const dir = variant((m) => {
+      const initial = path.join(m, '0001_initial.py');
+      writeFileSync(
+        initial,
+        readFileSync(initial, 'utf8')
+          .replace(
+            'class Migration(',
+            'def create_gift_card(apps, schema_editor):\n    apps.get_model("shop", "Product").objects.create(name="Gift card", price=25)\n\n\nclass Migration(',
+          )
+          .replace(/\n {4}\]\n$/, '\n        migrations.RunPython(create_gift_card, migrations.RunPython.noop),\n    ]\n'),
+      );
+      const file = path.join(m, squash);
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace('from django.db import migrations, models\n', 'import django.db.models.deletion\nfrom django.db import migrations, models\n')
+          .replace('        ("shop", "0001_initial"),\n', '        ("contenttypes", "0002_remove_content_type_name"),\n        ("shop", "0001_initial"),\n')
+          .replace(
+            /\n {4}\]\n$/,
+            [
+              '',
+              '        migrations.CreateModel(',
+              '            name="Tag",',
+              '            fields=[',
+              '                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False)),',
+              '                ("object_id", models.PositiveBigIntegerField()),',
+              '                ("object_type", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contenttypes.contenttype")),',
+              '            ],',
+              '        ),',
+              '    ]',
+              '',
+            ].join('\n'),
+          ),
+      );
+    });
+    const found = await lint(dir);
+    // The index is still reported (its table may hold the RunPython's rows): only waits for locks are left out.
+    expect(found).toEqual(expect.arrayContaining([`${squash}:27 require-concurrent-index-creation 2`]));
+    expect(found.filter((f) => f.startsWith(squash) && f.includes('timeout'))).toEqual([]);
+    // The same squash with one original still present may run on an existing database: the waits are listed.
+    writeFileSync(
+      path.join(dir, MIGRATIONS, '0002_product_sku.py'),
+      'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("shop", "0001_initial")]\n    operations = []\n',
+    );
+    expect((await lint(dir)).filter((f) => f.startsWith(squash) && f.includes('require-lock-timeout'))).toEqual([`${squash}:21 require-lock-timeout 1`]);
+  });
+
+  it('newDatabaseOnly: the squashes whose originals are all gone, RunPython or not', () => {
+    const file = (name: string, text: string) => ({ path: `shop/migrations/${name}.py`, text, framework: 'django' as const });
+    const squashed =
+      'class Migration(migrations.Migration):\n    replaces = [("shop", "0002_a"), ("shop", "0003_b")]\n    operations = [migrations.RunPython(fill)]\n';
+    const plain = 'class Migration(migrations.Migration):\n    operations = []\n';
+    expect(djangoNewDatabaseOnly([file('0001_initial', plain), file('0002_squashed_0003', squashed)])).toEqual(
+      new Set(['shop/migrations/0002_squashed_0003.py']),
+    );
+    expect(djangoNewDatabaseOnly([file('0001_initial', plain), file('0002_a', plain), file('0002_squashed_0003', squashed)]).size).toBe(0);
   });
 
   it('the set: every earlier migration back to a RunPython, for squashes only', () => {

@@ -222,7 +222,61 @@ describe('require-lock-timeout: one finding per cost', () => {
 describe('require-lock-timeout: the statements that wait for a strong lock on an existing table', () => {
   const tempDir = tempDirs('migralint-lock-timeout-');
 
-  it('keeps a statement whose lock was taken by one left out of the list (it also locked a new table): Lemmy create_community', async () => {
+  const rlt = (r: { findings: Array<{ ruleId: string; severity: string; message: string }> }) => r.findings.filter((f) => f.ruleId === 'require-lock-timeout');
+
+  it("lists a new table's foreign key to an existing table added by ALTER TABLE, as Prisma writes it (documenso add_passkeys)", async () => {
+    const sql = [
+      '-- CreateTable',
+      'CREATE TABLE "Passkey" (',
+      '    "id" TEXT NOT NULL,',
+      '    "userId" INTEGER NOT NULL,',
+      '    "credentialId" BYTEA NOT NULL,',
+      '    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,',
+      '',
+      '    CONSTRAINT "Passkey_pkey" PRIMARY KEY ("id")',
+      ');',
+      '',
+      '-- CreateIndex',
+      'CREATE INDEX "Passkey_userId_idx" ON "Passkey"("userId");',
+      '',
+      '-- AddForeignKey',
+      'ALTER TABLE "Passkey" ADD CONSTRAINT "Passkey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;',
+      '',
+    ].join('\n');
+    const found = rlt(await lintText(sql, { filename: 'packages/prisma/migrations/20240306060259_add_passkeys/migration.sql' }));
+    expect(found.map((f) => f.severity)).toEqual(['warn']);
+    expect(found[0]!.message).toBe(
+      'No lock_timeout is set before 1 statement(s) that take strong locks: ALTER TABLE on "User" (line 15, SHARE ROW EXCLUSIVE). While such a statement waits for its lock behind a long-running query, writes to "User" queue behind it while reads go on.',
+    );
+  });
+
+  it('lists each foreign key of a Drizzle migration to an existing table, and none to the tables it creates', async () => {
+    // Dokploy 0149_rare_radioactive_man: two new tables, keys between them and to existing organization and user.
+    const sql = [
+      'CREATE TABLE "volume_backup" (',
+      '\t"volumeBackupId" text PRIMARY KEY NOT NULL,',
+      '\t"organizationId" text NOT NULL,',
+      '\t"destinationId" text NOT NULL',
+      ');',
+      '--> statement-breakpoint',
+      'CREATE TABLE "backup_destination" (',
+      '\t"destinationId" text PRIMARY KEY NOT NULL,',
+      '\t"userId" text NOT NULL',
+      ');',
+      '--> statement-breakpoint',
+      'ALTER TABLE "volume_backup" ADD CONSTRAINT "volume_backup_destinationId_fk" FOREIGN KEY ("destinationId") REFERENCES "public"."backup_destination"("destinationId") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint',
+      'ALTER TABLE "volume_backup" ADD CONSTRAINT "volume_backup_organizationId_fk" FOREIGN KEY ("organizationId") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint',
+      'ALTER TABLE "backup_destination" ADD CONSTRAINT "backup_destination_userId_fk" FOREIGN KEY ("userId") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(sql, { filename: 'apps/dokploy/drizzle/0149_rare_radioactive_man.sql' }));
+    expect(f?.message).toContain(
+      'before 2 statement(s) that take strong locks: ALTER TABLE on public.organization (line 13, SHARE ROW EXCLUSIVE); ALTER TABLE on public."user" (line 14, SHARE ROW EXCLUSIVE).',
+    );
+    expect(f?.message).toContain('writes to public.organization and public."user" queue behind it while reads go on');
+  });
+
+  it('lists a CREATE TABLE whose keys reference a new table and an existing one (Lemmy create_community), once per lock taken', async () => {
     const sql = [
       'BEGIN;',
       'CREATE TABLE category (id serial PRIMARY KEY, name varchar(100) NOT NULL UNIQUE);',
@@ -231,9 +285,90 @@ describe('require-lock-timeout: the statements that wait for a strong lock on an
       'COMMIT;',
       '',
     ].join('\n');
-    const found = (await lintText(sql)).findings.filter((f) => f.ruleId === 'require-lock-timeout');
+    const found = rlt(await lintText(sql));
     expect(found.map((f) => f.severity)).toEqual(['warn']);
-    expect(found[0]!.message).toContain('before 1 statement(s) that take strong locks: CREATE TABLE on user_ (line 4, SHARE ROW EXCLUSIVE).');
+    // community waits for SHARE ROW EXCLUSIVE on user_; site finds it held by the transaction and waits for nothing.
+    expect(found[0]!.message).toContain('before 1 statement(s) that take strong locks: CREATE TABLE on user_ (line 3, SHARE ROW EXCLUSIVE).');
+  });
+
+  it("lists an existing table's ALTER TABLE that adds a foreign key to a new table (a Django AddField to a new model)", async () => {
+    // saleor product/0013: CreateModel StockLocation, then AddField stock.location_link (a ForeignKey to it).
+    const sql = [
+      'CREATE TABLE "product_stocklocation" ("id" serial NOT NULL PRIMARY KEY, "name" varchar(100) NOT NULL);',
+      'ALTER TABLE "product_stock" ADD COLUMN "location_link_id" integer NULL CONSTRAINT "product_stock_location_link_id_fkey" REFERENCES "product_stocklocation"("id") DEFERRABLE INITIALLY DEFERRED;',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(sql));
+    expect(f?.message).toContain('ALTER TABLE on product_stock (line 2, ACCESS EXCLUSIVE)');
+    expect(f?.message).toContain('every query on product_stock, reads included, queues behind it');
+  });
+
+  it("lists only the first of a transaction's keys to one existing table: the later ones find its lock held (openstreetmap create_issues_and_reports)", async () => {
+    // Rails runs the migration in one transaction; add_foreign_key to users three times, from three new tables.
+    const sql = [
+      'BEGIN;',
+      'CREATE TABLE issues (id bigserial PRIMARY KEY, reported_user_id bigint NOT NULL, resolved_by bigint);',
+      'ALTER TABLE issues ADD CONSTRAINT issues_reported_user_id_fkey FOREIGN KEY (reported_user_id) REFERENCES users (id);',
+      'ALTER TABLE issues ADD CONSTRAINT issues_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES users (id);',
+      'CREATE TABLE reports (id bigserial PRIMARY KEY, issue_id bigint, user_id bigint NOT NULL);',
+      'ALTER TABLE reports ADD CONSTRAINT reports_issue_id_fkey FOREIGN KEY (issue_id) REFERENCES issues (id);',
+      'ALTER TABLE reports ADD CONSTRAINT reports_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
+      'COMMIT;',
+      '',
+    ].join('\n');
+    const found = rlt(await lintText(sql));
+    expect(found.map((f) => f.message)).toEqual([
+      'No lock_timeout is set before 1 statement(s) that take strong locks: ALTER TABLE on users (line 3, SHARE ROW EXCLUSIVE). While such a statement waits for its lock behind a long-running query, writes to users queue behind it while reads go on.',
+    ]);
+  });
+
+  it("names Django's own table for a new model's key to content types (netbox dcim 0199_macaddress)", async () => {
+    const py = [
+      'import django.db.models.deletion',
+      'from django.db import migrations, models',
+      '',
+      '',
+      'class Migration(migrations.Migration):',
+      '    dependencies = [',
+      "        ('contenttypes', '0002_remove_content_type_name'),",
+      "        ('dcim', '0198_natural_ordering'),",
+      '    ]',
+      '',
+      '    operations = [',
+      '        migrations.CreateModel(',
+      "            name='MACAddress',",
+      '            fields=[',
+      "                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False)),",
+      "                ('mac_address', models.CharField(max_length=18)),",
+      "                ('assigned_object_id', models.PositiveBigIntegerField(blank=True, null=True)),",
+      '                (',
+      "                    'assigned_object_type',",
+      '                    models.ForeignKey(',
+      '                        blank=True,',
+      '                        null=True,',
+      '                        on_delete=django.db.models.deletion.PROTECT,',
+      "                        related_name='+',",
+      "                        to='contenttypes.contenttype',",
+      '                    ),',
+      '                ),',
+      '            ],',
+      '        ),',
+      '    ]',
+      '',
+    ].join('\n');
+    const [f] = rlt(await lintText(py, { filename: 'netbox/dcim/migrations/0199_macaddress.py' }));
+    expect(f?.message).toContain('ALTER TABLE on django_content_type (line 12, SHARE ROW EXCLUSIVE)');
+    expect(f?.message).toContain('writes to django_content_type queue behind it while reads go on');
+  });
+
+  it('lists no foreign key between tables the migration creates', async () => {
+    const sql = [
+      'CREATE TABLE "Team" ("id" SERIAL NOT NULL, CONSTRAINT "Team_pkey" PRIMARY KEY ("id"));',
+      'CREATE TABLE "TeamMember" ("id" SERIAL NOT NULL, "teamId" INTEGER NOT NULL, CONSTRAINT "TeamMember_pkey" PRIMARY KEY ("id"));',
+      'ALTER TABLE "TeamMember" ADD CONSTRAINT "TeamMember_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE CASCADE ON UPDATE CASCADE;',
+      '',
+    ].join('\n');
+    expect(rlt(await lintText(sql, { filename: 'packages/prisma/migrations/20231202134005_teams/migration.sql' }))).toEqual([]);
   });
 
   it('lists the DROP INDEX that takes the lock, not the statements after it that find it held (Lemmy add_post_id_index)', async () => {

@@ -174,6 +174,16 @@ export function pgConstraintName(table: string, column: string, label: string): 
   return `${t}_${c}_${label}`;
 }
 
+/** django.contrib models whose table is not app_model (their `db_table`, set in Django's own models). */
+const CONTRIB_TABLES: Record<string, string> = {
+  'contenttypes.contenttype': 'django_content_type',
+  'sites.site': 'django_site',
+  'admin.logentry': 'django_admin_log',
+  'sessions.session': 'django_session',
+  'redirects.redirect': 'django_redirect',
+  'flatpages.flatpage': 'django_flatpage',
+};
+
 /** What Django sends for each operation of one migration, over the state the migrations before it left. */
 export class SchemaEditor {
   /** Statements Django defers to the end of the migration: rendered then, with the names as they stand. */
@@ -268,12 +278,15 @@ export class SchemaEditor {
     return m.fields.find(([, f]) => f.primaryKey);
   }
 
-  /** The referenced table and column of a foreign key, as they stand now. */
+  /**
+   * The referenced table and column of a foreign key, as they stand now. A model no migration of the project creates
+   * (django.contrib's, a third-party app's) has the default table app_model, or its known `db_table`.
+   */
   target(f: DjangoField): { table: string; column: string } {
     const to = this.peek(f.fk!.to);
     if (!to) {
       const [app, name] = f.fk!.to.split('.');
-      return { table: `${app}_${name}`, column: f.fk!.toField ?? 'id' };
+      return { table: CONTRIB_TABLES[f.fk!.to] ?? `${app}_${name}`, column: f.fk!.toField ?? 'id' };
     }
     const field = f.fk!.toField ? this.field(to, f.fk!.toField) : this.pk(to)?.[1];
     return { table: to.table, column: field?.column ?? f.fk!.toField ?? 'id' };
@@ -450,7 +463,7 @@ export class SchemaEditor {
         column: (model && this.pk(model)?.[1].column) ?? 'id',
       });
       const ra = ref(owner, owner.table);
-      const rb = ref(other, field.m2m.to.replace('.', '_'));
+      const rb = ref(other, CONTRIB_TABLES[field.m2m.to] ?? field.m2m.to.replace('.', '_'));
       return [
         `ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(indexName(t, [ca, cb], '_uniq'))} UNIQUE (${q(ca)}, ${q(cb)})`,
         `ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(indexName(t, [ca], `_fk_${ra.table}_${ra.column}`))} FOREIGN KEY (${q(ca)}) REFERENCES ${q(ra.table)} (${q(ra.column)}) DEFERRABLE INITIALLY DEFERRED`,

@@ -100,17 +100,44 @@ export function djangoTogether(files: HistoryFile[]): Map<string, string[]> {
  * migration for initial without the mark, but then nothing says a later one came with it. Not covered: `migrate
  * --fake-initial` on a database whose tables already exist runs a later initial migration on full tables when its
  * columns are missing.
+ *
+ * Two apps' initial sets join when they were written in one run, which the split itself proves: app B's initial
+ * migration depends on one of app A's, and a later initial migration of A depends on B's (Django splits A's first
+ * migration so that B's tables exist before A's foreign keys to them). B's runs between two of A's, which run in one
+ * `migrate`: so does B's, and the tables either created are new to the other. A new app's initial migration that
+ * only references an existing app's table is not joined: an app added to a project years later is written the same
+ * way, and its foreign keys lock tables in use.
  */
 function initialTogether(files: HistoryFile[]): Map<string, string[]> {
+  const initial = files.filter((f) => INITIAL.test(f.text));
+  const idOf = (f: HistoryFile) => `${djangoApp(f.path)}.${path.basename(f.path, '.py')}`;
+  const byId = new Map(initial.map((f) => [idOf(f), f]));
+  // Each app's initial migrations are one set; sets join by app (union-find over app labels).
+  const parent = new Map<string, string>();
+  const find = (app: string): string => {
+    let root = app;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    return root;
+  };
+  for (const f of initial) {
+    const a = djangoApp(f.path);
+    for (const [b, name] of list(f.text, 'dependencies')) {
+      const other = b === a ? undefined : byId.get(`${b}.${name}`);
+      if (!other) continue;
+      // B's initial migration itself waited for another of A's initial migrations: it runs between the two.
+      const between = list(other.text, 'dependencies').some(([app, n]) => app === a && `${a}.${n}` !== idOf(f) && byId.has(`${a}.${n}`));
+      if (between && find(a) !== find(b)) parent.set(find(b), find(a));
+    }
+  }
   const out = new Map<string, string[]>();
   files.forEach((f, i) => {
     if (!INITIAL.test(f.text) || RUNS_PYTHON.test(f.text)) return;
-    const app = djangoApp(f.path);
+    const set = find(djangoApp(f.path));
     const earlier: string[] = [];
     for (let j = i - 1; j >= 0; j--) {
       const e = files[j]!;
       if (RUNS_PYTHON.test(e.text)) break;
-      if (djangoApp(e.path) === app && INITIAL.test(e.text)) earlier.push(e.path);
+      if (INITIAL.test(e.text) && find(djangoApp(e.path)) === set) earlier.push(e.path);
     }
     if (earlier.length) out.set(f.path, earlier.reverse());
   });
@@ -128,10 +155,9 @@ function initialTogether(files: HistoryFile[]): Map<string, string[]> {
  */
 export function squashTogether(files: HistoryFile[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const present = new Set(files.map((f) => `${djangoApp(f.path)}.${path.basename(f.path, '.py')}`));
+  const alone = squashesAlone(files);
   files.forEach((f, i) => {
-    const replaces = list(f.text, 'replaces');
-    if (!replaces.length || replaces.some(([a, n]) => present.has(`${a}.${n}`)) || RUNS_PYTHON.test(f.text)) return;
+    if (!alone.has(f.path) || RUNS_PYTHON.test(f.text)) return;
     const earlier: string[] = [];
     for (let j = i - 1; j >= 0; j--) {
       const e = files[j]!;
@@ -141,4 +167,27 @@ export function squashTogether(files: HistoryFile[]): Map<string, string[]> {
     if (earlier.length) out.set(f.path, earlier.reverse());
   });
   return out;
+}
+
+/** The squashed migrations whose originals are all gone from the project. */
+function squashesAlone(files: HistoryFile[]): Set<string> {
+  const present = new Set(files.map((f) => `${djangoApp(f.path)}.${path.basename(f.path, '.py')}`));
+  const out = new Set<string>();
+  for (const f of files) {
+    const replaces = list(f.text, 'replaces');
+    if (replaces.length && !replaces.some(([a, n]) => present.has(`${a}.${n}`))) out.add(f.path);
+  }
+  return out;
+}
+
+/**
+ * The migrations Django only ever runs on a new database (history.newDatabaseOnly): squashes whose originals are
+ * gone. For the reason squashTogether gives (Django's documented procedure deletes the originals only once every
+ * database ran them), such a squash runs only where none of them ran. A RunPython does not matter here: what it
+ * writes makes tables non-empty, but no application uses a database that is still being built, so none of the
+ * squash's locks waits behind another session. Not covered, as there: a database last migrated before the first
+ * replaced migration was written (an upgrade that skips the release the originals shipped in).
+ */
+export function djangoNewDatabaseOnly(files: HistoryFile[]): Set<string> {
+  return squashesAlone(files);
 }

@@ -1,7 +1,7 @@
 import { djangoAdapter, isDjangoMigration } from '../../sources/python/django.js';
 import { isPython } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
-import { djangoOrder, djangoTogether } from './history.js';
+import { djangoNewDatabaseOnly, djangoOrder, djangoTogether } from './history.js';
 import { djangoRunnerSettings } from './runner.js';
 
 export const django: FrameworkModule = {
@@ -17,6 +17,7 @@ export const django: FrameworkModule = {
     root: () => 'django',
     order: (files, ctx) => djangoOrder(files, ctx.warnings, ctx.readFile),
     deployedTogether: djangoTogether,
+    newDatabaseOnly: djangoNewDatabaseOnly,
   },
   execution: {
     wraps: 'per-file',
