@@ -2,6 +2,7 @@
 // CommonJS (bin/package.json), not an ES module: Node starts a CommonJS entry without its ES module loader, about
 // 30 ms of CPU less on every run.
 const { createHash } = require('node:crypto');
+const { isAscii } = require('node:buffer');
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -46,6 +47,11 @@ const args = process.argv.slice(2);
 // 2.7 MB, equal). The baseline compiler alone then. (Set before anything is compiled: V8's code cache records the
 // flags it was made under.)
 v8.setFlagsFromString('--liftoff-only');
+// Each WASM function is validated when it is first compiled (V8 compiles them lazily, on first call), not all 526 of
+// the parser's 1.7 MB when the module is compiled: a one-file lint calls a few dozen. Measured: the parser's load
+// 32 → 22 ms of CPU. (Compiling the two large functions a first parse needs eagerly, in the background, through V8's
+// compilation hints, cost more CPU than it saved: also measured.)
+v8.setFlagsFromString('--wasm-lazy-validation');
 // JavaScript is optimized only once hot for 4x longer than V8's default: a lint is a short run, and the optimizing
 // compiler's background work was up to a fifth of its CPU for code run a few times. Measured (CPU, median, with
 // the main/background split): Lemmy cold 3.4 s → 2.6 s, Saleor 12.5 s → 10.5 s, bench/real 1.43 s → 1.35 s; the
@@ -96,6 +102,27 @@ function bundleIdentity(file, source) {
   return `${build[1]}\0${s.dev}\0${s.ino}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}`;
 }
 
+/** A lint: the run whose compiled functions are worth keeping (`--help`, `rules` … compile little of it). */
+function isLint() {
+  return !args.some((a) => a === '--help' || a === '-h' || a === '--version') && !/^(rules|explain|init|stats|schema|trace|help)$/.test(args[0] ?? '');
+}
+
+/**
+ * Ends a lint once its report has been handed to the OS. A lint leaves nothing running when main() returns, but the
+ * garbage of a larger run has often started a major GC, which V8's background threads would finish before the
+ * process exits: measured, a warm run of bench/real's 110 files spent 20-25 ms of CPU on it after its last write.
+ * stdout and stderr are written in order: an empty write's callback comes once all before it are written (to a pipe
+ * a large report is written asynchronously).
+ */
+function exitOnceWritten(code) {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 /**
  * Loads dist/cli.cjs with V8's compiled code from an earlier run (Node 20 has no module.enableCompileCache): on a
  * hit V8 skips parsing and compiling the 2.7 MB bundle. V8 itself checks little of a code cache (its version and
@@ -105,30 +132,31 @@ function bundleIdentity(file, source) {
  */
 function loadCli() {
   const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
-  const source = readFileSync(file, 'utf8');
   const dir = cacheDir(args, process.cwd());
+  // --no-cache: nothing kept, the bundle loaded as any CommonJS file.
+  if (!dir) return { main: require(file).main, save: () => {}, lint: isLint() };
+  const bytes = readFileSync(file);
+  // The build writes the bundle in ASCII (scripts/bundle-cli.mjs): its bytes are then taken as they are (Latin-1), one
+  // byte a character as V8 keeps such a string, instead of decoded as UTF-8 (about 5 ms of CPU less).
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(bundleIdentity(file, source)).digest('hex').slice(0, 32);
-  const cacheFile = dir && path.join(dir, `cli-code-${id}.v8`);
+  const cacheFile = path.join(dir, `cli-code-${id}.v8`);
   let cachedData;
-  if (cacheFile) {
-    try {
-      const stored = readFileSync(cacheFile);
-      const data = stored.subarray(32);
-      if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
-    } catch {
-      /* none yet, or unreadable */
-    }
+  try {
+    const stored = readFileSync(cacheFile);
+    const data = stored.subarray(32);
+    if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
+  } catch {
+    /* none yet, or unreadable */
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const options = { filename: file, ...(cachedData ? { cachedData } : {}) };
-  const script = dir ? new vm.Script(wrapped, options) : undefined;
+  const script = new vm.Script(wrapped, options);
   const mod = { exports: {} };
-  if (script) script.runInThisContext()(mod.exports, require('node:module').createRequire(file), mod, file, path.dirname(file));
-  else mod.exports = require(file);
-  // A lint: the run whose compiled functions are worth keeping (`--help`, `rules` … compile little of it).
-  const lint = !args.some((a) => a === '--help' || a === '-h' || a === '--version') && !/^(rules|explain|init|stats|schema|trace|help)$/.test(args[0] ?? '');
+  script.runInThisContext()(mod.exports, require('node:module').createRequire(file), mod, file, path.dirname(file));
+  const lint = isLint();
   const save = () => {
-    if (!script || !cacheFile || !lint || (cachedData && !script.cachedDataRejected)) return;
+    if (!lint || (cachedData && !script.cachedDataRejected)) return;
     // After the run: the data then holds the functions the run compiled, not only the top level.
     const data = script.createCachedData();
     const tmp = `${cacheFile}.${process.pid}.tmp`;
@@ -146,17 +174,18 @@ function loadCli() {
       }
     }
   };
-  return { main: mod.exports.main, save };
+  return { main: mod.exports.main, save, lint };
 }
 
 // A config file is an ES module: the bundle, compiled by node:vm, import()s it through this (src/config/load.ts).
 globalThis[Symbol.for('migralint.import')] = (url) => import(url);
-const { main, save } = loadCli();
+const { main, save, lint } = loadCli();
 
 main(args).then(
   (code) => {
     process.exitCode = code;
     save();
+    if (lint) exitOnceWritten(code);
   },
   (error) => {
     process.stderr.write(`migralint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -12,88 +12,92 @@ const PAGE = 65536;
 /** Room above the stack for the first allocations, before the heap first grows. */
 const HEAP_START = 2 * 1024 * 1024;
 
-/** A LEB128 number at b[at]: [value, offset after it]. Signed for i32.const. */
-function leb(b, at, signed) {
-  let value = 0;
-  let shift = 0;
-  let byte;
-  do {
-    if (at >= b.length || shift > 35) throw new Error('bad LEB128');
-    byte = b[at++];
-    value |= (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte & 0x80);
-  if (signed && shift < 32 && byte & 0x40) value |= -1 << shift;
-  return [signed ? value : value >>> 0, at];
-}
-
-function unsignedLeb(n) {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return Buffer.from(out);
+/**
+ * Where the module's one memory declares its minimum, and the smaller minimum to write there: what the stack needs
+ * (the stack pointer's start, the first global, as emscripten lays memory out: static data below the stack) and
+ * HEAP_START above that, as a LEB128 number padded to the length of the one it replaces (so the module keeps its
+ * length and nothing after it moves). Only the sections before the code are read: the memory and global sections
+ * come first. Null when the module declares less already, or anything is not as expected (an imported, shared or
+ * 64-bit memory, a stack pointer that is not an i32 constant, a truncated module).
+ */
+function memoryPatch(b) {
+  if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d || b[4] !== 1 || b[5] || b[6] || b[7]) return null;
+  let at = 8;
+  // A LEB128 number at `at` (moving past it); NaN when malformed or past the end.
+  const leb = (signed) => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      if (at >= b.length || shift > 28) return NaN;
+      byte = b[at++];
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    if (signed && shift < 32 && byte & 0x40) value |= -1 << shift;
+    return signed ? value : value >>> 0;
+  };
+  let min;
+  let stackTop;
+  while (at < b.length && (min === undefined || stackTop === undefined)) {
+    const id = b[at++];
+    const size = leb(false);
+    const end = at + size;
+    if (!(end <= b.length) || id === 10 || id === 11) return null;
+    if (id === 5) {
+      if (leb(false) !== 1 || min) return null;
+      const flags = b[at++];
+      if (flags !== 0 && flags !== 1) return null; // shared or 64-bit
+      const from = at;
+      const pages = leb(false);
+      if (Number.isNaN(pages)) return null;
+      min = { from, to: at, pages };
+    } else if (id === 6) {
+      leb(false);
+      // The first global: type i32 (0x7f), mutable, `i32.const n; end`.
+      if (b[at] !== 0x7f || b[at + 1] !== 1 || b[at + 2] !== 0x41) return null;
+      at += 3;
+      const top = leb(true);
+      if (Number.isNaN(top) || b[at] !== 0x0b) return null;
+      stackTop = top >>> 0;
+    }
+    at = end;
+  }
+  if (!min || !stackTop) return null;
+  const pages = Math.ceil((stackTop + HEAP_START) / PAGE);
+  const width = min.to - min.from;
+  if (pages >= min.pages || pages >= 2 ** (7 * width)) return null;
+  const bytes = Buffer.alloc(width);
+  for (let i = 0, n = pages; i < width; i++, n >>>= 7) bytes[i] = (n & 0x7f) | (i < width - 1 ? 0x80 : 0);
+  return { at: min.from, bytes };
 }
 
 /**
- * The module with the minimum of its one memory lowered to what its data and its stack need (the end of the data
- * segments, the stack pointer's start: the first global, as emscripten lays memory out) and HEAP_START above that;
- * the module unchanged when it declares less, or anything is not as expected (an imported, shared or 64-bit memory,
- * a data segment placed by a global, a stack pointer that is not an i32 constant).
+ * The module with the minimum of its one memory lowered (memoryPatch), as a copy; the module itself when it is not
+ * lowered.
  */
 function smallerInitialMemory(bytes) {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  try {
-    if (b.readUInt32LE(0) !== 0x6d736100 || b.readUInt32LE(4) !== 1) return bytes;
-    let memory;
-    let needed = 0;
-    for (let at = 8; at < b.length;) {
-      const id = b[at];
-      const [size, start] = leb(b, at + 1);
-      const end = start + size;
-      if (id === 5) {
-        const [count, p] = leb(b, start);
-        if (count !== 1 || memory) return bytes;
-        const flags = b[p];
-        if (flags !== 0 && flags !== 1) return bytes; // shared or 64-bit
-        const [min, minEnd] = leb(b, p + 1);
-        memory = { sizeAt: at + 1, start, end, minAt: p + 1, minEnd, min };
-      } else if (id === 6) {
-        const [, p] = leb(b, start);
-        // The first global: type i32 (0x7f), mutable, `i32.const n; end`.
-        if (b[p] !== 0x7f || b[p + 1] !== 1 || b[p + 2] !== 0x41) return bytes;
-        const [stackTop, q] = leb(b, p + 3, true);
-        if (b[q] !== 0x0b) return bytes;
-        needed = Math.max(needed, stackTop >>> 0);
-      } else if (id === 11) {
-        let [count, p] = leb(b, start);
-        for (; count > 0; count--) {
-          const [flags, q] = leb(b, p);
-          p = q;
-          let offset = 0;
-          if (flags === 0) {
-            if (b[p] !== 0x41) return bytes;
-            [offset, p] = leb(b, p + 1, true);
-            if (b[p++] !== 0x0b) return bytes;
-          } else if (flags !== 1) return bytes;
-          const [length, data] = leb(b, p);
-          p = data + length;
-          needed = Math.max(needed, (offset >>> 0) + length);
-        }
-      }
-      at = end;
-    }
-    if (!memory || needed === 0) return bytes;
-    const pages = Math.ceil((needed + HEAP_START) / PAGE);
-    if (pages >= memory.min) return bytes;
-    const section = Buffer.concat([b.subarray(memory.start, memory.minAt), unsignedLeb(pages), b.subarray(memory.minEnd, memory.end)]);
-    return Buffer.concat([b.subarray(0, memory.sizeAt), unsignedLeb(section.length), section, b.subarray(memory.end)]);
-  } catch {
-    return bytes;
-  }
+  const patch = memoryPatch(bytes);
+  if (!patch) return bytes;
+  const out = new Uint8Array(bytes);
+  out.set(patch.bytes, patch.at);
+  return out;
+}
+
+/**
+ * `instantiate(module, imports)` with the module's memory lowered in place (memoryPatch): for a buffer read for this
+ * call only (no copy of its 1.7 MB). A module whose static data lies above its stack does not fit the smaller memory:
+ * WebAssembly refuses to instantiate it, and it is instantiated as it was.
+ */
+function instantiateLowered(instantiate, bytes, imports) {
+  const patch = memoryPatch(bytes);
+  if (!patch) return instantiate(bytes, imports);
+  const original = bytes.slice(patch.at, patch.at + patch.bytes.length);
+  bytes.set(patch.bytes, patch.at);
+  return instantiate(bytes, imports).catch(() => {
+    bytes.set(original, patch.at);
+    return instantiate(bytes, imports);
+  });
 }
 
 let parser;
@@ -114,8 +118,9 @@ function requireParser() {
   }
   const own = function instantiateParser(source, imports) {
     if (WebAssembly.instantiate === own) WebAssembly.instantiate = instantiate;
-    const module = ArrayBuffer.isView(source) && source.byteLength === wasmSize ? smallerInitialMemory(source) : source;
-    return instantiate.call(this, module, imports);
+    if (!ArrayBuffer.isView(source) || source.byteLength !== wasmSize) return instantiate.call(this, source, imports);
+    // The glue's own copy of the file (read, then copied into a Uint8Array of its own for this call).
+    return instantiateLowered((module, imports) => instantiate.call(this, module, imports), source, imports);
   };
   WebAssembly.instantiate = own;
   try {
@@ -132,4 +137,4 @@ function requireParser() {
   return parser;
 }
 
-module.exports = { requireParser, smallerInitialMemory };
+module.exports = { requireParser, smallerInitialMemory, instantiateLowered };

@@ -30,11 +30,11 @@ export default defineRule({
     sizeAware: true,
     messages: {
       volatile:
-        'Adding column {{column}} to {{table}} with {{what}} rewrites every row while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits for the whole rewrite.',
+        'Adding {{column}} to {{table}} with {{what}} rewrites every row while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits for the whole rewrite.',
       generated:
-        'Adding stored generated column {{column}} to {{table}} computes and writes it for every row while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits for the whole rewrite.',
+        'Adding stored generated {{column}} to {{table}} computes and writes {{it}} for every row while holding an ACCESS EXCLUSIVE lock: every SELECT, INSERT, UPDATE and DELETE waits for the whole rewrite.',
       oldVersion:
-        'Before PostgreSQL 11, adding column {{column}} to {{table}} with a default rewrites every row while holding an ACCESS EXCLUSIVE lock: all reads and writes wait.',
+        'Before PostgreSQL 11, adding {{column}} to {{table}} with a default rewrites every row while holding an ACCESS EXCLUSIVE lock: all reads and writes wait.',
     },
     docs: {
       what: "Flags `ALTER TABLE … ADD COLUMN` on an existing table when the column is filled row by row: a volatile default (`random()`, `clock_timestamp()`, `gen_random_uuid()`, `nextval()`, any function migralint does not know to be stable), a `serial` or identity column, a `GENERATED ALWAYS AS (…) STORED` column, or any default at all on PostgreSQL before 11. Stable and immutable defaults such as `now()`, `0` or `'pending'` are fine from PostgreSQL 11: they are evaluated once and stored in the catalog.",
@@ -74,15 +74,29 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       if (!s.facts.rewrite) continue;
+      const table = tableFor(s, relName(relationOf(s)));
+      if (!table) continue;
+      // One ALTER TABLE is one rewrite: the columns filled for the same reason are one finding.
+      const groups = new Map<string, { reason: ReturnType<typeof reasonOf>; columns: string[] }>();
       for (const r of s.facts.columnRewrites ?? []) {
         const reason = reasonOf(r);
-        const table = tableFor(s, relName(relationOf(s)));
-        if (!table) continue;
+        const key = `${reason.id}\u0000${reason.what}`;
+        const g = groups.get(key) ?? { reason, columns: [] };
+        g.columns.push(r.column ?? '?');
+        groups.set(key, g);
+      }
+      for (const { reason, columns } of groups.values()) {
+        const one = columns.length === 1;
         ctx.report({
           statement: s,
           table,
           messageId: reason.id,
-          data: { column: r.column ?? '?', table: tableLabel(table), what: reason.what },
+          data: {
+            column: one ? `column ${columns[0]}` : `columns ${columns.slice(0, -1).join(', ')} and ${columns.at(-1)}`,
+            it: one ? 'it' : 'them',
+            table: tableLabel(table),
+            what: reason.what,
+          },
           help: withSizeHint(
             reason.id === 'generated'
               ? 'Add a plain nullable column, keep it filled with a trigger, backfill in batches; or, on PostgreSQL 18+, use a VIRTUAL generated column.'

@@ -16,9 +16,15 @@ export default defineRule({
         'ALTER COLUMN {{column}} SET NOT NULL on {{table}} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes wait.',
     },
     docs: {
-      what: 'Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless a validated `CHECK (col IS NOT NULL)` on the same table comes earlier in the migration or in an earlier migration of the history (PostgreSQL 12+ then skips the scan), or the column is NOT NULL already. Not flagged either when the same ALTER TABLE rewrites the table (a type change from a known type): PostgreSQL checks the column while it copies the rows, and `changing-column-type` reports the rewrite.',
+      what: 'Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless a validated `CHECK (col IS NOT NULL)` on the same table comes earlier in the migration or in an earlier migration of the history (PostgreSQL 12+ then skips the scan), or the column is NOT NULL already. Once per statement: PostgreSQL checks every column one ALTER TABLE sets NOT NULL in a single scan. Not flagged either when the same ALTER TABLE rewrites the table (a type change from a known type): PostgreSQL checks the column while it copies the rows, and `changing-column-type` reports the rewrite.',
       why: 'SET NOT NULL takes ACCESS EXCLUSIVE and scans the whole table. From PostgreSQL 12, if a valid CHECK constraint already proves the column has no NULLs, the scan is skipped. The safe sequence: add `CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` (no blocking lock), then `SET NOT NULL` (instant), then drop the CHECK.',
-      invalid: [{ code: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n' }],
+      invalid: [
+        { code: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\n' },
+        {
+          title: 'Several columns in one statement: one scan, one finding',
+          code: 'ALTER TABLE post ALTER COLUMN published SET NOT NULL,\n  ALTER COLUMN updated SET NOT NULL;\n',
+        },
+      ],
       valid: [
         {
           title: 'A validated CHECK first (PostgreSQL 12+)',
@@ -34,31 +40,36 @@ export default defineRule({
     for (const s of ctx.statements) {
       if (s.kind !== 'AlterTableStmt') continue;
       const rel = { schema: s.node.relation?.schemaname, name: s.node.relation?.relname ?? '' };
-      for (const c of alterCmds(s)) {
-        if (c.subtype === 'AT_SetNotNull') {
-          // A validated CHECK (col IS NOT NULL) earlier in the migration (PostgreSQL 12+), or the schema model: a
-          // CHECK validated by an earlier migration, or a column that is NOT NULL already.
-          if (c.name && (s.facts.notNullChecked?.includes(c.name) || s.facts.notNullProven?.includes(c.name))) continue;
-          // The same ALTER TABLE rewrites the table (a type change from a type the model knows): PostgreSQL checks NOT
-          // NULL while it copies the rows, with no scan of its own, and the rewrite has its own finding.
-          if (s.facts.rewrite && s.facts.oldTypes) continue;
-          const table = s.facts.tables[0];
-          if (!table) continue;
-          const t = displayName(rel);
-          const check = displayName({ name: `${rel.name}_${c.name}_not_null` });
-          const col = displayName({ name: c.name ?? '' });
-          ctx.report({
-            statement: s,
-            table,
-            messageId: 'blocking',
-            data: { column: c.name ?? '', table: tableLabel(table) },
-            help: withSizeHint(
-              `Instead: ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID; then, in a separate transaction, ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}; then ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL; ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
-              table,
-            ),
-          });
-        }
-      }
+      // The same ALTER TABLE rewrites the table (a type change from a type the model knows): PostgreSQL checks NOT
+      // NULL while it copies the rows, with no scan of its own, and the rewrite has its own finding.
+      if (s.facts.rewrite && s.facts.oldTypes) continue;
+      // A validated CHECK (col IS NOT NULL) earlier in the migration (PostgreSQL 12+), or the schema model: a CHECK
+      // validated by an earlier migration, or a column that is NOT NULL already.
+      const scanned = alterCmds(s)
+        .filter((c) => c.subtype === 'AT_SetNotNull')
+        .map((c) => c.name ?? '')
+        .filter((name) => !(name && (s.facts.notNullChecked?.includes(name) || s.facts.notNullProven?.includes(name))));
+      const table = s.facts.tables[0];
+      if (scanned.length === 0 || !table) continue;
+      // One statement, one scan: PostgreSQL checks every column it sets NOT NULL in the same pass over the table.
+      const t = displayName(rel);
+      const checks = scanned.map((name) => ({ col: displayName({ name }), check: displayName({ name: `${rel.name}_${name}_not_null` }) }));
+      const list = (xs: string[]) => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+      const each = (f: (x: { col: string; check: string }) => string) => checks.map(f).join(', ');
+      ctx.report({
+        statement: s,
+        table,
+        messageId: 'blocking',
+        data: { column: list(scanned), table: tableLabel(table) },
+        help: withSizeHint(
+          `Instead: ALTER TABLE ${t} ${each((x) => `ADD CONSTRAINT ${x.check} CHECK (${x.col} IS NOT NULL) NOT VALID`)}; then, in a separate transaction, ${checks
+            .map((x) => `ALTER TABLE ${t} VALIDATE CONSTRAINT ${x.check};`)
+            .join(
+              ' ',
+            )} then ALTER TABLE ${t} ${each((x) => `ALTER COLUMN ${x.col} SET NOT NULL`)}; ALTER TABLE ${t} ${each((x) => `DROP CONSTRAINT ${x.check}`)};`,
+          table,
+        ),
+      });
     }
   },
 });

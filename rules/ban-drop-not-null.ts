@@ -11,13 +11,23 @@ export default defineRule({
     defaultSeverity: 'warn',
     fix: 'none',
     messages: {
-      drop: 'ALTER COLUMN {{column}} DROP NOT NULL on {{table}} (a brief {{lock}} lock): code that reads the column assumes it is never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.',
+      drop: 'ALTER COLUMN {{column}} DROP NOT NULL on {{table}} (a brief {{lock}} lock): code that reads {{theColumn}} assumes {{itIs}} never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.',
     },
     docs: {
-      what: 'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a table that already exists.',
+      what: 'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a table that already exists: once per statement, naming every column it changes.',
       why: 'The change is instant, but it is a contract change: readers written against a NOT NULL column crash or mis-handle NULLs, and going back requires `SET NOT NULL`, which scans the table under ACCESS EXCLUSIVE (or the CHECK/VALIDATE dance). Make sure every reader handles NULL before the column may hold one.',
-      invalid: [{ code: 'ALTER TABLE orders ALTER COLUMN shipping_address_id DROP NOT NULL;\n' }],
+      invalid: [
+        { code: 'ALTER TABLE orders ALTER COLUMN shipping_address_id DROP NOT NULL;\n' },
+        {
+          title: 'One statement, several columns: one finding',
+          code: 'ALTER TABLE team_settings ALTER COLUMN document_visibility DROP NOT NULL,\nALTER COLUMN branding_enabled DROP NOT NULL,\nALTER COLUMN branding_logo DROP NOT NULL;\n',
+        },
+      ],
       valid: [
+        {
+          title: 'A column the history made nullable already (an explicit NULL, or an earlier DROP NOT NULL)',
+          code: 'ALTER TABLE orders ADD COLUMN gift_note text NULL;\nALTER TABLE orders ALTER COLUMN gift_note DROP NOT NULL;\n',
+        },
         {
           title: 'A table created in the same migration',
           code: 'CREATE TABLE gift_cards (id bigint PRIMARY KEY, order_id bigint NOT NULL);\nALTER TABLE gift_cards ALTER COLUMN order_id DROP NOT NULL;\n',
@@ -29,16 +39,24 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.statements) {
       const rel = relName(relationOf(s));
-      for (const c of alterCmds(s)) {
-        if (c.subtype !== 'AT_DropNotNull') continue;
-        if (tableFor(s, rel)?.sizeClass === 'new') continue;
-        ctx.report({
-          statement: s,
-          messageId: 'drop',
-          data: { lock: lockWords(s).lock, table: rel ? displayName(rel) : '?', column: displayName({ name: c.name ?? '?' }) },
-          help: 'Deploy code that handles NULL in this column first.',
-        });
-      }
+      // One statement is one lock and one change of contract: one finding, naming each column (Prisma drops several at once).
+      // A column the history made nullable already (Alembic repeats `nullable=True`): nothing changes for its readers.
+      const dropped = alterCmds(s).filter((c) => c.subtype === 'AT_DropNotNull' && !(c.name && s.facts.nullableAlready?.includes(c.name)));
+      if (dropped.length === 0 || tableFor(s, rel)?.sizeClass === 'new') continue;
+      const names = dropped.map((c) => displayName({ name: c.name ?? '?' }));
+      const one = names.length === 1;
+      ctx.report({
+        statement: s,
+        messageId: 'drop',
+        data: {
+          lock: lockWords(s).lock,
+          table: rel ? displayName(rel) : '?',
+          column: one ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`,
+          theColumn: one ? 'the column' : 'the columns',
+          itIs: one ? 'it is' : 'they are',
+        },
+        help: one ? 'Deploy code that handles NULL in this column first.' : 'Deploy code that handles NULL in these columns first.',
+      });
     }
   },
 });

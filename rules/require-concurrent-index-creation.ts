@@ -64,7 +64,8 @@ export default defineRule({
   },
   check(ctx) {
     for (const s of ctx.statements) {
-      if (s.kind !== 'IndexStmt' || s.node.concurrent) continue;
+      // IF NOT EXISTS on an index an earlier migration built: nothing is built (its brief lock is require-lock-timeout's).
+      if (s.kind !== 'IndexStmt' || s.node.concurrent || s.facts.existingIndex) continue;
       const table = s.facts.tables[0];
       if (!table || table.partitioned) continue; // partitioned parents: ban-concurrent-index-on-partitioned-table
       const plan = ctx.fixer.outsideTransaction(s, 'add-concurrently');

@@ -17,9 +17,6 @@ import { build } from 'esbuild';
 const LAZY = {
   'libpg-query': ['loadModule', 'parseSync', 'scanSync', 'parsePlPgSQLSync'],
   'oxc-parser': ['parseSync'],
-  // yargs' platform shim takes two functions of node:assert when it loads (4 ms of start-up), and calls them on every
-  // parse: an assertion that holds is checked here (Object.is, as node:assert), one that fails is node:assert's own.
-  assert: ['notStrictEqual', 'strictEqual'],
   // YAML (Liquibase changelogs, Rails' database.yml): about 4 ms of every start-up to load, and a one-file SQL lint reads
   // none. Its classes' static values (Scalar.PLAIN …) are read through the package, loaded by then.
   yaml: ['isAlias', 'isMap', 'isScalar', 'isSeq', 'parseDocument'],
@@ -33,13 +30,6 @@ const LAZY_BUNDLED = new Set(['yaml']);
 const LAZY_STATICS = {
   yaml: ['Scalar'],
 };
-/** A stand-in's function that answers without the package when it can (the rest go to the package). */
-const LAZY_FIRST = {
-  assert: {
-    notStrictEqual: 'if (!Object.is(args[0], args[1])) return;',
-    strictEqual: 'if (Object.is(args[0], args[1])) return;',
-  },
-};
 /**
  * How a stand-in loads its package, when not by require(name): PostgreSQL's parser through bin/parser.js (beside
  * dist/ in the package), which starts its WASM memory at the size the module needs.
@@ -50,7 +40,7 @@ const LAZY_REQUIRE = {
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
-    b.onResolve({ filter: /^(libpg-query|oxc-parser|assert|yaml)$/ }, (args) => {
+    b.onResolve({ filter: /^(libpg-query|oxc-parser|yaml)$/ }, (args) => {
       if (args.namespace !== 'lazy') return { path: args.path, namespace: 'lazy' };
       return LAZY_BUNDLED.has(args.path) ? undefined : { path: args.path, external: true };
     });
@@ -63,54 +53,10 @@ const lazyPackages = {
       contents: [
         'let lib;',
         `const load = () => (lib ??= ${LAZY_REQUIRE[args.path] ?? `require(${JSON.stringify(args.path)})`});`,
-        ...LAZY[args.path].map((name) => `export function ${name}(...args) { ${LAZY_FIRST[args.path]?.[name] ?? ''} return load().${name}(...args); }`),
+        ...LAZY[args.path].map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
         ...(LAZY_STATICS[args.path] ?? []).map((name) => `export const ${name} = new Proxy({}, { get: (_, key) => load().${name}[key] });`),
       ].join('\n'),
     }));
-  },
-};
-
-/**
- * yargs measures its help text with string-width, whose module builds an Intl.Segmenter and Unicode-property
- * regular expressions (\p{RGI_Emoji}) when it loads: 40–100 ms of every run's start-up, though only --help and usage
- * errors measure anything. Its body runs on the first call instead. The build fails if a new version of the package
- * no longer has the one shape this relies on (imports, then one default-exported function).
- */
-const lazyStringWidth = {
-  name: 'lazy-string-width',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/](?:.*[\\/])?string-width[\\/]index\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const imports = text.match(/^import [^\n]*;\n/gm) ?? [];
-      let body = text;
-      for (const line of imports) body = body.replace(line, '');
-      const exported = /^export default function stringWidth\(/m;
-      if ((text.match(/^export /gm) ?? []).length !== 1 || !exported.test(body) || /^import /m.test(body))
-        throw new Error(`bundle-cli: ${args.path} is no longer shaped as lazy-string-width expects`);
-      body = body.replace(exported, 'function stringWidth(');
-      return {
-        loader: 'js',
-        contents: `${imports.join('')}let body;\nexport default function stringWidthLazy(...args) {\n  body ??= (() => {\n${body}\nreturn stringWidth;\n})();\n  return body(...args);\n}\n`,
-      };
-    });
-  },
-};
-
-/**
- * yargs' factory gives every parser a default version read from the package.json found upward from the working
- * directory (a readdir of each folder up to one that has it: the host project's, or /tmp and / for a file outside
- * any project). src/cli/main.ts sets migralint's own version, which replaces it: the default is not looked up. The
- * build fails if the factory no longer has the one call this removes.
- */
-const noDefaultVersion = {
-  name: 'yargs-no-default-version',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const call = /^\s*yargs\.version\(\);\n/gm;
-      if ((text.match(call) ?? []).length !== 1) throw new Error(`bundle-cli: ${args.path} is no longer shaped as yargs-no-default-version expects`);
-      return { loader: 'js', contents: text.replace(call, '') };
-    });
   },
 };
 
@@ -190,7 +136,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   external: ['web-tree-sitter', 'tree-sitter-python', 'tree-sitter-ruby', 'pg'],
-  plugins: [lazyPackages, lazyStringWidth, noDefaultVersion, fdirBundledPicomatch],
+  plugins: [lazyPackages, fdirBundledPicomatch],
   logLevel: 'warning',
 };
 // The CLI: code that modules import dynamically (the config validator and zod, the trace, the schema printer …)

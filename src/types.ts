@@ -327,6 +327,12 @@ export interface StatementFacts {
    * (catalog-only changes, work on empty new tables).
    */
   work?: SlowWork;
+  /**
+   * For CREATE INDEX … IF NOT EXISTS: the schema model holds an index of that name already (an earlier migration
+   * built it). PostgreSQL still takes the table's SHARE lock, waiting for it like any other, then skips the build with
+   * a NOTICE: no `work`.
+   */
+  existingIndex?: boolean;
   /** The transaction this statement runs in, or null when it runs on its own. */
   inTransaction: TxState | null;
   /** The lock_timeout in effect ('0' or undefined when none). */
@@ -374,6 +380,12 @@ export interface StatementFacts {
    * knows them (already NOT NULL, or proved by a validated CHECK (col IS NOT NULL) on PostgreSQL 12+).
    */
   notNullProven?: string[];
+  /**
+   * For ALTER COLUMN … DROP NOT NULL: the columns the history made nullable already (an explicit NULL where it defined
+   * the column, or a DROP NOT NULL since, and no SET NOT NULL after). PostgreSQL still takes ACCESS EXCLUSIVE, and
+   * changes nothing: no reader can see a NULL it could not see before.
+   */
+  nullableAlready?: string[];
   /**
    * For ALTER COLUMN … SET NOT NULL (PostgreSQL 12+): the columns a validated CHECK (col IS NOT NULL) added earlier
    * in this unit proves, whatever the schema model knows (it holds across a framework's separate runs too).

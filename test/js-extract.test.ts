@@ -221,4 +221,37 @@ describe("fixes in the framework's terms", () => {
     ]);
     expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([11]);
   });
+
+  it('a loop that tries each value until one succeeds (try { …; return; } catch) runs its statements once: read for the first value', async () => {
+    // Outline's server/migrations/20191118023010-cascade-delete.js: the constraint may have either name.
+    const text = [
+      'const tableName = "revisions";',
+      'const constraintNames = ["revisions_documentId_fkey", "documentId_foreign_idx"];',
+      'module.exports = {',
+      '  up: async (queryInterface, Sequelize) => {',
+      '    let error;',
+      '    for (const constraintName of constraintNames) {',
+      '      try {',
+      '        await queryInterface.sequelize.query(`alter table "${tableName}" drop constraint "${constraintName}"`);',
+      '        await queryInterface.sequelize.query(`alter table "${tableName}"',
+      '            add constraint "${constraintName}" foreign key("documentId") references "documents" ("id")',
+      '            on delete cascade`);',
+      '        return;',
+      '      } catch (err) {',
+      '        error = err;',
+      '      }',
+      '    }',
+      '    throw error;',
+      '  },',
+      '};',
+    ].join('\n');
+    const r = await lintText(text, { filename: 'migrations/20191118023010-cascade-delete.js' });
+    expect(r.coverage).toEqual({ statements: 2, unreadable: 0 });
+    expect(only(r, 'adding-foreign-key-constraint').map((f) => f.message.match(/foreign key (\S+ on \S+)/)?.[1])).toEqual([
+      'revisions_documentId_fkey on revisions',
+    ]);
+    // Without the return every value runs: both names, as in the test above.
+    const both = await lintText(text.replace('        return;\n', ''), { filename: 'migrations/20191118023010-cascade-delete.js' });
+    expect(only(both, 'adding-foreign-key-constraint')).toHaveLength(2);
+  });
 });

@@ -625,6 +625,49 @@ for (const major of TEST_PG_MAJORS) {
       }
     });
 
+    // require-lock-timeout on ALTER SEQUENCE says what queues: nextval() takes ROW EXCLUSIVE on the sequence, which
+    // conflicts with the SHARE ROW EXCLUSIVE ALTER SEQUENCE waits for, so every INSERT drawing an id queues; a read
+    // of the sequence (ACCESS SHARE) and of the table go on. Proved with a writer's open nextval() making ALTER
+    // SEQUENCE wait, then a third session's nextval() waiting behind it while its read is answered.
+    it('ALTER SEQUENCE waits for SHARE ROW EXCLUSIVE on the sequence; nextval() queues behind it, reads go on', async () => {
+      const statement = 'ALTER SEQUENCE order_numbers RESTART WITH 1000';
+      const finding = (await lintText(`${statement};\n`, { settings: { pgVersion: major } })).findings.find((f) => f.ruleId === 'require-lock-timeout');
+      expect(finding?.message).toContain(': ALTER SEQUENCE on order_numbers (line 1, SHARE ROW EXCLUSIVE).');
+      expect(finding?.message).toContain('every nextval() on order_numbers (an INSERT taking its default) queues behind it.');
+
+      await prepare({ name: 'alter-sequence-queue', setup: [...BASE_SETUP, 'CREATE SEQUENCE order_numbers'], sql: '' });
+      const writer = await connect();
+      const third = await connect();
+      const pidThird: number = (await third.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const waitingOf = async (pid: number) =>
+        (await admin.query('SELECT c.relname AS name, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted', [pid]))
+          .rows as Array<{ name: string; mode: string }>;
+      try {
+        await writer.query('BEGIN');
+        await writer.query("SELECT nextval('order_numbers')");
+        const alter = sessionA.query(statement);
+        alter.catch(() => undefined);
+        let waited: Array<{ name: string; mode: string }> = [];
+        while (!waited.length) waited = await waitingOf(pidA);
+        expect(waited).toEqual([{ name: 'order_numbers', mode: 'ShareRowExclusiveLock' }]);
+        // Reads go on: the sequence's own row and the table.
+        expect((await third.query('SELECT last_value FROM order_numbers')).rows).toHaveLength(1);
+        expect((await third.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(1000);
+        // nextval() queues behind the waiting ALTER SEQUENCE.
+        const draw = third.query("SELECT nextval('order_numbers') AS n");
+        draw.catch(() => undefined);
+        let queued: Array<{ name: string; mode: string }> = [];
+        while (!queued.length) queued = await waitingOf(pidThird);
+        expect(queued).toEqual([{ name: 'order_numbers', mode: 'RowExclusiveLock' }]);
+        await writer.query('ROLLBACK');
+        await alter;
+        expect(Number((await draw).rows[0].n)).toBe(1000);
+      } finally {
+        await writer.end().catch(() => undefined);
+        await third.end().catch(() => undefined);
+      }
+    });
+
     // attach-partition-missing-check: ATTACH PARTITION reads the whole table it attaches (under ACCESS EXCLUSIVE on it)
     // unless a validated CHECK constraint implies the bound; then PostgreSQL skips the scan.
     describe('ATTACH PARTITION scans the partition unless a validated CHECK proves the bound (attach-partition-missing-check)', () => {
@@ -657,6 +700,88 @@ for (const major of TEST_PG_MAJORS) {
             await sessionA.query('ROLLBACK');
           }
         });
+      }
+    });
+
+    // require-concurrent-index-creation: CREATE INDEX … IF NOT EXISTS naming an index that exists (StatementFacts.
+    // existingIndex) takes the table's SHARE lock, then finds the name taken and builds nothing; a new name builds.
+    describe('CREATE INDEX IF NOT EXISTS on an index that exists (require-concurrent-index-creation)', () => {
+      const setup = [
+        'CREATE TABLE artifact (id bigint PRIMARY KEY, push_time timestamptz NOT NULL)',
+        "INSERT INTO artifact SELECT g, now() - g * interval '1 minute' FROM generate_series(1, 500) g",
+        'CREATE INDEX idx_artifact_push_time ON artifact (push_time)',
+      ];
+      for (const [name, builds] of [
+        ['idx_artifact_push_time', false],
+        ['idx_artifact_push_time_v2', true],
+      ] as const) {
+        it(`${name}: SHARE on artifact, ${builds ? 'a scan and a new index' : 'no scan, no new index, the old one untouched'}`, async () => {
+          const snap = await prepare({ name: 'index-if-not-exists', setup, sql: '' });
+          const table = snap.byName.get('artifact')!;
+          const before = await filenode(snap.byName.get('idx_artifact_push_time')!.oid, admin);
+          await sessionA.query('BEGIN');
+          try {
+            await sessionA.query(`CREATE INDEX IF NOT EXISTS ${name} ON artifact (push_time)`);
+            const { rows } = await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND granted`, [table.oid]);
+            expect(rows.map((r) => r.mode as string)).toContain('ShareLock');
+            const scans = Number((await sessionA.query('SELECT pg_stat_get_xact_numscans($1::oid) AS n', [table.oid])).rows[0].n);
+            expect(scans > 0, `scans of artifact: ${scans}`).toBe(builds);
+            const indexes = await sessionA.query('SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = $1::oid ORDER BY 1', [table.oid]);
+            expect(indexes.rows.map((r) => r.name as string)).toEqual(['artifact_pkey', 'idx_artifact_push_time', ...(builds ? [name] : [])]);
+            expect(await filenode(snap.byName.get('idx_artifact_push_time')!.oid, sessionA)).toBe(before);
+          } finally {
+            await sessionA.query('ROLLBACK');
+          }
+        });
+      }
+      it('the existing name still waits for SHARE behind a writer (require-lock-timeout lists it)', async () => {
+        await waitForClaim(
+          { name: 'index-if-not-exists-waits', setup, sql: 'CREATE INDEX IF NOT EXISTS idx_artifact_push_time ON artifact (push_time)' },
+          { relation: { name: 'artifact' }, mode: 'ShareLock' },
+          statementEffect(parseOne('CREATE INDEX IF NOT EXISTS idx_artifact_push_time ON artifact (push_time)'), { pgVersion }),
+          false,
+        );
+      });
+    });
+
+    // adding-not-nullable-field reports one finding per ALTER TABLE: every column it sets NOT NULL is checked in one scan.
+    it('ALTER TABLE … SET NOT NULL on two columns scans the table once (adding-not-nullable-field)', async () => {
+      const snap = await prepare({
+        name: 'set-not-null-two',
+        setup: [
+          'CREATE TABLE post (id bigint PRIMARY KEY, published timestamptz, updated timestamptz)',
+          'INSERT INTO post SELECT g, now(), now() FROM generate_series(1, 300) g',
+        ],
+        sql: '',
+      });
+      const table = snap.byName.get('post')!;
+      await sessionA.query('BEGIN');
+      try {
+        await sessionA.query('ALTER TABLE post ALTER COLUMN published SET NOT NULL, ALTER COLUMN updated SET NOT NULL');
+        const scans = Number((await sessionA.query('SELECT pg_stat_get_xact_numscans($1::oid) AS n', [table.oid])).rows[0].n);
+        expect(scans).toBe(1);
+        const { rows } = await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND granted`, [table.oid]);
+        expect(rows.map((r) => r.mode as string)).toContain('AccessExclusiveLock');
+      } finally {
+        await sessionA.query('ROLLBACK');
+      }
+    });
+
+    // ban-drop-not-null: DROP NOT NULL of a column that is nullable already (StatementFacts.nullableAlready) takes
+    // ACCESS EXCLUSIVE and changes nothing.
+    it('ALTER COLUMN … DROP NOT NULL of a nullable column: ACCESS EXCLUSIVE, the column unchanged (ban-drop-not-null)', async () => {
+      const snap = await prepare({ name: 'drop-not-null-again', setup: ['CREATE TABLE queries (id bigint PRIMARY KEY, schedule text NULL)'], sql: '' });
+      const table = snap.byName.get('queries')!;
+      const notNull = async (c: pg.Client) =>
+        (await c.query(`SELECT attnotnull FROM pg_attribute WHERE attrelid = $1::oid AND attname = 'schedule'`, [table.oid])).rows[0].attnotnull as boolean;
+      await sessionA.query('BEGIN');
+      try {
+        await sessionA.query('ALTER TABLE queries ALTER COLUMN schedule DROP NOT NULL');
+        const { rows } = await sessionA.query(`SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::oid AND granted`, [table.oid]);
+        expect(rows.map((r) => r.mode as string)).toContain('AccessExclusiveLock');
+        expect(await notNull(sessionA)).toBe(false);
+      } finally {
+        await sessionA.query('ROLLBACK');
       }
     });
 

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixText, lintText, loadParsers, type LintTextOptions } from '../src/engine/lint-text.js';
-import { hasError, parsePython } from '../src/sources/python/tree.js';
+import { hasError, parsePython, type PyNode } from '../src/sources/python/tree.js';
+import { adapterFor } from '../src/sources/index.js';
+import { countFailures, parseUnit } from '../src/sql/statements.js';
+import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
 import { detectFramework, unrecognised } from '../src/sources/index.js';
 import type { FileResult } from '../src/types.js';
 import { RuleTester } from './helpers/rule-tester.js';
@@ -492,5 +495,75 @@ def upgrade():
       [17, false],
     ]);
     expect(only(r, 'unsupported-framework-construct').map((f) => f.loc.line)).toEqual([20]);
+  });
+});
+
+describe('tree-sitter trees parsed from the last tree (the parse guard re-reads a fixed file)', () => {
+  const MIGRATION = readFileSync(`${DJANGO}0006_schema_changes.py`, 'utf8');
+  /** A node as plain data (no parent links), for comparing trees. */
+  const shape = (n: PyNode): unknown => [n.type, n.start, n.end, n.named, n.field, n.error, n.children.map(shape)];
+  /** A parse that cannot start from the last tree: a different text is parsed first. */
+  const fresh = (text: string): unknown => {
+    parsePython('pass\n');
+    return shape(parsePython(text));
+  };
+  /** `after` parsed right after `before`: incrementally when most of it is the same. */
+  const following = (before: string, after: string): unknown => {
+    parsePython('pass\n');
+    parsePython(before);
+    return shape(parsePython(after));
+  };
+  const insertAt = (text: string, anchor: string, inserted: string): string => {
+    const at = text.indexOf(anchor) + anchor.length;
+    expect(at).toBeGreaterThanOrEqual(anchor.length);
+    return text.slice(0, at) + inserted + text.slice(at);
+  };
+
+  it('a fix inserted into the operations gives the tree a first parse gives', () => {
+    const fixed = insertAt(MIGRATION, 'operations = [\n', `        migrations.RunSQL("SET lock_timeout = '2s'", reverse_sql=migrations.RunSQL.noop),\n`);
+    expect(fixed).not.toBe(MIGRATION);
+    expect(following(MIGRATION, fixed)).toEqual(fresh(fixed));
+  });
+
+  it('an edit that breaks the syntax gives the errors a first parse gives, and so does the repaired text after it', () => {
+    const broken = insertAt(MIGRATION, 'operations = [\n', '        migrations.RunSQL("SELECT 1",\n');
+    const tree = following(MIGRATION, broken);
+    expect(hasError(parsePython(broken))).toBe(true);
+    expect(tree).toEqual(fresh(broken));
+    expect(following(broken, MIGRATION)).toEqual(fresh(MIGRATION));
+  });
+
+  it('text beyond the Basic Multilingual Plane around the edit keeps every offset', () => {
+    const before = `# 🐘 migration\nx = "🐘🐘"\ny = "a🐘b"\n${MIGRATION}`;
+    const after = before.replace('"a🐘b"', '"a🐘🐘b"').replace('"🐘🐘"', '"🐘x🐘"');
+    expect(following(before, after)).toEqual(fresh(after));
+    expect(following(after, before)).toEqual(fresh(before));
+    // One character for another with the same high surrogate: the unchanged start ends inside a pair.
+    const swapped = before.replace('"a🐘b"', '"a🐙b"');
+    expect(following(before, swapped)).toEqual(fresh(swapped));
+  });
+});
+
+describe('the parse guard counts what the parse stage fails on', () => {
+  it("countFailures is parseUnit's failure count, and takes a chunk known to parse cleanly for one without errors", () => {
+    const text = `from django.db import migrations
+
+class Migration(migrations.Migration):
+    dependencies = []
+    operations = [
+        migrations.RunSQL("CREATE TABLE t (id int); CREATE TABLE (broken;"),
+        migrations.RunSQL("ALTER TABLE t ADD COLUMN c int"),
+        migrations.RunSQL("SELEC 1"),
+    ]
+`;
+    const unit = adapterFor('django').extract({ path: 'shop/orders/migrations/0009_x.py', text, bom: false }, { settings: DEFAULT_SETTINGS, warn: () => {} });
+    const clean = new Set<string>();
+    const parsed = parseUnit(unit, undefined, clean);
+    expect(parsed.failures.length).toBe(2);
+    expect([...clean]).toEqual(['ALTER TABLE t ADD COLUMN c int']);
+    expect(countFailures(unit, new Set())).toBe(2);
+    expect(countFailures(unit, clean)).toBe(2);
+    // What the set says is taken as known, unparsed.
+    expect(countFailures(unit, new Set(['SELEC 1']))).toBe(1);
   });
 });

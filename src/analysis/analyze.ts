@@ -102,7 +102,7 @@ export function analyzeUnit(
   const replay = model?.replay ?? new Replay(emptyModel(), unit.file.path);
   const change = model?.change ?? new Set([unit.file.path]);
   const created = new Set<string>();
-  const createdIndexes = new Set<string>();
+  const createdOthers = new Set<string>();
   const sizeClass = sizeClassOf(replay, change, catalog, settings, created);
   const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true, settings.runner);
   const keys = keyColumnsOf(statements);
@@ -125,13 +125,15 @@ export function analyzeUnit(
     const { inTransaction, txProblem, effective, newRun } = transactions.step(stmt, out);
     if (newRun) {
       created.clear();
-      createdIndexes.clear();
+      createdOthers.clear();
     }
     const utcSession = settings.pgVersion >= 12 && isUtcZone(effective.timezone?.value);
     const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard, utcSession);
-    const tables = tablesTouched(locked.locks, sizeClass, createdIndexes);
+    const tables = tablesTouched(locked.locks, sizeClass, createdOthers);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);
-    const work = slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
+    // CREATE INDEX IF NOT EXISTS naming an index the history made: PostgreSQL takes the SHARE lock, then skips the build.
+    const existingIndex = !separate && stmt.kind === 'IndexStmt' && guard('the schema model', false, () => indexExists(stmt.node, replay));
+    const work = existingIndex ? undefined : slowWork(stmt, locked.rewrite, locked.scan, tables, sizeClass);
     const ordered = guard('the unit-order analysis', {}, () => order.step(stmt, inTransaction, out, settings.pgVersion));
     const keyColumns = keyColumnsOfStatement(stmt, keys);
 
@@ -142,7 +144,9 @@ export function analyzeUnit(
       rewrite: locked.rewrite,
       scan: locked.scan,
       ...(work ? { work } : {}),
+      ...(existingIndex ? { existingIndex } : {}),
       ...(locked.notNullProven ? { notNullProven: locked.notNullProven } : {}),
+      ...(locked.nullableAlready ? { nullableAlready: locked.nullableAlready } : {}),
       ...ordered,
       inTransaction: stmt.kind === 'TransactionStmt' ? null : inTransaction,
       ...inEffect(effective),
@@ -163,7 +167,7 @@ export function analyzeUnit(
       if (added) addedKeys.push({ at: analyzed, ...added });
     }
     // Objects this statement creates are new for the statements after it.
-    recordCreated(stmt, created, createdIndexes);
+    recordCreated(stmt, created, createdOthers);
     if (errors.length) analyzed.facts.internalError = errors.join('; ');
   }
   foreignKeyPass(addedKeys, replay, change, (rel) => {
@@ -432,6 +436,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const droppedSchemas =
     stmt.kind === 'DropStmt' && stmt.node.removeType === 'OBJECT_SCHEMA' ? model(undefined, () => schemasDropped(stmt.node, replay)) : undefined;
   const notNullProven = alter && !separate ? model(undefined, () => provenNotNull(alter, replay, pgVersion)) : undefined;
+  const nullableAlready = alter && !separate ? model(undefined, () => saidNullable(alter, replay)) : undefined;
   let scan = effect.scan;
   if (scan && alter && !separate && model(false, () => noCommandScans(alter, replay, notNullProven ?? [], pgVersion))) scan = false;
   return {
@@ -440,6 +445,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
     rewrite,
     scan,
     notNullProven,
+    nullableAlready,
     oldTypes,
     ...(keptFiles.length ? { keptFiles } : {}),
     ...(forcedConversions.length ? { forcedConversions } : {}),
@@ -727,7 +733,7 @@ function applySettings(stmt: Statement, session: Settings, local: Settings, inTr
 }
 
 /** The tables pass: the tables a statement locks, with their size class, and indexes this unit created. */
-function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>, createdIndexes: Set<string>): TableInfo[] {
+function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omit<TableInfo, 'name'>, createdOthers: Set<string>): TableInfo[] {
   const tables: TableInfo[] = [];
   // By key: a statement with many locks (a function body's) compared each with every table found before it.
   const seen = new Set<string>();
@@ -738,9 +744,9 @@ function tablesTouched(locks: LockFact[], sizeClass: (rel: QualifiedName) => Omi
     seen.add(key);
     tables.push({ name: l.relation.name, ...sizeClass(l.relation) });
   }
-  // DROP INDEX / REINDEX INDEX name an index: it is new when this unit created it.
+  // DROP INDEX / REINDEX INDEX name an index, ALTER SEQUENCE a sequence: it is new when this unit created it.
   for (const l of locks) {
-    if (l.on === 'index' && createdIndexes.has(tableKey(l.relation))) {
+    if ((l.on === 'index' || l.on === 'sequence') && createdOthers.has(tableKey(l.relation))) {
       tables.push({ name: l.relation.name, schema: l.relation.schema, sizeClass: 'new' });
     }
   }
@@ -842,10 +848,21 @@ function slowWork(
   return undefined;
 }
 
+/**
+ * CREATE INDEX … IF NOT EXISTS whose name the schema model holds as an index already (in the table's schema, where
+ * PostgreSQL puts it): the statement builds nothing (StatementFacts.existingIndex).
+ */
+function indexExists(node: Extract<Statement, { kind: 'IndexStmt' }>['node'], replay: Replay): boolean {
+  if (!node.if_not_exists || !node.idxname) return false;
+  return replay.get('indexes', objectKey(rangeVarName(node.relation)?.schema, node.idxname)) !== undefined;
+}
+
 /** The key in `created` of a schema this unit created: every table in it is new. */
 const schemaKey = (schema: string) => `schema\u0000${schema}`;
 
-function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Set<string>): void {
+const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+
+function recordCreated(stmt: Statement, created: Set<string>, createdOthers: Set<string>): void {
   if (stmt.kind === 'CreateSchemaStmt' && stmt.node.schemaname && !stmt.node.if_not_exists) {
     // CREATE SCHEMA fails if the schema exists: the tables in it from here on are this unit's own.
     created.add(schemaKey(stmt.node.schemaname));
@@ -854,7 +871,20 @@ function recordCreated(stmt: Statement, created: Set<string>, createdIndexes: Se
     if (rel) created.add(tableKey(rel));
   } else if (stmt.kind === 'IndexStmt' && stmt.node.idxname) {
     const table = rangeVarName(stmt.node.relation);
-    createdIndexes.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
+    createdOthers.add(tableKey({ schema: table?.schema, name: stmt.node.idxname }));
+  } else if (stmt.kind === 'CreateSeqStmt' && !stmt.node.if_not_exists) {
+    // CREATE SEQUENCE fails if the sequence exists: an ALTER SEQUENCE on it later in the unit waits for no one.
+    const seq = rangeVarName(stmt.node.sequence);
+    if (seq) createdOthers.add(tableKey(seq));
+  }
+  if (stmt.kind === 'CreateStmt') {
+    // A serial column's sequence is created with the table, named <table>_<column>_seq when that fits in 63 bytes.
+    const rel = rangeVarName(stmt.node.relation);
+    for (const c of unwrapAll(stmt.node.tableElts, 'ColumnDef')) {
+      const type = strings(c.typeName?.names).at(-1)?.toLowerCase();
+      const name = `${rel?.name}_${c.colname}_seq`;
+      if (rel && c.colname && type && SERIAL_TYPES.has(type) && Buffer.byteLength(name) <= 63) createdOthers.add(tableKey({ schema: rel.schema, name }));
+    }
   }
 }
 
@@ -896,6 +926,19 @@ function provenNotNull(node: AlterTableStmt, replay: Replay, pgVersion: number):
     const already = t.columns.some((k) => k.name === c.name && k.notNull);
     const checked = pgVersion >= 12 && t.constraints.some((k) => k.kind === 'check' && k.validated && k.notNullOf === c.name);
     if (already || checked) (out ??= []).push(c.name);
+  }
+  return out;
+}
+
+/** ALTER COLUMN … DROP NOT NULL of columns the history made nullable already (StatementFacts.nullableAlready). */
+function saidNullable(node: AlterTableStmt, replay: Replay): string[] | undefined {
+  const t = replay.table(rangeVarName(node.relation));
+  if (!t) return undefined;
+  let out: string[] | undefined;
+  for (const c of unwrapAll(node.cmds, 'AlterTableCmd')) {
+    if (c.subtype !== 'AT_DropNotNull' || !c.name) continue;
+    // Only what the history said (an explicit NULL, a DROP NOT NULL): a column defined with neither is not known.
+    if (t.columns.some((k) => k.name === c.name && !k.notNull && k.nullSaid)) (out ??= []).push(c.name);
   }
   return out;
 }

@@ -89,14 +89,14 @@ function overridesSession(s: AnalyzedStatement, setting: string): boolean {
 /**
  * The statement's strong lock is a choice another rule reports at warn or error, and that rule's fix takes SHARE
  * UPDATE EXCLUSIVE instead (which no lock_timeout needs to bound): a CREATE INDEX on an existing table that is not
- * small and not partitioned (require-concurrent-index-creation), a DROP INDEX (require-concurrent-index-deletion),
+ * small and not partitioned and whose index does not exist already (require-concurrent-index-creation), a DROP INDEX (require-concurrent-index-deletion),
  * a REINDEX on PostgreSQL 12+ (require-concurrent-reindex). Made CONCURRENTLY, none takes a strong lock.
  */
 function weakerForm(s: AnalyzedStatement, pgVersion: number): TimeoutStatement['weakerForm'] {
   const notNew = !s.facts.tables.some((t) => t.sizeClass === 'new');
   if (s.kind === 'IndexStmt') {
     const table = s.facts.tables[0];
-    const owned = !s.node.concurrent && !!table && !table.partitioned && table.sizeClass !== 'new' && table.sizeClass !== 'small';
+    const owned = !s.node.concurrent && !s.facts.existingIndex && !!table && !table.partitioned && table.sizeClass !== 'new' && table.sizeClass !== 'small';
     return owned ? 'create-index' : undefined;
   }
   if (s.kind === 'DropStmt') return s.node.removeType === 'OBJECT_INDEX' && !s.node.concurrent && notNew ? 'drop-index' : undefined;

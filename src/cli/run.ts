@@ -200,11 +200,14 @@ function keepable(delta: SchemaDelta): boolean {
   return delta.framework === undefined;
 }
 
-/** A file linted in its project's history: the catalog it meets, that catalog's name, and where its delta goes. */
+/**
+ * A file linted in its project's history: the catalog it meets, that catalog's name (for cache keys: '' without the
+ * cache), and where its delta goes (with its deltaHash, computed only for the cache).
+ */
 interface InHistory {
   model: ModelOptions;
   print: string;
-  record: (delta: SchemaDelta, hash: string) => void;
+  record: (delta: SchemaDelta, hash?: string) => void;
 }
 
 /** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
@@ -265,15 +268,16 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     options: LintOptions,
     model: ModelOptions,
     replayKey: string,
-    record: (delta: SchemaDelta, hash: string) => void,
+    record: (delta: SchemaDelta, hash?: string) => void,
   ): Promise<void> => {
     const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
     if (stored) return record(stored.delta, stored.hash);
     await parsers();
     const consulted: string[] = [];
     const { delta } = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema);
+    if (!cache) return record(delta);
     const hash = deltaHash(delta);
-    if (cache && replayKey && keepable(delta)) cache.setReplay(replayKey, consulted, { delta, hash });
+    if (replayKey && keepable(delta)) cache.setReplay(replayKey, consulted, { delta, hash });
     record(delta, hash);
   };
   const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, inHistory?: InHistory): Promise<void> => {
@@ -300,10 +304,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       let learned: SchemaDelta | undefined;
       const { result, consulted } = lintRecording(source, { ...options, model: { ...model, onDelta: (d) => void (learned = d) } });
       if (learned) {
-        const hash = deltaHash(learned);
+        const hash = cache ? deltaHash(learned) : undefined;
         inHistory!.record(learned, hash);
         const replayKey = replayKeyHere();
-        if (cache && replayKey && keepable(learned)) cache.setReplay(replayKey, consulted, { delta: learned, hash });
+        if (cache && hash && replayKey && keepable(learned)) cache.setReplay(replayKey, consulted, { delta: learned, hash });
       }
       if (cache && key) cache.set(key, consulted, result);
       results.push(result);
@@ -446,13 +450,16 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       (f) => optionsOf.get(f)?.framework,
       disk,
       narrowed ? new Set(selected.files) : undefined,
+      // The catalogs' names key the cache only: without it they are not computed.
+      { fingerprints: cache !== undefined },
     );
     const cwdKey = path.resolve(run.cwd);
     for (const planned of history.order(selected.files)) {
       const file = planned.path;
       const model = history.modelFor(file);
       const print = history.fingerprint(file);
-      const inHistory: InHistory | undefined = model && print ? { model, print, record: (delta, hash) => history.record(file, delta, hash) } : undefined;
+      const inHistory: InHistory | undefined =
+        model && print !== undefined ? { model, print, record: (delta, hash) => history.record(file, delta, hash) } : undefined;
       if (!planned.lint) {
         const src = sources.get(file);
         const opts = optionsOf.get(file);

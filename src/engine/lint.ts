@@ -4,7 +4,7 @@ import { Catalog, displayName } from '../catalog/catalog.js';
 import { NO_FILES, overlay, type FileSystem } from '../fs.js';
 import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
 import { frameworkModule } from '../frameworks/index.js';
-import { parseUnit } from '../sql/statements.js';
+import { countFailures, parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import { compareRuleIds } from '../rule-order.js';
 import type { AnalyzedStatement, Edit, FileResult, Finding, Fix, FrameworkId, SeverityName, SourceFile, StatementSummary } from '../types.js';
@@ -105,7 +105,9 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   if (!options.framework && framework === 'psql' && RUNNER_LAYOUT.test(file.path)) {
     unit.runnerUnknown = `${file.path.split(/[\\/]/).pop()} is laid out like a migration tool's file but no tool was recognised (it is linted as plain psql); set \`frameworks\` in the config`;
   }
-  const parsed = parseUnit(unit, lines);
+  // The chunks that parse without an error, for the parse guard below: a fix's re-extracted file mostly has the same.
+  const cleanChunks = new Set<string>();
+  const parsed = parseUnit(unit, lines, cleanChunks);
   const replay = new Replay(options.model?.schema ?? emptyModel(), file.path);
   // The session settings the runner makes on every migration connection: found in the project's files (read
   // through `fs`, each file parsed once), config `lockTimeout` / `statementTimeout` winning.
@@ -198,7 +200,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const hostLanguage = !/\.sql$/i.test(file.path);
   const parseable = (edits: Edit[]): boolean => {
     const text = applyEdits(file.text, edits);
-    return text !== null && syntaxErrorsOf({ ...file, text }, framework, options) <= syntaxErrors;
+    return text !== null && syntaxErrorsOf({ ...file, text }, framework, options, cleanChunks) <= syntaxErrors;
   };
   const syntaxErrors = parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
   for (const f of hostLanguage ? findings : []) {
@@ -258,13 +260,13 @@ function summarize(s: AnalyzedStatement): StatementSummary {
 
 /**
  * How many syntax errors the parsers find in a file (the host language's, from extraction, and PostgreSQL's):
- * the extract and parse stages alone, independent of rules, severities and suppressions.
+ * the extract and parse stages alone, independent of rules, severities and suppressions. `cleanChunks`: texts of SQL
+ * chunks known to parse without an error (see countFailures).
  */
-export function syntaxErrorsOf(file: SourceFile, framework: FrameworkId, options: LintOptions): number {
+export function syntaxErrorsOf(file: SourceFile, framework: FrameworkId, options: LintOptions, cleanChunks: ReadonlySet<string> = new Set()): number {
   const adapter = adapterFor(framework);
   const unit = adapter.extract(file, { settings: options.settings, warn: () => {}, fs: options.fs });
-  const parsed = parseUnit(unit, new LineIndex(file.text));
-  return parsed.failures.length + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
+  return countFailures(unit, cleanChunks) + unit.notes.filter((n) => n.ruleId === 'parse-error').length;
 }
 
 /**

@@ -91,6 +91,7 @@ export class ProjectHistory {
   private constructor(
     history: { projects: Project[]; warnings: OrderWarning[] },
     private readonly change: ReadonlySet<string> | undefined,
+    private readonly fingerprints: boolean,
   ) {
     this.projects = history.projects;
     for (const p of history.projects) for (const f of p.files) this.projectOf.set(f, p);
@@ -108,7 +109,8 @@ export class ProjectHistory {
   /**
    * Reads and orders `files` (paths relative to `cwd` or absolute). `frameworkOf` gives the configured
    * framework of a file, if any. `change`: the files of the change (git or baseline); undefined when the run is
-   * not narrowed, so only a file's own tables are new.
+   * not narrowed, so only a file's own tables are new. `fingerprints: false`: the catalogs are not named (what
+   * fingerprint() gives is then '' for every file of a project): a run without the cache has no use for the names.
    */
   static plan(
     files: string[],
@@ -117,6 +119,7 @@ export class ProjectHistory {
     frameworkOf: (file: string) => FrameworkId | undefined,
     fs: FileSystem,
     change?: ReadonlySet<string>,
+    { fingerprints = true }: { fingerprints?: boolean } = {},
   ): { history: ProjectHistory; sources: Map<string, SourceFile> } {
     const sources = new Map<string, SourceFile>();
     const entries: HistoryFile[] = [];
@@ -129,7 +132,7 @@ export class ProjectHistory {
       entries.push({ path: f, text: source.text, framework: forced ?? detectFramework(f, source.text, fs) });
     }
     const history = orderHistory(entries, (p) => fs.readFile(path.resolve(cwd, p)));
-    return { history: new ProjectHistory(history, change), sources };
+    return { history: new ProjectHistory(history, change, fingerprints), sources };
   }
 
   /** Files in the order to handle them: each project's history, then the selected files no project holds. */
@@ -170,11 +173,12 @@ export class ProjectHistory {
   /**
    * A name for the catalog `file` meets (as of the files advanced so far): a hash chained over the deltas of the
    * migrations before it, so the same history gives the same name, in O(1) per file instead of hashing the whole
-   * catalog. Undefined for a file outside every project.
+   * catalog. Undefined for a file outside every project; '' when the history was planned without fingerprints.
    */
   fingerprint(file: string): string | undefined {
     const p = this.projectOf.get(file);
-    return p ? (this.prints.get(p) ?? START) : undefined;
+    if (!p) return undefined;
+    return this.fingerprints ? (this.prints.get(p) ?? START) : '';
   }
 
   /** What a file changed, applied once: a file linted several times (--fix) records its last delta. `hash`: its deltaHash, when known. */
@@ -194,13 +198,15 @@ export class ProjectHistory {
     const model = this.models.get(p) ?? emptyModel();
     applyInPlace(model, recorded.delta);
     this.models.set(p, model);
-    const hash = recorded.hash ?? deltaHash(recorded.delta);
-    this.prints.set(
-      p,
-      createHash('sha256')
-        .update(`${this.prints.get(p) ?? START}\0${hash}`)
-        .digest('hex'),
-    );
+    if (this.fingerprints) {
+      const hash = recorded.hash ?? deltaHash(recorded.delta);
+      this.prints.set(
+        p,
+        createHash('sha256')
+          .update(`${this.prints.get(p) ?? START}\0${hash}`)
+          .digest('hex'),
+      );
+    }
     this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
   }
 

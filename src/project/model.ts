@@ -15,6 +15,11 @@ export interface ColumnModel {
   name: string;
   type: ColumnType;
   notNull: boolean;
+  /**
+   * While notNull is false: the history said so, with an explicit NULL in the column's definition or a DROP NOT NULL.
+   * (A column defined with neither may be NOT NULL in a framework's table DSL that the extraction reads in part.)
+   */
+  nullSaid?: boolean;
   hasDefault: boolean;
   identity?: 'always' | 'by default';
   generated?: boolean;

@@ -374,6 +374,7 @@ export class Replay {
           break;
         case 'CONSTR_NULL':
           col.notNull = false;
+          col.nullSaid = true;
           break;
         case 'CONSTR_DEFAULT':
           col.hasDefault = true;
@@ -566,10 +567,16 @@ export class Replay {
           break;
         }
         case 'AT_SetNotNull':
-          if (col) col.notNull = true;
+          if (col) {
+            col.notNull = true;
+            delete col.nullSaid;
+          }
           break;
         case 'AT_DropNotNull':
-          if (col) col.notNull = false;
+          if (col) {
+            col.notNull = false;
+            col.nullSaid = true;
+          }
           break;
         case 'AT_ColumnDefault':
           if (col) col.hasDefault = c.def !== undefined;

@@ -1,7 +1,7 @@
 import type { AdapterNote, BodyOrigin, MapSegment, MigrationUnit, ParseFailure, SqlChunk, Span, Statement } from '../types.js';
 import { maskAsIdentifier, maskSql, placeholderStyle, type MaskOptions } from './mask.js';
 import { statementNode } from './nodes.js';
-import { parseChunk } from './parse.js';
+import { parseChunk, type ChunkParse } from './parse.js';
 import { calledFunctions, readPlpgsql, type PlpgsqlBody } from './plpgsql.js';
 import { LineIndex } from './text.js';
 
@@ -67,8 +67,11 @@ export function maskOptionsFor(framework: MigrationUnit['framework']): MaskOptio
   return placeholderStyle(framework);
 }
 
-/** The parse stage: every chunk and operation of a unit, as located statements and parse failures. */
-export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.text)): UnitParse {
+/**
+ * The parse stage: every chunk and operation of a unit, as located statements and parse failures. `cleanChunks`,
+ * when given, receives the texts of the chunks that parsed without an error at the first try (see countFailures).
+ */
+export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.text), cleanChunks?: Set<string>): UnitParse {
   const statements: Statement[] = [];
   const failures: ParseFailure[] = [];
   const notes: AdapterNote[] = [];
@@ -92,19 +95,9 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           });
         },
       };
-      let masked = maskSql(item.text, mask);
-      let parsed = parseChunk(masked);
-      // An interpolation the parser rejects as a value where it stands (`update #{table} set …`) stands for a name
-      // there: parsed again with it as an identifier. A statement that still does not parse stays an error.
-      const holes = parsed.errors.length > 0 ? interpolations(item.text, item.segments) : [];
-      for (let tries = 0; parsed.errors.length > 0 && tries < holes.length; tries++) {
-        const hole = holes.find((h) => masked[h.start] === '$' && parsed.errors.some((e) => e.span.start === h.start));
-        if (!hole) break;
-        const expression = unit.file.text.slice(hole.file.start, hole.file.end);
-        if (!named.has(expression)) named.set(expression, named.size);
-        masked = maskAsIdentifier(masked, hole.start, hole.end - hole.start, named.get(expression)!);
-        parsed = parseChunk(masked);
-      }
+      const first = maskSql(item.text, mask);
+      const { masked, parsed, clean } = parseSqlItem(unit, item, first, named);
+      if (clean) cleanChunks?.add(first);
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
         const at = statements.length;
@@ -128,6 +121,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       }
     } else {
       const parsed = parseChunk(item.sql);
+      if (parsed.errors.length === 0) cleanChunks?.add(item.sql);
       for (const s of parsed.statements) {
         statements.push({
           index: statements.length,
@@ -148,6 +142,46 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
     }
   });
   return { statements, failures, notes, lines };
+}
+
+/**
+ * A SQL item's chunk parsed as the parse stage parses it, from its masked text (`masked`). An interpolation the
+ * parser rejects as a value where it stands (`update #{table} set …`) stands for a name there: parsed again with it
+ * as an identifier (one name per expression, in `named`). A statement that still does not parse stays an error.
+ * `clean`: the first parse had no error (nothing was parsed again).
+ */
+function parseSqlItem(unit: MigrationUnit, item: SqlChunk, first: string, named: Map<string, number>): { masked: string; parsed: ChunkParse; clean: boolean } {
+  let masked = first;
+  let parsed = parseChunk(masked);
+  const clean = parsed.errors.length === 0;
+  const holes = clean ? [] : interpolations(item.text, item.segments);
+  for (let tries = 0; parsed.errors.length > 0 && tries < holes.length; tries++) {
+    const hole = holes.find((h) => masked[h.start] === '$' && parsed.errors.some((e) => e.span.start === h.start));
+    if (!hole) break;
+    const expression = unit.file.text.slice(hole.file.start, hole.file.end);
+    if (!named.has(expression)) named.set(expression, named.size);
+    masked = maskAsIdentifier(masked, hole.start, hole.end - hole.start, named.get(expression)!);
+    parsed = parseChunk(masked);
+  }
+  return { masked, parsed, clean };
+}
+
+/**
+ * How many parse failures the parse stage finds in a unit (parseUnit's `failures.length`), without making its
+ * statements: the items are parsed as parseUnit parses them, except a chunk whose text is in `clean` (it parsed
+ * without an error before, and a chunk's first parse depends on its text alone), which has none.
+ */
+export function countFailures(unit: MigrationUnit, clean: ReadonlySet<string>): number {
+  const style = maskOptionsFor(unit.framework);
+  const named = new Map<string, number>();
+  let failures = 0;
+  for (const item of unit.items) {
+    if (item.kind === 'sql') {
+      const first = maskSql(item.text, style);
+      if (!clean.has(first)) failures += parseSqlItem(unit, item, first, named).parsed.errors.length;
+    } else if (!clean.has(item.sql)) failures += parseChunk(item.sql).errors.length;
+  }
+  return failures;
 }
 
 interface KnownBody {

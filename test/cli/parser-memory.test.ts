@@ -9,7 +9,14 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const loader = path.join(root, 'bin', 'parser.js');
 const require = createRequire(import.meta.url);
-const { smallerInitialMemory } = require(loader) as { smallerInitialMemory: (b: Uint8Array) => Uint8Array };
+const { smallerInitialMemory, instantiateLowered } = require(loader) as {
+  smallerInitialMemory: (b: Uint8Array) => Uint8Array;
+  instantiateLowered: (
+    instantiate: (b: Uint8Array, imports: WebAssembly.Imports) => Promise<WebAssembly.WebAssemblyInstantiatedSource>,
+    b: Uint8Array,
+    imports: WebAssembly.Imports,
+  ) => Promise<WebAssembly.WebAssemblyInstantiatedSource>;
+};
 const wasm = readFileSync(path.join(path.dirname(require.resolve('libpg-query')), 'libpg-query.wasm'));
 
 /** The minimum pages of a module's one memory (the JS API gives no module's limits before instantiation). */
@@ -39,6 +46,34 @@ function memoryPages(bytes: Uint8Array): number {
     at = start + size;
   }
   throw new Error('no memory section');
+}
+
+/** A LEB128 number (signed: as i32.const takes it). */
+function leb(n: number, signed = false): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n = signed ? n >> 7 : n >>> 7;
+    const done = signed ? (n === 0 && !(byte & 0x40)) || (n === -1 && byte & 0x40) : n === 0;
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/**
+ * A module laid out as emscripten lays one out (a memory of `pages`, exported; the stack pointer as its first global)
+ * with one byte of static data at `dataAt`.
+ */
+function module(pages: number, stackTop: number, dataAt: number): Uint8Array {
+  const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
+  const name = [...Buffer.from('memory')];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(5, [1, 0x00, ...leb(pages)]),
+    ...section(6, [1, 0x7f, 1, 0x41, ...leb(stackTop, true), 0x0b]),
+    ...section(7, [1, name.length, ...name, 2, 0]),
+    ...section(11, [1, 0x00, 0x41, ...leb(dataAt, true), 0x0b, 1, 42]),
+  ]);
 }
 
 /** Runs a script in a fresh node; its stdout as JSON. */
@@ -81,6 +116,21 @@ describe("the CLI's PostgreSQL parser", () => {
     const head = wasm.subarray(0, 100);
     expect(smallerInitialMemory(head)).toBe(head);
     expect(smallerInitialMemory(smaller)).toBe(smaller);
+  });
+
+  it('instantiates a module whose static data lies above its stack as it is: the smaller memory would not hold it', async () => {
+    const instantiate = (b: Uint8Array, imports: WebAssembly.Imports) => WebAssembly.instantiate(b as Uint8Array<ArrayBuffer>, imports);
+    const memoryOf = (r: WebAssembly.WebAssemblyInstantiatedSource) => r.instance.exports.memory as WebAssembly.Memory;
+    // Data below the stack (64 KB): the memory starts at the stack and 2 MB of heap, 33 pages, not 1,000.
+    const below = await instantiateLowered(instantiate, module(1000, 65536, 1024), {});
+    expect(memoryOf(below).buffer.byteLength).toBe(33 * 65536);
+    expect(new Uint8Array(memoryOf(below).buffer)[1024]).toBe(42);
+    // Data at 50 MB, above the stack: the lowered module is refused, the module as declared is not.
+    const above = await instantiateLowered(instantiate, module(1000, 65536, 50 * 1024 * 1024), {});
+    expect(memoryOf(above).buffer.byteLength).toBe(1000 * 65536);
+    expect(new Uint8Array(memoryOf(above).buffer)[50 * 1024 * 1024]).toBe(42);
+    // A module that fails for another reason fails as it would have.
+    await expect(instantiateLowered(instantiate, module(1000, 65536, 70 * 1024 * 1024), {})).rejects.toThrow(WebAssembly.RuntimeError);
   });
 
   it('parses what the package parses, a text that makes the memory grow included', { timeout: 120_000 }, () => {

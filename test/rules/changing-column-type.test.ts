@@ -27,6 +27,25 @@ describe(id, () => {
     expect(keepsFile(t('varchar', [20], true), t('text'))).toBe(false);
   });
 
+  it('one ALTER TABLE retyping several columns is one rewrite: one finding naming each change', async () => {
+    // Lemmy's 2023-08-23-182533_scaled_rank shape: two columns of one table retyped in one statement.
+    const add = 'ALTER TABLE post_aggregates ADD COLUMN hot_rank integer NOT NULL DEFAULT 1728, ADD COLUMN hot_rank_active integer NOT NULL DEFAULT 1728;\n';
+    const f = await tester.findings(id, `${add}ALTER TABLE post_aggregates ALTER COLUMN hot_rank TYPE float8, ALTER COLUMN hot_rank_active TYPE float8;\n`);
+    expect(f.map((x) => [x.messageId, x.message.split(' on ')[0]])).toEqual([
+      ['rewrite', 'ALTER COLUMN hot_rank TYPE float8 (was integer), ALTER COLUMN hot_rank_active TYPE float8 (was integer)'],
+    ]);
+    // A column whose old type is unknown beside one that is a known rewrite: the table is rewritten for both.
+    const mixed = await tester.findings(id, `${add}ALTER TABLE post_aggregates ALTER COLUMN hot_rank TYPE float8, ALTER COLUMN score TYPE bigint;\n`);
+    expect(mixed.map((x) => x.messageId)).toEqual(['rewrite']);
+    // Every old type unknown: one finding at warn, as for one column.
+    const unknown = await tester.findings(
+      id,
+      'ALTER TABLE "Field" ALTER COLUMN "positionX" SET DATA TYPE DECIMAL(65,30),\nALTER COLUMN "positionY" SET DATA TYPE DECIMAL(65,30);\n',
+    );
+    expect(unknown.map((x) => x.messageId)).toEqual(['unknownOld']);
+    expect(unknown[0]!.message).toContain('no migration migralint read created these columns');
+  });
+
   it('reads USING col::<the new type> (what Django sends) as the plain conversion, any other USING as a rewrite', async () => {
     const add = 'ALTER TABLE "shop_product" ADD COLUMN "description" varchar(500) NULL;\n';
     expect(await tester.findings(id, `${add}ALTER TABLE "shop_product" ALTER COLUMN "description" TYPE text USING "description"::text;\n`)).toEqual([]);

@@ -191,3 +191,28 @@ describe('require-concurrent-reindex', () => {
     expect(f!.data?.lock?.blocks[0]).toBe('SELECT');
   });
 });
+
+describe('ban-drop-not-null', () => {
+  const id = 'ban-drop-not-null';
+  it('one ALTER TABLE dropping NOT NULL on several columns is one finding naming each (one lock, one change of contract)', async () => {
+    // The shape of documenso's 20250522054050_add_organisations: Prisma puts every column change of a table in one statement.
+    const sql = [
+      '-- AlterTable',
+      'ALTER TABLE "TeamGlobalSettings" DROP COLUMN "allowEmbeddedAuthoring",',
+      'ADD COLUMN     "id" TEXT,',
+      'ALTER COLUMN "documentVisibility" DROP NOT NULL,',
+      'ALTER COLUMN "documentVisibility" DROP DEFAULT,',
+      'ALTER COLUMN "includeSenderDetails" DROP NOT NULL,',
+      'ALTER COLUMN "brandingEnabled" DROP NOT NULL;',
+      '',
+    ].join('\n');
+    const f = await defaults.findings(id, sql);
+    expect(f.map((x) => x.message)).toEqual([
+      'ALTER COLUMN "documentVisibility", "includeSenderDetails" and "brandingEnabled" DROP NOT NULL on "TeamGlobalSettings" (a brief ACCESS EXCLUSIVE lock): code that reads the columns assumes they are never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.',
+    ]);
+    const one = await defaults.findings(id, 'ALTER TABLE "ApiToken" ALTER COLUMN "expires" DROP NOT NULL;\n');
+    expect(one.map((x) => x.message)).toEqual([
+      'ALTER COLUMN expires DROP NOT NULL on "ApiToken" (a brief ACCESS EXCLUSIVE lock): code that reads the column assumes it is never NULL, and once NULLs are written, restoring NOT NULL needs a full-table check.',
+    ]);
+  });
+});

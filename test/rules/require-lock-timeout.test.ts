@@ -371,6 +371,24 @@ describe('require-lock-timeout: the statements that wait for a strong lock on an
     expect(rlt(await lintText(sql, { filename: 'packages/prisma/migrations/20231202134005_teams/migration.sql' }))).toEqual([]);
   });
 
+  it('lists no ALTER SEQUENCE on a sequence the migration creates, and still lists one on an existing sequence (Lemmy add_liked_combined)', async () => {
+    const created = [
+      'CREATE SEQUENCE person_liked_combined_id_seq AS integer START 1 INCREMENT 1;',
+      "CREATE TABLE person_liked_combined (id int NOT NULL DEFAULT nextval('person_liked_combined_id_seq'::regclass), person_id int NOT NULL);",
+      'ALTER SEQUENCE person_liked_combined_id_seq OWNED BY person_liked_combined.id;',
+      '',
+    ].join('\n');
+    expect(rlt(await lintText(created, { filename: 'migrations/2025-01-06-000000_add_liked_combined/up.sql' }))).toEqual([]);
+    // A serial column's sequence is created with its table.
+    const serial = ['CREATE TABLE tagline (id serial PRIMARY KEY, content text NOT NULL);', 'ALTER SEQUENCE tagline_id_seq RESTART WITH 100;', ''].join('\n');
+    expect(rlt(await lintText(serial, { filename: 'migrations/2021-11-22-000000_create_tagline/up.sql' }))).toEqual([]);
+    const existing = 'ALTER SEQUENCE person_liked_combined_id_seq RESTART WITH 1000;\n';
+    const m = (await lintText(existing, { filename: 'migrations/2025-02-01-000000_restart_liked/up.sql' })).findings.find(
+      (f) => f.ruleId === 'require-lock-timeout',
+    );
+    expect(m?.message).toContain('ALTER SEQUENCE on person_liked_combined_id_seq (line 1, SHARE ROW EXCLUSIVE)');
+  });
+
   it('lists the DROP INDEX that takes the lock, not the statements after it that find it held (Lemmy add_post_id_index)', async () => {
     // Diesel runs the up.sql in one transaction: the first DROP INDEX waits for ACCESS EXCLUSIVE on post_aggregates; the
     // second DROP INDEX and both CREATE INDEXes are granted their locks at once. The one statement that waits has its

@@ -108,6 +108,27 @@ export function cloneState(s: DjangoState): DjangoState {
   return JSON.parse(JSON.stringify(s)) as DjangoState;
 }
 
+/**
+ * A deep copy of plain data (objects, arrays, primitives: what the state holds), as structuredClone makes it (an
+ * object met twice is copied once) and several times faster on the state's small objects: the copy of each model
+ * a migration changes was a tenth of a long Django history's extraction.
+ */
+function copyPlain<T>(value: T, copies: Map<object, unknown>): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const done = copies.get(value);
+  if (done !== undefined) return done as T;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    copies.set(value, out);
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = copyPlain(value[i] as unknown, copies);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  copies.set(value, out);
+  for (const k of Object.keys(value)) out[k] = copyPlain((value as Record<string, unknown>)[k], copies);
+  return out as T;
+}
+
 export function modelKey(app: string, model: string): string {
   return `${app}.${model}`.toLowerCase();
 }
@@ -207,7 +228,7 @@ export class SchemaEditor {
     const k = this.current(key);
     const m = this.state.models[k];
     if (!m || this.own.has(m)) return m;
-    const copy = structuredClone(m);
+    const copy = copyPlain(m, new Map());
     this.state.models[k] = copy;
     this.own.add(copy);
     return copy;

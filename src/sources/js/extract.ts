@@ -330,6 +330,14 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     return (best.type === 'VariableDeclarator' ? best.init : best.right) ?? null;
   };
 
+  /** The loop's body is a try whose block, around `use`, ends in `return` or `break`: only one iteration completes. */
+  const triesUntilSuccess = (loop: Node, use: Node): boolean => {
+    const body: Node[] = loop.body?.type === 'BlockStatement' ? loop.body.body : [loop.body];
+    const tryStmt = body.find((n) => n?.type === 'TryStatement');
+    const last = tryStmt?.block?.body?.at(-1);
+    return !!tryStmt && ancestors(use).includes(tryStmt.block) && (last?.type === 'ReturnStatement' || last?.type === 'BreakStatement');
+  };
+
   /**
    * `for (const name of ['a', 'b'])` (or of a const array of literals): the values the loop variable takes, so a
    * statement pasting it is read once per value, as the loop runs it. Null for any other loop or binding.
@@ -343,7 +351,10 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
       const list = env.resolve(loop.right);
       if (list?.type !== 'ArrayExpression' || list.elements.length === 0 || list.elements.length > 50) return null;
       const literals = list.elements.every((e: Node | null) => e?.type === 'Literal' && (typeof e.value === 'string' || typeof e.value === 'number'));
-      return literals ? list.elements : null;
+      if (!literals) return null;
+      // `for (…) { try { …; return; } catch { … } }`: the values are alternatives (Outline's cascade migrations try
+      // each name a constraint may have): the loop ends with the first value whose statements all succeed.
+      return triesUntilSuccess(loop, use) ? [list.elements[0]] : list.elements;
     }
     return null;
   };

@@ -4,7 +4,7 @@ import type { Language, Parser } from 'web-tree-sitter';
 /**
  * Python syntax trees from tree-sitter-python (WASM): no Python interpreter runs, and migration code is never
  * executed. The grammar is loaded once per process (`await loadPython()`); parsing is synchronous after that.
- * Each tree is copied into plain objects and freed at once, so no WASM memory outlives a file.
+ * Each tree is copied into plain objects; only the last one is kept in WASM memory (see treeSitterGrammar).
  */
 export interface PyNode {
   type: string;
@@ -41,13 +41,79 @@ export function grammarFile(wasm: string): string {
   }
 }
 
+type Tree = NonNullable<ReturnType<Parser['parse']>>;
+
+/**
+ * The one edit that turns `before` into `after` (their common start and end kept), in UTF-16 units and rows and
+ * columns, and how many units of `after` it keeps; never splitting a surrogate pair.
+ */
+function editBetween(before: string, after: string) {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  // A pair's high half at the edit's start, or its low half at the end: the edit takes the whole pair.
+  if (start > 0 && isHigh(after.charCodeAt(start - 1))) start--;
+  if (tail > 0 && isLow(after.charCodeAt(after.length - tail))) tail--;
+  const point = (text: string, at: number) => {
+    let row = 0;
+    let lineStart = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0 && nl < at; nl = text.indexOf('\n', nl + 1)) {
+      row++;
+      lineStart = nl + 1;
+    }
+    return { row, column: at - lineStart };
+  };
+  const startPosition = point(after, start);
+  return {
+    kept: start + tail,
+    edit: {
+      startIndex: start,
+      oldEndIndex: before.length - tail,
+      newEndIndex: after.length - tail,
+      startPosition,
+      oldEndPosition: point(before, before.length - tail),
+      newEndPosition: point(after, after.length - tail),
+    },
+  };
+}
+
+const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
 /**
  * One tree-sitter grammar: loaded once per process from its package's WASM (`load()`), then parsing is synchronous.
- * Each tree is copied into plain nodes and freed at once. Python and Ruby (src/sources/ruby/tree.ts) both use it.
+ * Each tree is copied into plain nodes. Python and Ruby (src/sources/ruby/tree.ts) both use it.
+ *
+ * The last tree without errors is kept (one per grammar, freed by the next parse): a text that is mostly the same
+ * (the parse guard's re-extraction of a file with a fix applied, src/engine/lint.ts) is parsed incrementally from
+ * it, tree-sitter re-reading only what the edit touched. A tree with errors is never kept, and a text that parses
+ * with errors from the kept tree is parsed again from nothing: where tree-sitter's error recovery puts an ERROR
+ * node is then what a first parse gives.
  */
 export function treeSitterGrammar(wasm: string, language: string, loadName: string) {
   let parser: Parser | undefined;
   let loading: Promise<void> | undefined;
+  let last: { text: string; tree: Tree } | undefined;
+  /** The text's tree: incrementally from the last tree when at least half the text is unchanged. */
+  const treeOf = (p: Parser, text: string): Tree | null => {
+    const before = last;
+    last = undefined;
+    if (!before) return p.parse(text);
+    try {
+      const { kept, edit } = editBetween(before.text, text);
+      if (kept * 2 < text.length) return p.parse(text);
+      // Tree.edit reads the six fields (web-tree-sitter's Edit class adds methods for points, not used here).
+      before.tree.edit(edit as Parameters<Tree['edit']>[0]);
+      const tree = p.parse(text, before.tree);
+      if (!tree?.rootNode.hasError) return tree;
+      tree.delete();
+      return p.parse(text);
+    } finally {
+      before.tree.delete();
+    }
+  };
   return {
     load(): Promise<void> {
       loading ??= (async () => {
@@ -64,18 +130,23 @@ export function treeSitterGrammar(wasm: string, language: string, loadName: stri
     ready: (): boolean => parser !== undefined,
     parse(text: string): PyNode {
       if (!parser) throw new Error(`${language} parser not loaded: await ${loadName}() first`);
-      const tree = parser.parse(text);
+      const tree = treeOf(parser, text);
       if (!tree) throw new Error('tree-sitter returned no tree');
+      let keep = false;
       try {
+        const hasError = tree.rootNode.hasError;
         const cursor = tree.walk();
         try {
           // MISSING nodes exist only in a tree with errors: asking each node is skipped otherwise.
-          return copy(cursor, null, tree.rootNode.hasError);
+          const root = copy(cursor, null, hasError);
+          keep = !hasError;
+          return root;
         } finally {
           cursor.delete();
         }
       } finally {
-        tree.delete();
+        if (keep) last = { text, tree };
+        else tree.delete();
       }
     },
   };
