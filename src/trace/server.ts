@@ -6,6 +6,11 @@
  *
  * The server and its folder are removed by `stop()`, and also when the process exits or receives SIGINT / SIGTERM
  * while a server is running (the signal is then re-raised, so the process ends as it would have).
+ *
+ * initdb (seconds of CPU: it runs the server twice, single-user, to build the catalogs) runs once per server build in
+ * a process: its fresh data directory is kept as a template in the temp directory, and the process's later servers of
+ * that build start from a copy of it (a tenth of the cost), with the same superuser and password. The template goes
+ * when the process exits, as a server's folder does.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -118,6 +123,16 @@ function run(binary: string, args: string[], as: RunAs | undefined, onOutput: (s
 const live = new Map<string, { child?: ChildProcess }>();
 let hooked = false;
 
+/** A fresh data directory made by initdb, kept for the process's later servers of the same build, and its password. */
+interface Template {
+  data: string;
+  password: string;
+}
+/** By server build (its bin/ folder): the template, once the first server's initdb has made it. */
+const templates = new Map<string, Promise<Template | undefined>>();
+/** Temp folders holding templates: removed when the process exits. */
+const templateDirs = new Set<string>();
+
 function cleanUpNow(): void {
   for (const [dir, entry] of live) {
     // Immediate shutdown: the postmaster ends its backends; the folder goes with it.
@@ -128,6 +143,8 @@ function cleanUpNow(): void {
     rmSync(dir, { recursive: true, force: true });
   }
   live.clear();
+  for (const dir of templateDirs) rmSync(dir, { recursive: true, force: true });
+  templateDirs.clear();
 }
 
 /** Blocks until the process is gone (at most ~5 s), so its folder can be removed before this process exits. */
@@ -216,6 +233,45 @@ function serverFor(major: number | undefined, pkg: string | undefined): { native
   );
 }
 
+/** initdb of a new data directory, its superuser `user` with `password` (a file only the server's user reads). */
+async function initdb(
+  binary: string,
+  data: string,
+  dir: string,
+  user: string,
+  password: string,
+  as: RunAs | undefined,
+  entry: { child?: ChildProcess },
+  logs: string[],
+): Promise<void> {
+  const pwfile = path.join(dir, 'pwfile');
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (as) chownSync(pwfile, as.uid, as.gid);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = (entry.child = run(
+        binary,
+        [`--pgdata=${data}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale', '--no-sync'],
+        as,
+        (s) => logs.push(s),
+      ));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new ServerStartError(`initdb failed (exit ${code}):\n${logs.join('')}`))));
+    });
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
+
+/**
+ * A copy of a data directory with its files' modes (PostgreSQL refuses a data directory others can read), owned by
+ * the user the server runs as.
+ */
+function copyData(from: string, to: string, as?: RunAs): void {
+  cpSync(from, to, { recursive: true });
+  if (as) execFileSync('chown', ['-R', `${as.uid}:${as.gid}`, to]);
+}
+
 export async function startEmbedded(options: StartOptions = {}): Promise<EmbeddedServer> {
   const { native: found, major } = serverFor(options.major, options.package);
   const root = process.getuid?.() === 0;
@@ -235,22 +291,39 @@ export async function startEmbedded(options: StartOptions = {}): Promise<Embedde
     const port = await freePort();
     const logs: string[] = [];
     const user = 'postgres';
-    const password = randomBytes(18).toString('base64url');
-    const pwfile = path.join(dir, 'pwfile');
-    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-    if (as) chownSync(pwfile, as.uid, as.gid);
-
-    await new Promise<void>((resolve, reject) => {
-      const initdb = (entry.child = run(
-        bin('initdb'),
-        [`--pgdata=${data}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale', '--no-sync'],
-        as,
-        (s) => logs.push(s),
-      ));
-      initdb.on('error', reject);
-      initdb.on('close', (code) => (code === 0 ? resolve() : reject(new ServerStartError(`initdb failed (exit ${code}):\n${logs.join('')}`))));
-    });
-    rmSync(pwfile, { force: true });
+    // The process's template of this build, or the promise of one when another start is making it.
+    let making: ((template: Template | undefined) => void) | undefined;
+    const made = templates.get(native);
+    if (!made) templates.set(native, new Promise((resolve) => (making = resolve)));
+    const template = await made;
+    let password: string;
+    if (template) {
+      copyData(template.data, data, as);
+      password = template.password;
+    } else {
+      password = randomBytes(18).toString('base64url');
+      try {
+        await initdb(bin('initdb'), data, dir, user, password, as, entry, logs);
+      } catch (error) {
+        if (making) templates.delete(native);
+        making?.(undefined);
+        throw error;
+      }
+      if (making) {
+        // Copied before the server starts, while the data directory is as initdb left it.
+        let kept: Template | undefined;
+        try {
+          const folder = mkdtempSync(path.join(tmpdir(), 'migralint-pg-template-'));
+          templateDirs.add(folder);
+          copyData(data, path.join(folder, 'data'));
+          kept = { data: path.join(folder, 'data'), password };
+        } catch {
+          // No template (a full temp directory): the later servers run initdb, as this one did.
+          templates.delete(native);
+        }
+        making(kept);
+      }
+    }
 
     // fsync off: a throwaway server, nothing to keep after a crash.
     const started = run(
