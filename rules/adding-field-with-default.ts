@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { relationOf, relName, tableFor } from '../src/engine/ast.js';
-import { tableLabel, withSizeHint } from '../src/engine/describe.js';
+import { tableLabel, withSizeHint, listed } from '../src/engine/describe.js';
 import type { ColumnRewrite } from '../src/types.js';
 
 /** The message for why the lock table says adding the column rewrites the table (facts.columnRewrites). */
@@ -92,7 +92,7 @@ export default defineRule({
           table,
           messageId: reason.id,
           data: {
-            column: one ? `column ${columns[0]}` : `columns ${columns.slice(0, -1).join(', ')} and ${columns.at(-1)}`,
+            column: `${one ? 'column' : 'columns'} ${listed(columns)}`,
             it: one ? 'it' : 'them',
             table: tableLabel(table),
             what: reason.what,

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { tableLabel, withSizeHint } from '../src/engine/describe.js';
+import { tableLabel, withSizeHint, listed } from '../src/engine/describe.js';
 import { alterCmds } from '../src/sql/nodes.js';
 
 export default defineRule({
@@ -54,13 +54,12 @@ export default defineRule({
       // One statement, one scan: PostgreSQL checks every column it sets NOT NULL in the same pass over the table.
       const t = displayName(rel);
       const checks = scanned.map((name) => ({ col: displayName({ name }), check: displayName({ name: `${rel.name}_${name}_not_null` }) }));
-      const list = (xs: string[]) => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
       const each = (f: (x: { col: string; check: string }) => string) => checks.map(f).join(', ');
       ctx.report({
         statement: s,
         table,
         messageId: 'blocking',
-        data: { column: list(scanned), table: tableLabel(table) },
+        data: { column: listed(scanned), table: tableLabel(table) },
         help: withSizeHint(
           `Instead: ALTER TABLE ${t} ${each((x) => `ADD CONSTRAINT ${x.check} CHECK (${x.col} IS NOT NULL) NOT VALID`)}; then, in a separate transaction, ${checks
             .map((x) => `ALTER TABLE ${t} VALIDATE CONSTRAINT ${x.check};`)

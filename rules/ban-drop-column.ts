@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { alterCmds, relationOf, relName, tableFor } from '../src/engine/ast.js';
-import { lockWords } from '../src/engine/describe.js';
+import { lockWords, listed } from '../src/engine/describe.js';
 
 export default defineRule({
   meta: {
@@ -32,7 +32,7 @@ export default defineRule({
       const dropped = alterCmds(s).filter((c) => c.subtype === 'AT_DropColumn');
       if (dropped.length === 0 || tableFor(s, rel)?.sizeClass === 'new') continue;
       const names = dropped.map((c) => displayName({ name: c.name ?? '?' }));
-      const columns = names.length === 1 ? `column ${names[0]}` : `columns ${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+      const columns = `${names.length === 1 ? 'column' : 'columns'} ${listed(names)}`;
       ctx.report({
         statement: s,
         messageId: 'drop',

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { alterCmds, relationOf, relName, tableFor } from '../src/engine/ast.js';
-import { lockWords } from '../src/engine/describe.js';
+import { lockWords, listed } from '../src/engine/describe.js';
 
 export default defineRule({
   meta: {
@@ -51,7 +51,7 @@ export default defineRule({
         data: {
           lock: lockWords(s).lock,
           table: rel ? displayName(rel) : '?',
-          column: one ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`,
+          column: listed(names),
           theColumn: one ? 'the column' : 'the columns',
           itIs: one ? 'it is' : 'they are',
         },

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
-import { tableLabel } from '../src/engine/describe.js';
+import { tableLabel, listed } from '../src/engine/describe.js';
 import { statementHead } from '../src/engine/ast.js';
 import { lockLabel } from '../src/analysis/locks.js';
 import type { HeldThrough, SlowWork } from '../src/types.js';
@@ -21,11 +21,6 @@ const WORK_WORDS: Record<SlowWork['kind'], string> = {
  */
 function ownsFinding(t: HeldThrough, work: SlowWork): boolean {
   return work.kind === 'rewrite' || work.kind === 'scan' || work.kind === 'index' || t.unbounded || t.afterSchemaChange;
-}
-
-/** "a", "a and b", "a, b and c". */
-function andList(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 export default defineRule({
@@ -81,16 +76,16 @@ export default defineRule({
       const later = rest.map((h) => displayName(h.table));
       const own = rest.filter((h) => h.takenHere).length;
       const by = own === rest.length ? 'by it' : own === 0 ? 'by later statements' : 'by it and later statements';
-      const listed = items.slice(0, 3).join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
+      const slowList = items.slice(0, 3).join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
       ctx.report({
         statement: s,
         messageId: 'held',
         data: {
           statement: statementHead(s),
           table: tableLabel(first.table),
-          also: later.length ? ` (as are the ones taken ${by} on ${andList(later.slice(0, 3))}${later.length > 3 ? ` and ${later.length - 3} more` : ''})` : '',
-          tables: andList([displayName(first.table), ...later].slice(0, 4)) + (later.length > 3 ? ' and the others' : ''),
-          list: listed,
+          also: later.length ? ` (as are the ones taken ${by} on ${listed(later.slice(0, 3))}${later.length > 3 ? ` and ${later.length - 3} more` : ''})` : '',
+          tables: listed([displayName(first.table), ...later].slice(0, 4)) + (later.length > 3 ? ' and the others' : ''),
+          list: slowList,
         },
         info: owned,
         help: 'Move the ACCESS EXCLUSIVE statements to the end of their transaction, or commit right after them (in a framework: a migration of their own).',

@@ -2,6 +2,7 @@ import { displayName, tableKey } from '../src/catalog/catalog.js';
 import { defineRule } from '../src/engine/rule.js';
 import { DEFAULT_LOCK_TIMEOUT_MAX, originWords, reportMissingTimeout, statementList } from '../src/engine/timeout-rule.js';
 import type { QualifiedName, TimeoutStatement } from '../src/types.js';
+import { listed } from '../src/engine/describe.js';
 
 /** The rule that asks for each statement's CONCURRENTLY form (facts.timeouts[].statements[].weakerForm). */
 const OWNER: Record<NonNullable<TimeoutStatement['weakerForm']>, string> = {
@@ -42,7 +43,7 @@ function queueWords(offenders: TimeoutStatement[]): string {
   for (const k of all.keys()) writes.delete(k);
   const names = (map: Map<string, string>) => {
     const list = [...map.values()];
-    return list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
+    return listed(list);
   };
   const parts: string[] = [];
   if (all.size) parts.push(`every query on ${names(all)}, reads included, queues behind it`);

@@ -62,3 +62,8 @@ export function withSizeHint(help: string | undefined, table: TableInfo | undefi
   const hint = table.notFoundIn ? `Table ${table.name} was not found in the ${table.notFoundIn}; treated as unknown or new.` : SIZE_HINT;
   return help ? `${help} ${hint}` : hint;
 }
+
+/** Names as a list in a message: "", "a", "a and b", "a, b and c". */
+export function listed(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}

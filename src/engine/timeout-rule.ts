@@ -2,6 +2,7 @@ import { lockLabel } from '../analysis/locks.js';
 import { displayName } from '../catalog/catalog.js';
 import type { AnalyzedStatement, Fix, SettingOrigin, TimeoutFinding, TimeoutStatement } from '../types.js';
 import type { RuleContext } from './rule.js';
+import { listed } from './describe.js';
 
 export { DEFAULT_LOCK_TIMEOUT_MAX } from '../analysis/timeouts.js';
 
@@ -17,7 +18,7 @@ export function statementList(list: TimeoutStatement[], withLock: boolean): stri
     // mode when it differs.
     const also = s.alsoLocks ?? [];
     const names = [s.lock ? displayName(s.lock.relation) : '?', ...also.map((a) => displayName(a.relation))];
-    const what = `${s.head} on ${names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`}`;
+    const what = `${s.head} on ${listed(names)}`;
     const modes = also.filter((a) => a.mode !== s.lock?.mode).map((a) => `; ${lockLabel(a.mode)} on ${displayName(a.relation)}`);
     const lock = withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}${modes.join('')}` : '';
     const last = entries[entries.length - 1];

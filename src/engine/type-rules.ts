@@ -14,6 +14,7 @@ import { generatedFrom as moduleGeneratedFrom } from '../frameworks/index.js';
 import type { AnalyzedStatement, Fix, FrameworkId, Span } from '../types.js';
 import { columnSites, localColumnSites, tableFor, typeLabel, type ColumnSite, type TypeInfo } from './ast.js';
 import { defineRule, type Rule, type RuleContext, type RuleMeta } from './rule.js';
+import { listed } from './describe.js';
 
 export interface TypeRuleSpec {
   meta: Omit<RuleMeta, 'category' | 'fix' | 'messages'> & { message: string };
@@ -93,11 +94,6 @@ export function defineTypeRule(spec: TypeRuleSpec): Rule {
       }
     },
   });
-}
-
-/** Names as a list: "a", "a and b", "a, b and c". */
-function listed(names: string[]): string {
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 /** The rewrites of several columns of one statement as one suggestion. */
