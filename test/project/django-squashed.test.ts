@@ -12,6 +12,20 @@ import { cliJson } from '../helpers/cli-json.js';
 import { djangoNewDatabaseOnly, djangoTogether, squashTogether } from '../../src/frameworks/django/history.js';
 import { tempDirs } from '../helpers/repo.js';
 
+/** The initial migration ends with a RunPython that creates a product (rows migralint cannot see). */
+function addGiftCardRunPython(migrations: string): void {
+  const initial = path.join(migrations, '0001_initial.py');
+  writeFileSync(
+    initial,
+    readFileSync(initial, 'utf8')
+      .replace(
+        'class Migration(',
+        'def create_gift_card(apps, schema_editor):\n    apps.get_model("shop", "Product").objects.create(name="Gift card", price=25)\n\n\nclass Migration(',
+      )
+      .replace(/\n {4}\]\n$/, '\n        migrations.RunPython(create_gift_card, migrations.RunPython.noop),\n    ]\n'),
+  );
+}
+
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'django-squashed');
 const MIGRATIONS = path.join('shop', 'migrations');
 const tempDir = tempDirs('migralint-django-squashed-');
@@ -54,16 +68,7 @@ describe('Django: a squashed migration whose originals are gone runs only on a n
 
   it('a RunPython before it may write rows (migralint cannot read Python): the table is no longer known to be empty', async () => {
     const dir = variant((m) => {
-      const initial = path.join(m, '0001_initial.py');
-      writeFileSync(
-        initial,
-        readFileSync(initial, 'utf8')
-          .replace(
-            'class Migration(',
-            'def create_gift_card(apps, schema_editor):\n    apps.get_model("shop", "Product").objects.create(name="Gift card", price=25)\n\n\nclass Migration(',
-          )
-          .replace(/\n {4}\]\n$/, '\n        migrations.RunPython(create_gift_card, migrations.RunPython.noop),\n    ]\n'),
-      );
+      addGiftCardRunPython(m);
     });
     expect(await lint(dir)).toEqual(expect.arrayContaining([`${squash}:25 require-concurrent-index-creation 2`]));
   });
@@ -97,16 +102,7 @@ describe('Django: a squashed migration whose originals are gone runs only on a n
     // netbox ipam 0054_squashed_0067 (a RunPython earlier leaves its tables possibly filled) and extras 0001_squashed
     // (a new model's foreign key to django.contrib's content types, a table no migration of the project creates).
     const dir = variant((m) => {
-      const initial = path.join(m, '0001_initial.py');
-      writeFileSync(
-        initial,
-        readFileSync(initial, 'utf8')
-          .replace(
-            'class Migration(',
-            'def create_gift_card(apps, schema_editor):\n    apps.get_model("shop", "Product").objects.create(name="Gift card", price=25)\n\n\nclass Migration(',
-          )
-          .replace(/\n {4}\]\n$/, '\n        migrations.RunPython(create_gift_card, migrations.RunPython.noop),\n    ]\n'),
-      );
+      addGiftCardRunPython(m);
       const file = path.join(m, squash);
       writeFileSync(
         file,
