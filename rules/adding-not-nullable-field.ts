@@ -54,18 +54,18 @@ export default defineRule({
       // One statement, one scan: PostgreSQL checks every column it sets NOT NULL in the same pass over the table.
       const t = displayName(rel);
       const checks = scanned.map((name) => ({ col: displayName({ name }), check: displayName({ name: `${rel.name}_${name}_not_null` }) }));
-      const each = (f: (x: { col: string; check: string }) => string) => checks.map(f).join(', ');
+      const each = (f: (x: { col: string; check: string }) => string, sep = ', ') => checks.map(f).join(sep);
+      const add = each((x) => `ADD CONSTRAINT ${x.check} CHECK (${x.col} IS NOT NULL) NOT VALID`);
+      const validate = each((x) => `ALTER TABLE ${t} VALIDATE CONSTRAINT ${x.check};`, ' ');
+      const setNotNull = each((x) => `ALTER COLUMN ${x.col} SET NOT NULL`);
+      const drop = each((x) => `DROP CONSTRAINT ${x.check}`);
       ctx.report({
         statement: s,
         table,
         messageId: 'blocking',
         data: { column: listed(scanned), table: tableLabel(table) },
         help: withSizeHint(
-          `Instead: ALTER TABLE ${t} ${each((x) => `ADD CONSTRAINT ${x.check} CHECK (${x.col} IS NOT NULL) NOT VALID`)}; then, in a separate transaction, ${checks
-            .map((x) => `ALTER TABLE ${t} VALIDATE CONSTRAINT ${x.check};`)
-            .join(
-              ' ',
-            )} then ALTER TABLE ${t} ${each((x) => `ALTER COLUMN ${x.col} SET NOT NULL`)}; ALTER TABLE ${t} ${each((x) => `DROP CONSTRAINT ${x.check}`)};`,
+          `Instead: ALTER TABLE ${t} ${add}; then, in a separate transaction, ${validate} then ALTER TABLE ${t} ${setNotNull}; ALTER TABLE ${t} ${drop};`,
           table,
         ),
       });
