@@ -89,6 +89,25 @@ export interface DjangoModel {
   indexTogether: string[][];
   indexes: DjangoIndex[];
   constraints: DjangoConstraint[];
+  /**
+   * A proxy model (`'proxy': True`): the key of the model whose table it uses ('' when its base is unknown). It has no
+   * table of its own: Django sends nothing for its operations, and a foreign key to it references its base's table.
+   */
+  proxyFor?: string;
+  /** `'managed': False`: its table is kept outside migrations, and Django sends nothing for its operations. */
+  unmanaged?: true;
+  /** The setting that can swap it out (`'swappable': 'AUTH_USER_MODEL'`, as auth.User has). */
+  swappable?: string;
+  /** Swapped out by a setting (`'swappable': 'AUTH_USER_MODEL'` on auth.User when the project names its own user model): no table either. */
+  swapped?: true;
+}
+
+/**
+ * Whether Django sends SQL for the model's operations: not for a proxy, an unmanaged or a swapped-out model (Django's
+ * Options.can_migrate, which every schema operation asks through allow_migrate_model).
+ */
+export function hasTable(m: DjangoModel): boolean {
+  return m.proxyFor === undefined && !m.unmanaged && !m.swapped;
 }
 
 export interface DjangoState {
@@ -198,11 +217,11 @@ export class SchemaEditor {
   constructor(
     incoming: DjangoState,
     readonly app: string,
-    migration?: { path: string; text: string },
+    migration?: { path: string; text: string; settings?: string },
   ) {
     const fingerprint = migration
       ? createHash('sha256')
-          .update(`${incoming.fingerprint ?? ''}\0${migration.path}\0${migration.text}`)
+          .update(`${incoming.fingerprint ?? ''}\0${migration.path}\0${migration.text}${migration.settings ? `\0${migration.settings}` : ''}`)
           .digest('hex')
       : incoming.fingerprint;
     this.state = { models: { ...incoming.models }, ...(fingerprint ? { fingerprint } : {}) };
@@ -214,6 +233,20 @@ export class SchemaEditor {
    */
   peek(key: string): DjangoModel | undefined {
     return this.state.models[this.current(key)];
+  }
+
+  /**
+   * The key of the model whose table a key's rows live in: a proxy's base (its base's base …), else the key itself. A
+   * proxy whose base no migration of the project creates stands for that base's key.
+   */
+  concreteKey(key: string): string {
+    let k = this.current(key);
+    for (let i = 0; i < 20; i++) {
+      const m = this.state.models[k];
+      if (!m?.proxyFor) return k;
+      k = this.current(m.proxyFor);
+    }
+    return k;
   }
 
   /** The key a model has now, after this migration's renames. */
@@ -283,10 +316,11 @@ export class SchemaEditor {
    * (django.contrib's, a third-party app's) has the default table app_model, or its known `db_table`.
    */
   target(f: DjangoField): { table: string; column: string } {
-    const to = this.peek(f.fk!.to);
+    const key = this.concreteKey(f.fk!.to);
+    const to = this.peek(key);
     if (!to) {
-      const [app, name] = f.fk!.to.split('.');
-      return { table: CONTRIB_TABLES[f.fk!.to] ?? `${app}_${name}`, column: f.fk!.toField ?? 'id' };
+      const [app, name] = key.split('.');
+      return { table: CONTRIB_TABLES[key] ?? `${app}_${name}`, column: f.fk!.toField ?? 'id' };
     }
     const field = f.fk!.toField ? this.field(to, f.fk!.toField) : this.pk(to)?.[1];
     return { table: to.table, column: field?.column ?? f.fk!.toField ?? 'id' };
@@ -403,7 +437,7 @@ export class SchemaEditor {
     const out = [`CREATE TABLE ${q(m.table)} (${cols.join(', ')})`];
     this.defer(op, () => {
       const now = this.model(key);
-      if (!now) return [];
+      if (!now || !hasTable(now)) return [];
       const sql: string[] = [];
       for (const fields of now.uniqueTogether) {
         const c = fields.map((f) => this.column(now, f));
@@ -440,7 +474,7 @@ export class SchemaEditor {
     const table = this.throughTable(m, name);
     const [a, b] = this.throughColumns(m, f);
     const fromPk = this.pk(m)?.[1];
-    const to = this.peek(f.m2m!.to);
+    const to = this.peek(this.concreteKey(f.m2m!.to));
     const toPk = to ? this.pk(to)?.[1] : undefined;
     const relType = (p: DjangoField | undefined): string => (p?.type === 'integer' && p.auto ? 'integer' : (p?.type ?? 'bigint'));
     // The table's own key follows DEFAULT_AUTO_FIELD, a setting migralint does not read: the owner's auto key
@@ -452,18 +486,19 @@ export class SchemaEditor {
     const key = modelKey(m.app, m.name);
     this.defer(op, () => {
       const owner = this.model(key);
-      if (!owner) return [];
+      if (!owner || !hasTable(owner)) return [];
       const field = this.field(owner, name);
       if (!field?.m2m) return [];
       const t = this.throughTable(owner, name);
       const [ca, cb] = this.throughColumns(owner, field);
-      const other = this.peek(field.m2m.to);
+      const otherKey = this.concreteKey(field.m2m.to);
+      const other = this.peek(otherKey);
       const ref = (model: DjangoModel | undefined, fallback: string): { table: string; column: string } => ({
         table: model?.table ?? fallback,
         column: (model && this.pk(model)?.[1].column) ?? 'id',
       });
       const ra = ref(owner, owner.table);
-      const rb = ref(other, CONTRIB_TABLES[field.m2m.to] ?? field.m2m.to.replace('.', '_'));
+      const rb = ref(other, CONTRIB_TABLES[otherKey] ?? otherKey.replace('.', '_'));
       return [
         `ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(indexName(t, [ca, cb], '_uniq'))} UNIQUE (${q(ca)}, ${q(cb)})`,
         `ALTER TABLE ${q(t)} ADD CONSTRAINT ${q(indexName(t, [ca], `_fk_${ra.table}_${ra.column}`))} FOREIGN KEY (${q(ca)}) REFERENCES ${q(ra.table)} (${q(ra.column)}) DEFERRABLE INITIALLY DEFERRED`,
@@ -563,7 +598,7 @@ export class SchemaEditor {
     if (withDefault) out.push(`ALTER TABLE ${q(m.table)} ALTER COLUMN ${q(f.column)} DROP DEFAULT`);
     this.defer(op, () => {
       const now = this.model(key);
-      const field = now ? this.field(now, name) : undefined;
+      const field = now && hasTable(now) ? this.field(now, name) : undefined;
       return now && field ? this.fieldIndexes(now.table, field) : [];
     });
     return out;
@@ -610,6 +645,10 @@ export class SchemaEditor {
     next.checkName = old.checkName;
     if (old.m2m || next.m2m) return [];
     if (old.sig === next.sig) return [];
+    // A foreign key moved to another model with the same table (a proxy and its base …): Django leaves `to` out of the
+    // comparison (BaseDatabaseSchemaEditor._field_should_be_altered), so nothing else changed means no SQL.
+    const withoutTarget = (sig: string): string => sig.replace(/->[^@]*@/, '->@');
+    if (old.fk && next.fk && withoutTarget(old.sig) === withoutTarget(next.sig) && this.target(old).table === this.target(next).table) return [];
     // Django's _alter_field (base, then PostgreSQL's additions), step by step.
     const t = m.table;
     const out: string[] = [];

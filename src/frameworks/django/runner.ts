@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { FileSystem } from '../../fs.js';
 import type { RunnerSettings } from '../../types.js';
-import { asRunner, firstFile, fromOptions, parsedOnce, upwards, type FoundSetting } from '../session-settings.js';
+import { asRunner, fromOptions, parsedOnce, type FoundSetting } from '../session-settings.js';
+import { djangoSettingsFile } from './settings.js';
 
 /**
  * The session settings Django's connections start with, as the settings module says: a database's
@@ -10,13 +10,7 @@ import { asRunner, firstFile, fromOptions, parsedOnce, upwards, type FoundSettin
  * folder upwards.
  */
 export function djangoRunnerSettings(migration: string, fs: FileSystem): RunnerSettings {
-  const manage = firstFile(fs, upwards(path.dirname(path.resolve(migration)), 6), ['manage.py']);
-  if (!manage) return {};
-  const module = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage.text)?.[1];
-  if (!module) return {};
-  const root = path.dirname(manage.file);
-  const base = path.join(root, ...module.split('.'));
-  const settings = firstFile(fs, [path.dirname(base)], [`${path.basename(base)}.py`, path.join(path.basename(base), '__init__.py')]);
+  const settings = djangoSettingsFile(migration, fs);
   if (!settings) return {};
   return parsedOnce(fs, 'django', settings.file, settings.text, () => fromSettings(settings.file, settings.text));
 }

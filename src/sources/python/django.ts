@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import { eolOf } from '../../engine/fixer.js';
 import {
   emptyState,
+  hasTable,
   SchemaEditor,
   type Condition,
   type DjangoConstraint,
@@ -10,6 +11,7 @@ import {
   type DjangoModel,
   type DjangoState,
 } from '../../frameworks/django/editor.js';
+import { djangoUserModel } from '../../frameworks/django/settings.js';
 import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, SourceFile, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { needAtomicity, pythonDirectives, sqlChunk, sqlLiteral, syntaxNote } from './common.js';
@@ -59,6 +61,8 @@ interface Ctx {
   calls: Array<{ call: PyNode; op: string }>;
   /** Operations that only change the state (SeparateDatabaseAndState's state_operations): they send nothing. */
   stateOnly: Set<number>;
+  /** AUTH_USER_MODEL as the project's settings set it (auth.user when they leave it out); undefined when unread. */
+  userModel?: { key: string };
 }
 
 function appLabel(path: string): string {
@@ -156,13 +160,30 @@ function kwText(c: Ctx, args: CallArgs, k: string): string | undefined {
   return v ? textOf(c.src, v) : undefined;
 }
 
+function isTrue(c: Ctx, node: PyNode | undefined): boolean {
+  return !!node && textOf(c.src, node) === 'True';
+}
+
+function isFalse(c: Ctx, node: PyNode | undefined): boolean {
+  return !!node && textOf(c.src, node) === 'False';
+}
+
+function modelKeyOf(m: DjangoModel): string {
+  return `${m.app}.${m.name}`.toLowerCase();
+}
+
 /** `'app.Model'`, `'Model'`, `settings.AUTH_USER_MODEL` → the referenced model's key. */
 function targetKey(c: Ctx, node: PyNode | undefined): string | undefined {
   if (!node) return undefined;
   const text = textOf(c.src, node);
   if (/AUTH_USER_MODEL$/.test(text)) {
-    // A project's own user model, when one app defines `User`; else django.contrib.auth's.
-    const users = Object.keys(c.editor.state.models).filter((k) => k.endsWith('.user'));
+    // The project's settings say, when migralint can read them (src/frameworks/django/settings.ts). Else a project's
+    // own user model, when exactly one model named User is not swappable itself (a copy of django.contrib.auth's
+    // migrations in the project has one that is); else django.contrib.auth's.
+    if (c.userModel) return c.userModel.key;
+    const users = Object.entries(c.editor.state.models)
+      .filter(([k, m]) => k.endsWith('.user') && m.swappable !== 'AUTH_USER_MODEL')
+      .map(([k]) => k);
     return users.length === 1 ? users[0] : 'auth.user';
   }
   const v = stringValue(c.src, node, c.resolver);
@@ -173,8 +194,9 @@ function targetKey(c: Ctx, node: PyNode | undefined): string | undefined {
 
 /** The column type of a foreign key to `to`: the target's key type (an auto field's plain integer type). */
 function relType(c: Ctx, to: string, toField: string | undefined): string | undefined {
-  const m = c.editor.peek(to);
-  if (!m) return to === 'auth.user' ? 'integer' : undefined;
+  const key = c.editor.concreteKey(to);
+  const m = c.editor.peek(key);
+  if (!m) return key === 'auth.user' ? 'integer' : undefined;
   const f = toField ? c.editor.field(m, toField) : c.editor.pk(m)?.[1];
   return f?.type;
 }
@@ -375,8 +397,24 @@ function ensureModel(c: Ctx, name: string): string {
 
 // ---------- operations ----------
 
-/** The SQL Django runs for one schema operation (empty for operations that only change state). */
+/**
+ * The SQL Django runs for one schema operation (empty for operations that only change state). Django sends none for a
+ * proxy, unmanaged or swapped-out model (allow_migrate_model): the operation still changes the state.
+ */
 function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: { start: number; end: number }): string[] {
+  const named =
+    op === 'CreateModel' ? undefined : (stringValue(c.src, arg(args, 0, 'model_name'), c.resolver) ?? stringValue(c.src, arg(args, 0, 'name'), c.resolver));
+  const before = named ? c.editor.peek(c.editor.resolve(named)) : undefined;
+  const sql = stateAndSql(c, op, args, index, span);
+  if (before && !hasTable(before)) return [];
+  if (op === 'CreateModel') {
+    const created = c.editor.peek(c.editor.resolve(stringValue(c.src, arg(args, 0, 'name'), c.resolver) ?? ''));
+    if (created && !hasTable(created)) return [];
+  }
+  return sql;
+}
+
+function stateAndSql(c: Ctx, op: string, args: CallArgs, index: number, span: { start: number; end: number }): string[] {
   const s = (n: PyNode | undefined): string | undefined => stringValue(c.src, n, c.resolver);
   const e = c.editor;
   const modelName = s(arg(args, 0, 'model_name')) ?? s(arg(args, 0, 'name')) ?? '';
@@ -430,6 +468,20 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
       model.constraints = namedChildren(options.get('constraints') ?? ({ children: [] } as unknown as PyNode))
         .map((n) => readConstraint(c, n))
         .filter((x): x is DjangoConstraint => !!x);
+      if (isTrue(c, options.get('proxy'))) {
+        // A proxy uses its concrete base's table: the first base written as 'app.model' ('' when none is).
+        const base = namedChildren(arg(args, 3, 'bases') ?? ({ children: [] } as unknown as PyNode))
+          .map((n) => s(n))
+          .find((b): b is string => !!b && b.includes('.'));
+        model.proxyFor = base ? e.resolve(base) : '';
+        model.table = base ? (e.peek(e.concreteKey(model.proxyFor))?.table ?? model.table) : model.table;
+        model.fields = [];
+      }
+      if (isFalse(c, options.get('managed'))) model.unmanaged = true;
+      const swappable = s(options.get('swappable'));
+      if (swappable) model.swappable = swappable;
+      // Swapped out: the project's settings name another user model (read from them only: a guess never drops a table).
+      if (swappable === 'AUTH_USER_MODEL' && c.userModel && c.userModel.key !== modelKeyOf(model)) model.swapped = true;
       return e.createModel(index, model);
     }
     case 'DeleteModel':
@@ -532,6 +584,19 @@ function operationSql(c: Ctx, op: string, args: CallArgs, index: number, span: {
     case 'ValidateConstraint': {
       const name = s(arg(args, 1, 'name'));
       return name && modelName ? [`ALTER TABLE "${e.model(ensureModel(c, modelName))!.table}" VALIDATE CONSTRAINT "${name}"`] : [];
+    }
+    case 'AlterModelOptions': {
+      // 'managed' is one of the options AlterModelOptions replaces (absent: managed again); Django sends nothing.
+      const name = s(arg(args, 0, 'name'));
+      const m = name ? e.peek(e.resolve(name)) : undefined;
+      if (!m || !name) return [];
+      const unmanaged = isFalse(c, dictEntries(c, arg(args, 1, 'options')).get('managed'));
+      if (unmanaged !== !!m.unmanaged) {
+        const own = e.model(e.resolve(name))!;
+        if (unmanaged) own.unmanaged = true;
+        else delete own.unmanaged;
+      }
+      return [];
     }
     case 'AlterUniqueTogether':
     case 'AlterIndexTogether': {
@@ -672,8 +737,14 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
       }
     : { wrapped: false, reason: 'the migration sets atomic = False, so Django runs each operation on its own', oneQuery: false };
   const app = appLabel(file.path);
-  // The state the migrations before this one left (the history's order); alone, the file starts from nothing.
-  const editor = new SchemaEditor((ctx.state as DjangoState | undefined) ?? emptyState(), app, { path: file.path, text: src });
+  const userModel = ctx.fs ? djangoUserModel(file.path, ctx.fs) : undefined;
+  // The state the migrations before this one left (the history's order); alone, the file starts from nothing. The
+  // user model the settings name is part of what the state depends on.
+  const editor = new SchemaEditor((ctx.state as DjangoState | undefined) ?? emptyState(), app, {
+    path: file.path,
+    text: src,
+    ...(userModel ? { settings: `AUTH_USER_MODEL=${userModel.key}` } : {}),
+  });
   const c: Ctx = {
     src,
     resolver: scopeResolver(src, root),
@@ -686,6 +757,7 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
     exec,
     calls: [],
     stateOnly: new Set(),
+    ...(userModel ? { userModel: { key: userModel.key } } : {}),
   };
   operations(c, opsNode, exec, 'both');
   // What Django defers to the end of the migration (foreign keys, field indexes …), each at the operation that asked for it.

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import type { FileSystem } from '../../fs.js';
+import { firstFile, upwards } from '../session-settings.js';
+
+/**
+ * The project's settings module, as `manage.py` names it (`os.environ.setdefault("DJANGO_SETTINGS_MODULE",
+ * "saleor.settings")`), found from the migration's folder upwards: the module's file (`saleor/settings.py`) or its
+ * package (`saleor/settings/__init__.py`), relative to manage.py's folder. Undefined when either is missing.
+ */
+export function djangoSettingsFile(migration: string, fs: FileSystem): { file: string; text: string; root: string } | undefined {
+  const manage = firstFile(fs, upwards(path.dirname(path.resolve(migration)), 6), ['manage.py']);
+  if (!manage) return undefined;
+  const module = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage.text)?.[1];
+  if (!module) return undefined;
+  const root = path.dirname(manage.file);
+  const base = path.join(root, ...module.split('.'));
+  const settings = firstFile(fs, [path.dirname(base)], [`${path.basename(base)}.py`, path.join(path.basename(base), '__init__.py')]);
+  return settings ? { ...settings, root } : undefined;
+}
+
+/** AUTH_USER_MODEL as the settings set it: the model's key (`account.user`) and where it is written. */
+export interface UserModelSetting {
+  key: string;
+  /** The file that sets it, or that was read without finding it (then the key is Django's default, auth.user). */
+  file: string;
+}
+
+const ASSIGNMENT = /^AUTH_USER_MODEL\s*=\s*(['"])(\w+)\.(\w+)\1\s*(?:#.*)?$/m;
+const ANY_ASSIGNMENT = /^AUTH_USER_MODEL\s*=/m;
+/** `from .base import *`, `from saleor.settings.base import *`: settings split over modules. */
+const STAR_IMPORT = /^from\s+([\w.]+)\s+import\s+\*/gm;
+
+/** Per FileSystem (one run), the answer for each settings file: every migration of a project asks the same. */
+const read = new WeakMap<FileSystem, Map<string, { text: string; setting: UserModelSetting | undefined }>>();
+
+/**
+ * The user model Django's `settings.AUTH_USER_MODEL` names, from the settings module (and the modules it star-imports,
+ * one level deep): `AUTH_USER_MODEL = "account.User"` gives `account.user`; a module read whole without the setting
+ * gives Django's default `auth.user`. Undefined when the settings cannot be read, or set it in a way migralint does
+ * not evaluate (`os.environ.get(…)`, a module it imports that is not in the project).
+ */
+export function djangoUserModel(migration: string, fs: FileSystem): UserModelSetting | undefined {
+  const settings = djangoSettingsFile(migration, fs);
+  if (!settings) return undefined;
+  let run = read.get(fs);
+  if (!run) read.set(fs, (run = new Map()));
+  const hit = run.get(settings.file);
+  if (hit && hit.text === settings.text) return hit.setting;
+  const setting = fromModules(settings, fs);
+  run.set(settings.file, { text: settings.text, setting });
+  return setting;
+}
+
+function fromModules(settings: { file: string; text: string; root: string }, fs: FileSystem): UserModelSetting | undefined {
+  const modules = [settings];
+  // The modules it star-imports (a later assignment in the importing module wins, so it is read first).
+  for (const m of settings.text.matchAll(STAR_IMPORT)) {
+    const name = m[1]!;
+    // Relative: one dot is the settings module's own package, each more goes one package up.
+    const dots = /^\.*/.exec(name)![0].length;
+    let dir = path.dirname(settings.file);
+    for (let i = 1; i < dots; i++) dir = path.dirname(dir);
+    const base = dots ? path.join(dir, ...name.slice(dots).split('.')) : path.join(settings.root, ...name.split('.'));
+    const found = firstFile(fs, [path.dirname(base)], [`${path.basename(base)}.py`, path.join(path.basename(base), '__init__.py')]);
+    if (!found) return undefined; // a module migralint cannot read may set it
+    modules.push({ ...found, root: settings.root });
+  }
+  for (const m of modules) {
+    const set = ASSIGNMENT.exec(m.text);
+    if (set) return { key: `${set[2]}.${set[3]}`.toLowerCase(), file: m.file };
+    if (ANY_ASSIGNMENT.test(m.text)) return undefined; // set to something migralint does not evaluate
+  }
+  return { key: 'auth.user', file: settings.file };
+}
