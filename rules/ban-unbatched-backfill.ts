@@ -23,7 +23,7 @@ export default defineRule({
         'UPDATE on {{table}} runs in the same transaction as {{ddl}} on line {{line}}, after it: every row the backfill changed stays locked against UPDATE and DELETE while {{ddl}} waits for its {{lock}} lock, and until the transaction commits.',
     },
     docs: {
-      what: 'Flags `UPDATE` and `DELETE` without `WHERE` on a table that already exists, and any `UPDATE` of a table in the same transaction as a schema change (ALTER TABLE, CREATE INDEX …) on that table. Size-aware: silent on a table known to be small (a one-row settings table), an error on a large one.',
+      what: 'Flags `UPDATE` and `DELETE` without `WHERE` on a table that already exists, and any `UPDATE` of a table in the same transaction as a schema change (ALTER TABLE, CREATE INDEX …) on that table. Not an `UPDATE … SET col = … WHERE col IS NULL` under an ACCESS EXCLUSIVE lock the transaction holds, followed by `SET NOT NULL` of that column (what Django sends for an `AlterField` to a not-null field with a default): `adding-not-nullable-field` reports the fill and the scan as one. Size-aware: silent on a table known to be small (a one-row settings table), an error on a large one.',
       why: "A single statement over every row locks each row it changes until commit, so application writes to those rows wait; it also produces a burst of WAL (replication lag) and a table's worth of dead tuples for VACUUM. Done in the transaction of an `ALTER TABLE`, the backfill also keeps that statement's ACCESS EXCLUSIVE lock — no reads at all — until it finishes. Backfill in batches of a few thousand rows, each committed on its own, after the schema change has committed.",
       invalid: [
         { code: "UPDATE orders SET currency = 'EUR';\n", tables: { orders: { rows: 12_000_000 } } },
@@ -66,7 +66,9 @@ export default defineRule({
       // under), else the first after it (whose lock is taken while its row locks are held).
       if (s.kind !== 'UpdateStmt') continue;
       const change = s.facts.schemaChangeInTransaction;
-      if (!change) continue;
+      // A fill of a column's NULLs for the SET NOT NULL after it, under the lock already held: adding-not-nullable-field
+      // reports the two as one at the SET NOT NULL (the lock is held from the fill to the end of its scan).
+      if (!change || s.facts.fillsForNotNull) continue;
       const lock = change.lock;
       ctx.report({
         statement: s,

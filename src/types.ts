@@ -433,6 +433,21 @@ export interface StatementFacts {
    */
   schemaChangeInTransaction?: { statement: StatementRef; lock: LockFact; earlier: boolean };
   /**
+   * For ALTER TABLE … SET NOT NULL: the columns PostgreSQL checks with a scan of the table (not those notNullChecked
+   * or notNullProven names, and none when the same statement rewrites the table from a known type: the rows are
+   * checked as they are copied).
+   */
+  notNullScans?: string[];
+  /**
+   * For UPDATE … SET col = … WHERE col IS NULL run under an ACCESS EXCLUSIVE lock on the table the transaction holds
+   * already: the ALTER TABLE … SET NOT NULL of that column later in the transaction, which scans the table under the
+   * same lock (Django's AlterField from null to not null with a default sends SET DEFAULT, this UPDATE, SET NOT NULL).
+   * The fill and the scan are one hazard, reported once, at the SET NOT NULL.
+   */
+  fillsForNotNull?: StatementRef;
+  /** For ALTER TABLE … SET NOT NULL: the UPDATE earlier in the transaction that fills NULLs of its columns (fillsForNotNull). */
+  nullsFilledBy?: { statement: StatementRef; columns: string[] };
+  /**
    * At the first statement of a transaction that takes ACCESS EXCLUSIVE on an existing table, when slow work
    * follows in the transaction while the lock is held: the tables held and that work.
    */

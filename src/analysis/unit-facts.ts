@@ -16,6 +16,7 @@ export function unitFactsPass(out: AnalyzedStatement[]): void {
   createdColumnNamesPass(out);
   createdViewsPass(out);
   schemaChangePass(out);
+  notNullFillPass(out);
   heldLockPass(out);
   outerTransactionPass(out);
 }
@@ -199,6 +200,69 @@ function schemaChangePass(out: AnalyzedStatement[]): void {
       const other = list.find((d) => d.index < s.index) ?? list[0]!;
       const lock = other.facts.locks.find((l) => tableKey(l.relation) === rel)!;
       s.facts.schemaChangeInTransaction = { statement: refOf(other), lock, earlier: other.index < s.index };
+    });
+  }
+}
+
+/**
+ * For ALTER TABLE: the columns it sets NOT NULL with a scan of the table (StatementFacts.notNullScans): not
+ * when the same ALTER TABLE rewrites the table from a known type (PostgreSQL checks the rows as it copies them), nor
+ * for a column a validated CHECK proves or that is NOT NULL already.
+ */
+function notNullScanned(s: AnalyzedStatement): string[] {
+  if (s.kind !== 'AlterTableStmt' || (s.facts.rewrite && s.facts.oldTypes)) return [];
+  return alterCmds(s)
+    .filter((c) => c.subtype === 'AT_SetNotNull')
+    .map((c) => c.name ?? '')
+    .filter((name) => !(name && (s.facts.notNullChecked?.includes(name) || s.facts.notNullProven?.includes(name))));
+}
+
+/** The column an UPDATE's WHERE is exactly `col IS NULL` for, when it also sets that column. */
+function filledColumn(s: AnalyzedStatement): string | undefined {
+  if (s.kind !== 'UpdateStmt') return undefined;
+  const where = s.node.whereClause;
+  const test = where && 'NullTest' in where ? where.NullTest : undefined;
+  if (!test || test.nulltesttype !== 'IS_NULL') return undefined;
+  const fields = (test.arg && 'ColumnRef' in test.arg ? test.arg.ColumnRef.fields : undefined) ?? [];
+  const column = strings(fields).at(-1);
+  const sets = (s.node.targetList ?? []).map((t) => (t as { ResTarget?: { name?: string } }).ResTarget?.name);
+  return column && fields.length === strings(fields).length && sets.includes(column) ? column : undefined;
+}
+
+/**
+ * The not-null-fill pass (StatementFacts.notNullScans, fillsForNotNull, nullsFilledBy): an UPDATE that fills a column's NULLs under
+ * an ACCESS EXCLUSIVE lock the transaction already holds on the table, and a later ALTER TABLE of the same
+ * transaction that sets that column NOT NULL with a scan. The lock is held from before the fill to the end of the
+ * scan: one hazard, whose statement is the SET NOT NULL.
+ */
+function notNullFillPass(out: AnalyzedStatement[]): void {
+  for (const s of out) {
+    if (s.kind !== 'AlterTableStmt') continue;
+    guard(s, 'the not-null-scan analysis', () => {
+      const scans = notNullScanned(s);
+      if (scans.length) s.facts.notNullScans = scans;
+    });
+  }
+  for (const s of out) {
+    const column = filledColumn(s);
+    const change = s.facts.schemaChangeInTransaction;
+    if (!column || !change?.earlier || change.lock.mode !== 'AccessExclusiveLock') continue;
+    guard(s, 'the not-null-fill analysis', () => {
+      const rel = relationKey(relationOf(s));
+      const tx = transactionKey(s);
+      const alter = out.find(
+        (a) =>
+          a.index > s.index &&
+          a.kind === 'AlterTableStmt' &&
+          transactionKey(a) === tx &&
+          relationKey(relationOf(a)) === rel &&
+          notNullScanned(a).includes(column),
+      );
+      if (!alter) return;
+      s.facts.fillsForNotNull = refOf(alter);
+      const filled = alter.facts.nullsFilledBy;
+      if (filled) filled.columns.push(column);
+      else alter.facts.nullsFilledBy = { statement: refOf(s), columns: [column] };
     });
   }
 }
