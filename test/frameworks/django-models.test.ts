@@ -197,6 +197,19 @@ describe('Django: settings.AUTH_USER_MODEL', () => {
     expect(djangoUserModel('shop/order/migrations/0002_order_user.py', fs)?.key).toBe('account.user');
   });
 
+  it('class-based settings (a module the settings import a class from): its attribute counts; a module it imports that is missing makes it unknown', () => {
+    const files = {
+      'manage.py': MANAGE.replace('"shop.settings"', '"shop.settings.docker_compose"'),
+      'shop/settings/__init__.py': '',
+      'shop/settings/docker_compose.py':
+        'import os\n\nfrom .base import CommunityBaseSettings\n\n\nclass DockerBaseSettings(CommunityBaseSettings):\n    DEBUG = True\n',
+      'shop/settings/base.py': 'from django.conf import global_settings\n\n\nclass CommunityBaseSettings:\n    AUTH_USER_MODEL = "account.User"\n',
+    };
+    expect(djangoUserModel('shop/order/migrations/0002_order_user.py', memoryFileSystem(files))?.key).toBe('account.user');
+    const { 'shop/settings/base.py': _base, ...missing } = files;
+    expect(djangoUserModel('shop/order/migrations/0002_order_user.py', memoryFileSystem(missing))).toBeUndefined();
+  });
+
   it("settings read whole without it: Django's default auth.User, which then has its table", () => {
     const fs = memoryFileSystem(project(SETTINGS.replace('AUTH_USER_MODEL = "account.User"\n', '')));
     expect(djangoUserModel('shop/order/migrations/0002_order_user.py', fs)?.key).toBe('auth.user');

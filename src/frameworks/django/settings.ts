@@ -25,19 +25,21 @@ export interface UserModelSetting {
   file: string;
 }
 
-const ASSIGNMENT = /^AUTH_USER_MODEL\s*=\s*(['"])(\w+)\.(\w+)\1\s*(?:#.*)?$/m;
-const ANY_ASSIGNMENT = /^AUTH_USER_MODEL\s*=/m;
-/** `from .base import *`, `from saleor.settings.base import *`: settings split over modules. */
-const STAR_IMPORT = /^from\s+([\w.]+)\s+import\s+\*/gm;
+/** `AUTH_USER_MODEL = "account.User"`, at module level or in a settings class (indented). */
+const ASSIGNMENT = /^[ \t]*AUTH_USER_MODEL\s*=\s*(['"])(\w+)\.(\w+)\1\s*(?:#.*)?$/m;
+const MENTION = /\bAUTH_USER_MODEL\b/;
+/** `from .base import *`, `from .base import Base`, `from shop.settings.base import *`: settings split over modules. */
+const IMPORT = /^from\s+([\w.]+)\s+import\b/gm;
 
 /** Per FileSystem (one run), the answer for each settings file: every migration of a project asks the same. */
 const read = new WeakMap<FileSystem, Map<string, { text: string; setting: UserModelSetting | undefined }>>();
 
 /**
- * The user model Django's `settings.AUTH_USER_MODEL` names, from the settings module (and the modules it star-imports,
- * one level deep): `AUTH_USER_MODEL = "account.User"` gives `account.user`; a module read whole without the setting
- * gives Django's default `auth.user`. Undefined when the settings cannot be read, or set it in a way migralint does
- * not evaluate (`os.environ.get(…)`, a module it imports that is not in the project).
+ * The user model Django's `settings.AUTH_USER_MODEL` names, from the settings module and the modules of its own
+ * package it imports from (relative imports, or absolute ones under the settings package), one level deep:
+ * `AUTH_USER_MODEL = "account.User"` (at module level or in a settings class) gives `account.user`; modules read whole
+ * without the name give Django's default `auth.user`. Undefined when the settings cannot be read, one of those
+ * modules cannot, or the name is set in a way migralint does not evaluate (`os.environ.get(…)`).
  */
 export function djangoUserModel(migration: string, fs: FileSystem): UserModelSetting | undefined {
   const settings = djangoSettingsFile(migration, fs);
@@ -53,22 +55,24 @@ export function djangoUserModel(migration: string, fs: FileSystem): UserModelSet
 
 function fromModules(settings: { file: string; text: string; root: string }, fs: FileSystem): UserModelSetting | undefined {
   const modules = [settings];
-  // The modules it star-imports (a later assignment in the importing module wins, so it is read first).
-  for (const m of settings.text.matchAll(STAR_IMPORT)) {
+  const own = path.relative(settings.root, path.dirname(settings.file)).split(path.sep).join('.');
+  for (const m of settings.text.matchAll(IMPORT)) {
     const name = m[1]!;
     // Relative: one dot is the settings module's own package, each more goes one package up.
     const dots = /^\.*/.exec(name)![0].length;
+    if (!dots && !(own && (name === own || name.startsWith(`${own}.`)))) continue; // django, os, a library: not settings
     let dir = path.dirname(settings.file);
     for (let i = 1; i < dots; i++) dir = path.dirname(dir);
-    const base = dots ? path.join(dir, ...name.slice(dots).split('.')) : path.join(settings.root, ...name.split('.'));
+    const base = dots ? path.join(dir, ...name.slice(dots).split('.').filter(Boolean)) : path.join(settings.root, ...name.split('.'));
     const found = firstFile(fs, [path.dirname(base)], [`${path.basename(base)}.py`, path.join(path.basename(base), '__init__.py')]);
-    if (!found) return undefined; // a module migralint cannot read may set it
+    if (!found) return undefined; // a module of the settings migralint cannot read may set it
     modules.push({ ...found, root: settings.root });
   }
+  // The settings module itself first: what it sets wins over what it imports.
   for (const m of modules) {
     const set = ASSIGNMENT.exec(m.text);
     if (set) return { key: `${set[2]}.${set[3]}`.toLowerCase(), file: m.file };
-    if (ANY_ASSIGNMENT.test(m.text)) return undefined; // set to something migralint does not evaluate
   }
+  if (modules.some((m) => MENTION.test(m.text))) return undefined; // set to something migralint does not evaluate
   return { key: 'auth.user', file: settings.file };
 }
