@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { tableLabel, withSizeHint, listed } from '../src/engine/describe.js';
+import { statementHead } from '../src/engine/ast.js';
 
 export default defineRule({
   meta: {
@@ -14,7 +15,7 @@ export default defineRule({
       blocking:
         'ALTER COLUMN {{column}} SET NOT NULL on {{table}} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes wait.',
       filled:
-        'The UPDATE on line {{line}} fills the NULLs of {{filled}} on {{table}} under an ACCESS EXCLUSIVE lock the transaction already holds, then ALTER COLUMN {{column}} SET NOT NULL scans every row to check for NULLs under the same lock: all reads and writes wait for both.',
+        'The UPDATE on line {{line}} fills the NULLs of {{filled}} on {{table}} under the ACCESS EXCLUSIVE lock {{ddl}} on line {{ddlLine}} took, then ALTER COLUMN {{column}} SET NOT NULL scans every row to check for NULLs under the same lock: all reads and writes wait for both.',
     },
     docs: {
       what: 'Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless a validated `CHECK (col IS NOT NULL)` on the same table comes earlier in the migration or in an earlier migration of the history (PostgreSQL 12+ then skips the scan), or the column is NOT NULL already. Once per statement: PostgreSQL checks every column one ALTER TABLE sets NOT NULL in a single scan. Not flagged either when the same ALTER TABLE rewrites the table (a type change from a known type): PostgreSQL checks the column while it copies the rows, and `changing-column-type` reports the rewrite. An `UPDATE … SET col = … WHERE col IS NULL` earlier in the transaction, under an ACCESS EXCLUSIVE lock it already holds (what Django sends for an `AlterField` from `null=True` to a not-null field with a default: SET DEFAULT, that UPDATE, SET NOT NULL), is part of the same finding: the lock is held from the fill to the end of the scan, and `ban-unbatched-backfill` leaves that UPDATE to this rule.',
@@ -68,7 +69,14 @@ export default defineRule({
         ...(filled
           ? {
               messageId: 'filled',
-              data: { line: filled.statement.line, filled: listed(filled.columns), column: listed(scanned), table: tableLabel(table) },
+              data: {
+                line: filled.statement.line,
+                filled: listed(filled.columns),
+                ddl: statementHead(filled.lockedBy),
+                ddlLine: filled.lockedBy.line,
+                column: listed(scanned),
+                table: tableLabel(table),
+              },
               help: withSizeHint(`Instead: fill the NULLs in batches first, each committed on its own; then ${steps}`, table),
             }
           : { messageId: 'blocking', data: { column: listed(scanned), table: tableLabel(table) }, help: withSizeHint(`Instead: ${steps}`, table) }),

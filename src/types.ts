@@ -445,8 +445,11 @@ export interface StatementFacts {
    * The fill and the scan are one hazard, reported once, at the SET NOT NULL.
    */
   fillsForNotNull?: StatementRef;
-  /** For ALTER TABLE … SET NOT NULL: the UPDATE earlier in the transaction that fills NULLs of its columns (fillsForNotNull). */
-  nullsFilledBy?: { statement: StatementRef; columns: string[] };
+  /**
+   * For ALTER TABLE … SET NOT NULL: the UPDATE earlier in the transaction that fills NULLs of its columns
+   * (fillsForNotNull), and the statement whose ACCESS EXCLUSIVE lock that UPDATE runs under.
+   */
+  nullsFilledBy?: { statement: StatementRef; columns: string[]; lockedBy: StatementRef };
   /**
    * At the first statement of a transaction that takes ACCESS EXCLUSIVE on an existing table, when slow work
    * follows in the transaction while the lock is held: the tables held and that work.

@@ -262,7 +262,7 @@ function notNullFillPass(out: AnalyzedStatement[]): void {
       s.facts.fillsForNotNull = refOf(alter);
       const filled = alter.facts.nullsFilledBy;
       if (filled) filled.columns.push(column);
-      else alter.facts.nullsFilledBy = { statement: refOf(s), columns: [column] };
+      else alter.facts.nullsFilledBy = { statement: refOf(s), columns: [column], lockedBy: change.statement };
     });
   }
 }

@@ -32,7 +32,7 @@ describe('a fill of NULLs for SET NOT NULL under the lock already held: one find
       notNull: [
         [
           4,
-          'The UPDATE on line 3 fills the NULLs of channel on orders_order under an ACCESS EXCLUSIVE lock the transaction already holds, then ALTER COLUMN channel SET NOT NULL scans every row to check for NULLs under the same lock: all reads and writes wait for both.',
+          'The UPDATE on line 3 fills the NULLs of channel on orders_order under the ACCESS EXCLUSIVE lock ALTER TABLE on line 2 took, then ALTER COLUMN channel SET NOT NULL scans every row to check for NULLs under the same lock: all reads and writes wait for both.',
         ],
       ],
       backfill: [],
