@@ -160,6 +160,20 @@ export interface OperationItem {
   /** The call as the adapter saw it, e.g. "op.create_index". */
   call: string;
   origin?: Record<string, unknown>;
+  /**
+   * What the call states about columns as they stand before it runs (Alembic's `existing_type=`,
+   * `existing_nullable=`): the schema model takes it where it does not know the column already.
+   */
+  presumes?: PresumedColumn[];
+}
+
+/** A column's definition before a call runs, as the call states it; notNull is left out when it does not say. */
+export interface PresumedColumn {
+  table: QualifiedName;
+  column: string;
+  /** PostgreSQL's internal type name (int4, varchar, timestamptz …), its modifiers, and whether it is an array. */
+  type: { name: string; mods: number[]; array: boolean };
+  notNull?: boolean;
 }
 
 export type UnitItem = SqlChunk | OperationItem;

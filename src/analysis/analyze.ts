@@ -128,6 +128,9 @@ export function analyzeUnit(
       createdOthers.clear();
     }
     const utcSession = settings.pgVersion >= 12 && isUtcZone(effective.timezone?.value);
+    // What the call states about the columns before it runs (Alembic's existing_type=), where the model does not know them.
+    const presumes = !separate && stmt.item.kind === 'operation' ? stmt.item.presumes : undefined;
+    if (presumes) guard('the schema model', undefined, () => presumes.forEach((p) => replay.presume(p)));
     const locked = lockPass(stmt, replay, settings.pgVersion, separate, guard, utcSession);
     const tables = tablesTouched(locked.locks, sizeClass, createdOthers);
     const mainLock = strongestLock(locked.locks, relationOf(stmt)?.relname);

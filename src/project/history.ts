@@ -26,6 +26,8 @@ export function replaySource(file: SourceFile, options: LintOptions, schema: Sch
   for (const s of parsed.statements) {
     if (s.item.exec.separateRun) continue;
     try {
+      // What the call states about the columns before it runs, where the model does not know them (as the analysis does).
+      if (s.item.kind === 'operation') for (const p of s.item.presumes ?? []) replay.presume(p);
       replay.applyStatement(s);
     } catch {
       // The model stays as it was before this statement. The crash is reported where the file is linted: the

@@ -5,7 +5,7 @@
  * the replay notes them and invents nothing.
  */
 import type { AlterTableStmt, ColumnDef, Constraint, CreateStmt, DropStmt, IndexStmt, Node, RangeVar, RenameStmt, TypeName } from '@pgsql/types';
-import type { QualifiedName } from '../types.js';
+import type { PresumedColumn, QualifiedName } from '../types.js';
 import { rangeVarOf, statementNode, strings, unwrap, unwrapAll, type StatementNode } from '../sql/nodes.js';
 import {
   emptyDelta,
@@ -215,6 +215,20 @@ export class Replay {
 
   private note(message: string): void {
     if (!this.unknown.includes(message)) this.unknown.push(message);
+  }
+
+  /**
+   * A column as a framework call states it stands before the call runs (OperationItem.presumes), taken when the model
+   * does not know the column: on a table the history never created, it joins what is known of that table (noted as
+   * the call's ALTER TABLE, as the call's own statements would be). A column the model knows keeps what the model says.
+   */
+  presume(p: PresumedColumn): void {
+    const known = this.table(p.table);
+    if (known && this.column(known, p.column)) return;
+    const t = this.editTable(p.table, 'ALTER TABLE');
+    if (!t) return;
+    const type = { name: p.type.name, mods: [...p.type.mods], array: p.type.array };
+    this.pushColumn(t, { name: p.column, type, notNull: p.notNull === true, ...(p.notNull === false ? { nullSaid: true } : {}), hasDefault: false });
   }
 
   /**

@@ -98,6 +98,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       const first = maskSql(item.text, mask);
       const { masked, parsed, clean } = parseSqlItem(unit, item, first, named);
       if (clean) cleanChunks?.add(first);
+      restoreWrittenNames(unit, item, masked, parsed);
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
         const at = statements.length;
@@ -164,6 +165,62 @@ function parseSqlItem(unit: MigrationUnit, item: SqlChunk, first: string, named:
     parsed = parseChunk(masked);
   }
   return { masked, parsed, clean };
+}
+
+const NAME_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/**
+ * Names that hold an interpolation, as the user wrote them: the name the parse stage made of one in identifier
+ * position (`_a` for `#{table}`, `_a_history` for `#{table}_history`), or a name the interpolation sits in (`"$1"` for
+ * `"#{table}"`, `index_$1_on_id`), set back in the statements' trees to the source text (`#{table}`,
+ * `#{table}_history`), so that every message and data field names what the migration wrote, never a made-up name.
+ * A `$n` alone outside quotes is a value, not a name, and string constants are left as they are.
+ */
+function restoreWrittenNames(unit: MigrationUnit, item: SqlChunk, masked: string, parsed: ChunkParse): void {
+  const holes = interpolations(item.text, item.segments);
+  if (holes.length === 0 || parsed.statements.length === 0) return;
+  const written = new Map<string, string>();
+  for (const hole of holes) {
+    let start = hole.start;
+    let end = hole.end;
+    while (start > 0 && NAME_PART.test(masked[start - 1]!)) start--;
+    while (end < masked.length && NAME_PART.test(masked[end]!)) end++;
+    const token = masked.slice(start, end);
+    const quoted = masked[start - 1] === '"' && masked[end] === '"';
+    if (!quoted && /^\$\d+$/.test(token)) continue;
+    // The source text of the name: the chunk's text with each interpolation in it as written in the file.
+    let source = '';
+    let at = start;
+    for (const h of holes) {
+      if (h.start < start || h.end > end) continue;
+      source += item.text.slice(at, h.start) + unit.file.text.slice(h.file.start, h.file.end);
+      at = h.end;
+    }
+    source += item.text.slice(at, end);
+    // PostgreSQL folds a name outside quotes to lower case.
+    written.set(quoted ? token : token.toLowerCase(), source);
+  }
+  if (written.size === 0) return;
+  const restore = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (typeof v === 'string') node[i] = written.get(v) ?? v;
+        else restore(v);
+      }
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const fields = node as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      const v = fields[key];
+      if (typeof v === 'string') {
+        const name = written.get(v);
+        if (name !== undefined) fields[key] = name;
+      } else if (key !== 'A_Const') restore(v);
+    }
+  };
+  for (const s of parsed.statements) restore(s.stmt);
 }
 
 /**

@@ -54,6 +54,9 @@ const USING_CASES: Array<[string, string, string]> = [
   ['varchar(500)', 'text', "v || ''"],
   ['integer', 'bigint', 'v::bigint'],
   ['text', 'text', 'lower(v)'],
+  // Alembic's JSON → JSONB with postgresql_using (Redash's 7205816877ec), from text and from json.
+  ['text', 'jsonb', 'v::jsonb'],
+  ['json', 'jsonb', 'v::jsonb'],
 ];
 
 const SETUP = [

@@ -7,7 +7,7 @@ import type { AdapterNote, Directive, ExecutionContext, MigrationUnit, SourceFil
 import { callOf, heredocValue, stringValue, symbolOrString, text, type RbCall, type RbNode, type RbString } from './ruby.js';
 import path from 'node:path';
 import { NO_FILES, type FileSystem } from '../../fs.js';
-import { columnDef, createIndex, dslSql, ident, referenceSql, table, type DslContext, type DslStatement } from './schema-dsl.js';
+import { columnDef, createIndex, dslSql, ident, referenceSql, referenceType, table, type DslContext, type DslStatement } from './schema-dsl.js';
 
 /**
  * Rails (ActiveRecord) migrations: `db/migrate/<version>_<name>.rb`, a class inheriting from
@@ -168,7 +168,8 @@ function createTable(w: Walk, call: RbCall): void {
   const id = o.get('id');
   if (!(id && id.type === 'false')) {
     const pk = symbolOrString(src, o.get('primary_key')) ?? 'id';
-    const idType = id ? (symbolOrString(src, id) ?? 'bigserial') : 'bigserial';
+    // A `[5.0]` migration or older makes an integer (serial) id when create_table does not say (Compatibility::V5_0).
+    const idType = (id ? symbolOrString(src, id) : undefined) ?? (w.dsl.integerKeys ? 'integer' : 'bigserial');
     cols.push(
       idType === 'uuid'
         ? `${ident(pk)} uuid DEFAULT gen_random_uuid() PRIMARY KEY`
@@ -187,8 +188,8 @@ function createTable(w: Walk, call: RbCall): void {
           cols.push(columnDef(src, n, 'datetime', new Map([...c.options, ...(nullable ? [] : [['null', { type: 'false' } as RbNode] as const])])));
       } else if (c.method === 'references' || c.method === 'belongs_to') {
         for (const ref of names) {
-          const stmts = referenceSql(src, tbl, ref, c.options, 'create');
-          cols.push(columnDef(src, `${ref}_id`, symbolOrString(src, c.options.get('type')) ?? 'bigint', c.options));
+          const stmts = referenceSql(src, tbl, ref, c.options, 'create', w.dsl);
+          cols.push(columnDef(src, `${ref}_id`, referenceType(src, c.options, w.dsl), c.options));
           if (c.options.get('polymorphic')?.type === 'true') cols.push(`${ident(`${ref}_type`)} character varying`);
           for (const st of stmts) {
             // A foreign key of a new table is part of its CREATE TABLE (Rails writes it there).
@@ -384,6 +385,8 @@ export function extractRails(file: SourceFile, ctx: ExtractContext): MigrationUn
   const version = /\[\s*([\d.]+)\s*\]/.exec(superclass)?.[1];
   // `Migration[4.2]` and the unversioned `ActiveRecord::Migration` of Rails 4 keep 4.2's defaults.
   const legacy = version !== undefined ? Number(version) < 5 : /ActiveRecord::Migration\s*$/.test(superclass);
+  // `Migration[5.0]` and older keep integer keys (bigint from 5.1).
+  const before51 = version !== undefined ? Number(version) < 5.1 : legacy;
   const optOut = namedChildren(body).find((n) => (n.type === 'call' || n.type === 'identifier') && text(src, n) === 'disable_ddl_transaction!');
   const info: RailsInfo = { body, optOut, version };
   const exec: ExecutionContext = optOut ? { wrapped: false, reason: OPTED_OUT, oneQuery: false } : { wrapped: true, reason: WRAPPED, oneQuery: false };
@@ -396,7 +399,7 @@ export function extractRails(file: SourceFile, ctx: ExtractContext): MigrationUn
     heredocs,
     includeDown: ctx.settings.includeDown === true,
     separate: false,
-    dsl: { ...earlierForeignKeys(file, ctx.fs ?? NO_FILES), nullableTimestamps: legacy },
+    dsl: { ...earlierForeignKeys(file, ctx.fs ?? NO_FILES), nullableTimestamps: legacy, unindexedReferences: legacy, integerKeys: before51 },
   };
   const methods = namedChildren(body).filter((n) => n.type === 'method' || n.type === 'singleton_method');
   const named = (name: string) => methods.filter((m) => text(src, child(m, 'name')!) === name);

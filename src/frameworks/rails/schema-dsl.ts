@@ -222,6 +222,17 @@ export interface DslContext {
    * `null:` add columns that allow NULL. From `[5.0]` on they are NOT NULL.
    */
   nullableTimestamps?: boolean;
+  /**
+   * The class is `ActiveRecord::Migration[5.0]` or older (or unversioned): ActiveRecord keeps 5.0's key types for it
+   * (Migration::Compatibility::V5_0): `create_table` makes an integer (serial) `id`, and `references` /
+   * `add_reference` an integer column. From `[5.1]` on both are bigint.
+   */
+  integerKeys?: boolean;
+  /**
+   * The class is `ActiveRecord::Migration[4.2]` or older (or unversioned): `references` / `add_reference` without
+   * `index:` add no index (Migration::Compatibility::V4_2). From `[5.0]` on they add one.
+   */
+  unindexedReferences?: boolean;
 }
 
 /** The name of the foreign key `validate_foreign_key` / `remove_foreign_key` mean, as Rails finds it. */
@@ -271,7 +282,7 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
     case 'add_belongs_to': {
       const ref = str(1);
       if (!tbl || !ref) return null;
-      return referenceSql(src, tbl, ref, o, 'alter');
+      return referenceSql(src, tbl, ref, o, 'alter', dsl);
     }
     case 'add_foreign_key': {
       const to = str(1);
@@ -419,11 +430,16 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
   }
 }
 
+/** The type of a reference's `<ref>_id` column: `type:`, else bigint (integer for a `[5.0]` migration or older). */
+export function referenceType(src: string, o: Map<string, RbNode>, dsl: DslContext): string {
+  return symbolOrString(src, o.get('type')) ?? (dsl.integerKeys ? 'integer' : 'bigint');
+}
+
 /** add_reference / t.references: the `<ref>_id` column, its index (on by default) and its foreign key when asked. */
-export function referenceSql(src: string, tbl: string, ref: string, o: Map<string, RbNode>, mode: 'alter' | 'create'): DslStatement[] {
+export function referenceSql(src: string, tbl: string, ref: string, o: Map<string, RbNode>, mode: 'alter' | 'create', dsl: DslContext = {}): DslStatement[] {
   const out: DslStatement[] = [];
   const column = `${ref}_id`;
-  const type = symbolOrString(src, o.get('type')) ?? 'bigint';
+  const type = referenceType(src, o, dsl);
   const polymorphic = isTrue(src, o.get('polymorphic'));
   const def = columnDef(src, column, type, o);
   if (mode === 'alter') {
@@ -433,7 +449,7 @@ export function referenceSql(src: string, tbl: string, ref: string, o: Map<strin
     });
   }
   const index = o.get('index');
-  if (!index || !isFalse(src, index)) {
+  if (index ? !isFalse(src, index) && index.type !== 'nil' : !dsl.unindexedReferences) {
     const io = new Map<string, RbNode>();
     if (index?.type === 'hash') {
       for (const p of index.children.filter((c) => c.type === 'pair')) {

@@ -1,7 +1,7 @@
 import { eolOf } from '../../engine/fixer.js';
 import { dirname, join, resolve } from 'node:path';
 import { NO_FILES, type FileSystem } from '../../fs.js';
-import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, OperationItem, UnitItem } from '../../types.js';
+import type { AdapterNote, AnalyzedStatement, Edit, ExecutionContext, MigrationUnit, OperationItem, PresumedColumn, UnitItem } from '../../types.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
 import { ident, indentUnit, needAtomicity, pythonDirectives, qualified, sqlChunk, sqlLiteral, syntaxNote, wrapInWith } from './common.js';
 import { coreStatementSql } from './sa-core.js';
@@ -69,8 +69,18 @@ const CONNECTION_NAMES = new Set(['conn', 'connection', 'bind', 'session', 'db']
 
 // ---------- SQLAlchemy values → SQL ----------
 
+/** A SQLAlchemy type as SQL; text for one migralint does not map. */
 function saType(src: string, node: PyNode | undefined): string {
-  if (!node) return 'text';
+  return mappedSaType(src, node, 'text')!;
+}
+
+/** A SQLAlchemy type as SQL, or undefined for one migralint does not map (sa.Enum, a project's own TypeDecorator …). */
+function knownSaType(src: string, node: PyNode | undefined): string | undefined {
+  return mappedSaType(src, node, undefined);
+}
+
+function mappedSaType(src: string, node: PyNode | undefined, unmapped: string | undefined): string | undefined {
+  if (!node) return unmapped;
   const isCall = node.type === 'call';
   const name = (dottedName(src, isCall ? child(node, 'function') : node) ?? '').split('.').pop() ?? '';
   const args = isCall ? callArgs(src, node) : undefined;
@@ -139,11 +149,32 @@ function saType(src: string, node: PyNode | undefined): string {
       return 'bytea';
     case 'INET':
       return 'inet';
-    case 'ARRAY':
-      return `${saType(src, args?.positional[0])}[]`;
+    case 'ARRAY': {
+      const element = mappedSaType(src, args?.positional[0], unmapped);
+      return element === undefined ? undefined : `${element}[]`;
+    }
     default:
-      return 'text';
+      return unmapped;
   }
+}
+
+/** PostgreSQL's internal names of the types knownSaType writes under another name (as the parser gives them). */
+const INTERNAL_NAMES: Record<string, string> = {
+  integer: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  boolean: 'bool',
+  'double precision': 'float8',
+  char: 'bpchar',
+};
+
+/** A type knownSaType wrote, as the schema model holds types: internal name, modifiers, array. */
+export function modelType(sql: string): PresumedColumn['type'] | undefined {
+  const m = /^([a-z ]+?)(?:\((\d+)(?:, (\d+))?\))?(\[\])?$/.exec(sql);
+  if (!m) return undefined;
+  const mods = [m[2], m[3]].filter((x): x is string => x !== undefined).map(Number);
+  // char without a length is char(1) (the grammar writes the modifier in).
+  return { name: INTERNAL_NAMES[m[1]!] ?? m[1]!, mods: m[1] === 'char' && mods.length === 0 ? [1] : mods, array: m[4] !== undefined };
 }
 
 /** A server_default / postgresql_where / condition value as SQL. */
@@ -368,6 +399,34 @@ function operationSql(w: Walk, op: string, args: CallArgs, batch?: { table: stri
   }
 }
 
+/**
+ * What `op.alter_column(…, existing_type=…, existing_nullable=…)` states about the column before the call: Alembic
+ * needs them on other databases (MySQL restates the whole column), and autogenerate writes them from the database it
+ * compared against. Nothing when the existing type is missing or one migralint does not map.
+ */
+function presumedColumns(w: Walk, op: string, args: CallArgs, batch?: { table: string; schema?: string }): PresumedColumn[] | undefined {
+  if (op !== 'alter_column') return undefined;
+  const { src, resolver } = w;
+  const table = batch
+    ? { name: batch.table, schema: batch.schema }
+    : { name: stringValue(src, arg(args, 0, 'table_name'), resolver), schema: stringValue(src, args.keywords.get('schema'), resolver) };
+  const column = stringValue(src, arg(args, batch ? 0 : 1, 'column_name'), resolver);
+  const existing = args.keywords.get('existing_type');
+  const sql = existing ? knownSaType(src, existing) : undefined;
+  const type = sql === undefined ? undefined : modelType(sql);
+  if (!table.name || !column || !type) return undefined;
+  const nullable = args.keywords.get('existing_nullable');
+  const said = nullable ? textOf(src, nullable) : undefined;
+  return [
+    {
+      table: table.schema ? { schema: table.schema, name: table.name } : { name: table.name },
+      column,
+      type,
+      ...(said === 'True' ? { notNull: false } : said === 'False' ? { notNull: true } : {}),
+    },
+  ];
+}
+
 /** The SQL argument of op.execute / conn.execute, unwrapped from sa.text(…) and .execution_options(…). */
 function sqlArgument(src: string, node: PyNode | undefined): PyNode | undefined {
   let n = node;
@@ -415,8 +474,10 @@ function handleCall(w: Walk, call: PyNode, region: Region): boolean {
   }
   const batch = receiver.type === 'identifier' ? region.batch.get(textOf(src, receiver)) : undefined;
   if (recv === 'op' || batch) {
-    const sql = operationSql(w, method, callArgs(src, call), batch);
+    const args = callArgs(src, call);
+    const sql = operationSql(w, method, args, batch);
     if (sql === null) return false;
+    const presumes = presumedColumns(w, method, args, batch);
     const item: OperationItem = {
       kind: 'operation',
       sql,
@@ -424,6 +485,7 @@ function handleCall(w: Walk, call: PyNode, region: Region): boolean {
       exec: exec(w, region, false),
       call: `${recv === 'op' ? 'op' : textOf(src, receiver)}.${method}`,
       origin,
+      ...(presumes ? { presumes } : {}),
     };
     w.items.push(item);
     return true;
