@@ -10,10 +10,11 @@ export default defineRule({
     fix: 'none',
     messages: {
       drop: 'Dropping table {{table}} deletes its data for good, takes an ACCESS EXCLUSIVE lock on it, and breaks every running query that still uses it.',
+      released: 'Dropping table {{table}} deletes its data for good; the code that stopped using it is live first, as {{how}}.',
     },
     docs: {
       what: 'Flags `DROP TABLE` of a table that was not created in the same migration, and that the migration does not build again with `CREATE TABLE … AS` (a cache table refilled from its query).',
-      why: 'A dropped table cannot be recovered short of a backup restore, and the release still running during the deploy may query it. Make sure nothing reads it any more (rename it aside first, or revoke access and watch for errors), keep a dump, then drop it.',
+      why: 'A dropped table cannot be recovered short of a backup restore, and the release still running during the deploy may query it. Make sure nothing reads it any more (rename it aside first, or revoke access and watch for errors), keep a dump, then drop it. A migration that says it runs after the release that stopped using the table is live (django-safemigrate `safe = Safe.after_deploy()`, Sentry `is_post_deployment = True`, a strong_migrations `safety_assured` block) gets an info note only: the data loss remains.',
       invalid: [{ code: 'DROP TABLE legacy_sessions;\n' }],
       valid: [
         {
@@ -35,6 +36,11 @@ export default defineRule({
       const rebuilt = s.facts.createdLater ?? [];
       const tables = s.facts.tables.filter((t) => t.sizeClass !== 'new' && !rebuilt.includes(t.name));
       if (tables.length === 0) continue;
+      const how = s.item.exec.codeReleased;
+      if (how) {
+        ctx.report({ statement: s, messageId: 'released', data: { table: tables.map((t) => displayName(t)).join(', '), how }, atMost: 'info' });
+        continue;
+      }
       ctx.report({
         statement: s,
         messageId: 'drop',

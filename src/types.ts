@@ -101,6 +101,13 @@ export interface ExecutionContext {
    * changeSet): items with different names run in different transactions. Absent: one per file (or per run).
    */
   transaction?: string;
+  /**
+   * The migration says the application release that stopped using what it removes is already live, in these words:
+   * django-safemigrate's `safe = Safe.after_deploy()` and Sentry's `is_post_deployment = True` (run after the deploy),
+   * or a strong_migrations `safety_assured` block (whose remove_column check asks for the column to be ignored by the
+   * model in a release deployed first). Running code no longer names a column or table it drops.
+   */
+  codeReleased?: string;
 }
 
 /**

@@ -423,6 +423,71 @@ class Migration(migrations.Migration):
     expect((await lintText(dbTable, { filename: 'billing/migrations/0001_initial.py' })).findings).toEqual([]);
   });
 
+  it('a migration that runs after the deploy (django-safemigrate Safe.after_deploy(), Sentry is_post_deployment = True): its drops are info notes', async () => {
+    const safemigrate = (safe: string) => `from django.db import migrations
+from django_safemigrate import Safe
+
+
+class Migration(migrations.Migration):
+    safe = ${safe}
+
+    dependencies = [
+        ("orders", "0011_order_fulfilment"),
+    ]
+
+    operations = [
+        migrations.RemoveField(
+            model_name="order",
+            name="legacy_note",
+        ),
+        migrations.DeleteModel(
+            name="GiftWrap",
+        ),
+    ]
+`;
+    const drops = (r: FileResult) =>
+      r.findings.filter((f) => f.ruleId === 'ban-drop-column' || f.ruleId === 'ban-drop-table').map((f) => [f.loc.line, f.ruleId, f.severity]);
+    const file = 'shop/orders/migrations/0012_remove_legacy_note.py';
+    const after = await lintText(safemigrate('Safe.after_deploy()'), { filename: file });
+    expect(drops(after)).toEqual([
+      [13, 'ban-drop-column', 'info'],
+      [17, 'ban-drop-table', 'info'],
+    ]);
+    expect(only(after, 'ban-drop-table')[0]!.message).toBe(
+      'Dropping table orders_giftwrap deletes its data for good; the code that stopped using it is live first, as the migration says: it runs after the deploy (`safe = Safe.after_deploy()`, django-safemigrate).',
+    );
+    expect(drops(await lintText(safemigrate('Safe.before_deploy()'), { filename: file }))).toEqual([
+      [13, 'ban-drop-column', 'warn'],
+      [17, 'ban-drop-table', 'warn'],
+    ]);
+    // Sentry's migrations subclass Migration (CheckedMigration) and mark post-deployment ones on the class.
+    const sentry = (post: string) => `from django.db import migrations
+
+from shop.db.migrations import CheckedMigration
+
+
+class Migration(CheckedMigration):
+    is_post_deployment = ${post}
+
+    dependencies = [
+        ("orders", "0012_remove_legacy_note"),
+    ]
+
+    operations = [
+        migrations.RunSQL(
+            'ALTER TABLE "orders_order" DROP COLUMN "legacy_flags";',
+            reverse_sql='ALTER TABLE "orders_order" ADD COLUMN "legacy_flags" integer NULL;',
+        ),
+    ]
+`;
+    const sentryFile = 'shop/orders/migrations/0013_drop_legacy_flags.py';
+    expect(detectFramework(sentryFile, sentry('True'))).toBe('django');
+    expect(drops(await lintText(sentry('True'), { filename: sentryFile }))).toEqual([[15, 'ban-drop-column', 'info']]);
+    expect(drops(await lintText(sentry('False'), { filename: sentryFile }))).toEqual([[15, 'ban-drop-column', 'warn']]);
+    // A class named Migration that subclasses something else, in a file without Django's migrations, is not Django.
+    expect(detectFramework('tools/migrate.py', 'from yoyo import step\n\n\nclass Migration(BaseMigration):\n    pass\n')).not.toBe('django');
+  });
+
   it('RunSQL lists, (sql, params) pairs, %s markers and dynamic SQL', async () => {
     const r = await lintFile(`${DJANGO}0007_reporting.py`);
     expect(ids(r)).not.toContain('parse-error');

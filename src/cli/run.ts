@@ -373,7 +373,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const note = skippedNote(found.skipped, run.cwd);
     if (note) io.stderr(`migralint: ${note}\n`);
     missingPaths = found.problems.length;
-    const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver });
+    const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver, fs: disk });
     // A database given: the migrations its tool's history table records as applied are deployed, and are
     // neither linted nor fixed (an automatic baseline).
     const env = run.env ?? process.env;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { ConfigError, type ConfigResolver } from '../config/load.js';
 import { globToRegExp } from '../config/options.js';
 import type { Config } from '../config/schema.js';
+import type { FileSystem } from '../fs.js';
+import { deployedBaseline } from '../frameworks/index.js';
 import { applyBaseline } from './baseline.js';
 import { changedSince, stagedFiles } from './git.js';
 
@@ -23,18 +25,19 @@ function real(p: string): string {
 }
 
 /**
- * Narrows discovered files to what is new: config `baseline` / `startAfter` (per config file), then
- * `--changed-since REF` or `--staged`. Paths stay as discovery gave them.
+ * Narrows discovered files to what is new: config `baseline` / `startAfter` (per config file; without one, the
+ * baseline the migration tool's own configuration sets, like strong_migrations' `start_after`, read through `fs`),
+ * then `--changed-since REF` or `--staged`. Paths stay as discovery gave them.
  */
 export async function selectFiles(
   files: string[],
-  opts: { cwd: string; changedSince?: string; staged?: boolean; resolver: ConfigResolver },
+  opts: { cwd: string; changedSince?: string; staged?: boolean; resolver: ConfigResolver; fs?: FileSystem },
 ): Promise<Selection> {
   const notes: string[] = [];
   let narrowed = false;
   let kept = files;
 
-  const groups = new Map<string, { baseline?: string; file?: string; files: string[] }>();
+  const groups = new Map<string, { baseline?: string; file?: string; files: string[]; tool?: string }>();
   let outside = 0;
   const inScope: string[] = [];
   for (const f of kept) {
@@ -45,8 +48,16 @@ export async function selectFiles(
       continue;
     }
     inScope.push(f);
-    const key = loaded.file ?? '';
-    const g = groups.get(key) ?? { baseline: loaded.config.baseline ?? loaded.config.startAfter, file: loaded.file, files: [] };
+    let key = loaded.file ?? '';
+    let baseline = loaded.config.baseline ?? loaded.config.startAfter;
+    let tool: string | undefined;
+    const own = baseline === undefined && opts.fs ? deployedBaseline(path.resolve(opts.cwd, f), opts.fs) : undefined;
+    if (own) {
+      baseline = own.baseline;
+      tool = `${own.setting} (${path.relative(opts.cwd, own.file) || own.file} line ${own.line})`;
+      key = `${key}\0${own.file}`;
+    }
+    const g = groups.get(key) ?? { baseline, file: loaded.file, files: [], tool };
     g.files.push(f);
     groups.set(key, g);
   }
@@ -58,16 +69,23 @@ export async function selectFiles(
   if ([...groups.values()].some((g) => g.baseline)) {
     narrowed = true;
     const skipped = new Set<string>();
+    const byTool = new Map<string, number>();
     for (const g of groups.values()) {
       if (!g.baseline) continue;
       try {
-        for (const f of applyBaseline(g.files, g.baseline).skipped) skipped.add(f);
+        const before = applyBaseline(g.files, g.baseline).skipped;
+        for (const f of before) skipped.add(f);
+        if (g.tool && before.length) byTool.set(g.tool, (byTool.get(g.tool) ?? 0) + before.length);
       } catch (error) {
-        throw new ConfigError((error as Error).message, g.file);
+        // A tool's own setting that names no migration and is no version is not the user's config error: ignored.
+        if (!g.tool) throw new ConfigError((error as Error).message, g.file);
       }
     }
     kept = kept.filter((f) => !skipped.has(f));
-    if (skipped.size) notes.push(`${skipped.size} migration${skipped.size === 1 ? '' : 's'} at or before the baseline not linted`);
+    const fromConfig = skipped.size - [...byTool.values()].reduce((a, b) => a + b, 0);
+    const plural = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
+    if (fromConfig) notes.push(`${plural(fromConfig)} at or before the baseline not linted`);
+    for (const [tool, n] of byTool) notes.push(`${plural(n)} at or before ${tool} not linted (config \`baseline\` overrides it)`);
   }
 
   if (opts.changedSince !== undefined || opts.staged) {

@@ -33,7 +33,7 @@ import { sqlx } from './sqlx/index.js';
 import { supabase } from './supabase/index.js';
 import { typeorm } from './typeorm/index.js';
 import { unknownJs } from './js/index.js';
-import type { DetectInput, DetectRule, FrameworkModule, Language } from './types.js';
+import type { DeployedBaseline, DetectInput, DetectRule, FrameworkModule, Language } from './types.js';
 
 /**
  * The registry: every framework module. Adding a framework is adding its module here (and its id to FrameworkId);
@@ -73,6 +73,15 @@ export const FRAMEWORKS: readonly FrameworkModule[] = [
 const BY_ID = new Map<FrameworkId, FrameworkModule>(FRAMEWORKS.map((m) => [m.id, m]));
 
 /** The module of a framework id (psql's for an id no module has). */
+/** The baseline a migration tool's own configuration sets for this migration (strong_migrations' start_after), if any. */
+export function deployedBaseline(file: string, fs: FileSystem): DeployedBaseline | undefined {
+  for (const m of FRAMEWORKS) {
+    const b = m.deployedBaseline?.(file, fs);
+    if (b) return b;
+  }
+  return undefined;
+}
+
 export function frameworkModule(id: FrameworkId): FrameworkModule {
   return BY_ID.get(id) ?? psql;
 }

@@ -34,12 +34,26 @@ export interface FrameworkModule {
    * setting says where. Config `lockTimeout` / `statementTimeout` win over what is found.
    */
   runnerSettings?(migration: string, fs: FileSystem): RunnerSettings;
+  /**
+   * The newest migration the tool's own configuration marks as deployed and already checked (strong_migrations'
+   * `StrongMigrations.start_after`), read through the FileSystem, with where it is set. Like config `baseline`, which
+   * wins over it: migrations at or before it are not linted, and stay in the history.
+   */
+  deployedBaseline?(migration: string, fs: FileSystem): DeployedBaseline | undefined;
   /** The source a generated migration comes from (an ORM's schema), where a type change belongs; undefined for hand-written files. */
   generatedFrom?(text: string): string | undefined;
   /** The README heading that documents this framework, as its anchor (`#drizzle`). */
   readme: string;
   /** Folders of real-project-shaped fixtures (relative to the repository root); each holds files detected as this framework. */
   fixtures: string[];
+}
+
+/** A baseline a tool's own configuration sets: the version, the file and line, and the setting's name. */
+export interface DeployedBaseline {
+  baseline: string;
+  file: string;
+  line: number;
+  setting: string;
 }
 
 export type Language = 'sql' | 'python' | 'js' | 'ruby' | 'csharp' | 'elixir' | 'changelog' | 'php';

@@ -174,6 +174,38 @@ describe('lint only what is new', () => {
       `migralint: ${path.join(dir, '.migralintrc.json')}: baseline 'add_orders_note' is neither a migration version nor the name of a migration found\n`,
     );
   });
+
+  it("strong_migrations' start_after is the baseline when the config sets none; config baseline overrides it", () => {
+    const dir = tmp();
+    write(
+      dir,
+      'config/initializers/strong_migrations.rb',
+      '# Mark existing migrations as safe\nStrongMigrations.start_after = 2024_02_12_110000\n\n# Set timeouts for migrations\nStrongMigrations.lock_timeout = 10.seconds\n',
+    );
+    const migration = (cls: string, body: string) => `class ${cls} < ActiveRecord::Migration[7.1]\n  def change\n    ${body}\n  end\nend\n`;
+    write(dir, 'db/migrate/20240105093000_add_note_to_orders.rb', migration('AddNoteToOrders', 'add_index :orders, :customer_id'));
+    write(dir, 'db/migrate/20240212110000_remove_legacy_from_orders.rb', migration('RemoveLegacyFromOrders', 'remove_column :orders, :legacy, :string'));
+    write(dir, 'db/migrate/20240320154500_add_status_index_to_orders.rb', migration('AddStatusIndexToOrders', 'add_index :orders, :status'));
+    const r = run(['db/migrate', '--format', 'compact'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'migralint: 2 migrations at or before StrongMigrations.start_after (config/initializers/strong_migrations.rb line 2) not linted (config `baseline` overrides it)\n',
+    );
+    const files = (out: string) =>
+      new Set(
+        out
+          .trim()
+          .split('\n')
+          .map((l) => l.split(':')[0]),
+      );
+    expect(files(r.stdout)).toEqual(new Set(['db/migrate/20240320154500_add_status_index_to_orders.rb']));
+    write(dir, '.migralintrc.json', JSON.stringify({ baseline: '20240105093000' }));
+    const own = run(['db/migrate', '--format', 'compact'], { cwd: dir });
+    expect(own.stderr).toBe('migralint: 1 migration at or before the baseline not linted\n');
+    expect(files(own.stdout)).toEqual(
+      new Set(['db/migrate/20240212110000_remove_legacy_from_orders.rb', 'db/migrate/20240320154500_add_status_index_to_orders.rb']),
+    );
+  });
 });
 
 describe('init', () => {

@@ -170,6 +170,35 @@ describe('Ecto', () => {
     ]);
   });
 
+  it('Ecto queries in a migration (`from(s in "shop_settings", …)`, `not in`, `and`) are read past, not a parse-error', async () => {
+    const text = migration(
+      [
+        '    alter table(:shop_settings) do',
+        '      add :free_shipping_min, :integer',
+        '    end',
+        '',
+        '    flush()',
+        '',
+        '    from(s in "shop_settings",',
+        '      update: [set: [free_shipping_min: s.min_order * 2]],',
+        '      where: s.currency not in ["XBT"] and not is_nil(s.min_order)',
+        '    )',
+        '    |> repo().update_all([])',
+        '',
+        '    create index(:shop_settings, [:free_shipping_min])',
+      ].join('\n'),
+    );
+    expect(() => parseElixir(text)).not.toThrow();
+    const r = await lintText(text, { filename: FILE });
+    expect(r.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+    const u = extract(text);
+    expect(u.notes.map((n) => [n.ruleId, n.message.split(':')[0]])).toEqual([['unsupported-framework-construct', 'repo().update_all']]);
+    expect(u.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
+      'ALTER TABLE "shop_settings" ADD COLUMN "free_shipping_min" integer',
+      'CREATE INDEX "shop_settings_free_shipping_min_index" ON "shop_settings" ("free_shipping_min")',
+    ]);
+  });
+
   it('calls with parentheses, do blocks of the outer call, timestamps in alter, drops and keyword options', () => {
     const u = extract(
       migration(

@@ -145,6 +145,37 @@ describe('Rails (ActiveRecord)', () => {
     ]);
   });
 
+  it('strong_migrations: a drop inside safety_assured (the column ignored by the model a release earlier) is an info note; outside it, a warning', async () => {
+    const text = [
+      '# frozen_string_literal: true',
+      '',
+      'class RemoveLegacyFieldsFromOrders < ActiveRecord::Migration[7.1]',
+      '  def change',
+      '    safety_assured do',
+      '      change_table :orders, bulk: true do |t|',
+      '        t.remove :legacy_note, type: :string',
+      '        t.remove :legacy_flags, type: :integer',
+      '      end',
+      '    end',
+      '    safety_assured { drop_table :order_exports }',
+      '    remove_column :orders, :gift_wrap, :boolean',
+      '  end',
+      'end',
+      '',
+    ].join('\n');
+    const r = await lintText(text, { filename: 'db/migrate/20250310120000_remove_legacy_fields_from_orders.rb' });
+    const drops = r.findings.filter((f) => f.ruleId === 'ban-drop-column' || f.ruleId === 'ban-drop-table');
+    expect(drops.map((f) => [f.loc.line, f.ruleId, f.severity])).toEqual([
+      [7, 'ban-drop-column', 'info'],
+      [8, 'ban-drop-column', 'info'],
+      [11, 'ban-drop-table', 'info'],
+      [12, 'ban-drop-column', 'warn'],
+    ]);
+    expect(drops[0]!.message).toBe(
+      'Dropping column legacy_note of orders (a brief ACCESS EXCLUSIVE lock) deletes its data for good; the code that stopped using it is live first, as the `safety_assured` block asserts (strong_migrations).',
+    );
+  });
+
   it('change_table … t.remove :a, :b is one ALTER TABLE (remove_columns), reported once', async () => {
     const text = [
       'class DropExtraDateFields < ActiveRecord::Migration[5.2]',

@@ -8,7 +8,13 @@ export const django: FrameworkModule = {
   id: 'django',
   name: 'Django',
   language: 'python',
-  detect: [{ priority: 910, describe: '`class Migration(migrations.Migration):`', test: (f) => isPython(f) && isDjangoMigration(f.text) }],
+  detect: [
+    {
+      priority: 910,
+      describe: '`class Migration(migrations.Migration):` (or a subclass: `class Migration(CheckedMigration):` with `from django.db import migrations`)',
+      test: (f) => isPython(f) && isDjangoMigration(f.text),
+    },
+  ],
   discovery: { globs: ['**/migrations/[0-9][0-9][0-9][0-9]_*.py'], folders: [], markers: ['manage.py'] },
   history: {
     describe:

@@ -312,6 +312,12 @@ function indexParts(idx: Call): { table: string; sqlTable: string; name: string;
 const isTrue = (n: ExNode | undefined) => n?.kind === 'bool' && n.value;
 
 function statement(w: Walk, s: ExNode): void {
+  if (s.kind === 'opaque') {
+    // A query piped into the repo (`from(o in "orders", update: …) |> repo().update_all([])`): SQL Ecto builds at run time.
+    const piped = /\|>\s*((?:[A-Z][\w.]*\.)?Repo|repo\(\))\.(\w+[!?]?)/.exec(w.src.slice(s.start, s.end));
+    if (piped) unread(w, s, `${piped[1]}.${piped[2]}`);
+    return;
+  }
   if (s.kind !== 'call') return;
   const args = positional(s);
   const first = args[0];

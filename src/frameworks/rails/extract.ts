@@ -332,6 +332,15 @@ function visit(w: Walk, n: RbNode): void {
     const stmts = dslSql(w.src, call, w.dsl);
     if (stmts) return pushOperations(w, call, stmts);
     // safety_assured { … }, up_only { … }, with_lock_retries { … }, transaction do … end: their bodies run here.
+    if (call.method === 'safety_assured' && call.block) {
+      const saved = w.exec;
+      w.exec = { ...saved, codeReleased: 'the `safety_assured` block asserts (strong_migrations)' };
+      try {
+        return visitBlockBody(w, call.block);
+      } finally {
+        w.exec = saved;
+      }
+    }
     return visitBlockBody(w, call.block);
   }
   // if / unless / begin … rescue: the statements inside.

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FrameworkModule } from '../types.js';
 import { railsAdapter } from './adapter.js';
 import { isRailsMigration } from './extract.js';
-import { railsRunnerSettings } from './runner.js';
+import { railsRunnerSettings, railsStartAfter } from './runner.js';
 
 const isRuby = (p: string): boolean => /\.rb$/i.test(p);
 
@@ -29,6 +29,7 @@ export const rails: FrameworkModule = {
   },
   adapter: railsAdapter,
   runnerSettings: railsRunnerSettings,
+  deployedBaseline: railsStartAfter,
   readme: '#rails-activerecord',
   fixtures: ['fixtures/frameworks/rails'],
 };

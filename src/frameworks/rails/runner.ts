@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isAlias, isMap, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { FileSystem } from '../../fs.js';
 import type { RunnerSettings } from '../../types.js';
+import type { DeployedBaseline } from '../types.js';
 import { asRunner, fromUrl, merged, parsedOnce, SESSION_SETTINGS, type FoundSetting } from '../session-settings.js';
 
 /**
@@ -21,6 +22,21 @@ export function railsRunnerSettings(migration: string, fs: FileSystem): RunnerSe
   const strong = rb === undefined ? {} : parsedOnce(fs, 'rails-strong-migrations', initializer, rb, () => fromStrongMigrations(initializer, rb));
   // strong_migrations runs its SET after the connection's own variables, so its value is the one in force.
   return merged(strong, yml);
+}
+
+/**
+ * config/initializers/strong_migrations.rb `StrongMigrations.start_after = 20230825182405` ("mark existing migrations as
+ * safe", which the gem's installer writes): strong_migrations checks only the migrations after that version.
+ */
+export function railsStartAfter(migration: string, fs: FileSystem): DeployedBaseline | undefined {
+  if (!/(^|[\\/])db[\\/]([a-z_]+_)?migrate[\\/][^\\/]+\.rb$/i.test(migration)) return undefined;
+  const root = path.dirname(path.dirname(path.dirname(path.resolve(migration))));
+  const initializer = path.join(root, 'config', 'initializers', 'strong_migrations.rb');
+  const rb = fs.readFile(initializer);
+  if (rb === undefined) return undefined;
+  const m = /^[ \t]*StrongMigrations\.start_after[ \t]*=[ \t]*(\d[\d_]*)[ \t]*(?:#.*)?$/m.exec(rb);
+  if (!m) return undefined;
+  return { baseline: m[1]!.replace(/_/g, ''), file: initializer, line: rb.slice(0, m.index).split('\n').length, setting: 'StrongMigrations.start_after' };
 }
 
 /** PostgreSQL's unit for each ActiveSupport duration method (`10.seconds`, `1.minute`, `2.hours`). */

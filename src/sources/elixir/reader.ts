@@ -522,8 +522,10 @@ export function parseElixir(src: string): ExNode[] {
 
   function expression(statement: boolean): ExNode {
     const first = primary(statement);
-    // Binary operators, pipes, `=` and the like: the whole expression is opaque from here to the end of it.
-    if (peek().t === 'punct' && !['[', ']', ')', '}', ',', ';'].includes((peek() as { v: string }).v)) {
+    // Binary operators, pipes, `=` and the like: the whole expression is opaque from here to the end of it. So are
+    // the word operators `in`, `not in`, `and`, `or` (an Ecto query's `from(o in "orders", …)`, a guard-like test).
+    const wordOperator = isId('in') || isId('and') || isId('or') || (isId('not') && isId('in', 1));
+    if (wordOperator || (peek().t === 'punct' && !['[', ']', ')', '}', ',', ';'].includes((peek() as { v: string }).v))) {
       const rest = opaqueUntil((x) => x.t === 'nl' || (x.t === 'punct' && [',', ';'].includes(x.v)) || (x.t === 'id' && x.v === 'do'));
       const whole: ExNode = { kind: 'opaque', start: first.start, end: Math.max(rest.end, first.end) };
       if (isId('do')) {

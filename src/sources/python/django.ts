@@ -32,8 +32,13 @@ import { arg, callArgs, child, dottedName, namedChildren, parsePython, textOf, t
 const INDEX_OPS = new Set(['AddIndex', 'AddIndexConcurrently', 'RemoveIndex', 'RemoveIndexConcurrently']);
 const PG_OPERATIONS = 'django.contrib.postgres.operations';
 
+/**
+ * `class Migration(migrations.Migration):`, or a project's subclass of it (Sentry's `class Migration(CheckedMigration):`)
+ * in a file that imports Django's migrations.
+ */
 export function isDjangoMigration(text: string): boolean {
-  return /^class\s+Migration\s*\(\s*(?:migrations\.)?Migration\s*\)\s*:/m.test(text);
+  if (/^class\s+Migration\s*\(\s*(?:migrations\.)?Migration\s*\)\s*:/m.test(text)) return true;
+  return /^class\s+Migration\s*\(\s*\w+Migration\s*\)\s*:/m.test(text) && /^from\s+django\.db\s+import\s+(?:.*\b)?migrations\b/m.test(text);
 }
 
 /** Migration-wide facts the fix writers need, shared by every item of the unit. */
@@ -718,12 +723,18 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
   if (!cls || !body) return { file, framework: 'django', items, directives: pythonDirectives(src, root), notes, state: ctx.state };
   let atomicValue: PyNode | undefined;
   let opsNode: PyNode | undefined;
+  /** django-safemigrate's `safe = Safe.after_deploy()`, Sentry's `is_post_deployment = True`: run once the release is live. */
+  let codeReleased: string | undefined;
   for (const stmt of body.children) {
     const a = stmt.type === 'expression_statement' ? stmt.children[0] : undefined;
     if (a?.type !== 'assignment') continue;
     const left = textOf(src, child(a, 'left')!);
     if (left === 'atomic') atomicValue = child(a, 'right');
     if (left === 'operations') opsNode = child(a, 'right');
+    const right = textOf(src, child(a, 'right')!);
+    if (left === 'safe' && /^(?:\w+\.)*Safe\.after_deploy\b/.test(right))
+      codeReleased = `the migration says: it runs after the deploy (\`safe = ${right}\`, django-safemigrate)`;
+    if (left === 'is_post_deployment' && right === 'True') codeReleased = 'the migration says: it runs after the deploy (`is_post_deployment = True`, Sentry)';
   }
   const atomic = !atomicValue || textOf(src, atomicValue) !== 'False';
   const info: MigrationInfo = { classNode: cls, atomicValue, atomic, opaque: [], body };
@@ -736,6 +747,7 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
         oneQuery: false,
       }
     : { wrapped: false, reason: 'the migration sets atomic = False, so Django runs each operation on its own', oneQuery: false };
+  if (codeReleased) exec.codeReleased = codeReleased;
   const app = appLabel(file.path);
   const userModel = ctx.fs ? djangoUserModel(file.path, ctx.fs) : undefined;
   // The state the migrations before this one left (the history's order); alone, the file starts from nothing. The
