@@ -14,6 +14,7 @@ import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
 import { deltaHash, ProjectHistory, replaySource } from '../project/history.js';
 import type { SchemaDelta } from '../project/model.js';
+import { packDelta, unpackDelta } from '../project/delta-change.js';
 import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
@@ -192,15 +193,6 @@ function modelFingerprint(model: ModelOptions, schema: string): string {
 }
 
 /**
- * Whether a replay's delta is worth keeping in the cache: one carrying a framework's state (Django's models) holds
- * the whole state, not a change, and a copy per migration would make the cache quadratic in the history. Those
- * migrations are replayed again on a warm run (their lint results are still cached).
- */
-function keepable(delta: SchemaDelta): boolean {
-  return delta.framework === undefined;
-}
-
-/**
  * A file linted in its project's history: the catalog it meets, that catalog's name (for cache keys: '' without the
  * cache), and where its delta goes (with its deltaHash, computed only for the cache).
  */
@@ -271,14 +263,17 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     record: (delta: SchemaDelta, hash?: string) => void,
   ): Promise<void> => {
     const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
-    if (stored) return record(stored.delta, stored.hash);
+    // Rebuilt over the catalog it meets; a stored change that does not fit it is replayed again.
+    const delta = stored && unpackDelta(stored.packed, model.schema);
+    if (stored && delta) return record(delta, stored.hash);
     await parsers();
     const consulted: string[] = [];
-    const { delta } = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema);
-    if (!cache) return record(delta);
-    const hash = deltaHash(delta);
-    if (replayKey && keepable(delta)) cache.setReplay(replayKey, consulted, { delta, hash });
-    record(delta, hash);
+    const replayed = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema).delta;
+    if (!cache) return record(replayed);
+    const hash = deltaHash(replayed);
+    const packed = replayKey ? packDelta(replayed, model.schema) : undefined;
+    if (packed) cache.setReplay(replayKey, consulted, { packed, hash });
+    record(replayed, hash);
   };
   const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, inHistory?: InHistory): Promise<void> => {
     const model = inHistory?.model;
@@ -307,7 +302,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         const hash = cache ? deltaHash(learned) : undefined;
         inHistory!.record(learned, hash);
         const replayKey = replayKeyHere();
-        if (cache && hash && replayKey && keepable(learned)) cache.setReplay(replayKey, consulted, { delta: learned, hash });
+        const packed = cache && hash && replayKey ? packDelta(learned, model.schema) : undefined;
+        if (cache && hash && packed) cache.setReplay(replayKey, consulted, { packed, hash });
       }
       if (cache && key) cache.set(key, consulted, result);
       results.push(result);
