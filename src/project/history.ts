@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
+import { adapterFor, detectFramework, recognise } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
@@ -128,8 +128,9 @@ export class ProjectHistory {
       if (!source) continue;
       sources.set(f, source);
       const forced = frameworkOf(f);
-      if (!forced && unrecognised(f, source.text, fs)) continue;
-      entries.push({ path: f, text: source.text, framework: forced ?? detectFramework(f, source.text, fs) });
+      const recognised = forced ? { framework: forced } : recognise(f, source.text, fs);
+      if ('unrecognised' in recognised) continue;
+      entries.push({ path: f, text: source.text, framework: recognised.framework });
     }
     const history = orderHistory(entries, (p) => fs.readFile(path.resolve(cwd, p)));
     return { history: new ProjectHistory(history, change, fingerprints), sources };
