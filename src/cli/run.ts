@@ -14,7 +14,7 @@ import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
 import { deltaHash, ProjectHistory, replaySource } from '../project/history.js';
 import type { SchemaDelta } from '../project/model.js';
-import { packDelta, unpackDelta } from '../project/delta-change.js';
+import { packDelta, type PackedDelta } from '../project/delta-change.js';
 import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
@@ -200,6 +200,8 @@ interface InHistory {
   model: ModelOptions;
   print: string;
   record: (delta: SchemaDelta, hash?: string) => void;
+  /** A delta as the cache keeps it; false (nothing recorded) when it does not fit the catalog the file meets. */
+  recordPacked: (packed: PackedDelta, hash: string) => boolean;
 }
 
 /** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
@@ -255,17 +257,11 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
    * The replay of a migration the history holds: from the cache when its text, settings and incoming catalog are
    * as before, else extract → parse → replay (no analysis, no rules), then cached. Records the delta.
    */
-  const replayCached = async (
-    source: SourceFile,
-    options: LintOptions,
-    model: ModelOptions,
-    replayKey: string,
-    record: (delta: SchemaDelta, hash?: string) => void,
-  ): Promise<void> => {
+  const replayCached = async (source: SourceFile, options: LintOptions, inHistory: InHistory, replayKey: string): Promise<void> => {
+    const { model, record } = inHistory;
     const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
-    // Rebuilt over the catalog it meets; a stored change that does not fit it is replayed again.
-    const delta = stored && unpackDelta(stored.packed, model.schema);
-    if (stored && delta) return record(delta, stored.hash);
+    // Applied to the catalog it meets; a stored change that does not fit it is replayed again.
+    if (stored && inHistory.recordPacked(stored.packed, stored.hash)) return;
     await parsers();
     const consulted: string[] = [];
     const replayed = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema).delta;
@@ -288,7 +284,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const replayKeyHere = () => (bytes && schemaPrint ? replayKey(path.resolve(run.cwd), source.path, bytes, options, schemaPrint) : '');
     const cached = key ? cache?.get(key) : undefined;
     if (cached) {
-      if (model) await replayCached(source, options, model, replayKeyHere(), (delta, hash) => inHistory!.record(delta, hash));
+      if (inHistory) await replayCached(source, options, inHistory, replayKeyHere());
       results.push({ ...cached, filePath: source.path, source: source.text });
       linted++;
       return;
@@ -455,14 +451,21 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       const model = history.modelFor(file);
       const print = history.fingerprint(file);
       const inHistory: InHistory | undefined =
-        model && print !== undefined ? { model, print, record: (delta, hash) => history.record(file, delta, hash) } : undefined;
+        model && print !== undefined
+          ? {
+              model,
+              print,
+              record: (delta, hash) => history.record(file, delta, hash),
+              recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
+            }
+          : undefined;
       if (!planned.lint) {
         const src = sources.get(file);
         const opts = optionsOf.get(file);
         const bytes = bytesOf.get(file);
         if (src && opts && inHistory) {
           try {
-            await replayCached(src, opts, inHistory.model, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '', inHistory.record);
+            await replayCached(src, opts, inHistory, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
           } catch {
             // A file that cannot be read as a migration teaches the catalog nothing.
           }

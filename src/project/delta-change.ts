@@ -10,7 +10,7 @@
  * included (something may iterate it): a record whose keys moved (one dropped and added again goes to the end) is
  * kept whole.
  */
-import type { SchemaDelta, SchemaModel } from './model.js';
+import { setIndexInPlace, type IndexModel, type SchemaDelta, type SchemaModel } from './model.js';
 
 /**
  * A value's change: `v` the new value whole; `o` a record changed key by key (`d` the keys dropped); `p`/`s`/`m` an
@@ -171,32 +171,77 @@ export function packDelta(delta: SchemaDelta, incoming: SchemaModel): PackedDelt
   if (delta.framework === undefined) return { objects };
   const from = fingerprintOf(incoming.framework);
   if (from === undefined) return undefined;
-  return { objects, framework: { from, change: valueChange(incoming.framework, delta.framework) } };
+  // A copy, as the cache file will hold it: the history changes its state and the state's records in place
+  // (applyPackedInPlace), and this change may name them (the whole state after a first migration).
+  const change = JSON.parse(JSON.stringify(valueChange(incoming.framework, delta.framework))) as ValueChange;
+  return { objects, framework: { from, change } };
 }
 
-/** The delta a packed one stands for over `incoming`; undefined when it was not taken from a catalog like it. */
-export function unpackDelta(packed: PackedDelta, incoming: SchemaModel): SchemaDelta | undefined {
-  const delta = {} as Record<(typeof KINDS)[number], Record<string, unknown>>;
+/** Whether a change fits `before`: applyValueChange gives a value, not undefined. */
+function fits(before: unknown, c: ValueChange): boolean {
+  if ('v' in c) return true;
+  if ('o' in c) return isPlainRecord(before) && Object.entries(c.o).every(([k, sub]) => fits(before[k], sub));
+  return Array.isArray(before) && c.p + c.s <= before.length;
+}
+
+/** Whether `packed` was taken from a catalog like `incoming`: its framework state is the one named, and each change fits. */
+export function packedFits(packed: PackedDelta, incoming: SchemaModel): boolean {
   for (const kind of KINDS) {
     const before = incoming[kind] as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const [k, c] of Object.entries(packed.objects[kind])) {
-      if (c === null) out[k] = null;
-      else {
-        const v = applyValueChange(before[k], c);
-        if (v === undefined) return undefined;
-        out[k] = v;
-      }
-    }
-    delta[kind] = out;
+    for (const [k, c] of Object.entries(packed.objects[kind])) if (c !== null && !fits(before[k], c)) return false;
   }
-  const result = delta as unknown as SchemaDelta;
-  if (!packed.framework) return result;
-  if (fingerprintOf(incoming.framework) !== packed.framework.from) return undefined;
-  const framework = applyValueChange(incoming.framework, packed.framework.change);
-  if (framework === undefined) return undefined;
-  result.framework = framework;
-  return result;
+  if (!packed.framework) return true;
+  return fingerprintOf(incoming.framework) === packed.framework.from && fits(incoming.framework, packed.framework.change);
+}
+
+/**
+ * Applies a packed delta that fits (packedFits) to a catalog its owner changes in place (ProjectHistory's): what
+ * unpackDelta and applying the delta give, without a copy of the framework state per migration (a Django state's
+ * record of every model, copied per migration, was most of a warm run's replay). The state and its top-level
+ * records are changed in place; a value below them that changes is a new one, so what another holds is not changed.
+ */
+export function applyPackedInPlace(model: SchemaModel, packed: PackedDelta): void {
+  for (const kind of KINDS) {
+    const into = model[kind] as Record<string, unknown>;
+    for (const [k, c] of Object.entries(packed.objects[kind])) {
+      const v = c === null ? null : applyValueChange(into[k], c);
+      if (kind === 'indexes') setIndexInPlace(model.indexes, k, v as IndexModel | null);
+      else if (v === null) delete into[k];
+      else into[k] = v;
+    }
+  }
+  if (!packed.framework) return;
+  const c = packed.framework.change;
+  if (!('o' in c) || !isPlainRecord(model.framework)) {
+    model.framework = ownedState(applyValueChange(model.framework, c));
+    return;
+  }
+  const state = model.framework;
+  for (const k of c.d ?? []) delete state[k];
+  for (const [k, sub] of Object.entries(c.o)) {
+    const old = state[k];
+    if ('o' in sub && isPlainRecord(old)) {
+      for (const key of sub.d ?? []) delete old[key];
+      for (const [key, inner] of Object.entries(sub.o)) {
+        const v = applyValueChange(old[key], inner);
+        if (old[key] === undefined) delete old[key];
+        old[key] = v;
+      }
+    } else {
+      const v = applyValueChange(old, sub);
+      if (old === undefined) delete state[k];
+      // A record taken whole from the change (the cache's own object) is copied: it is changed in place later.
+      state[k] = isPlainRecord(v) ? { ...v } : v;
+    }
+  }
+}
+
+/** A state taken whole from a change, copied where it is changed in place later: itself and its records. */
+function ownedState(state: unknown): unknown {
+  if (!isPlainRecord(state)) return state;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(state)) out[k] = isPlainRecord(state[k]) ? { ...state[k] } : state[k];
+  return out;
 }
 
 /** A packed delta read from disk is trusted only in shape. */

@@ -4,8 +4,8 @@
  * included, and only over the state it was taken from.
  */
 import { describe, expect, it } from 'vitest';
-import { applyValueChange, isPackedDelta, isValueChange, packDelta, unpackDelta, valueChange } from '../../src/project/delta-change.js';
-import { emptyDelta, emptyModel, type SchemaModel, type TableModel } from '../../src/project/model.js';
+import { applyPackedInPlace, applyValueChange, isPackedDelta, isValueChange, packDelta, packedFits, valueChange } from '../../src/project/delta-change.js';
+import { applyDelta, emptyDelta, emptyModel, type SchemaModel, type TableModel } from '../../src/project/model.js';
 
 /** Through a cache file and back. */
 const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -97,11 +97,14 @@ describe('a replay delta packed for the cache', () => {
       },
       fingerprint: 'state-after-0002',
     };
-    const packed = viaJson(packDelta(delta, met));
+    const packed = viaJson(packDelta(delta, met))!;
     expect(isPackedDelta(packed)).toBe(true);
     // Not the whole table, nor the whole state.
     expect(JSON.stringify(packed)).not.toContain('placed_at');
-    expect(JSON.stringify(unpackDelta(packed!, viaJson(met)))).toBe(JSON.stringify(delta));
+    const applied = viaJson(met);
+    expect(packedFits(packed, applied)).toBe(true);
+    applyPackedInPlace(applied, packed);
+    expect(JSON.stringify(applied)).toBe(JSON.stringify(applyDelta(met, delta)));
   });
 
   it('is not used over another framework state: the state it was taken from is named in it', () => {
@@ -111,7 +114,8 @@ describe('a replay delta packed for the cache', () => {
     const packed = viaJson(packDelta(delta, met))!;
     const other = incoming();
     other.framework = { models: {}, fingerprint: 'state-after-another-0001' };
-    expect(unpackDelta(packed, other)).toBeUndefined();
+    expect(packedFits(packed, other)).toBe(false);
+    expect(packedFits(packed, incoming())).toBe(true);
     // A state that names no fingerprint cannot be told apart from another: such a delta is not packed.
     expect(packDelta(delta, { ...met, framework: { models: {} } })).toBeUndefined();
   });
@@ -122,5 +126,29 @@ describe('a replay delta packed for the cache', () => {
     expect(isPackedDelta({ objects: { tables: {} } })).toBe(false);
     expect(isPackedDelta({ ...packed, objects: { ...packed!.objects, tables: { 'public.orders': { p: 'x' } } } })).toBe(false);
     expect(isPackedDelta({ ...packed, framework: { from: 1, change: { v: 1 } } })).toBe(false);
+  });
+
+  it('applied in place, changes neither the packed delta (the cache keeps it) nor a state another holds', () => {
+    // A first migration: the whole state. Its packed form is a copy, though it names the state the run goes on with.
+    const first = emptyDelta();
+    const state = { models: { 'shop.order': { table: 'shop_order', fields: [['id', { column: 'id' }]] } }, fingerprint: 'state-after-0001' };
+    first.framework = state;
+    const packedFirst = packDelta(first, emptyModel())!;
+    const model = emptyModel();
+    model.framework = state;
+    const second = emptyDelta();
+    second.framework = { models: { ...state.models, 'shop.customer': { table: 'shop_customer', fields: [] } }, fingerprint: 'state-after-0002' };
+    const packedSecond = packDelta(second, model)!;
+    const written = [JSON.stringify(packedFirst), JSON.stringify(packedSecond)];
+    applyPackedInPlace(model, packedSecond);
+    expect(Object.keys((model.framework as typeof state).models)).toEqual(['shop.order', 'shop.customer']);
+    expect([JSON.stringify(packedFirst), JSON.stringify(packedSecond)]).toEqual(written);
+    // From the cache's own objects: the first migration's state taken whole is copied before it is changed in place.
+    const fresh = emptyModel();
+    const stored = viaJson(packedFirst);
+    applyPackedInPlace(fresh, stored);
+    applyPackedInPlace(fresh, viaJson(packedSecond));
+    expect(JSON.stringify(stored)).toBe(written[0]);
+    expect(JSON.stringify(fresh.framework)).toBe(JSON.stringify(second.framework));
   });
 });
