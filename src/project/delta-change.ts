@@ -40,13 +40,22 @@ function same(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = keysOf(a as Record<string, unknown>);
-  const kb = keysOf(b as Record<string, unknown>);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i] || !same((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[kb[i]!])) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  // The keys JSON writes (keysOf), walked side by side without building the lists: most calls compare two copies
+  // of one Django field or table column.
+  const ka = Object.keys(ra);
+  const kb = Object.keys(rb);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < ka.length && ra[ka[i]!] === undefined) i++;
+    while (j < kb.length && rb[kb[j]!] === undefined) j++;
+    if (i === ka.length || j === kb.length) return i === ka.length && j === kb.length;
+    if (ka[i] !== kb[j] || !same(ra[ka[i]!], rb[kb[j]!])) return false;
+    i++;
+    j++;
   }
-  return true;
 }
 
 /**
@@ -54,14 +63,16 @@ function same(a: unknown, b: unknown): boolean {
  * change applied to `before` gives would differ). Returns the keys of `before` that `after` dropped.
  */
 function droppedKeepingOrder(before: Record<string, unknown>, after: Record<string, unknown>): string[] | undefined {
-  const afterKeys = keysOf(after);
+  const afterKeys = Object.keys(after);
   const drop: string[] = [];
   let i = 0;
-  for (const k of keysOf(before)) {
+  for (const k of Object.keys(before)) {
+    if (before[k] === undefined) continue;
     if (after[k] === undefined) {
       drop.push(k);
       continue;
     }
+    while (i < afterKeys.length && after[afterKeys[i]!] === undefined) i++;
     if (afterKeys[i++] !== k) return undefined;
   }
   return drop;
