@@ -145,6 +145,19 @@ function bytesHash(bytes: Uint8Array): string {
   return h;
 }
 
+/**
+ * The options' JSON, written once per options object: a run keys every file of a long history with the same few
+ * (one per config and framework), and writing them per file was most of a warm run's hashing.
+ */
+const optionsJson = new WeakMap<object, string>();
+
+function jsonOfOptions(options: unknown): string {
+  if (typeof options !== 'object' || options === null) return JSON.stringify(options ?? null);
+  let json = optionsJson.get(options);
+  if (json === undefined) optionsJson.set(options, (json = JSON.stringify(options)));
+  return json;
+}
+
 export function cacheKey(parts: CacheKeyParts): string {
   const material = JSON.stringify([
     CACHE_FORMAT,
@@ -152,7 +165,7 @@ export function cacheKey(parts: CacheKeyParts): string {
     parts.version,
     codeIdentity(),
     parts.path,
-    parts.options,
+    jsonOfOptions(parts.options),
     parts.sizes,
     parts.incomingSchema ?? null,
     bytesHash(parts.bytes),

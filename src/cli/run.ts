@@ -101,6 +101,7 @@ interface FileSetup {
 
 /** Per config file: settings, severities and the table catalog, built once. */
 class Setups {
+  private readonly keyOptions = new WeakMap<object, Map<FrameworkId | null, object>>();
   private readonly byConfig = new Map<string, Promise<{ loaded: LoadedConfig; base: Omit<LintOptions, 'framework'>; sizes: string }>>();
 
   constructor(
@@ -149,9 +150,14 @@ class Setups {
     }
     const { base, sizes } = await entry;
     const framework = this.frameworkFor(file, loaded);
+    // One object per config and framework: the cache writes its JSON once (cacheKey).
+    const parts = this.keyOptions.get(base) ?? new Map<FrameworkId | null, object>();
+    this.keyOptions.set(base, parts);
+    let keyed = parts.get(framework ?? null);
+    if (!keyed) parts.set(framework ?? null, (keyed = { settings: base.settings, severities: base.severities, framework: framework ?? null }));
     return {
       options: { ...base, framework },
-      cacheParts: { options: { settings: base.settings, severities: base.severities, framework: framework ?? null }, sizes },
+      cacheParts: { options: keyed, sizes },
     };
   }
 
@@ -241,13 +247,22 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   let parsersLoaded: Promise<void> | undefined;
   const parsers = () => (parsersLoaded ??= loadParsersFor(parsersFor));
   /** A replay's cache key: what the replay reads (the file as given, its bytes, settings, framework, the catalog it meets). */
+  /** The options a replay's key names, one object per settings and framework (cacheKey writes each once). */
+  const replayOptions = new WeakMap<LintSettings, Map<FrameworkId | null, object>>();
+  const replayOptionsOf = (options: LintOptions): object => {
+    const bySettings = replayOptions.get(options.settings) ?? new Map<FrameworkId | null, object>();
+    replayOptions.set(options.settings, bySettings);
+    let keyed = bySettings.get(options.framework ?? null);
+    if (!keyed) bySettings.set(options.framework ?? null, (keyed = { settings: options.settings, framework: options.framework ?? null }));
+    return keyed;
+  };
   const replayKey = (cwd: string, file: string, bytes: Uint8Array, options: LintOptions, print: string): string =>
     cache
       ? cacheKey({
           version,
           path: `${cwd}\0${file}`,
           bytes,
-          options: { settings: options.settings, framework: options.framework ?? null },
+          options: replayOptionsOf(options),
           sizes: '',
           incomingSchema: print,
           kind: 'replay',
