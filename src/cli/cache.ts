@@ -18,11 +18,11 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SchemaDelta } from '../project/model.js';
+import { isPackedDelta, type PackedDelta } from '../project/delta-change.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 const CACHE_FILE = 'lint-cache.json';
 /** What runs added since the file was written: one JSON line each (its first line names the file it extends). */
 const JOURNAL_FILE = 'lint-cache.journal';
@@ -50,9 +50,13 @@ export interface CacheKeyParts {
   kind?: 'lint' | 'replay';
 }
 
-/** What replaying a migration taught the catalog, and the delta's hash (ProjectHistory's fingerprint chain). */
+/**
+ * What replaying a migration taught the catalog, and the delta's hash (ProjectHistory's fingerprint chain). The
+ * delta is kept as its change from the catalog the migration met (src/project/delta-change.ts), not whole: a whole
+ * table per ALTER, and Django's whole state per migration, made a long history's cache quadratic.
+ */
 export interface StoredReplay {
-  delta: SchemaDelta;
+  packed: PackedDelta;
   hash: string;
 }
 
@@ -141,6 +145,19 @@ function bytesHash(bytes: Uint8Array): string {
   return h;
 }
 
+/**
+ * The options' JSON, written once per options object: a run keys every file of a long history with the same few
+ * (one per config and framework), and writing them per file was most of a warm run's hashing.
+ */
+const optionsJson = new WeakMap<object, string>();
+
+function jsonOfOptions(options: unknown): string {
+  if (typeof options !== 'object' || options === null) return JSON.stringify(options ?? null);
+  let json = optionsJson.get(options);
+  if (json === undefined) optionsJson.set(options, (json = JSON.stringify(options)));
+  return json;
+}
+
 export function cacheKey(parts: CacheKeyParts): string {
   const material = JSON.stringify([
     CACHE_FORMAT,
@@ -148,7 +165,7 @@ export function cacheKey(parts: CacheKeyParts): string {
     parts.version,
     codeIdentity(),
     parts.path,
-    parts.options,
+    jsonOfOptions(parts.options),
     parts.sizes,
     parts.incomingSchema ?? null,
     bytesHash(parts.bytes),
@@ -391,15 +408,7 @@ function isDeps(deps: unknown): deps is Array<[string, string]> {
 
 function isReplayEntry(e: unknown): e is ReplayEntry {
   const x = e as ReplayEntry;
-  const d = x?.replay?.delta as unknown as Record<string, unknown> | undefined;
-  return (
-    !!x &&
-    isDeps(x.deps) &&
-    typeof x.used === 'number' &&
-    typeof x.replay?.hash === 'string' &&
-    isRecord(d) &&
-    ['schemas', 'tables', 'indexes', 'types', 'views', 'sequences'].every((k) => isRecord(d[k]))
-  );
+  return !!x && isDeps(x.deps) && typeof x.used === 'number' && typeof x.replay?.hash === 'string' && isPackedDelta(x.replay.packed);
 }
 
 /** An entry read from disk is trusted only in shape: anything else counts as a miss. */

@@ -14,6 +14,7 @@ import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
 import { deltaHash, ProjectHistory, replaySource } from '../project/history.js';
 import type { SchemaDelta } from '../project/model.js';
+import { packDelta, type PackedDelta } from '../project/delta-change.js';
 import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
@@ -100,6 +101,7 @@ interface FileSetup {
 
 /** Per config file: settings, severities and the table catalog, built once. */
 class Setups {
+  private readonly keyOptions = new WeakMap<object, Map<FrameworkId | null, object>>();
   private readonly byConfig = new Map<string, Promise<{ loaded: LoadedConfig; base: Omit<LintOptions, 'framework'>; sizes: string }>>();
 
   constructor(
@@ -148,9 +150,14 @@ class Setups {
     }
     const { base, sizes } = await entry;
     const framework = this.frameworkFor(file, loaded);
+    // One object per config and framework: the cache writes its JSON once (cacheKey).
+    const parts = this.keyOptions.get(base) ?? new Map<FrameworkId | null, object>();
+    this.keyOptions.set(base, parts);
+    let keyed = parts.get(framework ?? null);
+    if (!keyed) parts.set(framework ?? null, (keyed = { settings: base.settings, severities: base.severities, framework: framework ?? null }));
     return {
       options: { ...base, framework },
-      cacheParts: { options: { settings: base.settings, severities: base.severities, framework: framework ?? null }, sizes },
+      cacheParts: { options: keyed, sizes },
     };
   }
 
@@ -192,15 +199,6 @@ function modelFingerprint(model: ModelOptions, schema: string): string {
 }
 
 /**
- * Whether a replay's delta is worth keeping in the cache: one carrying a framework's state (Django's models) holds
- * the whole state, not a change, and a copy per migration would make the cache quadratic in the history. Those
- * migrations are replayed again on a warm run (their lint results are still cached).
- */
-function keepable(delta: SchemaDelta): boolean {
-  return delta.framework === undefined;
-}
-
-/**
  * A file linted in its project's history: the catalog it meets, that catalog's name (for cache keys: '' without the
  * cache), and where its delta goes (with its deltaHash, computed only for the cache).
  */
@@ -208,6 +206,8 @@ interface InHistory {
   model: ModelOptions;
   print: string;
   record: (delta: SchemaDelta, hash?: string) => void;
+  /** A delta as the cache keeps it; false (nothing recorded) when it does not fit the catalog the file meets. */
+  recordPacked: (packed: PackedDelta, hash: string) => boolean;
 }
 
 /** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
@@ -247,13 +247,22 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   let parsersLoaded: Promise<void> | undefined;
   const parsers = () => (parsersLoaded ??= loadParsersFor(parsersFor));
   /** A replay's cache key: what the replay reads (the file as given, its bytes, settings, framework, the catalog it meets). */
+  /** The options a replay's key names, one object per settings and framework (cacheKey writes each once). */
+  const replayOptions = new WeakMap<LintSettings, Map<FrameworkId | null, object>>();
+  const replayOptionsOf = (options: LintOptions): object => {
+    const bySettings = replayOptions.get(options.settings) ?? new Map<FrameworkId | null, object>();
+    replayOptions.set(options.settings, bySettings);
+    let keyed = bySettings.get(options.framework ?? null);
+    if (!keyed) bySettings.set(options.framework ?? null, (keyed = { settings: options.settings, framework: options.framework ?? null }));
+    return keyed;
+  };
   const replayKey = (cwd: string, file: string, bytes: Uint8Array, options: LintOptions, print: string): string =>
     cache
       ? cacheKey({
           version,
           path: `${cwd}\0${file}`,
           bytes,
-          options: { settings: options.settings, framework: options.framework ?? null },
+          options: replayOptionsOf(options),
           sizes: '',
           incomingSchema: print,
           kind: 'replay',
@@ -263,22 +272,19 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
    * The replay of a migration the history holds: from the cache when its text, settings and incoming catalog are
    * as before, else extract → parse → replay (no analysis, no rules), then cached. Records the delta.
    */
-  const replayCached = async (
-    source: SourceFile,
-    options: LintOptions,
-    model: ModelOptions,
-    replayKey: string,
-    record: (delta: SchemaDelta, hash?: string) => void,
-  ): Promise<void> => {
+  const replayCached = async (source: SourceFile, options: LintOptions, inHistory: InHistory, replayKey: string): Promise<void> => {
+    const { model, record } = inHistory;
     const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
-    if (stored) return record(stored.delta, stored.hash);
+    // Applied to the catalog it meets; a stored change that does not fit it is replayed again.
+    if (stored && inHistory.recordPacked(stored.packed, stored.hash)) return;
     await parsers();
     const consulted: string[] = [];
-    const { delta } = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema);
-    if (!cache) return record(delta);
-    const hash = deltaHash(delta);
-    if (replayKey && keepable(delta)) cache.setReplay(replayKey, consulted, { delta, hash });
-    record(delta, hash);
+    const replayed = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema).delta;
+    if (!cache) return record(replayed);
+    const hash = deltaHash(replayed);
+    const packed = replayKey ? packDelta(replayed, model.schema) : undefined;
+    if (packed) cache.setReplay(replayKey, consulted, { packed, hash });
+    record(replayed, hash);
   };
   const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, inHistory?: InHistory): Promise<void> => {
     const model = inHistory?.model;
@@ -293,7 +299,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const replayKeyHere = () => (bytes && schemaPrint ? replayKey(path.resolve(run.cwd), source.path, bytes, options, schemaPrint) : '');
     const cached = key ? cache?.get(key) : undefined;
     if (cached) {
-      if (model) await replayCached(source, options, model, replayKeyHere(), (delta, hash) => inHistory!.record(delta, hash));
+      if (inHistory) await replayCached(source, options, inHistory, replayKeyHere());
       results.push({ ...cached, filePath: source.path, source: source.text });
       linted++;
       return;
@@ -307,7 +313,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         const hash = cache ? deltaHash(learned) : undefined;
         inHistory!.record(learned, hash);
         const replayKey = replayKeyHere();
-        if (cache && hash && replayKey && keepable(learned)) cache.setReplay(replayKey, consulted, { delta: learned, hash });
+        const packed = cache && hash && replayKey ? packDelta(learned, model.schema) : undefined;
+        if (cache && hash && packed) cache.setReplay(replayKey, consulted, { packed, hash });
       }
       if (cache && key) cache.set(key, consulted, result);
       results.push(result);
@@ -459,14 +466,21 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       const model = history.modelFor(file);
       const print = history.fingerprint(file);
       const inHistory: InHistory | undefined =
-        model && print !== undefined ? { model, print, record: (delta, hash) => history.record(file, delta, hash) } : undefined;
+        model && print !== undefined
+          ? {
+              model,
+              print,
+              record: (delta, hash) => history.record(file, delta, hash),
+              recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
+            }
+          : undefined;
       if (!planned.lint) {
         const src = sources.get(file);
         const opts = optionsOf.get(file);
         const bytes = bytesOf.get(file);
         if (src && opts && inHistory) {
           try {
-            await replayCached(src, opts, inHistory.model, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '', inHistory.record);
+            await replayCached(src, opts, inHistory, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
           } catch {
             // A file that cannot be read as a migration teaches the catalog nothing.
           }

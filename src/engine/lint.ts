@@ -2,7 +2,7 @@ import { analyzeUnit, rangeVarName } from '../analysis/analyze.js';
 import { LOCK_STRENGTH, lockLabel } from '../analysis/locks.js';
 import { Catalog, displayName } from '../catalog/catalog.js';
 import { NO_FILES, overlay, type FileSystem } from '../fs.js';
-import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
+import { adapterFor, recognise } from '../sources/index.js';
 import { frameworkModule } from '../frameworks/index.js';
 import { countFailures, parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
@@ -89,16 +89,16 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
   const lines = new LineIndex(file.text);
   const readFile = options.readFile;
   const fs = readFile ? overlay(readFile, options.fs ?? NO_FILES) : (options.fs ?? NO_FILES);
-  const notMigration = options.framework ? null : unrecognised(file.path, file.text, fs);
-  if (notMigration) {
+  const recognised = options.framework ? { framework: options.framework } : recognise(file.path, file.text, fs);
+  if ('unrecognised' in recognised) {
     const span = { start: 0, end: 0 };
     return {
       filePath: file.path,
-      findings: [{ ruleId: 'unsupported-framework-construct', severity: 'warn', message: notMigration, span, loc: lines.loc(span) }],
+      findings: [{ ruleId: 'unsupported-framework-construct', severity: 'warn', message: recognised.unrecognised, span, loc: lines.loc(span) }],
       source: file.text,
     };
   }
-  const framework = options.framework ?? detectFramework(file.path, file.text, fs);
+  const framework = recognised.framework;
   const adapter = adapterFor(framework);
   const warnings: string[] = [];
   const unit = adapter.extract(file, { settings, warn: (m) => warnings.push(m), fs, hostAst: options.hostAst, state: options.model?.schema.framework });

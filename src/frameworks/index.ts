@@ -111,12 +111,16 @@ function detectInput(filePath: string, text: string, fs: FileSystem): DetectInpu
  * FileSystem the caller gives): the first rule, by priority, that recognises it. `languages` limits the rules tried.
  */
 export function detectFramework(filePath: string, text: string, fs: FileSystem = NO_FILES, languages?: Language[]): FrameworkId {
-  const input = detectInput(filePath, text, fs);
+  return firstRule(detectInput(filePath, text, fs), languages)?.framework ?? 'psql';
+}
+
+/** The first rule, by priority, that recognises the file (of `languages` when given). */
+function firstRule(input: DetectInput, languages?: Language[]): (typeof DETECT_RULES)[number] | undefined {
   for (const rule of DETECT_RULES) {
     if (languages && !languages.includes(rule.language)) continue;
-    if (rule.test(input)) return rule.framework;
+    if (rule.test(input)) return rule;
   }
-  return 'psql';
+  return undefined;
 }
 
 /** The host languages: how their files are named, and what a file of the language no module recognises is. */
@@ -180,6 +184,24 @@ export function unrecognised(filePath: string, text: string, fs: FileSystem = NO
     if (frameworkModule(detectFramework(filePath, text, fs, [language])).language !== language) return spec.unrecognised;
   }
   return null;
+}
+
+/**
+ * unrecognised() and detectFramework() at once: why the file is not a migration, or its framework. The rules are
+ * tried once in the usual case: when the first rule of all that recognises the file is of the file's own language,
+ * it is also the first of that language's (what unrecognised() asks), and the files it consulted are the same.
+ */
+export function recognise(filePath: string, text: string, fs: FileSystem = NO_FILES): { framework: FrameworkId } | { unrecognised: string } {
+  const dump = notMigration(filePath, fs);
+  if (dump) return { unrecognised: dump };
+  const input = detectInput(filePath, text, fs);
+  const first = firstRule(input);
+  for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
+    if (!spec.unrecognised || !spec.extension.test(filePath)) continue;
+    const own = first?.language === language ? first : firstRule(input, [language]);
+    if (frameworkModule(own?.framework ?? 'psql').language !== language) return { unrecognised: spec.unrecognised };
+  }
+  return { framework: first?.framework ?? 'psql' };
 }
 
 /** Why a file a tool keeps beside its migrations is not one (a schema dump), from its path and neighbours; or null. */

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { adapterFor, detectFramework, unrecognised } from '../sources/index.js';
+import { adapterFor, detectFramework, recognise } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import { LineIndex } from '../sql/text.js';
 import type { FrameworkId, SourceFile } from '../types.js';
@@ -14,6 +14,7 @@ import type { LintOptions, ModelOptions } from '../engine/lint.js';
 import { emptyModel, indexKeysOn, leadsWith, OBJECT_KINDS, setIndexInPlace, type SchemaDelta, type SchemaModel } from './model.js';
 import { orderHistory, type HistoryFile, type OrderWarning, type Project } from './order.js';
 import { Replay } from './replay.js';
+import { applyPackedInPlace, packedFits, type PackedDelta } from './delta-change.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
 
 /** What one migration changed, from its statements over the incoming catalog, without running any rule. */
@@ -130,8 +131,9 @@ export class ProjectHistory {
       if (!source) continue;
       sources.set(f, source);
       const forced = frameworkOf(f);
-      if (!forced && unrecognised(f, source.text, fs)) continue;
-      entries.push({ path: f, text: source.text, framework: forced ?? detectFramework(f, source.text, fs) });
+      const recognised = forced ? { framework: forced } : recognise(f, source.text, fs);
+      if ('unrecognised' in recognised) continue;
+      entries.push({ path: f, text: source.text, framework: recognised.framework });
     }
     const history = orderHistory(entries, (p) => fs.readFile(path.resolve(cwd, p)));
     return { history: new ProjectHistory(history, change, fingerprints), sources };
@@ -184,9 +186,20 @@ export class ProjectHistory {
   }
 
   /** What a file changed, applied once: a file linted several times (--fix) records its last delta. `hash`: its deltaHash, when known. */
-  private readonly pending = new Map<string, { delta: SchemaDelta; hash?: string }>();
+  private readonly pending = new Map<string, { delta: SchemaDelta; hash?: string } | { packed: PackedDelta; hash: string }>();
   record(file: string, delta: SchemaDelta, hash?: string): void {
     this.pending.set(file, { delta, hash });
+  }
+
+  /**
+   * What a file changed, as the lint cache keeps it (packDelta), when it fits the catalog the file meets now
+   * (packedFits); false when it does not, and nothing is recorded.
+   */
+  recordPacked(file: string, packed: PackedDelta, hash: string): boolean {
+    const p = this.projectOf.get(file);
+    if (!p || !packedFits(packed, this.models.get(p) ?? emptyModel())) return false;
+    this.pending.set(file, { packed, hash });
+    return true;
   }
 
   /** Moves the project's catalog past a file, once it has been linted or replayed. */
@@ -198,10 +211,11 @@ export class ProjectHistory {
     // In place: the project's catalog belongs to this history, and a file's model is used only until it advances.
     // A copy per file (applyDelta) made a long history quadratic: each migration copied every table's entry.
     const model = this.models.get(p) ?? emptyModel();
-    applyInPlace(model, recorded.delta);
+    if ('packed' in recorded) applyPackedInPlace(model, recorded.packed);
+    else applyInPlace(model, recorded.delta);
     this.models.set(p, model);
     if (this.fingerprints) {
-      const hash = recorded.hash ?? deltaHash(recorded.delta);
+      const hash = recorded.hash ?? deltaHash((recorded as { delta: SchemaDelta }).delta);
       this.prints.set(
         p,
         createHash('sha256')

@@ -150,6 +150,25 @@ export class Replay {
   }
 
   /**
+   * The keys of the objects of a kind whose value now passes `test`, in all()'s order, without copying the catalog
+   * (a RENAME COLUMN looked through two copies of it for the indexes and foreign keys naming the column).
+   */
+  private keysWhere<K extends ObjectKind>(kind: K, test: (value: Values[K]) => boolean): string[] {
+    const changed = this.changes[kind] as Record<string, Values[K] | null>;
+    const base = this.base[kind] as Record<string, Values[K]>;
+    const out: string[] = [];
+    for (const k in base) {
+      const v = k in changed ? changed[k] : base[k];
+      if (v && test(v)) out.push(k);
+    }
+    for (const k in changed) {
+      const v = changed[k];
+      if (v && !(k in base) && test(v)) out.push(k);
+    }
+    return out;
+  }
+
+  /**
    * The keys of the indexes on a table as the model stands now, without reading every index of the catalog (a long
    * history asks per file): a new array, so the caller may set them.
    */
@@ -691,11 +710,14 @@ export class Replay {
           c.columns = swap(c.columns);
           if (c.notNullOf === subname) c.notNullOf = newname;
         }
-        for (const [ik, ix] of this.all('indexes'))
-          if (ix.table === k && ix.columns.includes(subname)) this.set('indexes', ik, { ...ix, columns: ix.columns.map((c) => (c === subname ? newname : c)) });
-        for (const [tk, other] of this.all('tables')) {
-          if (!other.constraints.some((c) => c.references?.table === k && c.references.columns.includes(subname))) continue;
-          const cur = tk === k ? t : (this.get('tables', tk) ?? other);
+        for (const ik of this.keysWhere('indexes', (ix) => ix.table === k && ix.columns.includes(subname))) {
+          const ix = this.get('indexes', ik)!;
+          this.set('indexes', ik, { ...ix, columns: ix.columns.map((c) => (c === subname ? newname : c)) });
+        }
+        for (const tk of this.keysWhere('tables', (other) =>
+          other.constraints.some((c) => c.references?.table === k && c.references.columns.includes(subname)),
+        )) {
+          const cur = tk === k ? t : this.get('tables', tk)!;
           this.set('tables', tk, {
             ...cur,
             constraints: cur.constraints.map((c) =>

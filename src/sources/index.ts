@@ -6,7 +6,7 @@ import { FRAMEWORKS, frameworkModule } from '../frameworks/index.js';
  * The extract stage's entry points, read from the framework registry (src/frameworks/): a framework is one module
  * there, holding its detection, discovery, history order, execution model, extraction and fix writers.
  */
-export { ADAPTERS, DEFAULT_FOLDERS, MIGRATION_GLOBS, MIGRATION_GLOBS_BY_FRAMEWORK, detectFramework, unrecognised } from '../frameworks/index.js';
+export { ADAPTERS, DEFAULT_FOLDERS, MIGRATION_GLOBS, MIGRATION_GLOBS_BY_FRAMEWORK, detectFramework, recognise, unrecognised } from '../frameworks/index.js';
 
 export function adapterFor(id: FrameworkId): FrameworkAdapter {
   return frameworkModule(id).adapter;

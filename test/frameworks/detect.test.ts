@@ -1,7 +1,20 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diskFileSystem } from '../../src/disk.js';
 import { lintText } from '../../src/engine/lint-text.js';
-import { DEFAULT_FOLDERS, MIGRATION_GLOBS, MIGRATION_GLOBS_BY_FRAMEWORK, detectFramework, knownFrameworks } from '../../src/sources/index.js';
+import { diskFileSystem, rawDisk } from '../../src/disk.js';
+import type { FileSystem } from '../../src/fs.js';
+import { DETECT_RULES } from '../../src/frameworks/index.js';
+import type { DetectRule } from '../../src/frameworks/types.js';
+import {
+  DEFAULT_FOLDERS,
+  MIGRATION_GLOBS,
+  MIGRATION_GLOBS_BY_FRAMEWORK,
+  detectFramework,
+  knownFrameworks,
+  recognise,
+  unrecognised,
+} from '../../src/sources/index.js';
 import { fx, read } from './helpers.js';
 
 const CASES: Array<[string, string]> = [
@@ -101,5 +114,64 @@ describe('framework detection', () => {
     expect(DEFAULT_FOLDERS).toEqual(
       expect.arrayContaining(['drizzle', 'prisma/migrations', 'migrations', 'db/migrations', 'supabase/migrations', 'deploy', 'alembic/versions']),
     );
+  });
+});
+
+describe('recognise: unrecognised() and detectFramework() in one pass', () => {
+  /** The disk, counting the questions asked of it (uncached, so every rule that looks beside a file shows). */
+  const counting = () => {
+    const asked: string[] = [];
+    const fs: FileSystem = {
+      readFile: (p) => (asked.push(p), rawDisk.readFile(p)),
+      exists: (p) => (asked.push(p), rawDisk.exists(p)),
+      listDir: (p) => (asked.push(p), rawDisk.listDir(p)),
+    };
+    return { fs, asked };
+  };
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const p = path.join(dir, name);
+      return statSync(p).isDirectory() ? files(p) : [p];
+    });
+
+  it('gives what the two give, on every file of the framework fixtures, consulting the same files', () => {
+    const all = files(fx('.')).filter((f) => /\.(sql|py|rb|cs|exs|php|xml|ya?ml|json|[cm]?[jt]sx?)$/i.test(f));
+    expect(all.length).toBeGreaterThan(150);
+    let unrecognisedSeen = 0;
+    for (const f of all) {
+      const text = rawDisk.readFile(f) ?? '';
+      const apart = counting();
+      const why = unrecognised(f, text, apart.fs);
+      const expected = why ? { unrecognised: why } : { framework: detectFramework(f, text, apart.fs) };
+      if (why) unrecognisedSeen++;
+      const together = counting();
+      expect(recognise(f, text, together.fs), f).toEqual(expected);
+      expect(new Set(together.asked), f).toEqual(new Set(apart.asked));
+    }
+    expect(unrecognisedSeen).toBeGreaterThan(0);
+  });
+
+  it("tries the detection rules once for a migration of the file's own language", () => {
+    // Each rule's test, counted while this test runs.
+    let tried = 0;
+    const originals = DETECT_RULES.map((rule) => rule.test);
+    DETECT_RULES.forEach((rule, i) => ((rule as { test: DetectRule['test'] }).test = (input) => (tried++, originals[i]!(input))));
+    try {
+      for (const rel of ['django-store/orders/migrations/0006_order_reference_not_null.py', 'rails/db/migrate/20240315120000_add_index_to_orders_status.rb']) {
+        const file = fx(rel);
+        const text = rawDisk.readFile(file)!;
+        tried = 0;
+        expect(unrecognised(file, text)).toBeNull();
+        const framework = detectFramework(file, text);
+        const apart = tried;
+        tried = 0;
+        expect(recognise(file, text)).toEqual({ framework });
+        // The rules before the one that matches, once each.
+        expect(tried).toBeGreaterThan(0);
+        expect(tried).toBeLessThan(apart);
+      }
+    } finally {
+      DETECT_RULES.forEach((rule, i) => ((rule as { test: DetectRule['test'] }).test = originals[i]!));
+    }
   });
 });

@@ -52,6 +52,24 @@ describe('the replayed catalog', () => {
     expect(model.indexes['public.accounts_pkey']).toMatchObject({ table: 'public.users', unique: true, validity: 'valid' });
   });
 
+  it("RENAME COLUMN follows the column into its indexes and into the foreign keys that reference it, its own table's too", () => {
+    const { model, unknown } = replay(
+      'CREATE TABLE customers (id bigint PRIMARY KEY, code text UNIQUE, parent_code text REFERENCES customers (code));\n' +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_code text REFERENCES customers (code));\n' +
+        'CREATE INDEX customers_code_lower_idx ON customers (code, id);\nCREATE INDEX orders_customer_code_idx ON orders (customer_code);',
+      // In one migration with a table created before the rename, whose foreign key must follow it too.
+      'CREATE TABLE invoices (id bigint PRIMARY KEY, customer_code text REFERENCES customers (code));\nALTER TABLE customers RENAME COLUMN code TO ref;',
+    );
+    expect(unknown.flat()).toEqual([]);
+    const references = (t: string) => model.tables[t]!.constraints.filter((c) => c.kind === 'foreign').map((c) => c.references);
+    expect(references('public.customers')).toEqual([{ table: 'public.customers', columns: ['ref'] }]);
+    expect(references('public.orders')).toEqual([{ table: 'public.customers', columns: ['ref'] }]);
+    expect(references('public.invoices')).toEqual([{ table: 'public.customers', columns: ['ref'] }]);
+    expect(model.indexes['public.customers_code_lower_idx']!.columns).toEqual(['ref', 'id']);
+    expect(model.indexes['public.customers_code_key']!.columns).toEqual(['ref']);
+    expect(model.indexes['public.orders_customer_code_idx']!.columns).toEqual(['customer_code']);
+  });
+
   it('keeps both sides of a foreign key and its validation state, and follows renames of the referenced table', () => {
     const { model } = replay(
       'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers);',
