@@ -124,57 +124,77 @@ function exitOnceWritten(code) {
 }
 
 /**
- * Loads dist/cli.cjs with V8's compiled code from an earlier run (Node 20 has no module.enableCompileCache): on a
- * hit V8 skips parsing and compiling the 2.7 MB bundle. V8 itself checks little of a code cache (its version and
- * flags, the source's length, not the source or the data): the file is named by the bundle's identity and Node's
- * version, and carries a hash of its data; anything else, or a cache V8 rejects, is ignored and rewritten after the
- * run. `save()` writes it when the run had none.
+ * CommonJS files of the CLI compiled with V8's compiled code from an earlier run (Node 20 has no
+ * module.enableCompileCache): on a hit V8 skips parsing and compiling them. The CLI's bundle (dist/cli.cjs) and the
+ * chunks it loads on first use (dist/zod.cjs, src/config) go through here. V8 itself checks little of a code cache
+ * (its version and flags, the source's length, not the source or the data): each file's data is named by the file's
+ * identity and Node's version, and carries a hash of itself; anything else, or data V8 rejects, is ignored and
+ * rewritten after the run. `save()` writes the data of each file that had none.
  */
+function codeCache(dir) {
+  const loaded = [];
+  /** The module.exports of a CommonJS file, run as Node runs one (its own require, __filename, __dirname). */
+  function load(file) {
+    const bytes = readFileSync(file);
+    // The build writes its files in ASCII (scripts/bundle-cli.mjs): their bytes are then taken as they are (Latin-1),
+    // one byte a character as V8 keeps such a string, instead of decoded as UTF-8 (about 5 ms of CPU less).
+    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(bundleIdentity(file, source)).digest('hex').slice(0, 32);
+    // Named after the file (cli-code-…, zod-code-…): each file's data replaces only its own earlier builds'.
+    const prefix = `${path.basename(file).replace(/\.c?js$/, '')}-code-`;
+    const cacheFile = path.join(dir, `${prefix}${id}.v8`);
+    let cachedData;
+    try {
+      const stored = readFileSync(cacheFile);
+      const data = stored.subarray(32);
+      if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
+    } catch {
+      /* none yet, or unreadable */
+    }
+    const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+    const script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
+    loaded.push({ script, cacheFile, prefix, had: cachedData !== undefined });
+    const mod = { exports: {} };
+    script.runInThisContext()(mod.exports, require('node:module').createRequire(file), mod, file, path.dirname(file));
+    return mod.exports;
+  }
+  function save() {
+    for (const { script, cacheFile, prefix, had } of loaded) {
+      if (had && !script.cachedDataRejected) continue;
+      // After the run: the data then holds the functions the run compiled, not only the top level.
+      const data = script.createCachedData();
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest().subarray(0, 32), data]));
+        renameSync(tmp, cacheFile);
+        // The same file's code of earlier builds: never read again.
+        const base = path.basename(cacheFile);
+        for (const f of readdirSync(dir)) if (f.startsWith(prefix) && /^[a-z0-9.-]+-code-[0-9a-f]+\.v8$/.test(f) && f !== base) unlinkSync(path.join(dir, f));
+      } catch {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* nothing written */
+        }
+      }
+    }
+  }
+  return { load, save };
+}
+
+/** The CLI's bundle: with its compiled code kept in the cache folder, or (--no-cache) loaded as any CommonJS file. */
 function loadCli() {
   const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
   const dir = cacheDir(args, process.cwd());
-  // --no-cache: nothing kept, the bundle loaded as any CommonJS file.
-  if (!dir) return { main: require(file).main, save: () => {}, lint: isLint() };
-  const bytes = readFileSync(file);
-  // The build writes the bundle in ASCII (scripts/bundle-cli.mjs): its bytes are then taken as they are (Latin-1), one
-  // byte a character as V8 keeps such a string, instead of decoded as UTF-8 (about 5 ms of CPU less).
-  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(bundleIdentity(file, source)).digest('hex').slice(0, 32);
-  const cacheFile = path.join(dir, `cli-code-${id}.v8`);
-  let cachedData;
-  try {
-    const stored = readFileSync(cacheFile);
-    const data = stored.subarray(32);
-    if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
-  } catch {
-    /* none yet, or unreadable */
-  }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const options = { filename: file, ...(cachedData ? { cachedData } : {}) };
-  const script = new vm.Script(wrapped, options);
-  const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, require('node:module').createRequire(file), mod, file, path.dirname(file));
   const lint = isLint();
-  const save = () => {
-    if (!lint || (cachedData && !script.cachedDataRejected)) return;
-    // After the run: the data then holds the functions the run compiled, not only the top level.
-    const data = script.createCachedData();
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest().subarray(0, 32), data]));
-      renameSync(tmp, cacheFile);
-      // Code of earlier builds: never read again.
-      for (const f of readdirSync(dir)) if (/^cli-code-[0-9a-f]+\.v8$/.test(f) && f !== path.basename(cacheFile)) unlinkSync(path.join(dir, f));
-    } catch {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* nothing written */
-      }
-    }
-  };
-  return { main: mod.exports.main, save, lint };
+  // --no-cache: nothing kept, the bundle loaded as any CommonJS file.
+  if (!dir) return { main: require(file).main, save: () => {}, lint };
+  const cache = codeCache(dir);
+  // The bundle's chunks (dist/zod.cjs …) come through here too (scripts/bundle-cli.mjs).
+  globalThis[Symbol.for('migralint.require')] = cache.load;
+  const { main } = cache.load(file);
+  return { main, save: lint ? cache.save : () => {}, lint };
 }
 
 // A config file is an ES module: the bundle, compiled by node:vm, import()s it through this (src/config/load.ts).
