@@ -57,6 +57,11 @@ v8.setFlagsFromString('--wasm-lazy-validation');
 // the main/background split): Lemmy cold 3.4 s → 2.6 s, Saleor 12.5 s → 10.5 s, bench/real 1.43 s → 1.35 s; the
 // main thread no slower. (Like --liftoff-only, part of the flags V8's code cache is keyed by.)
 v8.setFlagsFromString('--interrupt-budget=270336');
+// V8's compiled code of the CLI's scripts, kept in the cache folder (codeCache); none with --no-cache. The bundle, its
+// chunks and the JavaScript of PostgreSQL's parser are loaded through it (scripts/bundle-cli.mjs, bin/parser.js).
+const codeDir = cacheDir(args, process.cwd());
+const code = codeDir ? codeCache(codeDir) : undefined;
+if (code) globalThis[Symbol.for('migralint.require')] = code.load;
 if (fewFiles(args)) {
   // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
@@ -133,15 +138,23 @@ function exitOnceWritten(code) {
  */
 function codeCache(dir) {
   const loaded = [];
-  /** The module.exports of a CommonJS file, run as Node runs one (its own require, __filename, __dirname). */
-  function load(file) {
+  const modules = new Map();
+  /**
+   * The module.exports of a CommonJS file, run as Node runs one (its own require, __filename, __dirname), once.
+   * `relative`: the files it requires by a relative path come through here too (a package's files: the parser's).
+   */
+  function load(file, relative = false) {
+    const known = modules.get(file);
+    if (known) return known.exports;
     const bytes = readFileSync(file);
     // The build writes its files in ASCII (scripts/bundle-cli.mjs): their bytes are then taken as they are (Latin-1),
     // one byte a character as V8 keeps such a string, instead of decoded as UTF-8 (about 5 ms of CPU less).
     const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(bundleIdentity(file, source)).digest('hex').slice(0, 32);
-    // Named after the file (cli-code-…, zod-code-…): each file's data replaces only its own earlier builds'.
-    const prefix = `${path.basename(file).replace(/\.c?js$/, '')}-code-`;
+    // Named after the file (cli-code-…, zod-code-…; a package's after the package too: libpg-query.index-code-…):
+    // each file's data replaces only its own earlier versions'.
+    const pkg = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file)?.[1].replace(/[\\/]/g, '.');
+    const prefix = `${pkg ? `${pkg}.` : ''}${path.basename(file).replace(/\.c?js$/, '')}-code-`;
     const cacheFile = path.join(dir, `${prefix}${id}.v8`);
     let cachedData;
     try {
@@ -155,7 +168,15 @@ function codeCache(dir) {
     const script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
     loaded.push({ script, cacheFile, prefix, had: cachedData !== undefined });
     const mod = { exports: {} };
-    script.runInThisContext()(mod.exports, require('node:module').createRequire(file), mod, file, path.dirname(file));
+    modules.set(file, mod);
+    const own = require('node:module').createRequire(file);
+    const req = relative ? Object.assign((id) => (/^\.\.?\//.test(id) ? load(own.resolve(id), true) : own(id)), own) : own;
+    try {
+      script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
+    } catch (error) {
+      modules.delete(file);
+      throw error;
+    }
     return mod.exports;
   }
   function save() {
@@ -170,7 +191,7 @@ function codeCache(dir) {
         renameSync(tmp, cacheFile);
         // The same file's code of earlier builds: never read again.
         const base = path.basename(cacheFile);
-        for (const f of readdirSync(dir)) if (f.startsWith(prefix) && /^[a-z0-9.-]+-code-[0-9a-f]+\.v8$/.test(f) && f !== base) unlinkSync(path.join(dir, f));
+        for (const f of readdirSync(dir)) if (f.startsWith(prefix) && /^[\w.@-]+-code-[0-9a-f]+\.v8$/.test(f) && f !== base) unlinkSync(path.join(dir, f));
       } catch {
         try {
           unlinkSync(tmp);
@@ -186,15 +207,9 @@ function codeCache(dir) {
 /** The CLI's bundle: with its compiled code kept in the cache folder, or (--no-cache) loaded as any CommonJS file. */
 function loadCli() {
   const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
-  const dir = cacheDir(args, process.cwd());
   const lint = isLint();
-  // --no-cache: nothing kept, the bundle loaded as any CommonJS file.
-  if (!dir) return { main: require(file).main, save: () => {}, lint };
-  const cache = codeCache(dir);
-  // The bundle's chunks (dist/zod.cjs …) come through here too (scripts/bundle-cli.mjs).
-  globalThis[Symbol.for('migralint.require')] = cache.load;
-  const { main } = cache.load(file);
-  return { main, save: lint ? cache.save : () => {}, lint };
+  if (!code) return { main: require(file).main, save: () => {}, lint };
+  return { main: code.load(file).main, save: lint ? code.save : () => {}, lint };
 }
 
 // A config file is an ES module: the bundle, compiled by node:vm, import()s it through this (src/config/load.ts).
