@@ -32,10 +32,10 @@ describe('start-up of a one-file lint', () => {
     expect(r.modules.filter((m) => m.includes('fs/promises'))).toEqual([]);
   });
 
-  it('zod and the YAML package are files of their own beside the bundle, each loaded by its stand-in on first use', () => {
+  it('zod, YAML, diff and tinyglobby are files of their own beside the bundle, each loaded by its stand-in on first use', () => {
     const text = readFileSync(path.join(root, 'dist', 'cli.cjs'), 'latin1');
-    expect(text).not.toMatch(/^\/\/ node_modules\/(zod|yaml)\//m);
-    for (const name of ['zod', 'yaml']) {
+    expect(text).not.toMatch(/^\/\/ node_modules\/(zod|yaml|diff|tinyglobby|fdir|picomatch)\//m);
+    for (const name of ['zod', 'yaml', 'diff', 'tinyglobby']) {
       const loads = text.split(`join(__dirname, "${name}.cjs")`).length - 1;
       expect(loads, name).toBe(1);
     }

@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// CommonJS (bin/package.json), not an ES module: Node starts a CommonJS entry without its ES module loader, about
+// 30 ms of CPU less on every run.
+const __cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const __m = [['start', __cpu()]]; const __mark = (n) => __m.push([n, __cpu()]); globalThis.__mark = __mark;
+const { createHash } = require('node:crypto'); __mark('crypto');
+const { isAscii } = require('node:buffer');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const v8 = require('node:v8');
+const vm = require('node:vm'); __mark('builtins');
+
+/** Options whose value is a path (a file or a folder): never a file to lint. */
+const PATH_OPTIONS = new Set(['--cache-location', '--config', '-c', '--output-file', '-o', '--stats', '--stdin-filename']);
+
+/** A few named files (a pre-commit hook, an editor). */
+function fewFiles(args) {
+  let files = 0;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') continue;
+    if (arg.startsWith('-')) {
+      if (PATH_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    try {
+      const stat = statSync(arg);
+      if (stat.isDirectory()) return false;
+      if (stat.isFile()) files++;
+    } catch {
+      /* an option's value or a glob */
+    }
+  }
+  return files > 0 && files <= 20;
+}
+
+// Output piped into a reader that stops early (`| head`): stop quietly, as ESLint does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+const args = process.argv.slice(2);
+// PostgreSQL's parser is a large WASM module: compiling it with V8's optimizing tier costs more CPU than the
+// optimized code saves on real histories (measured: 110 files, 1.8 s → 0.9 s CPU; 1,147 files, 3.7 s → 3.0 s;
+// 2.7 MB, equal). The baseline compiler alone then. (Set before anything is compiled: V8's code cache records the
+// flags it was made under.)
+v8.setFlagsFromString('--liftoff-only');
+// Each WASM function is validated when it is first compiled (V8 compiles them lazily, on first call), not all 526 of
+// the parser's 1.7 MB when the module is compiled: a one-file lint calls a few dozen. Measured: the parser's load
+// 32 → 22 ms of CPU. (Compiling the two large functions a first parse needs eagerly, in the background, through V8's
+// compilation hints, cost more CPU than it saved: also measured.)
+v8.setFlagsFromString('--wasm-lazy-validation');
+// JavaScript is optimized only once hot for 4x longer than V8's default: a lint is a short run, and the optimizing
+// compiler's background work was up to a fifth of its CPU for code run a few times. Measured (CPU, median, with
+// the main/background split): Lemmy cold 3.4 s → 2.6 s, Saleor 12.5 s → 10.5 s, bench/real 1.43 s → 1.35 s; the
+// main thread no slower. (Like --liftoff-only, part of the flags V8's code cache is keyed by.)
+v8.setFlagsFromString('--interrupt-budget=270336');
+// V8's compiled code of the CLI's scripts, kept in the cache folder (codeCache); none with --no-cache. The bundle, its
+// chunks and the JavaScript of PostgreSQL's parser are loaded through it (scripts/bundle-cli.mjs, bin/parser.js).
+__mark('v8flags'); const codeDir = cacheDir(args, process.cwd());
+const code = codeDir ? codeCache(codeDir) : undefined;
+if (code) globalThis[Symbol.for('migralint.require')] = code.load;
+__mark('cachedir'); if (fewFiles(args)) {
+  // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
+  // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
+  try {
+    require('./parser.js').requireParser();
+  } catch {
+    /* reported when the parser is needed */
+  }
+}
+
+/**
+ * Where the lint cache goes (as the CLI decides it, src/cli/run.ts defaultCacheDir), or null with --no-cache: V8's
+ * compiled code of the CLI is kept there too. Read from the arguments before the CLI's own parser is loaded.
+ */
+function cacheDir(argv, cwd) {
+  let location;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a === '--no-cache' || a === '--cache=false' || (a === '--cache' && argv[i + 1] === 'false')) return null;
+    if (a === '--cache-location' && i + 1 < argv.length) location = argv[++i];
+    else if (a.startsWith('--cache-location=')) location = a.slice('--cache-location='.length);
+  }
+  if (location) return path.resolve(cwd, location);
+  const local = path.join(cwd, 'node_modules');
+  if (existsSync(local)) return path.join(local, '.cache', 'migralint');
+  const home = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(home, 'migralint', createHash('sha256').update(path.resolve(cwd)).digest('hex').slice(0, 16));
+}
+
+/**
+ * The bundle's identity, without hashing its 2.7 MB on each run (about 8 ms of CPU): the SHA-256 of its text that
+ * the build writes on its last line (scripts/bundle-cli.mjs), and the file's inode, size, modification and
+ * status-change times (ns). The build's hash tells builds apart however fast they follow each other; the
+ * status-change time, which the kernel sets on every write or replacement of the file and no tool sets back (touch,
+ * tar and cp -p set only the modification time), tells apart a bundle edited by hand. A bundle without the line is
+ * named by its whole text, hashed.
+ */
+function bundleIdentity(file, source) {
+  const build = /\/\/# migralintBuild=([0-9a-f]{64})\n$/.exec(source.slice(-100));
+  if (!build) return source;
+  const s = statSync(file, { bigint: true });
+  return `${build[1]}\0${s.dev}\0${s.ino}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}`;
+}
+
+/** A lint: the run whose compiled functions are worth keeping (`--help`, `rules` … compile little of it). */
+function isLint() {
+  return !args.some((a) => a === '--help' || a === '-h' || a === '--version') && !/^(rules|explain|init|stats|schema|trace|help)$/.test(args[0] ?? '');
+}
+
+/**
+ * Ends a lint once its report has been handed to the OS. A lint leaves nothing running when main() returns, but the
+ * garbage of a larger run has often started a major GC, which V8's background threads would finish before the
+ * process exits: measured, a warm run of bench/real's 110 files spent 20-25 ms of CPU on it after its last write.
+ * stdout and stderr are written in order: an empty write's callback comes once all before it are written (to a pipe
+ * a large report is written asynchronously).
+ */
+function exitOnceWritten(code) {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+/**
+ * CommonJS files of the CLI compiled with V8's compiled code from an earlier run (Node 20 has no
+ * module.enableCompileCache): on a hit V8 skips parsing and compiling them. The CLI's bundle (dist/cli.cjs) and the
+ * chunks it loads on first use (dist/zod.cjs, src/config) go through here. V8 itself checks little of a code cache
+ * (its version and flags, the source's length, not the source or the data): each file's data is named by the file's
+ * identity and Node's version, and carries a hash of itself; anything else, or data V8 rejects, is ignored and
+ * rewritten after the run. `save()` writes the data of each file that had none.
+ */
+function codeCache(dir) {
+  const loaded = [];
+  const modules = new Map();
+  /**
+   * The module.exports of a CommonJS file, run as Node runs one (its own require, __filename, __dirname), once.
+   * `relative`: the files it requires by a relative path come through here too (a package's files: the parser's).
+   */
+  function load(file, relative = false) {
+    const known = modules.get(file);
+    if (known) return known.exports;
+    const bytes = readFileSync(file);
+    // The build writes its files in ASCII (scripts/bundle-cli.mjs): their bytes are then taken as they are (Latin-1),
+    // one byte a character as V8 keeps such a string, instead of decoded as UTF-8 (about 5 ms of CPU less).
+    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(bundleIdentity(file, source)).digest('hex').slice(0, 32);
+    // Named after the file (cli-code-…, zod-code-…; a package's after the package too: libpg-query.index-code-…):
+    // each file's data replaces only its own earlier versions'.
+    const pkg = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file)?.[1].replace(/[\\/]/g, '.');
+    const prefix = `${pkg ? `${pkg}.` : ''}${path.basename(file).replace(/\.c?js$/, '')}-code-`;
+    const cacheFile = path.join(dir, `${prefix}${id}.v8`);
+    let cachedData;
+    try {
+      const stored = readFileSync(cacheFile);
+      const data = stored.subarray(32);
+      if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
+    } catch {
+      /* none yet, or unreadable */
+    }
+    const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+    const script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
+    loaded.push({ script, cacheFile, prefix, had: cachedData !== undefined });
+    const mod = { exports: {} };
+    modules.set(file, mod);
+    const own = require('node:module').createRequire(file);
+    const req = relative ? Object.assign((id) => (/^\.\.?\//.test(id) ? load(own.resolve(id), true) : own(id)), own) : own;
+    try {
+      script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
+    } catch (error) {
+      modules.delete(file);
+      throw error;
+    }
+    return mod.exports;
+  }
+  function save() {
+    for (const { script, cacheFile, prefix, had } of loaded) {
+      if (had && !script.cachedDataRejected) continue;
+      // After the run: the data then holds the functions the run compiled, not only the top level.
+      const data = script.createCachedData();
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest().subarray(0, 32), data]));
+        renameSync(tmp, cacheFile);
+        // The same file's code of earlier builds: never read again.
+        const base = path.basename(cacheFile);
+        for (const f of readdirSync(dir)) if (f.startsWith(prefix) && /^[\w.@-]+-code-[0-9a-f]+\.v8$/.test(f) && f !== base) unlinkSync(path.join(dir, f));
+      } catch {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* nothing written */
+        }
+      }
+    }
+  }
+  return { load, save };
+}
+
+/** The CLI's bundle: with its compiled code kept in the cache folder, or (--no-cache) loaded as any CommonJS file. */
+function loadCli() {
+  const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
+  const lint = isLint();
+  if (!code) return { main: require(file).main, save: () => {}, lint };
+  return { main: code.load(file).main, save: lint ? code.save : () => {}, lint };
+}
+
+// A config file is an ES module: the bundle, compiled by node:vm, import()s it through this (src/config/load.ts).
+globalThis[Symbol.for('migralint.import')] = (url) => import(url);
+__mark('parser-require'); const { main, save, lint } = loadCli(); __mark('cli-load');
+
+main(args).then(
+  (code) => {
+    process.exitCode = code; __mark('main');
+    save(); __mark('save'); const o = []; for (let i = 1; i < __m.length; i++) o.push(`${__m[i][0]} ${(__m[i][1] - __m[i-1][1]).toFixed(1)}`); process.stderr.write(`boot ${__m[0][1].toFixed(1)} | ${o.join(' | ')}\n`);
+    if (lint) exitOnceWritten(code);
+  },
+  (error) => {
+    process.stderr.write(`migralint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
