@@ -93,12 +93,12 @@ function cacheDir(argv, cwd) {
 }
 
 /**
- * The bundle's identity, without hashing its 2.7 MB on each run (about 8 ms of CPU): the SHA-256 of its text that
- * the build writes on its last line (scripts/bundle-cli.mjs), and the file's inode, size, modification and
- * status-change times (ns). The build's hash tells builds apart however fast they follow each other; the
- * status-change time, which the kernel sets on every write or replacement of the file and no tool sets back (touch,
- * tar and cp -p set only the modification time), tells apart a bundle edited by hand. A bundle without the line is
- * named by its whole text, hashed.
+ * A built file's identity (the bundle's, a chunk's), without hashing its megabytes on each run (about 8 ms of CPU
+ * for the bundle): the SHA-256 of its text that the build writes on its last line (scripts/bundle-cli.mjs), and the
+ * file's inode, size, modification and status-change times (ns). The build's hash tells builds apart however fast
+ * they follow each other; the status-change time, which the kernel sets on every write or replacement of the file and
+ * no tool sets back (touch, tar and cp -p set only the modification time), tells apart a file edited by hand. A file
+ * without the line (a package's: the parser's JavaScript) is named by its whole text, hashed.
  */
 function bundleIdentity(file, source) {
   const build = /\/\/# migralintBuild=([0-9a-f]{64})\n$/.exec(source.slice(-100));
