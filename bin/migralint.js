@@ -130,11 +130,12 @@ function exitOnceWritten(code) {
 
 /**
  * CommonJS files of the CLI compiled with V8's compiled code from an earlier run (Node 20 has no
- * module.enableCompileCache): on a hit V8 skips parsing and compiling them. The CLI's bundle (dist/cli.cjs) and the
- * chunks it loads on first use (dist/zod.cjs, src/config) go through here. V8 itself checks little of a code cache
- * (its version and flags, the source's length, not the source or the data): each file's data is named by the file's
- * identity and Node's version, and carries a hash of itself; anything else, or data V8 rejects, is ignored and
- * rewritten after the run. `save()` writes the data of each file that had none.
+ * module.enableCompileCache): on a hit V8 skips parsing and compiling them. The CLI's bundle (dist/cli.cjs), the
+ * chunks it loads on first use (dist/zod.cjs, dist/yaml.cjs …) and the parser's JavaScript go through here (the
+ * kept code of a file is named after it: cli-code-<id>.v8, zod-code-<id>.v8 …). V8 itself checks little of a code
+ * cache (its version and flags, the source's length, not the source or the data): each file's data is named by the
+ * file's identity and Node's version, and carries a hash of itself; anything else, or data V8 rejects, is ignored
+ * and rewritten after the run. `save()` writes the data of each file that had none.
  */
 function codeCache(dir) {
   const loaded = [];
