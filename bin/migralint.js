@@ -57,6 +57,11 @@ v8.setFlagsFromString('--wasm-lazy-validation');
 // the main/background split): Lemmy cold 3.4 s → 2.6 s, Saleor 12.5 s → 10.5 s, bench/real 1.43 s → 1.35 s; the
 // main thread no slower. (Like --liftoff-only, part of the flags V8's code cache is keyed by.)
 v8.setFlagsFromString('--interrupt-budget=270336');
+// V8's compiled code of the CLI's scripts, kept in the cache folder (codeCache); none with --no-cache. The bundle, its
+// chunks and the JavaScript of PostgreSQL's parser are loaded through it (scripts/bundle-cli.mjs, bin/parser.js).
+const codeDir = cacheDir(args, process.cwd());
+const code = codeDir ? codeCache(codeDir) : undefined;
+if (code) globalThis[Symbol.for('migralint.require')] = code.load;
 if (fewFiles(args)) {
   // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
@@ -88,12 +93,12 @@ function cacheDir(argv, cwd) {
 }
 
 /**
- * The bundle's identity, without hashing its 2.7 MB on each run (about 8 ms of CPU): the SHA-256 of its text that
- * the build writes on its last line (scripts/bundle-cli.mjs), and the file's inode, size, modification and
- * status-change times (ns). The build's hash tells builds apart however fast they follow each other; the
- * status-change time, which the kernel sets on every write or replacement of the file and no tool sets back (touch,
- * tar and cp -p set only the modification time), tells apart a bundle edited by hand. A bundle without the line is
- * named by its whole text, hashed.
+ * A built file's identity (the bundle's, a chunk's), without hashing its megabytes on each run (about 8 ms of CPU
+ * for the bundle): the SHA-256 of its text that the build writes on its last line (scripts/bundle-cli.mjs), and the
+ * file's inode, size, modification and status-change times (ns). The build's hash tells builds apart however fast
+ * they follow each other; the status-change time, which the kernel sets on every write or replacement of the file and
+ * no tool sets back (touch, tar and cp -p set only the modification time), tells apart a file edited by hand. A file
+ * without the line (a package's: the parser's JavaScript) is named by its whole text, hashed.
  */
 function bundleIdentity(file, source) {
   const build = /\/\/# migralintBuild=([0-9a-f]{64})\n$/.exec(source.slice(-100));
@@ -124,57 +129,88 @@ function exitOnceWritten(code) {
 }
 
 /**
- * Loads dist/cli.cjs with V8's compiled code from an earlier run (Node 20 has no module.enableCompileCache): on a
- * hit V8 skips parsing and compiling the 2.7 MB bundle. V8 itself checks little of a code cache (its version and
- * flags, the source's length, not the source or the data): the file is named by the bundle's identity and Node's
- * version, and carries a hash of its data; anything else, or a cache V8 rejects, is ignored and rewritten after the
- * run. `save()` writes it when the run had none.
+ * CommonJS files of the CLI compiled with V8's compiled code from an earlier run (Node 20 has no
+ * module.enableCompileCache): on a hit V8 skips parsing and compiling them. The CLI's bundle (dist/cli.cjs), the
+ * chunks it loads on first use (dist/zod.cjs, dist/yaml.cjs …) and the parser's JavaScript go through here (the
+ * kept code of a file is named after it: cli-code-<id>.v8, zod-code-<id>.v8 …). V8 itself checks little of a code
+ * cache (its version and flags, the source's length, not the source or the data): each file's data is named by the
+ * file's identity and Node's version, and carries a hash of itself; anything else, or data V8 rejects, is ignored
+ * and rewritten after the run. `save()` writes the data of each file that had none.
  */
-function loadCli() {
-  const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
-  const dir = cacheDir(args, process.cwd());
-  // --no-cache: nothing kept, the bundle loaded as any CommonJS file.
-  if (!dir) return { main: require(file).main, save: () => {}, lint: isLint() };
-  const bytes = readFileSync(file);
-  // The build writes the bundle in ASCII (scripts/bundle-cli.mjs): its bytes are then taken as they are (Latin-1), one
-  // byte a character as V8 keeps such a string, instead of decoded as UTF-8 (about 5 ms of CPU less).
-  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(bundleIdentity(file, source)).digest('hex').slice(0, 32);
-  const cacheFile = path.join(dir, `cli-code-${id}.v8`);
-  let cachedData;
-  try {
-    const stored = readFileSync(cacheFile);
-    const data = stored.subarray(32);
-    if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
-  } catch {
-    /* none yet, or unreadable */
-  }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const options = { filename: file, ...(cachedData ? { cachedData } : {}) };
-  const script = new vm.Script(wrapped, options);
-  const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, require('node:module').createRequire(file), mod, file, path.dirname(file));
-  const lint = isLint();
-  const save = () => {
-    if (!lint || (cachedData && !script.cachedDataRejected)) return;
-    // After the run: the data then holds the functions the run compiled, not only the top level.
-    const data = script.createCachedData();
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
+function codeCache(dir) {
+  const loaded = [];
+  const modules = new Map();
+  /**
+   * The module.exports of a CommonJS file, run as Node runs one (its own require, __filename, __dirname), once.
+   * `relative`: the files it requires by a relative path come through here too (a package's files: the parser's).
+   */
+  function load(file, relative = false) {
+    const known = modules.get(file);
+    if (known) return known.exports;
+    const bytes = readFileSync(file);
+    // The build writes its files in ASCII (scripts/bundle-cli.mjs): their bytes are then taken as they are (Latin-1),
+    // one byte a character as V8 keeps such a string, instead of decoded as UTF-8 (about 5 ms of CPU less).
+    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    const id = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(bundleIdentity(file, source)).digest('hex').slice(0, 32);
+    // Named after the file (cli-code-…, zod-code-…; a package's after the package too: libpg-query.index-code-…):
+    // each file's data replaces only its own earlier versions'.
+    const pkg = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file)?.[1].replace(/[\\/]/g, '.');
+    const prefix = `${pkg ? `${pkg}.` : ''}${path.basename(file).replace(/\.c?js$/, '')}-code-`;
+    const cacheFile = path.join(dir, `${prefix}${id}.v8`);
+    let cachedData;
     try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest().subarray(0, 32), data]));
-      renameSync(tmp, cacheFile);
-      // Code of earlier builds: never read again.
-      for (const f of readdirSync(dir)) if (/^cli-code-[0-9a-f]+\.v8$/.test(f) && f !== path.basename(cacheFile)) unlinkSync(path.join(dir, f));
+      const stored = readFileSync(cacheFile);
+      const data = stored.subarray(32);
+      if (stored.length > 32 && createHash('sha256').update(data).digest().subarray(0, 32).equals(stored.subarray(0, 32))) cachedData = data;
     } catch {
+      /* none yet, or unreadable */
+    }
+    const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+    const script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
+    loaded.push({ script, cacheFile, prefix, had: cachedData !== undefined });
+    const mod = { exports: {} };
+    modules.set(file, mod);
+    const own = require('node:module').createRequire(file);
+    const req = relative ? Object.assign((id) => (/^\.\.?\//.test(id) ? load(own.resolve(id), true) : own(id)), own) : own;
+    try {
+      script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
+    } catch (error) {
+      modules.delete(file);
+      throw error;
+    }
+    return mod.exports;
+  }
+  function save() {
+    for (const { script, cacheFile, prefix, had } of loaded) {
+      if (had && !script.cachedDataRejected) continue;
+      // After the run: the data then holds the functions the run compiled, not only the top level.
+      const data = script.createCachedData();
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
-        unlinkSync(tmp);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(tmp, Buffer.concat([createHash('sha256').update(data).digest().subarray(0, 32), data]));
+        renameSync(tmp, cacheFile);
+        // The same file's code of earlier builds: never read again.
+        const base = path.basename(cacheFile);
+        for (const f of readdirSync(dir)) if (f.startsWith(prefix) && /^[\w.@-]+-code-[0-9a-f]+\.v8$/.test(f) && f !== base) unlinkSync(path.join(dir, f));
       } catch {
-        /* nothing written */
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* nothing written */
+        }
       }
     }
-  };
-  return { main: mod.exports.main, save, lint };
+  }
+  return { load, save };
+}
+
+/** The CLI's bundle: with its compiled code kept in the cache folder, or (--no-cache) loaded as any CommonJS file. */
+function loadCli() {
+  const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
+  const lint = isLint();
+  if (!code) return { main: require(file).main, save: () => {}, lint };
+  return { main: code.load(file).main, save: lint ? code.save : () => {}, lint };
 }
 
 // A config file is an ES module: the bundle, compiled by node:vm, import()s it through this (src/config/load.ts).

@@ -37,7 +37,38 @@ const LAZY_STATICS = {
 const LAZY_REQUIRE = {
   'libpg-query': 'require("../bin/parser.js").requireParser()',
 };
-const lazyPackages = {
+/**
+ * Packages the CLI has in files of their own beside the bundle (dist/<name>.cjs), each loaded on its first use: zod
+ * (the config's validator: 0.8 MB, a third of the bundle), yaml (0.26 MB), diff and tinyglobby (0.15 MB). A one-file
+ * SQL lint with no config file needs none of them, and every function in the bundle costs each run something even
+ * when it never runs (V8's code cache of the bundle, which the run reads and V8 deserializes, has an entry for each;
+ * 1.1 MB of it took 25-30 ms to deserialize, 0.85 MB 11-18 ms): measured, a one-file lint 15-20 ms of CPU less. The
+ * bin loads them through the same code cache as the bundle (its `migralint.require`); without it (--no-cache) they
+ * are required as any CommonJS file. The worker (an ES module, dist/worker.js) keeps them bundled.
+ */
+const CHUNKS = {
+  // As the code imports them: the packages' ES module builds.
+  zod: 'export * from "zod";',
+  // --fix-dry-run's diffs, and glob patterns (tinyglobby, with fdir and picomatch): 0.13 MB.
+  diff: 'export * from "diff";',
+  tinyglobby: 'export * from "tinyglobby";',
+  // As the stand-in required it when yaml was bundled: the package's CommonJS build.
+  yaml: 'module.exports = require("yaml");',
+};
+const chunkRequire = (name) =>
+  `(globalThis[Symbol.for("migralint.require")] ?? require)(require("node:path").join(__dirname, ${JSON.stringify(`${name}.cjs`)}))`;
+
+/** A package of CHUNKS imported by the CLI: its file, loaded when first imported. */
+const chunkedPackages = {
+  name: 'chunked-packages',
+  setup(b) {
+    b.onResolve({ filter: /^(zod|diff|tinyglobby)$/ }, (args) => ({ path: args.path, namespace: 'chunk' }));
+    b.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => ({ loader: 'js', contents: `module.exports = ${chunkRequire(args.path)};` }));
+  },
+};
+
+/** The stand-ins; `chunked`: a package of CHUNKS is loaded from its file (the CLI), not bundled (the worker). */
+const lazyPackages = (chunked) => ({
   name: 'lazy-packages',
   setup(b) {
     b.onResolve({ filter: /^(libpg-query|oxc-parser|yaml)$/ }, (args) => {
@@ -52,13 +83,13 @@ const lazyPackages = {
       resolveDir: new URL('..', import.meta.url).pathname,
       contents: [
         'let lib;',
-        `const load = () => (lib ??= ${LAZY_REQUIRE[args.path] ?? `require(${JSON.stringify(args.path)})`});`,
+        `const load = () => (lib ??= ${chunked && args.path in CHUNKS ? chunkRequire(args.path) : (LAZY_REQUIRE[args.path] ?? `require(${JSON.stringify(args.path)})`)});`,
         ...LAZY[args.path].map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
         ...(LAZY_STATICS[args.path] ?? []).map((name) => `export const ${name} = new Proxy({}, { get: (_, key) => load().${name}[key] });`),
       ].join('\n'),
     }));
   },
-};
+});
 
 /**
  * fdir (tinyglobby's directory walker) looks for picomatch in node_modules when it loads, for a glob option
@@ -136,7 +167,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   external: ['web-tree-sitter', 'tree-sitter-python', 'tree-sitter-ruby', 'pg'],
-  plugins: [lazyPackages, fdirBundledPicomatch],
+  plugins: [fdirBundledPicomatch],
   logLevel: 'warning',
 };
 // The CLI: code that modules import dynamically (the config validator and zod, the trace, the schema printer …)
@@ -147,7 +178,7 @@ await build({
   entryPoints: [path.join(dist, 'src/cli/main.js')],
   outfile: path.join(dist, 'cli.cjs'),
   format: 'cjs',
-  plugins: [requiredPackages, lazyWorkerThreads, ...common.plugins],
+  plugins: [requiredPackages, lazyWorkerThreads, chunkedPackages, lazyPackages(true), ...common.plugins],
   // Modules find files beside them (the worker, the package's root) from import.meta.url: the bundle's own URL.
   define: { 'import.meta.url': '__migralintUrl' },
   banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -162,12 +193,28 @@ function stampBuildId(file) {
   appendFileSync(file, `//# migralintBuild=${createHash('sha256').update(text, 'latin1').digest('hex')}\n`);
 }
 stampBuildId(path.join(dist, 'cli.cjs'));
+// The CLI's chunks, each a CommonJS file that exports the package.
+for (const [name, contents] of Object.entries(CHUNKS)) {
+  const outfile = path.join(dist, `${name}.cjs`);
+  await build({
+    ...common,
+    stdin: { contents, resolveDir: new URL('..', import.meta.url).pathname, loader: 'js' },
+    outfile,
+    format: 'cjs',
+    // fdir (in tinyglobby) makes its require from import.meta.url: the chunk's own URL, as in the bundle.
+    define: { 'import.meta.url': '__migralintUrl' },
+    banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  asciiOnly(outfile);
+  stampBuildId(outfile);
+}
 // The worker threads of a parallel lint (src/cli/parallel.ts) load dist/worker.js, beside the CLI.
 await build({
   ...common,
   entryPoints: [path.join(dist, 'src/cli/worker.js')],
   outfile: path.join(dist, 'worker.js'),
   format: 'esm',
+  plugins: [lazyPackages(false), ...common.plugins],
   // Bundled CommonJS packages call require(); give the ES module one.
   banner: { js: "import { createRequire as __migralintRequire } from 'node:module'; const require = __migralintRequire(import.meta.url);" },
 });

@@ -88,6 +88,14 @@ describe('the code cache of the CLI', () => {
     }
     expect(statSync(stored).mtimeMs).toBe(written);
     expect(codeFiles(cache)).toEqual([file]);
+    // The files loaded on first use have theirs too: zod (the config's validator, a chunk of the bundle) and the
+    // JavaScript of PostgreSQL's parser; each intact, one each.
+    const others = readdirSync(cache)
+      .filter((f) => f.endsWith('.v8') && !codeFiles(cache).includes(f))
+      .map((f) => f.replace(/-[0-9a-f]+\.v8$/, ''))
+      .sort();
+    expect(others).toEqual(['libpg-query.index-code', 'libpg-query.libpg-query-code', 'zod-code']);
+    for (const f of readdirSync(cache).filter((f) => f.endsWith('.v8'))) expect(intact(path.join(cache, f))).toBe(true);
   });
 
   it('ignores and rewrites corrupt or truncated compiled code, and drops that of other builds', { timeout: 300_000 }, () => {
@@ -128,7 +136,8 @@ function loadOrder(args: string[], cwd: string): string[] {
       'const load = Module._load;',
       "Module._load = function (request, ...rest) { if (request === 'libpg-query' && !order.includes('parser')) order.push('parser'); return load.call(this, request, ...rest); };",
       'const read = fs.readFileSync;',
-      "fs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && file.endsWith('cli.cjs') && !order.includes('cli')) order.push('cli'); return read.call(this, file, ...rest); };",
+      // With a cache folder the bin reads the parser's JavaScript itself, to compile it with its kept code.
+      "fs.readFileSync = function (file, ...rest) { if (typeof file === 'string' && /[\\\\/]libpg-query[\\\\/]/.test(file) && !order.includes('parser')) order.push('parser'); if (typeof file === 'string' && file.endsWith('cli.cjs') && !order.includes('cli')) order.push('cli'); return read.call(this, file, ...rest); };",
       `process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, order.join(',')));`,
     ].join('\n'),
   );
