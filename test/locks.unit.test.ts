@@ -1,6 +1,7 @@
 /** The lock table without a server: the conflict matrix against PostgreSQL's documented table, and statementEffect. */
 import { loadModule, parseSync } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PG_LOCK_MODES } from './helpers/pg-locks.js';
 import { LOCK_CASES } from './lock-cases.js';
 import { conflicts, LOCK_CONFLICTS, LOCK_STRENGTH, lockBlocks, lockLabel, statementEffect, type StatementEffect } from '../src/analysis/locks.js';
 import type { LockMode } from '../src/types.js';
@@ -15,16 +16,7 @@ function effect(sql: string, pgVersion = 18): StatementEffect {
   return statementEffect(stmts[0]!.stmt as Record<string, any>, { pgVersion });
 }
 
-const ORDER: LockMode[] = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-];
+const ORDER: readonly LockMode[] = PG_LOCK_MODES;
 
 /**
  * PostgreSQL 18 documentation, 13.3.1 "Table-Level Locks", Table 13.2 "Conflicting Lock Modes".

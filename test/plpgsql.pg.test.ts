@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lintText, loadParsers } from '../src/engine/lint-text.js';
 import type { FileResult } from '../src/types.js';
 import { connectedClient } from './helpers/pg-client.js';
+import { strongestPerRelation } from './helpers/pg-locks.js';
 import { TEST_PG_MAJORS } from './helpers/postgres.js';
 
 let client: pg.Client;
@@ -30,19 +31,7 @@ async function locksOf(sql: string): Promise<Record<string, string>> {
       `SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
        WHERE l.pid = pg_backend_pid() AND c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace`,
     );
-    const order = [
-      'AccessShareLock',
-      'RowShareLock',
-      'RowExclusiveLock',
-      'ShareUpdateExclusiveLock',
-      'ShareLock',
-      'ShareRowExclusiveLock',
-      'ExclusiveLock',
-      'AccessExclusiveLock',
-    ];
-    const out: Record<string, string> = {};
-    for (const r of rows) if (!out[r.relname] || order.indexOf(r.mode) > order.indexOf(out[r.relname]!)) out[r.relname] = r.mode;
-    return out;
+    return strongestPerRelation(rows);
   } finally {
     await client.query('ROLLBACK');
   }

@@ -48,7 +48,8 @@ export interface StatementEffect {
 
 // ── the conflict table ──────────────────────────────────────────────────────────────────────────
 
-const MODES: LockMode[] = [
+/** The table lock modes, weakest first (the order of PostgreSQL's conflict table). */
+export const LOCK_MODES: readonly LockMode[] = [
   'AccessShareLock',
   'RowShareLock',
   'RowExclusiveLock',
@@ -59,8 +60,8 @@ const MODES: LockMode[] = [
   'AccessExclusiveLock',
 ];
 
-/** 1 (ACCESS SHARE) … 8 (ACCESS EXCLUSIVE): the order of MODES. */
-export const LOCK_STRENGTH = Object.fromEntries(MODES.map((m, i) => [m, i + 1])) as Record<LockMode, number>;
+/** 1 (ACCESS SHARE) … 8 (ACCESS EXCLUSIVE): the order of LOCK_MODES. */
+export const LOCK_STRENGTH = Object.fromEntries(LOCK_MODES.map((m, i) => [m, i + 1])) as Record<LockMode, number>;
 
 /** PostgreSQL's table of conflicting lock modes ("Explicit Locking", table 13.2): the modes each mode conflicts with. */
 export const LOCK_CONFLICTS: Record<LockMode, readonly LockMode[]> = {
@@ -71,7 +72,7 @@ export const LOCK_CONFLICTS: Record<LockMode, readonly LockMode[]> = {
   ShareLock: ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
   ShareRowExclusiveLock: ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
   ExclusiveLock: ['RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
-  AccessExclusiveLock: [...MODES],
+  AccessExclusiveLock: [...LOCK_MODES],
 };
 
 export function conflicts(a: LockMode, b: LockMode): boolean {
@@ -84,7 +85,7 @@ export function lockLabel(mode: LockMode): string {
 }
 
 const LABELS = Object.fromEntries(
-  MODES.map((m) => [
+  LOCK_MODES.map((m) => [
     m,
     m
       .replace(/Lock$/, '')
@@ -113,7 +114,7 @@ const NAMED_MODES: LockMode[] = ['AccessShareLock', 'RowShareLock', 'RowExclusiv
  * "other schema changes"; "SELECT FOR UPDATE/SHARE" is left out when plain SELECT is already blocked.
  */
 export function lockBlocks(mode: LockMode): string[] {
-  const blocked = MODES.filter((m) => conflicts(mode, m));
+  const blocked = LOCK_MODES.filter((m) => conflicts(mode, m));
   const named = blocked.filter((m) => NAMED_MODES.includes(m));
   if (named.length === 0) return blocked.flatMap((m) => TAKEN_BY[m]);
   const words = named.filter((m) => !(m === 'RowShareLock' && named.includes('AccessShareLock'))).flatMap((m) => TAKEN_BY[m]);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { lockLabel } from '../analysis/locks.js';
+import { LOCK_MODES, lockLabel } from '../analysis/locks.js';
 import { formatBytes, formatRows } from '../engine/describe.js';
 import { adapterFor } from '../sources/index.js';
 import type { FileResult, Finding, FrameworkId, LockMode } from '../types.js';
@@ -79,20 +79,7 @@ function outcome(result: FileResult): Outcome {
   return { failsAtDeploy, blocksLarge, blocksUnknown };
 }
 
-const LABEL_TO_MODE = new Map<string, LockMode>(
-  (
-    [
-      'AccessShareLock',
-      'RowShareLock',
-      'RowExclusiveLock',
-      'ShareUpdateExclusiveLock',
-      'ShareLock',
-      'ShareRowExclusiveLock',
-      'ExclusiveLock',
-      'AccessExclusiveLock',
-    ] as LockMode[]
-  ).map((m) => [lockLabel(m), m]),
-);
+const LABEL_TO_MODE = new Map<string, LockMode>(LOCK_MODES.map((m) => [lockLabel(m), m]));
 
 function lockModeOf(f: Finding): LockMode | undefined {
   return f.data?.lock ? LABEL_TO_MODE.get(f.data.lock.mode) : undefined;

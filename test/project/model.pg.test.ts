@@ -13,6 +13,7 @@ import { modelLocks } from '../../src/project/model-locks.js';
 import { columnType, Replay } from '../../src/project/replay.js';
 import type { LockMode } from '../../src/types.js';
 import { connectedClient } from '../helpers/pg-client.js';
+import { strongestPerRelation } from '../helpers/pg-locks.js';
 import { TEST_PG_MAJORS } from '../helpers/postgres.js';
 
 let client: pg.Client;
@@ -160,20 +161,7 @@ for (const major of TEST_PG_MAJORS) {
           const rows = (locks.rows as Array<{ oid: string; mode: string }>).flatMap((r) =>
             nameOf.has(r.oid) ? [{ relname: nameOf.get(r.oid)!, mode: r.mode }] : [],
           );
-          const strength = [
-            'AccessShareLock',
-            'RowShareLock',
-            'RowExclusiveLock',
-            'ShareUpdateExclusiveLock',
-            'ShareLock',
-            'ShareRowExclusiveLock',
-            'ExclusiveLock',
-            'AccessExclusiveLock',
-          ];
-          const held: Record<string, string> = {};
-          for (const r of rows as Array<{ relname: string; mode: string }>) {
-            if (!held[r.relname] || strength.indexOf(r.mode) > strength.indexOf(held[r.relname]!)) held[r.relname] = r.mode;
-          }
+          const held = strongestPerRelation(rows);
           // Every relation PostgreSQL locked that the SQL does not name is claimed by the model, in its strongest mode.
           const unnamed = Object.fromEntries(Object.entries(held).filter(([rel]) => !named.has(rel)));
           expect(unnamed).toEqual(others);
