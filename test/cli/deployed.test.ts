@@ -8,7 +8,6 @@ import { runCli } from '../helpers/cli.js';
 import { newestMigration } from '../../src/cli/init.js';
 import { git, tempDirs, write } from '../helpers/repo.js';
 
-
 /** The CLI in this process (test/helpers/cli.ts). */
 function run(args: string[], cwd: string) {
   return runCli(args, { cwd });

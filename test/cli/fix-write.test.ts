@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { WriteRefused, writeFixed } from '../../src/cli/write.js';
 
-
 /** The CLI in this process (test/helpers/cli.ts). */
 function run(args: string[], cwd: string) {
   return runCli(args, { cwd });
