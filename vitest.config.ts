@@ -52,7 +52,7 @@ export default defineConfig({
     pool: 'forks',
     // The test files of a worker share its modules instead of loading them again per file: PostgreSQL's parser,
     // the tree-sitter grammars, typescript-eslint and the rules load once per worker, not once per file (most of
-    // an in-process test file's time). No test file changes the process's state (env, cwd, module mocks).
+    // an in-process test file's time). No test file changes the process's state (env, cwd, module mocks) beyond a test: the in-process CLI (test/helpers/cli.ts) runs in the project's folder and gives the folder back.
     isolate: false,
     // One PostgreSQL server per major version for the run, started when a test file first asks (test/helpers/postgres.ts).
     globalSetup: ['test/helpers/postgres-global.ts'],

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 import { discover, skippedNote } from '../src/cli/discover.js';
 import { diskFileSystem } from '../src/disk.js';
 import { detectSqlFramework } from '../src/sources/detect.js';
@@ -15,7 +15,6 @@ import { findAlembicEnv } from '../src/sources/python/alembic.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(root, 'fixtures', 'discovery');
-const bin = path.join(root, 'bin', 'migralint.js');
 
 type JsonResult = {
   filePath: string;
@@ -32,9 +31,9 @@ async function lintFile(file: string) {
   return lintSource({ path: file, text: readFileSync(file, 'utf8'), bom: false }, { settings: DEFAULT_SETTINGS, fs: diskFileSystem() });
 }
 
+/** The CLI in this process (test/helpers/cli.ts). */
 function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd });
 }
 
 describe('discovery', () => {
@@ -58,15 +57,15 @@ describe('discovery', () => {
     const found = await discover([], dir);
     expect(found.problems).toEqual([]);
     expect(found.files).toEqual([path.normalize('blog/migrations/0002_post_title_idx.py')]);
-    const r = run(['--format', 'json'], dir);
+    const r = await run(['--format', 'json'], dir);
     const results = JSON.parse(r.stdout) as Array<{ filePath: string; framework?: string; messages: Array<{ ruleId: string; line: number }> }>;
     expect(results.map((x) => [path.relative(dir, x.filePath), x.framework])).toEqual([[path.normalize('blog/migrations/0002_post_title_idx.py'), 'django']]);
     expect(results[0]!.messages.map((m) => `${m.ruleId}@${m.line}`)).toContain('require-concurrent-index-creation@13');
   });
 
-  it('a named file no adapter reads (.go) is one clear message, exit 2 when nothing else was linted', () => {
+  it('a named file no adapter reads (.go) is one clear message, exit 2 when nothing else was linted', async () => {
     const dir = path.join(FIXTURES, 'go');
-    const r = run(['migrations/20250101000000_add_index_to_users.go'], dir);
+    const r = await run(['migrations/20250101000000_add_index_to_users.go'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'migralint: migrations/20250101000000_add_index_to_users.go: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, JS/TS migrations, EF Core migrations in C#, Ecto migrations in Elixir, Laravel migrations in PHP and Liquibase changelogs); nothing in it was linted\n',
@@ -74,13 +73,13 @@ describe('discovery', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('an EF Core (.cs) and an Ecto (.exs) migration named on the command line are read, as a walk finds them', () => {
+  it('an EF Core (.cs) and an Ecto (.exs) migration named on the command line are read, as a walk finds them', async () => {
     const frameworks = path.join(root, 'fixtures', 'frameworks');
     for (const [dir, file, framework] of [
       ['ef-core', 'Migrations/20240315100000_AddOrdersCreatedAtIndex.cs', 'ef-core'],
       ['ecto', 'priv/repo/migrations/20240401093000_add_accounts_inserted_at_index.exs', 'ecto'],
     ] as const) {
-      const r = run([file, '--format', 'json', '--no-cache'], path.join(frameworks, dir));
+      const r = await run([file, '--format', 'json', '--no-cache'], path.join(frameworks, dir));
       expect(r.stderr).toBe('');
       const results = JSON.parse(r.stdout) as JsonResult[];
       expect(results.map((x) => [path.relative(path.join(frameworks, dir), x.filePath).split(path.sep).join('/'), x.framework])).toEqual([[file, framework]]);
@@ -89,7 +88,7 @@ describe('discovery', () => {
 
   it('a Rails migration named on the command line is read (db/migrate/*.rb), and a walk of db/ finds it', async () => {
     const dir = path.join(FIXTURES, 'rails');
-    const r = run(['db/migrate/20250101000000_add_index_to_users.rb', '--format', 'json'], dir);
+    const r = await run(['db/migrate/20250101000000_add_index_to_users.rb', '--format', 'json'], dir);
     const results = JSON.parse(r.stdout) as Array<{ framework: string; messages: Array<{ ruleId: string; line: number }> }>;
     expect(results.map((x) => x.framework)).toEqual(['rails']);
     expect(results[0]!.messages.map((m) => `${m.ruleId}@${m.line}`)).toContain('require-concurrent-index-creation@3');
@@ -101,7 +100,7 @@ describe('discovery', () => {
     const found = (await discover(['db'], dir)).files;
     expect(found.length).toBe(18);
     expect(found.every((f) => f.startsWith(path.join('db', 'migrate')) && f.endsWith('.rb'))).toBe(true);
-    const r = run(['db/structure.sql', '--format', 'json'], dir);
+    const r = await run(['db/structure.sql', '--format', 'json'], dir);
     const results = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
     expect(results[0]!.messages.map((m) => m.ruleId)).toEqual(['unsupported-framework-construct']);
     expect(results[0]!.messages[0]!.message).toMatch(/^structure\.sql is Rails' schema dump/);
@@ -120,7 +119,7 @@ describe('discovery', () => {
     const claimed = await discover(['.'], dir, { claims: (f) => f.split(path.sep).join('/').startsWith('db/queries/') });
     expect(claimed.files).toContain(path.normalize('db/queries/active_customers.sql'));
 
-    const r = run(['.', '--format', 'json', '--no-cache'], dir);
+    const r = await run(['.', '--format', 'json', '--no-cache'], dir);
     const results = JSON.parse(r.stdout) as JsonResult[];
     expect(
       rel(
@@ -153,22 +152,22 @@ describe('discovery', () => {
     }
 
     // Named explicitly, a loose file is linted.
-    const named = run(['db/queries/active_customers.sql', '--format', 'json', '--no-cache'], dir);
+    const named = await run(['db/queries/active_customers.sql', '--format', 'json', '--no-cache'], dir);
     expect(named.code).toBe(0);
     expect(rel(dir, JSON.parse(named.stdout) as JsonResult[])).toEqual(['db/queries/active_customers.sql']);
     expect(named.stderr).toBe('');
 
     // The stylish summary gives the coverage per framework and the files skipped.
-    const stylish = run(['.', '--no-cache'], dir);
+    const stylish = await run(['.', '--no-cache'], dir);
     expect(stylish.code).toBe(1);
     expect(stylish.stdout).toContain('  dbmate: 1 file, 1 statement read\n  skipped: 2 .sql outside migration folders\n');
   });
 
-  it('config `frameworks` brings loose .sql files into a walk', () => {
+  it('config `frameworks` brings loose .sql files into a walk', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'migralint-loose-'));
     cpSync(path.join(FIXTURES, 'loose-sql'), dir, { recursive: true });
     writeFileSync(path.join(dir, '.migralintrc.json'), JSON.stringify({ frameworks: { 'db/seeds/**/*.sql': 'psql' } }));
-    const r = run(['.', '--format', 'json', '--no-cache'], dir);
+    const r = await run(['.', '--format', 'json', '--no-cache'], dir);
     const results = JSON.parse(r.stdout) as JsonResult[];
     expect(
       rel(
@@ -211,7 +210,7 @@ describe('discovery', () => {
     expect(result.assumption).toBeUndefined();
     expect(result.findings.map((f) => `${f.ruleId}@${f.loc.line}`)).toContain('require-concurrent-index-creation@18');
 
-    const r = run(['--format', 'json', '--no-cache'], inside);
+    const r = await run(['--format', 'json', '--no-cache'], inside);
     expect(
       rel(
         inside,

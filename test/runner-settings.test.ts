@@ -3,7 +3,6 @@
  * statement_timeout), found in the project's own files (fixtures/runner-settings/, shaped like real projects') or
  * given in config: require-lock-timeout stays on and says where the bound comes from, and still checks its value.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { memoryFileSystem } from '../src/fs.js';
 import { frameworkModule } from '../src/frameworks/index.js';
 import { fromOptions, fromSetStatements, fromUrl } from '../src/frameworks/session-settings.js';
 import type { FileResult, FrameworkId } from '../src/types.js';
+import { runCli } from './helpers/cli.js';
 import { tempDirs, write } from './helpers/repo.js';
 
 const ROOT = path.join(import.meta.dirname, '..', 'fixtures', 'runner-settings');
@@ -267,31 +267,31 @@ describe('readers', () => {
 });
 
 describe('the CLI: config file and cache', () => {
-  const bin = path.join(import.meta.dirname, '..', 'bin', 'migralint.js');
   const tmp = tempDirs('migralint-runner-');
-  const run = (args: string[], cwd: string) => {
-    const r = spawnSync(process.execPath, [bin, ...args, '--format', 'json'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // The CLI in this process (test/helpers/cli.ts).
+  const run = async (args: string[], cwd: string) => {
+    const r = await runCli([...args, '--format', 'json'], { cwd });
     const results = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; severity: number; message: string }> }>;
     return results.flatMap((x) => x.messages).filter((m) => m.ruleId === 'require-lock-timeout');
   };
 
-  it('reads lockTimeout from migralint.config.json', { timeout: 120_000 }, () => {
+  it('reads lockTimeout from migralint.config.json', { timeout: 120_000 }, async () => {
     const dir = tmp();
     write(dir, 'db/V1__settled_at.sql', 'ALTER TABLE invoices ADD COLUMN settled_at timestamptz;\n');
-    expect(run(['db', '--no-cache'], dir).map((m) => m.severity)).toEqual([1]);
+    expect((await run(['db', '--no-cache'], dir)).map((m) => m.severity)).toEqual([1]);
     write(dir, 'migralint.config.json', JSON.stringify({ lockTimeout: { setBy: 'runner', value: '4s' } }));
-    const [m] = run(['db', '--no-cache'], dir);
+    const [m] = await run(['db', '--no-cache'], dir);
     expect(m!.severity).toBe(0);
     expect(m!.message).toContain('It is set for every migration connection by config lockTimeout');
   });
 
-  it('a warm run sees an edit of config/database.yml (the file is a dependency of the cached result)', { timeout: 120_000 }, () => {
+  it('a warm run sees an edit of config/database.yml (the file is a dependency of the cached result)', { timeout: 120_000 }, async () => {
     const dir = tmp();
     cpSync(path.join(ROOT, 'rails'), dir, { recursive: true });
     const cache = path.join(dir, '.cache');
-    expect(run(['db/migrate', '--cache-location', cache], dir).map((m) => m.severity)).toEqual([0]);
+    expect((await run(['db/migrate', '--cache-location', cache], dir)).map((m) => m.severity)).toEqual([0]);
     const yml = path.join(dir, 'config', 'database.yml');
     writeFileSync(yml, readFileSync(yml, 'utf8').replace(/ {2}variables:\n(?: {4}.*\n)+/, ''));
-    expect(run(['db/migrate', '--cache-location', cache], dir).map((m) => m.severity)).toEqual([1]);
+    expect((await run(['db/migrate', '--cache-location', cache], dir)).map((m) => m.severity)).toEqual([1]);
   });
 });

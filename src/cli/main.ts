@@ -18,9 +18,9 @@ const defaultIO: IO = {
   },
 };
 
-function useColor(flag: boolean | undefined): boolean {
-  if (flag === false || process.env.NO_COLOR) return false;
-  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+function useColor(flag: boolean | undefined, env: Record<string, string | undefined>): boolean {
+  if (flag === false || env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   return process.stdout.isTTY === true;
 }
 
@@ -164,6 +164,8 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
     const text = (name: string): string | undefined => (values[name] === undefined ? undefined : String(values[name]));
     const flag = (name: string): boolean | undefined => values[name] as boolean | undefined;
     const list = (name: string): string[] | undefined => values[name] as string[] | undefined;
+    const env = io.env ?? process.env;
+    const color = (): boolean => useColor(flag('color'), env);
     switch (command.name) {
       case '':
         return await runLint(
@@ -181,7 +183,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             framework: text('framework'),
             maxWarnings: integerOption('--max-warnings', text('max-warnings'), -1, Number.MAX_SAFE_INTEGER),
             quiet: flag('quiet'),
-            color: useColor(flag('color')),
+            color: color(),
             stdin: flag('stdin'),
             stdinFilename: text('stdin-filename'),
             includeDown: flag('include-down'),
@@ -192,20 +194,21 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             statsOptional: flag('stats-optional'),
             cache: flag('cache'),
             cacheLocation: text('cache-location'),
+            env,
           },
           io,
         );
       case 'rules':
-        io.stdout(listRules(useColor(flag('color'))));
+        io.stdout(listRules(color()));
         return 0;
       case 'explain': {
         const meta = findRule(positionals[0]!);
         if (!meta) throw new UsageError(`unknown rule '${positionals[0]}' (see \`migralint rules\`)`);
-        io.stdout(explainRule(meta, useColor(flag('color'))));
+        io.stdout(explainRule(meta, color()));
         return 0;
       }
       case 'stats':
-        return await runStats({ databaseUrl: text('database-url'), output: text('output')!, cwd }, io);
+        return await runStats({ databaseUrl: text('database-url') ?? env.MIGRALINT_DATABASE_URL, output: text('output')!, cwd }, io);
       case 'trace': {
         const { runTrace } = await import('./trace.js');
         return await runTrace(
@@ -221,7 +224,7 @@ export async function main(argv: string[], io: IO = defaultIO, cwd = process.cwd
             schema: text('schema'),
             fix: flag('fix'),
             seedRows: integerOption('--seed-rows', text('seed-rows'), 0, 100_000_000),
-            color: useColor(flag('color')),
+            color: color(),
             progress: flag('progress') ?? (process.stderr.isTTY === true && io === defaultIO),
             changedSince: text('changed-since'),
             stats: text('stats'),

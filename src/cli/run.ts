@@ -70,6 +70,8 @@ export interface IO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<Buffer>;
+  /** The environment the run reads (NO_COLOR, FORCE_COLOR, GITHUB_ACTIONS, MIGRALINT_DATABASE_URL); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 /** A usage or config problem: one clear message, exit 2. */

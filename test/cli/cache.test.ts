@@ -1,18 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { tempDirs, write } from '../helpers/repo.js';
 import { once } from '../helpers/once.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin', 'migralint.js');
 const tmp = tempDirs('migralint-cache-');
 
+/** The CLI in this process (test/helpers/cli.ts): the cache is the CLI's, the same in and out of a spawned process. */
 function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd });
 }
 
 const cacheFile = (dir: string) => path.join(dir, 'lint-cache.json');
@@ -30,19 +29,19 @@ function project(): string {
  * One project for the tests that only read its files (each with a cache folder of its own), and its report without
  * a cache: what every cached run of it must print.
  */
-const sharedProject = once(() => {
+const sharedProject = once(async () => {
   const dir = project();
-  return { dir, uncachedJson: run(['migrations', '--format', 'json', '--no-cache'], dir) };
+  return { dir, uncachedJson: await run(['migrations', '--format', 'json', '--no-cache'], dir) };
 });
 
 describe('the lint cache', () => {
-  it('a warm run prints exactly what a cold run prints, and serves the results from the cache', { timeout: 300_000 }, () => {
-    const { dir, uncachedJson } = sharedProject();
+  it('a warm run prints exactly what a cold run prints, and serves the results from the cache', { timeout: 300_000 }, async () => {
+    const { dir, uncachedJson } = await sharedProject();
     const cache = path.join(dir, 'cache-warm');
     for (const format of ['json', 'stylish']) {
-      const uncached = format === 'json' ? uncachedJson : run(['migrations', '--format', format, '--no-cache'], dir);
-      const cold = run(['migrations', '--format', format, '--cache-location', cache], dir);
-      const warm = run(['migrations', '--format', format, '--cache-location', cache], dir);
+      const uncached = format === 'json' ? uncachedJson : await run(['migrations', '--format', format, '--no-cache'], dir);
+      const cold = await run(['migrations', '--format', format, '--cache-location', cache], dir);
+      const warm = await run(['migrations', '--format', format, '--cache-location', cache], dir);
       expect(uncached.code).toBe(1);
       expect(JSON.stringify(cold)).toBe(JSON.stringify(uncached));
       expect(JSON.stringify(warm)).toBe(JSON.stringify(uncached));
@@ -56,25 +55,25 @@ describe('the lint cache', () => {
       for (const f of e.result.findings) f.message = `from the cache: ${f.message}`;
     }
     writeFileSync(cacheFile(cache), JSON.stringify(stored));
-    expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir).stdout).toContain('from the cache: ');
+    expect((await run(['migrations', '--format', 'json', '--cache-location', cache], dir)).stdout).toContain('from the cache: ');
   });
 
-  it('a run that adds a migration appends it to the journal; a journal for another file or a cut line is ignored', { timeout: 300_000 }, () => {
+  it('a run that adds a migration appends it to the journal; a journal for another file or a cut line is ignored', { timeout: 300_000 }, async () => {
     const dir = tmp();
     const cache = path.join(dir, 'cache');
     const journal = path.join(cache, 'lint-cache.journal');
     write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, created_at timestamptz);\n');
     const lint = (file: string) => run([file, '--format', 'json', '--cache-location', cache], dir);
     const plain = (file: string) => run([file, '--format', 'json', '--no-cache'], dir);
-    expect(lint('db/migrations/0001_orders.sql')).toEqual(plain('db/migrations/0001_orders.sql'));
+    expect(await lint('db/migrations/0001_orders.sql')).toEqual(await plain('db/migrations/0001_orders.sql'));
     const whole = readFileSync(cacheFile(cache), 'utf8');
     expect(existsSync(journal)).toBe(false);
 
     // A new migration (the pre-commit case): the file is left as it was, the run's entries go to the journal.
     write(dir, 'db/migrations/0002_index.sql', 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
-    const expected = plain('db/migrations/0002_index.sql');
+    const expected = await plain('db/migrations/0002_index.sql');
     expect(expected.stdout).toContain('require-concurrent-index-creation');
-    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    expect(await lint('db/migrations/0002_index.sql')).toEqual(expected);
     expect(readFileSync(cacheFile(cache), 'utf8')).toBe(whole);
     const lines = readFileSync(journal, 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0]!)).toEqual({ journal: JSON.parse(whole).journal });
@@ -88,29 +87,29 @@ describe('the lint cache', () => {
     // Proof the journal is read: its entry altered on disk shows up in the report; nothing new, nothing written.
     const altered = lines.map((l, i) => (i > 0 && l.startsWith('{"entry"') ? l.replaceAll('"message":"', '"message":"from the journal: ') : l));
     writeFileSync(journal, `${altered.join('\n')}\n`);
-    expect(lint('db/migrations/0002_index.sql').stdout).toContain('from the journal: ');
+    expect((await lint('db/migrations/0002_index.sql')).stdout).toContain('from the journal: ');
     expect(readFileSync(journal, 'utf8')).toBe(`${altered.join('\n')}\n`);
 
     // A line cut short is skipped (that file is linted again); a journal that names another file is not read at all.
     writeFileSync(journal, `${altered.map((l, i) => (i > 0 && l.startsWith('{"entry"') ? l.slice(0, l.length >> 1) : l)).join('\n')}\n`);
-    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    expect(await lint('db/migrations/0002_index.sql')).toEqual(expected);
     writeFileSync(journal, `${[JSON.stringify({ journal: 'another file' }), ...altered.slice(1)].join('\n')}\n`);
-    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    expect(await lint('db/migrations/0002_index.sql')).toEqual(expected);
     expect(readFileSync(journal, 'utf8').split('\n')[0]).toBe(JSON.stringify({ journal: JSON.parse(whole).journal }));
 
     // A file written whole (here: a corrupt one replaced) starts without a journal.
     writeFileSync(cacheFile(cache), '{');
-    expect(lint('db/migrations/0002_index.sql')).toEqual(expected);
+    expect(await lint('db/migrations/0002_index.sql')).toEqual(expected);
     expect(existsSync(journal)).toBe(false);
     expect(JSON.parse(readFileSync(cacheFile(cache), 'utf8')).journal).not.toBe(JSON.parse(whole).journal);
   });
 
-  it('ignores and rewrites a corrupt, truncated or foreign cache file', { timeout: 300_000 }, () => {
-    const { dir, uncachedJson } = sharedProject();
+  it('ignores and rewrites a corrupt, truncated or foreign cache file', { timeout: 300_000 }, async () => {
+    const { dir, uncachedJson } = await sharedProject();
     const cache = path.join(dir, 'cache-corrupt');
     const expected = uncachedJson.stdout;
-    const good = (() => {
-      run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+    const good = await (async () => {
+      await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
       return readFileSync(cacheFile(cache), 'utf8');
     })();
     const bad = [
@@ -133,7 +132,7 @@ describe('the lint cache', () => {
     ];
     for (const text of bad) {
       writeFileSync(cacheFile(cache), text);
-      const r = run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+      const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
       expect(r.stdout).toBe(expected);
       expect(r.stderr).toBe('');
       const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8'));
@@ -142,18 +141,18 @@ describe('the lint cache', () => {
     }
   });
 
-  it("drops the entries another build stored: they can never match this build's keys, so they are not read or carried", { timeout: 300_000 }, () => {
-    const { dir, uncachedJson } = sharedProject();
+  it("drops the entries another build stored: they can never match this build's keys, so they are not read or carried", { timeout: 300_000 }, async () => {
+    const { dir, uncachedJson } = await sharedProject();
     const cache = path.join(dir, 'cache-other-build');
     const expected = uncachedJson.stdout;
-    run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+    await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
     const good = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as { identity: string; entries: Record<string, unknown>; replays: Record<string, unknown> };
     expect(good.identity).toMatch(/^[0-9a-f]{64}$/);
     const linted = Object.keys(good.entries).length;
     // As after an upgrade: the same shape, written by another build, with entries of its own.
     const older = { ...good, identity: 'f'.repeat(64), entries: { ...good.entries, ['0'.repeat(64)]: Object.values(good.entries)[0] } };
     writeFileSync(cacheFile(cache), JSON.stringify(older));
-    const r = run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+    const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
     expect(r.stdout).toBe(expected);
     const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as typeof good;
     expect(rewritten.identity).toBe(good.identity);
@@ -161,53 +160,52 @@ describe('the lint cache', () => {
     expect(Object.keys(rewritten.entries)).toHaveLength(linted);
   });
 
-  it('--no-cache writes nothing; the default location is node_modules/.cache/migralint when the project has node_modules', { timeout: 300_000 }, () => {
+  it('--no-cache writes nothing; the default location is node_modules/.cache/migralint when the project has node_modules', { timeout: 300_000 }, async () => {
     const dir = project();
     write(dir, 'node_modules/.keep', '');
-    run(['migrations', '--format', 'json', '--no-cache'], dir);
+    await run(['migrations', '--format', 'json', '--no-cache'], dir);
     expect(existsSync(path.join(dir, 'node_modules', '.cache'))).toBe(false);
-    run(['migrations', '--format', 'json'], dir);
+    await run(['migrations', '--format', 'json'], dir);
     expect(existsSync(cacheFile(path.join(dir, 'node_modules', '.cache', 'migralint')))).toBe(true);
   });
 
-  it('a changed file, config, or file beside a migration is linted again', { timeout: 300_000 }, () => {
+  it('a changed file, config, or file beside a migration is linted again', { timeout: 300_000 }, async () => {
     const dir = tmp();
     const cache = path.join(dir, 'cache');
-    const lint = () =>
-      JSON.parse(run(['migrations', '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{
+    const lint = async () =>
+      JSON.parse((await run(['migrations', '--format', 'json', '--cache-location', cache], dir)).stdout) as Array<{
         framework: string;
         messages: Array<{ ruleId: string; message: string }>;
       }>;
     // A Rust project's migrations/ folder is sqlx's; without Cargo.toml beside it, plain psql.
     write(dir, 'migrations/0001_orders.sql', 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
-    expect(lint()[0]!.framework).toBe('psql');
+    expect((await lint())[0]!.framework).toBe('psql');
     write(dir, 'Cargo.toml', '[package]\nname = "shop"\nversion = "0.1.0"\n');
-    expect(lint()[0]!.framework).toBe('sqlx');
+    expect((await lint())[0]!.framework).toBe('sqlx');
     // The file itself.
-    expect(lint()[0]!.messages.map((m) => m.ruleId)).toContain('require-concurrent-index-creation');
+    expect((await lint())[0]!.messages.map((m) => m.ruleId)).toContain('require-concurrent-index-creation');
     write(dir, 'migrations/0001_orders.sql', 'CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n');
-    expect(lint()[0]!.messages.map((m) => m.ruleId)).not.toContain('require-concurrent-index-creation');
+    expect((await lint())[0]!.messages.map((m) => m.ruleId)).not.toContain('require-concurrent-index-creation');
     // The config: a rule turned off.
     write(dir, 'migrations/0002_legacy_total.sql', 'ALTER TABLE orders DROP COLUMN legacy_total;\n');
-    const withRule = lint().find((r) => r.messages.some((m) => m.ruleId === 'ban-drop-column'));
+    const withRule = (await lint()).find((r) => r.messages.some((m) => m.ruleId === 'ban-drop-column'));
     expect(withRule).toBeDefined();
     write(dir, 'migralint.config.json', JSON.stringify({ rules: { 'ban-drop-column': 'off' } }));
-    expect(lint().some((r) => r.messages.some((m) => m.ruleId === 'ban-drop-column'))).toBe(false);
+    expect((await lint()).some((r) => r.messages.some((m) => m.ruleId === 'ban-drop-column'))).toBe(false);
   });
 
-  it('the history is replayed from the cache: what each migration taught the catalog is kept by content', { timeout: 300_000 }, () => {
+  it('the history is replayed from the cache: what each migration taught the catalog is kept by content', { timeout: 300_000 }, async () => {
     const dir = tmp();
     const cache = path.join(dir, 'cache');
     write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n');
     write(dir, 'db/migrations/0002_note.sql', 'ALTER TABLE orders ADD COLUMN note text;\n');
-    const lint = (file: string) =>
-      JSON.parse(run([file, '--format', 'json', '--cache-location', cache], dir).stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
-    const unknownObjects = (file: string) =>
-      lint(file)[0]!
-        .messages.filter((m) => m.ruleId === 'schema-history')
-        .map((m) => m.message);
+    const lint = async (file: string) =>
+      JSON.parse((await run([file, '--format', 'json', '--cache-location', cache], dir)).stdout) as Array<{
+        messages: Array<{ ruleId: string; message: string }>;
+      }>;
+    const unknownObjects = async (file: string) => (await lint(file))[0]!.messages.filter((m) => m.ruleId === 'schema-history').map((m) => m.message);
     // Linting 0001 keeps what its replay learned; 0002 meets orders, created before it.
-    expect(lint('db/migrations/0001_orders.sql')).toHaveLength(1);
+    expect(await lint('db/migrations/0001_orders.sql')).toHaveLength(1);
     const stored = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as {
       replays: Record<string, { replay: { packed: { objects: { tables: Record<string, unknown> } } } }>;
     };
@@ -218,14 +216,14 @@ describe('the lint cache', () => {
     // never created) is what 0002 meets.
     replays[0]!.replay.packed.objects.tables = {};
     writeFileSync(cacheFile(cache), JSON.stringify(stored));
-    expect(unknownObjects('db/migrations/0002_note.sql').join('\n')).toContain('orders');
+    expect((await unknownObjects('db/migrations/0002_note.sql')).join('\n')).toContain('orders');
     // The cache only names what it saw: 0001 changed on disk is replayed again, and 0002 is linted again against it.
     rmCache(cache);
-    expect(unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
+    expect(await unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
     write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE customers (id bigint PRIMARY KEY);\n');
-    expect(unknownObjects('db/migrations/0002_note.sql').join('\n')).toContain('orders');
+    expect((await unknownObjects('db/migrations/0002_note.sql')).join('\n')).toContain('orders');
     write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n');
-    expect(unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
+    expect(await unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
   });
 
   it("a Django history is replayed from the cache: each migration's change to Django's state is kept, only over the state it met", { timeout: 300_000 }, () => {

@@ -1,16 +1,14 @@
 // Issue 11, "Deployed migrations are left alone": with --database-url, the migration tool's own history table is
 // read (read-only) and a migration it records as applied is neither linted nor fixed. Each table is created here
 // as the tool creates it in PostgreSQL, on a real embedded PostgreSQL, beside a copy of the framework fixture.
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { readAppliedHistory } from '../../src/catalog/applied.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-
-const bin = path.join(ROOT, 'bin', 'migralint.js');
 
 interface ToolCase {
   tool: string;
@@ -156,11 +154,8 @@ describe('--fix --database-url leaves migrations the history table records as ap
       const dir = mkdtempSync(path.join(os.tmpdir(), 'migralint-deployed-'));
       cpSync(path.join(ROOT, 'fixtures', 'frameworks', c.fixture), dir, { recursive: true });
       const before = snapshot(dir);
-      const r = spawnSync(process.execPath, [bin, '--fix', '--format', 'json', '--database-url', db.url(database), '.'], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '' },
-      });
+      // The CLI in this process (test/helpers/cli.ts).
+      const r = await runCli(['--fix', '--format', 'json', '--database-url', db.url(database), '.'], { cwd: dir });
       expect(r.stderr).toContain(`recorded as applied in`);
       expect(r.stderr).toContain(c.table);
       expect(r.stderr).toMatch(new RegExp(`migralint: ${c.applied.length} migrations? recorded as applied`));
@@ -182,11 +177,7 @@ describe('--fix --database-url leaves migrations the history table records as ap
     await db.pg.createDatabase('empty');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'migralint-deployed-'));
     cpSync(path.join(ROOT, 'fixtures', 'frameworks', 'goose'), dir, { recursive: true });
-    const r = spawnSync(process.execPath, [bin, '--format', 'json', '--database-url', db.url('empty'), '.'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '' },
-    });
+    const r = await runCli(['--format', 'json', '--database-url', db.url('empty'), '.'], { cwd: dir });
     expect(r.stderr).not.toContain('recorded as applied');
     expect((JSON.parse(r.stdout) as unknown[]).length).toBe(4);
   }, 120_000);

@@ -1,24 +1,16 @@
 // Issue 11, "Deployed migrations are left alone" without a database: --changed-since, --staged and a baseline
 // narrow what --fix touches to the change; otherwise --fix says how many fixed files look deployed; `migralint
 // init` writes a baseline at the newest migration.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { newestMigration } from '../../src/cli/init.js';
 import { git, tempDirs, write } from '../helpers/repo.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin', 'migralint.js');
-
+/** The CLI in this process (test/helpers/cli.ts). */
 function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', MIGRALINT_DATABASE_URL: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd });
 }
 
 const tmp = tempDirs('migralint-deployed-');
@@ -47,28 +39,28 @@ function project(): string {
 const read = (dir: string, f: string) => readFileSync(path.join(dir, f), 'utf8');
 
 describe('--fix touches only the migrations of the change', () => {
-  it('--changed-since main: the merged migrations stay byte for byte', () => {
+  it('--changed-since main: the merged migrations stay byte for byte', async () => {
     const dir = project();
-    const r = run(['--fix', '--changed-since', 'main', 'db/migrations'], dir);
+    const r = await run(['--fix', '--changed-since', 'main', 'db/migrations'], dir);
     for (const [f, text] of Object.entries(OLD)) expect(read(dir, f), f).toBe(text);
     expect(read(dir, NEW[0])).toBe(`SET lock_timeout = '2s';\n${NEW[1]}`);
     expect(r.stdout).toContain('migralint: fixed 1 problem in 1 file');
     expect(r.stdout).not.toContain('look deployed');
   });
 
-  it('a config baseline: only migrations after it are fixed', () => {
+  it('a config baseline: only migrations after it are fixed', async () => {
     const dir = project();
     write(dir, '.migralintrc.json', JSON.stringify({ baseline: '20240212110000_orders_note' }));
-    run(['--fix', 'db/migrations'], dir);
+    await run(['--fix', 'db/migrations'], dir);
     expect(read(dir, 'db/migrations/20240105093000_create_orders.sql')).toBe(OLD['db/migrations/20240105093000_create_orders.sql']);
     expect(read(dir, 'db/migrations/20240212110000_orders_note.sql')).toBe(OLD['db/migrations/20240212110000_orders_note.sql']);
     expect(read(dir, 'db/migrations/20240320154500_orders_tag.sql')).toBe(`SET lock_timeout = '2s';\n${OLD['db/migrations/20240320154500_orders_tag.sql']}`);
     expect(read(dir, NEW[0])).toBe(`SET lock_timeout = '2s';\n${NEW[1]}`);
   });
 
-  it('nothing said: every file is fixed, and --fix says how many look deployed (in the newest commit of main)', () => {
+  it('nothing said: every file is fixed, and --fix says how many look deployed (in the newest commit of main)', async () => {
     const dir = project();
-    const r = run(['--fix', 'db/migrations'], dir);
+    const r = await run(['--fix', 'db/migrations'], dir);
     expect(read(dir, NEW[0])).toBe(`SET lock_timeout = '2s';\n${NEW[1]}`);
     expect(read(dir, 'db/migrations/20240212110000_orders_note.sql')).toBe(`SET lock_timeout = '2s';\n${OLD['db/migrations/20240212110000_orders_note.sql']}`);
     expect(r.stdout).toContain('migralint: fixed 3 problems in 3 files');
@@ -78,14 +70,14 @@ describe('--fix touches only the migrations of the change', () => {
 });
 
 describe('migralint init writes a baseline at the newest migration', () => {
-  it('then --fix leaves every migration there at init alone and fixes the next one', () => {
+  it('then --fix leaves every migration there at init alone and fixes the next one', async () => {
     const dir = project();
-    const r = run(['init'], dir);
+    const r = await run(['init'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(read(dir, '.migralintrc.json'))).toMatchObject({ baseline: '20240402120000_orders_ref' });
     expect(r.stderr).toContain('migralint: baseline: 20240402120000_orders_ref');
     write(dir, 'db/migrations/20240501080000_orders_due.sql', 'ALTER TABLE orders ADD COLUMN due date;\n');
-    run(['--fix'], dir);
+    await run(['--fix'], dir);
     for (const [f, text] of Object.entries(OLD)) expect(read(dir, f), f).toBe(text);
     expect(read(dir, NEW[0])).toBe(NEW[1]);
     expect(read(dir, 'db/migrations/20240501080000_orders_due.sql')).toBe("SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN due date;\n");
