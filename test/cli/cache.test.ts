@@ -226,81 +226,85 @@ describe('the lint cache', () => {
     expect(await unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
   });
 
-  it("a Django history is replayed from the cache: each migration's change to Django's state is kept, only over the state it met", { timeout: 300_000 }, () => {
-    const dir = tmp();
-    cpSync(path.join(root, 'fixtures', 'frameworks', 'django-store'), dir, { recursive: true });
-    const cache = path.join(dir, 'cache');
-    const lint = () => run(['.', '--format', 'json', '--cache-location', cache], dir);
-    const uncached = () => run(['.', '--format', 'json', '--no-cache'], dir);
-    const edit = (file: string, from: string, to: string) => {
-      const text = readFileSync(path.join(dir, file), 'utf8');
-      expect(text).toContain(from);
-      writeFileSync(path.join(dir, file), text.replace(from, to));
-    };
-    type Stored = { replays: Record<string, { replay: { hash: string; packed: { framework?: { from: string; change: unknown } } } }> };
-    const stored = () => JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as Stored;
-    const expected = uncached();
-    expect(expected.code).toBe(1);
-    expect(lint()).toEqual(expected);
-    expect(lint()).toEqual(expected);
-    // Every migration's replay is kept (11 in the fixture), as its change to the state: a model is named only by the
-    // migrations that change it (accounts.customer by its two), not by every later one, as the whole state would be.
-    const replays = Object.values(stored().replays);
-    expect(replays).toHaveLength(11);
-    expect(replays.every((r) => r.replay.packed.framework !== undefined)).toBe(true);
-    const modelsChanged = (change: unknown) => {
-      const c = change as { o?: { models?: { o?: object } }; v?: { models?: object } };
-      return Object.keys(c.o?.models?.o ?? c.v?.models ?? {});
-    };
-    expect(replays.filter((r) => modelsChanged(r.replay.packed.framework!.change).includes('accounts.customer'))).toHaveLength(2);
+  it(
+    "a Django history is replayed from the cache: each migration's change to Django's state is kept, only over the state it met",
+    { timeout: 300_000 },
+    async () => {
+      const dir = tmp();
+      cpSync(path.join(root, 'fixtures', 'frameworks', 'django-store'), dir, { recursive: true });
+      const cache = path.join(dir, 'cache');
+      const lint = () => run(['.', '--format', 'json', '--cache-location', cache], dir);
+      const uncached = () => run(['.', '--format', 'json', '--no-cache'], dir);
+      const edit = (file: string, from: string, to: string) => {
+        const text = readFileSync(path.join(dir, file), 'utf8');
+        expect(text).toContain(from);
+        writeFileSync(path.join(dir, file), text.replace(from, to));
+      };
+      type Stored = { replays: Record<string, { replay: { hash: string; packed: { framework?: { from: string; change: unknown } } } }> };
+      const stored = () => JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as Stored;
+      const expected = await uncached();
+      expect(expected.code).toBe(1);
+      expect(await lint()).toEqual(expected);
+      expect(await lint()).toEqual(expected);
+      // Every migration's replay is kept (13 in the fixture), as its change to the state: a model is named only by the
+      // migrations that change it (accounts.customer by its two), not by every later one, as the whole state would be.
+      const replays = Object.values(stored().replays);
+      expect(replays).toHaveLength(13);
+      expect(replays.every((r) => r.replay.packed.framework !== undefined)).toBe(true);
+      const modelsChanged = (change: unknown) => {
+        const c = change as { o?: { models?: { o?: object } }; v?: { models?: object } };
+        return Object.keys(c.o?.models?.o ?? c.v?.models ?? {});
+      };
+      expect(replays.filter((r) => modelsChanged(r.replay.packed.framework!.change).includes('accounts.customer'))).toHaveLength(2);
 
-    // Proof a later run takes Django's state from the cache, not from replaying the migrations: a stored change
-    // altered on disk (the column of orders.channel) is what a new operation in 0006 meets.
-    const last = 'orders/migrations/0006_order_reference_not_null.py';
-    const tamper = (alsoFrom: boolean) => {
-      const data = stored();
-      let altered = 0;
-      for (const r of Object.values(data.replays)) {
-        const fw = r.replay.packed.framework;
-        // (channel, or channel_tampered once altered)
-        if (!fw || !JSON.stringify(fw.change).includes('"column":"channel')) continue;
-        fw.change = JSON.parse(JSON.stringify(fw.change).replaceAll('"column":"channel"', '"column":"channel_tampered"'));
-        if (alsoFrom) fw.from = 'f'.repeat(64);
-        altered++;
-      }
-      expect(altered).toBeGreaterThan(0);
-      writeFileSync(cacheFile(cache), JSON.stringify(data));
-    };
-    tamper(false);
-    edit(
-      last,
-      '            field=models.CharField(blank=True, max_length=40),\n        ),\n',
-      "            field=models.CharField(blank=True, max_length=40),\n        ),\n        migrations.RemoveField(model_name='order', name='channel'),\n",
-    );
-    const fromCache = lint();
-    expect(fromCache.stdout).toContain('Dropping column channel_tampered of orders_order');
-    expect(uncached().stdout).toContain('Dropping column channel of orders_order');
+      // Proof a later run takes Django's state from the cache, not from replaying the migrations: a stored change
+      // altered on disk (the column of orders.channel) is what a new operation in 0006 meets.
+      const last = 'orders/migrations/0006_order_reference_not_null.py';
+      const tamper = (alsoFrom: boolean) => {
+        const data = stored();
+        let altered = 0;
+        for (const r of Object.values(data.replays)) {
+          const fw = r.replay.packed.framework;
+          // (channel, or channel_tampered once altered)
+          if (!fw || !JSON.stringify(fw.change).includes('"column":"channel')) continue;
+          fw.change = JSON.parse(JSON.stringify(fw.change).replaceAll('"column":"channel"', '"column":"channel_tampered"'));
+          if (alsoFrom) fw.from = 'f'.repeat(64);
+          altered++;
+        }
+        expect(altered).toBeGreaterThan(0);
+        writeFileSync(cacheFile(cache), JSON.stringify(data));
+      };
+      tamper(false);
+      edit(
+        last,
+        '            field=models.CharField(blank=True, max_length=40),\n        ),\n',
+        "            field=models.CharField(blank=True, max_length=40),\n        ),\n        migrations.RemoveField(model_name='order', name='channel'),\n",
+      );
+      const fromCache = await lint();
+      expect(fromCache.stdout).toContain('Dropping column channel_tampered of orders_order');
+      expect((await uncached()).stdout).toContain('Dropping column channel of orders_order');
 
-    // A change is used only over the state it was taken from (named in it): the same alteration, stored as taken
-    // from another state, is not used, and the migration is replayed again.
-    tamper(true);
-    edit(last, "migrations.RemoveField(model_name='order', name='channel'),", "migrations.RemoveField(model_name='order', name='channel'),  # gone");
-    const guarded = lint();
-    expect(guarded.stdout).not.toContain('channel_tampered');
-    expect(guarded).toEqual(uncached());
+      // A change is used only over the state it was taken from (named in it): the same alteration, stored as taken
+      // from another state, is not used, and the migration is replayed again.
+      tamper(true);
+      edit(last, "migrations.RemoveField(model_name='order', name='channel'),", "migrations.RemoveField(model_name='order', name='channel'),  # gone");
+      const guarded = await lint();
+      expect(guarded.stdout).not.toContain('channel_tampered');
+      expect(guarded).toEqual(await uncached());
 
-    // Stale: an earlier migration changed (orders.channel gets a db_column); 0006 is unchanged, but the state it
-    // meets is not, so its cached result and replays after 0005 are not used.
-    rmCache(cache);
-    expect(lint()).toEqual(uncached());
-    edit(
-      'orders/migrations/0005_order_channel_and_more.py',
-      "field=models.CharField(default='web', max_length=20),",
-      "field=models.CharField(default='web', max_length=20, db_column='sales_channel'),",
-    );
-    const after = uncached();
-    expect(after.stdout).toContain('Dropping column sales_channel of orders_order');
-    expect(lint()).toEqual(after);
-    expect(lint()).toEqual(after);
-  });
+      // Stale: an earlier migration changed (orders.channel gets a db_column); 0006 is unchanged, but the state it
+      // meets is not, so its cached result and replays after 0005 are not used.
+      rmCache(cache);
+      expect(await lint()).toEqual(await uncached());
+      edit(
+        'orders/migrations/0005_order_channel_and_more.py',
+        "field=models.CharField(default='web', max_length=20),",
+        "field=models.CharField(default='web', max_length=20, db_column='sales_channel'),",
+      );
+      const after = await uncached();
+      expect(after.stdout).toContain('Dropping column sales_channel of orders_order');
+      expect(await lint()).toEqual(after);
+      expect(await lint()).toEqual(after);
+    },
+  );
 });

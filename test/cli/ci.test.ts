@@ -167,7 +167,7 @@ describe('lint only what is new', () => {
     );
   });
 
-  it("strong_migrations' start_after is the baseline when the config sets none; config baseline overrides it", () => {
+  it("strong_migrations' start_after is the baseline when the config sets none; config baseline overrides it", async () => {
     const dir = tmp();
     write(
       dir,
@@ -178,7 +178,7 @@ describe('lint only what is new', () => {
     write(dir, 'db/migrate/20240105093000_add_note_to_orders.rb', migration('AddNoteToOrders', 'add_index :orders, :customer_id'));
     write(dir, 'db/migrate/20240212110000_remove_legacy_from_orders.rb', migration('RemoveLegacyFromOrders', 'remove_column :orders, :legacy, :string'));
     write(dir, 'db/migrate/20240320154500_add_status_index_to_orders.rb', migration('AddStatusIndexToOrders', 'add_index :orders, :status'));
-    const r = run(['db/migrate', '--format', 'compact'], { cwd: dir });
+    const r = await run(['db/migrate', '--format', 'compact'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'migralint: 2 migrations at or before StrongMigrations.start_after (config/initializers/strong_migrations.rb line 2) not linted (config `baseline` overrides it)\n',
@@ -192,7 +192,7 @@ describe('lint only what is new', () => {
       );
     expect(files(r.stdout)).toEqual(new Set(['db/migrate/20240320154500_add_status_index_to_orders.rb']));
     write(dir, '.migralintrc.json', JSON.stringify({ baseline: '20240105093000' }));
-    const own = run(['db/migrate', '--format', 'compact'], { cwd: dir });
+    const own = await run(['db/migrate', '--format', 'compact'], { cwd: dir });
     expect(own.stderr).toBe('migralint: 1 migration at or before the baseline not linted\n');
     expect(files(own.stdout)).toEqual(
       new Set(['db/migrate/20240212110000_remove_legacy_from_orders.rb', 'db/migrate/20240320154500_add_status_index_to_orders.rb']),
