@@ -399,6 +399,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       if (deployed) {
         selected.files = selected.files.filter((f) => !deployed.files.has(f));
         selected.narrowed = true;
+        selected.together = true;
         if (deployed.files.size)
           selected.notes.push(
             `${deployed.files.size} migration${deployed.files.size === 1 ? '' : 's'} recorded as applied in ${deployed.tables.join(', ')} not linted or fixed`,
@@ -458,7 +459,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       readQuietly,
       (f) => optionsOf.get(f)?.framework,
       disk,
-      narrowed ? new Set(selected.files) : undefined,
+      selected.together ? new Set(selected.files) : undefined,
       // The catalogs' names key the cache only: without it they are not computed.
       { fingerprints: cache !== undefined },
     );

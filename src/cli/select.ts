@@ -14,6 +14,12 @@ export interface Selection {
   notes: string[];
   /** Files were narrowed by git or a baseline (so an empty result is not an error). */
   narrowed: boolean;
+  /**
+   * The files kept are the ones the next deploy runs together (changed in git, staged, or not yet applied to the
+   * database): what one of them creates is new to the others. A baseline or config scope alone says no such thing:
+   * the migrations after a baseline ran one deploy at a time, each meeting the tables the earlier ones left.
+   */
+  together: boolean;
 }
 
 function real(p: string): string {
@@ -88,7 +94,8 @@ export async function selectFiles(
     for (const [tool, n] of byTool) notes.push(`${plural(n)} at or before ${tool} not linted (config \`baseline\` overrides it)`);
   }
 
-  if (opts.changedSince !== undefined || opts.staged) {
+  const together = opts.changedSince !== undefined || !!opts.staged;
+  if (together) {
     narrowed = true;
     const changed = opts.staged ? await stagedFiles(opts.cwd) : await changedSince(opts.changedSince!, opts.cwd);
     const set = new Set(changed.map(real));
@@ -98,7 +105,7 @@ export async function selectFiles(
     if (kept.length === 0) notes.push(`no migration files ${what}`);
     else if (kept.length < before) notes.push(`${kept.length} of ${before} migration files ${what}`);
   }
-  return { files: kept, notes, narrowed };
+  return { files: kept, notes, narrowed, together };
 }
 
 const globCache = new Map<string, RegExp>();

@@ -167,6 +167,22 @@ describe('lint only what is new', () => {
     );
   });
 
+  it('the migrations after a baseline ran one deploy at a time; the ones changed on a branch deploy together', async () => {
+    const dir = project();
+    write(dir, '.migralintrc.json', JSON.stringify({ baseline: '20240320154500', rules: { 'require-lock-timeout': 'off' } }));
+    write(dir, 'db/migrations/20240410080000_create_refunds.sql', 'CREATE TABLE refunds (id bigint PRIMARY KEY, order_id bigint NOT NULL);\n');
+    write(dir, 'db/migrations/20240415090000_index_refunds_order.sql', 'CREATE INDEX idx_refunds_order ON refunds (order_id);\n');
+    // Both are after the baseline, but nothing says they deploy together: by the time the index is built, refunds
+    // has been live since the deploy before and holds rows.
+    const after = await run(['db/migrations', '--format', 'compact'], { cwd: dir });
+    const index = (out: string) => out.split('\n').filter((l) => l.startsWith('db/migrations/20240415090000_index_refunds_order.sql'));
+    expect(index(after.stdout).join('\n')).toContain('require-concurrent-index-creation');
+    // The same two files new on the branch: one deploy creates the table and indexes it while it is still empty.
+    const branch = await run(['db/migrations', '--changed-since', 'main', '--format', 'compact'], { cwd: dir });
+    expect(branch.stdout).toContain('db/migrations/20240402120000_index_orders_created.sql');
+    expect(index(branch.stdout)).toEqual([]);
+  });
+
   it("strong_migrations' start_after is the baseline when the config sets none; config baseline overrides it", async () => {
     const dir = tmp();
     write(
