@@ -5,8 +5,10 @@
  *   node --import tsx bench/precision/count.ts [--preset recommended] [--sample 120] [--seed 12] [--dump FILE] DIR...
  *
  * Each DIR is one project's migrations (e.g. /work/corpus/<owner+repo>, paths as in the repository). Findings come
- * from the built CLI with default settings (`bin/migralint.js DIR -f json`), as a user gets them; statements are
- * counted by the same extractors and parser the linter uses. Warnings and errors count as findings; info does not
+ * from the built CLI with default settings (`bin/migralint.js DIR -f json`), as a user gets them; statements are the
+ * report's `coverage.statements` (what the linter read from each file, with the project's history: a Django
+ * AlterField or RemoveField is SQL only once the model state before it is known), or, from a CLI without coverage,
+ * the statements the file's extractor gives alone. Warnings and errors count as findings; info does not
  * (it is listed apart).
  */
 import { spawnSync } from 'node:child_process';
@@ -30,6 +32,7 @@ interface Result {
   filePath: string;
   framework?: FrameworkId;
   messages: Message[];
+  coverage?: { statements: number };
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -75,7 +78,8 @@ for (const dir of args) {
   let info = 0;
   const byRule: Record<string, number> = {};
   for (const r of results) {
-    if (r.framework) statements += statementsIn(r.filePath, r.framework);
+    if (r.coverage) statements += r.coverage.statements;
+    else if (r.framework) statements += statementsIn(r.filePath, r.framework);
     for (const m of r.messages) {
       if (m.severity === 0) {
         info++;

@@ -8,10 +8,11 @@
  * The dump holds every warning and error of the default preset, one JSON object per line (project, framework, file,
  * line, rule, severity, message). The draw, with a fixed seed:
  *   1. every rule with findings: `--per-rule` random findings of it (all of them if it has fewer);
- *   2. every framework with findings not yet drawn: one random finding of it;
+ *   2. every framework with findings not yet drawn: one random finding of it (`--per-framework 0`: none);
  *   3. the rest of `--size`: a simple random draw from the findings left, so the common rules weigh as they do in the
  *      output a user reads.
  * Findings are sorted before the draw, so the order a run printed them in does not change the sample.
+ * `--per-rule 0 --per-framework 0` gives a plain random (proportional) sample (Sample 9: --seed 9 --size 120).
  * The sample is printed as JSON lines in the order drawn, with its stratum (rule / framework / random).
  */
 import { readFileSync } from 'node:fs';
@@ -37,9 +38,10 @@ const opt = (name: string, fallback: string): string => {
 let seed = Number(opt('seed', '4'));
 const size = Number(opt('size', '110'));
 const perRule = Number(opt('per-rule', '2'));
+const perFramework = Number(opt('per-framework', '1'));
 const file = args[0];
 if (!file) {
-  console.error('usage: sample.ts [--seed N] [--size N] [--per-rule N] DUMP.jsonl');
+  console.error('usage: sample.ts [--seed N] [--size N] [--per-rule N] [--per-framework 0|1] DUMP.jsonl');
   process.exit(2);
 }
 const rand = (n: number): number => {
@@ -66,7 +68,7 @@ function take(pool: (f: Finding) => boolean, stratum: string): boolean {
 const rules = [...new Set(left.map((f) => f.rule))].sort();
 for (const rule of rules) for (let i = 0; i < perRule; i++) take((f) => f.rule === rule, `rule:${rule}`);
 const frameworks = [...new Set(left.map((f) => f.framework))].sort();
-for (const fw of frameworks) if (!picked.some((p) => p.framework === fw)) take((f) => f.framework === fw, `framework:${fw}`);
+if (perFramework > 0) for (const fw of frameworks) if (!picked.some((p) => p.framework === fw)) take((f) => f.framework === fw, `framework:${fw}`);
 while (picked.length < size && take(() => true, 'random'));
 
 const total = left.length + picked.length;
