@@ -6,7 +6,15 @@
  * faster: an unreadable, corrupt or foreign cache file is ignored and rewritten.
  *
  * Beside the results it keeps what the replay of each migration taught the schema model (its SchemaDelta), keyed
- * by the file's bytes, settings and the catalog it met: a warm run walks a long history without parsing it.
+ * by the file's bytes, settings and the catalog it met: a warm run walks a long history without parsing it. Those
+ * are in a file of their own, read only when a run replays a history.
+ *
+ * And it keeps a record of each way the CLI was run (its paths) with the inputs of its last run: a run with the same
+ * files, bytes, options and selection, none of whose consulted files changed, is printed from the entries the record
+ * names: it reads and hashes its files, and neither replays its history nor works out a key per file.
+ *
+ * Each key has a slot (the file and its options); storing a key drops the older entry of its slot, so a migration
+ * linted at each of its versions (a pre-commit hook) keeps one entry, not one per version.
  *
  * The file is read whole at the start of a run; what a run adds (a new migration's result and replay, as in a
  * pre-commit hook) is appended to a journal beside it instead of rewriting it: rewriting a long history's cache cost
@@ -22,14 +30,21 @@ import { isPackedDelta, type PackedDelta } from '../project/delta-change.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 const CACHE_FILE = 'lint-cache.json';
+/**
+ * What each migration's replay taught the schema model, in a file of its own: read only when a run replays a history
+ * (a run served whole by a run record, below, needs none of it; it was 40% of a long history's cache).
+ */
+const REPLAYS_FILE = 'lint-replays.json';
 /** What runs added since the file was written: one JSON line each (its first line names the file it extends). */
 const JOURNAL_FILE = 'lint-cache.journal';
 /** The journal is folded into the file once it is this large, and at least a fraction of the file's size. */
 const JOURNAL_MIN_BYTES = 256 * 1024;
 /** Entries beyond this many are dropped, least recently used first. */
 const MAX_ENTRIES = 50_000;
+/** Run records beyond this many are dropped, least recently used first (one per way the CLI is run in a project). */
+const MAX_RUNS = 16;
 
 /** What a file's result depends on, besides the files it consulted (those are checked separately). */
 export interface CacheKeyParts {
@@ -48,6 +63,11 @@ export interface CacheKeyParts {
   incomingSchema?: string | null;
   /** What is kept: a lint result (the default) or what the replay learned from the file (its SchemaDelta). */
   kind?: 'lint' | 'replay';
+  /**
+   * What else tells this use of the file apart from another of the same file, besides its bytes and incoming schema
+   * (the files of the change, for a narrowed run): part of the key's slot (see cacheKey).
+   */
+  variant?: unknown;
 }
 
 /**
@@ -63,7 +83,7 @@ export interface StoredReplay {
 type StoredResult = Omit<FileResult, 'filePath' | 'source'>;
 
 interface Entry {
-  /** Files consulted, each with its state at the time: a content hash, or 'absent'. */
+  /** Files consulted, each with its state at the time: a content hash, 'absent', or a directory's listing's hash. */
   deps: Array<[string, string]>;
   result: StoredResult;
   /** The run that last used it (for pruning). */
@@ -73,6 +93,21 @@ interface Entry {
 interface ReplayEntry {
   deps: Array<[string, string]>;
   replay: StoredReplay;
+  used: number;
+}
+
+/**
+ * A whole run's results, for the next run that is the same: the same files (paths and bytes) with the same options,
+ * the same selection, and every file any of them consulted unchanged. Such a run only reads and hashes its files and
+ * prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out.
+ */
+interface RunRecord {
+  /** The hash of the run's inputs (runInputKey). */
+  input: string;
+  /** Every file a lint, a replay or the history's plan consulted, with its state then. */
+  deps: Array<[string, string]>;
+  /** Per result, in order: its file (as the run names it), its entry's key, and the indexes of the findings left out of it. */
+  results: Array<[string, string, number[]]>;
   used: number;
 }
 
@@ -88,7 +123,17 @@ interface CacheFile {
   /** Names this file: a journal carries it in its first line and is used only beside the file it names. */
   journal: string;
   entries: Record<string, Entry>;
-  /** What each migration taught the schema model, so a warm run replays its history without parsing it. */
+  /** The last runs, by the way the CLI was run (runId). */
+  runs: Record<string, RunRecord>;
+}
+
+/** REPLAYS_FILE: what each migration taught the schema model, so a warm run replays its history without parsing it. */
+interface ReplaysFile {
+  format: 'migralint-lint-replays';
+  version: number;
+  identity: string;
+  /** The id of the cache file written with it: a replays file beside another is not read. */
+  journal: string;
   replays: Record<string, ReplayEntry>;
 }
 
@@ -158,27 +203,56 @@ function jsonOfOptions(options: unknown): string {
   return json;
 }
 
+/**
+ * A file's key: two halves of 32 hex digits. The first, its slot, names the file as this kind of use of it with these
+ * options (everything but its bytes and the schema it meets); the second the rest. Storing a key drops the entry of
+ * the same slot stored before (an older version of the file, or of the history before it): a pre-commit hook that
+ * lints each new version of a migration keeps one entry for it, not one per version.
+ */
 export function cacheKey(parts: CacheKeyParts): string {
-  const material = JSON.stringify([
-    CACHE_FORMAT,
-    parts.kind ?? 'lint',
-    parts.version,
-    codeIdentity(),
-    parts.path,
-    jsonOfOptions(parts.options),
-    parts.sizes,
-    parts.incomingSchema ?? null,
-    bytesHash(parts.bytes),
-  ]);
-  return sha256(material);
+  const slot = sha256(
+    JSON.stringify([
+      CACHE_FORMAT,
+      parts.kind ?? 'lint',
+      parts.version,
+      codeIdentity(),
+      parts.path,
+      jsonOfOptions(parts.options),
+      parts.sizes,
+      parts.variant ?? null,
+    ]),
+  ).slice(0, 32);
+  return slot + sha256(JSON.stringify([slot, parts.incomingSchema ?? null, bytesHash(parts.bytes)])).slice(0, 32);
 }
 
-/** A consulted file's state now: its content hash, 'absent', or 'unreadable:<code>'. */
+const slotOf = (key: string) => key.slice(0, 32);
+
+/**
+ * The inputs of a whole run, hashed (a run record is used only when they are the same): the build, the folder, the
+ * files selected and whether the run was narrowed to them, and every file of the history (each file's path, bytes,
+ * options and table sizes), in a stable order.
+ */
+export function runInputKey(parts: {
+  version: string;
+  cwd: string;
+  selected: string[];
+  narrowed: boolean;
+  files: Array<{ path: string; bytes: Uint8Array | undefined; options: unknown; sizes: string }>;
+}): string {
+  const h = createHash('sha256').update(JSON.stringify([CACHE_FORMAT, 'run', parts.version, codeIdentity(), parts.cwd, parts.selected, parts.narrowed]));
+  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.bytes ? bytesHash(f.bytes) : 'unreadable'}\0${jsonOfOptions(f.options)}\0${f.sizes}`);
+  return h.digest('hex');
+}
+
+/** A consulted file's state now: its content hash, 'absent', a directory's listing's hash, or 'unreadable:<code>'. */
 function stateOf(file: string): string {
   try {
     // Most consulted files are absent (a Diesel folder's metadata.toml, say): asked without the exception a failed
     // read throws, which cost more than the rest of a cached replay.
-    if (!statSync(file, { throwIfNoEntry: false })) return 'absent';
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st) return 'absent';
+    // A folder an adapter or the history's plan listed: its names (a migration added beside it changes them).
+    if (st.isDirectory()) return `dir:${sha256(readdirSync(file).sort().join('\0'))}`;
     return createHash('sha256').update(readFileSync(file)).digest('hex');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -186,12 +260,16 @@ function stateOf(file: string): string {
   }
 }
 
-/** One line of the journal after its first: an entry or a replay a run added. */
-type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry };
+/** One line of the journal after its first: an entry, a replay or a run record a run added. */
+type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry } | { run: string; value: RunRecord };
 
 export class LintCache {
   private readonly entries: Map<string, Entry>;
-  private readonly replays: Map<string, ReplayEntry>;
+  /** Read from REPLAYS_FILE on first use. */
+  private replaysRead: Map<string, ReplayEntry> | undefined;
+  /** The journal's replays, applied over REPLAYS_FILE's when it is read. */
+  private readonly journalReplays: Array<{ replay: string; value: ReplayEntry }> = [];
+  private readonly runs: Map<string, RunRecord>;
   private readonly run: number;
   private readonly states = new Map<string, string>();
   /** The whole file must be written (it is missing, corrupt or foreign, or its journal is to be folded in). */
@@ -199,6 +277,10 @@ export class LintCache {
   /** What this run added, for the journal. */
   private readonly added: JournalLine[] = [];
   private readonly journal: string;
+  /** Per kind, the key stored in each slot (built on the first store): a store drops the slot's older entry. */
+  private readonly slots = new Map<'entry' | 'replay', Map<string, string>>();
+  /** Every file the entries and replays this run used or stored consulted, with its state: the run record's deps. */
+  private readonly runDeps = new Set<string>();
 
   private constructor(
     readonly file: string,
@@ -208,10 +290,11 @@ export class LintCache {
     journalLines: JournalLine[],
   ) {
     this.entries = new Map(Object.entries(data?.entries ?? {}));
-    this.replays = new Map(Object.entries(data?.replays ?? {}));
+    this.runs = new Map(Object.entries(data?.runs ?? {}));
     for (const line of journalLines) {
-      if ('entry' in line) this.entries.set(line.entry, line.value);
-      else this.replays.set(line.replay, line.value);
+      if ('entry' in line) this.store('entry', this.entries, line.entry, line.value);
+      else if ('run' in line) this.runs.set(line.run, line.value);
+      else this.journalReplays.push(line);
     }
     this.run = (data?.run ?? 0) + journalLines.length + 1;
     this.journal = data?.journal ?? '';
@@ -235,10 +318,8 @@ export class LintCache {
         parsed.identity === codeIdentity() &&
         typeof parsed.run === 'number' &&
         typeof parsed.journal === 'string' &&
-        parsed.entries &&
-        typeof parsed.entries === 'object' &&
-        !Array.isArray(parsed.entries) &&
-        isRecord(parsed.replays)
+        isRecord(parsed.entries) &&
+        isRecord(parsed.runs)
       ) {
         data = parsed as CacheFile;
       }
@@ -247,6 +328,46 @@ export class LintCache {
     }
     const { lines, bytes } = data ? readJournal(path.join(dir, JOURNAL_FILE), data.journal) : { lines: [], bytes: 0 };
     return new LintCache(file, data, fileBytes, bytes, lines);
+  }
+
+  /** The replays, read from their file on first use; a missing, corrupt or foreign one is empty (and rewritten). */
+  private get replays(): Map<string, ReplayEntry> {
+    if (this.replaysRead) return this.replaysRead;
+    let data: ReplaysFile | undefined;
+    try {
+      const parsed = JSON.parse(readFileSync(path.join(path.dirname(this.file), REPLAYS_FILE), 'utf8')) as Partial<ReplaysFile> | null;
+      if (
+        parsed &&
+        parsed.format === 'migralint-lint-replays' &&
+        parsed.version === CACHE_FORMAT &&
+        parsed.identity === codeIdentity() &&
+        // Written with the cache file read: another's would not match its journal.
+        this.journal !== '' &&
+        parsed.journal === this.journal &&
+        isRecord(parsed.replays)
+      )
+        data = parsed as ReplaysFile;
+    } catch {
+      data = undefined;
+    }
+    const replays = new Map(Object.entries(data?.replays ?? {}));
+    this.replaysRead = replays;
+    for (const line of this.journalReplays) this.store('replay', replays, line.replay, line.value);
+    if (!data) this.dirty = true;
+    return replays;
+  }
+
+  /** Stores an entry, dropping the one its slot held (kept only when its slot's index has been built). */
+  private store<T>(kind: 'entry' | 'replay', map: Map<string, T>, key: string, value: T): void {
+    let slots = this.slots.get(kind);
+    if (!slots) {
+      slots = new Map([...map.keys()].map((k) => [slotOf(k), k]));
+      this.slots.set(kind, slots);
+    }
+    const before = slots.get(slotOf(key));
+    if (before !== undefined && before !== key) map.delete(before);
+    slots.set(slotOf(key), key);
+    map.set(key, value);
   }
 
   private currentState(file: string): string {
@@ -258,14 +379,25 @@ export class LintCache {
     return s;
   }
 
+  private depsHold(deps: Array<[string, string]>): boolean {
+    for (const [file, state] of deps) if (this.currentState(file) !== state) return false;
+    for (const [file] of deps) this.runDeps.add(file);
+    return true;
+  }
+
   /** The stored result for this key, when every file it consulted is as it was; else undefined. */
   get(key: string): StoredResult | undefined {
     const entry = this.entries.get(key);
-    if (!entry || !isEntry(entry)) return undefined;
-    for (const [file, state] of entry.deps) if (this.currentState(file) !== state) return undefined;
+    if (!entry || !isEntry(entry) || !this.depsHold(entry.deps)) return undefined;
     // Recency is written with the next change, not on its own: a run with nothing new writes nothing.
     entry.used = this.run;
     return { ...entry.result, findings: entry.result.findings.slice() };
+  }
+
+  private depsNow(consulted: Iterable<string>): Array<[string, string]> {
+    const files = [...new Set(consulted)].sort();
+    for (const f of files) this.runDeps.add(f);
+    return files.map((f): [string, string] => [f, this.currentState(f)]);
   }
 
   /** Stores a fresh result with the files the lint consulted. */
@@ -273,27 +405,69 @@ export class LintCache {
     // Per-statement summaries (for the markdown report's lock picture) are most of a result's size: not kept; the
     // markdown format does not use the cache.
     const { filePath: _path, source: _source, statements: _statements, ...rest } = result;
-    const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
-    const entry: Entry = { deps, result: { ...rest, findings: rest.findings.slice() }, used: this.run };
-    this.entries.set(key, entry);
+    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: this.run };
+    this.store('entry', this.entries, key, entry);
     this.added.push({ entry: key, value: entry });
   }
 
   /** The stored replay of a migration for this key (kind 'replay'), when every file it consulted is as it was. */
   getReplay(key: string): StoredReplay | undefined {
     const entry = this.replays.get(key);
-    if (!entry || !isReplayEntry(entry)) return undefined;
-    for (const [file, state] of entry.deps) if (this.currentState(file) !== state) return undefined;
+    if (!entry || !isReplayEntry(entry) || !this.depsHold(entry.deps)) return undefined;
     entry.used = this.run;
     return entry.replay;
   }
 
   /** Stores what a migration's replay learned, with the files its extraction consulted. */
   setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
-    const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
-    const entry: ReplayEntry = { deps, replay, used: this.run };
-    this.replays.set(key, entry);
+    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.run };
+    this.store('replay', this.replays, key, entry);
     this.added.push({ replay: key, value: entry });
+  }
+
+  /** Files the run read besides what its lints and replays consulted (the history's plan): deps of its record. */
+  consulted(files: Iterable<string>): void {
+    for (const f of files) this.runDeps.add(f);
+  }
+
+  /**
+   * The results the record of the run `runId` holds, when it was made from the same inputs (runInputKey), every file
+   * it consulted is as it was, and every entry it names is still kept; else undefined. In the record's order, without
+   * filePath and source.
+   */
+  getRun(runId: string, input: string): Array<{ file: string; result: StoredResult }> | undefined {
+    const record = this.runs.get(runId);
+    if (!record || !isRunRecord(record) || record.input !== input) return undefined;
+    for (const [file, state] of record.deps) if (this.currentState(file) !== state) return undefined;
+    const out: Array<{ file: string; result: StoredResult }> = [];
+    for (const [file, key, left] of record.results) {
+      const entry = this.entries.get(key);
+      if (!entry || !isEntry(entry)) return undefined;
+      out.push({
+        file,
+        result: { ...entry.result, findings: left.length ? entry.result.findings.filter((_, i) => !left.includes(i)) : entry.result.findings.slice() },
+      });
+    }
+    record.used = this.run;
+    for (const [, key] of record.results) this.entries.get(key)!.used = this.run;
+    return out;
+  }
+
+  /**
+   * Records the run `runId`: its inputs, the entry of each of its results (in order) with the findings left out of
+   * it, and (as deps) every file its lints, replays and plan consulted. Written only when it differs from the record
+   * kept.
+   */
+  setRun(runId: string, input: string, results: Array<[string, string, number[]]>): void {
+    const deps = [...this.runDeps].sort().map((f): [string, string] => [f, this.currentState(f)]);
+    const record: RunRecord = { input, deps, results, used: this.run };
+    const kept = this.runs.get(runId);
+    if (kept && kept.input === input && JSON.stringify([kept.deps, kept.results]) === JSON.stringify([deps, results])) {
+      kept.used = this.run;
+      return;
+    }
+    this.runs.set(runId, record);
+    this.added.push({ run: runId, value: record });
   }
 
   /**
@@ -322,29 +496,47 @@ export class LintCache {
   }
 
   private saveWhole(): string | undefined {
-    const recent = <T extends { used: number }>(m: Map<string, T>): Record<string, T> => {
+    const recent = <T extends { used: number }>(m: Map<string, T>, max: number): Record<string, T> => {
       let kept = [...m];
-      if (kept.length > MAX_ENTRIES) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, MAX_ENTRIES);
+      if (kept.length > max) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, max);
       return Object.fromEntries(kept);
     };
+    // A new id: a journal written for the file this replaces is not read beside this one.
+    const journal = randomBytes(8).toString('hex');
     const data: CacheFile = {
       format: 'migralint-lint-cache',
       version: CACHE_FORMAT,
       identity: codeIdentity(),
       run: this.run,
-      // A new id: a journal written for the file this replaces is not read beside this one.
-      journal: randomBytes(8).toString('hex'),
-      entries: recent(this.entries),
-      replays: recent(this.replays),
+      journal,
+      entries: recent(this.entries, MAX_ENTRIES),
+      runs: recent(this.runs, MAX_RUNS),
     };
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    const replays: ReplaysFile = {
+      format: 'migralint-lint-replays',
+      version: CACHE_FORMAT,
+      identity: codeIdentity(),
+      journal,
+      replays: recent(this.replays, MAX_ENTRIES),
+    };
+    const dir = path.dirname(this.file);
+    const written: string[] = [];
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify(data));
-      renameSync(tmp, this.file);
+      mkdirSync(dir, { recursive: true });
+      // The replays first: a cache file names the replays written with it (its journal id), never older ones.
+      for (const [file, value] of [
+        [path.join(dir, REPLAYS_FILE), replays],
+        [this.file, data],
+      ] as const) {
+        const tmp = `${file}.${process.pid}.tmp`;
+        written.push(tmp);
+        writeFileSync(tmp, JSON.stringify(value));
+        renameSync(tmp, file);
+        written.pop();
+      }
       // Folded in: gone (another run's journal for the file replaced is ignored in any case).
       try {
-        unlinkSync(path.join(path.dirname(this.file), JOURNAL_FILE));
+        unlinkSync(path.join(dir, JOURNAL_FILE));
       } catch {
         /* none */
       }
@@ -352,10 +544,12 @@ export class LintCache {
       this.added.length = 0;
       return undefined;
     } catch (error) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* nothing written */
+      for (const tmp of written) {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* nothing written */
+        }
       }
       return `cannot write the cache ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
     }
@@ -394,6 +588,7 @@ function readJournal(file: string, journal: string): { lines: JournalLine[]; byt
     if (!isRecord(x)) continue;
     if (typeof x.entry === 'string' && isEntry(x.value)) lines.push({ entry: x.entry, value: x.value });
     else if (typeof x.replay === 'string' && isReplayEntry(x.value)) lines.push({ replay: x.replay, value: x.value });
+    else if (typeof x.run === 'string' && isRunRecord(x.value)) lines.push({ run: x.run, value: x.value });
   }
   return { lines, bytes: text.length };
 }
@@ -404,6 +599,20 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function isDeps(deps: unknown): deps is Array<[string, string]> {
   return Array.isArray(deps) && deps.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string');
+}
+
+function isRunRecord(e: unknown): e is RunRecord {
+  const x = e as RunRecord;
+  return (
+    !!x &&
+    typeof x.input === 'string' &&
+    isDeps(x.deps) &&
+    typeof x.used === 'number' &&
+    Array.isArray(x.results) &&
+    x.results.every(
+      (r) => Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string' && Array.isArray(r[2]) && r[2].every((i) => typeof i === 'number'),
+    )
+  );
 }
 
 function isReplayEntry(e: unknown): e is ReplayEntry {

@@ -29,7 +29,7 @@ import { WriteRefused, writeFixed } from './write.js';
 import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
-import { cacheKey, LintCache } from './cache.js';
+import { cacheKey, LintCache, runInputKey } from './cache.js';
 import { lintInWorkers, lintRecording, recordingFs, workerCount, type Miss } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
 
@@ -226,6 +226,11 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went.
   let missingPaths = 0;
   const results: FileResult[] = [];
+  /** Each result's lint-cache key ('' for one not cached), by its file, and the findings the history's end left out. */
+  const resultKeys = new Map<string, string>();
+  const leftOut = new Map<string, number[]>();
+  /** The run's record is kept (LintCache.setRun) under this id, for these inputs. */
+  let record: { runId: string; input: string } | undefined;
   const problems: string[] = [];
   let linted = 0;
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
@@ -297,11 +302,23 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // part of the key. A hit still moves the catalog past the file: from the replay cache, else by replaying it
     // (extract, parse, replay: no analysis, no rules), so the next migration meets what an uncached run gives it.
     const incomingSchema = model && schemaPrint ? modelFingerprint(model, schemaPrint) : undefined;
-    const key = cache && bytes ? cacheKey({ version, path: `${path.resolve(run.cwd)}\0${source.path}`, bytes, ...cacheParts, incomingSchema }) : '';
+    const key =
+      cache && bytes
+        ? cacheKey({
+            version,
+            path: `${path.resolve(run.cwd)}\0${source.path}`,
+            bytes,
+            ...cacheParts,
+            incomingSchema,
+            // A narrowed run's file meets the files of its change as new: its own slot, beside the whole run's.
+            variant: model?.change ? [...model.change].sort() : null,
+          })
+        : '';
     const replayKeyHere = () => (bytes && schemaPrint ? replayKey(path.resolve(run.cwd), source.path, bytes, options, schemaPrint) : '');
     const cached = key ? cache?.get(key) : undefined;
     if (cached) {
       if (inHistory) await replayCached(source, options, inHistory, replayKeyHere());
+      resultKeys.set(source.path, key);
       results.push({ ...cached, filePath: source.path, source: source.text });
       linted++;
       return;
@@ -319,6 +336,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         if (cache && hash && packed) cache.setReplay(replayKey, consulted, { packed, hash });
       }
       if (cache && key) cache.set(key, consulted, result);
+      resultKeys.set(source.path, key);
       results.push(result);
       linted++;
       return;
@@ -326,6 +344,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (!run.fix && !run.fixDryRun) {
       // Linted after the walk, all together: in this thread or, when the work is large, in worker threads.
       misses.push({ slot: results.length, source, options, key });
+      resultKeys.set(source.path, key);
       results.push(undefined as unknown as FileResult);
       linted++;
       return;
@@ -431,12 +450,16 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk })).files) historyFiles.add(f);
     }
     const optionsOf = new Map<string, LintOptions>();
+    const keyPartsOf = new Map<string, FileSetup['cacheParts']>();
     for (const f of [...historyFiles].sort()) {
-      const options = await setups.forFile(f).then(
-        (setup) => setup.options,
+      const setup = await setups.forFile(f).then(
+        (setup) => setup,
         (error: unknown) => historyOnly(f, error, undefined),
       );
-      if (options) optionsOf.set(f, { ...options, fs: disk });
+      if (setup) {
+        optionsOf.set(f, { ...setup.options, fs: disk });
+        keyPartsOf.set(f, setup.cacheParts);
+      }
     }
     const allFiles = [...historyFiles].sort();
     // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
@@ -452,81 +475,125 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         return undefined;
       }
     };
-    const { history, sources } = ProjectHistory.plan(
-      allFiles,
-      run.cwd,
-      readQuietly,
-      (f) => optionsOf.get(f)?.framework,
-      disk,
-      narrowed ? new Set(selected.files) : undefined,
-      // The catalogs' names key the cache only: without it they are not computed.
-      { fingerprints: cache !== undefined },
-    );
-    const cwdKey = path.resolve(run.cwd);
-    for (const planned of history.order(selected.files)) {
-      const file = planned.path;
-      const model = history.modelFor(file);
-      const print = history.fingerprint(file);
-      const inHistory: InHistory | undefined =
-        model && print !== undefined
-          ? {
-              model,
-              print,
-              record: (delta, hash) => history.record(file, delta, hash),
-              recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
+    const read = new Map(allFiles.map((f) => [f, readQuietly(f)]));
+    // The run's record (see LintCache.getRun): when this run is one the cache has seen, with the same files, options
+    // and selection, and nothing any of its lints consulted has changed, its results are the ones recorded.
+    const runId =
+      cache && !run.staged
+        ? createHash('sha256')
+            .update(
+              JSON.stringify([
+                path.resolve(run.cwd),
+                run.paths,
+                run.changedSince ?? null,
+                run.config ?? null,
+                run.rule ?? [],
+                run.framework ?? null,
+                run.pgVersion ?? null,
+              ]),
+            )
+            .digest('hex')
+        : '';
+    const runInput = runId
+      ? runInputKey({
+          version,
+          cwd: path.resolve(run.cwd),
+          selected: selected.files,
+          narrowed,
+          files: allFiles.map((f) => ({ path: f, bytes: bytesOf.get(f), options: keyPartsOf.get(f)?.options ?? null, sizes: keyPartsOf.get(f)?.sizes ?? '' })),
+        })
+      : '';
+    const recorded = runId ? cache?.getRun(runId, runInput) : undefined;
+    if (recorded && recorded.every((r) => read.get(r.file))) {
+      for (const r of recorded) results.push({ ...r.result, filePath: r.file, source: read.get(r.file)!.text });
+      linted += recorded.length;
+    } else {
+      // The history's plan reads files besides the migrations (a Drizzle journal, a Cargo.toml): deps of the record.
+      const planned: string[] = [];
+      const { history, sources } = ProjectHistory.plan(
+        allFiles,
+        run.cwd,
+        (f) => read.get(f),
+        (f) => optionsOf.get(f)?.framework,
+        runId ? recordingFs(disk, planned) : disk,
+        narrowed ? new Set(selected.files) : undefined,
+        // The catalogs' names key the cache only: without it they are not computed.
+        { fingerprints: cache !== undefined },
+      );
+      cache?.consulted(planned.map((f) => path.resolve(run.cwd, f)));
+      const cwdKey = path.resolve(run.cwd);
+      for (const planned of history.order(selected.files)) {
+        const file = planned.path;
+        const model = history.modelFor(file);
+        const print = history.fingerprint(file);
+        const inHistory: InHistory | undefined =
+          model && print !== undefined
+            ? {
+                model,
+                print,
+                record: (delta, hash) => history.record(file, delta, hash),
+                recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
+              }
+            : undefined;
+        if (!planned.lint) {
+          const src = sources.get(file);
+          const opts = optionsOf.get(file);
+          const bytes = bytesOf.get(file);
+          if (src && opts && inHistory) {
+            try {
+              await replayCached(src, opts, inHistory, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
+            } catch {
+              // A file that cannot be read as a migration teaches the catalog nothing.
             }
-          : undefined;
-      if (!planned.lint) {
-        const src = sources.get(file);
-        const opts = optionsOf.get(file);
-        const bytes = bytesOf.get(file);
-        if (src && opts && inHistory) {
-          try {
-            await replayCached(src, opts, inHistory, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
-          } catch {
-            // A file that cannot be read as a migration teaches the catalog nothing.
           }
+          history.advance(file);
+          continue;
         }
+        let source: SourceFile;
+        let bytes: Buffer;
+        try {
+          const abs = path.resolve(run.cwd, file);
+          // --staged: what the commit will hold (the index blob), not the working tree's file.
+          const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
+          const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
+          const read = staged
+            ? { source: decodeSource(abs, staged), bytes: staged }
+            : known && bytesOf.has(file)
+              ? { source: known, bytes: bytesOf.get(file)! }
+              : readSourceAndBytes(abs);
+          source = { ...read.source, path: file };
+          bytes = read.bytes;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          resultKeys.set(file, '');
+          results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
+          continue;
+        }
+        await lintOne(source, true, bytes, inHistory);
         history.advance(file);
-        continue;
       }
-      let source: SourceFile;
-      let bytes: Buffer;
-      try {
-        const abs = path.resolve(run.cwd, file);
-        // --staged: what the commit will hold (the index blob), not the working tree's file.
-        const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
-        const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
-        const read = staged
-          ? { source: decodeSource(abs, staged), bytes: staged }
-          : known && bytesOf.has(file)
-            ? { source: known, bytes: bytesOf.get(file)! }
-            : readSourceAndBytes(abs);
-        source = { ...read.source, path: file };
-        bytes = read.bytes;
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
-        continue;
-      }
-      await lintOne(source, true, bytes, inHistory);
-      history.advance(file);
-    }
-    // A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
-    // the files linted together) builds the index: known only now, with the history replayed to its end.
-    const linted = new Set(selected.files);
-    results.forEach((r, i) => {
-      const kept = r?.findings.filter(
-        (f) =>
-          !(
+      // A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
+      // the files linted together) builds the index: known only now, with the history replayed to its end.
+      const linted = new Set(selected.files);
+      results.forEach((r, i) => {
+        if (!r) return;
+        const left: number[] = [];
+        r.findings.forEach((f, j) => {
+          if (
             f.ruleId === 'require-index-on-foreign-key' &&
             f.data?.foreignKey &&
             history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, linted)
-          ),
-      );
-      // A copy: the cache keeps the result as the file's own lint gave it.
-      if (r && kept && kept.length !== r.findings.length) results[i] = { ...r, findings: kept };
-    });
+          )
+            left.push(j);
+        });
+        // A copy: the cache keeps the result as the file's own lint gave it (and the run's record what was left out).
+        if (left.length) {
+          leftOut.set(r.filePath, left);
+          results[i] = { ...r, findings: r.findings.filter((_, j) => !left.includes(j)) };
+        }
+      });
+    }
+    if (runId) record = { runId, input: runInput };
     rank = new Map(selected.files.map((f, i) => [f, i]));
   }
 
@@ -545,6 +612,13 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const order = rank;
     results.sort((a, b) => (order.get(a.filePath) ?? 0) - (order.get(b.filePath) ?? 0));
   }
+  // Recorded when every result is a cached file's (an unreadable file's is not): the next such run prints it as is.
+  if (cache && record && results.every((r) => resultKeys.get(r.filePath)))
+    cache.setRun(
+      record.runId,
+      record.input,
+      results.map((r) => [r.filePath, resultKeys.get(r.filePath)!, leftOut.get(r.filePath) ?? []]),
+    );
   const cacheProblem = cache?.save();
   if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
   for (const r of results) {
