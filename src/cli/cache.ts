@@ -96,20 +96,40 @@ interface ReplayEntry {
   used: number;
 }
 
+/** What the exit code and the closing messages of a run need of its results. */
+export interface RunSummary {
+  results: number;
+  errors: number;
+  warnings: number;
+}
+
 /**
  * A whole run's results, for the next run that is the same: the same files (paths and bytes) with the same options,
  * the same selection, and every file any of them consulted unchanged. Such a run only reads and hashes its files and
- * prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out.
+ * prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out,
+ * and when it asks for the same report (format, --quiet, colour …), the report itself, kept after the record.
+ *
+ * One file per way the CLI is run (RUN_FILE): its first line the record, the rest the report's text. Read before
+ * the cache file, which a run printed from its record does not read at all.
  */
 interface RunRecord {
+  format: 'migralint-lint-run';
+  version: number;
+  identity: string;
+  /** The way the CLI was run (runLint's runId): a file named for another is not used. */
+  run: string;
   /** The hash of the run's inputs (runInputKey). */
   input: string;
   /** Every file a lint, a replay or the history's plan consulted, with its state then. */
   deps: Array<[string, string]>;
   /** Per result, in order: its file (as the run names it), its entry's key, and the indexes of the findings left out of it. */
   results: Array<[string, string, number[]]>;
-  used: number;
+  /** The report that follows the record in the file: what it was made for (a key over its options), and its summary. */
+  report?: { key: string; bytes: number; summary: RunSummary };
 }
+
+const RUN_FILE_PREFIX = 'lint-run-';
+const runFile = (runId: string) => `${RUN_FILE_PREFIX}${runId.slice(0, 24)}.json`;
 
 interface CacheFile {
   format: 'migralint-lint-cache';
@@ -123,8 +143,6 @@ interface CacheFile {
   /** Names this file: a journal carries it in its first line and is used only beside the file it names. */
   journal: string;
   entries: Record<string, Entry>;
-  /** The last runs, by the way the CLI was run (runId). */
-  runs: Record<string, RunRecord>;
 }
 
 /** REPLAYS_FILE: what each migration taught the schema model, so a warm run replays its history without parsing it. */
@@ -260,55 +278,55 @@ function stateOf(file: string): string {
   }
 }
 
-/** One line of the journal after its first: an entry, a replay or a run record a run added. */
-type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry } | { run: string; value: RunRecord };
+/** One line of the journal after its first: an entry or a replay a run added. */
+type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry };
+
+/** The cache file and its journal, as read. */
+interface Main {
+  entries: Map<string, Entry>;
+  /** The journal's replays, applied over REPLAYS_FILE's when it is read. */
+  journalReplays: Array<{ replay: string; value: ReplayEntry }>;
+  run: number;
+  journal: string;
+  fileBytes: number;
+  journalBytes: number;
+}
 
 export class LintCache {
-  private readonly entries: Map<string, Entry>;
+  private mainRead: Main | undefined;
   /** Read from REPLAYS_FILE on first use. */
   private replaysRead: Map<string, ReplayEntry> | undefined;
-  /** The journal's replays, applied over REPLAYS_FILE's when it is read. */
-  private readonly journalReplays: Array<{ replay: string; value: ReplayEntry }> = [];
-  private readonly runs: Map<string, RunRecord>;
-  private readonly run: number;
   private readonly states = new Map<string, string>();
   /** The whole file must be written (it is missing, corrupt or foreign, or its journal is to be folded in). */
   private dirty = false;
   /** What this run added, for the journal. */
   private readonly added: JournalLine[] = [];
-  private readonly journal: string;
   /** Per kind, the key stored in each slot (built on the first store): a store drops the slot's older entry. */
   private readonly slots = new Map<'entry' | 'replay', Map<string, string>>();
-  /** Every file the entries and replays this run used or stored consulted, with its state: the run record's deps. */
+  /** Every file the entries and replays this run used or stored consulted: the run record's deps. */
   private readonly runDeps = new Set<string>();
+  /** The run record read (getRun) and the one to write (setRun, setReport). */
+  private runRead: { record: RunRecord; bytes: Buffer; start: number; reportRead?: boolean } | undefined;
+  private runWrite: { record: RunRecord; report?: string } | undefined;
 
-  private constructor(
-    readonly file: string,
-    data: CacheFile | undefined,
-    private readonly fileBytes: number,
-    private journalBytes: number,
-    journalLines: JournalLine[],
-  ) {
-    this.entries = new Map(Object.entries(data?.entries ?? {}));
-    this.runs = new Map(Object.entries(data?.runs ?? {}));
-    for (const line of journalLines) {
-      if ('entry' in line) this.store('entry', this.entries, line.entry, line.value);
-      else if ('run' in line) this.runs.set(line.run, line.value);
-      else this.journalReplays.push(line);
-    }
-    this.run = (data?.run ?? 0) + journalLines.length + 1;
-    this.journal = data?.journal ?? '';
-    // A missing, corrupt or foreign file is rewritten at the end of the run.
-    if (!data) this.dirty = true;
+  private constructor(readonly file: string) {}
+
+  /** The cache in `dir` (not created until saved). Never throws: a bad file is treated as empty. Read on first use. */
+  static open(dir: string): LintCache {
+    return new LintCache(path.join(dir, CACHE_FILE));
   }
 
-  /** Opens the cache in `dir` (not created until saved). Never throws: a bad file is treated as empty. */
-  static open(dir: string): LintCache {
-    const file = path.join(dir, CACHE_FILE);
+  private get dir(): string {
+    return path.dirname(this.file);
+  }
+
+  /** The cache file and its journal, read on first use. */
+  private get main(): Main {
+    if (this.mainRead) return this.mainRead;
     let data: CacheFile | undefined;
     let fileBytes = 0;
     try {
-      const text = readFileSync(file, 'utf8');
+      const text = readFileSync(this.file, 'utf8');
       fileBytes = text.length;
       const parsed = JSON.parse(text) as Partial<CacheFile> | null;
       if (
@@ -318,32 +336,47 @@ export class LintCache {
         parsed.identity === codeIdentity() &&
         typeof parsed.run === 'number' &&
         typeof parsed.journal === 'string' &&
-        isRecord(parsed.entries) &&
-        isRecord(parsed.runs)
+        isRecord(parsed.entries)
       ) {
         data = parsed as CacheFile;
       }
     } catch {
       data = undefined;
     }
-    const { lines, bytes } = data ? readJournal(path.join(dir, JOURNAL_FILE), data.journal) : { lines: [], bytes: 0 };
-    return new LintCache(file, data, fileBytes, bytes, lines);
+    const { lines, bytes } = data ? readJournal(path.join(this.dir, JOURNAL_FILE), data.journal) : { lines: [], bytes: 0 };
+    const main: Main = {
+      entries: new Map(Object.entries(data?.entries ?? {})),
+      journalReplays: [],
+      run: (data?.run ?? 0) + lines.length + 1,
+      journal: data?.journal ?? '',
+      fileBytes,
+      journalBytes: bytes,
+    };
+    this.mainRead = main;
+    for (const line of lines) {
+      if ('entry' in line) this.store('entry', main.entries, line.entry, line.value);
+      else main.journalReplays.push(line);
+    }
+    // A missing, corrupt or foreign file is rewritten at the end of the run.
+    if (!data) this.dirty = true;
+    return main;
   }
 
   /** The replays, read from their file on first use; a missing, corrupt or foreign one is empty (and rewritten). */
   private get replays(): Map<string, ReplayEntry> {
     if (this.replaysRead) return this.replaysRead;
+    const main = this.main;
     let data: ReplaysFile | undefined;
     try {
-      const parsed = JSON.parse(readFileSync(path.join(path.dirname(this.file), REPLAYS_FILE), 'utf8')) as Partial<ReplaysFile> | null;
+      const parsed = JSON.parse(readFileSync(path.join(this.dir, REPLAYS_FILE), 'utf8')) as Partial<ReplaysFile> | null;
       if (
         parsed &&
         parsed.format === 'migralint-lint-replays' &&
         parsed.version === CACHE_FORMAT &&
         parsed.identity === codeIdentity() &&
         // Written with the cache file read: another's would not match its journal.
-        this.journal !== '' &&
-        parsed.journal === this.journal &&
+        main.journal !== '' &&
+        parsed.journal === main.journal &&
         isRecord(parsed.replays)
       )
         data = parsed as ReplaysFile;
@@ -352,12 +385,12 @@ export class LintCache {
     }
     const replays = new Map(Object.entries(data?.replays ?? {}));
     this.replaysRead = replays;
-    for (const line of this.journalReplays) this.store('replay', replays, line.replay, line.value);
+    for (const line of main.journalReplays) this.store('replay', replays, line.replay, line.value);
     if (!data) this.dirty = true;
     return replays;
   }
 
-  /** Stores an entry, dropping the one its slot held (kept only when its slot's index has been built). */
+  /** Stores an entry, dropping the one its slot held. */
   private store<T>(kind: 'entry' | 'replay', map: Map<string, T>, key: string, value: T): void {
     let slots = this.slots.get(kind);
     if (!slots) {
@@ -387,10 +420,11 @@ export class LintCache {
 
   /** The stored result for this key, when every file it consulted is as it was; else undefined. */
   get(key: string): StoredResult | undefined {
-    const entry = this.entries.get(key);
+    const main = this.main;
+    const entry = main.entries.get(key);
     if (!entry || !isEntry(entry) || !this.depsHold(entry.deps)) return undefined;
     // Recency is written with the next change, not on its own: a run with nothing new writes nothing.
-    entry.used = this.run;
+    entry.used = main.run;
     return { ...entry.result, findings: entry.result.findings.slice() };
   }
 
@@ -405,8 +439,9 @@ export class LintCache {
     // Per-statement summaries (for the markdown report's lock picture) are most of a result's size: not kept; the
     // markdown format does not use the cache.
     const { filePath: _path, source: _source, statements: _statements, ...rest } = result;
-    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: this.run };
-    this.store('entry', this.entries, key, entry);
+    const main = this.main;
+    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: main.run };
+    this.store('entry', main.entries, key, entry);
     this.added.push({ entry: key, value: entry });
   }
 
@@ -414,13 +449,13 @@ export class LintCache {
   getReplay(key: string): StoredReplay | undefined {
     const entry = this.replays.get(key);
     if (!entry || !isReplayEntry(entry) || !this.depsHold(entry.deps)) return undefined;
-    entry.used = this.run;
+    entry.used = this.main.run;
     return entry.replay;
   }
 
   /** Stores what a migration's replay learned, with the files its extraction consulted. */
   setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
-    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.run };
+    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.main.run };
     this.store('replay', this.replays, key, entry);
     this.added.push({ replay: key, value: entry });
   }
@@ -431,60 +466,126 @@ export class LintCache {
   }
 
   /**
-   * The results the record of the run `runId` holds, when it was made from the same inputs (runInputKey), every file
-   * it consulted is as it was, and every entry it names is still kept; else undefined. In the record's order, without
-   * filePath and source.
+   * Whether the record of the run `runId` was made from the same inputs (runInputKey) and every file it consulted is
+   * as it was. Then `runReport` or `runResults` give what the run printed.
    */
-  getRun(runId: string, input: string): Array<{ file: string; result: StoredResult }> | undefined {
-    const record = this.runs.get(runId);
-    if (!record || !isRunRecord(record) || record.input !== input) return undefined;
-    for (const [file, state] of record.deps) if (this.currentState(file) !== state) return undefined;
+  getRun(runId: string, input: string): boolean {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(this.dir, runFile(runId)));
+    } catch {
+      return false;
+    }
+    const end = bytes.indexOf(10);
+    let record: unknown;
+    try {
+      record = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
+    } catch {
+      return false;
+    }
+    if (!isRunRecord(record) || record.run !== runId || record.input !== input) return false;
+    for (const [file, state] of record.deps) if (this.currentState(file) !== state) return false;
+    this.runRead = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
+    return true;
+  }
+
+  /** The report kept with the run's record (getRun) when it was made for `key` (its format and options), and its summary. */
+  runReport(key: string): { text: string; summary: RunSummary } | undefined {
+    const read = this.runRead;
+    const report = read?.record.report;
+    if (!read || !report || report.key !== key || read.bytes.length - read.start !== report.bytes) return undefined;
+    read.reportRead = true;
+    return { text: read.bytes.toString('utf8', read.start), summary: report.summary };
+  }
+
+  /**
+   * The results of the run's record (getRun), in its order, without filePath and source; undefined when an entry it
+   * names is no longer kept.
+   */
+  runResults(): Array<{ file: string; result: StoredResult }> | undefined {
+    const record = this.runRead?.record;
+    if (!record) return undefined;
+    const { entries, run } = this.main;
     const out: Array<{ file: string; result: StoredResult }> = [];
     for (const [file, key, left] of record.results) {
-      const entry = this.entries.get(key);
+      const entry = entries.get(key);
       if (!entry || !isEntry(entry)) return undefined;
+      entry.used = run;
       out.push({
         file,
         result: { ...entry.result, findings: left.length ? entry.result.findings.filter((_, i) => !left.includes(i)) : entry.result.findings.slice() },
       });
     }
-    record.used = this.run;
-    for (const [, key] of record.results) this.entries.get(key)!.used = this.run;
     return out;
   }
 
   /**
    * Records the run `runId`: its inputs, the entry of each of its results (in order) with the findings left out of
-   * it, and (as deps) every file its lints, replays and plan consulted. Written only when it differs from the record
-   * kept.
+   * it, and (as deps) every file its lints, replays and plan consulted. Written with save() when it differs from the
+   * record read.
    */
   setRun(runId: string, input: string, results: Array<[string, string, number[]]>): void {
     const deps = [...this.runDeps].sort().map((f): [string, string] => [f, this.currentState(f)]);
-    const record: RunRecord = { input, deps, results, used: this.run };
-    const kept = this.runs.get(runId);
-    if (kept && kept.input === input && JSON.stringify([kept.deps, kept.results]) === JSON.stringify([deps, results])) {
-      kept.used = this.run;
-      return;
+    const record: RunRecord = { format: 'migralint-lint-run', version: CACHE_FORMAT, identity: codeIdentity(), run: runId, input, deps, results };
+    this.runWrite = { record };
+  }
+
+  /** Keeps the report of the run recorded (setRun, or the record read), made for `key`, with its summary. */
+  setReport(key: string, text: string, summary: RunSummary): void {
+    const write = this.runWrite ?? (this.runRead ? { record: { ...this.runRead.record } } : undefined);
+    if (!write) return;
+    write.record.report = { key, bytes: Buffer.byteLength(text), summary };
+    write.report = text;
+    this.runWrite = write;
+  }
+
+  /** Writes the run's record (with its report) when it is not the one read. */
+  private saveRun(): void {
+    const write = this.runWrite;
+    if (!write) return;
+    // The same record and report as read (a report is named by its inputs), the report whole: nothing to write.
+    const read = this.runRead;
+    if (read && (write.report === undefined || read.reportRead) && JSON.stringify(read.record) === JSON.stringify(write.record)) return;
+    const file = path.join(this.dir, runFile(write.record.run));
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const head = JSON.stringify(write.record);
+      writeFileSync(tmp, write.report === undefined ? head : `${head}\n${write.report}`);
+      renameSync(tmp, file);
+      // The records of other ways of running the CLI: the most recently written MAX_RUNS are kept.
+      const others = readdirSync(this.dir)
+        .filter((f) => f.startsWith(RUN_FILE_PREFIX) && f.endsWith('.json'))
+        .map((f) => ({ f, t: statSync(path.join(this.dir, f)).mtimeMs }))
+        .sort((a, b) => b.t - a.t);
+      for (const { f } of others.slice(MAX_RUNS)) unlinkSync(path.join(this.dir, f));
+    } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* nothing written */
+      }
     }
-    this.runs.set(runId, record);
-    this.added.push({ run: runId, value: record });
   }
 
   /**
    * Writes what the run added: appended to the journal, or the whole cache (through a temp file and a rename) when
-   * the file is missing or bad or the journal has grown large. Returns an error message on failure.
+   * the file is missing or bad or the journal has grown large; and the run's record. Returns an error message on
+   * failure.
    */
   save(): string | undefined {
-    if (!this.dirty && this.added.length === 0) return undefined;
+    this.saveRun();
+    if (!this.mainRead || (!this.dirty && this.added.length === 0)) return undefined;
+    const main = this.mainRead;
     if (!this.dirty) {
       const text = this.added.map((line) => `${JSON.stringify(line)}\n`).join('');
-      if (this.journalBytes + text.length <= Math.max(JOURNAL_MIN_BYTES, this.fileBytes / 2)) {
-        const journal = path.join(path.dirname(this.file), JOURNAL_FILE);
+      if (main.journalBytes + text.length <= Math.max(JOURNAL_MIN_BYTES, main.fileBytes / 2)) {
+        const journal = path.join(this.dir, JOURNAL_FILE);
         try {
           // A new journal (in place of none, or of one for another file) starts with the id of the file it extends.
-          if (this.journalBytes === 0) writeFileSync(journal, `${JSON.stringify({ journal: this.journal })}\n${text}`);
+          if (main.journalBytes === 0) writeFileSync(journal, `${JSON.stringify({ journal: main.journal })}\n${text}`);
           else appendFileSync(journal, text);
-          this.journalBytes += text.length;
+          main.journalBytes += text.length;
           this.added.length = 0;
           return undefined;
         } catch {
@@ -492,13 +593,13 @@ export class LintCache {
         }
       }
     }
-    return this.saveWhole();
+    return this.saveWhole(main);
   }
 
-  private saveWhole(): string | undefined {
-    const recent = <T extends { used: number }>(m: Map<string, T>, max: number): Record<string, T> => {
+  private saveWhole(main: Main): string | undefined {
+    const recent = <T extends { used: number }>(m: Map<string, T>): Record<string, T> => {
       let kept = [...m];
-      if (kept.length > max) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, max);
+      if (kept.length > MAX_ENTRIES) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, MAX_ENTRIES);
       return Object.fromEntries(kept);
     };
     // A new id: a journal written for the file this replaces is not read beside this one.
@@ -507,25 +608,23 @@ export class LintCache {
       format: 'migralint-lint-cache',
       version: CACHE_FORMAT,
       identity: codeIdentity(),
-      run: this.run,
+      run: main.run,
       journal,
-      entries: recent(this.entries, MAX_ENTRIES),
-      runs: recent(this.runs, MAX_RUNS),
+      entries: recent(main.entries),
     };
     const replays: ReplaysFile = {
       format: 'migralint-lint-replays',
       version: CACHE_FORMAT,
       identity: codeIdentity(),
       journal,
-      replays: recent(this.replays, MAX_ENTRIES),
+      replays: recent(this.replays),
     };
-    const dir = path.dirname(this.file);
     const written: string[] = [];
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(this.dir, { recursive: true });
       // The replays first: a cache file names the replays written with it (its journal id), never older ones.
       for (const [file, value] of [
-        [path.join(dir, REPLAYS_FILE), replays],
+        [path.join(this.dir, REPLAYS_FILE), replays],
         [this.file, data],
       ] as const) {
         const tmp = `${file}.${process.pid}.tmp`;
@@ -536,7 +635,7 @@ export class LintCache {
       }
       // Folded in: gone (another run's journal for the file replaced is ignored in any case).
       try {
-        unlinkSync(path.join(dir, JOURNAL_FILE));
+        unlinkSync(path.join(this.dir, JOURNAL_FILE));
       } catch {
         /* none */
       }
@@ -588,7 +687,6 @@ function readJournal(file: string, journal: string): { lines: JournalLine[]; byt
     if (!isRecord(x)) continue;
     if (typeof x.entry === 'string' && isEntry(x.value)) lines.push({ entry: x.entry, value: x.value });
     else if (typeof x.replay === 'string' && isReplayEntry(x.value)) lines.push({ replay: x.replay, value: x.value });
-    else if (typeof x.run === 'string' && isRunRecord(x.value)) lines.push({ run: x.run, value: x.value });
   }
   return { lines, bytes: text.length };
 }
@@ -605,13 +703,22 @@ function isRunRecord(e: unknown): e is RunRecord {
   const x = e as RunRecord;
   return (
     !!x &&
+    x.format === 'migralint-lint-run' &&
+    x.version === CACHE_FORMAT &&
+    x.identity === codeIdentity() &&
+    typeof x.run === 'string' &&
     typeof x.input === 'string' &&
     isDeps(x.deps) &&
-    typeof x.used === 'number' &&
     Array.isArray(x.results) &&
     x.results.every(
       (r) => Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string' && Array.isArray(r[2]) && r[2].every((i) => typeof i === 'number'),
-    )
+    ) &&
+    (x.report === undefined ||
+      (isRecord(x.report) &&
+        typeof x.report.key === 'string' &&
+        typeof x.report.bytes === 'number' &&
+        isRecord(x.report.summary) &&
+        ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number')))
   );
 }
 

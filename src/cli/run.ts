@@ -29,7 +29,7 @@ import { WriteRefused, writeFixed } from './write.js';
 import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
-import { cacheKey, LintCache, runInputKey } from './cache.js';
+import { cacheKey, LintCache, runInputKey, type RunSummary } from './cache.js';
 import { lintInWorkers, lintRecording, recordingFs, workerCount, type Miss } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
 
@@ -231,6 +231,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const leftOut = new Map<string, number[]>();
   /** The run's record is kept (LintCache.setRun) under this id, for these inputs. */
   let record: { runId: string; input: string } | undefined;
+  /** The report's name among the run's (format, --quiet, colour, what the walk skipped): '' when it is not kept. */
+  let reportKey = '';
+  /** The report kept with the run's record, printed as it is. */
+  let printed: { text: string; summary: RunSummary } | undefined;
   const problems: string[] = [];
   let linted = 0;
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
@@ -490,6 +494,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
                 run.rule ?? [],
                 run.framework ?? null,
                 run.pgVersion ?? null,
+                // Each format its own record, so that the report of each is kept.
+                run.format,
               ]),
             )
             .digest('hex')
@@ -503,8 +509,18 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
           files: allFiles.map((f) => ({ path: f, bytes: bytesOf.get(f), options: keyPartsOf.get(f)?.options ?? null, sizes: keyPartsOf.get(f)?.sizes ?? '' })),
         })
       : '';
-    const recorded = runId ? cache?.getRun(runId, runInput) : undefined;
-    if (recorded && recorded.every((r) => read.get(r.file))) {
+    // The report too, when it is asked for as it was (GitHub's annotations beside it need the results).
+    const annotated = run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true';
+    if (runId && !annotated)
+      reportKey = createHash('sha256')
+        .update(JSON.stringify([runInput, run.cwd, run.format, !!run.quiet, run.color && !run.outputFile, migralintVersion() ?? null, skipped]))
+        .digest('hex');
+    const holds = runId ? cache!.getRun(runId, runInput) : false;
+    printed = holds && reportKey ? cache!.runReport(reportKey) : undefined;
+    const recorded = holds && !printed ? cache!.runResults() : undefined;
+    if (printed) {
+      linted += printed.summary.results;
+    } else if (recorded && recorded.every((r) => read.get(r.file))) {
       for (const r of recorded) results.push({ ...r.result, filePath: r.file, source: read.get(r.file)!.text });
       linted += recorded.length;
     } else {
@@ -592,8 +608,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
           results[i] = { ...r, findings: r.findings.filter((_, j) => !left.includes(j)) };
         }
       });
+      // Recorded for the next run like this one (below, once its results are all in).
+      if (runId) record = { runId, input: runInput };
     }
-    if (runId) record = { runId, input: runInput };
     rank = new Map(selected.files.map((f, i) => [f, i]));
   }
 
@@ -619,12 +636,27 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       record.input,
       results.map((r) => [r.filePath, resultKeys.get(r.filePath)!, leftOut.get(r.filePath) ?? []]),
     );
-  const cacheProblem = cache?.save();
-  if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
   for (const r of results) {
     r.filePath = path.resolve(run.cwd, r.filePath);
     if (run.quiet) r.findings = r.findings.filter((f) => f.severity === 'error');
   }
+  const ctx = {
+    cwd: run.cwd,
+    rules: ALL_RULE_META,
+    color: run.color && !run.outputFile,
+    version: migralintVersion(),
+    skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })),
+    ...(run.trace ? { trace: run.trace } : {}),
+  };
+  const summary: RunSummary = printed?.summary ?? {
+    results: results.length,
+    errors: results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0),
+    warnings: results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0),
+  };
+  const output = printed?.text ?? formatter(results, ctx);
+  if (cache && reportKey && !printed) cache.setReport(reportKey, output, summary);
+  const cacheProblem = cache?.save();
+  if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
   for (const p of problems) io.stderr(`migralint: ${p}\n`);
   // A machine format on stdout is never mixed with anything else.
   const machine = MACHINE_FORMATS.has(run.format) && !run.outputFile;
@@ -652,28 +684,18 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
   }
 
-  const ctx = {
-    cwd: run.cwd,
-    rules: ALL_RULE_META,
-    color: run.color && !run.outputFile,
-    version: migralintVersion(),
-    skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })),
-    ...(run.trace ? { trace: run.trace } : {}),
-  };
-  const output = formatter(results, ctx);
   if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
   else if (output) io.stdout(output);
   // Inside GitHub Actions the default report also becomes annotations on the pull request.
   if (run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true') io.stdout(githubAnnotations(results, ctx));
 
-  if (linted === 0 && results.length === 0) {
+  if (linted === 0 && summary.results === 0) {
     if (narrowed && problems.length === 0) return 0;
     if (problems.length === 0) io.stderr('migralint: nothing to lint\n');
     return 2;
   }
   if (missingPaths > 0) return 2;
-  const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0);
-  const warnings = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0);
+  const { errors, warnings } = summary;
   // A fix that could not be written fails the run (exit code 2), whatever the findings.
   if (writeFailures > 0) return 2;
   if (errors > 0) return 1;

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,10 @@ const cacheFile = (dir: string) => path.join(dir, 'lint-cache.json');
 /** What each migration's replay taught the schema model: a file of its own, read only when a history is replayed. */
 const replaysFile = (dir: string) => path.join(dir, 'lint-replays.json');
 const rmCache = (dir: string) => rmSync(dir, { recursive: true, force: true });
+/** The records of the runs (one per way the CLI was run, with its report): a run like one of them is printed from it. */
+const runFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => /^lint-run-[0-9a-f]+\.json$/.test(f)) : []).map((f) => path.join(dir, f));
+/** Forgets the runs, so that the next run reads the entries (and replays) again. */
+const rmRuns = (dir: string) => runFiles(dir).forEach((f) => rmSync(f));
 
 /** Fixtures of SQL, Python and JS frameworks (with a Drizzle journal and Alembic's env.py), copied so the test owns them. */
 function project(): string {
@@ -56,7 +60,9 @@ describe('the lint cache', () => {
     // One entry per linted file; files the walk skipped (knex/knexfile.js, a config) are not linted, so not cached.
     const results = (JSON.parse(uncachedJson.stdout) as Array<{ skipped?: string }>).filter((r) => !r.skipped);
     expect(Object.keys(stored.entries)).toHaveLength(results.length);
-    // Proof the warm run reads the cache: an entry altered on disk shows up in the report.
+    // Proof the warm run reads the cache: an entry altered on disk shows up in the report (once the run's record,
+    // which holds the report as it was printed, is gone).
+    rmRuns(cache);
     for (const e of Object.values(stored.entries) as Array<{ result: { findings: Array<{ message: string }> } }>) {
       for (const f of e.result.findings) f.message = `from the cache: ${f.message}`;
     }
@@ -69,7 +75,11 @@ describe('the lint cache', () => {
     const cache = path.join(dir, 'cache');
     const journal = path.join(cache, 'lint-cache.journal');
     write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, created_at timestamptz);\n');
-    const lint = (file: string) => run([file, '--format', 'json', '--cache-location', cache], dir);
+    // Each run reads the entries: the record of the run before it (which would print its report) is forgotten.
+    const lint = (file: string) => {
+      rmRuns(cache);
+      return run([file, '--format', 'json', '--cache-location', cache], dir);
+    };
     const plain = (file: string) => run([file, '--format', 'json', '--no-cache'], dir);
     expect(await lint('db/migrations/0001_orders.sql')).toEqual(await plain('db/migrations/0001_orders.sql'));
     const whole = readFileSync(cacheFile(cache), 'utf8');
@@ -88,7 +98,7 @@ describe('the lint cache', () => {
         .slice(1)
         .map((l) => Object.keys(JSON.parse(l) as object)[0])
         .sort(),
-    ).toEqual(['entry', 'replay', 'run']);
+    ).toEqual(['entry', 'replay']);
 
     // Proof the journal is read: its entry altered on disk shows up in the report; nothing new, nothing written.
     const altered = lines.map((l, i) => (i > 0 && l.startsWith('{"entry"') ? l.replaceAll('"message":"', '"message":"from the journal: ') : l));
@@ -128,12 +138,6 @@ describe('the lint cache', () => {
         ...JSON.parse(good),
         entries: Object.fromEntries(Object.keys(JSON.parse(good).entries).map((k) => [k, { deps: 'x', result: null, used: 1 }])),
       }),
-      // Run records of the wrong shape, and none at all.
-      JSON.stringify({
-        ...JSON.parse(good),
-        runs: Object.fromEntries(Object.keys(JSON.parse(good).runs).map((k) => [k, { input: 1, deps: [], results: 'x', used: 1 }])),
-      }),
-      JSON.stringify({ ...JSON.parse(good), runs: undefined }),
     ];
     const badReplays = [
       'not json',
@@ -150,12 +154,34 @@ describe('the lint cache', () => {
     for (const [text, replays] of [...bad.map((b) => [b, goodReplays]), ...badReplays.map((r) => [good, r])] as const) {
       writeFileSync(cacheFile(cache), text);
       writeFileSync(replaysFile(cache), replays);
+      rmRuns(cache);
       const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
       expect(r.stdout).toBe(expected);
       expect(r.stderr).toBe('');
       const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8'));
       expect(rewritten.format).toBe('migralint-lint-cache');
       expect(Object.keys(rewritten.entries).length).toBeGreaterThan(0);
+    }
+    // The run's record: corrupt, cut short (in its record or its report), another run's, or of the wrong shape. Not
+    // used, and written again as it was.
+    expect((await run(['migrations', '--format', 'json', '--cache-location', cache], dir)).stdout).toBe(expected);
+    const [record] = runFiles(cache);
+    const goodRun = readFileSync(record!, 'utf8');
+    const head = goodRun.slice(0, goodRun.indexOf('\n'));
+    const rest = goodRun.slice(head.length);
+    for (const text of [
+      'not json',
+      goodRun.slice(0, head.length >> 1),
+      goodRun.slice(0, goodRun.length - 10),
+      `${JSON.stringify({ ...JSON.parse(head), run: 'another' })}${rest}`,
+      `${JSON.stringify({ ...JSON.parse(head), results: 'x' })}${rest}`,
+      `${JSON.stringify({ ...JSON.parse(head), identity: 'f'.repeat(64) })}${rest}`,
+    ]) {
+      writeFileSync(record!, text);
+      const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+      expect(r.stdout).toBe(expected);
+      expect(r.stderr).toBe('');
+      expect(readFileSync(record!, 'utf8')).toBe(goodRun);
     }
   });
 
@@ -170,6 +196,8 @@ describe('the lint cache', () => {
     // As after an upgrade: the same shape, written by another build, with entries of its own.
     const older = { ...good, identity: 'f'.repeat(64), entries: { ...good.entries, ['0'.repeat(64)]: Object.values(good.entries)[0] } };
     writeFileSync(cacheFile(cache), JSON.stringify(older));
+    // The run's record, of the same build as the entries, goes with them (or the run would be printed from it).
+    rmRuns(cache);
     const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
     expect(r.stdout).toBe(expected);
     const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as typeof good;
@@ -337,7 +365,19 @@ describe("the run's record: a run the cache has seen is printed from it", () => 
       const lint = () => run(['migrations', '--format', 'json', '--cache-location', cache], dir);
       expect(await lint()).toEqual(uncachedJson);
       const stored = readFileSync(cacheFile(cache), 'utf8');
-      expect(Object.keys(JSON.parse(stored).runs)).toHaveLength(1);
+      expect(runFiles(cache)).toHaveLength(1);
+      // Proof the report is printed from the record: altered there (the same length), it shows.
+      const [record] = runFiles(cache);
+      const kept = readFileSync(record!, 'utf8');
+      writeFileSync(record!, kept.replace(/("ruleId": ")require-/g, '$1REQUIRE-'));
+      expect((await lint()).stdout).toContain('"ruleId": "REQUIRE-');
+      writeFileSync(record!, kept);
+      // Another format: its own record and report, each printed as a run without a cache prints it.
+      const stylish = await run(['migrations', '--no-cache'], dir);
+      expect(await run(['migrations', '--cache-location', cache], dir)).toEqual(stylish);
+      expect(await run(['migrations', '--cache-location', cache], dir)).toEqual(stylish);
+      expect(runFiles(cache)).toHaveLength(2);
+      expect(readFileSync(record!, 'utf8')).toBe(kept);
       // Proof the replays are not needed: unreadable, they are neither read (the run prints what a cold run prints)
       // nor rewritten, and the cache file is left as it was.
       writeFileSync(replaysFile(cache), 'not json');
