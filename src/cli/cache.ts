@@ -490,12 +490,12 @@ export class LintCache {
   }
 
   /** The report kept with the run's record (getRun) when it was made for `key` (its format and options), and its summary. */
-  runReport(key: string): { text: string; summary: RunSummary } | undefined {
+  runReport(key: string): { report: Buffer; summary: RunSummary } | undefined {
     const read = this.runRead;
     const report = read?.record.report;
     if (!read || !report || report.key !== key || read.bytes.length - read.start !== report.bytes) return undefined;
     read.reportRead = true;
-    return { text: read.bytes.toString('utf8', read.start), summary: report.summary };
+    return { report: read.bytes.subarray(read.start), summary: report.summary };
   }
 
   /**

@@ -68,6 +68,8 @@ export interface LintRun {
 
 export interface IO {
   stdout: (s: string) => void;
+  /** Text already in UTF-8 (a report kept in the cache), written as it is; else it goes through `stdout`. */
+  stdoutBytes?: (b: Uint8Array) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<Buffer>;
   /** The environment the run reads (NO_COLOR, FORCE_COLOR, GITHUB_ACTIONS, MIGRALINT_DATABASE_URL); default process.env. */
@@ -234,7 +236,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   /** The report's name among the run's (format, --quiet, colour, what the walk skipped): '' when it is not kept. */
   let reportKey = '';
   /** The report kept with the run's record, printed as it is. */
-  let printed: { text: string; summary: RunSummary } | undefined;
+  let printed: { report: Buffer; summary: RunSummary } | undefined;
   const problems: string[] = [];
   let linted = 0;
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
@@ -468,18 +470,29 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const allFiles = [...historyFiles].sort();
     // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
     parsersFor = allFiles;
-    // Each file is read once: its bytes key the caches, its text is replayed or linted.
+    // Each file is read once: its bytes key the caches, its text is replayed or linted. Decoded when first needed: a
+    // run printed from its record needs only the bytes.
     const bytesOf = new Map<string, Buffer>();
-    const readQuietly = (f: string): SourceFile | undefined => {
+    for (const f of allFiles) {
       try {
-        const read = readSourceAndBytes(path.resolve(run.cwd, f));
-        bytesOf.set(f, read.bytes);
-        return { ...read.source, path: f };
+        bytesOf.set(f, readFileSync(path.resolve(run.cwd, f)));
       } catch {
-        return undefined;
+        // Unreadable: left out of the history; reported where it is linted.
       }
+    }
+    const decoded = new Map<string, SourceFile | undefined>();
+    const sourceOf = (f: string): SourceFile | undefined => {
+      if (decoded.has(f)) return decoded.get(f);
+      let source: SourceFile | undefined;
+      const bytes = bytesOf.get(f);
+      try {
+        source = bytes && { ...decodeSource(path.resolve(run.cwd, f), bytes), path: f };
+      } catch {
+        source = undefined;
+      }
+      decoded.set(f, source);
+      return source;
     };
-    const read = new Map(allFiles.map((f) => [f, readQuietly(f)]));
     // The run's record (see LintCache.getRun): when this run is one the cache has seen, with the same files, options
     // and selection, and nothing any of its lints consulted has changed, its results are the ones recorded.
     const runId =
@@ -520,8 +533,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const recorded = holds && !printed ? cache!.runResults() : undefined;
     if (printed) {
       linted += printed.summary.results;
-    } else if (recorded && recorded.every((r) => read.get(r.file))) {
-      for (const r of recorded) results.push({ ...r.result, filePath: r.file, source: read.get(r.file)!.text });
+    } else if (recorded && recorded.every((r) => sourceOf(r.file))) {
+      for (const r of recorded) results.push({ ...r.result, filePath: r.file, source: sourceOf(r.file)!.text });
       linted += recorded.length;
     } else {
       // The history's plan reads files besides the migrations (a Drizzle journal, a Cargo.toml): deps of the record.
@@ -529,7 +542,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       const { history, sources } = ProjectHistory.plan(
         allFiles,
         run.cwd,
-        (f) => read.get(f),
+        sourceOf,
         (f) => optionsOf.get(f)?.framework,
         runId ? recordingFs(disk, planned) : disk,
         narrowed ? new Set(selected.files) : undefined,
@@ -653,8 +666,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     errors: results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0),
     warnings: results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0),
   };
-  const output = printed?.text ?? formatter(results, ctx);
-  if (cache && reportKey && !printed) cache.setReport(reportKey, output, summary);
+  // A report kept in the cache is written as the bytes it was kept as (decoding megabytes of UTF-8 was a tenth of a
+  // warm run).
+  const output = printed ? undefined : formatter(results, ctx);
+  if (cache && reportKey && output !== undefined) cache.setReport(reportKey, output, summary);
   const cacheProblem = cache?.save();
   if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
   for (const p of problems) io.stderr(`migralint: ${p}\n`);
@@ -684,8 +699,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
   }
 
-  if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
+  if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output ?? printed!.report);
   else if (output) io.stdout(output);
+  else if (printed?.report.length) (io.stdoutBytes ?? ((b: Uint8Array) => io.stdout(Buffer.from(b).toString('utf8'))))(printed.report);
   // Inside GitHub Actions the default report also becomes annotations on the pull request.
   if (run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true') io.stdout(githubAnnotations(results, ctx));
 
