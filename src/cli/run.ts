@@ -453,7 +453,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (named.length) {
       const claims = configClaims(resolver, run.cwd, run.framework);
       const claimed = (f: string) => claims(f).catch((error: unknown) => historyOnly(f, error, false));
-      for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk })).files) historyFiles.add(f);
+      for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk, known: new Set(found.files) })).files) historyFiles.add(f);
     }
     const optionsOf = new Map<string, LintOptions>();
     const keyPartsOf = new Map<string, FileSetup['cacheParts']>();
