@@ -43,8 +43,12 @@ const JOURNAL_FILE = 'lint-cache.journal';
 const JOURNAL_MIN_BYTES = 256 * 1024;
 /** Entries beyond this many are dropped, least recently used first. */
 const MAX_ENTRIES = 50_000;
-/** Run records beyond this many are dropped, least recently used first (one per way the CLI is run in a project). */
+/**
+ * Run records (one per way the CLI is run in a project, each with its report) beyond this many, or beyond this many
+ * bytes together, are dropped, the least recently written first; the newest is always kept.
+ */
 const MAX_RUNS = 16;
+const MAX_RUN_BYTES = 64 * 1024 * 1024;
 
 /** What a file's result depends on, besides the files it consulted (those are checked separately). */
 export interface CacheKeyParts {
@@ -553,12 +557,16 @@ export class LintCache {
       const head = JSON.stringify(write.record);
       writeFileSync(tmp, write.report === undefined ? head : `${head}\n${write.report}`);
       renameSync(tmp, file);
-      // The records of other ways of running the CLI: the most recently written MAX_RUNS are kept.
-      const others = readdirSync(this.dir)
+      // The records of other ways of running the CLI: the most recently written are kept, up to MAX_RUNS and MAX_RUN_BYTES.
+      const runs = readdirSync(this.dir)
         .filter((f) => f.startsWith(RUN_FILE_PREFIX) && f.endsWith('.json'))
-        .map((f) => ({ f, t: statSync(path.join(this.dir, f)).mtimeMs }))
-        .sort((a, b) => b.t - a.t);
-      for (const { f } of others.slice(MAX_RUNS)) unlinkSync(path.join(this.dir, f));
+        .map((f) => ({ f, stat: statSync(path.join(this.dir, f)) }))
+        .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+      let bytes = 0;
+      runs.forEach(({ f, stat }, i) => {
+        bytes += stat.size;
+        if (f !== path.basename(file) && (i >= MAX_RUNS || bytes > MAX_RUN_BYTES)) unlinkSync(path.join(this.dir, f));
+      });
     } catch {
       try {
         unlinkSync(tmp);

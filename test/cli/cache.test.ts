@@ -475,6 +475,22 @@ describe('the cache stays the size of the project', () => {
   });
 });
 
+describe('the run records stay few', () => {
+  it('keeps the records of the 16 ways the CLI was run most recently, the newest always', () => {
+    const dir = tmp();
+    const summary = { results: 1, errors: 0, warnings: 1 };
+    for (let i = 0; i < 20; i++) {
+      const cache = LintCache.open(dir);
+      // As after a run of one more file (a pre-commit hook naming each new migration).
+      cache.setRun(`${String(i).padStart(2, '0')}${'a'.repeat(62)}`, `input ${i}`, [[`db/migrations/00${i}_orders.sql`, '0'.repeat(64), []]]);
+      cache.setReport(`report ${i}`, `db/migrations/00${i}_orders.sql\n  1:1  warning  require-lock-timeout\n`, summary);
+      expect(cache.save()).toBeUndefined();
+      expect(runFiles(dir).length).toBe(Math.min(i + 1, 16));
+      expect(runFiles(dir).some((f) => path.basename(f).startsWith(`lint-run-${String(i).padStart(2, '0')}`))).toBe(true);
+    }
+  });
+});
+
 describe('the lint cache keeps up with what a result depends on', () => {
   it('Django: a changed settings.AUTH_USER_MODEL changes the state every later migration meets, cached replays included', { timeout: 300_000 }, async () => {
     const dir = tmp();
