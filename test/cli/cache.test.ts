@@ -378,6 +378,11 @@ describe("the run's record: a run the cache has seen is printed from it", () => 
       expect(await run(['migrations', '--cache-location', cache], dir)).toEqual(stylish);
       expect(runFiles(cache)).toHaveLength(2);
       expect(readFileSync(record!, 'utf8')).toBe(kept);
+      // Another report of the same run (--quiet): from the results the record names, then from its own report.
+      const quiet = await run(['migrations', '--format', 'json', '--quiet', '--no-cache'], dir);
+      expect(quiet.stdout).not.toBe(uncachedJson.stdout);
+      for (let i = 0; i < 2; i++) expect(await run(['migrations', '--format', 'json', '--quiet', '--cache-location', cache], dir)).toEqual(quiet);
+      expect(await lint()).toEqual(uncachedJson);
       // Proof the replays are not needed: unreadable, they are neither read (the run prints what a cold run prints)
       // nor rewritten, and the cache file is left as it was.
       writeFileSync(replaysFile(cache), 'not json');
