@@ -6,7 +6,15 @@
  * faster: an unreadable, corrupt or foreign cache file is ignored and rewritten.
  *
  * Beside the results it keeps what the replay of each migration taught the schema model (its SchemaDelta), keyed
- * by the file's bytes, settings and the catalog it met: a warm run walks a long history without parsing it.
+ * by the file's bytes, settings and the catalog it met: a warm run walks a long history without parsing it. Those
+ * are in a file of their own, read only when a run replays a history.
+ *
+ * And it keeps a record of each way the CLI was run (its paths) with the inputs of its last run: a run with the same
+ * files, bytes, options and selection, none of whose consulted files changed, is printed from the entries the record
+ * names: it reads and hashes its files, and neither replays its history nor works out a key per file.
+ *
+ * Each key has a slot (the file and its options); storing a key drops the older entry of its slot, so a migration
+ * linted at each of its versions (a pre-commit hook) keeps one entry, not one per version.
  *
  * The file is read whole at the start of a run; what a run adds (a new migration's result and replay, as in a
  * pre-commit hook) is appended to a journal beside it instead of rewriting it: rewriting a long history's cache cost
@@ -22,14 +30,25 @@ import { isPackedDelta, type PackedDelta } from '../project/delta-change.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 const CACHE_FILE = 'lint-cache.json';
+/**
+ * What each migration's replay taught the schema model, in a file of its own: read only when a run replays a history
+ * (a run served whole by a run record, below, needs none of it; it was 40% of a long history's cache).
+ */
+const REPLAYS_FILE = 'lint-replays.json';
 /** What runs added since the file was written: one JSON line each (its first line names the file it extends). */
 const JOURNAL_FILE = 'lint-cache.journal';
 /** The journal is folded into the file once it is this large, and at least a fraction of the file's size. */
 const JOURNAL_MIN_BYTES = 256 * 1024;
 /** Entries beyond this many are dropped, least recently used first. */
 const MAX_ENTRIES = 50_000;
+/**
+ * Run records (one per way the CLI is run in a project, each with its report) beyond this many, or beyond this many
+ * bytes together, are dropped, the least recently written first; the newest is always kept.
+ */
+const MAX_RUNS = 16;
+const MAX_RUN_BYTES = 64 * 1024 * 1024;
 
 /** What a file's result depends on, besides the files it consulted (those are checked separately). */
 export interface CacheKeyParts {
@@ -48,6 +67,11 @@ export interface CacheKeyParts {
   incomingSchema?: string | null;
   /** What is kept: a lint result (the default) or what the replay learned from the file (its SchemaDelta). */
   kind?: 'lint' | 'replay';
+  /**
+   * What else tells this use of the file apart from another of the same file, besides its bytes and incoming schema
+   * (the files of the change, for a narrowed run): part of the key's slot (see cacheKey).
+   */
+  variant?: unknown;
 }
 
 /**
@@ -63,7 +87,7 @@ export interface StoredReplay {
 type StoredResult = Omit<FileResult, 'filePath' | 'source'>;
 
 interface Entry {
-  /** Files consulted, each with its state at the time: a content hash, or 'absent'. */
+  /** Files consulted, each with its state at the time: a content hash, 'absent', or a directory's listing's hash. */
   deps: Array<[string, string]>;
   result: StoredResult;
   /** The run that last used it (for pruning). */
@@ -75,6 +99,41 @@ interface ReplayEntry {
   replay: StoredReplay;
   used: number;
 }
+
+/** What the exit code and the closing messages of a run need of its results. */
+export interface RunSummary {
+  results: number;
+  errors: number;
+  warnings: number;
+}
+
+/**
+ * A whole run's results, for the next run that is the same: the same files (paths and bytes) with the same options,
+ * the same selection, and every file any of them consulted unchanged. Such a run only reads and hashes its files and
+ * prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out,
+ * and when it asks for the same report (format, --quiet, colour …), the report itself, kept after the record.
+ *
+ * One file per way the CLI is run (RUN_FILE): its first line the record, the rest the report's text. Read before
+ * the cache file, which a run printed from its record does not read at all.
+ */
+interface RunRecord {
+  format: 'migralint-lint-run';
+  version: number;
+  identity: string;
+  /** The way the CLI was run (runLint's runId): a file named for another is not used. */
+  run: string;
+  /** The hash of the run's inputs (runInputKey). */
+  input: string;
+  /** Every file a lint, a replay or the history's plan consulted, with its state then. */
+  deps: Array<[string, string]>;
+  /** Per result, in order: its file (as the run names it), its entry's key, and the indexes of the findings left out of it. */
+  results: Array<[string, string, number[]]>;
+  /** The report that follows the record in the file: what it was made for (a key over its options), and its summary. */
+  report?: { key: string; bytes: number; summary: RunSummary };
+}
+
+const RUN_FILE_PREFIX = 'lint-run-';
+const runFile = (runId: string) => `${RUN_FILE_PREFIX}${runId.slice(0, 24)}.json`;
 
 interface CacheFile {
   format: 'migralint-lint-cache';
@@ -88,7 +147,15 @@ interface CacheFile {
   /** Names this file: a journal carries it in its first line and is used only beside the file it names. */
   journal: string;
   entries: Record<string, Entry>;
-  /** What each migration taught the schema model, so a warm run replays its history without parsing it. */
+}
+
+/** REPLAYS_FILE: what each migration taught the schema model, so a warm run replays its history without parsing it. */
+interface ReplaysFile {
+  format: 'migralint-lint-replays';
+  version: number;
+  identity: string;
+  /** The id of the cache file written with it: a replays file beside another is not read. */
+  journal: string;
   replays: Record<string, ReplayEntry>;
 }
 
@@ -158,27 +225,59 @@ function jsonOfOptions(options: unknown): string {
   return json;
 }
 
+/**
+ * A file's key: two halves of 32 hex digits. The first, its slot, names the file as this kind of use of it with these
+ * options (everything but its bytes and the schema it meets); the second the rest. Storing a key drops the entry of
+ * the same slot stored before (an older version of the file, or of the history before it): a pre-commit hook that
+ * lints each new version of a migration keeps one entry for it, not one per version.
+ */
 export function cacheKey(parts: CacheKeyParts): string {
-  const material = JSON.stringify([
-    CACHE_FORMAT,
-    parts.kind ?? 'lint',
-    parts.version,
-    codeIdentity(),
-    parts.path,
-    jsonOfOptions(parts.options),
-    parts.sizes,
-    parts.incomingSchema ?? null,
-    bytesHash(parts.bytes),
-  ]);
-  return sha256(material);
+  const slot = sha256(
+    JSON.stringify([
+      CACHE_FORMAT,
+      parts.kind ?? 'lint',
+      parts.version,
+      codeIdentity(),
+      parts.path,
+      jsonOfOptions(parts.options),
+      parts.sizes,
+      parts.variant ?? null,
+    ]),
+  ).slice(0, 32);
+  return slot + sha256(JSON.stringify([slot, parts.incomingSchema ?? null, bytesHash(parts.bytes)])).slice(0, 32);
 }
 
-/** A consulted file's state now: its content hash, 'absent', or 'unreadable:<code>'. */
+const slotOf = (key: string) => key.slice(0, 32);
+
+/**
+ * The inputs of a whole run, hashed (a run record is used only when they are the same): the build, the folder, the
+ * files selected, whether the run was narrowed to them and whether they deploy together, and every file of the history (each file's path, bytes,
+ * options and table sizes), in a stable order.
+ */
+export function runInputKey(parts: {
+  version: string;
+  cwd: string;
+  selected: string[];
+  narrowed: boolean;
+  together: boolean;
+  files: Array<{ path: string; bytes: Uint8Array | undefined; options: unknown; sizes: string }>;
+}): string {
+  const h = createHash('sha256').update(
+    JSON.stringify([CACHE_FORMAT, 'run', parts.version, codeIdentity(), parts.cwd, parts.selected, parts.narrowed, parts.together]),
+  );
+  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.bytes ? bytesHash(f.bytes) : 'unreadable'}\0${jsonOfOptions(f.options)}\0${f.sizes}`);
+  return h.digest('hex');
+}
+
+/** A consulted file's state now: its content hash, 'absent', a directory's listing's hash, or 'unreadable:<code>'. */
 function stateOf(file: string): string {
   try {
     // Most consulted files are absent (a Diesel folder's metadata.toml, say): asked without the exception a failed
     // read throws, which cost more than the rest of a cached replay.
-    if (!statSync(file, { throwIfNoEntry: false })) return 'absent';
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st) return 'absent';
+    // A folder an adapter or the history's plan listed: its names (a migration added beside it changes them).
+    if (st.isDirectory()) return `dir:${sha256(readdirSync(file).sort().join('\0'))}`;
     return createHash('sha256').update(readFileSync(file)).digest('hex');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -189,43 +288,52 @@ function stateOf(file: string): string {
 /** One line of the journal after its first: an entry or a replay a run added. */
 type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry };
 
+/** The cache file and its journal, as read. */
+interface Main {
+  entries: Map<string, Entry>;
+  /** The journal's replays, applied over REPLAYS_FILE's when it is read. */
+  journalReplays: Array<{ replay: string; value: ReplayEntry }>;
+  run: number;
+  journal: string;
+  fileBytes: number;
+  journalBytes: number;
+}
+
 export class LintCache {
-  private readonly entries: Map<string, Entry>;
-  private readonly replays: Map<string, ReplayEntry>;
-  private readonly run: number;
+  private mainRead: Main | undefined;
+  /** Read from REPLAYS_FILE on first use. */
+  private replaysRead: Map<string, ReplayEntry> | undefined;
   private readonly states = new Map<string, string>();
   /** The whole file must be written (it is missing, corrupt or foreign, or its journal is to be folded in). */
   private dirty = false;
   /** What this run added, for the journal. */
   private readonly added: JournalLine[] = [];
-  private readonly journal: string;
+  /** Per kind, the key stored in each slot (built on the first store): a store drops the slot's older entry. */
+  private readonly slots = new Map<'entry' | 'replay', Map<string, string>>();
+  /** Every file the entries and replays this run used or stored consulted: the run record's deps. */
+  private readonly runDeps = new Set<string>();
+  /** The run record read (getRun) and the one to write (setRun, setReport). */
+  private runRead: { record: RunRecord; bytes: Buffer; start: number; reportRead?: boolean } | undefined;
+  private runWrite: { record: RunRecord; report?: string } | undefined;
 
-  private constructor(
-    readonly file: string,
-    data: CacheFile | undefined,
-    private readonly fileBytes: number,
-    private journalBytes: number,
-    journalLines: JournalLine[],
-  ) {
-    this.entries = new Map(Object.entries(data?.entries ?? {}));
-    this.replays = new Map(Object.entries(data?.replays ?? {}));
-    for (const line of journalLines) {
-      if ('entry' in line) this.entries.set(line.entry, line.value);
-      else this.replays.set(line.replay, line.value);
-    }
-    this.run = (data?.run ?? 0) + journalLines.length + 1;
-    this.journal = data?.journal ?? '';
-    // A missing, corrupt or foreign file is rewritten at the end of the run.
-    if (!data) this.dirty = true;
+  private constructor(readonly file: string) {}
+
+  /** The cache in `dir` (not created until saved). Never throws: a bad file is treated as empty. Read on first use. */
+  static open(dir: string): LintCache {
+    return new LintCache(path.join(dir, CACHE_FILE));
   }
 
-  /** Opens the cache in `dir` (not created until saved). Never throws: a bad file is treated as empty. */
-  static open(dir: string): LintCache {
-    const file = path.join(dir, CACHE_FILE);
+  private get dir(): string {
+    return path.dirname(this.file);
+  }
+
+  /** The cache file and its journal, read on first use. */
+  private get main(): Main {
+    if (this.mainRead) return this.mainRead;
     let data: CacheFile | undefined;
     let fileBytes = 0;
     try {
-      const text = readFileSync(file, 'utf8');
+      const text = readFileSync(this.file, 'utf8');
       fileBytes = text.length;
       const parsed = JSON.parse(text) as Partial<CacheFile> | null;
       if (
@@ -235,18 +343,71 @@ export class LintCache {
         parsed.identity === codeIdentity() &&
         typeof parsed.run === 'number' &&
         typeof parsed.journal === 'string' &&
-        parsed.entries &&
-        typeof parsed.entries === 'object' &&
-        !Array.isArray(parsed.entries) &&
-        isRecord(parsed.replays)
+        isRecord(parsed.entries)
       ) {
         data = parsed as CacheFile;
       }
     } catch {
       data = undefined;
     }
-    const { lines, bytes } = data ? readJournal(path.join(dir, JOURNAL_FILE), data.journal) : { lines: [], bytes: 0 };
-    return new LintCache(file, data, fileBytes, bytes, lines);
+    const { lines, bytes } = data ? readJournal(path.join(this.dir, JOURNAL_FILE), data.journal) : { lines: [], bytes: 0 };
+    const main: Main = {
+      entries: new Map(Object.entries(data?.entries ?? {})),
+      journalReplays: [],
+      run: (data?.run ?? 0) + lines.length + 1,
+      journal: data?.journal ?? '',
+      fileBytes,
+      journalBytes: bytes,
+    };
+    this.mainRead = main;
+    for (const line of lines) {
+      if ('entry' in line) this.store('entry', main.entries, line.entry, line.value);
+      else main.journalReplays.push(line);
+    }
+    // A missing, corrupt or foreign file is rewritten at the end of the run.
+    if (!data) this.dirty = true;
+    return main;
+  }
+
+  /** The replays, read from their file on first use; a missing, corrupt or foreign one is empty (and rewritten). */
+  private get replays(): Map<string, ReplayEntry> {
+    if (this.replaysRead) return this.replaysRead;
+    const main = this.main;
+    let data: ReplaysFile | undefined;
+    try {
+      const parsed = JSON.parse(readFileSync(path.join(this.dir, REPLAYS_FILE), 'utf8')) as Partial<ReplaysFile> | null;
+      if (
+        parsed &&
+        parsed.format === 'migralint-lint-replays' &&
+        parsed.version === CACHE_FORMAT &&
+        parsed.identity === codeIdentity() &&
+        // Written with the cache file read: another's would not match its journal.
+        main.journal !== '' &&
+        parsed.journal === main.journal &&
+        isRecord(parsed.replays)
+      )
+        data = parsed as ReplaysFile;
+    } catch {
+      data = undefined;
+    }
+    const replays = new Map(Object.entries(data?.replays ?? {}));
+    this.replaysRead = replays;
+    for (const line of main.journalReplays) this.store('replay', replays, line.replay, line.value);
+    if (!data) this.dirty = true;
+    return replays;
+  }
+
+  /** Stores an entry, dropping the one its slot held. */
+  private store<T>(kind: 'entry' | 'replay', map: Map<string, T>, key: string, value: T): void {
+    let slots = this.slots.get(kind);
+    if (!slots) {
+      slots = new Map([...map.keys()].map((k) => [slotOf(k), k]));
+      this.slots.set(kind, slots);
+    }
+    const before = slots.get(slotOf(key));
+    if (before !== undefined && before !== key) map.delete(before);
+    slots.set(slotOf(key), key);
+    map.set(key, value);
   }
 
   private currentState(file: string): string {
@@ -258,14 +419,26 @@ export class LintCache {
     return s;
   }
 
+  private depsHold(deps: Array<[string, string]>): boolean {
+    for (const [file, state] of deps) if (this.currentState(file) !== state) return false;
+    for (const [file] of deps) this.runDeps.add(file);
+    return true;
+  }
+
   /** The stored result for this key, when every file it consulted is as it was; else undefined. */
   get(key: string): StoredResult | undefined {
-    const entry = this.entries.get(key);
-    if (!entry || !isEntry(entry)) return undefined;
-    for (const [file, state] of entry.deps) if (this.currentState(file) !== state) return undefined;
+    const main = this.main;
+    const entry = main.entries.get(key);
+    if (!entry || !isEntry(entry) || !this.depsHold(entry.deps)) return undefined;
     // Recency is written with the next change, not on its own: a run with nothing new writes nothing.
-    entry.used = this.run;
+    entry.used = main.run;
     return { ...entry.result, findings: entry.result.findings.slice() };
+  }
+
+  private depsNow(consulted: Iterable<string>): Array<[string, string]> {
+    const files = [...new Set(consulted)].sort();
+    for (const f of files) this.runDeps.add(f);
+    return files.map((f): [string, string] => [f, this.currentState(f)]);
   }
 
   /** Stores a fresh result with the files the lint consulted. */
@@ -273,44 +446,157 @@ export class LintCache {
     // Per-statement summaries (for the markdown report's lock picture) are most of a result's size: not kept; the
     // markdown format does not use the cache.
     const { filePath: _path, source: _source, statements: _statements, ...rest } = result;
-    const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
-    const entry: Entry = { deps, result: { ...rest, findings: rest.findings.slice() }, used: this.run };
-    this.entries.set(key, entry);
+    const main = this.main;
+    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: main.run };
+    this.store('entry', main.entries, key, entry);
     this.added.push({ entry: key, value: entry });
   }
 
   /** The stored replay of a migration for this key (kind 'replay'), when every file it consulted is as it was. */
   getReplay(key: string): StoredReplay | undefined {
     const entry = this.replays.get(key);
-    if (!entry || !isReplayEntry(entry)) return undefined;
-    for (const [file, state] of entry.deps) if (this.currentState(file) !== state) return undefined;
-    entry.used = this.run;
+    if (!entry || !isReplayEntry(entry) || !this.depsHold(entry.deps)) return undefined;
+    entry.used = this.main.run;
     return entry.replay;
   }
 
   /** Stores what a migration's replay learned, with the files its extraction consulted. */
   setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
-    const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
-    const entry: ReplayEntry = { deps, replay, used: this.run };
-    this.replays.set(key, entry);
+    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.main.run };
+    this.store('replay', this.replays, key, entry);
     this.added.push({ replay: key, value: entry });
+  }
+
+  /** Files the run read besides what its lints and replays consulted (the history's plan): deps of its record. */
+  consulted(files: Iterable<string>): void {
+    for (const f of files) this.runDeps.add(f);
+  }
+
+  /**
+   * Whether the record of the run `runId` was made from the same inputs (runInputKey) and every file it consulted is
+   * as it was. Then `runReport` or `runResults` give what the run printed.
+   */
+  getRun(runId: string, input: string): boolean {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(this.dir, runFile(runId)));
+    } catch {
+      return false;
+    }
+    const end = bytes.indexOf(10);
+    let record: unknown;
+    try {
+      record = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
+    } catch {
+      return false;
+    }
+    if (!isRunRecord(record) || record.run !== runId || record.input !== input) return false;
+    for (const [file, state] of record.deps) if (this.currentState(file) !== state) return false;
+    this.runRead = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
+    return true;
+  }
+
+  /** The report kept with the run's record (getRun) when it was made for `key` (its format and options), and its summary. */
+  runReport(key: string): { report: Buffer; summary: RunSummary } | undefined {
+    const read = this.runRead;
+    const report = read?.record.report;
+    if (!read || !report || report.key !== key || read.bytes.length - read.start !== report.bytes) return undefined;
+    read.reportRead = true;
+    return { report: read.bytes.subarray(read.start), summary: report.summary };
+  }
+
+  /**
+   * The results of the run's record (getRun), in its order, without filePath and source; undefined when an entry it
+   * names is no longer kept.
+   */
+  runResults(): Array<{ file: string; result: StoredResult }> | undefined {
+    const record = this.runRead?.record;
+    if (!record) return undefined;
+    const { entries, run } = this.main;
+    const out: Array<{ file: string; result: StoredResult }> = [];
+    for (const [file, key, left] of record.results) {
+      const entry = entries.get(key);
+      if (!entry || !isEntry(entry)) return undefined;
+      entry.used = run;
+      out.push({
+        file,
+        result: { ...entry.result, findings: left.length ? entry.result.findings.filter((_, i) => !left.includes(i)) : entry.result.findings.slice() },
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Records the run `runId`: its inputs, the entry of each of its results (in order) with the findings left out of
+   * it, and (as deps) every file its lints, replays and plan consulted. Written with save() when it differs from the
+   * record read.
+   */
+  setRun(runId: string, input: string, results: Array<[string, string, number[]]>): void {
+    const deps = [...this.runDeps].sort().map((f): [string, string] => [f, this.currentState(f)]);
+    const record: RunRecord = { format: 'migralint-lint-run', version: CACHE_FORMAT, identity: codeIdentity(), run: runId, input, deps, results };
+    this.runWrite = { record };
+  }
+
+  /** Keeps the report of the run recorded (setRun, or the record read), made for `key`, with its summary. */
+  setReport(key: string, text: string, summary: RunSummary): void {
+    const write = this.runWrite ?? (this.runRead ? { record: { ...this.runRead.record } } : undefined);
+    if (!write) return;
+    write.record.report = { key, bytes: Buffer.byteLength(text), summary };
+    write.report = text;
+    this.runWrite = write;
+  }
+
+  /** Writes the run's record (with its report) when it is not the one read. */
+  private saveRun(): void {
+    const write = this.runWrite;
+    if (!write) return;
+    // The same record and report as read (a report is named by its inputs), the report whole: nothing to write.
+    const read = this.runRead;
+    if (read && (write.report === undefined || read.reportRead) && JSON.stringify(read.record) === JSON.stringify(write.record)) return;
+    const file = path.join(this.dir, runFile(write.record.run));
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const head = JSON.stringify(write.record);
+      writeFileSync(tmp, write.report === undefined ? head : `${head}\n${write.report}`);
+      renameSync(tmp, file);
+      // The records of other ways of running the CLI: the most recently written are kept, up to MAX_RUNS and MAX_RUN_BYTES.
+      const runs = readdirSync(this.dir)
+        .filter((f) => f.startsWith(RUN_FILE_PREFIX) && f.endsWith('.json'))
+        .map((f) => ({ f, stat: statSync(path.join(this.dir, f)) }))
+        .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+      let bytes = 0;
+      runs.forEach(({ f, stat }, i) => {
+        bytes += stat.size;
+        if (f !== path.basename(file) && (i >= MAX_RUNS || bytes > MAX_RUN_BYTES)) unlinkSync(path.join(this.dir, f));
+      });
+    } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* nothing written */
+      }
+    }
   }
 
   /**
    * Writes what the run added: appended to the journal, or the whole cache (through a temp file and a rename) when
-   * the file is missing or bad or the journal has grown large. Returns an error message on failure.
+   * the file is missing or bad or the journal has grown large; and the run's record. Returns an error message on
+   * failure.
    */
   save(): string | undefined {
-    if (!this.dirty && this.added.length === 0) return undefined;
+    this.saveRun();
+    if (!this.mainRead || (!this.dirty && this.added.length === 0)) return undefined;
+    const main = this.mainRead;
     if (!this.dirty) {
       const text = this.added.map((line) => `${JSON.stringify(line)}\n`).join('');
-      if (this.journalBytes + text.length <= Math.max(JOURNAL_MIN_BYTES, this.fileBytes / 2)) {
-        const journal = path.join(path.dirname(this.file), JOURNAL_FILE);
+      if (main.journalBytes + text.length <= Math.max(JOURNAL_MIN_BYTES, main.fileBytes / 2)) {
+        const journal = path.join(this.dir, JOURNAL_FILE);
         try {
           // A new journal (in place of none, or of one for another file) starts with the id of the file it extends.
-          if (this.journalBytes === 0) writeFileSync(journal, `${JSON.stringify({ journal: this.journal })}\n${text}`);
+          if (main.journalBytes === 0) writeFileSync(journal, `${JSON.stringify({ journal: main.journal })}\n${text}`);
           else appendFileSync(journal, text);
-          this.journalBytes += text.length;
+          main.journalBytes += text.length;
           this.added.length = 0;
           return undefined;
         } catch {
@@ -318,33 +604,49 @@ export class LintCache {
         }
       }
     }
-    return this.saveWhole();
+    return this.saveWhole(main);
   }
 
-  private saveWhole(): string | undefined {
+  private saveWhole(main: Main): string | undefined {
     const recent = <T extends { used: number }>(m: Map<string, T>): Record<string, T> => {
       let kept = [...m];
       if (kept.length > MAX_ENTRIES) kept = kept.sort((a, b) => b[1].used - a[1].used).slice(0, MAX_ENTRIES);
       return Object.fromEntries(kept);
     };
+    // A new id: a journal written for the file this replaces is not read beside this one.
+    const journal = randomBytes(8).toString('hex');
     const data: CacheFile = {
       format: 'migralint-lint-cache',
       version: CACHE_FORMAT,
       identity: codeIdentity(),
-      run: this.run,
-      // A new id: a journal written for the file this replaces is not read beside this one.
-      journal: randomBytes(8).toString('hex'),
-      entries: recent(this.entries),
+      run: main.run,
+      journal,
+      entries: recent(main.entries),
+    };
+    const replays: ReplaysFile = {
+      format: 'migralint-lint-replays',
+      version: CACHE_FORMAT,
+      identity: codeIdentity(),
+      journal,
       replays: recent(this.replays),
     };
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    const written: string[] = [];
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify(data));
-      renameSync(tmp, this.file);
+      mkdirSync(this.dir, { recursive: true });
+      // The replays first: a cache file names the replays written with it (its journal id), never older ones.
+      for (const [file, value] of [
+        [path.join(this.dir, REPLAYS_FILE), replays],
+        [this.file, data],
+      ] as const) {
+        const tmp = `${file}.${process.pid}.tmp`;
+        written.push(tmp);
+        writeFileSync(tmp, JSON.stringify(value));
+        renameSync(tmp, file);
+        written.pop();
+      }
       // Folded in: gone (another run's journal for the file replaced is ignored in any case).
       try {
-        unlinkSync(path.join(path.dirname(this.file), JOURNAL_FILE));
+        unlinkSync(path.join(this.dir, JOURNAL_FILE));
       } catch {
         /* none */
       }
@@ -352,10 +654,12 @@ export class LintCache {
       this.added.length = 0;
       return undefined;
     } catch (error) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* nothing written */
+      for (const tmp of written) {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* nothing written */
+        }
       }
       return `cannot write the cache ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
     }
@@ -404,6 +708,29 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function isDeps(deps: unknown): deps is Array<[string, string]> {
   return Array.isArray(deps) && deps.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string');
+}
+
+function isRunRecord(e: unknown): e is RunRecord {
+  const x = e as RunRecord;
+  return (
+    !!x &&
+    x.format === 'migralint-lint-run' &&
+    x.version === CACHE_FORMAT &&
+    x.identity === codeIdentity() &&
+    typeof x.run === 'string' &&
+    typeof x.input === 'string' &&
+    isDeps(x.deps) &&
+    Array.isArray(x.results) &&
+    x.results.every(
+      (r) => Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string' && Array.isArray(r[2]) && r[2].every((i) => typeof i === 'number'),
+    ) &&
+    (x.report === undefined ||
+      (isRecord(x.report) &&
+        typeof x.report.key === 'string' &&
+        typeof x.report.bytes === 'number' &&
+        isRecord(x.report.summary) &&
+        ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number')))
+  );
 }
 
 function isReplayEntry(e: unknown): e is ReplayEntry {

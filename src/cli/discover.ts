@@ -45,6 +45,12 @@ export interface DiscoverOptions {
   claims?: (file: string) => boolean | Promise<boolean>;
   /** Where the files' text and neighbours are read (the disk by default). */
   fs?: FileSystem;
+  /**
+   * Files already taken as migrations (named on the command line, as a walk names them): a walk keeps them without
+   * looking at them again. The folders beside a long list of named files are walked for their history, and checking
+   * each named file again was most of that walk.
+   */
+  known?: ReadonlySet<string>;
 }
 
 /**
@@ -161,7 +167,7 @@ function walkCandidates(root: string): string[] | null {
  * every framework's migration files, globs expanded. With no paths, the usual migration folders are looked in.
  */
 export async function discover(paths: string[], cwd: string, options: DiscoverOptions = {}): Promise<Discovery> {
-  const { exclude = [], claims, fs = rawDisk } = options;
+  const { exclude = [], claims, fs = rawDisk, known } = options;
   const files = new Set<string>();
   const problems: string[] = [];
   const skipped = new Map<string, SkippedFile>();
@@ -210,6 +216,13 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
       const found: string[] = [];
       for (const f of candidates) {
         const abs = path.join(root, f);
+        if (known?.size) {
+          const given = path.normalize(path.join(input, f));
+          if (known.has(given)) {
+            found.push(given);
+            continue;
+          }
+        }
         // Schema dumps (Rails' db/structure.sql) are never migrations.
         if (!isMigrationPath(abs) || isRollbackOnly(f) || notMigration(abs, fs)) continue;
         const rel = path.normalize(path.join(input, f));

@@ -10,6 +10,7 @@ import { migralintVersion } from '../version.js';
 
 const defaultIO: IO = {
   stdout: (s) => process.stdout.write(s),
+  stdoutBytes: (b) => process.stdout.write(b),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => {
     const chunks: Buffer[] = [];

@@ -29,7 +29,7 @@ import { WriteRefused, writeFixed } from './write.js';
 import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
-import { cacheKey, LintCache } from './cache.js';
+import { cacheKey, LintCache, runInputKey, type RunSummary } from './cache.js';
 import { lintInWorkers, lintRecording, recordingFs, workerCount, type Miss } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
 
@@ -68,6 +68,8 @@ export interface LintRun {
 
 export interface IO {
   stdout: (s: string) => void;
+  /** Text already in UTF-8 (a report kept in the cache), written as it is; else it goes through `stdout`. */
+  stdoutBytes?: (b: Uint8Array) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<Buffer>;
   /** The environment the run reads (NO_COLOR, FORCE_COLOR, GITHUB_ACTIONS, MIGRALINT_DATABASE_URL); default process.env. */
@@ -226,6 +228,15 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went.
   let missingPaths = 0;
   const results: FileResult[] = [];
+  /** Each result's lint-cache key ('' for one not cached), by its file, and the findings the history's end left out. */
+  const resultKeys = new Map<string, string>();
+  const leftOut = new Map<string, number[]>();
+  /** The run's record is kept (LintCache.setRun) under this id, for these inputs. */
+  let record: { runId: string; input: string } | undefined;
+  /** The report's name among the run's (format, --quiet, colour, what the walk skipped): '' when it is not kept. */
+  let reportKey = '';
+  /** The report kept with the run's record, printed as it is. */
+  let printed: { report: Buffer; summary: RunSummary } | undefined;
   const problems: string[] = [];
   let linted = 0;
   const fixTypes: FixType[] = run.fixType ?? ['fix'];
@@ -297,11 +308,23 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // part of the key. A hit still moves the catalog past the file: from the replay cache, else by replaying it
     // (extract, parse, replay: no analysis, no rules), so the next migration meets what an uncached run gives it.
     const incomingSchema = model && schemaPrint ? modelFingerprint(model, schemaPrint) : undefined;
-    const key = cache && bytes ? cacheKey({ version, path: `${path.resolve(run.cwd)}\0${source.path}`, bytes, ...cacheParts, incomingSchema }) : '';
+    const key =
+      cache && bytes
+        ? cacheKey({
+            version,
+            path: `${path.resolve(run.cwd)}\0${source.path}`,
+            bytes,
+            ...cacheParts,
+            incomingSchema,
+            // A narrowed run's file meets the files of its change as new: its own slot, beside the whole run's.
+            variant: model?.change ? [...model.change].sort() : null,
+          })
+        : '';
     const replayKeyHere = () => (bytes && schemaPrint ? replayKey(path.resolve(run.cwd), source.path, bytes, options, schemaPrint) : '');
     const cached = key ? cache?.get(key) : undefined;
     if (cached) {
       if (inHistory) await replayCached(source, options, inHistory, replayKeyHere());
+      resultKeys.set(source.path, key);
       results.push({ ...cached, filePath: source.path, source: source.text });
       linted++;
       return;
@@ -319,6 +342,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         if (cache && hash && packed) cache.setReplay(replayKey, consulted, { packed, hash });
       }
       if (cache && key) cache.set(key, consulted, result);
+      resultKeys.set(source.path, key);
       results.push(result);
       linted++;
       return;
@@ -326,6 +350,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (!run.fix && !run.fixDryRun) {
       // Linted after the walk, all together: in this thread or, when the work is large, in worker threads.
       misses.push({ slot: results.length, source, options, key });
+      resultKeys.set(source.path, key);
       results.push(undefined as unknown as FileResult);
       linted++;
       return;
@@ -429,105 +454,178 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (named.length) {
       const claims = configClaims(resolver, run.cwd, run.framework);
       const claimed = (f: string) => claims(f).catch((error: unknown) => historyOnly(f, error, false));
-      for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk })).files) historyFiles.add(f);
+      for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk, known: new Set(found.files) })).files) historyFiles.add(f);
     }
     const optionsOf = new Map<string, LintOptions>();
+    const keyPartsOf = new Map<string, FileSetup['cacheParts']>();
     for (const f of [...historyFiles].sort()) {
-      const options = await setups.forFile(f).then(
-        (setup) => setup.options,
+      const setup = await setups.forFile(f).then(
+        (setup) => setup,
         (error: unknown) => historyOnly(f, error, undefined),
       );
-      if (options) optionsOf.set(f, { ...options, fs: disk });
+      if (setup) {
+        optionsOf.set(f, { ...setup.options, fs: disk });
+        keyPartsOf.set(f, setup.cacheParts);
+      }
     }
     const allFiles = [...historyFiles].sort();
     // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
     parsersFor = allFiles;
-    // Each file is read once: its bytes key the caches, its text is replayed or linted.
+    // Each file is read once: its bytes key the caches, its text is replayed or linted. Decoded when first needed: a
+    // run printed from its record needs only the bytes.
     const bytesOf = new Map<string, Buffer>();
-    const readQuietly = (f: string): SourceFile | undefined => {
+    for (const f of allFiles) {
       try {
-        const read = readSourceAndBytes(path.resolve(run.cwd, f));
-        bytesOf.set(f, read.bytes);
-        return { ...read.source, path: f };
+        bytesOf.set(f, readFileSync(path.resolve(run.cwd, f)));
       } catch {
-        return undefined;
+        // Unreadable: left out of the history; reported where it is linted.
       }
-    };
-    const { history, sources } = ProjectHistory.plan(
-      allFiles,
-      run.cwd,
-      readQuietly,
-      (f) => optionsOf.get(f)?.framework,
-      disk,
-      selected.together ? new Set(selected.files) : undefined,
-      // The catalogs' names key the cache only: without it they are not computed.
-      { fingerprints: cache !== undefined },
-    );
-    const cwdKey = path.resolve(run.cwd);
-    for (const planned of history.order(selected.files)) {
-      const file = planned.path;
-      const model = history.modelFor(file);
-      const print = history.fingerprint(file);
-      const inHistory: InHistory | undefined =
-        model && print !== undefined
-          ? {
-              model,
-              print,
-              record: (delta, hash) => history.record(file, delta, hash),
-              recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
-            }
-          : undefined;
-      if (!planned.lint) {
-        const src = sources.get(file);
-        const opts = optionsOf.get(file);
-        const bytes = bytesOf.get(file);
-        if (src && opts && inHistory) {
-          try {
-            await replayCached(src, opts, inHistory, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
-          } catch {
-            // A file that cannot be read as a migration teaches the catalog nothing.
-          }
-        }
-        history.advance(file);
-        continue;
-      }
-      let source: SourceFile;
-      let bytes: Buffer;
-      try {
-        const abs = path.resolve(run.cwd, file);
-        // --staged: what the commit will hold (the index blob), not the working tree's file.
-        const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
-        const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
-        const read = staged
-          ? { source: decodeSource(abs, staged), bytes: staged }
-          : known && bytesOf.has(file)
-            ? { source: known, bytes: bytesOf.get(file)! }
-            : readSourceAndBytes(abs);
-        source = { ...read.source, path: file };
-        bytes = read.bytes;
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
-        continue;
-      }
-      await lintOne(source, true, bytes, inHistory);
-      history.advance(file);
     }
-    // A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
-    // the files linted together) builds the index: known only now, with the history replayed to its end.
-    const linted = new Set(selected.files);
-    results.forEach((r, i) => {
-      const kept = r?.findings.filter(
-        (f) =>
-          !(
+    const decoded = new Map<string, SourceFile | undefined>();
+    const sourceOf = (f: string): SourceFile | undefined => {
+      if (decoded.has(f)) return decoded.get(f);
+      let source: SourceFile | undefined;
+      const bytes = bytesOf.get(f);
+      try {
+        source = bytes && { ...decodeSource(path.resolve(run.cwd, f), bytes), path: f };
+      } catch {
+        source = undefined;
+      }
+      decoded.set(f, source);
+      return source;
+    };
+    // The run's record (see LintCache.getRun): when this run is one the cache has seen, with the same files, options
+    // and selection, and nothing any of its lints consulted has changed, its results are the ones recorded.
+    const runId =
+      cache && !run.staged
+        ? createHash('sha256')
+            .update(
+              JSON.stringify([
+                path.resolve(run.cwd),
+                run.paths,
+                run.changedSince ?? null,
+                run.config ?? null,
+                run.rule ?? [],
+                run.framework ?? null,
+                run.pgVersion ?? null,
+                // Each format its own record, so that the report of each is kept.
+                run.format,
+              ]),
+            )
+            .digest('hex')
+        : '';
+    const runInput = runId
+      ? runInputKey({
+          version,
+          cwd: path.resolve(run.cwd),
+          selected: selected.files,
+          narrowed,
+          together: selected.together,
+          files: allFiles.map((f) => ({ path: f, bytes: bytesOf.get(f), options: keyPartsOf.get(f)?.options ?? null, sizes: keyPartsOf.get(f)?.sizes ?? '' })),
+        })
+      : '';
+    // The report too, when it is asked for as it was (GitHub's annotations beside it need the results).
+    const annotated = run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true';
+    if (runId && !annotated)
+      reportKey = createHash('sha256')
+        .update(JSON.stringify([runInput, run.cwd, run.format, !!run.quiet, run.color && !run.outputFile, migralintVersion() ?? null, skipped]))
+        .digest('hex');
+    const holds = runId ? cache!.getRun(runId, runInput) : false;
+    printed = holds && reportKey ? cache!.runReport(reportKey) : undefined;
+    const recorded = holds && !printed ? cache!.runResults() : undefined;
+    if (printed) {
+      linted += printed.summary.results;
+    } else if (recorded && recorded.every((r) => sourceOf(r.file))) {
+      for (const r of recorded) results.push({ ...r.result, filePath: r.file, source: sourceOf(r.file)!.text });
+      linted += recorded.length;
+    } else {
+      // The history's plan reads files besides the migrations (a Drizzle journal, a Cargo.toml): deps of the record.
+      const planned: string[] = [];
+      const { history, sources } = ProjectHistory.plan(
+        allFiles,
+        run.cwd,
+        sourceOf,
+        (f) => optionsOf.get(f)?.framework,
+        runId ? recordingFs(disk, planned) : disk,
+        selected.together ? new Set(selected.files) : undefined,
+        // The catalogs' names key the cache only: without it they are not computed.
+        { fingerprints: cache !== undefined },
+      );
+      cache?.consulted(planned.map((f) => path.resolve(run.cwd, f)));
+      const cwdKey = path.resolve(run.cwd);
+      for (const planned of history.order(selected.files)) {
+        const file = planned.path;
+        const model = history.modelFor(file);
+        const print = history.fingerprint(file);
+        const inHistory: InHistory | undefined =
+          model && print !== undefined
+            ? {
+                model,
+                print,
+                record: (delta, hash) => history.record(file, delta, hash),
+                recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
+              }
+            : undefined;
+        if (!planned.lint) {
+          const src = sources.get(file);
+          const opts = optionsOf.get(file);
+          const bytes = bytesOf.get(file);
+          if (src && opts && inHistory) {
+            try {
+              await replayCached(src, opts, inHistory, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
+            } catch {
+              // A file that cannot be read as a migration teaches the catalog nothing.
+            }
+          }
+          history.advance(file);
+          continue;
+        }
+        let source: SourceFile;
+        let bytes: Buffer;
+        try {
+          const abs = path.resolve(run.cwd, file);
+          // --staged: what the commit will hold (the index blob), not the working tree's file.
+          const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
+          const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
+          const read = staged
+            ? { source: decodeSource(abs, staged), bytes: staged }
+            : known && bytesOf.has(file)
+              ? { source: known, bytes: bytesOf.get(file)! }
+              : readSourceAndBytes(abs);
+          source = { ...read.source, path: file };
+          bytes = read.bytes;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          resultKeys.set(file, '');
+          results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
+          continue;
+        }
+        await lintOne(source, true, bytes, inHistory);
+        history.advance(file);
+      }
+      // A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
+      // the files linted together) builds the index: known only now, with the history replayed to its end.
+      const linted = new Set(selected.files);
+      results.forEach((r, i) => {
+        if (!r) return;
+        const left: number[] = [];
+        r.findings.forEach((f, j) => {
+          if (
             f.ruleId === 'require-index-on-foreign-key' &&
             f.data?.foreignKey &&
             history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, linted)
-          ),
-      );
-      // A copy: the cache keeps the result as the file's own lint gave it.
-      if (r && kept && kept.length !== r.findings.length) results[i] = { ...r, findings: kept };
-    });
+          )
+            left.push(j);
+        });
+        // A copy: the cache keeps the result as the file's own lint gave it (and the run's record what was left out).
+        if (left.length) {
+          leftOut.set(r.filePath, left);
+          results[i] = { ...r, findings: r.findings.filter((_, j) => !left.includes(j)) };
+        }
+      });
+      // Recorded for the next run like this one (below, once its results are all in).
+      if (runId) record = { runId, input: runInput };
+    }
     rank = new Map(selected.files.map((f, i) => [f, i]));
   }
 
@@ -546,12 +644,36 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     const order = rank;
     results.sort((a, b) => (order.get(a.filePath) ?? 0) - (order.get(b.filePath) ?? 0));
   }
-  const cacheProblem = cache?.save();
-  if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
+  // Recorded when every result is a cached file's (an unreadable file's is not): the next such run prints it as is.
+  if (cache && record && results.every((r) => resultKeys.get(r.filePath)))
+    cache.setRun(
+      record.runId,
+      record.input,
+      results.map((r) => [r.filePath, resultKeys.get(r.filePath)!, leftOut.get(r.filePath) ?? []]),
+    );
   for (const r of results) {
     r.filePath = path.resolve(run.cwd, r.filePath);
     if (run.quiet) r.findings = r.findings.filter((f) => f.severity === 'error');
   }
+  const ctx = {
+    cwd: run.cwd,
+    rules: ALL_RULE_META,
+    color: run.color && !run.outputFile,
+    version: migralintVersion(),
+    skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })),
+    ...(run.trace ? { trace: run.trace } : {}),
+  };
+  const summary: RunSummary = printed?.summary ?? {
+    results: results.length,
+    errors: results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0),
+    warnings: results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0),
+  };
+  // A report kept in the cache is written as the bytes it was kept as (decoding megabytes of UTF-8 was a tenth of a
+  // warm run).
+  const output = printed ? undefined : formatter(results, ctx);
+  if (cache && reportKey && output !== undefined) cache.setReport(reportKey, output, summary);
+  const cacheProblem = cache?.save();
+  if (cacheProblem && run.cacheLocation) io.stderr(`migralint: warning: ${cacheProblem}\n`);
   for (const p of problems) io.stderr(`migralint: ${p}\n`);
   // A machine format on stdout is never mixed with anything else.
   const machine = MACHINE_FORMATS.has(run.format) && !run.outputFile;
@@ -579,28 +701,19 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
   }
 
-  const ctx = {
-    cwd: run.cwd,
-    rules: ALL_RULE_META,
-    color: run.color && !run.outputFile,
-    version: migralintVersion(),
-    skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })),
-    ...(run.trace ? { trace: run.trace } : {}),
-  };
-  const output = formatter(results, ctx);
-  if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output);
+  if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output ?? printed!.report);
   else if (output) io.stdout(output);
+  else if (printed?.report.length) (io.stdoutBytes ?? ((b: Uint8Array) => io.stdout(Buffer.from(b).toString('utf8'))))(printed.report);
   // Inside GitHub Actions the default report also becomes annotations on the pull request.
   if (run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true') io.stdout(githubAnnotations(results, ctx));
 
-  if (linted === 0 && results.length === 0) {
+  if (linted === 0 && summary.results === 0) {
     if (narrowed && problems.length === 0) return 0;
     if (problems.length === 0) io.stderr('migralint: nothing to lint\n');
     return 2;
   }
   if (missingPaths > 0) return 2;
-  const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length + (r.fatal ? 1 : 0), 0);
-  const warnings = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warn').length, 0);
+  const { errors, warnings } = summary;
   // A fix that could not be written fails the run (exit code 2), whatever the findings.
   if (writeFailures > 0) return 2;
   if (errors > 0) return 1;

@@ -1,10 +1,14 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempDirs, write } from '../helpers/repo.js';
 import { once } from '../helpers/once.js';
+import { cacheKey, LintCache } from '../../src/cli/cache.js';
+import { packDelta } from '../../src/project/delta-change.js';
+import { emptyDelta, emptyModel } from '../../src/project/model.js';
+import type { FileResult } from '../../src/types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempDirs('migralint-cache-');
@@ -15,7 +19,13 @@ function run(args: string[], cwd: string) {
 }
 
 const cacheFile = (dir: string) => path.join(dir, 'lint-cache.json');
+/** What each migration's replay taught the schema model: a file of its own, read only when a history is replayed. */
+const replaysFile = (dir: string) => path.join(dir, 'lint-replays.json');
 const rmCache = (dir: string) => rmSync(dir, { recursive: true, force: true });
+/** The records of the runs (one per way the CLI was run, with its report): a run like one of them is printed from it. */
+const runFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => /^lint-run-[0-9a-f]+\.json$/.test(f)) : []).map((f) => path.join(dir, f));
+/** Forgets the runs, so that the next run reads the entries (and replays) again. */
+const rmRuns = (dir: string) => runFiles(dir).forEach((f) => rmSync(f));
 
 /** Fixtures of SQL, Python and JS frameworks (with a Drizzle journal and Alembic's env.py), copied so the test owns them. */
 function project(): string {
@@ -50,7 +60,9 @@ describe('the lint cache', () => {
     // One entry per linted file; files the walk skipped (knex/knexfile.js, a config) are not linted, so not cached.
     const results = (JSON.parse(uncachedJson.stdout) as Array<{ skipped?: string }>).filter((r) => !r.skipped);
     expect(Object.keys(stored.entries)).toHaveLength(results.length);
-    // Proof the warm run reads the cache: an entry altered on disk shows up in the report.
+    // Proof the warm run reads the cache: an entry altered on disk shows up in the report (once the run's record,
+    // which holds the report as it was printed, is gone).
+    rmRuns(cache);
     for (const e of Object.values(stored.entries) as Array<{ result: { findings: Array<{ message: string }> } }>) {
       for (const f of e.result.findings) f.message = `from the cache: ${f.message}`;
     }
@@ -63,7 +75,11 @@ describe('the lint cache', () => {
     const cache = path.join(dir, 'cache');
     const journal = path.join(cache, 'lint-cache.journal');
     write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, created_at timestamptz);\n');
-    const lint = (file: string) => run([file, '--format', 'json', '--cache-location', cache], dir);
+    // Each run reads the entries: the record of the run before it (which would print its report) is forgotten.
+    const lint = (file: string) => {
+      rmRuns(cache);
+      return run([file, '--format', 'json', '--cache-location', cache], dir);
+    };
     const plain = (file: string) => run([file, '--format', 'json', '--no-cache'], dir);
     expect(await lint('db/migrations/0001_orders.sql')).toEqual(await plain('db/migrations/0001_orders.sql'));
     const whole = readFileSync(cacheFile(cache), 'utf8');
@@ -112,6 +128,7 @@ describe('the lint cache', () => {
       await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
       return readFileSync(cacheFile(cache), 'utf8');
     })();
+    const goodReplays = readFileSync(replaysFile(cache), 'utf8');
     const bad = [
       'not json at all {',
       good.slice(0, Math.floor(good.length / 2)),
@@ -121,23 +138,50 @@ describe('the lint cache', () => {
         ...JSON.parse(good),
         entries: Object.fromEntries(Object.keys(JSON.parse(good).entries).map((k) => [k, { deps: 'x', result: null, used: 1 }])),
       }),
-      // Replays of the wrong shape (a delta without its kinds), and no replays at all.
+    ];
+    const badReplays = [
+      'not json',
+      // Replays of the wrong shape (a delta without its kinds), no replays at all, and the replays of another cache file.
       JSON.stringify({
-        ...JSON.parse(good),
+        ...JSON.parse(goodReplays),
         replays: Object.fromEntries(
-          Object.keys(JSON.parse(good).replays).map((k) => [k, { deps: [], replay: { packed: { objects: { tables: 'x' } }, hash: 'h' }, used: 1 }]),
+          Object.keys(JSON.parse(goodReplays).replays).map((k) => [k, { deps: [], replay: { packed: { objects: { tables: 'x' } }, hash: 'h' }, used: 1 }]),
         ),
       }),
-      JSON.stringify({ ...JSON.parse(good), replays: undefined }),
+      JSON.stringify({ ...JSON.parse(goodReplays), replays: undefined }),
+      JSON.stringify({ ...JSON.parse(goodReplays), journal: 'another file' }),
     ];
-    for (const text of bad) {
+    for (const [text, replays] of [...bad.map((b) => [b, goodReplays]), ...badReplays.map((r) => [good, r])] as const) {
       writeFileSync(cacheFile(cache), text);
+      writeFileSync(replaysFile(cache), replays);
+      rmRuns(cache);
       const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
       expect(r.stdout).toBe(expected);
       expect(r.stderr).toBe('');
       const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8'));
       expect(rewritten.format).toBe('migralint-lint-cache');
       expect(Object.keys(rewritten.entries).length).toBeGreaterThan(0);
+    }
+    // The run's record: corrupt, cut short (in its record or its report), another run's, or of the wrong shape. Not
+    // used, and written again as it was.
+    expect((await run(['migrations', '--format', 'json', '--cache-location', cache], dir)).stdout).toBe(expected);
+    const [record] = runFiles(cache);
+    const goodRun = readFileSync(record!, 'utf8');
+    const head = goodRun.slice(0, goodRun.indexOf('\n'));
+    const rest = goodRun.slice(head.length);
+    for (const text of [
+      'not json',
+      goodRun.slice(0, head.length >> 1),
+      goodRun.slice(0, goodRun.length - 10),
+      `${JSON.stringify({ ...JSON.parse(head), run: 'another' })}${rest}`,
+      `${JSON.stringify({ ...JSON.parse(head), results: 'x' })}${rest}`,
+      `${JSON.stringify({ ...JSON.parse(head), identity: 'f'.repeat(64) })}${rest}`,
+    ]) {
+      writeFileSync(record!, text);
+      const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+      expect(r.stdout).toBe(expected);
+      expect(r.stderr).toBe('');
+      expect(readFileSync(record!, 'utf8')).toBe(goodRun);
     }
   });
 
@@ -152,6 +196,8 @@ describe('the lint cache', () => {
     // As after an upgrade: the same shape, written by another build, with entries of its own.
     const older = { ...good, identity: 'f'.repeat(64), entries: { ...good.entries, ['0'.repeat(64)]: Object.values(good.entries)[0] } };
     writeFileSync(cacheFile(cache), JSON.stringify(older));
+    // The run's record, of the same build as the entries, goes with them (or the run would be printed from it).
+    rmRuns(cache);
     const r = await run(['migrations', '--format', 'json', '--cache-location', cache], dir);
     expect(r.stdout).toBe(expected);
     const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as typeof good;
@@ -206,7 +252,7 @@ describe('the lint cache', () => {
     const unknownObjects = async (file: string) => (await lint(file))[0]!.messages.filter((m) => m.ruleId === 'schema-history').map((m) => m.message);
     // Linting 0001 keeps what its replay learned; 0002 meets orders, created before it.
     expect(await lint('db/migrations/0001_orders.sql')).toHaveLength(1);
-    const stored = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as {
+    const stored = JSON.parse(readFileSync(replaysFile(cache), 'utf8')) as {
       replays: Record<string, { replay: { packed: { objects: { tables: Record<string, unknown> } } } }>;
     };
     const replays = Object.values(stored.replays);
@@ -215,7 +261,7 @@ describe('the lint cache', () => {
     // Proof a later run takes 0001's replay from the cache instead of parsing it: a delta altered on disk (orders
     // never created) is what 0002 meets.
     replays[0]!.replay.packed.objects.tables = {};
-    writeFileSync(cacheFile(cache), JSON.stringify(stored));
+    writeFileSync(replaysFile(cache), JSON.stringify(stored));
     expect((await unknownObjects('db/migrations/0002_note.sql')).join('\n')).toContain('orders');
     // The cache only names what it saw: 0001 changed on disk is replayed again, and 0002 is linted again against it.
     rmCache(cache);
@@ -241,7 +287,7 @@ describe('the lint cache', () => {
         writeFileSync(path.join(dir, file), text.replace(from, to));
       };
       type Stored = { replays: Record<string, { replay: { hash: string; packed: { framework?: { from: string; change: unknown } } } }> };
-      const stored = () => JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as Stored;
+      const stored = () => JSON.parse(readFileSync(replaysFile(cache), 'utf8')) as Stored;
       const expected = await uncached();
       expect(expected.code).toBe(1);
       expect(await lint()).toEqual(expected);
@@ -272,7 +318,7 @@ describe('the lint cache', () => {
           altered++;
         }
         expect(altered).toBeGreaterThan(0);
-        writeFileSync(cacheFile(cache), JSON.stringify(data));
+        writeFileSync(replaysFile(cache), JSON.stringify(data));
       };
       tamper(false);
       edit(
@@ -307,4 +353,258 @@ describe('the lint cache', () => {
       expect(await lint()).toEqual(after);
     },
   );
+});
+
+describe("the run's record: a run the cache has seen is printed from it", () => {
+  it(
+    'an unchanged project is printed from the entries its record names, without reading the replays; any change falls back',
+    { timeout: 300_000 },
+    async () => {
+      const { dir, uncachedJson } = await sharedProject();
+      const cache = path.join(dir, 'cache-record');
+      const lint = () => run(['migrations', '--format', 'json', '--cache-location', cache], dir);
+      expect(await lint()).toEqual(uncachedJson);
+      const stored = readFileSync(cacheFile(cache), 'utf8');
+      expect(runFiles(cache)).toHaveLength(1);
+      // Proof the report is printed from the record: altered there (the same length), it shows.
+      const [record] = runFiles(cache);
+      const kept = readFileSync(record!, 'utf8');
+      writeFileSync(record!, kept.replace(/("ruleId": ")require-/g, '$1REQUIRE-'));
+      expect((await lint()).stdout).toContain('"ruleId": "REQUIRE-');
+      writeFileSync(record!, kept);
+      // Another format: its own record and report, each printed as a run without a cache prints it.
+      const stylish = await run(['migrations', '--no-cache'], dir);
+      expect(await run(['migrations', '--cache-location', cache], dir)).toEqual(stylish);
+      expect(await run(['migrations', '--cache-location', cache], dir)).toEqual(stylish);
+      expect(runFiles(cache)).toHaveLength(2);
+      expect(readFileSync(record!, 'utf8')).toBe(kept);
+      // Another report of the same run (--quiet): from the results the record names, then from its own report.
+      const quiet = await run(['migrations', '--format', 'json', '--quiet', '--no-cache'], dir);
+      expect(quiet.stdout).not.toBe(uncachedJson.stdout);
+      for (let i = 0; i < 2; i++) expect(await run(['migrations', '--format', 'json', '--quiet', '--cache-location', cache], dir)).toEqual(quiet);
+      expect(await lint()).toEqual(uncachedJson);
+      // Proof the replays are not needed: unreadable, they are neither read (the run prints what a cold run prints)
+      // nor rewritten, and the cache file is left as it was.
+      writeFileSync(replaysFile(cache), 'not json');
+      expect(await lint()).toEqual(uncachedJson);
+      expect(readFileSync(replaysFile(cache), 'utf8')).toBe('not json');
+      expect(readFileSync(cacheFile(cache), 'utf8')).toBe(stored);
+      // A migration added: the record does not match; the history is replayed (and the replays written again).
+      write(dir, 'migrations/golang-migrate/000099_orders_note.up.sql', 'ALTER TABLE orders ADD COLUMN note text;\n');
+      try {
+        const added = await run(['migrations', '--format', 'json', '--no-cache'], dir);
+        expect(added.stdout).not.toBe(uncachedJson.stdout);
+        expect(await lint()).toEqual(added);
+        expect(await lint()).toEqual(added);
+        expect(JSON.parse(readFileSync(replaysFile(cache), 'utf8')).format).toBe('migralint-lint-replays');
+      } finally {
+        rmSync(path.join(dir, 'migrations/golang-migrate/000099_orders_note.up.sql'));
+      }
+      expect(await lint()).toEqual(uncachedJson);
+    },
+  );
+
+  it('keeps what the end of the history settled: a foreign key indexed by a later migration is not reported, warm or cold', { timeout: 300_000 }, async () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'cache');
+    write(
+      dir,
+      'db/migrations/0001_orders.sql',
+      'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\n',
+    );
+    write(dir, 'db/migrations/0002_orders_customer_idx.sql', 'CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n');
+    const lint = () => run(['db', '--format', 'json', '--cache-location', cache], dir);
+    const expected = await run(['db', '--format', 'json', '--no-cache'], dir);
+    expect(expected.stdout).not.toContain('require-index-on-foreign-key');
+    expect(await lint()).toEqual(expected);
+    // The file's own entry keeps the finding (the first file alone reports it); the record leaves it out.
+    expect(readFileSync(cacheFile(cache), 'utf8')).toContain('require-index-on-foreign-key');
+    expect(await lint()).toEqual(expected);
+    expect((await run(['db/migrations/0001_orders.sql', '--format', 'json', '--cache-location', cache], dir)).stdout).toContain('require-index-on-foreign-key');
+    expect(await lint()).toEqual(expected);
+  });
+});
+
+describe('the cache stays the size of the project', () => {
+  it('a newer version of a file replaces the entry and replay of the older one (a pre-commit hook lints each version)', () => {
+    const dir = tmp();
+    const file = (i: number) => Buffer.from(`CREATE INDEX CONCURRENTLY orders_created_${i}_idx ON orders (created_at);\n`);
+    const result = (i: number): FileResult => ({
+      filePath: 'db/migrations/0002_index.sql',
+      findings: [
+        {
+          ruleId: 'require-lock-timeout',
+          severity: 'warn',
+          message: `No lock_timeout is set before CREATE INDEX orders_created_${i}_idx. ${'While it waits for its lock, queries queue behind it. '.repeat(30)}`,
+          span: { start: 0, end: 60 },
+          loc: { line: 1, column: 1, endLine: 1, endColumn: 61 },
+        },
+      ],
+    });
+    const keys = (bytes: Buffer, filePath = 'db/migrations/0002_index.sql') => ({
+      lint: cacheKey({ version: '1.0.0', path: `${dir}\0${filePath}`, bytes, options: { rules: {} }, sizes: '' }),
+      replay: cacheKey({ version: '1.0.0', path: `${dir}\0${filePath}`, bytes, options: {}, sizes: '', incomingSchema: 'start', kind: 'replay' }),
+    });
+    const replay = { packed: packDelta(emptyDelta(), emptyModel())!, hash: 'h' };
+    // Another file: kept throughout.
+    const other = keys(Buffer.from('CREATE TABLE orders (id bigint PRIMARY KEY);\n'), 'db/migrations/0001_orders.sql');
+    const first = LintCache.open(dir);
+    first.set(other.lint, [], { ...result(0), filePath: 'db/migrations/0001_orders.sql' });
+    first.setReplay(other.replay, [], replay);
+    expect(first.save()).toBeUndefined();
+    let folded = 0;
+    for (let i = 0; i < 300; i++) {
+      const cache = LintCache.open(dir);
+      const k = keys(file(i));
+      expect(cache.get(k.lint)).toBeUndefined();
+      cache.set(k.lint, [], result(i));
+      cache.setReplay(k.replay, [], replay);
+      expect(cache.save()).toBeUndefined();
+      // Written whole (the journal folded in): one entry and one replay per file.
+      if (!existsSync(path.join(dir, 'lint-cache.journal'))) {
+        folded++;
+        expect(Object.keys(JSON.parse(readFileSync(cacheFile(dir), 'utf8')).entries)).toHaveLength(2);
+        expect(Object.keys(JSON.parse(readFileSync(replaysFile(dir), 'utf8')).replays)).toHaveLength(2);
+      }
+    }
+    expect(folded).toBeGreaterThan(0);
+    // Read back (file and journal): the newest version's entry, not an older one's; the other file's.
+    const cache = LintCache.open(dir);
+    expect(cache.get(keys(file(299)).lint)?.findings[0]!.message).toContain('orders_created_299_idx');
+    expect(cache.get(keys(file(298)).lint)).toBeUndefined();
+    expect(cache.get(keys(file(0)).lint)).toBeUndefined();
+    expect(cache.get(other.lint)).toBeDefined();
+    expect(cache.getReplay(keys(file(298)).replay)).toBeUndefined();
+    expect(cache.getReplay(keys(file(299)).replay)).toBeDefined();
+    expect(cache.getReplay(other.replay)).toBeDefined();
+  });
+});
+
+describe('the run records stay few', () => {
+  it('keeps the records of the 16 ways the CLI was run most recently, the newest always', () => {
+    const dir = tmp();
+    const summary = { results: 1, errors: 0, warnings: 1 };
+    for (let i = 0; i < 20; i++) {
+      const cache = LintCache.open(dir);
+      // As after a run of one more file (a pre-commit hook naming each new migration).
+      cache.setRun(`${String(i).padStart(2, '0')}${'a'.repeat(62)}`, `input ${i}`, [[`db/migrations/00${i}_orders.sql`, '0'.repeat(64), []]]);
+      cache.setReport(`report ${i}`, `db/migrations/00${i}_orders.sql\n  1:1  warning  require-lock-timeout\n`, summary);
+      expect(cache.save()).toBeUndefined();
+      expect(runFiles(dir).length).toBe(Math.min(i + 1, 16));
+      expect(runFiles(dir).some((f) => path.basename(f).startsWith(`lint-run-${String(i).padStart(2, '0')}`))).toBe(true);
+    }
+  });
+});
+
+describe('the lint cache keeps up with what a result depends on', () => {
+  it('Django: a changed settings.AUTH_USER_MODEL changes the state every later migration meets, cached replays included', { timeout: 300_000 }, async () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'cache');
+    write(dir, 'manage.py', 'import os\n\nif __name__ == "__main__":\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n');
+    const settings = (user: string) =>
+      write(dir, 'shop/settings.py', `import os\n\nDEBUG = False\n\n${user}\nMIGRATION_MODULES = {"auth": "shop.auth.migrations"}\n`);
+    write(
+      dir,
+      'shop/auth/migrations/0001_initial.py',
+      `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = []
+
+    operations = [
+        migrations.CreateModel(
+            name="User",
+            fields=[
+                ("id", models.AutoField(verbose_name="ID", serialize=False, auto_created=True, primary_key=True)),
+                ("username", models.CharField(unique=True, max_length=30)),
+            ],
+            options={"swappable": "AUTH_USER_MODEL"},
+        ),
+    ]
+`,
+    );
+    write(
+      dir,
+      'shop/account/migrations/0001_initial.py',
+      `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = [("auth", "0001_initial")]
+
+    operations = [
+        migrations.CreateModel(
+            name="User",
+            fields=[
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, unique=True)),
+            ],
+        ),
+    ]
+`,
+    );
+    write(
+      dir,
+      'shop/order/migrations/0001_initial.py',
+      `import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = [migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
+
+    operations = [
+        migrations.CreateModel(
+            name="Order",
+            fields=[
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+            ],
+        ),
+        migrations.AddField(
+            model_name="order",
+            name="user",
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+        ),
+    ]
+`,
+    );
+    write(
+      dir,
+      'shop/order/migrations/0002_user_email.py',
+      `from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("order", "0001_initial")]
+
+    operations = [
+        migrations.RunSQL("ALTER TABLE auth_user ADD COLUMN nickname text;"),
+    ]
+`,
+    );
+    const lint = () => run(['shop', '--format', 'json', '--cache-location', cache], dir);
+    const uncached = () => run(['shop', '--format', 'json', '--no-cache'], dir);
+    const reports: string[] = [];
+    for (const user of [
+      'AUTH_USER_MODEL = "account.User"',
+      '',
+      'AUTH_USER_MODEL = os.environ.get("AUTH_USER_MODEL", "account.User")',
+      'AUTH_USER_MODEL = "account.User"',
+    ]) {
+      settings(user);
+      const expected = await uncached();
+      reports.push(expected.stdout);
+      expect(await lint()).toEqual(expected);
+      expect(await lint()).toEqual(expected);
+    }
+    // The settings matter: account.User replaces auth.User, whose table is then unknown to the last migration.
+    const unknown = reports.map((r) => r.includes('no earlier migration created (ALTER TABLE public.auth_user)'));
+    expect(unknown).toEqual([true, false, false, true]);
+  });
 });
