@@ -63,7 +63,9 @@ const codeDir = cacheDir(args, process.cwd());
 const code = codeDir ? codeCache(codeDir) : undefined;
 if (code) globalThis[Symbol.for('migralint.require')] = code.load;
 if (fewFiles(args)) {
-  // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
+  // PostgreSQL's parser: its JavaScript is loaded and its WASM read now; the package's glue hands the WASM to
+  // WebAssembly after a microtask, so once this script's synchronous part (the bundle's load included) is done: its
+  // compilation, in the background, overlaps with the lint's discovery, not with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
   try {
     require('./parser.js').requireParser();
