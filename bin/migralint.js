@@ -63,7 +63,9 @@ const codeDir = cacheDir(args, process.cwd());
 const code = codeDir ? codeCache(codeDir) : undefined;
 if (code) globalThis[Symbol.for('migralint.require')] = code.load;
 if (fewFiles(args)) {
-  // Importing PostgreSQL's parser starts compiling its WASM; that overlaps with loading the CLI. Only for a few
+  // PostgreSQL's parser: its JavaScript is loaded and its WASM read now; the package's glue hands the WASM to
+  // WebAssembly after a microtask, so once this script's synchronous part (the bundle's load included) is done: its
+  // compilation, in the background, overlaps with the lint's discovery, not with loading the CLI. Only for a few
   // named files (the pre-commit case): a larger run may find every file in the lint cache and need no parser.
   try {
     require('./parser.js').requireParser();
@@ -143,8 +145,9 @@ function codeCache(dir) {
   /**
    * The module.exports of a CommonJS file, run as Node runs one (its own require, __filename, __dirname), once.
    * `relative`: the files it requires by a relative path come through here too (a package's files: the parser's).
+   * `standIns`: what its require() gives for these packages instead of loading them (bin/parser.js).
    */
-  function load(file, relative = false) {
+  function load(file, relative = false, standIns = {}) {
     const known = modules.get(file);
     if (known) return known.exports;
     const bytes = readFileSync(file);
@@ -170,8 +173,12 @@ function codeCache(dir) {
     loaded.push({ script, cacheFile, prefix, had: cachedData !== undefined });
     const mod = { exports: {} };
     modules.set(file, mod);
-    const own = require('node:module').createRequire(file);
-    const req = relative ? Object.assign((id) => (/^\.\.?\//.test(id) ? load(own.resolve(id), true) : own(id)), own) : own;
+    // Module.createRequire, as node:module exports it, without loading node:module (which loads Node's ES module
+    // loader: about 2 ms of a one-file lint).
+    const own = module.constructor.createRequire(file);
+    const req = relative
+      ? Object.assign((id) => (/^\.\.?\//.test(id) ? load(own.resolve(id), true, standIns) : Object.hasOwn(standIns, id) ? standIns[id] : own(id)), own)
+      : own;
     try {
       script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
     } catch (error) {

@@ -103,6 +103,13 @@ function instantiateLowered(instantiate, bytes, imports) {
 let parser;
 
 /**
+ * What the parser's glue requires that the CLI does without, and what it gets instead: @pgsql/types holds only
+ * TypeScript types (its JavaScript exports nothing, test/cli/parser-memory.test.ts), and finding and loading its three
+ * files cost about 1 ms of each start-up.
+ */
+const STAND_INS = { '@pgsql/types': {} };
+
+/**
  * libpg-query, its WASM instantiated with smallerInitialMemory. The package's glue reads its .wasm and calls
  * WebAssembly.instantiate (after a microtask) when it is required: that one call, recognised by the file's length,
  * is given the smaller module; any other call, or one after the glue's, is WebAssembly's own.
@@ -127,7 +134,7 @@ function requireParser() {
   // (its glue, 75 kB) is then not compiled again on each run. Elsewhere (tests, --no-cache) Node's own require.
   const cached = globalThis[Symbol.for('migralint.require')];
   try {
-    parser = cached ? cached(require.resolve('libpg-query'), true) : require('libpg-query');
+    parser = cached ? cached(require.resolve('libpg-query'), true, STAND_INS) : require('libpg-query');
   } catch (error) {
     WebAssembly.instantiate = instantiate;
     throw error;
@@ -140,4 +147,4 @@ function requireParser() {
   return parser;
 }
 
-module.exports = { requireParser, smallerInitialMemory, instantiateLowered };
+module.exports = { requireParser, smallerInitialMemory, instantiateLowered, STAND_INS };

@@ -143,18 +143,34 @@ const requiredPackages = {
 };
 
 /**
- * node:worker_threads costs 4 ms to load; only a large lint starts workers (src/cli/parallel.ts). In the CLI it is
- * required when the first worker is made. (Not in the worker's own bundle, which needs it at once.)
+ * Built-in modules the CLI uses on a few paths only, loaded on first use (not in the worker's own bundle, which needs
+ * them at once): node:worker_threads costs 4 ms to load, and only a large lint starts workers (src/cli/parallel.ts);
+ * node:module loads Node's ES module loader (about 2 ms), and its createRequire is wanted only for git, Python's
+ * tree-sitter, the config's validator or the database driver. Each export is a function that calls (or, for a
+ * class, constructs) the module's own.
  */
-const lazyWorkerThreads = {
-  name: 'lazy-worker-threads',
+const LAZY_BUILTINS = {
+  'node:worker_threads': { Worker: 'class' },
+  'node:module': { createRequire: 'function' },
+};
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^node:worker_threads$/ }, (args) =>
-      args.namespace === 'lazy-worker' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-worker' },
+    const names = Object.keys(LAZY_BUILTINS).map((n) => n.replace(/[:/]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-worker' }, () => ({
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       loader: 'js',
-      contents: "let lib;\nexport function Worker(...args) {\n  return new (lib ??= require('node:worker_threads')).Worker(...args);\n}\n",
+      contents: [
+        'let lib;',
+        `const load = () => (lib ??= require(${JSON.stringify(args.path)}));`,
+        ...Object.entries(LAZY_BUILTINS[args.path]).map(([name, kind]) =>
+          kind === 'class'
+            ? `export function ${name}(...args) {\n  return new (load().${name})(...args);\n}`
+            : `export function ${name}(...args) {\n  return load().${name}(...args);\n}`,
+        ),
+      ].join('\n'),
     }));
   },
 };
@@ -178,11 +194,33 @@ await build({
   entryPoints: [path.join(dist, 'src/cli/main.js')],
   outfile: path.join(dist, 'cli.cjs'),
   format: 'cjs',
-  plugins: [requiredPackages, lazyWorkerThreads, chunkedPackages, lazyPackages(true), ...common.plugins],
+  plugins: [requiredPackages, lazyBuiltins, chunkedPackages, lazyPackages(true), ...common.plugins],
   // Modules find files beside them (the worker, the package's root) from import.meta.url: the bundle's own URL.
   define: { 'import.meta.url': '__migralintUrl' },
   banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+/**
+ * A built-in module imported whole (`import path from 'node:path'`) is wrapped by esbuild for each module that imports
+ * it: a copy of its exports, a getter per property, made when that module is first run (48 copies of node:path's, 1
+ * ms of each start-up). The CLI's modules share one copy of each instead, made on first use. The build fails if the
+ * bundle no longer has esbuild's helper this adds to.
+ */
+function oneCopyOfBuiltins(file) {
+  const text = readFileSync(file, 'utf8');
+  const helper = 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n';
+  if (text.split(helper).length !== 2) throw new Error(`bundle-cli: ${file} no longer has esbuild's __toCommonJS helper`);
+  const shared = [
+    helper,
+    'var __builtinCopies = /* @__PURE__ */ new Map();\n',
+    'var __toESMBuiltin = (id) => {\n',
+    '  let copy = __builtinCopies.get(id);\n',
+    '  if (!copy) __builtinCopies.set(id, (copy = __toESM(require(id), 1)));\n',
+    '  return copy;\n',
+    '};\n',
+  ].join('');
+  writeFileSync(file, text.replace(helper, shared).replace(/__toESM\(require\(("node:[\w/]+")\), 1\)/g, '__toESMBuiltin($1)'));
+}
+oneCopyOfBuiltins(path.join(dist, 'cli.cjs'));
 asciiOnly(path.join(dist, 'cli.cjs'));
 /**
  * The bundle's last line names its text: the SHA-256 of all before it. bin/migralint.js keys V8's compiled code of

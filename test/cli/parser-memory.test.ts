@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const loader = path.join(root, 'bin', 'parser.js');
 const require = createRequire(import.meta.url);
-const { smallerInitialMemory, instantiateLowered } = require(loader) as {
+const { smallerInitialMemory, instantiateLowered, STAND_INS } = require(loader) as {
+  STAND_INS: Record<string, unknown>;
   smallerInitialMemory: (b: Uint8Array) => Uint8Array;
   instantiateLowered: (
     instantiate: (b: Uint8Array, imports: WebAssembly.Imports) => Promise<WebAssembly.WebAssemblyInstantiatedSource>,
@@ -131,6 +132,17 @@ describe("the CLI's PostgreSQL parser", () => {
     expect(new Uint8Array(memoryOf(above).buffer)[50 * 1024 * 1024]).toBe(42);
     // A module that fails for another reason fails as it would have.
     await expect(instantiateLowered(instantiate, module(1000, 65536, 70 * 1024 * 1024), {})).rejects.toThrow(WebAssembly.RuntimeError);
+  });
+
+  it("gives the glue, for each package it does without, what that package's JavaScript exports", () => {
+    // The bin's code-cached loader hands these to libpg-query's glue instead of loading them (bin/parser.js).
+    const glue = createRequire(require.resolve('libpg-query'));
+    expect(Object.keys(STAND_INS)).toEqual(['@pgsql/types']);
+    for (const [name, standIn] of Object.entries(STAND_INS)) {
+      const real = glue(name) as Record<string, unknown>;
+      expect({ ...real }).toEqual(standIn);
+      expect(Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule')).toEqual(Object.keys(standIn as object));
+    }
   });
 
   it('parses what the package parses, a text that makes the memory grow included', { timeout: 120_000 }, () => {
