@@ -3,6 +3,7 @@ import { NO_FILES } from '../../fs.js';
 import type { ExecutionContext, SourceFile, SqlChunk } from '../../types.js';
 import type { ExtractContext, FrameworkAdapter } from '../../sources/adapter.js';
 import { slice, unit, display, OWN_MIGRATION } from '../../sources/sql-common.js';
+import { shownPath } from '../session-settings.js';
 
 /** Drizzle: how it sends a migration to PostgreSQL, and its fixes in its own terms. */
 
@@ -33,7 +34,7 @@ function checkDrizzleJournal(file: SourceFile, ctx: ExtractContext): void {
   const problem = journalProblem(text);
   if (problem) {
     ctx.warn(
-      `Drizzle journal ${path.relative(process.cwd(), journalPath).split(path.sep).join('/')} could not be read: ${problem}. Assuming Drizzle's default: all pending migrations run in one transaction, split on --> statement-breakpoint.`,
+      `Drizzle journal ${shownPath(journalPath, ctx.fs)} could not be read: ${problem}. Assuming Drizzle's default: all pending migrations run in one transaction, split on --> statement-breakpoint.`,
     );
   }
 }
