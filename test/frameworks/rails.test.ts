@@ -272,11 +272,11 @@ describe('Rails (ActiveRecord)', () => {
       // rename_column is never combined (PostgreSQL has no RENAME among other ALTER TABLE actions).
       'ALTER TABLE users ADD COLUMN last_otp_at timestamp(6)',
       'ALTER TABLE users RENAME COLUMN otp_secret TO mfa_secret',
-      'ALTER TABLE users DROP COLUMN legacy_pin, DROP COLUMN legacy_pin_set_at, DROP COLUMN created_at, DROP COLUMN updated_at',
+      'ALTER TABLE users DROP COLUMN legacy_pin, DROP COLUMN legacy_pin_set_at, DROP COLUMN updated_at, DROP COLUMN created_at',
     ]);
   });
 
-  it('change_table without bulk: t.<type> with index: adds the index; t.remove_references and t.remove_timestamps drop, never add', () => {
+  it('change_table without bulk: t.<type> with index: adds the index; t.remove_references and t.remove_timestamps drop, never add; change_null to NULL fills nothing', () => {
     const text = [
       'class ArchiveProjects < ActiveRecord::Migration[7.0]',
       '  def change',
@@ -284,6 +284,8 @@ describe('Rails (ActiveRecord)', () => {
       '      t.boolean :archived, default: false, null: false, index: true',
       '      t.remove_references :legacy_owner, index: true',
       '      t.remove_timestamps',
+      // Allowing NULL again fills nothing: ActiveRecord's UPDATE runs only for NOT NULL with a default.
+      '      t.change_null :owner_note, true, ""',
       '      t.comment "Projects, archived ones included"',
       '    end',
       '  end',
@@ -298,7 +300,8 @@ describe('Rails (ActiveRecord)', () => {
       'ALTER TABLE projects ADD COLUMN archived boolean DEFAULT false NOT NULL',
       'CREATE INDEX index_projects_on_archived ON projects (archived)',
       'ALTER TABLE projects DROP COLUMN legacy_owner_id',
-      'ALTER TABLE projects DROP COLUMN created_at, DROP COLUMN updated_at',
+      'ALTER TABLE projects DROP COLUMN updated_at, DROP COLUMN created_at',
+      'ALTER TABLE projects ALTER COLUMN owner_note DROP NOT NULL',
     ]);
   });
 

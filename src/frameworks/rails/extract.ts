@@ -255,7 +255,7 @@ function tableOp(w: Walk, tbl: RbNode, c: RbCall): Array<{ stmt: DslStatement; r
       return each(dslSql(src, as('change_column_default', c.args)), 'clause');
     case 'change_null':
       // With a default (t.change_null :a, false, 0) its UPDATE must run first: ActiveRecord defers it past the ALTER.
-      return each(dslSql(src, as('change_column_null', c.args)), c.args[2] ? 'after' : 'clause');
+      return each(dslSql(src, as('change_column_null', c.args)), c.args[2] && c.args[2].type !== 'nil' ? 'after' : 'clause');
     case 'references':
     case 'belongs_to':
       return each(
