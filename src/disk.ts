@@ -3,6 +3,7 @@
  * node:fs. The CLI makes one per run, the ESLint plugin one per lint; each caches its answers for its own life only.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { cachedFileSystem, type CachedFileSystem, type FileSystem } from './fs.js';
 
 export const rawDisk: FileSystem = {
@@ -30,7 +31,17 @@ export const rawDisk: FileSystem = {
   },
 };
 
-/** The disk, each answer cached for the life of the returned object (one run, one lint). */
-export function diskFileSystem(): CachedFileSystem {
-  return cachedFileSystem(rawDisk);
+/**
+ * The disk, each answer cached for the life of the returned object (one run, one lint). With `cwd` (the CLI's run
+ * directory), a relative path is read from there, not from the process's directory.
+ */
+export function diskFileSystem(cwd?: string): CachedFileSystem {
+  if (cwd === undefined) return cachedFileSystem(rawDisk);
+  const at = (p: string) => path.resolve(cwd, p);
+  return cachedFileSystem({
+    readFile: (p) => rawDisk.readFile(at(p)),
+    exists: (p) => rawDisk.exists(at(p)),
+    listDir: (p) => rawDisk.listDir(at(p)),
+    cwd: path.resolve(cwd),
+  });
 }

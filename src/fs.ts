@@ -14,6 +14,11 @@ export interface FileSystem {
   exists(path: string): boolean;
   /** The names in a directory, sorted; undefined when it is not a readable directory. */
   listDir(path: string): string[] | undefined;
+  /**
+   * The directory of the run (the CLI's cwd, which main() may be given apart from the process's): a relative path
+   * means a file under it, and messages name files relative to it. Absent: the process's working directory.
+   */
+  readonly cwd?: string;
 }
 
 /** A file system with nothing in it: what the core sees when the caller gives none. */
@@ -60,6 +65,7 @@ export function overlay(top: (path: string) => string | undefined, base: FileSys
     readFile: (p) => top(p) ?? base.readFile(p),
     exists: (p) => top(p) !== undefined || base.exists(p),
     listDir: (p) => base.listDir(p),
+    ...(base.cwd !== undefined ? { cwd: base.cwd } : {}),
   };
 }
 
@@ -91,5 +97,6 @@ export function cachedFileSystem(base: FileSystem): CachedFileSystem {
       exists.delete(p);
       lists.delete(path.dirname(p));
     },
+    ...(base.cwd !== undefined ? { cwd: base.cwd } : {}),
   };
 }

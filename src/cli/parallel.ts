@@ -37,7 +37,12 @@ const MIN_FILES = 64;
 export function recordingFs(fs: FileSystem | undefined, consulted: string[]): FileSystem {
   const base = fs ?? NO_FILES;
   const record = (p: string) => void consulted.push(p);
-  return { readFile: (p) => (record(p), base.readFile(p)), exists: (p) => (record(p), base.exists(p)), listDir: (p) => (record(p), base.listDir(p)) };
+  return {
+    readFile: (p) => (record(p), base.readFile(p)),
+    exists: (p) => (record(p), base.exists(p)),
+    listDir: (p) => (record(p), base.listDir(p)),
+    ...(base.cwd !== undefined ? { cwd: base.cwd } : {}),
+  };
 }
 
 /** The lint of one file in this thread, naming the files it consulted. */
@@ -75,6 +80,8 @@ export interface WorkerInput {
   catalogs: CatalogData[];
   tasks: Task[];
   parsersFor: string[];
+  /** The run's directory: the worker's disk reads and names files from it, as the main thread's does. */
+  cwd?: string;
 }
 
 export interface WorkerOutput {
@@ -106,7 +113,7 @@ function shard(misses: Miss[], n: number): number[][] {
  * Lints the misses on `n` worker threads; results in the misses' order. Undefined when workers cannot run here
  * (no worker module, as when running from TypeScript sources): the caller then lints in this thread.
  */
-export async function lintInWorkers(misses: Miss[], n: number, parsersFor: string[]): Promise<Linted[] | undefined> {
+export async function lintInWorkers(misses: Miss[], n: number, parsersFor: string[], cwd?: string): Promise<Linted[] | undefined> {
   const file = workerFile();
   if (!file) return undefined;
   const catalogs: CatalogData[] = [];
@@ -134,7 +141,7 @@ export async function lintInWorkers(misses: Miss[], n: number, parsersFor: strin
         catalog: catalogOf(m.options.catalog),
       };
     });
-    const input: WorkerInput = { catalogs, tasks, parsersFor };
+    const input: WorkerInput = { catalogs, tasks, parsersFor, ...(cwd !== undefined ? { cwd } : {}) };
     return new Promise<void>((resolve, reject) => {
       const worker = new Worker(file, { workerData: input });
       worker.once('message', (msg: WorkerOutput) => {

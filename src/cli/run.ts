@@ -248,7 +248,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   let skipped: SkippedFile[] = [];
 
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
-  const disk = diskFileSystem();
+  const disk = diskFileSystem(run.cwd);
   // The cache serves plain lint runs over files on disk; --fix and stdin always run the pipeline.
   const cache =
     run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin && run.format !== 'markdown'
@@ -392,7 +392,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
 
   if (run.stdin) {
     const bytes = await io.readStdin();
-    const name = run.stdinFilename ?? 'stdin.sql';
+    // Absolute, as the files of a walk: what lies beside the named path is read from the run's directory.
+    const name = path.resolve(run.cwd, run.stdinFilename ?? 'stdin.sql');
     parsersFor = [name];
     try {
       await lintOne({ ...decodeSource(name, bytes), path: name }, false);
@@ -402,6 +403,10 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     }
   } else {
     const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework), fs: disk });
+    // From here on each file is named by its absolute path: detection, the adapters and the history read the files
+    // beside a migration by its path, and the core resolves a relative one against the process's directory, which
+    // is not the run's when main() is given a cwd of its own.
+    found.files = found.files.map((f) => path.resolve(run.cwd, f));
     problems.push(...found.problems);
     skipped = found.skipped;
     const note = skippedNote(found.skipped, run.cwd);
@@ -631,7 +636,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
 
   if (misses.length) {
     const workers = workerCount(misses, run.env ?? process.env);
-    const done = workers > 1 ? await lintInWorkers(misses, workers, parsersFor) : undefined;
+    const done = workers > 1 ? await lintInWorkers(misses, workers, parsersFor, run.cwd) : undefined;
     if (!done) await parsers();
     misses.forEach((m, i) => {
       const { result, consulted } = done?.[i] ?? lintRecording(m.source, m.options);

@@ -28,7 +28,7 @@ export async function runSchema(run: SchemaRun, io: IO): Promise<number> {
   const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) });
   for (const p of found.problems) io.stderr(`migralint: ${p}\n`);
   const optionsOf = new Map<string, LintOptions>();
-  const disk = diskFileSystem();
+  const disk = diskFileSystem(run.cwd);
   for (const f of found.files) {
     const loaded = await resolver.forFile(path.resolve(run.cwd, f));
     const framework = (run.framework as FrameworkId | undefined) ?? frameworkFromConfig(loaded.config, loaded.dir, path.resolve(run.cwd, f));

@@ -95,7 +95,7 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
   for (const p of found.problems) io.stderr(`migralint: ${p}\n`);
   const resolver = new ConfigResolver(run.config);
   const optionsOf = new Map<string, LintOptions>();
-  const disk = diskFileSystem();
+  const disk = diskFileSystem(run.cwd);
   for (const f of found.files) {
     const loaded = await resolver.forFile(path.resolve(run.cwd, f));
     const framework = (run.framework as FrameworkId | undefined) ?? frameworkFromConfig(loaded.config, loaded.dir, path.resolve(run.cwd, f));

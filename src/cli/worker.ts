@@ -8,7 +8,7 @@ import { lintRecording, type WorkerInput, type WorkerOutput } from './parallel.j
 async function work(input: WorkerInput): Promise<WorkerOutput> {
   await loadParsersFor(input.parsersFor);
   const catalogs = input.catalogs.map((c) => Catalog.fromData(c));
-  const fs = diskFileSystem();
+  const fs = diskFileSystem(input.cwd);
   const done = input.tasks.map((t) => {
     const linted = lintRecording(t.source, { framework: t.framework, settings: t.settings, severities: t.severities, catalog: catalogs[t.catalog], fs });
     // The text goes back to the main thread, which has it already: not copied a second time.

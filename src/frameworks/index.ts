@@ -92,7 +92,8 @@ export const DETECT_RULES: ReadonlyArray<DetectRule & { framework: FrameworkId; 
 ).sort((a, b) => b.priority - a.priority);
 
 function detectInput(filePath: string, text: string, fs: FileSystem): DetectInput {
-  const abs = path.resolve(filePath);
+  // A relative path is under the run's directory (the FileSystem's), which may not be the process's.
+  const abs = path.resolve(fs.cwd ?? '', filePath);
   const dir = path.dirname(abs);
   return {
     path: filePath,

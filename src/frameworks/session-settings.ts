@@ -66,18 +66,19 @@ export function urlsIn(text: string): Array<{ url: string; offset: number }> {
   return [...text.matchAll(/(?:jdbc:)?postgres(?:ql)?(?:\+\w+)?:\/\/[^\s'"`<>]+/gi)].map((m) => ({ url: m[0], offset: m.index }));
 }
 
-/** A project file as findings name it: relative to the working directory, with `/`. */
-export function shownPath(file: string): string {
-  return (path.relative(process.cwd(), path.resolve(file)) || file).split(path.sep).join('/');
+/** A project file as findings name it: relative to the run's directory (the FileSystem's, else the process's), with `/`. */
+export function shownPath(file: string, fs?: FileSystem): string {
+  const cwd = fs?.cwd ?? process.cwd();
+  return (path.relative(cwd, path.resolve(cwd, file)) || file).split(path.sep).join('/');
 }
 
 /** The settings found in a file, as the runner's: the first of each name wins. */
-export function asRunner(file: string, text: string, found: FoundSetting[]): RunnerSettings {
+export function asRunner(file: string, text: string, found: FoundSetting[], fs?: FileSystem): RunnerSettings {
   const out: RunnerSettings = {};
   const lines = new LineIndex(text);
   for (const f of found) {
     if (out[f.name]) continue;
-    const setting: RunnerSetting = { value: f.value, where: `${shownPath(file)} line ${lines.position(f.offset).line}${f.how ? ` (${f.how})` : ''}` };
+    const setting: RunnerSetting = { value: f.value, where: `${shownPath(file, fs)} line ${lines.position(f.offset).line}${f.how ? ` (${f.how})` : ''}` };
     if (f.option) setting.connectionOption = true;
     out[f.name] = setting;
   }

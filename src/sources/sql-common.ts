@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { scanLineDirectives } from '../engine/directives.js';
 import type { AnalyzedStatement, ExecutionContext, FrameworkId, MigrationUnit, SourceFile, SqlChunk } from '../types.js';
 import type { ExtractContext } from './adapter.js';
@@ -53,10 +52,6 @@ export function inItem(stmt: AnalyzedStatement, statements: AnalyzedStatement[])
 /** Statements that lose nothing when they run outside a transaction: settings and other must-run-alone commands. */
 export function harmlessOutside(s: AnalyzedStatement): boolean {
   return s.kind === 'VariableSetStmt' || s.facts.nonTransactional;
-}
-
-export function display(file: SourceFile): string {
-  return file.path.split(path.sep).join('/');
 }
 
 export const OWN_MIGRATION = 'Put this statement alone in a migration of its own';

@@ -165,14 +165,14 @@ describe('Rails (ActiveRecord)', () => {
     ].join('\n');
     const r = await lintText(text, { filename: 'db/migrate/20250310120000_remove_legacy_fields_from_orders.rb' });
     const drops = r.findings.filter((f) => f.ruleId === 'ban-drop-column' || f.ruleId === 'ban-drop-table');
+    // bulk: true: the two t.remove are one ALTER TABLE (ActiveRecord's bulk_change_table), so one finding.
     expect(drops.map((f) => [f.loc.line, f.ruleId, f.severity])).toEqual([
       [7, 'ban-drop-column', 'info'],
-      [8, 'ban-drop-column', 'info'],
       [11, 'ban-drop-table', 'info'],
       [12, 'ban-drop-column', 'warn'],
     ]);
     expect(drops[0]!.message).toBe(
-      'Dropping column legacy_note of orders (a brief ACCESS EXCLUSIVE lock) deletes its data for good; the code that stopped using it is live first, as the `safety_assured` block asserts (strong_migrations).',
+      'Dropping columns legacy_note and legacy_flags of orders (a brief ACCESS EXCLUSIVE lock) deletes their data for good; the code that stopped using them is live first, as the `safety_assured` block asserts (strong_migrations).',
     );
   });
 
@@ -195,6 +195,114 @@ describe('Rails (ActiveRecord)', () => {
       [4, 'Dropping columns publisher_first_published_at, publisher_last_edited_at and temporary_first_published_at of editions'],
     ]);
     expect(r.findings.find((f) => f.ruleId === 'require-lock-timeout')?.message).toContain('before 1 statement(s)');
+  });
+
+  it('change_table bulk: true is what bulk_change_table sends on PostgreSQL: one ALTER TABLE for the combinable calls', async () => {
+    // maintenance_tasks' migration, as Rails apps copy it into db/migrate.
+    const migration = (bulk: string) =>
+      [
+        '# frozen_string_literal: true',
+        '',
+        '# This migration comes from maintenance_tasks (originally 20220706101937)',
+        'class ChangeRunsTickColumnsToBigints < ActiveRecord::Migration[6.0]',
+        '  def up',
+        `    change_table(:maintenance_tasks_runs${bulk}) do |t|`,
+        '      t.change(:tick_count, :bigint)',
+        '      t.change(:tick_total, :bigint)',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ].join('\n');
+    const filename = 'db/migrate/20230730185650_change_runs_tick_columns_to_bigints.maintenance_tasks.rb';
+    const rules = (r: { findings: Array<{ ruleId: string; loc: { line: number } }> }) =>
+      r.findings.filter((f) => f.ruleId !== 'require-lock-timeout').map((f) => [f.loc.line, f.ruleId]);
+    // One statement: one rewrite, and no second ACCESS EXCLUSIVE statement for the lock to be held through.
+    expect(rules(await lintText(migration(', bulk: true'), { filename }))).toEqual([[7, 'changing-column-type']]);
+    const one = adapterFor('rails').extract({ path: filename, text: migration(', bulk: true'), bom: false }, { settings: DEFAULT_SETTINGS, warn: () => {} });
+    expect(one.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
+      'ALTER TABLE maintenance_tasks_runs ALTER COLUMN tick_count TYPE bigint, ALTER COLUMN tick_total TYPE bigint',
+    ]);
+    // The statement is located from the first call it holds to the last.
+    const text = migration(', bulk: true');
+    expect(text.slice(one.items[0]!.kind === 'operation' ? one.items[0]!.span.start : 0, (one.items[0] as OperationItem).span.end)).toBe(
+      't.change(:tick_count, :bigint)\n      t.change(:tick_total, :bigint)',
+    );
+    // Without bulk: each call is its own ALTER TABLE.
+    expect(rules(await lintText(migration(''), { filename }))).toEqual([
+      [7, 'changing-column-type'],
+      [7, 'hold-access-exclusive-lock'],
+      [8, 'changing-column-type'],
+    ]);
+  });
+
+  it('change_table bulk: true: other calls send the ALTER gathered so far, then run; a change_null default runs after it', () => {
+    const text = [
+      'class AddMfaToUsers < ActiveRecord::Migration[7.1]',
+      '  def change',
+      '    change_table :users, bulk: true do |t|',
+      '      t.string  :mfa_seed',
+      '      t.integer :mfa_level, default: 0',
+      '      t.change_null :email, false, ""',
+      '      t.string :mfa_recovery_codes, array: true, default: [], index: true',
+      '      t.datetime :last_otp_at',
+      '      t.rename :otp_secret, :mfa_secret',
+      '      t.remove :legacy_pin, :legacy_pin_set_at',
+      '      t.remove_timestamps',
+      '      add_index :users, :handle, unique: true',
+      '    end',
+      '  end',
+      'end',
+      '',
+    ].join('\n');
+    const u = adapterFor('rails').extract(
+      { path: 'db/migrate/20180525160703_add_mfa_to_users.rb', text, bom: false },
+      { settings: DEFAULT_SETTINGS, warn: () => {} },
+    );
+    expect(u.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
+      // A call on the connection, not on t, runs while the block is recorded: first.
+      'CREATE UNIQUE INDEX index_users_on_handle ON users (handle)',
+      // index: true is an add_index after the column: the three columns before it go in one ALTER TABLE …
+      "ALTER TABLE users ADD COLUMN mfa_seed character varying, ADD COLUMN mfa_level integer DEFAULT 0, ADD COLUMN mfa_recovery_codes character varying[] DEFAULT '{}'",
+      // … then change_column_null with a default (its UPDATE), deferred past that ALTER …
+      "UPDATE users SET email = '' WHERE email IS NULL",
+      'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
+      // … then the index.
+      'CREATE INDEX index_users_on_mfa_recovery_codes ON users (mfa_recovery_codes)',
+      // rename_column is never combined (PostgreSQL has no RENAME among other ALTER TABLE actions).
+      'ALTER TABLE users ADD COLUMN last_otp_at timestamp(6)',
+      'ALTER TABLE users RENAME COLUMN otp_secret TO mfa_secret',
+      'ALTER TABLE users DROP COLUMN legacy_pin, DROP COLUMN legacy_pin_set_at, DROP COLUMN updated_at, DROP COLUMN created_at',
+    ]);
+  });
+
+  it('change_table without bulk: t.<type> with index: adds the index; t.remove_references and t.remove_timestamps drop, never add; change_null to NULL fills nothing', () => {
+    const text = [
+      'class ArchiveProjects < ActiveRecord::Migration[7.0]',
+      '  def change',
+      '    change_table :projects do |t|',
+      '      t.boolean :archived, default: false, null: false, index: true',
+      '      t.remove_references :legacy_owner, index: true',
+      '      t.remove_timestamps',
+      // Allowing NULL again fills nothing: ActiveRecord's UPDATE runs only for NOT NULL with a default.
+      '      t.change_null :owner_note, true, ""',
+      '      t.comment "Projects, archived ones included"',
+      '    end',
+      '  end',
+      'end',
+      '',
+    ].join('\n');
+    const u = adapterFor('rails').extract(
+      { path: 'db/migrate/20221011093000_archive_projects.rb', text, bom: false },
+      { settings: DEFAULT_SETTINGS, warn: () => {} },
+    );
+    expect(u.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
+      'ALTER TABLE projects ADD COLUMN archived boolean DEFAULT false NOT NULL',
+      'CREATE INDEX index_projects_on_archived ON projects (archived)',
+      'ALTER TABLE projects DROP COLUMN legacy_owner_id',
+      'ALTER TABLE projects DROP COLUMN updated_at, DROP COLUMN created_at',
+      'ALTER TABLE projects ALTER COLUMN owner_note DROP NOT NULL',
+    ]);
   });
 
   it('a <<~ heredoc maps every statement to its exact line and column', async () => {

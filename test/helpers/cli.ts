@@ -33,18 +33,12 @@ export async function runCli(args: string[], opts: { cwd: string; env?: Record<s
     env: cliEnv(opts.env),
   };
   let code: number;
-  // The process's folder too, as a spawned CLI's: parts of the pipeline resolve a file's relative path against
-  // process.cwd(), not main's cwd (a Rust project's Cargo.toml beside migrations/ was looked up in this repository).
-  // A test file's tests run one at a time, and the folder is given back before the next.
-  const was = process.cwd();
-  process.chdir(opts.cwd);
+  // The process's folder stays the test runner's: main() runs from `cwd` alone (test/cli/cwd.test.ts).
   try {
     code = await main(args, io, opts.cwd);
   } catch (error) {
     stderr += `migralint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`;
     code = 2;
-  } finally {
-    process.chdir(was);
   }
   return { code, stdout, stderr };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { orderHistory, type HistoryFile } from '../../src/project/order.js';
 import type { FrameworkId } from '../../src/types.js';
@@ -168,5 +169,51 @@ describe('history order', () => {
         [expect.stringMatching(/^a\/migrations\/000[12]/), 'cycle'],
       ]),
     );
+  });
+
+  it("swappable_dependency(settings.AUTH_USER_MODEL) depends on the first migration of the user model's app, as the settings name it", () => {
+    // netbox: manage.py names netbox.settings, which sets AUTH_USER_MODEL = 'users.User'; dcim's first migration
+    // adds foreign keys to the user table, so it waits for users' first migration (file-name order would not).
+    const root = path.resolve('/srv/netbox/netbox');
+    const at = (p: string) => path.join(root, p);
+    const project: Record<string, string> = {
+      [at('manage.py')]:
+        "#!/usr/bin/env python3\nimport os\nimport sys\n\nif __name__ == '__main__':\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'netbox.settings')\n",
+      [at('netbox/settings.py')]: "import os\n\nfrom django.contrib.messages import constants as messages\n\nAUTH_USER_MODEL = 'users.User'\n",
+    };
+    const read = (p: string) => project[path.resolve(p)];
+    const files = [
+      f(
+        at('dcim/migrations/0001_initial.py'),
+        'django',
+        `from django.conf import settings\n${django("        migrations.swappable_dependency(settings.AUTH_USER_MODEL),\n        ('tenancy', '0001_initial'),")}`,
+      ),
+      f(at('tenancy/migrations/0001_initial.py'), 'django', django('')),
+      // The user model's own app says it too (netbox's users/0001_squashed_0011): Django ignores it there.
+      f(
+        at('users/migrations/0001_initial.py'),
+        'django',
+        django("        migrations.swappable_dependency(settings.AUTH_USER_MODEL),\n        ('auth', '0012_alter_user_first_name_max_length'),"),
+      ),
+      f(at('users/migrations/0002_squashed_0004.py'), 'django', django("        ('users', '0001_initial'),")),
+    ];
+    const h = orderHistory(files, read);
+    expect(h.warnings).toEqual([]);
+    expect(h.projects[0]!.files.map((p) => path.relative(root, p).split(path.sep).join('/'))).toEqual([
+      'tenancy/migrations/0001_initial.py',
+      'users/migrations/0001_initial.py',
+      'dcim/migrations/0001_initial.py',
+      'users/migrations/0002_squashed_0004.py',
+    ]);
+    // With Django's own user model (no AUTH_USER_MODEL in the settings) the dependency is on django.contrib.auth,
+    // outside the project: file-name order stands.
+    project[at('netbox/settings.py')] = 'import os\n\nDEBUG = False\n';
+    const own = orderHistory(files, read);
+    expect(own.projects[0]!.files.map((p) => path.relative(root, p).split(path.sep).join('/'))).toEqual([
+      'tenancy/migrations/0001_initial.py',
+      'dcim/migrations/0001_initial.py',
+      'users/migrations/0001_initial.py',
+      'users/migrations/0002_squashed_0004.py',
+    ]);
   });
 });

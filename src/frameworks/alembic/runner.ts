@@ -13,19 +13,19 @@ export function alembicRunnerSettings(migration: string, fs: FileSystem): Runner
   const scripts = path.dirname(path.dirname(path.resolve(migration)));
   const envPy = path.join(scripts, 'env.py');
   const envText = fs.readFile(envPy);
-  const fromEnv = envText === undefined ? {} : parsedOnce(fs, 'alembic-env', envPy, envText, () => fromEnvPy(envPy, envText));
+  const fromEnv = envText === undefined ? {} : parsedOnce(fs, 'alembic-env', envPy, envText, () => fromEnvPy(envPy, envText, fs));
   for (const ini of [path.join(path.dirname(scripts), 'alembic.ini'), path.join(scripts, 'alembic.ini')]) {
     const text = fs.readFile(ini);
     if (text !== undefined)
       return merged(
         fromEnv,
-        parsedOnce(fs, 'alembic-ini', ini, text, () => fromIni(ini, text)),
+        parsedOnce(fs, 'alembic-ini', ini, text, () => fromIni(ini, text, fs)),
       );
   }
   return fromEnv;
 }
 
-function fromEnvPy(file: string, text: string): RunnerSettings {
+function fromEnvPy(file: string, text: string, fs: FileSystem): RunnerSettings {
   const found: FoundSetting[] = [];
   // A SET in a Python string, executed on the connection the migrations run on.
   for (const f of fromSetStatements(text)) {
@@ -35,14 +35,14 @@ function fromEnvPy(file: string, text: string): RunnerSettings {
   for (const m of text.matchAll(/['"]options['"]\s*:\s*(['"])((?:(?!\1).)*)\1/g)) {
     for (const f of fromOptions(m[2]!)) found.push({ ...f, offset: m.index, how: `connect_args options -c ${f.name}`, option: true });
   }
-  return asRunner(file, text, found);
+  return asRunner(file, text, found, fs);
 }
 
-function fromIni(file: string, text: string): RunnerSettings {
+function fromIni(file: string, text: string, fs: FileSystem): RunnerSettings {
   const found: FoundSetting[] = [];
   for (const m of text.matchAll(/^\s*sqlalchemy\.url\s*=\s*(\S+)/gm)) {
     for (const u of urlsIn(m[1]!))
       for (const f of fromUrl(u.url)) found.push({ ...f, offset: m.index, how: `sqlalchemy.url options=-c ${f.name}`, option: true });
   }
-  return asRunner(file, text, found);
+  return asRunner(file, text, found, fs);
 }

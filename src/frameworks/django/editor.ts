@@ -115,6 +115,15 @@ export interface DjangoState {
   models: Record<string, DjangoModel>;
   /** A digest of the migrations (path and text) replayed into this state, in order: it stands for the state in cache keys. */
   fingerprint?: string;
+  /**
+   * Sentry's pending deletions (SentryProjectState's pending_deletion_models / _fields): what a SafeDeleteModel or
+   * SafeRemoveField with DeletionAction.MOVE_TO_PENDING took out of the state while its table or column stays, until
+   * a later one with DeletionAction.DELETE drops it. Keys in lower case: `app.model`, and `app.model.field`.
+   */
+  pending?: {
+    models: Record<string, { model: DjangoModel; migration?: string }>;
+    fields: Record<string, { table: string; field: DjangoField; through?: string; migration?: string }>;
+  };
 }
 
 export const MAX_NAME = 63;
@@ -214,17 +223,22 @@ export class SchemaEditor {
   private own = new Set<DjangoModel>();
   state: DjangoState;
 
+  /** The migration's file, which a pending deletion remembers. */
+  private readonly path?: string;
+
   constructor(
     incoming: DjangoState,
     readonly app: string,
     migration?: { path: string; text: string; settings?: string },
   ) {
+    this.path = migration?.path;
     const fingerprint = migration
       ? createHash('sha256')
           .update(`${incoming.fingerprint ?? ''}\0${migration.path}\0${migration.text}${migration.settings ? `\0${migration.settings}` : ''}`)
           .digest('hex')
       : incoming.fingerprint;
     this.state = { models: { ...incoming.models }, ...(fingerprint ? { fingerprint } : {}) };
+    if (incoming.pending) this.state.pending = { models: { ...incoming.pending.models }, fields: { ...incoming.pending.fields } };
   }
 
   /**
@@ -513,11 +527,75 @@ export class SchemaEditor {
   deleteModel(key: string): string[] {
     const m = this.model(key);
     if (!m) return [];
+    const out = this.dropModelSql(m);
+    delete this.state.models[modelKey(m.app, m.name)];
+    return out;
+  }
+
+  /** schema_editor.delete_model: its auto-created many-to-many tables, then its table. */
+  private dropModelSql(m: DjangoModel): string[] {
     const out: string[] = [];
     for (const [name, f] of m.fields) if (f.m2m && !f.m2m.through) out.push(`DROP TABLE ${q(this.throughTable(m, name))} CASCADE`);
     out.push(`DROP TABLE ${q(m.table)} CASCADE`);
-    delete this.state.models[modelKey(m.app, m.name)];
     return out;
+  }
+
+  private pendingStore(): NonNullable<DjangoState['pending']> {
+    return (this.state.pending ??= { models: {}, fields: {} });
+  }
+
+  /**
+   * Sentry's SafeDeleteModel with DeletionAction.MOVE_TO_PENDING: the model leaves the state and Django sends
+   * nothing; its table stays until a SafeDeleteModel with DeletionAction.DELETE. False when the state has no such model.
+   */
+  pendModel(key: string): boolean {
+    const m = this.model(key);
+    if (!m) return false;
+    delete this.state.models[modelKey(m.app, m.name)];
+    this.pendingStore().models[modelKey(m.app, m.name)] = { model: m, ...(this.path ? { migration: this.path } : {}) };
+    return true;
+  }
+
+  /**
+   * Sentry's SafeDeleteModel with DeletionAction.DELETE: the pending model's table dropped, and the migration that
+   * moved it to pending; undefined when none is pending.
+   */
+  dropPendingModel(key: string): { sql: string[]; migration?: string } | undefined {
+    const p = this.state.pending?.models[key];
+    if (!p) return undefined;
+    delete this.pendingStore().models[key];
+    return { sql: hasTable(p.model) ? this.dropModelSql(p.model) : [], migration: p.migration };
+  }
+
+  /**
+   * Sentry's SafeRemoveField with DeletionAction.MOVE_TO_PENDING: the field leaves the state and Django sends nothing;
+   * its column stays until a SafeRemoveField with DeletionAction.DELETE. False when the state has no such field.
+   */
+  pendField(key: string, name: string): boolean {
+    const m = this.model(key);
+    const f = m ? this.field(m, name) : undefined;
+    if (!m || !f) return false;
+    m.fields = m.fields.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
+    this.pendingStore().fields[`${modelKey(m.app, m.name)}.${name.toLowerCase()}`] = {
+      table: hasTable(m) ? m.table : '',
+      field: f,
+      ...(f.m2m && !f.m2m.through ? { through: this.throughTable(m, name) } : {}),
+      ...(this.path ? { migration: this.path } : {}),
+    };
+    return true;
+  }
+
+  /**
+   * Sentry's SafeRemoveField with DeletionAction.DELETE: the pending field's column dropped as RemoveField drops it, and
+   * the migration that moved it to pending; undefined when none is pending.
+   */
+  dropPendingField(key: string, name: string): { sql: string[]; migration?: string } | undefined {
+    const id = `${key}.${name.toLowerCase()}`;
+    const p = this.state.pending?.fields[id];
+    if (!p) return undefined;
+    delete this.pendingStore().fields[id];
+    const sql = !p.table ? [] : p.field.m2m ? (p.through ? [`DROP TABLE ${q(p.through)} CASCADE`] : []) : this.dropFieldSql(p.table, p.field);
+    return { sql, migration: p.migration };
   }
 
   /** Foreign keys (model, field name, field) in the state that point at `key`. */
@@ -610,9 +688,14 @@ export class SchemaEditor {
     if (!m || !f) return [];
     m.fields = m.fields.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
     if (f.m2m) return f.m2m.through ? [] : [`DROP TABLE ${q(this.throughTable(m, name))} CASCADE`];
+    return this.dropFieldSql(m.table, f);
+  }
+
+  /** schema_editor.remove_field for a column: its foreign key constraint first, then the column. */
+  private dropFieldSql(table: string, f: DjangoField): string[] {
     const out: string[] = [];
-    if (f.fk?.constraint) out.push(...this.dropFkSql(m.table, this.fkName(m.table, f)));
-    out.push(`ALTER TABLE ${q(m.table)} DROP COLUMN ${q(f.column)} CASCADE`);
+    if (f.fk?.constraint) out.push(...this.dropFkSql(table, this.fkName(table, f)));
+    out.push(`ALTER TABLE ${q(table)} DROP COLUMN ${q(f.column)} CASCADE`);
     return out;
   }
 

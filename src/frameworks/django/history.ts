@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { topo } from '../../project/graph.js';
+import type { FileSystem } from '../../fs.js';
 import type { HistoryFile, OrderWarning } from '../types.js';
+import { djangoModelSetting } from './settings.js';
 
 /** Django's migration graph: each migration's `dependencies` (and `replaces`), across the project's apps. */
 
@@ -9,10 +11,10 @@ function djangoApp(file: string): string {
   return path.basename(dir) === 'migrations' ? path.basename(path.dirname(dir)) : path.basename(dir);
 }
 
-/** The `(app, name)` pairs of a migration's `dependencies` or `replaces` list. */
-function list(text: string, field: string): Array<[string, string]> {
+/** The text inside a migration's `dependencies` or `replaces` list, or undefined without one. */
+function listBody(text: string, field: string): string | undefined {
   const m = new RegExp(`^\\s*${field}\\s*=\\s*[[(]`, 'm').exec(text);
-  if (!m) return [];
+  if (!m) return undefined;
   // The list runs to the bracket that closes it.
   let depth = 0;
   let end = m.index + m[0].length - 1;
@@ -22,11 +24,38 @@ function list(text: string, field: string): Array<[string, string]> {
     else if (ch === ']' || ch === ')') depth--;
     if (depth === 0) break;
   }
-  const body = text.slice(m.index + m[0].length, end);
+  return text.slice(m.index + m[0].length, end);
+}
+
+/** The `(app, name)` pairs of a migration's `dependencies` or `replaces` list. */
+function list(text: string, field: string): Array<[string, string]> {
+  const body = listBody(text, field);
+  if (body === undefined) return [];
   return [...body.matchAll(/\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)/g)].map((x) => [x[2]!, x[4]!] as [string, string]);
 }
 
+/**
+ * The `migrations.swappable_dependency(settings.AUTH_USER_MODEL)` entries of a migration's dependencies: the
+ * settings they name (or the `"app.Model"` written in place of one). Django turns each into a dependency on the
+ * `__first__` migration of the model's app.
+ */
+function swappableDependencies(text: string): Array<{ setting: string } | { model: string }> {
+  const body = listBody(text, 'dependencies');
+  if (!body?.includes('swappable_dependency')) return [];
+  return [...body.matchAll(/swappable_dependency\(\s*(?:settings\.(\w+)|(['"])(\w+\.\w+)\2)\s*\)/g)].map((x) => (x[1] ? { setting: x[1] } : { model: x[3]! }));
+}
+
 export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], readFile: (p: string) => string | undefined): string[] {
+  // The settings a swappable dependency names, read from the project's settings module (found from manage.py).
+  const files: FileSystem = { readFile, exists: (p) => readFile(p) !== undefined, listDir: () => undefined };
+  const settingApp = new Map<string, string | undefined>();
+  const appOfSetting = (setting: string, from: string): string | undefined => {
+    if (!settingApp.has(setting)) {
+      const model = djangoModelSetting(from, files, setting, setting === 'AUTH_USER_MODEL' ? 'auth.user' : undefined);
+      settingApp.set(setting, model?.key.split('.')[0]);
+    }
+    return settingApp.get(setting);
+  };
   const dirOf = new Map(group.map((f) => [djangoApp(f.path), path.dirname(f.path)]));
   const nodes = new Map<string, { file: string; parents: string[] }>();
   const apps = new Map<string, string[]>();
@@ -35,7 +64,12 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
     const app = djangoApp(f.path);
     const name = path.basename(f.path, '.py');
     const id = `${app}.${name}`;
-    info.push({ id, file: f.path, deps: list(f.text, 'dependencies'), replaces: list(f.text, 'replaces') });
+    const deps = list(f.text, 'dependencies');
+    for (const d of swappableDependencies(f.text)) {
+      const app = 'setting' in d ? appOfSetting(d.setting, f.path) : d.model.split('.')[0]!.toLowerCase();
+      if (app) deps.push([app, '__first__']);
+    }
+    info.push({ id, file: f.path, deps, replaces: list(f.text, 'replaces') });
     apps.set(app, [...(apps.get(app) ?? []), name]);
   }
   const present = new Set(info.map((i) => i.id));
@@ -48,6 +82,9 @@ export function djangoOrder(group: HistoryFile[], warnings: OrderWarning[], read
       for (const [app, name] of deps) {
         const names = apps.get(app);
         if (!names) continue; // an app outside the project (django.contrib.auth …): its tables are unknown
+        // Django ignores __first__ / __latest__ of the migration's own app (MigrationLoader.check_key, #22325): the
+        // user model's app's own first migration says swappable_dependency(settings.AUTH_USER_MODEL) too.
+        if ((name === '__first__' || name === '__latest__') && app === djangoApp(i.file)) continue;
         if (name === '__first__') parents.push(`${app}.${names.slice().sort()[0]}`);
         else if (name === '__latest__') parents.push(`${app}.${names.slice().sort().at(-1)}`);
         else if (present.has(`${app}.${name}`)) parents.push(`${app}.${name}`);

@@ -11,7 +11,8 @@ export const django: FrameworkModule = {
   detect: [
     {
       priority: 910,
-      describe: '`class Migration(migrations.Migration):` (or a subclass: `class Migration(CheckedMigration):` with `from django.db import migrations`)',
+      describe:
+        '`class Migration(migrations.Migration):` (or a subclass: `class Migration(CheckedMigration):` with `from django.db import migrations`, or imported from a migrations module)',
       test: (f) => isPython(f) && isDjangoMigration(f.text),
     },
   ],

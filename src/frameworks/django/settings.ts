@@ -18,20 +18,17 @@ export function djangoSettingsFile(migration: string, fs: FileSystem): { file: s
   return settings ? { ...settings, root } : undefined;
 }
 
-/** AUTH_USER_MODEL as the settings set it: the model's key (`account.user`) and where it is written. */
+/** A setting's model (`account.user`, lower case) and where it is written. */
 export interface UserModelSetting {
   key: string;
-  /** The file that sets it, or that was read without finding it (then the key is Django's default, auth.user). */
+  /** The file that sets it, or that was read without finding it (then the key is the default, auth.user for AUTH_USER_MODEL). */
   file: string;
 }
 
-/** `AUTH_USER_MODEL = "account.User"`, at module level or in a settings class (indented). */
-const ASSIGNMENT = /^[ \t]*AUTH_USER_MODEL\s*=\s*(['"])(\w+)\.(\w+)\1\s*(?:#.*)?$/m;
-const MENTION = /\bAUTH_USER_MODEL\b/;
 /** `from .base import *`, `from .base import Base`, `from shop.settings.base import *`: settings split over modules. */
 const IMPORT = /^from\s+([\w.]+)\s+import\b/gm;
 
-/** Per FileSystem (one run), the answer for each settings file: every migration of a project asks the same. */
+/** Per FileSystem (one run), the answer for each settings file and setting: every migration of a project asks the same. */
 const read = new WeakMap<FileSystem, Map<string, { text: string; setting: UserModelSetting | undefined }>>();
 
 /**
@@ -42,37 +39,50 @@ const read = new WeakMap<FileSystem, Map<string, { text: string; setting: UserMo
  * modules cannot, or the name is set in a way migralint does not evaluate (`os.environ.get(…)`).
  */
 export function djangoUserModel(migration: string, fs: FileSystem): UserModelSetting | undefined {
+  return djangoModelSetting(migration, fs, 'AUTH_USER_MODEL', 'auth.user');
+}
+
+/**
+ * A setting that names a model (`"app_label.Model"`: AUTH_USER_MODEL, or a library's swappable model such as
+ * OAUTH2_PROVIDER_APPLICATION_MODEL), read as djangoUserModel reads AUTH_USER_MODEL: `fallback` is the library's
+ * default when the modules read never mention the name (none: undefined).
+ */
+export function djangoModelSetting(migration: string, fs: FileSystem, name: string, fallback?: string): UserModelSetting | undefined {
   const settings = djangoSettingsFile(migration, fs);
   if (!settings) return undefined;
   let run = read.get(fs);
   if (!run) read.set(fs, (run = new Map()));
-  const hit = run.get(settings.file);
+  const key = `${name}\0${settings.file}`;
+  const hit = run.get(key);
   if (hit && hit.text === settings.text) return hit.setting;
-  const setting = fromModules(settings, fs);
-  run.set(settings.file, { text: settings.text, setting });
+  const setting = fromModules(settings, fs, name, fallback);
+  run.set(key, { text: settings.text, setting });
   return setting;
 }
 
-function fromModules(settings: { file: string; text: string; root: string }, fs: FileSystem): UserModelSetting | undefined {
+function fromModules(settings: { file: string; text: string; root: string }, fs: FileSystem, name: string, fallback?: string): UserModelSetting | undefined {
+  // `NAME = "account.User"`, at module level or in a settings class (indented).
+  const assignment = new RegExp(`^[ \\t]*${name}\\s*=\\s*(['"])(\\w+)\\.(\\w+)\\1\\s*(?:#.*)?$`, 'm');
+  const mention = new RegExp(`\\b${name}\\b`);
   const modules = [settings];
   const own = path.relative(settings.root, path.dirname(settings.file)).split(path.sep).join('.');
   for (const m of settings.text.matchAll(IMPORT)) {
-    const name = m[1]!;
+    const module = m[1]!;
     // Relative: one dot is the settings module's own package, each more goes one package up.
-    const dots = /^\.*/.exec(name)![0].length;
-    if (!dots && !(own && (name === own || name.startsWith(`${own}.`)))) continue; // django, os, a library: not settings
+    const dots = /^\.*/.exec(module)![0].length;
+    if (!dots && !(own && (module === own || module.startsWith(`${own}.`)))) continue; // django, os, a library: not settings
     let dir = path.dirname(settings.file);
     for (let i = 1; i < dots; i++) dir = path.dirname(dir);
-    const base = dots ? path.join(dir, ...name.slice(dots).split('.').filter(Boolean)) : path.join(settings.root, ...name.split('.'));
+    const base = dots ? path.join(dir, ...module.slice(dots).split('.').filter(Boolean)) : path.join(settings.root, ...module.split('.'));
     const found = firstFile(fs, [path.dirname(base)], [`${path.basename(base)}.py`, path.join(path.basename(base), '__init__.py')]);
     if (!found) return undefined; // a module of the settings migralint cannot read may set it
     modules.push({ ...found, root: settings.root });
   }
   // The settings module itself first: what it sets wins over what it imports.
   for (const m of modules) {
-    const set = ASSIGNMENT.exec(m.text);
+    const set = assignment.exec(m.text);
     if (set) return { key: `${set[2]}.${set[3]}`.toLowerCase(), file: m.file };
   }
-  if (modules.some((m) => MENTION.test(m.text))) return undefined; // set to something migralint does not evaluate
-  return { key: 'auth.user', file: settings.file };
+  if (modules.some((m) => mention.test(m.text))) return undefined; // set to something migralint does not evaluate
+  return fallback ? { key: fallback, file: settings.file } : undefined;
 }

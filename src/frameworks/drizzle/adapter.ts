@@ -2,7 +2,8 @@ import path from 'node:path';
 import { NO_FILES } from '../../fs.js';
 import type { ExecutionContext, SourceFile, SqlChunk } from '../../types.js';
 import type { ExtractContext, FrameworkAdapter } from '../../sources/adapter.js';
-import { slice, unit, display, OWN_MIGRATION } from '../../sources/sql-common.js';
+import { slice, unit, OWN_MIGRATION } from '../../sources/sql-common.js';
+import { shownPath } from '../session-settings.js';
 
 /** Drizzle: how it sends a migration to PostgreSQL, and its fixes in its own terms. */
 
@@ -33,7 +34,7 @@ function checkDrizzleJournal(file: SourceFile, ctx: ExtractContext): void {
   const problem = journalProblem(text);
   if (problem) {
     ctx.warn(
-      `Drizzle journal ${path.relative(process.cwd(), journalPath).split(path.sep).join('/')} could not be read: ${problem}. Assuming Drizzle's default: all pending migrations run in one transaction, split on --> statement-breakpoint.`,
+      `Drizzle journal ${shownPath(journalPath, ctx.fs)} could not be read: ${problem}. Assuming Drizzle's default: all pending migrations run in one transaction, split on --> statement-breakpoint.`,
     );
   }
 }
@@ -58,12 +59,12 @@ export const drizzleAdapter: FrameworkAdapter = {
     }
     return unit(file, 'drizzle', items);
   },
-  escapeTransaction(_stmt, unit) {
+  escapeTransaction(_stmt, unit, _statements, fs) {
     return {
       kind: 'manual',
       help:
         `${DRIZZLE_REASON} and has no way to run one outside it. ${OWN_MIGRATION} (drizzle-kit generate --custom), ` +
-        `run it outside the migrator (psql "$DATABASE_URL" -f ${display(unit.file)}), then record it as applied: insert its hash and the journal entry's "when" into drizzle.__drizzle_migrations so drizzle-kit migrate skips it. ` +
+        `run it outside the migrator (psql "$DATABASE_URL" -f ${shownPath(unit.file.path, fs)}), then record it as applied: insert its hash and the journal entry's "when" into drizzle.__drizzle_migrations so drizzle-kit migrate skips it. ` +
         "Do not add COMMIT; before it: that ends Drizzle's transaction and silently breaks the atomicity of the whole run.",
     };
   },

@@ -17,15 +17,15 @@ export function flywayRunnerSettings(migration: string, fs: FileSystem): RunnerS
     up.flatMap((d) => [d, path.join(d, 'conf')]),
     ['flyway.conf', 'flyway.toml'],
   );
-  const fromFlyway = conf ? parsedOnce(fs, 'flyway', conf.file, conf.text, () => fromConf(conf.file, conf.text)) : {};
+  const fromFlyway = conf ? parsedOnce(fs, 'flyway', conf.file, conf.text, () => fromConf(conf.file, conf.text, fs)) : {};
   const resources = up.find((d) => /[\\/]src[\\/]main[\\/]resources$/.test(d));
   const spring = resources ? firstFile(fs, [resources], ['application.properties', 'application.yml', 'application.yaml']) : undefined;
-  const fromSpring = spring ? parsedOnce(fs, 'flyway-spring', spring.file, spring.text, () => fromSpringConfig(spring.file, spring.text)) : {};
+  const fromSpring = spring ? parsedOnce(fs, 'flyway-spring', spring.file, spring.text, () => fromSpringConfig(spring.file, spring.text, fs)) : {};
   return merged(fromFlyway, fromSpring);
 }
 
 /** `spring.flyway.init-sqls=SET lock_timeout …` (properties), or `init-sqls:` with the SQL on its line or the list items after it (YAML). */
-function fromSpringConfig(file: string, text: string): RunnerSettings {
+function fromSpringConfig(file: string, text: string, fs: FileSystem): RunnerSettings {
   const found: FoundSetting[] = [];
   for (const m of text.matchAll(/^([ \t]*)(?:spring\.flyway\.)?init-sqls[ \t]*[=:][ \t]*(.*)$/gm)) {
     let sql = m[2]!;
@@ -44,10 +44,10 @@ function fromSpringConfig(file: string, text: string): RunnerSettings {
     }
     for (const f of fromSetStatements(sql)) found.push({ ...f, offset: m.index, how: `spring.flyway.init-sqls runs SET ${f.name}` });
   }
-  return asRunner(file, text, found);
+  return asRunner(file, text, found, fs);
 }
 
-function fromConf(file: string, text: string): RunnerSettings {
+function fromConf(file: string, text: string, fs: FileSystem): RunnerSettings {
   const found: FoundSetting[] = [];
   // flyway.initSql=SET lock_timeout = '5s' (conf), initSql = "SET lock_timeout = '5s'" (toml).
   for (const m of text.matchAll(/^[ \t]*(?:flyway\.)?initSql[ \t]*[=:][ \t]*(.*)$/gm)) {
@@ -56,5 +56,5 @@ function fromConf(file: string, text: string): RunnerSettings {
   for (const m of text.matchAll(/^[ \t]*(?:flyway\.)?url[ \t]*[=:][ \t]*(.*)$/gm)) {
     for (const u of urlsIn(m[1]!)) for (const f of fromUrl(u.url)) found.push({ ...f, offset: m.index, how: `url options=-c ${f.name}`, option: true });
   }
-  return asRunner(file, text, found);
+  return asRunner(file, text, found, fs);
 }

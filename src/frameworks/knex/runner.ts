@@ -13,15 +13,15 @@ const KNEXFILES = ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs']
 export function knexRunnerSettings(migration: string, fs: FileSystem): RunnerSettings {
   const knexfile = firstFile(fs, upwards(path.dirname(path.resolve(migration)), 4), KNEXFILES);
   if (!knexfile) return {};
-  return parsedOnce(fs, 'knex', knexfile.file, knexfile.text, () => fromKnexfile(knexfile.file, knexfile.text));
+  return parsedOnce(fs, 'knex', knexfile.file, knexfile.text, () => fromKnexfile(knexfile.file, knexfile.text, fs));
 }
 
-function fromKnexfile(file: string, text: string): RunnerSettings {
+function fromKnexfile(file: string, text: string, fs: FileSystem): RunnerSettings {
   const found: FoundSetting[] = [];
   const hook = text.search(/\bafterCreate\b/);
   if (hook >= 0) {
     for (const f of fromSetStatements(text)) if (f.offset > hook) found.push({ ...f, how: `pool.afterCreate runs SET ${f.name}` });
   }
   for (const u of urlsIn(text)) for (const f of fromUrl(u.url)) found.push({ ...f, offset: u.offset, how: `connection options=-c ${f.name}`, option: true });
-  return asRunner(file, text, found);
+  return asRunner(file, text, found, fs);
 }

@@ -4,7 +4,7 @@ import { child, namedChildren, walk } from '../../sources/python/tree.js';
 import { syntaxNote } from '../../sources/python/common.js';
 import { parseRuby } from '../../sources/ruby/tree.js';
 import type { AdapterNote, Directive, ExecutionContext, MigrationUnit, SourceFile, Span, UnitItem } from '../../types.js';
-import { callOf, heredocValue, stringValue, symbolOrString, text, type RbCall, type RbNode, type RbString } from './ruby.js';
+import { callOf, hashOptions, heredocValue, isTrue, stringValue, symbolOrString, text, type RbCall, type RbNode, type RbString } from './ruby.js';
 import path from 'node:path';
 import { NO_FILES, type FileSystem } from '../../fs.js';
 import { columnDef, createIndex, dslSql, ident, referenceSql, referenceType, table, type DslContext, type DslStatement } from './schema-dsl.js';
@@ -216,70 +216,150 @@ function createTable(w: Walk, call: RbCall): void {
   pushOperations(w, call, [{ sql: `CREATE TABLE ${ifNotExists}${table(tbl)} (${cols.join(', ')})` }, ...after]);
 }
 
-/** `change_table :t do |t| … end`: each `t.<op>` as the top-level statement it stands for. */
+/**
+ * How `change_table :t, bulk: true` sends one `t.<op>` on PostgreSQL (ActiveRecord's `bulk_change_table`, Rails 5.2
+ * on): a command with a `<command>_for_alter` (add_column, remove_column(s), change_column, change_column_default,
+ * change_column_null without a default, add_timestamps, remove_timestamps) is a clause of one `ALTER TABLE t a, b, …`;
+ * change_column_null with a default (its UPDATE first) runs after that ALTER is sent; any other command (add_index,
+ * add_reference, rename_column, add_foreign_key …) sends the ALTER gathered so far, then runs on its own.
+ */
+type BulkRole = 'clause' | 'after' | 'own';
+
+/** Methods of the block's table object that are not column types (`t.remove_references`, `t.comment` …). */
+const NOT_A_TYPE = new Set(['comment', 'exclusion_constraint', 'unique_constraint', 'remove_exclusion_constraint', 'remove_unique_constraint', 'remove_index']);
+
+/** What one `t.<op>` of a change_table block runs: its statements, each with its role under `bulk: true`. */
+function tableOp(w: Walk, tbl: RbNode, c: RbCall): Array<{ stmt: DslStatement; role: BulkRole }> {
+  const src = w.src;
+  // t.string :name → add_column :t, :name, :string; t.remove :a → remove_column; t.index → add_index …
+  const as = (method: string, args: RbNode[]): RbCall => ({ ...c, method, args: [tbl, ...args] });
+  const each = (stmts: DslStatement[] | null, role: BulkRole) => (stmts ?? []).map((stmt) => ({ stmt, role }));
+  switch (c.method) {
+    case 'remove':
+      // t.remove :a, :b is remove_columns: one ALTER TABLE with a DROP COLUMN each (what ActiveRecord sends).
+      return each(
+        (c.args.length > 1 ? dslSql(src, as('remove_columns', c.args)) : null) ?? c.args.flatMap((a) => dslSql(src, as('remove_column', [a])) ?? []),
+        'clause',
+      );
+    case 'index':
+      return each(dslSql(src, as('add_index', c.args)), 'own');
+    case 'remove_index':
+      return each(dslSql(src, as('remove_index', c.args)), 'own');
+    case 'rename_index':
+      return each(dslSql(src, as('rename_index', c.args)), 'own');
+    case 'rename':
+      return each(dslSql(src, as('rename_column', c.args)), 'own');
+    case 'change':
+      return each(dslSql(src, as('change_column', c.args)), 'clause');
+    case 'change_default':
+      return each(dslSql(src, as('change_column_default', c.args)), 'clause');
+    case 'change_null':
+      // With a default (t.change_null :a, false, 0) its UPDATE must run first: ActiveRecord defers it past the ALTER.
+      return each(dslSql(src, as('change_column_null', c.args)), c.args[2] && c.args[2].type !== 'nil' ? 'after' : 'clause');
+    case 'references':
+    case 'belongs_to':
+      return each(
+        c.args.flatMap((a) => dslSql(src, as('add_reference', [a]), w.dsl) ?? []),
+        'own',
+      );
+    case 'remove_references':
+    case 'remove_belongs_to':
+      return each(
+        c.args.flatMap((a) => dslSql(src, as('remove_reference', [a])) ?? []),
+        'own',
+      );
+    case 'timestamps':
+      return each(dslSql(src, as('add_timestamps', []), w.dsl), 'clause');
+    case 'remove_timestamps':
+      return each(dslSql(src, as('remove_timestamps', [])), 'clause');
+    case 'foreign_key':
+      return each(dslSql(src, as('add_foreign_key', c.args), w.dsl), 'own');
+    case 'remove_foreign_key':
+      return each(dslSql(src, as('remove_foreign_key', c.args), w.dsl), 'own');
+    case 'check_constraint':
+      return each(dslSql(src, as('add_check_constraint', c.args)), 'own');
+    case 'remove_check_constraint':
+      return each(dslSql(src, as('remove_check_constraint', c.args)), 'own');
+    default: {
+      if (NOT_A_TYPE.has(c.method) || /[?!=]$/.test(c.method)) return [];
+      // t.string :a, :b → add_column :t, :a, :string for each (t.column :a, :string the same); `index:` adds t.index after each.
+      const name = symbolOrString(src, tbl);
+      const column = c.method === 'column';
+      const type = column ? symbolOrString(src, c.args[1]) : c.method;
+      const cols = column ? c.args.slice(0, 1) : c.args;
+      if (!name || !type || !cols.length || cols.some((a) => symbolOrString(src, a) === undefined)) return [];
+      const index = c.options.get('index');
+      const out: Array<{ stmt: DslStatement; role: BulkRole }> = [];
+      for (const a of cols) {
+        out.push({ stmt: { sql: `ALTER TABLE ${table(name)} ADD COLUMN ${columnDef(src, symbolOrString(src, a)!, type, c.options)}` }, role: 'clause' });
+        const st = index && index.type !== 'false' && index.type !== 'nil' ? createIndex(src, name, a, hashOptions(src, index)) : null;
+        if (st) out.push({ stmt: st, role: 'own' });
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * `change_table :t do |t| … end`: each `t.<op>` as the top-level statement it stands for. With `bulk: true` the
+ * block only records the `t.<op>` calls (ActiveRecord's CommandRecorder): other statements in it run at once, and
+ * the recorded ones then run as `bulk_change_table` sends them (see BulkRole).
+ */
 function changeTable(w: Walk, call: RbCall): void {
   const src = w.src;
   const tbl = call.args[0];
   if (!tbl || !call.block) return;
+  const bulk = isTrue(src, call.options.get('bulk')) && symbolOrString(src, tbl) !== undefined;
   const { param, body } = blockParts(src, call.block);
+  const recorded: Array<{ c: RbCall; stmt: DslStatement; role: BulkRole }> = [];
   for (const s of body) {
     const c = callOf(src, s);
     if (!c || !c.receiver || text(src, c.receiver) !== param) {
       visit(w, s);
       continue;
     }
-    // t.string :name → add_column :t, :name, :string; t.remove :a → remove_column; t.index → add_index …
-    const as = (method: string, args: RbNode[]): RbCall => ({ ...c, method, args: [tbl, ...args] });
-    let stmts: DslStatement[] | null = null;
-    switch (c.method) {
-      case 'remove':
-        // t.remove :a, :b is remove_columns: one ALTER TABLE with a DROP COLUMN each (what ActiveRecord sends).
-        stmts = (c.args.length > 1 ? dslSql(src, as('remove_columns', c.args)) : null) ?? c.args.flatMap((a) => dslSql(src, as('remove_column', [a])) ?? []);
-        break;
-      case 'index':
-        stmts = dslSql(src, as('add_index', c.args));
-        break;
-      case 'remove_index':
-        stmts = dslSql(src, as('remove_index', c.args));
-        break;
-      case 'rename':
-        stmts = dslSql(src, as('rename_column', c.args));
-        break;
-      case 'change':
-        stmts = dslSql(src, as('change_column', c.args));
-        break;
-      case 'change_default':
-        stmts = dslSql(src, as('change_column_default', c.args));
-        break;
-      case 'change_null':
-        stmts = dslSql(src, as('change_column_null', c.args));
-        break;
-      case 'references':
-      case 'belongs_to':
-        stmts = c.args.flatMap((a) => dslSql(src, as('add_reference', [a])) ?? []);
-        break;
-      case 'timestamps':
-        stmts = dslSql(src, as('add_timestamps', []), w.dsl);
-        break;
-      case 'foreign_key':
-        stmts = dslSql(src, as('add_foreign_key', c.args));
-        break;
-      case 'check_constraint':
-        stmts = dslSql(src, as('add_check_constraint', c.args));
-        break;
-      case 'column':
-        stmts = dslSql(src, as('add_column', c.args));
-        break;
-      default: {
-        // t.string :a, :b → one add_column each.
-        const name = symbolOrString(src, tbl);
-        const names = c.args.map((a) => symbolOrString(src, a));
-        if (name && names.length && names.every((n) => n !== undefined))
-          stmts = names.map((n) => ({ sql: `ALTER TABLE ${table(name)} ADD COLUMN ${columnDef(src, n!, c.method, c.options)}` }));
-      }
-    }
-    if (stmts?.length) pushOperations(w, c, stmts);
+    const ops = tableOp(w, tbl, c);
+    if (bulk) recorded.push(...ops.map((o) => ({ c, ...o })));
+    else if (ops.length)
+      pushOperations(
+        w,
+        c,
+        ops.map((o) => o.stmt),
+      );
   }
+  if (!bulk) return;
+  const prefix = `ALTER TABLE ${table(symbolOrString(src, tbl)!)} `;
+  let clauses: Array<{ c: RbCall; sql: string }> = [];
+  let after: Array<{ c: RbCall; stmt: DslStatement }> = [];
+  const flush = () => {
+    if (clauses.length === 1) pushOperations(w, clauses[0]!.c, [{ sql: prefix + clauses[0]!.sql }]);
+    else if (clauses.length > 1) {
+      // One statement for several calls: located from the first call to the last, and named after change_table.
+      const first = clauses[0]!.c.node;
+      const last = clauses.at(-1)!.c.node;
+      const span = { start: first.start, end: last.end };
+      w.items.push({
+        kind: 'operation',
+        sql: prefix + clauses.map((x) => x.sql).join(', '),
+        span,
+        exec: execFor(w, false),
+        call: 'change_table',
+        origin: { call, stmt: statementOf(call.node), info: w.info, dsl: { sql: prefix + clauses.map((x) => x.sql).join(', ') } },
+      });
+    }
+    for (const a of after) pushOperations(w, a.c, [a.stmt]);
+    clauses = [];
+    after = [];
+  };
+  for (const r of recorded) {
+    if (r.role === 'clause' && r.stmt.sql.startsWith(prefix)) clauses.push({ c: r.c, sql: r.stmt.sql.slice(prefix.length) });
+    else if (r.role === 'after') after.push(r);
+    else {
+      flush();
+      pushOperations(w, r.c, [r.stmt]);
+    }
+  }
+  flush();
 }
 
 function visitBlockBody(w: Walk, block: RbNode | undefined): void {

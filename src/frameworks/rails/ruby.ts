@@ -96,6 +96,19 @@ export function nameList(src: string, n: RbNode | undefined): string[] | undefin
   return v === undefined ? undefined : [v];
 }
 
+/** The pairs of a `{ key: value }` hash literal (an option's value, as `index: { unique: true }`), by key; empty for anything else. */
+export function hashOptions(src: string, n: RbNode | undefined): Map<string, RbNode> {
+  const out = new Map<string, RbNode>();
+  if (n?.type !== 'hash') return out;
+  for (const p of namedChildren(n).filter((x) => x.type === 'pair')) {
+    const k = child(p, 'key');
+    const v = child(p, 'value');
+    const key = k ? keyName(src, k) : undefined;
+    if (key !== undefined && v) out.set(key, v);
+  }
+  return out;
+}
+
 export function isTrue(src: string, n: RbNode | undefined): boolean {
   return n?.type === 'true';
 }

@@ -16,10 +16,10 @@ export function railsRunnerSettings(migration: string, fs: FileSystem): RunnerSe
   const root = path.dirname(path.dirname(path.dirname(path.resolve(migration))));
   const file = path.join(root, 'config', 'database.yml');
   const text = fs.readFile(file);
-  const yml = text === undefined ? {} : parsedOnce(fs, 'rails', file, text, () => fromDatabaseYml(file, text));
+  const yml = text === undefined ? {} : parsedOnce(fs, 'rails', file, text, () => fromDatabaseYml(file, text, fs));
   const initializer = path.join(root, 'config', 'initializers', 'strong_migrations.rb');
   const rb = fs.readFile(initializer);
-  const strong = rb === undefined ? {} : parsedOnce(fs, 'rails-strong-migrations', initializer, rb, () => fromStrongMigrations(initializer, rb));
+  const strong = rb === undefined ? {} : parsedOnce(fs, 'rails-strong-migrations', initializer, rb, () => fromStrongMigrations(initializer, rb, fs));
   // strong_migrations runs its SET after the connection's own variables, so its value is the one in force.
   return merged(strong, yml);
 }
@@ -48,7 +48,7 @@ const DURATION_UNITS: Record<string, string> = { second: 's', seconds: 's', minu
  * `SET lock_timeout TO '10000ms'` on the migration's connection, for every migration (`start_after` and
  * `safety_assured` only skip its checks, not the timeouts). A number is seconds, a string is passed as written.
  */
-function fromStrongMigrations(file: string, text: string): RunnerSettings {
+function fromStrongMigrations(file: string, text: string, fs: FileSystem): RunnerSettings {
   const found: FoundSetting[] = [];
   const re =
     /^[ \t]*StrongMigrations\.(lock_timeout|statement_timeout)[ \t]*=[ \t]*(?:(\d+(?:\.\d+)?)(?:\.(seconds?|minutes?|hours?))?|"([^"\\]*)"|'([^'\\]*)')[ \t]*(?:#.*)?$/gm;
@@ -57,7 +57,7 @@ function fromStrongMigrations(file: string, text: string): RunnerSettings {
     const value = number !== undefined ? `${number}${DURATION_UNITS[unit ?? 'seconds']}` : (double ?? single)!;
     found.push({ name: name as FoundSetting['name'], value, offset: m.index, how: `StrongMigrations.${name}`, option: false });
   }
-  return asRunner(file, text, found);
+  return asRunner(file, text, found, fs);
 }
 
 /** A key of a mapping, or of a mapping merged into it (`<<: *default`), with its node (for the line). */
@@ -79,7 +79,7 @@ function lookup(doc: Document, node: unknown, key: string, depth = 0): YamlNode 
   return undefined;
 }
 
-function fromDatabaseYml(file: string, text: string): RunnerSettings {
+function fromDatabaseYml(file: string, text: string, fs: FileSystem): RunnerSettings {
   let doc: Document;
   try {
     doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: false });
@@ -104,5 +104,5 @@ function fromDatabaseYml(file: string, text: string): RunnerSettings {
   if (isScalar(url) && typeof url.value === 'string') {
     for (const f of fromUrl(url.value)) found.push({ ...f, offset: url.range?.[0] ?? 0, how: `url: options=-c ${f.name}`, option: true });
   }
-  return asRunner(file, text, found);
+  return asRunner(file, text, found, fs);
 }

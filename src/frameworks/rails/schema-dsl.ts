@@ -348,7 +348,8 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
       return [{ sql: `ALTER TABLE ${table(tbl)} ${col('created_at')}, ${col('updated_at')}` }];
     }
     case 'remove_timestamps':
-      return tbl ? [{ sql: `ALTER TABLE ${table(tbl)} DROP COLUMN ${ident('created_at')}, DROP COLUMN ${ident('updated_at')}` }] : null;
+      // remove_columns :t, :updated_at, :created_at, in that order.
+      return tbl ? [{ sql: `ALTER TABLE ${table(tbl)} DROP COLUMN ${ident('updated_at')}, DROP COLUMN ${ident('created_at')}` }] : null;
     case 'change_column': {
       const col = str(1);
       const type = str(2);
@@ -369,7 +370,9 @@ export function dslSql(src: string, c: RbCall, dsl: DslContext = {}): DslStateme
       const col = str(1);
       if (!tbl || !col || !a[2]) return null;
       const out: DslStatement[] = [];
-      if (a[3]) out.push({ sql: `UPDATE ${table(tbl)} SET ${ident(col)} = ${sqlValue(src, a[3]) ?? '$1'} WHERE ${ident(col)} IS NULL` });
+      // ActiveRecord fills NULLs only when the column becomes NOT NULL and a default is given (`unless null || default.nil?`).
+      if (a[3] && a[3].type !== 'nil' && isFalse(src, a[2]))
+        out.push({ sql: `UPDATE ${table(tbl)} SET ${ident(col)} = ${sqlValue(src, a[3]) ?? '$1'} WHERE ${ident(col)} IS NULL` });
       out.push({ sql: `ALTER TABLE ${table(tbl)} ALTER COLUMN ${ident(col)} ${isFalse(src, a[2]) ? 'SET' : 'DROP'} NOT NULL` });
       return out;
     }

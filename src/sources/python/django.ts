@@ -34,11 +34,16 @@ const PG_OPERATIONS = 'django.contrib.postgres.operations';
 
 /**
  * `class Migration(migrations.Migration):`, or a project's subclass of it (Sentry's `class Migration(CheckedMigration):`)
- * in a file that imports Django's migrations.
+ * in a file that imports Django's migrations or imports the subclass from a migrations module.
  */
 export function isDjangoMigration(text: string): boolean {
   if (/^class\s+Migration\s*\(\s*(?:migrations\.)?Migration\s*\)\s*:/m.test(text)) return true;
-  return /^class\s+Migration\s*\(\s*\w+Migration\s*\)\s*:/m.test(text) && /^from\s+django\.db\s+import\s+(?:.*\b)?migrations\b/m.test(text);
+  const base = /^class\s+Migration\s*\(\s*(\w+Migration)\s*\)\s*:/m.exec(text)?.[1];
+  if (!base) return false;
+  if (/^from\s+django\.db\s+import\s+(?:.*\b)?migrations\b/m.test(text)) return true;
+  // The base imported from a migrations module of the project's own (`from sentry.new_migrations.migrations import
+  // CheckedMigration`): a file of Sentry's SafeDeleteModel / SafeRemoveField alone imports nothing from Django.
+  return new RegExp(`^from\\s+[\\w.]*migrations[\\w.]*\\s+import\\s+(?:.*\\b)?${base}\\b`, 'm').test(text);
 }
 
 /** Migration-wide facts the fix writers need, shared by every item of the unit. */
@@ -68,6 +73,8 @@ interface Ctx {
   stateOnly: Set<number>;
   /** AUTH_USER_MODEL as the project's settings set it (auth.user when they leave it out); undefined when unread. */
   userModel?: { key: string };
+  /** Operations whose drop an earlier deploy prepared (Sentry's pending deletions), in the words codeReleased takes. */
+  released: Map<number, string>;
 }
 
 function appLabel(path: string): string {
@@ -522,6 +529,60 @@ function stateAndSql(c: Ctx, op: string, args: CallArgs, index: number, span: { 
       }
       return e.removeField(key, name);
     }
+    case 'SafeRemoveField':
+    case 'SafeDeleteModel': {
+      // Sentry's own operations (sentry.new_migrations.monkey.fields / .models): deletion_action=
+      // DeletionAction.MOVE_TO_PENDING takes the field or model out of the state and sends nothing (the code stops
+      // using it in that release); DeletionAction.DELETE, in a later migration, drops the pending column or table.
+      const actionNode = args.keywords.get('deletion_action');
+      const action = actionNode ? /(?:^|\.)(MOVE_TO_PENDING|DELETE)$/.exec(textOf(c.src, actionNode).trim())?.[1] : undefined;
+      const field = op === 'SafeRemoveField' ? s(arg(args, 1, 'name')) : undefined;
+      if (!action || !modelName || (op === 'SafeRemoveField' && !field)) {
+        if (actionNode)
+          c.notes.push({
+            ruleId: 'unsupported-framework-construct',
+            severity: 'info',
+            span,
+            message: `${op}: migralint cannot read its deletion_action (${textOf(c.src, actionNode)}), so it did not lint it.`,
+          });
+        return [];
+      }
+      const key = e.resolve(modelName);
+      if (action === 'MOVE_TO_PENDING') {
+        if (field) e.pendField(key, field);
+        else e.pendModel(key);
+        return [];
+      }
+      const dropped = field ? e.dropPendingField(key, field) : e.dropPendingModel(key);
+      if (dropped) {
+        // Sentry's process: the MOVE_TO_PENDING migration ships, with the code that stopped using it, a deploy before this one.
+        const what = field ? 'field' : 'model';
+        const from = dropped.migration ? basename(dropped.migration) : 'an earlier migration';
+        c.released.set(index, `the ${what} was moved to pending deletion by ${from}, deployed before this one (Sentry's DeletionAction.MOVE_TO_PENDING)`);
+        return dropped.sql;
+      }
+      // Not pending in the history migralint read (Sentry refuses that; an earlier migration may be missing): what
+      // the state still holds is dropped as RemoveField / DeleteModel would, else its default name.
+      if (field) {
+        const m = e.peek(key);
+        if (m && e.field(m, field)) return e.removeField(key, field);
+        c.notes.push({
+          ruleId: 'unsupported-framework-construct',
+          severity: 'info',
+          span,
+          message: `${op} ${modelName}.${field}: no earlier migration migralint read moves this field to pending deletion, so its column is unknown (read as column ${field})`,
+        });
+        return [`ALTER TABLE "${m?.table ?? e.defaultTable(...(key.split('.') as [string, string]))}" DROP COLUMN "${field}" CASCADE`];
+      }
+      if (e.peek(key)) return e.deleteModel(key);
+      c.notes.push({
+        ruleId: 'unsupported-framework-construct',
+        severity: 'info',
+        span,
+        message: `${op} ${modelName}: no earlier migration migralint read moves this model to pending deletion, so its table is unknown (read as ${e.defaultTable(...(key.split('.') as [string, string]))})`,
+      });
+      return [`DROP TABLE "${e.defaultTable(...(key.split('.') as [string, string]))}" CASCADE`];
+    }
     case 'AlterField': {
       const name = s(arg(args, 1, 'name'));
       const f = name && modelName ? readField(c, name, arg(args, 2, 'field'), modelName) : null;
@@ -689,7 +750,8 @@ function operations(c: Ctx, list: PyNode | undefined, exec: ExecutionContext, st
     c.calls.push({ call, op });
     if (state === 'state') c.stateOnly.add(index);
     const sql = operationSql(c, op, args, index, { start: call.start, end: call.end });
-    if (state !== 'state') pushOperation(c, sql, call, op, exec);
+    const released = c.released.get(index);
+    if (state !== 'state') pushOperation(c, sql, call, op, released ? { ...exec, codeReleased: released } : exec);
   }
 }
 
@@ -769,6 +831,7 @@ function extract(file: SourceFile, ctx: ExtractContext): MigrationUnit {
     exec,
     calls: [],
     stateOnly: new Set(),
+    released: new Map(),
     ...(userModel ? { userModel: { key: userModel.key } } : {}),
   };
   operations(c, opsNode, exec, 'both');
