@@ -21,6 +21,7 @@ import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
 import { knownFrameworks } from '../sources/index.js';
 import { loadParsersFor } from '../engine/lint-text.js';
+import { loadParser } from '../sql/parse.js';
 import type { FileResult, FrameworkId, SeverityName, SkippedFile, SourceFile } from '../types.js';
 import { configClaims, discover, skippedNote } from './discover.js';
 import { decodeSource, InputError, readSourceAndBytes } from './read.js';
@@ -251,6 +252,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin && run.format !== 'markdown'
       ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd)))
       : undefined;
+  // Without the cache every file is parsed: PostgreSQL's parser starts loading now, its WASM compiled while the run
+  // finds and reads the files (a cached run may need no parser, and loads it on the first miss).
+  if (!cache) loadParser().catch(() => undefined);
   const version = migralintVersion() ?? 'unknown';
   let parsersFor: string[] = [];
   const misses: Miss[] = [];
