@@ -47,8 +47,11 @@ export interface Step {
 /** Files run in order in one thread: a project's history, or one file outside any project. */
 export type Unit = Step[];
 
-/** Below this much text the files are linted in this thread: starting a worker would cost more than it saves. */
-const MIN_BYTES = 192_000;
+/**
+ * Below this much text per thread the files are linted in this thread: a worker costs its start-up and, measured,
+ * runs the same lint with a quarter more CPU than this thread (its own isolate compiles and warms up the code again).
+ */
+const MIN_BYTES = 512_000;
 /**
  * What starting a worker costs, as the bytes of SQL this thread lints meanwhile (measured: a worker's start-up, its
  * code and PostgreSQL's WASM, ~75 ms of CPU; a lint ~1 MB of SQL per second).
@@ -112,8 +115,11 @@ export function threadCount(units: Unit[], env: Record<string, string | undefine
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   if (cores < 2 || units.length < 2) return 1;
   const bytes = units.reduce((n, u) => n + unitBytes(u), 0);
-  if (bytes < MIN_BYTES) return 1;
-  return Math.min(cores, 8, units.length, 1 + Math.floor(bytes / MIN_BYTES));
+  if (bytes < 2 * MIN_BYTES) return 1;
+  // A thread more only for a core the machine leaves idle (the load average: what other processes run): on a busy
+  // machine a worker makes the run no faster, and costs CPU the others would have used.
+  const idle = cores - os.loadavg()[0]!;
+  return Math.max(1, Math.min(cores, 8, units.length, Math.floor(bytes / MIN_BYTES), 1 + Math.floor(idle)));
 }
 
 /**
