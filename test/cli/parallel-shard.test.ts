@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
 function unit(files: number, size: number): Unit {
   return Array.from({ length: files }, (_, i) => ({
     id: i,
-    source: { path: `db/migrations/${String(i).padStart(4, '0')}_change.sql`, text: 'x'.repeat(size) },
+    source: { path: `db/migrations/${String(i).padStart(4, '0')}_change.sql`, text: 'x'.repeat(size), bom: false },
     options: { settings: DEFAULT_SETTINGS },
   }));
 }
