@@ -105,6 +105,13 @@ export function runUnit(unit: Unit): Done[] {
 
 const unitBytes = (unit: Unit): number => unit.reduce((n, s) => n + s.source.text.length + 200, 0);
 
+/** Whether work of this size might be shared at all (threadCount can be more than 1): a cheap test before planning it. */
+export function mayShare(bytes: number, env: Record<string, string | undefined>): boolean {
+  const forced = env.MIGRALINT_WORKERS;
+  if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced))) return Number(forced) > 1;
+  return bytes >= 2 * MIN_BYTES;
+}
+
 /**
  * How many threads (this one included) to share these units between: 1 unless the work is large and there are
  * cores. MIGRALINT_WORKERS=<n> sets the number (0 or 1: this thread only), for measuring and for tests.

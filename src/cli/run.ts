@@ -31,7 +31,7 @@ import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache } from './cache.js';
-import { lintRecording, recordingFs, shard, startWorkers, threadCount, type Done, type Started, type Step, type Unit } from './parallel.js';
+import { lintRecording, mayShare, recordingFs, shard, startWorkers, threadCount, type Done, type Started, type Step, type Unit } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
 
 export interface LintRun {
@@ -509,7 +509,8 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     // the cache answers is warm, and walked here).
     const ids = new Map<string, number>();
     let started: Started | undefined;
-    if (!run.fix && !run.fixDryRun && !run.staged) {
+    const work = plannedFiles.reduce((n, p) => n + (sources.get(p.path)?.text.length ?? 0), 0);
+    if (!run.fix && !run.fixDryRun && !run.staged && mayShare(work, env)) {
       // Per project its unit, or null when a file of it is left to this thread's walk (the whole project is then).
       const unitOf = new Map<number, Unit | null>();
       const loose: Unit[] = [];
@@ -542,7 +543,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         else unitOf.set(planned.project, [step]);
       }
       const units = [...[...unitOf.values()].filter((u): u is Unit => u !== null), ...loose];
-      const threads = threadCount(units, run.env ?? process.env);
+      const threads = threadCount(units, env);
       if (threads > 1) started = startWorkers(units, shard(units, threads), parsersFor);
     }
     /** The files the workers lint or replay, in walk order, with their result's slot. */
