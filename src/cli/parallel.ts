@@ -1,24 +1,21 @@
 /**
- * Linting many files on every core: the files still to lint are sharded by size over worker threads, each with its
- * own parser instance, and their results come back in the files' order, so the report is the one a single thread
- * writes. Only worth it when the work is large: a worker costs its own start-up (the CLI's code, PostgreSQL's WASM).
+ * Linting many files on every core. Before the run walks its files, the work it will do is split into units: a
+ * project's history (linted, or only replayed, in the tool's order, each file over the catalog the ones before it
+ * left) or one file outside any project. Units are shared out by size between this thread and worker threads, each
+ * with its own parser instance; a worker sends back each file's result and what it taught the catalog, and the run
+ * takes them in the files' order, so the report and the cache are the ones a single thread writes. Only worth it
+ * when the work is large enough: a worker costs its own start-up (the CLI's code, PostgreSQL's WASM).
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Catalog, type CatalogData } from '../catalog/catalog.js';
-import { lintSource, type LintOptions } from '../engine/lint.js';
+import { lintSource, type LintOptions, type ModelOptions } from '../engine/lint.js';
 import { NO_FILES, type FileSystem } from '../fs.js';
+import { applyDeltaInPlace, replaySource } from '../project/history.js';
+import { emptyModel, type SchemaDelta } from '../project/model.js';
 import type { FileResult, SourceFile } from '../types.js';
-
-/** A file the cache did not answer: where its result goes, and how to lint it. */
-export interface Miss {
-  slot: number;
-  source: SourceFile;
-  options: LintOptions;
-  key: string;
-}
 
 export interface Linted {
   result: FileResult;
@@ -26,9 +23,40 @@ export interface Linted {
   consulted: string[];
 }
 
-/** Below this much text, one thread is faster than starting workers. */
-const MIN_BYTES = 2_000_000;
-const MIN_FILES = 64;
+/** What a worker did with one file: its result when linted, and what it taught the catalog when in a history. */
+export interface Done {
+  result?: FileResult;
+  consulted: string[];
+  /** What the file changed in its project's catalog (linted or only replayed); undefined when it taught nothing. */
+  delta?: SchemaDelta;
+}
+
+/** The model options of a file in a history, without the catalog (the thread running the history keeps its own). */
+export type StepModel = Omit<ModelOptions, 'schema' | 'onDelta'>;
+
+/** One file of a unit of work. */
+export interface Step {
+  /** The caller's name for the file's outcome. */
+  id: number;
+  source: SourceFile;
+  options: LintOptions;
+  /** In a project's history: whether to lint it (else it is only replayed) and its model options. */
+  history?: { lint: boolean; model: StepModel };
+}
+
+/** Files run in order in one thread: a project's history, or one file outside any project. */
+export type Unit = Step[];
+
+/**
+ * Below this much text per thread the files are linted in this thread: a worker costs its start-up and, measured,
+ * runs the same lint with a quarter more CPU than this thread (its own isolate compiles and warms up the code again).
+ */
+const MIN_BYTES = 512_000;
+/**
+ * What starting a worker costs, as the bytes of SQL this thread lints meanwhile (measured: a worker's start-up, its
+ * code and PostgreSQL's WASM, ~75 ms of CPU; a lint ~1 MB of SQL per second).
+ */
+const WORKER_START_BYTES = 80_000;
 
 /**
  * `fs`, noting in `consulted` each path asked for. Detection and the adapters read the files beside a migration
@@ -54,38 +82,96 @@ export function lintRecording(source: SourceFile, options: LintOptions): Linted 
 }
 
 /**
- * How many worker threads to use for these files: 0 (this thread) unless the work is large and there are cores.
- * MIGRALINT_WORKERS=<n> sets the number (0 or 1: this thread), for measuring and for tests.
+ * A unit in this thread: a history's files in order, each over the catalog the ones before it left (a catalog of the
+ * unit's own, from the empty one), as the run's own walk of the history does it.
  */
-export function workerCount(misses: Miss[], env: Record<string, string | undefined>): number {
+export function runUnit(unit: Unit): Done[] {
+  const schema = emptyModel();
+  return unit.map((step): Done => {
+    if (!step.history) return lintRecording(step.source, step.options);
+    let delta: SchemaDelta | undefined;
+    let done: Done;
+    if (step.history.lint) {
+      const linted = lintRecording(step.source, { ...step.options, model: { ...step.history.model, schema, onDelta: (d) => void (delta = d) } });
+      done = { ...linted, delta };
+    } else {
+      const consulted: string[] = [];
+      try {
+        delta = replaySource(step.source, { ...step.options, fs: recordingFs(step.options.fs, consulted) }, schema).delta;
+      } catch {
+        // A file that cannot be read as a migration teaches the catalog nothing.
+      }
+      done = { consulted, delta };
+    }
+    if (delta) applyDeltaInPlace(schema, delta);
+    return done;
+  });
+}
+
+const unitBytes = (unit: Unit): number => unit.reduce((n, s) => n + s.source.text.length + 200, 0);
+
+/** Whether work of this size might be shared at all (threadCount can be more than 1): a cheap test before planning it. */
+export function mayShare(bytes: number, env: Record<string, string | undefined>): boolean {
   const forced = env.MIGRALINT_WORKERS;
-  if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced))) return Math.max(0, Math.min(Number(forced), 16, misses.length));
+  if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced))) return Number(forced) > 1;
+  return bytes >= 2 * MIN_BYTES;
+}
+
+/**
+ * How many threads (this one included) to share these units between: 1 unless the work is large and there are
+ * cores. MIGRALINT_WORKERS=<n> sets the number (0 or 1: this thread only), for measuring and for tests.
+ */
+export function threadCount(units: Unit[], env: Record<string, string | undefined>): number {
+  const forced = env.MIGRALINT_WORKERS;
+  if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced))) return Math.max(1, Math.min(Number(forced), 16, units.length));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  if (cores < 2 || misses.length < MIN_FILES) return 0;
-  const bytes = misses.reduce((n, m) => n + m.source.text.length, 0);
-  if (bytes < MIN_BYTES) return 0;
-  return Math.min(cores, 8, Math.floor(bytes / (MIN_BYTES / 2)));
+  if (cores < 2 || units.length < 2) return 1;
+  const bytes = units.reduce((n, u) => n + unitBytes(u), 0);
+  if (bytes < 2 * MIN_BYTES) return 1;
+  // A thread more only for a core the machine leaves idle (the load average: what other processes run): on a busy
+  // machine a worker makes the run no faster, and costs CPU the others would have used.
+  const idle = cores - os.loadavg()[0]!;
+  return Math.max(1, Math.min(cores, 8, units.length, Math.floor(bytes / MIN_BYTES), 1 + Math.floor(idle)));
+}
+
+/**
+ * Largest first, each to the least-loaded thread; a worker's load starts at its start-up cost. Shard 0 is this
+ * thread's. Each shard lists unit indexes in the units' order.
+ */
+export function shard(units: Unit[], n: number): number[][] {
+  const sizes = units.map(unitBytes);
+  const order = units.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  const shards: number[][] = Array.from({ length: n }, () => []);
+  const load = Array.from({ length: n }, (_, k) => (k === 0 ? 0 : WORKER_START_BYTES));
+  for (const i of order) {
+    let best = 0;
+    for (let k = 1; k < n; k++) if (load[k]! < load[best]!) best = k;
+    shards[best]!.push(i);
+    load[best]! += sizes[i]!;
+  }
+  return shards.map((s) => s.sort((a, b) => a - b));
 }
 
 interface Task {
-  index: number;
+  id: number;
   source: SourceFile;
   framework: LintOptions['framework'];
   settings: LintOptions['settings'];
   severities: LintOptions['severities'];
   catalog: number;
+  history?: Step['history'];
 }
 
 export interface WorkerInput {
   catalogs: CatalogData[];
-  tasks: Task[];
+  units: Task[][];
   parsersFor: string[];
   /** The run's directory: the worker's disk reads and names files from it, as the main thread's does. */
   cwd?: string;
 }
 
 export interface WorkerOutput {
-  done?: Array<{ index: number } & Linted>;
+  done?: Array<{ id: number } & Done>;
   error?: string;
 }
 
@@ -95,27 +181,22 @@ function workerFile(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-/** Longest first, each to the least-loaded shard: shards of near-equal size. */
-function shard(misses: Miss[], n: number): number[][] {
-  const order = misses.map((_, i) => i).sort((a, b) => misses[b]!.source.text.length - misses[a]!.source.text.length || a - b);
-  const shards: number[][] = Array.from({ length: n }, () => []);
-  const load = new Array<number>(n).fill(0);
-  for (const i of order) {
-    let best = 0;
-    for (let k = 1; k < n; k++) if (load[k]! < load[best]!) best = k;
-    shards[best]!.push(i);
-    load[best]! += misses[i]!.source.text.length + 200;
-  }
-  return shards.filter((s) => s.length > 0);
+/** Units started on worker threads: what each file gave, by step id, once all are done. */
+export interface Started {
+  /** The step ids the workers run. */
+  ids: Set<number>;
+  done: Promise<Map<number, Done>>;
 }
 
 /**
- * Lints the misses on `n` worker threads; results in the misses' order. Undefined when workers cannot run here
- * (no worker module, as when running from TypeScript sources): the caller then lints in this thread.
+ * Starts worker threads on all shards but the first (this thread's), at once: this thread runs its own shard
+ * meanwhile. Undefined when nothing goes to a worker or workers cannot run here (no worker module, as when running
+ * from TypeScript sources): this thread then runs every unit.
  */
-export async function lintInWorkers(misses: Miss[], n: number, parsersFor: string[], cwd?: string): Promise<Linted[] | undefined> {
+export function startWorkers(units: Unit[], shards: number[][], parsersFor: string[], cwd?: string): Started | undefined {
   const file = workerFile();
-  if (!file) return undefined;
+  const theirs = shards.slice(1).filter((s) => s.length > 0);
+  if (!file || theirs.length === 0) return undefined;
   const catalogs: CatalogData[] = [];
   const catalogIds = new Map<Catalog, number>();
   const catalogOf = (c: Catalog | undefined): number => {
@@ -128,39 +209,48 @@ export async function lintInWorkers(misses: Miss[], n: number, parsersFor: strin
     }
     return id;
   };
-  const out = new Array<Linted>(misses.length);
-  const runs = shard(misses, n).map((indexes) => {
-    const tasks: Task[] = indexes.map((i) => {
-      const m = misses[i]!;
-      return {
-        index: i,
-        source: m.source,
-        framework: m.options.framework,
-        settings: m.options.settings,
-        severities: m.options.severities,
-        catalog: catalogOf(m.options.catalog),
-      };
-    });
-    const input: WorkerInput = { catalogs, tasks, parsersFor, ...(cwd !== undefined ? { cwd } : {}) };
-    return new Promise<void>((resolve, reject) => {
-      const worker = new Worker(file, { workerData: input });
-      worker.once('message', (msg: WorkerOutput) => {
-        if (msg.error || !msg.done) reject(new Error(`migralint worker: ${msg.error ?? 'no result'}`));
-        else {
-          for (const d of msg.done) {
-            d.result.source = misses[d.index]!.source.text;
-            out[d.index] = { result: d.result, consulted: d.consulted };
-          }
-          resolve();
-        }
-        void worker.terminate();
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => {
-        if (code !== 0) reject(new Error(`migralint worker exited with code ${code}`));
-      });
-    });
+  const ids = new Set<number>();
+  const texts = new Map<number, string>();
+  const inputs = theirs.map((indexes): WorkerInput => {
+    const tasks = indexes.map((i) =>
+      units[i]!.map((s): Task => {
+        ids.add(s.id);
+        texts.set(s.id, s.source.text);
+        const o = s.options;
+        return {
+          id: s.id,
+          source: s.source,
+          framework: o.framework,
+          settings: o.settings,
+          severities: o.severities,
+          catalog: catalogOf(o.catalog),
+          history: s.history,
+        };
+      }),
+    );
+    return { catalogs, units: tasks, parsersFor, ...(cwd !== undefined ? { cwd } : {}) };
   });
-  await Promise.all(runs);
-  return out;
+  const out = new Map<number, Done>();
+  const runs = inputs.map(
+    (input) =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(file, { workerData: input });
+        worker.once('message', (msg: WorkerOutput) => {
+          if (msg.error || !msg.done) reject(new Error(`migralint worker: ${msg.error ?? 'no result'}`));
+          else {
+            for (const { id, ...d } of msg.done) {
+              if (d.result) d.result.source = texts.get(id);
+              out.set(id, d);
+            }
+            resolve();
+          }
+          void worker.terminate();
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`migralint worker exited with code ${code}`));
+        });
+      }),
+  );
+  return { ids, done: Promise.all(runs).then(() => out) };
 }

@@ -21,6 +21,7 @@ import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
 import { knownFrameworks } from '../sources/index.js';
 import { loadParsersFor } from '../engine/lint-text.js';
+import { loadParser } from '../sql/parse.js';
 import type { FileResult, FrameworkId, SeverityName, SkippedFile, SourceFile } from '../types.js';
 import { configClaims, discover, skippedNote } from './discover.js';
 import { decodeSource, InputError, readSourceAndBytes } from './read.js';
@@ -30,7 +31,7 @@ import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache, runInputKey, type RunSummary } from './cache.js';
-import { lintInWorkers, lintRecording, recordingFs, workerCount, type Miss } from './parallel.js';
+import { lintRecording, mayShare, recordingFs, shard, startWorkers, threadCount, type Done, type Started, type Step, type Unit } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
 
 export interface LintRun {
@@ -214,6 +215,22 @@ interface InHistory {
   recordPacked: (packed: PackedDelta, hash: string) => boolean;
 }
 
+/** A file the cache did not answer, outside any history: where its result goes, and how to lint it. */
+interface Miss {
+  slot: number;
+  source: SourceFile;
+  options: LintOptions;
+  key: string;
+}
+
+/** A file the cache did not answer, outside any history: where its result goes, and how to lint it. */
+interface Miss {
+  slot: number;
+  source: SourceFile;
+  options: LintOptions;
+  key: string;
+}
+
 /** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
 export async function runLint(run: LintRun, io: IO): Promise<number> {
   const formatter = FORMATTERS[run.format];
@@ -254,6 +271,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     run.cache !== false && !run.fix && !run.fixDryRun && !run.stdin && run.format !== 'markdown'
       ? LintCache.open(path.resolve(run.cwd, run.cacheLocation ?? defaultCacheDir(run.cwd)))
       : undefined;
+  // Without the cache every file is parsed: PostgreSQL's parser starts loading now, its WASM compiled while the run
+  // finds and reads the files (a cached run may need no parser, and loads it on the first miss).
+  if (!cache) loadParser().catch(() => undefined);
   const version = migralintVersion() ?? 'unknown';
   let parsersFor: string[] = [];
   const misses: Miss[] = [];
@@ -286,27 +306,43 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
    * as before, else extract → parse → replay (no analysis, no rules), then cached. Records the delta.
    */
   const replayCached = async (source: SourceFile, options: LintOptions, inHistory: InHistory, replayKey: string): Promise<void> => {
-    const { model, record } = inHistory;
+    const { model } = inHistory;
     const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
     // Applied to the catalog it meets; a stored change that does not fit it is replayed again.
     if (stored && inHistory.recordPacked(stored.packed, stored.hash)) return;
     await parsers();
     const consulted: string[] = [];
-    const replayed = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema).delta;
-    if (!cache) return record(replayed);
-    const hash = deltaHash(replayed);
-    const packed = replayKey ? packDelta(replayed, model.schema) : undefined;
-    if (packed) cache.setReplay(replayKey, consulted, { packed, hash });
-    record(replayed, hash);
+    const delta = replaySource(source, { ...options, fs: recordingFs(options.fs, consulted) }, model.schema).delta;
+    keepReplayed(inHistory, replayKey, { consulted, delta });
   };
-  const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, inHistory?: InHistory): Promise<void> => {
+  /** What a migration's replay (here or in a worker) taught the catalog: recorded, and cached. */
+  const keepReplayed = (inHistory: InHistory, replayKey: string, { consulted, delta }: Done): void => {
+    if (!delta) return;
+    if (!cache) return inHistory.record(delta);
+    const hash = deltaHash(delta);
+    const packed = replayKey ? packDelta(delta, inHistory.model.schema) : undefined;
+    if (packed) cache.setReplay(replayKey, consulted, { packed, hash });
+    inHistory.record(delta, hash);
+  };
+  /** A history file's lint (here or in a worker): what it taught the catalog is recorded, and both are cached. */
+  const keepLinted = (inHistory: InHistory, key: string, replayKey: () => string, { result, consulted, delta }: Done): void => {
+    if (delta) {
+      const hash = cache ? deltaHash(delta) : undefined;
+      inHistory.record(delta, hash);
+      const replayed = replayKey();
+      const packed = cache && hash && replayed ? packDelta(delta, inHistory.model.schema) : undefined;
+      if (cache && hash && packed) cache.setReplay(replayed, consulted, { packed, hash });
+    }
+    if (cache && key) cache.set(key, consulted, result!);
+  };
+  /** A file's cache key (with the catalog it meets, in a history), and the key of its replay; '' without the cache. */
+  const keysOf = async (source: SourceFile, bytes: Uint8Array | undefined, inHistory: InHistory | undefined) => {
     const model = inHistory?.model;
     const schemaPrint = inHistory?.print;
     const { options: configured, cacheParts } = await setups.forFile(source.path);
     const options: LintOptions = { ...configured, fs: disk, ...(model ? { model } : {}) };
     // With the history, a file's result depends on the catalog the migrations before it left: its fingerprint is
-    // part of the key. A hit still moves the catalog past the file: from the replay cache, else by replaying it
-    // (extract, parse, replay: no analysis, no rules), so the next migration meets what an uncached run gives it.
+    // part of the key.
     const incomingSchema = model && schemaPrint ? modelFingerprint(model, schemaPrint) : undefined;
     const key =
       cache && bytes
@@ -321,6 +357,13 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
           })
         : '';
     const replayKeyHere = () => (bytes && schemaPrint ? replayKey(path.resolve(run.cwd), source.path, bytes, options, schemaPrint) : '');
+    return { options, key, replayKeyHere };
+  };
+  const lintOne = async (source: SourceFile, writeBack: boolean, bytes?: Uint8Array, inHistory?: InHistory): Promise<void> => {
+    const model = inHistory?.model;
+    const { options, key, replayKeyHere } = await keysOf(source, bytes, inHistory);
+    // A hit still moves the catalog past the file: from the replay cache, else by replaying it (extract, parse,
+    // replay: no analysis, no rules), so the next migration meets what an uncached run gives it.
     const cached = key ? cache?.get(key) : undefined;
     if (cached) {
       if (inHistory) await replayCached(source, options, inHistory, replayKeyHere());
@@ -332,23 +375,16 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     if (!run.fix && !run.fixDryRun && model) {
       // In history order, now: the next migration meets the catalog this one leaves.
       await parsers();
-      let learned: SchemaDelta | undefined;
-      const { result, consulted } = lintRecording(source, { ...options, model: { ...model, onDelta: (d) => void (learned = d) } });
-      if (learned) {
-        const hash = cache ? deltaHash(learned) : undefined;
-        inHistory!.record(learned, hash);
-        const replayKey = replayKeyHere();
-        const packed = cache && hash && replayKey ? packDelta(learned, model.schema) : undefined;
-        if (cache && hash && packed) cache.setReplay(replayKey, consulted, { packed, hash });
-      }
-      if (cache && key) cache.set(key, consulted, result);
+      let delta: SchemaDelta | undefined;
+      const done = lintRecording(source, { ...options, model: { ...model, onDelta: (d) => void (delta = d) } });
+      keepLinted(inHistory!, key, replayKeyHere, { ...done, delta });
       resultKeys.set(source.path, key);
-      results.push(result);
+      results.push(done.result);
       linted++;
       return;
     }
     if (!run.fix && !run.fixDryRun) {
-      // Linted after the walk, all together: in this thread or, when the work is large, in worker threads.
+      // Linted after the walk, all together.
       misses.push({ slot: results.length, source, options, key });
       resultKeys.set(source.path, key);
       results.push(undefined as unknown as FileResult);
@@ -558,19 +594,74 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       );
       cache?.consulted(planned.map((f) => path.resolve(run.cwd, f)));
       const cwdKey = path.resolve(run.cwd);
-      for (const planned of history.order(selected.files)) {
-        const file = planned.path;
+      const inHistoryOf = (file: string): InHistory | undefined => {
         const model = history.modelFor(file);
         const print = history.fingerprint(file);
-        const inHistory: InHistory | undefined =
-          model && print !== undefined
-            ? {
-                model,
-                print,
-                record: (delta, hash) => history.record(file, delta, hash),
-                recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
-              }
-            : undefined;
+        return model && print !== undefined
+          ? {
+              model,
+              print,
+              record: (delta, hash) => history.record(file, delta, hash),
+              recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
+            }
+          : undefined;
+      };
+      const plannedFiles = history.order(selected.files);
+      // A cold run's work (nothing to fix, nothing from git's index) shared with worker threads when it is large: whole
+      // histories and files outside any, each unit starting where the cache has nothing (a project whose first file
+      // the cache answers is warm, and walked here).
+      const ids = new Map<string, number>();
+      let started: Started | undefined;
+      const work = plannedFiles.reduce((n, p) => n + (sources.get(p.path)?.text.length ?? 0), 0);
+      if (!run.fix && !run.fixDryRun && !run.staged && mayShare(work, env)) {
+        // Per project its unit, or null when a file of it is left to this thread's walk (the whole project is then).
+        const unitOf = new Map<number, Unit | null>();
+        const loose: Unit[] = [];
+        for (const planned of plannedFiles) {
+          const file = planned.path;
+          const source = sources.get(file);
+          const options = optionsOf.get(file);
+          const bytes = bytesOf.get(file);
+          const unit = planned.project === undefined ? undefined : unitOf.get(planned.project);
+          if (unit === null) continue;
+          let usable = !!(source && options && bytes);
+          if (usable && cache && !unit) {
+            // The unit's first file: does the cache answer it?
+            const keys = await keysOf(source!, bytes, inHistoryOf(file));
+            usable = !(planned.lint ? keys.key && cache.get(keys.key) : cache.getReplay(keys.replayKeyHere()));
+          }
+          if (!usable) {
+            if (planned.project !== undefined) unitOf.set(planned.project, null);
+            continue;
+          }
+          const step: Step = { id: ids.size, source: source!, options: options! };
+          ids.set(file, step.id);
+          if (planned.project === undefined) {
+            loose.push([step]);
+            continue;
+          }
+          const { schema: _schema, onDelta: _onDelta, ...model } = history.modelFor(file)!;
+          step.history = { lint: planned.lint, model };
+          if (unit) unit.push(step);
+          else unitOf.set(planned.project, [step]);
+        }
+        const units = [...[...unitOf.values()].filter((u): u is Unit => u !== null), ...loose];
+        const threads = threadCount(units, env);
+        if (threads > 1) started = startWorkers(units, shard(units, threads), parsersFor, run.cwd);
+      }
+      /** The files the workers lint or replay, in walk order, with their result's slot. */
+      const theirs: Array<{ file: string; lint: boolean; slot: number }> = [];
+      for (const planned of plannedFiles) {
+        const file = planned.path;
+        if (started?.ids.has(ids.get(file) ?? -1)) {
+          theirs.push({ file, lint: planned.lint, slot: results.length });
+          if (planned.lint) {
+            results.push(undefined as unknown as FileResult);
+            linted++;
+          }
+          continue;
+        }
+        const inHistory = inHistoryOf(file);
         if (!planned.lint) {
           const src = sources.get(file);
           const opts = optionsOf.get(file);
@@ -608,9 +699,26 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
         await lintOne(source, true, bytes, inHistory);
         history.advance(file);
       }
+      if (started) {
+        // What the workers did, taken in walk order: each project's catalog moves past its files as here.
+        const done = await started.done;
+        for (const { file, lint, slot } of theirs) {
+          const d = done.get(ids.get(file)!)!;
+          const inHistory = inHistoryOf(file);
+          const source = sources.get(file)!;
+          const { key, replayKeyHere } = await keysOf(source, bytesOf.get(file), inHistory);
+          if (lint) {
+            if (inHistory) keepLinted(inHistory, key, replayKeyHere, d);
+            else if (cache && key) cache.set(key, d.consulted, d.result!);
+            resultKeys.set(file, key);
+            results[slot] = d.result!;
+          } else if (inHistory) keepReplayed(inHistory, replayKeyHere(), d);
+          history.advance(file);
+        }
+      }
       // A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
       // the files linted together) builds the index: known only now, with the history replayed to its end.
-      const linted = new Set(selected.files);
+      const lintedTogether = new Set(selected.files);
       results.forEach((r, i) => {
         if (!r) return;
         const left: number[] = [];
@@ -618,7 +726,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
           if (
             f.ruleId === 'require-index-on-foreign-key' &&
             f.data?.foreignKey &&
-            history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, linted)
+            history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, lintedTogether)
           )
             left.push(j);
         });
@@ -635,14 +743,12 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   }
 
   if (misses.length) {
-    const workers = workerCount(misses, run.env ?? process.env);
-    const done = workers > 1 ? await lintInWorkers(misses, workers, parsersFor, run.cwd) : undefined;
-    if (!done) await parsers();
-    misses.forEach((m, i) => {
-      const { result, consulted } = done?.[i] ?? lintRecording(m.source, m.options);
+    await parsers();
+    for (const m of misses) {
+      const { result, consulted } = lintRecording(m.source, m.options);
       if (cache && m.key) cache.set(m.key, consulted, result);
       results[m.slot] = result;
-    });
+    }
   }
   // Files were linted in history order; report them in the order they were selected (once every slot is filled).
   if (rank) {

@@ -51,8 +51,8 @@ export function deltaHash(delta: SchemaDelta): string {
     .digest('hex');
 }
 
-/** Applies a delta to a model this history owns (what applyDelta returns, without the copy). */
-function applyInPlace(model: SchemaModel, delta: SchemaDelta): void {
+/** Applies a delta to a model its caller owns (what applyDelta returns, without the copy). */
+export function applyDeltaInPlace(model: SchemaModel, delta: SchemaDelta): void {
   for (const [k, v] of Object.entries(delta.indexes)) setIndexInPlace(model.indexes, k, v);
   for (const kind of ['schemas', ...OBJECT_KINDS] as const) {
     if (kind === 'indexes') continue;
@@ -73,6 +73,8 @@ export interface PlannedFile {
   source?: SourceFile;
   /** Linted (selected), or only replayed. */
   lint: boolean;
+  /** The project's place in `projects`; undefined for a selected file no project holds. */
+  project?: number;
 }
 
 /**
@@ -143,12 +145,12 @@ export class ProjectHistory {
   order(selected: string[]): PlannedFile[] {
     const want = new Set(selected);
     const out: PlannedFile[] = [];
-    for (const p of this.projects) {
+    this.projects.forEach((p, project) => {
       // Only projects with a file to lint are replayed.
-      if (!p.files.some((f) => want.has(f))) continue;
+      if (!p.files.some((f) => want.has(f))) return;
       const last = Math.max(...p.files.map((f, i) => (want.has(f) ? i : -1)));
-      p.files.slice(0, last + 1).forEach((f) => out.push({ path: f, lint: want.has(f) }));
-    }
+      p.files.slice(0, last + 1).forEach((f) => out.push({ path: f, lint: want.has(f), project }));
+    });
     const placed = new Set(out.map((x) => x.path));
     for (const f of selected) if (!placed.has(f)) out.push({ path: f, lint: true });
     return out;
@@ -212,7 +214,7 @@ export class ProjectHistory {
     // A copy per file (applyDelta) made a long history quadratic: each migration copied every table's entry.
     const model = this.models.get(p) ?? emptyModel();
     if ('packed' in recorded) applyPackedInPlace(model, recorded.packed);
-    else applyInPlace(model, recorded.delta);
+    else applyDeltaInPlace(model, recorded.delta);
     this.models.set(p, model);
     if (this.fingerprints) {
       const hash = recorded.hash ?? deltaHash((recorded as { delta: SchemaDelta }).delta);

@@ -126,8 +126,15 @@ function bodyText(options: any[] | undefined): string | undefined {
   return undefined;
 }
 
+/** A DO or CREATE FUNCTION / PROCEDURE statement as a PL/pgSQL body, before its body is read. */
+export interface FoundBody {
+  kind: PlpgsqlBody['kind'];
+  name?: string;
+  body: string;
+}
+
 /** What a DO or CREATE FUNCTION / PROCEDURE statement is as a PL/pgSQL body, or null when it is not one. */
-function bodyOf(kind: string, node: any): { kind: PlpgsqlBody['kind']; name?: string; body: string } | null {
+export function bodyOf(kind: string, node: any): FoundBody | null {
   if (kind === 'DoStmt') {
     const lang = language(node.args) ?? 'plpgsql';
     const body = bodyText(node.args);
@@ -151,10 +158,6 @@ function firstKind(stmt: PgNode): string {
 }
 
 /**
- * Reads the PL/pgSQL body of a DO or CREATE FUNCTION / PROCEDURE statement. `text` is the chunk, `span` the
- * statement in it. Returns null when the statement has no PL/pgSQL body.
- */
-/**
  * The functions a statement calls directly: CALL p(…), or SELECT f(…) without FROM (lower-cased, unqualified);
  * their bodies run where the statement runs.
  */
@@ -169,9 +172,11 @@ export function calledFunctions(kind: string, node: any): string[] {
   return names;
 }
 
-export function readPlpgsql(text: string, span: Span, kind: string, node: any): PlpgsqlBody | null {
-  const found = bodyOf(kind, node);
-  if (!found) return null;
+/**
+ * Reads the PL/pgSQL body of a DO or CREATE FUNCTION / PROCEDURE statement (what bodyOf found in it). `text` is the
+ * chunk, `span` the statement in it.
+ */
+export function readBody(text: string, span: Span, found: FoundBody): PlpgsqlBody {
   const out: PlpgsqlBody = { kind: found.kind, ...(found.name ? { name: found.name } : {}), statements: [], notes: [] };
   const what = found.kind === 'do' ? 'DO block' : `${found.kind} ${found.name ?? ''}`.trim();
   const stmtText = text.slice(span.start, span.end);

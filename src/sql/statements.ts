@@ -2,7 +2,7 @@ import type { AdapterNote, BodyOrigin, MapSegment, MigrationUnit, ParseFailure, 
 import { maskAsIdentifier, maskSql, placeholderStyle, type MaskOptions } from './mask.js';
 import { statementNode } from './nodes.js';
 import { parseChunk, type ChunkParse } from './parse.js';
-import { calledFunctions, readPlpgsql, type PlpgsqlBody } from './plpgsql.js';
+import { bodyOf, calledFunctions, readBody, type FoundBody, type PlpgsqlBody } from './plpgsql.js';
 import { LineIndex } from './text.js';
 
 /** Chunk offset → file offset. */
@@ -242,7 +242,8 @@ export function countFailures(unit: MigrationUnit, clean: ReadonlySet<string>): 
 }
 
 interface KnownBody {
-  body: PlpgsqlBody;
+  /** The body, read when it first runs (null when it cannot be read: a note says so then). */
+  body: () => PlpgsqlBody | null;
   item: SqlChunk;
   itemIndex: number;
   line: number;
@@ -266,19 +267,32 @@ class Bodies {
   ) {}
 
   read(text: string, span: Span, kind: string, node: unknown, item: SqlChunk, itemIndex: number, at: number): void {
-    let body: PlpgsqlBody | null = null;
-    try {
-      body = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? readPlpgsql(text, span, kind, node) : null;
-    } catch (error) {
-      // A body migralint fails to read loses its own statements, never the file's.
-      const message = `migralint could not read this PL/pgSQL body (${error instanceof Error ? error.message : String(error)}): its statements are not linted.`;
-      this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message, span: toFileSpan(item.segments, span) });
-    }
+    const found = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? bodyOf(kind, node) : null;
+    if (!found || (found.kind !== 'do' && !found.name)) return this.calls(kind, node, at, 0);
     const container = toFileSpan(item.segments, span);
     const line = this.lines.position(container.start).line;
-    if (body?.kind === 'do') this.run({ body, item, itemIndex, line, container, noted: false }, at, 0);
-    else if (body?.name) this.functions.set(body.name.toLowerCase(), { body, item, itemIndex, line, container, noted: false });
-    else this.calls(kind, node, at, 0);
+    const known: KnownBody = { body: this.reader(text, span, found, container), item, itemIndex, line, container, noted: false };
+    if (found.kind === 'do') this.run(known, at, 0);
+    // Read when the migration calls it: most functions a migration creates it never calls, and their statements are
+    // not linted (reading a body is a PL/pgSQL parse, a scan and a parse of each statement in it).
+    else this.functions.set(found.name!.toLowerCase(), known);
+  }
+
+  /** Reads a body once, on first use. */
+  private reader(text: string, span: Span, found: FoundBody, container: Span): () => PlpgsqlBody | null {
+    let body: PlpgsqlBody | null | undefined;
+    return () => {
+      if (body !== undefined) return body;
+      try {
+        body = readBody(text, span, found);
+      } catch (error) {
+        // A body migralint fails to read loses its own statements, never the file's.
+        const message = `migralint could not read this PL/pgSQL body (${error instanceof Error ? error.message : String(error)}): its statements are not linted.`;
+        this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message, span: container });
+        body = null;
+      }
+      return body;
+    };
   }
 
   /** CALL p(…), or SELECT f(…) without FROM, of a function created earlier in the unit: its body runs here. */
@@ -292,7 +306,9 @@ class Bodies {
   }
 
   private run(known: KnownBody, runBy: number, depth: number): void {
-    const { body, item, itemIndex, line, container } = known;
+    const { item, itemIndex, line, container } = known;
+    const body = known.body();
+    if (!body) return;
     if (!known.noted || body.kind === 'do') {
       for (const n of body.notes)
         this.notes.push({ ruleId: 'unsupported-framework-construct', severity: 'info', message: n.message, span: toFileSpan(item.segments, n.span) });
