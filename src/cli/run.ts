@@ -340,7 +340,7 @@ async function lintStdin(run: LintRun, io: IO, parsing: Parsing, linter: FileLin
  * --fix, its fix and write-back), and what its replay or lint (here or in a worker) teaches the catalog.
  */
 function fileLinter({ run, cache, version, setups, disk, fixTypes, parsers, out }: LintContext) {
-  const { results, resultKeys, problems, diffs, fixedFiles } = out;
+  const { results, resultKeys } = out;
   /** A replay's cache key: what the replay reads (the file as given, its bytes, settings, framework, the catalog it meets). */
   /** The options a replay's key names, one object per settings and framework (cacheKey writes each once). */
   const replayOptions = new WeakMap<LintSettings, Map<FrameworkId | null, object>>();
@@ -454,43 +454,54 @@ function fileLinter({ run, cache, version, setups, disk, fixTypes, parsers, out 
       return;
     }
     await parsers();
-    const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
-    if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
-    // The migration, then the other files its fixes write (a framework's metadata beside it).
-    const changes = [
-      { path: source.path, before: source.text, after: outcome.text, bom: source.bom, existed: true },
-      ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false, existed: existsSync(f.path) })),
-    ].filter((c) => c.after !== c.before);
-    const shown = (p: string) => (path.isAbsolute(p) ? path.relative(run.cwd, p) : p);
-    let written = true;
-    for (const c of changes) {
-      if (run.fixDryRun || !writeBack) {
-        const { createTwoFilesPatch } = await import('diff');
-        diffs.push(createTwoFilesPatch(shown(c.path), shown(c.path), c.before, c.after, '', '', { context: 3 }));
-        continue;
-      }
-      try {
-        const bom = c.bom ? '\ufeff' : '';
-        writeFixed(path.resolve(run.cwd, c.path), c.existed ? bom + c.before : null, bom + c.after);
-        disk.forget(c.path);
-      } catch (error) {
-        if (!(error instanceof WriteRefused)) throw error;
-        problems.push(`${shown(c.path)}: --fix: ${error.message}`);
-        out.writeFailures++;
-        written = false;
-        break;
-      }
-    }
-    if (written && changes.length > 0 && outcome.applied > 0)
-      fixedFiles.push({ path: shown(source.path), applied: outcome.applied, dryRun: !!run.fixDryRun || !writeBack });
-    // A file not written keeps its problems: report them as they are in the file.
-    results.push(written ? outcome.result : lintSource(source, options));
-    out.linted++;
+    await fixFile(run, { disk, fixTypes, out }, source, options, writeBack);
   };
   return { replayKey, replayCached, keepReplayed, keepLinted, keysOf, lintOne };
 }
 
 type FileLinter = ReturnType<typeof fileLinter>;
+
+/** --fix and --fix-dry-run: a file fixed to its fixed point, then written back (or shown as a diff), and its result. */
+async function fixFile(
+  run: LintRun,
+  { disk, fixTypes, out }: { disk: CachedFileSystem; fixTypes: FixType[]; out: Outcome },
+  source: SourceFile,
+  options: LintOptions,
+  writeBack: boolean,
+): Promise<void> {
+  const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
+  if (outcome.rejected) out.problems.push(`${source.path}: --fix: ${outcome.rejected}`);
+  // The migration, then the other files its fixes write (a framework's metadata beside it).
+  const changes = [
+    { path: source.path, before: source.text, after: outcome.text, bom: source.bom, existed: true },
+    ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false, existed: existsSync(f.path) })),
+  ].filter((c) => c.after !== c.before);
+  const shown = (p: string) => (path.isAbsolute(p) ? path.relative(run.cwd, p) : p);
+  let written = true;
+  for (const c of changes) {
+    if (run.fixDryRun || !writeBack) {
+      const { createTwoFilesPatch } = await import('diff');
+      out.diffs.push(createTwoFilesPatch(shown(c.path), shown(c.path), c.before, c.after, '', '', { context: 3 }));
+      continue;
+    }
+    try {
+      const bom = c.bom ? '\ufeff' : '';
+      writeFixed(path.resolve(run.cwd, c.path), c.existed ? bom + c.before : null, bom + c.after);
+      disk.forget(c.path);
+    } catch (error) {
+      if (!(error instanceof WriteRefused)) throw error;
+      out.problems.push(`${shown(c.path)}: --fix: ${error.message}`);
+      out.writeFailures++;
+      written = false;
+      break;
+    }
+  }
+  if (written && changes.length > 0 && outcome.applied > 0)
+    out.fixedFiles.push({ path: shown(source.path), applied: outcome.applied, dryRun: !!run.fixDryRun || !writeBack });
+  // A file not written keeps its problems: report them as they are in the file.
+  out.results.push(written ? outcome.result : lintSource(source, options));
+  out.linted++;
+}
 
 /** What the walk of the files on disk needs beside the run. */
 interface FilesContext {
@@ -965,7 +976,7 @@ async function lintMisses({ misses, results }: Outcome, cache: LintCache | undef
 /** The results in the selected order, the run recorded, the report and what --fix did written; the exit code. */
 async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk, out: Outcome, cache: LintCache | undefined): Promise<number> {
   const { narrowed, missingPaths, skipped, rank, record, reportKey, printed } = walk;
-  const { results, resultKeys, leftOut, problems, linted, diffs, fixedFiles, writeFailures } = out;
+  const { results, resultKeys, leftOut, problems, linted, diffs, writeFailures } = out;
   // Files were linted in history order; report them in the order they were selected (once every slot is filled).
   if (rank) {
     const order = rank;
@@ -1005,28 +1016,7 @@ async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk,
   // A machine format on stdout is never mixed with anything else.
   const machine = MACHINE_FORMATS.has(run.format) && !run.outputFile;
   if (diffs.length) (machine ? io.stderr : io.stdout)(diffs.join('\n'));
-  // What --fix changed: one line per file and a total, beside the report (stderr when stdout is a machine format).
-  if (run.fix || run.fixDryRun) {
-    const say = machine ? io.stderr : io.stdout;
-    const total = fixedFiles.reduce((n, f) => n + f.applied, 0);
-    const verb = run.fixDryRun ? 'would fix' : 'fixed';
-    for (const f of fixedFiles) say(`migralint: ${verb} ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${f.path}\n`);
-    say(
-      `migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`,
-    );
-    // Nothing said which migrations are deployed: warn about fixed files that already are on the default branch.
-    if (!narrowed && fixedFiles.length) {
-      const onDefault = await defaultBranchFiles(run.cwd).catch(() => null);
-      if (onDefault) {
-        const old = fixedFiles.filter((f) => onDefault.files.has(realPath(path.resolve(run.cwd, f.path))));
-        if (old.length) {
-          say(
-            `migralint: ${old.length} of the ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'} ${verb === 'fixed' ? 'fixed' : 'to fix'} look${old.length === 1 ? 's' : ''} deployed: ${old.length === 1 ? 'it is' : 'they are'} already in the newest commit of ${onDefault.ref}. A tool that records checksums (Flyway, Prisma …) refuses a changed applied migration; to leave deployed migrations alone use --changed-since ${onDefault.ref}, a \`baseline\` in the config (\`migralint init\` writes one), or --database-url.\n`,
-          );
-        }
-      }
-    }
-  }
+  if (run.fix || run.fixDryRun) await sayFixed(run, machine ? io.stderr : io.stdout, out, narrowed);
 
   if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output ?? printed!.report);
   else if (output) io.stdout(output);
@@ -1049,6 +1039,28 @@ async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk,
     return 1;
   }
   return 0;
+}
+
+/** What --fix changed: one line per file and a total, beside the report (stderr when stdout is a machine format). */
+async function sayFixed(run: LintRun, say: (s: string) => void, { fixedFiles, writeFailures }: Outcome, narrowed: boolean): Promise<void> {
+  const total = fixedFiles.reduce((n, f) => n + f.applied, 0);
+  const verb = run.fixDryRun ? 'would fix' : 'fixed';
+  for (const f of fixedFiles) say(`migralint: ${verb} ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${f.path}\n`);
+  say(
+    `migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`,
+  );
+  // Nothing said which migrations are deployed: warn about fixed files that already are on the default branch.
+  if (!narrowed && fixedFiles.length) {
+    const onDefault = await defaultBranchFiles(run.cwd).catch(() => null);
+    if (onDefault) {
+      const old = fixedFiles.filter((f) => onDefault.files.has(realPath(path.resolve(run.cwd, f.path))));
+      if (old.length) {
+        say(
+          `migralint: ${old.length} of the ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'} ${verb === 'fixed' ? 'fixed' : 'to fix'} look${old.length === 1 ? 's' : ''} deployed: ${old.length === 1 ? 'it is' : 'they are'} already in the newest commit of ${onDefault.ref}. A tool that records checksums (Flyway, Prisma …) refuses a changed applied migration; to leave deployed migrations alone use --changed-since ${onDefault.ref}, a \`baseline\` in the config (\`migralint init\` writes one), or --database-url.\n`,
+        );
+      }
+    }
+  }
 }
 
 /** The selected files the database's migration history records as applied; null when it could not be read and that is allowed. */
