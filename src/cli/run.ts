@@ -306,9 +306,9 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
 /** How the walk went, for the report: what it found, skipped and narrowed, and the run's record. */
 interface Walk {
   narrowed: boolean;
-  // Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went.
+  /** Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went. */
   missingPaths: number;
-  // Files a walk found and left out (coverage in the reports).
+  /** Files a walk found and left out (coverage in the reports). */
   skipped: SkippedFile[];
   /** The selected files' order, the report's. */
   rank?: Map<string, number>;
