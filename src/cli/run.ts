@@ -10,22 +10,24 @@ import { ConfigError, ConfigResolver, type LoadedConfig } from '../config/load.j
 import { frameworkFromConfig, settingsFromConfig, severitiesFromConfig } from '../config/options.js';
 import { SEVERITIES } from '../config/severities.js';
 import { diskFileSystem } from '../disk.js';
+import type { CachedFileSystem } from '../fs.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
-import { deltaHash, ProjectHistory, replaySource } from '../project/history.js';
+import { deltaHash, ProjectHistory, replaySource, type PlannedFile } from '../project/history.js';
 import type { SchemaDelta } from '../project/model.js';
 import { packDelta, type PackedDelta } from '../project/delta-change.js';
 import { historyFolders } from '../project/order.js';
 import type { LintSettings } from '../engine/rule.js';
 import { format as githubAnnotations } from '../report/github.js';
 import { FORMATTERS, MACHINE_FORMATS } from '../report/index.js';
+import type { Formatter } from '../report/types.js';
 import { knownFrameworks } from '../sources/index.js';
 import { loadParsersFor } from '../engine/lint-text.js';
 import { loadParser } from '../sql/parse.js';
 import type { FileResult, FrameworkId, SeverityName, SkippedFile, SourceFile } from '../types.js';
-import { configClaims, discover, skippedNote } from './discover.js';
+import { configClaims, discover, skippedNote, type Discovery } from './discover.js';
 import { decodeSource, InputError, readSourceAndBytes } from './read.js';
-import { selectFiles } from './select.js';
+import { selectFiles, type Selection } from './select.js';
 import { WriteRefused, writeFixed } from './write.js';
 import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
@@ -223,12 +225,37 @@ interface Miss {
   key: string;
 }
 
-/** A file the cache did not answer, outside any history: where its result goes, and how to lint it. */
-interface Miss {
-  slot: number;
-  source: SourceFile;
-  options: LintOptions;
-  key: string;
+/** What the run's lints give, filled in walk order and read by the report. */
+interface Outcome {
+  results: FileResult[];
+  /** Each result's lint-cache key ('' for one not cached), by its file, and the findings the history's end left out. */
+  resultKeys: Map<string, string>;
+  leftOut: Map<string, number[]>;
+  problems: string[];
+  linted: number;
+  diffs: string[];
+  fixedFiles: Array<{ path: string; applied: number; dryRun: boolean }>;
+  writeFailures: number;
+  /** Files the cache did not answer outside any history: linted after the walk, all together (lintMisses). */
+  misses: Miss[];
+}
+
+/** The files whose parsers a miss loads (set once the run knows its files), and the load once started. */
+interface Parsing {
+  files: string[];
+  loaded?: Promise<void>;
+}
+
+/** What every file's lint in this run shares. */
+interface LintContext {
+  run: LintRun;
+  cache: LintCache | undefined;
+  version: string;
+  setups: Setups;
+  disk: CachedFileSystem;
+  fixTypes: FixType[];
+  parsers: () => Promise<void>;
+  out: Outcome;
 }
 
 /** `migralint [paths..]`: lint, fix, report. Returns the exit code. */
@@ -241,28 +268,17 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   const cliSeverities = parseRuleOptions(run.rule);
   const resolver = new ConfigResolver(run.config);
   const setups = new Setups(resolver, run, cliSeverities, new SizeLoader((m) => io.stderr(`migralint: warning: ${m}\n`)));
-  let narrowed = false;
-  // Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went.
-  let missingPaths = 0;
-  const results: FileResult[] = [];
-  /** Each result's lint-cache key ('' for one not cached), by its file, and the findings the history's end left out. */
-  const resultKeys = new Map<string, string>();
-  const leftOut = new Map<string, number[]>();
-  /** The run's record is kept (LintCache.setRun) under this id, for these inputs. */
-  let record: { runId: string; input: string } | undefined;
-  /** The report's name among the run's (format, --quiet, colour, what the walk skipped): '' when it is not kept. */
-  let reportKey = '';
-  /** The report kept with the run's record, printed as it is. */
-  let printed: { report: Buffer; summary: RunSummary } | undefined;
-  const problems: string[] = [];
-  let linted = 0;
-  const fixTypes: FixType[] = run.fixType ?? ['fix'];
-  const diffs: string[] = [];
-  const fixedFiles: Array<{ path: string; applied: number; dryRun: boolean }> = [];
-  let rank: Map<string, number> | undefined;
-  let writeFailures = 0;
-  // Files a walk found and left out (coverage in the reports).
-  let skipped: SkippedFile[] = [];
+  const out: Outcome = {
+    results: [],
+    resultKeys: new Map(),
+    leftOut: new Map(),
+    problems: [],
+    linted: 0,
+    diffs: [],
+    fixedFiles: [],
+    writeFailures: 0,
+    misses: [],
+  };
 
   // The disk for this run: each journal, .conf or env.py is read once, and forgotten when a fix writes it.
   const disk = diskFileSystem(run.cwd);
@@ -275,10 +291,56 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // finds and reads the files (a cached run may need no parser, and loads it on the first miss).
   if (!cache) loadParser().catch(() => undefined);
   const version = migralintVersion() ?? 'unknown';
-  let parsersFor: string[] = [];
-  const misses: Miss[] = [];
-  let parsersLoaded: Promise<void> | undefined;
-  const parsers = () => (parsersLoaded ??= loadParsersFor(parsersFor));
+  const parsing: Parsing = { files: [] };
+  const parsers = () => (parsing.loaded ??= loadParsersFor(parsing.files));
+  const linter = fileLinter({ run, cache, version, setups, disk, fixTypes: run.fixType ?? ['fix'], parsers, out });
+
+  const walk: Walk = run.stdin
+    ? await lintStdin(run, io, parsing, linter, out)
+    : await lintFiles(run, io, { resolver, setups, disk, cache, version, parsing, linter, out });
+
+  await lintMisses(out, cache, parsers);
+  return reportRun(run, io, formatter, walk, out, cache);
+}
+
+/** How the walk went, for the report: what it found, skipped and narrowed, and the run's record. */
+interface Walk {
+  narrowed: boolean;
+  /** Paths that named nothing (missing, a glob or directory without migrations): exit 2 however the rest went. */
+  missingPaths: number;
+  /** Files a walk found and left out (coverage in the reports). */
+  skipped: SkippedFile[];
+  /** The selected files' order, the report's. */
+  rank?: Map<string, number>;
+  /** The run's record is kept (LintCache.setRun) under this id, for these inputs. */
+  record?: { runId: string; input: string };
+  /** The report's name among the run's (format, --quiet, colour, what the walk skipped): '' when it is not kept. */
+  reportKey: string;
+  /** The report kept with the run's record, printed as it is. */
+  printed?: { report: Buffer; summary: RunSummary };
+}
+
+/** --stdin: one file, named by --stdin-filename. */
+async function lintStdin(run: LintRun, io: IO, parsing: Parsing, linter: FileLinter, out: Outcome): Promise<Walk> {
+  const bytes = await io.readStdin();
+  // Absolute, as the files of a walk: what lies beside the named path is read from the run's directory.
+  const name = path.resolve(run.cwd, run.stdinFilename ?? 'stdin.sql');
+  parsing.files = [name];
+  try {
+    await linter.lintOne({ ...decodeSource(name, bytes), path: name }, false);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    out.problems.push(error.message);
+  }
+  return { narrowed: false, missingPaths: 0, skipped: [], reportKey: '' };
+}
+
+/**
+ * A lint's building blocks, for a file of the walk, one of the history's, or stdin: its cache keys, its lint (with
+ * --fix, its fix and write-back), and what its replay or lint (here or in a worker) teaches the catalog.
+ */
+function fileLinter({ run, cache, version, setups, disk, fixTypes, parsers, out }: LintContext) {
+  const { results, resultKeys } = out;
   /** A replay's cache key: what the replay reads (the file as given, its bytes, settings, framework, the catalog it meets). */
   /** The options a replay's key names, one object per settings and framework (cacheKey writes each once). */
   const replayOptions = new WeakMap<LintSettings, Map<FrameworkId | null, object>>();
@@ -369,7 +431,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       if (inHistory) await replayCached(source, options, inHistory, replayKeyHere());
       resultKeys.set(source.path, key);
       results.push({ ...cached, filePath: source.path, source: source.text });
-      linted++;
+      out.linted++;
       return;
     }
     if (!run.fix && !run.fixDryRun && model) {
@@ -380,368 +442,527 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       keepLinted(inHistory!, key, replayKeyHere, { ...done, delta });
       resultKeys.set(source.path, key);
       results.push(done.result);
-      linted++;
+      out.linted++;
       return;
     }
     if (!run.fix && !run.fixDryRun) {
       // Linted after the walk, all together.
-      misses.push({ slot: results.length, source, options, key });
+      out.misses.push({ slot: results.length, source, options, key });
       resultKeys.set(source.path, key);
       results.push(undefined as unknown as FileResult);
-      linted++;
+      out.linted++;
       return;
     }
     await parsers();
-    const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
-    if (outcome.rejected) problems.push(`${source.path}: --fix: ${outcome.rejected}`);
-    // The migration, then the other files its fixes write (a framework's metadata beside it).
-    const changes = [
-      { path: source.path, before: source.text, after: outcome.text, bom: source.bom, existed: true },
-      ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false, existed: existsSync(f.path) })),
-    ].filter((c) => c.after !== c.before);
-    const shown = (p: string) => (path.isAbsolute(p) ? path.relative(run.cwd, p) : p);
-    let written = true;
-    for (const c of changes) {
-      if (run.fixDryRun || !writeBack) {
-        const { createTwoFilesPatch } = await import('diff');
-        diffs.push(createTwoFilesPatch(shown(c.path), shown(c.path), c.before, c.after, '', '', { context: 3 }));
+    await fixFile(run, { disk, fixTypes, out }, source, options, writeBack);
+  };
+  return { replayKey, replayCached, keepReplayed, keepLinted, keysOf, lintOne };
+}
+
+type FileLinter = ReturnType<typeof fileLinter>;
+
+/** --fix and --fix-dry-run: a file fixed to its fixed point, then written back (or shown as a diff), and its result. */
+async function fixFile(
+  run: LintRun,
+  { disk, fixTypes, out }: { disk: CachedFileSystem; fixTypes: FixType[]; out: Outcome },
+  source: SourceFile,
+  options: LintOptions,
+  writeBack: boolean,
+): Promise<void> {
+  const outcome = fixToFixedPoint(source, (f, pending) => lintSource(f, withPending(options, pending)), { types: fixTypes });
+  if (outcome.rejected) out.problems.push(`${source.path}: --fix: ${outcome.rejected}`);
+  // The migration, then the other files its fixes write (a framework's metadata beside it).
+  const changes = [
+    { path: source.path, before: source.text, after: outcome.text, bom: source.bom, existed: true },
+    ...outcome.files.map((f) => ({ path: f.path, before: readIfExists(f.path), after: f.text, bom: false, existed: existsSync(f.path) })),
+  ].filter((c) => c.after !== c.before);
+  const shown = (p: string) => (path.isAbsolute(p) ? path.relative(run.cwd, p) : p);
+  let written = true;
+  for (const c of changes) {
+    if (run.fixDryRun || !writeBack) {
+      const { createTwoFilesPatch } = await import('diff');
+      out.diffs.push(createTwoFilesPatch(shown(c.path), shown(c.path), c.before, c.after, '', '', { context: 3 }));
+      continue;
+    }
+    try {
+      const bom = c.bom ? '\ufeff' : '';
+      writeFixed(path.resolve(run.cwd, c.path), c.existed ? bom + c.before : null, bom + c.after);
+      disk.forget(c.path);
+    } catch (error) {
+      if (!(error instanceof WriteRefused)) throw error;
+      out.problems.push(`${shown(c.path)}: --fix: ${error.message}`);
+      out.writeFailures++;
+      written = false;
+      break;
+    }
+  }
+  if (written && changes.length > 0 && outcome.applied > 0)
+    out.fixedFiles.push({ path: shown(source.path), applied: outcome.applied, dryRun: !!run.fixDryRun || !writeBack });
+  // A file not written keeps its problems: report them as they are in the file.
+  out.results.push(written ? outcome.result : lintSource(source, options));
+  out.linted++;
+}
+
+/** What the walk of the files on disk needs beside the run. */
+interface FilesContext {
+  resolver: ConfigResolver;
+  setups: Setups;
+  disk: CachedFileSystem;
+  cache: LintCache | undefined;
+  version: string;
+  parsing: Parsing;
+  linter: FileLinter;
+  out: Outcome;
+}
+
+/** The files on disk: found, selected, met with their history, and linted (or printed from the run's record). */
+async function lintFiles(run: LintRun, io: IO, ctx: FilesContext): Promise<Walk> {
+  const { resolver, setups, disk, cache, version, parsing, linter, out } = ctx;
+  const { found, selected, missingPaths } = await selectRunFiles(run, io, resolver, disk, out.problems);
+  const narrowed = selected.narrowed;
+  const skipped = found.skipped;
+  const project = await readProject(run, io, { resolver, setups, disk }, found, selected);
+  // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
+  parsing.files = project.allFiles;
+  const { runId, runInput, reportKey, printed, recorded } = runRecordOf(run, cache, version, selected, narrowed, project, skipped);
+  let record: Walk['record'];
+  const { sourceOf } = project;
+  if (printed) {
+    out.linted += printed.summary.results;
+  } else if (recorded && recorded.every((r) => sourceOf(r.file))) {
+    for (const r of recorded) out.results.push({ ...r.result, filePath: r.file, source: sourceOf(r.file)!.text });
+    out.linted += recorded.length;
+  } else {
+    await walkHistory(run, { disk, cache, linter, out, parsing, project, selected, recording: !!runId });
+    // Recorded for the next run like this one (below, once its results are all in).
+    if (runId) record = { runId, input: runInput };
+  }
+  const rank = new Map(selected.files.map((f, i) => [f, i]));
+  return { narrowed, missingPaths, skipped, rank, record, reportKey, printed };
+}
+
+/** The files the paths name, narrowed by git, a baseline or the database's applied migrations. */
+async function selectRunFiles(
+  run: LintRun,
+  io: IO,
+  resolver: ConfigResolver,
+  disk: CachedFileSystem,
+  problems: string[],
+): Promise<{ found: Discovery; selected: Selection; missingPaths: number }> {
+  const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework), fs: disk });
+  // From here on each file is named by its absolute path: detection, the adapters and the history read the files
+  // beside a migration by its path, and the core resolves a relative one against the process's directory, which
+  // is not the run's when main() is given a cwd of its own.
+  found.files = found.files.map((f) => path.resolve(run.cwd, f));
+  problems.push(...found.problems);
+  const note = skippedNote(found.skipped, run.cwd);
+  if (note) io.stderr(`migralint: ${note}\n`);
+  const missingPaths = found.problems.length;
+  const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver, fs: disk });
+  // A database given: the migrations its tool's history table records as applied are deployed, and are
+  // neither linted nor fixed (an automatic baseline).
+  const env = run.env ?? process.env;
+  const historyUrl =
+    run.databaseUrl ||
+    env.MIGRALINT_DATABASE_URL ||
+    (selected.files[0] ? (await resolver.forFile(path.resolve(run.cwd, selected.files[0]))).config.databaseUrl : undefined);
+  if (historyUrl && selected.files.length) {
+    const deployed = await deployedFiles(historyUrl, selected.files, run);
+    if (deployed?.unreadable.length)
+      selected.notes.push(
+        `cannot read ${deployed.unreadable.join(', ')} (no SELECT privilege): the migrations recorded there are linted and fixed as if not applied`,
+      );
+    if (deployed) {
+      selected.files = selected.files.filter((f) => !deployed.files.has(f));
+      selected.narrowed = true;
+      selected.together = true;
+      if (deployed.files.size)
+        selected.notes.push(
+          `${deployed.files.size} migration${deployed.files.size === 1 ? '' : 's'} recorded as applied in ${deployed.tables.join(', ')} not linted or fixed`,
+        );
+    }
+  }
+  for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
+  return { found, selected, missingPaths };
+}
+
+/** Every file of the selected files' histories, with its options, its cache key's parts and its bytes. */
+interface Project {
+  allFiles: string[];
+  optionsOf: Map<string, LintOptions>;
+  keyPartsOf: Map<string, FileSetup['cacheParts']>;
+  bytesOf: Map<string, Buffer>;
+  /** A file's text, decoded when first needed (undefined when it cannot be). */
+  sourceOf: (f: string) => SourceFile | undefined;
+}
+
+/**
+ * The project: every discovered migration, in its tool's order, replayed into the catalog each one meets. Files
+ * named one by one still meet their history: the migrations beside them are read too.
+ */
+async function readProject(
+  run: LintRun,
+  io: IO,
+  { resolver, setups, disk }: { resolver: ConfigResolver; setups: Setups; disk: CachedFileSystem },
+  found: Discovery,
+  selected: Selection,
+): Promise<Project> {
+  const historyFiles = new Set(found.files);
+  const given = new Set(run.paths.map((p) => path.resolve(run.cwd, p)));
+  const named = found.files.filter((f) => given.has(path.resolve(run.cwd, f)));
+  // A config that cannot be loaded stops the run only for a file the user asked for. A file met only as history
+  // (a subfolder of the named file's folder with a broken config of its own) is left out of the history, said once.
+  const brokenConfigs = new Set<string>();
+  const asked = new Set(selected.files);
+  const historyOnly = <T>(file: string, error: unknown, fallback: T): T => {
+    if (!(error instanceof ConfigError) || asked.has(file)) throw error;
+    if (!brokenConfigs.has(error.message)) {
+      brokenConfigs.add(error.message);
+      io.stderr(`migralint: ${error.message}\n  the migrations it governs are left out of the history of the files linted\n`);
+    }
+    historyFiles.delete(file);
+    return fallback;
+  };
+  if (named.length) {
+    const claims = configClaims(resolver, run.cwd, run.framework);
+    const claimed = (f: string) => claims(f).catch((error: unknown) => historyOnly(f, error, false));
+    for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk, known: new Set(found.files) })).files) historyFiles.add(f);
+  }
+  const optionsOf = new Map<string, LintOptions>();
+  const keyPartsOf = new Map<string, FileSetup['cacheParts']>();
+  for (const f of [...historyFiles].sort()) {
+    const setup = await setups.forFile(f).then(
+      (setup) => setup,
+      (error: unknown) => historyOnly(f, error, undefined),
+    );
+    if (setup) {
+      optionsOf.set(f, { ...setup.options, fs: disk });
+      keyPartsOf.set(f, setup.cacheParts);
+    }
+  }
+  const allFiles = [...historyFiles].sort();
+  // Each file is read once: its bytes key the caches, its text is replayed or linted. Decoded when first needed: a
+  // run printed from its record needs only the bytes.
+  const bytesOf = new Map<string, Buffer>();
+  for (const f of allFiles) {
+    try {
+      bytesOf.set(f, readFileSync(path.resolve(run.cwd, f)));
+    } catch {
+      // Unreadable: left out of the history; reported where it is linted.
+    }
+  }
+  const decoded = new Map<string, SourceFile | undefined>();
+  const sourceOf = (f: string): SourceFile | undefined => {
+    if (decoded.has(f)) return decoded.get(f);
+    let source: SourceFile | undefined;
+    const bytes = bytesOf.get(f);
+    try {
+      source = bytes && { ...decodeSource(path.resolve(run.cwd, f), bytes), path: f };
+    } catch {
+      source = undefined;
+    }
+    decoded.set(f, source);
+    return source;
+  };
+  return { allFiles, optionsOf, keyPartsOf, bytesOf, sourceOf };
+}
+
+/**
+ * The run's record (see LintCache.getRun): when this run is one the cache has seen, with the same files, options
+ * and selection, and nothing any of its lints consulted has changed, its results are the ones recorded.
+ */
+function runRecordOf(
+  run: LintRun,
+  cache: LintCache | undefined,
+  version: string,
+  selected: Selection,
+  narrowed: boolean,
+  project: Project,
+  skipped: SkippedFile[],
+) {
+  const { allFiles, bytesOf, keyPartsOf } = project;
+  const runId =
+    cache && !run.staged
+      ? createHash('sha256')
+          .update(
+            JSON.stringify([
+              path.resolve(run.cwd),
+              run.paths,
+              run.changedSince ?? null,
+              run.config ?? null,
+              run.rule ?? [],
+              run.framework ?? null,
+              run.pgVersion ?? null,
+              // Each format its own record, so that the report of each is kept.
+              run.format,
+            ]),
+          )
+          .digest('hex')
+      : '';
+  const runInput = runId
+    ? runInputKey({
+        version,
+        cwd: path.resolve(run.cwd),
+        selected: selected.files,
+        narrowed,
+        together: selected.together,
+        files: allFiles.map((f) => ({ path: f, bytes: bytesOf.get(f), options: keyPartsOf.get(f)?.options ?? null, sizes: keyPartsOf.get(f)?.sizes ?? '' })),
+      })
+    : '';
+  // The report too, when it is asked for as it was (GitHub's annotations beside it need the results).
+  let reportKey = '';
+  const annotated = run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true';
+  if (runId && !annotated)
+    reportKey = createHash('sha256')
+      .update(JSON.stringify([runInput, run.cwd, run.format, !!run.quiet, run.color && !run.outputFile, migralintVersion() ?? null, skipped]))
+      .digest('hex');
+  const holds = runId ? cache!.getRun(runId, runInput) : false;
+  const printed = holds && reportKey ? cache!.runReport(reportKey) : undefined;
+  const recorded = holds && !printed ? cache!.runResults() : undefined;
+  return { runId, runInput, reportKey, printed, recorded };
+}
+
+/** What the walk of the planned files needs. */
+interface HistoryContext {
+  disk: CachedFileSystem;
+  cache: LintCache | undefined;
+  linter: FileLinter;
+  out: Outcome;
+  parsing: Parsing;
+  project: Project;
+  selected: Selection;
+  /** The run is recorded: the files the plan reads are its deps. */
+  recording: boolean;
+}
+
+/** The planned history: the catalogs, the sources read, and the catalog a file meets. */
+interface Planned {
+  history: ProjectHistory;
+  sources: Map<string, SourceFile>;
+  inHistoryOf: (file: string) => InHistory | undefined;
+}
+
+/**
+ * The selected files in their histories' order: each linted (here or on worker threads) in the catalog the
+ * migrations before it leave, the history's other files replayed; then the foreign keys a later migration of the
+ * change indexes are left out of the findings.
+ */
+async function walkHistory(run: LintRun, ctx: HistoryContext): Promise<void> {
+  const { disk, cache, out, project, selected } = ctx;
+  const { allFiles, optionsOf, sourceOf } = project;
+  // The history's plan reads files besides the migrations (a Drizzle journal, a Cargo.toml): deps of the record.
+  const planned: string[] = [];
+  const { history, sources } = ProjectHistory.plan(
+    allFiles,
+    run.cwd,
+    sourceOf,
+    (f) => optionsOf.get(f)?.framework,
+    ctx.recording ? recordingFs(disk, planned) : disk,
+    selected.together ? new Set(selected.files) : undefined,
+    // The catalogs' names key the cache only: without it they are not computed.
+    { fingerprints: cache !== undefined },
+  );
+  cache?.consulted(planned.map((f) => path.resolve(run.cwd, f)));
+  const inHistoryOf = (file: string): InHistory | undefined => {
+    const model = history.modelFor(file);
+    const print = history.fingerprint(file);
+    return model && print !== undefined
+      ? {
+          model,
+          print,
+          record: (delta, hash) => history.record(file, delta, hash),
+          recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
+        }
+      : undefined;
+  };
+  const plan: Planned = { history, sources, inHistoryOf };
+  const plannedFiles = history.order(selected.files);
+  const { ids, started } = await planWorkerUnits(run, ctx, plan, plannedFiles);
+  const theirs = await walkPlanned(run, ctx, plan, plannedFiles, (file) => !!started?.ids.has(ids.get(file) ?? -1));
+  if (started) await takeWorkerResults(ctx, plan, started, ids, theirs);
+  leaveOutIndexedForeignKeys(out, history, selected.files);
+}
+
+/**
+ * A cold run's work (nothing to fix, nothing from git's index) shared with worker threads when it is large: whole
+ * histories and files outside any, each unit starting where the cache has nothing (a project whose first file
+ * the cache answers is warm, and walked here).
+ */
+async function planWorkerUnits(
+  run: LintRun,
+  { cache, linter, project, parsing }: HistoryContext,
+  { history, sources, inHistoryOf }: Planned,
+  plannedFiles: PlannedFile[],
+): Promise<{ ids: Map<string, number>; started?: Started }> {
+  const { optionsOf, bytesOf } = project;
+  const env = run.env ?? process.env;
+  const ids = new Map<string, number>();
+  let started: Started | undefined;
+  const work = plannedFiles.reduce((n, p) => n + (sources.get(p.path)?.text.length ?? 0), 0);
+  if (!run.fix && !run.fixDryRun && !run.staged && mayShare(work, env)) {
+    // Per project its unit, or null when a file of it is left to this thread's walk (the whole project is then).
+    const unitOf = new Map<number, Unit | null>();
+    const loose: Unit[] = [];
+    for (const planned of plannedFiles) {
+      const file = planned.path;
+      const source = sources.get(file);
+      const options = optionsOf.get(file);
+      const bytes = bytesOf.get(file);
+      const unit = planned.project === undefined ? undefined : unitOf.get(planned.project);
+      if (unit === null) continue;
+      let usable = !!(source && options && bytes);
+      if (usable && cache && !unit) {
+        // The unit's first file: does the cache answer it?
+        const keys = await linter.keysOf(source!, bytes, inHistoryOf(file));
+        usable = !(planned.lint ? keys.key && cache.get(keys.key) : cache.getReplay(keys.replayKeyHere()));
+      }
+      if (!usable) {
+        if (planned.project !== undefined) unitOf.set(planned.project, null);
         continue;
       }
-      try {
-        const bom = c.bom ? '\ufeff' : '';
-        writeFixed(path.resolve(run.cwd, c.path), c.existed ? bom + c.before : null, bom + c.after);
-        disk.forget(c.path);
-      } catch (error) {
-        if (!(error instanceof WriteRefused)) throw error;
-        problems.push(`${shown(c.path)}: --fix: ${error.message}`);
-        writeFailures++;
-        written = false;
-        break;
+      const step: Step = { id: ids.size, source: source!, options: options! };
+      ids.set(file, step.id);
+      if (planned.project === undefined) {
+        loose.push([step]);
+        continue;
       }
+      const { schema: _schema, onDelta: _onDelta, ...model } = history.modelFor(file)!;
+      step.history = { lint: planned.lint, model };
+      if (unit) unit.push(step);
+      else unitOf.set(planned.project, [step]);
     }
-    if (written && changes.length > 0 && outcome.applied > 0)
-      fixedFiles.push({ path: shown(source.path), applied: outcome.applied, dryRun: !!run.fixDryRun || !writeBack });
-    // A file not written keeps its problems: report them as they are in the file.
-    results.push(written ? outcome.result : lintSource(source, options));
-    linted++;
-  };
+    const units = [...[...unitOf.values()].filter((u): u is Unit => u !== null), ...loose];
+    const threads = threadCount(units, env);
+    if (threads > 1) started = startWorkers(units, shard(units, threads), parsing.files, run.cwd);
+  }
+  return { ids, started };
+}
 
-  if (run.stdin) {
-    const bytes = await io.readStdin();
-    // Absolute, as the files of a walk: what lies beside the named path is read from the run's directory.
-    const name = path.resolve(run.cwd, run.stdinFilename ?? 'stdin.sql');
-    parsersFor = [name];
+/** A file the workers lint or replay, with its result's slot. */
+interface Theirs {
+  file: string;
+  lint: boolean;
+  slot: number;
+}
+
+/**
+ * The planned files in walk order: a worker's file keeps its result's slot, the history's other files are replayed
+ * and the selected ones linted here. Returns the files the workers lint or replay, in walk order.
+ */
+async function walkPlanned(
+  run: LintRun,
+  { linter, out, project }: HistoryContext,
+  { history, sources, inHistoryOf }: Planned,
+  plannedFiles: PlannedFile[],
+  isWorkers: (file: string) => boolean,
+): Promise<Theirs[]> {
+  const { optionsOf, bytesOf } = project;
+  const { results, resultKeys } = out;
+  const cwdKey = path.resolve(run.cwd);
+  /** The files the workers lint or replay, in walk order, with their result's slot. */
+  const theirs: Theirs[] = [];
+  for (const planned of plannedFiles) {
+    const file = planned.path;
+    if (isWorkers(file)) {
+      theirs.push({ file, lint: planned.lint, slot: results.length });
+      if (planned.lint) {
+        results.push(undefined as unknown as FileResult);
+        out.linted++;
+      }
+      continue;
+    }
+    const inHistory = inHistoryOf(file);
+    if (!planned.lint) {
+      const src = sources.get(file);
+      const opts = optionsOf.get(file);
+      const bytes = bytesOf.get(file);
+      if (src && opts && inHistory) {
+        try {
+          await linter.replayCached(src, opts, inHistory, bytes ? linter.replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
+        } catch {
+          // A file that cannot be read as a migration teaches the catalog nothing.
+        }
+      }
+      history.advance(file);
+      continue;
+    }
+    let source: SourceFile;
+    let bytes: Buffer;
     try {
-      await lintOne({ ...decodeSource(name, bytes), path: name }, false);
+      const abs = path.resolve(run.cwd, file);
+      // --staged: what the commit will hold (the index blob), not the working tree's file.
+      const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
+      const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
+      const read = staged
+        ? { source: decodeSource(abs, staged), bytes: staged }
+        : known && bytesOf.has(file)
+          ? { source: known, bytes: bytesOf.get(file)! }
+          : readSourceAndBytes(abs);
+      source = { ...read.source, path: file };
+      bytes = read.bytes;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      problems.push(error.message);
+      resultKeys.set(file, '');
+      results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
+      continue;
     }
-  } else {
-    const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework), fs: disk });
-    // From here on each file is named by its absolute path: detection, the adapters and the history read the files
-    // beside a migration by its path, and the core resolves a relative one against the process's directory, which
-    // is not the run's when main() is given a cwd of its own.
-    found.files = found.files.map((f) => path.resolve(run.cwd, f));
-    problems.push(...found.problems);
-    skipped = found.skipped;
-    const note = skippedNote(found.skipped, run.cwd);
-    if (note) io.stderr(`migralint: ${note}\n`);
-    missingPaths = found.problems.length;
-    const selected = await selectFiles(found.files, { cwd: run.cwd, changedSince: run.changedSince, staged: run.staged, resolver, fs: disk });
-    // A database given: the migrations its tool's history table records as applied are deployed, and are
-    // neither linted nor fixed (an automatic baseline).
-    const env = run.env ?? process.env;
-    const historyUrl =
-      run.databaseUrl ||
-      env.MIGRALINT_DATABASE_URL ||
-      (selected.files[0] ? (await resolver.forFile(path.resolve(run.cwd, selected.files[0]))).config.databaseUrl : undefined);
-    if (historyUrl && selected.files.length) {
-      const deployed = await deployedFiles(historyUrl, selected.files, run);
-      if (deployed?.unreadable.length)
-        selected.notes.push(
-          `cannot read ${deployed.unreadable.join(', ')} (no SELECT privilege): the migrations recorded there are linted and fixed as if not applied`,
-        );
-      if (deployed) {
-        selected.files = selected.files.filter((f) => !deployed.files.has(f));
-        selected.narrowed = true;
-        selected.together = true;
-        if (deployed.files.size)
-          selected.notes.push(
-            `${deployed.files.size} migration${deployed.files.size === 1 ? '' : 's'} recorded as applied in ${deployed.tables.join(', ')} not linted or fixed`,
-          );
-      }
-    }
-    narrowed = selected.narrowed;
-    for (const note of selected.notes) io.stderr(`migralint: ${note}\n`);
-    // The project: every discovered migration, in its tool's order, replayed into the catalog each one meets.
-    // Files named one by one still meet their history: the migrations beside them are read too.
-    const historyFiles = new Set(found.files);
-    const given = new Set(run.paths.map((p) => path.resolve(run.cwd, p)));
-    const named = found.files.filter((f) => given.has(path.resolve(run.cwd, f)));
-    // A config that cannot be loaded stops the run only for a file the user asked for. A file met only as history
-    // (a subfolder of the named file's folder with a broken config of its own) is left out of the history, said once.
-    const brokenConfigs = new Set<string>();
-    const asked = new Set(selected.files);
-    const historyOnly = <T>(file: string, error: unknown, fallback: T): T => {
-      if (!(error instanceof ConfigError) || asked.has(file)) throw error;
-      if (!brokenConfigs.has(error.message)) {
-        brokenConfigs.add(error.message);
-        io.stderr(`migralint: ${error.message}\n  the migrations it governs are left out of the history of the files linted\n`);
-      }
-      historyFiles.delete(file);
-      return fallback;
-    };
-    if (named.length) {
-      const claims = configClaims(resolver, run.cwd, run.framework);
-      const claimed = (f: string) => claims(f).catch((error: unknown) => historyOnly(f, error, false));
-      for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk, known: new Set(found.files) })).files) historyFiles.add(f);
-    }
-    const optionsOf = new Map<string, LintOptions>();
-    const keyPartsOf = new Map<string, FileSetup['cacheParts']>();
-    for (const f of [...historyFiles].sort()) {
-      const setup = await setups.forFile(f).then(
-        (setup) => setup,
-        (error: unknown) => historyOnly(f, error, undefined),
-      );
-      if (setup) {
-        optionsOf.set(f, { ...setup.options, fs: disk });
-        keyPartsOf.set(f, setup.cacheParts);
-      }
-    }
-    const allFiles = [...historyFiles].sort();
-    // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
-    parsersFor = allFiles;
-    // Each file is read once: its bytes key the caches, its text is replayed or linted. Decoded when first needed: a
-    // run printed from its record needs only the bytes.
-    const bytesOf = new Map<string, Buffer>();
-    for (const f of allFiles) {
-      try {
-        bytesOf.set(f, readFileSync(path.resolve(run.cwd, f)));
-      } catch {
-        // Unreadable: left out of the history; reported where it is linted.
-      }
-    }
-    const decoded = new Map<string, SourceFile | undefined>();
-    const sourceOf = (f: string): SourceFile | undefined => {
-      if (decoded.has(f)) return decoded.get(f);
-      let source: SourceFile | undefined;
-      const bytes = bytesOf.get(f);
-      try {
-        source = bytes && { ...decodeSource(path.resolve(run.cwd, f), bytes), path: f };
-      } catch {
-        source = undefined;
-      }
-      decoded.set(f, source);
-      return source;
-    };
-    // The run's record (see LintCache.getRun): when this run is one the cache has seen, with the same files, options
-    // and selection, and nothing any of its lints consulted has changed, its results are the ones recorded.
-    const runId =
-      cache && !run.staged
-        ? createHash('sha256')
-            .update(
-              JSON.stringify([
-                path.resolve(run.cwd),
-                run.paths,
-                run.changedSince ?? null,
-                run.config ?? null,
-                run.rule ?? [],
-                run.framework ?? null,
-                run.pgVersion ?? null,
-                // Each format its own record, so that the report of each is kept.
-                run.format,
-              ]),
-            )
-            .digest('hex')
-        : '';
-    const runInput = runId
-      ? runInputKey({
-          version,
-          cwd: path.resolve(run.cwd),
-          selected: selected.files,
-          narrowed,
-          together: selected.together,
-          files: allFiles.map((f) => ({ path: f, bytes: bytesOf.get(f), options: keyPartsOf.get(f)?.options ?? null, sizes: keyPartsOf.get(f)?.sizes ?? '' })),
-        })
-      : '';
-    // The report too, when it is asked for as it was (GitHub's annotations beside it need the results).
-    const annotated = run.format === 'stylish' && (run.env ?? process.env).GITHUB_ACTIONS === 'true';
-    if (runId && !annotated)
-      reportKey = createHash('sha256')
-        .update(JSON.stringify([runInput, run.cwd, run.format, !!run.quiet, run.color && !run.outputFile, migralintVersion() ?? null, skipped]))
-        .digest('hex');
-    const holds = runId ? cache!.getRun(runId, runInput) : false;
-    printed = holds && reportKey ? cache!.runReport(reportKey) : undefined;
-    const recorded = holds && !printed ? cache!.runResults() : undefined;
-    if (printed) {
-      linted += printed.summary.results;
-    } else if (recorded && recorded.every((r) => sourceOf(r.file))) {
-      for (const r of recorded) results.push({ ...r.result, filePath: r.file, source: sourceOf(r.file)!.text });
-      linted += recorded.length;
-    } else {
-      // The history's plan reads files besides the migrations (a Drizzle journal, a Cargo.toml): deps of the record.
-      const planned: string[] = [];
-      const { history, sources } = ProjectHistory.plan(
-        allFiles,
-        run.cwd,
-        sourceOf,
-        (f) => optionsOf.get(f)?.framework,
-        runId ? recordingFs(disk, planned) : disk,
-        selected.together ? new Set(selected.files) : undefined,
-        // The catalogs' names key the cache only: without it they are not computed.
-        { fingerprints: cache !== undefined },
-      );
-      cache?.consulted(planned.map((f) => path.resolve(run.cwd, f)));
-      const cwdKey = path.resolve(run.cwd);
-      const inHistoryOf = (file: string): InHistory | undefined => {
-        const model = history.modelFor(file);
-        const print = history.fingerprint(file);
-        return model && print !== undefined
-          ? {
-              model,
-              print,
-              record: (delta, hash) => history.record(file, delta, hash),
-              recordPacked: (packed, hash) => history.recordPacked(file, packed, hash),
-            }
-          : undefined;
-      };
-      const plannedFiles = history.order(selected.files);
-      // A cold run's work (nothing to fix, nothing from git's index) shared with worker threads when it is large: whole
-      // histories and files outside any, each unit starting where the cache has nothing (a project whose first file
-      // the cache answers is warm, and walked here).
-      const ids = new Map<string, number>();
-      let started: Started | undefined;
-      const work = plannedFiles.reduce((n, p) => n + (sources.get(p.path)?.text.length ?? 0), 0);
-      if (!run.fix && !run.fixDryRun && !run.staged && mayShare(work, env)) {
-        // Per project its unit, or null when a file of it is left to this thread's walk (the whole project is then).
-        const unitOf = new Map<number, Unit | null>();
-        const loose: Unit[] = [];
-        for (const planned of plannedFiles) {
-          const file = planned.path;
-          const source = sources.get(file);
-          const options = optionsOf.get(file);
-          const bytes = bytesOf.get(file);
-          const unit = planned.project === undefined ? undefined : unitOf.get(planned.project);
-          if (unit === null) continue;
-          let usable = !!(source && options && bytes);
-          if (usable && cache && !unit) {
-            // The unit's first file: does the cache answer it?
-            const keys = await keysOf(source!, bytes, inHistoryOf(file));
-            usable = !(planned.lint ? keys.key && cache.get(keys.key) : cache.getReplay(keys.replayKeyHere()));
-          }
-          if (!usable) {
-            if (planned.project !== undefined) unitOf.set(planned.project, null);
-            continue;
-          }
-          const step: Step = { id: ids.size, source: source!, options: options! };
-          ids.set(file, step.id);
-          if (planned.project === undefined) {
-            loose.push([step]);
-            continue;
-          }
-          const { schema: _schema, onDelta: _onDelta, ...model } = history.modelFor(file)!;
-          step.history = { lint: planned.lint, model };
-          if (unit) unit.push(step);
-          else unitOf.set(planned.project, [step]);
-        }
-        const units = [...[...unitOf.values()].filter((u): u is Unit => u !== null), ...loose];
-        const threads = threadCount(units, env);
-        if (threads > 1) started = startWorkers(units, shard(units, threads), parsersFor, run.cwd);
-      }
-      /** The files the workers lint or replay, in walk order, with their result's slot. */
-      const theirs: Array<{ file: string; lint: boolean; slot: number }> = [];
-      for (const planned of plannedFiles) {
-        const file = planned.path;
-        if (started?.ids.has(ids.get(file) ?? -1)) {
-          theirs.push({ file, lint: planned.lint, slot: results.length });
-          if (planned.lint) {
-            results.push(undefined as unknown as FileResult);
-            linted++;
-          }
-          continue;
-        }
-        const inHistory = inHistoryOf(file);
-        if (!planned.lint) {
-          const src = sources.get(file);
-          const opts = optionsOf.get(file);
-          const bytes = bytesOf.get(file);
-          if (src && opts && inHistory) {
-            try {
-              await replayCached(src, opts, inHistory, bytes ? replayKey(cwdKey, file, bytes, opts, inHistory.print) : '');
-            } catch {
-              // A file that cannot be read as a migration teaches the catalog nothing.
-            }
-          }
-          history.advance(file);
-          continue;
-        }
-        let source: SourceFile;
-        let bytes: Buffer;
-        try {
-          const abs = path.resolve(run.cwd, file);
-          // --staged: what the commit will hold (the index blob), not the working tree's file.
-          const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
-          const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
-          const read = staged
-            ? { source: decodeSource(abs, staged), bytes: staged }
-            : known && bytesOf.has(file)
-              ? { source: known, bytes: bytesOf.get(file)! }
-              : readSourceAndBytes(abs);
-          source = { ...read.source, path: file };
-          bytes = read.bytes;
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          resultKeys.set(file, '');
-          results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
-          continue;
-        }
-        await lintOne(source, true, bytes, inHistory);
-        history.advance(file);
-      }
-      if (started) {
-        // What the workers did, taken in walk order: each project's catalog moves past its files as here.
-        const done = await started.done;
-        for (const { file, lint, slot } of theirs) {
-          const d = done.get(ids.get(file)!)!;
-          const inHistory = inHistoryOf(file);
-          const source = sources.get(file)!;
-          const { key, replayKeyHere } = await keysOf(source, bytesOf.get(file), inHistory);
-          if (lint) {
-            if (inHistory) keepLinted(inHistory, key, replayKeyHere, d);
-            else if (cache && key) cache.set(key, d.consulted, d.result!);
-            resultKeys.set(file, key);
-            results[slot] = d.result!;
-          } else if (inHistory) keepReplayed(inHistory, replayKeyHere(), d);
-          history.advance(file);
-        }
-      }
-      // A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
-      // the files linted together) builds the index: known only now, with the history replayed to its end.
-      const lintedTogether = new Set(selected.files);
-      results.forEach((r, i) => {
-        if (!r) return;
-        const left: number[] = [];
-        r.findings.forEach((f, j) => {
-          if (
-            f.ruleId === 'require-index-on-foreign-key' &&
-            f.data?.foreignKey &&
-            history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, lintedTogether)
-          )
-            left.push(j);
-        });
-        // A copy: the cache keeps the result as the file's own lint gave it (and the run's record what was left out).
-        if (left.length) {
-          leftOut.set(r.filePath, left);
-          results[i] = { ...r, findings: r.findings.filter((_, j) => !left.includes(j)) };
-        }
-      });
-      // Recorded for the next run like this one (below, once its results are all in).
-      if (runId) record = { runId, input: runInput };
-    }
-    rank = new Map(selected.files.map((f, i) => [f, i]));
+    await linter.lintOne(source, true, bytes, inHistory);
+    history.advance(file);
   }
+  return theirs;
+}
 
+/** What the workers did, taken in walk order: each project's catalog moves past its files as here. */
+async function takeWorkerResults(
+  { cache, linter, out, project }: HistoryContext,
+  { history, sources, inHistoryOf }: Planned,
+  started: Started,
+  ids: Map<string, number>,
+  theirs: Theirs[],
+): Promise<void> {
+  const done = await started.done;
+  for (const { file, lint, slot } of theirs) {
+    const d = done.get(ids.get(file)!)!;
+    const inHistory = inHistoryOf(file);
+    const source = sources.get(file)!;
+    const { key, replayKeyHere } = await linter.keysOf(source, project.bytesOf.get(file), inHistory);
+    if (lint) {
+      if (inHistory) linter.keepLinted(inHistory, key, replayKeyHere, d);
+      else if (cache && key) cache.set(key, d.consulted, d.result!);
+      out.resultKeys.set(file, key);
+      out.results[slot] = d.result!;
+    } else if (inHistory) linter.keepReplayed(inHistory, replayKeyHere(), d);
+    history.advance(file);
+  }
+}
+
+/**
+ * A foreign key left unindexed by its migration is indexed in time when a later migration of the change (or of
+ * the files linted together) builds the index: known only now, with the history replayed to its end.
+ */
+function leaveOutIndexedForeignKeys({ results, leftOut }: Outcome, history: ProjectHistory, selectedFiles: string[]): void {
+  const lintedTogether = new Set(selectedFiles);
+  results.forEach((r, i) => {
+    if (!r) return;
+    const left: number[] = [];
+    r.findings.forEach((f, j) => {
+      if (
+        f.ruleId === 'require-index-on-foreign-key' &&
+        f.data?.foreignKey &&
+        history.indexedInChange(r.filePath, f.data.foreignKey.table, f.data.foreignKey.columns, lintedTogether)
+      )
+        left.push(j);
+    });
+    // A copy: the cache keeps the result as the file's own lint gave it (and the run's record what was left out).
+    if (left.length) {
+      leftOut.set(r.filePath, left);
+      results[i] = { ...r, findings: r.findings.filter((_, j) => !left.includes(j)) };
+    }
+  });
+}
+
+/** The files outside any history the cache did not answer, linted after the walk into their slots. */
+async function lintMisses({ misses, results }: Outcome, cache: LintCache | undefined, parsers: () => Promise<void>): Promise<void> {
   if (misses.length) {
     await parsers();
     for (const m of misses) {
@@ -750,6 +971,12 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
       results[m.slot] = result;
     }
   }
+}
+
+/** The results in the selected order, the run recorded, the report and what --fix did written; the exit code. */
+async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk, out: Outcome, cache: LintCache | undefined): Promise<number> {
+  const { narrowed, missingPaths, skipped, rank, record, reportKey, printed } = walk;
+  const { results, resultKeys, leftOut, problems, linted, diffs, writeFailures } = out;
   // Files were linted in history order; report them in the order they were selected (once every slot is filled).
   if (rank) {
     const order = rank;
@@ -789,28 +1016,7 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
   // A machine format on stdout is never mixed with anything else.
   const machine = MACHINE_FORMATS.has(run.format) && !run.outputFile;
   if (diffs.length) (machine ? io.stderr : io.stdout)(diffs.join('\n'));
-  // What --fix changed: one line per file and a total, beside the report (stderr when stdout is a machine format).
-  if (run.fix || run.fixDryRun) {
-    const say = machine ? io.stderr : io.stdout;
-    const total = fixedFiles.reduce((n, f) => n + f.applied, 0);
-    const verb = run.fixDryRun ? 'would fix' : 'fixed';
-    for (const f of fixedFiles) say(`migralint: ${verb} ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${f.path}\n`);
-    say(
-      `migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`,
-    );
-    // Nothing said which migrations are deployed: warn about fixed files that already are on the default branch.
-    if (!narrowed && fixedFiles.length) {
-      const onDefault = await defaultBranchFiles(run.cwd).catch(() => null);
-      if (onDefault) {
-        const old = fixedFiles.filter((f) => onDefault.files.has(realPath(path.resolve(run.cwd, f.path))));
-        if (old.length) {
-          say(
-            `migralint: ${old.length} of the ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'} ${verb === 'fixed' ? 'fixed' : 'to fix'} look${old.length === 1 ? 's' : ''} deployed: ${old.length === 1 ? 'it is' : 'they are'} already in the newest commit of ${onDefault.ref}. A tool that records checksums (Flyway, Prisma …) refuses a changed applied migration; to leave deployed migrations alone use --changed-since ${onDefault.ref}, a \`baseline\` in the config (\`migralint init\` writes one), or --database-url.\n`,
-          );
-        }
-      }
-    }
-  }
+  if (run.fix || run.fixDryRun) await sayFixed(run, machine ? io.stderr : io.stdout, out, narrowed);
 
   if (run.outputFile) writeFileSync(path.resolve(run.cwd, run.outputFile), output ?? printed!.report);
   else if (output) io.stdout(output);
@@ -833,6 +1039,28 @@ export async function runLint(run: LintRun, io: IO): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** What --fix changed: one line per file and a total, beside the report (stderr when stdout is a machine format). */
+async function sayFixed(run: LintRun, say: (s: string) => void, { fixedFiles, writeFailures }: Outcome, narrowed: boolean): Promise<void> {
+  const total = fixedFiles.reduce((n, f) => n + f.applied, 0);
+  const verb = run.fixDryRun ? 'would fix' : 'fixed';
+  for (const f of fixedFiles) say(`migralint: ${verb} ${f.applied} problem${f.applied === 1 ? '' : 's'} in ${f.path}\n`);
+  say(
+    `migralint: ${verb} ${total} problem${total === 1 ? '' : 's'} in ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}${writeFailures ? `; ${writeFailures} file${writeFailures === 1 ? '' : 's'} could not be written` : ''}\n`,
+  );
+  // Nothing said which migrations are deployed: warn about fixed files that already are on the default branch.
+  if (!narrowed && fixedFiles.length) {
+    const onDefault = await defaultBranchFiles(run.cwd).catch(() => null);
+    if (onDefault) {
+      const old = fixedFiles.filter((f) => onDefault.files.has(realPath(path.resolve(run.cwd, f.path))));
+      if (old.length) {
+        say(
+          `migralint: ${old.length} of the ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'} ${verb === 'fixed' ? 'fixed' : 'to fix'} look${old.length === 1 ? 's' : ''} deployed: ${old.length === 1 ? 'it is' : 'they are'} already in the newest commit of ${onDefault.ref}. A tool that records checksums (Flyway, Prisma …) refuses a changed applied migration; to leave deployed migrations alone use --changed-since ${onDefault.ref}, a \`baseline\` in the config (\`migralint init\` writes one), or --database-url.\n`,
+        );
+      }
+    }
+  }
 }
 
 /** The selected files the database's migration history records as applied; null when it could not be read and that is allowed. */
