@@ -31,6 +31,15 @@ const M = 'rails/db/migrate';
 const WRAPPED = 'Rails runs each migration in a transaction (unless the class calls disable_ddl_transaction!)';
 
 /** A fix's result is Ruby tree-sitter parses without an error. */
+/** What the Rails adapter reads a migration as: the SQL of each item, in order. */
+function sentSql(path: string, text: string): string[] {
+  return itemsOf(path, text).map((i) => (i.kind === 'operation' ? i.sql : i.text));
+}
+
+function itemsOf(path: string, text: string) {
+  return adapterFor('rails').extract({ path, text, bom: false }, { settings: DEFAULT_SETTINGS, warn: () => {} }).items;
+}
+
 function parsesAsRuby(text: string): void {
   expect(firstError(parseRuby(text))).toBeNull();
 }
@@ -219,15 +228,13 @@ describe('Rails (ActiveRecord)', () => {
       r.findings.filter((f) => f.ruleId !== 'require-lock-timeout').map((f) => [f.loc.line, f.ruleId]);
     // One statement: one rewrite, and no second ACCESS EXCLUSIVE statement for the lock to be held through.
     expect(rules(await lintText(migration(', bulk: true'), { filename }))).toEqual([[7, 'changing-column-type']]);
-    const one = adapterFor('rails').extract({ path: filename, text: migration(', bulk: true'), bom: false }, { settings: DEFAULT_SETTINGS, warn: () => {} });
-    expect(one.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
-      'ALTER TABLE maintenance_tasks_runs ALTER COLUMN tick_count TYPE bigint, ALTER COLUMN tick_total TYPE bigint',
-    ]);
-    // The statement is located from the first call it holds to the last.
     const text = migration(', bulk: true');
-    expect(text.slice(one.items[0]!.kind === 'operation' ? one.items[0]!.span.start : 0, (one.items[0] as OperationItem).span.end)).toBe(
-      't.change(:tick_count, :bigint)\n      t.change(:tick_total, :bigint)',
-    );
+    expect(sentSql(filename, text)).toEqual(['ALTER TABLE maintenance_tasks_runs ALTER COLUMN tick_count TYPE bigint, ALTER COLUMN tick_total TYPE bigint']);
+    // The statement is located from the first call it holds to the last.
+    const [item] = itemsOf(filename, text);
+    expect(item?.kind).toBe('operation');
+    const { span } = item as OperationItem;
+    expect(text.slice(span.start, span.end)).toBe('t.change(:tick_count, :bigint)\n      t.change(:tick_total, :bigint)');
     // Without bulk: each call is its own ALTER TABLE.
     expect(rules(await lintText(migration(''), { filename }))).toEqual([
       [7, 'changing-column-type'],
@@ -255,11 +262,7 @@ describe('Rails (ActiveRecord)', () => {
       'end',
       '',
     ].join('\n');
-    const u = adapterFor('rails').extract(
-      { path: 'db/migrate/20180525160703_add_mfa_to_users.rb', text, bom: false },
-      { settings: DEFAULT_SETTINGS, warn: () => {} },
-    );
-    expect(u.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
+    expect(sentSql('db/migrate/20180525160703_add_mfa_to_users.rb', text)).toEqual([
       // A call on the connection, not on t, runs while the block is recorded: first.
       'CREATE UNIQUE INDEX index_users_on_handle ON users (handle)',
       // index: true is an add_index after the column: the three columns before it go in one ALTER TABLE …
@@ -292,11 +295,7 @@ describe('Rails (ActiveRecord)', () => {
       'end',
       '',
     ].join('\n');
-    const u = adapterFor('rails').extract(
-      { path: 'db/migrate/20221011093000_archive_projects.rb', text, bom: false },
-      { settings: DEFAULT_SETTINGS, warn: () => {} },
-    );
-    expect(u.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual([
+    expect(sentSql('db/migrate/20221011093000_archive_projects.rb', text)).toEqual([
       'ALTER TABLE projects ADD COLUMN archived boolean DEFAULT false NOT NULL',
       'CREATE INDEX index_projects_on_archived ON projects (archived)',
       'ALTER TABLE projects DROP COLUMN legacy_owner_id',
