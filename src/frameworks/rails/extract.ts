@@ -228,12 +228,31 @@ type BulkRole = 'clause' | 'after' | 'own';
 /** Methods of the block's table object that are not column types (`t.remove_references`, `t.comment` …). */
 const NOT_A_TYPE = new Set(['comment', 'exclusion_constraint', 'unique_constraint', 'remove_exclusion_constraint', 'remove_unique_constraint', 'remove_index']);
 
+/**
+ * `t.<op>` that is the connection's command on the block's table with the same arguments (t.index → add_index :t, …),
+ * its role under `bulk: true`, and whether the command reads the migration's DSL version (key types).
+ */
+const SAME_ARGS: Record<string, [command: string, role: BulkRole, dsl?: true]> = {
+  index: ['add_index', 'own'],
+  remove_index: ['remove_index', 'own'],
+  rename_index: ['rename_index', 'own'],
+  rename: ['rename_column', 'own'],
+  change: ['change_column', 'clause'],
+  change_default: ['change_column_default', 'clause'],
+  foreign_key: ['add_foreign_key', 'own', true],
+  remove_foreign_key: ['remove_foreign_key', 'own', true],
+  check_constraint: ['add_check_constraint', 'own'],
+  remove_check_constraint: ['remove_check_constraint', 'own'],
+};
+
 /** What one `t.<op>` of a change_table block runs: its statements, each with its role under `bulk: true`. */
 function tableOp(w: Walk, tbl: RbNode, c: RbCall): Array<{ stmt: DslStatement; role: BulkRole }> {
   const src = w.src;
   // t.string :name → add_column :t, :name, :string; t.remove :a → remove_column; t.index → add_index …
   const as = (method: string, args: RbNode[]): RbCall => ({ ...c, method, args: [tbl, ...args] });
   const each = (stmts: DslStatement[] | null, role: BulkRole) => (stmts ?? []).map((stmt) => ({ stmt, role }));
+  const same = Object.hasOwn(SAME_ARGS, c.method) ? SAME_ARGS[c.method] : undefined;
+  if (same) return each(dslSql(src, as(same[0], c.args), same[2] ? w.dsl : undefined), same[1]);
   switch (c.method) {
     case 'remove':
       // t.remove :a, :b is remove_columns: one ALTER TABLE with a DROP COLUMN each (what ActiveRecord sends).
@@ -241,18 +260,6 @@ function tableOp(w: Walk, tbl: RbNode, c: RbCall): Array<{ stmt: DslStatement; r
         (c.args.length > 1 ? dslSql(src, as('remove_columns', c.args)) : null) ?? c.args.flatMap((a) => dslSql(src, as('remove_column', [a])) ?? []),
         'clause',
       );
-    case 'index':
-      return each(dslSql(src, as('add_index', c.args)), 'own');
-    case 'remove_index':
-      return each(dslSql(src, as('remove_index', c.args)), 'own');
-    case 'rename_index':
-      return each(dslSql(src, as('rename_index', c.args)), 'own');
-    case 'rename':
-      return each(dslSql(src, as('rename_column', c.args)), 'own');
-    case 'change':
-      return each(dslSql(src, as('change_column', c.args)), 'clause');
-    case 'change_default':
-      return each(dslSql(src, as('change_column_default', c.args)), 'clause');
     case 'change_null':
       // With a default (t.change_null :a, false, 0) its UPDATE must run first: ActiveRecord defers it past the ALTER.
       return each(dslSql(src, as('change_column_null', c.args)), c.args[2] && c.args[2].type !== 'nil' ? 'after' : 'clause');
@@ -272,14 +279,6 @@ function tableOp(w: Walk, tbl: RbNode, c: RbCall): Array<{ stmt: DslStatement; r
       return each(dslSql(src, as('add_timestamps', []), w.dsl), 'clause');
     case 'remove_timestamps':
       return each(dslSql(src, as('remove_timestamps', [])), 'clause');
-    case 'foreign_key':
-      return each(dslSql(src, as('add_foreign_key', c.args), w.dsl), 'own');
-    case 'remove_foreign_key':
-      return each(dslSql(src, as('remove_foreign_key', c.args), w.dsl), 'own');
-    case 'check_constraint':
-      return each(dslSql(src, as('add_check_constraint', c.args)), 'own');
-    case 'remove_check_constraint':
-      return each(dslSql(src, as('remove_check_constraint', c.args)), 'own');
     default: {
       if (NOT_A_TYPE.has(c.method) || /[?!=]$/.test(c.method)) return [];
       // t.string :a, :b → add_column :t, :a, :string for each (t.column :a, :string the same); `index:` adds t.index after each.
