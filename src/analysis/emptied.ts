@@ -76,7 +76,7 @@ export class EmptiedPass {
     if (this.emptied.size) this.end(stmt, inTransaction, locks);
     if (stmt.kind !== 'TruncateStmt') return;
     const relations = (stmt.node.relations ?? []).map((r) => unwrap(r, 'RangeVar')).filter((r) => r !== undefined);
-    const keys = new Set(relations.filter((r) => r.inh !== false && r.relname).map((r) => tableKey({ schema: r.schemaname, name: r.relname! })));
+    const keys = new Set(relations.filter((r) => r.inh === true && r.relname).map((r) => tableKey({ schema: r.schemaname, name: r.relname! })));
     // Without ONLY, the partitions the lock analysis found are truncated with their table.
     if (keys.size === relations.length) for (const l of locks) if (l.on === 'table' && l.mode === 'AccessExclusiveLock') keys.add(tableKey(l.relation));
     const at: Emptying = { line: stmt.loc.line, tx: inTransaction, itemIndex: stmt.itemIndex, released: inTransaction === null };
@@ -139,9 +139,9 @@ export function sameTransaction(a: { tx: TxState | null; itemIndex: number }, b:
 
 /**
  * The file's text between two statements holds something that runs and that the analysis did not read: a piece that
- * did not parse, a psql meta-command, host-language code between two calls (a Ruby, Python or JS statement, a
- * condition or loop the call is in). Comments, string quotes, brackets, commas and semicolons run nothing, nor does a
- * heredoc's terminator (`SQL` alone on its line). With `indentBlocks`, a call indented less than the one before it
+ * did not parse, a psql meta-command, host-language code between two calls (a Ruby, Python or JS statement, the
+ * end of a condition or loop the earlier call is in: `end`, `}`). Comments, string quotes, parentheses, commas and
+ * semicolons run nothing, nor does a heredoc's terminator (`SQL` alone on its line). With `indentBlocks`, a call indented less than the one before it
  * has left the block the earlier one is in (Python).
  */
 export function unseenBetween(text: string, a: Statement, b: Statement, indentBlocks: boolean): boolean {
@@ -151,7 +151,7 @@ export function unseenBetween(text: string, a: Statement, b: Statement, indentBl
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/(--|#|\/\/)[^\n]*/g, ' ')
     .replace(/^\s*[A-Z][A-Z0-9_]*\s*$/gm, ' ');
-  if (/[\w\\$]/.test(gap)) return true;
+  if (/[\w\\$}]/.test(gap)) return true;
   return indentBlocks && a.itemIndex !== b.itemIndex && indentOf(text, b.span.start) < indentOf(text, a.span.start);
 }
 
