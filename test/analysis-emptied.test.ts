@@ -69,6 +69,7 @@ describe('a table a TRUNCATE emptied', () => {
     expect(after('ALTER TABLE sessions_new RENAME TO sessions;')).toEqual([4, null]);
     // Nothing that writes rows: a session setting, set_config, an UPDATE or DELETE of the empty table, DDL on it.
     expect(after("SET LOCAL lock_timeout = '2s';")).toEqual([4, 2]);
+    expect(after("COPY users TO '/tmp/users.csv';")).toEqual([4, 2]);
     expect(after("SELECT set_config('statement_timeout', '5min', true);")).toEqual([4, 2]);
     expect(after('DELETE FROM sessions WHERE user_id IS NULL;')).toEqual([4, 2]);
     expect(after('ALTER TABLE sessions ADD COLUMN ip inet;')).toEqual([4, 2]);
@@ -97,6 +98,8 @@ describe('a table a TRUNCATE emptied', () => {
       [2, 1],
       [4, null],
     ]);
+    // Released by COMMIT: the first statement after it that locks another table ends it too.
+    expect(emptied('BEGIN;\nTRUNCATE sessions;\nCOMMIT;\nCREATE INDEX b ON users (email);\nCREATE INDEX c ON sessions (token);\n')).toEqual([[5, null]]);
     // Held: another table's lock changes nothing, the TRUNCATE's keeps everyone out of sessions.
     expect(emptied('BEGIN;\nTRUNCATE sessions;\nCREATE INDEX b ON users (email);\nCREATE INDEX c ON sessions (token);\nCOMMIT;\n')).toEqual([[4, 2]]);
   });

@@ -96,8 +96,8 @@ export class EmptiedPass {
       if (held && rollback) this.emptied.delete(key);
       else if (!held) {
         // Released: by the end of the TRUNCATE's transaction, or by a COMMIT; other sessions may write from here.
-        if (e.released && otherTable) this.emptied.delete(key);
         e.released = true;
+        if (otherTable) this.emptied.delete(key);
       }
     }
   }
@@ -105,7 +105,7 @@ export class EmptiedPass {
 
 /** The statement may put rows into a table (`emptied` tells the tables without rows, whose UPDATE touches none). */
 function mayWriteRows(stmt: Statement, emptied: (key: string) => boolean): boolean {
-  if (WRITES.has(stmt.kind)) return stmt.kind !== 'CopyStmt' || stmt.node.is_from !== false || callsFunction(stmt.node.query);
+  if (WRITES.has(stmt.kind)) return stmt.kind !== 'CopyStmt' || stmt.node.is_from === true || callsFunction(stmt.node.query);
   if (ROW_CHANGES.has(stmt.kind)) {
     const rel = relationOf(stmt);
     return !rel?.relname || !emptied(tableKey({ schema: rel.schemaname, name: rel.relname }));
