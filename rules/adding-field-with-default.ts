@@ -53,6 +53,11 @@ export default defineRule({
         { title: 'Any default before PostgreSQL 11', code: "ALTER TABLE orders ADD COLUMN status text DEFAULT 'pending';\n", pgVersion: 10 },
       ],
       valid: [
+        {
+          title: 'After TRUNCATE in the same transaction: no row to fill',
+          code: "SET lock_timeout = '2s';\nBEGIN;\nTRUNCATE orders;\nALTER TABLE orders ADD COLUMN public_id uuid NOT NULL DEFAULT gen_random_uuid();\nCOMMIT;\n",
+          tables: { orders: { rows: 12_000_000 } },
+        },
         { title: 'A constant default (PostgreSQL 11+)', code: "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'pending';\n" },
         { title: 'now() is stable: evaluated once', code: 'ALTER TABLE orders ADD COLUMN imported_at timestamptz DEFAULT now();\n' },
         {

@@ -31,6 +31,11 @@ export default defineRule({
       ],
       valid: [
         {
+          title: 'After TRUNCATE in the same transaction: no row to check',
+          code: "SET lock_timeout = '2s';\nBEGIN;\nTRUNCATE orders;\nALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);\nCOMMIT;\n",
+          tables: { orders: { rows: 8_000_000 } },
+        },
+        {
           code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;\n',
         },
         {

@@ -33,6 +33,11 @@ export default defineRule({
       ],
       valid: [
         {
+          title: 'After TRUNCATE in the same transaction: no row to scan',
+          code: "SET lock_timeout = '2s';\nBEGIN;\nTRUNCATE orders;\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\nCOMMIT;\n",
+          tables: { orders: { rows: 8_000_000 } },
+        },
+        {
           title: 'A validated CHECK first (PostgreSQL 12+)',
           code: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_id_not_null CHECK (customer_id IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_not_null;\nALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_customer_id_not_null;\n',
         },

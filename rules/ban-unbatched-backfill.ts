@@ -34,6 +34,11 @@ export default defineRule({
       ],
       valid: [
         {
+          title: 'The table a TRUNCATE emptied earlier in the same transaction',
+          code: "SET lock_timeout = '2s';\nBEGIN;\nTRUNCATE orders;\nUPDATE orders SET currency = 'EUR';\nCOMMIT;\n",
+          tables: { orders: { rows: 12_000_000 } },
+        },
+        {
           title: 'One batch, after the column was added in its own transaction',
           code: "ALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR' WHERE id BETWEEN 1 AND 5000 AND currency IS NULL;\n",
         },

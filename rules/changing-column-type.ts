@@ -42,6 +42,11 @@ export default defineRule({
       ],
       valid: [
         {
+          title: 'After TRUNCATE in the same transaction: an empty file to rewrite',
+          code: "SET lock_timeout = '2s';\nBEGIN;\nTRUNCATE events;\nALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;\nCOMMIT;\n",
+          tables: { events: { rows: 40_000_000 } },
+        },
+        {
           title: 'Widening a varchar whose length is known is a catalog-only change',
           code: 'ALTER TABLE orders ADD COLUMN coupon_code varchar(32);\nALTER TABLE orders ALTER COLUMN coupon_code TYPE varchar(64);\n',
         },

@@ -13,7 +13,7 @@ export default defineRule({
       blocking: '{{statement}} on {{table}} holds a {{lock}} lock for the whole build: {{blocks}}.',
     },
     docs: {
-      what: 'Flags `CREATE INDEX` without `CONCURRENTLY` on a table that already exists (not one created earlier in the same migration), and the same index built through a framework DSL (Alembic `op.create_index`, Django `AddIndex`, Knex `table.index()` …).',
+      what: 'Flags `CREATE INDEX` without `CONCURRENTLY` on a table that already exists (not one created earlier in the same migration, nor one a `TRUNCATE` before it emptied, until something may fill it again), and the same index built through a framework DSL (Alembic `op.create_index`, Django `AddIndex`, Knex `table.index()` …).',
       why: 'A plain `CREATE INDEX` takes a SHARE lock on the table and holds it until the build finishes — seconds on a small table, minutes or hours on a large one. SHARE conflicts with ROW EXCLUSIVE, so every INSERT, UPDATE and DELETE on the table waits for the whole build; reads go on. `CREATE INDEX CONCURRENTLY` takes SHARE UPDATE EXCLUSIVE instead, which lets writes through, at the price of two table scans and of not running inside a transaction block.',
       invalid: [
         {
@@ -29,6 +29,11 @@ export default defineRule({
           fixed: 'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n',
         },
         { title: 'Unknown size is reported at the configured severity', code: 'CREATE UNIQUE INDEX users_email_key ON users (lower(email));\n' },
+        {
+          title: 'After TRUNCATE, an INSERT … SELECT fills the table again before the build',
+          code: "SET lock_timeout = '2s';\nBEGIN;\nTRUNCATE sessions;\nINSERT INTO sessions SELECT * FROM sessions_archive WHERE expires_at > now();\nCREATE INDEX sessions_user_id_idx ON sessions (user_id);\nCOMMIT;\n",
+          tables: { sessions: { rows: 3_500_000, partitioned: false }, sessions_archive: { rows: 9_000_000 } },
+        },
         {
           title: 'Alembic: postgresql_concurrently=True, inside autocommit_block',
           filename: 'alembic/versions/4c1d2e3f5a6b_orders_created_at.py',
@@ -47,6 +52,11 @@ export default defineRule({
         },
       ],
       valid: [
+        {
+          title: 'A table a TRUNCATE emptied earlier in the same transaction holds no rows: the build is instant, under the lock the TRUNCATE holds',
+          code: "SET lock_timeout = '2s';\nBEGIN;\nTRUNCATE sessions;\nCREATE INDEX sessions_user_id_idx ON sessions (user_id);\nCOMMIT;\n",
+          tables: { sessions: { rows: 3_500_000 } },
+        },
         { title: 'Concurrent build', code: 'CREATE INDEX CONCURRENTLY idx_page_views_user ON page_views (user_id);\n' },
         {
           title: 'A table created in the same migration is empty',

@@ -96,7 +96,8 @@ export default defineRule({
         // `tables`): each check scans a few rows. Said at info, not silenced: the table may still grow.
         const referencing = s.facts.tables.find((t) => tableKey(t) === fk.table);
         // A table the migration creates is new here, but a snapshot that knows it is of a deployed history: its size today.
-        const small = referencing?.sizeClass === 'small' || fk.smallToday === true;
+        // A table a TRUNCATE before the key emptied is small only until it fills again: its size today is not known.
+        const small = (referencing?.sizeClass === 'small' && referencing.emptiedBy === undefined) || fk.smallToday === true;
         ctx.report({
           ...(small ? { info: true, table: referencing } : {}),
           statement: s,

@@ -310,6 +310,11 @@ export interface TableInfo {
   notFoundIn?: string;
   /** A new table that the change also fills (INSERT, COPY, CREATE TABLE AS): it has rows, but no readers yet. */
   filled?: boolean;
+  /**
+   * The line of the TRUNCATE before the statement that left the table without rows (src/analysis/emptied.ts): sized
+   * small with 0 rows for this statement, though it has readers, and will have rows again.
+   */
+  emptiedBy?: number;
 }
 
 export interface LockFact {

@@ -26,6 +26,7 @@ import { binaryCoercible, isUtcZone, plainConversion } from '../project/coercion
 import { timeoutPass } from './timeouts.js';
 import { setConfigCall } from './set-config.js';
 import { unitFactsPass } from './unit-facts.js';
+import { EmptiedPass, sameTransaction } from './emptied.js';
 
 export { setConfigCall } from './set-config.js';
 
@@ -103,7 +104,8 @@ export function analyzeUnit(
   const change = model?.change ?? new Set([unit.file.path]);
   const created = new Set<string>();
   const createdOthers = new Set<string>();
-  const sizeClass = sizeClassOf(replay, change, catalog, settings, created);
+  const emptied = new EmptiedPass(unit.file.text, unit.framework === 'alembic' || unit.framework === 'django');
+  const sizeClass = sizeClassOf(replay, change, catalog, settings, created, (key) => emptied.lineOf(key));
   const transactions = new TransactionPass(unit, statements, settings.assumeInTransaction === true, settings.runner);
   const keys = keyColumnsOf(statements);
   const order = new UnitOrderPass();
@@ -126,7 +128,9 @@ export function analyzeUnit(
     if (newRun) {
       created.clear();
       createdOthers.clear();
+      emptied.clear();
     }
+    emptied.before(stmt);
     const utcSession = settings.pgVersion >= 12 && isUtcZone(effective.timezone?.value);
     // What the call states about the columns before it runs (Alembic's existing_type=), where the model does not know them.
     const presumes = !separate && stmt.item.kind === 'operation' ? stmt.item.presumes : undefined;
@@ -169,8 +173,9 @@ export function analyzeUnit(
       const added = guard('the schema model', undefined, () => modelPass(stmt, replay));
       if (added) addedKeys.push({ at: analyzed, ...added });
     }
-    // Objects this statement creates are new for the statements after it.
+    // Objects this statement creates are new for the statements after it; the tables it empties hold no rows.
     recordCreated(stmt, created, createdOthers);
+    guard('the emptied-tables analysis', undefined, () => emptied.after(stmt, inTransaction, locked.locks));
     if (errors.length) analyzed.facts.internalError = errors.join('; ');
   }
   foreignKeyPass(addedKeys, replay, change, (rel) => {
@@ -468,8 +473,19 @@ function schemasDropped(node: { objects?: Node[] }, replay: Replay): NonNullable
   }));
 }
 
-/** The size class of a table a statement touches: new (this unit or change created it), small, large or unknown. */
-function sizeClassOf(replay: Replay, change: ReadonlySet<string>, catalog: Catalog, settings: AnalysisSettings, created: Set<string>) {
+/**
+ * The size class of a table a statement touches: new (this unit or change created it), small, large or unknown. A
+ * table a TRUNCATE before it emptied (`emptiedBy`, the emptied-tables pass) is known to hold no rows, whatever its size
+ * before: small, 0 rows.
+ */
+function sizeClassOf(
+  replay: Replay,
+  change: ReadonlySet<string>,
+  catalog: Catalog,
+  settings: AnalysisSettings,
+  created: Set<string>,
+  emptiedBy: (key: string) => number | undefined,
+) {
   return (rel: QualifiedName): Omit<TableInfo, 'name'> => {
     const key = tableKey(rel);
     // A table the history created says whether it is partitioned (PARTITION BY is only given at CREATE TABLE).
@@ -477,6 +493,8 @@ function sizeClassOf(replay: Replay, change: ReadonlySet<string>, catalog: Catal
     const partitioned = modelled && !modelled.partial ? { partitioned: modelled.partitioned === true } : {};
     // A table in a schema this unit created (CREATE SCHEMA without IF NOT EXISTS) cannot have existed before it.
     if (created.has(key) || (rel.schema !== undefined && created.has(schemaKey(rel.schema)))) return { schema: rel.schema, sizeClass: 'new', ...partitioned };
+    const truncated = emptiedBy(key);
+    if (truncated !== undefined) return { schema: rel.schema, rows: 0, ...partitioned, sizeClass: 'small', emptiedBy: truncated };
     const stats = catalog.lookup(rel);
     if (!stats) {
       // Sizes from a database, a snapshot or config win; then the history: created in this change means empty at deploy.
@@ -680,16 +698,6 @@ class UnitOrderPass {
     }
     return facts;
   }
-}
-
-/** Two statements run in one transaction (the same BEGIN, body transaction, one-query chunk, or wrapper). */
-function sameTransaction(a: { tx: TxState | null; itemIndex: number }, b: { tx: TxState | null; itemIndex: number }): boolean {
-  const ta = a.tx;
-  const tb = b.tx;
-  if (!ta || !tb || ta.kind !== tb.kind) return false;
-  if (ta.kind === 'explicit' || ta.kind === 'body' || ta.kind === 'wrapper') return ta.beganAt === tb.beganAt;
-  if (ta.kind === 'one-query') return a.itemIndex === b.itemIndex;
-  return true;
 }
 
 /** Why a statement of a PL/pgSQL body runs in a transaction, in words. */

@@ -25,7 +25,8 @@ export function formatBytes(bytes: number): string {
 export function tableLabel(t: TableInfo): string {
   const name = displayName(t);
   const parts: string[] = [];
-  if (t.rows !== undefined) parts.push(formatRows(t.rows));
+  if (t.emptiedBy !== undefined) parts.push(`no rows after the TRUNCATE on line ${t.emptiedBy}`);
+  else if (t.rows !== undefined) parts.push(formatRows(t.rows));
   if (t.bytes !== undefined) parts.push(formatBytes(t.bytes));
   if (parts.length === 0 && t.sizeClass === 'large') parts.push('large');
   return parts.length ? `${name} (${parts.join(', ')})` : name;

@@ -5,7 +5,9 @@
  *    ATTACH PARTITION: the parent index is only catalog work (no partition is locked), valid once complete;
  *  - CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … PRIMARY KEY / UNIQUE USING INDEX, also when the
  *    index was built by an earlier migration: no build, and no scan when the columns are NOT NULL already;
- *  - CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL: no scan when a validated CHECK proves it.
+ *  - CHECK (col IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL: no scan when a validated CHECK proves it;
+ *  - TRUNCATE, then a retype, a volatile default, SET NOT NULL, a foreign key, a backfill and an index in the same
+ *    transaction: no row is read or written, and no lock is taken on the table beyond the TRUNCATE's.
  * Scans are read from pg_stat_xact_user_tables.seq_scan, locks from pg_locks, validity from pg_index.
  */
 import { loadModule } from 'libpg-query';
@@ -88,7 +90,7 @@ async function measure(sql: string, table: string): Promise<{ seqScans: number; 
 }
 
 async function reset(): Promise<void> {
-  await client.query('DROP TABLE IF EXISTS events, accounts, users CASCADE');
+  await client.query('DROP TABLE IF EXISTS events, accounts, sessions, users CASCADE');
 }
 
 const PARTITIONED = fixture('partitioned-index');
@@ -234,6 +236,96 @@ for (const major of TEST_PG_MAJORS) {
         expect(await measure('ALTER TABLE users ALTER COLUMN id SET NOT NULL', 'users')).toMatchObject({ seqScans: 0 });
         // The control: a column that may hold NULLs is read.
         expect((await measure('ALTER TABLE users ALTER COLUMN email SET NOT NULL', 'users')).seqScans).toBeGreaterThan(0);
+      });
+    });
+    describe('TRUNCATE, then the table rebuilt in the same transaction', () => {
+      const FILES = fixture('truncate-rebuild');
+      const TABLES = FILES['V1__create_sessions.sql']!;
+      const REBUILD = FILES['V2__sessions_rebuild.sql']!;
+      const steps = lines(REBUILD).filter((l) => !/^(SET|BEGIN|COMMIT|TRUNCATE)\b/.test(l));
+      const without = (text: string, line: string) => text.replace(`${line}\n`, '');
+      const ALL_FOUND = [
+        'adding-field-with-default',
+        'adding-foreign-key-constraint',
+        'adding-not-nullable-field',
+        'ban-unbatched-backfill',
+        'changing-column-type',
+        'require-concurrent-index-creation',
+      ];
+
+      it('is not flagged, and is flagged without the TRUNCATE or when an INSERT refills the table', async () => {
+        expect(await lintHistory(FILES)).toEqual({ 'V1__create_sessions.sql': [], 'V2__sessions_rebuild.sql': [] });
+        const kept = await lintHistory({ 'V1__create_sessions.sql': TABLES, 'V2__sessions_rebuild.sql': without(REBUILD, 'TRUNCATE sessions;') });
+        // …and ALTER COLUMN TYPE's ACCESS EXCLUSIVE is then held through the other statements' work.
+        expect(kept['V2__sessions_rebuild.sql']).toEqual(['hold-access-exclusive-lock', ...ALL_FOUND].sort());
+        const refilled = REBUILD.replace('TRUNCATE sessions;\n', 'TRUNCATE sessions;\nINSERT INTO sessions SELECT * FROM sessions_archive;\n');
+        const refill = await lintHistory({
+          'V1__create_sessions.sql': TABLES + 'CREATE TABLE sessions_archive (LIKE sessions);\n',
+          'V2__sessions_rebuild.sql': refilled,
+        });
+        expect(refill['V2__sessions_rebuild.sql']).toEqual(['hold-access-exclusive-lock', ...ALL_FOUND].sort());
+
+        const facts = analyzeLast(TABLES, REBUILD).filter((s) => s.kind !== 'TransactionStmt' && s.kind !== 'VariableSetStmt');
+        expect(facts[0]!.facts.tables[0]).toMatchObject({ name: 'sessions', sizeClass: 'unknown' });
+        for (const s of facts.slice(1)) {
+          expect(s.facts.tables.find((t) => t.name === 'sessions')).toMatchObject({ sizeClass: 'small', rows: 0, emptiedBy: 5 });
+          expect(s.facts.work).toBeUndefined();
+          // Granted at once: the TRUNCATE's ACCESS EXCLUSIVE covers every later lock on sessions.
+          if (!s.facts.locks.some((l) => l.relation.name === 'users')) expect(s.facts.locksAlreadyHeld?.statement.line).toBe(5);
+        }
+      });
+
+      it('reads and writes no row after the TRUNCATE, and takes no lock on the table stronger than the TRUNCATE holds', async () => {
+        await reset();
+        await client.query(TABLES);
+        await client.query("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 5000) g");
+        const fill = "INSERT INTO sessions SELECT g, 't' || g, now(), NULL FROM generate_series(1, 5000) g";
+        await client.query(fill);
+        const counters = async () =>
+          (await client.query("SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) AS seen FROM pg_stat_xact_user_tables WHERE relname = 'sessions'"))
+            .rows[0] as { seen: string };
+        const sessionLocks = async () =>
+          (
+            await client.query("SELECT l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.relation = 'sessions'::regclass AND l.granted ORDER BY 1")
+          ).rows.map((r) => r.mode as string);
+        /** Each step in one transaction, after `first`: the rows it read, the rows the backfill updated, the locks held on sessions before and after. */
+        const run = async (first: string) => {
+          await client.query('BEGIN');
+          try {
+            await client.query(first);
+            const before = await counters();
+            const locksBefore = await sessionLocks();
+            let backfilled = 0;
+            for (const sql of steps) {
+              const r = await client.query(sql);
+              if (sql.startsWith('UPDATE')) backfilled = r.rowCount ?? 0;
+            }
+            const after = await counters();
+            const size = await client.query("SELECT pg_relation_size('sessions') AS heap, pg_relation_size('sessions_user_id_idx') AS idx");
+            return {
+              read: Number(after.seen) - Number(before.seen),
+              backfilled,
+              locksBefore,
+              locksAfter: await sessionLocks(),
+              heap: Number(size.rows[0].heap),
+              index: Number(size.rows[0].idx),
+            };
+          } finally {
+            await client.query('ROLLBACK');
+          }
+        };
+        const truncated = await run('TRUNCATE sessions');
+        expect(truncated).toMatchObject({ read: 0, backfilled: 0, heap: 0, index: 8192 });
+        // ACCESS EXCLUSIVE from the TRUNCATE (with the SHARE its index rebuild takes): every mode the later statements
+        // add on sessions is weaker, and waits for no one.
+        expect(truncated.locksBefore).toContain('AccessExclusiveLock');
+        expect(truncated.locksAfter).toContain('AccessExclusiveLock');
+        // The control: the same statements on the 5,000 rows read them, rewrite them and index them.
+        const kept = await run('SELECT 1');
+        expect(kept.read).toBeGreaterThan(0);
+        expect(kept.backfilled).toBe(5000);
+        expect(kept.heap).toBeGreaterThan(0);
+        expect(kept.index).toBeGreaterThan(8192);
       });
     });
   });
