@@ -180,12 +180,17 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
 export function unrecognised(filePath: string, text: string, fs: FileSystem = NO_FILES): string | null {
   const dump = notMigration(filePath, fs);
   if (dump) return dump;
-  for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
-    if (!spec.unrecognised || !spec.extension.test(filePath)) continue;
+  for (const [language, spec] of HOST_LANGUAGES) {
+    if (!spec.extension.test(filePath)) continue;
     if (frameworkModule(detectFramework(filePath, text, fs, [language])).language !== language) return spec.unrecognised;
   }
   return null;
 }
+
+/** The languages whose files no module recognises are not migrations (all but SQL), with what is said of such a file. */
+const HOST_LANGUAGES = (Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>).flatMap(([language, spec]) =>
+  spec.unrecognised ? [[language, { extension: spec.extension, unrecognised: spec.unrecognised }] as const] : [],
+);
 
 /**
  * unrecognised() and detectFramework() at once: why the file is not a migration, or its framework. The rules are
@@ -193,12 +198,13 @@ export function unrecognised(filePath: string, text: string, fs: FileSystem = NO
  * it is also the first of that language's (what unrecognised() asks), and the files it consulted are the same.
  */
 export function recognise(filePath: string, text: string, fs: FileSystem = NO_FILES): { framework: FrameworkId } | { unrecognised: string } {
-  const dump = notMigration(filePath, fs);
-  if (dump) return { unrecognised: dump };
+  // One input for both questions: notMigration() reads only the path and the files beside it.
   const input = detectInput(filePath, text, fs);
+  const dump = notMigrationOf(input);
+  if (dump) return { unrecognised: dump };
   const first = firstRule(input);
-  for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
-    if (!spec.unrecognised || !spec.extension.test(filePath)) continue;
+  for (const [language, spec] of HOST_LANGUAGES) {
+    if (!spec.extension.test(filePath)) continue;
     const own = first?.language === language ? first : firstRule(input, [language]);
     if (frameworkModule(own?.framework ?? 'psql').language !== language) return { unrecognised: spec.unrecognised };
   }
@@ -207,10 +213,16 @@ export function recognise(filePath: string, text: string, fs: FileSystem = NO_FI
 
 /** Why a file a tool keeps beside its migrations is not one (a schema dump), from its path and neighbours; or null. */
 export function notMigration(filePath: string, fs: FileSystem = NO_FILES): string | null {
-  const input = detectInput(filePath, '', fs);
-  for (const m of FRAMEWORKS) {
-    const why = m.notMigration?.(input);
-    if (why) return why;
+  return notMigrationOf(detectInput(filePath, '', fs));
+}
+
+/** The modules that know files kept beside their migrations that are not migrations (schema dumps). */
+const KNOW_DUMPS = FRAMEWORKS.filter((m) => m.notMigration);
+
+function notMigrationOf(input: DetectInput): string | null {
+  for (const m of KNOW_DUMPS) {
+    const dump = m.notMigration!(input);
+    if (dump) return dump;
   }
   return null;
 }
