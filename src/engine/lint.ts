@@ -76,6 +76,39 @@ function format(template: string, data: Record<string, string | number> | undefi
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => (data && key in data ? String(data[key]) : `{{${key}}}`));
 }
 
+interface ActiveRules {
+  /** The rules on, in the order they run, each at its severity. */
+  rules: Array<{ rule: Rule; severity: Exclude<SeverityName, 'off'> }>;
+  /** Their ids. */
+  on: Set<string>;
+}
+
+/** activeRules() of each severities object (a run lints every file of a config with one), per preset. */
+const activeBySeverities = new WeakMap<object, Map<PresetName | undefined, ActiveRules>>();
+const NO_SEVERITIES = {};
+
+/**
+ * The rules a lint runs, at their severities (severityOf for each rule): worked out once per severities object and
+ * preset, not once per file. The object is read when first seen: severities are not changed in place.
+ */
+function activeRules(severities: Record<string, SeverityName> | undefined, preset: PresetName | undefined): ActiveRules {
+  const key = severities ?? NO_SEVERITIES;
+  let byPreset = activeBySeverities.get(key);
+  if (!byPreset) activeBySeverities.set(key, (byPreset = new Map()));
+  let active = byPreset.get(preset);
+  if (!active) {
+    active = { rules: [], on: new Set() };
+    for (const rule of Object.values(RULES_BY_ID)) {
+      const severity = severityOf(rule, severities, preset);
+      if (severity === 'off') continue;
+      active.rules.push({ rule, severity });
+      active.on.add(rule.meta.id);
+    }
+    byPreset.set(preset, active);
+  }
+  return active;
+}
+
 /** Every rule id a directive may name (built once). */
 let knownIds: Set<string> | undefined;
 
@@ -167,9 +200,9 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     }
   }
 
-  for (const rule of Object.values(RULES_BY_ID)) {
-    const severity = severityOf(rule, options.severities, settings.preset);
-    if (severity === 'off') continue;
+  const active = activeRules(options.severities, settings.preset);
+  const isOn = (id: string): boolean => active.on.has(id);
+  for (const { rule, severity } of active.rules) {
     const ctx: RuleContext = {
       unit,
       framework,
@@ -179,10 +212,7 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
       catalog,
       fixer,
       report: (r: Report) => {
-        const finding = toFinding(rule, severity, r, lines, (id) => {
-          const other = RULES_BY_ID[id];
-          return !!other && severityOf(other, options.severities, settings.preset) !== 'off';
-        });
+        const finding = toFinding(rule, severity, r, lines, isOn);
         if (finding) findings.push(finding.finding);
         if (finding?.demoted) {
           owned.set(finding.finding, { ...finding.demoted, rules: r.infoWhenOn ?? [], at: r.ownersAt ?? [] });
@@ -250,7 +280,7 @@ function summarize(s: AnalyzedStatement): StatementSummary {
     line: s.loc.line,
     // "DROP" and the like name the object too: "DROP INDEX".
     // The first two words, read without splitting the whole statement (a function's body can be most of a file).
-    head: /^(CREATE|ALTER|DROP)$/.test(head) ? (/^\S+(?:\s+\S+)?/.exec(s.sql.trimStart())?.[0] ?? '').replace(/\s+/, ' ').toUpperCase() : head,
+    head: /^(CREATE|ALTER|DROP)$/.test(head) ? (/^\s*(\S+(?:\s+\S+)?)/.exec(s.sql)?.[1] ?? '').replace(/\s+/, ' ').toUpperCase() : head,
     locks: [...strongest.values()],
     tables: s.facts.tables.map((t) => ({ name: displayName(t), rows: t.rows, bytes: t.bytes, sizeClass: t.sizeClass })),
     ...(created ? { creates: displayName(created) } : {}),
