@@ -15,7 +15,7 @@ import { Fixer } from './fixer.js';
 import { presetSeverity, type PresetName } from './presets.js';
 import { emptyModel, type SchemaDelta, type SchemaModel } from '../project/model.js';
 import { Replay } from '../project/replay.js';
-import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
+import { silentBySize, type LintSettings, type Report, type Rule, type RuleContext } from './rule.js';
 import { applySuppressions } from './suppress.js';
 
 export interface LintOptions {
@@ -330,7 +330,7 @@ function toFinding(
   const table = r.table;
   let severity = configured;
   if (rule.meta.sizeAware && table) {
-    if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
+    if (silentBySize(table)) return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
   const atMost = (s: Finding['severity']): Finding['severity'] => (r.atMost && (s === 'error' || (s === 'warn' && r.atMost === 'info')) ? r.atMost : s);
