@@ -72,8 +72,18 @@ export function severityOf(rule: Pick<Rule, 'meta'>, severities: Record<string, 
   return severities?.[rule.meta.id] ?? presetSeverity(rule.meta, preset);
 }
 
+/** Each message template split at its placeholders: text, then a placeholder's name, then text … (built once). */
+const templateParts = new Map<string, string[]>();
+
 function format(template: string, data: Record<string, string | number> | undefined): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => (data && key in data ? String(data[key]) : `{{${key}}}`));
+  let parts = templateParts.get(template);
+  if (!parts) templateParts.set(template, (parts = template.split(/\{\{\s*(\w+)\s*\}\}/)));
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i]!;
+    out += (data && key in data ? String(data[key]) : `{{${key}}}`) + parts[i + 1]!;
+  }
+  return out;
 }
 
 interface ActiveRules {
@@ -202,25 +212,25 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
 
   const active = activeRules(options.severities, settings.preset);
   const isOn = (id: string): boolean => active.on.has(id);
-  for (const { rule, severity } of active.rules) {
-    const ctx: RuleContext = {
-      unit,
-      framework,
-      frameworkName: adapter.name,
-      statements,
-      settings,
-      catalog,
-      fixer,
-      report: (r: Report) => {
-        const finding = toFinding(rule, severity, r, lines, isOn);
-        if (finding) findings.push(finding.finding);
-        if (finding?.demoted) {
-          owned.set(finding.finding, { ...finding.demoted, rules: r.infoWhenOn ?? [], at: r.ownersAt ?? [] });
-        }
-      },
-    };
-    rule.check(ctx);
-  }
+  // One context for every rule of the file: `report` files each finding under the rule running now.
+  let running = active.rules[0];
+  const ctx: RuleContext = {
+    unit,
+    framework,
+    frameworkName: adapter.name,
+    statements,
+    settings,
+    catalog,
+    fixer,
+    report: (r: Report) => {
+      const finding = toFinding(running!.rule, running!.severity, r, lines, isOn);
+      if (finding) findings.push(finding.finding);
+      if (finding?.demoted) {
+        owned.set(finding.finding, { ...finding.demoted, rules: r.infoWhenOn ?? [], at: r.ownersAt ?? [] });
+      }
+    },
+  };
+  for (running of active.rules) running.rule.check(ctx);
 
   // In a host-language file (Python, JS/TS), a fix or suggestion whose text would not parse (host language or SQL)
   // is never offered, so no caller — the CLI, the ESLint plugin, the JSON report — can write it or count it as
