@@ -12,15 +12,17 @@ const RUNS = /"(?:[^"]|"")*"|[\p{L}\p{N}_$]+/gu;
  * non-ASCII character) over 63 bytes, or over 63 bytes after a `"` with no `"` beside it — doubled `""` stay inside a
  * quoted name, and a name that starts with one is counted from an earlier quote. A non-ASCII character (UTF-16 unit)
  * counts 3 bytes, at least its UTF-8 length, so text in another script (a comment, a string) is scanned only when it
- * runs long. One pass, no regex.
+ * runs long. Text with neither a quote nor a non-ASCII character needs only the ASCII run (asciiRun); other text is
+ * counted in one pass.
  */
 function mayHoldLongRun(sql: string): boolean {
+  if (!QUOTE_OR_WIDE.test(sql)) return asciiRun(sql);
   let word = 0;
   let quoted = -1;
   for (let i = 0; i < sql.length; i++) {
     const c = sql.charCodeAt(i);
     const size = c >= 0x80 ? 3 : 1;
-    const isWord = c >= 0x80 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+    const isWord = c >= 0x80 || isNameChar(c);
     word = isWord ? word + size : 0;
     if (word > MAX) return true;
     if (c === 34) {
@@ -30,6 +32,29 @@ function mayHoldLongRun(sql: string): boolean {
       quoted = beside && quoted >= 0 ? quoted + 1 : 0;
     } else if (quoted >= 0) quoted += size;
     if (quoted > MAX) return true;
+  }
+  return false;
+}
+
+const QUOTE_OR_WIDE = /["\u0080-\uffff]/;
+
+/** An ASCII name character: a letter, a digit, `_` or `$`. */
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/**
+ * True when the text holds more than 63 ASCII name characters in a row. Such a run covers one of every 64th
+ * position (63, 127 …): only the runs through those are measured, so most of the text is never read.
+ */
+function asciiRun(sql: string): boolean {
+  for (let at = MAX; at < sql.length; at += MAX + 1) {
+    if (!isNameChar(sql.charCodeAt(at))) continue;
+    let start = at;
+    while (start > 0 && isNameChar(sql.charCodeAt(start - 1))) start--;
+    let end = at + 1;
+    while (end < sql.length && isNameChar(sql.charCodeAt(end))) end++;
+    if (end - start > MAX) return true;
   }
   return false;
 }

@@ -15,6 +15,14 @@ describe(id, () => {
     expect(f[0]!.message).toContain(`is 64 bytes long: PostgreSQL keeps only the first 63 bytes ("${'b'.repeat(63)}")`);
   });
 
+  it('finds a 64-character name wherever it starts in the statement', async () => {
+    for (let pad = 1; pad <= 66; pad++) {
+      const sql = (name: string) => `CREATE INDEX${' '.repeat(pad)}${name} ON orders (id);\n`;
+      expect(await tester.findings(id, sql('a'.repeat(63))), `pad ${pad}`).toEqual([]);
+      expect(await tester.findings(id, sql('b'.repeat(64))), `pad ${pad}`).toHaveLength(1);
+    }
+  });
+
   it('multi-byte characters: 31 × "é" + "x" is 63 bytes (fine), 32 × "é" is 64 (flagged)', async () => {
     expect(await tester.findings(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(31)}x" text;\n`)).toEqual([]);
     const f = await tester.findings(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(32)}" text;\n`);
