@@ -1,5 +1,5 @@
 import type { Constraint } from '@pgsql/types';
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, silentBySize } from '../src/engine/rule.js';
 import { displayName } from '../src/catalog/catalog.js';
 import { planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 import { notValidPlan } from '../src/engine/not-valid-fix.js';
@@ -68,6 +68,8 @@ export default defineRule({
         if (!own) continue;
         // A table new in this change but already filled: checking its rows holds the lock on the referenced table.
         const table = own.sizeClass === 'new' && own.filled ? (s.facts.tables.find((t) => t !== own && t.name === constraint.pktable?.relname) ?? own) : own;
+        // Silent on a new or small table (the rule is size-aware): no fix to plan.
+        if (silentBySize(table)) continue;
         const referenced = constraint.pktable
           ? displayName({ schema: constraint.pktable.schemaname, name: constraint.pktable.relname ?? '' })
           : 'the referenced table';

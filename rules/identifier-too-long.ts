@@ -8,33 +8,60 @@ const MAX = 63; // NAMEDATALEN - 1
 const RUNS = /"(?:[^"]|"")*"|[\p{L}\p{N}_$]+/gu;
 
 /**
- * True when the text could hold a name over 63 bytes: a non-ASCII character, 64 ASCII name characters in a row,
- * or 64 characters after a `"` without a lone `"` (doubled `""` stay inside a quoted name). One pass, no regex.
+ * True when the text could hold a name over 63 bytes: a run of name characters (letters, digits, `_`, `$`, and any
+ * non-ASCII character) over 63 bytes, or over 63 bytes after a `"` with no `"` beside it — doubled `""` stay inside a
+ * quoted name, and a name that starts with one is counted from an earlier quote. A non-ASCII character (UTF-16 unit)
+ * counts 3 bytes, at least its UTF-8 length, so text in another script (a comment, a string) is scanned only when it
+ * runs long. Text with neither a quote nor a non-ASCII character needs only the ASCII run (asciiRun); other text is
+ * counted in one pass.
  */
 function mayHoldLongRun(sql: string): boolean {
+  if (!QUOTE_OR_WIDE.test(sql)) return asciiRun(sql);
   let word = 0;
   let quoted = -1;
   for (let i = 0; i < sql.length; i++) {
     const c = sql.charCodeAt(i);
-    if (c >= 0x80) return true;
-    const isWord = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
-    word = isWord ? word + 1 : 0;
+    const size = c >= 0x80 ? 3 : 1;
+    const isWord = c >= 0x80 || isNameChar(c);
+    word = isWord ? word + size : 0;
     if (word > MAX) return true;
     if (c === 34) {
-      if (sql.charCodeAt(i + 1) === 34) {
-        i++;
-        quoted = quoted >= 0 ? quoted + 2 : 0;
-      } else quoted = 0;
-    } else if (quoted >= 0) quoted++;
+      // A lone quote opens or closes a name: count from here. One beside another is inside a name (or opens one
+      // that starts with `""`): keep counting.
+      const beside = sql.charCodeAt(i - 1) === 34 || sql.charCodeAt(i + 1) === 34;
+      quoted = beside && quoted >= 0 ? quoted + 1 : 0;
+    } else if (quoted >= 0) quoted += size;
     if (quoted > MAX) return true;
+  }
+  return false;
+}
+
+const QUOTE_OR_WIDE = /["\u0080-\uffff]/;
+
+/** An ASCII name character: a letter, a digit, `_` or `$`. */
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/**
+ * True when the text holds more than 63 ASCII name characters in a row. Such a run covers one of every 64th
+ * position (63, 127 …): only the runs through those are measured, so most of the text is never read.
+ */
+function asciiRun(sql: string): boolean {
+  for (let at = MAX; at < sql.length; at += MAX + 1) {
+    if (!isNameChar(sql.charCodeAt(at))) continue;
+    let start = at;
+    while (start > 0 && isNameChar(sql.charCodeAt(start - 1))) start--;
+    let end = at + 1;
+    while (end < sql.length && isNameChar(sql.charCodeAt(end))) end++;
+    if (end - start > MAX) return true;
   }
   return false;
 }
 
 /** Whether any word or quoted name in the text is over 63 bytes: only then is the statement scanned. */
 function hasLongRun(sql: string): boolean {
-  // Cheap first, in one pass: an ASCII name needs 64 characters; only non-ASCII text or quoted names need the
-  // careful count.
+  // Cheap first, in one pass: only text with a run that may be over 63 bytes needs the careful count.
   if (!mayHoldLongRun(sql)) return false;
   for (const m of sql.matchAll(RUNS)) {
     if (m[0].length > 16 && Buffer.byteLength(m[0], 'utf8') > MAX) return true;

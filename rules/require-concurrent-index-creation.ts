@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, silentBySize } from '../src/engine/rule.js';
 import { lockWords, planToReport, tableLabel, withSizeHint } from '../src/engine/describe.js';
 
 export default defineRule({
@@ -78,6 +78,8 @@ export default defineRule({
       if (s.kind !== 'IndexStmt' || s.node.concurrent || s.facts.existingIndex) continue;
       const table = s.facts.tables[0];
       if (!table || table.partitioned) continue; // partitioned parents: ban-concurrent-index-on-partitioned-table
+      // Silent on a new or small table (the rule is size-aware): no fix to plan.
+      if (silentBySize(table)) continue;
       const plan = ctx.fixer.outsideTransaction(s, 'add-concurrently');
       const r = planToReport(plan);
       ctx.report({

@@ -23,8 +23,9 @@ function queueWords(offenders: TimeoutStatement[]): string {
   const writes = new Map<string, string>();
   // A sequence: nextval() takes ROW EXCLUSIVE on it, so every INSERT drawing an id from it waits.
   const draws = new Map<string, string>();
-  const add = (to: Map<string, string>, rel: QualifiedName, shown = displayName(rel), key = tableKey(rel)) => {
-    if (!to.has(key)) to.set(key, shown);
+  // The name is written out only for a table not yet listed.
+  const add = (to: Map<string, string>, rel: QualifiedName, shown?: string, key = tableKey(rel)) => {
+    if (!to.has(key)) to.set(key, shown ?? displayName(rel));
   };
   for (const s of offenders) {
     const lock = s.lock;

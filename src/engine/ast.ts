@@ -170,5 +170,6 @@ const KIND_LABELS: Record<string, string> = {
 
 /** The statement's kind in SQL words, for messages: "ALTER TABLE", "UPDATE". */
 export function statementHead(s: { kind: string; sql: string }): string {
-  return KIND_LABELS[s.kind] ?? s.sql.trim().split(/\s+/)[0]!.toUpperCase();
+  // The first word, found without splitting the whole statement (a function's body can be most of a file).
+  return KIND_LABELS[s.kind] ?? (/\S+/.exec(s.sql)?.[0] ?? '').toUpperCase();
 }

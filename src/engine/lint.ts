@@ -15,7 +15,7 @@ import { Fixer } from './fixer.js';
 import { presetSeverity, type PresetName } from './presets.js';
 import { emptyModel, type SchemaDelta, type SchemaModel } from '../project/model.js';
 import { Replay } from '../project/replay.js';
-import type { LintSettings, Report, Rule, RuleContext } from './rule.js';
+import { silentBySize, type LintSettings, type Report, type Rule, type RuleContext } from './rule.js';
 import { applySuppressions } from './suppress.js';
 
 export interface LintOptions {
@@ -72,8 +72,51 @@ export function severityOf(rule: Pick<Rule, 'meta'>, severities: Record<string, 
   return severities?.[rule.meta.id] ?? presetSeverity(rule.meta, preset);
 }
 
+/** Each message template split at its placeholders: text, then a placeholder's name, then text … (built once). */
+const templateParts = new Map<string, string[]>();
+
 function format(template: string, data: Record<string, string | number> | undefined): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => (data && key in data ? String(data[key]) : `{{${key}}}`));
+  let parts = templateParts.get(template);
+  if (!parts) templateParts.set(template, (parts = template.split(/\{\{\s*(\w+)\s*\}\}/)));
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i]!;
+    out += (data && key in data ? String(data[key]) : `{{${key}}}`) + parts[i + 1]!;
+  }
+  return out;
+}
+
+interface ActiveRules {
+  /** The rules on, in the order they run, each at its severity. */
+  rules: Array<{ rule: Rule; severity: Exclude<SeverityName, 'off'> }>;
+  /** Their ids. */
+  on: Set<string>;
+}
+
+/** activeRules() of each severities object (a run lints every file of a config with one), per preset. */
+const activeBySeverities = new WeakMap<object, Map<PresetName | undefined, ActiveRules>>();
+const NO_SEVERITIES = {};
+
+/**
+ * The rules a lint runs, at their severities (severityOf for each rule): worked out once per severities object and
+ * preset, not once per file. The object is read when first seen: severities are not changed in place.
+ */
+function activeRules(severities: Record<string, SeverityName> | undefined, preset: PresetName | undefined): ActiveRules {
+  const key = severities ?? NO_SEVERITIES;
+  let byPreset = activeBySeverities.get(key);
+  if (!byPreset) activeBySeverities.set(key, (byPreset = new Map()));
+  let active = byPreset.get(preset);
+  if (!active) {
+    active = { rules: [], on: new Set() };
+    for (const rule of Object.values(RULES_BY_ID)) {
+      const severity = severityOf(rule, severities, preset);
+      if (severity === 'off') continue;
+      active.rules.push({ rule, severity });
+      active.on.add(rule.meta.id);
+    }
+    byPreset.set(preset, active);
+  }
+  return active;
 }
 
 /** Every rule id a directive may name (built once). */
@@ -167,30 +210,27 @@ export function lintSource(file: SourceFile, options: LintOptions): FileResult {
     }
   }
 
-  for (const rule of Object.values(RULES_BY_ID)) {
-    const severity = severityOf(rule, options.severities, settings.preset);
-    if (severity === 'off') continue;
-    const ctx: RuleContext = {
-      unit,
-      framework,
-      frameworkName: adapter.name,
-      statements,
-      settings,
-      catalog,
-      fixer,
-      report: (r: Report) => {
-        const finding = toFinding(rule, severity, r, lines, (id) => {
-          const other = RULES_BY_ID[id];
-          return !!other && severityOf(other, options.severities, settings.preset) !== 'off';
-        });
-        if (finding) findings.push(finding.finding);
-        if (finding?.demoted) {
-          owned.set(finding.finding, { ...finding.demoted, rules: r.infoWhenOn ?? [], at: r.ownersAt ?? [] });
-        }
-      },
-    };
-    rule.check(ctx);
-  }
+  const active = activeRules(options.severities, settings.preset);
+  const isOn = (id: string): boolean => active.on.has(id);
+  // One context for every rule of the file: `report` files each finding under the rule running now.
+  let running = active.rules[0];
+  const ctx: RuleContext = {
+    unit,
+    framework,
+    frameworkName: adapter.name,
+    statements,
+    settings,
+    catalog,
+    fixer,
+    report: (r: Report) => {
+      const finding = toFinding(running!.rule, running!.severity, r, lines, isOn);
+      if (finding) findings.push(finding.finding);
+      if (finding?.demoted) {
+        owned.set(finding.finding, { ...finding.demoted, rules: r.infoWhenOn ?? [], at: r.ownersAt ?? [] });
+      }
+    },
+  };
+  for (running of active.rules) running.rule.check(ctx);
 
   // In a host-language file (Python, JS/TS), a fix or suggestion whose text would not parse (host language or SQL)
   // is never offered, so no caller — the CLI, the ESLint plugin, the JSON report — can write it or count it as
@@ -250,7 +290,7 @@ function summarize(s: AnalyzedStatement): StatementSummary {
     line: s.loc.line,
     // "DROP" and the like name the object too: "DROP INDEX".
     // The first two words, read without splitting the whole statement (a function's body can be most of a file).
-    head: /^(CREATE|ALTER|DROP)$/.test(head) ? (/^\S+(?:\s+\S+)?/.exec(s.sql.trimStart())?.[0] ?? '').replace(/\s+/, ' ').toUpperCase() : head,
+    head: /^(CREATE|ALTER|DROP)$/.test(head) ? (/^\s*(\S+(?:\s+\S+)?)/.exec(s.sql)?.[1] ?? '').replace(/\s+/, ' ').toUpperCase() : head,
     locks: [...strongest.values()],
     tables: s.facts.tables.map((t) => ({ name: displayName(t), rows: t.rows, bytes: t.bytes, sizeClass: t.sizeClass })),
     ...(created ? { creates: displayName(created) } : {}),
@@ -300,7 +340,7 @@ function toFinding(
   const table = r.table;
   let severity = configured;
   if (rule.meta.sizeAware && table) {
-    if (table.sizeClass === 'new' || table.sizeClass === 'small') return null;
+    if (silentBySize(table)) return null;
     if (table.sizeClass === 'large') severity = 'error';
   }
   const atMost = (s: Finding['severity']): Finding['severity'] => (r.atMost && (s === 'error' || (s === 'warn' && r.atMost === 'info')) ? r.atMost : s);

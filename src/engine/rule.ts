@@ -138,6 +138,14 @@ export interface RuleDefinition<M extends Record<string, string>> {
 }
 
 /**
+ * A size-aware rule's finding on this table is never shown: the table is new (created in this migration or its
+ * change) or small. toFinding drops such a report; a rule may skip the work a report costs (a fix's plan) there.
+ */
+export function silentBySize(table: TableInfo | undefined): boolean {
+  return table?.sizeClass === 'new' || table?.sizeClass === 'small';
+}
+
+/**
  * Defines a rule, typed over its messages (as typescript-eslint's createRule): a message id the rule does not declare,
  * or a report missing data for one of the message's `{{placeholders}}`, is a type error.
  */

@@ -13,7 +13,9 @@ export { DEFAULT_LOCK_TIMEOUT_MAX } from '../analysis/timeouts.js';
  */
 export function statementList(list: TimeoutStatement[], withLock: boolean): string {
   const entries: { what: string; lock: string; line: number; count: number }[] = [];
-  for (const s of list) {
+  /** The statements after the fifth entry: only their number is shown. */
+  let rest = 0;
+  for (const [i, s] of list.entries()) {
     // A foreign key's other table is locked too: "ALTER TABLE on a and b (line 3, ACCESS EXCLUSIVE)", with its own
     // mode when it differs.
     const also = s.alsoLocks ?? [];
@@ -23,13 +25,13 @@ export function statementList(list: TimeoutStatement[], withLock: boolean): stri
     const lock = withLock ? `, ${s.lock ? lockLabel(s.lock.mode) : '?'}${modes.join('')}` : '';
     const last = entries[entries.length - 1];
     if (last && last.what === what && last.lock === lock && last.line === s.line) last.count++;
-    else entries.push({ what, lock, line: s.line, count: 1 });
+    else if (entries.length === 5) {
+      // This one and all after it are the rest: they are counted, not described.
+      rest = list.length - i;
+      break;
+    } else entries.push({ what, lock, line: s.line, count: 1 });
   }
-  const shown = entries
-    .slice(0, 5)
-    .map((e) => `${e.what} (line ${e.line}${e.count > 1 ? `, ${e.count} statements` : ''}${e.lock})`)
-    .join('; ');
-  const rest = entries.slice(5).reduce((n, e) => n + e.count, 0);
+  const shown = entries.map((e) => `${e.what} (line ${e.line}${e.count > 1 ? `, ${e.count} statements` : ''}${e.lock})`).join('; ');
   return rest > 0 ? `${shown}; and ${rest} more` : shown;
 }
 

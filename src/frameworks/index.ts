@@ -180,25 +180,94 @@ export const LANGUAGES: Record<Language, { extension: RegExp; walk: string; unre
 export function unrecognised(filePath: string, text: string, fs: FileSystem = NO_FILES): string | null {
   const dump = notMigration(filePath, fs);
   if (dump) return dump;
-  for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
-    if (!spec.unrecognised || !spec.extension.test(filePath)) continue;
+  for (const [language, spec] of HOST_LANGUAGES) {
+    if (!spec.extension.test(filePath)) continue;
     if (frameworkModule(detectFramework(filePath, text, fs, [language])).language !== language) return spec.unrecognised;
   }
   return null;
 }
+
+/** The languages whose files no module recognises are not migrations (all but SQL), with what is said of such a file. */
+const HOST_LANGUAGES = (Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>).flatMap(([language, spec]) =>
+  spec.unrecognised ? [[language, { extension: spec.extension, unrecognised: spec.unrecognised }] as const] : [],
+);
 
 /**
  * unrecognised() and detectFramework() at once: why the file is not a migration, or its framework. The rules are
  * tried once in the usual case: when the first rule of all that recognises the file is of the file's own language,
  * it is also the first of that language's (what unrecognised() asks), and the files it consulted are the same.
  */
-export function recognise(filePath: string, text: string, fs: FileSystem = NO_FILES): { framework: FrameworkId } | { unrecognised: string } {
-  const dump = notMigration(filePath, fs);
-  if (dump) return { unrecognised: dump };
+export function recognise(filePath: string, text: string, fs: FileSystem = NO_FILES): Recognised {
+  // A run asks twice of each file (planning the history, then linting it): the second time, when the same text meets
+  // the same answers from the files beside it, the answer is the same. Those files are asked again, in the same
+  // order, so a caller that records what detection consulted (the lint cache) sees the same questions.
+  const seen = recognitions.get(filePath);
+  if (seen && seen.text === text && seen.cwd === fs.cwd && answersAgain(seen.asked, fs)) return { ...seen.answer };
+  const asked: Asked[] = [];
+  const answer = recogniseAnew(filePath, text, asking(fs, asked));
+  if (recognitions.size >= MAX_RECOGNITIONS) recognitions.clear();
+  recognitions.set(filePath, { text, cwd: fs.cwd, asked, answer });
+  return { ...answer };
+}
+
+type Recognised = { framework: FrameworkId } | { unrecognised: string };
+
+/** A question detection asked the file system, and its answer. */
+type Asked =
+  | { ask: 'readFile'; path: string; got: string | undefined }
+  | { ask: 'exists'; path: string; got: boolean }
+  | { ask: 'listDir'; path: string; got: string[] | undefined };
+
+/** Each file's last recognise(): the text and run directory it was asked with, the questions it asked, its answer. */
+const recognitions = new Map<string, { text: string; cwd: string | undefined; asked: Asked[]; answer: Recognised }>();
+/** A bound on the memory: a run over more files starts over. */
+const MAX_RECOGNITIONS = 20_000;
+
+/** `fs`, writing down each question and answer. */
+function asking(fs: FileSystem, asked: Asked[]): FileSystem {
+  return {
+    readFile: (p) => {
+      const got = fs.readFile(p);
+      asked.push({ ask: 'readFile', path: p, got });
+      return got;
+    },
+    exists: (p) => {
+      const got = fs.exists(p);
+      asked.push({ ask: 'exists', path: p, got });
+      return got;
+    },
+    listDir: (p) => {
+      const got = fs.listDir(p);
+      asked.push({ ask: 'listDir', path: p, got });
+      return got;
+    },
+    ...(fs.cwd !== undefined ? { cwd: fs.cwd } : {}),
+  };
+}
+
+/** Whether `fs` gives the same answers to the same questions, asked in order (up to the first that differs). */
+function answersAgain(asked: Asked[], fs: FileSystem): boolean {
+  for (const q of asked) {
+    if (q.ask === 'exists') {
+      if (fs.exists(q.path) !== q.got) return false;
+    } else if (q.ask === 'readFile') {
+      if (fs.readFile(q.path) !== q.got) return false;
+    } else {
+      const got = fs.listDir(q.path);
+      if (got !== q.got && (!got || !q.got || got.length !== q.got.length || got.some((name, i) => name !== q.got![i]))) return false;
+    }
+  }
+  return true;
+}
+
+function recogniseAnew(filePath: string, text: string, fs: FileSystem): Recognised {
+  // One input for both questions: notMigration() reads only the path and the files beside it.
   const input = detectInput(filePath, text, fs);
+  const dump = notMigrationOf(input);
+  if (dump) return { unrecognised: dump };
   const first = firstRule(input);
-  for (const [language, spec] of Object.entries(LANGUAGES) as Array<[Language, (typeof LANGUAGES)[Language]]>) {
-    if (!spec.unrecognised || !spec.extension.test(filePath)) continue;
+  for (const [language, spec] of HOST_LANGUAGES) {
+    if (!spec.extension.test(filePath)) continue;
     const own = first?.language === language ? first : firstRule(input, [language]);
     if (frameworkModule(own?.framework ?? 'psql').language !== language) return { unrecognised: spec.unrecognised };
   }
@@ -207,10 +276,16 @@ export function recognise(filePath: string, text: string, fs: FileSystem = NO_FI
 
 /** Why a file a tool keeps beside its migrations is not one (a schema dump), from its path and neighbours; or null. */
 export function notMigration(filePath: string, fs: FileSystem = NO_FILES): string | null {
-  const input = detectInput(filePath, '', fs);
-  for (const m of FRAMEWORKS) {
-    const why = m.notMigration?.(input);
-    if (why) return why;
+  return notMigrationOf(detectInput(filePath, '', fs));
+}
+
+/** The modules that know files kept beside their migrations that are not migrations (schema dumps). */
+const KNOW_DUMPS = FRAMEWORKS.filter((m) => m.notMigration);
+
+function notMigrationOf(input: DetectInput): string | null {
+  for (const m of KNOW_DUMPS) {
+    const dump = m.notMigration!(input);
+    if (dump) return dump;
   }
   return null;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/engine/lint-text.js';
 import { diskFileSystem, rawDisk } from '../../src/disk.js';
-import type { FileSystem } from '../../src/fs.js';
+import { memoryFileSystem, type FileSystem } from '../../src/fs.js';
 import { DETECT_RULES } from '../../src/frameworks/index.js';
 import type { DetectRule } from '../../src/frameworks/types.js';
 import {
@@ -159,7 +159,8 @@ describe('recognise: unrecognised() and detectFramework() in one pass', () => {
     try {
       for (const rel of ['django-store/orders/migrations/0006_order_reference_not_null.py', 'rails/db/migrate/20240315120000_add_index_to_orders_status.rb']) {
         const file = fx(rel);
-        const text = rawDisk.readFile(file)!;
+        // A text no earlier test recognised: recognise() remembers each file's last answer (see below).
+        const text = `${rawDisk.readFile(file)!}\n`;
         tried = 0;
         expect(unrecognised(file, text)).toBeNull();
         const framework = detectFramework(file, text);
@@ -170,6 +171,47 @@ describe('recognise: unrecognised() and detectFramework() in one pass', () => {
         expect(tried).toBeGreaterThan(0);
         expect(tried).toBeLessThan(apart);
       }
+    } finally {
+      DETECT_RULES.forEach((rule, i) => ((rule as { test: DetectRule['test'] }).test = originals[i]!));
+    }
+  });
+
+  it('answers a file asked again from what it asked before, when the text and the files beside it are the same', () => {
+    let tried = 0;
+    const originals = DETECT_RULES.map((rule) => rule.test);
+    DETECT_RULES.forEach((rule, i) => ((rule as { test: DetectRule['test'] }).test = (input) => (tried++, originals[i]!(input))));
+    try {
+      const file = '/srv/shop/drizzle/0003_orders_customer_idx.sql';
+      const text = 'CREATE INDEX orders_customer_idx ON orders (customer_id);\n';
+      const journal = JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] });
+      const asked = (files: Record<string, string>) => {
+        const inner = memoryFileSystem(files);
+        const questions: string[] = [];
+        const fs: FileSystem = {
+          readFile: (p) => (questions.push(`read ${p}`), inner.readFile(p)),
+          exists: (p) => (questions.push(`exists ${p}`), inner.exists(p)),
+          listDir: (p) => (questions.push(`list ${p}`), inner.listDir(p)),
+        };
+        return { fs, questions };
+      };
+      const bare = { [file]: text };
+      const first = asked(bare);
+      expect(recognise(file, text, first.fs)).toEqual({ framework: 'psql' });
+      expect(tried).toBeGreaterThan(0);
+      // The same file, text and answers: the rules are not tried again, and the same questions are asked.
+      tried = 0;
+      const again = asked(bare);
+      expect(recognise(file, text, again.fs)).toEqual({ framework: 'psql' });
+      expect(tried).toBe(0);
+      expect(again.questions).toEqual(first.questions);
+      // Drizzle's journal beside it now: detection runs again.
+      const withJournal = asked({ ...bare, '/srv/shop/drizzle/meta/_journal.json': journal });
+      expect(recognise(file, text, withJournal.fs)).toEqual({ framework: 'drizzle' });
+      expect(tried).toBeGreaterThan(0);
+      // Other text: so does it.
+      tried = 0;
+      expect(recognise(file, `-- a note\n${text}`, asked(bare).fs)).toEqual({ framework: 'psql' });
+      expect(tried).toBeGreaterThan(0);
     } finally {
       DETECT_RULES.forEach((rule, i) => ((rule as { test: DetectRule['test'] }).test = originals[i]!));
     }

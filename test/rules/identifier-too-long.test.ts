@@ -15,6 +15,14 @@ describe(id, () => {
     expect(f[0]!.message).toContain(`is 64 bytes long: PostgreSQL keeps only the first 63 bytes ("${'b'.repeat(63)}")`);
   });
 
+  it('finds a 64-character name wherever it starts in the statement', async () => {
+    for (let pad = 1; pad <= 66; pad++) {
+      const sql = (name: string) => `CREATE INDEX${' '.repeat(pad)}${name} ON orders (id);\n`;
+      expect(await tester.findings(id, sql('a'.repeat(63))), `pad ${pad}`).toEqual([]);
+      expect(await tester.findings(id, sql('b'.repeat(64))), `pad ${pad}`).toHaveLength(1);
+    }
+  });
+
   it('multi-byte characters: 31 × "é" + "x" is 63 bytes (fine), 32 × "é" is 64 (flagged)', async () => {
     expect(await tester.findings(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(31)}x" text;\n`)).toEqual([]);
     const f = await tester.findings(id, `ALTER TABLE customers ADD COLUMN "${'é'.repeat(32)}" text;\n`);
@@ -57,5 +65,22 @@ describe(id, () => {
     const f = await tester.findings(id, `ALTER TABLE "orders" ADD COLUMN "${name}" text REFERENCES "customers" ("id");\n`);
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toContain('is 64 bytes long');
+  });
+
+  it('finds a quoted name over 63 bytes that starts with a doubled quote', async () => {
+    // '"' + 63 × 'c' is 64 bytes as a name, written """ccc…".
+    const f = await tester.findings(id, `ALTER TABLE orders ADD COLUMN """${'c'.repeat(63)}" text;\n`);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('is 64 bytes long');
+  });
+
+  it('non-ASCII text elsewhere in the statement: only its names count', async () => {
+    // A Chinese comment and value of more than 63 bytes (3 bytes a character), names all short.
+    const sql = `-- ${'订单状态的说明'.repeat(4)}\nINSERT INTO order_states (label) VALUES ('${'已发货'.repeat(10)}');\n`;
+    expect(await tester.findings(id, sql)).toEqual([]);
+    const long = `${'状态'.repeat(11)}`;
+    const f = await tester.findings(id, `-- ${'订单'.repeat(20)}\nALTER TABLE orders ADD COLUMN ${long} text;\n`);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('is 66 bytes long');
   });
 });
