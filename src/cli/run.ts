@@ -31,6 +31,7 @@ import { selectFiles, type Selection } from './select.js';
 import { WriteRefused, writeFixed } from './write.js';
 import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
+import { resolvePath } from '../paths.js';
 import { SizeLoader } from './stats.js';
 import { cacheKey, LintCache, runInputKey, type RunSummary } from './cache.js';
 import { lintRecording, mayShare, recordingFs, shard, startWorkers, threadCount, type Done, type Started, type Step, type Unit } from './parallel.js';
@@ -120,7 +121,7 @@ class Setups {
 
   async forFile(file: string): Promise<FileSetup> {
     // Relative to the run's folder, not the process's (main() takes a cwd of its own).
-    const loaded = await this.resolver.forFile(path.resolve(this.run.cwd, file));
+    const loaded = await this.resolver.forFile(resolvePath(this.run.cwd, file));
     const key = loaded.file ?? '(none)';
     let entry = this.byConfig.get(key);
     if (!entry) {
@@ -170,7 +171,7 @@ class Setups {
 
   private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
     if (this.run.framework) return checkFramework(this.run.framework, '--framework');
-    return frameworkFromConfig(loaded.config, loaded.dir, path.resolve(this.run.cwd, file));
+    return frameworkFromConfig(loaded.config, loaded.dir, resolvePath(this.run.cwd, file));
   }
 }
 
@@ -553,7 +554,7 @@ async function selectRunFiles(
   // From here on each file is named by its absolute path: detection, the adapters and the history read the files
   // beside a migration by its path, and the core resolves a relative one against the process's directory, which
   // is not the run's when main() is given a cwd of its own.
-  found.files = found.files.map((f) => path.resolve(run.cwd, f));
+  found.files = found.files.map((f) => resolvePath(run.cwd, f));
   problems.push(...found.problems);
   const note = skippedNote(found.skipped, run.cwd);
   if (note) io.stderr(`migralint: ${note}\n`);
@@ -608,8 +609,8 @@ async function readProject(
   selected: Selection,
 ): Promise<Project> {
   const historyFiles = new Set(found.files);
-  const given = new Set(run.paths.map((p) => path.resolve(run.cwd, p)));
-  const named = found.files.filter((f) => given.has(path.resolve(run.cwd, f)));
+  const given = new Set(run.paths.map((p) => resolvePath(run.cwd, p)));
+  const named = found.files.filter((f) => given.has(resolvePath(run.cwd, f)));
   // A config that cannot be loaded stops the run only for a file the user asked for. A file met only as history
   // (a subfolder of the named file's folder with a broken config of its own) is left out of the history, said once.
   const brokenConfigs = new Set<string>();
@@ -646,7 +647,7 @@ async function readProject(
   const bytesOf = new Map<string, Buffer>();
   for (const f of allFiles) {
     try {
-      bytesOf.set(f, readFileSync(path.resolve(run.cwd, f)));
+      bytesOf.set(f, readFileSync(resolvePath(run.cwd, f)));
     } catch {
       // Unreadable: left out of the history; reported where it is linted.
     }
@@ -657,7 +658,7 @@ async function readProject(
     let source: SourceFile | undefined;
     const bytes = bytesOf.get(f);
     try {
-      source = bytes && { ...decodeSource(path.resolve(run.cwd, f), bytes), path: f };
+      source = bytes && { ...decodeSource(resolvePath(run.cwd, f), bytes), path: f };
     } catch {
       source = undefined;
     }
@@ -762,7 +763,7 @@ async function walkHistory(run: LintRun, ctx: HistoryContext): Promise<void> {
     // The catalogs' names key the cache only: without it they are not computed.
     { fingerprints: cache !== undefined },
   );
-  cache?.consulted(planned.map((f) => path.resolve(run.cwd, f)));
+  cache?.consulted(planned.map((f) => resolvePath(run.cwd, f)));
   const inHistoryOf = (file: string): InHistory | undefined => {
     const model = history.modelFor(file);
     const print = history.fingerprint(file);
@@ -889,7 +890,7 @@ async function walkPlanned(
     let source: SourceFile;
     let bytes: Buffer;
     try {
-      const abs = path.resolve(run.cwd, file);
+      const abs = resolvePath(run.cwd, file);
       // --staged: what the commit will hold (the index blob), not the working tree's file.
       const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
       const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
@@ -903,7 +904,7 @@ async function walkPlanned(
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       resultKeys.set(file, '');
-      results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
+      results.push({ filePath: file, findings: [], fatal: error.message.replace(`${resolvePath(run.cwd, file)}: `, '') });
       continue;
     }
     await linter.lintOne(source, true, bytes, inHistory);
@@ -990,7 +991,7 @@ async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk,
       results.map((r) => [r.filePath, resultKeys.get(r.filePath)!, leftOut.get(r.filePath) ?? []]),
     );
   for (const r of results) {
-    r.filePath = path.resolve(run.cwd, r.filePath);
+    r.filePath = resolvePath(run.cwd, r.filePath);
     if (run.quiet) r.findings = r.findings.filter((f) => f.severity === 'error');
   }
   const ctx = {
@@ -998,7 +999,7 @@ async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk,
     rules: ALL_RULE_META,
     color: run.color && !run.outputFile,
     version: migralintVersion(),
-    skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })),
+    skipped: skipped.map((f) => ({ ...f, filePath: resolvePath(run.cwd, f.filePath) })),
     ...(run.trace ? { trace: run.trace } : {}),
   };
   const summary: RunSummary = printed?.summary ?? {
@@ -1074,14 +1075,14 @@ async function deployedFiles(url: string, files: string[], run: LintRun): Promis
     return null;
   }
   // Alembic and Drizzle need the files beside the selected ones (revision links, the journal).
-  const read = (f: string) => readIfExists(path.resolve(run.cwd, f)) || undefined;
-  const folders = [...new Set(files.map((f) => path.dirname(path.resolve(run.cwd, f))))];
-  const siblings = new Set(files.map((f) => path.resolve(run.cwd, f)));
+  const read = (f: string) => readIfExists(resolvePath(run.cwd, f)) || undefined;
+  const folders = [...new Set(files.map((f) => path.dirname(resolvePath(run.cwd, f))))];
+  const siblings = new Set(files.map((f) => resolvePath(run.cwd, f)));
   for (const dir of folders) {
     for (const name of readdirQuietly(dir)) if (name.endsWith('.py')) siblings.add(path.join(dir, name));
   }
   const applied = appliedFiles(history.records, [...siblings], read);
-  return { files: new Set(files.filter((f) => applied.has(path.resolve(run.cwd, f)))), tables: history.tables, unreadable: history.unreadable };
+  return { files: new Set(files.filter((f) => applied.has(resolvePath(run.cwd, f)))), tables: history.tables, unreadable: history.unreadable };
 }
 
 function readdirQuietly(dir: string): string[] {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from './error.js';
+import { resolvePath } from '../paths.js';
 import type { Config } from './schema.js';
 
 export { ConfigError } from './error.js';
@@ -60,7 +61,7 @@ export class ConfigResolver {
 
   forFile(file: string): Promise<LoadedConfig> {
     if (this.explicit) return this.explicit;
-    return this.forDir(path.dirname(path.resolve(file)));
+    return this.forDir(path.dirname(resolvePath(process.cwd(), file)));
   }
 
   private forDir(dir: string): Promise<LoadedConfig> {
