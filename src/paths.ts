@@ -17,6 +17,16 @@ export function resolvePath(cwd: string, p: string): string {
   return isNormalAbsolute(p) ? p : path.resolve(cwd, p);
 }
 
+/** path.join(dir, name) for a file name (no '/', not '.' or '..'), without its cost when dir is absolute and normal. */
+export function joinName(dir: string, name: string): string {
+  return isNormalAbsolute(dir) ? (dir === '/' ? `/${name}` : `${dir}/${name}`) : path.join(dir, name);
+}
+
+/** path.resolve(p) (against the process's directory), without its cost for an absolute path that is already normal. */
+export function resolveHere(p: string): string {
+  return isNormalAbsolute(p) ? p : path.resolve(p);
+}
+
 /** path.normalize(p), without its cost for an absolute path that is already normal. */
 export function normalizePath(p: string): string {
   return isNormalAbsolute(p) ? p : path.normalize(p);

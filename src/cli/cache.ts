@@ -30,7 +30,7 @@ import { isPackedDelta, type PackedDelta } from '../project/delta-change.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 6;
+const CACHE_FORMAT = 7;
 const CACHE_FILE = 'lint-cache.json';
 /**
  * What each migration's replay taught the schema model, in a file of its own: read only when a run replays a history
@@ -130,7 +130,20 @@ interface RunRecord {
   results: Array<[string, string, number[]]>;
   /** The report that follows the record in the file: what it was made for (a key over its options), and its summary. */
   report?: { key: string; bytes: number; summary: RunSummary };
+  /**
+   * The run's files as it read them: each one's path, its stat (fileStat) and its content's hash. The next run takes
+   * the hash of a file whose stat is the same instead of reading and hashing it, as git's index does. Only files whose
+   * modification and status-change times were safely before the record was written are kept (see setRun).
+   */
+  files?: Array<[string, string, string]>;
 }
+
+/**
+ * A file is listed with its stat in a run's record only when it was last modified this long before the record is
+ * written: a file changed within the same tick of the file system's clock as the run read it (same size, same
+ * times) would look unchanged ("racy" files, as git calls them). It is read and hashed again by the next run.
+ */
+const RACY_MS = 2000;
 
 const RUN_FILE_PREFIX = 'lint-run-';
 const runFile = (runId: string) => `${RUN_FILE_PREFIX}${runId.slice(0, 24)}.json`;
@@ -206,7 +219,8 @@ function sha256(text: string): string {
 /** Each file's bytes are hashed once a run: a file's lint key and its replay key both name them. */
 const bytesHashes = new WeakMap<Uint8Array, string>();
 
-function bytesHash(bytes: Uint8Array): string {
+/** The hash of a file's bytes, as keys and a run's record name them. */
+export function bytesHash(bytes: Uint8Array): string {
   let h = bytesHashes.get(bytes);
   if (h === undefined) bytesHashes.set(bytes, (h = createHash('sha256').update(bytes).digest('hex')));
   return h;
@@ -260,13 +274,34 @@ export function runInputKey(parts: {
   selected: string[];
   narrowed: boolean;
   together: boolean;
-  files: Array<{ path: string; bytes: Uint8Array | undefined; options: unknown; sizes: string }>;
+  /** Each file's content hash (bytesHash), undefined when it cannot be read. */
+  files: Array<{ path: string; hash: string | undefined; options: unknown; sizes: string }>;
 }): string {
   const h = createHash('sha256').update(
     JSON.stringify([CACHE_FORMAT, 'run', parts.version, codeIdentity(), parts.cwd, parts.selected, parts.narrowed, parts.together]),
   );
-  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.bytes ? bytesHash(f.bytes) : 'unreadable'}\0${jsonOfOptions(f.options)}\0${f.sizes}`);
+  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.hash ?? 'unreadable'}\0${jsonOfOptions(f.options)}\0${f.sizes}`);
   return h.digest('hex');
+}
+
+/** A file's stat as a run's record keeps it (device, inode, size, modification and status-change times in ns), and those times. */
+export interface FileStat {
+  sig: string;
+  /** Its modification time, in ms. */
+  mtimeMs: number;
+}
+
+/** The file's stat (FileStat), or undefined when it is not a file that can be stat'ed. */
+export function fileStat(file: string): FileStat | undefined {
+  try {
+    const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (!st?.isFile()) return undefined;
+    // The status-change time too: the kernel sets it on every write, and no tool sets it back (a file edited in place
+    // whose modification time is then restored, as cp -p, tar or rsync do, still has another stat).
+    return { sig: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, mtimeMs: Number(st.mtimeNs / 1_000_000n) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A consulted file's state now: its content hash, 'absent', a directory's listing's hash, or 'unreadable:<code>'. */
@@ -314,7 +349,12 @@ export class LintCache {
   private readonly runDeps = new Set<string>();
   /** The run record read (getRun) and the one to write (setRun, setReport). */
   private runRead: { record: RunRecord; bytes: Buffer; start: number; reportRead?: boolean } | undefined;
-  private runWrite: { record: RunRecord; report?: string } | undefined;
+  private runWrite: { record: RunRecord; report?: string | Buffer } | undefined;
+  /** The run's record file as read (readRun), whatever its inputs. */
+  private runFileRead: { runId: string; read: { record: RunRecord; bytes: Buffer; start: number } | undefined } | undefined;
+  /** The run's files, their stats and hashes (setRunFiles), for the record written. */
+  private runFilesNow: Array<[string, string, string]> | undefined;
+  private runFilesRestated = false;
 
   private constructor(readonly file: string) {}
 
@@ -477,23 +517,48 @@ export class LintCache {
    * as it was. Then `runReport` or `runResults` give what the run printed.
    */
   getRun(runId: string, input: string): boolean {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(this.dir, runFile(runId)));
-    } catch {
-      return false;
-    }
-    const end = bytes.indexOf(10);
-    let record: unknown;
-    try {
-      record = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
-    } catch {
-      return false;
-    }
-    if (!isRunRecord(record) || record.run !== runId || record.input !== input) return false;
-    for (const [file, state] of record.deps) if (this.currentState(file) !== state) return false;
-    this.runRead = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
+    const read = this.readRun(runId);
+    if (!read || read.record.input !== input) return false;
+    for (const [file, state] of read.record.deps) if (this.currentState(file) !== state) return false;
+    this.runRead = read;
     return true;
+  }
+
+  /** The record of the run `runId` as read from its file (once), whatever its inputs; undefined when there is none usable. */
+  private readRun(runId: string): { record: RunRecord; bytes: Buffer; start: number } | undefined {
+    if (this.runFileRead?.runId === runId) return this.runFileRead.read;
+    let read: { record: RunRecord; bytes: Buffer; start: number } | undefined;
+    try {
+      const bytes = readFileSync(path.join(this.dir, runFile(runId)));
+      const end = bytes.indexOf(10);
+      const record: unknown = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
+      if (isRunRecord(record) && record.run === runId) read = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
+    } catch {
+      read = undefined;
+    }
+    this.runFileRead = { runId, read };
+    return read;
+  }
+
+  /**
+   * The files the record of the run `runId` lists (RunRecord.files): per path, its stat then and its content's hash.
+   * A file whose stat (fileStat) is the same now has that content: it need not be read to be hashed.
+   */
+  runFiles(runId: string): Map<string, { sig: string; hash: string }> {
+    const out = new Map<string, { sig: string; hash: string }>();
+    for (const [file, sig, hash] of this.readRun(runId)?.record.files ?? []) out.set(file, { sig, hash });
+    return out;
+  }
+
+  /**
+   * The run's files with their stats and hashes (RunRecord.files), for the record written (setRun). `restated`: a
+   * file the record read lists has another stat and the same hash (a fresh clone, a checkout, touch): the record, when
+   * it is printed again, is written again with the stats of now, so that the next run need not read them.
+   */
+  setRunFiles(files: Array<{ path: string; stat: FileStat | undefined; hash: string | undefined }>, restated: boolean): void {
+    const safe = Date.now() - RACY_MS;
+    this.runFilesNow = files.filter((f) => f.stat && f.hash && f.stat.mtimeMs < safe).map((f): [string, string, string] => [f.path, f.stat!.sig, f.hash!]);
+    this.runFilesRestated = restated;
   }
 
   /** The report kept with the run's record (getRun) when it was made for `key` (its format and options), and its summary. */
@@ -548,17 +613,25 @@ export class LintCache {
 
   /** Writes the run's record (with its report) when it is not the one read. */
   private saveRun(): void {
+    const read = this.runRead;
+    const files = this.runFilesNow;
+    // The record read, printed again, with its files' stats as they are now (when they differ from the ones it has).
+    if (!this.runWrite && read && files && this.runFilesRestated) {
+      const report = read.record.report && read.bytes.length - read.start === read.record.report.bytes ? read.bytes.subarray(read.start) : undefined;
+      this.runWrite = { record: { ...read.record, ...(report ? {} : { report: undefined }) }, report };
+      if (report) read.reportRead = true;
+    }
     const write = this.runWrite;
     if (!write) return;
+    if (files) write.record.files = files;
     // The same record and report as read (a report is named by its inputs), the report whole: nothing to write.
-    const read = this.runRead;
     if (read && (write.report === undefined || read.reportRead) && JSON.stringify(read.record) === JSON.stringify(write.record)) return;
     const file = path.join(this.dir, runFile(write.record.run));
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
       const head = JSON.stringify(write.record);
-      writeFileSync(tmp, write.report === undefined ? head : `${head}\n${write.report}`);
+      writeFileSync(tmp, write.report === undefined ? head : Buffer.concat([Buffer.from(`${head}\n`), Buffer.from(write.report)]));
       renameSync(tmp, file);
       // The records of other ways of running the CLI: the most recently written are kept, up to MAX_RUNS and MAX_RUN_BYTES.
       const runs = readdirSync(this.dir)
@@ -729,7 +802,8 @@ function isRunRecord(e: unknown): e is RunRecord {
         typeof x.report.key === 'string' &&
         typeof x.report.bytes === 'number' &&
         isRecord(x.report.summary) &&
-        ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number')))
+        ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number'))) &&
+    (x.files === undefined || (Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 3 && f.every((p) => typeof p === 'string'))))
   );
 }
 

@@ -252,8 +252,8 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
 export function configClaims(resolver: ConfigResolver, cwd: string, framework?: string): (file: string) => Promise<boolean> {
   return async (file) => {
     if (framework) return true;
-    const abs = path.resolve(cwd, file);
-    const loaded = await resolver.forFile(abs);
+    const abs = resolvePath(cwd, file);
+    const loaded = resolver.loadedFor(abs) ?? (await resolver.forFile(abs));
     return frameworkFromConfig(loaded.config, loaded.dir, abs) !== undefined;
   };
 }

@@ -48,7 +48,7 @@ export async function selectFiles(
   let outside = 0;
   const inScope: string[] = [];
   for (const f of kept) {
-    const loaded = await opts.resolver.forFile(resolvePath(opts.cwd, f));
+    const loaded = opts.resolver.loadedFor(resolvePath(opts.cwd, f)) ?? (await opts.resolver.forFile(resolvePath(opts.cwd, f)));
     // Config `include` / `exclude`: globs relative to the config file's folder.
     if (!inConfigScope(loaded.config, loaded.dir, resolvePath(opts.cwd, f))) {
       outside++;
