@@ -17,7 +17,10 @@ export function resolvePath(cwd: string, p: string): string {
   return isNormalAbsolute(p) ? p : path.resolve(cwd, p);
 }
 
-/** path.join(dir, name) for a file name (no '/', not '.' or '..'), without its cost when dir is absolute and normal. */
+/**
+ * path.join(dir, name) for a name or a relative path of names joined by '/' (none '.' or '..'), without its cost when
+ * dir is absolute and normal.
+ */
 export function joinName(dir: string, name: string): string {
   return isNormalAbsolute(dir) ? (dir === '/' ? `/${name}` : `${dir}/${name}`) : path.join(dir, name);
 }

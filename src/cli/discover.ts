@@ -68,11 +68,17 @@ const JS_MIGRATION =
 /** A folder of another database's migrations, beside a `postgresql/` one. */
 const OTHER_DATABASE = /^(?:sqlite3?|mysql|mariadb|mssql|sqlserver|oracle|clickhouse)$/i;
 
-function inMigrationFolder(abs: string): boolean {
-  return path
-    .dirname(abs)
-    .split(/[\\/]/)
-    .some((part) => MIGRATION_DIR.test(part));
+/** What a file's folders say (in a migration folder, in another database's), by folder: a walk meets each folder's files in turn. */
+const folderFacts = new Map<string, { inFolder: boolean; otherDatabase: boolean }>();
+
+function factsOfFolder(dir: string): { inFolder: boolean; otherDatabase: boolean } {
+  let facts = folderFacts.get(dir);
+  if (!facts) {
+    const parts = dir.split(/[\\/]/);
+    facts = { inFolder: parts.some((part) => MIGRATION_DIR.test(part)), otherDatabase: parts.some((part) => OTHER_DATABASE.test(part)) };
+    folderFacts.set(dir, facts);
+  }
+  return facts;
 }
 
 /**
@@ -80,7 +86,7 @@ function inMigrationFolder(abs: string): boolean {
  * beside it. 'skip' with a reason otherwise; 'ignore' for source files outside migration folders (not worth a word).
  */
 export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { keep: false; reason?: SkippedFile['reason'] } {
-  const inFolder = inMigrationFolder(abs);
+  const { inFolder, otherDatabase } = factsOfFolder(path.dirname(abs));
   // SQL in a migration folder or with a versioned name is kept on its path alone: not read here (the text of a long
   // history was read twice, here and for the lint).
   const sql = /\.sql$/i.test(abs);
@@ -88,13 +94,7 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
   const text = byPath ? '' : fs.readFile(abs);
   if (text === undefined) return { keep: true }; // Unreadable: linting it reports why.
   // Migrations kept per database (versions/sqlite/, migrations/mysql/): migralint lints PostgreSQL's.
-  if (
-    path
-      .dirname(abs)
-      .split(/[\\/]/)
-      .some((part) => OTHER_DATABASE.test(part))
-  )
-    return { keep: false, reason: 'other-database' };
+  if (otherDatabase) return { keep: false, reason: 'other-database' };
   if (sql) {
     if (byPath || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };

@@ -34,6 +34,7 @@ import { supabase } from './supabase/index.js';
 import { typeorm } from './typeorm/index.js';
 import { unknownJs } from './js/index.js';
 import type { DeployedBaseline, DetectInput, DetectRule, FrameworkModule, Language } from './types.js';
+import { resolvePath } from '../paths.js';
 
 /**
  * The registry: every framework module. Adding a framework is adding its module here (and its id to FrameworkId);
@@ -93,7 +94,7 @@ export const DETECT_RULES: ReadonlyArray<DetectRule & { framework: FrameworkId; 
 
 function detectInput(filePath: string, text: string, fs: FileSystem): DetectInput {
   // A relative path is under the run's directory (the FileSystem's), which may not be the process's.
-  const abs = path.resolve(fs.cwd ?? '', filePath);
+  const abs = resolvePath(fs.cwd ?? '', filePath);
   const dir = path.dirname(abs);
   return {
     path: filePath,
