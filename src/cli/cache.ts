@@ -21,7 +21,7 @@
  * more than linting the one new file. The journal names the file it extends (a random id the file carries), so one
  * left from another file is ignored; once it grows to half the file's size the two are written together again.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
@@ -213,7 +213,8 @@ export function codeIdentity(): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One call, not createHash's object per hash: a long history's keys are a few hashes per file.
+  return hash('sha256', text, 'hex');
 }
 
 /** Each file's bytes are hashed once a run: a file's lint key and its replay key both name them. */
@@ -222,7 +223,7 @@ const bytesHashes = new WeakMap<Uint8Array, string>();
 /** The hash of a file's bytes, as keys and a run's record name them. */
 export function bytesHash(bytes: Uint8Array): string {
   let h = bytesHashes.get(bytes);
-  if (h === undefined) bytesHashes.set(bytes, (h = createHash('sha256').update(bytes).digest('hex')));
+  if (h === undefined) bytesHashes.set(bytes, (h = hash('sha256', bytes, 'hex')));
   return h;
 }
 
@@ -246,19 +247,36 @@ function jsonOfOptions(options: unknown): string {
  * lints each new version of a migration keeps one entry for it, not one per version.
  */
 export function cacheKey(parts: CacheKeyParts): string {
-  const slot = sha256(
-    JSON.stringify([
-      CACHE_FORMAT,
-      parts.kind ?? 'lint',
-      parts.version,
-      codeIdentity(),
-      parts.path,
-      jsonOfOptions(parts.options),
-      parts.sizes,
-      parts.variant ?? null,
-    ]),
-  ).slice(0, 32);
+  const slot = sha256(`${slotHash(parts)}\0${JSON.stringify(parts.path)}`).slice(0, 32);
   return slot + sha256(JSON.stringify([slot, parts.incomingSchema ?? null, bytesHash(parts.bytes)])).slice(0, 32);
+}
+
+/**
+ * The hash of a slot's parts but the file's path (the build, the kind of use, the options, sizes and variant), which
+ * a file's slot hashes with its path: one per options object and the rest, instead of hashing the options' JSON again
+ * for each file of a long history.
+ */
+const slotHashes = new WeakMap<object, Map<string, string>>();
+const slotHashesOfValues = new Map<string, Map<string, string>>();
+
+function slotHash(parts: CacheKeyParts): string {
+  const { options } = parts;
+  let byRest: Map<string, string> | undefined;
+  if (typeof options === 'object' && options !== null) {
+    byRest = slotHashes.get(options);
+    if (!byRest) slotHashes.set(options, (byRest = new Map()));
+  } else {
+    const json = jsonOfOptions(options);
+    byRest = slotHashesOfValues.get(json);
+    if (!byRest) slotHashesOfValues.set(json, (byRest = new Map()));
+  }
+  const rest = JSON.stringify([CACHE_FORMAT, parts.kind ?? 'lint', parts.version, codeIdentity(), parts.sizes, parts.variant ?? null]);
+  let h = byRest.get(rest);
+  if (!h) {
+    h = sha256(`${rest}\0${jsonOfOptions(options)}`);
+    byRest.set(rest, h);
+  }
+  return h;
 }
 
 const slotOf = (key: string) => key.slice(0, 32);
@@ -313,7 +331,7 @@ function stateOf(file: string): string {
     if (!st) return 'absent';
     // A folder an adapter or the history's plan listed: its names (a migration added beside it changes them).
     if (st.isDirectory()) return `dir:${sha256(readdirSync(file).sort().join('\0'))}`;
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
+    return hash('sha256', readFileSync(file), 'hex');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'absent' : `unreadable:${code ?? 'error'}`;

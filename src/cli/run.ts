@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -215,9 +215,7 @@ function readIfExists(file: string): string {
  */
 function modelFingerprint(model: ModelOptions, schema: string): string {
   const change = model.change ? [...model.change].sort() : null;
-  return createHash('sha256')
-    .update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? [], model.newDatabaseOnly ?? false]))
-    .digest('hex');
+  return oneHash('sha256', JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? [], model.newDatabaseOnly ?? false]), 'hex');
 }
 
 /**
