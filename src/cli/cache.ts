@@ -11,7 +11,8 @@
  *
  * And it keeps a record of each way the CLI was run (its paths) with the inputs of its last run: a run with the same
  * files, bytes, options and selection, none of whose consulted files changed, is printed from the entries the record
- * names: it reads and hashes its files, and neither replays its history nor works out a key per file.
+ * names: it hashes its files (a file whose stat is the one the record lists is not even read: the record's hash is
+ * taken, as git's index does), and neither replays its history nor works out a key per file.
  *
  * Each key has a slot (the file and its options); storing a key drops the older entry of its slot, so a migration
  * linted at each of its versions (a pre-commit hook) keeps one entry, not one per version.
@@ -109,8 +110,8 @@ export interface RunSummary {
 
 /**
  * A whole run's results, for the next run that is the same: the same files (paths and bytes) with the same options,
- * the same selection, and every file any of them consulted unchanged. Such a run only reads and hashes its files and
- * prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out,
+ * the same selection, and every file any of them consulted unchanged. Such a run only stats (or reads and hashes) its
+ * files and prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out,
  * and when it asks for the same report (format, --quiet, colour …), the report itself, kept after the record.
  *
  * One file per way the CLI is run (RUN_FILE): its first line the record, the rest the report's text. Read before
@@ -298,7 +299,15 @@ export function runInputKey(parts: {
   const h = createHash('sha256').update(
     JSON.stringify([CACHE_FORMAT, 'run', parts.version, codeIdentity(), parts.cwd, parts.selected, parts.narrowed, parts.together]),
   );
-  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.hash ?? 'unreadable'}\0${jsonOfOptions(f.options)}\0${f.sizes}`);
+  // Each file's options by their hash: a long history has a few options objects, and their JSON per file was most of
+  // what this hashed.
+  const optionsHashes = new Map<unknown, string>();
+  const optionsHash = (options: unknown) => {
+    let oh = optionsHashes.get(options);
+    if (oh === undefined) optionsHashes.set(options, (oh = sha256(jsonOfOptions(options))));
+    return oh;
+  };
+  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.hash ?? 'unreadable'}\0${optionsHash(f.options)}\0${f.sizes}`);
   return h.digest('hex');
 }
 
