@@ -17,9 +17,10 @@
  * Each key has a slot (the file and its options); storing a key drops the older entry of its slot, so a migration
  * linted at each of its versions (a pre-commit hook) keeps one entry, not one per version.
  *
- * The file is read whole at the start of a run; what a run adds (a new migration's result and replay, as in a
- * pre-commit hook) is appended to a journal beside it instead of rewriting it: rewriting a long history's cache cost
- * more than linting the one new file. The journal names the file it extends (a random id the file carries), so one
+ * The file is read whole when a run first needs an entry; a run that only asks for keys it does not hold (a changed
+ * migration) learns that from the file's index of keys (INDEX_FILE) and does not read it. What a run adds (a new
+ * migration's result and replay, as in a pre-commit hook) is appended to a journal beside it instead of rewriting it:
+ * rewriting a long history's cache cost more than linting the one new file. The journal names the file it extends (a random id the file carries), so one
  * left from another file is ignored; once it grows to half the file's size the two are written together again.
  */
 import { createHash, hash } from 'node:crypto';
@@ -38,6 +39,11 @@ const CACHE_FILE = 'lint-cache.json';
  * (a run served whole by a run record, below, needs none of it; it was 40% of a long history's cache).
  */
 const REPLAYS_FILE = 'lint-replays.json';
+/**
+ * The keys of the cache file, written with it: a run that only asks for keys the file does not hold (a changed
+ * migration in a long history, a pre-commit hook) learns it here and does not read and parse the whole file.
+ */
+const INDEX_FILE = 'lint-cache.keys.json';
 /** What runs added since the file was written: one JSON line each (its first line names the file it extends). */
 const JOURNAL_FILE = 'lint-cache.journal';
 /** The journal is folded into the file once it is this large, and at least a fraction of the file's size. */
@@ -350,6 +356,31 @@ function stateOf(file: string): string {
 /** One line of the journal after its first: an entry or a replay a run added. */
 type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry };
 
+/** INDEX_FILE: the keys of the cache file it names (by its journal id), with what a journal written beside it needs. */
+interface IndexFile {
+  format: 'migralint-lint-keys';
+  version: number;
+  identity: string;
+  journal: string;
+  run: number;
+  /** The cache file's length (the journal is folded in once it is half as long). */
+  fileBytes: number;
+  keys: string[];
+}
+
+/** What the cache file's index and the journal tell without the file (see INDEX_FILE). */
+interface Light {
+  /** The keys of the file, of the journal, and those this run stored. */
+  keys: Set<string>;
+  /** The entries this run stored before the file was read: put in its entries if it is read after all. */
+  stored: Map<string, Entry>;
+  journalReplays: Array<{ replay: string; value: ReplayEntry }>;
+  run: number;
+  journal: string;
+  fileBytes: number;
+  journalBytes: number;
+}
+
 /** The cache file and its journal, as read. */
 interface Main {
   entries: Map<string, Entry>;
@@ -363,6 +394,8 @@ interface Main {
 
 export class LintCache {
   private mainRead: Main | undefined;
+  /** The index and the journal (see INDEX_FILE), read on first use while the file is not; null when there is no usable index. */
+  private lightRead: Light | null | undefined;
   /** Read from REPLAYS_FILE on first use. */
   private replaysRead: Map<string, ReplayEntry> | undefined;
   private readonly states = new Map<string, string>();
@@ -431,15 +464,58 @@ export class LintCache {
       if ('entry' in line) this.store('entry', main.entries, line.entry, line.value);
       else main.journalReplays.push(line);
     }
+    for (const [key, entry] of this.lightRead?.stored ?? []) this.store('entry', main.entries, key, entry);
     // A missing, corrupt or foreign file is rewritten at the end of the run.
     if (!data) this.dirty = true;
     return main;
   }
 
+  /**
+   * The index of the cache file and the journal, while the file is not read; null when the index is missing, corrupt,
+   * foreign or another build's (the file is read then).
+   */
+  private get light(): Light | null {
+    if (this.lightRead !== undefined) return this.lightRead;
+    let light: Light | null = null;
+    try {
+      const x = JSON.parse(readFileSync(path.join(this.dir, INDEX_FILE), 'utf8')) as Partial<IndexFile> | null;
+      if (
+        x &&
+        x.format === 'migralint-lint-keys' &&
+        x.version === CACHE_FORMAT &&
+        x.identity === codeIdentity() &&
+        typeof x.journal === 'string' &&
+        x.journal !== '' &&
+        typeof x.run === 'number' &&
+        typeof x.fileBytes === 'number' &&
+        Array.isArray(x.keys) &&
+        x.keys.every((k) => typeof k === 'string')
+      ) {
+        const { lines, bytes } = readJournal(path.join(this.dir, JOURNAL_FILE), x.journal);
+        const keys = new Set(x.keys);
+        const journalReplays: Light['journalReplays'] = [];
+        for (const line of lines) {
+          if ('entry' in line) keys.add(line.entry);
+          else journalReplays.push(line);
+        }
+        light = { keys, stored: new Map(), journalReplays, run: x.run + lines.length + 1, journal: x.journal, fileBytes: x.fileBytes, journalBytes: bytes };
+      }
+    } catch {
+      light = null;
+    }
+    this.lightRead = light;
+    return light;
+  }
+
+  /** What the journal, the replays and recency need of the cache file: from the file once read, else from its index. */
+  private get head(): Pick<Main, 'run' | 'journal' | 'journalReplays' | 'fileBytes' | 'journalBytes'> {
+    return this.mainRead ?? this.light ?? this.main;
+  }
+
   /** The replays, read from their file on first use; a missing, corrupt or foreign one is empty (and rewritten). */
   private get replays(): Map<string, ReplayEntry> {
     if (this.replaysRead) return this.replaysRead;
-    const main = this.main;
+    const main = this.head;
     let data: ReplaysFile | undefined;
     try {
       const parsed = JSON.parse(readFileSync(path.join(this.dir, REPLAYS_FILE), 'utf8')) as Partial<ReplaysFile> | null;
@@ -494,6 +570,8 @@ export class LintCache {
 
   /** The stored result for this key, when every file it consulted is as it was; else undefined. */
   get(key: string): StoredResult | undefined {
+    // A key neither the file (by its index) nor the journal holds: a miss, without reading the file.
+    if (!this.mainRead && this.light && !this.light.keys.has(key)) return undefined;
     const main = this.main;
     const entry = main.entries.get(key);
     if (!entry || !isEntry(entry) || !this.depsHold(entry.deps)) return undefined;
@@ -513,9 +591,13 @@ export class LintCache {
     // Per-statement summaries (for the markdown report's lock picture) are most of a result's size: not kept; the
     // markdown format does not use the cache.
     const { filePath: _path, source: _source, statements: _statements, ...rest } = result;
-    const main = this.main;
-    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: main.run };
-    this.store('entry', main.entries, key, entry);
+    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: this.head.run };
+    const light = this.mainRead ? undefined : this.light;
+    if (light) {
+      // The file not read: kept for it in case it is read later in the run (and for the journal, below).
+      light.keys.add(key);
+      light.stored.set(key, entry);
+    } else this.store('entry', this.main.entries, key, entry);
     this.added.push({ entry: key, value: entry });
   }
 
@@ -523,13 +605,13 @@ export class LintCache {
   getReplay(key: string): StoredReplay | undefined {
     const entry = this.replays.get(key);
     if (!entry || !isReplayEntry(entry) || !this.depsHold(entry.deps)) return undefined;
-    entry.used = this.main.run;
+    entry.used = this.head.run;
     return entry.replay;
   }
 
   /** Stores what a migration's replay learned, with the files its extraction consulted. */
   setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
-    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.main.run };
+    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.head.run };
     this.store('replay', this.replays, key, entry);
     this.added.push({ replay: key, value: entry });
   }
@@ -686,8 +768,8 @@ export class LintCache {
    */
   save(): string | undefined {
     this.saveRun();
-    if (!this.mainRead || (!this.dirty && this.added.length === 0)) return undefined;
-    const main = this.mainRead;
+    const main = this.mainRead ?? this.lightRead;
+    if (!main || (!this.dirty && this.added.length === 0)) return undefined;
     if (!this.dirty) {
       const text = this.added.map((line) => `${JSON.stringify(line)}\n`).join('');
       if (main.journalBytes + text.length <= Math.max(JOURNAL_MIN_BYTES, main.fileBytes / 2)) {
@@ -704,7 +786,7 @@ export class LintCache {
         }
       }
     }
-    return this.saveWhole(main);
+    return this.saveWhole(this.main);
   }
 
   private saveWhole(main: Main): string | undefined {
@@ -731,8 +813,15 @@ export class LintCache {
       replays: recent(this.replays),
     };
     const written: string[] = [];
+    let mainBytes = 0;
     try {
       mkdirSync(this.dir, { recursive: true });
+      // An index of the file replaced would name its keys: gone before the file is (a run cut short leaves none).
+      try {
+        unlinkSync(path.join(this.dir, INDEX_FILE));
+      } catch {
+        /* none */
+      }
       // The replays first: a cache file names the replays written with it (its journal id), never older ones.
       for (const [file, value] of [
         [path.join(this.dir, REPLAYS_FILE), replays],
@@ -740,10 +829,29 @@ export class LintCache {
       ] as const) {
         const tmp = `${file}.${process.pid}.tmp`;
         written.push(tmp);
-        writeFileSync(tmp, JSON.stringify(value));
+        const text = JSON.stringify(value);
+        if (file === this.file) mainBytes = text.length;
+        writeFileSync(tmp, text);
         renameSync(tmp, file);
         written.pop();
       }
+      // Its keys, for the runs that only need to know a key is not there (written after it: an index that names
+      // another file's journal id is of no use to a run that reads this one, and the other way round).
+      const index: IndexFile = {
+        format: 'migralint-lint-keys',
+        version: CACHE_FORMAT,
+        identity: codeIdentity(),
+        journal,
+        run: main.run,
+        fileBytes: mainBytes,
+        keys: Object.keys(data.entries),
+      };
+      const indexFile = path.join(this.dir, INDEX_FILE);
+      const tmp = `${indexFile}.${process.pid}.tmp`;
+      written.push(tmp);
+      writeFileSync(tmp, JSON.stringify(index));
+      renameSync(tmp, indexFile);
+      written.pop();
       // Folded in: gone (another run's journal for the file replaced is ignored in any case).
       try {
         unlinkSync(path.join(this.dir, JOURNAL_FILE));
