@@ -25,7 +25,7 @@ function fewFiles(args) {
     try {
       const stat = statSync(arg);
       if (stat.isDirectory()) return false;
-      if (stat.isFile()) files++;
+      if (stat.isFile() && ++files > 20) return false;
     } catch {
       /* an option's value or a glob */
     }

@@ -4,7 +4,7 @@
  */
 import { createHash as nodeHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createHash } from '../playground/shims/crypto.js';
+import { createHash, hash } from '../playground/shims/crypto.js';
 
 /** Deterministic text of every length around the block boundaries, with multi-byte characters. */
 function* inputs(): Generator<string[]> {
@@ -27,6 +27,7 @@ describe('playground crypto shim', () => {
       const expected = parts.reduce((h, p) => h.update(p), nodeHash(algorithm)).digest('hex');
       expect(parts.reduce((h, p) => h.update(p), createHash(algorithm)).digest('hex')).toBe(expected);
       expect(createHash(algorithm).update(parts.join('')).digest('hex')).toBe(expected);
+      expect(hash(algorithm, parts.join(''), 'hex')).toBe(expected);
       checked++;
     }
     expect(checked).toBe(201);

@@ -121,4 +121,9 @@ export function createHash(algorithm: string) {
   return hash;
 }
 
-export default { createHash };
+/** node:crypto's one-shot hash(algorithm, data, 'hex'). */
+export function hash(algorithm: string, data: string | Uint8Array, encoding: 'hex' = 'hex'): string {
+  return createHash(algorithm).update(data).digest(encoding);
+}
+
+export default { createHash, hash };

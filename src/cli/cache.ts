@@ -11,17 +11,19 @@
  *
  * And it keeps a record of each way the CLI was run (its paths) with the inputs of its last run: a run with the same
  * files, bytes, options and selection, none of whose consulted files changed, is printed from the entries the record
- * names: it reads and hashes its files, and neither replays its history nor works out a key per file.
+ * names: it hashes its files (a file whose stat is the one the record lists is not even read: the record's hash is
+ * taken, as git's index does), and neither replays its history nor works out a key per file.
  *
  * Each key has a slot (the file and its options); storing a key drops the older entry of its slot, so a migration
  * linted at each of its versions (a pre-commit hook) keeps one entry, not one per version.
  *
- * The file is read whole at the start of a run; what a run adds (a new migration's result and replay, as in a
- * pre-commit hook) is appended to a journal beside it instead of rewriting it: rewriting a long history's cache cost
- * more than linting the one new file. The journal names the file it extends (a random id the file carries), so one
+ * The file is read whole when a run first needs an entry; a run that only asks for keys it does not hold (a changed
+ * migration) learns that from the file's index of keys (INDEX_FILE) and does not read it. What a run adds (a new
+ * migration's result and replay, as in a pre-commit hook) is appended to a journal beside it instead of rewriting it:
+ * rewriting a long history's cache cost more than linting the one new file. The journal names the file it extends (a random id the file carries), so one
  * left from another file is ignored; once it grows to half the file's size the two are written together again.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
@@ -30,13 +32,18 @@ import { isPackedDelta, type PackedDelta } from '../project/delta-change.js';
 import type { FileResult } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
-const CACHE_FORMAT = 6;
+const CACHE_FORMAT = 7;
 const CACHE_FILE = 'lint-cache.json';
 /**
  * What each migration's replay taught the schema model, in a file of its own: read only when a run replays a history
  * (a run served whole by a run record, below, needs none of it; it was 40% of a long history's cache).
  */
 const REPLAYS_FILE = 'lint-replays.json';
+/**
+ * The keys of the cache file, written with it: a run that only asks for keys the file does not hold (a changed
+ * migration in a long history, a pre-commit hook) learns it here and does not read and parse the whole file.
+ */
+const INDEX_FILE = 'lint-cache.keys.json';
 /** What runs added since the file was written: one JSON line each (its first line names the file it extends). */
 const JOURNAL_FILE = 'lint-cache.journal';
 /** The journal is folded into the file once it is this large, and at least a fraction of the file's size. */
@@ -109,8 +116,8 @@ export interface RunSummary {
 
 /**
  * A whole run's results, for the next run that is the same: the same files (paths and bytes) with the same options,
- * the same selection, and every file any of them consulted unchanged. Such a run only reads and hashes its files and
- * prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out,
+ * the same selection, and every file any of them consulted unchanged. Such a run only stats (or reads and hashes) its
+ * files and prints: the results are the entries it names, with the findings the history's end settled (see runLint) left out,
  * and when it asks for the same report (format, --quiet, colour …), the report itself, kept after the record.
  *
  * One file per way the CLI is run (RUN_FILE): its first line the record, the rest the report's text. Read before
@@ -130,7 +137,20 @@ interface RunRecord {
   results: Array<[string, string, number[]]>;
   /** The report that follows the record in the file: what it was made for (a key over its options), and its summary. */
   report?: { key: string; bytes: number; summary: RunSummary };
+  /**
+   * The run's files as it read them: each one's path, its stat (fileStat) and its content's hash. The next run takes
+   * the hash of a file whose stat is the same instead of reading and hashing it, as git's index does. Only files whose
+   * modification and status-change times were safely before the record was written are kept (see setRun).
+   */
+  files?: Array<[string, string, string]>;
 }
+
+/**
+ * A file is listed with its stat in a run's record only when it was last modified this long before the record is
+ * written: a file changed within the same tick of the file system's clock as the run read it (same size, same
+ * times) would look unchanged ("racy" files, as git calls them). It is read and hashed again by the next run.
+ */
+const RACY_MS = 2000;
 
 const RUN_FILE_PREFIX = 'lint-run-';
 const runFile = (runId: string) => `${RUN_FILE_PREFIX}${runId.slice(0, 24)}.json`;
@@ -200,15 +220,17 @@ export function codeIdentity(): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One call, not createHash's object per hash: a long history's keys are a few hashes per file.
+  return hash('sha256', text, 'hex');
 }
 
 /** Each file's bytes are hashed once a run: a file's lint key and its replay key both name them. */
 const bytesHashes = new WeakMap<Uint8Array, string>();
 
-function bytesHash(bytes: Uint8Array): string {
+/** The hash of a file's bytes, as keys and a run's record name them. */
+export function bytesHash(bytes: Uint8Array): string {
   let h = bytesHashes.get(bytes);
-  if (h === undefined) bytesHashes.set(bytes, (h = createHash('sha256').update(bytes).digest('hex')));
+  if (h === undefined) bytesHashes.set(bytes, (h = hash('sha256', bytes, 'hex')));
   return h;
 }
 
@@ -232,19 +254,36 @@ function jsonOfOptions(options: unknown): string {
  * lints each new version of a migration keeps one entry for it, not one per version.
  */
 export function cacheKey(parts: CacheKeyParts): string {
-  const slot = sha256(
-    JSON.stringify([
-      CACHE_FORMAT,
-      parts.kind ?? 'lint',
-      parts.version,
-      codeIdentity(),
-      parts.path,
-      jsonOfOptions(parts.options),
-      parts.sizes,
-      parts.variant ?? null,
-    ]),
-  ).slice(0, 32);
+  const slot = sha256(`${slotHash(parts)}\0${JSON.stringify(parts.path)}`).slice(0, 32);
   return slot + sha256(JSON.stringify([slot, parts.incomingSchema ?? null, bytesHash(parts.bytes)])).slice(0, 32);
+}
+
+/**
+ * The hash of a slot's parts but the file's path (the build, the kind of use, the options, sizes and variant), which
+ * a file's slot hashes with its path: one per options object and the rest, instead of hashing the options' JSON again
+ * for each file of a long history.
+ */
+const slotHashes = new WeakMap<object, Map<string, string>>();
+const slotHashesOfValues = new Map<string, Map<string, string>>();
+
+function slotHash(parts: CacheKeyParts): string {
+  const { options } = parts;
+  let byRest: Map<string, string> | undefined;
+  if (typeof options === 'object' && options !== null) {
+    byRest = slotHashes.get(options);
+    if (!byRest) slotHashes.set(options, (byRest = new Map()));
+  } else {
+    const json = jsonOfOptions(options);
+    byRest = slotHashesOfValues.get(json);
+    if (!byRest) slotHashesOfValues.set(json, (byRest = new Map()));
+  }
+  const rest = JSON.stringify([CACHE_FORMAT, parts.kind ?? 'lint', parts.version, codeIdentity(), parts.sizes, parts.variant ?? null]);
+  let h = byRest.get(rest);
+  if (!h) {
+    h = sha256(`${rest}\0${jsonOfOptions(options)}`);
+    byRest.set(rest, h);
+  }
+  return h;
 }
 
 const slotOf = (key: string) => key.slice(0, 32);
@@ -260,13 +299,42 @@ export function runInputKey(parts: {
   selected: string[];
   narrowed: boolean;
   together: boolean;
-  files: Array<{ path: string; bytes: Uint8Array | undefined; options: unknown; sizes: string }>;
+  /** Each file's content hash (bytesHash), undefined when it cannot be read. */
+  files: Array<{ path: string; hash: string | undefined; options: unknown; sizes: string }>;
 }): string {
   const h = createHash('sha256').update(
     JSON.stringify([CACHE_FORMAT, 'run', parts.version, codeIdentity(), parts.cwd, parts.selected, parts.narrowed, parts.together]),
   );
-  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.bytes ? bytesHash(f.bytes) : 'unreadable'}\0${jsonOfOptions(f.options)}\0${f.sizes}`);
+  // Each file's options by their hash: a long history has a few options objects, and their JSON per file was most of
+  // what this hashed.
+  const optionsHashes = new Map<unknown, string>();
+  const optionsHash = (options: unknown) => {
+    let oh = optionsHashes.get(options);
+    if (oh === undefined) optionsHashes.set(options, (oh = sha256(jsonOfOptions(options))));
+    return oh;
+  };
+  for (const f of parts.files) h.update(`\n${JSON.stringify(f.path)}\0${f.hash ?? 'unreadable'}\0${optionsHash(f.options)}\0${f.sizes}`);
   return h.digest('hex');
+}
+
+/** A file's stat as a run's record keeps it (device, inode, size, modification and status-change times in ns), and those times. */
+export interface FileStat {
+  sig: string;
+  /** Its modification time, in ms. */
+  mtimeMs: number;
+}
+
+/** The file's stat (FileStat), or undefined when it is not a file that can be stat'ed. */
+export function fileStat(file: string): FileStat | undefined {
+  try {
+    const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (!st?.isFile()) return undefined;
+    // The status-change time too: the kernel sets it on every write, and no tool sets it back (a file edited in place
+    // whose modification time is then restored, as cp -p, tar or rsync do, still has another stat).
+    return { sig: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, mtimeMs: Number(st.mtimeNs / 1_000_000n) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A consulted file's state now: its content hash, 'absent', a directory's listing's hash, or 'unreadable:<code>'. */
@@ -278,7 +346,7 @@ function stateOf(file: string): string {
     if (!st) return 'absent';
     // A folder an adapter or the history's plan listed: its names (a migration added beside it changes them).
     if (st.isDirectory()) return `dir:${sha256(readdirSync(file).sort().join('\0'))}`;
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
+    return hash('sha256', readFileSync(file), 'hex');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'absent' : `unreadable:${code ?? 'error'}`;
@@ -287,6 +355,31 @@ function stateOf(file: string): string {
 
 /** One line of the journal after its first: an entry or a replay a run added. */
 type JournalLine = { entry: string; value: Entry } | { replay: string; value: ReplayEntry };
+
+/** INDEX_FILE: the keys of the cache file it names (by its journal id), with what a journal written beside it needs. */
+interface IndexFile {
+  format: 'migralint-lint-keys';
+  version: number;
+  identity: string;
+  journal: string;
+  run: number;
+  /** The cache file's length (the journal is folded in once it is half as long). */
+  fileBytes: number;
+  keys: string[];
+}
+
+/** What the cache file's index and the journal tell without the file (see INDEX_FILE). */
+interface Light {
+  /** The keys of the file, of the journal, and those this run stored. */
+  keys: Set<string>;
+  /** The entries this run stored before the file was read: put in its entries if it is read after all. */
+  stored: Map<string, Entry>;
+  journalReplays: Array<{ replay: string; value: ReplayEntry }>;
+  run: number;
+  journal: string;
+  fileBytes: number;
+  journalBytes: number;
+}
 
 /** The cache file and its journal, as read. */
 interface Main {
@@ -301,6 +394,8 @@ interface Main {
 
 export class LintCache {
   private mainRead: Main | undefined;
+  /** The index and the journal (see INDEX_FILE), read on first use while the file is not; null when there is no usable index. */
+  private lightRead: Light | null | undefined;
   /** Read from REPLAYS_FILE on first use. */
   private replaysRead: Map<string, ReplayEntry> | undefined;
   private readonly states = new Map<string, string>();
@@ -314,7 +409,12 @@ export class LintCache {
   private readonly runDeps = new Set<string>();
   /** The run record read (getRun) and the one to write (setRun, setReport). */
   private runRead: { record: RunRecord; bytes: Buffer; start: number; reportRead?: boolean } | undefined;
-  private runWrite: { record: RunRecord; report?: string } | undefined;
+  private runWrite: { record: RunRecord; report?: string | Buffer } | undefined;
+  /** The run's record file as read (readRun), whatever its inputs. */
+  private runFileRead: { runId: string; read: { record: RunRecord; bytes: Buffer; start: number } | undefined } | undefined;
+  /** The run's files, their stats and hashes (setRunFiles), for the record written. */
+  private runFilesNow: Array<[string, string, string]> | undefined;
+  private runFilesRestated = false;
 
   private constructor(readonly file: string) {}
 
@@ -364,15 +464,58 @@ export class LintCache {
       if ('entry' in line) this.store('entry', main.entries, line.entry, line.value);
       else main.journalReplays.push(line);
     }
+    for (const [key, entry] of this.lightRead?.stored ?? []) this.store('entry', main.entries, key, entry);
     // A missing, corrupt or foreign file is rewritten at the end of the run.
     if (!data) this.dirty = true;
     return main;
   }
 
+  /**
+   * The index of the cache file and the journal, while the file is not read; null when the index is missing, corrupt,
+   * foreign or another build's (the file is read then).
+   */
+  private get light(): Light | null {
+    if (this.lightRead !== undefined) return this.lightRead;
+    let light: Light | null = null;
+    try {
+      const x = JSON.parse(readFileSync(path.join(this.dir, INDEX_FILE), 'utf8')) as Partial<IndexFile> | null;
+      if (
+        x &&
+        x.format === 'migralint-lint-keys' &&
+        x.version === CACHE_FORMAT &&
+        x.identity === codeIdentity() &&
+        typeof x.journal === 'string' &&
+        x.journal !== '' &&
+        typeof x.run === 'number' &&
+        typeof x.fileBytes === 'number' &&
+        Array.isArray(x.keys) &&
+        x.keys.every((k) => typeof k === 'string')
+      ) {
+        const { lines, bytes } = readJournal(path.join(this.dir, JOURNAL_FILE), x.journal);
+        const keys = new Set(x.keys);
+        const journalReplays: Light['journalReplays'] = [];
+        for (const line of lines) {
+          if ('entry' in line) keys.add(line.entry);
+          else journalReplays.push(line);
+        }
+        light = { keys, stored: new Map(), journalReplays, run: x.run + lines.length + 1, journal: x.journal, fileBytes: x.fileBytes, journalBytes: bytes };
+      }
+    } catch {
+      light = null;
+    }
+    this.lightRead = light;
+    return light;
+  }
+
+  /** What the journal, the replays and recency need of the cache file: from the file once read, else from its index. */
+  private get head(): Pick<Main, 'run' | 'journal' | 'journalReplays' | 'fileBytes' | 'journalBytes'> {
+    return this.mainRead ?? this.light ?? this.main;
+  }
+
   /** The replays, read from their file on first use; a missing, corrupt or foreign one is empty (and rewritten). */
   private get replays(): Map<string, ReplayEntry> {
     if (this.replaysRead) return this.replaysRead;
-    const main = this.main;
+    const main = this.head;
     let data: ReplaysFile | undefined;
     try {
       const parsed = JSON.parse(readFileSync(path.join(this.dir, REPLAYS_FILE), 'utf8')) as Partial<ReplaysFile> | null;
@@ -427,6 +570,8 @@ export class LintCache {
 
   /** The stored result for this key, when every file it consulted is as it was; else undefined. */
   get(key: string): StoredResult | undefined {
+    // A key neither the file (by its index) nor the journal holds: a miss, without reading the file.
+    if (!this.mainRead && this.light && !this.light.keys.has(key)) return undefined;
     const main = this.main;
     const entry = main.entries.get(key);
     if (!entry || !isEntry(entry) || !this.depsHold(entry.deps)) return undefined;
@@ -446,9 +591,13 @@ export class LintCache {
     // Per-statement summaries (for the markdown report's lock picture) are most of a result's size: not kept; the
     // markdown format does not use the cache.
     const { filePath: _path, source: _source, statements: _statements, ...rest } = result;
-    const main = this.main;
-    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: main.run };
-    this.store('entry', main.entries, key, entry);
+    const entry: Entry = { deps: this.depsNow(consulted), result: { ...rest, findings: rest.findings.slice() }, used: this.head.run };
+    const light = this.mainRead ? undefined : this.light;
+    if (light) {
+      // The file not read: kept for it in case it is read later in the run (and for the journal, below).
+      light.keys.add(key);
+      light.stored.set(key, entry);
+    } else this.store('entry', this.main.entries, key, entry);
     this.added.push({ entry: key, value: entry });
   }
 
@@ -456,13 +605,13 @@ export class LintCache {
   getReplay(key: string): StoredReplay | undefined {
     const entry = this.replays.get(key);
     if (!entry || !isReplayEntry(entry) || !this.depsHold(entry.deps)) return undefined;
-    entry.used = this.main.run;
+    entry.used = this.head.run;
     return entry.replay;
   }
 
   /** Stores what a migration's replay learned, with the files its extraction consulted. */
   setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
-    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.main.run };
+    const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.head.run };
     this.store('replay', this.replays, key, entry);
     this.added.push({ replay: key, value: entry });
   }
@@ -477,23 +626,48 @@ export class LintCache {
    * as it was. Then `runReport` or `runResults` give what the run printed.
    */
   getRun(runId: string, input: string): boolean {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(this.dir, runFile(runId)));
-    } catch {
-      return false;
-    }
-    const end = bytes.indexOf(10);
-    let record: unknown;
-    try {
-      record = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
-    } catch {
-      return false;
-    }
-    if (!isRunRecord(record) || record.run !== runId || record.input !== input) return false;
-    for (const [file, state] of record.deps) if (this.currentState(file) !== state) return false;
-    this.runRead = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
+    const read = this.readRun(runId);
+    if (!read || read.record.input !== input) return false;
+    for (const [file, state] of read.record.deps) if (this.currentState(file) !== state) return false;
+    this.runRead = read;
     return true;
+  }
+
+  /** The record of the run `runId` as read from its file (once), whatever its inputs; undefined when there is none usable. */
+  private readRun(runId: string): { record: RunRecord; bytes: Buffer; start: number } | undefined {
+    if (this.runFileRead?.runId === runId) return this.runFileRead.read;
+    let read: { record: RunRecord; bytes: Buffer; start: number } | undefined;
+    try {
+      const bytes = readFileSync(path.join(this.dir, runFile(runId)));
+      const end = bytes.indexOf(10);
+      const record: unknown = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
+      if (isRunRecord(record) && record.run === runId) read = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
+    } catch {
+      read = undefined;
+    }
+    this.runFileRead = { runId, read };
+    return read;
+  }
+
+  /**
+   * The files the record of the run `runId` lists (RunRecord.files): per path, its stat then and its content's hash.
+   * A file whose stat (fileStat) is the same now has that content: it need not be read to be hashed.
+   */
+  runFiles(runId: string): Map<string, { sig: string; hash: string }> {
+    const out = new Map<string, { sig: string; hash: string }>();
+    for (const [file, sig, hash] of this.readRun(runId)?.record.files ?? []) out.set(file, { sig, hash });
+    return out;
+  }
+
+  /**
+   * The run's files with their stats and hashes (RunRecord.files), for the record written (setRun). `restated`: a
+   * file the record read lists has another stat and the same hash (a fresh clone, a checkout, touch): the record, when
+   * it is printed again, is written again with the stats of now, so that the next run need not read them.
+   */
+  setRunFiles(files: Array<{ path: string; stat: FileStat | undefined; hash: string | undefined }>, restated: boolean): void {
+    const safe = Date.now() - RACY_MS;
+    this.runFilesNow = files.filter((f) => f.stat && f.hash && f.stat.mtimeMs < safe).map((f): [string, string, string] => [f.path, f.stat!.sig, f.hash!]);
+    this.runFilesRestated = restated;
   }
 
   /** The report kept with the run's record (getRun) when it was made for `key` (its format and options), and its summary. */
@@ -548,17 +722,25 @@ export class LintCache {
 
   /** Writes the run's record (with its report) when it is not the one read. */
   private saveRun(): void {
+    const read = this.runRead;
+    const files = this.runFilesNow;
+    // The record read, printed again, with its files' stats as they are now (when they differ from the ones it has).
+    if (!this.runWrite && read && files && this.runFilesRestated) {
+      const report = read.record.report && read.bytes.length - read.start === read.record.report.bytes ? read.bytes.subarray(read.start) : undefined;
+      this.runWrite = { record: { ...read.record, ...(report ? {} : { report: undefined }) }, report };
+      if (report) read.reportRead = true;
+    }
     const write = this.runWrite;
     if (!write) return;
+    if (files) write.record.files = files;
     // The same record and report as read (a report is named by its inputs), the report whole: nothing to write.
-    const read = this.runRead;
     if (read && (write.report === undefined || read.reportRead) && JSON.stringify(read.record) === JSON.stringify(write.record)) return;
     const file = path.join(this.dir, runFile(write.record.run));
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
       const head = JSON.stringify(write.record);
-      writeFileSync(tmp, write.report === undefined ? head : `${head}\n${write.report}`);
+      writeFileSync(tmp, write.report === undefined ? head : Buffer.concat([Buffer.from(`${head}\n`), Buffer.from(write.report)]));
       renameSync(tmp, file);
       // The records of other ways of running the CLI: the most recently written are kept, up to MAX_RUNS and MAX_RUN_BYTES.
       const runs = readdirSync(this.dir)
@@ -586,8 +768,8 @@ export class LintCache {
    */
   save(): string | undefined {
     this.saveRun();
-    if (!this.mainRead || (!this.dirty && this.added.length === 0)) return undefined;
-    const main = this.mainRead;
+    const main = this.mainRead ?? this.lightRead;
+    if (!main || (!this.dirty && this.added.length === 0)) return undefined;
     if (!this.dirty) {
       const text = this.added.map((line) => `${JSON.stringify(line)}\n`).join('');
       if (main.journalBytes + text.length <= Math.max(JOURNAL_MIN_BYTES, main.fileBytes / 2)) {
@@ -604,7 +786,7 @@ export class LintCache {
         }
       }
     }
-    return this.saveWhole(main);
+    return this.saveWhole(this.main);
   }
 
   private saveWhole(main: Main): string | undefined {
@@ -631,8 +813,15 @@ export class LintCache {
       replays: recent(this.replays),
     };
     const written: string[] = [];
+    let mainBytes = 0;
     try {
       mkdirSync(this.dir, { recursive: true });
+      // An index of the file replaced would name its keys: gone before the file is (a run cut short leaves none).
+      try {
+        unlinkSync(path.join(this.dir, INDEX_FILE));
+      } catch {
+        /* none */
+      }
       // The replays first: a cache file names the replays written with it (its journal id), never older ones.
       for (const [file, value] of [
         [path.join(this.dir, REPLAYS_FILE), replays],
@@ -640,10 +829,29 @@ export class LintCache {
       ] as const) {
         const tmp = `${file}.${process.pid}.tmp`;
         written.push(tmp);
-        writeFileSync(tmp, JSON.stringify(value));
+        const text = JSON.stringify(value);
+        if (file === this.file) mainBytes = text.length;
+        writeFileSync(tmp, text);
         renameSync(tmp, file);
         written.pop();
       }
+      // Its keys, for the runs that only need to know a key is not there (written after it: an index that names
+      // another file's journal id is of no use to a run that reads this one, and the other way round).
+      const index: IndexFile = {
+        format: 'migralint-lint-keys',
+        version: CACHE_FORMAT,
+        identity: codeIdentity(),
+        journal,
+        run: main.run,
+        fileBytes: mainBytes,
+        keys: Object.keys(data.entries),
+      };
+      const indexFile = path.join(this.dir, INDEX_FILE);
+      const tmp = `${indexFile}.${process.pid}.tmp`;
+      written.push(tmp);
+      writeFileSync(tmp, JSON.stringify(index));
+      renameSync(tmp, indexFile);
+      written.pop();
       // Folded in: gone (another run's journal for the file replaced is ignored in any case).
       try {
         unlinkSync(path.join(this.dir, JOURNAL_FILE));
@@ -729,7 +937,8 @@ function isRunRecord(e: unknown): e is RunRecord {
         typeof x.report.key === 'string' &&
         typeof x.report.bytes === 'number' &&
         isRecord(x.report.summary) &&
-        ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number')))
+        ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number'))) &&
+    (x.files === undefined || (Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 3 && f.every((p) => typeof p === 'string'))))
   );
 }
 

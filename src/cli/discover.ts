@@ -8,6 +8,7 @@ import { DEFAULT_FOLDERS, LANGUAGES, MIGRATION_GLOBS, PROJECT_MARKERS, WALK_PATT
 import type { Language } from '../frameworks/types.js';
 import type { FileSystem } from '../fs.js';
 import type { SkippedFile } from '../types.js';
+import { isNormalAbsolute, normalizePath, resolvePath } from '../paths.js';
 
 /** The kinds of file migrations are written in. */
 const CANDIDATES = WALK_PATTERNS;
@@ -67,11 +68,17 @@ const JS_MIGRATION =
 /** A folder of another database's migrations, beside a `postgresql/` one. */
 const OTHER_DATABASE = /^(?:sqlite3?|mysql|mariadb|mssql|sqlserver|oracle|clickhouse)$/i;
 
-function inMigrationFolder(abs: string): boolean {
-  return path
-    .dirname(abs)
-    .split(/[\\/]/)
-    .some((part) => MIGRATION_DIR.test(part));
+/** What a file's folders say (in a migration folder, in another database's), by folder: a walk meets each folder's files in turn. */
+const folderFacts = new Map<string, { inFolder: boolean; otherDatabase: boolean }>();
+
+function factsOfFolder(dir: string): { inFolder: boolean; otherDatabase: boolean } {
+  let facts = folderFacts.get(dir);
+  if (!facts) {
+    const parts = dir.split(/[\\/]/);
+    facts = { inFolder: parts.some((part) => MIGRATION_DIR.test(part)), otherDatabase: parts.some((part) => OTHER_DATABASE.test(part)) };
+    folderFacts.set(dir, facts);
+  }
+  return facts;
 }
 
 /**
@@ -79,7 +86,7 @@ function inMigrationFolder(abs: string): boolean {
  * beside it. 'skip' with a reason otherwise; 'ignore' for source files outside migration folders (not worth a word).
  */
 export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { keep: false; reason?: SkippedFile['reason'] } {
-  const inFolder = inMigrationFolder(abs);
+  const { inFolder, otherDatabase } = factsOfFolder(path.dirname(abs));
   // SQL in a migration folder or with a versioned name is kept on its path alone: not read here (the text of a long
   // history was read twice, here and for the lint).
   const sql = /\.sql$/i.test(abs);
@@ -87,13 +94,7 @@ export function classifyWalked(abs: string, fs: FileSystem): { keep: true } | { 
   const text = byPath ? '' : fs.readFile(abs);
   if (text === undefined) return { keep: true }; // Unreadable: linting it reports why.
   // Migrations kept per database (versions/sqlite/, migrations/mysql/): migralint lints PostgreSQL's.
-  if (
-    path
-      .dirname(abs)
-      .split(/[\\/]/)
-      .some((part) => OTHER_DATABASE.test(part))
-  )
-    return { keep: false, reason: 'other-database' };
+  if (otherDatabase) return { keep: false, reason: 'other-database' };
   if (sql) {
     if (byPath || detectFramework(abs, text, fs, ['sql']) !== 'psql') return { keep: true };
     return { keep: false, reason: 'outside-migrations' };
@@ -136,6 +137,8 @@ function walkCandidates(root: string): string[] | null {
   const extensions = extensionsOfCandidates();
   if (!extensions) return null;
   const out: string[] = [];
+  // Under a normal absolute root a folder's path is its parent's and its name (path.join would normalise each).
+  const joinDir = isNormalAbsolute(root) ? (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`) : path.join;
   const walk = (dir: string, rel: string): boolean => {
     let entries: Dirent[];
     try {
@@ -151,7 +154,7 @@ function walkCandidates(root: string): string[] | null {
       if (e.isSymbolicLink()) return false;
       if (e.isDirectory()) {
         if (IGNORED_DIRS.has(name)) continue;
-        if (!walk(path.join(dir, name), `${rel}${name}/`)) return false;
+        if (!walk(joinDir(dir, name), `${rel}${name}/`)) return false;
       } else if (e.isFile()) {
         const dot = name.lastIndexOf('.');
         if (dot > 0 && extensions.has(name.slice(dot + 1))) out.push(rel + name);
@@ -199,7 +202,7 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
     }
     let stat;
     try {
-      stat = statSync(path.resolve(cwd, input));
+      stat = statSync(resolvePath(cwd, input));
     } catch {
       problems.push(`${input}: no such file or directory`);
       continue;
@@ -207,25 +210,27 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
     if (stat.isDirectory()) {
       // Every file of a kind migrations are written in, kept when its whole path matches a framework's pattern:
       // matching the path from the walked folder alone would miss `alembic/versions` itself, say.
-      const root = path.resolve(cwd, input);
+      const root = resolvePath(cwd, input);
       let candidates = exclude.length === 0 ? walkCandidates(root) : null;
       if (!candidates) {
         const { glob } = await import('tinyglobby');
         candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });
       }
       const found: string[] = [];
+      // A walked path (names joined by '/', never '.' or '..') under a folder named normally is joined as a string:
+      // path.join and path.normalize go through it a character at a time, a long history's paths twice each.
+      const under = (dir: string) => (isNormalAbsolute(dir) ? (dir === '/' ? dir : `${dir}/`) : undefined);
+      const inputPrefix = under(input);
+      const rootPrefix = under(root);
       for (const f of candidates) {
-        const abs = path.join(root, f);
-        if (known?.size) {
-          const given = path.normalize(path.join(input, f));
-          if (known.has(given)) {
-            found.push(given);
-            continue;
-          }
+        const rel = inputPrefix !== undefined ? inputPrefix + f : path.normalize(path.join(input, f));
+        if (known?.has(rel)) {
+          found.push(rel);
+          continue;
         }
+        const abs = rootPrefix !== undefined ? rootPrefix + f : path.join(root, f);
         // Schema dumps (Rails' db/structure.sql) are never migrations.
         if (!isMigrationPath(abs) || isRollbackOnly(f) || notMigration(abs, fs)) continue;
-        const rel = path.normalize(path.join(input, f));
         // Only what some framework (or the configuration) claims as a migration is linted from a walk.
         const verdict = (await claims?.(rel)) ? { keep: true as const } : classifyWalked(abs, fs);
         if (verdict.keep) found.push(rel);
@@ -237,7 +242,7 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
       problems.push(
         `${input}: not a migration migralint reads (it reads SQL files, Alembic and Django migrations in Python, Rails migrations in Ruby, JS/TS migrations, EF Core migrations in C#, Ecto migrations in Elixir, Laravel migrations in PHP and Liquibase changelogs); nothing in it was linted`,
       );
-    } else files.add(path.normalize(input));
+    } else files.add(normalizePath(input));
   }
   for (const f of files) skipped.delete(f);
   return { files: [...files].sort(), problems, skipped: [...skipped.values()].sort((a, b) => a.filePath.localeCompare(b.filePath)) };
@@ -247,8 +252,8 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
 export function configClaims(resolver: ConfigResolver, cwd: string, framework?: string): (file: string) => Promise<boolean> {
   return async (file) => {
     if (framework) return true;
-    const abs = path.resolve(cwd, file);
-    const loaded = await resolver.forFile(abs);
+    const abs = resolvePath(cwd, file);
+    const loaded = resolver.loadedFor(abs) ?? (await resolver.forFile(abs));
     return frameworkFromConfig(loaded.config, loaded.dir, abs) !== undefined;
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,8 +31,9 @@ import { selectFiles, type Selection } from './select.js';
 import { WriteRefused, writeFixed } from './write.js';
 import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
+import { resolvePath } from '../paths.js';
 import { SizeLoader } from './stats.js';
-import { cacheKey, LintCache, runInputKey, type RunSummary } from './cache.js';
+import { bytesHash, cacheKey, fileStat, LintCache, runInputKey, type FileStat, type RunSummary } from './cache.js';
 import { lintRecording, mayShare, recordingFs, shard, startWorkers, threadCount, type Done, type Started, type Step, type Unit } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
 
@@ -106,10 +107,19 @@ interface FileSetup {
   cacheParts: { options: unknown; sizes: string };
 }
 
+/** A config's settings, severities and catalog, and the catalog's fingerprint. */
+interface Built {
+  loaded: LoadedConfig;
+  base: Omit<LintOptions, 'framework'>;
+  sizes: string;
+}
+
 /** Per config file: settings, severities and the table catalog, built once. */
 class Setups {
   private readonly keyOptions = new WeakMap<object, Map<FrameworkId | null, object>>();
-  private readonly byConfig = new Map<string, Promise<{ loaded: LoadedConfig; base: Omit<LintOptions, 'framework'>; sizes: string }>>();
+  private readonly byConfig = new Map<string, Promise<Built>>();
+  /** byConfig's, once built: a run asks for each of a long history's files. */
+  private readonly builtByConfig = new Map<string, Built>();
 
   constructor(
     private readonly resolver: ConfigResolver,
@@ -120,7 +130,8 @@ class Setups {
 
   async forFile(file: string): Promise<FileSetup> {
     // Relative to the run's folder, not the process's (main() takes a cwd of its own).
-    const loaded = await this.resolver.forFile(path.resolve(this.run.cwd, file));
+    const abs = resolvePath(this.run.cwd, file);
+    const loaded = this.resolver.loadedFor(abs) ?? (await this.resolver.forFile(abs));
     const key = loaded.file ?? '(none)';
     let entry = this.byConfig.get(key);
     if (!entry) {
@@ -154,8 +165,12 @@ class Setups {
         return { loaded, base: { settings, severities: { ...severities, ...this.cliSeverities }, catalog }, sizes: catalog.fingerprint() };
       });
       this.byConfig.set(key, entry);
+      entry.then(
+        (built) => this.builtByConfig.set(key, built),
+        () => undefined,
+      );
     }
-    const { base, sizes } = await entry;
+    const { base, sizes } = this.builtByConfig.get(key) ?? (await entry);
     const framework = this.frameworkFor(file, loaded);
     // One object per config and framework: the cache writes its JSON once (cacheKey).
     const parts = this.keyOptions.get(base) ?? new Map<FrameworkId | null, object>();
@@ -170,7 +185,7 @@ class Setups {
 
   private frameworkFor(file: string, loaded: LoadedConfig): FrameworkId | undefined {
     if (this.run.framework) return checkFramework(this.run.framework, '--framework');
-    return frameworkFromConfig(loaded.config, loaded.dir, path.resolve(this.run.cwd, file));
+    return frameworkFromConfig(loaded.config, loaded.dir, resolvePath(this.run.cwd, file));
   }
 }
 
@@ -200,9 +215,7 @@ function readIfExists(file: string): string {
  */
 function modelFingerprint(model: ModelOptions, schema: string): string {
   const change = model.change ? [...model.change].sort() : null;
-  return createHash('sha256')
-    .update(JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? [], model.newDatabaseOnly ?? false]))
-    .digest('hex');
+  return oneHash('sha256', JSON.stringify([schema, change, model.hasHistory ?? false, model.notes ?? [], model.newDatabaseOnly ?? false]), 'hex');
 }
 
 /**
@@ -521,10 +534,17 @@ async function lintFiles(run: LintRun, io: IO, ctx: FilesContext): Promise<Walk>
   const { found, selected, missingPaths } = await selectRunFiles(run, io, resolver, disk, out.problems);
   const narrowed = selected.narrowed;
   const skipped = found.skipped;
-  const project = await readProject(run, io, { resolver, setups, disk }, found, selected);
+  const runId = runIdOf(run, cache);
+  const project = await readProject(run, io, { resolver, setups, disk }, found, selected, runId ? cache!.runFiles(runId) : new Map());
   // Parsers are loaded when a file misses the cache (a warm run may need none): for every file of the history.
   parsing.files = project.allFiles;
-  const { runId, runInput, reportKey, printed, recorded } = runRecordOf(run, cache, version, selected, narrowed, project, skipped);
+  const { runInput, reportKey, printed, recorded } = runRecordOf(run, cache, version, runId, selected, narrowed, project, skipped);
+  // Each file's stat and hash, for the next run's record (or this one's, printed again): all are hashed by now.
+  if (runId)
+    cache!.setRunFiles(
+      project.allFiles.map((f) => ({ path: f, stat: project.statOf.get(f), hash: project.hashOf(f) })),
+      project.restated(),
+    );
   let record: Walk['record'];
   const { sourceOf } = project;
   if (printed) {
@@ -553,7 +573,7 @@ async function selectRunFiles(
   // From here on each file is named by its absolute path: detection, the adapters and the history read the files
   // beside a migration by its path, and the core resolves a relative one against the process's directory, which
   // is not the run's when main() is given a cwd of its own.
-  found.files = found.files.map((f) => path.resolve(run.cwd, f));
+  found.files = found.files.map((f) => resolvePath(run.cwd, f));
   problems.push(...found.problems);
   const note = skippedNote(found.skipped, run.cwd);
   if (note) io.stderr(`migralint: ${note}\n`);
@@ -591,7 +611,14 @@ interface Project {
   allFiles: string[];
   optionsOf: Map<string, LintOptions>;
   keyPartsOf: Map<string, FileSetup['cacheParts']>;
-  bytesOf: Map<string, Buffer>;
+  /** A file's bytes, read when first needed (undefined when it cannot be read). */
+  bytesOf: Pick<ReadonlyMap<string, Buffer>, 'get' | 'has'>;
+  /** A file's content hash (bytesHash): the one the run's record holds for it while its stat is the same, else its bytes'. */
+  hashOf: (f: string) => string | undefined;
+  /** Each file's stat when the run began (before its bytes were read), for the run's record. */
+  statOf: Map<string, FileStat | undefined>;
+  /** Whether a file the run's record lists has another stat now and the same content (LintCache.setRunFiles). */
+  restated: () => boolean;
   /** A file's text, decoded when first needed (undefined when it cannot be). */
   sourceOf: (f: string) => SourceFile | undefined;
 }
@@ -606,10 +633,11 @@ async function readProject(
   { resolver, setups, disk }: { resolver: ConfigResolver; setups: Setups; disk: CachedFileSystem },
   found: Discovery,
   selected: Selection,
+  known: Map<string, { sig: string; hash: string }>,
 ): Promise<Project> {
   const historyFiles = new Set(found.files);
-  const given = new Set(run.paths.map((p) => path.resolve(run.cwd, p)));
-  const named = found.files.filter((f) => given.has(path.resolve(run.cwd, f)));
+  const given = new Set(run.paths.map((p) => resolvePath(run.cwd, p)));
+  const named = found.files.filter((f) => given.has(resolvePath(run.cwd, f)));
   // A config that cannot be loaded stops the run only for a file the user asked for. A file met only as history
   // (a subfolder of the named file's folder with a broken config of its own) is left out of the history, said once.
   const brokenConfigs = new Set<string>();
@@ -641,30 +669,77 @@ async function readProject(
     }
   }
   const allFiles = [...historyFiles].sort();
-  // Each file is read once: its bytes key the caches, its text is replayed or linted. Decoded when first needed: a
-  // run printed from its record needs only the bytes.
-  const bytesOf = new Map<string, Buffer>();
-  for (const f of allFiles) {
+  // Each file is read once: its bytes key the caches, its text is replayed or linted. A file whose stat is the one
+  // the run's record lists is not read unless the run needs its text (a run printed from its record does not): its
+  // hash is the record's. Stat'ed before it is read: a file changed in between has another stat next time.
+  const statOf = new Map<string, FileStat | undefined>();
+  const hashes = new Map<string, string>();
+  /** Files the record lists with another stat: the same content (restated), or not. */
+  const restat: string[] = [];
+  const read = new Map<string, Buffer | undefined>();
+  const readBytes = (f: string): Buffer | undefined => {
+    if (read.has(f)) return read.get(f);
+    let bytes: Buffer | undefined;
     try {
-      bytesOf.set(f, readFileSync(path.resolve(run.cwd, f)));
+      bytes = readFileSync(resolvePath(run.cwd, f));
     } catch {
       // Unreadable: left out of the history; reported where it is linted.
     }
+    read.set(f, bytes);
+    return bytes;
+  };
+  for (const f of allFiles) {
+    const stat = fileStat(resolvePath(run.cwd, f));
+    statOf.set(f, stat);
+    const before = known.get(f);
+    if (stat && before && before.sig === stat.sig) hashes.set(f, before.hash);
+    else {
+      readBytes(f);
+      if (before) restat.push(f);
+    }
   }
+  const bytesOf = { get: readBytes, has: (f: string) => readBytes(f) !== undefined };
+  const hashOf = (f: string): string | undefined => {
+    const kept = hashes.get(f);
+    if (kept !== undefined) return kept;
+    const bytes = readBytes(f);
+    return bytes && bytesHash(bytes);
+  };
   const decoded = new Map<string, SourceFile | undefined>();
   const sourceOf = (f: string): SourceFile | undefined => {
     if (decoded.has(f)) return decoded.get(f);
     let source: SourceFile | undefined;
     const bytes = bytesOf.get(f);
     try {
-      source = bytes && { ...decodeSource(path.resolve(run.cwd, f), bytes), path: f };
+      source = bytes && { ...decodeSource(resolvePath(run.cwd, f), bytes), path: f };
     } catch {
       source = undefined;
     }
     decoded.set(f, source);
     return source;
   };
-  return { allFiles, optionsOf, keyPartsOf, bytesOf, sourceOf };
+  const restated = () => restat.some((f) => hashOf(f) === known.get(f)!.hash);
+  return { allFiles, optionsOf, keyPartsOf, bytesOf, hashOf, statOf, restated, sourceOf };
+}
+
+/** The way the CLI is run, naming its record in the cache (LintCache.getRun); '' when the run is not recorded. */
+function runIdOf(run: LintRun, cache: LintCache | undefined): string {
+  if (!cache || run.staged) return '';
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        path.resolve(run.cwd),
+        run.paths,
+        run.changedSince ?? null,
+        run.config ?? null,
+        run.rule ?? [],
+        run.framework ?? null,
+        run.pgVersion ?? null,
+        // Each format its own record, so that the report of each is kept.
+        run.format,
+      ]),
+    )
+    .digest('hex');
 }
 
 /**
@@ -675,30 +750,13 @@ function runRecordOf(
   run: LintRun,
   cache: LintCache | undefined,
   version: string,
+  runId: string,
   selected: Selection,
   narrowed: boolean,
   project: Project,
   skipped: SkippedFile[],
 ) {
-  const { allFiles, bytesOf, keyPartsOf } = project;
-  const runId =
-    cache && !run.staged
-      ? createHash('sha256')
-          .update(
-            JSON.stringify([
-              path.resolve(run.cwd),
-              run.paths,
-              run.changedSince ?? null,
-              run.config ?? null,
-              run.rule ?? [],
-              run.framework ?? null,
-              run.pgVersion ?? null,
-              // Each format its own record, so that the report of each is kept.
-              run.format,
-            ]),
-          )
-          .digest('hex')
-      : '';
+  const { allFiles, hashOf, keyPartsOf } = project;
   const runInput = runId
     ? runInputKey({
         version,
@@ -706,7 +764,7 @@ function runRecordOf(
         selected: selected.files,
         narrowed,
         together: selected.together,
-        files: allFiles.map((f) => ({ path: f, bytes: bytesOf.get(f), options: keyPartsOf.get(f)?.options ?? null, sizes: keyPartsOf.get(f)?.sizes ?? '' })),
+        files: allFiles.map((f) => ({ path: f, hash: hashOf(f), options: keyPartsOf.get(f)?.options ?? null, sizes: keyPartsOf.get(f)?.sizes ?? '' })),
       })
     : '';
   // The report too, when it is asked for as it was (GitHub's annotations beside it need the results).
@@ -719,7 +777,7 @@ function runRecordOf(
   const holds = runId ? cache!.getRun(runId, runInput) : false;
   const printed = holds && reportKey ? cache!.runReport(reportKey) : undefined;
   const recorded = holds && !printed ? cache!.runResults() : undefined;
-  return { runId, runInput, reportKey, printed, recorded };
+  return { runInput, reportKey, printed, recorded };
 }
 
 /** What the walk of the planned files needs. */
@@ -762,7 +820,7 @@ async function walkHistory(run: LintRun, ctx: HistoryContext): Promise<void> {
     // The catalogs' names key the cache only: without it they are not computed.
     { fingerprints: cache !== undefined },
   );
-  cache?.consulted(planned.map((f) => path.resolve(run.cwd, f)));
+  cache?.consulted(planned.map((f) => resolvePath(run.cwd, f)));
   const inHistoryOf = (file: string): InHistory | undefined => {
     const model = history.modelFor(file);
     const print = history.fingerprint(file);
@@ -889,7 +947,7 @@ async function walkPlanned(
     let source: SourceFile;
     let bytes: Buffer;
     try {
-      const abs = path.resolve(run.cwd, file);
+      const abs = resolvePath(run.cwd, file);
       // --staged: what the commit will hold (the index blob), not the working tree's file.
       const staged = run.staged ? await stagedContent(file, run.cwd) : undefined;
       const known = !staged && !run.fix && !run.fixDryRun ? sources.get(file) : undefined;
@@ -903,7 +961,7 @@ async function walkPlanned(
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       resultKeys.set(file, '');
-      results.push({ filePath: file, findings: [], fatal: error.message.replace(`${path.resolve(run.cwd, file)}: `, '') });
+      results.push({ filePath: file, findings: [], fatal: error.message.replace(`${resolvePath(run.cwd, file)}: `, '') });
       continue;
     }
     await linter.lintOne(source, true, bytes, inHistory);
@@ -990,7 +1048,7 @@ async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk,
       results.map((r) => [r.filePath, resultKeys.get(r.filePath)!, leftOut.get(r.filePath) ?? []]),
     );
   for (const r of results) {
-    r.filePath = path.resolve(run.cwd, r.filePath);
+    r.filePath = resolvePath(run.cwd, r.filePath);
     if (run.quiet) r.findings = r.findings.filter((f) => f.severity === 'error');
   }
   const ctx = {
@@ -998,7 +1056,7 @@ async function reportRun(run: LintRun, io: IO, formatter: Formatter, walk: Walk,
     rules: ALL_RULE_META,
     color: run.color && !run.outputFile,
     version: migralintVersion(),
-    skipped: skipped.map((f) => ({ ...f, filePath: path.resolve(run.cwd, f.filePath) })),
+    skipped: skipped.map((f) => ({ ...f, filePath: resolvePath(run.cwd, f.filePath) })),
     ...(run.trace ? { trace: run.trace } : {}),
   };
   const summary: RunSummary = printed?.summary ?? {
@@ -1074,14 +1132,14 @@ async function deployedFiles(url: string, files: string[], run: LintRun): Promis
     return null;
   }
   // Alembic and Drizzle need the files beside the selected ones (revision links, the journal).
-  const read = (f: string) => readIfExists(path.resolve(run.cwd, f)) || undefined;
-  const folders = [...new Set(files.map((f) => path.dirname(path.resolve(run.cwd, f))))];
-  const siblings = new Set(files.map((f) => path.resolve(run.cwd, f)));
+  const read = (f: string) => readIfExists(resolvePath(run.cwd, f)) || undefined;
+  const folders = [...new Set(files.map((f) => path.dirname(resolvePath(run.cwd, f))))];
+  const siblings = new Set(files.map((f) => resolvePath(run.cwd, f)));
   for (const dir of folders) {
     for (const name of readdirQuietly(dir)) if (name.endsWith('.py')) siblings.add(path.join(dir, name));
   }
   const applied = appliedFiles(history.records, [...siblings], read);
-  return { files: new Set(files.filter((f) => applied.has(path.resolve(run.cwd, f)))), tables: history.tables, unreadable: history.unreadable };
+  return { files: new Set(files.filter((f) => applied.has(resolvePath(run.cwd, f)))), tables: history.tables, unreadable: history.unreadable };
 }
 
 function readdirQuietly(dir: string): string[] {

@@ -7,6 +7,7 @@ import type { FileSystem } from '../fs.js';
 import { deployedBaseline } from '../frameworks/index.js';
 import { applyBaseline } from './baseline.js';
 import { changedSince, stagedFiles } from './git.js';
+import { resolvePath } from '../paths.js';
 
 export interface Selection {
   files: string[];
@@ -47,9 +48,9 @@ export async function selectFiles(
   let outside = 0;
   const inScope: string[] = [];
   for (const f of kept) {
-    const loaded = await opts.resolver.forFile(path.resolve(opts.cwd, f));
+    const loaded = opts.resolver.loadedFor(resolvePath(opts.cwd, f)) ?? (await opts.resolver.forFile(resolvePath(opts.cwd, f)));
     // Config `include` / `exclude`: globs relative to the config file's folder.
-    if (!inConfigScope(loaded.config, loaded.dir, path.resolve(opts.cwd, f))) {
+    if (!inConfigScope(loaded.config, loaded.dir, resolvePath(opts.cwd, f))) {
       outside++;
       continue;
     }
@@ -57,7 +58,7 @@ export async function selectFiles(
     let key = loaded.file ?? '';
     let baseline = loaded.config.baseline ?? loaded.config.startAfter;
     let tool: string | undefined;
-    const own = baseline === undefined && opts.fs ? deployedBaseline(path.resolve(opts.cwd, f), opts.fs) : undefined;
+    const own = baseline === undefined && opts.fs ? deployedBaseline(resolvePath(opts.cwd, f), opts.fs) : undefined;
     if (own) {
       baseline = own.baseline;
       tool = `${own.setting} (${path.relative(opts.cwd, own.file) || own.file} line ${own.line})`;
@@ -100,7 +101,7 @@ export async function selectFiles(
     const changed = opts.staged ? await stagedFiles(opts.cwd) : await changedSince(opts.changedSince!, opts.cwd);
     const set = new Set(changed.map(real));
     const before = kept.length;
-    kept = kept.filter((f) => set.has(real(path.resolve(opts.cwd, f))));
+    kept = kept.filter((f) => set.has(real(resolvePath(opts.cwd, f))));
     const what = opts.staged ? 'staged' : `changed since ${opts.changedSince}`;
     if (kept.length === 0) notes.push(`no migration files ${what}`);
     else if (kept.length < before) notes.push(`${kept.length} of ${before} migration files ${what}`);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from './error.js';
+import { joinName, resolveHere } from '../paths.js';
 import type { Config } from './schema.js';
 
 export { ConfigError } from './error.js';
@@ -52,15 +53,33 @@ export interface LoadedConfig {
  */
 export class ConfigResolver {
   private readonly byDir = new Map<string, Promise<LoadedConfig>>();
+  /** The configs found so far, by folder, once loaded: a run asks for each of a long history's files. */
+  private readonly loadedByDir = new Map<string, LoadedConfig>();
   private explicit?: Promise<LoadedConfig>;
 
+  private explicitLoaded?: LoadedConfig;
+
   constructor(explicitPath?: string) {
-    if (explicitPath) this.explicit = loadConfigFile(explicitPath);
+    if (explicitPath) {
+      this.explicit = loadConfigFile(explicitPath);
+      this.explicit.then(
+        (loaded) => (this.explicitLoaded = loaded),
+        () => undefined,
+      );
+    }
   }
 
   forFile(file: string): Promise<LoadedConfig> {
     if (this.explicit) return this.explicit;
-    return this.forDir(path.dirname(path.resolve(file)));
+    return this.forDir(path.dirname(resolveHere(file)));
+  }
+
+  /**
+   * The config of the file's folder when forFile has already found and loaded it, without waiting a turn of the event
+   * loop for it; else undefined (ask forFile).
+   */
+  loadedFor(file: string): LoadedConfig | undefined {
+    return this.explicit ? this.explicitLoaded : this.loadedByDir.get(path.dirname(resolveHere(file)));
   }
 
   private forDir(dir: string): Promise<LoadedConfig> {
@@ -78,6 +97,10 @@ export class ConfigResolver {
     // A folder with none of the config files (most migration folders) has its parent's config.
     else found = this.forDir(parent);
     this.byDir.set(dir, found);
+    found.then(
+      (loaded) => this.loadedByDir.set(dir, loaded),
+      () => undefined,
+    );
     return found;
   }
 }
@@ -88,7 +111,7 @@ export class ConfigResolver {
  */
 function configIn(dir: string): Promise<LoadedConfig> | undefined {
   for (const place of SEARCH_PLACES) {
-    const file = path.join(dir, place);
+    const file = joinName(dir, place);
     if (!existsSync(file)) continue;
     const content = readFileSync(file, 'utf8');
     if (place === 'package.json') {

@@ -6,6 +6,7 @@ import type { LintSettings } from '../engine/rule.js';
 import { knownFrameworks } from '../sources/index.js';
 import type { FrameworkId, SeverityName } from '../types.js';
 import type { Config } from './schema.js';
+import { resolveHere } from '../paths.js';
 
 /** A glob (`**`, `*`, `?`, `{a,b}`) as a RegExp over `/`-separated paths. */
 export function globToRegExp(glob: string): RegExp {
@@ -46,7 +47,7 @@ export function globToRegExp(glob: string): RegExp {
 /** The framework config `frameworks` (glob → id) names for a file, globs relative to the config's directory. */
 export function frameworkFromConfig(config: Config, dir: string, filePath: string): FrameworkId | undefined {
   if (!config.frameworks) return undefined;
-  const rel = path.relative(dir, path.resolve(filePath)).split(path.sep).join('/');
+  const rel = path.relative(dir, resolveHere(filePath)).split(path.sep).join('/');
   const known = new Set<string>(knownFrameworks());
   for (const [glob, id] of Object.entries(config.frameworks)) {
     if (globToRegExp(glob).test(rel) && known.has(id)) return id as FrameworkId;

@@ -34,6 +34,7 @@ import { supabase } from './supabase/index.js';
 import { typeorm } from './typeorm/index.js';
 import { unknownJs } from './js/index.js';
 import type { DeployedBaseline, DetectInput, DetectRule, FrameworkModule, Language } from './types.js';
+import { resolvePath } from '../paths.js';
 
 /**
  * The registry: every framework module. Adding a framework is adding its module here (and its id to FrameworkId);
@@ -93,18 +94,27 @@ export const DETECT_RULES: ReadonlyArray<DetectRule & { framework: FrameworkId; 
 
 function detectInput(filePath: string, text: string, fs: FileSystem): DetectInput {
   // A relative path is under the run's directory (the FileSystem's), which may not be the process's.
-  const abs = path.resolve(fs.cwd ?? '', filePath);
+  const abs = resolvePath(fs.cwd ?? '', filePath);
   const dir = path.dirname(abs);
+  const folder = folderOf(dir);
   return {
     path: filePath,
-    posix: abs.split(path.sep).join('/'),
+    posix: path.sep === '/' ? abs : abs.split(path.sep).join('/'),
     dir,
     base: path.basename(abs),
-    parentName: path.basename(dir),
-    grand: path.dirname(dir),
+    parentName: folder.name,
+    grand: folder.parent,
     text,
     fs,
   };
+}
+
+/** A folder's name and the folder above it, by folder: detection meets a history's files one folder at a time. */
+let lastFolder: { dir: string; name: string; parent: string } | undefined;
+
+function folderOf(dir: string): { name: string; parent: string } {
+  if (lastFolder?.dir !== dir) lastFolder = { dir, name: path.basename(dir), parent: path.dirname(dir) };
+  return lastFolder;
 }
 
 /**

@@ -4,7 +4,7 @@
  * it; the others are only replayed (extract → parse → replay, no rules). What a file teaches the catalog is a
  * SchemaDelta, a plain value, so it can be cached by content later.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneHash } from 'node:crypto';
 import path from 'node:path';
 import { adapterFor, detectFramework, recognise } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
@@ -46,9 +46,7 @@ export function deltaHash(delta: SchemaDelta): string {
   // its text is the whole state, and hashing it per migration would make a long history quadratic.
   const { framework, ...catalog } = delta;
   const state = (framework as { fingerprint?: string } | undefined)?.fingerprint ?? framework ?? null;
-  return createHash('sha256')
-    .update(JSON.stringify([catalog, state]))
-    .digest('hex');
+  return oneHash('sha256', JSON.stringify([catalog, state]), 'hex');
 }
 
 /** Applies a delta to a model its caller owns (what applyDelta returns, without the copy). */
@@ -66,7 +64,7 @@ export function applyDeltaInPlace(model: SchemaModel, delta: SchemaDelta): void 
 }
 
 /** The fingerprint of the empty catalog a project's history starts from. */
-const START = createHash('sha256').update('migralint-schema-start').digest('hex');
+const START = oneHash('sha256', 'migralint-schema-start', 'hex');
 
 export interface PlannedFile {
   path: string;
@@ -218,12 +216,8 @@ export class ProjectHistory {
     this.models.set(p, model);
     if (this.fingerprints) {
       const hash = recorded.hash ?? deltaHash((recorded as { delta: SchemaDelta }).delta);
-      this.prints.set(
-        p,
-        createHash('sha256')
-          .update(`${this.prints.get(p) ?? START}\0${hash}`)
-          .digest('hex'),
-      );
+      // One call per migration, not createHash's object: the chain is a hash per file of a long history.
+      this.prints.set(p, oneHash('sha256', `${this.prints.get(p) ?? START}\0${hash}`, 'hex'));
     }
     this.seen.set(p, (this.seen.get(p) ?? 0) + 1);
   }

@@ -120,6 +120,45 @@ describe('the lint cache', () => {
     expect(JSON.parse(readFileSync(cacheFile(cache), 'utf8')).journal).not.toBe(JSON.parse(whole).journal);
   });
 
+  it(
+    'a changed migration in a cached history is linted without reading the cache file: its index says the key is not there',
+    { timeout: 300_000 },
+    async () => {
+      const dir = tmp();
+      const cache = path.join(dir, 'cache');
+      const index = path.join(cache, 'lint-cache.keys.json');
+      const journal = path.join(cache, 'lint-cache.journal');
+      write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, created_at timestamptz);\n');
+      write(dir, 'db/migrations/0002_customers.sql', 'CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL);\n');
+      write(dir, 'db/migrations/0003_orders_customer.sql', 'ALTER TABLE orders ADD COLUMN customer_id bigint REFERENCES customers (id);\n');
+      const last = write(dir, 'db/migrations/0004_orders_created_idx.sql', 'CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);\n');
+      const lint = (target: string) => run([target, '--format', 'json', '--cache-location', cache], dir);
+      const plain = (target: string) => run([target, '--format', 'json', '--no-cache'], dir);
+      expect(await lint('db/migrations')).toEqual(await plain('db/migrations'));
+      const whole = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as { journal: string; entries: object };
+      const keys = JSON.parse(readFileSync(index, 'utf8')) as { journal: string; keys: string[] };
+      expect(keys.journal).toBe(whole.journal);
+      expect(keys.keys.sort()).toEqual(Object.keys(whole.entries).sort());
+      // The last migration edited (a pre-commit hook), and the cache file made unreadable: a run that read it would
+      // rewrite it. This one lints the file in its history from the replays, and adds its entry to the journal.
+      writeFileSync(last, 'CREATE INDEX orders_created_idx ON orders (created_at);\n');
+      writeFileSync(cacheFile(cache), 'not json');
+      const one = await lint('db/migrations/0004_orders_created_idx.sql');
+      expect(one).toEqual(await plain('db/migrations/0004_orders_created_idx.sql'));
+      expect(one.stdout).toContain('require-concurrent-index-creation');
+      expect(readFileSync(cacheFile(cache), 'utf8')).toBe('not json');
+      const added = readFileSync(journal, 'utf8').trim().split('\n');
+      expect(JSON.parse(added[0]!)).toEqual({ journal: whole.journal });
+      expect(added.slice(1).some((l) => l.startsWith('{"entry"'))).toBe(true);
+      // A run that needs the entries reads the file: unreadable, it is ignored and written again, with its index.
+      rmRuns(cache);
+      expect(await lint('db/migrations')).toEqual(await plain('db/migrations'));
+      const rewritten = JSON.parse(readFileSync(cacheFile(cache), 'utf8')) as { journal: string; entries: object };
+      expect(JSON.parse(readFileSync(index, 'utf8')).journal).toBe(rewritten.journal);
+      expect(Object.keys(rewritten.entries)).toHaveLength(4);
+    },
+  );
+
   it('ignores and rewrites a corrupt, truncated or foreign cache file', { timeout: 300_000 }, async () => {
     const { dir, uncachedJson } = await sharedProject();
     const cache = path.join(dir, 'cache-corrupt');

@@ -1,13 +1,13 @@
-import path from 'node:path';
 import { isSql } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
+import { joinName } from '../../paths.js';
 import { atlasAdapter } from './adapter.js';
 
 export const atlas: FrameworkModule = {
   id: 'atlas',
   name: 'Atlas',
   language: 'sql',
-  detect: [{ priority: 640, describe: '`atlas.sum` in the migration folder', test: (f) => isSql(f) && f.fs.exists(path.join(f.dir, 'atlas.sum')) }],
+  detect: [{ priority: 640, describe: '`atlas.sum` in the migration folder', test: (f) => isSql(f) && f.fs.exists(joinName(f.dir, 'atlas.sum')) }],
   discovery: { globs: ['**/migrations/*.sql'], folders: ['migrations'] },
   history: { describe: 'by the version that leads the file name' },
   execution: {

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { isSql } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
+import { joinName } from '../../paths.js';
 import { dieselAdapter } from './adapter.js';
 
 /** Diesel's folder names: `2021-03-04-120000_name`, today's `2025-09-19-132648-0000_name`, or `20210304120000_name`. */
@@ -15,7 +15,7 @@ export const diesel: FrameworkModule = {
       priority: 650,
       describe: '`<date>_<name>/up.sql` (or `down.sql`), or one beside `metadata.toml`',
       test: (f) =>
-        isSql(f) && (f.base === 'up.sql' || f.base === 'down.sql') && (DIESEL_DIR.test(f.parentName) || f.fs.exists(path.join(f.dir, 'metadata.toml'))),
+        isSql(f) && (f.base === 'up.sql' || f.base === 'down.sql') && (DIESEL_DIR.test(f.parentName) || f.fs.exists(joinName(f.dir, 'metadata.toml'))),
     },
   ],
   discovery: { globs: ['**/migrations/*/{up,down}.sql'], folders: ['migrations'], markers: ['diesel.toml'] },

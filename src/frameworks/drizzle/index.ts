@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { folderNamed, isSql } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
+import { joinName } from '../../paths.js';
 import { drizzleAdapter } from './adapter.js';
 
 /** Drizzle v1's migration folders: `<14-digit timestamp>_<name>/migration.sql`. */
@@ -29,7 +30,7 @@ export const drizzle: FrameworkModule = {
     {
       priority: 690,
       describe: '`NNNN_name.sql` with `meta/_journal.json` beside it',
-      test: (f) => isSql(f) && /^\d{4}_.+\.sql$/.test(f.base) && f.fs.exists(path.join(f.dir, 'meta', '_journal.json')),
+      test: (f) => isSql(f) && /^\d{4}_.+\.sql$/.test(f.base) && f.fs.exists(joinName(f.dir, 'meta/_journal.json')),
     },
     {
       priority: 675,
@@ -38,7 +39,7 @@ export const drizzle: FrameworkModule = {
         isSql(f) &&
         f.base === 'migration.sql' &&
         DRIZZLE_V1_DIR.test(f.parentName) &&
-        (f.fs.exists(path.join(f.dir, 'snapshot.json')) || /\/drizzle\//.test(f.posix)),
+        (f.fs.exists(joinName(f.dir, 'snapshot.json')) || /\/drizzle\//.test(f.posix)),
     },
   ],
   discovery: { globs: ['**/drizzle/*.sql', '**/drizzle/*/migration.sql'], folders: ['drizzle'] },

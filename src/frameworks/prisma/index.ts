@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { DRIZZLE_V1_DIR } from '../drizzle/index.js';
 import type { FrameworkModule } from '../types.js';
+import { joinName } from '../../paths.js';
 import { prismaAdapter } from './adapter.js';
 
 const PRISMA_DIR = /^\d{14}_[^/]+$/;
@@ -16,12 +16,12 @@ export const prisma: FrameworkModule = {
       test: (f) =>
         f.base === 'migration.sql' &&
         DRIZZLE_V1_DIR.test(f.parentName) &&
-        (f.fs.exists(path.join(f.grand, 'migration_lock.toml')) || /\/prisma\/migrations\//.test(f.posix)),
+        (f.fs.exists(joinName(f.grand, 'migration_lock.toml')) || /\/prisma\/migrations\//.test(f.posix)),
     },
     {
       priority: 660,
       describe: '`migration.sql` in a `<ts>_<name>` folder, or with `migration_lock.toml` above it',
-      test: (f) => f.base === 'migration.sql' && (PRISMA_DIR.test(f.parentName) || f.fs.exists(path.join(f.grand, 'migration_lock.toml'))),
+      test: (f) => f.base === 'migration.sql' && (PRISMA_DIR.test(f.parentName) || f.fs.exists(joinName(f.grand, 'migration_lock.toml'))),
     },
   ],
   discovery: { globs: ['**/migrations/*/migration.sql'], folders: ['prisma/migrations'] },

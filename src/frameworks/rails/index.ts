@@ -1,5 +1,5 @@
-import path from 'node:path';
 import type { FrameworkModule } from '../types.js';
+import { joinName } from '../../paths.js';
 import { railsAdapter } from './adapter.js';
 import { isRailsMigration } from './extract.js';
 import { railsRunnerSettings, railsStartAfter } from './runner.js';
@@ -16,7 +16,7 @@ export const rails: FrameworkModule = {
   discovery: { globs: ['**/db/migrate/*.rb', '**/db/*_migrate/*.rb'], folders: ['db/migrate'] },
   // Schema dumps sit beside the migrations; Rails loads them, it never migrates with them.
   notMigration: (f) =>
-    /(^|\/)db\/(structure\.sql|schema\.rb)$/.test(f.posix) && f.fs.exists(path.join(f.dir, 'migrate'))
+    /(^|\/)db\/(structure\.sql|schema\.rb)$/.test(f.posix) && f.fs.exists(joinName(f.dir, 'migrate'))
       ? `${f.base} is Rails' schema dump (db:schema:dump), not a migration: Rails loads it whole on a new database and never migrates with it, so migralint does not lint it.`
       : null,
   history: { describe: 'by the version (timestamp, or the old 001 numbers) that leads the file name' },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isSql } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
+import { joinName } from '../../paths.js';
 import { sqitchAdapter } from './adapter.js';
 
 function planOrder(text: string | undefined): string[] | undefined {
@@ -24,7 +25,7 @@ export const sqitch: FrameworkModule = {
       priority: 630,
       describe: '`deploy/`, `revert/` or `verify/` scripts beside `sqitch.plan`',
       test: (f) =>
-        isSql(f) && (f.parentName === 'deploy' || f.parentName === 'revert' || f.parentName === 'verify') && f.fs.exists(path.join(f.grand, 'sqitch.plan')),
+        isSql(f) && (f.parentName === 'deploy' || f.parentName === 'revert' || f.parentName === 'verify') && f.fs.exists(joinName(f.grand, 'sqitch.plan')),
     },
   ],
   discovery: { globs: ['**/{deploy,revert,verify}/*.sql'], folders: ['deploy'] },

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { isSql } from '../shared.js';
 import type { FrameworkModule } from '../types.js';
+import { joinName } from '../../paths.js';
 import { sqlxAdapter } from './adapter.js';
 
 const SQLX_TEMPLATE = /^-- (?:no-transaction|Add (?:up |down )?migration script here)/;
@@ -22,8 +22,8 @@ export const sqlx: FrameworkModule = {
         isSql(f) &&
         /^\d+_.+\.sql$/.test(f.base) &&
         f.parentName === 'migrations' &&
-        f.fs.exists(path.join(f.grand, 'Cargo.toml')) &&
-        !f.fs.exists(path.join(f.grand, 'diesel.toml')),
+        f.fs.exists(joinName(f.grand, 'Cargo.toml')) &&
+        !f.fs.exists(joinName(f.grand, 'diesel.toml')),
     },
   ],
   discovery: { globs: ['**/migrations/*.sql'], folders: ['migrations'] },
