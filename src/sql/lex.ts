@@ -63,9 +63,17 @@ export function tokenBounds(text: string, from: number, to: number): { start: nu
     if (i >= to) break;
     if (text[i] === ';') break;
     i = skipToken(text, i, to);
+    // The characters that start nothing (not trivia, a quote, a dollar quote or `;`) are each a token step of their
+    // own: stepped over here, without the calls (a statement's bounds walk its whole text, a body's included).
+    while (i < to && plain(text.charCodeAt(i))) i++;
     last = i;
   }
   return { start, end: last };
+}
+
+/** Not whitespace, `-`, `/`, `;`, a quote or `$`: a character skipTrivia and skipToken each step over by one. */
+function plain(c: number): boolean {
+  return !(c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 45 || c === 47 || c === 59 || c === 39 || c === 34 || c === 36);
 }
 
 /** The end of the `;` that terminates a statement ending at `end`, or -1 when there is none. */
