@@ -1,7 +1,7 @@
 import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node } from '@pgsql/types';
 import { alterCmds, columnConstraints, relationOf, strings, unwrap, unwrapAll } from '../sql/nodes.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { tableKey } from '../catalog/catalog.js';
+import { sameTable, tableKey } from '../catalog/catalog.js';
 import type {
   AnalyzedStatement,
   BodyOrigin,
@@ -414,7 +414,7 @@ function lockPass(stmt: Statement, replay: Replay, pgVersion: number, separate: 
   const modeled = separate ? [] : guard("the schema model's lock analysis", [], () => modelLocksOf(stmt, replay, pgVersion));
   const claims = [...effect.locks];
   for (const extra of modeled) {
-    const same = claims.findIndex((l) => tableKey(l.relation) === tableKey(extra.relation));
+    const same = claims.findIndex((l) => sameTable(l.relation, extra.relation));
     if (same < 0) claims.push(extra);
     else if (LOCK_STRENGTH[extra.mode] > LOCK_STRENGTH[claims[same]!.mode]) claims[same] = extra;
   }
