@@ -102,9 +102,10 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
         const at = statements.length;
+        const node = statementNode(s.stmt, s.kind);
         statements.push({
           index: statements.length,
-          ...statementNode(s.stmt, s.kind),
+          ...node,
           sql: item.text.slice(s.span.start, s.span.end),
           item,
           itemIndex,
@@ -114,7 +115,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           span,
           loc: lines.loc(span),
         });
-        bodies.read(masked, s, statementNode(s.stmt, s.kind).node, item, itemIndex, at);
+        bodies.read(masked, s, node.node, item, itemIndex, at);
       }
       for (const e of parsed.errors) {
         const span = toFileSpan(item.segments, e.span);
