@@ -134,7 +134,9 @@ export interface SchemaDelta {
 }
 
 export function emptyModel(): SchemaModel {
-  return { schemas: { public: true }, tables: {}, indexes: {}, types: {}, views: {}, sequences: {} };
+  const schemas = keyedRecord<true>();
+  schemas.public = true;
+  return { schemas, tables: keyedRecord(), indexes: keyedRecord(), types: keyedRecord(), views: keyedRecord(), sequences: keyedRecord() };
 }
 
 export function emptyDelta(): SchemaDelta {
