@@ -111,8 +111,10 @@ export class Replay {
 
   /** The model as it stands now, after the statements applied so far. */
   get<K extends ObjectKind>(kind: K, key: string): Values[K] | undefined {
-    const changed = this.changes[kind] as Record<string, Values[K] | null>;
-    if (key in changed) return changed[key] ?? undefined;
+    // One lookup in the changes: they hold an object or null (dropped), never undefined, and an object key always has
+    // a dot, so none is a property of Object.prototype.
+    const changed = (this.changes[kind] as Record<string, Values[K] | null>)[key];
+    if (changed !== undefined) return changed ?? undefined;
     return (this.base[kind] as Record<string, Values[K]>)[key];
   }
 
