@@ -4,7 +4,7 @@
 // one-file lint's CPU). The memory grows as the parser needs it (the module allows up to 1 GB, and its own sbrk
 // grows it), so what PostgreSQL parses is the same.
 'use strict';
-/* global WebAssembly */
+/* global WebAssembly, TextEncoder, TextDecoder */
 const { statSync } = require('node:fs');
 const path = require('node:path');
 
@@ -103,6 +103,52 @@ function instantiateLowered(instantiate, bytes, imports) {
 let parser;
 
 /**
+ * The glue's string marshalling, done by Node's own encoder and decoder: the glue copies each text into the WASM
+ * memory and each result (the parse tree's JSON) out of it with loops in JavaScript, a character at a time (measured
+ * on 1,147 real SQL files: 52 ms of CPU to encode their 1.6 MB, 18 ms to find the ends of 6.7 MB of JSON). A
+ * well-formed string has one UTF-8 encoding, so the bytes are the same; a string with a lone surrogate, and a read
+ * with a length or of a short string, go to the glue's own functions (whose byte counts for a lone surrogate are
+ * their own). Results are decoded as the glue decodes them: by a TextDecoder.
+ */
+function nativeStrings(module) {
+  const own = { lengthBytesUTF8: module.lengthBytesUTF8, stringToUTF8: module.stringToUTF8, UTF8ToString: module.UTF8ToString };
+  if (typeof own.lengthBytesUTF8 !== 'function' || typeof own.stringToUTF8 !== 'function' || typeof own.UTF8ToString !== 'function') return module;
+  if (typeof ''.isWellFormed !== 'function' || !(module.HEAPU8 instanceof Uint8Array)) return module;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  module.lengthBytesUTF8 = (str) => (typeof str === 'string' && str.isWellFormed() ? Buffer.byteLength(str, 'utf8') : own.lengthBytesUTF8(str));
+  module.stringToUTF8 = (str, outPtr, maxBytesToWrite) => {
+    if (typeof str !== 'string' || !str.isWellFormed() || !(maxBytesToWrite > 0)) return own.stringToUTF8(str, outPtr, maxBytesToWrite);
+    // The memory as it is now (it grows, and the glue replaces its views, during a parse).
+    const heap = module.HEAPU8;
+    const { written } = encoder.encodeInto(str, heap.subarray(outPtr, outPtr + maxBytesToWrite - 1));
+    heap[outPtr + written] = 0;
+    return written;
+  };
+  module.UTF8ToString = (ptr, maxBytesToRead, ignoreNul) => {
+    if (!ptr || maxBytesToRead !== undefined || ignoreNul) return own.UTF8ToString(ptr, maxBytesToRead, ignoreNul);
+    const heap = module.HEAPU8;
+    const end = heap.indexOf(0, ptr);
+    // Up to 16 bytes the glue decodes by hand; a string with no end in the memory is the glue's to read.
+    if (end - ptr <= 16) return own.UTF8ToString(ptr);
+    return decoder.decode(heap.subarray(ptr, end));
+  };
+  return module;
+}
+
+/**
+ * The package's glue (libpg-query.js), its factory giving a module with nativeStrings. The package's index requires
+ * the glue after this, gets the same exports, and calls `default` (as TypeScript's __importDefault gives it: the
+ * exports themselves when they say __esModule).
+ */
+function withNativeStrings(glue) {
+  if (typeof glue !== 'function' || glue.__esModule) return;
+  const factory = glue;
+  glue.default = (...args) => factory(...args).then(nativeStrings);
+  glue.__esModule = true;
+}
+
+/**
  * What the parser's glue requires that the CLI does without, and what it gets instead: @pgsql/types holds only
  * TypeScript types (its JavaScript exports nothing, test/cli/parser-memory.test.ts), and finding and loading its three
  * files cost about 1 ms of each start-up.
@@ -134,7 +180,14 @@ function requireParser() {
   // (its glue, 75 kB) is then not compiled again on each run. Elsewhere (tests, --no-cache) Node's own require.
   const cached = globalThis[Symbol.for('migralint.require')];
   try {
-    parser = cached ? cached(require.resolve('libpg-query'), true, STAND_INS) : require('libpg-query');
+    const index = require.resolve('libpg-query');
+    try {
+      const glue = path.join(path.dirname(index), 'libpg-query.js');
+      withNativeStrings(cached ? cached(glue, true, STAND_INS) : require(glue));
+    } catch {
+      /* the package as it is: its index loads the glue itself */
+    }
+    parser = cached ? cached(index, true, STAND_INS) : require('libpg-query');
   } catch (error) {
     WebAssembly.instantiate = instantiate;
     throw error;
@@ -147,4 +200,4 @@ function requireParser() {
   return parser;
 }
 
-module.exports = { requireParser, smallerInitialMemory, instantiateLowered, STAND_INS };
+module.exports = { requireParser, smallerInitialMemory, instantiateLowered, STAND_INS, nativeStrings };

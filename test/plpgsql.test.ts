@@ -112,6 +112,28 @@ describe('PL/pgSQL bodies', () => {
     expect(f[0]!.help).toContain('function add_idx (line 1)');
   });
 
+  it('the body is found where its AS clause is, after comments and in any order of LANGUAGE; a continued string is one constant', async () => {
+    const index = 'CREATE INDEX orders_total_idx ON orders (total)';
+    const bodies = [
+      `DO LANGUAGE plpgsql $$BEGIN ${index}; END$$;`,
+      `DO $do$BEGIN ${index}; END$do$ LANGUAGE plpgsql;`,
+      `CREATE PROCEDURE p() AS /* the body */ $body$BEGIN ${index}; END$body$ LANGUAGE plpgsql;\nCALL p();`,
+    ];
+    for (const sql of bodies) {
+      const f = of(await lintText(`${sql}\n`), 'require-concurrent-index-creation');
+      expect(
+        f.map((x) => sql.slice(x.span.start, x.span.end)),
+        sql,
+      ).toEqual([index]);
+    }
+    // Two string constants on consecutive lines are one to PostgreSQL: a body that does not map back to the file.
+    const continued = await lintText(`CREATE PROCEDURE q() LANGUAGE plpgsql AS 'BEGIN '\n'${index}; END';\nCALL q();\n`);
+    expect(of(continued, 'require-concurrent-index-creation')).toEqual([]);
+    expect(of(continued, 'unsupported-framework-construct').map((f) => f.message)).toEqual([
+      expect.stringContaining('a form migralint cannot map back to the file'),
+    ]);
+  });
+
   it('format() with constant arguments fills them in, quoted as %I quotes', async () => {
     const sql =
       "DO $$\nBEGIN\n  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (user_id) REFERENCES %I (id)', 'Order', 'order_user_fk', 'user');\nEND\n$$;\n";

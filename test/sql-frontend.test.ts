@@ -77,6 +77,13 @@ describe('statement bounds', () => {
     expect(sql.slice(r.statements[1]!.spanWithSemicolon.start, r.statements[1]!.spanWithSemicolon.end).endsWith(';')).toBe(true);
     expect(r.statements[2]!.spanWithSemicolon).toEqual(r.statements[2]!.span);
   });
+
+  it('end at the last token when operators, names with $ and comments touch it', () => {
+    const sql = ['UPDATE t SET a=a-1, b=b/2, c$d=$1/* why */;', 'SELECT x-- trailing', ';', 'SELECT "a;b"--c', ';', 'SELECT 1/**/;'].join('\n');
+    const r = parseChunk(sql);
+    expect(r.errors).toEqual([]);
+    expect(r.statements.map((s) => sql.slice(s.span.start, s.span.end))).toEqual(['UPDATE t SET a=a-1, b=b/2, c$d=$1', 'SELECT x', 'SELECT "a;b"', 'SELECT 1']);
+  });
 });
 
 describe('large chunks', () => {

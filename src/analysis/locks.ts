@@ -228,6 +228,8 @@ function readRelations(tree: unknown): Read[] {
     }
     if (!n || typeof n !== 'object') return;
     const node = n as Node;
+    // Constants and column references hold no relation: an INSERT's VALUES rows are mostly these.
+    if ('A_Const' in node || 'ColumnRef' in node) return;
     const cte = unwrap(node, 'CommonTableExpr')?.ctename;
     if (cte) ctes.add(cte);
     const rv = unwrap(node, 'RangeVar');

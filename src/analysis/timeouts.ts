@@ -8,7 +8,7 @@ import { unwrap } from '../sql/nodes.js';
 import type { AnalyzedStatement, LockFact, TimeoutFinding, TimeoutStatement } from '../types.js';
 import { setConfigCall } from './set-config.js';
 import { LOCK_STRENGTH } from './locks.js';
-import { tableKey } from '../catalog/catalog.js';
+import { sameTable, tableKey } from '../catalog/catalog.js';
 
 /** Without config lockTimeoutMax, the longest lock_timeout accepted: teams commonly use 2–10 s. */
 export const DEFAULT_LOCK_TIMEOUT_MAX = '10s';
@@ -36,8 +36,7 @@ const MAY_BECOME_CONCURRENT = new Set(['IndexStmt', 'DropStmt', 'ReindexStmt']);
  */
 function strongLock(s: AnalyzedStatement): LockFact | undefined {
   const existing = (l: LockFact) =>
-    LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock &&
-    !s.facts.tables.some((t) => t.sizeClass === 'new' && (l.on !== 'table' || tableKey(t) === tableKey(l.relation)));
+    LOCK_STRENGTH[l.mode] >= LOCK_STRENGTH.ShareLock && !s.facts.tables.some((t) => t.sizeClass === 'new' && (l.on !== 'table' || sameTable(t, l.relation)));
   const main = s.facts.mainLock;
   if (main && existing(main)) return main;
   let best: LockFact | undefined;
@@ -46,8 +45,30 @@ function strongLock(s: AnalyzedStatement): LockFact | undefined {
 }
 
 /** Takes SHARE or stronger on a relation that exists before the migration (strongLock). */
-function holdsStrongLock(s: AnalyzedStatement): boolean {
-  return strongLock(s) !== undefined;
+function holdsStrongLock(s: AnalyzedStatement, memo: Memo): boolean {
+  return memo.strongLock(s) !== undefined;
+}
+
+/** What the pass asks of a statement more than once (whether it waits, then its finding's entry per setting), made once. */
+class Memo {
+  private readonly locks = new Map<AnalyzedStatement, LockFact | undefined>();
+  private readonly entries = new Map<AnalyzedStatement, TimeoutStatement>();
+
+  constructor(private readonly pgVersion: number) {}
+
+  strongLock(s: AnalyzedStatement): LockFact | undefined {
+    if (this.locks.has(s)) return this.locks.get(s);
+    const lock = strongLock(s);
+    this.locks.set(s, lock);
+    return lock;
+  }
+
+  /** The statement as a finding lists it (read-only: the lock_timeout and statement_timeout findings share it). */
+  named(s: AnalyzedStatement): TimeoutStatement {
+    let entry = this.entries.get(s);
+    if (!entry) this.entries.set(s, (entry = named(s, this.strongLock(s), this.pgVersion)));
+    return entry;
+  }
 }
 
 /**
@@ -56,8 +77,8 @@ function holdsStrongLock(s: AnalyzedStatement): boolean {
  * one transaction is granted them at once, so no lock_timeout bounds anything for it; the statement that took the
  * lock is the one listed).
  */
-function waitsForStrongLock(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): boolean {
-  return holdsStrongLock(s) && !grantedAtOnce(s, out, pgVersion);
+function waitsForStrongLock(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number, memo: Memo): boolean {
+  return holdsStrongLock(s, memo) && !grantedAtOnce(s, out, pgVersion, memo);
 }
 
 /**
@@ -66,12 +87,12 @@ function waitsForStrongLock(s: AnalyzedStatement, out: AnalyzedStatement[], pgVe
  * statement is one too (a second DROP INDEX, a CREATE INDEX after a DROP INDEX). An ALTER TABLE after a DROP INDEX of
  * its table would wait for ACCESS EXCLUSIVE itself once the DROP INDEX runs CONCURRENTLY: it stays listed.
  */
-function grantedAtOnce(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number): boolean {
+function grantedAtOnce(s: AnalyzedStatement, out: AnalyzedStatement[], pgVersion: number, memo: Memo): boolean {
   const held = s.facts.locksAlreadyHeld;
   if (!held) return false;
   const taker = out[held.index];
   // A taker left out of the list (it also locks a new table) does not report the wait: this statement does.
-  if (!taker || !holdsStrongLock(taker)) return false;
+  if (!taker || !holdsStrongLock(taker, memo)) return false;
   return !weakerForm(taker, pgVersion) || weakerForm(s, pgVersion) !== undefined;
 }
 
@@ -125,8 +146,7 @@ function alsoLocks(s: AnalyzedStatement, main: LockFact | undefined): TimeoutSta
   return out.length ? out : undefined;
 }
 
-function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
-  const lock = strongLock(s);
+function named(s: AnalyzedStatement, lock: LockFact | undefined, pgVersion: number): TimeoutStatement {
   const also = alsoLocks(s, lock);
   const weaker = weakerForm(s, pgVersion);
   // The statement's first two words; CREATE OR REPLACE names what it replaces ("CREATE OR REPLACE TRIGGER").
@@ -148,11 +168,11 @@ function named(s: AnalyzedStatement, pgVersion: number): TimeoutStatement {
 }
 
 /** The finding about statements with no `setting` in effect, with where one SET covers them all. */
-function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatement[], all: AnalyzedStatement[], pgVersion: number): TimeoutFinding {
+function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatement[], all: AnalyzedStatement[], memo: Memo): TimeoutFinding {
   const first = offenders[0]!;
   const chunk = all.filter((s) => s.itemIndex === first.itemIndex);
   const oneQuery = first.item.kind === 'sql' && first.item.exec.oneQuery && chunk.some((s) => s.facts.nonTransactional || MAY_BECOME_CONCURRENT.has(s.kind));
-  const statements = offenders.map((s) => named(s, pgVersion));
+  const statements = offenders.map((s) => memo.named(s));
   const owned = setting === 'lock_timeout' && statements.every((s) => s.weakerForm);
   return {
     setting,
@@ -166,11 +186,11 @@ function missing(setting: TimeoutFinding['setting'], offenders: AnalyzedStatemen
 }
 
 /** Statements run under a value in effect: the finding names the first one's value and where it was set. */
-function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runner', list: AnalyzedStatement[], pgVersion: number): TimeoutFinding {
+function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runner', list: AnalyzedStatement[], memo: Memo): TimeoutFinding {
   const first = list[0]!;
   const value = setting === 'lock_timeout' ? first.facts.lockTimeout : first.facts.statementTimeout;
   const setBy = setting === 'lock_timeout' ? first.facts.lockTimeoutSetBy : first.facts.statementTimeoutSetBy;
-  return { setting, kind, statements: list.map((s) => named(s, pgVersion)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
+  return { setting, kind, statements: list.map((s) => memo.named(s)), value: value!.replace(/^'|'$/g, ''), ...(setBy ? { setBy } : {}) };
 }
 
 /**
@@ -179,7 +199,8 @@ function underValue(setting: TimeoutFinding['setting'], kind: 'too-long' | 'runn
  */
 export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: number; lockTimeoutMax?: string }, newDatabaseOnly = false): void {
   if (newDatabaseOnly) return;
-  const strong = out.filter((s) => waitsForStrongLock(s, out, settings.pgVersion));
+  const memo = new Memo(settings.pgVersion);
+  const strong = out.filter((s) => waitsForStrongLock(s, out, settings.pgVersion, memo));
   if (strong.length === 0) return;
   const findings: TimeoutFinding[] = [];
   const max = durationMs(settings.lockTimeoutMax ?? DEFAULT_LOCK_TIMEOUT_MAX);
@@ -187,16 +208,16 @@ export function timeoutPass(out: AnalyzedStatement[], settings: { pgVersion: num
   const byRunner = (origin: AnalyzedStatement['facts']['lockTimeoutSetBy']) => !!origin && 'runner' in origin;
 
   const noLock = strong.filter((s) => !s.facts.lockTimeout);
-  if (noLock.length) findings.push(missing('lock_timeout', noLock, out, settings.pgVersion));
+  if (noLock.length) findings.push(missing('lock_timeout', noLock, out, memo));
   const long = strong.filter(tooLong);
-  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, settings.pgVersion));
+  if (long.length) findings.push(underValue('lock_timeout', 'too-long', long, memo));
   const runnerLock = strong.filter((s) => s.facts.lockTimeout && !tooLong(s) && byRunner(s.facts.lockTimeoutSetBy));
-  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, settings.pgVersion));
+  if (runnerLock.length) findings.push(underValue('lock_timeout', 'runner', runnerLock, memo));
 
   const noStatement = strong.filter((s) => !s.facts.statementTimeout);
-  if (noStatement.length) findings.push(missing('statement_timeout', noStatement, out, settings.pgVersion));
+  if (noStatement.length) findings.push(missing('statement_timeout', noStatement, out, memo));
   const runnerStatement = strong.filter((s) => s.facts.statementTimeout && byRunner(s.facts.statementTimeoutSetBy));
-  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, settings.pgVersion));
+  if (runnerStatement.length) findings.push(underValue('statement_timeout', 'runner', runnerStatement, memo));
 
   for (const f of findings) {
     const carrier = out[f.statements[0]!.index]!;

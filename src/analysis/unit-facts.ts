@@ -6,8 +6,8 @@
  * own nodes. Rules read the result and never walk the unit again.
  */
 import { alterCmds, relationOf, strings } from '../sql/nodes.js';
-import { tableKey } from '../catalog/catalog.js';
-import type { AnalyzedStatement, HeldLock, HeldThrough, LockFact, QualifiedName, StatementRef, TableInfo, TxState } from '../types.js';
+import { sameTable, tableKey } from '../catalog/catalog.js';
+import type { AnalyzedStatement, HeldLock, HeldThrough, LockFact, StatementRef, TableInfo, TxState } from '../types.js';
 import { LOCK_STRENGTH } from './locks.js';
 
 /** Runs every whole-unit pass over the analysed statements, in place. */
@@ -270,10 +270,6 @@ function notNullFillPass(out: AnalyzedStatement[]): void {
 /** Statements that do no work while a lock is held: transaction control and session settings. */
 const IDLE = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt']);
 const ROW_WORK = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt']);
-
-function sameTable(a: QualifiedName, b: QualifiedName): boolean {
-  return tableKey(a) === tableKey(b);
-}
 
 /**
  * A lock on an existing table that can wait behind other sessions, requested with no lock_timeout: one the

@@ -54,6 +54,17 @@ export function tableKey(rel: QualifiedName, defaultSchema = 'public'): string {
   return `${rel.schema ?? defaultSchema}.${rel.name}`;
 }
 
+/**
+ * `tableKey(a) === tableKey(b)`, without making the two keys (the analysis compares a statement's locks with its tables
+ * per statement). Two keys of different schemas can still be equal (`"a.b".c`, `a."b.c"`): those are compared as keys.
+ */
+export function sameTable(a: QualifiedName, b: QualifiedName): boolean {
+  const sa = a.schema ?? 'public';
+  const sb = b.schema ?? 'public';
+  if (sa === sb) return a.name === b.name;
+  return sa.length + a.name.length === sb.length + b.name.length && tableKey(a) === tableKey(b);
+}
+
 export function displayName(rel: QualifiedName): string {
   return quoteQualified(rel.name, rel.schema);
 }

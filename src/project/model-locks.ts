@@ -76,7 +76,9 @@ function recursingTables(s: StatementNode): string[] {
  */
 function partitionsOf(s: StatementNode, replay: Replay, pgVersion: number): LockClaim[] {
   const tables = recursingTables(s);
-  if (tables.length === 0) return [];
+  // Only a partitioned table the model knows has partitions to claim: the statement's own locks (the lock table's, which
+  // the lock pass has computed already) are read only then.
+  if (!tables.some((key) => replay.get('tables', key)?.partitioned)) return [];
   const out: LockClaim[] = [];
   for (const l of effectOfStatement(s, { pgVersion }).locks) {
     const key = objectKey(l.relation.schema, l.relation.name);

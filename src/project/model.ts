@@ -134,11 +134,28 @@ export interface SchemaDelta {
 }
 
 export function emptyModel(): SchemaModel {
-  return { schemas: { public: true }, tables: {}, indexes: {}, types: {}, views: {}, sequences: {} };
+  const schemas = keyedRecord<true>();
+  schemas.public = true;
+  return { schemas, tables: keyedRecord(), indexes: keyedRecord(), types: keyedRecord(), views: keyedRecord(), sequences: keyedRecord() };
 }
 
 export function emptyDelta(): SchemaDelta {
-  return { schemas: {}, tables: {}, indexes: {}, types: {}, views: {}, sequences: {} };
+  return { schemas: keyedRecord(), tables: keyedRecord(), indexes: keyedRecord(), types: keyedRecord(), views: keyedRecord(), sequences: keyedRecord() };
+}
+
+/**
+ * An empty plain object for values stored under keys that are data (`public.orders` …), one by one. V8 gives an object
+ * a hidden class per set of property names while it is small, and a new key makes a new class (a transition from the
+ * empty object's, kept for the run): the replay of every migration of a history adds its own keys to its own empty
+ * delta, each a transition never met again. Deleting a property that is not the last one added puts the object in
+ * V8's dictionary mode, where a new key is an entry and nothing more. The object is the same to JavaScript: same
+ * prototype, same keys in the same order.
+ */
+function keyedRecord<T>(): Record<string, T> {
+  const r: Record<string, unknown> = { a: undefined, b: undefined };
+  delete r.a;
+  delete r.b;
+  return r as Record<string, T>;
 }
 
 /** The model after a delta. The input is not changed; unchanged objects are shared. */

@@ -111,8 +111,10 @@ export class Replay {
 
   /** The model as it stands now, after the statements applied so far. */
   get<K extends ObjectKind>(kind: K, key: string): Values[K] | undefined {
-    const changed = this.changes[kind] as Record<string, Values[K] | null>;
-    if (key in changed) return changed[key] ?? undefined;
+    // One lookup in the changes: they hold an object or null (dropped), never undefined, and an object key always has
+    // a dot, so none is a property of Object.prototype.
+    const changed = (this.changes[kind] as Record<string, Values[K] | null>)[key];
+    if (changed !== undefined) return changed ?? undefined;
     return (this.base[kind] as Record<string, Values[K]>)[key];
   }
 
@@ -710,7 +712,10 @@ export class Replay {
           c.columns = swap(c.columns);
           if (c.notNullOf === subname) c.notNullOf = newname;
         }
-        for (const ik of this.keysWhere('indexes', (ix) => ix.table === k && ix.columns.includes(subname))) {
+        // The table's indexes naming the column, found through the indexes by table; more than one is renamed in the
+        // catalog's order (keysWhere), as the changes record them in the order they are made.
+        const named = this.indexKeysOf(k).filter((ik) => this.get('indexes', ik)!.columns.includes(subname));
+        for (const ik of named.length <= 1 ? named : this.keysWhere('indexes', (ix) => ix.table === k && ix.columns.includes(subname))) {
           const ix = this.get('indexes', ik)!;
           this.set('indexes', ik, { ...ix, columns: ix.columns.map((c) => (c === subname ? newname : c)) });
         }
@@ -762,7 +767,9 @@ export class Replay {
     const nk = objectKey(moved.schema, moved.name);
     this.set('tables', k, null);
     this.set('tables', nk, moved);
-    for (const [ik, ix] of this.all('indexes')) {
+    // The table's indexes, found through the indexes by table; more than one in the catalog's order (all()).
+    const own = this.indexKeysOf(k);
+    for (const [ik, ix] of own.length <= 1 ? own.map((ik): [string, IndexModel] => [ik, this.get('indexes', ik)!]) : this.all('indexes')) {
       if (ix.table !== k) continue;
       // An index lives in its table's schema: SET SCHEMA moves it too.
       const ink = objectKey(moved.schema, ix.name);

@@ -52,6 +52,16 @@ function skipToken(text: string, i: number, end: number): number {
   return i + 1;
 }
 
+/**
+ * A run of text with no comment, quote, dollar quote or `;` in it: plain characters and whitespace, which the token
+ * walk below would step over one call at a time. Matched natively (a statement's bounds walk its whole text).
+ */
+const PLAIN_RUN = /(?:[^-/;'"$]|-(?!-)|\/(?!\*))+/y;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
 /** First token start and last token end in [from, to); null when there are only comments and whitespace. */
 export function tokenBounds(text: string, from: number, to: number): { start: number; end: number } | null {
   let i = skipTrivia(text, from, to);
@@ -59,6 +69,16 @@ export function tokenBounds(text: string, from: number, to: number): { start: nu
   const start = i;
   let last = i;
   while (i < to) {
+    PLAIN_RUN.lastIndex = i;
+    if (PLAIN_RUN.test(text)) {
+      // The run's last token ends at its last character that is not whitespace.
+      const runEnd = Math.min(PLAIN_RUN.lastIndex, to);
+      let k = runEnd;
+      while (k > i && isSpace(text.charCodeAt(k - 1))) k--;
+      if (k > i) last = k;
+      i = runEnd;
+      if (i >= to) break;
+    }
     i = skipTrivia(text, i, to);
     if (i >= to) break;
     if (text[i] === ';') break;

@@ -115,6 +115,8 @@ export function maskSql(text: string, options: MaskOptions): string {
     put(from, text.slice(from, to).replace(/[^\r\n]/g, ' '));
   };
   const n = text.length;
+  // A statement's head is its text with comments made spaces: no head says STDIN when the text does not.
+  const mayCopyStdin = /stdin/i.test(text);
   let i = 0;
   let lineStart = true;
   let stmtStart = 0;
@@ -276,7 +278,7 @@ export function maskSql(text: string, options: MaskOptions): string {
       i++;
       continue;
     }
-    if (c === ';') {
+    if (c === ';' && mayCopyStdin) {
       const head = text
         .slice(stmtStart, i)
         .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
@@ -289,6 +291,8 @@ export function maskSql(text: string, options: MaskOptions): string {
       stmtStart = i + 1;
     }
     i++;
+    // Past the line's start, the characters no branch above acts on are stepped over in one loop.
+    while (i < n && unmasked(text.charCodeAt(i))) i++;
   }
   if (edits.length === 0) return text;
   let out = '';
@@ -298,6 +302,11 @@ export function maskSql(text: string, options: MaskOptions): string {
     at = start + replacement.length;
   }
   return out + text.slice(at);
+}
+
+/** Not a newline, a backslash, `-`, `/`, a quote, `$`, `:`, `%`, `?` or `;`: nothing maskSql acts on past a line's start. */
+function unmasked(c: number): boolean {
+  return !(c === 10 || c === 92 || c === 45 || c === 47 || c === 39 || c === 34 || c === 36 || c === 58 || c === 37 || c === 63 || c === 59);
 }
 
 function skipQuoted(text: string, start: number, quote: string): number {

@@ -7,6 +7,7 @@
  */
 import { parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
 import type { BodyOrigin, PgNode, Span } from '../types.js';
+import { skipTrivia } from './lex.js';
 import { quoteIdent } from './quote.js';
 import { ByteOffsets, LineIndex } from './text.js';
 
@@ -82,6 +83,43 @@ function bodyConstant(text: string, kind: 'do' | 'function' | 'procedure', expec
   return null;
 }
 
+/**
+ * The body's string constant where the parse tree puts its AS clause (`at`: a function's AS keyword, a DO block's
+ * string), without scanning the statement: what bodyConstant finds, or null when the text there is not one plain
+ * `'…'` or `$tag$…$tag$` constant whose content is the body (bodyConstant then decides).
+ */
+function constantAt(text: string, at: number, kind: 'do' | 'function' | 'procedure', expected: string): TextMap | null {
+  let start = at;
+  if (kind !== 'do') {
+    if (!/^AS(?![A-Za-z0-9_$\u0080-\uffff])/i.test(text.slice(at, at + 3))) return null;
+    start = skipTrivia(text, at + 2, text.length);
+  }
+  if (start < 0 || start >= text.length) return null;
+  let end: number;
+  if (text[start] === '$') {
+    const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(start, start + 64));
+    if (!tag) return null;
+    const close = text.indexOf(tag[0], start + tag[0].length);
+    if (close < 0) return null;
+    end = close + tag[0].length;
+  } else if (text[start] === "'") {
+    end = -1;
+    for (let k = start + 1; k < text.length; k++) {
+      if (text[k] !== "'") continue;
+      if (text[k + 1] === "'") k++;
+      else {
+        end = k + 1;
+        break;
+      }
+    }
+    if (end < 0) return null;
+    // A string continued on the next line ('…'<newline>'…') is one constant to PostgreSQL: bodyConstant reads it.
+    if (/^\s*'/.test(text.slice(end, end + 256))) return null;
+  } else return null;
+  const map = decodeConstant(text, start, end);
+  return map && map.text === expected ? map : null;
+}
+
 /** A string constant's content (`'…'` with doubled quotes, or `$tag$…$tag$`) mapped to offsets in `text`; null for E'' and U&''. */
 function decodeConstant(text: string, start: number, end: number): TextMap | null {
   const raw = text.slice(start, end);
@@ -115,13 +153,15 @@ function language(options: any[] | undefined): string | undefined {
   return undefined;
 }
 
-function bodyText(options: any[] | undefined): string | undefined {
+/** The body's text, and where its `AS` clause is (a function's: at AS; a DO block's: at the string), as parsed. */
+function bodyText(options: any[] | undefined): { body: string; at?: number } | undefined {
   for (const o of options ?? []) {
     const d = o?.DefElem;
     if (d?.defname !== 'as') continue;
-    if (typeof d.arg?.String?.sval === 'string') return d.arg.String.sval;
+    const at = typeof d.location === 'number' && d.location >= 0 ? { at: d.location as number } : {};
+    if (typeof d.arg?.String?.sval === 'string') return { body: d.arg.String.sval, ...at };
     const items = d.arg?.List?.items;
-    if (items?.length === 1 && typeof items[0]?.String?.sval === 'string') return items[0].String.sval;
+    if (items?.length === 1 && typeof items[0]?.String?.sval === 'string') return { body: items[0].String.sval, ...at };
   }
   return undefined;
 }
@@ -131,6 +171,8 @@ export interface FoundBody {
   kind: PlpgsqlBody['kind'];
   name?: string;
   body: string;
+  /** Where the body's `AS` clause is (a byte location of the statement's tree, as PostgreSQL gives it). */
+  at?: number;
 }
 
 /** What a DO or CREATE FUNCTION / PROCEDURE statement is as a PL/pgSQL body, or null when it is not one. */
@@ -138,13 +180,13 @@ export function bodyOf(kind: string, node: any): FoundBody | null {
   if (kind === 'DoStmt') {
     const lang = language(node.args) ?? 'plpgsql';
     const body = bodyText(node.args);
-    return lang === 'plpgsql' && body !== undefined ? { kind: 'do', body } : null;
+    return lang === 'plpgsql' && body !== undefined ? { kind: 'do', ...body } : null;
   }
   if (kind === 'CreateFunctionStmt') {
     const body = bodyText(node.options);
     if (language(node.options) !== 'plpgsql' || body === undefined) return null;
     const parts = (node.funcname ?? []).map((p: any) => p?.String?.sval).filter(Boolean);
-    return { kind: node.is_procedure ? 'procedure' : 'function', name: parts[parts.length - 1], body };
+    return { kind: node.is_procedure ? 'procedure' : 'function', name: parts[parts.length - 1], ...body };
   }
   return null;
 }
@@ -174,13 +216,14 @@ export function calledFunctions(kind: string, node: any): string[] {
 
 /**
  * Reads the PL/pgSQL body of a DO or CREATE FUNCTION / PROCEDURE statement (what bodyOf found in it). `text` is the
- * chunk, `span` the statement in it.
+ * chunk, `span` the statement in it, `bodyAt` where the body's AS clause is in the chunk (found.at as a chunk offset).
  */
-export function readBody(text: string, span: Span, found: FoundBody): PlpgsqlBody {
+export function readBody(text: string, span: Span, found: FoundBody, bodyAt?: number): PlpgsqlBody {
   const out: PlpgsqlBody = { kind: found.kind, ...(found.name ? { name: found.name } : {}), statements: [], notes: [] };
   const what = found.kind === 'do' ? 'DO block' : `${found.kind} ${found.name ?? ''}`.trim();
   const stmtText = text.slice(span.start, span.end);
-  const constant = bodyConstant(stmtText, found.kind, found.body);
+  const constant =
+    (bodyAt === undefined ? null : constantAt(stmtText, bodyAt - span.start, found.kind, found.body)) ?? bodyConstant(stmtText, found.kind, found.body);
   if (!constant) {
     out.notes.push({
       message: `The body of this ${what} is written in a form migralint cannot map back to the file (an E'' or U&'' string): its statements are not linted.`,

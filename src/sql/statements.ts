@@ -1,7 +1,7 @@
 import type { AdapterNote, BodyOrigin, MapSegment, MigrationUnit, ParseFailure, SqlChunk, Span, Statement } from '../types.js';
 import { maskAsIdentifier, maskSql, placeholderStyle, type MaskOptions } from './mask.js';
 import { statementNode } from './nodes.js';
-import { parseChunk, type ChunkParse } from './parse.js';
+import { parseChunk, type ChunkParse, type ParsedStatement } from './parse.js';
 import { bodyOf, calledFunctions, readBody, type FoundBody, type PlpgsqlBody } from './plpgsql.js';
 import { LineIndex } from './text.js';
 
@@ -102,9 +102,10 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
       for (const s of parsed.statements) {
         const span = toFileSpan(item.segments, s.span);
         const at = statements.length;
+        const node = statementNode(s.stmt, s.kind);
         statements.push({
           index: statements.length,
-          ...statementNode(s.stmt, s.kind),
+          ...node,
           sql: item.text.slice(s.span.start, s.span.end),
           item,
           itemIndex,
@@ -114,7 +115,7 @@ export function parseUnit(unit: MigrationUnit, lines = new LineIndex(unit.file.t
           span,
           loc: lines.loc(span),
         });
-        bodies.read(masked, s.span, s.kind, statementNode(s.stmt, s.kind).node, item, itemIndex, at);
+        bodies.read(masked, s, node.node, item, itemIndex, at);
       }
       for (const e of parsed.errors) {
         const span = toFileSpan(item.segments, e.span);
@@ -266,12 +267,14 @@ class Bodies {
     private readonly lines: LineIndex,
   ) {}
 
-  read(text: string, span: Span, kind: string, node: unknown, item: SqlChunk, itemIndex: number, at: number): void {
+  read(text: string, parsed: ParsedStatement, node: unknown, item: SqlChunk, itemIndex: number, at: number): void {
+    const { span, kind } = parsed;
     const found = kind === 'DoStmt' || kind === 'CreateFunctionStmt' ? bodyOf(kind, node) : null;
     if (!found || (found.kind !== 'do' && !found.name)) return this.calls(kind, node, at, 0);
     const container = toFileSpan(item.segments, span);
     const line = this.lines.position(container.start).line;
-    const known: KnownBody = { body: this.reader(text, span, found, container), item, itemIndex, line, container, noted: false };
+    const bodyAt = found.at === undefined ? undefined : parsed.locate(found.at);
+    const known: KnownBody = { body: this.reader(text, span, found, container, bodyAt), item, itemIndex, line, container, noted: false };
     if (found.kind === 'do') this.run(known, at, 0);
     // Read when the migration calls it: most functions a migration creates it never calls, and their statements are
     // not linted (reading a body is a PL/pgSQL parse, a scan and a parse of each statement in it).
@@ -279,12 +282,12 @@ class Bodies {
   }
 
   /** Reads a body once, on first use. */
-  private reader(text: string, span: Span, found: FoundBody, container: Span): () => PlpgsqlBody | null {
+  private reader(text: string, span: Span, found: FoundBody, container: Span, bodyAt: number | undefined): () => PlpgsqlBody | null {
     let body: PlpgsqlBody | null | undefined;
     return () => {
       if (body !== undefined) return body;
       try {
-        body = readBody(text, span, found);
+        body = readBody(text, span, found, bodyAt);
       } catch (error) {
         // A body migralint fails to read loses its own statements, never the file's.
         const message = `migralint could not read this PL/pgSQL body (${error instanceof Error ? error.message : String(error)}): its statements are not linted.`;

@@ -13,6 +13,12 @@ export class LineIndex {
   }
 
   position(offset: number): { line: number; column: number } {
+    const at = this.lineAt(offset);
+    return { line: at + 1, column: offset - this.starts[at]! + 1 };
+  }
+
+  /** The 0-based line of an offset. */
+  private lineAt(offset: number): number {
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -21,13 +27,14 @@ export class LineIndex {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return lo;
   }
 
   loc(span: Span): Loc {
-    const a = this.position(span.start);
-    const b = this.position(span.end);
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    // Without a position object per end: every statement and finding has a loc.
+    const a = this.lineAt(span.start);
+    const b = this.lineAt(span.end);
+    return { line: a + 1, column: span.start - this.starts[a]! + 1, endLine: b + 1, endColumn: span.end - this.starts[b]! + 1 };
   }
 
   lineStart(line: number): number {

@@ -145,6 +145,33 @@ describe("the CLI's PostgreSQL parser", () => {
     }
   });
 
+  it("copies texts into the WASM memory and results out of it as the package's glue does, whatever their characters", { timeout: 120_000 }, () => {
+    // ASCII, two-, three- and four-byte UTF-8, a BOM, a lone surrogate (the glue's own byte counts), short results, a syntax error.
+    const texts = [
+      'SELECT 1',
+      "SELECT 'café' AS \"naïve\", '日本語' AS t, '😀' AS e",
+      '\uFEFFSELECT 1',
+      "SELECT '\uD800x' AS lone",
+      "SELECT 'x\uDC00' AS low, '😀\uD83D' AS cut",
+      "CREATE TABLE t (c text DEFAULT 'é'",
+      'SELEC 1',
+    ];
+    const script = (load: string) => `
+      const pg = ${load};
+      pg.loadModule().then(() => {
+        const texts = ${JSON.stringify(texts)};
+        const out = texts.map((sql) => {
+          const one = (f) => { try { return f(sql); } catch (e) { return { error: e.message, details: e.sqlDetails }; } };
+          return { tree: one(pg.parseSync), tokens: one(pg.scanSync), fingerprint: one(pg.fingerprintSync) };
+        });
+        process.stdout.write(JSON.stringify(out));
+      });`;
+    const viaLoader = node(script(`require(${JSON.stringify(loader)}).requireParser()`));
+    const plain = node(script("require('libpg-query')"));
+    expect(viaLoader).toEqual(plain);
+    expect(JSON.stringify(plain)).toContain('naïve');
+  });
+
   it('parses what the package parses, a text that makes the memory grow included', { timeout: 120_000 }, () => {
     // 10,000 statements (0.8 MB): the parse tree's JSON and the scan outgrow the smaller start.
     const sql = "Array.from({ length: 10000 }, (_, i) => `ALTER TABLE orders_${i % 97} ADD COLUMN note_${i} text DEFAULT 'n${i}' NOT NULL;`).join('\\n')";
