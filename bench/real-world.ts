@@ -65,6 +65,9 @@ export function installSquawk(): { bin?: string; error?: string } {
   return { bin };
 }
 
+/** bench/parser-floor.mjs: Node, PostgreSQL's parser and nothing else, on the same files (the floor of any cold run). */
+const PARSER_FLOOR = path.join(import.meta.dirname, 'parser-floor.mjs');
+
 const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -90,10 +93,12 @@ export function compareOnFiles(label: string, files: string[], o: RealBenchOptio
   const cold: Timed[] = [];
   const warm: Timed[] = [];
   const sq: Timed[] = [];
+  const floor: Timed[] = [];
   for (let i = 0; i < o.runs; i++) {
     cold.push(ml(coldArgs()));
     if (o.cache) warm.push(ml(['--cache-location', cacheDir]));
     if (squawk) sq.push(timeCommand(squawk, ['--reporter', 'json', ...files]));
+    floor.push(timeCommand(process.execPath, [PARSER_FLOOR, ...files], o.root));
   }
   const line = (name: string, ts: Timed[]): [number, number] => {
     const ms = median(ts.map((t) => t.ms));
@@ -108,8 +113,10 @@ export function compareOnFiles(label: string, files: string[], o: RealBenchOptio
   const c = line('migralint cold', cold);
   const w = o.cache ? line('migralint warm', warm) : [NaN, NaN];
   const s = squawk ? line('squawk 2.66.0', sq) : [NaN, NaN];
+  const f = line('parser alone', floor);
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   if (squawk) {
+    console.log(`  parser alone / squawk (PostgreSQL's parser over every core, nothing else): wall ${ratio(f[0], s[0])}, cpu ${ratio(f[1], s[1])}`);
     console.log(`  ratio migralint/squawk, wall: cold ${ratio(c[0], s[0])} (target ≤ 1.0)${o.cache ? `, warm ${ratio(w[0]!, s[0])} (target ≤ 0.2)` : ''}`);
     console.log(`  ratio migralint/squawk, cpu:  cold ${ratio(c[1], s[1])}${o.cache ? `, warm ${ratio(w[1]!, s[1])}` : ''}`);
   }
