@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { discover } from '../src/cli/discover.js';
 import { ConfigResolver } from '../src/config/load.js';
 import { jsonSchema } from '../src/config/schema.js';
 import { ConfigError } from '../src/config/error.js';
@@ -74,6 +75,47 @@ describe('finding the config of a linted file', () => {
     expect(await found(sql)).toEqual({ file: path.join(dir, '.migralintrc.json'), dir, config: { pgVersion: 14 } });
     write(dir, 'app/db/migralint.config.json', JSON.stringify({ pgVersion: 15 }));
     expect(await found(sql)).toEqual({ file: path.join(dir, 'app/db/migralint.config.json'), dir: path.join(dir, 'app/db'), config: { pgVersion: 15 } });
+  });
+
+  it('the folders a walk read tell the search which configs they hold: it finds what the search without them finds', async () => {
+    const dir = tmp();
+    write(dir, 'migralint.config.json', JSON.stringify({ pgVersion: 13 }));
+    write(dir, 'README.md', '# shop\n');
+    const files = [
+      write(dir, 'db/migrations/20240101_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY);\n'),
+      write(dir, 'billing/migrations/.migralintrc.json', JSON.stringify({ pgVersion: 14 })),
+      write(dir, 'billing/migrations/001_invoices.sql', 'CREATE TABLE invoices (id bigint PRIMARY KEY);\n'),
+      write(dir, 'shipping/package.json', JSON.stringify({ name: 'shipping', migralint: { pgVersion: 15 } })),
+      write(dir, 'shipping/migrations/001_parcels.sql', 'CREATE TABLE parcels (id bigint PRIMARY KEY);\n'),
+      write(dir, 'search/package.json', JSON.stringify({ name: 'search' })),
+      write(dir, 'search/migrations/001_terms.sql', 'CREATE TABLE terms (id bigint PRIMARY KEY);\n'),
+    ].filter((f) => f.endsWith('.sql'));
+    const told = new Map<string, string[]>();
+    const listing = new ConfigResolver();
+    const walked = await discover([dir], dir, {
+      listed: (folder, configFiles) => {
+        told.set(path.relative(dir, folder), configFiles);
+        listing.listed(folder, configFiles);
+      },
+    });
+    expect(walked.files.map((f) => path.relative(dir, f)).sort()).toEqual(files.map((f) => path.relative(dir, f)).sort());
+    expect(Object.fromEntries([...told].sort())).toEqual({
+      '': ['migralint.config.json'],
+      billing: [],
+      'billing/migrations': ['.migralintrc.json'],
+      db: [],
+      'db/migrations': [],
+      search: ['package.json'],
+      'search/migrations': [],
+      shipping: ['package.json'],
+      'shipping/migrations': [],
+    });
+    for (const f of files) {
+      const a = await listing.forFile(f);
+      const b = await new ConfigResolver().forFile(f);
+      expect({ file: a.file, config: a.config }).toEqual({ file: b.file, config: b.config });
+    }
+    expect(await Promise.all(files.map(async (f) => (await listing.forFile(f)).config.pgVersion))).toEqual([13, 14, 15, 13]);
   });
 
   it('no config up to the root: none, relative paths against the working folder', async () => {

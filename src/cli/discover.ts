@@ -1,6 +1,6 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import type { ConfigResolver } from '../config/load.js';
+import { CONFIG_FILE_NAMES, type ConfigResolver } from '../config/load.js';
 import { frameworkFromConfig, globToRegExp } from '../config/options.js';
 import { rawDisk } from '../disk.js';
 import { DIESEL_DIR } from '../frameworks/diesel/index.js';
@@ -52,6 +52,11 @@ export interface DiscoverOptions {
    * each named file again was most of that walk.
    */
   known?: ReadonlySet<string>;
+  /**
+   * Told, for each folder a walk read whole (by its absolute path), the config file names it holds
+   * (CONFIG_FILE_NAMES), usually none: the config search then need not look for each name in each folder.
+   */
+  listed?: (dir: string, configFiles: string[]) => void;
 }
 
 /**
@@ -133,12 +138,15 @@ function extensionsOfCandidates(): ReadonlySet<string> | null {
  * the walk of a few folders in a warm run. Null when the tree holds a symbolic link (tinyglobby resolves
  * those) or the patterns are not plain extensions: the caller globs then.
  */
-function walkCandidates(root: string): string[] | null {
+function walkCandidates(root: string, listed?: DiscoverOptions['listed']): string[] | null {
   const extensions = extensionsOfCandidates();
   if (!extensions) return null;
   const out: string[] = [];
   // Under a normal absolute root a folder's path is its parent's and its name (path.join would normalise each).
-  const joinDir = isNormalAbsolute(root) ? (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`) : path.join;
+  const normal = isNormalAbsolute(root);
+  const joinDir = normal ? (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`) : path.join;
+  // Folders are named by their absolute path only under a normal absolute root.
+  const tell = normal ? listed : undefined;
   const walk = (dir: string, rel: string): boolean => {
     let entries: Dirent[];
     try {
@@ -147,10 +155,14 @@ function walkCandidates(root: string): string[] | null {
       // As the glob: a folder that cannot be read is passed over.
       return true;
     }
+    let configFiles: string[] | undefined;
     for (const e of entries) {
       const name = e.name;
+      // A config's name (whatever the entry is: the search judges it), looked up only for the few first letters.
+      const first = name.charCodeAt(0);
+      if (tell && (first === 46 || first === 109 || first === 112) && CONFIG_FILE_NAMES.has(name)) (configFiles ??= []).push(name);
       // dot: false, as the glob: no dot files or folders.
-      if (name.startsWith('.')) continue;
+      if (first === 46) continue;
       if (e.isSymbolicLink()) return false;
       if (e.isDirectory()) {
         if (IGNORED_DIRS.has(name)) continue;
@@ -160,6 +172,8 @@ function walkCandidates(root: string): string[] | null {
         if (dot > 0 && extensions.has(name.slice(dot + 1))) out.push(rel + name);
       }
     }
+    // Only a folder read whole: a walk given up (a symbolic link) has not seen all its names.
+    tell?.(dir, configFiles ?? []);
     return true;
   };
   return walk(root, '') ? out : null;
@@ -170,7 +184,7 @@ function walkCandidates(root: string): string[] | null {
  * every framework's migration files, globs expanded. With no paths, the usual migration folders are looked in.
  */
 export async function discover(paths: string[], cwd: string, options: DiscoverOptions = {}): Promise<Discovery> {
-  const { exclude = [], claims, fs = rawDisk, known } = options;
+  const { exclude = [], claims, fs = rawDisk, known, listed } = options;
   const files = new Set<string>();
   const problems: string[] = [];
   const skipped = new Map<string, SkippedFile>();
@@ -211,7 +225,7 @@ export async function discover(paths: string[], cwd: string, options: DiscoverOp
       // Every file of a kind migrations are written in, kept when its whole path matches a framework's pattern:
       // matching the path from the walked folder alone would miss `alembic/versions` itself, say.
       const root = resolvePath(cwd, input);
-      let candidates = exclude.length === 0 ? walkCandidates(root) : null;
+      let candidates = exclude.length === 0 ? walkCandidates(root, listed) : null;
       if (!candidates) {
         const { glob } = await import('tinyglobby');
         candidates = await glob(CANDIDATES, { cwd: root, ignore: [...IGNORE, ...exclude], dot: false });

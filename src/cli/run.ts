@@ -569,7 +569,12 @@ async function selectRunFiles(
   disk: CachedFileSystem,
   problems: string[],
 ): Promise<{ found: Discovery; selected: Selection; missingPaths: number }> {
-  const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework), fs: disk });
+  const found = await discover(run.paths, run.cwd, {
+    claims: configClaims(resolver, run.cwd, run.framework),
+    fs: disk,
+    // The folders the walk reads tell the config search which config files they hold.
+    listed: (dir, configFiles) => resolver.listed(dir, configFiles),
+  });
   // From here on each file is named by its absolute path: detection, the adapters and the history read the files
   // beside a migration by its path, and the core resolves a relative one against the process's directory, which
   // is not the run's when main() is given a cwd of its own.
@@ -654,7 +659,15 @@ async function readProject(
   if (named.length) {
     const claims = configClaims(resolver, run.cwd, run.framework);
     const claimed = (f: string) => claims(f).catch((error: unknown) => historyOnly(f, error, false));
-    for (const f of (await discover(historyFolders(named), run.cwd, { claims: claimed, fs: disk, known: new Set(found.files) })).files) historyFiles.add(f);
+    for (const f of (
+      await discover(historyFolders(named), run.cwd, {
+        claims: claimed,
+        fs: disk,
+        known: new Set(found.files),
+        listed: (dir, configFiles) => resolver.listed(dir, configFiles),
+      })
+    ).files)
+      historyFiles.add(f);
   }
   const optionsOf = new Map<string, LintOptions>();
   const keyPartsOf = new Map<string, FileSetup['cacheParts']>();

@@ -102,6 +102,13 @@ export interface ReplayNote {
  */
 export class Replay {
   private readonly changes: SchemaDelta = emptyDelta();
+  /**
+   * The tables this replay made or copied whole (columns, constraints and their items its own), which it may change
+   * in place. A table set from a shallow copy (a rename's `{ ...t, name }`) shares them with the catalog it came from,
+   * and with the deltas and cached replays of earlier migrations that hold that catalog's objects: it is copied
+   * before it is changed.
+   */
+  private readonly owned = new WeakSet<TableModel>();
   readonly unknown: string[] = [];
 
   constructor(
@@ -206,15 +213,17 @@ export class Replay {
       this.note(`${what} ${k}`);
       const stub: TableModel = { schema: q.schema ?? 'public', name: q.name, columns: [], constraints: [], createdBy: '', partial: true, columnsUnknown: true };
       this.set('tables', k, stub);
+      this.owned.add(stub);
       return stub;
     }
-    if (this.changes.tables[k] === t) return t;
+    if (this.changes.tables[k] === t && this.owned.has(t)) return t;
     const copy: TableModel = {
       ...t,
       columns: t.columns.map((c) => ({ ...c, type: { ...c.type, mods: [...c.type.mods] } })),
       constraints: t.constraints.map((c) => ({ ...c, columns: [...c.columns] })),
     };
     this.set('tables', k, copy);
+    this.owned.add(copy);
     return copy;
   }
 
@@ -377,7 +386,7 @@ export class Replay {
       const parent = keyOf(rv(n.inhRelations?.[0]));
       if (parent) t.partitionOf = parent;
       const p = parent ? this.get('tables', parent) : undefined;
-      if (p) t.columns = p.columns.map((c) => ({ ...c }));
+      if (p) t.columns = p.columns.map((c) => ({ ...c, type: { ...c.type, mods: [...c.type.mods] } }));
       else t.columnsUnknown = true;
     } else if ((n.inhRelations ?? []).length > 0) t.columnsUnknown = true;
     const pending: ConstraintModel[] = [];
@@ -393,6 +402,7 @@ export class Replay {
       } else if (unwrap(e, 'TableLikeClause')) t.columnsUnknown = true;
     }
     this.set('tables', k, t);
+    this.owned.add(t);
     for (const c of pending) this.addConstraint(k, t, c);
   }
 

@@ -311,6 +311,43 @@ describe('the lint cache', () => {
     expect(await unknownObjects('db/migrations/0002_note.sql')).toEqual([]);
   });
 
+  it('a renamed table changed later in the same migration leaves the replays cached before it as they were', { timeout: 300_000 }, async () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'cache');
+    write(
+      dir,
+      'db/migrations/0001_user_ban.sql',
+      'CREATE TABLE user_ban (\n  id serial PRIMARY KEY,\n  user_id integer NOT NULL,\n  CONSTRAINT user_ban_user_id_key UNIQUE (user_id)\n);\n',
+    );
+    write(dir, 'db/migrations/0002_post.sql', 'CREATE TABLE post (id serial PRIMARY KEY, name text NOT NULL);\n');
+    write(
+      dir,
+      'db/migrations/0003_person_ban.sql',
+      [
+        'ALTER TABLE user_ban RENAME TO person_ban;',
+        'ALTER TABLE person_ban RENAME CONSTRAINT user_ban_pkey TO person_ban_pkey;',
+        'ALTER TABLE person_ban RENAME COLUMN user_id TO person_id;',
+        'ALTER TABLE person_ban RENAME CONSTRAINT user_ban_user_id_key TO person_ban_person_id_key;',
+        '',
+      ].join('\n'),
+    );
+    const lint = async (args: string[]) =>
+      JSON.parse((await run(['.', '--format', 'json', ...args], dir)).stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string }> }>;
+    expect(await lint(['--cache-location', cache])).toEqual(await lint(['--no-cache']));
+    // 0001's replay, as kept, is the table 0001 created: the later rename's changes are not in it.
+    const stored = JSON.parse(readFileSync(replaysFile(cache), 'utf8')) as { replays: Record<string, { replay: { packed: { objects: { tables: object } } } }> };
+    const kept = Object.values(stored.replays).map((r) => JSON.stringify(r.replay.packed.objects.tables));
+    const userBan = kept.find((t) => t.includes('"public.user_ban"'));
+    expect(userBan).toContain('"user_ban_pkey"');
+    expect(userBan).toContain('"user_id"');
+    expect(userBan).not.toContain('person');
+    // 0002 changed: 0003 meets another catalog and is linted again, over 0001's replay from the cache.
+    write(dir, 'db/migrations/0002_post.sql', 'CREATE TABLE post (id serial PRIMARY KEY, name text NOT NULL, body text);\n');
+    const warm = await lint(['--cache-location', cache]);
+    expect(warm).toEqual(await lint(['--no-cache']));
+    expect(warm.find((r) => r.filePath.endsWith('0003_person_ban.sql'))!.messages.filter((m) => m.ruleId === 'schema-history')).toEqual([]);
+  });
+
   it(
     "a Django history is replayed from the cache: each migration's change to Django's state is kept, only over the state it met",
     { timeout: 300_000 },
