@@ -185,6 +185,17 @@ export class ProjectHistory {
     return this.fingerprints ? (this.prints.get(p) ?? START) : '';
   }
 
+  /**
+   * The project of `file` resumed from a catalog kept earlier (a checkpoint of the lint cache) and that catalog's name:
+   * as if the files before it had been advanced past. The catalog becomes this history's.
+   */
+  resume(file: string, schema: SchemaModel, print: string): void {
+    const p = this.projectOf.get(file);
+    if (!p) return;
+    this.models.set(p, schema);
+    if (this.fingerprints) this.prints.set(p, print);
+  }
+
   /** What a file changed, applied once: a file linted several times (--fix) records its last delta. `hash`: its deltaHash, when known. */
   private readonly pending = new Map<string, { delta: SchemaDelta; hash?: string } | { packed: PackedDelta; hash: string }>();
   record(file: string, delta: SchemaDelta, hash?: string): void {
