@@ -30,7 +30,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPackedDelta, type PackedDelta } from '../project/delta-change.js';
 import type { SchemaModel } from '../project/model.js';
-import type { FileResult } from '../types.js';
+import type { Recognised } from '../project/history.js';
+import type { FileResult, FrameworkId } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
 const CACHE_FORMAT = 7;
@@ -144,6 +145,12 @@ interface RunRecord {
    * modification and status-change times were safely before the record was written are kept (see setRun).
    */
   files?: Array<[string, string, string]>;
+  /**
+   * What detection said of each file as the history's plan asked it (its path, its content's hash, and its framework,
+   * or '' and why it is not a migration), with the files detection consulted: the next run takes the answer for a
+   * file whose content is the same while those are as they were, and need not read it.
+   */
+  recognised?: { deps: Array<[string, string]>; files: string[][] };
 }
 
 /**
@@ -476,6 +483,9 @@ export class LintCache {
   /** The run's files, their stats and hashes (setRunFiles), for the record written. */
   private runFilesNow: Array<[string, string, string]> | undefined;
   private runFilesRestated = false;
+  /** What detection said of the run's files (setRunRecognised), for the record written; the deps of the answers read. */
+  private recognisedNow: RunRecord['recognised'];
+  private recognisedDeps: string[] = [];
 
   private constructor(readonly file: string) {}
 
@@ -802,6 +812,29 @@ export class LintCache {
     this.runFilesRestated = restated;
   }
 
+  /**
+   * What detection said of each file as the record of the run `runId` lists it (RunRecord.recognised), when every file
+   * detection consulted is as it was: per path, its content's hash then and the answer. Empty otherwise.
+   */
+  runRecognised(runId: string): Map<string, { hash: string; answer: Recognised }> {
+    const out = new Map<string, { hash: string; answer: Recognised }>();
+    const recognised = this.readRun(runId)?.record.recognised;
+    if (!recognised || !this.depsHold(recognised.deps)) return out;
+    this.recognisedDeps = recognised.deps.map(([f]) => f);
+    for (const [file, hash, framework, why] of recognised.files)
+      out.set(file!, { hash: hash!, answer: framework ? { framework: framework as FrameworkId } : { unrecognised: why! } });
+    return out;
+  }
+
+  /** What detection said of the run's files (path, content hash, answer), and what it consulted: kept in the run's record. */
+  setRunRecognised(files: Array<[string, string, Recognised]>, consulted: Iterable<string>): void {
+    const deps = [...new Set([...this.recognisedDeps, ...consulted])].sort().map((f): [string, string] => [f, this.currentState(f)]);
+    this.recognisedNow = {
+      deps,
+      files: files.map(([file, hash, answer]) => ('framework' in answer ? [file, hash, answer.framework] : [file, hash, '', answer.unrecognised])),
+    };
+  }
+
   /** The report kept with the run's record (getRun) when it was made for `key` (its format and options), and its summary. */
   runReport(key: string): { report: Buffer; summary: RunSummary } | undefined {
     const read = this.runRead;
@@ -865,6 +898,7 @@ export class LintCache {
     const write = this.runWrite;
     if (!write) return;
     if (files) write.record.files = files;
+    if (this.recognisedNow) write.record.recognised = this.recognisedNow;
     // The same record and report as read (a report is named by its inputs), the report whole: nothing to write.
     if (read && (write.report === undefined || read.reportRead) && JSON.stringify(read.record) === JSON.stringify(write.record)) return;
     const file = path.join(this.dir, runFile(write.record.run));
@@ -1095,7 +1129,12 @@ function isRunRecord(e: unknown): e is RunRecord {
         typeof x.report.bytes === 'number' &&
         isRecord(x.report.summary) &&
         ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number'))) &&
-    (x.files === undefined || (Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 3 && f.every((p) => typeof p === 'string'))))
+    (x.files === undefined || (Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 3 && f.every((p) => typeof p === 'string')))) &&
+    (x.recognised === undefined ||
+      (isRecord(x.recognised) &&
+        isDeps(x.recognised.deps) &&
+        Array.isArray(x.recognised.files) &&
+        x.recognised.files.every((f) => Array.isArray(f) && f.length === (f[2] === '' ? 4 : 3) && f.every((p) => typeof p === 'string'))))
   );
 }
 

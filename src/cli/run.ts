@@ -13,7 +13,7 @@ import { diskFileSystem } from '../disk.js';
 import type { CachedFileSystem } from '../fs.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
-import { deltaHash, ProjectHistory, replaySource, type PlannedFile } from '../project/history.js';
+import { deltaHash, ProjectHistory, replaySource, type PlannedFile, type Recognised } from '../project/history.js';
 import type { SchemaDelta } from '../project/model.js';
 import { packDelta, type PackedDelta } from '../project/delta-change.js';
 import { historyFolders } from '../project/order.js';
@@ -560,7 +560,7 @@ async function lintFiles(run: LintRun, io: IO, ctx: FilesContext): Promise<Walk>
     for (const r of recorded) out.results.push({ ...r.result, filePath: r.file, source: sourceOf(r.file)!.text });
     out.linted += recorded.length;
   } else {
-    await walkHistory(run, { disk, cache, linter, out, parsing, project, selected, recording: !!runId, version });
+    await walkHistory(run, { disk, cache, linter, out, parsing, project, selected, recording: !!runId, version, runId });
     // Recorded for the next run like this one (below, once its results are all in).
     if (runId) record = { runId, input: runInput };
   }
@@ -812,12 +812,15 @@ interface HistoryContext {
   /** The run is recorded: the files the plan reads are its deps. */
   recording: boolean;
   version: string;
+  /** The run's record's name ('' when it is not recorded): what detection said of its files is kept there. */
+  runId: string;
 }
 
 /** The planned history: the catalogs, the sources read, and the catalog a file meets. */
 interface Planned {
   history: ProjectHistory;
-  sources: Map<string, SourceFile>;
+  /** A file of the history's text, read when first needed. */
+  sources: Pick<ReadonlyMap<string, SourceFile>, 'get'>;
   inHistoryOf: (file: string) => InHistory | undefined;
 }
 
@@ -828,20 +831,43 @@ interface Planned {
  */
 async function walkHistory(run: LintRun, ctx: HistoryContext): Promise<void> {
   const { disk, cache, out, project, selected } = ctx;
-  const { allFiles, optionsOf, sourceOf } = project;
+  const { allFiles, optionsOf, sourceOf, hashOf } = project;
   // The history's plan reads files besides the migrations (a Drizzle journal, a Cargo.toml): deps of the record.
   const planned: string[] = [];
-  const { history, sources } = ProjectHistory.plan(
+  // What detection said of a file the last run like this one read, when its content is the same (and the files
+  // detection consulted are): the file is not read to be planned.
+  const before = ctx.runId && cache ? cache.runRecognised(ctx.runId) : undefined;
+  const { history, recognised } = ProjectHistory.plan(
     allFiles,
     run.cwd,
     sourceOf,
     (f) => optionsOf.get(f)?.framework,
     ctx.recording ? recordingFs(disk, planned) : disk,
     selected.together ? new Set(selected.files) : undefined,
-    // The catalogs' names key the cache only: without it they are not computed.
-    { fingerprints: cache !== undefined },
+    {
+      // The catalogs' names key the cache only: without it they are not computed.
+      fingerprints: cache !== undefined,
+      known: before?.size
+        ? (f) => {
+            const known = before.get(f);
+            return known && known.hash === hashOf(f) ? known.answer : undefined;
+          }
+        : undefined,
+    },
   );
-  cache?.consulted(planned.map((f) => resolvePath(run.cwd, f)));
+  const consulted = planned.map((f) => resolvePath(run.cwd, f));
+  cache?.consulted(consulted);
+  if (ctx.runId && cache)
+    cache.setRunRecognised(
+      [...recognised].flatMap(([f, answer]): Array<[string, string, Recognised]> => {
+        const hash = hashOf(f);
+        return hash ? [[f, hash, answer]] : [];
+      }),
+      consulted,
+    );
+  // A file's text, read when the walk needs it (a file the plan knew from the cache is not read for it).
+  const inPlan = new Set(allFiles);
+  const sources = { get: (f: string) => (inPlan.has(f) ? sourceOf(f) : undefined) };
   const inHistoryOf = (file: string): InHistory | undefined => {
     const model = history.modelFor(file);
     const print = history.fingerprint(file);
