@@ -14,6 +14,10 @@
  * names: it hashes its files (a file whose stat is the one the record lists is not even read: the record's hash is
  * taken, as git's index does), and neither replays its history nor works out a key per file.
  *
+ * Per project it keeps a checkpoint: the catalog the last file a run linted met, named by the migrations before it
+ * (CheckpointHead), so that a run that only replays those (the newest migration changed) resumes from it. And the
+ * run's record keeps what detection said of each file, so that the next run's plan need not read the file again.
+ *
  * Each key has a slot (the file and its options); storing a key drops the older entry of its slot, so a migration
  * linted at each of its versions (a pre-commit hook) keeps one entry, not one per version.
  *
