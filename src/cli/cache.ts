@@ -719,23 +719,19 @@ export class LintCache {
 
   private readCheckpoint(slot: string): { head: CheckpointHead; bytes: Buffer; start: number } | undefined {
     if (this.checkpointsRead.has(slot)) return this.checkpointsRead.get(slot);
-    let read: { head: CheckpointHead; bytes: Buffer; start: number } | undefined;
-    try {
-      const bytes = readFileSync(path.join(this.dir, checkpointFile(slot)));
-      const end = bytes.indexOf(10);
-      const head: unknown = end < 0 ? undefined : JSON.parse(bytes.toString('utf8', 0, end));
-      if (
-        isOwnFile<CheckpointHead>(head, 'migralint-lint-checkpoint') &&
-        head.slot === slot &&
-        typeof head.count === 'number' &&
-        typeof head.prefix === 'string' &&
-        typeof head.print === 'string' &&
-        isDeps(head.deps)
-      )
-        read = { head: head as CheckpointHead, bytes, start: end + 1 };
-    } catch {
-      read = undefined;
-    }
+    const file = readHeaded(path.join(this.dir, checkpointFile(slot)));
+    const head = file?.head;
+    const read =
+      file &&
+      file.start < file.bytes.length &&
+      isOwnFile<CheckpointHead>(head, 'migralint-lint-checkpoint') &&
+      head.slot === slot &&
+      typeof head.count === 'number' &&
+      typeof head.prefix === 'string' &&
+      typeof head.print === 'string' &&
+      isDeps(head.deps)
+        ? { head: head as CheckpointHead, bytes: file.bytes, start: file.start }
+        : undefined;
     this.checkpointsRead.set(slot, read);
     return read;
   }
@@ -782,15 +778,9 @@ export class LintCache {
   /** The record of the run `runId` as read from its file (once), whatever its inputs; undefined when there is none usable. */
   private readRun(runId: string): { record: RunRecord; bytes: Buffer; start: number } | undefined {
     if (this.runFileRead?.runId === runId) return this.runFileRead.read;
-    let read: { record: RunRecord; bytes: Buffer; start: number } | undefined;
-    try {
-      const bytes = readFileSync(path.join(this.dir, runFile(runId)));
-      const end = bytes.indexOf(10);
-      const record: unknown = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
-      if (isRunRecord(record) && record.run === runId) read = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
-    } catch {
-      read = undefined;
-    }
+    const file = readHeaded(path.join(this.dir, runFile(runId)));
+    const record = file?.head;
+    const read = file && isRunRecord(record) && record.run === runId ? { record, bytes: file.bytes, start: file.start } : undefined;
     this.runFileRead = { runId, read };
     return read;
   }
@@ -1023,6 +1013,20 @@ export class LintCache {
       }
       return `cannot write the cache ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
     }
+  }
+}
+
+/**
+ * A file whose first line is a JSON head (a run's record, a checkpoint) and the rest a body read only when it is used:
+ * the head parsed, the bytes, and where the body starts. Undefined when it cannot be read or its head parsed.
+ */
+function readHeaded(file: string): { head: unknown; bytes: Buffer; start: number } | undefined {
+  try {
+    const bytes = readFileSync(file);
+    const end = bytes.indexOf(10);
+    return { head: JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end)), bytes, start: end < 0 ? bytes.length : end + 1 };
+  } catch {
+    return undefined;
   }
 }
 
