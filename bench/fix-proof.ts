@@ -29,7 +29,7 @@ async function plansOf(dir: string) {
 }
 
 await loadParsers();
-const server = await startPostgres();
+const server = await startPostgres(18, { own: true });
 const connect = async (database: string) => {
   const c = new pg.Client({ connectionString: server.url(database) });
   await c.connect();
