@@ -8,7 +8,8 @@
  *    NO TRANSACTION …);
  *  - a one-query chunk is sent as one simple query (its statements are one implicit transaction);
  *  - other chunks statement by statement, DSL operations as their equivalent SQL;
- *  - a file whose SQL is built at run time (a `${…}` placeholder, an f-string) is not run: it is `skipped`.
+ *  - a file whose SQL is built at run time (a `${…}` placeholder, an f-string) or takes bind parameters (`$1`) is
+ *    not run: it is `skipped`.
  *
  * Per statement it records the relation locks the statement takes (pg_locks of the session, inside its
  * transaction; a statement that runs outside one is probed in a rolled-back transaction first, and a statement
@@ -74,6 +75,10 @@ export function planUnit(unit: MigrationUnit): ExecutablePlan {
     const stmts = parsed.statements.filter((s) => s.itemIndex === itemIndex && !s.body);
     if (item.kind === 'sql' && item.segments.some((seg) => !seg.verbatim && /^\$\d+$/.test(item.text.slice(seg.chunkStart, seg.chunkStart + seg.length)))) {
       plan.notRunnable ??= 'a host-language placeholder stands in the SQL';
+    }
+    // Bind parameters (TypeORM's `queryRunner.query('… $1', [value])`): the values come from the code at run time.
+    if (stmts.some((s) => s.kind !== 'PrepareStmt' && JSON.stringify(s.node).includes('"ParamRef"'))) {
+      plan.notRunnable ??= 'the SQL takes bind parameters ($1 …) whose values the code passes at run time';
     }
     if (item.kind === 'sql' && item.exec.oneQuery) {
       if (stmts.length)
