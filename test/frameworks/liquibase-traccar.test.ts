@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lintText, loadParsers } from '../../src/engine/lint-text.js';
+import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
+import { pgType } from '../../src/frameworks/liquibase/changes.js';
+import { planUnit, unitOf } from '../../src/trace/execute.js';
 import { cliJson } from '../helpers/cli-json.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'liquibase-dbms-precondition');
@@ -84,5 +87,24 @@ describe('Liquibase: a changeSet whose dbms precondition excludes PostgreSQL', (
       ].join('\n');
     expect(await rules('c.yaml', yaml('mssql'))).toEqual([]);
     expect(await rules('c.yaml', yaml('postgresql'))).toContain('10 require-concurrent-index-deletion');
+  });
+});
+
+/**
+ * Column types as liquibase-core's BlobType and ClobType give them to PostgreSQL: Traccar's first changelog creates
+ * tc_calendars with `data MEDIUMBLOB`, which Liquibase sends as BYTEA (migralint sent MEDIUMBLOB, and a history run
+ * failed on it: every later changelog with it). BLOB itself is OID.
+ */
+describe('Liquibase: binary and text type aliases', () => {
+  it('maps each alias as Liquibase does for PostgreSQL', () => {
+    const types = ['MEDIUMBLOB', 'TINYBLOB', 'LONGBLOB', 'VARBINARY(255)', 'BLOB', 'java.sql.Types.BLOB', 'TINYTEXT', 'NTEXT', 'CLOB', 'LONG VARCHAR'];
+    expect(types.map((t) => pgType(t))).toEqual(['bytea', 'bytea', 'bytea', 'bytea', 'oid', 'oid', 'text', 'text', 'text', 'text']);
+  });
+
+  it("Traccar's tc_calendars is created with a bytea column", async () => {
+    await loadParsers();
+    const file = path.join(FIXTURE, 'schema', 'changelog-4.0-clean.xml');
+    const plan = planUnit(unitOf({ path: file, text: readFileSync(file, 'utf8'), bom: false }, DEFAULT_SETTINGS));
+    expect(plan.steps.map((s) => s.sql).join('\n')).toMatch(/\bdata bytea NOT NULL\b/);
   });
 });
