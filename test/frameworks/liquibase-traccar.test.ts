@@ -4,13 +4,13 @@
  * T-SQL for SQL Server alone: migralint read it as PostgreSQL and reported four parse errors. The fixture
  * (fixtures/history/liquibase-dbms-precondition) is that changelog beside one guarded for PostgreSQL.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lintText, loadParsers } from '../../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
 import { pgType } from '../../src/frameworks/liquibase/changes.js';
-import { planUnit, unitOf } from '../../src/trace/execute.js';
+import { orderHistory, planUnit, unitOf } from '../../src/trace/execute.js';
 import { cliJson } from '../helpers/cli-json.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'history', 'liquibase-dbms-precondition');
@@ -106,5 +106,22 @@ describe('Liquibase: binary and text type aliases', () => {
     const file = path.join(FIXTURE, 'schema', 'changelog-4.0-clean.xml');
     const plan = planUnit(unitOf({ path: file, text: readFileSync(file, 'utf8'), bom: false }, DEFAULT_SETTINGS));
     expect(plan.steps.map((s) => s.sql).join('\n')).toMatch(/\bdata bytea NOT NULL\b/);
+  });
+});
+
+describe('History runs (trace, fix proof) order a Liquibase history as the linter does', () => {
+  it('from the master changelog: 4.9 (an index on servertime) before 4.13 (which renames servertime)', () => {
+    const dir = path.join(FIXTURE, 'schema');
+    const names = ['changelog-6.8.0.xml', 'changelog-4.9.xml', 'changelog-4.13.xml', 'changelog-4.1.xml', 'changelog-master.xml', 'changelog-4.0-clean.xml'];
+    const files = names.map((n) => ({ path: n, text: readFileSync(path.join(dir, n), 'utf8') }));
+    const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : undefined);
+    expect(orderHistory(files, dir, read).map((f) => f.path)).toEqual([
+      'changelog-master.xml',
+      'changelog-4.0-clean.xml',
+      'changelog-4.1.xml',
+      'changelog-4.9.xml',
+      'changelog-4.13.xml',
+      'changelog-6.8.0.xml',
+    ]);
   });
 });
