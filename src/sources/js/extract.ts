@@ -47,6 +47,11 @@ export interface JsDialect {
   operations?(call: Node, env: ExtractEnv): OperationSpec[] | null;
   /** The execution model of this file. */
   exec(facts: JsFileFacts, ctx: ExtractContext): { exec: ExecutionContext; assumption?: string };
+  /**
+   * Queries are builders, sent only when awaited, returned or `.then`-ed (Knex's `knex.raw`): a call that stands
+   * alone as a statement never runs.
+   */
+  lazy?: boolean;
 }
 
 export interface ExtractEnv {
@@ -129,6 +134,14 @@ function inOtherDatabaseBranch(node: Node, parents: Map<Node, Node>): boolean {
 
 /** Tags of templates that are SQL text with bound values. */
 const SQL_TAGS = new Set(['sql', 'sql.unsafe', 'sql.type()', 'sql.typeAlias()']);
+
+/** A call that is a statement of its own (`knex.raw('…');`): nothing awaits, returns or chains its result. */
+function standsAlone(node: Node, parents: Map<Node, Node>): boolean {
+  let p = parents.get(node);
+  while (p && ['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'ChainExpression'].includes(p.type))
+    p = parents.get(p);
+  return p?.type === 'ExpressionStatement';
+}
 
 /** A raw-SQL call is one the migration runs, not a value handed to another call (`defaultTo(knex.raw('now()'))`). */
 function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
@@ -538,6 +551,10 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     const chain = chainOf(call.callee);
     if (chain && isSqlCallee(chain, params, extra) && call.arguments.length > 0) {
       if (!isExecuted(call, parents)) continue;
+      if (dialect.lazy && standsAlone(call, parents)) {
+        env.note(`${chain}(…) is neither awaited nor returned: it builds a query that is never sent, so it is not linted. Await it if it should run.`, call);
+        continue;
+      }
       addSql(toPiece(call.arguments[0], chain), call, chain, false);
       continue;
     }
