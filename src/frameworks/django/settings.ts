@@ -28,8 +28,13 @@ export interface UserModelSetting {
 /** `from .base import *`, `from .base import Base`, `from shop.settings.base import *`: settings split over modules. */
 const IMPORT = /^from\s+([\w.]+)\s+import\b/gm;
 
-/** Per FileSystem (one run), the answer for each settings file and setting: every migration of a project asks the same. */
-const read = new WeakMap<FileSystem, Map<string, { text: string; setting: UserModelSetting | undefined }>>();
+/**
+ * The answer for each settings module and setting, with every file its reading asked for (in order, and what each
+ * read gave): every migration of a project asks the same. The answer depends on those files alone, so it holds for
+ * a FileSystem that gives the same texts (the CLI gives each file's lint one of its own, to note what it consults):
+ * they are asked for again, in the same order, and compared.
+ */
+const read = new Map<string, { text: string; reads: Array<[string, string | undefined]>; setting: UserModelSetting | undefined }>();
 
 /**
  * The user model Django's `settings.AUTH_USER_MODEL` names, from the settings module and the modules of its own
@@ -50,13 +55,22 @@ export function djangoUserModel(migration: string, fs: FileSystem): UserModelSet
 export function djangoModelSetting(migration: string, fs: FileSystem, name: string, fallback?: string): UserModelSetting | undefined {
   const settings = djangoSettingsFile(migration, fs);
   if (!settings) return undefined;
-  let run = read.get(fs);
-  if (!run) read.set(fs, (run = new Map()));
-  const key = `${name}\0${settings.file}`;
-  const hit = run.get(key);
-  if (hit && hit.text === settings.text) return hit.setting;
-  const setting = fromModules(settings, fs, name, fallback);
-  run.set(key, { text: settings.text, setting });
+  const key = `${name}\0${fallback ?? ''}\0${settings.root}\0${settings.file}`;
+  const hit = read.get(key);
+  if (hit && hit.text === settings.text && hit.reads.every(([file, text]) => fs.readFile(file) === text)) return hit.setting;
+  const reads: Array<[string, string | undefined]> = [];
+  const noting: FileSystem = {
+    readFile: (file) => {
+      const text = fs.readFile(file);
+      reads.push([file, text]);
+      return text;
+    },
+    exists: (p) => fs.exists(p),
+    listDir: (p) => fs.listDir(p),
+    ...(fs.cwd !== undefined ? { cwd: fs.cwd } : {}),
+  };
+  const setting = fromModules(settings, noting, name, fallback);
+  read.set(key, { text: settings.text, reads, setting });
   return setting;
 }
 
