@@ -204,6 +204,16 @@ describe('Django: settings.AUTH_USER_MODEL', () => {
     });
     expect(djangoUserModel('shop/order/migrations/0002_order_user.py', other)?.key).toBe('member.member');
     expect(djangoUserModel('shop/order/migrations/0002_order_user.py', fs)?.key).toBe('account.user');
+    // manage.py naming another settings module, for the same migration's folder: that module is read.
+    const staging = memoryFileSystem({
+      'manage.py': MANAGE.replace('"shop.settings"', '"shop.settings.staging"'),
+      'shop/settings/__init__.py': '',
+      'shop/settings/staging.py': 'AUTH_USER_MODEL = "staff.Member"\n',
+    });
+    expect(djangoUserModel('shop/order/migrations/0002_order_user.py', staging)).toEqual({
+      key: 'staff.member',
+      file: expect.stringMatching(/shop\/settings\/staging\.py$/),
+    });
   });
 
   it('class-based settings (a module the settings import a class from): its attribute counts; a module it imports that is missing makes it unknown', () => {
