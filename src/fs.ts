@@ -100,3 +100,41 @@ export function cachedFileSystem(base: FileSystem): CachedFileSystem {
     ...(base.cwd !== undefined ? { cwd: base.cwd } : {}),
   };
 }
+
+/** What readsOnce remembers of one computation: its answer, and each question it asked of the FileSystem with the answer. */
+export interface Remembered<T> {
+  value: T;
+  /** What else the answer depends on (readsOnce's `input`). */
+  input?: string;
+  reads: Array<{ ask: 'readFile' | 'exists' | 'listDir'; path: string; answer: string | boolean | string[] | undefined }>;
+}
+
+const sameAnswer = (a: string | boolean | string[] | undefined, b: string | boolean | string[] | undefined): boolean =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
+
+/**
+ * `compute(fs)`, remembered in `memo` under `key` with every question it asked of the FileSystem and the answer: asked
+ * again, the answer stands when `fs` answers those questions the same (asked again, in the same order, so a
+ * FileSystem that notes what is read notes the same files), else it is computed again. For what the files beside a
+ * migration say (Django's settings module), which every migration of a project asks: the CLI gives each file's lint
+ * a FileSystem of its own, so the answer cannot be kept per FileSystem. `input`: a text the answer depends on besides
+ * the files (compared, not made part of the key).
+ */
+export function readsOnce<T>(memo: Map<string, Remembered<T>>, key: string, fs: FileSystem, compute: (fs: FileSystem) => T, input?: string): T {
+  const hit = memo.get(key);
+  if (hit && hit.input === input && hit.reads.every((r) => sameAnswer(fs[r.ask](r.path), r.answer))) return hit.value;
+  const reads: Remembered<T>['reads'] = [];
+  const noted = <A extends string | boolean | string[] | undefined>(ask: Remembered<T>['reads'][number]['ask'], path: string, answer: A): A => {
+    reads.push({ ask, path, answer });
+    return answer;
+  };
+  const noting: FileSystem = {
+    readFile: (p) => noted('readFile', p, fs.readFile(p)),
+    exists: (p) => noted('exists', p, fs.exists(p)),
+    listDir: (p) => noted('listDir', p, fs.listDir(p)),
+    ...(fs.cwd !== undefined ? { cwd: fs.cwd } : {}),
+  };
+  const value = compute(noting);
+  memo.set(key, input === undefined ? { value, reads } : { value, reads, input });
+  return value;
+}

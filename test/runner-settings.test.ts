@@ -247,6 +247,26 @@ describe('config lockTimeout / statementTimeout: { setBy: "runner", value }', ()
   });
 });
 
+describe('a settings file read for many migrations', () => {
+  const files = (options: string): Record<string, string> => ({
+    '/srv/shop/manage.py': readFileSync(path.join(ROOT, 'django', 'manage.py'), 'utf8'),
+    '/srv/shop/shop/settings.py': `DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.postgresql",\n        "OPTIONS": {"options": "${options}"},\n    }\n}\n`,
+  });
+  const migration = '/srv/shop/orders/migrations/0002_order_fulfilment_status.py';
+  const lockTimeout = (fs: ReturnType<typeof memoryFileSystem>) => frameworkModule('django').runnerSettings!(migration, fs).lock_timeout;
+
+  it('is named from each run directory, and read again when its text changes', () => {
+    const fs = memoryFileSystem(files('-c lock_timeout=5s'));
+    expect(lockTimeout({ ...fs, cwd: '/srv/shop' })).toEqual({
+      value: '5s',
+      where: "shop/settings.py line 4 (OPTIONS 'options': -c lock_timeout)",
+      connectionOption: true,
+    });
+    expect(lockTimeout({ ...fs, cwd: '/srv' })?.where).toBe("shop/shop/settings.py line 4 (OPTIONS 'options': -c lock_timeout)");
+    expect(lockTimeout({ ...memoryFileSystem(files('-c lock_timeout=7s')), cwd: '/srv/shop' })?.value).toBe('7s');
+  });
+});
+
 describe('readers', () => {
   it('libpq options, URLs and SET statements', () => {
     expect(fromOptions('-c lock_timeout=4s -c statement_timeout=60s').map((f) => [f.name, f.value])).toEqual([

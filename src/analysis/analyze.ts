@@ -816,6 +816,9 @@ function readRelations(query: unknown): QualifiedName[] {
     else if (node && typeof node === 'object') {
       // for-in, not Object.entries: no array of pairs per node of a large query's tree.
       for (const k in node) {
+        // Constants and column references hold no relation: an INSERT's VALUES rows are mostly these (the walk went
+        // through every field of each).
+        if (k === 'A_Const' || k === 'ColumnRef') continue;
         const v = (node as Record<string, unknown>)[k];
         if (k === 'RangeVar') {
           const rel = rangeVarName(v as { schemaname?: string; relname?: string });

@@ -86,19 +86,19 @@ export function asRunner(file: string, text: string, found: FoundSetting[], fs?:
 }
 
 /**
- * What each file's text gave, per run (per FileSystem: the CLI's run, the ESLint plugin's lint): every migration of a
- * project asks for the same files, and each is parsed once.
+ * What each settings file's text gave: every migration of a project asks for the same files, and each is parsed once.
+ * A parse reads nothing but the file's text and the run's directory (which messages name the file from), so those
+ * are the key, whatever FileSystem object asks: the CLI gives each file's lint one of its own (to note what it
+ * consults), and a cache per FileSystem was a parse of the settings per migration.
  */
-const parsed = new WeakMap<FileSystem, Map<string, { text: string; settings: RunnerSettings }>>();
+const parsed = new Map<string, { text: string; settings: RunnerSettings }>();
 
 export function parsedOnce(fs: FileSystem, kind: string, file: string, text: string, parse: () => RunnerSettings): RunnerSettings {
-  let run = parsed.get(fs);
-  if (!run) parsed.set(fs, (run = new Map()));
-  const key = `${kind}\0${file}`;
-  const hit = run.get(key);
+  const key = `${kind}\0${fs.cwd ?? process.cwd()}\0${file}`;
+  const hit = parsed.get(key);
   if (hit && hit.text === text) return hit.settings;
   const settings = parse();
-  run.set(key, { text, settings });
+  parsed.set(key, { text, settings });
   return settings;
 }
 

@@ -119,11 +119,11 @@ function otherSides(s: StatementNode, replay: Replay): LockClaim[] {
           if (con.kind === 'foreign' && con.references && con.columns.includes(column) && con.references.table !== tk)
             claim(con.references.table, 'AccessExclusiveLock');
         }
-        for (const [rk, rt] of replay.entries('tables')) {
-          if (rk === tk) continue;
-          if (rt.constraints.some((con) => con.kind === 'foreign' && con.references?.table === tk && con.references.columns.includes(column)))
-            claim(rk, 'AccessExclusiveLock');
-        }
+        // keysWhere, not entries(): no iterator result and key-value pair per table of the catalog for each such command.
+        const referencing: string[] = replay.keysWhere('tables', (rt): boolean =>
+          rt.constraints.some((con) => con.kind === 'foreign' && con.references?.table === tk && con.references.columns.includes(column)),
+        );
+        for (const rk of referencing) if (rk !== tk) claim(rk, 'AccessExclusiveLock');
       }
     }
   } else if (s.kind === 'AlterDomainStmt' && ((s.node.subtype === 'C' && !unwrap(s.node.def, 'Constraint')?.skip_validation) || s.node.subtype === 'O')) {

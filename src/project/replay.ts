@@ -162,7 +162,7 @@ export class Replay {
    * The keys of the objects of a kind whose value now passes `test`, in all()'s order, without copying the catalog
    * (a RENAME COLUMN looked through two copies of it for the indexes and foreign keys naming the column).
    */
-  private keysWhere<K extends ObjectKind>(kind: K, test: (value: Values[K]) => boolean): string[] {
+  keysWhere<K extends ObjectKind>(kind: K, test: (value: Values[K]) => boolean): string[] {
     const changed = this.changes[kind] as Record<string, Values[K] | null>;
     const base = this.base[kind] as Record<string, Values[K]>;
     const out: string[] = [];
@@ -914,7 +914,5 @@ export class Replay {
 
 /** Tables with foreign keys that reference `key`: the referencing side, for lock claims. */
 export function referencingTables(replay: Replay, key: string): string[] {
-  const out: string[] = [];
-  for (const [k, t] of replay.entries('tables')) if (k !== key && t.constraints.some((c) => c.kind === 'foreign' && c.references?.table === key)) out.push(k);
-  return out;
+  return replay.keysWhere('tables', (t) => t.constraints.some((c) => c.kind === 'foreign' && c.references?.table === key)).filter((k) => k !== key);
 }

@@ -195,6 +195,25 @@ describe('Django: settings.AUTH_USER_MODEL', () => {
       'shop/settings/base.py': 'INSTALLED_APPS = ["shop.account"]\nAUTH_USER_MODEL = "account.User"\n',
     });
     expect(djangoUserModel('shop/order/migrations/0002_order_user.py', fs)?.key).toBe('account.user');
+    // The same settings module over an imported module that says otherwise: the imported module is read again.
+    const other = memoryFileSystem({
+      'manage.py': MANAGE.replace('"shop.settings"', '"shop.settings.production"'),
+      'shop/settings/__init__.py': '',
+      'shop/settings/production.py': 'from .base import *  # noqa: F403\n\nDEBUG = False\n',
+      'shop/settings/base.py': 'INSTALLED_APPS = ["shop.member"]\nAUTH_USER_MODEL = "member.Member"\n',
+    });
+    expect(djangoUserModel('shop/order/migrations/0002_order_user.py', other)?.key).toBe('member.member');
+    expect(djangoUserModel('shop/order/migrations/0002_order_user.py', fs)?.key).toBe('account.user');
+    // manage.py naming another settings module, for the same migration's folder: that module is read.
+    const staging = memoryFileSystem({
+      'manage.py': MANAGE.replace('"shop.settings"', '"shop.settings.staging"'),
+      'shop/settings/__init__.py': '',
+      'shop/settings/staging.py': 'AUTH_USER_MODEL = "staff.Member"\n',
+    });
+    expect(djangoUserModel('shop/order/migrations/0002_order_user.py', staging)).toEqual({
+      key: 'staff.member',
+      file: expect.stringMatching(/shop\/settings\/staging\.py$/),
+    });
   });
 
   it('class-based settings (a module the settings import a class from): its attribute counts; a module it imports that is missing makes it unknown', () => {

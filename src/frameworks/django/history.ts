@@ -13,6 +13,8 @@ function djangoApp(file: string): string {
 
 /** The text inside a migration's `dependencies` or `replaces` list, or undefined without one. */
 function listBody(text: string, field: string): string | undefined {
+  // Most migrations have no `replaces`: the line-by-line search of the whole file is not run for a name it lacks.
+  if (!text.includes(field)) return undefined;
   const m = new RegExp(`^\\s*${field}\\s*=\\s*[[(]`, 'm').exec(text);
   if (!m) return undefined;
   // The list runs to the bracket that closes it.

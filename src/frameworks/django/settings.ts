@@ -1,14 +1,24 @@
 import path from 'node:path';
-import type { FileSystem } from '../../fs.js';
+import { readsOnce, type FileSystem, type Remembered } from '../../fs.js';
 import { firstFile, upwards } from '../session-settings.js';
 
 /**
  * The project's settings module, as `manage.py` names it (`os.environ.setdefault("DJANGO_SETTINGS_MODULE",
  * "saleor.settings")`), found from the migration's folder upwards: the module's file (`saleor/settings.py`) or its
  * package (`saleor/settings/__init__.py`), relative to manage.py's folder. Undefined when either is missing.
+ * Found once per folder (readsOnce: the files are asked for again, and must say the same).
  */
-export function djangoSettingsFile(migration: string, fs: FileSystem): { file: string; text: string; root: string } | undefined {
-  const manage = firstFile(fs, upwards(path.dirname(path.resolve(migration)), 6), ['manage.py']);
+export function djangoSettingsFile(migration: string, fs: FileSystem): SettingsModule | undefined {
+  const dir = path.dirname(path.resolve(migration));
+  return readsOnce(settingsModules, dir, fs, (files) => findSettings(dir, files));
+}
+
+type SettingsModule = { file: string; text: string; root: string };
+
+const settingsModules = new Map<string, Remembered<SettingsModule | undefined>>();
+
+function findSettings(dir: string, fs: FileSystem): SettingsModule | undefined {
+  const manage = firstFile(fs, upwards(dir, 6), ['manage.py']);
   if (!manage) return undefined;
   const module = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage.text)?.[1];
   if (!module) return undefined;
@@ -28,8 +38,8 @@ export interface UserModelSetting {
 /** `from .base import *`, `from .base import Base`, `from shop.settings.base import *`: settings split over modules. */
 const IMPORT = /^from\s+([\w.]+)\s+import\b/gm;
 
-/** Per FileSystem (one run), the answer for each settings file and setting: every migration of a project asks the same. */
-const read = new WeakMap<FileSystem, Map<string, { text: string; setting: UserModelSetting | undefined }>>();
+/** The answer for each settings module and setting (readsOnce): every migration of a project asks the same. */
+const read = new Map<string, Remembered<UserModelSetting | undefined>>();
 
 /**
  * The user model Django's `settings.AUTH_USER_MODEL` names, from the settings module and the modules of its own
@@ -50,14 +60,8 @@ export function djangoUserModel(migration: string, fs: FileSystem): UserModelSet
 export function djangoModelSetting(migration: string, fs: FileSystem, name: string, fallback?: string): UserModelSetting | undefined {
   const settings = djangoSettingsFile(migration, fs);
   if (!settings) return undefined;
-  let run = read.get(fs);
-  if (!run) read.set(fs, (run = new Map()));
-  const key = `${name}\0${settings.file}`;
-  const hit = run.get(key);
-  if (hit && hit.text === settings.text) return hit.setting;
-  const setting = fromModules(settings, fs, name, fallback);
-  run.set(key, { text: settings.text, setting });
-  return setting;
+  const key = `${name}\0${fallback ?? ''}\0${settings.root}\0${settings.file}`;
+  return readsOnce(read, key, fs, (files) => fromModules(settings, files, name, fallback), settings.text);
 }
 
 function fromModules(settings: { file: string; text: string; root: string }, fs: FileSystem, name: string, fallback?: string): UserModelSetting | undefined {
