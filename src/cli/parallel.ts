@@ -175,10 +175,16 @@ export interface WorkerOutput {
   error?: string;
 }
 
-/** The worker's module beside this one (dist/worker.js beside the bundle, dist/src/cli/worker.js beside this file). */
-function workerFile(): string | undefined {
+/**
+ * Where a worker starts. In the CLI the bin loaded, the bin's loader (bin/worker.js), given where the bin keeps V8's
+ * compiled code: it loads the worker's bundle (dist/worker.cjs) as the bin loaded the CLI's. Elsewhere the worker's
+ * module beside this one (dist/src/cli/worker.js).
+ */
+function workerEntry(): { file: string; argv: string[] } | undefined {
+  const bin = (globalThis as Record<symbol, unknown>)[Symbol.for('migralint.worker')] as { file: string; argv: string[] } | undefined;
+  if (bin) return bin;
   const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(file) ? file : undefined;
+  return existsSync(file) ? { file, argv: [] } : undefined;
 }
 
 /** Units started on worker threads: what each file gave, by step id, once all are done. */
@@ -194,9 +200,9 @@ export interface Started {
  * from TypeScript sources): this thread then runs every unit.
  */
 export function startWorkers(units: Unit[], shards: number[][], parsersFor: string[], cwd?: string): Started | undefined {
-  const file = workerFile();
+  const entry = workerEntry();
   const theirs = shards.slice(1).filter((s) => s.length > 0);
-  if (!file || theirs.length === 0) return undefined;
+  if (!entry || theirs.length === 0) return undefined;
   const catalogs: CatalogData[] = [];
   const catalogIds = new Map<Catalog, number>();
   const catalogOf = (c: Catalog | undefined): number => {
@@ -234,7 +240,9 @@ export function startWorkers(units: Unit[], shards: number[][], parsersFor: stri
   const runs = inputs.map(
     (input) =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(file, { workerData: input });
+        // stdin: a worker given none has Node make it an ended stream when it starts (about 5 ms of its CPU); one it
+        // is given is made only if read, and the lint never reads it.
+        const worker = new Worker(entry.file, { workerData: input, argv: entry.argv, stdin: true });
         worker.once('message', (msg: WorkerOutput) => {
           if (msg.error || !msg.done) reject(new Error(`migralint worker: ${msg.error ?? 'no result'}`));
           else {
