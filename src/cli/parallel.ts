@@ -16,6 +16,7 @@ import { NO_FILES, type FileSystem } from '../fs.js';
 import { applyDeltaInPlace, replaySource } from '../project/history.js';
 import { emptyModel, type SchemaDelta } from '../project/model.js';
 import type { FileResult, SourceFile } from '../types.js';
+import { runnableNow, type Runnable } from './runnable.js';
 
 export interface Linted {
   result: FileResult;
@@ -125,13 +126,21 @@ export function threadCount(units: Unit[], env: Record<string, string | undefine
   const forced = env.MIGRALINT_WORKERS;
   if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced))) return Math.max(1, Math.min(Number(forced), 16, units.length));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  if (cores < 2 || units.length < 2) return 1;
   const bytes = units.reduce((n, u) => n + unitBytes(u), 0);
-  if (bytes < 2 * MIN_BYTES) return 1;
-  // A thread more only for a core the machine leaves idle (the load average: what other processes run): on a busy
-  // machine a worker makes the run no faster, and costs CPU the others would have used.
-  const idle = cores - os.loadavg()[0]!;
-  return Math.max(1, Math.min(cores, 8, units.length, Math.floor(bytes / MIN_BYTES), 1 + Math.floor(idle)));
+  return threadsFor({ cores, units: units.length, bytes, runnable: runnableNow(), loadavg: os.loadavg()[0]! });
+}
+
+/**
+ * threadCount's choice from what it read: the machine's cores, the units and their size, the threads runnable now
+ * (runnable.ts, Linux) and the 1-minute load average (elsewhere). A thread more only for a core the machine leaves
+ * idle: on a busy machine a worker makes the run no faster, and costs CPU the others would have used.
+ */
+export function threadsFor(o: { cores: number; units: number; bytes: number; runnable: Runnable | undefined; loadavg: number }): number {
+  if (o.cores < 2 || o.units < 2 || o.bytes < 2 * MIN_BYTES) return 1;
+  // The threads there is room for: the cores other processes' runnable threads leave now (this thread runs on one of
+  // them); without that count, this thread and one for each whole core the load average leaves (a lagging mean).
+  const room = o.runnable ? o.cores - Math.max(0, o.runnable.all - o.runnable.own) : 1 + Math.floor(o.cores - o.loadavg);
+  return Math.max(1, Math.min(o.cores, 8, o.units, Math.floor(o.bytes / MIN_BYTES), room));
 }
 
 /**
