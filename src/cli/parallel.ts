@@ -57,8 +57,9 @@ const MIN_BYTES = 512_000;
 /**
  * What starting a worker costs, as the bytes of SQL this thread lints meanwhile (measured: a worker's start-up, its
  * code and PostgreSQL's WASM, ~75 ms of CPU; a lint ~1 MB of SQL per second). Since measured on a loaded machine (the
- * worker thread's own CPU): Node's start of the thread ~48 ms, loading the worker's bundle 19 ms on kept compiled code
- * (43 ms as the ES module it was; 27 ms with --no-cache), sending its results back ~28 ms for 4 MB.
+ * worker thread's own CPU, half of sql-all's 7.6 MB): Node's start of the thread and its input ~48 ms (20 ms for an
+ * empty worker), loading the worker's bundle 19 ms on kept compiled code (43 ms as the ES module it was; 27 ms with
+ * --no-cache), sending its results back (4 MB) ~28 ms.
  */
 const WORKER_START_BYTES = 80_000;
 
@@ -252,9 +253,7 @@ export function startWorkers(units: Unit[], shards: number[][], parsersFor: stri
   const runs = inputs.map(
     (input) =>
       new Promise<void>((resolve, reject) => {
-        // stdin: a worker given none has Node make it an ended stream when it starts (about 5 ms of its CPU); one it
-        // is given is made only if read, and the lint never reads it.
-        const worker = new Worker(entry.file, { workerData: input, argv: entry.argv, stdin: true });
+        const worker = new Worker(entry.file, { workerData: input, argv: entry.argv });
         worker.once('message', (msg: WorkerOutput) => {
           if (msg.error || !msg.done) reject(new Error(`migralint worker: ${msg.error ?? 'no result'}`));
           else {
