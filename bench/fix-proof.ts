@@ -5,7 +5,7 @@
 // differences and stronger locks.
 //   node --import tsx bench/fix-proof.ts /work/corpus/owner+repo[:subdir] …
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,20 +16,25 @@ import { detectFramework } from '../src/sources/index.js';
 import { compareHistories, orderHistory, planUnit, unitOf } from '../src/trace/execute.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 
+/** A file's text, or undefined when there is none. */
+function readIfThere(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'migralint.js');
 
 async function plansOf(dir: string) {
   const found = await discover(['.'], dir);
   const files = found.files.map((f) => ({ path: f, text: readFileSync(path.resolve(dir, f), 'utf8').replace(/^\ufeff/, '') }));
   const frameworks = files.map((f) => detectFramework(path.resolve(dir, f.path), f.text));
-  const ordered = orderHistory(files, frameworks.includes('alembic') ? 'alembic' : (frameworks[0] ?? 'psql'));
+  const ordered = orderHistory(files, dir, readIfThere);
   const plans = ordered.map((f) => planUnit(unitOf({ path: path.resolve(dir, f.path), text: f.text, bom: false }, DEFAULT_SETTINGS)));
   for (const p of plans) p.file = path.relative(dir, p.file);
   return { plans, texts: new Map(ordered.map((f) => [f.path, f.text])), framework: frameworks[0] };
 }
 
 await loadParsers();
-const server = await startPostgres();
+const server = await startPostgres(18, { own: true });
 const connect = async (database: string) => {
   const c = new pg.Client({ connectionString: server.url(database) });
   await c.connect();

@@ -3,16 +3,20 @@
 // framework's transaction structure, and compare: what applied before still applies, the final catalogs are
 // identical, and no fixed file takes a stronger lock on any relation than the original did.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../src/cli/discover.js';
 import { DEFAULT_SETTINGS } from '../src/engine/lint.js';
-import { detectFramework } from '../src/sources/index.js';
 import { compareHistories, orderHistory, planUnit, unitOf, type ExecutablePlan } from '../src/trace/execute.js';
 import { proofServer } from './helpers/framework-proof.js';
+
+/** A file's text, or undefined when there is none. */
+function readIfThere(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'migralint.js');
@@ -24,8 +28,7 @@ const HISTORIES = [
 async function plansOf(dir: string): Promise<{ plans: ExecutablePlan[]; texts: Map<string, string> }> {
   const found = await discover(['.'], dir);
   const files = found.files.map((f) => ({ path: f, text: readFileSync(path.resolve(dir, f), 'utf8').replace(/^\ufeff/, '') }));
-  const frameworks = files.map((f) => detectFramework(path.resolve(dir, f.path), f.text));
-  const ordered = orderHistory(files, frameworks.includes('alembic') ? 'alembic' : (frameworks[0] ?? 'psql'));
+  const ordered = orderHistory(files, dir, readIfThere);
   const plans = ordered.map((f) => planUnit(unitOf({ path: path.resolve(dir, f.path), text: f.text, bom: false }, DEFAULT_SETTINGS)));
   // Report files by their path inside the history, the same for both copies.
   for (const p of plans) p.file = path.relative(dir, p.file);

@@ -14,6 +14,10 @@
  * names: it hashes its files (a file whose stat is the one the record lists is not even read: the record's hash is
  * taken, as git's index does), and neither replays its history nor works out a key per file.
  *
+ * Per project it keeps a checkpoint: the catalog the last file a run linted met, named by the migrations before it
+ * (CheckpointHead), so that a run that only replays those (the newest migration changed) resumes from it. And the
+ * run's record keeps what detection said of each file, so that the next run's plan need not read the file again.
+ *
  * Each key has a slot (the file and its options); storing a key drops the older entry of its slot, so a migration
  * linted at each of its versions (a pre-commit hook) keeps one entry, not one per version.
  *
@@ -29,7 +33,9 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statS
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPackedDelta, type PackedDelta } from '../project/delta-change.js';
-import type { FileResult } from '../types.js';
+import type { SchemaModel } from '../project/model.js';
+import type { Recognised } from '../project/history.js';
+import type { FileResult, FrameworkId } from '../types.js';
 
 /** Bumped whenever the stored shape or the meaning of a key changes: older files are then ignored. */
 const CACHE_FORMAT = 7;
@@ -143,6 +149,12 @@ interface RunRecord {
    * modification and status-change times were safely before the record was written are kept (see setRun).
    */
   files?: Array<[string, string, string]>;
+  /**
+   * What detection said of each file as the history's plan asked it (its path, its content's hash, and its framework,
+   * or '' and why it is not a migration), with the files detection consulted: the next run takes the answer for a
+   * file whose content is the same while those are as they were, and need not read it.
+   */
+  recognised?: { deps: Array<[string, string]>; files: string[][] };
 }
 
 /**
@@ -154,6 +166,59 @@ const RACY_MS = 2000;
 
 const RUN_FILE_PREFIX = 'lint-run-';
 const runFile = (runId: string) => `${RUN_FILE_PREFIX}${runId.slice(0, 24)}.json`;
+
+/**
+ * A project's catalog after the first migrations of its history (a checkpoint), so that a run that lints a later one
+ * (a pre-commit hook's, the newest migration changed) neither replays nor reads the replays of the ones before it.
+ * One file per project (CHECKPOINT_PREFIX + its slot), the newest a run took: its first line the checkpoint, the rest
+ * the catalog's JSON, parsed only when the checkpoint is used.
+ */
+interface CheckpointHead {
+  format: 'migralint-lint-checkpoint';
+  version: number;
+  identity: string;
+  /** The project (historyPrefix's start): a file named for another is not used. */
+  slot: string;
+  /** How many of the project's first migrations the catalog is after. */
+  count: number;
+  /** Those migrations, named (historyPrefix): each one's path, content and replay options, in order. */
+  prefix: string;
+  /** The catalog's name after them (ProjectHistory.fingerprint), which the next migration's keys take. */
+  print: string;
+  /** Every file their replays consulted, with its state then. */
+  deps: Array<[string, string]>;
+}
+
+const CHECKPOINT_PREFIX = 'lint-history-';
+const checkpointFile = (slot: string) => `${CHECKPOINT_PREFIX}${slot.slice(0, 24)}.json`;
+/** Checkpoint files (one per project) beyond this many are dropped, the least recently written first. */
+const MAX_CHECKPOINTS = 16;
+const MAX_CHECKPOINT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The name of a project's first migrations as a replay meets them: its start (the build, the folder, the project's
+ * root and framework), then per migration in order its path, its content's hash and its replay's options. The
+ * replay is deterministic in these (and in the files it consults, a checkpoint's deps), so the same name, the same
+ * catalog.
+ */
+export const historyPrefix = {
+  start(version: string, cwd: string, root: string, framework: string): string {
+    return sha256(JSON.stringify([CACHE_FORMAT, 'history-prefix', version, codeIdentity(), cwd, root, framework]));
+  },
+  next(prefix: string, file: string, bytesHash: string, options: unknown): string {
+    return sha256(`${prefix}\0${JSON.stringify(file)}\0${bytesHash}\0${optionsDigest(options)}`);
+  },
+};
+
+/** The hash of options' JSON, once per options object (historyPrefix names the same few for each file). */
+const optionsDigests = new WeakMap<object, string>();
+
+function optionsDigest(options: unknown): string {
+  if (typeof options !== 'object' || options === null) return sha256(jsonOfOptions(options));
+  let d = optionsDigests.get(options);
+  if (d === undefined) optionsDigests.set(options, (d = sha256(jsonOfOptions(options))));
+  return d;
+}
 
 interface CacheFile {
   format: 'migralint-lint-cache';
@@ -398,6 +463,10 @@ export class LintCache {
   private lightRead: Light | null | undefined;
   /** Read from REPLAYS_FILE on first use. */
   private replaysRead: Map<string, ReplayEntry> | undefined;
+  /** The replays this run stored before REPLAYS_FILE was read: put in its replays if it is read after all. */
+  private readonly storedReplays = new Map<string, ReplayEntry>();
+  /** Per replay this run took from the cache or stored, the files it consulted with their states (a checkpoint's deps). */
+  private readonly replayDeps = new Map<string, ReadonlyArray<[string, string]>>();
   private readonly states = new Map<string, string>();
   /** The whole file must be written (it is missing, corrupt or foreign, or its journal is to be folded in). */
   private dirty = false;
@@ -412,9 +481,15 @@ export class LintCache {
   private runWrite: { record: RunRecord; report?: string | Buffer } | undefined;
   /** The run's record file as read (readRun), whatever its inputs. */
   private runFileRead: { runId: string; read: { record: RunRecord; bytes: Buffer; start: number } | undefined } | undefined;
+  /** The checkpoints read (per slot, once, undefined when there is none usable) and those to write. */
+  private readonly checkpointsRead = new Map<string, { head: CheckpointHead; bytes: Buffer; start: number } | undefined>();
+  private readonly checkpointsToWrite = new Map<string, { head: CheckpointHead; schema: string }>();
   /** The run's files, their stats and hashes (setRunFiles), for the record written. */
   private runFilesNow: Array<[string, string, string]> | undefined;
   private runFilesRestated = false;
+  /** What detection said of the run's files (setRunRecognised), for the record written; the deps of the answers read. */
+  private recognisedNow: RunRecord['recognised'];
+  private recognisedDeps: string[] = [];
 
   private constructor(readonly file: string) {}
 
@@ -435,12 +510,9 @@ export class LintCache {
     try {
       const text = readFileSync(this.file, 'utf8');
       fileBytes = text.length;
-      const parsed = JSON.parse(text) as Partial<CacheFile> | null;
+      const parsed: unknown = JSON.parse(text);
       if (
-        parsed &&
-        parsed.format === 'migralint-lint-cache' &&
-        parsed.version === CACHE_FORMAT &&
-        parsed.identity === codeIdentity() &&
+        isOwnFile<CacheFile>(parsed, 'migralint-lint-cache') &&
         typeof parsed.run === 'number' &&
         typeof parsed.journal === 'string' &&
         isRecord(parsed.entries)
@@ -478,12 +550,9 @@ export class LintCache {
     if (this.lightRead !== undefined) return this.lightRead;
     let light: Light | null = null;
     try {
-      const x = JSON.parse(readFileSync(path.join(this.dir, INDEX_FILE), 'utf8')) as Partial<IndexFile> | null;
+      const x: unknown = JSON.parse(readFileSync(path.join(this.dir, INDEX_FILE), 'utf8'));
       if (
-        x &&
-        x.format === 'migralint-lint-keys' &&
-        x.version === CACHE_FORMAT &&
-        x.identity === codeIdentity() &&
+        isOwnFile<IndexFile>(x, 'migralint-lint-keys') &&
         typeof x.journal === 'string' &&
         x.journal !== '' &&
         typeof x.run === 'number' &&
@@ -518,12 +587,9 @@ export class LintCache {
     const main = this.head;
     let data: ReplaysFile | undefined;
     try {
-      const parsed = JSON.parse(readFileSync(path.join(this.dir, REPLAYS_FILE), 'utf8')) as Partial<ReplaysFile> | null;
+      const parsed: unknown = JSON.parse(readFileSync(path.join(this.dir, REPLAYS_FILE), 'utf8'));
       if (
-        parsed &&
-        parsed.format === 'migralint-lint-replays' &&
-        parsed.version === CACHE_FORMAT &&
-        parsed.identity === codeIdentity() &&
+        isOwnFile<ReplaysFile>(parsed, 'migralint-lint-replays') &&
         // Written with the cache file read: another's would not match its journal.
         main.journal !== '' &&
         parsed.journal === main.journal &&
@@ -536,6 +602,8 @@ export class LintCache {
     const replays = new Map(Object.entries(data?.replays ?? {}));
     this.replaysRead = replays;
     for (const line of main.journalReplays) this.store('replay', replays, line.replay, line.value);
+    for (const [key, entry] of this.storedReplays) this.store('replay', replays, key, entry);
+    this.storedReplays.clear();
     if (!data) this.dirty = true;
     return replays;
   }
@@ -603,17 +671,91 @@ export class LintCache {
 
   /** The stored replay of a migration for this key (kind 'replay'), when every file it consulted is as it was. */
   getReplay(key: string): StoredReplay | undefined {
-    const entry = this.replays.get(key);
+    const entry = this.storedReplays.get(key) ?? this.replays.get(key);
     if (!entry || !isReplayEntry(entry) || !this.depsHold(entry.deps)) return undefined;
     entry.used = this.head.run;
+    this.replayDeps.set(key, entry.deps);
     return entry.replay;
   }
 
-  /** Stores what a migration's replay learned, with the files its extraction consulted. */
+  /**
+   * Stores what a migration's replay learned, with the files its extraction consulted. The replays' file is not read
+   * for it (a run that lints a changed migration after a checkpoint replays nothing): kept for it in case it is read.
+   */
   setReplay(key: string, consulted: Iterable<string>, replay: StoredReplay): void {
     const entry: ReplayEntry = { deps: this.depsNow(consulted), replay, used: this.head.run };
-    this.store('replay', this.replays, key, entry);
+    if (this.replaysRead) this.store('replay', this.replaysRead, key, entry);
+    else this.storedReplays.set(key, entry);
+    this.replayDeps.set(key, entry.deps);
     this.added.push({ replay: key, value: entry });
+  }
+
+  /** The files the replay of `key` consulted, when this run took it from the cache or stored it; else undefined. */
+  replayConsulted(key: string): ReadonlyArray<[string, string]> | undefined {
+    return this.replayDeps.get(key);
+  }
+
+  /**
+   * The catalog of the project `slot` (historyPrefix.start) after its first `count` migrations, kept by an earlier
+   * run, when `prefixOf(count)` names them as they are now (undefined: those are not to be skipped) and every file
+   * their replays consulted is as it was; else undefined.
+   */
+  checkpoint(
+    slot: string,
+    prefixOf: (count: number) => string | undefined,
+  ): { count: number; print: string; schema: SchemaModel; consulted: string[] } | undefined {
+    const read = this.readCheckpoint(slot);
+    if (!read || prefixOf(read.head.count) !== read.head.prefix) return undefined;
+    if (!this.depsHold(read.head.deps)) return undefined;
+    let schema: unknown;
+    try {
+      schema = JSON.parse(read.bytes.toString('utf8', read.start));
+    } catch {
+      return undefined;
+    }
+    if (!isRecord(schema) || !['schemas', 'tables', 'indexes', 'types', 'views', 'sequences'].every((k) => isRecord(schema[k]))) return undefined;
+    return { count: read.head.count, print: read.head.print, schema: schema as unknown as SchemaModel, consulted: read.head.deps.map(([f]) => f) };
+  }
+
+  private readCheckpoint(slot: string): { head: CheckpointHead; bytes: Buffer; start: number } | undefined {
+    if (this.checkpointsRead.has(slot)) return this.checkpointsRead.get(slot);
+    const file = readHeaded(path.join(this.dir, checkpointFile(slot)));
+    const head = file?.head;
+    const read =
+      file &&
+      file.start < file.bytes.length &&
+      isOwnFile<CheckpointHead>(head, 'migralint-lint-checkpoint') &&
+      head.slot === slot &&
+      typeof head.count === 'number' &&
+      typeof head.prefix === 'string' &&
+      typeof head.print === 'string' &&
+      isDeps(head.deps)
+        ? { head: head as CheckpointHead, bytes: file.bytes, start: file.start }
+        : undefined;
+    this.checkpointsRead.set(slot, read);
+    return read;
+  }
+
+  /**
+   * Keeps the catalog (`schema` gives its JSON, written now: the catalog changes as the walk goes on) of the project `slot` after its first `count` migrations, named `prefix`,
+   * and that catalog's name (`print`), with the files their replays consulted; written with save() unless it is the
+   * checkpoint read.
+   */
+  setCheckpoint(slot: string, count: number, prefix: string, print: string, consulted: Iterable<string>, schema: () => string): void {
+    const read = this.readCheckpoint(slot)?.head;
+    if (read && read.count === count && read.prefix === prefix && read.print === print) return;
+    const deps = [...new Set(consulted)].sort().map((f): [string, string] => [f, this.currentState(f)]);
+    const head: CheckpointHead = { format: 'migralint-lint-checkpoint', version: CACHE_FORMAT, identity: codeIdentity(), slot, count, prefix, print, deps };
+    this.checkpointsToWrite.set(slot, { head, schema: schema() });
+  }
+
+  private saveCheckpoints(): void {
+    for (const [slot, { head, schema }] of this.checkpointsToWrite) {
+      const file = path.join(this.dir, checkpointFile(slot));
+      writeReplacing(file, `${JSON.stringify(head)}\n${schema}`);
+      pruneNewest(this.dir, CHECKPOINT_PREFIX, MAX_CHECKPOINTS, MAX_CHECKPOINT_BYTES, file);
+    }
+    this.checkpointsToWrite.clear();
   }
 
   /** Files the run read besides what its lints and replays consulted (the history's plan): deps of its record. */
@@ -636,15 +778,9 @@ export class LintCache {
   /** The record of the run `runId` as read from its file (once), whatever its inputs; undefined when there is none usable. */
   private readRun(runId: string): { record: RunRecord; bytes: Buffer; start: number } | undefined {
     if (this.runFileRead?.runId === runId) return this.runFileRead.read;
-    let read: { record: RunRecord; bytes: Buffer; start: number } | undefined;
-    try {
-      const bytes = readFileSync(path.join(this.dir, runFile(runId)));
-      const end = bytes.indexOf(10);
-      const record: unknown = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
-      if (isRunRecord(record) && record.run === runId) read = { record, bytes, start: end < 0 ? bytes.length : end + 1 };
-    } catch {
-      read = undefined;
-    }
+    const file = readHeaded(path.join(this.dir, runFile(runId)));
+    const record = file?.head;
+    const read = file && isRunRecord(record) && record.run === runId ? { record, bytes: file.bytes, start: file.start } : undefined;
     this.runFileRead = { runId, read };
     return read;
   }
@@ -668,6 +804,29 @@ export class LintCache {
     const safe = Date.now() - RACY_MS;
     this.runFilesNow = files.filter((f) => f.stat && f.hash && f.stat.mtimeMs < safe).map((f): [string, string, string] => [f.path, f.stat!.sig, f.hash!]);
     this.runFilesRestated = restated;
+  }
+
+  /**
+   * What detection said of each file as the record of the run `runId` lists it (RunRecord.recognised), when every file
+   * detection consulted is as it was: per path, its content's hash then and the answer. Empty otherwise.
+   */
+  runRecognised(runId: string): Map<string, { hash: string; answer: Recognised }> {
+    const out = new Map<string, { hash: string; answer: Recognised }>();
+    const recognised = this.readRun(runId)?.record.recognised;
+    if (!recognised || !this.depsHold(recognised.deps)) return out;
+    this.recognisedDeps = recognised.deps.map(([f]) => f);
+    for (const [file, hash, framework, why] of recognised.files)
+      out.set(file!, { hash: hash!, answer: framework ? { framework: framework as FrameworkId } : { unrecognised: why! } });
+    return out;
+  }
+
+  /** What detection said of the run's files (path, content hash, answer), and what it consulted: kept in the run's record. */
+  setRunRecognised(files: Array<[string, string, Recognised]>, consulted: Iterable<string>): void {
+    const deps = [...new Set([...this.recognisedDeps, ...consulted])].sort().map((f): [string, string] => [f, this.currentState(f)]);
+    this.recognisedNow = {
+      deps,
+      files: files.map(([file, hash, answer]) => ('framework' in answer ? [file, hash, answer.framework] : [file, hash, '', answer.unrecognised])),
+    };
   }
 
   /** The report kept with the run's record (getRun) when it was made for `key` (its format and options), and its summary. */
@@ -733,32 +892,14 @@ export class LintCache {
     const write = this.runWrite;
     if (!write) return;
     if (files) write.record.files = files;
+    if (this.recognisedNow) write.record.recognised = this.recognisedNow;
     // The same record and report as read (a report is named by its inputs), the report whole: nothing to write.
     if (read && (write.report === undefined || read.reportRead) && JSON.stringify(read.record) === JSON.stringify(write.record)) return;
     const file = path.join(this.dir, runFile(write.record.run));
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      const head = JSON.stringify(write.record);
-      writeFileSync(tmp, write.report === undefined ? head : Buffer.concat([Buffer.from(`${head}\n`), Buffer.from(write.report)]));
-      renameSync(tmp, file);
-      // The records of other ways of running the CLI: the most recently written are kept, up to MAX_RUNS and MAX_RUN_BYTES.
-      const runs = readdirSync(this.dir)
-        .filter((f) => f.startsWith(RUN_FILE_PREFIX) && f.endsWith('.json'))
-        .map((f) => ({ f, stat: statSync(path.join(this.dir, f)) }))
-        .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
-      let bytes = 0;
-      runs.forEach(({ f, stat }, i) => {
-        bytes += stat.size;
-        if (f !== path.basename(file) && (i >= MAX_RUNS || bytes > MAX_RUN_BYTES)) unlinkSync(path.join(this.dir, f));
-      });
-    } catch {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* nothing written */
-      }
-    }
+    const head = JSON.stringify(write.record);
+    if (!writeReplacing(file, write.report === undefined ? head : Buffer.concat([Buffer.from(`${head}\n`), Buffer.from(write.report)]))) return;
+    // The records of other ways of running the CLI: the most recently written are kept, up to MAX_RUNS and MAX_RUN_BYTES.
+    pruneNewest(this.dir, RUN_FILE_PREFIX, MAX_RUNS, MAX_RUN_BYTES, file);
   }
 
   /**
@@ -768,6 +909,7 @@ export class LintCache {
    */
   save(): string | undefined {
     this.saveRun();
+    this.saveCheckpoints();
     const main = this.mainRead ?? this.lightRead;
     if (!main || (!this.dirty && this.added.length === 0)) return undefined;
     if (!this.dirty) {
@@ -875,6 +1017,58 @@ export class LintCache {
 }
 
 /**
+ * A file whose first line is a JSON head (a run's record, a checkpoint) and the rest a body read only when it is used:
+ * the head parsed, the bytes, and where the body starts. Undefined when it cannot be read or its head parsed.
+ */
+function readHeaded(file: string): { head: unknown; bytes: Buffer; start: number } | undefined {
+  try {
+    const bytes = readFileSync(file);
+    const end = bytes.indexOf(10);
+    return { head: JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end)), bytes, start: end < 0 ? bytes.length : end + 1 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `file` whole through a temp file and a rename (a reader never sees half of it); false when it could not. */
+function writeReplacing(file: string, data: string | Uint8Array): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing written */
+    }
+    return false;
+  }
+}
+
+/**
+ * Of the files in `dir` named `prefix`….json, keeps the `max` most recently written, up to `maxBytes` together, and
+ * always `keep` (the one just written).
+ */
+function pruneNewest(dir: string, prefix: string, max: number, maxBytes: number, keep: string): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
+      .map((f) => ({ f, stat: statSync(path.join(dir, f)) }))
+      .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+    let bytes = 0;
+    files.forEach(({ f, stat }, i) => {
+      bytes += stat.size;
+      if (f !== path.basename(keep) && (i >= max || bytes > maxBytes)) unlinkSync(path.join(dir, f));
+    });
+  } catch {
+    /* another run pruned them */
+  }
+}
+
+/**
  * The journal's lines when its first names the file read (`journal`); a line that is not a whole entry (a write cut
  * short, another run appending at the same time) is skipped, as an entry it names would be a miss.
  */
@@ -914,17 +1108,22 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return !!x && typeof x === 'object' && !Array.isArray(x);
 }
 
+/**
+ * A file of this cache's: of this kind (`format`), in this format's version, written by this build. Anything else (a
+ * corrupt file, another tool's, an older migralint's) is not read: it is ignored and rewritten.
+ */
+function isOwnFile<T extends { format: string }>(x: unknown, format: T['format']): x is Partial<T> & Pick<T, 'format'> {
+  return isRecord(x) && x.format === format && x.version === CACHE_FORMAT && x.identity === codeIdentity();
+}
+
 function isDeps(deps: unknown): deps is Array<[string, string]> {
   return Array.isArray(deps) && deps.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string');
 }
 
 function isRunRecord(e: unknown): e is RunRecord {
-  const x = e as RunRecord;
+  if (!isOwnFile<RunRecord>(e, 'migralint-lint-run')) return false;
+  const x = e;
   return (
-    !!x &&
-    x.format === 'migralint-lint-run' &&
-    x.version === CACHE_FORMAT &&
-    x.identity === codeIdentity() &&
     typeof x.run === 'string' &&
     typeof x.input === 'string' &&
     isDeps(x.deps) &&
@@ -938,7 +1137,12 @@ function isRunRecord(e: unknown): e is RunRecord {
         typeof x.report.bytes === 'number' &&
         isRecord(x.report.summary) &&
         ['results', 'errors', 'warnings'].every((k) => typeof (x.report!.summary as unknown as Record<string, unknown>)[k] === 'number'))) &&
-    (x.files === undefined || (Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 3 && f.every((p) => typeof p === 'string'))))
+    (x.files === undefined || (Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 3 && f.every((p) => typeof p === 'string')))) &&
+    (x.recognised === undefined ||
+      (isRecord(x.recognised) &&
+        isDeps(x.recognised.deps) &&
+        Array.isArray(x.recognised.files) &&
+        x.recognised.files.every((f) => Array.isArray(f) && f.length === (f[2] === '' ? 4 : 3) && f.every((p) => typeof p === 'string'))))
   );
 }
 

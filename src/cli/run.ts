@@ -13,7 +13,7 @@ import { diskFileSystem } from '../disk.js';
 import type { CachedFileSystem } from '../fs.js';
 import { fixToFixedPoint, type FixType } from '../engine/apply.js';
 import { lintSource, withPending, type LintOptions, type ModelOptions } from '../engine/lint.js';
-import { deltaHash, ProjectHistory, replaySource, type PlannedFile } from '../project/history.js';
+import { deltaHash, ProjectHistory, replaySource, type PlannedFile, type Recognised } from '../project/history.js';
 import type { SchemaDelta } from '../project/model.js';
 import { packDelta, type PackedDelta } from '../project/delta-change.js';
 import { historyFolders } from '../project/order.js';
@@ -33,6 +33,7 @@ import type { TraceReport } from '../trace/trace.js';
 import { migralintVersion } from '../version.js';
 import { resolvePath } from '../paths.js';
 import { SizeLoader } from './stats.js';
+import { HistoryCheckpoints } from './checkpoint.js';
 import { bytesHash, cacheKey, fileStat, LintCache, runInputKey, type FileStat, type RunSummary } from './cache.js';
 import { lintRecording, mayShare, recordingFs, shard, startWorkers, threadCount, type Done, type Started, type Step, type Unit } from './parallel.js';
 import { defaultBranchFiles, stagedContent } from './git.js';
@@ -228,6 +229,8 @@ interface InHistory {
   record: (delta: SchemaDelta, hash?: string) => void;
   /** A delta as the cache keeps it; false (nothing recorded) when it does not fit the catalog the file meets. */
   recordPacked: (packed: PackedDelta, hash: string) => boolean;
+  /** Told the key of the file's replay in the cache, when its replay is taken from the cache or kept there. */
+  keyed?: (replayKey: string) => void;
 }
 
 /** A file the cache did not answer, outside any history: where its result goes, and how to lint it. */
@@ -382,6 +385,7 @@ function fileLinter({ run, cache, version, setups, disk, fixTypes, parsers, out 
    */
   const replayCached = async (source: SourceFile, options: LintOptions, inHistory: InHistory, replayKey: string): Promise<void> => {
     const { model } = inHistory;
+    if (replayKey) inHistory.keyed?.(replayKey);
     const stored = replayKey ? cache?.getReplay(replayKey) : undefined;
     // Applied to the catalog it meets; a stored change that does not fit it is replayed again.
     if (stored && inHistory.recordPacked(stored.packed, stored.hash)) return;
@@ -406,7 +410,10 @@ function fileLinter({ run, cache, version, setups, disk, fixTypes, parsers, out 
       inHistory.record(delta, hash);
       const replayed = replayKey();
       const packed = cache && hash && replayed ? packDelta(delta, inHistory.model.schema) : undefined;
-      if (cache && hash && packed) cache.setReplay(replayed, consulted, { packed, hash });
+      if (cache && hash && packed) {
+        cache.setReplay(replayed, consulted, { packed, hash });
+        inHistory.keyed?.(replayed);
+      }
     }
     if (cache && key) cache.set(key, consulted, result!);
   };
@@ -469,7 +476,7 @@ function fileLinter({ run, cache, version, setups, disk, fixTypes, parsers, out 
     await parsers();
     await fixFile(run, { disk, fixTypes, out }, source, options, writeBack);
   };
-  return { replayKey, replayCached, keepReplayed, keepLinted, keysOf, lintOne };
+  return { replayKey, replayOptionsOf, replayCached, keepReplayed, keepLinted, keysOf, lintOne };
 }
 
 type FileLinter = ReturnType<typeof fileLinter>;
@@ -553,7 +560,7 @@ async function lintFiles(run: LintRun, io: IO, ctx: FilesContext): Promise<Walk>
     for (const r of recorded) out.results.push({ ...r.result, filePath: r.file, source: sourceOf(r.file)!.text });
     out.linted += recorded.length;
   } else {
-    await walkHistory(run, { disk, cache, linter, out, parsing, project, selected, recording: !!runId });
+    await walkHistory(run, { disk, cache, linter, out, parsing, project, selected, recording: !!runId, version, runId });
     // Recorded for the next run like this one (below, once its results are all in).
     if (runId) record = { runId, input: runInput };
   }
@@ -804,12 +811,16 @@ interface HistoryContext {
   selected: Selection;
   /** The run is recorded: the files the plan reads are its deps. */
   recording: boolean;
+  version: string;
+  /** The run's record's name ('' when it is not recorded): what detection said of its files is kept there. */
+  runId: string;
 }
 
 /** The planned history: the catalogs, the sources read, and the catalog a file meets. */
 interface Planned {
   history: ProjectHistory;
-  sources: Map<string, SourceFile>;
+  /** A file of the history's text, read when first needed. */
+  sources: Pick<ReadonlyMap<string, SourceFile>, 'get'>;
   inHistoryOf: (file: string) => InHistory | undefined;
 }
 
@@ -820,20 +831,43 @@ interface Planned {
  */
 async function walkHistory(run: LintRun, ctx: HistoryContext): Promise<void> {
   const { disk, cache, out, project, selected } = ctx;
-  const { allFiles, optionsOf, sourceOf } = project;
+  const { allFiles, optionsOf, sourceOf, hashOf } = project;
   // The history's plan reads files besides the migrations (a Drizzle journal, a Cargo.toml): deps of the record.
   const planned: string[] = [];
-  const { history, sources } = ProjectHistory.plan(
+  // What detection said of a file the last run like this one read, when its content is the same (and the files
+  // detection consulted are): the file is not read to be planned.
+  const before = ctx.runId && cache ? cache.runRecognised(ctx.runId) : undefined;
+  const { history, recognised } = ProjectHistory.plan(
     allFiles,
     run.cwd,
     sourceOf,
     (f) => optionsOf.get(f)?.framework,
     ctx.recording ? recordingFs(disk, planned) : disk,
     selected.together ? new Set(selected.files) : undefined,
-    // The catalogs' names key the cache only: without it they are not computed.
-    { fingerprints: cache !== undefined },
+    {
+      // The catalogs' names key the cache only: without it they are not computed.
+      fingerprints: cache !== undefined,
+      known: before?.size
+        ? (f) => {
+            const known = before.get(f);
+            return known && known.hash === hashOf(f) ? known.answer : undefined;
+          }
+        : undefined,
+    },
   );
-  cache?.consulted(planned.map((f) => resolvePath(run.cwd, f)));
+  const consulted = planned.map((f) => resolvePath(run.cwd, f));
+  cache?.consulted(consulted);
+  if (ctx.runId && cache)
+    cache.setRunRecognised(
+      [...recognised].flatMap(([f, answer]): Array<[string, string, Recognised]> => {
+        const hash = hashOf(f);
+        return hash ? [[f, hash, answer]] : [];
+      }),
+      consulted,
+    );
+  // A file's text, read when the walk needs it (a file the plan knew from the cache is not read for it).
+  const inPlan = new Set(allFiles);
+  const sources = { get: (f: string) => (inPlan.has(f) ? sourceOf(f) : undefined) };
   const inHistoryOf = (file: string): InHistory | undefined => {
     const model = history.modelFor(file);
     const print = history.fingerprint(file);
@@ -847,9 +881,24 @@ async function walkHistory(run: LintRun, ctx: HistoryContext): Promise<void> {
       : undefined;
   };
   const plan: Planned = { history, sources, inHistoryOf };
-  const plannedFiles = history.order(selected.files);
-  const { ids, started } = await planWorkerUnits(run, ctx, plan, plannedFiles);
-  const theirs = await walkPlanned(run, ctx, plan, plannedFiles, (file) => !!started?.ids.has(ids.get(file) ?? -1));
+  // A project's first migrations, when this run only replays them, are taken whole from a checkpoint (not with
+  // --staged: the files it lints are the index's, not the ones a checkpoint names).
+  const checkpoints =
+    cache && !run.staged
+      ? new HistoryCheckpoints(cache, history, {
+          version: ctx.version,
+          cwd: path.resolve(run.cwd),
+          hashOf: project.hashOf,
+          optionsOf: (f) => optionsOf.get(f),
+          replayOptionsOf: ctx.linter.replayOptionsOf,
+        })
+      : undefined;
+  const { planned: plannedFiles, resumed } = checkpoints?.resume(history.order(selected.files)) ?? {
+    planned: history.order(selected.files),
+    resumed: new Set<number>(),
+  };
+  const { ids, started } = await planWorkerUnits(run, ctx, plan, plannedFiles, resumed);
+  const theirs = await walkPlanned(run, ctx, plan, plannedFiles, (file) => !!started?.ids.has(ids.get(file) ?? -1), checkpoints);
   if (started) await takeWorkerResults(ctx, plan, started, ids, theirs);
   leaveOutIndexedForeignKeys(out, history, selected.files);
 }
@@ -864,6 +913,8 @@ async function planWorkerUnits(
   { cache, linter, project, parsing }: HistoryContext,
   { history, sources, inHistoryOf }: Planned,
   plannedFiles: PlannedFile[],
+  /** Projects resumed from a checkpoint: walked here (a worker's unit starts from the empty catalog). */
+  resumed: ReadonlySet<number>,
 ): Promise<{ ids: Map<string, number>; started?: Started }> {
   const { optionsOf, bytesOf } = project;
   const env = run.env ?? process.env;
@@ -879,6 +930,7 @@ async function planWorkerUnits(
       const source = sources.get(file);
       const options = optionsOf.get(file);
       const bytes = bytesOf.get(file);
+      if (planned.project !== undefined && resumed.has(planned.project)) unitOf.set(planned.project, null);
       const unit = planned.project === undefined ? undefined : unitOf.get(planned.project);
       if (unit === null) continue;
       let usable = !!(source && options && bytes);
@@ -926,6 +978,7 @@ async function walkPlanned(
   { history, sources, inHistoryOf }: Planned,
   plannedFiles: PlannedFile[],
   isWorkers: (file: string) => boolean,
+  checkpoints: HistoryCheckpoints | undefined,
 ): Promise<Theirs[]> {
   const { optionsOf, bytesOf } = project;
   const { results, resultKeys } = out;
@@ -935,6 +988,7 @@ async function walkPlanned(
   for (const planned of plannedFiles) {
     const file = planned.path;
     if (isWorkers(file)) {
+      checkpoints?.walked(planned, '');
       theirs.push({ file, lint: planned.lint, slot: results.length });
       if (planned.lint) {
         results.push(undefined as unknown as FileResult);
@@ -943,6 +997,9 @@ async function walkPlanned(
       continue;
     }
     const inHistory = inHistoryOf(file);
+    // The key of its replay in the cache, for what a checkpoint kept after it depends on.
+    let replayKey = '';
+    if (inHistory) inHistory.keyed = (key) => void (replayKey = key);
     if (!planned.lint) {
       const src = sources.get(file);
       const opts = optionsOf.get(file);
@@ -954,6 +1011,7 @@ async function walkPlanned(
           // A file that cannot be read as a migration teaches the catalog nothing.
         }
       }
+      checkpoints?.walked(planned, replayKey);
       history.advance(file);
       continue;
     }
@@ -977,7 +1035,10 @@ async function walkPlanned(
       results.push({ filePath: file, findings: [], fatal: error.message.replace(`${resolvePath(run.cwd, file)}: `, '') });
       continue;
     }
+    // The catalog it meets is kept when it is the last file of its project this run lints.
+    checkpoints?.keep(planned);
     await linter.lintOne(source, true, bytes, inHistory);
+    checkpoints?.walked(planned, replayKey);
     history.advance(file);
   }
   return theirs;

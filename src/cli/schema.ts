@@ -1,15 +1,8 @@
 import path from 'node:path';
-import { diskFileSystem } from '../disk.js';
-import { ConfigResolver } from '../config/load.js';
-import { frameworkFromConfig, settingsFromConfig } from '../config/options.js';
-import type { LintOptions } from '../engine/lint.js';
-import { loadParsersFor } from '../engine/lint-text.js';
-import { ProjectHistory, replaySource } from '../project/history.js';
+import { replaySource } from '../project/history.js';
 import { emptyModel } from '../project/model.js';
 import { printModel } from '../project/print.js';
-import type { FrameworkId } from '../types.js';
-import { configClaims, discover } from './discover.js';
-import { readSource } from './read.js';
+import { findProjects } from './projects.js';
 import type { IO } from './run.js';
 import { UsageError } from './run.js';
 
@@ -24,25 +17,7 @@ export interface SchemaRun {
 
 /** `migralint schema [paths] [--at file]`: the catalog replayed from each project's history. */
 export async function runSchema(run: SchemaRun, io: IO): Promise<number> {
-  const resolver = new ConfigResolver(run.config);
-  const found = await discover(run.paths, run.cwd, { claims: configClaims(resolver, run.cwd, run.framework) });
-  for (const p of found.problems) io.stderr(`migralint: ${p}\n`);
-  const optionsOf = new Map<string, LintOptions>();
-  const disk = diskFileSystem(run.cwd);
-  for (const f of found.files) {
-    const loaded = await resolver.forFile(path.resolve(run.cwd, f));
-    const framework = (run.framework as FrameworkId | undefined) ?? frameworkFromConfig(loaded.config, loaded.dir, path.resolve(run.cwd, f));
-    optionsOf.set(f, { settings: settingsFromConfig(loaded.config), framework, fs: disk });
-  }
-  await loadParsersFor(found.files);
-  const read = (f: string) => {
-    try {
-      return { ...readSource(path.resolve(run.cwd, f)), path: f };
-    } catch {
-      return undefined;
-    }
-  };
-  const { history, sources } = ProjectHistory.plan(found.files, run.cwd, read, (f) => optionsOf.get(f)?.framework, disk);
+  const { history, sources, optionsOf } = await findProjects(run, io);
   const at = run.at ? path.normalize(run.at) : undefined;
   if (at && !history.projects.some((p) => p.files.some((f) => path.resolve(run.cwd, f) === path.resolve(run.cwd, at)))) {
     throw new UsageError(`--at: ${run.at} is not a migration of the projects found`);

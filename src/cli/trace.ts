@@ -11,11 +11,8 @@ import type pg from 'pg';
 import { analyzeUnit } from '../analysis/analyze.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ConfigResolver } from '../config/load.js';
-import { frameworkFromConfig, settingsFromConfig } from '../config/options.js';
-import { diskFileSystem } from '../disk.js';
 import type { LintOptions } from '../engine/lint.js';
-import { loadParsersFor } from '../engine/lint-text.js';
-import { ProjectHistory, replaySource } from '../project/history.js';
+import { replaySource } from '../project/history.js';
 import { emptyModel, type SchemaModel } from '../project/model.js';
 import { parseUnit } from '../sql/statements.js';
 import { knownFrameworks } from '../sources/index.js';
@@ -26,7 +23,7 @@ import { describeStandIn, modelColumnTypes, standInSql, standInsFor, type StandI
 import { LockWatcher, traceProject, type FixProof, type TraceReport } from '../trace/trace.js';
 import { formatFixProofs, formatTrace } from '../report/trace.js';
 import type { AnalyzedStatement, FrameworkId } from '../types.js';
-import { discover } from './discover.js';
+import { findProjects } from './projects.js';
 import { readSource } from './read.js';
 import { UsageError, type IO } from './run.js';
 
@@ -91,26 +88,10 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
   const schemaSql = run.schema !== undefined ? readSchema(path.resolve(run.cwd, run.schema)) : undefined;
 
   // The projects, as lint finds them.
-  const found = await discover(run.paths, run.cwd);
-  for (const p of found.problems) io.stderr(`migralint: ${p}\n`);
-  const resolver = new ConfigResolver(run.config);
-  const optionsOf = new Map<string, LintOptions>();
-  const disk = diskFileSystem(run.cwd);
-  for (const f of found.files) {
-    const loaded = await resolver.forFile(path.resolve(run.cwd, f));
-    const framework = (run.framework as FrameworkId | undefined) ?? frameworkFromConfig(loaded.config, loaded.dir, path.resolve(run.cwd, f));
-    const settings = { ...settingsFromConfig(loaded.config), ...(run.pgVersion !== undefined ? { pgVersion: run.pgVersion } : {}) };
-    optionsOf.set(f, { settings, framework, fs: disk });
-  }
-  await loadParsersFor(found.files);
-  const read = (f: string) => {
-    try {
-      return { ...readSource(path.resolve(run.cwd, f)), path: f };
-    } catch {
-      return undefined;
-    }
-  };
-  const { history, sources } = ProjectHistory.plan(found.files, run.cwd, read, (f) => optionsOf.get(f)?.framework, disk);
+  const { history, sources, optionsOf, problems, resolver } = await findProjects(
+    { ...run, settings: run.pgVersion !== undefined ? { pgVersion: run.pgVersion } : undefined },
+    io,
+  );
   const projects = history.projects.filter((p) => p.files.length > 0);
   if (projects.length === 0) {
     io.stderr('migralint: no migrations to trace\n');
@@ -265,7 +246,7 @@ export async function runTrace(run: TraceRun, io: IO): Promise<number> {
     }
   if (run.format === 'markdown') {
     // The review could not be made (a bad --changed-since or --stats): said on stderr, exit 2.
-    if ((await reviewComment(run, report, io, new Set(found.problems.map((p) => `migralint: ${p}\n`)))) === 2) return 2;
+    if ((await reviewComment(run, report, io, new Set(problems.map((p) => `migralint: ${p}\n`)))) === 2) return 2;
   } else io.stdout(formatTrace(report, { format: run.format as 'stylish' | 'json', color: run.color }));
   const failed = report.projects.some((p) => p.files.some((f) => f.status === 'failed' || f.statements.some((s) => s.status === 'mismatch')));
   return failed ? 1 : 0;

@@ -63,6 +63,9 @@ export function applyDeltaInPlace(model: SchemaModel, delta: SchemaDelta): void 
   if (delta.framework !== undefined) model.framework = delta.framework;
 }
 
+/** What detection says of a file: its framework, or why it is not a migration. */
+export type Recognised = ReturnType<typeof recognise>;
+
 /** The fingerprint of the empty catalog a project's history starts from. */
 const START = oneHash('sha256', 'migralint-schema-start', 'hex');
 
@@ -122,21 +125,48 @@ export class ProjectHistory {
     frameworkOf: (file: string) => FrameworkId | undefined,
     fs: FileSystem,
     change?: ReadonlySet<string>,
-    { fingerprints = true }: { fingerprints?: boolean } = {},
-  ): { history: ProjectHistory; sources: Map<string, SourceFile> } {
+    {
+      fingerprints = true,
+      known,
+    }: {
+      fingerprints?: boolean;
+      /**
+       * What detection said of a file before, when it would say the same now (the same text, the same answers from the
+       * files beside it: the lint cache knows): the file is then read only if its order needs its text.
+       */
+      known?: (file: string) => Recognised | undefined;
+    } = {},
+  ): { history: ProjectHistory; sources: Map<string, SourceFile>; recognised: Map<string, Recognised> } {
     const sources = new Map<string, SourceFile>();
     const entries: HistoryFile[] = [];
+    /** What detection said of each file the configuration does not give a framework (known, or asked now). */
+    const recognised = new Map<string, Recognised>();
     for (const f of files) {
+      const forced = frameworkOf(f);
+      const before = forced ? undefined : known?.(f);
+      if (before) {
+        recognised.set(f, before);
+        if ('unrecognised' in before) continue;
+        // Its text only when the tool's order reads it (a plain-SQL history is ordered by the files' names).
+        entries.push({
+          path: f,
+          framework: before.framework,
+          get text() {
+            return read(f)?.text ?? '';
+          },
+        });
+        continue;
+      }
       const source = read(f);
       if (!source) continue;
       sources.set(f, source);
-      const forced = frameworkOf(f);
-      const recognised = forced ? { framework: forced } : recognise(f, source.text, fs);
-      if ('unrecognised' in recognised) continue;
-      entries.push({ path: f, text: source.text, framework: recognised.framework });
+      const answer = forced ? { framework: forced } : recognise(f, source.text, fs);
+      if (!forced) recognised.set(f, answer);
+      if ('unrecognised' in answer) continue;
+      entries.push({ path: f, text: source.text, framework: answer.framework });
     }
     const history = orderHistory(entries, (p) => fs.readFile(path.resolve(cwd, p)));
-    return { history: new ProjectHistory(history, change, fingerprints), sources };
+    return { history: new ProjectHistory(history, change, fingerprints), sources, recognised };
   }
 
   /** Files in the order to handle them: each project's history, then the selected files no project holds. */
@@ -183,6 +213,17 @@ export class ProjectHistory {
     const p = this.projectOf.get(file);
     if (!p) return undefined;
     return this.fingerprints ? (this.prints.get(p) ?? START) : '';
+  }
+
+  /**
+   * The project of `file` resumed from a catalog kept earlier (a checkpoint of the lint cache) and that catalog's name:
+   * as if the files before it had been advanced past. The catalog becomes this history's.
+   */
+  resume(file: string, schema: SchemaModel, print: string): void {
+    const p = this.projectOf.get(file);
+    if (!p) return;
+    this.models.set(p, schema);
+    if (this.fingerprints) this.prints.set(p, print);
   }
 
   /** What a file changed, applied once: a file linted several times (--fix) records its last delta. `hash`: its deltaHash, when known. */

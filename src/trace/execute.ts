@@ -8,7 +8,8 @@
  *    NO TRANSACTION …);
  *  - a one-query chunk is sent as one simple query (its statements are one implicit transaction);
  *  - other chunks statement by statement, DSL operations as their equivalent SQL;
- *  - a file whose SQL is built at run time (a `${…}` placeholder, an f-string) is not run: it is `skipped`.
+ *  - a file whose SQL is built at run time (a `${…}` placeholder, an f-string) or takes bind parameters (`$1`) is
+ *    not run: it is `skipped`.
  *
  * Per statement it records the relation locks the statement takes (pg_locks of the session, inside its
  * transaction; a statement that runs outside one is probed in a rolled-back transaction first, and a statement
@@ -16,8 +17,10 @@
  * After the run, `snapshotCatalog` reads tables, columns, types, constraints (with validity) and indexes (with
  * validity) for comparison.
  */
+import path from 'node:path';
 import type pg from 'pg';
 import { LOCK_STRENGTH } from '../analysis/locks.js';
+import { orderHistory as projectHistory } from '../project/order.js';
 import { adapterFor, detectFramework } from '../sources/index.js';
 import { parseUnit } from '../sql/statements.js';
 import type { FrameworkId, LockMode, MigrationUnit, SourceFile, Statement } from '../types.js';
@@ -74,6 +77,10 @@ export function planUnit(unit: MigrationUnit): ExecutablePlan {
     const stmts = parsed.statements.filter((s) => s.itemIndex === itemIndex && !s.body);
     if (item.kind === 'sql' && item.segments.some((seg) => !seg.verbatim && /^\$\d+$/.test(item.text.slice(seg.chunkStart, seg.chunkStart + seg.length)))) {
       plan.notRunnable ??= 'a host-language placeholder stands in the SQL';
+    }
+    // Bind parameters (TypeORM's `queryRunner.query('… $1', [value])`): the values come from the code at run time.
+    if (stmts.some((s) => s.kind !== 'PrepareStmt' && JSON.stringify(s.node).includes('"ParamRef"'))) {
+      plan.notRunnable ??= 'the SQL takes bind parameters ($1 …) whose values the code passes at run time';
     }
     if (item.kind === 'sql' && item.exec.oneQuery) {
       if (stmts.length)
@@ -384,27 +391,18 @@ export async function compareHistories(
 }
 
 /**
- * The order a framework applies a folder's migrations in: Alembic follows down_revision links; the others sort
- * by path (versions and timestamps lead the names). Files outside the chain keep path order, after it.
+ * The files in the order their tools apply them, as the linter orders a history (src/project/order.ts: Liquibase's
+ * master changelog, Alembic's revision graph, Django's dependencies, version numbers …); `dir` is what the paths
+ * are relative to; `read` reads a file the order needs beside them (a master changelog, a journal) by its absolute
+ * path. Down scripts are left out.
  */
-export function orderHistory(files: Array<{ path: string; text: string }>, framework: FrameworkId): Array<{ path: string; text: string }> {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (framework !== 'alembic') return sorted;
-  const rev = (t: string, key: string) => new RegExp(`^${key}\\s*(?::[^=]*)?=\\s*['"]([^'"]+)['"]`, 'm').exec(t)?.[1];
-  const byDown = new Map<string | undefined, Array<{ path: string; text: string }>>();
-  for (const f of sorted) {
-    const down = rev(f.text, 'down_revision');
-    byDown.set(down, [...(byDown.get(down) ?? []), f]);
-  }
-  const out: Array<{ path: string; text: string }> = [];
-  const seen = new Set<string>();
-  const queue = [...(byDown.get(undefined) ?? [])];
-  while (queue.length) {
-    const f = queue.shift()!;
-    if (seen.has(f.path)) continue;
-    seen.add(f.path);
-    out.push(f);
-    queue.push(...(byDown.get(rev(f.text, 'revision')) ?? []));
-  }
-  return [...out, ...sorted.filter((f) => !seen.has(f.path))];
+export function orderHistory(
+  files: Array<{ path: string; text: string }>,
+  dir: string,
+  read: (file: string) => string | undefined,
+): Array<{ path: string; text: string }> {
+  const entries = files.map((f) => ({ ...f, framework: detectFramework(path.resolve(dir, f.path), f.text) }));
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const ordered = projectHistory(entries, (p) => read(path.resolve(dir, p))).projects.flatMap((p) => p.files.map((f) => byPath.get(f)!));
+  return ordered;
 }

@@ -27,6 +27,13 @@ const runFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f)
 /** Forgets the runs, so that the next run reads the entries (and replays) again. */
 const rmRuns = (dir: string) => runFiles(dir).forEach((f) => rmSync(f));
 
+/** A plain-SQL history in a folder of its own (db/migrations/<name>: its text), and a cache folder beside it. */
+function sqlHistory(migrations: Record<string, string>): { dir: string; cache: string } {
+  const dir = tmp();
+  for (const [name, text] of Object.entries(migrations)) write(dir, `db/migrations/${name}`, text);
+  return { dir, cache: path.join(dir, 'cache') };
+}
+
 /** Fixtures of SQL, Python and JS frameworks (with a Drizzle journal and Alembic's env.py), copied so the test owns them. */
 function project(): string {
   const dir = tmp();
@@ -280,10 +287,10 @@ describe('the lint cache', () => {
   });
 
   it('the history is replayed from the cache: what each migration taught the catalog is kept by content', { timeout: 300_000 }, async () => {
-    const dir = tmp();
-    const cache = path.join(dir, 'cache');
-    write(dir, 'db/migrations/0001_orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n');
-    write(dir, 'db/migrations/0002_note.sql', 'ALTER TABLE orders ADD COLUMN note text;\n');
+    const { dir, cache } = sqlHistory({
+      '0001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n',
+      '0002_note.sql': 'ALTER TABLE orders ADD COLUMN note text;\n',
+    });
     const lint = async (file: string) =>
       JSON.parse((await run([file, '--format', 'json', '--cache-location', cache], dir)).stdout) as Array<{
         messages: Array<{ ruleId: string; message: string }>;
@@ -312,25 +319,18 @@ describe('the lint cache', () => {
   });
 
   it('a renamed table changed later in the same migration leaves the replays cached before it as they were', { timeout: 300_000 }, async () => {
-    const dir = tmp();
-    const cache = path.join(dir, 'cache');
-    write(
-      dir,
-      'db/migrations/0001_user_ban.sql',
-      'CREATE TABLE user_ban (\n  id serial PRIMARY KEY,\n  user_id integer NOT NULL,\n  CONSTRAINT user_ban_user_id_key UNIQUE (user_id)\n);\n',
-    );
-    write(dir, 'db/migrations/0002_post.sql', 'CREATE TABLE post (id serial PRIMARY KEY, name text NOT NULL);\n');
-    write(
-      dir,
-      'db/migrations/0003_person_ban.sql',
-      [
+    const { dir, cache } = sqlHistory({
+      '0001_user_ban.sql':
+        'CREATE TABLE user_ban (\n  id serial PRIMARY KEY,\n  user_id integer NOT NULL,\n  CONSTRAINT user_ban_user_id_key UNIQUE (user_id)\n);\n',
+      '0002_post.sql': 'CREATE TABLE post (id serial PRIMARY KEY, name text NOT NULL);\n',
+      '0003_person_ban.sql': [
         'ALTER TABLE user_ban RENAME TO person_ban;',
         'ALTER TABLE person_ban RENAME CONSTRAINT user_ban_pkey TO person_ban_pkey;',
         'ALTER TABLE person_ban RENAME COLUMN user_id TO person_id;',
         'ALTER TABLE person_ban RENAME CONSTRAINT user_ban_user_id_key TO person_ban_person_id_key;',
         '',
       ].join('\n'),
-    );
+    });
     const lint = async (args: string[]) =>
       JSON.parse((await run(['.', '--format', 'json', ...args], dir)).stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string }> }>;
     expect(await lint(['--cache-location', cache])).toEqual(await lint(['--no-cache']));
@@ -481,14 +481,11 @@ describe("the run's record: a run the cache has seen is printed from it", () => 
   );
 
   it('keeps what the end of the history settled: a foreign key indexed by a later migration is not reported, warm or cold', { timeout: 300_000 }, async () => {
-    const dir = tmp();
-    const cache = path.join(dir, 'cache');
-    write(
-      dir,
-      'db/migrations/0001_orders.sql',
-      'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\n',
-    );
-    write(dir, 'db/migrations/0002_orders_customer_idx.sql', 'CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n');
+    const { dir, cache } = sqlHistory({
+      '0001_orders.sql':
+        'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\n',
+      '0002_orders_customer_idx.sql': 'CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n',
+    });
     const lint = () => run(['db', '--format', 'json', '--cache-location', cache], dir);
     const expected = await run(['db', '--format', 'json', '--no-cache'], dir);
     expect(expected.stdout).not.toContain('require-index-on-foreign-key');
@@ -499,6 +496,100 @@ describe("the run's record: a run the cache has seen is printed from it", () => 
     expect((await run(['db/migrations/0001_orders.sql', '--format', 'json', '--cache-location', cache], dir)).stdout).toContain('require-index-on-foreign-key');
     expect(await lint()).toEqual(expected);
   });
+});
+
+describe('a changed migration in a long history: what the run before it knew of the others', () => {
+  const history = {
+    '0001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n',
+    '0002_customers.sql': 'CREATE TABLE customers (id bigint PRIMARY KEY);\n',
+    '0003_orders_note.sql': 'ALTER TABLE orders ADD COLUMN note text;\n',
+    '0004_customers_name.sql': 'ALTER TABLE customers ADD COLUMN name text;\n',
+  };
+  const newest = 'db/migrations/0004_customers_name.sql';
+  /** The checkpoints kept (one per project): the first line the checkpoint, the rest the catalog's JSON. */
+  const checkpoints = (cache: string) =>
+    readdirSync(cache)
+      .filter((f) => /^lint-history-[0-9a-f]+\.json$/.test(f))
+      .map((f) => path.join(cache, f));
+  const lintJson = async (dir: string, args: string[]) => (await run([...args, '--format', 'json'], dir)).stdout;
+  const unknownObjects = (json: string) =>
+    (JSON.parse(json) as Array<{ messages: Array<{ ruleId: string; message: string }> }>)
+      .flatMap((r) => r.messages)
+      .filter((m) => m.ruleId === 'schema-history')
+      .map((m) => m.message);
+
+  it(
+    'the newest migration meets the catalog a checkpoint kept of the ones before it; a change before it is not served by it',
+    { timeout: 300_000 },
+    async () => {
+      const { dir, cache } = sqlHistory(history);
+      const cached = () => lintJson(dir, [newest, '--cache-location', cache]);
+      const uncached = () => lintJson(dir, [newest, '--no-cache']);
+      expect(await lintJson(dir, ['db', '--cache-location', cache])).toBe(await lintJson(dir, ['db', '--no-cache']));
+      // Kept before the last file the run linted: the catalog of 0001-0003.
+      const [file] = checkpoints(cache);
+      const text = readFileSync(file!, 'utf8');
+      const head = JSON.parse(text.slice(0, text.indexOf('\n'))) as { format: string; count: number };
+      expect(head).toMatchObject({ format: 'migralint-lint-checkpoint', count: 3 });
+      expect(Object.keys((JSON.parse(text.slice(text.indexOf('\n') + 1)) as { tables: object }).tables).sort()).toEqual(['public.customers', 'public.orders']);
+      // Proof the next run takes it instead of replaying 0001-0003: a catalog altered on disk (customers never created)
+      // is what a changed 0004 meets.
+      const altered = JSON.parse(text.slice(text.indexOf('\n') + 1)) as { tables: Record<string, unknown> };
+      delete altered.tables['public.customers'];
+      writeFileSync(file!, `${text.slice(0, text.indexOf('\n'))}\n${JSON.stringify(altered)}`);
+      write(dir, newest, `${history['0004_customers_name.sql']}-- a comment\n`);
+      expect(unknownObjects(await cached()).join('\n')).toContain('customers');
+      writeFileSync(file!, text);
+      write(dir, newest, `${history['0004_customers_name.sql']}-- another comment\n`);
+      expect(unknownObjects(await cached())).toEqual([]);
+      expect(await cached()).toBe(await uncached());
+      // 0002 changed: the checkpoint no longer names the migrations before 0004, which meets them replayed.
+      write(dir, 'db/migrations/0002_customers.sql', 'CREATE TABLE clients (id bigint PRIMARY KEY);\n');
+      const changed = await uncached();
+      expect(unknownObjects(changed).join('\n')).toContain('customers');
+      expect(await cached()).toBe(changed);
+      expect(await cached()).toBe(changed);
+      write(dir, 'db/migrations/0002_customers.sql', history['0002_customers.sql']);
+      expect(await cached()).toBe(await uncached());
+      // A corrupt or foreign checkpoint is ignored, and a run that lints the newest migration writes it again.
+      for (const bad of ['{"format":"migralint-lint-checkpoint"', '{"format":"something-else"}\n{}', `${text.slice(0, text.indexOf('\n'))}\n[1,2`]) {
+        writeFileSync(file!, bad);
+        write(dir, newest, `${history['0004_customers_name.sql']}-- ${bad.length}\n`);
+        expect(await cached()).toBe(await uncached());
+        expect(JSON.parse(readFileSync(file!, 'utf8').split('\n')[0]!)).toMatchObject({ format: 'migralint-lint-checkpoint', count: 3 });
+      }
+    },
+  );
+
+  it(
+    "the history's plan takes what detection said of an unchanged file from the run's record, and asks again when a file it consulted changes",
+    { timeout: 300_000 },
+    async () => {
+      const { dir, cache } = sqlHistory(history);
+      const cached = () => lintJson(dir, [newest, '--cache-location', cache]);
+      expect(await cached()).toBe(await lintJson(dir, [newest, '--no-cache']));
+      const [record] = runFiles(cache);
+      const text = readFileSync(record!, 'utf8');
+      const end = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n');
+      const head = JSON.parse(text.slice(0, end)) as { recognised: { deps: Array<[string, string]>; files: string[][] } };
+      const answers = new Map(head.recognised.files.map((f) => [path.basename(f[0]!), f.slice(2)]));
+      expect(answers.get('0002_customers.sql')).toEqual(['psql']);
+      // Detection asked the files beside the history (a Diesel project's Cargo.toml, Atlas's atlas.sum …).
+      expect(head.recognised.deps.map(([f]) => path.relative(dir, f))).toContain(path.join('db', 'migrations', 'atlas.sum'));
+      // Proof the next run takes the answers kept: 0002 said not to be a migration is left out of the history.
+      for (const f of head.recognised.files) if (f[0]!.endsWith('0002_customers.sql')) f.splice(2, 1, '', 'Not a migration (altered in the test).');
+      writeFileSync(record!, `${JSON.stringify(head)}${text.slice(end)}`);
+      write(dir, newest, `${history['0004_customers_name.sql']}-- a comment\n`);
+      expect(unknownObjects(await cached()).join('\n')).toContain('customers');
+      // A file detection consulted is there now: every file is asked again.
+      writeFileSync(record!, `${JSON.stringify(head)}${text.slice(end)}`);
+      write(dir, 'db/migrations/atlas.sum', 'h1:ZXhhbXBsZQ==\n0001_orders.sql h1:ZXhhbXBsZQ==\n');
+      write(dir, newest, `${history['0004_customers_name.sql']}-- another comment\n`);
+      const uncached = await lintJson(dir, [newest, '--no-cache']);
+      expect(unknownObjects(uncached).join('\n')).not.toContain('customers');
+      expect(await cached()).toBe(uncached);
+    },
+  );
 });
 
 describe('the cache stays the size of the project', () => {

@@ -41,8 +41,8 @@ describe('Ecto fixture on PostgreSQL', () => {
       'create index(:orders, [:status], concurrently: true)',
     );
 
-    const original = await historyPlans(FIXTURE, ['priv'], 'ecto');
-    const fixed = await historyPlans(copy, ['priv'], 'ecto');
+    const original = await historyPlans(FIXTURE, ['priv']);
+    const fixed = await historyPlans(copy, ['priv']);
     expect(original.map((p) => p.file)).toEqual(fixed.map((p) => p.file));
     expect(original).toHaveLength(13);
     expect(original.filter((p) => p.notRunnable)).toEqual([]);

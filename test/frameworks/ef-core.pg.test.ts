@@ -42,8 +42,8 @@ describe('EF Core fixture on PostgreSQL', () => {
       '.Annotation("Npgsql:CreatedConcurrently", true)',
     );
 
-    const original = await historyPlans(FIXTURE, ['Migrations'], 'ef-core');
-    const fixed = await historyPlans(copy, ['Migrations'], 'ef-core');
+    const original = await historyPlans(FIXTURE, ['Migrations']);
+    const fixed = await historyPlans(copy, ['Migrations']);
     expect(original.map((p) => p.file)).toEqual(fixed.map((p) => p.file));
     expect(original).toHaveLength(12);
     expect(original.filter((p) => p.notRunnable)).toEqual([]);

@@ -45,8 +45,8 @@ describe('Rails fixture on PostgreSQL', () => {
     );
     expect(written).toEqual(['20240321110001_validate_fk_rails_9892d6a938.rb']);
 
-    const original = await historyPlans(FIXTURE, ['db'], 'rails');
-    const fixed = await historyPlans(copy, ['db'], 'rails');
+    const original = await historyPlans(FIXTURE, ['db']);
+    const fixed = await historyPlans(copy, ['db']);
     expect(original.filter((p) => p.notRunnable)).toEqual([]);
     expect(fixed.filter((p) => p.notRunnable)).toEqual([]);
     const result = await compareHistories(connect, admin(), 'rails_fixture', original, fixed);

@@ -3,7 +3,7 @@
  * the fixture's history planned in its framework's order and transaction structure, and the fixes applied to a copy
  * of the fixture, each rewritten file re-parsed with its host grammar. Each test keeps its own expectations.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -12,8 +12,12 @@ import { discover } from '../../src/cli/discover.js';
 import { fixText, loadParsers } from '../../src/engine/lint-text.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/lint.js';
 import { orderHistory, planUnit, unitOf, type ExecutablePlan } from '../../src/trace/execute.js';
-import type { FrameworkId } from '../../src/types.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
+
+/** A file's text, or undefined when there is none. */
+function readIfThere(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
 
 /** Starts a PostgreSQL for the test file (before its tests, stopped after them). */
 export function proofServer(): { connect: (database: string) => Promise<pg.Client>; admin: () => pg.Client } {
@@ -38,10 +42,10 @@ export function proofServer(): { connect: (database: string) => Promise<pg.Clien
 }
 
 /** The migrations under `roots` of `dir`, in the framework's order, as plans with paths relative to `dir`. */
-export async function historyPlans(dir: string, roots: string[], framework: FrameworkId): Promise<ExecutablePlan[]> {
+export async function historyPlans(dir: string, roots: string[]): Promise<ExecutablePlan[]> {
   const found = await discover(roots, dir);
   const files = found.files.map((f) => ({ path: f, text: readFileSync(path.resolve(dir, f), 'utf8') }));
-  const ordered = orderHistory(files, framework);
+  const ordered = orderHistory(files, dir, readIfThere);
   const plans = ordered.map((f) => planUnit(unitOf({ path: path.resolve(dir, f.path), text: f.text, bom: false }, DEFAULT_SETTINGS)));
   for (const p of plans) p.file = path.relative(dir, p.file);
   return plans;

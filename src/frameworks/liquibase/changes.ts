@@ -28,8 +28,11 @@ function table(n: LbNode, key = 'tableName', schemaKey = 'schemaName'): string |
 
 const TYPES: Array<[RegExp, string]> = [
   [/^(?:java\.sql\.Types\.)?(?:datetime|timestamp)$/i, 'timestamp'],
-  [/^(?:n?clob|longtext|mediumtext|longvarchar)$/i, 'text'],
-  [/^(?:blob|longblob|varbinary|binary|longvarbinary|image)$/i, 'bytea'],
+  // liquibase-core's ClobType and BlobType, their aliases as PostgreSQL gets them: BLOB itself is an `oid` (a large
+  // object, as Hibernate maps it); every other binary alias a `bytea`.
+  [/^(?:n?clob|n?text|tinytext|mediumtext|longtext|longn?varchar|long n?varchar)$/i, 'text'],
+  [/^blob$/i, 'oid'],
+  [/^(?:longblob|tinyblob|mediumblob|varbinary|binary|longvarbinary|long binary|long varbinary|image)$/i, 'bytea'],
   [/^tinyint$/i, 'smallint'],
   [/^(?:int|integer|mediumint)$/i, 'integer'],
   [/^double$/i, 'double precision'],

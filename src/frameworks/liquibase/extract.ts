@@ -12,7 +12,8 @@ import { parseXmlChangelog, parseYamlChangelog, type LbDocument, type LbNode, ty
  * `runInTransaction="false"`. Inside a changeSet each statement is sent on its own (`<sql>` and formatted SQL are
  * split on `;` unless `splitStatements` is false, or on `endDelimiter`); a `<sql splitStatements="false">` body is
  * one JDBC statement, which PostgreSQL runs as one implicit transaction. Changes and changeSets for other databases
- * (`dbms="oracle"`, `dbms="!postgresql"`) are not linted. Read from liquibase-core 4.x.
+ * (`dbms="oracle"`, `dbms="!postgresql"`, a `<preConditions onFail="MARK_RAN"><dbms type="mssql"/>`) are not
+ * linted. Read from liquibase-core 4.x.
  */
 
 export const FORMATTED_SQL = /^\s*--\s*liquibase\s+formatted\s+sql\b/i;
@@ -75,6 +76,56 @@ const falseValue = (v: LbValue | undefined) => v !== undefined && /^\s*false\s*$
 interface Out {
   items: UnitItem[];
   notes: AdapterNote[];
+}
+
+/**
+ * Whether a precondition holds on PostgreSQL: `dbms type`, and `and` / `or` / `not` of such; undefined when it
+ * depends on the database's contents (`tableExists`, `sqlCheck` …). `not` passes when none of its conditions does.
+ */
+function holdsOnPostgres(c: LbNode): boolean | undefined {
+  const nested = () => c.children.map(holdsOnPostgres);
+  switch (c.name) {
+    case 'dbms': {
+      const type = c.attrs.get('type')?.value;
+      return type === undefined ? undefined : forPostgres(type);
+    }
+    case 'and': {
+      const r = nested();
+      return r.includes(false) ? false : r.every((x) => x === true) ? true : undefined;
+    }
+    case 'or': {
+      const r = nested();
+      return r.includes(true) ? true : r.length > 0 && r.every((x) => x === false) ? false : undefined;
+    }
+    case 'not': {
+      const r = nested();
+      return r.includes(true) ? false : r.length > 0 && r.every((x) => x === false) ? true : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A changeSet Liquibase skips on PostgreSQL: its preConditions (all of them must pass) include a `dbms` that
+ * excludes PostgreSQL, and `onFail` is MARK_RAN or CONTINUE (HALT, the default, stops the update; WARN runs the
+ * changeSet anyway). Projects that support several databases keep each one's SQL so (Traccar's changelogs).
+ */
+function skippedByPreconditions(cs: LbNode, src: string): boolean {
+  const pre = cs.children.find((c) => c.name === 'preConditions');
+  if (!pre) return false;
+  // XML: an attribute; YAML: an `- onFail: MARK_RAN` item of the preConditions list.
+  const yamlOnFail = pre.children.find((c) => c.name === 'onFail');
+  const onFail =
+    pre.attrs.get('onFail')?.value ??
+    (yamlOnFail
+      ? src
+          .slice(yamlOnFail.start, yamlOnFail.end)
+          .replace(/^onFail\s*:\s*/, '')
+          .replace(/^["']|["']$/g, '')
+      : undefined);
+  if (!onFail || !/^(?:MARK_RAN|CONTINUE)$/i.test(onFail.trim())) return false;
+  return pre.children.some((c) => holdsOnPostgres(c) === false);
 }
 
 function execFor(info: ChangeSetInfo, wrapped: boolean, oneQuery: boolean): ExecutionContext {
@@ -145,11 +196,16 @@ function note(out: Out, message: string, span: { start: number; end: number }): 
 }
 
 /** The changes of one changeSet (XML or YAML), in order. */
-function changeSetItems(out: Out, cs: LbNode, format: 'xml' | 'yaml'): void {
+function changeSetItems(out: Out, cs: LbNode, format: 'xml' | 'yaml', src: string): void {
   const id = cs.attrs.get('id')?.value ?? '?';
   const author = cs.attrs.get('author')?.value ?? '?';
   const info: ChangeSetInfo = { format, label: `${author}:${id}`, node: cs };
-  if (!forPostgres(cs.attrs.get('dbms')?.value) || otherDatabaseContext(cs.attrs.get('context')?.value ?? cs.attrs.get('contextFilter')?.value)) return;
+  if (
+    !forPostgres(cs.attrs.get('dbms')?.value) ||
+    otherDatabaseContext(cs.attrs.get('context')?.value ?? cs.attrs.get('contextFilter')?.value) ||
+    skippedByPreconditions(cs, src)
+  )
+    return;
   const wrapped = !falseValue(cs.attrs.get('runInTransaction'));
   for (const change of cs.children) {
     if (['comment', 'preConditions', 'rollback', 'validCheckSum', 'modifySql', 'tagDatabase'].includes(change.name)) continue;
@@ -259,7 +315,7 @@ export function extractLiquibase(file: SourceFile, _ctx: ExtractContext): Migrat
       message: `${doc.format === 'xml' ? 'XML' : 'YAML'} syntax error: ${doc.error.message}; findings past this point may be missing.`,
       span: doc.error.span,
     });
-  for (const child of doc.root?.children ?? []) if (child.name === 'changeSet') changeSetItems(out, child, doc.format);
+  for (const child of doc.root?.children ?? []) if (child.name === 'changeSet') changeSetItems(out, child, doc.format, file.text);
   return { file, framework: 'liquibase', items: out.items, notes: out.notes, directives: directivesOf(file, doc.format) };
 }
 

@@ -47,6 +47,11 @@ export interface JsDialect {
   operations?(call: Node, env: ExtractEnv): OperationSpec[] | null;
   /** The execution model of this file. */
   exec(facts: JsFileFacts, ctx: ExtractContext): { exec: ExecutionContext; assumption?: string };
+  /**
+   * Queries are builders, sent only when awaited, returned or `.then`-ed (Knex's `knex.raw`): a call that stands
+   * alone as a statement never runs.
+   */
+  lazy?: boolean;
 }
 
 export interface ExtractEnv {
@@ -80,8 +85,63 @@ function isSqlCallee(chain: string, params: Set<string>, extra: string[]): boole
   }
 }
 
+/** Knex clients and the names multi-database projects give other databases (`client`, `db.type`, `DB_CLIENT`). */
+const OTHER_DATABASE = /^(?:mysql2?|mariadb|mssql|sqlite3?|better-sqlite3|oracle(?:db)?)$/i;
+const POSTGRES = /^(?:pg|postgres(?:ql)?|pg-native)$/i;
+
+/** The string a `case` label or one side of an `===` compares with, when it is a literal. */
+function comparedName(n: Node | null | undefined): string | undefined {
+  const u = unwrap(n);
+  if (u?.type === 'Literal' && typeof u.value === 'string') return u.value;
+  if (u?.type === 'TemplateLiteral' && u.expressions.length === 0) return u.quasis[0]?.value?.cooked;
+  return undefined;
+}
+
+/**
+ * Whether an `if` test holds only on the databases `re` names: `x === 'mysql'`, `'mysql' == x`, and `||` of such
+ * (`!==` of another name is not read).
+ */
+function testNames(test: Node | null | undefined, re: RegExp): boolean {
+  const t = unwrap(test);
+  if (t?.type === 'LogicalExpression' && t.operator === '||') return testNames(t.left, re) && testNames(t.right, re);
+  if (t?.type !== 'BinaryExpression' || (t.operator !== '===' && t.operator !== '==')) return false;
+  const name = comparedName(t.left) ?? comparedName(t.right);
+  return name !== undefined && re.test(name);
+}
+
+/**
+ * A call in code that runs on other databases only: a `switch` case whose labels (with the empty cases that fall
+ * into it) all name other databases (`case 'mysql': case 'mariadb':`), the branch of an `if` that tests for another
+ * database, or the `else` of one that tests for PostgreSQL. Projects that support several databases keep each
+ * one's SQL so (Wiki.js's `switch (WIKI.config.db.type)`); PostgreSQL never runs it.
+ */
+function inOtherDatabaseBranch(node: Node, parents: Map<Node, Node>): boolean {
+  let child = node;
+  for (let p = parents.get(node); p; child = p, p = parents.get(p)) {
+    if (p.type === 'SwitchCase' && p.consequent.includes(child)) {
+      const cases: Node[] = parents.get(p)?.cases ?? [];
+      const labels: Array<Node | null> = [p.test];
+      for (let i = cases.indexOf(p) - 1; i >= 0 && cases[i]!.consequent.length === 0; i--) labels.push(cases[i]!.test);
+      if (labels.every((l) => l !== null && OTHER_DATABASE.test(comparedName(l) ?? ''))) return true;
+    }
+    if (p.type === 'IfStatement') {
+      if (p.consequent === child && testNames(p.test, OTHER_DATABASE)) return true;
+      if (p.alternate === child && testNames(p.test, POSTGRES)) return true;
+    }
+  }
+  return false;
+}
+
 /** Tags of templates that are SQL text with bound values. */
 const SQL_TAGS = new Set(['sql', 'sql.unsafe', 'sql.type()', 'sql.typeAlias()']);
+
+/** A call that is a statement of its own (`knex.raw('…');`): nothing awaits, returns or chains its result. */
+function standsAlone(node: Node, parents: Map<Node, Node>): boolean {
+  let p = parents.get(node);
+  while (p && ['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'ChainExpression'].includes(p.type))
+    p = parents.get(p);
+  return p?.type === 'ExpressionStatement';
+}
 
 /** A raw-SQL call is one the migration runs, not a value handed to another call (`defaultTo(knex.raw('now()'))`). */
 function isExecuted(node: Node, parents: Map<Node, Node>): boolean {
@@ -468,7 +528,7 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
   const extra = Array.isArray(ctx.settings.frameworkOptions?.[dialect.id]?.callees) ? (ctx.settings.frameworkOptions![dialect.id]!.callees as string[]) : [];
 
   for (const call of calls) {
-    if (inDown(call)) continue;
+    if (inDown(call) || inOtherDatabaseBranch(call, parents)) continue;
     if (call.type === 'TaggedTemplateExpression') {
       const tag = chainOf(call.tag);
       // sql`…`; slonik's sql.unsafe`…`, sql.type(T)`…` and sql.typeAlias('x')`…`: SQL text whose ${…} are bound values.
@@ -491,6 +551,10 @@ export function extractJs(file: SourceFile, ctx: ExtractContext, dialect: JsDial
     const chain = chainOf(call.callee);
     if (chain && isSqlCallee(chain, params, extra) && call.arguments.length > 0) {
       if (!isExecuted(call, parents)) continue;
+      if (dialect.lazy && standsAlone(call, parents)) {
+        env.note(`${chain}(…) is neither awaited nor returned: it builds a query that is never sent, so it is not linted. Await it if it should run.`, call);
+        continue;
+      }
       addSql(toPiece(call.arguments[0], chain), call, chain, false);
       continue;
     }

@@ -127,6 +127,7 @@ function knexIndexName(table: string, columns: string[], type: string): string {
 
 const knexDialect: JsDialect = {
   id: 'knex',
+  lazy: true,
   exec(facts, ctx) {
     if (option(ctx, 'knex', 'disableTransactions') === true) {
       return {
