@@ -1,9 +1,9 @@
 // Bundles the CLI (dist/src/cli/main.js and everything it imports) into one CommonJS file, dist/cli.cjs, and the
-// worker of a parallel lint into dist/worker.js: resolving and loading ~300 ES modules one by one was most of a
-// one-file lint's start-up. CommonJS because bin/migralint.js compiles the bundle itself with node:vm and keeps V8's
-// compiled code between runs (a code cache): Node 20 can do that only for scripts, not for ES modules. Packages that
-// load WASM or native code from their own folder (PostgreSQL's parser, tree-sitter, oxc) and the database driver
-// stay external.
+// worker of a parallel lint into another, dist/worker.cjs: resolving and loading ~300 ES modules one by one was most
+// of a one-file lint's start-up. CommonJS because bin/migralint.js (and bin/worker.js, in a worker thread) compiles the
+// bundle itself with node:vm and keeps V8's compiled code between runs (a code cache): Node 20 can do that only for
+// scripts, not for ES modules. Packages that load WASM or native code from their own folder (PostgreSQL's parser,
+// tree-sitter, oxc) and the database driver stay external.
 import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,7 +44,7 @@ const LAZY_REQUIRE = {
  * when it never runs (V8's code cache of the bundle, which the run reads and V8 deserializes, has an entry for each;
  * 1.1 MB of it took 25-30 ms to deserialize, 0.85 MB 11-18 ms): measured, a one-file lint 15-20 ms of CPU less. The
  * bin loads them through the same code cache as the bundle (its `migralint.require`); without it (--no-cache) they
- * are required as any CommonJS file. The worker (an ES module, dist/worker.js) keeps them bundled.
+ * are required as any CommonJS file. The worker's bundle loads them the same way (bin/worker.js).
  */
 const CHUNKS = {
   // As the code imports them: the packages' ES module builds.
@@ -67,8 +67,8 @@ const chunkedPackages = {
   },
 };
 
-/** The stand-ins; `chunked`: a package of CHUNKS is loaded from its file (the CLI), not bundled (the worker). */
-const lazyPackages = (chunked) => ({
+/** The stand-ins; a package of CHUNKS is loaded from its file, not bundled. */
+const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
     b.onResolve({ filter: /^(libpg-query|oxc-parser|yaml)$/ }, (args) => {
@@ -83,13 +83,13 @@ const lazyPackages = (chunked) => ({
       resolveDir: new URL('..', import.meta.url).pathname,
       contents: [
         'let lib;',
-        `const load = () => (lib ??= ${chunked && args.path in CHUNKS ? chunkRequire(args.path) : (LAZY_REQUIRE[args.path] ?? `require(${JSON.stringify(args.path)})`)});`,
+        `const load = () => (lib ??= ${args.path in CHUNKS ? chunkRequire(args.path) : (LAZY_REQUIRE[args.path] ?? `require(${JSON.stringify(args.path)})`)});`,
         ...LAZY[args.path].map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
         ...(LAZY_STATICS[args.path] ?? []).map((name) => `export const ${name} = new Proxy({}, { get: (_, key) => load().${name}[key] });`),
       ].join('\n'),
     }));
   },
-});
+};
 
 /**
  * fdir (tinyglobby's directory walker) looks for picomatch in node_modules when it loads, for a glob option
@@ -143,20 +143,20 @@ const requiredPackages = {
 };
 
 /**
- * Built-in modules the CLI uses on a few paths only, loaded on first use (not in the worker's own bundle, which needs
- * them at once): node:worker_threads costs 4 ms to load, and only a large lint starts workers (src/cli/parallel.ts);
- * node:module loads Node's ES module loader (about 2 ms), and its createRequire is wanted only for git, Python's
- * tree-sitter, the config's validator or the database driver. Each export is a function that calls (or, for a
- * class, constructs) the module's own.
+ * Built-in modules the CLI uses on a few paths only, loaded on first use (node:worker_threads not in the worker's own
+ * bundle, which needs it at once): node:worker_threads costs 4 ms to load, and only a large lint starts workers
+ * (src/cli/parallel.ts); node:module loads Node's ES module loader (about 2 ms), and its createRequire is wanted only
+ * for git, Python's tree-sitter, the config's validator or the database driver. Each export is a function that calls
+ * (or, for a class, constructs) the module's own.
  */
 const LAZY_BUILTINS = {
   'node:worker_threads': { Worker: 'class' },
   'node:module': { createRequire: 'function' },
 };
-const lazyBuiltins = {
+const lazyBuiltins = (modules) => ({
   name: 'lazy-builtins',
   setup(b) {
-    const names = Object.keys(LAZY_BUILTINS).map((n) => n.replace(/[:/]/g, '\\$&'));
+    const names = modules.map((n) => n.replace(/[:/]/g, '\\$&'));
     b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
       args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' },
     );
@@ -173,11 +173,11 @@ const lazyBuiltins = {
       ].join('\n'),
     }));
   },
-};
+});
 
 const dist = new URL('../dist/', import.meta.url).pathname;
-// Chunks of the earlier, split ES-module bundle: gone.
-for (const f of readdirSync(dist)) if (/^(chunk-.*\.js|cli\.js)$/.test(f)) rmSync(path.join(dist, f));
+// Chunks of the earlier, split ES-module bundle, and the earlier ES-module worker: gone.
+for (const f of readdirSync(dist)) if (/^(chunk-.*\.js|cli\.js|worker\.js)$/.test(f)) rmSync(path.join(dist, f));
 const common = {
   bundle: true,
   platform: 'node',
@@ -194,7 +194,7 @@ await build({
   entryPoints: [path.join(dist, 'src/cli/main.js')],
   outfile: path.join(dist, 'cli.cjs'),
   format: 'cjs',
-  plugins: [requiredPackages, lazyBuiltins, chunkedPackages, lazyPackages(true), ...common.plugins],
+  plugins: [requiredPackages, lazyBuiltins(Object.keys(LAZY_BUILTINS)), chunkedPackages, lazyPackages, ...common.plugins],
   // Modules find files beside them (the worker, the package's root) from import.meta.url: the bundle's own URL.
   define: { 'import.meta.url': '__migralintUrl' },
   banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -203,20 +203,20 @@ await build({
  * A built-in module imported whole (`import path from 'node:path'`) is wrapped by esbuild for each module that imports
  * it: a copy of its exports, a getter per property, made when that module is first run (48 copies of node:path's, 1
  * ms of each start-up). The CLI's modules share one copy of each instead, made on first use. The build fails if the
- * bundle no longer has esbuild's helper this adds to.
+ * bundle no longer has esbuild's helper this goes before.
  */
 function oneCopyOfBuiltins(file) {
   const text = readFileSync(file, 'utf8');
-  const helper = 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n';
-  if (text.split(helper).length !== 2) throw new Error(`bundle-cli: ${file} no longer has esbuild's __toCommonJS helper`);
+  const helper = 'var __toESM = (mod, isNodeMode, target) => ';
+  if (text.split(helper).length !== 2) throw new Error(`bundle-cli: ${file} no longer has esbuild's __toESM helper`);
   const shared = [
-    helper,
     'var __builtinCopies = /* @__PURE__ */ new Map();\n',
     'var __toESMBuiltin = (id) => {\n',
     '  let copy = __builtinCopies.get(id);\n',
     '  if (!copy) __builtinCopies.set(id, (copy = __toESM(require(id), 1)));\n',
     '  return copy;\n',
     '};\n',
+    helper,
   ].join('');
   writeFileSync(file, text.replace(helper, shared).replace(/__toESM\(require\(("node:[\w/]+")\), 1\)/g, '__toESMBuiltin($1)'));
 }
@@ -246,14 +246,17 @@ for (const [name, contents] of Object.entries(CHUNKS)) {
   asciiOnly(outfile);
   stampBuildId(outfile);
 }
-// The worker threads of a parallel lint (src/cli/parallel.ts) load dist/worker.js, beside the CLI.
+// The worker threads of a parallel lint (src/cli/parallel.ts) load dist/worker.cjs, through bin/worker.js: built as the
+// CLI is (its chunks, its stand-ins, its build id), and kept in the code cache as the CLI is.
 await build({
   ...common,
   entryPoints: [path.join(dist, 'src/cli/worker.js')],
-  outfile: path.join(dist, 'worker.js'),
-  format: 'esm',
-  plugins: [lazyPackages(false), ...common.plugins],
-  // Bundled CommonJS packages call require(); give the ES module one.
-  banner: { js: "import { createRequire as __migralintRequire } from 'node:module'; const require = __migralintRequire(import.meta.url);" },
+  outfile: path.join(dist, 'worker.cjs'),
+  format: 'cjs',
+  plugins: [requiredPackages, lazyBuiltins(['node:module']), chunkedPackages, lazyPackages, ...common.plugins],
+  define: { 'import.meta.url': '__migralintUrl' },
+  banner: { js: "var __migralintUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-asciiOnly(path.join(dist, 'worker.js'));
+oneCopyOfBuiltins(path.join(dist, 'worker.cjs'));
+asciiOnly(path.join(dist, 'worker.cjs'));
+stampBuildId(path.join(dist, 'worker.cjs'));

@@ -16,6 +16,7 @@ import { NO_FILES, type FileSystem } from '../fs.js';
 import { applyDeltaInPlace, replaySource } from '../project/history.js';
 import { emptyModel, type SchemaDelta } from '../project/model.js';
 import type { FileResult, SourceFile } from '../types.js';
+import { runnableNow, type Runnable } from './runnable.js';
 
 export interface Linted {
   result: FileResult;
@@ -49,12 +50,16 @@ export type Unit = Step[];
 
 /**
  * Below this much text per thread the files are linted in this thread: a worker costs its start-up and, measured,
- * runs the same lint with a quarter more CPU than this thread (its own isolate compiles and warms up the code again).
+ * runs the same lint with a quarter more CPU than this thread (its own isolate warms up the code again; the compiled
+ * code it starts from is kept in the cache folder, as the CLI's is).
  */
 const MIN_BYTES = 512_000;
 /**
  * What starting a worker costs, as the bytes of SQL this thread lints meanwhile (measured: a worker's start-up, its
- * code and PostgreSQL's WASM, ~75 ms of CPU; a lint ~1 MB of SQL per second).
+ * code and PostgreSQL's WASM, ~75 ms of CPU; a lint ~1 MB of SQL per second). Since measured on a loaded machine (the
+ * worker thread's own CPU, half of sql-all's 7.6 MB): Node's start of the thread and its input ~48 ms (20 ms for an
+ * empty worker), loading the worker's bundle 19 ms on kept compiled code (43 ms as the ES module it was; 27 ms with
+ * --no-cache), sending its results back (4 MB) ~28 ms.
  */
 const WORKER_START_BYTES = 80_000;
 
@@ -125,13 +130,21 @@ export function threadCount(units: Unit[], env: Record<string, string | undefine
   const forced = env.MIGRALINT_WORKERS;
   if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced))) return Math.max(1, Math.min(Number(forced), 16, units.length));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  if (cores < 2 || units.length < 2) return 1;
   const bytes = units.reduce((n, u) => n + unitBytes(u), 0);
-  if (bytes < 2 * MIN_BYTES) return 1;
-  // A thread more only for a core the machine leaves idle (the load average: what other processes run): on a busy
-  // machine a worker makes the run no faster, and costs CPU the others would have used.
-  const idle = cores - os.loadavg()[0]!;
-  return Math.max(1, Math.min(cores, 8, units.length, Math.floor(bytes / MIN_BYTES), 1 + Math.floor(idle)));
+  return threadsFor({ cores, units: units.length, bytes, runnable: runnableNow(), loadavg: os.loadavg()[0]! });
+}
+
+/**
+ * threadCount's choice from what it read: the machine's cores, the units and their size, the threads runnable now
+ * (runnable.ts, Linux) and the 1-minute load average (elsewhere). A thread more only for a core the machine leaves
+ * idle: on a busy machine a worker makes the run no faster, and costs CPU the others would have used.
+ */
+export function threadsFor(o: { cores: number; units: number; bytes: number; runnable: Runnable | undefined; loadavg: number }): number {
+  if (o.cores < 2 || o.units < 2 || o.bytes < 2 * MIN_BYTES) return 1;
+  // The threads there is room for: the cores other processes' runnable threads leave now (this thread runs on one of
+  // them); without that count, this thread and one for each whole core the load average leaves (a lagging mean).
+  const room = o.runnable ? o.cores - Math.max(0, o.runnable.all - o.runnable.own) : 1 + Math.floor(o.cores - o.loadavg);
+  return Math.max(1, Math.min(o.cores, 8, o.units, Math.floor(o.bytes / MIN_BYTES), room));
 }
 
 /**
@@ -175,10 +188,16 @@ export interface WorkerOutput {
   error?: string;
 }
 
-/** The worker's module beside this one (dist/worker.js beside the bundle, dist/src/cli/worker.js beside this file). */
-function workerFile(): string | undefined {
+/**
+ * Where a worker starts. In the CLI the bin loaded, the bin's loader (bin/worker.js), given where the bin keeps V8's
+ * compiled code: it loads the worker's bundle (dist/worker.cjs) as the bin loaded the CLI's. Elsewhere the worker's
+ * module beside this one (dist/src/cli/worker.js).
+ */
+function workerEntry(): { file: string; argv: string[] } | undefined {
+  const bin = (globalThis as Record<symbol, unknown>)[Symbol.for('migralint.worker')] as { file: string; argv: string[] } | undefined;
+  if (bin) return bin;
   const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(file) ? file : undefined;
+  return existsSync(file) ? { file, argv: [] } : undefined;
 }
 
 /** Units started on worker threads: what each file gave, by step id, once all are done. */
@@ -194,9 +213,9 @@ export interface Started {
  * from TypeScript sources): this thread then runs every unit.
  */
 export function startWorkers(units: Unit[], shards: number[][], parsersFor: string[], cwd?: string): Started | undefined {
-  const file = workerFile();
+  const entry = workerEntry();
   const theirs = shards.slice(1).filter((s) => s.length > 0);
-  if (!file || theirs.length === 0) return undefined;
+  if (!entry || theirs.length === 0) return undefined;
   const catalogs: CatalogData[] = [];
   const catalogIds = new Map<Catalog, number>();
   const catalogOf = (c: Catalog | undefined): number => {
@@ -234,7 +253,7 @@ export function startWorkers(units: Unit[], shards: number[][], parsersFor: stri
   const runs = inputs.map(
     (input) =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(file, { workerData: input });
+        const worker = new Worker(entry.file, { workerData: input, argv: entry.argv });
         worker.once('message', (msg: WorkerOutput) => {
           if (msg.error || !msg.done) reject(new Error(`migralint worker: ${msg.error ?? 'no result'}`));
           else {

@@ -26,7 +26,13 @@ async function work(input: WorkerInput): Promise<WorkerOutput> {
   return { done };
 }
 
+/** Set by the bin's loader of this thread (bin/worker.js): keeps V8's compiled code of the worker's bundle. */
+const saveCode = (globalThis as Record<symbol, unknown>)[Symbol.for('migralint.saveCode')] as (() => void) | undefined;
+
 work(workerData as WorkerInput).then(
-  (out) => parentPort!.postMessage(out),
+  (out) => {
+    saveCode?.();
+    parentPort!.postMessage(out);
+  },
   (error: unknown) => parentPort!.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerOutput),
 );

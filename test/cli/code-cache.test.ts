@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const bin = path.join(root, 'bin', 'migralint.js');
 const tmp = tempDirs('migralint-code-cache-');
 
-function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,6 +45,11 @@ const codeFiles = (cache: string) => readdirSync(cache).filter((f) => /^cli-code
 function intact(file: string): boolean {
   const b = readFileSync(file);
   return b.length > 32 && createHash('sha256').update(b.subarray(32)).digest().equals(b.subarray(0, 32));
+}
+
+/** Everything but the compiled code: lint results, replays and the run's record (which would print its report as it is). */
+function dropResults(cache: string): void {
+  for (const f of readdirSync(cache)) if (!f.endsWith('.v8')) rmSync(path.join(cache, f));
 }
 
 describe('the code cache of the CLI', () => {
@@ -96,6 +101,35 @@ describe('the code cache of the CLI', () => {
       .sort();
     expect(others).toEqual(['libpg-query.index-code', 'libpg-query.libpg-query-code', 'zod-code']);
     for (const f of readdirSync(cache).filter((f) => f.endsWith('.v8'))) expect(intact(path.join(cache, f))).toBe(true);
+  });
+
+  it('a worker thread loads its bundle through the same folder: its compiled code is stored once, then used as it is', { timeout: 300_000 }, () => {
+    const { dir, expected } = sharedProject();
+    const cache = path.join(dir, 'cache-workers');
+    // Two units of work (Harbor's history, the Alembic project): one goes to a worker thread.
+    const two = { MIGRALINT_WORKERS: '2' };
+    expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir, two)).toEqual(expected);
+    const workerCode = readdirSync(cache).filter((f) => /^worker-code-[0-9a-f]+\.v8$/.test(f));
+    expect(workerCode).toHaveLength(1);
+    const stored = path.join(cache, workerCode[0]!);
+    expect(intact(stored)).toBe(true);
+    const written = statSync(stored).mtimeMs;
+    // Lint results dropped, compiled code kept: the worker runs on its stored code (rewritten only when V8 refuses it).
+    for (let i = 0; i < 2; i++) {
+      dropResults(cache);
+      expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir, two)).toEqual(expected);
+    }
+    expect(statSync(stored).mtimeMs).toBe(written);
+    expect(readdirSync(cache).filter((f) => f.startsWith('worker-code-'))).toEqual(workerCode);
+    // Those runs did start a worker: without its stored code, the next one stores it again.
+    rmSync(stored);
+    dropResults(cache);
+    expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir, two)).toEqual(expected);
+    expect(intact(stored)).toBe(true);
+    // --no-cache: nothing kept by the workers either.
+    const none = path.join(dir, 'cache-none');
+    expect(run(['migrations', '--format', 'json', '--no-cache', '--cache-location', none], dir, two)).toEqual(expected);
+    expect(() => readdirSync(none)).toThrow();
   });
 
   it('ignores and rewrites corrupt or truncated compiled code, and drops that of other builds', { timeout: 300_000 }, () => {
