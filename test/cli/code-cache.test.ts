@@ -82,12 +82,14 @@ describe('the code cache of the CLI', () => {
     expect(intact(stored)).toBe(true);
     const written = statSync(stored).mtimeMs;
 
-    // Lint results dropped, compiled code kept: the whole pipeline runs on the stored code. The data is used as it
+    // Lint results and the run's record dropped, compiled code kept: the whole pipeline runs on the stored code. The data is used as it
     // is (a run rewrites it only when it had none, or V8 refused it).
     for (const format of ['json', 'stylish']) {
-      writeFileSync(path.join(cache, 'lint-cache.json'), '');
+      dropResults(cache);
       const plain = format === 'json' ? expected : run(['migrations', '--format', format, '--no-cache'], dir);
       expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
+      // That run linted (nothing answered it from the cache): it stored the results again.
+      expect(statSync(path.join(cache, 'lint-cache.json')).size).toBeGreaterThan(1000);
       // Warm on both: lint results and compiled code from the cache.
       expect(run(['migrations', '--format', format, '--cache-location', cache], dir)).toEqual(plain);
     }
@@ -146,7 +148,7 @@ describe('the code cache of the CLI', () => {
     for (const content of bad) {
       writeFileSync(stored, content);
       writeFileSync(path.join(cache, 'cli-code-0123456789abcdef.v8'), good);
-      writeFileSync(path.join(cache, 'lint-cache.json'), '');
+      dropResults(cache);
       expect(run(['migrations', '--format', 'json', '--cache-location', cache], dir)).toEqual(expected);
       expect(intact(stored)).toBe(true);
       expect(codeFiles(cache)).toEqual([file]);
