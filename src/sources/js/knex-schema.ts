@@ -725,8 +725,13 @@ function indexCall(env: ExtractEnv, n: Node, method: string, t: string, table: s
     // t.foreign(cols[, name]).references(col | 'table.col').inTable(table)
     let refTable: string | undefined;
     let refCols: string[] | undefined;
+    let keyName: string | undefined;
+    const actions: string[] = [];
     for (const l of links) {
       const arg = stringArg(env, l.args[0]);
+      if (l.name === 'withKeyName' && arg !== undefined) keyName = arg;
+      if ((l.name === 'onDelete' || l.name === 'onUpdate') && arg !== undefined && /^(cascade|restrict|set null|set default|no action)$/i.test(arg))
+        actions.push(`${l.name === 'onDelete' ? 'ON DELETE' : 'ON UPDATE'} ${arg.toUpperCase()}`);
       if (l.name === 'references' && arg !== undefined) {
         if (arg.includes('.')) {
           refTable = arg.slice(0, arg.lastIndexOf('.'));
@@ -738,9 +743,9 @@ function indexCall(env: ExtractEnv, n: Node, method: string, t: string, table: s
       env.note(`${t}.foreign: the referenced table is not a literal migralint can read; this call is not linted.`, n);
       return;
     }
-    const name = given ?? knexIndexName(bare, columns, 'foreign');
+    const name = keyName ?? given ?? knexIndexName(bare, columns, 'foreign');
     out.push({
-      sql: `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(refTable)} (${cols(refCols)})`,
+      sql: `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(refTable)} (${cols(refCols)})${actions.map((a) => ` ${a}`).join('')}`,
       at: links.length ? links[links.length - 1]!.call : n,
       call: label,
     });
