@@ -46,13 +46,16 @@ function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** The part of a chained call from its member name to its end: `.dropTable('b')` in `knex.schema.dropTable('a').dropTable('b')`. */
-function callSite(call: Node): Node {
+/**
+ * Where a schema call's statement lands: the call, or from its member name on when the chain before it spans lines
+ * (`.createTable('b', …)` in `knex.schema⏎  .createTable('a', …)⏎  .createTable('b', …)`).
+ */
+function callSite(call: Node, text: string): Node {
   const callee = unwrap(call.callee);
-  if (callee?.type === 'MemberExpression' && unwrap(callee.object)?.type === 'CallExpression') {
-    return { type: 'Span', start: rangeOf(callee.property)[0], end: rangeOf(call)[1] };
-  }
-  return call;
+  if (callee?.type !== 'MemberExpression') return call;
+  const [start, end] = rangeOf(call);
+  const from = rangeOf(callee.property)[0];
+  return /\n/.test(text.slice(start, from)) ? { type: 'Span', start: from, end } : call;
 }
 
 /** `withSchema('app')` earlier in the chain: the schema the table is in. Undefined when absent, null when not a literal. */
@@ -293,7 +296,7 @@ export function knexOperations(call: Node, env: ExtractEnv): OperationSpec[] | n
 }
 
 function schemaCall(call: Node, env: ExtractEnv, chain: string, method: string): OperationSpec[] {
-  const at = callSite(call);
+  const at = callSite(call, env.text);
   const label = `knex.schema.${method}`;
   const name = stringArg(env, call.arguments[0]);
   const schema = withSchemaOf(env, call);
@@ -335,7 +338,7 @@ function tableCall(call: Node, env: ExtractEnv, chain: string, method: string): 
   const q = schema ? `${ident(schema)}.${qualified(name)}` : qualified(name);
   const bare = name.split('.').pop()!;
   const creating = method.startsWith('createTable');
-  const site = callSite(call);
+  const site = callSite(call, env.text);
   const out: OperationSpec[] = [];
   const cb = unwrap(call.arguments[1]);
   const t = isFunction(cb) ? firstParamName(cb) : undefined;
