@@ -16,6 +16,23 @@ const EXPECTED: Record<string, { framework: string; findings: string[] }> = {
   },
   'knex/migrations/20240402110512_create_invoices.ts': { framework: 'knex', findings: [] },
   'knex/migrations/20240415081244_add_payments_created_at_index.ts': { framework: 'knex', findings: ['concurrent-index-invalid-leftover@6'] },
+  'knex/migrations/20240520143000_orders_fulfilment.js': {
+    framework: 'knex',
+    findings: [
+      'prefer-bigint-over-int@6',
+      'require-index-on-foreign-key@8',
+      'require-lock-timeout@8',
+      'adding-required-field@15',
+      'hold-access-exclusive-lock@15',
+      'ban-drop-not-null@17',
+      'changing-column-type@17',
+      'ban-drop-not-null@18',
+      'ban-drop-column@19',
+      'renaming-column@20',
+      'renaming-table@22',
+      'ban-drop-table@23',
+    ],
+  },
   'typeorm/src/migrations/1712345678901-AddUserEmailIndex.ts': {
     framework: 'typeorm',
     findings: ['hold-access-exclusive-lock@7', 'require-lock-timeout@7', 'require-concurrent-index-creation@8'],
@@ -83,6 +100,54 @@ describe('JS/TS framework fixtures through the CLI path', () => {
     const f = result.findings.find((x) => x.ruleId === 'require-concurrent-index-creation')!;
     expect(f.severity).toBe('error');
     expect(f.message).toContain('orders (18.4M rows');
+  });
+
+  it("Knex's schema builder becomes the SQL knex 3.1's PostgreSQL compiler sends, each statement at its call", async () => {
+    await loadParser();
+    const file = path.join(ROOT, 'fixtures/frameworks/knex/migrations/20240520143000_orders_fulfilment.js');
+    const unit = adapterFor('knex').extract({ path: file, text: readFileSync(file, 'utf8'), bom: false }, { settings: DEFAULT_SETTINGS, warn() {} });
+    expect(unit.notes).toEqual([]);
+    const text = readFileSync(file, 'utf8');
+    const line = (offset: number) => text.slice(0, offset).split('\n').length;
+    expect(unit.items.map((i) => (i.kind === 'operation' ? `${line(i.span.start)} ${i.call}: ${i.sql}` : i.text))).toEqual([
+      "6 knex.schema.createTable: CREATE TABLE shipments (id serial PRIMARY KEY, order_id integer NOT NULL, carrier varchar(64) NOT NULL, state text CHECK (state IN ('pending', 'shipped', 'delivered')) NOT NULL DEFAULT 'pending', tracking jsonb DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+      '8 table.integer: ALTER TABLE shipments ADD CONSTRAINT shipments_order_id_foreign FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE',
+      '15 table.string: ALTER TABLE orders ADD COLUMN fulfilment_state varchar(255) NOT NULL',
+      "16 table.boolean: ALTER TABLE orders ADD COLUMN gift boolean NOT NULL DEFAULT '0'",
+      // alter(): knex drops the default and NOT NULL, changes the type, then sets what the column builder says.
+      '17 table.bigInteger: ALTER TABLE orders ALTER COLUMN total_cents DROP DEFAULT',
+      '17 table.bigInteger: ALTER TABLE orders ALTER COLUMN total_cents DROP NOT NULL',
+      '17 table.bigInteger: ALTER TABLE orders ALTER COLUMN total_cents TYPE bigint USING (total_cents::bigint)',
+      '18 table.string: ALTER TABLE orders ALTER COLUMN note DROP DEFAULT',
+      '18 table.string: ALTER TABLE orders ALTER COLUMN note DROP NOT NULL',
+      '19 table.dropColumn: ALTER TABLE orders DROP COLUMN legacy_state',
+      '20 table.renameColumn: ALTER TABLE orders RENAME customer_ref TO customer_reference',
+      '22 knex.schema.renameTable: ALTER TABLE order_notes RENAME TO order_comments',
+      '23 knex.schema.dropTableIfExists: DROP TABLE IF EXISTS order_exports',
+    ]);
+  });
+
+  it('Knex: a column the migration cannot read is a note, never a guess; other-database branches are skipped', async () => {
+    await loadParser();
+    const text = [
+      'exports.up = (knex) =>',
+      "  knex.schema.alterTable('users', (table) => {",
+      "    table.enu('role', [ROLES.USER, ROLES.ADMIN]).notNullable();",
+      "    table.geometry('area');",
+      "    if (process.env.LEGACY) table.integer('legacy_id');",
+      "    if (knex.client.config.client === 'mysql') { table.specificType('bio', 'LONGTEXT') } else { table.text('bio') }",
+      "    table.string('email').notNullable().defaultTo(defaults.email);",
+      '  });',
+      '',
+    ].join('\n');
+    const unit = adapterFor('knex').extract({ path: '/p/migrations/20240101000000_x.js', text, bom: false }, { settings: DEFAULT_SETTINGS, warn() {} });
+    expect(unit.items.map((i) => (i.kind === 'operation' ? i.sql : i.text))).toEqual(['ALTER TABLE users ADD COLUMN bio text']);
+    expect(unit.notes.map((n) => n.message)).toEqual([
+      'table.enu: the column name or type is not a literal migralint can read; this call is not linted.',
+      'table.geometry: a column type migralint does not read; this call is not linted.',
+      'table.integer: it runs only under a condition migralint does not evaluate; this call is not linted.',
+      "table.string('email'): the default of email is not a literal migralint can read; this column is not linted.",
+    ]);
   });
 
   it("db-migrate's DSL becomes the SQL db-migrate-pg sends, one statement per step", async () => {

@@ -132,6 +132,16 @@ function inOtherDatabaseBranch(node: Node, parents: Map<Node, Node>): boolean {
   return false;
 }
 
+/**
+ * The branch `child` of the `if` statement `p`, when its test compares the database type with a literal: `other`
+ * when PostgreSQL never takes it, `postgres` when PostgreSQL always does (the `else` of a test for other databases).
+ */
+export function ifBranchDatabase(p: Node, child: Node): 'other' | 'postgres' | undefined {
+  if (p.consequent === child) return testNames(p.test, OTHER_DATABASE) ? 'other' : testNames(p.test, POSTGRES) ? 'postgres' : undefined;
+  if (p.alternate === child) return testNames(p.test, POSTGRES) ? 'other' : testNames(p.test, OTHER_DATABASE) ? 'postgres' : undefined;
+  return undefined;
+}
+
 /** Tags of templates that are SQL text with bound values. */
 const SQL_TAGS = new Set(['sql', 'sql.unsafe', 'sql.type()', 'sql.typeAlias()']);
 

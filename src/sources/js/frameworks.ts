@@ -1,8 +1,9 @@
 import type { AnalyzedStatement, Edit, FrameworkId, MigrationUnit } from '../../types.js';
 import { eolOf } from '../../engine/fixer.js';
 import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js';
-import { chainOf, firstParamName, isFunction, literalValue, property, propertyValue, rangeOf, unwrap, walk, type Node } from './estree.js';
+import { chainOf, literalValue, property, propertyValue, rangeOf, unwrap, type Node } from './estree.js';
 import { dbMigrateOperations } from './db-migrate-dsl.js';
+import { knexOperations } from './knex-schema.js';
 import { extractJs, ident, qualified, type ExtractEnv, type JsDialect, type JsFileFacts, type OperationSpec } from './extract.js';
 
 /**
@@ -121,10 +122,6 @@ function makeAdapter(
 
 // ---------------------------------------------------------------- Knex
 
-function knexIndexName(table: string, columns: string[], type: string): string {
-  return `${table}_${columns.join('_')}_${type}`.toLowerCase().replace(/[-.]/g, '_');
-}
-
 const knexDialect: JsDialect = {
   id: 'knex',
   lazy: true,
@@ -143,100 +140,7 @@ const knexDialect: JsDialect = {
       assumption: 'knex migrate:latest wraps the pending migrations in a transaction (each in its own when one of them opts out)',
     };
   },
-  operations(call, env) {
-    const chain = chainOf(call.callee);
-    const m = chain && /(^|\.)schema(\.withSchema\(\))?\.(alterTable|table|createTable|createTableIfNotExists)$/.exec(chain);
-    if (!m) return null;
-    const table = stringArg(env, call.arguments[0]);
-    const cb = unwrap(call.arguments[1]);
-    if (table === undefined) {
-      env.note(`${chain}: the table name is not a literal migralint can read; this call is not linted.`, call);
-      return [];
-    }
-    const out: OperationSpec[] = [];
-    const creating = m[3]!.startsWith('createTable');
-    if (creating)
-      out.push({
-        sql: `CREATE TABLE ${m[3] === 'createTableIfNotExists' ? 'IF NOT EXISTS ' : ''}${qualified(table)} ()`,
-        at: call,
-        call: `knex.schema.${m[3]}`,
-      });
-    if (!isFunction(cb)) return out;
-    const t = firstParamName(cb);
-    if (!t) return out;
-    const bare = table.split('.').pop()!;
-    walk(cb.body, (n) => {
-      if (n.type !== 'CallExpression') return;
-      const c = chainOf(n.callee);
-      const mm = c && new RegExp(`^${t}\\.(index|unique|foreign|dropIndex)$`).exec(c);
-      if (!mm) return;
-      const method = mm[1]!;
-      const columns = columnsArg(env, n.arguments[0]);
-      if (!columns) {
-        env.note(`${t}.${method}: the columns are not literals migralint can read; this call is not linted.`, n);
-        return;
-      }
-      const second = env.resolve(n.arguments[1]);
-      const opts = second?.type === 'ObjectExpression' ? second : env.resolve(n.arguments[2]);
-      const given = typeof literalValue(second) === 'string' ? (literalValue(second) as string) : (propertyValue(opts, 'indexName') as string | undefined);
-      const label = `table.${method}`;
-      if (method === 'index') {
-        const using = propertyValue(opts, 'indexType');
-        const name = given ?? knexIndexName(bare, columns, 'index');
-        out.push({
-          sql: `CREATE INDEX ${ident(name)} ON ${qualified(table)}${typeof using === 'string' ? ` USING ${using}` : ''} (${cols(columns)})`,
-          at: n,
-          call: label,
-        });
-      } else if (method === 'unique') {
-        const name = given ?? knexIndexName(bare, columns, 'unique');
-        const constraint = propertyValue(opts, 'useConstraint') !== false && !property(opts, 'predicate');
-        out.push({
-          sql: constraint
-            ? `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} UNIQUE (${cols(columns)})`
-            : `CREATE UNIQUE INDEX ${ident(name)} ON ${qualified(table)} (${cols(columns)})`,
-          at: n,
-          call: label,
-        });
-      } else if (method === 'dropIndex') {
-        out.push({ sql: `DROP INDEX ${ident(given ?? knexIndexName(bare, columns, 'index'))}`, at: n, call: label });
-      } else {
-        // t.foreign(cols[, name]).references(col | 'table.col').inTable(table)
-        let refTable: string | undefined;
-        let refCols: string[] | undefined;
-        let node: Node = n;
-        const parentOf = new Map<Node, Node>();
-        walk(cb.body, (x, px) => {
-          if (px) parentOf.set(x, px);
-        });
-        let p: Node | undefined = parentOf.get(n);
-        while (p && p.type === 'MemberExpression' && parentOf.get(p)?.type === 'CallExpression') {
-          const outer = parentOf.get(p)!;
-          const prop = p.property?.name;
-          const arg = stringArg(env, outer.arguments[0]);
-          if (prop === 'references' && arg !== undefined) {
-            if (arg.includes('.')) {
-              refTable = arg.slice(0, arg.lastIndexOf('.'));
-              refCols = [arg.slice(arg.lastIndexOf('.') + 1)];
-            } else refCols = columnsArg(env, outer.arguments[0]);
-          } else if (prop === 'inTable' && arg !== undefined) refTable = arg;
-          node = outer;
-          p = parentOf.get(outer);
-        }
-        if (!refTable || !refCols) {
-          env.note(`${t}.foreign: the referenced table is not a literal migralint can read; this call is not linted.`, n);
-          return;
-        }
-        const name = given ?? knexIndexName(bare, columns, 'foreign');
-        out.push({
-          sql: `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${cols(columns)}) REFERENCES ${qualified(refTable)} (${cols(refCols)})`,
-          at: node,
-          call: label,
-        });
-      }
-    });
-    return out;
-  },
+  operations: knexOperations,
 };
 
 export const knexAdapter = makeAdapter(knexDialect, 'Knex', {
