@@ -37,3 +37,8 @@ export function quoteIdent(name: string): string {
 export function quoteQualified(name: string, schema?: string): string {
   return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
 }
+
+/** A text as an SQL string literal: `'it''s'`. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

@@ -1,5 +1,6 @@
 import { chainOf, keyName, literalValue, unwrap, type Node } from './estree.js';
-import { ident, qualified, type ExtractEnv, type OperationSpec } from './extract.js';
+import { quoteLiteral } from '../../sql/quote.js';
+import { cols, ident, qualified, stringArg, type ExtractEnv, type OperationSpec } from './extract.js';
 
 /**
  * db-migrate's schema DSL read into the SQL its PostgreSQL driver (db-migrate-pg) sends: `db.createTable`,
@@ -70,11 +71,6 @@ function propNode(obj: Node | null | undefined, name: string): Node | undefined 
   return o.properties.find((p: Node) => p.type === 'Property' && keyName(p) === name)?.value;
 }
 
-function str(env: ExtractEnv, node: Node | undefined): string | undefined {
-  const v = literalValue(env.resolve(node));
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** A column spec (`'string'` shorthand, or `{ type, length, primaryKey, autoIncrement, notNull, unique, defaultValue }`) as SQL; null when unreadable. */
 function columnDef(env: ExtractEnv, name: string, specNode: Node | undefined): string | null {
   const spec = unwrap(env.resolve(specNode));
@@ -97,7 +93,7 @@ function columnDef(env: ExtractEnv, name: string, specNode: Node | undefined): s
   if (raw !== undefined) parts.push(`DEFAULT ${raw}`);
   else if (dflt) {
     const v = literalValue(env.resolve(dflt));
-    if (typeof v === 'string') parts.push(`DEFAULT ${sqlLiteral(v)}`);
+    if (typeof v === 'string') parts.push(`DEFAULT ${quoteLiteral(v)}`);
     else if (typeof v === 'number' || typeof v === 'boolean') parts.push(`DEFAULT ${String(v)}`);
     else if (v && typeof v === 'object' && (v as { special?: unknown }).special === 'CURRENT_TIMESTAMP') parts.push('DEFAULT CURRENT_TIMESTAMP');
     else if (v && typeof v === 'object' && typeof (v as { prep?: unknown }).prep === 'string') parts.push(`DEFAULT ${(v as { prep: string }).prep}`);
@@ -121,11 +117,6 @@ function columnList(env: ExtractEnv, node: Node | undefined): string[] | undefin
   return out;
 }
 
-/** A string as an SQL literal. */
-const sqlLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
-
-const cols = (list: string[]) => list.map(ident).join(', ');
-
 /** The operations of one db-migrate DSL call, or null when `call` is not one. */
 export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[] | null {
   const chain = chainOf(call.callee);
@@ -142,7 +133,7 @@ export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[
     return [];
   };
   const one = (sql: string): OperationSpec[] => [{ sql, at: call, call: label }];
-  const table = str(env, args[0]);
+  const table = stringArg(env, args[0]);
   if (table === undefined && method !== 'removeIndex') return unreadable('the table is');
   const t = qualified(table ?? '');
   switch (method) {
@@ -167,26 +158,26 @@ export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[
       return one(`DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${t}`);
     }
     case 'renameTable': {
-      const to = str(env, args[1]);
+      const to = stringArg(env, args[1]);
       return to === undefined ? unreadable('the new name is') : one(`ALTER TABLE ${t} RENAME TO ${ident(to)}`);
     }
     case 'addColumn': {
-      const name = str(env, args[1]);
+      const name = stringArg(env, args[1]);
       const def = name === undefined ? null : columnDef(env, name, args[2]);
       return def === null ? unreadable('the column is') : one(`ALTER TABLE ${t} ADD COLUMN ${def}`);
     }
     case 'removeColumn': {
-      const name = str(env, args[1]);
+      const name = stringArg(env, args[1]);
       return name === undefined ? unreadable('the column is') : one(`ALTER TABLE ${t} DROP COLUMN ${ident(name)}`);
     }
     case 'renameColumn': {
-      const from = str(env, args[1]);
-      const to = str(env, args[2]);
+      const from = stringArg(env, args[1]);
+      const to = stringArg(env, args[2]);
       return from === undefined || to === undefined ? unreadable('a column name is') : one(`ALTER TABLE ${t} RENAME COLUMN ${ident(from)} TO ${ident(to)}`);
     }
     case 'changeColumn': {
       // db-migrate-pg sends NOT NULL, then UNIQUE, then the default, then the type: one statement each.
-      const name = str(env, args[1]);
+      const name = stringArg(env, args[1]);
       const spec = unwrap(env.resolve(args[2]));
       if (name === undefined || spec?.type !== 'ObjectExpression') return unreadable('the column is');
       const c = ident(name);
@@ -197,7 +188,7 @@ export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[
       const dflt = propNode(spec, 'defaultValue');
       const v = dflt ? literalValue(env.resolve(dflt)) : undefined;
       if (!dflt) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
-      else if (typeof v === 'string') out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${sqlLiteral(v)}`);
+      else if (typeof v === 'string') out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${quoteLiteral(v)}`);
       else if (typeof v === 'number' || typeof v === 'boolean') out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${String(v)}`);
       const type = propNode(spec, 'type') ? typeOf(env, propNode(spec, 'type')) : undefined;
       if (type) {
@@ -211,7 +202,7 @@ export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[
       return out.map((sql) => ({ sql, at: call, call: label }));
     }
     case 'addIndex': {
-      const name = str(env, args[1]);
+      const name = stringArg(env, args[1]);
       const columns = columnList(env, args[2]);
       if (name === undefined || !columns) return unreadable('the index name or columns are');
       const unique = literalValue(env.resolve(args[3])) === true;
@@ -219,13 +210,13 @@ export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[
     }
     case 'removeIndex': {
       // removeIndex(indexName) or removeIndex(tableName, indexName).
-      const second = args.length >= 2 && !isCallback(args[1]) ? str(env, args[1]) : undefined;
-      const name = second ?? str(env, args[0]);
+      const second = args.length >= 2 && !isCallback(args[1]) ? stringArg(env, args[1]) : undefined;
+      const name = second ?? stringArg(env, args[0]);
       return name === undefined ? unreadable('the index name is') : one(`DROP INDEX ${ident(name)}`);
     }
     case 'addForeignKey': {
-      const ref = str(env, args[1]);
-      const key = str(env, args[2]);
+      const ref = stringArg(env, args[1]);
+      const key = stringArg(env, args[2]);
       const mapping = literalValue(env.resolve(args[3]));
       if (ref === undefined || key === undefined || !mapping || typeof mapping !== 'object' || Array.isArray(mapping)) return unreadable('the foreign key is');
       const entries = Object.entries(mapping as Record<string, unknown>);
@@ -237,7 +228,7 @@ export function dbMigrateOperations(call: Node, env: ExtractEnv): OperationSpec[
       );
     }
     case 'removeForeignKey': {
-      const key = str(env, args[1]);
+      const key = stringArg(env, args[1]);
       return key === undefined ? unreadable('the key name is') : one(`ALTER TABLE ${t} DROP CONSTRAINT ${ident(key)}`);
     }
   }

@@ -589,3 +589,14 @@ export { quoteIdent as ident } from '../../sql/quote.js';
 export function qualified(name: string): string {
   return name.split('.').map(quoteIdent).join('.');
 }
+
+/** Column names as a SQL list: `a, "userId"`. */
+export function cols(list: string[]): string {
+  return list.map(quoteIdent).join(', ');
+}
+
+/** An argument that is (or names a constant that is) a string literal; undefined otherwise. */
+export function stringArg(env: ExtractEnv, node: Node | undefined): string | undefined {
+  const v = literalValue(env.resolve(node));
+  return typeof v === 'string' ? v : undefined;
+}

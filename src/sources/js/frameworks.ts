@@ -4,7 +4,7 @@ import type { EscapePlan, ExtractContext, FrameworkAdapter } from '../adapter.js
 import { chainOf, literalValue, property, propertyValue, rangeOf, unwrap, type Node } from './estree.js';
 import { dbMigrateOperations } from './db-migrate-dsl.js';
 import { knexOperations } from './knex-schema.js';
-import { extractJs, ident, qualified, type ExtractEnv, type JsDialect, type JsFileFacts, type OperationSpec } from './extract.js';
+import { cols, extractJs, ident, qualified, stringArg, type ExtractEnv, type JsDialect, type JsFileFacts, type OperationSpec } from './extract.js';
 
 /**
  * The JS/TS migration frameworks: one dialect each for the one ESTree extractor (DSL operations and execution
@@ -12,11 +12,6 @@ import { extractJs, ident, qualified, type ExtractEnv, type JsDialect, type JsFi
  */
 
 // ---------------------------------------------------------------- shared helpers
-
-function stringArg(env: ExtractEnv, node: Node | undefined): string | undefined {
-  const v = literalValue(env.resolve(node));
-  return typeof v === 'string' ? v : undefined;
-}
 
 /** `'orders'`, `{ schema: 'app', name: 'orders' }` (node-pg-migrate), `{ tableName, schema }` (Sequelize). */
 function tableArg(env: ExtractEnv, node: Node | undefined): string | undefined {
@@ -44,10 +39,6 @@ function columnsArg(env: ExtractEnv, node: Node | undefined): string[] | undefin
     else return undefined;
   }
   return out;
-}
-
-function cols(list: string[]): string {
-  return list.map(ident).join(', ');
 }
 
 function receiverIs(chain: string | null, names: string[], method: string[]): { receiver: string; method: string } | null {

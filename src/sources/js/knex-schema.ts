@@ -1,5 +1,6 @@
 import { chainOf, firstParamName, isFunction, literalValue, property, propertyValue, rangeOf, unwrap, walk, type Node } from './estree.js';
-import { ident, ifBranchDatabase, qualified, type ExtractEnv, type OperationSpec } from './extract.js';
+import { quoteLiteral } from '../../sql/quote.js';
+import { cols, ident, ifBranchDatabase, qualified, stringArg, type ExtractEnv, type OperationSpec } from './extract.js';
 
 /**
  * Knex's schema builder read as the SQL its PostgreSQL compiler sends (knex 3.1: lib/dialects/postgres/schema/
@@ -12,11 +13,6 @@ import { ident, ifBranchDatabase, qualified, type ExtractEnv, type OperationSpec
 const TABLE_CALL = /(^|\.)schema((?:\.\w+\(\))*)\.(alterTable|table|createTable|createTableIfNotExists)$/;
 const SCHEMA_CALL =
   /(^|\.)schema((?:\.\w+\(\))*)\.(dropTable|dropTableIfExists|renameTable|createSchema|createSchemaIfNotExists|dropSchema|dropSchemaIfExists)$/;
-
-function stringArg(env: ExtractEnv, node: Node | undefined): string | undefined {
-  const v = literalValue(env.resolve(node));
-  return typeof v === 'string' ? v : undefined;
-}
 
 function numberArg(env: ExtractEnv, node: Node | undefined): number | null | undefined {
   const r = env.resolve(node);
@@ -33,17 +29,9 @@ function columnsArg(env: ExtractEnv, node: Node | undefined): string[] | undefin
   return list as string[];
 }
 
-function cols(list: string[]): string {
-  return list.map(ident).join(', ');
-}
-
 /** Knex's generated constraint and index names: `${table}_${columns}_${type}`, lower case, `-` and `.` as `_`. */
 function knexIndexName(table: string, columns: string[], type: string): string {
   return `${table}_${columns.join('_')}_${type}`.toLowerCase().replace(/[-.]/g, '_');
-}
-
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -104,13 +92,13 @@ function defaultSql(env: ExtractEnv, node: Node | undefined, type: string): stri
   }
   if (r.type === 'Literal' && r.value === null) return 'NULL';
   if (r.type === 'UnaryExpression' && r.operator === '-' && r.argument?.type === 'Literal' && typeof r.argument.value === 'number')
-    return sqlString(String(-r.argument.value));
+    return quoteLiteral(String(-r.argument.value));
   const v = literalValue(r);
   if (v === undefined) return undefined;
   // The column compiler: booleans of a boolean column as '1'/'0', objects of a json column as their JSON.
-  if (type === 'boolean') return sqlString(v === 'false' ? '0' : v ? '1' : '0');
-  if (typeof v === 'object') return /^jsonb?$/.test(type) ? sqlString(JSON.stringify(v)) : undefined;
-  return sqlString(String(v));
+  if (type === 'boolean') return quoteLiteral(v === 'false' ? '0' : v ? '1' : '0');
+  if (typeof v === 'object') return /^jsonb?$/.test(type) ? quoteLiteral(JSON.stringify(v)) : undefined;
+  return quoteLiteral(String(v));
 }
 
 interface Column {
@@ -213,10 +201,10 @@ function columnType(env: ExtractEnv, method: string, args: Node[], schema: strin
         const typeName = `${sch ? `${ident(sch)}.` : ''}${ident(o.enumName)}`;
         if (o.existingType === true) return col(typeName);
         if (!Array.isArray(values) || !values.every((x) => typeof x === 'string')) return 'unreadable';
-        return { name, type: typeName, createType: `CREATE TYPE ${typeName} AS ENUM (${values.map(sqlString).join(', ')})` };
+        return { name, type: typeName, createType: `CREATE TYPE ${typeName} AS ENUM (${values.map(quoteLiteral).join(', ')})` };
       }
       if (!Array.isArray(values) || !values.every((x) => typeof x === 'string')) return 'unreadable';
-      return col(`text CHECK (${ident(name)} IN (${values.map(sqlString).join(', ')}))`);
+      return col(`text CHECK (${ident(name)} IN (${values.map(quoteLiteral).join(', ')}))`);
     }
     default:
       return 'unknown';
@@ -689,7 +677,7 @@ function extraStatements(e: Extras, tc: TableCtx): { after: string[]; inline?: s
     after.push(
       `ALTER TABLE ${q} ADD CONSTRAINT ${ident(e.fkName ?? knexIndexName(bare, [e.name], 'foreign'))} FOREIGN KEY (${col}) REFERENCES ${qualified(e.inTable)} (${ident(e.refs)})${e.onDelete ? ` ON DELETE ${e.onDelete}` : ''}${e.onUpdate ? ` ON UPDATE ${e.onUpdate}` : ''}`,
     );
-  if (e.comment !== undefined) after.push(`COMMENT ON COLUMN ${q}.${col} IS ${sqlString(e.comment)}`);
+  if (e.comment !== undefined) after.push(`COMMENT ON COLUMN ${q}.${col} IS ${quoteLiteral(e.comment)}`);
   return { after, inline };
 }
 

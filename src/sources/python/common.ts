@@ -6,10 +6,8 @@ import { child, enclosingStatement, firstError, walk, type PyNode } from './tree
 
 /** A SQL identifier as PostgreSQL needs it written (reserved words, upper case and quotes are quoted). */
 export { quoteIdent as ident, quoteQualified as qualified } from '../../sql/quote.js';
-
-export function sqlLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+/** A text as an SQL string literal. */
+export { quoteLiteral as sqlLiteral } from '../../sql/quote.js';
 
 /**
  * The syntax error of a file read with tree-sitter, as one parse-error note at the first error, or null. The
